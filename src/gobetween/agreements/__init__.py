@@ -1,0 +1,1 @@
+"""Mirror agreements: canonical operative terms, instruments, Ed25519 signatures, bundles."""

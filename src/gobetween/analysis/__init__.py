@@ -1,0 +1,1 @@
+"""Exact, vectorised decision support: frontier, bargaining solutions, ZOPA, improvements."""

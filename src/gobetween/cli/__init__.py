@@ -1,0 +1,1 @@
+"""The ``gobetween`` command line: thin commands that delegate to the library and the service."""

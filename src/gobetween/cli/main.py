@@ -1,0 +1,68 @@
+"""Entry point of the ``gobetween`` command and its lazily loaded subcommands.
+
+Commands are registered by name in :data:`COMMANDS` as ``"module:attribute"`` and imported only
+when run, so ``gobetween analyze`` does not pay for importing the web service.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from gobetween import __version__
+from gobetween.errors import GobetweenError
+
+__all__ = ["COMMANDS", "cli", "main"]
+
+#: Subcommand name -> "module:attribute" of its click command, loaded on first use.
+COMMANDS: dict[str, str] = {
+    "analyze": "gobetween.cli.analyze:analyze",
+    "schema": "gobetween.cli.files:schema",
+    "convert": "gobetween.cli.files:convert",
+    "corpus": "gobetween.cli.corpus:corpus",
+    "demo": "gobetween.cli.demo:demo",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported when first needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module_name, attribute = COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gobetween")
+def cli() -> None:
+    """gobetween: indirect, mediated negotiation.
+
+    Analyse scenarios, run the negotiation service, verify agreements.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; gobetween errors become a one-line message and exit status 2."""
+    try:
+        cli.main(args=argv, prog_name="gobetween", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except GobetweenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,236 @@
+"""Every exception gobetween raises, in one tree.
+
+Each error also subclasses the builtin it refines, so ``except ValueError`` keeps working for
+callers who do not know gobetween, and each carries structured fields (where, what was expected)
+so that the CLI, the service and the web pages can say exactly what is wrong without a traceback::
+
+    GobetweenError
+    ├── InputError (ValueError)               bad input, located: source + location + expected
+    │   ├── InvalidModel                      a domain object that breaks its own rules
+    │   │   ├── InvalidAgenda
+    │   │   ├── InvalidPackage
+    │   │   ├── InvalidPreferences
+    │   │   └── InvalidScenario
+    │   ├── FileFormatError                   a file that cannot be read as its format says
+    │   │   └── UnsafeXML                     entity bombs, external entities, DTDs
+    │   ├── DataImportError                   rows of a data file that cannot be imported
+    │   └── ValidationFailed                  an API or form field that does not validate
+    ├── AnalysisError
+    │   └── OutcomeSpaceTooLarge (ValueError) exact enumeration refused above its size limit
+    ├── ProtocolError (ValueError)            an action the negotiation protocol does not allow now
+    ├── AgreementError
+    │   └── VerificationFailed                a bundle, signature or instrument does not verify
+    ├── AuditChainBroken                      the audit hash chain breaks at a given sequence number
+    ├── NotFound (LookupError)                no such object, or one the actor may not see
+    ├── PermissionDenied (PermissionError)    the actor may see the object but not do this
+    ├── Conflict                              the request clashes with the current state
+    ├── AuthenticationFailed (PermissionError)
+    ├── RateLimited                           too many attempts; retry after some seconds
+    └── ConfigurationError                    settings that cannot work (bad database URL, ...)
+
+The service maps each class to one HTTP status in one table (``service/errors.py``) and a test
+checks that every class here has a mapping.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AgreementError",
+    "AnalysisError",
+    "AuditChainBroken",
+    "AuthenticationFailed",
+    "ConfigurationError",
+    "Conflict",
+    "DataImportError",
+    "FileFormatError",
+    "GobetweenError",
+    "InputError",
+    "InvalidAgenda",
+    "InvalidModel",
+    "InvalidPackage",
+    "InvalidPreferences",
+    "InvalidScenario",
+    "NotFound",
+    "OutcomeSpaceTooLarge",
+    "PermissionDenied",
+    "ProtocolError",
+    "RateLimited",
+    "UnsafeXML",
+    "ValidationFailed",
+    "VerificationFailed",
+]
+
+
+class GobetweenError(Exception):
+    """Root of every error gobetween raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(GobetweenError, ValueError):
+    """Input that cannot be accepted, with where it is and what was expected.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in words a user understands.
+    source
+        The file name, upload name or API field group the input came from.
+    location
+        Where in it: ``"line 12"``, ``"issues[2].options[0].name"``, ``"row 57"``.
+    expected
+        What would have been accepted.
+
+    >>> str(InputError("weight is not a number", source="a.yaml", location="line 4",
+    ...                expected="a number >= 0"))
+    'a.yaml, line 4: weight is not a number (expected a number >= 0)'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        location: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.source = source
+        self.location = location
+        self.expected = expected
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (self.source, self.location) if part)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return text
+
+    def located(self, *, source: str | None = None, location: str | None = None) -> InputError:
+        """Return the same error with a source and/or an outer location prefixed.
+
+        Loaders use it to add the file name and the path in the document to an error that a
+        domain constructor raised without knowing where its data came from.
+        """
+        joined: str | None
+        if location and self.location:
+            joined = f"{location}{'' if self.location.startswith('[') else '.'}{self.location}"
+        else:
+            joined = location or self.location
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        Exception.__init__(clone, self.message)
+        clone.source = source or self.source
+        clone.location = joined
+        return clone
+
+
+class InvalidModel(InputError):
+    """A domain object whose fields break the model's rules."""
+
+
+class InvalidAgenda(InvalidModel):
+    """An agenda, issue or option that is malformed (duplicate names, empty issue, bad range)."""
+
+
+class InvalidPackage(InvalidModel):
+    """A package that does not fit its agenda (missing issue, unknown option)."""
+
+
+class InvalidPreferences(InvalidModel):
+    """Preferences that do not fit the agenda or the scale (weights, ratings, red lines)."""
+
+
+class InvalidScenario(InvalidModel):
+    """A scenario whose parts do not fit together (unknown party, profile for another domain)."""
+
+
+class FileFormatError(InputError):
+    """A file that cannot be read as the format it claims: empty, too large, not UTF-8, ..."""
+
+
+class UnsafeXML(FileFormatError):
+    """XML refused for safety: entity declarations, external entities or a DTD."""
+
+
+class DataImportError(InputError):
+    """Rows of a data file (voyages, corpora) that cannot be imported, with their row numbers."""
+
+
+class ValidationFailed(InputError):
+    """An API or form field that does not validate; ``location`` names the field."""
+
+
+class AnalysisError(GobetweenError):
+    """The analysis cannot be carried out on this input."""
+
+
+class OutcomeSpaceTooLarge(AnalysisError, ValueError):
+    """Exact enumeration refused: the outcome space is larger than the stated limit."""
+
+    def __init__(self, size: int, limit: int, reason: str) -> None:
+        super().__init__(
+            f"exact enumeration needed ({reason}) but the outcome space has {size:,} packages, "
+            f"above the limit of {limit:,}"
+        )
+        self.size = size
+        self.limit = limit
+        self.reason = reason
+
+
+class ProtocolError(GobetweenError, ValueError):
+    """An action that the negotiation protocol does not allow in its current state."""
+
+
+class AgreementError(GobetweenError):
+    """An agreement cannot be built, signed or changed as asked."""
+
+
+class VerificationFailed(AgreementError):
+    """A bundle, signature or instrument that does not verify; ``problems`` lists each finding."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class AuditChainBroken(GobetweenError):
+    """The audit hash chain does not verify; ``sequence`` is the first broken link."""
+
+    def __init__(self, sequence: int, reason: str) -> None:
+        super().__init__(f"audit chain broken at sequence {sequence}: {reason}")
+        self.sequence = sequence
+        self.reason = reason
+
+
+class NotFound(GobetweenError, LookupError):
+    """No such object, or one the actor may not see: the two are told apart nowhere."""
+
+
+class PermissionDenied(GobetweenError, PermissionError):
+    """The actor may see the object but may not do this to it."""
+
+
+class Conflict(GobetweenError):
+    """The request clashes with the current state (duplicate name, stale version, ...)."""
+
+
+class AuthenticationFailed(GobetweenError, PermissionError):
+    """Wrong credentials, an expired session or a revoked token."""
+
+
+class RateLimited(GobetweenError):
+    """Too many attempts; ``retry_after`` says how many seconds to wait."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ConfigurationError(GobetweenError):
+    """Settings that cannot work, such as a database URL of an unknown kind."""

@@ -1,0 +1,22 @@
+"""The negotiation domain: frozen, validated objects with no I/O."""
+
+from gobetween.model.agenda import Agenda, Issue, IssueKind, Option
+from gobetween.model.package import Package
+from gobetween.model.preferences import Interaction, Preferences, RatingScale, RedLine
+from gobetween.model.roles import OrganisationKind, Role
+from gobetween.model.scenario import Scenario
+
+__all__ = [
+    "Agenda",
+    "Interaction",
+    "Issue",
+    "IssueKind",
+    "Option",
+    "OrganisationKind",
+    "Package",
+    "Preferences",
+    "RatingScale",
+    "RedLine",
+    "Role",
+    "Scenario",
+]

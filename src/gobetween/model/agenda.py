@@ -1,0 +1,282 @@
+"""Agenda, issues and options: what is on the table.
+
+An *agenda* is an ordered tuple of *issues*; each issue has discrete *options*. Integer and real
+ranges are discretised with an explicit step and unit (:meth:`Issue.from_range`), so every issue
+the analysis sees is discrete.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from gobetween.errors import InvalidAgenda
+
+if TYPE_CHECKING:
+    from gobetween.model.package import Package
+
+__all__ = ["Agenda", "Issue", "IssueKind", "Option"]
+
+#: How many options a discretised range may produce before it is refused as a mistake.
+MAX_OPTIONS_PER_ISSUE = 100_000
+
+
+class IssueKind(enum.StrEnum):
+    """The kind of values an issue ranges over (before discretisation)."""
+
+    DISCRETE = "discrete"
+    INTEGER = "integer"
+    REAL = "real"
+
+
+def _check_name(name: object, what: str, location: str | None = None) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidAgenda(
+            f"{what} name must be a non-empty string, got {name!r}",
+            location=location,
+            expected="a non-empty string",
+        )
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of an issue.
+
+    ``value`` is the number an option of a discretised integer or real range stands for, and
+    ``None`` for a plain discrete option.
+
+    >>> Option("Odesa").name
+    'Odesa'
+    """
+
+    name: str
+    value: float | None = None
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "option")
+        if self.value is not None and not math.isfinite(self.value):
+            raise InvalidAgenda(f"option {self.name!r} has a non-finite value {self.value!r}")
+
+    @property
+    def title(self) -> str:
+        """What to show people: the label if there is one, else the name."""
+        return self.label or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """An issue on the agenda with its discrete options.
+
+    >>> term = Issue.from_range("term", 60, 180, 60, kind=IssueKind.INTEGER, unit="days")
+    >>> [o.name for o in term.options]
+    ['60', '120', '180']
+    >>> term.index("120")
+    1
+    """
+
+    name: str
+    options: tuple[Option, ...]
+    kind: IssueKind = IssueKind.DISCRETE
+    unit: str | None = None
+    description: str = ""
+    _positions: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "issue")
+        options = tuple(self.options)
+        object.__setattr__(self, "options", options)
+        if not options:
+            raise InvalidAgenda(
+                f"issue {self.name!r} has no options",
+                location=f"issue {self.name!r}",
+                expected="at least one option",
+            )
+        positions: dict[str, int] = {}
+        for i, option in enumerate(options):
+            if not isinstance(option, Option):
+                raise InvalidAgenda(
+                    f"issue {self.name!r}: option {i} is not an Option but {option!r}",
+                    location=f"options[{i}]",
+                )
+            if option.name in positions:
+                raise InvalidAgenda(
+                    f"issue {self.name!r} has two options named {option.name!r}",
+                    location=f"options[{i}]",
+                    expected="distinct option names within an issue",
+                )
+            positions[option.name] = i
+        object.__setattr__(self, "_positions", positions)
+
+    @classmethod
+    def discrete(cls, name: str, options: Iterable[str], *, description: str = "") -> Issue:
+        """An issue with plain named options.
+
+        >>> Issue.discrete("cargo", ["grain", "grain+fertiliser"]).size
+        2
+        """
+        return cls(name, tuple(Option(o) for o in options), description=description)
+
+    @classmethod
+    def from_range(
+        cls,
+        name: str,
+        low: float,
+        high: float,
+        step: float,
+        *,
+        kind: IssueKind = IssueKind.REAL,
+        unit: str | None = None,
+        description: str = "",
+    ) -> Issue:
+        """Discretise ``[low, high]`` with ``step``; ``high`` is included when it falls on the grid.
+
+        Option names are the values written without a trailing ``.0`` (``"60"``, ``"2.5"``).
+        """
+        for label, number in (("low", low), ("high", high), ("step", step)):
+            if not isinstance(number, int | float) or not math.isfinite(number):
+                raise InvalidAgenda(
+                    f"issue {name!r}: {label} must be a finite number, got {number!r}",
+                    location=label,
+                    expected="a finite number",
+                )
+        if step <= 0:
+            raise InvalidAgenda(
+                f"issue {name!r}: step must be positive, got {step!r}",
+                location="step",
+                expected="a number > 0",
+            )
+        if high < low:
+            raise InvalidAgenda(
+                f"issue {name!r}: high ({high}) is below low ({low})",
+                location="high",
+                expected=f"a number >= {low}",
+            )
+        if kind is IssueKind.INTEGER and not all(float(x).is_integer() for x in (low, high, step)):
+            raise InvalidAgenda(
+                f"issue {name!r}: an integer range needs integer low, high and step",
+                location="step",
+                expected="integers",
+            )
+        count = math.floor((high - low) / step + 1e-9) + 1
+        if count > MAX_OPTIONS_PER_ISSUE:
+            raise InvalidAgenda(
+                f"issue {name!r}: the range gives {count:,} options",
+                location="step",
+                expected=f"at most {MAX_OPTIONS_PER_ISSUE:,} options per issue",
+            )
+        values = [round(low + i * step, 12) for i in range(count)]
+        options = tuple(Option(_format_number(v), value=float(v)) for v in values)
+        return cls(name, options, kind=kind, unit=unit, description=description)
+
+    @property
+    def size(self) -> int:
+        """Number of options."""
+        return len(self.options)
+
+    @property
+    def option_names(self) -> tuple[str, ...]:
+        """The options' names in order."""
+        return tuple(o.name for o in self.options)
+
+    def index(self, option: str) -> int:
+        """Position of the option called ``option``; :class:`InvalidAgenda` if there is none."""
+        try:
+            return self._positions[option]
+        except KeyError:
+            raise InvalidAgenda(
+                f"issue {self.name!r} has no option {option!r}",
+                location=f"issue {self.name!r}",
+                expected="one of " + ", ".join(repr(n) for n in self.option_names),
+            ) from None
+
+    def has_option(self, option: str) -> bool:
+        """Whether an option of that name exists."""
+        return option in self._positions
+
+
+def _format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """The issues under negotiation, in order.
+
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q", "r"])))
+    >>> agenda.size
+    6
+    >>> agenda.package({"a": "y", "b": "p"}).choices
+    (1, 0)
+    """
+
+    issues: tuple[Issue, ...]
+    name: str = "agenda"
+    _positions: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        issues = tuple(self.issues)
+        object.__setattr__(self, "issues", issues)
+        if not issues:
+            raise InvalidAgenda("the agenda has no issues", expected="at least one issue")
+        positions: dict[str, int] = {}
+        for i, issue in enumerate(issues):
+            if not isinstance(issue, Issue):
+                raise InvalidAgenda(f"issue {i} is not an Issue but {issue!r}", location=f"[{i}]")
+            if issue.name in positions:
+                raise InvalidAgenda(
+                    f"the agenda has two issues named {issue.name!r}",
+                    location=f"issues[{i}]",
+                    expected="distinct issue names",
+                )
+            positions[issue.name] = i
+        object.__setattr__(self, "_positions", positions)
+
+    def __iter__(self) -> Iterator[Issue]:
+        return iter(self.issues)
+
+    def __len__(self) -> int:
+        return len(self.issues)
+
+    @property
+    def size(self) -> int:
+        """Number of packages (outcomes): the product of the issues' sizes, as an exact int."""
+        return math.prod(issue.size for issue in self.issues)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of options per issue."""
+        return tuple(issue.size for issue in self.issues)
+
+    @property
+    def issue_names(self) -> tuple[str, ...]:
+        """The issues' names in order."""
+        return tuple(issue.name for issue in self.issues)
+
+    def index(self, issue: str) -> int:
+        """Position of the issue called ``issue``; :class:`InvalidAgenda` if there is none."""
+        try:
+            return self._positions[issue]
+        except KeyError:
+            raise InvalidAgenda(
+                f"the agenda has no issue {issue!r}",
+                expected="one of " + ", ".join(repr(n) for n in self.issue_names),
+            ) from None
+
+    def issue(self, name: str) -> Issue:
+        """The issue called ``name``."""
+        return self.issues[self.index(name)]
+
+    def has_issue(self, name: str) -> bool:
+        """Whether an issue of that name exists."""
+        return name in self._positions
+
+    def package(self, options: Mapping[str, str]) -> Package:
+        """The package choosing ``options[issue]`` on every issue (validated)."""
+        from gobetween.model.package import Package
+
+        return Package.from_options(self, options)

@@ -1,0 +1,336 @@
+"""A party's private preferences over an agenda.
+
+Utility is additive: ``u(package) = sum_i w_i * r_i(option_i)`` where the weights ``w`` are the
+declared issue weights normalised to sum to 1 and ``r_i`` is the declared rating of the chosen
+option mapped from the declared rating scale onto ``[0, 1]``. So every utility lies in ``[0, 1]``
+and the reservation value is given on that same scale.
+
+Two optional parts make preferences *non-additive*, and the analysis then falls back to exact
+enumeration (with a size limit):
+
+- a *red line* is a set of ``(issue, option)`` pairs that the party will not accept together. A
+  red line of one pair simply forbids that option; a red line of several pairs couples issues.
+- an *interaction* adds a bonus (or, negative, a penalty) in utility units whenever a package
+  contains all of its ``(issue, option)`` pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from gobetween.errors import InvalidPreferences
+from gobetween.model.agenda import Agenda
+from gobetween.model.package import Package
+
+__all__ = ["Interaction", "Preferences", "RatingScale", "RedLine"]
+
+Condition = frozenset[tuple[str, str]]
+
+
+def _finite(value: object, what: str, location: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidPreferences(
+            f"{what} must be a finite number, got {value!r}",
+            location=location,
+            expected="a finite number",
+        )
+    return float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingScale:
+    """The scale option ratings are declared on, e.g. 0..10 or 0..100; mapped onto [0, 1].
+
+    >>> RatingScale(0, 10).normalise(7.5)
+    0.75
+    """
+
+    low: float = 0.0
+    high: float = 1.0
+
+    def __post_init__(self) -> None:
+        low = _finite(self.low, "scale low", "scale")
+        high = _finite(self.high, "scale high", "scale")
+        if not high > low:
+            raise InvalidPreferences(
+                f"the rating scale needs high > low, got [{low}, {high}]",
+                location="scale",
+                expected="[low, high] with high > low",
+            )
+
+    def normalise(self, rating: float) -> float:
+        """Map a rating on this scale onto [0, 1]."""
+        return (rating - self.low) / (self.high - self.low)
+
+    def contains(self, rating: float, tol: float = 1e-9) -> bool:
+        """Whether ``rating`` lies on the scale (within ``tol``)."""
+        return self.low - tol <= rating <= self.high + tol
+
+
+def _condition(pairs: Iterable[tuple[str, str]], what: str) -> Condition:
+    result = frozenset((str(i), str(o)) for i, o in pairs)
+    if not result:
+        raise InvalidPreferences(f"a {what} needs at least one (issue, option) pair")
+    issues = [i for i, _ in result]
+    if len(set(issues)) != len(issues):
+        raise InvalidPreferences(
+            f"a {what} names two options of the same issue, so no package could contain it: "
+            + ", ".join(f"{i}={o}" for i, o in sorted(result)),
+            expected="at most one option per issue",
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class RedLine:
+    """Options a party will not accept together; one pair forbids a single option.
+
+    >>> RedLine.of(("naval presence", "full")).is_single
+    True
+    """
+
+    pairs: Condition
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pairs", _condition(self.pairs, "red line"))
+
+    @classmethod
+    def of(cls, *pairs: tuple[str, str]) -> RedLine:
+        """A red line over the given ``(issue, option)`` pairs."""
+        return cls(frozenset(pairs))
+
+    @property
+    def is_single(self) -> bool:
+        """True when the red line forbids one option of one issue (no coupling)."""
+        return len(self.pairs) == 1
+
+    def violated_by(self, package: Package) -> bool:
+        """Whether ``package`` contains every pair of this red line."""
+        chosen = package.options
+        return all(chosen.get(issue) == option for issue, option in self.pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """A utility bonus (negative: penalty) for packages containing all ``pairs`` together."""
+
+    pairs: Condition
+    bonus: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pairs", _condition(self.pairs, "interaction"))
+        object.__setattr__(self, "bonus", _finite(self.bonus, "interaction bonus", "bonus"))
+
+    def applies_to(self, package: Package) -> bool:
+        """Whether ``package`` contains every pair."""
+        chosen = package.options
+        return all(chosen.get(issue) == option for issue, option in self.pairs)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """One party's private preferences.
+
+    Parameters
+    ----------
+    weights
+        Issue name -> importance (>= 0, not all zero); normalised to sum to 1.
+    ratings
+        Issue name -> option name -> rating on ``scale``.
+    scale
+        The rating scale (default 0..1).
+    reservation
+        Utility of no agreement, on the normalised [0, 1] utility scale.
+    red_lines
+        Combinations the party will not accept.
+    interactions
+        Non-additive bonuses or penalties.
+    discount
+        Genius discount factor (kept for round trips; the analysis is undiscounted).
+
+    >>> from gobetween.model.agenda import Agenda, Issue
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+    >>> prefs = Preferences(weights={"a": 3, "b": 1},
+    ...                     ratings={"a": {"x": 10, "y": 0}, "b": {"p": 0, "q": 10}},
+    ...                     scale=RatingScale(0, 10))
+    >>> prefs.validate(agenda)
+    >>> prefs.utility(agenda.package({"a": "x", "b": "q"}))
+    1.0
+    >>> prefs.utility(agenda.package({"a": "y", "b": "q"}))
+    0.25
+    """
+
+    weights: Mapping[str, float]
+    ratings: Mapping[str, Mapping[str, float]]
+    scale: RatingScale = field(default_factory=RatingScale)
+    reservation: float = 0.0
+    red_lines: tuple[RedLine, ...] = ()
+    interactions: tuple[Interaction, ...] = ()
+    discount: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.weights, Mapping):
+            raise InvalidPreferences("weights must map issue names to numbers", location="weights")
+        if not isinstance(self.ratings, Mapping):
+            raise InvalidPreferences(
+                "ratings must map issue names to {option: rating}", location="ratings"
+            )
+        weights = {
+            str(k): _finite(v, f"weight of {k!r}", f"weights.{k}") for k, v in self.weights.items()
+        }
+        for name, w in weights.items():
+            if w < 0:
+                raise InvalidPreferences(
+                    f"weight of issue {name!r} is negative ({w})",
+                    location=f"weights.{name}",
+                    expected="a number >= 0",
+                )
+        total = sum(weights.values())
+        if not total > 0:
+            raise InvalidPreferences(
+                f"the weights sum to {total}, so no issue matters",
+                location="weights",
+                expected="weights that sum to a positive value",
+            )
+        ratings: dict[str, Mapping[str, float]] = {}
+        for issue, table in self.ratings.items():
+            if not isinstance(table, Mapping):
+                raise InvalidPreferences(
+                    f"ratings of issue {issue!r} must map option names to numbers",
+                    location=f"ratings.{issue}",
+                )
+            row: dict[str, float] = {}
+            for option, value in table.items():
+                rating = _finite(value, f"rating of {issue}={option}", f"ratings.{issue}.{option}")
+                if not self.scale.contains(rating):
+                    raise InvalidPreferences(
+                        f"rating {rating} of {issue}={option} is off the scale",
+                        location=f"ratings.{issue}.{option}",
+                        expected=f"a number from {self.scale.low} to {self.scale.high}",
+                    )
+                row[str(option)] = rating
+            ratings[str(issue)] = MappingProxyType(row)
+        reservation = _finite(self.reservation, "reservation value", "reservation")
+        if self.discount is not None:
+            discount = _finite(self.discount, "discount factor", "discount")
+            if not 0 < discount <= 1:
+                raise InvalidPreferences(
+                    f"discount factor {discount} is out of range",
+                    location="discount",
+                    expected="a number in (0, 1]",
+                )
+        object.__setattr__(self, "weights", MappingProxyType(weights))
+        object.__setattr__(self, "ratings", MappingProxyType(ratings))
+        object.__setattr__(self, "reservation", reservation)
+        object.__setattr__(self, "red_lines", tuple(self.red_lines))
+        object.__setattr__(self, "interactions", tuple(self.interactions))
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                tuple(sorted(self.weights.items())),
+                tuple(sorted((i, tuple(sorted(r.items()))) for i, r in self.ratings.items())),
+                self.scale,
+                self.reservation,
+                self.red_lines,
+                self.interactions,
+                self.discount,
+            )
+        )
+
+    @property
+    def is_additive(self) -> bool:
+        """True when utility is additive and red lines forbid single options only."""
+        return not self.interactions and all(r.is_single for r in self.red_lines)
+
+    def normalised_weights(self, agenda: Agenda) -> tuple[float, ...]:
+        """Weights in agenda order, summing to 1."""
+        total = sum(self.weights.values())
+        return tuple(self.weights[issue.name] / total for issue in agenda.issues)
+
+    def validate(self, agenda: Agenda) -> None:
+        """Check that these preferences cover exactly ``agenda``; raise with the location."""
+        for name in self.weights:
+            if not agenda.has_issue(name):
+                raise InvalidPreferences(
+                    f"weight given for issue {name!r}, which is not on the agenda",
+                    location=f"weights.{name}",
+                    expected="one of " + ", ".join(repr(n) for n in agenda.issue_names),
+                )
+        for name in self.ratings:
+            if not agenda.has_issue(name):
+                raise InvalidPreferences(
+                    f"ratings given for issue {name!r}, which is not on the agenda",
+                    location=f"ratings.{name}",
+                    expected="one of " + ", ".join(repr(n) for n in agenda.issue_names),
+                )
+        for issue in agenda.issues:
+            if issue.name not in self.weights:
+                raise InvalidPreferences(
+                    f"no weight for issue {issue.name!r}",
+                    location=f"weights.{issue.name}",
+                    expected="a weight for every issue",
+                )
+            table = self.ratings.get(issue.name)
+            if table is None:
+                raise InvalidPreferences(
+                    f"no ratings for issue {issue.name!r}",
+                    location=f"ratings.{issue.name}",
+                    expected="a rating for every option",
+                )
+            for option in table:
+                if not issue.has_option(option):
+                    raise InvalidPreferences(
+                        f"rating given for option {option!r}, which issue {issue.name!r} lacks",
+                        location=f"ratings.{issue.name}.{option}",
+                        expected="one of " + ", ".join(repr(n) for n in issue.option_names),
+                    )
+            for option in issue.option_names:
+                if option not in table:
+                    raise InvalidPreferences(
+                        f"no rating for option {option!r} of issue {issue.name!r}",
+                        location=f"ratings.{issue.name}.{option}",
+                        expected="a rating for every option",
+                    )
+        rules: list[tuple[str, Condition]] = [("red line", r.pairs) for r in self.red_lines]
+        rules += [("interaction", i.pairs) for i in self.interactions]
+        for kind, pairs in rules:
+            for issue_name, option in sorted(pairs):
+                if not agenda.has_issue(issue_name) or not agenda.issue(issue_name).has_option(
+                    option
+                ):
+                    raise InvalidPreferences(
+                        f"{kind} names {issue_name}={option}, which is not on the agenda",
+                        location="red_lines" if kind == "red line" else "interactions",
+                        expected="issue and option names from the agenda",
+                    )
+
+    def issue_values(self, agenda: Agenda) -> tuple[tuple[float, ...], ...]:
+        """Per issue (agenda order), each option's weighted normalised rating ``w_i * r_i``.
+
+        The additive part of the utility: a package's utility is the sum of its options' values
+        (plus interactions, if any).
+        """
+        weights = self.normalised_weights(agenda)
+        return tuple(
+            tuple(w * self.scale.normalise(self.ratings[issue.name][o]) for o in issue.option_names)
+            for issue, w in zip(agenda.issues, weights, strict=True)
+        )
+
+    def forbidden_options(self) -> frozenset[tuple[str, str]]:
+        """``(issue, option)`` pairs that single-pair red lines forbid outright."""
+        return frozenset(next(iter(r.pairs)) for r in self.red_lines if r.is_single)
+
+    def accepts(self, package: Package) -> bool:
+        """Whether the package crosses none of the red lines (reservation not considered)."""
+        return not any(r.violated_by(package) for r in self.red_lines)
+
+    def utility(self, package: Package) -> float:
+        """Utility of ``package`` on [0, 1] (interactions may push it outside)."""
+        values = self.issue_values(package.agenda)
+        total = math.fsum(v[c] for v, c in zip(values, package.choices, strict=True))
+        total += math.fsum(i.bonus for i in self.interactions if i.applies_to(package))
+        return total

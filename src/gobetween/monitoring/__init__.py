@@ -1,0 +1,1 @@
+"""The joint implementation record: obligations, events, figures, term clock."""

@@ -1,0 +1,1 @@
+"""Negotiation protocols as pure state machines: single text, relayed offers, blind bidding."""

@@ -1,0 +1,1 @@
+"""The FastAPI service: app factory, routers per lifecycle stage, auth, error mapping."""

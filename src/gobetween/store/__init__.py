@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, scoped repositories, Alembic migrations, audit chain."""

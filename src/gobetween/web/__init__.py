@@ -1,0 +1,1 @@
+"""Server-rendered pages for the party portal and the mediator console."""
