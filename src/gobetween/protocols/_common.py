@@ -1,0 +1,174 @@
+"""Helpers the protocols share: time, wire encoding of times and packages, field readers.
+
+Everything here is private to :mod:`gobetween.protocols`; the public names live in the protocol
+modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from gobetween.errors import InputError, ProtocolError, ValidationFailed
+from gobetween.model import Agenda, Package
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+#: Wire form of one event: what the service stores as JSON.
+EventDict = dict[str, Any]
+
+
+def utc(moment: object, what: str = "now") -> datetime:
+    """``moment`` as an aware UTC datetime; :class:`ProtocolError` if it is naive or no datetime."""
+    if not isinstance(moment, datetime):
+        raise ProtocolError(f"{what} must be a datetime, got {type(moment).__name__}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ProtocolError(
+            f"{what} must be an aware datetime (with a time zone), got the naive {moment!s}"
+        )
+    return moment.astimezone(UTC)
+
+
+def optional_utc(moment: object, what: str) -> datetime | None:
+    """Like :func:`utc` but lets ``None`` through."""
+    return None if moment is None else utc(moment, what)
+
+
+def frozen_mapping(items: Mapping[K, T]) -> Mapping[K, T]:
+    """A read-only copy of ``items``."""
+    return MappingProxyType(dict(items))
+
+
+def check_member(name: str, members: Iterable[str], role: str) -> None:
+    """Raise :class:`ProtocolError` unless ``name`` is one of ``members`` (a role of the track)."""
+    members = tuple(members)
+    if name not in members:
+        raise ProtocolError(
+            f"{name!r} is not a {role} of this track (its {role}s: "
+            + ", ".join(repr(m) for m in members)
+            + ")"
+        )
+
+
+def check_names(names: Iterable[str], role: str) -> tuple[str, ...]:
+    """Validate a tuple of distinct non-empty names for the members of one role."""
+    result = tuple(names)
+    for name in result:
+        if not isinstance(name, str) or not name.strip():
+            raise ProtocolError(f"a {role} name must be a non-empty string, got {name!r}")
+    if len(set(result)) != len(result):
+        raise ProtocolError(f"the {role}s of a track must have distinct names, got {result!r}")
+    return result
+
+
+def check_options(agenda: Agenda, options: Mapping[str, str], what: str) -> Mapping[str, str]:
+    """Validate a partial package ``{issue: option}`` against ``agenda`` (agenda order kept)."""
+    if not isinstance(options, Mapping):
+        raise ProtocolError(f"{what} must map issue names to option names")
+    for issue_name, option in options.items():
+        if not isinstance(issue_name, str) or not agenda.has_issue(issue_name):
+            raise ProtocolError(
+                f"{what} names the issue {issue_name!r}, which is not on the agenda (issues: "
+                + ", ".join(repr(n) for n in agenda.issue_names)
+                + ")"
+            )
+        issue = agenda.issue(issue_name)
+        if not isinstance(option, str) or not issue.has_option(option):
+            raise ProtocolError(
+                f"{what} names the option {option!r} of issue {issue_name!r}, which has only "
+                + ", ".join(repr(n) for n in issue.option_names)
+            )
+    return MappingProxyType({n: options[n] for n in agenda.issue_names if n in options})
+
+
+def check_text(value: object, what: str, *, required: bool = False) -> str:
+    """A string field; with ``required`` it must not be blank."""
+    if not isinstance(value, str):
+        raise ProtocolError(f"{what} must be a string, got {type(value).__name__}")
+    if required and not value.strip():
+        raise ProtocolError(f"{what} must not be empty")
+    return value
+
+
+# -- wire helpers ------------------------------------------------------------------------------
+
+
+def bad_wire(message: str, location: str, expected: str | None = None) -> ValidationFailed:
+    """The error for a stored event that cannot be read back."""
+    return ValidationFailed(message, source="event", location=location, expected=expected)
+
+
+def field(data: Mapping[str, Any], key: str, kind: type[T], location: str = "") -> T:
+    """``data[key]`` checked to be of ``kind`` (``bool`` is not accepted as a number)."""
+    where = f"{location}.{key}" if location else key
+    if key not in data:
+        raise bad_wire(f"the event has no field {key!r}", where, kind.__name__)
+    value = data[key]
+    if kind in (int, float) and isinstance(value, bool):
+        raise bad_wire(f"field {key!r} is a boolean", where, kind.__name__)
+    if kind is float and isinstance(value, int):
+        return float(value)  # type: ignore[return-value]  # T is float here
+    if not isinstance(value, kind):
+        raise bad_wire(f"field {key!r} is {type(value).__name__}", where, kind.__name__)
+    return value
+
+
+def time_to_wire(moment: datetime | None) -> str | None:
+    """ISO 8601 with offset, or ``None``."""
+    return None if moment is None else moment.isoformat()
+
+
+def time_from_wire(value: object, location: str) -> datetime:
+    """Parse an ISO 8601 aware time written by :func:`time_to_wire`."""
+    if not isinstance(value, str):
+        raise bad_wire("a time must be an ISO 8601 string", location, "an ISO 8601 string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise bad_wire(f"{value!r} is not an ISO 8601 time", location) from None
+    if moment.tzinfo is None:
+        raise bad_wire(f"{value!r} has no time zone", location, "a time with an offset")
+    return moment.astimezone(UTC)
+
+
+def optional_time_from_wire(value: object, location: str) -> datetime | None:
+    """Like :func:`time_from_wire`, ``None`` allowed."""
+    return None if value is None else time_from_wire(value, location)
+
+
+def strings_from_wire(value: object, location: str) -> tuple[str, ...]:
+    """A JSON list of strings."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise bad_wire("expected a list of strings", location, "a list of strings")
+    return tuple(value)
+
+
+def options_from_wire(value: object, location: str) -> dict[str, str]:
+    """A JSON object of strings to strings (issue -> option, issue -> clause)."""
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise bad_wire("expected an object of strings", location, "an object of strings")
+    return dict(value)
+
+
+def package_from_wire(agenda: Agenda, value: object, location: str) -> Package:
+    """Rebuild a package stored as ``{issue: option}``."""
+    options = options_from_wire(value, location)
+    try:
+        return Package.from_options(agenda, options)
+    except InputError as exc:
+        raise bad_wire(f"the stored package does not fit the agenda: {exc}", location) from None
+
+
+def event_type(data: object) -> str:
+    """The ``type`` discriminator of a stored event."""
+    if not isinstance(data, Mapping):
+        raise bad_wire("an event must be a JSON object", "event", "an object with a 'type'")
+    kind = data.get("type")
+    if not isinstance(kind, str):
+        raise bad_wire("the event has no 'type'", "type", "the event type as a string")
+    return kind

@@ -1,0 +1,713 @@
+"""The single negotiating text as a pure, event-sourced state machine.
+
+The mediators publish numbered versions of one text (a package, one option per issue, with clause
+text per issue and a note); each party answers the current version privately: accept, reject
+with reasons, or request amendments. When every party has accepted the same version the track is
+*ready for agreement* (Fisher's one-text procedure, as used at Camp David; Raiffa 1982, ch. 14).
+
+The module is pure: no clock (time is passed in as an aware ``now``), no I/O, no randomness.
+
+API
+---
+- :class:`SingleTextState` (``SingleTextState.open(agenda, parties, mediators)``) with
+  :class:`TextVersion`, :class:`PartyAnswer`, :class:`TrackStatus`, :class:`AnswerKind`.
+- Actions (the union :data:`SingleTextAction`): :class:`PublishText`, :class:`Answer`,
+  :class:`WithdrawAnswer`, :class:`ExtendDeadline`, :class:`CloseTrack`.
+- Events (the union :data:`SingleTextEvent`): :class:`TextPublished`, :class:`AnswerGiven`,
+  :class:`AnswerWithdrawn`, :class:`DeadlineExtended`, :class:`TrackReady`, :class:`TrackClosed`;
+  each has ``to_dict()``; :func:`event_from_dict` reads them back (by the ``type`` field).
+- :func:`decide` (action -> events, or :class:`~gobetween.errors.ProtocolError`), :func:`apply`
+  (event -> state), :func:`step` (both), :func:`replay` (initial state + stored events -> state).
+- Views and the diff between versions: :mod:`gobetween.protocols.single_text_views`.
+
+Rules: only a mediator of the track publishes, closes or moves a deadline; versions are numbered
+1, 2, 3, ...; an answer is for the current version, by a party of the track, no later than the
+version's deadline; a party may change or withdraw its answer until the version is superseded or
+the track is ready; publishing a new version supersedes every earlier answer; a track is ready
+when every party has accepted its current version, and then takes no further answers or texts.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> from gobetween.model import Agenda, Issue
+>>> agenda = Agenda((Issue.discrete("ports", ["one", "three"]),))
+>>> t0 = datetime(2022, 7, 1, tzinfo=timezone.utc)
+>>> state = SingleTextState.open(agenda, parties=("A", "B"), mediators=("UN",))
+>>> state, events = step(state, PublishText("UN", agenda.package({"ports": "three"})), now=t0)
+>>> state, _ = step(state, Answer("A", 1, AnswerKind.ACCEPT), now=t0 + timedelta(hours=1))
+>>> state, events = step(state, Answer("B", 1, AnswerKind.ACCEPT), now=t0 + timedelta(hours=2))
+>>> [e.type for e in events], state.status.value
+(['answer_given', 'track_ready'], 'ready_for_agreement')
+>>> replay(SingleTextState.open(agenda, ("A", "B"), ("UN",)), state.log) == state
+True
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, ClassVar, assert_never
+
+from gobetween.errors import ProtocolError
+from gobetween.model import Agenda, Package
+from gobetween.protocols import _common as c
+
+__all__ = [
+    "Answer",
+    "AnswerGiven",
+    "AnswerKind",
+    "AnswerWithdrawn",
+    "CloseTrack",
+    "DeadlineExtended",
+    "ExtendDeadline",
+    "PartyAnswer",
+    "PublishText",
+    "SingleTextAction",
+    "SingleTextEvent",
+    "SingleTextState",
+    "TextPublished",
+    "TextVersion",
+    "TrackClosed",
+    "TrackReady",
+    "TrackStatus",
+    "WithdrawAnswer",
+    "apply",
+    "decide",
+    "event_from_dict",
+    "replay",
+    "step",
+]
+
+
+class TrackStatus(enum.StrEnum):
+    """Where a single-text track stands."""
+
+    DRAFTING = "drafting"
+    AWAITING_ANSWERS = "awaiting_answers"
+    READY_FOR_AGREEMENT = "ready_for_agreement"
+    CLOSED = "closed"
+
+
+class AnswerKind(enum.StrEnum):
+    """A party's answer to a version of the text."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    AMEND = "amend"
+
+
+@dataclass(frozen=True)
+class TextVersion:
+    """One published version of the text: the package, clause text per issue and a note."""
+
+    number: int
+    package: Package
+    clauses: Mapping[str, str]
+    note: str
+    published_at: datetime
+    deadline: datetime | None
+    published_by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (what views and pages show)."""
+        return {
+            "number": self.number,
+            "package": self.package.options,
+            "clauses": dict(self.clauses),
+            "note": self.note,
+            "published_at": c.time_to_wire(self.published_at),
+            "deadline": c.time_to_wire(self.deadline),
+            "published_by": self.published_by,
+        }
+
+
+@dataclass(frozen=True)
+class PartyAnswer:
+    """A party's standing answer to one version.
+
+    ``reasons`` are free text; ``amendments`` map an issue to the option the party asks for.
+    """
+
+    party: str
+    version: int
+    kind: AnswerKind
+    reasons: tuple[str, ...]
+    amendments: Mapping[str, str]
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "party": self.party,
+            "version": self.version,
+            "kind": self.kind.value,
+            "reasons": list(self.reasons),
+            "amendments": dict(self.amendments),
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class SingleTextState:
+    """The whole state of one track; build the empty one with :meth:`open`.
+
+    ``answers`` maps a version number to ``{party: PartyAnswer}`` (the standing answers; earlier
+    answers a party replaced are in ``log``). ``log`` holds every event applied so far, in order:
+    it is what the service stores.
+    """
+
+    agenda: Agenda
+    parties: tuple[str, ...]
+    mediators: tuple[str, ...]
+    versions: tuple[TextVersion, ...] = ()
+    answers: Mapping[int, Mapping[str, PartyAnswer]] = field(default_factory=dict)
+    status: TrackStatus = TrackStatus.DRAFTING
+    closed_reason: str | None = None
+    log: tuple[SingleTextEvent, ...] = ()
+
+    @classmethod
+    def open(
+        cls, agenda: Agenda, parties: Iterable[str], mediators: Iterable[str]
+    ) -> SingleTextState:
+        """The state of a new track, before any text: checks the names of its members."""
+        if not isinstance(agenda, Agenda):
+            raise ProtocolError("a single-text track needs an Agenda")
+        party_names = c.check_names(parties, "party")
+        mediator_names = c.check_names(mediators, "mediator")
+        if not party_names or not mediator_names:
+            raise ProtocolError("a single-text track needs at least one party and one mediator")
+        both = set(party_names) & set(mediator_names)
+        if both:
+            raise ProtocolError(f"{sorted(both)} cannot be both party and mediator")
+        return cls(agenda, party_names, mediator_names, answers=c.frozen_mapping({}))
+
+    @property
+    def current(self) -> TextVersion | None:
+        """The latest published version, if any."""
+        return self.versions[-1] if self.versions else None
+
+    def answers_to(self, version: int) -> Mapping[str, PartyAnswer]:
+        """The standing answers to ``version`` by party (empty if none)."""
+        return self.answers.get(version, c.frozen_mapping({}))
+
+    def version(self, number: int) -> TextVersion:
+        """The version numbered ``number``; :class:`ProtocolError` if it was never published."""
+        if not 1 <= number <= len(self.versions):
+            raise ProtocolError(f"there is no version {number} (published: {len(self.versions)})")
+        return self.versions[number - 1]
+
+
+# -- actions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishText:
+    """A mediator publishes the next version; ``expected_number`` guards against stale drafts."""
+
+    mediator: str
+    package: Package
+    clauses: Mapping[str, str] = field(default_factory=dict)
+    note: str = ""
+    deadline: datetime | None = None
+    expected_number: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A party answers ``version``: accept; reject with reasons; or ask for amendments."""
+
+    party: str
+    version: int
+    kind: AnswerKind
+    reasons: tuple[str, ...] = ()
+    amendments: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WithdrawAnswer:
+    """A party withdraws its standing answer to the current ``version``."""
+
+    party: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ExtendDeadline:
+    """A mediator moves the answer deadline of the current version (``None``: no deadline)."""
+
+    mediator: str
+    version: int
+    deadline: datetime | None
+
+
+@dataclass(frozen=True)
+class CloseTrack:
+    """A mediator closes the track (agreement signed elsewhere, or talks abandoned)."""
+
+    mediator: str
+    reason: str = ""
+
+
+SingleTextAction = PublishText | Answer | WithdrawAnswer | ExtendDeadline | CloseTrack
+
+
+# -- events ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextPublished:
+    """Version ``version`` was published."""
+
+    type: ClassVar[str] = "text_published"
+    version: int
+    mediator: str
+    package: Package
+    clauses: Mapping[str, str]
+    note: str
+    deadline: datetime | None
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "version": self.version,
+            "mediator": self.mediator,
+            "package": self.package.options,
+            "clauses": dict(self.clauses),
+            "note": self.note,
+            "deadline": c.time_to_wire(self.deadline),
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class AnswerGiven:
+    """A party gave (or replaced) its answer to ``version``."""
+
+    type: ClassVar[str] = "answer_given"
+    party: str
+    version: int
+    kind: AnswerKind
+    reasons: tuple[str, ...]
+    amendments: Mapping[str, str]
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "party": self.party,
+            "version": self.version,
+            "kind": self.kind.value,
+            "reasons": list(self.reasons),
+            "amendments": dict(self.amendments),
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class AnswerWithdrawn:
+    """A party withdrew its answer to ``version``."""
+
+    type: ClassVar[str] = "answer_withdrawn"
+    party: str
+    version: int
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "party": self.party,
+            "version": self.version,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class DeadlineExtended:
+    """A mediator moved the deadline of ``version``."""
+
+    type: ClassVar[str] = "deadline_extended"
+    mediator: str
+    version: int
+    deadline: datetime | None
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "mediator": self.mediator,
+            "version": self.version,
+            "deadline": c.time_to_wire(self.deadline),
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class TrackReady:
+    """Every party accepted ``version``: the track is ready for agreement."""
+
+    type: ClassVar[str] = "track_ready"
+    version: int
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {"type": self.type, "version": self.version, "at": c.time_to_wire(self.at)}
+
+
+@dataclass(frozen=True)
+class TrackClosed:
+    """A mediator closed the track."""
+
+    type: ClassVar[str] = "track_closed"
+    mediator: str
+    reason: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "mediator": self.mediator,
+            "reason": self.reason,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+SingleTextEvent = (
+    TextPublished | AnswerGiven | AnswerWithdrawn | DeadlineExtended | TrackReady | TrackClosed
+)
+
+
+# -- decide ------------------------------------------------------------------------------------
+
+
+def decide(
+    state: SingleTextState, action: SingleTextAction, *, now: datetime
+) -> tuple[SingleTextEvent, ...]:
+    """The events ``action`` causes at ``now``; :class:`ProtocolError` if it is not allowed.
+
+    Parameters
+    ----------
+    state
+        The track's current state.
+    action
+        One of the :data:`SingleTextAction` classes.
+    now
+        The time of the action, an aware datetime (stored in UTC).
+
+    >>> from datetime import datetime, timezone
+    >>> from gobetween.model import Agenda, Issue
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]),))
+    >>> state = SingleTextState.open(agenda, ("A",), ("M",))
+    >>> decide(state, Answer("A", 1, AnswerKind.ACCEPT), now=datetime.now(timezone.utc))
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.ProtocolError: no text has been published yet
+    """
+    at = c.utc(now)
+    if state.status is TrackStatus.CLOSED:
+        raise ProtocolError(f"the track is closed ({state.closed_reason or 'no reason given'})")
+    match action:
+        case PublishText():
+            return (_decide_publish(state, action, at),)
+        case Answer():
+            return _decide_answer(state, action, at)
+        case WithdrawAnswer():
+            _check_answerable(state, action.party, action.version, at)
+            if action.party not in state.answers_to(action.version):
+                raise ProtocolError(
+                    f"{action.party!r} has no answer to version {action.version} to withdraw"
+                )
+            return (AnswerWithdrawn(action.party, action.version, at),)
+        case ExtendDeadline():
+            c.check_member(action.mediator, state.mediators, "mediator")
+            _check_current(state, action.version)
+            deadline = _future_deadline(action.deadline, at)
+            return (DeadlineExtended(action.mediator, action.version, deadline, at),)
+        case CloseTrack():
+            c.check_member(action.mediator, state.mediators, "mediator")
+            reason = c.check_text(action.reason, "the reason for closing")
+            return (TrackClosed(action.mediator, reason, at),)
+        case _:
+            assert_never(action)
+
+
+def _decide_publish(state: SingleTextState, action: PublishText, at: datetime) -> TextPublished:
+    c.check_member(action.mediator, state.mediators, "mediator")
+    if state.status is TrackStatus.READY_FOR_AGREEMENT:
+        raise ProtocolError(
+            f"the track is ready for agreement on version {len(state.versions)}; "
+            "no new text can be published (close the track to start over)"
+        )
+    number = len(state.versions) + 1
+    if action.expected_number is not None and action.expected_number != number:
+        raise ProtocolError(
+            f"the next version is {number}, not {action.expected_number} "
+            "(another text was published meanwhile)"
+        )
+    if not isinstance(action.package, Package) or action.package.agenda != state.agenda:
+        raise ProtocolError("the text's package must be a Package of this track's agenda")
+    if not isinstance(action.clauses, Mapping):
+        raise ProtocolError("clauses must map issue names to clause text")
+    for issue, text in action.clauses.items():
+        if not isinstance(issue, str) or not state.agenda.has_issue(issue):
+            raise ProtocolError(f"a clause is given for {issue!r}, which is not on the agenda")
+        c.check_text(text, f"the clause of issue {issue!r}")
+    clauses = {n: action.clauses[n] for n in state.agenda.issue_names if n in action.clauses}
+    note = c.check_text(action.note, "the note")
+    deadline = _future_deadline(action.deadline, at)
+    return TextPublished(
+        number, action.mediator, action.package, c.frozen_mapping(clauses), note, deadline, at
+    )
+
+
+def _future_deadline(deadline: object, at: datetime) -> datetime | None:
+    result = c.optional_utc(deadline, "the deadline")
+    if result is not None and result <= at:
+        raise ProtocolError(
+            f"the deadline {result.isoformat()} is not after now ({at.isoformat()})"
+        )
+    return result
+
+
+def _check_current(state: SingleTextState, version: object) -> TextVersion:
+    current = state.current
+    if current is None:
+        raise ProtocolError("no text has been published yet")
+    if state.status is TrackStatus.READY_FOR_AGREEMENT:
+        raise ProtocolError(f"the track is already ready for agreement on version {current.number}")
+    if isinstance(version, bool) or not isinstance(version, int) or version != current.number:
+        raise ProtocolError(
+            f"only the current version ({current.number}) can be answered, not {version!r}"
+        )
+    return current
+
+
+def _check_answerable(state: SingleTextState, party: str, version: int, at: datetime) -> None:
+    current = _check_current(state, version)
+    c.check_member(party, state.parties, "party")
+    if current.deadline is not None and at > current.deadline:
+        raise ProtocolError(
+            f"the deadline for answers to version {current.number} passed at "
+            f"{current.deadline.isoformat()}"
+        )
+
+
+def _decide_answer(
+    state: SingleTextState, action: Answer, at: datetime
+) -> tuple[SingleTextEvent, ...]:
+    _check_answerable(state, action.party, action.version, at)
+    if not isinstance(action.kind, AnswerKind):
+        raise ProtocolError(f"the answer kind must be an AnswerKind, got {action.kind!r}")
+    if isinstance(action.reasons, str) or not isinstance(action.reasons, Iterable):
+        raise ProtocolError("reasons must be a sequence of strings")
+    reasons = tuple(action.reasons)
+    for reason in reasons:
+        c.check_text(reason, "a reason", required=True)
+    amendments = c.check_options(state.agenda, action.amendments, "the amendment request")
+    current = state.version(action.version)
+    for issue, option in amendments.items():
+        if current.package.option(issue) == option:
+            raise ProtocolError(
+                f"the amendment asks for {issue}={option!r}, which the text already says"
+            )
+    if action.kind is AnswerKind.ACCEPT and amendments:
+        raise ProtocolError("an acceptance cannot request amendments (answer 'amend' instead)")
+    if action.kind is AnswerKind.REJECT and (not reasons or amendments):
+        raise ProtocolError("a rejection needs at least one reason and no amendments")
+    if action.kind is AnswerKind.AMEND and not amendments:
+        raise ProtocolError("an amendment request needs at least one amendment")
+    given = AnswerGiven(action.party, action.version, action.kind, reasons, amendments, at)
+    after = apply(state, given)
+    if all(a.kind is AnswerKind.ACCEPT for a in after.answers_to(action.version).values()) and set(
+        after.answers_to(action.version)
+    ) == set(state.parties):
+        return (given, TrackReady(action.version, at))
+    return (given,)
+
+
+# -- apply, step, replay -----------------------------------------------------------------------
+
+
+def apply(state: SingleTextState, event: SingleTextEvent) -> SingleTextState:
+    """The state after ``event`` (which :func:`decide` produced, now or in the past).
+
+    Only the ordering of versions is re-checked here; everything else was checked by
+    :func:`decide` when the event was made.
+    """
+    log = (*state.log, event)
+    match event:
+        case TextPublished():
+            if event.version != len(state.versions) + 1:
+                raise ProtocolError(
+                    f"stored version {event.version} does not follow version {len(state.versions)}"
+                )
+            version = TextVersion(
+                event.version,
+                event.package,
+                event.clauses,
+                event.note,
+                event.at,
+                event.deadline,
+                event.mediator,
+            )
+            return replace(
+                state,
+                versions=(*state.versions, version),
+                status=TrackStatus.AWAITING_ANSWERS,
+                log=log,
+            )
+        case AnswerGiven():
+            answer = PartyAnswer(
+                event.party, event.version, event.kind, event.reasons, event.amendments, event.at
+            )
+            return replace(
+                state, answers=_set_answer(state, event.version, event.party, answer), log=log
+            )
+        case AnswerWithdrawn():
+            return replace(
+                state, answers=_set_answer(state, event.version, event.party, None), log=log
+            )
+        case DeadlineExtended():
+            versions = list(state.versions)
+            versions[event.version - 1] = replace(
+                versions[event.version - 1], deadline=event.deadline
+            )
+            return replace(state, versions=tuple(versions), log=log)
+        case TrackReady():
+            return replace(state, status=TrackStatus.READY_FOR_AGREEMENT, log=log)
+        case TrackClosed():
+            return replace(state, status=TrackStatus.CLOSED, closed_reason=event.reason, log=log)
+        case _:
+            assert_never(event)
+
+
+def _set_answer(
+    state: SingleTextState, version: int, party: str, answer: PartyAnswer | None
+) -> Mapping[int, Mapping[str, PartyAnswer]]:
+    row = dict(state.answers_to(version))
+    if answer is None:
+        row.pop(party, None)
+    else:
+        row[party] = answer
+    table = dict(state.answers)
+    table[version] = c.frozen_mapping(row)
+    return c.frozen_mapping(table)
+
+
+def step(
+    state: SingleTextState, action: SingleTextAction, *, now: datetime
+) -> tuple[SingleTextState, tuple[SingleTextEvent, ...]]:
+    """Decide and apply: the new state and the events to store.
+
+    On a :class:`ProtocolError` nothing changes (the state is immutable).
+    """
+    events = decide(state, action, now=now)
+    for event in events:
+        state = apply(state, event)
+    return state, events
+
+
+def replay(
+    initial: SingleTextState, events: Iterable[SingleTextEvent | Mapping[str, Any]]
+) -> SingleTextState:
+    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
+    state = initial
+    for event in events:
+        if isinstance(event, Mapping):
+            event = event_from_dict(event, initial.agenda)
+        state = apply(state, event)
+    return state
+
+
+# -- wire --------------------------------------------------------------------------------------
+
+
+def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
+    """Read an event back from its ``to_dict()`` form; packages are rebuilt on ``agenda``.
+
+    Raises :class:`~gobetween.errors.ValidationFailed` for data no event wrote.
+
+    >>> from datetime import datetime, timezone
+    >>> from gobetween.model import Agenda, Issue
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]),))
+    >>> e = TrackReady(3, datetime(2022, 7, 22, tzinfo=timezone.utc))
+    >>> e.to_dict()
+    {'type': 'track_ready', 'version': 3, 'at': '2022-07-22T00:00:00+00:00'}
+    >>> event_from_dict(e.to_dict(), agenda) == e
+    True
+    """
+    kind = c.event_type(data)
+    reader = _READERS.get(kind)
+    if reader is None:
+        raise c.bad_wire(
+            f"unknown single-text event type {kind!r}", "type", "one of " + ", ".join(_READERS)
+        )
+    return reader(data, agenda)
+
+
+def _read_published(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
+    return TextPublished(
+        c.field(d, "version", int),
+        c.field(d, "mediator", str),
+        c.package_from_wire(agenda, d.get("package"), "package"),
+        c.frozen_mapping(c.options_from_wire(d.get("clauses"), "clauses")),
+        c.field(d, "note", str),
+        c.optional_time_from_wire(d.get("deadline"), "deadline"),
+        c.time_from_wire(d.get("at"), "at"),
+    )
+
+
+def _read_answer(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
+    kind = c.field(d, "kind", str)
+    if kind not in {k.value for k in AnswerKind}:
+        raise c.bad_wire(f"unknown answer kind {kind!r}", "kind", "accept, reject or amend")
+    amendments = c.options_from_wire(d.get("amendments"), "amendments")
+    return AnswerGiven(
+        c.field(d, "party", str),
+        c.field(d, "version", int),
+        AnswerKind(kind),
+        c.strings_from_wire(d.get("reasons"), "reasons"),
+        c.frozen_mapping({n: amendments[n] for n in agenda.issue_names if n in amendments}),
+        c.time_from_wire(d.get("at"), "at"),
+    )
+
+
+def _read_withdrawn(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
+    return AnswerWithdrawn(
+        c.field(d, "party", str), c.field(d, "version", int), c.time_from_wire(d.get("at"), "at")
+    )
+
+
+def _read_deadline(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
+    return DeadlineExtended(
+        c.field(d, "mediator", str),
+        c.field(d, "version", int),
+        c.optional_time_from_wire(d.get("deadline"), "deadline"),
+        c.time_from_wire(d.get("at"), "at"),
+    )
+
+
+def _read_ready(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
+    return TrackReady(c.field(d, "version", int), c.time_from_wire(d.get("at"), "at"))
+
+
+def _read_closed(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
+    return TrackClosed(
+        c.field(d, "mediator", str), c.field(d, "reason", str), c.time_from_wire(d.get("at"), "at")
+    )
+
+
+_READERS = {
+    TextPublished.type: _read_published,
+    AnswerGiven.type: _read_answer,
+    AnswerWithdrawn.type: _read_withdrawn,
+    DeadlineExtended.type: _read_deadline,
+    TrackReady.type: _read_ready,
+    TrackClosed.type: _read_closed,
+}

@@ -1,0 +1,192 @@
+"""What each member of a single-text track may see, and what changed between versions.
+
+- :func:`party_view` gives a party the published versions and *its own* answers, never another
+  party's answer (nor how many parties have answered). The only thing a party learns about the
+  others is the track's status: "ready for agreement" means every party accepted.
+- :func:`mediator_view` gives the mediators everything, with who accepted, who asked for what and
+  who has not answered yet.
+- :func:`diff_versions` lists the issues whose option or clause text changed between versions.
+
+The service's policy relies on these views: a party's page and its JSON twin show
+``party_view(state, party).to_dict()`` and nothing else of the track.
+
+>>> from datetime import datetime, timezone
+>>> from gobetween.model import Agenda, Issue
+>>> from gobetween.protocols.single_text import (
+...     Answer, AnswerKind, PublishText, SingleTextState, step)
+>>> agenda = Agenda((Issue.discrete("a", ["x", "y"]),))
+>>> t = datetime(2022, 7, 1, tzinfo=timezone.utc)
+>>> state = SingleTextState.open(agenda, ("A", "B"), ("M",))
+>>> state, _ = step(state, PublishText("M", agenda.package({"a": "x"})), now=t)
+>>> state, _ = step(state, Answer("B", 1, AnswerKind.REJECT, ("too little",)), now=t)
+>>> dict(party_view(state, "A").own_answers)
+{}
+>>> mediator_view(state).pending
+('A',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gobetween.protocols import _common as c
+from gobetween.protocols.single_text import (
+    AnswerKind,
+    PartyAnswer,
+    SingleTextState,
+    TextVersion,
+    TrackStatus,
+)
+
+__all__ = [
+    "IssueChange",
+    "MediatorView",
+    "PartyView",
+    "diff_versions",
+    "mediator_view",
+    "party_view",
+]
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """What ``party`` may see of a track: the texts and its own standing answers."""
+
+    party: str
+    status: TrackStatus
+    versions: tuple[TextVersion, ...]
+    own_answers: Mapping[int, PartyAnswer]
+    closed_reason: str | None
+
+    @property
+    def current(self) -> TextVersion | None:
+        """The latest version, if any."""
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def deadline(self) -> datetime | None:
+        """Deadline for answering the current version."""
+        return self.versions[-1].deadline if self.versions else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "party": self.party,
+            "status": self.status.value,
+            "versions": [v.to_dict() for v in self.versions],
+            "own_answers": {str(n): a.to_dict() for n, a in self.own_answers.items()},
+            "closed_reason": self.closed_reason,
+        }
+
+
+@dataclass(frozen=True)
+class MediatorView:
+    """Everything about a track, with the answers to the current version sorted out."""
+
+    status: TrackStatus
+    parties: tuple[str, ...]
+    versions: tuple[TextVersion, ...]
+    answers: Mapping[int, Mapping[str, PartyAnswer]]
+    accepted: tuple[str, ...]
+    rejected: tuple[str, ...]
+    amend_requested: tuple[str, ...]
+    pending: tuple[str, ...]
+    closed_reason: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "status": self.status.value,
+            "parties": list(self.parties),
+            "versions": [v.to_dict() for v in self.versions],
+            "answers": {
+                str(n): {p: a.to_dict() for p, a in row.items()} for n, row in self.answers.items()
+            },
+            "accepted": list(self.accepted),
+            "rejected": list(self.rejected),
+            "amend_requested": list(self.amend_requested),
+            "pending": list(self.pending),
+            "closed_reason": self.closed_reason,
+        }
+
+
+def party_view(state: SingleTextState, party: str) -> PartyView:
+    """The track as ``party`` may see it; :class:`ProtocolError` if it is no party of the track."""
+    c.check_member(party, state.parties, "party")
+    own = {number: row[party] for number, row in sorted(state.answers.items()) if party in row}
+    return PartyView(
+        party, state.status, state.versions, c.frozen_mapping(own), state.closed_reason
+    )
+
+
+def mediator_view(state: SingleTextState) -> MediatorView:
+    """The track as the mediators see it (everything)."""
+    current = state.current
+    row = state.answers_to(current.number) if current else {}
+
+    def having(kind: AnswerKind) -> tuple[str, ...]:
+        return tuple(p for p in state.parties if p in row and row[p].kind is kind)
+
+    return MediatorView(
+        status=state.status,
+        parties=state.parties,
+        versions=state.versions,
+        answers=state.answers,
+        accepted=having(AnswerKind.ACCEPT),
+        rejected=having(AnswerKind.REJECT),
+        amend_requested=having(AnswerKind.AMEND),
+        pending=tuple(p for p in state.parties if p not in row) if current else (),
+        closed_reason=state.closed_reason,
+    )
+
+
+@dataclass(frozen=True)
+class IssueChange:
+    """How one issue differs between two versions."""
+
+    issue: str
+    old_option: str
+    new_option: str
+    old_clause: str | None
+    new_clause: str | None
+
+    @property
+    def option_changed(self) -> bool:
+        """Whether the chosen option differs."""
+        return self.old_option != self.new_option
+
+    @property
+    def clause_changed(self) -> bool:
+        """Whether the clause text differs (a clause added or removed counts)."""
+        return self.old_clause != self.new_clause
+
+
+def diff_versions(old: TextVersion, new: TextVersion) -> tuple[IssueChange, ...]:
+    """The issues whose option or clause text changed from ``old`` to ``new``, in agenda order.
+
+    >>> from datetime import datetime, timezone
+    >>> from gobetween.model import Agenda, Issue
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+    >>> t = datetime(2022, 7, 1, tzinfo=timezone.utc)
+    >>> v1 = TextVersion(1, agenda.package({"a": "x", "b": "p"}), {}, "", t, None, "M")
+    >>> v2 = TextVersion(2, agenda.package({"a": "y", "b": "p"}), {"b": "as before"}, "", t,
+    ...                  None, "M")
+    >>> [(ch.issue, ch.option_changed, ch.clause_changed) for ch in diff_versions(v1, v2)]
+    [('a', True, False), ('b', False, True)]
+    """
+    old_options, new_options = old.package.options, new.package.options
+    changes = []
+    for issue in new.package.agenda.issue_names:
+        change = IssueChange(
+            issue,
+            old_options[issue],
+            new_options[issue],
+            old.clauses.get(issue),
+            new.clauses.get(issue),
+        )
+        if change.option_changed or change.clause_changed:
+            changes.append(change)
+    return tuple(changes)
