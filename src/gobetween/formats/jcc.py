@@ -1,0 +1,590 @@
+"""The Joint Coordination Centre's voyage files: the published CSV and the JCC's own workbook.
+
+Both list one row per cargo: the first row of a voyage has status ``Outbound``, further cargoes
+of the same voyage follow as ``Outbound +`` with the same voyage number. The two layouts name
+their columns differently (``#`` / ``Outbound Sequence``, ``Metric tons`` / ``Tonnage``,
+``Departure date`` / ``Departure``, ``Inspection cleared`` / ``Inspection İstanbul``); the
+workbook's ``Data_HXL`` sheet has a row of HXL hashtags under the header. Numbers may carry
+thousands separators (``"18,137"``); dates come as ``14-Jun-2023``, ISO ``2023-06-14``,
+``14/06/2023`` or as Excel date-times.
+
+Excel date-times in the JCC workbook are local midnight stored as the previous day's 22:00 or
+23:00, so a date-time is rounded to the nearest calendar day (checked against the CSV for all
+633 voyages the two files share).
+
+Every row that cannot be imported is reported with its row number (the header is row 1) and
+what was expected; nothing is dropped silently. Rows are keyed by voyage number, IMO number and
+cargo index, so :func:`gobetween.monitoring.voyages.merge` makes re-imports idempotent.
+
+>>> header = "Status,#,Vessel name,IMO,Departure port,Country,Commodity,Metric tons,Departure date"
+>>> result = read_csv_text(header + '''
+... Outbound,981,SSI AVENGER,9284544,Chornomorsk,Spain,Corn,"18,137",14-Jun-2023
+... Outbound +,981,SSI AVENGER,9284544,Chornomorsk,France,Soya beans,"28,963",14-Jun-2023
+... Outbound +,982,NOBODY,9000000,Odesa,Chad,Corn,"1,000",15-Jun-2023
+... ''')
+>>> [str(s.key) for s in result.shipments]
+['#981/IMO 9284544/0', '#981/IMO 9284544/1']
+>>> result.problems[0].row, result.problems[0].message
+(4, "continuation row of voyage #982 without its 'Outbound' row")
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from gobetween.errors import FileFormatError, InputError
+from gobetween.monitoring.figures import FigureTable
+from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
+
+__all__ = [
+    "CSV_COLUMNS",
+    "read_csv",
+    "read_csv_text",
+    "read_jcc",
+    "read_rows",
+    "read_xlsx",
+    "write_shipments_csv",
+    "write_table_csv",
+]
+
+#: Field of :class:`Shipment` (or ``status``) -> the header names that mean it, normalised.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "status": ("status",),
+    "voyage": ("#", "outbound sequence", "voyage", "voyage number"),
+    "vessel_name": ("vessel name", "vessel"),
+    "imo": ("imo", "imo number"),
+    "departure_port": ("departure port", "port"),
+    "country": ("country", "destination", "destination country"),
+    "commodity": ("commodity",),
+    "tonnes": ("metric tons", "tonnage", "tonnes", "metric tonnes"),
+    "departure_date": ("departure date", "departure"),
+    "inspection_date": ("inspection cleared", "inspection istanbul", "inspection date"),
+    "income_group": ("income group",),
+    "flag": ("flag",),
+    "world_bank_region": ("world bank region",),
+    "un_region": ("un region",),
+    "development_category": ("development category",),
+    "wfp": ("wfp",),
+}
+_REQUIRED = (
+    "status",
+    "voyage",
+    "vessel_name",
+    "imo",
+    "departure_port",
+    "country",
+    "commodity",
+    "tonnes",
+    "departure_date",
+)
+#: The published CSV's header, in order: what :func:`write_shipments_csv` writes.
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("status", "Status"),
+    ("voyage", "#"),
+    ("vessel_name", "Vessel name"),
+    ("imo", "IMO"),
+    ("departure_port", "Departure port"),
+    ("country", "Country"),
+    ("commodity", "Commodity"),
+    ("tonnes", "Metric tons"),
+    ("departure_date", "Departure date"),
+    ("inspection_date", "Inspection cleared"),
+    ("income_group", "Income group"),
+    ("flag", "Flag"),
+    ("world_bank_region", "World Bank region"),
+    ("un_region", "UN region"),
+    ("development_category", "Development category"),
+    ("wfp", "WFP"),
+)
+_STATUS = {"outbound": False, "outbound +": True, "outbound+": True}
+_DATE_FORMATS = ("%d-%b-%Y", "%d-%b-%y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
+_NUMBER = re.compile(r"^\d{1,3}([, ]\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
+_TRUE = {"wfp", "yes", "y", "true", "1"}
+_FALSE = {"", "no", "n", "false", "0", "-"}
+_VOYAGE_FIELDS = ("vessel_name", "departure_port", "departure_date", "inspection_date", "wfp")
+_MAX_BYTES = 200_000_000
+
+
+def _norm(header: object) -> str:
+    text = "" if header is None else str(header)
+    return " ".join(text.replace("İ", "I").replace("ı", "i").casefold().split())
+
+
+_LOOKUP = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+
+
+class _Bad(Exception):
+    """A cell that cannot be read; becomes an :class:`ImportProblem`."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+@functools.lru_cache(maxsize=65536)
+def _number_text(text: str) -> float:
+    if not _NUMBER.match(text):
+        raise _Bad(f"not a number: {text!r}", "a number like 18137, 18,137 or 8640.04")
+    return float(text.replace(",", "").replace(" ", ""))
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool):
+        raise _Bad(f"not a number: {value!r}", "a number")
+    if isinstance(value, int | float):
+        return float(value)
+    text = _text(value)
+    if not text:
+        raise _Bad("empty", "a number")
+    return _number_text(text)
+
+
+def _integer(value: object) -> int:
+    number = _number(value)
+    if not number.is_integer():
+        raise _Bad(f"not a whole number: {value!r}", "a whole number")
+    return int(number)
+
+
+@functools.lru_cache(maxsize=65536)
+def _date_text(text: str) -> dt.date:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _Bad(f"not a date: {text!r}", "a date like 14-Jun-2023, 2023-06-14 or 14/06/2023")
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return (value + dt.timedelta(hours=12)).date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 20_000 <= value <= 80_000:
+            raise _Bad(f"not a date: {value!r}", "an Excel date serial between 1954 and 2119")
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value), hours=12)).date()
+    return _date_text(_text(value))
+
+
+def _optional_date(value: object) -> dt.date | None:
+    text = _text(value)
+    if not text or text.upper() == "TBD":
+        return None
+    return _date(value)
+
+
+def _flag(value: object) -> bool | None:
+    text = _text(value).casefold()
+    if text == "unknown":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _Bad(f"not a WFP mark: {value!r}", "'WFP', empty or 'unknown'")
+
+
+_PARSERS: dict[str, Any] = {
+    "voyage": _integer,
+    "imo": _integer,
+    "tonnes": _number,
+    "departure_date": _date,
+    "inspection_date": _optional_date,
+    "wfp": _flag,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    columns: dict[str, int]
+    names: dict[str, str]
+    ignored: tuple[str, ...]
+
+
+def _layout(header: Sequence[object], source: str) -> _Layout | None:
+    columns: dict[str, int] = {}
+    names: dict[str, str] = {}
+    ignored: list[str] = []
+    for i, cell in enumerate(header):
+        name = _LOOKUP.get(_norm(cell))
+        if name is None or name in columns:
+            if _text(cell):
+                ignored.append(_text(cell))
+            continue
+        columns[name] = i
+        names[name] = _text(cell)
+    if not set(_REQUIRED) <= set(columns):
+        return None
+    return _Layout(columns, names, tuple(ignored))
+
+
+def _is_hxl(row: Sequence[object]) -> bool:
+    cells = [_text(c) for c in row if _text(c)]
+    return bool(cells) and all(c.startswith("#") and len(c) > 1 for c in cells)
+
+
+@dataclass(slots=True)
+class _Row:
+    number: int
+    continuation: bool
+    values: dict[str, Any]
+
+
+def _parse_row(layout: _Layout, number: int, row: Sequence[object]) -> _Row | ImportProblem:
+    values: dict[str, Any] = {}
+    status = ""
+    for name, index in layout.columns.items():
+        cell = row[index] if index < len(row) else None
+        column = layout.names[name]
+        if name == "status":
+            status = _norm(cell)
+            if status not in _STATUS:
+                return ImportProblem(
+                    number, column, f"unknown status {_text(cell)!r}", "'Outbound' or 'Outbound +'"
+                )
+            continue
+        parser = _PARSERS.get(name, _text)
+        try:
+            values[name] = parser(cell)
+        except _Bad as bad:
+            return ImportProblem(number, column, bad.message, bad.expected)
+        if name in _REQUIRED and values[name] == "":
+            return ImportProblem(number, column, "empty", f"a {column}")
+    return _Row(number, _STATUS[status], values)
+
+
+def read_rows(
+    rows: Iterable[Sequence[object]],
+    source: str,
+    *,
+    format: str = "csv",
+    sheet: str | None = None,
+) -> ImportResult:
+    """Import JCC rows (the header first) from any reader; the core of every ``read_*``.
+
+    Raises
+    ------
+    FileFormatError
+        When no header row with the required columns is found.
+
+    >>> header = ["Status", "Outbound Sequence", "Vessel name", "IMO", "Departure port",
+    ...           "Country", "Commodity", "Tonnage", "Departure"]
+    >>> rows = [header, ["Outbound", 1.0, "RAZONI", 9086526.0, "Odesa", "Türkiye", "Corn",
+    ...                  1527.0, dt.datetime(2022, 7, 31, 23, 0)]]
+    >>> read_rows(rows, "book.xlsx").shipments[0].departure_date
+    datetime.date(2022, 8, 1)
+    """
+    iterator = iter(rows)
+    layout, number = _find_header(iterator, source)
+    problems: list[ImportProblem] = []
+    notes: list[str] = []
+    if layout.ignored:
+        notes.append("ignored columns: " + ", ".join(layout.ignored))
+    parsed: list[_Row] = []
+    blank = 0
+    for row in iterator:
+        number += 1
+        if not any(_text(c) for c in row):
+            blank += 1
+            continue
+        if _is_hxl(row):
+            notes.append(f"row {number}: HXL hashtag row skipped")
+            continue
+        outcome = _parse_row(layout, number, row)
+        if isinstance(outcome, ImportProblem):
+            problems.append(outcome)
+        else:
+            parsed.append(outcome)
+    shipments, duplicates = _assemble(parsed, problems)
+    problems.sort(key=lambda p: p.row)
+    return ImportResult(
+        source=source,
+        shipments=tuple(shipments),
+        problems=tuple(problems),
+        duplicates=duplicates,
+        blank_rows=blank,
+        format=format,
+        sheet=sheet,
+        notes=tuple(notes),
+    )
+
+
+def _find_header(iterator: Iterator[Sequence[object]], source: str) -> tuple[_Layout, int]:
+    number = 0
+    for row in iterator:
+        number += 1
+        if not any(_text(c) for c in row):
+            continue
+        layout = _layout(row, source)
+        if layout is None:
+            break
+        return layout, number
+    wanted = ", ".join(_ALIASES[name][0] for name in _REQUIRED)
+    raise FileFormatError(
+        "no JCC header row found",
+        source=source,
+        location=f"row {number}" if number else None,
+        expected=f"a header with the columns {wanted} (or the workbook's names)",
+    )
+
+
+def _assemble(parsed: list[_Row], problems: list[ImportProblem]) -> tuple[list[Shipment], int]:
+    """Group rows by voyage number, give each its cargo index and build the shipments."""
+    groups: dict[int, list[_Row]] = {}
+    for row in parsed:
+        groups.setdefault(row.values["voyage"], []).append(row)
+    shipments: list[Shipment] = []
+    duplicates = 0
+    for voyage, rows in groups.items():
+        firsts = [r for r in rows if not r.continuation]
+        if not firsts:
+            problems.extend(
+                ImportProblem(
+                    r.number,
+                    "Status",
+                    f"continuation row of voyage #{voyage} without its 'Outbound' row",
+                    f"an 'Outbound' row for voyage #{voyage} in the same file",
+                )
+                for r in rows
+            )
+            continue
+        head = firsts[0]
+        ordered = [head] + [r for r in rows if r is not head]
+        seen: list[dict[str, Any]] = []
+        for row in ordered:
+            if row.values in seen:
+                duplicates += 1
+                continue
+            if row is not head and not row.continuation:
+                problems.append(
+                    ImportProblem(
+                        row.number,
+                        "Status",
+                        f"a second, different 'Outbound' row for voyage #{voyage}",
+                        f"one 'Outbound' row per voyage (the first is row {head.number})",
+                    )
+                )
+                continue
+            if row is not head and not seen:
+                problems.append(
+                    ImportProblem(
+                        row.number,
+                        None,
+                        f"voyage #{voyage}'s first row (row {head.number}) was not imported",
+                        "a valid 'Outbound' row for the voyage",
+                    )
+                )
+                continue
+            built = _shipment(row, head, len(seen), problems)
+            if built is not None:
+                seen.append(row.values)
+                shipments.append(built)
+    return shipments, duplicates
+
+
+def _shipment(
+    row: _Row, head: _Row, cargo_index: int, problems: list[ImportProblem]
+) -> Shipment | None:
+    values = dict(row.values)
+    if row is not head:
+        if values["imo"] != head.values["imo"]:
+            problems.append(
+                ImportProblem(
+                    row.number,
+                    "IMO",
+                    f"IMO {values['imo']} differs from the voyage's first row ({head.number})",
+                    f"IMO {head.values['imo']}",
+                )
+            )
+            return None
+        for name in _VOYAGE_FIELDS:
+            if name in values and values[name] != head.values[name]:
+                problems.append(
+                    ImportProblem(
+                        row.number,
+                        name,
+                        f"{name} {values[name]!r} differs from row {head.number}'s "
+                        f"{head.values[name]!r}; the voyage keeps the first row's",
+                        "the same value on every row of a voyage",
+                        skipped=False,
+                    )
+                )
+    try:
+        return Shipment(cargo_index=cargo_index, **values)
+    except InputError as error:
+        problems.append(ImportProblem(row.number, None, error.message, error.expected))
+        return None
+
+
+def read_csv_text(text: str, source: str = "<text>") -> ImportResult:
+    """Import the published CSV layout from a string (see the module example)."""
+    return read_rows(csv.reader(io.StringIO(text)), source, format="csv")
+
+
+def read_csv(path: str | Path) -> ImportResult:
+    """Import a JCC CSV file (UTF-8, with or without a byte-order mark).
+
+    Raises
+    ------
+    FileFormatError
+        When the file is not UTF-8 text, is too large or has no JCC header row.
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileFormatError(
+            f"not UTF-8 text ({error.reason})",
+            source=str(path),
+            location=f"byte {error.start}",
+            expected="a UTF-8 CSV file",
+        ) from None
+    return read_rows(csv.reader(io.StringIO(text, newline="")), str(path), format="csv")
+
+
+def read_xlsx(path: str | Path, sheet: str | None = None) -> ImportResult:
+    """Import a JCC workbook: the named sheet, else the first with a JCC header row.
+
+    Raises
+    ------
+    FileFormatError
+        When the file is not a readable workbook, or no sheet has a JCC header row.
+    """
+    import openpyxl  # imported here: only workbook imports pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    _read_bytes(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise FileFormatError(
+            f"cannot open the workbook: {error}", source=str(path), expected="an .xlsx workbook"
+        ) from None
+    try:
+        names = [sheet] if sheet is not None else list(book.sheetnames)
+        if sheet is not None and sheet not in book.sheetnames:
+            raise FileFormatError(
+                f"no sheet named {sheet!r}",
+                source=str(path),
+                expected="one of " + ", ".join(book.sheetnames),
+            )
+        for name in names:
+            try:
+                return read_rows(
+                    book[name].iter_rows(values_only=True),
+                    f"{path} [{name}]",
+                    format="xlsx",
+                    sheet=name,
+                )
+            except FileFormatError:
+                if sheet is not None:
+                    raise
+        raise FileFormatError(
+            "no sheet has a JCC header row",
+            source=str(path),
+            expected="a sheet whose first row names the JCC columns (sheets: "
+            + ", ".join(book.sheetnames)
+            + ")",
+        )
+    finally:
+        book.close()
+
+
+def read_jcc(path: str | Path, sheet: str | None = None) -> ImportResult:
+    """Import a JCC file, choosing the reader by its suffix (``.csv`` or ``.xlsx``)."""
+    path = Path(path)
+    suffix = path.suffix.casefold()
+    if suffix == ".xlsx":
+        return read_xlsx(path, sheet)
+    if suffix == ".csv":
+        return read_csv(path)
+    raise FileFormatError(
+        f"unknown file type {path.suffix!r}", source=str(path), expected="a .csv or .xlsx file"
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise FileFormatError(
+                f"file of {size:,} bytes is too large",
+                source=str(path),
+                expected=f"at most {_MAX_BYTES:,} bytes",
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise FileFormatError(f"cannot read the file: {error.strerror}", source=str(path)) from None
+
+
+def _cell(shipment: Shipment, name: str) -> str:
+    if name == "status":
+        return "Outbound" if shipment.cargo_index == 0 else "Outbound +"
+    value = getattr(shipment, name)
+    if value is None:
+        return "unknown" if name == "wfp" else ""
+    if isinstance(value, bool):
+        return "WFP" if value else ""
+    if isinstance(value, dt.date):
+        return f"{value.day}-{value:%b-%Y}"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    return str(value)
+
+
+def write_shipments_csv(shipments: Iterable[Shipment], out: IO[str]) -> int:
+    """Write shipments in the published CSV layout (re-importable); returns the row count.
+
+    >>> buffer = io.StringIO()
+    >>> result = read_csv_text("Status,#,Vessel name,IMO,Departure port,Country,Commodity,"
+    ...     "Metric tons,Departure date\\n"
+    ...     "Outbound,5,X,9000005,Odesa,Kenya,Wheat,\\"1,000\\",1-Aug-2022\\n")
+    >>> write_shipments_csv(result.shipments, buffer)
+    1
+    >>> read_csv_text(buffer.getvalue()).shipments == result.shipments
+    True
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([title for _, title in CSV_COLUMNS])
+    count = 0
+    for shipment in shipments:
+        writer.writerow([_cell(shipment, name) for name, _ in CSV_COLUMNS])
+        count += 1
+    return count
+
+
+def write_table_csv(table: FigureTable, out: IO[str]) -> int:
+    """Write one figure table as CSV (header = its columns); returns the row count.
+
+    >>> buffer = io.StringIO()
+    >>> write_table_csv(FigureTable("t", ("month", "voyages"), (("2022-08", 63),)), buffer)
+    1
+    >>> buffer.getvalue()
+    'month,voyages\\n2022-08,63\\n'
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return len(table.rows)
