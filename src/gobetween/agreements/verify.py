@@ -1,0 +1,381 @@
+"""Offline verification of an agreement bundle: every check, every finding named.
+
+:func:`verify_bundle` reads a bundle's bytes and never stops at the first problem: it returns a
+:class:`VerificationReport` listing each :class:`Finding` with a stable ``code`` (for programs)
+and a sentence (for people) that names the part, the instrument, the signatory or the clause.
+
+The checks, in order:
+
+1. the file is a bundle, and byte for byte the canonical form of what it holds;
+2. every part's SHA-256 matches the manifest, and the manifest lists exactly the parts;
+3. the terms, the agreement record, the instruments, the keys and the signatures parse, each in
+   its canonical form;
+4. each instrument's stated terms hash matches its own terms, and its terms equal the bundle's
+   canonical terms (otherwise the differing clauses are named);
+5. there is one instrument per party of the agreement, and all name the same mediators;
+6. each signature verifies under its signer's public key, that key matches any fingerprint the
+   instrument pins (and, if given, the verifier's own trusted fingerprints);
+7. every signatory of every instrument has signed it.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gobetween.agreements.container import (
+    AGREEMENT_PART,
+    TERMS_PART,
+    Container,
+    instrument_part,
+    read_container,
+    signature_part,
+)
+from gobetween.agreements.instrument import Instrument
+from gobetween.agreements.signing import Signature, fingerprint, load_public_key, verify_signature
+from gobetween.agreements.terms import OperativeTerms, canonical_bytes, sha256_hex
+from gobetween.errors import AgreementError, VerificationFailed
+
+__all__ = ["Contents", "Finding", "FindingCode", "VerificationReport", "inspect", "verify_bundle"]
+
+
+class FindingCode(enum.StrEnum):
+    """What kind of problem a finding reports."""
+
+    UNREADABLE = "unreadable"
+    NOT_CANONICAL = "not-canonical"
+    PART_UNDECODABLE = "part-undecodable"
+    PART_EDITED = "part-edited"
+    PART_MISSING = "part-missing"
+    PART_UNLISTED = "part-unlisted"
+    PART_MALFORMED = "part-malformed"
+    PART_UNKNOWN = "part-unknown"
+    TERMS_HASH_MISMATCH = "terms-hash-mismatch"
+    TERMS_DIFFER = "terms-differ"
+    INSTRUMENT_MISSING = "instrument-missing"
+    INSTRUMENT_UNEXPECTED = "instrument-unexpected"
+    SIGNATORIES_DIFFER = "signatories-differ"
+    KEY_MISSING = "key-missing"
+    KEY_MISMATCH = "key-mismatch"
+    KEY_UNTRUSTED = "key-untrusted"
+    SIGNATURE_INVALID = "signature-invalid"
+    SIGNATURE_UNEXPECTED = "signature-unexpected"
+    SIGNATURE_MISSING = "signature-missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: a stable code, a sentence, and the bundle part it is about (if any)."""
+
+    code: FindingCode
+    message: str
+    part: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The finding as plain JSON data."""
+        return {"code": str(self.code), "message": self.message, "part": self.part}
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """The outcome of :func:`verify_bundle`.
+
+    ``signed`` lists the ``(party, signer)`` pairs whose signature verified; ``terms_hash`` is
+    the hash of the bundle's canonical terms when they could be read.
+    """
+
+    findings: tuple[Finding, ...]
+    terms_hash: str | None = None
+    parties: tuple[str, ...] = ()
+    signed: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong: the agreement is complete and every check passed."""
+        return not self.findings
+
+    @property
+    def codes(self) -> frozenset[FindingCode]:
+        """The distinct finding codes."""
+        return frozenset(f.code for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON data."""
+        return {
+            "ok": self.ok,
+            "terms_hash": self.terms_hash,
+            "parties": list(self.parties),
+            "signed": [list(pair) for pair in self.signed],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def raise_if_invalid(self) -> None:
+        """Raise :class:`VerificationFailed` listing every finding unless the report is ok."""
+        if not self.ok:
+            raise VerificationFailed(
+                f"the bundle does not verify ({len(self.findings)} problems)",
+                tuple(f"{f.code}: {f.message}" for f in self.findings),
+            )
+
+
+@dataclass
+class Contents:
+    """What a bundle holds, as far as it could be read (for :class:`~.bundle.Bundle`)."""
+
+    parties: tuple[str, ...] = ()
+    mediators: tuple[str, ...] = ()
+    terms: OperativeTerms | None = None
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    public_keys: dict[str, bytes] = field(default_factory=dict)
+    signatures: list[Signature] = field(default_factory=list)
+    attachments: dict[str, bytes] = field(default_factory=dict)
+
+
+def verify_bundle(
+    data: bytes, *, trusted_keys: Mapping[str, str] | None = None
+) -> VerificationReport:
+    """Check a bundle file's bytes completely, offline; see the module docstring for the checks.
+
+    ``trusted_keys`` maps organisations to the key fingerprints the verifier knows from
+    elsewhere; a signature by any other key is then reported.
+
+    >>> verify_bundle(b"{}").findings[0].code
+    <FindingCode.UNREADABLE: 'unreadable'>
+    """
+    findings, contents = inspect(data, trusted_keys=trusted_keys)
+    signed = tuple((s.instrument_party, s.signer) for s in contents.signatures)
+    terms_hash = contents.terms.terms_hash() if contents.terms else None
+    return VerificationReport(tuple(findings), terms_hash, contents.parties, signed)
+
+
+def inspect(
+    data: bytes, *, trusted_keys: Mapping[str, str] | None = None
+) -> tuple[list[Finding], Contents]:
+    """The findings and what could be read; only valid signatures are kept in the contents."""
+    container = read_container(data)
+    contents = Contents()
+    if isinstance(container, str):
+        return [Finding(FindingCode.UNREADABLE, container)], contents
+    findings = _check_container(container)
+    parts = {n: b for n, b in container.parts.items() if n not in _edited(findings)}
+    _read_parts(parts, contents, findings)
+    _check_instruments(contents, findings)
+    _check_signatures(contents, findings, trusted_keys or {})
+    return findings, contents
+
+
+def _edited(findings: list[Finding]) -> set[str]:
+    return {f.part for f in findings if f.code is FindingCode.PART_EDITED and f.part}
+
+
+def _check_container(container: Container) -> list[Finding]:
+    findings = []
+    if not container.canonical:
+        findings.append(
+            Finding(
+                FindingCode.NOT_CANONICAL,
+                f"the bundle file was edited: byte {container.first_difference} differs from "
+                "the canonical form of its own content",
+            )
+        )
+    for name in container.undecodable:
+        findings.append(Finding(FindingCode.PART_UNDECODABLE, f"part {name!r} is not base64", name))
+    for name, data in sorted(container.parts.items()):
+        stated = container.manifest.get(name)
+        if stated is None:
+            findings.append(
+                Finding(FindingCode.PART_UNLISTED, f"part {name!r} is not in the manifest", name)
+            )
+        elif stated != sha256_hex(data):
+            findings.append(
+                Finding(
+                    FindingCode.PART_EDITED,
+                    f"part {name!r} was edited: its SHA-256 is {sha256_hex(data)[:16]}..., "
+                    f"the manifest says {stated[:16]}...",
+                    name,
+                )
+            )
+    for name in sorted(set(container.manifest) - set(container.parts) - set(container.undecodable)):
+        findings.append(
+            Finding(FindingCode.PART_MISSING, f"the manifest lists {name!r}, which is absent", name)
+        )
+    return findings
+
+
+def _json_part(name: str, data: bytes, findings: list[Finding]) -> Any:
+    try:
+        value = json.loads(data.decode("utf-8"))
+        if canonical_bytes(value) != data:
+            findings.append(
+                Finding(FindingCode.PART_MALFORMED, f"part {name!r} is not canonical JSON", name)
+            )
+            return None
+    except (UnicodeDecodeError, json.JSONDecodeError, AgreementError) as exc:
+        findings.append(Finding(FindingCode.PART_MALFORMED, f"part {name!r}: {exc}", name))
+        return None
+    return value
+
+
+def _read_parts(parts: Mapping[str, bytes], contents: Contents, findings: list[Finding]) -> None:
+    for required in (AGREEMENT_PART, TERMS_PART):
+        if required not in parts and not any(f.part == required for f in findings):
+            findings.append(Finding(FindingCode.PART_MISSING, f"no {required!r} part", required))
+    for name, data in sorted(parts.items()):
+        try:
+            _read_part(name, data, contents, findings)
+        except (AgreementError, KeyError, TypeError, ValueError) as exc:
+            message = exc.message if isinstance(exc, AgreementError) else repr(exc)
+            findings.append(Finding(FindingCode.PART_MALFORMED, f"part {name!r}: {message}", name))
+
+
+def _read_part(name: str, data: bytes, contents: Contents, findings: list[Finding]) -> None:
+    if name.startswith("attachments/"):
+        contents.attachments[name.removeprefix("attachments/")] = data
+        return
+    if name.startswith("keys/") and name.endswith(".pem"):
+        organisation = name.removeprefix("keys/").removesuffix(".pem")
+        load_public_key(data)
+        contents.public_keys[organisation] = data
+        return
+    value = _json_part(name, data, findings) if name.endswith(".json") else None
+    if value is None:
+        if not name.endswith(".json"):
+            findings.append(Finding(FindingCode.PART_UNKNOWN, f"unknown part {name!r}", name))
+        return
+    if name == AGREEMENT_PART:
+        if value["format"] != "gobetween-agreement-v1":
+            raise AgreementError(f"unknown agreement format {value['format']!r}")
+        contents.parties = tuple(str(p) for p in value["parties"])
+        contents.mediators = tuple(str(m) for m in value["mediators"])
+    elif name == TERMS_PART:
+        contents.terms = OperativeTerms.from_dict(value)
+    elif name.startswith("instruments/"):
+        instrument = Instrument.from_dict(value, check_hash=False)
+        if name != instrument_part(instrument.party):
+            raise AgreementError(f"holds the instrument of {instrument.party!r}")
+        contents.instruments[instrument.party] = instrument
+        if value["terms_hash"] != instrument.terms.terms_hash():
+            findings.append(
+                Finding(
+                    FindingCode.TERMS_HASH_MISMATCH,
+                    f"the instrument of {instrument.party!r} states terms hash "
+                    f"{str(value['terms_hash'])[:16]}..., but its operative terms hash to "
+                    f"{instrument.terms.terms_hash()[:16]}...",
+                    name,
+                )
+            )
+    elif name.startswith("signatures/"):
+        signature = Signature.from_dict(value)
+        if name != signature_part(signature.instrument_party, signature.signer):
+            raise AgreementError(
+                f"holds {signature.signer!r}'s signature on {signature.instrument_party!r}"
+            )
+        contents.signatures.append(signature)
+    else:
+        findings.append(Finding(FindingCode.PART_UNKNOWN, f"unknown part {name!r}", name))
+
+
+def _check_instruments(contents: Contents, findings: list[Finding]) -> None:
+    terms = contents.terms
+    for party, instrument in contents.instruments.items():
+        part = instrument_part(party)
+        if terms is not None and instrument.terms != terms:
+            differences = "; ".join(instrument.terms.differences(terms))
+            findings.append(
+                Finding(
+                    FindingCode.TERMS_DIFFER,
+                    f"the operative terms of {party!r}'s instrument differ from the agreement's "
+                    f"terms: {differences}",
+                    part,
+                )
+            )
+        if party not in contents.parties:
+            findings.append(
+                Finding(
+                    FindingCode.INSTRUMENT_UNEXPECTED,
+                    f"an instrument for {party!r}, who is not a party of the agreement",
+                    part,
+                )
+            )
+        if contents.mediators and instrument.mediators != contents.mediators:
+            findings.append(
+                Finding(
+                    FindingCode.SIGNATORIES_DIFFER,
+                    f"the instrument of {party!r} names mediators {list(instrument.mediators)}, "
+                    f"the agreement {list(contents.mediators)}",
+                    part,
+                )
+            )
+    for party in contents.parties:
+        if party not in contents.instruments and not any(
+            f.part == instrument_part(party) for f in findings
+        ):
+            findings.append(
+                Finding(
+                    FindingCode.INSTRUMENT_MISSING,
+                    f"no instrument for party {party!r}",
+                    instrument_part(party),
+                )
+            )
+
+
+def _check_signatures(
+    contents: Contents, findings: list[Finding], trusted: Mapping[str, str]
+) -> None:
+    valid = []
+    attempted = {(s.instrument_party, s.signer) for s in contents.signatures}
+    for signature in contents.signatures:
+        problem = _signature_problem(signature, contents, trusted)
+        if problem is None:
+            valid.append(signature)
+        else:
+            part = signature_part(signature.instrument_party, signature.signer)
+            findings.append(Finding(problem[0], problem[1], part))
+    contents.signatures = valid
+    for party, instrument in contents.instruments.items():
+        for signer in instrument.signatory_names:
+            if (party, signer) not in attempted:
+                findings.append(
+                    Finding(
+                        FindingCode.SIGNATURE_MISSING,
+                        f"{signer!r} has not signed the instrument of {party!r}",
+                        signature_part(party, signer),
+                    )
+                )
+
+
+def _signature_problem(
+    signature: Signature, contents: Contents, trusted: Mapping[str, str]
+) -> tuple[FindingCode, str] | None:
+    who = f"{signature.signer!r}'s signature on the instrument of {signature.instrument_party!r}"
+    instrument = contents.instruments.get(signature.instrument_party)
+    if instrument is None:
+        return FindingCode.SIGNATURE_UNEXPECTED, f"{who}: there is no such instrument"
+    if signature.signer not in instrument.signatory_names:
+        return FindingCode.SIGNATURE_UNEXPECTED, f"{who}: {signature.signer!r} is not a signatory"
+    pem = contents.public_keys.get(signature.signer)
+    if pem is None:
+        return FindingCode.KEY_MISSING, f"{who}: the bundle has no public key of the signer"
+    key = load_public_key(pem)
+    actual = fingerprint(key)
+    pinned = instrument.signatory(signature.signer).key_fingerprint
+    if pinned is not None and pinned != actual:
+        return FindingCode.KEY_MISMATCH, (
+            f"{who}: the instrument pins key {pinned[:16]}..., the bundle holds {actual[:16]}..."
+        )
+    if signature.signer in trusted and trusted[signature.signer] != actual:
+        return FindingCode.KEY_UNTRUSTED, (
+            f"{who}: the bundle's key {actual[:16]}... is not the trusted key "
+            f"{trusted[signature.signer][:16]}..."
+        )
+    if signature.key_fingerprint != actual:
+        return FindingCode.KEY_MISMATCH, (
+            f"{who}: made with key {signature.key_fingerprint[:16]}..., the bundle holds "
+            f"{actual[:16]}..."
+        )
+    if not verify_signature(instrument, signature, key):
+        return FindingCode.SIGNATURE_INVALID, f"{who} does not verify"
+    return None
