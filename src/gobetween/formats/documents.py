@@ -1,0 +1,203 @@
+"""YAML and JSON documents that remember where each value was written.
+
+A :class:`Document` is the parsed data plus a map from each path in it (``("parties", "A",
+"weights", "ports")``) to the line it starts on, so an error found later (by the JSON Schema or
+by the domain model) can name the line. YAML lines come from PyYAML's composed node tree (one
+parse: the nodes are composed, then converted here); JSON syntax errors carry the decoder's line
+and column, and semantic errors in JSON name the path.
+
+The YAML reader is safe and strict: only the standard tags, no aliases (``*ref`` could expand
+into a billion-laughs document), no duplicate keys. Mapping keys are always read as the text
+written, so ``{60: 1}`` has the key ``"60"``; and where ``typed`` says a scalar is not a
+number, boolean or null position, a plain scalar is read as its text, so option names such as
+``yes``, ``60`` or ``2023-07-17`` stay strings.
+
+>>> doc = parse_yaml("a:\\n  b: [1, 2]\\n", source="x.yaml")
+>>> doc.data
+{'a': {'b': [1, 2]}}
+>>> doc.where(("a", "b", 1))
+'line 2, a.b[1]'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from gobetween.errors import FileFormatError
+from gobetween.formats.schema import Path, render_path
+
+__all__ = ["Document", "parse_json", "parse_yaml"]
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True)
+class Document:
+    """Parsed data with the line of each path (empty for JSON)."""
+
+    data: Any
+    source: str | None
+    lines: Mapping[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Path) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return None
+
+    def where(self, path: Path) -> str:
+        """A location naming the line (when known) and the path: ``"line 7, agenda.issues[1]"``."""
+        line = self.line(path)
+        rendered = render_path(path)
+        return f"line {line}, {rendered}" if line is not None else rendered
+
+
+def _all_typed(path: Path) -> bool:
+    return True
+
+
+def _loader_class() -> type[Any]:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Converter:
+    """Turn a composed YAML node tree into Python data, recording each path's line."""
+
+    def __init__(self, loader: Any, source: str | None, typed: Callable[[Path], bool]) -> None:
+        self.loader = loader
+        self.source = source
+        self.typed = typed
+        self.lines: dict[Path, int] = {}
+        self.seen: set[int] = set()
+
+    def fail(self, node: Any, message: str, expected: str) -> FileFormatError:
+        return FileFormatError(
+            message,
+            source=self.source,
+            location=f"line {node.start_mark.line + 1}",
+            expected=expected,
+        )
+
+    def convert(self, node: Any, path: Path) -> Any:
+        if id(node) in self.seen:
+            raise self.fail(node, "YAML aliases (*name) are not supported", "plain YAML data")
+        self.seen.add(id(node))
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise self.fail(node, f"unsupported YAML tag {node.tag}", "a plain list")
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: Any, path: Path) -> dict[str, Any]:
+        if node.tag != _MAP_TAG:
+            raise self.fail(node, f"unsupported YAML tag {node.tag}", "a plain mapping")
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "a mapping key must be a plain value", "a name")
+            if key_node.value == "<<" and key_node.tag != _STR_TAG:
+                raise self.fail(key_node, "YAML merge keys (<<) are not supported", "plain YAML")
+            key = str(key_node.value)
+            if key in result:
+                raise self.fail(
+                    key_node,
+                    f"duplicate key {key!r} in {render_path(path)}",
+                    "each key once in a mapping",
+                )
+            self.lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def scalar(self, node: Any, path: Path) -> Any:
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise self.fail(node, f"cannot read this value: {exc}", "a plain YAML value") from None
+        if not self.typed(path) and not node.style and value is not None:
+            return str(node.value)
+        return value
+
+
+def parse_yaml(
+    text: str, *, source: str | None = None, typed: Callable[[Path], bool] = _all_typed
+) -> Document:
+    """Parse one YAML document; syntax errors name the line and column."""
+    loader = _loader_class()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise FileFormatError(
+                "the document is empty (only comments or blank lines)",
+                source=source,
+                expected="a YAML mapping",
+            )
+        converter = _Converter(loader, source, typed)
+        data = converter.convert(node, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        location = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise FileFormatError(
+            f"the YAML cannot be parsed: {problem}",
+            source=source,
+            location=location,
+            expected="valid YAML",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise FileFormatError(
+            f"the YAML cannot be parsed: {exc}", source=source, expected="valid YAML"
+        ) from None
+    except RecursionError:
+        raise FileFormatError(
+            "the YAML is nested too deeply", source=source, expected="a scenario document"
+        ) from None
+    finally:
+        loader.dispose()
+    return Document(data, source, converter.lines)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise FileFormatError(
+                f"duplicate key {key!r} in an object", expected="each key once in an object"
+            )
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise FileFormatError(f"{name} is not a JSON number", expected="a finite number")
+
+
+def parse_json(text: str, *, source: str | None = None) -> Document:
+    """Parse JSON; syntax errors name the line and column, duplicates and NaN are refused."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"the JSON cannot be parsed: {exc.msg}",
+            source=source,
+            location=f"line {exc.lineno}, column {exc.colno}",
+            expected="valid JSON",
+        ) from None
+    except FileFormatError as exc:
+        raise exc.located(source=source) from None
+    except RecursionError:
+        raise FileFormatError(
+            "the JSON is nested too deeply", source=source, expected="a scenario document"
+        ) from None
+    return Document(data, source)

@@ -1,0 +1,228 @@
+"""Reading files safely: one place for size limits, encodings and XML safety.
+
+Every reader in :mod:`gobetween.formats` goes through these helpers, so every file is refused
+the same way, with the file named in the error:
+
+- a missing file, a directory where a file was expected, or an unreadable file;
+- a file larger than the limit (checked with ``stat`` *before* reading, and again while reading,
+  so a 50 MB file costs nothing);
+- an empty file (or one holding only white space);
+- bytes that are not UTF-8 (the error gives the byte offset and the line);
+- XML with a DTD, entity declarations or external references (:class:`~gobetween.errors.UnsafeXML`:
+  entity bombs and XXE never reach a parser that would expand them).
+
+>>> import tempfile, pathlib
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = pathlib.Path(tmp) / "a.yaml"
+...     _ = path.write_bytes(b"name: caf\\xc3\\xa9\\n")
+...     read_text(path)
+'name: café\\n'
+"""
+
+from __future__ import annotations
+
+import os
+import xml.sax
+import xml.sax.handler
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import defusedxml
+import defusedxml.sax
+
+from gobetween.errors import FileFormatError, UnsafeXML
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "XmlElement",
+    "decode_utf8",
+    "parse_xml",
+    "read_bytes",
+    "read_text",
+]
+
+#: Files larger than this (20 MB) are refused unless the caller passes another limit.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of ``path``, refusing missing, oversized and empty files.
+
+    Raises
+    ------
+    FileFormatError
+        With ``source`` set to the path and ``expected`` saying what would have been accepted.
+    """
+    source = str(path)
+    file = Path(path)
+    try:
+        status = file.stat()
+    except FileNotFoundError:
+        raise FileFormatError("no such file", source=source, expected="an existing file") from None
+    except OSError as exc:
+        raise FileFormatError(
+            f"cannot read the file: {exc.strerror}", source=source, expected="a readable file"
+        ) from None
+    if file.is_dir():
+        raise FileFormatError(
+            "this is a directory", source=source, expected="a file, not a directory"
+        )
+    if status.st_size > max_bytes:
+        raise FileFormatError(
+            f"the file is too large ({_megabytes(status.st_size)})",
+            source=source,
+            expected=f"at most {_megabytes(max_bytes)}",
+        )
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise FileFormatError(
+            f"cannot read the file: {exc.strerror}", source=source, expected="a readable file"
+        ) from None
+    if len(data) > max_bytes:
+        raise FileFormatError(
+            "the file is too large (it grew while being read)",
+            source=source,
+            expected=f"at most {_megabytes(max_bytes)}",
+        )
+    if not data.strip():
+        raise FileFormatError("the file is empty", source=source, expected="some content")
+    return data
+
+
+def decode_utf8(data: bytes, *, source: str | None = None) -> str:
+    """Decode UTF-8 (a leading byte-order mark is dropped); name the first bad byte.
+
+    >>> decode_utf8(b"ok\\n\\xff", source="x.yaml")
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.FileFormatError: x.yaml, line 2, byte 3: the file is not valid UTF-8 ...
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FileFormatError(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}: {exc.reason})",
+            source=source,
+            location=f"line {line}, byte {exc.start}",
+            expected="UTF-8 text",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The UTF-8 text of ``path``, checked by :func:`read_bytes` and :func:`decode_utf8`."""
+    return decode_utf8(read_bytes(path, max_bytes=max_bytes), source=str(path))
+
+
+@dataclass(slots=True)
+class XmlElement:
+    """A parsed XML element that remembers its line (ElementTree does not)."""
+
+    tag: str
+    attrib: dict[str, str]
+    line: int
+    children: list[XmlElement] = field(default_factory=list)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """An attribute's value, or ``default``."""
+        return self.attrib.get(name, default)
+
+    def findall(self, tag: str) -> list[XmlElement]:
+        """The direct children with this tag, in document order."""
+        return [child for child in self.children if child.tag == tag]
+
+    def find(self, tag: str) -> XmlElement | None:
+        """The first direct child with this tag."""
+        return next((child for child in self.children if child.tag == tag), None)
+
+    def iter(self, tag: str) -> Iterator[XmlElement]:
+        """This element and every descendant with this tag, in document order."""
+        if self.tag == tag:
+            yield self
+        for child in self.children:
+            yield from child.iter(tag)
+
+
+class _TreeBuilder(xml.sax.handler.ContentHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[XmlElement] = []
+        self.root: XmlElement | None = None
+        self._locator: Any = None
+
+    def setDocumentLocator(self, locator: Any) -> None:
+        self._locator = locator
+
+    def startElement(self, name: str, attrs: Any) -> None:
+        line = self._locator.getLineNumber() if self._locator is not None else 0
+        element = XmlElement(name, dict(attrs.items()), line)
+        if self.stack:
+            self.stack[-1].children.append(element)
+        else:
+            self.root = element
+        self.stack.append(element)
+
+    def endElement(self, name: str) -> None:
+        self.stack.pop()
+
+
+def parse_xml(data: bytes, *, source: str | None = None) -> XmlElement:
+    """Parse XML with defusedxml, refusing DTDs, entity declarations and external references.
+
+    >>> parse_xml(b'<a><b x="1"/></a>').find("b").get("x")
+    '1'
+    >>> parse_xml(b'<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', source="bomb.xml")
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.UnsafeXML: bomb.xml: the XML declares a DTD ...
+    """
+    builder = _TreeBuilder()
+    try:
+        defusedxml.sax.parseString(
+            data, builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+    except defusedxml.DTDForbidden:
+        raise UnsafeXML(
+            "the XML declares a DTD (refused: it could define entity bombs or external entities)",
+            source=source,
+            expected="XML without <!DOCTYPE ...>",
+        ) from None
+    except defusedxml.EntitiesForbidden:
+        raise UnsafeXML(
+            "the XML declares entities (refused: entity expansion bombs)",
+            source=source,
+            expected="XML without <!ENTITY ...> declarations",
+        ) from None
+    except defusedxml.ExternalReferenceForbidden:
+        raise UnsafeXML(
+            "the XML refers to an external resource (refused)",
+            source=source,
+            expected="self-contained XML",
+        ) from None
+    except defusedxml.DefusedXmlException as exc:
+        raise UnsafeXML(f"unsafe XML refused: {exc}", source=source) from None
+    except xml.sax.SAXParseException as exc:
+        raise FileFormatError(
+            f"the XML is not well formed: {exc.getMessage()}",
+            source=source,
+            location=f"line {exc.getLineNumber()}, column {(exc.getColumnNumber() or 0) + 1}",
+            expected="well-formed XML",
+        ) from None
+    except xml.sax.SAXException as exc:
+        raise FileFormatError(
+            f"the XML cannot be parsed: {exc.getMessage()}",
+            source=source,
+            expected="well-formed XML",
+        ) from None
+    if builder.root is None:
+        raise FileFormatError("the XML has no root element", source=source, expected="XML")
+    return builder.root

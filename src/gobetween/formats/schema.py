@@ -1,0 +1,329 @@
+"""The JSON Schema of the gobetween scenario format (version 1), and validation against it.
+
+The schema is written here as data; ``scenario.schema.json`` beside this module is the same
+schema as a file for other tools (a test checks that the two agree; ``gobetween schema``
+prints it). Each leaf's ``description`` says what is expected there, and validation errors
+reuse it, so the schema is also the source of the error messages' "expected ..." part.
+
+>>> schema = scenario_json_schema()
+>>> schema["$schema"]
+'https://json-schema.org/draft/2020-12/schema'
+>>> sorted(schema["required"])
+['agenda', 'gobetween', 'parties']
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from gobetween.errors import FileFormatError
+
+__all__ = ["FORMAT_VERSION", "SCHEMA_ID", "scenario_json_schema", "schema_errors"]
+
+#: The version number a scenario file declares with ``gobetween: 1``.
+FORMAT_VERSION = 1
+SCHEMA_ID = "urn:gobetween:schema:scenario:1"
+
+Path = tuple[str | int, ...]
+
+_NAME = {"type": "string", "pattern": r"\S", "description": "a non-empty name"}
+_NUMBER = {"type": "number", "description": "a number"}
+_CONDITION = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": {"type": "string", "description": "an option name of that issue"},
+    "description": "a mapping of issue name to option name, with at least one entry",
+}
+
+_OPTION = {
+    "description": "an option: its name, or {name, label, value}",
+    "oneOf": [
+        _NAME,
+        {
+            "type": "object",
+            "required": ["name"],
+            "additionalProperties": False,
+            "properties": {
+                "name": _NAME,
+                "label": {"type": "string", "description": "a label to show people"},
+                "value": {**_NUMBER, "description": "the number this option stands for"},
+            },
+        },
+    ],
+}
+
+_ISSUE = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "description": "an issue with either `options` (a list) or `range` ({low, high, step})",
+    "oneOf": [{"required": ["options"]}, {"required": ["range"]}],
+    "properties": {
+        "name": {**_NAME, "description": "the issue's name, unique on the agenda"},
+        "description": {"type": "string", "description": "a sentence about the issue"},
+        "unit": {"type": "string", "description": "the unit of the values, e.g. days"},
+        "kind": {
+            "enum": ["discrete", "integer", "real"],
+            "description": "one of discrete, integer, real",
+        },
+        "options": {
+            "type": "array",
+            "minItems": 1,
+            "items": _OPTION,
+            "description": "a non-empty list of options",
+        },
+        "range": {
+            "type": "object",
+            "required": ["low", "high", "step"],
+            "additionalProperties": False,
+            "description": "a range {low, high, step} discretised from low to high",
+            "properties": {
+                "low": {**_NUMBER, "description": "the lowest value, a number"},
+                "high": {**_NUMBER, "description": "the highest value, a number >= low"},
+                "step": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "description": "the step between values, a number > 0",
+                },
+            },
+        },
+    },
+}
+
+_PARTY = {
+    "type": "object",
+    "required": ["weights", "ratings"],
+    "additionalProperties": False,
+    "description": "a party's preferences: weights, ratings and optional parts",
+    "properties": {
+        "scale": {
+            "type": "array",
+            "prefixItems": [_NUMBER, _NUMBER],
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "the rating scale as [low, high], e.g. [0, 10]",
+        },
+        "weights": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {
+                "type": "number",
+                "minimum": 0,
+                "description": "a weight, a number >= 0",
+            },
+            "description": "a mapping of issue name to weight (numbers >= 0)",
+        },
+        "ratings": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "number",
+                    "description": "a rating on the party's scale, a number",
+                },
+                "description": "a mapping of option name to rating",
+            },
+            "description": "a mapping of issue name to {option name: rating}",
+        },
+        "reservation": {
+            "type": "number",
+            "description": "the utility of no agreement, a number (usually in [0, 1])",
+        },
+        "red_lines": {
+            "type": "array",
+            "items": {
+                **_CONDITION,
+                "description": "a red line: {issue: option, ...} never accepted together",
+            },
+            "description": "a list of red lines, each {issue: option, ...}",
+        },
+        "interactions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["when", "bonus"],
+                "additionalProperties": False,
+                "description": "an interaction {when: {issue: option, ...}, bonus: number}",
+                "properties": {
+                    "when": _CONDITION,
+                    "bonus": {**_NUMBER, "description": "a bonus (or penalty if < 0), a number"},
+                },
+            },
+            "description": "a list of interactions",
+        },
+        "discount": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1,
+            "description": "a discount factor in (0, 1]",
+        },
+    },
+}
+
+_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "gobetween scenario",
+    "description": (
+        "a gobetween scenario: a mapping with gobetween: 1, an agenda of issues with options, "
+        "each party's preferences, and optionally named packages"
+    ),
+    "type": "object",
+    "required": ["gobetween", "agenda", "parties"],
+    "additionalProperties": False,
+    "properties": {
+        "gobetween": {"const": FORMAT_VERSION, "description": "the format version, 1"},
+        "name": {**_NAME, "description": "the scenario's name"},
+        "description": {"type": "string", "description": "a description of the scenario"},
+        "illustrative": {
+            "type": "boolean",
+            "description": "true when the preferences are made up for illustration",
+        },
+        "mediators": {
+            "type": "array",
+            "items": _NAME,
+            "uniqueItems": True,
+            "description": "a list of the mediators' names",
+        },
+        "metadata": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "description": "a string"},
+            "description": "a mapping of string keys to string values",
+        },
+        "agenda": {
+            "type": "object",
+            "required": ["issues"],
+            "additionalProperties": False,
+            "description": "the agenda: {name, issues}",
+            "properties": {
+                "name": {**_NAME, "description": "the agenda's name"},
+                "issues": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": _ISSUE,
+                    "description": "a non-empty list of issues",
+                },
+            },
+        },
+        "parties": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": r"\S"},
+            "additionalProperties": _PARTY,
+            "description": "a mapping of party name to preferences, with at least one party",
+        },
+        "packages": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "description": "an option name"},
+                "description": "a package: {issue: option} for every issue",
+            },
+            "description": "a mapping of package name (e.g. 'status quo') to package",
+        },
+    },
+}
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of the scenario format, as a fresh dict."""
+    return copy.deepcopy(_SCHEMA)
+
+
+def render_path(path: Sequence[str | int]) -> str:
+    """``("parties", "A", "weights")`` -> ``"parties.A.weights"``; indices as ``[i]``.
+
+    >>> render_path(("agenda", "issues", 2, "options", 0))
+    'agenda.issues[2].options[0]'
+    """
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "top level"
+
+
+def _type_phrase(kind: object) -> str:
+    names = {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "a string",
+        "number": "a number",
+        "integer": "an integer",
+        "boolean": "true or false",
+        "null": "nothing",
+    }
+    if isinstance(kind, list):
+        return " or ".join(names.get(str(k), str(k)) for k in kind)
+    return names.get(str(kind), str(kind))
+
+
+def _describe(error: Any) -> tuple[str, str | None, Path]:
+    """Message, expected and path (relative to the document) of one jsonschema error."""
+    path: Path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    expected = schema.get("description")
+    instance = error.instance
+    validator = error.validator
+    if validator == "required":
+        missing = next(name for name in error.validator_value if name not in instance)
+        about = schema.get("properties", {}).get(missing, {}).get("description")
+        if about is None and error.parent is not None:
+            return f"missing {missing!r}", error.parent.schema.get("description"), path
+        return (
+            f"missing {missing!r}",
+            f"a {missing!r} entry" + (f": {about}" if about else ""),
+            path,
+        )
+    if validator == "additionalProperties" and schema.get("additionalProperties") is False:
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(set(instance) - set(allowed))
+        return (
+            f"unknown key {extra[0]!r}",
+            "one of " + ", ".join(allowed),
+            (*path, extra[0]),
+        )
+    if validator == "type":
+        shown = repr(instance) if not isinstance(instance, dict | list) else type(instance).__name__
+        return f"{shown} is not {_type_phrase(error.validator_value)}", expected, path
+    branches = schema.get("oneOf", [])
+    if validator == "oneOf" and all(set(b) == {"required"} for b in branches):
+        keys = [b["required"][0] for b in branches]
+        present = [k for k in keys if isinstance(instance, dict) and k in instance]
+        if present:
+            return "has both " + " and ".join(repr(k) for k in present), expected, path
+        return "has none of " + ", ".join(repr(k) for k in keys), expected, path
+    if validator in ("oneOf", "anyOf"):
+        return "this does not have the expected shape", expected, path
+    if validator == "const":
+        return f"{instance!r} is not supported", expected, path
+    if validator == "minProperties" and instance == {}:
+        return "this mapping is empty", expected, path
+    if validator == "minItems" and instance == []:
+        return "this list is empty", expected, path
+    if validator == "pattern":
+        return f"{instance!r} is blank", expected, path
+    if validator == "propertyNames":
+        return "a name is blank", "non-empty names", path
+    return str(error.message), expected, path
+
+
+def schema_errors(
+    document: object, *, where: Callable[[Path], str], source: str | None
+) -> FileFormatError | None:
+    """The first (most relevant) schema violation as a located error, or None.
+
+    ``where`` renders a document path as a location (adding the line where known).
+    """
+    import jsonschema  # type: ignore[import-untyped]  # no stubs installed; used in 3 lines
+
+    validator = jsonschema.Draft202012Validator(_SCHEMA)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if error is None:
+        return None
+    message, expected, path = _describe(error)
+    return FileFormatError(message, source=source, location=where(path), expected=expected)
