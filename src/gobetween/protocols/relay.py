@@ -1,0 +1,580 @@
+"""Offers relayed through the mediators, as a pure, event-sourced state machine.
+
+A party sends an *offer* (a package or a partial package, and a message) to the mediators. The
+mediators may *forward* it, verbatim or reworded and edited, to one or more other parties, or
+*decline* it. A recipient sees only what was forwarded, attributed to the mediators: never the
+original, its author, or offers it was not sent. The sender sees its own offers and whether each
+is pending, forwarded or declined (with the mediators' reason), never what was forwarded.
+
+Same shape as :mod:`gobetween.protocols.single_text`: pure, time passed in as an aware ``now``.
+
+API
+---
+- :class:`RelayState` (``RelayState.open(agenda, parties, mediators)``), :class:`Offer`,
+  :class:`Forward`, :class:`OfferStatus`, :class:`RelayStatus`.
+- Actions (:data:`RelayAction`): :class:`SubmitOffer`, :class:`ForwardOffer`,
+  :class:`DeclineOffer`, :class:`CloseRelay`.
+- Events (:data:`RelayEvent`): :class:`OfferSubmitted`, :class:`OfferForwarded`,
+  :class:`OfferDeclined`, :class:`RelayClosed`, each with ``to_dict()``; :func:`event_from_dict`.
+- :func:`decide`, :func:`apply`, :func:`step`, :func:`replay`.
+- Views: :func:`party_view` (:class:`RelayPartyView` with :class:`SentOffer` and
+  :class:`ReceivedOffer`) and :func:`mediator_view` (:class:`RelayMediatorView`).
+
+>>> from datetime import datetime, timezone
+>>> from gobetween.model import Agenda, Issue
+>>> agenda = Agenda((Issue.discrete("price", ["10", "12", "15"]),))
+>>> t = datetime(2023, 3, 1, tzinfo=timezone.utc)
+>>> state = RelayState.open(agenda, ("buyer", "seller"), ("M",))
+>>> state, _ = step(state, SubmitOffer("buyer", {"price": "10"}, "final, take it"), now=t)
+>>> state, _ = step(state, ForwardOffer("M", 1, message="They propose 10."), now=t)
+>>> view = party_view(state, "seller")
+>>> [(dict(r.options), r.message, r.sender) for r in view.received]
+[({'price': '10'}, 'They propose 10.', 'mediators')]
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, ClassVar, assert_never
+
+from gobetween.errors import ProtocolError
+from gobetween.model import Agenda
+from gobetween.protocols import _common as c
+
+__all__ = [
+    "CloseRelay",
+    "DeclineOffer",
+    "Forward",
+    "ForwardOffer",
+    "Offer",
+    "OfferDeclined",
+    "OfferForwarded",
+    "OfferStatus",
+    "OfferSubmitted",
+    "ReceivedOffer",
+    "RelayAction",
+    "RelayClosed",
+    "RelayEvent",
+    "RelayMediatorView",
+    "RelayPartyView",
+    "RelayState",
+    "RelayStatus",
+    "SentOffer",
+    "SubmitOffer",
+    "apply",
+    "decide",
+    "event_from_dict",
+    "mediator_view",
+    "party_view",
+    "replay",
+    "step",
+]
+
+#: How the mediators are named to a recipient of a forwarded offer.
+MEDIATORS = "mediators"
+
+
+class RelayStatus(enum.StrEnum):
+    """Whether the relay still carries offers."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class OfferStatus(enum.StrEnum):
+    """What the mediators did with an offer."""
+
+    PENDING = "pending"
+    FORWARDED = "forwarded"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An offer as its sender made it (only the sender and the mediators see it)."""
+
+    number: int
+    sender: str
+    options: Mapping[str, str]
+    message: str
+    at: datetime
+    status: OfferStatus = OfferStatus.PENDING
+    decline_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Forward:
+    """What the mediators passed on from offer ``offer`` to ``recipients``."""
+
+    number: int
+    offer: int
+    mediator: str
+    recipients: tuple[str, ...]
+    options: Mapping[str, str]
+    message: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RelayState:
+    """The whole relay; ``log`` holds every event applied, in order (what the service stores)."""
+
+    agenda: Agenda
+    parties: tuple[str, ...]
+    mediators: tuple[str, ...]
+    offers: tuple[Offer, ...] = ()
+    forwards: tuple[Forward, ...] = ()
+    status: RelayStatus = RelayStatus.OPEN
+    closed_reason: str | None = None
+    log: tuple[RelayEvent, ...] = ()
+
+    @classmethod
+    def open(cls, agenda: Agenda, parties: Iterable[str], mediators: Iterable[str]) -> RelayState:
+        """A relay with no offers yet; needs two parties (someone to send to) and a mediator."""
+        if not isinstance(agenda, Agenda):
+            raise ProtocolError("a relay needs an Agenda")
+        party_names = c.check_names(parties, "party")
+        mediator_names = c.check_names(mediators, "mediator")
+        if len(party_names) < 2 or not mediator_names:
+            raise ProtocolError("a relay needs at least two parties and one mediator")
+        both = set(party_names) & set(mediator_names)
+        if both:
+            raise ProtocolError(f"{sorted(both)} cannot be both party and mediator")
+        return cls(agenda, party_names, mediator_names)
+
+    def offer(self, number: object) -> Offer:
+        """The offer numbered ``number``; :class:`ProtocolError` if there is none."""
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise ProtocolError(f"an offer number must be an int, got {number!r}")
+        if not 1 <= number <= len(self.offers):
+            raise ProtocolError(f"there is no offer {number} ({len(self.offers)} so far)")
+        return self.offers[number - 1]
+
+
+# -- actions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitOffer:
+    """A party sends an offer to the mediators: options on some issues and/or a message."""
+
+    party: str
+    options: Mapping[str, str] = field(default_factory=dict)
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ForwardOffer:
+    """A mediator passes offer ``offer`` on, edited or not.
+
+    ``recipients`` default to every party but the sender; ``options`` and ``message`` default to
+    the original's.
+    """
+
+    mediator: str
+    offer: int
+    recipients: tuple[str, ...] | None = None
+    options: Mapping[str, str] | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclineOffer:
+    """A mediator declines to pass a pending offer on; the reason goes to its sender."""
+
+    mediator: str
+    offer: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CloseRelay:
+    """A mediator closes the relay."""
+
+    mediator: str
+    reason: str = ""
+
+
+RelayAction = SubmitOffer | ForwardOffer | DeclineOffer | CloseRelay
+
+
+# -- events ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferSubmitted:
+    """A party sent offer ``offer``."""
+
+    type: ClassVar[str] = "offer_submitted"
+    offer: int
+    party: str
+    options: Mapping[str, str]
+    message: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "offer": self.offer,
+            "party": self.party,
+            "options": dict(self.options),
+            "message": self.message,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class OfferForwarded:
+    """A mediator forwarded offer ``offer`` as forward ``forward``."""
+
+    type: ClassVar[str] = "offer_forwarded"
+    forward: int
+    offer: int
+    mediator: str
+    recipients: tuple[str, ...]
+    options: Mapping[str, str]
+    message: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "forward": self.forward,
+            "offer": self.offer,
+            "mediator": self.mediator,
+            "recipients": list(self.recipients),
+            "options": dict(self.options),
+            "message": self.message,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class OfferDeclined:
+    """A mediator declined offer ``offer``."""
+
+    type: ClassVar[str] = "offer_declined"
+    offer: int
+    mediator: str
+    reason: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "offer": self.offer,
+            "mediator": self.mediator,
+            "reason": self.reason,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class RelayClosed:
+    """A mediator closed the relay."""
+
+    type: ClassVar[str] = "relay_closed"
+    mediator: str
+    reason: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "mediator": self.mediator,
+            "reason": self.reason,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+RelayEvent = OfferSubmitted | OfferForwarded | OfferDeclined | RelayClosed
+
+
+# -- decide, apply, step, replay ---------------------------------------------------------------
+
+
+def _content(
+    agenda: Agenda, options: Mapping[str, str], message: str, what: str
+) -> Mapping[str, str]:
+    checked = c.check_options(agenda, options, f"the {what}")
+    text = c.check_text(message, f"the {what}'s message")
+    if not checked and not text.strip():
+        raise ProtocolError(f"the {what} is empty: give options on some issues or a message")
+    return checked
+
+
+def decide(state: RelayState, action: RelayAction, *, now: datetime) -> tuple[RelayEvent, ...]:
+    """The events ``action`` causes at ``now``; :class:`ProtocolError` if it is not allowed."""
+    at = c.utc(now)
+    if state.status is RelayStatus.CLOSED:
+        raise ProtocolError(f"the relay is closed ({state.closed_reason or 'no reason given'})")
+    match action:
+        case SubmitOffer():
+            c.check_member(action.party, state.parties, "party")
+            options = _content(state.agenda, action.options, action.message, "offer")
+            number = len(state.offers) + 1
+            return (OfferSubmitted(number, action.party, options, action.message, at),)
+        case ForwardOffer():
+            return (_decide_forward(state, action, at),)
+        case DeclineOffer():
+            c.check_member(action.mediator, state.mediators, "mediator")
+            offer = state.offer(action.offer)
+            if offer.status is not OfferStatus.PENDING:
+                raise ProtocolError(f"offer {offer.number} is already {offer.status.value}")
+            reason = c.check_text(action.reason, "the reason for declining")
+            return (OfferDeclined(offer.number, action.mediator, reason, at),)
+        case CloseRelay():
+            c.check_member(action.mediator, state.mediators, "mediator")
+            reason = c.check_text(action.reason, "the reason for closing")
+            return (RelayClosed(action.mediator, reason, at),)
+        case _:
+            assert_never(action)
+
+
+def _decide_forward(state: RelayState, action: ForwardOffer, at: datetime) -> OfferForwarded:
+    c.check_member(action.mediator, state.mediators, "mediator")
+    offer = state.offer(action.offer)
+    if offer.status is OfferStatus.DECLINED:
+        raise ProtocolError(f"offer {offer.number} was declined and cannot be forwarded")
+    if action.recipients is None:
+        recipients = tuple(p for p in state.parties if p != offer.sender)
+    else:
+        if isinstance(action.recipients, str):
+            raise ProtocolError("recipients must be a sequence of party names, not one string")
+        recipients = c.check_names(action.recipients, "recipient")
+    if not recipients:
+        raise ProtocolError("a forwarded offer needs at least one recipient")
+    for recipient in recipients:
+        c.check_member(recipient, state.parties, "party")
+        if recipient == offer.sender:
+            raise ProtocolError(f"offer {offer.number} cannot be forwarded to its own sender")
+    options = offer.options if action.options is None else action.options
+    message = offer.message if action.message is None else action.message
+    checked = _content(state.agenda, options, message, "forwarded offer")
+    return OfferForwarded(
+        len(state.forwards) + 1,
+        offer.number,
+        action.mediator,
+        recipients,
+        checked,
+        message,
+        at,
+    )
+
+
+def apply(state: RelayState, event: RelayEvent) -> RelayState:
+    """The state after ``event``; numbers are re-checked, the rest :func:`decide` checked."""
+    log = (*state.log, event)
+    match event:
+        case OfferSubmitted():
+            _check_number(event.offer, len(state.offers), "offer")
+            offer = Offer(event.offer, event.party, event.options, event.message, event.at)
+            return replace(state, offers=(*state.offers, offer), log=log)
+        case OfferForwarded():
+            _check_number(event.forward, len(state.forwards), "forward")
+            forward = Forward(
+                event.forward,
+                event.offer,
+                event.mediator,
+                event.recipients,
+                event.options,
+                event.message,
+                event.at,
+            )
+            offers = _set_offer(state, event.offer, status=OfferStatus.FORWARDED)
+            return replace(state, offers=offers, forwards=(*state.forwards, forward), log=log)
+        case OfferDeclined():
+            offers = _set_offer(
+                state, event.offer, status=OfferStatus.DECLINED, decline_reason=event.reason
+            )
+            return replace(state, offers=offers, log=log)
+        case RelayClosed():
+            return replace(state, status=RelayStatus.CLOSED, closed_reason=event.reason, log=log)
+        case _:
+            assert_never(event)
+
+
+def _check_number(number: int, count: int, what: str) -> None:
+    if number != count + 1:
+        raise ProtocolError(f"stored {what} {number} does not follow {what} {count}")
+
+
+def _set_offer(state: RelayState, number: int, **changes: Any) -> tuple[Offer, ...]:
+    offers = list(state.offers)
+    offers[number - 1] = replace(state.offer(number), **changes)
+    return tuple(offers)
+
+
+def step(
+    state: RelayState, action: RelayAction, *, now: datetime
+) -> tuple[RelayState, tuple[RelayEvent, ...]]:
+    """Decide and apply: the new state and the events to store."""
+    events = decide(state, action, now=now)
+    for event in events:
+        state = apply(state, event)
+    return state, events
+
+
+def replay(initial: RelayState, events: Iterable[RelayEvent | Mapping[str, Any]]) -> RelayState:
+    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
+    state = initial
+    for event in events:
+        if isinstance(event, Mapping):
+            event = event_from_dict(event, initial.agenda)
+        state = apply(state, event)
+    return state
+
+
+# -- views -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentOffer:
+    """One of the viewer's own offers, numbered among its own offers (1, 2, ...)."""
+
+    number: int
+    options: Mapping[str, str]
+    message: str
+    at: datetime
+    status: OfferStatus
+    decline_reason: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "number": self.number,
+            "options": dict(self.options),
+            "message": self.message,
+            "at": c.time_to_wire(self.at),
+            "status": self.status.value,
+            "decline_reason": self.decline_reason,
+        }
+
+
+@dataclass(frozen=True)
+class ReceivedOffer:
+    """An offer forwarded to the viewer, numbered among what it received, from the mediators."""
+
+    number: int
+    options: Mapping[str, str]
+    message: str
+    at: datetime
+    sender: str = MEDIATORS
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "number": self.number,
+            "options": dict(self.options),
+            "message": self.message,
+            "at": c.time_to_wire(self.at),
+            "sender": self.sender,
+        }
+
+
+@dataclass(frozen=True)
+class RelayPartyView:
+    """What ``party`` may see of the relay."""
+
+    party: str
+    status: RelayStatus
+    sent: tuple[SentOffer, ...]
+    received: tuple[ReceivedOffer, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "party": self.party,
+            "status": self.status.value,
+            "sent": [s.to_dict() for s in self.sent],
+            "received": [r.to_dict() for r in self.received],
+        }
+
+
+def party_view(state: RelayState, party: str) -> RelayPartyView:
+    """The relay as ``party`` sees it: its own offers and what was forwarded to it.
+
+    Numbers are the party's own counts, so they reveal nothing about other parties' traffic.
+    """
+    c.check_member(party, state.parties, "party")
+    own = [o for o in state.offers if o.sender == party]
+    sent = tuple(
+        SentOffer(i, o.options, o.message, o.at, o.status, o.decline_reason)
+        for i, o in enumerate(own, start=1)
+    )
+    mine = [f for f in state.forwards if party in f.recipients]
+    received = tuple(
+        ReceivedOffer(i, f.options, f.message, f.at) for i, f in enumerate(mine, start=1)
+    )
+    return RelayPartyView(party, state.status, sent, received)
+
+
+@dataclass(frozen=True)
+class RelayMediatorView:
+    """Everything, with the offers still waiting for a decision."""
+
+    status: RelayStatus
+    offers: tuple[Offer, ...]
+    forwards: tuple[Forward, ...]
+    pending: tuple[int, ...]
+
+
+def mediator_view(state: RelayState) -> RelayMediatorView:
+    """The relay as the mediators see it."""
+    pending = tuple(o.number for o in state.offers if o.status is OfferStatus.PENDING)
+    return RelayMediatorView(state.status, state.offers, state.forwards, pending)
+
+
+# -- wire --------------------------------------------------------------------------------------
+
+
+def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
+    """Read an event back from its ``to_dict()`` form (by its ``type`` field).
+
+    Raises :class:`~gobetween.errors.ValidationFailed` for data no event wrote.
+    """
+    kind = c.event_type(data)
+    at = c.time_from_wire(data.get("at"), "at")
+    if kind == OfferSubmitted.type:
+        return OfferSubmitted(
+            c.field(data, "offer", int),
+            c.field(data, "party", str),
+            _options(agenda, data),
+            c.field(data, "message", str),
+            at,
+        )
+    if kind == OfferForwarded.type:
+        return OfferForwarded(
+            c.field(data, "forward", int),
+            c.field(data, "offer", int),
+            c.field(data, "mediator", str),
+            c.strings_from_wire(data.get("recipients"), "recipients"),
+            _options(agenda, data),
+            c.field(data, "message", str),
+            at,
+        )
+    if kind == OfferDeclined.type:
+        return OfferDeclined(
+            c.field(data, "offer", int),
+            c.field(data, "mediator", str),
+            c.field(data, "reason", str),
+            at,
+        )
+    if kind == RelayClosed.type:
+        return RelayClosed(c.field(data, "mediator", str), c.field(data, "reason", str), at)
+    raise c.bad_wire(f"unknown relay event type {kind!r}", "type")
+
+
+def _options(agenda: Agenda, data: Mapping[str, Any]) -> Mapping[str, str]:
+    options = c.options_from_wire(data.get("options"), "options")
+    try:
+        return c.check_options(agenda, options, "the stored options")
+    except ProtocolError as exc:
+        raise c.bad_wire(str(exc), "options") from None
