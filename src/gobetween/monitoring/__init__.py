@@ -1,1 +1,139 @@
-"""The joint implementation record: obligations, events, figures, term clock."""
+"""The joint implementation record: obligations, events, figures, term clock.
+
+Pure: nothing here reads files or a clock. Voyage files are read by
+:mod:`gobetween.formats.jcc`; times and "today" are passed in.
+
+- :mod:`~gobetween.monitoring.voyages`: voyages and cargo rows with natural keys; idempotent merge.
+- :mod:`~gobetween.monitoring.figures`: throughput, queue, waiting times, tonnage (NumPy).
+- :mod:`~gobetween.monitoring.events`: the event union and its wire form.
+- :mod:`~gobetween.monitoring.record`: the joint record (fold, gates, findings, public view).
+- :mod:`~gobetween.monitoring.obligations`: obligations from the terms and their compliance.
+- :mod:`~gobetween.monitoring.term`: the term clock with recorded renewals.
+- :mod:`~gobetween.monitoring.bsgi`: the Black Sea Grain Initiative as data.
+"""
+
+from gobetween.monitoring.events import (
+    EVENT_TYPES,
+    Arrival,
+    Departure,
+    Event,
+    GateDecision,
+    Incident,
+    IncidentResponse,
+    Inspection,
+    InspectionResult,
+    Registration,
+    TeamMember,
+    Verdict,
+    event_from_dict,
+    event_to_dict,
+)
+from gobetween.monitoring.figures import (
+    ChartSeries,
+    Dimension,
+    FigureTable,
+    Period,
+    Summary,
+    VoyageArrays,
+    dashboard,
+    queue_length,
+    summary,
+    throughput,
+    tonnage_by,
+    waiting_times,
+)
+from gobetween.monitoring.obligations import (
+    Comparison,
+    Compliance,
+    Metric,
+    Obligation,
+    ObligationTemplate,
+    evaluate,
+    evaluate_counts,
+    evaluate_voyages,
+    obligations_from_terms,
+)
+from gobetween.monitoring.record import (
+    Finding,
+    GateState,
+    GateStatus,
+    JointRecord,
+    VisibilityPolicy,
+    findings,
+    public_view,
+    registration_queue,
+    registration_waits,
+    view_for,
+)
+from gobetween.monitoring.term import Extension, Suspension, TermClock, TermPeriod, TermStatus
+from gobetween.monitoring.voyages import (
+    ImportProblem,
+    ImportResult,
+    MergeResult,
+    Shipment,
+    ShipmentKey,
+    Voyage,
+    group_voyages,
+    merge,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "Arrival",
+    "ChartSeries",
+    "Comparison",
+    "Compliance",
+    "Departure",
+    "Dimension",
+    "Event",
+    "Extension",
+    "FigureTable",
+    "Finding",
+    "GateDecision",
+    "GateState",
+    "GateStatus",
+    "ImportProblem",
+    "ImportResult",
+    "Incident",
+    "IncidentResponse",
+    "Inspection",
+    "InspectionResult",
+    "JointRecord",
+    "MergeResult",
+    "Metric",
+    "Obligation",
+    "ObligationTemplate",
+    "Period",
+    "Registration",
+    "Shipment",
+    "ShipmentKey",
+    "Summary",
+    "Suspension",
+    "TeamMember",
+    "TermClock",
+    "TermPeriod",
+    "TermStatus",
+    "Verdict",
+    "VisibilityPolicy",
+    "Voyage",
+    "VoyageArrays",
+    "dashboard",
+    "evaluate",
+    "evaluate_counts",
+    "evaluate_voyages",
+    "event_from_dict",
+    "event_to_dict",
+    "findings",
+    "group_voyages",
+    "merge",
+    "obligations_from_terms",
+    "public_view",
+    "queue_length",
+    "registration_queue",
+    "registration_waits",
+    "summary",
+    "throughput",
+    "tonnage_by",
+    "view_for",
+    "waiting_times",
+]

@@ -1,0 +1,359 @@
+"""Events of the joint record: an explicit discriminated union with a ``type`` tag.
+
+Every event happened at a time (timezone-aware, passed in: nothing here reads a clock) and, but
+for incidents, concerns one *item*: a vessel's voyage, a consignment, a prisoner, whatever the
+agreement registers. The wire form is a plain dictionary with an explicit ``"type"``; the
+readers are chosen from a fixed table (:data:`EVENT_TYPES`), never by a class name found in the
+data.
+
+>>> import datetime as dt
+>>> at = dt.datetime(2022, 8, 1, 9, 0, tzinfo=dt.timezone.utc)
+>>> event = GateDecision(at, "voyage-1", "registration", "Ukraine", Verdict.APPROVE)
+>>> data = event_to_dict(event)
+>>> data["type"], data["at"]
+('decision', '2022-08-01T09:00:00+00:00')
+>>> event_from_dict(data) == event
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from gobetween.errors import InvalidModel
+
+__all__ = [
+    "EVENT_TYPES",
+    "Arrival",
+    "Departure",
+    "Event",
+    "GateDecision",
+    "Incident",
+    "IncidentResponse",
+    "Inspection",
+    "InspectionResult",
+    "Registration",
+    "TeamMember",
+    "Verdict",
+    "event_from_dict",
+    "event_to_dict",
+]
+
+
+class Verdict(enum.StrEnum):
+    """A delegation's decision on a consensus-gated step."""
+
+    APPROVE = "approve"
+    BLOCK = "block"
+
+
+class InspectionResult(enum.StrEnum):
+    """How an inspection ended."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_COMPLETED = "not_completed"
+
+
+def _check_time(at: object, what: str) -> None:
+    if not isinstance(at, dt.datetime) or at.utcoffset() is None:
+        raise InvalidModel(
+            f"{what}: time {at!r} is not a timezone-aware datetime",
+            location="at",
+            expected="a datetime with a timezone, e.g. 2022-08-01T09:00:00+00:00",
+        )
+
+
+def _check_text(value: object, what: str, field_name: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidModel(
+            f"{what}: {field_name} must be non-empty text, got {value!r}",
+            location=field_name,
+            expected="non-empty text",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    """One inspector of a joint team and the delegation they belong to."""
+
+    delegation: str
+    inspector: str
+
+    def __post_init__(self) -> None:
+        _check_text(self.delegation, "team member", "delegation")
+        _check_text(self.inspector, "team member", "inspector")
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """An item (a vessel's voyage, a consignment) registered with the joint centre."""
+
+    type: ClassVar[str] = "registration"
+    at: dt.datetime
+    item: str
+    registered_by: str
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_time(self.at, self.type)
+        _check_text(self.item, self.type, "item")
+        _check_text(self.registered_by, self.type, "registered_by")
+
+
+@dataclass(frozen=True, slots=True)
+class GateDecision:
+    """One delegation approves or blocks one consensus-gated step for one item.
+
+    A step (``"registration"``, ``"departure_plan"``, ...) goes ahead only when every
+    delegation approves; a block names who blocked and since when. A reason is required for a
+    block.
+    """
+
+    type: ClassVar[str] = "decision"
+    at: dt.datetime
+    item: str
+    step: str
+    delegation: str
+    verdict: Verdict
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        _check_time(self.at, self.type)
+        for name in ("item", "step", "delegation"):
+            _check_text(getattr(self, name), self.type, name)
+        object.__setattr__(self, "verdict", _enum(Verdict, self.verdict, "verdict"))
+        if self.verdict is Verdict.BLOCK and not self.reason.strip():
+            raise InvalidModel(
+                f"{self.delegation} blocks {self.step!r} of {self.item!r} without a reason",
+                location="reason",
+                expected="a reason for every block",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """A joint inspection: its team (one member per delegation), result, and reason if failed."""
+
+    type: ClassVar[str] = "inspection"
+    at: dt.datetime
+    item: str
+    team: tuple[TeamMember, ...]
+    result: InspectionResult
+    reason: str = ""
+    location: str = ""
+
+    def __post_init__(self) -> None:
+        _check_time(self.at, self.type)
+        _check_text(self.item, self.type, "item")
+        object.__setattr__(self, "team", tuple(self.team))
+        object.__setattr__(self, "result", _enum(InspectionResult, self.result, "result"))
+        if not self.team or not all(isinstance(m, TeamMember) for m in self.team):
+            raise InvalidModel(
+                f"inspection of {self.item!r} has no team",
+                location="team",
+                expected="at least one TeamMember",
+            )
+        if self.result is not InspectionResult.PASSED and not self.reason.strip():
+            raise InvalidModel(
+                f"inspection of {self.item!r} {self.result.value} without a reason",
+                location="reason",
+                expected="a reason whenever an inspection is not passed",
+            )
+
+    @property
+    def delegations(self) -> frozenset[str]:
+        """The delegations represented on the team."""
+        return frozenset(m.delegation for m in self.team)
+
+
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """An item leaves a port."""
+
+    type: ClassVar[str] = "departure"
+    at: dt.datetime
+    item: str
+    port: str
+
+    def __post_init__(self) -> None:
+        _check_time(self.at, self.type)
+        _check_text(self.item, self.type, "item")
+        _check_text(self.port, self.type, "port")
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """An item arrives at a port or area (the inspection area, its destination)."""
+
+    type: ClassVar[str] = "arrival"
+    at: dt.datetime
+    item: str
+    port: str
+
+    def __post_init__(self) -> None:
+        _check_time(self.at, self.type)
+        _check_text(self.item, self.type, "item")
+        _check_text(self.port, self.type, "port")
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """An incident reported by a delegation, optionally about one item."""
+
+    type: ClassVar[str] = "incident"
+    at: dt.datetime
+    incident: str
+    reported_by: str
+    description: str
+    item: str = ""
+
+    def __post_init__(self) -> None:
+        _check_time(self.at, self.type)
+        for name in ("incident", "reported_by", "description"):
+            _check_text(getattr(self, name), self.type, name)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentResponse:
+    """A delegation's response to an incident; ``closes`` ends the incident."""
+
+    type: ClassVar[str] = "response"
+    at: dt.datetime
+    incident: str
+    responder: str
+    action: str
+    closes: bool = False
+
+    def __post_init__(self) -> None:
+        _check_time(self.at, self.type)
+        for name in ("incident", "responder", "action"):
+            _check_text(getattr(self, name), self.type, name)
+
+
+Event = Registration | GateDecision | Inspection | Departure | Arrival | Incident | IncidentResponse
+
+#: The wire ``type`` tag -> the event class: the only way a dictionary becomes an event.
+EVENT_TYPES: Mapping[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        Registration,
+        GateDecision,
+        Inspection,
+        Departure,
+        Arrival,
+        Incident,
+        IncidentResponse,
+    )
+}
+
+
+def _enum(cls: type[enum.StrEnum], value: object, name: str) -> Any:
+    if isinstance(value, str) and value in {v.value for v in cls}:
+        return cls(value)
+    raise InvalidModel(
+        f"{name} {value!r} is not one of {[v.value for v in cls]}",
+        location=name,
+        expected=" or ".join(v.value for v in cls),
+    )
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [{"delegation": m.delegation, "inspector": m.inspector} for m in value]
+    return value
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """The wire form: ``{"type": ..., <fields>}`` with ISO times and enum values."""
+    data: dict[str, Any] = {"type": event.type}
+    for f in fields(event):
+        data[f.name] = _encode(getattr(event, f.name))
+    return data
+
+
+def _time(value: object) -> dt.datetime:
+    if not isinstance(value, str):
+        raise InvalidModel(f"time {value!r} is not text", location="at", expected="ISO 8601")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidModel(
+            f"time {value!r} is not ISO 8601", location="at", expected="2022-08-01T09:00:00+00:00"
+        ) from None
+
+
+def _team(value: object) -> tuple[TeamMember, ...]:
+    if not isinstance(value, list):
+        raise InvalidModel("team is not a list", location="team", expected="a list of members")
+    members = []
+    for i, member in enumerate(value):
+        if not isinstance(member, Mapping) or set(member) != {"delegation", "inspector"}:
+            raise InvalidModel(
+                f"team member {member!r} is malformed",
+                location=f"team[{i}]",
+                expected='{"delegation": ..., "inspector": ...}',
+            )
+        members.append(TeamMember(member["delegation"], member["inspector"]))
+    return tuple(members)
+
+
+def _closes(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidModel(f"closes {value!r} is not true/false", location="closes")
+    return value
+
+
+def _plain(value: object) -> object:
+    if not isinstance(value, str):
+        raise InvalidModel(f"{value!r} is not text", expected="text")
+    return value
+
+
+_DECODERS: dict[str, Callable[[object], object]] = {
+    "at": _time,
+    "team": _team,
+    "closes": _closes,
+}
+
+
+def event_from_dict(data: Mapping[str, Any]) -> Event:
+    """Read an event from its wire form; :class:`InvalidModel` names the bad field.
+
+    >>> event_from_dict({"type": "teleport", "at": "2022-08-01T00:00:00+00:00"})
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.InvalidModel: type: unknown event type 'teleport' (expected one of ...)
+    """
+    kind = data.get("type")
+    cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise InvalidModel(
+            f"unknown event type {kind!r}",
+            location="type",
+            expected="one of " + ", ".join(EVENT_TYPES),
+        )
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - names - {"type"})
+    if unknown:
+        raise InvalidModel(
+            f"{kind}: unknown fields {unknown}", location=unknown[0], expected=str(sorted(names))
+        )
+    values: dict[str, object] = {}
+    for name in names & set(data):
+        try:
+            values[name] = _DECODERS.get(name, _plain)(data[name])
+        except InvalidModel as error:
+            raise error.located(location=name if error.location is None else None) from None
+    try:
+        return cls(**values)  # type: ignore[arg-type]  # fields checked above, values validated
+    except TypeError as error:
+        raise InvalidModel(f"{kind}: {error}", expected=f"the fields {sorted(names)}") from None

@@ -1,0 +1,336 @@
+"""Obligations derived from the operative terms, and whether they were kept.
+
+An :class:`Obligation` says who must do what, how often and by when: *the joint centre carries
+out at least 9 joint inspections a day*, *Ukraine files the next day's departure plan by 12:00
+every day*. It is derived from the agreed terms with :func:`obligations_from_terms`: a template
+per issue takes its threshold from the option the parties chose. :func:`evaluate` counts the
+matching events per period and reports every period missed, as a chart-ready table.
+
+>>> import datetime as dt
+>>> from gobetween.monitoring.events import Inspection, InspectionResult, TeamMember
+>>> rule = Obligation("inspections", party="JCC", what="joint inspections",
+...                   metric=Metric.INSPECTIONS, threshold=2)
+>>> at = lambda d, h: dt.datetime(2022, 10, d, h, tzinfo=dt.timezone.utc)
+>>> events = [Inspection(at(1, h), f"v{h}", (TeamMember("UN", "A"),), InspectionResult.PASSED)
+...           for h in (8, 9)] + [
+...           Inspection(at(2, 8), "v3", (TeamMember("UN", "A"),), InspectionResult.PASSED)]
+>>> report = evaluate(rule, events, dt.date(2022, 10, 1), dt.date(2022, 10, 3))
+>>> report.counts, report.periods_missed
+((2, 1, 0), ('2022-10-02', '2022-10-03'))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from gobetween.errors import InvalidModel
+from gobetween.monitoring.events import (
+    Arrival,
+    Departure,
+    Event,
+    GateDecision,
+    IncidentResponse,
+    Inspection,
+    InspectionResult,
+    Registration,
+    Verdict,
+)
+from gobetween.monitoring.figures import FigureTable, Period, VoyageArrays, counts_per_day
+
+__all__ = [
+    "Comparison",
+    "Compliance",
+    "Metric",
+    "Obligation",
+    "ObligationTemplate",
+    "evaluate",
+    "evaluate_counts",
+    "evaluate_voyages",
+    "obligations_from_terms",
+]
+
+
+class Metric(enum.StrEnum):
+    """What an obligation counts: one kind of event."""
+
+    INSPECTIONS = "inspections"
+    PASSED_INSPECTIONS = "passed_inspections"
+    REGISTRATIONS = "registrations"
+    APPROVALS = "approvals"
+    DEPARTURES = "departures"
+    ARRIVALS = "arrivals"
+    INCIDENT_RESPONSES = "incident_responses"
+
+
+class Comparison(enum.StrEnum):
+    """Whether the count must reach the threshold or stay within it."""
+
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+
+
+def _counts(metric: Metric, event: Event, step: str) -> bool:
+    if metric is Metric.INSPECTIONS:
+        return isinstance(event, Inspection)
+    if metric is Metric.PASSED_INSPECTIONS:
+        return isinstance(event, Inspection) and event.result is InspectionResult.PASSED
+    if metric is Metric.REGISTRATIONS:
+        return isinstance(event, Registration)
+    if metric is Metric.APPROVALS:
+        return (
+            isinstance(event, GateDecision)
+            and event.verdict is Verdict.APPROVE
+            and (not step or event.step == step)
+        )
+    if metric is Metric.DEPARTURES:
+        return isinstance(event, Departure)
+    if metric is Metric.ARRIVALS:
+        return isinstance(event, Arrival)
+    return isinstance(event, IncidentResponse)
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """Who must do what, how often (``period``), by when (``deadline``, a time of day in UTC).
+
+    ``step`` narrows :attr:`Metric.APPROVALS` to one gated step; ``clause`` quotes the term it
+    comes from.
+    """
+
+    name: str
+    party: str
+    what: str
+    metric: Metric
+    threshold: int
+    comparison: Comparison = Comparison.AT_LEAST
+    period: Period = Period.DAY
+    deadline: dt.time | None = None
+    step: str = ""
+    clause: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("name", "party", "what"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidModel(f"obligation {name} must be non-empty text", location=name)
+        object.__setattr__(self, "metric", Metric(self.metric))
+        object.__setattr__(self, "comparison", Comparison(self.comparison))
+        object.__setattr__(self, "period", Period(self.period))
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
+            raise InvalidModel(
+                f"obligation {self.name!r}: threshold {self.threshold!r} is not a whole number",
+                location="threshold",
+                expected="a whole number >= 0",
+            )
+        if self.threshold < 0:
+            raise InvalidModel(
+                f"obligation {self.name!r}: threshold {self.threshold} is negative",
+                location="threshold",
+                expected="a whole number >= 0",
+            )
+
+    def describe(self) -> str:
+        """One line in words: ``"JCC: joint inspections at least 9 per day"``."""
+        how = "at least" if self.comparison is Comparison.AT_LEAST else "at most"
+        text = f"{self.party}: {self.what} {how} {self.threshold} per {self.period.value}"
+        if self.deadline is not None:
+            text += f" by {self.deadline:%H:%M} UTC"
+        return text
+
+    def met(self, count: float) -> bool:
+        """Whether a period with ``count`` matching events keeps the obligation."""
+        if self.comparison is Comparison.AT_LEAST:
+            return count >= self.threshold
+        return count <= self.threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Compliance:
+    """The obligation's count and verdict per period (days or months) in the range."""
+
+    obligation: Obligation
+    periods: tuple[str, ...]
+    counts: tuple[int, ...]
+    missed: tuple[bool, ...]
+
+    @property
+    def periods_missed(self) -> tuple[str, ...]:
+        """The periods in which the obligation was not met."""
+        return tuple(p for p, m in zip(self.periods, self.missed, strict=True) if m)
+
+    @property
+    def missed_count(self) -> int:
+        """How many periods were missed (days missed for a daily obligation)."""
+        return sum(self.missed)
+
+    def table(self) -> FigureTable:
+        """Period, count, threshold and missed, ready to chart or export."""
+        rows = tuple(
+            (p, c, self.obligation.threshold, int(m))
+            for p, c, m in zip(self.periods, self.counts, self.missed, strict=True)
+        )
+        return FigureTable(
+            f"compliance_{self.obligation.name}", ("period", "count", "threshold", "missed"), rows
+        )
+
+
+def evaluate_counts(obligation: Obligation, start: dt.date, counts: Sequence[float]) -> Compliance:
+    """Judge daily ``counts`` (the first on ``start``) against ``obligation``.
+
+    For a monthly obligation the days are summed per calendar month first.
+
+    >>> rule = Obligation("ins", party="JCC", what="inspections", metric=Metric.INSPECTIONS,
+    ...                   threshold=5)
+    >>> evaluate_counts(rule, dt.date(2023, 1, 1), [6, 4, 5]).periods_missed
+    ('2023-01-02',)
+    """
+    days = np.datetime64(start, "D") + np.arange(len(counts))
+    values = np.asarray(counts, dtype=np.float64)
+    if obligation.period is Period.MONTH and len(counts):
+        months = days.astype("datetime64[M]")
+        labels, first = np.unique(months, return_index=True)
+        values = np.add.reduceat(values, first)
+        names = tuple(str(m) for m in labels)
+    else:
+        names = tuple(str(d) for d in days)
+    totals = tuple(int(v) for v in values.tolist())
+    return Compliance(
+        obligation, names, totals, tuple(not obligation.met(v) for v in values.tolist())
+    )
+
+
+def evaluate(
+    obligation: Obligation, events: Iterable[Event], start: dt.date, end: dt.date
+) -> Compliance:
+    """Count the events the obligation is about, per day from ``start`` to ``end`` inclusive.
+
+    An event counts on its UTC date; with a ``deadline`` only events at or before that time of
+    day count (a plan filed at 12:05 misses a 12:00 deadline).
+    """
+    n = (end - start).days + 1
+    if n <= 0:
+        raise InvalidModel(
+            f"evaluation range {start} to {end} is empty", expected="end on or after start"
+        )
+    counts = [0] * n
+    for event in events:
+        if not _counts(obligation.metric, event, obligation.step):
+            continue
+        at = event.at.astimezone(dt.UTC)
+        if obligation.deadline is not None and at.time() > obligation.deadline:
+            continue
+        offset = (at.date() - start).days
+        if 0 <= offset < n:
+            counts[offset] += 1
+    return evaluate_counts(obligation, start, counts)
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationTemplate:
+    """How one issue of the terms becomes an obligation: all but the threshold.
+
+    The threshold is the chosen option read as a whole number (``"9"``, ``"9 per day"``).
+    """
+
+    issue: str
+    name: str
+    party: str
+    what: str
+    metric: Metric
+    comparison: Comparison = Comparison.AT_LEAST
+    period: Period = Period.DAY
+    deadline: dt.time | None = None
+    step: str = ""
+
+
+def _threshold(issue: str, option: str) -> int:
+    head = option.strip().split(maxsplit=1)[0] if option.strip() else ""
+    if not head.isdigit():
+        raise InvalidModel(
+            f"option {option!r} of issue {issue!r} does not start with a whole number",
+            location=f"options[{issue!r}]",
+            expected="an option like '9' or '9 per day'",
+        )
+    return int(head)
+
+
+def obligations_from_terms(
+    options: Mapping[str, str],
+    clauses: Mapping[str, str],
+    templates: Iterable[ObligationTemplate],
+) -> tuple[Obligation, ...]:
+    """Derive the obligations from the agreed terms (chosen option and clause per issue).
+
+    ``options`` and ``clauses`` are the operative terms' tables (e.g. ``terms.options`` and
+    ``terms.clauses`` of an agreement); a template whose issue is not in the terms is an error,
+    so a renamed issue cannot silently drop an obligation.
+
+    >>> t = ObligationTemplate("inspections per day", "inspections", "JCC", "joint inspections",
+    ...                        Metric.INSPECTIONS)
+    >>> [o.describe() for o in obligations_from_terms({"inspections per day": "9"},
+    ...     {"inspections per day": "Joint teams inspect at least nine ships a day."}, [t])]
+    ['JCC: joint inspections at least 9 per day']
+    """
+    out = []
+    for template in templates:
+        if template.issue not in options:
+            raise InvalidModel(
+                f"the terms have no issue {template.issue!r} for obligation {template.name!r}",
+                location="options",
+                expected="one of " + ", ".join(repr(k) for k in options),
+            )
+        out.append(
+            Obligation(
+                name=template.name,
+                party=template.party,
+                what=template.what,
+                metric=template.metric,
+                threshold=_threshold(template.issue, options[template.issue]),
+                comparison=template.comparison,
+                period=template.period,
+                deadline=template.deadline,
+                step=template.step,
+                clause=clauses.get(template.issue, ""),
+            )
+        )
+    return tuple(out)
+
+
+def evaluate_voyages(
+    obligation: Obligation,
+    arrays: VoyageArrays,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Compliance:
+    """Judge a daily or monthly obligation on imported voyages (no event stream needed).
+
+    Inspections count on their inspection date, departures on their departure date; the range
+    defaults to the first to the last date in the data.
+
+    Raises
+    ------
+    InvalidModel
+        For a metric the voyage files do not record (registrations, approvals, ...), or a
+        deadline (the files carry dates, not times).
+    """
+    dates = {Metric.INSPECTIONS: arrays.inspection, Metric.DEPARTURES: arrays.departure}
+    if obligation.metric not in dates or obligation.deadline is not None:
+        raise InvalidModel(
+            f"obligation {obligation.name!r} ({obligation.metric}, deadline "
+            f"{obligation.deadline}) cannot be judged from voyage files",
+            expected="inspections or departures per day or month, without a deadline",
+        )
+    days = dates[obligation.metric]
+    known = days[~np.isnat(days)]
+    if start is None or end is None:
+        if known.size == 0:
+            raise InvalidModel(f"no {obligation.metric} dates in the voyages to judge")
+        start = start or known.min().astype(dt.date)
+        end = end or known.max().astype(dt.date)
+    counts = counts_per_day(days, np.datetime64(start, "D"), np.datetime64(end, "D"))
+    return evaluate_counts(obligation, start, counts.tolist())
