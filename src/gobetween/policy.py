@@ -1,0 +1,246 @@
+"""Who may read or do what: the one place that decides.
+
+Everything the store reads for a user goes through here. A repository loads the acting user's
+:class:`Actor` (their memberships), asks for a :class:`ProcessView` or :class:`TrackView`, and
+scopes its query by what the view allows, chiefly :meth:`TrackView.readable_parties`: the
+parties whose private data (channel, preferences, answers, offers, live updates) the actor may
+read. Asking for something outside the view raises :class:`~gobetween.errors.NotFound`, exactly
+as for an object that does not exist; doing something one may not do to a visible object raises
+:class:`~gobetween.errors.PermissionDenied`.
+
+The rules (DESIGN.md, "Confidentiality model"):
+
+- a *party member* reads the agenda, its own party's channel, preferences, answers and offers,
+  and the texts sent to every party; never another party's private data or the analysis;
+- a *mediator* (a member of a mediating organisation taking part in the track) reads every
+  party's private data in that track and the analysis;
+- an *observer* (of an observing organisation in the track) reads the agenda and the texts;
+- a process *admin* manages organisations, members, invitations and tracks and reads the agenda
+  and texts, but no party's private data unless they are also a mediator there.
+
+>>> actor = Actor(7, (Membership(1, Role.PARTY_MEMBER, 10),))
+>>> view = track_view(actor, process_id=1, track_id=3,
+...                   participants={10: OrganisationKind.PARTY, 11: OrganisationKind.PARTY,
+...                                 20: OrganisationKind.MEDIATOR})
+>>> sorted(view.readable_parties)
+[10]
+>>> view.allows(Action.READ_ANALYSIS)
+False
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from gobetween.errors import NotFound, PermissionDenied
+from gobetween.model import OrganisationKind, Role
+
+__all__ = [
+    "Action",
+    "Actor",
+    "Membership",
+    "ProcessView",
+    "TrackView",
+    "process_view",
+    "track_view",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One role a user holds in one process (``organisation_id`` is ``None`` for admins)."""
+
+    process_id: int
+    role: Role
+    organisation_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The acting user and every membership they hold."""
+
+    user_id: int
+    memberships: tuple[Membership, ...] = ()
+
+    def process_ids(self) -> frozenset[int]:
+        """The processes this actor belongs to in any role."""
+        return frozenset(m.process_id for m in self.memberships)
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessView:
+    """What an actor is in one process."""
+
+    process_id: int
+    admin: bool
+    roles: frozenset[Role]
+    organisation_ids: frozenset[int]
+
+    def require_admin(self) -> None:
+        """Raise :class:`PermissionDenied` unless the actor administers the process."""
+        if not self.admin:
+            raise PermissionDenied("only the process's admins may do this")
+
+
+def process_view(actor: Actor, process_id: int) -> ProcessView:
+    """The actor's view of a process; :class:`NotFound` when they are not a member."""
+    mine = [m for m in actor.memberships if m.process_id == process_id]
+    if not mine:
+        raise NotFound(f"no process {process_id}")
+    return ProcessView(
+        process_id=process_id,
+        admin=any(m.role is Role.ADMIN for m in mine),
+        roles=frozenset(m.role for m in mine),
+        organisation_ids=frozenset(m.organisation_id for m in mine if m.organisation_id),
+    )
+
+
+class Action(enum.StrEnum):
+    """Things one does in a track; :data:`RULES` says who may."""
+
+    READ_AGENDA = "read_agenda"
+    READ_TEXTS = "read_texts"
+    READ_ANALYSIS = "read_analysis"
+    READ_PARTY_DATA = "read_party_data"
+    POST_MESSAGE = "post_message"
+    RECORD_PREFERENCES = "record_preferences"
+    PUBLISH_TEXT = "publish_text"
+    ANSWER_TEXT = "answer_text"
+    SEND_OFFER = "send_offer"
+    FORWARD_OFFER = "forward_offer"
+
+
+class Seat(enum.StrEnum):
+    """The seat an actor takes in a track."""
+
+    MEDIATOR = "mediator"
+    PARTY = "party"
+    OBSERVER = "observer"
+    ADMIN = "admin"
+
+
+_ALL = frozenset(Seat)
+
+#: Action -> seats allowed. Actions on one party's data additionally need that party to be
+#: readable (mediators: any party of the track; party members: their own).
+RULES: Mapping[Action, frozenset[Seat]] = {
+    Action.READ_AGENDA: _ALL,
+    Action.READ_TEXTS: _ALL,
+    Action.READ_ANALYSIS: frozenset({Seat.MEDIATOR}),
+    Action.READ_PARTY_DATA: frozenset({Seat.MEDIATOR, Seat.PARTY}),
+    Action.POST_MESSAGE: frozenset({Seat.MEDIATOR, Seat.PARTY}),
+    Action.RECORD_PREFERENCES: frozenset({Seat.PARTY}),
+    Action.PUBLISH_TEXT: frozenset({Seat.MEDIATOR}),
+    Action.ANSWER_TEXT: frozenset({Seat.PARTY}),
+    Action.SEND_OFFER: frozenset({Seat.PARTY}),
+    Action.FORWARD_OFFER: frozenset({Seat.MEDIATOR}),
+}
+
+#: Read actions: refusing them must look exactly like the object not existing.
+_READS = frozenset({Action.READ_AGENDA, Action.READ_TEXTS, Action.READ_ANALYSIS})
+
+
+@dataclass(frozen=True, slots=True)
+class TrackView:
+    """What an actor may see and do in one track."""
+
+    track_id: int
+    process_id: int
+    seats: frozenset[Seat]
+    own_party: int | None
+    party_ids: frozenset[int]
+
+    @property
+    def readable_parties(self) -> frozenset[int]:
+        """The parties whose private data the actor may read in this track."""
+        if Seat.MEDIATOR in self.seats:
+            return self.party_ids
+        if self.own_party is not None:
+            return frozenset({self.own_party})
+        return frozenset()
+
+    @property
+    def is_mediator(self) -> bool:
+        """Whether the actor mediates this track."""
+        return Seat.MEDIATOR in self.seats
+
+    def may_read_party(self, party_id: int) -> bool:
+        """Whether the actor may read ``party_id``'s private data here."""
+        return party_id in self.readable_parties
+
+    def allows(self, action: Action, party_id: int | None = None) -> bool:
+        """Whether the actor may do ``action`` (on ``party_id``'s data, when given)."""
+        if not RULES[action] & self.seats:
+            return False
+        if party_id is None:
+            return True
+        if action in (Action.RECORD_PREFERENCES, Action.ANSWER_TEXT, Action.SEND_OFFER):
+            return party_id == self.own_party
+        return self.may_read_party(party_id)
+
+    def require(self, action: Action, party_id: int | None = None) -> None:
+        """Raise unless allowed: :class:`NotFound` where the object is hidden from the actor,
+        :class:`PermissionDenied` where it is visible but the action is not theirs."""
+        if self.allows(action, party_id):
+            return
+        hidden = action in _READS or (party_id is not None and not self.may_read_party(party_id))
+        if hidden:
+            raise NotFound(f"no such object in track {self.track_id}")
+        raise PermissionDenied(f"you may not {action.value.replace('_', ' ')} in this track")
+
+
+def track_view(
+    actor: Actor,
+    *,
+    process_id: int,
+    track_id: int,
+    participants: Mapping[int, OrganisationKind],
+) -> TrackView:
+    """The actor's view of a track whose organisations (id -> kind) are ``participants``.
+
+    Raises :class:`NotFound` when the actor has no seat in the track.
+    """
+    seats: set[Seat] = set()
+    own_party: int | None = None
+    for m in actor.memberships:
+        if m.process_id != process_id:
+            continue
+        if m.role is Role.ADMIN:
+            seats.add(Seat.ADMIN)
+            continue
+        kind = participants.get(m.organisation_id) if m.organisation_id is not None else None
+        if m.role is Role.MEDIATOR and kind is OrganisationKind.MEDIATOR:
+            seats.add(Seat.MEDIATOR)
+        elif m.role is Role.PARTY_MEMBER and kind is OrganisationKind.PARTY:
+            seats.add(Seat.PARTY)
+            own_party = m.organisation_id
+        elif m.role is Role.OBSERVER and kind is OrganisationKind.OBSERVER:
+            seats.add(Seat.OBSERVER)
+    if not seats:
+        raise NotFound(f"no track {track_id}")
+    return TrackView(
+        track_id=track_id,
+        process_id=process_id,
+        seats=frozenset(seats),
+        own_party=own_party,
+        party_ids=frozenset(o for o, k in participants.items() if k is OrganisationKind.PARTY),
+    )
+
+
+def role_fits(role: Role, kind: OrganisationKind | None) -> bool:
+    """Whether a member with ``role`` may belong to an organisation of ``kind``.
+
+    >>> role_fits(Role.MEDIATOR, OrganisationKind.MEDIATOR), role_fits(Role.ADMIN, None)
+    (True, True)
+    >>> role_fits(Role.PARTY_MEMBER, OrganisationKind.MEDIATOR)
+    False
+    """
+    expected = {
+        Role.PARTY_MEMBER: OrganisationKind.PARTY,
+        Role.MEDIATOR: OrganisationKind.MEDIATOR,
+        Role.OBSERVER: OrganisationKind.OBSERVER,
+        Role.ADMIN: None,
+    }
+    return expected[role] is kind

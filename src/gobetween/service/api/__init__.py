@@ -1,0 +1,1 @@
+"""The REST API's routers, one per lifecycle stage; each route calls one service function."""

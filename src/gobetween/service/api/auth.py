@@ -1,0 +1,100 @@
+"""Routes: log in and out, who am I, API tokens, accepting invitations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from gobetween.errors import AuthenticationFailed
+from gobetween.service import identity, prepare
+from gobetween.service import schemas as s
+from gobetween.service.context import SESSION_COOKIE, RequestContext, request_context
+
+router = APIRouter(prefix="/api", tags=["auth"])
+Ctx = Annotated[RequestContext, Depends(request_context)]
+
+
+@router.post("/auth/login", response_model=s.LoginOut)
+def login(body: s.LoginIn, ctx: Ctx, response: Response) -> s.LoginOut:
+    """Log in with e-mail and password; sets the session cookie and returns the CSRF token."""
+    services = ctx.services
+    with ctx.anonymous() as session:
+        user = identity.login(
+            session,
+            services.hasher,
+            ctx.settings,
+            email=body.email,
+            password=body.password,
+            client=ctx.client,
+        )
+        started = identity.start_session(session, ctx.settings, user) if user else None
+        out = s.UserOut.model_validate(user) if user else None
+    if started is None or out is None:
+        raise AuthenticationFailed("wrong e-mail address or password")
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.token,
+        max_age=ctx.settings.session_hours * 3600,
+        httponly=True,
+        secure=ctx.settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+    return s.LoginOut(user=out, csrf_token=started.csrf_token, expires_at=started.expires_at)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(ctx: Ctx, response: Response) -> None:
+    """End the browser session."""
+    with ctx.write() as unit:
+        if ctx.session_token:
+            identity.end_session(unit.session, ctx.session_token)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.get("/auth/me", response_model=s.MeOut)
+def me(ctx: Ctx) -> s.MeOut:
+    """The caller and their memberships."""
+    with ctx.read() as unit:
+        rows = prepare.own_memberships(unit.session, unit.actor)
+        return s.MeOut(
+            user=s.UserOut.model_validate(unit.user),
+            memberships=[s.MembershipOut.model_validate(m) for m in rows],
+        )
+
+
+@router.get("/auth/tokens", response_model=list[s.TokenOut])
+def tokens(ctx: Ctx) -> list[s.TokenOut]:
+    """The caller's API tokens (never the tokens themselves)."""
+    with ctx.read() as unit:
+        return [s.TokenOut.model_validate(r) for r in identity.api_tokens(unit.session, unit.actor)]
+
+
+@router.post("/auth/tokens", response_model=s.NewTokenOut, status_code=201)
+def create_token(body: s.TokenIn, ctx: Ctx) -> s.NewTokenOut:
+    """A new API token; the token is shown in this answer only."""
+    with ctx.write() as unit:
+        row, token = identity.create_api_token(unit.session, unit.actor, body.name)
+        return s.NewTokenOut(
+            id=row.id, name=row.name, created_at=row.created_at, revoked_at=None, token=token
+        )
+
+
+@router.delete("/auth/tokens/{token_id}", response_model=s.TokenOut)
+def revoke_token(token_id: s.Id, ctx: Ctx) -> s.TokenOut:
+    """Revoke one of the caller's API tokens."""
+    with ctx.write() as unit:
+        return s.TokenOut.model_validate(
+            identity.revoke_api_token(unit.session, unit.actor, token_id)
+        )
+
+
+@router.post("/invitations/accept", response_model=s.MembershipOut, status_code=201)
+def accept(body: s.AcceptIn, ctx: Ctx) -> s.MembershipOut:
+    """Accept an invitation: creates the user and their membership (no login needed)."""
+    with ctx.anonymous() as session:
+        _, membership = prepare.accept_invitation(
+            session, ctx.services.hasher, token=body.token, name=body.name, password=body.password
+        )
+        return s.MembershipOut.model_validate(membership)

@@ -1,0 +1,206 @@
+"""Routes of the *negotiate* stage: channels, messages, attachments, receipts, preferences."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from gobetween.errors import InvalidModel
+from gobetween.model import Preferences
+from gobetween.policy import Action, Actor, TrackView
+from gobetween.service import negotiate
+from gobetween.service import schemas as s
+from gobetween.service.context import RequestContext, request_context
+from gobetween.store import repositories
+from gobetween.store import tables as t
+from gobetween.store.codec import preferences_from_json
+
+router = APIRouter(prefix="/api", tags=["negotiate"])
+Ctx = Annotated[RequestContext, Depends(request_context)]
+
+
+def messages_out(session: Session, rows: list[t.Message]) -> list[s.MessageOut]:
+    ids = [m.id for m in rows]
+    files = repositories.attachments_of(session, ids)
+    read = repositories.receipts(session, ids)
+    return [
+        s.MessageOut(
+            id=m.id,
+            channel_id=m.channel_id,
+            author_id=m.author_id,
+            text=m.text,
+            created_at=m.created_at,
+            attachments=[s.AttachmentOut.model_validate(a) for a in files[m.id]],
+            read_by=read[m.id],
+        )
+        for m in rows
+    ]
+
+
+def channel_out(session: Session, actor: Actor, view: TrackView, row: t.Channel) -> s.ChannelOut:
+    total, unread = negotiate.channel_summary(session, actor, view, row)
+    return s.ChannelOut(
+        id=row.id, track_id=row.track_id, party_id=row.party_id, messages=total, unread=unread
+    )
+
+
+@router.get("/tracks/{track_id}/channels", response_model=list[s.ChannelOut])
+def list_channels(track_id: s.Id, ctx: Ctx) -> list[s.ChannelOut]:
+    """The channels the caller may read: all for mediators, their own for a party."""
+    with ctx.read() as unit:
+        _, view = repositories.track(unit.session, unit.actor, track_id)
+        return [
+            channel_out(unit.session, unit.actor, view, c)
+            for c in repositories.channels(unit.session, view)
+        ]
+
+
+@router.get("/channels/{channel_id}", response_model=s.ChannelOut)
+def get_channel(channel_id: s.Id, ctx: Ctx) -> s.ChannelOut:
+    """One channel with its message and unread counts."""
+    with ctx.read() as unit:
+        row, view = repositories.channel(unit.session, unit.actor, channel_id)
+        return channel_out(unit.session, unit.actor, view, row)
+
+
+@router.get("/channels/{channel_id}/messages", response_model=list[s.MessageOut])
+def list_messages(
+    channel_id: s.Id,
+    ctx: Ctx,
+    q: s.SearchQuery = None,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[s.MessageOut]:
+    """Messages of a channel, oldest first, after message id ``after``, matching ``q``."""
+    with ctx.read() as unit:
+        row, view = repositories.channel(unit.session, unit.actor, channel_id)
+        rows = repositories.messages(
+            unit.session, view, channel_id=row.id, query=q, after=after, limit=limit
+        )
+        return messages_out(unit.session, list(rows))
+
+
+@router.get("/tracks/{track_id}/messages", response_model=list[s.MessageOut])
+def search_messages(
+    track_id: s.Id,
+    ctx: Ctx,
+    q: s.SearchQuery = None,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[s.MessageOut]:
+    """Search every channel of a track the caller may read."""
+    with ctx.read() as unit:
+        _, view = repositories.track(unit.session, unit.actor, track_id)
+        rows = repositories.messages(unit.session, view, query=q, after=after, limit=limit)
+        return messages_out(unit.session, list(rows))
+
+
+@router.post("/channels/{channel_id}/messages", response_model=s.MessageOut, status_code=201)
+def post_message(channel_id: s.Id, body: s.MessageIn, ctx: Ctx) -> s.MessageOut:
+    """Post a text message."""
+    with ctx.write() as unit:
+        row, _ = negotiate.post_message(unit.session, unit.actor, channel_id, text=body.text)
+        return messages_out(unit.session, [row])[0]
+
+
+@router.post("/channels/{channel_id}/attachments", response_model=s.MessageOut, status_code=201)
+async def post_attachment(
+    channel_id: s.Id,
+    ctx: Ctx,
+    file: Annotated[UploadFile, File()],
+    text: Annotated[str, Form(max_length=20_000)] = "",
+) -> s.MessageOut:
+    """Post a message with one attached file (size and content type are checked)."""
+    limit = ctx.settings.max_attachment_bytes
+    data = await file.read(limit + 1)
+    upload = negotiate.Upload(
+        file.filename or "file", file.content_type or "application/octet-stream", data
+    )
+
+    def work() -> s.MessageOut:
+        with ctx.write() as unit:
+            row, _ = negotiate.post_message(
+                unit.session,
+                unit.actor,
+                channel_id,
+                text=text.replace("\x00", ""),
+                uploads=[upload],
+                max_bytes=limit,
+                allowed=ctx.settings.allowed_types,
+            )
+            return messages_out(unit.session, [row])[0]
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/attachments/{attachment_id}", response_class=Response)
+def download(attachment_id: s.Id, ctx: Ctx) -> Response:
+    """An attachment's bytes, as a download."""
+    with ctx.read() as unit:
+        row = repositories.attachment(unit.session, unit.actor, attachment_id)
+        data, media, name = row.data, row.content_type, row.filename
+    safe_name = "".join(c for c in name if c.isalnum() or c in "._- ") or "file"
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe_name}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.post("/messages/{message_id}/read", response_model=s.ReceiptOut)
+def mark_read(message_id: s.Id, ctx: Ctx) -> s.ReceiptOut:
+    """Mark a message read by the caller."""
+    with ctx.write() as unit:
+        return s.ReceiptOut.model_validate(
+            negotiate.mark_read(unit.session, unit.actor, message_id)
+        )
+
+
+def preferences_out(row: t.PreferenceVersion) -> s.PreferencesOut:
+    return s.PreferencesOut(
+        id=row.id,
+        track_id=row.track_id,
+        party_id=row.party_id,
+        version=row.version,
+        created_at=row.created_at,
+        preferences=row.body,
+    )
+
+
+@router.put("/tracks/{track_id}/preferences", response_model=s.PreferencesOut, status_code=201)
+def record_preferences(track_id: s.Id, body: s.PreferencesIn, ctx: Ctx) -> s.PreferencesOut:
+    """Record a new version of the caller's party's preferences."""
+    try:
+        prefs: Preferences = preferences_from_json(body.model_dump())
+    except InvalidModel as exc:
+        raise exc.located(source="preferences") from None
+    with ctx.write() as unit:
+        return preferences_out(
+            negotiate.record_preferences(unit.session, unit.actor, track_id, prefs)
+        )
+
+
+@router.get("/tracks/{track_id}/preferences", response_model=list[s.PreferencesOut])
+def current_preferences(track_id: s.Id, ctx: Ctx) -> list[s.PreferencesOut]:
+    """Current preferences: every party's for mediators, the caller's own party's otherwise."""
+    with ctx.read() as unit:
+        _, view = repositories.track(unit.session, unit.actor, track_id)
+        return [preferences_out(r) for r in repositories.current_preferences(unit.session, view)]
+
+
+@router.get(
+    "/tracks/{track_id}/parties/{party_id}/preferences", response_model=list[s.PreferencesOut]
+)
+def preference_history(track_id: s.Id, party_id: s.Id, ctx: Ctx) -> list[s.PreferencesOut]:
+    """Every version of one party's preferences (that party's members and mediators)."""
+    with ctx.read() as unit:
+        _, view = repositories.track(unit.session, unit.actor, track_id)
+        view.require(Action.READ_PARTY_DATA, party_id)
+        rows = repositories.preference_history(unit.session, view, party_id)
+        return [preferences_out(r) for r in rows]

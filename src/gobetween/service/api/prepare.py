@@ -1,0 +1,229 @@
+"""Routes of the *prepare* stage: processes, organisations, members, invitations, tracks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from gobetween.errors import InvalidModel
+from gobetween.model import Agenda, Issue, Option, Role
+from gobetween.policy import Actor, TrackView
+from gobetween.service import prepare
+from gobetween.service import schemas as s
+from gobetween.service.context import RequestContext, request_context
+from gobetween.store import repositories
+from gobetween.store import tables as t
+
+router = APIRouter(prefix="/api", tags=["prepare"])
+Ctx = Annotated[RequestContext, Depends(request_context)]
+
+
+def process_out(session: Session, actor: Actor, row: t.Process) -> s.ProcessOut:
+    roles = sorted({m.role for m in actor.memberships if m.process_id == row.id})
+    return s.ProcessOut(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        created_at=row.created_at,
+        roles=roles,
+    )
+
+
+def track_out(session: Session, row: t.Track, view: TrackView) -> s.TrackOut:
+    return s.TrackOut(
+        id=row.id,
+        process_id=row.process_id,
+        name=row.name,
+        source=row.source,
+        agenda=row.agenda,
+        organisation_ids=sorted(repositories.participants(session, row.id)),
+        seats=sorted(seat.value for seat in view.seats),
+        my_party_id=view.own_party,
+    )
+
+
+def member_out(membership: t.Membership, user: t.User) -> s.MemberOut:
+    return s.MemberOut(
+        id=membership.id,
+        user=s.UserOut.model_validate(user),
+        role=Role(membership.role),
+        organisation_id=membership.organisation_id,
+    )
+
+
+@router.get("/processes", response_model=list[s.ProcessOut])
+def list_processes(ctx: Ctx) -> list[s.ProcessOut]:
+    """The processes the caller belongs to."""
+    with ctx.read() as unit:
+        rows = repositories.processes(unit.session, unit.actor)
+        return [process_out(unit.session, unit.actor, r) for r in rows]
+
+
+@router.post("/processes", response_model=s.ProcessOut, status_code=201)
+def create_process(body: s.ProcessIn, ctx: Ctx) -> s.ProcessOut:
+    """Create a process; the caller becomes its admin."""
+    with ctx.write() as unit:
+        row = prepare.create_process(
+            unit.session, unit.actor, name=body.name, description=body.description
+        )
+        actor = repositories.load_actor(unit.session, unit.user.id)
+        return process_out(unit.session, actor, row)
+
+
+@router.get("/processes/{process_id}", response_model=s.ProcessOut)
+def get_process(process_id: s.Id, ctx: Ctx) -> s.ProcessOut:
+    """One process the caller belongs to."""
+    with ctx.read() as unit:
+        row, _ = repositories.process(unit.session, unit.actor, process_id)
+        return process_out(unit.session, unit.actor, row)
+
+
+@router.get("/processes/{process_id}/organisations", response_model=list[s.OrganisationOut])
+def list_organisations(process_id: s.Id, ctx: Ctx) -> list[s.OrganisationOut]:
+    """The organisations of a process."""
+    with ctx.read() as unit:
+        rows = repositories.organisations(unit.session, unit.actor, process_id)
+        return [s.OrganisationOut.model_validate(r) for r in rows]
+
+
+@router.post(
+    "/processes/{process_id}/organisations", response_model=s.OrganisationOut, status_code=201
+)
+def create_organisation(process_id: s.Id, body: s.OrganisationIn, ctx: Ctx) -> s.OrganisationOut:
+    """Add a party, mediating or observing organisation (admins)."""
+    with ctx.write() as unit:
+        row = prepare.add_organisation(
+            unit.session, unit.actor, process_id, name=body.name, kind=body.kind
+        )
+        return s.OrganisationOut.model_validate(row)
+
+
+@router.get("/processes/{process_id}/members", response_model=list[s.MemberOut])
+def list_members(process_id: s.Id, ctx: Ctx) -> list[s.MemberOut]:
+    """Members: all for admins, else those of the caller's own organisations."""
+    with ctx.read() as unit:
+        return [member_out(m, u) for m, u in prepare.members(unit.session, unit.actor, process_id)]
+
+
+@router.post("/processes/{process_id}/members", response_model=s.MemberOut, status_code=201)
+def add_member(process_id: s.Id, body: s.MemberIn, ctx: Ctx) -> s.MemberOut:
+    """Give a registered user a role (admins)."""
+    with ctx.write() as unit:
+        row = prepare.add_member(
+            unit.session,
+            unit.actor,
+            process_id,
+            email=body.email,
+            role=body.role,
+            organisation_id=body.organisation_id,
+        )
+        user = unit.session.get(t.User, row.user_id)
+        assert user is not None
+        return member_out(row, user)
+
+
+@router.patch("/processes/{process_id}/members/{membership_id}", response_model=s.MemberOut)
+def change_member(
+    process_id: s.Id, membership_id: s.Id, body: s.MemberChange, ctx: Ctx
+) -> s.MemberOut:
+    """Change a member's role (admins)."""
+    with ctx.write() as unit:
+        row = prepare.change_member(
+            unit.session,
+            unit.actor,
+            process_id,
+            membership_id,
+            role=body.role,
+            organisation_id=body.organisation_id,
+        )
+        user = unit.session.get(t.User, row.user_id)
+        assert user is not None
+        return member_out(row, user)
+
+
+@router.delete("/processes/{process_id}/members/{membership_id}", status_code=204)
+def remove_member(process_id: s.Id, membership_id: s.Id, ctx: Ctx) -> None:
+    """Remove a membership (admins)."""
+    with ctx.write() as unit:
+        prepare.remove_member(unit.session, unit.actor, process_id, membership_id)
+
+
+@router.get("/processes/{process_id}/invitations", response_model=list[s.InvitationOut])
+def list_invitations(process_id: s.Id, ctx: Ctx) -> list[s.InvitationOut]:
+    """The process's invitations (admins)."""
+    with ctx.read() as unit:
+        rows = prepare.invitations(unit.session, unit.actor, process_id)
+        return [s.InvitationOut.model_validate(r) for r in rows]
+
+
+@router.post(
+    "/processes/{process_id}/invitations", response_model=s.NewInvitationOut, status_code=201
+)
+def invite(process_id: s.Id, body: s.InvitationIn, ctx: Ctx) -> s.NewInvitationOut:
+    """Invite someone by e-mail to a role; the token is shown in this answer only."""
+    with ctx.write() as unit:
+        row, token = prepare.invite(
+            unit.session,
+            unit.actor,
+            process_id,
+            email=body.email,
+            role=body.role,
+            organisation_id=body.organisation_id,
+        )
+        data = s.InvitationOut.model_validate(row).model_dump()
+        return s.NewInvitationOut(**data, token=token)
+
+
+def agenda_of(body: s.AgendaIn) -> Agenda:
+    """The domain agenda of an API agenda (validated by the model)."""
+    try:
+        return Agenda(
+            tuple(
+                Issue(
+                    issue.name,
+                    tuple(Option(o.name, value=o.value, label=o.label) for o in issue.options),
+                    kind=issue.kind,
+                    unit=issue.unit,
+                    description=issue.description,
+                )
+                for issue in body.issues
+            ),
+            name=body.name,
+        )
+    except InvalidModel as exc:
+        raise exc.located(source="agenda") from None
+
+
+@router.get("/processes/{process_id}/tracks", response_model=list[s.TrackOut])
+def list_tracks(process_id: s.Id, ctx: Ctx) -> list[s.TrackOut]:
+    """The tracks of a process in which the caller has a seat."""
+    with ctx.read() as unit:
+        rows = repositories.tracks(unit.session, unit.actor, process_id)
+        return [track_out(unit.session, r, v) for r, v in rows]
+
+
+@router.post("/processes/{process_id}/tracks", response_model=s.TrackOut, status_code=201)
+def create_track(process_id: s.Id, body: s.TrackIn, ctx: Ctx) -> s.TrackOut:
+    """Create a track with its agenda and organisations; opens one channel per party."""
+    with ctx.write() as unit:
+        row = prepare.create_track(
+            unit.session,
+            unit.actor,
+            process_id,
+            name=body.name,
+            agenda=agenda_of(body.agenda),
+            organisation_ids=body.organisation_ids,
+        )
+        actor = repositories.load_actor(unit.session, unit.user.id)
+        _, view = repositories.track(unit.session, actor, row.id)
+        return track_out(unit.session, row, view)
+
+
+@router.get("/tracks/{track_id}", response_model=s.TrackOut)
+def get_track(track_id: s.Id, ctx: Ctx) -> s.TrackOut:
+    """One track: its agenda and organisations."""
+    with ctx.read() as unit:
+        row, view = repositories.track(unit.session, unit.actor, track_id)
+        return track_out(unit.session, row, view)

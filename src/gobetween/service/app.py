@@ -1,0 +1,64 @@
+"""The application factory: :func:`create_app` builds a FastAPI app from :class:`Settings`.
+
+Nothing connects at import time; the database is opened (and migrated, unless
+``GOBETWEEN_MIGRATE=false``) when the app is created.
+
+>>> from gobetween.service.settings import Settings
+>>> app = create_app(Settings(database_url="sqlite://"))
+>>> app.title
+'gobetween'
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from gobetween import __version__
+from gobetween.service import errors
+from gobetween.service.api import auth, events, negotiate, prepare
+from gobetween.service.context import Services
+from gobetween.service.security import PasswordHasher
+from gobetween.service.settings import Settings
+from gobetween.store.db import Database, upgrade
+
+__all__ = ["create_app", "routers"]
+
+
+def routers() -> list[APIRouter]:
+    """The API's routers, in the order they are mounted."""
+    return [auth.router, prepare.router, negotiate.router, events.router]
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    """A gobetween app for ``settings`` (default: from the environment).
+
+    Parameters
+    ----------
+    settings
+        The service settings; :meth:`Settings.from_env` when omitted.
+    database
+        An already opened database to use instead of ``settings.database_url`` (tests).
+    """
+    settings = settings or Settings.from_env()
+    db = database or Database(settings.database_url, pool_size=settings.pool_size)
+    if settings.migrate:
+        upgrade(db)
+    app = FastAPI(
+        title="gobetween",
+        version=__version__,
+        description="Mediated negotiation: private channels, analysis, single text, agreements.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.services = Services(
+        settings=settings,
+        db=db,
+        hasher=PasswordHasher(
+            time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
+        ),
+    )
+    errors.install(app)
+    for router in routers():
+        app.include_router(router)
+    return app

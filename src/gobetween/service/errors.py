@@ -1,0 +1,154 @@
+"""Errors as ``application/problem+json`` (RFC 9457), with one shape and one mapping table.
+
+Every answer that is not a success has the members ``type``, ``title``, ``status``, ``detail``
+and ``errors`` (a list of ``{"location", "message", "expected"}``, empty when no field is at
+fault). :data:`STATUS` maps each class of :mod:`gobetween.errors` to its HTTP status; the
+nearest mapped ancestor decides for classes added later, and a test checks that every class is
+listed.
+
+>>> problem(404, "Not Found", "no channel 3")["type"]
+'https://gobetween.org/problems/404'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.status import HTTP_500_INTERNAL_SERVER_ERROR
+
+from gobetween import errors as e
+
+__all__ = ["MEDIA_TYPE", "STATUS", "install", "problem", "status_of"]
+
+MEDIA_TYPE = "application/problem+json"
+
+#: The one table from error class to HTTP status.
+STATUS: dict[type[e.GobetweenError], int] = {
+    e.GobetweenError: 500,
+    e.InputError: 422,
+    e.InvalidModel: 422,
+    e.InvalidAgenda: 422,
+    e.InvalidPackage: 422,
+    e.InvalidPreferences: 422,
+    e.InvalidScenario: 422,
+    e.FileFormatError: 422,
+    e.UnsafeXML: 422,
+    e.DataImportError: 422,
+    e.ValidationFailed: 422,
+    e.AnalysisError: 422,
+    e.OutcomeSpaceTooLarge: 422,
+    e.ProtocolError: 409,
+    e.AgreementError: 409,
+    e.VerificationFailed: 422,
+    e.AuditChainBroken: 500,
+    e.NotFound: 404,
+    e.PermissionDenied: 403,
+    e.Conflict: 409,
+    e.AuthenticationFailed: 401,
+    e.RateLimited: 429,
+    e.ConfigurationError: 500,
+}
+
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+def status_of(error: e.GobetweenError) -> int:
+    """The HTTP status of ``error``: its class's entry, else its nearest mapped ancestor's."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def problem(
+    status: int, title: str, detail: str, errors: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The problem document in its one shape."""
+    return {
+        "type": f"https://gobetween.org/problems/{status}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "errors": list(errors),
+    }
+
+
+def _response(
+    status: int, title: str, detail: str, errors: Sequence[dict[str, Any]] = (), **headers: str
+) -> JSONResponse:
+    return JSONResponse(
+        problem(status, title, detail, errors),
+        status_code=status,
+        media_type=MEDIA_TYPE,
+        headers=headers or None,
+    )
+
+
+def _gobetween(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, e.GobetweenError)
+    status = status_of(exc)
+    errors: list[dict[str, Any]] = []
+    if isinstance(exc, e.InputError):
+        location = ".".join(p for p in (exc.source, exc.location) if p) or "body"
+        errors.append({"location": location, "message": exc.message, "expected": exc.expected})
+    headers: dict[str, str] = {}
+    if isinstance(exc, e.RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, e.AuthenticationFailed):
+        headers["WWW-Authenticate"] = 'Bearer realm="gobetween"'
+    detail = str(exc) if status < 500 else "the server could not complete the request"
+    return _response(status, type(exc).__name__, detail, errors, **headers)
+
+
+def _location(loc: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"location": _location(err.get("loc", ())), "message": err.get("msg", ""), "expected": None}
+        for err in exc.errors()
+    ]
+    fields = ", ".join(err["location"] for err in errors) or "the request"
+    return _response(422, "ValidationFailed", f"invalid input: {fields}", errors)
+
+
+def _http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    title = _TITLES.get(exc.status_code, "Error")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    return _response(exc.status_code, title, detail, (), **(exc.headers or {}))
+
+
+def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+    return _response(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal Server Error",
+        "the server could not complete the request",
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into a problem document."""
+    app.add_exception_handler(e.GobetweenError, _gobetween)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,379 @@
+"""Preparing a process: organisations, members, invitations, tracks and their agendas.
+
+Service functions: each takes the request's session and the acting user, checks the policy,
+writes, and appends to the audit chain. Routes and web pages call these and nothing below them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gobetween.model import Agenda, OrganisationKind, Role
+from gobetween.policy import Actor, process_view, role_fits
+from gobetween.service.identity import create_user, normalise_email
+from gobetween.service.security import PasswordHasher, new_token, token_digest
+from gobetween.store import audit, repositories
+from gobetween.store import tables as t
+from gobetween.store.codec import agenda_to_json
+
+__all__ = [
+    "accept_invitation",
+    "add_member",
+    "add_organisation",
+    "change_member",
+    "create_process",
+    "create_track",
+    "invite",
+    "members",
+    "remove_member",
+]
+
+INVITATION_DAYS = 14
+
+
+def _name(value: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationFailed(f"the {field} is empty", location=field, expected="a name")
+    return value
+
+
+def create_process(
+    session: Session, actor: Actor, *, name: str, description: str = ""
+) -> t.Process:
+    """A new process; its creator becomes its first admin."""
+    row = t.Process(name=_name(name, "name"), description=description, created_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    session.add(t.Membership(process_id=row.id, user_id=actor.user_id, role=Role.ADMIN.value))
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="process.create",
+        object_type="process",
+        object_id=row.id,
+        change={"name": row.name, "description": description},
+    )
+    return row
+
+
+def add_organisation(
+    session: Session, actor: Actor, process_id: int, *, name: str, kind: OrganisationKind
+) -> t.Organisation:
+    """A party, mediating or observing organisation of a process (admins only)."""
+    process_view(actor, process_id).require_admin()
+    name = _name(name, "name")
+    exists = session.execute(
+        select(t.Organisation.id).where(
+            t.Organisation.process_id == process_id, t.Organisation.name == name
+        )
+    ).first()
+    if exists:
+        raise Conflict(f"the process has an organisation called {name!r} already")
+    row = t.Organisation(process_id=process_id, name=name, kind=kind.value)
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="organisation.create",
+        object_type="organisation",
+        object_id=row.id,
+        change={"process": process_id, "name": name, "kind": kind.value},
+    )
+    return row
+
+
+def _organisation(
+    session: Session, process_id: int, organisation_id: int | None
+) -> t.Organisation | None:
+    if organisation_id is None:
+        return None
+    org = session.get(t.Organisation, organisation_id)
+    if org is None or org.process_id != process_id:
+        raise ValidationFailed(
+            f"the process has no organisation {organisation_id}",
+            location="organisation_id",
+            expected="an organisation of this process",
+        )
+    return org
+
+
+def _check_role(session: Session, process_id: int, role: Role, organisation_id: int | None) -> None:
+    org = _organisation(session, process_id, organisation_id)
+    kind = OrganisationKind(org.kind) if org else None
+    if not role_fits(role, kind):
+        raise ValidationFailed(
+            f"role {role.value} does not fit organisation kind {kind.value if kind else 'none'}",
+            location="organisation_id" if role is not Role.ADMIN else "role",
+            expected="party_member in a party, mediator in a mediator, observer in an observer "
+            "organisation; admin without one",
+        )
+
+
+def _add_membership(
+    session: Session, actor: Actor, process_id: int, user_id: int, role: Role, org: int | None
+) -> t.Membership:
+    rows = session.execute(
+        select(t.Membership).where(
+            t.Membership.process_id == process_id, t.Membership.user_id == user_id
+        )
+    ).scalars()
+    for m in rows:
+        if m.role == role.value or (role is not Role.ADMIN and m.role != Role.ADMIN.value):
+            raise Conflict("the user holds a role in this process already; change it instead")
+    row = t.Membership(process_id=process_id, user_id=user_id, role=role.value, organisation_id=org)
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="membership.create",
+        object_type="membership",
+        object_id=row.id,
+        change={"process": process_id, "user": user_id, "role": role.value, "organisation": org},
+    )
+    return row
+
+
+def add_member(
+    session: Session,
+    actor: Actor,
+    process_id: int,
+    *,
+    email: str,
+    role: Role,
+    organisation_id: int | None,
+) -> t.Membership:
+    """Give an existing user a role in the process (admins only)."""
+    process_view(actor, process_id).require_admin()
+    _check_role(session, process_id, role, organisation_id)
+    address = normalise_email(email)
+    user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
+    if user is None:
+        raise ValidationFailed(
+            f"no user with e-mail {address}; invite them instead",
+            location="email",
+            expected="the address of a registered user",
+        )
+    return _add_membership(session, actor, process_id, user.id, role, organisation_id)
+
+
+def members(
+    session: Session, actor: Actor, process_id: int
+) -> Sequence[tuple[t.Membership, t.User]]:
+    """Members the actor may see: all for admins, else those of the actor's organisations."""
+    view = process_view(actor, process_id)
+    stmt = (
+        select(t.Membership, t.User)
+        .join(t.User, t.User.id == t.Membership.user_id)
+        .where(t.Membership.process_id == process_id)
+        .order_by(t.Membership.id)
+    )
+    if not view.admin:
+        stmt = stmt.where(t.Membership.organisation_id.in_(view.organisation_ids))
+    return [(m, u) for m, u in session.execute(stmt).tuples()]
+
+
+def _membership(
+    session: Session, actor: Actor, process_id: int, membership_id: int
+) -> t.Membership:
+    view = process_view(actor, process_id)
+    row = session.get(t.Membership, membership_id)
+    if row is None or row.process_id != process_id:
+        raise NotFound(f"no membership {membership_id}")
+    if not view.admin:
+        if row.organisation_id in view.organisation_ids:
+            raise PermissionDenied("only the process's admins may change memberships")
+        raise NotFound(f"no membership {membership_id}")
+    return row
+
+
+def change_member(
+    session: Session,
+    actor: Actor,
+    process_id: int,
+    membership_id: int,
+    *,
+    role: Role,
+    organisation_id: int | None,
+) -> t.Membership:
+    """Change a member's role and organisation (admins only)."""
+    row = _membership(session, actor, process_id, membership_id)
+    _check_role(session, process_id, role, organisation_id)
+    if row.role == Role.ADMIN.value and role is not Role.ADMIN:
+        _keep_an_admin(session, process_id, row.id)
+    row.role, row.organisation_id = role.value, organisation_id
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="membership.change",
+        object_type="membership",
+        object_id=row.id,
+        change={"role": role.value, "organisation": organisation_id},
+    )
+    return row
+
+
+def _keep_an_admin(session: Session, process_id: int, leaving: int) -> None:
+    others = session.execute(
+        select(t.Membership.id).where(
+            t.Membership.process_id == process_id,
+            t.Membership.role == Role.ADMIN.value,
+            t.Membership.id != leaving,
+        )
+    ).first()
+    if others is None:
+        raise Conflict("a process needs at least one admin")
+
+
+def remove_member(session: Session, actor: Actor, process_id: int, membership_id: int) -> None:
+    """Remove a membership (admins only; the last admin stays)."""
+    row = _membership(session, actor, process_id, membership_id)
+    if row.role == Role.ADMIN.value:
+        _keep_an_admin(session, process_id, row.id)
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="membership.delete",
+        object_type="membership",
+        object_id=row.id,
+        change={"user": row.user_id, "role": row.role},
+    )
+    session.delete(row)
+
+
+def invite(
+    session: Session,
+    actor: Actor,
+    process_id: int,
+    *,
+    email: str,
+    role: Role,
+    organisation_id: int | None,
+) -> tuple[t.Invitation, str]:
+    """An invitation to join with a role; the plain token (to send by e-mail) is returned once."""
+    process_view(actor, process_id).require_admin()
+    _check_role(session, process_id, role, organisation_id)
+    token = new_token()
+    row = t.Invitation(
+        process_id=process_id,
+        email=normalise_email(email),
+        organisation_id=organisation_id,
+        role=role.value,
+        token_hash=token_digest(token),
+        created_by=actor.user_id,
+        expires_at=t.utcnow() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="invitation.create",
+        object_type="invitation",
+        object_id=row.id,
+        change={"email": row.email, "role": role.value, "organisation": organisation_id},
+    )
+    return row, token
+
+
+def invitations(session: Session, actor: Actor, process_id: int) -> Sequence[t.Invitation]:
+    """The process's invitations (admins only)."""
+    process_view(actor, process_id).require_admin()
+    stmt = select(t.Invitation).where(t.Invitation.process_id == process_id)
+    return session.execute(stmt.order_by(t.Invitation.id)).scalars().all()
+
+
+def accept_invitation(
+    session: Session,
+    hasher: PasswordHasher,
+    *,
+    token: str,
+    name: str,
+    password: str,
+) -> tuple[t.User, t.Membership]:
+    """Accept an invitation: create the invited user and their membership."""
+    row = session.execute(
+        select(t.Invitation).where(t.Invitation.token_hash == token_digest(token))
+    ).scalar_one_or_none()
+    if row is None or row.accepted_at is not None or row.expires_at <= t.utcnow():
+        raise NotFound("no such invitation, or it has been used or has expired")
+    user = create_user(session, hasher, email=row.email, name=name, password=password)
+    row.accepted_at = t.utcnow()
+    inviter = Actor(row.created_by or user.id)
+    membership = _add_membership(
+        session, inviter, row.process_id, user.id, Role(row.role), row.organisation_id
+    )
+    return user, membership
+
+
+def create_track(
+    session: Session,
+    actor: Actor,
+    process_id: int,
+    *,
+    name: str,
+    agenda: Agenda,
+    organisation_ids: Iterable[int],
+    source: str = "",
+) -> t.Track:
+    """A track with its agenda and taking-part organisations; one channel per party (admins)."""
+    process_view(actor, process_id).require_admin()
+    name = _name(name, "name")
+    if session.execute(
+        select(t.Track.id).where(t.Track.process_id == process_id, t.Track.name == name)
+    ).first():
+        raise Conflict(f"the process has a track called {name!r} already")
+    orgs = [_organisation(session, process_id, o) for o in dict.fromkeys(organisation_ids)]
+    kinds = {OrganisationKind(o.kind) for o in orgs if o}
+    if OrganisationKind.PARTY not in kinds or OrganisationKind.MEDIATOR not in kinds:
+        raise ValidationFailed(
+            "a track needs at least one party and one mediating organisation",
+            location="organisation_ids",
+            expected="ids of party and mediator organisations of this process",
+        )
+    row = t.Track(process_id=process_id, name=name, agenda=agenda_to_json(agenda), source=source)
+    session.add(row)
+    session.flush()
+    for org in orgs:
+        assert org is not None
+        session.add(t.TrackOrganisation(track_id=row.id, organisation_id=org.id))
+        if org.kind == OrganisationKind.PARTY.value:
+            session.add(t.Channel(track_id=row.id, party_id=org.id))
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="track.create",
+        object_type="track",
+        object_id=row.id,
+        change={
+            "process": process_id,
+            "name": name,
+            "agenda": row.agenda,
+            "organisations": [o.id for o in orgs if o],
+            "source": source,
+        },
+    )
+    return row
+
+
+def track_organisations(session: Session, actor: Actor, track_id: int) -> list[t.Organisation]:
+    """The organisations taking part in a track the actor can see."""
+    row, _ = repositories.track(session, actor, track_id)
+    ids = repositories.participants(session, row.id)
+    stmt = select(t.Organisation).where(t.Organisation.id.in_(ids)).order_by(t.Organisation.id)
+    return list(session.execute(stmt).scalars())
+
+
+def own_memberships(session: Session, actor: Actor) -> Sequence[t.Membership]:
+    """The actor's own memberships."""
+    stmt = select(t.Membership).where(t.Membership.user_id == actor.user_id)
+    return session.execute(stmt.order_by(t.Membership.id)).scalars().all()

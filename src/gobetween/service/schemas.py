@@ -1,0 +1,280 @@
+"""The wire format of the REST API (pydantic), kept apart from the ORM tables.
+
+Inputs forbid unknown fields, NUL characters and non-finite numbers; outputs are built from rows
+by the ``*_out`` functions so that no ORM object ever reaches a response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from gobetween.model import IssueKind, OrganisationKind, Role
+
+__all__ = ["Id", "In", "Out"]
+
+#: An object id in a path: a positive 32-bit integer.
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+#: An id as a field value.
+RefId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Str = Annotated[str, AfterValidator(_no_nul)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
+SearchQuery = Annotated[Str | None, Query(max_length=200)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class In(BaseModel):
+    """Base of request bodies: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Out(BaseModel):
+    """Base of response bodies."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- identity -----------------------------------------------------------------------------
+
+
+class LoginIn(In):
+    email: Annotated[Str, Field(min_length=3, max_length=254)]
+    password: Annotated[Str, Field(min_length=1, max_length=1024)]
+
+
+class UserOut(Out):
+    id: int
+    email: str
+    name: str
+
+
+class MembershipOut(Out):
+    id: int
+    process_id: int
+    role: Role
+    organisation_id: int | None
+
+
+class MeOut(Out):
+    user: UserOut
+    memberships: list[MembershipOut]
+
+
+class LoginOut(Out):
+    user: UserOut
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+class TokenIn(In):
+    name: Name
+
+
+class TokenOut(Out):
+    id: int
+    name: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class NewTokenOut(TokenOut):
+    token: str
+
+
+class AcceptIn(In):
+    token: Annotated[Str, Field(min_length=10, max_length=200)]
+    name: Name
+    password: Annotated[Str, Field(min_length=1, max_length=1024)]
+
+
+# --- prepare ------------------------------------------------------------------------------
+
+
+class ProcessIn(In):
+    name: Name
+    description: Annotated[Str, Field(max_length=5000)] = ""
+
+
+class ProcessOut(Out):
+    id: int
+    name: str
+    description: str
+    created_at: dt.datetime
+    roles: list[Role]
+
+
+class OrganisationIn(In):
+    name: Name
+    kind: OrganisationKind
+
+
+class OrganisationOut(Out):
+    id: int
+    process_id: int
+    name: str
+    kind: OrganisationKind
+
+
+class MemberIn(In):
+    email: Annotated[Str, Field(min_length=3, max_length=254)]
+    role: Role
+    organisation_id: RefId | None = None
+
+
+class MemberChange(In):
+    role: Role
+    organisation_id: RefId | None = None
+
+
+class MemberOut(Out):
+    id: int
+    user: UserOut
+    role: Role
+    organisation_id: int | None
+
+
+class InvitationIn(MemberIn):
+    pass
+
+
+class InvitationOut(Out):
+    id: int
+    email: str
+    role: Role
+    organisation_id: int | None
+    expires_at: dt.datetime
+    accepted_at: dt.datetime | None
+
+
+class NewInvitationOut(InvitationOut):
+    token: str
+
+
+class OptionIn(In):
+    name: Name
+    value: Number | None = None
+    label: Annotated[Str, Field(max_length=200)] | None = None
+
+
+class IssueIn(In):
+    name: Name
+    options: Annotated[list[OptionIn], Field(min_length=1, max_length=1000)]
+    kind: IssueKind = IssueKind.DISCRETE
+    unit: Annotated[Str, Field(max_length=50)] | None = None
+    description: Annotated[Str, Field(max_length=5000)] = ""
+
+
+class AgendaIn(In):
+    name: Name = "agenda"
+    issues: Annotated[list[IssueIn], Field(min_length=1, max_length=100)]
+
+
+class TrackIn(In):
+    name: Name
+    agenda: AgendaIn
+    organisation_ids: Annotated[list[RefId], Field(min_length=2, max_length=50)]
+
+
+class TrackOut(Out):
+    id: int
+    process_id: int
+    name: str
+    source: str
+    agenda: dict[str, Any]
+    organisation_ids: list[int]
+    seats: list[str]
+    my_party_id: int | None
+
+
+# --- negotiate ----------------------------------------------------------------------------
+
+
+class MessageIn(In):
+    text: Annotated[Str, Field(min_length=1, max_length=20_000)]
+
+
+class AttachmentOut(Out):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class MessageOut(Out):
+    id: int
+    channel_id: int
+    author_id: int | None
+    text: str
+    created_at: dt.datetime
+    attachments: list[AttachmentOut]
+    read_by: list[int]
+
+
+class ChannelOut(Out):
+    id: int
+    track_id: int
+    party_id: int
+    messages: int
+    unread: int
+
+
+class ReceiptOut(Out):
+    message_id: int
+    user_id: int
+    read_at: dt.datetime
+
+
+class ScaleIn(In):
+    low: Number = 0.0
+    high: Number = 1.0
+
+
+class PairIn(In):
+    issue: Name
+    option: Name
+
+
+class InteractionIn(In):
+    pairs: Annotated[list[PairIn], Field(min_length=1, max_length=100)]
+    bonus: Number
+
+
+class PreferencesIn(In):
+    weights: Annotated[dict[Name, Number], Field(max_length=100)]
+    ratings: Annotated[dict[Name, dict[Name, Number]], Field(max_length=100)]
+    scale: ScaleIn = Field(default_factory=ScaleIn)
+    reservation: Number = 0.0
+    red_lines: Annotated[
+        list[Annotated[list[PairIn], Field(min_length=1)]], Field(max_length=100)
+    ] = []
+    interactions: Annotated[list[InteractionIn], Field(max_length=100)] = []
+
+
+class PreferencesOut(Out):
+    id: int
+    track_id: int
+    party_id: int
+    version: int
+    created_at: dt.datetime
+    preferences: dict[str, Any]
+
+
+class NotificationOut(Out):
+    id: int
+    track_id: int
+    kind: str
+    object_id: int
+    created_at: dt.datetime

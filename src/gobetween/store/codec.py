@@ -1,0 +1,116 @@
+"""Agendas, preferences and packages as plain JSON values (how the store keeps them).
+
+The model objects validate themselves when rebuilt, so whatever is read back is checked again.
+
+>>> from gobetween.model import Agenda, Issue
+>>> agenda = Agenda((Issue.discrete("ports", ["Odesa", "three ports"]),))
+>>> agenda_from_json(agenda_to_json(agenda)) == agenda
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gobetween.errors import InvalidAgenda, InvalidModel, InvalidPreferences
+from gobetween.model import (
+    Agenda,
+    Interaction,
+    Issue,
+    IssueKind,
+    Option,
+    Preferences,
+    RatingScale,
+    RedLine,
+)
+
+__all__ = [
+    "agenda_from_json",
+    "agenda_to_json",
+    "preferences_from_json",
+    "preferences_to_json",
+]
+
+
+def agenda_to_json(agenda: Agenda) -> dict[str, Any]:
+    """The agenda as a JSON-compatible dict."""
+    return {
+        "name": agenda.name,
+        "issues": [
+            {
+                "name": issue.name,
+                "kind": issue.kind.value,
+                "unit": issue.unit,
+                "description": issue.description,
+                "options": [
+                    {"name": o.name, "value": o.value, "label": o.label} for o in issue.options
+                ],
+            }
+            for issue in agenda.issues
+        ],
+    }
+
+
+def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
+    """Rebuild (and so validate) an agenda from :func:`agenda_to_json`'s shape."""
+    try:
+        issues = tuple(
+            Issue(
+                name=issue["name"],
+                options=tuple(
+                    Option(o["name"], value=o.get("value"), label=o.get("label"))
+                    for o in issue["options"]
+                ),
+                kind=IssueKind(issue.get("kind", "discrete")),
+                unit=issue.get("unit"),
+                description=issue.get("description", ""),
+            )
+            for issue in data["issues"]
+        )
+        return Agenda(issues, name=data.get("name", "agenda"))
+    except InvalidModel:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidAgenda(f"malformed agenda: {exc}", location="agenda") from None
+
+
+def preferences_to_json(preferences: Preferences) -> dict[str, Any]:
+    """Preferences as a JSON-compatible dict."""
+    return {
+        "weights": dict(preferences.weights),
+        "ratings": {issue: dict(row) for issue, row in preferences.ratings.items()},
+        "scale": {"low": preferences.scale.low, "high": preferences.scale.high},
+        "reservation": preferences.reservation,
+        "red_lines": [
+            [{"issue": i, "option": o} for i, o in sorted(r.pairs)] for r in preferences.red_lines
+        ],
+        "interactions": [
+            {"pairs": [{"issue": i, "option": o} for i, o in sorted(x.pairs)], "bonus": x.bonus}
+            for x in preferences.interactions
+        ],
+    }
+
+
+def _pairs(items: Any) -> frozenset[tuple[str, str]]:
+    return frozenset((str(p["issue"]), str(p["option"])) for p in items)
+
+
+def preferences_from_json(data: Mapping[str, Any]) -> Preferences:
+    """Rebuild (and so validate) preferences from :func:`preferences_to_json`'s shape."""
+    try:
+        scale = data.get("scale") or {"low": 0.0, "high": 1.0}
+        return Preferences(
+            weights=data["weights"],
+            ratings=data["ratings"],
+            scale=RatingScale(scale["low"], scale["high"]),
+            reservation=data.get("reservation", 0.0),
+            red_lines=tuple(RedLine(_pairs(r)) for r in data.get("red_lines", ())),
+            interactions=tuple(
+                Interaction(_pairs(x["pairs"]), x["bonus"]) for x in data.get("interactions", ())
+            ),
+        )
+    except InvalidModel:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidPreferences(f"malformed preferences: {exc}", location="preferences") from None

@@ -1,0 +1,151 @@
+"""Engines, sessions and migrations: SQLite (WAL) by default, PostgreSQL through psycopg 3.
+
+Nothing connects at import time; a :class:`Database` opens its engine when it is created and
+the schema is brought up to date with Alembic (:func:`upgrade`), whose migrations ship inside the
+package (``gobetween/store/migrations``).
+
+SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. Transactions that write
+start with ``BEGIN IMMEDIATE`` so that concurrent writers queue on the database lock instead of
+failing half-way; read-only units of work use a plain deferred ``BEGIN``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from gobetween.errors import ConfigurationError
+
+__all__ = ["Database", "normalise_url", "upgrade"]
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def normalise_url(url: str) -> URL:
+    """Parse a database URL; plain ``postgresql://`` is read as ``postgresql+psycopg://``.
+
+    >>> normalise_url("postgresql://u@localhost/db").drivername
+    'postgresql+psycopg'
+    >>> normalise_url("sqlite:///gobetween.db").get_backend_name()
+    'sqlite'
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(f"cannot read the database URL {url!r}: {exc}") from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed
+    if backend == "sqlite":
+        return parsed
+    raise ConfigurationError(
+        f"unsupported database {backend!r} in {url!r}: use sqlite:///path or postgresql://..."
+    )
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    mode = connection.get_execution_options().get("gobetween_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One database: an engine for reads, one for writes, and their session factories.
+
+    Parameters
+    ----------
+    url
+        ``sqlite:///path.db``, ``sqlite://`` (in memory, one shared connection) or
+        ``postgresql+psycopg://user@host/db``.
+    echo
+        Log SQL statements.
+
+    >>> db = Database("sqlite://")
+    >>> db.backend
+    'sqlite'
+    >>> db.dispose()
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+        self.url = normalise_url(url)
+        self.backend = self.url.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if self.backend == "sqlite":
+            if self.url.database in (None, "", ":memory:"):
+                kwargs["poolclass"] = StaticPool
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            kwargs["pool_size"] = pool_size
+            kwargs["max_overflow"] = pool_size
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.backend == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        self._writer = self.engine.execution_options(gobetween_begin="IMMEDIATE")
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
+        """A session whose transaction commits when the block ends and rolls back on error.
+
+        >>> from sqlalchemy import text
+        >>> db = Database("sqlite://")
+        >>> with db.unit_of_work(write=False) as session:
+        ...     session.execute(text("select 1")).scalar_one()
+        1
+        >>> db.dispose()
+        """
+        factory = self._write_sessions if write else self._read_sessions
+        with factory() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def alembic_config(database: Database) -> Any:
+    """The Alembic configuration for ``database`` (migrations from inside the package)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["engine"] = database.engine
+    return config
+
+
+def upgrade(database: Database, revision: str = "head") -> None:
+    """Apply the Alembic migrations up to ``revision`` (default: the newest)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(database), revision)
+
+
+def current_revision(database: Database) -> str | None:
+    """The revision the database is at, or ``None`` before the first migration."""
+    from alembic.runtime.migration import MigrationContext
+
+    with database.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the gobetween schema (run by ``gobetween db upgrade``)."""

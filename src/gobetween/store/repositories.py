@@ -1,0 +1,308 @@
+"""Scoped reads: every function takes the acting user and asks :mod:`gobetween.policy`.
+
+Nothing here returns a row the actor may not see; a row outside the actor's view is reported as
+:class:`~gobetween.errors.NotFound`, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from gobetween.errors import NotFound
+from gobetween.model import OrganisationKind, Role
+from gobetween.policy import Action, Actor, Membership, ProcessView, TrackView, process_view
+from gobetween.policy import track_view as policy_track_view
+from gobetween.store import tables as t
+
+__all__ = [
+    "attachment",
+    "channel",
+    "channels",
+    "load_actor",
+    "messages",
+    "organisations",
+    "preference_history",
+    "process",
+    "processes",
+    "track",
+    "tracks",
+]
+
+
+def load_actor(session: Session, user_id: int) -> Actor:
+    """The user's :class:`~gobetween.policy.Actor` with every membership."""
+    rows = session.execute(
+        select(t.Membership.process_id, t.Membership.role, t.Membership.organisation_id).where(
+            t.Membership.user_id == user_id
+        )
+    ).all()
+    return Actor(user_id, tuple(Membership(p, Role(r), o) for p, r, o in rows))
+
+
+def processes(session: Session, actor: Actor) -> Sequence[t.Process]:
+    """The processes the actor belongs to."""
+    ids = actor.process_ids()
+    if not ids:
+        return []
+    stmt = select(t.Process).where(t.Process.id.in_(ids)).order_by(t.Process.id)
+    return session.execute(stmt).scalars().all()
+
+
+def process(session: Session, actor: Actor, process_id: int) -> tuple[t.Process, ProcessView]:
+    """One process and the actor's view of it."""
+    view = process_view(actor, process_id)
+    row = session.get(t.Process, process_id)
+    if row is None:
+        raise NotFound(f"no process {process_id}")
+    return row, view
+
+
+def organisations(session: Session, actor: Actor, process_id: int) -> Sequence[t.Organisation]:
+    """The organisations of a process (their names and kinds are known to every member)."""
+    process_view(actor, process_id)
+    stmt = select(t.Organisation).where(t.Organisation.process_id == process_id)
+    return session.execute(stmt.order_by(t.Organisation.id)).scalars().all()
+
+
+def participants(session: Session, track_id: int) -> dict[int, OrganisationKind]:
+    """Organisation id -> kind of every organisation taking part in a track."""
+    rows = session.execute(
+        select(t.Organisation.id, t.Organisation.kind)
+        .join(t.TrackOrganisation, t.TrackOrganisation.organisation_id == t.Organisation.id)
+        .where(t.TrackOrganisation.track_id == track_id)
+    ).all()
+    return {org: OrganisationKind(kind) for org, kind in rows}
+
+
+def track(session: Session, actor: Actor, track_id: int) -> tuple[t.Track, TrackView]:
+    """One track and the actor's view of it (:class:`NotFound` without a seat in it)."""
+    row = session.get(t.Track, track_id)
+    if row is None or row.process_id not in actor.process_ids():
+        raise NotFound(f"no track {track_id}")
+    view = policy_track_view(
+        actor,
+        process_id=row.process_id,
+        track_id=row.id,
+        participants=participants(session, row.id),
+    )
+    return row, view
+
+
+def tracks(session: Session, actor: Actor, process_id: int) -> list[tuple[t.Track, TrackView]]:
+    """The tracks of a process in which the actor has a seat."""
+    process_view(actor, process_id)
+    rows = session.execute(
+        select(t.Track).where(t.Track.process_id == process_id).order_by(t.Track.id)
+    ).scalars()
+    result = []
+    for row in rows:
+        try:
+            view = policy_track_view(
+                actor,
+                process_id=process_id,
+                track_id=row.id,
+                participants=participants(session, row.id),
+            )
+        except NotFound:
+            continue
+        result.append((row, view))
+    return result
+
+
+def channels(session: Session, view: TrackView) -> Sequence[t.Channel]:
+    """The channels of a track whose party the actor may read."""
+    readable = view.readable_parties
+    if not readable:
+        return []
+    stmt = (
+        select(t.Channel)
+        .where(t.Channel.track_id == view.track_id, t.Channel.party_id.in_(readable))
+        .order_by(t.Channel.id)
+    )
+    return session.execute(stmt).scalars().all()
+
+
+def channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel, TrackView]:
+    """One channel, if the actor may read its party's data."""
+    row = session.get(t.Channel, channel_id)
+    if row is None:
+        raise NotFound(f"no channel {channel_id}")
+    try:
+        _, view = track(session, actor, row.track_id)
+    except NotFound:
+        raise NotFound(f"no channel {channel_id}") from None
+    if not view.may_read_party(row.party_id):
+        raise NotFound(f"no channel {channel_id}")
+    return row, view
+
+
+def _visible_messages(view: TrackView) -> Select[t.Message]:
+    return (
+        select(t.Message)
+        .join(t.Channel, t.Channel.id == t.Message.channel_id)
+        .where(t.Channel.track_id == view.track_id, t.Channel.party_id.in_(view.readable_parties))
+    )
+
+
+def messages(
+    session: Session,
+    view: TrackView,
+    *,
+    channel_id: int | None = None,
+    query: str | None = None,
+    after: int = 0,
+    limit: int = 100,
+) -> Sequence[t.Message]:
+    """Messages the actor may read in a track, optionally one channel's or matching ``query``."""
+    stmt = _visible_messages(view).where(t.Message.id > after)
+    if channel_id is not None:
+        stmt = stmt.where(t.Message.channel_id == channel_id)
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(t.Message.text.ilike(f"%{escaped}%", escape="\\"))
+    return session.execute(stmt.order_by(t.Message.id).limit(limit)).scalars().all()
+
+
+def message(session: Session, actor: Actor, message_id: int) -> tuple[t.Message, TrackView]:
+    """One message the actor may read."""
+    row = session.get(t.Message, message_id)
+    if row is None:
+        raise NotFound(f"no message {message_id}")
+    try:
+        _, view = channel(session, actor, row.channel_id)
+    except NotFound:
+        raise NotFound(f"no message {message_id}") from None
+    return row, view
+
+
+def unread_count(session: Session, actor: Actor, view: TrackView, channel_id: int) -> int:
+    """How many messages of a readable channel the actor has not marked read."""
+    read = select(t.ReadReceipt.message_id).where(t.ReadReceipt.user_id == actor.user_id)
+    stmt = (
+        select(func.count())
+        .select_from(t.Message)
+        .join(t.Channel, t.Channel.id == t.Message.channel_id)
+        .where(
+            t.Message.channel_id == channel_id,
+            t.Channel.party_id.in_(view.readable_parties),
+            t.Message.id.not_in(read),
+        )
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def receipts(session: Session, message_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Message id -> ids of the users who marked it read (for messages already scoped)."""
+    if not message_ids:
+        return {}
+    rows = session.execute(
+        select(t.ReadReceipt.message_id, t.ReadReceipt.user_id)
+        .where(t.ReadReceipt.message_id.in_(message_ids))
+        .order_by(t.ReadReceipt.user_id)
+    ).all()
+    out: dict[int, list[int]] = {m: [] for m in message_ids}
+    for m, u in rows:
+        out[m].append(u)
+    return out
+
+
+def attachments_of(session: Session, message_ids: Sequence[int]) -> dict[int, list[t.Attachment]]:
+    """Message id -> its attachments (for messages already scoped)."""
+    if not message_ids:
+        return {}
+    rows = session.execute(
+        select(t.Attachment)
+        .where(t.Attachment.message_id.in_(message_ids))
+        .order_by(t.Attachment.id)
+    ).scalars()
+    out: dict[int, list[t.Attachment]] = {m: [] for m in message_ids}
+    for row in rows:
+        out[row.message_id].append(row)
+    return out
+
+
+def attachment(session: Session, actor: Actor, attachment_id: int) -> t.Attachment:
+    """One attachment of a message the actor may read."""
+    row = session.get(t.Attachment, attachment_id)
+    if row is None:
+        raise NotFound(f"no attachment {attachment_id}")
+    try:
+        message(session, actor, row.message_id)
+    except NotFound:
+        raise NotFound(f"no attachment {attachment_id}") from None
+    return row
+
+
+def current_preferences(session: Session, view: TrackView) -> list[t.PreferenceVersion]:
+    """The newest preferences version of every party whose data the actor may read."""
+    readable = view.readable_parties
+    if not readable:
+        return []
+    newest = (
+        select(t.PreferenceVersion.party_id, func.max(t.PreferenceVersion.version).label("v"))
+        .where(
+            t.PreferenceVersion.track_id == view.track_id,
+            t.PreferenceVersion.party_id.in_(readable),
+        )
+        .group_by(t.PreferenceVersion.party_id)
+        .subquery()
+    )
+    stmt = (
+        select(t.PreferenceVersion)
+        .join(
+            newest,
+            (newest.c.party_id == t.PreferenceVersion.party_id)
+            & (newest.c.v == t.PreferenceVersion.version),
+        )
+        .where(t.PreferenceVersion.track_id == view.track_id)
+        .order_by(t.PreferenceVersion.party_id)
+    )
+    return list(session.execute(stmt).scalars().all())
+
+
+def preference_history(
+    session: Session, view: TrackView, party_id: int
+) -> Sequence[t.PreferenceVersion]:
+    """Every version of one party's preferences, oldest first (the party must be readable)."""
+    view.require(Action.READ_PARTY_DATA, party_id)
+    stmt = (
+        select(t.PreferenceVersion)
+        .where(
+            t.PreferenceVersion.track_id == view.track_id, t.PreferenceVersion.party_id == party_id
+        )
+        .order_by(t.PreferenceVersion.version)
+    )
+    return session.execute(stmt).scalars().all()
+
+
+def protocol_events(session: Session, track_id: int, protocol: str) -> Sequence[t.ProtocolEvent]:
+    """Every stored event of a track's protocol, in order (unscoped: for replay only).
+
+    Callers show events only through the protocol's per-party views, which the policy scopes.
+    """
+    stmt = (
+        select(t.ProtocolEvent)
+        .where(t.ProtocolEvent.track_id == track_id, t.ProtocolEvent.protocol == protocol)
+        .order_by(t.ProtocolEvent.seq)
+    )
+    return session.execute(stmt).scalars().all()
+
+
+def notifications(
+    session: Session, view: TrackView, *, after: int = 0, limit: int = 200
+) -> Sequence[t.Notification]:
+    """Live-update events of a track the actor may see: public ones and readable parties'."""
+    readable = view.readable_parties
+    party_clause: ColumnElement[bool] = t.Notification.party_id.is_(None)
+    if readable:
+        party_clause = party_clause | t.Notification.party_id.in_(readable)
+    stmt = (
+        select(t.Notification)
+        .where(t.Notification.track_id == view.track_id, t.Notification.id > after, party_clause)
+        .order_by(t.Notification.id)
+        .limit(limit)
+    )
+    return session.execute(stmt).scalars().all()
