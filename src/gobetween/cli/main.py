@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "convert": "gobetween.cli.files:convert",
     "corpus": "gobetween.cli.corpus:corpus",
     "demo": "gobetween.cli.demo:demo",
+    "voyages": "gobetween.cli.monitoring:voyages",
 }
 
 

@@ -314,7 +314,7 @@ def read_rows(
             problems.append(outcome)
         else:
             parsed.append(outcome)
-    shipments, duplicates = _assemble(parsed, problems)
+    shipments, duplicates = _assemble(parsed, problems, layout.names)
     problems.sort(key=lambda p: p.row)
     return ImportResult(
         source=source,
@@ -347,7 +347,9 @@ def _find_header(iterator: Iterator[Sequence[object]], source: str) -> tuple[_La
     )
 
 
-def _assemble(parsed: list[_Row], problems: list[ImportProblem]) -> tuple[list[Shipment], int]:
+def _assemble(
+    parsed: list[_Row], problems: list[ImportProblem], names: dict[str, str]
+) -> tuple[list[Shipment], int]:
     """Group rows by voyage number, give each its cargo index and build the shipments."""
     groups: dict[int, list[_Row]] = {}
     for row in parsed:
@@ -394,7 +396,7 @@ def _assemble(parsed: list[_Row], problems: list[ImportProblem]) -> tuple[list[S
                     )
                 )
                 continue
-            built = _shipment(row, head, len(seen), problems)
+            built = _shipment(row, head, len(seen), problems, names)
             if built is not None:
                 seen.append(row.values)
                 shipments.append(built)
@@ -402,7 +404,11 @@ def _assemble(parsed: list[_Row], problems: list[ImportProblem]) -> tuple[list[S
 
 
 def _shipment(
-    row: _Row, head: _Row, cargo_index: int, problems: list[ImportProblem]
+    row: _Row,
+    head: _Row,
+    cargo_index: int,
+    problems: list[ImportProblem],
+    names: dict[str, str],
 ) -> Shipment | None:
     values = dict(row.values)
     if row is not head:
@@ -410,7 +416,7 @@ def _shipment(
             problems.append(
                 ImportProblem(
                     row.number,
-                    "IMO",
+                    names["imo"],
                     f"IMO {values['imo']} differs from the voyage's first row ({head.number})",
                     f"IMO {head.values['imo']}",
                 )
@@ -421,8 +427,8 @@ def _shipment(
                 problems.append(
                     ImportProblem(
                         row.number,
-                        name,
-                        f"{name} {values[name]!r} differs from row {head.number}'s "
+                        names[name],
+                        f"{values[name]!r} differs from row {head.number}'s "
                         f"{head.values[name]!r}; the voyage keeps the first row's",
                         "the same value on every row of a voyage",
                         skipped=False,
