@@ -1,0 +1,536 @@
+"""Double-blind bidding on one numeric issue, as a pure, event-sourced state machine.
+
+Two sides bid on one amount (a price, a sum in settlement of a claim): the *payer* (buyer,
+defendant, insurer) submits sealed *offers*, the *payee* (seller, claimant) sealed *demands*, one
+each per round. When both bids of a round are in they are compared:
+
+- they *cross* when ``offer >= demand - band``, where the tolerance band is
+  ``max(tolerance.absolute, tolerance.relative * demand)`` (Cybersettle settled claims whose
+  offer came within 30 % or a fixed sum of the demand); the deal is then at the *midpoint*
+  ``(offer + demand) / 2``;
+- otherwise nothing is revealed: each side learns only "no settlement this round", never the
+  other side's figure nor how far apart the figures were. The next round opens, until
+  ``max_rounds`` have failed.
+
+With ``monotone`` rules (the default, as Cybersettle had it) an offer may not fall below the
+payer's own earlier offer, nor a demand rise above the payee's own earlier demand.
+
+A side's view (:func:`bidder_view`) shows its own bids and, per round, only whether it settled and
+at what amount; it shows no time of resolution either (that would tell a side that bid first when
+the other side bid).
+
+API
+---
+- :class:`BiddingState` (``BiddingState.open(payer, payee, rules, mediators=())``),
+  :class:`BiddingRules`, :class:`Tolerance`, :class:`Side`, :class:`BiddingStatus`,
+  :class:`Bid`, :class:`RoundResult`.
+- Actions (:data:`BiddingAction`): :class:`SubmitBid`, :class:`CloseBidding`.
+- Events (:data:`BiddingEvent`): :class:`BidSubmitted`, :class:`RoundResolved`,
+  :class:`BiddingClosed`, each with ``to_dict()``; :func:`event_from_dict`.
+- :func:`decide`, :func:`apply`, :func:`step`, :func:`replay`, :func:`bidder_view`
+  (:class:`BidderView`, :class:`RoundOutcome`); :func:`crossing` (the settlement rule).
+
+>>> from datetime import datetime, timezone
+>>> t = datetime(2024, 5, 1, tzinfo=timezone.utc)
+>>> state = BiddingState.open("insurer", "claimant", BiddingRules(max_rounds=3, unit="EUR"))
+>>> state, _ = step(state, SubmitBid("insurer", 1, 40_000), now=t)
+>>> state, events = step(state, SubmitBid("claimant", 1, 60_000), now=t)
+>>> bidder_view(state, "insurer").results[0].settled
+False
+>>> state, _ = step(state, SubmitBid("claimant", 2, 50_000), now=t)
+>>> state, _ = step(state, SubmitBid("insurer", 2, 52_000), now=t)
+>>> state.status.value, state.settlement
+('settled', 51000.0)
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, ClassVar, assert_never
+
+from gobetween.errors import ProtocolError
+from gobetween.protocols import _common as c
+
+__all__ = [
+    "Bid",
+    "BidSubmitted",
+    "BidderView",
+    "BiddingAction",
+    "BiddingClosed",
+    "BiddingEvent",
+    "BiddingRules",
+    "BiddingState",
+    "BiddingStatus",
+    "CloseBidding",
+    "RoundOutcome",
+    "RoundResolved",
+    "RoundResult",
+    "Side",
+    "SubmitBid",
+    "Tolerance",
+    "apply",
+    "bidder_view",
+    "crossing",
+    "decide",
+    "event_from_dict",
+    "replay",
+    "step",
+]
+
+
+class Side(enum.StrEnum):
+    """Which way the money goes: the payer offers, the payee demands."""
+
+    PAYER = "payer"
+    PAYEE = "payee"
+
+
+class BiddingStatus(enum.StrEnum):
+    """Where the bidding stands."""
+
+    OPEN = "open"
+    SETTLED = "settled"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close bids must come to settle: ``demand - offer <= max(absolute, relative * demand)``.
+
+    >>> Tolerance(relative=0.3, absolute=5000).band(100_000)
+    30000.0
+    """
+
+    relative: float = 0.0
+    absolute: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("relative", "absolute"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ProtocolError(f"tolerance {name} must be a number, got {value!r}")
+            if not math.isfinite(value) or value < 0:
+                raise ProtocolError(f"tolerance {name} must be finite and >= 0, got {value!r}")
+        if self.relative >= 1:
+            raise ProtocolError(f"tolerance relative must be below 1, got {self.relative!r}")
+
+    def band(self, demand: float) -> float:
+        """How far below ``demand`` an offer may be and still settle."""
+        return float(max(self.absolute, self.relative * demand))
+
+
+@dataclass(frozen=True)
+class BiddingRules:
+    """The rules both sides agreed to before bidding.
+
+    ``deadline`` (aware) ends the bidding: no bid is taken after it.
+    """
+
+    max_rounds: int = 3
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    monotone: bool = True
+    deadline: datetime | None = None
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_rounds, bool) or not isinstance(self.max_rounds, int):
+            raise ProtocolError(f"max_rounds must be an int, got {self.max_rounds!r}")
+        if self.max_rounds < 1:
+            raise ProtocolError(f"max_rounds must be at least 1, got {self.max_rounds}")
+        if not isinstance(self.tolerance, Tolerance):
+            raise ProtocolError("tolerance must be a Tolerance")
+        object.__setattr__(self, "deadline", c.optional_utc(self.deadline, "the deadline"))
+
+
+@dataclass(frozen=True)
+class Bid:
+    """One sealed bid: an offer (payer) or a demand (payee)."""
+
+    party: str
+    side: Side
+    round: int
+    amount: float
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """The outcome of a round with both figures (the mediators' record)."""
+
+    round: int
+    offer: float
+    demand: float
+    settled: bool
+    amount: float | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class BiddingState:
+    """The whole bidding; ``log`` holds every event applied, in order."""
+
+    payer: str
+    payee: str
+    rules: BiddingRules
+    mediators: tuple[str, ...] = ()
+    bids: tuple[Bid, ...] = ()
+    results: tuple[RoundResult, ...] = ()
+    status: BiddingStatus = BiddingStatus.OPEN
+    closed_reason: str | None = None
+    log: tuple[BiddingEvent, ...] = ()
+
+    @classmethod
+    def open(
+        cls, payer: str, payee: str, rules: BiddingRules, mediators: Iterable[str] = ()
+    ) -> BiddingState:
+        """A bidding with no bids yet; ``mediators`` (optional) may close it early."""
+        names = c.check_names((payer, payee, *mediators), "member")
+        if not isinstance(rules, BiddingRules):
+            raise ProtocolError("the bidding needs BiddingRules")
+        return cls(payer, payee, rules, names[2:])
+
+    @property
+    def round(self) -> int:
+        """The round now open (or the last one, once the bidding is over)."""
+        return min(len(self.results) + 1, self.rules.max_rounds)
+
+    @property
+    def settlement(self) -> float | None:
+        """The settled amount, if the bidding settled."""
+        return self.results[-1].amount if self.status is BiddingStatus.SETTLED else None
+
+    def side_of(self, party: str) -> Side:
+        """The side ``party`` bids for; :class:`ProtocolError` if it is neither."""
+        if party == self.payer:
+            return Side.PAYER
+        if party == self.payee:
+            return Side.PAYEE
+        raise ProtocolError(
+            f"{party!r} bids for neither side (payer {self.payer!r}, payee {self.payee!r})"
+        )
+
+    def bids_of(self, party: str) -> tuple[Bid, ...]:
+        """``party``'s own bids, oldest first."""
+        return tuple(b for b in self.bids if b.party == party)
+
+
+# -- actions and events ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitBid:
+    """A side's sealed bid for ``round`` (an offer for the payer, a demand for the payee)."""
+
+    party: str
+    round: int
+    amount: float
+
+
+@dataclass(frozen=True)
+class CloseBidding:
+    """A mediator ends the bidding early."""
+
+    mediator: str
+    reason: str = ""
+
+
+BiddingAction = SubmitBid | CloseBidding
+
+
+@dataclass(frozen=True)
+class BidSubmitted:
+    """A sealed bid was received."""
+
+    type: ClassVar[str] = "bid_submitted"
+    party: str
+    side: Side
+    round: int
+    amount: float
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "party": self.party,
+            "side": self.side.value,
+            "round": self.round,
+            "amount": self.amount,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class RoundResolved:
+    """Both bids of ``round`` are in: settled at ``amount``, or not (``amount`` is ``None``)."""
+
+    type: ClassVar[str] = "round_resolved"
+    round: int
+    settled: bool
+    amount: float | None
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "round": self.round,
+            "settled": self.settled,
+            "amount": self.amount,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class BiddingClosed:
+    """A mediator closed the bidding."""
+
+    type: ClassVar[str] = "bidding_closed"
+    mediator: str
+    reason: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "mediator": self.mediator,
+            "reason": self.reason,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+BiddingEvent = BidSubmitted | RoundResolved | BiddingClosed
+
+
+# -- decide, apply, step, replay ---------------------------------------------------------------
+
+
+def crossing(offer: float, demand: float, tolerance: Tolerance) -> float | None:
+    """The settlement amount (the midpoint) when ``offer`` and ``demand`` cross, else ``None``.
+
+    >>> crossing(90, 100, Tolerance(absolute=10)), crossing(89, 100, Tolerance(absolute=10))
+    (95.0, None)
+    """
+    if offer >= demand - tolerance.band(demand):
+        return (offer + demand) / 2
+    return None
+
+
+def decide(
+    state: BiddingState, action: BiddingAction, *, now: datetime
+) -> tuple[BiddingEvent, ...]:
+    """The events ``action`` causes at ``now``; :class:`ProtocolError` if it is not allowed.
+
+    Error messages name only the acting side's own bids, never the other side's.
+    """
+    at = c.utc(now)
+    if state.status is not BiddingStatus.OPEN:
+        raise ProtocolError(f"the bidding is over ({state.status.value})")
+    match action:
+        case SubmitBid():
+            return _decide_bid(state, action, at)
+        case CloseBidding():
+            c.check_member(action.mediator, state.mediators, "mediator")
+            reason = c.check_text(action.reason, "the reason for closing")
+            return (BiddingClosed(action.mediator, reason, at),)
+        case _:
+            assert_never(action)
+
+
+def _decide_bid(state: BiddingState, action: SubmitBid, at: datetime) -> tuple[BiddingEvent, ...]:
+    side = state.side_of(action.party)
+    deadline = state.rules.deadline
+    if deadline is not None and at > deadline:
+        raise ProtocolError(f"the bidding deadline passed at {deadline.isoformat()}")
+    if isinstance(action.round, bool) or action.round != state.round:
+        raise ProtocolError(f"round {state.round} is open, not round {action.round!r}")
+    amount = action.amount
+    if isinstance(amount, bool) or not isinstance(amount, int | float) or not math.isfinite(amount):
+        raise ProtocolError(f"a bid must be a finite number, got {amount!r}")
+    if amount < 0:
+        raise ProtocolError(f"a bid cannot be negative, got {amount}")
+    own = state.bids_of(action.party)
+    if own and own[-1].round == state.round:
+        raise ProtocolError(f"{action.party!r} has already bid in round {state.round}")
+    if state.rules.monotone and own:
+        last = own[-1].amount
+        if side is Side.PAYER and amount < last:
+            raise ProtocolError(f"an offer may not fall below your earlier offer of {last:g}")
+        if side is Side.PAYEE and amount > last:
+            raise ProtocolError(f"a demand may not rise above your earlier demand of {last:g}")
+    bid = BidSubmitted(action.party, side, state.round, float(amount), at)
+    other = state.payee if side is Side.PAYER else state.payer
+    theirs = state.bids_of(other)
+    if not theirs or theirs[-1].round != state.round:
+        return (bid,)
+    offer, demand = (
+        (bid.amount, theirs[-1].amount)
+        if side is Side.PAYER
+        else (
+            theirs[-1].amount,
+            bid.amount,
+        )
+    )
+    settlement = crossing(offer, demand, state.rules.tolerance)
+    return (bid, RoundResolved(state.round, settlement is not None, settlement, at))
+
+
+def apply(state: BiddingState, event: BiddingEvent) -> BiddingState:
+    """The state after ``event`` (made by :func:`decide`); rounds are re-checked."""
+    log = (*state.log, event)
+    match event:
+        case BidSubmitted():
+            if event.round != len(state.results) + 1:
+                raise ProtocolError(f"stored bid for round {event.round} is out of order")
+            bid = Bid(event.party, event.side, event.round, event.amount, event.at)
+            return replace(state, bids=(*state.bids, bid), log=log)
+        case RoundResolved():
+            pair = {b.side: b.amount for b in state.bids if b.round == event.round}
+            if len(pair) != 2 or event.round != len(state.results) + 1:
+                raise ProtocolError(f"stored round {event.round} resolved without both bids")
+            result = RoundResult(
+                event.round,
+                pair[Side.PAYER],
+                pair[Side.PAYEE],
+                event.settled,
+                event.amount,
+                event.at,
+            )
+            if event.settled:
+                status = BiddingStatus.SETTLED
+            elif event.round >= state.rules.max_rounds:
+                status = BiddingStatus.FAILED
+            else:
+                status = BiddingStatus.OPEN
+            return replace(state, results=(*state.results, result), status=status, log=log)
+        case BiddingClosed():
+            return replace(state, status=BiddingStatus.CLOSED, closed_reason=event.reason, log=log)
+        case _:
+            assert_never(event)
+
+
+def step(
+    state: BiddingState, action: BiddingAction, *, now: datetime
+) -> tuple[BiddingState, tuple[BiddingEvent, ...]]:
+    """Decide and apply: the new state and the events to store."""
+    events = decide(state, action, now=now)
+    for event in events:
+        state = apply(state, event)
+    return state, events
+
+
+def replay(
+    initial: BiddingState, events: Iterable[BiddingEvent | Mapping[str, Any]]
+) -> BiddingState:
+    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
+    state = initial
+    for event in events:
+        state = apply(state, event_from_dict(event) if isinstance(event, Mapping) else event)
+    return state
+
+
+def event_from_dict(data: Mapping[str, Any]) -> BiddingEvent:
+    """Read an event back from its ``to_dict()`` form (by its ``type`` field)."""
+    kind = c.event_type(data)
+    at = c.time_from_wire(data.get("at"), "at")
+    if kind == BidSubmitted.type:
+        side = c.field(data, "side", str)
+        if side not in {s.value for s in Side}:
+            raise c.bad_wire(f"unknown side {side!r}", "side", "payer or payee")
+        return BidSubmitted(
+            c.field(data, "party", str),
+            Side(side),
+            c.field(data, "round", int),
+            c.field(data, "amount", float),
+            at,
+        )
+    if kind == RoundResolved.type:
+        settled = c.field(data, "settled", bool)
+        amount = None if data.get("amount") is None else c.field(data, "amount", float)
+        if settled != (amount is not None):
+            raise c.bad_wire("a settled round needs an amount, and only then", "amount")
+        return RoundResolved(c.field(data, "round", int), settled, amount, at)
+    if kind == BiddingClosed.type:
+        return BiddingClosed(c.field(data, "mediator", str), c.field(data, "reason", str), at)
+    raise c.bad_wire(f"unknown bidding event type {kind!r}", "type")
+
+
+# -- the view of one side ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    """What a side learns of a finished round: settled or not, and the amount if settled."""
+
+    round: int
+    settled: bool
+    amount: float | None
+
+    @property
+    def summary(self) -> str:
+        """A sentence for people."""
+        if self.settled:
+            return f"settled in round {self.round} at {self.amount:g}"
+        return f"no settlement in round {self.round}"
+
+
+@dataclass(frozen=True)
+class BidderView:
+    """What one side may see: its own bids, the rules, and each finished round's outcome."""
+
+    party: str
+    side: Side
+    status: BiddingStatus
+    rules: BiddingRules
+    round: int
+    own_bids: tuple[Bid, ...]
+    results: tuple[RoundOutcome, ...]
+    settlement: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        tolerance = self.rules.tolerance
+        return {
+            "party": self.party,
+            "side": self.side.value,
+            "status": self.status.value,
+            "rules": {
+                "max_rounds": self.rules.max_rounds,
+                "tolerance": {"relative": tolerance.relative, "absolute": tolerance.absolute},
+                "monotone": self.rules.monotone,
+                "deadline": c.time_to_wire(self.rules.deadline),
+                "unit": self.rules.unit,
+            },
+            "round": self.round,
+            "own_bids": [
+                {"round": b.round, "amount": b.amount, "at": c.time_to_wire(b.at)}
+                for b in self.own_bids
+            ],
+            "results": [
+                {"round": r.round, "settled": r.settled, "amount": r.amount, "summary": r.summary}
+                for r in self.results
+            ],
+            "settlement": self.settlement,
+        }
+
+
+def bidder_view(state: BiddingState, party: str) -> BidderView:
+    """The bidding as ``party`` (payer or payee) may see it; the mediators read the state."""
+    side = state.side_of(party)
+    outcomes = tuple(RoundOutcome(r.round, r.settled, r.amount) for r in state.results)
+    return BidderView(
+        party,
+        side,
+        state.status,
+        state.rules,
+        state.round,
+        state.bids_of(party),
+        outcomes,
+        state.settlement,
+    )
