@@ -1,0 +1,216 @@
+"""Nondominated filtering with an explicit tolerance, vectorised with NumPy.
+
+Definitions (``tol >= 0``), for utility vectors ``a`` and ``b`` of the same length:
+
+- ``a`` is *dominated* by ``b`` iff ``b >= a - tol`` in every coordinate and ``b > a + tol`` in
+  at least one;
+- ``a`` and ``b`` are *tied* iff ``|a - b| <= tol`` in every coordinate.
+
+:func:`nondominated` drops the dominated points of a set and groups the others into tie groups,
+each represented by one of its points. Two parties use an exact ``O(N log N)`` sweep against all
+points. Three or more parties sort the points by coordinate sum (a dominator's sum exceeds the
+dominated point's sum minus ``(n - 2) * tol``) and test blocks of points against the
+representatives kept so far and against their own block, with early compaction of the rows already
+found dominated. Tolerance comparisons are not transitive; when distinct utilities differ by more
+than ``2 * tol`` (ratings on any grid coarser than the tolerance) the result equals the pairwise
+definition exactly.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Groups", "nondominated", "undominated_rows"]
+
+FloatArray = NDArray[np.float64]
+IndexArray = NDArray[np.intp]
+
+#: Rows of candidates tested together against the kept representatives.
+BLOCK = 512
+#: Kept representatives compared with one block at a time.
+CHUNK = 2048
+
+
+class Groups(NamedTuple):
+    """The result of :func:`nondominated` (internal).
+
+    ``representatives`` (shape ``(m,)``): indices of one point per tie group of nondominated
+    points, in decreasing order of priority (the order the frontier is built in).
+    ``group`` (shape ``(N,)``): for every input point, the position in ``representatives`` of its
+    tie group, or ``-1`` when the point is dominated.
+    """
+
+    representatives: IndexArray
+    group: IndexArray
+
+
+def nondominated(points: FloatArray, tol: float) -> Groups:
+    """Drop dominated points and group ties; ``points`` has shape ``(N, n)``.
+
+    Examples
+    --------
+    >>> pts = np.array([[1.0, 0.0], [0.0, 1.0], [0.4, 0.4], [1.0, 0.0], [0.5, 0.5]])
+    >>> g = nondominated(pts, 1e-9)
+    >>> g.representatives.tolist(), g.group.tolist()
+    ([0, 4, 1], [0, 2, -1, 0, 1])
+    """
+    count, n = points.shape
+    if count == 0:
+        return Groups(np.empty(0, np.intp), np.empty(0, np.intp))
+    if n == 1:
+        return _one_dimension(points[:, 0], tol)
+    if n == 2:
+        return _two_dimensions(points, tol)
+    return _many_dimensions(points, tol)
+
+
+def undominated_rows(points: FloatArray, tol: float) -> NDArray[np.bool_]:
+    """Boolean mask (shape ``(N,)``) of the points no other point dominates.
+
+    >>> undominated_rows(np.array([[1.0, 0.0], [0.5, 0.0]]), 0.0).tolist()
+    [True, False]
+    """
+    return nondominated(points, tol).group >= 0
+
+
+def _one_dimension(x: FloatArray, tol: float) -> Groups:
+    best = int(np.argmax(x))
+    group = np.where(x >= x[best] - tol, 0, -1).astype(np.intp)
+    return Groups(np.array([best], np.intp), group)
+
+
+def _two_dimensions(points: FloatArray, tol: float) -> Groups:
+    order = np.lexsort((-points[:, 1], -points[:, 0]))
+    x = points[order, 0]
+    y = points[order, 1]
+    neg_x = -x
+    running = np.maximum.accumulate(y)
+    # A dominator strictly better on x: x_j > x_i + tol and y_j >= y_i - tol.
+    ahead = np.searchsorted(neg_x, neg_x - tol, side="left")
+    dominated = (ahead > 0) & (running[np.maximum(ahead - 1, 0)] >= y - tol)
+    # A dominator strictly better on y: x_j >= x_i - tol and y_j > y_i + tol.
+    near = np.searchsorted(neg_x, neg_x + tol, side="right")
+    dominated |= running[near - 1] > y + tol
+    alive = np.flatnonzero(~dominated)
+    ax, ay = x[alive], y[alive]
+    starts = np.ones(alive.size, dtype=bool)
+    starts[1:] = (np.abs(np.diff(ax)) > tol) | (np.abs(np.diff(ay)) > tol)
+    ids = np.cumsum(starts) - 1
+    group = np.full(points.shape[0], -1, dtype=np.intp)
+    group[order[alive]] = ids
+    return Groups(order[alive[starts]].astype(np.intp), group)
+
+
+def _covered(targets: FloatArray, lows: FloatArray) -> NDArray[np.bool_]:
+    """``out[i, j]`` iff ``targets[j] >= lows[i]`` in every coordinate.
+
+    Shape ``(len(lows), len(targets))``.
+    """
+    out = lows[:, None, 0] <= targets[None, :, 0]
+    for c in range(1, lows.shape[1]):
+        out &= lows[:, None, c] <= targets[None, :, c]
+    return out
+
+
+def _within(a: FloatArray, b: FloatArray, tol: float) -> NDArray[np.bool_]:
+    """Row-wise tie test of two equally long arrays of points."""
+    result: NDArray[np.bool_] = np.all(np.abs(a - b) <= tol, axis=1)
+    return result
+
+
+def _many_dimensions(points: FloatArray, tol: float) -> Groups:
+    count, n = points.shape
+    sums = points.sum(axis=1)
+    order = np.argsort(-sums, kind="stable")
+    ordered = points[order]
+    neg_sums = -sums[order]
+    kept = np.empty_like(ordered)
+    n_kept = 0
+    group = np.full(count, -1, dtype=np.intp)
+    representatives: list[IndexArray] = []
+    for start in range(0, count, BLOCK):
+        stop = min(start + BLOCK, count)
+        # Points later in the order can still dominate or tie within the tolerance window.
+        reach = int(np.searchsorted(neg_sums, neg_sums[stop - 1] + n * tol, side="right"))
+        block = ordered[start:stop]
+        dominated, tie_kept = _against_kept(block, kept[:n_kept], tol)
+        dominated |= _against_window(block, ordered[start:reach], tol)
+        fresh, tie_block = _ties_in_block(block, dominated, tie_kept, tol)
+        ids = np.full(block.shape[0], -1, dtype=np.intp)
+        ids[tie_kept >= 0] = tie_kept[tie_kept >= 0]
+        ids[fresh] = n_kept + np.arange(fresh.size)
+        linked = tie_block >= 0
+        ids[linked] = ids[tie_block[linked]]
+        ids[dominated] = -1
+        group[order[start:stop]] = ids
+        kept[n_kept : n_kept + fresh.size] = block[fresh]
+        n_kept += fresh.size
+        representatives.append(order[start + fresh])
+    return Groups(np.concatenate(representatives).astype(np.intp), group)
+
+
+def _against_kept(
+    block: FloatArray, kept: FloatArray, tol: float
+) -> tuple[NDArray[np.bool_], IndexArray]:
+    """Which block rows a kept point dominates, and the first kept point each row ties with."""
+    rows = block.shape[0]
+    dominated = np.zeros(rows, dtype=bool)
+    tie = np.full(rows, -1, dtype=np.intp)
+    active = np.arange(rows)
+    lows = block - tol
+    for start in range(0, kept.shape[0], CHUNK):
+        if active.size == 0:
+            break
+        chunk = kept[start : start + CHUNK]
+        cover = _covered(chunk, lows[active])
+        r, c = np.nonzero(cover)
+        if r.size == 0:
+            continue
+        same = _within(chunk[c], block[active[r]], tol)
+        hit = active[r[~same]]
+        dominated[hit] = True
+        tied_rows, first = np.unique(active[r[same]], return_index=True)
+        fresh = tie[tied_rows] < 0
+        tie[tied_rows[fresh]] = start + c[same][first[fresh]]
+        active = active[~dominated[active]]
+    tie[dominated] = -1
+    return dominated, tie
+
+
+def _against_window(block: FloatArray, window: FloatArray, tol: float) -> NDArray[np.bool_]:
+    """Which block rows a point of the window (the block and its tolerance overhang) dominates."""
+    cover = _covered(window, block - tol)
+    r, c = np.nonzero(cover)
+    strict = ~_within(window[c], block[r], tol)
+    dominated = np.zeros(block.shape[0], dtype=bool)
+    dominated[r[strict]] = True
+    return dominated
+
+
+def _ties_in_block(
+    block: FloatArray, dominated: NDArray[np.bool_], tie_kept: IndexArray, tol: float
+) -> tuple[IndexArray, IndexArray]:
+    """New representatives of the block, and for other rows the earlier block row they tie with."""
+    rows = block.shape[0]
+    candidates = np.flatnonzero(~dominated & (tie_kept < 0))
+    tie_block = np.full(rows, -1, dtype=np.intp)
+    if candidates.size == 0:
+        return candidates.astype(np.intp), tie_block
+    sub = block[candidates]
+    same = np.all(np.abs(sub[:, None, :] - sub[None, :, :]) <= tol, axis=2)
+    same &= np.tri(candidates.size, k=-1, dtype=bool)
+    has_earlier = same.any(axis=1)
+    earliest = np.argmax(same, axis=1)
+    root = np.where(has_earlier, earliest, np.arange(candidates.size))
+    while True:
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    fresh = candidates[root == np.arange(candidates.size)]
+    linked = root != np.arange(candidates.size)
+    tie_block[candidates[linked]] = candidates[root[linked]]
+    return fresh.astype(np.intp), tie_block

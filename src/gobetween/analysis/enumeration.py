@@ -1,0 +1,262 @@
+"""Exact enumeration for non-additive scenarios, and the one entry point to the frontier.
+
+Interactions (bonuses for combinations) and red lines that couple issues break the Minkowski-sum
+structure that the merge relies on. Such scenarios are enumerated exactly, package by package, in
+vectorised chunks: options forbidden by single-option red lines are removed first, coupled red
+lines mask packages out, interactions add their bonus, and each chunk's frontier is merged into the
+running frontier. Enumeration is refused above ``enumeration_limit`` packages with
+:class:`~gobetween.errors.OutcomeSpaceTooLarge`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gobetween.analysis.dominance import nondominated
+from gobetween.analysis.frontier import (
+    Frontier,
+    _empty,
+    _frontier_order,
+    _readonly,
+    pareto_frontier_of_space,
+)
+from gobetween.analysis.space import UtilitySpace
+from gobetween.errors import OutcomeSpaceTooLarge
+from gobetween.model import Scenario
+
+__all__ = ["DEFAULT_ENUMERATION_LIMIT", "enumerate_outcomes", "pareto_frontier"]
+
+FloatArray = NDArray[np.float64]
+IndexArray = NDArray[np.intp]
+FlatArray = NDArray[np.int64]
+
+#: Largest outcome space enumerated by default (packages).
+DEFAULT_ENUMERATION_LIMIT = 10**7
+#: Packages evaluated per vectorised chunk.
+CHUNK_SIZE = 1 << 16
+
+_Condition = list[tuple[int, int]]  # (issue index, position among the issue's allowed options)
+
+
+def pareto_frontier(
+    source: UtilitySpace | Scenario,
+    *,
+    tol: float = 1e-9,
+    enumeration_limit: int = DEFAULT_ENUMERATION_LIMIT,
+) -> Frontier:
+    """The exact Pareto frontier of a scenario or of an additive utility space.
+
+    Additive scenarios and spaces use the issue-by-issue merge (Nemhauser & Ullmann 1969), whose
+    work grows with the frontier, not with the outcome space. A non-additive scenario
+    (interactions, or red lines coupling issues) is enumerated exactly (see
+    :func:`enumerate_outcomes`).
+
+    Parameters
+    ----------
+    source
+        A :class:`~gobetween.model.Scenario` or a :class:`UtilitySpace`.
+    tol
+        Utility tolerance: ``a`` is dominated by ``b`` iff ``b >= a - tol`` everywhere and
+        ``b > a + tol`` somewhere; points equal within ``tol`` are ties, reported together.
+    enumeration_limit
+        Largest outcome space enumerated for a non-additive scenario.
+
+    Examples
+    --------
+    >>> from gobetween.analysis import UtilitySpace
+    >>> space = UtilitySpace.from_arrays([[[1.0, 0.0], [0.0, 1.0], [0.3, 0.3]]] * 2)
+    >>> front = pareto_frontier(space)
+    >>> front.utilities.tolist(), front.tie_counts
+    ([[2.0, 0.0], [1.3, 0.3], [1.0, 1.0], [0.3, 1.3], [0.0, 2.0]], (1, 2, 2, 2, 1))
+    """
+    if isinstance(source, Scenario):
+        if not source.is_additive:
+            return enumerate_outcomes(source, tol=tol, enumeration_limit=enumeration_limit)
+        source = UtilitySpace.from_scenario(source)
+    return pareto_frontier_of_space(source, tol)
+
+
+def enumerate_outcomes(
+    scenario: Scenario,
+    *,
+    tol: float = 1e-9,
+    enumeration_limit: int = DEFAULT_ENUMERATION_LIMIT,
+) -> Frontier:
+    """The exact frontier by enumerating every allowed package (any preferences).
+
+    Raises :class:`~gobetween.errors.OutcomeSpaceTooLarge` when the packages left after removing
+    singly forbidden options exceed ``enumeration_limit``.
+
+    Examples
+    --------
+    >>> from gobetween.model import Agenda, Interaction, Issue, Preferences, Scenario
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+    >>> flat = {"a": {"x": 1, "y": 0}, "b": {"p": 1, "q": 0}}
+    >>> bonus = Interaction(frozenset({("a", "y"), ("b", "q")}), 1.5)
+    >>> s = Scenario(agenda, {"A": Preferences({"a": 1, "b": 1}, flat),
+    ...                       "B": Preferences({"a": 1, "b": 1}, flat, interactions=(bonus,))})
+    >>> front = enumerate_outcomes(s)
+    >>> front.utilities.tolist(), [p.options for p in front.packages()]
+    ([[1.0, 1.0], [0.0, 1.5]], [{'a': 'x', 'b': 'p'}, {'a': 'y', 'b': 'q'}])
+    """
+    space = UtilitySpace.from_scenario(scenario)
+    size = space.size
+    if size > enumeration_limit:
+        raise OutcomeSpaceTooLarge(size, enumeration_limit, _reason(scenario))
+    if tol < 0 or not np.isfinite(tol):
+        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
+    if size == 0:
+        return _relabel(_empty(space, tol))
+    red_lines, bonuses = _rules(scenario, space)
+    current = np.empty((0, space.n_parties))
+    members: list[FlatArray] = []
+    for start in range(0, size, CHUNK_SIZE):
+        flat = np.arange(start, min(start + CHUNK_SIZE, size), dtype=np.int64)
+        positions = np.unravel_index(flat, space.shape)
+        utilities, allowed = _evaluate(space, positions, red_lines, bonuses)
+        current, members = _absorb(current, members, utilities[allowed], flat[allowed], tol)
+    return _build(space, tol, current, members)
+
+
+def _reason(scenario: Scenario) -> str:
+    interacting = any(p.interactions for p in scenario.preferences.values())
+    coupled = any(not r.is_single for p in scenario.preferences.values() for r in p.red_lines)
+    parts = [
+        "interactions" if interacting else "",
+        "red lines that couple issues" if coupled else "",
+    ]
+    return " and ".join(p for p in parts if p) or "non-additive preferences"
+
+
+def _rules(
+    scenario: Scenario, space: UtilitySpace
+) -> tuple[list[_Condition | None], list[tuple[int, float, _Condition | None]]]:
+    """Red lines and interactions as conditions on option positions (None: can never hold)."""
+    agenda = scenario.agenda
+    position = [{int(a): p for p, a in enumerate(idx)} for idx in space.option_indices]
+
+    def condition(pairs: frozenset[tuple[str, str]]) -> _Condition | None:
+        result: _Condition = []
+        for issue, option in sorted(pairs):
+            j = agenda.index(issue)
+            p = position[j].get(agenda.issues[j].index(option))
+            if p is None:
+                return None
+            result.append((j, p))
+        return result
+
+    red_lines: list[_Condition | None] = []
+    bonuses: list[tuple[int, float, _Condition | None]] = []
+    for column, prefs in enumerate(scenario.preferences.values()):
+        red_lines += [condition(r.pairs) for r in prefs.red_lines if not r.is_single]
+        bonuses += [(column, i.bonus, condition(i.pairs)) for i in prefs.interactions]
+    return red_lines, bonuses
+
+
+def _holds(positions: tuple[NDArray[np.intp], ...], cond: _Condition) -> NDArray[np.bool_]:
+    mask: NDArray[np.bool_] = positions[cond[0][0]] == cond[0][1]
+    for j, p in cond[1:]:
+        mask &= positions[j] == p
+    return mask
+
+
+def _evaluate(
+    space: UtilitySpace,
+    positions: tuple[NDArray[np.intp], ...],
+    red_lines: list[_Condition | None],
+    bonuses: list[tuple[int, float, _Condition | None]],
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    utilities = space.values[0][positions[0]].copy()
+    for j in range(1, len(space.values)):
+        utilities += space.values[j][positions[j]]
+    allowed = np.ones(utilities.shape[0], dtype=bool)
+    for cond in red_lines:
+        if cond is not None:
+            allowed &= ~_holds(positions, cond)
+    for column, bonus, cond in bonuses:
+        if cond is not None:
+            utilities[:, column] += bonus * _holds(positions, cond)
+    return utilities, allowed
+
+
+def _absorb(
+    current: FloatArray,
+    members: list[FlatArray],
+    points: FloatArray,
+    flat: FlatArray,
+    tol: float,
+) -> tuple[FloatArray, list[FlatArray]]:
+    """Merge a chunk's packages into the running frontier (members: flat package indices)."""
+    if points.shape[0] == 0:
+        return current, members
+    local = nondominated(points, tol)
+    alive = np.flatnonzero(local.group >= 0)
+    order = alive[np.argsort(local.group[alive], kind="stable")]
+    cuts = np.searchsorted(local.group[order], np.arange(1, local.representatives.size))
+    chunk_members = [flat[part] for part in np.split(order, cuts)]
+    chunk_members = [
+        _rep_first(m, int(flat[r]))
+        for m, r in zip(chunk_members, local.representatives, strict=True)
+    ]
+    candidates = np.vstack([current, points[local.representatives]])
+    pool = members + chunk_members
+    merged = nondominated(candidates, tol)
+    gathered: list[list[FlatArray]] = [[pool[r]] for r in merged.representatives]
+    is_rep = np.zeros(candidates.shape[0], dtype=bool)
+    is_rep[merged.representatives] = True
+    for i in np.flatnonzero((merged.group >= 0) & ~is_rep):
+        gathered[int(merged.group[i])].append(pool[i])
+    return candidates[merged.representatives], [np.concatenate(g) for g in gathered]
+
+
+def _rep_first(group: FlatArray, rep: int) -> FlatArray:
+    return np.concatenate([[rep], group[group != rep]]).astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class _ExplicitTies:
+    members: tuple[FlatArray, ...]
+    shape: tuple[int, ...]
+    option_indices: tuple[IndexArray, ...]
+
+    def packages(self, point: int, limit: int) -> list[tuple[int, ...]]:
+        positions = np.unravel_index(self.members[point][:limit], self.shape)
+        columns = [idx[p] for idx, p in zip(self.option_indices, positions, strict=True)]
+        return [tuple(int(c[r]) for c in columns) for r in range(len(columns[0]))]
+
+
+def _build(
+    space: UtilitySpace, tol: float, utilities: FloatArray, members: list[FlatArray]
+) -> Frontier:
+    order = _frontier_order(utilities, tol)
+    ordered = tuple(members[i] for i in order)
+    ties = _ExplicitTies(ordered, space.shape, space.option_indices)
+    choices = np.array([ties.packages(i, 1)[0] for i in range(len(ordered))], dtype=np.intp)
+    return Frontier(
+        utilities=_readonly(utilities[order]),
+        choices=_readonly(choices.reshape(len(ordered), len(space.values))),
+        tie_counts=tuple(int(m.size) for m in ordered),
+        party_names=space.party_names,
+        agenda=space.agenda,
+        reservations=space.reservations,
+        tol=tol,
+        method="enumeration",
+        _ties=ties,
+    )
+
+
+def _relabel(frontier: Frontier) -> Frontier:
+    return Frontier(
+        utilities=frontier.utilities,
+        choices=frontier.choices,
+        tie_counts=(),
+        party_names=frontier.party_names,
+        agenda=frontier.agenda,
+        reservations=frontier.reservations,
+        tol=frontier.tol,
+        method="enumeration",
+        _ties=frontier._ties,
+    )
