@@ -23,6 +23,10 @@ COMMANDS: dict[str, str] = {
     "convert": "gobetween.cli.files:convert",
     "corpus": "gobetween.cli.corpus:corpus",
     "demo": "gobetween.cli.demo:demo",
+    "serve": "gobetween.cli.serve:serve",
+    "db": "gobetween.cli.db:db",
+    "audit": "gobetween.cli.audit:audit",
+    "users": "gobetween.cli.users:users",
     "voyages": "gobetween.cli.monitoring:voyages",
 }
 

@@ -1,0 +1,99 @@
+"""``gobetween users``: create users, set passwords and issue API tokens from the shell."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from gobetween.errors import NotFound
+from gobetween.service import identity
+from gobetween.service.security import PasswordHasher
+from gobetween.service.settings import Settings
+from gobetween.store import repositories
+from gobetween.store.db import Database, upgrade
+from gobetween.store.tables import User
+
+__all__ = ["users"]
+
+_URL = click.option(
+    "--database-url",
+    envvar="GOBETWEEN_DATABASE_URL",
+    default="sqlite:///gobetween.db",
+    show_default=True,
+    help="Database to work on (env GOBETWEEN_DATABASE_URL).",
+)
+
+
+def _hasher() -> PasswordHasher:
+    s = Settings.from_env()
+    return PasswordHasher(time_cost=s.argon2_time_cost, memory_kib=s.argon2_memory_kib)
+
+
+@click.group()
+def users() -> None:
+    """Users: create, set a password, issue an API token."""
+
+
+@users.command("create")
+@_URL
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.password_option(help="At least 10 characters (prompted when omitted).")
+def create(database_url: str, email: str, name: str, password: str) -> None:
+    """Create a user who can log in and create processes."""
+    database = Database(database_url)
+    try:
+        upgrade(database)
+        with database.unit_of_work() as session:
+            user = identity.create_user(
+                session, _hasher(), email=email, name=name, password=password
+            )
+            click.echo(f"created user {user.id} <{user.email}>")
+    finally:
+        database.dispose()
+
+
+def _user(database: Database, email: str) -> int:
+    with database.unit_of_work(write=False) as session:
+        found = session.execute(
+            select(User.id).where(User.email == identity.normalise_email(email))
+        ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"no user with e-mail {email}")
+    return found
+
+
+@users.command("set-password")
+@_URL
+@click.option("--email", required=True)
+@click.password_option()
+def set_password(database_url: str, email: str, password: str) -> None:
+    """Replace a user's password."""
+    database = Database(database_url)
+    try:
+        user_id = _user(database, email)
+        with database.unit_of_work() as session:
+            user = session.get(User, user_id)
+            assert user is not None
+            identity.set_password(session, _hasher(), user, password)
+        click.echo("password changed")
+    finally:
+        database.dispose()
+
+
+@users.command("token")
+@_URL
+@click.option("--email", required=True)
+@click.option("--name", default="cli", show_default=True, help="A label for the token.")
+def token(database_url: str, email: str, name: str) -> None:
+    """Issue an API token for a user and print it (shown once; stored only as a hash)."""
+    database = Database(database_url)
+    try:
+        user_id = _user(database, email)
+        with database.unit_of_work() as session:
+            _, plain = identity.create_api_token(
+                session, repositories.load_actor(session, user_id), name
+            )
+        click.echo(plain)
+    finally:
+        database.dispose()
