@@ -7,6 +7,7 @@ import inspect
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import delete, select, update
+from tests.service.world import World
 
 from gobetween import errors
 from gobetween.cli.main import cli
@@ -15,7 +16,6 @@ from gobetween.service.errors import STATUS, status_of
 from gobetween.store import audit
 from gobetween.store.db import Database, current_revision, upgrade
 from gobetween.store.tables import AuditEntry, Base
-from tests.service.world import World
 
 
 def test_every_error_class_has_a_status() -> None:
