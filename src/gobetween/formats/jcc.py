@@ -35,6 +35,7 @@ import datetime as dt
 import functools
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +116,8 @@ _MAX_BYTES = 200_000_000
 
 def _norm(header: object) -> str:
     text = "" if header is None else str(header)
-    return " ".join(text.replace("İ", "I").replace("ı", "i").casefold().split())
+    text = text.replace("\ufeff", "").replace("İ", "I").replace("ı", "i")
+    return " ".join(text.casefold().split())
 
 
 _LOOKUP = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
@@ -483,7 +485,7 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> ImportResult:
     _read_bytes(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise FileFormatError(
             f"cannot open the workbook: {error}", source=str(path), expected="an .xlsx workbook"
         ) from None
