@@ -139,7 +139,9 @@ RULES: Mapping[Action, frozenset[Seat]] = {
 }
 
 #: Read actions: refusing them must look exactly like the object not existing.
-_READS = frozenset({Action.READ_AGENDA, Action.READ_TEXTS, Action.READ_ANALYSIS})
+_READS = frozenset(
+    {Action.READ_AGENDA, Action.READ_TEXTS, Action.READ_ANALYSIS, Action.READ_PARTY_DATA}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,8 @@ class TrackView:
     seats: frozenset[Seat]
     own_party: int | None
     party_ids: frozenset[int]
+    own_mediator: int | None = None
+    mediator_ids: frozenset[int] = frozenset()
 
     @property
     def readable_parties(self) -> frozenset[int]:
@@ -204,6 +208,7 @@ def track_view(
     """
     seats: set[Seat] = set()
     own_party: int | None = None
+    own_mediator: int | None = None
     for m in actor.memberships:
         if m.process_id != process_id:
             continue
@@ -213,6 +218,7 @@ def track_view(
         kind = participants.get(m.organisation_id) if m.organisation_id is not None else None
         if m.role is Role.MEDIATOR and kind is OrganisationKind.MEDIATOR:
             seats.add(Seat.MEDIATOR)
+            own_mediator = m.organisation_id
         elif m.role is Role.PARTY_MEMBER and kind is OrganisationKind.PARTY:
             seats.add(Seat.PARTY)
             own_party = m.organisation_id
@@ -226,6 +232,10 @@ def track_view(
         seats=frozenset(seats),
         own_party=own_party,
         party_ids=frozenset(o for o, k in participants.items() if k is OrganisationKind.PARTY),
+        own_mediator=own_mediator,
+        mediator_ids=frozenset(
+            o for o, k in participants.items() if k is OrganisationKind.MEDIATOR
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from gobetween.model import IssueKind, OrganisationKind, Role
+from gobetween.protocols.single_text import AnswerKind
 
 __all__ = ["Id", "In", "Out"]
 
@@ -278,3 +279,40 @@ class NotificationOut(Out):
     kind: str
     object_id: int
     created_at: dt.datetime
+
+
+# --- single text and relayed offers -------------------------------------------------------
+
+Options = Annotated[dict[Name, Name], Field(max_length=100)]
+
+
+class TextIn(In):
+    package: Options
+    clauses: Annotated[
+        dict[Name, Annotated[Str, Field(max_length=20_000)]], Field(max_length=100)
+    ] = {}
+    note: Annotated[Str, Field(max_length=5000)] = ""
+    deadline: dt.datetime | None = None
+    expected_number: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+
+
+class AnswerIn(In):
+    version: Annotated[int, Field(ge=1, le=1_000_000)]
+    kind: AnswerKind
+    reasons: Annotated[list[Annotated[Str, Field(max_length=5000)]], Field(max_length=50)] = []
+    amendments: Options = {}
+
+
+class OfferIn(In):
+    options: Options = {}
+    message: Annotated[Str, Field(max_length=20_000)] = ""
+
+
+class ForwardIn(In):
+    recipients: Annotated[list[RefId], Field(min_length=1, max_length=50)] | None = None
+    options: Options | None = None
+    message: Annotated[Str, Field(max_length=20_000)] | None = None
+
+
+class DeclineIn(In):
+    reason: Annotated[Str, Field(max_length=5000)] = ""
