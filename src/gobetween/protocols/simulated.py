@@ -26,7 +26,7 @@ tests; :func:`follow_amendments` is a simple such strategy.
 >>> state = run_single_text(scenario, follow_amendments(agenda.package({"a": "z", "b": "p"})),
 ...                         start=datetime(2024, 1, 8, tzinfo=timezone.utc), rng=7)
 >>> state.status.value, state.current.package.options, len(state.versions)
-('ready_for_agreement', {'a': 'y', 'b': 'p'}, 2)
+('ready_for_agreement', {'a': 'x', 'b': 'p'}, 2)
 """
 
 from __future__ import annotations
