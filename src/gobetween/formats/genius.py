@@ -1,0 +1,408 @@
+"""Genius XML import: a domain file and one profile per party, with Genius's own semantics.
+
+Genius (the TU Delft negotiation platform, format of the ANAC competitions) stores a *domain*
+(root ``negotiation_template``: issues with items, or integer / real ranges) and one *profile*
+per party (root ``utility_space``: a weight per issue, an evaluation per item or a linear
+evaluator, optional ``reservation`` and ``discount_factor``). Genius scores a package as
+
+    U = sum_i w_i * e_i(v_i)        (capped at 1)
+
+with ``e_i`` the item's evaluation divided by the issue's largest evaluation (0 for an issue
+whose largest evaluation is below 1e-5), ``clip(offset + slope * (v - lowerbound), 0, 1)`` for
+an integer issue and ``clip(parameter0 + parameter1 * v, 0, 1)`` for a real one. The weights are
+used as written (Genius does not renormalise a profile it reads from a file).
+
+Mapping onto :class:`~gobetween.model.Preferences` (ratings on ``RatingScale(0, 1)``, weights
+normalised to sum to 1), exactly whenever Genius does not cap, i.e. when the largest possible
+``sum_i w_i * max e_i`` is at most 1:
+
+- weights summing to ``S <= 1``: the weights as written and ratings ``e * S`` (so a profile
+  whose weights sum to 0.99 keeps its best utility of 0.99);
+- weights summing to more than 1 but no package above 1: each issue's weight is multiplied by its
+  largest evaluation and its ratings divided by it (the same utilities);
+- otherwise Genius caps utilities at 1 and no additive profile can match that; the weights are
+  then normalised (utilities are Genius's divided by the weight sum; the two ANAC profiles
+  concerned have weight sums of 1.00005 and 1.0075).
+
+Each integer value becomes one option. A real issue is discretised into ``real_steps`` equal
+steps (default :data:`DEFAULT_REAL_STEPS`, so 11 options). A discount factor outside (0, 1] means
+"no discount" in Genius and is read as none. Party names are the profile files' names without
+``.xml``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gobetween.errors import FileFormatError, InputError, InvalidScenario
+from gobetween.formats.reading import DEFAULT_MAX_BYTES, XmlElement, parse_xml, read_bytes
+from gobetween.model import Agenda, Issue, IssueKind, Preferences, RatingScale, Scenario
+
+__all__ = ["DEFAULT_REAL_STEPS", "GENIUS_MIN_MAX_EVALUATION", "load_genius"]
+
+#: A real issue is discretised into this many equal steps (this many + 1 options) by default.
+DEFAULT_REAL_STEPS = 10
+#: Genius scores an issue 0 when its largest item evaluation is below this.
+GENIUS_MIN_MAX_EVALUATION = 1e-5
+
+DOMAIN_ROOT = "negotiation_template"
+PROFILE_ROOT = "utility_space"
+
+
+@dataclass(frozen=True)
+class _Xml:
+    path: Path
+    root: XmlElement
+
+    @property
+    def source(self) -> str:
+        return str(self.path)
+
+
+def _fail(
+    xml: _Xml, element: XmlElement | None, message: str, expected: str | None = None
+) -> FileFormatError:
+    location = f"line {element.line}" if element is not None else None
+    return FileFormatError(message, source=xml.source, location=location, expected=expected)
+
+
+def _attr(xml: _Xml, element: XmlElement, name: str) -> str:
+    value = element.get(name)
+    if value is None:
+        raise _fail(xml, element, f"<{element.tag}> has no {name!r} attribute", f"{name}=...")
+    return value
+
+
+def _number(xml: _Xml, element: XmlElement, name: str, *, default: float | None = None) -> float:
+    text = element.get(name)
+    if text is None:
+        if default is not None:
+            return default
+        raise _fail(xml, element, f"<{element.tag}> has no {name!r} attribute", f"{name}=number")
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise _fail(
+            xml, element, f"<{element.tag}> {name}={text!r} is not a number", "a finite number"
+        )
+    return value
+
+
+def _integer(xml: _Xml, element: XmlElement, name: str) -> int:
+    value = _number(xml, element, name)
+    if not value.is_integer():
+        raise _fail(xml, element, f"<{element.tag}> {name}={value} is not an integer", "an integer")
+    return int(value)
+
+
+def _issue_elements(element: XmlElement) -> list[XmlElement]:
+    """Issues under an objective, in Genius's preorder (nested objectives included)."""
+    found: list[XmlElement] = []
+    for child in element.children:
+        if child.tag == "issue":
+            found.append(child)
+        elif child.tag == "objective":
+            found.extend(_issue_elements(child))
+    return found
+
+
+def _issue_type(element: XmlElement) -> str:
+    return (
+        element.get("type") or element.get("etype") or element.get("vtype") or "discrete"
+    ).lower()
+
+
+def _objective(xml: _Xml, root: XmlElement) -> XmlElement:
+    objective = root.find("objective")
+    if objective is None:
+        raise _fail(xml, root, f"<{root.tag}> has no <objective>", "an <objective> with issues")
+    return objective
+
+
+def _real_bounds(xml: _Xml, element: XmlElement) -> tuple[float, float]:
+    holder = element.find("range") or element
+    low, high = _number(xml, holder, "lowerbound"), _number(xml, holder, "upperbound")
+    if high < low:
+        raise _fail(xml, holder, f"upperbound {high} is below lowerbound {low}", "low <= high")
+    return low, high
+
+
+def _domain_issue(xml: _Xml, element: XmlElement, real_steps: int) -> Issue:
+    name = _attr(xml, element, "name")
+    kind = _issue_type(element)
+    try:
+        if kind == "discrete":
+            values = [_attr(xml, item, "value") for item in element.findall("item")]
+            return Issue.discrete(name, values)
+        if kind == "integer":
+            first, last = _integer(xml, element, "lowerbound"), _integer(xml, element, "upperbound")
+            return Issue.from_range(name, first, last, 1, kind=IssueKind.INTEGER)
+        if kind == "real":
+            low, high = _real_bounds(xml, element)
+            step = (high - low) / real_steps if high > low else 1.0
+            return Issue.from_range(name, low, high, step, kind=IssueKind.REAL)
+    except InputError as exc:
+        raise exc.located(source=xml.source, location=f"line {element.line}") from None
+    raise _fail(xml, element, f"issue {name!r} has type {kind!r}", "discrete, integer or real")
+
+
+def _domain(xml: _Xml, real_steps: int) -> tuple[Agenda, list[XmlElement]]:
+    space = xml.root.find(PROFILE_ROOT)
+    if space is None:
+        raise _fail(xml, xml.root, "the domain has no <utility_space>", "<utility_space>")
+    objective = _objective(xml, space)
+    elements = _issue_elements(objective)
+    issues = tuple(_domain_issue(xml, element, real_steps) for element in elements)
+    try:
+        agenda = Agenda(issues, name=objective.get("name") or "agenda")
+    except InputError as exc:
+        match = re.match(r"issues\[(\d+)\]", exc.location or "")
+        line = elements[int(match.group(1))].line if match else objective.line
+        raise exc.located(source=xml.source, location=f"line {line}") from None
+    return agenda, elements
+
+
+def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[float]:
+    given: dict[str, float] = {}
+    for item in element.findall("item"):
+        value = _attr(xml, item, "value")
+        if not issue.has_option(value):
+            raise InvalidScenario(
+                f"issue {issue.name!r} has no item {value!r} in the domain",
+                source=xml.source,
+                location=f"line {item.line}",
+                expected="one of " + ", ".join(repr(o) for o in issue.option_names),
+            )
+        evaluation = _number(xml, item, "evaluation")
+        if evaluation < 0:
+            raise _fail(xml, item, f"item {value!r} has a negative evaluation", "a number >= 0")
+        given[value] = evaluation
+    missing = [o for o in issue.option_names if o not in given]
+    if missing:
+        raise InvalidScenario(
+            f"issue {issue.name!r} gives no evaluation for item {missing[0]!r} of the domain",
+            source=xml.source,
+            location=f"line {element.line}",
+            expected="an evaluation for every item of the domain",
+        )
+    top = max(given.values())
+    if top < GENIUS_MIN_MAX_EVALUATION:
+        return [0.0 for _ in issue.options]
+    return [given[o] / top for o in issue.option_names]
+
+
+def _linear_evaluations(
+    xml: _Xml, element: XmlElement, issue: Issue, domain_element: XmlElement
+) -> list[float]:
+    evaluator = element.find("evaluator")
+    kind = _issue_type(element)
+    values = [float(o.value) if o.value is not None else 0.0 for o in issue.options]
+    if kind == "integer":
+        if evaluator is None:
+            return [0.0 for _ in values]  # Genius: slope and offset default to 0
+        source_of_bound = element if element.get("lowerbound") is not None else domain_element
+        low = _number(xml, source_of_bound, "lowerbound")
+        slope, offset = _number(xml, evaluator, "slope"), _number(xml, evaluator, "offset")
+        return [min(1.0, max(0.0, offset + slope * (v - low))) for v in values]
+    if evaluator is None:
+        raise _fail(xml, element, f"real issue {issue.name!r} has no <evaluator>", "<evaluator>")
+    ftype = (evaluator.get("ftype") or "linear").lower()
+    if ftype == "linear":
+        constant, slope = (
+            _number(xml, evaluator, "parameter0"),
+            _number(xml, evaluator, "parameter1"),
+        )
+        return [min(1.0, max(0.0, constant + slope * v)) for v in values]
+    if ftype == "constant":
+        constant = _number(xml, evaluator, "parameter0")
+        if not 0 <= constant <= 1:
+            raise _fail(xml, evaluator, f"constant evaluation {constant}", "a number in [0, 1]")
+        return [constant for _ in values]
+    raise _fail(xml, evaluator, f"evaluator ftype {ftype!r} is not supported", "linear or constant")
+
+
+def _weights(xml: _Xml, objective: XmlElement) -> dict[int, tuple[float, XmlElement]]:
+    weights: dict[int, tuple[float, XmlElement]] = {}
+    stack = [objective]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if child.tag == "weight":
+                weights[_integer(xml, child, "index")] = (_number(xml, child, "value"), child)
+            elif child.tag == "objective":
+                stack.append(child)
+    return weights
+
+
+def _as_preferences(
+    weights: Sequence[float], evaluations: Sequence[Sequence[float]]
+) -> tuple[list[float], list[list[float]]]:
+    """Weights and [0, 1] ratings that give Genius's utilities (see the module docstring)."""
+    total = math.fsum(weights)
+    best = [max(e) for e in evaluations]
+    if total <= 1:
+        return list(weights), [[x * total for x in e] for e in evaluations]
+    reach = math.fsum(w * b for w, b in zip(weights, best, strict=True))
+    if reach <= 1:
+        folded = [w * b for w, b in zip(weights, best, strict=True)]
+        ratings = [
+            [x / b * reach if b > 0 else 0.0 for x in e]
+            for e, b in zip(evaluations, best, strict=True)
+        ]
+        return folded, ratings
+    return list(weights), [list(e) for e in evaluations]
+
+
+def _profile(
+    xml: _Xml, agenda: Agenda, domain_elements: list[XmlElement], domain: _Xml
+) -> Preferences:
+    objective = _objective(xml, xml.root)
+    elements = _issue_elements(objective)
+    by_name = {_attr(xml, e, "name"): e for e in elements}
+    for name, element in by_name.items():
+        if not agenda.has_issue(name):
+            raise InvalidScenario(
+                f"the profile has issue {name!r}, which the domain {domain.path.name} lacks",
+                source=xml.source,
+                location=f"line {element.line}",
+                expected="the domain's issues: " + ", ".join(repr(n) for n in agenda.issue_names),
+            )
+    weights_by_index = _weights(xml, objective)
+    weights: list[float] = []
+    evaluations: list[list[float]] = []
+    for issue, domain_element in zip(agenda.issues, domain_elements, strict=True):
+        found = by_name.get(issue.name)
+        if found is None:
+            raise InvalidScenario(
+                f"the profile has no issue {issue.name!r} of the domain {domain.path.name}",
+                source=xml.source,
+                location=f"line {objective.line}",
+                expected="the domain's issues: " + ", ".join(repr(n) for n in agenda.issue_names),
+            )
+        element = found
+        if _issue_type(element) != _issue_type(domain_element):
+            raise InvalidScenario(
+                f"issue {issue.name!r} is {_issue_type(element)} here but "
+                f"{_issue_type(domain_element)} in the domain",
+                source=xml.source,
+                location=f"line {element.line}",
+                expected=_issue_type(domain_element),
+            )
+        index = _integer(xml, element, "index")
+        if index not in weights_by_index:
+            raise _fail(
+                xml, element, f"issue {issue.name!r} has no weight", f"<weight index={index}>"
+            )
+        weight, weight_element = weights_by_index[index]
+        if weight < 0:
+            raise _fail(xml, weight_element, f"weight {weight} is negative", "a number >= 0")
+        weights.append(weight)
+        if issue.kind is IssueKind.DISCRETE:
+            evaluations.append(_discrete_evaluations(xml, element, issue))
+        else:
+            evaluations.append(_linear_evaluations(xml, element, issue, domain_element))
+    final_weights, ratings = _as_preferences(weights, evaluations)
+    reservation = xml.root.find("reservation")
+    discount = xml.root.find("discount_factor")
+    discount_value = _number(xml, discount, "value") if discount is not None else None
+    if discount_value is not None and not 0 < discount_value <= 1:
+        discount_value = None  # Genius reads such a factor as "no discount"
+    try:
+        return Preferences(
+            weights={i.name: w for i, w in zip(agenda.issues, final_weights, strict=True)},
+            ratings={
+                i.name: dict(zip(i.option_names, r, strict=True))
+                for i, r in zip(agenda.issues, ratings, strict=True)
+            },
+            scale=RatingScale(0.0, 1.0),
+            reservation=_number(xml, reservation, "value") if reservation is not None else 0.0,
+            discount=discount_value,
+        )
+    except InputError as exc:
+        raise exc.located(source=xml.source, location=f"line {objective.line}") from None
+
+
+def _natural(path: Path) -> list[object]:
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
+
+
+def _read(path: Path, max_bytes: int) -> _Xml:
+    return _Xml(path, parse_xml(read_bytes(path, max_bytes=max_bytes), source=str(path)))
+
+
+def load_genius(
+    path: str | os.PathLike[str],
+    *,
+    real_steps: int = DEFAULT_REAL_STEPS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Scenario:
+    """A Genius scenario from a folder, or from a domain file with its profiles beside it.
+
+    Raises
+    ------
+    FileFormatError
+        A file that is not Genius XML (or not safe XML: :class:`~gobetween.errors.UnsafeXML`).
+    InvalidScenario
+        A profile whose issues or items do not match the domain.
+    """
+    location = Path(path)
+    if real_steps < 1:
+        raise FileFormatError(f"real_steps is {real_steps}", expected="at least 1 step")
+    if location.is_dir():
+        folder, chosen = location, None
+    elif location.exists():
+        folder, chosen = location.parent, location
+    else:
+        raise FileFormatError(
+            "no such file or folder", source=str(location), expected="a Genius folder"
+        )
+    files = sorted(folder.glob("*.xml"), key=_natural)
+    parsed = [_read(f, max_bytes) for f in files if chosen is None or f != chosen]
+    if chosen is not None:
+        parsed.insert(0, _read(chosen, max_bytes))
+        if parsed[0].root.tag != DOMAIN_ROOT:
+            raise _fail(
+                parsed[0],
+                parsed[0].root,
+                f"the root element is <{parsed[0].root.tag}>",
+                f"a Genius domain (<{DOMAIN_ROOT}>); give the domain file or its folder",
+            )
+    for xml in parsed:
+        if xml.root.tag not in (DOMAIN_ROOT, PROFILE_ROOT):
+            raise _fail(
+                xml,
+                xml.root,
+                f"the root element is <{xml.root.tag}>",
+                f"a Genius domain <{DOMAIN_ROOT}> or profile <{PROFILE_ROOT}>",
+            )
+    domains = [x for x in parsed if x.root.tag == DOMAIN_ROOT]
+    profiles = [x for x in parsed if x.root.tag == PROFILE_ROOT]
+    if len(domains) != 1:
+        names = ", ".join(x.path.name for x in domains) or "none"
+        raise FileFormatError(
+            f"a Genius folder needs exactly one domain file (found: {names})",
+            source=str(folder),
+            expected=f"one XML file whose root is <{DOMAIN_ROOT}>",
+        )
+    if not profiles:
+        raise FileFormatError(
+            "the folder has no Genius profile",
+            source=str(folder),
+            expected=f"XML files whose root is <{PROFILE_ROOT}>, one per party",
+        )
+    domain = domains[0]
+    agenda, elements = _domain(domain, real_steps)
+    preferences = {x.path.stem: _profile(x, agenda, elements, domain) for x in profiles}
+    return Scenario(
+        agenda,
+        preferences,
+        name=folder.name or "genius",
+        metadata={"source": "genius", "domain": domain.path.name},
+    )

@@ -1,0 +1,22 @@
+"""Shared paths for the format tests, and ``tests.*`` importable however pytest is started."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+#: Genius scenarios copied into the repository (GPL, Genius/ANAC; see its README).
+GENIUS_TEST_DATA = ROOT / "tests" / "data" / "genius"
+#: The full Genius collection beside the project (tests marked ``shared`` read it).
+GENIUS_SHARED = ROOT.parent / "shared" / "data" / "genius"
+
+
+@pytest.fixture
+def genius_test_data() -> Path:
+    return GENIUS_TEST_DATA
