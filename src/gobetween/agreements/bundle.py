@@ -86,7 +86,16 @@ class Bundle:
                 )
         object.__setattr__(self, "instruments", instruments)
         object.__setattr__(self, "public_keys", MappingProxyType(dict(self.public_keys)))
-        object.__setattr__(self, "signatures", tuple(self.signatures))
+        rank = {
+            (i.party, name): (n, m)
+            for n, i in enumerate(instruments)
+            for m, name in enumerate(i.signatory_names)
+        }
+        signatures = sorted(
+            self.signatures,
+            key=lambda s: rank.get((s.instrument_party, s.signer), (len(rank), 0)),
+        )
+        object.__setattr__(self, "signatures", tuple(signatures))
         object.__setattr__(self, "attachments", MappingProxyType(dict(self.attachments)))
 
     @classmethod

@@ -84,13 +84,15 @@ class VerificationReport:
     """The outcome of :func:`verify_bundle`.
 
     ``signed`` lists the ``(party, signer)`` pairs whose signature verified; ``terms_hash`` is
-    the hash of the bundle's canonical terms when they could be read.
+    the hash of the bundle's canonical terms when they could be read; ``signatories`` names
+    every organisation in the signature blocks of the instruments that could be read.
     """
 
     findings: tuple[Finding, ...]
     terms_hash: str | None = None
     parties: tuple[str, ...] = ()
     signed: tuple[tuple[str, str], ...] = ()
+    signatories: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -109,6 +111,7 @@ class VerificationReport:
             "terms_hash": self.terms_hash,
             "parties": list(self.parties),
             "signed": [list(pair) for pair in self.signed],
+            "signatories": list(self.signatories),
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -148,7 +151,10 @@ def verify_bundle(
     findings, contents = inspect(data, trusted_keys=trusted_keys)
     signed = tuple((s.instrument_party, s.signer) for s in contents.signatures)
     terms_hash = contents.terms.terms_hash() if contents.terms else None
-    return VerificationReport(tuple(findings), terms_hash, contents.parties, signed)
+    signatories = tuple(
+        dict.fromkeys(n for i in contents.instruments.values() for n in i.signatory_names)
+    )
+    return VerificationReport(tuple(findings), terms_hash, contents.parties, signed, signatories)
 
 
 def inspect(
