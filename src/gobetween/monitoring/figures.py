@@ -435,7 +435,12 @@ def tonnage_by(arrays: VoyageArrays, dimension: Dimension) -> FigureTable:
     total = float(tonnes.sum())
     order = np.lexsort((np.arange(len(labels)), -tonnes))
     rows = tuple(
-        (labels[i] or "(blank)", int(rows_n[i]), float(tonnes[i]), float(tonnes[i]) / total)
+        (
+            labels[i] or "(blank)",
+            int(rows_n[i]),
+            float(tonnes[i]),
+            float(tonnes[i]) / total if total else 0.0,
+        )
         for i in order.tolist()
     )
     return FigureTable(
