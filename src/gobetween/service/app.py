@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
 from gobetween.service import errors
-from gobetween.service.api import auth, events, negotiate, prepare, texts
+from gobetween.service.api import auth, decide, events, negotiate, prepare, texts
 from gobetween.service.context import Services
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
@@ -26,7 +26,14 @@ __all__ = ["create_app", "routers"]
 
 def routers() -> list[APIRouter]:
     """The API's routers, in the order they are mounted."""
-    return [auth.router, prepare.router, negotiate.router, texts.router, events.router]
+    return [
+        auth.router,
+        prepare.router,
+        negotiate.router,
+        texts.router,
+        decide.router,
+        events.router,
+    ]
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:

@@ -177,7 +177,7 @@ def members(
     )
     if not view.admin:
         stmt = stmt.where(t.Membership.organisation_id.in_(view.organisation_ids))
-    return [(m, u) for m, u in session.execute(stmt).tuples()]
+    return [(m, u) for m, u in session.execute(stmt).all()]
 
 
 def _membership(

@@ -316,3 +316,7 @@ class ForwardIn(In):
 
 class DeclineIn(In):
     reason: Annotated[Str, Field(max_length=5000)] = ""
+
+
+class ImproveIn(In):
+    package: Options
