@@ -110,6 +110,12 @@ def test_run_reaches_agreement_and_replays(scenario: Scenario) -> None:
     state = run_single_text(scenario, follow_amendments(start), start=T0, rng=3)
     assert state.status is TrackStatus.READY_FOR_AGREEMENT
     assert state.current is not None
+    assert len(state.versions) == 3  # A clears its red line, then asks for three ports
+    assert state.current.package.options == {
+        "ports": "three ports",
+        "term": "60",
+        "inspections": "joint Istanbul",
+    }
     assert all(scenario.preferences[p].accepts(state.current.package) for p in ("A", "B"))
     assert all(
         scenario.preferences[p].utility(state.current.package)
