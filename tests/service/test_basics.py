@@ -236,3 +236,24 @@ def test_events_are_scoped(world: World) -> None:
     assert un.count("event: message") == 2
     assert world.get("obs", f"/api/tracks/{food}/events?follow=false").text == ""
     assert world.get("icrc", f"/api/tracks/{food}/events?follow=false").status_code == 404
+
+
+def test_import_track_from_scenario_file(world: World) -> None:
+    from gobetween.formats import examples
+
+    pid = world.process_id
+    data = {
+        "name": "imported corridor",
+        "organisation_ids": [str(world.orgs["Ukraine"]), str(world.orgs["United Nations"])],
+    }
+    files = {"files": ("corridor.yaml", examples.text("black_sea_corridor").encode(), "text/yaml")}
+    r = world.post("ua", f"/api/processes/{pid}/tracks/import", data=data, files=files)
+    assert r.status_code == 403
+    r = world.post("admin", f"/api/processes/{pid}/tracks/import", data=data, files=files)
+    assert r.status_code == 201, r.text
+    assert r.json()["source"] == "scenario:corridor.yaml"
+    assert len(r.json()["agenda"]["issues"]) >= 5
+    bad = {"files": ("x.yaml", b"issues: [", "text/yaml")}
+    r = world.post("admin", f"/api/processes/{pid}/tracks/import", data=data, files=bad)
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"

@@ -377,3 +377,8 @@ def own_memberships(session: Session, actor: Actor) -> Sequence[t.Membership]:
     """The actor's own memberships."""
     stmt = select(t.Membership).where(t.Membership.user_id == actor.user_id)
     return session.execute(stmt.order_by(t.Membership.id)).scalars().all()
+
+
+def process_view_admin(actor: Actor, process_id: int) -> None:
+    """Raise unless the actor administers the process (404 for non-members, else 403)."""
+    process_view(actor, process_id).require_admin()

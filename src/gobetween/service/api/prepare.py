@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import InvalidModel
 from gobetween.model import Agenda, Issue, Option, Role
@@ -13,6 +14,8 @@ from gobetween.policy import Actor, TrackView
 from gobetween.service import prepare
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
+from gobetween.service.imports import agenda_from_uploads
+from gobetween.service.negotiate import Upload
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
@@ -227,3 +230,36 @@ def get_track(track_id: s.Id, ctx: Ctx) -> s.TrackOut:
     with ctx.read() as unit:
         row, view = repositories.track(unit.session, unit.actor, track_id)
         return track_out(unit.session, row, view)
+
+
+@router.post("/processes/{process_id}/tracks/import", response_model=s.TrackOut, status_code=201)
+async def import_track(
+    process_id: s.Id,
+    ctx: Ctx,
+    name: Annotated[s.Name, Form()],
+    organisation_ids: Annotated[list[s.RefId], Form(min_length=2, max_length=50)],
+    files: Annotated[list[UploadFile], File(max_length=20)],
+) -> s.TrackOut:
+    """Create a track whose agenda comes from a scenario file or Genius XML (admins)."""
+    uploads = [
+        Upload(f.filename or "file", f.content_type or "", await f.read(5_000_001)) for f in files
+    ]
+
+    def work() -> s.TrackOut:
+        with ctx.write() as unit:
+            prepare.process_view_admin(unit.actor, process_id)
+            agenda, source = agenda_from_uploads(uploads)
+            row = prepare.create_track(
+                unit.session,
+                unit.actor,
+                process_id,
+                name=name,
+                agenda=agenda,
+                organisation_ids=organisation_ids,
+                source=source,
+            )
+            actor = repositories.load_actor(unit.session, unit.user.id)
+            _, view = repositories.track(unit.session, actor, row.id)
+            return track_out(unit.session, row, view)
+
+    return await run_in_threadpool(work)
