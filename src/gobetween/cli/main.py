@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "audit": "gobetween.cli.audit:audit",
     "users": "gobetween.cli.users:users",
     "voyages": "gobetween.cli.monitoring:voyages",
+    "keys": "gobetween.cli.agreement:keys",
+    "agreement": "gobetween.cli.agreement:agreement",
 }
 
 
