@@ -1,0 +1,124 @@
+"""ZOPA, Pareto improvements of a given package, and trade-off hints."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.oracles import TOL, brute_frontier, dominates, feasible_outcomes
+from tests.strategies import scenarios
+
+from gobetween.analysis import (
+    UtilitySpace,
+    is_pareto_optimal,
+    pareto_frontier,
+    pareto_improvements,
+    trade_off_hints,
+    zopa,
+)
+from gobetween.model import Agenda, Issue, Package, Preferences, Scenario
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(scenarios(max_issues=3))
+def test_zopa_is_the_individually_rational_part_of_the_frontier(scenario: Scenario) -> None:
+    front = pareto_frontier(scenario)
+    r = np.array(scenario.reservations())
+    zone = zopa(front)
+    truth = [p for p in brute_frontier(scenario) if all(np.array(p.utilities) >= r - TOL)]
+    assert zone.exists == bool(truth)
+    assert zone.count == len(truth)
+    assert zone.package_count == sum(p.count for p in truth)
+    assert zone.reservations == tuple(r)
+    if truth:
+        best = np.array([p.utilities for p in truth]).max(axis=0)
+        np.testing.assert_allclose(zone.best, best, atol=TOL)
+        for party, i in enumerate(zone.best_indices):
+            assert front.utilities[i, party] == zone.best[party]
+    else:
+        assert zone.best == ()
+        assert zone.best_indices == ()
+
+
+@SETTINGS
+@given(scenarios(max_issues=3), st.data())
+def test_improvements_are_exactly_the_dominating_frontier_points(
+    scenario: Scenario, data: st.DataObject
+) -> None:
+    choices = tuple(data.draw(st.integers(0, i.size - 1)) for i in scenario.agenda.issues)
+    package = Package(scenario.agenda, choices)
+    own = scenario.utilities(package)
+    front = pareto_frontier(scenario)
+    result = pareto_improvements(scenario, package, front)
+    assert result.utilities == own
+    expected = [i for i in range(len(front)) if dominates(front.utilities[i], own)]
+    assert list(result.indices) == expected
+    assert result.is_pareto_optimal == (not expected)
+    assert is_pareto_optimal(scenario, package) == (not expected)
+    feasible = [u for _, u in feasible_outcomes(scenario)]
+    assert any(dominates(u, own) for u in feasible) == (not result.is_pareto_optimal)
+    if result.fairest is None:
+        assert not expected
+        return
+    gains = front.utilities[expected] - np.array(own)
+    products = np.prod(np.maximum(gains, 0), axis=1)
+    assert math.isclose(math.prod(result.fairest.gains), products.max(), rel_tol=1e-9, abs_tol=0)
+    assert result.fairest.disagreement == own
+    assert dominates(result.fairest.utilities, own)
+
+
+@SETTINGS
+@given(scenarios(max_issues=3, interactions=False, coupled=False))
+def test_frontier_packages_are_pareto_optimal(scenario: Scenario) -> None:
+    front = pareto_frontier(scenario)
+    space = UtilitySpace.from_scenario(scenario)
+    for i in range(len(front)):
+        assert pareto_improvements(space, front.package(i), front).is_pareto_optimal
+
+
+def test_post_settlement_picks_the_fair_improvement() -> None:
+    # A cares most about a (wants x), B about b (wants q): the draft (y, p) gives each side
+    # its less important issue, and the logroll (x, q) improves both by 0.5.
+    agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+    a = Preferences({"a": 3, "b": 1}, {"a": {"x": 1, "y": 0}, "b": {"p": 1, "q": 0}})
+    b = Preferences({"a": 1, "b": 3}, {"a": {"x": 0, "y": 1}, "b": {"p": 0, "q": 1}})
+    scenario = Scenario(agenda, {"A": a, "B": b})
+    result = pareto_improvements(scenario, agenda.package({"a": "y", "b": "p"}))
+    assert result.utilities == (0.25, 0.25)
+    assert result.fairest is not None
+    assert result.fairest.name == "post-settlement"
+    assert result.fairest.package.options == {"a": "x", "b": "q"}
+    assert result.fairest.gains == (0.5, 0.5)
+    assert is_pareto_optimal(scenario, result.fairest.package)
+
+
+def test_trade_off_hints_find_logrolling_issues() -> None:
+    agenda = Agenda(
+        (
+            Issue.discrete("ports", ["one", "three"]),
+            Issue.discrete("term", ["60", "120"]),
+            Issue.discrete("flag", ["a", "b"]),
+        )
+    )
+    ukraine = Preferences(
+        {"ports": 6, "term": 1, "flag": 3},
+        {"ports": {"one": 0, "three": 1}, "term": {"60": 0, "120": 1}, "flag": {"a": 0, "b": 1}},
+    )
+    russia = Preferences(
+        {"ports": 1, "term": 6, "flag": 3},
+        {"ports": {"one": 1, "three": 0}, "term": {"60": 1, "120": 0}, "flag": {"a": 0, "b": 1}},
+    )
+    hints = trade_off_hints(Scenario(agenda, {"UA": ukraine, "RU": russia}))
+    assert [h.issue for h in hints] == ["ports", "term", "flag"]
+    assert [(h.cares_most, h.tradeable) for h in hints] == [
+        ("UA", True),
+        ("RU", True),
+        ("UA", False),
+    ]
+    np.testing.assert_allclose(hints[0].stakes, (0.6, 0.1))
+    assert math.isclose(hints[0].ratio, 6.0)
+    assert hints[2].ratio == 1.0
