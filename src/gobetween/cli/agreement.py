@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -236,7 +237,9 @@ def agreement_verify(
             click.echo(f"  PROBLEM [{finding.code}] {finding.message}")
         click.echo("VALID" if report.ok else f"INVALID: {len(report.findings)} problem(s)")
     if not report.ok:
-        raise click.exceptions.Exit(1)
+        # sys.exit, not click's Exit: main() runs click with standalone_mode=False, which turns
+        # Exit into a return value that it drops.
+        sys.exit(1)
 
 
 @agreement.command("render")
