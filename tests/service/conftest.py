@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
-from tests.service.world import World
+from tests.service.world import World, make_settings
 
 from gobetween.service.settings import Settings
 from gobetween.store.db import Database
@@ -80,22 +80,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return str(request.getfixturevalue("pg_schema_url"))
 
 
-def test_settings(url: str, **overrides: object) -> Settings:
-    """Settings for tests: cheap Argon2, cookies usable over the test client."""
-    values: dict[str, object] = {
-        "database_url": url,
-        "argon2_time_cost": 1,
-        "argon2_memory_kib": 64,
-        "sse_poll_seconds": 0.05,
-        "max_attachment_bytes": 10_000,
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
-
-
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return test_settings(database_url)
+    return make_settings(database_url)
 
 
 @pytest.fixture

@@ -21,6 +21,19 @@ from gobetween.store import repositories
 PASSWORD = "correct horse battery"
 
 
+def make_settings(url: str, **overrides: object) -> Settings:
+    """Settings for tests: cheap Argon2, cookies usable over the test client."""
+    values: dict[str, object] = {
+        "database_url": url,
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 64,
+        "sse_poll_seconds": 0.05,
+        "max_attachment_bytes": 10_000,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
 def food_agenda() -> Agenda:
     return Agenda(
         (

@@ -1,0 +1,56 @@
+"""``gobetween demo``: build the Black Sea demonstration process and serve it."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from gobetween.service.demo import build_demo
+from gobetween.service.security import PasswordHasher
+from gobetween.service.settings import Settings
+from gobetween.store.db import Database, upgrade
+
+__all__ = ["demo"]
+
+
+@click.command()
+@click.option(
+    "--database-url",
+    envvar="GOBETWEEN_DATABASE_URL",
+    default="sqlite:///gobetween-demo.db",
+    show_default=True,
+    help="Where to build the demo (env GOBETWEEN_DATABASE_URL).",
+)
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Start the server.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(database_url: str, serve: bool, host: str, port: int) -> None:
+    """Create the Black Sea process (UN and Türkiye mediating between Ukraine and the Russian
+    Federation; energy-facilities and prisoner-return tracks with other mediators), print a
+    login for each role, and serve it."""
+    settings = Settings.from_env(database_url=database_url)
+    database = Database(database_url)
+    try:
+        upgrade(database)
+        hasher = PasswordHasher(
+            time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
+        )
+        with database.unit_of_work() as session:
+            process_id, logins = build_demo(session, hasher)
+    finally:
+        database.dispose()
+    click.echo(f"Black Sea demo: process {process_id} in {database_url}")
+    click.echo("Logins (passwords are new each time the demo runs):")
+    for login in logins:
+        click.echo(
+            f"  {login.seat:<13} {login.organisation:<20} {login.email:<32} {login.password}"
+        )
+    if serve:
+        from gobetween.cli.serve import serve as serve_command
+
+        os.environ.setdefault("GOBETWEEN_SECURE_COOKIES", "false")  # plain http on loopback
+        serve_command.main(
+            ["--host", host, "--port", str(port), "--database-url", database_url],
+            standalone_mode=False,
+        )
