@@ -212,3 +212,15 @@ def test_replay_and_confidentiality(agenda: Agenda, data: st.DataObject) -> None
         assert len(view.received) == sum(party in f.recipients for f in state.forwards)
         assert all(f.sender == "mediators" for f in view.received)
         assert len(view.sent) == sum(o.sender == party for o in state.offers)
+
+
+def test_mediator_view_has_everything(agenda: Agenda) -> None:
+    state, _ = step(with_offer(agenda), ForwardOffer("M", 1, ("B",), message="edited"), now=T0)
+    state, _ = step(state, SubmitOffer("B", {}, "counter"), now=T0)
+    wire = json.loads(json.dumps(mediator_view(state).to_dict()))
+    assert [(o["sender"], o["message"], o["status"]) for o in wire["offers"]] == [
+        ("A", "orig", "forwarded"),
+        ("B", "counter", "pending"),
+    ]
+    assert wire["forwards"][0]["recipients"] == ["B"]
+    assert wire["pending"] == [2]

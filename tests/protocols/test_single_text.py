@@ -317,3 +317,32 @@ def test_replay_refuses_out_of_order_versions(agenda: Agenda) -> None:
     wire[0]["version"] = 2
     with pytest.raises(ProtocolError, match="does not follow version 0"):
         replay(opened(agenda), wire)
+
+
+def test_stored_clause_or_amendment_off_the_agenda_is_refused(agenda: Agenda) -> None:
+    state, _ = step(published(agenda), Answer("A", 1, AMEND, (), {"term": "60"}), now=T0)
+    published_event, answer_event = (e.to_dict() for e in state.log)
+    published_event["clauses"] = {"tolls": "none"}
+    with pytest.raises(ValidationFailed) as info:
+        event_from_dict(published_event, agenda)
+    assert info.value.location == "clauses"
+    answer_event["amendments"] = {"term": "90"}
+    with pytest.raises(ValidationFailed) as info:
+        event_from_dict(answer_event, agenda)
+    assert info.value.location == "amendments"
+
+
+def test_an_object_that_is_no_action_is_refused(agenda: Agenda) -> None:
+    with pytest.raises(ProtocolError, match="str is not a single-text action"):
+        step(published(agenda), "accept", now=T0)  # type: ignore[arg-type]
+
+
+def test_party_view_says_when_it_can_answer(agenda: Agenda) -> None:
+    deadline = T0 + HOUR
+    view = party_view(published(agenda, deadline), "A")
+    assert view.deadline == deadline
+    assert view.can_answer(deadline)
+    assert not view.can_answer(deadline + timedelta(seconds=1))
+    ready = party_view(step(published(agenda), Answer("A", 1, ACCEPT), now=T0)[0], "B")
+    assert ready.can_answer(T0)
+    assert not party_view(opened(agenda), "A").can_answer(T0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Never, TypeVar
 
 from gobetween.errors import InputError, ProtocolError, ValidationFailed
 from gobetween.model import Agenda, Package
@@ -84,6 +84,14 @@ def check_options(agenda: Agenda, options: Mapping[str, str], what: str) -> Mapp
     return MappingProxyType({n: options[n] for n in agenda.issue_names if n in options})
 
 
+def unknown(what: str, thing: Never) -> ProtocolError:
+    """The error for an object that is none of the protocol's action or event classes.
+
+    Typed with ``Never`` so that mypy proves every class of the union is handled before it.
+    """
+    return ProtocolError(f"{type(thing).__name__} is not a {what}")
+
+
 def check_text(value: object, what: str, *, required: bool = False) -> str:
     """A string field; with ``required`` it must not be blank."""
     if not isinstance(value, str):
@@ -153,6 +161,26 @@ def options_from_wire(value: object, location: str) -> dict[str, str]:
     ):
         raise bad_wire("expected an object of strings", location, "an object of strings")
     return dict(value)
+
+
+def agenda_options_from_wire(agenda: Agenda, value: object, location: str) -> Mapping[str, str]:
+    """A stored partial package ``{issue: option}``, checked against ``agenda``."""
+    options = options_from_wire(value, location)
+    try:
+        return check_options(agenda, options, "the stored options")
+    except ProtocolError as exc:
+        raise bad_wire(str(exc), location) from None
+
+
+def clauses_from_wire(agenda: Agenda, value: object, location: str) -> Mapping[str, str]:
+    """Stored clause texts ``{issue: text}``, every issue on ``agenda`` (agenda order kept)."""
+    clauses = options_from_wire(value, location)
+    for issue in clauses:
+        if not agenda.has_issue(issue):
+            raise bad_wire(
+                f"a stored clause names the issue {issue!r}, not on the agenda", location
+            )
+    return MappingProxyType({n: clauses[n] for n in agenda.issue_names if n in clauses})
 
 
 def package_from_wire(agenda: Agenda, value: object, location: str) -> Package:

@@ -50,7 +50,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, ClassVar, assert_never
+from typing import Any, ClassVar
 
 from gobetween.errors import ProtocolError
 from gobetween.protocols import _common as c
@@ -340,7 +340,7 @@ def decide(
             reason = c.check_text(action.reason, "the reason for closing")
             return (BiddingClosed(action.mediator, reason, at),)
         case _:
-            assert_never(action)
+            raise c.unknown("bidding action", action)
 
 
 def _decide_bid(state: BiddingState, action: SubmitBid, at: datetime) -> tuple[BiddingEvent, ...]:
@@ -412,7 +412,7 @@ def apply(state: BiddingState, event: BiddingEvent) -> BiddingState:
         case BiddingClosed():
             return replace(state, status=BiddingStatus.CLOSED, closed_reason=event.reason, log=log)
         case _:
-            assert_never(event)
+            raise c.unknown("bidding event", event)
 
 
 def step(

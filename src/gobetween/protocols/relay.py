@@ -38,7 +38,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, ClassVar, assert_never
+from typing import Any, ClassVar
 
 from gobetween.errors import ProtocolError
 from gobetween.model import Agenda
@@ -335,7 +335,7 @@ def decide(state: RelayState, action: RelayAction, *, now: datetime) -> tuple[Re
             reason = c.check_text(action.reason, "the reason for closing")
             return (RelayClosed(action.mediator, reason, at),)
         case _:
-            assert_never(action)
+            raise c.unknown("relay action", action)
 
 
 def _decide_forward(state: RelayState, action: ForwardOffer, at: datetime) -> OfferForwarded:
@@ -398,7 +398,7 @@ def apply(state: RelayState, event: RelayEvent) -> RelayState:
         case RelayClosed():
             return replace(state, status=RelayStatus.CLOSED, closed_reason=event.reason, log=log)
         case _:
-            assert_never(event)
+            raise c.unknown("relay event", event)
 
 
 def _check_number(number: int, count: int, what: str) -> None:
@@ -525,6 +525,37 @@ class RelayMediatorView:
     forwards: tuple[Forward, ...]
     pending: tuple[int, ...]
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "status": self.status.value,
+            "offers": [
+                {
+                    "number": o.number,
+                    "sender": o.sender,
+                    "options": dict(o.options),
+                    "message": o.message,
+                    "at": c.time_to_wire(o.at),
+                    "status": o.status.value,
+                    "decline_reason": o.decline_reason,
+                }
+                for o in self.offers
+            ],
+            "forwards": [
+                {
+                    "number": f.number,
+                    "offer": f.offer,
+                    "mediator": f.mediator,
+                    "recipients": list(f.recipients),
+                    "options": dict(f.options),
+                    "message": f.message,
+                    "at": c.time_to_wire(f.at),
+                }
+                for f in self.forwards
+            ],
+            "pending": list(self.pending),
+        }
+
 
 def mediator_view(state: RelayState) -> RelayMediatorView:
     """The relay as the mediators see it."""
@@ -546,7 +577,7 @@ def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
         return OfferSubmitted(
             c.field(data, "offer", int),
             c.field(data, "party", str),
-            _options(agenda, data),
+            c.agenda_options_from_wire(agenda, data.get("options"), "options"),
             c.field(data, "message", str),
             at,
         )
@@ -556,7 +587,7 @@ def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
             c.field(data, "offer", int),
             c.field(data, "mediator", str),
             c.strings_from_wire(data.get("recipients"), "recipients"),
-            _options(agenda, data),
+            c.agenda_options_from_wire(agenda, data.get("options"), "options"),
             c.field(data, "message", str),
             at,
         )
@@ -570,11 +601,3 @@ def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
     if kind == RelayClosed.type:
         return RelayClosed(c.field(data, "mediator", str), c.field(data, "reason", str), at)
     raise c.bad_wire(f"unknown relay event type {kind!r}", "type")
-
-
-def _options(agenda: Agenda, data: Mapping[str, Any]) -> Mapping[str, str]:
-    options = c.options_from_wire(data.get("options"), "options")
-    try:
-        return c.check_options(agenda, options, "the stored options")
-    except ProtocolError as exc:
-        raise c.bad_wire(str(exc), "options") from None

@@ -47,7 +47,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, assert_never
+from typing import Any
 
 from gobetween.errors import ProtocolError
 from gobetween.model import Agenda, Package
@@ -306,7 +306,7 @@ def decide(
             reason = c.check_text(action.reason, "the reason for closing")
             return (TrackClosed(action.mediator, reason, at),)
         case _:
-            assert_never(action)
+            raise c.unknown("single-text action", action)
 
 
 def _decide_publish(state: SingleTextState, action: PublishText, at: datetime) -> TextPublished:
@@ -456,7 +456,7 @@ def apply(state: SingleTextState, event: SingleTextEvent) -> SingleTextState:
         case TrackClosed():
             return replace(state, status=TrackStatus.CLOSED, closed_reason=event.reason, log=log)
         case _:
-            assert_never(event)
+            raise c.unknown("single-text event", event)
 
 
 def _set_answer(

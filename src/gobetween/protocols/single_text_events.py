@@ -201,7 +201,7 @@ def _read_published(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
         c.field(d, "version", int),
         c.field(d, "mediator", str),
         c.package_from_wire(agenda, d.get("package"), "package"),
-        c.frozen_mapping(c.options_from_wire(d.get("clauses"), "clauses")),
+        c.clauses_from_wire(agenda, d.get("clauses"), "clauses"),
         c.field(d, "note", str),
         c.optional_time_from_wire(d.get("deadline"), "deadline"),
         c.time_from_wire(d.get("at"), "at"),
@@ -212,13 +212,12 @@ def _read_answer(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
     kind = c.field(d, "kind", str)
     if kind not in {k.value for k in AnswerKind}:
         raise c.bad_wire(f"unknown answer kind {kind!r}", "kind", "accept, reject or amend")
-    amendments = c.options_from_wire(d.get("amendments"), "amendments")
     return AnswerGiven(
         c.field(d, "party", str),
         c.field(d, "version", int),
         AnswerKind(kind),
         c.strings_from_wire(d.get("reasons"), "reasons"),
-        c.frozen_mapping({n: amendments[n] for n in agenda.issue_names if n in amendments}),
+        c.agenda_options_from_wire(agenda, d.get("amendments"), "amendments"),
         c.time_from_wire(d.get("at"), "at"),
     )
 

@@ -71,6 +71,18 @@ class PartyView:
         """Deadline for answering the current version."""
         return self.versions[-1].deadline if self.versions else None
 
+    def can_answer(self, now: datetime) -> bool:
+        """Whether the party may answer (or change its answer) at ``now`` (aware).
+
+        >>> from datetime import datetime, timezone
+        >>> view = PartyView("A", TrackStatus.DRAFTING, (), {}, None)
+        >>> view.can_answer(datetime(2022, 7, 1, tzinfo=timezone.utc))
+        False
+        """
+        at = c.utc(now)
+        deadline = self.deadline
+        return self.status is TrackStatus.AWAITING_ANSWERS and (deadline is None or at <= deadline)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
