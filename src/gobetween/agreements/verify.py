@@ -166,15 +166,11 @@ def inspect(
     if isinstance(container, str):
         return [Finding(FindingCode.UNREADABLE, container)], contents
     findings = _check_container(container)
-    parts = {n: b for n, b in container.parts.items() if n not in _edited(findings)}
-    _read_parts(parts, contents, findings)
+    # Edited parts are still read, so the report can say what in them differs.
+    _read_parts(container.parts, contents, findings)
     _check_instruments(contents, findings)
     _check_signatures(contents, findings, trusted_keys or {})
     return findings, contents
-
-
-def _edited(findings: list[Finding]) -> set[str]:
-    return {f.part for f in findings if f.code is FindingCode.PART_EDITED and f.part}
 
 
 def _check_container(container: Container) -> list[Finding]:
