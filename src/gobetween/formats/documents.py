@@ -89,7 +89,13 @@ class _Converter:
 
     def convert(self, node: Any, path: Path) -> Any:
         if id(node) in self.seen:
-            raise self.fail(node, "YAML aliases (*name) are not supported", "plain YAML data")
+            line = self.lines.get(path, node.start_mark.line + 1)
+            raise FileFormatError(
+                "YAML aliases (*name) are not supported",
+                source=self.source,
+                location=f"line {line}, {render_path(path)}",
+                expected="plain YAML data",
+            )
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):

@@ -71,6 +71,13 @@ def _fail(
     return FileFormatError(message, source=xml.source, location=location, expected=expected)
 
 
+def _at(error: InputError, xml: _Xml, line: int) -> InputError:
+    """The model's error, placed at a line of an XML file (its own location replaced)."""
+    placed = error.located(source=xml.source)
+    placed.location = f"line {line}"
+    return placed
+
+
 def _attr(xml: _Xml, element: XmlElement, name: str) -> str:
     value = element.get(name)
     if value is None:
@@ -149,7 +156,10 @@ def _domain_issue(xml: _Xml, element: XmlElement, real_steps: int) -> Issue:
             step = (high - low) / real_steps if high > low else 1.0
             return Issue.from_range(name, low, high, step, kind=IssueKind.REAL)
     except InputError as exc:
-        raise exc.located(source=xml.source, location=f"line {element.line}") from None
+        items = element.findall("item")
+        match = re.match(r"options\[(\d+)\]", exc.location or "")
+        line = items[int(match.group(1))].line if match and kind == "discrete" else element.line
+        raise _at(exc, xml, line) from None
     raise _fail(xml, element, f"issue {name!r} has type {kind!r}", "discrete, integer or real")
 
 
@@ -165,7 +175,7 @@ def _domain(xml: _Xml, real_steps: int) -> tuple[Agenda, list[XmlElement]]:
     except InputError as exc:
         match = re.match(r"issues\[(\d+)\]", exc.location or "")
         line = elements[int(match.group(1))].line if match else objective.line
-        raise exc.located(source=xml.source, location=f"line {line}") from None
+        raise _at(exc, xml, line) from None
     return agenda, elements
 
 
@@ -326,7 +336,7 @@ def _profile(
             discount=discount_value,
         )
     except InputError as exc:
-        raise exc.located(source=xml.source, location=f"line {objective.line}") from None
+        raise _at(exc, xml, objective.line) from None
 
 
 def _natural(path: Path) -> list[object]:
