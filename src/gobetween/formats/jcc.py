@@ -105,7 +105,13 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("development_category", "Development category"),
     ("wfp", "WFP"),
 )
-_STATUS = {"outbound": False, "outbound +": True, "outbound+": True}
+_STATUS = {
+    "outbound": False,
+    "outbound +": True,
+    "outbound+": True,
+    "Outbound": False,
+    "Outbound +": True,
+}
 _DATE_FORMATS = ("%d-%b-%Y", "%d-%b-%y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
 _NUMBER = re.compile(r"^\d{1,3}([, ]\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 _TRUE = {"wfp", "yes", "y", "true", "1"}
@@ -133,11 +139,20 @@ class _Bad(Exception):
 
 
 def _text(value: object) -> str:
+    if type(value) is str:
+        text = value.strip()
+        if "  " in text or "\t" in text or "\n" in text or "\xa0" in text:
+            text = " ".join(text.split())
+        return text
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split())
+
+
+def _blank(row: Sequence[object]) -> bool:
+    return all(cell is None or (type(cell) is str and not cell.strip()) for cell in row)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -148,6 +163,8 @@ def _number_text(text: str) -> float:
 
 
 def _number(value: object) -> float:
+    if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
+        return _number_text(value)
     if isinstance(value, bool):
         raise _Bad(f"not a number: {value!r}", "a number")
     if isinstance(value, int | float):
@@ -215,11 +232,24 @@ _PARSERS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Layout:
     columns: dict[str, int]
     names: dict[str, str]
     ignored: tuple[str, ...]
+
+    @property
+    def status(self) -> int:
+        return self.columns["status"]
+
+    @functools.cached_property
+    def fields(self) -> tuple[tuple[str, int, str, Any, bool], ...]:
+        """(field, column index, header, parser, required) for every field but the status."""
+        return tuple(
+            (name, index, self.names[name], _PARSERS.get(name, _text), name in _REQUIRED)
+            for name, index in self.columns.items()
+            if name != "status"
+        )
 
 
 def _layout(header: Sequence[object], source: str) -> _Layout | None:
@@ -240,8 +270,16 @@ def _layout(header: Sequence[object], source: str) -> _Layout | None:
 
 
 def _is_hxl(row: Sequence[object]) -> bool:
-    cells = [_text(c) for c in row if _text(c)]
-    return bool(cells) and all(c.startswith("#") and len(c) > 1 for c in cells)
+    """A row of HXL hashtags (``#meta+vessel+name``): every non-empty cell starts with ``#``."""
+    found = False
+    for cell in row:
+        text = _text(cell)
+        if not text:
+            continue
+        if not text.startswith("#") or len(text) == 1:
+            return False
+        found = True
+    return found
 
 
 @dataclass(slots=True)
@@ -252,26 +290,29 @@ class _Row:
 
 
 def _parse_row(layout: _Layout, number: int, row: Sequence[object]) -> _Row | ImportProblem:
+    width = len(row)
+    status_cell = row[layout.status] if layout.status < width else None
+    continuation = _STATUS.get(status_cell) if type(status_cell) is str else None
+    if continuation is None:
+        continuation = _STATUS.get(_norm(status_cell))
+        if continuation is None:
+            return ImportProblem(
+                number,
+                layout.names["status"],
+                f"unknown status {_text(status_cell)!r}",
+                "'Outbound' or 'Outbound +'",
+            )
     values: dict[str, Any] = {}
-    status = ""
-    for name, index in layout.columns.items():
-        cell = row[index] if index < len(row) else None
-        column = layout.names[name]
-        if name == "status":
-            status = _norm(cell)
-            if status not in _STATUS:
-                return ImportProblem(
-                    number, column, f"unknown status {_text(cell)!r}", "'Outbound' or 'Outbound +'"
-                )
-            continue
-        parser = _PARSERS.get(name, _text)
+    for name, index, column, parser, required in layout.fields:
+        cell = row[index] if index < width else None
         try:
-            values[name] = parser(cell)
+            value = parser(cell)
         except _Bad as bad:
             return ImportProblem(number, column, bad.message, bad.expected)
-        if name in _REQUIRED and values[name] == "":
+        if required and value == "":
             return ImportProblem(number, column, "empty", f"a {column}")
-    return _Row(number, _STATUS[status], values)
+        values[name] = value
+    return _Row(number, continuation, values)
 
 
 def read_rows(
@@ -305,7 +346,7 @@ def read_rows(
     blank = 0
     for row in iterator:
         number += 1
-        if not any(_text(c) for c in row):
+        if _blank(row):
             blank += 1
             continue
         if _is_hxl(row):
@@ -334,7 +375,7 @@ def _find_header(iterator: Iterator[Sequence[object]], source: str) -> tuple[_La
     number = 0
     for row in iterator:
         number += 1
-        if not any(_text(c) for c in row):
+        if _blank(row):
             continue
         layout = _layout(row, source)
         if layout is None:

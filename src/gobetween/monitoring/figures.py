@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -168,40 +169,37 @@ class VoyageArrays:
     @classmethod
     def from_shipments(cls, shipments: Iterable[Shipment]) -> VoyageArrays:
         """Build the arrays from cargo rows (in any order; one voyage per number and IMO)."""
-        rows = sorted(shipments, key=lambda s: (s.voyage, s.imo, s.cargo_index))
-        columns: dict[Dimension, list[str]] = {d: [] for d in Dimension}
-        voyage_of: list[int] = []
-        numbers: list[int] = []
-        departures: list[object] = []
-        inspections: list[object] = []
-        previous: tuple[int, int] | None = None
-        for s in rows:
-            key = (s.voyage, s.imo)
-            if key != previous:
-                previous = key
-                numbers.append(s.voyage)
-                departures.append(s.departure_date)
-                inspections.append(s.inspection_date)
-            voyage_of.append(len(numbers) - 1)
-            for dimension, values in columns.items():
-                values.append(_label(s, dimension))
-        encoded = {d: _encode(v) for d, v in columns.items()}
+        rows = sorted(shipments, key=_order)
+        keys = [(s.voyage, s.imo) for s in rows]
+        starts = [i for i, key in enumerate(keys) if i == 0 or key != keys[i - 1]]
+        heads = [rows[i] for i in starts]
+        voyage_of = np.zeros(len(rows), dtype=np.int64)
+        if starts:
+            voyage_of[np.asarray(starts[1:], dtype=np.int64)] = 1
+            voyage_of = np.cumsum(voyage_of)
+        encoded = {d: _encode(_labels(rows, d)) for d in Dimension}
         return cls(
             tonnes=np.fromiter((s.tonnes for s in rows), np.float64, len(rows)),
-            voyage_of=np.asarray(voyage_of, dtype=np.int64),
+            voyage_of=voyage_of,
             codes={d: c for d, (c, _) in encoded.items()},
             labels={d: lab for d, (_, lab) in encoded.items()},
-            voyage_number=np.asarray(numbers, dtype=np.int64),
-            departure=np.asarray(departures, dtype="datetime64[D]"),
-            inspection=np.asarray(inspections, dtype="datetime64[D]"),
+            voyage_number=np.asarray([s.voyage for s in heads], dtype=np.int64),
+            departure=np.asarray([s.departure_date for s in heads], dtype="datetime64[D]"),
+            inspection=np.asarray([s.inspection_date for s in heads], dtype="datetime64[D]"),
         )
 
 
-def _label(shipment: Shipment, dimension: Dimension) -> str:
+def _order(shipment: Shipment) -> tuple[int, int, int]:
+    return (shipment.voyage, shipment.imo, shipment.cargo_index)
+
+
+_WFP_LABELS = {True: "WFP", False: "not WFP", None: "unknown"}
+
+
+def _labels(rows: list[Shipment], dimension: Dimension) -> list[str]:
     if dimension is Dimension.WFP:
-        return {True: "WFP", False: "not WFP", None: "unknown"}[shipment.wfp]
-    value: str = getattr(shipment, dimension.value)
-    return value
+        return [_WFP_LABELS[s.wfp] for s in rows]
+    return list(map(operator.attrgetter(dimension.value), rows))
 
 
 @dataclass(frozen=True, slots=True)
