@@ -24,6 +24,7 @@ from gobetween.agreements.lifecycle import (
     Tick,
     Withdraw,
     clock,
+    link_statuses,
     replay,
     step,
 )
@@ -293,6 +294,21 @@ def test_links_are_exposed_for_monitoring(terms: OperativeTerms) -> None:
     state = AgreementState.open(initiative, {"Ukraine": ("Ukraine",)})
     assert [link.terms_hash for link in state.links] == [memorandum.terms_hash()]
     assert state.terms_hash != memorandum.terms_hash()
+    assert [s.status for s in link_statuses(state, {})] == [None]
+    memo = AgreementState.open(memorandum, {"Russian Federation": ("Russian Federation", "UN")})
+    memo, _ = step(memo, Sign("Russian Federation", "Russian Federation"), now=SIGNING)
+    memo, _ = step(memo, Sign("UN", "Russian Federation"), now=SIGNING)
+    memo, _ = step(
+        memo, Withdraw("Russian Federation", "not fulfilled"), now=SIGNING + dt.timedelta(days=9)
+    )
+    (status,) = link_statuses(state, {memorandum.terms_hash(): memo})
+    assert status.status is AgreementStatus.WITHDRAWN
+    assert status.to_dict() == {
+        "title": "Memorandum",
+        "terms_hash": memorandum.terms_hash(),
+        "relation": "side-instrument",
+        "status": "withdrawn",
+    }
 
 
 actions = st.one_of(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from gobetween.agreements import (
     FindingCode,
     Instrument,
     OperativeTerms,
+    Signatory,
     Signature,
     canonical_bytes,
     fingerprint,
@@ -312,3 +314,42 @@ def test_attachments_are_listed_and_covered_by_the_manifest(signed: Bundle) -> N
     assert not verify_bundle(tampered).ok
     with pytest.raises(AgreementError, match="bad attachment name"):
         signed.with_attachment("../x", b"")
+
+
+def test_pinned_keys_make_a_consistent_key_swap_fail(instruments: tuple[Instrument, ...]) -> None:
+    pinned = tuple(
+        Instrument(
+            i.party,
+            i.title,
+            i.preamble,
+            tuple(
+                Signatory(s.organisation, s.kind, s.signs_as, fingerprint(key_for(s.organisation)))
+                for s in i.signatories
+            ),
+            i.terms,
+        )
+        for i in instruments
+    )
+    bundle = Bundle.create(pinned)
+    for organisation in bundle.signatories:
+        bundle = bundle.sign(organisation, key_for(organisation))
+    data = bundle.to_bytes()
+    assert verify_bundle(data).ok
+
+    def swap(parts: dict[str, bytes]) -> None:
+        impostor = key_for("Ukraine", generation=1)
+        forged = sign_instrument(
+            replace(bundle.instrument("Ukraine")), "Ukraine", key_for("Ukraine")
+        ).to_dict()
+        forged["key_fingerprint"] = fingerprint(impostor)
+        forged["signature"] = base64.b64encode(
+            impostor.sign(bundle.instrument("Ukraine").signing_message())
+        ).decode()
+        parts["keys/Ukraine.pem"] = public_key_pem(impostor)
+        parts["signatures/Ukraine/Ukraine.json"] = canonical_bytes(forged)
+
+    report = verify_bundle(rebuilt(data, swap))
+    assert [(f.code, f.part) for f in report.findings] == [
+        (FindingCode.KEY_MISMATCH, "signatures/Ukraine/Ukraine.json")
+    ]
+    assert "pins key" in report.findings[0].message

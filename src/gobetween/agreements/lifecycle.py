@@ -68,6 +68,7 @@ __all__ = [
     "AgreementStatus",
     "ConsentToRenewal",
     "GiveNotice",
+    "LinkStatus",
     "Resume",
     "Sign",
     "Suspend",
@@ -77,6 +78,7 @@ __all__ = [
     "apply",
     "clock",
     "decide",
+    "link_statuses",
     "replay",
     "step",
 ]
@@ -514,4 +516,45 @@ def clock(state: AgreementState, now: dt.datetime, *, warning_days: int = 14) ->
         notice_by=notice_by,
         warning=at >= horizon,
         renewal_due=at >= state.term_end,
+    )
+
+
+# -- linked side instruments -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """A linked instrument and where it stands (``status`` is None when it is not known here)."""
+
+    link: Link
+    status: AgreementStatus | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The link and its status as plain JSON data."""
+        return {**self.link.to_dict(), "status": str(self.status) if self.status else None}
+
+
+def link_statuses(
+    state: AgreementState, known: Mapping[str, AgreementState]
+) -> tuple[LinkStatus, ...]:
+    """Each side instrument that ``state``'s terms link to, with its status from ``known``.
+
+    ``known`` maps terms hashes to agreement states (those the caller holds), so a joint record
+    can show, beside the initiative, whether its memorandum is in force, suspended or over.
+
+    >>> import datetime as dt
+    >>> from gobetween.agreements.terms import Renewal
+    >>> memo = OperativeTerms("memo", {"x": "1"}, {"x": "One."}, 1095,
+    ...     Renewal(RenewalRule.NONE), dt.date(2022, 7, 22))
+    >>> grain = OperativeTerms("grain", {"x": "1"}, {"x": "One."}, 120,
+    ...     Renewal(RenewalRule.NONE), dt.date(2022, 7, 22),
+    ...     links=(Link("Memorandum", memo.terms_hash()),))
+    >>> memo_state = AgreementState.open(memo, {"RU": ("RU", "UN")})
+    >>> state = AgreementState.open(grain, {"RU": ("RU", "UN")})
+    >>> [s.status for s in link_statuses(state, {memo.terms_hash(): memo_state})]
+    [<AgreementStatus.DRAFT: 'draft'>]
+    """
+    return tuple(
+        LinkStatus(link, known[link.terms_hash].status if link.terms_hash in known else None)
+        for link in state.links
     )

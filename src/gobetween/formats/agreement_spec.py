@@ -107,6 +107,8 @@ def _terms(data: Mapping[str, Any]) -> OperativeTerms:
             effective_date=effective,
             links=links,
         )
+    except InvalidModel:
+        raise
     except (AgreementError, KeyError, ValueError) as exc:
         message = exc.message if isinstance(exc, AgreementError) else str(exc)
         raise InvalidModel(message, expected="valid operative terms") from None
