@@ -83,25 +83,30 @@ def _one_dimension(x: FloatArray, tol: float) -> Groups:
 
 
 def _two_dimensions(points: FloatArray, tol: float) -> Groups:
-    order = np.lexsort((-points[:, 1], -points[:, 0]))
+    # Only the order by x matters for the sweep: among survivors, points within tol on x are
+    # within tol on y too (else one would dominate the other). A stable sort is also fast on the
+    # merge's candidates, which are k runs already sorted by x.
+    order = np.argsort(-points[:, 0], kind="stable")
     x = points[order, 0]
     y = points[order, 1]
     neg_x = -x
     running = np.maximum.accumulate(y)
     # A dominator strictly better on x: x_j > x_i + tol and y_j >= y_i - tol.
-    ahead = np.searchsorted(neg_x, neg_x - tol, side="left")
-    dominated = (ahead > 0) & (running[np.maximum(ahead - 1, 0)] >= y - tol)
+    ahead = neg_x.searchsorted(neg_x - tol, side="left")
+    dominated = running[ahead - 1] >= y - tol
+    dominated &= ahead > 0
     # A dominator strictly better on y: x_j >= x_i - tol and y_j > y_i + tol.
-    near = np.searchsorted(neg_x, neg_x + tol, side="right")
+    near = neg_x.searchsorted(neg_x + tol, side="right")
     dominated |= running[near - 1] > y + tol
-    alive = np.flatnonzero(~dominated)
+    alive = (~dominated).nonzero()[0]
     ax, ay = x[alive], y[alive]
-    starts = np.ones(alive.size, dtype=bool)
-    starts[1:] = (np.abs(np.diff(ax)) > tol) | (np.abs(np.diff(ay)) > tol)
-    ids = np.cumsum(starts) - 1
+    starts = np.empty(alive.size, dtype=bool)
+    starts[0] = True
+    np.greater(np.abs(ax[1:] - ax[:-1]), tol, out=starts[1:])
+    starts[1:] |= np.abs(ay[1:] - ay[:-1]) > tol
     group = np.full(points.shape[0], -1, dtype=np.intp)
-    group[order[alive]] = ids
-    return Groups(order[alive[starts]].astype(np.intp), group)
+    group[order[alive]] = starts.cumsum() - 1
+    return Groups(order[alive[starts]], group)
 
 
 def _covered(targets: FloatArray, lows: FloatArray) -> NDArray[np.bool_]:
@@ -166,27 +171,47 @@ def _against_kept(
             break
         chunk = kept[start : start + CHUNK]
         cover = _covered(chunk, lows[active])
-        r, c = np.nonzero(cover)
-        if r.size == 0:
-            continue
-        same = _within(chunk[c], block[active[r]], tol)
-        hit = active[r[~same]]
-        dominated[hit] = True
-        tied_rows, first = np.unique(active[r[same]], return_index=True)
-        fresh = tie[tied_rows] < 0
-        tie[tied_rows[fresh]] = start + c[same][first[fresh]]
+        strict, first_tie = _judge(cover, chunk, block[active], tol)
+        dominated[active[strict]] = True
+        fresh = (first_tie >= 0) & (tie[active] < 0)
+        tie[active[fresh]] = start + first_tie[fresh]
         active = active[~dominated[active]]
     tie[dominated] = -1
     return dominated, tie
 
 
+def _judge(
+    cover: NDArray[np.bool_], targets: FloatArray, points: FloatArray, tol: float
+) -> tuple[IndexArray, IndexArray]:
+    """From a cover matrix (``points`` x ``targets``): the rows some target dominates, and per
+    row the first target it ties with (-1 if none).
+
+    Most covered rows are decided by their first covering target; only rows whose first
+    covering target is a tie are examined in full.
+    """
+    first_tie = np.full(points.shape[0], -1, dtype=np.intp)
+    hit = np.flatnonzero(cover.any(axis=1))
+    if hit.size == 0:
+        return hit.astype(np.intp), first_tie
+    first = cover[hit].argmax(axis=1)
+    same = _within(targets[first], points[hit], tol)
+    unsure = hit[same]
+    first_tie[unsure] = first[same]
+    strict = [hit[~same]]
+    if unsure.size:
+        r, c = np.nonzero(cover[unsure])
+        beyond = ~_within(targets[c], points[unsure[r]], tol)
+        strict.append(unsure[r[beyond]])
+    return np.concatenate(strict).astype(np.intp), first_tie
+
+
 def _against_window(block: FloatArray, window: FloatArray, tol: float) -> NDArray[np.bool_]:
     """Which block rows a point of the window (the block and its tolerance overhang) dominates."""
     cover = _covered(window, block - tol)
-    r, c = np.nonzero(cover)
-    strict = ~_within(window[c], block[r], tol)
+    np.fill_diagonal(cover, False)  # row i of the block is column i of the window
+    strict, _ = _judge(cover, window, block, tol)
     dominated = np.zeros(block.shape[0], dtype=bool)
-    dominated[r[strict]] = True
+    dominated[strict] = True
     return dominated
 
 
@@ -200,6 +225,10 @@ def _ties_in_block(
     if candidates.size == 0:
         return candidates.astype(np.intp), tie_block
     sub = block[candidates]
+    sums = sub.sum(axis=1)
+    if np.all(np.abs(np.diff(sums)) > sub.shape[1] * tol):
+        # The block is in order of sum and tied points' sums differ by at most n * tol.
+        return candidates.astype(np.intp), tie_block
     same = np.all(np.abs(sub[:, None, :] - sub[None, :, :]) <= tol, axis=2)
     same &= np.tri(candidates.size, k=-1, dtype=bool)
     has_earlier = same.any(axis=1)

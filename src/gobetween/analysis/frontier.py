@@ -188,19 +188,25 @@ def _merge(
     indices: IndexArray,
     tol: float,
 ) -> tuple[FloatArray, CountArray, _Stage]:
-    useful = _useful_options(values, tol)
+    m = current.shape[0]
+    # The first issue is filtered once, as the candidates themselves.
+    useful = np.arange(values.shape[0]) if m == 1 else _useful_options(values, tol)
     options = values[useful]
-    m, k = current.shape[0], options.shape[0]
+    k = options.shape[0]
     candidates = (options[:, None, :] + current[None, :, :]).reshape(m * k, -1)
     groups = nondominated(candidates, tol)
     reps = groups.representatives
     members = np.flatnonzero(groups.group >= 0)
-    child = groups.group[members]
-    is_rep = np.zeros(candidates.shape[0], dtype=bool)
-    is_rep[reps] = True
-    order = np.lexsort((~is_rep[members], child))
-    members, child = members[order], child[order]
-    offsets = np.searchsorted(child, np.arange(reps.size + 1)).astype(np.intp)
+    if members.size == reps.size:  # no ties: one edge per node
+        members = reps
+        offsets = np.arange(reps.size + 1, dtype=np.intp)
+    else:
+        child = groups.group[members]
+        is_rep = np.zeros(candidates.shape[0], dtype=bool)
+        is_rep[reps] = True
+        order = np.lexsort((~is_rep[members], child))
+        members, child = members[order], child[order]
+        offsets = np.searchsorted(child, np.arange(reps.size + 1)).astype(np.intp)
     parent = (members % m).astype(np.intp)
     option = indices[useful[members // m]].astype(np.intp)
     if members.size == reps.size:
