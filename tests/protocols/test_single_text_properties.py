@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -38,58 +39,75 @@ ACTORS = (*PARTIES, *MEDIATORS, "X")
 KINDS = ["publish"] * 3 + ["answer"] * 14 + ["withdraw", "extend", "close"]
 
 
-def packages(agenda: Agenda) -> st.SearchStrategy[Package]:
-    return st.tuples(*(st.integers(0, issue.size - 1) for issue in agenda.issues)).map(
-        lambda choices: Package.from_indices(agenda, choices)
+@functools.cache
+def choices(
+    agenda: Agenda,
+) -> tuple[
+    st.SearchStrategy[Package], st.SearchStrategy[dict[str, str]], st.SearchStrategy[dict[str, str]]
+]:
+    """Strategies for packages, clean partial packages and partial packages with bad names.
+
+    Built once per agenda: building strategies inside every draw dominates the run time.
+    """
+    packages = st.tuples(*(st.integers(0, issue.size - 1) for issue in agenda.issues)).map(
+        lambda picks: Package.from_indices(agenda, picks)
     )
-
-
-def partial(agenda: Agenda, with_bad: bool) -> st.SearchStrategy[dict[str, str]]:
-    issues = [*agenda.issue_names, "tolls"] if with_bad else list(agenda.issue_names)
     options = sorted({o for i in agenda.issues for o in i.option_names} | {"Mykolaiv"})
-    return st.dictionaries(st.sampled_from(issues), st.sampled_from(options), max_size=2)
+    clean = st.dictionaries(
+        st.sampled_from(agenda.issue_names), st.sampled_from(options), max_size=2
+    )
+    bad = st.dictionaries(
+        st.sampled_from([*agenda.issue_names, "tolls"]), st.sampled_from(options), max_size=2
+    )
+    return packages, clean, st.just({}) | clean | bad
 
 
-def deadlines(now: datetime) -> st.SearchStrategy[datetime | None]:
-    return st.none() | st.integers(-3600, 5 * 86400).map(lambda s: now + timedelta(seconds=s))
+KIND = st.sampled_from(KINDS)
+ACTOR = {
+    True: st.sampled_from(PARTIES) | st.sampled_from(ACTORS),
+    False: st.sampled_from(MEDIATORS) | st.sampled_from(ACTORS),
+}
+OFFSET = st.none() | st.integers(-3600, 5 * 86400)
+VERSION = st.none() | st.integers(0, 4)
+ANSWER_KIND = st.sampled_from([AnswerKind.ACCEPT, *AnswerKind])
+SMALL = st.integers(0, 3)
 
 
-@st.composite
+def deadline(draw: st.DrawFn, now: datetime) -> datetime | None:
+    offset = draw(OFFSET)
+    return None if offset is None else now + timedelta(seconds=offset)
+
+
 def action(
     draw: st.DrawFn, agenda: Agenda, now: datetime, serial: int, current: int
 ) -> SingleTextAction:
-    kind = draw(st.sampled_from(KINDS))
-    if kind == "close" and draw(st.integers(0, 3)):
+    packages, clean, amendments = choices(agenda)
+    kind = draw(KIND)
+    if kind == "close" and draw(SMALL):
         kind = "answer"  # closing ends a run: keep it rare
     if current == 0 and draw(st.booleans()):
         kind = "publish"
-    usual = PARTIES if kind in ("answer", "withdraw") else MEDIATORS
-    actor = draw(st.sampled_from(usual) | st.sampled_from(ACTORS))
-    version = draw(st.just(current) | st.integers(0, 4))
+    actor = draw(ACTOR[kind in ("answer", "withdraw")])
+    picked = draw(VERSION)
+    version = current if picked is None else picked
     if kind == "publish":
-        clauses = draw(partial(agenda, with_bad=False))
+        clauses = draw(clean)
         return PublishText(
             actor,
-            draw(packages(agenda)),
+            draw(packages),
             {issue: f"clause {text}" for issue, text in clauses.items()},
-            draw(st.sampled_from(["", "second reading"])),
-            draw(deadlines(now)),
-            draw(st.none() | st.integers(0, 5)),
+            "second reading" if draw(st.booleans()) else "",
+            deadline(draw, now),
+            None if draw(st.booleans()) else draw(SMALL),
         )
     if kind == "answer":
-        reasons = tuple(f"secret-{actor}-{serial}-{i}" for i in range(draw(st.integers(0, 2))))
-        return Answer(
-            actor,
-            version,
-            draw(st.sampled_from([AnswerKind.ACCEPT, *AnswerKind])),
-            reasons,
-            draw(st.just({}) | partial(agenda, with_bad=draw(st.booleans()))),
-        )
+        reasons = tuple(f"secret-{actor}-{serial}-{i}" for i in range(draw(SMALL)))
+        return Answer(actor, version, draw(ANSWER_KIND), reasons, draw(amendments))
     if kind == "withdraw":
         return WithdrawAnswer(actor, version)
     if kind == "extend":
-        return ExtendDeadline(actor, version, draw(deadlines(now)))
-    return CloseTrack(actor, draw(st.sampled_from(["", "signed"])))
+        return ExtendDeadline(actor, version, deadline(draw, now))
+    return CloseTrack(actor, "signed" if draw(st.booleans()) else "")
 
 
 @st.composite
@@ -100,7 +118,7 @@ def runs(
     state, now, refused = initial, T0, []
     for serial in range(draw(st.integers(0, 40))):
         now += timedelta(seconds=draw(st.integers(0, 86400)))
-        act = draw(action(agenda, now, serial, len(state.versions)))
+        act = action(draw, agenda, now, serial, len(state.versions))
         before = state
         snapshot = json.dumps(mediator_view(state).to_dict())
         try:
@@ -114,7 +132,7 @@ def runs(
     return initial, state, refused
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(data=st.data())
 def test_replay_of_json_events_rebuilds_the_state(agenda: Agenda, data: st.DataObject) -> None:
     initial, state, _ = data.draw(runs(agenda))
@@ -123,7 +141,7 @@ def test_replay_of_json_events_rebuilds_the_state(agenda: Agenda, data: st.DataO
     assert replay(initial, state.log) == state
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(data=st.data())
 def test_party_views_never_show_other_answers(agenda: Agenda, data: st.DataObject) -> None:
     _, state, _ = data.draw(runs(agenda))
@@ -136,7 +154,7 @@ def test_party_views_never_show_other_answers(agenda: Agenda, data: st.DataObjec
         assert all(answer.party == party for answer in own.values())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(data=st.data())
 def test_invariants_hold_after_any_run(agenda: Agenda, data: st.DataObject) -> None:
     _, state, _ = data.draw(runs(agenda))
