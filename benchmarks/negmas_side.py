@@ -93,12 +93,17 @@ def problem_from_values(
 
 
 def frontier_and_nash(
-    problem: NegmasProblem, *, disagreement: FloatArray | None = None
+    problem: NegmasProblem,
+    *,
+    disagreement: FloatArray | None = None,
+    packages: bool = True,
 ) -> NegmasResult:
     """NegMAS's ``pareto_frontier`` over the whole outcome space, then ``nash_points`` on it.
 
     With ``disagreement`` the Nash product is taken relative to it (``ranges`` passed explicitly);
-    without, NegMAS's default applies: ``max(reserved value, minimum utility)`` per party.
+    without, NegMAS's default applies: ``max(reserved value, minimum utility)`` per party. Only
+    the two NegMAS calls are timed. ``packages=False`` skips listing the frontier's outcomes
+    (which enumerates the outcome space once more, in memory).
     """
     ufuns = list(problem.ufuns)
     start = time.perf_counter()
@@ -112,16 +117,9 @@ def frontier_and_nash(
     seconds = time.perf_counter() - start
     frontier = np.array(points, dtype=np.float64).reshape(-1, len(ufuns))
     order = np.lexsort(tuple(-frontier[:, c] for c in range(frontier.shape[1] - 1, -1, -1)))
-    outcomes = list(problem.outcome_space.enumerate_or_sample())
-    packages = tuple(tuple(int(v) for v in outcomes[indices[i]]) for i in order)
+    chosen: tuple[tuple[int, ...], ...] = ()
+    if packages:
+        outcomes = list(problem.outcome_space.enumerate_or_sample())
+        chosen = tuple(tuple(int(v) for v in outcomes[indices[i]]) for i in order)
     nash_utils = np.array([u for u, _ in nash], dtype=np.float64).reshape(-1, len(ufuns))
-    return NegmasResult(frontier[order], packages, nash_utils, seconds)
-
-
-def frontier_and_nash_seconds(problem: NegmasProblem) -> tuple[float, int]:
-    """Time NegMAS's standard calls only (no package bookkeeping): seconds and frontier size."""
-    ufuns = list(problem.ufuns)
-    start = time.perf_counter()
-    points, _ = pareto_frontier(ufuns, issues=problem.outcome_space.issues)
-    nash_points(ufuns, points, outcome_space=problem.outcome_space)
-    return time.perf_counter() - start, len(points)
+    return NegmasResult(frontier[order], chosen, nash_utils, seconds)
