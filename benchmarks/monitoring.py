@@ -84,9 +84,10 @@ def write_synthetic_csv(path: Path, voyages: int, seed: int) -> int:
 
 
 def _timed(label: str, timings: dict[str, float], call: Callable[[], Any]) -> Any:
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), time.process_time()
     value = call()
     timings[label] = time.perf_counter() - begin
+    timings[f"_cpu {label}"] = time.process_time() - cpu
     return value
 
 
@@ -101,7 +102,8 @@ def run_once(path: Path) -> dict[str, float]:
     tables = _timed("dashboard figures", timings, lambda: dashboard(arrays))
     rule = Obligation("ins", "JCC", "inspections", Metric.INSPECTIONS, threshold=9)
     _timed("commitment (9 a day)", timings, lambda: evaluate_voyages(rule, arrays))
-    timings["total"] = sum(timings.values())
+    timings["total"] = sum(v for k, v in timings.items() if not k.startswith("_"))
+    timings["_cpu total"] = sum(v for k, v in timings.items() if k.startswith("_cpu"))
     timings["_voyages"] = arrays.n_voyages
     timings["_tables"] = len(tables)
     return timings
@@ -120,9 +122,10 @@ def main(argv: list[str] | None = None) -> None:
         runs = [run_once(path) for _ in range(args.repeat)]
     best = min(runs, key=lambda r: r["total"])
     print(f"{int(best['_voyages']):,} voyages, {rows:,} cargo rows, best of {args.repeat}:")
+    print(f"  {'step':<24} {'wall':>9} {'cpu':>9}")
     for label, seconds in best.items():
         if not label.startswith("_"):
-            print(f"  {label:<24} {seconds:7.3f} s")
+            print(f"  {label:<24} {seconds:7.3f} s {best[f'_cpu {label}']:7.3f} s")
     verdict = "within" if best["total"] < 10 else "OVER"
     print(f"  {verdict} the 10 s target")
 

@@ -265,6 +265,10 @@ class MergeResult:
     updated: tuple[ShipmentKey, ...] = field(default=())
 
 
+def _key_tuple(key: ShipmentKey) -> tuple[int, int, int]:
+    return (key.voyage, key.imo, key.cargo_index)
+
+
 def merge(existing: Iterable[Shipment], new: Iterable[Shipment]) -> MergeResult:
     """Merge newly imported shipments into existing ones without duplicating any key.
 
@@ -299,7 +303,7 @@ def merge(existing: Iterable[Shipment], new: Iterable[Shipment]) -> MergeResult:
             updated.append(key)
             by_key[key] = combined
     return MergeResult(
-        shipments=tuple(by_key[k] for k in sorted(by_key)),
+        shipments=tuple(by_key[k] for k in sorted(by_key, key=_key_tuple)),
         new=new_count,
         duplicates=duplicates,
         updated=tuple(updated),
