@@ -353,3 +353,41 @@ def test_pinned_keys_make_a_consistent_key_swap_fail(instruments: tuple[Instrume
         (FindingCode.KEY_MISMATCH, "signatures/Ukraine/Ukraine.json")
     ]
     assert "pins key" in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"format": ' + b"9" * 5000 + b"}", b"\xff\xfe", b"null"],
+)
+def test_hostile_files_are_unreadable_not_crashes(data: bytes) -> None:
+    assert verify_bundle(data).codes == {FindingCode.UNREADABLE}
+
+
+def test_hostile_parts_are_malformed_not_crashes(signed_bytes: bytes) -> None:
+    def change(parts: dict[str, bytes]) -> None:
+        parts["terms.json"] = b"[" * 100_000 + b"]" * 100_000
+        parts["signatures/Ukraine/Ukraine.json"] = b'{"n": NaN}'
+
+    report = verify_bundle(rebuilt(signed_bytes, change))
+    malformed = {f.part for f in report.findings if f.code is FindingCode.PART_MALFORMED}
+    assert malformed == {"terms.json", "signatures/Ukraine/Ukraine.json"}
+
+
+def test_the_agreement_record_must_state_the_terms_hash(signed_bytes: bytes) -> None:
+    def change(parts: dict[str, bytes]) -> None:
+        edit_json(parts, "agreement.json", lambda v: v.update(terms_hash="00" * 32))
+
+    report = verify_bundle(rebuilt(signed_bytes, change))
+    assert [(f.code, f.part) for f in report.findings] == [
+        (FindingCode.TERMS_HASH_MISMATCH, "agreement.json")
+    ]
+
+
+def test_a_reformatted_key_is_malformed(signed_bytes: bytes) -> None:
+    def change(parts: dict[str, bytes]) -> None:
+        parts["keys/Ukraine.pem"] = parts["keys/Ukraine.pem"].replace(b"\n", b"\r\n")
+
+    report = verify_bundle(rebuilt(signed_bytes, change))
+    assert (FindingCode.PART_MALFORMED, "keys/Ukraine.pem") in {
+        (f.code, f.part) for f in report.findings
+    }

@@ -107,7 +107,7 @@ def read_container(data: bytes) -> Container | str:
     """Parse a bundle file; a :class:`Container`, or a sentence saying why it cannot be read."""
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge numbers, deep nesting
         return f"the bundle is not UTF-8 JSON ({exc})"
     if not isinstance(document, dict) or document.get("format") != BUNDLE_FORMAT:
         return f"the file is not a gobetween agreement bundle (no format {BUNDLE_FORMAT!r})"

@@ -35,7 +35,13 @@ from gobetween.agreements.container import (
     signature_part,
 )
 from gobetween.agreements.instrument import Instrument
-from gobetween.agreements.signing import Signature, fingerprint, load_public_key, verify_signature
+from gobetween.agreements.signing import (
+    Signature,
+    fingerprint,
+    load_public_key,
+    public_key_pem,
+    verify_signature,
+)
 from gobetween.agreements.terms import OperativeTerms, canonical_bytes, sha256_hex
 from gobetween.errors import AgreementError, VerificationFailed
 
@@ -135,6 +141,7 @@ class Contents:
     public_keys: dict[str, bytes] = field(default_factory=dict)
     signatures: list[Signature] = field(default_factory=list)
     attachments: dict[str, bytes] = field(default_factory=dict)
+    record_terms_hash: str | None = None
 
 
 def verify_bundle(
@@ -215,7 +222,7 @@ def _json_part(name: str, data: bytes, findings: list[Finding]) -> Any:
                 Finding(FindingCode.PART_MALFORMED, f"part {name!r} is not canonical JSON", name)
             )
             return None
-    except (UnicodeDecodeError, json.JSONDecodeError, AgreementError) as exc:
+    except (ValueError, RecursionError, AgreementError) as exc:
         findings.append(Finding(FindingCode.PART_MALFORMED, f"part {name!r}: {exc}", name))
         return None
     return value
@@ -239,7 +246,8 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
         return
     if name.startswith("keys/") and name.endswith(".pem"):
         organisation = name.removeprefix("keys/").removesuffix(".pem")
-        load_public_key(data)
+        if public_key_pem(load_public_key(data)) != data:
+            raise AgreementError("the public key is not in its canonical PEM form")
         contents.public_keys[organisation] = data
         return
     value = _json_part(name, data, findings) if name.endswith(".json") else None
@@ -252,6 +260,7 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
             raise AgreementError(f"unknown agreement format {value['format']!r}")
         contents.parties = tuple(str(p) for p in value["parties"])
         contents.mediators = tuple(str(m) for m in value["mediators"])
+        contents.record_terms_hash = str(value["terms_hash"])
     elif name == TERMS_PART:
         contents.terms = OperativeTerms.from_dict(value)
     elif name.startswith("instruments/"):
@@ -282,6 +291,15 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
 
 def _check_instruments(contents: Contents, findings: list[Finding]) -> None:
     terms = contents.terms
+    if terms and contents.record_terms_hash not in (None, terms.terms_hash()):
+        findings.append(
+            Finding(
+                FindingCode.TERMS_HASH_MISMATCH,
+                f"the agreement record states terms hash {contents.record_terms_hash[:16]}..., "
+                f"but the bundle's terms hash to {terms.terms_hash()[:16]}...",
+                AGREEMENT_PART,
+            )
+        )
     for party, instrument in contents.instruments.items():
         part = instrument_part(party)
         if terms is not None and instrument.terms != terms:
