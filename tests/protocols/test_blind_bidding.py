@@ -23,6 +23,7 @@ from gobetween.protocols.blind_bidding import (
     bidder_view,
     crossing,
     event_from_dict,
+    mediator_view,
     replay,
     step,
 )
@@ -215,6 +216,23 @@ def test_bad_stored_events() -> None:
         )
     with pytest.raises(ProtocolError, match="without both bids"):
         replay(bidding(), [RoundResolved(1, False, None, T0)])
+
+
+def test_rules_round_trip_and_mediator_view() -> None:
+    rules = BiddingRules(4, Tolerance(0.3, 5000), False, T0 + timedelta(days=9), "EUR")
+    assert BiddingRules.from_dict(json.loads(json.dumps(rules.to_dict()))) == rules
+    with pytest.raises(ValidationFailed) as info:
+        BiddingRules.from_dict({**rules.to_dict(), "tolerance": {"relative": "30%"}})
+    assert info.value.location == "tolerance.relative"
+    state = bid_round(bidding(), 61_234, 98_765)
+    view = json.loads(json.dumps(mediator_view(state)))
+    assert [(b["party"], b["amount"]) for b in view["bids"]] == [
+        ("buyer", 61_234),
+        ("seller", 98_765),
+    ]
+    assert view["results"][0]["offer"] == 61_234
+    assert view["results"][0]["demand"] == 98_765
+    assert view["round"] == 2
 
 
 # -- properties --------------------------------------------------------------------------------

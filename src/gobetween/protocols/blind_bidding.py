@@ -28,7 +28,9 @@ API
 - Events (:data:`BiddingEvent`): :class:`BidSubmitted`, :class:`RoundResolved`,
   :class:`BiddingClosed`, each with ``to_dict()``; :func:`event_from_dict`.
 - :func:`decide`, :func:`apply`, :func:`step`, :func:`replay`, :func:`bidder_view`
-  (:class:`BidderView`, :class:`RoundOutcome`); :func:`crossing` (the settlement rule).
+  (:class:`BidderView`, :class:`RoundOutcome`), :func:`mediator_view` (everything, as JSON);
+  :func:`crossing` (the settlement rule). ``BiddingRules.to_dict()``/``from_dict()`` let the
+  service keep the rules with the bidding, to rebuild the initial state.
 
 >>> from datetime import datetime, timezone
 >>> t = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -77,6 +79,7 @@ __all__ = [
     "crossing",
     "decide",
     "event_from_dict",
+    "mediator_view",
     "replay",
     "step",
 ]
@@ -145,6 +148,38 @@ class BiddingRules:
         if not isinstance(self.tolerance, Tolerance):
             raise ProtocolError("tolerance must be a Tolerance")
         object.__setattr__(self, "deadline", c.optional_utc(self.deadline, "the deadline"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form, for the service to keep with the bidding (and for views).
+
+        >>> rules = BiddingRules(2, Tolerance(relative=0.3), unit="USD")
+        >>> BiddingRules.from_dict(rules.to_dict()) == rules
+        True
+        """
+        return {
+            "max_rounds": self.max_rounds,
+            "tolerance": {"relative": self.tolerance.relative, "absolute": self.tolerance.absolute},
+            "monotone": self.monotone,
+            "deadline": c.time_to_wire(self.deadline),
+            "unit": self.unit,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BiddingRules:
+        """Read rules written by :meth:`to_dict` (``ValidationFailed`` for a bad field)."""
+        tolerance = data.get("tolerance")
+        if not isinstance(tolerance, Mapping):
+            raise c.bad_wire("the rules have no tolerance object", "tolerance")
+        return cls(
+            c.field(data, "max_rounds", int),
+            Tolerance(
+                c.field(tolerance, "relative", float, "tolerance"),
+                c.field(tolerance, "absolute", float, "tolerance"),
+            ),
+            c.field(data, "monotone", bool),
+            c.optional_time_from_wire(data.get("deadline"), "deadline"),
+            c.field(data, "unit", str),
+        )
 
 
 @dataclass(frozen=True)
@@ -495,18 +530,11 @@ class BidderView:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        tolerance = self.rules.tolerance
         return {
             "party": self.party,
             "side": self.side.value,
             "status": self.status.value,
-            "rules": {
-                "max_rounds": self.rules.max_rounds,
-                "tolerance": {"relative": tolerance.relative, "absolute": tolerance.absolute},
-                "monotone": self.rules.monotone,
-                "deadline": c.time_to_wire(self.rules.deadline),
-                "unit": self.rules.unit,
-            },
+            "rules": self.rules.to_dict(),
             "round": self.round,
             "own_bids": [
                 {"round": b.round, "amount": b.amount, "at": c.time_to_wire(b.at)}
@@ -534,3 +562,41 @@ def bidder_view(state: BiddingState, party: str) -> BidderView:
         outcomes,
         state.settlement,
     )
+
+
+def mediator_view(state: BiddingState) -> dict[str, Any]:
+    """Everything, as JSON: both sides' bids and each round with both figures.
+
+    Only for the mediators (or an administrator of an automated bidding): a side sees
+    :func:`bidder_view`.
+    """
+    return {
+        "payer": state.payer,
+        "payee": state.payee,
+        "status": state.status.value,
+        "rules": state.rules.to_dict(),
+        "round": state.round,
+        "bids": [
+            {
+                "party": b.party,
+                "side": b.side.value,
+                "round": b.round,
+                "amount": b.amount,
+                "at": c.time_to_wire(b.at),
+            }
+            for b in state.bids
+        ],
+        "results": [
+            {
+                "round": r.round,
+                "offer": r.offer,
+                "demand": r.demand,
+                "settled": r.settled,
+                "amount": r.amount,
+                "at": c.time_to_wire(r.at),
+            }
+            for r in state.results
+        ],
+        "settlement": state.settlement,
+        "closed_reason": state.closed_reason,
+    }
