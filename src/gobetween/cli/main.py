@@ -7,6 +7,7 @@ when run, so ``gobetween analyze`` does not pay for importing the web service.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -73,3 +74,16 @@ def main(argv: list[str] | None = None) -> None:
     except GobetweenError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except OSError as exc:
+        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(1)
+    except Exception as exc:
+        # A bug, not bad input: say so in one line; GOBETWEEN_DEBUG=1 shows the traceback.
+        if os.environ.get("GOBETWEEN_DEBUG"):
+            raise
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(set GOBETWEEN_DEBUG=1 for the traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(70)

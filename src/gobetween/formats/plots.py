@@ -19,11 +19,11 @@ from gobetween.errors import InputError
 __all__ = ["SOLUTION_STYLE", "plot_utility_space"]
 
 #: Marker and colour per solution name, shared with the web chart's legend.
-SOLUTION_STYLE: Mapping[str, tuple[str, str]] = {
-    "nash": ("*", "#b2182b"),
-    "kalai_smorodinsky": ("D", "#2166ac"),
-    "egalitarian": ("s", "#1b7837"),
-    "max_welfare": ("^", "#762a83"),
+SOLUTION_STYLE: Mapping[str, tuple[str, str, int]] = {
+    "nash": ("*", "#b2182b", 260),
+    "kalai-smorodinsky": ("D", "#2166ac", 150),
+    "egalitarian": ("s", "#1b7837", 90),
+    "max-welfare": ("^", "#762a83", 90),
 }
 
 
@@ -68,7 +68,9 @@ def plot_utility_space(
         raise InputError("a utility-space plot needs at least two parties", location="--plot")
     columns = min(len(pairs), 3)
     rows = -(-len(pairs) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.8 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(max(7.5, 5.2 * columns), 4.8 * rows + 0.8), squeeze=False
+    )
     for ax, (a, b) in zip(axes.flat, pairs, strict=False):
         if packages is not None and len(packages):
             ax.scatter(packages[:, a], packages[:, b], s=4, c="#bbbbbb", label="packages", lw=0)
@@ -83,15 +85,18 @@ def plot_utility_space(
             label="Pareto frontier",
         )
         for name, point in solutions.items():
-            marker, colour = SOLUTION_STYLE.get(name, ("o", "#000000"))
+            # Hollow markers of decreasing size keep coinciding solutions visible.
+            marker, colour, size = SOLUTION_STYLE.get(name, ("o", "#000000", 90))
             ax.scatter(
                 [point[a]],
                 [point[b]],
                 marker=marker,
-                s=90,
-                c=colour,
+                s=size,
+                facecolors="none",
+                edgecolors=colour,
+                linewidths=1.8,
                 zorder=5,
-                label=name.replace("_", "-"),
+                label=name,
             )
         ax.axvline(reservations[a], ls="--", c="#d6604d", lw=0.8)
         ax.axhline(reservations[b], ls="--", c="#d6604d", lw=0.8, label="reservation")
@@ -101,10 +106,10 @@ def plot_utility_space(
     for ax in list(axes.flat)[len(pairs) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 7), frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False)
     if title:
         fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.07, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.12, 1, 0.97))
     fig.savefig(target)
     plt.close(fig)
     return target

@@ -1,0 +1,161 @@
+"""``gobetween analyze PATH``: the mediators' decision support for a scenario file.
+
+Prints a readable report (sizes, frontier, solutions, ZOPA, trade-offs and the named packages of
+the file with their Pareto improvements), or JSON with ``--json``, and draws the utility space
+with ``--plot``. Heavy modules (Rich, matplotlib) are imported only when they are needed, so
+``--json`` stays quick.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gobetween.analysis import Analysis, pareto_improvements
+from gobetween.analysis import analyze as run_analysis
+from gobetween.analysis.enumeration import DEFAULT_ENUMERATION_LIMIT
+from gobetween.formats import load_scenario_file
+from gobetween.formats.genius import DEFAULT_REAL_STEPS
+from gobetween.formats.scenario_file import ScenarioFile
+
+__all__ = ["analyze"]
+
+#: Above this many packages the plot shows a uniform sample instead of every package.
+PLOT_ALL_PACKAGES_UP_TO = 20_000
+
+
+def _disagreement(text: str | None, parties: tuple[str, ...]) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    values = dict.fromkeys(parties, 0.0)
+    for part in text.split(","):
+        name, sep, number = part.rpartition("=")
+        if not sep or name.strip() not in values:
+            raise click.BadParameter(
+                f"{part!r}: expected PARTY=VALUE with PARTY one of {', '.join(parties)}",
+                param_hint="--disagreement",
+            )
+        try:
+            values[name.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(
+                f"{number!r} is not a number", param_hint="--disagreement"
+            ) from None
+    return tuple(values.values())
+
+
+def _named_packages(loaded: ScenarioFile, result: Analysis) -> list[dict[str, Any]]:
+    rows = []
+    names = result.party_names
+    for name, package in loaded.packages.items():
+        improvement = pareto_improvements(loaded.scenario, package, result.frontier)
+        fairest = improvement.fairest
+        rows.append(
+            {
+                "name": name,
+                "package": package.options,
+                "utilities": dict(zip(names, improvement.utilities, strict=True)),
+                "pareto_optimal": improvement.is_pareto_optimal,
+                "improvements": len(improvement.indices),
+                "fairest_improvement": None
+                if fairest is None
+                else {
+                    "package": fairest.package.options,
+                    "utilities": dict(zip(names, fairest.utilities, strict=True)),
+                    "gains": dict(zip(names, fairest.gains, strict=True)),
+                },
+            }
+        )
+    return rows
+
+
+def _plot_target(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in (".svg", ".png"):
+        raise click.BadParameter(f"{value.name!r}: expected a .svg or .png file name")
+    return value
+
+
+@click.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_plot_target,
+    help="Draw the utility space to FILE.svg or FILE.png.",
+)
+@click.option(
+    "--disagreement",
+    metavar="PARTY=U,...",
+    help="Disagreement point for the solutions (default: the reservation values).",
+)
+@click.option(
+    "--tol",
+    type=click.FloatRange(min=0.0),
+    default=1e-9,
+    show_default=True,
+    help="Utility tolerance for dominance and ties.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_ENUMERATION_LIMIT,
+    show_default=True,
+    help="Largest outcome space enumerated when preferences are not additive.",
+)
+@click.option(
+    "--real-steps",
+    type=click.IntRange(min=2),
+    default=DEFAULT_REAL_STEPS,
+    show_default=True,
+    help="Options per real-valued Genius issue.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=15,
+    show_default=True,
+    help="Frontier points listed in the readable report.",
+)
+def analyze(
+    path: Path,
+    as_json: bool,
+    plot: Path | None,
+    disagreement: str | None,
+    tol: float,
+    limit: int,
+    real_steps: int,
+    max_rows: int,
+) -> None:
+    """Analyse the scenario at PATH (a .yaml/.json scenario or a Genius folder).
+
+    Reports the outcome space, the exact Pareto frontier, the Nash, Kalai-Smorodinsky,
+    egalitarian and max-welfare packages, the zone of possible agreement, trade-off hints, and
+    for each named package of the file whether it is Pareto-optimal and its fairest improvement.
+    """
+    loaded = load_scenario_file(path, real_steps=real_steps)
+    parties = loaded.scenario.party_names
+    result = run_analysis(
+        loaded.scenario,
+        disagreement=_disagreement(disagreement, parties),
+        tol=tol,
+        enumeration_limit=limit,
+    )
+    named = _named_packages(loaded, result)
+    if plot is not None:
+        from gobetween.cli.analyze_plot import draw
+
+        draw(plot, loaded.scenario, result)
+    if as_json:
+        document = result.to_dict()
+        document["packages"] = named
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    from gobetween.cli.analyze_report import print_report
+
+    print_report(loaded, result, named, max_rows=max_rows, plot=plot)
