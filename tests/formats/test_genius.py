@@ -261,7 +261,8 @@ def test_export_folds_a_best_rating_below_the_top_into_the_weight(tmp_path: Path
     assert 'type="integer"' in (out / "domain.xml").read_text()  # linear: written as integer
     oracle = GeniusProfile.read(out / "Ann.xml")
     assert oracle.weights["a"] == pytest.approx(0.5 * 0.6)
-    assert oracle.weights["zero"] == 0
+    assert oracle.weights["zero"] == pytest.approx(0.2)
+    assert set(oracle.discrete["zero"].values()) == {0.0}
     for choices in itertools.product(range(3), range(4), range(2)):
         package = Package(agenda, choices)
         assert oracle.utility(package.options) == pytest.approx(prefs.utility(package), abs=1e-12)

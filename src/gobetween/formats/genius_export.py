@@ -15,8 +15,8 @@ below the top of the party's scale (say an issue where the best option only rate
 be written as such. It is folded into the weight instead, which is exact: evaluations
 ``r / max r`` and weight ``w * max r``. The weights then sum to less than 1 when some issue's best
 rating is below the top; Genius uses weights as written, so every package keeps its utility
-(the reservation value stays on the same scale). An issue that a party rates 0 throughout gets
-weight 0.
+(the reservation value stays on the same scale). An issue that a party rates 0 throughout keeps
+its weight, with every evaluation 0 (Genius scores it 0, and the profile's weights stay positive).
 
 Refused with :class:`~gobetween.errors.InvalidScenario`: preferences with red lines or
 interactions (Genius profiles are additive and have neither), and party names that give the
@@ -160,7 +160,7 @@ def _profile_xml(party: str, prefs: Preferences, agenda: Agenda, kinds: Sequence
         lines.append(_issue_open(index, issue, kind))
         if kind == "discrete":
             best = max(ratings)
-            written.append(weight * best if best > 0 else 0.0)
+            written.append(weight * best if best > 0 else weight)
             for k, (option, rating) in enumerate(zip(issue.options, ratings, strict=True), 1):
                 evaluation = max(0.0, rating / best) if best > 0 else 0.0
                 lines.append(
