@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from gobetween.agreements import Bundle, canonical_bytes, verify_bundle
-from gobetween.cli.main import cli, main
+from gobetween.cli.main import COMMANDS, cli, main
 
 SPEC = Path(__file__).parent.parent / "data" / "agreements" / "bsgi-spec.yaml"
 SIGNERS = {
@@ -47,6 +47,15 @@ def sign(workdir: Path, organisation: str) -> tuple[int, str]:
         "--key", str(workdir / "keys" / f"{SIGNERS[organisation]}.key"),
         "--passphrase-file", str(workdir / "pass"),
     )  # fmt: skip
+
+
+def test_commands_are_registered() -> None:
+    assert COMMANDS["keys"] == "gobetween.cli.agreement:keys"
+    assert COMMANDS["agreement"] == "gobetween.cli.agreement:agreement"
+    code, output = run("agreement", "--help")
+    assert code == 0
+    for command in ("create", "sign", "verify", "render", "show"):
+        assert command in output
 
 
 def test_keys_are_written_private_and_encrypted(workdir: Path) -> None:
