@@ -270,60 +270,90 @@ def _as_preferences(
     return list(weights), [list(e) for e in evaluations]
 
 
+def _matched_elements(
+    xml: _Xml, agenda: Agenda, objective: XmlElement, domain: _Xml
+) -> list[XmlElement]:
+    """The profile's issue elements in the domain's order; refuse any mismatch of names."""
+    expected = "the domain's issues: " + ", ".join(repr(n) for n in agenda.issue_names)
+    by_name: dict[str, XmlElement] = {}
+    for element in _issue_elements(objective):
+        name = _attr(xml, element, "name")
+        if not agenda.has_issue(name) or name in by_name:
+            what = "twice" if name in by_name else f", which the domain {domain.path.name} lacks"
+            raise InvalidScenario(
+                f"the profile has issue {name!r}{' ' if name in by_name else ''}{what}",
+                source=xml.source,
+                location=f"line {element.line}",
+                expected=expected,
+            )
+        by_name[name] = element
+    for name in agenda.issue_names:
+        if name not in by_name:
+            raise InvalidScenario(
+                f"the profile has no issue {name!r} of the domain {domain.path.name}",
+                source=xml.source,
+                location=f"line {objective.line}",
+                expected=expected,
+            )
+    return [by_name[name] for name in agenda.issue_names]
+
+
+def _issue_weight(
+    xml: _Xml, issue: Issue, element: XmlElement, weights: dict[int, tuple[float, XmlElement]]
+) -> float:
+    index = _integer(xml, element, "index")
+    if index not in weights:
+        raise _fail(xml, element, f"issue {issue.name!r} has no weight", f"<weight index={index}>")
+    weight, weight_element = weights[index]
+    if weight < 0:
+        raise _fail(xml, weight_element, f"weight {weight} is negative", "a number >= 0")
+    return weight
+
+
+def _issue_evaluations(
+    xml: _Xml, issue: Issue, element: XmlElement, domain_element: XmlElement
+) -> list[float]:
+    if _issue_type(element) != _issue_type(domain_element):
+        raise InvalidScenario(
+            f"issue {issue.name!r} is {_issue_type(element)} here but "
+            f"{_issue_type(domain_element)} in the domain",
+            source=xml.source,
+            location=f"line {element.line}",
+            expected=_issue_type(domain_element),
+        )
+    if issue.kind is IssueKind.DISCRETE:
+        return _discrete_evaluations(xml, element, issue)
+    return _linear_evaluations(xml, element, issue, domain_element)
+
+
+def _reservation_and_discount(xml: _Xml) -> tuple[float, float | None]:
+    reservation = xml.root.find("reservation")
+    discount = xml.root.find("discount_factor")
+    value = _number(xml, reservation, "value") if reservation is not None else 0.0
+    factor = _number(xml, discount, "value") if discount is not None else None
+    if factor is not None and not 0 < factor <= 1:
+        factor = None  # Genius reads such a factor as "no discount"
+    return value, factor
+
+
 def _profile(
     xml: _Xml, agenda: Agenda, domain_elements: list[XmlElement], domain: _Xml
 ) -> Preferences:
     objective = _objective(xml, xml.root)
-    elements = _issue_elements(objective)
-    by_name = {_attr(xml, e, "name"): e for e in elements}
-    for name, element in by_name.items():
-        if not agenda.has_issue(name):
-            raise InvalidScenario(
-                f"the profile has issue {name!r}, which the domain {domain.path.name} lacks",
-                source=xml.source,
-                location=f"line {element.line}",
-                expected="the domain's issues: " + ", ".join(repr(n) for n in agenda.issue_names),
-            )
+    elements = _matched_elements(xml, agenda, objective, domain)
     weights_by_index = _weights(xml, objective)
-    weights: list[float] = []
-    evaluations: list[list[float]] = []
-    for issue, domain_element in zip(agenda.issues, domain_elements, strict=True):
-        found = by_name.get(issue.name)
-        if found is None:
-            raise InvalidScenario(
-                f"the profile has no issue {issue.name!r} of the domain {domain.path.name}",
-                source=xml.source,
-                location=f"line {objective.line}",
-                expected="the domain's issues: " + ", ".join(repr(n) for n in agenda.issue_names),
-            )
-        element = found
-        if _issue_type(element) != _issue_type(domain_element):
-            raise InvalidScenario(
-                f"issue {issue.name!r} is {_issue_type(element)} here but "
-                f"{_issue_type(domain_element)} in the domain",
-                source=xml.source,
-                location=f"line {element.line}",
-                expected=_issue_type(domain_element),
-            )
-        index = _integer(xml, element, "index")
-        if index not in weights_by_index:
-            raise _fail(
-                xml, element, f"issue {issue.name!r} has no weight", f"<weight index={index}>"
-            )
-        weight, weight_element = weights_by_index[index]
-        if weight < 0:
-            raise _fail(xml, weight_element, f"weight {weight} is negative", "a number >= 0")
-        weights.append(weight)
-        if issue.kind is IssueKind.DISCRETE:
-            evaluations.append(_discrete_evaluations(xml, element, issue))
-        else:
-            evaluations.append(_linear_evaluations(xml, element, issue, domain_element))
+    weights = [
+        _issue_weight(xml, issue, element, weights_by_index)
+        for issue, element in zip(agenda.issues, elements, strict=True)
+    ]
+    evaluations = [
+        _issue_evaluations(xml, issue, element, domain_element)
+        for issue, element, domain_element in zip(
+            agenda.issues, elements, domain_elements, strict=True
+        )
+    ]
     final_weights, ratings = _as_preferences(weights, evaluations)
-    reservation = xml.root.find("reservation")
-    discount = xml.root.find("discount_factor")
-    discount_value = _number(xml, discount, "value") if discount is not None else None
-    if discount_value is not None and not 0 < discount_value <= 1:
-        discount_value = None  # Genius reads such a factor as "no discount"
+    reservation, discount = _reservation_and_discount(xml)
     try:
         return Preferences(
             weights={i.name: w for i, w in zip(agenda.issues, final_weights, strict=True)},
@@ -332,8 +362,8 @@ def _profile(
                 for i, r in zip(agenda.issues, ratings, strict=True)
             },
             scale=RatingScale(0.0, 1.0),
-            reservation=_number(xml, reservation, "value") if reservation is not None else 0.0,
-            discount=discount_value,
+            reservation=reservation,
+            discount=discount,
         )
     except InputError as exc:
         raise _at(exc, xml, objective.line) from None
@@ -347,24 +377,8 @@ def _read(path: Path, max_bytes: int) -> _Xml:
     return _Xml(path, parse_xml(read_bytes(path, max_bytes=max_bytes), source=str(path)))
 
 
-def load_genius(
-    path: str | os.PathLike[str],
-    *,
-    real_steps: int = DEFAULT_REAL_STEPS,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Scenario:
-    """A Genius scenario from a folder, or from a domain file with its profiles beside it.
-
-    Raises
-    ------
-    FileFormatError
-        A file that is not Genius XML (or not safe XML: :class:`~gobetween.errors.UnsafeXML`).
-    InvalidScenario
-        A profile whose issues or items do not match the domain.
-    """
-    location = Path(path)
-    if real_steps < 1:
-        raise FileFormatError(f"real_steps is {real_steps}", expected="at least 1 step")
+def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml]]:
+    """The folder, its one domain and its profiles (a given domain file comes first)."""
     if location.is_dir():
         folder, chosen = location, None
     elif location.exists():
@@ -374,7 +388,7 @@ def load_genius(
             "no such file or folder", source=str(location), expected="a Genius folder"
         )
     files = sorted(folder.glob("*.xml"), key=_natural)
-    parsed = [_read(f, max_bytes) for f in files if chosen is None or f != chosen]
+    parsed = [_read(f, max_bytes) for f in files if f != chosen]
     if chosen is not None:
         parsed.insert(0, _read(chosen, max_bytes))
         if parsed[0].root.tag != DOMAIN_ROOT:
@@ -407,7 +421,36 @@ def load_genius(
             source=str(folder),
             expected=f"XML files whose root is <{PROFILE_ROOT}>, one per party",
         )
-    domain = domains[0]
+    return folder, domains[0], profiles
+
+
+def load_genius(
+    path: str | os.PathLike[str],
+    *,
+    real_steps: int = DEFAULT_REAL_STEPS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Scenario:
+    """A Genius scenario from a folder, or from a domain file with its profiles beside it.
+
+    Profile issues are matched to the domain's by name, items by value.
+
+    Raises
+    ------
+    FileFormatError
+        A file that is not Genius XML (or not safe XML: :class:`~gobetween.errors.UnsafeXML`).
+    InvalidScenario
+        A profile whose issues or items do not match the domain.
+
+    >>> import tempfile
+    >>> from gobetween.formats import examples, save_genius
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = save_genius(examples.load("classroom").scenario, folder)
+    ...     load_genius(folder).party_names
+    ('candidate', 'employer')
+    """
+    if real_steps < 1:
+        raise FileFormatError(f"real_steps is {real_steps}", expected="at least 1 step")
+    folder, domain, profiles = _files(Path(path), max_bytes)
     agenda, elements = _domain(domain, real_steps)
     preferences = {x.path.stem: _profile(x, agenda, elements, domain) for x in profiles}
     return Scenario(
