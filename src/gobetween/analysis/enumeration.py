@@ -18,10 +18,10 @@ from numpy.typing import NDArray
 from gobetween.analysis.dominance import nondominated
 from gobetween.analysis.frontier import (
     Frontier,
-    _empty,
-    _frontier_order,
-    _readonly,
+    empty_frontier,
+    frontier_order,
     pareto_frontier_of_space,
+    readonly,
 )
 from gobetween.analysis.space import UtilitySpace
 from gobetween.errors import OutcomeSpaceTooLarge
@@ -109,7 +109,7 @@ def enumerate_outcomes(
     if tol < 0 or not np.isfinite(tol):
         raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
     if size == 0:
-        return _relabel(_empty(space, tol))
+        return empty_frontier(space, tol, "enumeration")
     red_lines, bonuses = _rules(scenario, space)
     current = np.empty((0, space.n_parties))
     members: list[FlatArray] = []
@@ -231,13 +231,13 @@ class _ExplicitTies:
 def _build(
     space: UtilitySpace, tol: float, utilities: FloatArray, members: list[FlatArray]
 ) -> Frontier:
-    order = _frontier_order(utilities, tol)
+    order = frontier_order(utilities, tol)
     ordered = tuple(members[i] for i in order)
     ties = _ExplicitTies(ordered, space.shape, space.option_indices)
     choices = np.array([ties.packages(i, 1)[0] for i in range(len(ordered))], dtype=np.intp)
     return Frontier(
-        utilities=_readonly(utilities[order]),
-        choices=_readonly(choices.reshape(len(ordered), len(space.values))),
+        utilities=readonly(utilities[order]),
+        choices=readonly(choices.reshape(len(ordered), len(space.values))),
         tie_counts=tuple(int(m.size) for m in ordered),
         party_names=space.party_names,
         agenda=space.agenda,
@@ -245,18 +245,4 @@ def _build(
         tol=tol,
         method="enumeration",
         _ties=ties,
-    )
-
-
-def _relabel(frontier: Frontier) -> Frontier:
-    return Frontier(
-        utilities=frontier.utilities,
-        choices=frontier.choices,
-        tie_counts=(),
-        party_names=frontier.party_names,
-        agenda=frontier.agenda,
-        reservations=frontier.reservations,
-        tol=frontier.tol,
-        method="enumeration",
-        _ties=frontier._ties,
     )

@@ -162,7 +162,7 @@ def pareto_frontier_of_space(space: UtilitySpace, tol: float) -> Frontier:
         raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
     n = space.n_parties
     if any(v.shape[0] == 0 for v in space.values):
-        return _empty(space, tol)
+        return empty_frontier(space, tol, "merge")
     current = np.zeros((1, n))
     counts: CountArray = np.ones(1, dtype=np.int64)
     bound = 1
@@ -223,7 +223,7 @@ def _finish(
     counts: CountArray,
     stages: Sequence[_Stage],
 ) -> Frontier:
-    order = _frontier_order(utilities, tol)
+    order = frontier_order(utilities, tol)
     nodes = order.astype(np.intp)
     choices = np.empty((nodes.size, len(stages)), dtype=np.intp)
     walk = nodes.copy()
@@ -233,8 +233,8 @@ def _finish(
         choices[:, t] = stage.option[first]
         walk = stage.parent[first]
     return Frontier(
-        utilities=_readonly(utilities[order]),
-        choices=_readonly(choices),
+        utilities=readonly(utilities[order]),
+        choices=readonly(choices),
         tie_counts=tuple(int(c) for c in counts[order]),
         party_names=space.party_names,
         agenda=space.agenda,
@@ -245,7 +245,7 @@ def _finish(
     )
 
 
-def _frontier_order(utilities: FloatArray, tol: float) -> IndexArray:
+def frontier_order(utilities: FloatArray, tol: float) -> IndexArray:
     """Sort by the first party's utility descending, then the next parties' descending.
 
     Utilities are compared in units of ``tol`` so that rounding noise does not decide the order.
@@ -255,21 +255,23 @@ def _frontier_order(utilities: FloatArray, tol: float) -> IndexArray:
     return np.lexsort(keys).astype(np.intp)
 
 
-def _empty(space: UtilitySpace, tol: float) -> Frontier:
+def empty_frontier(space: UtilitySpace, tol: float, method: str) -> Frontier:
+    """The frontier of a space where some issue has no allowed option (no feasible package)."""
     return Frontier(
-        utilities=_readonly(np.empty((0, space.n_parties))),
-        choices=_readonly(np.empty((0, len(space.values)), dtype=np.intp)),
+        utilities=readonly(np.empty((0, space.n_parties))),
+        choices=readonly(np.empty((0, len(space.values)), dtype=np.intp)),
         tie_counts=(),
         party_names=space.party_names,
         agenda=space.agenda,
         reservations=space.reservations,
         tol=tol,
-        method="merge",
+        method=method,
         _ties=_MergeTies((), np.empty(0, np.intp)),
     )
 
 
-def _readonly(array: NDArray[_T]) -> NDArray[_T]:
+def readonly(array: NDArray[_T]) -> NDArray[_T]:
+    """A contiguous read-only copy (or view) of ``array``."""
     array = np.ascontiguousarray(array)
     array.flags.writeable = False
     return array
