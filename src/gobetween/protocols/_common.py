@@ -55,6 +55,8 @@ def check_member(name: str, members: Iterable[str], role: str) -> None:
 
 def check_names(names: Iterable[str], role: str) -> tuple[str, ...]:
     """Validate a tuple of distinct non-empty names for the members of one role."""
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise ProtocolError(f"the {role}s must be a sequence of names, got {names!r}")
     result = tuple(names)
     for name in result:
         if not isinstance(name, str) or not name.strip():
