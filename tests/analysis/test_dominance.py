@@ -38,13 +38,13 @@ def check_against_definition(points: np.ndarray, tol: float) -> None:
     assert set(groups.group[alive]) == set(range(groups.representatives.size))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(grid_points())
 def test_filter_matches_pairwise_definition(points: np.ndarray) -> None:
     check_against_definition(points, TOL)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(grid_points(max_parties=4))
 def test_small_blocks_give_the_same_answer(points: np.ndarray) -> None:
     with pytest.MonkeyPatch.context() as patch:

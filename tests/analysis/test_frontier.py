@@ -17,7 +17,7 @@ from gobetween.analysis import (
 from gobetween.errors import AnalysisError, InvalidScenario, OutcomeSpaceTooLarge
 from gobetween.model import Agenda, Interaction, Issue, Preferences, RedLine, Scenario
 
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def assert_same_as_oracle(scenario: Scenario, front: Frontier) -> None:
@@ -60,7 +60,7 @@ def test_enumeration_and_merge_agree(scenario: Scenario) -> None:
     assert merged.tie_counts == counted.tie_counts
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(utility_arrays())
 def test_frontier_order_and_mutual_nondominance(values: list[np.ndarray]) -> None:
     front = pareto_frontier(UtilitySpace.from_arrays(values))

@@ -12,7 +12,7 @@ from gobetween.analysis import analyze, nash, pareto_frontier, zopa
 from gobetween.model import Agenda, Issue, Preferences, Scenario
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_issues=3))
 def test_analysis_is_consistent_and_json_serialisable(scenario: Scenario) -> None:
     result = analyze(scenario)

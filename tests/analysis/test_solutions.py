@@ -25,7 +25,7 @@ from gobetween.analysis import (
 from gobetween.errors import AnalysisError
 from gobetween.model import Scenario
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 Rule = Callable[..., Solution | None]
 BARGAINING: list[Rule] = [nash, kalai_smorodinsky, egalitarian]
 ALL: list[Rule] = [*BARGAINING, max_welfare]

@@ -20,7 +20,7 @@ from gobetween.analysis import (
 )
 from gobetween.model import Agenda, Issue, Package, Preferences, Scenario
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
