@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gobetween.cli.main import COMMANDS, cli
+from gobetween.cli.main import COMMANDS, cli, main
 
 DATA = Path(__file__).parents[1] / "data" / "bsgi"
 CSV_SLICE = str(DATA / "outbound_shipments_slice.csv")
@@ -49,14 +49,20 @@ def test_importing_twice_adds_nothing(tmp_path: Path) -> None:
     assert "0 new, 36 already known, 0 updated" in second
 
 
-def test_strict_exits_1_when_rows_are_skipped(tmp_path: Path) -> None:
+def test_strict_fails_with_the_first_skipped_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.csv"
     text = Path(CSV_SLICE).read_text(encoding="utf-8").splitlines()
     text[2] = text[2].replace("Outbound +", "Sideways", 1)
     bad.write_text("\n".join(text) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["voyages", "import", "--strict", str(bad)])
-    assert result.exit_code == 1
-    assert "row 3, Status: unknown status 'Sideways'" in result.output
+    with pytest.raises(SystemExit) as exit_info:
+        main(["voyages", "import", "--strict", str(bad)])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert "row 3, Status: unknown status 'Sideways'" in captured.out
+    assert "row 3: 1 row cannot be imported" in captured.err
+    main(["voyages", "import", "--strict", CSV_SLICE])  # a warning alone does not fail
 
 
 def test_figures_write_every_table(tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def _echo_summary(s: Summary) -> None:
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the merged rows as CSV."
 )
 @click.option("--show", default=20, show_default=True, help="How many problems to list per file.")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any row was skipped.")
+@click.option("--strict", is_flag=True, help="Fail (exit status 2) when any row was skipped.")
 def import_(
     files: tuple[Path, ...], sheet: str | None, out: Path | None, show: int, strict: bool
 ) -> None:
@@ -93,8 +93,9 @@ def import_(
         with out.open("w", encoding="utf-8", newline="") as stream:
             count = write_shipments_csv(shipments, stream)
         click.echo(f"wrote {count} cargo rows to {out}")
-    if strict and not all(r.ok for r in results):
-        sys.exit(1)
+    if strict:
+        for result in results:
+            result.check()
 
 
 def _print_table(table: FigureTable) -> None:

@@ -34,14 +34,23 @@ import csv
 import datetime as dt
 import functools
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from gobetween.errors import FileFormatError, InputError
+from gobetween.errors import DataImportError, FileFormatError, InputError
+from gobetween.formats.jcc_cells import (
+    cell_text,
+    is_blank,
+    normalise_header,
+    parse_date,
+    parse_flag,
+    parse_integer,
+    parse_number,
+    parse_optional_date,
+)
 from gobetween.monitoring.figures import FigureTable
 from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
@@ -112,123 +121,20 @@ _STATUS = {
     "Outbound": False,
     "Outbound +": True,
 }
-_DATE_FORMATS = ("%d-%b-%Y", "%d-%b-%y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
-_NUMBER = re.compile(r"^\d{1,3}([, ]\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
-_TRUE = {"wfp", "yes", "y", "true", "1"}
-_FALSE = {"", "no", "n", "false", "0", "-"}
 _VOYAGE_FIELDS = ("vessel_name", "departure_port", "departure_date", "inspection_date", "wfp")
 _MAX_BYTES = 200_000_000
-
-
-def _norm(header: object) -> str:
-    text = "" if header is None else str(header)
-    text = text.replace("\ufeff", "").replace("İ", "I").replace("ı", "i")
-    return " ".join(text.casefold().split())
 
 
 _LOOKUP = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 
 
-class _Bad(Exception):
-    """A cell that cannot be read; becomes an :class:`ImportProblem`."""
-
-    def __init__(self, message: str, expected: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.expected = expected
-
-
-def _text(value: object) -> str:
-    if type(value) is str:
-        text = value.strip()
-        if "  " in text or "\t" in text or "\n" in text or "\xa0" in text:
-            text = " ".join(text.split())
-        return text
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
-def _blank(row: Sequence[object]) -> bool:
-    return all(cell is None or (type(cell) is str and not cell.strip()) for cell in row)
-
-
-@functools.lru_cache(maxsize=65536)
-def _number_text(text: str) -> float:
-    if not _NUMBER.match(text):
-        raise _Bad(f"not a number: {text!r}", "a number like 18137, 18,137 or 8640.04")
-    return float(text.replace(",", "").replace(" ", ""))
-
-
-def _number(value: object) -> float:
-    if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
-        return _number_text(value)
-    if isinstance(value, bool):
-        raise _Bad(f"not a number: {value!r}", "a number")
-    if isinstance(value, int | float):
-        return float(value)
-    text = _text(value)
-    if not text:
-        raise _Bad("empty", "a number")
-    return _number_text(text)
-
-
-def _integer(value: object) -> int:
-    number = _number(value)
-    if not number.is_integer():
-        raise _Bad(f"not a whole number: {value!r}", "a whole number")
-    return int(number)
-
-
-@functools.lru_cache(maxsize=65536)
-def _date_text(text: str) -> dt.date:
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise _Bad(f"not a date: {text!r}", "a date like 14-Jun-2023, 2023-06-14 or 14/06/2023")
-
-
-def _date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return (value + dt.timedelta(hours=12)).date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not 20_000 <= value <= 80_000:
-            raise _Bad(f"not a date: {value!r}", "an Excel date serial between 1954 and 2119")
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value), hours=12)).date()
-    return _date_text(_text(value))
-
-
-def _optional_date(value: object) -> dt.date | None:
-    text = _text(value)
-    if not text or text.upper() == "TBD":
-        return None
-    return _date(value)
-
-
-def _flag(value: object) -> bool | None:
-    text = _text(value).casefold()
-    if text == "unknown":
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise _Bad(f"not a WFP mark: {value!r}", "'WFP', empty or 'unknown'")
-
-
 _PARSERS: dict[str, Any] = {
-    "voyage": _integer,
-    "imo": _integer,
-    "tonnes": _number,
-    "departure_date": _date,
-    "inspection_date": _optional_date,
-    "wfp": _flag,
+    "voyage": parse_integer,
+    "imo": parse_integer,
+    "tonnes": parse_number,
+    "departure_date": parse_date,
+    "inspection_date": parse_optional_date,
+    "wfp": parse_flag,
 }
 
 
@@ -246,7 +152,7 @@ class _Layout:
     def fields(self) -> tuple[tuple[str, int, str, Any, bool], ...]:
         """(field, column index, header, parser, required) for every field but the status."""
         return tuple(
-            (name, index, self.names[name], _PARSERS.get(name, _text), name in _REQUIRED)
+            (name, index, self.names[name], _PARSERS.get(name, cell_text), name in _REQUIRED)
             for name, index in self.columns.items()
             if name != "status"
         )
@@ -257,13 +163,13 @@ def _layout(header: Sequence[object], source: str) -> _Layout | None:
     names: dict[str, str] = {}
     ignored: list[str] = []
     for i, cell in enumerate(header):
-        name = _LOOKUP.get(_norm(cell))
+        name = _LOOKUP.get(normalise_header(cell))
         if name is None or name in columns:
-            if _text(cell):
-                ignored.append(_text(cell))
+            if cell_text(cell):
+                ignored.append(cell_text(cell))
             continue
         columns[name] = i
-        names[name] = _text(cell)
+        names[name] = cell_text(cell)
     if not set(_REQUIRED) <= set(columns):
         return None
     return _Layout(columns, names, tuple(ignored))
@@ -273,7 +179,7 @@ def _is_hxl(row: Sequence[object]) -> bool:
     """A row of HXL hashtags (``#meta+vessel+name``): every non-empty cell starts with ``#``."""
     found = False
     for cell in row:
-        text = _text(cell)
+        text = cell_text(cell)
         if not text:
             continue
         if not text.startswith("#") or len(text) == 1:
@@ -294,12 +200,12 @@ def _parse_row(layout: _Layout, number: int, row: Sequence[object]) -> _Row | Im
     status_cell = row[layout.status] if layout.status < width else None
     continuation = _STATUS.get(status_cell) if type(status_cell) is str else None
     if continuation is None:
-        continuation = _STATUS.get(_norm(status_cell))
+        continuation = _STATUS.get(normalise_header(status_cell))
         if continuation is None:
             return ImportProblem(
                 number,
                 layout.names["status"],
-                f"unknown status {_text(status_cell)!r}",
+                f"unknown status {cell_text(status_cell)!r}",
                 "'Outbound' or 'Outbound +'",
             )
     values: dict[str, Any] = {}
@@ -307,7 +213,7 @@ def _parse_row(layout: _Layout, number: int, row: Sequence[object]) -> _Row | Im
         cell = row[index] if index < width else None
         try:
             value = parser(cell)
-        except _Bad as bad:
+        except DataImportError as bad:
             return ImportProblem(number, column, bad.message, bad.expected)
         if required and value == "":
             return ImportProblem(number, column, "empty", f"a {column}")
@@ -346,7 +252,7 @@ def read_rows(
     blank = 0
     for row in iterator:
         number += 1
-        if _blank(row):
+        if is_blank(row):
             blank += 1
             continue
         if _is_hxl(row):
@@ -375,7 +281,7 @@ def _find_header(iterator: Iterator[Sequence[object]], source: str) -> tuple[_La
     number = 0
     for row in iterator:
         number += 1
-        if _blank(row):
+        if is_blank(row):
             continue
         layout = _layout(row, source)
         if layout is None:

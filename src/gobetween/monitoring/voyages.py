@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 
-from gobetween.errors import InvalidModel
+from gobetween.errors import DataImportError, InvalidModel
 
 __all__ = [
     "ImportProblem",
@@ -247,6 +247,28 @@ class ImportResult:
     def voyages(self) -> tuple[Voyage, ...]:
         """The imported shipments grouped into voyages."""
         return group_voyages(self.shipments)
+
+    def check(self) -> ImportResult:
+        """This result when no row was skipped, else :class:`DataImportError` for the first.
+
+        >>> bad = ImportResult("f.csv", (), (ImportProblem(7, "IMO", "empty", "an IMO"),), 0, 0)
+        >>> bad.check()
+        Traceback (most recent call last):
+        ...
+        gobetween.errors.DataImportError: f.csv, row 7: 1 row cannot be imported; the first: ...
+        """
+        skipped = [p for p in self.problems if p.skipped]
+        if not skipped:
+            return self
+        first = skipped[0]
+        count = self.skipped_rows
+        what = f"{first.column}: {first.message}" if first.column else first.message
+        raise DataImportError(
+            f"{count} row{'s' if count != 1 else ''} cannot be imported; the first: {what}",
+            source=self.source,
+            location=f"row {first.row}",
+            expected=first.expected,
+        )
 
 
 @dataclass(frozen=True, slots=True)
