@@ -418,3 +418,10 @@ def test_loads_scenario_returns_the_scenario_only() -> None:
     assert isinstance(loads_scenario(SALE, fmt="yaml"), Scenario)
     with pytest.raises(FileFormatError, match="unknown scenario format"):
         loads_scenario(SALE, fmt="toml")  # type: ignore[arg-type]
+
+
+def test_an_option_of_the_wrong_type_in_json() -> None:
+    with pytest.raises(FileFormatError) as info:
+        load_variant('"now",', "14,", fmt="json")
+    located(info.value, None, "agenda.issues[1].options[0]", "an option: its name, or {name")
+    assert info.value.message == "14 is not a string or a mapping"

@@ -262,6 +262,10 @@ def _type_phrase(kind: object) -> str:
     return names.get(str(kind), str(kind))
 
 
+def _shown(instance: object) -> str:
+    return repr(instance) if not isinstance(instance, dict | list) else type(instance).__name__
+
+
 def _describe(error: Any) -> tuple[str, str | None, Path]:
     """Message, expected and path (relative to the document) of one jsonschema error."""
     path: Path = tuple(error.absolute_path)
@@ -288,8 +292,7 @@ def _describe(error: Any) -> tuple[str, str | None, Path]:
             (*path, extra[0]),
         )
     if validator == "type":
-        shown = repr(instance) if not isinstance(instance, dict | list) else type(instance).__name__
-        return f"{shown} is not {_type_phrase(error.validator_value)}", expected, path
+        return f"{_shown(instance)} is not {_type_phrase(error.validator_value)}", expected, path
     branches = schema.get("oneOf", [])
     if validator == "oneOf" and all(set(b) == {"required"} for b in branches):
         keys = [b["required"][0] for b in branches]
@@ -297,6 +300,9 @@ def _describe(error: Any) -> tuple[str, str | None, Path]:
         if present:
             return "has both " + " and ".join(repr(k) for k in present), expected, path
         return "has none of " + ", ".join(repr(k) for k in keys), expected, path
+    if validator in ("oneOf", "anyOf") and all("type" in b for b in branches):
+        phrases = " or ".join(_type_phrase(b["type"]) for b in branches)
+        return f"{_shown(instance)} is not {phrases}", expected, path
     if validator in ("oneOf", "anyOf"):
         return "this does not have the expected shape", expected, path
     if validator == "const":
