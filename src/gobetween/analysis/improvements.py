@@ -65,7 +65,14 @@ def pareto_improvements(
 ) -> Improvements:
     """The Pareto improvements of ``package`` (see :class:`Improvements`).
 
-    ``frontier`` saves recomputing the frontier of ``source``; its tolerance is used.
+    ``frontier`` saves recomputing the frontier of ``source``; its tolerance is used. With a
+    scenario, the package's utilities include interactions; a package that crosses a red line
+    is still compared (every improvement is a feasible frontier point).
+
+    >>> from gobetween.analysis import UtilitySpace
+    >>> space = UtilitySpace.from_arrays([[[1.0, 0.0], [0.5, 0.5], [0.2, 0.2]]])
+    >>> pareto_improvements(space, space.agenda.package({"issue0": "2"})).indices
+    (1,)
     """
     if package.agenda != source.agenda:
         raise AnalysisError("the package belongs to another agenda than the scenario")

@@ -170,6 +170,18 @@ def analyze(
         by default. The ZOPA always uses the reservation values.
     tol
         Utility tolerance (see :func:`pareto_frontier`).
+
+    Examples
+    --------
+    >>> from gobetween.model import Agenda, Issue, Preferences, Scenario
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+    >>> ra = {"a": {"x": 1, "y": 0}, "b": {"p": 0, "q": 1}}
+    >>> rb = {"a": {"x": 0, "y": 1}, "b": {"p": 1, "q": 0}}
+    >>> s = Scenario(agenda, {"A": Preferences({"a": 3, "b": 1}, ra),
+    ...                       "B": Preferences({"a": 1, "b": 3}, rb)})
+    >>> result = analyze(s)
+    >>> result.nash.package.options, result.nash.utilities
+    ({'a': 'x', 'b': 'p'}, (0.75, 0.75))
     """
     frontier = pareto_frontier(scenario, tol=tol, enumeration_limit=enumeration_limit)
     point = disagreement_point(frontier, disagreement)

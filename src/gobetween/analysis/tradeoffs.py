@@ -64,6 +64,11 @@ def trade_off_hints(
     """One :class:`TradeOffHint` per issue, in agenda order.
 
     Interactions are not included in the stakes (they are not attributable to one issue).
+
+    >>> from gobetween.analysis import UtilitySpace
+    >>> space = UtilitySpace.from_arrays([[[0.6, 0.1], [0.0, 0.0]], [[0.1, 0.4], [0.0, 0.0]]])
+    >>> [(h.cares_most, h.tradeable) for h in trade_off_hints(space)]
+    [('party0', True), ('party1', True)]
     """
     space = source if isinstance(source, UtilitySpace) else UtilitySpace.from_scenario(source)
     hints = []

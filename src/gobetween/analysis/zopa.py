@@ -54,7 +54,13 @@ class Zopa:
 
 def zopa(frontier: Frontier, reservations: ArrayLike | None = None) -> Zopa:
     """The zone of possible agreement on ``frontier`` for ``reservations`` (the frontier's own
-    reservation values by default). See :class:`Zopa`."""
+    reservation values by default). See :class:`Zopa`.
+
+    >>> from gobetween.analysis import UtilitySpace, pareto_frontier
+    >>> space = UtilitySpace.from_arrays([[[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]], [0.4, 0.4])
+    >>> zopa(pareto_frontier(space)).indices
+    (1,)
+    """
     point = disagreement_point(frontier, reservations)
     inside = np.flatnonzero(np.all(frontier.utilities >= point - frontier.tol, axis=1))
     best: tuple[float, ...] = ()
