@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gobetween.errors import ProtocolError
+from gobetween.errors import ProtocolError, ValidationFailed
 from gobetween.model import Agenda
 from gobetween.protocols import blind_bidding as bb
 from gobetween.protocols import relay
@@ -99,3 +100,54 @@ def test_every_field_with_every_junk_value(agenda: Agenda, index: int) -> None:
 def test_bad_now_is_refused(agenda: Agenda, now: object) -> None:
     with pytest.raises(ProtocolError, match="now must be"):
         stx.step(single_text_state(agenda), stx.WithdrawAnswer("A", 1), now=now)  # type: ignore[arg-type]
+
+
+def full_logs(agenda: Agenda) -> list[tuple[Any, Any, list[dict[str, Any]]]]:
+    """Per protocol: its module, the initial state and a stored log with every event type."""
+    s = single_text_state(agenda)
+    for action in (
+        stx.ExtendDeadline("M", 1, None),
+        stx.WithdrawAnswer("A", 1),
+        stx.Answer("A", 1, stx.AnswerKind.ACCEPT),
+        stx.Answer("B", 1, stx.AnswerKind.ACCEPT),
+        stx.CloseTrack("M", "signed"),
+    ):
+        s = stx.step(s, action, now=T0)[0]
+    r = relay_state(agenda)
+    for relay_action in (
+        relay.ForwardOffer("M", 1),
+        relay.SubmitOffer("B", {}, "m"),
+        relay.DeclineOffer("M", 2, "no"),
+        relay.CloseRelay("M"),
+    ):
+        r = relay.step(r, relay_action, now=T0)[0]
+    b0 = bb.BiddingState.open("buyer", "seller", bb.BiddingRules(), ("M",))
+    b = b0
+    for bid in (bb.SubmitBid("buyer", 1, 10), bb.SubmitBid("seller", 1, 20)):
+        b = bb.step(b, bid, now=T0)[0]
+    b = bb.step(b, bb.CloseBidding("M"), now=T0)[0]
+    return [
+        (stx, stx.SingleTextState.open(agenda, ("A", "B"), ("M",)), [e.to_dict() for e in s.log]),
+        (relay, relay.RelayState.open(agenda, ("A", "B"), ("M",)), [e.to_dict() for e in r.log]),
+        (bb, b0, [e.to_dict() for e in b.log]),
+    ]
+
+
+@pytest.mark.parametrize("which", range(3))
+def test_junk_in_stored_events_is_refused_cleanly(agenda: Agenda, which: int) -> None:
+    module, initial, wire = full_logs(agenda)[which]
+    assert module.replay(initial, wire).log  # the clean log replays
+    refused = 0
+    for i, event in enumerate(wire):
+        for key in event:
+            for junk in [*JUNK[:15], "__delete__"]:
+                broken = json.loads(json.dumps(wire))
+                if junk == "__delete__":
+                    del broken[i][key]
+                else:
+                    broken[i][key] = junk
+                try:
+                    module.replay(initial, broken)
+                except (ProtocolError, ValidationFailed):
+                    refused += 1
+    assert refused > len(wire) * 10

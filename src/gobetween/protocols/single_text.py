@@ -409,10 +409,15 @@ def _decide_answer(
 def apply(state: SingleTextState, event: SingleTextEvent) -> SingleTextState:
     """The state after ``event`` (which :func:`decide` produced, now or in the past).
 
-    Only the ordering of versions is re-checked here; everything else was checked by
-    :func:`decide` when the event was made.
+    Only the numbering of versions is re-checked here (a new version follows the last; other
+    events name the current one); everything else was checked by :func:`decide`.
     """
     log = (*state.log, event)
+    if not isinstance(event, TextPublished | TrackClosed) and event.version != len(state.versions):
+        raise ProtocolError(
+            f"stored {event.type} event is for version {event.version}, "
+            f"but the current version is {len(state.versions)}"
+        )
     match event:
         case TextPublished():
             if event.version != len(state.versions) + 1:
