@@ -319,3 +319,18 @@ def test_write_table_csv() -> None:
     buffer = io.StringIO()
     assert write_table_csv(table, buffer) == 2
     assert buffer.getvalue() == "month,median_days\n2022-08,2.0\n2022-09,\n"
+
+
+def test_files_above_the_size_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gobetween.formats import jcc
+
+    monkeypatch.setattr(jcc, "_MAX_BYTES", 100)
+    with pytest.raises(FileFormatError, match="too large"):
+        read_csv(CSV_SLICE)
+    with pytest.raises(FileFormatError, match="too large"):
+        read_xlsx(XLSX_SLICE)
+
+
+def test_missing_workbook(tmp_path: Path) -> None:
+    with pytest.raises(FileFormatError, match="cannot read"):
+        read_xlsx(tmp_path / "missing.xlsx")

@@ -71,7 +71,7 @@ def _echo_summary(s: Summary) -> None:
     click.echo(f"departures: {s.first_departure} to {s.last_departure}")
 
 
-@voyages.command("import")
+@voyages.command("import", short_help="Import voyage files and print a summary.")
 @_FILES
 @_SHEET
 @click.option(
@@ -113,13 +113,14 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-@voyages.command("figures")
+@voyages.command("figures", short_help="Dashboard figures, printed or as CSV.")
 @_FILES
 @_SHEET
 @click.option(
     "--csv",
     "csv_dir",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
     help="Write every figure table as DIR/<name>.csv.",
 )
 @click.option("--figure", help="Print only this table, as CSV on standard output.")
@@ -155,7 +156,7 @@ def figures(
         click.echo(f"\nwrote {len(tables)} tables to {csv_dir}/")
 
 
-@voyages.command("compliance")
+@voyages.command("compliance", short_help="Days with fewer inspections than committed.")
 @_FILES
 @_SHEET
 @click.option(

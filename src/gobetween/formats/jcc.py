@@ -429,7 +429,7 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> ImportResult:
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
-    _read_bytes(path)
+    _check_size(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
@@ -479,15 +479,22 @@ def read_jcc(path: str | Path, sheet: str | None = None) -> ImportResult:
     )
 
 
-def _read_bytes(path: Path) -> bytes:
+def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
-        if size > _MAX_BYTES:
-            raise FileFormatError(
-                f"file of {size:,} bytes is too large",
-                source=str(path),
-                expected=f"at most {_MAX_BYTES:,} bytes",
-            )
+    except OSError as error:
+        raise FileFormatError(f"cannot read the file: {error.strerror}", source=str(path)) from None
+    if size > _MAX_BYTES:
+        raise FileFormatError(
+            f"file of {size:,} bytes is too large",
+            source=str(path),
+            expected=f"at most {_MAX_BYTES:,} bytes",
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    _check_size(path)
+    try:
         return path.read_bytes()
     except OSError as error:
         raise FileFormatError(f"cannot read the file: {error.strerror}", source=str(path)) from None

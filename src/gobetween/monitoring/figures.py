@@ -247,7 +247,6 @@ def summary(arrays: VoyageArrays) -> Summary:
     1.0
     """
     total = float(math.fsum(arrays.tonnes.tolist()))
-    dev_labels = arrays.labels[Dimension.DEVELOPMENT_CATEGORY]
     developing = _mask(arrays, Dimension.DEVELOPMENT_CATEGORY, "developing")
     wfp = _mask(arrays, Dimension.WFP, "WFP")
     ports = arrays.labels[Dimension.DEPARTURE_PORT]
@@ -257,9 +256,7 @@ def summary(arrays: VoyageArrays) -> Summary:
         voyages=arrays.n_voyages,
         shipments=arrays.n_shipments,
         tonnes=total,
-        developing_share=(float(arrays.tonnes[developing].sum()) / total if total else 0.0)
-        if dev_labels
-        else 0.0,
+        developing_share=float(arrays.tonnes[developing].sum()) / total if total else 0.0,
         wfp_tonnes=float(arrays.tonnes[wfp].sum()),
         shipments_by_port=tuple(by_port),
         first_departure=str(arrays.departure.min()) if arrays.n_voyages else None,
