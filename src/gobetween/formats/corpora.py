@@ -73,7 +73,7 @@ def division_scenario(
             )
     agenda = Agenda(
         tuple(Issue.discrete(kind, [str(k) for k in range(counts[kind] + 1)]) for kind in kinds),
-        name=name,
+        name="division",
     )
     scales: list[float] = []
     prefs: dict[str, Preferences] = {}

@@ -19,12 +19,14 @@ Two layouts are read:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from gobetween.errors import DataImportError, FileFormatError
 from gobetween.formats.corpora import RecordedNegotiation, division_scenario
+from gobetween.model import Scenario
 
 __all__ = ["ITEMS", "read_dealornodeal"]
 
@@ -72,15 +74,23 @@ def _numbers(text: str, source: str, where: str) -> list[int]:
     return numbers
 
 
-def _make(
-    own: list[int], partner: list[int], selection: list[int] | None, did: str
-) -> RecordedNegotiation:
+@functools.lru_cache(maxsize=4096)
+def _context(
+    own: tuple[int, ...], partner: tuple[int, ...]
+) -> tuple[Scenario, tuple[float, float]]:
+    """The scenario of one game context; the corpus reuses a few thousand contexts."""
     counts = dict(zip(ITEMS, own[0::2], strict=True))
     values = (
         dict(zip(ITEMS, own[1::2], strict=True)),
         dict(zip(ITEMS, partner[1::2], strict=True)),
     )
-    scenario, scale = division_scenario(counts, values, sides=SIDES, name=f"dealornodeal-{did}")
+    return division_scenario(counts, values, sides=SIDES, name="dealornodeal")
+
+
+def _make(
+    own: list[int], partner: list[int], selection: list[int] | None, did: str
+) -> RecordedNegotiation:
+    scenario, scale = _context(tuple(own), tuple(partner))
     deal = None
     if selection is not None:
         deal = scenario.agenda.package(dict(zip(ITEMS, (str(k) for k in selection), strict=True)))
