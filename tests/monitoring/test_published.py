@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import statistics
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -117,3 +121,35 @@ def test_voyages_still_waiting_departed_in_june_2023(arrays: VoyageArrays) -> No
         m: w for m, w in zip(table.column("month"), table.column("waiting"), strict=True) if w
     }
     assert waiting == {"2023-06": 14}
+
+
+def day(text: str) -> dt.date:
+    return dt.datetime.strptime(text, "%d-%b-%Y").date()
+
+
+def _oracle_rows() -> list[dict[str, str]]:
+    """The raw CSV through the standard library only: an independent reading."""
+    with CSV.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_waits_and_tonnage_match_a_standard_library_oracle(arrays: VoyageArrays) -> None:
+    rows = _oracle_rows()
+    waits: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row["Status"] == "Outbound" and row["Inspection cleared"]:
+            left = day(row["Departure date"])
+            waits[f"{left:%Y-%m}"].append((day(row["Inspection cleared"]) - left).days)
+    table = waiting_times(arrays)
+    assert table.column("month") == tuple(sorted(waits))
+    for month, _, _, median, p90, _ in table.rows:
+        values = waits[str(month)]
+        assert median == statistics.median(values)
+        assert p90 == pytest.approx(statistics.quantiles(values, n=10, method="inclusive")[8])
+    tonnes: dict[str, int] = defaultdict(int)
+    for row in rows:
+        tonnes[row["Country"]] += int(row["Metric tons"].replace(",", ""))
+    by_country = tonnage_by(arrays, Dimension.COUNTRY)
+    assert dict(zip(by_country.column("country"), by_country.column("tonnes"), strict=True)) == {
+        country: float(t) for country, t in tonnes.items()
+    }
