@@ -176,3 +176,34 @@ def test_evaluate_voyages_counts_outbound_inspections_per_day() -> None:
         evaluate_voyages(rule(metric=Metric.REGISTRATIONS), arrays)
     with pytest.raises(InvalidModel, match="no departures dates"):
         evaluate_voyages(rule(metric=Metric.DEPARTURES), VoyageArrays.from_shipments([]))
+
+
+def test_obligations_and_term_clock_from_signed_operative_terms() -> None:
+    from gobetween.agreements import OperativeTerms, Renewal, RenewalRule
+    from gobetween.model import Agenda, Issue
+    from gobetween.monitoring.term import TermClock
+
+    agenda = Agenda(
+        (
+            Issue.discrete("ports", ["Odesa", "three ports"]),
+            Issue.discrete("inspections per day", ["5", "9", "11"]),
+        ),
+        name="corridor",
+    )
+    terms = OperativeTerms.from_package(
+        agenda.package({"ports": "three ports", "inspections per day": "9"}),
+        {
+            "ports": "Exports leave from Odesa, Chornomorsk and Yuzhny.",
+            "inspections per day": "Joint teams inspect at least nine vessels a day.",
+        },
+        term_days=120,
+        renewal=Renewal(RenewalRule.AUTOMATIC_UNLESS_NOTICE),
+        effective_date=dt.date(2022, 7, 22),
+    )
+    (obligation,) = obligations_from_terms(
+        terms.options, terms.clauses, [BSGI_INSPECTIONS_TEMPLATE]
+    )
+    assert obligation.threshold == 9
+    assert obligation.clause == "Joint teams inspect at least nine vessels a day."
+    clock = TermClock(terms.effective_date, terms.term_days, ("Ukraine", "Russian Federation"))
+    assert clock.end == dt.date(2022, 11, 19)
