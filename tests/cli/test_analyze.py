@@ -88,16 +88,19 @@ parties:
     code, out = _run("analyze", str(scenario_path), "--plot", str(target))
     assert code == 0, out
     svg = target.read_text(encoding="utf-8")
-    assert svg.count("utility of A") == 2 and svg.count("utility of C") == 2
+    assert svg.count("utility of A") == 2
+    assert svg.count("utility of C") == 2
 
 
 def test_bad_plot_suffix_and_disagreement_are_named(tmp_path: Path) -> None:
     code, out = _run("analyze", str(CLASSROOM), "--plot", str(tmp_path / "x.gif"))
     assert code != 0
-    assert "--plot" in out and ".svg" in out
+    assert "--plot" in out
+    assert ".svg" in out
     code, out = _run("analyze", str(CLASSROOM), "--disagreement", "nobody=0.3")
     assert code != 0
-    assert "--disagreement" in out and "employer" in out
+    assert "--disagreement" in out
+    assert "employer" in out
 
 
 def test_disagreement_point_moves_the_nash_solution() -> None:
