@@ -19,12 +19,16 @@ from gobetween.errors import ProtocolError
 from gobetween.model import Agenda, Package
 from gobetween.protocols.single_text import (
     Answer,
+    AnswerGiven,
     AnswerKind,
+    AnswerWithdrawn,
     CloseTrack,
+    DeadlineExtended,
     ExtendDeadline,
     PublishText,
     SingleTextAction,
     SingleTextState,
+    TextPublished,
     TrackStatus,
     WithdrawAnswer,
     replay,
@@ -157,7 +161,7 @@ def test_party_views_never_show_other_answers(agenda: Agenda, data: st.DataObjec
 @settings(max_examples=120, deadline=None)
 @given(data=st.data())
 def test_invariants_hold_after_any_run(agenda: Agenda, data: st.DataObject) -> None:
-    _, state, _ = data.draw(runs(agenda))
+    _, state, refused = data.draw(runs(agenda))
     assert [v.number for v in state.versions] == list(range(1, len(state.versions) + 1))
     view = mediator_view(state)
     if state.status is TrackStatus.READY_FOR_AGREEMENT:
@@ -172,3 +176,19 @@ def test_invariants_hold_after_any_run(agenda: Agenda, data: st.DataObject) -> N
             assert answer.party == party
             assert answer.version == number
             assert party in PARTIES
+    # every logged answer came from a party, for the current version, within its deadline
+    deadline: datetime | None = None
+    version = 0
+    for event in state.log:
+        if isinstance(event, TextPublished):
+            version, deadline = event.version, event.deadline
+            assert event.mediator in MEDIATORS
+        elif isinstance(event, DeadlineExtended):
+            deadline = event.deadline
+            assert event.mediator in MEDIATORS
+        elif isinstance(event, AnswerGiven | AnswerWithdrawn):
+            assert event.party in PARTIES
+            assert event.version == version
+            assert deadline is None or event.at <= deadline
+    for exc in refused:
+        assert str(exc)  # every refusal says why

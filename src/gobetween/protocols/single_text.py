@@ -3,7 +3,8 @@
 The mediators publish numbered versions of one text (a package, one option per issue, with clause
 text per issue and a note); each party answers the current version privately: accept, reject
 with reasons, or request amendments. When every party has accepted the same version the track is
-*ready for agreement* (Fisher's one-text procedure, as used at Camp David; Raiffa 1982, ch. 14).
+*ready for agreement* (the one-text procedure Roger Fisher proposed and the United States used
+at Camp David in 1978; see Raiffa 1982).
 
 The module is pure: no clock (time is passed in as an aware ``now``), no I/O, no randomness.
 
