@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gobetween.errors import ProtocolError
+from gobetween.errors import InvalidPreferences, ProtocolError
 from gobetween.model import Agenda, Issue, Package, Preferences, Scenario
 from gobetween.protocols.simulated import (
     SimulatedParty,
@@ -196,3 +196,10 @@ def test_runs_are_deterministic_given_rng(
     assert first == again
     assert first.status in (TrackStatus.READY_FOR_AGREEMENT, TrackStatus.CLOSED)
     assert len(first.versions) <= len(scenario.agenda) + 1
+
+
+def test_preferences_for_another_agenda_are_refused(scenario: Scenario) -> None:
+    agenda = Agenda((Issue.discrete("ports", ["Odesa", "three ports"]),))
+    member = party(scenario, "A")
+    with pytest.raises(InvalidPreferences, match="not on the agenda"):
+        member.answer(version(agenda.package({"ports": "Odesa"})))

@@ -110,9 +110,14 @@ class SimulatedParty:
         return prefs.accepts(package) and prefs.utility(package) >= prefs.reservation
 
     def answer(self, version: TextVersion, *, rng: RNG = None) -> Answer:
-        """The answer to ``version`` (an :class:`Answer` action to pass to ``step``)."""
+        """The answer to ``version`` (an :class:`Answer` action to pass to ``step``).
+
+        Raises :class:`~gobetween.errors.InvalidPreferences` if the preferences do not cover
+        the text's agenda.
+        """
         generator = np.random.default_rng(rng)
         package = version.package
+        self.preferences.validate(package.agenda)
         if self.acceptable(package):
             return Answer(self.name, version.number, AnswerKind.ACCEPT)
         draw = generator.random()
