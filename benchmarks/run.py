@@ -112,14 +112,20 @@ def run_end_to_end(quick: bool, repeats: int) -> dict[str, Any]:
     theirs = [run_e2e(theirs_cmd) for _ in range(1 if quick else 2)]
     print(" done", flush=True)
     return {
-        "ours_command": " ".join(shlex.quote(c) for c in ["gobetween", *ours_cmd[1:]]),
-        "negmas_command": " ".join(shlex.quote(c) for c in ["python", *theirs_cmd[1:]]),
+        "ours_command": _shown(["gobetween", *ours_cmd[1:]]),
+        "negmas_command": _shown(["python", *theirs_cmd[1:]]),
         "ours": ours,
         "negmas": theirs,
     }
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+def _shown(command: list[str]) -> str:
+    """A command as typed from the project root (paths relative to it)."""
+    parts = [os.path.relpath(c, ROOT) if c.startswith("/") else c for c in command]
+    return " ".join(shlex.quote(p) for p in parts)
 
 
 def _seconds(value: float) -> str:
@@ -225,9 +231,9 @@ def figures(info: dict[str, Any], command: str, cases: list[Case], result: dict[
         f"Command: `{command}`. Load average (1/5/15 min) before: {result['load_before']}; "
         f"after: {result['load_after']}.",
         "",
-        *case_rows(cases, result["rows"]),
-        "",
     ]
+    if cases:
+        lines += [*case_rows(cases, result["rows"]), ""]
     if result.get("e2e"):
         lines += [*e2e_rows(result["e2e"]), ""]
     return "\n".join(lines)
