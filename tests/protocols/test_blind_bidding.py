@@ -16,6 +16,7 @@ from gobetween.protocols.blind_bidding import (
     BiddingState,
     BiddingStatus,
     CloseBidding,
+    Expire,
     RoundResolved,
     Side,
     SubmitBid,
@@ -162,6 +163,25 @@ def test_deadline_is_enforced() -> None:
         BiddingRules(deadline=datetime(2024, 5, 3))
 
 
+def test_expiry_after_the_deadline() -> None:
+    deadline = T0 + timedelta(days=2)
+    state, _ = step(bidding(deadline=deadline), SubmitBid("seller", 1, 90), now=T0)
+    assert bidder_view(state, "buyer").can_bid(deadline)
+    assert not bidder_view(state, "seller").can_bid(T0)  # already bid this round
+    with pytest.raises(ProtocolError, match="has not expired"):
+        step(state, Expire(), now=deadline)
+    with pytest.raises(ProtocolError, match="has not expired"):
+        step(bidding(), Expire(), now=T0)  # no deadline at all
+    state, events = step(state, Expire(), now=deadline + timedelta(seconds=1))
+    assert [e.type for e in events] == ["bidding_expired"]
+    assert state.status is BiddingStatus.EXPIRED
+    assert not bidder_view(state, "buyer").can_bid(T0)
+    with pytest.raises(ProtocolError, match="over \\(expired\\)"):
+        step(state, Expire(), now=deadline + timedelta(days=1))
+    initial = bidding(deadline=deadline)
+    assert replay(initial, json.loads(json.dumps([e.to_dict() for e in state.log]))) == state
+
+
 def test_mediator_may_close() -> None:
     state, _ = step(bidding(), CloseBidding("M", "parties settled directly"), now=T0)
     assert state.status is BiddingStatus.CLOSED
@@ -255,8 +275,11 @@ def bidding_runs(draw: st.DrawFn) -> tuple[BiddingState, BiddingState, list[floa
         now += timedelta(hours=draw(st.integers(0, 8)))
         party = draw(st.sampled_from(["buyer", "seller", "M"]))
         action: BiddingAction
-        if draw(st.integers(0, 15)) == 0:
+        pick = draw(st.integers(0, 15))
+        if pick == 0:
             action = CloseBidding(party)
+        elif pick == 1:
+            action = Expire()
         else:
             action = SubmitBid(party, draw(st.just(state.round) | st.integers(0, 5)), draw(AMOUNTS))
         try:
@@ -295,6 +318,11 @@ def test_replay_no_reveal_and_midpoint(run: tuple[BiddingState, BiddingState, li
         if settles:
             assert result.amount == (result.offer + result.demand) / 2
     assert (state.status is BiddingStatus.SETTLED) == any(r.settled for r in state.results)
+    deadline = state.rules.deadline
+    assert deadline is not None
+    assert all(b.at <= deadline for b in state.bids)
+    if state.status is BiddingStatus.EXPIRED:
+        assert state.log[-1].at > deadline
     if state.rules.monotone:
         for party, sign in (("buyer", 1), ("seller", -1)):
             amounts = [b.amount * sign for b in state.bids_of(party)]

@@ -24,9 +24,12 @@ API
 - :class:`BiddingState` (``BiddingState.open(payer, payee, rules, mediators=())``),
   :class:`BiddingRules`, :class:`Tolerance`, :class:`Side`, :class:`BiddingStatus`,
   :class:`Bid`, :class:`RoundResult`.
-- Actions (:data:`BiddingAction`): :class:`SubmitBid`, :class:`CloseBidding`.
+- Actions (:data:`BiddingAction`): :class:`SubmitBid`, :class:`CloseBidding` (a mediator),
+  :class:`Expire` (anyone, once the deadline has passed: status ``expired``).
 - Events (:data:`BiddingEvent`): :class:`BidSubmitted`, :class:`RoundResolved`,
-  :class:`BiddingClosed`, each with ``to_dict()``; :func:`event_from_dict`.
+  :class:`BiddingClosed`, :class:`BiddingExpired`, each with ``to_dict()``;
+  :func:`event_from_dict`. They are defined in :mod:`gobetween.protocols.blind_bidding_events`
+  and re-exported here.
 - :func:`decide`, :func:`apply`, :func:`step`, :func:`replay`, :func:`bidder_view`
   (:class:`BidderView`, :class:`RoundOutcome`), :func:`mediator_view` (everything, as JSON);
   :func:`crossing` (the settlement rule). ``BiddingRules.to_dict()``/``from_dict()`` let the
@@ -52,10 +55,19 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from gobetween.errors import ProtocolError
 from gobetween.protocols import _common as c
+from gobetween.protocols.blind_bidding_events import (
+    BiddingClosed,
+    BiddingEvent,
+    BiddingExpired,
+    BidSubmitted,
+    RoundResolved,
+    Side,
+    event_from_dict,
+)
 
 __all__ = [
     "Bid",
@@ -64,10 +76,12 @@ __all__ = [
     "BiddingAction",
     "BiddingClosed",
     "BiddingEvent",
+    "BiddingExpired",
     "BiddingRules",
     "BiddingState",
     "BiddingStatus",
     "CloseBidding",
+    "Expire",
     "RoundOutcome",
     "RoundResolved",
     "RoundResult",
@@ -85,19 +99,13 @@ __all__ = [
 ]
 
 
-class Side(enum.StrEnum):
-    """Which way the money goes: the payer offers, the payee demands."""
-
-    PAYER = "payer"
-    PAYEE = "payee"
-
-
 class BiddingStatus(enum.StrEnum):
     """Where the bidding stands."""
 
     OPEN = "open"
     SETTLED = "settled"
     FAILED = "failed"
+    EXPIRED = "expired"
     CLOSED = "closed"
 
 
@@ -274,73 +282,12 @@ class CloseBidding:
     reason: str = ""
 
 
-BiddingAction = SubmitBid | CloseBidding
-
-
 @dataclass(frozen=True)
-class BidSubmitted:
-    """A sealed bid was received."""
-
-    type: ClassVar[str] = "bid_submitted"
-    party: str
-    side: Side
-    round: int
-    amount: float
-    at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "party": self.party,
-            "side": self.side.value,
-            "round": self.round,
-            "amount": self.amount,
-            "at": c.time_to_wire(self.at),
-        }
+class Expire:
+    """Record that the deadline passed (anyone may ask, e.g. the service's scheduler)."""
 
 
-@dataclass(frozen=True)
-class RoundResolved:
-    """Both bids of ``round`` are in: settled at ``amount``, or not (``amount`` is ``None``)."""
-
-    type: ClassVar[str] = "round_resolved"
-    round: int
-    settled: bool
-    amount: float | None
-    at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "round": self.round,
-            "settled": self.settled,
-            "amount": self.amount,
-            "at": c.time_to_wire(self.at),
-        }
-
-
-@dataclass(frozen=True)
-class BiddingClosed:
-    """A mediator closed the bidding."""
-
-    type: ClassVar[str] = "bidding_closed"
-    mediator: str
-    reason: str
-    at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "mediator": self.mediator,
-            "reason": self.reason,
-            "at": c.time_to_wire(self.at),
-        }
-
-
-BiddingEvent = BidSubmitted | RoundResolved | BiddingClosed
+BiddingAction = SubmitBid | CloseBidding | Expire
 
 
 # -- decide, apply, step, replay ---------------------------------------------------------------
@@ -374,6 +321,11 @@ def decide(
             c.check_member(action.mediator, state.mediators, "mediator")
             reason = c.check_text(action.reason, "the reason for closing")
             return (BiddingClosed(action.mediator, reason, at),)
+        case Expire():
+            deadline = state.rules.deadline
+            if deadline is None or at <= deadline:
+                raise ProtocolError("the bidding has not expired: its deadline has not passed")
+            return (BiddingExpired(at),)
         case _:
             raise c.unknown("bidding action", action)
 
@@ -446,6 +398,8 @@ def apply(state: BiddingState, event: BiddingEvent) -> BiddingState:
             return replace(state, results=(*state.results, result), status=status, log=log)
         case BiddingClosed():
             return replace(state, status=BiddingStatus.CLOSED, closed_reason=event.reason, log=log)
+        case BiddingExpired():
+            return replace(state, status=BiddingStatus.EXPIRED, log=log)
         case _:
             raise c.unknown("bidding event", event)
 
@@ -468,32 +422,6 @@ def replay(
     for event in events:
         state = apply(state, event_from_dict(event) if isinstance(event, Mapping) else event)
     return state
-
-
-def event_from_dict(data: Mapping[str, Any]) -> BiddingEvent:
-    """Read an event back from its ``to_dict()`` form (by its ``type`` field)."""
-    kind = c.event_type(data)
-    at = c.time_from_wire(data.get("at"), "at")
-    if kind == BidSubmitted.type:
-        side = c.field(data, "side", str)
-        if side not in {s.value for s in Side}:
-            raise c.bad_wire(f"unknown side {side!r}", "side", "payer or payee")
-        return BidSubmitted(
-            c.field(data, "party", str),
-            Side(side),
-            c.field(data, "round", int),
-            c.field(data, "amount", float),
-            at,
-        )
-    if kind == RoundResolved.type:
-        settled = c.field(data, "settled", bool)
-        amount = None if data.get("amount") is None else c.field(data, "amount", float)
-        if settled != (amount is not None):
-            raise c.bad_wire("a settled round needs an amount, and only then", "amount")
-        return RoundResolved(c.field(data, "round", int), settled, amount, at)
-    if kind == BiddingClosed.type:
-        return BiddingClosed(c.field(data, "mediator", str), c.field(data, "reason", str), at)
-    raise c.bad_wire(f"unknown bidding event type {kind!r}", "type")
 
 
 # -- the view of one side ----------------------------------------------------------------------
@@ -527,6 +455,15 @@ class BidderView:
     own_bids: tuple[Bid, ...]
     results: tuple[RoundOutcome, ...]
     settlement: float | None
+
+    def can_bid(self, now: datetime) -> bool:
+        """Whether this side may bid at ``now``: open, before the deadline, not yet this round."""
+        at = c.utc(now)
+        deadline = self.rules.deadline
+        done = bool(self.own_bids) and self.own_bids[-1].round == self.round
+        return (
+            self.status is BiddingStatus.OPEN and not done and (deadline is None or at <= deadline)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
