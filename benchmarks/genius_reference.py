@@ -164,8 +164,9 @@ def package_index(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
 def exact_frontier(points: FloatArray) -> FloatArray:
     """The exactly undominated distinct utility vectors, sorted by the first party descending.
 
-    Two parties: an ``O(N log N)`` sweep. More parties: a pairwise filter over the distinct points
-    (use it on small sets only).
+    Two parties: an ``O(N log N)`` sweep. More parties: distinct points in decreasing order of
+    their sum, each block compared with the undominated points kept so far and with its own
+    neighbourhood (``O(N * frontier)``).
     """
     if points.shape[1] == 2:
         # Sorted by u0 then u1 descending, a point is undominated and the first of its duplicates
@@ -176,15 +177,21 @@ def exact_frontier(points: FloatArray) -> FloatArray:
         result: FloatArray = ordered[ordered[:, 1] > best_before]
         return result
     unique = np.unique(points, axis=0)
-    keep = np.ones(unique.shape[0], dtype=bool)
-    for start in range(0, unique.shape[0], 256):
-        block = unique[start : start + 256]
-        geq = np.all(unique[None, :, :] >= block[:, None, :], axis=2)
-        gt = np.any(unique[None, :, :] > block[:, None, :], axis=2)
-        keep[start : start + 256] = ~np.any(geq & gt, axis=1)
-    front = unique[keep]
-    keys = tuple(-front[:, c] for c in range(front.shape[1] - 1, -1, -1))
-    return front[np.lexsort(keys)]
+    sums = unique.sum(axis=1)
+    order = np.argsort(-sums, kind="stable")
+    ordered, neg_sums = unique[order], -sums[order]
+    kept = np.empty((0, unique.shape[1]))
+    for start in range(0, ordered.shape[0], 256):
+        block = ordered[start : start + 256]
+        # A dominator has a larger sum, up to rounding: look a little past the block too.
+        reach = int(np.searchsorted(neg_sums, neg_sums[start + block.shape[0] - 1] + 1e-9, "right"))
+        rivals = np.concatenate((kept, ordered[start:reach]))
+        geq = np.all(rivals[None, :, :] >= block[:, None, :], axis=2)
+        gt = np.any(rivals[None, :, :] > block[:, None, :], axis=2)
+        kept = np.concatenate((kept, block[~np.any(geq & gt, axis=1)]))
+    keys = tuple(-kept[:, c] for c in range(kept.shape[1] - 1, -1, -1))
+    front: FloatArray = kept[np.lexsort(keys)]
+    return front
 
 
 @dataclass(frozen=True)

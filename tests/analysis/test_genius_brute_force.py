@@ -23,6 +23,7 @@ from benchmarks.genius_reference import (
     GeniusTables,
     capped,
     enumerate_utilities,
+    exact_frontier,
     frontier_with_counts,
     nash_brute_force,
     read_genius,
@@ -49,6 +50,9 @@ GOLDEN = Path(__file__).parent / "golden"
 FOLDERS = scenario_folders() if GENIUS_ROOT.is_dir() else []
 TABLES = {folder: read_genius(folder) for folder in FOLDERS}
 TWO_PARTY = [f for f in FOLDERS if TABLES[f].n_parties == 2 and TABLES[f].size <= BRUTE_FORCE_LIMIT]
+#: Three to nine parties (ANAC 2015: all profiles of a domain as parties), up to this many packages.
+MANY_PARTY_LIMIT = 25_000
+MANY_PARTY = [f for f in FOLDERS if TABLES[f].n_parties > 2 and TABLES[f].size <= MANY_PARTY_LIMIT]
 
 
 def _name(folder: Path) -> str:
@@ -69,15 +73,15 @@ def _brute_force_points(tables: GeniusTables) -> np.ndarray:
     """Every package's utilities on the semantics gobetween is specified to reproduce."""
     points = enumerate_utilities(tables.values)
     best = _weight_sums(tables)
-    if np.any(best > 1.0 + 1e-12):
-        # Genius would cap; the loader divides by the weight sum instead (module docstring).
-        return points / best[None, :]
-    return capped(points)
+    # Where Genius would cap, the loader divides by the weight sum instead (module docstring).
+    scale = np.where(best > 1.0 + 1e-12, best, 1.0)
+    return capped(points / scale[None, :])
 
 
 def test_the_corpus_is_complete() -> None:
     assert len(FOLDERS) == 117
     assert len(TWO_PARTY) == 103
+    assert len(MANY_PARTY) == 13
     assert sum(TABLES[f].size for f in TWO_PARTY) > 5_000_000
 
 
@@ -131,6 +135,32 @@ def test_frontier_and_nash_equal_brute_force(folder: Path) -> None:
     assert unmatched(mine[None, :], reference.utilities, TOL).shape[0] == 0
     gains = mine - tables.reservations
     assert np.prod(gains) == pytest.approx(reference.product, rel=1e-9)
+
+
+@pytest.mark.parametrize("folder", MANY_PARTY, ids=_name)
+def test_many_party_frontier_and_nash_equal_brute_force(folder: Path) -> None:
+    """n-dimensional dominance: these templates have no utilities within 1e-9 of each other on
+    their frontiers, so the exact frontier is the one with tolerance."""
+    tables = TABLES[folder]
+    scenario = load_scenario(folder)
+    order = _column_order(scenario, tables)
+    points = _brute_force_points(tables)
+    truth = exact_frontier(points)
+    front = pareto_frontier(UtilitySpace.from_scenario(scenario), tol=TOL)
+    ours = front.utilities[:, order]
+    assert len(front) == truth.shape[0]
+    assert unmatched(ours, truth, TOL).shape[0] == 0
+    assert unmatched(truth, ours, TOL).shape[0] == 0
+    on_frontier = sum(
+        int(np.count_nonzero(np.all(np.abs(points - p) <= TOL, axis=1))) for p in truth
+    )
+    assert front.package_count == on_frontier
+    reference = nash_brute_force(points, tables.reservations)
+    solution = nash(front)
+    assert (solution is None) == (reference is None)
+    if solution is not None and reference is not None:
+        mine = np.array(solution.utilities)[order]
+        assert unmatched(mine[None, :], reference.utilities, TOL).shape[0] == 0
 
 
 def test_capped_templates_are_the_known_ones_and_close_to_genius() -> None:
