@@ -137,7 +137,8 @@ def _seconds(value: float) -> str:
 
 
 def _mb(result: dict[str, Any]) -> str:
-    return f"{result['peak_mb']:.0f} MB"
+    """Peak RSS, and in brackets the RSS just before the timed part (interpreter, data)."""
+    return f"{result['peak_mb']:.0f} MB ({result['baseline_mb']:.0f})"
 
 
 def _target(case: Case, ours: dict[str, Any], theirs: dict[str, Any]) -> str:
@@ -167,7 +168,8 @@ def _size(case: Case) -> str:
 
 def case_rows(cases: list[Case], rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| Case | Packages | gobetween best (median) | peak RSS | NegMAS 0.16 | peak RSS "
+        "| Case | Packages | gobetween best (median) | peak RSS (before) | NegMAS 0.16 "
+        "| peak RSS (before) "
         "| Speed-up | Frontier points (ours / NegMAS, mismatches) | Target |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
