@@ -49,7 +49,8 @@ def test_filter_matches_pairwise_definition(points: np.ndarray) -> None:
 def test_small_blocks_give_the_same_answer(points: np.ndarray) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(dominance, "BLOCK", 3)
-        patch.setattr(dominance, "CHUNK", 2)
+        patch.setattr(dominance, "CHUNK", 5)
+        patch.setattr(dominance, "FIRST_CHUNK", 1)
         check_against_definition(points, TOL)
 
 

@@ -10,10 +10,14 @@ Definitions (``tol >= 0``), for utility vectors ``a`` and ``b`` of the same leng
 each represented by one of its points. Two parties use an exact ``O(N log N)`` sweep against all
 points. Three or more parties sort the points by coordinate sum (a dominator's sum exceeds the
 dominated point's sum minus ``(n - 2) * tol``) and test blocks of points against the
-representatives kept so far and against their own block, with early compaction of the rows already
-found dominated. Tolerance comparisons are not transitive; when distinct utilities differ by more
-than ``2 * tol`` (ratings on any grid coarser than the tolerance) the result equals the pairwise
-definition exactly.
+representatives kept so far (in chunks, dropping the rows already found dominated), then the rows
+that survive against each other and against the points just after the block whose sums are
+within the tolerance window.
+
+Tolerance comparisons are not transitive, so testing against the survivors only (rather than
+against every point) can differ from the pairwise definition when distinct utilities lie within a
+few ``tol`` of each other. When they differ by more than ``2 * tol`` (ratings on any grid coarser
+than the tolerance) the result equals the pairwise definition exactly.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ IndexArray = NDArray[np.intp]
 
 #: Rows of candidates tested together against the kept representatives.
 BLOCK = 512
-#: Kept representatives compared with one block at a time.
+#: Kept representatives compared with one block at a time (growing from FIRST_CHUNK).
 CHUNK = 2048
+FIRST_CHUNK = 64
 
 
 class Groups(NamedTuple):
@@ -142,7 +147,10 @@ def _many_dimensions(points: FloatArray, tol: float) -> Groups:
         reach = int(np.searchsorted(neg_sums, neg_sums[stop - 1] + n * tol, side="right"))
         block = ordered[start:stop]
         dominated, tie_kept = _against_kept(block, kept[:n_kept], tol)
-        dominated |= _against_window(block, ordered[start:reach], tol)
+        alive = np.flatnonzero(~dominated)
+        if alive.size:
+            window = np.concatenate([block[alive], ordered[stop:reach]])
+            dominated[alive[_against_window(block[alive], window, tol)]] = True
         fresh, tie_block = _ties_in_block(block, dominated, tie_kept, tol)
         ids = np.full(block.shape[0], -1, dtype=np.intp)
         ids[tie_kept >= 0] = tie_kept[tie_kept >= 0]
@@ -166,16 +174,17 @@ def _against_kept(
     tie = np.full(rows, -1, dtype=np.intp)
     active = np.arange(rows)
     lows = block - tol
-    for start in range(0, kept.shape[0], CHUNK):
-        if active.size == 0:
-            break
-        chunk = kept[start : start + CHUNK]
+    start, size = 0, FIRST_CHUNK
+    while start < kept.shape[0] and active.size:
+        # Small chunks first: the kept points of largest sum settle most rows cheaply.
+        chunk = kept[start : start + size]
         cover = _covered(chunk, lows[active])
         strict, first_tie = _judge(cover, chunk, block[active], tol)
         dominated[active[strict]] = True
         fresh = (first_tie >= 0) & (tie[active] < 0)
         tie[active[fresh]] = start + first_tie[fresh]
         active = active[~dominated[active]]
+        start, size = start + size, min(4 * size, CHUNK)
     tie[dominated] = -1
     return dominated, tie
 
@@ -206,7 +215,7 @@ def _judge(
 
 
 def _against_window(block: FloatArray, window: FloatArray, tol: float) -> NDArray[np.bool_]:
-    """Which block rows a point of the window (the block and its tolerance overhang) dominates."""
+    """Which rows of ``block`` a point of ``window`` dominates; ``window`` starts with ``block``."""
     cover = _covered(window, block - tol)
     np.fill_diagonal(cover, False)  # row i of the block is column i of the window
     strict, _ = _judge(cover, window, block, tol)

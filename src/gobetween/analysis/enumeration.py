@@ -189,31 +189,30 @@ def _absorb(
     flat: FlatArray,
     tol: float,
 ) -> tuple[FloatArray, list[FlatArray]]:
-    """Merge a chunk's packages into the running frontier (members: flat package indices)."""
+    """Merge a chunk's packages into the running frontier (members: flat package indices).
+
+    The running frontier goes first, so most of the chunk is dropped against it at once.
+    """
     if points.shape[0] == 0:
         return current, members
-    local = nondominated(points, tol)
-    alive = np.flatnonzero(local.group >= 0)
-    order = alive[np.argsort(local.group[alive], kind="stable")]
-    cuts = np.searchsorted(local.group[order], np.arange(1, local.representatives.size))
-    chunk_members = [flat[part] for part in np.split(order, cuts)]
-    chunk_members = [
-        _rep_first(m, int(flat[r]))
-        for m, r in zip(chunk_members, local.representatives, strict=True)
-    ]
-    candidates = np.vstack([current, points[local.representatives]])
-    pool = members + chunk_members
+    m = current.shape[0]
+    candidates = np.vstack([current, points])
     merged = nondominated(candidates, tol)
-    gathered: list[list[FlatArray]] = [[pool[r]] for r in merged.representatives]
+    reps = merged.representatives
     is_rep = np.zeros(candidates.shape[0], dtype=bool)
-    is_rep[merged.representatives] = True
-    for i in np.flatnonzero((merged.group >= 0) & ~is_rep):
-        gathered[int(merged.group[i])].append(pool[i])
-    return candidates[merged.representatives], [np.concatenate(g) for g in gathered]
-
-
-def _rep_first(group: FlatArray, rep: int) -> FlatArray:
-    return np.concatenate([[rep], group[group != rep]]).astype(np.int64)
+    is_rep[reps] = True
+    # Each group lists its representative's packages first.
+    pieces = [[members[r] if r < m else flat[r - m : r - m + 1]] for r in reps.tolist()]
+    for i in np.flatnonzero((merged.group[:m] >= 0) & ~is_rep[:m]).tolist():
+        pieces[int(merged.group[i])].append(members[i])
+    chunk = merged.group[m:]
+    alive = np.flatnonzero((chunk >= 0) & ~is_rep[m:])
+    order = alive[np.argsort(chunk[alive], kind="stable")]
+    if order.size:
+        groups, starts = np.unique(chunk[order], return_index=True)
+        for g, part in zip(groups.tolist(), np.split(flat[order], starts[1:]), strict=True):
+            pieces[g].append(part)
+    return candidates[reps], [np.concatenate(p).astype(np.int64) for p in pieces]
 
 
 @dataclass(frozen=True, eq=False)
