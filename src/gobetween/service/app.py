@@ -20,6 +20,7 @@ from gobetween.service.context import Services
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
 from gobetween.store.db import Database, upgrade
+from gobetween.web import router as web_router
 
 __all__ = ["create_app", "routers"]
 
@@ -68,4 +69,5 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     errors.install(app)
     for router in routers():
         app.include_router(router)
+    app.include_router(web_router)  # the pages (gobetween.web) beside the JSON API
     return app

@@ -1,1 +1,26 @@
-"""Server-rendered pages for the party portal and the mediator console."""
+"""Server-rendered pages for the party portal and the mediator console.
+
+:data:`router` holds every page; the service mounts it beside the JSON API. Each page calls the
+same service functions as its JSON twin under ``/api`` (so the policy decides what it shows),
+renders a Jinja template from ``web/templates`` and loads only the vendored assets in
+``web/static`` (htmx, one style sheet, one small script).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from gobetween.web.admin import router as _admin
+from gobetween.web.analysis import router as _analysis
+from gobetween.web.assets import router as _assets
+from gobetween.web.console import router as _console
+from gobetween.web.home import router as _home
+from gobetween.web.portal import router as _portal
+from gobetween.web.preferences import router as _preferences
+from gobetween.web.texts import router as _texts
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+for _pages in (_assets, _home, _portal, _preferences, _texts, _console, _analysis, _admin):
+    router.include_router(_pages)

@@ -1,0 +1,122 @@
+"""Mediator analysis page: utility-space chart, ZOPA, trade-offs, Pareto improvements of the text.
+
+Data come from :func:`gobetween.service.decide.track_analysis` and
+:func:`~gobetween.service.decide.improve_package` (mediators only; to anyone else the page does
+not exist), and the text versions from :func:`gobetween.service.texts.text_view`. Every package
+shown links to the drafting page prefilled with it. JSON twins: ``GET /api/tracks/{id}/analysis``,
+``POST /api/tracks/{id}/analysis/improve``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from gobetween import errors as e
+from gobetween.policy import Action
+from gobetween.service import decide, texts
+from gobetween.web.chart import utility_chart
+from gobetween.web.common import Ctx, track_page
+from gobetween.web.data import party_utilities, readable_preferences
+from gobetween.web.render import render, run_page
+
+__all__ = ["draft_link", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+SOLUTIONS = (
+    ("nash", "Nash"),
+    ("kalai_smorodinsky", "Kalai-Smorodinsky"),
+    ("egalitarian", "Egalitarian"),
+    ("max_welfare", "Max welfare"),
+)
+
+
+def draft_link(track_id: int, package: Mapping[str, str]) -> str:
+    """The drafting page prefilled with ``package``.
+
+    >>> draft_link(3, {"term": "120"})
+    '/tracks/3/draft?pkg-term=120'
+    """
+    return f"/tracks/{track_id}/draft?" + urlencode({f"pkg-{k}": v for k, v in package.items()})
+
+
+def _pair(parties: list[str], x: str | None, y: str | None) -> tuple[str, str]:
+    first = x if x in parties else parties[0]
+    rest = [p for p in parties if p != first]
+    second = y if y in rest else rest[0]
+    return first, second
+
+
+def _chart(
+    result: Mapping[str, Any], x: str, y: str, versions: list[tuple[int, dict[str, float]]]
+) -> str:
+    reservations = result["zopa"]["reservations"]
+    solutions = [
+        (label, (s["utilities"][x], s["utilities"][y]))
+        for key, label in SOLUTIONS[:3]
+        if (s := result["solutions"].get(key)) is not None
+    ]
+    return utility_chart(
+        x,
+        y,
+        frontier=[(p["utilities"][x], p["utilities"][y]) for p in result["frontier"]],
+        reservations=(reservations[x], reservations[y]),
+        solutions=solutions,
+        versions=[(n, (u[x], u[y])) for n, u in versions if x in u and y in u],
+    )
+
+
+@router.get("/tracks/{track_id}/analysis")
+def analysis_page(
+    request: Request, ctx: Ctx, track_id: int, x: str | None = None, y: str | None = None
+) -> Response:
+    """The analysis of the parties' current preferences, for the mediators of the track."""
+
+    def build() -> Response:
+        with ctx.write() as unit:  # a cache miss stores the analysis, as the JSON twin does
+            tp = track_page(unit, track_id)
+            tp.view.require(Action.READ_ANALYSIS)
+            base = tp.context(ctx, unit, title="Analysis", draft_link=draft_link)
+            try:
+                result = decide.track_analysis(unit.session, unit.actor, track_id)
+            except e.Conflict as exc:
+                return render(request, "analysis.html", {**base, "missing": str(exc)})
+            text = texts.text_view(unit.session, unit.actor, track_id)
+            prefs = readable_preferences(unit, tp.view)
+            versions = []
+            for v in text["versions"]:
+                utilities = party_utilities(tp.agenda, prefs, v["package"])
+                named = {tp.party_name(p): u for p, u in utilities.items() if u is not None}
+                versions.append((int(v["number"]), named))
+            improve = None
+            if text["versions"]:
+                current = text["versions"][-1]["package"]
+                improve = decide.improve_package(unit.session, unit.actor, track_id, current)
+            parties = list(result["parties"])
+            px, py = _pair(parties, x, y)
+            context = {
+                **base,
+                "missing": None,
+                "result": result,
+                "parties": parties,
+                "px": px,
+                "py": py,
+                "chart": Markup(_chart(result, px, py, versions)),  # built from escaped parts
+                "solutions": [
+                    (label, result["solutions"][key])
+                    for key, label in SOLUTIONS
+                    if result["solutions"].get(key)
+                ],
+                "versions": versions,
+                "improve": improve,
+                "current": text["versions"][-1] if text["versions"] else None,
+            }
+        return render(request, "analysis.html", context)
+
+    return run_page(request, build)

@@ -1,0 +1,98 @@
+"""What every page shares: the request dependency, the page frame and scoped name look-ups.
+
+Names shown on pages come from policy-scoped reads only: organisation names from
+:func:`~gobetween.store.repositories.organisations` (known to every member of a process), and
+the names of the authors of messages the caller was already allowed to read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends
+
+from gobetween.model import Agenda
+from gobetween.policy import Seat, TrackView
+from gobetween.service.context import RequestContext, Unit, request_context
+from gobetween.service.negotiate import track_agenda
+from gobetween.store import repositories
+from gobetween.store import tables as t
+from gobetween.web.render import csrf_token
+
+__all__ = ["Ctx", "TrackPage", "frame", "nav_for", "options_of", "track_page"]
+
+Ctx = Annotated[RequestContext, Depends(request_context)]
+
+
+def frame(ctx: RequestContext, unit: Unit) -> dict[str, Any]:
+    """The context every signed-in page needs: the user and the CSRF token for its forms."""
+    return {"user": unit.user, "csrf": csrf_token(ctx, unit)}
+
+
+def nav_for(track: t.Track, view: TrackView, admin: bool) -> list[tuple[str, str]]:
+    """(label, url) of the pages of a track the caller's seat opens."""
+    base = f"/tracks/{track.id}"
+    links = [("Overview", base)]
+    if Seat.PARTY in view.seats:
+        links += [
+            ("Channel", f"{base}/channel"),
+            ("Preferences", f"{base}/preferences"),
+            ("Text", f"{base}/text"),
+        ]
+    if view.is_mediator:
+        links += [
+            ("Channels", f"{base}/console"),
+            ("Analysis", f"{base}/analysis"),
+            ("Drafting", f"{base}/draft"),
+        ]
+    elif Seat.PARTY not in view.seats:
+        links.append(("Text", f"{base}/text"))
+    if admin:
+        links.append(("Process admin", f"/processes/{track.process_id}/admin"))
+    return links
+
+
+@dataclass(frozen=True)
+class TrackPage:
+    """A track as one page shows it: the row, the caller's view, its agenda and the names."""
+
+    track: t.Track
+    view: TrackView
+    agenda: Agenda
+    organisations: dict[int, str]
+    admin: bool
+
+    def party_name(self, party_id: int | str | None) -> str:
+        """An organisation's name (organisation names are known to every process member)."""
+        if party_id is None:
+            return ""
+        return self.organisations.get(int(party_id), f"organisation {party_id}")
+
+    def context(self, ctx: RequestContext, unit: Unit, **more: Any) -> dict[str, Any]:
+        """The template context of a track page."""
+        return {
+            **frame(ctx, unit),
+            "track": self.track,
+            "agenda": self.agenda,
+            "view": self.view,
+            "tp": self,
+            "nav": nav_for(self.track, self.view, self.admin),
+            **more,
+        }
+
+
+def track_page(unit: Unit, track_id: int) -> TrackPage:
+    """Load a track the caller has a seat in (:class:`~gobetween.errors.NotFound` otherwise)."""
+    row, view = repositories.track(unit.session, unit.actor, track_id)
+    orgs = repositories.organisations(unit.session, unit.actor, row.process_id)
+    admin = any(
+        m.process_id == row.process_id and m.role.value == "admin" for m in unit.actor.memberships
+    )
+    return TrackPage(row, view, track_agenda(row), {o.id: o.name for o in orgs}, admin)
+
+
+def options_of(agenda: Agenda, values: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The ``issue -> option`` pairs of ``values`` whose issue is on the agenda."""
+    return {issue: option for issue, option in values if agenda.has_issue(issue)}

@@ -1,0 +1,122 @@
+"""Mediator console: every channel of a track side by side, unread markers, relayed offers.
+
+Only mediators of the track have it (the policy's ``FORWARD_OFFER`` and ``READ_PARTY_DATA`` on
+every party). An offer can be edited (options, message, recipients) before it is forwarded, or
+declined with a reason that goes to its sender. JSON twins: ``GET /api/tracks/{id}/channels``,
+``GET /api/tracks/{id}/offers``, ``POST .../offers/{n}/forward`` and ``.../decline``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from gobetween import errors as e
+from gobetween.policy import Action
+from gobetween.service import negotiate, texts
+from gobetween.service.context import RequestContext, Unit
+from gobetween.store import repositories
+from gobetween.web.common import Ctx, track_page
+from gobetween.web.data import channel_messages, latest_event_id
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
+    tp = track_page(unit, track_id)
+    tp.view.require(Action.FORWARD_OFFER)
+    channels = []
+    for channel in repositories.channels(unit.session, tp.view):
+        total, unread = negotiate.channel_summary(unit.session, unit.actor, tp.view, channel)
+        channels.append(
+            {
+                "id": channel.id,
+                "party_id": channel.party_id,
+                "party": tp.party_name(channel.party_id),
+                "total": total,
+                "unread": unread,
+                "messages": channel_messages(unit, tp.view, channel.id, limit=30),
+            }
+        )
+    offers = texts.offers_view(unit.session, unit.actor, track_id)
+    return tp.context(
+        ctx,
+        unit,
+        title="Mediator console",
+        channels=channels,
+        offers=offers,
+        pending=[o for o in offers["offers"] if o["status"] == "pending"],
+        events_after=latest_event_id(unit, tp.view),
+        **more,
+    )
+
+
+@router.get("/tracks/{track_id}/console")
+def console(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """All channels of the track side by side, and the offers waiting to be relayed."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _console_context(ctx, unit, track_id)
+        return render(request, "console.html", context)
+
+    return run_page(request, build)
+
+
+@router.get("/tracks/{track_id}/console/channels")
+def console_channels(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """The channel columns alone (swapped in by htmx on a live update)."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _console_context(ctx, unit, track_id)
+        return render(request, "_console_channels.html", context)
+
+    return run_page(request, build)
+
+
+@router.post("/tracks/{track_id}/offers/{offer}/decide")
+async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) -> Response:
+    """Forward an offer (as edited in the form) to the parties ticked, or decline it."""
+    form = await request.form()
+    options = {
+        str(k)[7:]: str(v) for k, v in form.multi_items() if str(k).startswith("option:") and v
+    }
+    recipients = [int(str(v)) for v in form.getlist("recipient") if str(v).isdigit()]
+    message = str(form.get("message", ""))[:20_000]
+    decline = form.get("decision") == "decline"
+    reason = str(form.get("reason", ""))[:5000]
+
+    def build() -> Response:
+        try:
+            if not decline and not recipients:
+                raise e.ValidationFailed(
+                    "tick at least one party to forward the offer to",
+                    location="recipient",
+                    expected="one or more parties",
+                )
+            with ctx.write() as unit:
+                texts.decide_offer(
+                    unit.session,
+                    unit.actor,
+                    track_id,
+                    offer,
+                    forward=not decline,
+                    recipients=recipients,
+                    options=options,
+                    message=message,
+                    reason=reason,
+                )
+        except (e.InputError, e.ProtocolError) as exc:
+            with ctx.read() as unit:
+                context = _console_context(ctx, unit, track_id, error=problem_text(exc))
+            return render(request, "console.html", context, status=422)
+        return redirect(f"/tracks/{track_id}/console#offers")
+
+    return await run_in_threadpool(run_page, request, build)

@@ -1,0 +1,116 @@
+"""Reads the pages need that the service has no function for, each scoped by the policy.
+
+- :func:`latest_event_id`: where a page's live-update stream starts (the newest notification the
+  caller may see, the same scope as :func:`gobetween.store.repositories.notifications`), so that
+  no count of another party's activity ever reaches a page;
+- :func:`channel_messages`: a readable channel's messages with attachments and the caller's
+  read marks (through :func:`gobetween.store.repositories.messages`);
+- :func:`party_utilities`: utilities of packages for every party whose preferences the caller
+  may read (mediators: all; a party member: its own), from
+  :func:`gobetween.store.repositories.current_preferences`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, select
+
+from gobetween.errors import InvalidModel
+from gobetween.model import Agenda, Preferences
+from gobetween.policy import TrackView
+from gobetween.service.context import Unit
+from gobetween.store import repositories
+from gobetween.store import tables as t
+from gobetween.store.codec import preferences_from_json
+
+__all__ = ["ShownMessage", "channel_messages", "latest_event_id", "party_utilities"]
+
+
+def latest_event_id(unit: Unit, view: TrackView) -> int:
+    """The id of the newest live-update event of the track that the caller may see (0: none)."""
+    readable = view.readable_parties
+    scope: ColumnElement[bool] = t.Notification.party_id.is_(None)
+    if readable:
+        scope = scope | t.Notification.party_id.in_(readable)
+    stmt = select(func.max(t.Notification.id)).where(
+        t.Notification.track_id == view.track_id, scope
+    )
+    return int(unit.session.execute(stmt).scalar_one() or 0)
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    """A message as a page shows it."""
+
+    row: t.Message
+    author: str
+    mine: bool
+    unread: bool
+    attachments: Sequence[t.Attachment]
+
+
+def channel_messages(
+    unit: Unit, view: TrackView, channel_id: int, limit: int = 200
+) -> list[ShownMessage]:
+    """The newest ``limit`` messages of a channel the caller may read, oldest first.
+
+    ``channel_id`` must come from :func:`gobetween.store.repositories.channel` (already checked
+    readable); the messages themselves are read through :func:`~gobetween.store.repositories.
+    messages`, which scopes them by ``view`` again.
+    """
+    newest = (
+        select(t.Message.id)
+        .where(t.Message.channel_id == channel_id)
+        .order_by(t.Message.id.desc())
+        .limit(1)
+        .offset(limit)
+    )
+    start = unit.session.execute(newest).scalar_one_or_none() or 0
+    rows = list(
+        repositories.messages(unit.session, view, channel_id=channel_id, after=start, limit=limit)
+    )
+    ids = [m.id for m in rows]
+    files = repositories.attachments_of(unit.session, ids)
+    read = repositories.receipts(unit.session, ids)
+    names = author_names(unit, rows)
+    me = unit.actor.user_id
+    return [
+        ShownMessage(
+            row=m,
+            author=names.get(m.author_id or 0, "former member"),
+            mine=m.author_id == me,
+            unread=me not in read.get(m.id, []) and m.author_id != me,
+            attachments=files.get(m.id, []),
+        )
+        for m in rows
+    ]
+
+
+def author_names(unit: Unit, messages: Sequence[t.Message]) -> dict[int, str]:
+    """User id -> name of the authors of messages the caller has already been allowed to read."""
+    ids = {m.author_id for m in messages if m.author_id is not None}
+    if not ids:
+        return {}
+    rows = unit.session.execute(select(t.User.id, t.User.name).where(t.User.id.in_(ids))).all()
+    return {int(uid): str(name) for uid, name in rows}
+
+
+def readable_preferences(unit: Unit, view: TrackView) -> dict[int, Preferences]:
+    """Party id -> current preferences, for every party whose data the caller may read."""
+    out = {}
+    for row in repositories.current_preferences(unit.session, view):
+        out[row.party_id] = preferences_from_json(row.body)
+    return out
+
+
+def party_utilities(
+    agenda: Agenda, prefs: Mapping[int, Preferences], options: Mapping[str, str]
+) -> dict[int, float | None]:
+    """Party id -> utility of the package ``options`` (``None`` when it is not a package)."""
+    try:
+        package = agenda.package(options)
+    except InvalidModel:
+        return dict.fromkeys(prefs)
+    return {party: p.utility(package) for party, p in prefs.items()}

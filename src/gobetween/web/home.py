@@ -1,0 +1,159 @@
+"""Pages: log in and out, accept an invitation, and the home page (my processes and tracks)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from gobetween import errors as e
+from gobetween.model import Role
+from gobetween.policy import Seat
+from gobetween.service import identity, prepare
+from gobetween.service.context import SESSION_COOKIE
+from gobetween.store import repositories
+from gobetween.web.common import Ctx, frame
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str) -> str:
+    """Only local paths: never send a user elsewhere after logging in."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    """The login form."""
+    return render(request, "login.html", {"title": "Log in", "next": _safe_next(next), "email": ""})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    ctx: Ctx,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Check the credentials, start a browser session and go on to ``next``."""
+    target = _safe_next(next)
+    try:
+        with ctx.anonymous() as session:
+            user = identity.login(
+                session,
+                ctx.services.hasher,
+                ctx.settings,
+                email=email,
+                password=password,
+                client=ctx.client,
+            )
+            started = identity.start_session(session, ctx.settings, user) if user else None
+    except e.RateLimited as exc:
+        context = {"title": "Log in", "next": target, "email": email, "error": str(exc)}
+        return render(request, "login.html", context, status=429)
+    if started is None:
+        context = {
+            "title": "Log in",
+            "next": target,
+            "email": email,
+            "error": "Wrong e-mail address or password.",
+        }
+        return render(request, "login.html", context, status=401)
+    response = redirect(target)
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.token,
+        max_age=ctx.settings.session_hours * 3600,
+        httponly=True,
+        secure=ctx.settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, ctx: Ctx) -> Response:
+    """End the browser session (the form carries the CSRF token)."""
+
+    def build() -> Response:
+        with ctx.write() as unit:
+            if ctx.session_token:
+                identity.end_session(unit.session, ctx.session_token)
+        response = redirect("/login")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    return run_page(request, build)
+
+
+@router.get("/")
+def home(request: Request, ctx: Ctx) -> Response:
+    """The caller's processes, and in each the tracks they have a seat in."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            processes = []
+            for process in repositories.processes(unit.session, unit.actor):
+                roles = sorted(
+                    {m.role.value for m in unit.actor.memberships if m.process_id == process.id}
+                )
+                tracks = [
+                    {
+                        "id": row.id,
+                        "name": row.name,
+                        "mediator": view.is_mediator,
+                        "party": Seat.PARTY in view.seats,
+                    }
+                    for row, view in repositories.tracks(unit.session, unit.actor, process.id)
+                ]
+                processes.append(
+                    {
+                        "process": process,
+                        "roles": roles,
+                        "admin": Role.ADMIN.value in roles,
+                        "tracks": tracks,
+                    }
+                )
+            context = {**frame(ctx, unit), "title": "My negotiations", "processes": processes}
+        return render(request, "home.html", context)
+
+    return run_page(request, build)
+
+
+@router.get("/invitations/{token}")
+def invitation_form(request: Request, token: str) -> Response:
+    """The form to accept an invitation: a display name and a password."""
+    return render(request, "invitation.html", {"title": "Accept invitation", "token": token})
+
+
+@router.post("/invitations/{token}")
+def accept_invitation(
+    request: Request,
+    ctx: Ctx,
+    token: str,
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    """Create the invited account; then log in."""
+    try:
+        with ctx.anonymous() as session:
+            user, _ = prepare.accept_invitation(
+                session, ctx.services.hasher, token=token, name=name, password=password
+            )
+            email = user.email
+    except (e.InputError, e.NotFound, e.Conflict) as exc:
+        context = {"title": "Accept invitation", "token": token, "error": problem_text(exc)}
+        return render(request, "invitation.html", context, status=422)
+    return render(
+        request,
+        "login.html",
+        {"title": "Log in", "next": "/", "email": email, "notice": "Account created: log in."},
+    )

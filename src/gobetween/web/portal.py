@@ -1,0 +1,223 @@
+"""Pages of a track: its overview (agenda), a private channel (messages, attachments, offers).
+
+The channel page is the same for a party member (its own channel) and a mediator (any channel);
+the list of messages is an htmx fragment that reloads when the live-update stream announces a
+message. JSON twins: ``GET /api/tracks/{id}``, ``GET /api/channels/{id}/messages``,
+``GET /api/tracks/{id}/offers``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from gobetween import errors as e
+from gobetween.policy import Action, Seat
+from gobetween.service import negotiate, texts
+from gobetween.service.context import RequestContext, Unit
+from gobetween.store import repositories
+from gobetween.web.common import Ctx, TrackPage, track_page
+from gobetween.web.data import ShownMessage, channel_messages, latest_event_id
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/tracks/{track_id}")
+def overview(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """The track: its agenda, the organisations taking part, and where the caller stands."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            tp = track_page(unit, track_id)
+            view = tp.view
+            text = texts.text_view(unit.session, unit.actor, track_id)
+            channels = []
+            for channel in repositories.channels(unit.session, view):
+                _, unread = negotiate.channel_summary(unit.session, unit.actor, view, channel)
+                channels.append(
+                    {"id": channel.id, "party": tp.party_name(channel.party_id), "unread": unread}
+                )
+            taking_part = sorted(repositories.participants(unit.session, tp.track.id))
+            context = tp.context(
+                ctx,
+                unit,
+                title=tp.track.name,
+                text=text,
+                channels=channels,
+                taking_part=[tp.party_name(o) for o in taking_part],
+                seat=", ".join(sorted(s.value for s in view.seats)),
+            )
+        return render(request, "track.html", context)
+
+    return run_page(request, build)
+
+
+def _own_channel(unit: Unit, tp: TrackPage) -> int:
+    for channel in repositories.channels(unit.session, tp.view):
+        if channel.party_id == tp.view.own_party:
+            return channel.id
+    raise e.NotFound(f"no channel of yours in track {tp.track.id}")
+
+
+@router.get("/tracks/{track_id}/channel")
+def own_channel(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """A party member's way into their own channel."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            tp = track_page(unit, track_id)
+            if Seat.PARTY not in tp.view.seats:
+                raise e.NotFound(f"no channel of yours in track {track_id}")
+            return channel_page(request, ctx, unit, _own_channel(unit, tp))
+
+    return run_page(request, build)
+
+
+def channel_context(
+    ctx: RequestContext, unit: Unit, channel_id: int, **more: Any
+) -> dict[str, Any]:
+    """Everything the channel page shows."""
+    channel, view = repositories.channel(unit.session, unit.actor, channel_id)
+    tp = track_page(unit, channel.track_id)
+    rows = repositories.messages(unit.session, view, channel_id=channel.id, limit=1)
+    offers = texts.offers_view(unit.session, unit.actor, tp.track.id)
+    if offers["view"] == "mediator":
+        offers["offers"] = [o for o in offers["offers"] if int(o["party"]) == channel.party_id]
+    return tp.context(
+        ctx,
+        unit,
+        title=f"Channel: {tp.party_name(channel.party_id)}",
+        channel=channel,
+        party=tp.party_name(channel.party_id),
+        offers=offers,
+        empty=not rows,
+        may_offer=tp.view.allows(Action.SEND_OFFER, channel.party_id),
+        events_after=latest_event_id(unit, view),
+        messages=_messages(unit, tp, channel.id),
+        draft=more.pop("draft", ""),
+        **more,
+    )
+
+
+def _messages(unit: Unit, tp: TrackPage, channel_id: int) -> list[ShownMessage]:
+    return channel_messages(unit, tp.view, channel_id)
+
+
+def channel_page(
+    request: Request,
+    ctx: RequestContext,
+    unit: Unit,
+    channel_id: int,
+    status: int = 200,
+    **more: Any,
+) -> Response:
+    """Render the channel page in an open unit of work."""
+    return render(
+        request, "channel.html", channel_context(ctx, unit, channel_id, **more), status=status
+    )
+
+
+@router.get("/channels/{channel_id}")
+def channel(request: Request, ctx: Ctx, channel_id: int) -> Response:
+    """One private channel: its messages, a form to write, and the relayed offers."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            return channel_page(request, ctx, unit, channel_id)
+
+    return run_page(request, build)
+
+
+@router.get("/channels/{channel_id}/messages")
+def messages_fragment(request: Request, ctx: Ctx, channel_id: int) -> Response:
+    """The list of messages alone (what htmx swaps in on a live update)."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            row, _ = repositories.channel(unit.session, unit.actor, channel_id)
+            tp = track_page(unit, row.track_id)
+            context = {"messages": _messages(unit, tp, row.id), "channel": row}
+        return render(request, "_messages.html", context)
+
+    return run_page(request, build)
+
+
+@router.post("/channels/{channel_id}/messages")
+async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
+    """Post a message, with an optional attached file."""
+    form = await request.form()
+    text = str(form.get("text", ""))[:20_000].replace("\x00", "")
+    uploads = []
+    file = form.get("file")
+    limit = ctx.settings.max_attachment_bytes
+    if isinstance(file, UploadFile) and file.filename:
+        data = await file.read(limit + 1)
+        content_type = file.content_type or "application/octet-stream"
+        uploads.append(negotiate.Upload(file.filename, content_type, data))
+
+    def work() -> Response:
+        try:
+            with ctx.write() as unit:
+                message, _ = negotiate.post_message(
+                    unit.session,
+                    unit.actor,
+                    channel_id,
+                    text=text,
+                    uploads=uploads,
+                    max_bytes=limit,
+                    allowed=ctx.settings.allowed_types,
+                )
+                negotiate.mark_read(unit.session, unit.actor, message.id)
+        except (e.InputError, e.PermissionDenied) as exc:
+            with ctx.read() as unit:
+                return channel_page(
+                    request, ctx, unit, channel_id, 422, error=problem_text(exc), draft=text
+                )
+        return redirect(f"/channels/{channel_id}#composer")
+
+    return await run_in_threadpool(run_page, request, work)
+
+
+@router.post("/channels/{channel_id}/read")
+def mark_read(request: Request, ctx: Ctx, channel_id: int) -> Response:
+    """Mark every message of the channel read by the caller."""
+
+    def build() -> Response:
+        with ctx.write() as unit:
+            row, view = repositories.channel(unit.session, unit.actor, channel_id)
+            for message in repositories.messages(unit.session, view, channel_id=row.id, limit=500):
+                negotiate.mark_read(unit.session, unit.actor, message.id)
+        return redirect(f"/channels/{channel_id}", request)
+
+    return run_page(request, build)
+
+
+@router.post("/tracks/{track_id}/offers")
+async def submit_offer(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """A party sends an offer (some options and/or a message) to the mediators."""
+    form = await request.form()
+    message = str(form.get("message", ""))[:20_000]
+    options = {
+        str(k)[7:]: str(v) for k, v in form.multi_items() if str(k).startswith("option:") and v
+    }
+
+    def work() -> Response:
+        try:
+            with ctx.write() as unit:
+                texts.submit_offer(
+                    unit.session, unit.actor, track_id, options=options, message=message
+                )
+                channel_id = _own_channel(unit, track_page(unit, track_id))
+        except (e.InputError, e.ProtocolError) as exc:
+            with ctx.read() as unit:
+                cid = _own_channel(unit, track_page(unit, track_id))
+                return channel_page(request, ctx, unit, cid, 422, error=problem_text(exc))
+        return redirect(f"/channels/{channel_id}#offers")
+
+    return await run_in_threadpool(run_page, request, work)

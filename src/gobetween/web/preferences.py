@@ -1,0 +1,140 @@
+"""Page: a party's own preferences, with a live preview of how a few packages would score.
+
+Only a party member of the track has this page (the policy's ``RECORD_PREFERENCES``); it shows
+the party's own current version and history, never anyone else's. JSON twins:
+``GET``/``PUT /api/tracks/{id}/preferences``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from gobetween import errors as e
+from gobetween.model import Preferences
+from gobetween.policy import Action
+from gobetween.service import negotiate, texts
+from gobetween.service.context import RequestContext, Unit
+from gobetween.store import repositories
+from gobetween.store.codec import preferences_from_json
+from gobetween.web.common import Ctx, TrackPage, track_page
+from gobetween.web.prefs_form import (
+    PrefsForm,
+    default_form,
+    from_preferences,
+    parse_form,
+    preview,
+    to_preferences,
+)
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _own(unit: Unit, track_id: int) -> tuple[TrackPage, int]:
+    tp = track_page(unit, track_id)
+    party = tp.view.own_party
+    tp.view.require(Action.RECORD_PREFERENCES, party)
+    assert party is not None
+    return tp, party
+
+
+def _current(unit: Unit, tp: TrackPage) -> Preferences | None:
+    rows = repositories.current_preferences(unit.session, tp.view)
+    mine = [r for r in rows if r.party_id == tp.view.own_party]
+    return preferences_from_json(mine[0].body) if mine else None
+
+
+def _texts(unit: Unit, track_id: int) -> list[tuple[str, dict[str, str]]]:
+    view = texts.text_view(unit.session, unit.actor, track_id)
+    return [(f"Text version {v['number']}", v["package"]) for v in view["versions"][-2:]]
+
+
+def _context(
+    ctx: RequestContext, unit: Unit, track_id: int, form: PrefsForm | None, **more: Any
+) -> dict[str, Any]:
+    tp, party = _own(unit, track_id)
+    current = _current(unit, tp)
+    if form is None:
+        form = from_preferences(current, tp.agenda) if current else default_form(tp.agenda)
+    history = repositories.preference_history(unit.session, tp.view, party)
+    scored = []
+    if not form.errors:
+        scored = preview(
+            to_preferences(form, tp.agenda, current), tp.agenda, _texts(unit, track_id)
+        )
+    kept = [r for r in current.red_lines if not r.is_single] if current else []
+    return tp.context(
+        ctx,
+        unit,
+        title="Your preferences",
+        form=form,
+        history=history,
+        scored=scored,
+        kept_red_lines=[sorted(r.pairs) for r in kept],
+        interactions=len(current.interactions) if current else 0,
+        **more,
+    )
+
+
+@router.get("/tracks/{track_id}/preferences")
+def preferences_page(
+    request: Request, ctx: Ctx, track_id: int, saved: int | None = None
+) -> Response:
+    """The form, filled with the party's current preferences (or a neutral start)."""
+    notice = f"Saved as version {saved}." if saved else None
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _context(ctx, unit, track_id, None, notice=notice)
+        return render(request, "preferences.html", context)
+
+    return run_page(request, build)
+
+
+@router.post("/tracks/{track_id}/preferences/preview")
+async def preferences_preview(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """The preview fragment for the values in the form (nothing is recorded)."""
+    values = dict((await request.form()).items())
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            tp, _ = _own(unit, track_id)
+            form = parse_form(values, tp.agenda)
+            context = _context(ctx, unit, track_id, form)
+        return render(request, "_preview.html", context)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+@router.post("/tracks/{track_id}/preferences")
+async def save_preferences(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Record the form as a new version of the party's preferences."""
+    values = dict((await request.form()).items())
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            tp, _ = _own(unit, track_id)
+            form = parse_form(values, tp.agenda)
+            current = _current(unit, tp)
+        if form.errors:
+            with ctx.read() as unit:
+                context = _context(ctx, unit, track_id, form, error="Please correct the form.")
+            return render(request, "preferences.html", context, status=422)
+        try:
+            prefs = to_preferences(form, tp.agenda, current)
+            with ctx.write() as unit:
+                row = negotiate.record_preferences(unit.session, unit.actor, track_id, prefs)
+                version = row.version
+        except e.InputError as exc:
+            with ctx.read() as unit:
+                context = _context(ctx, unit, track_id, form, error=problem_text(exc))
+            return render(request, "preferences.html", context, status=422)
+        return redirect(f"/tracks/{track_id}/preferences?saved={version}")
+
+    return await run_in_threadpool(run_page, request, build)

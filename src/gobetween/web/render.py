@@ -1,0 +1,182 @@
+"""Rendering pages: the Jinja environment, errors as HTML pages, times in the reader's zone.
+
+Every page view opens the request's unit of work through :class:`~gobetween.service.context.
+RequestContext` (so it authenticates exactly like the JSON API), builds its data with the service
+functions, and renders a template. Errors of :mod:`gobetween.errors` become an HTML error page
+with the same status the JSON API gives; a missing or expired login sends the browser to the
+login page. The error page says no more than the problem document would.
+
+>>> local_time(dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC), "Europe/Istanbul")
+'1 Jan 2026, 15:00 (+03)'
+>>> local_time(None, "UTC")
+'–'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from gobetween import errors as e
+from gobetween.service.context import RequestContext, Unit
+from gobetween.service.errors import status_of
+from gobetween.service.identity import authenticate_session
+
+__all__ = [
+    "PAGE_HEADERS",
+    "csrf_token",
+    "environment",
+    "error_page",
+    "local_time",
+    "problem_text",
+    "redirect",
+    "render",
+    "run_page",
+]
+
+TEMPLATES = Path(__file__).parent / "templates"
+TZ_COOKIE = "gobetween_tz"
+
+#: Headers of every page: nothing cached (pages carry private data), no framing, no sniffing.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+}
+
+
+def local_time(value: dt.datetime | str | None, zone: str) -> str:
+    """``value`` shown in time zone ``zone`` (an IANA name; UTC when unknown)."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone(_zone(zone))
+    offset = local.strftime("%z")
+    label = local.tzname() or "UTC"
+    if label.startswith(("+", "-")) or label == "UTC":
+        label = "UTC" if offset == "+0000" else offset[:3] if offset[3:] == "00" else offset
+    return f"{local.day} {local:%b %Y, %H:%M} ({label})"
+
+
+@functools.lru_cache(maxsize=256)
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _iso(value: dt.datetime | str | None) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one template environment (autoescaping, undefined names are errors)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["iso"] = _iso
+    env.filters["pct"] = lambda v: f"{100 * float(v):.0f}"
+    return env
+
+
+def _zone_of(request: Request) -> str:
+    name = request.cookies.get(TZ_COOKIE, "UTC")
+    return name if len(name) < 64 and _zone(name) is not dt.UTC else "UTC"
+
+
+def csrf_token(ctx: RequestContext, unit: Unit) -> str:
+    """The CSRF token of the caller's browser session ('' for API-token callers)."""
+    if ctx.session_token is None or ctx.bearer is not None:
+        return ""
+    _, row = authenticate_session(unit.session, ctx.session_token)
+    return row.csrf_token
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    status: int = 200,
+) -> HTMLResponse:
+    """The rendered template with the page headers."""
+    zone = _zone_of(request)
+    values = {
+        "request_path": request.url.path,
+        "zone": zone,
+        "when": lambda v: local_time(v, zone),
+        "user": None,
+        "csrf": "",
+        "nav": [],
+        "error": None,
+        "notice": None,
+        **context,
+    }
+    html = environment().get_template(template).render(values)
+    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+
+def redirect(url: str, request: Request | None = None) -> Response:
+    """See-other to ``url`` (for htmx requests, an ``HX-Redirect`` so the whole page moves)."""
+    if request is not None and request.headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": url, **PAGE_HEADERS})
+    return RedirectResponse(url, status_code=303, headers=PAGE_HEADERS)
+
+
+def error_page(request: Request, exc: e.GobetweenError) -> Response:
+    """The HTML answer to ``exc``: a login redirect, or an error page with the API's status."""
+    if isinstance(exc, e.AuthenticationFailed):
+        target = request.url.path if request.method == "GET" else "/"
+        return redirect("/login?next=" + quote(target, safe="/"), request)
+    status = status_of(exc)
+    titles = {404: "Not found", 403: "Not allowed", 409: "Cannot do that now", 429: "Slow down"}
+    title = titles.get(status, "Something went wrong" if status >= 500 else "Please check")
+    detail = str(exc) if status < 500 else "The server could not complete the request."
+    if status == 404:
+        detail = "This page does not exist, or you may not see it."
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, e.RateLimited) else {}
+    response = render(request, "error.html", {"title": title, "detail": detail}, status=status)
+    response.headers.update(headers)
+    return response
+
+
+def run_page(request: Request, build: Callable[[], Response]) -> Response:
+    """Run a page's work, turning errors of the error tree into HTML answers."""
+    try:
+        return build()
+    except e.GobetweenError as exc:
+        return error_page(request, exc)
+
+
+def problem_text(exc: e.GobetweenError) -> str:
+    """One line for a form's error message: what is wrong and what was expected.
+
+    >>> problem_text(e.ValidationFailed("the name is empty", location="name", expected="a name"))
+    'name: the name is empty (expected a name)'
+    """
+    return str(exc)
