@@ -1,24 +1,26 @@
-"""A synchronous httpx client that calls an ASGI app in-process (through a blocking portal).
+"""A synchronous httpx client that calls an ASGI app in-process, on an event loop it owns.
 
-Starlette's TestClient warns about httpx; this is the same idea in a few lines, on httpx's own
-ASGITransport.
+Starlette's TestClient warns about httpx and hops to a portal thread for every request; this runs
+each request with ``loop.run_until_complete`` on httpx's own ASGITransport, in the caller's
+thread (sync routes still run in the thread pool, as in production).
 """
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-import anyio.from_thread
 import httpx
 
+T = TypeVar("T")
 
-class PortalTransport(httpx.BaseTransport):
-    """Runs each request through ``httpx.ASGITransport`` on an event loop in another thread."""
+
+class LoopTransport(httpx.BaseTransport):
+    """Runs each request through ``httpx.ASGITransport`` on a private event loop."""
 
     def __init__(self, app: Any) -> None:
-        self._stack = contextlib.ExitStack()
-        self._portal = self._stack.enter_context(anyio.from_thread.start_blocking_portal())
+        self._loop = asyncio.new_event_loop()
         self._inner = httpx.ASGITransport(app=app)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -27,12 +29,33 @@ class PortalTransport(httpx.BaseTransport):
             body = await response.aread()
             return httpx.Response(response.status_code, headers=response.headers, content=body)
 
-        return self._portal.call(call)
+        return self._loop.run_until_complete(call())
 
     def close(self) -> None:
-        self._stack.close()
+        self._loop.run_until_complete(self._loop.shutdown_default_executor())
+        self._loop.close()
 
 
 def client(app: Any, base_url: str = "https://testserver") -> httpx.Client:
     """A client for ``app``; close it when done."""
-    return httpx.Client(transport=PortalTransport(app), base_url=base_url)
+    return httpx.Client(transport=LoopTransport(app), base_url=base_url)
+
+
+async def _inline(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return func(*args, **kwargs)
+
+
+#: Modules that hand sync work to the thread pool; :func:`run_inline` patches them.
+THREADPOOL_USERS = (
+    "fastapi.routing",
+    "fastapi.dependencies.utils",
+    "gobetween.service.api.negotiate",
+    "gobetween.service.api.prepare",
+    "gobetween.service.api.events",
+)
+
+
+def run_inline(monkeypatch: Any) -> None:
+    """Run sync routes on the event loop's thread (fast, sequential tests only)."""
+    for module in THREADPOOL_USERS:
+        monkeypatch.setattr(f"{module}.run_in_threadpool", _inline)

@@ -1,0 +1,468 @@
+"""Proof of confidentiality: a Hypothesis stateful test over the whole API.
+
+Random users in random seats (party members, mediators of some tracks, observers, admins,
+outsiders) of several processes perform random actions in random order: post messages, record
+preferences, publish texts, answer them, send and forward offers, move party members between
+parties. Every private datum carries a unique marker registered with the party it belongs to.
+After each step, every party member, observer and outsider of the process just touched reads
+every endpoint (lists, search, counts, single objects by id, SSE streams, error answers) and no
+response may contain a marker of a party the reader is not a member of. An independent oracle
+predicts each action's status code (success, 403, or 404 exactly as for a missing object).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import select
+from tests.service.asgi import client as asgi_client
+from tests.service.asgi import run_inline
+from tests.service.world import make_settings
+
+from gobetween.model import Agenda, Issue, OrganisationKind, Role
+from gobetween.service import identity, prepare
+from gobetween.service.app import create_app
+from gobetween.service.context import Services
+from gobetween.store import repositories
+from gobetween.store.tables import Channel
+
+AGENDA = Agenda((Issue.discrete("a", ["a0", "a1", "a2"]), Issue.discrete("b", ["b0", "b1"])))
+COUNTER = itertools.count(1)
+MISSING = 2_000_000_000  # an id that exists nowhere
+
+
+def marker(kind: str) -> str:
+    return f"SECRET{kind}{next(COUNTER):07d}X"
+
+
+def reservation_marker() -> tuple[float, str]:
+    n = next(COUNTER)
+    value = 0.5 + n * 1e-7 + 3e-8  # unique 0.5xxxxxx3 values, written as such in JSON
+    return value, repr(value)
+
+
+@dataclass
+class Seat:
+    name: str
+    token: str
+    process: int
+    role: Role | None  # None: outsider
+    org: int | None
+
+
+@dataclass
+class TrackModel:
+    id: int
+    process: int
+    parties: list[int]
+    mediators: list[int]
+    observers: list[int]
+    channels: dict[int, int]  # party org -> channel id
+    versions: int = 0
+    ready: bool = False
+    offers: int = 0
+
+
+@dataclass
+class Shared:
+    """One app for the whole test, so examples accumulate data as a real server would."""
+
+    services: Services
+    client: httpx.Client
+    secrets: dict[str, int] = field(default_factory=dict)  # marker -> owning party org
+    messages: dict[str, int] = field(default_factory=dict)  # message marker -> channel id
+
+
+def build_process(shared: Shared, draw: Any) -> tuple[list[Seat], list[TrackModel], int]:
+    services = shared.services
+    n_parties = draw(st.integers(2, 3))
+    n_mediators = draw(st.integers(1, 2))
+    seats: list[Seat] = []
+    tracks: list[TrackModel] = []
+    with services.db.unit_of_work() as session:
+        uid = next(COUNTER)
+
+        def user(label: str) -> tuple[int, str]:
+            u = identity.create_user(
+                session,
+                services.hasher,
+                email=f"{label}{uid}@x.org",
+                name=label,
+                password=None,
+            )
+            _, token = identity.create_api_token(
+                session, repositories.load_actor(session, u.id), "t"
+            )
+            return u.id, token
+
+        admin_id, admin_token = user("admin")
+        admin = repositories.load_actor(session, admin_id)
+        process = prepare.create_process(session, admin, name=f"p{uid}")
+        admin = repositories.load_actor(session, admin_id)
+        seats.append(Seat(f"admin{uid}", admin_token, process.id, Role.ADMIN, None))
+        orgs: dict[OrganisationKind, list[int]] = {k: [] for k in OrganisationKind}
+        counts = {
+            OrganisationKind.PARTY: n_parties,
+            OrganisationKind.MEDIATOR: n_mediators,
+            OrganisationKind.OBSERVER: 1,
+        }
+        roles = {
+            OrganisationKind.PARTY: Role.PARTY_MEMBER,
+            OrganisationKind.MEDIATOR: Role.MEDIATOR,
+            OrganisationKind.OBSERVER: Role.OBSERVER,
+        }
+        for kind, count in counts.items():
+            for i in range(count):
+                org = prepare.add_organisation(
+                    session, admin, process.id, name=f"{kind.value}{i}", kind=kind
+                )
+                orgs[kind].append(org.id)
+                for m in range(draw(st.integers(1, 2)) if kind is OrganisationKind.PARTY else 1):
+                    label = f"{kind.value}{i}m{m}u"
+                    _, token = user(label)
+                    session.flush()
+                    prepare.add_member(
+                        session,
+                        admin,
+                        process.id,
+                        email=f"{label}{uid}@x.org",
+                        role=roles[kind],
+                        organisation_id=org.id,
+                    )
+                    seats.append(Seat(f"{label}{uid}", token, process.id, roles[kind], org.id))
+        _, outsider_token = user("outsider")
+        seats.append(Seat(f"outsider{uid}", outsider_token, process.id, None, None))
+        layouts = [(orgs[OrganisationKind.PARTY], orgs[OrganisationKind.MEDIATOR][:1], True)]
+        if draw(st.booleans()):  # a second track: two parties, the last mediator, no observer
+            layouts.append(
+                (orgs[OrganisationKind.PARTY][:2], orgs[OrganisationKind.MEDIATOR][-1:], False)
+            )
+        for n, (parties, mediators, observed) in enumerate(layouts):
+            observers = orgs[OrganisationKind.OBSERVER] if observed else []
+            row = prepare.create_track(
+                session,
+                admin,
+                process.id,
+                name=f"track{n}",
+                agenda=AGENDA,
+                organisation_ids=parties + mediators + observers,
+            )
+            session.flush()
+            channels = {
+                c.party_id: c.id
+                for c in session.execute(
+                    select(Channel).where(Channel.track_id == row.id)
+                ).scalars()
+            }
+            tracks.append(
+                TrackModel(row.id, process.id, list(parties), list(mediators), observers, channels)
+            )
+    return seats, tracks, process.id
+
+
+class Confidentiality(RuleBasedStateMachine):
+    shared: Shared
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seats: list[Seat] = []
+        self.tracks: list[TrackModel] = []
+        self.touched: set[int] = set()
+        self.last_urls: list[str] = []
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def call(self, seat: Seat, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {seat.token}"}
+        r = self.shared.client.request(method, url, headers=headers, **kwargs)
+        assert r.status_code < 500, (method, url, r.status_code, r.text)
+        if r.status_code >= 400:
+            assert r.headers["content-type"] == "application/problem+json", (url, r.text)
+        return r
+
+    def seat_in(self, seat: Seat, track: TrackModel) -> str | None:
+        if seat.process != track.process or seat.role is None:
+            return None
+        if seat.role is Role.ADMIN:
+            return "admin"
+        if seat.role is Role.MEDIATOR and seat.org in track.mediators:
+            return "mediator"
+        if seat.role is Role.PARTY_MEMBER and seat.org in track.parties:
+            return "party"
+        if seat.role is Role.OBSERVER and seat.org in track.observers:
+            return "observer"
+        return None
+
+    # -- setup ----------------------------------------------------------------------------
+
+    @initialize(data=st.data(), processes=st.integers(1, 2))
+    def build(self, data: st.DataObject, processes: int) -> None:
+        for _ in range(processes):
+            seats, tracks, pid = build_process(self.shared, data.draw)
+            self.seats += seats
+            self.tracks += tracks
+            self.touched.add(pid)
+
+    def pick(self, data: st.DataObject, *parts: str) -> tuple[Seat, TrackModel]:
+        seat = data.draw(st.sampled_from(self.seats))
+        track = data.draw(st.sampled_from(self.tracks))
+        self.touched = {seat.process, track.process}
+        base = f"/api/tracks/{track.id}"
+        self.last_urls = [f"{base}/events?follow=false"] + [f"{base}{p}" for p in parts]
+        return seat, track
+
+    # -- actions --------------------------------------------------------------------------
+
+    @rule(data=st.data())
+    def post_message(self, data: st.DataObject) -> None:
+        seat, track = self.pick(data, "/channels", "/messages?q=SECRET")
+        self.last_urls += [f"/api/channels/{c}/messages" for c in track.channels.values()]
+        party = data.draw(st.sampled_from(sorted(track.channels)))
+        secret = marker("M")
+        r = self.call(
+            seat, "POST", f"/api/channels/{track.channels[party]}/messages", json={"text": secret}
+        )
+        where = self.seat_in(seat, track)
+        allowed = where == "mediator" or (where == "party" and seat.org == party)
+        assert r.status_code == (201 if allowed else 404), (where, r.text)
+        if allowed:
+            self.shared.secrets[secret] = party
+            self.shared.messages[secret] = track.channels[party]
+
+    @rule(data=st.data())
+    def record_preferences(self, data: st.DataObject) -> None:
+        seat, track = self.pick(data, "/preferences", "/analysis")
+        self.last_urls += [f"/api/tracks/{track.id}/parties/{p}/preferences" for p in track.parties]
+        value, secret = reservation_marker()
+        body = {
+            "weights": {"a": data.draw(st.integers(1, 5)), "b": 1},
+            "ratings": {"a": {"a0": 0, "a1": 0.5, "a2": 1}, "b": {"b0": 1, "b1": 0}},
+            "reservation": value,
+        }
+        r = self.call(seat, "PUT", f"/api/tracks/{track.id}/preferences", json=body)
+        where = self.seat_in(seat, track)
+        expected = 201 if where == "party" else 404 if where is None else 403
+        assert r.status_code == expected, (where, r.text)
+        if r.status_code == 201:
+            assert seat.org is not None
+            self.shared.secrets[secret] = seat.org
+
+    @rule(data=st.data())
+    def publish_text(self, data: st.DataObject) -> None:
+        seat, track = self.pick(data, "/text")
+        package = {"a": data.draw(st.sampled_from(["a0", "a1", "a2"])), "b": "b0"}
+        r = self.call(
+            seat,
+            "POST",
+            f"/api/tracks/{track.id}/text/versions",
+            json={"package": package, "note": f"public note {next(COUNTER)}"},
+        )
+        where = self.seat_in(seat, track)
+        if where == "mediator":
+            assert r.status_code == (409 if track.ready else 201), r.text
+            track.versions += r.status_code == 201
+        else:
+            assert r.status_code == (404 if where is None else 403), (where, r.text)
+
+    @rule(data=st.data())
+    def answer_text(self, data: st.DataObject) -> None:
+        seat, track = self.pick(data, "/text")
+        secret = marker("A")
+        kind = data.draw(st.sampled_from(["accept", "reject", "amend"]))
+        body = {"version": max(track.versions, 1), "kind": kind, "reasons": [secret]}
+        r = self.call(seat, "POST", f"/api/tracks/{track.id}/text/answers", json=body)
+        where = self.seat_in(seat, track)
+        if where == "party":
+            ok = track.versions > 0 and not track.ready
+            assert r.status_code == (201 if ok else 409), r.text
+            if r.status_code == 201:
+                assert seat.org is not None
+                self.shared.secrets[secret] = seat.org
+                track.ready = r.json()["status"] == "ready_for_agreement"
+        else:
+            assert r.status_code == (404 if where is None else 403), (where, r.text)
+
+    @rule(data=st.data())
+    def submit_offer(self, data: st.DataObject) -> None:
+        seat, track = self.pick(data, "/offers")
+        secret = marker("O")
+        body = {"options": {"a": "a1"}, "message": secret}
+        r = self.call(seat, "POST", f"/api/tracks/{track.id}/offers", json=body)
+        where = self.seat_in(seat, track)
+        assert r.status_code == (201 if where == "party" else 404 if where is None else 403)
+        if r.status_code == 201:
+            assert seat.org is not None
+            self.shared.secrets[secret] = seat.org
+            track.offers += 1
+
+    @rule(data=st.data())
+    def decide_offer(self, data: st.DataObject) -> None:
+        seat, track = self.pick(data, "/offers")
+        number = data.draw(st.integers(1, max(track.offers, 1)))
+        if data.draw(st.booleans()):
+            url = f"/api/tracks/{track.id}/offers/{number}/forward"
+            body: dict[str, Any] = {"message": f"the mediators relay proposal {next(COUNTER)}"}
+        else:
+            url = f"/api/tracks/{track.id}/offers/{number}/decline"
+            body = {"reason": f"declined {next(COUNTER)}"}
+        r = self.call(seat, "POST", url, json=body)
+        where = self.seat_in(seat, track)
+        if where == "mediator":
+            assert r.status_code in (200, 409), r.text
+        else:
+            assert r.status_code == (404 if where is None else 403), (where, r.text)
+
+    @rule(data=st.data())
+    def move_party_member(self, data: st.DataObject) -> None:
+        members = [s for s in self.seats if s.role is Role.PARTY_MEMBER]
+        seat = data.draw(st.sampled_from(members))
+        admin = next(s for s in self.seats if s.process == seat.process and s.role is Role.ADMIN)
+        parties = sorted(
+            {p for t in self.tracks if t.process == seat.process for p in t.parties} - {seat.org}
+        )
+        target = data.draw(st.sampled_from(parties))
+        me = self.call(seat, "GET", "/api/auth/me").json()
+        membership = next(m for m in me["memberships"] if m["process_id"] == seat.process)
+        r = self.call(
+            admin,
+            "PATCH",
+            f"/api/processes/{seat.process}/members/{membership['id']}",
+            json={"role": "party_member", "organisation_id": target},
+        )
+        assert r.status_code == 200, r.text
+        seat.org = target
+        self.touched = {seat.process}
+        self.last_urls = self.readable(seat)
+
+    @rule(data=st.data())
+    def analysis(self, data: st.DataObject) -> None:
+        seat, track = self.pick(data, "/analysis")
+        r = self.call(seat, "GET", f"/api/tracks/{track.id}/analysis")
+        if self.seat_in(seat, track) == "mediator":
+            assert r.status_code in (200, 409), r.text
+        else:
+            assert r.status_code == 404, r.text
+
+    # -- the property ---------------------------------------------------------------------
+
+    def readable(self, seat: Seat) -> list[str]:
+        """Every GET a reader can try in the touched processes (and by id anywhere)."""
+        urls = ["/api/processes", "/api/auth/me", "/api/auth/tokens"]
+        for pid in sorted(self.touched):
+            urls += [f"/api/processes/{pid}/{x}" for x in ("members", "organisations", "tracks")]
+        urls += [f"/api/tracks/{MISSING}/text", f"/api/channels/{MISSING}/messages"]
+        for t in self.tracks:
+            if t.process not in self.touched:
+                continue
+            base = f"/api/tracks/{t.id}"
+            urls += [
+                base,
+                f"{base}/channels",
+                f"{base}/messages?q=SECRET",
+                f"{base}/preferences",
+                f"{base}/text",
+                f"{base}/offers",
+                f"{base}/analysis",
+                f"{base}/events?follow=false",
+            ]
+            urls += [f"{base}/parties/{p}/preferences" for p in t.parties]
+            for channel in t.channels.values():
+                urls += [f"/api/channels/{channel}", f"/api/channels/{channel}/messages"]
+        return urls
+
+    def check(self, seat: Seat, urls: list[str]) -> None:
+        own = seat.org if seat.role is Role.PARTY_MEMBER else None
+        forbidden = [m for m, owner in self.shared.secrets.items() if owner != own]
+        for url in urls:
+            text = self.call(seat, "GET", url).text
+            leaked = [m for m in forbidden if m in text]
+            assert not leaked, (seat.name, seat.role, url, leaked)
+
+    def readers(self) -> list[Seat]:
+        """One reader per distinct view (party, observer, outsider) in the touched processes."""
+        views: dict[tuple[int, Role | None, int | None], Seat] = {}
+        for s in self.seats:
+            if s.process in self.touched and s.role in (Role.PARTY_MEMBER, Role.OBSERVER, None):
+                views.setdefault((s.process, s.role, s.org), s)
+        return list(views.values())
+
+    @invariant()
+    def no_party_reads_another_partys_data(self) -> None:
+        """After each step: every reader of the touched process, on the endpoints it changed."""
+        for seat in self.readers():
+            self.check(seat, self.last_urls)
+
+    @rule(data=st.data())
+    def probe_every_endpoint(self, data: st.DataObject) -> None:
+        """One reader tries every GET of the touched processes, and every channel by id."""
+        seat = data.draw(st.sampled_from(self.readers()))
+        self.check(seat, self.readable(seat))
+        self.hidden_looks_missing(seat)
+        if seat.role is Role.PARTY_MEMBER and seat.org is not None:
+            self.own_messages_visible(seat, seat.org)
+        self.last_urls = []
+
+    def hidden_looks_missing(self, seat: Seat) -> None:
+        """A channel the reader may not see answers exactly like one that does not exist."""
+        missing = self.call(seat, "GET", f"/api/channels/{MISSING}/messages")
+        assert missing.status_code == 404
+        for t in self.tracks:
+            if t.process not in self.touched:
+                continue
+            for party, channel in t.channels.items():
+                if self.seat_in(seat, t) == "party" and seat.org == party:
+                    continue
+                hidden = self.call(seat, "GET", f"/api/channels/{channel}/messages")
+                assert hidden.status_code == 404
+                assert re.sub(r"\d+", "N", hidden.text) == re.sub(r"\d+", "N", missing.text)
+
+    def own_messages_visible(self, seat: Seat, own: int) -> None:
+        """The check can fail: a party does read every message of its own channels."""
+        for t in self.tracks:
+            if t.process != seat.process or own not in t.channels:
+                continue
+            channel = t.channels[own]
+            text = self.call(seat, "GET", f"/api/channels/{channel}/messages?limit=500").text
+            expected = [m for m, c in self.shared.messages.items() if c == channel]
+            assert all(m in text for m in expected), (seat.name, channel)
+
+
+EXAMPLES = {"sqlite": 200, "postgresql": 50}
+
+
+@pytest.mark.slow
+def test_no_party_reads_another_partys_data(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_inline(monkeypatch)  # sequential test: sync routes on the loop's thread, no hops
+    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    app = create_app(make_settings(database_url))
+    services: Services = app.state.services
+    with asgi_client(app) as http:
+        Confidentiality.shared = Shared(services, http)
+        run_state_machine_as_test(
+            Confidentiality,
+            settings=settings(
+                max_examples=int(os.environ.get("GOBETWEEN_STATEFUL_EXAMPLES", EXAMPLES[backend])),
+                stateful_step_count=6,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                database=None,
+            ),
+        )
+    services.db.dispose()
