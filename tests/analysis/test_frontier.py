@@ -164,3 +164,14 @@ def test_arrays_are_read_only() -> None:
     front = pareto_frontier(UtilitySpace.from_arrays([[[0.0, 1.0], [1.0, 0.0]]]))
     with pytest.raises(ValueError, match="read-only"):
         front.utilities[0, 0] = 5.0
+
+
+def test_tolerance_decides_ties_and_dominance() -> None:
+    # Two packages 1e-6 apart on party 0: tied at tol=1e-5, one dominates at tol=1e-9.
+    space = UtilitySpace.from_arrays([[[0.5, 0.5], [0.5 + 1e-6, 0.5]]])
+    loose = pareto_frontier(space, tol=1e-5)
+    assert loose.tie_counts == (2,)
+    strict = pareto_frontier(space, tol=1e-9)
+    assert strict.tie_counts == (1,)
+    assert strict.package(0).choices == (1,)
+    assert loose.tol == 1e-5
