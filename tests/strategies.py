@@ -17,9 +17,18 @@ from collections.abc import Sequence
 import numpy as np
 from hypothesis import strategies as st
 
-from gobetween.model import Agenda, Interaction, Issue, Preferences, RatingScale, RedLine, Scenario
+from gobetween.model import (
+    Agenda,
+    Interaction,
+    Issue,
+    Package,
+    Preferences,
+    RatingScale,
+    RedLine,
+    Scenario,
+)
 
-__all__ = ["agendas", "preferences_for", "scenarios", "utility_arrays"]
+__all__ = ["agendas", "packages", "preferences_for", "scenarios", "utility_arrays"]
 
 SCALE = RatingScale(0, 4)
 
@@ -33,6 +42,12 @@ def agendas(draw: st.DrawFn, *, max_issues: int = 4, max_options: int = 4) -> Ag
             Issue.discrete(f"i{j}", [f"o{k}" for k in range(size)]) for j, size in enumerate(sizes)
         )
     )
+
+
+@st.composite
+def packages(draw: st.DrawFn, agenda: Agenda) -> Package:
+    """Any package of ``agenda`` (red lines are not consulted)."""
+    return Package(agenda, tuple(draw(st.integers(0, i.size - 1)) for i in agenda.issues))
 
 
 def _pairs(draw: st.DrawFn, agenda: Agenda, max_pairs: int) -> frozenset[tuple[str, str]]:

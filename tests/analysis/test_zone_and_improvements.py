@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.oracles import TOL, brute_frontier, dominates, feasible_outcomes
-from tests.strategies import scenarios
+from tests.strategies import packages, scenarios
 
 from gobetween.analysis import (
     UtilitySpace,
@@ -18,7 +18,7 @@ from gobetween.analysis import (
     trade_off_hints,
     zopa,
 )
-from gobetween.model import Agenda, Issue, Package, Preferences, Scenario
+from gobetween.model import Agenda, Issue, Preferences, Scenario
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -49,8 +49,7 @@ def test_zopa_is_the_individually_rational_part_of_the_frontier(scenario: Scenar
 def test_improvements_are_exactly_the_dominating_frontier_points(
     scenario: Scenario, data: st.DataObject
 ) -> None:
-    choices = tuple(data.draw(st.integers(0, i.size - 1)) for i in scenario.agenda.issues)
-    package = Package(scenario.agenda, choices)
+    package = data.draw(packages(scenario.agenda))
     own = scenario.utilities(package)
     front = pareto_frontier(scenario)
     result = pareto_improvements(scenario, package, front)

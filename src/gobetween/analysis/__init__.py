@@ -7,7 +7,6 @@
 (7, 27, (1.5, 1.5))
 """
 
-from gobetween.analysis.dominance import nondominated
 from gobetween.analysis.enumeration import (
     DEFAULT_ENUMERATION_LIMIT,
     enumerate_outcomes,
@@ -43,7 +42,6 @@ __all__ = [
     "kalai_smorodinsky",
     "max_welfare",
     "nash",
-    "nondominated",
     "pareto_frontier",
     "pareto_improvements",
     "trade_off_hints",
