@@ -140,19 +140,8 @@ class UtilitySpace:
         >>> UtilitySpace.from_arrays([[[0.2, 0.1, 0.0]]], [0.1, 0.0, 0.0]).party_names
         ('party0', 'party1', 'party2')
         """
-        tables = [np.array(v, dtype=np.float64) for v in values]
-        if not tables:
-            raise InvalidScenario("a utility space needs at least one issue")
-        n = tables[0].shape[1] if tables[0].ndim == 2 else -1
-        for j, table in enumerate(tables):
-            if table.ndim != 2 or table.shape[1] != n or table.shape[0] < 1 or n < 1:
-                raise InvalidScenario(
-                    f"issue {j}: values of shape {table.shape}",
-                    location=f"values[{j}]",
-                    expected="a 2-d array (options, parties) with at least one option",
-                )
-            if not np.all(np.isfinite(table)):
-                raise InvalidScenario(f"issue {j}: non-finite values", location=f"values[{j}]")
+        tables = _tables(values)
+        n = tables[0].shape[1]
         reserve = np.zeros(n) if reservations is None else np.array(reservations, dtype=float)
         if reserve.shape != (n,):
             raise InvalidScenario(
@@ -212,6 +201,24 @@ class UtilitySpace:
         for table, choice in zip(self.full_values, package.choices, strict=True):
             total = total + table[choice]
         return total
+
+
+def _tables(values: Sequence[ArrayLike]) -> list[FloatArray]:
+    """Per-issue arrays as float64, checked: 2-d, same number of parties, finite, non-empty."""
+    tables = [np.array(v, dtype=np.float64) for v in values]
+    if not tables:
+        raise InvalidScenario("a utility space needs at least one issue")
+    n = tables[0].shape[1] if tables[0].ndim == 2 else -1
+    for j, table in enumerate(tables):
+        if table.ndim != 2 or table.shape[1] != n or table.shape[0] < 1 or n < 1:
+            raise InvalidScenario(
+                f"issue {j}: values of shape {table.shape}",
+                location=f"values[{j}]",
+                expected="a 2-d array (options, parties) with at least one option",
+            )
+        if not np.all(np.isfinite(table)):
+            raise InvalidScenario(f"issue {j}: non-finite values", location=f"values[{j}]")
+    return tables
 
 
 def _forbidden(prefs: Sequence[Preferences]) -> frozenset[tuple[str, str]]:
