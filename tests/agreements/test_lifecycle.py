@@ -36,6 +36,8 @@ SIGNING = dt.datetime(2022, 7, 22, 13, 0, tzinfo=UTC)
 
 def opened(bundle: Bundle, renewal: Renewal | None = None) -> AgreementState:
     terms = bundle.terms if renewal is None else replace(bundle.terms, renewal=renewal)
+    if renewal is None:
+        return AgreementState.for_bundle(bundle)
     return AgreementState.open(terms, {i.party: i.signatory_names for i in bundle.instruments})
 
 

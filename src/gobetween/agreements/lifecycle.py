@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, assert_never
 
+from gobetween.agreements.bundle import Bundle
 from gobetween.agreements.events import (
     AgreementEvent,
     EnteredIntoForce,
@@ -130,15 +131,25 @@ class AgreementState:
     ) -> AgreementState:
         """A draft agreement: ``signatories`` maps each party to its instrument's signatories.
 
-        Use ``{i.party: i.signatory_names for i in bundle.instruments}`` for a bundle.
+        :meth:`for_bundle` builds it from a bundle's instruments.
         """
-        required = tuple((party, s) for party, names in signatories.items() for s in names)
+        table = {party: tuple(names) for party, names in signatories.items()}
+        required = tuple((party, s) for party, names in table.items() for s in names)
         if not required:
             raise ProtocolError("an agreement needs at least one signatory")
-        for party, names in signatories.items():
-            if party not in tuple(names):
+        for party, names in table.items():
+            if party not in names:
                 raise ProtocolError(f"the instrument of {party!r} must be signed by {party!r}")
-        return cls(terms, tuple(signatories), required)
+        return cls(terms, tuple(table), required)
+
+    @classmethod
+    def for_bundle(cls, bundle: Bundle) -> AgreementState:
+        """The draft agreement of a bundle's mirror instruments (signatures are not read).
+
+        Each signature the service accepts becomes a :class:`Sign` action, so the record says
+        when it was given.
+        """
+        return cls.open(bundle.terms, {i.party: i.signatory_names for i in bundle.instruments})
 
     @property
     def terms_hash(self) -> str:
