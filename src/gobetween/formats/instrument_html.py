@@ -45,9 +45,11 @@ def operative_articles(instrument: Instrument) -> list[tuple[str, list[str]]]:
         for issue in terms.issues
     ]
     rule = str(terms.renewal.rule)
+    days = terms.renewal.notice_days
+    period = f"at least {days} day{'s' if days != 1 else ''} " if days else ""
     renewal = {
         "automatic_unless_notice": "It is renewed automatically for the same period unless a "
-        f"party gives notice at least {terms.renewal.notice_days} days before the term ends.",
+        f"party gives notice {period}before the term ends.",
         "by_consent": "It is renewed only with the consent of every signatory, for the term "
         "they all agree.",
         "none": "It is not renewed.",
