@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from gobetween import errors as e
 from gobetween.model import Agenda, Issue, OrganisationKind, Role
@@ -187,6 +187,7 @@ async def admin_action(request: Request, ctx: Ctx, process_id: int) -> Response:
     track (with a typed or imported agenda)."""
     form = await request.form()
     files = await _uploads(form)
+    await form.close()
     action = str(form.get("action", ""))
 
     def build() -> Response:

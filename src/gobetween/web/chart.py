@@ -41,7 +41,7 @@ def _y(u: float) -> float:
     return PAD_T + (1 - max(0.0, min(1.0, u))) * PLOT
 
 
-def _marker(shape: str, x: float, y: float, fill: str, r: float = 7) -> str:
+def _marker(shape: str, fill: str, x: float, y: float, r: float = 7) -> str:
     if shape == "diamond":
         pts = f"{x},{y - r} {x + r},{y} {x},{y + r} {x - r},{y}"
         return f'<polygon points="{pts}" fill="{fill}" stroke="#fff" stroke-width="1.5"/>'
@@ -120,12 +120,22 @@ def utility_chart(
             f'stroke="#1b1f24" stroke-width="1.5"/><text x="{x:.1f}" y="{y + 4:.1f}" '
             f'text-anchor="middle" font-size="10" fill="#1b1f24">v{number}</text></g>'
         )
-    for k, (name, (a, b)) in enumerate(solutions):
-        shape, fill = _MARKS.get(name, ("square", "#1b1f24"))
+    groups: dict[tuple[float, float], list[str]] = {}
+    for name, (a, b) in solutions:
+        groups.setdefault((round(a, 6), round(b, 6)), []).append(name)
+    for k, ((a, b), names) in enumerate(groups.items()):
         x, y = _x(a), _y(b)
+        marks = "".join(
+            _marker(*_MARKS.get(name, ("square", "#1b1f24")), x, y, r=9 - 2 * i)
+            for i, name in enumerate(names)
+        )
+        left = a > 0.6
+        anchor = "end" if left else "start"
+        tx = x - 12 if left else x + 12
         parts.append(
-            f'<g class="solution">{_marker(shape, x, y, fill)}<text x="{x + 10:.1f}" '
-            f'y="{y - 8 - 12 * (k % 2):.1f}" font-size="11" fill="{fill}">{escape(name)}</text></g>'
+            f'<g class="solution">{marks}<text x="{tx:.1f}" y="{y - 10 - 14 * k:.1f}" '
+            f'text-anchor="{anchor}" font-size="12" fill="#1b1f24">'
+            f"{escape(' = '.join(names))}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)

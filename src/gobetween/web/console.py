@@ -15,7 +15,6 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
-from gobetween.policy import Action
 from gobetween.service import negotiate, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.store import repositories
@@ -30,7 +29,8 @@ router = APIRouter(include_in_schema=False)
 
 def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
     tp = track_page(unit, track_id)
-    tp.view.require(Action.FORWARD_OFFER)
+    if not tp.view.is_mediator:  # every channel: to anyone else the console does not exist
+        raise e.NotFound(f"no console in track {track_id}")
     channels = []
     for channel in repositories.channels(unit.session, tp.view):
         total, unread = negotiate.channel_summary(unit.session, unit.actor, tp.view, channel)

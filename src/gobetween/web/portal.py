@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
 from gobetween.policy import Action, Seat
@@ -153,6 +154,8 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
     """Post a message, with an optional attached file."""
     form = await request.form()
     text = str(form.get("text", ""))[:20_000].replace("\x00", "")
+    back = str(form.get("back", ""))
+    target = back if back.startswith("/tracks/") and "//" not in back else f"/channels/{channel_id}"
     uploads = []
     file = form.get("file")
     limit = ctx.settings.max_attachment_bytes
@@ -160,6 +163,7 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
         data = await file.read(limit + 1)
         content_type = file.content_type or "application/octet-stream"
         uploads.append(negotiate.Upload(file.filename, content_type, data))
+    await form.close()
 
     def work() -> Response:
         try:
@@ -179,7 +183,7 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
                 return channel_page(
                     request, ctx, unit, channel_id, 422, error=problem_text(exc), draft=text
                 )
-        return redirect(f"/channels/{channel_id}#composer")
+        return redirect(f"{target}#composer" if target.startswith("/channels/") else target)
 
     return await run_in_threadpool(run_page, request, work)
 
