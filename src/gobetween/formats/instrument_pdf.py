@@ -7,21 +7,27 @@ it is located on disk without importing matplotlib. Every page carries the terms
 header and the page number in its footer.
 
 The output is reproducible: the PDF's creation date is the terms' effective date, so the same
-instrument always gives the same bytes.
+instrument always gives the same bytes. Text the font cannot draw (DejaVu covers Latin, Greek,
+Cyrillic, Armenian, Georgian, Hebrew and basic Arabic, but not Chinese, Japanese or Korean) is
+refused with :class:`~gobetween.errors.AgreementError` naming the characters, rather than printed
+as gaps in a legal text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.util
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # no type information
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from gobetween.agreements import Instrument, Signature
-from gobetween.errors import ConfigurationError
+from gobetween.errors import AgreementError, ConfigurationError
 from gobetween.formats.instrument_html import operative_articles
 
 __all__ = ["font_directory", "instrument_pdf"]
@@ -45,6 +51,39 @@ def font_directory() -> Path:
         "the DejaVu fonts for PDF rendering were not found: matplotlib (a dependency of "
         "gobetween) is missing or incomplete; reinstall gobetween"
     )
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    """Code points that both DejaVu Sans faces used for text can draw."""
+    folder = font_directory()
+    faces = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+    maps = []
+    for face in faces:
+        with TTFont(str(folder / face), lazy=True) as font:
+            maps.append(set(font.getBestCmap()))
+    return frozenset(set.intersection(*maps))
+
+
+def _check_glyphs(instrument: Instrument) -> None:
+    """Refuse text the embedded font cannot draw, rather than print an instrument with gaps."""
+    texts = [instrument.title, instrument.preamble, instrument.party]
+    texts += [s.organisation + s.signs_as for s in instrument.signatories]
+    texts += [f"{k}{v}" for k, v in instrument.terms.options.items()]
+    texts += list(instrument.terms.clauses.values()) + [
+        link.title for link in instrument.terms.links
+    ]
+    covered = _covered()
+    missing = sorted(
+        {c for text in texts for c in text if ord(c) not in covered and not c.isspace()}
+    )
+    if missing:
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, '?')})" for c in missing[:5])
+        raise AgreementError(
+            f"the PDF font (DejaVu Sans) has no glyph for {shown}"
+            + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            + "; render this instrument as HTML or Akoma Ntoso instead"
+        )
 
 
 class _InstrumentPDF(FPDF):
@@ -89,6 +128,7 @@ def instrument_pdf(instrument: Instrument, signatures: Iterable[Signature] = ())
     >>> instrument_pdf(ua)[:5]
     b'%PDF-'
     """
+    _check_glyphs(instrument)
     terms_hash = instrument.terms.terms_hash()
     pdf = _InstrumentPDF(terms_hash, instrument.party)
     pdf.set_title(instrument.title)
