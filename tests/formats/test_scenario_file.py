@@ -67,6 +67,12 @@ def load_variant(old: str, new: str, fmt: str = "yaml") -> ScenarioFile:
     return loads_scenario_file(text, fmt="yaml" if fmt == "yaml" else "json", source="sale.yaml")
 
 
+def json_line(old: str, new: str, snippet: str) -> int:
+    """The line of ``snippet`` in the JSON variant (first occurrence)."""
+    text = dump_scenario(loads_scenario_file(SALE, fmt="yaml"), "json").replace(old, new)
+    return next(i for i, line in enumerate(text.splitlines(), 1) if snippet in line)
+
+
 def located(error: InputError, line: int | None, path: str, expected: str) -> None:
     """The error names the file, the line (if given), the path and what was expected."""
     assert error.source == "sale.yaml"
@@ -97,9 +103,20 @@ def test_weight_not_a_number() -> None:
     assert "'high' is not a number" in info.value.message
 
 
-def test_weight_not_a_number_in_json_names_the_path() -> None:
+def test_weight_not_a_number_in_json_names_the_line_and_path() -> None:
     with pytest.raises(FileFormatError) as info:
         load_variant('"price": 2,', '"price": "2",', fmt="json")
+    line = json_line('"price": 2,', '"price": "2",', '"price": "2"')
+    located(info.value, line, "parties.seller.weights.price", "a number >= 0")
+
+
+def test_json_that_yaml_cannot_compose_still_names_the_path() -> None:
+    text = dump_scenario(loads_scenario_file(SALE, fmt="yaml"), "json")
+    long_key = "k" * 2000  # valid JSON, but YAML's simple keys stop at 1024 characters
+    text = text.replace('"price": 2,', '"price": "2",')
+    text = text.replace('"name": "sale",', f'"name": "sale", "metadata": {{"{long_key}": "v"}},')
+    with pytest.raises(FileFormatError) as info:
+        loads_scenario_file(text, fmt="json", source="sale.yaml")
     located(info.value, None, "parties.seller.weights.price", "a number >= 0")
 
 
@@ -244,11 +261,15 @@ def test_json_syntax_error_names_line_and_column() -> None:
 
 
 def test_json_nan_and_duplicate_keys_are_refused() -> None:
-    with pytest.raises(FileFormatError, match="NaN is not a JSON number"):
+    with pytest.raises(FileFormatError) as info:
         load_variant('"reservation": 0', '"reservation": NaN', fmt="json")
-    with pytest.raises(FileFormatError, match="duplicate key 'name'") as info:
+    line = json_line('"reservation": 0', '"reservation": NaN', "NaN")
+    located(info.value, line, "parties.seller.reservation", "a finite number")  # the first one
+    assert info.value.message == "NaN and Infinity are not JSON numbers"
+    with pytest.raises(FileFormatError) as info:
         load_variant('"name": "sale",', '"name": "sale", "name": "x",', fmt="json")
-    assert info.value.source == "sale.yaml"
+    located(info.value, 3, "name", "each key once in an object")
+    assert info.value.message == "duplicate key 'name' in top level"
 
 
 def test_yaml_aliases_and_python_tags_are_refused() -> None:
@@ -423,5 +444,6 @@ def test_loads_scenario_returns_the_scenario_only() -> None:
 def test_an_option_of_the_wrong_type_in_json() -> None:
     with pytest.raises(FileFormatError) as info:
         load_variant('"now",', "14,", fmt="json")
-    located(info.value, None, "agenda.issues[1].options[0]", "an option: its name, or {name")
+    line = json_line('"now",', "14,", "14,")
+    located(info.value, line, "agenda.issues[1].options[0]", "an option: its name, or {name")
     assert info.value.message == "14 is not a string or a mapping"

@@ -4,7 +4,8 @@ A :class:`Document` is the parsed data plus a map from each path in it (``("part
 "weights", "ports")``) to the line it starts on, so an error found later (by the JSON Schema or
 by the domain model) can name the line. YAML lines come from PyYAML's composed node tree (one
 parse: the nodes are composed, then converted here); JSON syntax errors carry the decoder's line
-and column, and semantic errors in JSON name the path.
+and column, and for other errors in JSON the lines are found when needed, by composing the text
+as YAML (which JSON nearly is), falling back to the path alone.
 
 The YAML reader is safe and strict: only the standard tags, no aliases (``*ref`` could expand
 into a billion-laughs document), no duplicate keys. Mapping keys are always read as the text
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -40,16 +42,27 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 @dataclass(frozen=True)
 class Document:
-    """Parsed data with the line of each path (empty for JSON)."""
+    """Parsed data with the line of each path.
+
+    For JSON, ``text`` is kept and the lines are found only when an error needs one (see
+    :func:`json_lines`), so a valid document costs one parse.
+    """
 
     data: Any
     source: str | None
     lines: Mapping[Path, int] = field(default_factory=dict)
+    text: str | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def _lines(self) -> Mapping[Path, int]:
+        if self.lines or self.text is None:
+            return self.lines
+        return json_lines(self.text).lines
 
     def line(self, path: Path) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
         for end in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:end]))
+            line = self._lines.get(tuple(path[:end]))
             if line is not None:
                 return line
         return None
@@ -59,6 +72,51 @@ class Document:
         line = self.line(path)
         rendered = render_path(path)
         return f"line {line}, {rendered}" if line is not None else rendered
+
+
+@dataclass(frozen=True)
+class JsonLines:
+    """Lines of a JSON text's paths, and the first problem the JSON decoder cannot place."""
+
+    lines: Mapping[Path, int]
+    duplicate: tuple[Path, int] | None = None
+    constant: tuple[Path, int] | None = None
+
+
+def json_lines(text: str) -> JsonLines:
+    """Find each path's line in JSON text by composing it as YAML (JSON is nearly YAML 1.1).
+
+    Used only on the error path; a text YAML cannot compose (tabs, ``\\/``) gives no lines.
+
+    >>> json_lines('{"a": [1,\\n NaN], "a": 2}').duplicate
+    (('a',), 2)
+    """
+    try:
+        node = yaml.compose(text, Loader=_loader_class())
+    except (yaml.YAMLError, RecursionError):
+        return JsonLines({})
+    lines: dict[Path, int] = {}
+    duplicates: list[tuple[Path, int]] = []
+    constants: list[tuple[Path, int]] = []
+    stack: list[tuple[Any, Path]] = [(node, ())]
+    while stack:
+        current, path = stack.pop()
+        line = current.start_mark.line + 1
+        lines.setdefault(path, line)
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                child = (*path, str(key.value))
+                if child in lines:
+                    duplicates.append((child, key.start_mark.line + 1))
+                    continue
+                lines[child] = key.start_mark.line + 1
+                stack.append((value, child))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(current.value))
+        elif not current.style and current.value in ("NaN", "Infinity", "-Infinity"):
+            constants.append((path, line))
+    first = min(duplicates, key=lambda item: item[1], default=None)
+    return JsonLines(lines, first, min(constants, key=lambda item: item[1], default=None))
 
 
 def _all_typed(path: Path) -> bool:
@@ -174,23 +232,58 @@ def parse_yaml(
     return Document(data, source, converter.lines)
 
 
+class _Refused(Exception):
+    """A JSON value the decoder accepts but gobetween does not (duplicate key, NaN)."""
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise FileFormatError(
-                f"duplicate key {key!r} in an object", expected="each key once in an object"
-            )
+            raise _Refused
         result[key] = value
     return result
 
 
 def _no_constant(name: str) -> Any:
-    raise FileFormatError(f"{name} is not a JSON number", expected="a finite number")
+    raise _Refused
+
+
+def _refusal(text: str, source: str | None) -> FileFormatError:
+    found = json_lines(text)
+    if found.duplicate is not None:
+        path, line = found.duplicate
+        return FileFormatError(
+            f"duplicate key {path[-1]!r} in {render_path(path[:-1])}",
+            source=source,
+            location=f"line {line}, {render_path(path)}",
+            expected="each key once in an object",
+        )
+    if found.constant is not None:
+        path, line = found.constant
+        return FileFormatError(
+            "NaN and Infinity are not JSON numbers",
+            source=source,
+            location=f"line {line}, {render_path(path)}",
+            expected="a finite number",
+        )
+    return FileFormatError(
+        "the JSON has a duplicate key, NaN or Infinity",
+        source=source,
+        expected="each key once in an object, and finite numbers",
+    )
 
 
 def parse_json(text: str, *, source: str | None = None) -> Document:
-    """Parse JSON; syntax errors name the line and column, duplicates and NaN are refused."""
+    """Parse JSON; errors name the line (and column or path); duplicates and NaN are refused.
+
+    >>> parse_json('{"a": {"b": 1}}').data
+    {'a': {'b': 1}}
+    >>> parse_json('{"a": 1,\\n "a": 2}', source="x.json")
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.FileFormatError: x.json, line 2, a: duplicate key 'a' in top level ...
+    """
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -200,10 +293,10 @@ def parse_json(text: str, *, source: str | None = None) -> Document:
             location=f"line {exc.lineno}, column {exc.colno}",
             expected="valid JSON",
         ) from None
-    except FileFormatError as exc:
-        raise exc.located(source=source) from None
+    except _Refused:
+        raise _refusal(text, source) from None
     except RecursionError:
         raise FileFormatError(
             "the JSON is nested too deeply", source=source, expected="a scenario document"
         ) from None
-    return Document(data, source)
+    return Document(data, source, text=text)
