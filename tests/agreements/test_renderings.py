@@ -143,3 +143,10 @@ def test_pdf_refuses_text_its_font_cannot_draw(signed: Bundle) -> None:
     ) as caught:
         instrument_pdf(replace(ua, terms=terms))
     assert "Одеса" not in caught.value.message  # Cyrillic is drawn
+
+
+def test_akoma_ntoso_refuses_characters_xml_cannot_carry(signed: Bundle) -> None:
+    ua = signed.instrument("Ukraine")
+    terms = replace(ua.terms, clauses={**ua.terms.clauses, "ports": "Odesa\x0b and more"})
+    with pytest.raises(AgreementError, match="U\\+000B"):
+        instrument_to_akn(replace(ua, terms=terms))

@@ -24,6 +24,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 from gobetween.agreements import Instrument
+from gobetween.errors import AgreementError
 from gobetween.formats.instrument_html import operative_articles
 
 __all__ = ["AKN_NAMESPACE", "GOBETWEEN_NAMESPACE", "instrument_to_akn"]
@@ -42,10 +43,23 @@ def _slug(text: str) -> str:
     return slug or "x"
 
 
+#: Characters XML 1.0 cannot carry at all (C0 controls but tab, newline, carriage return).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise AgreementError(
+            f"character U+{ord(bad.group()):04X} in {text[:40]!r} cannot be written in XML"
+        )
+    return text
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, _A + tag, attrs)
+    element = ET.SubElement(parent, _A + tag, {k: _xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = _xml_text(text)
     return element
 
 
@@ -96,7 +110,7 @@ def _meta(doc: ET.Element, instrument: Instrument) -> None:
         ("renewalRule", str(terms.renewal.rule)),
         ("noticeDays", str(terms.renewal.notice_days)),
     ):
-        ET.SubElement(record, _G + name).text = value
+        ET.SubElement(record, _G + name).text = _xml_text(value)
 
 
 def _article(body: ET.Element, number: int, heading: str, paragraphs: list[str]) -> None:
