@@ -1,0 +1,97 @@
+"""Budgets: what a page loads (vendored assets at most 150 KB, nothing from elsewhere) and how
+long the server takes for every page with the demo data (under 200 ms)."""
+
+from __future__ import annotations
+
+import time
+
+from tests.web.site import Site, one, soup
+from tests.web.test_pages import FOOD, post_form
+
+from gobetween.web.assets import BUDGET, STATIC, asset_names
+
+
+def pages(site: Site) -> dict[str, list[str]]:
+    """Every page, by the seat that opens it."""
+    food = site.tracks[FOOD]
+    return {
+        "ukraine": [
+            "/",
+            f"/tracks/{food}",
+            f"/tracks/{food}/channel",
+            "/channels/1/messages",
+            f"/tracks/{food}/preferences",
+            f"/tracks/{food}/text",
+        ],
+        "un": [
+            f"/tracks/{food}",
+            f"/tracks/{food}/console",
+            f"/tracks/{food}/console/channels",
+            "/channels/2",
+            f"/tracks/{food}/analysis",
+            f"/tracks/{food}/draft",
+        ],
+        "secretariat": ["/", "/processes/1/admin"],
+        "icrc": [f"/tracks/{site.tracks['prisoner return']}"],
+    }
+
+
+def with_activity(site: Site) -> None:
+    """Some messages and a published text, so that pages have something to show."""
+    food = site.tracks[FOOD]
+    ua = site.client("ukraine")
+    for k in range(10):
+        post_form(ua, f"/tracks/{food}/channel", "/channels/1/messages", {"text": f"note {k}"})
+    un = site.client("un")
+    draft = soup(un.get(f"/tracks/{food}/draft"))
+    package = {
+        f"pkg-{fs['data-issue']}": str(one(fs, "option[selected]")["value"])
+        for fs in draft.select("fieldset.issue-prefs")
+    }
+    r = post_form(un, f"/tracks/{food}/draft", f"/tracks/{food}/draft", package)
+    assert r.status_code == 303
+
+
+def test_vendored_assets_fit_the_budget_and_nothing_comes_from_elsewhere(site: Site) -> None:
+    total = sum((STATIC / name).stat().st_size for name in asset_names())
+    assert total <= BUDGET, f"{total:,} bytes of assets"
+    assert (STATIC / "vendor/htmx/LICENSE").is_file()
+    for seat, paths in pages(site).items():
+        c = site.client(seat)
+        for path in paths[:1] + paths[-1:]:
+            doc = soup(c.get(path))
+            refs = [str(s["src"]) for s in doc.select("script[src]")]
+            refs += [str(s["href"]) for s in doc.select("link[rel=stylesheet]")]
+            assert refs, path
+            assert all(ref.startswith("/static/") for ref in refs), refs
+            loaded = 0
+            for ref in refs:
+                r = c.get(ref)
+                assert r.status_code == 200, ref
+                loaded += len(r.content)
+            assert loaded <= BUDGET, (path, loaded)
+
+
+def test_assets_are_cached_by_etag(site: Site) -> None:
+    c = site.client()
+    first = c.get("/static/gobetween.css")
+    again = c.get("/static/gobetween.css", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert c.get("/static/../web/render.py").status_code == 404
+
+
+def test_every_page_answers_within_200_ms_with_the_demo_data(site: Site) -> None:
+    with_activity(site)
+    slow = {}
+    for seat, paths in pages(site).items():
+        c = site.client(seat)
+        for path in paths:
+            assert c.get(path).status_code == 200, path  # warm: templates, analysis cache
+            best = float("inf")
+            for _ in range(3):
+                start = time.perf_counter()
+                c.get(path)
+                best = min(best, time.perf_counter() - start)
+            if best >= 0.2:
+                slow[path] = round(best * 1000)
+    assert slow == {}, f"pages slower than 200 ms: {slow}"
