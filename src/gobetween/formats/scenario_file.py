@@ -447,8 +447,50 @@ def scenario_document(item: Scenario | ScenarioFile) -> dict[str, Any]:
     return document
 
 
+#: Mappings and lists of scalars at most this long (as text) are written on one line in YAML.
+_FLOW_WIDTH = 72
+
+
+class _FlowMapping(dict[str, Any]):
+    """A mapping to write in YAML flow style: ``{a: 1, b: 2}``."""
+
+
+class _FlowSequence(list[Any]):
+    """A list to write in YAML flow style: ``[a, b]``."""
+
+
+def _short(items: list[Any]) -> bool:
+    scalars = all(not isinstance(x, dict | list) for x in items)
+    return scalars and sum(len(str(x)) + 4 for x in items) <= _FLOW_WIDTH
+
+
+def _flowed(value: Any) -> Any:
+    """The document with short collections of scalars marked for flow style."""
+    if isinstance(value, dict):
+        mapping = {key: _flowed(item) for key, item in value.items()}
+        flat = [*mapping, *mapping.values()]
+        return _FlowMapping(mapping) if mapping and _short(flat) else mapping
+    if isinstance(value, list):
+        sequence = [_flowed(item) for item in value]
+        return _FlowSequence(sequence) if sequence and _short(sequence) else sequence
+    return value
+
+
 def _yaml_dumper() -> type[Any]:
-    return getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class Dumper(base):  # type: ignore[valid-type,misc]  # PyYAML's dumpers are untyped classes
+        pass
+
+    Dumper.add_representer(
+        _FlowMapping,
+        lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True),
+    )
+    Dumper.add_representer(
+        _FlowSequence,
+        lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True),
+    )
+    return Dumper
 
 
 def dump_scenario(item: Scenario | ScenarioFile, fmt: Format = "yaml") -> str:
@@ -465,11 +507,11 @@ def dump_scenario(item: Scenario | ScenarioFile, fmt: Format = "yaml") -> str:
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if fmt == "yaml":
         body = yaml.dump(
-            document,
+            _flowed(document),
             Dumper=_yaml_dumper(),
             sort_keys=False,
             allow_unicode=True,
-            default_flow_style=None,
+            default_flow_style=False,
             width=100,
         )
         return "# gobetween scenario, format 1 (JSON Schema: `gobetween schema`)\n" + body
