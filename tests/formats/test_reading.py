@@ -123,3 +123,12 @@ def test_parsed_xml_remembers_lines() -> None:
     assert [(b.get("x"), b.line) for b in root.iter("b")] == [("1", 2), ("2", 3)]
     assert root.find("c") is not None
     assert root.findall("b")[0].get("y", "none") == "none"
+
+
+def test_xml_follows_its_encoding_declaration_and_refuses_bad_bytes() -> None:
+    declared = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<a v="Türkiye"/>'.encode("latin-1")
+    assert parse_xml(declared).get("v") == "Türkiye"
+    with pytest.raises(FileFormatError) as info:
+        parse_xml(b'<a>\n<b v="T\xfcrkiye"/></a>', source="latin.xml")
+    assert info.value.location == "line 2, column 8"  # the byte 0xfc after "T"
+    assert info.value.expected == "well-formed XML"
