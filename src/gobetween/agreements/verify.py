@@ -396,6 +396,12 @@ def _signature_problem(
             f"{who}: made with key {signature.key_fingerprint[:16]}..., the bundle holds "
             f"{actual[:16]}..."
         )
+    if signature.instrument_hash != instrument.instrument_hash():
+        return FindingCode.SIGNATURE_INVALID, (
+            f"{who} does not verify: it was made on another text of the instrument (hash "
+            f"{signature.instrument_hash[:16]}..., this instrument hashes to "
+            f"{instrument.instrument_hash()[:16]}...)"
+        )
     if not verify_signature(instrument, signature, key):
         return FindingCode.SIGNATURE_INVALID, f"{who} does not verify"
     return None
