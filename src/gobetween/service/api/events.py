@@ -53,7 +53,7 @@ def events(
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
 ) -> StreamingResponse:
     """A server-sent event stream of the track's news the caller may see."""
-    if last_event_id and last_event_id.isdigit():
+    if last_event_id and last_event_id.isdigit() and int(last_event_id) <= 2**62:
         after = max(after, int(last_event_id))
     first = _poll(ctx, track_id, after)  # raises 404 before the stream starts
     interval = ctx.settings.sse_poll_seconds

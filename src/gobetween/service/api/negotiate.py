@@ -71,7 +71,7 @@ def list_messages(
     channel_id: s.Id,
     ctx: Ctx,
     q: s.SearchQuery = None,
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[s.MessageOut]:
     """Messages of a channel, oldest first, after message id ``after``, matching ``q``."""
@@ -88,7 +88,7 @@ def search_messages(
     track_id: s.Id,
     ctx: Ctx,
     q: s.SearchQuery = None,
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[s.MessageOut]:
     """Search every channel of a track the caller may read."""
