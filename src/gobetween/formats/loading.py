@@ -61,6 +61,10 @@ def load_scenario_file(
 
     ``max_bytes`` limits every file read; ``real_steps`` is how many steps a Genius real issue
     is discretised into.
+
+    >>> from gobetween.formats import examples
+    >>> sorted(load_scenario_file(examples.path("classroom")).packages)
+    ['split the difference', 'trade across issues']
     """
     kind = format_of(path)
     if kind == "genius":
@@ -76,7 +80,12 @@ def load_scenario(
     max_bytes: int = DEFAULT_MAX_BYTES,
     real_steps: int = DEFAULT_REAL_STEPS,
 ) -> Scenario:
-    """The scenario at ``path`` (see the table above for the formats)."""
+    """The scenario at ``path`` (see the table above for the formats).
+
+    >>> from gobetween.formats import examples
+    >>> load_scenario(examples.path("black_sea_corridor")).agenda.size
+    15552
+    """
     return load_scenario_file(path, max_bytes=max_bytes, real_steps=real_steps).scenario
 
 
@@ -89,6 +98,13 @@ def save_scenario(
     """Write ``item`` to ``path``: a YAML or JSON file, or a Genius folder; returns the files.
 
     A YAML or JSON file is replaced if it exists; a Genius folder must be new or hold no XML.
+
+    >>> import tempfile, pathlib
+    >>> from gobetween.formats import examples
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     written = save_scenario(examples.load("classroom"), pathlib.Path(tmp) / "c.json")
+    ...     [p.name for p in written]
+    ['c.json']
     """
     location = Path(path)
     kind = format_of(location)

@@ -58,6 +58,11 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
     ------
     FileFormatError
         With ``source`` set to the path and ``expected`` saying what would have been accepted.
+
+    >>> read_bytes("no/such/file.yaml")
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.FileFormatError: no/such/file.yaml: no such file (expected an existing file)
     """
     source = str(path)
     file = Path(path)

@@ -322,7 +322,13 @@ def loads_scenario_file(text: str, *, fmt: Format, source: str | None = None) ->
 
 
 def loads_scenario(text: str, *, fmt: Format, source: str | None = None) -> Scenario:
-    """Like :func:`loads_scenario_file`, returning only the scenario."""
+    """Like :func:`loads_scenario_file`, returning only the scenario.
+
+    >>> loads_scenario('{"gobetween": 1, "agenda": {"issues": [{"name": "a", "options": ["x"]}]},'
+    ...                ' "parties": {"A": {"weights": {"a": 1}, "ratings": {"a": {"x": 1}}}}}',
+    ...                fmt="json").party_names
+    ('A',)
+    """
     return loads_scenario_file(text, fmt=fmt, source=source).scenario
 
 

@@ -228,7 +228,11 @@ _SCHEMA: dict[str, Any] = {
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema (2020-12) of the scenario format, as a fresh dict."""
+    """The JSON Schema (2020-12) of the scenario format, as a fresh dict.
+
+    >>> scenario_json_schema()["properties"]["gobetween"]["const"]
+    1
+    """
     return copy.deepcopy(_SCHEMA)
 
 
