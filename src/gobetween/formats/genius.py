@@ -21,8 +21,9 @@ normalised to sum to 1), exactly whenever Genius does not cap, i.e. when the lar
 - weights summing to more than 1 but no package above 1: each issue's weight is multiplied by its
   largest evaluation and its ratings divided by it (the same utilities);
 - otherwise Genius caps utilities at 1 and no additive profile can match that; the weights are
-  then normalised (utilities are Genius's divided by the weight sum; the two ANAC profiles
-  concerned have weight sums of 1.00005 and 1.0075).
+  then normalised (utilities are Genius's uncapped sums divided by the weight sum; among the ANAC
+  profiles, the Laptop ones of 2011-2013 with weights summing to 1.00005, car-Profile8 of 2015 with
+  1.0075, and a few whose weights exceed 1 by rounding only).
 
 Each integer value becomes one option. A real issue is discretised into ``real_steps`` equal
 steps (default :data:`DEFAULT_REAL_STEPS`, so 11 options). A discount factor outside (0, 1] means
