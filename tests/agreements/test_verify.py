@@ -120,6 +120,7 @@ def test_changing_any_byte_of_the_bundle_is_detected(
         report.raise_if_invalid()
 
 
+@pytest.mark.slow
 def test_every_byte_of_the_manifest_and_terms_is_covered(signed_bytes: bytes) -> None:
     # Exhaustive over the manifest and the start of the parts: flip the low bit of each byte.
     end = signed_bytes.index(b'"parts":') + 400
