@@ -215,3 +215,11 @@ def test_differences_name_what_differs(terms: OperativeTerms) -> None:
     assert any(d.startswith("effective_date") for d in found)
     assert "linked instruments" in found
     assert "clause of issue 'ports'" not in found
+
+
+def test_issue_order_is_part_of_the_terms() -> None:
+    a = simple_terms(options={"x": "1", "y": "2"}, clauses={"x": "One.", "y": "Two."})
+    b = simple_terms(options={"y": "2", "x": "1"}, clauses={"y": "Two.", "x": "One."})
+    assert a != b
+    assert a.terms_hash() != b.terms_hash()
+    assert a.differences(b) == ("order of issues",)

@@ -99,7 +99,7 @@ class Signatory:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Instrument:
     """One party's instrument: its own title, preamble and signatories around the shared terms.
 
@@ -143,6 +143,12 @@ class Instrument:
         if not isinstance(self.terms, OperativeTerms):
             raise AgreementError("an instrument needs OperativeTerms")
         object.__setattr__(self, "_bytes", canonical_bytes(self.to_dict()))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the canonical bytes (what is signed) are."""
+        if not isinstance(other, Instrument):
+            return NotImplemented
+        return self._bytes == other._bytes
 
     def __hash__(self) -> int:
         return hash(self._bytes)

@@ -188,7 +188,7 @@ class Link:
         return cls(str(data["title"]), str(data["terms_hash"]), str(data["relation"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class OperativeTerms:
     """The operative terms every instrument of one agreement carries identically.
 
@@ -248,6 +248,12 @@ class OperativeTerms:
         object.__setattr__(self, "clauses", MappingProxyType(clauses))
         object.__setattr__(self, "links", tuple(self.links))
         object.__setattr__(self, "_bytes", canonical_bytes(self.to_dict()))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the canonical bytes are: same terms, same issue order, same hash."""
+        if not isinstance(other, OperativeTerms):
+            return NotImplemented
+        return self._bytes == other._bytes
 
     def __hash__(self) -> int:
         return hash(self._bytes)
