@@ -125,3 +125,23 @@ def test_broken_file_gives_one_line_error_not_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("error: ")
     assert "bad.yaml" in proc.stderr
+
+
+def test_exit_codes_of_commands_reach_the_shell(tmp_path: Path) -> None:
+    """Usage errors exit 2 with click's message; --version exits 0."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "gobetween", "analyze", "--no-such-option"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "No such option" in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "gobetween", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0
+    assert "gobetween" in proc.stdout

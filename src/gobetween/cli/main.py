@@ -62,7 +62,7 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; gobetween errors become a one-line message and exit status 2."""
     try:
-        cli.main(args=argv, prog_name="gobetween", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="gobetween", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -87,3 +87,6 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(70)
+    # Without standalone mode click returns ctx.exit(code)'s code instead of exiting.
+    if isinstance(result, int) and not isinstance(result, bool) and result:
+        sys.exit(result)
