@@ -116,6 +116,13 @@ def test_workbook_then_csv_merges_to_the_june_record(
     again = merge(merged.shipments, june.shipments)
     assert (again.new, len(again.updated), again.duplicates) == (0, 0, 1120)
     assert summary(VoyageArrays.from_shipments(merged.shipments)).tonnes == 31_744_756
+    assert merged.shipments == tuple(sorted(june.shipments, key=lambda s: s.key))
+    by_key = {s.key: s for s in book.shipments}
+    # The two files list the cargoes of every shared voyage in the same order.
+    for shipment in june.shipments:
+        old = by_key.get(shipment.key)
+        if old is not None:
+            assert (old.country, old.commodity) == (shipment.country, shipment.commodity)
 
 
 def test_hxl_sheet_reads_like_the_data_sheet(book: ImportResult) -> None:
