@@ -346,3 +346,13 @@ def test_party_view_says_when_it_can_answer(agenda: Agenda) -> None:
     ready = party_view(step(published(agenda), Answer("A", 1, ACCEPT), now=T0)[0], "B")
     assert ready.can_answer(T0)
     assert not party_view(opened(agenda), "A").can_answer(T0)
+
+
+@pytest.mark.parametrize(
+    ("number", "message"), [(0, "no version 0"), (2, "no version 2"), ("1", "int")]
+)
+def test_version_lookup(agenda: Agenda, number: object, message: str) -> None:
+    state = published(agenda)
+    assert state.version(1) is state.current
+    with pytest.raises(ProtocolError, match=message):
+        state.version(number)  # type: ignore[arg-type]

@@ -197,6 +197,8 @@ class SingleTextState:
 
     def version(self, number: int) -> TextVersion:
         """The version numbered ``number``; :class:`ProtocolError` if it was never published."""
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise ProtocolError(f"a version number must be an int, got {number!r}")
         if not 1 <= number <= len(self.versions):
             raise ProtocolError(f"there is no version {number} (published: {len(self.versions)})")
         return self.versions[number - 1]
