@@ -12,6 +12,7 @@ failing half-way; read-only units of work use a plain deferred ``BEGIN``.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,7 @@ class Database:
         else:
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = pool_size
-            kwargs["pool_pre_ping"] = True
+            kwargs["pool_recycle"] = 1800
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_connect)
@@ -105,6 +106,11 @@ class Database:
         self._writer = self.engine.execution_options(gobetween_begin="IMMEDIATE")
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
+        # SQLite has one writer at a time; queueing writers of this process on a lock spares
+        # them SQLite's busy-wait back-off (sleeps of up to 100 ms) while another one commits.
+        self._write_lock: threading.Lock | None = (
+            threading.Lock() if self.backend == "sqlite" else None
+        )
 
     @contextlib.contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
@@ -117,8 +123,15 @@ class Database:
         1
         >>> db.dispose()
         """
-        factory = self._write_sessions if write else self._read_sessions
-        with factory() as session, session.begin():
+        if not write:
+            with self._read_sessions() as session, session.begin():
+                yield session
+            return
+        with contextlib.ExitStack() as stack:
+            if self._write_lock is not None:
+                stack.enter_context(self._write_lock)
+            session = stack.enter_context(self._write_sessions())
+            stack.enter_context(session.begin())
             yield session
 
     def dispose(self) -> None:

@@ -1,0 +1,242 @@
+"""Service load: 50 concurrent clients on loopback posting messages and reading channels.
+
+For SQLite (a file, WAL) and PostgreSQL (when reachable), with 1 and 2 uvicorn workers, each
+client loops: post a message to its party's channel, then read the channel's latest messages.
+Reports writes/s, reads/s and p50/p99 latency of each, and writes ``service_load.json``.
+
+    .venv/bin/python -m benchmarks.service_load                  # all configurations, 10 s each
+    .venv/bin/python -m benchmarks.service_load --seconds 5 --only sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from gobetween.model import Agenda, Issue, OrganisationKind, Role
+from gobetween.service import identity, prepare
+from gobetween.service.security import PasswordHasher
+from gobetween.store import repositories
+from gobetween.store.db import Database, upgrade
+
+ROOT = Path(__file__).resolve().parent
+PG_URL = os.environ.get(
+    "GOBETWEEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+CLIENTS = 50
+
+
+def setup(url: str) -> list[tuple[str, int]]:
+    """A process with two parties and a mediator; (token, channel) per party member client."""
+    db = Database(url)
+    upgrade(db)
+    hasher = PasswordHasher(time_cost=1, memory_kib=64)
+    out: list[tuple[str, int]] = []
+    with db.unit_of_work() as s:
+        admin_user = identity.create_user(s, hasher, email="admin@b.org", name="a", password=None)
+        admin = repositories.load_actor(s, admin_user.id)
+        process = prepare.create_process(s, admin, name="bench")
+        admin = repositories.load_actor(s, admin_user.id)
+        orgs = {
+            name: prepare.add_organisation(s, admin, process.id, name=name, kind=kind).id
+            for name, kind in (
+                ("A", OrganisationKind.PARTY),
+                ("B", OrganisationKind.PARTY),
+                ("M", OrganisationKind.MEDIATOR),
+            )
+        }
+        track = prepare.create_track(
+            s,
+            admin,
+            process.id,
+            name="t",
+            agenda=Agenda((Issue.discrete("x", ["1", "2"]),)),
+            organisation_ids=list(orgs.values()),
+        )
+        s.flush()
+        for party in ("A", "B"):
+            user = identity.create_user(
+                s, hasher, email=f"{party}@b.org", name=party, password=None
+            )
+            prepare.add_member(
+                s,
+                admin,
+                process.id,
+                email=user.email,
+                role=Role.PARTY_MEMBER,
+                organisation_id=orgs[party],
+            )
+            actor = repositories.load_actor(s, user.id)
+            _, token = identity.create_api_token(s, actor, "bench")
+            _, view = repositories.track(s, actor, track.id)
+            channel = repositories.channels(s, view)[0].id
+            out.append((token, channel))
+    db.dispose()
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def client(
+    base: str, token: str, channel: int, until: float, lat: dict[str, list[float]]
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as c:
+        n = 0
+        while time.perf_counter() < until:
+            n += 1
+            t0 = time.perf_counter()
+            r = await c.post(f"/api/channels/{channel}/messages", json={"text": f"m{n}"})
+            t1 = time.perf_counter()
+            if r.status_code == 201:
+                lat["write"].append(t1 - t0)
+            else:
+                lat["error"].append(t1 - t0)
+            r = await c.get(f"/api/channels/{channel}/messages", params={"limit": 20, "after": 0})
+            t2 = time.perf_counter()
+            lat["read" if r.status_code == 200 else "error"].append(t2 - t1)
+
+
+async def drive(base: str, seats: list[tuple[str, int]], seconds: float) -> dict[str, list[float]]:
+    lat: dict[str, list[float]] = {"write": [], "read": [], "error": []}
+    until = time.perf_counter() + seconds
+    await asyncio.gather(
+        *(client(base, *seats[i % len(seats)], until, lat) for i in range(CLIENTS))
+    )
+    return lat
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def run(url: str, workers: int, seconds: float) -> dict[str, Any]:
+    seats = setup(url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "GOBETWEEN_DATABASE_URL": url, "GOBETWEEN_POOL_SIZE": "20"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "gobetween",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/api/auth/me", timeout=1).status_code == 401:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        time.sleep(0.5 * workers)
+        lat = asyncio.run(drive(base, seats, seconds))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    return {
+        "writes_per_s": len(lat["write"]) / seconds,
+        "reads_per_s": len(lat["read"]) / seconds,
+        "errors": len(lat["error"]),
+        "write_p50_ms": percentile(lat["write"], 0.50),
+        "write_p99_ms": percentile(lat["write"], 0.99),
+        "read_p50_ms": percentile(lat["read"], 0.50),
+        "read_p99_ms": percentile(lat["read"], 0.99),
+    }
+
+
+def postgres_schema_url() -> tuple[str, str] | None:
+    engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+    schema = "bench_" + uuid.uuid4().hex[:8]
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
+
+
+def drop_schema(schema: str) -> None:
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
+    parser.add_argument("--workers", default="1,2")
+    args = parser.parse_args(argv)
+    results = []
+    for backend in ("sqlite", "postgresql"):
+        if args.only and backend != args.only:
+            continue
+        for workers in (int(w) for w in args.workers.split(",")):
+            schema = None
+            if backend == "sqlite":
+                folder = tempfile.mkdtemp(prefix="gobetween-bench-")
+                url = f"sqlite:///{folder}/bench.db"
+            else:
+                made = postgres_schema_url()
+                if made is None:
+                    print("PostgreSQL not reachable: skipped", flush=True)
+                    break
+                url, schema = made
+            try:
+                row = {"backend": backend, "workers": workers, **run(url, workers, args.seconds)}
+            finally:
+                if schema:
+                    drop_schema(schema)
+            results.append(row)
+            print(
+                f"{backend:<10} workers={workers}  writes/s {row['writes_per_s']:7.1f}  "
+                f"reads/s {row['reads_per_s']:7.1f}  write p50/p99 {row['write_p50_ms']:6.1f}/"
+                f"{row['write_p99_ms']:6.1f} ms  read p50/p99 {row['read_p50_ms']:6.1f}/"
+                f"{row['read_p99_ms']:6.1f} ms  errors {row['errors']}",
+                flush=True,
+            )
+    load = os.getloadavg()
+    out = {
+        "clients": CLIENTS,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "loadavg": load,
+        "results": results,
+    }
+    (ROOT / "service_load.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
