@@ -122,6 +122,7 @@ def test_refused_actions(agenda: Agenda, action: RelayAction, message: str) -> N
 def test_closed_relay_refuses_everything(agenda: Agenda) -> None:
     state, _ = step(with_offer(agenda), CloseRelay("M", "moved to single text"), now=T0)
     assert party_view(state, "B").status is RelayStatus.CLOSED
+    assert party_view(state, "B").to_dict()["closed_reason"] == "moved to single text"
     with pytest.raises(ProtocolError, match="closed \\(moved to single text\\)"):
         step(state, SubmitOffer("B", {}, "hello?"), now=T0)
 

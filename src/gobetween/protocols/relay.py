@@ -487,6 +487,7 @@ class RelayPartyView:
     status: RelayStatus
     sent: tuple[SentOffer, ...]
     received: tuple[ReceivedOffer, ...]
+    closed_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -495,6 +496,7 @@ class RelayPartyView:
             "status": self.status.value,
             "sent": [s.to_dict() for s in self.sent],
             "received": [r.to_dict() for r in self.received],
+            "closed_reason": self.closed_reason,
         }
 
 
@@ -513,7 +515,7 @@ def party_view(state: RelayState, party: str) -> RelayPartyView:
     received = tuple(
         ReceivedOffer(i, f.options, f.message, f.at) for i, f in enumerate(mine, start=1)
     )
-    return RelayPartyView(party, state.status, sent, received)
+    return RelayPartyView(party, state.status, sent, received, state.closed_reason)
 
 
 @dataclass(frozen=True)
