@@ -217,7 +217,7 @@ def test_process_admin_in_the_browser(browser_site, shots: Path) -> None:
     admin.click("#invite-form button[type=submit]")
     link = admin.locator("#invitation-link input").input_value()
     assert link.startswith(base + "/invitations/")
-    admin.screenshot(path=shots / "admin.png", full_page=True)
+    admin.screenshot(path=shots / "admin.png")
     guest = browser.new_context().new_page()  # type: ignore[attr-defined]
     guest.goto(link)
     guest.fill("#name", "New observer")

@@ -32,7 +32,10 @@ def pages(site: Site) -> dict[str, list[str]]:
             f"/tracks/{food}/draft",
         ],
         "secretariat": ["/", "/processes/1/admin"],
-        "icrc": [f"/tracks/{site.tracks['prisoner return']}"],
+        "icrc": [
+            f"/tracks/{site.tracks['prisoner return']}",
+            f"/tracks/{site.tracks['prisoner return']}/text",
+        ],
     }
 
 

@@ -18,7 +18,7 @@ option names never need escaping.
 >>> [line.pairs for line in prefs.red_lines]
 [frozenset({('b', 'p')})]
 >>> from_preferences(prefs, agenda).points
-[70, 30]
+[70.0, 30.0]
 """
 
 from __future__ import annotations

@@ -101,6 +101,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["iso"] = _iso
     env.filters["pct"] = lambda v: f"{100 * float(v):.0f}"
+    env.filters["num"] = lambda v: f"{float(v):g}"
     return env
 
 

@@ -1,0 +1,47 @@
+"""The user guides stay true to the pages: every page is documented, every screenshot exists
+and is one the browser test makes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.routing import APIRoute
+
+from gobetween.web import admin, analysis, console, home, portal, preferences, texts
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+GUIDES = [DOCS / "guide" / "delegations.md", DOCS / "guide" / "mediators.md"]
+BROWSER_TEST = Path(__file__).with_name("test_browser.py")
+#: Parts of pages fetched by htmx, not pages a reader opens.
+FRAGMENTS = {"/channels/{channel}/messages", "/tracks/{track}/console/channels"}
+
+
+def documented() -> str:
+    return "\n".join(g.read_text(encoding="utf-8") for g in GUIDES)
+
+
+def page_paths() -> set[str]:
+    paths = set()
+    for module in (admin, analysis, console, home, portal, preferences, texts):
+        for route in module.router.routes:
+            assert isinstance(route, APIRoute)
+            if "GET" in route.methods:
+                paths.add(re.sub(r"\{(\w+?)(_id)?\}", r"{\1}", route.path))
+    return paths - FRAGMENTS
+
+
+def test_every_page_is_in_a_guide() -> None:
+    text = documented()
+    missing = sorted(p for p in page_paths() if f"`{p}" not in text)
+    assert missing == []
+
+
+def test_every_screenshot_exists_and_comes_from_the_browser_test() -> None:
+    text = documented()
+    images = set(re.findall(r"\(\.\./images/([\w-]+\.png)\)", text))
+    assert len(images) >= 8
+    for name in images:
+        assert (DOCS / "images" / name).is_file(), name
+    taken = set(re.findall(r'shots / "([\w-]+\.png)"', BROWSER_TEST.read_text(encoding="utf-8")))
+    assert images == taken
