@@ -209,13 +209,16 @@ def authenticate_session(session: Session, token: str) -> tuple[t.User, t.WebSes
 
 def authenticate_token(session: Session, token: str) -> t.User:
     """The user behind an API token; :class:`AuthenticationFailed` if unknown or revoked."""
-    row = session.execute(
-        select(t.ApiToken).where(t.ApiToken.token_hash == token_digest(token))
+    user = session.execute(
+        select(t.User)
+        .join(t.ApiToken, t.ApiToken.user_id == t.User.id)
+        .where(
+            t.ApiToken.token_hash == token_digest(token),
+            t.ApiToken.revoked_at.is_(None),
+            t.User.active.is_(True),
+        )
     ).scalar_one_or_none()
-    if row is None or row.revoked_at is not None:
-        raise AuthenticationFailed("unknown or revoked API token")
-    user = session.get(t.User, row.user_id)
-    if user is None or not user.active:
+    if user is None:
         raise AuthenticationFailed("unknown or revoked API token")
     return user
 

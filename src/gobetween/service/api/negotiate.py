@@ -22,10 +22,18 @@ router = APIRouter(prefix="/api", tags=["negotiate"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
 
 
-def messages_out(session: Session, rows: list[t.Message]) -> list[s.MessageOut]:
+def messages_out(
+    session: Session, rows: list[t.Message], new: list[t.Attachment] | None = None
+) -> list[s.MessageOut]:
+    """Messages with their attachments and receipts (``new``: a message just posted)."""
     ids = [m.id for m in rows]
-    files = repositories.attachments_of(session, ids)
-    read = repositories.receipts(session, ids)
+    files: dict[int, list[t.Attachment]]
+    read: dict[int, list[int]]
+    if new is not None:  # just posted: its files are known and nobody has read it yet
+        files, read = {m: list(new) for m in ids}, {m: [] for m in ids}
+    else:
+        files = repositories.attachments_of(session, ids)
+        read = repositories.receipts(session, ids)
     return [
         s.MessageOut(
             id=m.id,
@@ -102,8 +110,8 @@ def search_messages(
 def post_message(channel_id: s.Id, body: s.MessageIn, ctx: Ctx) -> s.MessageOut:
     """Post a text message."""
     with ctx.write() as unit:
-        row, _ = negotiate.post_message(unit.session, unit.actor, channel_id, text=body.text)
-        return messages_out(unit.session, [row])[0]
+        row, files = negotiate.post_message(unit.session, unit.actor, channel_id, text=body.text)
+        return messages_out(unit.session, [row], files)[0]
 
 
 @router.post("/channels/{channel_id}/attachments", response_model=s.MessageOut, status_code=201)
@@ -122,7 +130,7 @@ async def post_attachment(
 
     def work() -> s.MessageOut:
         with ctx.write() as unit:
-            row, _ = negotiate.post_message(
+            row, files = negotiate.post_message(
                 unit.session,
                 unit.actor,
                 channel_id,
@@ -131,7 +139,7 @@ async def post_attachment(
                 max_bytes=limit,
                 allowed=ctx.settings.allowed_types,
             )
-            return messages_out(unit.session, [row])[0]
+            return messages_out(unit.session, [row], files)[0]
 
     return await run_in_threadpool(work)
 
