@@ -78,3 +78,32 @@ def test_relay_shows_only_what_was_forwarded(world: World) -> None:
     assert "Ukraine proposes" not in str(ua)
     assert world.get("obs", f"/api/tracks/{food}/offers").status_code == 404
     assert world.post("un", f"/api/tracks/{food}/offers/99/forward", json={}).status_code == 409
+
+
+def test_stored_events_replay_to_the_served_state(world: World) -> None:
+    from gobetween.protocols import relay
+    from gobetween.protocols import single_text as st
+    from gobetween.service import texts
+    from gobetween.store import repositories
+
+    food = world.tracks["food"]
+    world.post("un", f"/api/tracks/{food}/text/versions", json=TEXT)
+    world.post("ru", f"/api/tracks/{food}/text/answers", json={"version": 1, "kind": "reject"})
+    world.post("tr", f"/api/tracks/{food}/text/versions", json={**TEXT, "note": "second"})
+    world.post("ua", f"/api/tracks/{food}/offers", json={"message": "hello"})
+    world.post("un", f"/api/tracks/{food}/offers/1/decline", json={"reason": "not now"})
+    with world.services.db.unit_of_work(write=False) as session:
+        actor = repositories.load_actor(session, world.users["un"])
+        track, view = repositories.track(session, actor, food)
+        text_rows = repositories.protocol_events(session, food, texts.SINGLE_TEXT)
+        relay_rows = repositories.protocol_events(session, food, texts.RELAY)
+        state = texts.single_text_state(session, track, view)
+        offers = texts.relay_state(session, track, view)
+    assert [r.seq for r in text_rows] == list(range(1, len(text_rows) + 1))
+    assert [e.to_dict() for e in state.log] == [r.body for r in text_rows]
+    assert len(state.versions) == 2
+    assert state.status is st.TrackStatus.AWAITING_ANSWERS
+    assert [e.to_dict() for e in offers.log] == [r.body for r in relay_rows]
+    assert offers.offers[0].status is relay.OfferStatus.DECLINED
+    served = world.get("un", f"/api/tracks/{food}/text").json()
+    assert [v["note"] for v in served["versions"]] == ["first draft", "second"]
