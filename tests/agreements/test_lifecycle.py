@@ -27,6 +27,7 @@ from gobetween.agreements.lifecycle import (
     link_statuses,
     replay,
     step,
+    term_periods,
 )
 from gobetween.errors import ProtocolError, ValidationFailed
 
@@ -176,7 +177,9 @@ def test_renewal_by_consent_needs_every_signatory_and_the_same_term(unsigned: Bu
     assert state.consents == {}
 
 
-def test_march_2023_consents_to_different_terms_renew_nothing(unsigned: Bundle) -> None:
+def test_march_2023_consents_to_different_terms_renew_for_the_shortest_disputed(
+    unsigned: Bundle,
+) -> None:
     state = in_force(unsigned, Renewal(RenewalRule.BY_CONSENT))
     end = state.term_end
     assert end is not None
@@ -184,11 +187,15 @@ def test_march_2023_consents_to_different_terms_renew_nothing(unsigned: Bundle) 
     for signatory, days in said.items():
         state, _ = step(state, ConsentToRenewal(signatory, days), now=end - dt.timedelta(days=5))
     state, events = step(state, Tick(), now=end)
-    reason = events[0].to_dict()["reason"]
-    assert state.status is AgreementStatus.EXPIRED
-    assert "consents to renew differ" in reason
-    assert "Russian Federation 60 days" in reason
-    assert "Ukraine 120 days" in reason
+    basis = events[0].to_dict()["basis"]
+    assert state.status is AgreementStatus.IN_FORCE
+    assert state.term_end == end + dt.timedelta(days=60)
+    assert "disputed: consents differ" in basis
+    assert "Russian Federation 60 days" in basis
+    assert "Ukraine 120 days" in basis
+    first, second = term_periods(state)
+    assert (first.disputed, second.disputed, second.days) == (False, True, 60)
+    assert dict(second.consents) == said
 
 
 def test_renewal_by_consent_without_everyone_expires(unsigned: Bundle) -> None:

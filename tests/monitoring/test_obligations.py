@@ -180,8 +180,9 @@ def test_evaluate_voyages_counts_outbound_inspections_per_day() -> None:
 
 def test_obligations_and_term_clock_from_signed_operative_terms() -> None:
     from gobetween.agreements import OperativeTerms, Renewal, RenewalRule
+    from gobetween.agreements import lifecycle as lc
     from gobetween.model import Agenda, Issue
-    from gobetween.monitoring.term import TermClock
+    from gobetween.monitoring.term import term_table
 
     agenda = Agenda(
         (
@@ -205,5 +206,7 @@ def test_obligations_and_term_clock_from_signed_operative_terms() -> None:
     )
     assert obligation.threshold == 9
     assert obligation.clause == "Joint teams inspect at least nine vessels a day."
-    clock = TermClock(terms.effective_date, terms.term_days, ("Ukraine", "Russian Federation"))
-    assert clock.end == dt.date(2022, 11, 19)
+    state = lc.AgreementState.open(terms, {"Ukraine": ("Ukraine",)})
+    state, _ = lc.step(state, lc.Sign("Ukraine", "Ukraine"),
+                       now=dt.datetime(2022, 7, 22, 12, tzinfo=dt.UTC))  # fmt: skip
+    assert term_table(state).rows[0][2] == "2022-11-19"

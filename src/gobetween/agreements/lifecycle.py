@@ -6,9 +6,10 @@ later, and runs ``term_days`` days. When the term ends the renewal rule of the t
 
 - ``automatic_unless_notice``: renewed for the same term unless a party gave notice, at least
   ``notice_days`` before the end (the Black Sea Grain Initiative's 120 days);
-- ``by_consent``: renewed when every signatory has consented to the *same* new term; consents
-  to different terms (the "120 or 60 days" dispute of March 2023) renew nothing, and the
-  disagreement stays on record;
+- ``by_consent``: renewed when every signatory has consented to a new term, for the *shortest*
+  term consented to (the one every signatory accepted); when they named different terms (the
+  "120 or 60 days" dispute of March 2023) the renewal is *disputed*, and the consents stay on
+  record (:func:`term_periods`);
 - ``none``: it expires.
 
 A party may suspend its participation and resume it (the term keeps running, as it did from
@@ -74,6 +75,7 @@ __all__ = [
     "Sign",
     "Suspend",
     "TermClock",
+    "TermPeriod",
     "Tick",
     "Withdraw",
     "apply",
@@ -82,6 +84,8 @@ __all__ = [
     "link_statuses",
     "replay",
     "step",
+    "suspensions",
+    "term_periods",
 ]
 
 DAY = dt.timedelta(days=1)
@@ -374,12 +378,12 @@ def _end_of_term(state: AgreementState, end: dt.datetime) -> AgreementEvent:
         missing = [s for s in state.signatories if s not in state.consents]
         if missing:
             return Expired("no consent to renew from " + ", ".join(missing), end)
-        terms = set(state.consents.values())
-        if len(terms) > 1:
+        days = min(state.consents.values())
+        basis = "consent of all signatories"
+        if len(set(state.consents.values())) > 1:
             said = ", ".join(f"{s} {d} days" for s, d in state.consents.items())
-            return Expired(f"consents to renew differ ({said})", end)
-        days = terms.pop()
-        return Renewed(number, days, end, end + days * DAY, "consent of all signatories", end)
+            basis = f"shortest term consented to; disputed: consents differ ({said})"
+        return Renewed(number, days, end, end + days * DAY, basis, end)
     return Expired("the term ended and the agreement has no renewal", end)
 
 
@@ -528,6 +532,102 @@ def clock(state: AgreementState, now: dt.datetime, *, warning_days: int = 14) ->
         warning=at >= horizon,
         renewal_due=at >= state.term_end,
     )
+
+
+# -- the history of terms -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermPeriod:
+    """One term of an agreement as its log records it (``number`` 1 is the first term).
+
+    ``consents`` are the renewal consents given during the previous term (empty for the first
+    term and for automatic renewals); ``disputed`` is true when they named different terms.
+    ``end`` is the scheduled end, or the moment the agreement ended if that came first.
+    """
+
+    number: int
+    start: dt.datetime
+    end: dt.datetime
+    days: int
+    basis: str
+    consents: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def disputed(self) -> bool:
+        """True when the signatories consented to different terms for this renewal."""
+        return len(set(self.consents.values())) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The term as plain JSON data."""
+        return {
+            "number": self.number,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days": self.days,
+            "basis": self.basis,
+            "consents": dict(self.consents),
+            "disputed": self.disputed,
+        }
+
+
+def term_periods(state: AgreementState) -> tuple[TermPeriod, ...]:
+    """Every term so far, from the log: the first at entry into force, then each renewal.
+
+    The one term clock of gobetween: the joint record's term chart is drawn from it.
+
+    >>> import datetime as dt
+    >>> from gobetween.agreements.terms import Renewal
+    >>> terms = OperativeTerms("g", {"x": "1"}, {"x": "One."}, 120,
+    ...     Renewal(RenewalRule.BY_CONSENT), dt.date(2022, 7, 22))
+    >>> state = AgreementState.open(terms, {"A": ("A",), "B": ("B",)})
+    >>> t = dt.datetime(2022, 7, 22, tzinfo=dt.timezone.utc)
+    >>> state, _ = step(state, Sign("A", "A"), now=t)
+    >>> state, _ = step(state, Sign("B", "B"), now=t)
+    >>> state, _ = step(state, ConsentToRenewal("A", 120), now=t + 100 * DAY)
+    >>> state, _ = step(state, ConsentToRenewal("B", 60), now=t + 100 * DAY)
+    >>> [(p.days, p.disputed) for p in term_periods(step(state, Tick(), now=t + 120 * DAY)[0])]
+    [(120, False), (60, True)]
+    """
+    periods: list[TermPeriod] = []
+    consents: dict[str, int] = {}
+    for event in state.log:
+        if isinstance(event, EnteredIntoForce):
+            days = (event.term_end - event.term_start) // DAY
+            periods.append(
+                TermPeriod(1, event.term_start, event.term_end, days, "entry into force")
+            )
+        elif isinstance(event, RenewalConsented):
+            consents[event.signatory] = event.term_days
+        elif isinstance(event, Renewed):
+            periods.append(
+                TermPeriod(
+                    event.term_number,
+                    event.term_start,
+                    event.term_end,
+                    event.term_days,
+                    event.basis,
+                    MappingProxyType(dict(consents)),
+                )
+            )
+            consents = {}
+    if periods and state.ended_at is not None and state.ended_at < periods[-1].end:
+        periods[-1] = replace(periods[-1], end=state.ended_at)
+    return tuple(periods)
+
+
+def suspensions(state: AgreementState) -> tuple[tuple[str, dt.datetime, dt.datetime | None], ...]:
+    """``(party, from, until)`` for every suspension of participation (until ``None``: still)."""
+    out: list[tuple[str, dt.datetime, dt.datetime | None]] = []
+    for event in state.log:
+        if isinstance(event, Suspended):
+            out.append((event.party, event.at, None))
+        elif isinstance(event, Resumed):
+            for i in range(len(out) - 1, -1, -1):
+                if out[i][0] == event.party and out[i][2] is None:
+                    out[i] = (event.party, out[i][1], event.at)
+                    break
+    return tuple(out)
 
 
 # -- linked side instruments -------------------------------------------------------------------

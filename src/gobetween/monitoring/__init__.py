@@ -8,8 +8,8 @@ Pure: nothing here reads files or a clock. Voyage files are read by
 - :mod:`~gobetween.monitoring.events`: the event union and its wire form.
 - :mod:`~gobetween.monitoring.record`: the joint record (fold, gates, findings, public view).
 - :mod:`~gobetween.monitoring.obligations`: obligations from the terms and their compliance.
-- :mod:`~gobetween.monitoring.term`: the term clock with recorded renewals.
-- :mod:`~gobetween.monitoring.bsgi`: the Black Sea Grain Initiative as data.
+- :mod:`~gobetween.monitoring.term`: the agreement's term clock (its lifecycle) as figures.
+- :mod:`~gobetween.monitoring.bsgi`: the Black Sea Grain Initiative as data (and its life).
 """
 
 from gobetween.monitoring.events import (
@@ -65,7 +65,7 @@ from gobetween.monitoring.record import (
     registration_waits,
     view_for,
 )
-from gobetween.monitoring.term import Extension, Suspension, TermClock, TermPeriod, TermStatus
+from gobetween.monitoring.term import TermPeriod, TermStatus, term_status, term_table
 from gobetween.monitoring.voyages import (
     ImportProblem,
     ImportResult,
@@ -86,7 +86,6 @@ __all__ = [
     "Departure",
     "Dimension",
     "Event",
-    "Extension",
     "FigureTable",
     "Finding",
     "GateDecision",
@@ -108,9 +107,7 @@ __all__ = [
     "Shipment",
     "ShipmentKey",
     "Summary",
-    "Suspension",
     "TeamMember",
-    "TermClock",
     "TermPeriod",
     "TermStatus",
     "Verdict",
@@ -132,6 +129,8 @@ __all__ = [
     "registration_queue",
     "registration_waits",
     "summary",
+    "term_status",
+    "term_table",
     "throughput",
     "tonnage_by",
     "view_for",
