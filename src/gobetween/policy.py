@@ -38,11 +38,15 @@ from gobetween.errors import NotFound, PermissionDenied
 from gobetween.model import OrganisationKind, Role
 
 __all__ = [
+    "AGREEMENT_RULES",
     "Action",
     "Actor",
+    "AgreementAct",
+    "AgreementView",
     "Membership",
     "ProcessView",
     "TrackView",
+    "agreement_view",
     "process_view",
     "track_view",
 ]
@@ -254,3 +258,82 @@ def role_fits(role: Role, kind: OrganisationKind | None) -> bool:
         Role.ADMIN: None,
     }
     return expected[role] is kind
+
+
+# -- agreements and the joint record (stage 4 and 5) ---------------------------------------------
+
+
+class AgreementAct(enum.StrEnum):
+    """Things one does with an agreement; :data:`AGREEMENT_RULES` says who may."""
+
+    READ = "read"  # the terms, instruments, bundle, lifecycle log and the whole joint record
+    SIGN = "sign"  # sign the instruments one's organisation appears on
+    ACT_AS_PARTY = "act_as_party"  # suspend, resume, give notice, withdraw
+    CONSENT = "consent"  # consent to a renewal
+    RECORD = "record"  # add joint-record events and import voyage files
+
+
+#: Act -> the kinds of signing organisation whose members may do it.
+AGREEMENT_RULES: Mapping[AgreementAct, frozenset[OrganisationKind]] = {
+    AgreementAct.READ: frozenset({OrganisationKind.PARTY, OrganisationKind.MEDIATOR}),
+    AgreementAct.SIGN: frozenset({OrganisationKind.PARTY, OrganisationKind.MEDIATOR}),
+    AgreementAct.ACT_AS_PARTY: frozenset({OrganisationKind.PARTY}),
+    AgreementAct.CONSENT: frozenset({OrganisationKind.PARTY, OrganisationKind.MEDIATOR}),
+    AgreementAct.RECORD: frozenset({OrganisationKind.PARTY, OrganisationKind.MEDIATOR}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementView:
+    """What an actor is to one agreement: the signing organisations they act for, by name.
+
+    Only members of a signing organisation (party members of a party, mediators of a mediating
+    organisation) see an agreement; everyone else gets :class:`NotFound` and only the public
+    view of its joint record.
+    """
+
+    agreement_id: int
+    acts_for: Mapping[str, OrganisationKind]
+
+    def allows(self, act: AgreementAct, organisation: str | None = None) -> bool:
+        """Whether the actor may do ``act`` (as ``organisation``, when given)."""
+        kinds = AGREEMENT_RULES[act]
+        if organisation is not None:
+            return self.acts_for.get(organisation) in kinds
+        return any(kind in kinds for kind in self.acts_for.values())
+
+    def require(self, act: AgreementAct, organisation: str | None = None) -> None:
+        """Raise :class:`NotFound` for a non-signatory, :class:`PermissionDenied` otherwise."""
+        if not self.acts_for:
+            raise NotFound(f"no agreement {self.agreement_id}")
+        if not self.allows(act, organisation):
+            who = f" as {organisation!r}" if organisation else ""
+            raise PermissionDenied(f"you may not {act.value.replace('_', ' ')}{who}")
+
+
+def agreement_view(
+    actor: Actor,
+    *,
+    agreement_id: int,
+    process_id: int,
+    signatories: Mapping[str, tuple[int, OrganisationKind]],
+) -> AgreementView:
+    """The actor's view of an agreement whose signatories are ``name -> (id, kind)``.
+
+    >>> actor = Actor(7, (Membership(1, Role.PARTY_MEMBER, 10),))
+    >>> view = agreement_view(actor, agreement_id=4, process_id=1, signatories={
+    ...     "Ukraine": (10, OrganisationKind.PARTY), "UN": (20, OrganisationKind.MEDIATOR)})
+    >>> dict(view.acts_for), view.allows(AgreementAct.ACT_AS_PARTY, "UN")
+    ({'Ukraine': <OrganisationKind.PARTY: 'party'>}, False)
+    """
+    mine = {
+        m.organisation_id: m.role
+        for m in actor.memberships
+        if m.process_id == process_id and m.organisation_id is not None
+    }
+    acts_for = {
+        name: kind
+        for name, (org_id, kind) in signatories.items()
+        if org_id in mine and role_fits(mine[org_id], kind)
+    }
+    return AgreementView(agreement_id, acts_for)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
 from gobetween.service import errors
-from gobetween.service.api import auth, decide, events, negotiate, prepare, texts
+from gobetween.service.api import agree, auth, decide, events, implement, negotiate, prepare, texts
 from gobetween.service.context import Services
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
@@ -34,6 +34,8 @@ def routers() -> list[APIRouter]:
         texts.router,
         decide.router,
         events.router,
+        agree.router,
+        implement.router,
     ]
 
 

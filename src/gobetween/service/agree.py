@@ -1,0 +1,623 @@
+"""Stage 4: mirror agreements made from the accepted single text, signed without private keys.
+
+The rules live in the pure core (:mod:`gobetween.agreements`): the terms and instruments are
+built there, every signature is verified there before it is stored, and the agreement's life
+is its event-sourced state machine (:mod:`gobetween.agreements.lifecycle`), replayed from the
+stored events. The server never holds a private key: an organisation registers its Ed25519
+public key, a signatory signs :meth:`~gobetween.agreements.Instrument.signing_message` in the
+browser or with ``gobetween agreement sign``, and posts the signature.
+
+Who may read or do what is decided by :func:`gobetween.policy.agreement_view`: members of a
+signing organisation read everything; anyone else gets :class:`~gobetween.errors.NotFound`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gobetween.agreements import (
+    Bundle,
+    Link,
+    OperativeTerms,
+    Renewal,
+    Signatory,
+    Signature,
+    fingerprint,
+    load_public_key,
+    mirror_instruments,
+    verify_bundle,
+)
+from gobetween.agreements import lifecycle as lc
+from gobetween.errors import AgreementError, NotFound, ValidationFailed
+from gobetween.model import OrganisationKind
+from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
+from gobetween.protocols import single_text as st
+from gobetween.service.texts import single_text_state
+from gobetween.store import agreement_tables as a
+from gobetween.store import audit, repositories
+from gobetween.store import tables as t
+
+__all__ = [
+    "LIFECYCLE_ACTS",
+    "Loaded",
+    "act",
+    "agreement_list",
+    "agreement_view_dict",
+    "bundle_bytes",
+    "create_agreement",
+    "load",
+    "organisation_keys",
+    "register_key",
+    "sign",
+    "sign_bundle",
+    "signing_request",
+    "tick",
+    "verify_stored",
+]
+
+#: The lifecycle acts a signatory may record, by the name the API and forms use.
+LIFECYCLE_ACTS = ("suspend", "resume", "notice", "consent", "withdraw")
+
+
+def _now() -> dt.datetime:
+    return t.utcnow()
+
+
+# -- keys ----------------------------------------------------------------------------------------
+
+
+def _own_organisation(session: Session, actor: Actor, organisation_id: int) -> t.Organisation:
+    org = session.get(t.Organisation, organisation_id)
+    member = org is not None and any(
+        m.organisation_id == organisation_id and m.process_id == org.process_id
+        for m in actor.memberships
+    )
+    if org is None or not member:
+        raise NotFound(f"no organisation {organisation_id}")
+    return org
+
+
+def register_key(session: Session, actor: Actor, organisation_id: int, pem: str) -> dict[str, Any]:
+    """A member registers their organisation's Ed25519 public key (it replaces the previous)."""
+    org = _own_organisation(session, actor, organisation_id)
+    try:
+        key = load_public_key(pem.encode("utf-8"))
+    except AgreementError as exc:
+        raise ValidationFailed(
+            str(exc), location="public_key_pem", expected="an Ed25519 public key in PEM"
+        ) from None
+    for old in session.execute(
+        select(a.SigningKey).where(
+            a.SigningKey.organisation_id == org.id, a.SigningKey.active.is_(True)
+        )
+    ).scalars():
+        old.active = False
+    row = a.SigningKey(
+        organisation_id=org.id,
+        public_key_pem=pem.strip() + "\n",
+        fingerprint=fingerprint(key),
+        created_by=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="key.register",
+        object_type="signing_key",
+        object_id=row.id,
+        change={"organisation": org.id, "fingerprint": row.fingerprint},
+    )
+    return _key_dict(row)
+
+
+def _key_dict(row: a.SigningKey) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "organisation_id": row.organisation_id,
+        "fingerprint": row.fingerprint,
+        "active": row.active,
+        "public_key_pem": row.public_key_pem,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def _active_key(session: Session, organisation_id: int) -> a.SigningKey | None:
+    stmt = (
+        select(a.SigningKey)
+        .where(a.SigningKey.organisation_id == organisation_id, a.SigningKey.active.is_(True))
+        .order_by(a.SigningKey.id.desc())
+        .limit(1)
+    )
+    return session.execute(stmt).scalars().first()
+
+
+def organisation_keys(session: Session, actor: Actor, organisation_id: int) -> list[dict[str, Any]]:
+    """The keys an organisation has registered, newest first (its members only)."""
+    org = _own_organisation(session, actor, organisation_id)
+    stmt = (
+        select(a.SigningKey)
+        .where(a.SigningKey.organisation_id == org.id)
+        .order_by(a.SigningKey.id.desc())
+    )
+    return [_key_dict(r) for r in session.execute(stmt).scalars()]
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An agreement row, the actor's view of it, its bundle and its replayed state."""
+
+    row: a.Agreement
+    track: t.Track
+    view: AgreementView
+    bundle: Bundle
+    state: lc.AgreementState
+    events: int
+
+    def org_id(self, name: str) -> int:
+        """The id of the signing organisation called ``name``."""
+        return int(self.row.signatories[name][0])
+
+
+def _signatory_table(row: a.Agreement) -> dict[str, tuple[int, OrganisationKind]]:
+    return {n: (int(v[0]), OrganisationKind(v[1])) for n, v in row.signatories.items()}
+
+
+def load(session: Session, actor: Actor | None, agreement_id: int) -> Loaded:
+    """An agreement the actor signs for (``None``: no actor, for the public view); else 404."""
+    row = session.get(a.Agreement, agreement_id)
+    if row is None:
+        raise NotFound(f"no agreement {agreement_id}")
+    track = session.get(t.Track, row.track_id)
+    assert track is not None  # the foreign key cascades
+    view = (
+        agreement_view(
+            actor,
+            agreement_id=row.id,
+            process_id=track.process_id,
+            signatories=_signatory_table(row),
+        )
+        if actor is not None
+        else AgreementView(row.id, {})
+    )
+    if actor is not None:
+        view.require(AgreementAct.READ)
+    bundle = Bundle.from_bytes(row.bundle)
+    rows = session.execute(
+        select(a.AgreementEvent.body)
+        .where(a.AgreementEvent.agreement_id == row.id)
+        .order_by(a.AgreementEvent.seq)
+    ).scalars()
+    bodies = list(rows)
+    state = lc.replay(lc.AgreementState.for_bundle(bundle), bodies)
+    return Loaded(row, track, view, bundle, state, len(bodies))
+
+
+def _lock(session: Session, agreement_id: int) -> None:
+    session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
+
+
+def _store_events(session: Session, actor: Actor, loaded: Loaded, events: Sequence[Any]) -> None:
+    for i, event in enumerate(events):
+        body = event.to_dict()
+        row = a.AgreementEvent(
+            agreement_id=loaded.row.id,
+            seq=loaded.events + i + 1,
+            body=body,
+            actor_id=actor.user_id,
+        )
+        session.add(row)
+        session.flush()
+        audit.append(
+            session,
+            actor_id=actor.user_id,
+            action=f"agreement.{body['type']}",
+            object_type="agreement_event",
+            object_id=row.id,
+            change=body,
+        )
+
+
+# -- creating ------------------------------------------------------------------------------------
+
+
+def _term_days(package_options: Mapping[str, str], term_days: int | None) -> int:
+    if term_days is not None:
+        return term_days
+    option = package_options.get("term", "")
+    head = option.split(maxsplit=1)[0] if option.strip() else ""
+    if not head.isdigit():
+        raise ValidationFailed(
+            "the text has no whole-number 'term' issue to take the term from",
+            location="term_days",
+            expected="term_days, a whole number of days",
+        )
+    return int(head)
+
+
+def _links(session: Session, actor: Actor, link_ids: Sequence[int]) -> tuple[Link, ...]:
+    links = []
+    for link_id in link_ids:
+        other = load(session, actor, link_id)
+        links.append(Link(other.row.title, other.row.terms_hash))
+    return tuple(links)
+
+
+def create_agreement(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    *,
+    term_days: int | None,
+    renewal: Renewal,
+    effective_date: dt.date,
+    title: str = "",
+    link_ids: Sequence[int] = (),
+    implementation: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The mediators create the agreement from the text every party accepted.
+
+    The operative terms are the accepted version's options and clauses; one instrument per
+    party names that party and every mediator of the track as signatories.
+    """
+    track, view = repositories.track(session, actor, track_id)
+    view.require(Action.PUBLISH_TEXT)
+    state = single_text_state(session, track, view)
+    if state.status is not st.TrackStatus.READY_FOR_AGREEMENT or state.current is None:
+        raise AgreementError(
+            f"track {track_id} is not ready for agreement ({state.status.value}): every party "
+            "must accept the same version first"
+        )
+    version = state.current
+    orgs = {o.id: o for o in repositories.organisations(session, actor, track.process_id)}
+    parties = [orgs[p] for p in sorted(view.party_ids)]
+    mediators = [orgs[m] for m in sorted(view.mediator_ids)]
+    terms = OperativeTerms.from_package(
+        version.package,
+        {i: version.clauses.get(i, "") or f"{i}: {o}." for i, o in version.package.options.items()},
+        term_days=_term_days(version.package.options, term_days),
+        renewal=renewal,
+        effective_date=effective_date,
+        links=_links(session, actor, link_ids),
+    )
+    existing = session.execute(
+        select(a.Agreement.id).where(a.Agreement.terms_hash == terms.terms_hash())
+    ).scalar()
+    if existing is not None:
+        raise AgreementError(f"an agreement with these terms exists already (id {existing})")
+    bundle = Bundle.create(
+        mirror_instruments(
+            terms,
+            [Signatory(o.name, OrganisationKind.PARTY) for o in parties],
+            [Signatory(o.name, OrganisationKind.MEDIATOR) for o in mediators],
+        )
+    )
+    row = a.Agreement(
+        track_id=track.id,
+        text_version=version.number,
+        title=title.strip() or terms.agenda,
+        terms_hash=terms.terms_hash(),
+        parent_id=link_ids[0] if link_ids else None,
+        signatories={o.name: [o.id, o.kind] for o in (*parties, *mediators)},
+        implementation=dict(implementation or {}),
+        bundle=bundle.to_bytes(),
+        created_by=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="agreement.create",
+        object_type="agreement",
+        object_id=row.id,
+        change={"track": track.id, "version": version.number, "terms_hash": row.terms_hash},
+    )
+    return agreement_view_dict(session, actor, row.id)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def agreement_list(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """The agreements the actor signs for, newest first."""
+    out = []
+    for row in session.execute(select(a.Agreement).order_by(a.Agreement.id.desc())).scalars():
+        if not row.track_id:
+            continue
+        track = session.get(t.Track, row.track_id)
+        if track is None or track.process_id not in actor.process_ids():
+            continue
+        view = agreement_view(
+            actor,
+            agreement_id=row.id,
+            process_id=track.process_id,
+            signatories=_signatory_table(row),
+        )
+        if view.acts_for:
+            out.append(
+                {
+                    "id": row.id,
+                    "title": row.title,
+                    "terms_hash": row.terms_hash,
+                    "track_id": row.track_id,
+                }
+            )
+    return out
+
+
+def _instrument_dict(loaded: Loaded, party: str) -> dict[str, Any]:
+    instrument = loaded.bundle.instrument(party)
+    signed = {s.signer for s in loaded.bundle.signatures if s.instrument_party == party}
+    return {
+        "party": party,
+        "title": instrument.title,
+        "preamble": instrument.preamble,
+        "instrument_hash": instrument.instrument_hash(),
+        "terms_hash": instrument.terms.terms_hash(),
+        "signatories": [
+            {"organisation": n, "signed": n in signed} for n in instrument.signatory_names
+        ],
+    }
+
+
+def _due_state(state: lc.AgreementState, now: dt.datetime) -> lc.AgreementState:
+    """The state with renewals and expiry that time has made due (shown, not stored)."""
+    if state.log and now < state.log[-1].at:
+        return state
+    return lc.step(state, lc.Tick(), now=now)[0]
+
+
+def agreement_view_dict(
+    session: Session, actor: Actor, agreement_id: int, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Everything a signatory sees of an agreement: terms, instruments, log, clock, links."""
+    loaded = load(session, actor, agreement_id)
+    at = now or _now()
+    state = _due_state(loaded.state, at)
+    known = {}
+    for link in state.links:
+        other = session.execute(
+            select(a.Agreement.id).where(a.Agreement.terms_hash == link.terms_hash)
+        ).scalar()
+        if other is not None:
+            try:
+                known[link.terms_hash] = load(session, actor, other).state
+            except NotFound:
+                continue
+    sides = session.execute(
+        select(a.Agreement.id, a.Agreement.title).where(a.Agreement.parent_id == agreement_id)
+    ).all()
+    keys = {n: _active_key(session, loaded.org_id(n)) for n in loaded.bundle.signatories}
+    unsigned = state.unsigned
+    return {
+        "id": loaded.row.id,
+        "title": loaded.row.title,
+        "track_id": loaded.row.track_id,
+        "process_id": loaded.track.process_id,
+        "text_version": loaded.row.text_version,
+        "terms_hash": loaded.row.terms_hash,
+        "terms": loaded.bundle.terms.to_dict(),
+        "status": str(state.status),
+        "instruments": [_instrument_dict(loaded, p) for p in loaded.bundle.parties],
+        "unsigned": [list(p) for p in unsigned],
+        "acts_for": sorted(loaded.view.acts_for),
+        "may_sign": [list(p) for p in unsigned if p[1] in loaded.view.acts_for],
+        "keys": {n: (k.fingerprint if k else None) for n, k in keys.items()},
+        "log": [e.to_dict() for e in state.log],
+        "clock": lc.clock(state, at).to_dict(),
+        "links": [s.to_dict() for s in lc.link_statuses(state, known)],
+        "side_instruments": [{"id": i, "title": title} for i, title in sides],
+        "implementation": loaded.row.implementation,
+    }
+
+
+def bundle_bytes(session: Session, actor: Actor, agreement_id: int) -> tuple[bytes, str]:
+    """The stored bundle file and a file name for it."""
+    loaded = load(session, actor, agreement_id)
+    return loaded.row.bundle, f"agreement-{loaded.row.id}-{loaded.row.terms_hash[:12]}.gbb"
+
+
+def verify_stored(session: Session, actor: Actor, agreement_id: int) -> dict[str, Any]:
+    """The verification report of the stored bundle, trusting the registered key fingerprints."""
+    loaded = load(session, actor, agreement_id)
+    trusted = {}
+    for name in loaded.bundle.signatories:
+        key = _active_key(session, loaded.org_id(name))
+        if key is not None:
+            trusted[name] = key.fingerprint
+    return verify_bundle(loaded.row.bundle, trusted_keys=trusted).to_dict()
+
+
+# -- signing -------------------------------------------------------------------------------------
+
+
+def signing_request(
+    session: Session, actor: Actor, agreement_id: int, *, party: str, signer: str
+) -> dict[str, Any]:
+    """The exact bytes ``signer`` signs on the instrument of ``party`` (base64), and the key."""
+    loaded = load(session, actor, agreement_id)
+    loaded.view.require(AgreementAct.SIGN, signer)
+    instrument = loaded.bundle.instrument(party)
+    instrument.signatory(signer)
+    key = _active_key(session, loaded.org_id(signer))
+    return {
+        "party": party,
+        "signer": signer,
+        "instrument_hash": instrument.instrument_hash(),
+        "message": base64.b64encode(instrument.signing_message()).decode("ascii"),
+        "key_fingerprint": key.fingerprint if key else None,
+    }
+
+
+def _add_signature(
+    session: Session, actor: Actor, loaded: Loaded, signature: Signature, now: dt.datetime
+) -> tuple[Loaded, list[Any]]:
+    loaded.view.require(AgreementAct.SIGN, signature.signer)
+    key = _active_key(session, loaded.org_id(signature.signer))
+    if key is None:
+        raise AgreementError(
+            f"{signature.signer!r} has no registered public key: register one before signing"
+        )
+    if signature.key_fingerprint != key.fingerprint:
+        raise AgreementError(
+            f"the signature was made with key {signature.key_fingerprint[:16]}..., but "
+            f"{signature.signer!r} registered key {key.fingerprint[:16]}..."
+        )
+    bundle = loaded.bundle.with_public_key(signature.signer, key.public_key_pem.encode())
+    bundle = bundle.with_signature(signature)  # verified by the pure core, or refused
+    state, events = lc.step(
+        loaded.state, lc.Sign(signature.signer, signature.instrument_party), now=now
+    )
+    loaded.row.bundle = bundle.to_bytes()
+    _store_events(session, actor, loaded, events)
+    after = Loaded(
+        loaded.row, loaded.track, loaded.view, bundle, state, loaded.events + len(events)
+    )
+    return after, list(events)
+
+
+def sign(
+    session: Session,
+    actor: Actor,
+    agreement_id: int,
+    *,
+    party: str,
+    signer: str,
+    signature: str | Mapping[str, Any],
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Store one signature: a base64 Ed25519 value (from the browser) or a signature document.
+
+    The signature is checked against the signer's registered key before anything is stored.
+    """
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    instrument = loaded.bundle.instrument(party)
+    if isinstance(signature, str):
+        try:
+            value = base64.b64decode(signature, validate=True)
+        except binascii.Error:
+            raise ValidationFailed(
+                "the signature is not base64", location="signature", expected="base64 bytes"
+            ) from None
+        key = (
+            _active_key(session, loaded.org_id(signer))
+            if signer in loaded.row.signatories
+            else None
+        )
+        document = Signature(
+            party, signer, instrument.instrument_hash(), key.fingerprint if key else "0" * 64, value
+        )
+    else:
+        document = Signature.from_dict(signature)
+        if (document.instrument_party, document.signer) != (party, signer):
+            raise ValidationFailed(
+                "the signature document is for another instrument or signer",
+                location="signature",
+                expected=f"a signature by {signer!r} on the instrument of {party!r}",
+            )
+    _add_signature(session, actor, loaded, document, now or _now())
+    return agreement_view_dict(session, actor, agreement_id, now=now)
+
+
+def sign_bundle(
+    session: Session,
+    actor: Actor,
+    agreement_id: int,
+    data: bytes,
+    *,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Take the caller's signatures from a bundle signed with ``gobetween agreement sign``."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    other = Bundle.from_bytes(data)
+    if other.terms_hash != loaded.row.terms_hash:
+        raise AgreementError(
+            f"the uploaded bundle has terms hash {other.terms_hash[:16]}..., this agreement "
+            f"{loaded.row.terms_hash[:16]}..."
+        )
+    added = 0
+    for signature in other.signatures:
+        pair = (signature.instrument_party, signature.signer)
+        if signature.signer in loaded.view.acts_for and pair in loaded.state.unsigned:
+            loaded, _ = _add_signature(session, actor, loaded, signature, now or _now())
+            added += 1
+    if not added:
+        raise ValidationFailed(
+            "the bundle holds no new signature by an organisation you sign for",
+            location="bundle",
+            expected="a bundle signed with gobetween agreement sign --as <your organisation>",
+        )
+    return agreement_view_dict(session, actor, agreement_id, now=now)
+
+
+# -- the lifecycle -------------------------------------------------------------------------------
+
+
+def _action(kind: str, organisation: str, reason: str, term_days: int | None) -> lc.AgreementAction:
+    if kind == "suspend":
+        return lc.Suspend(organisation, reason)
+    if kind == "resume":
+        return lc.Resume(organisation)
+    if kind == "notice":
+        return lc.GiveNotice(organisation, reason)
+    if kind == "withdraw":
+        return lc.Withdraw(organisation, reason)
+    if kind == "consent":
+        if term_days is None:
+            raise ValidationFailed(
+                "say for how many days you consent to renew",
+                location="term_days",
+                expected="a whole number of days",
+            )
+        return lc.ConsentToRenewal(organisation, term_days)
+    raise ValidationFailed(
+        f"unknown act {kind!r}", location="act", expected=", ".join(LIFECYCLE_ACTS)
+    )
+
+
+def act(
+    session: Session,
+    actor: Actor,
+    agreement_id: int,
+    *,
+    kind: str,
+    organisation: str,
+    reason: str = "",
+    term_days: int | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Record a lifecycle act (suspend, resume, notice, consent, withdraw) as ``organisation``."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    needed = AgreementAct.CONSENT if kind == "consent" else AgreementAct.ACT_AS_PARTY
+    loaded.view.require(needed, organisation)
+    _, events = lc.step(
+        loaded.state, _action(kind, organisation, reason, term_days), now=now or _now()
+    )
+    _store_events(session, actor, loaded, events)
+    return agreement_view_dict(session, actor, agreement_id, now=now)
+
+
+def tick(
+    session: Session, actor: Actor, agreement_id: int, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Record the renewals or expiry the term clock has made due."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    _, events = lc.step(loaded.state, lc.Tick(), now=now or _now())
+    _store_events(session, actor, loaded, events)
+    return agreement_view_dict(session, actor, agreement_id, now=now)

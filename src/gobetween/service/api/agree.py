@@ -1,0 +1,268 @@
+"""Routes of stage 4: signing keys, agreements, signatures, lifecycle acts, bundles, renderings.
+
+Thin: each route opens one unit of work and calls :mod:`gobetween.service.agree`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import Field
+from starlette.concurrency import run_in_threadpool
+
+from gobetween.agreements import Renewal, RenewalRule, verify_bundle
+from gobetween.errors import ValidationFailed
+from gobetween.formats.akoma_ntoso import instrument_to_akn
+from gobetween.formats.instrument_html import instrument_html
+from gobetween.formats.instrument_pdf import instrument_pdf
+from gobetween.service import agree
+from gobetween.service import schemas as s
+from gobetween.service.context import RequestContext, request_context
+
+__all__ = ["MAX_BUNDLE_BYTES", "read_body", "rendering", "router"]
+
+router = APIRouter(prefix="/api", tags=["agree"])
+Ctx = Annotated[RequestContext, Depends(request_context)]
+
+#: The largest bundle file the service reads.
+MAX_BUNDLE_BYTES = 5_000_000
+
+Text = Annotated[s.Str, Field(max_length=5000)]
+OrgName = Annotated[s.Str, Field(min_length=1, max_length=200)]
+Days = Annotated[int, Field(ge=1, le=36_500)]
+
+
+class KeyIn(s.In):
+    public_key_pem: Annotated[s.Str, Field(min_length=1, max_length=2000)]
+
+
+class AgreementIn(s.In):
+    term_days: Days | None = None
+    renewal_rule: RenewalRule = RenewalRule.NONE
+    notice_days: Annotated[int, Field(ge=0, le=3650)] = 0
+    effective_date: dt.date
+    title: Annotated[s.Str, Field(max_length=300)] = ""
+    link_ids: Annotated[list[s.RefId], Field(max_length=20, default_factory=list)]
+    public: Annotated[
+        dict[OrgName, Annotated[list[OrgName], Field(max_length=20)]],
+        Field(max_length=20, default_factory=dict),
+    ]
+    public_figures: bool = False
+    obligations: Annotated[list[dict[OrgName, OrgName]], Field(max_length=20, default_factory=list)]
+
+
+class SignatureIn(s.In):
+    party: OrgName
+    signer: OrgName
+    signature: Annotated[s.Str, Field(max_length=200)] | dict[OrgName, Text]
+
+
+class ActIn(s.In):
+    act: Literal["suspend", "resume", "notice", "consent", "withdraw"]
+    organisation: OrgName
+    reason: Text = ""
+    term_days: Days | None = None
+
+
+async def read_body(request: Request, location: str = "body") -> bytes:
+    """The raw request body, refused above :data:`MAX_BUNDLE_BYTES`."""
+    data = b""
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_BUNDLE_BYTES:
+            raise ValidationFailed(
+                f"more than {MAX_BUNDLE_BYTES} bytes",
+                location=location,
+                expected="a gobetween bundle file",
+            )
+    if not data:
+        raise ValidationFailed("empty", location=location, expected="a gobetween bundle file")
+    return data
+
+
+@router.post("/organisations/{organisation_id}/keys", status_code=201)
+def register_key(organisation_id: s.Id, body: KeyIn, ctx: Ctx) -> dict[str, Any]:
+    """Register the caller's organisation's Ed25519 public key (PEM); it replaces the previous."""
+    with ctx.write() as unit:
+        return agree.register_key(unit.session, unit.actor, organisation_id, body.public_key_pem)
+
+
+@router.get("/organisations/{organisation_id}/keys")
+def keys(organisation_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
+    """The keys the caller's organisation registered, newest first."""
+    with ctx.read() as unit:
+        return agree.organisation_keys(unit.session, unit.actor, organisation_id)
+
+
+@router.post("/tracks/{track_id}/agreements", status_code=201)
+def create(track_id: s.Id, body: AgreementIn, ctx: Ctx) -> dict[str, Any]:
+    """Create the mirror agreement from the version every party accepted (mediators)."""
+    renewal = Renewal(body.renewal_rule, body.notice_days)
+    with ctx.write() as unit:
+        return agree.create_agreement(
+            unit.session,
+            unit.actor,
+            track_id,
+            term_days=body.term_days,
+            renewal=renewal,
+            effective_date=body.effective_date,
+            title=body.title,
+            link_ids=body.link_ids,
+            implementation={
+                "public": body.public,
+                "public_figures": body.public_figures,
+                "obligations": body.obligations,
+            },
+        )
+
+
+@router.get("/agreements")
+def agreements(ctx: Ctx) -> list[dict[str, Any]]:
+    """The agreements the caller signs for."""
+    with ctx.read() as unit:
+        return agree.agreement_list(unit.session, unit.actor)
+
+
+@router.get("/agreements/{agreement_id}")
+def agreement(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """An agreement: terms, instruments, signatures, lifecycle log, term clock, links."""
+    with ctx.read() as unit:
+        return agree.agreement_view_dict(unit.session, unit.actor, agreement_id)
+
+
+@router.get("/agreements/{agreement_id}/bundle")
+def bundle(agreement_id: s.Id, ctx: Ctx) -> Response:
+    """The bundle file (terms, instruments, public keys, signatures) to verify offline."""
+    with ctx.read() as unit:
+        data, name = agree.bundle_bytes(unit.session, unit.actor, agreement_id)
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/agreements/{agreement_id}/verification")
+def verification(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """The verification report of the stored bundle (trusting the registered keys)."""
+    with ctx.read() as unit:
+        return agree.verify_stored(unit.session, unit.actor, agreement_id)
+
+
+@router.post("/verify")
+async def verify_upload(request: Request) -> dict[str, Any]:
+    """Verify a bundle file sent as the request body (no login needed; nothing is stored)."""
+    return verify_bundle(await read_body(request)).to_dict()
+
+
+@router.get("/agreements/{agreement_id}/signing-request")
+def signing_request(
+    agreement_id: s.Id,
+    ctx: Ctx,
+    party: Annotated[s.Str, Query(min_length=1, max_length=200)],
+    signer: Annotated[s.Str, Query(min_length=1, max_length=200)],
+) -> dict[str, Any]:
+    """The exact bytes (base64) that ``signer`` signs on the instrument of ``party``."""
+    with ctx.read() as unit:
+        return agree.signing_request(
+            unit.session, unit.actor, agreement_id, party=party, signer=signer
+        )
+
+
+@router.post("/agreements/{agreement_id}/signatures", status_code=201)
+def add_signature(agreement_id: s.Id, body: SignatureIn, ctx: Ctx) -> dict[str, Any]:
+    """Add a signature: the base64 Ed25519 value, or a signature document; verified first."""
+    with ctx.write() as unit:
+        return agree.sign(
+            unit.session,
+            unit.actor,
+            agreement_id,
+            party=body.party,
+            signer=body.signer,
+            signature=body.signature,
+        )
+
+
+@router.post("/agreements/{agreement_id}/signed-bundle", status_code=201)
+async def signed_bundle(agreement_id: s.Id, request: Request, ctx: Ctx) -> dict[str, Any]:
+    """Add the caller's signatures from a bundle signed with ``gobetween agreement sign``."""
+    data = await read_body(request, "bundle")
+
+    def work() -> dict[str, Any]:
+        with ctx.write() as unit:
+            return agree.sign_bundle(unit.session, unit.actor, agreement_id, data)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/agreements/{agreement_id}/acts", status_code=201)
+def lifecycle_act(agreement_id: s.Id, body: ActIn, ctx: Ctx) -> dict[str, Any]:
+    """Record a lifecycle act: suspend, resume, give notice, consent to renewal, withdraw."""
+    with ctx.write() as unit:
+        return agree.act(
+            unit.session,
+            unit.actor,
+            agreement_id,
+            kind=body.act,
+            organisation=body.organisation,
+            reason=body.reason,
+            term_days=body.term_days,
+        )
+
+
+@router.post("/agreements/{agreement_id}/tick")
+def tick(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """Record the renewals or expiry that the term clock has made due."""
+    with ctx.write() as unit:
+        return agree.tick(unit.session, unit.actor, agreement_id)
+
+
+FORMATS = {
+    "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
+    "akn": ("application/akn+xml", "akn.xml"),
+}
+
+
+def rendering(ctx: RequestContext, agreement_id: int, number: int, fmt: str) -> Response:
+    """Instrument ``number`` (1-based) of an agreement, rendered as ``fmt`` (html, pdf, akn)."""
+    if fmt not in FORMATS:
+        raise ValidationFailed(f"unknown format {fmt!r}", location="fmt", expected="html, pdf, akn")
+    with ctx.read() as unit:
+        loaded = agree.load(unit.session, unit.actor, agreement_id)
+    instruments = loaded.bundle.instruments
+    if not 1 <= number <= len(instruments):
+        raise ValidationFailed(
+            f"no instrument {number}", location="number", expected=f"1 to {len(instruments)}"
+        )
+    instrument = instruments[number - 1]
+    signatures = [x for x in loaded.bundle.signatures if x.instrument_party == instrument.party]
+    if fmt == "html":
+        data = instrument_html(instrument, signatures).encode("utf-8")
+    elif fmt == "pdf":
+        data = instrument_pdf(instrument, signatures)
+    else:
+        data = instrument_to_akn(instrument)
+    media, suffix = FORMATS[fmt]
+    name = f"agreement-{agreement_id}-instrument-{number}.{suffix}"
+    disposition = "inline" if fmt == "html" else "attachment"
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )
+
+
+@router.get("/agreements/{agreement_id}/instruments/{number}/{fmt}")
+def instrument_file(
+    agreement_id: s.Id, number: s.Id, fmt: Literal["html", "pdf", "akn"], ctx: Ctx
+) -> Response:
+    """One instrument rendered as HTML, PDF or Akoma Ntoso XML, with its signatures."""
+    return rendering(ctx, agreement_id, number, fmt)

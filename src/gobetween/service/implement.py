@@ -1,0 +1,374 @@
+"""Stage 5: the joint implementation record of an agreement, its voyages, figures and views.
+
+Each agreement has one joint record: the voyages imported from JCC files (CSV or XLSX, merged
+by their natural key, so re-importing a file adds nothing) and an event stream (registration,
+each delegation's approval or block, inspections with their team, departure, arrival,
+incidents) folded by :class:`~gobetween.monitoring.JointRecord`. The figures are computed by
+:mod:`gobetween.monitoring.figures`; the obligations come from the agreed terms.
+
+Every signatory sees the whole record. Anyone else, signed in or not, sees only what the
+agreement declares public (:func:`~gobetween.monitoring.public_view`): the event types and
+fields named in ``implementation.public`` and, when ``implementation.public_figures`` is true,
+the voyage figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gobetween.agreements import lifecycle as lc
+from gobetween.errors import FileFormatError, InputError, InvalidModel, NotFound, ValidationFailed
+from gobetween.formats.jcc import read_csv_text, read_xlsx, write_shipments_csv, write_table_csv
+from gobetween.monitoring import (
+    Comparison,
+    JointRecord,
+    Metric,
+    ObligationTemplate,
+    Period,
+    Shipment,
+    VisibilityPolicy,
+    VoyageArrays,
+    dashboard,
+    evaluate_voyages,
+    event_from_dict,
+    event_to_dict,
+    findings,
+    merge,
+    obligations_from_terms,
+    public_view,
+)
+from gobetween.monitoring.events import GateDecision, Incident, Registration
+from gobetween.monitoring.figures import FigureTable
+from gobetween.monitoring.term import term_table
+from gobetween.policy import Actor, AgreementAct
+from gobetween.service.agree import Loaded, load
+from gobetween.store import agreement_tables as a
+from gobetween.store import audit
+
+__all__ = [
+    "MAX_IMPORT_BYTES",
+    "add_event",
+    "export_csv",
+    "import_voyages",
+    "record_view",
+    "shipment_from_json",
+    "shipment_to_json",
+]
+
+#: The largest voyage file the service imports.
+MAX_IMPORT_BYTES = 20_000_000
+
+
+def shipment_to_json(shipment: Shipment) -> dict[str, Any]:
+    """A shipment as JSON data (dates in ISO form).
+
+    >>> s = Shipment(voyage=1, imo=9086526, cargo_index=0, vessel_name="RAZONI",
+    ...              departure_port="Odesa", country="Türkiye", commodity="Corn", tonnes=1.0,
+    ...              departure_date=dt.date(2022, 8, 1))
+    >>> shipment_from_json(shipment_to_json(s)) == s
+    True
+    """
+    out = dataclasses.asdict(shipment)
+    for name in ("departure_date", "inspection_date"):
+        out[name] = out[name].isoformat() if out[name] is not None else None
+    return out
+
+
+def shipment_from_json(data: Mapping[str, Any]) -> Shipment:
+    """Inverse of :func:`shipment_to_json`."""
+    values = dict(data)
+    values["departure_date"] = dt.date.fromisoformat(values["departure_date"])
+    if values.get("inspection_date"):
+        values["inspection_date"] = dt.date.fromisoformat(values["inspection_date"])
+    return Shipment(**values)
+
+
+def _shipments(session: Session, agreement_id: int) -> list[Shipment]:
+    rows = session.execute(
+        select(a.ShipmentRow.body)
+        .where(a.ShipmentRow.agreement_id == agreement_id)
+        .order_by(a.ShipmentRow.voyage, a.ShipmentRow.imo, a.ShipmentRow.cargo_index)
+    ).scalars()
+    return [shipment_from_json(b) for b in rows]
+
+
+def _lock(session: Session, agreement_id: int) -> None:
+    session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
+
+
+def _read_upload(filename: str, data: bytes) -> Any:
+    suffix = Path(filename).suffix.casefold()
+    if suffix == ".csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise FileFormatError(
+                f"not UTF-8 text ({error.reason})",
+                source=filename,
+                location=f"byte {error.start}",
+                expected="a UTF-8 CSV file",
+            ) from None
+        return read_csv_text(text, filename)
+    if suffix == ".xlsx":
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload.xlsx"
+            path.write_bytes(data)
+            result = read_xlsx(path)
+        return dataclasses.replace(result, source=filename)
+    raise FileFormatError(
+        f"unknown file type {suffix!r}", source=filename, expected="a .csv or .xlsx JCC file"
+    )
+
+
+def import_voyages(
+    session: Session, actor: Actor | None, agreement_id: int, filename: str, data: bytes
+) -> dict[str, Any]:
+    """Merge a JCC voyage file into the joint record (idempotent); problems by row number.
+
+    ``actor`` ``None`` is the demo loader acting for the system.
+    """
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationFailed(f"more than {MAX_IMPORT_BYTES} bytes", location="file")
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    if actor is not None:
+        loaded.view.require(AgreementAct.RECORD)
+    result = _read_upload(filename, data)
+    existing = _shipments(session, agreement_id)
+    merged = merge(existing, result.shipments)
+    rows = {
+        (r.voyage, r.imo, r.cargo_index): r
+        for r in session.execute(
+            select(a.ShipmentRow).where(a.ShipmentRow.agreement_id == agreement_id)
+        ).scalars()
+    }
+    changed = set(merged.updated)
+    for shipment in merged.shipments:
+        key = (shipment.voyage, shipment.imo, shipment.cargo_index)
+        row = rows.get(key)
+        if row is None:
+            session.add(
+                a.ShipmentRow(
+                    agreement_id=agreement_id,
+                    voyage=key[0],
+                    imo=key[1],
+                    cargo_index=key[2],
+                    body=shipment_to_json(shipment),
+                )
+            )
+        elif shipment.key in changed:
+            row.body = shipment_to_json(shipment)
+    report = {
+        "source": filename,
+        "format": result.format,
+        "rows_read": len(result.shipments),
+        "new": merged.new,
+        "duplicates": merged.duplicates,
+        "updated": len(merged.updated),
+        "skipped_rows": result.skipped_rows,
+        "problems": [
+            {
+                "row": p.row,
+                "column": p.column,
+                "message": p.message,
+                "expected": p.expected,
+                "skipped": p.skipped,
+            }
+            for p in result.problems
+        ],
+        "voyages": len({s.voyage for s in merged.shipments}),
+        "shipments": len(merged.shipments),
+    }
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id if actor else None,
+        action="record.import",
+        object_type="agreement",
+        object_id=agreement_id,
+        change={k: v for k, v in report.items() if k != "problems"},
+    )
+    return report
+
+
+def _events(session: Session, agreement_id: int) -> list[dict[str, Any]]:
+    return list(
+        session.execute(
+            select(a.RecordEvent.body)
+            .where(a.RecordEvent.agreement_id == agreement_id)
+            .order_by(a.RecordEvent.seq)
+        ).scalars()
+    )
+
+
+def _record(loaded: Loaded, bodies: Sequence[Mapping[str, Any]]) -> JointRecord:
+    signatories = loaded.bundle.signatories
+    return JointRecord.replay(signatories, [event_from_dict(b) for b in bodies], signatories)
+
+
+def _author(event: Any) -> str | None:
+    if isinstance(event, Registration):
+        return event.registered_by
+    if isinstance(event, GateDecision):
+        return event.delegation
+    if isinstance(event, Incident):
+        return event.reported_by
+    return None
+
+
+def add_event(
+    session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Add one event to the joint record; a delegation speaks only for itself."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    loaded.view.require(AgreementAct.RECORD)
+    event = event_from_dict(body)
+    author = _author(event)
+    if author is not None:
+        loaded.view.require(AgreementAct.RECORD, author)
+    bodies = _events(session, agreement_id)
+    wire = event_to_dict(event)
+    _record(loaded, [*bodies, wire])  # refuses what cannot be placed
+    row = a.RecordEvent(
+        agreement_id=agreement_id, seq=len(bodies) + 1, body=wire, actor_id=actor.user_id
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action=f"record.{wire['type']}",
+        object_type="record_event",
+        object_id=row.id,
+        change=wire,
+    )
+    return {"seq": row.seq, **wire}
+
+
+def _templates(loaded: Loaded) -> list[ObligationTemplate]:
+    out = []
+    for i, spec in enumerate(loaded.row.implementation.get("obligations", [])):
+        try:
+            out.append(
+                ObligationTemplate(
+                    issue=spec["issue"],
+                    name=spec.get("name", spec["issue"]),
+                    party=spec.get("party", "Joint Coordination Centre"),
+                    what=spec.get("what", spec["issue"]),
+                    metric=Metric(spec.get("metric", "inspections")),
+                    comparison=Comparison(spec.get("comparison", "at_least")),
+                    period=Period(spec.get("period", "day")),
+                )
+            )
+        except (KeyError, ValueError) as exc:
+            raise InvalidModel(f"obligation {i}: {exc}", location=f"obligations[{i}]") from None
+    return out
+
+
+def _obligations(loaded: Loaded, arrays: VoyageArrays) -> list[dict[str, Any]]:
+    terms = loaded.bundle.terms
+    out = []
+    for obligation in obligations_from_terms(terms.options, terms.clauses, _templates(loaded)):
+        entry: dict[str, Any] = {
+            "name": obligation.name,
+            "describe": obligation.describe(),
+            "clause": obligation.clause,
+        }
+        try:
+            compliance = evaluate_voyages(obligation, arrays)
+        except InputError as exc:
+            entry.update(periods=0, missed=None, note=str(exc))
+        else:
+            entry.update(
+                periods=len(compliance.periods),
+                missed=compliance.missed_count,
+                periods_missed=list(compliance.periods_missed)[:366],
+                note="",
+            )
+        out.append(entry)
+    return out
+
+
+def _figures(arrays: VoyageArrays, as_of: dt.date | None) -> dict[str, Any]:
+    if not arrays.n_shipments:
+        return {}
+    return {name: table.as_dict() for name, table in dashboard(arrays, as_of).items()}
+
+
+def record_view(
+    session: Session, actor: Actor | None, agreement_id: int, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The joint record as the caller may see it: everything for a signatory, else the public.
+
+    A caller who is neither a signatory nor the public of a record that declares something
+    public gets :class:`~gobetween.errors.NotFound`.
+    """
+    at = now or dt.datetime.now(dt.UTC)
+    try:
+        loaded = load(session, actor, agreement_id)
+        signatory = actor is not None
+    except NotFound:
+        loaded = load(session, None, agreement_id)
+        signatory = False
+    config = loaded.row.implementation
+    public = VisibilityPolicy(config.get("public", {}))
+    public_figures = bool(config.get("public_figures", False))
+    if not signatory and not public.public and not public_figures:
+        raise NotFound(f"no agreement {agreement_id}")
+    record = _record(loaded, _events(session, agreement_id))
+    arrays = VoyageArrays.from_shipments(_shipments(session, agreement_id))
+    state = loaded.state
+    if state.log and at >= state.log[-1].at:
+        state = lc.step(state, lc.Tick(), now=at)[0]
+    out: dict[str, Any] = {
+        "agreement_id": agreement_id,
+        "title": loaded.row.title,
+        "terms_hash": loaded.row.terms_hash,
+        "view": "signatory" if signatory else "public",
+        "status": str(state.status),
+        "term_clock": term_table(state).as_dict(),
+        "clock": lc.clock(state, at).to_dict(),
+    }
+    if signatory:
+        out["events"] = [event_to_dict(e) for e in record.events]
+        out["findings"] = [
+            dataclasses.asdict(f) | {"at": f.at.isoformat()} for f in findings(record)
+        ]
+        out["figures"] = _figures(arrays, None)
+        out["obligations"] = _obligations(loaded, arrays)
+        out["public"] = {k: sorted(v) for k, v in public.public.items()}
+    else:
+        out["events"] = list(public_view(record, public))
+        out["figures"] = _figures(arrays, None) if public_figures else {}
+    return out
+
+
+def export_csv(
+    session: Session, actor: Actor | None, agreement_id: int, table: str
+) -> tuple[str, str]:
+    """A figure table (or ``voyages``: every cargo row) as CSV, and a file name."""
+    view = record_view(session, actor, agreement_id)
+    out = io.StringIO()
+    if table == "voyages":
+        if view["view"] != "signatory" and not view["figures"]:
+            raise NotFound(f"no table {table!r}")
+        write_shipments_csv(_shipments(session, agreement_id), out)
+    else:
+        tables: dict[str, Any] = view["figures"] | {"term_clock": view["term_clock"]}
+        if table not in tables:
+            raise NotFound(f"no table {table!r}")
+        data = tables[table]
+        write_table_csv(
+            FigureTable(data["name"], tuple(data["columns"]), tuple(map(tuple, data["rows"]))), out
+        )
+    return out.getvalue(), f"agreement-{agreement_id}-{table}.csv"
