@@ -6,8 +6,9 @@ SHA-256 of the canonical JSON of all those fields. Changing, inserting or deleti
 reordering links) breaks the chain at the first link touched, and :func:`verify` names it.
 
 Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock, on SQLite by the
-write transaction's ``BEGIN IMMEDIATE``; the link is written in the same transaction as the
-change it records, so a change and its link commit or vanish together.
+write transaction's ``BEGIN IMMEDIATE``. :func:`append` takes the digest at once and the link is
+written just before the transaction commits, in that transaction: a change and its link commit or
+vanish together, and the lock is held only for the commit's last moment.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from gobetween.errors import AuditChainBroken
@@ -29,6 +30,7 @@ __all__ = ["GENESIS", "AuditReport", "append", "canonical_digest", "link_hash", 
 #: The "previous hash" of the first link.
 GENESIS = "0" * 64
 _LOCK_KEY = 0x6F6265747765656E  # "gobetween" advisory lock key
+_PENDING = "gobetween_audit_pending"
 _BATCH = 2000
 
 
@@ -70,28 +72,49 @@ def append(
     object_type: str,
     object_id: int | str,
     change: Mapping[str, Any],
-) -> AuditEntry:
-    """Append a link recording ``change`` to the chain, in the session's transaction."""
+) -> None:
+    """Record ``change`` for the chain; its link is written when the session commits.
+
+    The digest is taken now; the link itself is appended just before the commit (see
+    :func:`_write_links`), so the chain's lock is held only for the last moment of the
+    transaction.
+    """
+    pending: list[tuple[int | None, str, str, str, str]] = session.info.setdefault(_PENDING, [])
+    pending.append((actor_id, action, object_type, str(object_id), canonical_digest(change)))
+
+
+@event.listens_for(Session, "before_commit")
+def _write_links(session: Session) -> None:
+    """Append the session's pending links, under the chain's lock, in its transaction."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    entry = AuditEntry(
-        seq=seq,
-        at=utcnow().isoformat(timespec="microseconds"),
-        actor_id=actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        digest=canonical_digest(change),
-        prev_hash=prev,
-    )
-    entry.hash = link_hash(entry)
-    session.add(entry)
+    for actor_id, action, object_type, object_id, digest in pending:
+        entry = AuditEntry(
+            seq=seq,
+            at=utcnow().isoformat(timespec="microseconds"),
+            actor_id=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            digest=digest,
+            prev_hash=prev,
+        )
+        entry.hash = link_hash(entry)
+        session.add(entry)
+        seq, prev = seq + 1, entry.hash
     session.flush()
-    return entry
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_links(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 @dataclass(frozen=True, slots=True)
