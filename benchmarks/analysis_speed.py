@@ -139,6 +139,12 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
+    """The process's own peak RSS (``VmHWM``; ``ru_maxrss`` can carry a parent's peak across
+    ``vfork`` + ``exec``, so it is kept only as a cross-check)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -244,6 +250,7 @@ def measure(case_name: str, side: str, repeats: int | None, out: Path | None) ->
         "times": times,
         "frontier": int(frontier.shape[0]),
         "peak_mb": _peak_mb(),
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "baseline_mb": baseline,
     }
 
