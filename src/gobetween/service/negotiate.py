@@ -52,9 +52,8 @@ def notify(
     session: Session, track_id: int, party_id: int | None, kind: str, object_id: int
 ) -> None:
     """Queue a live update: private to ``party_id`` and the mediators, or public in the track."""
-    session.add(
-        t.Notification(track_id=track_id, party_id=party_id, kind=kind, object_id=object_id)
-    )
+    row = t.Notification(track_id=track_id, party_id=party_id, kind=kind, object_id=object_id)
+    audit.add_in_commit_order(session, row)  # ids in commit order: no stream skips one
 
 
 def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> None:

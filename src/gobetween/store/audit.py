@@ -23,7 +23,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from gobetween.errors import AuditChainBroken
-from gobetween.store.tables import AuditEntry, utcnow
+from gobetween.store.tables import AuditEntry, Base, utcnow
 
 __all__ = ["GENESIS", "AuditReport", "append", "canonical_digest", "link_hash", "verify"]
 
@@ -31,6 +31,7 @@ __all__ = ["GENESIS", "AuditReport", "append", "canonical_digest", "link_hash", 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x6F6265747765656E  # "gobetween" advisory lock key
 _PENDING = "gobetween_audit_pending"
+_ORDERED = "gobetween_commit_ordered"
 _BATCH = 2000
 
 
@@ -83,14 +84,29 @@ def append(
     pending.append((actor_id, action, object_type, str(object_id), canonical_digest(change)))
 
 
+def add_in_commit_order(session: Session, row: Base) -> None:
+    """Insert ``row`` at commit, under the chain's lock, so ids follow commit order.
+
+    Used for live-update notifications: a reader that has seen id ``n`` can never later find a
+    committed row with an id below ``n``.
+    """
+    session.info.setdefault(_ORDERED, []).append(row)
+
+
 @event.listens_for(Session, "before_commit")
 def _write_links(session: Session) -> None:
-    """Append the session's pending links, under the chain's lock, in its transaction."""
+    """Append the session's pending links (and ordered rows), under the chain's lock."""
     pending = session.info.pop(_PENDING, None)
-    if not pending:
+    ordered = session.info.pop(_ORDERED, None)
+    if not pending and not ordered:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    if ordered:
+        session.add_all(ordered)
+        session.flush()
+    if not pending:
+        return
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
@@ -115,6 +131,7 @@ def _write_links(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_links(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_ORDERED, None)
 
 
 @dataclass(frozen=True, slots=True)
