@@ -450,3 +450,14 @@ def test_pages_send_no_store_and_a_strict_content_security_policy(site: Site) ->
     assert r.headers["cache-control"] == "no-store"
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_unknown_addresses_get_a_page_and_unknown_api_addresses_a_problem(site: Site) -> None:
+    c = site.client("ukraine")
+    page = c.get("/no/such/page")
+    assert page.status_code == 404
+    assert text_of(soup(page), "main") == text_of(soup(c.get("/tracks/999")), "main")
+    api = c.get("/api/no/such/thing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+    assert c.post("/api/no/such/thing").status_code == 404

@@ -14,6 +14,7 @@ from gobetween.web.admin import router as _admin
 from gobetween.web.analysis import router as _analysis
 from gobetween.web.assets import router as _assets
 from gobetween.web.console import router as _console
+from gobetween.web.home import fallback as _fallback
 from gobetween.web.home import router as _home
 from gobetween.web.portal import router as _portal
 from gobetween.web.preferences import router as _preferences
@@ -24,3 +25,4 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 for _pages in (_assets, _home, _portal, _preferences, _texts, _console, _analysis, _admin):
     router.include_router(_pages)
+router.include_router(_fallback)  # last: unknown addresses

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.convertors import Convertor, register_url_convertor
 
 from gobetween import errors as e
 from gobetween.model import Role
@@ -14,9 +15,9 @@ from gobetween.service import identity, prepare
 from gobetween.service.context import SESSION_COOKIE
 from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import error_page, problem_text, redirect, render, run_page
 
-__all__ = ["router"]
+__all__ = ["fallback", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -157,3 +158,27 @@ def accept_invitation(
         "login.html",
         {"title": "Log in", "next": "/", "email": email, "notice": "Account created: log in."},
     )
+
+
+class PagePath(Convertor[str]):
+    """Any path outside ``/api`` (whose unknown addresses keep the API's problem documents)."""
+
+    regex = r"(?!api(?:/|$)).*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("gobetween_page", PagePath())
+
+#: Mounted after every other route: an unknown page address gets an HTML "not found" page.
+fallback = APIRouter(include_in_schema=False)
+
+
+@fallback.get("/{path:gobetween_page}")
+def not_found(request: Request, path: str) -> Response:
+    """No page here: the same answer as for a page one may not see."""
+    return error_page(request, e.NotFound(f"no page /{path}"))
