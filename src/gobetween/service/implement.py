@@ -122,7 +122,12 @@ def _read_upload(filename: str, data: bytes) -> Any:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "upload.xlsx"
             path.write_bytes(data)
-            result = read_xlsx(path)
+            try:
+                result = read_xlsx(path)
+            except FileFormatError as exc:  # name the upload, not the temporary file
+                raise FileFormatError(
+                    exc.message, source=filename, location=exc.location, expected=exc.expected
+                ) from None
         return dataclasses.replace(result, source=filename)
     raise FileFormatError(
         f"unknown file type {suffix!r}", source=filename, expected="a .csv or .xlsx JCC file"
