@@ -86,7 +86,6 @@ def channel_context(
     """Everything the channel page shows."""
     channel, view = repositories.channel(unit.session, unit.actor, channel_id)
     tp = track_page(unit, channel.track_id)
-    rows = repositories.messages(unit.session, view, channel_id=channel.id, limit=1)
     offers = texts.offers_view(unit.session, unit.actor, tp.track.id)
     if offers["view"] == "mediator":
         offers["offers"] = [o for o in offers["offers"] if int(o["party"]) == channel.party_id]
@@ -97,7 +96,6 @@ def channel_context(
         channel=channel,
         party=tp.party_name(channel.party_id),
         offers=offers,
-        empty=not rows,
         may_offer=tp.view.allows(Action.SEND_OFFER, channel.party_id),
         events_after=latest_event_id(unit, view),
         messages=_messages(unit, tp, channel.id),
