@@ -257,3 +257,16 @@ def test_import_track_from_scenario_file(world: World) -> None:
     r = world.post("admin", f"/api/processes/{pid}/tracks/import", data=data, files=bad)
     assert r.status_code == 422
     assert r.headers["content-type"] == "application/problem+json"
+
+
+def test_message_numbers_count_within_the_channel_only(world: World) -> None:
+    ua, ru = world.channels[("food", "ua")], world.channels[("food", "ru")]
+    first = world.post("ua", f"/api/channels/{ua}/messages", json={"text": "1"}).json()
+    for n in range(5):
+        world.post("ru", f"/api/channels/{ru}/messages", json={"text": f"ru {n}"})
+    second = world.post("ua", f"/api/channels/{ua}/messages", json={"text": "2"}).json()
+    assert (first["number"], second["number"]) == (1, 2)
+    listed = world.get("ua", f"/api/channels/{ua}/messages?after=1").json()
+    assert [m["text"] for m in listed] == ["2"]
+    # ids are random, so their difference says nothing about the other channel
+    assert second["id"] - first["id"] != 6 or first["id"] > second["id"]

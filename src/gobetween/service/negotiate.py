@@ -56,6 +56,14 @@ def notify(
     audit.add_in_commit_order(session, row)  # ids in commit order: no stream skips one
 
 
+def _fresh_id(session: Session, table: type[t.Message] | type[t.Attachment]) -> int:
+    """A random id not yet used in ``table`` (ids must not count other channels' rows)."""
+    while True:
+        candidate = t.random_id()
+        if session.get(table, candidate) is None:
+            return candidate
+
+
 def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> None:
     """Refuse files that are too large, of a type not allowed, or not what their type says.
 
@@ -116,12 +124,24 @@ def post_message(
         )
     for upload in uploads:
         check_upload(upload, max_bytes=max_bytes, allowed=allowed)
-    message = t.Message(channel_id=channel.id, author_id=actor.user_id, text=text)
+    # the channel's row lock orders concurrent posts (PostgreSQL; SQLite writes are serial)
+    session.execute(select(t.Channel.id).where(t.Channel.id == channel.id).with_for_update())
+    last = session.execute(
+        select(func.max(t.Message.number)).where(t.Message.channel_id == channel.id)
+    ).scalar_one()
+    message = t.Message(
+        id=_fresh_id(session, t.Message),
+        channel_id=channel.id,
+        number=(last or 0) + 1,
+        author_id=actor.user_id,
+        text=text,
+    )
     session.add(message)
     session.flush()
     files = []
     for upload in uploads:
         row = t.Attachment(
+            id=_fresh_id(session, t.Attachment),
             message_id=message.id,
             filename=upload.filename[:255] or "file",
             content_type=upload.content_type.split(";")[0].strip().lower(),
@@ -199,7 +219,7 @@ def record_preferences(
     )
     session.add(row)
     session.flush()
-    notify(session, track.id, party, "preferences", row.id)
+    notify(session, track.id, party, "preferences", row.version)
     audit.append(
         session,
         actor_id=actor.user_id,

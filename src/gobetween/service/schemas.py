@@ -216,6 +216,7 @@ class AttachmentOut(Out):
 
 class MessageOut(Out):
     id: int
+    number: int
     channel_id: int
     author_id: int | None
     text: str
@@ -265,7 +266,6 @@ class PreferencesIn(In):
 
 
 class PreferencesOut(Out):
-    id: int
     track_id: int
     party_id: int
     version: int

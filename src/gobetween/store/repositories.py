@@ -156,14 +156,21 @@ def messages(
     after: int = 0,
     limit: int = 100,
 ) -> Sequence[t.Message]:
-    """Messages the actor may read in a track, optionally one channel's or matching ``query``."""
-    stmt = _visible_messages(view).where(t.Message.id > after)
+    """Messages the actor may read in a track, optionally one channel's or matching ``query``.
+
+    One channel's messages come in their order, after number ``after``; a search over the
+    track comes oldest first.
+    """
+    stmt = _visible_messages(view)
     if channel_id is not None:
-        stmt = stmt.where(t.Message.channel_id == channel_id)
+        stmt = stmt.where(t.Message.channel_id == channel_id, t.Message.number > after)
+        stmt = stmt.order_by(t.Message.number)
+    else:
+        stmt = stmt.order_by(t.Message.created_at, t.Message.id)
     if query:
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(t.Message.text.ilike(f"%{escaped}%", escape="\\"))
-    return session.execute(stmt.order_by(t.Message.id).limit(limit)).scalars().all()
+    return session.execute(stmt.limit(limit)).scalars().all()
 
 
 def message(session: Session, actor: Actor, message_id: int) -> tuple[t.Message, TrackView]:

@@ -8,6 +8,7 @@ the set of parties an actor may read.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -58,6 +59,15 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def random_id() -> int:
+    """A random positive 31-bit id, for rows whose ids must not reveal how many others exist.
+
+    >>> 1 <= random_id() < 2**31
+    True
+    """
+    return secrets.randbelow(2**31 - 2) + 1
 
 
 def utcnow() -> dt.datetime:
@@ -209,16 +219,22 @@ class Channel(Base):
 
 
 class Message(Base):
+    """A message; ``id`` is random and ``number`` counts within the channel, so that neither
+    tells a reader how many messages other channels hold."""
+
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_channel_id_id", "channel_id", "id"),)
+    __table_args__ = (UniqueConstraint("channel_id", "number"),)
     id: Mapped[int] = _id()
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Attachment(Base):
+    """An attached file (random ``id``, like messages)."""
+
     __tablename__ = "attachments"
     id: Mapped[int] = _id()
     message_id: Mapped[int] = mapped_column(

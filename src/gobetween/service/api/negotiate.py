@@ -37,6 +37,7 @@ def messages_out(
     return [
         s.MessageOut(
             id=m.id,
+            number=m.number,
             channel_id=m.channel_id,
             author_id=m.author_id,
             text=m.text,
@@ -82,7 +83,7 @@ def list_messages(
     after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[s.MessageOut]:
-    """Messages of a channel, oldest first, after message id ``after``, matching ``q``."""
+    """Messages of a channel in order, after message number ``after``, matching ``q``."""
     with ctx.read() as unit:
         row, view = repositories.channel(unit.session, unit.actor, channel_id)
         rows = repositories.messages(
@@ -96,13 +97,12 @@ def search_messages(
     track_id: s.Id,
     ctx: Ctx,
     q: s.SearchQuery = None,
-    after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[s.MessageOut]:
-    """Search every channel of a track the caller may read."""
+    """Search every channel of a track the caller may read (oldest first)."""
     with ctx.read() as unit:
         _, view = repositories.track(unit.session, unit.actor, track_id)
-        rows = repositories.messages(unit.session, view, query=q, after=after, limit=limit)
+        rows = repositories.messages(unit.session, view, query=q, limit=limit)
         return messages_out(unit.session, list(rows))
 
 
@@ -172,7 +172,6 @@ def mark_read(message_id: s.Id, ctx: Ctx) -> s.ReceiptOut:
 
 def preferences_out(row: t.PreferenceVersion) -> s.PreferencesOut:
     return s.PreferencesOut(
-        id=row.id,
         track_id=row.track_id,
         party_id=row.party_id,
         version=row.version,

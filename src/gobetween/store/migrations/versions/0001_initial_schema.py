@@ -343,6 +343,7 @@ def upgrade() -> None:
         "messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("channel_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -359,9 +360,8 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
+        sa.UniqueConstraint("channel_id", "number", name=op.f("uq_messages_channel_id")),
     )
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.create_index("ix_messages_channel_id_id", ["channel_id", "id"], unique=False)
 
     op.create_table(
         "attachments",
@@ -411,9 +411,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_attachments_message_id"))
 
     op.drop_table("attachments")
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.drop_index("ix_messages_channel_id_id")
-
     op.drop_table("messages")
     op.drop_table("track_organisations")
     op.drop_table("protocol_events")
