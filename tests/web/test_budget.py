@@ -90,11 +90,12 @@ def test_every_page_answers_within_200_ms_with_the_demo_data(site: Site) -> None
         c = site.client(seat)
         for path in paths:
             assert c.get(path).status_code == 200, path  # warm: templates, analysis cache
-            best = float("inf")
+            best = server = float("inf")
             for _ in range(3):
                 start = time.perf_counter()
-                c.get(path)
+                r = c.get(path)
                 best = min(best, time.perf_counter() - start)
-            if best >= 0.2:
-                slow[path] = round(best * 1000)
+                server = min(server, float(r.headers["server-timing"].split("dur=")[1]) / 1000)
+            if max(best, server) >= 0.2:
+                slow[path] = round(max(best, server) * 1000)
     assert slow == {}, f"pages slower than 200 ms: {slow}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 import zoneinfo
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -167,11 +168,17 @@ def error_page(request: Request, exc: e.GobetweenError) -> Response:
 
 
 def run_page(request: Request, build: Callable[[], Response]) -> Response:
-    """Run a page's work, turning errors of the error tree into HTML answers."""
+    """Run a page's work, turning errors of the error tree into HTML answers.
+
+    The time the work took is sent as ``Server-Timing: page;dur=<ms>``.
+    """
+    start = time.perf_counter()
     try:
-        return build()
+        response = build()
     except e.GobetweenError as exc:
-        return error_page(request, exc)
+        response = error_page(request, exc)
+    response.headers["Server-Timing"] = f"page;dur={1000 * (time.perf_counter() - start):.1f}"
+    return response
 
 
 def problem_text(exc: e.GobetweenError) -> str:
