@@ -461,3 +461,19 @@ def test_unknown_addresses_get_a_page_and_unknown_api_addresses_a_problem(site: 
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
     assert c.post("/api/no/such/thing").status_code == 404
+
+
+def test_a_failing_page_answers_a_plain_500_page_and_logs_the_error(
+    site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from gobetween.web import home
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom at home")
+
+    monkeypatch.setattr(home.repositories, "processes", broken)
+    r = site.client("ukraine").get("/")
+    assert r.status_code == 500
+    assert text_of(soup(r), "h1") == "Something went wrong"
+    assert "boom" not in r.text
+    assert "boom at home" in caplog.text

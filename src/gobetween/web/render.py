@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import time
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -46,6 +47,7 @@ __all__ = [
 
 TEMPLATES = Path(__file__).parent / "templates"
 TZ_COOKIE = "gobetween_tz"
+_log = logging.getLogger("gobetween.web")
 
 #: Headers of every page: nothing cached (pages carry private data), no framing, no sniffing.
 PAGE_HEADERS = {
@@ -177,6 +179,9 @@ def run_page(request: Request, build: Callable[[], Response]) -> Response:
         response = build()
     except e.GobetweenError as exc:
         response = error_page(request, exc)
+    except Exception:  # a bug: logged with its traceback, and a plain page for the reader
+        _log.exception("page %s %s failed", request.method, request.url.path)
+        response = error_page(request, e.GobetweenError("unexpected error"))
     response.headers["Server-Timing"] = f"page;dur={1000 * (time.perf_counter() - start):.1f}"
     return response
 
