@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gobetween.web.admin import router as _admin
+from gobetween.web.agreement_views import router as _agreements
 from gobetween.web.analysis import router as _analysis
 from gobetween.web.assets import router as _assets
 from gobetween.web.console import router as _console
@@ -23,6 +24,16 @@ from gobetween.web.texts import router as _texts
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for _pages in (_assets, _home, _portal, _preferences, _texts, _console, _analysis, _admin):
+for _pages in (
+    _assets,
+    _home,
+    _portal,
+    _preferences,
+    _texts,
+    _console,
+    _analysis,
+    _admin,
+    _agreements,
+):
     router.include_router(_pages)
 router.include_router(_fallback)  # last: unknown addresses

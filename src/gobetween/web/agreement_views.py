@@ -1,0 +1,448 @@
+"""Pages of stages 4 and 5: the agreement, signing in the browser, verification, the dashboard.
+
+Every page calls the same service functions as its JSON twin under ``/api`` (so the policy
+decides what it shows): ``/agreements/{id}`` is ``GET /api/agreements/{id}``; the verification
+page is ``GET /api/agreements/{id}/verification`` or ``POST /api/verify``; the implementation
+dashboard is ``GET /api/agreements/{id}/record`` (``/api/public/...`` for the public).
+
+Signing happens in the browser: ``static/agreement_sign.js`` reads the PKCS#8 key file the
+signatory picks (``gobetween keys new``), imports it with WebCrypto (Ed25519), signs the bytes
+``GET /api/agreements/{id}/signing-request`` returns and posts only the signature. The private
+key never leaves the browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from gobetween import errors as e
+from gobetween.agreements import Renewal, RenewalRule, verify_bundle
+from gobetween.service import agree, implement
+from gobetween.service.context import RequestContext, Unit
+from gobetween.web.agreement_charts import bar_chart, column_chart, number
+from gobetween.web.common import Ctx, frame, track_page
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["charts", "router"]
+
+router = APIRouter(include_in_schema=False)
+MAX_UPLOAD = implement.MAX_IMPORT_BYTES
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file from a form, read while the form was open."""
+
+    filename: str
+    data: bytes
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    """The form's fields; files are read (up to the size limit) and the form is closed."""
+    out: dict[str, Any] = {}
+    async with request.form(max_part_size=MAX_UPLOAD) as form:
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                out[key] = Upload(value.filename or "", await value.read(MAX_UPLOAD + 1))
+            else:
+                out[key] = value
+    return out
+
+
+def _file(value: object) -> bytes:
+    if not isinstance(value, Upload) or not value.data:
+        raise e.ValidationFailed("choose a file", location="file", expected="a non-empty file")
+    if len(value.data) > MAX_UPLOAD:
+        raise e.ValidationFailed(f"more than {MAX_UPLOAD} bytes", location="file")
+    return value.data
+
+
+# -- the agreement -------------------------------------------------------------------------------
+
+
+def _agreement_context(ctx: RequestContext, unit: Unit, agreement_id: int, **more: Any) -> Any:
+    view = agree.agreement_view_dict(unit.session, unit.actor, agreement_id)
+    signing: dict[str, list[list[str]]] = {}
+    for party, signer in view["may_sign"]:
+        signing.setdefault(signer, []).append([party, signer])
+    return {
+        **frame(ctx, unit),
+        "title": view["title"],
+        "a": view,
+        "signing": {k: json.dumps(v) for k, v in signing.items()},
+        "acts_as_party": [
+            n for n in view["acts_for"] if n in {i["party"] for i in view["instruments"]}
+        ],
+        **more,
+    }
+
+
+@router.get("/agreements")
+def agreement_list(request: Request, ctx: Ctx) -> Response:
+    """The agreements the caller signs for."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            rows = agree.agreement_list(unit.session, unit.actor)
+            context = {**frame(ctx, unit), "title": "Agreements", "agreements": rows}
+        return render(request, "agreement_list.html", context)
+
+    return run_page(request, build)
+
+
+@router.get("/agreements/{agreement_id}")
+def agreement_page(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """Terms, instruments with their signatures and downloads, signing, lifecycle, log."""
+    notice = request.query_params.get("done")
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _agreement_context(ctx, unit, agreement_id, notice=notice and notice[:200])
+        return render(request, "agreement.html", context)
+
+    return run_page(request, build)
+
+
+@router.post("/agreements/{agreement_id}/key")
+async def register_key(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """Register the public key (``.pub.pem``) of an organisation the caller signs for."""
+    form = await _form(request)
+
+    def work(values: dict[str, Any]) -> str:
+        pem = _file(values.get("public_key")).decode("utf-8", "replace")
+        with ctx.write() as unit:
+            loaded = agree.load(unit.session, unit.actor, agreement_id)
+            name = str(values.get("organisation", ""))
+            if name not in loaded.view.acts_for:
+                raise e.PermissionDenied("you do not sign for that organisation")
+            agree.register_key(unit.session, unit.actor, loaded.org_id(name), pem)
+        return "key registered"
+
+    return await _agreement_post_with(request, ctx, agreement_id, form, work)
+
+
+async def _agreement_post_with(
+    request: Request, ctx: Ctx, agreement_id: int, form: dict[str, Any], work: Any
+) -> Response:
+    def build() -> Response:
+        try:
+            notice = work(form)
+        except (e.InputError, e.ProtocolError, e.AgreementError, e.PermissionDenied) as exc:
+            with ctx.read() as unit:
+                context = _agreement_context(ctx, unit, agreement_id, error=str(exc))
+            return render(request, "agreement.html", context, status=422)
+        return redirect(f"/agreements/{agreement_id}?done={notice}", request)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+@router.post("/agreements/{agreement_id}/signed-bundle")
+async def signed_bundle(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """Upload a bundle signed with ``gobetween agreement sign``: the caller's signatures count."""
+    form = await _form(request)
+
+    def work(values: dict[str, Any]) -> str:
+        data = _file(values.get("bundle"))
+        with ctx.write() as unit:
+            agree.sign_bundle(unit.session, unit.actor, agreement_id, data)
+        return "signatures added"
+
+    return await _agreement_post_with(request, ctx, agreement_id, form, work)
+
+
+@router.post("/agreements/{agreement_id}/act")
+async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """Suspend, resume, give notice, consent to renewal or withdraw, as one's organisation."""
+
+    def work(values: dict[str, Any]) -> str:
+        raw_days = str(values.get("term_days", ""))
+        with ctx.write() as unit:
+            agree.act(
+                unit.session,
+                unit.actor,
+                agreement_id,
+                kind=str(values.get("act", "")),
+                organisation=str(values.get("organisation", "")),
+                reason=str(values.get("reason", ""))[:5000],
+                term_days=int(raw_days) if raw_days.isdigit() else None,
+            )
+        return "recorded"
+
+    return await _agreement_post_with(request, ctx, agreement_id, await _form(request), work)
+
+
+# -- creating it from the ready text --------------------------------------------------------------
+
+
+@router.get("/tracks/{track_id}/agreement")
+def new_agreement(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """The mediators' form to make the agreement from the accepted text."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            tp = track_page(unit, track_id)
+            if not tp.view.is_mediator:
+                raise e.NotFound(f"no track {track_id}")
+            context = tp.context(
+                ctx,
+                unit,
+                title="Make the agreement",
+                rules=list(RenewalRule),
+                today=dt.date.today().isoformat(),
+            )
+        return render(request, "agreement_new.html", context)
+
+    return run_page(request, build)
+
+
+@router.post("/tracks/{track_id}/agreement")
+async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Create the agreement and go to its page."""
+    form = await _form(request)
+
+    def build() -> Response:
+        try:
+            raw = str(form.get("term_days", ""))
+            rule = RenewalRule(str(form.get("renewal_rule", "none")))
+            notice = str(form.get("notice_days", "0"))
+            renewal = Renewal(rule, int(notice) if notice.isdigit() else 0)
+            with ctx.write() as unit:
+                made = agree.create_agreement(
+                    unit.session,
+                    unit.actor,
+                    track_id,
+                    term_days=int(raw) if raw.isdigit() else None,
+                    renewal=renewal,
+                    effective_date=dt.date.fromisoformat(str(form.get("effective_date", ""))),
+                    title=str(form.get("title", ""))[:300],
+                    implementation={"public": {}, "public_figures": bool(form.get("public"))},
+                )
+        except ValueError as exc:
+            error = problem_text(exc) if isinstance(exc, e.InputError) else str(exc)
+            with ctx.read() as unit:
+                tp = track_page(unit, track_id)
+                context = tp.context(
+                    ctx,
+                    unit,
+                    title="Make the agreement",
+                    error=error,
+                    rules=list(RenewalRule),
+                    today=dt.date.today().isoformat(),
+                )
+            return render(request, "agreement_new.html", context, status=422)
+        return redirect(f"/agreements/{made['id']}", request)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+# -- verification ----------------------------------------------------------------------------------
+
+
+@router.get("/agreements/{agreement_id}/verify")
+def verify_stored(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """The verification report of the stored bundle."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            report = agree.verify_stored(unit.session, unit.actor, agreement_id)
+            context = {
+                **frame(ctx, unit),
+                "title": "Verification",
+                "report": report,
+                "agreement_id": agreement_id,
+            }
+        return render(request, "agreement_verify.html", context)
+
+    return run_page(request, build)
+
+
+@router.get("/verify")
+def verify_form(request: Request) -> Response:
+    """Upload a bundle to verify it (no login; nothing is stored)."""
+    return render(
+        request,
+        "agreement_verify.html",
+        {"title": "Verify a bundle", "report": None, "agreement_id": None},
+    )
+
+
+@router.post("/verify")
+async def verify_upload(request: Request) -> Response:
+    """The verification report of an uploaded bundle."""
+    form = await _form(request)
+    try:
+        data = _file(form.get("bundle"))
+    except e.ValidationFailed as exc:
+        context = {
+            "title": "Verify a bundle",
+            "report": None,
+            "agreement_id": None,
+            "error": problem_text(exc),
+        }
+        return render(request, "agreement_verify.html", context, status=422)
+    report = verify_bundle(data).to_dict()
+    return render(
+        request,
+        "agreement_verify.html",
+        {"title": "Verification", "report": report, "agreement_id": None},
+    )
+
+
+# -- the joint implementation record ---------------------------------------------------------
+
+
+def _rows(figures: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    table = figures.get(name)
+    if not table:
+        return []
+    return [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+
+
+def charts(record: dict[str, Any]) -> dict[str, str]:
+    """The dashboard's SVG charts from a record view (``implement.record_view``)."""
+    f = record["figures"]
+    out: dict[str, str] = {}
+    if f:
+        months = _rows(f, "throughput_per_month")
+        out["per_month"] = column_chart(
+            "Voyages departed per month",
+            [m["period"] for m in months],
+            [m["voyages_departed"] for m in months],
+        )
+        days = _rows(f, "throughput_per_day")
+        out["per_day"] = column_chart(
+            "Voyages departed per day",
+            [d["period"] for d in days],
+            [d["voyages_departed"] for d in days],
+            height=160,
+        )
+        queue = _rows(f, "queue_length")
+        out["queue"] = column_chart(
+            "Departed, not yet inspected (queue)",
+            [q["date"] for q in queue],
+            [q["queue"] for q in queue],
+        )
+        waits = _rows(f, "departure_to_inspection")
+        out["waits"] = column_chart(
+            "Days from departure to inspection, by month",
+            [w["month"] for w in waits],
+            [w["median_days"] for w in waits],
+            second=[w["p90_days"] for w in waits],
+            names=("median", "90th percentile"),
+        )
+        for key, dim in (
+            ("country", "country"),
+            ("income", "income_group"),
+            ("commodity", "commodity"),
+        ):
+            rows = _rows(f, f"tonnage_by_{dim}")
+            out[key] = bar_chart(
+                f"Tonnage by {dim.replace('_', ' ')}",
+                [str(r[dim]) for r in rows],
+                [r["tonnes"] for r in rows],
+                unit="t",
+            )
+    terms = record["term_clock"]
+    rows = [dict(zip(terms["columns"], r, strict=True)) for r in terms["rows"]]
+    if rows:
+        out["terms"] = column_chart(
+            "Days of each term (renewals)",
+            [f"term {r['term']}" for r in rows],
+            [r["days"] for r in rows],
+            height=180,
+        )
+    return out
+
+
+def _summary(record: dict[str, Any]) -> dict[str, Any]:
+    values = {r["figure"]: r["value"] for r in _rows(record["figures"], "summary")}
+    if not values:
+        return {}
+    ports = [(k.split(":", 1)[1], v) for k, v in values.items() if k.startswith("shipments_from:")]
+    return {
+        "voyages": number(values["voyages"]),
+        "shipments": number(values["shipments"]),
+        "megatonnes": f"{values['tonnes'] / 1e6:.2f}",
+        "developing": f"{100 * values['developing_share']:.1f}",
+        "wfp": number(round(values["wfp_tonnes"])),
+        "ports": [(p, number(n)) for p, n in ports],
+    }
+
+
+def _implementation(request: Request, record: dict[str, Any], base: dict[str, Any]) -> Response:
+    waits = _rows(record["figures"], "departure_to_inspection")
+    context = {
+        **base,
+        "title": f"Implementation: {record['title']}",
+        "r": record,
+        "summary": _summary(record),
+        "charts": charts(record),
+        "waits": waits,
+        "terms": [
+            dict(zip(record["term_clock"]["columns"], row, strict=True))
+            for row in record["term_clock"]["rows"]
+        ],
+        "number": number,
+    }
+    return render(request, "implementation.html", context)
+
+
+@router.get("/agreements/{agreement_id}/implementation")
+def implementation_page(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """The joint record: figures with charts, term clock, obligations, events (signatories)."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            record = implement.record_view(unit.session, unit.actor, agreement_id)
+            base = {**frame(ctx, unit), "import_report": None}
+        return _implementation(request, record, base)
+
+    return run_page(request, build)
+
+
+@router.get("/public/agreements/{agreement_id}/implementation")
+def public_implementation(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """What the agreement declares public of its joint record; no login."""
+
+    def build() -> Response:
+        with ctx.anonymous(write=False) as session:
+            record = implement.record_view(session, None, agreement_id)
+        return _implementation(request, record, {"import_report": None})
+
+    return run_page(request, build)
+
+
+@router.post("/agreements/{agreement_id}/implementation/import")
+async def import_voyages(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """Import a JCC voyage file; the page shows what was added and each row's problem."""
+    form = await _form(request)
+    upload = form.get("file")
+    name = upload.filename if isinstance(upload, Upload) else ""
+    data = upload.data if isinstance(upload, Upload) else b""
+
+    def build() -> Response:
+        error = None
+        report = None
+        try:
+            if not name:
+                raise e.ValidationFailed("choose a file", location="file", expected="CSV/XLSX")
+            with ctx.write() as unit:
+                report = implement.import_voyages(
+                    unit.session, unit.actor, agreement_id, name, data
+                )
+        except e.InputError as exc:
+            error = problem_text(exc)
+        with ctx.read() as unit:
+            record = implement.record_view(unit.session, unit.actor, agreement_id)
+            base = {**frame(ctx, unit), "import_report": report, "error": error}
+        return _implementation(request, record, base)
+
+    return await run_in_threadpool(run_page, request, build)
