@@ -61,9 +61,9 @@ def channel_messages(
     messages`, which scopes them by ``view`` again.
     """
     newest = (
-        select(t.Message.id)
+        select(t.Message.number)
         .where(t.Message.channel_id == channel_id)
-        .order_by(t.Message.id.desc())
+        .order_by(t.Message.number.desc())
         .limit(1)
         .offset(limit)
     )
