@@ -270,3 +270,25 @@ def test_message_numbers_count_within_the_channel_only(world: World) -> None:
     assert [m["text"] for m in listed] == ["2"]
     # ids are random, so their difference says nothing about the other channel
     assert second["id"] - first["id"] != 6 or first["id"] > second["id"]
+
+
+def test_event_cursors_count_only_what_the_reader_sees(world: World) -> None:
+    food = world.tracks["food"]
+    ua, ru = world.channels[("food", "ua")], world.channels[("food", "ru")]
+    world.post("ua", f"/api/channels/{ua}/messages", json={"text": "a"})
+    for n in range(3):
+        world.post("ru", f"/api/channels/{ru}/messages", json={"text": f"b{n}"})
+    world.post("ua", f"/api/channels/{ua}/messages", json={"text": "c"})
+    stream = world.get("ua", f"/api/tracks/{food}/events?follow=false").text
+    ids = [line[4:] for line in stream.splitlines() if line.startswith("id: ")]
+    own = world.orgs["Ukraine"]
+    assert ids == [f"{own}:1", f"{own}:2"]
+    resumed = world.get(
+        "ua", f"/api/tracks/{food}/events?follow=false", headers={"Last-Event-ID": ids[0]}
+    ).text
+    assert resumed.count("event: message") == 1
+    mediator = world.get("un", f"/api/tracks/{food}/events?follow=false").text
+    assert mediator.count("event: message") == 5
+    bad = world.get("ua", f"/api/tracks/{food}/events?follow=false&cursor=x")
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["location"] == "query.cursor"

@@ -53,7 +53,21 @@ def notify(
 ) -> None:
     """Queue a live update: private to ``party_id`` and the mediators, or public in the track."""
     row = t.Notification(track_id=track_id, party_id=party_id, kind=kind, object_id=object_id)
-    audit.add_in_commit_order(session, row)  # ids in commit order: no stream skips one
+
+    def number(session: Session) -> None:  # under the chain's lock: no two get one number
+        scope = (
+            t.Notification.party_id.is_(None)
+            if party_id is None
+            else t.Notification.party_id == party_id
+        )
+        last = session.execute(
+            select(func.max(t.Notification.number)).where(
+                t.Notification.track_id == track_id, scope
+            )
+        ).scalar_one()
+        row.number = (last or 0) + 1
+
+    audit.add_in_commit_order(session, row, number)  # ids in commit order: no stream skips one
 
 
 def _fresh_id(session: Session, table: type[t.Message] | type[t.Attachment]) -> int:

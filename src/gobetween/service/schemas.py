@@ -274,7 +274,6 @@ class PreferencesOut(Out):
 
 
 class NotificationOut(Out):
-    id: int
     track_id: int
     kind: str
     object_id: int

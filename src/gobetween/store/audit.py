@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,13 +84,16 @@ def append(
     pending.append((actor_id, action, object_type, str(object_id), canonical_digest(change)))
 
 
-def add_in_commit_order(session: Session, row: Base) -> None:
+def add_in_commit_order(
+    session: Session, row: Base, prepare: Callable[[Session], None] | None = None
+) -> None:
     """Insert ``row`` at commit, under the chain's lock, so ids follow commit order.
 
-    Used for live-update notifications: a reader that has seen id ``n`` can never later find a
-    committed row with an id below ``n``.
+    ``prepare`` runs under the lock just before the insert (to number the row in its scope).
+    Used for live-update notifications: a reader that has seen one can never later find a
+    committed one that should have come before it.
     """
-    session.info.setdefault(_ORDERED, []).append(row)
+    session.info.setdefault(_ORDERED, []).append((row, prepare))
 
 
 @event.listens_for(Session, "before_commit")
@@ -102,8 +105,10 @@ def _write_links(session: Session) -> None:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    if ordered:
-        session.add_all(ordered)
+    for row, prepare in ordered or ():
+        if prepare is not None:
+            prepare(session)
+        session.add(row)
         session.flush()
     if not pending:
         return

@@ -6,9 +6,9 @@ Nothing here returns a row the actor may not see; a row outside the actor's view
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import NotFound
@@ -299,17 +299,48 @@ def protocol_events(session: Session, track_id: int, protocol: str) -> Sequence[
 
 
 def notifications(
-    session: Session, view: TrackView, *, after: int = 0, limit: int = 200
+    session: Session, view: TrackView, cursor: Mapping[int, int], *, limit: int = 200
 ) -> Sequence[t.Notification]:
-    """Live-update events of a track the actor may see: public ones and readable parties'."""
-    readable = view.readable_parties
-    party_clause: ColumnElement[bool] = t.Notification.party_id.is_(None)
-    if readable:
-        party_clause = party_clause | t.Notification.party_id.in_(readable)
+    """Live-update events of a track the actor may see, after ``cursor``.
+
+    ``cursor`` maps a scope (0: the track's public events; a party id: that party's) to the
+    last number seen; scopes the actor may not read are ignored. Events come in commit order.
+    """
+    clauses: list[ColumnElement[bool]] = [
+        t.Notification.party_id.is_(None) & (t.Notification.number > cursor.get(0, 0))
+    ]
+    for party in sorted(view.readable_parties):
+        clauses.append(
+            (t.Notification.party_id == party) & (t.Notification.number > cursor.get(party, 0))
+        )
     stmt = (
         select(t.Notification)
-        .where(t.Notification.track_id == view.track_id, t.Notification.id > after, party_clause)
+        .where(t.Notification.track_id == view.track_id, or_(*clauses))
         .order_by(t.Notification.id)
         .limit(limit)
     )
     return session.execute(stmt).scalars().all()
+
+
+def cursor_at(
+    session: Session, view: TrackView, notification_id: int | None = None
+) -> dict[int, int]:
+    """The stream cursor (scope -> last number) of the events up to ``notification_id``.
+
+    ``None``: up to the newest. Only scopes the actor may read appear (0: the public scope).
+    """
+    scopes: list[int | None] = [None, *sorted(view.readable_parties)]
+    cursor: dict[int, int] = {}
+    for scope in scopes:
+        clause = (
+            t.Notification.party_id.is_(None) if scope is None else t.Notification.party_id == scope
+        )
+        stmt = select(func.max(t.Notification.number)).where(
+            t.Notification.track_id == view.track_id, clause
+        )
+        if notification_id is not None:
+            stmt = stmt.where(t.Notification.id <= notification_id)
+        last = session.execute(stmt).scalar_one()
+        if last:
+            cursor[scope or 0] = int(last)
+    return cursor

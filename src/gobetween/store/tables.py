@@ -296,13 +296,18 @@ class ProtocolEvent(Base):
 
 
 class Notification(Base):
-    """A live-update event; ``party_id`` set means it is private to that party and mediators."""
+    """A live-update event; ``party_id`` set means it is private to that party and mediators.
+
+    ``number`` counts within the event's scope (the track's public events, or one party's), so
+    a stream's cursor never reveals how many events other parties had.
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_track_id_id", "track_id", "id"),)
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
