@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from urllib.parse import unquote
 
 import httpx
 from sqlalchemy import select
@@ -133,6 +134,9 @@ def test_no_trace_of_another_party_in_any_page_header_or_stream(site: Site) -> N
     )
     after = soup(ua.get(f"/tracks/{food}/channel"))
     assert one(after, "[data-events]")["data-events"] == stream_start
+    cursor = unquote(str(stream_start).split("cursor=")[1])
+    scopes = {int(pair.split(":")[0]) for pair in cursor.split(",")}
+    assert scopes == {0, site.orgs["Ukraine"]}  # public events and Ukraine's own, counted apart
 
 
 def test_a_mediator_sees_both_sides(site: Site) -> None:

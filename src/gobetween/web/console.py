@@ -19,7 +19,7 @@ from gobetween.service import negotiate, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.store import repositories
 from gobetween.web.common import Ctx, track_page
-from gobetween.web.data import channel_messages, latest_event_id
+from gobetween.web.data import channel_messages, stream_cursor
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router"]
@@ -52,7 +52,7 @@ def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any
         channels=channels,
         offers=offers,
         pending=[o for o in offers["offers"] if o["status"] == "pending"],
-        events_after=latest_event_id(unit, tp.view),
+        events_cursor=stream_cursor(unit, tp.view),
         **more,
     )
 

@@ -1,8 +1,7 @@
 """Reads the pages need that the service has no function for, each scoped by the policy.
 
-- :func:`latest_event_id`: where a page's live-update stream starts (the newest notification the
-  caller may see, the same scope as :func:`gobetween.store.repositories.notifications`), so that
-  no count of another party's activity ever reaches a page;
+- :func:`stream_cursor`: where a page's live-update stream starts (the caller's scoped cursor,
+  from :func:`gobetween.store.repositories.cursor_at`);
 - :func:`channel_messages`: a readable channel's messages with attachments and the caller's
   read marks (through :func:`gobetween.store.repositories.messages`);
 - :func:`party_utilities`: utilities of packages for every party whose preferences the caller
@@ -15,29 +14,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 
 from gobetween.errors import InvalidModel
 from gobetween.model import Agenda, Preferences
 from gobetween.policy import TrackView
+from gobetween.service.api.events import format_cursor
 from gobetween.service.context import Unit
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.codec import preferences_from_json
 
-__all__ = ["ShownMessage", "channel_messages", "latest_event_id", "party_utilities"]
+__all__ = ["ShownMessage", "channel_messages", "party_utilities", "stream_cursor"]
 
 
-def latest_event_id(unit: Unit, view: TrackView) -> int:
-    """The id of the newest live-update event of the track that the caller may see (0: none)."""
-    readable = view.readable_parties
-    scope: ColumnElement[bool] = t.Notification.party_id.is_(None)
-    if readable:
-        scope = scope | t.Notification.party_id.in_(readable)
-    stmt = select(func.max(t.Notification.id)).where(
-        t.Notification.track_id == view.track_id, scope
-    )
-    return int(unit.session.execute(stmt).scalar_one() or 0)
+def stream_cursor(unit: Unit, view: TrackView) -> str:
+    """Where a page's live-update stream starts: the caller's scoped cursor up to now.
+
+    Only the scopes the caller may read appear (the public one and its own party's, or every
+    party's for a mediator), each numbered within itself, so a cursor reveals no count of another
+    party's events.
+    """
+    return format_cursor(repositories.cursor_at(unit.session, view))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from gobetween.service import negotiate, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.store import repositories
 from gobetween.web.common import Ctx, TrackPage, track_page
-from gobetween.web.data import ShownMessage, channel_messages, latest_event_id
+from gobetween.web.data import ShownMessage, channel_messages, stream_cursor
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router"]
@@ -97,7 +97,7 @@ def channel_context(
         party=tp.party_name(channel.party_id),
         offers=offers,
         may_offer=tp.view.allows(Action.SEND_OFFER, channel.party_id),
-        events_after=latest_event_id(unit, view),
+        events_cursor=stream_cursor(unit, view),
         messages=_messages(unit, tp, channel.id),
         draft=more.pop("draft", ""),
         **more,

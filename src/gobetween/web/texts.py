@@ -25,7 +25,7 @@ from gobetween.protocols.single_text import AnswerKind
 from gobetween.service import texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, track_page
-from gobetween.web.data import latest_event_id, party_utilities, readable_preferences
+from gobetween.web.data import party_utilities, readable_preferences, stream_cursor
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["Change", "changes", "router"]
@@ -80,7 +80,7 @@ def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -
         own_answers=own,
         my_answer=own.get(str(current["number"])) if current else None,
         may_answer=text["view"] == "party" and text["status"] == "awaiting_answers",
-        events_after=latest_event_id(unit, tp.view),
+        events_cursor=stream_cursor(unit, tp.view),
         **more,
     )
 
@@ -180,7 +180,7 @@ def _draft_context(
         ],
         missing_prefs=sorted(tp.party_name(p) for p in tp.view.party_ids - set(prefs)),
         next_number=len(versions) + 1,
-        events_after=latest_event_id(unit, tp.view),
+        events_cursor=stream_cursor(unit, tp.view),
         **more,
     )
 
