@@ -245,3 +245,17 @@ def test_side_instrument_links_to_the_first_by_terms_hash(world: World) -> None:
     assert world.get("ua", f"/api/agreements/{side['id']}").status_code == 404
     titles = [x["title"] for x in world.get("ru", "/api/agreements").json()]
     assert titles == ["Memorandum", "Black Sea food corridor"]
+
+
+def test_implementation_settings_are_checked_when_the_agreement_is_made(world: World) -> None:
+    food = make_ready(world)
+    url = f"/api/tracks/{food}/agreements"
+    bad = {"effective_date": "2022-07-22", "public": {"voyage": ["item"]}}
+    r = world.post("un", url, json=bad)
+    assert r.status_code == 422
+    assert "unknown event types ['voyage']" in r.json()["detail"]
+    bad = {"effective_date": "2022-07-22", "obligations": [{"issue": "inspections per day"}]}
+    r = world.post("un", url, json=bad)
+    assert r.status_code == 422
+    assert "no issue 'inspections per day'" in r.json()["detail"]
+    assert world.get("un", "/api/agreements").json() == []

@@ -291,6 +291,9 @@ def create_agreement(
         effective_date=effective_date,
         links=_links(session, actor, link_ids),
     )
+    from gobetween.service.implement import check_implementation  # implement builds on agree
+
+    check_implementation(terms, implementation or {})
     existing = session.execute(
         select(a.Agreement.id).where(a.Agreement.terms_hash == terms.terms_hash())
     ).scalar()

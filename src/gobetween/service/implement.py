@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gobetween.agreements import OperativeTerms
 from gobetween.agreements import lifecycle as lc
 from gobetween.errors import FileFormatError, InputError, InvalidModel, NotFound, ValidationFailed
 from gobetween.formats.jcc import read_csv_text, read_xlsx, write_shipments_csv, write_table_csv
@@ -57,8 +58,10 @@ from gobetween.store import audit
 __all__ = [
     "MAX_IMPORT_BYTES",
     "add_event",
+    "check_implementation",
     "export_csv",
     "import_voyages",
+    "obligation_templates",
     "record_view",
     "shipment_from_json",
     "shipment_to_json",
@@ -260,9 +263,10 @@ def add_event(
     return {"seq": row.seq, **wire}
 
 
-def _templates(loaded: Loaded) -> list[ObligationTemplate]:
+def obligation_templates(config: Mapping[str, Any]) -> list[ObligationTemplate]:
+    """The obligation templates an agreement's ``implementation`` settings declare."""
     out = []
-    for i, spec in enumerate(loaded.row.implementation.get("obligations", [])):
+    for i, spec in enumerate(config.get("obligations", [])):
         try:
             out.append(
                 ObligationTemplate(
@@ -280,10 +284,25 @@ def _templates(loaded: Loaded) -> list[ObligationTemplate]:
     return out
 
 
+def check_implementation(terms: OperativeTerms, config: Mapping[str, Any]) -> None:
+    """Refuse ``implementation`` settings that the joint record could not use.
+
+    >>> from gobetween.monitoring.bsgi import BSGI_TERMS
+    >>> check_implementation(BSGI_TERMS, {"public": {"voyage": ["item"]}})
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.InvalidModel: visibility policy names unknown event types ['voyage'] ...
+    """
+    VisibilityPolicy(config.get("public", {}))
+    obligations_from_terms(terms.options, terms.clauses, obligation_templates(config))
+
+
 def _obligations(loaded: Loaded, arrays: VoyageArrays) -> list[dict[str, Any]]:
     terms = loaded.bundle.terms
     out = []
-    for obligation in obligations_from_terms(terms.options, terms.clauses, _templates(loaded)):
+    for obligation in obligations_from_terms(
+        terms.options, terms.clauses, obligation_templates(loaded.row.implementation)
+    ):
         entry: dict[str, Any] = {
             "name": obligation.name,
             "describe": obligation.describe(),
