@@ -134,7 +134,8 @@ def utility_chart(
         tx = x - 12 if left else x + 12
         parts.append(
             f'<g class="solution">{marks}<text x="{tx:.1f}" y="{y - 10 - 14 * k:.1f}" '
-            f'text-anchor="{anchor}" font-size="12" fill="#1b1f24">'
+            f'text-anchor="{anchor}" font-size="12" fill="#1b1f24" paint-order="stroke" '
+            'stroke="#fff" stroke-width="4">'
             f"{escape(' = '.join(names))}</text></g>"
         )
     parts.append("</svg>")
