@@ -93,3 +93,49 @@ def test_reimporting_from_the_page_adds_nothing(site: Site, initiative: int) -> 
     assert r.status_code == 200, r.text
     report = text_of(soup(r), "#import-report p")
     assert report.startswith("0 new rows, 1120 already there")
+
+
+def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
+    from gobetween.protocols.single_text import AnswerKind
+    from gobetween.service import texts
+    from gobetween.store import repositories
+    from gobetween.store import tables as t
+
+    food = site.tracks["food corridor"]
+    with site.services.db.unit_of_work() as session:
+        actor = {
+            seat: repositories.load_actor(
+                session,
+                session.query(t.User).filter_by(email=f"{seat}@demo.gobetween.org").one().id,
+            )
+            for seat in ("un", "ukraine", "russia")
+        }
+        track = session.get(t.Track, food)
+        assert track is not None
+        options = {i["name"]: i["options"][0]["name"] for i in track.agenda["issues"]}
+        texts.publish_text(session, actor["un"], food, options=options, clauses={})
+        for seat in ("ukraine", "russia"):
+            texts.answer_text(session, actor[seat], food, version=1, kind=AnswerKind.ACCEPT)
+    un = site.client("un")
+    listing = soup(un.get("/agreements"))
+    assert one(listing, "#ready a")["href"] == f"/tracks/{food}/agreement"
+    assert site.client("ukraine").get(f"/tracks/{food}/agreement").status_code == 404
+    form = soup(un.get(f"/tracks/{food}/agreement"))
+    token = str(one(form, "#agreement-form input[name=csrf_token]")["value"])
+    r = un.post(
+        f"/tracks/{food}/agreement",
+        data={
+            "csrf_token": token,
+            "title": "Corridor",
+            "effective_date": "2022-07-22",
+            "term_days": "120",
+            "renewal_rule": "automatic_unless_notice",
+            "notice_days": "7",
+        },
+    )
+    assert r.status_code == 303, r.text
+    page = soup(un.get(r.headers["location"]))
+    assert text_of(page, "h1") == "Corridor"
+    assert one(page, "#agreement-status")["data-status"] == "draft"
+    assert len(page.select("#signing form.sign-form")) == 1  # the UN signs both instruments
+    assert soup(un.get("/agreements")).select("#ready") == []

@@ -30,8 +30,6 @@ from gobetween.agreements import (
     Renewal,
     Signatory,
     Signature,
-    fingerprint,
-    load_public_key,
     mirror_instruments,
     verify_bundle,
 )
@@ -40,6 +38,7 @@ from gobetween.errors import AgreementError, NotFound, ValidationFailed
 from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
 from gobetween.protocols import single_text as st
+from gobetween.service.signing_keys import active_key, organisation_keys, register_key
 from gobetween.service.texts import single_text_state
 from gobetween.store import agreement_tables as a
 from gobetween.store import audit, repositories
@@ -55,6 +54,7 @@ __all__ = [
     "create_agreement",
     "load",
     "organisation_keys",
+    "ready_tracks",
     "register_key",
     "sign",
     "sign_bundle",
@@ -69,86 +69,6 @@ LIFECYCLE_ACTS = ("suspend", "resume", "notice", "consent", "withdraw")
 
 def _now() -> dt.datetime:
     return t.utcnow()
-
-
-# -- keys ----------------------------------------------------------------------------------------
-
-
-def _own_organisation(session: Session, actor: Actor, organisation_id: int) -> t.Organisation:
-    org = session.get(t.Organisation, organisation_id)
-    member = org is not None and any(
-        m.organisation_id == organisation_id and m.process_id == org.process_id
-        for m in actor.memberships
-    )
-    if org is None or not member:
-        raise NotFound(f"no organisation {organisation_id}")
-    return org
-
-
-def register_key(session: Session, actor: Actor, organisation_id: int, pem: str) -> dict[str, Any]:
-    """A member registers their organisation's Ed25519 public key (it replaces the previous)."""
-    org = _own_organisation(session, actor, organisation_id)
-    try:
-        key = load_public_key(pem.encode("utf-8"))
-    except AgreementError as exc:
-        raise ValidationFailed(
-            str(exc), location="public_key_pem", expected="an Ed25519 public key in PEM"
-        ) from None
-    for old in session.execute(
-        select(a.SigningKey).where(
-            a.SigningKey.organisation_id == org.id, a.SigningKey.active.is_(True)
-        )
-    ).scalars():
-        old.active = False
-    row = a.SigningKey(
-        organisation_id=org.id,
-        public_key_pem=pem.strip() + "\n",
-        fingerprint=fingerprint(key),
-        created_by=actor.user_id,
-    )
-    session.add(row)
-    session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="key.register",
-        object_type="signing_key",
-        object_id=row.id,
-        change={"organisation": org.id, "fingerprint": row.fingerprint},
-    )
-    return _key_dict(row)
-
-
-def _key_dict(row: a.SigningKey) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "organisation_id": row.organisation_id,
-        "fingerprint": row.fingerprint,
-        "active": row.active,
-        "public_key_pem": row.public_key_pem,
-        "created_at": row.created_at.isoformat(),
-    }
-
-
-def _active_key(session: Session, organisation_id: int) -> a.SigningKey | None:
-    stmt = (
-        select(a.SigningKey)
-        .where(a.SigningKey.organisation_id == organisation_id, a.SigningKey.active.is_(True))
-        .order_by(a.SigningKey.id.desc())
-        .limit(1)
-    )
-    return session.execute(stmt).scalars().first()
-
-
-def organisation_keys(session: Session, actor: Actor, organisation_id: int) -> list[dict[str, Any]]:
-    """The keys an organisation has registered, newest first (its members only)."""
-    org = _own_organisation(session, actor, organisation_id)
-    stmt = (
-        select(a.SigningKey)
-        .where(a.SigningKey.organisation_id == org.id)
-        .order_by(a.SigningKey.id.desc())
-    )
-    return [_key_dict(r) for r in session.execute(stmt).scalars()]
 
 
 # -- loading -------------------------------------------------------------------------------------
@@ -360,6 +280,25 @@ def agreement_list(session: Session, actor: Actor) -> list[dict[str, Any]]:
     return out
 
 
+def ready_tracks(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Tracks the actor mediates whose text every party accepted and that have no agreement."""
+    made = set(session.execute(select(a.Agreement.track_id, a.Agreement.text_version)).all())
+    out = []
+    for process in repositories.processes(session, actor):
+        for track, view in repositories.tracks(session, actor, process.id):
+            if not view.is_mediator:
+                continue
+            state = single_text_state(session, track, view)
+            current = state.current
+            if (
+                state.status is st.TrackStatus.READY_FOR_AGREEMENT
+                and current is not None
+                and (track.id, current.number) not in made
+            ):
+                out.append({"id": track.id, "name": track.name, "version": current.number})
+    return out
+
+
 def _instrument_dict(loaded: Loaded, party: str) -> dict[str, Any]:
     instrument = loaded.bundle.instrument(party)
     signed = {s.signer for s in loaded.bundle.signatures if s.instrument_party == party}
@@ -402,7 +341,7 @@ def agreement_view_dict(
     sides = session.execute(
         select(a.Agreement.id, a.Agreement.title).where(a.Agreement.parent_id == agreement_id)
     ).all()
-    keys = {n: _active_key(session, loaded.org_id(n)) for n in loaded.bundle.signatories}
+    keys = {n: active_key(session, loaded.org_id(n)) for n in loaded.bundle.signatories}
     unsigned = state.unsigned
     return {
         "id": loaded.row.id,
@@ -437,7 +376,7 @@ def verify_stored(session: Session, actor: Actor, agreement_id: int) -> dict[str
     loaded = load(session, actor, agreement_id)
     trusted = {}
     for name in loaded.bundle.signatories:
-        key = _active_key(session, loaded.org_id(name))
+        key = active_key(session, loaded.org_id(name))
         if key is not None:
             trusted[name] = key.fingerprint
     return verify_bundle(loaded.row.bundle, trusted_keys=trusted).to_dict()
@@ -454,7 +393,7 @@ def signing_request(
     loaded.view.require(AgreementAct.SIGN, signer)
     instrument = loaded.bundle.instrument(party)
     instrument.signatory(signer)
-    key = _active_key(session, loaded.org_id(signer))
+    key = active_key(session, loaded.org_id(signer))
     return {
         "party": party,
         "signer": signer,
@@ -468,7 +407,7 @@ def _add_signature(
     session: Session, actor: Actor, loaded: Loaded, signature: Signature, now: dt.datetime
 ) -> tuple[Loaded, list[Any]]:
     loaded.view.require(AgreementAct.SIGN, signature.signer)
-    key = _active_key(session, loaded.org_id(signature.signer))
+    key = active_key(session, loaded.org_id(signature.signer))
     if key is None:
         raise AgreementError(
             f"{signature.signer!r} has no registered public key: register one before signing"
@@ -516,9 +455,7 @@ def sign(
                 "the signature is not base64", location="signature", expected="base64 bytes"
             ) from None
         key = (
-            _active_key(session, loaded.org_id(signer))
-            if signer in loaded.row.signatories
-            else None
+            active_key(session, loaded.org_id(signer)) if signer in loaded.row.signatories else None
         )
         document = Signature(
             party, signer, instrument.instrument_hash(), key.fingerprint if key else "0" * 64, value

@@ -92,7 +92,13 @@ def agreement_list(request: Request, ctx: Ctx) -> Response:
     def build() -> Response:
         with ctx.read() as unit:
             rows = agree.agreement_list(unit.session, unit.actor)
-            context = {**frame(ctx, unit), "title": "Agreements", "agreements": rows}
+            ready = agree.ready_tracks(unit.session, unit.actor)
+            context = {
+                **frame(ctx, unit),
+                "title": "Agreements",
+                "agreements": rows,
+                "ready": ready,
+            }
         return render(request, "agreement_list.html", context)
 
     return run_page(request, build)
