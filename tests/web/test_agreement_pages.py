@@ -139,3 +139,49 @@ def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
     assert one(page, "#agreement-status")["data-status"] == "draft"
     assert len(page.select("#signing form.sign-form")) == 1  # the UN signs both instruments
     assert soup(un.get("/agreements")).select("#ready") == []
+
+
+def test_delegations_record_events_and_see_the_gates(site: Site, initiative: int) -> None:
+    url = f"/agreements/{initiative}/implementation"
+
+    def post(seat: str, **fields: str) -> object:
+        client = site.client(seat)
+        page = soup(client.get(url))
+        token = str(one(page, "#event-form input[name=csrf_token]")["value"])
+        return client.post(f"{url}/events", data={"csrf_token": token, **fields})
+
+    r = post(
+        "ukraine",
+        type="registration",
+        item="voyage #982",
+        delegation="Ukraine",
+        reason="bulk carrier, wheat",
+    )
+    assert r.status_code == 303, r.text
+    r = post(
+        "russia",
+        type="decision",
+        item="voyage #982",
+        delegation="Russian Federation",
+        step="departure plan",
+        verdict="block",
+        reason="papers incomplete",
+    )
+    assert r.status_code == 303
+    forged = post(
+        "russia",
+        type="decision",
+        item="voyage #982",
+        delegation="Ukraine",
+        step="departure plan",
+        verdict="approve",
+    )
+    assert forged.status_code == 422
+    page = soup(site.client("turkiye").get(url))
+    row = next(tr for tr in page.select("#items tr") if "voyage #982" in tr.get_text())
+    gate = one(row, ".gate")
+    assert gate["data-status"] == "blocked"
+    assert "blocked by Russian Federation (papers incomplete)" in gate.get_text()
+    public = soup(site.client().get(f"/public/agreements/{initiative}/implementation"))
+    assert "papers incomplete" not in public.get_text()
+    assert public.select("#event-form") == []

@@ -323,6 +323,29 @@ def _obligations(loaded: Loaded, arrays: VoyageArrays) -> list[dict[str, Any]]:
     return out
 
 
+def _items(record: JointRecord) -> list[dict[str, Any]]:
+    """Each registered item with its consensus gates: who approved, who blocks, who is awaited."""
+    return [
+        {
+            "item": state.item,
+            "registered_by": state.registration.registered_by,
+            "gates": [
+                {
+                    "step": g.step,
+                    "status": str(g.status),
+                    "blocked_by": [list(b) for b in g.blocked_by],
+                    "waiting_for": list(g.waiting_for),
+                }
+                for g in state.gates.values()
+            ],
+            "inspections": len(state.inspections),
+            "departed": bool(state.departures),
+            "arrived": bool(state.arrivals),
+        }
+        for state in record.items.values()
+    ]
+
+
 def _figures(arrays: VoyageArrays, as_of: dt.date | None) -> dict[str, Any]:
     if not arrays.n_shipments:
         return {}
@@ -370,6 +393,8 @@ def record_view(
         ]
         out["figures"] = _figures(arrays, None)
         out["obligations"] = _obligations(loaded, arrays)
+        out["items"] = _items(record)
+        out["delegations"] = list(record.delegations)
         out["public"] = {k: sorted(v) for k, v in public.public.items()}
     else:
         out["events"] = list(public_view(record, public))

@@ -383,7 +383,9 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _implementation(request: Request, record: dict[str, Any], base: dict[str, Any]) -> Response:
+def _implementation(
+    request: Request, record: dict[str, Any], base: dict[str, Any], status: int = 200
+) -> Response:
     waits = _rows(record["figures"], "departure_to_inspection")
     context = {
         **base,
@@ -398,7 +400,7 @@ def _implementation(request: Request, record: dict[str, Any], base: dict[str, An
         ],
         "number": number,
     }
-    return render(request, "implementation.html", context)
+    return render(request, "implementation.html", context, status=status)
 
 
 @router.get("/agreements/{agreement_id}/implementation")
@@ -450,5 +452,59 @@ async def import_voyages(request: Request, ctx: Ctx, agreement_id: int) -> Respo
             record = implement.record_view(unit.session, unit.actor, agreement_id)
             base = {**frame(ctx, unit), "import_report": report, "error": error}
         return _implementation(request, record, base)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+def _event_body(form: dict[str, Any], at: str) -> dict[str, Any]:
+    """The wire form of the event the dashboard's form describes."""
+    kind = str(form.get("type", ""))
+    names = ("item", "delegation", "step", "verdict", "reason", "port", "result")
+    text = {k: str(form.get(k, "")).strip()[:2000] for k in names}
+    body: dict[str, Any] = {"type": kind, "at": at, "item": text["item"]}
+    if kind == "registration":
+        body |= {"registered_by": text["delegation"], "description": text["reason"]}
+    elif kind == "decision":
+        body |= {k: text[k] for k in ("step", "delegation", "verdict", "reason")}
+    elif kind == "inspection":
+        team = [{"delegation": d, "inspector": f"{d} inspector"} for d in form.get("team", [])]
+        body |= {
+            "team": team,
+            "result": text["result"],
+            "reason": text["reason"],
+            "location": text["port"],
+        }
+    elif kind in ("departure", "arrival"):
+        body["port"] = text["port"]
+    elif kind == "incident":
+        body = {
+            "type": kind,
+            "at": at,
+            "incident": text["item"],
+            "reported_by": text["delegation"],
+            "description": text["reason"],
+            "item": "",
+        }
+    return body
+
+
+@router.post("/agreements/{agreement_id}/implementation/events")
+async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """Record an event in the joint record as one's own delegation (the time is now)."""
+    async with request.form() as raw:
+        form: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, str)}
+        form["team"] = [str(v) for v in raw.getlist("team")]
+
+    def build() -> Response:
+        at = dt.datetime.now(dt.UTC).isoformat()
+        try:
+            with ctx.write() as unit:
+                implement.add_event(unit.session, unit.actor, agreement_id, _event_body(form, at))
+        except (e.InputError, e.ProtocolError, e.PermissionDenied) as exc:
+            with ctx.read() as unit:
+                record = implement.record_view(unit.session, unit.actor, agreement_id)
+                base = {**frame(ctx, unit), "import_report": None, "error": str(exc)}
+            return _implementation(request, record, base, status=422)
+        return redirect(f"/agreements/{agreement_id}/implementation#events", request)
 
     return await run_in_threadpool(run_page, request, build)
