@@ -22,21 +22,22 @@ def test_the_demo_agreement_is_signed_lived_and_recorded(
         cli, ["demo", "--no-serve", "--database-url", database_url], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
-    assert "signed agreement 1 and its joint record" in result.output
+    line = next(x for x in result.output.splitlines() if "signed agreement" in x)
+    aid = int(line.split("signed agreement ")[1].split()[0])
     password = next(line.split()[-1] for line in result.output.splitlines() if "russia@" in line)
     app = create_app(make_settings(database_url))
     with client(app) as c:
         login = {"email": "russia@demo.gobetween.org", "password": password}
         assert c.post("/api/auth/login", json=login).status_code == 200
-        agreement = c.get("/api/agreements/1").json()
+        agreement = c.get(f"/api/agreements/{aid}").json()
         assert agreement["status"] == "expired"
         assert agreement["unsigned"] == []
         types = [e["type"] for e in agreement["log"]]
         assert types.count("signed") == 6
         assert types.count("renewed") == 3
         assert types[-1] == "expired"
-        assert verify_bundle(c.get("/api/agreements/1/bundle").content).ok
-        record = c.get("/api/agreements/1/record").json()
+        assert verify_bundle(c.get(f"/api/agreements/{aid}/bundle").content).ok
+        record = c.get(f"/api/agreements/{aid}/record").json()
         terms = record["term_clock"]["rows"]
         assert [(r[3], r[5]) for r in terms] == [(120, 0), (120, 0), (60, 1), (60, 0)]
         summary = dict(map(tuple, record["figures"]["summary"]["rows"]))
@@ -46,11 +47,11 @@ def test_the_demo_agreement_is_signed_lived_and_recorded(
         assert obligation["describe"].endswith("at least 9 per day")
         assert obligation["missed"] > 0
     with client(app) as anonymous:
-        public = anonymous.get("/api/public/agreements/1/record").json()
+        public = anonymous.get(f"/api/public/agreements/{aid}/record").json()
     assert public["figures"]["summary"]
     assert {e["type"] for e in public["events"]} <= {"registration", "departure", "inspection"}
     assert all("team" not in e for e in public["events"])
     # building it again keeps the one agreement
     again = CliRunner().invoke(cli, ["demo", "--no-serve", "--database-url", database_url])
-    assert "signed agreement 1 " in again.output
+    assert f"signed agreement {aid} " in again.output
     app.state.services.db.dispose()

@@ -227,6 +227,7 @@ def create_agreement(
         )
     )
     row = a.Agreement(
+        id=t.random_id(),  # the id tells nobody how many agreements exist
         track_id=track.id,
         text_version=version.number,
         title=title.strip() or terms.agenda,
@@ -256,7 +257,9 @@ def create_agreement(
 def agreement_list(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """The agreements the actor signs for, newest first."""
     out = []
-    for row in session.execute(select(a.Agreement).order_by(a.Agreement.id.desc())).scalars():
+    for row in session.execute(
+        select(a.Agreement).order_by(a.Agreement.created_at.desc(), a.Agreement.id)
+    ).scalars():
         if not row.track_id:
             continue
         track = session.get(t.Track, row.track_id)

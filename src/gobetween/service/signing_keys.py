@@ -49,6 +49,7 @@ def register_key(session: Session, actor: Actor, organisation_id: int, pem: str)
     ).scalars():
         old.active = False
     row = a.SigningKey(
+        id=t.random_id(),
         organisation_id=org.id,
         public_key_pem=pem.strip() + "\n",
         fingerprint=fingerprint(key),
@@ -82,7 +83,7 @@ def active_key(session: Session, organisation_id: int) -> a.SigningKey | None:
     stmt = (
         select(a.SigningKey)
         .where(a.SigningKey.organisation_id == organisation_id, a.SigningKey.active.is_(True))
-        .order_by(a.SigningKey.id.desc())
+        .order_by(a.SigningKey.created_at.desc(), a.SigningKey.id)
         .limit(1)
     )
     return session.execute(stmt).scalars().first()
@@ -94,6 +95,6 @@ def organisation_keys(session: Session, actor: Actor, organisation_id: int) -> l
     stmt = (
         select(a.SigningKey)
         .where(a.SigningKey.organisation_id == org.id)
-        .order_by(a.SigningKey.id.desc())
+        .order_by(a.SigningKey.created_at.desc(), a.SigningKey.id)
     )
     return [_key_dict(r) for r in session.execute(stmt).scalars()]
