@@ -3,8 +3,11 @@
 An agreement belongs to the track whose accepted text it freezes. Its bundle (terms, mirror
 instruments, public keys, signatures) is stored as the bundle's own bytes, so that what is
 downloaded is exactly what was verified; ``signatories`` maps each signing organisation's name
-(as the instruments spell it) to its id, so the policy can decide who may read it. The
-lifecycle and the joint record are event streams, replayed by the pure cores.
+(as the instruments spell it) to its id and kind, so the policy can decide who may read it;
+``implementation`` holds the joint record's settings (the public event types and fields, whether
+the voyage figures are public, the obligation templates). The lifecycle and the joint record are
+event streams, replayed by the pure cores. Agreement and key ids are random (see
+:func:`~gobetween.store.tables.random_id`).
 """
 
 from __future__ import annotations
