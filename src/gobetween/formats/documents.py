@@ -26,12 +26,16 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from gobetween.errors import FileFormatError
+from gobetween.formats.lazy import lazy_module
 from gobetween.formats.schema import Path, render_path
+
+if TYPE_CHECKING:
+    import yaml
+else:  # PyYAML is imported on first use (start-up time of `analyze`)
+    yaml = lazy_module("yaml")
 
 __all__ = ["Document", "parse_json", "parse_yaml"]
 

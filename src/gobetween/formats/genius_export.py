@@ -44,7 +44,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
+from html import escape
 
 from gobetween.errors import FileFormatError, InvalidScenario
 from gobetween.formats.genius import DEFAULT_REAL_STEPS
@@ -56,7 +56,7 @@ _TOLERANCE = 1e-12
 
 
 def _attr(value: object) -> str:
-    return '"' + escape(str(value), {'"': "&quot;"}) + '"'
+    return '"' + escape(str(value), quote=True) + '"'
 
 
 def _number(value: float) -> str:

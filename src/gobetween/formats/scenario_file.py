@@ -35,12 +35,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
-
-import yaml
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from gobetween.errors import FileFormatError, InputError, InvalidScenario
 from gobetween.formats.documents import Document, parse_json, parse_yaml
+from gobetween.formats.lazy import lazy_module
 from gobetween.formats.schema import FORMAT_VERSION, Path, schema_errors
 from gobetween.model import (
     Agenda,
@@ -54,6 +53,11 @@ from gobetween.model import (
     RedLine,
     Scenario,
 )
+
+if TYPE_CHECKING:
+    import yaml
+else:  # PyYAML is imported on first use (start-up time of `analyze`)
+    yaml = lazy_module("yaml")
 
 __all__ = [
     "Format",
