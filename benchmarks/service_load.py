@@ -1,8 +1,15 @@
 """Service load: 50 concurrent clients on loopback posting messages and reading channels.
 
-For SQLite (a file, WAL) and PostgreSQL (when reachable), with 1 and 2 uvicorn workers, each
-client loops: post a message to its party's channel, then read the channel's latest messages.
+For SQLite (a file, WAL) and PostgreSQL (when reachable), with 1 and 2 uvicorn workers.
 Reports writes/s, reads/s and p50/p99 latency of each, and writes ``service_load.json``.
+
+The load comes from ``wrk`` (C, epoll; Debian package ``wrk``) when it is on the PATH: two wrk
+processes of one thread each, 25 connections posting messages (``POST
+/api/channels/{id}/messages``, bearer API tokens of two parties, alternating) and 25 reading the
+channels' latest 20 messages. wrk costs a few percent of one core, so the server gets the
+machine. Without wrk, a Python asyncio/httpx client runs instead (50 clients, each posting then
+reading); it needs about as much CPU as the server and so understates the server's throughput.
+Both bound their run by time (``--seconds``) and talk to 127.0.0.1 only.
 
     .venv/bin/python -m benchmarks.service_load                  # all configurations, 10 s each
     .venv/bin/python -m benchmarks.service_load --seconds 5 --only sqlite
@@ -14,6 +21,8 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -38,6 +47,29 @@ PG_URL = os.environ.get(
     "GOBETWEEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 CLIENTS = 50
+
+_WRITE_LUA = """
+local seats = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  local seat = seats[(n %% #seats) + 1]
+  return wrk.format("POST", "/api/channels/" .. seat[2] .. "/messages",
+    {["Authorization"] = "Bearer " .. seat[1], ["Content-Type"] = "application/json"},
+    '{"text": "m' .. n .. '"}')
+end
+"""
+
+_READ_LUA = """
+local seats = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  local seat = seats[(n %% #seats) + 1]
+  return wrk.format("GET", "/api/channels/" .. seat[2] .. "/messages?limit=20&after=0",
+    {["Authorization"] = "Bearer " .. seat[1]})
+end
+"""
 
 
 def setup(url: str) -> list[tuple[str, int]]:
@@ -124,6 +156,42 @@ async def drive(base: str, seats: list[tuple[str, int]], seconds: float) -> dict
     return lat
 
 
+def _wrk_stats(output: str, seconds: float) -> dict[str, float]:
+    """Requests/s, p50/p99 (ms) and errors parsed from ``wrk --latency`` output."""
+    units = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+    def pct(label: str) -> float:
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        return float(m.group(1)) * units[m.group(2)] if m else float("nan")
+
+    done = re.search(r"(\d+) requests in", output)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    ok = (int(done.group(1)) if done else 0) - (int(bad.group(1)) if bad else 0)
+    return {
+        "per_s": ok / seconds,
+        "p50": pct("50"),
+        "p99": pct("99"),
+        "errors": (int(bad.group(1)) if bad else 0) + errors,
+    }
+
+
+def drive_wrk(base: str, seats: list[tuple[str, int]], seconds: float) -> dict[str, Any]:
+    """Run 25 writing and 25 reading wrk connections at once; their parsed statistics."""
+    table = ", ".join(f'{{"{token}", {channel}}}' for token, channel in seats)
+    folder = Path(tempfile.mkdtemp(prefix="gobetween-wrk-"))
+    procs = {}
+    for kind, lua in (("write", _WRITE_LUA), ("read", _READ_LUA)):
+        script = folder / f"{kind}.lua"
+        script.write_text(lua % table, encoding="utf-8")
+        cmd = ["wrk", "-t1", f"-c{CLIENTS // 2}", f"-d{seconds:g}s", "--timeout", "30s"]
+        cmd += ["--latency", "-s", str(script), base]
+        procs[kind] = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    outputs = {kind: proc.communicate(timeout=seconds + 60)[0] for kind, proc in procs.items()}
+    shutil.rmtree(folder, ignore_errors=True)
+    return {kind: _wrk_stats(out, seconds) for kind, out in outputs.items()}
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -131,7 +199,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def run(url: str, workers: int, seconds: float) -> dict[str, Any]:
+def run(url: str, workers: int, seconds: float, python_client: bool = False) -> dict[str, Any]:
     seats = setup(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -157,11 +225,26 @@ def run(url: str, workers: int, seconds: float) -> dict[str, Any]:
             except httpx.TransportError:
                 time.sleep(0.1)
         time.sleep(0.5 * workers)
-        lat = asyncio.run(drive(base, seats, seconds))
+        if shutil.which("wrk") and not python_client:
+            stats = drive_wrk(base, seats, seconds)
+        else:
+            lat = asyncio.run(drive(base, seats, seconds))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+    if shutil.which("wrk") and not python_client:
+        return {
+            "client": "wrk",
+            "writes_per_s": stats["write"]["per_s"],
+            "reads_per_s": stats["read"]["per_s"],
+            "errors": stats["write"]["errors"] + stats["read"]["errors"],
+            "write_p50_ms": stats["write"]["p50"],
+            "write_p99_ms": stats["write"]["p99"],
+            "read_p50_ms": stats["read"]["p50"],
+            "read_p99_ms": stats["read"]["p99"],
+        }
     return {
+        "client": "python",
         "writes_per_s": len(lat["write"]) / seconds,
         "reads_per_s": len(lat["read"]) / seconds,
         "errors": len(lat["error"]),
@@ -197,8 +280,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument(
+        "--python-client", action="store_true", help="use the asyncio/httpx client even with wrk"
+    )
     args = parser.parse_args(argv)
     results = []
+    load_before = os.getloadavg()
     for backend in ("sqlite", "postgresql"):
         if args.only and backend != args.only:
             continue
@@ -214,7 +301,11 @@ def main(argv: list[str] | None = None) -> None:
                     break
                 url, schema = made
             try:
-                row = {"backend": backend, "workers": workers, **run(url, workers, args.seconds)}
+                row = {
+                    "backend": backend,
+                    "workers": workers,
+                    **run(url, workers, args.seconds, args.python_client),
+                }
             finally:
                 if schema:
                     drop_schema(schema)
@@ -231,7 +322,8 @@ def main(argv: list[str] | None = None) -> None:
         "clients": CLIENTS,
         "seconds": args.seconds,
         "cpus": os.cpu_count(),
-        "loadavg": load,
+        "loadavg_after": load,
+        "loadavg_before": load_before,
         "results": results,
     }
     (ROOT / "service_load.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

@@ -11,6 +11,11 @@ Nothing connects at import time; the database is opened (and migrated, unless
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
@@ -39,6 +44,23 @@ def routers() -> list[APIRouter]:
     ]
 
 
+def _lifespan(threads: int) -> Callable[[FastAPI], Any]:
+    """Start-up: cap the threads that run the (synchronous) database work of requests.
+
+    Starlette's default is 40 threads. They share one GIL, and a thread that waits for the
+    database gets the GIL back only after the running thread yields it (every 5 ms): with
+    many threads, a request holding the audit chain's lock waits that long after each
+    statement. Fewer threads keep requests queued in the event loop instead.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     """A gobetween app for ``settings`` (default: from the environment).
 
@@ -54,6 +76,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if settings.migrate:
         upgrade(db)
     app = FastAPI(
+        lifespan=_lifespan(settings.threads),
         title="gobetween",
         version=__version__,
         description="Mediated negotiation: private channels, analysis, single text, agreements.",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.errors import AuthenticationFailed, PermissionDenied
 from gobetween.policy import Actor
-from gobetween.service.identity import authenticate_session, authenticate_token
+from gobetween.service.identity import authenticate_session, authenticate_token_actor
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
 from gobetween.store import repositories
@@ -65,9 +65,9 @@ class RequestContext:
         """The app's settings."""
         return self.services.settings
 
-    def _authenticate(self, session: Session) -> t.User:
+    def _authenticate(self, session: Session) -> tuple[t.User, Actor]:
         if self.bearer is not None:
-            return authenticate_token(session, self.bearer)
+            return authenticate_token_actor(session, self.bearer)  # one query for both
         if self.session_token is not None:
             user, row = authenticate_session(session, self.session_token)
             if not self.safe and not (self.csrf and hmac.compare_digest(self.csrf, row.csrf_token)):
@@ -75,14 +75,14 @@ class RequestContext:
                     f"missing or wrong CSRF token: send the {CSRF_HEADER} header or a "
                     "csrf_token form field"
                 )
-            return user
+            return user, repositories.load_actor(session, user.id)
         raise AuthenticationFailed("log in or send an API token (Authorization: Bearer ...)")
 
     @contextlib.contextmanager
     def _unit(self, write: bool) -> Iterator[Unit]:
         with self.services.db.unit_of_work(write=write) as session:
-            user = self._authenticate(session)
-            yield Unit(session, user, repositories.load_actor(session, user.id))
+            user, actor = self._authenticate(session)
+            yield Unit(session, user, actor)
 
     def read(self) -> contextlib.AbstractContextManager[Unit]:
         """A read-only unit of work as the authenticated caller."""

@@ -48,26 +48,31 @@ class Upload:
     data: bytes
 
 
+_NOTIFY_SQL = """
+INSERT INTO notifications (track_id, party_id, number, kind, object_id, created_at)
+SELECT CAST(:track_id AS INTEGER), CAST(:party_id AS INTEGER), COALESCE(MAX(number), 0) + 1,
+       CAST(:kind AS TEXT), CAST(:object_id AS INTEGER), :created_at
+FROM notifications WHERE track_id = :track_id AND {scope}
+"""
+
+
 def notify(
     session: Session, track_id: int, party_id: int | None, kind: str, object_id: int
 ) -> None:
-    """Queue a live update: private to ``party_id`` and the mediators, or public in the track."""
-    row = t.Notification(track_id=track_id, party_id=party_id, kind=kind, object_id=object_id)
+    """Queue a live update: private to ``party_id`` and the mediators, or public in the track.
 
-    def number(session: Session) -> None:  # under the chain's lock: no two get one number
-        scope = (
-            t.Notification.party_id.is_(None)
-            if party_id is None
-            else t.Notification.party_id == party_id
-        )
-        last = session.execute(
-            select(func.max(t.Notification.number)).where(
-                t.Notification.track_id == track_id, scope
-            )
-        ).scalar_one()
-        row.number = (last or 0) + 1
-
-    audit.add_in_commit_order(session, row, number)  # ids in commit order: no stream skips one
+    The row is inserted at commit, under the chain's lock, so ids follow commit order (no
+    stream skips one); the ``INSERT`` numbers it (next in its scope) itself.
+    """
+    scope = "party_id IS NULL" if party_id is None else "party_id = :party_id"
+    params = {
+        "track_id": track_id,
+        "party_id": party_id,
+        "kind": kind,
+        "object_id": object_id,
+        "created_at": t.utcnow(),
+    }
+    audit.execute_in_commit_order(session, _NOTIFY_SQL.format(scope=scope), params)
 
 
 def _fresh_id(session: Session, table: type[t.Message] | type[t.Attachment]) -> int:

@@ -9,23 +9,42 @@ Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock, on 
 write transaction's ``BEGIN IMMEDIATE``. :func:`append` takes the digest at once and the link is
 written just before the transaction commits, in that transaction: a change and its link commit or
 vanish together, and the lock is held only for the commit's last moment.
+
+Under the lock each link is one ``INSERT ... SELECT`` that reads the head (sequence and hash) and
+computes the new link's hash in the database: the canonical JSON of a link ends with its
+``"prev"`` and ``"seq"`` fields (keys sorted), so Python sends the canonical text of the other
+fields and the statement appends ``"prev":"<head hash>","seq":<head seq + 1>}`` and hashes it
+(PostgreSQL's ``sha256``; on SQLite a function the store registers on each connection). No
+round trip reads the head first, so the lock is held for fewer statements.
+:func:`link_hash` recomputes the same hash in Python, and :func:`verify` checks it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.orm import Session
 
 from gobetween.errors import AuditChainBroken
-from gobetween.store.tables import AuditEntry, Base, utcnow
+from gobetween.store.tables import AuditEntry, UTCDateTime, utcnow
 
-__all__ = ["GENESIS", "AuditReport", "append", "canonical_digest", "link_hash", "verify"]
+__all__ = [
+    "GENESIS",
+    "AuditReport",
+    "append",
+    "canonical_digest",
+    "execute_in_commit_order",
+    "link_hash",
+    "sha256_hex",
+    "verify",
+]
 
 #: The "previous hash" of the first link.
 GENESIS = "0" * 64
@@ -39,6 +58,37 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     ).encode()
+
+
+def sha256_hex(value: str) -> str:
+    """The SHA-256 hex digest of ``value``'s UTF-8 bytes (SQLite's ``gobetween_sha256``).
+
+    >>> sha256_hex("abc")[:8]
+    'ba7816bf'
+    """
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+#: SQL expression of the hex SHA-256 of a text, per dialect.
+_SHA256 = {
+    "postgresql": "encode(sha256(convert_to({}, 'UTF8')), 'hex')",
+    "sqlite": "gobetween_sha256({})",
+}
+
+_LINK_SQL = """
+INSERT INTO audit_entries (seq, at, actor_id, action, object_type, object_id, digest, prev_hash,
+                           hash)
+SELECT head.seq + 1, CAST(:at AS TEXT), CAST(:actor_id AS INTEGER), CAST(:action AS TEXT),
+       CAST(:object_type AS TEXT), CAST(:object_id AS TEXT), CAST(:digest AS TEXT), head.hash,
+       {hash}
+FROM (SELECT COALESCE(MAX(seq), 0) AS seq,
+             COALESCE((SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1),
+                      CAST(:genesis AS TEXT)) AS hash
+      FROM audit_entries) AS head
+"""
+_LINK_TEXT = (
+    "CAST(:prefix AS TEXT) || head.hash || '\",\"seq\":' || CAST(head.seq + 1 AS TEXT) || '}'"
+)
 
 
 def canonical_digest(change: Mapping[str, Any]) -> str:
@@ -84,34 +134,108 @@ def append(
     pending.append((actor_id, action, object_type, str(object_id), canonical_digest(change)))
 
 
-def add_in_commit_order(
-    session: Session, row: Base, prepare: Callable[[Session], None] | None = None
-) -> None:
-    """Insert ``row`` at commit, under the chain's lock, so ids follow commit order.
+def execute_in_commit_order(session: Session, sql: str, params: Mapping[str, Any]) -> None:
+    """Execute ``sql`` (``:name`` parameters) at commit, under the chain's lock, in order.
 
-    ``prepare`` runs under the lock just before the insert (to number the row in its scope).
-    Used for live-update notifications: a reader that has seen one can never later find a
-    committed one that should have come before it.
+    For an ``INSERT`` whose row must take its id and number in commit order (live-update
+    notifications: a reader that has seen one can never later find a committed one that should
+    have come before it); the statement computes the number itself, so that nothing is read
+    under the lock first.
     """
-    session.info.setdefault(_ORDERED, []).append((row, prepare))
+    session.info.setdefault(_ORDERED, []).append((sql, dict(params)))
+
+
+def _is_time(value: object) -> bool:
+    return isinstance(value, dt.datetime)
+
+
+def _link_params(
+    actor_id: int | None, action: str, object_type: str, object_id: str, digest: str
+) -> dict[str, Any]:
+    """The parameters of :data:`_LINK_SQL` for one link, timed now."""
+    at = utcnow().isoformat(timespec="microseconds")
+    fields = {
+        "action": action,
+        "actor": actor_id,
+        "at": at,
+        "digest": digest,
+        "object_id": object_id,
+        "object_type": object_type,
+    }
+    return {
+        "at": at,
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "digest": digest,
+        "genesis": GENESIS,
+        # the canonical JSON up to the head's hash: "prev" and "seq" sort last
+        "prefix": _canonical(fields).decode()[:-1] + ',"prev":"',
+    }
+
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def _pyformat(sql: str) -> str:
+    """``:name`` parameters as psycopg's ``%(name)s``.
+
+    >>> _pyformat("SELECT :a, CAST(:b AS TEXT), x::TEXT")
+    'SELECT %(a)s, CAST(%(b)s AS TEXT), x::TEXT'
+    """
+    return _NAMED.sub(r"%(\1)s", sql)
 
 
 @event.listens_for(Session, "before_commit")
 def _write_links(session: Session) -> None:
-    """Append the session's pending links (and ordered rows), under the chain's lock."""
+    """Append the session's ordered rows and pending links, under the chain's lock."""
     pending = session.info.pop(_PENDING, None)
     ordered = session.info.pop(_ORDERED, None)
     if not pending and not ordered:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    for row, prepare in ordered or ():
-        if prepare is not None:
-            prepare(session)
-        session.add(row)
-        session.flush()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        _pipelined(session, ordered or [], pending or [])
+        return
+    for sql, params in ordered or ():
+        stamps = [bindparam(k, type_=UTCDateTime()) for k, v in params.items() if _is_time(v)]
+        session.execute(text(sql).bindparams(*stamps), params)
     if not pending:
         return
+    if dialect in _SHA256:
+        statement = text(_LINK_SQL.format(hash=_SHA256[dialect].format(_LINK_TEXT)))
+        for link in pending:
+            session.execute(statement, _link_params(*link))
+    else:
+        _add_links(session, pending)
+
+
+def _pipelined(
+    session: Session,
+    ordered: list[tuple[str, dict[str, Any]]],
+    pending: list[tuple[int | None, str, str, str, str]],
+) -> None:
+    """PostgreSQL: the lock, the ordered rows and the links in one round trip (a pipeline).
+
+    The statements run one after another on the server, each with a fresh snapshot (READ
+    COMMITTED), so those after the lock see every link committed before it was granted; the
+    lock is then held for their execution and the commit, not for client round trips.
+    """
+    session.flush()
+    connection = session.connection().connection.driver_connection  # a psycopg.Connection
+    assert connection is not None
+    link_sql = _pyformat(_LINK_SQL.format(hash=_SHA256["postgresql"].format(_LINK_TEXT)))
+    with connection.pipeline(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": _LOCK_KEY})
+        for sql, params in ordered:
+            cursor.execute(_pyformat(sql), params)
+        for link in pending:
+            cursor.execute(link_sql, _link_params(*link))
+
+
+def _add_links(session: Session, pending: list[tuple[int | None, str, str, str, str]]) -> None:
+    """Append the links through the ORM, reading the head first (other databases)."""
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()

@@ -4,7 +4,11 @@ Nothing connects at import time; a :class:`Database` opens its engine when it is
 the schema is brought up to date with Alembic (:func:`upgrade`), whose migrations ship inside the
 package (``gobetween/store/migrations``).
 
-SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. Transactions that write
+SQLite runs in WAL mode with ``synchronous=NORMAL`` and foreign keys on. In WAL mode NORMAL
+syncs the log at checkpoints, not at every commit: a committed transaction survives the server
+process being killed (it is in the log, in the operating system's cache), though the last
+commits before a power failure or kernel crash may be lost. (``FULL`` syncs on every commit,
+while the writers queue. PostgreSQL keeps ``synchronous_commit=on``.) Transactions that write
 start with ``BEGIN IMMEDIATE`` so that concurrent writers queue on the database lock instead of
 failing half-way; read-only units of work use a plain deferred ``BEGIN``.
 """
@@ -24,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from gobetween.errors import ConfigurationError
+from gobetween.store.audit import sha256_hex
 
 __all__ = ["Database", "normalise_url", "upgrade"]
 
@@ -61,8 +66,10 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
         cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
     cursor.close()
+    # the audit chain hashes its links inside the INSERT (gobetween.store.audit)
+    dbapi_connection.create_function("gobetween_sha256", 1, sha256_hex, deterministic=True)
 
 
 def _sqlite_begin(connection: Any) -> None:

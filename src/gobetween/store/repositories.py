@@ -18,6 +18,7 @@ from gobetween.policy import track_view as policy_track_view
 from gobetween.store import tables as t
 
 __all__ = [
+    "actor_from_rows",
     "attachment",
     "channel",
     "channels",
@@ -39,7 +40,23 @@ def load_actor(session: Session, user_id: int) -> Actor:
             t.Membership.user_id == user_id
         )
     ).all()
-    return Actor(user_id, tuple(Membership(p, Role(r), o) for p, r, o in rows))
+    return actor_from_rows(user_id, [(p, r, o) for p, r, o in rows])
+
+
+def actor_from_rows(
+    user_id: int, rows: Sequence[tuple[int | None, str | None, int | None]]
+) -> Actor:
+    """An :class:`~gobetween.policy.Actor` from (process, role, organisation) rows.
+
+    Rows whose process is ``None`` (an outer join that found no membership) are skipped.
+
+    >>> actor_from_rows(7, [(1, "mediator", 20), (None, None, None)]).process_ids()
+    frozenset({1})
+    """
+    return Actor(
+        user_id,
+        tuple(Membership(p, Role(r), o) for p, r, o in rows if p is not None and r is not None),
+    )
 
 
 def processes(session: Session, actor: Actor) -> Sequence[t.Process]:
@@ -77,17 +94,33 @@ def participants(session: Session, track_id: int) -> dict[int, OrganisationKind]
     return {org: OrganisationKind(kind) for org, kind in rows}
 
 
+def _track_seats(
+    rows: Sequence[tuple[int, int | None, str | None]],
+) -> tuple[int, dict[int, OrganisationKind]]:
+    """(process id, participants) from rows of (process id, organisation id, kind)."""
+    participants = {
+        org: OrganisationKind(kind) for _, org, kind in rows if org is not None and kind is not None
+    }
+    return rows[0][0], participants
+
+
 def track(session: Session, actor: Actor, track_id: int) -> tuple[t.Track, TrackView]:
-    """One track and the actor's view of it (:class:`NotFound` without a seat in it)."""
-    row = session.get(t.Track, track_id)
-    if row is None or row.process_id not in actor.process_ids():
+    """One track and the actor's view of it (:class:`NotFound` without a seat in it).
+
+    One query: the track with its organisations (outer-joined, so a track without any is
+    still found).
+    """
+    rows = session.execute(
+        select(t.Track, t.Organisation.id, t.Organisation.kind)
+        .outerjoin(t.TrackOrganisation, t.TrackOrganisation.track_id == t.Track.id)
+        .outerjoin(t.Organisation, t.Organisation.id == t.TrackOrganisation.organisation_id)
+        .where(t.Track.id == track_id)
+    ).all()
+    if not rows or rows[0][0].process_id not in actor.process_ids():
         raise NotFound(f"no track {track_id}")
-    view = policy_track_view(
-        actor,
-        process_id=row.process_id,
-        track_id=row.id,
-        participants=participants(session, row.id),
-    )
+    row = rows[0][0]
+    _, seats = _track_seats([(row.process_id, org, kind) for _, org, kind in rows])
+    view = policy_track_view(actor, process_id=row.process_id, track_id=row.id, participants=seats)
     return row, view
 
 
@@ -126,12 +159,25 @@ def channels(session: Session, view: TrackView) -> Sequence[t.Channel]:
 
 
 def channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel, TrackView]:
-    """One channel, if the actor may read its party's data."""
-    row = session.get(t.Channel, channel_id)
-    if row is None:
+    """One channel, if the actor may read its party's data.
+
+    One query: the channel, its track's process and the track's organisations.
+    """
+    rows = session.execute(
+        select(t.Channel, t.Track.process_id, t.Organisation.id, t.Organisation.kind)
+        .join(t.Track, t.Track.id == t.Channel.track_id)
+        .outerjoin(t.TrackOrganisation, t.TrackOrganisation.track_id == t.Track.id)
+        .outerjoin(t.Organisation, t.Organisation.id == t.TrackOrganisation.organisation_id)
+        .where(t.Channel.id == channel_id)
+    ).all()
+    if not rows or rows[0][1] not in actor.process_ids():
         raise NotFound(f"no channel {channel_id}")
+    row = rows[0][0]
+    process_id, seats = _track_seats([(p, org, kind) for _, p, org, kind in rows])
     try:
-        _, view = track(session, actor, row.track_id)
+        view = policy_track_view(
+            actor, process_id=process_id, track_id=row.track_id, participants=seats
+        )
     except NotFound:
         raise NotFound(f"no channel {channel_id}") from None
     if not view.may_read_party(row.party_id):

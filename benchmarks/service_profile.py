@@ -1,0 +1,107 @@
+"""In-process profile of one message POST and one channel read: SQL statements and time.
+
+Drives the app over an ASGI transport (no sockets, no load generator), on SQLite or PostgreSQL,
+counts the SQL statements each request sends (a SQLAlchemy ``before_cursor_execute`` hook) and
+times ``--requests`` of each; ``--profile`` adds a cProfile of the POSTs (top functions by
+cumulative time).
+
+    .venv/bin/python -m benchmarks.service_profile                  # SQLite
+    .venv/bin/python -m benchmarks.service_profile --backend postgresql --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import tempfile
+import time
+from collections import Counter
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+
+from benchmarks.service_load import drop_schema, postgres_schema_url, setup
+from gobetween.service.app import create_app
+from gobetween.service.settings import Settings
+from gobetween.store.db import Database
+
+
+async def _requests(
+    app: Any, token: str, channel: int, n: int, statements: list[str]
+) -> dict[str, Any]:
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}"}
+    out: dict[str, Any] = {}
+    async with httpx.AsyncClient(transport=transport, base_url="http://x", headers=headers) as c:
+        for kind in ("post", "read"):
+            statements.clear()
+            times = []
+            for i in range(n):
+                t0 = time.perf_counter()
+                if kind == "post":
+                    r = await c.post(f"/api/channels/{channel}/messages", json={"text": f"m{i}"})
+                else:
+                    r = await c.get(f"/api/channels/{channel}/messages", params={"limit": 20})
+                times.append(time.perf_counter() - t0)
+                assert r.status_code in (200, 201), r.text
+            times.sort()
+            out[kind] = {
+                "statements_per_request": len(statements) / n,
+                "median_ms": times[n // 2] * 1000,
+                "kinds": Counter(s.split()[0].upper() for s in statements),
+                "sample": list(dict.fromkeys(statements[: len(statements) // n])),
+            }
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    schema = None
+    if args.backend == "sqlite":
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='gobetween-prof-')}/p.db"
+    else:
+        made = postgres_schema_url()
+        if made is None:
+            raise SystemExit("PostgreSQL not reachable")
+        url, schema = made
+    try:
+        (token, channel), _ = setup(url)
+        db = Database(url)
+        statements: list[str] = []
+        event.listen(
+            db.engine,
+            "before_cursor_execute",
+            lambda _c, _cur, stmt, *_a: statements.append(" ".join(stmt.split())[:160]),
+        )
+        app = create_app(Settings(database_url=url, migrate=False), database=db)
+        asyncio.run(_requests(app, token, channel, 20, statements))  # warm up
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
+        result = asyncio.run(_requests(app, token, channel, args.requests, statements))
+        if profiler:
+            profiler.disable()
+        for kind, row in result.items():
+            print(
+                f"{kind}: {row['statements_per_request']:.1f} statements/request, "
+                f"median {row['median_ms']:.2f} ms, {dict(row['kinds'])}"
+            )
+            for stmt in row["sample"]:
+                print("    ", stmt)
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        db.dispose()
+    finally:
+        if schema:
+            drop_schema(schema)
+
+
+if __name__ == "__main__":
+    main()
