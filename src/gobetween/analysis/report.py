@@ -123,6 +123,7 @@ class Analysis:
                     "stakes": _by_party(names, h.stakes),
                     "cares_most": h.cares_most,
                     "cares_least": h.cares_least,
+                    "balanced": h.balanced,
                     "ratio": h.ratio if math.isfinite(h.ratio) else None,
                     "tradeable": h.tradeable,
                 }

@@ -57,6 +57,15 @@ class TradeOffHint:
     ratio: float
     tradeable: bool
 
+    @property
+    def balanced(self) -> bool:
+        """True when every party has the same stake (or none): nobody cares more.
+
+        >>> TradeOffHint("a", (0.2, 0.2), ("A", "B"), "A", "B", 1.0, False).balanced
+        True
+        """
+        return self.ratio <= 1.0 + 1e-9
+
 
 def trade_off_hints(
     source: Scenario | UtilitySpace, *, threshold: float = 2.0

@@ -162,6 +162,9 @@ def _tradeoff_table(out: Console, result: Analysis) -> None:
     table.add_column("tradeable")
     for hint in result.trade_offs:
         table.add_row(
-            hint.issue, *_utilities(hint.stakes), hint.cares_most, "yes" if hint.tradeable else ""
+            hint.issue,
+            *_utilities(hint.stakes),
+            "equal stakes" if hint.balanced else hint.cares_most,
+            "yes" if hint.tradeable else "",
         )
     out.print(table)
