@@ -62,6 +62,7 @@ def _bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("post", "/api/tracks/{track_id}/offers/{offer}/forward"): {"json": {}},
         ("post", "/api/tracks/{track_id}/offers/{offer}/decline"): {"json": {}},
         ("post", "/api/tracks/{track_id}/analysis/improve"): {"json": {"package": TEXT["package"]}},
+        ("post", "/api/tracks/{track_id}/scores"): {"json": {"package": TEXT["package"]}},
         ("post", "/api/tracks/{track_id}/agreements"): {"json": {"effective_date": "2022-07-22"}},
     }
 

@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gobetween.model import Agenda, Issue, Preferences, RatingScale, RedLine
+from gobetween.service.scores import ScoredKind, score_packages
 from gobetween.web.prefs_form import (
     _round_points,
     default_form,
     from_preferences,
     parse_form,
-    preview,
     to_preferences,
 )
 
@@ -115,10 +115,10 @@ def test_the_preview_respects_red_lines_and_the_reservation() -> None:
     form.red = {(0, 0)}
     form.reservation = 40
     prefs = to_preferences(form, AGENDA)
-    rows = preview(prefs, AGENDA, [("Text version 1", {"a": "x", "b": "p", "c": "r"})])
-    assert rows[0].label == "Best for you"
+    rows = score_packages(prefs, AGENDA, {1: AGENDA.package({"a": "x", "b": "p", "c": "r"})})
+    assert rows[0].kind is ScoredKind.BEST
     best = rows[0]
-    assert best.package["a"] == "z"  # x is a red line, so z (5) is the best allowed
+    assert best.package.options["a"] == "z"  # x is a red line, so z (5) is the best allowed
     assert not best.crosses_red_line
     text = rows[-1]
     assert text.crosses_red_line

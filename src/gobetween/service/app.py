@@ -20,7 +20,17 @@ from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
 from gobetween.service import errors
-from gobetween.service.api import agree, auth, decide, events, implement, negotiate, prepare, texts
+from gobetween.service.api import (
+    agree,
+    auth,
+    decide,
+    events,
+    implement,
+    negotiate,
+    prepare,
+    scores,
+    texts,
+)
 from gobetween.service.context import Services
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
@@ -38,6 +48,7 @@ def routers() -> list[APIRouter]:
         negotiate.router,
         texts.router,
         decide.router,
+        scores.router,
         events.router,
         agree.router,
         implement.router,

@@ -2,9 +2,10 @@
 
 Data come from :func:`gobetween.service.decide.track_analysis` and
 :func:`~gobetween.service.decide.improve_package` (mediators only; to anyone else the page does
-not exist), and the text versions from :func:`gobetween.service.texts.text_view`. Every package
-shown links to the drafting page prefilled with it. JSON twins: ``GET /api/tracks/{id}/analysis``,
-``POST /api/tracks/{id}/analysis/improve``.
+not exist), the text versions from :func:`gobetween.service.texts.text_view` and each party's
+utility of them from :func:`gobetween.service.scores.text_scores`. Every package shown links to
+the drafting page prefilled with it. JSON twins: ``GET /api/tracks/{id}/analysis``,
+``POST /api/tracks/{id}/analysis/improve``, ``GET /api/tracks/{id}/text/scores``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from markupsafe import Markup
 
 from gobetween import errors as e
 from gobetween.policy import Action
-from gobetween.service import decide, texts
+from gobetween.service import decide, scores, texts
 from gobetween.web.chart import utility_chart
 from gobetween.web.common import Ctx, track_page
-from gobetween.web.data import party_utilities, readable_preferences
 from gobetween.web.render import render, run_page
 
 __all__ = ["draft_link", "router"]
@@ -88,12 +88,10 @@ def analysis_page(
             except e.Conflict as exc:
                 return render(request, "analysis.html", {**base, "missing": str(exc)})
             text = texts.text_view(unit.session, unit.actor, track_id)
-            prefs = readable_preferences(unit, tp.view)
-            versions = []
-            for v in text["versions"]:
-                utilities = party_utilities(tp.agenda, prefs, v["package"])
-                named = {tp.party_name(p): u for p, u in utilities.items() if u is not None}
-                versions.append((int(v["number"]), named))
+            versions = [
+                (v.number, {score.party: score.utility for score in v.scores})
+                for v in scores.text_scores(unit.session, unit.actor, track_id).versions
+            ]
             improve = None
             if text["versions"]:
                 current = text["versions"][-1]["package"]

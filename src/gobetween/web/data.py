@@ -3,29 +3,26 @@
 - :func:`stream_cursor`: where a page's live-update stream starts (the caller's scoped cursor,
   from :func:`gobetween.store.repositories.cursor_at`);
 - :func:`channel_messages`: a readable channel's messages with attachments and the caller's
-  read marks (through :func:`gobetween.store.repositories.messages`);
-- :func:`party_utilities`: utilities of packages for every party whose preferences the caller
-  may read (mediators: all; a party member: its own), from
-  :func:`gobetween.store.repositories.current_preferences`.
+  read marks (through :func:`gobetween.store.repositories.messages`).
+
+Scores of packages under the parties' preferences come from :mod:`gobetween.service.scores`,
+which the JSON API serves too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from gobetween.errors import InvalidModel
-from gobetween.model import Agenda, Preferences
 from gobetween.policy import TrackView
 from gobetween.service.api.events import format_cursor
 from gobetween.service.context import Unit
 from gobetween.store import repositories
 from gobetween.store import tables as t
-from gobetween.store.codec import preferences_from_json
 
-__all__ = ["ShownMessage", "channel_messages", "party_utilities", "stream_cursor"]
+__all__ = ["ShownMessage", "channel_messages", "stream_cursor"]
 
 
 def stream_cursor(unit: Unit, view: TrackView) -> str:
@@ -93,22 +90,3 @@ def author_names(unit: Unit, messages: Sequence[t.Message]) -> dict[int, str]:
         return {}
     rows = unit.session.execute(select(t.User.id, t.User.name).where(t.User.id.in_(ids))).all()
     return {int(uid): str(name) for uid, name in rows}
-
-
-def readable_preferences(unit: Unit, view: TrackView) -> dict[int, Preferences]:
-    """Party id -> current preferences, for every party whose data the caller may read."""
-    out = {}
-    for row in repositories.current_preferences(unit.session, view):
-        out[row.party_id] = preferences_from_json(row.body)
-    return out
-
-
-def party_utilities(
-    agenda: Agenda, prefs: Mapping[int, Preferences], options: Mapping[str, str]
-) -> dict[int, float | None]:
-    """Party id -> utility of the package ``options`` (``None`` when it is not a package)."""
-    try:
-        package = agenda.package(options)
-    except InvalidModel:
-        return dict.fromkeys(prefs)
-    return {party: p.utility(package) for party, p in prefs.items()}

@@ -1,8 +1,9 @@
 """Page: a party's own preferences, with a live preview of how a few packages would score.
 
 Only a party member of the track has this page (the policy's ``RECORD_PREFERENCES``); it shows
-the party's own current version and history, never anyone else's. JSON twins:
-``GET``/``PUT /api/tracks/{id}/preferences``.
+the party's own current version and history, never anyone else's. The preview is
+:func:`gobetween.service.scores.preview`. JSON twins: ``GET``/``PUT /api/tracks/{id}/preferences``,
+``POST /api/tracks/{id}/parties/{party}/preferences/preview``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween import errors as e
 from gobetween.model import Preferences
 from gobetween.policy import Action
-from gobetween.service import negotiate, texts
+from gobetween.service import negotiate, scores
 from gobetween.service.context import RequestContext, Unit
 from gobetween.store import repositories
 from gobetween.store.codec import preferences_from_json
@@ -26,7 +27,6 @@ from gobetween.web.prefs_form import (
     default_form,
     from_preferences,
     parse_form,
-    preview,
     to_preferences,
 )
 from gobetween.web.render import problem_text, redirect, render, run_page
@@ -50,9 +50,26 @@ def _current(unit: Unit, tp: TrackPage) -> Preferences | None:
     return preferences_from_json(mine[0].body) if mine else None
 
 
-def _texts(unit: Unit, track_id: int) -> list[tuple[str, dict[str, str]]]:
-    view = texts.text_view(unit.session, unit.actor, track_id)
-    return [(f"Text version {v['number']}", v["package"]) for v in view["versions"][-2:]]
+LABELS = {
+    scores.ScoredKind.BEST: "Best for you",
+    scores.ScoredKind.MIDDLE: "Middle options",
+    scores.ScoredKind.WORST: "Worst for you (within your red lines)",
+}
+
+
+def _preview(unit: Unit, track_id: int, party: int, draft: Preferences) -> list[dict[str, Any]]:
+    """The preview's rows, as :func:`gobetween.service.scores.preview` scores them."""
+    result = scores.preview(unit.session, unit.actor, track_id, party, draft)
+    return [
+        {
+            "label": LABELS.get(r.kind, f"Text version {r.version}"),
+            "package": r.package.options,
+            "utility": r.utility,
+            "crosses_red_line": r.crosses_red_line,
+            "below_reservation": r.below_reservation,
+        }
+        for r in result.packages
+    ]
 
 
 def _context(
@@ -65,9 +82,7 @@ def _context(
     history = repositories.preference_history(unit.session, tp.view, party)
     scored = []
     if not form.errors:
-        scored = preview(
-            to_preferences(form, tp.agenda, current), tp.agenda, _texts(unit, track_id)
-        )
+        scored = _preview(unit, track_id, party, to_preferences(form, tp.agenda, current))
     kept = [r for r in current.red_lines if not r.is_single] if current else []
     return tp.context(
         ctx,

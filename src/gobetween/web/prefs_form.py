@@ -1,5 +1,6 @@
-"""The preferences form: 100 points of importance, a 0–10 slider per option, red lines, a
-reservation level, and the preview of how a few packages would score.
+"""The preferences form: 100 points of importance, a 0–10 slider per option, red lines and a
+reservation level. (The preview of how a few packages would score is
+:func:`gobetween.service.scores.preview`, which the JSON API serves too.)
 
 Pure functions between :class:`~gobetween.model.Preferences` and the form's fields. Fields are
 named by position (``points-0``, ``rating-0-2``, ``red-0-2``, ``reservation``) so that issue and
@@ -27,10 +28,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from gobetween.errors import InvalidModel
-from gobetween.model import Agenda, Package, Preferences, RatingScale, RedLine
+from gobetween.model import Agenda, Preferences, RatingScale, RedLine
 
-__all__ = ["PrefsForm", "Scored", "default_form", "from_preferences", "parse_form", "preview"]
+__all__ = ["PrefsForm", "default_form", "from_preferences", "parse_form", "to_preferences"]
 
 TOP = 10.0
 SCALE = RatingScale(0.0, TOP)
@@ -162,56 +162,3 @@ def to_preferences(form: PrefsForm, agenda: Agenda, keep: Preferences | None = N
         red_lines=singles + kept,
         interactions=keep.interactions if keep else (),
     )
-
-
-@dataclass(frozen=True)
-class Scored:
-    """One package of the preview and how the entered preferences score it."""
-
-    label: str
-    package: Mapping[str, str]
-    utility: float
-    crosses_red_line: bool
-    below_reservation: bool
-
-
-def _extreme(prefs: Preferences, agenda: Agenda, best: bool) -> Package:
-    values = prefs.issue_values(agenda)
-    forbidden = prefs.forbidden_options()
-    choice = {}
-    for issue, row in zip(agenda.issues, values, strict=True):
-        allowed = [j for j, o in enumerate(issue.option_names) if (issue.name, o) not in forbidden]
-        pool = allowed or list(range(issue.size))
-        j = (max if best else min)(pool, key=lambda k: row[k])
-        choice[issue.name] = issue.option_names[j]
-    return agenda.package(choice)
-
-
-def preview(
-    prefs: Preferences, agenda: Agenda, texts: Sequence[tuple[str, Mapping[str, str]]] = ()
-) -> list[Scored]:
-    """How ``prefs`` score your best and worst packages, the middle options and each text."""
-    middle = agenda.package({i.name: i.option_names[(i.size - 1) // 2] for i in agenda.issues})
-    packages: list[tuple[str, Package]] = [
-        ("Best for you", _extreme(prefs, agenda, best=True)),
-        ("Middle options", middle),
-        ("Worst for you (within your red lines)", _extreme(prefs, agenda, best=False)),
-    ]
-    for label, options in texts:
-        try:
-            packages.append((label, agenda.package(options)))
-        except InvalidModel:
-            continue
-    out = []
-    for label, package in packages:
-        utility = prefs.utility(package)
-        out.append(
-            Scored(
-                label,
-                package.options,
-                utility,
-                not prefs.accepts(package),
-                utility < prefs.reservation,
-            )
-        )
-    return out

@@ -2,8 +2,9 @@
 
 What a page shows is the protocol's own view from :func:`gobetween.service.texts.text_view`: a
 party member sees the versions and its own answers only; a mediator sees every party's answer to
-every version. JSON twins: ``GET /api/tracks/{id}/text``, ``POST .../text/answers``,
-``POST .../text/versions``.
+every version; the drafting page scores the drafted package for every party with
+:func:`gobetween.service.scores.package_scores`. JSON twins: ``GET /api/tracks/{id}/text``,
+``POST .../text/answers``, ``POST .../text/versions``, ``POST /api/tracks/{id}/scores``.
 
 >>> [c.issue for c in changes({"package": {"a": "x", "b": "p"}, "clauses": {}},
 ...                           {"package": {"a": "y", "b": "p"}, "clauses": {"b": "New."}})]
@@ -22,10 +23,10 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
 from gobetween.protocols.single_text import AnswerKind
-from gobetween.service import texts
+from gobetween.service import scores, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, track_page
-from gobetween.web.data import party_utilities, readable_preferences, stream_cursor
+from gobetween.web.data import stream_cursor
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["Change", "changes", "router"]
@@ -158,8 +159,11 @@ def _draft_context(
         i.name: proposed.get(i.name) or base.get(i.name) or i.option_names[0]
         for i in tp.agenda.issues
     }
-    prefs = readable_preferences(unit, tp.view)
-    utilities = party_utilities(tp.agenda, prefs, chosen)
+    try:
+        scored = scores.package_scores(unit.session, unit.actor, track_id, chosen)
+        utilities, missing = scored.scores, scored.missing
+    except e.InvalidModel:  # options from the address that are not on the agenda
+        utilities, missing = (), {}
     return tp.context(
         ctx,
         unit,
@@ -171,14 +175,14 @@ def _draft_context(
         note=note,
         utilities=[
             {
-                "party": tp.party_name(p),
-                "utility": u,
-                "reservation": prefs[p].reservation,
-                "red": u is not None and not prefs[p].accepts(tp.agenda.package(chosen)),
+                "party": u.party,
+                "utility": u.utility,
+                "reservation": u.reservation,
+                "red": u.crosses_red_line,
             }
-            for p, u in utilities.items()
+            for u in utilities
         ],
-        missing_prefs=sorted(tp.party_name(p) for p in tp.view.party_ids - set(prefs)),
+        missing_prefs=sorted(missing.values()),
         next_number=len(versions) + 1,
         events_cursor=stream_cursor(unit, tp.view),
         **more,
