@@ -43,8 +43,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from html import escape
+from pathlib import Path
 
 from gobetween.errors import FileFormatError, InvalidScenario
 from gobetween.formats.genius import DEFAULT_REAL_STEPS
