@@ -275,6 +275,27 @@ def drop_schema(schema: str) -> None:
     engine.dispose()
 
 
+def markdown(
+    results: list[dict[str, Any]], before: tuple[float, ...], after: tuple[float, ...]
+) -> str:
+    """The results as the Markdown table of ``docs/benchmarks.md``."""
+    lines = [
+        f"Load average (1/5/15 min) before: {' / '.join(f'{x:.2f}' for x in before)}; "
+        f"after: {' / '.join(f'{x:.2f}' for x in after)}.",
+        "",
+        "| Database | Workers | Client | Writes/s | Write p50 / p99 | Reads/s | Read p50 / p99 "
+        "| Errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['backend']} | {r['workers']} | {r['client']} | {r['writes_per_s']:.0f} "
+            f"| {r['write_p50_ms']:.0f} / {r['write_p99_ms']:.0f} ms | {r['reads_per_s']:.0f} "
+            f"| {r['read_p50_ms']:.0f} / {r['read_p99_ms']:.0f} ms | {r['errors']} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -318,6 +339,7 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
     load = os.getloadavg()
+    print(markdown(results, load_before, load), flush=True)
     out = {
         "clients": CLIENTS,
         "seconds": args.seconds,
