@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +21,19 @@ from gobetween.store.codec import preferences_from_json
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
+
+_MESSAGE = TypeAdapter(s.MessageOut)
+_MESSAGES = TypeAdapter(list[s.MessageOut])
+
+
+def _json(body: bytes, status_code: int = 200) -> Response:
+    """A JSON response from bytes pydantic already wrote.
+
+    The hot routes (posting and reading messages) build their models from validated rows;
+    returning them as a model would make FastAPI validate them again against the response
+    model before writing the same JSON. The ``response_model`` stays for the API schema.
+    """
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def messages_out(
@@ -82,14 +96,14 @@ def list_messages(
     q: s.SearchQuery = None,
     after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[s.MessageOut]:
+) -> Response:
     """Messages of a channel in order, after message number ``after``, matching ``q``."""
     with ctx.read() as unit:
         row, view = repositories.channel(unit.session, unit.actor, channel_id)
         rows = repositories.messages(
             unit.session, view, channel_id=row.id, query=q, after=after, limit=limit
         )
-        return messages_out(unit.session, list(rows))
+        return _json(_MESSAGES.dump_json(messages_out(unit.session, list(rows))))
 
 
 @router.get("/tracks/{track_id}/messages", response_model=list[s.MessageOut])
@@ -107,11 +121,12 @@ def search_messages(
 
 
 @router.post("/channels/{channel_id}/messages", response_model=s.MessageOut, status_code=201)
-def post_message(channel_id: s.Id, body: s.MessageIn, ctx: Ctx) -> s.MessageOut:
+def post_message(channel_id: s.Id, body: s.MessageIn, ctx: Ctx) -> Response:
     """Post a text message."""
     with ctx.write() as unit:
         row, files = negotiate.post_message(unit.session, unit.actor, channel_id, text=body.text)
-        return messages_out(unit.session, [row], files)[0]
+        out = messages_out(unit.session, [row], files)[0]
+    return _json(_MESSAGE.dump_json(out), status_code=201)  # after the commit
 
 
 @router.post("/channels/{channel_id}/attachments", response_model=s.MessageOut, status_code=201)
