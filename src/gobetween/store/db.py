@@ -16,6 +16,8 @@ failing half-way; read-only units of work use a plain deferred ``BEGIN``.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,6 +79,17 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+@contextlib.contextmanager
+def _file_lock(path: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (created if missing) for the block."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks this thread only (the GIL is released)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 class Database:
     """One database: an engine for reads, one for writes, and their session factories.
 
@@ -118,6 +131,11 @@ class Database:
         self._write_lock: threading.Lock | None = (
             threading.Lock() if self.backend == "sqlite" else None
         )
+        # ... and the writers of other processes (uvicorn workers) on a file lock beside the
+        # database: without it two workers' writers meet in that back-off (write p99 of 3 s).
+        self._lock_path: str | None = None
+        if self.backend == "sqlite" and self.url.database not in (None, "", ":memory:"):
+            self._lock_path = f"{self.url.database}-writers.lock"
 
     @contextlib.contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
@@ -137,6 +155,8 @@ class Database:
         with contextlib.ExitStack() as stack:
             if self._write_lock is not None:
                 stack.enter_context(self._write_lock)
+            if self._lock_path is not None:
+                stack.enter_context(_file_lock(self._lock_path))
             session = stack.enter_context(self._write_sessions())
             stack.enter_context(session.begin())
             yield session
