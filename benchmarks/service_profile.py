@@ -2,8 +2,10 @@
 
 Drives the app over an ASGI transport (no sockets, no load generator), on SQLite or PostgreSQL,
 counts the SQL statements each request sends (a SQLAlchemy ``before_cursor_execute`` hook) and
-times ``--requests`` of each; ``--profile`` adds a cProfile of the POSTs (top functions by
-cumulative time).
+times ``--requests`` of each; ``--profile`` adds a cProfile of the event loop's thread (the
+routes run in worker threads: for those, run this under ``py-spy record``). On PostgreSQL the
+three statements of the audit chain's pipeline (lock, notification, link) bypass SQLAlchemy
+and are not counted.
 
     .venv/bin/python -m benchmarks.service_profile                  # SQLite
     .venv/bin/python -m benchmarks.service_profile --backend postgresql --profile
