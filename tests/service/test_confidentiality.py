@@ -284,7 +284,10 @@ class Confidentiality(RuleBasedStateMachine):
         seat, track = self.pick(data, "/text")
         secret = marker("A")
         kind = data.draw(st.sampled_from(["accept", "reject", "amend"]))
-        body = {"version": max(track.versions, 1), "kind": kind, "reasons": [secret]}
+        body: dict[str, Any] = {"version": max(track.versions, 1), "kind": kind}
+        body["reasons"] = [secret]
+        if kind == "amend":  # an amendment request must name at least one amendment
+            body["amendments"] = {"b": "b1"}  # every published text says b0
         r = self.call(seat, "POST", f"/api/tracks/{track.id}/text/answers", json=body)
         where = self.seat_in(seat, track)
         if where == "party":
