@@ -21,9 +21,10 @@ This page is generated from the commands' own `--help` by
 
 def _walk(command: click.Command, path: list[str], ctx: click.Context | None) -> list[str]:
     name = " ".join(path)
-    own = click.Context(
-        command, info_name=path[-1], parent=ctx, terminal_width=100, max_content_width=100
-    )
+    # The command's own context settings (e.g. -h as a help option) must apply, as they do
+    # when the command runs; click remembers a command's help option after its first use.
+    settings = {"terminal_width": 100, "max_content_width": 100, **command.context_settings}
+    own = click.Context(command, info_name=path[-1], parent=ctx, **settings)
     blocks = [f"## `{name}`\n", "```text", command.get_help(own).rstrip(), "```\n"]
     if isinstance(command, click.Group):
         for sub in command.list_commands(own):
