@@ -184,9 +184,13 @@ def analyze(
     >>> result.nash.package.options, result.nash.utilities
     ({'a': 'x', 'b': 'p'}, (0.75, 0.75))
     """
-    frontier = pareto_frontier(scenario, tol=tol, enumeration_limit=enumeration_limit)
-    point = disagreement_point(frontier, disagreement)
+    # One space serves the merge (additive scenarios) and the trade-off hints; a non-additive
+    # scenario (space.exact is False) is enumerated from the scenario itself.
     space = UtilitySpace.from_scenario(scenario)
+    frontier = pareto_frontier(
+        space if space.exact else scenario, tol=tol, enumeration_limit=enumeration_limit
+    )
+    point = disagreement_point(frontier, disagreement)
     return Analysis(
         scenario_name=scenario.name,
         party_names=scenario.party_names,
