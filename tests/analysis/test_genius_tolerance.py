@@ -9,15 +9,14 @@ issue-by-issue pruning lose or invent frontier points on real data.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from tests.shared_data import SHARED_DATA
 
 from gobetween.analysis import UtilitySpace, pareto_frontier
 from gobetween.analysis.dominance import nondominated
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "genius"
+SHARED = SHARED_DATA / "genius"
 LIMIT = 2_000_000
 
 pytestmark = [

@@ -7,17 +7,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.shared_data import SHARED_DATA, needs
 
 from gobetween.cli.corpus import corpus_summary
 from gobetween.cli.main import cli
 from gobetween.formats.casino import read_casino
 
-SHARED = Path(__file__).parents[2].parent / "shared" / "data"
+SHARED = SHARED_DATA
 DATA = Path(__file__).parent.parent / "data"
 
-needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason="../shared/data is absent: the full corpora are not here"
-)
+needs_shared = needs(".")
 
 
 def _summary(*args: str) -> dict[str, float]:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.shared_data import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -14,7 +15,7 @@ if str(ROOT) not in sys.path:
 #: Genius scenarios copied into the repository (GPL, Genius/ANAC; see its README).
 GENIUS_TEST_DATA = ROOT / "tests" / "data" / "genius"
 #: The full Genius collection beside the project (tests marked ``shared`` read it).
-GENIUS_SHARED = ROOT.parent / "shared" / "data" / "genius"
+GENIUS_SHARED = SHARED_DATA / "genius"
 
 
 @pytest.fixture

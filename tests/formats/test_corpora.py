@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.shared_data import SHARED_DATA
 
 from gobetween.errors import DataImportError, FileFormatError
 from gobetween.formats.casino import read_casino
@@ -13,7 +14,7 @@ from gobetween.formats.corpora import division_scenario
 from gobetween.formats.dealornodeal import read_dealornodeal
 
 DATA = Path(__file__).parent.parent / "data"
-SHARED = Path(__file__).parents[2].parent / "shared" / "data"
+SHARED = SHARED_DATA
 
 
 def test_casino_points_match_the_corpus_scores() -> None:

@@ -6,9 +6,9 @@ import csv
 import datetime as dt
 import statistics
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
+from tests.shared_data import SHARED_DATA
 
 from gobetween.formats.jcc import read_jcc
 from gobetween.monitoring.figures import (
@@ -22,7 +22,7 @@ from gobetween.monitoring.figures import (
 )
 from gobetween.monitoring.voyages import ImportResult, merge
 
-BSGI = Path(__file__).parents[2].parent / "shared" / "data" / "bsgi"
+BSGI = SHARED_DATA / "bsgi"
 CSV = BSGI / "outbound_shipments_2023-06-14.csv"
 XLSX = BSGI / "vessel_movements_2023-01-10.xlsx"
 
