@@ -49,9 +49,9 @@ async def _inline(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 THREADPOOL_USERS = (
     "fastapi.routing",
     "fastapi.dependencies.utils",
-    "gobetween.service.api.negotiate",
     "gobetween.service.api.prepare",
     "gobetween.service.api.events",
+    "gobetween.service.context",
 )
 
 

@@ -8,26 +8,26 @@ before the response is sent, so an acknowledged write is a committed write.
 from __future__ import annotations
 
 import contextlib
-import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from gobetween.errors import AuthenticationFailed, PermissionDenied
 from gobetween.policy import Actor
-from gobetween.service.identity import authenticate_session, authenticate_token_actor
+from gobetween.service.identity import CSRF_HEADER, Credentials
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
-from gobetween.store import repositories
+from gobetween.store import plans
 from gobetween.store import tables as t
 from gobetween.store.db import Database
 
 __all__ = ["SESSION_COOKIE", "RequestContext", "Services", "Unit", "request_context"]
 
 SESSION_COOKIE = "gobetween_session"
-CSRF_HEADER = "X-CSRF-Token"
+T = TypeVar("T")
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -40,18 +40,25 @@ class Services:
     hasher: PasswordHasher
 
 
-@dataclass
 class Unit:
-    """One unit of work: the session, the authenticated user and their actor."""
+    """One unit of work: the session and the authenticated caller (``user`` read on demand)."""
 
-    session: Session
-    user: t.User
-    actor: Actor
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session = session
+        self.actor = actor
+        self._user: t.User | None = None
+
+    @property
+    def user(self) -> t.User:
+        """The caller's user row."""
+        if self._user is None:
+            self._user = self.session.get_one(t.User, self.actor.user_id)
+        return self._user
 
 
 @dataclass
 class RequestContext:
-    """Credentials taken from a request, and the way to open its unit of work."""
+    """Credentials taken from a request, and the ways to open its unit of work or run a plan."""
 
     services: Services
     bearer: str | None
@@ -65,24 +72,16 @@ class RequestContext:
         """The app's settings."""
         return self.services.settings
 
-    def _authenticate(self, session: Session) -> tuple[t.User, Actor]:
-        if self.bearer is not None:
-            return authenticate_token_actor(session, self.bearer)  # one query for both
-        if self.session_token is not None:
-            user, row = authenticate_session(session, self.session_token)
-            if not self.safe and not (self.csrf and hmac.compare_digest(self.csrf, row.csrf_token)):
-                raise PermissionDenied(
-                    f"missing or wrong CSRF token: send the {CSRF_HEADER} header or a "
-                    "csrf_token form field"
-                )
-            return user, repositories.load_actor(session, user.id)
-        raise AuthenticationFailed("log in or send an API token (Authorization: Bearer ...)")
+    @property
+    def credentials(self) -> Credentials:
+        """What the request presents, checked when a unit of work or a plan reads the caller."""
+        return Credentials(self.bearer, self.session_token, self.csrf, self.safe)
 
     @contextlib.contextmanager
     def _unit(self, write: bool) -> Iterator[Unit]:
         with self.services.db.unit_of_work(write=write) as session:
-            user, actor = self._authenticate(session)
-            yield Unit(session, user, actor)
+            actor = plans.run(session.connection(), self.credentials.actor_plan())
+            yield Unit(session, actor)
 
     def read(self) -> contextlib.AbstractContextManager[Unit]:
         """A read-only unit of work as the authenticated caller."""
@@ -97,6 +96,24 @@ class RequestContext:
         """A unit of work without authentication (login, accepting an invitation)."""
         with self.services.db.unit_of_work(write=write) as session:
             yield session
+
+    async def run(self, make: Callable[[str, Credentials], plans.Plan[T]], *, write: bool) -> T:
+        """Run the plan ``make(dialect, credentials)`` in a transaction of its own.
+
+        On PostgreSQL on the event loop (psycopg, no thread); on SQLite in a worker thread, in
+        a unit of work (a writing one when ``write``). It commits before this returns, so what
+        the response acknowledges is committed.
+        """
+        db = self.services.db
+        if db.async_pool is not None:
+            async with db.async_pool.connection() as connection:
+                return await plans.run_async(connection, make(db.backend, self.credentials))
+
+        def work() -> T:
+            with db.unit_of_work(write=write) as session:
+                return plans.run(session.connection(), make(db.backend, self.credentials))
+
+        return await run_in_threadpool(work)
 
 
 async def request_context(request: Request) -> RequestContext:

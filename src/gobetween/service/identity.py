@@ -6,24 +6,33 @@ Every function takes an open session (the request's unit of work) and leaves com
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import AuthenticationFailed, Conflict, NotFound, RateLimited, ValidationFailed
+from gobetween.errors import (
+    AuthenticationFailed,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+)
 from gobetween.policy import Actor
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import audit, repositories
 from gobetween.store import tables as t
+from gobetween.store.plans import Plan, Query, Rows, Step
 
 __all__ = [
+    "CSRF_HEADER",
+    "Credentials",
     "NewSession",
     "authenticate_session",
-    "authenticate_token",
-    "authenticate_token_actor",
     "create_api_token",
     "create_user",
     "end_session",
@@ -33,6 +42,7 @@ __all__ = [
 ]
 
 MIN_PASSWORD = 10
+CSRF_HEADER = "X-CSRF-Token"
 
 
 def normalise_email(email: str) -> str:
@@ -208,41 +218,67 @@ def authenticate_session(session: Session, token: str) -> tuple[t.User, t.WebSes
     return user, row
 
 
-def authenticate_token(session: Session, token: str) -> t.User:
-    """The user behind an API token; :class:`AuthenticationFailed` if unknown or revoked."""
-    user = session.execute(
-        select(t.User)
-        .join(t.ApiToken, t.ApiToken.user_id == t.User.id)
-        .where(
-            t.ApiToken.token_hash == token_digest(token),
-            t.ApiToken.revoked_at.is_(None),
-            t.User.active.is_(True),
-        )
-    ).scalar_one_or_none()
-    if user is None:
-        raise AuthenticationFailed("unknown or revoked API token")
-    return user
+_TOKEN_ACTOR_SQL = """
+SELECT u.id, m.process_id, m.role, m.organisation_id
+FROM api_tokens k JOIN users u ON u.id = k.user_id
+LEFT JOIN memberships m ON m.user_id = u.id
+WHERE k.token_hash = :digest AND k.revoked_at IS NULL AND u.active
+"""
+
+_SESSION_ACTOR_SQL = """
+SELECT u.id, m.process_id, m.role, m.organisation_id, w.csrf_token, w.expires_at
+FROM web_sessions w JOIN users u ON u.id = w.user_id
+LEFT JOIN memberships m ON m.user_id = u.id
+WHERE w.session_hash = :digest AND u.active
+"""
 
 
-def authenticate_token_actor(session: Session, token: str) -> tuple[t.User, Actor]:
-    """The user behind an API token and their :class:`Actor`, in one query.
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a request presents: an API token, or a session cookie (with its CSRF token).
 
-    Same checks as :func:`authenticate_token`; the memberships come outer-joined.
+    :meth:`query` reads the user and every membership in one statement, so a plan sends it
+    together with its first statements; :meth:`actor` checks the rows it returned. An API token
+    must be known, not revoked and its user active; a session must exist, not have expired, and
+    a state-changing request (``safe`` false) must carry the session's CSRF token.
     """
-    rows = session.execute(
-        select(t.User, t.Membership.process_id, t.Membership.role, t.Membership.organisation_id)
-        .join(t.ApiToken, t.ApiToken.user_id == t.User.id)
-        .outerjoin(t.Membership, t.Membership.user_id == t.User.id)
-        .where(
-            t.ApiToken.token_hash == token_digest(token),
-            t.ApiToken.revoked_at.is_(None),
-            t.User.active.is_(True),
-        )
-    ).all()
-    if not rows:
-        raise AuthenticationFailed("unknown or revoked API token")
-    user = rows[0][0]
-    return user, repositories.actor_from_rows(user.id, [(p, r, o) for _, p, r, o in rows])
+
+    bearer: str | None = None
+    session_token: str | None = None
+    csrf: str | None = None
+    safe: bool = True
+
+    def query(self) -> Query:
+        """The statement that reads the caller (:class:`AuthenticationFailed` without any)."""
+        if self.bearer is not None:
+            return Query(_TOKEN_ACTOR_SQL, {"digest": token_digest(self.bearer)})
+        if self.session_token is not None:
+            return Query(_SESSION_ACTOR_SQL, {"digest": token_digest(self.session_token)})
+        raise AuthenticationFailed("log in or send an API token (Authorization: Bearer ...)")
+
+    @property
+    def width(self) -> int:
+        """How many columns :meth:`query` returns (see :func:`gobetween.store.plans.split`)."""
+        return 4 if self.bearer is not None else 6
+
+    def actor(self, rows: Rows) -> Actor:
+        """The caller's :class:`Actor` from the rows of :meth:`query`."""
+        if self.bearer is not None:
+            if not rows:
+                raise AuthenticationFailed("unknown or revoked API token")
+        elif not rows or t.as_utc(rows[0][5]) <= t.utcnow():
+            raise AuthenticationFailed("the session has expired; log in again")
+        elif not self.safe and not (self.csrf and hmac.compare_digest(self.csrf, rows[0][4])):
+            raise PermissionDenied(
+                f"missing or wrong CSRF token: send the {CSRF_HEADER} header or a "
+                "csrf_token form field"
+            )
+        return repositories.actor_from_rows(rows[0][0], [(r[1], r[2], r[3]) for r in rows])
+
+    def actor_plan(self) -> Plan[Actor]:
+        """A plan of its own: just the caller."""
+        (rows,) = yield Step((self.query(),))
+        return self.actor(rows)
 
 
 def create_api_token(session: Session, actor: Actor, name: str) -> tuple[t.ApiToken, str]:

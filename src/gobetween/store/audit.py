@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +32,7 @@ from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.orm import Session
 
 from gobetween.errors import AuditChainBroken
+from gobetween.store.plans import CHAIN_LOCK_SQL, Query, pyformat
 from gobetween.store.tables import AuditEntry, UTCDateTime, utcnow
 
 __all__ = [
@@ -42,13 +42,13 @@ __all__ = [
     "canonical_digest",
     "execute_in_commit_order",
     "link_hash",
+    "link_query",
     "sha256_hex",
     "verify",
 ]
 
 #: The "previous hash" of the first link.
 GENESIS = "0" * 64
-_LOCK_KEY = 0x6F6265747765656E  # "gobetween" advisory lock key
 _PENDING = "gobetween_audit_pending"
 _ORDERED = "gobetween_commit_ordered"
 _BATCH = 2000
@@ -134,6 +134,30 @@ def append(
     pending.append((actor_id, action, object_type, str(object_id), canonical_digest(change)))
 
 
+def _link_sql(dialect: str) -> str:
+    return _LINK_SQL.format(hash=_SHA256[dialect].format(_LINK_TEXT))
+
+
+def link_query(
+    dialect: str,
+    *,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: int | str,
+    change: Mapping[str, Any],
+) -> Query:
+    """The statement that appends ``change``'s link now, for a plan's ordered step.
+
+    (:func:`append` defers the link to the commit; a plan's ordered step already holds the
+    chain's lock, so it appends in place.)
+    """
+    digest = canonical_digest(change)
+    return Query(
+        _link_sql(dialect), _link_params(actor_id, action, object_type, str(object_id), digest)
+    )
+
+
 def execute_in_commit_order(session: Session, sql: str, params: Mapping[str, Any]) -> None:
     """Execute ``sql`` (``:name`` parameters) at commit, under the chain's lock, in order.
 
@@ -175,18 +199,6 @@ def _link_params(
     }
 
 
-_NAMED = re.compile(r"(?<![:\w]):(\w+)")
-
-
-def _pyformat(sql: str) -> str:
-    """``:name`` parameters as psycopg's ``%(name)s``.
-
-    >>> _pyformat("SELECT :a, CAST(:b AS TEXT), x::TEXT")
-    'SELECT %(a)s, CAST(%(b)s AS TEXT), x::TEXT'
-    """
-    return _NAMED.sub(r"%(\1)s", sql)
-
-
 @event.listens_for(Session, "before_commit")
 def _write_links(session: Session) -> None:
     """Append the session's ordered rows and pending links, under the chain's lock."""
@@ -204,7 +216,7 @@ def _write_links(session: Session) -> None:
     if not pending:
         return
     if dialect in _SHA256:
-        statement = text(_LINK_SQL.format(hash=_SHA256[dialect].format(_LINK_TEXT)))
+        statement = text(_link_sql(dialect))
         for link in pending:
             session.execute(statement, _link_params(*link))
     else:
@@ -225,11 +237,11 @@ def _pipelined(
     session.flush()
     connection = session.connection().connection.driver_connection  # a psycopg.Connection
     assert connection is not None
-    link_sql = _pyformat(_LINK_SQL.format(hash=_SHA256["postgresql"].format(_LINK_TEXT)))
+    link_sql = pyformat(_link_sql("postgresql"))
     with connection.pipeline(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": _LOCK_KEY})
+        cursor.execute(CHAIN_LOCK_SQL)
         for sql, params in ordered:
-            cursor.execute(_pyformat(sql), params)
+            cursor.execute(pyformat(sql), params)
         for link in pending:
             cursor.execute(link_sql, _link_params(*link))
 

@@ -31,6 +31,7 @@ from sqlalchemy.pool import StaticPool
 
 from gobetween.errors import ConfigurationError
 from gobetween.store.audit import sha256_hex
+from gobetween.store.plans import AsyncPool
 
 __all__ = ["Database", "normalise_url", "upgrade"]
 
@@ -136,6 +137,11 @@ class Database:
         self._lock_path: str | None = None
         if self.backend == "sqlite" and self.url.database not in (None, "", ":memory:"):
             self._lock_path = f"{self.url.database}-writers.lock"
+        # PostgreSQL: connections for plans run on the event loop (gobetween.store.plans)
+        self.async_pool: AsyncPool | None = None
+        if self.backend == "postgresql":
+            conninfo = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self.async_pool = AsyncPool(conninfo, pool_size)
 
     @contextlib.contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
@@ -164,6 +170,8 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self.async_pool is not None:
+            self.async_pool.close()
 
 
 def alembic_config(database: Database) -> Any:

@@ -18,9 +18,11 @@ from gobetween.policy import track_view as policy_track_view
 from gobetween.store import tables as t
 
 __all__ = [
+    "CHANNEL_SQL",
     "actor_from_rows",
     "attachment",
     "channel",
+    "channel_view",
     "channels",
     "load_actor",
     "messages",
@@ -158,8 +160,43 @@ def channels(session: Session, view: TrackView) -> Sequence[t.Channel]:
     return session.execute(stmt).scalars().all()
 
 
+#: A channel with its track's process and organisations, one row per organisation (outer join).
+CHANNEL_SQL = """
+SELECT c.track_id, c.party_id, r.process_id, o.id, o.kind
+FROM channels c JOIN tracks r ON r.id = c.track_id
+LEFT JOIN track_organisations x ON x.track_id = r.id
+LEFT JOIN organisations o ON o.id = x.organisation_id
+WHERE c.id = :channel_id
+"""
+
+
+def channel_view(
+    actor: Actor,
+    channel_id: int,
+    rows: Sequence[tuple[int, int, int, int | None, str | None]],
+) -> TrackView:
+    """The actor's view of the track of a channel they may read, from :data:`CHANNEL_SQL`'s rows.
+
+    :class:`NotFound` (worded as for a channel that does not exist) unless the actor has a seat
+    in the track and may read the channel's party's data.
+    """
+    if not rows or rows[0][2] not in actor.process_ids():
+        raise NotFound(f"no channel {channel_id}")
+    track_id, party_id = rows[0][0], rows[0][1]
+    process_id, seats = _track_seats([(p, org, kind) for _, _, p, org, kind in rows])
+    try:
+        view = policy_track_view(
+            actor, process_id=process_id, track_id=track_id, participants=seats
+        )
+    except NotFound:
+        raise NotFound(f"no channel {channel_id}") from None
+    if not view.may_read_party(party_id):
+        raise NotFound(f"no channel {channel_id}")
+    return view
+
+
 def channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel, TrackView]:
-    """One channel, if the actor may read its party's data.
+    """One channel, if the actor may read its party's data (decided by :func:`channel_view`).
 
     One query: the channel, its track's process and the track's organisations.
     """
@@ -170,19 +207,10 @@ def channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel,
         .outerjoin(t.Organisation, t.Organisation.id == t.TrackOrganisation.organisation_id)
         .where(t.Channel.id == channel_id)
     ).all()
-    if not rows or rows[0][1] not in actor.process_ids():
-        raise NotFound(f"no channel {channel_id}")
-    row = rows[0][0]
-    process_id, seats = _track_seats([(p, org, kind) for _, p, org, kind in rows])
-    try:
-        view = policy_track_view(
-            actor, process_id=process_id, track_id=row.track_id, participants=seats
-        )
-    except NotFound:
-        raise NotFound(f"no channel {channel_id}") from None
-    if not view.may_read_party(row.party_id):
-        raise NotFound(f"no channel {channel_id}")
-    return row, view
+    view = channel_view(
+        actor, channel_id, [(c.track_id, c.party_id, p, org, kind) for c, p, org, kind in rows]
+    )
+    return rows[0][0], view
 
 
 def _visible_messages(view: TrackView) -> Select[t.Message]:

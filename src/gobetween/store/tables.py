@@ -49,6 +49,7 @@ __all__ = [
     "TrackOrganisation",
     "User",
     "WebSession",
+    "as_utc",
     "utcnow",
 ]
 
@@ -73,6 +74,19 @@ def random_id() -> int:
 def utcnow() -> dt.datetime:
     """The current time, timezone-aware UTC (the store's only clock)."""
     return dt.datetime.now(dt.UTC)
+
+
+def as_utc(value: dt.datetime | str) -> dt.datetime:
+    """A timestamp column read by a plain statement, as an aware UTC datetime.
+
+    PostgreSQL returns aware datetimes; SQLite returns the text SQLAlchemy stored.
+
+    >>> as_utc("2026-11-25 07:08:21.123456")
+    datetime.datetime(2026, 11, 25, 7, 8, 21, 123456, tzinfo=datetime.timezone.utc)
+    """
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

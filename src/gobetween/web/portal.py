@@ -166,7 +166,7 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
     def work() -> Response:
         try:
             with ctx.write() as unit:
-                message, _ = negotiate.post_message(
+                message = negotiate.post_message(
                     unit.session,
                     unit.actor,
                     channel_id,

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import InvalidModel
 from gobetween.model import Preferences
@@ -36,18 +35,11 @@ def _json(body: bytes, status_code: int = 200) -> Response:
     return Response(body, status_code=status_code, media_type="application/json")
 
 
-def messages_out(
-    session: Session, rows: list[t.Message], new: list[t.Attachment] | None = None
-) -> list[s.MessageOut]:
-    """Messages with their attachments and receipts (``new``: a message just posted)."""
+def messages_out(session: Session, rows: list[t.Message]) -> list[s.MessageOut]:
+    """Messages with their attachments and receipts."""
     ids = [m.id for m in rows]
-    files: dict[int, list[t.Attachment]]
-    read: dict[int, list[int]]
-    if new is not None:  # just posted: its files are known and nobody has read it yet
-        files, read = {m: list(new) for m in ids}, {m: [] for m in ids}
-    else:
-        files = repositories.attachments_of(session, ids)
-        read = repositories.receipts(session, ids)
+    files = repositories.attachments_of(session, ids)
+    read = repositories.receipts(session, ids)
     return [
         s.MessageOut(
             id=m.id,
@@ -90,7 +82,7 @@ def get_channel(channel_id: s.Id, ctx: Ctx) -> s.ChannelOut:
 
 
 @router.get("/channels/{channel_id}/messages", response_model=list[s.MessageOut])
-def list_messages(
+async def list_messages(
     channel_id: s.Id,
     ctx: Ctx,
     q: s.SearchQuery = None,
@@ -98,12 +90,13 @@ def list_messages(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
     """Messages of a channel in order, after message number ``after``, matching ``q``."""
-    with ctx.read() as unit:
-        row, view = repositories.channel(unit.session, unit.actor, channel_id)
-        rows = repositories.messages(
-            unit.session, view, channel_id=row.id, query=q, after=after, limit=limit
-        )
-        return _json(_MESSAGES.dump_json(messages_out(unit.session, list(rows))))
+    rows = await ctx.run(
+        lambda _dialect, caller: negotiate.channel_messages_plan(
+            caller, channel_id, query=q, after=after, limit=limit
+        ),
+        write=False,
+    )
+    return _json(_MESSAGES.dump_json(rows))
 
 
 @router.get("/tracks/{track_id}/messages", response_model=list[s.MessageOut])
@@ -121,12 +114,15 @@ def search_messages(
 
 
 @router.post("/channels/{channel_id}/messages", response_model=s.MessageOut, status_code=201)
-def post_message(channel_id: s.Id, body: s.MessageIn, ctx: Ctx) -> Response:
+async def post_message(channel_id: s.Id, body: s.MessageIn, ctx: Ctx) -> Response:
     """Post a text message."""
-    with ctx.write() as unit:
-        row, files = negotiate.post_message(unit.session, unit.actor, channel_id, text=body.text)
-        out = messages_out(unit.session, [row], files)[0]
-    return _json(_MESSAGE.dump_json(out), status_code=201)  # after the commit
+    out = await ctx.run(
+        lambda dialect, caller: negotiate.post_message_plan(
+            dialect, caller, channel_id, text=body.text
+        ),
+        write=True,
+    )
+    return _json(_MESSAGE.dump_json(out), status_code=201)  # committed
 
 
 @router.post("/channels/{channel_id}/attachments", response_model=s.MessageOut, status_code=201)
@@ -143,20 +139,18 @@ async def post_attachment(
         file.filename or "file", file.content_type or "application/octet-stream", data
     )
 
-    def work() -> s.MessageOut:
-        with ctx.write() as unit:
-            row, files = negotiate.post_message(
-                unit.session,
-                unit.actor,
-                channel_id,
-                text=text.replace("\x00", ""),
-                uploads=[upload],
-                max_bytes=limit,
-                allowed=ctx.settings.allowed_types,
-            )
-            return messages_out(unit.session, [row], files)[0]
-
-    return await run_in_threadpool(work)
+    return await ctx.run(
+        lambda dialect, caller: negotiate.post_message_plan(
+            dialect,
+            caller,
+            channel_id,
+            text=text.replace("\x00", ""),
+            uploads=[upload],
+            max_bytes=limit,
+            allowed=ctx.settings.allowed_types,
+        ),
+        write=True,
+    )
 
 
 @router.get("/attachments/{attachment_id}", response_class=Response)

@@ -1,0 +1,276 @@
+"""Plans: service logic written once as generators of SQL steps, run by either of two drivers.
+
+A plan is a generator that yields :class:`Step` objects (statements sent together) and receives
+each step's rows; what it returns is the result. The plan makes the decisions (through
+:mod:`gobetween.policy`) and names the statements; it never holds a connection. So the same plan
+runs
+
+- synchronously on a SQLAlchemy connection inside a unit of work (:func:`run`): on SQLite, and
+  wherever a route works through the ORM session; the unit's transaction holds every step;
+- asynchronously on a psycopg connection on the event loop (:func:`run_async`), for
+  PostgreSQL's busiest routes: each step is one round trip (a pipeline). Steps that only read
+  run as they come (each statement sees what was committed when it started); a *writing* step
+  is a transaction of its own, ``BEGIN``, the chain's lock, its statements and ``COMMIT`` in
+  that one round trip. Posting a message is two round trips and no thread.
+
+A writing step (``ordered``) runs under the audit chain's lock (:mod:`gobetween.store.audit`):
+on PostgreSQL a transaction-scoped advisory lock, on SQLite the write transaction itself. Rows
+it inserts therefore take their numbers in commit order. It must be the plan's last step.
+
+Statements use ``:name`` parameters. A ``datetime`` parameter is bound as a UTC timestamp, and
+:func:`gobetween.store.tables.as_utc` reads one back on either database. :func:`joined` makes
+one statement of several single-purpose ones (the caller and the object asked for, say), so
+that they cost one statement on the wire.
+
+>>> def plan():
+...     rows = yield Step((Query("SELECT 1 + :x", {"x": 1}),))
+...     return rows[0][0][0]
+>>> from gobetween.store.db import Database
+>>> db = Database("sqlite://")
+>>> with db.unit_of_work(write=False) as session:
+...     run(session.connection(), plan())
+2
+>>> db.dispose()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import functools
+import re
+from collections.abc import AsyncIterator, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, TextClause, bindparam, text
+
+from gobetween.store.tables import UTCDateTime
+
+__all__ = [
+    "CHAIN_LOCK_SQL",
+    "AsyncPool",
+    "Plan",
+    "Query",
+    "Rows",
+    "Step",
+    "joined",
+    "pyformat",
+    "run",
+    "run_async",
+    "split",
+]
+
+#: PostgreSQL: the lock that puts writes in commit order (the audit chain, numbered rows); held
+#: by the transaction until it ends.
+CHAIN_LOCK_SQL = "SELECT pg_advisory_xact_lock(8026089036821390702)"  # 0x6F6265747765656E
+
+T = TypeVar("T")
+
+#: The rows of one statement, as tuples (empty for a statement that returns none).
+Rows = list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One SQL statement with ``:name`` parameters."""
+
+    sql: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Statements sent together; the plan receives one :data:`Rows` per statement.
+
+    ``ordered``: the plan's writing step, the last one; it runs under the audit chain's lock
+    and commits (with the asynchronous driver, as a transaction of its own).
+    """
+
+    queries: tuple[Query, ...]
+    ordered: bool = False
+
+
+def joined(*queries: Query) -> Query:
+    """One statement returning the rows of ``queries`` side by side (each ``LEFT JOIN``-ed).
+
+    A query with no rows contributes ``NULL`` columns; rows multiply (few rows each, here).
+    The parameter names must differ. :func:`split` takes the rows apart again.
+
+    >>> joined(Query("SELECT :a AS x", {"a": 1}), Query("SELECT :b AS y", {"b": 2})).sql
+    'SELECT * FROM (SELECT :a AS x) AS q0 LEFT JOIN (SELECT :b AS y) AS q1 ON 1 = 1'
+    """
+    params: dict[str, Any] = {}
+    for query in queries:
+        if params.keys() & query.params.keys():
+            raise ValueError(f"parameter names repeat in {query.sql!r}")
+        params.update(query.params)
+    parts = [f"({q.sql.strip()}) AS q{i}" for i, q in enumerate(queries)]
+    return Query(
+        "SELECT * FROM " + " LEFT JOIN ".join(parts[:1] + [f"{p} ON 1 = 1" for p in parts[1:]]),
+        params,
+    )
+
+
+def split(rows: Rows, *widths: int) -> list[Rows]:
+    """The rows of each query of a :func:`joined` statement (``widths``: its columns).
+
+    Duplicates that the join made are dropped, in order; all-``NULL`` rows (a query that had
+    no rows) too.
+
+    >>> split([(1, "a"), (1, "b"), (2, None)], 1, 1)
+    [[(1,), (2,)], [('a',), ('b',)]]
+    """
+    out: list[Rows] = []
+    start = 0
+    for width in widths:
+        part = (row[start : start + width] for row in rows)
+        out.append(list(dict.fromkeys(r for r in part if any(v is not None for v in r))))
+        start += width
+    return out
+
+
+#: A plan yields steps, receives their rows, and returns its result.
+Plan = Generator[Step, list[Rows], T]
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@functools.lru_cache(maxsize=512)
+def pyformat(sql: str) -> str:
+    """``:name`` parameters as psycopg's ``%(name)s`` (literal ``%`` doubled).
+
+    >>> pyformat("SELECT :a, CAST(:b AS TEXT), x::TEXT, '5%'")
+    "SELECT %(a)s, CAST(%(b)s AS TEXT), x::TEXT, '5%%'"
+    """
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+@functools.lru_cache(maxsize=512)
+def _clause(sql: str, stamps: tuple[str, ...]) -> TextClause:
+    clause = text(sql)
+    if stamps:
+        clause = clause.bindparams(*(bindparam(k, type_=UTCDateTime()) for k in stamps))
+    return clause
+
+
+def _execute(connection: Connection, query: Query) -> Rows:
+    stamps = tuple(sorted(k for k, v in query.params.items() if isinstance(v, dt.datetime)))
+    result = connection.execute(_clause(query.sql, stamps), dict(query.params))
+    return [tuple(row) for row in result] if result.returns_rows else []
+
+
+def run(connection: Connection, plan: Plan[T]) -> T:
+    """Run ``plan`` on ``connection``, inside the caller's transaction (which commits it)."""
+    postgres = connection.dialect.name == "postgresql"
+    try:
+        step = next(plan)
+        while True:
+            if step.ordered and postgres:  # SQLite: the write transaction serialises
+                connection.exec_driver_sql(CHAIN_LOCK_SQL)
+            step = plan.send([_execute(connection, q) for q in step.queries])
+    except StopIteration as stop:
+        result: T = stop.value
+        return result
+
+
+async def run_async(connection: Any, plan: Plan[T]) -> T:
+    """Run ``plan`` on a psycopg ``AsyncConnection`` in autocommit mode, a step a round trip.
+
+    The writing step is one transaction (``BEGIN``, lock, statements, ``COMMIT`` in one
+    pipeline); if a statement fails, it is rolled back and the error propagates.
+    """
+    try:
+        step = next(plan)
+        while True:
+            statements: list[tuple[str, Mapping[str, Any] | None]] = [
+                (pyformat(q.sql), q.params) for q in step.queries
+            ]
+            if step.ordered:
+                statements = [("BEGIN", None), (CHAIN_LOCK_SQL, None), *statements]
+                statements.append(("COMMIT", None))
+            try:
+                async with connection.pipeline():
+                    cursors = [await connection.execute(sql, p) for sql, p in statements]
+            except BaseException:
+                if step.ordered:
+                    with contextlib.suppress(Exception):
+                        await connection.execute("ROLLBACK")
+                raise
+            if step.ordered:
+                cursors = cursors[2:-1]
+            rows = [await c.fetchall() if c.description is not None else [] for c in cursors]
+            step = plan.send(rows)
+    except StopIteration as stop:
+        result: T = stop.value
+        return result
+
+
+class AsyncPool:
+    """psycopg ``AsyncConnection`` objects (autocommit) for one event loop, opened on demand.
+
+    Up to ``size`` connections; a request waits for a free one. A connection that failed
+    (server gone, network error) is closed and replaced on the next request.
+    """
+
+    def __init__(self, conninfo: str, size: int) -> None:
+        self.conninfo = conninfo
+        self.size = size
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._idle: list[Any] = []
+        self._opened = 0
+        self._free: asyncio.Condition | None = None
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[Any]:
+        """A connection for the block; returned to the pool afterwards."""
+        import psycopg
+
+        loop = asyncio.get_running_loop()
+        if self._free is None or self.loop is not loop:  # first use, or a new event loop
+            self.close()
+            self.loop, self._free = loop, asyncio.Condition()
+        async with self._free:
+            while not self._idle and self._opened >= self.size:
+                await self._free.wait()
+            conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                self._opened += 1
+        if conn is None:
+            try:
+                conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+            except BaseException:
+                await self._release(None)
+                raise
+        try:
+            yield conn
+        except psycopg.OperationalError:
+            await conn.close()
+            await self._release(None)
+            raise
+        except BaseException:
+            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                await conn.close()
+                await self._release(None)
+            else:
+                await self._release(conn)
+            raise
+        else:
+            await self._release(conn)
+
+    async def _release(self, conn: Any) -> None:
+        assert self._free is not None
+        async with self._free:
+            if conn is None or conn.closed:
+                self._opened -= 1
+            else:
+                self._idle.append(conn)
+            self._free.notify()
+
+    def close(self) -> None:
+        """Close the idle connections (synchronously: callable from outside the loop)."""
+        for conn in self._idle:
+            conn.pgconn.finish()
+        self._idle.clear()
+        self._opened = 0
