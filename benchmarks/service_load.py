@@ -203,7 +203,7 @@ def run(url: str, workers: int, seconds: float, python_client: bool = False) -> 
     seats = setup(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "GOBETWEEN_DATABASE_URL": url, "GOBETWEEN_POOL_SIZE": "20"}
+    env = {**os.environ, "GOBETWEEN_DATABASE_URL": url}
     cmd = [
         sys.executable,
         "-m",

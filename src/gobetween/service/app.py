@@ -83,7 +83,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         An already opened database to use instead of ``settings.database_url`` (tests).
     """
     settings = settings or Settings.from_env()
-    db = database or Database(settings.database_url, pool_size=settings.pool_size)
+    db = database or Database(
+        settings.database_url,
+        pool_size=settings.pool_size,
+        loop_connections=settings.loop_connections,
+    )
     if settings.migrate:
         upgrade(db)
     app = FastAPI(

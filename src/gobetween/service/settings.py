@@ -49,6 +49,11 @@ class Settings:
     argon2_memory_kib: int = _setting(65536, "Argon2id memory, in KiB")
     sse_poll_seconds: float = _setting(1.0, "how often an event stream looks for news")
     pool_size: int = _setting(10, "database connections per worker (PostgreSQL)")
+    loop_connections: int = _setting(
+        3,
+        "PostgreSQL connections per worker for the requests served on the event loop "
+        "(posting and reading messages); few keep the server's CPUs for the work itself",
+    )
     threads: int = _setting(8, "threads per worker running the database work of requests")
 
     @property

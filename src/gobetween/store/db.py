@@ -101,6 +101,10 @@ class Database:
         ``postgresql+psycopg://user@host/db``.
     echo
         Log SQL statements.
+    pool_size
+        PostgreSQL: connections of the engine (for units of work), and as many again on demand.
+    loop_connections
+        PostgreSQL: connections of :attr:`async_pool`, for plans run on the event loop.
 
     >>> db = Database("sqlite://")
     >>> db.backend
@@ -108,7 +112,9 @@ class Database:
     >>> db.dispose()
     """
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, pool_size: int = 10, loop_connections: int = 3
+    ) -> None:
         self.url = normalise_url(url)
         self.backend = self.url.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
@@ -141,7 +147,7 @@ class Database:
         self.async_pool: AsyncPool | None = None
         if self.backend == "postgresql":
             conninfo = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            self.async_pool = AsyncPool(conninfo, pool_size)
+            self.async_pool = AsyncPool(conninfo, loop_connections)
 
     @contextlib.contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:

@@ -40,7 +40,7 @@ import contextlib
 import datetime as dt
 import functools
 import re
-from collections.abc import AsyncIterator, Generator, Mapping
+from collections.abc import AsyncIterator, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -51,6 +51,7 @@ from gobetween.store.tables import UTCDateTime
 __all__ = [
     "CHAIN_LOCK_SQL",
     "AsyncPool",
+    "PipelineConnection",
     "Plan",
     "Query",
     "Rows",
@@ -175,58 +176,204 @@ def run(connection: Connection, plan: Plan[T]) -> T:
         return result
 
 
-async def run_async(connection: Any, plan: Plan[T]) -> T:
-    """Run ``plan`` on a psycopg ``AsyncConnection`` in autocommit mode, a step a round trip.
+async def run_async(connection: PipelineConnection, plan: Plan[T]) -> T:
+    """Run ``plan`` on a connection of :class:`AsyncPool`, a step a round trip.
 
-    The writing step is one transaction (``BEGIN``, lock, statements, ``COMMIT`` in one
-    pipeline); if a statement fails, it is rolled back and the error propagates.
+    Reading steps run in autocommit. The writing step is one transaction (``BEGIN``, lock,
+    statements, ``COMMIT`` in one pipeline); if a statement fails, it is rolled back and the
+    error propagates.
     """
     try:
         step = next(plan)
         while True:
             statements: list[tuple[str, Mapping[str, Any] | None]] = [
-                (pyformat(q.sql), q.params) for q in step.queries
+                (q.sql, q.params) for q in step.queries
             ]
             if step.ordered:
                 statements = [("BEGIN", None), (CHAIN_LOCK_SQL, None), *statements]
                 statements.append(("COMMIT", None))
             try:
-                async with connection.pipeline():
-                    cursors = [await connection.execute(sql, p) for sql, p in statements]
+                rows = await _pipeline(connection, statements)
             except BaseException:
-                if step.ordered:
+                if step.ordered and not connection.closed:
                     with contextlib.suppress(Exception):
-                        await connection.execute("ROLLBACK")
+                        await _pipeline(connection, [("ROLLBACK", None)])
                 raise
-            if step.ordered:
-                cursors = cursors[2:-1]
-            rows = [await c.fetchall() if c.description is not None else [] for c in cursors]
-            step = plan.send(rows)
+            step = plan.send(rows[2:-1] if step.ordered else rows)
     except StopIteration as stop:
         result: T = stop.value
         return result
 
 
-class AsyncPool:
-    """psycopg ``AsyncConnection`` objects (autocommit) for one event loop, opened on demand.
+#: Prepared statements kept per connection (the plans use a few dozen).
+_PREPARED_MAX = 256
 
-    Up to ``size`` connections; a request waits for a free one. A connection that failed
-    (server gone, network error) is closed and replaced on the next request.
+
+@functools.lru_cache(maxsize=512)
+def _positional(sql: str) -> tuple[bytes, tuple[str, ...]]:
+    """``:name`` parameters as ``$1, $2, ...``, and the names in that order.
+
+    >>> _positional("SELECT :a, :b, :a, x::TEXT")
+    (b'SELECT $1, $2, $1, x::TEXT', ('a', 'b'))
+    """
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    return _NAMED.sub(number, sql).encode(), tuple(names)
+
+
+async def _pipeline(
+    connection: PipelineConnection, statements: Sequence[tuple[str, Mapping[str, Any] | None]]
+) -> list[Rows]:
+    """Send ``statements`` in one libpq pipeline with one flush; the rows of each.
+
+    Parameters are bound on the server (psycopg's adapters dump them); a statement is
+    prepared on the connection the first time it is sent with the same parameter types, and
+    executed by name afterwards. A failed statement raises its psycopg error once every
+    result of the pipeline has been read, so the connection is ready for the next one.
+    """
+    from psycopg import errors, pq
+    from psycopg.adapt import PyFormat, Transformer
+
+    pgconn = connection.pgconn
+    prepared = connection.prepared
+    transformer = Transformer(connection.raw)
+    kinds: list[bool] = []  # per command sent: whether its rows are wanted (not a PREPARE)
+    new: list[tuple[bytes, tuple[int, ...]]] = []
+    for sql, params in statements:
+        if params is None:
+            pgconn.send_query_params(sql.encode(), None)
+            kinds.append(True)
+            continue
+        query, names = _positional(sql)
+        values = transformer.dump_sequence([params[n] for n in names], [PyFormat.AUTO] * len(names))
+        types, formats = transformer.types or (), transformer.formats
+        key = (query, types)
+        name = prepared.get(key)
+        if name is None and len(prepared) < _PREPARED_MAX:
+            name = prepared[key] = f"gobetween_{len(prepared)}".encode()
+            new.append(key)
+            pgconn.send_prepare(name, query, param_types=types)
+            kinds.append(False)
+        if name is None:
+            pgconn.send_query_params(query, values, param_types=types, param_formats=formats)
+        else:
+            pgconn.send_query_prepared(name, values, param_formats=formats)
+        kinds.append(True)
+    pgconn.pipeline_sync()
+    loop = asyncio.get_running_loop()
+    while pgconn.flush():
+        await _ready(loop, pgconn.socket, write=True)
+    out: list[Rows] = []
+    error: Exception | None = None
+    index, rows = 0, None
+    while True:
+        while pgconn.is_busy():
+            await _ready(loop, pgconn.socket, write=False)
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        if result is None:  # the end of one command's results
+            if kinds[index]:
+                out.append(rows or [])
+            index, rows = index + 1, None
+            continue
+        status = result.status
+        if status == pq.ExecStatus.PIPELINE_SYNC:
+            break
+        if status == pq.ExecStatus.TUPLES_OK:
+            transformer.set_pgresult(result)
+            rows = transformer.load_rows(0, result.ntuples, tuple)
+        elif status == pq.ExecStatus.FATAL_ERROR and error is None:
+            error = errors.error_from_result(result, encoding=transformer.encoding)
+    if error is not None:
+        for key in new:  # a PREPARE may have been skipped after the error
+            prepared.pop(key, None)
+        raise error
+    return out
+
+
+async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, write: bool) -> None:
+    """Wait until ``fd`` can be written (or read) without blocking."""
+    done = loop.create_future()
+
+    def wake() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    if write:
+        loop.add_writer(fd, wake)
+    else:
+        loop.add_reader(fd, wake)
+    try:
+        await done
+    finally:
+        if write:
+            loop.remove_writer(fd)
+        else:
+            loop.remove_reader(fd)
+
+
+class PipelineConnection:
+    """A psycopg ``AsyncConnection`` (autocommit) in libpq's pipeline mode, for :func:`run_async`.
+
+    It keeps the statements prepared on it. Only :func:`run_async` talks on it: psycopg's own
+    ``execute`` does not expect pipeline mode to be on.
+    """
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.pgconn = raw.pgconn
+        self.prepared: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
+
+    @classmethod
+    async def connect(cls, conninfo: str) -> PipelineConnection:
+        """Open one (``conninfo``: a libpq URI or key=value string)."""
+        import psycopg
+
+        raw = await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
+        raw.pgconn.enter_pipeline_mode()
+        return cls(raw)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is closed."""
+        return bool(self.raw.closed)
+
+    @property
+    def idle(self) -> bool:
+        """Whether it is open, outside a transaction and with no result pending."""
+        from psycopg import pq
+
+        return not self.closed and self.pgconn.transaction_status == pq.TransactionStatus.IDLE
+
+    async def close(self) -> None:
+        """Close it."""
+        await self.raw.close()
+
+
+class AsyncPool:
+    """:class:`PipelineConnection` objects for one event loop, opened on demand.
+
+    Up to ``size`` connections; a request waits for a free one. A connection left in a
+    transaction or with results pending (a failure, a cancelled request) is closed and replaced
+    on the next request.
     """
 
     def __init__(self, conninfo: str, size: int) -> None:
         self.conninfo = conninfo
         self.size = size
         self.loop: asyncio.AbstractEventLoop | None = None
-        self._idle: list[Any] = []
+        self._idle: list[PipelineConnection] = []
         self._opened = 0
         self._free: asyncio.Condition | None = None
 
     @contextlib.asynccontextmanager
-    async def connection(self) -> AsyncIterator[Any]:
+    async def connection(self) -> AsyncIterator[PipelineConnection]:
         """A connection for the block; returned to the pool afterwards."""
-        import psycopg
-
         loop = asyncio.get_running_loop()
         if self._free is None or self.loop is not loop:  # first use, or a new event loop
             self.close()
@@ -239,30 +386,22 @@ class AsyncPool:
                 self._opened += 1
         if conn is None:
             try:
-                conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+                conn = await PipelineConnection.connect(self.conninfo)
             except BaseException:
                 await self._release(None)
                 raise
         try:
             yield conn
-        except psycopg.OperationalError:
-            await conn.close()
-            await self._release(None)
-            raise
-        except BaseException:
-            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                await conn.close()
-                await self._release(None)
-            else:
-                await self._release(conn)
-            raise
-        else:
-            await self._release(conn)
+        finally:
+            if not conn.idle:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            await self._release(None if conn.closed else conn)
 
-    async def _release(self, conn: Any) -> None:
+    async def _release(self, conn: PipelineConnection | None) -> None:
         assert self._free is not None
         async with self._free:
-            if conn is None or conn.closed:
+            if conn is None:
                 self._opened -= 1
             else:
                 self._idle.append(conn)
