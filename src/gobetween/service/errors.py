@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.status import HTTP_500_INTERNAL_SERVER_ERROR
+from starlette.status import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 from gobetween import errors as e
 
@@ -146,9 +146,25 @@ def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:
     )
 
 
+def _unavailable(_request: Request, _exc: Exception) -> JSONResponse:
+    return _response(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "Service Unavailable",
+        "the database did not answer; send the request again shortly",
+        (),
+        **{"Retry-After": "1"},
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem document."""
+    import psycopg
+    import sqlalchemy.exc
+
     app.add_exception_handler(e.GobetweenError, _gobetween)
+    # a lost or refused database connection (either driver path): 503, worth trying again
+    app.add_exception_handler(psycopg.OperationalError, _unavailable)
+    app.add_exception_handler(sqlalchemy.exc.OperationalError, _unavailable)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)

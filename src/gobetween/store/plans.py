@@ -242,12 +242,12 @@ async def _pipeline(
     pgconn = connection.pgconn
     prepared = connection.prepared
     transformer = Transformer(connection.raw)
-    kinds: list[bool] = []  # per command sent: whether its rows are wanted (not a PREPARE)
-    new: list[tuple[bytes, tuple[int, ...]]] = []
+    # per command sent: None for a statement (its rows are wanted), the key for a PREPARE
+    commands: list[tuple[bytes, tuple[int, ...]] | None] = []
     for sql, params in statements:
         if params is None:
             pgconn.send_query_params(sql.encode(), None)
-            kinds.append(True)
+            commands.append(None)
             continue
         query, names = _positional(sql)
         values = transformer.dump_sequence([params[n] for n in names], [PyFormat.AUTO] * len(names))
@@ -255,31 +255,34 @@ async def _pipeline(
         key = (query, types)
         name = prepared.get(key)
         if name is None and len(prepared) < _PREPARED_MAX:
-            name = prepared[key] = f"gobetween_{len(prepared)}".encode()
-            new.append(key)
+            connection.names += 1
+            name = prepared[key] = f"gobetween_{connection.names}".encode()
             pgconn.send_prepare(name, query, param_types=types)
-            kinds.append(False)
+            commands.append(key)
         if name is None:
             pgconn.send_query_params(query, values, param_types=types, param_formats=formats)
         else:
             pgconn.send_query_prepared(name, values, param_formats=formats)
-        kinds.append(True)
+        commands.append(None)
     pgconn.pipeline_sync()
     loop = asyncio.get_running_loop()
     while pgconn.flush():
         await _ready(loop, pgconn.socket, write=True)
     out: list[Rows] = []
     error: Exception | None = None
-    index, rows = 0, None
+    index, rows, failed = 0, None, False
     while True:
         while pgconn.is_busy():
             await _ready(loop, pgconn.socket, write=False)
             pgconn.consume_input()
         result = pgconn.get_result()
         if result is None:  # the end of one command's results
-            if kinds[index]:
+            command = commands[index]
+            if command is None:
                 out.append(rows or [])
-            index, rows = index + 1, None
+            elif failed:  # this PREPARE failed or was skipped: the name does not exist
+                prepared.pop(command, None)
+            index, rows, failed = index + 1, None, False
             continue
         status = result.status
         if status == pq.ExecStatus.PIPELINE_SYNC:
@@ -287,11 +290,11 @@ async def _pipeline(
         if status == pq.ExecStatus.TUPLES_OK:
             transformer.set_pgresult(result)
             rows = transformer.load_rows(0, result.ntuples, tuple)
-        elif status == pq.ExecStatus.FATAL_ERROR and error is None:
-            error = errors.error_from_result(result, encoding=transformer.encoding)
+        elif status in (pq.ExecStatus.FATAL_ERROR, pq.ExecStatus.PIPELINE_ABORTED):
+            failed = True
+            if error is None and status == pq.ExecStatus.FATAL_ERROR:
+                error = errors.error_from_result(result, encoding=transformer.encoding)
     if error is not None:
-        for key in new:  # a PREPARE may have been skipped after the error
-            prepared.pop(key, None)
         raise error
     return out
 
@@ -328,6 +331,7 @@ class PipelineConnection:
         self.raw = raw
         self.pgconn = raw.pgconn
         self.prepared: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
+        self.names = 0  # statements prepared so far (names are never reused)
 
     @classmethod
     async def connect(cls, conninfo: str) -> PipelineConnection:
