@@ -21,19 +21,18 @@ round trip reads the head first, so the lock is held for fewer statements.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, event, select, text
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import AuditChainBroken
-from gobetween.store.plans import CHAIN_LOCK_SQL, Query, pyformat
-from gobetween.store.tables import AuditEntry, UTCDateTime, utcnow
+from gobetween.store.plans import CHAIN_LOCK_SQL, Query, execute, pyformat
+from gobetween.store.tables import AuditEntry, utcnow
 
 __all__ = [
     "GENESIS",
@@ -169,10 +168,6 @@ def execute_in_commit_order(session: Session, sql: str, params: Mapping[str, Any
     session.info.setdefault(_ORDERED, []).append((sql, dict(params)))
 
 
-def _is_time(value: object) -> bool:
-    return isinstance(value, dt.datetime)
-
-
 def _link_params(
     actor_id: int | None, action: str, object_type: str, object_id: str, digest: str
 ) -> dict[str, Any]:
@@ -210,17 +205,12 @@ def _write_links(session: Session) -> None:
     if dialect == "postgresql":
         _pipelined(session, ordered or [], pending or [])
         return
+    # SQLite: the write transaction (BEGIN IMMEDIATE) is the lock
+    connection = session.connection()
     for sql, params in ordered or ():
-        stamps = [bindparam(k, type_=UTCDateTime()) for k, v in params.items() if _is_time(v)]
-        session.execute(text(sql).bindparams(*stamps), params)
-    if not pending:
-        return
-    if dialect in _SHA256:
-        statement = text(_link_sql(dialect))
-        for link in pending:
-            session.execute(statement, _link_params(*link))
-    else:
-        _add_links(session, pending)
+        execute(connection, Query(sql, params))
+    for link in pending or ():
+        execute(connection, Query(_link_sql(dialect), _link_params(*link)))
 
 
 def _pipelined(
@@ -244,29 +234,6 @@ def _pipelined(
             cursor.execute(pyformat(sql), params)
         for link in pending:
             cursor.execute(link_sql, _link_params(*link))
-
-
-def _add_links(session: Session, pending: list[tuple[int | None, str, str, str, str]]) -> None:
-    """Append the links through the ORM, reading the head first (other databases)."""
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    for actor_id, action, object_type, object_id, digest in pending:
-        entry = AuditEntry(
-            seq=seq,
-            at=utcnow().isoformat(timespec="microseconds"),
-            actor_id=actor_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            digest=digest,
-            prev_hash=prev,
-        )
-        entry.hash = link_hash(entry)
-        session.add(entry)
-        seq, prev = seq + 1, entry.hash
-    session.flush()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -56,6 +56,7 @@ __all__ = [
     "Query",
     "Rows",
     "Step",
+    "execute",
     "joined",
     "pyformat",
     "run",
@@ -156,7 +157,8 @@ def _clause(sql: str, stamps: tuple[str, ...]) -> TextClause:
     return clause
 
 
-def _execute(connection: Connection, query: Query) -> Rows:
+def execute(connection: Connection, query: Query) -> Rows:
+    """Run one statement on a SQLAlchemy connection; its rows (the synchronous driver's step)."""
     stamps = tuple(sorted(k for k, v in query.params.items() if isinstance(v, dt.datetime)))
     result = connection.execute(_clause(query.sql, stamps), dict(query.params))
     return [tuple(row) for row in result] if result.returns_rows else []
@@ -170,7 +172,7 @@ def run(connection: Connection, plan: Plan[T]) -> T:
         while True:
             if step.ordered and postgres:  # SQLite: the write transaction serialises
                 connection.exec_driver_sql(CHAIN_LOCK_SQL)
-            step = plan.send([_execute(connection, q) for q in step.queries])
+            step = plan.send([execute(connection, q) for q in step.queries])
     except StopIteration as stop:
         result: T = stop.value
         return result
