@@ -29,6 +29,7 @@ from gobetween.store.repositories import CHANNEL_SQL
 
 __all__ = [
     "Upload",
+    "channel_messages",
     "channel_messages_plan",
     "mark_read",
     "notify",
@@ -338,8 +339,7 @@ def channel_messages_plan(
     params: dict[str, object] = {"channel_id": channel_id, "after": after, "limit": limit}
     search = ""
     if query:
-        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["pattern"] = f"%{escaped}%"
+        params["pattern"] = repositories.like_pattern(query)
         search = _SEARCH
     messages, files, receipts = yield Step(
         tuple(
@@ -371,6 +371,14 @@ def channel_messages_plan(
 
 
 _FILE_FIELDS = ("id", "filename", "content_type", "size", "sha256")
+
+
+def channel_messages(
+    session: Session, actor: Actor, channel_id: int, after: int = 0, limit: int = 500
+) -> list[MessageOut]:
+    """:func:`channel_messages_plan` in the caller's unit of work."""
+    plan = channel_messages_plan(actor, channel_id, after=after, limit=limit)
+    return plans.run(session.connection(), plan)
 
 
 def mark_read(session: Session, actor: Actor, message_id: int) -> t.ReadReceipt:

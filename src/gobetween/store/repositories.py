@@ -24,6 +24,7 @@ __all__ = [
     "channel",
     "channel_view",
     "channels",
+    "like_pattern",
     "load_actor",
     "messages",
     "organisations",
@@ -221,29 +222,26 @@ def _visible_messages(view: TrackView) -> Select[t.Message]:
     )
 
 
-def messages(
-    session: Session,
-    view: TrackView,
-    *,
-    channel_id: int | None = None,
-    query: str | None = None,
-    after: int = 0,
-    limit: int = 100,
-) -> Sequence[t.Message]:
-    """Messages the actor may read in a track, optionally one channel's or matching ``query``.
+def like_pattern(text: str) -> str:
+    """A ``LIKE ... ESCAPE '\\'`` pattern matching ``text`` anywhere (its wildcards escaped).
 
-    One channel's messages come in their order, after number ``after``; a search over the
-    track comes oldest first.
+    >>> like_pattern("50%_off")
+    '%50\\\\%\\\\_off%'
     """
-    stmt = _visible_messages(view)
-    if channel_id is not None:
-        stmt = stmt.where(t.Message.channel_id == channel_id, t.Message.number > after)
-        stmt = stmt.order_by(t.Message.number)
-    else:
-        stmt = stmt.order_by(t.Message.created_at, t.Message.id)
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def messages(
+    session: Session, view: TrackView, *, query: str | None = None, limit: int = 100
+) -> Sequence[t.Message]:
+    """Messages the actor may read in a track (oldest first), those matching ``query``.
+
+    (One channel's messages are read by :func:`gobetween.service.negotiate.channel_messages`.)
+    """
+    stmt = _visible_messages(view).order_by(t.Message.created_at, t.Message.id)
     if query:
-        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(t.Message.text.ilike(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(t.Message.text.ilike(like_pattern(query), escape="\\"))
     return session.execute(stmt.limit(limit)).scalars().all()
 
 

@@ -3,7 +3,7 @@
 - :func:`stream_cursor`: where a page's live-update stream starts (the caller's scoped cursor,
   from :func:`gobetween.store.repositories.cursor_at`);
 - :func:`channel_messages`: a readable channel's messages with attachments and the caller's
-  read marks (through :func:`gobetween.store.repositories.messages`).
+  read marks (through :func:`gobetween.service.negotiate.channel_messages`, as the API).
 
 Scores of packages under the parties' preferences come from :mod:`gobetween.service.scores`,
 which the JSON API serves too.
@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from gobetween.policy import TrackView
+from gobetween.service import negotiate
 from gobetween.service.api.events import format_cursor
 from gobetween.service.context import Unit
+from gobetween.service.schemas import AttachmentOut, MessageOut
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
@@ -39,11 +41,11 @@ def stream_cursor(unit: Unit, view: TrackView) -> str:
 class ShownMessage:
     """A message as a page shows it."""
 
-    row: t.Message
+    row: MessageOut
     author: str
     mine: bool
     unread: bool
-    attachments: Sequence[t.Attachment]
+    attachments: Sequence[AttachmentOut]
 
 
 def channel_messages(
@@ -52,8 +54,8 @@ def channel_messages(
     """The newest ``limit`` messages of a channel the caller may read, oldest first.
 
     ``channel_id`` must come from :func:`gobetween.store.repositories.channel` (already checked
-    readable); the messages themselves are read through :func:`~gobetween.store.repositories.
-    messages`, which scopes them by ``view`` again.
+    readable); the messages themselves are read through
+    :func:`gobetween.service.negotiate.channel_messages`, which checks the channel again.
     """
     newest = (
         select(t.Message.number)
@@ -63,12 +65,7 @@ def channel_messages(
         .offset(limit)
     )
     start = unit.session.execute(newest).scalar_one_or_none() or 0
-    rows = list(
-        repositories.messages(unit.session, view, channel_id=channel_id, after=start, limit=limit)
-    )
-    ids = [m.id for m in rows]
-    files = repositories.attachments_of(unit.session, ids)
-    read = repositories.receipts(unit.session, ids)
+    rows = negotiate.channel_messages(unit.session, unit.actor, channel_id, start, limit)
     names = author_names(unit, rows)
     me = unit.actor.user_id
     return [
@@ -76,14 +73,14 @@ def channel_messages(
             row=m,
             author=names.get(m.author_id or 0, "former member"),
             mine=m.author_id == me,
-            unread=me not in read.get(m.id, []) and m.author_id != me,
-            attachments=files.get(m.id, []),
+            unread=me not in m.read_by and m.author_id != me,
+            attachments=m.attachments,
         )
         for m in rows
     ]
 
 
-def author_names(unit: Unit, messages: Sequence[t.Message]) -> dict[int, str]:
+def author_names(unit: Unit, messages: Sequence[MessageOut]) -> dict[int, str]:
     """User id -> name of the authors of messages the caller has already been allowed to read."""
     ids = {m.author_id for m in messages if m.author_id is not None}
     if not ids:

@@ -192,9 +192,11 @@ def mark_read(request: Request, ctx: Ctx, channel_id: int) -> Response:
 
     def build() -> Response:
         with ctx.write() as unit:
-            row, view = repositories.channel(unit.session, unit.actor, channel_id)
-            for message in repositories.messages(unit.session, view, channel_id=row.id, limit=500):
-                negotiate.mark_read(unit.session, unit.actor, message.id)
+            after = 0
+            while page := negotiate.channel_messages(unit.session, unit.actor, channel_id, after):
+                for message in page:
+                    negotiate.mark_read(unit.session, unit.actor, message.id)
+                after = page[-1].number
         return redirect(f"/channels/{channel_id}", request)
 
     return run_page(request, build)
