@@ -28,6 +28,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -192,6 +193,23 @@ def drive_wrk(base: str, seats: list[tuple[str, int]], seconds: float) -> dict[s
     return {kind: _wrk_stats(out, seconds) for kind, out in outputs.items()}
 
 
+def wait_for_workers(proc: subprocess.Popen[str], workers: int, timeout: float = 120) -> None:
+    """Wait until every worker has started its application (uvicorn logs it once per worker).
+
+    Answering one request is not enough: with two workers the first to start would take every
+    connection wrk opens, and the run would measure one worker. The rest of the server's log
+    is drained in the background.
+    """
+    assert proc.stderr is not None
+    deadline, started = time.monotonic() + timeout, 0
+    while started < workers:
+        line = proc.stderr.readline()
+        if not line or time.monotonic() > deadline:
+            raise RuntimeError(f"the server started {started} of {workers} workers")
+        started += "Application startup complete" in line
+    threading.Thread(target=proc.stderr.read, daemon=True).start()
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -214,17 +232,15 @@ def run(url: str, workers: int, seconds: float, python_client: bool = False) -> 
         "--workers",
         str(workers),
         "--log-level",
-        "warning",
+        "info",
     ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/auth/me", timeout=1).status_code == 401:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        time.sleep(0.5 * workers)
+        wait_for_workers(proc, workers)
+        if httpx.get(f"{base}/api/auth/me", timeout=5).status_code != 401:
+            raise RuntimeError("the server does not answer as expected")
         if shutil.which("wrk") and not python_client:
             stats = drive_wrk(base, seats, seconds)
         else:

@@ -59,11 +59,15 @@ class Upload:
     data: bytes
 
 
+# The next number of a scope is read as ``ORDER BY number DESC LIMIT 1``, one probe of the
+# scope's index whatever the planner believes of the table's size (``MAX(number)`` was planned
+# as a scan of the whole scope while the statistics still said the table was empty).
 _NOTIFY_SQL = """
 INSERT INTO notifications (track_id, party_id, number, kind, object_id, created_at)
-SELECT CAST(:track_id AS INTEGER), CAST(:party_id AS INTEGER), COALESCE(MAX(number), 0) + 1,
+SELECT CAST(:track_id AS INTEGER), CAST(:party_id AS INTEGER),
+       COALESCE((SELECT number FROM notifications WHERE track_id = :track_id AND {scope}
+                 ORDER BY number DESC LIMIT 1), 0) + 1,
        CAST(:kind AS TEXT), CAST(:object_id AS INTEGER), :created_at
-FROM notifications WHERE track_id = :track_id AND {scope}
 """
 
 
@@ -135,9 +139,10 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
 
 _INSERT_MESSAGE_SQL = """
 INSERT INTO messages (id, channel_id, number, author_id, text, created_at)
-SELECT CAST(:id AS INTEGER), CAST(:channel_id AS INTEGER), COALESCE(MAX(number), 0) + 1,
+SELECT CAST(:id AS INTEGER), CAST(:channel_id AS INTEGER),
+       COALESCE((SELECT number FROM messages WHERE channel_id = :channel_id
+                 ORDER BY number DESC LIMIT 1), 0) + 1,
        CAST(:author_id AS INTEGER), CAST(:text AS TEXT), :created_at
-FROM messages WHERE channel_id = :channel_id
 RETURNING number
 """
 

@@ -80,10 +80,9 @@ INSERT INTO audit_entries (seq, at, actor_id, action, object_type, object_id, di
 SELECT head.seq + 1, CAST(:at AS TEXT), CAST(:actor_id AS INTEGER), CAST(:action AS TEXT),
        CAST(:object_type AS TEXT), CAST(:object_id AS TEXT), CAST(:digest AS TEXT), head.hash,
        {hash}
-FROM (SELECT COALESCE(MAX(seq), 0) AS seq,
+FROM (SELECT COALESCE((SELECT seq FROM audit_entries ORDER BY seq DESC LIMIT 1), 0) AS seq,
              COALESCE((SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1),
-                      CAST(:genesis AS TEXT)) AS hash
-      FROM audit_entries) AS head
+                      CAST(:genesis AS TEXT)) AS hash) AS head
 """
 _LINK_TEXT = (
     "CAST(:prefix AS TEXT) || head.hash || '\",\"seq\":' || CAST(head.seq + 1 AS TEXT) || '}'"

@@ -317,7 +317,11 @@ class Notification(Base):
     """
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_track_id_id", "track_id", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_track_id_id", "track_id", "id"),
+        # the newest number of a scope, read by every write that notifies: one index probe
+        Index("ix_notifications_scope_number", "track_id", "party_id", "number"),
+    )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
