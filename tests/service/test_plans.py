@@ -14,9 +14,10 @@ from tests.service.world import World, make_settings
 from gobetween.errors import NotFound
 from gobetween.service import negotiate
 from gobetween.service.identity import Credentials
-from gobetween.store import audit, plans
+from gobetween.store import audit, pipeline, plans
 from gobetween.store import tables as t
-from gobetween.store.plans import PipelineConnection, Query, Step
+from gobetween.store.pipeline import AsyncPool
+from gobetween.store.plans import Query, Step
 
 
 @pytest.fixture
@@ -33,15 +34,16 @@ def _sync(world: World, plan: plans.Plan[plans.T], *, write: bool = True) -> pla
         return plans.run(session.connection(), plan)
 
 
-def _async(world: World, plan: plans.Plan[plans.T]) -> plans.T:
-    async def go() -> plans.T:
-        conn = await PipelineConnection.connect(world.services.db.async_pool.conninfo)  # type: ignore[union-attr]
-        try:
-            return await plans.run_async(conn, plan)
-        finally:
-            await conn.close()
+def _pool(world: World, size: int = 1) -> AsyncPool:
+    return AsyncPool(world.services.db.async_pool.conninfo, size)  # type: ignore[union-attr]
 
-    return asyncio.run(go())
+
+def _async(world: World, plan: plans.Plan[plans.T]) -> plans.T:
+    pool = _pool(world)
+    try:
+        return asyncio.run(plans.run_async(pool, plan))
+    finally:
+        pool.close()
 
 
 def _count(world: World, table: type[t.Base]) -> int:
@@ -89,22 +91,24 @@ def _failing_write(message_id: int, channel: int) -> plans.Plan[None]:
 def test_a_failed_writing_step_rolls_back_and_the_connection_goes_on(pg_world: World) -> None:
     channel = pg_world.channels[("food", "ua")]
     ua = Credentials(bearer=pg_world.tokens["ua"], safe=False)
+    pool = _pool(pg_world)
 
     async def go() -> int:
-        conn = await PipelineConnection.connect(pg_world.services.db.async_pool.conninfo)  # type: ignore[union-attr]
-        try:
-            for _ in range(2):  # the same statements again: prepared, not half-prepared
-                with pytest.raises(psycopg.errors.UniqueViolation):
-                    await plans.run_async(conn, _failing_write(123_456, channel))
-                assert conn.idle
-            posted = await plans.run_async(
-                conn, negotiate.post_message_plan("postgresql", ua, channel, text="after")
-            )
-            return posted.number
-        finally:
-            await conn.close()
+        for _ in range(2):  # the same statements again: prepared, not half-prepared
+            with pytest.raises(psycopg.errors.UniqueViolation):
+                await plans.run_async(pool, _failing_write(123_456, channel))
+            (conn,) = pool.idle
+            assert conn.idle
+        posted = await plans.run_async(
+            pool, negotiate.post_message_plan("postgresql", ua, channel, text="after")
+        )
+        assert pool.idle == [conn]  # the same connection all along
+        return posted.number
 
-    assert asyncio.run(go()) == 1  # the failed insert left no message behind
+    try:
+        assert asyncio.run(go()) == 1  # the failed insert left no message behind
+    finally:
+        pool.close()
     assert _count(pg_world, t.Message) == 1
 
 
@@ -116,18 +120,20 @@ def test_a_statement_that_cannot_be_prepared_is_not_remembered(pg_world: World) 
         rows = yield Step((Query("SELECT :x + 1", {"x": 41}),))
         return int(rows[0][0][0])
 
-    async def go() -> int:
-        conn = await PipelineConnection.connect(pg_world.services.db.async_pool.conninfo)  # type: ignore[union-attr]
-        try:
-            for _ in range(2):
-                with pytest.raises(psycopg.errors.UndefinedColumn):
-                    await plans.run_async(conn, bad())
-            assert len(conn.prepared) == 0
-            return await plans.run_async(conn, good())
-        finally:
-            await conn.close()
+    pool = _pool(pg_world)
 
-    assert asyncio.run(go()) == 42
+    async def go() -> int:
+        for _ in range(2):
+            with pytest.raises(psycopg.errors.UndefinedColumn):
+                await plans.run_async(pool, bad())
+        (conn,) = pool.idle
+        assert len(conn.prepared) == 0
+        return await plans.run_async(pool, good())
+
+    try:
+        assert asyncio.run(go()) == 42
+    finally:
+        pool.close()
 
 
 def test_the_pool_replaces_a_connection_the_server_dropped(pg_world: World) -> None:
@@ -137,7 +143,7 @@ def test_the_pool_replaces_a_connection_the_server_dropped(pg_world: World) -> N
     channel = pg_world.channels[("food", "ua")]
     url = f"/api/channels/{channel}/messages"
     assert pg_world.post("ua", url, json={"text": "first"}).status_code == 201
-    (conn,) = pool._idle
+    (conn,) = pool.idle
     with pg_world.services.db.unit_of_work(write=False) as s:
         s.execute(select(func.pg_terminate_backend(conn.pgconn.backend_pid)))
     dropped = pg_world.post("ua", url, json={"text": "lost"})
@@ -149,32 +155,197 @@ def test_the_pool_replaces_a_connection_the_server_dropped(pg_world: World) -> N
 
 
 def test_the_pool_never_opens_more_than_its_size(pg_world: World) -> None:
-    pool = plans.AsyncPool(pg_world.services.db.async_pool.conninfo, 2)  # type: ignore[union-attr]
+    pool = _pool(pg_world, 2)
     channel = pg_world.channels[("food", "ua")]
     ua = Credentials(bearer=pg_world.tokens["ua"], safe=False)
+    opened: list[int] = []
+    connect = pipeline.PipelineConnection.connect
+
+    async def counted(conninfo: str) -> pipeline.PipelineConnection:
+        opened.append(1)
+        return await connect(conninfo)
 
     async def one(i: int) -> int:
-        async with pool.connection() as conn:
-            plan = negotiate.post_message_plan("postgresql", ua, channel, text=f"m{i}")
-            return (await plans.run_async(conn, plan)).number
+        plan = negotiate.post_message_plan("postgresql", ua, channel, text=f"m{i}")
+        return (await plans.run_async(pool, plan)).number
 
     async def go() -> list[int]:
-        numbers = await asyncio.gather(*(one(i) for i in range(12)))
-        assert pool._opened <= 2
-        return list(numbers)
+        return list(await asyncio.gather(*(one(i) for i in range(12))))
 
-    try:
-        assert sorted(asyncio.run(go())) == list(range(1, 13))  # numbered without a gap
-    finally:
-        pool.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline.PipelineConnection, "connect", counted)
+        try:
+            assert sorted(asyncio.run(go())) == list(range(1, 13))  # numbered without a gap
+        finally:
+            pool.close()
+    assert 1 <= len(opened) <= 2
 
 
 def test_statements_beyond_the_prepared_cache_run_unprepared(
     pg_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(plans, "_PREPARED_MAX", 0)
+    monkeypatch.setattr(pipeline, "PREPARED_MAX", 0)
     ua = Credentials(bearer=pg_world.tokens["ua"], safe=False)
     channel = pg_world.channels[("food", "ua")]
     posted = _async(pg_world, negotiate.post_message_plan("postgresql", ua, channel, text="raw"))
     read = _async(pg_world, negotiate.channel_messages_plan(ua, channel, query="RA"))
     assert [m.id for m in read] == [posted.id]
+
+
+def _insert(message_id: int, channel: int, number: int) -> plans.Plan[int]:
+    """One writing step: a message with a given id and number."""
+    sql = (
+        "INSERT INTO messages (id, channel_id, number, author_id, text, created_at) "
+        "VALUES (:id, :channel_id, :number, NULL, 'x', CURRENT_TIMESTAMP) RETURNING id"
+    )
+    rows = yield Step(
+        (Query(sql, {"id": message_id, "channel_id": channel, "number": number}),), ordered=True
+    )
+    return int(rows[0][0][0])
+
+
+def _ids(channel: int) -> plans.Plan[list[int]]:
+    rows = yield Step(
+        (Query("SELECT id FROM messages WHERE channel_id = :c ORDER BY id", {"c": channel}),)
+    )
+    return [int(r[0]) for r in rows[0]]
+
+
+def _counting_sends(patch: pytest.MonkeyPatch) -> list[int]:
+    """Patch the pipelines to record how many steps each carried."""
+    sizes: list[int] = []
+    send = pipeline.PipelineConnection.send
+
+    async def counted(
+        self: pipeline.PipelineConnection, steps: list[tuple[list[pipeline.Statement], bool]]
+    ) -> list[object]:
+        sizes.append(len(steps))
+        return await send(self, steps)  # type: ignore[arg-type]
+
+    patch.setattr(pipeline.PipelineConnection, "send", counted)
+    return sizes
+
+
+def test_concurrent_steps_share_a_pipeline_in_arrival_order(
+    pg_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = pg_world.channels[("food", "ua")]
+    sizes = _counting_sends(monkeypatch)
+    pool = _pool(pg_world)
+
+    async def go() -> list[object]:
+        steps = [_insert(9_000 + i, channel, i + 1) for i in range(10)] + [_ids(channel)]
+        return list(await asyncio.gather(*(plans.run_async(pool, s) for s in steps)))
+
+    try:
+        results = asyncio.run(go())
+    finally:
+        pool.close()
+    assert sizes == [11]  # one round trip for the eleven steps
+    assert results[:10] == [9_000 + i for i in range(10)]
+    assert results[10] == [9_000 + i for i in range(10)]  # the read came after the writes
+
+
+def test_a_failure_in_a_shared_pipeline_stays_with_its_step(
+    pg_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The failed write leaves nothing; the writes of its transaction (before it and after it)
+    and the steps after it are sent again and succeed."""
+    channel = pg_world.channels[("food", "ua")]
+    sizes = _counting_sends(monkeypatch)
+    pool = _pool(pg_world)
+
+    async def go() -> list[object]:
+        steps = [
+            _insert(9_001, channel, 1),
+            _failing_write(9_002, channel),  # inserts 9_002 twice: the second violates the key
+            _insert(9_003, channel, 2),
+            _ids(channel),
+        ]
+        return list(
+            await asyncio.gather(*(plans.run_async(pool, s) for s in steps), return_exceptions=True)
+        )
+
+    try:
+        first, failed, third, ids = asyncio.run(go())
+        (conn,) = pool.idle
+        assert conn.idle
+    finally:
+        pool.close()
+    assert sizes == [4, 3]  # all but the failed step went again
+    assert (first, third) == (9_001, 9_003)
+    assert isinstance(failed, psycopg.errors.UniqueViolation)
+    assert ids == [9_001, 9_003]  # nothing of the failed transaction was committed
+
+
+def test_reads_and_writes_mixed_in_a_pipeline_see_what_came_before(
+    pg_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = pg_world.channels[("food", "ua")]
+    sizes = _counting_sends(monkeypatch)
+    pool = _pool(pg_world)
+
+    async def go() -> list[object]:
+        steps = [
+            _ids(channel),
+            _insert(9_030, channel, 1),
+            _ids(channel),
+            _insert(9_031, channel, 2),
+            _insert(9_032, channel, 3),
+            _ids(channel),
+        ]
+        return list(await asyncio.gather(*(plans.run_async(pool, s) for s in steps)))
+
+    try:
+        results = asyncio.run(go())
+        (conn,) = pool.idle
+        assert conn.idle
+    finally:
+        pool.close()
+    assert sizes == [6]
+    assert results == [[], 9_030, [9_030], 9_031, 9_032, [9_030, 9_031, 9_032]]
+
+
+def test_a_step_whose_caller_gave_up_is_never_sent(pg_world: World) -> None:
+    channel = pg_world.channels[("food", "ua")]
+    pool = _pool(pg_world)
+
+    async def go() -> list[int]:
+        kept = asyncio.ensure_future(plans.run_async(pool, _insert(9_010, channel, 1)))
+        dropped = asyncio.ensure_future(plans.run_async(pool, _insert(9_011, channel, 2)))
+        await asyncio.sleep(0)  # both queued; the sender has not run yet
+        dropped.cancel()
+        await kept
+        return await plans.run_async(pool, _ids(channel))
+
+    try:
+        assert asyncio.run(go()) == [9_010]
+    finally:
+        pool.close()
+
+
+def test_a_dropped_connection_fails_its_batch_and_the_next_batch_reconnects(
+    pg_world: World,
+) -> None:
+    channel = pg_world.channels[("food", "ua")]
+    pool = _pool(pg_world)
+
+    async def go() -> tuple[list[object], list[int]]:
+        await plans.run_async(pool, _ids(channel))
+        (conn,) = pool.idle
+        killer = await pipeline.PipelineConnection.connect(pool.conninfo)
+        kill = ("SELECT pg_terminate_backend(:pid)", {"pid": conn.pgconn.backend_pid})
+        await killer.send([([kill], False)])
+        await killer.close()
+        lost = await asyncio.gather(
+            *(plans.run_async(pool, _insert(9_020 + i, channel, i + 1)) for i in range(3)),
+            return_exceptions=True,
+        )
+        return lost, await plans.run_async(pool, _ids(channel))
+
+    try:
+        lost, ids = asyncio.run(go())
+    finally:
+        pool.close()
+    assert all(isinstance(x, psycopg.OperationalError) for x in lost)
+    assert ids == []

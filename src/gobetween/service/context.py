@@ -106,8 +106,7 @@ class RequestContext:
         """
         db = self.services.db
         if db.async_pool is not None:
-            async with db.async_pool.connection() as connection:
-                return await plans.run_async(connection, make(db.backend, self.credentials))
+            return await plans.run_async(db.async_pool, make(db.backend, self.credentials))
 
         def work() -> T:
             with db.unit_of_work(write=write) as session:

@@ -50,9 +50,10 @@ class Settings:
     sse_poll_seconds: float = _setting(1.0, "how often an event stream looks for news")
     pool_size: int = _setting(10, "database connections per worker (PostgreSQL)")
     loop_connections: int = _setting(
-        3,
+        1,
         "PostgreSQL connections per worker for the requests served on the event loop "
-        "(posting and reading messages); few keep the server's CPUs for the work itself",
+        "(posting and reading messages); each sends the statements of all waiting requests "
+        "in one pipeline, so one is usually enough",
     )
     threads: int = _setting(8, "threads per worker running the database work of requests")
 

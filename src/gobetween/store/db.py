@@ -31,7 +31,7 @@ from sqlalchemy.pool import StaticPool
 
 from gobetween.errors import ConfigurationError
 from gobetween.store.audit import sha256_hex
-from gobetween.store.plans import AsyncPool
+from gobetween.store.pipeline import AsyncPool
 
 __all__ = ["Database", "normalise_url", "upgrade"]
 
@@ -113,7 +113,7 @@ class Database:
     """
 
     def __init__(
-        self, url: str, *, echo: bool = False, pool_size: int = 10, loop_connections: int = 3
+        self, url: str, *, echo: bool = False, pool_size: int = 10, loop_connections: int = 1
     ) -> None:
         self.url = normalise_url(url)
         self.backend = self.url.get_backend_name()
