@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import pytest
@@ -226,21 +227,32 @@ def _counting_sends(patch: pytest.MonkeyPatch) -> list[int]:
     return sizes
 
 
+def _together(pool: AsyncPool, steps: list[plans.Plan[Any]]) -> list[object]:
+    """Run ``steps`` at once on ``pool``, queued in this order; each one's result or error.
+
+    The connection is left idle (asserted), and the pool closed.
+    """
+
+    async def go() -> list[object]:
+        runs = (plans.run_async(pool, step) for step in steps)
+        return list(await asyncio.gather(*runs, return_exceptions=True))
+
+    try:
+        results = asyncio.run(go())
+        (conn,) = pool.idle
+        assert conn.idle
+    finally:
+        pool.close()
+    return results
+
+
 def test_concurrent_steps_share_a_pipeline_in_arrival_order(
     pg_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     channel = pg_world.channels[("food", "ua")]
     sizes = _counting_sends(monkeypatch)
-    pool = _pool(pg_world)
-
-    async def go() -> list[object]:
-        steps = [_insert(9_000 + i, channel, i + 1) for i in range(10)] + [_ids(channel)]
-        return list(await asyncio.gather(*(plans.run_async(pool, s) for s in steps)))
-
-    try:
-        results = asyncio.run(go())
-    finally:
-        pool.close()
+    steps = [_insert(9_000 + i, channel, i + 1) for i in range(10)]
+    results = _together(_pool(pg_world), [*steps, _ids(channel)])
     assert sizes == [11]  # one round trip for the eleven steps
     assert results[:10] == [9_000 + i for i in range(10)]
     assert results[10] == [9_000 + i for i in range(10)]  # the read came after the writes
@@ -253,25 +265,13 @@ def test_a_failure_in_a_shared_pipeline_stays_with_its_step(
     and the steps after it are sent again and succeed."""
     channel = pg_world.channels[("food", "ua")]
     sizes = _counting_sends(monkeypatch)
-    pool = _pool(pg_world)
-
-    async def go() -> list[object]:
-        steps = [
-            _insert(9_001, channel, 1),
-            _failing_write(9_002, channel),  # inserts 9_002 twice: the second violates the key
-            _insert(9_003, channel, 2),
-            _ids(channel),
-        ]
-        return list(
-            await asyncio.gather(*(plans.run_async(pool, s) for s in steps), return_exceptions=True)
-        )
-
-    try:
-        first, failed, third, ids = asyncio.run(go())
-        (conn,) = pool.idle
-        assert conn.idle
-    finally:
-        pool.close()
+    steps = [
+        _insert(9_001, channel, 1),
+        _failing_write(9_002, channel),  # inserts 9_002 twice: the second violates the key
+        _insert(9_003, channel, 2),
+        _ids(channel),
+    ]
+    first, failed, third, ids = _together(_pool(pg_world), steps)
     assert sizes == [4, 3]  # all but the failed step went again
     assert (first, third) == (9_001, 9_003)
     assert isinstance(failed, psycopg.errors.UniqueViolation)
@@ -283,25 +283,15 @@ def test_reads_and_writes_mixed_in_a_pipeline_see_what_came_before(
 ) -> None:
     channel = pg_world.channels[("food", "ua")]
     sizes = _counting_sends(monkeypatch)
-    pool = _pool(pg_world)
-
-    async def go() -> list[object]:
-        steps = [
-            _ids(channel),
-            _insert(9_030, channel, 1),
-            _ids(channel),
-            _insert(9_031, channel, 2),
-            _insert(9_032, channel, 3),
-            _ids(channel),
-        ]
-        return list(await asyncio.gather(*(plans.run_async(pool, s) for s in steps)))
-
-    try:
-        results = asyncio.run(go())
-        (conn,) = pool.idle
-        assert conn.idle
-    finally:
-        pool.close()
+    steps = [
+        _ids(channel),
+        _insert(9_030, channel, 1),
+        _ids(channel),
+        _insert(9_031, channel, 2),
+        _insert(9_032, channel, 3),
+        _ids(channel),
+    ]
+    results = _together(_pool(pg_world), steps)
     assert sizes == [6]
     assert results == [[], 9_030, [9_030], 9_031, 9_032, [9_030, 9_031, 9_032]]
 

@@ -162,8 +162,9 @@ class PipelineConnection:
         from psycopg.adapt import Transformer
 
         transformer = Transformer(self.raw)
+        # A transaction's BEGIN, lock and COMMIT belong to all its steps: a failure anywhere
+        # in it makes the server skip the COMMIT, which marks the others as not run.
         commands: list[_Command] = []
-        groups: list[tuple[int, ...]] = []  # the steps of each transaction
         index = 0
         while index < len(steps):
             if not steps[index][1]:
@@ -175,7 +176,6 @@ class PipelineConnection:
             while end < len(steps) and steps[end][1]:
                 end += 1
             group = tuple(range(index, end))
-            groups.append(group)
             self._queue(transformer, commands, ("BEGIN", None), group, keep=False)
             self._queue(transformer, commands, (CHAIN_LOCK_SQL, None), group, keep=False)
             for member in group:
@@ -214,11 +214,6 @@ class PipelineConnection:
                         outcome.error = error
                     elif outcome.error is None:
                         outcome.ran = False
-        for group in groups:  # a failure rolled its whole transaction back
-            if any(outcomes[m].error is not None for m in group):
-                for member in group:
-                    if outcomes[member].error is None:
-                        outcomes[member] = _Outcome(ran=False)
         if self.pgconn.transaction_status != pq.TransactionStatus.IDLE:  # a failed transaction
             self.pgconn.send_query_params(b"ROLLBACK", None)
             self.pgconn.pipeline_sync()
