@@ -7,8 +7,11 @@ import asyncio
 from collections.abc import Iterator
 from typing import Any
 
+import hypothesis
 import psycopg
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from tests.service.world import World, make_settings
 
@@ -239,8 +242,8 @@ def _together(pool: AsyncPool, steps: list[plans.Plan[Any]]) -> list[object]:
 
     try:
         results = asyncio.run(go())
-        (conn,) = pool.idle
-        assert conn.idle
+        assert len(pool.idle) == (1 if steps else 0)
+        assert all(conn.idle for conn in pool.idle)
     finally:
         pool.close()
     return results
@@ -339,3 +342,44 @@ def test_a_dropped_connection_fails_its_batch_and_the_next_batch_reconnects(
         pool.close()
     assert all(isinstance(x, psycopg.OperationalError) for x in lost)
     assert ids == []
+
+
+def _bad_read() -> plans.Plan[None]:
+    yield Step((Query("SELECT 1 / (:zero - :zero)", {"zero": 0}),))  # division by zero
+
+
+@hypothesis.settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@hypothesis.given(
+    kinds=st.lists(st.sampled_from(["insert", "bad write", "bad read", "read"]), max_size=10),
+    batch=st.sampled_from([3, pipeline.BATCH_MAX]),
+)
+def test_steps_sent_together_do_what_they_would_do_one_after_another(
+    pg_world: World, kinds: list[str], batch: int
+) -> None:
+    """Differential: any mix of steps queued at once gives each the result (or the error) it
+    would get if the steps ran one at a time in the same order (also when they need several
+    pipelines: ``batch`` steps at most in each)."""
+    channel = pg_world.channels[("food", "ua")]
+    present = set(_async(pg_world, _ids(channel)))
+    first = max(present, default=100_000) + 1
+    steps: list[plans.Plan[Any]] = []
+    expected: list[object] = []
+    for i, kind in enumerate(kinds):
+        if kind == "insert":
+            steps.append(_insert(first + i, channel, first + i))
+            present.add(first + i)
+            expected.append(first + i)
+        elif kind == "bad write":
+            steps.append(_failing_write(first + i, channel))
+            expected.append(psycopg.errors.UniqueViolation)
+        elif kind == "bad read":
+            steps.append(_bad_read())
+            expected.append(psycopg.errors.DivisionByZero)
+        else:
+            steps.append(_ids(channel))
+            expected.append(sorted(present))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "BATCH_MAX", batch)
+        got = _together(_pool(pg_world), steps)
+    assert [type(g) if isinstance(g, Exception) else g for g in got] == expected
+    assert _async(pg_world, _ids(channel)) == sorted(present)
