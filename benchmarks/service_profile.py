@@ -3,9 +3,9 @@
 Drives the app over an ASGI transport (no sockets, no load generator), on SQLite or PostgreSQL,
 counts the SQL statements each request sends (a SQLAlchemy ``before_cursor_execute`` hook) and
 times ``--requests`` of each; ``--profile`` adds a cProfile of the event loop's thread (the
-routes run in worker threads: for those, run this under ``py-spy record``). On PostgreSQL the
-three statements of the audit chain's pipeline (lock, notification, link) bypass SQLAlchemy
-and are not counted.
+routes run in worker threads: for those, run this under ``py-spy record``). On PostgreSQL
+both routes run on the event loop through ``gobetween.store.pipeline``, which bypasses
+SQLAlchemy: no statement of theirs is counted there, only timed.
 
     .venv/bin/python -m benchmarks.service_profile                  # SQLite
     .venv/bin/python -m benchmarks.service_profile --backend postgresql --profile
