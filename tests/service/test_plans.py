@@ -383,3 +383,56 @@ def test_steps_sent_together_do_what_they_would_do_one_after_another(
         got = _together(_pool(pg_world), steps)
     assert [type(g) if isinstance(g, Exception) else g for g in got] == expected
     assert _async(pg_world, _ids(channel)) == sorted(present)
+
+
+def test_requests_batched_together_each_get_only_what_their_caller_may_read(
+    pg_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both parties post and read at once, and one tries the other's channel: the answers
+    share pipelines, and none carries a word of the other party."""
+    import httpx
+
+    sizes = _counting_sends(monkeypatch)
+    ua, ru = pg_world.channels[("food", "ua")], pg_world.channels[("food", "ru")]
+
+    def headers(who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {pg_world.tokens[who]}"}
+
+    async def go() -> list[tuple[str, str, httpx.Response]]:
+        transport = httpx.ASGITransport(app=pg_world.app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
+            calls = []
+            for i in range(15):
+                for who, mine, theirs in (("ua", ua, ru), ("ru", ru, ua)):
+                    url = f"/api/channels/{mine}/messages"
+                    calls.append(
+                        (
+                            who,
+                            "post",
+                            c.post(url, json={"text": f"{who}-secret-{i}"}, headers=headers(who)),
+                        )
+                    )
+                    calls.append((who, "read", c.get(url, headers=headers(who))))
+                    calls.append(
+                        (
+                            who,
+                            "pry",
+                            c.get(f"/api/channels/{theirs}/messages", headers=headers(who)),
+                        )
+                    )
+            answers = await asyncio.gather(*(call for _, _, call in calls))
+            return [(who, kind, a) for (who, kind, _), a in zip(calls, answers, strict=True)]
+
+    answers = asyncio.run(go())
+    assert max(sizes) > 1  # requests really shared pipelines
+    for who, kind, answer in answers:
+        other = "ru" if who == "ua" else "ua"
+        assert f"{other}-secret" not in answer.text
+        if kind == "post":
+            assert answer.status_code == 201
+            assert answer.json()["text"].startswith(f"{who}-secret-")
+        elif kind == "read":
+            assert answer.status_code == 200
+            assert all(m["text"].startswith(f"{who}-secret-") for m in answer.json())
+        else:
+            assert answer.status_code == 404
