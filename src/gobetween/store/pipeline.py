@@ -6,14 +6,15 @@ its connections takes *all* the steps waiting when it is free and sends them as 
 (one flush, one ``Sync``), so under load a round trip carries many requests and the server
 processes them in one go, in arrival order. With no load a step goes out alone, at once.
 
-Within a pipeline each step is a *segment*: a reading step's statements, or a writing step's
-``BEGIN``, the audit chain's lock (:data:`CHAIN_LOCK_SQL`), its statements and ``COMMIT``, a
-transaction of its own. Failures stay with their step:
+Within a pipeline a reading step's statements run in autocommit; writing steps that follow
+one another share one transaction: ``BEGIN``, the audit chain's lock (:data:`CHAIN_LOCK_SQL`),
+their statements in order, ``COMMIT`` (so under load a commit, and a turn at the lock, serves
+several writes). Failures stay with their step:
 
-- a statement that fails fails its step (the step's caller gets the psycopg error; a writing
-  step's transaction is rolled back: nothing of it is written);
-- the server skips everything after a failure until the ``Sync``; the steps it skipped never
-  ran and are sent again, first, in the next pipeline;
+- a statement that fails fails its step (the step's caller gets the psycopg error; its
+  transaction is rolled back: nothing of it is written);
+- the server skips everything after a failure until the ``Sync``; the steps it skipped, and
+  the writes rolled back with the failed one, are sent again, first, in the next pipeline;
 - a lost connection fails the steps it carried (their outcome is unknown, as for any request
   whose connection drops: the service answers 503) and is replaced on the next batch;
 - a step whose caller has given up (a cancelled request) and that has not been sent is
@@ -313,7 +314,8 @@ class AsyncPool:
     async def execute(self, statements: Sequence[Statement], *, ordered: bool) -> list[Rows]:
         """The rows of each of ``statements``, sent with whatever else is waiting.
 
-        ``ordered``: a writing step, run as a transaction of its own under the chain's lock.
+        ``ordered``: a writing step, run in a transaction under the chain's lock (shared with
+        the writing steps next to it in the pipeline); this returns after its ``COMMIT``.
         """
         loop = asyncio.get_running_loop()
         if self.loop is not loop:  # first use, or a new event loop (tests)

@@ -10,9 +10,10 @@ runs
 - asynchronously on the event loop (:func:`run_async`), for PostgreSQL's busiest routes: each
   step is one round trip, in a libpq pipeline shared with the steps of other requests
   (:mod:`gobetween.store.pipeline`). Steps that only read run as they come (each statement
-  sees what was committed when it started); a *writing* step is a transaction of its own,
-  ``BEGIN``, the chain's lock, its statements and ``COMMIT`` in that one round trip. Posting
-  a message is two round trips and no thread.
+  sees what was committed when it started); a *writing* step runs in a transaction,
+  ``BEGIN``, the chain's lock, its statements and ``COMMIT`` in that one round trip (shared
+  with the writing steps next to it in the pipeline). Posting a message is two round trips
+  and no thread.
 
 A writing step (``ordered``) runs under the audit chain's lock (:mod:`gobetween.store.audit`):
 on PostgreSQL a transaction-scoped advisory lock, on SQLite the write transaction itself. Rows
@@ -77,7 +78,8 @@ class Step:
     """Statements sent together; the plan receives one :data:`Rows` per statement.
 
     ``ordered``: the plan's writing step, the last one; it runs under the audit chain's lock
-    and commits (with the asynchronous driver, as a transaction of its own).
+    and commits (with the asynchronous driver, in a transaction of the pipeline's, which
+    ends before the step's rows come back).
     """
 
     queries: tuple[Query, ...]
