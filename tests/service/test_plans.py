@@ -436,3 +436,31 @@ def test_requests_batched_together_each_get_only_what_their_caller_may_read(
             assert all(m["text"].startswith(f"{who}-secret-") for m in answer.json())
         else:
             assert answer.status_code == 404
+
+
+def test_a_long_answer_and_a_large_request_in_one_pipeline_do_not_block_each_other(
+    pg_world: World,
+) -> None:
+    """The server sends the first step's 8 MB while the pool still sends the second step's
+    16 MB: neither side may wait for the other to read (libpq's pipeline deadlock)."""
+
+    def long_read() -> plans.Plan[int]:
+        rows = yield Step((Query("SELECT repeat('x', :n)", {"n": 8_000_000}),))
+        return len(rows[0][0][0])
+
+    def large_request() -> plans.Plan[int]:
+        rows = yield Step((Query("SELECT length(:blob)", {"blob": b"y" * 16_000_000}),))
+        return int(rows[0][0][0])
+
+    pool = _pool(pg_world)
+
+    async def go() -> list[int]:
+        both = asyncio.gather(
+            plans.run_async(pool, long_read()), plans.run_async(pool, large_request())
+        )
+        return list(await asyncio.wait_for(both, timeout=30))
+
+    try:
+        assert asyncio.run(go()) == [8_000_000, 16_000_000]
+    finally:
+        pool.close()

@@ -260,37 +260,46 @@ class PipelineConnection:
         commands.append(_Command(owners, None, keep))
 
     async def _flush(self) -> None:
+        """Send what libpq holds; while the socket is full, also take in what the server sends.
+
+        The server may be blocked sending the results of the pipeline's first statements (a
+        long read) while this still sends the last ones (a large attachment): reading them
+        meanwhile, as libpq asks, keeps both sides moving.
+        """
         loop = asyncio.get_running_loop()
         while self.pgconn.flush():
-            await _ready(loop, self.pgconn.socket, write=True)
+            if await _ready(loop, self.pgconn.socket, write=True, read=True) == "read":
+                self.pgconn.consume_input()
 
     async def _result(self) -> Any:
         """The next result of the pipeline (``None`` between two commands' results)."""
         loop = asyncio.get_running_loop()
         while self.pgconn.is_busy():
-            await _ready(loop, self.pgconn.socket, write=False)
+            await _ready(loop, self.pgconn.socket, read=True)
             self.pgconn.consume_input()
         return self.pgconn.get_result()
 
 
-async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, write: bool) -> None:
-    """Wait until ``fd`` can be written (or read) without blocking."""
-    done = loop.create_future()
+async def _ready(
+    loop: asyncio.AbstractEventLoop, fd: int, *, write: bool = False, read: bool = False
+) -> str:
+    """Wait until ``fd`` can be written or read (as asked) without blocking; which it was."""
+    done: asyncio.Future[str] = loop.create_future()
 
-    def wake() -> None:
+    def wake(how: str) -> None:
         if not done.done():
-            done.set_result(None)
+            done.set_result(how)
 
     if write:
-        loop.add_writer(fd, wake)
-    else:
-        loop.add_reader(fd, wake)
+        loop.add_writer(fd, wake, "write")
+    if read:
+        loop.add_reader(fd, wake, "read")
     try:
-        await done
+        return await done
     finally:
         if write:
             loop.remove_writer(fd)
-        else:
+        if read:
             loop.remove_reader(fd)
 
 
