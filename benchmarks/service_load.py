@@ -13,6 +13,7 @@ Both bound their run by time (``--seconds``) and talk to 127.0.0.1 only.
 
     .venv/bin/python -m benchmarks.service_load                  # all configurations, 10 s each
     .venv/bin/python -m benchmarks.service_load --seconds 5 --only sqlite
+    .venv/bin/python -m benchmarks.service_load --only postgresql --workers 2 --runs 3  # warm
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -197,17 +199,45 @@ def wait_for_workers(proc: subprocess.Popen[str], workers: int, timeout: float =
     """Wait until every worker has started its application (uvicorn logs it once per worker).
 
     Answering one request is not enough: with two workers the first to start would take every
-    connection wrk opens, and the run would measure one worker. The rest of the server's log
-    is drained in the background.
+    connection wrk opens, and the run would measure one worker. A thread reads (and drains)
+    the server's log for the whole run.
     """
     assert proc.stderr is not None
-    deadline, started = time.monotonic() + timeout, 0
-    while started < workers:
-        line = proc.stderr.readline()
-        if not line or time.monotonic() > deadline:
-            raise RuntimeError(f"the server started {started} of {workers} workers")
-        started += "Application startup complete" in line
-    threading.Thread(target=proc.stderr.read, daemon=True).start()
+    stream, ready, started = proc.stderr, threading.Event(), [0]
+
+    def read() -> None:
+        for line in stream:
+            started[0] += "Application startup complete" in line
+            if started[0] >= workers:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout):
+        raise RuntimeError(f"the server started {started[0]} of {workers} workers in {timeout} s")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the server (Python), PostgreSQL's processes and wrk (Linux;
+    wrk's from this process's finished children, as it has exited when a run ends)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = {"server": 0.0, "postgresql": 0.0, "wrk": children.ru_utime + children.ru_stime}
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, UnicodeDecodeError):
+            continue
+        group = (
+            "postgresql"
+            if cmd.startswith("postgres")
+            else "server"
+            if "gobetween" in cmd or "multiprocessing" in cmd
+            else None
+        )
+        if group:
+            out[group] += (int(stat[11]) + int(stat[12])) / tick
+    return out
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -217,38 +247,49 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def run(url: str, workers: int, seconds: float, python_client: bool = False) -> dict[str, Any]:
+def run(
+    url: str, workers: int, seconds: float, python_client: bool = False, runs: int = 1
+) -> list[dict[str, Any]]:
+    """Start the server and drive it ``runs`` times in a row (the later runs find it warm).
+
+    Each run's row has its throughput, latency and the CPU the server, PostgreSQL and wrk
+    used meanwhile, in per cent of one core.
+    """
     seats = setup(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GOBETWEEN_DATABASE_URL": url}
-    cmd = [
-        sys.executable,
-        "-m",
-        "gobetween",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "info",
-    ]
+    cmd = [sys.executable, "-m", "gobetween", "serve", "--port", str(port)]
+    cmd += ["--workers", str(workers), "--log-level", "info"]
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
+    rows = []
+    use_wrk = bool(shutil.which("wrk")) and not python_client
     try:
         wait_for_workers(proc, workers)
         if httpx.get(f"{base}/api/auth/me", timeout=5).status_code != 401:
             raise RuntimeError("the server does not answer as expected")
-        if shutil.which("wrk") and not python_client:
-            stats = drive_wrk(base, seats, seconds)
-        else:
-            lat = asyncio.run(drive(base, seats, seconds))
+        for number in range(1, runs + 1):
+            cpu_before, started = cpu_seconds(), time.perf_counter()
+            row = _drive(base, seats, seconds, use_wrk)
+            elapsed = time.perf_counter() - started
+            cpu = {k: v - cpu_before[k] for k, v in cpu_seconds().items()}
+            row["run"] = number
+            row.update({f"cpu_{k}_pct": round(100 * v / elapsed, 1) for k, v in cpu.items()})
+            rows.append(row)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-    if shutil.which("wrk") and not python_client:
+    return rows
+
+
+def _drive(
+    base: str, seats: list[tuple[str, int]], seconds: float, use_wrk: bool
+) -> dict[str, Any]:
+    """One bounded run of the load; its figures."""
+    if use_wrk:
+        stats = drive_wrk(base, seats, seconds)
         return {
             "client": "wrk",
             "writes_per_s": stats["write"]["per_s"],
@@ -259,6 +300,7 @@ def run(url: str, workers: int, seconds: float, python_client: bool = False) -> 
             "read_p50_ms": stats["read"]["p50"],
             "read_p99_ms": stats["read"]["p99"],
         }
+    lat = asyncio.run(drive(base, seats, seconds))
     return {
         "client": "python",
         "writes_per_s": len(lat["write"]) / seconds,
@@ -299,15 +341,17 @@ def markdown(
         f"Load average (1/5/15 min) before: {' / '.join(f'{x:.2f}' for x in before)}; "
         f"after: {' / '.join(f'{x:.2f}' for x in after)}.",
         "",
-        "| Database | Workers | Client | Writes/s | Write p50 / p99 | Reads/s | Read p50 / p99 "
-        "| Errors |",
-        "|---|---|---|---|---|---|---|---|",
+        "| Database | Workers | Run | Writes/s | Write p50 / p99 | Reads/s | Read p50 / p99 "
+        "| Errors | CPU % server / PostgreSQL / wrk |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r['backend']} | {r['workers']} | {r['client']} | {r['writes_per_s']:.0f} "
+            f"| {r['backend']} | {r['workers']} | {r['run']} | {r['writes_per_s']:.0f} "
             f"| {r['write_p50_ms']:.0f} / {r['write_p99_ms']:.0f} ms | {r['reads_per_s']:.0f} "
-            f"| {r['read_p50_ms']:.0f} / {r['read_p99_ms']:.0f} ms | {r['errors']} |"
+            f"| {r['read_p50_ms']:.0f} / {r['read_p99_ms']:.0f} ms | {r['errors']} "
+            f"| {r['cpu_server_pct']:.0f} / {r['cpu_postgresql_pct']:.0f} "
+            f"/ {r['cpu_wrk_pct']:.0f} |"
         )
     return "\n".join(lines)
 
@@ -319,6 +363,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument(
         "--python-client", action="store_true", help="use the asyncio/httpx client even with wrk"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="runs in a row against each server (later ones warm)"
     )
     args = parser.parse_args(argv)
     results = []
@@ -338,22 +385,22 @@ def main(argv: list[str] | None = None) -> None:
                     break
                 url, schema = made
             try:
-                row = {
-                    "backend": backend,
-                    "workers": workers,
-                    **run(url, workers, args.seconds, args.python_client),
-                }
+                rows = run(url, workers, args.seconds, args.python_client, args.runs)
             finally:
                 if schema:
                     drop_schema(schema)
-            results.append(row)
-            print(
-                f"{backend:<10} workers={workers}  writes/s {row['writes_per_s']:7.1f}  "
-                f"reads/s {row['reads_per_s']:7.1f}  write p50/p99 {row['write_p50_ms']:6.1f}/"
-                f"{row['write_p99_ms']:6.1f} ms  read p50/p99 {row['read_p50_ms']:6.1f}/"
-                f"{row['read_p99_ms']:6.1f} ms  errors {row['errors']}",
-                flush=True,
-            )
+            for row in rows:
+                row = {"backend": backend, "workers": workers, **row}
+                results.append(row)
+                print(
+                    f"{backend:<10} workers={workers} run {row['run']}  writes/s "
+                    f"{row['writes_per_s']:7.1f}  reads/s {row['reads_per_s']:7.1f}  write p50/p99 "
+                    f"{row['write_p50_ms']:6.1f}/{row['write_p99_ms']:6.1f} ms  read p50/p99 "
+                    f"{row['read_p50_ms']:6.1f}/{row['read_p99_ms']:6.1f} ms  errors "
+                    f"{row['errors']}  CPU % server {row['cpu_server_pct']} PostgreSQL "
+                    f"{row['cpu_postgresql_pct']} wrk {row['cpu_wrk_pct']}",
+                    flush=True,
+                )
     load = os.getloadavg()
     print(markdown(results, load_before, load), flush=True)
     out = {

@@ -329,7 +329,7 @@ def test_a_dropped_connection_fails_its_batch_and_the_next_batch_reconnects(
         killer = await pipeline.PipelineConnection.connect(pool.conninfo)
         kill = ("SELECT pg_terminate_backend(:pid)", {"pid": conn.pgconn.backend_pid})
         await killer.send([([kill], False)])
-        await killer.close()
+        killer.discard()
         lost = await asyncio.gather(
             *(plans.run_async(pool, _insert(9_020 + i, channel, i + 1)) for i in range(3)),
             return_exceptions=True,

@@ -141,10 +141,6 @@ class PipelineConnection:
 
         return not self.closed and self.pgconn.transaction_status == pq.TransactionStatus.IDLE
 
-    async def close(self) -> None:
-        """Close it."""
-        await self.raw.close()
-
     def discard(self) -> None:
         """Close it at once, whatever it was doing (synchronously)."""
         self.pgconn.finish()

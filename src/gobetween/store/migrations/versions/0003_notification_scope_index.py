@@ -1,8 +1,8 @@
 """index the numbers of each live-update scope
 
-Every write that notifies numbers its row next in its scope (``MAX(number)`` of the track's
-public events or of one party's); without this index that read scanned all of the track's
-notifications, under the audit chain's lock.
+Every write that notifies numbers its row next in its scope (after the newest number of the
+track's public events or of one party's); without this index that read scanned all of the
+track's notifications, under the audit chain's lock.
 
 Revision ID: 0003
 Revises: 0002
