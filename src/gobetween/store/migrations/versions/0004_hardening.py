@@ -1,0 +1,21 @@
+"""sessions, throttling and audit coverage (hardening)
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-02 16:45:00
+"""
+
+from __future__ import annotations
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Nothing yet: this revision's lane adds its tables here."""
+
+
+def downgrade() -> None:
+    """Nothing yet: this revision's lane drops its tables here."""
