@@ -201,6 +201,7 @@ class Invitation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     accepted_at: Mapped[dt.datetime | None]
+    declined_at: Mapped[dt.datetime | None]  # the invited person said no (revision 0007)
 
 
 class Track(Base):
