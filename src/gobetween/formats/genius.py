@@ -37,7 +37,7 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gobetween.errors import FileFormatError, InputError, InvalidScenario
@@ -142,6 +142,26 @@ def _real_bounds(xml: _Xml, element: XmlElement) -> tuple[float, float]:
     return low, high
 
 
+def with_default_wording(issue: Issue, language: str = "en") -> Issue:
+    """``issue`` with a default clause ``"<issue>: <option> <unit>"`` on options that have none.
+
+    Genius domains carry no prose; the default gives every imported option a clause the
+    mediators then redraft in the text.
+
+    >>> issue = with_default_wording(Issue.discrete("ports", ["Odesa"]))
+    >>> issue.options[0].clause("en")
+    'ports: Odesa'
+    """
+    unit = f" {issue.unit}" if issue.unit else ""
+    options = tuple(
+        o
+        if o.clause(language)
+        else replace(o, wording={**o.wording, language: f"{issue.name}: {o.title}{unit}"})
+        for o in issue.options
+    )
+    return replace(issue, options=options)
+
+
 def _domain_issue(xml: _Xml, element: XmlElement, real_steps: int) -> Issue:
     name = _attr(xml, element, "name")
     kind = _issue_type(element)
@@ -170,7 +190,9 @@ def _domain(xml: _Xml, real_steps: int) -> tuple[Agenda, list[XmlElement]]:
         raise _fail(xml, xml.root, "the domain has no <utility_space>", "<utility_space>")
     objective = _objective(xml, space)
     elements = _issue_elements(objective)
-    issues = tuple(_domain_issue(xml, element, real_steps) for element in elements)
+    issues = tuple(
+        with_default_wording(_domain_issue(xml, element, real_steps)) for element in elements
+    )
     try:
         agenda = Agenda(issues, name=objective.get("name") or "agenda")
     except InputError as exc:

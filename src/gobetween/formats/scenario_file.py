@@ -213,7 +213,13 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
                     doc,
                     (*base, "options", j),
                     item,
-                    partial(Option, item["name"], item.get("value"), item.get("label")),
+                    partial(
+                        Option,
+                        item["name"],
+                        item.get("value"),
+                        item.get("label"),
+                        item.get("wording", {}),
+                    ),
                 )
             )
     kind = IssueKind(spec.get("kind", "discrete"))
@@ -347,7 +353,11 @@ def _num(value: float) -> float | int:
 def _as_range(issue: Issue) -> dict[str, float | int] | None:
     """``{low, high, step}`` when the issue is exactly the discretisation of a range."""
     values = [o.value for o in issue.options]
-    if len(values) < 2 or any(v is None for v in values) or any(o.label for o in issue.options):
+    if (
+        len(values) < 2
+        or any(v is None for v in values)
+        or any(o.label or o.wording for o in issue.options)
+    ):
         return None
     low, second, high = float(values[0]), float(values[1]), float(values[-1])  # type: ignore[arg-type]  # None excluded above
     for step in (second - low, round(second - low, 12)):
@@ -385,7 +395,7 @@ def _issue_document(issue: Issue) -> dict[str, Any]:
         return result
     options: list[Any] = []
     for option in issue.options:
-        if option.value is None and option.label is None:
+        if option.value is None and option.label is None and not option.wording:
             options.append(option.name)
             continue
         item: dict[str, Any] = {"name": option.name}
@@ -393,6 +403,8 @@ def _issue_document(issue: Issue) -> dict[str, Any]:
             item["label"] = option.label
         if option.value is not None:
             item["value"] = _num(option.value)
+        if option.wording:
+            item["wording"] = dict(option.wording)
         options.append(item)
     result["options"] = options
     return result

@@ -37,8 +37,19 @@ _CONDITION = {
     "description": "a mapping of issue name to option name, with at least one entry",
 }
 
+_WORDING = {
+    "type": "object",
+    "propertyNames": {"pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
+    "additionalProperties": {
+        "type": "string",
+        "pattern": r"\S",
+        "description": "the clause's text in that language",
+    },
+    "description": "the clause this option puts into the text, per language code (en, uk, ...)",
+}
+
 _OPTION = {
-    "description": "an option: its name, or {name, label, value}",
+    "description": "an option: its name, or {name, label, value, wording}",
     "oneOf": [
         _NAME,
         {
@@ -49,6 +60,7 @@ _OPTION = {
                 "name": _NAME,
                 "label": {"type": "string", "description": "a label to show people"},
                 "value": {**_NUMBER, "description": "the number this option stands for"},
+                "wording": _WORDING,
             },
         },
     ],

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from gobetween.errors import InvalidAgenda
@@ -18,7 +20,7 @@ from gobetween.errors import InvalidAgenda
 if TYPE_CHECKING:
     from gobetween.model.package import Package
 
-__all__ = ["Agenda", "Issue", "IssueKind", "Option"]
+__all__ = ["LANGUAGE_CODE", "Agenda", "Issue", "IssueKind", "Option", "check_wording"]
 
 #: How many options a discretised range may produce before it is refused as a mistake.
 MAX_OPTIONS_PER_ISSUE = 100_000
@@ -42,30 +44,89 @@ def _check_name(name: object, what: str, location: str | None = None) -> str:
     return name
 
 
+#: A language code of the wording: BCP 47 style, ``en``, ``uk``, ``pt-BR``, ``zh-Hant``.
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def check_wording(wording: object, location: str) -> Mapping[str, str]:
+    """Validate clause wording ``{language code: text}`` and return a read-only copy.
+
+    Keys are language codes (:data:`LANGUAGE_CODE`), values non-empty text; the copy keeps the
+    keys sorted, so two wordings with the same entries compare and print alike.
+
+    >>> dict(check_wording({"uk": "Порти: Одеса.", "en": "Ports: Odesa."}, "option 'Odesa'"))
+    {'en': 'Ports: Odesa.', 'uk': 'Порти: Одеса.'}
+    >>> check_wording({"English": "x"}, "option 'Odesa'")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.InvalidAgenda: option 'Odesa', wording: 'English' is not a language code...
+    """
+    if not isinstance(wording, Mapping):
+        raise InvalidAgenda(
+            f"the wording must map language codes to text, got {wording!r}",
+            location=location,
+            expected="a mapping such as {en: ..., uk: ...}",
+        )
+    result: dict[str, str] = {}
+    for language in sorted(wording, key=str):
+        text = wording[language]
+        if not isinstance(language, str) or not LANGUAGE_CODE.match(language):
+            raise InvalidAgenda(
+                f"{language!r} is not a language code",
+                location=f"{location}, wording",
+                expected="a language code such as en, uk, ru, tr, ar",
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidAgenda(
+                f"the {language} wording is empty",
+                location=f"{location}, wording {language}",
+                expected="the clause's text (leave the language out if there is none)",
+            )
+        result[language] = text
+    return MappingProxyType(result)
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One option of an issue.
 
     ``value`` is the number an option of a discretised integer or real range stands for, and
-    ``None`` for a plain discrete option.
+    ``None`` for a plain discrete option. ``wording`` is the clause the option puts into the
+    negotiating text, per language code (``{"en": "...", "uk": "..."}``; empty when none was
+    prepared): an article tied to the issue takes its wording from the chosen option.
 
     >>> Option("Odesa").name
     'Odesa'
+    >>> Option("Odesa", wording={"en": "Ships leave from Odesa."}).clause("en")
+    'Ships leave from Odesa.'
+    >>> Option("Odesa").clause("en") is None
+    True
     """
 
     name: str
     value: float | None = None
     label: str | None = None
+    wording: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         _check_name(self.name, "option")
         if self.value is not None and not math.isfinite(self.value):
             raise InvalidAgenda(f"option {self.name!r} has a non-finite value {self.value!r}")
+        object.__setattr__(self, "wording", check_wording(self.wording, f"option {self.name!r}"))
 
     @property
     def title(self) -> str:
         """What to show people: the label if there is one, else the name."""
         return self.label or self.name
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The language codes the option has wording in, sorted."""
+        return tuple(self.wording)
+
+    def clause(self, language: str) -> str | None:
+        """The option's clause in ``language``, or ``None`` if it has none in that language."""
+        return self.wording.get(language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,14 @@ from typing import Any
 from gobetween.errors import ProtocolError
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
+from gobetween.protocols.single_text_articles import (
+    Article,
+    ArticleAnswer,
+    Stance,
+    articles_from_package,
+    check_articles,
+    raise_problems,
+)
 from gobetween.protocols.single_text_events import (
     AnswerGiven,
     AnswerKind,
@@ -103,7 +111,12 @@ class TrackStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class TextVersion:
-    """One published version of the text: the package, clause text per issue and a note."""
+    """One published version of the text: the package, its articles, clause text and a note.
+
+    ``articles`` is the text as diplomats read it (see
+    :mod:`gobetween.protocols.single_text_articles`); a version published before articles
+    existed has none stored and reads as one article per issue (:attr:`text_articles`).
+    """
 
     number: int
     package: Package
@@ -112,6 +125,19 @@ class TextVersion:
     published_at: datetime
     deadline: datetime | None
     published_by: str
+    articles: tuple[Article, ...] = ()
+
+    @property
+    def text_articles(self) -> tuple[Article, ...]:
+        """The articles: the stored ones, or one per issue for an older version."""
+        if self.articles:
+            return self.articles
+        return articles_from_package(self.package.agenda, self.package, self.clauses)
+
+    @property
+    def bracketed(self) -> tuple[str, ...]:
+        """Ids of the articles that still carry bracketed alternatives."""
+        return tuple(a.id for a in self.articles if a.bracketed)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what views and pages show)."""
@@ -119,6 +145,8 @@ class TextVersion:
             "number": self.number,
             "package": self.package.options,
             "clauses": dict(self.clauses),
+            "articles": [a.to_dict() for a in self.text_articles],
+            "bracketed": list(self.bracketed),
             "note": self.note,
             "published_at": c.time_to_wire(self.published_at),
             "deadline": c.time_to_wire(self.deadline),
@@ -139,6 +167,7 @@ class PartyAnswer:
     reasons: tuple[str, ...]
     amendments: Mapping[str, str]
     at: datetime
+    articles: tuple[ArticleAnswer, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -148,6 +177,7 @@ class PartyAnswer:
             "kind": self.kind.value,
             "reasons": list(self.reasons),
             "amendments": dict(self.amendments),
+            "articles": [a.to_dict() for a in self.articles],
             "at": c.time_to_wire(self.at),
         }
 
@@ -217,17 +247,23 @@ class PublishText:
     note: str = ""
     deadline: datetime | None = None
     expected_number: int | None = None
+    articles: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A party answers ``version``: accept; reject with reasons; or ask for amendments."""
+    """A party answers ``version``: accept; reject with reasons; or ask for amendments.
+
+    ``articles`` answers article by article (agree / can live with / cannot accept, per
+    bracketed alternative, with reasons and proposed wording).
+    """
 
     party: str
     version: int
     kind: AnswerKind
     reasons: tuple[str, ...] = ()
     amendments: Mapping[str, str] = field(default_factory=dict)
+    articles: tuple[ArticleAnswer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -336,8 +372,21 @@ def _decide_publish(state: SingleTextState, action: PublishText, at: datetime) -
     clauses = {n: action.clauses[n] for n in state.agenda.issue_names if n in action.clauses}
     note = c.check_text(action.note, "the note")
     deadline = _future_deadline(action.deadline, at)
+    if isinstance(action.articles, str) or not isinstance(action.articles, Iterable):
+        raise ProtocolError("articles must be a sequence of Article objects")
+    articles = tuple(action.articles)
+    if not all(isinstance(a, Article) for a in articles):
+        raise ProtocolError("articles must be Article objects")
+    raise_problems(check_articles(state.agenda, action.package, articles))
     return TextPublished(
-        number, action.mediator, action.package, c.frozen_mapping(clauses), note, deadline, at
+        number,
+        action.mediator,
+        action.package,
+        c.frozen_mapping(clauses),
+        note,
+        deadline,
+        at,
+        articles,
     )
 
 
@@ -395,15 +444,65 @@ def _decide_answer(
         raise ProtocolError("an acceptance cannot request amendments (answer 'amend' instead)")
     if action.kind is AnswerKind.REJECT and (not reasons or amendments):
         raise ProtocolError("a rejection needs at least one reason and no amendments")
-    if action.kind is AnswerKind.AMEND and not amendments:
+    if action.kind is AnswerKind.AMEND and not amendments and not action.articles:
         raise ProtocolError("an amendment request needs at least one amendment")
-    given = AnswerGiven(action.party, action.version, action.kind, reasons, amendments, at)
+    per_article = _check_article_answers(current, action)
+    given = AnswerGiven(
+        action.party, action.version, action.kind, reasons, amendments, at, per_article
+    )
     after = apply(state, given)
     if all(a.kind is AnswerKind.ACCEPT for a in after.answers_to(action.version).values()) and set(
         after.answers_to(action.version)
     ) == set(state.parties):
         return (given, TrackReady(action.version, at))
     return (given,)
+
+
+def _check_article_answers(current: TextVersion, action: Answer) -> tuple[ArticleAnswer, ...]:
+    """Validate per-article answers against ``current``'s articles."""
+    if isinstance(action.articles, str) or not isinstance(action.articles, Iterable):
+        raise ProtocolError("article answers must be a sequence of ArticleAnswer objects")
+    answers = tuple(action.articles)
+    articles = {a.id: a for a in current.text_articles}
+    seen: set[tuple[str, int | None]] = set()
+    for answer in answers:
+        if not isinstance(answer, ArticleAnswer):
+            raise ProtocolError("article answers must be ArticleAnswer objects")
+        article = articles.get(answer.article)
+        if article is None:
+            raise ProtocolError(
+                f"version {current.number} has no article {answer.article!r} (its articles: "
+                + ", ".join(articles)
+                + ")"
+            )
+        if article.bracketed:
+            if answer.alternative is None or not 0 <= answer.alternative < len(
+                article.alternatives
+            ):
+                raise ProtocolError(
+                    f"article {article.id} is bracketed: answer one of its "
+                    f"{len(article.alternatives)} alternatives (0 to "
+                    f"{len(article.alternatives) - 1})"
+                )
+        elif answer.alternative is not None:
+            raise ProtocolError(f"article {article.id} has no bracketed alternatives")
+        key = (answer.article, answer.alternative)
+        if key in seen:
+            raise ProtocolError(f"article {article.id} is answered twice")
+        seen.add(key)
+    if action.kind is AnswerKind.ACCEPT:
+        if current.bracketed:
+            raise ProtocolError(
+                f"version {current.number} still has bracketed articles ("
+                + ", ".join(current.bracketed)
+                + "): answer them article by article; the text can be accepted once settled"
+            )
+        refused = [a.article for a in answers if a.stance is Stance.CANNOT_ACCEPT]
+        if refused:
+            raise ProtocolError(
+                "the text cannot be accepted while articles are not: " + ", ".join(refused)
+            )
+    return answers
 
 
 # -- apply, step, replay -----------------------------------------------------------------------
@@ -435,6 +534,7 @@ def apply(state: SingleTextState, event: SingleTextEvent) -> SingleTextState:
                 event.at,
                 event.deadline,
                 event.mediator,
+                event.articles,
             )
             return replace(
                 state,
@@ -444,7 +544,13 @@ def apply(state: SingleTextState, event: SingleTextEvent) -> SingleTextState:
             )
         case AnswerGiven():
             answer = PartyAnswer(
-                event.party, event.version, event.kind, event.reasons, event.amendments, event.at
+                event.party,
+                event.version,
+                event.kind,
+                event.reasons,
+                event.amendments,
+                event.at,
+                event.articles,
             )
             return replace(
                 state, answers=_set_answer(state, event.version, event.party, answer), log=log

@@ -9,13 +9,20 @@ service stores ``event.to_dict()`` as JSON. Everything here is re-exported by
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
+from gobetween.errors import ProtocolError
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
+from gobetween.protocols.single_text_articles import (
+    Article,
+    ArticleAnswer,
+    article_answers_from_wire,
+    articles_from_wire,
+)
 
 __all__ = [
     "AnswerGiven",
@@ -38,6 +45,8 @@ class AnswerKind(enum.StrEnum):
     AMEND = "amend"
 
 
+T = TypeVar("T")
+
 # -- events ------------------------------------------------------------------------------------
 
 
@@ -53,10 +62,11 @@ class TextPublished:
     note: str
     deadline: datetime | None
     at: datetime
+    articles: tuple[Article, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
+        """The stable JSON wire form (``articles`` only when there are some: older logs)."""
+        result = {
             "type": self.type,
             "version": self.version,
             "mediator": self.mediator,
@@ -66,6 +76,9 @@ class TextPublished:
             "deadline": c.time_to_wire(self.deadline),
             "at": c.time_to_wire(self.at),
         }
+        if self.articles:
+            result["articles"] = [a.to_dict() for a in self.articles]
+        return result
 
 
 @dataclass(frozen=True)
@@ -79,10 +92,11 @@ class AnswerGiven:
     reasons: tuple[str, ...]
     amendments: Mapping[str, str]
     at: datetime
+    articles: tuple[ArticleAnswer, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
+        """The stable JSON wire form (``articles`` only when answered per article)."""
+        result = {
             "type": self.type,
             "party": self.party,
             "version": self.version,
@@ -91,6 +105,9 @@ class AnswerGiven:
             "amendments": dict(self.amendments),
             "at": c.time_to_wire(self.at),
         }
+        if self.articles:
+            result["articles"] = [a.to_dict() for a in self.articles]
+        return result
 
 
 @dataclass(frozen=True)
@@ -205,6 +222,7 @@ def _read_published(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
         c.field(d, "note", str),
         c.optional_time_from_wire(d.get("deadline"), "deadline"),
         c.time_from_wire(d.get("at"), "at"),
+        _wire(articles_from_wire, d.get("articles"), "articles"),
     )
 
 
@@ -219,7 +237,15 @@ def _read_answer(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
         c.strings_from_wire(d.get("reasons"), "reasons"),
         c.agenda_options_from_wire(agenda, d.get("amendments"), "amendments"),
         c.time_from_wire(d.get("at"), "at"),
+        _wire(article_answers_from_wire, d.get("articles"), "articles"),
     )
+
+
+def _wire(reader: Callable[[object], T], value: object, where: str) -> T:
+    try:
+        return reader(value)
+    except ProtocolError as exc:
+        raise c.bad_wire(str(exc), where, "articles as the text wrote them") from None
 
 
 def _read_withdrawn(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:

@@ -33,6 +33,14 @@ __all__ = [
 ]
 
 
+def _option_to_json(option: Option) -> dict[str, Any]:
+    """An option's stored form; ``wording`` only when there is some (older rows have none)."""
+    result: dict[str, Any] = {"name": option.name, "value": option.value, "label": option.label}
+    if option.wording:
+        result["wording"] = dict(option.wording)
+    return result
+
+
 def agenda_to_json(agenda: Agenda) -> dict[str, Any]:
     """The agenda as a JSON-compatible dict."""
     return {
@@ -43,9 +51,7 @@ def agenda_to_json(agenda: Agenda) -> dict[str, Any]:
                 "kind": issue.kind.value,
                 "unit": issue.unit,
                 "description": issue.description,
-                "options": [
-                    {"name": o.name, "value": o.value, "label": o.label} for o in issue.options
-                ],
+                "options": [_option_to_json(o) for o in issue.options],
             }
             for issue in agenda.issues
         ],
@@ -59,7 +65,12 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
             Issue(
                 name=issue["name"],
                 options=tuple(
-                    Option(o["name"], value=o.get("value"), label=o.get("label"))
+                    Option(
+                        o["name"],
+                        value=o.get("value"),
+                        label=o.get("label"),
+                        wording=o.get("wording", {}),
+                    )
                     for o in issue["options"]
                 ),
                 kind=IssueKind(issue.get("kind", "discrete")),
