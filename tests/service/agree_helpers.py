@@ -51,7 +51,8 @@ def make_ready(world: World, track: str = "food") -> int:
 
 
 def register_keys(world: World) -> dict[str, Ed25519PrivateKey]:
-    """A fresh key per signing organisation, its public half registered; the private keys."""
+    """A fresh key per signing organisation, its public half registered and confirmed by the
+    process admin; the private keys."""
     keys = {}
     for who, org in SIGNERS.items():
         key = generate_private_key()
@@ -61,6 +62,8 @@ def register_keys(world: World) -> dict[str, Ed25519PrivateKey]:
             json={"public_key_pem": public_key_pem(key).decode()},
         )
         assert r.status_code == 201, r.text
+        confirmed = world.post("admin", f"/api/keys/{r.json()['id']}/confirmation")
+        assert confirmed.status_code == 200, confirmed.text
         keys[who] = key
     return keys
 

@@ -15,7 +15,10 @@ The checks, in order:
 5. there is one instrument per party of the agreement, and all name the same mediators;
 6. each signature verifies under its signer's public key, that key matches any fingerprint the
    instrument pins (and, if given, the verifier's own trusted fingerprints);
-7. every signatory of every instrument has signed it.
+7. every signatory of every instrument has signed it;
+8. when a key registry is given (:mod:`gobetween.agreements.registry`), every valid signature
+   was made with a key the registry lists for its organisation, confirmed, and not revoked
+   before the signature was made.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from gobetween.agreements.container import (
     signature_part,
 )
 from gobetween.agreements.instrument import Instrument
+from gobetween.agreements.registry import KeyRegistry, registry_problems
 from gobetween.agreements.signing import (
     Signature,
     fingerprint,
@@ -70,6 +74,9 @@ class FindingCode(enum.StrEnum):
     SIGNATURE_INVALID = "signature-invalid"
     SIGNATURE_UNEXPECTED = "signature-unexpected"
     SIGNATURE_MISSING = "signature-missing"
+    KEY_UNREGISTERED = "key-unregistered"
+    KEY_REVOKED = "key-revoked"
+    KEY_UNCONFIRMED = "key-unconfirmed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,23 +152,38 @@ class Contents:
 
 
 def verify_bundle(
-    data: bytes, *, trusted_keys: Mapping[str, str] | None = None
+    data: bytes,
+    *,
+    trusted_keys: Mapping[str, str] | None = None,
+    registry: KeyRegistry | None = None,
 ) -> VerificationReport:
     """Check a bundle file's bytes completely, offline; see the module docstring for the checks.
 
     ``trusted_keys`` maps organisations to the key fingerprints the verifier knows from
-    elsewhere; a signature by any other key is then reported.
+    elsewhere; a signature by any other key is then reported. ``registry`` is the process's
+    key registry: signatures by keys it does not vouch for are reported (check 8).
 
     >>> verify_bundle(b"{}").findings[0].code
     <FindingCode.UNREADABLE: 'unreadable'>
     """
     findings, contents = inspect(data, trusted_keys=trusted_keys)
+    if registry is not None:
+        for signature, problem in registry_problems(contents.signatures, registry):
+            part = signature_part(signature.instrument_party, signature.signer)
+            findings.append(Finding(_REGISTRY_CODES[problem.kind], problem.message, part))
     signed = tuple((s.instrument_party, s.signer) for s in contents.signatures)
     terms_hash = contents.terms.terms_hash() if contents.terms else None
     signatories = tuple(
         dict.fromkeys(n for i in contents.instruments.values() for n in i.signatory_names)
     )
     return VerificationReport(tuple(findings), terms_hash, contents.parties, signed, signatories)
+
+
+_REGISTRY_CODES = {
+    "unregistered": FindingCode.KEY_UNREGISTERED,
+    "revoked": FindingCode.KEY_REVOKED,
+    "unconfirmed": FindingCode.KEY_UNCONFIRMED,
+}
 
 
 def inspect(

@@ -38,7 +38,13 @@ from gobetween.errors import AgreementError, NotFound, ValidationFailed
 from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
 from gobetween.protocols import single_text as st
-from gobetween.service.signing_keys import active_key, organisation_keys, register_key
+from gobetween.service.signing_keys import (
+    active_key,
+    agreement_registry,
+    organisation_keys,
+    register_key,
+    usable_key,
+)
 from gobetween.service.texts import single_text_state
 from gobetween.store import agreement_tables as a
 from gobetween.store import audit, repositories
@@ -56,6 +62,7 @@ __all__ = [
     "organisation_keys",
     "ready_tracks",
     "register_key",
+    "registry_export",
     "sign",
     "sign_bundle",
     "signing_request",
@@ -374,15 +381,22 @@ def bundle_bytes(session: Session, actor: Actor, agreement_id: int) -> tuple[byt
     return loaded.row.bundle, f"agreement-{loaded.row.id}-{loaded.row.terms_hash[:12]}.gbb"
 
 
-def verify_stored(session: Session, actor: Actor, agreement_id: int) -> dict[str, Any]:
-    """The verification report of the stored bundle, trusting the registered key fingerprints."""
+def _registry(session: Session, loaded: Loaded) -> Any:
+    names = {n: loaded.org_id(n) for n in loaded.bundle.signatories}
+    return agreement_registry(session, names, loaded.row.id)
+
+
+def registry_export(session: Session, actor: Actor, agreement_id: int) -> dict[str, Any]:
+    """The key registry of the agreement's signatories, for ``agreement verify --registry``."""
     loaded = load(session, actor, agreement_id)
-    trusted = {}
-    for name in loaded.bundle.signatories:
-        key = active_key(session, loaded.org_id(name))
-        if key is not None:
-            trusted[name] = key.fingerprint
-    return verify_bundle(loaded.row.bundle, trusted_keys=trusted).to_dict()
+    return dict(_registry(session, loaded).to_dict())
+
+
+def verify_stored(session: Session, actor: Actor, agreement_id: int) -> dict[str, Any]:
+    """The verification report of the stored bundle, checked against the key registry."""
+    loaded = load(session, actor, agreement_id)
+    report = verify_bundle(loaded.row.bundle, registry=_registry(session, loaded))
+    return {**report.to_dict(), "registry_checked": True}
 
 
 # -- signing -------------------------------------------------------------------------------------
@@ -396,7 +410,8 @@ def signing_request(
     loaded.view.require(AgreementAct.SIGN, signer)
     instrument = loaded.bundle.instrument(party)
     instrument.signatory(signer)
-    key = active_key(session, loaded.org_id(signer))
+    org_id = loaded.org_id(signer)
+    key = active_key(session, org_id, actor.user_id) or active_key(session, org_id)
     return {
         "party": party,
         "signer": signer,
@@ -410,15 +425,16 @@ def _add_signature(
     session: Session, actor: Actor, loaded: Loaded, signature: Signature, now: dt.datetime
 ) -> tuple[Loaded, list[Any]]:
     loaded.view.require(AgreementAct.SIGN, signature.signer)
-    key = active_key(session, loaded.org_id(signature.signer))
+    org_id = loaded.org_id(signature.signer)
+    key = usable_key(session, org_id, signature.key_fingerprint)
     if key is None:
+        if active_key(session, org_id) is None:
+            raise AgreementError(
+                f"{signature.signer!r} has no registered public key: register one before signing"
+            )
         raise AgreementError(
-            f"{signature.signer!r} has no registered public key: register one before signing"
-        )
-    if signature.key_fingerprint != key.fingerprint:
-        raise AgreementError(
-            f"the signature was made with key {signature.key_fingerprint[:16]}..., but "
-            f"{signature.signer!r} registered key {key.fingerprint[:16]}..."
+            f"the signature was made with key {signature.key_fingerprint[:16]}..., which is not "
+            f"a registered, unrevoked key of {signature.signer!r}"
         )
     bundle = loaded.bundle.with_public_key(signature.signer, key.public_key_pem.encode())
     bundle = bundle.with_signature(signature)  # verified by the pure core, or refused
@@ -457,8 +473,11 @@ def sign(
             raise ValidationFailed(
                 "the signature is not base64", location="signature", expected="base64 bytes"
             ) from None
+        org_id = loaded.org_id(signer) if signer in loaded.row.signatories else None
         key = (
-            active_key(session, loaded.org_id(signer)) if signer in loaded.row.signatories else None
+            (active_key(session, org_id, actor.user_id) or active_key(session, org_id))
+            if org_id is not None
+            else None
         )
         document = Signature(
             party, signer, instrument.instrument_hash(), key.fingerprint if key else "0" * 64, value

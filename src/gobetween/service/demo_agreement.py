@@ -49,6 +49,7 @@ from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.service import agree, implement, prepare, texts
 from gobetween.service.demo import DOMAIN
+from gobetween.service.signing_keys import confirm_key
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -155,12 +156,14 @@ def _sign(session: Session, actors: dict[str, Actor], agreement_id: int) -> None
     row = session.get(a.Agreement, agreement_id)
     assert row is not None
     bundle = Bundle.from_bytes(row.bundle)
+    secretariat = repositories.load_actor(session, actors["secretariat"].user_id)
     for seat, (name, _, _) in SIGNERS.items():
         actor = actors[seat]
         key = generate_private_key()  # used for the demo's signatures, then dropped
-        agree.register_key(
+        registered = agree.register_key(
             session, actor, int(row.signatories[name][0]), public_key_pem(key).decode()
         )
+        confirm_key(session, secretariat, registered["id"])  # the secretariat vouches for it
         for instrument in bundle.instruments:
             if name in instrument.signatory_names:
                 signature = sign_instrument(instrument, name, key)

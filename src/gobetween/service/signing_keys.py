@@ -1,53 +1,91 @@
-"""Signing keys: each organisation registers its Ed25519 public key; the newest one is used.
+"""The key registry: signatories' Ed25519 public keys, who holds them, who confirmed them.
 
-The server holds public keys only. A member of an organisation registers the ``.pub.pem`` that
-``gobetween keys new --org ORG`` wrote; a new key replaces the previous one (old signatures stay
-verifiable in the bundles that hold their keys).
+The server holds public keys only. A member of an organisation registers a public key for it,
+made in the browser (``static/keys.js``, WebCrypto) or with ``gobetween keys new`` (the
+``.pub.pem`` uploaded); the key then speaks for that organisation and that member. A process
+admin (the secretariat: the organisation's administrator in this design) confirms it; the holder
+or a process admin may revoke it. An organisation may hold several keys (one per member who
+signs); a key's record says since when, confirmed by whom, revoked when.
+
+Who reads the registry: a member reads their own organisation's keys; a process admin reads
+every key of the process (to confirm them); the signatories of an agreement read the registry
+of its signing organisations (:func:`agreement_registry`, the file ``--registry`` verifies
+against), as they already read the keys in its bundle.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.agreements import fingerprint, load_public_key
-from gobetween.errors import AgreementError, NotFound, ValidationFailed
-from gobetween.policy import Actor
+from gobetween.agreements.registry import KeyRegistry, RegisteredKey
+from gobetween.errors import AgreementError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from gobetween.model import Role
+from gobetween.policy import Actor, process_view
 from gobetween.store import agreement_tables as a
 from gobetween.store import audit
 from gobetween.store import tables as t
+from gobetween.store import team_tables as tt
 
-__all__ = ["active_key", "organisation_keys", "register_key"]
+__all__ = [
+    "KEY_ORIGINS",
+    "active_key",
+    "agreement_registry",
+    "confirm_key",
+    "organisation_keys",
+    "process_keys",
+    "register_key",
+    "revoke_key",
+    "usable_key",
+]
+
+#: Where a key was made: in the browser (WebCrypto) or with ``gobetween keys new``.
+KEY_ORIGINS = ("browser", "upload")
+
+
+def _is_admin(actor: Actor, process_id: int) -> bool:
+    return any(m.process_id == process_id and m.role is Role.ADMIN for m in actor.memberships)
+
+
+def _is_member(actor: Actor, org: t.Organisation) -> bool:
+    return any(
+        m.organisation_id == org.id and m.process_id == org.process_id for m in actor.memberships
+    )
 
 
 def _own_organisation(session: Session, actor: Actor, organisation_id: int) -> t.Organisation:
     org = session.get(t.Organisation, organisation_id)
-    member = org is not None and any(
-        m.organisation_id == organisation_id and m.process_id == org.process_id
-        for m in actor.memberships
-    )
-    if org is None or not member:
+    if org is None or not _is_member(actor, org):
         raise NotFound(f"no organisation {organisation_id}")
     return org
 
 
-def register_key(session: Session, actor: Actor, organisation_id: int, pem: str) -> dict[str, Any]:
-    """A member registers their organisation's Ed25519 public key (it replaces the previous)."""
+def register_key(
+    session: Session, actor: Actor, organisation_id: int, pem: str, *, origin: str = "upload"
+) -> dict[str, Any]:
+    """A member registers an Ed25519 public key for their organisation (awaits confirmation)."""
     org = _own_organisation(session, actor, organisation_id)
+    if origin not in KEY_ORIGINS:
+        raise ValidationFailed(
+            f"unknown key origin {origin!r}", location="origin", expected=", ".join(KEY_ORIGINS)
+        )
     try:
         key = load_public_key(pem.encode("utf-8"))
     except AgreementError as exc:
         raise ValidationFailed(
             str(exc), location="public_key_pem", expected="an Ed25519 public key in PEM"
         ) from None
-    for old in session.execute(
-        select(a.SigningKey).where(
-            a.SigningKey.organisation_id == org.id, a.SigningKey.active.is_(True)
+    known = session.execute(
+        select(a.SigningKey.id).where(
+            a.SigningKey.organisation_id == org.id, a.SigningKey.fingerprint == fingerprint(key)
         )
-    ).scalars():
-        old.active = False
+    ).first()
+    if known is not None:
+        raise Conflict(f"this key is registered for {org.name} already (key {known[0]})")
     row = a.SigningKey(
         id=t.random_id(),
         organisation_id=org.id,
@@ -57,36 +95,142 @@ def register_key(session: Session, actor: Actor, organisation_id: int, pem: str)
     )
     session.add(row)
     session.flush()
+    session.add(tt.KeyRecord(key_id=row.id, owner_id=actor.user_id, origin=origin))
+    session.flush()
     audit.append(
         session,
         actor_id=actor.user_id,
         action="key.register",
         object_type="signing_key",
         object_id=row.id,
-        change={"organisation": org.id, "fingerprint": row.fingerprint},
+        change={"organisation": org.id, "fingerprint": row.fingerprint, "origin": origin},
     )
-    return _key_dict(row)
+    return _key_dict(session, row)
 
 
-def _key_dict(row: a.SigningKey) -> dict[str, Any]:
+def _record(session: Session, row: a.SigningKey) -> tt.KeyRecord:
+    record = session.get(tt.KeyRecord, row.id)
+    if record is None:  # a key registered before the registry existed: its registrant holds it
+        record = tt.KeyRecord(key_id=row.id, owner_id=row.created_by, origin="upload")
+        session.add(record)
+        session.flush()
+    return record
+
+
+def _user_name(session: Session, user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    user = session.get(t.User, user_id)
+    return user.name if user is not None else None
+
+
+def _key_dict(session: Session, row: a.SigningKey) -> dict[str, Any]:
+    record = session.get(tt.KeyRecord, row.id)
+    owner = record.owner_id if record else row.created_by
+    org = session.get(t.Organisation, row.organisation_id)
+    revoked = record.revoked_at if record else None
+    confirmed = record.confirmed_at if record else None
     return {
         "id": row.id,
         "organisation_id": row.organisation_id,
+        "organisation": org.name if org else "",
         "fingerprint": row.fingerprint,
-        "active": row.active,
+        "holder_id": owner,
+        "holder": _user_name(session, owner),
+        "origin": record.origin if record else "upload",
+        "active": revoked is None,
+        "status": "revoked" if revoked else ("confirmed" if confirmed else "pending"),
         "public_key_pem": row.public_key_pem,
         "created_at": row.created_at.isoformat(),
+        "confirmed_at": confirmed.isoformat() if confirmed else None,
+        "confirmed_by": _user_name(session, record.confirmed_by if record else None),
+        "revoked_at": revoked.isoformat() if revoked else None,
+        "revoked_by": _user_name(session, record.revoked_by if record else None),
+        "revocation_reason": record.revocation_reason if record else "",
     }
 
 
-def active_key(session: Session, organisation_id: int) -> a.SigningKey | None:
-    stmt = (
+def _visible_key(
+    session: Session, actor: Actor, key_id: int
+) -> tuple[a.SigningKey, t.Organisation]:
+    row = session.get(a.SigningKey, key_id)
+    org = session.get(t.Organisation, row.organisation_id) if row is not None else None
+    if row is None or org is None:
+        raise NotFound(f"no key {key_id}")
+    if not (_is_member(actor, org) or _is_admin(actor, org.process_id)):
+        raise NotFound(f"no key {key_id}")
+    return row, org
+
+
+def confirm_key(session: Session, actor: Actor, key_id: int) -> dict[str, Any]:
+    """A process admin confirms that a key speaks for its holder and organisation."""
+    row, org = _visible_key(session, actor, key_id)
+    if not _is_admin(actor, org.process_id):
+        raise PermissionDenied("only an administrator of the process may confirm keys")
+    record = _record(session, row)
+    if record.revoked_at is not None:
+        raise Conflict(f"key {key_id} was revoked; it cannot be confirmed")
+    if record.confirmed_at is None:
+        record.confirmed_at = t.utcnow()
+        record.confirmed_by = actor.user_id
+        session.flush()
+        audit.append(
+            session,
+            actor_id=actor.user_id,
+            action="key.confirm",
+            object_type="signing_key",
+            object_id=row.id,
+            change={"organisation": org.id, "fingerprint": row.fingerprint},
+        )
+    return _key_dict(session, row)
+
+
+def revoke_key(session: Session, actor: Actor, key_id: int, reason: str = "") -> dict[str, Any]:
+    """The key's holder or a process admin revokes it; signatures made before stay valid."""
+    row, org = _visible_key(session, actor, key_id)
+    record = _record(session, row)
+    if record.owner_id != actor.user_id and not _is_admin(actor, org.process_id):
+        raise PermissionDenied("only the key's holder or an administrator may revoke it")
+    if record.revoked_at is None:
+        record.revoked_at = t.utcnow()
+        record.revoked_by = actor.user_id
+        record.revocation_reason = reason.strip()
+        row.active = False
+        session.flush()
+        audit.append(
+            session,
+            actor_id=actor.user_id,
+            action="key.revoke",
+            object_type="signing_key",
+            object_id=row.id,
+            change={"organisation": org.id, "fingerprint": row.fingerprint, "reason": reason},
+        )
+    return _key_dict(session, row)
+
+
+def _unrevoked(organisation_id: int) -> Any:
+    return (
         select(a.SigningKey)
-        .where(a.SigningKey.organisation_id == organisation_id, a.SigningKey.active.is_(True))
+        .outerjoin(tt.KeyRecord, tt.KeyRecord.key_id == a.SigningKey.id)
+        .where(a.SigningKey.organisation_id == organisation_id, tt.KeyRecord.revoked_at.is_(None))
         .order_by(a.SigningKey.created_at.desc(), a.SigningKey.id)
-        .limit(1)
     )
-    return session.execute(stmt).scalars().first()
+
+
+def active_key(
+    session: Session, organisation_id: int, user_id: int | None = None
+) -> a.SigningKey | None:
+    """The newest unrevoked key of an organisation (held by ``user_id``, when given)."""
+    stmt = _unrevoked(organisation_id)
+    if user_id is not None:
+        stmt = stmt.where(tt.KeyRecord.owner_id == user_id)
+    return session.execute(stmt.limit(1)).scalars().first()
+
+
+def usable_key(session: Session, organisation_id: int, key_fingerprint: str) -> a.SigningKey | None:
+    """The organisation's unrevoked key with ``key_fingerprint``, if there is one."""
+    stmt = _unrevoked(organisation_id).where(a.SigningKey.fingerprint == key_fingerprint)
+    return session.execute(stmt.limit(1)).scalars().first()
 
 
 def organisation_keys(session: Session, actor: Actor, organisation_id: int) -> list[dict[str, Any]]:
@@ -97,4 +241,59 @@ def organisation_keys(session: Session, actor: Actor, organisation_id: int) -> l
         .where(a.SigningKey.organisation_id == org.id)
         .order_by(a.SigningKey.created_at.desc(), a.SigningKey.id)
     )
-    return [_key_dict(r) for r in session.execute(stmt).scalars()]
+    return [_key_dict(session, r) for r in session.execute(stmt).scalars()]
+
+
+def process_keys(session: Session, actor: Actor, process_id: int) -> list[dict[str, Any]]:
+    """The keys the actor may see in a process: all for its admins, else their organisations'."""
+    view = process_view(actor, process_id)
+    stmt = (
+        select(a.SigningKey)
+        .join(t.Organisation, t.Organisation.id == a.SigningKey.organisation_id)
+        .where(t.Organisation.process_id == process_id)
+        .order_by(t.Organisation.name, a.SigningKey.created_at.desc(), a.SigningKey.id)
+    )
+    if not view.admin:
+        stmt = stmt.where(a.SigningKey.organisation_id.in_(view.organisation_ids or {0}))
+    return [_key_dict(session, r) for r in session.execute(stmt).scalars()]
+
+
+def _registered(session: Session, row: a.SigningKey, organisation: str) -> RegisteredKey:
+    record = session.get(tt.KeyRecord, row.id)
+    owner = record.owner_id if record else row.created_by
+    return RegisteredKey(
+        fingerprint=row.fingerprint,
+        organisation=organisation,
+        holder=_user_name(session, owner) or "",
+        registered_at=row.created_at,
+        confirmed_at=record.confirmed_at if record else None,
+        confirmed_by=_user_name(session, record.confirmed_by) if record else None,
+        revoked_at=record.revoked_at if record else None,
+        revoked_by=_user_name(session, record.revoked_by) if record else None,
+    )
+
+
+def agreement_registry(
+    session: Session, organisations: dict[str, int], agreement_id: int
+) -> KeyRegistry:
+    """The registry of an agreement's signing organisations (``name -> id``), with the time the
+    service stored each signature. The caller has already been allowed to read the agreement.
+    """
+    keys: list[RegisteredKey] = []
+    for name, org_id in sorted(organisations.items()):
+        rows = session.execute(
+            select(a.SigningKey)
+            .where(a.SigningKey.organisation_id == org_id)
+            .order_by(a.SigningKey.created_at, a.SigningKey.id)
+        ).scalars()
+        keys.extend(_registered(session, row, name) for row in rows)
+    signed: dict[tuple[str, str], dt.datetime] = {}
+    events = session.execute(
+        select(a.AgreementEvent.body, a.AgreementEvent.created_at)
+        .where(a.AgreementEvent.agreement_id == agreement_id)
+        .order_by(a.AgreementEvent.seq)
+    ).all()
+    for body, created in events:
+        if body.get("type") == "signed":
+            signed[(str(body["party"]), str(body["signer"]))] = created
+    return KeyRegistry(tuple(keys), signed)

@@ -18,7 +18,7 @@ from gobetween.errors import ValidationFailed
 from gobetween.formats.akoma_ntoso import instrument_to_akn
 from gobetween.formats.instrument_html import instrument_html
 from gobetween.formats.instrument_pdf import instrument_pdf
-from gobetween.service import agree
+from gobetween.service import agree, signing_keys
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
 
@@ -37,6 +37,11 @@ Days = Annotated[int, Field(ge=1, le=36_500)]
 
 class KeyIn(s.In):
     public_key_pem: Annotated[s.Str, Field(min_length=1, max_length=2000)]
+    origin: Literal["browser", "upload"] = "upload"
+
+
+class RevocationIn(s.In):
+    reason: Annotated[s.Str, Field(max_length=500)] = ""
 
 
 class AgreementIn(s.In):
@@ -85,9 +90,11 @@ async def read_body(request: Request, location: str = "body") -> bytes:
 
 @router.post("/organisations/{organisation_id}/keys", status_code=201)
 def register_key(organisation_id: s.Id, body: KeyIn, ctx: Ctx) -> dict[str, Any]:
-    """Register the caller's organisation's Ed25519 public key (PEM); it replaces the previous."""
+    """Register a public key (PEM) for the caller's organisation, held by the caller."""
     with ctx.write() as unit:
-        return agree.register_key(unit.session, unit.actor, organisation_id, body.public_key_pem)
+        return signing_keys.register_key(
+            unit.session, unit.actor, organisation_id, body.public_key_pem, origin=body.origin
+        )
 
 
 @router.get("/organisations/{organisation_id}/keys")
@@ -95,6 +102,34 @@ def keys(organisation_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
     """The keys the caller's organisation registered, newest first."""
     with ctx.read() as unit:
         return agree.organisation_keys(unit.session, unit.actor, organisation_id)
+
+
+@router.get("/processes/{process_id}/keys")
+def process_keys(process_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
+    """The key registry of a process: every key for its admins, else the caller's organisations'."""
+    with ctx.read() as unit:
+        return signing_keys.process_keys(unit.session, unit.actor, process_id)
+
+
+@router.post("/keys/{key_id}/confirmation")
+def confirm_key(key_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """A process admin confirms that the key speaks for its holder and organisation."""
+    with ctx.write() as unit:
+        return signing_keys.confirm_key(unit.session, unit.actor, key_id)
+
+
+@router.post("/keys/{key_id}/revocation")
+def revoke_key(key_id: s.Id, body: RevocationIn, ctx: Ctx) -> dict[str, Any]:
+    """The key's holder or a process admin revokes it (signatures made before stay valid)."""
+    with ctx.write() as unit:
+        return signing_keys.revoke_key(unit.session, unit.actor, key_id, body.reason)
+
+
+@router.get("/agreements/{agreement_id}/registry")
+def registry(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """The key registry of the signatories, for ``gobetween agreement verify --registry``."""
+    with ctx.read() as unit:
+        return agree.registry_export(unit.session, unit.actor, agreement_id)
 
 
 @router.post("/tracks/{track_id}/agreements", status_code=201)
@@ -147,7 +182,7 @@ def bundle(agreement_id: s.Id, ctx: Ctx) -> Response:
 
 @router.get("/agreements/{agreement_id}/verification")
 def verification(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
-    """The verification report of the stored bundle (trusting the registered keys)."""
+    """The verification report of the stored bundle, checked against the key registry."""
     with ctx.read() as unit:
         return agree.verify_stored(unit.session, unit.actor, agreement_id)
 
