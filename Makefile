@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test check lint typecheck imports pytest bench clean
+.PHONY: demo test check lint typecheck imports pytest bench clean i18n
 
 demo: $(STAMP)
 	$(BIN)/gobetween demo
@@ -34,6 +34,14 @@ imports: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Re-extract the interface's strings and merge them into every catalog (docs/dev/i18n.md).
+LOCALE_DIR := src/gobetween/locale
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o $(LOCALE_DIR)/messages.pot src/gobetween
+	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) --no-fuzzy-matching \
+	  --ignore-obsolete --no-location
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

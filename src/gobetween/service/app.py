@@ -20,6 +20,7 @@ import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
+from gobetween.i18n_http import LocaleMiddleware
 from gobetween.service import errors
 from gobetween.service.api import (
     agree,
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ),
     )
     errors.install(app)
+    app.add_middleware(LocaleMiddleware)  # each request's language and time zone
     for router in routers():
         app.include_router(router)
     app.include_router(web_router)  # the pages (gobetween.web) beside the JSON API

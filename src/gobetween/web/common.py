@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
+from gobetween import i18n
+from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.policy import Seat, TrackView
 from gobetween.service.context import RequestContext, Unit, request_context
@@ -27,30 +29,36 @@ Ctx = Annotated[RequestContext, Depends(request_context)]
 
 
 def frame(ctx: RequestContext, unit: Unit) -> dict[str, Any]:
-    """The context every signed-in page needs: the user and the CSRF token for its forms."""
+    """The context every signed-in page needs: the user and the CSRF token for its forms.
+
+    The user's own language and time zone (their settings) replace the browser's from here on.
+    """
+    user = unit.user
+    if user.locale or user.time_zone:
+        i18n.set_locale(user.locale or i18n.current_locale(), user.time_zone)
     return {"user": unit.user, "csrf": csrf_token(ctx, unit)}
 
 
 def nav_for(track: t.Track, view: TrackView, admin: bool) -> list[tuple[str, str]]:
     """(label, url) of the pages of a track the caller's seat opens."""
     base = f"/tracks/{track.id}"
-    links = [("Overview", base)]
+    links = [(_("Overview"), base)]
     if Seat.PARTY in view.seats:
         links += [
-            ("Channel", f"{base}/channel"),
-            ("Preferences", f"{base}/preferences"),
-            ("Text", f"{base}/text"),
+            (_("Channel"), f"{base}/channel"),
+            (_("Preferences"), f"{base}/preferences"),
+            (_("Text"), f"{base}/text"),
         ]
     if view.is_mediator:
         links += [
-            ("Channels", f"{base}/console"),
-            ("Analysis", f"{base}/analysis"),
-            ("Drafting", f"{base}/draft"),
+            (_("Channels"), f"{base}/console"),
+            (_("Analysis"), f"{base}/analysis"),
+            (_("Drafting"), f"{base}/draft"),
         ]
     elif Seat.PARTY not in view.seats:
-        links.append(("Text", f"{base}/text"))
+        links.append((_("Text"), f"{base}/text"))
     if admin:
-        links.append(("Process admin", f"/processes/{track.process_id}/admin"))
+        links.append((_("Process admin"), f"/processes/{track.process_id}/admin"))
     return links
 
 
@@ -68,7 +76,8 @@ class TrackPage:
         """An organisation's name (organisation names are known to every process member)."""
         if party_id is None:
             return ""
-        return self.organisations.get(int(party_id), f"organisation {party_id}")
+        fallback = _("organisation %(id)s") % {"id": party_id}
+        return self.organisations.get(int(party_id), fallback)
 
     def context(self, ctx: RequestContext, unit: Unit, **more: Any) -> dict[str, Any]:
         """The template context of a track page."""

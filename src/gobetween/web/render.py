@@ -6,8 +6,12 @@ functions, and renders a template. Errors of :mod:`gobetween.errors` become an H
 with the same status the JSON API gives; a missing or expired login sends the browser to the
 login page. The error page says no more than the problem document would.
 
+Pages are rendered in the reader's language and time zone (:mod:`gobetween.i18n`): templates
+mark their words with ``{{ _("...") }}`` / ``{% trans %}`` (Jinja's i18n extension, new-style
+gettext, autoescaping kept), and every moment is shown by ``when`` in one format.
+
 >>> local_time(dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC), "Europe/Istanbul")
-'1 Jan 2026, 15:00 (+03)'
+'Jan 1, 2026, 3:00\u202fPM (UTC+3)'
 >>> local_time(None, "UTC")
 '–'
 """
@@ -16,9 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import time
-import zoneinfo
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gobetween import errors as e
+from gobetween import i18n
+from gobetween.i18n import _
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import status_of
 from gobetween.service.identity import authenticate_session
@@ -46,7 +52,6 @@ __all__ = [
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
-TZ_COOKIE = "gobetween_tz"
 _log = logging.getLogger("gobetween.web")
 
 #: Headers of every page: nothing cached (pages carry private data), no framing, no sniffing.
@@ -63,27 +68,8 @@ PAGE_HEADERS = {
 
 
 def local_time(value: dt.datetime | str | None, zone: str) -> str:
-    """``value`` shown in time zone ``zone`` (an IANA name; UTC when unknown)."""
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    local = value.astimezone(_zone(zone))
-    offset = local.strftime("%z")
-    label = local.tzname() or "UTC"
-    if label.startswith(("+", "-")) or label == "UTC":
-        label = "UTC" if offset == "+0000" else offset[:3] if offset[3:] == "00" else offset
-    return f"{local.day} {local:%b %Y, %H:%M} ({label})"
-
-
-@functools.lru_cache(maxsize=256)
-def _zone(name: str) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
+    """``value`` shown in time zone ``zone`` in the current language (the pages' one format)."""
+    return i18n.format_datetime(value, None, zone)
 
 
 def _iso(value: dt.datetime | str | None) -> str:
@@ -101,16 +87,33 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.gettext,
+        i18n.ngettext,
+        newstyle=True,
+        pgettext=i18n.pgettext,
+        npgettext=i18n.npgettext,
     )
     env.filters["iso"] = _iso
     env.filters["pct"] = lambda v: f"{100 * float(v):.0f}"
     env.filters["num"] = lambda v: f"{float(v):g}"
+    env.filters["number"] = i18n.format_decimal
+    env.filters["day"] = i18n.format_date
+    env.globals["languages"] = i18n.LANGUAGE_NAMES
     return env
 
 
-def _zone_of(request: Request) -> str:
-    name = request.cookies.get(TZ_COOKIE, "UTC")
-    return name if len(name) < 64 and _zone(name) is not dt.UTC else "UTC"
+def js_strings() -> str:
+    """The words gobetween.js shows, in the current language, as JSON for a data attribute."""
+    return json.dumps(
+        {
+            "live_on": _("Live updates on."),
+            "live_paused": _("Live updates paused; reconnecting."),
+        },
+        ensure_ascii=False,
+    )
 
 
 def csrf_token(ctx: RequestContext, unit: Unit) -> str:
@@ -129,10 +132,14 @@ def render(
     status: int = 200,
 ) -> HTMLResponse:
     """The rendered template with the page headers."""
-    zone = _zone_of(request)
+    zone = i18n.current_zone()
     values = {
         "request_path": request.url.path,
+        "request_query": request.url.query,
         "zone": zone,
+        "lang": i18n.current_locale(),
+        "dir": i18n.direction(),
+        "js_strings": js_strings(),
         "when": lambda v: local_time(v, zone),
         "user": None,
         "csrf": "",
@@ -158,11 +165,16 @@ def error_page(request: Request, exc: e.GobetweenError) -> Response:
         target = request.url.path if request.method == "GET" else "/"
         return redirect("/login?next=" + quote(target, safe="/"), request)
     status = status_of(exc)
-    titles = {404: "Not found", 403: "Not allowed", 409: "Cannot do that now", 429: "Slow down"}
-    title = titles.get(status, "Something went wrong" if status >= 500 else "Please check")
-    detail = str(exc) if status < 500 else "The server could not complete the request."
+    titles = {
+        404: _("Not found"),
+        403: _("Not allowed"),
+        409: _("Cannot do that now"),
+        429: _("Slow down"),
+    }
+    title = titles.get(status, _("Something went wrong") if status >= 500 else _("Please check"))
+    detail = str(exc) if status < 500 else _("The server could not complete the request.")
     if status == 404:
-        detail = "This page does not exist, or you may not see it."
+        detail = _("This page does not exist, or you may not see it.")
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, e.RateLimited) else {}
     response = render(request, "error.html", {"title": title, "detail": detail}, status=status)
     response.headers.update(headers)

@@ -1,4 +1,5 @@
-/* gobetween: times in the reader's zone, live updates by server-sent events, the points counter. */
+/* gobetween: times in the reader's zone, live updates by server-sent events, the points counter.
+   This script holds no words: the page gives them, translated, in <body data-strings>. */
 (function () {
   "use strict";
   var zone = "UTC";
@@ -6,12 +7,27 @@
   var had = document.cookie.split("; ").indexOf("gobetween_tz=" + zone) >= 0;
   document.cookie = "gobetween_tz=" + zone + "; path=/; max-age=31536000; SameSite=Strict";
 
+  function words() {
+    try { return JSON.parse(document.body.getAttribute("data-strings") || "{}"); } catch (e) { return {}; }
+  }
+
+  function offset(d) {
+    var minutes = -d.getTimezoneOffset();
+    if (minutes === 0) { return "UTC"; }
+    var abs = Math.abs(minutes), text = "UTC" + (minutes > 0 ? "+" : "-") + Math.floor(abs / 60);
+    return abs % 60 ? text + ":" + String(abs % 60).padStart(2, "0") : text;
+  }
+
+  /* Before the server knows the browser's zone (first visit), show times as it will: medium date,
+     short time, the UTC offset, in the page's language. */
   function localise(root) {
     if (had) { return; }
-    var fmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+    var lang = document.documentElement.getAttribute("lang") || "en";
+    var fmt;
+    try { fmt = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }); } catch (e) { return; }
     root.querySelectorAll("time[datetime]").forEach(function (el) {
       var d = new Date(el.getAttribute("datetime"));
-      if (!isNaN(d)) { el.textContent = fmt.format(d); }
+      if (!isNaN(d)) { el.textContent = fmt.format(d) + " (" + offset(d) + ")"; }
     });
   }
 
@@ -40,8 +56,9 @@
     if (!url || !window.EventSource) { return; }
     var source = new EventSource(url, { withCredentials: true });
     var status = document.getElementById("live-status");
-    source.onopen = function () { if (status) { status.textContent = "Live updates on."; } };
-    source.onerror = function () { if (status) { status.textContent = "Live updates paused; reconnecting."; } };
+    var text = words();
+    source.onopen = function () { if (status) { status.textContent = text.live_on || ""; } };
+    source.onerror = function () { if (status) { status.textContent = text.live_paused || ""; } };
     ["message", "text", "answer", "ready", "offer", "offer_status", "offer_received", "preferences"].forEach(function (kind) {
       source.addEventListener(kind, function () { document.body.dispatchEvent(new CustomEvent("gb-" + kind, { bubbles: true })); });
     });
