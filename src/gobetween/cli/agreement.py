@@ -26,6 +26,7 @@ from gobetween.agreements import (
     public_key_pem,
     verify_bundle,
 )
+from gobetween.agreements.registry import KeyRegistry
 from gobetween.errors import AgreementError, InputError
 from gobetween.formats.agreement_spec import instruments_from_spec
 from gobetween.formats.documents import parse_json, parse_yaml
@@ -35,6 +36,8 @@ __all__ = ["agreement", "keys"]
 
 #: Bundles above this size are refused (renderings included, 64 MB is generous).
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+#: Key registry files above this size are refused.
+MAX_REGISTRY_BYTES = 8 * 1024 * 1024
 _SPEC_NUMBERS = {("term_days",), ("renewal", "notice_days")}
 
 
@@ -203,6 +206,15 @@ def _trusted(
     return trusted
 
 
+def _registry(path: Path) -> KeyRegistry:
+    """The key registry file at ``path`` (JSON, ``gobetween-key-registry-v1``)."""
+    document = parse_json(read_text(path, max_bytes=MAX_REGISTRY_BYTES), source=str(path))
+    try:
+        return KeyRegistry.from_dict(document.data)
+    except AgreementError as exc:
+        raise InputError(exc.message, source=str(path)) from None
+
+
 @agreement.command("verify")
 @click.argument("bundle_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -216,16 +228,28 @@ def _trusted(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder of ORG.pem / ORG.pub.pem public keys known out of band.",
 )
+@click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Key registry exported by the service (GET /api/agreements/ID/registry): report "
+    "signatures by unregistered, unconfirmed or revoked keys.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def agreement_verify(
-    bundle_path: Path, trust: tuple[str, ...], trusted_keys: Path | None, as_json: bool
+    bundle_path: Path,
+    trust: tuple[str, ...],
+    trusted_keys: Path | None,
+    registry_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Verify BUNDLE offline; exit status 1 and every problem listed when it does not verify."""
     data = _read_bundle(bundle_path)
-    report = verify_bundle(data)
+    registry = _registry(registry_path) if registry_path is not None else None
+    report = verify_bundle(data, registry=registry)
     if trust or trusted_keys:
         trusted = _trusted(trust, trusted_keys, report.signatories)
-        report = verify_bundle(data, trusted_keys=trusted)
+        report = verify_bundle(data, trusted_keys=trusted, registry=registry)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -43,6 +43,7 @@ from gobetween.service.signing_keys import (
     agreement_registry,
     organisation_keys,
     register_key,
+    unusable_key,
     usable_key,
 )
 from gobetween.service.texts import single_text_state
@@ -428,14 +429,7 @@ def _add_signature(
     org_id = loaded.org_id(signature.signer)
     key = usable_key(session, org_id, signature.key_fingerprint)
     if key is None:
-        if active_key(session, org_id) is None:
-            raise AgreementError(
-                f"{signature.signer!r} has no registered public key: register one before signing"
-            )
-        raise AgreementError(
-            f"the signature was made with key {signature.key_fingerprint[:16]}..., which is not "
-            f"a registered, unrevoked key of {signature.signer!r}"
-        )
+        raise AgreementError(unusable_key(session, org_id, signature))
     bundle = loaded.bundle.with_public_key(signature.signer, key.public_key_pem.encode())
     bundle = bundle.with_signature(signature)  # verified by the pure core, or refused
     state, events = lc.step(

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.agreements import fingerprint, load_public_key
 from gobetween.agreements.registry import KeyRegistry, RegisteredKey
+from gobetween.agreements.signing import Signature
 from gobetween.errors import AgreementError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from gobetween.model import Role
 from gobetween.policy import Actor, process_view
@@ -40,6 +41,7 @@ __all__ = [
     "process_keys",
     "register_key",
     "revoke_key",
+    "unusable_key",
     "usable_key",
 ]
 
@@ -231,6 +233,28 @@ def usable_key(session: Session, organisation_id: int, key_fingerprint: str) -> 
     """The organisation's unrevoked key with ``key_fingerprint``, if there is one."""
     stmt = _unrevoked(organisation_id).where(a.SigningKey.fingerprint == key_fingerprint)
     return session.execute(stmt.limit(1)).scalars().first()
+
+
+def unusable_key(session: Session, organisation_id: int, signature: Signature) -> str:
+    """Why ``signature``'s key may not sign for the organisation (it has no usable key of that
+    fingerprint): no key at all, a revoked key, or a key registered for someone else."""
+    short = signature.key_fingerprint[:16]
+    row = session.execute(
+        select(a.SigningKey).where(
+            a.SigningKey.organisation_id == organisation_id,
+            a.SigningKey.fingerprint == signature.key_fingerprint,
+        )
+    ).scalar()
+    if row is not None:
+        record = _record(session, row)
+        when = record.revoked_at.isoformat() if record.revoked_at else "?"
+        return f"key {short}... of {signature.signer!r} was revoked on {when}; it cannot sign"
+    if active_key(session, organisation_id) is None:
+        return f"{signature.signer!r} has no registered public key: register one before signing"
+    return (
+        f"the signature was made with key {short}..., which is not a registered key of "
+        f"{signature.signer!r}"
+    )
 
 
 def organisation_keys(session: Session, actor: Actor, organisation_id: int) -> list[dict[str, Any]]:
