@@ -16,6 +16,8 @@ The checks, in order:
 6. each signature verifies under its signer's public key, that key matches any fingerprint the
    instrument pins (and, if given, the verifier's own trusted fingerprints);
 7. every signatory of every instrument has signed it;
+7a. the operative terms are internally consistent (:mod:`gobetween.agreements.derive`): one
+   rule per term, the term and renewal settings equal to what the articles say;
 8. when a key registry is given (:mod:`gobetween.agreements.registry`), every valid signature
    was made with a key the registry lists for its organisation, confirmed, and not revoked
    before the signature was made.
@@ -37,6 +39,7 @@ from gobetween.agreements.container import (
     read_container,
     signature_part,
 )
+from gobetween.agreements.derive import consistency_problems
 from gobetween.agreements.instrument import Instrument
 from gobetween.agreements.registry import KeyRegistry, registry_problems
 from gobetween.agreements.signing import (
@@ -77,6 +80,7 @@ class FindingCode(enum.StrEnum):
     KEY_UNREGISTERED = "key-unregistered"
     KEY_REVOKED = "key-revoked"
     KEY_UNCONFIRMED = "key-unconfirmed"
+    TERMS_CONTRADICT = "terms-contradict"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +203,9 @@ def inspect(
     _read_parts(container.parts, contents, findings)
     _check_instruments(contents, findings)
     _check_signatures(contents, findings, trusted_keys or {})
+    if contents.terms is not None:
+        for problem in consistency_problems(contents.terms):
+            findings.append(Finding(FindingCode.TERMS_CONTRADICT, problem, TERMS_PART))
     return findings, contents
 
 
