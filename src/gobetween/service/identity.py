@@ -1,16 +1,34 @@
 """Users, passwords, browser sessions, API tokens and login throttling (service functions).
 
 Every function takes an open session (the request's unit of work) and leaves committing to it.
+
+Log-in throttling (:func:`login`) gives an attacker no lock over the real user:
+
+- one account from one client (address): the first ``login_max_failures`` failures are free,
+  then each further attempt waits for a pause that doubles with every failure (1, 2, 4 ... s,
+  at most ``login_max_delay_seconds``);
+- one client over all accounts: at most ``login_client_max_failures`` failures in the window;
+- one account from clients it never logged in from: at most ``login_account_max_failures``
+  failures in the window (a cap on guessing spread over many addresses);
+- a *known device*, one that logged in to this account before (its device cookie,
+  :data:`DEVICE_COOKIE`), counts only its own failures: what happens from any other address,
+  however many, never pauses it.
+
+A successful log-in clears the failures of its (account, client) pair or its device. Old
+failures, expired sessions and devices unused for a year are pruned at each log-in attempt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.orm import Session
 
 from gobetween.errors import (
@@ -21,15 +39,18 @@ from gobetween.errors import (
     RateLimited,
     ValidationFailed,
 )
+from gobetween.i18n import _
 from gobetween.policy import Actor
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import audit, repositories
 from gobetween.store import tables as t
+from gobetween.store.login_tables import LoginDevice
 from gobetween.store.plans import Plan, Query, Rows, Step
 
 __all__ = [
     "CSRF_HEADER",
+    "DEVICE_COOKIE",
     "Credentials",
     "NewSession",
     "authenticate_session",
@@ -37,12 +58,18 @@ __all__ = [
     "create_user",
     "end_session",
     "login",
+    "prune",
+    "remember_device",
     "revoke_api_token",
     "start_session",
 ]
 
 MIN_PASSWORD = 10
 CSRF_HEADER = "X-CSRF-Token"
+#: The cookie that marks a device that logged in before (only its digest is stored).
+DEVICE_COOKIE = "gobetween_device"
+#: How long a device is remembered without logging in.
+DEVICE_DAYS = 365
 
 
 def normalise_email(email: str) -> str:
@@ -106,32 +133,131 @@ def create_user(
     return user
 
 
-def set_password(session: Session, hasher: PasswordHasher, user: t.User, password: str) -> None:
-    """Replace a user's password."""
+def set_password(
+    session: Session,
+    hasher: PasswordHasher,
+    user: t.User,
+    password: str,
+    *,
+    keep_session: str | None = None,
+) -> None:
+    """Replace a user's password, ending every other way in.
+
+    Every browser session of the user ends except the one whose cookie is ``keep_session`` (the
+    one that changed it), every API token is revoked, and no device counts as known any more:
+    whoever had learnt the old password keeps nothing that still works.
+    """
     check_password(password)
     user.password_hash = hasher.hash(password)
+    kept = token_digest(keep_session) if keep_session else ""
+    ended = _count(
+        session.execute(
+            delete(t.WebSession).where(
+                t.WebSession.user_id == user.id, t.WebSession.session_hash != kept
+            )
+        )
+    )
+    revoked = _count(
+        session.execute(
+            update(t.ApiToken)
+            .where(t.ApiToken.user_id == user.id, t.ApiToken.revoked_at.is_(None))
+            .values(revoked_at=t.utcnow())
+        )
+    )
+    session.execute(delete(LoginDevice).where(LoginDevice.user_id == user.id))
     audit.append(
         session,
         actor_id=user.id,
         action="user.password",
         object_type="user",
         object_id=user.id,
-        change={"password": "changed"},
+        change={"password": "changed", "sessions_ended": ended, "tokens_revoked": revoked},
     )
 
 
-def _throttle(session: Session, settings: Settings, keys: Sequence[str]) -> None:
+def _count(result: Result[Any]) -> int:
+    """Rows a DELETE or UPDATE touched."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def _failures(session: Session, settings: Settings, key: str) -> tuple[int, dt.datetime]:
+    """How many failures ``key`` has in the window, and the oldest of them."""
     since = t.utcnow() - dt.timedelta(seconds=settings.login_window_seconds)
-    for key in keys:
-        count, oldest = session.execute(
-            select(func.count(), func.min(t.LoginFailure.at)).where(
-                t.LoginFailure.key == key, t.LoginFailure.at >= since
-            )
-        ).one()
-        if count >= settings.login_max_failures:
-            oldest_at = t.UTCDateTime().process_result_value(oldest, None) or t.utcnow()
-            wait = settings.login_window_seconds - (t.utcnow() - oldest_at).total_seconds()
-            raise RateLimited("too many failed logins; try again later", max(1, int(wait) + 1))
+    count, oldest = session.execute(
+        select(func.count(), func.min(t.LoginFailure.at)).where(
+            t.LoginFailure.key == key, t.LoginFailure.at >= since
+        )
+    ).one()
+    decode = t.UTCDateTime().process_result_value
+    if count >= 1:
+        return int(count), decode(oldest, None) or t.utcnow()
+    return 0, t.utcnow()
+
+
+def pause_after(failures: int, free: int, longest: int) -> int:
+    """Seconds to wait after the latest of ``failures``: none for the first ``free``, then
+    doubling with each one, at most ``longest``.
+
+    >>> [pause_after(n, 5, 300) for n in (0, 4, 5, 6, 7, 20)]
+    [0, 0, 1, 2, 4, 300]
+    """
+    if failures < free:
+        return 0
+    return min(longest, 1 << min(failures - free, 30))
+
+
+def _slow_down(session: Session, settings: Settings, key: str) -> None:
+    """:class:`RateLimited` while ``key``'s doubling pause since its latest failure runs."""
+    since = t.utcnow() - dt.timedelta(seconds=settings.login_window_seconds)
+    count, latest = session.execute(
+        select(func.count(), func.max(t.LoginFailure.at)).where(
+            t.LoginFailure.key == key, t.LoginFailure.at >= since
+        )
+    ).one()
+    pause = pause_after(int(count), settings.login_max_failures, settings.login_max_delay_seconds)
+    if pause:
+        latest_at = t.UTCDateTime().process_result_value(latest, None) or t.utcnow()
+        wait = pause - (t.utcnow() - latest_at).total_seconds()
+        if wait > 0:
+            raise RateLimited(_too_many(), max(1, int(wait) + 1))
+
+
+def _cap(session: Session, settings: Settings, key: str, limit: int) -> None:
+    """:class:`RateLimited` while ``key`` has ``limit`` failures in the window."""
+    count, oldest = _failures(session, settings, key)
+    if count >= limit:
+        wait = settings.login_window_seconds - (t.utcnow() - oldest).total_seconds()
+        raise RateLimited(_too_many(), max(1, int(wait) + 1))
+
+
+def _too_many() -> str:
+    return _("too many failed logins; try again later")
+
+
+def _pair_key(address: str, client: str) -> str:
+    return "pair:" + hashlib.sha256(f"{address}\n{client}".encode()).hexdigest()
+
+
+def _known_device(session: Session, device: str | None, user: t.User | None) -> str | None:
+    """The digest of ``device`` if it logged in to ``user``'s account before, else ``None``."""
+    if not device or user is None:
+        return None
+    digest = token_digest(device)
+    owner = session.execute(
+        select(LoginDevice.user_id).where(LoginDevice.device_hash == digest)
+    ).scalar_one_or_none()
+    return digest if owner == user.id else None
+
+
+def prune(session: Session, settings: Settings) -> None:
+    """Delete log-in failures older than the window, expired sessions and devices unused for
+    :data:`DEVICE_DAYS` days (each an indexed range delete)."""
+    now = t.utcnow()
+    since = now - dt.timedelta(seconds=settings.login_window_seconds)
+    session.execute(delete(t.LoginFailure).where(t.LoginFailure.at < since))
+    session.execute(delete(t.WebSession).where(t.WebSession.expires_at <= now))
+    stale = now - dt.timedelta(days=DEVICE_DAYS)
+    session.execute(delete(LoginDevice).where(LoginDevice.last_used_at < stale))
 
 
 def login(
@@ -142,21 +268,47 @@ def login(
     email: str,
     password: str,
     client: str,
+    device: str | None = None,
 ) -> t.User | None:
     """The user whose credentials these are, or ``None`` (the failure is recorded).
 
-    Raises :class:`RateLimited` after too many failures for the address or the client.
+    ``device`` is the request's device cookie, if any. Raises :class:`RateLimited` while the
+    attempt must wait (see the module's docstring for the rules).
     """
-    address = email.strip().lower()
-    keys = (f"email:{address}", f"client:{client}")
-    _throttle(session, settings, keys)
+    prune(session, settings)
+    address = email.strip().lower()[:254]
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
+    known = _known_device(session, device, user)
+    keys: tuple[str, ...]
+    if known is not None:  # a device that logged in here before: its own failures only
+        keys = (f"device:{known}",)
+        _slow_down(session, settings, keys[0])
+    else:
+        keys = (_pair_key(address, client), f"client:{client[:250]}", f"account:{address}")
+        _slow_down(session, settings, keys[0])
+        _cap(session, settings, keys[1], settings.login_client_max_failures)
+        _cap(session, settings, keys[2], settings.login_account_max_failures)
     ok = hasher.verify(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         session.add_all([t.LoginFailure(key=key) for key in keys])
         return None
     session.execute(delete(t.LoginFailure).where(t.LoginFailure.key == keys[0]))
     return user
+
+
+def remember_device(session: Session, user: t.User, device: str | None) -> str | None:
+    """After a successful log-in: a new device cookie value, or ``None`` when ``device``
+    is already this user's (its last use is then updated)."""
+    if device:
+        row = session.execute(
+            select(LoginDevice).where(LoginDevice.device_hash == token_digest(device))
+        ).scalar_one_or_none()
+        if row is not None and row.user_id == user.id:
+            row.last_used_at = t.utcnow()
+            return None
+    token = new_token()
+    session.add(LoginDevice(user_id=user.id, device_hash=token_digest(token)))
+    return token
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +436,10 @@ class Credentials:
 def create_api_token(session: Session, actor: Actor, name: str) -> tuple[t.ApiToken, str]:
     """A new API token for the actor; the plain token is returned once and never stored."""
     token = new_token()
-    row = t.ApiToken(user_id=actor.user_id, name=name, token_hash=token_digest(token))
+    # a random id: a sequential one would count the tokens every other user creates
+    row = t.ApiToken(
+        id=t.random_id(), user_id=actor.user_id, name=name, token_hash=token_digest(token)
+    )
     session.add(row)
     session.flush()
     audit.append(
@@ -300,7 +455,11 @@ def create_api_token(session: Session, actor: Actor, name: str) -> tuple[t.ApiTo
 
 def api_tokens(session: Session, actor: Actor) -> Sequence[t.ApiToken]:
     """The actor's own API tokens (never anyone else's)."""
-    stmt = select(t.ApiToken).where(t.ApiToken.user_id == actor.user_id).order_by(t.ApiToken.id)
+    stmt = (
+        select(t.ApiToken)
+        .where(t.ApiToken.user_id == actor.user_id)
+        .order_by(t.ApiToken.created_at, t.ApiToken.id)
+    )
     return session.execute(stmt).scalars().all()
 
 

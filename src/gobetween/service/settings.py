@@ -43,11 +43,66 @@ class Settings:
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "comma-separated content types accepted for attachments",
     )
-    login_max_failures: int = _setting(5, "failed logins per e-mail or address before a pause")
+    login_max_failures: int = _setting(
+        5, "failed logins for one account from one client before pauses begin"
+    )
+    login_client_max_failures: int = _setting(
+        50, "failed logins from one client (address), all accounts together, in the window"
+    )
+    login_account_max_failures: int = _setting(
+        100,
+        "failed logins for one account from clients that never logged in to it, in the window "
+        "(its known devices are not affected)",
+    )
     login_window_seconds: int = _setting(900, "the window in which failed logins are counted")
+    login_max_delay_seconds: int = _setting(
+        300,
+        "longest pause after repeated failed logins for one account from one client (the "
+        "pause doubles with each failure); a device that logged in before is never paused by "
+        "failures from elsewhere",
+    )
+    max_auth_body_bytes: int = _setting(
+        8_192, "largest request body to log in or accept an invitation, in bytes (more: 413)"
+    )
+    max_body_bytes: int = _setting(
+        1_000_000, "largest JSON or form request body (messages, offers, preferences), in bytes"
+    )
+    max_upload_bytes: int = _setting(
+        25_000_000, "largest upload body (attachments, imports, agreement bundles), in bytes"
+    )
+    hsts_seconds: int = _setting(
+        0,
+        "send Strict-Transport-Security with this max-age (0: not sent); set it only when every "
+        "request reaches gobetween over HTTPS",
+    )
     argon2_time_cost: int = _setting(3, "Argon2id iterations")
     argon2_memory_kib: int = _setting(65536, "Argon2id memory, in KiB")
     sse_poll_seconds: float = _setting(1.0, "how often an event stream looks for news")
+    streams_per_user: int = _setting(
+        8, "event streams one user may hold open at once (per worker); more answer 429"
+    )
+    streams_total: int = _setting(
+        100, "event streams open at once in one worker, all users together; more answer 429"
+    )
+    analysis_max_values: int = _setting(
+        20_000,
+        "largest analysis: parties x options summed over the issues (one utility per value); "
+        "a larger track's analysis answers 422",
+    )
+    analysis_max_frontier: int = _setting(
+        100_000,
+        "most Pareto-frontier points (and 20 times as many candidates) the merge may hold at any "
+        "step; beyond, the analysis answers 422",
+    )
+    analysis_seconds: float = _setting(
+        20.0, "wall-clock limit of one analysis; its worker process is killed after it (422)"
+    )
+    analysis_memory_mb: int = _setting(
+        1024, "address-space limit of an analysis worker process, in MB (beyond: 422)"
+    )
+    analyses_running: int = _setting(
+        2, "analyses computed at once in one worker, each in its own process; more answer 429"
+    )
     pool_size: int = _setting(10, "database connections per worker (PostgreSQL)")
     loop_connections: int = _setting(
         1,
@@ -56,6 +111,41 @@ class Settings:
         "in one pipeline, so one is usually enough",
     )
     threads: int = _setting(8, "threads per worker running the database work of requests")
+    smtp_host: str = _setting(
+        "",
+        "SMTP server for invitations, password resets and notifications; empty: no e-mail is "
+        "sent and an invitation's link is shown to the administrator instead",
+    )
+    smtp_port: int = _setting(587, "SMTP port (587 for STARTTLS, 465 for TLS, 25 plain)")
+    smtp_security: str = _setting(
+        "starttls", "starttls, tls (TLS from the first byte) or none (a local relay only)"
+    )
+    smtp_user: str = _setting("", "SMTP user name (empty: no login)")
+    smtp_password: str = _setting("", "SMTP password")
+    smtp_ca_file: str = _setting(
+        "", "PEM file of the certificate authorities to trust for SMTP (empty: the system's)"
+    )
+    mail_from: str = _setting(
+        "gobetween <gobetween@localhost>", "the From address of the e-mails gobetween sends"
+    )
+    public_url: str = _setting(
+        "",
+        "the address people open gobetween at (https://talks.example.org), for the links in "
+        "e-mails; empty: the address of the request that caused the e-mail",
+    )
+    mail_poll_seconds: float = _setting(
+        10.0, "how often the background sender looks for e-mails to send and events to notify"
+    )
+    mail_max_attempts: int = _setting(
+        6, "attempts to send one e-mail (waiting 1, 2, 4, ... minutes between) before giving up"
+    )
+    digest_hour: int = _setting(7, "the hour (UTC, 0-23) after which daily digests are sent")
+    import_max_rows: int = _setting(
+        50_000, "most data rows in one imported record file (voyages, exchanges...); more: 422"
+    )
+    import_max_problems: int = _setting(
+        200, "problems listed for one import (the first by row); the rest are only counted"
+    )
 
     @property
     def allowed_types(self) -> frozenset[str]:

@@ -394,12 +394,12 @@ def notifications(
     return session.execute(stmt).scalars().all()
 
 
-def cursor_at(
-    session: Session, view: TrackView, notification_id: int | None = None
-) -> dict[int, int]:
-    """The stream cursor (scope -> last number) of the events up to ``notification_id``.
+def cursor_at(session: Session, view: TrackView) -> dict[int, int]:
+    """The stream cursor (scope -> last number) of the events up to the newest.
 
-    ``None``: up to the newest. Only scopes the actor may read appear (0: the public scope).
+    Only scopes the actor may read appear (0: the public scope). There is deliberately no way
+    to ask for the cursor at a global notification id: stepping such an id would count other
+    parties' private events.
     """
     scopes: list[int | None] = [None, *sorted(view.readable_parties)]
     cursor: dict[int, int] = {}
@@ -410,8 +410,6 @@ def cursor_at(
         stmt = select(func.max(t.Notification.number)).where(
             t.Notification.track_id == view.track_id, clause
         )
-        if notification_id is not None:
-            stmt = stmt.where(t.Notification.id <= notification_id)
         last = session.execute(stmt).scalar_one()
         if last:
             cursor[scope or 0] = int(last)

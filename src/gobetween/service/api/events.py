@@ -4,9 +4,17 @@
 event's SSE id is the stream's *cursor* after it: the last number seen per scope, e.g. ``0:4,12:7``
 (scope 0 is the track's public events, a party id that party's own). Numbers count within their
 scope only, so a party's cursor says nothing about other parties' activity. A client resumes with
-``Last-Event-ID`` (or ``?cursor=``). Each poll opens a fresh unit of work and asks the policy
-again, so a member removed from a process stops receiving updates at once. ``?follow=false``
-sends what is there and closes.
+``Last-Event-ID`` (or ``?cursor=``); the only position accepted is such a scoped cursor. A bare
+number (``?after=N``, ``?cursor=N``, ``Last-Event-ID: N``: a global notification id, which the
+first version of this endpoint took) answers 422: it counted every party's events, so stepping
+it let a party count another party's private ones. Scopes the reader may not read are dropped
+from the cursor. Each poll opens a fresh unit of work and asks the policy again, so a member
+removed from a process stops receiving updates at once. ``?follow=false`` sends what is there
+and closes.
+
+Open streams are limited per user and per worker (``GOBETWEEN_STREAMS_PER_USER``,
+``GOBETWEEN_STREAMS_TOTAL``): beyond, 429 with ``Retry-After``; a stream gives its slot back
+when the client goes away.
 """
 
 from __future__ import annotations
@@ -17,13 +25,16 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import GobetweenError, ValidationFailed
+from gobetween.policy import TrackView
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
+from gobetween.service.slots import Slot, Slots, app_slots
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
@@ -31,22 +42,31 @@ router = APIRouter(prefix="/api", tags=["events"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
 
 HEARTBEAT_SECONDS = 15.0
-#: Cursor key of a bare notification id (``?cursor=123``), translated at the first poll.
-LEGACY = -1
+#: Seconds a client refused a stream is asked to wait.
+RETRY_AFTER = 10
 _CURSOR = re.compile(r"^(\d{1,10}:\d{1,10})(,\d{1,10}:\d{1,10}){0,199}$")
 
 
 def parse_cursor(text: str | None, location: str) -> dict[int, int]:
-    """``"0:4,12:7"`` -> ``{0: 4, 12: 7}``; empty or missing: the start; a bare number is a
-    notification id, read as "the events after that one".
+    """``"0:4,12:7"`` -> ``{0: 4, 12: 7}``; empty or missing: the start.
+
+    A bare number (a global notification id) is refused like any other malformed cursor.
 
     >>> parse_cursor("0:4,12:7", "cursor")
     {0: 4, 12: 7}
+    >>> parse_cursor("25", "query.cursor")
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.ValidationFailed: query.cursor: '25' is a bare event number, ...
     """
     if not text:
         return {}
-    if text.isdigit() and len(text) <= 18:
-        return {LEGACY: int(text)}
+    if text.isdigit():
+        raise ValidationFailed(
+            f"{text[:40]!r} is a bare event number, which is no longer accepted",
+            location=location,
+            expected="the id of the last event received: scope:number pairs such as 0:4,12:7",
+        )
     if not _CURSOR.match(text):
         raise ValidationFailed(
             f"{text[:40]!r} is not a stream cursor",
@@ -68,9 +88,29 @@ def format_cursor(cursor: Mapping[int, int]) -> str:
 def _poll(ctx: RequestContext, track_id: int, cursor: dict[int, int]) -> list[t.Notification]:
     with ctx.read() as unit:
         _, view = repositories.track(unit.session, unit.actor, track_id)
-        if LEGACY in cursor:  # a bare event id: translate it into the scoped cursor
-            cursor.update(repositories.cursor_at(unit.session, view, cursor.pop(LEGACY)))
-        return list(repositories.notifications(unit.session, view, cursor))
+        return _news(unit.session, view, cursor)
+
+
+def _news(session: Session, view: TrackView, cursor: dict[int, int]) -> list[t.Notification]:
+    """The events after ``cursor``; scopes the reader may not read leave the cursor first."""
+    readable = {0, *view.readable_parties}
+    for scope in [k for k in cursor if k not in readable]:  # never echoed back
+        del cursor[scope]
+    return list(repositories.notifications(session, view, cursor))
+
+
+def _first_poll(
+    ctx: RequestContext, track_id: int, cursor: dict[int, int], slots: Slots
+) -> tuple[list[t.Notification], Slot]:
+    """The first batch (404 before anything else) and the caller's stream slot (or 429)."""
+    with ctx.read() as unit:
+        _, view = repositories.track(unit.session, unit.actor, track_id)
+        slot = slots.take(unit.actor.user_id)
+        try:
+            return _news(unit.session, view, cursor), slot
+        except BaseException:
+            slot.release()
+            raise
 
 
 def _record(event: t.Notification, cursor: dict[int, int]) -> str:
@@ -93,22 +133,58 @@ def _record(event: t.Notification, cursor: dict[int, int]) -> str:
 def events(
     track_id: s.Id,
     ctx: Ctx,
+    request: Request,
     cursor: Annotated[str | None, Query(max_length=4400)] = None,
-    after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    after: Annotated[
+        str | None, Query(max_length=40, description="no longer accepted: answers 422")
+    ] = None,
     follow: bool = True,
     last_event_id: Annotated[str | None, Header(max_length=4400)] = None,
 ) -> StreamingResponse:
     """A server-sent event stream of the track's news the caller may see."""
+    if after is not None:
+        raise ValidationFailed(
+            "'after' (a global event number) is no longer accepted",
+            location="query.after",
+            expected="cursor= or Last-Event-ID with the id of the last event received",
+        )
     if last_event_id:
         position = parse_cursor(last_event_id, "header.last-event-id")
-    elif after is not None:  # a notification id, as in the first version of this endpoint
-        position = {LEGACY: after}
     else:
         position = parse_cursor(cursor, "query.cursor")
-    first = _poll(ctx, track_id, position)  # raises 404 before the stream starts
-    interval = ctx.settings.sse_poll_seconds
+    first, slot = _first_poll(ctx, track_id, position, _stream_slots(request, ctx))
+    return StreamingResponse(
+        _stream(ctx, track_id, position, first, slot, follow),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
-    async def stream() -> AsyncIterator[str]:
+
+def _stream_slots(request: Request, ctx: RequestContext) -> Slots:
+    settings = ctx.settings
+    return app_slots(
+        request.app.state,
+        "event_stream_slots",
+        lambda: Slots(
+            per_user=settings.streams_per_user,
+            total=settings.streams_total,
+            retry_after=RETRY_AFTER,
+            what="event streams",
+        ),
+    )
+
+
+async def _stream(
+    ctx: RequestContext,
+    track_id: int,
+    position: dict[int, int],
+    first: list[t.Notification],
+    slot: Slot,
+    follow: bool,
+) -> AsyncIterator[str]:
+    """The stream's records; the slot is given back however it ends (client gone included)."""
+    interval = ctx.settings.sse_poll_seconds
+    with slot:
         batch, idle = first, 0.0
         while True:
             for event in batch:
@@ -126,9 +202,3 @@ def events(
                 return
             if batch:
                 idle = 0.0
-
-    return StreamingResponse(
-        stream(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
