@@ -51,7 +51,9 @@ from gobetween.formats.jcc_cells import (
     parse_number,
     parse_optional_date,
 )
+from gobetween.formats.xlsx_limits import check_workbook
 from gobetween.monitoring.figures import FigureTable
+from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits, ProblemLog
 from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
 __all__ = [
@@ -227,13 +229,19 @@ def read_rows(
     *,
     format: str = "csv",
     sheet: str | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportResult:
     """Import JCC rows (the header first) from any reader; the core of every ``read_*``.
+
+    Reading stops at the first data row over ``limits.max_rows``; only the first
+    ``limits.max_problems`` problems (by row) are listed, the rest counted.
 
     Raises
     ------
     FileFormatError
         When no header row with the required columns is found.
+    DataImportError
+        When the file has more data rows than ``limits.max_rows``.
 
     >>> header = ["Status", "Outbound Sequence", "Vessel name", "IMO", "Departure port",
     ...           "Country", "Commodity", "Tonnage", "Departure"]
@@ -250,8 +258,10 @@ def read_rows(
         notes.append("ignored columns: " + ", ".join(layout.ignored))
     parsed: list[_Row] = []
     blank = 0
+    header_row = number
     for row in iterator:
         number += 1
+        limits.check_row(number - header_row, source, row=number)
         if is_blank(row):
             blank += 1
             continue
@@ -264,16 +274,19 @@ def read_rows(
         else:
             parsed.append(outcome)
     shipments, duplicates = _assemble(parsed, problems, layout.names)
-    problems.sort(key=lambda p: p.row)
+    log = ProblemLog(limits.max_problems)
+    log.extend(problems)
     return ImportResult(
         source=source,
         shipments=tuple(shipments),
-        problems=tuple(problems),
+        problems=log.kept(),
         duplicates=duplicates,
         blank_rows=blank,
         format=format,
         sheet=sheet,
         notes=tuple(notes),
+        problems_not_shown=log.not_shown,
+        skipped_count=log.skipped_rows,
     )
 
 
@@ -390,9 +403,29 @@ def _shipment(
         return None
 
 
-def read_csv_text(text: str, source: str = "<text>") -> ImportResult:
+def csv_rows(text: str, source: str) -> Iterator[list[str]]:
+    """The rows of CSV text; a malformed line raises :class:`FileFormatError` naming it.
+
+    >>> list(csv_rows("a,b\\n1,2\\n", "x.csv"))
+    [['a', 'b'], ['1', '2']]
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise FileFormatError(
+            f"malformed CSV: {error}",
+            source=source,
+            location=f"line {reader.line_num}",
+            expected="comma-separated values, quoted fields closed on the same row",
+        ) from None
+
+
+def read_csv_text(
+    text: str, source: str = "<text>", limits: ImportLimits = DEFAULT_LIMITS
+) -> ImportResult:
     """Import the published CSV layout from a string (see the module example)."""
-    return read_rows(csv.reader(io.StringIO(text)), source, format="csv")
+    return read_rows(csv_rows(text, source), source, format="csv", limits=limits)
 
 
 def read_csv(path: str | Path) -> ImportResult:
@@ -414,11 +447,15 @@ def read_csv(path: str | Path) -> ImportResult:
             location=f"byte {error.start}",
             expected="a UTF-8 CSV file",
         ) from None
-    return read_rows(csv.reader(io.StringIO(text, newline="")), str(path), format="csv")
+    return read_rows(csv_rows(text, str(path)), str(path), format="csv")
 
 
-def read_xlsx(path: str | Path, sheet: str | None = None) -> ImportResult:
+def read_xlsx(
+    path: str | Path | IO[bytes], sheet: str | None = None, limits: ImportLimits = DEFAULT_LIMITS
+) -> ImportResult:
     """Import a JCC workbook: the named sheet, else the first with a JCC header row.
+
+    ``path`` may be an open binary file (an upload read into memory).
 
     Raises
     ------
@@ -428,36 +465,48 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> ImportResult:
     import openpyxl  # imported here: only workbook imports pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
-    path = Path(path)
-    _check_size(path)
+    if isinstance(path, str | Path):
+        path = Path(path)
+        _check_size(path)
+        source = str(path)
+    else:
+        source = str(getattr(path, "name", "<workbook>"))
+    check_workbook(path, limits, source)  # counts the rows before openpyxl parses any
+    unreadable = (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+    except unreadable as error:
         raise FileFormatError(
-            f"cannot open the workbook: {error}", source=str(path), expected="an .xlsx workbook"
+            f"cannot open the workbook: {error}", source=source, expected="an .xlsx workbook"
         ) from None
     try:
         names = [sheet] if sheet is not None else list(book.sheetnames)
         if sheet is not None and sheet not in book.sheetnames:
             raise FileFormatError(
                 f"no sheet named {sheet!r}",
-                source=str(path),
+                source=source,
                 expected="one of " + ", ".join(book.sheetnames),
             )
         for name in names:
+            rows = book[name].iter_rows(values_only=True)
             try:
                 return read_rows(
-                    book[name].iter_rows(values_only=True),
-                    f"{path} [{name}]",
-                    format="xlsx",
-                    sheet=name,
+                    rows, f"{source} [{name}]", format="xlsx", sheet=name, limits=limits
                 )
             except FileFormatError:
                 if sheet is not None:
                     raise
+            except InputError:
+                raise
+            except unreadable as error:  # a damaged sheet inside a readable workbook
+                raise FileFormatError(
+                    f"cannot read the sheet: {error}",
+                    source=f"{source} [{name}]",
+                    expected="an .xlsx workbook",
+                ) from None
         raise FileFormatError(
             "no sheet has a JCC header row",
-            source=str(path),
+            source=source,
             expected="a sheet whose first row names the JCC columns (sheets: "
             + ", ".join(book.sheetnames)
             + ")",

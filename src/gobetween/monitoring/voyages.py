@@ -219,6 +219,8 @@ class ImportResult:
 
     ``duplicates`` counts rows that repeat a row already read from the same file (same key,
     same content); they are not in ``shipments``. ``blank_rows`` counts empty rows.
+    ``problems`` are the first problems by row; ``problems_not_shown`` counts the rest (see
+    :class:`~gobetween.monitoring.limits.ProblemLog`), ``skipped_count`` every skipped row.
 
     >>> ImportResult("x.csv", shipments=(), problems=(), duplicates=0, blank_rows=0).ok
     True
@@ -232,15 +234,19 @@ class ImportResult:
     format: str = "csv"
     sheet: str | None = None
     notes: tuple[str, ...] = ()
+    problems_not_shown: int = 0
+    skipped_count: int | None = None
 
     @property
     def ok(self) -> bool:
         """True when no row was skipped."""
-        return not any(p.skipped for p in self.problems)
+        return self.skipped_rows == 0
 
     @property
     def skipped_rows(self) -> int:
-        """How many rows were left out because of a problem."""
+        """How many rows were left out because of a problem (listed or not)."""
+        if self.skipped_count is not None:
+            return self.skipped_count
         return len({p.row for p in self.problems if p.skipped})
 
     @property

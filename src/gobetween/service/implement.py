@@ -17,17 +17,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gobetween.agreements import OperativeTerms
 from gobetween.agreements import lifecycle as lc
-from gobetween.errors import FileFormatError, InputError, InvalidModel, NotFound, ValidationFailed
+from gobetween.errors import FileFormatError, InputError, InvalidModel, NotFound
 from gobetween.formats.jcc import read_csv_text, read_xlsx, write_shipments_csv, write_table_csv
 from gobetween.monitoring import (
     Comparison,
@@ -49,9 +48,12 @@ from gobetween.monitoring import (
 )
 from gobetween.monitoring.events import GateDecision, Incident, Registration
 from gobetween.monitoring.figures import FigureTable
+from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
 from gobetween.monitoring.term import term_table
+from gobetween.monitoring.voyages import ImportResult, MergeResult
 from gobetween.policy import Actor, AgreementAct
 from gobetween.service.agree import Loaded, load
+from gobetween.service.record_cache import FIGURES
 from gobetween.store import agreement_tables as a
 from gobetween.store import audit
 
@@ -59,9 +61,11 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "add_event",
     "check_implementation",
+    "check_may_record",
     "export_csv",
     "import_voyages",
     "obligation_templates",
+    "read_upload",
     "record_view",
     "shipment_from_json",
     "shipment_to_json",
@@ -108,7 +112,24 @@ def _lock(session: Session, agreement_id: int) -> None:
     session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
 
 
-def _read_upload(filename: str, data: bytes) -> Any:
+def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> ImportResult:
+    """Parse and validate an uploaded JCC file, holding no lock and touching no database.
+
+    Called before the write unit opens, so a large or bad file never holds up another
+    request's writes (issue 9); the rows and the problems listed are bounded by ``limits``.
+
+    >>> result = read_upload("v.csv", b"Status,#,Vessel name,IMO,Departure port,Country,"
+    ...     b"Commodity,Metric tons,Departure date\\nOutbound,1,X,9000001,Odesa,Kenya,Wheat,5,"
+    ...     b"1-Aug-2022\\n")
+    >>> len(result.shipments), result.source
+    (1, 'v.csv')
+    """
+    if len(data) > MAX_IMPORT_BYTES:
+        raise FileFormatError(
+            f"the file of {len(data):,} bytes is too large",
+            source=filename,
+            expected=f"at most {MAX_IMPORT_BYTES:,} bytes",
+        )
     suffix = Path(filename).suffix.casefold()
     if suffix == ".csv":
         try:
@@ -120,37 +141,85 @@ def _read_upload(filename: str, data: bytes) -> Any:
                 location=f"byte {error.start}",
                 expected="a UTF-8 CSV file",
             ) from None
-        return read_csv_text(text, filename)
+        return read_csv_text(text, filename, limits)
     if suffix == ".xlsx":
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload.xlsx"
-            path.write_bytes(data)
-            try:
-                result = read_xlsx(path)
-            except FileFormatError as exc:  # name the upload, not the temporary file
-                raise FileFormatError(
-                    exc.message, source=filename, location=exc.location, expected=exc.expected
-                ) from None
-        return dataclasses.replace(result, source=filename)
+        buffer = io.BytesIO(data)
+        buffer.name = filename
+        return dataclasses.replace(read_xlsx(buffer, limits=limits), source=filename)
     raise FileFormatError(
         f"unknown file type {suffix!r}", source=filename, expected="a .csv or .xlsx JCC file"
     )
 
 
+def check_may_record(session: Session, actor: Actor, agreement_id: int) -> None:
+    """Refuse, before any file is read, an actor who may not add to the joint record."""
+    load(session, actor, agreement_id).view.require(AgreementAct.RECORD)
+
+
+def _bump(session: Session, agreement_id: int) -> None:
+    """Count one change of the record (the key of its cached figures)."""
+    session.execute(
+        update(a.Agreement)
+        .where(a.Agreement.id == agreement_id)
+        .values(record_revision=a.Agreement.record_revision + 1)
+    )
+
+
 def import_voyages(
-    session: Session, actor: Actor | None, agreement_id: int, filename: str, data: bytes
+    session: Session,
+    actor: Actor | None,
+    agreement_id: int,
+    filename: str,
+    data: bytes | ImportResult,
 ) -> dict[str, Any]:
     """Merge a JCC voyage file into the joint record (idempotent); problems by row number.
 
-    ``actor`` ``None`` is the demo loader acting for the system.
+    ``data`` is the file's bytes or, better, what :func:`read_upload` made of them before the
+    write unit opened. ``actor`` ``None`` is the demo loader acting for the system.
     """
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationFailed(f"more than {MAX_IMPORT_BYTES} bytes", location="file")
+    result = data if isinstance(data, ImportResult) else read_upload(filename, data)
     _lock(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     if actor is not None:
         loaded.view.require(AgreementAct.RECORD)
-    result = _read_upload(filename, data)
+    merged = _store_shipments(session, agreement_id, result)
+    report = {
+        "source": filename,
+        "format": result.format,
+        "rows_read": len(result.shipments),
+        "new": merged.new,
+        "duplicates": merged.duplicates,
+        "updated": len(merged.updated),
+        "skipped_rows": result.skipped_rows,
+        "problems": [
+            {
+                "row": p.row,
+                "column": p.column,
+                "message": p.message,
+                "expected": p.expected,
+                "skipped": p.skipped,
+            }
+            for p in result.problems
+        ],
+        "problems_not_shown": result.problems_not_shown,
+        "voyages": len({s.voyage for s in merged.shipments}),
+        "shipments": len(merged.shipments),
+    }
+    if merged.new or merged.updated:
+        _bump(session, agreement_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id if actor else None,
+        action="record.import",
+        object_type="agreement",
+        object_id=agreement_id,
+        change={k: v for k, v in report.items() if k != "problems"},
+    )
+    return report
+
+
+def _store_shipments(session: Session, agreement_id: int, result: ImportResult) -> MergeResult:
     existing = _shipments(session, agreement_id)
     merged = merge(existing, result.shipments)
     rows = {
@@ -175,37 +244,7 @@ def import_voyages(
             )
         elif shipment.key in changed:
             row.body = shipment_to_json(shipment)
-    report = {
-        "source": filename,
-        "format": result.format,
-        "rows_read": len(result.shipments),
-        "new": merged.new,
-        "duplicates": merged.duplicates,
-        "updated": len(merged.updated),
-        "skipped_rows": result.skipped_rows,
-        "problems": [
-            {
-                "row": p.row,
-                "column": p.column,
-                "message": p.message,
-                "expected": p.expected,
-                "skipped": p.skipped,
-            }
-            for p in result.problems
-        ],
-        "voyages": len({s.voyage for s in merged.shipments}),
-        "shipments": len(merged.shipments),
-    }
-    session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id if actor else None,
-        action="record.import",
-        object_type="agreement",
-        object_id=agreement_id,
-        change={k: v for k, v in report.items() if k != "problems"},
-    )
-    return report
+    return merged
 
 
 def _events(session: Session, agreement_id: int) -> list[dict[str, Any]]:
@@ -251,6 +290,7 @@ def add_event(
         agreement_id=agreement_id, seq=len(bodies) + 1, body=wire, actor_id=actor.user_id
     )
     session.add(row)
+    _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,
@@ -352,6 +392,23 @@ def _figures(arrays: VoyageArrays, as_of: dt.date | None) -> dict[str, Any]:
     return {name: table.as_dict() for name, table in dashboard(arrays, as_of).items()}
 
 
+def _computed(session: Session, loaded: Loaded, agreement_id: int) -> dict[str, Any]:
+    """The record's figures and obligations, computed once per revision of the record."""
+    key = (
+        str(session.get_bind().engine.url),
+        agreement_id,
+        loaded.row.terms_hash,
+        loaded.row.record_revision,
+    )
+
+    def compute() -> dict[str, Any]:
+        arrays = VoyageArrays.from_shipments(_shipments(session, agreement_id))
+        return {"figures": _figures(arrays, None), "obligations": _obligations(loaded, arrays)}
+
+    value: dict[str, Any] = FIGURES.get(key, compute)
+    return value
+
+
 def record_view(
     session: Session, actor: Actor | None, agreement_id: int, *, now: dt.datetime | None = None
 ) -> dict[str, Any]:
@@ -373,7 +430,7 @@ def record_view(
     if not signatory and not public.public and not public_figures:
         raise NotFound(f"no agreement {agreement_id}")
     record = _record(loaded, _events(session, agreement_id))
-    arrays = VoyageArrays.from_shipments(_shipments(session, agreement_id))
+    computed = _computed(session, loaded, agreement_id)
     state = loaded.state
     if state.log and at >= state.log[-1].at:
         state = lc.step(state, lc.Tick(), now=at)[0]
@@ -391,14 +448,14 @@ def record_view(
         out["findings"] = [
             dataclasses.asdict(f) | {"at": f.at.isoformat()} for f in findings(record)
         ]
-        out["figures"] = _figures(arrays, None)
-        out["obligations"] = _obligations(loaded, arrays)
+        out["figures"] = computed["figures"]
+        out["obligations"] = computed["obligations"]
         out["items"] = _items(record)
         out["delegations"] = list(record.delegations)
         out["public"] = {k: sorted(v) for k, v in public.public.items()}
     else:
         out["events"] = list(public_view(record, public))
-        out["figures"] = _figures(arrays, None) if public_figures else {}
+        out["figures"] = computed["figures"] if public_figures else {}
     return out
 
 

@@ -25,6 +25,7 @@ from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
 from gobetween.agreements import Renewal, RenewalRule, verify_bundle
+from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.agreement_charts import bar_chart, column_chart, number
@@ -442,9 +443,13 @@ async def import_voyages(request: Request, ctx: Ctx, agreement_id: int) -> Respo
         try:
             if not name:
                 raise e.ValidationFailed("choose a file", location="file", expected="CSV/XLSX")
+            with ctx.read() as unit:
+                implement.check_may_record(unit.session, unit.actor, agreement_id)
+            limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)
+            result = implement.read_upload(name, data, limits)  # before any lock is taken
             with ctx.write() as unit:
                 report = implement.import_voyages(
-                    unit.session, unit.actor, agreement_id, name, data
+                    unit.session, unit.actor, agreement_id, name, result
                 )
         except e.InputError as exc:
             error = problem_text(exc)

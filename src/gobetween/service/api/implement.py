@@ -14,6 +14,7 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import ValidationFailed
+from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import implement
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
@@ -55,16 +56,29 @@ def add_event(
 async def import_file(
     agreement_id: s.Id, ctx: Ctx, file: Annotated[UploadFile, File()]
 ) -> dict[str, Any]:
-    """Import a JCC voyage file (CSV or XLSX); re-importing adds nothing; problems by row."""
+    """Import a JCC voyage file (CSV or XLSX); re-importing adds nothing; problems by row.
+
+    The file is parsed and validated before the write unit opens (no lock is held while it
+    is read); its rows and the problems listed are bounded by ``GOBETWEEN_IMPORT_MAX_ROWS`` and
+    ``GOBETWEEN_IMPORT_MAX_PROBLEMS``.
+    """
     data = await file.read(implement.MAX_IMPORT_BYTES + 1)
     name = file.filename or ""
     if not name:
         raise ValidationFailed("the file has no name", location="file", expected="a .csv or .xlsx")
+    settings = ctx.settings
+    limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
+
+    def check() -> None:
+        with ctx.read() as unit:
+            implement.check_may_record(unit.session, unit.actor, agreement_id)
 
     def work() -> dict[str, Any]:
         with ctx.write() as unit:
-            return implement.import_voyages(unit.session, unit.actor, agreement_id, name, data)
+            return implement.import_voyages(unit.session, unit.actor, agreement_id, name, result)
 
+    await run_in_threadpool(check)
+    result = await run_in_threadpool(implement.read_upload, name, data, limits)
     return await run_in_threadpool(work)
 
 

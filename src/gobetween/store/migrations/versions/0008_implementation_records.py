@@ -7,6 +7,9 @@ Create Date: 2026-12-02 16:45:00
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -14,8 +17,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Nothing yet: this revision's lane adds its tables here."""
+    """The record's revision counter (the key of its cached figures)."""
+    with op.batch_alter_table("agreements") as batch:
+        batch.add_column(
+            sa.Column("record_revision", sa.Integer(), server_default="0", nullable=False)
+        )
 
 
 def downgrade() -> None:
-    """Nothing yet: this revision's lane drops its tables here."""
+    """Drop what :func:`upgrade` added."""
+    with op.batch_alter_table("agreements") as batch:
+        batch.drop_column("record_revision")

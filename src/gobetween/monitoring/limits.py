@@ -1,0 +1,114 @@
+"""Bounds on one import: how many rows a file may have and how many problems are listed.
+
+An import is work one user can start, so it is bounded (DESIGN.md, "Storage and scale"): a file
+with more data rows than :attr:`ImportLimits.max_rows` is refused as soon as the reader reaches
+the first row too many (it does not read the rest), and at most
+:attr:`ImportLimits.max_problems` problems are kept, the ones with the lowest row numbers; the
+others are only counted. A file with 300,000 bad rows answers with the first problems and the
+count of the rest, never with every one of them.
+
+>>> log = ProblemLog(max_problems=2)
+>>> for row in (9, 4, 7, 5):
+...     log.add(ImportProblem(row, "IMO", "empty"))
+>>> [p.row for p in log.kept()], log.total, log.not_shown, log.skipped_rows
+([4, 5], 4, 2, 4)
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+
+from gobetween.errors import DataImportError, InvalidModel
+from gobetween.monitoring.voyages import ImportProblem
+
+__all__ = ["DEFAULT_LIMITS", "ImportLimits", "ProblemLog"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """The most data rows one file may have and the most problems listed for it.
+
+    >>> ImportLimits(max_rows=10).check_row(11, "f.csv")
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.DataImportError: f.csv, row 11: the file has more than 10 data rows...
+    """
+
+    max_rows: int = 50_000
+    max_problems: int = 200
+
+    def __post_init__(self) -> None:
+        for name in ("max_rows", "max_problems"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise InvalidModel(
+                    f"{name} {value!r} must be a whole number of at least 1",
+                    location=name,
+                    expected="an integer >= 1",
+                )
+
+    def check_row(self, data_rows: int, source: str, *, row: int | None = None) -> None:
+        """Refuse the file once it has read more than :attr:`max_rows` data rows.
+
+        ``data_rows`` counts the rows after the header (blank ones too: a sheet of a million
+        empty rows costs as much to read as a full one); ``row`` is the spreadsheet row number.
+        """
+        if data_rows > self.max_rows:
+            raise DataImportError(
+                f"the file has more than {self.max_rows:,} data rows; "
+                "split it into smaller files and import each",
+                source=source,
+                location=f"row {row if row is not None else data_rows}",
+                expected=f"at most {self.max_rows:,} rows (setting GOBETWEEN_IMPORT_MAX_ROWS)",
+            )
+
+
+#: The limits of the library functions when the caller names none (the service's defaults).
+DEFAULT_LIMITS = ImportLimits()
+
+
+@dataclass(slots=True)
+class ProblemLog:
+    """The problems of one import: the ``max_problems`` with the lowest rows, and counts.
+
+    Memory stays bounded by ``max_problems`` whatever the file; ``skipped_rows`` counts the
+    distinct rows left out (bounded by the row limit).
+    """
+
+    max_problems: int = DEFAULT_LIMITS.max_problems
+    total: int = 0
+    _heap: list[tuple[int, int, ImportProblem]] = field(default_factory=list)
+    _skipped: set[int] = field(default_factory=set)
+    _order: itertools.count[int] = field(default_factory=itertools.count)
+
+    def add(self, problem: ImportProblem) -> None:
+        """Record one problem (kept if among the lowest rows so far, else only counted)."""
+        self.total += 1
+        if problem.skipped:
+            self._skipped.add(problem.row)
+        entry = (-problem.row, -next(self._order), problem)
+        if len(self._heap) < self.max_problems:
+            heapq.heappush(self._heap, entry)
+        elif entry > self._heap[0]:
+            heapq.heapreplace(self._heap, entry)
+
+    def extend(self, problems: list[ImportProblem]) -> None:
+        """Record several problems."""
+        for problem in problems:
+            self.add(problem)
+
+    def kept(self) -> tuple[ImportProblem, ...]:
+        """The problems kept, by row (in the order found within a row)."""
+        return tuple(p for _, _, p in sorted(self._heap, key=lambda e: (-e[0], -e[1])))
+
+    @property
+    def not_shown(self) -> int:
+        """How many problems were counted but not kept."""
+        return self.total - len(self._heap)
+
+    @property
+    def skipped_rows(self) -> int:
+        """How many distinct rows were left out because of a problem."""
+        return len(self._skipped)
