@@ -16,7 +16,12 @@ The rules (DESIGN.md, "Confidentiality model"):
   party's private data in that track and the analysis;
 - an *observer* (of an observing organisation in the track) reads the agenda and the texts;
 - a process *admin* manages organisations, members, invitations and tracks and reads the agenda
-  and texts, but no party's private data unless they are also a mediator there.
+  and texts, but no party's private data unless they are also a mediator there;
+- a *translator* (a member of a mediating organisation with the translator role) takes a seat
+  only in the tracks a mediator or admin has given them (``track_view(..., translating=True)``,
+  decided by :mod:`gobetween.service.translations`); there they read every party's channel and
+  attach translations to its messages, and nothing else: no preferences, answers, offers,
+  analysis, drafts or posting. Everywhere else they have no seat (404).
 
 >>> actor = Actor(7, (Membership(1, Role.PARTY_MEMBER, 10),))
 >>> view = track_view(actor, process_id=1, track_id=3,
@@ -114,6 +119,8 @@ class Action(enum.StrEnum):
     ANSWER_TEXT = "answer_text"
     SEND_OFFER = "send_offer"
     FORWARD_OFFER = "forward_offer"
+    READ_CHANNEL = "read_channel"
+    TRANSLATE = "translate"
 
 
 class Seat(enum.StrEnum):
@@ -123,9 +130,11 @@ class Seat(enum.StrEnum):
     PARTY = "party"
     OBSERVER = "observer"
     ADMIN = "admin"
+    TRANSLATOR = "translator"
 
 
-_ALL = frozenset(Seat)
+#: Every seat but the translator's, who reads channels and writes translations only.
+_ALL = frozenset(Seat) - {Seat.TRANSLATOR}
 
 #: Action -> seats allowed. Actions on one party's data additionally need that party to be
 #: readable (mediators: any party of the track; party members: their own).
@@ -140,11 +149,19 @@ RULES: Mapping[Action, frozenset[Seat]] = {
     Action.ANSWER_TEXT: frozenset({Seat.PARTY}),
     Action.SEND_OFFER: frozenset({Seat.PARTY}),
     Action.FORWARD_OFFER: frozenset({Seat.MEDIATOR}),
+    Action.READ_CHANNEL: frozenset({Seat.MEDIATOR, Seat.PARTY, Seat.TRANSLATOR}),
+    Action.TRANSLATE: frozenset({Seat.TRANSLATOR}),
 }
 
 #: Read actions: refusing them must look exactly like the object not existing.
 _READS = frozenset(
-    {Action.READ_AGENDA, Action.READ_TEXTS, Action.READ_ANALYSIS, Action.READ_PARTY_DATA}
+    {
+        Action.READ_AGENDA,
+        Action.READ_TEXTS,
+        Action.READ_ANALYSIS,
+        Action.READ_PARTY_DATA,
+        Action.READ_CHANNEL,
+    }
 )
 
 
@@ -174,6 +191,14 @@ class TrackView:
         """Whether the actor mediates this track."""
         return Seat.MEDIATOR in self.seats
 
+    @property
+    def readable_channels(self) -> frozenset[int]:
+        """The parties whose channel (messages and their translations) the actor may read:
+        those of :attr:`readable_parties`, and every party's for a translator of the track."""
+        if Seat.TRANSLATOR in self.seats:
+            return self.party_ids | self.readable_parties
+        return self.readable_parties
+
     def may_read_party(self, party_id: int) -> bool:
         """Whether the actor may read ``party_id``'s private data here."""
         return party_id in self.readable_parties
@@ -186,6 +211,8 @@ class TrackView:
             return True
         if action in (Action.RECORD_PREFERENCES, Action.ANSWER_TEXT, Action.SEND_OFFER):
             return party_id == self.own_party
+        if action in (Action.READ_CHANNEL, Action.TRANSLATE):
+            return party_id in self.readable_channels
         return self.may_read_party(party_id)
 
     def require(self, action: Action, party_id: int | None = None) -> None:
@@ -193,7 +220,9 @@ class TrackView:
         :class:`PermissionDenied` where it is visible but the action is not theirs."""
         if self.allows(action, party_id):
             return
-        hidden = action in _READS or (party_id is not None and not self.may_read_party(party_id))
+        hidden = action in _READS or (
+            party_id is not None and party_id not in self.readable_channels
+        )
         if hidden:
             raise NotFound(f"no such object in track {self.track_id}")
         raise PermissionDenied(f"you may not {action.value.replace('_', ' ')} in this track")
@@ -205,10 +234,21 @@ def track_view(
     process_id: int,
     track_id: int,
     participants: Mapping[int, OrganisationKind],
+    translating: bool = False,
 ) -> TrackView:
     """The actor's view of a track whose organisations (id -> kind) are ``participants``.
 
+    ``translating`` says that the actor has been given this track to translate: a translator
+    membership in a mediating organisation of the track then takes the translator's seat.
     Raises :class:`NotFound` when the actor has no seat in the track.
+
+    >>> actor = Actor(8, (Membership(1, Role.TRANSLATOR, 20),))
+    >>> seats = {10: OrganisationKind.PARTY, 20: OrganisationKind.MEDIATOR}
+    >>> view = track_view(actor, process_id=1, track_id=3, participants=seats, translating=True)
+    >>> sorted(view.readable_channels), sorted(view.readable_parties)
+    ([10], [])
+    >>> view.allows(Action.TRANSLATE, 10), view.allows(Action.POST_MESSAGE, 10)
+    (True, False)
     """
     seats: set[Seat] = set()
     own_party: int | None = None
@@ -228,6 +268,8 @@ def track_view(
             own_party = m.organisation_id
         elif m.role is Role.OBSERVER and kind is OrganisationKind.OBSERVER:
             seats.add(Seat.OBSERVER)
+        elif m.role is Role.TRANSLATOR and kind is OrganisationKind.MEDIATOR and translating:
+            seats.add(Seat.TRANSLATOR)
     if not seats:
         raise NotFound(f"no track {track_id}")
     return TrackView(
@@ -256,6 +298,7 @@ def role_fits(role: Role, kind: OrganisationKind | None) -> bool:
         Role.MEDIATOR: OrganisationKind.MEDIATOR,
         Role.OBSERVER: OrganisationKind.OBSERVER,
         Role.ADMIN: None,
+        Role.TRANSLATOR: OrganisationKind.MEDIATOR,
     }
     return expected[role] is kind
 
@@ -334,6 +377,7 @@ def agreement_view(
     acts_for = {
         name: kind
         for name, (org_id, kind) in signatories.items()
-        if org_id in mine and role_fits(mine[org_id], kind)
+        # a translator is of a mediating organisation but never acts for it in an agreement
+        if org_id in mine and mine[org_id] is not Role.TRANSLATOR and role_fits(mine[org_id], kind)
     }
     return AgreementView(agreement_id, acts_for)

@@ -22,3 +22,6 @@ class Role(enum.StrEnum):
     MEDIATOR = "mediator"
     OBSERVER = "observer"
     ADMIN = "admin"
+    #: a member of a mediating organisation who translates the channels of the tracks given to
+    #: them, and does nothing else
+    TRANSLATOR = "translator"

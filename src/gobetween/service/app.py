@@ -32,6 +32,7 @@ from gobetween.service.api import (
     prepare,
     scores,
     texts,
+    translations,
 )
 from gobetween.service.context import Services
 from gobetween.service.security import PasswordHasher
@@ -54,6 +55,7 @@ def routers() -> list[APIRouter]:
         events.router,
         agree.router,
         implement.router,
+        translations.router,
     ]
 
 

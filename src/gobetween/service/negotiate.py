@@ -20,6 +20,11 @@ from gobetween.errors import Conflict, InvalidModel, ValidationFailed
 from gobetween.model import Agenda, Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.identity import Credentials
+from gobetween.service.languages import (
+    WORKING_LANGUAGES_SQL,
+    message_language,
+    translations_by_message,
+)
 from gobetween.service.schemas import AttachmentOut, MessageOut
 from gobetween.store import audit, plans, repositories
 from gobetween.store import tables as t
@@ -138,11 +143,11 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
 
 
 _INSERT_MESSAGE_SQL = """
-INSERT INTO messages (id, channel_id, number, author_id, text, created_at)
+INSERT INTO messages (id, channel_id, number, author_id, text, created_at, language)
 SELECT CAST(:id AS INTEGER), CAST(:channel_id AS INTEGER),
        COALESCE((SELECT number FROM messages WHERE channel_id = :channel_id
                  ORDER BY number DESC LIMIT 1), 0) + 1,
-       CAST(:author_id AS INTEGER), CAST(:text AS TEXT), :created_at
+       CAST(:author_id AS INTEGER), CAST(:text AS TEXT), :created_at, CAST(:language AS TEXT)
 RETURNING number
 """
 
@@ -210,27 +215,32 @@ def post_message_plan(
     uploads: Sequence[Upload] = (),
     max_bytes: int = 5_000_000,
     allowed: frozenset[str] = frozenset(),
+    language: str | None = None,
+    interface: str | None = None,
 ) -> Plan[MessageOut]:
     """Post a message (and attachments) to a channel the caller may write to.
 
-    Two steps: (1) one statement reads the caller, the channel's track and organisations, and
-    which of the drawn ids are taken; (2) under the chain's lock, the message numbered next in
-    its channel, its attachments, the live-update notification and the audit link.
+    Two steps: (1) one statement reads the caller, the channel's track and organisations, the
+    process's working languages, and which of the drawn ids are taken; (2) under the chain's
+    lock, the message numbered next in its channel, its attachments, the live-update
+    notification and the audit link. The message keeps its ``language`` (one of the working
+    languages; by default the poster's ``interface`` language if the process works in it).
     """
     message_ids, message_check = _candidates("messages", 1)
-    checks = [message_check]
+    checks = [message_check, Query(WORKING_LANGUAGES_SQL, {"wl_channel_id": channel_id})]
     if uploads:
         file_ids, file_check = _candidates("attachments", len(uploads))
         checks.append(file_check)
     channel_query = Query(CHANNEL_SQL, {"channel_id": channel_id})
     (rows,) = yield Step((_caller_and(caller, channel_query, *checks),))
-    actor, (channel, taken_messages, *taken_files) = _split_caller(
-        caller, rows, 5, *(1 for _ in checks)
+    actor, (channel, taken_messages, declared, *taken_files) = _split_caller(
+        caller, rows, 5, 1, 2, *(1 for _ in checks[2:])
     )
     view = repositories.channel_view(actor, channel_id, channel)
     track_id, party_id = channel[0][0], channel[0][1]
     view.require(Action.POST_MESSAGE, party_id)
     _validate_message(text, uploads, max_bytes=max_bytes, allowed=allowed)
+    language = message_language(declared, language, interface)
     (message_id,) = _fresh(message_ids, taken_messages, 1)
     now = t.utcnow()
     files = [
@@ -254,6 +264,7 @@ def post_message_plan(
                 "author_id": actor.user_id,
                 "text": text,
                 "created_at": now,
+                "language": language,
             },
         ),
         *(
@@ -269,7 +280,12 @@ def post_message_plan(
             action="message.create",
             object_type="message",
             object_id=message_id,
-            change={"channel": channel_id, "text": text, "attachments": [f.sha256 for f in files]},
+            change={
+                "channel": channel_id,
+                "text": text,
+                "language": language,
+                "attachments": [f.sha256 for f in files],
+            },
         ),
     ]
     written = yield Step(tuple(queries), ordered=True)
@@ -282,6 +298,7 @@ def post_message_plan(
         created_at=now,
         attachments=files,
         read_by=[],
+        language=language,
     )
 
 
@@ -294,6 +311,8 @@ def post_message(
     uploads: Sequence[Upload] = (),
     max_bytes: int = 5_000_000,
     allowed: frozenset[str] = frozenset(),
+    language: str | None = None,
+    interface: str | None = None,
 ) -> MessageOut:
     """:func:`post_message_plan` in the caller's unit of work."""
     session.flush()
@@ -306,16 +325,20 @@ def post_message(
         uploads=uploads,
         max_bytes=max_bytes,
         allowed=allowed,
+        language=language,
+        interface=interface,
     )
     return plans.run(connection, plan)
 
 
 _MESSAGES_SQL = """
-SELECT id, number, channel_id, author_id, text, created_at FROM messages
+SELECT id, number, channel_id, author_id, text, created_at, language FROM messages
 WHERE channel_id = :channel_id AND number > :after{search}
 ORDER BY number LIMIT :limit
 """
-_PAGE_SQL = _MESSAGES_SQL.replace("id, number, channel_id, author_id, text, created_at", "id")
+_PAGE_SQL = _MESSAGES_SQL.replace(
+    "id, number, channel_id, author_id, text, created_at, language", "id"
+)
 _PAGE_ATTACHMENTS_SQL = f"""
 SELECT message_id, id, filename, content_type, size, sha256 FROM attachments
 WHERE message_id IN ({_PAGE_SQL}) ORDER BY id
@@ -323,6 +346,12 @@ WHERE message_id IN ({_PAGE_SQL}) ORDER BY id
 _PAGE_RECEIPTS_SQL = f"""
 SELECT message_id, user_id FROM read_receipts
 WHERE message_id IN ({_PAGE_SQL}) ORDER BY user_id
+"""
+_PAGE_TRANSLATIONS_SQL = f"""
+SELECT tr.message_id, tr.id, tr.language, tr.text, tr.translator_id, COALESCE(u.name, ''),
+       tr.created_at
+FROM message_translations tr LEFT JOIN users u ON u.id = tr.translator_id
+WHERE tr.message_id IN ({_PAGE_SQL}) ORDER BY tr.message_id, tr.language
 """
 _SEARCH = " AND LOWER(text) LIKE LOWER(:pattern) ESCAPE '\\'"
 
@@ -346,12 +375,18 @@ def channel_messages_plan(
     if query:
         params["pattern"] = repositories.like_pattern(query)
         search = _SEARCH
-    messages, files, receipts = yield Step(
+    messages, files, receipts, translated = yield Step(
         tuple(
             Query(sql.format(search=search), params)
-            for sql in (_MESSAGES_SQL, _PAGE_ATTACHMENTS_SQL, _PAGE_RECEIPTS_SQL)
+            for sql in (
+                _MESSAGES_SQL,
+                _PAGE_ATTACHMENTS_SQL,
+                _PAGE_RECEIPTS_SQL,
+                _PAGE_TRANSLATIONS_SQL,
+            )
         )
     )
+    translations = translations_by_message(translated)
     attached: dict[int, list[AttachmentOut]] = {m[0]: [] for m in messages}
     for message_id, *file in files:
         if message_id in attached:
@@ -370,6 +405,8 @@ def channel_messages_plan(
             created_at=t.as_utc(m[5]),
             attachments=attached[m[0]],
             read_by=read[m[0]],
+            language=m[6],
+            translations=translations.get(m[0], []),
         )
         for m in messages
     ]

@@ -202,8 +202,27 @@ class TrackOut(Out):
 # --- negotiate ----------------------------------------------------------------------------
 
 
+#: A working language: an ISO 639-1 code (which ones a process uses, it declares).
+LanguageCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^[a-z]{2,3}$")]
+
+
 class MessageIn(In):
     text: Annotated[Str, Field(min_length=1, max_length=20_000)]
+    #: the working language the message is written in (default: the poster's interface
+    #: language when the process works in it, else the process's first working language)
+    language: LanguageCode | None = None
+
+
+class TranslationOut(Out):
+    """A translation of a message, marked with who made it."""
+
+    id: int
+    message_id: int
+    language: str
+    text: str
+    translator_id: int | None
+    translator: str
+    created_at: dt.datetime
 
 
 class AttachmentOut(Out):
@@ -223,6 +242,8 @@ class MessageOut(Out):
     created_at: dt.datetime
     attachments: list[AttachmentOut]
     read_by: list[int]
+    language: str | None = None
+    translations: list[TranslationOut] = []
 
 
 class ChannelOut(Out):

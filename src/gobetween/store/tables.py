@@ -245,6 +245,8 @@ class Message(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: the working language it was written in (ISO 639-1); ``None`` for messages from before
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class Attachment(Base):

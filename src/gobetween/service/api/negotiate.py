@@ -9,6 +9,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from gobetween.errors import InvalidModel
+from gobetween.i18n import current_locale
 from gobetween.model import Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import negotiate
@@ -50,6 +51,7 @@ def messages_out(session: Session, rows: list[t.Message]) -> list[s.MessageOut]:
             created_at=m.created_at,
             attachments=[s.AttachmentOut.model_validate(a) for a in files[m.id]],
             read_by=read[m.id],
+            language=m.language,
         )
         for m in rows
     ]
@@ -115,10 +117,16 @@ def search_messages(
 
 @router.post("/channels/{channel_id}/messages", response_model=s.MessageOut, status_code=201)
 async def post_message(channel_id: s.Id, body: s.MessageIn, ctx: Ctx) -> Response:
-    """Post a text message."""
+    """Post a text message, in one of the process's working languages (``language``)."""
+    interface = current_locale()
     out = await ctx.run(
         lambda dialect, caller: negotiate.post_message_plan(
-            dialect, caller, channel_id, text=body.text
+            dialect,
+            caller,
+            channel_id,
+            text=body.text,
+            language=body.language,
+            interface=interface,
         ),
         write=True,
     )

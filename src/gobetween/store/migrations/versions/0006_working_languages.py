@@ -7,6 +7,9 @@ Create Date: 2026-12-02 16:45:00
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -14,8 +17,102 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Nothing yet: this revision's lane adds its tables here."""
+    """Working languages, translators and message translations (L12b); user locales (L12a)."""
+    _upgrade_languages()
+
+
+def _upgrade_languages() -> None:
+    op.create_table(
+        "process_languages",
+        sa.Column("process_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=8), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["process_id"],
+            ["processes.id"],
+            name=op.f("fk_process_languages_process_id_processes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("process_id", "code", name=op.f("pk_process_languages")),
+    )
+    op.create_table(
+        "translator_assignments",
+        sa.Column("track_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assigned_by"],
+            ["users.id"],
+            name=op.f("fk_translator_assignments_assigned_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["track_id"],
+            ["tracks.id"],
+            name=op.f("fk_translator_assignments_track_id_tracks"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_translator_assignments_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("track_id", "user_id", name=op.f("pk_translator_assignments")),
+    )
+    with op.batch_alter_table("translator_assignments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_translator_assignments_user_id"), ["user_id"], unique=False
+        )
+    op.create_table(
+        "message_translations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("party_id", sa.Integer(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("translator_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["message_id"],
+            ["messages.id"],
+            name=op.f("fk_message_translations_message_id_messages"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["party_id"],
+            ["organisations.id"],
+            name=op.f("fk_message_translations_party_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["translator_id"],
+            ["users.id"],
+            name=op.f("fk_message_translations_translator_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_message_translations")),
+        sa.UniqueConstraint(
+            "message_id", "language", name=op.f("uq_message_translations_message_id")
+        ),
+    )
+    with op.batch_alter_table("message_translations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_message_translations_message_id"), ["message_id"], unique=False
+        )
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:
-    """Nothing yet: this revision's lane drops its tables here."""
+    """Drop what :func:`upgrade` added."""
+    _downgrade_languages()
+
+
+def _downgrade_languages() -> None:
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_column("language")
+    op.drop_table("message_translations")
+    op.drop_table("translator_assignments")
+    op.drop_table("process_languages")

@@ -1,0 +1,330 @@
+"""The working languages of a negotiation: one declaration per language, registered in one place.
+
+A *process* declares the languages it works in (its working languages). Messages keep the
+language they were written in; every article of the negotiating text has its wording in each
+working language; the instruments carry every language version and end with the clause that
+makes them equally authentic, written in each language.
+
+A :class:`Language` holds what the pure core needs to write an instrument in that language
+without reading any file: its names (ISO 639-1 and 639-2, as Akoma Ntoso's FRBR expression
+wants), its direction, the word for "Article", the month names of a written date, and the
+final clause, naming the other languages as that language names them. Adding a language is
+one more entry in :data:`LANGUAGES` (and its row in every other language's ``names``), with
+the tests in ``tests/agreements/test_languages.py`` covering it like the others.
+
+The clauses follow the treaty formulas of each language ("Done at ... in the English and
+Russian languages, each text being equally authentic"; Ukrainian "Вчинено ... причому всі
+тексти є однаково автентичними"; Russian "Совершено ... причём все тексты имеют одинаковую
+силу"; Turkish "... düzenlenmiş olup tüm metinler eşit derecede geçerlidir"; Arabic "حرر في ...
+وجميع النصوص متساوية في الحجية").
+
+>>> equally_authentic_clause("en", ("en", "uk", "ru"), dt.date(2022, 7, 22))
+'Done on 22 July 2022 in the English, Ukrainian and Russian languages, each text being \
+equally authentic.'
+>>> language("ar").direction
+'rtl'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from gobetween.errors import InvalidModel
+
+__all__ = [
+    "LANGUAGES",
+    "Language",
+    "check_languages",
+    "equally_authentic_clause",
+    "language",
+    "written_date",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """One working language and the words an instrument needs in it.
+
+    ``names`` gives every registered language's name in the grammatical form this language's
+    final clause uses (``"англійською"`` in Ukrainian, instrumental case). ``clause`` holds the
+    final clause for one language (``"one"``), two (``"two"``, falls back to ``"many"``) and
+    more; ``{date}`` and ``{languages}`` are filled in. ``date`` is the pattern of a written
+    date with ``{day}``, ``{month}`` (the name from ``months``) and ``{year}``.
+    """
+
+    code: str
+    code3: str
+    name: str
+    native: str
+    direction: str
+    article: str
+    months: tuple[str, ...]
+    date: str
+    names: Mapping[str, str]
+    clause: Mapping[str, str]
+    separator: str = ", "
+    last_separator: str = " and "
+
+    def list_names(self, codes: Sequence[str]) -> str:
+        """The languages ``codes`` named and joined in this language.
+
+        >>> language("ru").list_names(("en", "ru", "tr"))
+        'английском, русском и турецком'
+        >>> language("ar").list_names(("en", "ar"))
+        'الإنجليزية والعربية'
+        """
+        names = [self.names[code] for code in codes]
+        if len(names) == 1:
+            return names[0]
+        return self.separator.join(names[:-1]) + self.last_separator + names[-1]
+
+
+_MONTHS_EN = "January February March April May June July August September October November December"
+
+#: Every language the negotiation itself can be held in, in the order they are offered.
+LANGUAGES: Mapping[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language(
+            code="en",
+            code3="eng",
+            name="English",
+            native="English",
+            direction="ltr",
+            article="Article {number}",
+            months=tuple(_MONTHS_EN.split()),
+            date="{day} {month} {year}",
+            names={
+                "en": "English",
+                "uk": "Ukrainian",
+                "ru": "Russian",
+                "tr": "Turkish",
+                "ar": "Arabic",
+            },
+            clause={
+                "one": "Done on {date} in the {languages} language.",
+                "many": "Done on {date} in the {languages} languages, each text being equally "
+                "authentic.",
+            },
+        ),
+        Language(
+            code="uk",
+            code3="ukr",
+            name="Ukrainian",
+            native="Українська",
+            direction="ltr",
+            article="Стаття {number}",
+            months=(
+                "січня",
+                "лютого",
+                "березня",
+                "квітня",
+                "травня",
+                "червня",
+                "липня",
+                "серпня",
+                "вересня",
+                "жовтня",
+                "листопада",
+                "грудня",
+            ),
+            date="{day} {month} {year} року",
+            names={
+                "en": "англійською",
+                "uk": "українською",
+                "ru": "російською",
+                "tr": "турецькою",
+                "ar": "арабською",
+            },
+            clause={
+                "one": "Вчинено {date} {languages} мовою.",
+                "many": "Вчинено {date} {languages} мовами, причому всі тексти є однаково "
+                "автентичними.",
+            },
+            last_separator=" та ",
+        ),
+        Language(
+            code="ru",
+            code3="rus",
+            name="Russian",
+            native="Русский",
+            direction="ltr",
+            article="Статья {number}",
+            months=(
+                "января",
+                "февраля",
+                "марта",
+                "апреля",
+                "мая",
+                "июня",
+                "июля",
+                "августа",
+                "сентября",
+                "октября",
+                "ноября",
+                "декабря",
+            ),
+            date="{day} {month} {year} года",
+            names={
+                "en": "английском",
+                "uk": "украинском",
+                "ru": "русском",
+                "tr": "турецком",
+                "ar": "арабском",
+            },
+            clause={
+                "one": "Совершено {date} на {languages} языке.",
+                "many": "Совершено {date} на {languages} языках, причём все тексты имеют "
+                "одинаковую силу.",
+            },
+            last_separator=" и ",
+        ),
+        Language(
+            code="tr",
+            code3="tur",
+            name="Turkish",
+            native="Türkçe",
+            direction="ltr",
+            article="Madde {number}",
+            months=(
+                "Ocak",
+                "Şubat",
+                "Mart",
+                "Nisan",
+                "Mayıs",
+                "Haziran",
+                "Temmuz",
+                "Ağustos",
+                "Eylül",
+                "Ekim",
+                "Kasım",
+                "Aralık",
+            ),
+            date="{day} {month} {year}",
+            names={
+                "en": "İngilizce",
+                "uk": "Ukraynaca",
+                "ru": "Rusça",
+                "tr": "Türkçe",
+                "ar": "Arapça",
+            },
+            clause={
+                "one": "{date} tarihinde {languages} dilinde düzenlenmiştir.",
+                "many": "{date} tarihinde {languages} dillerinde düzenlenmiş olup tüm metinler "
+                "eşit derecede geçerlidir.",
+            },
+            last_separator=" ve ",
+        ),
+        Language(
+            code="ar",
+            code3="ara",
+            name="Arabic",
+            native="العربية",
+            direction="rtl",
+            article="المادة {number}",
+            months=(
+                "يناير",
+                "فبراير",
+                "مارس",
+                "أبريل",
+                "مايو",
+                "يونيو",
+                "يوليو",
+                "أغسطس",
+                "سبتمبر",
+                "أكتوبر",
+                "نوفمبر",
+                "ديسمبر",
+            ),
+            date="{day} {month} {year}",
+            names={
+                "en": "الإنجليزية",
+                "uk": "الأوكرانية",
+                "ru": "الروسية",
+                "tr": "التركية",
+                "ar": "العربية",
+            },
+            clause={
+                "one": "حرر في {date} باللغة {languages}.",
+                "two": "حرر في {date} باللغتين {languages}، والنصان متساويان في الحجية.",
+                "many": "حرر في {date} باللغات {languages}، وجميع النصوص متساوية في الحجية.",
+            },
+            separator=" و",
+            last_separator=" و",
+        ),
+    )
+}
+
+
+def language(code: str) -> Language:
+    """The registered language ``code``; :class:`~gobetween.errors.InvalidModel` if unknown.
+
+    >>> language("tr").native
+    'Türkçe'
+    """
+    try:
+        return LANGUAGES[code]
+    except (KeyError, TypeError):
+        raise InvalidModel(
+            f"{code!r} is not a working language gobetween knows",
+            location="languages",
+            expected="one of " + ", ".join(LANGUAGES),
+        ) from None
+
+
+def check_languages(codes: Iterable[object], location: str = "languages") -> tuple[str, ...]:
+    """Validate a list of working languages: known codes, none twice, at least one.
+
+    >>> check_languages(["en", "uk"])
+    ('en', 'uk')
+    >>> check_languages(["en", "en"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.InvalidModel: languages: 'en' is listed twice...
+    """
+    out: list[str] = []
+    for code in codes:
+        if not isinstance(code, str) or code not in LANGUAGES:
+            raise InvalidModel(
+                f"{code!r} is not a working language gobetween knows",
+                location=location,
+                expected="ISO 639-1 codes among " + ", ".join(LANGUAGES),
+            )
+        if code in out:
+            raise InvalidModel(
+                f"{code!r} is listed twice", location=location, expected="each language once"
+            )
+        out.append(code)
+    if not out:
+        raise InvalidModel(
+            "no working language", location=location, expected="at least one language"
+        )
+    return tuple(out)
+
+
+def written_date(code: str, date: dt.date) -> str:
+    """``date`` written out in language ``code`` (day, month name, year).
+
+    >>> written_date("uk", dt.date(2022, 7, 22)), written_date("tr", dt.date(2022, 7, 22))
+    ('22 липня 2022 року', '22 Temmuz 2022')
+    """
+    lang = language(code)
+    return lang.date.format(day=date.day, month=lang.months[date.month - 1], year=date.year)
+
+
+def equally_authentic_clause(code: str, languages: Sequence[str], date: dt.date) -> str:
+    """The final clause of an instrument in language ``code``, naming all its ``languages``.
+
+    >>> equally_authentic_clause("tr", ("en", "tr"), dt.date(2022, 7, 22))
+    '22 Temmuz 2022 tarihinde İngilizce ve Türkçe dillerinde düzenlenmiş olup tüm metinler \
+eşit derecede geçerlidir.'
+    >>> equally_authentic_clause("en", ("en",), dt.date(2022, 7, 22))
+    'Done on 22 July 2022 in the English language.'
+    """
+    lang = language(code)
+    codes = check_languages(languages)
+    form = "one" if len(codes) == 1 else "two" if len(codes) == 2 else "many"
+    template = lang.clause.get(form) or lang.clause["many"]
+    return template.format(date=written_date(code, date), languages=lang.list_names(codes))

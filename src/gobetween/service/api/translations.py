@@ -1,0 +1,163 @@
+"""Routes of the negotiation's languages: working languages, translators, translations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import Field
+
+from gobetween.model.languages import LANGUAGES
+from gobetween.service import languages, translations
+from gobetween.service import schemas as s
+from gobetween.service.context import RequestContext, request_context
+
+router = APIRouter(prefix="/api", tags=["languages"])
+Ctx = Annotated[RequestContext, Depends(request_context)]
+
+
+class LanguageOut(s.Out):
+    """A language the negotiation can be held in."""
+
+    code: str
+    name: str
+    native: str
+    direction: str
+
+
+class WorkingLanguagesOut(s.Out):
+    """A process's working languages (declared order) and every language on offer."""
+
+    process_id: int
+    languages: list[str]
+    available: list[LanguageOut]
+
+
+class WorkingLanguagesIn(s.In):
+    languages: Annotated[list[s.LanguageCode], Field(min_length=1, max_length=len(LANGUAGES))]
+
+
+class TranslationIn(s.In):
+    text: Annotated[s.Str, Field(min_length=1, max_length=translations.MAX_TRANSLATION)]
+
+
+class TranslatorItem(s.Out):
+    user_id: int
+    name: str
+    organisation_id: int
+
+
+class TranslatorChannel(s.Out):
+    id: int
+    party_id: int
+
+
+class TranslatorTrack(s.Out):
+    """A track given to the caller to translate, with its channels."""
+
+    id: int
+    process_id: int
+    name: str
+    languages: list[str]
+    channels: list[TranslatorChannel]
+
+
+def _available() -> list[LanguageOut]:
+    return [
+        LanguageOut(code=lang.code, name=lang.name, native=lang.native, direction=lang.direction)
+        for lang in LANGUAGES.values()
+    ]
+
+
+@router.get("/processes/{process_id}/languages", response_model=WorkingLanguagesOut)
+def get_languages(process_id: s.Id, ctx: Ctx) -> WorkingLanguagesOut:
+    """The working languages of a process (any member), and the languages on offer."""
+    with ctx.read() as unit:
+        codes = languages.process_languages(unit.session, unit.actor, process_id)
+    return WorkingLanguagesOut(process_id=process_id, languages=list(codes), available=_available())
+
+
+@router.put("/processes/{process_id}/languages", response_model=WorkingLanguagesOut)
+def put_languages(process_id: s.Id, body: WorkingLanguagesIn, ctx: Ctx) -> WorkingLanguagesOut:
+    """Declare the working languages of a process (its admins)."""
+    with ctx.write() as unit:
+        codes = languages.set_working_languages(
+            unit.session, unit.actor, process_id, body.languages
+        )
+    return WorkingLanguagesOut(process_id=process_id, languages=list(codes), available=_available())
+
+
+@router.get("/tracks/{track_id}/translators", response_model=list[TranslatorItem])
+def list_translators(track_id: s.Id, ctx: Ctx) -> list[TranslatorItem]:
+    """The translators given this track (its mediators and the process's admins)."""
+    with ctx.read() as unit:
+        rows = translations.translators(unit.session, unit.actor, track_id)
+    return [
+        TranslatorItem(user_id=r.user_id, name=r.name, organisation_id=r.organisation_id)
+        for r in rows
+    ]
+
+
+@router.put("/tracks/{track_id}/translators/{user_id}", status_code=204)
+def assign(track_id: s.Id, user_id: s.Id, ctx: Ctx) -> Response:
+    """Give the track to a translator of one of its mediating organisations."""
+    with ctx.write() as unit:
+        translations.assign_translator(unit.session, unit.actor, track_id, user_id)
+    return Response(status_code=204)
+
+
+@router.delete("/tracks/{track_id}/translators/{user_id}", status_code=204)
+def unassign(track_id: s.Id, user_id: s.Id, ctx: Ctx) -> Response:
+    """Take the track back from a translator (their translations stay)."""
+    with ctx.write() as unit:
+        translations.unassign_translator(unit.session, unit.actor, track_id, user_id)
+    return Response(status_code=204)
+
+
+@router.get("/translating", response_model=list[TranslatorTrack])
+def translating(ctx: Ctx) -> list[TranslatorTrack]:
+    """The tracks given to the caller to translate, each with its channels."""
+    with ctx.read() as unit:
+        return [
+            TranslatorTrack(
+                id=track.id,
+                process_id=track.process_id,
+                name=track.name,
+                languages=list(languages.working_languages(unit.session, track.process_id)),
+                channels=[TranslatorChannel(id=c.id, party_id=c.party_id) for c in channels],
+            )
+            for track, channels in translations.assigned_tracks(unit.session, unit.actor)
+        ]
+
+
+@router.get("/channels/{channel_id}/translations", response_model=list[s.MessageOut])
+def channel_translations(
+    channel_id: s.Id,
+    ctx: Ctx,
+    after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[s.MessageOut]:
+    """A channel's messages with their translations, for whoever may read the channel: the
+    party's members, the track's mediators and the translators given the track."""
+    with ctx.read() as unit:
+        return translations.channel_messages(
+            unit.session, unit.actor, channel_id, after=after, limit=limit
+        )
+
+
+@router.put(
+    "/messages/{message_id}/translations/{language}",
+    response_model=s.TranslationOut,
+    status_code=201,
+)
+def put_translation(
+    message_id: s.Id,
+    language: Annotated[str, Path(pattern=r"^[a-z]{2,3}$")],
+    body: TranslationIn,
+    ctx: Ctx,
+) -> s.TranslationOut:
+    """Attach (or replace) a message's translation into a working language (translators)."""
+    with ctx.write() as unit:
+        return translations.translate(
+            unit.session, unit.actor, message_id, language=language, text=body.text
+        )

@@ -1,0 +1,150 @@
+"""The working languages of a process: declared by its admins, read by every member.
+
+A process declares the languages its negotiation is held in (ISO 639-1 codes among those
+:data:`gobetween.model.languages.LANGUAGES` knows, in the order given). A process that has
+declared none works in English. Messages keep the working language they were written in; the
+texts need their wording in each; the instruments carry them all.
+
+The functions here are what the "new process" page and the API call
+(:func:`set_working_languages`, :func:`process_languages`), and what posting a message reads
+(:data:`WORKING_LANGUAGES_SQL`, :func:`message_language`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from gobetween.errors import InvalidModel, ValidationFailed
+from gobetween.model.languages import LANGUAGES, check_languages
+from gobetween.policy import Actor, process_view
+from gobetween.service.schemas import TranslationOut
+from gobetween.store import audit
+from gobetween.store import language_tables as lt
+from gobetween.store import tables as t
+
+__all__ = [
+    "DEFAULT_LANGUAGES",
+    "WORKING_LANGUAGES_SQL",
+    "message_language",
+    "process_languages",
+    "set_working_languages",
+    "translations_by_message",
+    "working_languages",
+]
+
+#: The working languages of a process that has declared none.
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en",)
+
+#: The working languages (code, position) of the process of channel ``:wl_channel_id``.
+WORKING_LANGUAGES_SQL = """
+SELECT pl.code, pl.position FROM process_languages pl
+JOIN tracks r ON r.process_id = pl.process_id
+JOIN channels c ON c.track_id = r.id
+WHERE c.id = :wl_channel_id
+"""
+
+
+def _ordered(rows: Iterable[Sequence[Any]]) -> tuple[str, ...]:
+    """Codes from (code, position) rows, in declared order; the default when there are none."""
+    codes = tuple(str(code) for code, _ in sorted(rows, key=lambda row: int(row[1])))
+    return codes or DEFAULT_LANGUAGES
+
+
+def message_language(
+    declared: Iterable[Sequence[Any]], language: str | None, interface: str | None
+) -> str:
+    """The language a new message is kept in.
+
+    ``declared`` are the process's (code, position) rows; ``language`` what the poster chose
+    (it must be a working language), ``interface`` their interface language, the default when
+    the process works in it; else the first working language.
+
+    >>> message_language([("uk", 1), ("en", 0)], None, "uk")
+    'uk'
+    >>> message_language([("uk", 1), ("en", 0)], None, "ar")
+    'en'
+    >>> message_language([], "tr", None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.ValidationFailed: language: 'tr' is not a working language of this process...
+    """
+    codes = _ordered(declared)
+    if language is None:
+        return interface if interface in codes else codes[0]
+    if language not in codes:
+        raise ValidationFailed(
+            f"{language!r} is not a working language of this process",
+            location="language",
+            expected="one of " + ", ".join(codes),
+        )
+    return language
+
+
+def working_languages(session: Session, process_id: int) -> tuple[str, ...]:
+    """The working languages of a process in declared order (no policy check: for callers
+    that have already checked the actor's view)."""
+    rows = session.execute(
+        select(lt.ProcessLanguage.code, lt.ProcessLanguage.position).where(
+            lt.ProcessLanguage.process_id == process_id
+        )
+    ).all()
+    return _ordered(rows)
+
+
+def process_languages(session: Session, actor: Actor, process_id: int) -> tuple[str, ...]:
+    """The working languages of a process the actor belongs to (404 otherwise)."""
+    process_view(actor, process_id)
+    return working_languages(session, process_id)
+
+
+def set_working_languages(
+    session: Session, actor: Actor, process_id: int, codes: Iterable[object]
+) -> tuple[str, ...]:
+    """Declare the working languages of a process (its admins only); returns them.
+
+    Raises :class:`~gobetween.errors.ValidationFailed` (location ``languages``) for an unknown
+    code, one listed twice, or an empty list.
+    """
+    process_view(actor, process_id).require_admin()
+    try:
+        languages = check_languages(list(codes))
+    except InvalidModel as exc:
+        raise ValidationFailed(
+            exc.message, location="languages", expected=exc.expected or ", ".join(LANGUAGES)
+        ) from None
+    session.execute(delete(lt.ProcessLanguage).where(lt.ProcessLanguage.process_id == process_id))
+    for position, code in enumerate(languages):
+        session.add(lt.ProcessLanguage(process_id=process_id, code=code, position=position))
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="process.languages",
+        object_type="process",
+        object_id=process_id,
+        change={"languages": list(languages)},
+    )
+    return languages
+
+
+def translations_by_message(rows: Iterable[Sequence[Any]]) -> dict[int, list[TranslationOut]]:
+    """Message id -> its translations, from rows of (message id, id, language, text,
+    translator id, translator's name, created at), for messages already scoped."""
+    out: dict[int, list[TranslationOut]] = {}
+    for message_id, row_id, language, text, translator_id, name, created in rows:
+        out.setdefault(message_id, []).append(
+            TranslationOut(
+                id=row_id,
+                message_id=message_id,
+                language=language,
+                text=text,
+                translator_id=translator_id,
+                translator=name,
+                created_at=t.as_utc(created),
+            )
+        )
+    return out

@@ -1,0 +1,357 @@
+"""Translators and the translations of channel messages.
+
+A *translator* is a member of a mediating organisation with the translator role. A mediator
+of a track (or an admin of its process) *gives* the track to a translator
+(:func:`assign_translator`); from then on the translator reads every party's channel in that
+track and attaches translations to its messages (:func:`translate`), and does nothing else:
+the policy gives them the translator's seat only through :func:`translator_track_view`, so
+every other route (preferences, answers, analysis, drafts, posting) answers 404 for them as for
+anyone without a seat.
+
+A translation belongs to its message's channel: it is stored with the channel's party and read
+only by those who may read that channel (the party's members, the track's mediators, its
+translators), in the same page as the message (``negotiate.channel_messages_plan`` for the
+party and mediators, :func:`channel_messages` here for translators). Its id is random.
+A message has at most one translation per language; translating again replaces the wording
+(the audit chain keeps every version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from gobetween.errors import NotFound, PermissionDenied, ValidationFailed
+from gobetween.model import Role
+from gobetween.policy import Action, Actor, Seat, TrackView, track_view
+from gobetween.service.languages import translations_by_message, working_languages
+from gobetween.service.schemas import AttachmentOut, MessageOut, TranslationOut
+from gobetween.store import audit, repositories
+from gobetween.store import language_tables as lt
+from gobetween.store import tables as t
+
+__all__ = [
+    "MAX_TRANSLATION",
+    "TranslatorOut",
+    "assign_translator",
+    "assigned_tracks",
+    "channel_messages",
+    "translate",
+    "translator_track_view",
+    "translators",
+    "unassign_translator",
+]
+
+MAX_TRANSLATION = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class TranslatorOut:
+    """A translator given a track: the user, their name and organisation."""
+
+    user_id: int
+    name: str
+    organisation_id: int
+
+
+def _track_row(session: Session, actor: Actor, track_id: int) -> t.Track:
+    row = session.get(t.Track, track_id)
+    if row is None or row.process_id not in actor.process_ids():
+        raise NotFound(f"no track {track_id}")
+    return row
+
+
+def _assigned(session: Session, track_id: int, user_id: int) -> bool:
+    return session.get(lt.TranslatorAssignment, (track_id, user_id)) is not None
+
+
+def translator_track_view(session: Session, actor: Actor, track_id: int) -> TrackView:
+    """The actor's view of a track, with the translator's seat when the track was given to
+    them; :class:`NotFound` without any seat."""
+    row = _track_row(session, actor, track_id)
+    return track_view(
+        actor,
+        process_id=row.process_id,
+        track_id=row.id,
+        participants=repositories.participants(session, row.id),
+        translating=_assigned(session, row.id, actor.user_id),
+    )
+
+
+def _require_manager(view: TrackView) -> None:
+    """Only the track's mediators and the process's admins give tracks to translators."""
+    if not (view.is_mediator or Seat.ADMIN in view.seats):
+        if view.seats <= {Seat.TRANSLATOR}:
+            raise NotFound(f"no track {view.track_id}")
+        raise PermissionDenied("only the track's mediators and the process's admins do this")
+
+
+def _translator_membership(session: Session, view: TrackView, user_id: int) -> t.Membership:
+    """The user's translator membership in a mediating organisation of the track."""
+    rows = session.execute(
+        select(t.Membership).where(
+            t.Membership.process_id == view.process_id,
+            t.Membership.user_id == user_id,
+            t.Membership.role == Role.TRANSLATOR.value,
+        )
+    ).scalars()
+    for row in rows:
+        if row.organisation_id in view.mediator_ids:
+            return row
+    raise ValidationFailed(
+        f"user {user_id} is not a translator of a mediating organisation of this track",
+        location="user_id",
+        expected="a member with the translator role in one of the track's mediating "
+        "organisations (invite them with role translator first)",
+    )
+
+
+def assign_translator(session: Session, actor: Actor, track_id: int, user_id: int) -> None:
+    """Give a track to a translator (idempotent); mediators of the track and admins only."""
+    _, view = repositories.track(session, actor, track_id)
+    _require_manager(view)
+    _translator_membership(session, view, user_id)
+    if _assigned(session, track_id, user_id):
+        return
+    session.add(
+        lt.TranslatorAssignment(track_id=track_id, user_id=user_id, assigned_by=actor.user_id)
+    )
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="translator.assign",
+        object_type="track",
+        object_id=track_id,
+        change={"translator": user_id},
+    )
+
+
+def unassign_translator(session: Session, actor: Actor, track_id: int, user_id: int) -> None:
+    """Take a track back from a translator; their translations stay."""
+    _, view = repositories.track(session, actor, track_id)
+    _require_manager(view)
+    if not _assigned(session, track_id, user_id):
+        raise NotFound(f"user {user_id} does not translate track {track_id}")
+    session.execute(
+        delete(lt.TranslatorAssignment).where(
+            lt.TranslatorAssignment.track_id == track_id,
+            lt.TranslatorAssignment.user_id == user_id,
+        )
+    )
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="translator.unassign",
+        object_type="track",
+        object_id=track_id,
+        change={"translator": user_id},
+    )
+
+
+def translators(session: Session, actor: Actor, track_id: int) -> list[TranslatorOut]:
+    """The translators given a track (its mediators and the process's admins may ask)."""
+    _, view = repositories.track(session, actor, track_id)
+    _require_manager(view)
+    rows = session.execute(
+        select(t.User.id, t.User.name, t.Membership.organisation_id)
+        .join(lt.TranslatorAssignment, lt.TranslatorAssignment.user_id == t.User.id)
+        .join(t.Membership, t.Membership.user_id == t.User.id)
+        .where(
+            lt.TranslatorAssignment.track_id == track_id,
+            t.Membership.process_id == view.process_id,
+            t.Membership.role == Role.TRANSLATOR.value,
+        )
+        .order_by(t.User.name, t.User.id)
+    ).all()
+    return [TranslatorOut(uid, name, int(org or 0)) for uid, name, org in rows]
+
+
+def assigned_tracks(session: Session, actor: Actor) -> list[tuple[t.Track, list[t.Channel]]]:
+    """The tracks given to the actor to translate, each with its channels."""
+    rows = (
+        session.execute(
+            select(t.Track)
+            .join(lt.TranslatorAssignment, lt.TranslatorAssignment.track_id == t.Track.id)
+            .where(lt.TranslatorAssignment.user_id == actor.user_id)
+            .order_by(t.Track.id)
+        )
+        .scalars()
+        .all()
+    )
+    out = []
+    for row in rows:
+        try:
+            view = translator_track_view(session, actor, row.id)
+        except NotFound:
+            continue  # no longer a translator of a mediating organisation of the track
+        if Seat.TRANSLATOR not in view.seats:
+            continue
+        channels = (
+            session.execute(
+                select(t.Channel)
+                .where(
+                    t.Channel.track_id == row.id,
+                    t.Channel.party_id.in_(view.readable_channels),
+                )
+                .order_by(t.Channel.id)
+            )
+            .scalars()
+            .all()
+        )
+        out.append((row, list(channels)))
+    return out
+
+
+def _channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel, TrackView]:
+    """A channel the actor may read as a translator, party member or mediator."""
+    row = session.get(t.Channel, channel_id)
+    if row is None:
+        raise NotFound(f"no channel {channel_id}")
+    try:
+        view = translator_track_view(session, actor, row.track_id)
+    except NotFound:
+        raise NotFound(f"no channel {channel_id}") from None
+    if row.party_id not in view.readable_channels:
+        raise NotFound(f"no channel {channel_id}")
+    return row, view
+
+
+def channel_messages(
+    session: Session, actor: Actor, channel_id: int, *, after: int = 0, limit: int = 100
+) -> list[MessageOut]:
+    """A channel's messages after number ``after`` with their translations, for anyone who
+    may read the channel (translators of its track included)."""
+    row, view = _channel(session, actor, channel_id)
+    view.require(Action.READ_CHANNEL, row.party_id)
+    messages = (
+        session.execute(
+            select(t.Message)
+            .where(t.Message.channel_id == row.id, t.Message.number > after)
+            .order_by(t.Message.number)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    ids = [m.id for m in messages]
+    files = repositories.attachments_of(session, ids)
+    translations = _translations(session, ids)
+    return [
+        MessageOut(
+            id=m.id,
+            number=m.number,
+            channel_id=m.channel_id,
+            author_id=m.author_id,
+            text=m.text,
+            created_at=m.created_at,
+            attachments=[AttachmentOut.model_validate(a) for a in files[m.id]],
+            read_by=[],
+            language=m.language,
+            translations=translations.get(m.id, []),
+        )
+        for m in messages
+    ]
+
+
+def _translations(session: Session, message_ids: Sequence[int]) -> dict[int, list[TranslationOut]]:
+    if not message_ids:
+        return {}
+    rows = session.execute(
+        select(
+            lt.MessageTranslation.message_id,
+            lt.MessageTranslation.id,
+            lt.MessageTranslation.language,
+            lt.MessageTranslation.text,
+            lt.MessageTranslation.translator_id,
+            t.User.name,
+            lt.MessageTranslation.created_at,
+        )
+        .outerjoin(t.User, t.User.id == lt.MessageTranslation.translator_id)
+        .where(lt.MessageTranslation.message_id.in_(message_ids))
+        .order_by(lt.MessageTranslation.message_id, lt.MessageTranslation.language)
+    ).all()
+    return translations_by_message(
+        (m, i, lang, text, who, name or "", at) for m, i, lang, text, who, name, at in rows
+    )
+
+
+def _check_text(text: str) -> str:
+    if not text.strip():
+        raise ValidationFailed("the translation is empty", location="text", expected="some text")
+    if len(text) > MAX_TRANSLATION:
+        raise ValidationFailed(
+            "the translation is too long",
+            location="text",
+            expected=f"at most {MAX_TRANSLATION} characters",
+        )
+    return text
+
+
+def translate(
+    session: Session, actor: Actor, message_id: int, *, language: str, text: str
+) -> TranslationOut:
+    """Attach (or replace) the ``language`` translation of a message; translators of the
+    message's track only. The language must be a working language other than the message's."""
+    message = session.get(t.Message, message_id)
+    if message is None:
+        raise NotFound(f"no message {message_id}")
+    try:
+        channel, view = _channel(session, actor, message.channel_id)
+    except NotFound:
+        raise NotFound(f"no message {message_id}") from None
+    view.require(Action.TRANSLATE, channel.party_id)
+    languages = working_languages(session, view.process_id)
+    if language not in languages:
+        raise ValidationFailed(
+            f"{language!r} is not a working language of this process",
+            location="language",
+            expected="one of " + ", ".join(languages),
+        )
+    if language == message.language:
+        raise ValidationFailed(
+            f"the message is written in {language!r} already",
+            location="language",
+            expected="another working language than the message's",
+        )
+    _check_text(text)
+    row = session.execute(
+        select(lt.MessageTranslation).where(
+            lt.MessageTranslation.message_id == message.id,
+            lt.MessageTranslation.language == language,
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        row = lt.MessageTranslation(
+            id=t.random_id(),
+            message_id=message.id,
+            party_id=channel.party_id,
+            language=language,
+            text=text,
+            translator_id=actor.user_id,
+        )
+        session.add(row)
+    else:
+        row.text, row.translator_id, row.created_at = text, actor.user_id, t.utcnow()
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="message.translate",
+        object_type="message",
+        object_id=message.id,
+        change={"language": language, "text": text, "translation": row.id},
+    )
+    name = session.get(t.User, actor.user_id)
+    return TranslationOut(
+        id=row.id,
+        message_id=message.id,
+        language=language,
+        text=text,
+        translator_id=actor.user_id,
+        translator=name.name if name else "",
+        created_at=row.created_at,
+    )
