@@ -51,9 +51,14 @@ class Site:
         c = asgi_client(self.app)
         self.clients.append(c)
         if seat is not None:
+            token = csrf(BeautifulSoup(c.get("/login").text, "html.parser"))  # log-in CSRF
             r = c.post(
                 "/login",
-                data={"email": f"{seat}@demo.gobetween.org", "password": self.passwords[seat]},
+                data={
+                    "email": f"{seat}@demo.gobetween.org",
+                    "password": self.passwords[seat],
+                    "csrf_token": token,
+                },
             )
             assert r.status_code == 303, r.text
         return c

@@ -32,7 +32,9 @@ def test_login_required_and_wrong_password(site: Site) -> None:
     page = soup(c.get("/login"))
     assert one(page, "form#login-form input#email[type=email]")
     assert unlabelled_controls(page) == []
-    bad = c.post("/login", data={"email": "ukraine@demo.gobetween.org", "password": "nope"})
+    bad = post_form(
+        c, "/login", "/login", {"email": "ukraine@demo.gobetween.org", "password": "nope"}
+    )
     assert bad.status_code == 401
     assert "Wrong e-mail address or password" in text_of(soup(bad), ".flash.error")
     assert "gobetween_session" not in bad.cookies
@@ -40,9 +42,11 @@ def test_login_required_and_wrong_password(site: Site) -> None:
 
 def test_login_keeps_only_local_next(site: Site) -> None:
     c = site.client()
-    r = c.post(
+    r = post_form(
+        c,
         "/login",
-        data={
+        "/login",
+        {
             "email": "ukraine@demo.gobetween.org",
             "password": site.passwords["ukraine"],
             "next": "//evil.example/",

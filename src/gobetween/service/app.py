@@ -35,6 +35,7 @@ from gobetween.service.api import (
     translations,
 )
 from gobetween.service.context import Services
+from gobetween.service.guard import RequestGuard
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
 from gobetween.store.db import Database, upgrade
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ),
     )
     errors.install(app)
+    app.add_middleware(RequestGuard, settings=settings)  # body limits, strict JSON, headers
     app.add_middleware(LocaleMiddleware)  # each request's language and time zone
     for router in routers():
         app.include_router(router)

@@ -147,14 +147,14 @@ class WebSession(Base):
     session_hash: Mapped[str] = mapped_column(String(64), unique=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)  # pruned when past (0004)
 
 
 class LoginFailure(Base):
     __tablename__ = "login_failures"
     id: Mapped[int] = _id()
     key: Mapped[str] = mapped_column(String(300), index=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)  # pruned when old (0004)
 
 
 class Process(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -12,7 +14,9 @@ from gobetween import errors as e
 from gobetween.model import Role
 from gobetween.policy import Seat
 from gobetween.service import identity, prepare
+from gobetween.service.api.auth import set_device_cookie
 from gobetween.service.context import SESSION_COOKIE
+from gobetween.service.security import new_token
 from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import error_page, problem_text, redirect, render, run_page
@@ -29,10 +33,33 @@ def _safe_next(target: str) -> str:
     return "/"
 
 
+#: The cookie holding the log-in form's CSRF token (log-in CSRF: no site can log a browser in
+#: to an account of its choosing, because it cannot read the token the form carries).
+LOGIN_CSRF_COOKIE = "gobetween_login_csrf"
+
+
+def login_page(
+    request: Request, ctx: Ctx, context: Mapping[str, object], status: int = 200
+) -> Response:
+    """The log-in form with a fresh CSRF token in a hidden field and in a cookie."""
+    token = new_token()
+    response = render(request, "login.html", {**context, "csrf": token}, status=status)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        max_age=3600,
+        httponly=True,
+        secure=ctx.settings.secure_cookies,
+        samesite="strict",
+        path="/login",
+    )
+    return response
+
+
 @router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
+def login_form(request: Request, ctx: Ctx, next: str = "/") -> Response:
     """The login form."""
-    return render(request, "login.html", {"title": "Log in", "next": _safe_next(next), "email": ""})
+    return login_page(request, ctx, {"title": "Log in", "next": _safe_next(next), "email": ""})
 
 
 @router.post("/login")
@@ -42,9 +69,21 @@ def login(
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """Check the credentials, start a browser session and go on to ``next``."""
+    """Check the form's CSRF token and the credentials, start a browser session and go on to
+    ``next``."""
     target = _safe_next(next)
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not (expected and csrf_token and hmac.compare_digest(expected, csrf_token)):
+        context = {
+            "title": "Log in",
+            "next": target,
+            "email": email,
+            "error": "The log-in form had expired. Please log in again.",
+        }
+        return login_page(request, ctx, context, status=403)
+    device = request.cookies.get(identity.DEVICE_COOKIE)
     try:
         with ctx.anonymous() as session:
             user = identity.login(
@@ -54,11 +93,13 @@ def login(
                 email=email,
                 password=password,
                 client=ctx.client,
+                device=device,
             )
             started = identity.start_session(session, ctx.settings, user) if user else None
+            new_device = identity.remember_device(session, user, device) if user else None
     except e.RateLimited as exc:
         context = {"title": "Log in", "next": target, "email": email, "error": str(exc)}
-        return render(request, "login.html", context, status=429)
+        return login_page(request, ctx, context, status=429)
     if started is None:
         context = {
             "title": "Log in",
@@ -66,8 +107,10 @@ def login(
             "email": email,
             "error": "Wrong e-mail address or password.",
         }
-        return render(request, "login.html", context, status=401)
+        return login_page(request, ctx, context, status=401)
     response = redirect(target)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    set_device_cookie(response, ctx.settings, new_device)
     response.set_cookie(
         SESSION_COOKIE,
         started.token,

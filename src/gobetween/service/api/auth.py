@@ -4,21 +4,50 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
 
-from gobetween.errors import AuthenticationFailed
+from gobetween.errors import AuthenticationFailed, ValidationFailed
+from gobetween.i18n import _
 from gobetween.service import identity, prepare
 from gobetween.service import schemas as s
 from gobetween.service.context import SESSION_COOKIE, RequestContext, request_context
+from gobetween.service.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["auth"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
 
 
+def set_device_cookie(response: Response, settings: Settings, token: str | None) -> None:
+    """Give the client its device cookie (``token`` ``None``: it has one already)."""
+    if token is not None:
+        response.set_cookie(
+            identity.DEVICE_COOKIE,
+            token,
+            max_age=identity.DEVICE_DAYS * 86400,
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="strict",
+            path="/",
+        )
+
+
+class PasswordIn(BaseModel):
+    """A password change: the current password and the new one."""
+
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
 @router.post("/auth/login", response_model=s.LoginOut)
-def login(body: s.LoginIn, ctx: Ctx, response: Response) -> s.LoginOut:
-    """Log in with e-mail and password; sets the session cookie and returns the CSRF token."""
+def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.LoginOut:
+    """Log in with e-mail and password; sets the session cookie and returns the CSRF token.
+
+    Repeated failures make further attempts wait (429 with ``Retry-After``); a device that
+    logged in to the account before is never paused by failures from elsewhere.
+    """
     services = ctx.services
+    device = request.cookies.get(identity.DEVICE_COOKIE)
     with ctx.anonymous() as session:
         user = identity.login(
             session,
@@ -27,11 +56,14 @@ def login(body: s.LoginIn, ctx: Ctx, response: Response) -> s.LoginOut:
             email=body.email,
             password=body.password,
             client=ctx.client,
+            device=device,
         )
         started = identity.start_session(session, ctx.settings, user) if user else None
+        new_device = identity.remember_device(session, user, device) if user else None
         out = s.UserOut.model_validate(user) if user else None
     if started is None or out is None:
-        raise AuthenticationFailed("wrong e-mail address or password")
+        raise AuthenticationFailed(_("wrong e-mail address or password"))
+    set_device_cookie(response, ctx.settings, new_device)
     response.set_cookie(
         SESSION_COOKIE,
         started.token,
@@ -42,6 +74,24 @@ def login(body: s.LoginIn, ctx: Ctx, response: Response) -> s.LoginOut:
         path="/",
     )
     return s.LoginOut(user=out, csrf_token=started.csrf_token, expires_at=started.expires_at)
+
+
+@router.post("/auth/password", status_code=204)
+def change_password(body: PasswordIn, ctx: Ctx) -> None:
+    """Change the caller's password: every other session ends and every API token is revoked
+    (the browser session that asks stays logged in)."""
+    with ctx.write() as unit:
+        user = unit.user
+        if not ctx.services.hasher.verify(user.password_hash, body.current_password):
+            raise ValidationFailed(
+                _("the current password is wrong"),
+                location="current_password",
+                expected=_("your current password"),
+            )
+        keep = ctx.session_token if ctx.bearer is None else None
+        identity.set_password(
+            unit.session, ctx.services.hasher, user, body.new_password, keep_session=keep
+        )
 
 
 @router.post("/auth/logout", status_code=204)
