@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
 from gobetween.i18n_http import LocaleMiddleware
-from gobetween.service import errors
+from gobetween.service import errors, mail
 from gobetween.service.api import (
     agree,
     auth,
@@ -31,6 +31,7 @@ from gobetween.service.api import (
     negotiate,
     prepare,
     scores,
+    setup,
     texts,
     translations,
 )
@@ -57,10 +58,14 @@ def routers() -> list[APIRouter]:
         agree.router,
         implement.router,
         translations.router,
+        setup.router,
     ]
 
 
-def _lifespan(threads: int) -> Callable[[FastAPI], Any]:
+def _lifespan(
+    threads: int,
+    background: Callable[[], contextlib.AbstractAsyncContextManager[None]] | None = None,
+) -> Callable[[FastAPI], Any]:
     """Start-up: cap the threads that run the (synchronous) database work of requests, and
     take what the app built out of the garbage collector's sight.
 
@@ -73,6 +78,8 @@ def _lifespan(threads: int) -> Callable[[FastAPI], Any]:
     long as the process; a full collection walks all of them (over 100 ms here), stalling
     every request of the worker. ``gc.freeze()`` moves them to the permanent generation, so
     collections walk only what requests allocate.
+
+    ``background`` runs beside the app while it serves (the e-mail sender and notifier).
     """
 
     @contextlib.asynccontextmanager
@@ -80,7 +87,11 @@ def _lifespan(threads: int) -> Callable[[FastAPI], Any]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         gc.collect()
         gc.freeze()
-        yield
+        if background is None:
+            yield
+        else:
+            async with background():
+                yield
 
     return lifespan
 
@@ -104,7 +115,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if settings.migrate:
         upgrade(db)
     app = FastAPI(
-        lifespan=_lifespan(settings.threads),
+        lifespan=_lifespan(settings.threads, lambda: mail.worker(db, settings)),
         title="gobetween",
         version=__version__,
         description="Mediated negotiation: private channels, analysis, single text, agreements.",

@@ -2,12 +2,20 @@
 
 Service functions: each takes the request's session and the acting user, checks the policy,
 writes, and appends to the audit chain. Routes and web pages call these and nothing below them.
+
+Membership needs the invited person's consent: the API and the pages add people only through
+:func:`invite`. Someone without an account accepts with the link (and so creates the account,
+:func:`accept_invitation`); someone with an account sees the invitation as pending after logging
+in and accepts or declines it (:func:`accept_as`, :func:`decline`). The answer to an invitation
+is the same whether or not the address belongs to an account. :func:`add_member` (no consent)
+is for the operator's own tools only (the demo, the command line, test fixtures).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,14 +30,20 @@ from gobetween.store import tables as t
 from gobetween.store.codec import agenda_to_json
 
 __all__ = [
+    "InvitationInfo",
+    "accept_as",
     "accept_invitation",
     "add_member",
     "add_organisation",
     "change_member",
+    "convener",
     "create_process",
     "create_track",
+    "decline",
+    "invitation_info",
     "invite",
     "members",
+    "pending_invitations",
     "remove_member",
 ]
 
@@ -150,7 +164,11 @@ def add_member(
     role: Role,
     organisation_id: int | None,
 ) -> t.Membership:
-    """Give an existing user a role in the process (admins only)."""
+    """Give an existing user a role in the process without asking them (admins only).
+
+    For the operator's own tools (``gobetween demo``, the command line, test fixtures): no
+    route or page calls it, since membership needs consent (:func:`invite`).
+    """
     process_view(actor, process_id).require_admin()
     _check_role(session, process_id, role, organisation_id)
     address = normalise_email(email)
@@ -258,7 +276,10 @@ def invite(
     role: Role,
     organisation_id: int | None,
 ) -> tuple[t.Invitation, str]:
-    """An invitation to join with a role; the plain token (to send by e-mail) is returned once."""
+    """An invitation to join with a role; the plain token (to send by e-mail) is returned once.
+
+    The same for any address, registered or not: nobody becomes a member before accepting.
+    """
     process_view(actor, process_id).require_admin()
     _check_role(session, process_id, role, organisation_id)
     token = new_token()
@@ -291,6 +312,47 @@ def invitations(session: Session, actor: Actor, process_id: int) -> Sequence[t.I
     return session.execute(stmt.order_by(t.Invitation.id)).scalars().all()
 
 
+def _by_token(session: Session, token: str) -> t.Invitation | None:
+    return session.execute(
+        select(t.Invitation).where(t.Invitation.token_hash == token_digest(token[:200]))
+    ).scalar_one_or_none()
+
+
+def _state(row: t.Invitation | None) -> str:
+    if row is None:
+        return "unknown"
+    if row.accepted_at is not None:
+        return "used"
+    if row.declined_at is not None:
+        return "declined"
+    if row.expires_at <= t.utcnow():
+        return "expired"
+    return "pending"
+
+
+def _open(row: t.Invitation | None) -> t.Invitation:
+    if row is None or _state(row) != "pending":
+        raise NotFound("no such invitation, or it has been used, declined or has expired")
+    return row
+
+
+def _join(session: Session, row: t.Invitation, user: t.User) -> t.Membership:
+    row.accepted_at = t.utcnow()
+    inviter = Actor(row.created_by or user.id)
+    membership = _add_membership(
+        session, inviter, row.process_id, user.id, Role(row.role), row.organisation_id
+    )
+    audit.append(
+        session,
+        actor_id=user.id,
+        action="invitation.accept",
+        object_type="invitation",
+        object_id=row.id,
+        change={"membership": membership.id},
+    )
+    return membership
+
+
 def accept_invitation(
     session: Session,
     hasher: PasswordHasher,
@@ -299,19 +361,117 @@ def accept_invitation(
     name: str,
     password: str,
 ) -> tuple[t.User, t.Membership]:
-    """Accept an invitation: create the invited user and their membership."""
-    row = session.execute(
-        select(t.Invitation).where(t.Invitation.token_hash == token_digest(token))
-    ).scalar_one_or_none()
-    if row is None or row.accepted_at is not None or row.expires_at <= t.utcnow():
-        raise NotFound("no such invitation, or it has been used or has expired")
+    """Accept an invitation with its link: create the invited user and their membership.
+
+    An address that has an account already accepts after logging in (:func:`accept_as`), so
+    that a link in the wrong hands cannot pull an existing user into a process.
+    """
+    row = _open(_by_token(session, token))
+    if _user_of(session, row.email) is not None:
+        raise Conflict("this invitation is for an existing account: log in to accept it")
     user = create_user(session, hasher, email=row.email, name=name, password=password)
-    row.accepted_at = t.utcnow()
-    inviter = Actor(row.created_by or user.id)
-    membership = _add_membership(
-        session, inviter, row.process_id, user.id, Role(row.role), row.organisation_id
+    return user, _join(session, row, user)
+
+
+def _user_of(session: Session, address: str) -> t.User | None:
+    return session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
+
+
+def _addressed_to(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
+    user = session.get_one(t.User, actor.user_id)
+    row = session.get(t.Invitation, invitation_id)
+    if row is None or row.email != user.email:
+        raise NotFound(f"no invitation {invitation_id}")
+    return _open(row)
+
+
+def accept_as(session: Session, actor: Actor, invitation_id: int) -> t.Membership:
+    """The signed-in user accepts an invitation sent to their address."""
+    row = _addressed_to(session, actor, invitation_id)
+    return _join(session, row, session.get_one(t.User, actor.user_id))
+
+
+def decline(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
+    """The signed-in user declines an invitation sent to their address."""
+    row = _addressed_to(session, actor, invitation_id)
+    row.declined_at = t.utcnow()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="invitation.decline",
+        object_type="invitation",
+        object_id=row.id,
+        change={"declined": True},
     )
-    return user, membership
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationInfo:
+    """What an invitation says: to which process (and who convened it), as what, from whom.
+
+    ``state`` is ``pending``, ``used``, ``declined``, ``expired`` or ``unknown``; an unknown
+    link tells nothing else. ``registered`` says whether the invited address has an account
+    (shown only to whoever holds the link, who received it at that address).
+    """
+
+    state: str
+    id: int = 0
+    process: str = ""
+    convened_by: str = ""
+    role: str = ""
+    organisation: str = ""
+    invited_by: str = ""
+    email: str = ""
+    expires_at: dt.datetime | None = None
+    registered: bool = False
+
+
+def convener(session: Session, process: t.Process) -> str:
+    """Who convened a process, as its members see it: name and e-mail address."""
+    user = session.get(t.User, process.created_by) if process.created_by else None
+    return f"{user.name} <{user.email}>" if user else "a former user"
+
+
+def _info(session: Session, row: t.Invitation, state: str) -> InvitationInfo:
+    process = session.get_one(t.Process, row.process_id)
+    org = session.get(t.Organisation, row.organisation_id) if row.organisation_id else None
+    inviter = session.get(t.User, row.created_by) if row.created_by else None
+    return InvitationInfo(
+        state=state,
+        id=row.id,
+        process=process.name,
+        convened_by=convener(session, process),
+        role=row.role,
+        organisation=org.name if org else "",
+        invited_by=f"{inviter.name} <{inviter.email}>" if inviter else "",
+        email=row.email,
+        expires_at=row.expires_at,
+        registered=_user_of(session, row.email) is not None,
+    )
+
+
+def invitation_info(session: Session, token: str) -> InvitationInfo:
+    """What the invitation behind a link says, and whether it can still be accepted."""
+    row = _by_token(session, token)
+    state = _state(row)
+    return InvitationInfo(state) if row is None else _info(session, row, state)
+
+
+def pending_invitations(session: Session, actor: Actor) -> list[InvitationInfo]:
+    """Invitations to the signed-in user's address that await an answer."""
+    user = session.get_one(t.User, actor.user_id)
+    rows = session.execute(
+        select(t.Invitation)
+        .where(
+            t.Invitation.email == user.email,
+            t.Invitation.accepted_at.is_(None),
+            t.Invitation.declined_at.is_(None),
+            t.Invitation.expires_at > t.utcnow(),
+        )
+        .order_by(t.Invitation.id)
+    ).scalars()
+    return [_info(session, row, "pending") for row in rows]
 
 
 def create_track(

@@ -114,6 +114,7 @@ class ProcessOut(Out):
     description: str
     created_at: dt.datetime
     roles: list[Role]
+    convened_by: str = ""  # who created the process: name <e-mail> (tells look-alikes apart)
 
 
 class OrganisationIn(In):
@@ -160,7 +161,8 @@ class InvitationOut(Out):
 
 
 class NewInvitationOut(InvitationOut):
-    token: str
+    token: str | None  # only when no e-mail is configured (else the link goes by e-mail only)
+    mailed: bool = False
 
 
 class OptionIn(In):

@@ -1,7 +1,7 @@
 """The ORM tables of setting up and running a process from the browser: the installation's
-first-run record, the announced versions of a track's agenda, the e-mail outbox, one-time e-mail links (password reset, address
-verification), each user's mail settings, the notifier's cursor and the items waiting for a
-daily digest.
+first-run record, the announced versions of a track's agenda, the e-mail outbox, one-time
+e-mail links (password reset, address verification), each user's mail settings, the
+notifier's cursor and the items waiting for a daily digest.
 
 Mail is never sent inside a request: a request adds rows to ``mail_outbox`` in its own
 transaction, and a background task sends them (see :mod:`gobetween.service.mail`).
@@ -91,9 +91,7 @@ class NotifierCursor(Base):
 
     __tablename__ = "notifier_cursor"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    last_id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), default=0
-    )
+    last_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
 
 
 class MailDigestItem(Base):

@@ -1,18 +1,23 @@
-"""Routes of the *prepare* stage: processes, organisations, members, invitations, tracks."""
+"""Routes of the *prepare* stage: processes, organisations, members, invitations, tracks.
+
+Nobody becomes a member without consenting: ``POST /processes/{id}/members`` sends an
+invitation (202), exactly like ``POST /processes/{id}/invitations``, whatever the address.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import InvalidModel
 from gobetween.model import Agenda, Issue, Option, Role
 from gobetween.policy import Actor, TrackView
-from gobetween.service import prepare
+from gobetween.service import prepare, setup
 from gobetween.service import schemas as s
+from gobetween.service.api.setup import outgoing
 from gobetween.service.context import RequestContext, request_context
 from gobetween.service.imports import agenda_from_uploads
 from gobetween.service.negotiate import Upload
@@ -31,6 +36,7 @@ def process_out(session: Session, actor: Actor, row: t.Process) -> s.ProcessOut:
         description=row.description,
         created_at=row.created_at,
         roles=roles,
+        convened_by=prepare.convener(session, row),
     )
 
 
@@ -110,21 +116,13 @@ def list_members(process_id: s.Id, ctx: Ctx) -> list[s.MemberOut]:
         return [member_out(m, u) for m, u in prepare.members(unit.session, unit.actor, process_id)]
 
 
-@router.post("/processes/{process_id}/members", response_model=s.MemberOut, status_code=201)
-def add_member(process_id: s.Id, body: s.MemberIn, ctx: Ctx) -> s.MemberOut:
-    """Give a registered user a role (admins)."""
-    with ctx.write() as unit:
-        row = prepare.add_member(
-            unit.session,
-            unit.actor,
-            process_id,
-            email=body.email,
-            role=body.role,
-            organisation_id=body.organisation_id,
-        )
-        user = unit.session.get(t.User, row.user_id)
-        assert user is not None
-        return member_out(row, user)
+@router.post("/processes/{process_id}/members", response_model=s.NewInvitationOut, status_code=202)
+def add_member(
+    process_id: s.Id, body: s.MemberIn, ctx: Ctx, request: Request
+) -> s.NewInvitationOut:
+    """Ask someone to take a role (admins): an invitation they must accept, as for
+    ``/invitations``; the answer is the same whether or not the address has an account."""
+    return _invite(process_id, body, ctx, request)
 
 
 @router.patch("/processes/{process_id}/members/{membership_id}", response_model=s.MemberOut)
@@ -164,8 +162,18 @@ def list_invitations(process_id: s.Id, ctx: Ctx) -> list[s.InvitationOut]:
 @router.post(
     "/processes/{process_id}/invitations", response_model=s.NewInvitationOut, status_code=201
 )
-def invite(process_id: s.Id, body: s.InvitationIn, ctx: Ctx) -> s.NewInvitationOut:
-    """Invite someone by e-mail to a role; the token is shown in this answer only."""
+def invite(
+    process_id: s.Id, body: s.InvitationIn, ctx: Ctx, request: Request
+) -> s.NewInvitationOut:
+    """Invite someone by e-mail to a role. With e-mail configured the link goes to the
+    address only; without, the token is shown in this answer only (hand the link over)."""
+    return _invite(process_id, body, ctx, request)
+
+
+def _invite(
+    process_id: int, body: s.MemberIn, ctx: RequestContext, request: Request
+) -> s.NewInvitationOut:
+    out = outgoing(ctx, request)
     with ctx.write() as unit:
         row, token = prepare.invite(
             unit.session,
@@ -175,8 +183,11 @@ def invite(process_id: s.Id, body: s.InvitationIn, ctx: Ctx) -> s.NewInvitationO
             role=body.role,
             organisation_id=body.organisation_id,
         )
+        if out.enabled:
+            info = prepare.invitation_info(unit.session, token)
+            setup.mail_invitation(unit.session, out, info, token)
         data = s.InvitationOut.model_validate(row).model_dump()
-        return s.NewInvitationOut(**data, token=token)
+        return s.NewInvitationOut(**data, token=None if out.enabled else token, mailed=out.enabled)
 
 
 def agenda_of(body: s.AgendaIn) -> Agenda:

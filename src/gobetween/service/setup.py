@@ -1,0 +1,275 @@
+"""Setting up an installation and keeping accounts reachable by e-mail.
+
+- **First run**: an installation without any user greets its first visitor with a set-up form
+  that creates the first administrator (:func:`create_first_admin`). It works once: the
+  ``installation`` row it inserts has a fixed primary key, so of two visitors at once one wins
+  and the other is told set-up is over (:class:`~gobetween.errors.NotFound`, like any page
+  that does not exist).
+- **E-mails** with one-time links: invitations (:func:`mail_invitation`), password resets
+  (:func:`request_reset`, :func:`reset_password`) and address verification
+  (:func:`request_verification`, :func:`verify_address`). Links are 256-bit tokens stored as
+  digests; a reset link works for an hour, a verification link for a week, each once.
+- **Uniform answers**: asking for a reset says the same whether or not the address has an
+  account; nothing here tells an outsider which addresses are registered.
+
+>>> RESET_HOURS, VERIFY_DAYS
+(1, 7)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gobetween.errors import NotFound, ValidationFailed
+from gobetween.i18n import _, _l
+from gobetween.model import Role
+from gobetween.service import mail
+from gobetween.service.identity import create_user, normalise_email, set_password
+from gobetween.service.prepare import InvitationInfo
+from gobetween.service.security import PasswordHasher, new_token, token_digest
+from gobetween.service.settings import Settings
+from gobetween.store import audit
+from gobetween.store import setup_tables as st
+from gobetween.store import tables as t
+
+__all__ = [
+    "Outgoing",
+    "create_first_admin",
+    "joined_by_link",
+    "mail_invitation",
+    "mail_settings",
+    "needs_setup",
+    "request_reset",
+    "request_verification",
+    "reset_password",
+    "set_notify",
+    "verify_address",
+]
+
+RESET_HOURS = 1
+VERIFY_DAYS = 7
+NOTIFY_MODES = ("off", "immediate", "daily")
+ROLE_NAMES = {
+    Role.ADMIN.value: _l("administrator"),
+    Role.MEDIATOR.value: _l("mediator"),
+    Role.PARTY_MEMBER.value: _l("member of a party's delegation"),
+    Role.OBSERVER.value: _l("observer"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """What composing an e-mail needs: the settings and the site's address for its links."""
+
+    settings: Settings
+    base_url: str
+
+    def link(self, path: str) -> str:
+        """The absolute address of ``path`` (``public_url`` when set, else the request's)."""
+        return mail.absolute_link(self.settings.public_url or self.base_url, path)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether e-mail is configured."""
+        return mail.mail_enabled(self.settings)
+
+
+def needs_setup(session: Session) -> bool:
+    """Whether the installation is empty: no set-up done and no user at all."""
+    if session.get(st.Installation, 1) is not None:
+        return False
+    return not session.execute(select(func.count()).select_from(t.User)).scalar_one()
+
+
+def create_first_admin(
+    session: Session,
+    hasher: PasswordHasher,
+    out: Outgoing,
+    *,
+    email: str,
+    name: str,
+    password: str,
+) -> t.User:
+    """The installation's first user (once; :class:`NotFound` when set-up is over)."""
+    if not needs_setup(session):
+        raise NotFound("set-up is over")
+    session.add(st.Installation(id=1))
+    try:
+        session.flush()  # a second visitor's insert waits for the first one's commit, then fails
+    except IntegrityError:
+        raise NotFound("set-up is over") from None
+    user = create_user(session, hasher, email=email, name=name, password=password)
+    row = session.get_one(st.Installation, 1)
+    row.admin_id = user.id
+    audit.append(
+        session,
+        actor_id=user.id,
+        action="installation.setup",
+        object_type="installation",
+        object_id=1,
+        change={"admin": user.id},
+    )
+    if out.enabled:
+        request_verification(session, out, user)
+    return user
+
+
+def mail_settings(session: Session, user_id: int) -> st.MailSettings:
+    """The user's e-mail settings (a row with the defaults is made when missing)."""
+    row = session.get(st.MailSettings, user_id)
+    if row is None:
+        row = st.MailSettings(user_id=user_id, notify="immediate")
+        session.add(row)
+        session.flush()
+    return row
+
+
+def set_notify(session: Session, user_id: int, mode: str) -> st.MailSettings:
+    """Choose how to be notified: ``off``, ``immediate`` or ``daily``."""
+    if mode not in NOTIFY_MODES:
+        raise ValidationFailed(
+            f"{mode!r} is not a way to be notified",
+            location="notify",
+            expected="off, immediate or daily",
+        )
+    row = mail_settings(session, user_id)
+    row.notify = mode
+    audit.append(
+        session,
+        actor_id=user_id,
+        action="mail.notify",
+        object_type="user",
+        object_id=user_id,
+        change={"notify": mode},
+    )
+    return row
+
+
+def joined_by_link(session: Session, out: Outgoing, user: t.User) -> None:
+    """A user made an account with an invitation link: when the link went by e-mail, that
+    proves the address (without e-mail the administrator handed the link over)."""
+    if out.enabled:
+        mark_verified(session, user.id)
+
+
+def mark_verified(session: Session, user_id: int) -> None:
+    """Record that the user's address is proven (they followed a link mailed to it)."""
+    row = mail_settings(session, user_id)
+    if row.verified_at is None:
+        row.verified_at = t.utcnow()
+
+
+def _token(session: Session, user: t.User, purpose: str, valid: dt.timedelta) -> str:
+    token = new_token()
+    session.add(
+        st.MailToken(
+            user_id=user.id,
+            purpose=purpose,
+            email=user.email,
+            token_hash=token_digest(token),
+            expires_at=t.utcnow() + valid,
+        )
+    )
+    session.flush()
+    return token
+
+
+def _use(session: Session, token: str, purpose: str) -> tuple[st.MailToken, t.User]:
+    row = session.execute(
+        select(st.MailToken).where(st.MailToken.token_hash == token_digest(token[:200]))
+    ).scalar_one_or_none()
+    user = session.get(t.User, row.user_id) if row is not None else None
+    if (
+        row is None
+        or user is None
+        or row.purpose != purpose
+        or row.used_at is not None
+        or row.expires_at <= t.utcnow()
+        or row.email != user.email
+    ):
+        raise NotFound("this link is unknown, has been used or has expired")
+    row.used_at = t.utcnow()
+    return row, user
+
+
+def request_verification(session: Session, out: Outgoing, user: t.User) -> None:
+    """Mail the user a link that proves their address."""
+    token = _token(session, user, "verify", dt.timedelta(days=VERIFY_DAYS))
+    body = _(
+        "Hello {name},\n\nplease confirm that {email} is your address for gobetween by "
+        "opening this link (it works for {days} days):\n\n{link}\n\nIf you did not expect "
+        "this e-mail, you can ignore it."
+    ).format(name=user.name, email=user.email, days=VERIFY_DAYS, link=out.link(f"/verify/{token}"))
+    mail.enqueue(
+        session, to=user.email, subject=_("Confirm your e-mail address"), body=body, kind="verify"
+    )
+
+
+def verify_address(session: Session, token: str) -> t.User:
+    """Follow a verification link: the address is proven."""
+    _, user = _use(session, token, "verify")
+    mark_verified(session, user.id)
+    audit.append(
+        session,
+        actor_id=user.id,
+        action="user.verify",
+        object_type="user",
+        object_id=user.id,
+        change={"email": user.email},
+    )
+    return user
+
+
+def request_reset(session: Session, out: Outgoing, email: str) -> None:
+    """Mail a password-reset link to ``email`` if it has an account; say nothing either way."""
+    address = normalise_email(email)
+    user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
+    if user is None or not user.active:
+        return
+    token = _token(session, user, "reset", dt.timedelta(hours=RESET_HOURS))
+    body = _(
+        "Hello {name},\n\nsomeone (we hope you) asked to choose a new password for {email} on "
+        "gobetween. Open this link within {hours} hour to do so:\n\n{link}\n\nIf it was not "
+        "you, ignore this e-mail: your password stays as it is."
+    ).format(name=user.name, email=user.email, hours=RESET_HOURS, link=out.link(f"/reset/{token}"))
+    mail.enqueue(
+        session, to=user.email, subject=_("Choose a new password"), body=body, kind="reset"
+    )
+
+
+def reset_password(session: Session, hasher: PasswordHasher, token: str, password: str) -> t.User:
+    """Follow a reset link: set the new password; the link also proves the address."""
+    _row, user = _use(session, token, "reset")
+    set_password(session, hasher, user, password)
+    mark_verified(session, user.id)
+    return user
+
+
+def mail_invitation(session: Session, out: Outgoing, info: InvitationInfo, token: str) -> None:
+    """Mail an invitation: process, who convened it, role, organisation, who invites, link."""
+    role = str(ROLE_NAMES.get(info.role, info.role))
+    seat = (
+        _("{role} of {organisation}").format(role=role, organisation=info.organisation)
+        if info.organisation
+        else role
+    )
+    body = _(
+        "{inviter} invites you to take part in “{process}” (convened by {convener}) as "
+        "{seat}.\n\nTo accept or decline, open this link (it works until {expires}):\n\n"
+        "{link}\n\nIf you did not expect this invitation, you can ignore this e-mail: nobody "
+        "becomes a member of a process without accepting."
+    ).format(
+        inviter=info.invited_by,
+        process=info.process,
+        convener=info.convened_by,
+        seat=seat,
+        expires=f"{info.expires_at:%Y-%m-%d %H:%M} UTC" if info.expires_at else "",
+        link=out.link(f"/invitations/{token}"),
+    )
+    subject = _("Invitation to “{process}”").format(process=info.process)
+    mail.enqueue(session, to=info.email, subject=subject, body=body, kind="invitation")

@@ -1,0 +1,363 @@
+"""Pages: first-run set-up, a new process, invitations (with consent), password reset,
+address verification and e-mail notification settings.
+
+JSON twins: ``/api/setup``, ``/api/processes``, ``/api/invitations...``,
+``/api/auth/password-reset``, ``/api/auth/verify``, ``/api/me/mail``
+(:mod:`gobetween.service.api.setup`).
+
+An invitation link says what it invites to (the process and who convened it, the role and
+organisation, who invites); a used, declined or expired link says so and never shows the
+sign-up form again. An address that has an account accepts after logging in.
+
+>>> lines_of(" UN \\n\\nTürkiye, Ankara office\\n")
+['UN', 'Türkiye, Ankara office']
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy.exc import IntegrityError
+
+from gobetween import errors as e
+from gobetween.i18n import _
+from gobetween.model import OrganisationKind
+from gobetween.service import identity, languages, prepare, setup
+from gobetween.service.context import SESSION_COOKIE, RequestContext
+from gobetween.store import repositories
+from gobetween.web.common import Ctx, frame
+from gobetween.web.render import error_page, problem_text, redirect, render, run_page
+
+__all__ = ["lines_of", "router"]
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form(max_length=5000)]
+Short = Annotated[str, Form(max_length=1024)]
+
+
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of a text area, trimmed (commas are part of a line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _out(ctx: RequestContext, request: Request) -> setup.Outgoing:
+    return setup.Outgoing(ctx.settings, str(request.base_url))
+
+
+def _logged_in(ctx: RequestContext, session: Any, user: Any, target: str) -> Response:
+    started = identity.start_session(session, ctx.settings, user)
+    response = redirect(target)
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.token,
+        max_age=ctx.settings.session_hours * 3600,
+        httponly=True,
+        secure=ctx.settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+    return response
+
+
+# --- first run -----------------------------------------------------------------------------
+
+
+def _setup_page(request: Request, status: int = 200, **more: Any) -> Response:
+    context = {"title": _("Set up gobetween"), "email": "", "name": "", **more}
+    return render(request, "setup.html", context, status=status)
+
+
+@router.get("/setup")
+def setup_form(request: Request, ctx: Ctx) -> Response:
+    """The set-up form, while the installation has no user (afterwards: not found)."""
+    with ctx.anonymous(write=False) as session:
+        needed = setup.needs_setup(session)
+    if not needed:
+        return error_page(request, e.NotFound("set-up is over"))
+    return _setup_page(request)
+
+
+@router.post("/setup")
+def setup_submit(
+    request: Request,
+    ctx: Ctx,
+    email: Annotated[str, Form(max_length=254)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Short = "",
+) -> Response:
+    """Create the first administrator, log them in and go on to a new process."""
+    try:
+        with ctx.anonymous() as session:
+            user = setup.create_first_admin(
+                session,
+                ctx.services.hasher,
+                _out(ctx, request),
+                email=email,
+                name=name,
+                password=password,
+            )
+            return _logged_in(ctx, session, user, "/processes/new")
+    except IntegrityError:  # another visitor set up at the same moment and won
+        return error_page(request, e.NotFound("set-up is over"))
+    except e.NotFound as exc:
+        return error_page(request, exc)
+    except (e.InputError, e.Conflict) as exc:
+        return _setup_page(request, 422, email=email, name=name, error=problem_text(exc))
+
+
+# --- a new process -------------------------------------------------------------------------
+
+KINDS = (
+    ("parties", OrganisationKind.PARTY),
+    ("mediators", OrganisationKind.MEDIATOR),
+    ("observers", OrganisationKind.OBSERVER),
+)
+
+
+def _new_context(ctx: RequestContext, unit: Any, **more: Any) -> dict[str, Any]:
+    values = {"name": "", "description": "", "parties": "", "mediators": "", "observers": ""}
+    return {
+        **frame(ctx, unit),
+        "title": _("New process"),
+        "values": {**values, **more.pop("values", {})},
+        "languages": "en",
+        "nav": [(_("Home"), "/")],
+        **more,
+    }
+
+
+@router.get("/processes/new")
+def process_new_form(request: Request, ctx: Ctx) -> Response:
+    """The form for a new process: its name and its organisations."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _new_context(ctx, unit)
+        return render(request, "process_new.html", context)
+
+    return run_page(request, build)
+
+
+def _create(unit: Any, form: dict[str, str]) -> int:
+    process = prepare.create_process(
+        unit.session, unit.actor, name=form["name"], description=form["description"].strip()
+    )
+    actor = repositories.load_actor(unit.session, unit.actor.user_id)
+    for field, kind in KINDS:
+        for org in lines_of(form[field]):
+            prepare.add_organisation(unit.session, actor, process.id, name=org, kind=kind)
+    codes = [c.strip() for c in form["languages"].replace(";", ",").split(",") if c.strip()]
+    if codes:
+        languages.set_working_languages(unit.session, actor, process.id, codes)
+    return process.id
+
+
+@router.post("/processes/new")
+def process_new(
+    request: Request,
+    ctx: Ctx,
+    name: Annotated[str, Form(max_length=200)] = "",
+    description: Text = "",
+    parties: Text = "",
+    mediators: Text = "",
+    observers: Text = "",
+    working_languages: Annotated[str, Form(max_length=200)] = "en",
+) -> Response:
+    """Create the process (the caller convenes and administers it) and its organisations;
+    then on to its first track's agenda."""
+    form = {
+        "name": name,
+        "description": description,
+        "parties": parties,
+        "mediators": mediators,
+        "observers": observers,
+        "languages": working_languages,
+    }
+
+    def build() -> Response:
+        try:
+            with ctx.write() as unit:
+                process_id = _create(unit, form)
+        except (e.InputError, e.Conflict) as exc:
+            with ctx.read() as unit:
+                context = _new_context(
+                    ctx, unit, values=form, languages=working_languages, error=problem_text(exc)
+                )
+            return render(request, "process_new.html", context, status=422)
+        return redirect(f"/processes/{process_id}/tracks/new")
+
+    return run_page(request, build)
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+def _invitation_page(
+    request: Request, ctx: Ctx, token: str, status: int = 200, **more: Any
+) -> Response:
+    with ctx.anonymous(write=False) as session:
+        info = prepare.invitation_info(session, token)
+        signed_in, csrf = _signed_in(ctx, session)
+    context = {
+        "title": _("Invitation"),
+        "info": info,
+        "token": token,
+        "signed_in": signed_in,
+        "csrf": csrf,
+        **more,
+    }
+    return render(request, "invitation.html", context, status=status)
+
+
+def _signed_in(ctx: RequestContext, session: Any) -> tuple[str | None, str]:
+    """The signed-in visitor's address and CSRF token (``None``, ``""`` for a visitor)."""
+    if not ctx.session_token:
+        return None, ""
+    try:
+        user, row = identity.authenticate_session(session, ctx.session_token)
+    except e.AuthenticationFailed:
+        return None, ""
+    return user.email, row.csrf_token
+
+
+@router.get("/invitations/{token}")
+def invitation_form(request: Request, ctx: Ctx, token: str) -> Response:
+    """What the invitation is for, and how to accept it (or that it can no longer be)."""
+    return _invitation_page(request, ctx, token[:200])
+
+
+@router.post("/invitations/{token}")
+def accept_invitation(
+    request: Request,
+    ctx: Ctx,
+    token: str,
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Short = "",
+) -> Response:
+    """Create the invited account (an address without one), log in and go home."""
+    try:
+        with ctx.anonymous() as session:
+            user, _m = prepare.accept_invitation(
+                session, ctx.services.hasher, token=token[:200], name=name, password=password
+            )
+            setup.joined_by_link(session, _out(ctx, request), user)
+            return _logged_in(ctx, session, user, "/")
+    except (e.InputError, e.NotFound, e.Conflict) as exc:
+        return _invitation_page(request, ctx, token[:200], 422, error=problem_text(exc))
+
+
+@router.post("/my-invitations/{invitation_id}")
+def answer_invitation(
+    request: Request,
+    ctx: Ctx,
+    invitation_id: int,
+    answer: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """The signed-in invitee accepts or declines an invitation to their address."""
+
+    def build() -> Response:
+        with ctx.write() as unit:
+            if answer == "accept":
+                prepare.accept_as(unit.session, unit.actor, invitation_id)
+            elif answer == "decline":
+                prepare.decline(unit.session, unit.actor, invitation_id)
+            else:
+                raise e.ValidationFailed(
+                    "choose accept or decline", location="answer", expected="accept or decline"
+                )
+        return redirect("/")
+
+    return run_page(request, build)
+
+
+# --- password reset, verification, notification settings ------------------------------------
+
+
+@router.get("/password-reset")
+def reset_request_form(request: Request) -> Response:
+    """Ask for a password-reset link."""
+    return render(request, "reset.html", {"title": _("Forgot your password?"), "token": None})
+
+
+@router.post("/password-reset")
+def reset_request(
+    request: Request, ctx: Ctx, email: Annotated[str, Form(max_length=254)] = ""
+) -> Response:
+    """Mail a link if the address has an account; the page says the same either way."""
+    try:
+        with ctx.anonymous() as session:
+            setup.request_reset(session, _out(ctx, request), email)
+    except e.InputError as exc:
+        context = {"title": _("Forgot your password?"), "token": None, "error": problem_text(exc)}
+        return render(request, "reset.html", context, status=422)
+    notice = _("If this address has an account, a link to choose a new password is on its way.")
+    context = {"title": _("Forgot your password?"), "token": None, "notice": notice}
+    return render(request, "reset.html", context)
+
+
+@router.get("/reset/{token}")
+def reset_form(request: Request, token: str) -> Response:
+    """Choose a new password (the link's token goes with the form)."""
+    return render(request, "reset.html", {"title": _("Choose a new password"), "token": token})
+
+
+@router.post("/reset/{token}")
+def reset(request: Request, ctx: Ctx, token: str, password: Short = "") -> Response:
+    """Set the new password, then log in with it."""
+    try:
+        with ctx.anonymous() as session:
+            setup.reset_password(session, ctx.services.hasher, token, password)
+    except (e.InputError, e.NotFound) as exc:
+        context = {"title": _("Choose a new password"), "token": token, "error": str(exc)}
+        return render(request, "reset.html", context, status=422)
+    return redirect("/login")
+
+
+@router.get("/verify/{token}")
+def verify(request: Request, ctx: Ctx, token: str) -> Response:
+    """Follow an address-verification link."""
+    try:
+        with ctx.anonymous() as session:
+            setup.verify_address(session, token)
+    except e.NotFound as exc:
+        return error_page(request, exc)
+    context = {
+        "title": _("Address confirmed"),
+        "detail": _("Thank you: your address is confirmed."),
+    }
+    return render(request, "error.html", context)
+
+
+@router.get("/settings/mail")
+def mail_settings_page(request: Request, ctx: Ctx) -> Response:
+    """My address and how I am notified by e-mail."""
+
+    def build() -> Response:
+        with ctx.write() as unit:
+            row = setup.mail_settings(unit.session, unit.actor.user_id)
+            context = {**frame(ctx, unit), "title": _("E-mail notifications"), "row": row}
+        return render(request, "mail_settings.html", context)
+
+    return run_page(request, build)
+
+
+@router.post("/settings/mail")
+def mail_settings_save(
+    request: Request,
+    ctx: Ctx,
+    notify: Annotated[str, Form(max_length=20)] = "",
+    verify: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Save the notification choice, or send a verification link."""
+
+    def build() -> Response:
+        with ctx.write() as unit:
+            if verify:
+                setup.request_verification(unit.session, _out(ctx, request), unit.user)
+            else:
+                setup.set_notify(unit.session, unit.actor.user_id, notify)
+        return redirect("/settings/mail")
+
+    return run_page(request, build)
