@@ -41,7 +41,7 @@ i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  -o $(LOCALE_DIR)/messages.pot src/gobetween
 	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) --no-fuzzy-matching \
-	  --ignore-obsolete --no-location
+	  --ignore-obsolete
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

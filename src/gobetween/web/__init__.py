@@ -17,6 +17,7 @@ from gobetween.web.assets import router as _assets
 from gobetween.web.console import router as _console
 from gobetween.web.home import fallback as _fallback
 from gobetween.web.home import router as _home
+from gobetween.web.language import router as _language
 from gobetween.web.portal import router as _portal
 from gobetween.web.preferences import router as _preferences
 from gobetween.web.texts import router as _texts
@@ -27,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 for _pages in (
     _assets,
     _home,
+    _language,
     _portal,
     _preferences,
     _texts,

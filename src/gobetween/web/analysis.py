@@ -19,6 +19,8 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from gobetween import errors as e
+from gobetween.i18n import _
+from gobetween.i18n import lazy_gettext as _l
 from gobetween.policy import Action
 from gobetween.service import decide, scores, texts
 from gobetween.web.chart import utility_chart
@@ -82,7 +84,7 @@ def analysis_page(
         with ctx.write() as unit:  # a cache miss stores the analysis, as the JSON twin does
             tp = track_page(unit, track_id)
             tp.view.require(Action.READ_ANALYSIS)
-            base = tp.context(ctx, unit, title="Analysis", draft_link=draft_link)
+            base = tp.context(ctx, unit, title=_("Analysis"), draft_link=draft_link)
             try:
                 result = decide.track_analysis(unit.session, unit.actor, track_id)
             except e.Conflict as exc:
@@ -107,7 +109,7 @@ def analysis_page(
                 "py": py,
                 "chart": Markup(_chart(result, px, py, versions)),  # built from escaped parts
                 "solutions": [
-                    (label, result["solutions"][key])
+                    (label, _l(label), result["solutions"][key])
                     for key, label in SOLUTIONS
                     if result["solutions"].get(key)
                 ],

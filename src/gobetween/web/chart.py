@@ -18,12 +18,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from gobetween.i18n import _
+from gobetween.i18n import lazy_gettext as _l
+
 __all__ = ["utility_chart"]
 
 SIZE = 420
 PAD_L, PAD_B, PAD_T, PAD_R = 56, 48, 16, 16
 PLOT = SIZE - PAD_L - PAD_R
 Point = tuple[float, float]
+
+#: The words shown for the named solutions (the names above stay the keys).
+_NAMES = {
+    "Nash": _l("Nash"),
+    "Kalai-Smorodinsky": _l("Kalai-Smorodinsky"),
+    "Egalitarian": _l("Egalitarian"),
+    "Max welfare": _l("Max welfare"),
+}
 
 #: Marker (shape, fill) of the named solutions; high-contrast, told apart by shape as well.
 _MARKS = {
@@ -55,6 +66,8 @@ def _marker(shape: str, fill: str, x: float, y: float, r: float = 7) -> str:
 
 
 def _axes(x_name: str, y_name: str) -> list[str]:
+    x_label = _("utility of %(party)s") % {"party": x_name}
+    y_label = _("utility of %(party)s") % {"party": y_name}
     parts = []
     for k in range(5):
         u = k / 4
@@ -72,9 +85,9 @@ def _axes(x_name: str, y_name: str) -> list[str]:
         f'<line x1="{_x(0)}" y1="{_y(0)}" x2="{_x(1)}" y2="{_y(0)}" stroke="#1b1f24"/>'
         f'<line x1="{_x(0)}" y1="{_y(0)}" x2="{_x(0)}" y2="{_y(1)}" stroke="#1b1f24"/>'
         f'<text x="{_x(0.5)}" y="{SIZE - 8}" text-anchor="middle" font-size="13" '
-        f'fill="#1b1f24">utility of {escape(x_name)}</text>'
+        f'fill="#1b1f24">{escape(x_label)}</text>'
         f'<text transform="translate(14 {_y(0.5)}) rotate(-90)" text-anchor="middle" '
-        f'font-size="13" fill="#1b1f24">utility of {escape(y_name)}</text>'
+        f'font-size="13" fill="#1b1f24">{escape(y_label)}</text>'
     )
     return parts
 
@@ -90,13 +103,23 @@ def utility_chart(
 ) -> str:
     """The SVG document of the chart (utilities on [0, 1] for both axes)."""
     rx, ry = reservations
+    title = _("Utility space: %(x)s against %(y)s") % {"x": x_name, "y": y_name}
+    desc = _(
+        "%(frontier)d Pareto-optimal packages, reservation levels %(rx).2f and %(ry).2f, "
+        "%(solutions)d bargaining solutions and %(versions)d text versions. "
+        "The same figures are in the tables below."
+    ) % {
+        "frontier": len(frontier),
+        "rx": rx,
+        "ry": ry,
+        "solutions": len(solutions),
+        "versions": len(versions),
+    }
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" '
         'role="img" aria-labelledby="chart-title chart-desc">',
-        f'<title id="chart-title">Utility space: {escape(x_name)} against {escape(y_name)}</title>',
-        f'<desc id="chart-desc">{len(frontier)} Pareto-optimal packages, reservation levels '
-        f"{rx:.2f} and {ry:.2f}, {len(solutions)} bargaining solutions and {len(versions)} text "
-        "versions. The same figures are in the tables below.</desc>",
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<desc id="chart-desc">{escape(desc)}</desc>',
         f'<rect x="{_x(rx):.1f}" y="{_y(1):.1f}" width="{_x(1) - _x(rx):.1f}" '
         f'height="{_y(ry) - _y(1):.1f}" fill="#e8f4ec"/>',
         *_axes(x_name, y_name),
@@ -136,7 +159,7 @@ def utility_chart(
             f'<g class="solution">{marks}<text x="{tx:.1f}" y="{y - 10 - 14 * k:.1f}" '
             f'text-anchor="{anchor}" font-size="12" fill="#1b1f24" paint-order="stroke" '
             'stroke="#fff" stroke-width="4">'
-            f"{escape(' = '.join(names))}</text></g>"
+            f"{escape(' = '.join(str(_NAMES.get(n, n)) for n in names))}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
+from gobetween.i18n import _
 from gobetween.service import negotiate, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.store import repositories
@@ -48,7 +49,7 @@ def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any
     return tp.context(
         ctx,
         unit,
-        title="Mediator console",
+        title=_("Mediator console"),
         channels=channels,
         offers=offers,
         pending=[o for o in offers["offers"] if o["status"] == "pending"],
@@ -97,9 +98,9 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
         try:
             if not decline and not recipients:
                 raise e.ValidationFailed(
-                    "tick at least one party to forward the offer to",
+                    _("tick at least one party to forward the offer to"),
                     location="recipient",
-                    expected="one or more parties",
+                    expected=_("one or more parties"),
                 )
             with ctx.write() as unit:
                 texts.decide_offer(

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
+from gobetween.i18n import _
 from gobetween.policy import Action, Seat
 from gobetween.service import negotiate, texts
 from gobetween.service.context import RequestContext, Unit
@@ -40,7 +41,7 @@ def overview(request: Request, ctx: Ctx, track_id: int) -> Response:
             text = texts.text_view(unit.session, unit.actor, track_id)
             channels = []
             for channel in repositories.channels(unit.session, view):
-                _, unread = negotiate.channel_summary(unit.session, unit.actor, view, channel)
+                _total, unread = negotiate.channel_summary(unit.session, unit.actor, view, channel)
                 channels.append(
                     {"id": channel.id, "party": tp.party_name(channel.party_id), "unread": unread}
                 )
@@ -52,7 +53,7 @@ def overview(request: Request, ctx: Ctx, track_id: int) -> Response:
                 text=text,
                 channels=channels,
                 taking_part=[tp.party_name(o) for o in taking_part],
-                seat=", ".join(sorted(s.value for s in view.seats)),
+                seats=sorted(s.value for s in view.seats),
             )
         return render(request, "track.html", context)
 
@@ -92,7 +93,7 @@ def channel_context(
     return tp.context(
         ctx,
         unit,
-        title=f"Channel: {tp.party_name(channel.party_id)}",
+        title=_("Channel: %(party)s") % {"party": tp.party_name(channel.party_id)},
         channel=channel,
         party=tp.party_name(channel.party_id),
         offers=offers,
@@ -139,7 +140,7 @@ def messages_fragment(request: Request, ctx: Ctx, channel_id: int) -> Response:
 
     def build() -> Response:
         with ctx.read() as unit:
-            row, _ = repositories.channel(unit.session, unit.actor, channel_id)
+            row, _view = repositories.channel(unit.session, unit.actor, channel_id)
             tp = track_page(unit, row.track_id)
             context = {"messages": _messages(unit, tp, row.id), "channel": row}
         return render(request, "_messages.html", context)

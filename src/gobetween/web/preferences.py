@@ -15,6 +15,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
+from gobetween.i18n import _
+from gobetween.i18n import lazy_gettext as _l
 from gobetween.model import Preferences
 from gobetween.policy import Action
 from gobetween.service import negotiate, scores
@@ -51,9 +53,9 @@ def _current(unit: Unit, tp: TrackPage) -> Preferences | None:
 
 
 LABELS = {
-    scores.ScoredKind.BEST: "Best for you",
-    scores.ScoredKind.MIDDLE: "Middle options",
-    scores.ScoredKind.WORST: "Worst for you (within your red lines)",
+    scores.ScoredKind.BEST: _l("Best for you"),
+    scores.ScoredKind.MIDDLE: _l("Middle options"),
+    scores.ScoredKind.WORST: _l("Worst for you (within your red lines)"),
 }
 
 
@@ -62,7 +64,7 @@ def _preview(unit: Unit, track_id: int, party: int, draft: Preferences) -> list[
     result = scores.preview(unit.session, unit.actor, track_id, party, draft)
     return [
         {
-            "label": LABELS.get(r.kind, f"Text version {r.version}"),
+            "label": str(LABELS.get(r.kind, _("Text version %(number)s") % {"number": r.version})),
             "package": r.package.options,
             "utility": r.utility,
             "crosses_red_line": r.crosses_red_line,
@@ -87,7 +89,7 @@ def _context(
     return tp.context(
         ctx,
         unit,
-        title="Your preferences",
+        title=_("Your preferences"),
         form=form,
         history=history,
         scored=scored,
@@ -102,7 +104,7 @@ def preferences_page(
     request: Request, ctx: Ctx, track_id: int, saved: int | None = None
 ) -> Response:
     """The form, filled with the party's current preferences (or a neutral start)."""
-    notice = f"Saved as version {saved}." if saved else None
+    notice = _("Saved as version %(number)s.") % {"number": saved} if saved else None
 
     def build() -> Response:
         with ctx.read() as unit:
@@ -119,7 +121,7 @@ async def preferences_preview(request: Request, ctx: Ctx, track_id: int) -> Resp
 
     def build() -> Response:
         with ctx.read() as unit:
-            tp, _ = _own(unit, track_id)
+            tp, _party = _own(unit, track_id)
             form = parse_form(values, tp.agenda)
             context = _context(ctx, unit, track_id, form)
         return render(request, "_preview.html", context)
@@ -134,12 +136,12 @@ async def save_preferences(request: Request, ctx: Ctx, track_id: int) -> Respons
 
     def build() -> Response:
         with ctx.read() as unit:
-            tp, _ = _own(unit, track_id)
+            tp, _party = _own(unit, track_id)
             form = parse_form(values, tp.agenda)
             current = _current(unit, tp)
         if form.errors:
             with ctx.read() as unit:
-                context = _context(ctx, unit, track_id, form, error="Please correct the form.")
+                context = _context(ctx, unit, track_id, form, error=_("Please correct the form."))
             return render(request, "preferences.html", context, status=422)
         try:
             prefs = to_preferences(form, tp.agenda, current)

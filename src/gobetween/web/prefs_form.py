@@ -28,6 +28,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from gobetween.i18n import _
 from gobetween.model import Agenda, Preferences, RatingScale, RedLine
 
 __all__ = ["PrefsForm", "default_form", "from_preferences", "parse_form", "to_preferences"]
@@ -108,7 +109,10 @@ def _number(raw: object, what: str, low: float, high: float, errors: list[str]) 
         errors.append(f"{what}: “{raw}” is not a number.")
         return low
     if not math.isfinite(value) or not low <= value <= high:
-        errors.append(f"{what}: {value:g} is outside {low:g} to {high:g}.")
+        errors.append(
+            _("%(what)s: %(value)s is outside %(low)s to %(high)s.")
+            % {"what": what, "value": f"{value:g}", "low": f"{low:g}", "high": f"{high:g}"}
+        )
         return min(max(value, low), high) if math.isfinite(value) else low
     return value
 
@@ -117,12 +121,24 @@ def parse_form(values: Mapping[str, object], agenda: Agenda) -> PrefsForm:
     """The form's values, with a message for each one that cannot be used."""
     errors: list[str] = []
     points = [
-        _number(values.get(f"points-{i}", 0), f"Points for “{issue.name}”", 0, 100, errors)
+        _number(
+            values.get(f"points-{i}", 0),
+            _("Points for “%(issue)s”") % {"issue": issue.name},
+            0,
+            100,
+            errors,
+        )
         for i, issue in enumerate(agenda.issues)
     ]
     ratings = [
         [
-            _number(values.get(f"rating-{i}-{j}", TOP / 2), f"Rating of “{option}”", 0, TOP, errors)
+            _number(
+                values.get(f"rating-{i}-{j}", TOP / 2),
+                _("Rating of “%(option)s”") % {"option": option},
+                0,
+                TOP,
+                errors,
+            )
             for j, option in enumerate(issue.option_names)
         ]
         for i, issue in enumerate(agenda.issues)
@@ -133,13 +149,19 @@ def parse_form(values: Mapping[str, object], agenda: Agenda) -> PrefsForm:
         for j in range(issue.size)
         if values.get(f"red-{i}-{j}")
     }
-    reservation = _number(values.get("reservation", 50), "Reservation level", 0, 100, errors)
+    reservation = _number(values.get("reservation", 50), _("Reservation level"), 0, 100, errors)
     form = PrefsForm(points, ratings, red, reservation, errors)
     if abs(form.total - 100) > 1e-6:
-        errors.append(f"The points add up to {form.total:g}; give out exactly 100.")
+        errors.append(
+            _("The points add up to %(total)s; give out exactly 100.")
+            % {"total": f"{form.total:g}"}
+        )
     for i, issue in enumerate(agenda.issues):
         if all((i, j) in red for j in range(issue.size)):
-            errors.append(f"Every option of “{issue.name}” is a red line: no package could pass.")
+            errors.append(
+                _("Every option of “%(issue)s” is a red line: no package could pass.")
+                % {"issue": issue.name}
+            )
     return form
 
 

@@ -38,6 +38,7 @@ from gobetween.i18n import _
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import status_of
 from gobetween.service.identity import authenticate_session
+from gobetween.web.words import label
 
 __all__ = [
     "PAGE_HEADERS",
@@ -101,6 +102,7 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = lambda v: f"{float(v):g}"
     env.filters["number"] = i18n.format_decimal
     env.filters["day"] = i18n.format_date
+    env.filters["label"] = label
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     return env
 
@@ -111,6 +113,23 @@ def js_strings() -> str:
         {
             "live_on": _("Live updates on."),
             "live_paused": _("Live updates paused; reconnecting."),
+            # static/keys.js: signing keys made and kept in the browser
+            "keys_short": _("Choose a passphrase of at least 10 characters."),
+            "keys_mismatch": _("The two passphrases differ."),
+            "keys_making": _("Making the key and its backup file…"),
+            "keys_made": _("Key made: keep the backup file and its passphrase safe."),
+            "keys_nofile": _("Choose your backup file."),
+            "keys_notbackup": _("This is not a gobetween key backup file."),
+            "keys_restoring": _("Opening the backup…"),
+            "keys_wrongpass": _("Wrong passphrase, or the backup file was changed."),
+            "keys_damaged": _("The backup file does not hold the key it names."),
+            "keys_restored": _("Key restored to this browser."),
+            "keys_signing": _("Signing the instrument of {party}…"),
+            "keys_nokey": _(
+                "No key of yours for {org} is kept in this browser: make one on the Keys page, "
+                "or restore your backup file there."
+            ),
+            "keys_failed": _("Not done: {reason}"),
         },
         ensure_ascii=False,
     )

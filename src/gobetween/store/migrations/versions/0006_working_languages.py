@@ -19,6 +19,14 @@ depends_on = None
 def upgrade() -> None:
     """Working languages, translators and message translations (L12b); user locales (L12a)."""
     _upgrade_languages()
+    _upgrade_user_locales()
+
+
+def _upgrade_user_locales() -> None:
+    """Each user's interface language and time zone (None: the browser's)."""
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("locale", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("time_zone", sa.String(length=64), nullable=True))
 
 
 def _upgrade_languages() -> None:
@@ -107,6 +115,9 @@ def _upgrade_languages() -> None:
 
 def downgrade() -> None:
     """Drop what :func:`upgrade` added."""
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("time_zone")
+        batch_op.drop_column("locale")
     _downgrade_languages()
 
 

@@ -1,0 +1,46 @@
+"""Words for the values pages show from closed vocabularies (roles, seats, statuses, kinds).
+
+Stored values stay English identifiers (``party_member``, ``awaiting_answers``); pages show them
+through the ``label`` template filter, which gives the translated word, or the value with its
+underscores as spaces when the vocabulary has no entry for it (a value added later still reads).
+
+>>> from gobetween.i18n import use_locale
+>>> with use_locale("tr"):
+...     label("mediator"), label("some_new_state")
+('arabulucu', 'some new state')
+"""
+
+from __future__ import annotations
+
+from gobetween.i18n import LazyString
+from gobetween.i18n import lazy_gettext as _l
+
+__all__ = ["LABELS", "label"]
+
+#: value -> its word on the pages (roles, seats, organisation kinds, statuses, answers).
+LABELS: dict[str, LazyString] = {
+    "party": _l("party"),
+    "mediator": _l("mediator"),
+    "observer": _l("observer"),
+    "admin": _l("admin"),
+    "party_member": _l("party member"),
+    "translator": _l("translator"),
+    "drafting": _l("drafting"),
+    "awaiting_answers": _l("awaiting answers"),
+    "ready_for_agreement": _l("ready for agreement"),
+    "closed": _l("closed"),
+    "open": _l("open"),
+    "pending": _l("pending"),
+    "forwarded": _l("forwarded"),
+    "declined": _l("declined"),
+    "accept": _l("accept"),
+    "reject": _l("reject"),
+    "amend": _l("amend"),
+}
+
+
+def label(value: object) -> str:
+    """The translated word for ``value`` (an enum member or its string)."""
+    key = str(getattr(value, "value", value))
+    word = LABELS.get(key)
+    return str(word) if word is not None else key.replace("_", " ")
