@@ -23,7 +23,7 @@ class _Handler:
     def __init__(self, box: Mailbox) -> None:
         self.box = box
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.box.refuse:
             return "451 try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
