@@ -28,10 +28,12 @@ def test_an_empty_installation_sets_up_its_first_administrator_once(settings: Se
     with asgi_client(app) as web:
         assert web.get("/api/setup").json() == {"needed": True}
         login = web.get("/login", follow_redirects=False)
-        assert login.status_code == 303 and login.headers["location"] == "/setup"
+        assert login.status_code == 303
+        assert login.headers["location"] == "/setup"
         assert web.get("/setup").status_code == 200
         made = web.post("/setup", data=FIRST, follow_redirects=False)
-        assert made.status_code == 303 and made.headers["location"] == "/processes/new"
+        assert made.status_code == 303
+        assert made.headers["location"] == "/processes/new"
         assert "gobetween_session" in made.headers.get("set-cookie", "")
         assert web.get("/api/setup").json() == {"needed": False}
         assert web.get("/setup").status_code == 404
@@ -156,8 +158,10 @@ def test_a_used_link_says_so_and_never_shows_the_form_again(world: World) -> Non
     body["organisation_id"] = world.orgs["Ukraine"]  # type: ignore[assignment]
     token = world.post("admin", f"/api/processes/{pid}/invitations", json=body).json()["token"]
     page = world.client.get(f"/invitations/{token}")
-    assert "Black Sea talks" in page.text and 'id="invitation-form"' in page.text
-    assert "admin &lt;admin@example.org&gt;" in page.text and "Ukraine" in page.text
+    assert "Black Sea talks" in page.text
+    assert 'id="invitation-form"' in page.text
+    assert "admin &lt;admin@example.org&gt;" in page.text
+    assert "Ukraine" in page.text
     made = world.client.post(
         f"/invitations/{token}",
         data={"name": "New Delegate", "password": PASSWORD},
@@ -166,5 +170,6 @@ def test_a_used_link_says_so_and_never_shows_the_form_again(world: World) -> Non
     assert made.status_code == 303
     world.client.cookies.clear()
     again = world.client.get(f"/invitations/{token}")
-    assert 'data-state="used"' in again.text and 'id="invitation-form"' not in again.text
+    assert 'data-state="used"' in again.text
+    assert 'id="invitation-form"' not in again.text
     assert 'data-state="unknown"' in world.client.get("/invitations/not-a-real-token").text
