@@ -174,3 +174,19 @@ def test_a_form_cannot_add_a_term_or_renewal_the_text_does_not_hold() -> None:
         terms_from_text(no_term, {}, effective_date=dt.date(2022, 7, 22), term_days=120)
     terms = terms_from_text(package, {}, effective_date=dt.date(2022, 7, 22))
     assert (terms.term_days, terms.renewal.rule) == (120, RenewalRule.NONE)
+
+
+def test_without_a_renewal_issue_the_term_article_states_the_renewal_rule() -> None:
+    agenda = Agenda((Issue.discrete("term", ["120"]), Issue.discrete("ports", ["three"])))
+    package = agenda.package({"term": "120", "ports": "three"})
+    clauses = {"term": "It runs 120 days and is extended automatically for the same period."}
+    said = derive_lifecycle(package, clauses)
+    assert said.renewal == Renewal(RenewalRule.AUTOMATIC_UNLESS_NOTICE)
+    assert said.sources["renewal"] == "term"
+    with pytest.raises(AgreementError, match=r"Article 1 \('term'\) says renewal"):
+        terms_from_text(
+            package,
+            clauses,
+            effective_date=dt.date(2022, 7, 22),
+            renewal=Renewal(RenewalRule.BY_CONSENT),
+        )

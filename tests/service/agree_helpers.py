@@ -15,6 +15,8 @@ TEXT = {
     "clauses": {
         "ports": "Exports leave from Odesa, Chornomorsk and Yuzhny.",
         "inspection": "Joint teams inspect every vessel at Istanbul.",
+        # The renewal rule comes from the agreed text (agreements/derive.py), here its term article.
+        "term": "The initiative runs for 120 days; it is renewed by consent of every signatory.",
     },
 }
 

@@ -208,14 +208,21 @@ def test_side_instrument_links_to_the_first_by_terms_hash(world: World) -> None:
         json={
             "name": "memorandum",
             "agenda": {
-                "issues": [{"name": "ammonia", "options": [{"name": "no"}, {"name": "yes"}]}]
+                "issues": [
+                    {"name": "ammonia", "options": [{"name": "no"}, {"name": "yes"}]},
+                    # the term comes from the agreed text (agreements/derive.py), not the form
+                    {"name": "term", "options": [{"name": "1095"}]},
+                ]
             },
             "organisation_ids": [o["Russian Federation"], o["United Nations"]],
         },
     )
     assert r.status_code == 201, r.text
     memo = r.json()["id"]
-    text = {"package": {"ammonia": "yes"}, "clauses": {"ammonia": "Ammonia exports resume."}}
+    text = {
+        "package": {"ammonia": "yes", "term": "1095"},
+        "clauses": {"ammonia": "Ammonia exports resume.", "term": "Three years."},
+    }
     assert world.post("un", f"/api/tracks/{memo}/text/versions", json=text).status_code == 201
     world.post("ru", f"/api/tracks/{memo}/text/answers", json={"version": 1, "kind": "accept"})
     r = world.post(

@@ -113,7 +113,9 @@ def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
         track = session.get(t.Track, food)
         assert track is not None
         options = {i["name"]: i["options"][0]["name"] for i in track.agenda["issues"]}
-        texts.publish_text(session, actor["un"], food, options=options, clauses={})
+        # Term and renewal come from the agreed text only (agreements/derive.py).
+        clauses = {"term": "It runs for its term and is renewed automatically unless notice."}
+        texts.publish_text(session, actor["un"], food, options=options, clauses=clauses)
         for seat in ("ukraine", "russia"):
             texts.answer_text(session, actor[seat], food, version=1, kind=AnswerKind.ACCEPT)
     un = site.client("un")
@@ -121,6 +123,10 @@ def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
     assert one(listing, "#ready a")["href"] == f"/tracks/{food}/agreement"
     assert site.client("ukraine").get(f"/tracks/{food}/agreement").status_code == 404
     form = soup(un.get(f"/tracks/{food}/agreement"))
+    term = options["term"].split()[0]
+    assert one(form, "#derived-term")["data-days"] == term
+    assert one(form, "#derived-renewal")["data-rule"] == "automatic_unless_notice"
+    assert form.select("#agreement-form select, #agreement-form input[name=term_days]") == []
     token = str(one(form, "#agreement-form input[name=csrf_token]")["value"])
     r = un.post(
         f"/tracks/{food}/agreement",
@@ -128,9 +134,6 @@ def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
             "csrf_token": token,
             "title": "Corridor",
             "effective_date": "2022-07-22",
-            "term_days": "120",
-            "renewal_rule": "automatic_unless_notice",
-            "notice_days": "7",
         },
     )
     assert r.status_code == 303, r.text

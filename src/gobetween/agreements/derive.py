@@ -3,7 +3,9 @@
 An agreement's term, renewal rule and notice period come from the articles of the agreed text
 and nowhere else. One declared mapping, :data:`LIFECYCLE_ISSUES`, says which agenda issue holds
 which lifecycle rule; :data:`RENEWAL_WORDS` says which words of a renewal option (or of its
-clause) name which :class:`~gobetween.agreements.terms.RenewalRule`.
+clause) name which :class:`~gobetween.agreements.terms.RenewalRule`. Without a renewal issue,
+the renewal rule is the one the term article's clause states, if it states one (the Black Sea
+Grain Initiative's term article said how it was extended); otherwise there is no renewal.
 
 - :func:`derive_lifecycle` reads the rules out of the chosen options (what the agreement form
   shows and cannot change);
@@ -62,7 +64,7 @@ RENEWAL_WORDS: tuple[tuple[str, RenewalRule], ...] = (
     ("none", RenewalRule.NONE),
 )
 
-_RENEWAL_STATEMENT = re.compile(r"\brenew", re.IGNORECASE)
+_RENEWAL_STATEMENT = re.compile(r"\b(renew|extend|extension)", re.IGNORECASE)
 _DAYS = re.compile(r"^\s*(\d{1,6})\b")
 
 
@@ -140,6 +142,12 @@ def _lifecycle_from_options(
             notice = 0
         renewal = Renewal(rule, notice)
         sources["renewal"] = renewal_issue
+    elif term_issue is not None and clauses is not None:
+        stated = clauses.get(term_issue, "")
+        rule = renewal_rule_named(stated) if _RENEWAL_STATEMENT.search(stated) else None
+        if rule is not None:
+            renewal = Renewal(rule)
+            sources["renewal"] = term_issue
     return TextLifecycle(term_days, renewal, sources)
 
 

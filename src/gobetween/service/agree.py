@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from gobetween.agreements import (
     Bundle,
     Link,
-    OperativeTerms,
     Renewal,
     Signatory,
     Signature,
@@ -34,6 +33,7 @@ from gobetween.agreements import (
     verify_bundle,
 )
 from gobetween.agreements import lifecycle as lc
+from gobetween.agreements.derive import derive_lifecycle, terms_from_text
 from gobetween.errors import AgreementError, NotFound, ValidationFailed
 from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
@@ -160,18 +160,45 @@ def _store_events(session: Session, actor: Actor, loaded: Loaded, events: Sequen
 # -- creating ------------------------------------------------------------------------------------
 
 
-def _term_days(package_options: Mapping[str, str], term_days: int | None) -> int:
-    if term_days is not None:
-        return term_days
-    option = package_options.get("term", "")
-    head = option.split(maxsplit=1)[0] if option.strip() else ""
-    if not head.isdigit():
-        raise ValidationFailed(
-            "the text has no whole-number 'term' issue to take the term from",
-            location="term_days",
-            expected="term_days, a whole number of days",
-        )
-    return int(head)
+def agreed_clauses(version: st.TextVersion) -> dict[str, str]:
+    """Clause per issue of an agreed version: its article's wording (first language), else the
+    clause published with it."""
+    out = dict(version.clauses)
+    for article in version.text_articles:
+        if article.issue is not None and article.wording:
+            out[article.issue] = next(iter(article.wording.values()))
+    return out
+
+
+def text_lifecycle(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
+    """What the agreed text of a track says of term, renewal and notice (the agreement form).
+
+    ``sources`` names the issue each value was read from; a value the text does not hold is
+    ``None`` (no renewal article: the agreement is not renewed).
+    """
+    track, view = repositories.track(session, actor, track_id)
+    view.require(Action.PUBLISH_TEXT)
+    state = single_text_state(session, track, view)
+    if state.status is not st.TrackStatus.READY_FOR_AGREEMENT or state.current is None:
+        return {"ready": False, "term_days": None, "renewal": None, "sources": {}}
+    version = state.current
+    try:
+        said = derive_lifecycle(version.package, agreed_clauses(version))
+    except AgreementError as exc:  # e.g. a renewal option that names no rule
+        return {
+            "ready": True,
+            "term_days": None,
+            "renewal": None,
+            "sources": {},
+            "problem": str(exc),
+        }
+    return {
+        "ready": True,
+        "version": version.number,
+        "term_days": said.term_days,
+        "renewal": said.renewal.to_dict() if said.renewal else None,
+        "sources": dict(said.sources),
+    }
 
 
 def _links(session: Session, actor: Actor, link_ids: Sequence[int]) -> tuple[Link, ...]:
@@ -188,7 +215,7 @@ def create_agreement(
     track_id: int,
     *,
     term_days: int | None,
-    renewal: Renewal,
+    renewal: Renewal | None,
     effective_date: dt.date,
     title: str = "",
     link_ids: Sequence[int] = (),
@@ -196,8 +223,11 @@ def create_agreement(
 ) -> dict[str, Any]:
     """The mediators create the agreement from the text every party accepted.
 
-    The operative terms are the accepted version's options and clauses; one instrument per
-    party names that party and every mediator of the track as signatories.
+    The operative terms are the accepted version's options and article wording; the term, the
+    renewal rule and the notice come from its articles
+    (:func:`gobetween.agreements.derive.terms_from_text`): ``term_days`` and ``renewal`` may
+    only repeat what the text says. One instrument per party names that party and every
+    mediator of the track as signatories.
     """
     track, view = repositories.track(session, actor, track_id)
     view.require(Action.PUBLISH_TEXT)
@@ -211,10 +241,10 @@ def create_agreement(
     orgs = {o.id: o for o in repositories.organisations(session, actor, track.process_id)}
     parties = [orgs[p] for p in sorted(view.party_ids)]
     mediators = [orgs[m] for m in sorted(view.mediator_ids)]
-    terms = OperativeTerms.from_package(
+    terms = terms_from_text(
         version.package,
-        {i: version.clauses.get(i, "") or f"{i}: {o}." for i, o in version.package.options.items()},
-        term_days=_term_days(version.package.options, term_days),
+        agreed_clauses(version),
+        term_days=term_days,
         renewal=renewal,
         effective_date=effective_date,
         links=_links(session, actor, link_ids),

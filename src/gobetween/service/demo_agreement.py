@@ -74,8 +74,8 @@ CLAUSES = {
     "from each delegation, inspect every vessel inbound and outbound.",
     "inspections per day": "The joint teams inspect at least nine vessels a day "
     "(an illustrative target for the demonstration).",
-    "term": "The initiative runs for 120 days from signature; renewals are recorded acts of "
-    "every signatory.",
+    "term": "The initiative runs for 120 days from signature and is renewed by consent of "
+    "every signatory; renewals are recorded acts of every signatory.",
 }
 SIGNED_AT = dt.datetime(2022, 7, 22, 12, 0, tzinfo=dt.UTC)
 

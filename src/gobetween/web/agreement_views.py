@@ -24,7 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
-from gobetween.agreements import Renewal, RenewalRule, verify_bundle
+from gobetween.agreements import verify_bundle
+from gobetween.i18n import _
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement
 from gobetween.service.context import RequestContext, Unit
@@ -165,18 +166,29 @@ async def signed_bundle(request: Request, ctx: Ctx, agreement_id: int) -> Respon
     return await _agreement_post_with(request, ctx, agreement_id, form, work)
 
 
+#: Lifecycle acts that the form never pre-selects and that need a ticked confirmation.
+DANGEROUS_ACTS = frozenset({"suspend", "withdraw"})
+
+
 @router.post("/agreements/{agreement_id}/act")
 async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """Suspend, resume, give notice, consent to renewal or withdraw, as one's organisation."""
 
     def work(values: dict[str, Any]) -> str:
         raw_days = str(values.get("term_days", ""))
+        kind = str(values.get("act", ""))
+        if kind in DANGEROUS_ACTS and values.get("confirm") != "yes":
+            raise e.ValidationFailed(
+                _("tick the box to confirm: this act cannot be undone silently"),
+                location="confirm",
+                expected=_("a confirmation"),
+            )
         with ctx.write() as unit:
             agree.act(
                 unit.session,
                 unit.actor,
                 agreement_id,
-                kind=str(values.get("act", "")),
+                kind=kind,
                 organisation=str(values.get("organisation", "")),
                 reason=str(values.get("reason", ""))[:5000],
                 term_days=int(raw_days) if raw_days.isdigit() else None,
@@ -202,7 +214,7 @@ def new_agreement(request: Request, ctx: Ctx, track_id: int) -> Response:
                 ctx,
                 unit,
                 title="Make the agreement",
-                rules=list(RenewalRule),
+                lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
                 today=dt.date.today().isoformat(),
             )
         return render(request, "agreement_new.html", context)
@@ -217,22 +229,18 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
 
     def build() -> Response:
         try:
-            raw = str(form.get("term_days", ""))
-            rule = RenewalRule(str(form.get("renewal_rule", "none")))
-            notice = str(form.get("notice_days", "0"))
-            renewal = Renewal(rule, int(notice) if notice.isdigit() else 0)
-            with ctx.write() as unit:
+            with ctx.write() as unit:  # term and renewal: only what the agreed text says
                 made = agree.create_agreement(
                     unit.session,
                     unit.actor,
                     track_id,
-                    term_days=int(raw) if raw.isdigit() else None,
-                    renewal=renewal,
+                    term_days=None,
+                    renewal=None,
                     effective_date=dt.date.fromisoformat(str(form.get("effective_date", ""))),
                     title=str(form.get("title", ""))[:300],
                     implementation={"public": {}, "public_figures": bool(form.get("public"))},
                 )
-        except ValueError as exc:
+        except (ValueError, e.AgreementError) as exc:
             error = problem_text(exc) if isinstance(exc, e.InputError) else str(exc)
             with ctx.read() as unit:
                 tp = track_page(unit, track_id)
@@ -241,7 +249,7 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
                     unit,
                     title="Make the agreement",
                     error=error,
-                    rules=list(RenewalRule),
+                    lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
                     today=dt.date.today().isoformat(),
                 )
             return render(request, "agreement_new.html", context, status=422)

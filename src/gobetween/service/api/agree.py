@@ -46,7 +46,7 @@ class RevocationIn(s.In):
 
 class AgreementIn(s.In):
     term_days: Days | None = None
-    renewal_rule: RenewalRule = RenewalRule.NONE
+    renewal_rule: RenewalRule | None = None
     notice_days: Annotated[int, Field(ge=0, le=3650)] = 0
     effective_date: dt.date
     title: Annotated[s.Str, Field(max_length=300)] = ""
@@ -135,7 +135,8 @@ def registry(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 @router.post("/tracks/{track_id}/agreements", status_code=201)
 def create(track_id: s.Id, body: AgreementIn, ctx: Ctx) -> dict[str, Any]:
     """Create the mirror agreement from the version every party accepted (mediators)."""
-    renewal = Renewal(body.renewal_rule, body.notice_days)
+    # Term and renewal come from the agreed text; given here, they must say the same.
+    renewal = None if body.renewal_rule is None else Renewal(body.renewal_rule, body.notice_days)
     with ctx.write() as unit:
         return agree.create_agreement(
             unit.session,
