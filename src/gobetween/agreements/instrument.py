@@ -13,6 +13,13 @@ where ``SIGNING_DOMAIN`` is ``b"gobetween-instrument-v1\\x00"`` (a domain separa
 signature over an instrument can never be replayed as a signature over anything else) and the
 instrument's canonical bytes (RFC 8785, strings NFC-normalised) contain the party-specific parts,
 the full operative terms and the terms hash.
+
+An instrument whose terms carry language versions (an agreement in several working languages)
+also carries its title and preamble in each of those languages (``texts``) and is written with
+the format tag ``gobetween-instrument-v2``; every rendering gives each language version, and each
+ends with the clause that makes them equally authentic
+(:func:`gobetween.model.languages.equally_authentic_clause`). Instruments in one language keep
+the ``gobetween-instrument-v1`` bytes they always had.
 """
 
 from __future__ import annotations
@@ -25,18 +32,23 @@ from typing import Any
 
 from gobetween.agreements.terms import OperativeTerms, canonical_bytes, sha256_hex
 from gobetween.errors import AgreementError
+from gobetween.model.languages import language
 from gobetween.model.roles import OrganisationKind
 
 __all__ = [
     "INSTRUMENT_FORMAT",
+    "INSTRUMENT_FORMAT_LANGUAGES",
     "SIGNING_DOMAIN",
     "Instrument",
+    "InstrumentText",
     "Signatory",
     "mirror_instruments",
 ]
 
 #: Format tag of an instrument's canonical JSON.
 INSTRUMENT_FORMAT = "gobetween-instrument-v1"
+#: Format tag of an instrument in several working languages.
+INSTRUMENT_FORMAT_LANGUAGES = "gobetween-instrument-v2"
 #: Prefix of every signed message (domain separation).
 SIGNING_DOMAIN = b"gobetween-instrument-v1\x00"
 
@@ -99,6 +111,25 @@ class Signatory:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class InstrumentText:
+    """An instrument's own words in one working language: its title and preamble."""
+
+    title: str
+    preamble: str
+
+    def __post_init__(self) -> None:
+        for name in ("title", "preamble"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise AgreementError(f"an instrument needs a non-empty {name} in each language")
+            object.__setattr__(self, name, _nfc(value))
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain JSON data."""
+        return {"title": self.title, "preamble": self.preamble}
+
+
 @dataclass(frozen=True, eq=False)
 class Instrument:
     """One party's instrument: its own title, preamble and signatories around the shared terms.
@@ -121,6 +152,7 @@ class Instrument:
     preamble: str
     signatories: tuple[Signatory, ...]
     terms: OperativeTerms
+    texts: Mapping[str, InstrumentText] = field(default_factory=dict)
     _bytes: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -142,6 +174,14 @@ class Instrument:
             )
         if not isinstance(self.terms, OperativeTerms):
             raise AgreementError("an instrument needs OperativeTerms")
+        texts = dict(self.texts)
+        if set(texts) != set(self.terms.languages):
+            raise AgreementError(
+                f"the instrument of {self.party!r} has its title and preamble in "
+                f"{sorted(texts) or 'no language'}, its terms are in "
+                f"{list(self.terms.languages) or 'one unnamed language'}"
+            )
+        object.__setattr__(self, "texts", {code: texts[code] for code in self.terms.languages})
         object.__setattr__(self, "_bytes", canonical_bytes(self.to_dict()))
 
     def __eq__(self, other: object) -> bool:
@@ -174,9 +214,18 @@ class Instrument:
             f"{organisation!r} is not a signatory of the instrument of {self.party!r}"
         )
 
+    def text(self, code: str) -> InstrumentText:
+        """The title and preamble in language ``code`` (the only ones, for one language)."""
+        if not self.texts:
+            return InstrumentText(self.title, self.preamble)
+        try:
+            return self.texts[code]
+        except KeyError:
+            raise AgreementError(f"the instrument has no {code} version") from None
+
     def to_dict(self) -> dict[str, Any]:
         """The instrument as plain JSON data (what is canonicalised and signed)."""
-        return {
+        data = {
             "format": INSTRUMENT_FORMAT,
             "party": self.party,
             "title": self.title,
@@ -185,6 +234,10 @@ class Instrument:
             "terms_hash": self.terms.terms_hash(),
             "terms": self.terms.to_dict(),
         }
+        if self.texts:
+            data["format"] = INSTRUMENT_FORMAT_LANGUAGES
+            data["texts"] = {code: text.to_dict() for code, text in self.texts.items()}
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, check_hash: bool = True) -> Instrument:
@@ -194,15 +247,22 @@ class Instrument:
         verifier turns it off to report a mismatch as a finding of its own.
         """
         try:
-            if data["format"] != INSTRUMENT_FORMAT:
+            if data["format"] not in (INSTRUMENT_FORMAT, INSTRUMENT_FORMAT_LANGUAGES):
                 raise AgreementError(f"unknown instrument format {data['format']!r}")
             terms = OperativeTerms.from_dict(data["terms"])
+            texts = {
+                str(code): InstrumentText(str(text["title"]), str(text["preamble"]))
+                for code, text in dict(data.get("texts") or {}).items()
+            }
+            if (data["format"] == INSTRUMENT_FORMAT_LANGUAGES) != bool(texts):
+                raise AgreementError("the instrument's format tag does not fit its languages")
             instrument = cls(
                 str(data["party"]),
                 str(data["title"]),
                 str(data["preamble"]),
                 tuple(Signatory.from_dict(s) for s in data["signatories"]),
                 terms,
+                texts,
             )
             stated = data["terms_hash"]
         except (KeyError, TypeError, ValueError) as exc:
@@ -273,16 +333,35 @@ def mirror_instruments(
     out = []
     for party in parties:
         name = party.organisation
+        texts = _texts(terms, name, [s.organisation for s in mediators])
+        first = next(iter(texts.values()), None)
         out.append(
             Instrument(
                 party=name,
-                title=titles.get(name, f"{terms.agenda}: instrument of {name}"),
+                title=titles.get(
+                    name, first.title if first else f"{terms.agenda}: instrument of {name}"
+                ),
                 preamble=preambles.get(
                     name,
-                    f"{name}, with {mediator_names}, agrees to the operative terms below.",
+                    first.preamble
+                    if first
+                    else f"{name}, with {mediator_names}, agrees to the operative terms below.",
                 ),
                 signatories=(party, *mediators),
                 terms=terms,
+                texts=texts,
             )
         )
     return tuple(out)
+
+
+def _texts(
+    terms: OperativeTerms, party: str, mediators: Sequence[str]
+) -> dict[str, InstrumentText]:
+    """A party's title and preamble in each language of ``terms`` (none for one language)."""
+    out: dict[str, InstrumentText] = {}
+    for code in terms.languages:
+        lang = language(code)
+        values = {"agenda": terms.agenda, "party": party, "mediators": lang.join(mediators)}
+        out[code] = InstrumentText(lang.label("title", **values), lang.label("preamble", **values))
+    return out

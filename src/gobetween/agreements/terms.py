@@ -16,6 +16,12 @@ Canonical form
    strings in UTF-8 with minimal escaping, numbers in the shortest ECMAScript form (``1.0`` is
    written ``1``, ``1e21`` is ``1e+21``). Integers outside ±(2**53 - 1), NaN and infinities are
    refused because JSON numbers cannot carry them exactly.
+
+Terms in several working languages (``versions``, one
+:class:`~gobetween.agreements.language_versions.LanguageVersion` per language) are written with
+the format tag ``gobetween-terms-v2`` and carry ``languages`` and ``versions``, so the terms hash
+covers every language version; terms without them keep the ``gobetween-terms-v1`` bytes (and
+hashes) they always had.
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ from typing import Any
 
 import rfc8785
 
+from gobetween.agreements.language_versions import (
+    LanguageVersion,
+    check_same_articles,
+    versions_from_dict,
+    versions_to_dict,
+)
 from gobetween.errors import AgreementError
 from gobetween.model.package import Package
 
@@ -48,6 +60,8 @@ __all__ = [
 
 #: Format tag written into the canonical terms; a new layout gets a new tag.
 TERMS_FORMAT = "gobetween-terms-v1"
+#: Format tag of terms that carry language versions (every working language's text).
+TERMS_FORMAT_LANGUAGES = "gobetween-terms-v2"
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -215,10 +229,13 @@ class OperativeTerms:
     renewal: Renewal
     effective_date: dt.date
     links: tuple[Link, ...] = ()
+    versions: tuple[LanguageVersion, ...] = ()
     _bytes: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         options, clauses = _nfc_table(self.options), _nfc_table(self.clauses)
+        object.__setattr__(self, "versions", tuple(self.versions))
+        check_same_articles(self.versions)
         if not isinstance(self.agenda, str) or not self.agenda.strip():
             raise AgreementError("operative terms need the agenda's name")
         object.__setattr__(self, "agenda", unicodedata.normalize("NFC", self.agenda))
@@ -288,8 +305,29 @@ class OperativeTerms:
         """Issue names in their original order."""
         return tuple(self.options)
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The working languages the terms are written in (empty: a single-language text)."""
+        return tuple(v.language for v in self.versions)
+
+    def version(self, language: str) -> LanguageVersion:
+        """The language version in ``language``; :class:`AgreementError` if there is none."""
+        for v in self.versions:
+            if v.language == language:
+                return v
+        raise AgreementError(f"the terms have no {language} version")
+
     def to_dict(self) -> dict[str, Any]:
         """The terms as plain JSON data (the input of :meth:`canonical_bytes`)."""
+        if self.versions:
+            return {
+                **self._v1_dict(),
+                "format": TERMS_FORMAT_LANGUAGES,
+                **versions_to_dict(self.versions),
+            }
+        return self._v1_dict()
+
+    def _v1_dict(self) -> dict[str, Any]:
         return {
             "format": TERMS_FORMAT,
             "agenda": self.agenda,
@@ -306,8 +344,11 @@ class OperativeTerms:
     def from_dict(cls, data: Mapping[str, Any]) -> OperativeTerms:
         """Inverse of :meth:`to_dict`; :class:`AgreementError` on anything malformed."""
         try:
-            if data["format"] != TERMS_FORMAT:
+            if data["format"] not in (TERMS_FORMAT, TERMS_FORMAT_LANGUAGES):
                 raise AgreementError(f"unknown terms format {data['format']!r}")
+            versions: tuple[LanguageVersion, ...] = ()
+            if data["format"] == TERMS_FORMAT_LANGUAGES:
+                versions = versions_from_dict(data)
             options, clauses = dict(data["options"]), dict(data["clauses"])
             order = list(data["issues"])
             if sorted(order) != sorted(options):
@@ -320,6 +361,7 @@ class OperativeTerms:
                 renewal=Renewal.from_dict(data["renewal"]),
                 effective_date=dt.date.fromisoformat(data["effective_date"]),
                 links=tuple(Link.from_dict(link) for link in data["links"]),
+                versions=versions,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise AgreementError(f"malformed operative terms: {exc!r}") from None
@@ -364,4 +406,6 @@ class OperativeTerms:
             out.append(f"effective_date ({self.effective_date} vs {other.effective_date})")
         if self.links != other.links:
             out.append("linked instruments")
+        if self.versions != other.versions:
+            out.append("language versions")
         return tuple(out)

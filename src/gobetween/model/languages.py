@@ -51,7 +51,11 @@ class Language:
     final clause uses (``"англійською"`` in Ukrainian, instrumental case). ``clause`` holds the
     final clause for one language (``"one"``), two (``"two"``, falls back to ``"many"``) and
     more; ``{date}`` and ``{languages}`` are filled in. ``date`` is the pattern of a written
-    date with ``{day}``, ``{month}`` (the name from ``months``) and ``{year}``.
+    date with ``{day}``, ``{month}`` (the name from ``months``) and ``{year}``. ``labels``
+    are the instrument's other words: ``title`` and ``preamble`` (the defaults of a party's
+    instrument, with ``{agenda}``, ``{party}``, ``{mediators}``), ``terms_hash``,
+    ``signatory`` (``{organisation}``, ``{role}``), ``party``, ``mediator``, ``signed``
+    (``{key}``) and ``page`` (``{party}``, ``{page}``, ``{pages}``).
     """
 
     code: str
@@ -64,8 +68,27 @@ class Language:
     date: str
     names: Mapping[str, str]
     clause: Mapping[str, str]
+    labels: Mapping[str, str]
     separator: str = ", "
     last_separator: str = " and "
+
+    def label(self, key: str, **values: object) -> str:
+        """The instrument word ``key`` with ``values`` filled in.
+
+        >>> language("uk").label("signatory", organisation="ООН", role="посередник")
+        'Від імені: ООН (посередник)'
+        """
+        return self.labels[key].format(**values)
+
+    def join(self, items: Sequence[str]) -> str:
+        """``items`` joined as a list in this language (``"A, B and C"``).
+
+        >>> language("tr").join(["BM", "Türkiye"])
+        'BM ve Türkiye'
+        """
+        if len(items) <= 1:
+            return "".join(items)
+        return self.separator.join(items[:-1]) + self.last_separator + items[-1]
 
     def list_names(self, codes: Sequence[str]) -> str:
         """The languages ``codes`` named and joined in this language.
@@ -75,10 +98,7 @@ class Language:
         >>> language("ar").list_names(("en", "ar"))
         'الإنجليزية والعربية'
         """
-        names = [self.names[code] for code in codes]
-        if len(names) == 1:
-            return names[0]
-        return self.separator.join(names[:-1]) + self.last_separator + names[-1]
+        return self.join([self.names[code] for code in codes])
 
 
 _MONTHS_EN = "January February March April May June July August September October November December"
@@ -107,6 +127,16 @@ LANGUAGES: Mapping[str, Language] = {
                 "one": "Done on {date} in the {languages} language.",
                 "many": "Done on {date} in the {languages} languages, each text being equally "
                 "authentic.",
+            },
+            labels={
+                "title": "{agenda}: instrument of {party}",
+                "preamble": "{party}, with {mediators}, agrees to the operative terms below.",
+                "terms_hash": "Terms hash (SHA-256)",
+                "signatory": "For {organisation} ({role})",
+                "party": "party",
+                "mediator": "mediator",
+                "signed": "Signed with Ed25519 key {key}",
+                "page": "Instrument of {party}, page {page}/{pages}",
             },
         ),
         Language(
@@ -142,6 +172,17 @@ LANGUAGES: Mapping[str, Language] = {
                 "one": "Вчинено {date} {languages} мовою.",
                 "many": "Вчинено {date} {languages} мовами, причому всі тексти є однаково "
                 "автентичними.",
+            },
+            labels={
+                "title": "{agenda}: документ сторони {party}",
+                "preamble": "{party} разом із посередниками ({mediators}) погоджується з "
+                "викладеними нижче умовами.",
+                "terms_hash": "Хеш умов (SHA-256)",
+                "signatory": "Від імені: {organisation} ({role})",
+                "party": "сторона",
+                "mediator": "посередник",
+                "signed": "Підписано ключем Ed25519 {key}",
+                "page": "Документ сторони {party}, сторінка {page}/{pages}",
             },
             last_separator=" та ",
         ),
@@ -179,6 +220,17 @@ LANGUAGES: Mapping[str, Language] = {
                 "many": "Совершено {date} на {languages} языках, причём все тексты имеют "
                 "одинаковую силу.",
             },
+            labels={
+                "title": "{agenda}: документ стороны {party}",
+                "preamble": "{party} совместно с посредниками ({mediators}) соглашается с "
+                "изложенными ниже условиями.",
+                "terms_hash": "Хеш условий (SHA-256)",
+                "signatory": "От имени: {organisation} ({role})",
+                "party": "сторона",
+                "mediator": "посредник",
+                "signed": "Подписано ключом Ed25519 {key}",
+                "page": "Документ стороны {party}, страница {page}/{pages}",
+            },
             last_separator=" и ",
         ),
         Language(
@@ -215,6 +267,17 @@ LANGUAGES: Mapping[str, Language] = {
                 "many": "{date} tarihinde {languages} dillerinde düzenlenmiş olup tüm metinler "
                 "eşit derecede geçerlidir.",
             },
+            labels={
+                "title": "{agenda}: {party} belgesi",
+                "preamble": "{party}, arabulucularla ({mediators}) birlikte aşağıdaki "
+                "hükümleri kabul eder.",
+                "terms_hash": "Hükümlerin özet değeri (SHA-256)",
+                "signatory": "{organisation} adına ({role})",
+                "party": "taraf",
+                "mediator": "arabulucu",
+                "signed": "Ed25519 anahtarıyla imzalandı: {key}",
+                "page": "{party} belgesi, sayfa {page}/{pages}",
+            },
             last_separator=" ve ",
         ),
         Language(
@@ -250,6 +313,16 @@ LANGUAGES: Mapping[str, Language] = {
                 "one": "حرر في {date} باللغة {languages}.",
                 "two": "حرر في {date} باللغتين {languages}، والنصان متساويان في الحجية.",
                 "many": "حرر في {date} باللغات {languages}، وجميع النصوص متساوية في الحجية.",
+            },
+            labels={
+                "title": "{agenda}: صك {party}",
+                "preamble": "يوافق {party}، مع الوسطاء ({mediators})، على الأحكام الواردة أدناه.",
+                "terms_hash": "بصمة الأحكام (SHA-256)",
+                "signatory": "عن {organisation} ({role})",
+                "party": "طرف",
+                "mediator": "وسيط",
+                "signed": "موقع بمفتاح Ed25519: {key}",
+                "page": "صك {party}، صفحة {page}/{pages}",
             },
             separator=" و",
             last_separator=" و",
