@@ -21,7 +21,10 @@ The rules (DESIGN.md, "Confidentiality model"):
   only in the tracks a mediator or admin has given them (``track_view(..., translating=True)``,
   decided by :mod:`gobetween.service.translations`); there they read every party's channel and
   attach translations to its messages, and nothing else: no preferences, answers, offers,
-  analysis, drafts or posting. Everywhere else they have no seat (404).
+  analysis, drafts or posting. Everywhere else they have no seat (404);
+- the mediators' private notes and channel assignments (``TEAM_NOTES``) and recording meetings
+  (``RECORD_MEETINGS``) are the mediators' alone; a party reads the meetings it took part in
+  (:mod:`gobetween.service.meetings`).
 
 >>> actor = Actor(7, (Membership(1, Role.PARTY_MEMBER, 10),))
 >>> view = track_view(actor, process_id=1, track_id=3,
@@ -121,6 +124,8 @@ class Action(enum.StrEnum):
     FORWARD_OFFER = "forward_offer"
     READ_CHANNEL = "read_channel"
     TRANSLATE = "translate"
+    TEAM_NOTES = "team_notes"  # read and write the mediators' private notes and assignments
+    RECORD_MEETINGS = "record_meetings"  # record meetings and shuttle rounds
 
 
 class Seat(enum.StrEnum):
@@ -151,6 +156,8 @@ RULES: Mapping[Action, frozenset[Seat]] = {
     Action.FORWARD_OFFER: frozenset({Seat.MEDIATOR}),
     Action.READ_CHANNEL: frozenset({Seat.MEDIATOR, Seat.PARTY, Seat.TRANSLATOR}),
     Action.TRANSLATE: frozenset({Seat.TRANSLATOR}),
+    Action.TEAM_NOTES: frozenset({Seat.MEDIATOR}),
+    Action.RECORD_MEETINGS: frozenset({Seat.MEDIATOR}),
 }
 
 #: Read actions: refusing them must look exactly like the object not existing.
@@ -161,6 +168,7 @@ _READS = frozenset(
         Action.READ_ANALYSIS,
         Action.READ_PARTY_DATA,
         Action.READ_CHANNEL,
+        Action.TEAM_NOTES,
     }
 )
 

@@ -32,9 +32,11 @@ from gobetween.service.api import (
     prepare,
     scores,
     setup,
+    team,
     texts,
     translations,
 )
+from gobetween.service.api_docs import router as docs_router
 from gobetween.service.context import Services
 from gobetween.service.guard import RequestGuard
 from gobetween.service.security import PasswordHasher
@@ -59,6 +61,7 @@ def routers() -> list[APIRouter]:
         implement.router,
         translations.router,
         setup.router,
+        team.router,
     ]
 
 
@@ -120,7 +123,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         version=__version__,
         description="Mediated negotiation: private channels, analysis, single text, agreements.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # service/api_docs.py: the vendored, pinned Swagger UI
         redoc_url=None,
     )
     app.state.services = Services(
@@ -135,5 +138,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(LocaleMiddleware)  # each request's language and time zone
     for router in routers():
         app.include_router(router)
+    app.include_router(docs_router)  # /api/docs from the vendored Swagger UI
     app.include_router(web_router)  # the pages (gobetween.web) beside the JSON API
     return app

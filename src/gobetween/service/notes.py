@@ -1,0 +1,263 @@
+"""The mediators' private notes (per track and per channel) and who handles which channel.
+
+Notes belong to the mediating team of a track: every mediator seated in the track reads and
+writes them; parties, observers, translators and admins (who are not also mediators there) get
+:class:`~gobetween.errors.NotFound` for every note and every notes address, exactly as for a
+track without notes. The decision is :data:`gobetween.policy.Action.TEAM_NOTES`.
+
+An *assignment* says which mediator (a user of a mediating organisation of the track) handles a
+party's channel; several mediators may share one channel. Assignments are the team's business
+too (same rule); the console shows them beside each channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from gobetween.errors import NotFound, ValidationFailed
+from gobetween.model import Role
+from gobetween.policy import Action, Actor, TrackView
+from gobetween.store import audit, repositories
+from gobetween.store import tables as t
+from gobetween.store import team_tables as tt
+
+__all__ = [
+    "MAX_NOTE",
+    "add_note",
+    "assign",
+    "assignments",
+    "delete_note",
+    "edit_note",
+    "notes",
+    "team_mediators",
+    "unassign",
+]
+
+#: The longest note, in characters.
+MAX_NOTE = 20_000
+#: The most notes one listing returns (newest first).
+MAX_LISTED = 500
+
+
+def _team_track(session: Session, actor: Actor, track_id: int) -> tuple[t.Track, TrackView]:
+    track, view = repositories.track(session, actor, track_id)
+    view.require(Action.TEAM_NOTES)
+    return track, view
+
+
+def _channel_of(session: Session, view: TrackView, channel_id: int) -> t.Channel:
+    channel = session.get(t.Channel, channel_id)
+    if channel is None or channel.track_id != view.track_id:
+        raise NotFound(f"no channel {channel_id} in track {view.track_id}")
+    return channel
+
+
+def _text(text: str) -> str:
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise ValidationFailed("the note is empty", location="text", expected="some text")
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed(
+            f"the note has {len(text)} characters", location="text", expected=f"<= {MAX_NOTE}"
+        )
+    return text
+
+
+def note_dict(session: Session, row: tt.Note) -> dict[str, Any]:
+    """A note as plain JSON data (for callers the policy already allowed)."""
+    author = session.get(t.User, row.author_id) if row.author_id else None
+    return {
+        "id": row.id,
+        "track_id": row.track_id,
+        "channel_id": row.channel_id,
+        "party_id": row.party_id,
+        "author_id": row.author_id,
+        "author": author.name if author else None,
+        "text": row.text,
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def add_note(
+    session: Session, actor: Actor, track_id: int, text: str, *, channel_id: int | None = None
+) -> dict[str, Any]:
+    """A mediator writes a note on the track (``channel_id`` ``None``) or on one channel."""
+    _, view = _team_track(session, actor, track_id)
+    party_id = _channel_of(session, view, channel_id).party_id if channel_id else None
+    row = tt.Note(
+        id=t.random_id(),
+        track_id=track_id,
+        channel_id=channel_id,
+        party_id=party_id,
+        author_id=actor.user_id,
+        text=_text(text),
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="note.add",
+        object_type="note",
+        object_id=row.id,
+        change={"track": track_id, "channel": channel_id, "text": row.text},
+    )
+    return note_dict(session, row)
+
+
+def _note(session: Session, actor: Actor, note_id: int) -> tt.Note:
+    row = session.get(tt.Note, note_id)
+    if row is None:
+        raise NotFound(f"no note {note_id}")
+    try:
+        _team_track(session, actor, row.track_id)
+    except NotFound:
+        raise NotFound(f"no note {note_id}") from None
+    return row
+
+
+def edit_note(session: Session, actor: Actor, note_id: int, text: str) -> dict[str, Any]:
+    """A mediator of the track rewrites a note (the audit chain keeps every version's digest)."""
+    row = _note(session, actor, note_id)
+    row.text = _text(text)
+    row.updated_at = t.utcnow()
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="note.edit",
+        object_type="note",
+        object_id=row.id,
+        change={"text": row.text},
+    )
+    return note_dict(session, row)
+
+
+def delete_note(session: Session, actor: Actor, note_id: int) -> None:
+    """A mediator of the track deletes a note."""
+    row = _note(session, actor, note_id)
+    session.delete(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="note.delete",
+        object_type="note",
+        object_id=note_id,
+        change={},
+    )
+
+
+def notes(
+    session: Session, actor: Actor, track_id: int, *, channel_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The track's notes, newest first (only one channel's when ``channel_id`` is given)."""
+    _, view = _team_track(session, actor, track_id)
+    stmt = select(tt.Note).where(tt.Note.track_id == track_id)
+    if channel_id is not None:
+        _channel_of(session, view, channel_id)
+        stmt = stmt.where(tt.Note.channel_id == channel_id)
+    rows = session.execute(
+        stmt.order_by(tt.Note.created_at.desc(), tt.Note.id).limit(MAX_LISTED)
+    ).scalars()
+    return [note_dict(session, r) for r in rows]
+
+
+# -- assignments ---------------------------------------------------------------------------------
+
+
+def team_mediators(session: Session, view: TrackView) -> list[tuple[int, str]]:
+    """(user id, name) of every mediator seated in the track (members of its mediating
+    organisations with the mediator role), by name."""
+    if not view.mediator_ids:
+        return []
+    rows = session.execute(
+        select(t.User.id, t.User.name)
+        .join(t.Membership, t.Membership.user_id == t.User.id)
+        .where(
+            t.Membership.process_id == view.process_id,
+            t.Membership.role == Role.MEDIATOR.value,
+            t.Membership.organisation_id.in_(view.mediator_ids),
+        )
+        .order_by(t.User.name, t.User.id)
+    ).all()
+    return [(int(u), str(n)) for u, n in dict.fromkeys(rows)]
+
+
+def assignments(session: Session, actor: Actor, track_id: int) -> list[dict[str, Any]]:
+    """Each channel of the track with the mediators who handle it."""
+    _, view = _team_track(session, actor, track_id)
+    return _assignment_rows(session, view)
+
+
+def _assignment_rows(session: Session, view: TrackView) -> list[dict[str, Any]]:
+    names = dict(team_mediators(session, view))
+    channels: Sequence[t.Channel] = repositories.channels(session, view)
+    rows = session.execute(
+        select(tt.Assignment.channel_id, tt.Assignment.user_id)
+        .where(tt.Assignment.channel_id.in_([c.id for c in channels] or [0]))
+        .order_by(tt.Assignment.assigned_at, tt.Assignment.user_id)
+    ).all()
+    by_channel: dict[int, list[dict[str, Any]]] = {c.id: [] for c in channels}
+    for channel_id, user_id in rows:
+        by_channel[channel_id].append({"user_id": user_id, "name": names.get(user_id, "")})
+    return [
+        {"channel_id": c.id, "party_id": c.party_id, "mediators": by_channel[c.id]}
+        for c in channels
+    ]
+
+
+def assign(
+    session: Session, actor: Actor, track_id: int, channel_id: int, user_id: int
+) -> list[dict[str, Any]]:
+    """Give ``channel_id`` to mediator ``user_id`` (who must mediate the track)."""
+    _, view = _team_track(session, actor, track_id)
+    _channel_of(session, view, channel_id)
+    if user_id not in dict(team_mediators(session, view)):
+        raise ValidationFailed(
+            f"user {user_id} does not mediate this track",
+            location="user_id",
+            expected="a mediator of the track",
+        )
+    if session.get(tt.Assignment, (channel_id, user_id)) is None:
+        session.add(
+            tt.Assignment(channel_id=channel_id, user_id=user_id, assigned_by=actor.user_id)
+        )
+        session.flush()
+        audit.append(
+            session,
+            actor_id=actor.user_id,
+            action="channel.assign",
+            object_type="channel",
+            object_id=channel_id,
+            change={"mediator": user_id},
+        )
+    return _assignment_rows(session, view)
+
+
+def unassign(
+    session: Session, actor: Actor, track_id: int, channel_id: int, user_id: int
+) -> list[dict[str, Any]]:
+    """Take ``channel_id`` from mediator ``user_id``."""
+    _, view = _team_track(session, actor, track_id)
+    _channel_of(session, view, channel_id)
+    done = session.execute(
+        delete(tt.Assignment).where(
+            tt.Assignment.channel_id == channel_id, tt.Assignment.user_id == user_id
+        )
+    )
+    if getattr(done, "rowcount", 0):
+        audit.append(
+            session,
+            actor_id=actor.user_id,
+            action="channel.unassign",
+            object_type="channel",
+            object_id=channel_id,
+            change={"mediator": user_id},
+        )
+    return _assignment_rows(session, view)
