@@ -108,9 +108,49 @@ class MediatorView:
     pending: tuple[str, ...]
     closed_reason: str | None
 
+    def matrix(self, version: int | None = None) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        """Per-article answers to ``version`` (default: the current one): article x party.
+
+        ``{article id: {party: [answer, ...]}}`` with one answer per bracketed alternative; an
+        article nobody answered has an empty row. Mediators only: a party sees its own answers.
+        """
+        if not self.versions:
+            return {}
+        number = version if version is not None else self.versions[-1].number
+        articles = self.versions[number - 1].text_articles
+        table: dict[str, dict[str, list[dict[str, Any]]]] = {a.id: {} for a in articles}
+        for party, answer in self.answers.get(number, {}).items():
+            for item in answer.articles:
+                table[item.article].setdefault(party, []).append(item.to_dict())
+        return table
+
+    def settled(self, version: int | None = None) -> dict[str, int | None]:
+        """Articles every party agrees to or can live with: visibly settled.
+
+        Maps the article id to the alternative every party can accept (``None`` for an article
+        without brackets; the first such alternative of a bracketed one).
+
+        >>> MediatorView(TrackStatus.DRAFTING, (), (), {}, (), (), (), (), None).settled()
+        {}
+        """
+        out: dict[str, int | None] = {}
+        for article_id, row in self.matrix(version).items():
+            if set(row) != set(self.parties):
+                continue
+            fine: list[set[int | None]] = [
+                {a["alternative"] for a in answers if a["stance"] in {"agree", "can_live_with"}}
+                for answers in row.values()
+            ]
+            common = set.intersection(*fine) if fine else set()
+            if common:
+                out[article_id] = min(common, key=lambda k: -1 if k is None else k)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
+            "matrix": self.matrix(),
+            "settled": self.settled(),
             "status": self.status.value,
             "parties": list(self.parties),
             "versions": [v.to_dict() for v in self.versions],

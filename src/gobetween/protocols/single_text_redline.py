@@ -1,0 +1,218 @@
+"""Redline between two versions of the text: word by word, with added, removed and moved articles.
+
+Articles are matched by their stable ``id``. For each article the wording in one language is
+compared word by word (:func:`word_diff`: insertions and deletions over words, spaces and
+punctuation, so joining the kept and inserted pieces gives the new text back exactly); an article
+whose place among the articles both versions share changed is *moved* (the shared articles that
+are not on a longest common subsequence of the two orders). A bracketed article is compared as
+its bracketed text, ``[A] [B]``.
+
+>>> word_diff("Ships leave from Odesa.", "Ships leave from Odesa and Yuzhny.")
+(Segment(op='equal', text='Ships leave from Odesa'), Segment(op='insert', text=' and Yuzhny'), \
+Segment(op='equal', text='.'))
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gobetween.protocols.single_text import TextVersion
+from gobetween.protocols.single_text_articles import Article
+
+__all__ = [
+    "ArticleRedline",
+    "ChangeKind",
+    "Redline",
+    "Segment",
+    "redline",
+    "word_diff",
+]
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+#: Longest wording compared word by word (longer texts are bounded by MAX_WORDING_CHARS anyway).
+_MAX_TOKENS = 20_000
+
+
+class ChangeKind(enum.StrEnum):
+    """What happened to an article between two versions."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of text kept (``equal``), inserted (``insert``) or deleted (``delete``)."""
+
+    op: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {"op": self.op, "text": self.text}
+
+
+def word_diff(old: str, new: str) -> tuple[Segment, ...]:
+    """Word-level insertions and deletions turning ``old`` into ``new``.
+
+    The ``equal`` and ``insert`` segments joined give ``new``; ``equal`` and ``delete`` give
+    ``old``. Adjacent segments of one kind are merged.
+    """
+    a, b = _TOKEN.findall(old)[:_MAX_TOKENS], _TOKEN.findall(new)[:_MAX_TOKENS]
+    out: list[Segment] = []
+
+    def add(op: str, text: str) -> None:
+        if not text:
+            return
+        if out and out[-1].op == op:
+            out[-1] = Segment(op, out[-1].text + text)
+        else:
+            out.append(Segment(op, text))
+
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("equal", "".join(a[i1:i2]))
+            continue
+        add("delete", "".join(a[i1:i2]))
+        add("insert", "".join(b[j1:j2]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ArticleRedline:
+    """One article's redline: its change, whether it moved, options and word segments."""
+
+    id: str
+    change: ChangeKind
+    moved: bool
+    old_position: int | None
+    new_position: int | None
+    old_option: str | None
+    new_option: str | None
+    segments: tuple[Segment, ...]
+
+    @property
+    def option_changed(self) -> bool:
+        """Whether the chosen option differs (an article with an issue)."""
+        return self.old_option != self.new_option
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "change": self.change.value,
+            "moved": self.moved,
+            "old_position": self.old_position,
+            "new_position": self.new_position,
+            "old_option": self.old_option,
+            "new_option": self.new_option,
+            "segments": [s.to_dict() for s in self.segments],
+        }
+
+
+@dataclass(frozen=True)
+class Redline:
+    """The redline from version ``old`` to version ``new`` in ``language``."""
+
+    old: int
+    new: int
+    language: str
+    articles: tuple[ArticleRedline, ...]
+
+    @property
+    def changed(self) -> tuple[ArticleRedline, ...]:
+        """The articles that were added, removed, reworded, re-optioned or moved."""
+        return tuple(
+            a
+            for a in self.articles
+            if a.change is not ChangeKind.UNCHANGED or a.moved or a.option_changed
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the API's answer)."""
+        return {
+            "old": self.old,
+            "new": self.new,
+            "language": self.language,
+            "articles": [a.to_dict() for a in self.articles],
+        }
+
+
+def _moved(old_ids: Sequence[str], new_ids: Sequence[str]) -> set[str]:
+    shared = set(old_ids) & set(new_ids)
+    a = [i for i in old_ids if i in shared]
+    b = [i for i in new_ids if i in shared]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    kept = {a[block.a + k] for block in matcher.get_matching_blocks() for k in range(block.size)}
+    return shared - kept
+
+
+def redline(old: TextVersion, new: TextVersion, language: str = "en") -> Redline:
+    """Compare ``old`` and ``new`` article by article, word by word in ``language``.
+
+    Articles come in the new version's order, then the removed ones in their old order.
+    """
+    before: dict[str, tuple[int, Article]] = {
+        a.id: (n, a) for n, a in enumerate(old.text_articles, start=1)
+    }
+    after = new.text_articles
+    moved = _moved(list(before), [a.id for a in after])
+    rows: list[ArticleRedline] = []
+    for position, article in enumerate(after, start=1):
+        previous = before.get(article.id)
+        new_text = article.text(language)
+        if previous is None:
+            segments: tuple[Segment, ...] = (Segment("insert", new_text),) if new_text else ()
+            rows.append(
+                ArticleRedline(
+                    article.id,
+                    ChangeKind.ADDED,
+                    False,
+                    None,
+                    position,
+                    None,
+                    article.option,
+                    segments,
+                )
+            )
+            continue
+        old_position, was = previous
+        segments = word_diff(was.text(language), new_text)
+        same = all(s.op == "equal" for s in segments)
+        rows.append(
+            ArticleRedline(
+                article.id,
+                ChangeKind.UNCHANGED if same else ChangeKind.CHANGED,
+                article.id in moved,
+                old_position,
+                position,
+                was.option,
+                article.option,
+                segments,
+            )
+        )
+    present = {a.id for a in after}
+    for article_id, (old_position, was) in before.items():
+        if article_id not in present:
+            text = was.text(language)
+            rows.append(
+                ArticleRedline(
+                    article_id,
+                    ChangeKind.REMOVED,
+                    False,
+                    old_position,
+                    None,
+                    was.option,
+                    None,
+                    (Segment("delete", text),) if text else (),
+                )
+            )
+    return Redline(old.number, new.number, language, tuple(rows))
