@@ -197,7 +197,10 @@ class _Row:
     values: dict[str, Any]
 
 
-def _parse_row(layout: _Layout, number: int, row: Sequence[object]) -> _Row | ImportProblem:
+def _parse_row(
+    layout: _Layout, number: int, row: Sequence[object], above: _Row | None = None
+) -> _Row | ImportProblem:
+    """One row's values; a continuation row without a voyage number takes the row above's."""
     width = len(row)
     status_cell = row[layout.status] if layout.status < width else None
     continuation = _STATUS.get(status_cell) if type(status_cell) is str else None
@@ -213,6 +216,9 @@ def _parse_row(layout: _Layout, number: int, row: Sequence[object]) -> _Row | Im
     values: dict[str, Any] = {}
     for name, index, column, parser, required in layout.fields:
         cell = row[index] if index < width else None
+        if name == "voyage" and continuation and above is not None and is_blank([cell]):
+            values[name] = above.values["voyage"]  # HDX: "Outbound +" rows with no number
+            continue
         try:
             value = parser(cell)
         except DataImportError as bad:
@@ -268,7 +274,8 @@ def read_rows(
         if _is_hxl(row):
             notes.append(f"row {number}: HXL hashtag row skipped")
             continue
-        outcome = _parse_row(layout, number, row)
+        above = parsed[-1] if parsed and parsed[-1].number == number - 1 else None
+        outcome = _parse_row(layout, number, row, above)
         if isinstance(outcome, ImportProblem):
             problems.append(outcome)
         else:

@@ -10,8 +10,13 @@ Pure: nothing here reads files or a clock. Voyage files are read by
 - :mod:`~gobetween.monitoring.obligations`: obligations from the terms and their compliance.
 - :mod:`~gobetween.monitoring.term`: the agreement's term clock (its lifecycle) as figures.
 - :mod:`~gobetween.monitoring.bsgi`: the Black Sea Grain Initiative as data (and its life).
+- :mod:`~gobetween.monitoring.provisions`: provisions on the Peace Accords Matrix scale.
+- :mod:`~gobetween.monitoring.kinds`: record kinds as declarations, one registry;
+  :mod:`~gobetween.monitoring.kinds_builtin` declares voyages, exchanges and incidents.
+- :mod:`~gobetween.monitoring.limits`: the bounds of one import (rows, problems listed).
 """
 
+from gobetween.monitoring import kinds_builtin as kinds_builtin  # registers the shipped kinds
 from gobetween.monitoring.events import (
     EVENT_TYPES,
     Arrival,

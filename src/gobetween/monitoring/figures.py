@@ -18,7 +18,7 @@ import enum
 import math
 import operator
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +78,8 @@ class FigureTable:
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    #: What the figure's data can and cannot show, in words (shown wherever the figure is).
+    caveat: str = ""
 
     def column(self, name: str) -> tuple[Cell, ...]:
         """The values of one column, top to bottom."""
@@ -96,6 +98,7 @@ class FigureTable:
             "name": self.name,
             "columns": list(self.columns),
             "rows": [list(r) for r in self.rows],
+            "caveat": self.caveat,
         }
 
     def _index(self, name: str) -> int:
@@ -464,4 +467,26 @@ def dashboard(arrays: VoyageArrays, as_of: dt.date | None = None) -> dict[str, F
         tonnage_by(arrays, Dimension.DEVELOPMENT_CATEGORY),
         tonnage_by(arrays, Dimension.DEPARTURE_PORT),
     ]
-    return {t.name: t for t in tables}
+    return {t.name: replace(t, caveat=_caveat(t.name)) for t in tables}
+
+
+#: What each voyage figure can and cannot show (the JCC's files list outbound voyages only).
+VOYAGE_CAVEATS: dict[str, str] = {
+    "summary": "Outbound voyages and cargo as the JCC's files list them; tonnage as declared "
+    "at departure. Inbound voyages, and ships that waited but never sailed, are not in the files.",
+    "throughput": "Counts outbound departures and outbound inspections only: the files carry "
+    "no inbound inspections, so a day's count is not the inspection teams' whole workload.",
+    "queue_length": "Ships that departed and were not yet inspected outbound at Istanbul; "
+    "ships waiting for their inbound inspection are not in the files.",
+    "departure_to_inspection": "Days from departure to the outbound inspection at Istanbul, "
+    "by departure month; rows not yet inspected are left out until they are.",
+    "tonnage_by": "Shares of declared tonnage by the files' own classification of the "
+    "destination (first port of discharge, not final consumer).",
+}
+
+
+def _caveat(name: str) -> str:
+    for prefix, text in VOYAGE_CAVEATS.items():
+        if name.startswith(prefix):
+            return text
+    return ""

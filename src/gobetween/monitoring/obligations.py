@@ -43,6 +43,7 @@ from gobetween.monitoring.events import (
 from gobetween.monitoring.figures import FigureTable, Period, VoyageArrays, counts_per_day
 
 __all__ = [
+    "VOYAGE_FILE_CAVEATS",
     "Comparison",
     "Compliance",
     "Metric",
@@ -112,6 +113,8 @@ class Obligation:
     deadline: dt.time | None = None
     step: str = ""
     clause: str = ""
+    provision: str = ""
+    caveat: str = ""
 
     def __post_init__(self) -> None:
         for name in ("name", "party", "what"):
@@ -235,6 +238,9 @@ class ObligationTemplate:
     """How one issue of the terms becomes an obligation: all but the threshold.
 
     The threshold is the chosen option read as a whole number (``"9"``, ``"9 per day"``).
+    ``provision`` is the key of the provision (operative article) the obligation belongs to;
+    ``caveat`` says what the data judging it can and cannot show (empty: the metric's default,
+    :data:`VOYAGE_FILE_CAVEATS`).
     """
 
     issue: str
@@ -246,6 +252,18 @@ class ObligationTemplate:
     period: Period = Period.DAY
     deadline: dt.time | None = None
     step: str = ""
+    provision: str = ""
+    caveat: str = ""
+
+
+#: What voyage files can show of an obligation judged on them, by metric.
+VOYAGE_FILE_CAVEATS: Mapping[Metric, str] = {
+    Metric.INSPECTIONS: "The voyage files count outbound inspections only (one per departed "
+    "ship); inbound inspections are not in them, so a day counted as missed may have met the "
+    "obligation.",
+    Metric.DEPARTURES: "The voyage files list departures under the initiative; a ship that "
+    "departed and was never registered is not in them.",
+}
 
 
 def _threshold(issue: str, option: str) -> int:
@@ -296,6 +314,8 @@ def obligations_from_terms(
                 deadline=template.deadline,
                 step=template.step,
                 clause=clauses.get(template.issue, ""),
+                provision=template.provision,
+                caveat=template.caveat or VOYAGE_FILE_CAVEATS.get(template.metric, ""),
             )
         )
     return tuple(out)

@@ -4,5 +4,6 @@
 from gobetween.store import agreement_tables as agreement_tables
 from gobetween.store import language_tables as language_tables  # working languages, translations
 from gobetween.store import login_tables as login_tables  # devices that logged in before
+from gobetween.store import record_tables as record_tables  # assessments, entries, publishing
 from gobetween.store import setup_tables as setup_tables  # set-up, mail, agenda versions
 from gobetween.store import team_tables as team_tables

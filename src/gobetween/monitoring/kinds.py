@@ -1,0 +1,414 @@
+"""Record kinds: what a joint record holds, declared once as data.
+
+A :class:`RecordKind` declares its fields (names, the header names a file may use, type, unit,
+validation), the fields that make an entry's natural key (so re-importing a file adds nothing),
+which party an entry concerns, which fields are confidential to the mediators and that party,
+what the public sees once publishing is approved, and its figures (each with the caveat that
+says what its data can and cannot show). One registry (:data:`REGISTRY`) holds every kind; the
+readers, the service, the pages and the docs take everything from the declaration, so a new
+kind is a declaration and its tests (see :mod:`gobetween.monitoring.kinds_builtin`).
+
+>>> kind = RecordKind("counts", "Counts", "count", fields=(
+...     FieldSpec("ref", "Reference"), FieldSpec("n", "Number", FieldType.INTEGER, unit="people",
+...     minimum=1)), key=("ref",))
+>>> result = read_entries(kind, [["Reference", "Number"], ["A", "3"], ["B", "0"], ["A", "3"]])
+>>> [e.values["n"] for e in result.entries], [str(p) for p in result.problems], result.duplicates
+([3], ['row 3, Number: 0 is below 1 (expected a whole number >= 1 (people))'], 1)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from gobetween.errors import DataImportError, FileFormatError, InvalidModel
+from gobetween.monitoring.cells import (
+    cell_text,
+    is_blank,
+    normalise_header,
+    parse_date,
+    parse_number,
+)
+from gobetween.monitoring.figures import FigureTable
+from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits, ProblemLog
+from gobetween.monitoring.voyages import ImportProblem
+
+__all__ = [
+    "REGISTRY",
+    "Entry",
+    "EntryImport",
+    "FieldSpec",
+    "FieldType",
+    "FigureSpec",
+    "RecordKind",
+    "kind_named",
+    "merge_entries",
+    "read_entries",
+    "register",
+]
+
+
+class FieldType(enum.StrEnum):
+    """How a field's cells are read and checked."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a record kind: its name, label, type, unit and validation.
+
+    ``aliases`` are further header names a file may use (compared loosely: case, spacing);
+    ``confidential`` fields are seen only by the mediators and the party the entry concerns;
+    ``public`` fields are what the public sees once publishing the kind is approved.
+    """
+
+    name: str
+    label: str
+    type: FieldType = FieldType.TEXT
+    unit: str = ""
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    aliases: tuple[str, ...] = ()
+    confidential: bool = False
+    public: bool = False
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type is FieldType.CHOICE and not self.choices:
+            raise InvalidModel(f"choice field {self.name!r} has no choices", location=self.name)
+
+    @property
+    def expected(self) -> str:
+        """What a valid cell looks like, in words."""
+        unit = f" ({self.unit})" if self.unit else ""
+        if self.type is FieldType.CHOICE:
+            return "one of " + ", ".join(self.choices)
+        if self.type is FieldType.DATE:
+            return "a date like 2022-09-21 or 21-Sep-2022"
+        if self.type in (FieldType.INTEGER, FieldType.NUMBER):
+            what = "a whole number" if self.type is FieldType.INTEGER else "a number"
+            low = f" >= {self.minimum:g}" if self.minimum is not None else ""
+            return f"{what}{low}{unit}"
+        return f"text{unit}"
+
+    def parse(self, cell: object) -> Any:
+        """The cell's value (JSON-ready: dates as ISO text), ``None`` when empty and optional.
+
+        Raises
+        ------
+        DataImportError
+            With what was expected, when the cell is empty but required or cannot be read.
+        """
+        if is_blank([cell]):
+            if self.required:
+                raise DataImportError("empty", expected=self.expected)
+            return None
+        if self.type is FieldType.TEXT:
+            return cell_text(cell)
+        if self.type is FieldType.CHOICE:
+            text = cell_text(cell)
+            for choice in self.choices:
+                if normalise_header(choice) == normalise_header(text):
+                    return choice
+            raise DataImportError(f"{text!r} is not a choice", expected=self.expected)
+        if self.type is FieldType.DATE:
+            return parse_date(cell).isoformat()
+        try:
+            number = parse_number(cell)
+        except DataImportError as error:
+            raise DataImportError(error.message, expected=self.expected) from None
+        if self.minimum is not None and number < self.minimum:
+            raise DataImportError(f"{number:g} is below {self.minimum:g}", expected=self.expected)
+        if self.type is FieldType.INTEGER:
+            if not number.is_integer():
+                raise DataImportError(f"{number:g} is not whole", expected=self.expected)
+            return int(number)
+        return number
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a record kind: its natural key and its values by field name."""
+
+    kind: str
+    key: tuple[str, ...]
+    values: Mapping[str, Any]
+
+    @property
+    def key_text(self) -> str:
+        """The key as one string (stored and shown): the parts joined by ``/``."""
+        return "/".join(self.key)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSpec:
+    """A figure of a kind: its name, title, caveat and how it is computed from the entries."""
+
+    name: str
+    title: str
+    caveat: str
+    compute: Callable[[Sequence[Entry]], FigureTable]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    """A declared record kind (see the module docstring).
+
+    ``noun`` names one entry in the interface ("exchange", "incident"); ``parties`` are the
+    fields that name the parties an entry concerns (who, with the mediators, see its
+    confidential fields); ``vocabulary`` holds the kind's own words for the pages (only a kind
+    whose vocabulary has a ``plan`` or ``team`` makes the pages speak of departure plans or
+    inspection teams). ``own_reader`` marks the one kind read by a reader of its own (voyages:
+    :mod:`gobetween.formats.jcc`, which knows a voyage's continuation rows); every other kind is
+    read by :func:`read_entries` from its declaration alone.
+    """
+
+    name: str
+    label: str
+    noun: str
+    fields: tuple[FieldSpec, ...]
+    key: tuple[str, ...]
+    parties: tuple[str, ...] = ()
+    figures: tuple[FigureSpec, ...] = ()
+    description: str = ""
+    vocabulary: Mapping[str, str] = field(default_factory=dict)
+    own_reader: bool = False
+
+    def __post_init__(self) -> None:
+        names = [f.name for f in self.fields]
+        if len(set(names)) != len(names):
+            raise InvalidModel(f"kind {self.name!r} repeats a field name", location="fields")
+        for name in (*self.key, *self.parties):
+            if name not in names:
+                raise InvalidModel(
+                    f"kind {self.name!r} names an unknown field {name!r}",
+                    location="key",
+                    expected="one of " + ", ".join(names),
+                )
+        object.__setattr__(self, "vocabulary", MappingProxyType(dict(self.vocabulary)))
+
+    def field(self, name: str) -> FieldSpec:
+        """The field called ``name``."""
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def entry(self, values: Mapping[str, object]) -> Entry:
+        """An entry from values by field name (validated as an imported row would be).
+
+        Raises
+        ------
+        InvalidModel
+            Naming the field that is missing, unknown or invalid.
+        """
+        unknown = sorted(set(values) - {f.name for f in self.fields})
+        if unknown:
+            raise InvalidModel(
+                f"{self.name}: unknown fields {unknown}",
+                location=unknown[0],
+                expected=", ".join(f.name for f in self.fields),
+            )
+        out: dict[str, Any] = {}
+        for spec in self.fields:
+            try:
+                out[spec.name] = spec.parse(values.get(spec.name))
+            except DataImportError as error:
+                raise InvalidModel(
+                    f"{spec.label}: {error.message}", location=spec.name, expected=error.expected
+                ) from None
+        return Entry(self.name, tuple(str(out[k]) for k in self.key), MappingProxyType(out))
+
+    def public_values(self, entry: Entry) -> dict[str, Any]:
+        """The fields of ``entry`` the public sees once publishing is approved."""
+        return {f.name: entry.values.get(f.name) for f in self.fields if f.public}
+
+    def without_confidential(self, entry: Entry) -> dict[str, Any]:
+        """Every field but the confidential ones."""
+        return {f.name: entry.values.get(f.name) for f in self.fields if not f.confidential}
+
+    def concerns(self, entry: Entry) -> frozenset[str]:
+        """The parties this entry concerns (named in its ``parties`` fields)."""
+        return frozenset(str(entry.values[p]) for p in self.parties if entry.values.get(p))
+
+    def compute_figures(self, entries: Sequence[Entry]) -> dict[str, FigureTable]:
+        """Every figure of the kind over ``entries``, each with its caveat."""
+        out = {}
+        for spec in self.figures:
+            table = spec.compute(entries)
+            out[spec.name] = FigureTable(spec.name, table.columns, table.rows, spec.caveat)
+        return out
+
+
+#: Every record kind, by name: the one place a kind is registered.
+REGISTRY: dict[str, RecordKind] = {}
+
+
+def register(kind: RecordKind) -> RecordKind:
+    """Add ``kind`` to :data:`REGISTRY` (a name is registered once)."""
+    if kind.name in REGISTRY and REGISTRY[kind.name] is not kind:
+        raise InvalidModel(f"a record kind {kind.name!r} is already registered")
+    REGISTRY[kind.name] = kind
+    return kind
+
+
+def kind_named(name: str) -> RecordKind:
+    """The registered kind called ``name``; :class:`InvalidModel` lists the known ones."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise InvalidModel(
+            f"no record kind {name!r}", location="kind", expected="one of " + ", ".join(REGISTRY)
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryImport:
+    """What reading a file of one kind produced (problems bounded as for voyages)."""
+
+    source: str
+    kind: str
+    entries: tuple[Entry, ...]
+    problems: tuple[ImportProblem, ...]
+    problems_not_shown: int
+    skipped_rows: int
+    duplicates: int
+    blank_rows: int
+
+
+def _columns(kind: RecordKind, header: Sequence[object]) -> dict[str, int] | None:
+    names: dict[str, str] = {}
+    for spec in kind.fields:
+        for alias in (spec.name, spec.label, *spec.aliases):
+            names.setdefault(normalise_header(alias), spec.name)
+    columns: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        name = names.get(normalise_header(cell))
+        if name is not None and name not in columns:
+            columns[name] = i
+    required = {f.name for f in kind.fields if f.required}
+    return columns if required <= set(columns) else None
+
+
+def _find_header(
+    kind: RecordKind, rows: Iterable[Sequence[object]], source: str
+) -> tuple[dict[str, int], int, Iterable[Sequence[object]]]:
+    iterator = iter(rows)
+    number = 0
+    for row in iterator:
+        number += 1
+        if is_blank(row):
+            continue
+        columns = _columns(kind, row)
+        if columns is not None:
+            return columns, number, iterator
+        if number >= 20:  # a README sheet's lines come first in HDX workbooks
+            break
+    wanted = ", ".join(f.label for f in kind.fields if f.required)
+    raise FileFormatError(
+        f"no header row of a {kind.label} file found",
+        source=source,
+        location=f"row {number}" if number else None,
+        expected=f"a header naming the columns {wanted}",
+    )
+
+
+def read_entries(
+    kind: RecordKind,
+    rows: Iterable[Sequence[object]],
+    source: str = "<rows>",
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> EntryImport:
+    """Read rows (a header first) as entries of ``kind``; every bad row named by its number.
+
+    Rows repeating an earlier key with the same values are counted as duplicates; with other
+    values they are problems (the first row wins).
+    """
+    columns, number, iterator = _find_header(kind, rows, source)
+    header_row = number
+    log = ProblemLog(limits.max_problems)
+    entries: dict[tuple[str, ...], Entry] = {}
+    first_row: dict[tuple[str, ...], int] = {}
+    duplicates = blank = 0
+    for row in iterator:
+        number += 1
+        limits.check_row(number - header_row, source, row=number)
+        if is_blank(row):
+            blank += 1
+            continue
+        values = {}
+        for name, index in columns.items():
+            values[name] = row[index] if index < len(row) else None
+        try:
+            entry = kind.entry(values)
+        except InvalidModel as error:
+            column = kind.field(error.location).label if error.location else None
+            message = error.message.split(": ", 1)[-1]
+            log.add(ImportProblem(number, column, message, error.expected))
+            continue
+        old = entries.get(entry.key)
+        if old is None:
+            entries[entry.key] = entry
+            first_row[entry.key] = number
+        elif dict(old.values) == dict(entry.values):
+            duplicates += 1
+        else:
+            log.add(
+                ImportProblem(
+                    number,
+                    None,
+                    f"{kind.noun} {entry.key_text} differs from row {first_row[entry.key]}",
+                    "one row per key, or the same values",
+                )
+            )
+    return EntryImport(
+        source,
+        kind.name,
+        tuple(entries.values()),
+        log.kept(),
+        log.not_shown,
+        log.skipped_rows,
+        duplicates,
+        blank,
+    )
+
+
+def merge_entries(
+    existing: Iterable[Entry], new: Iterable[Entry]
+) -> tuple[dict[tuple[str, ...], Entry], int, int, list[tuple[str, ...]]]:
+    """Existing and new entries by key, and the counts: new, unchanged, updated keys.
+
+    >>> e = Entry("k", ("a",), {"n": 1})
+    >>> merged, new, same, updated = merge_entries([e], [e, Entry("k", ("b",), {"n": 2})])
+    >>> sorted(merged), new, same, updated
+    ([('a',), ('b',)], 1, 1, [])
+    """
+    out = {e.key: e for e in existing}
+    new_count = same = 0
+    updated: list[tuple[str, ...]] = []
+    for entry in new:
+        old = out.get(entry.key)
+        if old is None:
+            new_count += 1
+        elif dict(old.values) == dict(entry.values):
+            same += 1
+            continue
+        else:
+            updated.append(entry.key)
+        out[entry.key] = entry
+    return out, new_count, same, updated
+
+
+def as_date(value: object) -> dt.date:
+    """An entry's ISO date value as a date."""
+    return dt.date.fromisoformat(str(value))

@@ -1,0 +1,294 @@
+"""Provisions and their implementation status on the Peace Accords Matrix scale.
+
+Every operative article of an agreement is a *provision*. The joint team assesses each one, over
+time, on the four levels of the Peace Accords Matrix (Joshi, Quinn & Regan 2015): not initiated,
+minimal, intermediate, complete. Every change of level carries its evidence (documents, links,
+events of the joint record) and names who assessed it. :func:`barometer` gives the share of
+provisions at each level on given dates, as the Kroc Institute's Barometer reports chart them.
+
+>>> import datetime as dt
+>>> at = dt.datetime(2022, 9, 1, tzinfo=dt.timezone.utc)
+>>> provisions = [Provision("art-1", "Article 1", "Ports"), Provision("art-2", "Article 2", "JCC")]
+>>> a = Assessment(at, "art-2", Level.COMPLETE, "Joint Coordination Centre",
+...                (Evidence(EvidenceKind.LINK, "https://www.un.org/en/black-sea-grain-initiative"),))
+>>> table = barometer(provisions, [a], [dt.date(2022, 8, 31), dt.date(2022, 9, 30)])
+>>> table.rows
+((\'2022-08-31\', 1.0, 0.0, 0.0, 0.0, 2), (\'2022-09-30\', 0.5, 0.0, 0.0, 0.5, 2))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gobetween.errors import InvalidModel
+from gobetween.monitoring.figures import Cell, FigureTable
+
+__all__ = [
+    "BAROMETER_CAVEAT",
+    "Assessment",
+    "Evidence",
+    "EvidenceKind",
+    "Level",
+    "Provision",
+    "ProvisionStatus",
+    "assessment_from_dict",
+    "assessment_to_dict",
+    "barometer",
+    "month_ends",
+    "statuses",
+]
+
+#: What the barometer can and cannot show (shown wherever it is).
+BAROMETER_CAVEAT = (
+    "Each provision counts once, whatever its weight: a central article and a minor one count "
+    "alike. The levels are the joint team's assessments (Peace Accords Matrix scale); a "
+    "provision never assessed counts as not initiated."
+)
+
+
+class Level(enum.StrEnum):
+    """The Peace Accords Matrix implementation levels, in order (Joshi, Quinn & Regan 2015)."""
+
+    NOT_INITIATED = "not_initiated"
+    MINIMAL = "minimal"
+    INTERMEDIATE = "intermediate"
+    COMPLETE = "complete"
+
+    @property
+    def rank(self) -> int:
+        """0 for not initiated up to 3 for complete."""
+        return list(Level).index(self)
+
+
+class EvidenceKind(enum.StrEnum):
+    """What backs an assessment: a document, a link, or an event of the joint record."""
+
+    DOCUMENT = "document"
+    LINK = "link"
+    EVENT = "event"
+
+
+def _text(value: object, what: str, location: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidModel(
+            f"{what}: {location} must be non-empty text, got {value!r}",
+            location=location,
+            expected="non-empty text",
+        )
+    return value.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of evidence: a document's reference, a web link or a record event's number."""
+
+    kind: EvidenceKind
+    reference: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "kind", EvidenceKind(self.kind))
+        except ValueError:
+            raise InvalidModel(
+                f"evidence kind {self.kind!r} is unknown",
+                location="kind",
+                expected=" or ".join(EvidenceKind),
+            ) from None
+        reference = _text(self.reference, "evidence", "reference")
+        if self.kind is EvidenceKind.LINK and not reference.startswith(("https://", "http://")):
+            raise InvalidModel(
+                f"link {reference!r} is not a web address",
+                location="reference",
+                expected="an address starting with https://",
+            )
+        object.__setattr__(self, "reference", reference)
+
+
+@dataclass(frozen=True, slots=True)
+class Provision:
+    """An operative article of the agreement whose implementation is followed."""
+
+    key: str
+    article: str
+    title: str
+
+    def __post_init__(self) -> None:
+        for name in ("key", "article", "title"):
+            _text(getattr(self, name), "provision", name)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The joint team's assessment of one provision at one time, with its evidence."""
+
+    at: dt.datetime
+    provision: str
+    level: Level
+    assessed_by: str
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.at, dt.datetime) or self.at.utcoffset() is None:
+            raise InvalidModel(
+                f"assessment time {self.at!r} has no time zone",
+                location="at",
+                expected="a time with a time zone, e.g. 2022-09-01T12:00:00+00:00",
+            )
+        _text(self.provision, "assessment", "provision")
+        _text(self.assessed_by, "assessment", "assessed_by")
+        try:
+            object.__setattr__(self, "level", Level(self.level))
+        except ValueError:
+            raise InvalidModel(
+                f"level {self.level!r} is not on the Peace Accords Matrix scale",
+                location="level",
+                expected=", ".join(Level),
+            ) from None
+        object.__setattr__(self, "evidence", tuple(self.evidence))
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionStatus:
+    """A provision's current level and the assessments that led there (oldest first)."""
+
+    provision: Provision
+    history: tuple[Assessment, ...]
+
+    @property
+    def level(self) -> Level:
+        """The latest assessed level (not initiated when never assessed)."""
+        return self.history[-1].level if self.history else Level.NOT_INITIATED
+
+    def level_on(self, day: dt.date) -> Level:
+        """The level as it stood at the end of ``day`` (UTC)."""
+        level = Level.NOT_INITIATED
+        for assessment in self.history:
+            if assessment.at.astimezone(dt.UTC).date() <= day:
+                level = assessment.level
+        return level
+
+
+def statuses(
+    provisions: Iterable[Provision], assessments: Iterable[Assessment]
+) -> tuple[ProvisionStatus, ...]:
+    """Each provision with its assessments in time order.
+
+    Raises
+    ------
+    InvalidModel
+        For an assessment of an unknown provision, or a change of level without evidence.
+    """
+    known = {p.key: p for p in provisions}
+    history: dict[str, list[Assessment]] = {key: [] for key in known}
+    for i, assessment in enumerate(sorted(assessments, key=lambda a: a.at)):
+        if assessment.provision not in known:
+            raise InvalidModel(
+                f"assessment {i} is of an unknown provision {assessment.provision!r}",
+                location="provision",
+                expected="one of " + ", ".join(known),
+            )
+        past = history[assessment.provision]
+        before = past[-1].level if past else Level.NOT_INITIATED
+        if assessment.level is not before and not assessment.evidence:
+            raise InvalidModel(
+                f"{assessment.provision}: a change from {before} to {assessment.level} "
+                "needs evidence",
+                location="evidence",
+                expected="at least one document, link or record event",
+            )
+        past.append(assessment)
+    return tuple(ProvisionStatus(p, tuple(history[p.key])) for p in known.values())
+
+
+def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The last day of every month from ``start``'s to ``end``'s, ``end`` itself last.
+
+    >>> month_ends(dt.date(2022, 7, 22), dt.date(2022, 9, 10))
+    [datetime.date(2022, 7, 31), datetime.date(2022, 8, 31), datetime.date(2022, 9, 10)]
+    """
+    out = []
+    year, month = start.year, start.month
+    while (year, month) < (end.year, end.month):
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        out.append(following - dt.timedelta(days=1))
+        year, month = following.year, following.month
+    out.append(end)
+    return out
+
+
+def barometer(
+    provisions: Sequence[Provision],
+    assessments: Iterable[Assessment],
+    dates: Sequence[dt.date],
+) -> FigureTable:
+    """The share of provisions at each level on each date (a Barometer-style table)."""
+    states = statuses(provisions, assessments)
+    rows: list[tuple[Cell, ...]] = []
+    for day in dates:
+        counts = dict.fromkeys(Level, 0)
+        for state in states:
+            counts[state.level_on(day)] += 1
+        total = len(states)
+        shares = [counts[level] / total if total else 0.0 for level in Level]
+        rows.append((day.isoformat(), *shares, total))
+    columns = ("date", *(level.value for level in Level), "provisions")
+    return FigureTable("provision_levels", columns, tuple(rows), caveat=BAROMETER_CAVEAT)
+
+
+def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
+    """The JSON form of an assessment."""
+    return {
+        "at": assessment.at.isoformat(),
+        "provision": assessment.provision,
+        "level": assessment.level.value,
+        "assessed_by": assessment.assessed_by,
+        "evidence": [
+            {"kind": e.kind.value, "reference": e.reference, "note": e.note}
+            for e in assessment.evidence
+        ],
+        "note": assessment.note,
+    }
+
+
+def assessment_from_dict(data: Mapping[str, Any]) -> Assessment:
+    """Read an assessment from its JSON form; :class:`InvalidModel` names the bad field.
+
+    >>> assessment_from_dict({"at": "2022-09-01T00:00:00+00:00", "provision": "art-1",
+    ...     "level": "minimal", "assessed_by": "UN", "evidence": []}).level
+    <Level.MINIMAL: 'minimal'>
+    """
+    try:
+        at = dt.datetime.fromisoformat(str(data.get("at")))
+    except ValueError:
+        raise InvalidModel(
+            f"time {data.get('at')!r} is not ISO 8601",
+            location="at",
+            expected="2022-09-01T12:00:00+00:00",
+        ) from None
+    raw = data.get("evidence") or []
+    if not isinstance(raw, list):
+        raise InvalidModel("evidence is not a list", location="evidence", expected="a list")
+    evidence = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            raise InvalidModel(f"evidence {i} is not an object", location=f"evidence[{i}]")
+        try:
+            evidence.append(
+                Evidence(item.get("kind"), item.get("reference"), str(item.get("note") or ""))  # type: ignore[arg-type]  # validated by Evidence
+            )
+        except InvalidModel as error:
+            raise error.located(location=f"evidence[{i}]") from None
+    return Assessment(
+        at=at,
+        provision=data.get("provision"),  # type: ignore[arg-type]  # validated by Assessment
+        level=data.get("level"),  # type: ignore[arg-type]  # validated by Assessment
+        assessed_by=data.get("assessed_by"),  # type: ignore[arg-type]  # validated by Assessment
+        evidence=tuple(evidence),
+        note=str(data.get("note") or ""),
+    )

@@ -1,0 +1,212 @@
+"""Record kinds as declarations: validation, natural keys, figures with caveats, a fourth kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from gobetween.errors import DataImportError, FileFormatError, InvalidModel
+from gobetween.monitoring.figures import FigureTable
+from gobetween.monitoring.kinds import (
+    REGISTRY,
+    FieldSpec,
+    FieldType,
+    FigureSpec,
+    RecordKind,
+    kind_named,
+    merge_entries,
+    read_entries,
+    register,
+)
+from gobetween.monitoring.kinds_builtin import EXCHANGES, INCIDENTS
+from gobetween.monitoring.limits import ImportLimits
+
+HEADER = [
+    "Exchange",
+    "Date",
+    "Place",
+    "Released by",
+    "Returned to",
+    "Category",
+    "Number",
+    "Verified by",
+    "Names list",
+]
+ROWS = [
+    HEADER,
+    [
+        "EX-1",
+        "21-Sep-2022",
+        "Chernihiv region",
+        "Russian Federation",
+        "Ukraine",
+        "prisoners of war",
+        "215",
+        "ICRC",
+        "list UA-17",
+    ],
+    [
+        "EX-1",
+        "21-Sep-2022",
+        "Chernihiv region",
+        "Ukraine",
+        "Russian Federation",
+        "prisoners of war",
+        "55",
+        "ICRC",
+        "list RU-4",
+    ],
+    [
+        "EX-2",
+        "2022-10-29",
+        "Zaporizhzhia region",
+        "Russian Federation",
+        "Ukraine",
+        "civilians",
+        "2",
+        "ICRC",
+        "",
+    ],
+]
+
+
+def test_exchanges_read_validated_with_row_numbers() -> None:
+    bad = [
+        *ROWS,
+        ["EX-3", "31-Nov-2022", "x", "A", "B", "civilians", "2", "ICRC", ""],
+        ["EX-3", "2022-11-30", "x", "A", "B", "hostages", "2", "ICRC", ""],
+        ["EX-3", "2022-11-30", "x", "A", "B", "civilians", "2.5", "ICRC", ""],
+        ["EX-3", "2022-11-30", "", "A", "B", "civilians", "2", "ICRC", ""],
+    ]
+    result = read_entries(EXCHANGES, bad, "returns.csv")
+    assert len(result.entries) == 3
+    problems = [(p.row, p.column) for p in result.problems]
+    assert problems == [(5, "Date"), (6, "Category"), (7, "Number"), (8, "Place")]
+    assert "not a date" in result.problems[0].message
+    assert result.problems[1].expected == "one of prisoners of war, civilians, remains"
+    assert result.skipped_rows == 4
+
+
+def test_the_natural_key_makes_reimports_add_nothing() -> None:
+    first = read_entries(EXCHANGES, ROWS).entries
+    merged, new, same, updated = merge_entries([], first)
+    assert (len(merged), new, same, updated) == (3, 3, 0, [])
+    merged, new, same, updated = merge_entries(
+        merged.values(), read_entries(EXCHANGES, ROWS).entries
+    )
+    assert (len(merged), new, same, updated) == (3, 0, 3, [])
+    changed = [row[:] for row in ROWS]
+    changed[3][6] = "3"
+    merged, new, same, updated = merge_entries(
+        merged.values(), read_entries(EXCHANGES, changed).entries
+    )
+    assert (new, same, updated) == (0, 2, [("EX-2", "Ukraine", "civilians")])
+
+
+def test_a_conflicting_repeat_in_one_file_is_a_problem() -> None:
+    rows = [*ROWS, [*ROWS[1][:6], "216", "ICRC", "list UA-17"], ROWS[1]]
+    result = read_entries(EXCHANGES, rows)
+    assert result.duplicates == 1
+    assert [(p.row, p.message) for p in result.problems] == [
+        (5, "exchange EX-1/Ukraine/prisoners of war differs from row 2")
+    ]
+
+
+def test_figures_carry_their_caveats() -> None:
+    figures = EXCHANGES.compute_figures(read_entries(EXCHANGES, ROWS).entries)
+    summary = dict(figures["exchanges_summary"].rows)
+    assert summary == {
+        "exchanges": 2,
+        "returned to Russian Federation": 55,
+        "returned to Ukraine": 217,
+    }
+    assert all(t.caveat for t in figures.values())
+    assert figures["returns_by_month"].rows[0] == (
+        "2022-09",
+        "Russian Federation",
+        "prisoners of war",
+        55,
+    )
+
+
+def test_confidential_and_public_fields() -> None:
+    entry = read_entries(EXCHANGES, ROWS).entries[0]
+    assert "names_list" not in EXCHANGES.without_confidential(entry)
+    assert "exchange" not in EXCHANGES.public_values(entry)
+    assert EXCHANGES.concerns(entry) == {"Ukraine"}
+    incident = INCIDENTS.entry(
+        {
+            "incident": "INC-1",
+            "date": "2025-03-20",
+            "place": "Sudzha",
+            "facility": "gas metering station",
+            "alleged_by": "Russian Federation",
+            "accused": "Ukraine",
+            "description": "drone strike",
+        }
+    )
+    assert incident.values["assessment"] is None
+    assert INCIDENTS.concerns(incident) == {"Russian Federation", "Ukraine"}
+    assert set(INCIDENTS.public_values(incident)) == {
+        "date",
+        "place",
+        "facility",
+        "assessment",
+        "summary",
+    }
+
+
+def test_headers_are_found_below_a_readme_and_missing_columns_named() -> None:
+    rows = [["README"], ["Returns verified by the ICRC"], [], *ROWS]
+    assert len(read_entries(EXCHANGES, rows).entries) == 3
+    with pytest.raises(FileFormatError, match="no header row of a Exchanges file") as info:
+        read_entries(EXCHANGES, [["Exchange", "Date"], ["EX-1", "2022-09-21"]], "x.csv")
+    assert "Returned to" in str(info.value.expected)
+
+
+def test_row_limit_applies_to_every_kind() -> None:
+    with pytest.raises(DataImportError, match="more than 2 data rows"):
+        read_entries(EXCHANGES, ROWS, limits=ImportLimits(max_rows=2))
+
+
+def test_a_fourth_kind_is_a_declaration() -> None:
+    def cleared(entries: object) -> FigureTable:
+        rows = tuple((e.values["area"], e.values["hectares"]) for e in entries)  # type: ignore[attr-defined]
+        return FigureTable("cleared", ("area", "hectares"), rows)
+
+    demining = RecordKind(
+        name="demining-test",
+        label="Demining",
+        noun="clearance",
+        fields=(
+            FieldSpec("area", "Area"),
+            FieldSpec("hectares", "Hectares", FieldType.NUMBER, unit="ha", minimum=0, public=True),
+        ),
+        key=("area",),
+        figures=(
+            FigureSpec(
+                "cleared", "Land cleared", "Only areas surveyed after the agreement.", cleared
+            ),
+        ),
+    )
+    register(demining)
+    try:
+        assert kind_named("demining-test") is demining
+        result = read_entries(
+            demining, [["Area", "Hectares"], ["Port of Odesa", "12.5"], ["Mykolaiv", "x"]]
+        )
+        assert [e.values["hectares"] for e in result.entries] == [12.5]
+        assert (result.problems[0].row, result.problems[0].column) == (3, "Hectares")
+        figure = demining.compute_figures(result.entries)["cleared"]
+        assert figure.rows == (("Port of Odesa", 12.5),)
+        assert figure.caveat
+    finally:
+        del REGISTRY["demining-test"]
+
+
+def test_declarations_are_checked() -> None:
+    with pytest.raises(InvalidModel, match="unknown field 'nope'"):
+        RecordKind("x", "X", "x", fields=(FieldSpec("a", "A"),), key=("nope",))
+    with pytest.raises(InvalidModel, match="no record kind 'ships'"):
+        kind_named("ships")
+    with pytest.raises(InvalidModel, match="already registered"):
+        register(RecordKind("exchanges", "X", "x", fields=(FieldSpec("a", "A"),), key=("a",)))
