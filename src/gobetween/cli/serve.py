@@ -58,4 +58,5 @@ def serve(host: str, port: int, workers: int, database_url: str, log_level: str)
         workers=workers,
         log_level=log_level,
         access_log=False,
+        server_header=False,  # no "server: uvicorn" banner
     )
