@@ -21,6 +21,8 @@ from gobetween.model import Agenda, Package
 from gobetween.policy import Action, Actor, Seat, TrackView
 from gobetween.protocols import relay
 from gobetween.protocols import single_text as st
+from gobetween.protocols.single_text_articles import Article, ArticleAnswer
+from gobetween.protocols.single_text_redline import redline
 from gobetween.protocols.single_text_views import mediator_view, party_view
 from gobetween.service.negotiate import notify, track_agenda
 from gobetween.store import audit, repositories
@@ -31,6 +33,7 @@ __all__ = [
     "decide_offer",
     "offers_view",
     "publish_text",
+    "redline_view",
     "submit_offer",
     "text_view",
 ]
@@ -119,8 +122,14 @@ def publish_text(
     note: str = "",
     deadline: dt.datetime | None = None,
     expected_number: int | None = None,
+    articles: Sequence[Article] = (),
 ) -> st.TextVersion:
-    """A mediator publishes the next version of the text to every party of the track."""
+    """A mediator publishes the next version of the text to every party of the track.
+
+    ``articles`` is the text as articles (see :mod:`gobetween.protocols.single_text_articles`);
+    publishing refuses (422, naming each article) empty articles and wording that belongs to
+    another option than the chosen one.
+    """
     track, view = repositories.track(session, actor, track_id)
     view.require(Action.PUBLISH_TEXT)
     _lock(session, track.id)
@@ -132,6 +141,7 @@ def publish_text(
         note=note,
         deadline=deadline,
         expected_number=expected_number,
+        articles=tuple(articles),
     )
     state, events = st.step(state, action, now=_now())
     _store(session, actor, track, SINGLE_TEXT, events, {})
@@ -151,6 +161,7 @@ def answer_text(
     reasons: Sequence[str] = (),
     amendments: Mapping[str, str] | None = None,
     withdraw: bool = False,
+    articles: Sequence[ArticleAnswer] = (),
 ) -> dict[str, Any]:
     """A party answers (or withdraws its answer to) the current version; returns its view."""
     track, view = repositories.track(session, actor, track_id)
@@ -163,7 +174,9 @@ def answer_text(
     if withdraw:
         action = st.WithdrawAnswer(str(party), version)
     else:
-        action = st.Answer(str(party), version, kind, tuple(reasons), dict(amendments or {}))
+        action = st.Answer(
+            str(party), version, kind, tuple(reasons), dict(amendments or {}), tuple(articles)
+        )
     state, events = st.step(state, action, now=_now())
     private = {
         i: party for i, e in enumerate(events) if isinstance(e, st.AnswerGiven | st.AnswerWithdrawn)
@@ -191,6 +204,23 @@ def text_view(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
         "versions": [v.to_dict() for v in public.versions],
         "closed_reason": public.closed_reason,
     }
+
+
+def redline_view(
+    session: Session, actor: Actor, track_id: int, old: int, new: int, language: str = "en"
+) -> dict[str, Any]:
+    """The word-level redline between two published versions, for anyone who reads the text.
+
+    Published versions go to every party alike, so the redline shows nothing one party could not
+    see; a version that does not exist answers 404.
+    """
+    track, view = repositories.track(session, actor, track_id)
+    view.require(Action.READ_TEXTS)
+    state = single_text_state(session, track, view)
+    for number in (old, new):
+        if not 1 <= number <= len(state.versions):
+            raise NotFound(f"no version {number} of the text of track {track_id}")
+    return redline(state.version(old), state.version(new), language).to_dict()
 
 
 def submit_offer(

@@ -2,17 +2,91 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
+from pydantic import Field
 
+from gobetween.errors import ProtocolError, ValidationFailed
 from gobetween.protocols.single_text import AnswerKind
+from gobetween.protocols.single_text_articles import (
+    MAX_ARTICLES,
+    Article,
+    ArticleAnswer,
+    article_answers_from_wire,
+    articles_from_wire,
+)
 from gobetween.service import schemas as s
 from gobetween.service import texts
 from gobetween.service.context import RequestContext, request_context
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=20)]
+Wording = Annotated[
+    dict[Language, Annotated[s.Str, Field(max_length=20_000)]], Field(max_length=12)
+]
+
+
+class AlternativeIn(s.In):
+    option: s.Name | None = None
+    wording: Wording = Field(default_factory=dict)
+
+
+class ArticleIn(s.In):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
+    kind: Literal["preamble", "operative", "final"] = "operative"
+    heading: Wording = Field(default_factory=dict)
+    issue: s.Name | None = None
+    option: s.Name | None = None
+    wording: Wording = Field(default_factory=dict)
+    alternatives: Annotated[list[AlternativeIn], Field(max_length=10, default_factory=list)]
+
+
+class ArticleAnswerIn(s.In):
+    article: Annotated[str, Field(max_length=64)]
+    stance: Literal["agree", "can_live_with", "cannot_accept"]
+    alternative: Annotated[int, Field(ge=0, le=9)] | None = None
+    reason: Annotated[s.Str, Field(max_length=5000)] = ""
+    proposed: Wording = Field(default_factory=dict)
+
+
+class ArticlesTextIn(s.TextIn):
+    articles: Annotated[list[ArticleIn], Field(max_length=MAX_ARTICLES, default_factory=list)]
+
+
+class ArticlesAnswerIn(s.AnswerIn):
+    articles: Annotated[
+        list[ArticleAnswerIn], Field(max_length=4 * MAX_ARTICLES, default_factory=list)
+    ]
+
+
+def _filled(wording: dict[str, str]) -> dict[str, str]:
+    """Blank wording counts as none (so an empty article is reported as such, by its id)."""
+    return {language: text for language, text in wording.items() if text.strip()}
+
+
+def _articles(body: ArticlesTextIn) -> tuple[Article, ...]:
+    raw = []
+    for article in body.articles:
+        item = article.model_dump()
+        item["wording"] = _filled(item["wording"])
+        item["heading"] = _filled(item["heading"])
+        for alternative in item["alternatives"]:
+            alternative["wording"] = _filled(alternative["wording"])
+        raw.append(item)
+    try:
+        return articles_from_wire(raw)
+    except ProtocolError as exc:
+        raise ValidationFailed(str(exc), location="articles") from None
+
+
+def _answers(body: ArticlesAnswerIn) -> tuple[ArticleAnswer, ...]:
+    try:
+        return article_answers_from_wire([a.model_dump() for a in body.articles])
+    except ProtocolError as exc:
+        raise ValidationFailed(str(exc), location="articles") from None
 
 
 @router.get("/tracks/{track_id}/text")
@@ -23,8 +97,13 @@ def get_text(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/tracks/{track_id}/text/versions", status_code=201)
-def publish(track_id: s.Id, body: s.TextIn, ctx: Ctx) -> dict[str, Any]:
-    """Publish the next version of the text (mediators)."""
+def publish(track_id: s.Id, body: ArticlesTextIn, ctx: Ctx) -> dict[str, Any]:
+    """Publish the next version of the text (mediators), optionally as articles.
+
+    Refused with 422 naming each article that is empty or whose wording belongs to another
+    option than the chosen one.
+    """
+    articles = _articles(body)
     with ctx.write() as unit:
         version = texts.publish_text(
             unit.session,
@@ -35,13 +114,17 @@ def publish(track_id: s.Id, body: s.TextIn, ctx: Ctx) -> dict[str, Any]:
             note=body.note,
             deadline=body.deadline,
             expected_number=body.expected_number,
+            articles=articles,
         )
         return version.to_dict()
 
 
 @router.post("/tracks/{track_id}/text/answers", status_code=201)
-def answer(track_id: s.Id, body: s.AnswerIn, ctx: Ctx) -> dict[str, Any]:
-    """Answer the current version for the caller's party: accept, reject or amend."""
+def answer(track_id: s.Id, body: ArticlesAnswerIn, ctx: Ctx) -> dict[str, Any]:
+    """Answer the current version for the caller's party: accept, reject or amend, and per
+    article (agree / can live with / cannot accept, per bracketed alternative, with a reason and
+    optionally proposed wording)."""
+    answers = _answers(body)
     with ctx.write() as unit:
         return texts.answer_text(
             unit.session,
@@ -51,7 +134,21 @@ def answer(track_id: s.Id, body: s.AnswerIn, ctx: Ctx) -> dict[str, Any]:
             kind=body.kind,
             reasons=body.reasons,
             amendments=body.amendments,
+            articles=answers,
         )
+
+
+@router.get("/tracks/{track_id}/text/redline/{old}/{new}")
+def get_redline(
+    track_id: s.Id,
+    old: s.Id,
+    new: s.Id,
+    ctx: Ctx,
+    language: Annotated[Language, Query()] = "en",
+) -> dict[str, Any]:
+    """Word-level redline between two published versions (insertions, deletions, moved articles)."""
+    with ctx.read() as unit:
+        return texts.redline_view(unit.session, unit.actor, track_id, old, new, language)
 
 
 @router.delete("/tracks/{track_id}/text/answers/{version}")
