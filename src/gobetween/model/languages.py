@@ -72,7 +72,7 @@ class Language:
     separator: str = ", "
     last_separator: str = " and "
 
-    def label(self, key: str, **values: object) -> str:
+    def label(self, key: str, /, **values: object) -> str:
         """The instrument word ``key`` with ``values`` filled in.
 
         >>> language("uk").label("signatory", organisation="ООН", role="посередник")
@@ -135,7 +135,7 @@ LANGUAGES: Mapping[str, Language] = {
                 "signatory": "For {organisation} ({role})",
                 "party": "party",
                 "mediator": "mediator",
-                "signed": "Signed with Ed25519 key {key}",
+                "signed": "signed with Ed25519 key {key}",
                 "page": "Instrument of {party}, page {page}/{pages}",
             },
         ),
@@ -181,7 +181,7 @@ LANGUAGES: Mapping[str, Language] = {
                 "signatory": "Від імені: {organisation} ({role})",
                 "party": "сторона",
                 "mediator": "посередник",
-                "signed": "Підписано ключем Ed25519 {key}",
+                "signed": "підписано ключем Ed25519 {key}",
                 "page": "Документ сторони {party}, сторінка {page}/{pages}",
             },
             last_separator=" та ",
@@ -228,7 +228,7 @@ LANGUAGES: Mapping[str, Language] = {
                 "signatory": "От имени: {organisation} ({role})",
                 "party": "сторона",
                 "mediator": "посредник",
-                "signed": "Подписано ключом Ed25519 {key}",
+                "signed": "подписано ключом Ed25519 {key}",
                 "page": "Документ стороны {party}, страница {page}/{pages}",
             },
             last_separator=" и ",
