@@ -12,7 +12,7 @@ from gobetween.analysis.enumeration import (
     enumerate_outcomes,
     pareto_frontier,
 )
-from gobetween.analysis.frontier import Frontier
+from gobetween.analysis.frontier import DEFAULT_MERGE_LIMITS, Frontier, MergeLimits, merge_limits
 from gobetween.analysis.improvements import Improvements, is_pareto_optimal, pareto_improvements
 from gobetween.analysis.report import Analysis, analyze
 from gobetween.analysis.solutions import (
@@ -28,9 +28,11 @@ from gobetween.analysis.zopa import Zopa, zopa
 
 __all__ = [
     "DEFAULT_ENUMERATION_LIMIT",
+    "DEFAULT_MERGE_LIMITS",
     "Analysis",
     "Frontier",
     "Improvements",
+    "MergeLimits",
     "Solution",
     "TradeOffHint",
     "UtilitySpace",
@@ -41,6 +43,7 @@ __all__ = [
     "is_pareto_optimal",
     "kalai_smorodinsky",
     "max_welfare",
+    "merge_limits",
     "nash",
     "pareto_frontier",
     "pareto_improvements",

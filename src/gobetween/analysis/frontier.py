@@ -6,11 +6,18 @@ the first ``t + 1`` issues is the frontier of (frontier of the first ``t`` issue
 back-pointers (the partial packages and options that reach it, ties included), so the work grows
 with the size of the frontier and never with the size of the outcome space, and every package on
 the frontier can be rebuilt and counted exactly.
+
+The merge is bounded: :class:`MergeLimits` caps the frontier points kept after any step and the
+candidate sums formed in one step (the memory a step needs), checked at every step, so a space
+whose frontier explodes stops with :class:`~gobetween.errors.AnalysisError` naming the limit
+instead of exhausting memory. :func:`merge_limits` sets other limits for a block of code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -22,7 +29,13 @@ from gobetween.analysis.space import UtilitySpace
 from gobetween.errors import AnalysisError
 from gobetween.model import Agenda, Package
 
-__all__ = ["Frontier", "pareto_frontier_of_space"]
+__all__ = [
+    "DEFAULT_MERGE_LIMITS",
+    "Frontier",
+    "MergeLimits",
+    "merge_limits",
+    "pareto_frontier_of_space",
+]
 
 _T = TypeVar("_T", bound=np.generic)
 FloatArray = NDArray[np.float64]
@@ -30,6 +43,61 @@ IndexArray = NDArray[np.intp]
 CountArray = NDArray[np.int64] | NDArray[np.object_]
 
 _INT64_SAFE = 2**62
+
+
+@dataclass(frozen=True)
+class MergeLimits:
+    """Bounds of the merge, checked at every step.
+
+    Attributes
+    ----------
+    points
+        Most frontier points (tie groups) kept after any step.
+    candidates
+        Most candidate sums (kept points x useful options of the next issue) formed in one step;
+        each takes ``8 * n_parties`` bytes, plus the dominance work on them.
+    """
+
+    points: int
+    candidates: int
+
+    def check(self, step: int, issues: int, points: int, candidates: int) -> None:
+        """Raise :class:`AnalysisError` if a step went, or would go, past a limit."""
+        if points > self.points:
+            raise AnalysisError(
+                f"the Pareto frontier grew to {points:,} points after merging {step} of "
+                f"{issues} issues, above the limit of {self.points:,} points"
+            )
+        if candidates > self.candidates:
+            raise AnalysisError(
+                f"merging issue {step + 1} of {issues} needs {candidates:,} candidate packages, "
+                f"above the limit of {self.candidates:,}"
+            )
+
+
+#: Bounds used unless :func:`merge_limits` says otherwise (about 1 GB at two parties).
+DEFAULT_MERGE_LIMITS = MergeLimits(points=2_000_000, candidates=40_000_000)
+_LIMITS: ContextVar[MergeLimits] = ContextVar("merge_limits", default=DEFAULT_MERGE_LIMITS)
+
+
+@contextlib.contextmanager
+def merge_limits(*, points: int, candidates: int) -> Iterator[MergeLimits]:
+    """Use these merge bounds inside the block (in this thread or task only).
+
+    >>> from gobetween.analysis import UtilitySpace, merge_limits, pareto_frontier
+    >>> space = UtilitySpace.from_arrays([[[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]] * 4)
+    >>> with merge_limits(points=3, candidates=100):
+    ...     pareto_frontier(space)
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.AnalysisError: the Pareto frontier grew to 5 points after merging 2 of 4 ...
+    """
+    limits = MergeLimits(points, candidates)
+    token = _LIMITS.set(limits)
+    try:
+        yield limits
+    finally:
+        _LIMITS.reset(token)
 
 
 class TieSource(Protocol):
@@ -167,12 +235,16 @@ def pareto_frontier_of_space(space: UtilitySpace, tol: float) -> Frontier:
     counts: CountArray = np.ones(1, dtype=np.int64)
     bound = 1
     stages: list[_Stage] = []
-    for values, indices in zip(space.values, space.option_indices, strict=True):
+    limits = _LIMITS.get()
+    issues = len(space.values)
+    for step, (values, indices) in enumerate(zip(space.values, space.option_indices, strict=True)):
         bound *= values.shape[0]
         if bound >= _INT64_SAFE and counts.dtype != object:
             counts = counts.astype(object)
+        limits.check(step, issues, current.shape[0], current.shape[0] * values.shape[0])
         current, counts, stage = _merge(current, counts, values, indices, tol)
         stages.append(stage)
+    limits.check(issues, issues, current.shape[0], 0)
     return _finish(space, tol, current, counts, stages)
 
 

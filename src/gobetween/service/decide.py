@@ -4,29 +4,56 @@ Computed by :mod:`gobetween.analysis` from the parties' *current* preferences an
 combination of preference versions (a new version of any party's preferences makes a new key).
 Only mediators of the track may ask (:data:`~gobetween.policy.Action.READ_ANALYSIS`); to
 anyone else the analysis does not exist.
+
+An analysis takes three steps, and only the short first and last touch the database:
+
+1. a read-only unit of work checks the caller, reads the preferences and the cache, and checks
+   the track's size against ``GOBETWEEN_ANALYSIS_MAX_VALUES`` (422 naming both);
+2. a worker process computes (:mod:`gobetween.service.analysis_worker`): no transaction, no
+   lock, a wall-clock limit after which it is killed (422), at most
+   ``GOBETWEEN_ANALYSES_RUNNING`` at once per server process (429 beyond);
+3. a short writing unit of work checks the caller again and stores the result in the cache
+   (a result someone stored meanwhile is kept).
+
+:func:`track_analysis` and :func:`improve_package` run these steps from the event loop;
+:func:`track_analysis_blocking` and :func:`improve_package_blocking` from a page's worker thread.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+import anyio.from_thread
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from gobetween.analysis import analyze, pareto_frontier, pareto_improvements
 from gobetween.errors import Conflict, InvalidModel
-from gobetween.model import Scenario
 from gobetween.policy import Action, Actor, TrackView
+from gobetween.service import analysis_worker as worker
+from gobetween.service.context import RequestContext
 from gobetween.service.negotiate import track_agenda
+from gobetween.service.slots import Slots, app_slots
 from gobetween.store import repositories
 from gobetween.store import tables as t
-from gobetween.store.codec import preferences_from_json
 
-__all__ = ["improve_package", "track_analysis"]
+__all__ = [
+    "improve_package",
+    "improve_package_blocking",
+    "prepare",
+    "store",
+    "track_analysis",
+    "track_analysis_blocking",
+]
+
+#: Seconds a client refused an analysis slot is asked to wait.
+RETRY_AFTER = 5
 
 
-def _scenario(session: Session, track: t.Track, view: TrackView) -> tuple[Scenario, str]:
+def _job(session: Session, track: t.Track, view: TrackView) -> worker.Job:
     current = repositories.current_preferences(session, view)
     have = {row.party_id for row in current}
     missing = sorted(view.party_ids - have)
@@ -41,59 +68,108 @@ def _scenario(session: Session, track: t.Track, view: TrackView) -> tuple[Scenar
         raise Conflict(
             "no preferences recorded yet by " + ", ".join(names.get(p, str(p)) for p in missing)
         )
-    prefs = {names[row.party_id]: preferences_from_json(row.body) for row in current}
-    scenario = Scenario(track_agenda(track), prefs, name=track.name)
     key = "prefs:" + ",".join(f"{row.party_id}.{row.version}" for row in current)
-    return scenario, key
+    preferences = tuple((names[row.party_id], row.body) for row in current)
+    return worker.Job(key=key, name=track.name, agenda=track.agenda, preferences=preferences)
 
 
-def track_analysis(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
-    """The analysis of a track (frontier, solutions, ZOPA, trade-offs), cached per versions."""
+def prepare(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    limits: worker.Limits,
+    package: Mapping[str, str] | None = None,
+) -> tuple[worker.Job, dict[str, Any] | None]:
+    """Step 1: the job (or 404/403/409/422) and its cached result, if any.
+
+    ``package``, when given, must be a package of the track's agenda (422 naming it if not).
+    """
     track, view = repositories.track(session, actor, track_id)
     view.require(Action.READ_ANALYSIS)
-    scenario, key = _scenario(session, track, view)
+    agenda = track_agenda(track)
+    job = dataclasses.replace(_job(session, track, view), packages=min(agenda.size, 2**62))
+    worker.check_size(len(job.preferences), agenda, limits)
+    if package is not None:
+        try:
+            agenda.package(package)
+        except InvalidModel as exc:
+            raise exc.located(source="package") from None
     cached = session.execute(
-        select(t.Analysis).where(t.Analysis.track_id == track.id, t.Analysis.key == key)
+        select(t.Analysis.result).where(t.Analysis.track_id == track.id, t.Analysis.key == job.key)
     ).scalar_one_or_none()
+    return job, cached
+
+
+def store(session: Session, actor: Actor, track_id: int, job: worker.Job, result: Any) -> None:
+    """Step 3: cache ``result`` under the job's key (kept if another request stored it first)."""
+    track, view = repositories.track(session, actor, track_id)
+    view.require(Action.READ_ANALYSIS)
+    try:
+        with session.begin_nested():
+            session.add(t.Analysis(track_id=track.id, key=job.key, result=result))
+    except IntegrityError:  # stored meanwhile by a concurrent request: the same result
+        pass
+
+
+def _slots(ctx: RequestContext) -> Slots:
+    settings = ctx.settings
+    return app_slots(
+        ctx.services,
+        "analysis_slots",
+        lambda: Slots(
+            per_user=settings.analyses_running,
+            total=settings.analyses_running,
+            retry_after=RETRY_AFTER,
+            what="analyses",
+        ),
+    )
+
+
+def _read(
+    ctx: RequestContext,
+    track_id: int,
+    limits: worker.Limits,
+    package: Mapping[str, str] | None = None,
+) -> tuple[int, worker.Job, dict[str, Any] | None]:
+    with ctx.read() as unit:
+        job, cached = prepare(unit.session, unit.actor, track_id, limits, package)
+        return unit.actor.user_id, job, cached
+
+
+def _store(ctx: RequestContext, track_id: int, job: worker.Job, result: Any) -> None:
+    with ctx.write() as unit:
+        store(unit.session, unit.actor, track_id, job, result)
+
+
+async def track_analysis(ctx: RequestContext, track_id: int) -> dict[str, Any]:
+    """The analysis of a track (frontier, solutions, ZOPA, trade-offs), cached per versions."""
+    limits = worker.Limits.of(ctx.settings)
+    user, job, cached = await run_in_threadpool(_read, ctx, track_id, limits)
     if cached is not None:
-        return {"key": key, "cached": True, **cached.result}
-    result = analyze(scenario).to_dict()
-    session.add(t.Analysis(track_id=track.id, key=key, result=result))
-    session.flush()
-    return {"key": key, "cached": False, **result}
+        return {"key": job.key, "cached": True, **cached}
+    with _slots(ctx).take(user):
+        result = await worker.compute("analysis", job, limits)
+    await run_in_threadpool(_store, ctx, track_id, job, result)
+    return {"key": job.key, "cached": False, **result}
 
 
-def improve_package(
-    session: Session, actor: Actor, track_id: int, options: Mapping[str, str]
+async def improve_package(
+    ctx: RequestContext, track_id: int, options: Mapping[str, str]
 ) -> dict[str, Any]:
     """The packages every party prefers to ``options`` (post-settlement improvement)."""
-    track, view = repositories.track(session, actor, track_id)
-    view.require(Action.READ_ANALYSIS)
-    scenario, key = _scenario(session, track, view)
-    try:
-        package = scenario.agenda.package(options)
-    except InvalidModel as exc:
-        raise exc.located(source="package") from None
-    frontier = pareto_frontier(scenario)
-    found = pareto_improvements(scenario, package, frontier)
-    names = scenario.party_names
+    limits = worker.Limits.of(ctx.settings)
+    user, job, _ = await run_in_threadpool(_read, ctx, track_id, limits, options)
+    with _slots(ctx).take(user):
+        return await worker.compute("improve", job, limits, options)
 
-    def by_party(values: Any) -> dict[str, float]:
-        return {n: float(v) for n, v in zip(names, values, strict=True)}
 
-    return {
-        "key": key,
-        "package": package.options,
-        "utilities": by_party(found.utilities),
-        "is_pareto_optimal": found.is_pareto_optimal,
-        "improvements": [
-            {"package": frontier.package(i).options, "utilities": by_party(frontier.utilities[i])}
-            for i in found.indices
-        ],
-        "fairest": None
-        if found.fairest is None
-        else {
-            "package": found.fairest.package.options,
-            "utilities": by_party(found.fairest.utilities),
-        },
-    }
+def track_analysis_blocking(ctx: RequestContext, track_id: int) -> dict[str, Any]:
+    """:func:`track_analysis` from a worker thread of the server (a page's)."""
+    return anyio.from_thread.run(track_analysis, ctx, track_id)
+
+
+def improve_package_blocking(
+    ctx: RequestContext, track_id: int, options: Mapping[str, str]
+) -> dict[str, Any]:
+    """:func:`improve_package` from a worker thread of the server (a page's)."""
+    return anyio.from_thread.run(improve_package, ctx, track_id, options)

@@ -81,42 +81,46 @@ def analysis_page(
     """The analysis of the parties' current preferences, for the mediators of the track."""
 
     def build() -> Response:
-        with ctx.write() as unit:  # a cache miss stores the analysis, as the JSON twin does
+        with ctx.read() as unit:  # 404 or 403 before any work
+            track_page(unit, track_id).view.require(Action.READ_ANALYSIS)
+        # computed in a worker process, outside any transaction or lock, as the JSON twin does
+        try:
+            result, missing = decide.track_analysis_blocking(ctx, track_id), None
+        except e.Conflict as exc:
+            result, missing = {}, str(exc)
+        with ctx.read() as unit:
             tp = track_page(unit, track_id)
-            tp.view.require(Action.READ_ANALYSIS)
             base = tp.context(ctx, unit, title=_("Analysis"), draft_link=draft_link)
-            try:
-                result = decide.track_analysis(unit.session, unit.actor, track_id)
-            except e.Conflict as exc:
-                return render(request, "analysis.html", {**base, "missing": str(exc)})
+            if missing is not None:
+                return render(request, "analysis.html", {**base, "missing": missing})
             text = texts.text_view(unit.session, unit.actor, track_id)
             versions = [
                 (v.number, {score.party: score.utility for score in v.scores})
                 for v in scores.text_scores(unit.session, unit.actor, track_id).versions
             ]
-            improve = None
-            if text["versions"]:
-                current = text["versions"][-1]["package"]
-                improve = decide.improve_package(unit.session, unit.actor, track_id, current)
-            parties = list(result["parties"])
-            px, py = _pair(parties, x, y)
-            context = {
-                **base,
-                "missing": None,
-                "result": result,
-                "parties": parties,
-                "px": px,
-                "py": py,
-                "chart": Markup(_chart(result, px, py, versions)),  # built from escaped parts
-                "solutions": [
-                    (label, _l(label), result["solutions"][key])
-                    for key, label in SOLUTIONS
-                    if result["solutions"].get(key)
-                ],
-                "versions": versions,
-                "improve": improve,
-                "current": text["versions"][-1] if text["versions"] else None,
-            }
+        improve = None
+        if text["versions"]:
+            current = text["versions"][-1]["package"]
+            improve = decide.improve_package_blocking(ctx, track_id, current)
+        parties = list(result["parties"])
+        px, py = _pair(parties, x, y)
+        context = {
+            **base,
+            "missing": None,
+            "result": result,
+            "parties": parties,
+            "px": px,
+            "py": py,
+            "chart": Markup(_chart(result, px, py, versions)),  # built from escaped parts
+            "solutions": [
+                (label, _l(label), result["solutions"][key])
+                for key, label in SOLUTIONS
+                if result["solutions"].get(key)
+            ],
+            "versions": versions,
+            "improve": improve,
+            "current": text["versions"][-1] if text["versions"] else None,
+        }
         return render(request, "analysis.html", context)
 
     return run_page(request, build)

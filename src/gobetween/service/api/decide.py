@@ -1,4 +1,4 @@
-"""Routes: mediator decision support (analysis, improving a package)."""
+"""Routes: mediator decision support (analysis, improving a package), bounded and lock-free."""
 
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ Ctx = Annotated[RequestContext, Depends(request_context)]
 
 
 @router.get("/tracks/{track_id}/analysis")
-def analysis(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
-    """Frontier, bargaining solutions, ZOPA and trade-off hints (mediators; cached)."""
-    with ctx.write() as unit:  # a miss stores the computed analysis in the cache
-        return decide.track_analysis(unit.session, unit.actor, track_id)
+async def analysis(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """Frontier, bargaining solutions, ZOPA and trade-off hints (mediators; cached).
+
+    Computed in a worker process outside any transaction or lock, within the size and time
+    limits of the settings (422 beyond them; 429 when too many analyses run at once).
+    """
+    return await decide.track_analysis(ctx, track_id)
 
 
 @router.post("/tracks/{track_id}/analysis/improve")
-def improve(track_id: s.Id, body: s.ImproveIn, ctx: Ctx) -> dict[str, Any]:
-    """Packages that every party prefers to the one given (mediators)."""
-    with ctx.read() as unit:
-        return decide.improve_package(unit.session, unit.actor, track_id, body.package)
+async def improve(track_id: s.Id, body: s.ImproveIn, ctx: Ctx) -> dict[str, Any]:
+    """Packages that every party prefers to the one given (mediators; same limits)."""
+    return await decide.improve_package(ctx, track_id, body.package)

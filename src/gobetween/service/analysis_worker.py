@@ -1,0 +1,305 @@
+"""Analyses computed in a worker process: bounded in size, memory and wall-clock time.
+
+The service never computes an analysis in a request's thread, inside a transaction or under the
+write lock. It reads what it needs (:mod:`gobetween.service.decide`), checks the size against
+:class:`Limits` (422 naming the limit and the track's size), then hands the track's agenda and
+preferences (as JSON) to a fresh Python process (``python -m gobetween.service.analysis_worker``),
+which answers on its standard output. The process runs under an address-space limit and a
+CPU-time backstop, with the merge's own bounds (:func:`gobetween.analysis.merge_limits`); the
+request waits for it on the event loop without holding a thread, a transaction or a lock, and
+kills it when the wall-clock limit passes (422), when the client goes away, or when the server
+stops. How many run at once per server process is limited (429 beyond, see
+:mod:`gobetween.service.decide`).
+
+>>> limits = Limits(max_values=10, max_frontier=100, seconds=1.0, memory_mb=512)
+>>> limits.candidates
+2000
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import resource
+import signal
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import anyio.to_thread
+
+from gobetween.analysis import analyze, merge_limits, pareto_frontier, pareto_improvements
+from gobetween.errors import AnalysisError, GobetweenError
+from gobetween.model import Agenda, Package, Scenario
+from gobetween.service.settings import Settings
+from gobetween.store.codec import agenda_from_json, preferences_from_json
+
+__all__ = [
+    "Job",
+    "Limits",
+    "analysis_result",
+    "check_size",
+    "compute",
+    "improvement_result",
+    "run_in_worker",
+]
+
+log = logging.getLogger(__name__)
+
+#: Candidate sums allowed per merge step, per frontier point allowed.
+CANDIDATES_PER_POINT = 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of one analysis (from :class:`~gobetween.service.settings.Settings`)."""
+
+    max_values: int
+    max_frontier: int
+    seconds: float
+    memory_mb: int
+
+    @property
+    def candidates(self) -> int:
+        """Candidate sums allowed in one merge step."""
+        return self.max_frontier * CANDIDATES_PER_POINT
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        """The limits the settings declare."""
+        return cls(
+            max_values=settings.analysis_max_values,
+            max_frontier=settings.analysis_max_frontier,
+            seconds=settings.analysis_seconds,
+            memory_mb=settings.analysis_memory_mb,
+        )
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one analysis needs, as plain data (model objects do not cross processes).
+
+    ``preferences`` pairs each party's name with its stored preferences (JSON); ``key`` names
+    the combination of preference versions the result is cached under.
+    """
+
+    key: str
+    name: str
+    agenda: Mapping[str, Any]
+    preferences: tuple[tuple[str, Mapping[str, Any]], ...]
+    packages: int = 0  # the agenda's outcome space: options multiplied over the issues
+
+    def scenario(self) -> Scenario:
+        """The scenario (validated: an invalid one raises :class:`InvalidModel`)."""
+        prefs = {name: preferences_from_json(body) for name, body in self.preferences}
+        return Scenario(agenda_from_json(self.agenda), prefs, name=self.name)
+
+
+def check_size(parties: int, agenda: Agenda, limits: Limits) -> None:
+    """Refuse (:class:`AnalysisError`, 422) a track above ``limits.max_values``.
+
+    The size is parties x options summed over the issues: the utilities the analysis starts from.
+
+    >>> from gobetween.model import Agenda, Issue
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q", "r"])))
+    >>> check_size(2, agenda, Limits(max_values=8, max_frontier=10, seconds=1, memory_mb=256))
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.AnalysisError: this track is too large to analyse here: 2 parties x 5 ...
+    """
+    issues = len(agenda.issues)
+    options = sum(len(i.options) for i in agenda.issues)
+    values = parties * options
+    if values > limits.max_values:
+        raise AnalysisError(
+            f"this track is too large to analyse here: {parties} parties x {options:,} options "
+            f"in {issues} issues = {values:,} utility values, above the limit of "
+            f"{limits.max_values:,} (GOBETWEEN_ANALYSIS_MAX_VALUES)"
+        )
+
+
+def analysis_result(job: Job, limits: Limits) -> dict[str, Any]:
+    """The analysis of the job's scenario as the API serves it (runs in the worker)."""
+    scenario = job.scenario()
+    with merge_limits(points=limits.max_frontier, candidates=limits.candidates):
+        return analyze(scenario).to_dict()
+
+
+def improvement_result(job: Job, options: Mapping[str, str], limits: Limits) -> dict[str, Any]:
+    """The packages every party prefers to ``options`` (runs in the worker)."""
+    scenario = job.scenario()
+    package = scenario.agenda.package(options)
+    with merge_limits(points=limits.max_frontier, candidates=limits.candidates):
+        frontier = pareto_frontier(scenario)
+    found = pareto_improvements(scenario, package, frontier)
+    names = scenario.party_names
+
+    def by_party(values: Any) -> dict[str, float]:
+        return {n: float(v) for n, v in zip(names, values, strict=True)}
+
+    def shown(p: Package, utilities: Any) -> dict[str, Any]:
+        return {"package": p.options, "utilities": by_party(utilities)}
+
+    return {
+        "key": job.key,
+        "package": package.options,
+        "utilities": by_party(found.utilities),
+        "is_pareto_optimal": found.is_pareto_optimal,
+        "improvements": [shown(frontier.package(i), frontier.utilities[i]) for i in found.indices],
+        "fairest": None
+        if found.fairest is None
+        else shown(found.fairest.package, found.fairest.utilities),
+    }
+
+
+#: What a worker may be asked to compute, by name (the request names one; nothing else runs).
+TASKS: dict[str, Callable[..., dict[str, Any]]] = {
+    "analysis": lambda job, _options, limits: analysis_result(job, limits),
+    "improve": lambda job, options, limits: improvement_result(job, options, limits),
+}
+
+
+def _job_json(job: Job) -> dict[str, Any]:
+    return {
+        "key": job.key,
+        "name": job.name,
+        "agenda": dict(job.agenda),
+        "preferences": [[name, dict(body)] for name, body in job.preferences],
+        "packages": job.packages,
+    }
+
+
+def _job_of(data: Mapping[str, Any]) -> Job:
+    preferences = tuple((str(name), body) for name, body in data["preferences"])
+    return Job(str(data["key"]), str(data["name"]), data["agenda"], preferences, data["packages"])
+
+
+def main() -> None:
+    """The worker process: read one request (JSON) on stdin, answer on stdout, exit.
+
+    Memory is capped (address space) and CPU time too, as a backstop to the parent's wall-clock
+    kill. Answers: ``{"ok": result}``, ``{"refused": message}`` (a bound or invalid input), or
+    ``{"memory": true}``.
+    """
+    request = json.loads(sys.stdin.buffer.read())
+    limits = Limits(**request["limits"])
+    memory = limits.memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(limits.seconds) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    task = TASKS[request["task"]]
+    try:
+        answer: dict[str, Any] = {
+            "ok": task(_job_of(request["job"]), request.get("options"), limits)
+        }
+    except GobetweenError as exc:
+        answer = {"refused": str(exc)}
+    except MemoryError:
+        answer = {"memory": True}
+    sys.stdout.buffer.write(json.dumps(answer, separators=(",", ":")).encode())
+    sys.stdout.flush()
+
+
+#: Single-threaded numerical libraries in the worker: predictable memory and one core each.
+_WORKER_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
+#: Tracks of at most this many packages are computed in a thread of the server, still outside
+#: any transaction or lock: even with three parties the dominance work on 5,000 points takes
+#: milliseconds, far less than starting a worker process.
+INLINE_PACKAGES = 5_000
+
+
+async def compute(
+    task: str, job: Job, limits: Limits, options: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """``TASKS[task]`` on ``job``: in a thread when the track is tiny, else in a worker process."""
+    if 0 < job.packages <= INLINE_PACKAGES:
+        return await anyio.to_thread.run_sync(TASKS[task], job, options, limits)
+    return await run_in_worker(task, job, limits, options)
+
+
+async def run_in_worker(
+    task: str, job: Job, limits: Limits, options: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Run ``TASKS[task]`` on ``job`` in a fresh worker process; killed after ``limits.seconds``.
+
+    Raises :class:`AnalysisError` (422) when the worker is refused by a bound, runs out of its
+    memory, or does not answer in time. Cancelling the caller (client gone, server stopping)
+    kills the worker too; nothing here holds a thread, a transaction or a lock.
+    """
+    request = {
+        "task": task,
+        "job": _job_json(job),
+        "options": dict(options) if options is not None else None,
+        "limits": dataclasses.asdict(limits),
+    }
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        __name__,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+        env={**os.environ, **_WORKER_ENV},
+    )
+    try:
+        data = json.dumps(request, separators=(",", ":")).encode()
+        out, _ = await asyncio.wait_for(process.communicate(data), limits.seconds)
+    except TimeoutError:
+        log.warning(
+            "analysis stopped after %.1f s (limit %s s)", time.monotonic() - started, limits.seconds
+        )
+        raise AnalysisError(
+            f"the analysis did not finish within the limit of {limits.seconds:g} seconds "
+            "(GOBETWEEN_ANALYSIS_SECONDS) and was stopped; fewer options or issues, or red "
+            "lines, make the space smaller"
+        ) from None
+    finally:
+        if process.returncode is None:
+            process.kill()  # timed out, or the request was cancelled (client gone, shutdown)
+            with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
+                await process.communicate()  # reaps it and closes its pipes at once
+    return _answer(out, process.returncode, limits)
+
+
+def _answer(out: bytes, returncode: int | None, limits: Limits) -> dict[str, Any]:
+    try:
+        answer = json.loads(out) if out else {}
+    except ValueError:
+        answer = {}
+    if "ok" in answer:
+        result: dict[str, Any] = answer["ok"]
+        return result
+    if "refused" in answer:
+        raise AnalysisError(str(answer["refused"]))
+    if answer.get("memory"):
+        raise AnalysisError(
+            f"the analysis needed more than its memory limit of {limits.memory_mb:,} MB "
+            "(GOBETWEEN_ANALYSIS_MEMORY_MB) and was stopped"
+        )
+    if returncode == -signal.SIGXCPU:
+        raise AnalysisError(
+            f"the analysis used more than {limits.seconds:g} seconds of CPU and was stopped"
+        )
+    log.error("analysis worker ended with status %s and no answer", returncode)
+    raise AnalysisError(
+        f"the analysis worker stopped without an answer (status {returncode}); it may have hit "
+        f"its memory limit of {limits.memory_mb:,} MB (GOBETWEEN_ANALYSIS_MEMORY_MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
