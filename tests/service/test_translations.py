@@ -191,3 +191,25 @@ def test_translator_never_acts_for_the_mediators_in_an_agreement() -> None:
         view.require(AgreementAct.READ)
     view = agreement_view(mediator, agreement_id=4, process_id=1, signatories=signatories)
     assert view.allows(AgreementAct.SIGN, "UN")
+
+
+def test_a_track_works_in_some_of_the_process_languages(world: World) -> None:
+    declare(world, "en", "uk", "ru", "tr", "ar")
+    food, energy = world.tracks["food"], world.tracks["energy"]
+    url = f"/api/tracks/{food}/languages"
+    assert world.get("ua", url).json()["languages"] == ["en", "uk", "ru", "tr", "ar"]
+    assert world.put("un", url, json={"languages": ["en"]}).status_code == 403
+    r = world.put("admin", url, json={"languages": ["en", "uk", "ru", "tr"]})
+    assert r.json()["languages"] == ["en", "uk", "ru", "tr"]
+    assert world.get("ru", url).json()["languages"] == ["en", "uk", "ru", "tr"]
+    assert world.get("outsider", url).status_code == 404
+    food_ua, energy_ua = world.channels[("food", "ua")], world.channels[("energy", "ua")]
+    arabic = {"text": "نطلب فتح الموانئ", "language": "ar"}
+    refused = world.post("ua", f"/api/channels/{food_ua}/messages", json=arabic)
+    assert refused.status_code == 422
+    assert "en, uk, ru, tr" in refused.json()["errors"][0]["expected"]
+    assert post(world, "ua", energy_ua, arabic["text"], language="ar")["language"] == "ar"
+    declare(world, "en", "uk")
+    narrower = world.put("admin", url, json={"languages": ["en", "tr"]})
+    assert narrower.status_code == 422  # Turkish is no longer a working language of the process
+    assert world.put("admin", url, json={"languages": []}).json()["languages"] == ["en", "uk"]

@@ -2,8 +2,10 @@
 
 A process declares the languages its negotiation is held in (ISO 639-1 codes among those
 :data:`gobetween.model.languages.LANGUAGES` knows, in the order given). A process that has
-declared none works in English. Messages keep the working language they were written in; the
-texts need their wording in each; the instruments carry them all.
+declared none works in English. A track may work in fewer of them (the food corridor in
+English, Ukrainian, Russian and Turkish; the energy facilities also in Arabic): its *track
+languages*, by default all of the process's. Messages keep the working language they were
+written in; the texts need their wording in each of the track's; the instruments carry them all.
 
 The functions here are what the "new process" page and the API call
 (:func:`set_working_languages`, :func:`process_languages`), and what posting a message reads
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import InvalidModel, ValidationFailed
+from gobetween.errors import InvalidModel, NotFound, ValidationFailed
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor, process_view
 from gobetween.service.schemas import TranslationOut
@@ -31,7 +33,9 @@ __all__ = [
     "WORKING_LANGUAGES_SQL",
     "message_language",
     "process_languages",
+    "set_track_languages",
     "set_working_languages",
+    "track_languages",
     "translations_by_message",
     "working_languages",
 ]
@@ -39,18 +43,27 @@ __all__ = [
 #: The working languages of a process that has declared none.
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en",)
 
-#: The working languages (code, position) of the process of channel ``:wl_channel_id``.
+#: The working languages of the track of channel ``:wl_channel_id``, as (code, position) rows:
+#: the track's own (positions below 1000) or else its process's (1000 and above).
 WORKING_LANGUAGES_SQL = """
-SELECT pl.code, pl.position FROM process_languages pl
+SELECT tl.code, tl.position FROM track_languages tl
+JOIN channels c ON c.track_id = tl.track_id
+WHERE c.id = :wl_channel_id
+UNION ALL
+SELECT pl.code, pl.position + 1000 FROM process_languages pl
 JOIN tracks r ON r.process_id = pl.process_id
 JOIN channels c ON c.track_id = r.id
 WHERE c.id = :wl_channel_id
 """
+_PROCESS = 1000
 
 
 def _ordered(rows: Iterable[Sequence[Any]]) -> tuple[str, ...]:
-    """Codes from (code, position) rows, in declared order; the default when there are none."""
-    codes = tuple(str(code) for code, _ in sorted(rows, key=lambda row: int(row[1])))
+    """Codes from (code, position) rows in declared order: the track's own when there are any
+    (positions below 1000), else the process's; the default when there are none."""
+    ranked = sorted(((int(pos), str(code)) for code, pos in rows))
+    own = [code for pos, code in ranked if pos < _PROCESS]
+    codes = tuple(own or [code for _, code in ranked])
     return codes or DEFAULT_LANGUAGES
 
 
@@ -93,6 +106,58 @@ def working_languages(session: Session, process_id: int) -> tuple[str, ...]:
         )
     ).all()
     return _ordered(rows)
+
+
+def track_languages(session: Session, track_id: int) -> tuple[str, ...]:
+    """The working languages of a track (its own, else its process's), without policy check."""
+    track = session.get(t.Track, track_id)
+    if track is None:
+        return DEFAULT_LANGUAGES
+    rows = session.execute(
+        select(lt.TrackLanguage.code, lt.TrackLanguage.position).where(
+            lt.TrackLanguage.track_id == track_id
+        )
+    ).all()
+    return _ordered(rows) if rows else working_languages(session, track.process_id)
+
+
+def set_track_languages(
+    session: Session, actor: Actor, track_id: int, codes: Iterable[object]
+) -> tuple[str, ...]:
+    """Let a track work in some of its process's languages (admins); an empty list: in all."""
+    track = session.get(t.Track, track_id)
+    if track is None or track.process_id not in actor.process_ids():
+        raise NotFound(f"no track {track_id}")
+    process_view(actor, track.process_id).require_admin()
+    wanted = list(codes)
+    session.execute(delete(lt.TrackLanguage).where(lt.TrackLanguage.track_id == track_id))
+    if wanted:
+        try:
+            languages = check_languages(wanted)
+        except InvalidModel as exc:
+            raise ValidationFailed(
+                exc.message, location="languages", expected=exc.expected or ", ".join(LANGUAGES)
+            ) from None
+        process = working_languages(session, track.process_id)
+        outside = [code for code in languages if code not in process]
+        if outside:
+            raise ValidationFailed(
+                f"{', '.join(outside)} is not a working language of the process",
+                location="languages",
+                expected="some of " + ", ".join(process),
+            )
+        for position, code in enumerate(languages):
+            session.add(lt.TrackLanguage(track_id=track_id, code=code, position=position))
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="track.languages",
+        object_type="track",
+        object_id=track_id,
+        change={"languages": wanted},
+    )
+    return track_languages(session, track_id)
 
 
 def process_languages(session: Session, actor: Actor, process_id: int) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from gobetween.errors import NotFound, PermissionDenied, ValidationFailed
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
-from gobetween.service.languages import translations_by_message, working_languages
+from gobetween.service.languages import track_languages, translations_by_message
 from gobetween.service.schemas import AttachmentOut, MessageOut, TranslationOut
 from gobetween.store import audit, repositories
 from gobetween.store import language_tables as lt
@@ -304,10 +304,10 @@ def translate(
     except NotFound:
         raise NotFound(f"no message {message_id}") from None
     view.require(Action.TRANSLATE, channel.party_id)
-    languages = working_languages(session, view.process_id)
+    languages = track_languages(session, view.track_id)
     if language not in languages:
         raise ValidationFailed(
-            f"{language!r} is not a working language of this process",
+            f"{language!r} is not a working language of this track",
             location="language",
             expected="one of " + ", ".join(languages),
         )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gobetween.store.tables import Base, utcnow
 
-__all__ = ["MessageTranslation", "ProcessLanguage", "TranslatorAssignment"]
+__all__ = ["MessageTranslation", "ProcessLanguage", "TrackLanguage", "TranslatorAssignment"]
 
 
 class ProcessLanguage(Base):
@@ -24,6 +24,17 @@ class ProcessLanguage(Base):
     __tablename__ = "process_languages"
     process_id: Mapped[int] = mapped_column(
         ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class TrackLanguage(Base):
+    """One working language of a track that works in fewer than its process's (none: all)."""
+
+    __tablename__ = "track_languages"
+    track_id: Mapped[int] = mapped_column(
+        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)

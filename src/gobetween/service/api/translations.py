@@ -11,6 +11,7 @@ from gobetween.model.languages import LANGUAGES
 from gobetween.service import languages, translations
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
+from gobetween.store import repositories
 
 router = APIRouter(prefix="/api", tags=["languages"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
@@ -87,6 +88,35 @@ def put_languages(process_id: s.Id, body: WorkingLanguagesIn, ctx: Ctx) -> Worki
     return WorkingLanguagesOut(process_id=process_id, languages=list(codes), available=_available())
 
 
+class TrackLanguagesOut(s.Out):
+    """A track's working languages (its own, else its process's)."""
+
+    track_id: int
+    languages: list[str]
+
+
+class TrackLanguagesIn(s.In):
+    #: some of the process's working languages; empty: all of them
+    languages: Annotated[list[s.LanguageCode], Field(max_length=len(LANGUAGES))]
+
+
+@router.get("/tracks/{track_id}/languages", response_model=TrackLanguagesOut)
+def get_track_languages(track_id: s.Id, ctx: Ctx) -> TrackLanguagesOut:
+    """The working languages of a track (anyone with a seat in it)."""
+    with ctx.read() as unit:
+        repositories.track(unit.session, unit.actor, track_id)
+        codes = languages.track_languages(unit.session, track_id)
+    return TrackLanguagesOut(track_id=track_id, languages=list(codes))
+
+
+@router.put("/tracks/{track_id}/languages", response_model=TrackLanguagesOut)
+def put_track_languages(track_id: s.Id, body: TrackLanguagesIn, ctx: Ctx) -> TrackLanguagesOut:
+    """Let a track work in some of its process's languages (the process's admins)."""
+    with ctx.write() as unit:
+        codes = languages.set_track_languages(unit.session, unit.actor, track_id, body.languages)
+    return TrackLanguagesOut(track_id=track_id, languages=list(codes))
+
+
 @router.get("/tracks/{track_id}/translators", response_model=list[TranslatorItem])
 def list_translators(track_id: s.Id, ctx: Ctx) -> list[TranslatorItem]:
     """The translators given this track (its mediators and the process's admins)."""
@@ -123,7 +153,7 @@ def translating(ctx: Ctx) -> list[TranslatorTrack]:
                 id=track.id,
                 process_id=track.process_id,
                 name=track.name,
-                languages=list(languages.working_languages(unit.session, track.process_id)),
+                languages=list(languages.track_languages(unit.session, track.id)),
                 channels=[TranslatorChannel(id=c.id, party_id=c.party_id) for c in channels],
             )
             for track, channels in translations.assigned_tracks(unit.session, unit.actor)

@@ -44,6 +44,19 @@ def _upgrade_languages() -> None:
         sa.PrimaryKeyConstraint("process_id", "code", name=op.f("pk_process_languages")),
     )
     op.create_table(
+        "track_languages",
+        sa.Column("track_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=8), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["track_id"],
+            ["tracks.id"],
+            name=op.f("fk_track_languages_track_id_tracks"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("track_id", "code", name=op.f("pk_track_languages")),
+    )
+    op.create_table(
         "translator_assignments",
         sa.Column("track_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -126,4 +139,5 @@ def _downgrade_languages() -> None:
         batch_op.drop_column("language")
     op.drop_table("message_translations")
     op.drop_table("translator_assignments")
+    op.drop_table("track_languages")
     op.drop_table("process_languages")
