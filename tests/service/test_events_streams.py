@@ -1,0 +1,111 @@
+"""Open event streams are limited per user and per worker; a closed stream gives its slot back.
+
+Runs the app under a real uvicorn server (in a thread, on a free loopback port), since only a
+real connection can stay open and then go away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from tests.service.world import World, make_settings
+from tests.web.server import free_port
+
+
+@contextlib.contextmanager
+def served(tmp_path: Path, **overrides: object) -> Iterator[tuple[str, World]]:
+    world = World.build(make_settings(f"sqlite:///{tmp_path}/gobetween.db", **overrides))
+    port = free_port()
+    config = uvicorn.Config(
+        world.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        assert thread.is_alive(), "the server stopped"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", world
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        world.close()
+
+
+class Streams:
+    """Open streams, each on its own connection, closed when the block ends."""
+
+    def __init__(self, base: str, world: World, stack: contextlib.ExitStack) -> None:
+        self.base, self.world, self.stack = base, world, stack
+        self.track = world.tracks["food"]
+
+    def open(self, who: str) -> httpx.Response:
+        client = self.stack.enter_context(httpx.Client(base_url=self.base, timeout=10))
+        response = self.stack.enter_context(
+            client.stream(
+                "GET", f"/api/tracks/{self.track}/events", headers=self.world.headers(who)
+            )
+        )
+        if response.status_code != 200:
+            response.read()
+        return response
+
+
+def _reopen_within(streams: Streams, who: str, seconds: float) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while True:
+        r = streams.open(who)
+        if r.status_code == 200 or time.monotonic() > deadline:
+            return r
+        time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_streams_per_user_are_limited_and_a_closed_one_frees_its_slot(tmp_path: Path) -> None:
+    settings = {"streams_per_user": 3, "streams_total": 10}
+    with served(tmp_path, **settings) as (base, world), contextlib.ExitStack() as stack:
+        streams = Streams(base, world, stack)
+        opened = [streams.open("ua") for _ in range(3)]
+        assert [r.status_code for r in opened] == [200, 200, 200]
+        refused = streams.open("ua")
+        assert refused.status_code == 429
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert int(refused.headers["retry-after"]) > 0
+        assert "limit 3" in refused.json()["detail"]
+        assert streams.open("ua2").status_code == 200  # another user of the same party
+        opened[0].close()  # the client goes away
+        again = _reopen_within(streams, "ua", 5.0)
+        assert again.status_code == 200
+        assert streams.open("ua").status_code == 429  # three open again
+
+
+@pytest.mark.slow
+def test_streams_in_total_are_limited(tmp_path: Path) -> None:
+    with served(tmp_path, streams_per_user=3, streams_total=5) as (base, world):
+        with contextlib.ExitStack() as stack:
+            streams = Streams(base, world, stack)
+            opened = [streams.open(who) for who in ("ua", "ua", "ua", "ru", "ru")]
+            assert all(r.status_code == 200 for r in opened)
+            refused = streams.open("un")
+            assert refused.status_code == 429
+            assert "as many open event streams as it allows (5)" in refused.json()["detail"]
+        with contextlib.ExitStack() as stack:  # every client gone: every slot free again
+            streams = Streams(base, world, stack)
+            assert _reopen_within(streams, "un", 5.0).status_code == 200
+
+
+def test_a_short_stream_gives_its_slot_back(world: World) -> None:
+    food = world.tracks["food"]
+    for _ in range(12):  # more than the per-user limit, one after the other
+        r = world.get("ua", f"/api/tracks/{food}/events?follow=false")
+        assert r.status_code == 200
