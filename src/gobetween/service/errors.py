@@ -6,6 +6,10 @@ fault). :data:`STATUS` maps each class of :mod:`gobetween.errors` to its HTTP st
 nearest mapped ancestor decides for classes added later, and a test checks that every class is
 listed.
 
+The ``title`` is stable English (clients branch on it); the ``detail`` is in the caller's
+language (:mod:`gobetween.i18n`: Accept-Language, or the browser's language cookie), see
+:func:`describe`.
+
 >>> problem(404, "Not Found", "no channel 3")["type"]
 'https://gobetween.org/problems/404'
 """
@@ -22,8 +26,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.status import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 from gobetween import errors as e
+from gobetween import i18n
+from gobetween.i18n import _
 
-__all__ = ["MEDIA_TYPE", "STATUS", "install", "problem", "status_of"]
+__all__ = ["MEDIA_TYPE", "STATUS", "describe", "install", "problem", "status_of"]
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -77,6 +83,36 @@ def status_of(error: e.GobetweenError) -> int:
     return 500
 
 
+def describe(error: e.GobetweenError) -> str:
+    """What went wrong, for a person, in the current language (``str(error)`` in English).
+
+    Messages raised with ``_()`` are already translated; a message the catalogs know is
+    translated here; the frame (where, what was expected) is always in the caller's language.
+    A hidden object answers exactly like a missing one in every language.
+
+    >>> bad = e.ValidationFailed("the agenda is empty", location="agenda", expected="issues")
+    >>> with i18n.use_locale("uk"):
+    ...     describe(bad)
+    'agenda: порядок денний порожній (очікувалося: питання)'
+    >>> with i18n.use_locale("en"):
+    ...     describe(e.NotFound("no track 9"))
+    'no track 9'
+    """
+    if i18n.current_locale() == i18n.DEFAULT_LOCALE:
+        return str(error)
+    if isinstance(error, e.NotFound):
+        return _("This does not exist, or you may not see it.")
+    message = _(error.message) if error.message else error.message
+    if not isinstance(error, e.InputError):
+        return message
+    where = ", ".join(part for part in (error.source, error.location) if part)
+    text = _("%(where)s: %(message)s") % {"where": where, "message": message} if where else message
+    if error.expected:
+        expected = _(error.expected)
+        text = _("%(text)s (expected: %(expected)s)") % {"text": text, "expected": expected}
+    return text
+
+
 def problem(
     status: int, title: str, detail: str, errors: Sequence[dict[str, Any]] = ()
 ) -> dict[str, Any]:
@@ -113,7 +149,7 @@ def _gobetween(_request: Request, exc: Exception) -> JSONResponse:
         headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, e.AuthenticationFailed):
         headers["WWW-Authenticate"] = 'Bearer realm="gobetween"'
-    detail = str(exc) if status < 500 else "the server could not complete the request"
+    detail = describe(exc) if status < 500 else _("the server could not complete the request")
     return _response(status, type(exc).__name__, detail, errors, **headers)
 
 
@@ -128,7 +164,9 @@ def _validation(_request: Request, exc: Exception) -> JSONResponse:
         for err in exc.errors()
     ]
     fields = ", ".join(err["location"] for err in errors) or "the request"
-    return _response(422, "ValidationFailed", f"invalid input: {fields}", errors)
+    return _response(
+        422, "ValidationFailed", _("invalid input: %(fields)s") % {"fields": fields}, errors
+    )
 
 
 def _http(_request: Request, exc: Exception) -> JSONResponse:
@@ -142,7 +180,7 @@ def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:
     return _response(
         HTTP_500_INTERNAL_SERVER_ERROR,
         "Internal Server Error",
-        "the server could not complete the request",
+        _("the server could not complete the request"),
     )
 
 
@@ -150,7 +188,7 @@ def _unavailable(_request: Request, _exc: Exception) -> JSONResponse:
     return _response(
         HTTP_503_SERVICE_UNAVAILABLE,
         "Service Unavailable",
-        "the database did not answer; send the request again shortly",
+        _("the database did not answer; send the request again shortly"),
         (),
         **{"Retry-After": "1"},
     )

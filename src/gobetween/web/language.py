@@ -115,7 +115,8 @@ def save_settings(
     def build() -> Response:
         try:
             chosen = _checked_locale(locale) if locale else None
-            if time_zone and time_zone not in zones():
+            zone = i18n.canonical_zone(time_zone) if time_zone else ""
+            if time_zone and zone not in zones() and time_zone != "UTC":
                 raise e.ValidationFailed(
                     _("%(value)s is not a time zone") % {"value": time_zone},
                     location="time_zone",
@@ -125,7 +126,7 @@ def save_settings(
             return _settings_page(request, ctx, error=str(exc))
         with ctx.write() as unit:
             unit.user.locale = chosen
-            unit.user.time_zone = time_zone or None
+            unit.user.time_zone = zone or None
         response = redirect("/settings", request)
         return _with_cookie(response, chosen) if chosen else response
 

@@ -36,7 +36,7 @@ from gobetween import errors as e
 from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.service.context import RequestContext, Unit
-from gobetween.service.errors import status_of
+from gobetween.service.errors import describe, status_of
 from gobetween.service.identity import authenticate_session
 from gobetween.web.words import label
 
@@ -191,7 +191,7 @@ def error_page(request: Request, exc: e.GobetweenError) -> Response:
         429: _("Slow down"),
     }
     title = titles.get(status, _("Something went wrong") if status >= 500 else _("Please check"))
-    detail = str(exc) if status < 500 else _("The server could not complete the request.")
+    detail = describe(exc) if status < 500 else _("The server could not complete the request.")
     if status == 404:
         detail = _("This page does not exist, or you may not see it.")
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, e.RateLimited) else {}
@@ -218,9 +218,10 @@ def run_page(request: Request, build: Callable[[], Response]) -> Response:
 
 
 def problem_text(exc: e.GobetweenError) -> str:
-    """One line for a form's error message: what is wrong and what was expected.
+    """One line for a form's error message: what is wrong and what was expected (in the reader's
+    language, as :func:`gobetween.service.errors.describe` says it).
 
     >>> problem_text(e.ValidationFailed("the name is empty", location="name", expected="a name"))
     'name: the name is empty (expected a name)'
     """
-    return str(exc)
+    return describe(exc)

@@ -1,0 +1,163 @@
+"""The interface's translations are complete, real and in step with the sources.
+
+Fails on: an untranslated, fuzzy or obsolete message in the uk, ru, tr or ar catalog; a
+translation that drops or invents a placeholder; a translation left in English; catalogs out of
+date with the strings the code and templates mark (run ``make i18n``); a template with words
+outside ``{{ }}``/``{% %}`` (an unmarked string); a page script holding English sentences.
+See docs/dev/i18n.md.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from gobetween import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "gobetween"
+LOCALE = PACKAGE / "locale"
+TEMPLATES = PACKAGE / "web" / "templates"
+TRANSLATED = [code for code in i18n.LOCALES if code != i18n.DEFAULT_LOCALE]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "_l": None,
+    "lazy_gettext": None,
+}
+#: Words that are the same in a translation on purpose: proper names, codes and symbols.
+SAME_EVERYWHERE = {"Nash", "Kalai-Smorodinsky", "No. %(number)s", "No."}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdrfg]|\{(\w+)\}")
+LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def catalog(code: str) -> Catalog:
+    with (LOCALE / code / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return read_po(fh, locale=code)
+
+
+def placeholders(text: str) -> set[str]:
+    return {a or b for a, b in PLACEHOLDER.findall(text)}
+
+
+def key(message: Message) -> tuple[str | None, str]:
+    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+    return message.context, str(msgid)
+
+
+def extracted() -> set[tuple[str | None, str]]:
+    with (ROOT / "babel.cfg").open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    found = set()
+    for _file, _line, msg, _comments, context in extract_from_dir(
+        str(PACKAGE), method_map, options_map, keywords=KEYWORDS
+    ):
+        found.add((context, msg[0] if isinstance(msg, tuple) else msg))
+    return found
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_message_is_translated_for_real(code: str) -> None:
+    problems = []
+    for message in list(catalog(code))[1:]:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set().union(*(placeholders(i) for i in ids))
+        if message.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+        if not all(strings):
+            problems.append(f"untranslated: {message.id!r}")
+            continue
+        for text in strings:
+            if placeholders(text) != wanted:
+                problems.append(f"placeholders differ: {message.id!r} -> {text!r}")
+        if ids[0] == strings[0] and ids[0] not in SAME_EVERYWHERE and LETTERS.search(ids[0]):
+            problems.append(f"left in English: {message.id!r}")
+    assert not problems, f"{code}: " + "\n".join(problems)
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_no_obsolete_messages_and_the_languages_plural_forms(code: str) -> None:
+    cat = catalog(code)
+    assert not cat.obsolete, f"{code}: obsolete entries {list(cat.obsolete)[:5]} (make i18n)"
+    expected = {"uk": 3, "ru": 3, "tr": 2, "ar": 6}[code]
+    assert cat.num_plurals == expected
+    for message in cat:
+        if isinstance(message.id, tuple):
+            assert len(message.string) == expected, message.id
+
+
+def test_catalogs_are_in_step_with_the_sources() -> None:
+    marked = extracted()
+    with (LOCALE / "messages.pot").open("rb") as fh:
+        template = {key(m) for m in list(read_po(fh))[1:]}
+    assert marked == template, (
+        "run `make i18n`: new " + repr(sorted(marked - template, key=str)[:10]) + ", gone "
+        f"{sorted(template - marked, key=str)[:10]!r}"
+    )
+    for code in TRANSLATED:
+        assert {key(m) for m in list(catalog(code))[1:]} == template, code
+
+
+class _Words(HTMLParser):
+    """Text and human-read attributes of a template whose Jinja parts are masked out."""
+
+    READ = ("title", "aria-label", "placeholder", "alt")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in self.READ and value:
+                self.keep(value)
+
+    def handle_data(self, data: str) -> None:
+        self.keep(data)
+
+    def keep(self, text: str) -> None:
+        words = " ".join(text.replace("\x00", " ").split())
+        if LETTERS.search(words.replace("gobetween", "")):
+            self.found.append(words)
+
+
+EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+STATEMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+def unmarked(source: str) -> list[str]:
+    """Words of a template outside ``{{ }}``/``{% %}`` (text and read attributes)."""
+    parser = _Words()
+    parser.feed(EXPRESSION.sub("\x00", STATEMENT.sub("", source)))
+    parser.close()
+    return parser.found
+
+
+def test_unmarked_template_words_are_found() -> None:
+    assert unmarked('<p title="Help">Hello {{ name }}</p>') == ["Help", "Hello"]
+    assert unmarked('<p>{{ _("Hello") }} · {{ n }}</p><a class="brand">gobetween</a>') == []
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_templates_mark_every_word(template: str) -> None:
+    assert unmarked((TEMPLATES / template).read_text("utf-8")) == []
+
+
+def test_page_scripts_hold_no_sentences() -> None:
+    sentence = re.compile(r"""(["'])(?=[^"'\n]*[a-z]{2,} [a-z]{2,})[^"'\n]*\1""")
+    found = {
+        path.name: sentence.findall(path.read_text("utf-8"))
+        for path in (PACKAGE / "web" / "static").glob("*.js")
+    }
+    assert not {name: hits for name, hits in found.items() if hits}

@@ -1,0 +1,169 @@
+"""The interface in five languages, page by page (structural tests on the demo site).
+
+A page is in the reader's language: the user's setting, else the switcher's cookie, else
+Accept-Language; ``<html lang dir>`` says which; no English sentence of the catalogs is left on
+a translated page (user content and names stay as written); every time is in one format in the
+reader's time zone; problem+json keeps an English ``title`` and localises ``detail``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import httpx
+import pytest
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+from tests.web.site import Site, csrf, one, soup, text_of
+from tests.web.test_pages import FOOD, post_form
+
+LOCALE = Path(__file__).resolve().parents[2] / "src" / "gobetween" / "locale"
+ONE_FORMAT = re.compile(r"\(UTC([+-]\d{1,2}(:\d\d)?)?\)$")
+
+
+@cache
+def english() -> frozenset[str]:
+    """Every English sentence and word of the catalogs (with letters, placeholders left out)."""
+    with (LOCALE / "messages.pot").open("rb") as fh:
+        ids = [m.id for m in list(read_po(fh))[1:]]
+    flat = [s for i in ids for s in (i if isinstance(i, tuple) else (i,))]
+    return frozenset(s for s in flat if "%(" not in s and "{" not in s and re.search("[a-z]", s))
+
+
+def leftovers(page: BeautifulSoup) -> list[str]:
+    """Texts and labels of ``page`` that are an English message of the catalogs, unchanged."""
+    texts = [" ".join(t.split()) for t in page.find_all(string=True)]
+    texts += [
+        str(el[a]) for a in ("aria-label", "title", "placeholder") for el in page.select(f"[{a}]")
+    ]
+    return sorted({t for t in texts if t in english()})
+
+
+def in_language(site: Site, seat: str | None, code: str) -> httpx.Client:
+    c = site.client(seat)
+    c.cookies.set("gobetween_lang", code)
+    return c
+
+
+def test_accept_language_then_the_switcher_decide_for_a_visitor(site: Site) -> None:
+    c = site.client()
+    page = soup(c.get("/login", headers={"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"}))
+    assert one(page, "html")["lang"] == "uk"
+    assert text_of(page, "h1") == "Увійти"
+    arabic = soup(c.get("/login", headers={"Accept-Language": "ar-QA"}))
+    assert (one(arabic, "html")["lang"], one(arabic, "html")["dir"]) == ("ar", "rtl")
+    assert one(soup(c.get("/login", headers={"Accept-Language": "de, fr"})), "html")["lang"] == "en"
+    switched = c.post("/language", data={"locale": "tr", "next": "/login?next=/x"})
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/login?next=/x"
+    page = soup(c.get("/login", headers={"Accept-Language": "uk"}))
+    assert (one(page, "html")["lang"], text_of(page, "h1")) == ("tr", "Oturum aç")
+    assert one(page, "#language-choice option[selected]")["value"] == "tr"
+    bad = c.post("/language", data={"locale": "xx", "next": "//evil.example"})
+    assert bad.status_code == 422
+    assert "xx" in text_of(soup(bad), ".problem")
+    assert c.post("/language", data={"locale": "ru", "next": "//evil"}).headers["location"] == "/"
+
+
+def test_a_users_own_language_and_time_zone_follow_them_to_any_browser(site: Site) -> None:
+    c = site.client("ukraine")
+    r = post_form(c, "/settings", "/settings", {"locale": "uk", "time_zone": "Europe/Kiev"})
+    assert r.status_code == 303
+    fresh = site.client("ukraine")  # another browser: no cookies but the session
+    page = soup(fresh.get("/", headers={"Accept-Language": "en"}))
+    assert one(page, "html")["lang"] == "uk"
+    assert "Europe/Kyiv" in text_of(page, "footer")  # the canonical name, not Europe/Kiev
+    settings = soup(fresh.get("/settings"))
+    assert one(settings, "#settings-zone option[selected]").get_text() == "Europe/Kyiv"
+    assert one(settings, "#settings-locale option[selected]")["value"] == "uk"
+    wrong = post_form(fresh, "/settings", "/settings", {"locale": "uk", "time_zone": "Mars/Base"})
+    assert wrong.status_code == 422
+    assert "Mars/Base" in text_of(soup(wrong), ".flash.error")
+    switched = post_form(fresh, "/", "/language", {"locale": "ar", "next": "/"})
+    assert switched.status_code == 303
+    assert one(soup(site.client("ukraine").get("/")), "html")["dir"] == "rtl"
+
+
+def test_another_users_setting_does_not_touch_mine(site: Site) -> None:
+    post_form(site.client("ukraine"), "/settings", "/settings", {"locale": "ru", "time_zone": ""})
+    page = soup(site.client("russia").get("/", headers={"Accept-Language": "tr"}))
+    assert one(page, "html")["lang"] == "tr"
+
+
+def test_ukrainian_pages_leave_no_english(site: Site) -> None:
+    food = site.tracks[FOOD]
+    c = in_language(site, "ukraine", "uk")
+    pages = ["/", f"/tracks/{food}", f"/tracks/{food}/channel", f"/tracks/{food}/preferences"]
+    pages += ["/settings", "/agreements", "/tracks/999999"]
+    for path in pages:
+        page = soup(c.get(path))
+        assert (one(page, "html")["lang"], one(page, "html")["dir"]) == ("uk", "ltr"), path
+        assert leftovers(page) == [], path
+    nav = [a.get_text() for a in soup(c.get(f"/tracks/{food}")).select("nav.tabs a")]
+    assert nav[:3] == ["Огляд", "Канал", "Пріоритети"]
+
+
+def test_arabic_mediator_pages_are_right_to_left_with_no_english(site: Site) -> None:
+    food = site.tracks[FOOD]
+    c = in_language(site, "un", "ar")
+    for path in (f"/tracks/{food}/console", f"/tracks/{food}/analysis", f"/tracks/{food}"):
+        page = soup(c.get(path))
+        assert (one(page, "html")["lang"], one(page, "html")["dir"]) == ("ar", "rtl"), path
+        assert leftovers(page) == [], path
+    analysis = soup(c.get(f"/tracks/{food}/analysis"))
+    assert one(analysis, "tr[data-solution=Nash] th").get_text() == "ناش"
+    assert "المنفعة" in one(analysis, "svg.chart").get_text()
+
+
+def test_every_time_has_one_format_in_the_readers_zone(site: Site) -> None:
+    food = site.tracks[FOOD]
+    for code in ("en", "uk", "ar"):
+        c = in_language(site, "ukraine", code)
+        c.cookies.set("gobetween_tz", "Europe/Kiev")
+        stamps = []
+        for path in (f"/tracks/{food}/channel", f"/tracks/{food}/preferences", f"/tracks/{food}"):
+            stamps += [t.get_text() for t in soup(c.get(path)).select("time")]
+        assert stamps, code
+        assert all(ONE_FORMAT.search(s) for s in stamps), stamps
+        assert all("(UTC+2)" in s or "(UTC+3)" in s for s in stamps), stamps
+
+
+def test_page_script_words_come_translated_from_the_page(site: Site) -> None:
+    food = site.tracks[FOOD]
+    page = soup(in_language(site, "ukraine", "ru").get(f"/tracks/{food}/channel"))
+    words = json.loads(str(one(page, "body")["data-strings"]))
+    assert words["live_on"] == "Обновления в реальном времени включены."
+
+
+def test_problem_json_keeps_an_english_title_and_a_localised_detail(site: Site) -> None:
+    c = site.client("ukraine")
+    token = csrf(soup(c.get("/")))
+    for code, words in (("uk", "не існує"), ("ar", "غير موجود"), ("en", "no track")):
+        r = c.get("/api/tracks/999999", headers={"Accept-Language": code})
+        assert r.status_code == 404
+        problem = r.json()
+        assert problem["title"] == "NotFound"
+        assert words in problem["detail"], problem
+    r = c.post(
+        f"/api/tracks/{site.tracks[FOOD]}/messages",
+        json={"text": 5},
+        headers={"Accept-Language": "tr", "X-CSRF-Token": token},
+    )
+    if r.status_code == 422:
+        assert r.json()["title"] == "ValidationFailed"
+        assert not r.json()["detail"].startswith("invalid input")
+
+
+@pytest.mark.parametrize("code", ["uk", "ru", "tr", "ar"])
+def test_error_pages_and_forms_speak_the_readers_language(site: Site, code: str) -> None:
+    c = in_language(site, None, code)
+    missing = soup(c.get("/no/such/page"))
+    assert leftovers(missing) == []
+    assert one(missing, "html")["lang"] == code
+    form = {"email": "nobody@example.org", "password": "x" * 12}
+    wrong = post_form(c, "/login", "/login", form)
+    assert wrong.status_code == 401
+    assert leftovers(soup(wrong)) == []
