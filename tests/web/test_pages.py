@@ -82,6 +82,7 @@ def test_track_overview_shows_agenda_and_seat_navigation(site: Site) -> None:
         "Channel",
         "Preferences",
         "Text",
+        "Meetings",
     ]
     assert one(page, "nav.tabs a[aria-current=page]").get_text() == "Overview"
     assert "No text has been published yet" in text_of(page, "#status")
@@ -91,6 +92,8 @@ def test_track_overview_shows_agenda_and_seat_navigation(site: Site) -> None:
         "Channels",
         "Analysis",
         "Drafting",
+        "Team notes",
+        "Meetings",
     ]
     assert len(med.select("#channels li")) == 2
 

@@ -20,6 +20,7 @@ from gobetween.web.home import router as _home
 from gobetween.web.language import router as _language
 from gobetween.web.portal import router as _portal
 from gobetween.web.preferences import router as _preferences
+from gobetween.web.team import router as _team
 from gobetween.web.texts import router as _texts
 
 __all__ = ["router"]
@@ -36,6 +37,7 @@ for _pages in (
     _analysis,
     _admin,
     _agreements,
+    _team,
 ):
     router.include_router(_pages)
 router.include_router(_fallback)  # last: unknown addresses

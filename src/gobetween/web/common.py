@@ -48,12 +48,15 @@ def nav_for(track: t.Track, view: TrackView, admin: bool) -> list[tuple[str, str
             (_("Channel"), f"{base}/channel"),
             (_("Preferences"), f"{base}/preferences"),
             (_("Text"), f"{base}/text"),
+            (_("Meetings"), f"{base}/meetings"),
         ]
     if view.is_mediator:
         links += [
             (_("Channels"), f"{base}/console"),
             (_("Analysis"), f"{base}/analysis"),
             (_("Drafting"), f"{base}/draft"),
+            (_("Team notes"), f"{base}/team"),
+            (_("Meetings"), f"{base}/meetings"),
         ]
     elif Seat.PARTY not in view.seats:
         links.append((_("Text"), f"{base}/text"))

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.service import negotiate, texts
+from gobetween.service import negotiate, notes, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.store import repositories
 from gobetween.web.common import Ctx, track_page
@@ -33,6 +33,10 @@ def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any
     if not tp.view.is_mediator:  # every channel: to anyone else the console does not exist
         raise e.NotFound(f"no console in track {track_id}")
     channels = []
+    handled = {
+        r["channel_id"]: r["mediators"]
+        for r in notes.assignments(unit.session, unit.actor, track_id)
+    }
     for channel in repositories.channels(unit.session, tp.view):
         total, unread = negotiate.channel_summary(unit.session, unit.actor, tp.view, channel)
         channels.append(
@@ -43,6 +47,7 @@ def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any
                 "total": total,
                 "unread": unread,
                 "messages": channel_messages(unit, tp.view, channel.id, limit=30),
+                "handled_by": [m["name"] for m in handled.get(channel.id, [])],
             }
         )
     offers = texts.offers_view(unit.session, unit.actor, track_id)

@@ -1,0 +1,341 @@
+"""Pages of the team's tools: signing keys, mediators' notes and assignments, meetings, search.
+
+Each page calls the same service functions as its JSON twin (so the policy decides what it
+shows) and names it in a ``Link: <...>; rel="alternate"`` header:
+
+- ``/keys``: ``GET /api/processes/{id}/keys``; keys are made, backed up and restored in the
+  browser by ``static/keys.js`` (WebCrypto); confirming and revoking post forms here;
+- ``/tracks/{id}/team``: ``GET /api/tracks/{id}/notes`` and ``.../assignments`` (mediators);
+- ``/tracks/{id}/meetings``: ``GET /api/tracks/{id}/meetings`` (mediators and parties);
+- ``/search``: ``GET /api/search``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from gobetween import errors as e
+from gobetween import i18n
+from gobetween.i18n import _
+from gobetween.policy import Action
+from gobetween.service import meetings, notes, search, signing_keys
+from gobetween.service.context import Unit
+from gobetween.store import repositories
+from gobetween.web.common import Ctx, frame, track_page
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+_FORM_ERRORS = (e.InputError, e.ProtocolError, e.AgreementError, e.PermissionDenied, e.Conflict)
+
+
+def _with_twin(response: Response, api: str) -> Response:
+    response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
+    return response
+
+
+async def _post(
+    request: Request, work: Callable[[dict[str, str]], str], failed: Callable[[str], Response]
+) -> Response:
+    """Run a form's work; redirect to its answer, or show the page again with the error."""
+    async with request.form() as form:
+        values = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
+        values["party_ids"] = ",".join(str(v) for v in form.getlist("party_ids"))
+
+    def build() -> Response:
+        try:
+            target = work(values)
+        except _FORM_ERRORS as exc:
+            return failed(problem_text(exc))
+        return redirect(target, request)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+# -- signing keys --------------------------------------------------------------------------------
+
+
+def _keys_context(ctx: Ctx, unit: Unit, **more: Any) -> dict[str, Any]:
+    processes = []
+    for process in repositories.processes(unit.session, unit.actor):
+        view = repositories.process(unit.session, unit.actor, process.id)[1]
+        orgs = [
+            o
+            for o in repositories.organisations(unit.session, unit.actor, process.id)
+            if o.id in view.organisation_ids
+        ]
+        keys = signing_keys.process_keys(unit.session, unit.actor, process.id)
+        processes.append(
+            {
+                "id": process.id,
+                "name": process.name,
+                "admin": view.admin,
+                "organisations": [{"id": o.id, "name": o.name} for o in orgs],
+                "keys": keys,
+                "pending": [k for k in keys if view.admin and k["status"] == "pending"],
+            }
+        )
+    return {
+        **frame(ctx, unit),
+        "title": _("Signing keys"),
+        "processes": processes,
+        "me": unit.actor.user_id,
+        **more,
+    }
+
+
+@router.get("/keys")
+def keys_page(request: Request, ctx: Ctx) -> Response:
+    """Your signing keys: make one in this browser, back it up, restore it, revoke it; for
+    administrators, the keys waiting for confirmation."""
+    notice = request.query_params.get("done")
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _keys_context(ctx, unit, notice=notice[:200] if notice else None)
+            first = context["processes"][0]["id"] if context["processes"] else None
+        response = render(request, "keys.html", context)
+        return _with_twin(response, f"/api/processes/{first}/keys") if first else response
+
+    return run_page(request, build)
+
+
+async def _key_action(request: Request, ctx: Ctx, key_id: int, act: str) -> Response:
+    def work(values: dict[str, str]) -> str:
+        with ctx.write() as unit:
+            if act == "confirm":
+                signing_keys.confirm_key(unit.session, unit.actor, key_id)
+                return "/keys?done=" + quote(_("Key confirmed."))
+            signing_keys.revoke_key(unit.session, unit.actor, key_id, values.get("reason", ""))
+            return "/keys?done=" + quote(_("Key revoked."))
+
+    def failed(message: str) -> Response:
+        with ctx.read() as unit:
+            return render(request, "keys.html", _keys_context(ctx, unit, error=message), status=422)
+
+    return await _post(request, work, failed)
+
+
+@router.post("/keys/{key_id}/confirm")
+async def confirm_key(request: Request, ctx: Ctx, key_id: int) -> Response:
+    """A process admin confirms a key."""
+    return await _key_action(request, ctx, key_id, "confirm")
+
+
+@router.post("/keys/{key_id}/revoke")
+async def revoke_key(request: Request, ctx: Ctx, key_id: int) -> Response:
+    """The key's holder or a process admin revokes it."""
+    return await _key_action(request, ctx, key_id, "revoke")
+
+
+# -- the team page: notes and assignments -------------------------------------------------------
+
+
+def _team_context(ctx: Ctx, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
+    tp = track_page(unit, track_id)
+    all_notes = notes.notes(unit.session, unit.actor, track_id)
+    rows = notes.assignments(unit.session, unit.actor, track_id)
+    return tp.context(
+        ctx,
+        unit,
+        title=_("Team notes"),
+        notes=all_notes,
+        assignments=[{**r, "party": tp.party_name(r["party_id"])} for r in rows],
+        mediators=notes.team_mediators(unit.session, tp.view),
+        **more,
+    )
+
+
+@router.get("/tracks/{track_id}/team")
+def team_page(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """The mediators' private notes and who handles which channel (mediators only)."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _team_context(ctx, unit, track_id)
+        response = render(request, "team.html", context)
+        return _with_twin(response, f"/api/tracks/{track_id}/notes")
+
+    return run_page(request, build)
+
+
+async def _team_post(
+    request: Request, ctx: Ctx, track_id: int, act: Callable[[Unit, dict[str, str]], str]
+) -> Response:
+    def work(values: dict[str, str]) -> str:
+        with ctx.write() as unit:
+            anchor = act(unit, values)
+        return f"/tracks/{track_id}/team#{anchor}"
+
+    def failed(message: str) -> Response:
+        with ctx.read() as unit:
+            context = _team_context(ctx, unit, track_id, error=message)
+        return render(request, "team.html", context, status=422)
+
+    return await _post(request, work, failed)
+
+
+def _int(values: dict[str, str], name: str) -> int | None:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise e.ValidationFailed(_("not a number"), location=name, expected=_("a number"))
+    return int(raw)
+
+
+@router.post("/tracks/{track_id}/notes")
+async def add_note(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Write a note on the track or one of its channels."""
+
+    def act(unit: Unit, values: dict[str, str]) -> str:
+        note = notes.add_note(
+            unit.session,
+            unit.actor,
+            track_id,
+            values.get("text", ""),
+            channel_id=_int(values, "channel_id"),
+        )
+        return f"note-{note['id']}"
+
+    return await _team_post(request, ctx, track_id, act)
+
+
+@router.post("/tracks/{track_id}/notes/{note_id}/delete")
+async def delete_note(request: Request, ctx: Ctx, track_id: int, note_id: int) -> Response:
+    """Delete a note."""
+
+    def act(unit: Unit, values: dict[str, str]) -> str:
+        notes.delete_note(unit.session, unit.actor, note_id)
+        return "notes"
+
+    return await _team_post(request, ctx, track_id, act)
+
+
+@router.post("/tracks/{track_id}/assignments")
+async def change_assignment(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Give a channel to a mediator, or take it from them."""
+
+    def act(unit: Unit, values: dict[str, str]) -> str:
+        channel, user = _int(values, "channel_id"), _int(values, "user_id")
+        if channel is None or user is None:
+            raise e.ValidationFailed(
+                _("choose a channel and a mediator"), location="user_id", expected=_("both")
+            )
+        change = notes.unassign if values.get("remove") else notes.assign
+        change(unit.session, unit.actor, track_id, channel, user)
+        return "assignments"
+
+    return await _team_post(request, ctx, track_id, act)
+
+
+# -- meetings ------------------------------------------------------------------------------------
+
+
+def _meetings_context(ctx: Ctx, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
+    tp = track_page(unit, track_id)
+    tp.view.require(Action.READ_PARTY_DATA)
+    return tp.context(
+        ctx,
+        unit,
+        title=_("Meetings"),
+        meetings=meetings.meetings(unit.session, unit.actor, track_id),
+        may_record=tp.view.allows(Action.RECORD_MEETINGS),
+        kinds=meetings.MEETING_KINDS,
+        **more,
+    )
+
+
+@router.get("/tracks/{track_id}/meetings")
+def meetings_page(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """The record of meetings: all of them for mediators, a party's own for its members."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _meetings_context(ctx, unit, track_id)
+        response = render(request, "meetings.html", context)
+        return _with_twin(response, f"/api/tracks/{track_id}/meetings")
+
+    return run_page(request, build)
+
+
+def _held_at(values: dict[str, str]) -> dt.datetime:
+    raw, zone = values.get("held_at", ""), values.get("zone", "UTC")
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise e.ValidationFailed(
+            _("not a date and time"), location="held_at", expected="YYYY-MM-DDTHH:MM"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment
+
+
+@router.post("/tracks/{track_id}/meetings")
+async def record_meeting(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Record a meeting (mediators); follow-ups one per line."""
+    zone = i18n.current_zone()  # the reader's zone: a time typed without one is theirs
+
+    def work(values: dict[str, str]) -> str:
+        lines = [x.strip() for x in values.get("follow_ups", "").splitlines() if x.strip()]
+        parties = [int(p) for p in values.get("party_ids", "").split(",") if p.isdigit()]
+        with ctx.write() as unit:
+            made = meetings.record_meeting(
+                unit.session,
+                unit.actor,
+                track_id,
+                held_at=_held_at({**values, "zone": zone}),
+                kind=values.get("kind", "meeting"),
+                place=values.get("place", ""),
+                party_ids=parties,
+                attendees=values.get("attendees", ""),
+                summary=values.get("summary", ""),
+                follow_ups=[{"text": x} for x in lines],
+            )
+        return f"/tracks/{track_id}/meetings#meeting-{made['id']}"
+
+    def failed(message: str) -> Response:
+        with ctx.read() as unit:
+            context = _meetings_context(ctx, unit, track_id, error=message)
+        return render(request, "meetings.html", context, status=422)
+
+    return await _post(request, work, failed)
+
+
+# -- search --------------------------------------------------------------------------------------
+
+
+@router.get("/search")
+def search_page(request: Request, ctx: Ctx) -> Response:
+    """Search everything you may read: messages, notes, texts, meetings."""
+    q = request.query_params.get("q", "")[: search.MAX_QUERY + 1]
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            result, error = None, None
+            if q.strip():
+                try:
+                    result = search.search(unit.session, unit.actor, q)
+                except e.ValidationFailed as exc:
+                    error = problem_text(exc)
+            context = {
+                **frame(ctx, unit),
+                "title": _("Search"),
+                "q": q,
+                "result": result,
+                "error": error,
+            }
+        response = render(request, "search.html", context, status=422 if error else 200)
+        return _with_twin(response, f"/api/search?q={quote(q)}")
+
+    return run_page(request, build)
