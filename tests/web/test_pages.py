@@ -357,7 +357,9 @@ def test_admin_invites_assigns_and_creates_tracks(site: Site) -> None:
     assert short.status_code == 422
     assert "too short" in text_of(soup(short), ".flash.error")
     ok = guest.post(token_path, data={"name": "New Mediator", "password": "a long enough one"})
-    assert "Account created" in text_of(soup(ok), ".flash.notice")
+    assert ok.status_code == 303  # the account is made and its owner logged in
+    assert "Convened by" in text_of(soup(guest.get("/")), ".process .convener")
+    assert 'data-state="used"' in guest.get(token_path).text
     row = one(soup(admin.get(page)), "#members tr[data-member='new@un.org']")
     r = post_form(
         admin,
@@ -377,37 +379,49 @@ def test_admin_invites_assigns_and_creates_tracks(site: Site) -> None:
         str(site.orgs["Russian Federation"]),
         str(site.orgs["Qatar"]),
     ]
+    editor = "/processes/1/tracks/new"  # new tracks are made in the agenda editor
+    rows = {"i0.name": "price", "i0.kind": "discrete", "i0.o0.name": "low, for now"}
+    rows |= {"i0.o1.name": "high", "i1.name": "quota", "i1.kind": "integer"}
+    rows |= {"i1.low": "1", "i1.high": "3", "i1.step": "1"}
     r = post_form(
         admin,
-        page,
-        page,
-        {
-            "action": "track",
-            "name": "grain prices",
-            "organisation_ids": orgs,
-            "agenda": "price: low, high\nquota: 1, 2, 3",
-        },
+        editor,
+        editor,
+        {"action": "save", "track_name": "grain prices", "organisation_ids": orgs, **rows},
     )
     assert r.status_code == 303
     scenario = Path(examples.__file__).parent / "classroom.yaml"
     r = post_form(
         admin,
-        page,
-        page,
-        {"action": "track", "name": "fees", "organisation_ids": orgs},
+        editor,
+        editor,
+        {"action": "import", "track_name": "fees", "organisation_ids": orgs},
         files={"files": ("classroom.yaml", scenario.read_bytes(), "application/yaml")},
     )
+    assert r.status_code == 200, soup(r).select(".flash")
+    imported = soup(r)
+    fields = {
+        str(el["name"]): str(el.get("value", "") if el.name == "input" else el.get_text())
+        for el in imported.select("#agenda-form input[name], #agenda-form textarea[name]")
+        if el.get("type") not in ("file", "checkbox")
+    }
+    fields |= {
+        str(el["name"]): str(one(el, "option[selected]")["value"])
+        for el in imported.select("#agenda-form select[name]")
+    }
+    r = admin.post(editor, data={**fields, "action": "save", "organisation_ids": orgs})
     assert r.status_code == 303, soup(r).select(".flash")
     tracks = {li.a.get_text(): li.get_text() for li in soup(admin.get(page)).select("#tracks li")}
     assert "grain prices" in tracks
     assert "scenario:classroom.yaml" in tracks["fees"]
     broken = post_form(
         admin,
-        page,
-        page,
-        {"action": "track", "name": "x", "organisation_ids": orgs, "agenda": "no colon"},
+        editor,
+        editor,
+        {"action": "save", "track_name": "x", "organisation_ids": orgs, "i0.name": "empty"},
     )
-    assert "line 1" in text_of(soup(broken), ".flash.error")
+    assert broken.status_code == 422
+    assert "issue 1 (empty) has no options" in text_of(soup(broken), ".flash.error")
 
 
 def test_admin_page_is_forbidden_to_members_and_hidden_from_others(site: Site) -> None:

@@ -169,6 +169,11 @@ class OptionIn(In):
     name: Name
     value: Number | None = None
     label: Annotated[Str, Field(max_length=200)] | None = None
+    # the option's clause per language code ({"en": "...", "uk": "..."})
+    wording: Annotated[
+        dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=5000)]],
+        Field(max_length=20),
+    ] = {}
 
 
 class IssueIn(In):

@@ -13,7 +13,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from gobetween import errors as e
 from gobetween.model import Role
 from gobetween.policy import Seat
-from gobetween.service import identity, prepare
+from gobetween.service import identity, prepare, setup
 from gobetween.service.api.auth import set_device_cookie
 from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.security import new_token
@@ -58,7 +58,10 @@ def login_page(
 
 @router.get("/login")
 def login_form(request: Request, ctx: Ctx, next: str = "/") -> Response:
-    """The login form."""
+    """The login form (an installation without users sends its first visitor to set-up)."""
+    with ctx.anonymous(write=False) as session:
+        if setup.needs_setup(session):
+            return redirect("/setup")
     return login_page(request, ctx, {"title": "Log in", "next": _safe_next(next), "email": ""})
 
 
@@ -161,46 +164,24 @@ def home(request: Request, ctx: Ctx) -> Response:
                 processes.append(
                     {
                         "process": process,
+                        "convened_by": prepare.convener(unit.session, process),
                         "roles": roles,
                         "admin": Role.ADMIN.value in roles,
                         "tracks": tracks,
                     }
                 )
-            context = {**frame(ctx, unit), "title": "My negotiations", "processes": processes}
+            context = {
+                **frame(ctx, unit),
+                "title": "My negotiations",
+                "processes": processes,
+                "invitations": prepare.pending_invitations(unit.session, unit.actor),
+            }
         return render(request, "home.html", context)
 
     return run_page(request, build)
 
 
-@router.get("/invitations/{token}")
-def invitation_form(request: Request, token: str) -> Response:
-    """The form to accept an invitation: a display name and a password."""
-    return render(request, "invitation.html", {"title": "Accept invitation", "token": token})
-
-
-@router.post("/invitations/{token}")
-def accept_invitation(
-    request: Request,
-    ctx: Ctx,
-    token: str,
-    name: Annotated[str, Form(max_length=200)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-) -> Response:
-    """Create the invited account; then log in."""
-    try:
-        with ctx.anonymous() as session:
-            user, _ = prepare.accept_invitation(
-                session, ctx.services.hasher, token=token, name=name, password=password
-            )
-            email = user.email
-    except (e.InputError, e.NotFound, e.Conflict) as exc:
-        context = {"title": "Accept invitation", "token": token, "error": problem_text(exc)}
-        return render(request, "invitation.html", context, status=422)
-    return render(
-        request,
-        "login.html",
-        {"title": "Log in", "next": "/", "email": email, "notice": "Account created: log in."},
-    )
+# Invitations (with consent), set-up and new processes: gobetween.web.setup.
 
 
 class PagePath(Convertor[str]):

@@ -122,7 +122,7 @@ def _new_context(ctx: RequestContext, unit: Any, **more: Any) -> dict[str, Any]:
         **frame(ctx, unit),
         "title": _("New process"),
         "values": {**values, **more.pop("values", {})},
-        "languages": "en",
+        "working_languages": "en",
         "nav": [(_("Home"), "/")],
         **more,
     }
@@ -183,7 +183,11 @@ def process_new(
         except (e.InputError, e.Conflict) as exc:
             with ctx.read() as unit:
                 context = _new_context(
-                    ctx, unit, values=form, languages=working_languages, error=problem_text(exc)
+                    ctx,
+                    unit,
+                    values=form,
+                    working_languages=working_languages,
+                    error=problem_text(exc),
                 )
             return render(request, "process_new.html", context, status=422)
         return redirect(f"/processes/{process_id}/tracks/new")

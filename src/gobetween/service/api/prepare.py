@@ -6,16 +6,18 @@ invitation (202), exactly like ``POST /processes/{id}/invitations``, whatever th
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from pydantic import Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import InvalidModel
 from gobetween.model import Agenda, Issue, Option, Role
 from gobetween.policy import Actor, TrackView
-from gobetween.service import prepare, setup
+from gobetween.service import agendas, prepare, setup
 from gobetween.service import schemas as s
 from gobetween.service.api.setup import outgoing
 from gobetween.service.context import RequestContext, request_context
@@ -197,7 +199,10 @@ def agenda_of(body: s.AgendaIn) -> Agenda:
             tuple(
                 Issue(
                     issue.name,
-                    tuple(Option(o.name, value=o.value, label=o.label) for o in issue.options),
+                    tuple(
+                        Option(o.name, value=o.value, label=o.label, wording=o.wording)
+                        for o in issue.options
+                    ),
                     kind=issue.kind,
                     unit=issue.unit,
                     description=issue.description,
@@ -241,6 +246,41 @@ def get_track(track_id: s.Id, ctx: Ctx) -> s.TrackOut:
     with ctx.read() as unit:
         row, view = repositories.track(unit.session, unit.actor, track_id)
         return track_out(unit.session, row, view)
+
+
+class AgendaChangeIn(s.In):
+    agenda: s.AgendaIn
+    note: Annotated[s.Str, Field(max_length=5000)] = ""
+
+
+class AgendaChangeOut(s.Out):
+    version: int  # 0: no text yet, the agenda was still a draft
+
+
+class AgendaVersionOut(s.Out):
+    version: int
+    agenda: dict[str, Any]
+    note: str
+    created_at: dt.datetime
+
+
+@router.put("/tracks/{track_id}/agenda", response_model=AgendaChangeOut)
+def change_agenda(track_id: s.Id, body: AgendaChangeIn, ctx: Ctx) -> AgendaChangeOut:
+    """Change a track's agenda (admins, the track's mediators): freely until the first text
+    version, then as a new agenda version announced to every seat with ``note``."""
+    with ctx.write() as unit:
+        version = agendas.change_agenda(
+            unit.session, unit.actor, track_id, agenda_of(body.agenda), note=body.note
+        )
+        return AgendaChangeOut(version=version)
+
+
+@router.get("/tracks/{track_id}/agenda/versions", response_model=list[AgendaVersionOut])
+def agenda_versions(track_id: s.Id, ctx: Ctx) -> list[AgendaVersionOut]:
+    """The announced agenda versions of a track, oldest first (every seat)."""
+    with ctx.read() as unit:
+        rows = agendas.history(unit.session, unit.actor, track_id)
+        return [AgendaVersionOut.model_validate(r) for r in rows]
 
 
 @router.post("/processes/{process_id}/tracks/import", response_model=s.TrackOut, status_code=201)

@@ -1,0 +1,166 @@
+"""Changing a track's agenda: freely until the first text version is published, afterwards
+only as a new, announced agenda version.
+
+Before the mediators publish the first version of the negotiating text, the agenda is a draft:
+the process's admins and the track's mediators may change anything. Once a text exists, the
+parties have answered texts built on the agenda, so a change is a new *agenda version*: it
+carries a note saying what changed, every version stays in the history (``agenda_versions``),
+and every seat of the track is told (a public live update of kind ``agenda``, which e-mail
+notifications pass on). Such a change may reword (descriptions, units, each option's clause
+wording, labels) and reorder issues, but must keep every issue and option the texts use, and
+the stored texts must still replay on the new agenda.
+
+>>> from gobetween.model import Issue
+>>> before = Agenda((Issue.discrete("ports", ["Odesa", "Odesa, Chornomorsk and Yuzhny"]),))
+>>> after = Agenda((Issue.discrete("ports", ["Odesa, Chornomorsk and Yuzhny", "Odesa"]),))
+>>> same_options(before, after)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gobetween.errors import Conflict, GobetweenError, PermissionDenied, ValidationFailed
+from gobetween.model import Agenda
+from gobetween.policy import Actor, Seat, TrackView
+from gobetween.service.negotiate import notify, track_agenda
+from gobetween.store import audit, repositories
+from gobetween.store import setup_tables as st
+from gobetween.store import tables as t
+from gobetween.store.codec import agenda_to_json
+
+__all__ = ["change_agenda", "editable_freely", "history", "may_edit", "same_options"]
+
+MAX_NOTE = 5000
+
+
+def may_edit(view: TrackView) -> bool:
+    """Whether the viewer may change the agenda: the process's admins, the track's mediators."""
+    return Seat.ADMIN in view.seats or view.is_mediator
+
+
+def editable_freely(session: Session, track_id: int) -> bool:
+    """Whether no text version of the track has been published yet."""
+    published = session.execute(
+        select(func.count())
+        .select_from(t.Notification)
+        .where(
+            t.Notification.track_id == track_id,
+            t.Notification.party_id.is_(None),
+            t.Notification.kind == "text",
+        )
+    ).scalar_one()
+    return not published
+
+
+def same_options(old: Agenda, new: Agenda) -> bool:
+    """Whether ``new`` has exactly ``old``'s issues, each with exactly its options (any order)."""
+
+    def names(agenda: Agenda) -> dict[str, frozenset[str]]:
+        return {i.name: frozenset(o.name for o in i.options) for i in agenda.issues}
+
+    return names(old) == names(new)
+
+
+def _check_replay(session: Session, track: t.Track, view: TrackView) -> None:
+    from gobetween.service import texts
+
+    try:
+        texts.single_text_state(session, track, view)
+        texts.relay_state(session, track, view)
+    except GobetweenError as exc:
+        raise Conflict(f"the published texts do not fit the changed agenda: {exc}") from None
+
+
+def change_agenda(
+    session: Session, actor: Actor, track_id: int, agenda: Agenda, *, note: str = ""
+) -> int:
+    """Replace the track's agenda; returns the new agenda version (0: still a draft).
+
+    Raises :class:`PermissionDenied` for a seat that may not edit, :class:`ValidationFailed`
+    without a note once texts exist, :class:`Conflict` when the change drops or renames an
+    issue or option the texts use.
+    """
+    track, view = repositories.track(session, actor, track_id)
+    if not may_edit(view):
+        raise PermissionDenied("only the process's admins and the track's mediators edit it")
+    old = track_agenda(track)
+    note = note.strip()[:MAX_NOTE]
+    if editable_freely(session, track.id):
+        track.agenda = agenda_to_json(agenda)
+        session.flush()
+        _audit(session, actor, track, 0, note)
+        return 0
+    if not note:
+        raise ValidationFailed(
+            "say what changed: the parties are told with this note",
+            location="note",
+            expected="a short note for the parties",
+        )
+    if not same_options(old, agenda):
+        raise Conflict(
+            "texts have been published on this agenda: keep every issue and option "
+            "(you may reword, describe and reorder them)"
+        )
+    version = _next_version(session, track, old)
+    track.agenda = agenda_to_json(agenda)
+    session.flush()
+    _check_replay(session, track, view)
+    session.add(
+        st.AgendaVersion(
+            track_id=track.id,
+            version=version,
+            agenda=track.agenda,
+            note=note,
+            created_by=actor.user_id,
+        )
+    )
+    session.flush()
+    _audit(session, actor, track, version, note)
+    notify(session, track.id, None, "agenda", version)
+    return version
+
+
+def _next_version(session: Session, track: t.Track, old: Agenda) -> int:
+    newest = session.execute(
+        select(func.max(st.AgendaVersion.version)).where(st.AgendaVersion.track_id == track.id)
+    ).scalar_one()
+    if newest is None:  # the agenda the texts were published on is version 1
+        session.add(
+            st.AgendaVersion(
+                track_id=track.id,
+                version=1,
+                agenda=agenda_to_json(old),
+                note="",
+                created_by=None,
+                created_at=track.created_at,
+            )
+        )
+        newest = 1
+    return int(newest) + 1
+
+
+def _audit(session: Session, actor: Actor, track: t.Track, version: int, note: str) -> None:
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="track.agenda",
+        object_type="track",
+        object_id=track.id,
+        change={"agenda": track.agenda, "version": version, "note": note},
+    )
+
+
+def history(session: Session, actor: Actor, track_id: int) -> Sequence[st.AgendaVersion]:
+    """The announced agenda versions of a track, oldest first (anyone with a seat)."""
+    track, _view = repositories.track(session, actor, track_id)
+    stmt = (
+        select(st.AgendaVersion)
+        .where(st.AgendaVersion.track_id == track.id)
+        .order_by(st.AgendaVersion.version)
+    )
+    return session.execute(stmt).scalars().all()

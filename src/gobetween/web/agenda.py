@@ -1,0 +1,387 @@
+"""The agenda editor: a new track's agenda, and changes to an existing one.
+
+Each issue has a name, a description, a unit and either options, one per row (a comma is part
+of an option's name: "Odesa, Chornomorsk and Yuzhny" is one option), each with its clause
+wording in every working language of the process, or a numeric range (from, to, step) that is
+discretised with its unit. Issues are ordered by their "order" number. An agenda can also be
+imported from a gobetween scenario file or a Genius domain with its profiles (XML files, or a
+ZIP of the folder); the import fills the editor, to be checked and saved.
+
+Until the first text version is published the agenda is a draft; afterwards a change becomes a
+new, announced agenda version (:mod:`gobetween.service.agendas`). JSON twins:
+``POST /api/processes/{id}/tracks``, ``PUT /api/tracks/{id}/agenda``,
+``GET /api/tracks/{id}/agenda/versions``.
+
+>>> form = {"i0.name": "ports", "i0.kind": "discrete", "i0.position": "1",
+...         "i0.o0.name": "Odesa, Chornomorsk and Yuzhny", "i0.o0.w.en": "All three ports.",
+...         "i0.o1.name": "Odesa"}
+>>> agenda = agenda_of(drafts_from_form(form, ("en",)))
+>>> agenda.issues[0].option_names
+('Odesa, Chornomorsk and Yuzhny', 'Odesa')
+>>> agenda.issues[0].options[0].clause("en")
+'All three ports.'
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from gobetween import errors as e
+from gobetween.i18n import _
+from gobetween.model import Agenda, Issue, IssueKind, Option
+from gobetween.service import agendas, languages, prepare
+from gobetween.service.context import RequestContext, Unit
+from gobetween.service.imports import agenda_from_uploads
+from gobetween.service.negotiate import Upload, track_agenda
+from gobetween.store import repositories
+from gobetween.web.common import Ctx, frame
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["IssueDraft", "OptionDraft", "agenda_of", "drafts_from_agenda", "drafts_from_form"]
+
+router = APIRouter(include_in_schema=False)
+MAX_ISSUES = 100
+MAX_OPTIONS = 1000
+MAX_ZIP_FILES = 50
+MAX_UPLOAD = 5_000_000
+BLANK_ROWS = 2
+_ISSUE = re.compile(r"^i(\d{1,3})\.(name|description|unit|kind|low|high|step|position|remove)$")
+_OPTION = re.compile(r"^i(\d{1,3})\.o(\d{1,4})\.(name|w\.[A-Za-z-]{2,20})$")
+
+
+@dataclass
+class OptionDraft:
+    """One option row: its name and its clause wording per language."""
+
+    name: str = ""
+    wording: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class IssueDraft:
+    """One issue as the editor shows it (text fields, maybe incomplete)."""
+
+    name: str = ""
+    description: str = ""
+    unit: str = ""
+    kind: str = IssueKind.DISCRETE.value
+    low: str = ""
+    high: str = ""
+    step: str = ""
+    position: int = 0
+    remove: bool = False
+    options: list[OptionDraft] = field(default_factory=list)
+
+    def padded(self) -> list[OptionDraft]:
+        """The options and some blank rows to type more into."""
+        return [*self.options, *(OptionDraft() for _ in range(BLANK_ROWS))]
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
+    """The editor's rows for an agenda (a discretised range shows as from, to and step)."""
+    drafts = []
+    for n, issue in enumerate(agenda.issues, start=1):
+        draft = IssueDraft(issue.name, issue.description, issue.unit or "", issue.kind.value)
+        draft.position = n
+        values = [o.value for o in issue.options]
+        if issue.kind is not IssueKind.DISCRETE and all(v is not None for v in values):
+            numbers = [float(v) for v in values if v is not None]
+            step = numbers[1] - numbers[0] if len(numbers) > 1 else 1.0
+            draft.low, draft.high, draft.step = _num(numbers[0]), _num(numbers[-1]), _num(step)
+        else:
+            draft.kind = IssueKind.DISCRETE.value
+            draft.options = [OptionDraft(o.name, dict(o.wording)) for o in issue.options]
+        drafts.append(draft)
+    return drafts
+
+
+def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[IssueDraft]:
+    """The editor's rows from a posted form (unknown fields are ignored)."""
+    issues: dict[int, IssueDraft] = {}
+    options: dict[tuple[int, int], OptionDraft] = {}
+    for key, raw in form.items():
+        value = raw if isinstance(raw, str) else ""
+        if match := _ISSUE.match(key):
+            draft = issues.setdefault(int(match[1]), IssueDraft())
+            attr = match[2]
+            if attr == "position":
+                draft.position = int(value) if value.strip().lstrip("-").isdigit() else 0
+            elif attr == "remove":
+                draft.remove = bool(value)
+            else:
+                setattr(draft, attr, value.strip())
+        elif match := _OPTION.match(key):
+            row = options.setdefault((int(match[1]), int(match[2])), OptionDraft())
+            if match[3] == "name":
+                row.name = value.strip()
+            elif match[3][2:] in languages and value.strip():
+                row.wording[match[3][2:]] = value.strip()
+    for (i, _j), row in sorted(options.items()):
+        if row.name and i in issues:
+            issues[i].options.append(row)
+    kept = [(d.position, i, d) for i, d in issues.items() if not d.remove]
+    return [d for _p, _i, d in sorted(kept, key=lambda x: (x[0], x[1]))][:MAX_ISSUES]
+
+
+def _number(text: str, what: str, where: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise e.ValidationFailed(
+            f"{where}: the {what} {text!r} is not a number", location=where, expected="a number"
+        ) from None
+
+
+def _issue(draft: IssueDraft, where: str) -> Issue:
+    unit = draft.unit or None
+    if draft.kind in (IssueKind.INTEGER.value, IssueKind.REAL.value):
+        low, high = (
+            _number(draft.low, "lowest value", where),
+            _number(draft.high, "highest value", where),
+        )
+        step = _number(draft.step, "step", where)
+        if step <= 0 or (high - low) / step >= MAX_OPTIONS:
+            raise e.ValidationFailed(
+                f"{where}: a step of {draft.step} gives too many values or none",
+                location=where,
+                expected=f"a positive step giving at most {MAX_OPTIONS} values",
+            )
+        kind = IssueKind(draft.kind)
+        return Issue.from_range(
+            draft.name, low, high, step, kind=kind, unit=unit, description=draft.description
+        )
+    if not draft.options:
+        raise e.ValidationFailed(
+            f"{where} has no options", location=where, expected="at least one option, one per row"
+        )
+    options = tuple(Option(o.name, wording=o.wording) for o in draft.options[:MAX_OPTIONS])
+    return Issue(draft.name, options, unit=unit, description=draft.description)
+
+
+def agenda_of(drafts: Sequence[IssueDraft], name: str = "agenda") -> Agenda:
+    """The agenda the rows describe (:class:`ValidationFailed` names the issue at fault)."""
+    if not drafts:
+        raise e.ValidationFailed("the agenda is empty", location="agenda", expected="an issue")
+    issues = []
+    for n, draft in enumerate(drafts, start=1):
+        where = f"issue {n}" + (f" ({draft.name})" if draft.name else "")
+        try:
+            issues.append(_issue(draft, where))
+        except e.InvalidModel as exc:
+            raise exc.located(source=where) from None
+    try:
+        return Agenda(tuple(issues), name=name or "agenda")
+    except e.InvalidModel as exc:
+        raise exc.located(source="agenda") from None
+
+
+async def _read_form(request: Request) -> tuple[dict[str, Any], list[Upload]]:
+    form = await request.form(max_files=MAX_ZIP_FILES, max_fields=20_000)
+    uploads = []
+    for value in form.getlist("files"):
+        if isinstance(value, UploadFile) and value.filename:
+            uploads.append(
+                Upload(value.filename, value.content_type or "", await value.read(MAX_UPLOAD + 1))
+            )
+    fields: dict[str, Any] = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    fields["organisation_ids"] = [v for v in form.getlist("organisation_ids") if isinstance(v, str)]
+    await form.close()
+    return fields, uploads
+
+
+def unzip(uploads: Sequence[Upload]) -> list[Upload]:
+    """The files of a ZIP (a Genius folder) in place of the ZIP, bounded in count and size."""
+    out: list[Upload] = []
+    for upload in uploads:
+        if not upload.filename.lower().endswith(".zip"):
+            out.append(upload)
+            continue
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(upload.data))
+        except zipfile.BadZipFile:
+            raise e.FileFormatError(
+                "the file is not a ZIP archive", source=upload.filename, expected="a ZIP"
+            ) from None
+        entries = [i for i in archive.infolist() if not i.is_dir()][: MAX_ZIP_FILES + 1]
+        if len(entries) > MAX_ZIP_FILES or sum(i.file_size for i in entries) > MAX_UPLOAD:
+            raise e.FileFormatError(
+                "the ZIP holds too many or too large files",
+                source=upload.filename,
+                expected=f"at most {MAX_ZIP_FILES} files, {MAX_UPLOAD:,} bytes in all",
+            )
+        for info in entries:
+            name = PurePath(info.filename).name
+            if name and not name.startswith("."):
+                out.append(Upload(name, "", archive.read(info)[: MAX_UPLOAD + 1]))
+    return out
+
+
+def _context(
+    ctx: RequestContext, unit: Unit, process_id: int, track_id: int | None, **more: Any
+) -> dict[str, Any]:
+    """The editor's page: the process's organisations and languages, the track's history."""
+    process, view = repositories.process(unit.session, unit.actor, process_id)
+    history: Sequence[Any] = ()
+    freely = True
+    if track_id is None:
+        view.require_admin()
+        nav = [(_("Home"), "/"), (_("Process admin"), f"/processes/{process_id}/admin")]
+    else:
+        _row, track_view = repositories.track(unit.session, unit.actor, track_id)
+        if not agendas.may_edit(track_view):
+            raise e.PermissionDenied("only the process's admins and the track's mediators edit it")
+        history = agendas.history(unit.session, unit.actor, track_id)
+        freely = agendas.editable_freely(unit.session, track_id)
+        nav = [(_("Home"), "/"), (_("Track"), f"/tracks/{track_id}")]
+    orgs = repositories.organisations(unit.session, unit.actor, process_id)
+    return {
+        **frame(ctx, unit),
+        "title": _("Agenda"),
+        "process": process,
+        "track_id": track_id,
+        "organisations": orgs,
+        "working": languages.working_languages(unit.session, process_id),
+        "history": history,
+        "freely": freely,
+        "kinds": [k.value for k in IssueKind],
+        "nav": nav,
+        "note": "",
+        "source": "",
+        "track_name": "",
+        "chosen": [o.id for o in orgs if o.kind != "observer"],
+        **more,
+    }
+
+
+@router.get("/processes/{process_id}/tracks/new")
+def new_track_form(request: Request, ctx: Ctx, process_id: int) -> Response:
+    """A new track: its name, the organisations taking part and its agenda (admins)."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _context(ctx, unit, process_id, None, drafts=[IssueDraft(position=1)])
+        return render(request, "agenda_edit.html", context)
+
+    return run_page(request, build)
+
+
+@router.get("/tracks/{track_id}/agenda")
+def agenda_form(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Edit a track's agenda (its process's admins and its mediators)."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            row, _view = repositories.track(unit.session, unit.actor, track_id)
+            drafts = drafts_from_agenda(track_agenda(row))
+            context = _context(
+                ctx, unit, row.process_id, track_id, drafts=drafts, track_name=row.name
+            )
+        return render(request, "agenda_edit.html", context)
+
+    return run_page(request, build)
+
+
+def _save(
+    unit: Unit, process_id: int, track_id: int | None, fields: dict[str, Any], agenda: Agenda
+) -> str:
+    """Create the track or change its agenda; where to go next."""
+    if track_id is None:
+        orgs = [int(v) for v in fields["organisation_ids"] if v.isdigit()]
+        prepare.create_track(
+            unit.session,
+            unit.actor,
+            process_id,
+            name=str(fields.get("track_name", "")),
+            agenda=agenda,
+            organisation_ids=orgs,
+            source=str(fields.get("source", ""))[:200] or "editor",
+        )
+        return f"/processes/{process_id}/admin"
+    agendas.change_agenda(
+        unit.session, unit.actor, track_id, agenda, note=str(fields.get("note", ""))
+    )
+    return f"/tracks/{track_id}/agenda"
+
+
+def _submit(
+    request: Request,
+    ctx: RequestContext,
+    process_id: int,
+    track_id: int | None,
+    fields: dict[str, Any],
+    uploads: list[Upload],
+) -> Response:
+    action = str(fields.get("action", "save"))
+    with ctx.read() as unit:
+        langs = languages.working_languages(unit.session, process_id)
+    drafts = drafts_from_form(fields, langs)
+    name = str(fields.get("track_name", ""))
+    keep: dict[str, Any] = {
+        "track_name": name,
+        "note": str(fields.get("note", "")),
+        "source": str(fields.get("source", "")),
+        "chosen": [int(v) for v in fields["organisation_ids"] if v.isdigit()],
+    }
+    notice = None
+    try:
+        if action == "import":
+            agenda, keep["source"] = agenda_from_uploads(unzip(uploads))
+            drafts = drafts_from_agenda(agenda)
+            notice = _("Imported: check the agenda, then save it.")
+        elif action == "add_issue":
+            drafts.append(IssueDraft(position=max((d.position for d in drafts), default=0) + 1))
+        elif action == "save":
+            agenda = agenda_of(drafts, name or "agenda")
+            with ctx.write() as unit:
+                target = _save(unit, process_id, track_id, fields, agenda)
+            return redirect(target)
+    except (e.InputError, e.Conflict) as exc:
+        with ctx.read() as unit:
+            context = _context(
+                ctx, unit, process_id, track_id, drafts=drafts, error=problem_text(exc), **keep
+            )
+        return render(request, "agenda_edit.html", context, status=422)
+    with ctx.read() as unit:
+        context = _context(ctx, unit, process_id, track_id, drafts=drafts, notice=notice, **keep)
+    return render(request, "agenda_edit.html", context)
+
+
+@router.post("/processes/{process_id}/tracks/new")
+async def new_track(request: Request, ctx: Ctx, process_id: int) -> Response:
+    """Add an issue, import an agenda, or create the track."""
+    fields, uploads = await _read_form(request)
+
+    def build() -> Response:
+        return _submit(request, ctx, process_id, None, fields, uploads)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+@router.post("/tracks/{track_id}/agenda")
+async def change(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Add an issue, import, or save the changed agenda (a new announced version once texts
+    exist)."""
+    fields, uploads = await _read_form(request)
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            row, _view = repositories.track(unit.session, unit.actor, track_id)
+            process_id = row.process_id
+        return _submit(request, ctx, process_id, track_id, fields, uploads)
+
+    return await run_in_threadpool(run_page, request, build)
