@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gobetween.web.admin import router as _admin
+from gobetween.web.agenda import router as _agenda
 from gobetween.web.agreement_views import router as _agreements
 from gobetween.web.analysis import router as _analysis
 from gobetween.web.assets import router as _assets
@@ -20,7 +21,7 @@ from gobetween.web.home import router as _home
 from gobetween.web.language import router as _language
 from gobetween.web.portal import router as _portal
 from gobetween.web.preferences import router as _preferences
-from gobetween.web.team import router as _team
+from gobetween.web.setup import router as _setup
 from gobetween.web.texts import router as _texts
 
 __all__ = ["router"]
@@ -28,6 +29,8 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 for _pages in (
     _assets,
+    _setup,
+    _agenda,
     _home,
     _language,
     _portal,
@@ -37,7 +40,6 @@ for _pages in (
     _analysis,
     _admin,
     _agreements,
-    _team,
 ):
     router.include_router(_pages)
 router.include_router(_fallback)  # last: unknown addresses
