@@ -24,7 +24,11 @@ The rules (DESIGN.md, "Confidentiality model"):
   analysis, drafts or posting. Everywhere else they have no seat (404);
 - the mediators' private notes and channel assignments (``TEAM_NOTES``) and recording meetings
   (``RECORD_MEETINGS``) are the mediators' alone; a party reads the meetings it took part in
-  (:mod:`gobetween.service.meetings`).
+  (:mod:`gobetween.service.meetings`);
+- of the joint record's entries, the mediators read all; the party an exchange returns people
+  to, or the party alleging an incident, reads that entry in full; the accused party reads an
+  incident once the joint team assessed it, without the allegation's confidential words; the
+  public reads what an approved publishing decision published (:func:`entry_access`).
 
 >>> actor = Actor(7, (Membership(1, Role.PARTY_MEMBER, 10),))
 >>> view = track_view(actor, process_id=1, track_id=3,
@@ -51,10 +55,12 @@ __all__ = [
     "Actor",
     "AgreementAct",
     "AgreementView",
+    "EntryAccess",
     "Membership",
     "ProcessView",
     "TrackView",
     "agreement_view",
+    "entry_access",
     "process_view",
     "track_view",
 ]
@@ -389,3 +395,57 @@ def agreement_view(
         if org_id in mine and mine[org_id] is not Role.TRANSLATOR and role_fits(mine[org_id], kind)
     }
     return AgreementView(agreement_id, acts_for)
+
+
+# -- entries of the joint record (exchanges, incidents, ...) -------------------------------------
+
+
+class EntryAccess(enum.StrEnum):
+    """How much of one record entry an actor reads (:func:`entry_access`)."""
+
+    FULL = "full"  # every field
+    SHARED = "shared"  # every field but the confidential ones
+    PUBLIC = "public"  # the kind's public fields (only once their publishing is approved)
+    NONE = "none"  # nothing: the entry answers 404, exactly like a missing one
+
+
+def entry_access(
+    view: AgreementView,
+    *,
+    owner: str | None,
+    others: frozenset[str] = frozenset(),
+    private_until_assessed: bool = False,
+    assessed: bool = False,
+    published: bool = False,
+) -> EntryAccess:
+    """What ``view``'s actor reads of an entry (``view`` of nobody: the public).
+
+    The rules (issue 14): the mediators read every entry in full; the party an entry belongs to
+    (``owner``: the party the people of an exchange are returned to, the party alleging an
+    incident) reads it in full, confidential fields (names lists, the allegation's
+    description) included. For a kind that is private until assessed (incidents), another party
+    the entry names (``others``: the party accused) reads it without its confidential fields
+    once the joint team has assessed it, and nothing before; any other party, and the public,
+    read its public fields once publishing it is approved, and nothing otherwise. For other
+    kinds (exchanges) every signatory party reads every entry but its confidential fields.
+
+    >>> ua = AgreementView(4, {"Ukraine": OrganisationKind.PARTY})
+    >>> ru = AgreementView(4, {"Russian Federation": OrganisationKind.PARTY})
+    >>> incident = dict(owner="Russian Federation", others=frozenset({"Ukraine"}),
+    ...                 private_until_assessed=True)
+    >>> entry_access(ru, **incident), entry_access(ua, **incident)
+    (<EntryAccess.FULL: 'full'>, <EntryAccess.NONE: 'none'>)
+    >>> entry_access(ua, **incident, assessed=True)
+    <EntryAccess.SHARED: 'shared'>
+    """
+    kinds = set(view.acts_for.values())
+    if OrganisationKind.MEDIATOR in kinds:
+        return EntryAccess.FULL
+    parties = {name for name, kind in view.acts_for.items() if kind is OrganisationKind.PARTY}
+    if owner is not None and owner in parties:
+        return EntryAccess.FULL
+    if parties and not private_until_assessed:
+        return EntryAccess.SHARED
+    if parties & others and assessed:
+        return EntryAccess.SHARED
+    return EntryAccess.PUBLIC if published else EntryAccess.NONE

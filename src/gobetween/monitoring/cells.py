@@ -26,6 +26,7 @@ from gobetween.errors import DataImportError
 __all__ = [
     "cell_text",
     "is_blank",
+    "is_hxl",
     "normalise_header",
     "parse_date",
     "parse_flag",
@@ -59,6 +60,23 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split())
+
+
+def is_hxl(row: Sequence[object]) -> bool:
+    """A row of HXL hashtags (``#meta+vessel+name``): every non-empty cell starts with ``#``.
+
+    >>> is_hxl([None, "#date+departure", "#country+name"]), is_hxl(["#", "x"])
+    (True, False)
+    """
+    found = False
+    for cell in row:
+        text = cell_text(cell)
+        if not text:
+            continue
+        if not text.startswith("#") or len(text) == 1:
+            return False
+        found = True
+    return found
 
 
 def is_blank(row: Sequence[object]) -> bool:

@@ -29,6 +29,7 @@ from gobetween.errors import DataImportError, FileFormatError, InvalidModel
 from gobetween.monitoring.cells import (
     cell_text,
     is_blank,
+    is_hxl,
     normalise_header,
     parse_date,
     parse_number,
@@ -170,7 +171,9 @@ class RecordKind:
     whose vocabulary has a ``plan`` or ``team`` makes the pages speak of departure plans or
     inspection teams). ``own_reader`` marks the one kind read by a reader of its own (voyages:
     :mod:`gobetween.formats.jcc`, which knows a voyage's continuation rows); every other kind is
-    read by :func:`read_entries` from its declaration alone.
+    read by :func:`read_entries` from its declaration alone. A kind ``private_until_assessed``
+    (incidents) is seen by the party an entry accuses only once its ``assessment`` is given
+    (the rules: :func:`gobetween.policy.entry_access`).
     """
 
     name: str
@@ -183,6 +186,7 @@ class RecordKind:
     description: str = ""
     vocabulary: Mapping[str, str] = field(default_factory=dict)
     own_reader: bool = False
+    private_until_assessed: bool = False
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -345,6 +349,8 @@ def read_entries(
         limits.check_row(number - header_row, source, row=number)
         if is_blank(row):
             blank += 1
+            continue
+        if is_hxl(row):  # HDX copies carry a row of HXL hashtags under the header
             continue
         values = {}
         for name, index in columns.items():

@@ -179,6 +179,7 @@ INCIDENTS = register(
         ),
         key=("incident",),
         parties=("alleged_by", "accused"),
+        private_until_assessed=True,
         figures=(
             FigureSpec(
                 "incidents_by_assessment",

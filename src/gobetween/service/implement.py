@@ -8,8 +8,10 @@ incidents) folded by :class:`~gobetween.monitoring.JointRecord`. The figures are
 
 Every signatory sees the whole record. Anyone else, signed in or not, sees only what the
 agreement declares public (:func:`~gobetween.monitoring.public_view`): the event types and
-fields named in ``implementation.public`` and, when ``implementation.public_figures`` is true,
-the voyage figures.
+fields named in ``implementation.public`` and the voyage figures once publishing them
+(``figures:voyages``) is approved (:mod:`gobetween.service.records`; agreements made before
+that may still say ``implementation.public_figures``). Both views list what is published and
+since when.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
 from gobetween.monitoring.term import term_table
 from gobetween.monitoring.voyages import ImportResult, MergeResult
 from gobetween.policy import Actor, AgreementAct
+from gobetween.service import records
 from gobetween.service.agree import Loaded, load
 from gobetween.service.record_cache import FIGURES
 from gobetween.store import agreement_tables as a
@@ -61,6 +64,7 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "add_event",
     "check_implementation",
+    "check_may_read",
     "check_may_record",
     "export_csv",
     "import_voyages",
@@ -149,6 +153,11 @@ def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMIT
     raise FileFormatError(
         f"unknown file type {suffix!r}", source=filename, expected="a .csv or .xlsx JCC file"
     )
+
+
+def check_may_read(session: Session, actor: Actor, agreement_id: int) -> None:
+    """Refuse (404) an actor who does not sign the agreement."""
+    load(session, actor, agreement_id)
 
 
 def check_may_record(session: Session, actor: Actor, agreement_id: int) -> None:
@@ -317,6 +326,8 @@ def obligation_templates(config: Mapping[str, Any]) -> list[ObligationTemplate]:
                     metric=Metric(spec.get("metric", "inspections")),
                     comparison=Comparison(spec.get("comparison", "at_least")),
                     period=Period(spec.get("period", "day")),
+                    provision=str(spec.get("provision", "")),
+                    caveat=str(spec.get("caveat", "")),
                 )
             )
         except (KeyError, ValueError) as exc:
@@ -347,6 +358,8 @@ def _obligations(loaded: Loaded, arrays: VoyageArrays) -> list[dict[str, Any]]:
             "name": obligation.name,
             "describe": obligation.describe(),
             "clause": obligation.clause,
+            "provision": obligation.provision or _provision_of(terms, obligation),
+            "caveat": obligation.caveat,
         }
         try:
             compliance = evaluate_voyages(obligation, arrays)
@@ -361,6 +374,14 @@ def _obligations(loaded: Loaded, arrays: VoyageArrays) -> list[dict[str, Any]]:
             )
         out.append(entry)
     return out
+
+
+def _provision_of(terms: OperativeTerms, obligation: Any) -> str:
+    """The provision whose clause the obligation comes from (``art-N``, as in records)."""
+    for i, clause in enumerate(terms.clauses.values(), start=1):
+        if clause == obligation.clause and clause:
+            return f"art-{i}"
+    return ""
 
 
 def _items(record: JointRecord) -> list[dict[str, Any]]:
@@ -426,8 +447,10 @@ def record_view(
         signatory = False
     config = loaded.row.implementation
     public = VisibilityPolicy(config.get("public", {}))
-    public_figures = bool(config.get("public_figures", False))
-    if not signatory and not public.public and not public_figures:
+    published = records.publications(session, agreement_id, signatory=signatory)
+    approved = {p["scope"] for p in published if p["published_since"]}
+    public_figures = bool(config.get("public_figures", False)) or "figures:voyages" in approved
+    if not signatory and not public.public and not public_figures and not approved:
         raise NotFound(f"no agreement {agreement_id}")
     record = _record(loaded, _events(session, agreement_id))
     computed = _computed(session, loaded, agreement_id)
@@ -442,6 +465,11 @@ def record_view(
         "status": str(state.status),
         "term_clock": term_table(state).as_dict(),
         "clock": lc.clock(state, at).to_dict(),
+        "published": published,
+        "kinds": [
+            {"name": k.name, "label": k.label, "noun": k.noun, "vocabulary": dict(k.vocabulary)}
+            for k in records.agreement_kinds(loaded)
+        ],
     }
     if signatory:
         out["events"] = [event_to_dict(e) for e in record.events]

@@ -1,4 +1,5 @@
-"""Routes of stage 5: the joint implementation record (imports, events, figures, CSV export).
+"""Routes of stage 5: the joint implementation record (imports, events, figures, CSV export),
+provisions and their assessments, entries of every record kind, incidents and publishing.
 
 Thin: each route opens one unit of work and calls :mod:`gobetween.service.implement`. The
 public view needs no login: ``GET /api/public/agreements/{agreement_id}/record``.
@@ -10,12 +11,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import ValidationFailed
+from gobetween.formats import records as record_files
+from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
-from gobetween.service import implement
+from gobetween.service import implement, records
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
 
@@ -92,3 +95,173 @@ def export(agreement_id: s.Id, table: TableName, ctx: Ctx) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+# -- provisions, record kinds, incidents, publishing (issue 14) ---------------------------------
+
+KindName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+Short = Annotated[str, Field(max_length=300)]
+Long = Annotated[str, Field(max_length=5000)]
+
+
+class EvidenceBody(BaseModel):
+    """One piece of evidence of an assessment."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Annotated[str, Field(max_length=20)]
+    reference: Annotated[str, Field(max_length=1000)]
+    note: Short = ""
+
+
+class AssessmentBody(BaseModel):
+    """The joint team's assessment of a provision."""
+
+    model_config = ConfigDict(extra="forbid")
+    level: Annotated[str, Field(max_length=40)]
+    evidence: Annotated[list[EvidenceBody], Field(max_length=20)] = []
+    note: Long = ""
+    at: Annotated[str | None, Field(max_length=40)] = None
+
+
+class IncidentBody(BaseModel):
+    """An incident alleged by a party (for itself), privately to the mediators."""
+
+    model_config = ConfigDict(extra="forbid")
+    alleged_by: Short
+    accused: Short
+    date: Annotated[str, Field(max_length=40)]
+    place: Short
+    facility: Short
+    description: Long
+
+
+class IncidentAssessmentBody(BaseModel):
+    """The joint team's assessment of an incident."""
+
+    model_config = ConfigDict(extra="forbid")
+    assessment: Annotated[str, Field(max_length=40)]
+
+
+class PublicationBody(BaseModel):
+    """A proposal to publish part of the record (and, for an incident, its summary)."""
+
+    model_config = ConfigDict(extra="forbid")
+    scope: Annotated[str, Field(max_length=460)]
+    summary: Long = ""
+
+
+@router.get("/agreements/{agreement_id}/provisions")
+def provisions(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """Every provision with its implementation level, history and the barometer."""
+    with ctx.read() as unit:
+        return records.provisions_view(unit.session, unit.actor, agreement_id)
+
+
+@router.post("/agreements/{agreement_id}/provisions/{key}/assessments", status_code=201)
+def assess_provision(
+    agreement_id: s.Id, key: Annotated[str, Field(max_length=80)], body: AssessmentBody, ctx: Ctx
+) -> dict[str, Any]:
+    """Assess a provision (mediators): level, evidence; a change needs evidence."""
+    with ctx.write() as unit:
+        return records.assess_provision(
+            unit.session, unit.actor, agreement_id, key, body.model_dump()
+        )
+
+
+class KindsBody(BaseModel):
+    """The record kinds a joint record keeps."""
+
+    model_config = ConfigDict(extra="forbid")
+    kinds: Annotated[list[KindName], Field(max_length=20)]
+
+
+@router.put("/agreements/{agreement_id}/record/kinds")
+def set_kinds(agreement_id: s.Id, body: KindsBody, ctx: Ctx) -> dict[str, Any]:
+    """Choose the record kinds of the joint record (mediators), e.g. exchanges, incidents."""
+    with ctx.write() as unit:
+        return {"kinds": records.set_kinds(unit.session, unit.actor, agreement_id, body.kinds)}
+
+
+@router.get("/agreements/{agreement_id}/record/kinds/{kind}")
+def entries(agreement_id: s.Id, kind: KindName, ctx: Ctx) -> dict[str, Any]:
+    """The entries of one record kind the caller may read, and its figures over them."""
+    with ctx.read() as unit:
+        return records.entries_view(unit.session, unit.actor, agreement_id, kind)
+
+
+@router.get("/public/agreements/{agreement_id}/record/kinds/{kind}")
+def public_entries(agreement_id: s.Id, kind: KindName, request: Request) -> dict[str, Any]:
+    """What is published of one record kind (no login)."""
+    with request.app.state.services.db.unit_of_work(write=False) as session:
+        return records.entries_view(session, None, agreement_id, kind)
+
+
+@router.get("/public/agreements/{agreement_id}/provisions")
+def public_provisions(agreement_id: s.Id, request: Request) -> dict[str, Any]:
+    """The provisions' levels, once publishing them is approved (no login)."""
+    with request.app.state.services.db.unit_of_work(write=False) as session:
+        return records.provisions_view(session, None, agreement_id)
+
+
+@router.post("/agreements/{agreement_id}/record/kinds/{kind}/imports", status_code=201)
+async def import_entries(
+    agreement_id: s.Id, kind: KindName, ctx: Ctx, file: Annotated[UploadFile, File()]
+) -> dict[str, Any]:
+    """Import a CSV or XLSX file of one kind (mediators); re-importing adds nothing."""
+    data = await file.read(record_files.MAX_BYTES + 1)
+    name = file.filename or ""
+    if not name:
+        raise ValidationFailed("the file has no name", location="file", expected="a .csv or .xlsx")
+    settings = ctx.settings
+    limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
+    declared = kind_named(kind)
+
+    def work() -> dict[str, Any]:
+        with ctx.write() as unit:
+            return records.import_entries(unit.session, unit.actor, agreement_id, result)
+
+    result = await run_in_threadpool(record_files.read_entry_file, declared, name, data, limits)
+    return await run_in_threadpool(work)
+
+
+@router.post("/agreements/{agreement_id}/incidents", status_code=201)
+def report_incident(agreement_id: s.Id, body: IncidentBody, ctx: Ctx) -> dict[str, Any]:
+    """A party alleges an incident, privately to the mediators."""
+    with ctx.write() as unit:
+        return records.report_incident(unit.session, unit.actor, agreement_id, body.model_dump())
+
+
+@router.post("/agreements/{agreement_id}/incidents/{key}/assessment")
+def assess_incident(
+    agreement_id: s.Id,
+    key: Annotated[str, Field(max_length=100)],
+    body: IncidentAssessmentBody,
+    ctx: Ctx,
+) -> dict[str, Any]:
+    """The joint team assesses an incident: verified, not verified or disputed."""
+    with ctx.write() as unit:
+        return records.assess_incident(unit.session, unit.actor, agreement_id, key, body.assessment)
+
+
+@router.get("/agreements/{agreement_id}/publications")
+def publications(agreement_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
+    """What is published and since when, and what is proposed (signatories)."""
+    with ctx.read() as unit:
+        implement.check_may_read(unit.session, unit.actor, agreement_id)
+        return records.publications(unit.session, agreement_id, signatory=True)
+
+
+@router.post("/agreements/{agreement_id}/publications", status_code=201)
+def propose_publication(agreement_id: s.Id, body: PublicationBody, ctx: Ctx) -> dict[str, Any]:
+    """A mediator proposes publishing; a mediator of another organisation approves."""
+    with ctx.write() as unit:
+        return records.propose_publication(
+            unit.session, unit.actor, agreement_id, body.scope, body.summary
+        )
+
+
+@router.post("/agreements/{agreement_id}/publications/{publication_id}/approval")
+def approve_publication(agreement_id: s.Id, publication_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """Approve a proposal (a mediator of another mediating organisation): it is now public."""
+    with ctx.write() as unit:
+        return records.approve_publication(unit.session, unit.actor, agreement_id, publication_id)

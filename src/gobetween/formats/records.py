@@ -1,0 +1,109 @@
+"""Files of any declared record kind (exchanges, incidents, ...): CSV or XLSX, bounded.
+
+The kind's declaration says which columns to find (by name, label or alias, compared loosely)
+and how to check each cell (:func:`gobetween.monitoring.kinds.read_entries`); this module only
+turns the file's bytes into rows. A workbook is searched sheet by sheet for the kind's header
+(an HDX workbook has a README sheet first and an HXL-tagged copy of its data; the first sheet
+with the header is read, its HXL row skipped). Rows and problems are bounded by
+:class:`~gobetween.monitoring.limits.ImportLimits`, and a workbook's rows are counted before it
+is parsed.
+
+>>> from gobetween.monitoring.kinds_builtin import EXCHANGES
+>>> data = ("Exchange,Date,Place,Released by,Returned to,Category,Number,Verified by\\n"
+...         "EX-1,2022-09-21,Chernihiv region,Russian Federation,Ukraine,civilians,2,ICRC\\n")
+>>> read_entry_file(EXCHANGES, "returns.csv", data.encode()).entries[0].values["number"]
+2
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+from pathlib import PurePath
+
+from gobetween.errors import FileFormatError, InputError
+from gobetween.formats.jcc import csv_rows
+from gobetween.formats.xlsx_limits import check_workbook
+from gobetween.monitoring.kinds import EntryImport, RecordKind, read_entries
+from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
+
+__all__ = ["MAX_BYTES", "read_entry_file"]
+
+#: The largest record file read, in bytes.
+MAX_BYTES = 20_000_000
+
+
+def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> EntryImport:
+    import openpyxl  # imported here: only workbook imports pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    buffer = io.BytesIO(data)
+    check_workbook(buffer, limits, name)
+    unreadable = (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError)
+    try:
+        book = openpyxl.load_workbook(buffer, read_only=True, data_only=True)
+    except unreadable as error:
+        raise FileFormatError(
+            f"cannot open the workbook: {error}", source=name, expected="an .xlsx workbook"
+        ) from None
+    try:
+        for sheet in book.sheetnames:
+            try:
+                result = read_entries(
+                    kind, book[sheet].iter_rows(values_only=True), f"{name} [{sheet}]", limits
+                )
+            except FileFormatError:
+                continue  # not this sheet: a README, or another table
+            except InputError:
+                raise
+            except unreadable as error:
+                raise FileFormatError(
+                    f"cannot read the sheet: {error}", source=f"{name} [{sheet}]"
+                ) from None
+            return dataclasses.replace(result, source=f"{name} [{sheet}]")
+    finally:
+        book.close()
+    labels = ", ".join(f.label for f in kind.fields if f.required)
+    raise FileFormatError(
+        f"no sheet has the columns of a {kind.label} file",
+        source=name,
+        expected=f"a sheet with a header naming {labels} (sheets: {', '.join(book.sheetnames)})",
+    )
+
+
+def read_entry_file(
+    kind: RecordKind, filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMITS
+) -> EntryImport:
+    """Read an uploaded CSV or XLSX file of ``kind``; no lock, no database.
+
+    Raises
+    ------
+    FileFormatError
+        A file too large, of an unknown type, not UTF-8, or without the kind's header.
+    DataImportError
+        More data rows than ``limits.max_rows``.
+    """
+    if len(data) > MAX_BYTES:
+        raise FileFormatError(
+            f"the file of {len(data):,} bytes is too large",
+            source=filename,
+            expected=f"at most {MAX_BYTES:,} bytes",
+        )
+    suffix = PurePath(filename).suffix.casefold()
+    if suffix == ".xlsx":
+        return _xlsx(kind, filename, data, limits)
+    if suffix == ".csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise FileFormatError(
+                f"not UTF-8 text ({error.reason})",
+                source=filename,
+                location=f"byte {error.start}",
+                expected="a UTF-8 CSV file",
+            ) from None
+        return read_entries(kind, csv_rows(text, filename), filename, limits)
+    raise FileFormatError(
+        f"unknown file type {suffix!r}", source=filename, expected="a .csv or .xlsx file"
+    )

@@ -1,0 +1,588 @@
+"""Stage 5 beyond voyages: provisions and their assessments, record entries of every declared
+kind (exchanges, incidents, ...), incidents alleged and assessed, and publishing decisions.
+
+- *Provisions* are the agreement's operative articles (one per clause of its frozen terms, in
+  order); the mediators (the joint team) assess each on the Peace Accords Matrix scale with
+  evidence; :func:`provisions_view` gives each one's history and the barometer over time.
+- *Entries* of a kind are validated by the kind's declaration, keyed by its natural key (a
+  re-import adds nothing) and read through :func:`gobetween.policy.entry_access`.
+- *Incidents* are alleged by a party (for itself only) privately to the mediators and assessed
+  by them (verified, not verified, disputed).
+- *Publishing* is a recorded, approved action: a mediator of one mediating organisation
+  proposes (what, and for an incident the summary the public will read), a mediator of another
+  mediating organisation that signed approves; only then is it public, and the public page says
+  what is published and since when. An agreement signed by one mediating organisation alone
+  cannot publish this way.
+
+Every write appends to the audit chain and counts one more revision of the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from gobetween.errors import Conflict, InvalidModel, NotFound, PermissionDenied
+from gobetween.i18n import _
+from gobetween.model import OrganisationKind
+from gobetween.monitoring.kinds import Entry, EntryImport, RecordKind, kind_named, merge_entries
+from gobetween.monitoring.kinds_builtin import INCIDENTS
+from gobetween.monitoring.provisions import (
+    Provision,
+    assessment_from_dict,
+    assessment_to_dict,
+    barometer,
+    month_ends,
+    statuses,
+)
+from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
+from gobetween.service.agree import Loaded, load
+from gobetween.store import agreement_tables as a
+from gobetween.store import audit
+from gobetween.store import record_tables as r
+
+__all__ = [
+    "agreement_kinds",
+    "approve_publication",
+    "assess_incident",
+    "assess_provision",
+    "entries_view",
+    "import_entries",
+    "propose_publication",
+    "provisions",
+    "provisions_view",
+    "publications",
+    "report_incident",
+    "set_kinds",
+]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def provisions(loaded: Loaded) -> list[Provision]:
+    """The agreement's provisions: one per operative clause of its terms, in their order."""
+    return [
+        Provision(f"art-{i}", _("Article %(n)d") % {"n": i}, issue)
+        for i, issue in enumerate(loaded.bundle.terms.clauses, start=1)
+    ]
+
+
+def agreement_kinds(loaded: Loaded) -> tuple[RecordKind, ...]:
+    """The record kinds the agreement's joint record keeps (``implementation.kinds``).
+
+    Agreements made before kinds were declared kept voyages only, so that is the default.
+    """
+    names = loaded.row.implementation.get("kinds", ["voyages"])
+    return tuple(kind_named(str(n)) for n in names)
+
+
+def set_kinds(
+    session: Session, actor: Actor, agreement_id: int, names: Sequence[str]
+) -> list[str]:
+    """The mediators say which record kinds the joint record keeps (from the registry)."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    _require_mediator(loaded.view, _("choose the record kinds"))
+    kinds = [kind_named(n).name for n in dict.fromkeys(names)]
+    loaded.row.implementation = {**loaded.row.implementation, "kinds": kinds}
+    _bump(session, agreement_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="record.kinds",
+        object_type="agreement",
+        object_id=agreement_id,
+        change={"kinds": kinds},
+    )
+    return kinds
+
+
+def _kind(loaded: Loaded, name: str) -> RecordKind:
+    for kind in agreement_kinds(loaded):
+        if kind.name == name:
+            return kind
+    raise NotFound(f"no record kind {name!r} in agreement {loaded.row.id}")
+
+
+def _mediating(view: AgreementView) -> list[str]:
+    return [n for n, k in view.acts_for.items() if k is OrganisationKind.MEDIATOR]
+
+
+def _require_mediator(view: AgreementView, what: str) -> str:
+    view.require(AgreementAct.READ)
+    mine = _mediating(view)
+    if not mine:
+        raise PermissionDenied(
+            _("only the mediators (the joint team) may %(what)s") % {"what": what}
+        )
+    return mine[0]
+
+
+def _bump(session: Session, agreement_id: int) -> None:
+    session.execute(
+        update(a.Agreement)
+        .where(a.Agreement.id == agreement_id)
+        .values(record_revision=a.Agreement.record_revision + 1)
+    )
+
+
+def _lock(session: Session, agreement_id: int) -> None:
+    session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
+
+
+# -- provisions ------------------------------------------------------------------------------
+
+
+def _assessments(session: Session, agreement_id: int) -> list[Any]:
+    rows = session.execute(
+        select(r.AssessmentRow.body)
+        .where(r.AssessmentRow.agreement_id == agreement_id)
+        .order_by(r.AssessmentRow.created_at, r.AssessmentRow.id)
+    ).scalars()
+    return [assessment_from_dict(b) for b in rows]
+
+
+def assess_provision(
+    session: Session, actor: Actor, agreement_id: int, key: str, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Record the joint team's assessment of provision ``key`` (mediators only).
+
+    ``body``: ``level``, ``evidence`` (a list of ``{"kind", "reference", "note"}``), ``note``
+    and optionally ``at``; a change of level without evidence is refused.
+    """
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    organisation = _require_mediator(loaded.view, _("assess provisions"))
+    known = provisions(loaded)
+    if key not in {p.key for p in known}:
+        raise NotFound(f"no provision {key!r}")
+    assessment = assessment_from_dict(
+        {
+            "at": body.get("at") or _now().isoformat(),
+            "provision": key,
+            "level": body.get("level"),
+            "assessed_by": organisation,
+            "evidence": body.get("evidence") or [],
+            "note": body.get("note") or "",
+        }
+    )
+    statuses(known, [*_assessments(session, agreement_id), assessment])  # refuses what breaks
+    wire = assessment_to_dict(assessment)
+    row = r.AssessmentRow(
+        agreement_id=agreement_id, provision_key=key, body=wire, actor_id=actor.user_id
+    )
+    session.add(row)
+    _bump(session, agreement_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="record.assess_provision",
+        object_type="provision_assessment",
+        object_id=row.id,
+        change=wire,
+    )
+    return wire
+
+
+def _provisions_data(loaded: Loaded, assessments: Sequence[Any], today: dt.date) -> dict[str, Any]:
+    known = provisions(loaded)
+    states = statuses(known, assessments)
+    start = loaded.bundle.terms.effective_date
+    dates = month_ends(min(start, today), max(start, today))
+    table = barometer(known, assessments, dates)
+    clauses = loaded.bundle.terms.clauses
+    return {
+        "provisions": [
+            {
+                "key": s.provision.key,
+                "article": s.provision.article,
+                "title": s.provision.title,
+                "clause": clauses.get(s.provision.title, ""),
+                "level": s.level.value,
+                "history": [assessment_to_dict(h) for h in s.history],
+            }
+            for s in states
+        ],
+        "barometer": table.as_dict(),
+    }
+
+
+def provisions_view(
+    session: Session, actor: Actor | None, agreement_id: int, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Every provision with its level and history, and the barometer (signatories; the
+    public once publishing ``provisions`` is approved, else 404)."""
+    loaded, signatory = _load_or_public(session, actor, agreement_id)
+    if not signatory and "provisions" not in _approved(session, agreement_id):
+        raise NotFound(f"no agreement {agreement_id}")
+    data = _provisions_data(loaded, _assessments(session, agreement_id), today or _now().date())
+    if not signatory:
+        for item in data["provisions"]:
+            for entry in item["history"]:
+                entry["evidence"] = [e for e in entry["evidence"] if e["kind"] == "link"]
+    return {"agreement_id": agreement_id, **data}
+
+
+def _load_or_public(
+    session: Session, actor: Actor | None, agreement_id: int
+) -> tuple[Loaded, bool]:
+    if actor is not None:
+        try:
+            return load(session, actor, agreement_id), True
+        except NotFound:
+            pass
+    return load(session, None, agreement_id), False
+
+
+# -- publishing ------------------------------------------------------------------------------
+
+
+def _approved(session: Session, agreement_id: int) -> dict[str, r.PublicationRow]:
+    rows = session.execute(
+        select(r.PublicationRow).where(
+            r.PublicationRow.agreement_id == agreement_id,
+            r.PublicationRow.approved_at.is_not(None),
+        )
+    ).scalars()
+    return {row.scope: row for row in rows}
+
+
+def _publication_json(row: r.PublicationRow, *, full: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "scope": row.scope,
+        "summary": row.summary,
+        "published_since": row.approved_at.isoformat() if row.approved_at else None,
+        "approved_by": row.approved_by,
+        "proposed_by": row.proposed_by,
+    }
+    if full:
+        out |= {"id": row.id, "proposed_at": row.proposed_at.isoformat()}
+    return out
+
+
+def publications(session: Session, agreement_id: int, *, signatory: bool) -> list[dict[str, Any]]:
+    """What is published and since when (signatories also see what is proposed)."""
+    query = select(r.PublicationRow).where(r.PublicationRow.agreement_id == agreement_id)
+    if not signatory:
+        query = query.where(r.PublicationRow.approved_at.is_not(None))
+    rows = session.execute(query.order_by(r.PublicationRow.scope)).scalars()
+    return [_publication_json(row, full=signatory) for row in rows]
+
+
+def _check_scope(session: Session, loaded: Loaded, scope: str) -> None:
+    if scope == "provisions":
+        return
+    what, _sep, name = scope.partition(":")
+    if what == "figures":
+        _kind(loaded, name)
+        return
+    if what == "incident" and _entry_row(session, loaded.row.id, INCIDENTS.name, name):
+        return
+    raise InvalidModel(
+        f"cannot publish {scope!r}",
+        location="scope",
+        expected="provisions, figures:<kind> or incident:<reference>",
+    )
+
+
+def propose_publication(
+    session: Session, actor: Actor, agreement_id: int, scope: str, summary: str = ""
+) -> dict[str, Any]:
+    """A mediator proposes to publish ``scope``; another mediating organisation must approve."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    organisation = _require_mediator(loaded.view, _("propose publishing"))
+    _check_scope(session, loaded, scope)
+    if scope.startswith("incident:") and not summary.strip():
+        raise InvalidModel(
+            "an incident is published with the summary the public will read",
+            location="summary",
+            expected="the decided summary",
+        )
+    existing = session.execute(
+        select(r.PublicationRow).where(
+            r.PublicationRow.agreement_id == agreement_id, r.PublicationRow.scope == scope
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict(f"publishing {scope!r} was already proposed")
+    row = r.PublicationRow(
+        agreement_id=agreement_id,
+        scope=scope,
+        summary=summary.strip(),
+        proposed_by=organisation,
+        proposer_id=actor.user_id,
+        proposed_at=_now(),
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="record.propose_publication",
+        object_type="publication",
+        object_id=row.id,
+        change={"scope": scope, "summary": row.summary, "proposed_by": organisation},
+    )
+    return _publication_json(row, full=True)
+
+
+def approve_publication(
+    session: Session, actor: Actor, agreement_id: int, publication_id: int
+) -> dict[str, Any]:
+    """A mediator of another mediating organisation approves: from now on it is public."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    _require_mediator(loaded.view, _("approve publishing"))
+    row = session.get(r.PublicationRow, publication_id)
+    if row is None or row.agreement_id != agreement_id:
+        raise NotFound(f"no publication {publication_id}")
+    if row.approved_at is not None:
+        raise Conflict(f"publishing {row.scope!r} is already approved")
+    others = [o for o in _mediating(loaded.view) if o != row.proposed_by]
+    if not others:
+        raise PermissionDenied(
+            _("a mediator of another mediating organisation than %(org)s must approve")
+            % {"org": row.proposed_by}
+        )
+    row.approved_by, row.approver_id, row.approved_at = others[0], actor.user_id, _now()
+    _bump(session, agreement_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="record.approve_publication",
+        object_type="publication",
+        object_id=row.id,
+        change={"scope": row.scope, "approved_by": others[0]},
+    )
+    return _publication_json(row, full=True)
+
+
+# -- entries ---------------------------------------------------------------------------------
+
+
+def _entry_row(session: Session, agreement_id: int, kind: str, key: str) -> r.EntryRow | None:
+    return session.execute(
+        select(r.EntryRow).where(
+            r.EntryRow.agreement_id == agreement_id, r.EntryRow.kind == kind, r.EntryRow.key == key
+        )
+    ).scalar_one_or_none()
+
+
+def _entry(kind: RecordKind, row: r.EntryRow) -> Entry:
+    return Entry(kind.name, tuple(str(row.body[k]) for k in kind.key), row.body)
+
+
+def _access(
+    view: AgreementView, kind: RecordKind, entry: Entry, published: Mapping[str, Any]
+) -> EntryAccess:
+    owner_field = kind.parties[0] if kind.parties else None
+    owner = str(entry.values.get(owner_field) or "") if owner_field else None
+    others = frozenset(str(entry.values.get(p) or "") for p in kind.parties[1:])
+    assessed = (entry.values.get("assessment") or "pending") != "pending"
+    public = f"figures:{kind.name}" in published
+    if kind.private_until_assessed:
+        public = f"incident:{entry.key_text}" in published
+    return entry_access(
+        view,
+        owner=owner,
+        others=others,
+        private_until_assessed=kind.private_until_assessed,
+        assessed=assessed,
+        published=public,
+    )
+
+
+def _shown(
+    kind: RecordKind, entry: Entry, access: EntryAccess, published: Mapping[str, Any]
+) -> dict[str, Any]:
+    if access is EntryAccess.FULL:
+        out = dict(entry.values)
+    elif access is EntryAccess.SHARED:
+        out = kind.without_confidential(entry)
+    else:
+        out = kind.public_values(entry)
+        decision = published.get(f"incident:{entry.key_text}")
+        if decision is not None:
+            out["summary"] = decision.summary
+    return {"key": entry.key_text, **out}
+
+
+def entries_view(
+    session: Session, actor: Actor | None, agreement_id: int, kind_name: str
+) -> dict[str, Any]:
+    """The entries of one kind the caller may read, and the kind's figures over them.
+
+    Figures are computed over the entries the caller reads, never over hidden ones, so no
+    count tells a party what it may not see.
+    """
+    loaded, _signatory = _load_or_public(session, actor, agreement_id)
+    kind = _kind(loaded, kind_name)
+    published = _approved(session, agreement_id)
+    rows = session.execute(
+        select(r.EntryRow).where(
+            r.EntryRow.agreement_id == agreement_id, r.EntryRow.kind == kind.name
+        )
+    ).scalars()
+    visible: list[tuple[Entry, EntryAccess]] = []
+    for row in rows:
+        entry = _entry(kind, row)
+        access = _access(loaded.view, kind, entry, published)
+        if access is not EntryAccess.NONE:
+            visible.append((entry, access))
+    visible.sort(key=lambda pair: (str(pair[0].values.get("date") or ""), pair[0].key_text))
+    figures = kind.compute_figures([e for e, _a in visible])
+    return {
+        "agreement_id": agreement_id,
+        "kind": kind.name,
+        "label": kind.label,
+        "entries": [_shown(kind, e, acc, published) for e, acc in visible],
+        "figures": {name: t.as_dict() for name, t in figures.items()},
+    }
+
+
+def import_entries(
+    session: Session, actor: Actor, agreement_id: int, result: EntryImport
+) -> dict[str, Any]:
+    """Merge entries read (before the write unit opened) from a file: mediators only."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    _require_mediator(loaded.view, _("import record files"))
+    kind = _kind(loaded, result.kind)
+    rows = {
+        row.key: row
+        for row in session.execute(
+            select(r.EntryRow).where(
+                r.EntryRow.agreement_id == agreement_id, r.EntryRow.kind == kind.name
+            )
+        ).scalars()
+    }
+    existing = [_entry(kind, row) for row in rows.values()]
+    merged, new, same, updated = merge_entries(existing, result.entries)
+    for key in [*updated, *(k for k in merged if "/".join(k) not in rows)]:
+        entry = merged[key]
+        row = rows.get(entry.key_text)
+        if row is None:
+            session.add(
+                r.EntryRow(
+                    agreement_id=agreement_id,
+                    kind=kind.name,
+                    key=entry.key_text,
+                    body=dict(entry.values),
+                    created_by=actor.user_id,
+                )
+            )
+        else:
+            row.body = dict(entry.values)
+    report = {
+        "source": result.source,
+        "kind": kind.name,
+        "rows_read": len(result.entries),
+        "new": new,
+        "duplicates": same + result.duplicates,
+        "updated": len(updated),
+        "skipped_rows": result.skipped_rows,
+        "problems": [
+            {"row": p.row, "column": p.column, "message": p.message, "expected": p.expected}
+            for p in result.problems
+        ],
+        "problems_not_shown": result.problems_not_shown,
+        "entries": len(merged),
+    }
+    if new or updated:
+        _bump(session, agreement_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="record.import_entries",
+        object_type="agreement",
+        object_id=agreement_id,
+        change={k: v for k, v in report.items() if k != "problems"},
+    )
+    return report
+
+
+# -- incidents -------------------------------------------------------------------------------
+
+
+def report_incident(
+    session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A party alleges an incident, privately to the mediators (for its own party only)."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    kind = _kind(loaded, INCIDENTS.name)
+    alleged_by = str(body.get("alleged_by") or "")
+    if loaded.view.acts_for.get(alleged_by) is not OrganisationKind.PARTY:
+        raise PermissionDenied(_("a party reports incidents for itself only"))
+    if body.get("accused") not in loaded.row.signatories or body.get("accused") == alleged_by:
+        raise InvalidModel(
+            f"party accused {body.get('accused')!r} is not another signatory",
+            location="accused",
+            expected="one of " + ", ".join(n for n in loaded.row.signatories if n != alleged_by),
+        )
+    values = {f.name: body.get(f.name) for f in kind.fields if f.name in body}
+    values |= {"incident": f"INC-{secrets.token_hex(4).upper()}", "assessment": None}
+    values.pop("summary", None)
+    entry = kind.entry(values)
+    row = r.EntryRow(
+        agreement_id=agreement_id,
+        kind=kind.name,
+        key=entry.key_text,
+        body=dict(entry.values),
+        created_by=actor.user_id,
+    )
+    session.add(row)
+    _bump(session, agreement_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="record.report_incident",
+        object_type="record_entry",
+        object_id=row.id,
+        change=dict(entry.values),
+    )
+    return {"key": entry.key_text, **entry.values}
+
+
+def assess_incident(
+    session: Session, actor: Actor, agreement_id: int, key: str, assessment: str
+) -> dict[str, Any]:
+    """The joint team (a mediator) assesses an incident: verified, not verified or disputed."""
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    kind = _kind(loaded, INCIDENTS.name)
+    _require_mediator(loaded.view, _("assess incidents"))  # before looking: no existence oracle
+    row = _entry_row(session, agreement_id, kind.name, key)
+    if row is None:
+        raise NotFound(f"no incident {key!r}")
+    if assessment not in ("verified", "not verified", "disputed"):
+        raise InvalidModel(
+            f"assessment {assessment!r} is not one the joint team gives",
+            location="assessment",
+            expected="verified, not verified or disputed",
+        )
+    row.body = {**row.body, "assessment": assessment}
+    _bump(session, agreement_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="record.assess_incident",
+        object_type="record_entry",
+        object_id=row.id,
+        change={"incident": key, "assessment": assessment},
+    )
+    return {"key": key, **row.body}

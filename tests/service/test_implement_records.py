@@ -1,0 +1,240 @@
+"""Issue 14 through the API: provisions and their assessments, exchanges and incidents with who
+sees what, publishing as an approved action, and what the public page says is published."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from tests.service.agree_helpers import create, make_ready, register_keys, sign_all
+from tests.service.world import World
+
+EXCHANGES_CSV = (
+    "Exchange,Date,Place,Released by,Returned to,Category,Number,Verified by,Names list\n"
+    "EX-1,21-Sep-2022,Chernihiv region,Russian Federation,Ukraine,prisoners of war,215,ICRC,UA-17\n"
+    "EX-1,21-Sep-2022,Chernihiv region,Ukraine,Russian Federation,prisoners of war,55,ICRC,RU-4\n"
+    "EX-2,2022-10-29,Zaporizhzhia region,Russian Federation,Ukraine,civilians,2,ICRC,\n"
+)
+INCIDENT = {
+    "alleged_by": "Russian Federation",
+    "accused": "Ukraine",
+    "date": "2022-09-03",
+    "place": "Sudzha",
+    "facility": "gas metering station",
+    "description": "a drone struck the station at 04:10; our engineers' report follows",
+}
+
+
+@pytest.fixture
+def aid(world: World) -> int:
+    agreement_id = int(create(world, make_ready(world))["id"])
+    sign_all(world, agreement_id, register_keys(world))
+    r = world.put(
+        "un",
+        f"/api/agreements/{agreement_id}/record/kinds",
+        json={"kinds": ["exchanges", "incidents"]},
+    )
+    assert r.status_code == 200, r.text
+    return agreement_id
+
+
+def _import(world: World, aid: int, name: str, data: bytes, who: str = "un") -> Any:
+    return world.post(
+        who,
+        f"/api/agreements/{aid}/record/kinds/exchanges/imports",
+        files={"file": (name, data, "text/csv")},
+    )
+
+
+def test_provisions_are_the_articles_and_assessments_need_evidence(world: World, aid: int) -> None:
+    view = world.get("ua", f"/api/agreements/{aid}/provisions").json()
+    assert [(p["key"], p["title"], p["level"]) for p in view["provisions"]] == [
+        ("art-1", "ports", "not_initiated"),
+        ("art-2", "inspection", "not_initiated"),
+        ("art-3", "term", "not_initiated"),
+    ]
+    url = f"/api/agreements/{aid}/provisions/art-2/assessments"
+    bare = world.post("un", url, json={"level": "complete", "at": "2022-08-01T12:00:00+00:00"})
+    assert bare.status_code == 422
+    assert "needs evidence" in bare.json()["detail"]
+    good = {
+        "level": "complete",
+        "at": "2022-08-01T12:00:00+00:00",
+        "evidence": [
+            {"kind": "link", "reference": "https://www.un.org/en/black-sea-grain-initiative"}
+        ],
+    }
+    assert world.post("ua", url, json=good).status_code == 403  # the joint team assesses
+    assert world.post("outsider", url, json=good).status_code == 404
+    r = world.post("tr", url, json=good)
+    assert r.status_code == 201, r.text
+    assert r.json()["assessed_by"] == "Türkiye"
+    view = world.get("ru", f"/api/agreements/{aid}/provisions").json()
+    assert view["provisions"][1]["level"] == "complete"
+    barometer = view["barometer"]
+    assert barometer["caveat"]
+    last = dict(zip(barometer["columns"], barometer["rows"][-1], strict=True))
+    assert (last["complete"], last["not_initiated"], last["provisions"]) == (1 / 3, 2 / 3, 3)
+    assert world.client.get(f"/api/public/agreements/{aid}/provisions").status_code == 404
+
+
+def test_exchanges_import_reimport_and_the_names_list(world: World, aid: int) -> None:
+    r = _import(world, aid, "returns.csv", EXCHANGES_CSV.encode())
+    assert r.status_code == 201, r.text
+    assert (r.json()["new"], r.json()["entries"]) == (3, 3)
+    again = _import(world, aid, "returns.csv", EXCHANGES_CSV.encode()).json()
+    assert (again["new"], again["duplicates"], again["entries"]) == (0, 3, 3)
+    bad = EXCHANGES_CSV + "EX-3,2022-11-31,x,A,B,hostages,2,ICRC,\n"
+    report = _import(world, aid, "bad.csv", bad.encode()).json()
+    assert [(p["row"], p["column"]) for p in report["problems"]] == [(5, "Date")]
+    assert _import(world, aid, "returns.csv", EXCHANGES_CSV.encode(), who="ua").status_code == 403
+
+    def lists(who: str) -> dict[str, Any]:
+        entries = world.get(who, f"/api/agreements/{aid}/record/kinds/exchanges").json()["entries"]
+        return {e["key"]: e.get("names_list") for e in entries}
+
+    assert lists("un") == {
+        "EX-1/Ukraine/prisoners of war": "UA-17",
+        "EX-1/Russian Federation/prisoners of war": "RU-4",
+        "EX-2/Ukraine/civilians": None,
+    }
+    assert lists("ua") == {  # its own people's list only
+        "EX-1/Ukraine/prisoners of war": "UA-17",
+        "EX-1/Russian Federation/prisoners of war": None,
+        "EX-2/Ukraine/civilians": None,
+    }
+    assert lists("ru")["EX-1/Russian Federation/prisoners of war"] == "RU-4"
+    assert lists("ru")["EX-1/Ukraine/prisoners of war"] is None
+    figures = world.get("ru", f"/api/agreements/{aid}/record/kinds/exchanges").json()["figures"]
+    assert dict(map(tuple, figures["exchanges_summary"]["rows"]))["returned to Ukraine"] == 217
+    assert figures["exchanges_summary"]["caveat"].startswith("Counts the people the observer")
+    assert (
+        world.client.get(f"/api/public/agreements/{aid}/record/kinds/exchanges").json()["entries"]
+        == []
+    )
+
+
+def test_exchanges_from_an_hdx_style_workbook(world: World, aid: int) -> None:
+    book = openpyxl.Workbook()
+    readme = book.active
+    assert readme is not None
+    readme.title = "README"
+    readme.append(["Returns verified by the ICRC (illustrative)"])
+    data = book.create_sheet("Data_HXL")
+    rows = [line.split(",") for line in EXCHANGES_CSV.splitlines()]
+    data.append(rows[0])
+    data.append(["#meta+id", "#date", "#loc", "#org+from", "#org+to", "#category", "#affected+num"])
+    for row in rows[1:]:
+        data.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    r = world.post(
+        "un",
+        f"/api/agreements/{aid}/record/kinds/exchanges/imports",
+        files={"file": ("returns.xlsx", buffer.getvalue(), "application/octet-stream")},
+    )
+    assert r.status_code == 201, r.text
+    assert (r.json()["new"], r.json()["problems"]) == (3, [])
+
+
+def _incident_keys(world: World, who: str, aid: int, public: bool = False) -> dict[str, Any]:
+    path = f"agreements/{aid}/record/kinds/incidents"
+    r = world.client.get(f"/api/public/{path}") if public else world.get(who, f"/api/{path}")
+    assert r.status_code == 200, r.text
+    return {e["key"]: e for e in r.json()["entries"]}
+
+
+def test_who_sees_which_incident(world: World, aid: int) -> None:
+    assert world.post("ua", f"/api/agreements/{aid}/incidents", json=INCIDENT).status_code == 403
+    r = world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT)
+    assert r.status_code == 201, r.text
+    key = r.json()["key"]
+    # before the joint team's assessment: the mediators and the alleging party only
+    assert _incident_keys(world, "un", aid)[key]["description"] == INCIDENT["description"]
+    assert _incident_keys(world, "ru", aid)[key]["description"] == INCIDENT["description"]
+    assert _incident_keys(world, "ua", aid) == {}
+    assert _incident_keys(world, "", aid, public=True) == {}
+    ua_figures = world.get("ua", f"/api/agreements/{aid}/record/kinds/incidents").json()["figures"]
+    assert ua_figures["incidents_by_assessment"]["rows"] == []  # no count leaks either
+    # a party cannot assess, and gets the same answer for a real and a made-up incident
+    real = world.post(
+        "ua", f"/api/agreements/{aid}/incidents/{key}/assessment", json={"assessment": "verified"}
+    )
+    fake = world.post(
+        "ua",
+        f"/api/agreements/{aid}/incidents/INC-00000000/assessment",
+        json={"assessment": "verified"},
+    )
+    assert (real.status_code, fake.status_code) == (403, 403)
+    assert real.json()["detail"] == fake.json()["detail"]
+    r = world.post(
+        "un", f"/api/agreements/{aid}/incidents/{key}/assessment", json={"assessment": "disputed"}
+    )
+    assert r.status_code == 200, r.text
+    # assessed: the accused party sees it, without the allegation's confidential words
+    seen = _incident_keys(world, "ua", aid)[key]
+    assert seen["assessment"] == "disputed"
+    assert "description" not in seen
+    assert _incident_keys(world, "", aid, public=True) == {}
+
+
+def test_publishing_is_proposed_and_approved_by_another_mediating_organisation(
+    world: World, aid: int
+) -> None:
+    key = world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT).json()["key"]
+    world.post(
+        "un", f"/api/agreements/{aid}/incidents/{key}/assessment", json={"assessment": "verified"}
+    )
+    url = f"/api/agreements/{aid}/publications"
+    no_summary = world.post("un", url, json={"scope": f"incident:{key}"})
+    assert no_summary.status_code == 422
+    assert (
+        world.post("ru", url, json={"scope": f"incident:{key}", "summary": "x"}).status_code == 403
+    )
+    summary = (
+        "The joint team verified a strike on a gas metering station near Sudzha on 3 September."
+    )
+    proposal = world.post("un", url, json={"scope": f"incident:{key}", "summary": summary})
+    assert proposal.status_code == 201, proposal.text
+    pid = proposal.json()["id"]
+    assert _incident_keys(world, "", aid, public=True) == {}  # proposed is not published
+    same_org = world.post("un", f"{url}/{pid}/approval")
+    assert same_org.status_code == 403
+    assert "another mediating organisation" in same_org.json()["detail"]
+    approved = world.post("tr", f"{url}/{pid}/approval")
+    assert approved.status_code == 200, approved.text
+    public = _incident_keys(world, "", aid, public=True)[key]
+    assert public == {
+        "key": key,
+        "date": "2022-09-03",
+        "place": "Sudzha",
+        "facility": "gas metering station",
+        "assessment": "verified",
+        "summary": summary,
+    }
+    # the public page says what is published, since when and who decided
+    record = world.client.get(f"/api/public/agreements/{aid}/record").json()
+    published = {p["scope"]: p for p in record["published"]}
+    assert published[f"incident:{key}"]["published_since"] == approved.json()["published_since"]
+    assert (
+        published[f"incident:{key}"]["proposed_by"],
+        published[f"incident:{key}"]["approved_by"],
+    ) == (
+        "United Nations",
+        "Türkiye",
+    )
+    assert world.post("tr", f"{url}/{pid}/approval").status_code == 409
+
+
+def test_kinds_are_chosen_by_the_mediators_from_the_registry(world: World, aid: int) -> None:
+    url = f"/api/agreements/{aid}/record/kinds"
+    assert world.put("ua", url, json={"kinds": ["voyages"]}).status_code == 403
+    r = world.put("un", url, json={"kinds": ["ships"]})
+    assert r.status_code == 422
+    assert "no record kind 'ships'" in r.json()["detail"]
+    assert world.get("un", f"{url}/voyages").status_code == 404  # not one of this record's kinds
+    record = world.get("ua", f"/api/agreements/{aid}/record").json()
+    assert [k["name"] for k in record["kinds"]] == ["exchanges", "incidents"]
+    assert all("plan" not in k["vocabulary"] for k in record["kinds"])
