@@ -3,10 +3,13 @@ meetings, search, and the assignments on the console."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
 
 from gobetween.agreements import generate_private_key, public_key_pem
+from gobetween.service.demo_agreement import build_agreement_demo
 
 
 def _form_post(
@@ -130,3 +133,34 @@ def test_keys_page_lists_keys_and_the_admin_confirms_them(site: Site) -> None:
     assert r.status_code == 303
     page = soup(ukraine.get("/keys"))
     assert one(page, f"li.key[data-fingerprint='{key['fingerprint']}']")["data-status"] == "revoked"
+
+
+def test_the_web_verifier_checks_an_uploaded_registry(site: Site) -> None:
+    with site.services.db.unit_of_work() as session:
+        aid = build_agreement_demo(session)
+    russia = site.client("russia")
+    page = soup(russia.get(f"/agreements/{aid}"))
+    assert one(page, "#registry-link")["href"] == f"/api/agreements/{aid}/registry"
+    bundle = russia.get(f"/api/agreements/{aid}/bundle").content
+    registry = russia.get(f"/api/agreements/{aid}/registry").json()
+    stored = soup(russia.get(f"/agreements/{aid}/verify"))
+    assert one(stored, ".verdict")["data-ok"] == "true"
+    assert one(stored, "#registry-checked")["data-checked"] == "true"
+    anyone = site.client()
+
+    def verify(reg: object) -> httpx.Response:
+        files = {"bundle": ("a.gbb", bundle), "registry": ("registry.json", json.dumps(reg))}
+        return anyone.post("/verify", files=files)
+
+    ok = soup(verify(registry))
+    assert one(ok, ".verdict")["data-ok"] == "true"
+    assert one(ok, "#registry-checked")["data-checked"] == "true"
+    keys = [k for k in registry["keys"] if k["organisation"] != "Ukraine"]
+    bad = soup(verify({**registry, "keys": keys}))
+    assert one(bad, ".verdict")["data-ok"] == "false"
+    assert [c.get_text() for c in bad.select("#findings code")] == ["key-unregistered"]
+    broken = verify({"format": "x"})
+    assert broken.status_code == 422
+    assert "registry" in text_of(soup(broken), ".flash.error")
+    plain = soup(anyone.post("/verify", files={"bundle": ("a.gbb", bundle)}))
+    assert one(plain, "#registry-checked")["data-checked"] == "false"

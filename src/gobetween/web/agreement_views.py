@@ -25,6 +25,7 @@ from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
 from gobetween.agreements import verify_bundle
+from gobetween.agreements.registry import KeyRegistry
 from gobetween.i18n import _
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement
@@ -261,6 +262,19 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
 # -- verification ----------------------------------------------------------------------------------
 
 
+def _registry(value: object) -> KeyRegistry | None:
+    """The key registry file uploaded beside a bundle (optional)."""
+    if not isinstance(value, Upload) or not value.data:
+        return None
+    try:
+        return KeyRegistry.from_dict(json.loads(value.data.decode("utf-8")))
+    except (ValueError, e.AgreementError) as exc:
+        message = exc.message if isinstance(exc, e.AgreementError) else str(exc)
+        raise e.ValidationFailed(
+            message, location="registry", expected="a key registry file (registry.json)"
+        ) from None
+
+
 @router.get("/agreements/{agreement_id}/verify")
 def verify_stored(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """The verification report of the stored bundle."""
@@ -295,6 +309,7 @@ async def verify_upload(request: Request) -> Response:
     form = await _form(request)
     try:
         data = _file(form.get("bundle"))
+        registry = _registry(form.get("registry"))
     except e.ValidationFailed as exc:
         context = {
             "title": "Verify a bundle",
@@ -303,7 +318,10 @@ async def verify_upload(request: Request) -> Response:
             "error": problem_text(exc),
         }
         return render(request, "agreement_verify.html", context, status=422)
-    report = verify_bundle(data).to_dict()
+    report = {
+        **verify_bundle(data, registry=registry).to_dict(),
+        "registry_checked": registry is not None,
+    }
     return render(
         request,
         "agreement_verify.html",
