@@ -1,0 +1,168 @@
+"""Two delegations in their own languages, in Debian's chromium (Playwright).
+
+A Ukrainian delegate works entirely in Ukrainian on a 390 px phone: logs in (the browser asks
+for Ukrainian), writes in the channel, saves preferences and answers a text. A Qatari mediator
+works in Arabic, right to left, on a desktop: console and analysis. Each screen is checked for
+its language (no English message of the catalogs left), its direction and its layout, and is
+saved as a screenshot: ``$GOBETWEEN_SCREENSHOTS`` when set (the guides use ``docs/images``:
+``GOBETWEEN_SCREENSHOTS=docs/images pytest tests/web/test_i18n_browser.py``), else a temporary
+folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from tests.web.server import CHROMIUM_ARGS, chromium_path, serve
+from tests.web.site import Site
+from tests.web.test_i18n import leftovers
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+try:
+    from playwright import sync_api as playwright_api
+    from playwright.sync_api import Page, expect
+except ImportError:  # the `test` extra installs it; without it the browser tests cannot run
+    playwright_api = None  # type: ignore[assignment]
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("GOBETWEEN_SCREENSHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def browser_site(tmp_path: Path) -> Iterator[tuple[str, Site, object]]:
+    if playwright_api is None:
+        reason = "Playwright for Python is not installed (pip install -e '.[test]')"
+        if os.environ.get("GOBETWEEN_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " and GOBETWEEN_REQUIRE_BROWSER=1")
+        pytest.skip(reason)
+    executable = chromium_path()
+    with serve(tmp_path) as (base, site), playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield base, site, browser
+        finally:
+            browser.close()
+
+
+def open_in(browser: object, base: str, site: Site, seat: str, lang: str, width: int) -> Page:
+    """A browser whose user asks for ``lang``, logged in as ``seat`` through the login form."""
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": width, "height": 860},
+        locale=lang,
+        timezone_id="Europe/Kyiv" if lang.startswith("uk") else "Asia/Qatar",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    page.errors = errors  # type: ignore[attr-defined]
+    page.goto(base + "/login")
+    page.fill("#email", f"{seat}@demo.gobetween.org")
+    page.fill("#password", site.passwords[seat])
+    page.click("#login-form button[type=submit]")
+    expect(page).to_have_url(base + "/")
+    return page
+
+
+def check_language(page: Page, lang: str, direction: str) -> None:
+    """``<html lang dir>`` as expected and no English message of the catalogs on the screen."""
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("html")).to_have_attribute("dir", direction)
+    assert leftovers(BeautifulSoup(page.content(), "html.parser")) == [], page.url
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def fits(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+
+
+def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
+    base, site, browser = browser_site
+    food = site.tracks["food corridor"]
+    track = f"{base}/tracks/{food}"
+    ua = open_in(browser, base, site, "ukraine", "uk-UA", 390)
+    check_language(ua, "uk", "ltr")
+    expect(ua.locator("h1")).to_have_text("Мої переговори")
+    ua.screenshot(path=shots / "uk-home.png")
+
+    ua.goto(f"{track}/channel")
+    check_language(ua, "uk", "ltr")
+    fits(ua)
+    expect(ua.locator("#live-status")).to_have_text("Оновлення в реальному часі ввімкнено.")
+    ua.fill("#message-text", "Україна: нам потрібні три порти.")
+    ua.click("#composer button[type=submit]")
+    expect(ua.locator("#messages li.mine")).to_contain_text("Україна: нам потрібні три порти.")
+    expect(ua.locator("#messages li.mine time")).to_contain_text("(UTC+2)")
+    ua.screenshot(path=shots / "uk-channel.png", full_page=True)
+
+    ua.goto(f"{track}/preferences")
+    check_language(ua, "uk", "ltr")
+    fits(ua)
+    expect(ua.locator("nav.tabs a")).to_have_text(["Огляд", "Канал", "Пріоритети", "Текст"])
+    ua.fill("#points-0", "25")
+    expect(ua.locator(".points-total")).to_have_attribute("data-ok", "false")
+    ua.click("#prefs-form button[type=submit]")
+    expect(ua.locator("#form-errors")).to_contain_text("Сума балів")
+    ua.fill("#points-1", "5")
+    ua.click("#prefs-form button[type=submit]")
+    expect(ua.locator(".flash.notice")).to_have_text("Збережено як версію 2.")
+    ua.screenshot(path=shots / "uk-preferences.png", full_page=True)
+
+    un = open_in(browser, base, site, "un", "en-GB", 1280)
+    un.goto(f"{track}/analysis")
+    un.click("tr[data-solution=Nash] a.draft-from")
+    un.click("#draft-form button[type=submit]")
+    expect(un.locator(".flash.notice")).to_contain_text("Version 1")
+
+    ua.goto(f"{track}/text")
+    check_language(ua, "uk", "ltr")
+    fits(ua)
+    ua.check("#kind-reject")
+    ua.fill("#reasons", "Строк має становити 120 днів.")
+    ua.click("#answer-form button[type=submit]")
+    expect(ua.locator("#my-answer")).to_contain_text("Строк має становити 120 днів.")
+    check_language(ua, "uk", "ltr")
+    ua.screenshot(path=shots / "uk-text.png", full_page=True)
+
+
+def test_an_arabic_speaking_mediator_right_to_left_on_a_desktop(browser_site, shots: Path) -> None:
+    base, site, browser = browser_site
+    track = f"{base}/tracks/{site.tracks['food corridor']}"
+    qa = open_in(browser, base, site, "un", "ar-QA", 1280)
+    check_language(qa, "ar", "rtl")
+
+    qa.goto(f"{track}/console")
+    check_language(qa, "ar", "rtl")
+    fits(qa)
+    brand = qa.locator("header .brand").bounding_box()
+    logout = qa.locator("header form[action='/logout'] button").bounding_box()
+    assert brand
+    assert logout
+    assert brand["x"] > logout["x"]
+    first, second = (qa.locator(".channel-column").nth(i).bounding_box() for i in (0, 1))
+    assert first
+    assert second
+    assert first["x"] > second["x"]
+    qa.screenshot(path=shots / "ar-console.png", full_page=True)
+
+    qa.goto(f"{track}/analysis")
+    check_language(qa, "ar", "rtl")
+    chart = qa.locator("svg.chart")
+    expect(chart).to_contain_text("المنفعة")
+    assert qa.evaluate("getComputedStyle(document.querySelector('svg.chart')).direction") == "ltr"
+    cell = qa.locator("#solutions tbody th").first.bounding_box()
+    row = qa.locator("#solutions tbody tr").first.bounding_box()
+    assert cell
+    assert row
+    assert cell["x"] + cell["width"] > row["x"] + row["width"] - 2
+    qa.screenshot(path=shots / "ar-analysis.png", full_page=True)
