@@ -34,6 +34,8 @@ checks that every class here has a mapping.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "AgreementError",
     "AnalysisError",
@@ -61,10 +63,38 @@ __all__ = [
 ]
 
 
+#: Longest quoted value an error message repeats, and longest message, in characters.
+MAX_QUOTED = 200
+MAX_MESSAGE = 2000
+_QUOTED = re.compile(f"'[^'\\n]{{{MAX_QUOTED + 1},}}'|\"[^\"\\n]{{{MAX_QUOTED + 1},}}\"")
+
+
+def _shorten(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return f"{text[:60]}…{text[-20:]} ({len(text) - 2:,} characters)"
+
+
+def cap(message: str) -> str:
+    """``message`` with every quoted value over :data:`MAX_QUOTED` characters shortened and
+    the whole kept under :data:`MAX_MESSAGE`: an error never echoes a 15 MB attribute.
+
+    >>> message = cap("name " + repr("x" * 1000) + " is too long")
+    >>> len(message), message[-40:]
+    (117, "xxxxxxxx' (1,000 characters) is too long")
+    """
+    if len(message) <= MAX_QUOTED:
+        return message
+    short = _QUOTED.sub(_shorten, message)
+    if len(short) > MAX_MESSAGE:
+        short = f"{short[: MAX_MESSAGE - 40]}… ({len(short):,} characters in all)"
+    return short
+
+
 class GobetweenError(Exception):
-    """Root of every error gobetween raises on purpose."""
+    """Root of every error gobetween raises on purpose (its message capped by :func:`cap`)."""
 
     def __init__(self, message: str) -> None:
+        message = cap(message)
         super().__init__(message)
         self.message = message
 

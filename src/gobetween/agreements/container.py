@@ -129,7 +129,7 @@ def read_container(data: bytes) -> Container | str:
         expected = rfc8785.dumps(
             {"format": BUNDLE_FORMAT, "manifest": manifest, "parts": reencoded}
         )
-    except rfc8785.CanonicalizationError as exc:
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError) as exc:  # a lone surrogate
         return f"the bundle cannot be canonicalised ({exc})"
     difference = None
     if expected != data:

@@ -23,6 +23,7 @@ number, boolean or null position, a plain scalar is read as its text, so option 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -193,6 +194,10 @@ class _Converter:
             value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise self.fail(node, f"cannot read this value: {exc}", "a plain YAML value") from None
+        except ValueError:  # an integer longer than Python converts (4,300 digits)
+            raise self.fail(
+                node, f"a number with {len(str(node.value)):,} characters", _SHORT_NUMBER
+            ) from None
         if not self.typed(path) and not node.style and value is not None:
             return str(node.value)
         return value
@@ -234,6 +239,23 @@ def parse_yaml(
     finally:
         loader.dispose()
     return Document(data, source, converter.lines)
+
+
+_SHORT_NUMBER = "a number of at most 4,300 digits"
+_LONG_DIGITS = re.compile(r"\d{4301,}")
+
+
+def _too_long(text: str, source: str | None) -> FileFormatError:
+    """The error for a JSON integer Python refuses to convert, at its line."""
+    found = _LONG_DIGITS.search(text)
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    digits = len(found.group(0)) if found else 0
+    return FileFormatError(
+        f"a number with {digits:,} digits",
+        source=source,
+        location=f"line {line}" if line else None,
+        expected=_SHORT_NUMBER,
+    )
 
 
 class _Refused(Exception):
@@ -303,4 +325,6 @@ def parse_json(text: str, *, source: str | None = None) -> Document:
         raise FileFormatError(
             "the JSON is nested too deeply", source=source, expected="a scenario document"
         ) from None
+    except ValueError:  # an integer longer than Python converts (4,300 digits)
+        raise _too_long(text, source) from None
     return Document(data, source, text=text)

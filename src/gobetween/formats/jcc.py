@@ -35,6 +35,7 @@ import datetime as dt
 import functools
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -479,7 +480,22 @@ def read_xlsx(
     else:
         source = str(getattr(path, "name", "<workbook>"))
     check_workbook(path, limits, source)  # counts the rows before openpyxl parses any
-    unreadable = (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError)
+    # what openpyxl and zipfile raise on a damaged or hostile workbook (translated at the edge)
+    unreadable = (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        SyntaxError,  # xml.etree's ParseError
+        NotImplementedError,  # an unsupported compression method
+        RuntimeError,  # an encrypted member
+    )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except unreadable as error:

@@ -76,7 +76,14 @@ def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: s
         for info in book.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 _count_rows(book, info.filename, limits, source)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        zlib.error,
+        NotImplementedError,  # an unsupported compression method
+        RuntimeError,  # an encrypted member
+    ) as error:
         raise FileFormatError(
             f"the workbook is damaged: {error}", source=source, expected="an .xlsx workbook"
         ) from None

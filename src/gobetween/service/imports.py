@@ -9,12 +9,16 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
-from gobetween.errors import FileFormatError, ValidationFailed
-from gobetween.formats import DEFAULT_MAX_BYTES, Format, load_genius, loads_scenario
+from gobetween.errors import FileFormatError, InputError, ValidationFailed
+from gobetween.formats import Format, load_genius, loads_scenario
 from gobetween.model import Agenda
 from gobetween.service.negotiate import Upload
 
-__all__ = ["agenda_from_uploads"]
+__all__ = ["MAX_UPLOAD_BYTES", "agenda_from_uploads"]
+
+#: The largest agenda file accepted (5 MB). The routes read one byte more than this, so a
+#: larger file is reported as too large, never cut short and then reported as a parse error.
+MAX_UPLOAD_BYTES = 5_000_000
 
 
 def _text(upload: Upload) -> str:
@@ -26,6 +30,31 @@ def _text(upload: Upload) -> str:
         ) from None
 
 
+def _as_uploaded(error: InputError, folder: str, names: dict[str, str]) -> InputError:
+    """``error`` with the server's temporary paths replaced by the names of the uploads.
+
+    >>> e = _as_uploaded(FileFormatError("bad", source="/tmp/g/000-a.xml"), "/tmp/g",
+    ...                  {"/tmp/g/000-a.xml": "a.xml"})
+    >>> str(e)
+    'a.xml: bad'
+    """
+
+    def scrub(text: str | None) -> str | None:
+        if text is None:
+            return None
+        for stored, original in sorted(names.items(), key=lambda kv: -len(kv[0])):
+            text = text.replace(stored, original)
+        return text.replace(folder, "the uploaded files")
+
+    clone = error.located()
+    clone.message = scrub(clone.message) or ""
+    Exception.__init__(clone, clone.message)
+    clone.source = scrub(clone.source)
+    clone.location = scrub(clone.location)
+    clone.expected = scrub(clone.expected)
+    return clone
+
+
 def agenda_from_uploads(uploads: Sequence[Upload]) -> tuple[Agenda, str]:
     """The agenda of one scenario file, or of Genius XML files (a domain and its profiles).
 
@@ -34,19 +63,25 @@ def agenda_from_uploads(uploads: Sequence[Upload]) -> tuple[Agenda, str]:
     if not uploads:
         raise ValidationFailed("no file uploaded", location="files", expected="one or more files")
     for upload in uploads:
-        if len(upload.data) > DEFAULT_MAX_BYTES:
+        if len(upload.data) > MAX_UPLOAD_BYTES:
             raise FileFormatError(
                 "the file is too large",
                 source=upload.filename,
-                expected=f"at most {DEFAULT_MAX_BYTES:,} bytes",
+                expected=f"at most {MAX_UPLOAD_BYTES:,} bytes",
             )
     suffixes = {PurePath(u.filename).suffix.lower() for u in uploads}
     if suffixes <= {".xml"}:
         with tempfile.TemporaryDirectory(prefix="gobetween-genius-") as folder:
+            names = {}
             for i, upload in enumerate(uploads):
                 name = PurePath(upload.filename).name or f"file{i}.xml"
-                (Path(folder) / f"{i:03d}-{name}").write_bytes(upload.data)
-            scenario = load_genius(folder)
+                stored = Path(folder) / f"{i:03d}-{name}"
+                stored.write_bytes(upload.data)
+                names[str(stored)] = upload.filename
+            try:
+                scenario = load_genius(folder)
+            except InputError as exc:
+                raise _as_uploaded(exc, folder, names) from None
         return scenario.agenda, "genius:" + ",".join(u.filename for u in uploads)
     if len(uploads) == 1 and suffixes <= {".yaml", ".yml", ".json"}:
         upload = uploads[0]
