@@ -19,7 +19,13 @@ def test_demo_builds_and_logins_work(database_url: str, monkeypatch: pytest.Monk
     )
     assert result.exit_code == 0, result.output
     logins = [line.split() for line in result.output.splitlines() if "@demo.gobetween.org" in line]
-    assert {row[0] for row in logins} == {"admin", "mediator", "party_member", "observer"}
+    assert {row[0] for row in logins} == {
+        "admin",
+        "mediator",
+        "party_member",
+        "observer",
+        "translator",
+    }
     from gobetween.service.app import create_app
 
     settings: Settings = make_settings(database_url)

@@ -17,7 +17,7 @@ import base64
 import binascii
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -34,10 +34,12 @@ from gobetween.agreements import (
 )
 from gobetween.agreements import lifecycle as lc
 from gobetween.agreements.derive import derive_lifecycle, terms_from_text
+from gobetween.agreements.language_versions import language_versions
 from gobetween.errors import AgreementError, NotFound, ValidationFailed
 from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
 from gobetween.protocols import single_text as st
+from gobetween.service.languages import declared_languages
 from gobetween.service.signing_keys import (
     active_key,
     agreement_registry,
@@ -249,6 +251,9 @@ def create_agreement(
         effective_date=effective_date,
         links=_links(session, actor, link_ids),
     )
+    languages = declared_languages(session, track.id)
+    if languages:  # every working language's version, complete, under the terms hash (422)
+        terms = replace(terms, versions=language_versions(version.text_articles, languages))
     from gobetween.service.implement import check_implementation  # implement builds on agree
 
     check_implementation(terms, implementation or {})

@@ -6,7 +6,10 @@
 - tracks: *food corridor* with the agenda of the bundled scenario ``black_sea_corridor`` and its
   (illustrative) preferences recorded as each party's first version; *energy facilities* and
   *prisoner return* with small illustrative agendas;
-- one login per seat, with a fresh random password each time the demo is (re)built.
+- one login per seat, with a fresh random password each time the demo is (re)built;
+- the languages (:mod:`gobetween.service.demo_languages`): the food corridor works in English,
+  Ukrainian, Russian and Turkish with the UN's translators, the energy facilities also in Arabic
+  with Qatar's; every option carries its clause in each of its track's languages.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.formats import examples
 from gobetween.model import Agenda, Issue, IssueKind, OrganisationKind, Role
-from gobetween.service import identity, negotiate, prepare
+from gobetween.service import demo_languages, identity, negotiate, prepare
 from gobetween.service.security import PasswordHasher
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -108,6 +111,13 @@ def _users(session: Session, hasher: PasswordHasher) -> tuple[dict[str, t.User],
 def build_demo(session: Session, hasher: PasswordHasher) -> tuple[int, list[DemoLogin]]:
     """Create the demo process (or reset its passwords if it exists); its id and the logins."""
     users, logins = _users(session, hasher)
+    translators = demo_languages.translator_logins(session, hasher, DOMAIN)
+    logins += [
+        DemoLogin(Role.TRANSLATOR.value, organisation, user.email, password)
+        for (_, _, organisation, _), (user, password) in zip(
+            demo_languages.TRANSLATORS, translators.values(), strict=True
+        )
+    ]
     existing = session.execute(
         select(t.Process.id).where(t.Process.name == PROCESS_NAME)
     ).scalar_one_or_none()
@@ -141,7 +151,7 @@ def build_demo(session: Session, hasher: PasswordHasher) -> tuple[int, list[Demo
         admin,
         process.id,
         name="food corridor",
-        agenda=corridor.scenario.agenda,
+        agenda=demo_languages.with_wording(corridor.scenario.agenda, demo_languages.FOOD_WORDING),
         organisation_ids=[orgs[p] for p in parties] + [orgs[m] for m in corridor.mediators],
         source="scenario:black_sea_corridor",
     )
@@ -150,7 +160,7 @@ def build_demo(session: Session, hasher: PasswordHasher) -> tuple[int, list[Demo
         admin,
         process.id,
         name="energy facilities",
-        agenda=energy_agenda(),
+        agenda=demo_languages.with_wording(energy_agenda(), demo_languages.ENERGY_WORDING),
         organisation_ids=[orgs[p] for p in parties] + [orgs["Qatar"]],
     )
     prepare.create_track(
@@ -164,4 +174,6 @@ def build_demo(session: Session, hasher: PasswordHasher) -> tuple[int, list[Demo
     for seat, party in (("ukraine", "Ukraine"), ("russia", "Russian Federation")):
         actor = repositories.load_actor(session, users[seat].id)
         negotiate.record_preferences(session, actor, food.id, corridor.scenario.preferences[party])
+    seats = {seat: user.id for seat, user in users.items()}
+    demo_languages.add_languages(session, admin.user_id, process.id, seats, translators)
     return process.id, logins

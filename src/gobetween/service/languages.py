@@ -31,6 +31,7 @@ from gobetween.store import tables as t
 __all__ = [
     "DEFAULT_LANGUAGES",
     "WORKING_LANGUAGES_SQL",
+    "declared_languages",
     "message_language",
     "process_languages",
     "set_track_languages",
@@ -106,6 +107,20 @@ def working_languages(session: Session, process_id: int) -> tuple[str, ...]:
         )
     ).all()
     return _ordered(rows)
+
+
+def declared_languages(session: Session, track_id: int) -> tuple[str, ...]:
+    """The track's working languages when it or its process declared any; else ``()`` (a
+    process from before working languages: its agreements keep one-language instruments)."""
+    track = session.get(t.Track, track_id)
+    if track is None:
+        return ()
+    declared = session.execute(
+        select(lt.ProcessLanguage.code).where(lt.ProcessLanguage.process_id == track.process_id)
+    ).first() or session.execute(
+        select(lt.TrackLanguage.code).where(lt.TrackLanguage.track_id == track_id)
+    ).first()
+    return track_languages(session, track_id) if declared else ()
 
 
 def track_languages(session: Session, track_id: int) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween.agreements import Renewal, RenewalRule, verify_bundle
 from gobetween.errors import ValidationFailed
 from gobetween.formats.akoma_ntoso import instrument_to_akn
+from gobetween.formats.instrument_docx import instrument_docx
 from gobetween.formats.instrument_html import instrument_html
 from gobetween.formats.instrument_pdf import instrument_pdf
 from gobetween.service import agree, signing_keys
@@ -260,13 +261,19 @@ FORMATS = {
     "html": ("text/html; charset=utf-8", "html"),
     "pdf": ("application/pdf", "pdf"),
     "akn": ("application/akn+xml", "akn.xml"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
 }
 
 
-def rendering(ctx: RequestContext, agreement_id: int, number: int, fmt: str) -> Response:
-    """Instrument ``number`` (1-based) of an agreement, rendered as ``fmt`` (html, pdf, akn)."""
+def rendering(
+    ctx: RequestContext, agreement_id: int, number: int, fmt: str, language: str | None = None
+) -> Response:
+    """Instrument ``number`` (1-based) of an agreement, rendered as ``fmt`` (html, pdf, akn,
+    docx); Akoma Ntoso holds one language version (``language``, default the first)."""
     if fmt not in FORMATS:
-        raise ValidationFailed(f"unknown format {fmt!r}", location="fmt", expected="html, pdf, akn")
+        raise ValidationFailed(
+            f"unknown format {fmt!r}", location="fmt", expected="html, pdf, akn, docx"
+        )
     with ctx.read() as unit:
         loaded = agree.load(unit.session, unit.actor, agreement_id)
     instruments = loaded.bundle.instruments
@@ -280,10 +287,19 @@ def rendering(ctx: RequestContext, agreement_id: int, number: int, fmt: str) -> 
         data = instrument_html(instrument, signatures).encode("utf-8")
     elif fmt == "pdf":
         data = instrument_pdf(instrument, signatures)
+    elif fmt == "docx":
+        data = instrument_docx(instrument, signatures)
     else:
-        data = instrument_to_akn(instrument)
+        if language is not None and language not in instrument.terms.languages:
+            raise ValidationFailed(
+                f"the instrument has no {language} version",
+                location="language",
+                expected=", ".join(instrument.terms.languages) or "no language (one version)",
+            )
+        data = instrument_to_akn(instrument, language)
     media, suffix = FORMATS[fmt]
-    name = f"agreement-{agreement_id}-instrument-{number}.{suffix}"
+    lang = f"-{language}" if fmt == "akn" and language else ""
+    name = f"agreement-{agreement_id}-instrument-{number}{lang}.{suffix}"
     disposition = "inline" if fmt == "html" else "attachment"
     return Response(
         data,
@@ -298,7 +314,12 @@ def rendering(ctx: RequestContext, agreement_id: int, number: int, fmt: str) -> 
 
 @router.get("/agreements/{agreement_id}/instruments/{number}/{fmt}")
 def instrument_file(
-    agreement_id: s.Id, number: s.Id, fmt: Literal["html", "pdf", "akn"], ctx: Ctx
+    agreement_id: s.Id,
+    number: s.Id,
+    fmt: Literal["html", "pdf", "akn", "docx"],
+    ctx: Ctx,
+    language: Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$")] = None,
 ) -> Response:
-    """One instrument rendered as HTML, PDF or Akoma Ntoso XML, with its signatures."""
-    return rendering(ctx, agreement_id, number, fmt)
+    """One instrument rendered as HTML, PDF, DOCX (every language version) or Akoma Ntoso XML
+    (one document per language version: ``language``, default the first), with its signatures."""
+    return rendering(ctx, agreement_id, number, fmt, language)
