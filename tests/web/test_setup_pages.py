@@ -1,0 +1,123 @@
+"""The set-up pages and the agenda editor, tested structurally, and their guide kept true."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import httpx
+from fastapi.routing import APIRoute
+from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
+
+from gobetween.web import agenda, setup
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+GUIDE = DOCS / "guide" / "setup.md"
+BROWSER_TEST = Path(__file__).with_name("test_setup_browser.py")
+GENIUS = Path(__file__).resolve().parents[1] / "data" / "genius" / "fitness"
+
+
+def post(c: httpx.Client, page: str, action: str, data: dict[str, object], **kw: object):
+    return c.post(action, data={"csrf_token": csrf(soup(c.get(page))), **data}, **kw)  # type: ignore[arg-type]
+
+
+def test_every_set_up_page_is_in_the_guide() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    paths = {
+        re.sub(r"\{(\w+?)(_id)?\}", r"{\1}", route.path)
+        for module in (setup, agenda)
+        for route in module.router.routes
+        if isinstance(route, APIRoute) and "GET" in route.methods
+    }
+    assert sorted(p for p in paths if f"`{p}" not in text) == []
+
+
+def test_every_screenshot_of_the_guide_comes_from_the_browser_walk() -> None:
+    images = set(re.findall(r"\(\.\./images/([\w-]+\.png)\)", GUIDE.read_text(encoding="utf-8")))
+    taken = set(re.findall(r'walk\.shot\(\w+, "([\w-]+)"\)', BROWSER_TEST.read_text("utf-8")))
+    assert images == {f"{name}.png" for name in taken}
+    assert all((DOCS / "images" / name).is_file() for name in images)
+
+
+def test_set_up_is_gone_on_an_installation_with_users(site: Site) -> None:
+    assert site.client().get("/setup").status_code == 404
+    assert site.client().get("/login").status_code == 200  # not sent to set-up
+
+
+def test_a_new_process_keeps_what_was_typed_when_something_is_wrong(site: Site) -> None:
+    c = site.client("secretariat")
+    form = {"name": "  ", "parties": "Ukraine\nTürkiye, Ankara office", "mediators": "UN"}
+    r = post(c, "/processes/new", "/processes/new", form)
+    assert r.status_code == 422
+    page = soup(r)
+    assert "name" in text_of(page, ".flash.error")
+    assert one(page, "#process-parties").get_text() == "Ukraine\nTürkiye, Ankara office"
+    assert unlabelled_controls(page) == []
+    form["name"] = "Talks on energy facilities"
+    made = post(c, "/processes/new", "/processes/new", form, follow_redirects=False)
+    assert made.status_code == 303
+    editor = made.headers["location"]
+    assert re.fullmatch(r"/processes/\d+/tracks/new", editor)
+    page = soup(c.get(editor))
+    orgs = [label.get_text(" ", strip=True) for label in page.select("fieldset label.check")]
+    assert "Türkiye, Ankara office (party)" in orgs  # a comma is part of the name
+    assert unlabelled_controls(page) == []
+
+
+def _genius_zip() -> bytes:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        for path in sorted(GENIUS.glob("*.xml")):
+            archive.write(path, f"fitness/{path.name}")
+    return data.getvalue()
+
+
+def test_a_genius_folder_imports_into_the_editor_as_a_zip(site: Site) -> None:
+    c = site.client("secretariat")
+    editor = "/processes/1/tracks/new"
+    files = {"files": ("fitness.zip", _genius_zip(), "application/zip")}
+    r = post(c, editor, editor, {"action": "import", "track_name": "fitness"}, files=files)
+    assert r.status_code == 200, soup(r).select(".flash")
+    page = soup(r)
+    assert "Imported" in text_of(page, ".flash.notice")
+    assert len(page.select("fieldset.issue")) >= 2
+    assert one(page, "input[name=source]")["value"].startswith("genius:")
+    broken = {"files": ("fitness.zip", b"not a zip", "application/zip")}
+    r = post(c, editor, editor, {"action": "import"}, files=broken)
+    assert r.status_code == 422
+    assert "not a ZIP" in text_of(soup(r), ".flash.error")
+
+
+def test_the_agenda_page_is_for_admins_and_mediators(site: Site) -> None:
+    track = (
+        site.tracks["food corridor"]
+        if "food corridor" in site.tracks
+        else min(site.tracks.values())
+    )
+    assert site.client("secretariat").get(f"/tracks/{track}/agenda").status_code == 200
+    assert site.client("ukraine").get(f"/tracks/{track}/agenda").status_code == 403
+    assert site.client().get(f"/tracks/{track}/agenda").status_code == 303  # log in first
+
+
+def test_reset_and_mail_settings_pages(site: Site) -> None:
+    guest = site.client()
+    asked = post(guest, "/password-reset", "/password-reset", {"email": "nobody@example.org"})
+    known = post(
+        guest, "/password-reset", "/password-reset", {"email": "ukraine@demo.gobetween.org"}
+    )
+    assert text_of(soup(asked), ".flash.notice") == text_of(soup(known), ".flash.notice")
+    assert guest.get("/reset/not-a-token").status_code == 200
+    bad = guest.post("/reset/not-a-token", data={"password": "a long new password"})
+    assert bad.status_code == 422
+    assert guest.get("/verify/not-a-token").status_code == 404
+    c = site.client("ukraine")
+    page = soup(c.get("/settings/mail"))
+    assert one(page, "#mail-unverified")
+    assert one(page, "#notify-immediate").has_attr("checked")
+    assert unlabelled_controls(page) == []
+    r = post(c, "/settings/mail", "/settings/mail", {"notify": "daily"})
+    assert r.status_code == 303
+    assert one(soup(c.get("/settings/mail")), "#notify-daily").has_attr("checked")
+    assert c.get("/api/me/mail").json()["notify"] == "daily"
