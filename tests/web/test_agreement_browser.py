@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from tests.web.test_browser import browser_site, open_as, shots  # noqa: F401  (fixtures)
 
 from gobetween.agreements import generate_private_key, private_key_pem, public_key_pem
 from gobetween.service.demo_agreement import build_agreement_demo
+from gobetween.service.signing_keys import confirm_key
+from gobetween.store import agreement_tables as a
+from gobetween.store import repositories
+from gobetween.store import tables as t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,6 +43,15 @@ def _keys(folder: Path) -> dict[str, tuple[Path, Path]]:
         public.write_bytes(public_key_pem(key))
         out[seat] = (private, public)
     return out
+
+
+def _confirm_all_keys(session: Session) -> None:
+    secretariat = session.execute(
+        select(t.User.id).where(t.User.email == "secretariat@demo.gobetween.org")
+    ).scalar_one()
+    actor = repositories.load_actor(session, secretariat)
+    for key_id in session.execute(select(a.SigningKey.id)).scalars():
+        confirm_key(session, actor, key_id)
 
 
 def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_path: Path) -> None:  # noqa: F811
@@ -83,6 +98,10 @@ def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_pat
             article.locator("a.pdf").click()
         data = Path(download.value.path()).read_bytes()
         assert data.startswith(b"%PDF")
+    # the secretariat confirms the four registered keys (signatures by unconfirmed keys are
+    # reported by the verification)
+    with site.services.db.unit_of_work() as session:
+        _confirm_all_keys(session)
     # verification
     tr = pages["turkiye"]
     tr.goto(f"{base}/agreements/{aid}/verify")

@@ -117,7 +117,10 @@ def js_strings() -> str:
             "keys_short": _("Choose a passphrase of at least 10 characters."),
             "keys_mismatch": _("The two passphrases differ."),
             "keys_making": _("Making the key and its backup file…"),
-            "keys_made": _("Key made: keep the backup file and its passphrase safe."),
+            "keys_made": _(
+                "Key made and registered. Download its backup file now and keep it and its "
+                "passphrase safe: without them, a lost browser means a lost key."
+            ),
             "keys_nofile": _("Choose your backup file."),
             "keys_notbackup": _("This is not a gobetween key backup file."),
             "keys_restoring": _("Opening the backup…"),

@@ -65,14 +65,6 @@
     if (again && again.value !== first) { throw new Error(msg("mismatch")); }
     return first;
   }
-  function download(name, text) {
-    var link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-    link.download = name;
-    document.body.appendChild(link);
-    link.click();
-    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
-  }
 
   async function backup(pkcs8, meta, passphrase) {
     var salt = crypto.getRandomValues(new Uint8Array(16)), iv = crypto.getRandomValues(new Uint8Array(12));
@@ -107,7 +99,7 @@
       publicPem: pem("PUBLIC KEY", await crypto.subtle.exportKey("spki", pair.publicKey)),
       created: new Date().toISOString()
     };
-    download("gobetween-key-" + meta.fingerprint.slice(0, 16) + ".json", await backup(pkcs8, meta, passphrase));
+    var sealed = await backup(pkcs8, meta, passphrase);
     var kept = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
     await keep({ fingerprint: meta.fingerprint, organisation: org, organisationId: meta.organisationId,
       publicPem: meta.publicPem, created: meta.created, privateKey: kept });
@@ -115,7 +107,13 @@
       await post("/api/organisations/" + orgId + "/keys", form.getAttribute("data-csrf"),
         { public_key_pem: meta.publicPem, origin: "browser" });
     } catch (err) { await forget(meta.fingerprint); throw err; }
-    window.location.assign(window.location.pathname + "?done=" + encodeURIComponent(msg("made")));
+    // The backup is offered as a link the holder clicks (and keeps until they continue).
+    var link = form.querySelector("a.backup-link");
+    link.href = URL.createObjectURL(new Blob([sealed], { type: "application/json" }));
+    link.download = "gobetween-key-" + meta.fingerprint.slice(0, 16) + ".json";
+    form.querySelector(".key-fields").hidden = true;
+    form.querySelector(".key-after").hidden = false;
+    status.textContent = msg("made");
   }
 
   async function restoreKey(form) {
