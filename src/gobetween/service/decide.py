@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import Conflict, InvalidModel
+from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import analysis_worker as worker
 from gobetween.service.context import RequestContext
@@ -65,9 +66,8 @@ def _job(session: Session, track: t.Track, view: TrackView) -> worker.Job:
         ).all()
     )
     if missing:
-        raise Conflict(
-            "no preferences recorded yet by " + ", ".join(names.get(p, str(p)) for p in missing)
-        )
+        parties = ", ".join(names.get(p, str(p)) for p in missing)
+        raise Conflict(_("no preferences recorded yet by %(parties)s") % {"parties": parties})
     key = "prefs:" + ",".join(f"{row.party_id}.{row.version}" for row in current)
     preferences = tuple((names[row.party_id], row.body) for row in current)
     return worker.Job(key=key, name=track.name, agenda=track.agenda, preferences=preferences)
