@@ -97,3 +97,66 @@ def test_no_5xx_and_problem_json(world: World) -> None:
         probe()
         checked += 1
     assert checked >= 30
+
+
+#: Strings that broke the service before (issue 9): a lone surrogate crashed the audit
+#: canonicaliser; NUL bytes cannot be stored by PostgreSQL; bidi overrides, right-to-left and
+#: astral characters must be stored and answered unharmed.
+HOSTILE = ("\ud800", "a\udfffb", "nul\x00byte", "invoice\u202egpj.exe", "مرحبا", "Київ 😀", "")
+
+
+def _poison(value: Any, rng: Any) -> Any:
+    """``value`` with every string replaced by one of :data:`HOSTILE` or kept (JSON bodies)."""
+    if isinstance(value, str):
+        return rng.choice([*HOSTILE, value])
+    if isinstance(value, dict):
+        return {
+            _poison(k, rng) if rng.random() < 0.2 else k: _poison(v, rng) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_poison(v, rng) for v in value]
+    return value
+
+
+def test_no_5xx_with_surrogates_nul_and_non_ascii(world: World) -> None:
+    schema = schemathesis.openapi.from_dict(world.app.openapi())
+    ids = {
+        "process_id": world.process_id,
+        "track_id": world.tracks["food"],
+        "channel_id": world.channels[("food", "ua")],
+        "party_id": world.orgs["Ukraine"],
+        "offer": 1,
+        "version": 1,
+    }
+    examples = max(3, int(os.environ.get("GOBETWEEN_FUZZ_EXAMPLES", "15")) // 3)
+    checked = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        body = operation.definition.raw.get("requestBody", {}).get("content", {})
+        if "application/json" not in body:
+            continue
+
+        @given(
+            case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+            who=st.sampled_from(["admin", "un", "ua"]),
+            rng=st.randoms(use_true_random=False),
+        )
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def probe(case: Any, who: str, rng: Any) -> None:
+            if not isinstance(case.body, schemathesis.core.NotSet):
+                case.body = _poison(case.body, rng)
+            r = _send(world, who, case, ids, True)
+            where = f"{case.method.upper()} {case.path}"
+            assert r.status_code < 500, (where, r.status_code, r.text)
+            if r.status_code >= 400:
+                assert r.headers["content-type"] == "application/problem+json", (where, r.text)
+            assert r.headers["cache-control"] == "no-store", where
+
+        probe()
+        checked += 1
+    assert checked >= 15
