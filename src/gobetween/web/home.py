@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.convertors import Convertor, register_url_convertor
 
 from gobetween import errors as e
+from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Seat
 from gobetween.service import identity, prepare, setup
@@ -19,7 +20,7 @@ from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.security import new_token
 from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
-from gobetween.web.render import error_page, problem_text, redirect, render, run_page
+from gobetween.web.render import error_page, redirect, render, run_page
 
 __all__ = ["fallback", "router"]
 
@@ -62,7 +63,7 @@ def login_form(request: Request, ctx: Ctx, next: str = "/") -> Response:
     with ctx.anonymous(write=False) as session:
         if setup.needs_setup(session):
             return redirect("/setup")
-    return login_page(request, ctx, {"title": "Log in", "next": _safe_next(next), "email": ""})
+    return login_page(request, ctx, {"title": _("Log in"), "next": _safe_next(next), "email": ""})
 
 
 @router.post("/login")
@@ -80,10 +81,10 @@ def login(
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not (expected and csrf_token and hmac.compare_digest(expected, csrf_token)):
         context = {
-            "title": "Log in",
+            "title": _("Log in"),
             "next": target,
             "email": email,
-            "error": "The log-in form had expired. Please log in again.",
+            "error": _("The log-in form had expired. Please log in again."),
         }
         return login_page(request, ctx, context, status=403)
     device = request.cookies.get(identity.DEVICE_COOKIE)
@@ -101,14 +102,14 @@ def login(
             started = identity.start_session(session, ctx.settings, user) if user else None
             new_device = identity.remember_device(session, user, device) if user else None
     except e.RateLimited as exc:
-        context = {"title": "Log in", "next": target, "email": email, "error": str(exc)}
+        context = {"title": _("Log in"), "next": target, "email": email, "error": str(exc)}
         return login_page(request, ctx, context, status=429)
     if started is None:
         context = {
-            "title": "Log in",
+            "title": _("Log in"),
             "next": target,
             "email": email,
-            "error": "Wrong e-mail address or password.",
+            "error": _("Wrong e-mail address or password."),
         }
         return login_page(request, ctx, context, status=401)
     response = redirect(target)
@@ -172,7 +173,7 @@ def home(request: Request, ctx: Ctx) -> Response:
                 )
             context = {
                 **frame(ctx, unit),
-                "title": "My negotiations",
+                "title": _("My negotiations"),
                 "processes": processes,
                 "invitations": prepare.pending_invitations(unit.session, unit.actor),
             }
