@@ -274,3 +274,18 @@ def test_a_5001_digit_number_names_the_file_and_line(text: str, fmt: str, where:
     assert message.startswith(f"talks.{fmt}, {where}")
     assert "5,001" in message
     assert len(message) < 300
+
+
+def test_the_examples_the_long_fuzz_run_found(tmp_path: Path) -> None:
+    """Found with GOBETWEEN_FUZZ_EXAMPLES=3000: a zip whose central directory asks for version
+    6.4 (zipfile raises NotImplementedError) and a CaSiNo file with a 5,001-digit number."""
+    entry = XLSX.rfind(b"PK\x01\x02")
+    assert entry > 0
+    newer = bytearray(XLSX)
+    newer[entry + 6] = 64  # "version needed to extract": 6.4
+    with pytest.raises(GobetweenError):
+        read_xlsx(io.BytesIO(bytes(newer)))
+    casino = tmp_path / "casino_test.json"
+    casino.write_text('[{"dialogue_id": ' + "9" * 5001 + "}]", encoding="utf-8")
+    with pytest.raises(GobetweenError):
+        list(read_casino(casino))

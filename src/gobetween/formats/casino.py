@@ -48,7 +48,7 @@ def read_casino(path: Path | str) -> Iterator[RecordedNegotiation]:
     for file in files:
         try:
             dialogues = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge integers
             raise FileFormatError(
                 f"cannot read CaSiNo data: {exc}", source=str(file), expected="a JSON array"
             ) from None

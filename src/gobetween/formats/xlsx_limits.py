@@ -70,8 +70,10 @@ def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: s
     """
     try:
         book = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError):
-        return
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
+        if hasattr(file, "seek"):
+            file.seek(0)
+        return  # the workbook reader names the problem
     try:
         for info in book.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
