@@ -128,7 +128,12 @@ def direction(locale: str | None = None) -> str:
     >>> direction("ar"), direction("uk")
     ('rtl', 'ltr')
     """
-    return str(Locale.parse(locale or current_locale()).text_direction)
+    return str(_babel_locale(locale or current_locale()).text_direction)
+
+
+@functools.lru_cache(maxsize=16)
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(supported(code) or DEFAULT_LOCALE)
 
 
 @functools.cache
@@ -326,7 +331,7 @@ def format_datetime(
     )
     date = _dates.format_date(local, "medium", locale=code)
     time = _dates.format_time(local, "short", tzinfo=local.tzinfo, locale=code)
-    joined = str(Locale.parse(code).datetime_formats["medium"]).format(time, date)
+    joined = str(_babel_locale(code).datetime_formats["medium"]).format(time, date)
     return f"{joined} ({_zone_label(local)})"
 
 
