@@ -8,11 +8,10 @@ kind (exchanges, incidents, ...), incidents alleged and assessed, and publishing
   re-import adds nothing) and read through :func:`gobetween.policy.entry_access`.
 - *Incidents* are alleged by a party (for itself only) privately to the mediators and assessed
   by them (verified, not verified, disputed).
-- *Publishing* is a recorded, approved action: a mediator of one mediating organisation
-  proposes (what, and for an incident the summary the public will read), a mediator of another
-  mediating organisation that signed approves; only then is it public, and the public page says
-  what is published and since when. An agreement signed by one mediating organisation alone
-  cannot publish this way.
+- *Publishing* is a recorded, approved action: a mediator proposes (what, and for an incident
+  the summary the public will read); a mediator of another mediating organisation that signed
+  approves or, when only one mediating organisation signed, every party approves; only then is
+  it public, and the public page says what is published, since when and who decided.
 
 Every write appends to the audit chain and counts one more revision of the record.
 """
@@ -83,9 +82,7 @@ def agreement_kinds(loaded: Loaded) -> tuple[RecordKind, ...]:
     return tuple(kind_named(str(n)) for n in names)
 
 
-def set_kinds(
-    session: Session, actor: Actor, agreement_id: int, names: Sequence[str]
-) -> list[str]:
+def set_kinds(session: Session, actor: Actor, agreement_id: int, names: Sequence[str]) -> list[str]:
     """The mediators say which record kinds the joint record keeps (from the registry)."""
     _lock(session, agreement_id)
     loaded = load(session, actor, agreement_id)
@@ -263,6 +260,7 @@ def _publication_json(row: r.PublicationRow, *, full: bool) -> dict[str, Any]:
         "published_since": row.approved_at.isoformat() if row.approved_at else None,
         "approved_by": row.approved_by,
         "proposed_by": row.proposed_by,
+        "approvals": list(row.approvals),
     }
     if full:
         out |= {"id": row.id, "proposed_at": row.proposed_at.isoformat()}
@@ -317,6 +315,7 @@ def propose_publication(
         raise Conflict(f"publishing {scope!r} was already proposed")
     row = r.PublicationRow(
         agreement_id=agreement_id,
+        approvals=[],
         scope=scope,
         summary=summary.strip(),
         proposed_by=organisation,
@@ -336,26 +335,48 @@ def propose_publication(
     return _publication_json(row, full=True)
 
 
+def _approver(view: AgreementView, row: r.PublicationRow, signatories: Mapping[str, Any]) -> str:
+    """The organisation the actor approves for, by the rule of the module docstring."""
+    mediating = [n for n, v in signatories.items() if v[1] == OrganisationKind.MEDIATOR.value]
+    if len(mediating) > 1:
+        others = [o for o in _mediating(view) if o != row.proposed_by]
+        if not others:
+            raise PermissionDenied(
+                _("a mediator of another mediating organisation than %(org)s must approve")
+                % {"org": row.proposed_by}
+            )
+        return others[0]
+    parties = [n for n, k in view.acts_for.items() if k is OrganisationKind.PARTY]
+    waiting = [p for p in parties if p not in row.approvals]
+    if not waiting:
+        raise PermissionDenied(
+            _("with one mediating organisation, every party approves publishing (%(org)s has)")
+            % {"org": ", ".join(parties) or row.proposed_by}
+        )
+    return waiting[0]
+
+
 def approve_publication(
     session: Session, actor: Actor, agreement_id: int, publication_id: int
 ) -> dict[str, Any]:
-    """A mediator of another mediating organisation approves: from now on it is public."""
+    """Approve a proposal; once the rule is met (another mediating organisation, or every
+    party when only one mediating organisation signed) it is public from that moment."""
     _lock(session, agreement_id)
     loaded = load(session, actor, agreement_id)
-    _require_mediator(loaded.view, _("approve publishing"))
+    loaded.view.require(AgreementAct.READ)
     row = session.get(r.PublicationRow, publication_id)
     if row is None or row.agreement_id != agreement_id:
         raise NotFound(f"no publication {publication_id}")
     if row.approved_at is not None:
         raise Conflict(f"publishing {row.scope!r} is already approved")
-    others = [o for o in _mediating(loaded.view) if o != row.proposed_by]
-    if not others:
-        raise PermissionDenied(
-            _("a mediator of another mediating organisation than %(org)s must approve")
-            % {"org": row.proposed_by}
-        )
-    row.approved_by, row.approver_id, row.approved_at = others[0], actor.user_id, _now()
-    _bump(session, agreement_id)
+    organisation = _approver(loaded.view, row, loaded.row.signatories)
+    row.approvals = [*row.approvals, organisation]
+    parties = [n for n, v in loaded.row.signatories.items() if v[1] == OrganisationKind.PARTY.value]
+    mediating = len(loaded.row.signatories) - len(parties)
+    if mediating > 1 or set(parties) <= set(row.approvals):
+        row.approved_by = ", ".join(row.approvals)
+        row.approver_id, row.approved_at = actor.user_id, _now()
+        _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,
@@ -363,7 +384,7 @@ def approve_publication(
         action="record.approve_publication",
         object_type="publication",
         object_id=row.id,
-        change={"scope": row.scope, "approved_by": others[0]},
+        change={"scope": row.scope, "approved_by": organisation},
     )
     return _publication_json(row, full=True)
 

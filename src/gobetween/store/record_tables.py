@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gobetween.store.tables import Base, random_id, utcnow
@@ -69,6 +69,8 @@ class PublicationRow(Base):
     proposed_by: Mapped[str] = mapped_column(String(200))
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     proposed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Organisations that approved so far (parties, when only one mediating organisation signed).
+    approvals: Mapped[list[Any]] = mapped_column(JSON, default=list)
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[dt.datetime | None]

@@ -21,6 +21,7 @@ from gobetween.web.home import router as _home
 from gobetween.web.language import router as _language
 from gobetween.web.portal import router as _portal
 from gobetween.web.preferences import router as _preferences
+from gobetween.web.record_pages import router as _records
 from gobetween.web.setup import router as _setup
 from gobetween.web.texts import router as _texts
 
@@ -40,6 +41,7 @@ for _pages in (
     _analysis,
     _admin,
     _agreements,
+    _records,
 ):
     router.include_router(_pages)
 router.include_router(_fallback)  # last: unknown addresses

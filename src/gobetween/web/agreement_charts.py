@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["bar_chart", "column_chart", "number"]
+__all__ = ["bar_chart", "column_chart", "number", "share_chart"]
 
 WIDTH = 640
 BAR = "#1f5f8b"
@@ -118,3 +118,63 @@ def bar_chart(
         ]
     desc = "; ".join(f"{lab}: {number(v)} {unit}" for lab, v in pairs)
     return _frame(title, height, body, desc)
+
+
+#: Colours of the four implementation levels, not initiated to complete (colour-blind safe).
+LEVEL_COLOURS = ("#bdbdbd", "#fdb863", "#5e9cd3", "#1b7837")
+
+
+def share_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    height: int = 240,
+    colours: Sequence[str] = LEVEL_COLOURS,
+) -> str:
+    """Stacked columns of shares (0 to 1) over ordered ``labels``, as the Kroc Institute's
+    Barometer charts the provisions at each implementation level over time.
+
+    >>> svg = share_chart("Provisions", ["2022-08", "2022-09"],
+    ...                   [("not initiated", [1.0, 0.5]), ("complete", [0.0, 0.5])])
+    >>> svg.count("<rect") >= 2 and "complete: 50 %" in svg
+    True
+    """
+    pad_l, pad_b, pad_t = 56, 40, 28
+    n = max(len(labels), 1)
+    slot = (WIDTH - pad_l - 8) / n
+    plot = height - pad_b - pad_t
+    body = [
+        f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{WIDTH - 8}" y2="{height - pad_b}" '
+        'stroke="#555"/>',
+        f'<text x="{pad_l - 6}" y="{pad_t + 4}" text-anchor="end" font-size="11">100 %</text>',
+        f'<text x="{pad_l - 6}" y="{height - pad_b}" text-anchor="end" font-size="11">0</text>',
+    ]
+    for i, label in enumerate(labels):
+        bottom = float(height - pad_b)
+        x = pad_l + i * slot + slot * 0.1
+        for k, (name, values) in enumerate(series):
+            h = plot * float(values[i])
+            if h <= 0:
+                continue
+            bottom -= h
+            tip = f"{label}, {name}: {round(100 * float(values[i]))} %"
+            body.append(
+                f'<rect x="{x:.1f}" y="{bottom:.1f}" width="{slot * 0.8:.1f}" height="{h:.1f}" '
+                f'fill="{colours[k % len(colours)]}"><title>{escape(tip)}</title></rect>'
+            )
+    step = max(1, n // 12)
+    for i in range(0, len(labels), step):
+        x = pad_l + i * slot + slot / 2
+        body.append(
+            f'<text x="{x:.1f}" y="{height - pad_b + 16}" text-anchor="middle" '
+            f'font-size="11">{escape(labels[i])}</text>'
+        )
+    legend = " ".join(
+        f'<tspan fill="{colours[k % len(colours)]}">■</tspan> {escape(name)}'
+        for k, (name, _) in enumerate(series)
+    )
+    body.append(f'<text x="{pad_l}" y="14" font-size="11">{legend}</text>')
+    last = {name: values[-1] for name, values in series if values}
+    desc = "; ".join(f"{name}: {round(100 * float(v))} %" for name, v in last.items())
+    return _frame(title, height, body, f"{labels[-1] if labels else ''}: {desc}")

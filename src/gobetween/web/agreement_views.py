@@ -28,9 +28,9 @@ from gobetween.agreements import verify_bundle
 from gobetween.agreements.registry import KeyRegistry
 from gobetween.i18n import _
 from gobetween.monitoring.limits import ImportLimits
-from gobetween.service import agree, implement
+from gobetween.service import agree, implement, record_dashboard
 from gobetween.service.context import RequestContext, Unit
-from gobetween.web.agreement_charts import bar_chart, column_chart, number
+from gobetween.web.agreement_charts import bar_chart, column_chart, number, share_chart
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.render import problem_text, redirect, render, run_page
 
@@ -410,13 +410,54 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def level_name(level: str) -> str:
+    """A Peace Accords Matrix level in the reader's language."""
+    names = {
+        "not_initiated": _("not initiated"),
+        "minimal": _("minimal"),
+        "intermediate": _("intermediate"),
+        "complete": _("complete"),
+    }
+    return names.get(level, level)
+
+
+def scope_name(scope: str) -> str:
+    """What a publishing decision covers, in words."""
+    what, _sep, name = scope.partition(":")
+    if what == "provisions":
+        return _("the provisions' levels")
+    if what == "figures":
+        return _("the %(kind)s figures and public fields") % {"kind": name}
+    return _("incident %(ref)s") % {"ref": name}
+
+
+def barometer_chart(dash: dict[str, Any]) -> str:
+    """The provisions' levels over time (stacked shares), or empty when not readable."""
+    provisions = dash.get("provisions")
+    if not provisions:
+        return ""
+    table = provisions["barometer"]
+    rows = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+    levels = ("not_initiated", "minimal", "intermediate", "complete")
+    return share_chart(
+        _("Provisions at each level of implementation"),
+        [r["date"][:7] for r in rows],
+        [(level_name(key), [r[key] for r in rows]) for key in levels],
+    )
+
+
 def _implementation(
     request: Request, record: dict[str, Any], base: dict[str, Any], status: int = 200
 ) -> Response:
     waits = _rows(record["figures"], "departure_to_inspection")
+    dash = base.get("dash") or {}
     context = {
         **base,
-        "title": f"Implementation: {record['title']}",
+        "title": _("Implementation: %(title)s") % {"title": record["title"]},
+        "barometer": barometer_chart(dash),
+        "dash": dash,
+        "scope_name": scope_name,
+        "level_name": level_name,
         "r": record,
         "summary": _summary(record),
         "charts": charts(record),
@@ -430,6 +471,17 @@ def _implementation(
     return render(request, "implementation.html", context, status=status)
 
 
+def implementation_error(
+    request: Request, ctx: RequestContext, agreement_id: int, error: str, status: int = 422
+) -> Response:
+    """The implementation page again, with a form's error at its top."""
+    with ctx.read() as unit:
+        record = implement.record_view(unit.session, unit.actor, agreement_id)
+        dash = record_dashboard.dashboard(unit.session, unit.actor, agreement_id)
+        base = {**frame(ctx, unit), "import_report": None, "error": error, "dash": dash}
+    return _implementation(request, record, base, status=status)
+
+
 @router.get("/agreements/{agreement_id}/implementation")
 def implementation_page(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """The joint record: figures with charts, term clock, obligations, events (signatories)."""
@@ -437,7 +489,8 @@ def implementation_page(request: Request, ctx: Ctx, agreement_id: int) -> Respon
     def build() -> Response:
         with ctx.read() as unit:
             record = implement.record_view(unit.session, unit.actor, agreement_id)
-            base = {**frame(ctx, unit), "import_report": None}
+            dash = record_dashboard.dashboard(unit.session, unit.actor, agreement_id)
+            base = {**frame(ctx, unit), "import_report": None, "dash": dash}
         return _implementation(request, record, base)
 
     return run_page(request, build)
@@ -450,7 +503,8 @@ def public_implementation(request: Request, ctx: Ctx, agreement_id: int) -> Resp
     def build() -> Response:
         with ctx.anonymous(write=False) as session:
             record = implement.record_view(session, None, agreement_id)
-        return _implementation(request, record, {"import_report": None})
+            dash = record_dashboard.dashboard(session, None, agreement_id)
+        return _implementation(request, record, {"import_report": None, "dash": dash})
 
     return run_page(request, build)
 
@@ -481,7 +535,8 @@ async def import_voyages(request: Request, ctx: Ctx, agreement_id: int) -> Respo
             error = problem_text(exc)
         with ctx.read() as unit:
             record = implement.record_view(unit.session, unit.actor, agreement_id)
-            base = {**frame(ctx, unit), "import_report": report, "error": error}
+            dash = record_dashboard.dashboard(unit.session, unit.actor, agreement_id)
+            base = {**frame(ctx, unit), "import_report": report, "error": error, "dash": dash}
         return _implementation(request, record, base)
 
     return await run_in_threadpool(run_page, request, build)
@@ -532,10 +587,7 @@ async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
             with ctx.write() as unit:
                 implement.add_event(unit.session, unit.actor, agreement_id, _event_body(form, at))
         except (e.InputError, e.ProtocolError, e.PermissionDenied) as exc:
-            with ctx.read() as unit:
-                record = implement.record_view(unit.session, unit.actor, agreement_id)
-                base = {**frame(ctx, unit), "import_report": None, "error": str(exc)}
-            return _implementation(request, record, base, status=422)
+            return implementation_error(request, ctx, agreement_id, str(exc))
         return redirect(f"/agreements/{agreement_id}/implementation#events", request)
 
     return await run_in_threadpool(run_page, request, build)

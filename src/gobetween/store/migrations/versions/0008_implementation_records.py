@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("proposed_by", sa.String(length=200), nullable=False),
         sa.Column("proposer_id", sa.Integer(), nullable=True),
         _when("proposed_at"),
+        sa.Column("approvals", sa.JSON(), nullable=False),
         sa.Column("approved_by", sa.String(length=200), nullable=True),
         sa.Column("approver_id", sa.Integer(), nullable=True),
         _when("approved_at", nullable=True),

@@ -1,0 +1,75 @@
+"""Everything the implementation page shows beyond the voyages, in one call per page.
+
+The page and its JSON twins (``/api/agreements/{id}/provisions``, ``.../record/kinds/{kind}``,
+``.../publications``) call the same functions of :mod:`gobetween.service.records`, so the policy
+decides what each reader sees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gobetween.errors import NotFound
+from gobetween.model import OrganisationKind
+from gobetween.policy import Actor
+from gobetween.service import records
+from gobetween.service.agree import load
+
+__all__ = ["dashboard"]
+
+
+def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[str, Any]:
+    """Provisions (or ``None`` when not readable), entries of every kind but voyages, what is
+    published (and, for signatories, proposed), and who the reader acts as.
+
+    Raises
+    ------
+    NotFound
+        When the agreement does not exist (the record view decides what the public sees).
+    """
+    signatory = False
+    acts_for: dict[str, str] = {}
+    if actor is not None:
+        try:
+            loaded = load(session, actor, agreement_id)
+            signatory = True
+            acts_for = {name: str(kind) for name, kind in loaded.view.acts_for.items()}
+        except NotFound:
+            loaded = load(session, None, agreement_id)
+    else:
+        loaded = load(session, None, agreement_id)
+    try:
+        provisions: dict[str, Any] | None = records.provisions_view(session, actor, agreement_id)
+    except NotFound:
+        provisions = None
+    kinds = []
+    for kind in records.agreement_kinds(loaded):
+        if kind.own_reader:
+            continue
+        view = records.entries_view(session, actor, agreement_id, kind.name)
+        present = {name for entry in view["entries"] for name in entry}
+        fields = [
+            {"name": f.name, "label": f.label, "unit": f.unit}
+            for f in kind.fields
+            if f.name in present
+        ]
+        kinds.append(
+            {
+                "name": kind.name,
+                "label": kind.label,
+                "noun": kind.noun,
+                "fields": fields,
+                "view": view,
+            }
+        )
+    return {
+        "provisions": provisions,
+        "kinds": kinds,
+        "voyages": any(k.own_reader for k in records.agreement_kinds(loaded)),
+        "publications": records.publications(session, agreement_id, signatory=signatory),
+        "mediator": any(v == OrganisationKind.MEDIATOR for v in acts_for.values()),
+        "parties": sorted(n for n, v in acts_for.items() if v == OrganisationKind.PARTY),
+        "signatories": sorted(loaded.row.signatories),
+    }

@@ -1,0 +1,141 @@
+"""The forms of the implementation page beyond voyages: assessing provisions, reporting and
+assessing incidents, importing a kind's file, proposing and approving publishing.
+
+Each form calls the same service function as its JSON twin (:mod:`gobetween.service.records`)
+and goes back to the page; a refused form shows the page again with what was wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from gobetween import errors as e
+from gobetween.formats.records import read_entry_file
+from gobetween.monitoring.kinds import kind_named
+from gobetween.monitoring.limits import ImportLimits
+from gobetween.service import records
+from gobetween.web.agreement_views import Upload, _form, implementation_error
+from gobetween.web.common import Ctx
+from gobetween.web.render import problem_text, redirect, run_page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+_REFUSED = (e.InputError, e.ProtocolError, e.PermissionDenied, e.Conflict)
+_STATUS = {e.PermissionDenied: 403, e.Conflict: 409}
+
+
+def _text(form: dict[str, Any], name: str, limit: int = 2000) -> str:
+    value = form.get(name, "")
+    return str(value).strip()[:limit] if isinstance(value, str) else ""
+
+
+async def _do(request: Request, ctx: Ctx, agreement_id: int, anchor: str, work: Any) -> Response:
+    def build() -> Response:
+        try:
+            work()
+        except _REFUSED as exc:
+            status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 422)
+            return implementation_error(request, ctx, agreement_id, problem_text(exc), status)
+        return redirect(f"/agreements/{agreement_id}/implementation#{anchor}", request)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+@router.post("/agreements/{agreement_id}/implementation/provisions")
+async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """The joint team assesses a provision (level, one piece of evidence, a note)."""
+    form = await _form(request)
+    key = _text(form, "key", 80)
+    evidence = []
+    if _text(form, "reference"):
+        evidence.append(
+            {"kind": _text(form, "evidence", 20) or "link", "reference": _text(form, "reference")}
+        )
+    body = {"level": _text(form, "level", 40), "evidence": evidence, "note": _text(form, "note")}
+
+    def work() -> None:
+        with ctx.write() as unit:
+            records.assess_provision(unit.session, unit.actor, agreement_id, key, body)
+
+    return await _do(request, ctx, agreement_id, "provisions", work)
+
+
+@router.post("/agreements/{agreement_id}/implementation/incidents")
+async def report_incident(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """A party alleges an incident, privately to the mediators."""
+    form = await _form(request)
+    names = ("alleged_by", "accused", "date", "place", "facility", "description")
+    body = {n: _text(form, n, 5000 if n == "description" else 300) for n in names}
+
+    def work() -> None:
+        with ctx.write() as unit:
+            records.report_incident(unit.session, unit.actor, agreement_id, body)
+
+    return await _do(request, ctx, agreement_id, "kind-incidents", work)
+
+
+@router.post("/agreements/{agreement_id}/implementation/incidents/{key}/assessment")
+async def assess_incident(request: Request, ctx: Ctx, agreement_id: int, key: str) -> Response:
+    """The joint team assesses an incident."""
+    form = await _form(request)
+    assessment = _text(form, "assessment", 40)
+
+    def work() -> None:
+        with ctx.write() as unit:
+            records.assess_incident(unit.session, unit.actor, agreement_id, key[:100], assessment)
+
+    return await _do(request, ctx, agreement_id, "kind-incidents", work)
+
+
+@router.post("/agreements/{agreement_id}/implementation/publications")
+async def propose(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """A mediator proposes publishing part of the record."""
+    form = await _form(request)
+    scope, summary = _text(form, "scope", 460), _text(form, "summary", 5000)
+
+    def work() -> None:
+        with ctx.write() as unit:
+            records.propose_publication(unit.session, unit.actor, agreement_id, scope, summary)
+
+    return await _do(request, ctx, agreement_id, "published", work)
+
+
+@router.post("/agreements/{agreement_id}/implementation/publications/{publication_id}")
+async def approve(request: Request, ctx: Ctx, agreement_id: int, publication_id: int) -> Response:
+    """A mediator of another mediating organisation approves a proposal."""
+    await _form(request)
+
+    def work() -> None:
+        with ctx.write() as unit:
+            records.approve_publication(unit.session, unit.actor, agreement_id, publication_id)
+
+    return await _do(request, ctx, agreement_id, "published", work)
+
+
+@router.post("/agreements/{agreement_id}/implementation/kinds/{kind}/import")
+async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) -> Response:
+    """Import a CSV or XLSX file of one record kind (read before the write unit opens)."""
+    form = await _form(request)
+    upload = form.get("file")
+
+    def work() -> None:
+        if not isinstance(upload, Upload) or not upload.filename:
+            raise e.ValidationFailed("choose a file", location="file", expected="CSV or XLSX")
+        limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)
+        result = read_entry_file(kind_named(kind[:40]), upload.filename, upload.data, limits)
+        with ctx.write() as unit:
+            report = records.import_entries(unit.session, unit.actor, agreement_id, result)
+        if report["problems"]:
+            first = report["problems"][0]
+            raise e.DataImportError(
+                f"{report['new']} new, {report['skipped_rows']} rows skipped; row "
+                f"{first['row']}: {first['message']}",
+                expected=first["expected"],
+            )
+
+    return await _do(request, ctx, agreement_id, f"kind-{kind[:40]}", work)
