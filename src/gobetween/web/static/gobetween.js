@@ -68,6 +68,11 @@
     localise(document);
     document.querySelectorAll("form[data-points-form]").forEach(pair);
     document.querySelectorAll("[data-events]").forEach(live);
+    /* the language switcher changes the page as soon as a language is chosen (its button stays
+       for browsers without scripts) */
+    document.querySelectorAll("form.language select").forEach(function (sel) {
+      sel.addEventListener("change", function () { sel.form.submit(); });
+    });
   });
   document.addEventListener("htmx:afterSwap", function (ev) { localise(ev.target); });
 }());
