@@ -15,7 +15,8 @@ Each instrument becomes a ``<doc name="agreementInstrument">`` with
 
 An instrument in several working languages gives one Akoma Ntoso document per language, as
 the standard prescribes for the expressions of one work: each carries ``xml:lang`` on its
-``doc``, its ``FRBRExpression`` with ``FRBRlanguage`` (ISO 639-2: ``eng``, ``ukr``, ``rus``,
+content parts (``preface``, ``preamble``, ``mainBody``, ``conclusions``; the schema allows it
+there and not on ``doc``), its ``FRBRExpression`` with ``FRBRlanguage`` (ISO 639-2: ``eng``, ``ukr``, ``rus``,
 ``tur``, ``ara``) and expression URIs ending ``/<language>@<date>``, the articles of that
 language version, and in ``conclusions`` the final clause that makes every language version
 equally authentic; the work (the FRBR work URI, the terms hash) is the same in all of them
@@ -184,8 +185,6 @@ def _document(instrument: Instrument, section: LanguageSection) -> bytes:
     several = bool(instrument.terms.versions)
     root = ET.Element(_A + "akomaNtoso")
     doc = _sub(root, "doc", name="agreementInstrument")
-    if several:
-        doc.set(_XML_LANG, section.code)
     _meta(doc, instrument, section.lang.code3)
     preface = _sub(doc, "preface")
     title = _sub(preface, "p", **{"class": "title"})
@@ -209,6 +208,10 @@ def _document(instrument: Instrument, section: LanguageSection) -> bytes:
         _sub(signature, "organization", s.organisation, refersTo=f"#org-{_slug(s.organisation)}")
         role = _sub(signature, "role", refersTo=f"#role-{s.kind}")
         role.text = f" ({s.signs_as or (section.lang.label(str(s.kind)) if several else s.kind)})"
+    if several:  # the schema takes xml:lang on the content parts, not on <doc> itself
+        for part in (preface, preamble, doc.find(_A + "mainBody"), conclusions):
+            assert part is not None
+            part.set(_XML_LANG, section.code)
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data
