@@ -8,6 +8,13 @@ After each step, every party member, observer and outsider of the process just t
 every endpoint (lists, search, counts, single objects by id, SSE streams, error answers) and no
 response may contain a marker of a party the reader is not a member of. An independent oracle
 predicts each action's status code (success, 403, or 404 exactly as for a missing object).
+
+It also searches for counting channels: around every action, each party's and observer's every
+observable of the track (the event stream with its cursor ids, channels with message and unread
+counts, its own channel's numbered messages, offers, texts, preferences, search), byte for byte,
+must stay the same unless the action was that party's own business (its channel, its
+preferences, its answers, its offers) or public (a published text, a track ready to agree).
+A failed action leaves every observable of everyone unchanged.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from gobetween.store.tables import Channel
 AGENDA = Agenda((Issue.discrete("a", ["a0", "a1", "a2"]), Issue.discrete("b", ["b0", "b1"])))
 COUNTER = itertools.count(1)
 MISSING = 2_000_000_000  # an id that exists nowhere
+EVERYONE = -1  # an action every reader of the track may observe (nothing is compared)
 
 
 def marker(kind: str) -> str:
@@ -184,6 +192,9 @@ class Confidentiality(RuleBasedStateMachine):
         self.tracks: list[TrackModel] = []
         self.touched: set[int] = set()
         self.last_urls: list[str] = []
+        #: the observables after the last action (its track's id first), reused as the next
+        #: action's "before" when that is of the same track; a move of a member clears it
+        self.last_snapshot: tuple[int, dict[str, list[tuple[int, str]]]] | None = None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -207,6 +218,53 @@ class Confidentiality(RuleBasedStateMachine):
         if seat.role is Role.OBSERVER and seat.org in track.observers:
             return "observer"
         return None
+
+    # -- counting channels ----------------------------------------------------------------
+
+    def observables(self, seat: Seat, track: TrackModel) -> list[tuple[int, str]]:
+        """Everything ``seat`` sees of ``track`` that counts, numbers or orders anything."""
+        base = f"/api/tracks/{track.id}"
+        urls = [
+            f"{base}/events?follow=false",
+            f"{base}/channels",
+            f"{base}/offers",
+            f"{base}/text",
+            f"{base}/preferences",
+            f"{base}/messages?q=SECRET",
+        ]
+        if seat.role is Role.PARTY_MEMBER and seat.org in track.channels:
+            urls.append(f"/api/channels/{track.channels[seat.org]}/messages?limit=500")
+        answers = [self.call(seat, "GET", url) for url in urls]
+        return [(r.status_code, r.text) for r in answers]
+
+    def track_readers(self, track: TrackModel) -> list[Seat]:
+        """One party member per party, and the observer, of the track's process."""
+        views: dict[tuple[Role | None, int | None], Seat] = {}
+        for s in self.seats:
+            if s.process == track.process and s.role in (Role.PARTY_MEMBER, Role.OBSERVER):
+                views.setdefault((s.role, s.org), s)
+        return list(views.values())
+
+    def snapshot(self, track: TrackModel) -> dict[str, list[tuple[int, str]]]:
+        """Every reader's observables, reusing the last step's when it was of the same track."""
+        if self.last_snapshot is not None and self.last_snapshot[0] == track.id:
+            return self.last_snapshot[1]
+        return {s.name: self.observables(s, track) for s in self.track_readers(track)}
+
+    def only_owner_sees(
+        self, track: TrackModel, before: dict[str, list[tuple[int, str]]], owner: int | None
+    ) -> None:
+        """Every reader but the members of ``owner`` (None: no one; EVERYONE: all) observes the
+        same as before the action."""
+        after = {s.name: self.observables(s, track) for s in self.track_readers(track)}
+        self.last_snapshot = (track.id, after)
+        if owner == EVERYONE:
+            return
+        for seat in self.track_readers(track):
+            if seat.role is Role.PARTY_MEMBER and seat.org == owner:
+                continue
+            now = after[seat.name]
+            assert now == before[seat.name], (seat.name, seat.role, owner, before[seat.name], now)
 
     # -- setup ----------------------------------------------------------------------------
 
@@ -234,6 +292,7 @@ class Confidentiality(RuleBasedStateMachine):
         self.last_urls += [f"/api/channels/{c}/messages" for c in track.channels.values()]
         party = data.draw(st.sampled_from(sorted(track.channels)))
         secret = marker("M")
+        before = self.snapshot(track)
         r = self.call(
             seat, "POST", f"/api/channels/{track.channels[party]}/messages", json={"text": secret}
         )
@@ -243,6 +302,7 @@ class Confidentiality(RuleBasedStateMachine):
         if allowed:
             self.shared.secrets[secret] = party
             self.shared.messages[secret] = track.channels[party]
+        self.only_owner_sees(track, before, party if allowed else None)
 
     @rule(data=st.data())
     def record_preferences(self, data: st.DataObject) -> None:
@@ -254,6 +314,7 @@ class Confidentiality(RuleBasedStateMachine):
             "ratings": {"a": {"a0": 0, "a1": 0.5, "a2": 1}, "b": {"b0": 1, "b1": 0}},
             "reservation": value,
         }
+        before = self.snapshot(track)
         r = self.call(seat, "PUT", f"/api/tracks/{track.id}/preferences", json=body)
         where = self.seat_in(seat, track)
         expected = 201 if where == "party" else 404 if where is None else 403
@@ -261,11 +322,13 @@ class Confidentiality(RuleBasedStateMachine):
         if r.status_code == 201:
             assert seat.org is not None
             self.shared.secrets[secret] = seat.org
+        self.only_owner_sees(track, before, seat.org if r.status_code == 201 else None)
 
     @rule(data=st.data())
     def publish_text(self, data: st.DataObject) -> None:
         seat, track = self.pick(data, "/text")
         package = {"a": data.draw(st.sampled_from(["a0", "a1", "a2"])), "b": "b0"}
+        before = self.snapshot(track)
         r = self.call(
             seat,
             "POST",
@@ -278,6 +341,7 @@ class Confidentiality(RuleBasedStateMachine):
             track.versions += r.status_code == 201
         else:
             assert r.status_code == (404 if where is None else 403), (where, r.text)
+        self.only_owner_sees(track, before, EVERYONE if r.status_code == 201 else None)
 
     @rule(data=st.data())
     def answer_text(self, data: st.DataObject) -> None:
@@ -288,8 +352,10 @@ class Confidentiality(RuleBasedStateMachine):
         body["reasons"] = [secret]
         if kind == "amend":  # an amendment request must name at least one amendment
             body["amendments"] = {"b": "b1"}  # every published text says b0
+        before = self.snapshot(track)
         r = self.call(seat, "POST", f"/api/tracks/{track.id}/text/answers", json=body)
         where = self.seat_in(seat, track)
+        owner = None
         if where == "party":
             ok = track.versions > 0 and not track.ready
             assert r.status_code == (201 if ok else 409), r.text
@@ -297,14 +363,17 @@ class Confidentiality(RuleBasedStateMachine):
                 assert seat.org is not None
                 self.shared.secrets[secret] = seat.org
                 track.ready = r.json()["status"] == "ready_for_agreement"
+                owner = EVERYONE if track.ready else seat.org  # ready: public news
         else:
             assert r.status_code == (404 if where is None else 403), (where, r.text)
+        self.only_owner_sees(track, before, owner)
 
     @rule(data=st.data())
     def submit_offer(self, data: st.DataObject) -> None:
         seat, track = self.pick(data, "/offers")
         secret = marker("O")
         body = {"options": {"a": "a1"}, "message": secret}
+        before = self.snapshot(track)
         r = self.call(seat, "POST", f"/api/tracks/{track.id}/offers", json=body)
         where = self.seat_in(seat, track)
         assert r.status_code == (201 if where == "party" else 404 if where is None else 403)
@@ -312,6 +381,7 @@ class Confidentiality(RuleBasedStateMachine):
             assert seat.org is not None
             self.shared.secrets[secret] = seat.org
             track.offers += 1
+        self.only_owner_sees(track, before, seat.org if r.status_code == 201 else None)
 
     @rule(data=st.data())
     def decide_offer(self, data: st.DataObject) -> None:
@@ -323,12 +393,15 @@ class Confidentiality(RuleBasedStateMachine):
         else:
             url = f"/api/tracks/{track.id}/offers/{number}/decline"
             body = {"reason": f"declined {next(COUNTER)}"}
+        before = self.snapshot(track)
         r = self.call(seat, "POST", url, json=body)
         where = self.seat_in(seat, track)
         if where == "mediator":
             assert r.status_code in (200, 409), r.text
         else:
             assert r.status_code == (404 if where is None else 403), (where, r.text)
+        # a decision reaches the sender and, forwarded, the recipients: not compared
+        self.only_owner_sees(track, before, EVERYONE if r.status_code == 200 else None)
 
     @rule(data=st.data())
     def move_party_member(self, data: st.DataObject) -> None:
@@ -349,17 +422,20 @@ class Confidentiality(RuleBasedStateMachine):
         )
         assert r.status_code == 200, r.text
         seat.org = target
+        self.last_snapshot = None
         self.touched = {seat.process}
         self.last_urls = self.readable(seat)
 
     @rule(data=st.data())
     def analysis(self, data: st.DataObject) -> None:
         seat, track = self.pick(data, "/analysis")
+        before = self.snapshot(track)
         r = self.call(seat, "GET", f"/api/tracks/{track.id}/analysis")
         if self.seat_in(seat, track) == "mediator":
             assert r.status_code in (200, 409), r.text
         else:
             assert r.status_code == 404, r.text
+        self.only_owner_sees(track, before, None)
 
     # -- the property ---------------------------------------------------------------------
 
