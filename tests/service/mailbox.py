@@ -1,22 +1,28 @@
-"""A real SMTP server for the tests (aiosmtpd on a free local port) that keeps what it receives.
-
->>> # used as: with smtp_server() as box: settings = box.settings(url); ...; box.messages
-"""
+"""A real SMTP server for the tests (aiosmtpd on a free local port) that keeps what it receives:
+``with smtp_server() as box:`` then settings from :func:`mail_settings` and ``box.messages``."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import email
 import email.policy
+import ipaddress
 import re
 import socket
+import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 
 class _Handler:
@@ -40,6 +46,7 @@ class Mailbox:
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
     refuse: bool = False
+    ca_file: str = ""
 
     def to(self, address: str) -> list[EmailMessage]:
         """The messages sent to ``address``."""
@@ -75,11 +82,51 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, written to ``folder`` (PEM)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
 @contextlib.contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    """An SMTP server on 127.0.0.1 (plain: a local relay) for the block."""
+def smtp_server(tls_folder: Path | None = None) -> Iterator[Mailbox]:
+    """An SMTP server on 127.0.0.1 for the block: plain (a local relay), or, given a folder
+    for its certificate, one that requires STARTTLS (``box.ca_file`` is the certificate)."""
     box = Mailbox("127.0.0.1", _free_port())
-    controller = Controller(_Handler(box), hostname=box.host, port=box.port)
+    extra: dict[str, Any] = {}
+    if tls_folder is not None:
+        cert, key = self_signed(tls_folder)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        extra = {"tls_context": context, "require_starttls": True}
+        box.ca_file = str(cert)
+    controller = Controller(_Handler(box), hostname=box.host, port=box.port, **extra)
     controller.start()
     try:
         yield box

@@ -3,15 +3,18 @@ notifications that never carry another party's words, bounded retries."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 from tests.service.mailbox import Mailbox, mail_settings, smtp_server
 from tests.service.world import PASSWORD, World, make_settings
 
-from gobetween.service import mail, notifications
+from gobetween.service import mail, notifications, setup
 from gobetween.service.settings import Settings
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
@@ -184,3 +187,79 @@ def test_sending_is_retried_a_bounded_number_of_times(mworld: World, box: Mailbo
         assert "451" in row.last_error
     box.refuse = False
     assert mail.deliver_due(db, settings) == 0  # given up: not sent again
+
+
+def _last_error(db: Any, *, due_now: bool) -> str:
+    """The outbox's one row's last error; made due at once for the next attempt."""
+    with db.unit_of_work() as session:
+        (row,) = session.execute(select(st.MailOutbox)).scalars()
+        if due_now:
+            row.next_attempt_at = t.utcnow()
+        return str(row.last_error)
+
+
+def test_starttls_with_the_operators_certificate_authority(
+    database_url: str, tmp_path: Path
+) -> None:
+    with smtp_server(tls_folder=tmp_path) as box:
+        secure = {**mail_settings(box), "smtp_security": "starttls"}
+        w = World.build(make_settings(database_url, **secure, smtp_ca_file=box.ca_file))
+        try:
+            db, settings = w.services.db, _settings(w)
+            w.client.post("/api/auth/password-reset", json={"email": "ua@example.org"})
+            # the server requires STARTTLS: a sender without it fails, and retries later
+            assert mail.deliver_due(db, dataclasses.replace(settings, smtp_security="none")) == 0
+            assert "STARTTLS" in _last_error(db, due_now=True)
+            # a sender that does not trust the server's certificate fails too
+            assert mail.deliver_due(db, dataclasses.replace(settings, smtp_ca_file="")) == 0
+            assert "CERTIFICATE_VERIFY_FAILED" in _last_error(db, due_now=True)
+            assert mail.deliver_due(db, settings) == 1
+            assert "/reset/" in box.body(box.to("ua@example.org")[0])
+        finally:
+            w.close()
+
+
+def test_a_deadline_near_is_told_once(mworld: World, box: Mailbox) -> None:
+    _verify_everyone(mworld)
+    notifications.run_once(mworld.services.db, _settings(mworld))
+    food = mworld.tracks["food"]
+    due = t.utcnow() + dt.timedelta(hours=12)
+    package = {"ports": "Odesa+Chornomorsk", "inspection": "Istanbul JCC", "term": "120"}
+    body = {"package": package, "deadline": due.isoformat()}
+    assert mworld.post("un", f"/api/tracks/{food}/text/versions", json=body).status_code == 201
+    for _round in range(2):
+        _drain(mworld)
+        with mworld.services.db.unit_of_work() as session:  # no pause between "at once" mails
+            session.execute(update(st.MailSettings).values(notified_at=None))
+    (to_ru,) = _mails(box, "ru")
+    assert f"due by {due:%Y-%m-%d %H:%M} UTC" in to_ru
+    assert "Version 1 of the negotiating text" in to_ru
+
+
+def test_at_once_means_one_mail_per_pause_not_one_per_message(mworld: World, box: Mailbox) -> None:
+    _verify_everyone(mworld)
+    db, settings = mworld.services.db, _settings(mworld)
+    notifications.run_once(db, settings)
+    now = t.utcnow()
+    _post(mworld, "un", "ru", "First question")
+    notifications.run_once(db, settings, now=now)
+    _post(mworld, "un", "ru", "Second question")
+    notifications.run_once(db, settings, now=now + dt.timedelta(minutes=1))
+    mail.deliver_due(db, settings)
+    assert len(_mails(box, "ru")) == 1
+    notifications.run_once(db, settings, now=now + dt.timedelta(minutes=6))
+    mail.deliver_due(db, settings)
+    first, second = _mails(box, "ru")
+    assert first.count("your channel") == 1
+    assert second.count("your channel") == 1
+
+
+def test_reset_links_are_limited_per_hour(mworld: World, box: Mailbox) -> None:
+    answers = [
+        mworld.client.post("/api/auth/password-reset", json={"email": "ua@example.org"})
+        for _ in range(5)
+    ]
+    assert {a.status_code for a in answers} == {202}
+    assert len({a.text for a in answers}) == 1
+    mail.deliver_due(mworld.services.db, _settings(mworld))
+    assert len(_mails(box, "ua")) == setup.MAX_LINKS_PER_HOUR

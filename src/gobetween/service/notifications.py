@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gobetween import i18n
 from gobetween.errors import NotFound
 from gobetween.i18n import _
 from gobetween.policy import TrackView
@@ -41,6 +42,7 @@ __all__ = ["Line", "lines_for", "run_once"]
 
 BATCH = 500
 DEADLINE_NEAR = dt.timedelta(hours=24)
+IMMEDIATE_GAP = dt.timedelta(minutes=5)
 KINDS = ("message", "text", "agenda")
 
 
@@ -104,25 +106,26 @@ def lines_for(
         if message is not None and message.author_id == user_id:
             return
         if view.own_party == event.party_id:
-            sentence = _("New message in your channel with the mediators in “{track}”.")
-            yield Line(key, sentence.format(track=track.name), f"/tracks/{track.id}/channel")
+            sentence = _("New message in your channel with the mediators in “%(track)s”.")
+            yield Line(key, sentence % {"track": track.name}, f"/tracks/{track.id}/channel")
         else:
             party = session.get(t.Organisation, event.party_id)
-            sentence = _("New message in the channel of {party} in “{track}”.").format(
-                party=party.name if party else "?", track=track.name
-            )
+            sentence = _("New message in the channel of %(party)s in “%(track)s”.") % {
+                "party": party.name if party else "?",
+                "track": track.name,
+            }
             yield Line(key, sentence, f"/tracks/{track.id}/console")
     elif event.party_id is None and event.kind == "text":
-        sentence = _("Version {number} of the negotiating text of “{track}” was published.")
+        sentence = _("Version %(number)s of the negotiating text of “%(track)s” was published.")
         yield Line(
             key,
-            sentence.format(number=event.object_id, track=track.name),
+            sentence % {"number": event.object_id, "track": track.name},
             f"/tracks/{track.id}/text",
         )
     elif event.party_id is None and event.kind == "agenda":
-        sentence = _("The agenda of “{track}” changed (version {number}).")
+        sentence = _("The agenda of “%(track)s” changed (version %(number)s).")
         yield Line(
-            key, sentence.format(number=event.object_id, track=track.name), f"/tracks/{track.id}"
+            key, sentence % {"number": event.object_id, "track": track.name}, f"/tracks/{track.id}"
         )
 
 
@@ -137,7 +140,8 @@ def _collect(session: Session, events: list[t.Notification]) -> dict[int, list[L
         for user_id in _audience(session, track.process_id):
             view = _view(session, user_id, track.id)
             if view is not None and view.seats:
-                found[user_id].extend(lines_for(session, event, track, view, user_id))
+                with i18n.use_locale(_locale(session, user_id)):
+                    found[user_id].extend(lines_for(session, event, track, view, user_id))
     return found
 
 
@@ -161,19 +165,22 @@ def _deadlines(session: Session, now: dt.datetime) -> dict[int, list[Line]]:
             continue
         if not now < current.deadline <= now + DEADLINE_NEAR:
             continue
-        sentence = _("Answers to version {number} of the text of “{track}” are due by {time}.")
-        line = Line(
-            f"deadline:{track.id}:{current.number}",
-            sentence.format(
-                number=current.number,
-                track=track.name,
-                time=f"{current.deadline:%Y-%m-%d %H:%M} UTC",
-            ),
-            f"/tracks/{track.id}/text",
-        )
         for user_id, _reader in readers:
-            found[user_id].append(line)
+            with i18n.use_locale(_locale(session, user_id)):
+                found[user_id].append(_deadline_line(track, current.number, current.deadline))
     return found
+
+
+def _deadline_line(track: t.Track, number: int, deadline: dt.datetime) -> Line:
+    sentence = _("Answers to version %(number)s of the text of “%(track)s” are due by %(time)s.")
+    values = {"number": number, "track": track.name, "time": f"{deadline:%Y-%m-%d %H:%M} UTC"}
+    return Line(f"deadline:{track.id}:{number}", sentence % values, f"/tracks/{track.id}/text")
+
+
+def _locale(session: Session, user_id: int) -> str:
+    """The language a user's notifications are written in (their own setting, else English)."""
+    user = session.get(t.User, user_id)
+    return (user.locale if user else None) or i18n.DEFAULT_LOCALE
 
 
 def _fresh(session: Session, user_id: int, lines: list[Line]) -> list[Line]:
@@ -194,19 +201,57 @@ def _fresh(session: Session, user_id: int, lines: list[Line]) -> list[Line]:
     return fresh
 
 
-def _send(session: Session, user: t.User, lines: list[Line], base: str, subject: str) -> None:
-    body = _("Hello {name},\n\n{lines}\n\nYou can choose how you are notified on {settings}.")
+def _send(session: Session, user: t.User, lines: list[Line], base: str, daily: bool) -> None:
+    with i18n.use_locale(user.locale):
+        subject = _("gobetween: your daily summary") if daily else _("gobetween: news for you")
+        _compose(session, user, lines, base, subject)
+
+
+def _compose(session: Session, user: t.User, lines: list[Line], base: str, subject: str) -> None:
+    body = _("Hello %(name)s,\n\n%(lines)s\n\nYou can choose how you are notified on %(settings)s.")
     mail.enqueue(
         session,
         to=user.email,
         subject=subject,
-        body=body.format(
-            name=user.name,
-            lines="\n\n".join(line.text(base) for line in lines),
-            settings=mail.absolute_link(base, "/settings/mail") if base else "/settings/mail",
-        ),
+        body=body
+        % {
+            "name": user.name,
+            "lines": "\n\n".join(line.text(base) for line in lines),
+            "settings": mail.absolute_link(base, "/settings/mail") if base else "/settings/mail",
+        },
         kind="notification",
     )
+
+
+def _pending(session: Session, user_id: int) -> list[st.MailDigestItem]:
+    stmt = (
+        select(st.MailDigestItem)
+        .where(st.MailDigestItem.user_id == user_id, st.MailDigestItem.sent_at.is_(None))
+        .order_by(st.MailDigestItem.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def _immediate(session: Session, now: dt.datetime, settings: Settings) -> None:
+    """Users notified "at once": one mail with everything new, at most every few minutes (a
+    busy channel gives one mail per :data:`IMMEDIATE_GAP`, not one per message)."""
+    rows = session.execute(
+        select(st.MailSettings).where(
+            st.MailSettings.notify == "immediate", st.MailSettings.verified_at.is_not(None)
+        )
+    ).scalars()
+    for row in list(rows):
+        if row.notified_at is not None and now - row.notified_at < IMMEDIATE_GAP:
+            continue
+        items = _pending(session, row.user_id)
+        if not items:
+            continue
+        user = session.get_one(t.User, row.user_id)
+        lines = [Line(i.key, *i.line.split("\n  ", 1)) for i in items]
+        _send(session, user, lines, settings.public_url, daily=False)
+        for item in items:
+            item.sent_at = now
+        row.notified_at = now
 
 
 def _digests(session: Session, now: dt.datetime, settings: Settings) -> None:
@@ -222,20 +267,12 @@ def _digests(session: Session, now: dt.datetime, settings: Settings) -> None:
     for row in list(due):
         if row.digest_sent_at is not None and row.digest_sent_at >= today:
             continue
-        items = list(
-            session.execute(
-                select(st.MailDigestItem)
-                .where(
-                    st.MailDigestItem.user_id == row.user_id, st.MailDigestItem.sent_at.is_(None)
-                )
-                .order_by(st.MailDigestItem.id)
-            ).scalars()
-        )
+        items = _pending(session, row.user_id)
         if not items:
             continue
         user = session.get_one(t.User, row.user_id)
         lines = [Line(i.key, *i.line.split("\n  ", 1)) for i in items]
-        _send(session, user, lines, settings.public_url, _("gobetween: your daily summary"))
+        _send(session, user, lines, settings.public_url, daily=True)
         for item in items:
             item.sent_at = now
         row.digest_sent_at = now
@@ -265,18 +302,8 @@ def run_once(db: Database, settings: Settings, *, now: dt.datetime | None = None
             for user_id, lines in _deadlines(session, now).items():
                 found[user_id].extend(lines)
             for user_id in sorted(found):
-                fresh = _fresh(session, user_id, found[user_id])
-                choice = session.get_one(st.MailSettings, user_id)
-                if fresh and choice.notify == "immediate":
-                    user = session.get_one(t.User, user_id)
-                    _send(session, user, fresh, settings.public_url, _("gobetween: news for you"))
-                    for item in session.execute(
-                        select(st.MailDigestItem).where(
-                            st.MailDigestItem.user_id == user_id,
-                            st.MailDigestItem.sent_at.is_(None),
-                        )
-                    ).scalars():
-                        item.sent_at = now
+                _fresh(session, user_id, found[user_id])
+            _immediate(session, now, settings)
             _digests(session, now, settings)
             return len(events)
     except IntegrityError:  # another worker made the cursor at the same moment: next round

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gobetween.i18n import _
 from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.policy import Actor, process_view, role_fits
 from gobetween.service.identity import create_user, normalise_email
@@ -332,7 +333,7 @@ def _state(row: t.Invitation | None) -> str:
 
 def _open(row: t.Invitation | None) -> t.Invitation:
     if row is None or _state(row) != "pending":
-        raise NotFound("no such invitation, or it has been used, declined or has expired")
+        raise NotFound(_("no such invitation, or it has been used, declined or has expired"))
     return row
 
 
@@ -368,7 +369,7 @@ def accept_invitation(
     """
     row = _open(_by_token(session, token))
     if _user_of(session, row.email) is not None:
-        raise Conflict("this invitation is for an existing account: log in to accept it")
+        raise Conflict(_("this invitation is for an existing account: log in to accept it"))
     user = create_user(session, hasher, email=row.email, name=name, password=password)
     return user, _join(session, row, user)
 
@@ -381,7 +382,7 @@ def _addressed_to(session: Session, actor: Actor, invitation_id: int) -> t.Invit
     user = session.get_one(t.User, actor.user_id)
     row = session.get(t.Invitation, invitation_id)
     if row is None or row.email != user.email:
-        raise NotFound(f"no invitation {invitation_id}")
+        raise NotFound(_("no invitation %(id)s") % {"id": invitation_id})
     return _open(row)
 
 
@@ -417,6 +418,7 @@ class InvitationInfo:
 
     state: str
     id: int = 0
+    process_id: int = 0
     process: str = ""
     convened_by: str = ""
     role: str = ""
@@ -430,7 +432,7 @@ class InvitationInfo:
 def convener(session: Session, process: t.Process) -> str:
     """Who convened a process, as its members see it: name and e-mail address."""
     user = session.get(t.User, process.created_by) if process.created_by else None
-    return f"{user.name} <{user.email}>" if user else "a former user"
+    return f"{user.name} <{user.email}>" if user else _("a former user")
 
 
 def _info(session: Session, row: t.Invitation, state: str) -> InvitationInfo:
@@ -440,6 +442,7 @@ def _info(session: Session, row: t.Invitation, state: str) -> InvitationInfo:
     return InvitationInfo(
         state=state,
         id=row.id,
+        process_id=process.id,
         process=process.name,
         convened_by=convener(session, process),
         role=row.role,

@@ -25,10 +25,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gobetween import i18n
 from gobetween.errors import NotFound, ValidationFailed
 from gobetween.i18n import _, _l
 from gobetween.model import Role
-from gobetween.service import mail
+from gobetween.service import languages, mail
 from gobetween.service.identity import create_user, normalise_email, set_password
 from gobetween.service.prepare import InvitationInfo
 from gobetween.service.security import PasswordHasher, new_token, token_digest
@@ -52,6 +53,9 @@ __all__ = [
 ]
 
 RESET_HOURS = 1
+#: Reset or verification links mailed to one account per hour at most (more asks are ignored,
+#: with the same answer, so nobody can flood an inbox).
+MAX_LINKS_PER_HOUR = 3
 VERIFY_DAYS = 7
 NOTIFY_MODES = ("off", "immediate", "daily")
 ROLE_NAMES = {
@@ -97,12 +101,12 @@ def create_first_admin(
 ) -> t.User:
     """The installation's first user (once; :class:`NotFound` when set-up is over)."""
     if not needs_setup(session):
-        raise NotFound("set-up is over")
+        raise NotFound(_("set-up is over"))
     session.add(st.Installation(id=1))
     try:
         session.flush()  # a second visitor's insert waits for the first one's commit, then fails
     except IntegrityError:
-        raise NotFound("set-up is over") from None
+        raise NotFound(_("set-up is over")) from None
     user = create_user(session, hasher, email=email, name=name, password=password)
     row = session.get_one(st.Installation, 1)
     row.admin_id = user.id
@@ -133,9 +137,9 @@ def set_notify(session: Session, user_id: int, mode: str) -> st.MailSettings:
     """Choose how to be notified: ``off``, ``immediate`` or ``daily``."""
     if mode not in NOTIFY_MODES:
         raise ValidationFailed(
-            f"{mode!r} is not a way to be notified",
+            _("%(mode)r is not a way to be notified") % {"mode": mode},
             location="notify",
-            expected="off, immediate or daily",
+            expected=_("off, immediate or daily"),
         )
     row = mail_settings(session, user_id)
     row.notify = mode
@@ -192,19 +196,47 @@ def _use(session: Session, token: str, purpose: str) -> tuple[st.MailToken, t.Us
         or row.expires_at <= t.utcnow()
         or row.email != user.email
     ):
-        raise NotFound("this link is unknown, has been used or has expired")
+        raise NotFound(_("this link is unknown, has been used or has expired"))
     row.used_at = t.utcnow()
     return row, user
 
 
+def _recent(session: Session, user: t.User, purpose: str) -> int:
+    since = t.utcnow() - dt.timedelta(hours=1)
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(st.MailToken)
+            .where(
+                st.MailToken.user_id == user.id,
+                st.MailToken.purpose == purpose,
+                st.MailToken.created_at >= since,
+            )
+        ).scalar_one()
+    )
+
+
 def request_verification(session: Session, out: Outgoing, user: t.User) -> None:
-    """Mail the user a link that proves their address."""
+    """Mail the user a link that proves their address (in the user's language; at most
+    :data:`MAX_LINKS_PER_HOUR` an hour)."""
+    if _recent(session, user, "verify") >= MAX_LINKS_PER_HOUR:
+        return
+    with i18n.use_locale(user.locale or i18n.current_locale()):
+        _verification(session, out, user)
+
+
+def _verification(session: Session, out: Outgoing, user: t.User) -> None:
     token = _token(session, user, "verify", dt.timedelta(days=VERIFY_DAYS))
     body = _(
-        "Hello {name},\n\nplease confirm that {email} is your address for gobetween by "
-        "opening this link (it works for {days} days):\n\n{link}\n\nIf you did not expect "
+        "Hello %(name)s,\n\nplease confirm that %(email)s is your address for gobetween by "
+        "opening this link (it works for %(days)s days):\n\n%(link)s\n\nIf you did not expect "
         "this e-mail, you can ignore it."
-    ).format(name=user.name, email=user.email, days=VERIFY_DAYS, link=out.link(f"/verify/{token}"))
+    ) % {
+        "name": user.name,
+        "email": user.email,
+        "days": VERIFY_DAYS,
+        "link": out.link(f"/verify/{token}"),
+    }
     mail.enqueue(
         session, to=user.email, subject=_("Confirm your e-mail address"), body=body, kind="verify"
     )
@@ -229,14 +261,24 @@ def request_reset(session: Session, out: Outgoing, email: str) -> None:
     """Mail a password-reset link to ``email`` if it has an account; say nothing either way."""
     address = normalise_email(email)
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
-    if user is None or not user.active:
+    if user is None or not user.active or _recent(session, user, "reset") >= MAX_LINKS_PER_HOUR:
         return
+    with i18n.use_locale(user.locale or i18n.current_locale()):
+        _reset_mail(session, out, user)
+
+
+def _reset_mail(session: Session, out: Outgoing, user: t.User) -> None:
     token = _token(session, user, "reset", dt.timedelta(hours=RESET_HOURS))
     body = _(
-        "Hello {name},\n\nsomeone (we hope you) asked to choose a new password for {email} on "
-        "gobetween. Open this link within {hours} hour to do so:\n\n{link}\n\nIf it was not "
+        "Hello %(name)s,\n\nsomeone (we hope you) asked to choose a new password for %(email)s on "
+        "gobetween. Open this link within %(hours)s hour to do so:\n\n%(link)s\n\nIf it was not "
         "you, ignore this e-mail: your password stays as it is."
-    ).format(name=user.name, email=user.email, hours=RESET_HOURS, link=out.link(f"/reset/{token}"))
+    ) % {
+        "name": user.name,
+        "email": user.email,
+        "hours": RESET_HOURS,
+        "link": out.link(f"/reset/{token}"),
+    }
     mail.enqueue(
         session, to=user.email, subject=_("Choose a new password"), body=body, kind="reset"
     )
@@ -251,25 +293,37 @@ def reset_password(session: Session, hasher: PasswordHasher, token: str, passwor
 
 
 def mail_invitation(session: Session, out: Outgoing, info: InvitationInfo, token: str) -> None:
-    """Mail an invitation: process, who convened it, role, organisation, who invites, link."""
+    """Mail an invitation: process, who convened it, role, organisation, who invites, link.
+
+    In the invited person's language when they have an account and chose one, else in the
+    process's first working language when the interface speaks it, else the inviter's.
+    """
+    user = session.execute(select(t.User).where(t.User.email == info.email)).scalar_one_or_none()
+    first = next(iter(languages.working_languages(session, info.process_id)), None)
+    locale = (user.locale if user else None) or i18n.supported(first) or i18n.current_locale()
+    with i18n.use_locale(locale):
+        _invitation_mail(session, out, info, token)
+
+
+def _invitation_mail(session: Session, out: Outgoing, info: InvitationInfo, token: str) -> None:
     role = str(ROLE_NAMES.get(info.role, info.role))
     seat = (
-        _("{role} of {organisation}").format(role=role, organisation=info.organisation)
+        _("%(role)s of %(organisation)s") % {"role": role, "organisation": info.organisation}
         if info.organisation
         else role
     )
     body = _(
-        "{inviter} invites you to take part in “{process}” (convened by {convener}) as "
-        "{seat}.\n\nTo accept or decline, open this link (it works until {expires}):\n\n"
-        "{link}\n\nIf you did not expect this invitation, you can ignore this e-mail: nobody "
+        "%(inviter)s invites you to take part in “%(process)s” (convened by %(convener)s) as "
+        "%(seat)s.\n\nTo accept or decline, open this link (it works until %(expires)s):\n\n"
+        "%(link)s\n\nIf you did not expect this invitation, you can ignore this e-mail: nobody "
         "becomes a member of a process without accepting."
-    ).format(
-        inviter=info.invited_by,
-        process=info.process,
-        convener=info.convened_by,
-        seat=seat,
-        expires=f"{info.expires_at:%Y-%m-%d %H:%M} UTC" if info.expires_at else "",
-        link=out.link(f"/invitations/{token}"),
-    )
-    subject = _("Invitation to “{process}”").format(process=info.process)
+    ) % {
+        "inviter": info.invited_by,
+        "process": info.process,
+        "convener": info.convened_by,
+        "seat": seat,
+        "expires": f"{info.expires_at:%Y-%m-%d %H:%M} UTC" if info.expires_at else "",
+        "link": out.link(f"/invitations/{token}"),
+    }
+    subject = _("Invitation to “%(process)s”") % {"process": info.process}
     mail.enqueue(session, to=info.email, subject=subject, body=body, kind="invitation")

@@ -84,6 +84,7 @@ class MailSettings(Base):
     verified_at: Mapped[dt.datetime | None]
     notify: Mapped[str] = mapped_column(String(20), default="immediate")
     digest_sent_at: Mapped[dt.datetime | None]
+    notified_at: Mapped[dt.datetime | None]  # the last "at once" notification
 
 
 class NotifierCursor(Base):

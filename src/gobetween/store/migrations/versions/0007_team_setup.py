@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("verified_at", _TIME, nullable=True),
         sa.Column("notify", sa.String(length=20), nullable=False),
         sa.Column("digest_sent_at", _TIME, nullable=True),
+        sa.Column("notified_at", _TIME, nullable=True),
         _user_fk("mail_settings", "user_id", "CASCADE"),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_mail_settings")),
     )
