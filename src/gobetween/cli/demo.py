@@ -8,6 +8,7 @@ import click
 
 from gobetween.service.demo import build_demo
 from gobetween.service.demo_agreement import INITIATIVE, build_agreement_demo
+from gobetween.service.demo_records import build_records_demo
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
 from gobetween.store.db import Database, upgrade
@@ -40,10 +41,13 @@ def demo(database_url: str, serve: bool, host: str, port: int) -> None:
         with database.unit_of_work() as session:
             process_id, logins = build_demo(session, hasher)
             agreement_id = build_agreement_demo(session)
+            illustrative = build_records_demo(session)
     finally:
         database.dispose()
     click.echo(f"Black Sea demo: process {process_id} in {database_url}")
     click.echo(f"{INITIATIVE}: signed agreement {agreement_id} and its joint record")
+    for name, number in illustrative.items():
+        click.echo(f"{name}: signed agreement {number} and its joint record (invented data)")
     click.echo("Logins (passwords are new each time the demo runs):")
     for login in logins:
         click.echo(

@@ -1,0 +1,279 @@
+"""The demo's two other tracks with agreements and joint records: ILLUSTRATIVE data.
+
+Beside the real JCC voyages of :mod:`gobetween.service.demo_agreement`, two processes with the
+same demo logins show the other record kinds:
+
+- *Energy-facilities moratorium (illustrative)*: Qatar mediates, Ukraine and the Russian
+  Federation are the parties; the record keeps **incidents**. Two invented allegations: one
+  assessed "verified" whose summary was published (proposed by Qatar, approved by both parties:
+  one mediating organisation signed, so every party approves), one still pending.
+- *Prisoner returns (illustrative)*: the United Arab Emirates mediate; the record keeps
+  **exchanges** verified by the ICRC. The numbers of the first exchange follow public reporting
+  of 21 September 2022 (215 returned to Ukraine, 55 to the Russian Federation); the names lists
+  are invented references. Its figures are published.
+
+Every process, agreement and entry says it is illustrative; none of it is real data but the
+21 September 2022 numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gobetween.agreements import (
+    Bundle,
+    Renewal,
+    RenewalRule,
+    generate_private_key,
+    public_key_pem,
+    sign_instrument,
+)
+from gobetween.model import Agenda, Issue, OrganisationKind, Role
+from gobetween.monitoring.kinds_builtin import EXCHANGES
+from gobetween.policy import Actor
+from gobetween.protocols.single_text import AnswerKind
+from gobetween.service import agree, prepare, records, texts
+from gobetween.service.demo import DOMAIN
+from gobetween.service.signing_keys import confirm_key
+from gobetween.store import agreement_tables as a
+from gobetween.store import repositories
+from gobetween.store import tables as t
+
+__all__ = ["ENERGY", "RETURNS", "build_records_demo"]
+
+ENERGY = "Energy-facilities moratorium (illustrative)"
+RETURNS = "Prisoner returns (illustrative)"
+PARTIES = {"ukraine": "Ukraine", "russia": "Russian Federation"}
+RETURNS_CSV = (
+    "Exchange,Date,Place,Released by,Returned to,Category,Number,Verified by,Names list\n"
+    "EX-2022-09-21,21-Sep-2022,Chernihiv region,Russian Federation,Ukraine,prisoners of war,"
+    "215,ICRC,list UA-0921 (illustrative)\n"
+    "EX-2022-09-21,21-Sep-2022,Chernihiv region,Ukraine,Russian Federation,prisoners of war,"
+    "55,ICRC,list RU-0921 (illustrative)\n"
+    "EX-2022-10-29,29-Oct-2022,Zaporizhzhia region,Russian Federation,Ukraine,civilians,"
+    "2,ICRC,list UA-1029 (illustrative)\n"
+)
+
+
+def _actor(session: Session, seat: str) -> Actor:
+    user = session.execute(select(t.User).where(t.User.email == f"{seat}@{DOMAIN}")).scalar_one()
+    return repositories.load_actor(session, user.id)
+
+
+def _agreement(
+    session: Session,
+    name: str,
+    mediator: tuple[str, str],
+    agenda: Agenda,
+    package: dict[str, str],
+    clauses: dict[str, str],
+    kinds: list[str],
+    effective: dt.date,
+) -> int:
+    """A process, its track, the accepted text, the agreement signed by all; its id."""
+    admin = _actor(session, "secretariat")
+    process = prepare.create_process(
+        session, admin, name=name, description="Demo: ILLUSTRATIVE data, not a real record."
+    )
+    admin = repositories.load_actor(session, admin.user_id)
+    seats = {mediator[0]: (mediator[1], OrganisationKind.MEDIATOR, Role.MEDIATOR)}
+    seats |= {s: (n, OrganisationKind.PARTY, Role.PARTY_MEMBER) for s, n in PARTIES.items()}
+    orgs = []
+    for seat, (org_name, kind, role) in seats.items():
+        org = prepare.add_organisation(session, admin, process.id, name=org_name, kind=kind)
+        prepare.add_member(
+            session, admin, process.id, email=f"{seat}@{DOMAIN}", role=role, organisation_id=org.id
+        )
+        orgs.append(org.id)
+    track = prepare.create_track(
+        session, admin, process.id, name=agenda.name, agenda=agenda, organisation_ids=orgs
+    )
+    session.flush()
+    actors = {seat: _actor(session, seat) for seat in seats}
+    texts.publish_text(
+        session, actors[mediator[0]], track.id, options=package, clauses=clauses, note=name
+    )
+    for seat in PARTIES:
+        texts.answer_text(session, actors[seat], track.id, version=1, kind=AnswerKind.ACCEPT)
+    made = agree.create_agreement(
+        session,
+        actors[mediator[0]],
+        track.id,
+        term_days=None,
+        renewal=Renewal(RenewalRule.BY_CONSENT),
+        effective_date=effective,
+        title=name,
+        implementation={"public": {}, "kinds": kinds, "obligations": []},
+    )
+    agreement_id = int(made["id"])
+    _sign(session, {s: (actors[s], n) for s, (n, _, _) in seats.items()}, agreement_id)
+    return agreement_id
+
+
+def _sign(session: Session, signers: dict[str, tuple[Actor, str]], agreement_id: int) -> None:
+    row = session.get(a.Agreement, agreement_id)
+    assert row is not None
+    bundle = Bundle.from_bytes(row.bundle)
+    secretariat = _actor(session, "secretariat")
+    for actor, name in signers.values():
+        key = generate_private_key()  # used for the demo's signatures, then dropped
+        registered = agree.register_key(
+            session, actor, int(row.signatories[name][0]), public_key_pem(key).decode()
+        )
+        confirm_key(session, secretariat, registered["id"])
+        for instrument in bundle.instruments:
+            if name in instrument.signatory_names:
+                agree.sign(
+                    session,
+                    actor,
+                    agreement_id,
+                    party=instrument.party,
+                    signer=name,
+                    signature=sign_instrument(instrument, name, key).to_dict(),
+                )
+
+
+def _energy(session: Session) -> int:
+    agenda = Agenda(
+        (
+            Issue.discrete("scope", ["power generation", "generation and grid", "all energy"]),
+            Issue.discrete("term", ["30", "90"]),
+        ),
+        name="energy facilities (illustrative)",
+    )
+    clauses = {
+        "scope": "Neither party strikes power generation, transmission or gas facilities of "
+        "the other (illustrative wording).",
+        "term": "The moratorium runs for 30 days; it is renewed by consent of every signatory "
+        "(illustrative).",
+    }
+    aid = _agreement(
+        session,
+        ENERGY,
+        ("qatar", "Qatar"),
+        agenda,
+        {"scope": "all energy", "term": "30"},
+        clauses,
+        ["incidents"],
+        dt.date(2025, 3, 18),
+    )
+    qatar, ua, ru = (_actor(session, s) for s in ("qatar", "ukraine", "russia"))
+    first = records.report_incident(
+        session,
+        ru,
+        aid,
+        {
+            "alleged_by": "Russian Federation",
+            "accused": "Ukraine",
+            "date": "2025-03-21",
+            "place": "Kursk region (illustrative)",
+            "facility": "gas metering station",
+            "description": "Illustrative allegation: a drone struck the station at night.",
+        },
+    )
+    records.report_incident(
+        session,
+        ua,
+        aid,
+        {
+            "alleged_by": "Ukraine",
+            "accused": "Russian Federation",
+            "date": "2025-03-24",
+            "place": "Kherson region (illustrative)",
+            "facility": "power substation",
+            "description": "Illustrative allegation: shelling cut power to two districts.",
+        },
+    )
+    key = first["key"]
+    records.assess_incident(session, qatar, aid, key, "verified")
+    records.assess_provision(
+        session,
+        qatar,
+        aid,
+        "art-1",
+        {
+            "level": "minimal",
+            "at": "2025-03-31T12:00:00+00:00",
+            "evidence": [{"kind": "event", "reference": f"incident {key}"}],
+            "note": "Illustrative: one verified strike in the first two weeks.",
+        },
+    )
+    proposal = records.propose_publication(
+        session,
+        qatar,
+        aid,
+        f"incident:{key}",
+        "Illustrative: the joint team verified a strike on a gas metering station in the Kursk "
+        "region on 21 March 2025.",
+    )
+    for actor in (ua, ru):
+        records.approve_publication(session, actor, aid, int(proposal["id"]))
+    return aid
+
+
+def _returns(session: Session) -> int:
+    agenda = Agenda(
+        (
+            Issue.discrete("exchange", ["all for all", "one for one"]),
+            Issue.discrete("verification", ["ICRC", "none"]),
+            Issue.discrete("term", ["120", "365"]),
+        ),
+        name="prisoner return (illustrative)",
+    )
+    clauses = {
+        "exchange": "The parties return prisoners one for one, in exchanges the mediator "
+        "arranges (illustrative wording).",
+        "verification": "The ICRC verifies every exchange as an observer (illustrative).",
+        "term": "The arrangement runs for 120 days; it is renewed by consent of every "
+        "signatory (illustrative).",
+    }
+    aid = _agreement(
+        session,
+        RETURNS,
+        ("uae", "United Arab Emirates"),
+        agenda,
+        {"exchange": "one for one", "verification": "ICRC", "term": "120"},
+        clauses,
+        ["exchanges"],
+        dt.date(2022, 9, 1),
+    )
+    uae, ua, ru = (_actor(session, s) for s in ("uae", "ukraine", "russia"))
+    from gobetween.formats.records import read_entry_file  # formats: read the demo's file
+
+    result = read_entry_file(EXCHANGES, "returns-illustrative.csv", RETURNS_CSV.encode())
+    records.import_entries(session, uae, aid, result)
+    for key, level in (("art-1", "intermediate"), ("art-2", "complete")):
+        records.assess_provision(
+            session,
+            uae,
+            aid,
+            key,
+            {
+                "level": level,
+                "at": "2022-10-31T12:00:00+00:00",
+                "evidence": [{"kind": "document", "reference": "ICRC verification notes"}],
+                "note": "Illustrative assessment.",
+            },
+        )
+    proposal = records.propose_publication(session, uae, aid, "figures:exchanges")
+    for actor in (ua, ru):
+        records.approve_publication(session, actor, aid, int(proposal["id"]))
+    provisions = records.propose_publication(session, uae, aid, "provisions")
+    for actor in (ua, ru):
+        records.approve_publication(session, actor, aid, int(provisions["id"]))
+    return aid
+
+
+def build_records_demo(session: Session) -> dict[str, int]:
+    """Build (once) the two illustrative agreements and their records; their ids by name.
+
+    Needs the negotiation demo's logins (:func:`gobetween.service.demo.build_demo` first).
+    """
+    out = {}
+    for name, build in ((ENERGY, _energy), (RETURNS, _returns)):
+        existing = session.execute(select(a.Agreement.id).where(a.Agreement.title == name)).scalar()
+        out[name] = int(existing) if existing is not None else build(session)
+    return out

@@ -1,0 +1,63 @@
+"""The implementation pages of the illustrative energy and prisoner-return agreements,
+structurally: no voyage vocabulary where the record keeps no voyages, caveats beside every
+figure, names lists only for the mediators and the party concerned, and what is published."""
+
+from __future__ import annotations
+
+import pytest
+from tests.web.site import Site, soup, unlabelled_controls
+
+from gobetween.service.demo_agreement import build_agreement_demo
+from gobetween.service.demo_records import ENERGY, RETURNS, build_records_demo
+
+VOYAGE_WORDS = ("voyage", "departure plan", "inspection team")
+
+
+@pytest.fixture
+def ids(site: Site) -> dict[str, int]:
+    with site.services.db.unit_of_work() as session:
+        return build_records_demo(session)
+
+
+def test_records_without_voyages_speak_their_own_words(site: Site, ids: dict[str, int]) -> None:
+    for seat in ("qatar", "ukraine"):
+        page = soup(site.client(seat).get(f"/agreements/{ids[ENERGY]}/implementation"))
+        words = page.select_one("main").get_text().lower()  # type: ignore[union-attr]
+        assert not [w for w in VOYAGE_WORDS if w in words], seat
+        assert page.select("#event-form, #import-form") == []
+        assert page.select("#kind-incidents")
+        assert unlabelled_controls(page) == []
+    with site.services.db.unit_of_work() as session:
+        corridor = build_agreement_demo(session)
+    page = soup(site.client("un").get(f"/agreements/{corridor}/implementation"))
+    assert page.select("#event-form")
+    assert page.select("#import-form")
+    obligation = page.select_one(".obligation .caveat")
+    assert obligation is not None
+    assert "outbound inspections only" in obligation.get_text()
+
+
+def test_every_figure_has_its_caveat_and_names_lists_stay_private(
+    site: Site, ids: dict[str, int]
+) -> None:
+    url = f"/agreements/{ids[RETURNS]}/implementation"
+    ukraine = soup(site.client("ukraine").get(url))
+    figures = ukraine.select("#kind-exchanges figure.figure-table")
+    assert len(figures) == 2
+    assert all(f.select_one(".caveat").get_text().strip() for f in figures)  # type: ignore[union-attr]
+    lists = [td.get_text() for td in ukraine.select("td[data-field='names_list']")]
+    assert "list UA-0921 (illustrative)" in lists
+    assert "list RU-0921 (illustrative)" not in lists
+    assert ukraine.select_one("#provisions figure svg") is not None  # the barometer
+    public = soup(site.client().get(f"/public{url}"))
+    text = public.get_text()
+    assert "list UA-0921" not in text
+    assert "Names list" not in text
+    scopes = [li["data-scope"] for li in public.select("#published-list li")]
+    assert scopes == ["figures:exchanges", "provisions"]
+    assert public.select("#entries-exchanges tr[data-key]")
+    assert public.select("#propose-form, .approve-publication, .import-kind") == []
+    energy = soup(site.client().get(f"/public/agreements/{ids[ENERGY]}/implementation"))
+    rows = energy.select("#entries-incidents tr[data-key]")
+    assert len(rows) == 1  # the published incident only, not the pending one
+    assert "Illustrative allegation" not in energy.get_text()
