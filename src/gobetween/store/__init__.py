@@ -7,3 +7,4 @@ from gobetween.store import login_tables as login_tables  # devices that logged 
 from gobetween.store import record_tables as record_tables  # assessments, entries, publishing
 from gobetween.store import setup_tables as setup_tables  # set-up, mail, agenda versions
 from gobetween.store import team_tables as team_tables
+from gobetween.store import text_tables as text_tables  # drafts, approvals, drafting rules

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -16,8 +17,8 @@ from gobetween.protocols.single_text_articles import (
     article_answers_from_wire,
     articles_from_wire,
 )
+from gobetween.service import drafts, texts
 from gobetween.service import schemas as s
-from gobetween.service import texts
 from gobetween.service.context import RequestContext, request_context
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
@@ -203,4 +204,120 @@ def decline(track_id: s.Id, offer: s.Id, body: s.DeclineIn, ctx: Ctx) -> dict[st
     with ctx.write() as unit:
         return texts.decide_offer(
             unit.session, unit.actor, track_id, offer, forward=False, reason=body.reason
+        )
+
+
+# -- drafts (mediators only; anyone else gets 404) ------------------------------------------------
+
+
+class DraftIn(s.In):
+    package: s.Options
+    articles: Annotated[list[ArticleIn], Field(max_length=MAX_ARTICLES, default_factory=list)]
+    note: Annotated[s.Str, Field(max_length=5000)] = ""
+    deadline: dt.datetime | None = None
+
+
+class PublishDraftIn(s.In):
+    confirm: bool = False
+
+
+class RuleIn(s.In):
+    approval_required: bool = False
+    after_deadline: Annotated[s.Str, Field(max_length=500)] = ""
+
+
+def _draft_articles(body: DraftIn) -> tuple[Article, ...]:
+    as_text = ArticlesTextIn(package=body.package, articles=body.articles)
+    return _articles(as_text)
+
+
+@router.get("/tracks/{track_id}/text/drafts")
+def list_drafts(track_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
+    """The mediators' drafts of the next version, newest first (parties: 404)."""
+    with ctx.read() as unit:
+        return drafts.drafts_list(unit.session, unit.actor, track_id)
+
+
+@router.post("/tracks/{track_id}/text/drafts", status_code=201)
+def create_draft(track_id: s.Id, body: DraftIn, ctx: Ctx) -> dict[str, Any]:
+    """Save a draft that no party sees; its problems are listed, nothing is refused yet."""
+    articles = _draft_articles(body)
+    with ctx.write() as unit:
+        return drafts.save_draft(
+            unit.session,
+            unit.actor,
+            track_id,
+            options=body.package,
+            articles=articles,
+            note=body.note,
+            deadline=body.deadline,
+        )
+
+
+@router.get("/tracks/{track_id}/text/drafts/{draft_id}")
+def get_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """One draft: body, digest, problems per article, approvals (current or stale)."""
+    with ctx.read() as unit:
+        return drafts.draft_view(unit.session, unit.actor, track_id, draft_id)
+
+
+@router.put("/tracks/{track_id}/text/drafts/{draft_id}")
+def update_draft(track_id: s.Id, draft_id: s.Id, body: DraftIn, ctx: Ctx) -> dict[str, Any]:
+    """Replace a draft's body (earlier approvals become stale)."""
+    articles = _draft_articles(body)
+    with ctx.write() as unit:
+        return drafts.save_draft(
+            unit.session,
+            unit.actor,
+            track_id,
+            options=body.package,
+            articles=articles,
+            note=body.note,
+            deadline=body.deadline,
+            draft_id=draft_id,
+        )
+
+
+@router.post("/tracks/{track_id}/text/drafts/{draft_id}/approval")
+def approve_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """A second mediating organisation approves the draft as it stands (recorded)."""
+    with ctx.write() as unit:
+        return drafts.approve_draft(unit.session, unit.actor, track_id, draft_id)
+
+
+@router.post("/tracks/{track_id}/text/drafts/{draft_id}/publication", status_code=201)
+def publish_draft(track_id: s.Id, draft_id: s.Id, body: PublishDraftIn, ctx: Ctx) -> dict[str, Any]:
+    """Publish the draft to every party; needs ``confirm: true`` (and an approval if required)."""
+    with ctx.write() as unit:
+        version = drafts.publish_draft(
+            unit.session, unit.actor, track_id, draft_id, confirm=body.confirm
+        )
+        return version.to_dict()
+
+
+@router.delete("/tracks/{track_id}/text/drafts/{draft_id}")
+def discard_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """Set a draft aside (kept on record as discarded)."""
+    with ctx.write() as unit:
+        return drafts.discard_draft(unit.session, unit.actor, track_id, draft_id)
+
+
+@router.get("/tracks/{track_id}/text/rules")
+def get_rules(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
+    """Whether a second organisation must approve; what happens when a deadline passes."""
+    with ctx.read() as unit:
+        texts.text_view(unit.session, unit.actor, track_id)  # 404 to non-members
+        return drafts.text_rule(unit.session, track_id)
+
+
+@router.put("/tracks/{track_id}/text/rules")
+def put_rules(track_id: s.Id, body: RuleIn, ctx: Ctx) -> dict[str, Any]:
+    """Set the track's drafting rules (mediators)."""
+    with ctx.write() as unit:
+        return drafts.set_rule(
+            unit.session,
+            unit.actor,
+            track_id,
+            approval_required=body.approval_required,
+            after_deadline=body.after_deadline,
         )

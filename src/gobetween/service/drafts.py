@@ -1,0 +1,360 @@
+"""Drafts of the negotiating text: saved by the mediators, never seen by parties, approved by a
+second mediating organisation when the track requires it, previewed, and published only with an
+explicit confirmation.
+
+A draft's body is ``{"package", "articles", "note", "deadline"}`` (the wire forms of
+:mod:`gobetween.protocols.single_text_articles`); its *digest* is the SHA-256 of the body's
+canonical JSON, and an approval holds for that digest only: editing the draft after an approval
+makes the approval stale. To anyone but a mediator of the track a draft answers 404, like one that
+does not exist; saving, approving or discarding a draft changes nothing a party can observe (no
+notification, no cursor, no count).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gobetween.agreements.terms import canonical_bytes, sha256_hex
+from gobetween.errors import Conflict, InvalidModel, NotFound, ProtocolError, ValidationFailed
+from gobetween.model import Agenda
+from gobetween.policy import Action, Actor, TrackView
+from gobetween.protocols import single_text as st
+from gobetween.protocols.single_text_articles import (
+    Article,
+    articles_from_package,
+    articles_from_wire,
+    check_articles,
+)
+from gobetween.service import texts
+from gobetween.service.negotiate import track_agenda
+from gobetween.store import audit, repositories
+from gobetween.store import tables as t
+from gobetween.store import text_tables as x
+
+__all__ = [
+    "DEFAULT_AFTER_DEADLINE",
+    "approve_draft",
+    "discard_draft",
+    "draft_view",
+    "drafts_list",
+    "publish_draft",
+    "save_draft",
+    "set_rule",
+    "text_rule",
+]
+
+#: What parties are told happens when the answer deadline passes, unless the mediators say more.
+DEFAULT_AFTER_DEADLINE = (
+    "After the deadline no answer can be given or changed; the mediators may extend the "
+    "deadline or publish a new version."
+)
+#: How many open drafts a track keeps at most (anything one user can start is bounded).
+MAX_OPEN_DRAFTS = 50
+
+
+def _mediator_track(session: Session, actor: Actor, track_id: int) -> tuple[t.Track, TrackView]:
+    """The track, for its mediators only; anyone else gets 404 (drafts are hidden objects)."""
+    track, view = repositories.track(session, actor, track_id)
+    if not view.is_mediator:
+        raise NotFound(f"no drafts in track {track_id}")
+    view.require(Action.PUBLISH_TEXT)
+    return track, view
+
+
+def _draft(session: Session, track_id: int, draft_id: int) -> x.TextDraft:
+    row = session.get(x.TextDraft, draft_id)
+    if row is None or row.track_id != track_id:
+        raise NotFound(f"no draft {draft_id} in track {track_id}")
+    return row
+
+
+def digest(body: Mapping[str, Any]) -> str:
+    """SHA-256 of the draft body's canonical JSON: what an approval covers."""
+    return sha256_hex(canonical_bytes(dict(body)))
+
+
+def _body(
+    agenda: Agenda,
+    options: Mapping[str, str],
+    articles: Sequence[Article],
+    note: str,
+    deadline: dt.datetime | None,
+) -> dict[str, Any]:
+    try:
+        package = agenda.package(options)
+    except InvalidModel as exc:
+        raise exc.located(source="package") from None
+    if deadline is not None and deadline.tzinfo is None:
+        raise ValidationFailed("the deadline needs a time zone", location="deadline")
+    return {
+        "package": dict(package.options),
+        "articles": [a.to_dict() for a in (articles or articles_from_package(agenda, package, {}))],
+        "note": note,
+        "deadline": deadline.astimezone(dt.UTC).isoformat() if deadline else None,
+    }
+
+
+def text_rule(session: Session, track_id: int) -> dict[str, Any]:
+    """The track's drafting rules (defaults when none were set)."""
+    row = session.get(x.TextRule, track_id)
+    return {
+        "approval_required": bool(row and row.approval_required),
+        "after_deadline": (row.after_deadline if row and row.after_deadline else "")
+        or DEFAULT_AFTER_DEADLINE,
+    }
+
+
+def set_rule(
+    session: Session, actor: Actor, track_id: int, *, approval_required: bool, after_deadline: str
+) -> dict[str, Any]:
+    """Mediators set whether a second organisation must approve, and the deadline's consequence."""
+    track, _ = _mediator_track(session, actor, track_id)
+    row = session.get(x.TextRule, track.id) or x.TextRule(track_id=track.id)
+    row.approval_required = approval_required
+    row.after_deadline = after_deadline.strip()[:500]
+    session.add(row)
+    session.flush()
+    change = {"approval_required": approval_required, "after_deadline": row.after_deadline}
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="text.rule",
+        object_type="track",
+        object_id=track.id,
+        change=change,
+    )
+    return text_rule(session, track.id)
+
+
+def save_draft(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    *,
+    options: Mapping[str, str],
+    articles: Sequence[Article] = (),
+    note: str = "",
+    deadline: dt.datetime | None = None,
+    draft_id: int | None = None,
+) -> dict[str, Any]:
+    """Save a new draft, or replace the body of draft ``draft_id`` (approvals then go stale)."""
+    track, view = _mediator_track(session, actor, track_id)
+    body = _body(track_agenda(track), options, articles, note, deadline)
+    if draft_id is None:
+        open_drafts = session.execute(
+            select(x.TextDraft.id).where(
+                x.TextDraft.track_id == track.id, x.TextDraft.status == "draft"
+            )
+        ).all()
+        if len(open_drafts) >= MAX_OPEN_DRAFTS:
+            raise Conflict(f"the track has {MAX_OPEN_DRAFTS} open drafts: discard some first")
+        row = x.TextDraft(
+            id=t.random_id(),
+            track_id=track.id,
+            body=body,
+            created_by=actor.user_id,
+            organisation_id=view.own_mediator,
+        )
+        session.add(row)
+    else:
+        row = _draft(session, track.id, draft_id)
+        if row.status != "draft":
+            raise Conflict(f"draft {draft_id} was {row.status} already")
+        row.body = body
+        row.updated_at = t.utcnow()
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="text.draft_saved",
+        object_type="text_draft",
+        object_id=row.id,
+        change={"digest": digest(body)},
+    )
+    return _view(session, track, view, row)
+
+
+def _approvals(session: Session, row: x.TextDraft, current: str) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(x.TextApproval).where(x.TextApproval.draft_id == row.id).order_by(x.TextApproval.at)
+    ).scalars()
+    return [
+        {
+            "organisation_id": a.organisation_id,
+            "at": a.at.isoformat(),
+            "digest": a.digest,
+            "current": a.digest == current,
+        }
+        for a in rows
+    ]
+
+
+def _problems(agenda: Agenda, body: Mapping[str, Any]) -> list[dict[str, str]]:
+    try:
+        package = agenda.package(body["package"])
+        articles = articles_from_wire(body["articles"])
+    except (InvalidModel, ProtocolError) as exc:
+        return [{"article": "*", "message": str(exc)}]
+    return [
+        {"article": p.article, "message": p.message}
+        for p in check_articles(agenda, package, articles)
+    ]
+
+
+def _view(session: Session, track: t.Track, view: TrackView, row: x.TextDraft) -> dict[str, Any]:
+    current = digest(row.body)
+    approvals = _approvals(session, row, current)
+    rule = text_rule(session, track.id)
+    approved_by_other = any(
+        a["current"] and a["organisation_id"] != row.organisation_id for a in approvals
+    )
+    return {
+        "id": row.id,
+        "track": track.id,
+        "status": row.status,
+        "published_version": row.published_version,
+        "organisation_id": row.organisation_id,
+        "body": row.body,
+        "digest": current,
+        "problems": _problems(track_agenda(track), row.body),
+        "approvals": approvals,
+        "approval_required": rule["approval_required"],
+        "approved": approved_by_other,
+        "parties": sorted(view.party_ids),
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def draft_view(session: Session, actor: Actor, track_id: int, draft_id: int) -> dict[str, Any]:
+    """One draft with its problems, approvals and the preview data (mediators only)."""
+    track, view = _mediator_track(session, actor, track_id)
+    return _view(session, track, view, _draft(session, track.id, draft_id))
+
+
+def drafts_list(session: Session, actor: Actor, track_id: int) -> list[dict[str, Any]]:
+    """The track's drafts, newest first (mediators only)."""
+    track, view = _mediator_track(session, actor, track_id)
+    rows = session.execute(
+        select(x.TextDraft)
+        .where(x.TextDraft.track_id == track.id)
+        .order_by(x.TextDraft.updated_at.desc())
+        .limit(MAX_OPEN_DRAFTS * 4)
+    ).scalars()
+    return [_view(session, track, view, row) for row in rows]
+
+
+def approve_draft(session: Session, actor: Actor, track_id: int, draft_id: int) -> dict[str, Any]:
+    """A mediator of *another* organisation than the drafter's approves the draft as it stands."""
+    track, view = _mediator_track(session, actor, track_id)
+    row = _draft(session, track.id, draft_id)
+    if row.status != "draft":
+        raise Conflict(f"draft {draft_id} was {row.status} already")
+    if view.own_mediator is None or view.own_mediator == row.organisation_id:
+        raise Conflict("a second mediating organisation must approve, not the one that drafted")
+    current = digest(row.body)
+    exists = session.execute(
+        select(x.TextApproval.id).where(
+            x.TextApproval.draft_id == row.id,
+            x.TextApproval.organisation_id == view.own_mediator,
+            x.TextApproval.digest == current,
+        )
+    ).scalar()
+    if exists is None:
+        session.add(
+            x.TextApproval(
+                draft_id=row.id,
+                organisation_id=view.own_mediator,
+                user_id=actor.user_id,
+                digest=current,
+            )
+        )
+        session.flush()
+        audit.append(
+            session,
+            actor_id=actor.user_id,
+            action="text.draft_approved",
+            object_type="text_draft",
+            object_id=row.id,
+            change={"digest": current, "organisation": view.own_mediator},
+        )
+    return _view(session, track, view, row)
+
+
+def discard_draft(session: Session, actor: Actor, track_id: int, draft_id: int) -> dict[str, Any]:
+    """Set a draft aside (it stays on record, marked discarded)."""
+    track, view = _mediator_track(session, actor, track_id)
+    row = _draft(session, track.id, draft_id)
+    if row.status != "draft":
+        raise Conflict(f"draft {draft_id} was {row.status} already")
+    row.status = "discarded"
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="text.draft_discarded",
+        object_type="text_draft",
+        object_id=row.id,
+        change={"digest": digest(row.body)},
+    )
+    return _view(session, track, view, row)
+
+
+def publish_draft(
+    session: Session, actor: Actor, track_id: int, draft_id: int, *, confirm: bool
+) -> st.TextVersion:
+    """Publish the draft to every party: needs ``confirm`` and, when the track requires it, a
+    current approval by a second mediating organisation; refused (422) naming each article at
+    fault."""
+    track, _ = _mediator_track(session, actor, track_id)
+    row = _draft(session, track.id, draft_id)
+    if row.status != "draft":
+        raise Conflict(f"draft {draft_id} was {row.status} already")
+    if not confirm:
+        raise ValidationFailed(
+            "publishing sends the text to every party: confirm it",
+            location="confirm",
+            expected="confirm: true",
+        )
+    current = digest(row.body)
+    if text_rule(session, track.id)["approval_required"]:
+        approved = session.execute(
+            select(x.TextApproval.id).where(
+                x.TextApproval.draft_id == row.id,
+                x.TextApproval.digest == current,
+                x.TextApproval.organisation_id != row.organisation_id,
+            )
+        ).scalar()
+        if approved is None:
+            raise Conflict(
+                "this track requires a second mediating organisation to approve the draft as "
+                "it stands before it goes out"
+            )
+    body = row.body
+    deadline = dt.datetime.fromisoformat(body["deadline"]) if body.get("deadline") else None
+    version = texts.publish_text(
+        session,
+        actor,
+        track.id,
+        options=body["package"],
+        clauses={},
+        note=body.get("note", ""),
+        deadline=deadline,
+        articles=articles_from_wire(body["articles"]),
+    )
+    row.status = "published"
+    row.published_version = version.number
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="text.draft_published",
+        object_type="text_draft",
+        object_id=row.id,
+        change={"digest": current, "version": version.number},
+    )
+    return version

@@ -1,0 +1,107 @@
+"""Drafts of the text: never seen by parties, approved by a second mediating organisation when the
+track requires it (recorded, stale after an edit), published only with an explicit confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from tests.service.test_texts_articles import PACKAGE, articles
+from tests.service.world import World
+
+from gobetween.store import tables as t
+
+
+def drafts_url(world: World) -> str:
+    return f"/api/tracks/{world.tracks['food']}/text/drafts"
+
+
+def notifications(world: World) -> int:
+    with world.services.db.unit_of_work() as session:
+        return session.execute(select(func.count()).select_from(t.Notification)).scalar_one()
+
+
+def make_draft(world: World, **more: Any) -> dict[str, Any]:
+    body = {"package": PACKAGE, "articles": articles(), "note": "UN draft", **more}
+    r = world.post("un", drafts_url(world), json=body)
+    assert r.status_code == 201, r.text
+    draft: dict[str, Any] = r.json()
+    return draft
+
+
+def test_parties_observers_and_outsiders_never_see_drafts(world: World) -> None:
+    food = world.tracks["food"]
+    before = {who: world.get(who, f"/api/tracks/{food}/text").json() for who in ("ua", "ru")}
+    notices = notifications(world)
+    draft = make_draft(world, note="secret draft note")
+    assert draft["status"] == "draft"
+    assert world.get("tr", drafts_url(world)).json()[0]["id"] == draft["id"]
+    for who in ("ua", "ru", "obs", "outsider"):
+        assert world.get(who, drafts_url(world)).status_code == 404
+        one = world.get(who, f"{drafts_url(world)}/{draft['id']}")
+        missing = world.get(who, f"{drafts_url(world)}/{draft['id'] + 1}")
+        assert one.status_code == missing.status_code == 404
+        assert one.json()["detail"].replace(str(draft["id"]), "N") == missing.json()[
+            "detail"
+        ].replace(str(draft["id"] + 1), "N")
+        assert world.post(who, f"{drafts_url(world)}/{draft['id']}/approval").status_code == 404
+    world.post("tr", f"{drafts_url(world)}/{draft['id']}/approval")
+    for who in ("ua", "ru"):  # nothing a party reads changed
+        assert world.get(who, f"/api/tracks/{food}/text").json() == before[who]
+    assert notifications(world) == notices  # no live update, no cursor moved
+
+
+def test_publishing_needs_confirmation_and_the_second_organisations_current_approval(
+    world: World,
+) -> None:
+    food = world.tracks["food"]
+    r = world.put(
+        "un",
+        f"/api/tracks/{food}/text/rules",
+        json={"approval_required": True, "after_deadline": "Silence counts as no answer."},
+    )
+    assert r.status_code == 200, r.text
+    rules = world.get("ua", f"/api/tracks/{food}/text/rules").json()
+    assert rules == {"approval_required": True, "after_deadline": "Silence counts as no answer."}
+    draft = make_draft(world)
+    url = f"{drafts_url(world)}/{draft['id']}"
+    r = world.post("un", f"{url}/publication", json={})
+    assert r.status_code == 422  # not confirmed
+    assert r.json()["errors"][0]["location"] == "confirm"
+    r = world.post("un", f"{url}/publication", json={"confirm": True})
+    assert r.status_code == 409  # not approved
+    assert world.post("un", f"{url}/approval").status_code == 409  # the drafter's own organisation
+    r = world.post("tr", f"{url}/approval")
+    assert r.status_code == 200, r.text
+    assert r.json()["approved"] is True
+    assert r.json()["approvals"][0]["organisation_id"] == world.orgs["Türkiye"]
+    edited = {"package": PACKAGE, "articles": articles("Ships leave from three ports.")}
+    r = world.put("un", url, json=edited)
+    assert r.json()["approved"] is False  # the approval was for the text before the edit
+    assert r.json()["approvals"][0]["current"] is False
+    assert world.post("un", f"{url}/publication", json={"confirm": True}).status_code == 409
+    world.post("tr", f"{url}/approval")
+    r = world.post("un", f"{url}/publication", json={"confirm": True})
+    assert r.status_code == 201, r.text
+    assert r.json()["number"] == 1
+    party = world.get("ua", f"/api/tracks/{food}/text").json()
+    assert party["versions"][0]["articles"][1]["wording"] == {"en": "Ships leave from three ports."}
+    assert world.get("un", url).json()["status"] == "published"
+    assert world.post("un", f"{url}/publication", json={"confirm": True}).status_code == 409
+
+
+def test_a_draft_lists_its_problems_and_publishing_it_is_refused_naming_the_article(
+    world: World,
+) -> None:
+    body = articles("Ships leave from three ports.")
+    body.append({"id": "art-final", "kind": "final"})
+    draft = make_draft(world, articles=body)
+    assert draft["problems"] == [
+        {
+            "article": "art-final",
+            "message": "the article is empty (it has no wording in any language)",
+        }
+    ]
+    r = world.post("un", f"{drafts_url(world)}/{draft['id']}/publication", json={"confirm": True})
+    assert r.status_code == 422
+    assert "art-final" in r.json()["detail"]
