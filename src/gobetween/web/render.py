@@ -31,9 +31,10 @@ from urllib.parse import quote
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
+from gobetween import bidi, i18n
 from gobetween import errors as e
-from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import describe, status_of
@@ -79,6 +80,14 @@ def _iso(value: dt.datetime | str | None) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
+def _isolated(value: Any) -> Any:
+    """Every ``{{ value }}``: plain text holding directional controls is isolated
+    (:func:`gobetween.bidi.isolate`); markup and other values pass unchanged."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return bidi.isolate(value)
+    return value
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The one template environment (autoescaping, undefined names are errors)."""
@@ -89,6 +98,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        finalize=_isolated,  # bidi controls in a value never reorder the page around it
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         i18n.gettext,
@@ -98,6 +108,7 @@ def environment() -> jinja2.Environment:
         npgettext=i18n.npgettext,
     )
     env.filters["iso"] = _iso
+    env.filters["reveal"] = bidi.reveal  # file names: directional controls shown, isolated
     env.filters["pct"] = lambda v: f"{100 * float(v):.0f}"
     env.filters["num"] = lambda v: f"{float(v):g}"
     env.filters["number"] = i18n.format_decimal

@@ -1,0 +1,75 @@
+"""Directional controls in names and file names are isolated wherever gobetween shows them
+(issue 9): ``"invoice\\u202egpj.exe"`` cannot pose as ``invoiceexe.jpg`` nor reorder the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.service.world import World, make_settings
+
+from gobetween.bidi import CONTROLS, isolate, reveal
+from gobetween.store import tables as t
+
+FSI, PDI = "\u2068", "\u2069"
+
+
+def unisolated(text: str) -> list[int]:
+    """Positions of directional controls that no FSI ... PDI pair encloses, and of unclosed
+    isolates."""
+    depth, bad = 0, []
+    for i, char in enumerate(text):
+        if char == FSI:
+            depth += 1
+        elif char == PDI:
+            depth -= 1
+            if depth < 0:
+                bad.append(i)
+                depth = 0
+        elif char in CONTROLS and depth == 0:
+            bad.append(i)
+    return bad + ([len(text)] if depth else [])
+
+
+def test_isolate_and_reveal() -> None:
+    assert unisolated("a\u202eb") == [1]
+    assert unisolated(isolate("a\u202eb")) == []
+    assert isolate("Київ") == "Київ"
+    assert reveal("invoice\u202egpj.exe") == FSI + "invoice[U+202E]gpj.exe" + PDI
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    w = World.build(make_settings(f"sqlite:///{tmp_path}/g.db"))
+    try:
+        yield w
+    finally:
+        w.close()
+
+
+def test_pages_isolate_names_and_reveal_file_names(world: World) -> None:
+    with world.services.db.unit_of_work() as session:
+        session.get_one(t.User, world.users["ua"]).name = "Olena\u202e\u2067"
+    ch = world.channels[("food", "ua")]
+    r = world.post(
+        "ua",
+        f"/api/channels/{ch}/attachments",
+        files={"file": ("invoice\u202egpj.exe.txt", b"hello", "text/plain")},
+        data={"text": "the invoice \u202bis attached"},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["attachments"][0]["filename"] == "invoice\u202egpj.exe.txt"  # stored as sent
+    seen = shown = 0
+    for who in ("ua", "un"):
+        for path in (f"/channels/{ch}", f"/channels/{ch}/messages", "/"):
+            page = world.get(who, path)
+            if page.status_code != 200:
+                continue
+            seen += 1
+            assert unisolated(page.text) == [], (who, path)
+            if "invoice" in page.text:
+                assert "invoice[U+202E]gpj.exe.txt" in page.text
+                shown += 1
+    assert seen >= 3
+    assert shown >= 2  # the file name was on the channel page of both seats
