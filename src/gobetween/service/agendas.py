@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, GobetweenError, PermissionDenied, ValidationFailed
+from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.policy import Actor, Seat, TrackView
 from gobetween.service.negotiate import notify, track_agenda
@@ -73,7 +74,9 @@ def _check_replay(session: Session, track: t.Track, view: TrackView) -> None:
         texts.single_text_state(session, track, view)
         texts.relay_state(session, track, view)
     except GobetweenError as exc:
-        raise Conflict(f"the published texts do not fit the changed agenda: {exc}") from None
+        raise Conflict(
+            _("the published texts do not fit the changed agenda: %(problem)s") % {"problem": exc}
+        ) from None
 
 
 def change_agenda(
@@ -87,7 +90,7 @@ def change_agenda(
     """
     track, view = repositories.track(session, actor, track_id)
     if not may_edit(view):
-        raise PermissionDenied("only the process's admins and the track's mediators edit it")
+        raise PermissionDenied(_("only the process's admins and the track's mediators edit it"))
     old = track_agenda(track)
     note = note.strip()[:MAX_NOTE]
     if editable_freely(session, track.id):
@@ -97,14 +100,16 @@ def change_agenda(
         return 0
     if not note:
         raise ValidationFailed(
-            "say what changed: the parties are told with this note",
+            _("say what changed: the parties are told with this note"),
             location="note",
-            expected="a short note for the parties",
+            expected=_("a short note for the parties"),
         )
     if not same_options(old, agenda):
         raise Conflict(
-            "texts have been published on this agenda: keep every issue and option "
-            "(you may reword, describe and reorder them)"
+            _(
+                "texts have been published on this agenda: keep every issue and option "
+                "(you may reword, describe and reorder them)"
+            )
         )
     version = _next_version(session, track, old)
     track.agenda = agenda_to_json(agenda)

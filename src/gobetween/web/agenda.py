@@ -138,28 +138,29 @@ def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[
     return [d for _p, _i, d in sorted(kept, key=lambda x: (x[0], x[1]))][:MAX_ISSUES]
 
 
-def _number(text: str, what: str, where: str) -> float:
+def _number(text: str, where: str) -> float:
     try:
         return float(text.replace(",", "."))
     except ValueError:
         raise e.ValidationFailed(
-            f"{where}: the {what} {text!r} is not a number", location=where, expected="a number"
+            _("%(where)s: %(text)r is not a number") % {"where": where, "text": text},
+            location=where,
+            expected=_("a number in from, to and step"),
         ) from None
 
 
 def _issue(draft: IssueDraft, where: str) -> Issue:
     unit = draft.unit or None
     if draft.kind in (IssueKind.INTEGER.value, IssueKind.REAL.value):
-        low, high = (
-            _number(draft.low, "lowest value", where),
-            _number(draft.high, "highest value", where),
-        )
-        step = _number(draft.step, "step", where)
+        low, high = _number(draft.low, where), _number(draft.high, where)
+        step = _number(draft.step, where)
         if step <= 0 or (high - low) / step >= MAX_OPTIONS:
             raise e.ValidationFailed(
-                f"{where}: a step of {draft.step} gives too many values or none",
+                _("%(where)s: a step of %(step)s gives too many values or none")
+                % {"where": where, "step": draft.step},
                 location=where,
-                expected=f"a positive step giving at most {MAX_OPTIONS} values",
+                expected=_("a positive step giving at most %(count)s values")
+                % {"count": MAX_OPTIONS},
             )
         kind = IssueKind(draft.kind)
         return Issue.from_range(
@@ -167,7 +168,9 @@ def _issue(draft: IssueDraft, where: str) -> Issue:
         )
     if not draft.options:
         raise e.ValidationFailed(
-            f"{where} has no options", location=where, expected="at least one option, one per row"
+            _("%(where)s has no options") % {"where": where},
+            location=where,
+            expected=_("at least one option, one per row"),
         )
     options = tuple(Option(o.name, wording=o.wording) for o in draft.options[:MAX_OPTIONS])
     return Issue(draft.name, options, unit=unit, description=draft.description)
@@ -176,10 +179,16 @@ def _issue(draft: IssueDraft, where: str) -> Issue:
 def agenda_of(drafts: Sequence[IssueDraft], name: str = "agenda") -> Agenda:
     """The agenda the rows describe (:class:`ValidationFailed` names the issue at fault)."""
     if not drafts:
-        raise e.ValidationFailed("the agenda is empty", location="agenda", expected="an issue")
+        raise e.ValidationFailed(
+            _("the agenda is empty"), location="agenda", expected=_("at least one issue")
+        )
     issues = []
     for n, draft in enumerate(drafts, start=1):
-        where = f"issue {n}" + (f" ({draft.name})" if draft.name else "")
+        where = (
+            _("issue %(n)s (%(name)s)") % {"n": n, "name": draft.name}
+            if draft.name
+            else _("issue %(n)s") % {"n": n}
+        )
         try:
             issues.append(_issue(draft, where))
         except e.InvalidModel as exc:
@@ -215,14 +224,17 @@ def unzip(uploads: Sequence[Upload]) -> list[Upload]:
             archive = zipfile.ZipFile(io.BytesIO(upload.data))
         except zipfile.BadZipFile:
             raise e.FileFormatError(
-                "the file is not a ZIP archive", source=upload.filename, expected="a ZIP"
+                _("the file is not a ZIP archive"),
+                source=upload.filename,
+                expected=_("a ZIP archive"),
             ) from None
         entries = [i for i in archive.infolist() if not i.is_dir()][: MAX_ZIP_FILES + 1]
         if len(entries) > MAX_ZIP_FILES or sum(i.file_size for i in entries) > MAX_UPLOAD:
             raise e.FileFormatError(
-                "the ZIP holds too many or too large files",
+                _("the ZIP holds too many or too large files"),
                 source=upload.filename,
-                expected=f"at most {MAX_ZIP_FILES} files, {MAX_UPLOAD:,} bytes in all",
+                expected=_("at most %(files)s files, %(size)s bytes in all")
+                % {"files": MAX_ZIP_FILES, "size": f"{MAX_UPLOAD:,}"},
             )
         for info in entries:
             name = PurePath(info.filename).name
@@ -244,7 +256,9 @@ def _context(
     else:
         _row, track_view = repositories.track(unit.session, unit.actor, track_id)
         if not agendas.may_edit(track_view):
-            raise e.PermissionDenied("only the process's admins and the track's mediators edit it")
+            raise e.PermissionDenied(
+                _("only the process's admins and the track's mediators edit it")
+            )
         history = agendas.history(unit.session, unit.actor, track_id)
         freely = agendas.editable_freely(unit.session, track_id)
         nav = [(_("Home"), "/"), (_("Track"), f"/tracks/{track_id}")]

@@ -269,7 +269,9 @@ def answer_invitation(
                 prepare.decline(unit.session, unit.actor, invitation_id)
             else:
                 raise e.ValidationFailed(
-                    "choose accept or decline", location="answer", expected="accept or decline"
+                    _("choose accept or decline"),
+                    location="answer",
+                    expected=_("accept or decline"),
                 )
         return redirect("/")
 

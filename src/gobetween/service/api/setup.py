@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
+from gobetween.i18n import _
 from gobetween.service import prepare, setup
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
@@ -113,7 +114,7 @@ def request_reset(body: ResetRequestIn, ctx: Ctx, request: Request) -> AcceptedO
     """Mail a reset link if the address has an account; the answer is the same either way."""
     with ctx.anonymous() as session:
         setup.request_reset(session, outgoing(ctx, request), body.email)
-    return AcceptedOut(detail="If this address has an account, a link is on its way.")
+    return AcceptedOut(detail=_("If this address has an account, a link is on its way."))
 
 
 @router.post("/auth/password-reset/confirm", status_code=204)
@@ -155,7 +156,7 @@ def send_verification(ctx: Ctx, request: Request) -> AcceptedOut:
     """Mail me a link that proves my address."""
     with ctx.write() as unit:
         setup.request_verification(unit.session, outgoing(ctx, request), unit.user)
-    return AcceptedOut(detail="A link is on its way to your address.")
+    return AcceptedOut(detail=_("A link is on its way to your address."))
 
 
 @router.get("/invitations", response_model=list[InvitationInfoOut])
