@@ -1,0 +1,200 @@
+"""Confidentiality of the team's tools: a Hypothesis stateful test over notes, assignments,
+meetings, search and the archive export.
+
+In the World fixture (Ukraine and the Russian Federation negotiate with the UN and Türkiye on
+the food track; an observer; ICRC mediates another track; an outsider), random steps post
+messages in either channel, write mediators' notes on the track or on a channel, record
+meetings with one party or both, and assign channels. Every private text carries a unique
+marker registered with the parties allowed to read it (a team note: none; a meeting: the
+parties in it; a message: its channel's party). After each step:
+
+- no reader (each party's members, the observer, the admin, the other track's mediator, the
+  outsider) finds a marker it may not read in the search, the meetings, the notes, the
+  assignments or the archive ZIP;
+- every reader the step did not concern observes exactly what it observed before the step:
+  the same search answer, meetings list, archive parts (names and digests) and status codes,
+  so no count, id, size or order there depends on what another party or the team did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from tests.service.asgi import run_inline
+from tests.service.world import World
+
+from gobetween.service.archive import read_archive
+
+READERS = ("ua", "ua2", "ru", "obs", "admin", "icrc", "outsider")
+PARTY_OF = {"ua": "ua", "ua2": "ua", "ru": "ru"}
+_counter = itertools.count()
+
+
+class TeamConfidentiality(RuleBasedStateMachine):
+    world: World
+    secrets: dict[str, frozenset[str]]  # marker -> parties ("ua", "ru") that may read it
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.food = self.world.tracks["food"]
+
+    # -- what a reader observes ------------------------------------------------------------
+
+    def call(self, who: str, method: str, url: str, **kwargs: Any) -> Any:
+        r = self.world.request(who, method, url, **kwargs)
+        assert r.status_code < 500, (who, url, r.text)
+        return r
+
+    def read_all(self, who: str) -> tuple[list[Any], str]:
+        """What ``who`` reads of the team's tools, made comparable across calls (the archive
+        by its parts' names and digests, less the manifest and its export time), and all of
+        it as one text."""
+        base = f"/api/tracks/{self.food}"
+        out: list[Any] = []
+        texts: list[str] = []
+        urls = ("/api/search?q=SECRET&limit=100", f"{base}/meetings", f"{base}/notes")
+        for url in (*urls, f"{base}/assignments"):
+            r = self.call(who, "GET", url)
+            out.append((url, r.status_code, r.text))
+            texts.append(r.text)
+        r = self.call(who, "GET", f"{base}/archive")
+        if r.status_code == 200:
+            parts = read_archive(r.content)
+            digests = sorted(
+                (name, hashlib.sha256(data).hexdigest())
+                for name, data in parts.items()
+                if name != "manifest.json"
+            )
+            out.append(("archive", 200, digests))
+            texts += [data.decode("utf-8", "replace") for data in parts.values()]
+        else:
+            out.append(("archive", r.status_code, r.text))
+            texts.append(r.text)
+        return out, "\n".join(texts)
+
+    def observe(self, who: str) -> list[Any]:
+        return self.read_all(who)[0]
+
+    def snapshot(self) -> dict[str, list[Any]]:
+        return {who: self.observe(who) for who in READERS}
+
+    def unchanged_for_all_but(self, before: dict[str, list[Any]], allowed: frozenset[str]) -> None:
+        for who in READERS:
+            if PARTY_OF.get(who) in allowed:
+                continue
+            assert self.observe(who) == before[who], (who, sorted(allowed))
+
+    def marker(self, allowed: frozenset[str]) -> str:
+        marker = f"SECRET{next(_counter):06d}X"
+        self.secrets[marker] = allowed
+        return marker
+
+    # -- steps ------------------------------------------------------------------------------
+
+    @rule(party=st.sampled_from(["ua", "ru"]), by_party=st.booleans())
+    def post_message(self, party: str, by_party: bool) -> None:
+        allowed = frozenset({party})
+        before = self.snapshot()
+        author = party if by_party else "un"
+        channel = self.world.channels[("food", party)]
+        text = f"message {self.marker(allowed)}"
+        r = self.call(author, "POST", f"/api/channels/{channel}/messages", json={"text": text})
+        assert r.status_code == 201, r.text
+        self.unchanged_for_all_but(before, allowed)
+
+    @rule(on=st.sampled_from([None, "ua", "ru"]), who=st.sampled_from(["un", "tr"]))
+    def add_note(self, on: str | None, who: str) -> None:
+        before = self.snapshot()
+        body: dict[str, Any] = {"text": f"note {self.marker(frozenset())}"}
+        if on is not None:
+            body["channel_id"] = self.world.channels[("food", on)]
+        r = self.call(who, "POST", f"/api/tracks/{self.food}/notes", json=body)
+        assert r.status_code == 201, r.text
+        self.unchanged_for_all_but(before, frozenset())
+
+    @rule(parties=st.sampled_from([("ua",), ("ru",), ("ua", "ru")]), kind=st.sampled_from(
+        ["meeting", "call", "shuttle"]))  # fmt: skip
+    def record_meeting(self, parties: tuple[str, ...], kind: str) -> None:
+        allowed = frozenset(parties)
+        before = self.snapshot()
+        names = {"ua": "Ukraine", "ru": "Russian Federation"}
+        marker = self.marker(allowed)
+        body = {
+            "held_at": "2022-07-14T10:00:00+03:00",
+            "kind": kind,
+            "place": f"place {marker}",
+            "party_ids": [self.world.orgs[names[p]] for p in parties],
+            "summary": f"summary {marker}",
+            "follow_ups": [{"text": f"follow-up {marker}"}],
+        }
+        r = self.call("un", "POST", f"/api/tracks/{self.food}/meetings", json=body)
+        assert r.status_code == 201, r.text
+        self.unchanged_for_all_but(before, allowed)
+
+    @rule(party=st.sampled_from(["ua", "ru"]), mediator=st.sampled_from(["un", "tr"]))
+    def assign(self, party: str, mediator: str) -> None:
+        before = self.snapshot()
+        body = {"channel_id": self.world.channels[("food", party)], "user_id": self.world.users[
+            mediator]}  # fmt: skip
+        r = self.call("tr", "POST", f"/api/tracks/{self.food}/assignments", json=body)
+        assert r.status_code == 201, r.text
+        self.unchanged_for_all_but(before, frozenset())
+
+    @rule(party=st.sampled_from(["ua", "ru"]))
+    def prying(self, party: str) -> None:
+        """A party asks for the team's objects by address: 404 as for missing ones."""
+        base = f"/api/tracks/{self.food}"
+        for method, url in (("GET", f"{base}/notes"), ("GET", f"{base}/assignments"),
+                            ("POST", f"{base}/meetings"), ("PUT", "/api/notes/1")):  # fmt: skip
+            r = self.call(party, method, url, json={"text": "x"} if method != "GET" else None)
+            assert r.status_code in (404, 422), (url, r.status_code)
+            if r.status_code == 422:  # a body the API refuses before any look-up
+                assert method == "POST"
+
+    # -- the property -----------------------------------------------------------------------
+
+    @invariant()
+    def nobody_reads_what_is_not_theirs(self) -> None:
+        for who in READERS:
+            party = PARTY_OF.get(who)
+            forbidden = [m for m, allowed in self.secrets.items() if party not in allowed]
+            text = self.read_all(who)[1]
+            leaked = [m for m in forbidden if m in text]
+            assert not leaked, (who, leaked)
+
+    @invariant()
+    def mediators_read_everything(self) -> None:
+        found = self.call("un", "GET", "/api/search?q=SECRET&limit=100").json()
+        if not found["truncated"]:
+            text = repr(found)
+            assert all(m in text for m in self.secrets), "a marker the mediators cannot find"
+
+
+EXAMPLES = {"sqlite": 8, "postgresql": 3}
+
+
+@pytest.mark.slow
+def test_team_tools_keep_each_partys_and_the_teams_secrets(
+    world: World, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_inline(monkeypatch)
+    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    TeamConfidentiality.world = world
+    TeamConfidentiality.secrets = {}
+    run_state_machine_as_test(
+        TeamConfidentiality,
+        settings=settings(
+            max_examples=int(os.environ.get("GOBETWEEN_STATEFUL_EXAMPLES", EXAMPLES[backend])),
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        ),
+    )
