@@ -263,3 +263,20 @@ def test_reset_links_are_limited_per_hour(mworld: World, box: Mailbox) -> None:
     assert len({a.text for a in answers}) == 1
     mail.deliver_due(mworld.services.db, _settings(mworld))
     assert len(_mails(box, "ua")) == setup.MAX_LINKS_PER_HOUR
+
+
+def test_accepting_a_mailed_link_through_the_api_proves_the_address(
+    mworld: World, box: Mailbox
+) -> None:
+    body = {"email": "api@example.org", "role": "observer"}
+    body["organisation_id"] = mworld.orgs["Observers"]  # type: ignore[assignment]
+    mworld.post("admin", f"/api/processes/{mworld.process_id}/invitations", json=body)
+    mail.deliver_due(mworld.services.db, _settings(mworld))
+    token = box.link("api@example.org", "invitations").rsplit("/", 1)[1]
+    accepted = mworld.client.post(
+        "/api/invitations/accept", json={"token": token, "name": "Api", "password": PASSWORD}
+    )
+    assert accepted.status_code == 201
+    with mworld.services.db.unit_of_work(write=False) as session:
+        user = session.execute(select(t.User).where(t.User.email == "api@example.org")).scalar_one()
+        assert session.get_one(st.MailSettings, user.id).verified_at is not None

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from gobetween.errors import AuthenticationFailed, ValidationFailed
 from gobetween.i18n import _
-from gobetween.service import identity, prepare
+from gobetween.service import identity, prepare, setup
 from gobetween.service import schemas as s
 from gobetween.service.context import SESSION_COOKIE, RequestContext, request_context
 from gobetween.service.settings import Settings
@@ -141,10 +141,12 @@ def revoke_token(token_id: s.Id, ctx: Ctx) -> s.TokenOut:
 
 
 @router.post("/invitations/accept", response_model=s.MembershipOut, status_code=201)
-def accept(body: s.AcceptIn, ctx: Ctx) -> s.MembershipOut:
-    """Accept an invitation: creates the user and their membership (no login needed)."""
+def accept(body: s.AcceptIn, ctx: Ctx, request: Request) -> s.MembershipOut:
+    """Accept an invitation: creates the user and their membership (no login needed; an
+    address that has an account accepts after logging in, ``/api/invitations/{id}/accept``)."""
     with ctx.anonymous() as session:
-        _, membership = prepare.accept_invitation(
+        user, membership = prepare.accept_invitation(
             session, ctx.services.hasher, token=body.token, name=body.name, password=body.password
         )
+        setup.joined_by_link(session, setup.Outgoing(ctx.settings, str(request.base_url)), user)
         return s.MembershipOut.model_validate(membership)
