@@ -161,7 +161,7 @@ class FigureSpec:
     compute: Callable[[Sequence[Entry]], FigureTable]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one object per kind: compared by identity
 class RecordKind:
     """A declared record kind (see the module docstring).
 
