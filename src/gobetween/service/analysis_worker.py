@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 
 #: Candidate sums allowed per merge step, per frontier point allowed.
 CANDIDATES_PER_POINT = 20
+#: The worker's scheduling priority below the server's (``nice``).
+NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -184,10 +186,11 @@ def _job_of(data: Mapping[str, Any]) -> Job:
 def main() -> None:
     """The worker process: read one request (JSON) on stdin, answer on stdout, exit.
 
-    Memory is capped (address space) and CPU time too, as a backstop to the parent's wall-clock
-    kill. Answers: ``{"ok": result}``, ``{"refused": message}`` (a bound or invalid input), or
-    ``{"memory": true}``.
+    It runs at a lower priority than the server. Memory is capped (address space) and CPU time
+    too, as a backstop to the parent's wall-clock kill. Answers: ``{"ok": result}``,
+    ``{"refused": message}`` (a bound or invalid input), or ``{"memory": true}``.
     """
+    os.nice(NICENESS)  # the server's requests come first when cores are short
     request = json.loads(sys.stdin.buffer.read())
     limits = Limits(**request["limits"])
     memory = limits.memory_mb * 2**20

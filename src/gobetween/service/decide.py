@@ -10,7 +10,7 @@ An analysis takes three steps, and only the short first and last touch the datab
 1. a read-only unit of work checks the caller, reads the preferences and the cache, and checks
    the track's size against ``GOBETWEEN_ANALYSIS_MAX_VALUES`` (422 naming both);
 2. a worker process computes (:mod:`gobetween.service.analysis_worker`): no transaction, no
-   lock, a wall-clock limit after which it is killed (422), at most
+   lock, a wall-clock limit after which it is killed (422), one per user and at most
    ``GOBETWEEN_ANALYSES_RUNNING`` at once per server process (429 beyond);
 3. a short writing unit of work checks the caller again and stores the result in the cache
    (a result someone stored meanwhile is kept).
@@ -117,7 +117,7 @@ def _slots(ctx: RequestContext) -> Slots:
         ctx.services,
         "analysis_slots",
         lambda: Slots(
-            per_user=settings.analyses_running,
+            per_user=1,
             total=settings.analyses_running,
             retry_after=RETRY_AFTER,
             what="analyses",

@@ -101,7 +101,9 @@ class Settings:
         1024, "address-space limit of an analysis worker process, in MB (beyond: 422)"
     )
     analyses_running: int = _setting(
-        2, "analyses computed at once in one worker, each in its own process; more answer 429"
+        2,
+        "analyses computed at once in one worker (one per user), each in its own process; "
+        "more answer 429",
     )
     pool_size: int = _setting(10, "database connections per worker (PostgreSQL)")
     loop_connections: int = _setting(
