@@ -90,10 +90,10 @@ def describe(error: e.GobetweenError) -> str:
     translated here; the frame (where, what was expected) is always in the caller's language.
     A hidden object answers exactly like a missing one in every language.
 
-    >>> bad = e.ValidationFailed("the agenda is empty", location="agenda", expected="issues")
+    >>> bad = e.ValidationFailed("choose a role", location="role", expected="a role")
     >>> with i18n.use_locale("uk"):
     ...     describe(bad)
-    'agenda: порядок денний порожній (очікувалося: питання)'
+    'role: оберіть роль (очікувалося: роль)'
     >>> with i18n.use_locale("en"):
     ...     describe(e.NotFound("no track 9"))
     'no track 9'
