@@ -210,3 +210,17 @@ def test_declarations_are_checked() -> None:
         kind_named("ships")
     with pytest.raises(InvalidModel, match="already registered"):
         register(RecordKind("exchanges", "X", "x", fields=(FieldSpec("a", "A"),), key=("a",)))
+
+
+def test_every_column_of_every_kind_is_documented() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "formats.md").read_text("utf-8")
+    section = doc.split("## Record files of the joint record", 1)[1]
+    missing = [
+        f"{kind.name}: {f.label}"
+        for kind in REGISTRY.values()
+        for f in kind.fields
+        if f"`{f.label}`" not in section
+    ]
+    assert not missing
