@@ -117,3 +117,48 @@ def test_reset_and_mail_settings_pages(site: Site) -> None:
     assert r.status_code == 303
     assert one(soup(c.get("/settings/mail")), "#notify-daily").has_attr("checked")
     assert c.get("/api/me/mail").json()["notify"] == "daily"
+
+
+def test_a_look_alike_process_cannot_pull_a_delegate_in(site: Site) -> None:
+    """Anyone can convene a process with a famous name, but a delegate joins only by accepting,
+    and sees who convened each process."""
+    impostor = site.client("ukraine")
+    made = post(
+        impostor,
+        "/processes/new",
+        "/processes/new",
+        {"name": "Black Sea grain talks", "parties": "Russian Federation", "mediators": "UN"},
+        follow_redirects=False,
+    )
+    pid = int(made.headers["location"].split("/")[2])
+    orgs = {o["name"]: o["id"] for o in impostor.get(f"/api/processes/{pid}/organisations").json()}
+    admin_page = f"/processes/{pid}/admin"
+    invite = {
+        "action": "invite",
+        "email": "russia@demo.gobetween.org",
+        "role": "party_member",
+        "organisation_id": str(orgs["Russian Federation"]),
+    }
+    assert post(impostor, admin_page, admin_page, invite).status_code == 200
+    delegate = site.client("russia")
+    assert delegate.get(admin_page).status_code == 404  # not a member: the process is hidden
+    home = soup(delegate.get("/"))
+    pending = text_of(home, "#pending-invitations li")
+    assert "Black Sea grain talks" in pending
+    assert "convened by" in pending
+    assert "ukraine@demo.gobetween.org" in pending
+    invitation = one(home, "#pending-invitations li")["data-invitation"]
+    declined = post(delegate, "/", f"/my-invitations/{invitation}", {"answer": "decline"})
+    assert declined.status_code == 303
+    home = soup(delegate.get("/"))
+    assert home.select("#pending-invitations") == []
+    assert "Black Sea grain talks" not in home.get_text()
+    assert delegate.get(f"/api/processes/{pid}").status_code == 404
+
+
+def test_pages_name_their_json_twins(site: Site) -> None:
+    c = site.client("secretariat")
+    assert c.get("/settings/mail").headers["Link"].startswith("</api/me/mail>")
+    assert c.get("/processes/new").headers["Link"].startswith("</api/processes>")
+    track = min(site.tracks.values())
+    assert c.get(f"/tracks/{track}/agenda").headers["Link"].startswith(f"</api/tracks/{track}>")

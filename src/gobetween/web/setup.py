@@ -30,11 +30,17 @@ from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import error_page, problem_text, redirect, render, run_page
 
-__all__ = ["lines_of", "router"]
+__all__ = ["lines_of", "router", "twin"]
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=5000)]
 Short = Annotated[str, Form(max_length=1024)]
+
+
+def twin(response: Response, api: str) -> Response:
+    """Name the page's JSON twin in a ``Link`` header."""
+    response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
+    return response
 
 
 def lines_of(text: str) -> list[str]:
@@ -66,7 +72,7 @@ def _logged_in(ctx: RequestContext, session: Any, user: Any, target: str) -> Res
 
 def _setup_page(request: Request, status: int = 200, **more: Any) -> Response:
     context = {"title": _("Set up gobetween"), "email": "", "name": "", **more}
-    return render(request, "setup.html", context, status=status)
+    return twin(render(request, "setup.html", context, status=status), "/api/setup")
 
 
 @router.get("/setup")
@@ -135,7 +141,7 @@ def process_new_form(request: Request, ctx: Ctx) -> Response:
     def build() -> Response:
         with ctx.read() as unit:
             context = _new_context(ctx, unit)
-        return render(request, "process_new.html", context)
+        return twin(render(request, "process_new.html", context), "/api/processes")
 
     return run_page(request, build)
 
@@ -344,7 +350,7 @@ def mail_settings_page(request: Request, ctx: Ctx) -> Response:
         with ctx.write() as unit:
             row = setup.mail_settings(unit.session, unit.actor.user_id)
             context = {**frame(ctx, unit), "title": _("E-mail notifications"), "row": row}
-        return render(request, "mail_settings.html", context)
+        return twin(render(request, "mail_settings.html", context), "/api/me/mail")
 
     return run_page(request, build)
 
