@@ -33,7 +33,10 @@ def verify(database_url: str) -> None:
     try:
         with database.unit_of_work(write=False) as session:
             report = chain.verify(session)
-        click.echo(f"audit chain intact: {report.links} links, head {report.head}")
+        click.echo(
+            f"audit chain intact: {report.links} links, {report.rows} data rows checked, "
+            f"head {report.head}"
+        )
     finally:
         database.dispose()
 

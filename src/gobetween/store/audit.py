@@ -17,13 +17,21 @@ fields and the statement appends ``"prev":"<head hash>","seq":<head seq + 1>}`` 
 (PostgreSQL's ``sha256``; on SQLite a function the store registers on each connection). No
 round trip reads the head first, so the lock is held for fewer statements.
 :func:`link_hash` recomputes the same hash in Python, and :func:`verify` checks it.
+
+The chain also covers the data rows it describes. For the actions in :data:`COVERED` (a
+message posted, a party's preferences recorded) the digest a link holds is that of the row's
+content, so :func:`verify` reads each such row back, recomputes the digest and names the row
+whose content no longer matches: a ``messages.text`` or a preferences body edited in the
+database, by hand or by anyone who bypassed the service, breaks the chain at that link. A row
+deleted since (its process removed) is not reported: only content is covered, not existence.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +40,10 @@ from sqlalchemy.orm import Session
 
 from gobetween.errors import AuditChainBroken
 from gobetween.store.plans import CHAIN_LOCK_SQL, Query, execute, pyformat
-from gobetween.store.tables import AuditEntry, utcnow
+from gobetween.store.tables import Attachment, AuditEntry, Message, PreferenceVersion, utcnow
 
 __all__ = [
+    "COVERED",
     "GENESIS",
     "AuditReport",
     "append",
@@ -243,13 +252,84 @@ def _drop_links(session: Session) -> None:
 
 @dataclass(frozen=True, slots=True)
 class AuditReport:
-    """What :func:`verify` found on a chain that holds."""
+    """What :func:`verify` found on a chain that holds (``rows``: data rows checked)."""
 
     links: int
     head: str
+    rows: int = 0
 
 
-def _entries(session: Session) -> Iterator[AuditEntry]:
+#: Candidate changes (each a possible ``change`` of the link) recomputed from rows, by id.
+Recompute = Callable[[Session, Sequence[int]], dict[int, list[Mapping[str, Any]]]]
+
+
+def _messages(session: Session, ids: Sequence[int]) -> dict[int, list[Mapping[str, Any]]]:
+    """``message.create``: the text, channel, language and attachment digests of each message.
+
+    Attachments are listed in upload order, which the rows do not keep: every order of up to
+    five files is tried (a message has one file in practice).
+    """
+    rows = session.execute(select(Message).where(Message.id.in_(ids))).scalars().all()
+    files: dict[int, list[str]] = {}
+    for message_id, digest in session.execute(
+        select(Attachment.message_id, Attachment.sha256)
+        .where(Attachment.message_id.in_(ids))
+        .order_by(Attachment.id)
+    ):
+        files.setdefault(message_id, []).append(digest)
+    out: dict[int, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        hashes = files.get(row.id, [])
+        orders = itertools.permutations(hashes) if len(hashes) <= 5 else [tuple(hashes)]
+        base = {"channel": row.channel_id, "text": row.text, "language": row.language}
+        out[row.id] = [{**base, "attachments": list(order)} for order in orders]
+    return out
+
+
+def _preferences(session: Session, ids: Sequence[int]) -> dict[int, list[Mapping[str, Any]]]:
+    """``preferences.record``: the track, party, version and body of each recorded version."""
+    rows = session.execute(select(PreferenceVersion).where(PreferenceVersion.id.in_(ids))).scalars()
+    return {
+        r.id: [{"track": r.track_id, "party": r.party_id, "version": r.version, "body": r.body}]
+        for r in rows
+    }
+
+
+#: Actions whose link digests a data row's content: (table named in reports, recompute).
+COVERED: dict[str, tuple[str, Recompute]] = {
+    "message.create": ("messages", _messages),
+    "preferences.record": ("preference_versions", _preferences),
+}
+
+
+def _check_rows(session: Session, links: list[AuditEntry]) -> int:
+    """Compare the covered links of one batch with their rows; the count of rows checked."""
+    checked = 0
+    broken: list[tuple[int, str]] = []
+    for action, (table, recompute) in COVERED.items():
+        mine = [e for e in links if e.action == action and e.object_id.isdigit()]
+        if not mine:
+            continue
+        current = recompute(session, [int(e.object_id) for e in mine])
+        for entry in mine:
+            candidates = current.get(int(entry.object_id))
+            if candidates is None:
+                continue  # deleted since (with its process): only content is covered
+            checked += 1
+            if all(canonical_digest(c) != entry.digest for c in candidates):
+                broken.append(
+                    (
+                        entry.seq,
+                        f"the {table} row {entry.object_id} no longer matches what its link "
+                        f"records ({action}): it was changed after it was written",
+                    )
+                )
+    if broken:
+        raise AuditChainBroken(*min(broken))
+    return checked
+
+
+def _batches(session: Session) -> Iterator[list[AuditEntry]]:
     after = 0
     while True:
         batch = (
@@ -264,19 +344,24 @@ def _entries(session: Session) -> Iterator[AuditEntry]:
         )
         if not batch:
             return
-        yield from batch
+        yield list(batch)
         after = batch[-1].seq
 
 
 def verify(session: Session) -> AuditReport:
-    """Recompute the chain; raise :class:`AuditChainBroken` naming the first broken link."""
-    prev, expected_seq, count = GENESIS, 1, 0
-    for entry in _entries(session):
-        if entry.seq != expected_seq:
-            raise AuditChainBroken(expected_seq, f"link missing (next link found is {entry.seq})")
-        if entry.prev_hash != prev:
-            raise AuditChainBroken(entry.seq, "previous-hash does not match the link before")
-        if link_hash(entry) != entry.hash:
-            raise AuditChainBroken(entry.seq, "the link's content does not match its hash")
-        prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
-    return AuditReport(links=count, head=prev)
+    """Recompute the chain and the rows it covers; raise :class:`AuditChainBroken` naming the
+    first broken link (or the first link whose data row was changed, naming the row)."""
+    prev, expected_seq, count, rows = GENESIS, 1, 0, 0
+    for batch in _batches(session):
+        for entry in batch:
+            if entry.seq != expected_seq:
+                raise AuditChainBroken(
+                    expected_seq, f"link missing (next link found is {entry.seq})"
+                )
+            if entry.prev_hash != prev:
+                raise AuditChainBroken(entry.seq, "previous-hash does not match the link before")
+            if link_hash(entry) != entry.hash:
+                raise AuditChainBroken(entry.seq, "the link's content does not match its hash")
+            prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
+        rows += _check_rows(session, batch)
+    return AuditReport(links=count, head=prev, rows=rows)
