@@ -27,6 +27,7 @@ from gobetween import errors as e
 from gobetween.agreements import verify_bundle
 from gobetween.agreements.registry import KeyRegistry
 from gobetween.i18n import _
+from gobetween.monitoring.kinds import REGISTRY
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement, record_dashboard
 from gobetween.service.context import RequestContext, Unit
@@ -202,6 +203,11 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
 # -- creating it from the ready text --------------------------------------------------------------
 
 
+def record_kind_choices() -> list[tuple[str, str, str]]:
+    """(name, label, description) of every record kind, for the new agreement's form."""
+    return [(k.name, _(k.label), _(k.description)) for k in REGISTRY.values()]
+
+
 @router.get("/tracks/{track_id}/agreement")
 def new_agreement(request: Request, ctx: Ctx, track_id: int) -> Response:
     """The mediators' form to make the agreement from the accepted text."""
@@ -217,6 +223,7 @@ def new_agreement(request: Request, ctx: Ctx, track_id: int) -> Response:
                 title="Make the agreement",
                 lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
                 today=dt.date.today().isoformat(),
+                record_kinds=record_kind_choices(),
             )
         return render(request, "agreement_new.html", context)
 
@@ -239,7 +246,10 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
                     renewal=None,
                     effective_date=dt.date.fromisoformat(str(form.get("effective_date", ""))),
                     title=str(form.get("title", ""))[:300],
-                    implementation={"public": {}, "public_figures": bool(form.get("public"))},
+                    implementation={
+                        "public": {},
+                        "kinds": [n for n in REGISTRY if form.get(f"kind_{n}")],
+                    },
                 )
         except (ValueError, e.AgreementError) as exc:
             error = problem_text(exc) if isinstance(exc, e.InputError) else str(exc)
@@ -252,6 +262,7 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
                     error=error,
                     lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
                     today=dt.date.today().isoformat(),
+                    record_kinds=record_kind_choices(),
                 )
             return render(request, "agreement_new.html", context, status=422)
         return redirect(f"/agreements/{made['id']}", request)
