@@ -69,6 +69,18 @@ def test_an_incomplete_language_version_is_refused_naming_each_missing_article(
     assert error["location"] == "languages"
     assert "ru: art-1, art-2, art-3" in r.json()["detail"]
     assert "uk:" not in r.json()["detail"]  # the Ukrainian version is complete
+    # the text's language versions, as the text page and its JSON twin show them
+    for who in ("un", "ua", "obs"):
+        shown = world.get(who, f"/api/tracks/{food}/text/languages").json()
+        assert shown["languages"] == ["en", "uk", "ru"]
+        (version,) = shown["versions"]
+        assert version["complete"] is False
+        assert version["languages"] == [
+            {"code": "en", "complete": True, "missing": []},
+            {"code": "uk", "complete": True, "missing": []},
+            {"code": "ru", "complete": False, "missing": ["art-1", "art-2", "art-3"]},
+        ]
+    assert world.get("outsider", f"/api/tracks/{food}/text/languages").status_code == 404
 
 
 def agreement_in(world: World, *codes: str) -> dict[str, Any]:

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from gobetween.agreements.language_versions import missing_articles
 from gobetween.errors import NotFound, PermissionDenied, ValidationFailed
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
@@ -39,6 +41,7 @@ __all__ = [
     "assign_translator",
     "assigned_tracks",
     "channel_messages",
+    "text_languages",
     "translate",
     "translator_track_view",
     "translators",
@@ -355,3 +358,32 @@ def translate(
         translator=name.name if name else "",
         created_at=row.created_at,
     )
+
+
+def text_languages(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
+    """Which language versions of each published text version are complete, and which articles
+    each incomplete one is missing (anyone who may read the track's texts)."""
+    from gobetween.service.texts import single_text_state  # texts builds on negotiate
+
+    track, view = repositories.track(session, actor, track_id)
+    view.require(Action.READ_TEXTS)
+    codes = track_languages(session, track.id)
+    state = single_text_state(session, track, view)
+    versions = []
+    for version in state.versions:
+        missing = missing_articles(version.text_articles, codes)
+        versions.append(
+            {
+                "number": version.number,
+                "complete": not missing,
+                "languages": [
+                    {
+                        "code": code,
+                        "complete": code not in missing,
+                        "missing": list(missing.get(code, ())),
+                    }
+                    for code in codes
+                ],
+            }
+        )
+    return {"track_id": track.id, "languages": list(codes), "versions": versions}

@@ -191,3 +191,33 @@ def put_translation(
         return translations.translate(
             unit.session, unit.actor, message_id, language=language, text=body.text
         )
+
+
+class LanguageCompleteness(s.Out):
+    code: str
+    complete: bool
+    #: ids of the articles without wording (or heading) in this language
+    missing: list[str]
+
+
+class VersionCompleteness(s.Out):
+    number: int
+    complete: bool
+    languages: list[LanguageCompleteness]
+
+
+class TextLanguagesOut(s.Out):
+    """Per published text version: is each language version complete, which articles not."""
+
+    track_id: int
+    languages: list[str]
+    versions: list[VersionCompleteness]
+
+
+@router.get("/tracks/{track_id}/text/languages", response_model=TextLanguagesOut)
+def text_languages(track_id: s.Id, ctx: Ctx) -> TextLanguagesOut:
+    """Which language versions of each text version are complete (the missing articles)."""
+    with ctx.read() as unit:
+        return TextLanguagesOut.model_validate(
+            translations.text_languages(unit.session, unit.actor, track_id)
+        )
