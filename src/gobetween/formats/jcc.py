@@ -12,6 +12,11 @@ Excel date-times in the JCC workbook are local midnight stored as the previous d
 23:00, so a date-time is rounded to the nearest calendar day (checked against the CSV for all
 633 voyages the two files share).
 
+Layouts distributed by HDX are read too: a README sheet before the data, an HXL-tagged copy,
+continuation rows that leave the voyage number empty (they take the row above's), and files that
+date their rows by inspection instead of departure (no departure column: the departure is left
+unknown, and a row without an inspection date is reported).
+
 Every row that cannot be imported is reported with its row number (the header is row 1) and
 what was expected; nothing is dropped silently. Rows are keyed by voyage number, IMO number and
 cargo index, so :func:`gobetween.monitoring.voyages.merge` makes re-imports idempotent.
@@ -79,7 +84,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "commodity": ("commodity",),
     "tonnes": ("metric tons", "tonnage", "tonnes", "metric tonnes"),
     "departure_date": ("departure date", "departure"),
-    "inspection_date": ("inspection cleared", "inspection istanbul", "inspection date"),
+    "inspection_date": (
+        "inspection cleared",
+        "inspection istanbul",
+        "inspection date",
+        "date of inspection",
+        "inspection",
+    ),
     "income_group": ("income group",),
     "flag": ("flag",),
     "world_bank_region": ("world bank region",),
@@ -173,7 +184,8 @@ def _layout(header: Sequence[object], source: str) -> _Layout | None:
             continue
         columns[name] = i
         names[name] = cell_text(cell)
-    if not set(_REQUIRED) <= set(columns):
+    dated = set(columns) | ({"departure_date"} if "inspection_date" in columns else set())
+    if not set(_REQUIRED) <= dated:
         return None
     return _Layout(columns, names, tuple(ignored))
 
@@ -227,6 +239,8 @@ def _parse_row(
         if required and value == "":
             return ImportProblem(number, column, "empty", f"a {column}")
         values[name] = value
+    if "departure_date" not in layout.columns:  # an HDX layout dated by inspection
+        values["departure_date"] = None
     return _Row(number, continuation, values)
 
 
@@ -263,6 +277,11 @@ def read_rows(
     notes: list[str] = []
     if layout.ignored:
         notes.append("ignored columns: " + ", ".join(layout.ignored))
+    if "departure_date" not in layout.columns:
+        notes.append(
+            "the file dates its rows by inspection, not departure: the departure figures "
+            "leave these rows out, and a row not yet inspected cannot be imported"
+        )
     parsed: list[_Row] = []
     blank = 0
     header_row = number

@@ -255,6 +255,7 @@ def summary(arrays: VoyageArrays) -> Summary:
     ports = arrays.labels[Dimension.DEPARTURE_PORT]
     counts = np.bincount(arrays.codes[Dimension.DEPARTURE_PORT], minlength=len(ports))
     by_port = sorted(zip(ports, counts.tolist(), strict=True), key=lambda p: (-p[1], p[0]))
+    departed = arrays.departure[~np.isnat(arrays.departure)]
     return Summary(
         voyages=arrays.n_voyages,
         shipments=arrays.n_shipments,
@@ -262,8 +263,8 @@ def summary(arrays: VoyageArrays) -> Summary:
         developing_share=float(arrays.tonnes[developing].sum()) / total if total else 0.0,
         wfp_tonnes=float(arrays.tonnes[wfp].sum()),
         shipments_by_port=tuple(by_port),
-        first_departure=str(arrays.departure.min()) if arrays.n_voyages else None,
-        last_departure=str(arrays.departure.max()) if arrays.n_voyages else None,
+        first_departure=str(departed.min()) if departed.size else None,
+        last_departure=str(departed.max()) if departed.size else None,
         inspected_voyages=int((~np.isnat(arrays.inspection)).sum()),
     )
 
@@ -335,10 +336,11 @@ def throughput(arrays: VoyageArrays, period: Period = Period.DAY) -> FigureTable
 
 
 def _span(arrays: VoyageArrays) -> tuple[np.datetime64, np.datetime64]:
-    start = arrays.departure.min()
-    inspected = arrays.inspection[~np.isnat(arrays.inspection)]
-    end = max(arrays.departure.max(), inspected.max()) if inspected.size else arrays.departure.max()
-    return start, end
+    """First and last known date (departure or inspection); rows dated by inspection only
+    have no departure (NaT)."""
+    known = np.concatenate([arrays.departure, arrays.inspection])
+    known = known[~np.isnat(known)]
+    return known.min(), known.max()
 
 
 def queue_series(
@@ -364,7 +366,7 @@ def queue_series(
     start_off = np.clip((starts - first).astype(np.int64), 0, n)
     open_end = np.isnat(ends)
     end_off = np.where(open_end, n, np.clip((ends - first).astype(np.int64), 0, n))
-    valid = end_off > start_off
+    valid = (end_off > start_off) & ~np.isnat(starts)  # no start known: never counted waiting
     np.add.at(diff, start_off[valid], 1)
     np.add.at(diff, end_off[valid], -1)
     return np.cumsum(diff[:n])
@@ -399,6 +401,8 @@ def monthly_waits(
     (('2022-08', 2, 1, 2.0, 2.0, 2.0),)
     """
     columns = ("month", "inspected", "waiting", "median_days", "p90_days", "mean_days")
+    known = ~np.isnat(starts)  # items without a start (dated by their end only) are left out
+    starts, ends = starts[known], ends[known]
     if starts.size == 0:
         return FigureTable(name, columns, ())
     months = starts.astype("datetime64[M]")

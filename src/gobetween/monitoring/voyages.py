@@ -75,7 +75,7 @@ class Shipment:
     country: str
     commodity: str
     tonnes: float
-    departure_date: dt.date
+    departure_date: dt.date | None
     inspection_date: dt.date | None = None
     income_group: str = ""
     flag: str = ""
@@ -104,7 +104,17 @@ class Shipment:
                 location=where,
                 expected="metric tons >= 0",
             )
-        if self.inspection_date is not None and self.inspection_date < self.departure_date:
+        if self.departure_date is None and self.inspection_date is None:
+            raise InvalidModel(
+                f"{where} has neither a departure nor an inspection date",
+                location=where,
+                expected="a departure date, or an inspection date in files dated by inspection",
+            )
+        if (
+            self.inspection_date is not None
+            and self.departure_date is not None
+            and self.inspection_date < self.departure_date
+        ):
             raise InvalidModel(
                 f"inspected on {self.inspection_date} before departing on {self.departure_date}",
                 location=where,
@@ -119,7 +129,7 @@ class Shipment:
     @property
     def waiting_days(self) -> int | None:
         """Days from departure to the Istanbul inspection, ``None`` when not inspected."""
-        if self.inspection_date is None:
+        if self.inspection_date is None or self.departure_date is None:
             return None
         return (self.inspection_date - self.departure_date).days
 

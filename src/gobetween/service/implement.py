@@ -97,7 +97,8 @@ def shipment_to_json(shipment: Shipment) -> dict[str, Any]:
 def shipment_from_json(data: Mapping[str, Any]) -> Shipment:
     """Inverse of :func:`shipment_to_json`."""
     values = dict(data)
-    values["departure_date"] = dt.date.fromisoformat(values["departure_date"])
+    if values.get("departure_date"):
+        values["departure_date"] = dt.date.fromisoformat(values["departure_date"])
     if values.get("inspection_date"):
         values["inspection_date"] = dt.date.fromisoformat(values["inspection_date"])
     return Shipment(**values)
