@@ -337,3 +337,19 @@ def test_hsts_is_opt_in(tmp_path: Path) -> None:
     finally:
         off.close()
         on.close()
+
+
+def test_a_bundle_is_a_file_not_a_json_body(world: World) -> None:
+    """A bundle posted as application/json goes to its verifier whole: the upload limit, and
+    the verifier's own report (not the edge's JSON checks)."""
+    settings = world.services.settings
+    big = b'{"format": "x", "pad": "' + b"x" * (settings.max_body_bytes + 10) + b'"}'
+    r = world.client.post("/api/verify", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 200, r.text[:300]
+    assert r.json()["ok"] is False
+    twice = b'{"format": "a", "format": "b"}'
+    r = world.client.post(
+        "/api/verify", content=twice, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 200
+    assert r.json()["ok"] is False

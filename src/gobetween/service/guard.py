@@ -25,11 +25,14 @@ True
 True
 >>> body_limit(s, "/api/channels/3/attachments", "multipart/form-data") == s.max_upload_bytes
 True
+>>> body_limit(s, "/api/verify", "application/json") == s.max_upload_bytes
+True
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +54,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: Routes that anyone may call without logging in and that take a few short fields.
 AUTH_PATHS = frozenset({"/api/auth/login", "/login", "/api/invitations/accept"})
+#: Routes whose body is a file (an agreement bundle, JSON or not): counted against the upload
+#: limit and handed over as sent; the route's own reader checks it and reports what is wrong.
+FILE_BODY_PATHS = re.compile(r"^/api/verify$|^/api/agreements/[^/]+/signed-bundle$")
 #: Upload fields that take several files at once.
 MULTI_FILE_FIELDS = frozenset({"files"})
 #: How deep a JSON document may nest.
@@ -77,6 +83,8 @@ def body_limit(settings: Settings, path: str, content_type: str) -> int:
     """
     if path in AUTH_PATHS or path.startswith("/invitations/"):
         return settings.max_auth_body_bytes
+    if FILE_BODY_PATHS.match(path):
+        return settings.max_upload_bytes
     media = _media(content_type)
     if _is_json(media) or media == _FORM or not media:
         return settings.max_body_bytes
@@ -325,6 +333,8 @@ class RequestGuard:
         if declared.isdigit() and int(declared) > limit:
             raise _too_large(limit)
         media = _media(content_type)
+        if FILE_BODY_PATHS.match(scope["path"]):
+            return _counting(receive, limit, None, state)
         if _is_json(media) or media == _FORM or (not media and scope["method"] != "GET"):
             body = await _read_all(receive, limit)
             if media != _FORM:  # FastAPI reads a body without a content type as JSON
