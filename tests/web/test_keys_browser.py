@@ -8,12 +8,20 @@ confirms the four keys; Ukraine's delegate restores the key from the backup in a
 the agreement enters into force; the verification page checks the bundle against the key
 registry, and ``gobetween agreement verify --registry`` does the same offline.
 
+The same from a new empty database, continuing the set-up walk of
+``tests/web/test_setup_browser.py`` (the first administrator, a new process, an agenda with
+commas in an option, invitations read from the SMTP test server, two delegates joining from
+their links): two mediators join the same way, the text is agreed (through the service), the
+four signatories make keys in the browser, the administrator confirms them, all four sign, and
+the registry verifies the bundle, on SQLite and PostgreSQL.
+
 Screenshots go to ``$GOBETWEEN_SCREENSHOTS`` when set (the guides use ``docs/images``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import threading
 import time
@@ -31,10 +39,22 @@ from tests.service.world import make_settings
 from tests.web.server import CHROMIUM_ARGS, chromium_path, free_port
 from tests.web.site import Site
 from tests.web.test_browser import shots  # noqa: F401  (fixture)
+from tests.web.test_setup_browser import (
+    DELEGATES,
+    THREE_PORTS,
+    Walk,
+    empty_database,  # noqa: F401  (fixture)
+    set_up_negotiation,
+    walk,  # noqa: F401  (fixture)
+)
 
 from gobetween.cli.main import cli
+from gobetween.protocols.single_text import AnswerKind
+from gobetween.service import agree, texts
 from gobetween.service.demo_agreement import build_agreement_demo
 from gobetween.store import agreement_tables as a
+from gobetween.store import repositories
+from gobetween.store import tables as t
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -221,3 +241,113 @@ def test_keys_made_in_the_browser_sign_and_the_registry_verifies(
     assert "[key-unregistered]" in result.output
     for page in (*pages.values(), admin):
         assert page.errors == []  # type: ignore[attr-defined]
+
+
+# -- from an empty database (continuing tests/web/test_setup_browser.py's walk) -----------------
+
+MEDIATORS = {
+    "un": ("amina@un.example", "United Nations", "Amina"),
+    "tr": ("kemal@mfa.tr.example", "Türkiye", "Kemal"),
+}
+
+
+def _invite_and_join_mediators(w: Walk) -> None:
+    """The administrator invites one mediator of each mediating organisation; they join."""
+    admin = w.pages["admin"]
+    admin.goto(f"{w.base}/processes/{w.process_id}/admin")
+    orgs = dict(w.query(select(t.Organisation.name, t.Organisation.id)))
+    for address, org, _name in MEDIATORS.values():
+        admin.fill("#invite-email", address)
+        admin.select_option("#invite-role", "mediator")
+        admin.select_option("#invite-org", str(orgs[org]))
+        admin.click("#invite-form button[type=submit]")
+        expect(admin.locator(".flash.notice")).to_contain_text("sent by e-mail")
+    w.box.wait(len(DELEGATES) + len(MEDIATORS))
+    for who, (address, _org, name) in MEDIATORS.items():
+        page = w.page(who)
+        page.goto(w.base + w.box.link(address, "invitations"))
+        page.fill("#name", name)
+        page.fill("#password", f"{name} has a long password")
+        page.click("#invitation-form button[type=submit]")
+        expect(page).to_have_url(w.base + "/")
+
+
+def _agree_on_the_text(w: Walk) -> int:
+    """The mediators publish the text, both parties accept it, the agreement is made (through
+    the service: the drafting pages have their own browser test); the agreement's id."""
+    people = dict(w.query(select(t.User.email, t.User.id)))
+    with w.app.state.services.db.unit_of_work() as session:
+
+        def actor(address: str) -> Any:
+            return repositories.load_actor(session, people[address])
+
+        un = actor(MEDIATORS["un"][0])
+        texts.publish_text(
+            session,
+            un,
+            w.track_id,
+            options={"ports": THREE_PORTS, "term": "120"},
+            clauses={
+                "ports": "Ships leave from Odesa, Chornomorsk and Yuzhny.",
+                "term": "This arrangement remains in force for 120 days.",
+            },
+        )
+        for address, _org, _name in DELEGATES.values():
+            texts.answer_text(
+                session, actor(address), w.track_id, version=1, kind=AnswerKind.ACCEPT
+            )
+        made = agree.create_agreement(
+            session,
+            un,
+            w.track_id,
+            term_days=None,
+            renewal=None,  # the agreed text holds no renewal article
+            effective_date=dt.date(2022, 7, 22),
+            title="Black Sea food corridor",
+        )
+    return int(made["id"])
+
+
+def test_from_an_empty_database_keys_made_in_the_browser_sign_and_the_registry_verifies(
+    walk: Walk,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    set_up_negotiation(walk)
+    _invite_and_join_mediators(walk)
+    aid = _agree_on_the_text(walk)
+    (signatories,) = walk.query(select(a.Agreement.signatories).where(a.Agreement.id == aid))[0]
+    org_ids = {name: int(v[0]) for name, v in signatories.items()}
+    seats = {"ua": "Ukraine", "ru": "Russian Federation", "un": "United Nations", "tr": "Türkiye"}
+    assert set(org_ids) == set(seats.values())
+    made = {
+        who: _make_key(walk.pages[who], walk.base, org_ids[org], tmp_path)
+        for who, org in seats.items()
+    }
+    admin = walk.pages["admin"]
+    admin.goto(walk.base + "/keys")
+    for fingerprint, _backup in made.values():
+        admin.locator(f".pending-keys li[data-fingerprint='{fingerprint}'] button").click()
+        expect(admin.locator(".flash.notice")).to_contain_text("Key confirmed")
+    for who in seats:
+        page = walk.pages[who]
+        page.goto(f"{walk.base}/agreements/{aid}")
+        page.locator("form.browser-sign-form button[type=submit]").click()
+        expect(page).to_have_url(f"{walk.base}/agreements/{aid}?done=signed")
+    ru = walk.pages["ru"]
+    ru.goto(f"{walk.base}/agreements/{aid}")
+    expect(ru.locator("#agreement-status")).to_have_attribute("data-status", "in_force")
+    ru.goto(f"{walk.base}/agreements/{aid}/verify")
+    expect(ru.locator(".verdict")).to_have_attribute("data-ok", "true")
+    expect(ru.locator("#registry-checked")).to_have_attribute("data-checked", "true")
+    bundle, registry = tmp_path / "agreement.gbb", tmp_path / "registry.json"
+    bundle.write_bytes(ru.request.get(f"{walk.base}/api/agreements/{aid}/bundle").body())
+    registry.write_bytes(ru.request.get(f"{walk.base}/api/agreements/{aid}/registry").body())
+    result = CliRunner().invoke(
+        cli, ["agreement", "verify", str(bundle), "--registry", str(registry)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("valid signature:") == 6
+    holders = {k["holder"] for k in json.loads(registry.read_text(encoding="utf-8"))["keys"]}
+    assert holders == {"Olena", "Ivan", "Amina", "Kemal"}
+    for page in walk.pages.values():
+        assert page.errors == [], page.errors  # type: ignore[attr-defined]
