@@ -73,3 +73,20 @@ def test_pages_isolate_names_and_reveal_file_names(world: World) -> None:
                 shown += 1
     assert seen >= 3
     assert shown >= 2  # the file name was on the channel page of both seats
+
+
+def test_the_cli_isolates_names_from_a_bundle(tmp_path: Path) -> None:
+    """A bundle is a file from anyone: its attachment names and parties print isolated."""
+    from click.testing import CliRunner
+
+    from gobetween.agreements.bundle import Bundle
+    from gobetween.cli.main import cli
+
+    data = Path(__file__).parents[1] / "data" / "agreements" / "bsgi-signed.bundle.json"
+    bundle = Bundle.from_bytes(data.read_bytes()).with_attachment("invoice\u202egpj.exe", b"x")
+    path = tmp_path / "b.json"
+    path.write_bytes(bundle.to_bytes())
+    result = CliRunner().invoke(cli, ["agreement", "show", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "attachment: \u2068invoice[U+202E]gpj.exe\u2069" in result.output
+    assert unisolated(result.output) == []

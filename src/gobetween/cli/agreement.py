@@ -27,6 +27,7 @@ from gobetween.agreements import (
     verify_bundle,
 )
 from gobetween.agreements.registry import KeyRegistry
+from gobetween.bidi import isolate, reveal
 from gobetween.errors import AgreementError, InputError
 from gobetween.formats.agreement_spec import instruments_from_spec
 from gobetween.formats.documents import parse_json, parse_yaml
@@ -256,9 +257,11 @@ def agreement_verify(
         click.echo(f"bundle:     {bundle_path}")
         click.echo(f"terms hash: {report.terms_hash or '(unreadable)'}")
         for party, signer in report.signed:
-            click.echo(f"  valid signature: {signer} on the instrument of {party}")
+            click.echo(
+                f"  valid signature: {isolate(signer)} on the instrument of {isolate(party)}"
+            )
         for finding in report.findings:
-            click.echo(f"  PROBLEM [{finding.code}] {finding.message}")
+            click.echo(f"  PROBLEM [{finding.code}] {isolate(finding.message)}")
         click.echo("VALID" if report.ok else f"INVALID: {len(report.findings)} problem(s)")
     if not report.ok:
         # sys.exit, not click's Exit: main() runs click with standalone_mode=False, which turns
@@ -316,9 +319,9 @@ def agreement_show(bundle_path: Path) -> None:
                f"renewal {bundle.terms.renewal.rule}")  # fmt: skip
     done = {(s.instrument_party, s.signer) for s in bundle.signatures}
     for instrument in bundle.instruments:
-        click.echo(f"instrument of {instrument.party}: {instrument.title}")
+        click.echo(f"instrument of {isolate(instrument.party)}: {isolate(instrument.title)}")
         for name in instrument.signatory_names:
             mark = "signed" if (instrument.party, name) in done else "NOT SIGNED"
-            click.echo(f"  {name}: {mark}")
-    for name in bundle.attachments:
-        click.echo(f"attachment: {name}")
+            click.echo(f"  {isolate(name)}: {mark}")
+    for name in bundle.attachments:  # a file name: its directional controls shown
+        click.echo(f"attachment: {reveal(name)}")
