@@ -161,6 +161,8 @@ def test_the_corridor_negotiation_in_three_browsers(browser_site, shots: Path) -
     ua_reason = f"The term must be {want} days, not {nash_term}."
     un.fill("#clause-5", f"The arrangement runs for {nash_term} days from signature.")
     un.click("#draft-form button[type=submit]")
+    un.check("#confirm")  # the draft's preview: publishing needs a ticked confirmation
+    un.click("#publish-form button[type=submit]")
     expect(un.locator(".flash.notice")).to_have_text("Version 1 published to every party.")
     un.screenshot(path=shots / "mediator-drafting.png", full_page=True)
 
@@ -185,9 +187,12 @@ def test_the_corridor_negotiation_in_three_browsers(browser_site, shots: Path) -
     ua.screenshot(path=shots / "party-text.png", full_page=True)
 
     # -- version 2 (term 120) arrives live; both accept --------------------------------------
+    un.once("dialog", lambda dialog: dialog.accept())  # replace the edited wording
     un.select_option("select[name='pkg-term']", want)
     un.fill("#clause-5", f"The arrangement runs for {want} days from signature.")
     un.click("#draft-form button[type=submit]")
+    un.check("#confirm")
+    un.click("#publish-form button[type=submit]")
     expect(un.locator(".flash.notice")).to_have_text("Version 2 published to every party.")
     expect(ua.locator("#current [data-version]")).to_have_attribute("data-version", "2")
     expect(ua.locator("#current ul.changes")).to_contain_text("term")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from tests.web.site import Site, one, soup
+from tests.web import drafting_helpers as drafting
+from tests.web.site import Site, soup
 from tests.web.test_pages import FOOD, post_form
 
 from gobetween.web.assets import BUDGET, STATIC, asset_names
@@ -46,12 +47,7 @@ def with_activity(site: Site) -> None:
     for k in range(10):
         post_form(ua, f"/tracks/{food}/channel", "/channels/1/messages", {"text": f"note {k}"})
     un = site.client("un")
-    draft = soup(un.get(f"/tracks/{food}/draft"))
-    package = {
-        f"pkg-{fs['data-issue']}": str(one(fs, "option[selected]")["value"])
-        for fs in draft.select("fieldset.issue-prefs")
-    }
-    r = post_form(un, f"/tracks/{food}/draft", f"/tracks/{food}/draft", package)
+    r = drafting.publish(un, food)  # draft, preview, confirmed publication
     assert r.status_code == 303
 
 

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 import httpx
 from sqlalchemy import select
+from tests.web import drafting_helpers as drafting
 from tests.web.site import Site, csrf, one, soup
 from tests.web.test_pages import FOOD, post_form
 
@@ -54,12 +55,7 @@ def leave_russian_traces(site: Site) -> dict[str, int]:
     )
     un = site.client("un")
     nash = one(soup(un.get(f"/tracks/{food}/analysis")), "tr[data-solution=Nash] a.draft-from")
-    draft = soup(un.get(str(nash["href"])))
-    package = {
-        f"pkg-{fs['data-issue']}": str(one(fs, "option[selected]")["value"])
-        for fs in draft.select("fieldset.issue-prefs")
-    }
-    un.post(f"/tracks/{food}/draft", data={"csrf_token": csrf(draft), **package})
+    assert drafting.publish(un, food, page=str(nash["href"])).status_code == 303
     post_form(
         ru,
         f"/tracks/{food}/text",

@@ -123,6 +123,8 @@ def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
     un.goto(f"{track}/analysis")
     un.click("tr[data-solution=Nash] a.draft-from")
     un.click("#draft-form button[type=submit]")
+    un.check("#confirm")  # the draft's preview: publishing needs a ticked confirmation
+    un.click("#publish-form button[type=submit]")
     expect(un.locator(".flash.notice")).to_contain_text("Version 1")
 
     ua.goto(f"{track}/text")

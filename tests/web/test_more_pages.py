@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from sqlalchemy import select
+from tests.web import drafting_helpers as drafting
 from tests.web.site import Site, one, soup, text_of, unlabelled_controls
 from tests.web.test_budget import pages
 from tests.web.test_pages import FOOD, post_form
@@ -21,14 +22,7 @@ from gobetween.web.assets import STATIC
 def publish_first_text(site: Site) -> None:
     food = site.tracks[FOOD]
     un = site.client("un")
-    draft = soup(un.get(f"/tracks/{food}/draft"))
-    package = {
-        f"pkg-{fs['data-issue']}": str(one(fs, "option[selected]")["value"])
-        for fs in draft.select("fieldset.issue-prefs")
-    }
-    assert (
-        post_form(un, f"/tracks/{food}/draft", f"/tracks/{food}/draft", package).status_code == 303
-    )
+    assert drafting.publish(un, food).status_code == 303  # draft, preview, confirmed publication
 
 
 def test_a_party_asks_for_amendments_and_the_mediators_see_them(site: Site) -> None:

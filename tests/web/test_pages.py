@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.web import drafting_helpers as drafting
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
 
 from gobetween.formats import examples
@@ -252,15 +253,14 @@ def test_analysis_drafting_answers_and_history(site: Site) -> None:
     assert chosen == api["solutions"]["nash"]["package"]
     assert len(draft.select(".scores li")) == 2
     assert unlabelled_controls(draft) == []
-    data = {f"pkg-{k}": v for k, v in chosen.items()}
-    data.update({"clause-term": "The arrangement runs for 120 days.", "expected_number": "1"})
-    r = post_form(un, str(nash), f"/tracks/{food}/draft", data)
+    data = {"clause-term": "The arrangement runs for 120 days."}
+    r = drafting.publish(un, food, data, page=str(nash))  # draft, preview, confirmation
     assert r.status_code == 303
     assert "Version 1 published" in text_of(soup(un.get(r.headers["location"])), ".flash.notice")
     ua = site.client("ukraine")
     text = soup(ua.get(f"/tracks/{food}/text"))
     assert one(text, "#current [data-version]")["data-version"] == "1"
-    clause = one(text, "#current tr[data-issue=term] td:nth-of-type(2)")
+    clause = one(text, "#current li[data-issue=term] .wording")
     assert clause.get_text() == "The arrangement runs for 120 days."
     assert unlabelled_controls(text) == []
     no_reason = post_form(
@@ -284,13 +284,12 @@ def test_analysis_drafting_answers_and_history(site: Site) -> None:
     cell = one(answers, f"#answers tr[data-version='1'] td[data-party='{site.orgs['Ukraine']}']")
     assert "Inspection must stay joint." in cell.get_text()
     data["pkg-term"] = "120"
-    data["expected_number"] = "2"
-    post_form(un, f"/tracks/{food}/draft", f"/tracks/{food}/draft", data)
+    assert drafting.publish(un, food, data).status_code == 303
     history = soup(ua.get(f"/tracks/{food}/text"))
     assert one(history, "#current [data-version]")["data-version"] == "2"
     changes = [li.get_text(" ", strip=True) for li in history.select("#current ul.changes li")]
     assert changes == ["term: “180” → “120”"]
-    assert one(history, "#current tr.changed")["data-issue"] == "term"
+    assert one(history, "#current li.changed")["data-issue"] == "term"
     assert "Inspection must stay joint." in text_of(history, "#history .own-answer")
     improved = soup(un.get(f"/tracks/{food}/analysis"))
     assert len(improved.select("svg.chart g.version")) == 2

@@ -143,20 +143,20 @@ def _real_bounds(xml: _Xml, element: XmlElement) -> tuple[float, float]:
 
 
 def with_default_wording(issue: Issue, language: str = "en") -> Issue:
-    """``issue`` with a default clause ``"<issue>: <option> <unit>"`` on options that have none.
+    """``issue`` with its default clause (``"<issue>: <option> <unit>."``, see
+    :meth:`~gobetween.model.Issue.default_clause`) on options that have no wording.
 
     Genius domains carry no prose; the default gives every imported option a clause the
     mediators then redraft in the text.
 
     >>> issue = with_default_wording(Issue.discrete("ports", ["Odesa"]))
     >>> issue.options[0].clause("en")
-    'ports: Odesa'
+    'ports: Odesa.'
     """
-    unit = f" {issue.unit}" if issue.unit else ""
     options = tuple(
         o
         if o.clause(language)
-        else replace(o, wording={**o.wording, language: f"{issue.name}: {o.title}{unit}"})
+        else replace(o, wording={**o.wording, language: issue.default_clause(o.name)})
         for o in issue.options
     )
     return replace(issue, options=options)

@@ -259,6 +259,20 @@ class Issue:
         """Whether an option of that name exists."""
         return option in self._positions
 
+    def default_clause(self, option: str) -> str:
+        """The clause an option without prepared wording stands for: ``"<issue>: <option>."``.
+
+        >>> Issue.from_range("term", 60, 120, 60, unit="days").default_clause("120")
+        'term: 120 days.'
+        """
+        chosen = self.options[self.index(option)]
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.name}: {chosen.title}{unit}."
+
+    def clause_of(self, option: str, language: str) -> str:
+        """The option's prepared wording in ``language``, else :meth:`default_clause`."""
+        return self.options[self.index(option)].clause(language) or self.default_clause(option)
+
 
 def _format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))

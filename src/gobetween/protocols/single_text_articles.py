@@ -254,7 +254,8 @@ class ArticleProblem:
 
 
 def wording_owner(issue: Issue, language: str, text: str) -> str | None:
-    """The option of ``issue`` whose prepared ``language`` wording is ``text`` (spacing aside).
+    """The option of ``issue`` whose ``language`` wording is ``text`` (spacing aside): its prepared
+    wording, or for an option without, its :meth:`~gobetween.model.Issue.default_clause`.
 
     >>> from gobetween.model import Issue, Option
     >>> issue = Issue("renewal", (Option("consent", wording={"en": "By consent."}),
@@ -264,8 +265,7 @@ def wording_owner(issue: Issue, language: str, text: str) -> str | None:
     """
     wanted = _norm(text)
     for option in issue.options:
-        prepared = option.clause(language)
-        if prepared is not None and _norm(prepared) == wanted:
+        if _norm(issue.clause_of(option.name, language)) == wanted:
             return option.name
     return None
 

@@ -1,18 +1,22 @@
-"""Pages of the single negotiating text: a party answers it; the mediators draft and publish it.
+"""Pages of the single negotiating text as a party reads and answers it, and the redline.
 
 What a page shows is the protocol's own view from :func:`gobetween.service.texts.text_view`: a
-party member sees the versions and its own answers only; a mediator sees every party's answer to
-every version; the drafting page scores the drafted package for every party with
-:func:`gobetween.service.scores.package_scores`. JSON twins: ``GET /api/tracks/{id}/text``,
-``POST .../text/answers``, ``POST .../text/versions``, ``POST /api/tracks/{id}/scores``.
+party member sees the versions and its own answers only (per article too); a mediator sees every
+party's answer. The mediators' drafting pages are in :mod:`gobetween.web.drafting` (included
+here). JSON twins: ``GET /api/tracks/{id}/text``, ``POST .../text/answers``,
+``GET .../text/redline/{old}/{new}``.
 
->>> [c.issue for c in changes({"package": {"a": "x", "b": "p"}, "clauses": {}},
-...                           {"package": {"a": "y", "b": "p"}, "clauses": {"b": "New."}})]
-['a', 'b']
+>>> [c.article for c in changes(
+...     {"articles": [{"id": "a1", "issue": "a", "option": "x", "wording": {"en": "X."}}]},
+...     {"articles": [{"id": "a1", "issue": "a", "option": "x", "wording": {"en": "X, Y."}}]})]
+['a1']
+>>> split_reasons("too short\\r\\n\\r\\nno ammonia\\r\\n")
+['too short', 'no ammonia']
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,43 +24,90 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from gobetween import errors as e
+from gobetween.i18n import _
 from gobetween.protocols.single_text import AnswerKind
-from gobetween.service import scores, texts
+from gobetween.protocols.single_text_articles import ArticleAnswer, Stance
+from gobetween.service import drafts, texts
 from gobetween.service.context import RequestContext, Unit
+from gobetween.web import drafting
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.render import problem_text, redirect, render, run_page
 
-__all__ = ["Change", "changes", "router"]
+__all__ = ["Change", "changes", "router", "split_reasons"]
 
 router = APIRouter(include_in_schema=False)
+router.include_router(drafting.router)
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def split_reasons(raw: str) -> list[str]:
+    """Reasons separated by empty lines; browsers send CRLF (and old Macs CR) line ends."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")[:5000]
+    return [r.strip() for r in _BLANK_LINE.split(text) if r.strip()]
 
 
 @dataclass(frozen=True)
 class Change:
-    """What changed on one issue between two versions."""
+    """What changed on one article between two versions (options, wording, place)."""
 
-    issue: str
+    article: str
+    issue: str | None
     before: str | None
     after: str | None
-    clause_changed: bool
+    wording_changed: bool
+    kind: str  # "added", "removed", "changed"
+
+    @property
+    def option_changed(self) -> bool:
+        """Whether the chosen option differs."""
+        return self.before != self.after
+
+
+def _by_id(version: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
+    return {a["id"]: a for a in (version or {}).get("articles", [])}
 
 
 def changes(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> list[Change]:
-    """Issues whose option or clause differs from the previous version (all, for the first)."""
-    before_pkg = previous["package"] if previous else {}
-    before_cl = previous["clauses"] if previous else {}
+    """Articles whose option, wording or brackets differ from the previous version."""
+    before = _by_id(previous)
     out = []
-    for issue, option in current["package"].items():
-        clause_changed = current["clauses"].get(issue, "") != before_cl.get(issue, "")
-        if before_pkg.get(issue) != option or clause_changed:
-            out.append(Change(issue, before_pkg.get(issue), option, clause_changed))
+    for article in current.get("articles", []):
+        old = before.pop(article["id"], None)
+        if old is None:
+            out.append(
+                Change(
+                    article["id"], article.get("issue"), None, article.get("option"), True, "added"
+                )
+            )
+            continue
+        worded = (old.get("wording"), old.get("alternatives")) != (
+            article.get("wording"),
+            article.get("alternatives"),
+        )
+        if worded or old.get("option") != article.get("option"):
+            out.append(
+                Change(
+                    article["id"],
+                    article.get("issue"),
+                    old.get("option"),
+                    article.get("option"),
+                    worded,
+                    "changed",
+                )
+            )
+    out.extend(
+        Change(a["id"], a.get("issue"), a.get("option"), None, True, "removed")
+        for a in before.values()
+    )
     return out
 
 
-def _versions(text: Mapping[str, Any]) -> list[dict[str, Any]]:
+def versions_with_changes(text: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Versions, newest first, each with its changes against the one before."""
     versions = text["versions"]
     rows = [
@@ -68,19 +119,20 @@ def _versions(text: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
     tp = track_page(unit, track_id)
     text = texts.text_view(unit.session, unit.actor, track_id)
-    versions = _versions(text)
+    versions = versions_with_changes(text)
     current = versions[0] if versions else None
     own = text.get("own_answers", {})
     return tp.context(
         ctx,
         unit,
-        title="Negotiating text",
+        title=_("Negotiating text"),
         text=text,
         versions=versions,
         current=current,
         own_answers=own,
         my_answer=own.get(str(current["number"])) if current else None,
         may_answer=text["view"] == "party" and text["status"] == "awaiting_answers",
+        rule=drafts.text_rule(unit.session, track_id),
         events_cursor=stream_cursor(unit, tp.view),
         **more,
     )
@@ -88,7 +140,7 @@ def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -
 
 @router.get("/tracks/{track_id}/text")
 def text_page(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """The current version to answer, and every version with what changed."""
+    """The current version to answer, article by article, and every version with what changed."""
 
     def build() -> Response:
         with ctx.read() as unit:
@@ -98,13 +150,45 @@ def text_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     return run_page(request, build)
 
 
+def _article_answers(form: FormData) -> list[ArticleAnswer]:
+    """Per-article answers from ``st:<article>[:<alternative>]`` (stance), ``rs:`` (reason) and
+    ``pw:`` (proposed wording, in the form's language)."""
+    language = str(form.get("language", "en")) or "en"
+    out = []
+    for key, value in form.multi_items():
+        if not str(key).startswith("st:") or not value:
+            continue
+        rest = str(key)[3:]
+        article, _sep, alt = rest.partition(":")
+        reason = " ".join(split_reasons(str(form.get(f"rs:{rest}", ""))))
+        proposed = str(form.get(f"pw:{rest}", "")).replace("\r\n", "\n").strip()
+        if str(value) not in {s.value for s in Stance}:
+            raise e.ValidationFailed(
+                _("choose agree, can live with or cannot accept"), location=f"article {article}"
+            )
+        try:
+            out.append(
+                ArticleAnswer(
+                    article,
+                    Stance(str(value)),
+                    int(alt) if alt.isdigit() else None,
+                    reason[:5000],
+                    {language: proposed[:20_000]} if proposed else {},
+                )
+            )
+        except e.ProtocolError as exc:
+            raise e.ValidationFailed(str(exc), location=f"article {article}") from None
+    return out
+
+
 @router.post("/tracks/{track_id}/text/answer")
 async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """Accept, reject with reasons, or ask for amendments to the current version."""
+    """Answer the current version: as a whole, and article by article."""
     form = await request.form()
     kind_raw = str(form.get("kind", ""))
-    version = int(str(form.get("version", "0"))) if str(form.get("version", "")).isdigit() else 0
-    reasons = [r.strip() for r in str(form.get("reasons", ""))[:5000].split("\n\n") if r.strip()]
+    raw_version = str(form.get("version", ""))
+    version = int(raw_version) if raw_version.isdigit() else 0
+    reasons = split_reasons(str(form.get("reasons", "")))
     amendments = {
         str(k)[6:]: str(v) for k, v in form.multi_items() if str(k).startswith("amend:") and v
     }
@@ -113,13 +197,16 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
         try:
             if kind_raw not in {k.value for k in AnswerKind}:
                 raise e.ValidationFailed(
-                    "choose an answer", location="kind", expected="accept, reject or amend"
+                    _("choose an answer"), location="kind", expected=_("accept, reject or amend")
                 )
             kind = AnswerKind(kind_raw)
             if kind is AnswerKind.REJECT and not reasons:
                 raise e.ValidationFailed(
-                    "say why you reject this version", location="reasons", expected="a reason"
+                    _("say why you reject this version"),
+                    location="reasons",
+                    expected=_("a reason"),
                 )
+            per_article = _article_answers(form)
             with ctx.write() as unit:
                 texts.answer_text(
                     unit.session,
@@ -129,6 +216,7 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
                     kind=kind,
                     reasons=reasons,
                     amendments=amendments if kind is AnswerKind.AMEND else {},
+                    articles=per_article,
                 )
         except (e.InputError, e.ProtocolError) as exc:
             with ctx.read() as unit:
@@ -139,106 +227,34 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
     return await run_in_threadpool(run_page, request, build)
 
 
-def _draft_context(
-    ctx: RequestContext,
-    unit: Unit,
-    track_id: int,
-    proposed: Mapping[str, str],
-    clauses: Mapping[str, str] | None = None,
-    note: str = "",
-    **more: Any,
-) -> dict[str, Any]:
-    tp = track_page(unit, track_id)
-    if not tp.view.is_mediator:
-        raise e.NotFound(f"no drafting in track {track_id}")
-    text = texts.text_view(unit.session, unit.actor, track_id)
-    versions = _versions(text)
-    current = versions[0] if versions else None
-    base = dict(current["package"]) if current else {}
-    chosen = {
-        i.name: proposed.get(i.name) or base.get(i.name) or i.option_names[0]
-        for i in tp.agenda.issues
-    }
-    try:
-        scored = scores.package_scores(unit.session, unit.actor, track_id, chosen)
-        utilities, missing = scored.scores, scored.missing
-    except e.InvalidModel:  # options from the address that are not on the agenda
-        utilities, missing = (), {}
-    return tp.context(
-        ctx,
-        unit,
-        title="Drafting the text",
-        text=text,
-        versions=versions,
-        chosen=chosen,
-        clauses=clauses if clauses is not None else (current["clauses"] if current else {}),
-        note=note,
-        utilities=[
-            {
-                "party": u.party,
-                "utility": u.utility,
-                "reservation": u.reservation,
-                "red": u.crosses_red_line,
-            }
-            for u in utilities
-        ],
-        missing_prefs=sorted(missing.values()),
-        next_number=len(versions) + 1,
-        events_cursor=stream_cursor(unit, tp.view),
-        **more,
-    )
-
-
-@router.get("/tracks/{track_id}/draft")
-def draft_page(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """The drafting form (prefilled from ``?pkg-<issue>=<option>``), and every party's answers."""
-    proposed = {
-        k[4:]: v for k, v in request.query_params.multi_items() if k.startswith("pkg-") and v
-    }
-    published = request.query_params.get("published", "")
-    notice = f"Version {published} published to every party." if published.isdigit() else None
+@router.get("/tracks/{track_id}/text/redline")
+def redline_page(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Any two versions compared word by word (``?old=1&new=2``, default: the last two)."""
+    raw_old, raw_new = request.query_params.get("old", ""), request.query_params.get("new", "")
+    language = request.query_params.get("language", "en")
 
     def build() -> Response:
         with ctx.read() as unit:
-            context = _draft_context(ctx, unit, track_id, proposed, notice=notice)
-        return render(request, "draft.html", context)
+            tp = track_page(unit, track_id)
+            text = texts.text_view(unit.session, unit.actor, track_id)
+            count = len(text["versions"])
+            new = int(raw_new) if raw_new.isdigit() else count
+            old = int(raw_old) if raw_old.isdigit() else max(new - 1, 1)
+            diff = (
+                texts.redline_view(unit.session, unit.actor, track_id, old, new, language)
+                if count
+                else None
+            )
+            context = tp.context(
+                ctx,
+                unit,
+                title=_("Redline"),
+                count=count,
+                old=old,
+                new=new,
+                diff=diff,
+                language=language,
+            )
+        return render(request, "redline.html", context)
 
     return run_page(request, build)
-
-
-@router.post("/tracks/{track_id}/draft")
-async def publish(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """Publish the drafted package and clauses as the next version."""
-    form = await request.form()
-    options = {str(k)[4:]: str(v) for k, v in form.multi_items() if str(k).startswith("pkg-")}
-    clauses = {
-        str(k)[7:]: str(v).strip()
-        for k, v in form.multi_items()
-        if str(k).startswith("clause-") and str(v).strip()
-    }
-    note = str(form.get("note", ""))[:5000]
-    raw = str(form.get("expected_number", ""))
-    expected = int(raw) if raw.isdigit() else None
-
-    def build() -> Response:
-        try:
-            with ctx.write() as unit:
-                version = texts.publish_text(
-                    unit.session,
-                    unit.actor,
-                    track_id,
-                    options=options,
-                    clauses=clauses,
-                    note=note,
-                    expected_number=expected,
-                )
-                number = version.number
-        except (e.InputError, e.ProtocolError) as exc:
-            with ctx.read() as unit:
-                context = _draft_context(
-                    ctx, unit, track_id, options, clauses, note, error=problem_text(exc)
-                )
-            return render(request, "draft.html", context, status=422)
-        return redirect(f"/tracks/{track_id}/draft?published={number}")
-
-    return await run_in_threadpool(run_page, request, build)

@@ -1,0 +1,352 @@
+"""The mediators' drafting pages: the text as articles, drafts, preview, approval, publication.
+
+- ``GET /tracks/{id}/draft``: the drafting form (prefilled from ``?pkg-<issue>=<option>`` or a
+  saved draft ``?from=<draft>``). Each issue's article shows which option its wording belongs to;
+  changing the option replaces the wording after a confirmation (the page's script, with the
+  options' prepared wording); the parties' scores follow every change of option (one
+  ``POST /api/tracks/{id}/scores`` per change). The matrix of per-article answers (article x
+  party) is here too.
+- ``POST /tracks/{id}/draft`` saves a draft (nothing reaches a party) and shows it.
+- ``GET /tracks/{id}/drafts/{draft}``: the problems per article, the approvals, a preview of
+  exactly what each party will see, approve (a second mediating organisation), publish (with a
+  ticked confirmation) and discard.
+
+JSON twins: ``/api/tracks/{id}/text/drafts...`` and ``/api/tracks/{id}/text/rules``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from gobetween import errors as e
+from gobetween.i18n import _, current_zone
+from gobetween.model import Agenda, Issue
+from gobetween.protocols.single_text_articles import Alternative, Article, ArticleKind
+from gobetween.service import drafts, scores, texts
+from gobetween.service.context import RequestContext, Unit
+from gobetween.web.common import Ctx, track_page
+from gobetween.web.data import stream_cursor
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["articles_from_form", "default_wording", "router"]
+
+router = APIRouter(include_in_schema=False)
+LANGUAGE = "en"
+
+
+def default_wording(issue: Issue, option: str) -> str:
+    """The option's prepared wording, else ``"<issue>: <option title>."``."""
+    return issue.clause_of(option, LANGUAGE)
+
+
+def _clean(text: object) -> str:
+    return str(text or "").replace("\r\n", "\n").strip()[:20_000]
+
+
+def articles_from_form(agenda: Agenda, form: FormData | Mapping[str, Any]) -> tuple[Article, ...]:
+    """Articles from the drafting form: ``preamble``, one per issue (``pkg-``/``clause-``,
+    brackets ``br-<issue>`` with options ``alt-<issue>``), ``final``."""
+    getlist = form.getlist if isinstance(form, FormData) else (lambda k: [form.get(k)])
+    out = []
+    if preamble := _clean(form.get("preamble")):
+        out.append(Article("preamble", ArticleKind.PREAMBLE, wording={LANGUAGE: preamble}))
+    for n, issue in enumerate(agenda.issues, start=1):
+        option = str(form.get(f"pkg-{issue.name}") or issue.option_names[0])
+        wording = _clean(form.get(f"clause-{issue.name}"))
+        if form.get(f"br-{issue.name}"):
+            chosen = [
+                str(o) for o in getlist(f"alt-{issue.name}") if o and issue.has_option(str(o))
+            ]
+            alternatives = tuple(
+                Alternative(o, {LANGUAGE: default_wording(issue, o)}) for o in chosen
+            )
+            out.append(Article(f"art-{n}", issue=issue.name, alternatives=alternatives))
+            continue
+        out.append(
+            Article(
+                f"art-{n}",
+                issue=issue.name,
+                option=option,
+                wording={LANGUAGE: wording} if wording else {},
+            )
+        )
+    if final := _clean(form.get("final")):
+        out.append(Article("final", ArticleKind.FINAL, wording={LANGUAGE: final}))
+    return tuple(out)
+
+
+def _deadline(raw: object) -> dt.datetime | None:
+    """A ``datetime-local`` value, read in the mediator's own time zone."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    try:
+        local = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise e.ValidationFailed(
+            _("the deadline is not a date and time"), location="deadline"
+        ) from None
+    return local.replace(tzinfo=zoneinfo.ZoneInfo(current_zone()))
+
+
+def _issue_rows(
+    agenda: Agenda, chosen: Mapping[str, str], articles: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    rows = []
+    for issue in agenda.issues:
+        article = articles.get(issue.name, {})
+        option = chosen[issue.name]
+        if article.get("option") == option and article.get("wording"):
+            wording = next(iter(article["wording"].values()))
+        else:
+            wording = default_wording(issue, option)
+        owner = next(
+            (
+                o.name
+                for o in issue.options
+                if default_wording(issue, o.name).strip() == wording.strip()
+            ),
+            None,
+        )
+        rows.append(
+            {
+                "issue": issue,
+                "option": option,
+                "wording": wording,
+                "owner": owner,
+                "bracketed": bool(article.get("alternatives")),
+                "alternatives": [a.get("option") for a in article.get("alternatives", [])],
+                "prepared": json.dumps(
+                    {o.name: default_wording(issue, o.name) for o in issue.options},
+                    ensure_ascii=False,
+                ),
+            }
+        )
+    return rows
+
+
+def _draft_context(
+    ctx: RequestContext,
+    unit: Unit,
+    track_id: int,
+    proposed: Mapping[str, str],
+    source: Mapping[str, Any] | None = None,
+    **more: Any,
+) -> dict[str, Any]:
+    from gobetween.web.texts import versions_with_changes  # texts includes this module
+
+    tp = track_page(unit, track_id)
+    if not tp.view.is_mediator:
+        raise e.NotFound(f"no drafting in track {track_id}")
+    text = texts.text_view(unit.session, unit.actor, track_id)
+    versions = versions_with_changes(text)
+    base = source or (versions[0] if versions else {})
+    package = dict(base.get("package", {}))
+    chosen = {
+        i.name: proposed.get(i.name) or package.get(i.name) or i.option_names[0]
+        for i in tp.agenda.issues
+    }
+    by_issue = {a["issue"]: a for a in base.get("articles", []) if a.get("issue")}
+    extra = {a["kind"]: a for a in base.get("articles", []) if not a.get("issue")}
+    try:
+        scored = scores.package_scores(unit.session, unit.actor, track_id, chosen)
+        utilities, missing = scored.scores, scored.missing
+    except e.InvalidModel:  # options from the address that are not on the agenda
+        utilities, missing = (), {}
+    return tp.context(
+        ctx,
+        unit,
+        title=_("Drafting the text"),
+        text=text,
+        versions=versions,
+        chosen=chosen,
+        rows=_issue_rows(tp.agenda, chosen, by_issue),
+        preamble=next(iter(extra.get("preamble", {}).get("wording", {}).values()), ""),
+        final=next(iter(extra.get("final", {}).get("wording", {}).values()), ""),
+        note=base.get("note", "") if source else "",
+        utilities=[
+            {
+                "party": u.party,
+                "utility": u.utility,
+                "reservation": u.reservation,
+                "red": u.crosses_red_line,
+            }
+            for u in utilities
+        ],
+        missing_prefs=sorted(missing.values()),
+        next_number=len(versions) + 1,
+        drafts=drafts.drafts_list(unit.session, unit.actor, track_id),
+        rule=drafts.text_rule(unit.session, track_id),
+        events_cursor=stream_cursor(unit, tp.view),
+        **more,
+    )
+
+
+@router.get("/tracks/{track_id}/draft")
+def draft_page(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """The drafting form, the matrix of answers, the drafts and every published version."""
+    proposed = {
+        k[4:]: v for k, v in request.query_params.multi_items() if k.startswith("pkg-") and v
+    }
+    published = request.query_params.get("published", "")
+    notice = (
+        _("Version %(number)s published to every party.") % {"number": published}
+        if published.isdigit()
+        else None
+    )
+    source_id = request.query_params.get("from", "")
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            source = (
+                drafts.draft_view(unit.session, unit.actor, track_id, int(source_id))["body"]
+                if source_id.isdigit()
+                else None
+            )
+            context = _draft_context(
+                ctx,
+                unit,
+                track_id,
+                proposed,
+                source,
+                notice=notice,
+                draft_id=int(source_id) if source_id.isdigit() else None,
+            )
+        return render(request, "draft.html", context)
+
+    return run_page(request, build)
+
+
+@router.post("/tracks/{track_id}/draft")
+async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Save the drafted articles as a draft (no party sees it) and show its preview."""
+    form = await request.form()
+    options = {str(k)[4:]: str(v) for k, v in form.multi_items() if str(k).startswith("pkg-")}
+    note = _clean(form.get("note"))[:5000]
+    raw_draft = str(form.get("draft", ""))
+
+    def build() -> Response:
+        try:
+            deadline = _deadline(form.get("deadline"))
+            with ctx.write() as unit:
+                agenda = track_page(unit, track_id).agenda
+                made = drafts.save_draft(
+                    unit.session,
+                    unit.actor,
+                    track_id,
+                    options=options,
+                    articles=articles_from_form(agenda, form),
+                    note=note,
+                    deadline=deadline,
+                    draft_id=int(raw_draft) if raw_draft.isdigit() else None,
+                )
+        except (e.InputError, e.ProtocolError, e.Conflict) as exc:
+            with ctx.read() as unit:
+                context = _draft_context(ctx, unit, track_id, options, error=problem_text(exc))
+            return render(request, "draft.html", context, status=422)
+        return redirect(f"/tracks/{track_id}/drafts/{made['id']}")
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+def _one_draft_context(
+    ctx: RequestContext, unit: Unit, track_id: int, draft_id: int, **more: Any
+) -> dict[str, Any]:
+    tp = track_page(unit, track_id)
+    draft = drafts.draft_view(unit.session, unit.actor, track_id, draft_id)
+    text = texts.text_view(unit.session, unit.actor, track_id)
+    body = draft["body"]
+    preview = {
+        "number": len(text["versions"]) + 1,
+        "package": body["package"],
+        "articles": body["articles"],
+        "bracketed": [a["id"] for a in body["articles"] if a.get("alternatives")],
+        "note": body.get("note", ""),
+        "deadline": body.get("deadline"),
+        "published_at": None,
+        "changes": [],
+    }
+    return tp.context(
+        ctx,
+        unit,
+        title=_("Draft of version %(number)s") % {"number": preview["number"]},
+        draft=draft,
+        preview=preview,
+        rule=drafts.text_rule(unit.session, track_id),
+        may_approve=tp.view.own_mediator not in (None, draft["organisation_id"]),
+        **more,
+    )
+
+
+@router.get("/tracks/{track_id}/drafts/{draft_id}")
+def one_draft(request: Request, ctx: Ctx, track_id: int, draft_id: int) -> Response:
+    """A draft: problems per article, approvals, the preview each party will see, publish."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _one_draft_context(ctx, unit, track_id, draft_id)
+        return render(request, "draft_view.html", context)
+
+    return run_page(request, build)
+
+
+@router.post("/tracks/{track_id}/drafts/{draft_id}/{act}")
+async def draft_act(request: Request, ctx: Ctx, track_id: int, draft_id: int, act: str) -> Response:
+    """``publish`` (with ``confirm=yes``), ``approve`` or ``discard`` a draft."""
+    form = await request.form()
+
+    def build() -> Response:
+        try:
+            with ctx.write() as unit:
+                if act == "publish":
+                    version = drafts.publish_draft(
+                        unit.session,
+                        unit.actor,
+                        track_id,
+                        draft_id,
+                        confirm=form.get("confirm") == "yes",
+                    )
+                    target = f"/tracks/{track_id}/draft?published={version.number}"
+                elif act == "approve":
+                    drafts.approve_draft(unit.session, unit.actor, track_id, draft_id)
+                    target = f"/tracks/{track_id}/drafts/{draft_id}"
+                elif act == "discard":
+                    drafts.discard_draft(unit.session, unit.actor, track_id, draft_id)
+                    target = f"/tracks/{track_id}/draft"
+                else:
+                    raise e.NotFound(f"no action {act!r}")
+        except (e.InputError, e.ProtocolError, e.Conflict) as exc:
+            with ctx.read() as unit:
+                context = _one_draft_context(ctx, unit, track_id, draft_id, error=problem_text(exc))
+            return render(request, "draft_view.html", context, status=422)
+        return redirect(target)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+@router.post("/tracks/{track_id}/text/rules")
+async def rules(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Whether a second mediating organisation must approve; what happens after a deadline."""
+    form = await request.form()
+
+    def build() -> Response:
+        with ctx.write() as unit:
+            drafts.set_rule(
+                unit.session,
+                unit.actor,
+                track_id,
+                approval_required=form.get("approval_required") == "yes",
+                after_deadline=_clean(form.get("after_deadline"))[:500],
+            )
+        return redirect(f"/tracks/{track_id}/draft#rules")
+
+    return await run_in_threadpool(run_page, request, build)

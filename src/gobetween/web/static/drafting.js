@@ -1,0 +1,79 @@
+/* gobetween: the drafting form. Changing an option replaces its article's wording (after a
+   confirmation when the wording was edited) and re-scores the package for every party at once
+   (one POST /api/tracks/{id}/scores per change). The words shown come from the page. */
+(function () {
+  "use strict";
+  var form = document.getElementById("draft-form");
+  if (!form) { return; }
+  var words = JSON.parse(form.getAttribute("data-words") || "{}");
+  var csrf = form.querySelector("input[name=csrf_token]").value;
+
+  function prepared(select) { return JSON.parse(select.getAttribute("data-prepared") || "{}"); }
+  function norm(text) { return (text || "").replace(/\s+/g, " ").trim(); }
+
+  function showOwner(select) {
+    var area = document.getElementById(select.getAttribute("data-clause"));
+    var owner = document.getElementById("owner-" + select.id.slice(4));
+    var table = prepared(select), found = null;
+    Object.keys(table).forEach(function (name) { if (norm(table[name]) === norm(area.value)) { found = name; } });
+    owner.setAttribute("data-owner", found || "");
+    owner.textContent = found ? owner.getAttribute("data-belongs") + " " + found : owner.getAttribute("data-edited");
+    owner.classList.toggle("reject", found !== null && found !== select.value);
+  }
+
+  function packageOf() {
+    var pkg = {};
+    form.querySelectorAll("select[data-prepared]").forEach(function (s) { pkg[s.name.slice(4)] = s.value; });
+    return pkg;
+  }
+
+  function pct(x) { return Math.round(100 * x); }
+
+  async function rescore() {
+    var started = performance.now();
+    var r = await fetch(form.getAttribute("data-scores"), {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ package: packageOf() })
+    });
+    if (!r.ok) { return; }
+    var body = await r.json();
+    var list = document.getElementById("scores");
+    if (!list) { return; }
+    list.textContent = "";
+    body.scores.forEach(function (s) {
+      var li = document.createElement("li");
+      li.setAttribute("data-party", s.party);
+      var strong = document.createElement("strong");
+      strong.textContent = pct(s.utility);
+      li.append(s.party + ": ", strong, " (" + words.reservation + " " + pct(s.reservation) + ")");
+      if (s.crosses_red_line || s.below_reservation) {
+        var tag = document.createElement("span");
+        tag.className = s.crosses_red_line ? "reject" : "amend";
+        tag.textContent = " " + (s.crosses_red_line ? words.red : words.below);
+        li.append(tag);
+      }
+      list.append(li);
+    });
+    list.setAttribute("data-package", JSON.stringify(packageOf()));
+    list.setAttribute("data-ms", String(Math.round(performance.now() - started)));
+  }
+
+  form.querySelectorAll("select[data-prepared]").forEach(function (select) {
+    select.setAttribute("data-previous", select.value);
+    var area = document.getElementById(select.getAttribute("data-clause"));
+    area.addEventListener("input", function () { showOwner(select); });
+    select.addEventListener("change", function () {
+      var table = prepared(select), before = select.getAttribute("data-previous");
+      var edited = norm(area.value) !== "" && norm(area.value) !== norm(table[before]);
+      if (edited && !window.confirm(select.getAttribute("data-confirm"))) {
+        select.value = before;
+        return;
+      }
+      area.value = table[select.value] || "";
+      select.setAttribute("data-previous", select.value);
+      showOwner(select);
+      rescore();
+    });
+  });
+})();

@@ -1,0 +1,45 @@
+"""Publishing a text through the drafting pages as a mediator does: fill the drafting form, save
+the draft, open its preview, tick the confirmation and publish."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from tests.web.site import csrf, one, soup
+
+
+def draft_fields(client: httpx.Client, track_id: int, page: str | None = None) -> dict[str, str]:
+    """The drafting form's fields as the page fills them (options, wording, preamble, ...)."""
+    doc = soup(client.get(page or f"/tracks/{track_id}/draft"))
+    form = one(doc, "#draft-form")
+    fields: dict[str, str] = {}
+    for select in form.select("select[data-prepared]"):
+        fields[str(select["name"])] = str(one(select, "option[selected]")["value"])
+    for area in form.select("textarea"):
+        fields[str(area["name"])] = area.get_text()
+    return fields
+
+
+def publish(
+    client: httpx.Client,
+    track_id: int,
+    changes: dict[str, Any] | None = None,
+    page: str | None = None,
+) -> httpx.Response:
+    """Publish the drafting form with ``changes`` (``pkg-<issue>`` changes also replace that
+    article's wording with the chosen option's, as the page's script does); the answer to the
+    publication (303 to the drafting page)."""
+    doc = soup(client.get(page or f"/tracks/{track_id}/draft"))
+    fields = draft_fields(client, track_id, page)
+    for key, value in (changes or {}).items():
+        fields[key] = value
+        if key.startswith("pkg-") and f"clause-{key[4:]}" not in (changes or {}):
+            select = one(doc, f"select[name='{key}']")
+            fields[f"clause-{key[4:]}"] = json.loads(str(select["data-prepared"]))[value]
+    saved = client.post(f"/tracks/{track_id}/draft", data={"csrf_token": csrf(doc), **fields})
+    assert saved.status_code == 303, saved.text
+    draft_page = saved.headers["location"]
+    token = csrf(soup(client.get(draft_page)))
+    return client.post(f"{draft_page}/publish", data={"csrf_token": token, "confirm": "yes"})
