@@ -109,3 +109,26 @@ def test_a_short_stream_gives_its_slot_back(world: World) -> None:
     for _ in range(12):  # more than the per-user limit, one after the other
         r = world.get("ua", f"/api/tracks/{food}/events?follow=false")
         assert r.status_code == 200
+
+
+@pytest.mark.slow
+def test_a_following_stream_delivers_new_events_and_only_the_readers(tmp_path: Path) -> None:
+    with served(tmp_path, sse_poll_seconds=0.2) as (base, world):
+        food = world.tracks["food"]
+        ua, ru = world.channels[("food", "ua")], world.channels[("food", "ru")]
+        with httpx.Client(base_url=base, timeout=10) as client:
+            url = f"/api/tracks/{food}/events"
+            with client.stream("GET", url, headers=world.headers("ua")) as stream:
+                lines = stream.iter_lines()
+                time.sleep(0.5)  # the stream is idle: nothing polled while nothing changes
+                world.post("ru", f"/api/channels/{ru}/messages", json={"text": "not for ua"})
+                world.post("ua", f"/api/channels/{ua}/messages", json={"text": "for ua"})
+                received = []
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    line = next(lines)
+                    received.append(line)
+                    if line.startswith("data: "):
+                        break
+        own = world.orgs["Ukraine"]
+        assert received[:2] == [f"id: {own}:1", "event: message"], received

@@ -9,8 +9,9 @@ number (``?after=N``, ``?cursor=N``, ``Last-Event-ID: N``: a global notification
 first version of this endpoint took) answers 422: it counted every party's events, so stepping
 it let a party count another party's private ones. Scopes the reader may not read are dropped
 from the cursor. Each poll opens a fresh unit of work and asks the policy again, so a member
-removed from a process stops receiving updates at once. ``?follow=false`` sends what is there
-and closes.
+removed from a process receives nothing more. A following stream polls only when its track's
+newest notification id (read once per interval for all streams of a worker, and never sent)
+has changed. ``?follow=false`` sends what is there and closes.
 
 Open streams are limited per user and per worker (``GOBETWEEN_STREAMS_PER_USER``,
 ``GOBETWEEN_STREAMS_TOTAL``): beyond, 429 with ``Retry-After``; a stream gives its slot back
@@ -21,12 +22,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -85,10 +88,50 @@ def format_cursor(cursor: Mapping[int, int]) -> str:
     return ",".join(f"{scope}:{number}" for scope, number in sorted(cursor.items()))
 
 
-def _poll(ctx: RequestContext, track_id: int, cursor: dict[int, int]) -> list[t.Notification]:
+def _newest(session: Session, track_id: int) -> int:
+    """The newest notification id of a track (0: none).
+
+    Never sent to anyone: it only tells a stream whether polling could find anything, and
+    every poll that could send something asks the policy first.
+    """
+    stmt = select(func.max(t.Notification.id)).where(t.Notification.track_id == track_id)
+    return int(session.execute(stmt).scalar_one() or 0)
+
+
+class Watermarks:
+    """The newest notification id per track, read at most once per interval for all of a
+    worker's streams (100 idle streams on a track cost one small query a second, not 300)."""
+
+    def __init__(self, ctx: RequestContext) -> None:
+        self._db = ctx.services.db
+        self._interval = ctx.settings.sse_poll_seconds
+        self._seen: dict[int, tuple[float, int]] = {}
+
+    def _read(self, track_id: int) -> int:
+        with self._db.unit_of_work(write=False) as session:
+            return _newest(session, track_id)
+
+    async def newest(self, track_id: int) -> int:
+        """The track's newest notification id as of at most one interval ago."""
+        now = time.monotonic()
+        at, mark = self._seen.get(track_id, (-self._interval, -1))
+        if now - at < self._interval:
+            return mark
+        self._seen[track_id] = (now, mark)  # the other streams keep the old mark meanwhile
+        if len(self._seen) > 10_000:  # tracks nobody streams any more
+            self._seen = {k: v for k, v in self._seen.items() if now - v[0] < 60}
+        fresh = await run_in_threadpool(self._read, track_id)
+        self._seen[track_id] = (time.monotonic(), fresh)
+        return fresh
+
+
+def _poll(
+    ctx: RequestContext, track_id: int, cursor: dict[int, int]
+) -> tuple[int, list[t.Notification]]:
     with ctx.read() as unit:
         _, view = repositories.track(unit.session, unit.actor, track_id)
-        return _news(unit.session, view, cursor)
+        mark = _newest(unit.session, track_id)  # before the events: nothing newer is skipped
+        return mark, _news(unit.session, view, cursor)
 
 
 def _news(session: Session, view: TrackView, cursor: dict[int, int]) -> list[t.Notification]:
@@ -101,13 +144,14 @@ def _news(session: Session, view: TrackView, cursor: dict[int, int]) -> list[t.N
 
 def _first_poll(
     ctx: RequestContext, track_id: int, cursor: dict[int, int], slots: Slots
-) -> tuple[list[t.Notification], Slot]:
+) -> tuple[int, list[t.Notification], Slot]:
     """The first batch (404 before anything else) and the caller's stream slot (or 429)."""
     with ctx.read() as unit:
         _, view = repositories.track(unit.session, unit.actor, track_id)
         slot = slots.take(unit.actor.user_id)
         try:
-            return _news(unit.session, view, cursor), slot
+            mark = _newest(unit.session, track_id)
+            return mark, _news(unit.session, view, cursor), slot
         except BaseException:
             slot.release()
             raise
@@ -152,12 +196,22 @@ def events(
         position = parse_cursor(last_event_id, "header.last-event-id")
     else:
         position = parse_cursor(cursor, "query.cursor")
-    first, slot = _first_poll(ctx, track_id, position, _stream_slots(request, ctx))
+    mark, first, slot = _first_poll(ctx, track_id, position, _stream_slots(request, ctx))
+    marks = _watermarks(request, ctx) if follow else None
     return StreamingResponse(
-        _stream(ctx, track_id, position, first, slot, follow),
+        _stream(ctx, track_id, position, (mark, first), slot, marks),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+def _watermarks(request: Request, ctx: RequestContext) -> Watermarks:
+    state = request.app.state
+    marks = getattr(state, "event_watermarks", None)
+    if not isinstance(marks, Watermarks):
+        marks = Watermarks(ctx)
+        state.event_watermarks = marks
+    return marks
 
 
 def _stream_slots(request: Request, ctx: RequestContext) -> Slots:
@@ -178,26 +232,33 @@ async def _stream(
     ctx: RequestContext,
     track_id: int,
     position: dict[int, int],
-    first: list[t.Notification],
+    first: tuple[int, list[t.Notification]],
     slot: Slot,
-    follow: bool,
+    marks: Watermarks | None,
 ) -> AsyncIterator[str]:
-    """The stream's records; the slot is given back however it ends (client gone included)."""
+    """The stream's records; the slot is given back however it ends (client gone included).
+
+    ``marks`` None: send what is there and end. Otherwise poll (with the policy) only when the
+    track's newest notification has changed since the last poll.
+    """
     interval = ctx.settings.sse_poll_seconds
     with slot:
-        batch, idle = first, 0.0
+        (seen, batch), idle = first, 0.0
         while True:
             for event in batch:
                 yield _record(event, position)
-            if not follow:
+            if marks is None:
                 return
+            batch = []
             await anyio.sleep(interval)
             idle += interval
             if idle >= HEARTBEAT_SECONDS:
                 idle = 0.0
                 yield ": keep-alive\n\n"
+            if await marks.newest(track_id) == seen:
+                continue
             try:
-                batch = await run_in_threadpool(_poll, ctx, track_id, position)
+                seen, batch = await run_in_threadpool(_poll, ctx, track_id, position)
             except GobetweenError:
                 return
             if batch:
