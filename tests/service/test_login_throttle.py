@@ -210,6 +210,23 @@ def test_a_password_change_ends_every_other_session_and_token(world: World) -> N
         second.close()
 
 
+def test_guessing_the_current_password_with_a_session_is_slowed(world: World) -> None:
+    c, csrf = _session(world)
+    try:
+        statuses = [
+            c.post(
+                "/api/auth/password",
+                json={"current_password": f"guess {i}", "new_password": "a new long password"},
+                headers={"X-CSRF-Token": csrf},
+            ).status_code
+            for i in range(7)
+        ]
+        assert statuses[:5] == [422] * 5
+        assert statuses[5] == 429
+    finally:
+        c.close()
+
+
 def test_set_password_outside_a_request_ends_every_session(world: World) -> None:
     c, _ = _session(world)
     try:

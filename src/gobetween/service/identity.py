@@ -54,6 +54,7 @@ __all__ = [
     "Credentials",
     "NewSession",
     "authenticate_session",
+    "check_current_password",
     "create_api_token",
     "create_user",
     "end_session",
@@ -294,6 +295,33 @@ def login(
         return None
     session.execute(delete(t.LoginFailure).where(t.LoginFailure.key == keys[0]))
     return user
+
+
+def check_current_password(
+    session: Session, hasher: PasswordHasher, settings: Settings, user: t.User, password: str
+) -> bool:
+    """Whether ``password`` is the user's (before a change), with the log-in's doubling
+    pauses (:class:`RateLimited`): a stolen session cannot guess the password at speed.
+
+    A failure is recorded in ``session``: the caller commits it even though the change is
+    refused (see :func:`wrong_current_password`).
+    """
+    key = f"password:{user.id}"
+    _slow_down(session, settings, key)
+    if not hasher.verify(user.password_hash, password):
+        session.add(t.LoginFailure(key=key))
+        return False
+    session.execute(delete(t.LoginFailure).where(t.LoginFailure.key == key))
+    return True
+
+
+def wrong_current_password() -> ValidationFailed:
+    """The error for a wrong current password."""
+    return ValidationFailed(
+        _("the current password is wrong"),
+        location="current_password",
+        expected=_("your current password"),
+    )
 
 
 def remember_device(session: Session, user: t.User, device: str | None) -> str | None:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from gobetween.errors import AuthenticationFailed, ValidationFailed
+from gobetween.errors import AuthenticationFailed
 from gobetween.i18n import _
 from gobetween.service import identity, prepare, setup
 from gobetween.service import schemas as s
@@ -82,16 +82,16 @@ def change_password(body: PasswordIn, ctx: Ctx) -> None:
     (the browser session that asks stays logged in)."""
     with ctx.write() as unit:
         user = unit.user
-        if not ctx.services.hasher.verify(user.password_hash, body.current_password):
-            raise ValidationFailed(
-                _("the current password is wrong"),
-                location="current_password",
-                expected=_("your current password"),
-            )
-        keep = ctx.session_token if ctx.bearer is None else None
-        identity.set_password(
-            unit.session, ctx.services.hasher, user, body.new_password, keep_session=keep
+        right = identity.check_current_password(
+            unit.session, ctx.services.hasher, ctx.settings, user, body.current_password
         )
+        if right:
+            keep = ctx.session_token if ctx.bearer is None else None
+            identity.set_password(
+                unit.session, ctx.services.hasher, user, body.new_password, keep_session=keep
+            )
+    if not right:  # raised after the unit of work, so that the failure is counted
+        raise identity.wrong_current_password()
 
 
 @router.post("/auth/logout", status_code=204)
