@@ -61,3 +61,18 @@ def test_every_figure_has_its_caveat_and_names_lists_stay_private(
     rows = energy.select("#entries-incidents tr[data-key]")
     assert len(rows) == 1  # the published incident only, not the pending one
     assert "Illustrative allegation" not in energy.get_text()
+
+
+def test_every_declared_word_is_marked_for_translation() -> None:
+    from gobetween.monitoring.figures import VOYAGE_CAVEATS
+    from gobetween.monitoring.kinds import REGISTRY
+    from gobetween.monitoring.obligations import VOYAGE_FILE_CAVEATS
+    from gobetween.monitoring.provisions import BAROMETER_CAVEAT
+    from gobetween.web.record_words import WORDS
+
+    declared = {BAROMETER_CAVEAT, *VOYAGE_CAVEATS.values(), *VOYAGE_FILE_CAVEATS.values()}
+    for kind in REGISTRY.values():
+        declared |= {kind.label, kind.description}
+        declared |= {f.label for f in kind.fields}
+        declared |= {w for spec in kind.figures for w in (spec.title, spec.caveat)}
+    assert sorted(declared - set(WORDS)) == []

@@ -33,6 +33,7 @@ from gobetween.service import agree, implement, record_dashboard
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.agreement_charts import bar_chart, column_chart, number, share_chart
 from gobetween.web.common import Ctx, frame, track_page
+from gobetween.web.record_words import translate
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["charts", "router"]
@@ -205,7 +206,7 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
 
 def record_kind_choices() -> list[tuple[str, str, str]]:
     """(name, label, description) of every record kind, for the new agreement's form."""
-    return [(k.name, _(k.label), _(k.description)) for k in REGISTRY.values()]
+    return [(k.name, translate(k.label), translate(k.description)) for k in REGISTRY.values()]
 
 
 @router.get("/tracks/{track_id}/agreement")
@@ -469,6 +470,7 @@ def _implementation(
         "dash": dash,
         "scope_name": scope_name,
         "level_name": level_name,
+        "tr": translate,
         "r": record,
         "summary": _summary(record),
         "charts": charts(record),

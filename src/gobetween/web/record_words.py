@@ -1,0 +1,118 @@
+"""The words of the record kinds and figures, marked for translation.
+
+The pure core declares them in English and cannot import :mod:`gobetween.i18n`; this table is
+where the outer layer translates them. A test checks that every word the declarations hold is
+here (``tests/web/test_records_pages.py``).
+
+>>> translate("Incidents"), translate("an organisation's own name")
+('Incidents', "an organisation's own name")
+"""
+
+from __future__ import annotations
+
+from gobetween.i18n import LazyString, _l
+
+__all__ = ["WORDS", "translate"]
+
+_MARKED: tuple[LazyString, ...] = (
+    _l("Voyages"),
+    _l(
+        "Outbound voyages and their cargo rows, as the JCC published them (CSV or the HDX"
+        " workbook)."
+    ),
+    _l("#"),
+    _l("Vessel name"),
+    _l("IMO"),
+    _l("Departure port"),
+    _l("Country"),
+    _l("Commodity"),
+    _l("Metric tons"),
+    _l("Departure date"),
+    _l("Inspection cleared"),
+    _l("Exchanges"),
+    _l(
+        "Returns of prisoners and civilians: one row per exchange, category and "
+        "direction, verified by an observer organisation."
+    ),
+    _l("Exchange"),
+    _l("Date"),
+    _l("Place"),
+    _l("Released by"),
+    _l("Returned to"),
+    _l("Category"),
+    _l("Number"),
+    _l("Verified by"),
+    _l("Names list"),
+    _l("Exchanges and people returned"),
+    _l(
+        "Counts the people the observer verified at each exchange; people released "
+        "outside an exchange, or not verified, are not in the record."
+    ),
+    _l("People returned by month, category and direction"),
+    _l(
+        "By the month of the exchange; a category's figure is what the exchange's "
+        "protocol listed, not an independent count."
+    ),
+    _l("Incidents"),
+    _l(
+        "Alleged breaches (e.g. strikes on energy facilities under a moratorium): "
+        "reported by a party to the mediators, assessed by the joint team."
+    ),
+    _l("Incident"),
+    _l("Facility"),
+    _l("Alleged by"),
+    _l("Party accused"),
+    _l("Description"),
+    _l("Assessment"),
+    _l("Decided summary"),
+    _l("Incidents by month and assessment"),
+    _l(
+        "Counts allegations made to the mediators, by the month of the incident; an "
+        "incident no party reported is not in the record, and 'not verified' does not "
+        "mean it did not happen."
+    ),
+    _l(
+        "Outbound voyages and cargo as the JCC's files list them; tonnage as declared at "
+        "departure. Inbound voyages, and ships that waited but never sailed, are not in "
+        "the files."
+    ),
+    _l(
+        "Counts outbound departures and outbound inspections only: the files carry no "
+        "inbound inspections, so a day's count is not the inspection teams' whole "
+        "workload."
+    ),
+    _l(
+        "Ships that departed and were not yet inspected outbound at Istanbul; ships "
+        "waiting for their inbound inspection are not in the files."
+    ),
+    _l(
+        "Days from departure to the outbound inspection at Istanbul, by departure month; "
+        "rows not yet inspected are left out until they are."
+    ),
+    _l(
+        "Shares of declared tonnage by the files' own classification of the destination "
+        "(first port of discharge, not final consumer)."
+    ),
+    _l(
+        "The voyage files count outbound inspections only (one per departed ship); "
+        "inbound inspections are not in them, so a day counted as missed may have met the"
+        " obligation."
+    ),
+    _l(
+        "The voyage files list departures under the initiative; a ship that departed and "
+        "was never registered is not in them."
+    ),
+    _l(
+        "Each provision counts once, whatever its weight: a central article and a minor "
+        "one count alike. The levels are the joint team's assessments (Peace Accords "
+        "Matrix scale); a provision never assessed counts as not initiated."
+    ),
+)
+#: English (as declared) -> the marked, lazily translated text.
+WORDS: dict[str, LazyString] = {word.message: word for word in _MARKED}
+
+
+def translate(text: str) -> str:
+    """``text`` in the reader's language when it is a declared word, else as it is."""
+    word = WORDS.get(text)
+    return text if word is None else str(word)
