@@ -1,0 +1,169 @@
+"""Regression tests of the drafting pages (issue 11's defects), structurally on the demo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.web import drafting_helpers as drafting
+from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
+from tests.web.test_pages import FOOD, post_form
+
+from gobetween.service.demo_agreement import build_agreement_demo
+
+
+def save_draft(site: Site, changes: dict[str, str]) -> str:
+    """Save the drafting form with ``changes`` as a draft; the draft page's address."""
+    un = site.client("un")
+    food = site.tracks[FOOD]
+    fields = {**drafting.draft_fields(un, food), **changes}
+    r = post_form(un, f"/tracks/{food}/draft", f"/tracks/{food}/draft", fields)
+    assert r.status_code == 303, r.text
+    return str(r.headers["location"])
+
+
+def publish_draft(site: Site, page: str, confirm: bool = True):  # type: ignore[no-untyped-def]
+    un = site.client("un")
+    data = {"confirm": "yes"} if confirm else {}
+    return post_form(un, page, f"{page}/publish", data)
+
+
+def nothing_published(site: Site) -> bool:
+    food = site.tracks[FOOD]
+    return site.client("ukraine").get(f"/api/tracks/{food}/text").json()["versions"] == []
+
+
+def test_an_empty_article_is_never_published_and_the_refusal_names_it(site: Site) -> None:
+    page = save_draft(site, {"clause-ports": "   "})
+    doc = soup(site.client("un").get(page))
+    problems = [li["data-article"] for li in doc.select("#problems li")]
+    assert problems == ["art-1"]
+    assert unlabelled_controls(doc) == []
+    refused = publish_draft(site, page)
+    assert refused.status_code == 422
+    assert "article art-1: the article is empty" in text_of(soup(refused), ".flash.error")
+    assert nothing_published(site)
+
+
+def test_publishing_needs_the_ticked_confirmation(site: Site) -> None:
+    page = save_draft(site, {})
+    assert not soup(site.client("un").get(page)).select("#problems")
+    refused = publish_draft(site, page, confirm=False)
+    assert refused.status_code == 422
+    assert nothing_published(site)
+    box = one(soup(site.client("un").get(page)), "#publish-form input#confirm")
+    assert box.has_attr("required")
+    assert not box.has_attr("checked")
+    assert publish_draft(site, page).status_code == 303
+    assert not nothing_published(site)
+
+
+def test_an_option_and_wording_of_another_option_cannot_disagree(site: Site) -> None:
+    un = site.client("un")
+    food = site.tracks[FOOD]
+    fields = drafting.draft_fields(un, food)
+    select = one(soup(un.get(f"/tracks/{food}/draft")), "select[name='pkg-ports']")
+    options = [str(o["value"]) for o in select.select("option")]
+    chosen = fields["pkg-ports"]
+    other = next(o for o in options if o != chosen)
+    other_wording = json.loads(str(select["data-prepared"]))[other]
+    page = save_draft(site, {"clause-ports": other_wording})
+    doc = soup(un.get(page))
+    assert f"belongs to option '{other}'" in text_of(doc, "#problems li[data-article=art-1]")
+    editing = soup(un.get(f"/tracks/{food}/draft?from={page.rsplit('/', 1)[1]}"))
+    warning = one(editing, "fieldset[data-issue=ports] .owner-mismatch")
+    assert other in warning.get_text()
+    refused = publish_draft(site, page)
+    assert refused.status_code == 422
+    assert nothing_published(site)
+
+
+def test_reasons_on_separate_lines_arrive_separately_whatever_the_line_ends(site: Site) -> None:
+    food = site.tracks[FOOD]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    ua = site.client("ukraine")
+    post_form(
+        ua,
+        f"/tracks/{food}/text",
+        f"/tracks/{food}/text/answer",
+        {"kind": "reject", "version": "1", "reasons": "Too short.\r\n\r\nNo ammonia.\r\n"},
+    )
+    reasons = soup(ua.get(f"/tracks/{food}/text")).select("#my-answer .reasons li")
+    assert [li.get_text() for li in reasons] == ["Too short.", "No ammonia."]
+
+
+def test_what_changed_and_the_redline_cover_a_reworded_article(site: Site) -> None:
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    assert drafting.publish(un, food).status_code == 303
+    before = drafting.draft_fields(un, food)["clause-ports"]
+    reworded = before.rstrip(".") + ", with joint inspections."
+    assert drafting.publish(un, food, {"clause-ports": reworded}).status_code == 303
+    ua = soup(site.client("ukraine").get(f"/tracks/{food}/text"))
+    changes = [li.get_text(" ", strip=True) for li in ua.select("#current ul.changes li")]
+    assert changes == ["ports: wording changed"]
+    red = soup(site.client("ukraine").get(f"/tracks/{food}/text/redline?old=1&new=2"))
+    ports = one(red, "#redline li[data-article=art-1]")
+    assert ports["data-change"] == "changed"
+    assert "with joint inspections" in " ".join(i.get_text() for i in ports.select("ins"))
+    assert one(red, "#redline li[data-article=art-2]")["data-change"] == "unchanged"
+
+
+def test_per_article_answers_reach_the_matrix_and_no_other_party(site: Site) -> None:
+    food = site.tracks[FOOD]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    ua = site.client("ukraine")
+    form = one(soup(ua.get(f"/tracks/{food}/text")), "#answer-form")
+    assert form.select("select[name='st:art-1']")
+    post_form(
+        ua,
+        f"/tracks/{food}/text",
+        f"/tracks/{food}/text/answer",
+        {
+            "kind": "amend",
+            "version": "1",
+            "st:art-1": "cannot_accept",
+            "rs:art-1": "UA-ARTICLE-REASON-91",
+            "st:art-2": "can_live_with",
+            "pw:art-2": "UA-PROPOSED-WORDING-91",
+        },
+    )
+    mine = soup(ua.get(f"/tracks/{food}/text"))
+    assert one(mine, "#my-answer li[data-article=art-1]")["data-stance"] == "cannot_accept"
+    ru_page = site.client("russia").get(f"/tracks/{food}/text").text
+    assert "UA-ARTICLE-REASON-91" not in ru_page
+    assert "UA-PROPOSED-WORDING-91" not in ru_page
+    matrix = one(soup(site.client("un").get(f"/tracks/{food}/draft")), "#matrix")
+    cell = one(matrix, f"tr[data-article=art-2] td[data-party='{site.orgs['Ukraine']}']")
+    assert "UA-PROPOSED-WORDING-91" in cell.get_text()
+
+
+def test_drafts_are_hidden_from_parties_like_pages_that_do_not_exist(site: Site) -> None:
+    page = save_draft(site, {"note": "UN-DRAFT-NOTE-55"})
+    missing = page.rsplit("/", 1)[0] + "/1"
+    for seat in ("ukraine", "russia"):
+        c = site.client(seat)
+        seen, absent = c.get(page), c.get(missing)
+        assert seen.status_code == absent.status_code == 404
+        assert "UN-DRAFT-NOTE-55" not in seen.text
+        assert "UN-DRAFT-NOTE-55" not in c.get(f"/tracks/{site.tracks[FOOD]}/text").text
+
+
+@pytest.fixture
+def initiative(site: Site) -> int:
+    with site.services.db.unit_of_work() as session:
+        return build_agreement_demo(session)
+
+
+def test_suspending_or_withdrawing_needs_a_ticked_confirmation(site: Site, initiative: int) -> None:
+    ru = site.client("russia")
+    page = soup(ru.get(f"/agreements/{initiative}"))
+    for act in ("suspend", "withdraw"):
+        r = ru.post(
+            f"/agreements/{initiative}/act",
+            data={"csrf_token": csrf(page), "act": act, "organisation": "Russian Federation"},
+        )
+        assert r.status_code == 422
+        assert "confirm" in text_of(soup(r), ".flash.error")
+    log = ru.get(f"/api/agreements/{initiative}").json()["log"]
+    assert [e["type"] for e in log].count("suspended") == 1  # the demo's one, nothing new
