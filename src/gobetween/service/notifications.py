@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from gobetween import i18n
 from gobetween.errors import NotFound
-from gobetween.i18n import _
+from gobetween.i18n import _, ngettext
 from gobetween.policy import TrackView
 from gobetween.service import mail
 from gobetween.service.settings import Settings
@@ -94,54 +94,114 @@ def _view(session: Session, user_id: int, track_id: int) -> TrackView | None:
         return None
 
 
-def lines_for(
-    session: Session, event: t.Notification, track: t.Track, view: TrackView, user_id: int
-) -> Iterator[Line]:
-    """What ``event`` tells the user whose view of its track is ``view`` (maybe nothing)."""
-    key = f"{event.kind}:{event.track_id}:{event.party_id}:{event.object_id}"
-    if event.kind == "message" and event.party_id is not None:
-        if event.party_id not in view.readable_channels:
-            return
-        message = session.get(t.Message, event.object_id)
-        if message is not None and message.author_id == user_id:
-            return
-        if view.own_party == event.party_id:
-            sentence = _("New message in your channel with the mediators in “%(track)s”.")
-            yield Line(key, sentence % {"track": track.name}, f"/tracks/{track.id}/channel")
-        else:
-            party = session.get(t.Organisation, event.party_id)
-            sentence = _("New message in the channel of %(party)s in “%(track)s”.") % {
-                "party": party.name if party else "?",
-                "track": track.name,
-            }
-            yield Line(key, sentence, f"/tracks/{track.id}/console")
-    elif event.party_id is None and event.kind == "text":
+def lines_for(event: t.Notification, track: t.Track) -> Iterator[Line]:
+    """What a public event (a text version, an agenda version) tells everyone with a seat."""
+    key = f"{event.kind}:{event.track_id}:{event.object_id}"
+    if event.party_id is None and event.kind == "text":
         sentence = _("Version %(number)s of the negotiating text of “%(track)s” was published.")
-        yield Line(
-            key,
-            sentence % {"number": event.object_id, "track": track.name},
-            f"/tracks/{track.id}/text",
-        )
+        values = {"number": event.object_id, "track": track.name}
+        yield Line(key, sentence % values, f"/tracks/{track.id}/text")
     elif event.party_id is None and event.kind == "agenda":
         sentence = _("The agenda of “%(track)s” changed (version %(number)s).")
-        yield Line(
-            key, sentence % {"number": event.object_id, "track": track.name}, f"/tracks/{track.id}"
+        values = {"number": event.object_id, "track": track.name}
+        yield Line(key, sentence % values, f"/tracks/{track.id}")
+
+
+def message_line(track: t.Track, party: str, own: bool, count: int, last: int) -> Line:
+    """New messages in one channel since the last round: how many, never what they say."""
+    key = f"message:{track.id}:{party}:{last}"
+    if own:
+        sentence = ngettext(
+            "%(num)d new message in your channel with the mediators in “%(track)s”.",
+            "%(num)d new messages in your channel with the mediators in “%(track)s”.",
+            count,
         )
+        return Line(
+            key, sentence % {"num": count, "track": track.name}, f"/tracks/{track.id}/channel"
+        )
+    sentence = ngettext(
+        "%(num)d new message in the channel of %(party)s in “%(track)s”.",
+        "%(num)d new messages in the channel of %(party)s in “%(track)s”.",
+        count,
+    )
+    values = {"num": count, "party": party, "track": track.name}
+    return Line(key, sentence % values, f"/tracks/{track.id}/console")
+
+
+class _Views:
+    """Each (user, track) view and each process's audience, read once per round."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._views: dict[tuple[int, int], TrackView | None] = {}
+        self._audiences: dict[int, list[int]] = {}
+        self._locales: dict[int, str] = {}
+
+    def readers(self, track: t.Track) -> list[tuple[int, TrackView]]:
+        """The users to consider for a track's events, with their views (a seat each)."""
+        if track.process_id not in self._audiences:
+            self._audiences[track.process_id] = _audience(self.session, track.process_id)
+        out = []
+        for user_id in self._audiences[track.process_id]:
+            key = (user_id, track.id)
+            if key not in self._views:
+                self._views[key] = _view(self.session, user_id, track.id)
+            view = self._views[key]
+            if view is not None and view.seats:
+                out.append((user_id, view))
+        return out
+
+    def own_party(self, user_id: int, track: t.Track) -> int | None:
+        """The user's own party in the track (read by :meth:`readers` before)."""
+        view = self._views.get((user_id, track.id))
+        return view.own_party if view is not None else None
+
+    def locale(self, user_id: int) -> str:
+        if user_id not in self._locales:
+            self._locales[user_id] = _locale(self.session, user_id)
+        return self._locales[user_id]
 
 
 def _collect(session: Session, events: list[t.Notification]) -> dict[int, list[Line]]:
+    """The lines each user is told about ``events`` (messages counted per channel)."""
     found: dict[int, list[Line]] = defaultdict(list)
+    views = _Views(session)
+    tracks = {
+        row.id: row
+        for row in session.execute(
+            select(t.Track).where(t.Track.id.in_({e.track_id for e in events}))
+        ).scalars()
+    }
+    ids = [e.object_id for e in events if e.kind == "message"]
+    rows = session.execute(select(t.Message.id, t.Message.author_id).where(t.Message.id.in_(ids)))
+    authors: dict[int, int | None] = {row[0]: row[1] for row in rows.all()}
+    # (user, track, party) -> (how many, the last event's id)
+    counts: dict[tuple[int, int, int], tuple[int, int]] = {}
     for event in events:
-        if event.kind not in KINDS:
+        track = tracks.get(event.track_id)
+        if track is None or event.kind not in KINDS:
             continue
-        track = session.get(t.Track, event.track_id)
-        if track is None:
-            continue
-        for user_id in _audience(session, track.process_id):
-            view = _view(session, user_id, track.id)
-            if view is not None and view.seats:
-                with i18n.use_locale(_locale(session, user_id)):
-                    found[user_id].extend(lines_for(session, event, track, view, user_id))
+        for user_id, view in views.readers(track):
+            if event.kind == "message" and event.party_id is not None:
+                if (
+                    event.party_id in view.readable_channels
+                    and authors.get(event.object_id) != user_id
+                ):
+                    key = (user_id, track.id, event.party_id)
+                    counts[key] = (counts.get(key, (0, 0))[0] + 1, event.id)
+            else:
+                with i18n.use_locale(views.locale(user_id)):
+                    found[user_id].extend(lines_for(event, track))
+    parties = {party for _u, _t, party in counts}
+    org_rows = session.execute(
+        select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(parties))
+    )
+    names: dict[int, str] = {row[0]: row[1] for row in org_rows.all()}
+    for (user_id, track_id, party), (count, last) in sorted(counts.items()):
+        own = views.own_party(user_id, tracks[track_id]) == party
+        with i18n.use_locale(views.locale(user_id)):
+            line = message_line(tracks[track_id], names.get(party, "?"), own, count, last)
+        found[user_id].append(line)
     return found
 
 
@@ -183,22 +243,21 @@ def _locale(session: Session, user_id: int) -> str:
     return (user.locale if user else None) or i18n.DEFAULT_LOCALE
 
 
-def _fresh(session: Session, user_id: int, lines: list[Line]) -> list[Line]:
-    """The lines not told to the user before (each is recorded, so it is told once)."""
-    fresh = []
-    for line in dict.fromkeys(lines):
-        exists = session.execute(
-            select(st.MailDigestItem.id).where(
-                st.MailDigestItem.user_id == user_id, st.MailDigestItem.key == line.key[:200]
+def _fresh(session: Session, user_id: int, lines: list[Line]) -> None:
+    """Record the lines not told to the user before (each key is told once)."""
+    unique = {line.key[:200]: line for line in lines}
+    told = set(
+        session.execute(
+            select(st.MailDigestItem.key).where(
+                st.MailDigestItem.user_id == user_id, st.MailDigestItem.key.in_(list(unique))
             )
-        ).first()
-        if exists is None:
-            session.add(
-                st.MailDigestItem(user_id=user_id, key=line.key[:200], line=line.text("")[:500])
-            )
-            fresh.append(line)
-    session.flush()
-    return fresh
+        ).scalars()
+    )
+    session.add_all(
+        st.MailDigestItem(user_id=user_id, key=key, line=line.text("")[:500])
+        for key, line in unique.items()
+        if key not in told
+    )
 
 
 def _send(session: Session, user: t.User, lines: list[Line], base: str, daily: bool) -> None:
@@ -278,31 +337,45 @@ def _digests(session: Session, now: dt.datetime, settings: Settings) -> None:
         row.digest_sent_at = now
 
 
+def _start(session: Session) -> int | None:
+    row = session.get(st.NotifierCursor, 1)
+    return None if row is None else int(row.last_id)
+
+
 def run_once(db: Database, settings: Settings, *, now: dt.datetime | None = None) -> int:
     """One round: read new events (and near deadlines), notify, send due digests.
 
-    Returns how many events were read. Immediate notifications of a round go out as one mail
-    per user; daily ones wait for the digest (after ``digest_hour`` UTC, once a day).
+    Returns how many events were read. The reading (views, lines) happens in a read-only
+    transaction; the write takes the cursor's lock only to record the lines, and gives up the
+    round when another worker moved the cursor meanwhile. Immediate notifications go out as
+    one mail per user (at most one per :data:`IMMEDIATE_GAP`); daily ones wait for the digest
+    (after ``digest_hour`` UTC, once a day).
     """
     now = now or t.utcnow()
+    with db.unit_of_work(write=False) as session:
+        start = _start(session)
+        events: list[t.Notification] = []
+        if start is not None:
+            stmt = (
+                select(t.Notification)
+                .where(t.Notification.id > start)
+                .order_by(t.Notification.id)
+                .limit(BATCH)
+            )
+            events = list(session.execute(stmt).scalars())
+        found = _collect(session, events)
+        for user_id, lines in _deadlines(session, now).items():
+            found[user_id].extend(lines)
     try:
         with db.unit_of_work(write=True) as session:
             cursor = _cursor(session)
-            events = list(
-                session.execute(
-                    select(t.Notification)
-                    .where(t.Notification.id > cursor.last_id)
-                    .order_by(t.Notification.id)
-                    .limit(BATCH)
-                ).scalars()
-            )
+            if start is None or cursor.last_id != start:
+                return 0  # the cursor was just made, or another worker took these events
             if events:
                 cursor.last_id = events[-1].id
-            found = _collect(session, events)
-            for user_id, lines in _deadlines(session, now).items():
-                found[user_id].extend(lines)
             for user_id in sorted(found):
                 _fresh(session, user_id, found[user_id])
+            session.flush()
             _immediate(session, now, settings)
             _digests(session, now, settings)
             return len(events)
