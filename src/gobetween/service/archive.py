@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import GobetweenError, NotFound, ValidationFailed
+from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import meetings as meeting_service
 from gobetween.service import notes as note_service
@@ -68,9 +69,9 @@ class Archive:
         self.total += len(data)
         if self.total > self.max_bytes:
             raise ValidationFailed(
-                f"the archive would exceed {self.max_bytes} bytes",
+                _("the archive would exceed %(bytes)s bytes") % {"bytes": self.max_bytes},
                 location="track",
-                expected=f"an archive of at most {self.max_bytes} bytes",
+                expected=_("an archive of at most %(bytes)s bytes") % {"bytes": self.max_bytes},
             )
         info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
@@ -115,7 +116,7 @@ def _channels(session: Session, view: TrackView, names: dict[int, str], zipped: 
             .where(t.Message.channel_id == channel.id)
             .order_by(t.Message.number)
         ).all()
-        files = repositories.attachments_of(session, [m.id for m, _ in rows])
+        files = repositories.attachments_of(session, [m.id for m, _author in rows])
         messages = []
         for message, author in rows:
             attached = []

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import NotFound, ValidationFailed
+from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.store import audit, repositories
 from gobetween.store import tables as t
@@ -46,10 +47,10 @@ MAX_LISTED = 500
 def _clean(value: str, name: str, limit: int, *, required: bool = False) -> str:
     value = value.replace("\r\n", "\n").strip()
     if required and not value:
-        raise ValidationFailed(f"the {name} is empty", location=name, expected=f"a {name}")
+        raise ValidationFailed(_("this field is empty"), location=name, expected=_("some text"))
     if len(value) > limit:
         raise ValidationFailed(
-            f"the {name} has {len(value)} characters", location=name, expected=f"<= {limit}"
+            _("%(count)s characters") % {"count": len(value)}, location=name, expected=f"<= {limit}"
         )
     return value
 
@@ -57,7 +58,9 @@ def _clean(value: str, name: str, limit: int, *, required: bool = False) -> str:
 def _follow_ups(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     if len(items) > MAX_FOLLOW_UPS:
         raise ValidationFailed(
-            f"{len(items)} follow-ups", location="follow_ups", expected=f"<= {MAX_FOLLOW_UPS}"
+            _("%(count)s follow-ups") % {"count": len(items)},
+            location="follow_ups",
+            expected=f"<= {MAX_FOLLOW_UPS}",
         )
     out = []
     for i, item in enumerate(items):
@@ -69,7 +72,9 @@ def _follow_ups(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 due = dt.date.fromisoformat(str(due)).isoformat()
             except ValueError:
                 raise ValidationFailed(
-                    f"{due!r} is not a date", location=f"{where}.due", expected="YYYY-MM-DD"
+                    _("%(value)r is not a date") % {"value": due},
+                    location=f"{where}.due",
+                    expected="YYYY-MM-DD",
                 ) from None
         owner = _clean(str(item.get("owner", "")), f"{where}.owner", 200)
         out.append({"text": text, "owner": owner, "due": due, "done": bool(item.get("done"))})
@@ -80,19 +85,23 @@ def _checked(view: TrackView, fields: dict[str, Any]) -> dict[str, Any]:
     kind = fields.get("kind", "meeting")
     if kind not in MEETING_KINDS:
         raise ValidationFailed(
-            f"unknown kind {kind!r}", location="kind", expected=", ".join(MEETING_KINDS)
+            _("unknown kind %(kind)r") % {"kind": kind},
+            location="kind",
+            expected=", ".join(MEETING_KINDS),
         )
     parties = sorted(set(fields.get("party_ids") or []))
     if not parties or not set(parties) <= view.party_ids:
         raise ValidationFailed(
-            "name the parties of this track that took part",
+            _("name the parties of this track that took part"),
             location="party_ids",
-            expected="one or more party organisation ids of the track",
+            expected=_("one or more party organisation ids of the track"),
         )
     held = fields["held_at"]
     if held.tzinfo is None:
         raise ValidationFailed(
-            "the time has no time zone", location="held_at", expected="an ISO time with offset"
+            _("the time has no time zone"),
+            location="held_at",
+            expected=_("an ISO time with offset"),
         )
     return {
         "held_at": held.astimezone(dt.UTC),
@@ -142,7 +151,7 @@ def _parties_of(session: Session, meeting_ids: Sequence[int]) -> dict[int, list[
 def record_meeting(session: Session, actor: Actor, track_id: int, **fields: Any) -> dict[str, Any]:
     """A mediator records a meeting (fields: held_at, kind, place, party_ids, attendees,
     summary, follow_ups)."""
-    _, view = repositories.track(session, actor, track_id)
+    _track, view = repositories.track(session, actor, track_id)
     view.require(Action.RECORD_MEETINGS)
     values = _checked(view, fields)
     parties = values.pop("party_ids")
@@ -183,7 +192,7 @@ def visible_meetings(session: Session, view: TrackView) -> list[tuple[tt.Meeting
 
 def meetings(session: Session, actor: Actor, track_id: int) -> list[dict[str, Any]]:
     """The meetings of a track the actor took part in (all of them for its mediators)."""
-    _, view = repositories.track(session, actor, track_id)
+    _track, view = repositories.track(session, actor, track_id)
     return [meeting_dict(session, r, p) for r, p in visible_meetings(session, view)]
 
 
@@ -192,15 +201,15 @@ def _load(
 ) -> tuple[tt.Meeting, TrackView, list[int]]:
     row = session.get(tt.Meeting, meeting_id)
     if row is None:
-        raise NotFound(f"no meeting {meeting_id}")
+        raise NotFound(_("no meeting %(id)s") % {"id": meeting_id})
     parties = _parties_of(session, [row.id])[row.id]
     try:
-        _, view = repositories.track(session, actor, row.track_id)
+        _track, view = repositories.track(session, actor, row.track_id)
         view.require(Action.READ_PARTY_DATA)
     except NotFound:
-        raise NotFound(f"no meeting {meeting_id}") from None
+        raise NotFound(_("no meeting %(id)s") % {"id": meeting_id}) from None
     if not view.is_mediator and not set(parties) & view.readable_parties:
-        raise NotFound(f"no meeting {meeting_id}")
+        raise NotFound(_("no meeting %(id)s") % {"id": meeting_id})
     return row, view, parties
 
 
@@ -214,7 +223,7 @@ def update_meeting(
     session: Session, actor: Actor, meeting_id: int, **fields: Any
 ) -> dict[str, Any]:
     """A mediator rewrites a meeting's record (all fields, as for :func:`record_meeting`)."""
-    row, view, _ = _load(session, actor, meeting_id)
+    row, view, _parties = _load(session, actor, meeting_id)
     view.require(Action.RECORD_MEETINGS)
     values = _checked(view, fields)
     parties = values.pop("party_ids")
@@ -241,7 +250,7 @@ def update_meeting(
 
 def delete_meeting(session: Session, actor: Actor, meeting_id: int) -> None:
     """A mediator deletes a meeting's record."""
-    row, view, _ = _load(session, actor, meeting_id)
+    row, view, _parties = _load(session, actor, meeting_id)
     view.require(Action.RECORD_MEETINGS)
     session.delete(row)
     session.flush()

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import NotFound, ValidationFailed
+from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.store import audit, repositories
@@ -52,17 +53,19 @@ def _team_track(session: Session, actor: Actor, track_id: int) -> tuple[t.Track,
 def _channel_of(session: Session, view: TrackView, channel_id: int) -> t.Channel:
     channel = session.get(t.Channel, channel_id)
     if channel is None or channel.track_id != view.track_id:
-        raise NotFound(f"no channel {channel_id} in track {view.track_id}")
+        raise NotFound(_("no channel %(id)s in this track") % {"id": channel_id})
     return channel
 
 
 def _text(text: str) -> str:
     text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise ValidationFailed("the note is empty", location="text", expected="some text")
+        raise ValidationFailed(_("the note is empty"), location="text", expected=_("some text"))
     if len(text) > MAX_NOTE:
         raise ValidationFailed(
-            f"the note has {len(text)} characters", location="text", expected=f"<= {MAX_NOTE}"
+            _("the note has %(count)s characters") % {"count": len(text)},
+            location="text",
+            expected=f"<= {MAX_NOTE}",
         )
     return text
 
@@ -87,7 +90,7 @@ def add_note(
     session: Session, actor: Actor, track_id: int, text: str, *, channel_id: int | None = None
 ) -> dict[str, Any]:
     """A mediator writes a note on the track (``channel_id`` ``None``) or on one channel."""
-    _, view = _team_track(session, actor, track_id)
+    _track, view = _team_track(session, actor, track_id)
     party_id = _channel_of(session, view, channel_id).party_id if channel_id else None
     row = tt.Note(
         id=t.random_id(),
@@ -113,11 +116,11 @@ def add_note(
 def _note(session: Session, actor: Actor, note_id: int) -> tt.Note:
     row = session.get(tt.Note, note_id)
     if row is None:
-        raise NotFound(f"no note {note_id}")
+        raise NotFound(_("no note %(id)s") % {"id": note_id})
     try:
         _team_track(session, actor, row.track_id)
     except NotFound:
-        raise NotFound(f"no note {note_id}") from None
+        raise NotFound(_("no note %(id)s") % {"id": note_id}) from None
     return row
 
 
@@ -157,7 +160,7 @@ def notes(
     session: Session, actor: Actor, track_id: int, *, channel_id: int | None = None
 ) -> list[dict[str, Any]]:
     """The track's notes, newest first (only one channel's when ``channel_id`` is given)."""
-    _, view = _team_track(session, actor, track_id)
+    _track, view = _team_track(session, actor, track_id)
     stmt = select(tt.Note).where(tt.Note.track_id == track_id)
     if channel_id is not None:
         _channel_of(session, view, channel_id)
@@ -191,7 +194,7 @@ def team_mediators(session: Session, view: TrackView) -> list[tuple[int, str]]:
 
 def assignments(session: Session, actor: Actor, track_id: int) -> list[dict[str, Any]]:
     """Each channel of the track with the mediators who handle it."""
-    _, view = _team_track(session, actor, track_id)
+    _track, view = _team_track(session, actor, track_id)
     return _assignment_rows(session, view)
 
 
@@ -216,13 +219,13 @@ def assign(
     session: Session, actor: Actor, track_id: int, channel_id: int, user_id: int
 ) -> list[dict[str, Any]]:
     """Give ``channel_id`` to mediator ``user_id`` (who must mediate the track)."""
-    _, view = _team_track(session, actor, track_id)
+    _track, view = _team_track(session, actor, track_id)
     _channel_of(session, view, channel_id)
     if user_id not in dict(team_mediators(session, view)):
         raise ValidationFailed(
-            f"user {user_id} does not mediate this track",
+            _("user %(id)s does not mediate this track") % {"id": user_id},
             location="user_id",
-            expected="a mediator of the track",
+            expected=_("a mediator of the track"),
         )
     if session.get(tt.Assignment, (channel_id, user_id)) is None:
         session.add(
@@ -244,7 +247,7 @@ def unassign(
     session: Session, actor: Actor, track_id: int, channel_id: int, user_id: int
 ) -> list[dict[str, Any]]:
     """Take ``channel_id`` from mediator ``user_id``."""
-    _, view = _team_track(session, actor, track_id)
+    _track, view = _team_track(session, actor, track_id)
     _channel_of(session, view, channel_id)
     done = session.execute(
         delete(tt.Assignment).where(

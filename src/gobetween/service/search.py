@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import GobetweenError, ValidationFailed
+from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.texts import text_view
 from gobetween.store import repositories
@@ -49,7 +50,12 @@ def snippet(text: str, query: str, width: int = 160) -> str:
         return flat[:width] + ("…" if len(flat) > width else "")
     start = max(0, at - (width - len(query)) // 2)
     end = min(len(flat), start + width)
-    out = flat[start:end].strip(" ,;")
+    out = flat[start:end]
+    if start > 0 and flat[start - 1] != " " and " " in out:  # do not show half a word
+        out = out[out.index(" ") + 1 :]
+    if end < len(flat) and flat[end] != " " and " " in out:
+        out = out[: out.rindex(" ")]
+    out = out.strip(" ,;")
     return ("…" if start > 0 else "") + out + ("…" if end < len(flat) else "")
 
 
@@ -57,9 +63,9 @@ def _query(text: str) -> str:
     query = " ".join(text.split())
     if not 2 <= len(query) <= MAX_QUERY:
         raise ValidationFailed(
-            f"the search has {len(query)} characters",
+            _("the search has %(count)s characters") % {"count": len(query)},
             location="q",
-            expected=f"2 to {MAX_QUERY} characters",
+            expected=_("2 to %(most)s characters") % {"most": MAX_QUERY},
         )
     return query
 
@@ -207,7 +213,9 @@ def search(
     unknown = sorted(set(kinds) - set(SEARCH_KINDS))
     if unknown:
         raise ValidationFailed(
-            f"unknown kinds {unknown}", location="kinds", expected=", ".join(SEARCH_KINDS)
+            _("unknown kinds %(kinds)s") % {"kinds": unknown},
+            location="kinds",
+            expected=", ".join(SEARCH_KINDS),
         )
     hits: list[dict[str, Any]] = []
     for track, view in _views(session, actor, track_id):

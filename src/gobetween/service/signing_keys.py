@@ -25,6 +25,7 @@ from gobetween.agreements import fingerprint, load_public_key
 from gobetween.agreements.registry import KeyRegistry, RegisteredKey
 from gobetween.agreements.signing import Signature
 from gobetween.errors import AgreementError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor, process_view
 from gobetween.store import agreement_tables as a
@@ -73,13 +74,15 @@ def register_key(
     org = _own_organisation(session, actor, organisation_id)
     if origin not in KEY_ORIGINS:
         raise ValidationFailed(
-            f"unknown key origin {origin!r}", location="origin", expected=", ".join(KEY_ORIGINS)
+            _("unknown key origin %(origin)r") % {"origin": origin},
+            location="origin",
+            expected=", ".join(KEY_ORIGINS),
         )
     try:
         key = load_public_key(pem.encode("utf-8"))
     except AgreementError as exc:
         raise ValidationFailed(
-            str(exc), location="public_key_pem", expected="an Ed25519 public key in PEM"
+            str(exc), location="public_key_pem", expected=_("an Ed25519 public key in PEM")
         ) from None
     known = session.execute(
         select(a.SigningKey.id).where(
@@ -87,7 +90,10 @@ def register_key(
         )
     ).first()
     if known is not None:
-        raise Conflict(f"this key is registered for {org.name} already (key {known[0]})")
+        raise Conflict(
+            _("this key is registered for %(organisation)s already (key %(id)s)")
+            % {"organisation": org.name, "id": known[0]}
+        )
     row = a.SigningKey(
         id=t.random_id(),
         organisation_id=org.id,
@@ -168,10 +174,10 @@ def confirm_key(session: Session, actor: Actor, key_id: int) -> dict[str, Any]:
     """A process admin confirms that a key speaks for its holder and organisation."""
     row, org = _visible_key(session, actor, key_id)
     if not _is_admin(actor, org.process_id):
-        raise PermissionDenied("only an administrator of the process may confirm keys")
+        raise PermissionDenied(_("only an administrator of the process may confirm keys"))
     record = _record(session, row)
     if record.revoked_at is not None:
-        raise Conflict(f"key {key_id} was revoked; it cannot be confirmed")
+        raise Conflict(_("key %(id)s was revoked; it cannot be confirmed") % {"id": key_id})
     if record.confirmed_at is None:
         record.confirmed_at = t.utcnow()
         record.confirmed_by = actor.user_id
@@ -192,7 +198,7 @@ def revoke_key(session: Session, actor: Actor, key_id: int, reason: str = "") ->
     row, org = _visible_key(session, actor, key_id)
     record = _record(session, row)
     if record.owner_id != actor.user_id and not _is_admin(actor, org.process_id):
-        raise PermissionDenied("only the key's holder or an administrator may revoke it")
+        raise PermissionDenied(_("only the key's holder or an administrator may revoke it"))
     if record.revoked_at is None:
         record.revoked_at = t.utcnow()
         record.revoked_by = actor.user_id
@@ -248,13 +254,18 @@ def unusable_key(session: Session, organisation_id: int, signature: Signature) -
     if row is not None:
         record = _record(session, row)
         when = record.revoked_at.isoformat() if record.revoked_at else "?"
-        return f"key {short}... of {signature.signer!r} was revoked on {when}; it cannot sign"
+        return _("key %(key)s... of %(org)s was revoked on %(when)s; it cannot sign") % {
+            "key": short,
+            "org": signature.signer,
+            "when": when,
+        }
     if active_key(session, organisation_id) is None:
-        return f"{signature.signer!r} has no registered public key: register one before signing"
-    return (
-        f"the signature was made with key {short}..., which is not a registered key of "
-        f"{signature.signer!r}"
-    )
+        return _("%(org)s has no registered public key: register one before signing") % {
+            "org": signature.signer
+        }
+    return _(
+        "the signature was made with key %(key)s..., which is not a registered key of %(org)s"
+    ) % {"key": short, "org": signature.signer}
 
 
 def organisation_keys(session: Session, actor: Actor, organisation_id: int) -> list[dict[str, Any]]:
