@@ -238,3 +238,14 @@ def test_kinds_are_chosen_by_the_mediators_from_the_registry(world: World, aid: 
     record = world.get("ua", f"/api/agreements/{aid}/record").json()
     assert [k["name"] for k in record["kinds"]] == ["exchanges", "incidents"]
     assert all("plan" not in k["vocabulary"] for k in record["kinds"])
+
+
+def test_a_private_report_costs_the_other_party_no_recomputation(world: World, aid: int) -> None:
+    """No timing channel through the figure cache: only voyage imports change its key."""
+    from gobetween.service.record_cache import FIGURES
+
+    assert world.get("ua", f"/api/agreements/{aid}/record").status_code == 200
+    before = FIGURES.computations
+    assert world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT).status_code == 201
+    assert world.get("ua", f"/api/agreements/{aid}/record").status_code == 200
+    assert FIGURES.computations == before

@@ -167,7 +167,7 @@ def check_may_record(session: Session, actor: Actor, agreement_id: int) -> None:
 
 
 def _bump(session: Session, agreement_id: int) -> None:
-    """Count one change of the record (the key of its cached figures)."""
+    """Count one change of the record's voyage rows (the key of its cached figures)."""
     session.execute(
         update(a.Agreement)
         .where(a.Agreement.id == agreement_id)
@@ -300,7 +300,6 @@ def add_event(
         agreement_id=agreement_id, seq=len(bodies) + 1, body=wire, actor_id=actor.user_id
     )
     session.add(row)
-    _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,

@@ -13,7 +13,9 @@ kind (exchanges, incidents, ...), incidents alleged and assessed, and publishing
   approves or, when only one mediating organisation signed, every party approves; only then is
   it public, and the public page says what is published, since when and who decided.
 
-Every write appends to the audit chain and counts one more revision of the record.
+Every write appends to the audit chain. None of them touches the voyages' revision counter
+(``agreements.record_revision``, the key of the cached voyage figures), so no party can time a
+change it may not see (a private incident report) through a cache miss.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, InvalidModel, NotFound, PermissionDenied
@@ -89,7 +91,6 @@ def set_kinds(session: Session, actor: Actor, agreement_id: int, names: Sequence
     _require_mediator(loaded.view, _("choose the record kinds"))
     kinds = [kind_named(n).name for n in dict.fromkeys(names)]
     loaded.row.implementation = {**loaded.row.implementation, "kinds": kinds}
-    _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,
@@ -121,14 +122,6 @@ def _require_mediator(view: AgreementView, what: str) -> str:
             _("only the mediators (the joint team) may %(what)s") % {"what": what}
         )
     return mine[0]
-
-
-def _bump(session: Session, agreement_id: int) -> None:
-    session.execute(
-        update(a.Agreement)
-        .where(a.Agreement.id == agreement_id)
-        .values(record_revision=a.Agreement.record_revision + 1)
-    )
 
 
 def _lock(session: Session, agreement_id: int) -> None:
@@ -177,7 +170,6 @@ def assess_provision(
         agreement_id=agreement_id, provision_key=key, body=wire, actor_id=actor.user_id
     )
     session.add(row)
-    _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,
@@ -376,7 +368,6 @@ def approve_publication(
     if mediating > 1 or set(parties) <= set(row.approvals):
         row.approved_by = ", ".join(row.approvals)
         row.approver_id, row.approved_at = actor.user_id, _now()
-        _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,
@@ -520,8 +511,6 @@ def import_entries(
         "problems_not_shown": result.problems_not_shown,
         "entries": len(merged),
     }
-    if new or updated:
-        _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,
@@ -565,7 +554,6 @@ def report_incident(
         created_by=actor.user_id,
     )
     session.add(row)
-    _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,
@@ -596,7 +584,6 @@ def assess_incident(
             expected="verified, not verified or disputed",
         )
     row.body = {**row.body, "assessment": assessment}
-    _bump(session, agreement_id)
     session.flush()
     audit.append(
         session,

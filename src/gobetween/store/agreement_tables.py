@@ -5,8 +5,8 @@ instruments, public keys, signatures) is stored as the bundle's own bytes, so th
 downloaded is exactly what was verified; ``signatories`` maps each signing organisation's name
 (as the instruments spell it) to its id and kind, so the policy can decide who may read it;
 ``implementation`` holds the joint record's settings (the public event types and fields, whether
-the voyage figures are public, the obligation templates); ``record_revision`` counts the record's
-changes. The lifecycle and the joint record are
+the voyage figures are public, the obligation templates); ``record_revision`` counts the changes of
+its voyage rows. The lifecycle and the joint record are
 event streams, replayed by the pure cores. Agreement and key ids are random (see
 :func:`~gobetween.store.tables.random_id`).
 """
@@ -63,8 +63,8 @@ class Agreement(Base):
     bundle: Mapped[bytes] = mapped_column(LargeBinary)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    #: Counts the changes to the joint record (imports that changed rows, events, entries,
-    #: assessments): the key under which its figures are computed once and cached.
+    #: Counts the imports that changed the record's voyage rows: the key under which the voyage
+    #: figures are computed once and cached (nothing else bumps it: no timing channel).
     record_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
