@@ -465,9 +465,10 @@ def create_api_token(session: Session, actor: Actor, name: str) -> tuple[t.ApiTo
     """A new API token for the actor; the plain token is returned once and never stored."""
     token = new_token()
     # a random id: a sequential one would count the tokens every other user creates
-    row = t.ApiToken(
-        id=t.random_id(), user_id=actor.user_id, name=name, token_hash=token_digest(token)
-    )
+    token_id = t.random_id()
+    while session.get(t.ApiToken, token_id) is not None:  # a collision: p < n / 2**31
+        token_id = t.random_id()
+    row = t.ApiToken(id=token_id, user_id=actor.user_id, name=name, token_hash=token_digest(token))
     session.add(row)
     session.flush()
     audit.append(
