@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.service.world import World, make_settings
@@ -90,3 +91,35 @@ def test_the_cli_isolates_names_from_a_bundle(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "attachment: \u2068invoice[U+202E]gpj.exe\u2069" in result.output
     assert unisolated(result.output) == []
+
+
+def test_an_invitation_mail_isolates_the_names_in_it(tmp_path: Path) -> None:
+    """A look-alike process named with an override cannot rearrange the invitation e-mail."""
+    from sqlalchemy import select
+
+    from gobetween.store import setup_tables as st
+
+    settings = make_settings(f"sqlite:///{tmp_path}/m.db", smtp_host="127.0.0.1")
+    world = World.build(settings)  # mail is queued (the sender is not started here)
+    try:
+        _invite(world, st, select)
+    finally:
+        world.close()
+
+
+def _invite(world: World, st: Any, select: Any) -> None:
+
+    with world.services.db.unit_of_work() as session:
+        session.get_one(t.Process, world.process_id).name = "Black Sea \u202etalks"
+        session.get_one(t.User, world.users["admin"]).name = "admin\u202b"
+    body = {"email": "outsider@example.org", "role": "party_member"}
+    body["organisation_id"] = world.orgs["Ukraine"]  # type: ignore[assignment]
+    r = world.post("admin", f"/api/processes/{world.process_id}/members", json=body)
+    assert r.status_code == 202, r.text
+    with world.services.db.unit_of_work(write=False) as session:
+        mails = session.execute(select(st.MailOutbox.subject, st.MailOutbox.body)).all()
+    assert mails
+    for subject, text in mails:
+        assert unisolated(subject) == []
+        assert unisolated(text) == []
+        assert FSI + "Black Sea \u202etalks" + PDI in text

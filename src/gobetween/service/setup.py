@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gobetween import i18n
+from gobetween.bidi import isolate
 from gobetween.errors import NotFound, ValidationFailed
 from gobetween.i18n import _, _l
 from gobetween.model import Role
@@ -232,7 +233,7 @@ def _verification(session: Session, out: Outgoing, user: t.User) -> None:
         "opening this link (it works for %(days)s days):\n\n%(link)s\n\nIf you did not expect "
         "this e-mail, you can ignore it."
     ) % {
-        "name": user.name,
+        "name": isolate(user.name),
         "email": user.email,
         "days": VERIFY_DAYS,
         "link": out.link(f"/verify/{token}"),
@@ -274,7 +275,7 @@ def _reset_mail(session: Session, out: Outgoing, user: t.User) -> None:
         "gobetween. Open this link within %(hours)s hour to do so:\n\n%(link)s\n\nIf it was not "
         "you, ignore this e-mail: your password stays as it is."
     ) % {
-        "name": user.name,
+        "name": isolate(user.name),
         "email": user.email,
         "hours": RESET_HOURS,
         "link": out.link(f"/reset/{token}"),
@@ -308,7 +309,8 @@ def mail_invitation(session: Session, out: Outgoing, info: InvitationInfo, token
 def _invitation_mail(session: Session, out: Outgoing, info: InvitationInfo, token: str) -> None:
     role = str(ROLE_NAMES.get(info.role, info.role))
     seat = (
-        _("%(role)s of %(organisation)s") % {"role": role, "organisation": info.organisation}
+        _("%(role)s of %(organisation)s")
+        % {"role": role, "organisation": isolate(info.organisation)}
         if info.organisation
         else role
     )
@@ -318,12 +320,12 @@ def _invitation_mail(session: Session, out: Outgoing, info: InvitationInfo, toke
         "%(link)s\n\nIf you did not expect this invitation, you can ignore this e-mail: nobody "
         "becomes a member of a process without accepting."
     ) % {
-        "inviter": info.invited_by,
-        "process": info.process,
-        "convener": info.convened_by,
+        "inviter": isolate(info.invited_by),  # names chosen by users: bidi controls isolated
+        "process": isolate(info.process),
+        "convener": isolate(info.convened_by),
         "seat": seat,
         "expires": f"{info.expires_at:%Y-%m-%d %H:%M} UTC" if info.expires_at else "",
         "link": out.link(f"/invitations/{token}"),
     }
-    subject = _("Invitation to “%(process)s”") % {"process": info.process}
+    subject = _("Invitation to “%(process)s”") % {"process": isolate(info.process)}
     mail.enqueue(session, to=info.email, subject=subject, body=body, kind="invitation")
