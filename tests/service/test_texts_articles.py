@@ -134,3 +134,35 @@ def test_articles_answers_matrix_and_redline(world: World) -> None:
     assert "Pivdennyi" in "".join(s["text"] for s in ports["segments"] if s["op"] == "insert")
     assert world.get("ru", f"/api/tracks/{food}/text/redline/1/9").status_code == 404
     assert world.get("outsider", f"/api/tracks/{food}/text/redline/1/2").status_code == 404
+
+
+def test_exports_of_a_version_and_a_redline_as_docx_and_pdf(world: World) -> None:
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    food = world.tracks["food"]
+    assert publish(world, articles()).status_code == 201
+    reworded = "Ships leave from Odesa, Chornomorsk and Yuzhny (Pivdennyi)."
+    assert publish(world, articles(reworded)).status_code == 201
+    r = world.get("ua", f"/api/tracks/{food}/text/versions/1/export.docx")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-disposition"] == (
+        'attachment; filename="black-sea-talks_food-corridor_v1.docx"'
+    )
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    assert "[Ships leave from Odesa and Chornomorsk.] [Ships leave from Odesa, Chornomorsk" in text
+    r = world.get("ru", f"/api/tracks/{food}/text/redline/1/2/export.docx")
+    assert "redline-v1-v2.docx" in r.headers["content-disposition"]
+    runs = [run for p in docx.Document(io.BytesIO(r.content)).paragraphs for run in p.runs]
+    assert any(run.underline and "Pivdennyi" in run.text for run in runs)
+    assert any(run.font.strike for run in runs)  # the brackets' text, deleted
+    r = world.get("ua", f"/api/tracks/{food}/text/redline/1/2/export.pdf")
+    assert r.content.startswith(b"%PDF")
+    pages = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    assert "Pivdennyi" in pages
+    assert world.get("ua", f"/api/tracks/{food}/text/versions/3/export.pdf").status_code == 404
+    assert (
+        world.get("outsider", f"/api/tracks/{food}/text/versions/1/export.pdf").status_code == 404
+    )

@@ -35,6 +35,7 @@ __all__ = [
     "publish_text",
     "redline_view",
     "submit_offer",
+    "text_export",
     "text_view",
 ]
 
@@ -221,6 +222,55 @@ def redline_view(
         if not 1 <= number <= len(state.versions):
             raise NotFound(f"no version {number} of the text of track {track_id}")
     return redline(state.version(old), state.version(new), language).to_dict()
+
+
+EXPORT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _export_title(session: Session, track: t.Track) -> tuple[str, str]:
+    process = session.get(t.Process, track.process_id)
+    return (process.name if process else "process"), track.name
+
+
+def text_export(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    fmt: str,
+    *,
+    version: int | None = None,
+    old: int | None = None,
+    new: int | None = None,
+    language: str = "en",
+) -> tuple[bytes, str, str]:
+    """A version (with its brackets), or the redline ``old`` -> ``new``, as DOCX or PDF.
+
+    Returns the bytes, the file name (process, track and version) and the media type; anyone
+    who reads the text may export it (published versions only).
+    """
+    if fmt not in EXPORT_TYPES:
+        raise NotFound(f"no export as {fmt!r}")
+    from gobetween.formats import text_export as x  # python-docx and fpdf2 load only when asked
+
+    track, view = repositories.track(session, actor, track_id)
+    view.require(Action.READ_TEXTS)
+    process, name = _export_title(session, track)
+    title = f"{process} — {name}"
+    if version is not None:
+        state = single_text_state(session, track, view)
+        if not 1 <= version <= len(state.versions):
+            raise NotFound(f"no version {version} of the text of track {track_id}")
+        body = state.version(version).to_dict()
+        data = (x.version_docx if fmt == "docx" else x.version_pdf)(title, body, language)
+        return data, x.export_name(process, name, f"v{version}", fmt), EXPORT_TYPES[fmt]
+    if old is None or new is None:
+        raise NotFound("an export needs a version, or two versions for a redline")
+    diff = redline_view(session, actor, track_id, old, new, language)
+    data = (x.redline_docx if fmt == "docx" else x.redline_pdf)(title, diff)
+    return data, x.export_name(process, name, f"redline v{old}-v{new}", fmt), EXPORT_TYPES[fmt]
 
 
 def submit_offer(

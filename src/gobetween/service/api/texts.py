@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 from pydantic import Field
 
 from gobetween.errors import ProtocolError, ValidationFailed
@@ -150,6 +151,49 @@ def get_redline(
     """Word-level redline between two published versions (insertions, deletions, moved articles)."""
     with ctx.read() as unit:
         return texts.redline_view(unit.session, unit.actor, track_id, old, new, language)
+
+
+def _download(data: bytes, name: str, media: str) -> Response:
+    return Response(
+        data,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/tracks/{track_id}/text/versions/{number}/export.{fmt}")
+def export_version(
+    track_id: s.Id,
+    number: s.Id,
+    fmt: Literal["docx", "pdf"],
+    ctx: Ctx,
+    language: Annotated[Language, Query()] = "en",
+) -> Response:
+    """A published version with its [brackets] as DOCX or PDF, named after process, track and
+    version."""
+    with ctx.read() as unit:
+        data, name, media = texts.text_export(
+            unit.session, unit.actor, track_id, fmt, version=number, language=language
+        )
+    return _download(data, name, media)
+
+
+@router.get("/tracks/{track_id}/text/redline/{old}/{new}/export.{fmt}")
+def export_redline(
+    track_id: s.Id,
+    old: s.Id,
+    new: s.Id,
+    fmt: Literal["docx", "pdf"],
+    ctx: Ctx,
+    language: Annotated[Language, Query()] = "en",
+) -> Response:
+    """The redline between two versions as DOCX or PDF (insertions underlined, deletions struck
+    through)."""
+    with ctx.read() as unit:
+        data, name, media = texts.text_export(
+            unit.session, unit.actor, track_id, fmt, old=old, new=new, language=language
+        )
+    return _download(data, name, media)
 
 
 @router.delete("/tracks/{track_id}/text/answers/{version}")
