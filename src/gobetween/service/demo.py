@@ -174,6 +174,5 @@ def build_demo(session: Session, hasher: PasswordHasher) -> tuple[int, list[Demo
     for seat, party in (("ukraine", "Ukraine"), ("russia", "Russian Federation")):
         actor = repositories.load_actor(session, users[seat].id)
         negotiate.record_preferences(session, actor, food.id, corridor.scenario.preferences[party])
-    seats = {seat: user.id for seat, user in users.items()}
-    demo_languages.add_languages(session, admin.user_id, process.id, seats, translators)
+    demo_languages.add_languages(session, admin.user_id, process.id, translators)
     return process.id, logins

@@ -12,8 +12,6 @@
 - The United Nations has three translators on the food corridor (English with Ukrainian,
   Russian and Turkish), Qatar three on the energy facilities (Arabic with English, Ukrainian and
   Russian); each has a printed login (``translator-en-uk@...``).
-- A few channel messages show the work: a delegation writes in its language and the
-  translator's version stands beside it.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.model import Agenda, Issue, Option, OrganisationKind, Role
-from gobetween.service import identity, negotiate, prepare, translations
+from gobetween.service import identity, prepare, translations
 from gobetween.service.languages import set_track_languages, set_working_languages
 from gobetween.service.security import PasswordHasher
 from gobetween.store import repositories
@@ -341,41 +339,6 @@ TRACK_LANGUAGES = {
     "prisoner return": ("en", "uk", "ru"),
 }
 
-#: (track, party, who writes, language, text, translator, translation language, translation)
-MESSAGES: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
-    (
-        "food corridor",
-        "Ukraine",
-        "ukraine",
-        "uk",
-        "Ми готові погодитися на три порти, якщо огляд суден проводитимуть спільні групи.",
-        "translator-en-uk",
-        "en",
-        "We are ready to agree to three ports if vessels are inspected by joint teams.",
-    ),
-    (
-        "food corridor",
-        "Russian Federation",
-        "russia",
-        "ru",
-        "Для нас принципиально важно, чтобы досмотр исключал провоз оружия.",
-        "translator-en-ru",
-        "en",
-        "It is essential for us that the inspection rules out any shipment of weapons.",
-    ),
-    (
-        "energy facilities",
-        "Ukraine",
-        "qatar",
-        "ar",
-        "نقترح وقفا لمدة ثلاثين يوما يشمل منشآت توليد الطاقة وشبكة الكهرباء.",
-        "translator-ar-uk",
-        "uk",
-        "Пропонуємо мораторій на тридцять днів, що охоплює об'єкти виробництва "
-        "електроенергії та електромережі.",
-    ),
-)
-
 
 def with_wording(agenda: Agenda, wording: Wording) -> Agenda:
     """``agenda`` with each option's clause wording taken from ``wording`` (issue -> option ->
@@ -420,12 +383,10 @@ def add_languages(
     session: Session,
     admin_id: int,
     process_id: int,
-    seats: Mapping[str, int],
     translators: Mapping[str, tuple[t.User, str]],
 ) -> None:
-    """Declare the working languages, seat and assign the translators, post the messages.
-
-    ``seats`` maps the demo's login names (``un``, ``ukraine``, ...) to user ids.
+    """Declare the working languages of the process and its tracks; seat the translators in
+    their mediating organisations and give them their tracks.
     """
     admin = repositories.load_actor(session, admin_id)
     set_working_languages(session, admin, process_id, PROCESS_LANGUAGES)
@@ -445,12 +406,3 @@ def add_languages(
         )
         assert orgs[organisation].kind == OrganisationKind.MEDIATOR
         translations.assign_translator(session, admin, tracks[track].id, user.id)
-    for track, party, writer, code, text, translator, target, translated in MESSAGES:
-        author = repositories.load_actor(session, seats[writer])
-        _, view = repositories.track(session, author, tracks[track].id)
-        channel = next(
-            c for c in repositories.channels(session, view) if c.party_id == orgs[party].id
-        )
-        message = negotiate.post_message(session, author, channel.id, text=text, language=code)
-        actor = repositories.load_actor(session, translators[translator][0].id)
-        translations.translate(session, actor, message.id, language=target, text=translated)

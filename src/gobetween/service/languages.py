@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from babel import Locale
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import InvalidModel, NotFound, ValidationFailed
+from gobetween.i18n import current_locale
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor, process_view
 from gobetween.service.schemas import TranslationOut
@@ -32,6 +34,7 @@ __all__ = [
     "DEFAULT_LANGUAGES",
     "WORKING_LANGUAGES_SQL",
     "declared_languages",
+    "language_name",
     "message_language",
     "process_languages",
     "set_track_languages",
@@ -66,6 +69,21 @@ def _ordered(rows: Iterable[Sequence[Any]]) -> tuple[str, ...]:
     own = [code for pos, code in ranked if pos < _PROCESS]
     codes = tuple(own or [code for _, code in ranked])
     return codes or DEFAULT_LANGUAGES
+
+
+def language_name(code: str | None, locale: str | None = None) -> str:
+    """The name of language ``code`` in the reader's interface language (Babel's CLDR names).
+
+    >>> language_name("uk", "en"), language_name("en", "uk"), language_name("ar", "tr")
+    ('Ukrainian', 'англійська', 'Arapça')
+    """
+    if not code:
+        return ""
+    try:
+        names = Locale.parse(locale or current_locale()).languages
+    except (ValueError, TypeError):
+        return code
+    return str(names.get(code, code))
 
 
 def message_language(

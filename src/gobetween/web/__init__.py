@@ -24,6 +24,7 @@ from gobetween.web.preferences import router as _preferences
 from gobetween.web.record_pages import router as _records
 from gobetween.web.setup import router as _setup
 from gobetween.web.texts import router as _texts
+from gobetween.web.translations import router as _translations
 
 __all__ = ["router"]
 
@@ -42,6 +43,7 @@ for _pages in (
     _admin,
     _agreements,
     _records,
+    _translations,
 ):
     router.include_router(_pages)
 router.include_router(_fallback)  # last: unknown addresses

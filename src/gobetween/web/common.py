@@ -18,6 +18,7 @@ from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.policy import Seat, TrackView
 from gobetween.service.context import RequestContext, Unit, request_context
+from gobetween.service.languages import track_languages
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -91,6 +92,8 @@ class TrackPage:
             "view": self.view,
             "tp": self,
             "nav": nav_for(self.track, self.view, self.admin),
+            "track_languages": track_languages(unit.session, self.track.id),
+            "current_locale": i18n.current_locale(),
             **more,
         }
 

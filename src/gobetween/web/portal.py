@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
+from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.policy import Action, Seat
 from gobetween.service import negotiate, texts
@@ -153,6 +154,7 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
     """Post a message, with an optional attached file."""
     form = await request.form()
     text = str(form.get("text", ""))[:20_000].replace("\x00", "")
+    language = str(form.get("language", "")) or None  # the message's working language
     back = str(form.get("back", ""))
     target = back if back.startswith("/tracks/") and "//" not in back else f"/channels/{channel_id}"
     uploads = []
@@ -175,6 +177,8 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
                     uploads=uploads,
                     max_bytes=limit,
                     allowed=ctx.settings.allowed_types,
+                    language=language,
+                    interface=i18n.current_locale(),
                 )
                 negotiate.mark_read(unit.session, unit.actor, message.id)
         except (e.InputError, e.PermissionDenied) as exc:

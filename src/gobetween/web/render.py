@@ -39,6 +39,7 @@ from gobetween.i18n import _
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import describe, status_of
 from gobetween.service.identity import authenticate_session
+from gobetween.service.languages import language_name
 from gobetween.web.words import label
 
 __all__ = [
@@ -115,6 +116,7 @@ def environment() -> jinja2.Environment:
     env.filters["day"] = i18n.format_date
     env.filters["label"] = label
     env.globals["languages"] = i18n.LANGUAGE_NAMES
+    env.filters["language_name"] = language_name  # a working language, named in the reader's
     return env
 
 

@@ -1,0 +1,218 @@
+"""Pages of the negotiation's languages: the translator's desk and the working languages.
+
+Each page calls the same service functions as its JSON twin (named in a ``Link`` header):
+
+- ``/translate``: the tracks given to the caller to translate, their channels
+  (``GET /api/translating``);
+- ``/translate/channels/{id}``: a channel's messages, each with its translations and a form to
+  add or correct one (``GET /api/channels/{id}/translations``); posting a translation is
+  ``PUT /api/messages/{id}/translations/{language}``;
+- ``/processes/{id}/languages``: the working languages of a process and of each of its tracks,
+  which its admins change here (``GET /api/processes/{id}/languages``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from gobetween import errors as e
+from gobetween.i18n import _
+from gobetween.model.languages import LANGUAGES
+from gobetween.policy import Action
+from gobetween.service import languages, translations
+from gobetween.service.context import Unit
+from gobetween.store import repositories
+from gobetween.store import tables as t
+from gobetween.web.common import Ctx, frame
+from gobetween.web.render import problem_text, redirect, render, run_page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+_FORM_ERRORS = (e.InputError, e.PermissionDenied, e.Conflict)
+
+
+def _twin(response: Response, api: str) -> Response:
+    response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
+    return response
+
+
+async def _post(
+    request: Request, work: Callable[[dict[str, Any]], str], failed: Callable[[str], Response]
+) -> Response:
+    """Run a form's work; redirect to its answer, or show the page again with the error."""
+    async with request.form() as form:
+        values: dict[str, Any] = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
+        values["languages"] = [str(v) for v in form.getlist("languages")]
+
+    def build() -> Response:
+        try:
+            target = work(values)
+        except _FORM_ERRORS as exc:
+            return failed(problem_text(exc))
+        return redirect(target, request)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+# -- the translator's desk -----------------------------------------------------------------------
+
+
+def _party_names(unit: Unit, process_id: int) -> dict[int, str]:
+    return {o.id: o.name for o in repositories.organisations(unit.session, unit.actor, process_id)}
+
+
+@router.get("/translate")
+def desk(request: Request, ctx: Ctx) -> Response:
+    """The tracks given to the caller to translate, with their channels."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            tracks = []
+            for track, channels in translations.assigned_tracks(unit.session, unit.actor):
+                names = _party_names(unit, track.process_id)
+                tracks.append(
+                    {
+                        "track": track,
+                        "languages": languages.track_languages(unit.session, track.id),
+                        "channels": [(c.id, names.get(c.party_id, "")) for c in channels],
+                    }
+                )
+            context = {**frame(ctx, unit), "title": _("Translation"), "tracks": tracks}
+        return _twin(render(request, "translate.html", context), "/api/translating")
+
+    return run_page(request, build)
+
+
+def _channel_context(ctx: Ctx, unit: Unit, channel_id: int, **more: Any) -> dict[str, Any]:
+    messages = translations.channel_messages(unit.session, unit.actor, channel_id, limit=200)
+    row = unit.session.get(t.Channel, channel_id)
+    assert row is not None  # channel_messages found it readable
+    track = unit.session.get(t.Track, row.track_id)
+    assert track is not None
+    view = translations.translator_track_view(unit.session, unit.actor, track.id)
+    party = _party_names(unit, track.process_id)[row.party_id]
+    return {
+        **frame(ctx, unit),
+        "title": _("Translation: %(party)s") % {"party": party},
+        "track": track,
+        "channel": row,
+        "party": party,
+        "messages": messages,
+        "working": languages.track_languages(unit.session, track.id),
+        "may_translate": view.allows(Action.TRANSLATE, row.party_id),
+        **more,
+    }
+
+
+@router.get("/translate/channels/{channel_id}")
+def channel(request: Request, ctx: Ctx, channel_id: int) -> Response:
+    """A channel's messages with their translations, and a form to translate each."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _channel_context(ctx, unit, channel_id)
+        response = render(request, "translate_channel.html", context)
+        return _twin(response, f"/api/channels/{channel_id}/translations")
+
+    return run_page(request, build)
+
+
+@router.post("/translate/messages/{message_id}")
+async def translate(request: Request, ctx: Ctx, message_id: int) -> Response:
+    """Attach (or correct) the translation of a message into one working language."""
+    holder: dict[str, int] = {}
+
+    def work(values: dict[str, Any]) -> str:
+        with ctx.write() as unit:
+            message = unit.session.get(t.Message, message_id)
+            holder["channel"] = message.channel_id if message else 0
+            translations.translate(
+                unit.session,
+                unit.actor,
+                message_id,
+                language=str(values.get("language", "")),
+                text=str(values.get("text", ""))[: translations.MAX_TRANSLATION],
+            )
+        return f"/translate/channels/{holder['channel']}#m-{message_id}"
+
+    def failed(message: str) -> Response:
+        with ctx.read() as unit:
+            context = _channel_context(ctx, unit, holder.get("channel", 0), error=message)
+        return render(request, "translate_channel.html", context, status=422)
+
+    return await _post(request, work, failed)
+
+
+# -- working languages ---------------------------------------------------------------------------
+
+
+def _languages_context(ctx: Ctx, unit: Unit, process_id: int, **more: Any) -> dict[str, Any]:
+    process, view = repositories.process(unit.session, unit.actor, process_id)
+    tracks = [
+        {"track": row, "languages": languages.track_languages(unit.session, row.id)}
+        for row, _view in repositories.tracks(unit.session, unit.actor, process_id)
+    ]
+    return {
+        **frame(ctx, unit),
+        "title": _("Working languages: %(process)s") % {"process": process.name},
+        "process": process,
+        "admin": view.admin,
+        "process_languages": languages.process_languages(unit.session, unit.actor, process_id),
+        "available": list(LANGUAGES.values()),
+        "tracks": tracks,
+        **more,
+    }
+
+
+@router.get("/processes/{process_id}/languages")
+def languages_page(request: Request, ctx: Ctx, process_id: int) -> Response:
+    """The working languages of a process and of its tracks (admins change them here)."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = _languages_context(ctx, unit, process_id)
+        response = render(request, "languages.html", context)
+        return _twin(response, f"/api/processes/{process_id}/languages")
+
+    return run_page(request, build)
+
+
+async def _set(request: Request, ctx: Ctx, process_id: int, track_id: int | None) -> Response:
+    def work(values: dict[str, Any]) -> str:
+        with ctx.write() as unit:
+            if track_id is None:
+                languages.set_working_languages(
+                    unit.session, unit.actor, process_id, values["languages"]
+                )
+            else:
+                languages.set_track_languages(
+                    unit.session, unit.actor, track_id, values["languages"]
+                )
+        return f"/processes/{process_id}/languages"
+
+    def failed(message: str) -> Response:
+        with ctx.read() as unit:
+            context = _languages_context(ctx, unit, process_id, error=message)
+        return render(request, "languages.html", context, status=422)
+
+    return await _post(request, work, failed)
+
+
+@router.post("/processes/{process_id}/languages")
+async def set_process_languages(request: Request, ctx: Ctx, process_id: int) -> Response:
+    """Declare the working languages of a process (its admins)."""
+    return await _set(request, ctx, process_id, None)
+
+
+@router.post("/processes/{process_id}/tracks/{track_id}/languages")
+async def set_track_languages(
+    request: Request, ctx: Ctx, process_id: int, track_id: int
+) -> Response:
+    """Let a track work in some of the process's languages (its admins)."""
+    return await _set(request, ctx, process_id, track_id)

@@ -1,0 +1,134 @@
+"""The pages of the negotiation's languages, on the demo: translations beside the original, the
+translator's desk, the working languages of a process and its tracks."""
+
+from __future__ import annotations
+
+from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
+
+UA_TEXT = "Ми готові погодитися на три порти, якщо огляд суден проводитимуть спільні групи."
+UA_EN = "We are ready to agree to three ports if vessels are inspected by joint teams."
+
+
+def write_and_translate(site: Site) -> None:
+    """Ukraine writes in Ukrainian in the food corridor; the UN's translator puts it in English."""
+    ua = site.client("ukraine")
+    page = soup(ua.get(f"/tracks/{site.tracks['food corridor']}/channel", follow_redirects=True))
+    form = one(page, "form#composer")
+    r = ua.post(
+        str(form.get("action")),
+        data={"csrf_token": csrf(page), "text": UA_TEXT, "language": "uk"},
+    )
+    assert r.status_code == 303
+    translator = site.client("translator-en-uk")
+    desk = soup(translator.get("/translate"))
+    link = next(str(a.get("href")) for a in desk.select("section.card a") if "Ukraine" in a.text)
+    page = soup(translator.get(link))
+    form = one(page, "form.translation-form")
+    r = translator.post(
+        str(form.get("action")),
+        data={"csrf_token": csrf(page), "language": "en", "text": UA_EN},
+    )
+    assert r.status_code == 303
+
+
+def channel_of(site: Site, seat: str, track: str) -> str:
+    c = site.client(seat)
+    r = c.get(f"/tracks/{site.tracks[track]}/channel", follow_redirects=True)
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+def test_a_party_sees_its_message_with_its_translation_and_chooses_a_language(
+    site: Site,
+) -> None:
+    write_and_translate(site)
+    c = site.client("ukraine")
+    r = c.get(f"/tracks/{site.tracks['food corridor']}/channel", follow_redirects=True)
+    page = soup(r)
+    message = one(page, "ol.messages li")
+    assert UA_TEXT in message.text
+    translation = one(message, ".translation")
+    assert translation.get("lang") == "en"
+    assert UA_EN in translation.text
+    assert "UN translator (English-Ukrainian)" in text_of(message, ".translation-meta")
+    options = [o.get("value") for o in page.select("select#message-language option")]
+    assert options == ["en", "uk", "ru", "tr"]
+    assert unlabelled_controls(page) == []
+    track = soup(c.get(f"/tracks/{site.tracks['energy facilities']}"))
+    assert "Arabic" in text_of(track, ".working-languages")
+    # the message kept the language chosen in the form
+    channel = str(one(page, "form#composer").get("action")).split("/")[2]
+    (last,) = c.get(f"/api/channels/{channel}/messages").json()
+    assert (last["text"], last["language"]) == (UA_TEXT, "uk")
+
+
+def test_the_other_party_never_sees_it(site: Site) -> None:
+    write_and_translate(site)
+    for track in ("food corridor", "energy facilities"):
+        page = channel_of(site, "russia", track)
+        assert UA_TEXT not in page
+        assert UA_EN not in page
+
+
+def test_the_translator_desk(site: Site) -> None:
+    write_and_translate(site)
+    c = site.client("translator-en-uk")
+    desk = soup(c.get("/translate"))
+    assert desk.find("h2", string="food corridor") is not None
+    assert desk.find("h2", string="energy facilities") is None
+    links = [a.get("href") for a in desk.select("section.card a")]
+    assert len(links) == 2
+    ua_link = next(str(a.get("href")) for a in desk.select("section.card a") if "Ukraine" in a.text)
+    r = c.get(ua_link)
+    assert r.headers["Link"].startswith("</api/channels/")
+    page = soup(r)
+    assert UA_TEXT in page.text
+    assert unlabelled_controls(page) == []
+    form = one(page, "form.translation-form")
+    choices = [o.get("value") for o in form.select("option")]
+    assert choices == ["en", "ru", "tr"]  # not Ukrainian: the message is written in it
+    done = c.post(
+        str(form.get("action")),
+        data={"csrf_token": csrf(page), "language": "tr", "text": "Üç limana razıyız."},
+    )
+    assert done.status_code == 303
+    again = soup(c.get(ua_link))
+    assert "Üç limana razıyız." in again.text
+    bad = c.post(
+        str(form.get("action")),
+        data={"csrf_token": csrf(page), "language": "ar", "text": "x"},
+    )
+    assert bad.status_code == 422
+    assert "working language" in text_of(soup(bad), ".error")
+    # nothing else opens for a translator
+    for url in (f"/tracks/{site.tracks['food corridor']}", "/translate/channels/2000000000"):
+        assert c.get(url).status_code == 404
+    ukraine = channel_of(site, "ukraine", "food corridor")
+    assert "Üç limana razıyız." in ukraine
+
+
+def test_working_languages_page(site: Site) -> None:
+    admin = site.client("secretariat")
+    process = admin.get("/api/processes").json()[0]["id"]
+    url = f"/processes/{process}/languages"
+    page = soup(admin.get(url))
+    assert unlabelled_controls(page) == []
+    checked = [i.get("value") for i in page.select("#process-languages input:checked")]
+    assert checked == ["en", "uk", "ru", "tr", "ar"]
+    food = site.tracks["food corridor"]
+    form = one(page, f"#track-{food} form")
+    r = admin.post(
+        str(form.get("action")),
+        data={"csrf_token": csrf(page), "languages": ["en", "uk", "ru", "tr", "ar"]},
+    )
+    assert r.status_code == 303
+    assert admin.get(f"/api/tracks/{food}/languages").json()["languages"][-1] == "ar"
+    wrong = admin.post(
+        f"/processes/{process}/languages", data={"csrf_token": csrf(page), "languages": []}
+    )
+    assert wrong.status_code == 422
+    party = soup(site.client("ukraine").get(url))
+    assert party.select("form") == [] or all(
+        "languages" not in str(f.get("action")) for f in party.select("main form")
+    )
+    assert "Working languages" in party.text
