@@ -238,6 +238,16 @@ def test_a_200_mb_login_is_refused_without_reading_it(tmp_path: Path, declared: 
     app.state.services.db.dispose()
 
 
+def test_an_absurd_content_length_is_413(tmp_path: Path) -> None:
+    app = create_app(make_settings(f"sqlite:///{tmp_path}/g.db"))
+    body = Body(10)
+    headers = {"content-type": "application/json", "content-length": "9" * 5000}
+    status, _, _ = _call(app, "/api/auth/login", headers, body)
+    assert status == 413
+    assert body.calls == 0
+    app.state.services.db.dispose()
+
+
 def test_a_streamed_upload_is_cut_off_at_the_upload_limit(world: World) -> None:
     ch = world.channels[("food", "ua")]
     limit = world.services.settings.max_upload_bytes

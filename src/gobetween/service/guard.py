@@ -330,7 +330,7 @@ class RequestGuard:
         content_type = headers.get("content-type", "")
         limit = body_limit(self.settings, scope["path"], content_type)
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
             raise _too_large(limit)
         media = _media(content_type)
         if FILE_BODY_PATHS.match(scope["path"]):
