@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "audit": "gobetween.cli.audit:audit",
     "users": "gobetween.cli.users:users",
     "voyages": "gobetween.cli.monitoring:voyages",
+    "records": "gobetween.cli.records:records",
     "keys": "gobetween.cli.agreement:keys",
     "agreement": "gobetween.cli.agreement:agreement",
 }

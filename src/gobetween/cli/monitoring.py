@@ -15,7 +15,12 @@ import click
 
 from gobetween.formats.jcc import read_jcc, write_shipments_csv, write_table_csv
 from gobetween.monitoring.figures import FigureTable, Summary, VoyageArrays, dashboard, summary
-from gobetween.monitoring.obligations import Metric, Obligation, evaluate_voyages
+from gobetween.monitoring.obligations import (
+    VOYAGE_FILE_CAVEATS,
+    Metric,
+    Obligation,
+    evaluate_voyages,
+)
 from gobetween.monitoring.voyages import ImportResult, Shipment, merge
 
 __all__ = ["voyages"]
@@ -103,6 +108,8 @@ def _print_table(table: FigureTable) -> None:
     click.echo("  " + "  ".join(table.columns))
     for row in table.rows:
         click.echo("  " + "  ".join(_cell(v) for v in row))
+    if table.caveat:
+        click.echo(f"  caveat: {table.caveat}")
 
 
 def _cell(value: object) -> str:
@@ -181,5 +188,6 @@ def compliance(
     report = evaluate_voyages(rule, VoyageArrays.from_shipments(shipments))
     click.echo(rule.describe())
     click.echo(f"days judged: {len(report.periods)}   days missed: {report.missed_count}")
+    click.echo(f"caveat: {VOYAGE_FILE_CAVEATS[Metric.INSPECTIONS]}")
     if csv_out is not None:
         write_table_csv(report.table(), csv_out)
