@@ -154,6 +154,8 @@ def test_a_look_alike_process_cannot_pull_a_delegate_in(site: Site) -> None:
     assert home.select("#pending-invitations") == []
     assert "Black Sea grain talks" not in home.get_text()
     assert delegate.get(f"/api/processes/{pid}").status_code == 404
+    assert "declined" in text_of(soup(impostor.get(admin_page)), "#members ul")
+    assert one(soup(site.client().get("/login")), "a#forgot-password")["href"] == "/password-reset"
 
 
 def test_pages_name_their_json_twins(site: Site) -> None:
