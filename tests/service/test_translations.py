@@ -213,3 +213,18 @@ def test_a_track_works_in_some_of_the_process_languages(world: World) -> None:
     narrower = world.put("admin", url, json={"languages": ["en", "tr"]})
     assert narrower.status_code == 422  # Turkish is no longer a working language of the process
     assert world.put("admin", url, json={"languages": []}).json()["languages"] == ["en", "uk"]
+
+
+def test_a_new_process_declares_its_languages(world: World) -> None:
+    r = world.post(
+        "admin", "/api/processes", json={"name": "Energy talks", "languages": ["ar", "en"]}
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["languages"] == ["ar", "en"]
+    process = r.json()["id"]
+    assert world.get("admin", f"/api/processes/{process}").json()["languages"] == ["ar", "en"]
+    bad = world.post("admin", "/api/processes", json={"name": "Other", "languages": ["en", "xx"]})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["location"] == "languages"
+    plain = world.post("admin", "/api/processes", json={"name": "Plain"}).json()
+    assert plain["languages"] == ["en"]  # none declared: English

@@ -132,3 +132,44 @@ def test_working_languages_page(site: Site) -> None:
         "languages" not in str(f.get("action")) for f in party.select("main form")
     )
     assert "Working languages" in party.text
+
+
+def test_the_language_versions_of_the_text(site: Site) -> None:
+    from gobetween.protocols.single_text_articles import Article
+    from gobetween.service import texts
+    from gobetween.store import repositories
+    from gobetween.store import tables as t
+
+    energy = site.tracks["energy facilities"]
+    package = {"scope": "all energy", "duration": "30", "verification": "none"}
+    with site.services.db.unit_of_work() as session:
+        track = session.get(t.Track, energy)
+        assert track is not None
+        agenda = texts.track_agenda(track)
+        articles = [
+            Article.for_option(f"art-{n}", agenda.issue(issue), option)
+            for n, (issue, option) in enumerate(package.items(), start=1)
+        ]
+        first = articles[0]
+        articles[0] = Article(
+            first.id,
+            issue=first.issue,
+            option=first.option,
+            wording={c: w for c, w in first.wording.items() if c != "ar"},
+        )
+        qatar = session.query(t.User).filter_by(email="qatar@demo.gobetween.org").one()
+        mediator = repositories.load_actor(session, qatar.id)
+        texts.publish_text(
+            session, mediator, energy, options=package, clauses={}, articles=articles
+        )
+    for seat in ("qatar", "ukraine"):
+        c = site.client(seat)
+        track_page = soup(c.get(f"/tracks/{energy}"))
+        link = one(track_page, ".working-languages a").get("href")
+        r = c.get(str(link))
+        assert r.headers["Link"].startswith(f"</api/tracks/{energy}/text/languages>")
+        row = one(soup(r), "table.language-versions tr[data-version='1']")
+        cells = {td.get("data-language"): td.text.strip() for td in row.select("td")}
+        assert cells["ar"] == "missing: art-1"
+        assert cells["en"] == cells["uk"] == cells["ru"] == cells["tr"] == "complete"
+    assert site.client("un").get(f"/tracks/{energy}/text/languages").status_code == 404

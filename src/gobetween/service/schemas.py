@@ -33,6 +33,8 @@ Str = Annotated[str, AfterValidator(_no_nul)]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
 SearchQuery = Annotated[Str | None, Query(max_length=200)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
+#: A working language: an ISO 639-1 code (which ones a process uses, it declares).
+LanguageCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^[a-z]{2,3}$")]
 
 
 class In(BaseModel):
@@ -106,6 +108,8 @@ class AcceptIn(In):
 class ProcessIn(In):
     name: Name
     description: Annotated[Str, Field(max_length=5000)] = ""
+    #: the working languages of the negotiation (default: none declared, English)
+    languages: Annotated[list[LanguageCode], Field(min_length=1, max_length=20)] | None = None
 
 
 class ProcessOut(Out):
@@ -115,6 +119,7 @@ class ProcessOut(Out):
     created_at: dt.datetime
     roles: list[Role]
     convened_by: str = ""  # who created the process: name <e-mail> (tells look-alikes apart)
+    languages: list[str] = []  # its working languages, in declared order
 
 
 class OrganisationIn(In):
@@ -207,10 +212,6 @@ class TrackOut(Out):
 
 
 # --- negotiate ----------------------------------------------------------------------------
-
-
-#: A working language: an ISO 639-1 code (which ones a process uses, it declares).
-LanguageCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^[a-z]{2,3}$")]
 
 
 class MessageIn(In):

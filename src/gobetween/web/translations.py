@@ -8,7 +8,9 @@ Each page calls the same service functions as its JSON twin (named in a ``Link``
   add or correct one (``GET /api/channels/{id}/translations``); posting a translation is
   ``PUT /api/messages/{id}/translations/{language}``;
 - ``/processes/{id}/languages``: the working languages of a process and of each of its tracks,
-  which its admins change here (``GET /api/processes/{id}/languages``).
+  which its admins change here (``GET /api/processes/{id}/languages``);
+- ``/tracks/{id}/text/languages``: per version of the negotiating text, which language
+  versions are complete and which articles each lacks (``GET /api/tracks/{id}/text/languages``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from gobetween.service import languages, translations
 from gobetween.service.context import Unit
 from gobetween.store import repositories
 from gobetween.store import tables as t
-from gobetween.web.common import Ctx, frame
+from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router"]
@@ -216,3 +218,23 @@ async def set_track_languages(
 ) -> Response:
     """Let a track work in some of the process's languages (its admins)."""
     return await _set(request, ctx, process_id, track_id)
+
+
+@router.get("/tracks/{track_id}/text/languages")
+def text_languages(request: Request, ctx: Ctx, track_id: int) -> Response:
+    """Which language versions of each text version are complete, the articles missing."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            tp = track_page(unit, track_id)
+            shown = translations.text_languages(unit.session, unit.actor, track_id)
+            context = tp.context(
+                ctx,
+                unit,
+                title=_("Language versions of the text: %(track)s") % {"track": tp.track.name},
+                versions=list(reversed(shown["versions"])),
+            )
+        response = render(request, "text_languages.html", context)
+        return _twin(response, f"/api/tracks/{track_id}/text/languages")
+
+    return run_page(request, build)

@@ -22,6 +22,7 @@ from gobetween.service import schemas as s
 from gobetween.service.api.setup import outgoing
 from gobetween.service.context import RequestContext, request_context
 from gobetween.service.imports import agenda_from_uploads
+from gobetween.service.languages import set_working_languages, working_languages
 from gobetween.service.negotiate import Upload
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -39,6 +40,7 @@ def process_out(session: Session, actor: Actor, row: t.Process) -> s.ProcessOut:
         created_at=row.created_at,
         roles=roles,
         convened_by=prepare.convener(session, row),
+        languages=list(working_languages(session, row.id)),
     )
 
 
@@ -80,6 +82,8 @@ def create_process(body: s.ProcessIn, ctx: Ctx) -> s.ProcessOut:
             unit.session, unit.actor, name=body.name, description=body.description
         )
         actor = repositories.load_actor(unit.session, unit.user.id)
+        if body.languages is not None:
+            set_working_languages(unit.session, actor, row.id, body.languages)
         return process_out(unit.session, actor, row)
 
 
