@@ -36,7 +36,6 @@ cargo index, so :func:`gobetween.monitoring.voyages.merge` makes re-imports idem
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
 import io
 import zipfile
@@ -57,8 +56,8 @@ from gobetween.formats.jcc_cells import (
     parse_number,
     parse_optional_date,
 )
+from gobetween.formats.jcc_write import write_shipments_csv, write_table_csv
 from gobetween.formats.xlsx_limits import check_workbook
-from gobetween.monitoring.figures import FigureTable
 from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits, ProblemLog
 from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
@@ -266,6 +265,7 @@ def read_rows(
 
     >>> header = ["Status", "Outbound Sequence", "Vessel name", "IMO", "Departure port",
     ...           "Country", "Commodity", "Tonnage", "Departure"]
+    >>> import datetime as dt
     >>> rows = [header, ["Outbound", 1.0, "RAZONI", 9086526.0, "Odesa", "Türkiye", "Corn",
     ...                  1527.0, dt.datetime(2022, 7, 31, 23, 0)]]
     >>> read_rows(rows, "book.xlsx").shipments[0].departure_date
@@ -589,55 +589,3 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise FileFormatError(f"cannot read the file: {error.strerror}", source=str(path)) from None
-
-
-def _cell(shipment: Shipment, name: str) -> str:
-    if name == "status":
-        return "Outbound" if shipment.cargo_index == 0 else "Outbound +"
-    value = getattr(shipment, name)
-    if value is None:
-        return "unknown" if name == "wfp" else ""
-    if isinstance(value, bool):
-        return "WFP" if value else ""
-    if isinstance(value, dt.date):
-        return f"{value.day}-{value:%b-%Y}"
-    if isinstance(value, float):
-        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
-    return str(value)
-
-
-def write_shipments_csv(shipments: Iterable[Shipment], out: IO[str]) -> int:
-    """Write shipments in the published CSV layout (re-importable); returns the row count.
-
-    >>> buffer = io.StringIO()
-    >>> result = read_csv_text("Status,#,Vessel name,IMO,Departure port,Country,Commodity,"
-    ...     "Metric tons,Departure date\\n"
-    ...     "Outbound,5,X,9000005,Odesa,Kenya,Wheat,\\"1,000\\",1-Aug-2022\\n")
-    >>> write_shipments_csv(result.shipments, buffer)
-    1
-    >>> read_csv_text(buffer.getvalue()).shipments == result.shipments
-    True
-    """
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([title for _, title in CSV_COLUMNS])
-    count = 0
-    for shipment in shipments:
-        writer.writerow([_cell(shipment, name) for name, _ in CSV_COLUMNS])
-        count += 1
-    return count
-
-
-def write_table_csv(table: FigureTable, out: IO[str]) -> int:
-    """Write one figure table as CSV (header = its columns); returns the row count.
-
-    >>> buffer = io.StringIO()
-    >>> write_table_csv(FigureTable("t", ("month", "voyages"), (("2022-08", 63),)), buffer)
-    1
-    >>> buffer.getvalue()
-    'month,voyages\\n2022-08,63\\n'
-    """
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return len(table.rows)

@@ -1,0 +1,71 @@
+"""Writing the joint record's tables: cargo rows in the JCC's published CSV layout (re-importable)
+and figure tables as CSV. Split from :mod:`gobetween.formats.jcc`, which re-exports both."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from typing import IO
+
+from gobetween.monitoring.figures import FigureTable
+from gobetween.monitoring.voyages import Shipment
+
+__all__ = ["write_shipments_csv", "write_table_csv"]
+
+
+def _cell(shipment: Shipment, name: str) -> str:
+    if name == "status":
+        return "Outbound" if shipment.cargo_index == 0 else "Outbound +"
+    value = getattr(shipment, name)
+    if value is None:
+        return "unknown" if name == "wfp" else ""
+    if isinstance(value, bool):
+        return "WFP" if value else ""
+    if isinstance(value, dt.date):
+        return f"{value.day}-{value:%b-%Y}"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    return str(value)
+
+
+def write_shipments_csv(shipments: Iterable[Shipment], out: IO[str]) -> int:
+    """Write shipments in the published CSV layout (re-importable); returns the row count.
+
+    >>> from gobetween.formats.jcc import read_csv_text
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> result = read_csv_text("Status,#,Vessel name,IMO,Departure port,Country,Commodity,"
+    ...     "Metric tons,Departure date\\n"
+    ...     "Outbound,5,X,9000005,Odesa,Kenya,Wheat,\\"1,000\\",1-Aug-2022\\n")
+    >>> write_shipments_csv(result.shipments, buffer)
+    1
+    >>> read_csv_text(buffer.getvalue()).shipments == result.shipments
+    True
+    """
+    from gobetween.formats.jcc import CSV_COLUMNS  # the reader's layout (it imports this module)
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([title for _, title in CSV_COLUMNS])
+    count = 0
+    for shipment in shipments:
+        writer.writerow([_cell(shipment, name) for name, _ in CSV_COLUMNS])
+        count += 1
+    return count
+
+
+def write_table_csv(table: FigureTable, out: IO[str]) -> int:
+    """Write one figure table as CSV (header = its columns); returns the row count.
+
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> write_table_csv(FigureTable("t", ("month", "voyages"), (("2022-08", 63),)), buffer)
+    1
+    >>> buffer.getvalue()
+    'month,voyages\\n2022-08,63\\n'
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return len(table.rows)
