@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import InvalidModel, NotFound, ValidationFailed
-from gobetween.i18n import current_locale
+from gobetween.i18n import _, current_locale
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor, process_view
 from gobetween.service.schemas import TranslationOut
@@ -102,16 +102,16 @@ def message_language(
     >>> message_language([], "tr", None)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gobetween.errors.ValidationFailed: language: 'tr' is not a working language of this process...
+    gobetween.errors.ValidationFailed: language: tr is not a working language of this track...
     """
     codes = _ordered(declared)
     if language is None:
         return interface if interface in codes else codes[0]
     if language not in codes:
         raise ValidationFailed(
-            f"{language!r} is not a working language of this process",
+            _("%(language)s is not a working language of this track") % {"language": language},
             location="language",
-            expected="one of " + ", ".join(codes),
+            expected=_("one of %(languages)s") % {"languages": ", ".join(codes)},
         )
     return language
 
@@ -133,11 +133,14 @@ def declared_languages(session: Session, track_id: int) -> tuple[str, ...]:
     track = session.get(t.Track, track_id)
     if track is None:
         return ()
-    declared = session.execute(
-        select(lt.ProcessLanguage.code).where(lt.ProcessLanguage.process_id == track.process_id)
-    ).first() or session.execute(
-        select(lt.TrackLanguage.code).where(lt.TrackLanguage.track_id == track_id)
-    ).first()
+    declared = (
+        session.execute(
+            select(lt.ProcessLanguage.code).where(lt.ProcessLanguage.process_id == track.process_id)
+        ).first()
+        or session.execute(
+            select(lt.TrackLanguage.code).where(lt.TrackLanguage.track_id == track_id)
+        ).first()
+    )
     return track_languages(session, track_id) if declared else ()
 
 
@@ -175,9 +178,10 @@ def set_track_languages(
         outside = [code for code in languages if code not in process]
         if outside:
             raise ValidationFailed(
-                f"{', '.join(outside)} is not a working language of the process",
+                _("%(languages)s: not a working language of the process")
+                % {"languages": ", ".join(outside)},
                 location="languages",
-                expected="some of " + ", ".join(process),
+                expected=_("some of %(languages)s") % {"languages": ", ".join(process)},
             )
         for position, code in enumerate(languages):
             session.add(lt.TrackLanguage(track_id=track_id, code=code, position=position))

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.agreements.language_versions import missing_articles
 from gobetween.errors import NotFound, PermissionDenied, ValidationFailed
+from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
 from gobetween.service.languages import track_languages, translations_by_message
@@ -89,7 +90,7 @@ def _require_manager(view: TrackView) -> None:
     if not (view.is_mediator or Seat.ADMIN in view.seats):
         if view.seats <= {Seat.TRANSLATOR}:
             raise NotFound(f"no track {view.track_id}")
-        raise PermissionDenied("only the track's mediators and the process's admins do this")
+        raise PermissionDenied(_("only the track's mediators and the process's admins do this"))
 
 
 def _translator_membership(session: Session, view: TrackView, user_id: int) -> t.Membership:
@@ -105,10 +106,13 @@ def _translator_membership(session: Session, view: TrackView, user_id: int) -> t
         if row.organisation_id in view.mediator_ids:
             return row
     raise ValidationFailed(
-        f"user {user_id} is not a translator of a mediating organisation of this track",
+        _("user %(user)s is not a translator of a mediating organisation of this track")
+        % {"user": user_id},
         location="user_id",
-        expected="a member with the translator role in one of the track's mediating "
-        "organisations (invite them with role translator first)",
+        expected=_(
+            "a member with the translator role in one of the track's mediating organisations "
+            "(invite them with the role translator first)"
+        ),
     )
 
 
@@ -284,12 +288,14 @@ def _translations(session: Session, message_ids: Sequence[int]) -> dict[int, lis
 
 def _check_text(text: str) -> str:
     if not text.strip():
-        raise ValidationFailed("the translation is empty", location="text", expected="some text")
+        raise ValidationFailed(
+            _("the translation is empty"), location="text", expected=_("some text")
+        )
     if len(text) > MAX_TRANSLATION:
         raise ValidationFailed(
-            "the translation is too long",
+            _("the translation is too long"),
             location="text",
-            expected=f"at most {MAX_TRANSLATION} characters",
+            expected=_("at most %(num)s characters") % {"num": MAX_TRANSLATION},
         )
     return text
 
@@ -310,15 +316,15 @@ def translate(
     languages = track_languages(session, view.track_id)
     if language not in languages:
         raise ValidationFailed(
-            f"{language!r} is not a working language of this track",
+            _("%(language)s is not a working language of this track") % {"language": language},
             location="language",
-            expected="one of " + ", ".join(languages),
+            expected=_("one of %(languages)s") % {"languages": ", ".join(languages)},
         )
     if language == message.language:
         raise ValidationFailed(
-            f"the message is written in {language!r} already",
+            _("the message is written in %(language)s already") % {"language": language},
             location="language",
-            expected="another working language than the message's",
+            expected=_("another working language than the message's"),
         )
     _check_text(text)
     row = session.execute(
