@@ -91,7 +91,7 @@ def body_limit(settings: Settings, path: str, content_type: str) -> int:
     return settings.max_upload_bytes
 
 
-@dataclass
+@dataclass(eq=False)  # an exception: compared and hashed by identity
 class Refused(Exception):
     """A request the edge refuses: the problem document it answers with."""
 
