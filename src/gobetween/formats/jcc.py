@@ -63,6 +63,7 @@ from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
 __all__ = [
     "CSV_COLUMNS",
+    "csv_rows",
     "read_csv",
     "read_csv_text",
     "read_jcc",

@@ -31,9 +31,15 @@ from gobetween.monitoring.kinds import REGISTRY
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement, record_dashboard
 from gobetween.service.context import RequestContext, Unit
-from gobetween.web.agreement_charts import bar_chart, column_chart, number, share_chart
+from gobetween.web.agreement_charts import bar_chart, column_chart, number
 from gobetween.web.common import Ctx, frame, track_page
-from gobetween.web.record_words import translate
+from gobetween.web.record_words import (
+    barometer_chart,
+    level_name,
+    record_kind_choices,
+    scope_name,
+    translate,
+)
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["charts", "router"]
@@ -202,11 +208,6 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
 
 
 # -- creating it from the ready text --------------------------------------------------------------
-
-
-def record_kind_choices() -> list[tuple[str, str, str]]:
-    """(name, label, description) of every record kind, for the new agreement's form."""
-    return [(k.name, translate(k.label), translate(k.description)) for k in REGISTRY.values()]
 
 
 @router.get("/tracks/{track_id}/agreement")
@@ -420,42 +421,6 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
         "wfp": number(round(values["wfp_tonnes"])),
         "ports": [(p, number(n)) for p, n in ports],
     }
-
-
-def level_name(level: str) -> str:
-    """A Peace Accords Matrix level in the reader's language."""
-    names = {
-        "not_initiated": _("not initiated"),
-        "minimal": _("minimal"),
-        "intermediate": _("intermediate"),
-        "complete": _("complete"),
-    }
-    return names.get(level, level)
-
-
-def scope_name(scope: str) -> str:
-    """What a publishing decision covers, in words."""
-    what, _sep, name = scope.partition(":")
-    if what == "provisions":
-        return _("the provisions' levels")
-    if what == "figures":
-        return _("the %(kind)s figures and public fields") % {"kind": name}
-    return _("incident %(ref)s") % {"ref": name}
-
-
-def barometer_chart(dash: dict[str, Any]) -> str:
-    """The provisions' levels over time (stacked shares), or empty when not readable."""
-    provisions = dash.get("provisions")
-    if not provisions:
-        return ""
-    table = provisions["barometer"]
-    rows = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
-    levels = ("not_initiated", "minimal", "intermediate", "complete")
-    return share_chart(
-        _("Provisions at each level of implementation"),
-        [r["date"][:7] for r in rows],
-        [(level_name(key), [r[key] for r in rows]) for key in levels],
-    )
 
 
 def _implementation(

@@ -10,9 +10,20 @@ here (``tests/web/test_records_pages.py``).
 
 from __future__ import annotations
 
-from gobetween.i18n import LazyString, _l
+from typing import Any
 
-__all__ = ["WORDS", "translate"]
+from gobetween.i18n import LazyString, _, _l
+from gobetween.monitoring.kinds import REGISTRY
+from gobetween.web.agreement_charts import share_chart
+
+__all__ = [
+    "WORDS",
+    "barometer_chart",
+    "level_name",
+    "record_kind_choices",
+    "scope_name",
+    "translate",
+]
 
 _MARKED: tuple[LazyString, ...] = (
     _l("Voyages"),
@@ -116,3 +127,53 @@ def translate(text: str) -> str:
     """``text`` in the reader's language when it is a declared word, else as it is."""
     word = WORDS.get(text)
     return text if word is None else str(word)
+
+
+def level_name(level: str) -> str:
+    """A Peace Accords Matrix level in the reader's language.
+
+    >>> level_name("not_initiated")
+    'not initiated'
+    """
+    names = {
+        "not_initiated": _("not initiated"),
+        "minimal": _("minimal"),
+        "intermediate": _("intermediate"),
+        "complete": _("complete"),
+    }
+    return names.get(level, level)
+
+
+def scope_name(scope: str) -> str:
+    """What a publishing decision covers, in words.
+
+    >>> scope_name("incident:INC-1A2B3C4D"), scope_name("figures:exchanges")
+    ('incident INC-1A2B3C4D', 'the exchanges figures and public fields')
+    """
+    what, _sep, name = scope.partition(":")
+    if what == "provisions":
+        return _("the provisions' levels")
+    if what == "figures":
+        return _("the %(kind)s figures and public fields") % {"kind": name}
+    return _("incident %(ref)s") % {"ref": name}
+
+
+def barometer_chart(dash: dict[str, Any]) -> str:
+    """The provisions' levels over time (stacked shares) from
+    :func:`gobetween.service.record_dashboard.dashboard`, or empty when not readable."""
+    provisions = dash.get("provisions")
+    if not provisions:
+        return ""
+    table = provisions["barometer"]
+    rows = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+    levels = ("not_initiated", "minimal", "intermediate", "complete")
+    return share_chart(
+        _("Provisions at each level of implementation"),
+        [r["date"][:7] for r in rows],
+        [(level_name(key), [r[key] for r in rows]) for key in levels],
+    )
+
+
+def record_kind_choices() -> list[tuple[str, str, str]]:
+    """(name, label, description) of every record kind, for the new agreement's form."""
+    return [(k.name, translate(k.label), translate(k.description)) for k in REGISTRY.values()]
