@@ -10,11 +10,13 @@ import threading
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select, update
 from tests.service.asgi import client as asgi_client
 from tests.service.world import PASSWORD, World
 
 from gobetween.service.app import create_app
 from gobetween.service.settings import Settings
+from gobetween.store import tables as t
 
 FIRST = {"email": "ana@un.example", "name": "Ana", "password": "first admin password"}
 
@@ -63,10 +65,6 @@ def test_two_visitors_setting_up_at_once_one_wins(settings: Settings) -> None:
         th.join(30)
     assert sorted(answers) == [201, 404]
     with app.state.services.db.unit_of_work(write=False) as session:
-        from sqlalchemy import func, select
-
-        from gobetween.store import tables as t
-
         assert session.execute(select(func.count()).select_from(t.User)).scalar_one() == 1
     app.state.services.db.dispose()
 
@@ -173,3 +171,43 @@ def test_a_used_link_says_so_and_never_shows_the_form_again(world: World) -> Non
     assert 'data-state="used"' in again.text
     assert 'id="invitation-form"' not in again.text
     assert 'data-state="unknown"' in world.client.get("/invitations/not-a-real-token").text
+
+
+def test_an_expired_link_says_so(world: World) -> None:
+    pid = world.process_id
+    body = {"email": "late@example.org", "role": "observer"}
+    body["organisation_id"] = world.orgs["Observers"]  # type: ignore[assignment]
+    token = world.post("admin", f"/api/processes/{pid}/invitations", json=body).json()["token"]
+    with world.services.db.unit_of_work() as session:
+        session.execute(update(t.Invitation).values(expires_at=t.utcnow()))
+    page = world.client.get(f"/invitations/{token}")
+    assert 'data-state="expired"' in page.text
+    assert 'id="invitation-form"' not in page.text
+    late = world.client.post(
+        "/api/invitations/accept", json={"token": token, "name": "Late", "password": PASSWORD}
+    )
+    assert late.status_code == 404
+    lookup = world.client.post("/api/invitations/lookup", json={"token": token}).json()
+    assert lookup["state"] == "expired"
+
+
+def test_two_submissions_of_one_link_make_one_account(world: World) -> None:
+    pid = world.process_id
+    body = {"email": "twice@example.org", "role": "observer"}
+    body["organisation_id"] = world.orgs["Observers"]  # type: ignore[assignment]
+    token = world.post("admin", f"/api/processes/{pid}/invitations", json=body).json()["token"]
+    answers: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def submit() -> None:
+        with asgi_client(world.app) as web:
+            barrier.wait()
+            form = {"token": token, "name": "Twice", "password": PASSWORD}
+            answers.append(web.post("/api/invitations/accept", json=form).status_code)
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert sorted(answers) == [201, 404]

@@ -313,10 +313,11 @@ def invitations(session: Session, actor: Actor, process_id: int) -> Sequence[t.I
     return session.execute(stmt.order_by(t.Invitation.id)).scalars().all()
 
 
-def _by_token(session: Session, token: str) -> t.Invitation | None:
-    return session.execute(
-        select(t.Invitation).where(t.Invitation.token_hash == token_digest(token[:200]))
-    ).scalar_one_or_none()
+def _by_token(session: Session, token: str, *, lock: bool = False) -> t.Invitation | None:
+    """The invitation behind a link (locked for the transaction when accepting, so that two
+    submissions at once make one account)."""
+    stmt = select(t.Invitation).where(t.Invitation.token_hash == token_digest(token[:200]))
+    return session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
 
 
 def _state(row: t.Invitation | None) -> str:
@@ -367,7 +368,7 @@ def accept_invitation(
     An address that has an account already accepts after logging in (:func:`accept_as`), so
     that a link in the wrong hands cannot pull an existing user into a process.
     """
-    row = _open(_by_token(session, token))
+    row = _open(_by_token(session, token, lock=True))
     if _user_of(session, row.email) is not None:
         raise Conflict(_("this invitation is for an existing account: log in to accept it"))
     user = create_user(session, hasher, email=row.email, name=name, password=password)
@@ -380,7 +381,7 @@ def _user_of(session: Session, address: str) -> t.User | None:
 
 def _addressed_to(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
     user = session.get_one(t.User, actor.user_id)
-    row = session.get(t.Invitation, invitation_id)
+    row = session.get(t.Invitation, invitation_id, with_for_update=True)
     if row is None or row.email != user.email:
         raise NotFound(_("no invitation %(id)s") % {"id": invitation_id})
     return _open(row)
