@@ -64,6 +64,17 @@ def _bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("post", "/api/tracks/{track_id}/analysis/improve"): {"json": {"package": TEXT["package"]}},
         ("post", "/api/tracks/{track_id}/scores"): {"json": {"package": TEXT["package"]}},
         ("post", "/api/tracks/{track_id}/agreements"): {"json": {"effective_date": "2022-07-22"}},
+        ("post", "/api/tracks/{track_id}/notes"): {"json": {"text": "x"}},
+        ("post", "/api/tracks/{track_id}/assignments"): {
+            "json": {"channel_id": world.channels[("food", "ua")], "user_id": world.users["un"]}
+        },
+        ("post", "/api/tracks/{track_id}/meetings"): {
+            "json": {
+                "held_at": "2022-07-14T10:00:00+03:00",
+                "place": "Istanbul",
+                "party_ids": [o["Ukraine"]],
+            }
+        },
     }
 
 
