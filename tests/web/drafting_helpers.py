@@ -19,6 +19,7 @@ def draft_fields(client: httpx.Client, track_id: int, page: str | None = None) -
         fields[str(select["name"])] = str(one(select, "option[selected]")["value"])
     for area in form.select("textarea"):
         fields[str(area["name"])] = area.get_text()
+    fields["languages"] = str(one(form, "input[name=languages]")["value"])
     return fields
 
 
@@ -35,9 +36,15 @@ def publish(
     fields = draft_fields(client, track_id, page)
     for key, value in (changes or {}).items():
         fields[key] = value
-        if key.startswith("pkg-") and f"clause-{key[4:]}" not in (changes or {}):
-            select = one(doc, f"select[name='{key}']")
+        if not key.startswith("pkg-"):
+            continue
+        select = one(doc, f"select[name='{key}']")
+        if f"clause-{key[4:]}" not in (changes or {}):
             fields[f"clause-{key[4:]}"] = json.loads(str(select["data-prepared"]))[value]
+        for code, text in json.loads(str(select["data-languages"]))[value].items():
+            name = f"clause-{key[4:]}@{code}"
+            if name in fields and name not in (changes or {}):
+                fields[name] = text
     saved = client.post(f"/tracks/{track_id}/draft", data={"csrf_token": csrf(doc), **fields})
     assert saved.status_code == 303, saved.text
     draft_page = saved.headers["location"]

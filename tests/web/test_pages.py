@@ -289,7 +289,7 @@ def test_analysis_drafting_answers_and_history(site: Site) -> None:
     history = soup(ua.get(f"/tracks/{food}/text"))
     assert one(history, "#current [data-version]")["data-version"] == "2"
     changes = [li.get_text(" ", strip=True) for li in history.select("#current ul.changes li")]
-    assert changes == ["term: “180” → “120”"]
+    assert changes == ["term: “180” → “120” wording changed"]  # the translations follow the option
     assert one(history, "#current li.changed")["data-issue"] == "term"
     assert "Inspection must stay joint." in text_of(history, "#history .own-answer")
     improved = soup(un.get(f"/tracks/{food}/analysis"))

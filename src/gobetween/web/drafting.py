@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,9 +30,15 @@ from starlette.datastructures import FormData
 from gobetween import errors as e
 from gobetween.i18n import _, current_zone
 from gobetween.model import Agenda, Issue
-from gobetween.protocols.single_text_articles import Alternative, Article, ArticleKind
+from gobetween.protocols.single_text_articles import (
+    Alternative,
+    Article,
+    ArticleKind,
+    wording_owner,
+)
 from gobetween.service import drafts, scores, texts
 from gobetween.service.context import RequestContext, Unit
+from gobetween.service.languages import declared_languages
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.render import problem_text, redirect, render, run_page
@@ -43,9 +49,20 @@ router = APIRouter(include_in_schema=False)
 LANGUAGE = "en"
 
 
-def default_wording(issue: Issue, option: str) -> str:
-    """The option's prepared wording, else ``"<issue>: <option title>."``."""
-    return issue.clause_of(option, LANGUAGE)
+def default_wording(issue: Issue, option: str, language: str = LANGUAGE) -> str:
+    """The option's prepared wording in ``language``, else ``"<issue>: <option title>."``."""
+    return issue.clause_of(option, language)
+
+
+def _field(base: str, language: str, languages: Sequence[str]) -> str:
+    """The form field of ``base`` in ``language``: the first language has no suffix."""
+    return base if language == languages[0] else f"{base}@{language}"
+
+
+def languages_of(form: FormData | Mapping[str, Any]) -> tuple[str, ...]:
+    """The languages the form was drafted in (``languages``: codes joined by spaces)."""
+    codes = tuple(str(form.get("languages") or LANGUAGE).split())
+    return codes or (LANGUAGE,)
 
 
 def _clean(text: object) -> str:
@@ -54,33 +71,34 @@ def _clean(text: object) -> str:
 
 def articles_from_form(agenda: Agenda, form: FormData | Mapping[str, Any]) -> tuple[Article, ...]:
     """Articles from the drafting form: ``preamble``, one per issue (``pkg-``/``clause-``,
-    brackets ``br-<issue>`` with options ``alt-<issue>``), ``final``."""
+    brackets ``br-<issue>`` with options ``alt-<issue>``), ``final``; wording in each of the
+    form's languages (fields of the first language have no suffix, others ``@<code>``)."""
     getlist = form.getlist if isinstance(form, FormData) else (lambda k: [form.get(k)])
+    languages = languages_of(form)
+
+    def wording(base: str) -> dict[str, str]:
+        texts = {code: _clean(form.get(_field(base, code, languages))) for code in languages}
+        return {code: text for code, text in texts.items() if text}
+
     out = []
-    if preamble := _clean(form.get("preamble")):
-        out.append(Article("preamble", ArticleKind.PREAMBLE, wording={LANGUAGE: preamble}))
+    if preamble := wording("preamble"):
+        out.append(Article("preamble", ArticleKind.PREAMBLE, wording=preamble))
     for n, issue in enumerate(agenda.issues, start=1):
         option = str(form.get(f"pkg-{issue.name}") or issue.option_names[0])
-        wording = _clean(form.get(f"clause-{issue.name}"))
         if form.get(f"br-{issue.name}"):
             chosen = [
                 str(o) for o in getlist(f"alt-{issue.name}") if o and issue.has_option(str(o))
             ]
             alternatives = tuple(
-                Alternative(o, {LANGUAGE: default_wording(issue, o)}) for o in chosen
+                Alternative(o, {code: default_wording(issue, o, code) for code in languages})
+                for o in chosen
             )
             out.append(Article(f"art-{n}", issue=issue.name, alternatives=alternatives))
             continue
-        out.append(
-            Article(
-                f"art-{n}",
-                issue=issue.name,
-                option=option,
-                wording={LANGUAGE: wording} if wording else {},
-            )
-        )
-    if final := _clean(form.get("final")):
-        out.append(Article("final", ArticleKind.FINAL, wording={LANGUAGE: final}))
+        worded = wording(f"clause-{issue.name}")
+        out.append(Article(f"art-{n}", issue=issue.name, option=option, wording=worded))
+    if final := wording("final"):
+        out.append(Article("final", ArticleKind.FINAL, wording=final))
     return tuple(out)
 
 
@@ -99,24 +117,26 @@ def _deadline(raw: object) -> dt.datetime | None:
 
 
 def _issue_rows(
-    agenda: Agenda, chosen: Mapping[str, str], articles: Mapping[str, Mapping[str, Any]]
+    agenda: Agenda,
+    chosen: Mapping[str, str],
+    articles: Mapping[str, Mapping[str, Any]],
+    languages: Sequence[str],
 ) -> list[dict[str, Any]]:
+    first = languages[0]
     rows = []
     for issue in agenda.issues:
         article = articles.get(issue.name, {})
         option = chosen[issue.name]
-        if article.get("option") == option and article.get("wording"):
-            wording = next(iter(article["wording"].values()))
-        else:
-            wording = default_wording(issue, option)
-        owner = next(
-            (
-                o.name
-                for o in issue.options
-                if default_wording(issue, o.name).strip() == wording.strip()
-            ),
-            None,
-        )
+        kept = article.get("option") == option and bool(article.get("wording"))
+        wording = {
+            code: article["wording"].get(code, "") if kept else default_wording(issue, option, code)
+            for code in languages
+        }
+        owner = wording_owner(issue, first, wording[first]) if wording[first] else None
+        prepared = {
+            o.name: {code: default_wording(issue, o.name, code) for code in languages}
+            for o in issue.options
+        }
         rows.append(
             {
                 "issue": issue,
@@ -126,9 +146,9 @@ def _issue_rows(
                 "bracketed": bool(article.get("alternatives")),
                 "alternatives": [a.get("option") for a in article.get("alternatives", [])],
                 "prepared": json.dumps(
-                    {o.name: default_wording(issue, o.name) for o in issue.options},
-                    ensure_ascii=False,
+                    {name: texts[first] for name, texts in prepared.items()}, ensure_ascii=False
                 ),
+                "prepared_languages": json.dumps(prepared, ensure_ascii=False),
             }
         )
     return rows
@@ -157,6 +177,7 @@ def _draft_context(
     }
     by_issue = {a["issue"]: a for a in base.get("articles", []) if a.get("issue")}
     extra = {a["kind"]: a for a in base.get("articles", []) if not a.get("issue")}
+    languages = declared_languages(unit.session, track_id) or (LANGUAGE,)
     try:
         scored = scores.package_scores(unit.session, unit.actor, track_id, chosen)
         utilities, missing = scored.scores, scored.missing
@@ -169,9 +190,10 @@ def _draft_context(
         text=text,
         versions=versions,
         chosen=chosen,
-        rows=_issue_rows(tp.agenda, chosen, by_issue),
-        preamble=next(iter(extra.get("preamble", {}).get("wording", {}).values()), ""),
-        final=next(iter(extra.get("final", {}).get("wording", {}).values()), ""),
+        rows=_issue_rows(tp.agenda, chosen, by_issue, languages),
+        text_languages=languages,
+        preamble=extra.get("preamble", {}).get("wording", {}),
+        final=extra.get("final", {}).get("wording", {}),
         note=base.get("note", "") if source else "",
         utilities=[
             {

@@ -71,6 +71,10 @@
         return;
       }
       area.value = table[select.value] || "";
+      var languages = JSON.parse(select.getAttribute("data-languages") || "{}")[select.value] || {};
+      select.closest("fieldset").querySelectorAll("textarea.translation").forEach(function (t) {
+        t.value = languages[t.getAttribute("data-language")] || "";
+      });
       select.setAttribute("data-previous", select.value);
       showOwner(select);
       rescore();
