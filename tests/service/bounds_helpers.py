@@ -41,10 +41,17 @@ def _user(services: Services, session: object, label: str) -> tuple[int, str]:
 
 
 def big_track(
-    services: Services, parties: int, issues: int, options: int, *, seed: int = 0
+    services: Services,
+    parties: int,
+    issues: int,
+    options: int,
+    *,
+    seed: int = 0,
+    opposed: bool = False,
 ) -> BigTrack:
     """A process with ``parties`` parties on one track of ``issues`` x ``options``, each party
-    with random preferences recorded."""
+    with random preferences recorded; ``opposed``: the second party rates every option exactly
+    opposite to the first (every option of every issue is then on the frontier)."""
     n = next(_COUNTER)
     rng = np.random.default_rng(seed)
     agenda = Agenda(
@@ -80,11 +87,17 @@ def big_track(
             organisation_ids=[org for org, _, _ in seats],
         )
         session.flush()
-        for _, _, user_id in seats[1:]:
+        first = rng.random((issues, options))
+        for n_party, (_, _, user_id) in enumerate(seats[1:]):
             weights = {f"issue{k}": float(rng.integers(1, 10)) for k in range(issues)}
+            if opposed:
+                weights = dict.fromkeys(weights, 1.0)
+                table = first if n_party == 0 else 1 - first
+            else:
+                table = rng.random((issues, options))
             ratings = {
                 f"issue{k}": {f"o{j}": round(float(v), 3) for j, v in enumerate(row)}
-                for k, row in enumerate(rng.random((issues, options)))
+                for k, row in enumerate(table)
             }
             actor = repositories.load_actor(session, user_id)
             negotiate.record_preferences(session, actor, track.id, Preferences(weights, ratings))

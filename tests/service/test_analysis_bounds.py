@@ -157,3 +157,14 @@ def test_posts_answer_while_an_analysis_runs_and_a_second_one_gets_429(tmp_path:
     assert retry > 0
     assert len(latencies) >= 10
     assert max(latencies) < 0.5, latencies  # in-process, on a shared 2-core machine
+
+
+def test_an_analysis_past_its_memory_limit_answers_422_naming_it(tmp_path: Path) -> None:
+    app, services = _app(tmp_path, analysis_memory_mb=200, analysis_max_frontier=10**6)
+    track = big_track(services, 2, 3, 2_500, opposed=True)  # a step of 6.25 million candidates
+    try:
+        r, _ = _analysis(app, track)
+    finally:
+        services.db.dispose()
+    assert r.status_code == 422, r.text
+    assert "memory limit of 200 MB" in r.json()["detail"]
