@@ -54,14 +54,16 @@ LIFECYCLE_ISSUES: Mapping[str, str] = {
     "notice": "notice_days",
 }
 
-#: Words that name a renewal rule, in an option's name or a clause (checked in this order).
+#: Words (regular expressions, matched from the start of a word, in this order) that name a
+#: renewal rule in an option's name or a clause: "automatic" finds "automatically", and "none"
+#: is a whole word ("nonetheless" names nothing).
 RENEWAL_WORDS: tuple[tuple[str, RenewalRule], ...] = (
     ("consent", RenewalRule.BY_CONSENT),
     ("automatic", RenewalRule.AUTOMATIC_UNLESS_NOTICE),
     ("no renewal", RenewalRule.NONE),
     ("not renewed", RenewalRule.NONE),
     ("expires", RenewalRule.NONE),
-    ("none", RenewalRule.NONE),
+    (r"none\b", RenewalRule.NONE),
 )
 
 _RENEWAL_STATEMENT = re.compile(r"\b(renew|extend|extension)", re.IGNORECASE)
@@ -82,7 +84,7 @@ def renewal_rule_named(text: str) -> RenewalRule | None:
     """
     folded = _fold(text)
     for word, rule in RENEWAL_WORDS:
-        if word in folded:
+        if re.search(rf"\b{word}", folded):
             return rule
     return None
 
