@@ -280,3 +280,19 @@ def test_accepting_a_mailed_link_through_the_api_proves_the_address(
     with mworld.services.db.unit_of_work(write=False) as session:
         user = session.execute(select(t.User).where(t.User.email == "api@example.org")).scalar_one()
         assert session.get_one(st.MailSettings, user.id).verified_at is not None
+
+
+def test_a_sent_mail_leaves_no_link_in_the_database(mworld: World, box: Mailbox) -> None:
+    mworld.client.post("/api/auth/password-reset", json={"email": "ua@example.org"})
+    with mworld.services.db.unit_of_work(write=False) as session:
+        (row,) = session.execute(select(st.MailOutbox)).scalars()
+        assert "/reset/" in row.body  # waiting to be sent
+    mail.deliver_due(mworld.services.db, _settings(mworld))
+    token = box.link("ua@example.org", "reset").rsplit("/", 1)[1]
+    with mworld.services.db.unit_of_work(write=False) as session:
+        (row,) = session.execute(select(st.MailOutbox)).scalars()
+        assert row.sent_at is not None
+        assert row.body == ""
+        assert row.subject == "Choose a new password"
+        stored = session.execute(select(st.MailToken.token_hash)).scalars().all()
+        assert token not in stored  # only its digest is kept

@@ -7,6 +7,10 @@ set) claims due rows, sends them over SMTP and records the outcome. A failed att
 after 1, 2, 4, ... minutes, at most ``mail_max_attempts`` times; then the row is marked failed
 and kept, with the last error, for the operator.
 
+Once sent (or given up), a row's body is emptied: bodies carry one-time links (invitations,
+password resets), and a copy of the database must not let anyone use them. Only the recipient,
+subject, kind and outcome stay, as a record.
+
 Several workers may drain the same outbox: claiming a row moves its next attempt a lease into
 the future inside a writing transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so no two
 workers send the same row at once.
@@ -194,9 +198,9 @@ def _record(
             if row is None:
                 continue
             if error is None:
-                row.sent_at = now
+                row.sent_at, row.body = now, ""  # the body may hold a link: not kept
             elif row.attempts >= max_attempts:
-                row.failed_at, row.last_error = now, error[:500]
+                row.failed_at, row.last_error, row.body = now, error[:500], ""
             else:
                 row.last_error = error[:500]
                 row.next_attempt_at = now + dt.timedelta(minutes=2 ** (row.attempts - 1))
