@@ -188,6 +188,11 @@ def test_keys_made_in_the_browser_sign_and_the_registry_verifies(
         pending = admin.locator(f".pending-keys li[data-fingerprint='{made[seat][0]}']")
         pending.locator("button").click()
         expect(admin.locator(".flash.notice")).to_contain_text("Key confirmed")
+    # the UN's mediator also makes a key in another browser (the server's newest for the UN):
+    # signing in the first browser falls back to the key kept there
+    elsewhere = _login(browser, base, site, "un")
+    _make_key(elsewhere, base, org_ids["United Nations"], tmp_path)
+    elsewhere.context.close()
     # Ukraine's delegate restores the key in a fresh browser: a wrong passphrase is refused
     fresh = _login(browser, base, site, "ukraine")
     fresh.goto(base + "/keys")

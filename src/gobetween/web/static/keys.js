@@ -151,6 +151,10 @@
       var req = await r.json();
       if (!r.ok) { throw new Error(req.detail || ("HTTP " + r.status)); }
       var entry = req.key_fingerprint ? await lookup(req.key_fingerprint) : null;
+      if (!entry) {  // not the newest key: any key of this organisation kept here (the server
+        // accepts it if it is registered and not revoked)
+        entry = (await allKept()).filter(function (e) { return e.organisation === signer; }).pop() || null;
+      }
       if (!entry) { throw new Error(msg("nokey", { org: signer })); }
       var value = await crypto.subtle.sign({ name: "Ed25519" }, entry.privateKey, bytes(req.message));
       await post(api + "/signatures", form.getAttribute("data-csrf"), {
