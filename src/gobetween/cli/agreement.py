@@ -276,7 +276,7 @@ def agreement_verify(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["html", "pdf", "akn"]),
+    type=click.Choice(["html", "pdf", "akn", "docx"]),
     default=("html", "pdf", "akn"),
     show_default=True,
 )
@@ -284,8 +284,13 @@ def agreement_verify(
 def agreement_render(
     bundle_path: Path, out_dir: Path, formats: tuple[str, ...], attach: bool
 ) -> None:
-    """Write each party's instrument as HTML, PDF and Akoma Ntoso XML into OUT."""
-    from gobetween.formats.akoma_ntoso import instrument_to_akn
+    """Write each party's instrument as HTML, PDF, Akoma Ntoso XML or DOCX into OUT.
+
+    An agreement in several working languages gives one Akoma Ntoso file per language
+    (PARTY.uk.akn.xml); the other formats hold every language version.
+    """
+    from gobetween.formats.akoma_ntoso import instrument_akn_documents
+    from gobetween.formats.instrument_docx import instrument_docx
     from gobetween.formats.instrument_html import instrument_html
     from gobetween.formats.instrument_pdf import instrument_pdf
 
@@ -294,16 +299,24 @@ def agreement_render(
     for instrument in bundle.instruments:
         stem = _file_stem(instrument.party)
         for kind in dict.fromkeys(formats):
+            files: list[tuple[str, bytes]]
             if kind == "html":
-                name, data = f"{stem}.html", instrument_html(instrument, signatures).encode()
+                files = [(f"{stem}.html", instrument_html(instrument, signatures).encode())]
             elif kind == "pdf":
-                name, data = f"{stem}.pdf", instrument_pdf(instrument, signatures)
+                files = [(f"{stem}.pdf", instrument_pdf(instrument, signatures))]
+            elif kind == "docx":
+                files = [(f"{stem}.docx", instrument_docx(instrument, signatures))]
             else:
-                name, data = f"{stem}.akn.xml", instrument_to_akn(instrument)
-            _write(out_dir / name, data)
-            if attach:
-                bundle = bundle.with_attachment(name, data)
-            click.echo(f"{out_dir / name}")
+                several = bool(instrument.terms.languages)
+                files = [
+                    (f"{stem}.{code}.akn.xml" if several else f"{stem}.akn.xml", data)
+                    for code, data in instrument_akn_documents(instrument).items()
+                ]
+            for name, data in files:
+                _write(out_dir / name, data)
+                if attach:
+                    bundle = bundle.with_attachment(name, data)
+                click.echo(f"{out_dir / name}")
     if attach:
         _write(bundle_path, bundle.to_bytes())
         click.echo(f"attached to {bundle_path}")
