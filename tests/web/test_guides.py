@@ -12,7 +12,7 @@ from gobetween.web import admin, analysis, console, home, portal, preferences, t
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 GUIDES = [DOCS / "guide" / "delegations.md", DOCS / "guide" / "mediators.md"]
-BROWSER_TEST = Path(__file__).with_name("test_browser.py")
+BROWSER_TESTS = [Path(__file__).with_name(n) for n in ("test_browser.py", "test_team_browser.py")]
 #: Parts of pages fetched by htmx, not pages a reader opens.
 FRAGMENTS = {"/channels/{channel}/messages", "/tracks/{track}/console/channels"}
 
@@ -43,5 +43,6 @@ def test_every_screenshot_exists_and_comes_from_the_browser_test() -> None:
     assert len(images) >= 8
     for name in images:
         assert (DOCS / "images" / name).is_file(), name
-    taken = set(re.findall(r'shots / "([\w-]+\.png)"', BROWSER_TEST.read_text(encoding="utf-8")))
+    tests = "".join(t.read_text(encoding="utf-8") for t in BROWSER_TESTS)
+    taken = set(re.findall(r'shots / "([\w-]+\.png)"', tests))
     assert images == taken
