@@ -9,8 +9,10 @@ from pathlib import Path
 
 import httpx
 from fastapi.routing import APIRoute
+from sqlalchemy import select
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
 
+from gobetween.store import setup_tables as st
 from gobetween.web import agenda, setup
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -111,6 +113,9 @@ def test_reset_and_mail_settings_pages(site: Site) -> None:
     c = site.client("ukraine")
     page = soup(c.get("/settings/mail"))
     assert one(page, "#mail-unverified")
+    assert one(page, "#mail-disabled")  # this site sends no e-mail
+    with site.services.db.unit_of_work(write=False) as session:  # so no link waits anywhere
+        assert session.execute(select(st.MailOutbox.id)).first() is None
     assert one(page, "#notify-immediate").has_attr("checked")
     assert unlabelled_controls(page) == []
     r = post(c, "/settings/mail", "/settings/mail", {"notify": "daily"})

@@ -220,8 +220,8 @@ def _recent(session: Session, user: t.User, purpose: str) -> int:
 def request_verification(session: Session, out: Outgoing, user: t.User) -> None:
     """Mail the user a link that proves their address (in the user's language; at most
     :data:`MAX_LINKS_PER_HOUR` an hour)."""
-    if _recent(session, user, "verify") >= MAX_LINKS_PER_HOUR:
-        return
+    if not out.enabled or _recent(session, user, "verify") >= MAX_LINKS_PER_HOUR:
+        return  # without e-mail nothing could be sent (and no link waits in the outbox)
     with i18n.use_locale(user.locale or i18n.current_locale()):
         _verification(session, out, user)
 
@@ -262,7 +262,9 @@ def request_reset(session: Session, out: Outgoing, email: str) -> None:
     """Mail a password-reset link to ``email`` if it has an account; say nothing either way."""
     address = normalise_email(email)
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
-    if user is None or not user.active or _recent(session, user, "reset") >= MAX_LINKS_PER_HOUR:
+    if not out.enabled or user is None or not user.active:
+        return
+    if _recent(session, user, "reset") >= MAX_LINKS_PER_HOUR:
         return
     with i18n.use_locale(user.locale or i18n.current_locale()):
         _reset_mail(session, out, user)

@@ -349,7 +349,12 @@ def mail_settings_page(request: Request, ctx: Ctx) -> Response:
     def build() -> Response:
         with ctx.write() as unit:
             row = setup.mail_settings(unit.session, unit.actor.user_id)
-            context = {**frame(ctx, unit), "title": _("E-mail notifications"), "row": row}
+            context = {
+                **frame(ctx, unit),
+                "title": _("E-mail notifications"),
+                "row": row,
+                "mail_enabled": _out(ctx, request).enabled,
+            }
         return twin(render(request, "mail_settings.html", context), "/api/me/mail")
 
     return run_page(request, build)
