@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.web.test_browser import browser_site, open_as, shots  # noqa: F401  (fixtures)
 
-from gobetween.service.demo_records import ENERGY, build_records_demo
+from gobetween.service.demo_records import ENERGY, RETURNS, build_records_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,7 +22,8 @@ SUMMARY = "The joint team verified damage to a power substation near Zaporizhzhi
 def test_an_incident_from_report_to_public_summary(browser_site, shots: Path) -> None:  # noqa: F811
     base, site, browser = browser_site
     with site.services.db.unit_of_work() as session:
-        aid = build_records_demo(session)[ENERGY]
+        ids = build_records_demo(session)
+    aid = ids[ENERGY]
     page_url = f"{base}/agreements/{aid}/implementation"
 
     ukraine = open_as(browser, base, site, "ukraine", 1100, "Europe/Kyiv")
@@ -78,5 +79,12 @@ def test_an_incident_from_report_to_public_summary(browser_site, shots: Path) ->
     assert "Illustrative allegation" not in text  # the other incidents' words stay private
     expect(public.locator(f"#entries-incidents tr[data-key='{key}']")).to_contain_text(SUMMARY)
     public.screenshot(path=str(shots / "records-public-summary.png"), full_page=True)
+    # the prisoner returns: published exchange figures and the provisions' barometer
+    public.goto(f"{base}/public/agreements/{ids[RETURNS]}/implementation")
+    expect(public.locator("#provisions svg.chart")).to_be_visible()
+    expect(public.locator("#provisions .caveat")).to_contain_text("counts once")
+    expect(public.locator("#kind-exchanges figure.figure-table")).to_have_count(2)
+    assert "UA-0921" not in public.locator("main").inner_text()  # names lists stay private
+    public.screenshot(path=str(shots / "records-provisions.png"), full_page=True)
     for page in (ukraine, russia, qatar):
         assert page.errors == []  # type: ignore[attr-defined]

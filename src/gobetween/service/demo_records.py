@@ -36,6 +36,7 @@ from gobetween.monitoring.kinds_builtin import EXCHANGES
 from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.service import agree, prepare, records, texts
+from gobetween.service import provisions as provision_records
 from gobetween.service.demo import DOMAIN
 from gobetween.service.signing_keys import confirm_key
 from gobetween.store import agreement_tables as a
@@ -109,11 +110,17 @@ def _agreement(
         implementation={"public": {}, "kinds": kinds, "obligations": []},
     )
     agreement_id = int(made["id"])
-    _sign(session, {s: (actors[s], n) for s, (n, _, _) in seats.items()}, agreement_id)
+    signed_at = dt.datetime.combine(effective, dt.time(12), tzinfo=dt.UTC)
+    _sign(session, {s: (actors[s], n) for s, (n, _, _) in seats.items()}, agreement_id, signed_at)
     return agreement_id
 
 
-def _sign(session: Session, signers: dict[str, tuple[Actor, str]], agreement_id: int) -> None:
+def _sign(
+    session: Session,
+    signers: dict[str, tuple[Actor, str]],
+    agreement_id: int,
+    signed_at: dt.datetime,
+) -> None:
     row = session.get(a.Agreement, agreement_id)
     assert row is not None
     bundle = Bundle.from_bytes(row.bundle)
@@ -133,6 +140,7 @@ def _sign(session: Session, signers: dict[str, tuple[Actor, str]], agreement_id:
                     party=instrument.party,
                     signer=name,
                     signature=sign_instrument(instrument, name, key).to_dict(),
+                    now=signed_at,
                 )
 
 
@@ -189,7 +197,7 @@ def _energy(session: Session) -> int:
     )
     key = first["key"]
     records.assess_incident(session, qatar, aid, key, "verified")
-    records.assess_provision(
+    provision_records.assess_provision(
         session,
         qatar,
         aid,
@@ -246,7 +254,7 @@ def _returns(session: Session) -> int:
     result = read_entry_file(EXCHANGES, "returns-illustrative.csv", RETURNS_CSV.encode())
     records.import_entries(session, uae, aid, result)
     for key, level in (("art-1", "intermediate"), ("art-2", "complete")):
-        records.assess_provision(
+        provision_records.assess_provision(
             session,
             uae,
             aid,

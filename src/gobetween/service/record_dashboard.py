@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from gobetween.errors import NotFound
 from gobetween.model import OrganisationKind
 from gobetween.policy import Actor
+from gobetween.service import provisions as provision_records
 from gobetween.service import records
 from gobetween.service.agree import load
 
@@ -40,10 +41,11 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
             loaded = load(session, None, agreement_id)
     else:
         loaded = load(session, None, agreement_id)
+    levels: dict[str, Any] | None
     try:
-        provisions: dict[str, Any] | None = records.provisions_view(session, actor, agreement_id)
+        levels = provision_records.provisions_view(session, actor, agreement_id)
     except NotFound:
-        provisions = None
+        levels = None
     kinds = []
     for kind in records.agreement_kinds(loaded):
         if kind.own_reader:
@@ -65,7 +67,7 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
             }
         )
     return {
-        "provisions": provisions,
+        "provisions": levels,
         "kinds": kinds,
         "voyages": any(k.own_reader for k in records.agreement_kinds(loaded)),
         "publications": records.publications(session, agreement_id, signatory=signatory),

@@ -1,9 +1,8 @@
 """Stage 5 beyond voyages: provisions and their assessments, record entries of every declared
 kind (exchanges, incidents, ...), incidents alleged and assessed, and publishing decisions.
 
-- *Provisions* are the agreement's operative articles (one per clause of its frozen terms, in
-  order); the mediators (the joint team) assess each on the Peace Accords Matrix scale with
-  evidence; :func:`provisions_view` gives each one's history and the barometer over time.
+- *Provisions* (:mod:`gobetween.service.provisions`) are the agreement's operative articles,
+  assessed by the joint team on the Peace Accords Matrix scale.
 - *Entries* of a kind are validated by the kind's declaration, keyed by its natural key (a
   re-import adds nothing) and read through :func:`gobetween.policy.entry_access`.
 - *Incidents* are alleged by a party (for itself only) privately to the mediators and assessed
@@ -33,14 +32,6 @@ from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.monitoring.kinds import Entry, EntryImport, RecordKind, kind_named, merge_entries
 from gobetween.monitoring.kinds_builtin import INCIDENTS
-from gobetween.monitoring.provisions import (
-    Provision,
-    assessment_from_dict,
-    assessment_to_dict,
-    barometer,
-    month_ends,
-    statuses,
-)
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
 from gobetween.service.agree import Loaded, load
 from gobetween.store import agreement_tables as a
@@ -51,12 +42,9 @@ __all__ = [
     "agreement_kinds",
     "approve_publication",
     "assess_incident",
-    "assess_provision",
     "entries_view",
     "import_entries",
     "propose_publication",
-    "provisions",
-    "provisions_view",
     "publications",
     "report_incident",
     "set_kinds",
@@ -65,14 +53,6 @@ __all__ = [
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def provisions(loaded: Loaded) -> list[Provision]:
-    """The agreement's provisions: one per operative clause of its terms, in their order."""
-    return [
-        Provision(f"art-{i}", _("Article %(n)d") % {"n": i}, issue)
-        for i, issue in enumerate(loaded.bundle.terms.clauses, start=1)
-    ]
 
 
 def agreement_kinds(loaded: Loaded) -> tuple[RecordKind, ...]:
@@ -126,99 +106,6 @@ def _require_mediator(view: AgreementView, what: str) -> str:
 
 def _lock(session: Session, agreement_id: int) -> None:
     session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
-
-
-# -- provisions ------------------------------------------------------------------------------
-
-
-def _assessments(session: Session, agreement_id: int) -> list[Any]:
-    rows = session.execute(
-        select(r.AssessmentRow.body)
-        .where(r.AssessmentRow.agreement_id == agreement_id)
-        .order_by(r.AssessmentRow.created_at, r.AssessmentRow.id)
-    ).scalars()
-    return [assessment_from_dict(b) for b in rows]
-
-
-def assess_provision(
-    session: Session, actor: Actor, agreement_id: int, key: str, body: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Record the joint team's assessment of provision ``key`` (mediators only).
-
-    ``body``: ``level``, ``evidence`` (a list of ``{"kind", "reference", "note"}``), ``note``
-    and optionally ``at``; a change of level without evidence is refused.
-    """
-    _lock(session, agreement_id)
-    loaded = load(session, actor, agreement_id)
-    organisation = _require_mediator(loaded.view, _("assess provisions"))
-    known = provisions(loaded)
-    if key not in {p.key for p in known}:
-        raise NotFound(f"no provision {key!r}")
-    assessment = assessment_from_dict(
-        {
-            "at": body.get("at") or _now().isoformat(),
-            "provision": key,
-            "level": body.get("level"),
-            "assessed_by": organisation,
-            "evidence": body.get("evidence") or [],
-            "note": body.get("note") or "",
-        }
-    )
-    statuses(known, [*_assessments(session, agreement_id), assessment])  # refuses what breaks
-    wire = assessment_to_dict(assessment)
-    row = r.AssessmentRow(
-        agreement_id=agreement_id, provision_key=key, body=wire, actor_id=actor.user_id
-    )
-    session.add(row)
-    session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="record.assess_provision",
-        object_type="provision_assessment",
-        object_id=row.id,
-        change=wire,
-    )
-    return wire
-
-
-def _provisions_data(loaded: Loaded, assessments: Sequence[Any], today: dt.date) -> dict[str, Any]:
-    known = provisions(loaded)
-    states = statuses(known, assessments)
-    start = loaded.bundle.terms.effective_date
-    dates = month_ends(min(start, today), max(start, today))
-    table = barometer(known, assessments, dates)
-    clauses = loaded.bundle.terms.clauses
-    return {
-        "provisions": [
-            {
-                "key": s.provision.key,
-                "article": s.provision.article,
-                "title": s.provision.title,
-                "clause": clauses.get(s.provision.title, ""),
-                "level": s.level.value,
-                "history": [assessment_to_dict(h) for h in s.history],
-            }
-            for s in states
-        ],
-        "barometer": table.as_dict(),
-    }
-
-
-def provisions_view(
-    session: Session, actor: Actor | None, agreement_id: int, *, today: dt.date | None = None
-) -> dict[str, Any]:
-    """Every provision with its level and history, and the barometer (signatories; the
-    public once publishing ``provisions`` is approved, else 404)."""
-    loaded, signatory = _load_or_public(session, actor, agreement_id)
-    if not signatory and "provisions" not in _approved(session, agreement_id):
-        raise NotFound(f"no agreement {agreement_id}")
-    data = _provisions_data(loaded, _assessments(session, agreement_id), today or _now().date())
-    if not signatory:
-        for item in data["provisions"]:
-            for entry in item["history"]:
-                entry["evidence"] = [e for e in entry["evidence"] if e["kind"] == "link"]
-    return {"agreement_id": agreement_id, **data}
 
 
 def _load_or_public(

@@ -1,7 +1,7 @@
 """The ORM tables of the joint record's assessments, record entries and publishing decisions.
 
 The provisions themselves are the agreement's operative articles, read from its frozen terms
-(:func:`gobetween.service.records.provisions`), so they are not stored again.
+(:func:`gobetween.service.provisions.provisions`), so they are not stored again.
 
 - ``provision_assessments``: the joint team's assessments (level, evidence, who), append-only.
 - ``record_entries``: entries of every declared record kind but voyages (exchanges, incidents,

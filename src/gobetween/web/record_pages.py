@@ -17,6 +17,7 @@ from gobetween import errors as e
 from gobetween.formats.records import read_entry_file
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
+from gobetween.service import provisions as provision_records
 from gobetween.service import records
 from gobetween.web.agreement_views import Upload, _form, implementation_error
 from gobetween.web.common import Ctx
@@ -60,7 +61,7 @@ async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Res
 
     def work() -> None:
         with ctx.write() as unit:
-            records.assess_provision(unit.session, unit.actor, agreement_id, key, body)
+            provision_records.assess_provision(unit.session, unit.actor, agreement_id, key, body)
 
     return await _do(request, ctx, agreement_id, "provisions", work)
 

@@ -19,6 +19,7 @@ from gobetween.formats import records as record_files
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import implement, records
+from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
 
@@ -154,7 +155,7 @@ class PublicationBody(BaseModel):
 def provisions(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Every provision with its implementation level, history and the barometer."""
     with ctx.read() as unit:
-        return records.provisions_view(unit.session, unit.actor, agreement_id)
+        return provision_records.provisions_view(unit.session, unit.actor, agreement_id)
 
 
 @router.post("/agreements/{agreement_id}/provisions/{key}/assessments", status_code=201)
@@ -163,7 +164,7 @@ def assess_provision(
 ) -> dict[str, Any]:
     """Assess a provision (mediators): level, evidence; a change needs evidence."""
     with ctx.write() as unit:
-        return records.assess_provision(
+        return provision_records.assess_provision(
             unit.session, unit.actor, agreement_id, key, body.model_dump()
         )
 
@@ -200,7 +201,7 @@ def public_entries(agreement_id: s.Id, kind: KindName, request: Request) -> dict
 def public_provisions(agreement_id: s.Id, request: Request) -> dict[str, Any]:
     """The provisions' levels, once publishing them is approved (no login)."""
     with request.app.state.services.db.unit_of_work(write=False) as session:
-        return records.provisions_view(session, None, agreement_id)
+        return provision_records.provisions_view(session, None, agreement_id)
 
 
 @router.post("/agreements/{agreement_id}/record/kinds/{kind}/imports", status_code=201)

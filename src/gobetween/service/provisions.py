@@ -1,0 +1,155 @@
+"""Provisions: the agreement's operative articles and the joint team's assessments of them.
+
+The provisions are read from the agreement's signed terms (one per clause, in order: ``art-1``,
+``art-2``, ...); the mediators (the joint team) assess each on the Peace Accords Matrix scale
+with evidence (a change of level needs some); :func:`provisions_view` gives each one's level and
+history and the barometer of shares over time, from the agreement's effective date to today (or
+to the end of its last term once it is over). The public sees them once publishing
+``provisions`` is approved (:mod:`gobetween.service.records`), with links only as evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gobetween.agreements import lifecycle as lc
+from gobetween.errors import NotFound
+from gobetween.i18n import _
+from gobetween.monitoring.provisions import (
+    Provision,
+    assessment_from_dict,
+    assessment_to_dict,
+    barometer,
+    month_ends,
+    statuses,
+)
+from gobetween.monitoring.term import term_table
+from gobetween.policy import Actor
+from gobetween.service.agree import Loaded, load
+from gobetween.service.records import (
+    _approved,
+    _load_or_public,
+    _lock,
+    _now,
+    _require_mediator,
+)
+from gobetween.store import audit
+from gobetween.store import record_tables as r
+
+__all__ = ["assess_provision", "provisions", "provisions_view"]
+
+
+def provisions(loaded: Loaded) -> list[Provision]:
+    """The agreement's provisions: one per operative clause of its terms, in their order."""
+    return [
+        Provision(f"art-{i}", _("Article %(n)d") % {"n": i}, issue)
+        for i, issue in enumerate(loaded.bundle.terms.clauses, start=1)
+    ]
+
+
+def _assessments(session: Session, agreement_id: int) -> list[Any]:
+    rows = session.execute(
+        select(r.AssessmentRow.body)
+        .where(r.AssessmentRow.agreement_id == agreement_id)
+        .order_by(r.AssessmentRow.created_at, r.AssessmentRow.id)
+    ).scalars()
+    return [assessment_from_dict(b) for b in rows]
+
+
+def assess_provision(
+    session: Session, actor: Actor, agreement_id: int, key: str, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Record the joint team's assessment of provision ``key`` (mediators only).
+
+    ``body``: ``level``, ``evidence`` (a list of ``{"kind", "reference", "note"}``), ``note``
+    and optionally ``at``; a change of level without evidence is refused.
+    """
+    _lock(session, agreement_id)
+    loaded = load(session, actor, agreement_id)
+    organisation = _require_mediator(loaded.view, _("assess provisions"))
+    known = provisions(loaded)
+    if key not in {p.key for p in known}:
+        raise NotFound(f"no provision {key!r}")
+    assessment = assessment_from_dict(
+        {
+            "at": body.get("at") or _now().isoformat(),
+            "provision": key,
+            "level": body.get("level"),
+            "assessed_by": organisation,
+            "evidence": body.get("evidence") or [],
+            "note": body.get("note") or "",
+        }
+    )
+    statuses(known, [*_assessments(session, agreement_id), assessment])  # refuses what breaks
+    wire = assessment_to_dict(assessment)
+    row = r.AssessmentRow(
+        agreement_id=agreement_id, provision_key=key, body=wire, actor_id=actor.user_id
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="record.assess_provision",
+        object_type="provision_assessment",
+        object_id=row.id,
+        change=wire,
+    )
+    return wire
+
+
+def _provisions_data(loaded: Loaded, assessments: Sequence[Any], today: dt.date) -> dict[str, Any]:
+    known = provisions(loaded)
+    states = statuses(known, assessments)
+    start = loaded.bundle.terms.effective_date
+    end = max(start, min(today, _ended(loaded, today) or today))
+    dates = month_ends(min(start, today), end)
+    table = barometer(known, assessments, dates)
+    clauses = loaded.bundle.terms.clauses
+    return {
+        "provisions": [
+            {
+                "key": s.provision.key,
+                "article": s.provision.article,
+                "title": s.provision.title,
+                "clause": clauses.get(s.provision.title, ""),
+                "level": s.level.value,
+                "history": [assessment_to_dict(h) for h in s.history],
+            }
+            for s in states
+        ],
+        "barometer": table.as_dict(),
+    }
+
+
+def _ended(loaded: Loaded, today: dt.date) -> dt.date | None:
+    """The day the agreement's last term ended, once it has expired or been withdrawn."""
+    state = loaded.state
+    at = dt.datetime.combine(today, dt.time(23, 59), tzinfo=dt.UTC)
+    if state.log and at >= state.log[-1].at:
+        state = lc.step(state, lc.Tick(), now=at)[0]
+    if not state.status.is_over:
+        return None
+    rows = term_table(state).rows
+    return dt.date.fromisoformat(str(rows[-1][2])) if rows else None
+
+
+def provisions_view(
+    session: Session, actor: Actor | None, agreement_id: int, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Every provision with its level and history, and the barometer (signatories; the
+    public once publishing ``provisions`` is approved, else 404)."""
+    loaded, signatory = _load_or_public(session, actor, agreement_id)
+    if not signatory and "provisions" not in _approved(session, agreement_id):
+        raise NotFound(f"no agreement {agreement_id}")
+    data = _provisions_data(loaded, _assessments(session, agreement_id), today or _now().date())
+    if not signatory:
+        for item in data["provisions"]:
+            for entry in item["history"]:
+                entry["evidence"] = [e for e in entry["evidence"] if e["kind"] == "link"]
+    return {"agreement_id": agreement_id, **data}
