@@ -168,3 +168,31 @@ def test_an_analysis_past_its_memory_limit_answers_422_naming_it(tmp_path: Path)
         services.db.dispose()
     assert r.status_code == 422, r.text
     assert "memory limit of 200 MB" in r.json()["detail"]
+
+
+def test_an_improvement_is_cached_per_package(tmp_path: Path) -> None:
+    app, services = _app(tmp_path)
+    track = big_track(services, 2, 8, 20)  # a worker process the first time
+
+    async def improve(package: dict[str, str]) -> tuple[httpx.Response, float]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
+            start = time.perf_counter()
+            r = await c.post(
+                f"/api/tracks/{track.track_id}/analysis/improve",
+                json={"package": package},
+                headers=_auth(track.mediator),
+            )
+            return r, time.perf_counter() - start
+
+    package = {f"issue{k}": "o0" for k in range(8)}
+    try:
+        first, _ = asyncio.run(improve(package))
+        again, took = asyncio.run(improve(dict(reversed(package.items()))))
+        other, _ = asyncio.run(improve({**package, "issue0": "o1"}))
+    finally:
+        services.db.dispose()
+    assert first.status_code == 200, first.text
+    assert again.json() == first.json()
+    assert took < 0.5  # no worker process this time
+    assert other.json()["package"]["issue0"] == "o1"

@@ -13,7 +13,8 @@ An analysis takes three steps, and only the short first and last touch the datab
    lock, a wall-clock limit after which it is killed (422), one per user and at most
    ``GOBETWEEN_ANALYSES_RUNNING`` at once per server process (429 beyond);
 3. a short writing unit of work checks the caller again and stores the result in the cache
-   (a result someone stored meanwhile is kept).
+   (a result someone stored meanwhile is kept). Improvements of a package are cached too, per
+   preference versions and package.
 
 :func:`track_analysis` and :func:`improve_package` run these steps from the event loop;
 :func:`track_analysis_blocking` and :func:`improve_package_blocking` from a page's worker thread.
@@ -22,6 +23,8 @@ An analysis takes three steps, and only the short first and last touch the datab
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,6 +45,7 @@ from gobetween.store import repositories
 from gobetween.store import tables as t
 
 __all__ = [
+    "cache_key",
     "improve_package",
     "improve_package_blocking",
     "prepare",
@@ -94,19 +98,35 @@ def prepare(
             agenda.package(package)
         except InvalidModel as exc:
             raise exc.located(source="package") from None
+    key = cache_key(job, package)
     cached = session.execute(
-        select(t.Analysis.result).where(t.Analysis.track_id == track.id, t.Analysis.key == job.key)
+        select(t.Analysis.result).where(t.Analysis.track_id == track.id, t.Analysis.key == key)
     ).scalar_one_or_none()
     return job, cached
 
 
-def store(session: Session, actor: Actor, track_id: int, job: worker.Job, result: Any) -> None:
-    """Step 3: cache ``result`` under the job's key (kept if another request stored it first)."""
+def cache_key(job: worker.Job, package: Mapping[str, str] | None = None) -> str:
+    """The cache key of the analysis (the preference versions) or of improving ``package``.
+
+    >>> job = worker.Job("prefs:3.1,4.2", "t", {}, ())
+    >>> cache_key(job)
+    'prefs:3.1,4.2'
+    >>> cache_key(job, {"b": "y", "a": "x"}) == cache_key(job, {"a": "x", "b": "y"})
+    True
+    """
+    if package is None:
+        return job.key
+    text = json.dumps([job.key, dict(package)], sort_keys=True, ensure_ascii=True)
+    return "improve:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def store(session: Session, actor: Actor, track_id: int, key: str, result: Any) -> None:
+    """Step 3: cache ``result`` under ``key`` (kept if another request stored it first)."""
     track, view = repositories.track(session, actor, track_id)
     view.require(Action.READ_ANALYSIS)
     try:
         with session.begin_nested():
-            session.add(t.Analysis(track_id=track.id, key=job.key, result=result))
+            session.add(t.Analysis(track_id=track.id, key=key, result=result))
     except IntegrityError:  # stored meanwhile by a concurrent request: the same result
         pass
 
@@ -136,9 +156,9 @@ def _read(
         return unit.actor.user_id, job, cached
 
 
-def _store(ctx: RequestContext, track_id: int, job: worker.Job, result: Any) -> None:
+def _store(ctx: RequestContext, track_id: int, key: str, result: Any) -> None:
     with ctx.write() as unit:
-        store(unit.session, unit.actor, track_id, job, result)
+        store(unit.session, unit.actor, track_id, key, result)
 
 
 async def track_analysis(ctx: RequestContext, track_id: int) -> dict[str, Any]:
@@ -149,7 +169,7 @@ async def track_analysis(ctx: RequestContext, track_id: int) -> dict[str, Any]:
         return {"key": job.key, "cached": True, **cached}
     with _slots(ctx).take(user):
         result = await worker.compute("analysis", job, limits)
-    await run_in_threadpool(_store, ctx, track_id, job, result)
+    await run_in_threadpool(_store, ctx, track_id, job.key, result)
     return {"key": job.key, "cached": False, **result}
 
 
@@ -158,9 +178,13 @@ async def improve_package(
 ) -> dict[str, Any]:
     """The packages every party prefers to ``options`` (post-settlement improvement)."""
     limits = worker.Limits.of(ctx.settings)
-    user, job, _ = await run_in_threadpool(_read, ctx, track_id, limits, options)
+    user, job, cached = await run_in_threadpool(_read, ctx, track_id, limits, options)
+    if cached is not None:
+        return cached
     with _slots(ctx).take(user):
-        return await worker.compute("improve", job, limits, options)
+        result = await worker.compute("improve", job, limits, options)
+    await run_in_threadpool(_store, ctx, track_id, cache_key(job, options), result)
+    return result
 
 
 def track_analysis_blocking(ctx: RequestContext, track_id: int) -> dict[str, Any]:
