@@ -175,3 +175,26 @@ def test_bad_meetings_name_the_field(world: World) -> None:
     naive = _meeting(world, ["Ukraine"], held_at="2022-07-14T10:00:00")
     assert naive.status_code == 422
     assert "held_at" in naive.text
+
+
+def test_a_translator_of_the_track_reads_no_notes_assignments_or_meetings(world: World) -> None:
+    from tests.service.test_translations import add_translator
+
+    food = world.tracks["food"]
+    interpreter = add_translator(world, "interpreter", "United Nations")
+    assert world.put("un", f"/api/tracks/{food}/translators/{interpreter}").status_code == 204
+    _note(world, "un", text="for the team only", channel_id=world.channels[("food", "ua")])
+    _meeting(world, ["Ukraine"], summary="met Ukraine alone")
+    for url in (
+        f"/api/tracks/{food}/notes",
+        f"/api/tracks/{food}/assignments",
+        f"/api/tracks/{food}/meetings",
+        f"/api/tracks/{food}/archive",
+    ):
+        assert world.get("interpreter", url).status_code == 404, url
+    found = world.get("interpreter", "/api/search", params={"q": "team only"}).json()
+    assert found["results"] == []
+    assert (
+        world.get("interpreter", "/api/search", params={"q": "Ukraine alone"}).json()["results"]
+        == []
+    )
