@@ -29,6 +29,8 @@ from gobetween.monitoring.limits import ImportLimits
 __all__ = ["check_workbook"]
 
 _CHUNK = 1 << 20
+#: How a row element starts, with or without a namespace prefix (``<x:row ...>``).
+_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
 #: Expanded worksheet bytes allowed per permitted row (generous: a JCC row is ~300 bytes).
 _BYTES_PER_ROW = 4_000
 
@@ -48,7 +50,7 @@ def _count_rows(book: zipfile.ZipFile, name: str, limits: ImportLimits, source: 
                     expected=f"a workbook of at most {limits.max_rows:,} rows per sheet",
                 )
             data = tail + chunk
-            rows += data.count(b"<row ") + data.count(b"<row>")
+            rows += sum(data.count(tag) for tag in _ROW_TAGS)
             # a tag split across two chunks is counted once: the 4 bytes kept cannot hold a
             # whole 5-byte tag, so nothing counted before is counted again
             tail = chunk[-4:]
