@@ -173,3 +173,12 @@ def test_the_language_versions_of_the_text(site: Site) -> None:
         assert cells["ar"] == "missing: art-1"
         assert cells["en"] == cells["uk"] == cells["ru"] == cells["tr"] == "complete"
     assert site.client("un").get(f"/tracks/{energy}/text/languages").status_code == 404
+
+
+def test_home_names_the_languages_and_opens_the_translation_desk(site: Site) -> None:
+    home = soup(site.client("ukraine").get("/"))
+    card = one(home, "section.process")
+    assert "Ukrainian" in text_of(card, ".working-languages")
+    assert home.select("#translating") == []
+    translator = soup(site.client("translator-ar-uk").get("/"))
+    assert one(translator, "#translating a").get("href") == "/translate"

@@ -14,9 +14,10 @@ from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Seat
-from gobetween.service import identity, prepare, setup
+from gobetween.service import identity, prepare, setup, translations
 from gobetween.service.api.auth import set_device_cookie
 from gobetween.service.context import SESSION_COOKIE
+from gobetween.service.languages import working_languages
 from gobetween.service.security import new_token
 from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
@@ -169,6 +170,7 @@ def home(request: Request, ctx: Ctx) -> Response:
                         "roles": roles,
                         "admin": Role.ADMIN.value in roles,
                         "tracks": tracks,
+                        "languages": working_languages(unit.session, process.id),
                     }
                 )
             context = {
@@ -176,6 +178,7 @@ def home(request: Request, ctx: Ctx) -> Response:
                 "title": _("My negotiations"),
                 "processes": processes,
                 "invitations": prepare.pending_invitations(unit.session, unit.actor),
+                "translating": translations.assigned_tracks(unit.session, unit.actor),
             }
         return render(request, "home.html", context)
 
