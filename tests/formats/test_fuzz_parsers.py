@@ -1,7 +1,8 @@
 """Every file parser of gobetween, fed arbitrary bytes and mutations of real files, answers with
 a :class:`~gobetween.errors.GobetweenError` (or a result), never another exception: scenario
 YAML and JSON, Genius XML, JCC CSV and XLSX, agreement bundles and specs, the CaSiNo and Deal or
-No Deal corpora, and the uploaded-agenda reader of the service.
+No Deal corpora, the record files of every kind (CSV, XLSX) and the uploaded-agenda reader of
+the service.
 
 The number of examples per parser is ``GOBETWEEN_FUZZ_EXAMPLES`` (default 40), so ``make test``
 stays bounded; set it higher for a longer run.
@@ -30,7 +31,9 @@ from gobetween.formats.documents import parse_yaml
 from gobetween.formats.genius import load_genius
 from gobetween.formats.jcc import read_csv, read_csv_text, read_xlsx
 from gobetween.formats.reading import decode_utf8
+from gobetween.formats.records import read_entry_file
 from gobetween.formats.scenario_file import dump_scenario, loads_scenario_file
+from gobetween.monitoring.kinds_builtin import EXCHANGES, INCIDENTS
 from gobetween.service.imports import agenda_from_uploads
 from gobetween.service.negotiate import Upload
 
@@ -220,6 +223,26 @@ def test_agreement_spec(data: bytes) -> None:
         lambda d: instruments_from_spec(parse_yaml(_text(d, "spec.yaml")).data, source="spec"),
         data,
     )
+
+
+EXCHANGE_ROWS = (
+    b"Exchange,Date,Place,Released by,Returned to,Category,Number,Verified by,Names list\n"
+    b"EX-1,21-Sep-2022,Chernihiv region,Russian Federation,Ukraine,prisoners of war,215,ICRC,"
+    b"list UA-17\n"
+    b"EX-2,2022-10-29,Zaporizhzhia,Ukraine,Russian Federation,civilians,3,ICRC,list RU-4\n"
+)
+
+
+@FUZZ
+@given(inputs(EXCHANGE_ROWS), st.sampled_from([EXCHANGES, INCIDENTS]))
+def test_record_files_csv(data: bytes, kind: Any) -> None:
+    _survives(lambda d: read_entry_file(kind, "records.csv", d), data)
+
+
+@FUZZ
+@given(inputs(XLSX), st.sampled_from([EXCHANGES, INCIDENTS]))
+def test_record_files_xlsx(data: bytes, kind: Any) -> None:
+    _survives(lambda d: read_entry_file(kind, "records.xlsx", d), data)
 
 
 CASINO = (DATA / "casino" / "sample.json").read_bytes()[:8000]

@@ -38,8 +38,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +55,7 @@ from gobetween.formats.jcc_cells import (
     parse_optional_date,
 )
 from gobetween.formats.jcc_write import write_shipments_csv, write_table_csv
-from gobetween.formats.xlsx_limits import check_workbook
+from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, check_workbook
 from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits, ProblemLog
 from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
@@ -500,22 +498,7 @@ def read_xlsx(
     else:
         source = str(getattr(path, "name", "<workbook>"))
     check_workbook(path, limits, source)  # counts the rows before openpyxl parses any
-    # what openpyxl and zipfile raise on a damaged or hostile workbook (translated at the edge)
-    unreadable = (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        KeyError,
-        ValueError,
-        TypeError,
-        IndexError,
-        AttributeError,
-        SyntaxError,  # xml.etree's ParseError
-        NotImplementedError,  # an unsupported compression method
-        RuntimeError,  # an encrypted member
-    )
+    unreadable = (InvalidFileException, *UNREADABLE_WORKBOOK)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except unreadable as error:

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import zipfile
 from pathlib import PurePath
 
 from gobetween.errors import FileFormatError, InputError
 from gobetween.formats.jcc import csv_rows
-from gobetween.formats.xlsx_limits import check_workbook
+from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, check_workbook
 from gobetween.monitoring.kinds import EntryImport, RecordKind, read_entries
 from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
 
@@ -40,7 +39,7 @@ def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> Ent
 
     buffer = io.BytesIO(data)
     check_workbook(buffer, limits, name)
-    unreadable = (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError)
+    unreadable = (InvalidFileException, *UNREADABLE_WORKBOOK)
     try:
         book = openpyxl.load_workbook(buffer, read_only=True, data_only=True)
     except unreadable as error:

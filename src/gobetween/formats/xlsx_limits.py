@@ -58,6 +58,24 @@ def _count_rows(book: zipfile.ZipFile, name: str, limits: ImportLimits, source: 
     return rows
 
 
+#: What openpyxl and zipfile raise on a damaged or hostile workbook: every workbook reader
+#: translates these at its edge into a :class:`~gobetween.errors.FileFormatError`.
+UNREADABLE_WORKBOOK: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    SyntaxError,  # xml.etree's ParseError
+    NotImplementedError,  # an unsupported compression method or zip version
+    RuntimeError,  # an encrypted member
+)
+
+
 def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: str) -> None:
     """Refuse a workbook with a sheet of more rows than ``limits`` allow, before parsing it.
 
