@@ -102,7 +102,8 @@ def redline_docx(title: str, redline: Mapping[str, Any]) -> bytes:
     for article in redline.get("articles", []):
         mark = {"added": " (added)", "removed": " (removed)"}.get(article["change"], "")
         moved = " (moved)" if article.get("moved") else ""
-        document.add_heading(f"{article['id']}{mark}{moved}", level=2)
+        name = article.get("issue") or article["id"]
+        document.add_heading(f"{name}{mark}{moved}", level=2)
         paragraph = document.add_paragraph()
         for segment in article.get("segments", []):
             run = paragraph.add_run(segment["text"])

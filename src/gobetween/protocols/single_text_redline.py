@@ -98,6 +98,7 @@ class ArticleRedline:
     old_option: str | None
     new_option: str | None
     segments: tuple[Segment, ...]
+    issue: str | None = None
 
     @property
     def option_changed(self) -> bool:
@@ -108,6 +109,7 @@ class ArticleRedline:
         """JSON-ready form."""
         return {
             "id": self.id,
+            "issue": self.issue,
             "change": self.change.value,
             "moved": self.moved,
             "old_position": self.old_position,
@@ -181,6 +183,7 @@ def redline(old: TextVersion, new: TextVersion, language: str = "en") -> Redline
                     None,
                     article.option,
                     segments,
+                    article.issue,
                 )
             )
             continue
@@ -197,6 +200,7 @@ def redline(old: TextVersion, new: TextVersion, language: str = "en") -> Redline
                 was.option,
                 article.option,
                 segments,
+                article.issue,
             )
         )
     present = {a.id for a in after}
@@ -213,6 +217,7 @@ def redline(old: TextVersion, new: TextVersion, language: str = "en") -> Redline
                     was.option,
                     None,
                     (Segment("delete", text),) if text else (),
+                    was.issue,
                 )
             )
     return Redline(old.number, new.number, language, tuple(rows))
