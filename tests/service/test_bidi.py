@@ -123,3 +123,15 @@ def _invite(world: World, st: Any, select: Any) -> None:
         assert unisolated(subject) == []
         assert unisolated(text) == []
         assert FSI + "Black Sea \u202etalks" + PDI in text
+
+
+def test_notification_lines_isolate_track_and_party_names() -> None:
+    from types import SimpleNamespace
+
+    from gobetween.service import notifications
+
+    track: Any = SimpleNamespace(id=7, name="food \u202ecorridor")
+    for own in (True, False):
+        line = notifications.message_line(track, "Ukraine\u202b", own, 3, 12)
+        assert unisolated(line.text("")) == []
+        assert FSI + "food \u202ecorridor" + PDI in line.sentence

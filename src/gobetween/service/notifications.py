@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gobetween import i18n
+from gobetween.bidi import isolate
 from gobetween.errors import NotFound
 from gobetween.i18n import _, ngettext
 from gobetween.policy import TrackView
@@ -99,11 +100,11 @@ def lines_for(event: t.Notification, track: t.Track) -> Iterator[Line]:
     key = f"{event.kind}:{event.track_id}:{event.object_id}"
     if event.party_id is None and event.kind == "text":
         sentence = _("Version %(number)s of the negotiating text of “%(track)s” was published.")
-        values = {"number": event.object_id, "track": track.name}
+        values = {"number": event.object_id, "track": isolate(track.name)}
         yield Line(key, sentence % values, f"/tracks/{track.id}/text")
     elif event.party_id is None and event.kind == "agenda":
         sentence = _("The agenda of “%(track)s” changed (version %(number)s).")
-        values = {"number": event.object_id, "track": track.name}
+        values = {"number": event.object_id, "track": isolate(track.name)}
         yield Line(key, sentence % values, f"/tracks/{track.id}")
 
 
@@ -117,14 +118,16 @@ def message_line(track: t.Track, party: str, own: bool, count: int, last: int) -
             count,
         )
         return Line(
-            key, sentence % {"num": count, "track": track.name}, f"/tracks/{track.id}/channel"
+            key,
+            sentence % {"num": count, "track": isolate(track.name)},
+            f"/tracks/{track.id}/channel",
         )
     sentence = ngettext(
         "%(num)d new message in the channel of %(party)s in “%(track)s”.",
         "%(num)d new messages in the channel of %(party)s in “%(track)s”.",
         count,
     )
-    values = {"num": count, "party": party, "track": track.name}
+    values = {"num": count, "party": isolate(party), "track": isolate(track.name)}
     return Line(key, sentence % values, f"/tracks/{track.id}/console")
 
 
@@ -233,7 +236,11 @@ def _deadlines(session: Session, now: dt.datetime) -> dict[int, list[Line]]:
 
 def _deadline_line(track: t.Track, number: int, deadline: dt.datetime) -> Line:
     sentence = _("Answers to version %(number)s of the text of “%(track)s” are due by %(time)s.")
-    values = {"number": number, "track": track.name, "time": f"{deadline:%Y-%m-%d %H:%M} UTC"}
+    values = {
+        "number": number,
+        "track": isolate(track.name),
+        "time": f"{deadline:%Y-%m-%d %H:%M} UTC",
+    }
     return Line(f"deadline:{track.id}:{number}", sentence % values, f"/tracks/{track.id}/text")
 
 
@@ -274,7 +281,7 @@ def _compose(session: Session, user: t.User, lines: list[Line], base: str, subje
         subject=subject,
         body=body
         % {
-            "name": user.name,
+            "name": isolate(user.name),  # names chosen by users: bidi controls isolated
             "lines": "\n\n".join(line.text(base) for line in lines),
             "settings": mail.absolute_link(base, "/settings/mail") if base else "/settings/mail",
         },
