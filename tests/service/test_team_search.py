@@ -154,6 +154,9 @@ def test_the_archive_holds_what_the_caller_may_read(world: World) -> None:
     assert mediator["text/version-1.pdf"].startswith(b"%PDF-")
     folder = f"agreements/{agreement['id']}"
     assert mediator[f"{folder}/ukraine.pdf"].startswith(b"%PDF-")
+    assert json.loads(mediator[f"{folder}/agreement.json"])["status"] == "in_force"
+    assert json.loads(party["offers.json"])["view"] == "party"
+    assert "offers.json" not in observer
     # the party's: its own channel with the attachment, its own meeting, no notes, no Russia
     attachments = [n for n in party if "/attachments/" in n]
     assert [party[n] for n in attachments] == [b"cargo manifest"]

@@ -4,9 +4,11 @@ Every part comes from the same policy-scoped reads as the pages and the API: the
 organisations (every seat), the single text through the caller's own view of it, the channels
 and current preferences of :attr:`~gobetween.policy.TrackView.readable_parties` with their
 attachments, the mediators' notes and assignments (only when
-:data:`~gobetween.policy.Action.TEAM_NOTES` allows), the meetings the caller took part in, and
-the agreements of the track the caller signs for (bundle, instruments as PDF). A party's export
-therefore holds its own channel and nothing of another party's; a mediator's holds everything.
+:data:`~gobetween.policy.Action.TEAM_NOTES` allows), the meetings the caller took part in, the
+relayed offers as the caller's view of them, and the agreements of the track the caller signs
+for (its record: terms, lifecycle log, term clock; the bundle, the key registry and the
+instruments as PDF). A party's export therefore holds its own channel and nothing of another
+party's; a mediator's holds everything.
 
 The ZIP is written to a spooled temporary file (in memory up to 8 MB, then on disk) and streamed
 from there; it is refused with :class:`~gobetween.errors.ValidationFailed` once its parts pass
@@ -33,7 +35,7 @@ from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import meetings as meeting_service
 from gobetween.service import notes as note_service
-from gobetween.service.texts import text_view
+from gobetween.service.texts import offers_view, text_view
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -179,6 +181,11 @@ def _agreements(session: Session, actor: Actor, track_id: int, zipped: Archive) 
         except NotFound:
             continue  # the caller does not sign it
         folder = f"agreements/{agreement_id}"
+        zipped.add_json(
+            f"{folder}/agreement.json",
+            agree.agreement_view_dict(session, actor, agreement_id),
+            "agreement",
+        )
         zipped.add(f"{folder}/agreement.gbb", loaded.row.bundle, "agreement bundle")
         zipped.add_json(
             f"{folder}/registry.json", agree.registry_export(session, actor, agreement_id), "keys"
@@ -253,6 +260,7 @@ def _fill(session: Session, actor: Actor, track: t.Track, view: TrackView, zippe
         zipped.add_json(
             "meetings.json", meeting_service.meetings(session, actor, track_id), "meetings"
         )
+        zipped.add_json("offers.json", offers_view(session, actor, track_id), "offers")
     _agreements(session, actor, track_id, zipped)
 
 
