@@ -170,3 +170,41 @@ def test_suspending_or_withdrawing_needs_a_ticked_confirmation(site: Site, initi
         assert "confirm" in text_of(soup(r), ".flash.error")
     log = ru.get(f"/api/agreements/{initiative}").json()["log"]
     assert [e["type"] for e in log].count("suspended") == 1  # the demo's one, nothing new
+
+
+def test_scores_follow_each_change_of_option_within_100_ms(site: Site) -> None:
+    """One POST per change of option, as the drafting page sends it; the figures in the
+    mediators' guide come from ``pytest tests/web/test_drafting.py -k scores -s``."""
+    import statistics
+    import time
+
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    page = soup(un.get(f"/tracks/{food}/draft"))
+    token = csrf(page)
+    package = {
+        str(s["name"])[4:]: str(one(s, "option[selected]")["value"])
+        for s in page.select("select[data-prepared]")
+    }
+    timings = []
+    for select in page.select("select[data-prepared]"):
+        issue = str(select["name"])[4:]
+        for option in select.select("option"):
+            changed = {**package, issue: str(option["value"])}
+            start = time.perf_counter()
+            r = un.post(
+                f"/api/tracks/{food}/scores",
+                json={"package": changed},
+                headers={"X-CSRF-Token": token},
+            )
+            timings.append((time.perf_counter() - start) * 1000)
+            assert r.status_code == 200, r.text
+            assert r.json()["package"] == changed
+            assert len(r.json()["scores"]) == 2
+    timings.sort()
+    median, p95 = statistics.median(timings), timings[int(0.95 * (len(timings) - 1))]
+    print(
+        f"\nscores: {len(timings)} changes, median {median:.1f} ms, p95 {p95:.1f} ms, "
+        f"max {timings[-1]:.1f} ms"
+    )
+    assert p95 < 100, f"p95 {p95:.1f} ms"
