@@ -180,7 +180,10 @@ def test_verification_checks_each_language_version(instruments: tuple[Instrument
     bundle = Bundle.create(instruments)
     for organisation in ("Ukraine", "Russia", "Qatar"):
         bundle = bundle.sign(organisation, key_for(organisation))
-    assert Bundle.verify(bundle.to_bytes()).ok
+    report = Bundle.verify(bundle.to_bytes())
+    assert report.ok
+    assert report.languages == CODES
+    assert report.to_dict()["languages"] == list(CODES)
     data = instruments[0].to_dict()
     data["terms"]["versions"]["tr"][1]["text"] = "Moratoryum 90 gün sürer."
     with pytest.raises(AgreementError, match="terms hash"):

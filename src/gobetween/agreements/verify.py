@@ -102,7 +102,9 @@ class VerificationReport:
 
     ``signed`` lists the ``(party, signer)`` pairs whose signature verified; ``terms_hash`` is
     the hash of the bundle's canonical terms when they could be read; ``signatories`` names
-    every organisation in the signature blocks of the instruments that could be read.
+    every organisation in the signature blocks of the instruments that could be read;
+    ``languages`` the language versions of the terms, each covered by the terms hash (empty for
+    an agreement in one unnamed language).
     """
 
     findings: tuple[Finding, ...]
@@ -110,6 +112,7 @@ class VerificationReport:
     parties: tuple[str, ...] = ()
     signed: tuple[tuple[str, str], ...] = ()
     signatories: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -129,6 +132,7 @@ class VerificationReport:
             "parties": list(self.parties),
             "signed": [list(pair) for pair in self.signed],
             "signatories": list(self.signatories),
+            "languages": list(self.languages),
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -180,7 +184,10 @@ def verify_bundle(
     signatories = tuple(
         dict.fromkeys(n for i in contents.instruments.values() for n in i.signatory_names)
     )
-    return VerificationReport(tuple(findings), terms_hash, contents.parties, signed, signatories)
+    languages = contents.terms.languages if contents.terms else ()
+    return VerificationReport(
+        tuple(findings), terms_hash, contents.parties, signed, signatories, languages
+    )
 
 
 _REGISTRY_CODES = {
