@@ -35,6 +35,18 @@ def test_records_without_voyages_speak_their_own_words(site: Site, ids: dict[str
     obligation = page.select_one(".obligation .caveat")
     assert obligation is not None
     assert "outbound inspections only" in obligation.get_text()
+    # the obligation belongs to the provision it comes from, whose level is assessed
+    assert "art-3" in page.select_one(".obligation").get_text()  # type: ignore[union-attr]
+    levels = {
+        tr["data-key"]: tr.select_one(".level")["data-level"]
+        for tr in page.select("#provisions-table tr[data-key]")
+    }  # type: ignore[index]
+    assert levels == {
+        "art-1": "complete",
+        "art-2": "complete",
+        "art-3": "minimal",
+        "art-4": "complete",
+    }
 
 
 def test_every_figure_has_its_caveat_and_names_lists_stay_private(

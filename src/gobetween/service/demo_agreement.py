@@ -9,8 +9,9 @@ then dropped, as a signatory's browser would keep its own); the agreement then l
 initiative's history (:func:`gobetween.monitoring.bsgi.bsgi_history`: the suspension, the
 renewals, the disputed one of March 2023, the end on 17 July 2023). Its joint record holds the
 JCC's published voyages (``data/bsgi/outbound_shipments_2023-06-14.csv``, CC BY, see
-``ATTRIBUTION.md`` beside it) and the first voyage's registration, approvals, inspection and
-departure.
+``ATTRIBUTION.md`` beside it), the first voyage's registration, approvals, inspection and
+departure, and the demo's assessments of its provisions
+(:data:`gobetween.service.demo_records.INITIATIVE_ASSESSMENTS`).
 
 ``signed=False`` stops before the signatures (the browser test signs in the browser).
 """
@@ -49,6 +50,7 @@ from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.service import agree, implement, prepare, texts
 from gobetween.service.demo import DOMAIN
+from gobetween.service.demo_records import assess_initiative
 from gobetween.service.signing_keys import confirm_key
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
@@ -293,4 +295,5 @@ def build_agreement_demo(session: Session, *, signed: bool = True) -> int:
         _sign(session, actors, agreement_id)
         _first_voyage(session, actors, agreement_id)
         _live(session, actors, agreement_id)
+        assess_initiative(session, agreement_id)
     return agreement_id

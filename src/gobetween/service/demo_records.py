@@ -275,6 +275,71 @@ def _returns(session: Session) -> int:
     return aid
 
 
+#: The initiative's provisions as the demo assesses them: (article, level, date, evidence, note).
+#: Summarised from public reporting (see ``data/bsgi``); the assessments themselves are the
+#: demo's, not the JCC's.
+INITIATIVE_ASSESSMENTS = (
+    (
+        "art-1",
+        "complete",
+        "2022-08-01",
+        "event",
+        "voyage #1 RAZONI left Odesa on 1 August 2022",
+        "All three ports shipped within days (illustrative assessment).",
+    ),
+    (
+        "art-2",
+        "complete",
+        "2022-08-03",
+        "event",
+        "voyage #1 RAZONI inspected at Istanbul",
+        "Joint teams with one inspector of each delegation (illustrative assessment).",
+    ),
+    (
+        "art-3",
+        "intermediate",
+        "2022-10-31",
+        "link",
+        "https://www.un.org/en/black-sea-grain-initiative/vessel-movements",
+        "About 11 inspections a day at the October 2022 peak; the queue grew (illustrative).",
+    ),
+    (
+        "art-3",
+        "minimal",
+        "2023-01-31",
+        "link",
+        "https://www.un.org/en/black-sea-grain-initiative/vessel-movements",
+        "About 5 inspections a day in January 2023 (illustrative assessment).",
+    ),
+    (
+        "art-4",
+        "complete",
+        "2022-11-17",
+        "link",
+        "https://www.un.org/en/black-sea-grain-initiative",
+        "Renewed for 120 days in November 2022 (illustrative assessment).",
+    ),
+)
+
+
+def assess_initiative(session: Session, agreement_id: int) -> None:
+    """The demo's assessments of the Black Sea Grain Initiative's provisions (by the UN)."""
+    un = _actor(session, "un")
+    for key, level, day, kind, reference, note in INITIATIVE_ASSESSMENTS:
+        provision_records.assess_provision(
+            session,
+            un,
+            agreement_id,
+            key,
+            {
+                "level": level,
+                "at": f"{day}T12:00:00+00:00",
+                "evidence": [{"kind": kind, "reference": reference}],
+                "note": note,
+            },
+        )
+
+
 def build_records_demo(session: Session) -> dict[str, int]:
     """Build (once) the two illustrative agreements and their records; their ids by name.
 

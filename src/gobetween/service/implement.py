@@ -413,6 +413,19 @@ def _figures(arrays: VoyageArrays, as_of: dt.date | None) -> dict[str, Any]:
     return {name: table.as_dict() for name, table in dashboard(arrays, as_of).items()}
 
 
+def _by_settings(loaded: Loaded, public: VisibilityPolicy) -> list[dict[str, Any]]:
+    """What an agreement made before publishing decisions publishes by its settings (public
+    event types, ``public_figures``), public since the agreement was made."""
+    since = loaded.row.created_at.isoformat()
+    made = {"summary": "", "published_since": since, "proposed_by": "", "approved_by": ""}
+    out = []
+    if loaded.row.implementation.get("public_figures"):
+        out.append({"scope": "figures:voyages", "by_settings": True, **made})
+    for kind in sorted(public.public):
+        out.append({"scope": f"events:{kind}", "by_settings": True, **made})
+    return out
+
+
 def _computed(session: Session, loaded: Loaded, agreement_id: int) -> dict[str, Any]:
     """The record's figures and obligations, computed once per revision of the record."""
     key = (
@@ -447,7 +460,9 @@ def record_view(
         signatory = False
     config = loaded.row.implementation
     public = VisibilityPolicy(config.get("public", {}))
-    published = records.publications(session, agreement_id, signatory=signatory)
+    published = _by_settings(loaded, public) + records.publications(
+        session, agreement_id, signatory=signatory
+    )
     approved = {p["scope"] for p in published if p["published_since"]}
     public_figures = bool(config.get("public_figures", False)) or "figures:voyages" in approved
     if not signatory and not public.public and not public_figures and not approved:

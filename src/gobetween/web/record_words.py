@@ -155,6 +155,8 @@ def scope_name(scope: str) -> str:
         return _("the provisions' levels")
     if what == "figures":
         return _("the %(kind)s figures and public fields") % {"kind": name}
+    if what == "events":
+        return _("the record's %(type)s events (their public fields)") % {"type": name}
     return _("incident %(ref)s") % {"ref": name}
 
 
