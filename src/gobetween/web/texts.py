@@ -40,7 +40,7 @@ from gobetween.web.render import problem_text, redirect, render, run_page
 __all__ = ["Change", "changes", "router", "split_reasons"]
 
 router = APIRouter(include_in_schema=False)
-router.include_router(drafting.router)
+router.routes.extend(drafting.router.routes)  # the drafting pages, registered with these
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
