@@ -12,7 +12,10 @@ from gobetween.web import admin, analysis, console, home, portal, preferences, t
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 GUIDES = [DOCS / "guide" / "delegations.md", DOCS / "guide" / "mediators.md"]
-BROWSER_TESTS = [Path(__file__).with_name(n) for n in ("test_browser.py", "test_team_browser.py")]
+BROWSER_TESTS = [
+    Path(__file__).with_name(n)
+    for n in ("test_browser.py", "test_team_browser.py", "test_drafting_browser.py")
+]
 #: Parts of pages fetched by htmx, not pages a reader opens.
 FRAGMENTS = {"/channels/{channel}/messages", "/tracks/{track}/console/channels"}
 
