@@ -102,9 +102,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "key", name=op.f("uq_mail_digest_items_user_id")),
     )
     with op.batch_alter_table("mail_digest_items", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_mail_digest_items_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_mail_digest_items_user_id"), ["user_id"], unique=False)
     op.create_table(
         "agenda_versions",
         sa.Column("id", sa.Integer(), nullable=False),
