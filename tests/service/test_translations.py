@@ -11,6 +11,7 @@ from gobetween.model import OrganisationKind, Role
 from gobetween.policy import Actor, AgreementAct, Membership, agreement_view
 from gobetween.service import identity, prepare
 from gobetween.store import repositories
+from gobetween.store.tables import Notification
 
 
 def add_translator(world: World, name: str, organisation: str) -> int:
@@ -154,6 +155,10 @@ def test_translator_reads_given_tracks_and_translates_only(world: World) -> None
     assert world.put("ru", url, json={"text": "x"}).status_code == 404  # hidden from Russia
     assert world.put("ua", url, json={"text": "x"}).status_code == 403
 
+    # a live update in Ukraine's scope only (the party's and the mediators' streams)
+    with world.services.db.unit_of_work() as session:
+        live = session.query(Notification).filter_by(kind="translation").all()
+        assert [(n.party_id, n.object_id) for n in live] == [(world.orgs["Ukraine"], message["id"])]
     # shown beside the original to the party and the mediators, with who translated it
     for who in ("ua", "ua2", "un", "tr"):
         (seen,) = world.get(who, f"/api/channels/{ua_channel}/messages").json()
@@ -195,7 +200,7 @@ def test_translator_never_acts_for_the_mediators_in_an_agreement() -> None:
 
 def test_a_track_works_in_some_of_the_process_languages(world: World) -> None:
     declare(world, "en", "uk", "ru", "tr", "ar")
-    food, energy = world.tracks["food"], world.tracks["energy"]
+    food = world.tracks["food"]
     url = f"/api/tracks/{food}/languages"
     assert world.get("ua", url).json()["languages"] == ["en", "uk", "ru", "tr", "ar"]
     assert world.put("un", url, json={"languages": ["en"]}).status_code == 403

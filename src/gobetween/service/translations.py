@@ -31,6 +31,7 @@ from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
 from gobetween.service.languages import track_languages, translations_by_message
+from gobetween.service.negotiate import notify
 from gobetween.service.schemas import AttachmentOut, MessageOut, TranslationOut
 from gobetween.store import audit, repositories
 from gobetween.store import language_tables as lt
@@ -346,6 +347,8 @@ def translate(
     else:
         row.text, row.translator_id, row.created_at = text, actor.user_id, t.utcnow()
     session.flush()
+    # a live update private to the channel's party and the mediators: their pages show it
+    notify(session, view.track_id, channel.party_id, "translation", message.id)
     audit.append(
         session,
         actor_id=actor.user_id,

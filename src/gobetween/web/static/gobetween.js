@@ -59,7 +59,7 @@
     var text = words();
     source.onopen = function () { if (status) { status.textContent = text.live_on || ""; } };
     source.onerror = function () { if (status) { status.textContent = text.live_paused || ""; } };
-    ["message", "text", "answer", "ready", "offer", "offer_status", "offer_received", "preferences"].forEach(function (kind) {
+    ["message", "translation", "text", "answer", "ready", "offer", "offer_status", "offer_received", "preferences"].forEach(function (kind) {
       source.addEventListener(kind, function () { document.body.dispatchEvent(new CustomEvent("gb-" + kind, { bubbles: true })); });
     });
   }
