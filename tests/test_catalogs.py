@@ -36,7 +36,7 @@ KEYWORDS = {
     "lazy_gettext": None,
 }
 #: Words that are the same in a translation on purpose: proper names, codes and symbols.
-SAME_EVERYWHERE = {"Nash", "Kalai-Smorodinsky", "No. %(number)s", "No."}
+SAME_EVERYWHERE = {"Nash", "Kalai-Smorodinsky", "No. %(number)s", "No.", "IMO"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdrfg]|\{(\w+)\}")
 LETTERS = re.compile(r"[^\W\d_]{2,}")
 
