@@ -55,6 +55,9 @@ def _bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
             },
             "files": {"files": ("s.yaml", b"x: 1", "text/yaml")},
         },
+        ("put", "/api/tracks/{track_id}/agenda"): {
+            "json": {"agenda": {"issues": [{"name": "a", "options": [{"name": "x"}]}]}}
+        },
         ("put", "/api/tracks/{track_id}/preferences"): {"json": food_preferences("ua")},
         ("post", "/api/tracks/{track_id}/text/versions"): {"json": TEXT},
         ("post", "/api/tracks/{track_id}/text/answers"): {"json": {"version": 1, "kind": "accept"}},
