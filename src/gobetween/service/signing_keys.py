@@ -29,7 +29,7 @@ from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor, process_view
 from gobetween.store import agreement_tables as a
-from gobetween.store import audit
+from gobetween.store import audit, repositories
 from gobetween.store import tables as t
 from gobetween.store import team_tables as tt
 
@@ -38,6 +38,7 @@ __all__ = [
     "active_key",
     "agreement_registry",
     "confirm_key",
+    "keys_overview",
     "organisation_keys",
     "process_keys",
     "register_key",
@@ -291,6 +292,31 @@ def process_keys(session: Session, actor: Actor, process_id: int) -> list[dict[s
     if not view.admin:
         stmt = stmt.where(a.SigningKey.organisation_id.in_(view.organisation_ids or {0}))
     return [_key_dict(session, r) for r in session.execute(stmt).scalars()]
+
+
+def keys_overview(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """For each process of the actor: the organisations they sign for, the keys they may see
+    (:func:`process_keys`) and, for its admins, the keys waiting for confirmation."""
+    out = []
+    for process in repositories.processes(session, actor):
+        view = process_view(actor, process.id)
+        orgs = [
+            o
+            for o in repositories.organisations(session, actor, process.id)
+            if o.id in view.organisation_ids
+        ]
+        keys = process_keys(session, actor, process.id)
+        out.append(
+            {
+                "id": process.id,
+                "name": process.name,
+                "admin": view.admin,
+                "organisations": [{"id": o.id, "name": o.name} for o in orgs],
+                "keys": keys,
+                "pending": [k for k in keys if view.admin and k["status"] == "pending"],
+            }
+        )
+    return out
 
 
 def _registered(session: Session, row: a.SigningKey, organisation: str) -> RegisteredKey:

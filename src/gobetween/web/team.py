@@ -28,7 +28,6 @@ from gobetween.i18n import _
 from gobetween.policy import Action
 from gobetween.service import meetings, notes, search, signing_keys
 from gobetween.service.context import Unit
-from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.render import problem_text, redirect, render, run_page
 
@@ -65,29 +64,10 @@ async def _post(
 
 
 def _keys_context(ctx: Ctx, unit: Unit, **more: Any) -> dict[str, Any]:
-    processes = []
-    for process in repositories.processes(unit.session, unit.actor):
-        view = repositories.process(unit.session, unit.actor, process.id)[1]
-        orgs = [
-            o
-            for o in repositories.organisations(unit.session, unit.actor, process.id)
-            if o.id in view.organisation_ids
-        ]
-        keys = signing_keys.process_keys(unit.session, unit.actor, process.id)
-        processes.append(
-            {
-                "id": process.id,
-                "name": process.name,
-                "admin": view.admin,
-                "organisations": [{"id": o.id, "name": o.name} for o in orgs],
-                "keys": keys,
-                "pending": [k for k in keys if view.admin and k["status"] == "pending"],
-            }
-        )
     return {
         **frame(ctx, unit),
         "title": _("Signing keys"),
-        "processes": processes,
+        "processes": signing_keys.keys_overview(unit.session, unit.actor),
         "me": unit.actor.user_id,
         **more,
     }
