@@ -37,6 +37,7 @@ import anyio.to_thread
 
 from gobetween.analysis import analyze, merge_limits, pareto_frontier, pareto_improvements
 from gobetween.errors import AnalysisError, GobetweenError
+from gobetween.i18n import _
 from gobetween.model import Agenda, Package, Scenario
 from gobetween.service.settings import Settings
 from gobetween.store.codec import agenda_from_json, preferences_from_json
@@ -121,9 +122,18 @@ def check_size(parties: int, agenda: Agenda, limits: Limits) -> None:
     values = parties * options
     if values > limits.max_values:
         raise AnalysisError(
-            f"this track is too large to analyse here: {parties} parties x {options:,} options "
-            f"in {issues} issues = {values:,} utility values, above the limit of "
-            f"{limits.max_values:,} (GOBETWEEN_ANALYSIS_MAX_VALUES)"
+            _(
+                "this track is too large to analyse here: %(parties)s parties x %(options)s "
+                "options in %(issues)s issues = %(values)s utility values, above the limit of "
+                "%(limit)s (GOBETWEEN_ANALYSIS_MAX_VALUES)"
+            )
+            % {
+                "parties": parties,
+                "options": f"{options:,}",
+                "issues": issues,
+                "values": f"{values:,}",
+                "limit": f"{limits.max_values:,}",
+            }
         )
 
 
@@ -266,9 +276,12 @@ async def run_in_worker(
             "analysis stopped after %.1f s (limit %s s)", time.monotonic() - started, limits.seconds
         )
         raise AnalysisError(
-            f"the analysis did not finish within the limit of {limits.seconds:g} seconds "
-            "(GOBETWEEN_ANALYSIS_SECONDS) and was stopped; fewer options or issues, or red "
-            "lines, make the space smaller"
+            _(
+                "the analysis did not finish within the limit of %(seconds)s seconds "
+                "(GOBETWEEN_ANALYSIS_SECONDS) and was stopped; fewer options or issues, or red "
+                "lines, make the space smaller"
+            )
+            % {"seconds": f"{limits.seconds:g}"}
         ) from None
     finally:
         if process.returncode is None:
@@ -290,17 +303,24 @@ def _answer(out: bytes, returncode: int | None, limits: Limits) -> dict[str, Any
         raise AnalysisError(str(answer["refused"]))
     if answer.get("memory"):
         raise AnalysisError(
-            f"the analysis needed more than its memory limit of {limits.memory_mb:,} MB "
-            "(GOBETWEEN_ANALYSIS_MEMORY_MB) and was stopped"
+            _(
+                "the analysis needed more than its memory limit of %(mb)s MB "
+                "(GOBETWEEN_ANALYSIS_MEMORY_MB) and was stopped"
+            )
+            % {"mb": f"{limits.memory_mb:,}"}
         )
     if returncode == -signal.SIGXCPU:
         raise AnalysisError(
-            f"the analysis used more than {limits.seconds:g} seconds of CPU and was stopped"
+            _("the analysis used more than %(seconds)s seconds of CPU and was stopped")
+            % {"seconds": f"{limits.seconds:g}"}
         )
     log.error("analysis worker ended with status %s and no answer", returncode)
     raise AnalysisError(
-        f"the analysis worker stopped without an answer (status {returncode}); it may have hit "
-        f"its memory limit of {limits.memory_mb:,} MB (GOBETWEEN_ANALYSIS_MEMORY_MB)"
+        _(
+            "the analysis worker stopped without an answer (status %(status)s); it may have "
+            "hit its memory limit of %(mb)s MB (GOBETWEEN_ANALYSIS_MEMORY_MB)"
+        )
+        % {"status": returncode, "mb": f"{limits.memory_mb:,}"}
     )
 
 

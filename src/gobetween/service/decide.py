@@ -36,6 +36,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import Conflict, InvalidModel
 from gobetween.i18n import _
+from gobetween.i18n import lazy_gettext as _l
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import analysis_worker as worker
 from gobetween.service.context import RequestContext
@@ -140,7 +141,7 @@ def _slots(ctx: RequestContext) -> Slots:
             per_user=1,
             total=settings.analyses_running,
             retry_after=RETRY_AFTER,
-            what="analyses",
+            what=_l("analyses"),
         ),
     )
 

@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any
 
 from gobetween.errors import RateLimited
+from gobetween.i18n import _
 
 __all__ = ["Slot", "Slots", "app_slots"]
 
@@ -41,10 +42,10 @@ class Slots:
     retry_after
         The seconds the 429 answer asks the client to wait.
     what
-        What is counted, as the error message names it.
+        What is counted, as the error message names it (already translated, or lazy).
     """
 
-    def __init__(self, *, per_user: int, total: int, retry_after: int, what: str) -> None:
+    def __init__(self, *, per_user: int, total: int, retry_after: int, what: object) -> None:
         self.per_user = per_user
         self.total = total
         self.retry_after = retry_after
@@ -62,14 +63,17 @@ class Slots:
         with self._lock:
             if self._by_user[user] >= self.per_user:
                 raise RateLimited(
-                    f"too many open {self.what} for this user (limit {self.per_user}); "
-                    "close one or retry later",
+                    _(
+                        "too many open %(what)s for this user (limit %(limit)s); "
+                        "close one or retry later"
+                    )
+                    % {"what": self.what, "limit": self.per_user},
                     self.retry_after,
                 )
             if sum(self._by_user.values()) >= self.total:
                 raise RateLimited(
-                    f"the server has as many open {self.what} as it allows ({self.total}); "
-                    "retry later",
+                    _("the server has as many open %(what)s as it allows (%(limit)s); retry later")
+                    % {"what": self.what, "limit": self.total},
                     self.retry_after,
                 )
             self._by_user[user] += 1

@@ -34,6 +34,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import GobetweenError, ValidationFailed
+from gobetween.i18n import _
+from gobetween.i18n import lazy_gettext as _l
 from gobetween.policy import TrackView
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
@@ -66,15 +68,16 @@ def parse_cursor(text: str | None, location: str) -> dict[int, int]:
         return {}
     if text.isdigit():
         raise ValidationFailed(
-            f"{text[:40]!r} is a bare event number, which is no longer accepted",
+            _("%(value)s is a bare event number, which is no longer accepted")
+            % {"value": repr(text[:40])},
             location=location,
-            expected="the id of the last event received: scope:number pairs such as 0:4,12:7",
+            expected=_("the id of the last event received: scope:number pairs such as 0:4,12:7"),
         )
     if not _CURSOR.match(text):
         raise ValidationFailed(
-            f"{text[:40]!r} is not a stream cursor",
+            _("%(value)s is not a stream cursor") % {"value": repr(text[:40])},
             location=location,
-            expected="scope:number pairs separated by commas, as sent in the events' ids",
+            expected=_("scope:number pairs separated by commas, as sent in the events' ids"),
         )
     return {int(a): int(b) for a, b in (pair.split(":") for pair in text.split(","))}
 
@@ -188,9 +191,9 @@ def events(
     """A server-sent event stream of the track's news the caller may see."""
     if after is not None:
         raise ValidationFailed(
-            "'after' (a global event number) is no longer accepted",
+            _("'after' (a global event number) is no longer accepted"),
             location="query.after",
-            expected="cursor= or Last-Event-ID with the id of the last event received",
+            expected=_("cursor= or Last-Event-ID with the id of the last event received"),
         )
     if last_event_id:
         position = parse_cursor(last_event_id, "header.last-event-id")
@@ -223,7 +226,7 @@ def _stream_slots(request: Request, ctx: RequestContext) -> Slots:
             per_user=settings.streams_per_user,
             total=settings.streams_total,
             retry_after=RETRY_AFTER,
-            what="event streams",
+            what=_l("event streams"),
         ),
     )
 
