@@ -233,3 +233,21 @@ def test_a_new_process_declares_its_languages(world: World) -> None:
     assert bad.json()["errors"][0]["location"] == "languages"
     plain = world.post("admin", "/api/processes", json={"name": "Plain"}).json()
     assert plain["languages"] == ["en"]  # none declared: English
+
+
+def test_a_translator_is_invited_into_a_mediating_organisation_only(world: World) -> None:
+    url = f"/api/processes/{world.process_id}/invitations"
+    ok = world.post(
+        "admin",
+        url,
+        json={
+            "email": "interpreter@example.org",
+            "role": "translator",
+            "organisation_id": world.orgs["United Nations"],
+        },
+    )
+    assert ok.status_code == 201, ok.text
+    for org in ("Ukraine", "Observers"):
+        body = {"email": "x@example.org", "role": "translator", "organisation_id": world.orgs[org]}
+        refused = world.post("admin", url, json=body)
+        assert refused.status_code == 422, refused.text

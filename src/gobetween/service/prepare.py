@@ -126,8 +126,8 @@ def _check_role(session: Session, process_id: int, role: Role, organisation_id: 
         raise ValidationFailed(
             f"role {role.value} does not fit organisation kind {kind.value if kind else 'none'}",
             location="organisation_id" if role is not Role.ADMIN else "role",
-            expected="party_member in a party, mediator in a mediator, observer in an observer "
-            "organisation; admin without one",
+            expected="party_member in a party, mediator or translator in a mediator, observer "
+            "in an observer organisation; admin without one",
         )
 
 
