@@ -129,10 +129,12 @@ class _Words(HTMLParser):
 
     def keep(self, text: str) -> None:
         words = " ".join(text.replace("\x00", " ").split())
-        if LETTERS.search(words.replace("gobetween", "")):
+        if LETTERS.search(ACRONYM.sub("", words.replace("gobetween", ""))):
             self.found.append(words)
 
 
+#: File formats and the like (PDF, DOCX, ZIP) read the same in every language.
+ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 STATEMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -148,6 +150,7 @@ def unmarked(source: str) -> list[str]:
 def test_unmarked_template_words_are_found() -> None:
     assert unmarked('<p title="Help">Hello {{ name }}</p>') == ["Help", "Hello"]
     assert unmarked('<p>{{ _("Hello") }} · {{ n }}</p><a class="brand">gobetween</a>') == []
+    assert unmarked("<a>DOCX</a> · <a>PDF</a>") == []
 
 
 @pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))
