@@ -192,9 +192,10 @@ class Confidentiality(RuleBasedStateMachine):
         self.tracks: list[TrackModel] = []
         self.touched: set[int] = set()
         self.last_urls: list[str] = []
-        #: the observables after the last action (its track's id first), reused as the next
-        #: action's "before" when that is of the same track; a move of a member clears it
-        self.last_snapshot: tuple[int, dict[str, list[tuple[int, str]]]] | None = None
+        #: the observables after an action (its track's id and step number first), reused as
+        #: the next action's "before" when that is of the same track and comes right after it
+        self.last_snapshot: tuple[int, int, dict[str, list[tuple[int, str]]]] | None = None
+        self.steps = 0  # steps run so far (counted by the invariant that runs after each)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -246,9 +247,12 @@ class Confidentiality(RuleBasedStateMachine):
         return list(views.values())
 
     def snapshot(self, track: TrackModel) -> dict[str, list[tuple[int, str]]]:
-        """Every reader's observables, reusing the last step's when it was of the same track."""
-        if self.last_snapshot is not None and self.last_snapshot[0] == track.id:
-            return self.last_snapshot[1]
+        """Every reader's observables, reusing the last step's when it was of the same track and
+        no other step ran since (whatever it was)."""
+        if self.last_snapshot is not None:
+            track_id, step, seen = self.last_snapshot
+            if track_id == track.id and step == self.steps - 1:
+                return seen
         return {s.name: self.observables(s, track) for s in self.track_readers(track)}
 
     def only_owner_sees(
@@ -257,7 +261,7 @@ class Confidentiality(RuleBasedStateMachine):
         """Every reader but the members of ``owner`` (None: no one; EVERYONE: all) observes the
         same as before the action."""
         after = {s.name: self.observables(s, track) for s in self.track_readers(track)}
-        self.last_snapshot = (track.id, after)
+        self.last_snapshot = (track.id, self.steps, after)
         if owner == EVERYONE:
             return
         for seat in self.track_readers(track):
@@ -479,6 +483,10 @@ class Confidentiality(RuleBasedStateMachine):
             if s.process in self.touched and s.role in (Role.PARTY_MEMBER, Role.OBSERVER, None):
                 views.setdefault((s.process, s.role, s.org), s)
         return list(views.values())
+
+    @invariant()
+    def count_steps(self) -> None:
+        self.steps += 1
 
     @invariant()
     def no_party_reads_another_partys_data(self) -> None:
