@@ -236,3 +236,24 @@ def test_set_password_outside_a_request_ends_every_session(world: World) -> None
         assert c.get("/api/auth/me").status_code == 401
     finally:
         c.close()
+
+
+def test_the_login_form_needs_its_csrf_token(world: World) -> None:
+    """Log-in CSRF: another site's form cannot log this browser into an account."""
+    c = asgi_client(world.app)
+    try:
+        forged = c.post("/login", data={"email": VICTIM, "password": PASSWORD})
+        assert forged.status_code == 403
+        assert "gobetween_session" not in forged.cookies
+        page = c.get("/login")
+        token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        assert len(token) >= 43
+        wrong = c.post("/login", data={"email": VICTIM, "password": PASSWORD, "csrf_token": "x"})
+        assert wrong.status_code == 403
+        page = c.get("/login")
+        token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        ok = c.post("/login", data={"email": VICTIM, "password": PASSWORD, "csrf_token": token})
+        assert ok.status_code == 303, ok.text[:300]
+        assert "gobetween_session" in ok.cookies
+    finally:
+        c.close()
