@@ -133,6 +133,10 @@ def test_a_mediator_may_reword_an_article() -> None:
     state = publish((own,))
     assert state.current is not None
     assert state.current.articles == (own,)
+    assert state.current.to_dict()["wording_of"] == {"art-ports": {"en": None}}  # edited
+    prepared = publish(settled_articles()).current
+    assert prepared is not None
+    assert prepared.to_dict()["wording_of"]["art-renewal"] == {"en": "consent"}
 
 
 def answer(party: str, kind: AnswerKind, *items: ArticleAnswer) -> Answer:

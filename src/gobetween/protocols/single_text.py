@@ -56,10 +56,11 @@ from gobetween.protocols import _common as c
 from gobetween.protocols.single_text_articles import (
     Article,
     ArticleAnswer,
-    Stance,
     articles_from_package,
+    check_article_answers,
     check_articles,
     raise_problems,
+    wording_of,
 )
 from gobetween.protocols.single_text_events import (
     AnswerGiven,
@@ -139,14 +140,21 @@ class TextVersion:
         """Ids of the articles that still carry bracketed alternatives."""
         return tuple(a.id for a in self.articles if a.bracketed)
 
+    def wording_of(self) -> dict[str, dict[str, str | None]]:
+        """Per article tied to an issue, per language: the option its wording belongs to
+        (``None`` for wording the mediators wrote themselves)."""
+        return wording_of(self.package.agenda, self.text_articles)
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (what views and pages show)."""
+        """JSON-ready form (what views and pages show); ``wording_of`` says, per article and
+        language, which option the wording belongs to."""
         return {
             "number": self.number,
             "package": self.package.options,
             "clauses": dict(self.clauses),
             "articles": [a.to_dict() for a in self.text_articles],
             "bracketed": list(self.bracketed),
+            "wording_of": self.wording_of(),
             "note": self.note,
             "published_at": c.time_to_wire(self.published_at),
             "deadline": c.time_to_wire(self.deadline),
@@ -460,49 +468,12 @@ def _decide_answer(
 
 def _check_article_answers(current: TextVersion, action: Answer) -> tuple[ArticleAnswer, ...]:
     """Validate per-article answers against ``current``'s articles."""
-    if isinstance(action.articles, str) or not isinstance(action.articles, Iterable):
-        raise ProtocolError("article answers must be a sequence of ArticleAnswer objects")
-    answers = tuple(action.articles)
-    articles = {a.id: a for a in current.text_articles}
-    seen: set[tuple[str, int | None]] = set()
-    for answer in answers:
-        if not isinstance(answer, ArticleAnswer):
-            raise ProtocolError("article answers must be ArticleAnswer objects")
-        article = articles.get(answer.article)
-        if article is None:
-            raise ProtocolError(
-                f"version {current.number} has no article {answer.article!r} (its articles: "
-                + ", ".join(articles)
-                + ")"
-            )
-        if article.bracketed:
-            if answer.alternative is None or not 0 <= answer.alternative < len(
-                article.alternatives
-            ):
-                raise ProtocolError(
-                    f"article {article.id} is bracketed: answer one of its "
-                    f"{len(article.alternatives)} alternatives (0 to "
-                    f"{len(article.alternatives) - 1})"
-                )
-        elif answer.alternative is not None:
-            raise ProtocolError(f"article {article.id} has no bracketed alternatives")
-        key = (answer.article, answer.alternative)
-        if key in seen:
-            raise ProtocolError(f"article {article.id} is answered twice")
-        seen.add(key)
-    if action.kind is AnswerKind.ACCEPT:
-        if current.bracketed:
-            raise ProtocolError(
-                f"version {current.number} still has bracketed articles ("
-                + ", ".join(current.bracketed)
-                + "): answer them article by article; the text can be accepted once settled"
-            )
-        refused = [a.article for a in answers if a.stance is Stance.CANNOT_ACCEPT]
-        if refused:
-            raise ProtocolError(
-                "the text cannot be accepted while articles are not: " + ", ".join(refused)
-            )
-    return answers
+    return check_article_answers(
+        current.number,
+        current.text_articles,
+        action.articles,
+        whole_accepted=action.kind is AnswerKind.ACCEPT,
+    )
 
 
 # -- apply, step, replay -----------------------------------------------------------------------

@@ -54,8 +54,10 @@ __all__ = [
     "article_answers_from_wire",
     "articles_from_package",
     "articles_from_wire",
+    "check_article_answers",
     "check_articles",
     "raise_problems",
+    "wording_of",
     "wording_owner",
 ]
 
@@ -340,6 +342,81 @@ def raise_problems(problems: Iterable[ArticleProblem]) -> None:
             location="articles[" + ",".join(dict.fromkeys(p.article for p in found)) + "]",
             expected="every article with wording, and wording of the chosen option",
         )
+
+
+def wording_of(agenda: Agenda, articles: Sequence[Article]) -> dict[str, dict[str, str | None]]:
+    """Per article tied to an issue, per language: the option its wording belongs to
+    (:func:`wording_owner`; ``None`` for wording the mediators wrote themselves)."""
+    out: dict[str, dict[str, str | None]] = {}
+    for article in articles:
+        if article.issue is None or not agenda.has_issue(article.issue):
+            continue
+        issue = agenda.issue(article.issue)
+        out[article.id] = {
+            language: wording_owner(issue, language, text)
+            for language, text in article.wording.items()
+        }
+    return out
+
+
+def check_article_answers(
+    version: int,
+    articles: Sequence[Article],
+    answers: object,
+    *,
+    whole_accepted: bool,
+) -> tuple[ArticleAnswer, ...]:
+    """Validate a party's per-article ``answers`` to version ``version`` (its ``articles``).
+
+    Every answer names an article of the version; a bracketed article is answered per
+    alternative (an index), a settled one without; no article (or alternative) twice. When the
+    whole text is accepted, no article may be bracketed nor answered *cannot accept*.
+    """
+    if isinstance(answers, str) or not isinstance(answers, Iterable):
+        raise ProtocolError("article answers must be a sequence of ArticleAnswer objects")
+    given = tuple(answers)
+    by_id = {a.id: a for a in articles}
+    seen: set[tuple[str, int | None]] = set()
+    for answer in given:
+        if not isinstance(answer, ArticleAnswer):
+            raise ProtocolError("article answers must be ArticleAnswer objects")
+        article = by_id.get(answer.article)
+        if article is None:
+            raise ProtocolError(
+                f"version {version} has no article {answer.article!r} (its articles: "
+                + ", ".join(by_id)
+                + ")"
+            )
+        _check_alternative(article, answer.alternative)
+        key = (answer.article, answer.alternative)
+        if key in seen:
+            raise ProtocolError(f"article {article.id} is answered twice")
+        seen.add(key)
+    if whole_accepted:
+        bracketed = [a.id for a in articles if a.bracketed]
+        if bracketed:
+            raise ProtocolError(
+                f"version {version} still has bracketed articles ("
+                + ", ".join(bracketed)
+                + "): answer them article by article; the text can be accepted once settled"
+            )
+        refused = [a.article for a in given if a.stance is Stance.CANNOT_ACCEPT]
+        if refused:
+            raise ProtocolError(
+                "the text cannot be accepted while articles are not: " + ", ".join(refused)
+            )
+    return given
+
+
+def _check_alternative(article: Article, alternative: int | None) -> None:
+    if article.bracketed:
+        if alternative is None or not 0 <= alternative < len(article.alternatives):
+            raise ProtocolError(
+                f"article {article.id} is bracketed: answer one of its "
+                f"{len(article.alternatives)} alternatives (0 to {len(article.alternatives) - 1})"
+            )
+    elif alternative is not None:
+        raise ProtocolError(f"article {article.id} has no bracketed alternatives")
 
 
 def articles_from_package(
