@@ -3,10 +3,11 @@
 Random users in random seats (party members, mediators of some tracks, observers, admins,
 outsiders) of several processes perform random actions in random order: post messages, record
 preferences, publish texts, answer them, send and forward offers, move party members between
-parties. Every private datum carries a unique marker registered with the party it belongs to.
-After each step, every party member, observer and outsider of the process just touched reads
-every endpoint (lists, search, counts, single objects by id, SSE streams, error answers) and no
-response may contain a marker of a party the reader is not a member of. An independent oracle
+parties, run the e-mail notifier (whose mails may carry no marker at all). Every private datum
+carries a unique marker registered with the party it belongs to. After each step, every
+party member, observer and outsider of the process just touched reads every endpoint (lists,
+search, counts, single objects by id, SSE streams, error answers) and no response may contain a
+marker of a party the reader is not a member of. An independent oracle
 predicts each action's status code (success, 403, or 404 exactly as for a missing object).
 
 It also searches for counting channels: around every action, each party's and observer's every
@@ -19,6 +20,7 @@ A failed action leaves every observable of everyone unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import re
@@ -42,11 +44,12 @@ from tests.service.asgi import run_inline
 from tests.service.world import make_settings
 
 from gobetween.model import Agenda, Issue, OrganisationKind, Role
-from gobetween.service import identity, prepare
+from gobetween.service import identity, notifications, prepare
 from gobetween.service.app import create_app
 from gobetween.service.context import Services
 from gobetween.store import repositories
-from gobetween.store.tables import Channel
+from gobetween.store.setup_tables import MailOutbox, MailSettings
+from gobetween.store.tables import Channel, User, utcnow
 
 AGENDA = Agenda((Issue.discrete("a", ["a0", "a1", "a2"]), Issue.discrete("b", ["b0", "b1"])))
 COUNTER = itertools.count(1)
@@ -185,6 +188,7 @@ def build_process(shared: Shared, draw: Any) -> tuple[list[Seat], list[TrackMode
 
 class Confidentiality(RuleBasedStateMachine):
     shared: Shared
+    clock = utcnow()  # the notifier's time, moved on by each round
 
     def __init__(self) -> None:
         super().__init__()
@@ -483,6 +487,28 @@ class Confidentiality(RuleBasedStateMachine):
             if s.process in self.touched and s.role in (Role.PARTY_MEMBER, Role.OBSERVER, None):
                 views.setdefault((s.process, s.role, s.org), s)
         return list(views.values())
+
+    @rule()
+    def notify_by_mail(self) -> None:
+        """A notifier round with every address verified and everyone notified at once: no
+        e-mail carries anybody's words (no marker at all), and a party member's e-mails name
+        only its own channel."""
+        services = self.shared.services
+        with services.db.unit_of_work() as session:
+            known = set(session.execute(select(MailSettings.user_id)).scalars())
+            users = session.execute(select(User.id)).scalars().all()
+            session.add_all(
+                MailSettings(user_id=u, verified_at=utcnow()) for u in users if u not in known
+            )
+        Confidentiality.clock += dt.timedelta(minutes=10)  # past the pause between mails
+        notifications.run_once(services.db, services.settings, now=Confidentiality.clock)
+        with services.db.unit_of_work(write=False) as session:
+            mails = session.execute(select(MailOutbox.to_address, MailOutbox.body)).all()
+        members = {f"{s.name}@x.org" for s in self.seats if s.role is Role.PARTY_MEMBER}
+        for address, body in mails:
+            leaked = [m for m in self.shared.secrets if m in body]
+            assert not leaked, (address, leaked)
+            assert address not in members or "channel of" not in body, (address, body)
 
     @invariant()
     def count_steps(self) -> None:
