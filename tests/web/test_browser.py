@@ -94,7 +94,9 @@ def test_the_corridor_negotiation_in_three_browsers(browser_site, shots: Path) -
     # -- preferences on a phone: points, sliders, red line, reservation, live preview ----
     ua.goto(f"{track}/preferences")
     no_horizontal_scroll(ua)
-    expect(ua.locator("nav.tabs a")).to_have_text(["Overview", "Channel", "Preferences", "Text"])
+    expect(ua.locator("nav.tabs a")).to_have_text(
+        ["Overview", "Channel", "Preferences", "Text", "Meetings"]
+    )
     ua.keyboard.press("Tab")
     expect(ua.locator("a.skip")).to_be_focused()
     outline = ua.evaluate("getComputedStyle(document.activeElement).outlineStyle")

@@ -109,7 +109,9 @@ def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
     ua.goto(f"{track}/preferences")
     check_language(ua, "uk", "ltr", names)
     fits(ua)
-    expect(ua.locator("nav.tabs a")).to_have_text(["Огляд", "Канал", "Пріоритети", "Текст"])
+    expect(ua.locator("nav.tabs a")).to_have_text(
+        ["Огляд", "Канал", "Пріоритети", "Текст", "Зустрічі"]
+    )
     ua.fill("#points-0", "25")
     expect(ua.locator(".points-total")).to_have_attribute("data-ok", "false")
     ua.click("#prefs-form button[type=submit]")
