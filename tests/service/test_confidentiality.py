@@ -38,7 +38,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 from tests.service.asgi import client as asgi_client
 from tests.service.asgi import run_inline
 from tests.service.world import make_settings
@@ -55,6 +55,7 @@ AGENDA = Agenda((Issue.discrete("a", ["a0", "a1", "a2"]), Issue.discrete("b", ["
 COUNTER = itertools.count(1)
 MISSING = 2_000_000_000  # an id that exists nowhere
 EVERYONE = -1  # an action every reader of the track may observe (nothing is compared)
+MEDIATORS = -2  # the owner of a marker only the mediators may read (drafts)
 
 
 def marker(kind: str) -> str:
@@ -87,6 +88,7 @@ class TrackModel:
     versions: int = 0
     ready: bool = False
     offers: int = 0
+    drafts: list[tuple[int, int | None]] = field(default_factory=list)  # (draft id, its org)
 
 
 @dataclass
@@ -189,6 +191,7 @@ def build_process(shared: Shared, draw: Any) -> tuple[list[Seat], list[TrackMode
 class Confidentiality(RuleBasedStateMachine):
     shared: Shared
     clock = utcnow()  # the notifier's time, moved on by each round
+    mails_read = 0  # the last e-mail checked
 
     def __init__(self) -> None:
         super().__init__()
@@ -377,6 +380,69 @@ class Confidentiality(RuleBasedStateMachine):
         self.only_owner_sees(track, before, owner)
 
     @rule(data=st.data())
+    def answer_articles(self, data: st.DataObject) -> None:
+        """A party answers article by article, with a reason and proposed wording of its own."""
+        seat, track = self.pick(data, "/text")
+        reason, proposed = marker("R"), marker("W")
+        stance = data.draw(st.sampled_from(["agree", "can_live_with", "cannot_accept"]))
+        body = {
+            "version": max(track.versions, 1),
+            "kind": "amend",
+            "articles": [
+                {"article": "art-1", "stance": stance, "reason": reason},
+                {"article": "art-2", "stance": "agree", "proposed": {"en": proposed}},
+            ],
+        }
+        before = self.snapshot(track)
+        r = self.call(seat, "POST", f"/api/tracks/{track.id}/text/answers", json=body)
+        where = self.seat_in(seat, track)
+        owner = None
+        if where == "party":
+            ok = track.versions > 0 and not track.ready
+            assert r.status_code == (201 if ok else 409), r.text
+            if r.status_code == 201:
+                assert seat.org is not None
+                self.shared.secrets[reason] = self.shared.secrets[proposed] = seat.org
+                owner = seat.org
+        else:
+            assert r.status_code == (404 if where is None else 403), (where, r.text)
+        self.only_owner_sees(track, before, owner)
+
+    @rule(data=st.data())
+    def save_draft(self, data: st.DataObject) -> None:
+        """A mediator saves a draft: no party, observer or outsider sees it, nor anything move."""
+        seat, track = self.pick(data, "/text/drafts")
+        secret = marker("D")
+        before = self.snapshot(track)
+        body = {"package": {"a": "a1", "b": "b0"}, "note": secret}
+        r = self.call(seat, "POST", f"/api/tracks/{track.id}/text/drafts", json=body)
+        where = self.seat_in(seat, track)
+        if where == "mediator":
+            assert r.status_code == 201, r.text
+            self.shared.secrets[secret] = MEDIATORS
+            track.drafts.append((r.json()["id"], seat.org))
+        else:
+            assert r.status_code == 404, (where, r.text)  # a draft's place is hidden from all
+        self.only_owner_sees(track, before, None)
+
+    @rule(data=st.data())
+    def approve_draft(self, data: st.DataObject) -> None:
+        """A mediator of another organisation approves a draft; recorded, seen by no party."""
+        seat, track = self.pick(data, "/text/drafts")
+        if not track.drafts:
+            return
+        draft, drafter = data.draw(st.sampled_from(track.drafts))
+        before = self.snapshot(track)
+        url = f"/api/tracks/{track.id}/text/drafts/{draft}/approval"
+        r = self.call(seat, "POST", url)
+        where = self.seat_in(seat, track)
+        if where == "mediator":
+            assert r.status_code == (409 if seat.org == drafter else 200), r.text
+        else:
+            assert r.status_code == 404, (where, r.text)
+        self.only_owner_sees(track, before, None)
+
+    @rule(data=st.data())
     def submit_offer(self, data: st.DataObject) -> None:
         seat, track = self.pick(data, "/offers")
         secret = marker("O")
@@ -466,7 +532,10 @@ class Confidentiality(RuleBasedStateMachine):
                 f"{base}/offers",
                 f"{base}/analysis",
                 f"{base}/events?follow=false",
+                f"{base}/text/drafts",
+                f"{base}/text/redline/1/1",
             ]
+            urls += [f"{base}/text/drafts/{d}" for d, _ in t.drafts]
             urls += [f"{base}/parties/{p}/preferences" for p in t.parties]
             for channel in t.channels.values():
                 urls += [f"/api/channels/{channel}", f"/api/channels/{channel}/messages"]
@@ -503,7 +572,13 @@ class Confidentiality(RuleBasedStateMachine):
         Confidentiality.clock += dt.timedelta(minutes=10)  # past the pause between mails
         notifications.run_once(services.db, services.settings, now=Confidentiality.clock)
         with services.db.unit_of_work(write=False) as session:
-            mails = session.execute(select(MailOutbox.to_address, MailOutbox.body)).all()
+            mails = session.execute(
+                select(MailOutbox.to_address, MailOutbox.body).where(
+                    MailOutbox.id > Confidentiality.mails_read
+                )
+            ).all()
+            newest = session.execute(select(func.max(MailOutbox.id))).scalar_one()
+        Confidentiality.mails_read = newest or 0
         members = {f"{s.name}@x.org" for s in self.seats if s.role is Role.PARTY_MEMBER}
         for address, body in mails:
             leaked = [m for m in self.shared.secrets if m in body]
