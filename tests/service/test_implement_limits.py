@@ -9,6 +9,7 @@ computation of the figures, not eight.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
@@ -169,3 +170,66 @@ def test_eight_anonymous_readers_cost_one_computation(world: World, aid: int) ->
     summary = {row[0]: row[1] for row in r.json()["figures"]["summary"]["rows"]}
     assert summary["voyages"] == 2_001
     assert FIGURES.computations - before == 2
+
+
+def test_the_rows_are_written_in_short_steps_and_other_writes_go_between(
+    world: World, aid: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gobetween.service import import_steps
+
+    monkeypatch.setattr(import_steps, "ROWS_PER_STEP", 100)
+    between = threading.Event()
+    go_on = threading.Event()
+    real = import_steps.import_in_steps
+
+    def paused(read: Any, write: Any, *args: Any, **kwargs: Any) -> Any:
+        units = 0
+
+        @contextlib.contextmanager
+        def write_then_pause() -> Any:
+            nonlocal units
+            with write() as unit:
+                yield unit
+            units += 1
+            if units == 3:  # three steps committed: the lock is free until the next
+                between.set()
+                assert go_on.wait(30), "the other write never went through"
+
+        return real(read, write_then_pause, *args, **kwargs)
+
+    monkeypatch.setattr(import_steps, "import_in_steps", paused)
+    answers: list[Any] = []
+    second = asgi_client(world.app)
+
+    def importer() -> None:
+        headers = {"Authorization": f"Bearer {world.tokens['un']}"}
+        files = {"file": ("v.csv", largest_allowed_csv(2_000), "text/csv")}
+        answers.append(
+            second.post(f"/api/agreements/{aid}/record/imports", files=files, headers=headers)
+        )
+
+    thread = threading.Thread(target=importer)
+    thread.start()
+    try:
+        assert between.wait(60)
+        with world.services.db.unit_of_work(write=False) as session:
+            written = len(implement.stored_shipments(session, aid))
+        assert written == 300  # three steps of 100 rows are in, the rest is not yet
+        started = time.perf_counter()
+        event = {
+            "type": "registration",
+            "at": "2022-08-01T08:00:00+00:00",
+            "item": "voyage-1",
+            "registered_by": "Ukraine",
+        }
+        r = world.post("ua", f"/api/agreements/{aid}/record/events", json=event)
+        assert r.status_code == 201, r.text
+        assert time.perf_counter() - started < 2
+    finally:
+        go_on.set()
+        thread.join(60)
+        second.close()
+    assert answers[0].status_code == 201, answers[0].text
+    assert (answers[0].json()["new"], answers[0].json()["shipments"]) == (2_000, 2_000)
+    again = _import(world, aid, "v.csv", largest_allowed_csv(2_000)).json()
+    assert (again["new"], again["duplicates"]) == (0, 2_000)

@@ -63,16 +63,19 @@ from gobetween.store import audit
 __all__ = [
     "MAX_IMPORT_BYTES",
     "add_event",
+    "bump_revision",
     "check_implementation",
     "check_may_read",
     "check_may_record",
     "export_csv",
+    "import_report",
     "import_voyages",
     "obligation_templates",
     "read_upload",
     "record_view",
     "shipment_from_json",
     "shipment_to_json",
+    "stored_shipments",
 ]
 
 #: The largest voyage file the service imports.
@@ -104,7 +107,8 @@ def shipment_from_json(data: Mapping[str, Any]) -> Shipment:
     return Shipment(**values)
 
 
-def _shipments(session: Session, agreement_id: int) -> list[Shipment]:
+def stored_shipments(session: Session, agreement_id: int) -> list[Shipment]:
+    """Every cargo row of the record, in key order."""
     rows = session.execute(
         select(a.ShipmentRow.body)
         .where(a.ShipmentRow.agreement_id == agreement_id)
@@ -166,7 +170,7 @@ def check_may_record(session: Session, actor: Actor, agreement_id: int) -> None:
     load(session, actor, agreement_id).view.require(AgreementAct.RECORD)
 
 
-def _bump(session: Session, agreement_id: int) -> None:
+def bump_revision(session: Session, agreement_id: int) -> None:
     """Count one change of the record's voyage rows (the key of its cached figures)."""
     session.execute(
         update(a.Agreement)
@@ -193,7 +197,25 @@ def import_voyages(
     if actor is not None:
         loaded.view.require(AgreementAct.RECORD)
     merged = _store_shipments(session, agreement_id, result)
-    report = {
+    report = import_report(filename, result, merged)
+    if merged.new or merged.updated:
+        bump_revision(session, agreement_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id if actor else None,
+        action="record.import",
+        object_type="agreement",
+        object_id=agreement_id,
+        change={k: v for k, v in report.items() if k != "problems"},
+    )
+    return report
+
+
+def import_report(filename: str, result: ImportResult, merged: MergeResult) -> dict[str, Any]:
+    """What an import did: rows read, new, unchanged, updated, skipped, the problems listed
+    (the first by row) and how many more there were, voyages and rows in the record."""
+    return {
         "source": filename,
         "format": result.format,
         "rows_read": len(result.shipments),
@@ -215,22 +237,10 @@ def import_voyages(
         "voyages": len({s.voyage for s in merged.shipments}),
         "shipments": len(merged.shipments),
     }
-    if merged.new or merged.updated:
-        _bump(session, agreement_id)
-    session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id if actor else None,
-        action="record.import",
-        object_type="agreement",
-        object_id=agreement_id,
-        change={k: v for k, v in report.items() if k != "problems"},
-    )
-    return report
 
 
 def _store_shipments(session: Session, agreement_id: int, result: ImportResult) -> MergeResult:
-    existing = _shipments(session, agreement_id)
+    existing = stored_shipments(session, agreement_id)
     merged = merge(existing, result.shipments)
     rows = {
         (r.voyage, r.imo, r.cargo_index): r
@@ -436,7 +446,7 @@ def _computed(session: Session, loaded: Loaded, agreement_id: int) -> dict[str, 
     )
 
     def compute() -> dict[str, Any]:
-        arrays = VoyageArrays.from_shipments(_shipments(session, agreement_id))
+        arrays = VoyageArrays.from_shipments(stored_shipments(session, agreement_id))
         return {"figures": _figures(arrays, None), "obligations": _obligations(loaded, arrays)}
 
     value: dict[str, Any] = FIGURES.get(key, compute)
@@ -511,7 +521,7 @@ def export_csv(
     if table == "voyages":
         if view["view"] != "signatory" and not view["figures"]:
             raise NotFound(f"no table {table!r}")
-        write_shipments_csv(_shipments(session, agreement_id), out)
+        write_shipments_csv(stored_shipments(session, agreement_id), out)
     else:
         tables: dict[str, Any] = view["figures"] | {"term_clock": view["term_clock"]}
         if table not in tables:

@@ -29,7 +29,7 @@ from gobetween.agreements.registry import KeyRegistry
 from gobetween.i18n import _
 from gobetween.monitoring.kinds import REGISTRY
 from gobetween.monitoring.limits import ImportLimits
-from gobetween.service import agree, implement, record_dashboard
+from gobetween.service import agree, implement, import_steps, record_dashboard
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.agreement_charts import bar_chart, column_chart, number
 from gobetween.web.common import Ctx, frame, track_page
@@ -505,10 +505,7 @@ async def import_voyages(request: Request, ctx: Ctx, agreement_id: int) -> Respo
                 implement.check_may_record(unit.session, unit.actor, agreement_id)
             limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)
             result = implement.read_upload(name, data, limits)  # before any lock is taken
-            with ctx.write() as unit:
-                report = implement.import_voyages(
-                    unit.session, unit.actor, agreement_id, name, result
-                )
+            report = import_steps.import_in_steps(ctx.read, ctx.write, agreement_id, name, result)
         except e.InputError as exc:
             error = problem_text(exc)
         with ctx.read() as unit:

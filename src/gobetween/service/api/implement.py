@@ -18,7 +18,7 @@ from gobetween.errors import ValidationFailed
 from gobetween.formats import records as record_files
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
-from gobetween.service import implement, records
+from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
@@ -62,9 +62,10 @@ async def import_file(
 ) -> dict[str, Any]:
     """Import a JCC voyage file (CSV or XLSX); re-importing adds nothing; problems by row.
 
-    The file is parsed and validated before the write unit opens (no lock is held while it
-    is read); its rows and the problems listed are bounded by ``GOBETWEEN_IMPORT_MAX_ROWS`` and
-    ``GOBETWEEN_IMPORT_MAX_PROBLEMS``.
+    The file is parsed and validated before any unit of work opens, merged against a read of
+    the record, and written in short steps (:mod:`gobetween.service.import_steps`), so no other
+    write waits for it; its rows and the problems listed are bounded by
+    ``GOBETWEEN_IMPORT_MAX_ROWS`` and ``GOBETWEEN_IMPORT_MAX_PROBLEMS``.
     """
     data = await file.read(implement.MAX_IMPORT_BYTES + 1)
     name = file.filename or ""
@@ -78,8 +79,7 @@ async def import_file(
             implement.check_may_record(unit.session, unit.actor, agreement_id)
 
     def work() -> dict[str, Any]:
-        with ctx.write() as unit:
-            return implement.import_voyages(unit.session, unit.actor, agreement_id, name, result)
+        return import_steps.import_in_steps(ctx.read, ctx.write, agreement_id, name, result)
 
     await run_in_threadpool(check)
     result = await run_in_threadpool(implement.read_upload, name, data, limits)
