@@ -249,3 +249,24 @@ def test_a_private_report_costs_the_other_party_no_recomputation(world: World, a
     assert world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT).status_code == 201
     assert world.get("ua", f"/api/agreements/{aid}/record").status_code == 200
     assert FIGURES.computations == before
+
+
+def test_a_kind_file_is_written_in_steps_and_reimports_add_nothing(
+    world: World, aid: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gobetween.service import import_steps, records
+
+    monkeypatch.setattr(import_steps, "ROWS_PER_STEP", 2)
+    steps: list[int] = []
+    real = records.write_entries
+
+    def counted(*args: Any) -> None:
+        steps.append(len(args[-1]))
+        real(*args)
+
+    monkeypatch.setattr(records, "write_entries", counted)
+    r = _import(world, aid, "returns.csv", EXCHANGES_CSV.encode())
+    assert r.status_code == 201, r.text
+    assert steps == [2, 1]  # three new entries, at most two per writing unit
+    again = _import(world, aid, "returns.csv", EXCHANGES_CSV.encode()).json()
+    assert (again["new"], again["entries"], steps) == (0, 3, [2, 1])

@@ -24,13 +24,14 @@ from sqlalchemy import and_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from gobetween.monitoring.kinds import EntryImport
 from gobetween.monitoring.voyages import ImportResult, MergeResult, Shipment, merge
 from gobetween.policy import Actor
-from gobetween.service import implement
+from gobetween.service import implement, records
 from gobetween.store import agreement_tables as a
 from gobetween.store import audit
 
-__all__ = ["ROWS_PER_STEP", "import_in_steps"]
+__all__ = ["ROWS_PER_STEP", "import_entries_in_steps", "import_in_steps"]
 
 #: Cargo rows written per writing unit (each holds the write lock for a few milliseconds).
 ROWS_PER_STEP = 250
@@ -128,4 +129,30 @@ def import_in_steps(
             object_id=agreement_id,
             change={k: v for k, v in report.items() if k != "problems"} | {"steps": len(steps)},
         )
+    return report
+
+
+def import_entries_in_steps(
+    read: Units,
+    write: Units,
+    agreement_id: int,
+    result: EntryImport,
+    *,
+    rows_per_step: int | None = None,
+) -> dict[str, Any]:
+    """The same for a file of another record kind (exchanges, incidents, ...): mediators only."""
+    size = rows_per_step or ROWS_PER_STEP
+    with read() as unit:
+        plan = records.plan_entry_import(unit.session, unit.actor, agreement_id, result)
+        actor = unit.actor
+    pending = plan.to_write()
+    for i in range(0, len(pending), size):
+        with write() as unit:
+            records.write_entries(
+                unit.session, actor, agreement_id, plan.kind, pending[i : i + size]
+            )
+    with write() as unit:
+        records.plan_entry_import(unit.session, unit.actor, agreement_id, result)  # still allowed
+        report = records.entry_import_report(result, plan)
+        records.record_entry_import(unit.session, unit.actor, agreement_id, report)
     return report

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -39,15 +40,20 @@ from gobetween.store import audit
 from gobetween.store import record_tables as r
 
 __all__ = [
+    "EntryPlan",
     "agreement_kinds",
     "approve_publication",
     "assess_incident",
     "entries_view",
+    "entry_import_report",
     "import_entries",
+    "plan_entry_import",
     "propose_publication",
     "publications",
+    "record_entry_import",
     "report_incident",
     "set_kinds",
+    "write_entries",
 ]
 
 
@@ -350,26 +356,77 @@ def entries_view(
     }
 
 
-def import_entries(
+@dataclass(frozen=True, slots=True)
+class EntryPlan:
+    """What importing a file into a record will do: entries by key and the counts."""
+
+    kind: RecordKind
+    merged: dict[tuple[str, ...], Entry]
+    new: int
+    same: int
+    updated: list[tuple[str, ...]]
+    known: frozenset[str]
+
+    def to_write(self) -> list[Entry]:
+        """The new and the changed entries."""
+        changed = set(self.updated)
+        return [e for k, e in self.merged.items() if k in changed or e.key_text not in self.known]
+
+
+def plan_entry_import(
     session: Session, actor: Actor, agreement_id: int, result: EntryImport
-) -> dict[str, Any]:
-    """Merge entries read (before the write unit opened) from a file: mediators only."""
-    _lock(session, agreement_id)
+) -> EntryPlan:
+    """Merge entries read from a file against the record (mediators only); nothing written."""
     loaded = load(session, actor, agreement_id)
     _require_mediator(loaded.view, _("import record files"))
     kind = _kind(loaded, result.kind)
+    bodies = session.execute(
+        select(r.EntryRow.body).where(
+            r.EntryRow.agreement_id == agreement_id, r.EntryRow.kind == kind.name
+        )
+    ).scalars()
+    existing = [Entry(kind.name, tuple(str(b[k]) for k in kind.key), b) for b in bodies]
+    merged, new, same, updated = merge_entries(existing, result.entries)
+    return EntryPlan(kind, merged, new, same, updated, frozenset(e.key_text for e in existing))
+
+
+def entry_import_report(result: EntryImport, plan: EntryPlan) -> dict[str, Any]:
+    """What an import of entries did, with the first problems by row."""
+    return {
+        "source": result.source,
+        "kind": plan.kind.name,
+        "rows_read": len(result.entries),
+        "new": plan.new,
+        "duplicates": plan.same + result.duplicates,
+        "updated": len(plan.updated),
+        "skipped_rows": result.skipped_rows,
+        "problems": [
+            {"row": p.row, "column": p.column, "message": p.message, "expected": p.expected}
+            for p in result.problems
+        ],
+        "problems_not_shown": result.problems_not_shown,
+        "entries": len(plan.merged),
+    }
+
+
+def write_entries(
+    session: Session, actor: Actor, agreement_id: int, kind: RecordKind, entries: list[Entry]
+) -> None:
+    """Insert the new entries (skipping keys another import wrote meanwhile), update the rest."""
+    if not entries:
+        return
+    keys = [e.key_text for e in entries]
     rows = {
         row.key: row
         for row in session.execute(
             select(r.EntryRow).where(
-                r.EntryRow.agreement_id == agreement_id, r.EntryRow.kind == kind.name
+                r.EntryRow.agreement_id == agreement_id,
+                r.EntryRow.kind == kind.name,
+                r.EntryRow.key.in_(keys),
             )
         ).scalars()
     }
-    existing = [_entry(kind, row) for row in rows.values()]
-    merged, new, same, updated = merge_entries(existing, result.entries)
-    for key in [*updated, *(k for k in merged if "/".join(k) not in rows)]:
-        entry = merged[key]
+    for entry in entries:
         row = rows.get(entry.key_text)
         if row is None:
             session.add(
@@ -383,22 +440,13 @@ def import_entries(
             )
         else:
             row.body = dict(entry.values)
-    report = {
-        "source": result.source,
-        "kind": kind.name,
-        "rows_read": len(result.entries),
-        "new": new,
-        "duplicates": same + result.duplicates,
-        "updated": len(updated),
-        "skipped_rows": result.skipped_rows,
-        "problems": [
-            {"row": p.row, "column": p.column, "message": p.message, "expected": p.expected}
-            for p in result.problems
-        ],
-        "problems_not_shown": result.problems_not_shown,
-        "entries": len(merged),
-    }
     session.flush()
+
+
+def record_entry_import(
+    session: Session, actor: Actor, agreement_id: int, report: dict[str, Any]
+) -> None:
+    """The import in the audit chain (after its entries were written)."""
     audit.append(
         session,
         actor_id=actor.user_id,
@@ -407,6 +455,18 @@ def import_entries(
         object_id=agreement_id,
         change={k: v for k, v in report.items() if k != "problems"},
     )
+
+
+def import_entries(
+    session: Session, actor: Actor, agreement_id: int, result: EntryImport
+) -> dict[str, Any]:
+    """Merge entries read (before the write unit opened) from a file, in one unit (the demo
+    loader; the service writes in steps: :mod:`gobetween.service.import_steps`)."""
+    _lock(session, agreement_id)
+    plan = plan_entry_import(session, actor, agreement_id, result)
+    write_entries(session, actor, agreement_id, plan.kind, plan.to_write())
+    report = entry_import_report(result, plan)
+    record_entry_import(session, actor, agreement_id, report)
     return report
 
 

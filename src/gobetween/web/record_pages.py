@@ -17,8 +17,8 @@ from gobetween import errors as e
 from gobetween.formats.records import read_entry_file
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
+from gobetween.service import import_steps, records
 from gobetween.service import provisions as provision_records
-from gobetween.service import records
 from gobetween.web.agreement_views import Upload, _form, implementation_error
 from gobetween.web.common import Ctx
 from gobetween.web.render import problem_text, redirect, run_page
@@ -129,8 +129,7 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
             raise e.ValidationFailed("choose a file", location="file", expected="CSV or XLSX")
         limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)
         result = read_entry_file(kind_named(kind[:40]), upload.filename, upload.data, limits)
-        with ctx.write() as unit:
-            report = records.import_entries(unit.session, unit.actor, agreement_id, result)
+        report = import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
         if report["problems"]:
             first = report["problems"][0]
             raise e.DataImportError(

@@ -208,7 +208,8 @@ def public_provisions(agreement_id: s.Id, request: Request) -> dict[str, Any]:
 async def import_entries(
     agreement_id: s.Id, kind: KindName, ctx: Ctx, file: Annotated[UploadFile, File()]
 ) -> dict[str, Any]:
-    """Import a CSV or XLSX file of one kind (mediators); re-importing adds nothing."""
+    """Import a CSV or XLSX file of one kind (mediators); re-importing adds nothing. Parsed
+    before any unit of work, written in short steps (no other write waits for it)."""
     data = await file.read(record_files.MAX_BYTES + 1)
     name = file.filename or ""
     if not name:
@@ -218,8 +219,7 @@ async def import_entries(
     declared = kind_named(kind)
 
     def work() -> dict[str, Any]:
-        with ctx.write() as unit:
-            return records.import_entries(unit.session, unit.actor, agreement_id, result)
+        return import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
 
     result = await run_in_threadpool(record_files.read_entry_file, declared, name, data, limits)
     return await run_in_threadpool(work)
