@@ -37,4 +37,3 @@ def test_check_reports_rows_and_prints_figures_with_caveats(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["records", "check", "ships", str(good)])
     assert result.exit_code != 0
     assert "no record kind 'ships'" in result.output
-
