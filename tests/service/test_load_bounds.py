@@ -273,12 +273,6 @@ def test_posts_keep_answering_while_one_user_runs_the_heaviest_analysis_and_200_
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 9 item 3 (lane L14): the import parses outside the write lock but still "
-    "writes its 50,000 rows under it; a post in another process waited 10.8 s (measured "
-    "17:10 UTC); remove this mark when the write no longer blocks",
-)
 def test_posts_keep_answering_during_the_largest_import(loaded: tuple[Server, Seeded]) -> None:
     server, seeded = loaded
     data = largest_import(Settings().import_max_rows)

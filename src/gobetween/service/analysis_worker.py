@@ -270,7 +270,7 @@ async def run_in_worker(
     )
     try:
         data = json.dumps(request, separators=(",", ":")).encode()
-        out, _ = await asyncio.wait_for(process.communicate(data), limits.seconds)
+        out, _errors = await asyncio.wait_for(process.communicate(data), limits.seconds)
     except TimeoutError:
         log.warning(
             "analysis stopped after %.1f s (limit %s s)", time.monotonic() - started, limits.seconds
