@@ -408,10 +408,19 @@ class Confidentiality(RuleBasedStateMachine):
             assert r.status_code == (404 if where is None else 403), (where, r.text)
         self.only_owner_sees(track, before, owner)
 
+    def pick_drafter(self, data: st.DataObject) -> tuple[Seat, TrackModel]:
+        """Mostly a mediator of the track (drafts are theirs), sometimes anyone."""
+        seat, track = self.pick(data, "/text/drafts")
+        mediators = [s for s in self.seats if self.seat_in(s, track) == "mediator"]
+        if mediators and data.draw(st.integers(0, 3)):
+            seat = data.draw(st.sampled_from(mediators))
+            self.touched = {seat.process, track.process}
+        return seat, track
+
     @rule(data=st.data())
     def save_draft(self, data: st.DataObject) -> None:
         """A mediator saves a draft: no party, observer or outsider sees it, nor anything move."""
-        seat, track = self.pick(data, "/text/drafts")
+        seat, track = self.pick_drafter(data)
         secret = marker("D")
         before = self.snapshot(track)
         body = {"package": {"a": "a1", "b": "b0"}, "note": secret}
@@ -428,7 +437,7 @@ class Confidentiality(RuleBasedStateMachine):
     @rule(data=st.data())
     def approve_draft(self, data: st.DataObject) -> None:
         """A mediator of another organisation approves a draft; recorded, seen by no party."""
-        seat, track = self.pick(data, "/text/drafts")
+        seat, track = self.pick_drafter(data)
         if not track.drafts:
             return
         draft, drafter = data.draw(st.sampled_from(track.drafts))
