@@ -37,9 +37,10 @@ _CONDITION = {
     "description": "a mapping of issue name to option name, with at least one entry",
 }
 
+_LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 _WORDING = {
     "type": "object",
-    "propertyNames": {"pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
+    "propertyNames": {"pattern": _LANGUAGE_PATTERN},
     "additionalProperties": {
         "type": "string",
         "pattern": r"\S",
@@ -327,6 +328,8 @@ def _describe(error: Any) -> tuple[str, str | None, Path]:
         return "this mapping is empty", expected, path
     if validator == "minItems" and instance == []:
         return "this list is empty", expected, path
+    if validator == "pattern" and error.validator_value == _LANGUAGE_PATTERN:
+        return f"{instance!r} is not a language code", "a language code such as en or uk", path
     if validator == "pattern":
         return f"{instance!r} is blank", expected, path
     if validator == "propertyNames":
