@@ -190,3 +190,28 @@ def test_without_a_renewal_issue_the_term_article_states_the_renewal_rule() -> N
             effective_date=dt.date(2022, 7, 22),
             renewal=Renewal(RenewalRule.BY_CONSENT),
         )
+
+
+def test_entry_into_force_on_a_date_comes_from_the_text() -> None:
+    agenda = Agenda(
+        (
+            Issue.discrete("term", ["120"]),
+            Issue.discrete("entry into force", ["on signature", "on 2022-08-01"]),
+        )
+    )
+    dated = agenda.package({"term": "120", "entry into force": "on 2022-08-01"})
+    with pytest.raises(AgreementError, match=r"Article 2 \('entry into force'\) says it enters"):
+        terms_from_text(dated, {}, effective_date=dt.date(2022, 7, 22))
+    terms = terms_from_text(dated, {}, effective_date=dt.date(2022, 8, 1))
+    assert consistency_problems(terms) == ()
+    other = OperativeTerms.from_package(
+        dated,
+        terms.clauses,
+        term_days=120,
+        renewal=terms.renewal,
+        effective_date=dt.date(2022, 7, 22),
+    )
+    assert any("enters into force" in p for p in consistency_problems(other))
+    on_signature = agenda.package({"term": "120", "entry into force": "on signature"})
+    signed = terms_from_text(on_signature, {}, effective_date=dt.date(2022, 7, 22))
+    assert signed.effective_date == dt.date(2022, 7, 22)

@@ -52,6 +52,7 @@ LIFECYCLE_ISSUES: Mapping[str, str] = {
     "term": "term_days",
     "renewal": "renewal",
     "notice": "notice_days",
+    "entry into force": "effective_date",
 }
 
 #: Words (regular expressions, matched from the start of a word, in this order) that name a
@@ -104,6 +105,7 @@ class TextLifecycle:
     term_days: int | None
     renewal: Renewal | None
     sources: Mapping[str, str]
+    effective_date: dt.date | None = None
 
 
 def _issue_for(issues: tuple[str, ...], field_name: str) -> str | None:
@@ -150,7 +152,22 @@ def _lifecycle_from_options(
         if rule is not None:
             renewal = Renewal(rule)
             sources["renewal"] = term_issue
-    return TextLifecycle(term_days, renewal, sources)
+    effective = None
+    if (entry_issue := _issue_for(issues, "effective_date")) is not None:
+        effective = _date(options[entry_issue])  # "on signature": the date it is signed
+        if effective is not None:
+            sources["effective_date"] = entry_issue
+    return TextLifecycle(term_days, renewal, sources, effective)
+
+
+def _date(text: str) -> dt.date | None:
+    match = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", text)
+    if match is None:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
 
 
 def derive_lifecycle(package: Package, clauses: Mapping[str, str] | None = None) -> TextLifecycle:
@@ -209,6 +226,12 @@ def consistency_problems(terms: OperativeTerms) -> tuple[str, ...]:
                 else ""
             )
         )
+    if said.effective_date is not None and said.effective_date != terms.effective_date:
+        out.append(
+            f"{_article(terms, said.sources['effective_date'])} says it enters into force on "
+            f"{said.effective_date.isoformat()}, but the effective date is "
+            f"{terms.effective_date.isoformat()}"
+        )
     rule = said.renewal.rule if said.renewal else terms.renewal.rule
     out.extend(_second_rules(terms, said.sources.get("renewal"), rule))
     return tuple(out)
@@ -265,6 +288,12 @@ def terms_from_text(
         raise AgreementError(
             f"the agreed text has no article on renewal; the form cannot add "
             f"{renewal.rule.value} (add a 'renewal' issue to the agenda and agree on it)"
+        )
+    if said.effective_date is not None and effective_date != said.effective_date:
+        raise AgreementError(
+            f"{article('effective_date')} says it enters into force on "
+            f"{said.effective_date.isoformat()}; the form cannot make it "
+            f"{effective_date.isoformat()}"
         )
     wording = {
         issue: clauses.get(issue, "") or f"{issue}: {option}."

@@ -199,6 +199,7 @@ def text_lifecycle(session: Session, actor: Actor, track_id: int) -> dict[str, A
         "version": version.number,
         "term_days": said.term_days,
         "renewal": said.renewal.to_dict() if said.renewal else None,
+        "effective_date": said.effective_date.isoformat() if said.effective_date else None,
         "sources": dict(said.sources),
     }
 
