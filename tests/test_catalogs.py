@@ -36,7 +36,7 @@ KEYWORDS = {
     "lazy_gettext": None,
 }
 #: Words that are the same in a translation on purpose: proper names, codes and symbols.
-SAME_EVERYWHERE = {"Nash", "Kalai-Smorodinsky", "No. %(number)s", "No.", "IMO"}
+SAME_EVERYWHERE = {"Nash", "Kalai-Smorodinsky", "No. %(number)s", "No.", "IMO", "Akoma Ntoso"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdrfg]|\{(\w+)\}")
 LETTERS = re.compile(r"[^\W\d_]{2,}")
 
@@ -115,17 +115,25 @@ class _Words(HTMLParser):
 
     READ = ("title", "aria-label", "placeholder", "alt")
 
+    CODE = ("code", "kbd", "samp")  # commands, file names and hashes are not words
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
+        self.in_code = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_code += tag in self.CODE
         for name, value in attrs:
             if name in self.READ and value:
                 self.keep(value)
 
+    def handle_endtag(self, tag: str) -> None:
+        self.in_code -= tag in self.CODE and self.in_code > 0
+
     def handle_data(self, data: str) -> None:
-        self.keep(data)
+        if not self.in_code:
+            self.keep(data)
 
     def keep(self, text: str) -> None:
         words = " ".join(text.replace("\x00", " ").split())
@@ -150,7 +158,7 @@ def unmarked(source: str) -> list[str]:
 def test_unmarked_template_words_are_found() -> None:
     assert unmarked('<p title="Help">Hello {{ name }}</p>') == ["Help", "Hello"]
     assert unmarked('<p>{{ _("Hello") }} · {{ n }}</p><a class="brand">gobetween</a>') == []
-    assert unmarked("<a>DOCX</a> · <a>PDF</a>") == []
+    assert unmarked("<a>DOCX</a> · <a>PDF</a> <code>gobetween keys new</code>") == []
 
 
 @pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))

@@ -106,7 +106,7 @@ def agreement_list(request: Request, ctx: Ctx) -> Response:
             ready = agree.ready_tracks(unit.session, unit.actor)
             context = {
                 **frame(ctx, unit),
-                "title": "Agreements",
+                "title": _("Agreements"),
                 "agreements": rows,
                 "ready": ready,
             }
@@ -222,7 +222,7 @@ def new_agreement(request: Request, ctx: Ctx, track_id: int) -> Response:
             context = tp.context(
                 ctx,
                 unit,
-                title="Make the agreement",
+                title=_("Make the agreement"),
                 lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
                 today=dt.date.today().isoformat(),
                 record_kinds=record_kind_choices(),
@@ -260,7 +260,7 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
                 context = tp.context(
                     ctx,
                     unit,
-                    title="Make the agreement",
+                    title=_("Make the agreement"),
                     error=error,
                     lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
                     today=dt.date.today().isoformat(),
@@ -297,7 +297,7 @@ def verify_stored(request: Request, ctx: Ctx, agreement_id: int) -> Response:
             report = agree.verify_stored(unit.session, unit.actor, agreement_id)
             context = {
                 **frame(ctx, unit),
-                "title": "Verification",
+                "title": _("Verification"),
                 "report": report,
                 "agreement_id": agreement_id,
             }
@@ -312,7 +312,7 @@ def verify_form(request: Request) -> Response:
     return render(
         request,
         "agreement_verify.html",
-        {"title": "Verify a bundle", "report": None, "agreement_id": None},
+        {"title": _("Verify a bundle"), "report": None, "agreement_id": None},
     )
 
 
@@ -325,7 +325,7 @@ async def verify_upload(request: Request) -> Response:
         registry = _registry(form.get("registry"))
     except e.ValidationFailed as exc:
         context = {
-            "title": "Verify a bundle",
+            "title": _("Verify a bundle"),
             "report": None,
             "agreement_id": None,
             "error": problem_text(exc),
@@ -338,7 +338,7 @@ async def verify_upload(request: Request) -> Response:
     return render(
         request,
         "agreement_verify.html",
-        {"title": "Verification", "report": report, "agreement_id": None},
+        {"title": _("Verification"), "report": report, "agreement_id": None},
     )
 
 

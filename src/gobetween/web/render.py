@@ -146,6 +146,13 @@ def js_strings() -> str:
                 "or restore your backup file there."
             ),
             "keys_failed": _("Not done: {reason}"),
+            # static/agreement_sign.js: signing with a key file read in the browser
+            "sign_passphrase": _(
+                "This key is protected by a passphrase: sign with gobetween agreement sign "
+                "and upload the bundle."
+            ),
+            "sign_not_pkcs8": _("Not a PKCS#8 private key file (.key)."),
+            "sign_failed": _("Not signed: {reason}"),
         },
         ensure_ascii=False,
     )
