@@ -8,13 +8,18 @@ from pathlib import Path
 
 from fastapi.routing import APIRoute
 
-from gobetween.web import admin, analysis, console, home, portal, preferences, texts
+from gobetween.web import admin, analysis, console, home, language, portal, preferences, texts
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 GUIDES = [DOCS / "guide" / "delegations.md", DOCS / "guide" / "mediators.md"]
 BROWSER_TESTS = [
     Path(__file__).with_name(n)
-    for n in ("test_browser.py", "test_team_browser.py", "test_drafting_browser.py")
+    for n in (
+        "test_browser.py",
+        "test_i18n_browser.py",
+        "test_team_browser.py",
+        "test_drafting_browser.py",
+    )
 ]
 #: Parts of pages fetched by htmx, not pages a reader opens.
 FRAGMENTS = {"/channels/{channel}/messages", "/tracks/{track}/console/channels"}
@@ -26,7 +31,7 @@ def documented() -> str:
 
 def page_paths() -> set[str]:
     paths = set()
-    for module in (admin, analysis, console, home, portal, preferences, texts):
+    for module in (admin, analysis, console, home, language, portal, preferences, texts):
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
             if "GET" in route.methods:
