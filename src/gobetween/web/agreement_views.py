@@ -70,7 +70,9 @@ async def _form(request: Request) -> dict[str, Any]:
 
 def _file(value: object) -> bytes:
     if not isinstance(value, Upload) or not value.data:
-        raise e.ValidationFailed("choose a file", location="file", expected="a non-empty file")
+        raise e.ValidationFailed(
+            _("choose a file"), location="file", expected=_("a non-empty file")
+        )
     if len(value.data) > MAX_UPLOAD:
         raise e.ValidationFailed(f"more than {MAX_UPLOAD} bytes", location="file")
     return value.data
@@ -139,7 +141,7 @@ async def register_key(request: Request, ctx: Ctx, agreement_id: int) -> Respons
             loaded = agree.load(unit.session, unit.actor, agreement_id)
             name = str(values.get("organisation", ""))
             if name not in loaded.view.acts_for:
-                raise e.PermissionDenied("you do not sign for that organisation")
+                raise e.PermissionDenied(_("you do not sign for that organisation"))
             agree.register_key(unit.session, unit.actor, loaded.org_id(name), pem)
         return "key registered"
 
@@ -500,7 +502,7 @@ async def import_voyages(request: Request, ctx: Ctx, agreement_id: int) -> Respo
         report = None
         try:
             if not name:
-                raise e.ValidationFailed("choose a file", location="file", expected="CSV/XLSX")
+                raise e.ValidationFailed(_("choose a file"), location="file", expected="CSV/XLSX")
             with ctx.read() as unit:
                 implement.check_may_record(unit.session, unit.actor, agreement_id)
             limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)

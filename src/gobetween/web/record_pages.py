@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
 from gobetween.formats.records import read_entry_file
+from gobetween.i18n import _
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import import_steps, records
@@ -126,7 +127,7 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
 
     def work() -> None:
         if not isinstance(upload, Upload) or not upload.filename:
-            raise e.ValidationFailed("choose a file", location="file", expected="CSV or XLSX")
+            raise e.ValidationFailed(_("choose a file"), location="file", expected=_("CSV or XLSX"))
         limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)
         result = read_entry_file(kind_named(kind[:40]), upload.filename, upload.data, limits)
         report = import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
