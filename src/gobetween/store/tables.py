@@ -129,7 +129,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     locale: Mapped[str | None] = mapped_column(String(16))  # interface language (None: browser's)
-    time_zone: Mapped[str | None] = mapped_column(String(64))  # canonical IANA name (None: browser's)
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # IANA name (None: browser's)
 
 
 class ApiToken(Base):
