@@ -7,6 +7,8 @@ Create Date: 2026-12-02 16:45:00
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,7 +25,7 @@ def _fk(table: str, column: str, target: str, ondelete: str | None) -> sa.Foreig
     )
 
 
-def _at(name: str, nullable: bool) -> sa.Column[sa.DateTime]:
+def _at(name: str, nullable: bool) -> sa.Column[dt.datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
