@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, InvalidModel, ValidationFailed
+from gobetween.i18n import _
 from gobetween.model import Agenda, Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.identity import Credentials
@@ -174,7 +175,7 @@ def _fresh(ids: list[int], taken: Rows, count: int) -> list[int]:
     used = {row[0] for row in taken}
     free = [i for i in dict.fromkeys(ids) if i not in used]
     if len(free) < count:  # pragma: no cover - needs 3 collisions in 2**31
-        raise Conflict("could not allocate an id; send the request again")
+        raise Conflict(_("could not allocate an id; send the request again"))
     return free[:count]
 
 
@@ -197,7 +198,7 @@ def _validate_message(
     text: str, uploads: Sequence[Upload], *, max_bytes: int, allowed: frozenset[str]
 ) -> None:
     if not text.strip() and not uploads:
-        raise ValidationFailed("the message is empty", location="text", expected="some text")
+        raise ValidationFailed(_("the message is empty"), location="text", expected=_("some text"))
     if len(text) > MAX_MESSAGE:
         raise ValidationFailed(
             "the message is too long", location="text", expected=f"at most {MAX_MESSAGE} characters"

@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, InvalidModel
+from gobetween.i18n import _
 from gobetween.model import Agenda, Package, Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols.single_text import TextVersion
@@ -230,7 +231,7 @@ def preview(
             r for r in repositories.current_preferences(session, view) if r.party_id == party_id
         ]
         if not rows:
-            raise Conflict("no preferences recorded yet: send a draft to preview")
+            raise Conflict(_("no preferences recorded yet: send a draft to preview"))
         prefs, version = preferences_from_json(rows[0].body), rows[0].version
     latest = single_text_state(session, track, view).versions[-LATEST_TEXTS:]
     return Preview(
