@@ -12,6 +12,7 @@ True
 
 from gobetween.formats.genius import DEFAULT_REAL_STEPS, load_genius
 from gobetween.formats.genius_export import save_genius
+from gobetween.formats.genius_folders import find_genius_folders, load_genius_folders
 from gobetween.formats.loading import format_of, load_scenario, load_scenario_file, save_scenario
 from gobetween.formats.reading import DEFAULT_MAX_BYTES
 from gobetween.formats.scenario_file import (
@@ -31,8 +32,10 @@ __all__ = [
     "Format",
     "ScenarioFile",
     "dump_scenario",
+    "find_genius_folders",
     "format_of",
     "load_genius",
+    "load_genius_folders",
     "load_scenario",
     "load_scenario_file",
     "loads_scenario",

@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gobetween.errors import FileFormatError, InputError, InvalidScenario
+from gobetween.formats.genius_frontier import parse_reference_frontier
 from gobetween.formats.reading import DEFAULT_MAX_BYTES, XmlElement, parse_xml, read_bytes
 from gobetween.model import Agenda, Issue, IssueKind, Preferences, RatingScale, Scenario
 
@@ -128,10 +129,30 @@ def _issue_type(element: XmlElement) -> str:
 
 
 def _objective(xml: _Xml, root: XmlElement) -> XmlElement:
+    """The ``<objective>`` holding the issues, or ``root`` itself when its issues sit directly
+    under it (Genius reads such a profile too)."""
     objective = root.find("objective")
     if objective is None:
+        if root.find("issue") is not None:
+            return root
         raise _fail(xml, root, f"<{root.tag}> has no <objective>", "an <objective> with issues")
     return objective
+
+
+def _integer_bounds(xml: _Xml, element: XmlElement) -> tuple[int, int]:
+    """An integer issue's bounds: its attributes, or else the smallest and largest item value."""
+    if element.get("lowerbound") is not None or element.get("upperbound") is not None:
+        return _integer(xml, element, "lowerbound"), _integer(xml, element, "upperbound")
+    items = element.findall("item")
+    if not items:
+        raise _fail(
+            xml,
+            element,
+            f"integer issue {element.get('name')!r} has neither bounds nor items",
+            "lowerbound=... upperbound=... or <item value=...> elements",
+        )
+    values = [_integer(xml, item, "value") for item in items]
+    return min(values), max(values)
 
 
 def _real_bounds(xml: _Xml, element: XmlElement) -> tuple[float, float]:
@@ -165,13 +186,13 @@ def with_default_wording(issue: Issue, language: str = "en") -> Issue:
 def _domain_issue(xml: _Xml, element: XmlElement, real_steps: int) -> Issue:
     name = _attr(xml, element, "name")
     kind = _issue_type(element)
+    bounds = _integer_bounds(xml, element) if kind == "integer" else (0, 0)
     try:
         if kind == "discrete":
             values = [_attr(xml, item, "value") for item in element.findall("item")]
             return Issue.discrete(name, values)
         if kind == "integer":
-            first, last = _integer(xml, element, "lowerbound"), _integer(xml, element, "upperbound")
-            return Issue.from_range(name, first, last, 1, kind=IssueKind.INTEGER)
+            return Issue.from_range(name, *bounds, 1, kind=IssueKind.INTEGER)
         if kind == "real":
             low, high = _real_bounds(xml, element)
             step = (high - low) / real_steps if high > low else 1.0
@@ -238,10 +259,12 @@ def _linear_evaluations(
     kind = _issue_type(element)
     values = [float(o.value) if o.value is not None else 0.0 for o in issue.options]
     if kind == "integer":
+        if evaluator is None and element.find("item") is not None:
+            return _discrete_evaluations(xml, element, issue)
         if evaluator is None:
             return [0.0 for _ in values]  # Genius: slope and offset default to 0
-        source_of_bound = element if element.get("lowerbound") is not None else domain_element
-        low = _number(xml, source_of_bound, "lowerbound")
+        holders = [e for e in (element, domain_element) if e.get("lowerbound") is not None]
+        low = _number(xml, holders[0], "lowerbound") if holders else values[0]
         slope, offset = _number(xml, evaluator, "slope"), _number(xml, evaluator, "offset")
         return [min(1.0, max(0.0, offset + slope * (v - low))) for v in values]
     if evaluator is None:
@@ -400,27 +423,45 @@ def _read(path: Path, max_bytes: int) -> _Xml:
     return _Xml(path, parse_xml(read_bytes(path, max_bytes=max_bytes), source=str(path)))
 
 
-def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml]]:
-    """The folder, its one domain and its profiles (a given domain file comes first)."""
-    if location.is_dir():
-        folder, chosen = location, None
-    elif location.exists():
-        folder, chosen = location.parent, location
-    else:
-        raise FileFormatError(
-            "no such file or folder", source=str(location), expected="a Genius folder"
-        )
-    files = sorted(folder.glob("*.xml"), key=_natural)
-    parsed = [_read(f, max_bytes) for f in files if f != chosen]
+def _scenario_folders(folder: Path) -> list[str]:
+    """Names of the sub-folders of ``folder`` that hold XML files (a folder of scenarios)."""
+    return sorted(
+        (d.name for d in folder.iterdir() if d.is_dir() and any(d.rglob("*.xml"))),
+        key=lambda name: _natural(Path(name)),
+    )
+
+
+def _sorted_contents(
+    folder: Path, chosen: Path | None, max_bytes: int
+) -> tuple[list[_Xml], list[str]]:
+    """The folder's XML files parsed (``chosen`` first) and what is ignored, with the reason."""
+    parsed: list[_Xml] = []
+    ignored: list[str] = []
+    for entry in sorted(folder.iterdir(), key=_natural):
+        if entry.name.startswith(".") or entry == chosen:
+            continue
+        if entry.is_dir() or entry.suffix.lower() != ".xml":
+            ignored.append(f"{entry.name} ({'a folder' if entry.is_dir() else 'not an .xml file'})")
+            continue
+        data = read_bytes(entry, max_bytes=max_bytes)
+        frontier = parse_reference_frontier(data)
+        if frontier is not None:
+            ignored.append(f"{entry.name} (a reference frontier of {len(frontier)} points)")
+            continue
+        parsed.append(_Xml(entry, parse_xml(data, source=str(entry))))
     if chosen is not None:
         parsed.insert(0, _read(chosen, max_bytes))
-        if parsed[0].root.tag != DOMAIN_ROOT:
-            raise _fail(
-                parsed[0],
-                parsed[0].root,
-                f"the root element is <{parsed[0].root.tag}>",
-                f"a Genius domain (<{DOMAIN_ROOT}>); give the domain file or its folder",
-            )
+    return parsed, ignored
+
+
+def _check_roots(parsed: list[_Xml], chosen: Path | None) -> None:
+    if chosen is not None and parsed[0].root.tag != DOMAIN_ROOT:
+        raise _fail(
+            parsed[0],
+            parsed[0].root,
+            f"the root element is <{parsed[0].root.tag}>",
+            f"a Genius domain (<{DOMAIN_ROOT}>); give the domain file or its folder",
+        )
     for xml in parsed:
         if xml.root.tag not in (DOMAIN_ROOT, PROFILE_ROOT):
             raise _fail(
@@ -429,8 +470,30 @@ def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml]]:
                 f"the root element is <{xml.root.tag}>",
                 f"a Genius domain <{DOMAIN_ROOT}> or profile <{PROFILE_ROOT}>",
             )
+
+
+def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml], list[str]]:
+    """The folder, its one domain, its profiles (a given domain file comes first) and the
+    files ignored (not part of the scenario, each with what it is)."""
+    if location.is_dir():
+        folder, chosen = location, None
+    elif location.exists():
+        folder, chosen = location.parent, location
+    else:
+        raise FileFormatError(
+            "no such file or folder", source=str(location), expected="a Genius folder"
+        )
+    parsed, ignored = _sorted_contents(folder, chosen, max_bytes)
+    _check_roots(parsed, chosen)
     domains = [x for x in parsed if x.root.tag == DOMAIN_ROOT]
     profiles = [x for x in parsed if x.root.tag == PROFILE_ROOT]
+    if not parsed and (inside := _scenario_folders(folder)):
+        shown = ", ".join(inside[:5]) + (f" and {len(inside) - 5} more" if len(inside) > 5 else "")
+        raise FileFormatError(
+            f"this is a folder of {len(inside)} scenario folders ({shown}), not one scenario",
+            source=str(folder),
+            expected="one scenario folder (or gobetween.formats.load_genius_folders for all)",
+        )
     if len(domains) != 1:
         names = ", ".join(x.path.name for x in domains) or "none"
         raise FileFormatError(
@@ -444,7 +507,7 @@ def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml]]:
             source=str(folder),
             expected=f"XML files whose root is <{PROFILE_ROOT}>, one per party",
         )
-    return folder, domains[0], profiles
+    return folder, domains[0], profiles, ignored
 
 
 def load_genius(
@@ -473,12 +536,13 @@ def load_genius(
     """
     if real_steps < 1:
         raise FileFormatError(f"real_steps is {real_steps}", expected="at least 1 step")
-    folder, domain, profiles = _files(Path(path), max_bytes)
+    folder, domain, profiles, ignored = _files(Path(path), max_bytes)
     agenda, elements = _domain(domain, real_steps)
     preferences = {x.path.stem: _profile(x, agenda, elements, domain) for x in profiles}
     return Scenario(
         agenda,
         preferences,
         name=folder.name or "genius",
-        metadata={"source": "genius", "domain": domain.path.name},
+        metadata={"source": "genius", "domain": domain.path.name}
+        | ({"ignored": "; ".join(ignored)} if ignored else {}),
     )
