@@ -1,0 +1,168 @@
+"""Interdependent preferences: an additive part plus bonuses for packages inside a box.
+
+A :class:`Bonus` adds its value to a party's utility when a package chooses, on each issue it
+names, one of the listed options: Genius's hyperrectangle constraints (ANAC 2014) are bonuses
+whose lists are ranges of integer values, and "joint inspection is worth 0.2 to us only if the
+term is 120 days or more" is ``Bonus(0.2, {"inspection": ("joint",), "term": ("120", "150")})``.
+A bonus may be negative ("demining without naval guarantees costs us 0.3").
+
+:class:`InterdependentProfile` is one party's utility: per-issue option values (already
+weighted) plus bonuses. It is scored directly, so it is also the brute-force reference of the
+exact solver in :mod:`gobetween.analysis.milp`.
+
+>>> from gobetween.model import Agenda, Issue
+>>> agenda = Agenda((Issue.discrete("term", ["60", "120"]), Issue.discrete("inspection",
+...                  ["none", "joint"])))
+>>> p = InterdependentProfile.of(agenda, {"term": {"120": 0.5}},
+...                              [Bonus(0.2, {"term": ("120",), "inspection": ("joint",)})])
+>>> p.utility((1, 1)), p.utility((0, 1))
+(0.7, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from gobetween.errors import InvalidPreferences
+from gobetween.model import Agenda
+
+__all__ = ["MAX_BONUSES", "Bonus", "InterdependentProfile"]
+
+#: A profile holds at most this many bonuses (ANAC 2014 profiles have up to 200).
+MAX_BONUSES = 2_000
+
+
+def _finite(value: object, location: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidPreferences(
+            f"{value!r} is not a finite number", location=location, expected="a finite number"
+        )
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Bonus:
+    """``value`` added when the package picks, on every issue of ``within``, a listed option.
+
+    >>> Bonus(0.3, {"ports": ("Odesa", "Pivdennyi")}).issues
+    ('ports',)
+    """
+
+    value: float
+    within: Mapping[str, tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        _finite(self.value, "value")
+        within = {str(k): tuple(v) for k, v in self.within.items()}
+        if not within:
+            raise InvalidPreferences(
+                "a bonus names no issue", location="within", expected="at least one issue"
+            )
+        for issue, options in within.items():
+            if not options:
+                raise InvalidPreferences(
+                    f"the bonus lists no option of issue {issue!r}",
+                    location=f"within.{issue}",
+                    expected="at least one option",
+                )
+        object.__setattr__(self, "within", MappingProxyType(within))
+
+    @property
+    def issues(self) -> tuple[str, ...]:
+        """The issues the bonus depends on."""
+        return tuple(self.within)
+
+
+@dataclass(frozen=True)
+class InterdependentProfile:
+    """One party's utility on an agenda: ``sum_i value[i][choice_i] + sum of bonuses met``.
+
+    Build it with :meth:`of` (names checked against the agenda). ``values[i][o]`` is the additive
+    value of option ``o`` of issue ``i``; ``boxes[b][i]`` the option indices bonus ``b`` accepts
+    on issue ``i`` (absent: any option).
+    """
+
+    agenda: Agenda
+    values: tuple[tuple[float, ...], ...]
+    bonuses: tuple[Bonus, ...] = ()
+    boxes: tuple[Mapping[int, frozenset[int]], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.bonuses) > MAX_BONUSES:
+            raise InvalidPreferences(
+                f"{len(self.bonuses)} bonuses", location="bonuses", expected=f"<= {MAX_BONUSES}"
+            )
+        shape = self.agenda.shape
+        if tuple(len(v) for v in self.values) != shape:
+            raise InvalidPreferences(
+                "the values do not match the agenda", location="values", expected=f"shape {shape}"
+            )
+        boxes = tuple(self._box(b, index) for index, b in enumerate(self.bonuses))
+        object.__setattr__(self, "boxes", boxes)
+
+    def _box(self, bonus: Bonus, index: int) -> Mapping[int, frozenset[int]]:
+        box: dict[int, frozenset[int]] = {}
+        for name, options in bonus.within.items():
+            where = f"bonuses[{index}].within.{name}"
+            if not self.agenda.has_issue(name):
+                raise InvalidPreferences(
+                    f"the bonus names issue {name!r}, which the agenda lacks",
+                    location=where,
+                    expected="one of " + ", ".join(map(repr, self.agenda.issue_names)),
+                )
+            issue = self.agenda.issue(name)
+            for option in options:
+                if not issue.has_option(option):
+                    raise InvalidPreferences(
+                        f"issue {name!r} has no option {option!r}",
+                        location=where,
+                        expected="one of " + ", ".join(map(repr, issue.option_names)),
+                    )
+            box[self.agenda.index(name)] = frozenset(issue.index(o) for o in options)
+        return MappingProxyType(box)
+
+    @classmethod
+    def of(
+        cls,
+        agenda: Agenda,
+        values: Mapping[str, Mapping[str, float]],
+        bonuses: Sequence[Bonus] = (),
+    ) -> InterdependentProfile:
+        """A profile from option values by name (unnamed options are worth 0) and bonuses."""
+        for name in values:
+            if not agenda.has_issue(name):
+                raise InvalidPreferences(
+                    f"values name issue {name!r}, which the agenda lacks",
+                    location=f"values.{name}",
+                    expected="one of " + ", ".join(map(repr, agenda.issue_names)),
+                )
+        table: list[tuple[float, ...]] = []
+        for issue in agenda.issues:
+            given = values.get(issue.name, {})
+            for option in given:
+                if not issue.has_option(option):
+                    raise InvalidPreferences(
+                        f"issue {issue.name!r} has no option {option!r}",
+                        location=f"values.{issue.name}",
+                        expected="one of " + ", ".join(map(repr, issue.option_names)),
+                    )
+            table.append(
+                tuple(
+                    _finite(given.get(o, 0.0), f"values.{issue.name}.{o}")
+                    for o in issue.option_names
+                )
+            )
+        return cls(agenda, tuple(table), tuple(bonuses))
+
+    def met(self, choices: Sequence[int]) -> tuple[bool, ...]:
+        """Whether each bonus is met by the package with these option indices."""
+        return tuple(all(choices[i] in ok for i, ok in box.items()) for box in self.boxes)
+
+    def utility(self, choices: Sequence[int]) -> float:
+        """The utility of the package with these option indices (exact sum, ``math.fsum``)."""
+        parts = [self.values[i][c] for i, c in enumerate(choices)]
+        parts.extend(b.value for b, m in zip(self.bonuses, self.met(choices), strict=True) if m)
+        return math.fsum(parts)

@@ -1,0 +1,180 @@
+"""The exact MILP analysis of interdependent preferences, checked against brute force."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gobetween.analysis.interdependent import MAX_BONUSES, Bonus, InterdependentProfile
+from gobetween.analysis.milp import (
+    egalitarian_milp,
+    exact_frontier,
+    max_welfare_milp,
+    nash_milp,
+)
+from gobetween.errors import AnalysisError, InvalidPreferences
+from gobetween.model import Agenda, Issue
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> tuple[InterdependentProfile, InterdependentProfile]:
+    """Two parties on 1-3 issues of 2-4 options, integer values and 0-5 bonuses each."""
+    sizes = draw(st.lists(st.integers(2, 4), min_size=1, max_size=3))
+    agenda = Agenda(
+        tuple(Issue.discrete(f"i{k}", [f"o{o}" for o in range(n)]) for k, n in enumerate(sizes))
+    )
+
+    def party() -> InterdependentProfile:
+        values = {
+            f"i{k}": {f"o{o}": draw(st.integers(0, 5)) for o in range(n)}
+            for k, n in enumerate(sizes)
+        }
+        bonuses = []
+        for _ in range(draw(st.integers(0, 5))):
+            issues = draw(st.sets(st.sampled_from(range(len(sizes))), min_size=1))
+            within = {
+                f"i{k}": tuple(
+                    f"o{o}" for o in sorted(draw(st.sets(st.integers(0, sizes[k] - 1), min_size=1)))
+                )
+                for k in sorted(issues)
+            }
+            bonuses.append(Bonus(draw(st.integers(-4, 6)), within))
+        return InterdependentProfile.of(agenda, values, bonuses)
+
+    return party(), party()
+
+
+def every_package(a: InterdependentProfile, b: InterdependentProfile) -> list[tuple[float, float]]:
+    return [
+        (a.utility(c), b.utility(c)) for c in itertools.product(*(range(n) for n in a.agenda.shape))
+    ]
+
+
+def brute_frontier(points: list[tuple[float, float]]) -> set[tuple[float, float]]:
+    def dominated(p: tuple[float, float]) -> bool:
+        return any(q[0] >= p[0] and q[1] >= p[1] and q != p for q in points)
+
+    return {p for p in points if not dominated(p)}
+
+
+@SETTINGS
+@given(profiles())
+def test_the_frontier_is_the_brute_force_one(pair: tuple[InterdependentProfile, ...]) -> None:
+    front = exact_frontier(pair)
+    assert front.exact
+    assert front.status == "optimal"
+    found = [p.utilities for p in front.points]
+    assert set(found) == brute_frontier(every_package(*pair))
+    assert len(found) == len(set(found))
+    assert found == sorted(found, key=lambda u: -u[0])
+    for point in front.points:
+        assert point.utilities == tuple(p.utility(point.choices) for p in pair)
+    assert front.solves == 2 * len(found) + 1
+
+
+@SETTINGS
+@given(profiles())
+def test_solutions_are_the_brute_force_ones(pair: tuple[InterdependentProfile, ...]) -> None:
+    packages = every_package(*pair)
+    welfare = max_welfare_milp(pair)
+    assert welfare.exact
+    assert welfare.point is not None
+    assert sum(welfare.point.utilities) == max(sum(u) for u in packages)
+    fair = egalitarian_milp(pair)
+    assert fair.exact
+    assert fair.point is not None
+    assert min(fair.point.utilities) == max(min(u) for u in packages)
+    nash = nash_milp(pair)
+    products = [math.prod(u) for u in packages if min(u) > 0]
+    if products:
+        assert nash.point is not None
+        assert math.prod(nash.point.utilities) == max(products)
+    else:
+        assert nash.point is None
+
+
+def small() -> tuple[Agenda, InterdependentProfile, InterdependentProfile]:
+    agenda = Agenda(
+        (
+            Issue.discrete("term", ["60", "90", "120"]),
+            Issue.discrete("inspection", ["none", "joint"]),
+        )
+    )
+    # "joint inspection is worth 4 to us only if the term is 90 days or more"
+    ukraine = InterdependentProfile.of(
+        agenda,
+        {"term": {"60": 0, "90": 2, "120": 3}},
+        [Bonus(4, {"term": ("90", "120"), "inspection": ("joint",)})],
+    )
+    # "a long term without joint inspection costs us 5"
+    russia = InterdependentProfile.of(
+        agenda,
+        {"term": {"60": 6, "90": 4, "120": 1}, "inspection": {"none": 2}},
+        [Bonus(-5, {"term": ("120",), "inspection": ("none",)})],
+    )
+    return agenda, ukraine, russia
+
+
+def test_conditional_values_and_penalties_on_a_worked_example() -> None:
+    _, ukraine, russia = small()
+    assert ukraine.utility((1, 1)) == 6.0
+    assert ukraine.utility((0, 1)) == 0.0
+    assert russia.utility((2, 0)) == -2.0
+    front = exact_frontier((ukraine, russia))
+    assert [(p.choices, p.utilities) for p in front.points] == [
+        ((2, 1), (7.0, 1.0)),
+        ((1, 1), (6.0, 4.0)),
+        ((1, 0), (2.0, 6.0)),
+        ((0, 0), (0.0, 8.0)),
+    ]
+    assert nash_milp((ukraine, russia)).point == front.points[1]
+    assert nash_milp((ukraine, russia), (6.0, 0.0)).point == front.points[0]
+
+
+def test_welfare_and_egalitarian_take_any_number_of_parties() -> None:
+    agenda, ukraine, russia = small()
+    turkey = InterdependentProfile.of(agenda, {"inspection": {"joint": 3}})
+    welfare = max_welfare_milp((ukraine, russia, turkey))
+    assert welfare.point is not None
+    assert welfare.point.utilities == (6.0, 4.0, 3.0)
+    fair = egalitarian_milp((ukraine, russia, turkey))
+    assert fair.point is not None
+    assert min(fair.point.utilities) == 3.0
+
+
+def test_bad_profiles_are_refused_with_where_and_what() -> None:
+    agenda, ukraine, _ = small()
+    with pytest.raises(InvalidPreferences, match="agenda lacks") as info:
+        InterdependentProfile.of(agenda, {}, [Bonus(1, {"ports": ("Odesa",)})])
+    assert info.value.location == "bonuses[0].within.ports"
+    with pytest.raises(InvalidPreferences, match="has no option '30'") as info:
+        InterdependentProfile.of(agenda, {}, [Bonus(1, {"term": ("30",)})])
+    assert "'60', '90', '120'" in str(info.value.expected)
+    with pytest.raises(InvalidPreferences, match="has no option 'x'"):
+        InterdependentProfile.of(agenda, {"term": {"x": 1}})
+    with pytest.raises(InvalidPreferences, match="agenda lacks"):
+        InterdependentProfile.of(agenda, {"ports": {"x": 1}})
+    with pytest.raises(InvalidPreferences, match="lists no option"):
+        Bonus(1, {"term": ()})
+    with pytest.raises(InvalidPreferences, match="names no issue"):
+        Bonus(1, {})
+    with pytest.raises(InvalidPreferences, match="not a finite number"):
+        Bonus(math.inf, {"term": ("60",)})
+    with pytest.raises(InvalidPreferences, match="not a finite number") as info:
+        InterdependentProfile.of(agenda, {"term": {"60": math.nan}})
+    assert info.value.location == "values.term.60"
+    with pytest.raises(InvalidPreferences, match="bonuses"):
+        InterdependentProfile.of(agenda, {}, [Bonus(1, {"term": ("60",)})] * (MAX_BONUSES + 1))
+    other = InterdependentProfile.of(Agenda((Issue.discrete("term", ["60"]),)), {})
+    with pytest.raises(AnalysisError, match="different agendas"):
+        exact_frontier((ukraine, other))
+    with pytest.raises(AnalysisError, match="two parties, not 3"):
+        exact_frontier((ukraine, ukraine, ukraine))
+    with pytest.raises(AnalysisError, match="no party"):
+        max_welfare_milp(())
