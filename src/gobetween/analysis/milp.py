@@ -7,9 +7,9 @@ positive, and by ``y >= sum_i s_i - (k - 1)`` when it is negative. A party's mod
 then never above its true one, and equals it when every ``y`` is the box's indicator; as each
 ``y`` only counts for its own party, every optimum below is the true one.
 
-- :func:`exact_frontier` (two parties, epsilon-constraint): maximise party 0's utility with
-  party 1's at least a floor, then party 1's with party 0's at that optimum (so the point is not
-  dominated), then raise the floor just above it; until infeasible.
+- :func:`exact_frontier` (two parties, epsilon-constraint): maximise party 0's utility, plus
+  :data:`RESOLUTION` times party 1's (so the point found is not dominated), with party 1's
+  utility at least a floor; then raise the floor just above the point found; until infeasible.
 - :func:`max_welfare_milp` and :func:`egalitarian_milp` (any number of parties): one program.
 - :func:`nash_milp` (two parties): the point of the exact frontier with the largest product of
   gains over the disagreement point.
@@ -17,9 +17,9 @@ then never above its true one, and equals it when every ``y`` is the box's indic
 Every point's utilities are recomputed from its package (not read off the solver). HiGHS runs
 with a relative and absolute MIP gap of zero and utilities scaled so that its tolerances are far
 below :data:`RESOLUTION` of each party's range: points are exact unless two frontier points
-differ in party 1's utility by less than that resolution (then one of them is reported, and
-``resolution`` says so). Any solve that is not proven optimal (time limit) is reported in
-``status``: the result is then marked not exact, never silently approximate.
+differ in a party's utility by less than that fraction of its range (then one of them may stand
+for both, and ``resolution`` says so). Any solve that is not proven optimal (time limit) is
+reported in ``status``: the result is then marked not exact, never silently approximate.
 
 >>> from gobetween.model import Agenda, Issue
 >>> from gobetween.analysis.interdependent import Bonus, InterdependentProfile
@@ -56,7 +56,7 @@ __all__ = [
     "nash_milp",
 ]
 
-#: Frontier points closer than this fraction of party 1's utility range may be merged.
+#: Frontier points closer than this fraction of a party's utility range may be merged.
 RESOLUTION = 1e-6
 #: Seconds HiGHS may spend on one solve (a frontier takes two solves per point).
 DEFAULT_TIME_LIMIT = 60.0
@@ -254,21 +254,16 @@ def exact_frontier(
     if len(profiles) != 2:
         raise AnalysisError(f"the exact frontier takes two parties, not {len(profiles)}")
     program = _Program(profiles)
-    slack, step = (RESOLUTION / 10 * program.spans[0], RESOLUTION * program.spans[1])
+    step = RESOLUTION * program.spans[1]
     points: list[MilpPoint] = []
     floors: dict[int, float] = {}
     solves = 0
     status = "optimal"
     while len(points) < MAX_FRONTIER_POINTS:
-        status, first = program.solve({0: 1.0}, floors, time_limit)
-        solves += 1
-        if first is None:
-            status = "optimal" if status == "infeasible" else status
-            break
-        status, best = program.solve({1: 1.0}, {0: first.utilities[0] - slack}, time_limit)
+        status, best = program.solve({0: 1.0, 1: RESOLUTION}, floors, time_limit)
         solves += 1
         if best is None:
-            status = "solver error" if status == "infeasible" else status
+            status = "optimal" if status == "infeasible" else status
             break
         points.append(best)
         floors = {1: best.utilities[1] + step}
