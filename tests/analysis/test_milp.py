@@ -148,6 +148,15 @@ def test_welfare_and_egalitarian_take_any_number_of_parties() -> None:
     assert min(fair.point.utilities) == 3.0
 
 
+def test_a_conditional_value_is_a_bonus_on_both_sides() -> None:
+    _, ukraine, _ = small()
+    said = Bonus.conditional(4, when={"term": ["90", "120"]}, then={"inspection": ["joint"]})
+    assert said == ukraine.bonuses[0]
+    with pytest.raises(InvalidPreferences, match="both in the condition") as info:
+        Bonus.conditional(1, when={"term": ["90"]}, then={"term": ["120"]})
+    assert info.value.location == "then.term"
+
+
 def test_bad_profiles_are_refused_with_where_and_what() -> None:
     agenda, ukraine, _ = small()
     with pytest.raises(InvalidPreferences, match="agenda lacks") as info:

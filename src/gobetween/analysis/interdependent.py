@@ -75,6 +75,32 @@ class Bonus:
         """The issues the bonus depends on."""
         return tuple(self.within)
 
+    @classmethod
+    def conditional(
+        cls,
+        value: float,
+        *,
+        when: Mapping[str, Sequence[str]],
+        then: Mapping[str, Sequence[str]],
+    ) -> Bonus:
+        """The bonus read "if ``when``, then ``then`` is worth ``value``" (both sets of options).
+
+        >>> b = Bonus.conditional(0.2, when={"term": ["120"]}, then={"inspection": ["joint"]})
+        >>> dict(b.within)
+        {'term': ('120',), 'inspection': ('joint',)}
+        """
+        both = sorted(set(when) & set(then))
+        if both:
+            raise InvalidPreferences(
+                f"issue {both[0]!r} is both in the condition and in what it is worth",
+                location=f"then.{both[0]}",
+                expected="different issues in 'when' and 'then'",
+            )
+        return cls(
+            value,
+            {**{k: tuple(v) for k, v in when.items()}, **{k: tuple(v) for k, v in then.items()}},
+        )
+
 
 @dataclass(frozen=True)
 class InterdependentProfile:
