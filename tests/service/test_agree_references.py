@@ -36,13 +36,41 @@ def _bodies() -> dict[tuple[str, str], dict[str, Any]]:
                 "port": "Odesa",
             }
         },
+        ("post", "/api/agreements/{agreement_id}/provisions/{key}/assessments"): {
+            "json": {"level": "minimal"}
+        },
+        ("put", "/api/agreements/{agreement_id}/record/kinds"): {"json": {"kinds": ["voyages"]}},
+        ("post", "/api/agreements/{agreement_id}/incidents"): {
+            "json": {
+                "alleged_by": "Ukraine",
+                "accused": "Russian Federation",
+                "date": "2022-08-01",
+                "place": "Odesa",
+                "facility": "port",
+                "description": "d",
+            }
+        },
+        ("post", "/api/agreements/{agreement_id}/incidents/{key}/assessment"): {
+            "json": {"assessment": "verified"}
+        },
+        ("post", "/api/agreements/{agreement_id}/publications"): {"json": {"scope": "voyages"}},
+        ("post", "/api/agreements/{agreement_id}/record/kinds/{kind}/imports"): {
+            "files": {"file": ("v.csv", io.BytesIO(b"Status,#\n"), "text/csv")}
+        },
         ("post", "/api/agreements/{agreement_id}/record/imports"): {
             "files": {"file": ("v.csv", io.BytesIO(b"Status,#\n"), "text/csv")}
         },
     }
 
 
-FILL = {"number": "1", "fmt": "pdf", "table": "summary"}
+FILL = {
+    "number": "1",
+    "fmt": "pdf",
+    "table": "summary",
+    "key": "art-1",
+    "kind": "voyages",
+    "publication_id": "1",
+}
 QUERY = {"/api/agreements/{agreement_id}/signing-request": "?party=Ukraine&signer=Ukraine"}
 
 

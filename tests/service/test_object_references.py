@@ -60,6 +60,16 @@ def _bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("put", "/api/tracks/{track_id}/preferences"): {"json": food_preferences("ua")},
         ("post", "/api/tracks/{track_id}/text/versions"): {"json": TEXT},
+        ("post", "/api/tracks/{track_id}/text/drafts"): {"json": {"package": TEXT["package"]}},
+        ("put", "/api/tracks/{track_id}/text/drafts/{draft_id}"): {
+            "json": {"package": TEXT["package"]}
+        },
+        ("post", "/api/tracks/{track_id}/text/drafts/{draft_id}/publication"): {
+            "json": {"confirm": True}
+        },
+        ("put", "/api/tracks/{track_id}/text/rules"): {"json": {}},
+        ("put", "/api/tracks/{track_id}/languages"): {"json": {"languages": ["en"]}},
+        ("put", "/api/processes/{process_id}/languages"): {"json": {"languages": ["en"]}},
         ("post", "/api/tracks/{track_id}/text/answers"): {"json": {"version": 1, "kind": "accept"}},
         ("post", "/api/tracks/{track_id}/offers"): {"json": {"message": "m"}},
         ("post", "/api/tracks/{track_id}/offers/{offer}/forward"): {"json": {}},

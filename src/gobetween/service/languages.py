@@ -21,12 +21,12 @@ from babel import Locale
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import InvalidModel, NotFound, ValidationFailed
+from gobetween.errors import InvalidModel, ValidationFailed
 from gobetween.i18n import _, current_locale
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor, process_view
 from gobetween.service.schemas import TranslationOut
-from gobetween.store import audit
+from gobetween.store import audit, repositories
 from gobetween.store import language_tables as lt
 from gobetween.store import tables as t
 
@@ -161,9 +161,7 @@ def set_track_languages(
     session: Session, actor: Actor, track_id: int, codes: Iterable[object]
 ) -> tuple[str, ...]:
     """Let a track work in some of its process's languages (admins); an empty list: in all."""
-    track = session.get(t.Track, track_id)
-    if track is None or track.process_id not in actor.process_ids():
-        raise NotFound(f"no track {track_id}")
+    track, _view = repositories.track(session, actor, track_id)  # no seat: 404, like missing
     process_view(actor, track.process_id).require_admin()
     wanted = list(codes)
     session.execute(delete(lt.TrackLanguage).where(lt.TrackLanguage.track_id == track_id))

@@ -331,9 +331,13 @@ def entries_view(
     Figures are computed over the entries the caller reads, never over hidden ones, so no
     count tells a party what it may not see.
     """
-    loaded, _signatory = _load_or_public(session, actor, agreement_id)
-    kind = _kind(loaded, kind_name)
+    loaded, signatory = _load_or_public(session, actor, agreement_id)
     published = _approved(session, agreement_id)
+    config = loaded.row.implementation
+    if not signatory and not (published or config.get("public") or config.get("public_figures")):
+        # a record that publishes nothing answers the public as if it did not exist
+        raise NotFound(f"no agreement {agreement_id}")
+    kind = _kind(loaded, kind_name)
     rows = session.execute(
         select(r.EntryRow).where(
             r.EntryRow.agreement_id == agreement_id, r.EntryRow.kind == kind.name

@@ -218,9 +218,14 @@ async def import_entries(
     limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
     declared = kind_named(kind)
 
+    def check() -> None:  # who may not record learns nothing from parsing: 404 first
+        with ctx.read() as unit:
+            implement.check_may_record(unit.session, unit.actor, agreement_id)
+
     def work() -> dict[str, Any]:
         return import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
 
+    await run_in_threadpool(check)
     result = await run_in_threadpool(record_files.read_entry_file, declared, name, data, limits)
     return await run_in_threadpool(work)
 
