@@ -12,7 +12,11 @@ from gobetween.web import agreement_views
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 GUIDES = [DOCS / "guide" / "agreements.md", DOCS / "guide" / "implementation.md"]
-BROWSER_TEST = Path(__file__).with_name("test_agreement_browser.py")
+#: The browser tests whose screenshots the agreement and record guides show.
+BROWSER_TESTS = [
+    Path(__file__).with_name(name)
+    for name in ("test_agreement_browser.py", "test_keys_browser.py", "test_records_browser.py")
+]
 #: Pages reached only from others (listed on the home page and in the API reference).
 INDEX = {"/agreements"}
 
@@ -33,7 +37,8 @@ def test_every_agreement_page_is_in_a_guide() -> None:
 
 def test_every_screenshot_exists_and_comes_from_the_browser_test() -> None:
     images = set(re.findall(r"\(\.\./images/([\w-]+\.png)\)", _text()))
-    taken = set(re.findall(r'shots / "([\w-]+\.png)"', BROWSER_TEST.read_text(encoding="utf-8")))
-    assert images == taken
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in BROWSER_TESTS)
+    taken = set(re.findall(r'"([\w-]+\.png)"', sources))
+    assert images <= taken, sorted(images - taken)
     for name in images:
         assert (DOCS / "images" / name).is_file(), name
