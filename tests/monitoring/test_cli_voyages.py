@@ -73,12 +73,20 @@ def test_figures_write_every_table(tmp_path: Path) -> None:
     assert "tonnage_by_income_group" in names
     with (tmp_path / "figs" / "departure_to_inspection.csv").open(encoding="utf-8") as stream:
         header = next(csv.reader(stream))
-    assert header == ["month", "inspected", "waiting", "median_days", "p90_days", "mean_days"]
+    assert header == [
+        "month",
+        "inspected",
+        "waiting",
+        "median_days",
+        "p90_days",
+        "mean_days",
+        "caveat",
+    ]
 
 
 def test_one_figure_as_csv_on_stdout() -> None:
     out = run("voyages", "figures", CSV_SLICE, "--figure", "tonnage_by_departure_port")
-    assert out.splitlines()[0] == "departure_port,shipments,tonnes,share"
+    assert out.splitlines()[0] == "departure_port,shipments,tonnes,share,caveat"
     result = CliRunner().invoke(cli, ["voyages", "figures", CSV_SLICE, "--figure", "nope"])
     assert result.exit_code == 2
     assert "choose one of" in result.output

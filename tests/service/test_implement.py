@@ -209,6 +209,12 @@ def test_csv_export(world: World, aid: int) -> None:
     rows = list(csv.reader(io.StringIO(r.text)))
     assert rows[0][:4] == ["month", "inspected", "waiting", "median_days"]
     assert rows[1][0] == "2022-08"
+    # the figure never travels without what its data can and cannot show
+    figures = world.get("ua", f"/api/agreements/{aid}/record").json()["figures"]
+    caveat = figures["departure_to_inspection"]["caveat"]
+    assert caveat
+    assert rows[0][-1] == "caveat"
+    assert {row[-1] for row in rows[1:]} == {caveat}
     voyages = world.get("ua", f"/api/agreements/{aid}/record/voyages.csv").text
     assert len(voyages.splitlines()) == 1121
     assert world.get("ua", f"/api/agreements/{aid}/record/nothing.csv").status_code == 404

@@ -63,9 +63,13 @@ def write_table_csv(table: FigureTable, out: IO[str]) -> int:
     1
     >>> buffer.getvalue()
     'month,voyages\\n2022-08,63\\n'
+
+    A table with a caveat (what its data can and cannot show) carries it in a last column,
+    ``caveat``, on every row, so the figure never travels without it.
     """
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
+    extra = ["caveat"] if table.caveat else []
+    writer.writerow([*table.columns, *extra])
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else v for v in row] + ([table.caveat] if extra else []))
     return len(table.rows)

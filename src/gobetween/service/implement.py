@@ -528,6 +528,12 @@ def export_csv(
             raise NotFound(f"no table {table!r}")
         data = tables[table]
         write_table_csv(
-            FigureTable(data["name"], tuple(data["columns"]), tuple(map(tuple, data["rows"]))), out
+            FigureTable(
+                data["name"],
+                tuple(data["columns"]),
+                tuple(map(tuple, data["rows"])),
+                caveat=data.get("caveat", ""),
+            ),
+            out,
         )
     return out.getvalue(), f"agreement-{agreement_id}-{table}.csv"
