@@ -114,3 +114,17 @@ def test_templates_translate_and_still_escape() -> None:
     with i18n.use_locale("ru"):
         out = template.render(name="<b>X</b>")
     assert out == "Канал со стороной &lt;b&gt;X&lt;/b&gt;|Выйти"
+
+
+def test_a_word_filtered_from_a_literal_follows_each_request_language() -> None:
+    # Jinja folds a filter on a literal at compile time unless the filter takes the context:
+    # the home page's "party" | label kept the language of the first page that compiled it.
+    template = environment().from_string('{{ "party" | label }} {{ 1234.5 | number }}')
+    with i18n.use_locale("en"):
+        english = template.render()
+    with i18n.use_locale("uk"):
+        ukrainian = template.render()
+        word = i18n.gettext("party")
+    assert english.startswith("party ")
+    assert word != "party"
+    assert ukrainian.startswith(word + " ")

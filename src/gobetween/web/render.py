@@ -31,6 +31,8 @@ from urllib.parse import quote
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2.runtime import Context
+from jinja2.utils import pass_context
 from markupsafe import Markup
 
 from gobetween import bidi, i18n
@@ -112,12 +114,25 @@ def environment() -> jinja2.Environment:
     env.filters["reveal"] = bidi.reveal  # file names: directional controls shown, isolated
     env.filters["pct"] = lambda v: f"{100 * float(v):.0f}"
     env.filters["num"] = lambda v: f"{float(v):g}"
-    env.filters["number"] = i18n.format_decimal
-    env.filters["day"] = i18n.format_date
-    env.filters["label"] = label
+    # Filters whose answer depends on the request's language must not be folded into a
+    # compiled template (Jinja evaluates a filter on a literal once, at compile time, unless
+    # it takes the context): "party" | label would keep the language of the first page.
+    env.filters["number"] = _per_request(i18n.format_decimal)
+    env.filters["day"] = _per_request(i18n.format_date)
+    env.filters["label"] = _per_request(label)
     env.globals["languages"] = i18n.LANGUAGE_NAMES
-    env.filters["language_name"] = language_name  # a working language, named in the reader's
+    env.filters["language_name"] = _per_request(language_name)  # named in the reader's language
     return env
+
+
+def _per_request(function: Callable[..., str]) -> Callable[..., str]:
+    """``function`` as a filter Jinja calls at every rendering (never folded at compile time)."""
+
+    @pass_context
+    def per_request(_context: Context, *args: Any, **kwargs: Any) -> str:
+        return function(*args, **kwargs)
+
+    return per_request
 
 
 def js_strings() -> str:
