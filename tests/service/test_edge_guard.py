@@ -168,6 +168,20 @@ def test_nul_in_a_form_field_is_refused(world: World) -> None:
     assert r.json()["errors"][0]["location"] == "email"
 
 
+def test_nul_in_a_multipart_part_without_a_name_is_located(world: World) -> None:
+    # found by schemathesis: the error named an empty location
+    body = b'--b\r\nContent-Disposition: form-data; name=""\r\n\r\na\x00b\r\n--b--\r\n'
+    r = world.request(
+        "un",
+        "POST",
+        f"/api/processes/{world.process_id}/tracks/import",
+        content=body,
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
+    assert r.status_code == 422
+    assert [e["location"] for e in r.json()["errors"]] == ["form"]
+
+
 class Body:
     """An endless request body that counts what the app pulled from it."""
 

@@ -270,7 +270,9 @@ class _Multipart:
             return
         self._is_file = True
         if b"\x00" in filename or b"%00" in filename.lower():
-            self._refuse(_("the file name contains a NUL byte"), self._name, _("a file name"))
+            self._refuse(
+                _("the file name contains a NUL byte"), self._name or "form", _("a file name")
+            )
         if self._name in self.files and self._name not in MULTI_FILE_FIELDS:
             self._refuse(
                 _("two files were sent in the field %(field)r; send one") % {"field": self._name},
@@ -281,8 +283,9 @@ class _Multipart:
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         if not self._is_file and b"\x00" in data[start:end]:
-            detail = f"{self._name}: {_('contains a NUL character')}"
-            self._refuse(detail, self._name, _("text without control codes"))
+            where = self._name or "form"  # a part without a name is still named somewhere
+            detail = f"{where}: {_('contains a NUL character')}"
+            self._refuse(detail, where, _("text without control codes"))
 
     def feed(self, chunk: bytes) -> None:
         """Parse the next chunk; malformed bodies are left to the route's parser."""
