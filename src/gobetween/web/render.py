@@ -34,6 +34,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2.runtime import Context
 from jinja2.utils import pass_context
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from gobetween import bidi, i18n
 from gobetween import errors as e
@@ -263,3 +264,38 @@ def problem_text(exc: e.GobetweenError) -> str:
     'name: the name is empty (expected a name)'
     """
     return describe(exc)
+
+
+#: Errors a form shows next to its fields (the page again, 422); others become an error page.
+FORM_ERRORS = (e.InputError, e.ProtocolError, e.AgreementError, e.PermissionDenied, e.Conflict)
+
+
+def with_twin(response: Response, api: str) -> Response:
+    """Name the page's JSON twin in a ``Link: <api>; rel="alternate"`` header."""
+    response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
+    return response
+
+
+async def post_form(
+    request: Request,
+    work: Callable[[dict[str, Any]], str],
+    failed: Callable[[str], Response],
+    lists: tuple[str, ...] = (),
+) -> Response:
+    """Run a form's work; redirect to the URL it answers, or show the page again with the error.
+
+    ``work`` gets the form's text fields (the last value of each), and for each name in ``lists``
+    every value of that field as a list; ``failed`` gets the error in one line (``problem_text``).
+    """
+    async with request.form() as form:
+        values: dict[str, Any] = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
+        values.update({name: [str(v) for v in form.getlist(name)] for name in lists})
+
+    def build() -> Response:
+        try:
+            target = work(values)
+        except FORM_ERRORS as exc:
+            return failed(problem_text(exc))
+        return redirect(target, request)
+
+    return await run_in_threadpool(run_page, request, build)

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
 from gobetween import i18n
@@ -29,35 +28,11 @@ from gobetween.policy import Action
 from gobetween.service import meetings, notes, search, signing_keys
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, frame, track_page
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import post_form, problem_text, render, run_page, with_twin
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-_FORM_ERRORS = (e.InputError, e.ProtocolError, e.AgreementError, e.PermissionDenied, e.Conflict)
-
-
-def _with_twin(response: Response, api: str) -> Response:
-    response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
-    return response
-
-
-async def _post(
-    request: Request, work: Callable[[dict[str, str]], str], failed: Callable[[str], Response]
-) -> Response:
-    """Run a form's work; redirect to its answer, or show the page again with the error."""
-    async with request.form() as form:
-        values = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
-        values["party_ids"] = ",".join(str(v) for v in form.getlist("party_ids"))
-
-    def build() -> Response:
-        try:
-            target = work(values)
-        except _FORM_ERRORS as exc:
-            return failed(problem_text(exc))
-        return redirect(target, request)
-
-    return await run_in_threadpool(run_page, request, build)
 
 
 # -- signing keys --------------------------------------------------------------------------------
@@ -84,7 +59,7 @@ def keys_page(request: Request, ctx: Ctx) -> Response:
             context = _keys_context(ctx, unit, notice=notice[:200] if notice else None)
             first = context["processes"][0]["id"] if context["processes"] else None
         response = render(request, "keys.html", context)
-        return _with_twin(response, f"/api/processes/{first}/keys") if first else response
+        return with_twin(response, f"/api/processes/{first}/keys") if first else response
 
     return run_page(request, build)
 
@@ -102,7 +77,7 @@ async def _key_action(request: Request, ctx: Ctx, key_id: int, act: str) -> Resp
         with ctx.read() as unit:
             return render(request, "keys.html", _keys_context(ctx, unit, error=message), status=422)
 
-    return await _post(request, work, failed)
+    return await post_form(request, work, failed, lists=("party_ids",))
 
 
 @router.post("/keys/{key_id}/confirm")
@@ -143,7 +118,7 @@ def team_page(request: Request, ctx: Ctx, track_id: int) -> Response:
         with ctx.read() as unit:
             context = _team_context(ctx, unit, track_id)
         response = render(request, "team.html", context)
-        return _with_twin(response, f"/api/tracks/{track_id}/notes")
+        return with_twin(response, f"/api/tracks/{track_id}/notes")
 
     return run_page(request, build)
 
@@ -161,7 +136,7 @@ async def _team_post(
             context = _team_context(ctx, unit, track_id, error=message)
         return render(request, "team.html", context, status=422)
 
-    return await _post(request, work, failed)
+    return await post_form(request, work, failed, lists=("party_ids",))
 
 
 def _int(values: dict[str, str], name: str) -> int | None:
@@ -243,7 +218,7 @@ def meetings_page(request: Request, ctx: Ctx, track_id: int) -> Response:
         with ctx.read() as unit:
             context = _meetings_context(ctx, unit, track_id)
         response = render(request, "meetings.html", context)
-        return _with_twin(response, f"/api/tracks/{track_id}/meetings")
+        return with_twin(response, f"/api/tracks/{track_id}/meetings")
 
     return run_page(request, build)
 
@@ -268,7 +243,7 @@ async def record_meeting(request: Request, ctx: Ctx, track_id: int) -> Response:
 
     def work(values: dict[str, str]) -> str:
         lines = [x.strip() for x in values.get("follow_ups", "").splitlines() if x.strip()]
-        parties = [int(p) for p in values.get("party_ids", "").split(",") if p.isdigit()]
+        parties = [int(p) for p in values["party_ids"] if p.isdigit()]
         with ctx.write() as unit:
             made = meetings.record_meeting(
                 unit.session,
@@ -289,7 +264,7 @@ async def record_meeting(request: Request, ctx: Ctx, track_id: int) -> Response:
             context = _meetings_context(ctx, unit, track_id, error=message)
         return render(request, "meetings.html", context, status=422)
 
-    return await _post(request, work, failed)
+    return await post_form(request, work, failed, lists=("party_ids",))
 
 
 # -- search --------------------------------------------------------------------------------------
@@ -316,6 +291,6 @@ def search_page(request: Request, ctx: Ctx) -> Response:
                 "error": error,
             }
         response = render(request, "search.html", context, status=422 if error else 200)
-        return _with_twin(response, f"/api/search?q={quote(q)}")
+        return with_twin(response, f"/api/search?q={quote(q)}")
 
     return run_page(request, build)

@@ -15,14 +15,11 @@ Each page calls the same service functions as its JSON twin (named in a ``Link``
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
-from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model.languages import LANGUAGES
 from gobetween.policy import Action
@@ -31,35 +28,11 @@ from gobetween.service.context import Unit
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.web.common import Ctx, frame, track_page
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import post_form, render, run_page, with_twin
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-_FORM_ERRORS = (e.InputError, e.PermissionDenied, e.Conflict)
-
-
-def _twin(response: Response, api: str) -> Response:
-    response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
-    return response
-
-
-async def _post(
-    request: Request, work: Callable[[dict[str, Any]], str], failed: Callable[[str], Response]
-) -> Response:
-    """Run a form's work; redirect to its answer, or show the page again with the error."""
-    async with request.form() as form:
-        values: dict[str, Any] = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
-        values["languages"] = [str(v) for v in form.getlist("languages")]
-
-    def build() -> Response:
-        try:
-            target = work(values)
-        except _FORM_ERRORS as exc:
-            return failed(problem_text(exc))
-        return redirect(target, request)
-
-    return await run_in_threadpool(run_page, request, build)
 
 
 # -- the translator's desk -----------------------------------------------------------------------
@@ -86,7 +59,7 @@ def desk(request: Request, ctx: Ctx) -> Response:
                     }
                 )
             context = {**frame(ctx, unit), "title": _("Translation"), "tracks": tracks}
-        return _twin(render(request, "translate.html", context), "/api/translating")
+        return with_twin(render(request, "translate.html", context), "/api/translating")
 
     return run_page(request, build)
 
@@ -120,7 +93,7 @@ def channel(request: Request, ctx: Ctx, channel_id: int) -> Response:
         with ctx.read() as unit:
             context = _channel_context(ctx, unit, channel_id)
         response = render(request, "translate_channel.html", context)
-        return _twin(response, f"/api/channels/{channel_id}/translations")
+        return with_twin(response, f"/api/channels/{channel_id}/translations")
 
     return run_page(request, build)
 
@@ -148,7 +121,7 @@ async def translate(request: Request, ctx: Ctx, message_id: int) -> Response:
             context = _channel_context(ctx, unit, holder.get("channel", 0), error=message)
         return render(request, "translate_channel.html", context, status=422)
 
-    return await _post(request, work, failed)
+    return await post_form(request, work, failed, lists=("languages",))
 
 
 # -- working languages ---------------------------------------------------------------------------
@@ -180,7 +153,7 @@ def languages_page(request: Request, ctx: Ctx, process_id: int) -> Response:
         with ctx.read() as unit:
             context = _languages_context(ctx, unit, process_id)
         response = render(request, "languages.html", context)
-        return _twin(response, f"/api/processes/{process_id}/languages")
+        return with_twin(response, f"/api/processes/{process_id}/languages")
 
     return run_page(request, build)
 
@@ -203,7 +176,7 @@ async def _set(request: Request, ctx: Ctx, process_id: int, track_id: int | None
             context = _languages_context(ctx, unit, process_id, error=message)
         return render(request, "languages.html", context, status=422)
 
-    return await _post(request, work, failed)
+    return await post_form(request, work, failed, lists=("languages",))
 
 
 @router.post("/processes/{process_id}/languages")
@@ -235,6 +208,6 @@ def text_languages(request: Request, ctx: Ctx, track_id: int) -> Response:
                 versions=list(reversed(shown["versions"])),
             )
         response = render(request, "text_languages.html", context)
-        return _twin(response, f"/api/tracks/{track_id}/text/languages")
+        return with_twin(response, f"/api/tracks/{track_id}/text/languages")
 
     return run_page(request, build)
