@@ -33,12 +33,13 @@ from gobetween.agreements import (
     verify_bundle,
 )
 from gobetween.agreements import lifecycle as lc
-from gobetween.agreements.derive import derive_lifecycle, terms_from_text
+from gobetween.agreements.derive import terms_from_text
 from gobetween.agreements.language_versions import language_versions
 from gobetween.errors import AgreementError, NotFound, ValidationFailed
 from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
 from gobetween.protocols import single_text as st
+from gobetween.service.agreed_text import agreed_clauses, ready_tracks, text_lifecycle
 from gobetween.service.languages import declared_languages
 from gobetween.service.signing_keys import (
     active_key,
@@ -57,6 +58,7 @@ __all__ = [
     "LIFECYCLE_ACTS",
     "Loaded",
     "act",
+    "agreed_clauses",
     "agreement_list",
     "agreement_view_dict",
     "bundle_bytes",
@@ -69,6 +71,7 @@ __all__ = [
     "sign",
     "sign_bundle",
     "signing_request",
+    "text_lifecycle",
     "tick",
     "verify_stored",
 ]
@@ -160,48 +163,6 @@ def _store_events(session: Session, actor: Actor, loaded: Loaded, events: Sequen
 
 
 # -- creating ------------------------------------------------------------------------------------
-
-
-def agreed_clauses(version: st.TextVersion) -> dict[str, str]:
-    """Clause per issue of an agreed version: its article's wording (first language), else the
-    clause published with it."""
-    out = dict(version.clauses)
-    for article in version.text_articles:
-        if article.issue is not None and article.wording:
-            out[article.issue] = next(iter(article.wording.values()))
-    return out
-
-
-def text_lifecycle(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
-    """What the agreed text of a track says of term, renewal and notice (the agreement form).
-
-    ``sources`` names the issue each value was read from; a value the text does not hold is
-    ``None`` (no renewal article: the agreement is not renewed).
-    """
-    track, view = repositories.track(session, actor, track_id)
-    view.require(Action.PUBLISH_TEXT)
-    state = single_text_state(session, track, view)
-    if state.status is not st.TrackStatus.READY_FOR_AGREEMENT or state.current is None:
-        return {"ready": False, "term_days": None, "renewal": None, "sources": {}}
-    version = state.current
-    try:
-        said = derive_lifecycle(version.package, agreed_clauses(version))
-    except AgreementError as exc:  # e.g. a renewal option that names no rule
-        return {
-            "ready": True,
-            "term_days": None,
-            "renewal": None,
-            "sources": {},
-            "problem": str(exc),
-        }
-    return {
-        "ready": True,
-        "version": version.number,
-        "term_days": said.term_days,
-        "renewal": said.renewal.to_dict() if said.renewal else None,
-        "effective_date": said.effective_date.isoformat() if said.effective_date else None,
-        "sources": dict(said.sources),
-    }
 
 
 def _links(session: Session, actor: Actor, link_ids: Sequence[int]) -> tuple[Link, ...]:
@@ -324,25 +285,6 @@ def agreement_list(session: Session, actor: Actor) -> list[dict[str, Any]]:
                     "track_id": row.track_id,
                 }
             )
-    return out
-
-
-def ready_tracks(session: Session, actor: Actor) -> list[dict[str, Any]]:
-    """Tracks the actor mediates whose text every party accepted and that have no agreement."""
-    made = set(session.execute(select(a.Agreement.track_id, a.Agreement.text_version)).all())
-    out = []
-    for process in repositories.processes(session, actor):
-        for track, view in repositories.tracks(session, actor, process.id):
-            if not view.is_mediator:
-                continue
-            state = single_text_state(session, track, view)
-            current = state.current
-            if (
-                state.status is st.TrackStatus.READY_FOR_AGREEMENT
-                and current is not None
-                and (track.id, current.number) not in made
-            ):
-                out.append({"id": track.id, "name": track.name, "version": current.number})
     return out
 
 

@@ -1,0 +1,86 @@
+"""What the accepted single text says, read for the agreement: its clauses, term and renewal.
+
+The tracks whose text every party accepted (:func:`ready_tracks`), the clause per issue of
+the agreed version (:func:`agreed_clauses`) and what its articles say of term, renewal, notice
+and effective date (:func:`text_lifecycle`, the agreement form). The rules themselves live in
+the pure core (:mod:`gobetween.agreements.derive`); :mod:`gobetween.service.agree` builds the
+agreement from the same reading.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gobetween.agreements.derive import derive_lifecycle
+from gobetween.errors import AgreementError
+from gobetween.policy import Action, Actor
+from gobetween.protocols import single_text as st
+from gobetween.service.texts import single_text_state
+from gobetween.store import agreement_tables as a
+from gobetween.store import repositories
+
+__all__ = ["agreed_clauses", "ready_tracks", "text_lifecycle"]
+
+
+def agreed_clauses(version: st.TextVersion) -> dict[str, str]:
+    """Clause per issue of an agreed version: its article's wording (first language), else the
+    clause published with it."""
+    out = dict(version.clauses)
+    for article in version.text_articles:
+        if article.issue is not None and article.wording:
+            out[article.issue] = next(iter(article.wording.values()))
+    return out
+
+
+def text_lifecycle(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
+    """What the agreed text of a track says of term, renewal and notice (the agreement form).
+
+    ``sources`` names the issue each value was read from; a value the text does not hold is
+    ``None`` (no renewal article: the agreement is not renewed).
+    """
+    track, view = repositories.track(session, actor, track_id)
+    view.require(Action.PUBLISH_TEXT)
+    state = single_text_state(session, track, view)
+    if state.status is not st.TrackStatus.READY_FOR_AGREEMENT or state.current is None:
+        return {"ready": False, "term_days": None, "renewal": None, "sources": {}}
+    version = state.current
+    try:
+        said = derive_lifecycle(version.package, agreed_clauses(version))
+    except AgreementError as exc:  # e.g. a renewal option that names no rule
+        return {
+            "ready": True,
+            "term_days": None,
+            "renewal": None,
+            "sources": {},
+            "problem": str(exc),
+        }
+    return {
+        "ready": True,
+        "version": version.number,
+        "term_days": said.term_days,
+        "renewal": said.renewal.to_dict() if said.renewal else None,
+        "effective_date": said.effective_date.isoformat() if said.effective_date else None,
+        "sources": dict(said.sources),
+    }
+
+
+def ready_tracks(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Tracks the actor mediates whose text every party accepted and that have no agreement."""
+    made = set(session.execute(select(a.Agreement.track_id, a.Agreement.text_version)).all())
+    out = []
+    for process in repositories.processes(session, actor):
+        for track, view in repositories.tracks(session, actor, process.id):
+            if not view.is_mediator:
+                continue
+            state = single_text_state(session, track, view)
+            current = state.current
+            if (
+                state.status is st.TrackStatus.READY_FOR_AGREEMENT
+                and current is not None
+                and (track.id, current.number) not in made
+            ):
+                out.append({"id": track.id, "name": track.name, "version": current.number})
+    return out
