@@ -12,47 +12,20 @@ Screenshots of the main screens go to ``$GOBETWEEN_SCREENSHOTS`` when set (the u
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+import contextlib
 from pathlib import Path
 
 import pytest
-from tests.web.server import CHROMIUM_ARGS, chromium_path, serve
 from tests.web.site import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-try:
-    from playwright import sync_api as playwright_api
+# the `test` extra installs Playwright; without it browser_site skips (conftest.py)
+with contextlib.suppress(ImportError):
     from playwright.sync_api import Page, expect
-except ImportError:  # the `test` extra installs it; without it the browser tests cannot run
-    playwright_api = None  # type: ignore[assignment]
 
 UA_MESSAGE = "Ukraine: three ports are essential for us."
 RU_MESSAGE = "Russia: ammonia exports matter most."
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("GOBETWEEN_SCREENSHOTS") or tmp_path / "shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def browser_site(tmp_path: Path) -> Iterator[tuple[str, Site, object]]:
-    if playwright_api is None:
-        reason = "Playwright for Python is not installed (pip install -e '.[test]')"
-        if os.environ.get("GOBETWEEN_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " and GOBETWEEN_REQUIRE_BROWSER=1")
-        pytest.skip(reason)
-    executable = chromium_path()
-    with serve(tmp_path) as (base, site), playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield base, site, browser
-        finally:
-            browser.close()
 
 
 def open_as(browser: object, base: str, site: Site, seat: str, width: int, zone: str) -> Page:
