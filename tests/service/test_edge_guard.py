@@ -350,6 +350,21 @@ def test_every_answer_but_static_assets_is_no_store(world: World) -> None:
     assert "no-store" not in asset.headers["cache-control"]
 
 
+def test_the_api_docs_assets_are_cached_and_the_page_is_not(world: World) -> None:
+    # the 1.7 MB Swagger UI bundle was no-store, so every visit to /api/docs downloaded 2 MB
+    assert world.client.get("/api/docs").headers["cache-control"] == "no-store"
+    bundle = world.client.get("/api/docs/assets/swagger-ui-bundle.js")
+    assert bundle.headers["cache-control"] == "public, max-age=86400"
+    again = world.client.get(
+        "/api/docs/assets/swagger-ui-bundle.js", headers={"If-None-Match": bundle.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+    missing = world.client.get("/api/docs/assets/SOURCE.txt")
+    assert missing.status_code == 404
+    assert missing.headers["cache-control"] == "no-store"
+
+
 def test_hsts_is_opt_in(tmp_path: Path) -> None:
     off = World.build(make_settings(f"sqlite:///{tmp_path}/a.db"))
     on = World.build(make_settings(f"sqlite:///{tmp_path}/b.db", hsts_seconds=31_536_000))

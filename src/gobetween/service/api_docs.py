@@ -3,7 +3,9 @@
 Swagger UI (:data:`SWAGGER_UI_VERSION`, Apache-2.0, ``service/static/swagger-ui/`` with its
 licence and ``SOURCE.txt``) is served by this app: nothing comes from a CDN, and the page's
 Content-Security-Policy lets it load only from its own origin. The online validator that
-Swagger UI would call is turned off (``init.js``).
+Swagger UI would call is turned off (``init.js``). The assets, the same for everyone, may be
+cached for a day (the request guard leaves them out of ``no-store``), so a second visit loads
+only the page and the OpenAPI description.
 
 >>> sorted(ASSETS)[:2]
 ['favicon-32x32.png', 'init.js']
@@ -82,6 +84,7 @@ def asset(request: Request, name: str) -> Response:
     if name not in ASSETS:
         raise NotFound(f"no asset {name[:100]}")
     data, etag = _load(name)
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
     if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag})
-    return Response(data, media_type=ASSETS[name], headers={"ETag": etag})
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type=ASSETS[name], headers=headers)

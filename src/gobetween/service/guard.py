@@ -11,8 +11,9 @@ request it
   encoding can store), a NUL character, a number with too many digits or nesting too deep;
 - refuses NUL characters in form fields, and in a multipart upload NUL bytes in a file name and
   two files under one field name (only :data:`MULTI_FILE_FIELDS` take several);
-- marks every answer but the static assets ``Cache-Control: no-store`` (JSON answers and pages
-  carry private data: messages, preferences, the login answer's CSRF token), adds
+- marks every answer but the static assets (:data:`STATIC_PREFIXES`) ``Cache-Control:
+  no-store`` (JSON answers and pages carry private data: messages, preferences, the login
+  answer's CSRF token), adds
   ``X-Content-Type-Options: nosniff`` and, when configured, ``Strict-Transport-Security``.
 
 Limits per route: :func:`body_limit`.
@@ -57,6 +58,9 @@ AUTH_PATHS = frozenset({"/api/auth/login", "/login", "/api/invitations/accept"})
 #: Routes whose body is a file (an agreement bundle, JSON or not): counted against the upload
 #: limit and handed over as sent; the route's own reader checks it and reports what is wrong.
 FILE_BODY_PATHS = re.compile(r"^/api/verify$|^/api/agreements/[^/]+/signed-bundle$")
+#: Where the vendored assets are served: their answers keep the ``Cache-Control`` their route
+#: sets (public files, the same for everyone); any other answer there is ``no-store`` too.
+STATIC_PREFIXES = ("/static/", "/api/docs/assets/")
 #: Upload fields that take several files at once.
 MULTI_FILE_FIELDS = frozenset({"files"})
 #: How deep a JSON document may nest.
@@ -349,7 +353,7 @@ class RequestGuard:
         return _counting(receive, limit, watcher, state)
 
     def _send(self, scope: Scope, send: Send, state: _State) -> Send:
-        static = scope["path"].startswith("/static/")
+        static = scope["path"].startswith(STATIC_PREFIXES)
         hsts = self.settings.hsts_seconds
 
         async def guarded(message: Message) -> None:
@@ -362,11 +366,12 @@ class RequestGuard:
             if message["type"] == "http.response.start":
                 state.started = True
                 extra = {b"x-content-type-options": b"nosniff"}
-                if not static:
+                headers = message.get("headers", [])
+                if not static or not any(k.lower() == b"cache-control" for k, _v in headers):
                     extra[b"cache-control"] = b"no-store"
                 if hsts > 0:
                     extra[b"strict-transport-security"] = f"max-age={hsts}".encode()
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in extra]
+                kept = [(k, v) for k, v in headers if k.lower() not in extra]
                 message["headers"] = kept + list(extra.items())
             await send(message)
 
