@@ -270,3 +270,73 @@ def test_a_kind_file_is_written_in_steps_and_reimports_add_nothing(
     assert steps == [2, 1]  # three new entries, at most two per writing unit
     again = _import(world, aid, "returns.csv", EXCHANGES_CSV.encode()).json()
     assert (again["new"], again["entries"], steps) == (0, 3, [2, 1])
+
+
+def test_a_listing_loads_only_the_rows_the_policy_grants(world: World, aid: int) -> None:
+    """No timing channel through hidden rows: the query selects exactly what the policy grants.
+
+    Hidden entries are filtered in SQL, not loaded and dropped, so a listing's work does not
+    grow with entries the caller may not see. Checked against the row-by-row policy decision
+    for every kind of reader, over incidents in every state and published and unpublished kinds.
+    """
+    from sqlalchemy import select
+
+    from gobetween.service import records
+    from gobetween.store import record_tables as rt
+    from gobetween.store import repositories
+
+    assert _import(world, aid, "ex.csv", EXCHANGES_CSV.encode()).status_code in (200, 201, 202)
+    keys = []
+    reporters = [("ru", "Russian Federation", "Ukraine")] * 2 + [
+        ("ua", "Ukraine", "Russian Federation")
+    ]
+    for who, alleged_by, accused in reporters:
+        body = {**INCIDENT, "alleged_by": alleged_by, "accused": accused}
+        r = world.post(who, f"/api/agreements/{aid}/incidents", json=body)
+        assert r.status_code == 201, r.text
+        keys.append(r.json()["key"])
+    url = f"/api/agreements/{aid}"
+    world.post("un", f"{url}/incidents/{keys[1]}/assessment", json={"assessment": "verified"})
+    world.post("un", f"{url}/incidents/{keys[2]}/assessment", json={"assessment": "disputed"})
+    pid = world.post(
+        "un", f"{url}/publications", json={"scope": f"incident:{keys[1]}", "summary": "Verified."}
+    ).json()["id"]
+    assert world.post("tr", f"{url}/publications/{pid}/approval").status_code == 200
+
+    seen: dict[tuple[str, str], set[str]] = {}
+    with world.services.db.unit_of_work() as session:
+        published = records._approved(session, aid)
+        for who in ["un", "tr", "ru", "ua", ""]:
+            actor = repositories.load_actor(session, world.users[who]) if who else None
+            loaded, _signatory = records._load_or_public(session, actor, aid)
+            for name in ["exchanges", "incidents"]:
+                kind = records._kind(loaded, name)
+                rows = list(
+                    session.execute(
+                        select(rt.EntryRow).where(
+                            rt.EntryRow.agreement_id == aid, rt.EntryRow.kind == name
+                        )
+                    ).scalars()
+                )
+                granted = {
+                    row.key
+                    for row in rows
+                    if records._access(loaded.view, kind, records._entry(kind, row), published)
+                    is not records.EntryAccess.NONE
+                }
+                selected = set(
+                    session.execute(
+                        select(rt.EntryRow.key).where(
+                            rt.EntryRow.agreement_id == aid,
+                            rt.EntryRow.kind == name,
+                            records._readable(loaded.view, kind, published),
+                        )
+                    ).scalars()
+                )
+                assert selected == granted, (who, name)
+                seen[who, name] = selected
+    assert seen["ua", "incidents"] == {keys[1], keys[2]}  # assessed against it, and its own
+    assert seen["ru", "incidents"] == {keys[0], keys[1], keys[2]}
+    assert seen["", "incidents"] == {keys[1]}  # the published one only
+    assert seen["", "exchanges"] == set()  # figures not published
+    assert len(seen["ua", "exchanges"]) == 3
