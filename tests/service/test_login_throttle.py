@@ -255,5 +255,14 @@ def test_the_login_form_needs_its_csrf_token(world: World) -> None:
         ok = c.post("/login", data={"email": VICTIM, "password": PASSWORD, "csrf_token": token})
         assert ok.status_code == 303, ok.text[:300]
         assert "gobetween_session" in ok.cookies
+        # the same session cookie as the API's log-in (one helper sets both)
+        cookie = next(
+            v.lower()
+            for v in ok.headers.get_list("set-cookie")
+            if v.startswith("gobetween_session=")
+        )
+        assert "httponly" in cookie
+        assert "samesite=strict" in cookie
+        assert "path=/;" in cookie
     finally:
         c.close()

@@ -15,7 +15,7 @@ from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Seat
 from gobetween.service import identity, prepare, setup, translations
-from gobetween.service.api.auth import set_device_cookie
+from gobetween.service.api.auth import set_device_cookie, set_session_cookie
 from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.languages import working_languages
 from gobetween.service.security import new_token
@@ -116,15 +116,7 @@ def login(
     response = redirect(target)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     set_device_cookie(response, ctx.settings, new_device)
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.token,
-        max_age=ctx.settings.session_hours * 3600,
-        httponly=True,
-        secure=ctx.settings.secure_cookies,
-        samesite="strict",
-        path="/",
-    )
+    set_session_cookie(response, ctx.settings, started.token)
     return response
 
 

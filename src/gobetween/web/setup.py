@@ -25,7 +25,8 @@ from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.service import identity, languages, prepare, setup
-from gobetween.service.context import SESSION_COOKIE, RequestContext
+from gobetween.service.api.auth import set_session_cookie
+from gobetween.service.context import RequestContext
 from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import error_page, problem_text, redirect, render, run_page
@@ -55,15 +56,7 @@ def _out(ctx: RequestContext, request: Request) -> setup.Outgoing:
 def _logged_in(ctx: RequestContext, session: Any, user: Any, target: str) -> Response:
     started = identity.start_session(session, ctx.settings, user)
     response = redirect(target)
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.token,
-        max_age=ctx.settings.session_hours * 3600,
-        httponly=True,
-        secure=ctx.settings.secure_cookies,
-        samesite="strict",
-        path="/",
-    )
+    set_session_cookie(response, ctx.settings, started.token)
     return response
 
 

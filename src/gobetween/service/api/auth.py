@@ -32,6 +32,20 @@ def set_device_cookie(response: Response, settings: Settings, token: str | None)
         )
 
 
+def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
+    """Give the client its session cookie (``HttpOnly``, ``SameSite=Strict``, ``Secure`` as
+    configured, for the session's lifetime): the API's log-in, the log-in form and set-up."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+
+
 class PasswordIn(BaseModel):
     """A password change: the current password and the new one."""
 
@@ -64,15 +78,7 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
     if started is None or out is None:
         raise AuthenticationFailed(_("wrong e-mail address or password"))
     set_device_cookie(response, ctx.settings, new_device)
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.token,
-        max_age=ctx.settings.session_hours * 3600,
-        httponly=True,
-        secure=ctx.settings.secure_cookies,
-        samesite="strict",
-        path="/",
-    )
+    set_session_cookie(response, ctx.settings, started.token)
     return s.LoginOut(user=out, csrf_token=started.csrf_token, expires_at=started.expires_at)
 
 
