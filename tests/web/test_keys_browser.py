@@ -38,7 +38,6 @@ from tests.service.conftest import pg_schema_url  # noqa: F401  (fixture)
 from tests.service.world import make_settings
 from tests.web.server import CHROMIUM_ARGS, chromium_path, free_port
 from tests.web.site import Site
-from tests.web.test_browser import shots  # noqa: F401  (fixture)
 from tests.web.test_setup_browser import (
     DELEGATES,
     THREE_PORTS,
@@ -165,7 +164,7 @@ def _kept_key_is_not_extractable(page: Page, fingerprint: str) -> bool:
 
 def test_keys_made_in_the_browser_sign_and_the_registry_verifies(
     served: tuple[str, Site, Any],
-    shots: Path,  # noqa: F811
+    shots: Path,
     tmp_path: Path,
 ) -> None:
     base, site, browser = served

@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect
 from tests.service.conftest import pg_schema_url  # noqa: F401  (fixture)
 from tests.web.site import Site
-from tests.web.test_browser import shots  # noqa: F401  (fixture)
 from tests.web.test_keys_browser import _login, served  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_the_team_keeps_notes_records_meetings_and_searches(
     served: tuple[str, Site, Any],  # noqa: F811
-    shots: Path,  # noqa: F811
+    shots: Path,
 ) -> None:
     base, site, browser = served
     food = site.tracks["food corridor"]
@@ -69,5 +68,15 @@ def test_the_team_keeps_notes_records_meetings_and_searches(
     ukraine.screenshot(path=str(shots / "search.png"), full_page=True)
     un.goto(f"{base}/search?q=Istanbul")
     expect(un.locator("#result-count")).to_have_attribute("data-count", "2")
-    for page in (un, ukraine, russia):
+    admin = _login(browser, base, site, "secretariat")
+    for page, path in (
+        (admin, f"/tracks/{food}/agenda"),  # five working languages: the option table scrolls
+        (ukraine, f"/tracks/{food}/meetings"),
+        (ukraine, "/search?q=Istanbul"),
+    ):
+        page.set_viewport_size({"width": 390, "height": 900})
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px phone"
+    for page in (un, ukraine, russia, admin):
         assert page.errors == []  # type: ignore[attr-defined]
