@@ -132,13 +132,17 @@ def test_per_article_answers_reach_the_matrix_and_no_other_party(site: Site) -> 
         },
     )
     mine = soup(ua.get(f"/tracks/{food}/text"))
-    assert one(mine, "#my-answer li[data-article=art-1]")["data-stance"] == "cannot_accept"
+    answered = one(mine, "#my-answer li[data-article=art-1]")
+    assert answered["data-stance"] == "cannot_accept"
+    assert answered.get_text().startswith("ports: cannot accept")  # the issue, not the id
     ru_page = site.client("russia").get(f"/tracks/{food}/text").text
     assert "UA-ARTICLE-REASON-91" not in ru_page
     assert "UA-PROPOSED-WORDING-91" not in ru_page
     matrix = one(soup(site.client("un").get(f"/tracks/{food}/draft")), "#matrix")
     cell = one(matrix, f"tr[data-article=art-2] td[data-party='{site.orgs['Ukraine']}']")
     assert "UA-PROPOSED-WORDING-91" in cell.get_text()
+    heads = [th.get_text() for th in matrix.select("tbody th")]
+    assert heads[:2] == ["ports", "cargo"]  # readers know the issues, not article ids
 
 
 def test_drafts_are_hidden_from_parties_like_pages_that_do_not_exist(site: Site) -> None:

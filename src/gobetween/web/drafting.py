@@ -162,7 +162,7 @@ def _draft_context(
     source: Mapping[str, Any] | None = None,
     **more: Any,
 ) -> dict[str, Any]:
-    from gobetween.web.texts import versions_with_changes  # texts includes this module
+    from gobetween.web.texts import article_names, versions_with_changes  # texts includes this
 
     tp = track_page(unit, track_id)
     if not tp.view.is_mediator:
@@ -189,6 +189,7 @@ def _draft_context(
         title=_("Drafting the text"),
         text=text,
         versions=versions,
+        article_names=article_names(versions),
         chosen=chosen,
         rows=_issue_rows(tp.agenda, chosen, by_issue, languages),
         text_languages=languages,

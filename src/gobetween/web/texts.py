@@ -17,7 +17,7 @@ here). JSON twins: ``GET /api/tracks/{id}/text``, ``POST .../text/answers``,
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +116,20 @@ def versions_with_changes(text: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows[::-1]
 
 
+def article_names(versions: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """What a reader calls each article: its issue, else its heading, else its id (newest wins).
+
+    >>> article_names([{"articles": [{"id": "art-1", "issue": "ports", "heading": {}}]}])
+    {'art-1': 'ports'}
+    """
+    names: dict[str, str] = {}
+    for version in reversed(versions):
+        for a in version["articles"]:
+            heading = next(iter(a.get("heading", {}).values()), "")
+            names[a["id"]] = a.get("issue") or heading or a["id"]
+    return names
+
+
 def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
     tp = track_page(unit, track_id)
     text = texts.text_view(unit.session, unit.actor, track_id)
@@ -128,6 +142,7 @@ def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -
         title=_("Negotiating text"),
         text=text,
         versions=versions,
+        article_names=article_names(versions),
         current=current,
         own_answers=own,
         my_answer=own.get(str(current["number"])) if current else None,
