@@ -12,7 +12,11 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
 
+from gobetween.model import Role
+from gobetween.service import prepare
+from gobetween.store import repositories
 from gobetween.store import setup_tables as st
+from gobetween.store import tables as t
 from gobetween.web import agenda, setup
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -169,3 +173,29 @@ def test_pages_name_their_json_twins(site: Site) -> None:
     assert c.get("/processes/new").headers["Link"].startswith("</api/processes>")
     track = min(site.tracks.values())
     assert c.get(f"/tracks/{track}/agenda").headers["Link"].startswith(f"</api/tracks/{track}>")
+
+
+def test_the_invitation_isolates_names_and_addresses_right_to_left(site: Site) -> None:
+    """On an Arabic page "Name <address>" must not read "<<address": each value is a <bdi>."""
+    with site.services.db.unit_of_work() as session:
+        admin = session.execute(
+            select(t.User.id).where(t.User.email == "secretariat@demo.gobetween.org")
+        ).scalar_one()
+        process_id = session.execute(select(t.Process.id)).scalars().first()
+        assert process_id is not None
+        _, token = prepare.invite(
+            session,
+            repositories.load_actor(session, admin),
+            process_id,
+            email="new.person@example.org",
+            role=Role.MEDIATOR,
+            organisation_id=site.orgs["United Nations"],
+        )
+    visitor = site.client()
+    visitor.cookies.set("gobetween_lang", "ar")
+    page = soup(visitor.get(f"/invitations/{token}"))
+    assert one(page, "html")["dir"] == "rtl"
+    for field in ("process", "convener", "role", "inviter", "email"):
+        assert page.select(f"#invitation-{field} bdi"), field
+    assert text_of(page, "#invitation-convener bdi").endswith("<secretariat@demo.gobetween.org>")
+    assert text_of(page, "#invitation-role bdi") == "United Nations"
