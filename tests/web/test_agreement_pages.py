@@ -125,7 +125,9 @@ def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
     form = soup(un.get(f"/tracks/{food}/agreement"))
     term = options["term"].split()[0]
     assert one(form, "#derived-term")["data-days"] == term
-    assert one(form, "#derived-renewal")["data-rule"] == "automatic_unless_notice"
+    renewal = one(form, "#derived-renewal")
+    assert renewal["data-rule"] == "automatic_unless_notice"
+    assert "notice before the term ends" in renewal.get_text()  # no notice article: not "0 days"
     assert form.select("#agreement-form select, #agreement-form input[name=term_days]") == []
     token = str(one(form, "#agreement-form input[name=csrf_token]")["value"])
     r = un.post(
