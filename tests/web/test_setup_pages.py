@@ -103,6 +103,17 @@ def test_the_agenda_page_is_for_admins_and_mediators(site: Site) -> None:
     assert site.client().get(f"/tracks/{track}/agenda").status_code == 303  # log in first
 
 
+def test_the_agenda_editor_fields_follow_their_own_direction(site: Site) -> None:
+    """On an Arabic page, English names and each language's wording read left to right."""
+    admin = site.client("secretariat")
+    admin.cookies.set("gobetween_lang", "ar")
+    page = soup(admin.get(f"/tracks/{site.tracks['food corridor']}/agenda"))
+    assert one(page, "html")["dir"] == "rtl"
+    fields = page.select("#agenda-form input[type=text]:not([inputmode]), #agenda-form textarea")
+    assert len(fields) > 20
+    assert [f["id"] for f in fields if f.get("dir") != "auto"] == []
+
+
 def test_reset_and_mail_settings_pages(site: Site) -> None:
     guest = site.client()
     asked = post(guest, "/password-reset", "/password-reset", {"email": "nobody@example.org"})
