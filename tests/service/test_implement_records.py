@@ -148,6 +148,10 @@ def _incident_keys(world: World, who: str, aid: int, public: bool = False) -> di
 
 def test_who_sees_which_incident(world: World, aid: int) -> None:
     assert world.post("ua", f"/api/agreements/{aid}/incidents", json=INCIDENT).status_code == 403
+    at_mediator = {**INCIDENT, "accused": "Türkiye"}  # a signatory, but not a party
+    wrong = world.post("ru", f"/api/agreements/{aid}/incidents", json=at_mediator)
+    assert wrong.status_code == 422
+    assert "Ukraine" in wrong.text  # what it expects: the other party
     r = world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT)
     assert r.status_code == 201, r.text
     key = r.json()["key"]

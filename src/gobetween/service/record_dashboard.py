@@ -73,5 +73,7 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
         "publications": records.publications(session, agreement_id, signatory=signatory),
         "mediator": any(v == OrganisationKind.MEDIATOR for v in acts_for.values()),
         "parties": sorted(n for n, v in acts_for.items() if v == OrganisationKind.PARTY),
-        "signatories": sorted(loaded.row.signatories),
+        "party_signatories": sorted(
+            n for n, v in loaded.row.signatories.items() if v[1] == OrganisationKind.PARTY.value
+        ),
     }

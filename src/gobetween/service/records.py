@@ -521,11 +521,16 @@ def report_incident(
     alleged_by = str(body.get("alleged_by") or "")
     if loaded.view.acts_for.get(alleged_by) is not OrganisationKind.PARTY:
         raise PermissionDenied(_("a party reports incidents for itself only"))
-    if body.get("accused") not in loaded.row.signatories or body.get("accused") == alleged_by:
+    accusable = [  # another party: a mediating organisation is not accused of a breach
+        n
+        for n, v in loaded.row.signatories.items()
+        if v[1] == OrganisationKind.PARTY.value and n != alleged_by
+    ]
+    if body.get("accused") not in accusable:
         raise InvalidModel(
             f"party accused {body.get('accused')!r} is not another signatory",
             location="accused",
-            expected="one of " + ", ".join(n for n in loaded.row.signatories if n != alleged_by),
+            expected="one of " + ", ".join(accusable),
         )
     values = {f.name: body.get(f.name) for f in kind.fields if f.name in body}
     values |= {"incident": f"INC-{secrets.token_hex(4).upper()}", "assessment": None}
