@@ -72,6 +72,21 @@ def test_an_analysis_past_its_time_limit_is_stopped_and_its_worker_killed(tmp_pa
     assert _workers() == [], "the worker process outlived its request"
 
 
+@pytest.mark.slow
+def test_many_parties_on_few_packages_are_stopped_at_the_time_limit_too(tmp_path: Path) -> None:
+    # 300 parties x 4 issues x 8 options: 4,096 packages and 9,600 utility values, within the
+    # size limit; it was computed in a server thread with no time limit (about 5 s here)
+    app, services = _app(tmp_path, analysis_seconds=1.0)
+    track = big_track(services, 300, 4, 8)
+    try:
+        r, took = _analysis(app, track)
+    finally:
+        services.db.dispose()
+    assert r.status_code == 422, r.text
+    assert "limit of 1 seconds" in r.json()["detail"]
+    assert took < 4
+
+
 def _workers() -> list[str]:
     """Command lines of running analysis workers (this machine's /proc)."""
     found = []

@@ -228,17 +228,30 @@ _WORKER_ENV = {
 }
 
 
-#: Tracks of at most this many packages are computed in a thread of the server, still outside
-#: any transaction or lock: even with three parties the dominance work on 5,000 points takes
-#: milliseconds, far less than starting a worker process.
-INLINE_PACKAGES = 5_000
+#: Tracks of at most this many utilities (packages x parties) are computed in a thread of the
+#: server, still outside any transaction or lock, but with no wall-clock limit: at this
+#: boundary, from 2 to 100 parties, the analysis took 1 to 66 ms (``python -m
+#: benchmarks.inline_analysis``), far less than starting a worker process. Parties count,
+#: because the dominance work grows with them: 500 parties on 5,000 packages (within
+#: ``GOBETWEEN_ANALYSIS_MAX_VALUES``) took 13 to 16 s, in a thread nothing could stop.
+INLINE_UTILITIES = 20_000
+
+
+def runs_inline(job: Job) -> bool:
+    """Whether ``job`` is small enough to compute in a thread (else: a worker process).
+
+    >>> job = Job("k", "t", {}, (("a", {}), ("b", {}), ("c", {}), ("d", {})), packages=5_000)
+    >>> runs_inline(job), runs_inline(dataclasses.replace(job, preferences=job.preferences * 2))
+    (True, False)
+    """
+    return 0 < job.packages * len(job.preferences) <= INLINE_UTILITIES
 
 
 async def compute(
     task: str, job: Job, limits: Limits, options: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """``TASKS[task]`` on ``job``: in a thread when the track is tiny, else in a worker process."""
-    if 0 < job.packages <= INLINE_PACKAGES:
+    if runs_inline(job):
         return await anyio.to_thread.run_sync(TASKS[task], job, options, limits)
     return await run_in_worker(task, job, limits, options)
 
