@@ -135,6 +135,12 @@ def test_per_article_answers_reach_the_matrix_and_no_other_party(site: Site) -> 
     answered = one(mine, "#my-answer li[data-article=art-1]")
     assert answered["data-stance"] == "cannot_accept"
     assert answered.get_text().startswith("ports: cannot accept")  # the issue, not the id
+    again = one(mine, "#answer-form")  # changing the answer starts from the standing one
+    assert one(again, "#kind-amend").has_attr("checked")
+    assert one(again, "select[name='st:art-1'] option[selected]")["value"] == "cannot_accept"
+    assert one(again, "textarea[name='rs:art-1']").get_text() == "UA-ARTICLE-REASON-91"
+    assert one(again, "textarea[name='pw:art-2']").get_text() == "UA-PROPOSED-WORDING-91"
+    assert again.select("select[name='st:art-3'] option[selected]") == []
     ru_page = site.client("russia").get(f"/tracks/{food}/text").text
     assert "UA-ARTICLE-REASON-91" not in ru_page
     assert "UA-PROPOSED-WORDING-91" not in ru_page

@@ -130,12 +130,27 @@ def article_names(versions: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return names
 
 
+def answer_fields(answer: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
+    """A standing answer's per-article entries by form key (``<article>[:<alternative>]``), so
+    that changing an answer starts from it rather than from an empty form.
+
+    >>> answer_fields({"articles": [{"article": "art-1", "alternative": 0, "stance": "agree"}]})
+    {'art-1:0': {'article': 'art-1', 'alternative': 0, 'stance': 'agree'}}
+    """
+    out: dict[str, Mapping[str, Any]] = {}
+    for x in (answer or {}).get("articles", []):
+        alt = x.get("alternative")
+        out[x["article"] + ("" if alt is None else f":{alt}")] = x
+    return out
+
+
 def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
     tp = track_page(unit, track_id)
     text = texts.text_view(unit.session, unit.actor, track_id)
     versions = versions_with_changes(text)
     current = versions[0] if versions else None
     own = text.get("own_answers", {})
+    my_answer = own.get(str(current["number"])) if current else None
     return tp.context(
         ctx,
         unit,
@@ -145,7 +160,8 @@ def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -
         article_names=article_names(versions),
         current=current,
         own_answers=own,
-        my_answer=own.get(str(current["number"])) if current else None,
+        my_answer=my_answer,
+        previous=answer_fields(my_answer),
         may_answer=text["view"] == "party" and text["status"] == "awaiting_answers",
         rule=drafts.text_rule(unit.session, track_id),
         events_cursor=stream_cursor(unit, tp.view),
