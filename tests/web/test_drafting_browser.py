@@ -17,13 +17,11 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from tests.web.test_browser import browser_site, no_horizontal_scroll, open_as, shots
+from tests.web.test_browser import no_horizontal_scroll, open_as
 
 from gobetween.agreements.derive import renewal_rule_named
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-__all__ = ["browser_site", "shots"]  # fixtures used from test_browser
 
 with contextlib.suppress(ImportError):  # browser_site skips (or fails) without Playwright
     from playwright.sync_api import Page, expect
