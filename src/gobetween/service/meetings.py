@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import NotFound, ValidationFailed
@@ -32,6 +32,7 @@ __all__ = [
     "meeting",
     "meeting_dict",
     "meetings",
+    "readable",
     "record_meeting",
     "update_meeting",
     "visible_meetings",
@@ -172,8 +173,10 @@ def record_meeting(session: Session, actor: Actor, track_id: int, **fields: Any)
     return result
 
 
-def visible_meetings(session: Session, view: TrackView) -> list[tuple[tt.Meeting, list[int]]]:
-    """The track's meetings the view may read (newest first) with their parties."""
+def readable(view: TrackView) -> Select[tt.Meeting]:
+    """The statement of the track's meetings the view may read, newest first: all of them for
+    its mediators, the ones a readable party took part in for anyone else (the one place of
+    this rule: the meetings page, the API, the archive and search all start from it)."""
     view.require(Action.READ_PARTY_DATA)
     stmt = select(tt.Meeting).where(tt.Meeting.track_id == view.track_id)
     if not view.is_mediator:
@@ -181,11 +184,12 @@ def visible_meetings(session: Session, view: TrackView) -> list[tuple[tt.Meeting
             tt.MeetingParty.party_id.in_(view.readable_parties or {0})
         )
         stmt = stmt.where(tt.Meeting.id.in_(mine))
-    rows = list(
-        session.execute(
-            stmt.order_by(tt.Meeting.held_at.desc(), tt.Meeting.id).limit(MAX_LISTED)
-        ).scalars()
-    )
+    return stmt.order_by(tt.Meeting.held_at.desc(), tt.Meeting.id)
+
+
+def visible_meetings(session: Session, view: TrackView) -> list[tuple[tt.Meeting, list[int]]]:
+    """The track's meetings the view may read (newest first) with their parties."""
+    rows = list(session.execute(readable(view).limit(MAX_LISTED)).scalars())
     parties = _parties_of(session, [r.id for r in rows])
     return [(r, parties[r.id]) for r in rows]
 

@@ -4,7 +4,7 @@ Scoped by the policy before anything is matched: each track the caller has a sea
 through :func:`gobetween.store.repositories.track`; its messages are searched only in the
 channels of :attr:`~gobetween.policy.TrackView.readable_parties` (the SQL ``WHERE`` names them),
 notes only when :data:`~gobetween.policy.Action.TEAM_NOTES` allows, meetings only among those
-the caller took part in (:func:`gobetween.service.meetings.visible_meetings`), texts through the
+the caller took part in (:func:`gobetween.service.meetings.readable`), texts through the
 caller's own view of the single text (:func:`gobetween.service.texts.text_view`). So the hits,
 their number and the work done depend only on rows the caller may read.
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from gobetween.errors import GobetweenError, ValidationFailed
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
+from gobetween.service import meetings
 from gobetween.service.texts import text_view
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -128,17 +129,8 @@ def _meetings(session: Session, view: TrackView, track: t.Track, q: str, n: int)
         return
     pattern = like_pattern(q)
     fields = (tt.Meeting.summary, tt.Meeting.place, tt.Meeting.attendees)
-    stmt = select(tt.Meeting).where(
-        tt.Meeting.track_id == view.track_id, or_(*(f.ilike(pattern, escape="\\") for f in fields))
-    )
-    if not view.is_mediator:
-        mine = select(tt.MeetingParty.meeting_id).where(
-            tt.MeetingParty.party_id.in_(view.readable_parties or {0})
-        )
-        stmt = stmt.where(tt.Meeting.id.in_(mine))
-    rows = session.execute(
-        stmt.order_by(tt.Meeting.held_at.desc(), tt.Meeting.id).limit(n)
-    ).scalars()
+    stmt = meetings.readable(view).where(or_(*(f.ilike(pattern, escape="\\") for f in fields)))
+    rows = session.execute(stmt.limit(n)).scalars()
     for row in rows:
         text = "\n".join((row.place, row.attendees, row.summary))
         yield _hit(
@@ -209,7 +201,11 @@ def search(
     """The newest hits of ``text`` the actor may read, in every track of theirs (or one)."""
     q = _query(text)
     if not 1 <= limit <= MAX_RESULTS:
-        raise ValidationFailed(f"limit {limit}", location="limit", expected=f"1 to {MAX_RESULTS}")
+        raise ValidationFailed(
+            _("limit %(limit)s") % {"limit": limit},
+            location="limit",
+            expected=f"1 to {MAX_RESULTS}",
+        )
     unknown = sorted(set(kinds) - set(SEARCH_KINDS))
     if unknown:
         raise ValidationFailed(
