@@ -7,38 +7,23 @@ real connection can stay open and then go away.
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from tests.service.world import World, make_settings
-from tests.web.server import free_port
+from tests.web.server import serve_app
 
 
 @contextlib.contextmanager
 def served(tmp_path: Path, **overrides: object) -> Iterator[tuple[str, World]]:
     world = World.build(make_settings(f"sqlite:///{tmp_path}/gobetween.db", **overrides))
-    port = free_port()
-    config = uvicorn.Config(
-        world.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        assert thread.is_alive(), "the server stopped"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", world
+        with serve_app(world.app) as base:
+            yield base, world
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         world.close()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from starlette.types import ASGIApp
 from tests.service.world import make_settings
 from tests.web.site import Site
 
@@ -56,10 +57,18 @@ def serve(folder: Path) -> Iterator[tuple[str, Site]]:
         f"sqlite:///{folder}/gobetween.db", secure_cookies=False, sse_poll_seconds=0.2
     )
     site = Site.build(settings)
+    try:
+        with serve_app(site.app) as base:
+            yield base, site
+    finally:
+        site.close()
+
+
+@contextlib.contextmanager
+def serve_app(app: ASGIApp) -> Iterator[str]:
+    """``app`` under a real uvicorn server in a thread on a free loopback port; yields its URL."""
     port = free_port()
-    config = uvicorn.Config(
-        site.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -69,9 +78,8 @@ def serve(folder: Path) -> Iterator[tuple[str, Site]]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", site
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         server.force_exit = True
         thread.join(timeout=10)
-        site.close()
