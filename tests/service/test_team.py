@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event
 from tests.service.world import World
 
 
@@ -198,3 +199,30 @@ def test_a_translator_of_the_track_reads_no_notes_assignments_or_meetings(world:
         world.get("interpreter", "/api/search", params={"q": "Ukraine alone"}).json()["results"]
         == []
     )
+
+
+def test_listing_meetings_reads_the_names_once_however_many_meetings(world: World) -> None:
+    """The meetings list (page, API, archive) costs the same number of queries for 2 or 12."""
+    food = world.tracks["food"]
+    statements: list[str] = []
+
+    def counted() -> int:
+        statements.clear()
+        listing = world.get("un", f"/api/tracks/{food}/meetings")
+        assert listing.status_code == 200
+        return len(statements)
+
+    def note(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    for _ in range(2):
+        assert _meeting(world, ["Ukraine", "Russian Federation"]).status_code == 201
+    event.listen(world.services.db.engine, "before_cursor_execute", note)
+    try:
+        few = counted()
+        for _ in range(10):
+            assert _meeting(world, ["Ukraine"]).status_code == 201
+        many = counted()
+    finally:
+        event.remove(world.services.db.engine, "before_cursor_execute", note)
+    assert many == few, (few, many)

@@ -13,7 +13,7 @@ party learns from the record whom else the mediators saw. Observers, translators
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -115,14 +115,19 @@ def _checked(view: TrackView, fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def meeting_dict(session: Session, row: tt.Meeting, party_ids: Sequence[int]) -> dict[str, Any]:
-    """A meeting as plain JSON data (for callers the policy already allowed)."""
-    names = {
-        o.id: o.name
-        for o in session.execute(
-            select(t.Organisation).where(t.Organisation.id.in_(party_ids or [0]))
-        ).scalars()
-    }
+def _party_names(session: Session, party_ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(party_ids) or {0}
+    rows = session.execute(
+        select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(wanted))
+    )
+    return {row.id: row.name for row in rows}
+
+
+def meeting_dict(
+    row: tt.Meeting, party_ids: Sequence[int], names: Mapping[int, str]
+) -> dict[str, Any]:
+    """A meeting as plain JSON data (for callers the policy already allowed); ``names`` maps
+    party organisation ids to their names."""
     return {
         "id": row.id,
         "track_id": row.track_id,
@@ -135,6 +140,28 @@ def meeting_dict(session: Session, row: tt.Meeting, party_ids: Sequence[int]) ->
         "follow_ups": list(row.follow_ups.get("items", [])),
         "created_at": row.created_at.isoformat(),
     }
+
+
+def _as_dict(session: Session, row: tt.Meeting, party_ids: Sequence[int]) -> dict[str, Any]:
+    return meeting_dict(row, party_ids, _party_names(session, party_ids))
+
+
+def _write_parties(
+    session: Session, actor: Actor, row: tt.Meeting, parties: Sequence[int], action: str
+) -> dict[str, Any]:
+    """Store the meeting's parties, log ``action`` with the record, return the record."""
+    session.add_all(tt.MeetingParty(meeting_id=row.id, party_id=p) for p in parties)
+    session.flush()
+    result = _as_dict(session, row, parties)
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action=action,
+        object_type="meeting",
+        object_id=row.id,
+        change=result,
+    )
+    return result
 
 
 def _parties_of(session: Session, meeting_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -159,18 +186,7 @@ def record_meeting(session: Session, actor: Actor, track_id: int, **fields: Any)
     row = tt.Meeting(id=t.random_id(), track_id=track_id, created_by=actor.user_id, **values)
     session.add(row)
     session.flush()
-    session.add_all(tt.MeetingParty(meeting_id=row.id, party_id=p) for p in parties)
-    session.flush()
-    result = meeting_dict(session, row, parties)
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="meeting.record",
-        object_type="meeting",
-        object_id=row.id,
-        change=result,
-    )
-    return result
+    return _write_parties(session, actor, row, parties, "meeting.record")
 
 
 def readable(view: TrackView) -> Select[tt.Meeting]:
@@ -197,7 +213,9 @@ def visible_meetings(session: Session, view: TrackView) -> list[tuple[tt.Meeting
 def meetings(session: Session, actor: Actor, track_id: int) -> list[dict[str, Any]]:
     """The meetings of a track the actor took part in (all of them for its mediators)."""
     _track, view = repositories.track(session, actor, track_id)
-    return [meeting_dict(session, r, p) for r, p in visible_meetings(session, view)]
+    listed = visible_meetings(session, view)
+    names = _party_names(session, (p for _row, parties in listed for p in parties))
+    return [meeting_dict(r, p, names) for r, p in listed]
 
 
 def _load(
@@ -220,7 +238,7 @@ def _load(
 def meeting(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
     """One meeting the actor may read."""
     row, _, parties = _load(session, actor, meeting_id)
-    return meeting_dict(session, row, parties)
+    return _as_dict(session, row, parties)
 
 
 def update_meeting(
@@ -238,18 +256,7 @@ def update_meeting(
     ).scalars():
         session.delete(old)
     session.flush()
-    session.add_all(tt.MeetingParty(meeting_id=row.id, party_id=p) for p in parties)
-    session.flush()
-    result = meeting_dict(session, row, parties)
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="meeting.update",
-        object_type="meeting",
-        object_id=row.id,
-        change=result,
-    )
-    return result
+    return _write_parties(session, actor, row, parties, "meeting.update")
 
 
 def delete_meeting(session: Session, actor: Actor, meeting_id: int) -> None:
