@@ -298,6 +298,21 @@ def _pending(session: Session, user_id: int) -> list[st.MailDigestItem]:
     return list(session.execute(stmt).scalars())
 
 
+def _send_pending(
+    session: Session, user_id: int, now: dt.datetime, settings: Settings, *, daily: bool
+) -> bool:
+    """Mail the user their pending lines in one mail and mark them sent; False if none."""
+    items = _pending(session, user_id)
+    if not items:
+        return False
+    user = session.get_one(t.User, user_id)
+    lines = [Line(i.key, *i.line.split("\n  ", 1)) for i in items]
+    _send(session, user, lines, settings.public_url, daily=daily)
+    for item in items:
+        item.sent_at = now
+    return True
+
+
 def _immediate(session: Session, now: dt.datetime, settings: Settings) -> None:
     """Users notified "at once": one mail with everything new, at most every few minutes (a
     busy channel gives one mail per :data:`IMMEDIATE_GAP`, not one per message)."""
@@ -309,15 +324,8 @@ def _immediate(session: Session, now: dt.datetime, settings: Settings) -> None:
     for row in list(rows):
         if row.notified_at is not None and now - row.notified_at < IMMEDIATE_GAP:
             continue
-        items = _pending(session, row.user_id)
-        if not items:
-            continue
-        user = session.get_one(t.User, row.user_id)
-        lines = [Line(i.key, *i.line.split("\n  ", 1)) for i in items]
-        _send(session, user, lines, settings.public_url, daily=False)
-        for item in items:
-            item.sent_at = now
-        row.notified_at = now
+        if _send_pending(session, row.user_id, now, settings, daily=False):
+            row.notified_at = now
 
 
 def _digests(session: Session, now: dt.datetime, settings: Settings) -> None:
@@ -333,15 +341,8 @@ def _digests(session: Session, now: dt.datetime, settings: Settings) -> None:
     for row in list(due):
         if row.digest_sent_at is not None and row.digest_sent_at >= today:
             continue
-        items = _pending(session, row.user_id)
-        if not items:
-            continue
-        user = session.get_one(t.User, row.user_id)
-        lines = [Line(i.key, *i.line.split("\n  ", 1)) for i in items]
-        _send(session, user, lines, settings.public_url, daily=True)
-        for item in items:
-            item.sent_at = now
-        row.digest_sent_at = now
+        if _send_pending(session, row.user_id, now, settings, daily=True):
+            row.digest_sent_at = now
 
 
 def _start(session: Session) -> int | None:
