@@ -88,3 +88,36 @@ def test_every_declared_word_is_marked_for_translation() -> None:
         declared |= {f.label for f in kind.fields}
         declared |= {w for spec in kind.figures for w in (spec.title, spec.caveat)}
     assert sorted(declared - set(WORDS)) == []
+
+
+def test_figure_columns_units_and_vocabularies_are_in_the_readers_language(
+    site: Site, ids: dict[str, int]
+) -> None:
+    """No English left in a translated record: a figure's columns, a field's unit and the
+    values of a closed vocabulary (an incident's assessment, a category) read in Arabic;
+    every wide table scrolls inside its own box instead of widening a phone's page."""
+    from gobetween.monitoring.kinds_builtin import CATEGORIES
+
+    c = site.client("qatar")
+    c.cookies.set("gobetween_lang", "ar")
+    page = soup(c.get(f"/agreements/{ids[ENERGY]}/implementation"))
+    figure = page.select_one("figure[data-figure='incidents_by_assessment']")
+    assert figure is not None
+    headers = {th.get_text() for th in figure.select("th")}
+    assert len(headers) == 5
+    assert not headers & {"month", "pending", "verified", "disputed"}
+    cells = {td.get_text() for td in page.select("#entries-incidents td[data-field='assessment']")}
+    assert cells
+    assert not cells & {"verified", "not verified", "disputed", "pending"}, cells
+    c = site.client("ukraine")
+    c.cookies.set("gobetween_lang", "ar")
+    returns = soup(c.get(f"/agreements/{ids[RETURNS]}/implementation"))
+    head = returns.select_one("#entries-exchanges thead").get_text()  # type: ignore[union-attr]
+    assert "people" not in head
+    assert "أشخاص" in head
+    categories = {td.get_text() for td in returns.select("td[data-field='category']")}
+    assert categories
+    assert not categories & set(CATEGORIES)
+    records = "#provisions table, section[id^='kind-'] table"
+    tables = page.select(records) + returns.select(records)
+    assert all(t.parent is not None and "scroll" in t.parent.get("class", []) for t in tables)

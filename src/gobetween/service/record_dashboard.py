@@ -53,7 +53,7 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
         view = records.entries_view(session, actor, agreement_id, kind.name)
         present = {name for entry in view["entries"] for name in entry}
         fields = [
-            {"name": f.name, "label": f.label, "unit": f.unit}
+            {"name": f.name, "label": f.label, "unit": f.unit, "choices": bool(f.choices)}
             for f in kind.fields
             if f.name in present
         ]

@@ -113,6 +113,21 @@ _MARKED: tuple[LazyString, ...] = (
         "The voyage files list departures under the initiative; a ship that departed and "
         "was never registered is not in them."
     ),
+    # figure columns (underscores read as spaces), units and closed vocabularies
+    _l("month"),
+    _l("returned to"),
+    _l("category"),
+    _l("people"),
+    _l("figure"),
+    _l("value"),
+    _l("exchanges"),
+    _l("prisoners of war"),
+    _l("civilians"),
+    _l("remains"),
+    _l("pending"),
+    _l("verified"),
+    _l("not verified"),
+    _l("disputed"),
     _l(
         "Each provision counts once, whatever its weight: a central article and a minor "
         "one count alike. The levels are the joint team's assessments (Peace Accords "
@@ -124,8 +139,13 @@ WORDS: dict[str, LazyString] = {word.message: word for word in _MARKED}
 
 
 def translate(text: str) -> str:
-    """``text`` in the reader's language when it is a declared word, else as it is."""
-    word = WORDS.get(text)
+    """``text`` in the reader's language when it is a declared word (a figure's column name
+    reads its underscores as spaces), else as it is.
+
+    >>> translate("returned_to"), translate("Kursk region")
+    ('returned to', 'Kursk region')
+    """
+    word = WORDS.get(text) or WORDS.get(text.replace("_", " "))
     return text if word is None else str(word)
 
 
