@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import re
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from tests.service.asgi import run_inline
 from tests.service.world import World
 
+from gobetween.agreements import generate_private_key, public_key_pem
 from gobetween.service.archive import read_archive
 
 READERS = ("ua", "ua2", "ru", "obs", "admin", "icrc", "outsider")
@@ -198,3 +200,56 @@ def test_team_tools_keep_each_partys_and_the_teams_secrets(
             database=None,
         ),
     )
+
+
+MISSING = 2_000_000_000
+
+
+def _same_as_missing(world: World, who: str, method: str, real: str, missing: str, **kw: Any):
+    """``who`` gets the same answer for a hidden object as for one that does not exist."""
+    a = world.request(who, method, real, **kw)
+    b = world.request(who, method, missing, **kw)
+    assert a.status_code == b.status_code, (who, method, real, a.text, b.text)
+    assert a.status_code in (403, 404), (who, method, real, a.status_code, a.text)
+    assert re.sub(r"\d+", "N", a.text) == re.sub(r"\d+", "N", b.text), (who, method, real)
+
+
+def test_the_teams_objects_by_id_look_missing(world: World) -> None:
+    """Every team route that names an object by id (a note, a meeting, an assignment, a key, an
+    organisation's keys) answers a reader who may not see the object exactly as for a missing
+    one: the same status and the same body up to the id."""
+    food = world.tracks["food"]
+    ua = world.channels[("food", "ua")]
+    note = world.post("un", f"/api/tracks/{food}/notes", json={"text": "n", "channel_id": ua})
+    meeting = world.post(
+        "un",
+        f"/api/tracks/{food}/meetings",
+        json={"held_at": "2022-07-14T10:00:00Z", "place": "Kyiv",
+              "party_ids": [world.orgs["Ukraine"]]},
+    )  # fmt: skip
+    pem = public_key_pem(generate_private_key()).decode()
+    key = world.post("ua", f"/api/organisations/{world.orgs['Ukraine']}/keys",
+                     json={"public_key_pem": pem, "origin": "browser"})  # fmt: skip
+    assert {note.status_code, meeting.status_code, key.status_code} == {201}
+    un_id = world.users["un"]
+    cases = [
+        ("PUT", "/api/notes/{}", note.json()["id"], {"json": {"text": "x"}}),
+        ("DELETE", "/api/notes/{}", note.json()["id"], {}),
+        ("GET", "/api/meetings/{}", meeting.json()["id"], {}),
+        ("DELETE", "/api/meetings/{}", meeting.json()["id"], {}),
+        ("POST", "/api/keys/{}/confirmation", key.json()["id"], {}),
+        ("POST", "/api/keys/{}/revocation", key.json()["id"], {"json": {}}),
+        ("DELETE", f"/api/tracks/{food}/assignments/{{}}/{un_id}", ua, {}),
+        ("GET", "/api/organisations/{}/keys", world.orgs["Ukraine"], {}),
+        (
+            "POST",
+            "/api/organisations/{}/keys",
+            world.orgs["Ukraine"],
+            {"json": {"public_key_pem": pem}},
+        ),
+    ]
+    for who in ("ru", "obs", "icrc", "outsider"):
+        for method, pattern, real, kw in cases:
+            _same_as_missing(
+                world, who, method, pattern.format(real), pattern.format(MISSING), **kw
+            )
