@@ -16,7 +16,8 @@ so that the CLI, the service and the web pages can say exactly what is wrong wit
     │   ├── DataImportError                   rows of a data file that cannot be imported
     │   └── ValidationFailed                  an API or form field that does not validate
     ├── AnalysisError
-    │   └── OutcomeSpaceTooLarge (ValueError) exact enumeration refused above its size limit
+    │   ├── OutcomeSpaceTooLarge (ValueError) exact enumeration refused above its size limit
+    │   └── FrontierTooLarge   the exact merge passed a bound (frontier points, candidates)
     ├── ProtocolError (ValueError)            an action the negotiation protocol does not allow now
     ├── AgreementError
     │   └── VerificationFailed                a bundle, signature or instrument does not verify
@@ -211,6 +212,26 @@ class OutcomeSpaceTooLarge(AnalysisError, ValueError):
         self.size = size
         self.limit = limit
         self.reason = reason
+
+
+class FrontierTooLarge(AnalysisError):
+    """The exact merge passed one of its bounds: ``what`` is ``"points"`` (frontier points kept
+    after merging ``step`` of ``issues`` issues) or ``"candidates"`` (sums formed to merge issue
+    ``step``); ``count`` is what it reached, ``limit`` the bound."""
+
+    def __init__(self, what: str, count: int, limit: int, step: int, issues: int) -> None:
+        if what == "points":
+            message = (
+                f"the Pareto frontier grew to {count:,} points after merging {step} of "
+                f"{issues} issues, above the limit of {limit:,} points"
+            )
+        else:
+            message = (
+                f"merging issue {step} of {issues} needs {count:,} candidate packages, "
+                f"above the limit of {limit:,}"
+            )
+        super().__init__(message)
+        self.what, self.count, self.limit, self.step, self.issues = what, count, limit, step, issues
 
 
 class ProtocolError(GobetweenError, ValueError):

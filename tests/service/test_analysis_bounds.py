@@ -104,13 +104,26 @@ def _workers() -> list[str]:
 def test_the_frontier_cap_answers_422_naming_the_limit(tmp_path: Path) -> None:
     app, services = _app(tmp_path, analysis_max_frontier=50)
     track = big_track(services, 2, 8, 20)
+    url = f"/api/tracks/{track.track_id}/analysis"
+
+    async def in_ukrainian() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
+            headers = {**_auth(track.mediator), "Accept-Language": "uk"}
+            return await c.get(url, headers=headers)
+
     try:
         r, _ = _analysis(app, track)
+        uk = asyncio.run(in_ukrainian())
     finally:
         services.db.dispose()
     assert r.status_code == 422, r.text
     detail = r.json()["detail"]
     assert "limit of 50 points" in detail or "limit of 1,000" in detail, detail
+    assert "GOBETWEEN_ANALYSIS_MAX_FRONTIER" in detail
+    # worded by the service in the reader's language, not the engine's English
+    assert uk.status_code == 422
+    assert "ліміт" in uk.json()["detail"], uk.json()["detail"]
 
 
 def test_an_analysis_within_the_limits_answers_and_is_cached(tmp_path: Path) -> None:

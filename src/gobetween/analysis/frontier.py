@@ -9,7 +9,7 @@ the frontier can be rebuilt and counted exactly.
 
 The merge is bounded: :class:`MergeLimits` caps the frontier points kept after any step and the
 candidate sums formed in one step (the memory a step needs), checked at every step, so a space
-whose frontier explodes stops with :class:`~gobetween.errors.AnalysisError` naming the limit
+whose frontier explodes stops with :class:`~gobetween.errors.FrontierTooLarge` naming the limit
 instead of exhausting memory. :func:`merge_limits` sets other limits for a block of code.
 """
 
@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from gobetween.analysis.dominance import nondominated
 from gobetween.analysis.space import UtilitySpace
-from gobetween.errors import AnalysisError
+from gobetween.errors import AnalysisError, FrontierTooLarge
 from gobetween.model import Agenda, Package
 
 __all__ = [
@@ -62,17 +62,12 @@ class MergeLimits:
     candidates: int
 
     def check(self, step: int, issues: int, points: int, candidates: int) -> None:
-        """Raise :class:`AnalysisError` if a step went, or would go, past a limit."""
+        """Raise :class:`~gobetween.errors.FrontierTooLarge` if a step went, or would go, past
+        a limit."""
         if points > self.points:
-            raise AnalysisError(
-                f"the Pareto frontier grew to {points:,} points after merging {step} of "
-                f"{issues} issues, above the limit of {self.points:,} points"
-            )
+            raise FrontierTooLarge("points", points, self.points, step, issues)
         if candidates > self.candidates:
-            raise AnalysisError(
-                f"merging issue {step + 1} of {issues} needs {candidates:,} candidate packages, "
-                f"above the limit of {self.candidates:,}"
-            )
+            raise FrontierTooLarge("candidates", candidates, self.candidates, step + 1, issues)
 
 
 #: Bounds used unless :func:`merge_limits` says otherwise (about 1 GB at two parties).
@@ -90,7 +85,7 @@ def merge_limits(*, points: int, candidates: int) -> Iterator[MergeLimits]:
     ...     pareto_frontier(space)
     Traceback (most recent call last):
     ...
-    gobetween.errors.AnalysisError: the Pareto frontier grew to 5 points after merging 2 of 4 ...
+    gobetween.errors.FrontierTooLarge: the Pareto frontier grew to 5 points after merging 2 of 4 ...
     """
     limits = MergeLimits(points, candidates)
     token = _LIMITS.set(limits)

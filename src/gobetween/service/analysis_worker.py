@@ -36,7 +36,7 @@ import anyio
 import anyio.to_thread
 
 from gobetween.analysis import analyze, merge_limits, pareto_frontier, pareto_improvements
-from gobetween.errors import AnalysisError, GobetweenError
+from gobetween.errors import AnalysisError, FrontierTooLarge, GobetweenError
 from gobetween.i18n import _
 from gobetween.model import Agenda, Package, Scenario
 from gobetween.service.settings import Settings
@@ -212,6 +212,8 @@ def main() -> None:
         answer: dict[str, Any] = {
             "ok": task(_job_of(request["job"]), request.get("options"), limits)
         }
+    except FrontierTooLarge as exc:  # the parent words it in the reader's language
+        answer = {"frontier": [exc.what, exc.count, exc.limit, exc.step, exc.issues]}
     except GobetweenError as exc:
         answer = {"refused": str(exc)}
     except MemoryError:
@@ -252,8 +254,38 @@ async def compute(
 ) -> dict[str, Any]:
     """``TASKS[task]`` on ``job``: in a thread when the track is tiny, else in a worker process."""
     if runs_inline(job):
-        return await anyio.to_thread.run_sync(TASKS[task], job, options, limits)
+        try:
+            return await anyio.to_thread.run_sync(TASKS[task], job, options, limits)
+        except FrontierTooLarge as exc:
+            raise frontier_refused(exc) from None
     return await run_in_worker(task, job, limits, options)
+
+
+def frontier_refused(exc: FrontierTooLarge) -> AnalysisError:
+    """The merge's bound that ``exc`` reports, in the reader's language, naming the setting.
+
+    >>> print(frontier_refused(FrontierTooLarge("points", 51, 50, 3, 8)))
+    the Pareto frontier (...) grew to 51 points after merging 3 of 8 issues, above the limit of ...
+    """
+    values = {
+        "count": f"{exc.count:,}",
+        "limit": f"{exc.limit:,}",
+        "step": exc.step,
+        "issues": exc.issues,
+        "per": CANDIDATES_PER_POINT,
+    }
+    if exc.what == "points":
+        text = _(
+            "the Pareto frontier (the packages no other package beats for every party) grew to "
+            "%(count)s points after merging %(step)s of %(issues)s issues, above the limit of "
+            "%(limit)s points (GOBETWEEN_ANALYSIS_MAX_FRONTIER)"
+        )
+    else:
+        text = _(
+            "merging issue %(step)s of %(issues)s needs %(count)s candidate packages, above the "
+            "limit of %(limit)s (%(per)s times GOBETWEEN_ANALYSIS_MAX_FRONTIER)"
+        )
+    return AnalysisError(text % values)
 
 
 async def run_in_worker(
@@ -312,6 +344,8 @@ def _answer(out: bytes, returncode: int | None, limits: Limits) -> dict[str, Any
     if "ok" in answer:
         result: dict[str, Any] = answer["ok"]
         return result
+    if "frontier" in answer:
+        raise frontier_refused(FrontierTooLarge(*answer["frontier"]))
     if "refused" in answer:
         raise AnalysisError(str(answer["refused"]))
     if answer.get("memory"):

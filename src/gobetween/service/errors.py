@@ -48,6 +48,7 @@ STATUS: dict[type[e.GobetweenError], int] = {
     e.ValidationFailed: 422,
     e.AnalysisError: 422,
     e.OutcomeSpaceTooLarge: 422,
+    e.FrontierTooLarge: 422,
     e.ProtocolError: 409,
     e.AgreementError: 409,
     e.VerificationFailed: 422,
