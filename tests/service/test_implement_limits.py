@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -32,6 +33,46 @@ def _import(world: World, aid: int, name: str, data: bytes, who: str = "un") -> 
     return world.post(
         who, f"/api/agreements/{aid}/record/imports", files={"file": (name, data, kind)}
     )
+
+
+@contextlib.contextmanager
+def _importing_in_background(
+    world: World, aid: int, rows: int, go_on: threading.Event
+) -> Iterator[list[Any]]:
+    """A mediator imports a ``rows``-row voyage file in another thread; its answer is appended to
+    the yielded list once ``go_on`` is set and the import finished."""
+    answers: list[Any] = []
+    second = asgi_client(world.app)
+
+    def importer() -> None:
+        headers = {"Authorization": f"Bearer {world.tokens['un']}"}
+        files = {"file": ("v.csv", largest_allowed_csv(rows), "text/csv")}
+        answers.append(
+            second.post(f"/api/agreements/{aid}/record/imports", files=files, headers=headers)
+        )
+
+    thread = threading.Thread(target=importer)
+    thread.start()
+    try:
+        yield answers
+    finally:
+        go_on.set()
+        thread.join(60)
+        second.close()
+
+
+def _a_write_goes_through_at_once(world: World, aid: int) -> None:
+    """A party records an event, answered within 2 s (not waiting for the import)."""
+    started = time.perf_counter()
+    event = {
+        "type": "registration",
+        "at": "2022-08-01T08:00:00+00:00",
+        "item": "voyage-1",
+        "registered_by": "Ukraine",
+    }
+    r = world.post("ua", f"/api/agreements/{aid}/record/events", json=event)
+    assert r.status_code == 201, r.text
+    assert time.perf_counter() - started < 2
 
 
 @pytest.fixture
@@ -107,34 +148,9 @@ def test_other_writes_go_through_while_a_file_is_parsed(
         return parse(*args, **kwargs)
 
     monkeypatch.setattr(implement, "read_upload", slow_parse)
-    answers: list[Any] = []
-    second = asgi_client(world.app)
-
-    def importer() -> None:
-        headers = {"Authorization": f"Bearer {world.tokens['un']}"}
-        files = {"file": ("v.csv", largest_allowed_csv(100), "text/csv")}
-        answers.append(
-            second.post(f"/api/agreements/{aid}/record/imports", files=files, headers=headers)
-        )
-
-    thread = threading.Thread(target=importer)
-    thread.start()
-    try:
+    with _importing_in_background(world, aid, 100, go_on) as answers:
         assert parsing.wait(30)
-        started = time.perf_counter()
-        event = {
-            "type": "registration",
-            "at": "2022-08-01T08:00:00+00:00",
-            "item": "voyage-1",
-            "registered_by": "Ukraine",
-        }
-        r = world.post("ua", f"/api/agreements/{aid}/record/events", json=event)
-        assert r.status_code == 201, r.text
-        assert time.perf_counter() - started < 2
-    finally:
-        go_on.set()
-        thread.join(60)
-        second.close()
+        _a_write_goes_through_at_once(world, aid)
     assert answers[0].status_code == 201, answers[0].text
     assert answers[0].json()["new"] == 100
 
@@ -198,37 +214,12 @@ def test_the_rows_are_written_in_short_steps_and_other_writes_go_between(
         return real(read, write_then_pause, *args, **kwargs)
 
     monkeypatch.setattr(import_steps, "import_in_steps", paused)
-    answers: list[Any] = []
-    second = asgi_client(world.app)
-
-    def importer() -> None:
-        headers = {"Authorization": f"Bearer {world.tokens['un']}"}
-        files = {"file": ("v.csv", largest_allowed_csv(2_000), "text/csv")}
-        answers.append(
-            second.post(f"/api/agreements/{aid}/record/imports", files=files, headers=headers)
-        )
-
-    thread = threading.Thread(target=importer)
-    thread.start()
-    try:
+    with _importing_in_background(world, aid, 2_000, go_on) as answers:
         assert between.wait(60)
         with world.services.db.unit_of_work(write=False) as session:
             written = len(implement.stored_shipments(session, aid))
         assert written == 300  # three steps of 100 rows are in, the rest is not yet
-        started = time.perf_counter()
-        event = {
-            "type": "registration",
-            "at": "2022-08-01T08:00:00+00:00",
-            "item": "voyage-1",
-            "registered_by": "Ukraine",
-        }
-        r = world.post("ua", f"/api/agreements/{aid}/record/events", json=event)
-        assert r.status_code == 201, r.text
-        assert time.perf_counter() - started < 2
-    finally:
-        go_on.set()
-        thread.join(60)
-        second.close()
+        _a_write_goes_through_at_once(world, aid)
     assert answers[0].status_code == 201, answers[0].text
     assert (answers[0].json()["new"], answers[0].json()["shipments"]) == (2_000, 2_000)
     again = _import(world, aid, "v.csv", largest_allowed_csv(2_000)).json()
