@@ -24,12 +24,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from gobetween.errors import RateLimited
 from gobetween.i18n import _
 
-__all__ = ["Slot", "Slots", "app_slots"]
+__all__ = ["Slot", "Slots", "app_object", "app_slots"]
+
+_T = TypeVar("_T")
 
 
 class Slots:
@@ -117,12 +119,18 @@ class Slot:
 _CREATE = threading.Lock()
 
 
-def app_slots(state: Any, name: str, make: Callable[[], Slots]) -> Slots:
-    """The app's :class:`Slots` called ``name`` (``make()`` the first time), on ``app.state``."""
+def app_object(state: Any, name: str, kind: type[_T], make: Callable[[], _T]) -> _T:
+    """The app's ``kind`` object called ``name`` on ``state`` (``make()`` the first time, once
+    even when two requests ask at the same moment)."""
     with _CREATE:
         existing = getattr(state, name, None)
-        if isinstance(existing, Slots):
+        if isinstance(existing, kind):
             return existing
         created = make()
         setattr(state, name, created)
         return created
+
+
+def app_slots(state: Any, name: str, make: Callable[[], Slots]) -> Slots:
+    """The app's :class:`Slots` called ``name`` (``make()`` the first time), on ``app.state``."""
+    return app_object(state, name, Slots, make)

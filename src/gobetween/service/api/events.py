@@ -39,7 +39,7 @@ from gobetween.i18n import lazy_gettext as _l
 from gobetween.policy import TrackView
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
-from gobetween.service.slots import Slot, Slots, app_slots
+from gobetween.service.slots import Slot, Slots, app_object, app_slots
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
@@ -209,12 +209,7 @@ def events(
 
 
 def _watermarks(request: Request, ctx: RequestContext) -> Watermarks:
-    state = request.app.state
-    marks = getattr(state, "event_watermarks", None)
-    if not isinstance(marks, Watermarks):
-        marks = Watermarks(ctx)
-        state.event_watermarks = marks
-    return marks
+    return app_object(request.app.state, "event_watermarks", Watermarks, lambda: Watermarks(ctx))
 
 
 def _stream_slots(request: Request, ctx: RequestContext) -> Slots:
