@@ -47,6 +47,7 @@ from gobetween.errors import DataImportError, FileFormatError, InputError
 from gobetween.formats.jcc_cells import (
     cell_text,
     is_blank,
+    is_hxl,
     normalise_header,
     parse_date,
     parse_flag,
@@ -188,19 +189,6 @@ def _layout(header: Sequence[object], source: str) -> _Layout | None:
     return _Layout(columns, names, tuple(ignored))
 
 
-def _is_hxl(row: Sequence[object]) -> bool:
-    """A row of HXL hashtags (``#meta+vessel+name``): every non-empty cell starts with ``#``."""
-    found = False
-    for cell in row:
-        text = cell_text(cell)
-        if not text:
-            continue
-        if not text.startswith("#") or len(text) == 1:
-            return False
-        found = True
-    return found
-
-
 @dataclass(slots=True)
 class _Row:
     number: int
@@ -290,7 +278,7 @@ def read_rows(
         if is_blank(row):
             blank += 1
             continue
-        if _is_hxl(row):
+        if is_hxl(row):
             notes.append(f"row {number}: HXL hashtag row skipped")
             continue
         above = parsed[-1] if parsed and parsed[-1].number == number - 1 else None

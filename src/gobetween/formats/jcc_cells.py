@@ -12,6 +12,7 @@ from __future__ import annotations
 from gobetween.monitoring.cells import (
     cell_text,
     is_blank,
+    is_hxl,
     normalise_header,
     parse_date,
     parse_flag,
@@ -23,6 +24,7 @@ from gobetween.monitoring.cells import (
 __all__ = [
     "cell_text",
     "is_blank",
+    "is_hxl",
     "normalise_header",
     "parse_date",
     "parse_flag",
