@@ -1,6 +1,7 @@
 """Export of a text version (with its brackets) and of a redline between two versions, as DOCX
 (diplomats edit in Word; python-docx) and PDF (fpdf2 with the DejaVu faces, so Cyrillic and
-Turkish print as typed).
+Turkish print as typed; a right-to-left language such as Arabic is set in Noto Naskh Arabic,
+shaped by HarfBuzz and laid out right to left, as :mod:`~gobetween.formats.instrument_pdf` does).
 
 Inputs are the JSON forms the service gives: a version's ``to_dict()`` (articles with wording
 per language, bracketed alternatives) and a redline's ``to_dict()`` (segments ``equal``,
@@ -28,11 +29,17 @@ import docx
 from docx.shared import Pt
 from fpdf import FPDF
 
-from gobetween.formats.instrument_pdf import font_directory
+from gobetween.formats.instrument_pdf import arabic_font_directory, font_directory
+from gobetween.model.languages import language as language_named
 
 __all__ = ["export_name", "redline_docx", "redline_pdf", "version_docx", "version_pdf"]
 
 _FAMILY = "DejaVu"
+_RTL_FAMILY = "NotoNaskhArabic"
+#: Styles as fpdf2's markdown markers: right-to-left paragraphs go through its markdown, the one
+#: path on which it orders styled pieces right to left.
+_ZWSP = "\u200b"
+_STYLE_MARKER = {"": "", "B": "**", "U": "--", "S": "~~"}
 
 
 def export_name(process: str, track: str, what: str, extension: str) -> str:
@@ -95,15 +102,20 @@ def version_docx(title: str, version: Mapping[str, Any], language: str = "en") -
     return buffer.getvalue()
 
 
+def _redline_heading(article: Mapping[str, Any]) -> str:
+    """An article of a redline as both formats name it: its issue (else its id), and whether it
+    was added, removed or moved."""
+    mark = {"added": " (added)", "removed": " (removed)"}.get(article["change"], "")
+    moved = " (moved)" if article.get("moved") else ""
+    return f"{article.get('issue') or article['id']}{mark}{moved}"
+
+
 def redline_docx(title: str, redline: Mapping[str, Any]) -> bytes:
     """A redline: insertions underlined, deletions struck through, moved articles marked."""
     document = docx.Document()
     document.add_heading(f"{title} — redline of version {redline['old']} to {redline['new']}", 1)
     for article in redline.get("articles", []):
-        mark = {"added": " (added)", "removed": " (removed)"}.get(article["change"], "")
-        moved = " (moved)" if article.get("moved") else ""
-        name = article.get("issue") or article["id"]
-        document.add_heading(f"{name}{mark}{moved}", level=2)
+        document.add_heading(_redline_heading(article), level=2)
         paragraph = document.add_paragraph()
         for segment in article.get("segments", []):
             run = paragraph.add_run(segment["text"])
@@ -116,21 +128,60 @@ def redline_docx(title: str, redline: Mapping[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _pdf(title: str) -> FPDF:
-    pdf = FPDF(format="A4")
-    folder = font_directory()
-    pdf.add_font(_FAMILY, "", str(folder / "DejaVuSans.ttf"))
-    pdf.add_font(_FAMILY, "B", str(folder / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(title)
-    pdf.add_page()
-    pdf.set_font(_FAMILY, "B", 15)
-    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    return pdf
+class _TextPDF(FPDF):
+    """A4 with the DejaVu faces; for a right-to-left language Noto Naskh Arabic first (DejaVu
+    for the Latin words inside), shaped right to left and aligned to the right."""
+
+    def __init__(self, title: str, language: str) -> None:
+        super().__init__(format="A4")
+        self.rtl = language_named(language).direction == "rtl" if language else False
+        folder = font_directory()
+        self.add_font(_FAMILY, "", str(folder / "DejaVuSans.ttf"))
+        self.add_font(_FAMILY, "B", str(folder / "DejaVuSans-Bold.ttf"))
+        self.family = _FAMILY
+        if self.rtl:
+            naskh = arabic_font_directory()
+            self.add_font(_RTL_FAMILY, "", str(naskh / f"{_RTL_FAMILY}-Regular.ttf"))
+            self.add_font(_RTL_FAMILY, "B", str(naskh / f"{_RTL_FAMILY}-Bold.ttf"))
+            self.set_fallback_fonts([_FAMILY])
+            self.set_text_shaping(
+                use_shaping_engine=True, direction="rtl", script="arab", language="ara"
+            )
+            self.family = _RTL_FAMILY
+        self.set_title(title)
+        self.add_page()
+        self.heading(title, 15, 8)
+        self.ln(2)
+
+    def heading(self, text: str, size: float = 12, height: float = 7) -> None:
+        """A bold line (or lines) in the page's direction."""
+        self.set_font(self.family, "B", size)
+        self.multi_cell(
+            0, height, text, align="R" if self.rtl else "L", new_x="LMARGIN", new_y="NEXT"
+        )
 
 
-def _write(pdf: FPDF, pieces: Sequence[tuple[str, str]]) -> None:
+def _markdown(text: str, style: str = "") -> str:
+    """``text`` as fpdf2 markdown that prints exactly as written, in ``style``.
+
+    A zero-width space goes between two marker characters (``**``, ``--``, ...), after a
+    backslash (fpdf2's escape), inside ``](`` (its link syntax) and on both sides of each
+    style marker, so that nothing a party wrote reads as markup.
+    """
+    text = re.sub(r"([*_~\-])(?=\1)", "\\1" + _ZWSP, text)
+    text = text.replace("\\", "\\" + _ZWSP).replace("](", "]" + _ZWSP + "(")
+    marker = _STYLE_MARKER[style]
+    return f"{_ZWSP}{marker}{_ZWSP}{text}{_ZWSP}{marker}{_ZWSP}" if marker and text else text
+
+
+def _write(pdf: _TextPDF, pieces: Sequence[tuple[str, str]]) -> None:
     """Flowing text: each piece with its style ("", "B", "U" underlined, "S" struck through)."""
+    if pdf.rtl:
+        pdf.set_font(pdf.family, "", 11)
+        marked = "".join(_markdown(text, style) for text, style in pieces)
+        pdf.multi_cell(0, 6, marked, align="R", markdown=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        return
     for text, style in pieces:
         pdf.set_font(_FAMILY, style, 11)
         pdf.write(6, text)
@@ -139,12 +190,11 @@ def _write(pdf: FPDF, pieces: Sequence[tuple[str, str]]) -> None:
 
 def version_pdf(title: str, version: Mapping[str, Any], language: str = "en") -> bytes:
     """The version as a PDF, brackets in bold."""
-    pdf = _pdf(f"{title} — version {version['number']}")
+    pdf = _TextPDF(f"{title} — version {version['number']}", language)
     if version.get("note"):
         _write(pdf, [(str(version["note"]), "")])
     for heading, article in _numbered(version.get("articles", [])):
-        pdf.set_font(_FAMILY, "B", 12)
-        pdf.multi_cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.heading(heading)
         _write(
             pdf, [(text, "B" if bracket else "") for text, bracket in _pieces(article, language)]
         )
@@ -153,17 +203,12 @@ def version_pdf(title: str, version: Mapping[str, Any], language: str = "en") ->
 
 def redline_pdf(title: str, redline: Mapping[str, Any]) -> bytes:
     """The redline as a PDF: insertions underlined, deletions struck through."""
-    pdf = _pdf(f"{title} — redline of version {redline['old']} to {redline['new']}")
+    pdf = _TextPDF(
+        f"{title} — redline of version {redline['old']} to {redline['new']}",
+        str(redline.get("language", "en")),
+    )
     styles = {"equal": "", "insert": "U", "delete": "S"}
     for article in redline.get("articles", []):
-        mark = {"added": " (added)", "removed": " (removed)"}.get(article["change"], "")
-        pdf.set_font(_FAMILY, "B", 12)
-        pdf.multi_cell(
-            0,
-            7,
-            f"{article['id']}{mark}{' (moved)' if article.get('moved') else ''}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        pdf.heading(_redline_heading(article))
         _write(pdf, [(s["text"], styles[s["op"]]) for s in article.get("segments", [])])
     return bytes(pdf.output())
