@@ -198,3 +198,20 @@ def test_error_pages_and_forms_speak_the_readers_language(site: Site, code: str)
     wrong = post_form(c, "/login", "/login", form)
     assert wrong.status_code == 401
     assert leftovers(soup(wrong)) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "bad_token"),
+    [
+        ("uk", "невідомий або відкликаний токен API"),
+        ("ar", "رمز API غير معروف أو ملغى"),
+        ("en", "unknown or revoked API token"),
+    ],
+)
+def test_service_errors_speak_the_readers_language(site: Site, code: str, bad_token: str) -> None:
+    """The messages the service layer raises (not only the web's) reach the API in the reader's
+    language."""
+    r = site.client(None).get(
+        "/api/auth/me", headers={"Accept-Language": code, "Authorization": "Bearer junk"}
+    )
+    assert (r.status_code, r.json()["detail"]) == (401, bad_token)

@@ -36,6 +36,7 @@ from gobetween.agreements import lifecycle as lc
 from gobetween.agreements.derive import terms_from_text
 from gobetween.agreements.language_versions import language_versions
 from gobetween.errors import AgreementError, NotFound, ValidationFailed
+from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
 from gobetween.protocols import single_text as st
@@ -111,7 +112,7 @@ def load(session: Session, actor: Actor | None, agreement_id: int) -> Loaded:
     """An agreement the actor signs for (``None``: no actor, for the public view); else 404."""
     row = session.get(a.Agreement, agreement_id)
     if row is None:
-        raise NotFound(f"no agreement {agreement_id}")
+        raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
     track = session.get(t.Track, row.track_id)
     assert track is not None  # the foreign key cascades
     view = (
@@ -198,8 +199,11 @@ def create_agreement(
     state = single_text_state(session, track, view)
     if state.status is not st.TrackStatus.READY_FOR_AGREEMENT or state.current is None:
         raise AgreementError(
-            f"track {track_id} is not ready for agreement ({state.status.value}): every party "
-            "must accept the same version first"
+            _(
+                "track %(track_id)s is not ready for agreement (%(status)s): every party must "
+                "accept the same version first"
+            )
+            % {"track_id": track_id, "status": state.status.value}
         )
     version = state.current
     orgs = {o.id: o for o in repositories.organisations(session, actor, track.process_id)}
@@ -223,7 +227,10 @@ def create_agreement(
         select(a.Agreement.id).where(a.Agreement.terms_hash == terms.terms_hash())
     ).scalar()
     if existing is not None:
-        raise AgreementError(f"an agreement with these terms exists already (id {existing})")
+        raise AgreementError(
+            _("an agreement with these terms exists already (id %(existing)s)")
+            % {"existing": existing}
+        )
     bundle = Bundle.create(
         mirror_instruments(
             terms,
@@ -443,7 +450,7 @@ def sign(
             value = base64.b64decode(signature, validate=True)
         except binascii.Error:
             raise ValidationFailed(
-                "the signature is not base64", location="signature", expected="base64 bytes"
+                _("the signature is not base64"), location="signature", expected="base64 bytes"
             ) from None
         org_id = loaded.org_id(signer) if signer in loaded.row.signatories else None
         key = (
@@ -458,7 +465,7 @@ def sign(
         document = Signature.from_dict(signature)
         if (document.instrument_party, document.signer) != (party, signer):
             raise ValidationFailed(
-                "the signature document is for another instrument or signer",
+                _("the signature document is for another instrument or signer"),
                 location="signature",
                 expected=f"a signature by {signer!r} on the instrument of {party!r}",
             )
@@ -480,18 +487,18 @@ def sign_bundle(
     other = Bundle.from_bytes(data)
     if other.terms_hash != loaded.row.terms_hash:
         raise AgreementError(
-            f"the uploaded bundle has terms hash {other.terms_hash[:16]}..., this agreement "
-            f"{loaded.row.terms_hash[:16]}..."
+            _("the uploaded bundle has terms hash %(uploaded)s..., this agreement %(ours)s...")
+            % {"uploaded": other.terms_hash[:16], "ours": loaded.row.terms_hash[:16]}
         )
     added = 0
     for signature in other.signatures:
         pair = (signature.instrument_party, signature.signer)
         if signature.signer in loaded.view.acts_for and pair in loaded.state.unsigned:
-            loaded, _ = _add_signature(session, actor, loaded, signature, now or _now())
+            loaded, _added = _add_signature(session, actor, loaded, signature, now or _now())
             added += 1
     if not added:
         raise ValidationFailed(
-            "the bundle holds no new signature by an organisation you sign for",
+            _("the bundle holds no new signature by an organisation you sign for"),
             location="bundle",
             expected="a bundle signed with gobetween agreement sign --as <your organisation>",
         )
@@ -513,13 +520,15 @@ def _action(kind: str, organisation: str, reason: str, term_days: int | None) ->
     if kind == "consent":
         if term_days is None:
             raise ValidationFailed(
-                "say for how many days you consent to renew",
+                _("say for how many days you consent to renew"),
                 location="term_days",
                 expected="a whole number of days",
             )
         return lc.ConsentToRenewal(organisation, term_days)
     raise ValidationFailed(
-        f"unknown act {kind!r}", location="act", expected=", ".join(LIFECYCLE_ACTS)
+        _("unknown act %(kind)r") % {"kind": kind},
+        location="act",
+        expected=", ".join(LIFECYCLE_ACTS),
     )
 
 

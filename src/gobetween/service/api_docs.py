@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from gobetween.errors import NotFound
+from gobetween.i18n import _
 
 __all__ = ["ASSETS", "SWAGGER_UI_VERSION", "docs_page", "router"]
 
@@ -82,7 +83,7 @@ def _load(name: str) -> tuple[bytes, str]:
 def asset(request: Request, name: str) -> Response:
     """One file of the vendored Swagger UI (404 for anything else)."""
     if name not in ASSETS:
-        raise NotFound(f"no asset {name[:100]}")
+        raise NotFound(_("no asset %(name)s") % {"name": name[:100]})
     data, etag = _load(name)
     headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
     if request.headers.get("if-none-match") == etag:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.agreements.terms import canonical_bytes, sha256_hex
 from gobetween.errors import Conflict, InvalidModel, NotFound, ProtocolError, ValidationFailed
+from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols import single_text as st
@@ -61,7 +62,7 @@ def _mediator_track(session: Session, actor: Actor, track_id: int) -> tuple[t.Tr
     """The track, for its mediators only; anyone else gets 404 (drafts are hidden objects)."""
     track, view = repositories.track(session, actor, track_id)
     if not view.is_mediator:
-        raise NotFound(f"no drafts in track {track_id}")
+        raise NotFound(_("no drafts in track %(track_id)s") % {"track_id": track_id})
     view.require(Action.PUBLISH_TEXT)
     return track, view
 
@@ -69,7 +70,10 @@ def _mediator_track(session: Session, actor: Actor, track_id: int) -> tuple[t.Tr
 def _draft(session: Session, track_id: int, draft_id: int) -> x.TextDraft:
     row = session.get(x.TextDraft, draft_id)
     if row is None or row.track_id != track_id:
-        raise NotFound(f"no draft {draft_id} in track {track_id}")
+        raise NotFound(
+            _("no draft %(draft_id)s in track %(track_id)s")
+            % {"draft_id": draft_id, "track_id": track_id}
+        )
     return row
 
 
@@ -90,7 +94,7 @@ def _body(
     except InvalidModel as exc:
         raise exc.located(source="package") from None
     if deadline is not None and deadline.tzinfo is None:
-        raise ValidationFailed("the deadline needs a time zone", location="deadline")
+        raise ValidationFailed(_("the deadline needs a time zone"), location="deadline")
     return {
         "package": dict(package.options),
         "articles": [a.to_dict() for a in (articles or articles_from_package(agenda, package, {}))],
@@ -152,7 +156,10 @@ def save_draft(
             )
         ).all()
         if len(open_drafts) >= MAX_OPEN_DRAFTS:
-            raise Conflict(f"the track has {MAX_OPEN_DRAFTS} open drafts: discard some first")
+            raise Conflict(
+                _("the track has %(count)s open drafts: discard some first")
+                % {"count": MAX_OPEN_DRAFTS}
+            )
         row = x.TextDraft(
             id=t.random_id(),
             track_id=track.id,
@@ -164,7 +171,10 @@ def save_draft(
     else:
         row = _draft(session, track.id, draft_id)
         if row.status != "draft":
-            raise Conflict(f"draft {draft_id} was {row.status} already")
+            raise Conflict(
+                _("draft %(draft_id)s was %(status)s already")
+                % {"draft_id": draft_id, "status": row.status}
+            )
         row.body = body
         row.updated_at = t.utcnow()
     session.flush()
@@ -253,9 +263,12 @@ def approve_draft(session: Session, actor: Actor, track_id: int, draft_id: int) 
     track, view = _mediator_track(session, actor, track_id)
     row = _draft(session, track.id, draft_id)
     if row.status != "draft":
-        raise Conflict(f"draft {draft_id} was {row.status} already")
+        raise Conflict(
+            _("draft %(draft_id)s was %(status)s already")
+            % {"draft_id": draft_id, "status": row.status}
+        )
     if view.own_mediator is None or view.own_mediator == row.organisation_id:
-        raise Conflict("a second mediating organisation must approve, not the one that drafted")
+        raise Conflict(_("a second mediating organisation must approve, not the one that drafted"))
     current = digest(row.body)
     exists = session.execute(
         select(x.TextApproval.id).where(
@@ -290,7 +303,10 @@ def discard_draft(session: Session, actor: Actor, track_id: int, draft_id: int) 
     track, view = _mediator_track(session, actor, track_id)
     row = _draft(session, track.id, draft_id)
     if row.status != "draft":
-        raise Conflict(f"draft {draft_id} was {row.status} already")
+        raise Conflict(
+            _("draft %(draft_id)s was %(status)s already")
+            % {"draft_id": draft_id, "status": row.status}
+        )
     row.status = "discarded"
     session.flush()
     audit.append(
@@ -310,13 +326,16 @@ def publish_draft(
     """Publish the draft to every party: needs ``confirm`` and, when the track requires it, a
     current approval by a second mediating organisation; refused (422) naming each article at
     fault."""
-    track, _ = _mediator_track(session, actor, track_id)
+    track, _view = _mediator_track(session, actor, track_id)
     row = _draft(session, track.id, draft_id)
     if row.status != "draft":
-        raise Conflict(f"draft {draft_id} was {row.status} already")
+        raise Conflict(
+            _("draft %(draft_id)s was %(status)s already")
+            % {"draft_id": draft_id, "status": row.status}
+        )
     if not confirm:
         raise ValidationFailed(
-            "publishing sends the text to every party: confirm it",
+            _("publishing sends the text to every party: confirm it"),
             location="confirm",
             expected="confirm: true",
         )
@@ -331,8 +350,10 @@ def publish_draft(
         ).scalar()
         if approved is None:
             raise Conflict(
-                "this track requires a second mediating organisation to approve the draft as "
-                "it stands before it goes out"
+                _(
+                    "this track requires a second mediating organisation to approve the draft as "
+                    "it stands before it goes out"
+                )
             )
     body = row.body
     deadline = dt.datetime.fromisoformat(body["deadline"]) if body.get("deadline") else None

@@ -80,10 +80,12 @@ def normalise_email(email: str) -> str:
     'ana@un.org'
     """
     value = email.strip().lower()
-    local, _, domain = value.partition("@")
+    local, _at, domain = value.partition("@")
     if not local or not domain or " " in value or len(value) > 254:
         raise ValidationFailed(
-            f"{email!r} is not an e-mail address", location="email", expected="name@domain"
+            _("%(email)r is not an e-mail address") % {"email": email},
+            location="email",
+            expected="name@domain",
         )
     return value
 
@@ -92,7 +94,7 @@ def check_password(password: str) -> None:
     """Refuse passwords shorter than :data:`MIN_PASSWORD` characters."""
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed(
-            "the password is too short",
+            _("the password is too short"),
             location="password",
             expected=f"at least {MIN_PASSWORD} characters",
         )
@@ -110,11 +112,11 @@ def create_user(
     """A new user (:class:`Conflict` if the e-mail address is taken)."""
     address = normalise_email(email)
     if not name.strip():
-        raise ValidationFailed("the name is empty", location="name", expected="a name")
+        raise ValidationFailed(_("the name is empty"), location="name", expected="a name")
     if password is not None:
         check_password(password)
     if session.execute(select(t.User.id).where(t.User.email == address)).first():
-        raise Conflict(f"a user with e-mail {address} exists already")
+        raise Conflict(_("a user with e-mail %(address)s exists already") % {"address": address})
     user = t.User(
         email=address,
         name=name.strip(),
@@ -391,10 +393,10 @@ def authenticate_session(session: Session, token: str) -> tuple[t.User, t.WebSes
         select(t.WebSession).where(t.WebSession.session_hash == token_digest(token))
     ).scalar_one_or_none()
     if row is None or row.expires_at <= t.utcnow():
-        raise AuthenticationFailed("the session has expired; log in again")
+        raise AuthenticationFailed(_("the session has expired; log in again"))
     user = session.get(t.User, row.user_id)
     if user is None or not user.active:
-        raise AuthenticationFailed("the session has expired; log in again")
+        raise AuthenticationFailed(_("the session has expired; log in again"))
     return user, row
 
 
@@ -434,7 +436,7 @@ class Credentials:
             return Query(_TOKEN_ACTOR_SQL, {"digest": token_digest(self.bearer)})
         if self.session_token is not None:
             return Query(_SESSION_ACTOR_SQL, {"digest": token_digest(self.session_token)})
-        raise AuthenticationFailed("log in or send an API token (Authorization: Bearer ...)")
+        raise AuthenticationFailed(_("log in or send an API token (Authorization: Bearer ...)"))
 
     @property
     def width(self) -> int:
@@ -445,13 +447,16 @@ class Credentials:
         """The caller's :class:`Actor` from the rows of :meth:`query`."""
         if self.bearer is not None:
             if not rows:
-                raise AuthenticationFailed("unknown or revoked API token")
+                raise AuthenticationFailed(_("unknown or revoked API token"))
         elif not rows or t.as_utc(rows[0][5]) <= t.utcnow():
-            raise AuthenticationFailed("the session has expired; log in again")
+            raise AuthenticationFailed(_("the session has expired; log in again"))
         elif not self.safe and not (self.csrf and hmac.compare_digest(self.csrf, rows[0][4])):
             raise PermissionDenied(
-                f"missing or wrong CSRF token: send the {CSRF_HEADER} header or a "
-                "csrf_token form field"
+                _(
+                    "missing or wrong CSRF token: send the %(header)s header or a csrf_token "
+                    "form field"
+                )
+                % {"header": CSRF_HEADER}
             )
         return repositories.actor_from_rows(rows[0][0], [(r[1], r[2], r[3]) for r in rows])
 
@@ -496,7 +501,7 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int) -> t.ApiToke
     """Revoke one of the actor's own tokens."""
     row = session.get(t.ApiToken, token_id)
     if row is None or row.user_id != actor.user_id:
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound(_("no API token %(token_id)s") % {"token_id": token_id})
     if row.revoked_at is None:
         row.revoked_at = t.utcnow()
         audit.append(

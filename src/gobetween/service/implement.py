@@ -30,6 +30,7 @@ from gobetween.agreements import OperativeTerms
 from gobetween.agreements import lifecycle as lc
 from gobetween.errors import FileFormatError, InputError, InvalidModel, NotFound
 from gobetween.formats.jcc import read_csv_text, read_xlsx, write_shipments_csv, write_table_csv
+from gobetween.i18n import _, format_decimal
 from gobetween.monitoring import (
     Comparison,
     JointRecord,
@@ -135,7 +136,7 @@ def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMIT
     """
     if len(data) > MAX_IMPORT_BYTES:
         raise FileFormatError(
-            f"the file of {len(data):,} bytes is too large",
+            _("the file of %(size)s bytes is too large") % {"size": format_decimal(len(data))},
             source=filename,
             expected=f"at most {MAX_IMPORT_BYTES:,} bytes",
         )
@@ -145,7 +146,7 @@ def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMIT
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise FileFormatError(
-                f"not UTF-8 text ({error.reason})",
+                _("not UTF-8 text (%(reason)s)") % {"reason": error.reason},
                 source=filename,
                 location=f"byte {error.start}",
                 expected="a UTF-8 CSV file",
@@ -156,7 +157,9 @@ def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMIT
         buffer.name = filename
         return dataclasses.replace(read_xlsx(buffer, limits=limits), source=filename)
     raise FileFormatError(
-        f"unknown file type {suffix!r}", source=filename, expected="a .csv or .xlsx JCC file"
+        _("unknown file type %(suffix)r") % {"suffix": suffix},
+        source=filename,
+        expected="a .csv or .xlsx JCC file",
     )
 
 
@@ -341,7 +344,10 @@ def obligation_templates(config: Mapping[str, Any]) -> list[ObligationTemplate]:
                 )
             )
         except (KeyError, ValueError) as exc:
-            raise InvalidModel(f"obligation {i}: {exc}", location=f"obligations[{i}]") from None
+            raise InvalidModel(
+                _("obligation %(number)s: %(problem)s") % {"number": i, "problem": exc},
+                location=f"obligations[{i}]",
+            ) from None
     return out
 
 
@@ -476,7 +482,7 @@ def record_view(
     approved = {p["scope"] for p in published if p["published_since"]}
     public_figures = bool(config.get("public_figures", False)) or "figures:voyages" in approved
     if not signatory and not public.public and not public_figures and not approved:
-        raise NotFound(f"no agreement {agreement_id}")
+        raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
     record = _record(loaded, _events(session, agreement_id))
     computed = _computed(session, loaded, agreement_id)
     state = loaded.state
@@ -520,12 +526,12 @@ def export_csv(
     out = io.StringIO()
     if table == "voyages":
         if view["view"] != "signatory" and not view["figures"]:
-            raise NotFound(f"no table {table!r}")
+            raise NotFound(_("no table %(table)r") % {"table": table})
         write_shipments_csv(stored_shipments(session, agreement_id), out)
     else:
         tables: dict[str, Any] = view["figures"] | {"term_clock": view["term_clock"]}
         if table not in tables:
-            raise NotFound(f"no table {table!r}")
+            raise NotFound(_("no table %(table)r") % {"table": table})
         data = tables[table]
         write_table_csv(
             FigureTable(

@@ -11,6 +11,7 @@ from pathlib import Path, PurePath
 
 from gobetween.errors import FileFormatError, InputError, ValidationFailed
 from gobetween.formats import Format, load_genius, loads_scenario
+from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.service.negotiate import Upload
 
@@ -26,7 +27,7 @@ def _text(upload: Upload) -> str:
         return upload.data.decode("utf-8")
     except UnicodeDecodeError:
         raise FileFormatError(
-            "the file is not UTF-8 text", source=upload.filename, expected="UTF-8"
+            _("the file is not UTF-8 text"), source=upload.filename, expected="UTF-8"
         ) from None
 
 
@@ -61,11 +62,13 @@ def agenda_from_uploads(uploads: Sequence[Upload]) -> tuple[Agenda, str]:
     Returns the agenda and a description of its source.
     """
     if not uploads:
-        raise ValidationFailed("no file uploaded", location="files", expected="one or more files")
+        raise ValidationFailed(
+            _("no file uploaded"), location="files", expected="one or more files"
+        )
     for upload in uploads:
         if len(upload.data) > MAX_UPLOAD_BYTES:
             raise FileFormatError(
-                "the file is too large",
+                _("the file is too large"),
                 source=upload.filename,
                 expected=f"at most {MAX_UPLOAD_BYTES:,} bytes",
             )
@@ -89,7 +92,7 @@ def agenda_from_uploads(uploads: Sequence[Upload]) -> tuple[Agenda, str]:
         scenario = loads_scenario(_text(upload), fmt=fmt, source=upload.filename)
         return scenario.agenda, f"scenario:{upload.filename}"
     raise ValidationFailed(
-        "upload one scenario file (.yaml, .yml, .json) or Genius XML files (.xml)",
+        _("upload one scenario file (.yaml, .yml, .json) or Genius XML files (.xml)"),
         location="files",
         expected="a scenario file or Genius XML",
     )

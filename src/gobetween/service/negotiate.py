@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, InvalidModel, ValidationFailed
-from gobetween.i18n import _
+from gobetween.i18n import _, format_decimal
 from gobetween.model import Agenda, Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.identity import Credentials
@@ -113,20 +113,22 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
     content_type = upload.content_type.split(";")[0].strip().lower()
     if len(upload.data) > max_bytes:
         raise ValidationFailed(
-            f"{upload.filename!r} has {len(upload.data):,} bytes",
+            _("%(file)r has %(size)s bytes")
+            % {"file": upload.filename, "size": format_decimal(len(upload.data))},
             location="file",
             expected=f"at most {max_bytes:,} bytes",
         )
     if content_type not in allowed:
         raise ValidationFailed(
-            f"content type {content_type!r} is not accepted",
+            _("content type %(content_type)r is not accepted") % {"content_type": content_type},
             location="file",
             expected="one of " + ", ".join(sorted(allowed)),
         )
     magic = _MAGIC.get(content_type)
     if magic is not None and not upload.data.startswith(magic):
         raise ValidationFailed(
-            f"{upload.filename!r} is not a {content_type} file",
+            _("%(file)r is not a %(content_type)s file")
+            % {"file": upload.filename, "content_type": content_type},
             location="file",
             expected=f"the content of a {content_type} file",
         )
@@ -137,7 +139,7 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
             text = "\x00"
         if "\x00" in text:
             raise ValidationFailed(
-                f"{upload.filename!r} is not UTF-8 text",
+                _("%(file)r is not UTF-8 text") % {"file": upload.filename},
                 location="file",
                 expected="UTF-8 text",
             )
@@ -201,7 +203,9 @@ def _validate_message(
         raise ValidationFailed(_("the message is empty"), location="text", expected=_("some text"))
     if len(text) > MAX_MESSAGE:
         raise ValidationFailed(
-            "the message is too long", location="text", expected=f"at most {MAX_MESSAGE} characters"
+            _("the message is too long"),
+            location="text",
+            expected=f"at most {MAX_MESSAGE} characters",
         )
     for upload in uploads:
         check_upload(upload, max_bytes=max_bytes, allowed=allowed)

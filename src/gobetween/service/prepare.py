@@ -54,7 +54,9 @@ INVITATION_DAYS = 14
 def _name(value: str, field: str) -> str:
     value = value.strip()
     if not value:
-        raise ValidationFailed(f"the {field} is empty", location=field, expected="a name")
+        raise ValidationFailed(
+            _("the %(field)s is empty") % {"field": field}, location=field, expected="a name"
+        )
     return value
 
 
@@ -89,7 +91,9 @@ def add_organisation(
         )
     ).first()
     if exists:
-        raise Conflict(f"the process has an organisation called {name!r} already")
+        raise Conflict(
+            _("the process has an organisation called %(name)r already") % {"name": name}
+        )
     row = t.Organisation(process_id=process_id, name=name, kind=kind.value)
     session.add(row)
     session.flush()
@@ -112,7 +116,8 @@ def _organisation(
     org = session.get(t.Organisation, organisation_id)
     if org is None or org.process_id != process_id:
         raise ValidationFailed(
-            f"the process has no organisation {organisation_id}",
+            _("the process has no organisation %(organisation_id)s")
+            % {"organisation_id": organisation_id},
             location="organisation_id",
             expected="an organisation of this process",
         )
@@ -124,7 +129,8 @@ def _check_role(session: Session, process_id: int, role: Role, organisation_id: 
     kind = OrganisationKind(org.kind) if org else None
     if not role_fits(role, kind):
         raise ValidationFailed(
-            f"role {role.value} does not fit organisation kind {kind.value if kind else 'none'}",
+            _("role %(role)s does not fit organisation kind %(kind)s")
+            % {"role": role.value, "kind": kind.value if kind else "none"},
             location="organisation_id" if role is not Role.ADMIN else "role",
             expected="party_member in a party, mediator or translator in a mediator, observer "
             "in an observer organisation; admin without one",
@@ -141,7 +147,7 @@ def _add_membership(
     ).scalars()
     for m in rows:
         if m.role == role.value or (role is not Role.ADMIN and m.role != Role.ADMIN.value):
-            raise Conflict("the user holds a role in this process already; change it instead")
+            raise Conflict(_("the user holds a role in this process already; change it instead"))
     row = t.Membership(process_id=process_id, user_id=user_id, role=role.value, organisation_id=org)
     session.add(row)
     session.flush()
@@ -176,7 +182,7 @@ def add_member(
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
     if user is None:
         raise ValidationFailed(
-            f"no user with e-mail {address}; invite them instead",
+            _("no user with e-mail %(address)s; invite them instead") % {"address": address},
             location="email",
             expected="the address of a registered user",
         )
@@ -205,11 +211,11 @@ def _membership(
     view = process_view(actor, process_id)
     row = session.get(t.Membership, membership_id)
     if row is None or row.process_id != process_id:
-        raise NotFound(f"no membership {membership_id}")
+        raise NotFound(_("no membership %(membership_id)s") % {"membership_id": membership_id})
     if not view.admin:
         if row.organisation_id in view.organisation_ids:
-            raise PermissionDenied("only the process's admins may change memberships")
-        raise NotFound(f"no membership {membership_id}")
+            raise PermissionDenied(_("only the process's admins may change memberships"))
+        raise NotFound(_("no membership %(membership_id)s") % {"membership_id": membership_id})
     return row
 
 
@@ -249,7 +255,7 @@ def _keep_an_admin(session: Session, process_id: int, leaving: int) -> None:
         )
     ).first()
     if others is None:
-        raise Conflict("a process needs at least one admin")
+        raise Conflict(_("a process needs at least one admin"))
 
 
 def remove_member(session: Session, actor: Actor, process_id: int, membership_id: int) -> None:
@@ -494,12 +500,12 @@ def create_track(
     if session.execute(
         select(t.Track.id).where(t.Track.process_id == process_id, t.Track.name == name)
     ).first():
-        raise Conflict(f"the process has a track called {name!r} already")
+        raise Conflict(_("the process has a track called %(name)r already") % {"name": name})
     orgs = [_organisation(session, process_id, o) for o in dict.fromkeys(organisation_ids)]
     kinds = {OrganisationKind(o.kind) for o in orgs if o}
     if OrganisationKind.PARTY not in kinds or OrganisationKind.MEDIATOR not in kinds:
         raise ValidationFailed(
-            "a track needs at least one party and one mediating organisation",
+            _("a track needs at least one party and one mediating organisation"),
             location="organisation_ids",
             expected="ids of party and mediator organisations of this process",
         )

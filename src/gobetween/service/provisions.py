@@ -74,7 +74,7 @@ def assess_provision(
     organisation = _require_mediator(loaded.view, _("assess provisions"))
     known = provisions(loaded)
     if key not in {p.key for p in known}:
-        raise NotFound(f"no provision {key!r}")
+        raise NotFound(_("no provision %(key)r") % {"key": key})
     assessment = assessment_from_dict(
         {
             "at": body.get("at") or _now().isoformat(),
@@ -146,7 +146,7 @@ def provisions_view(
     public once publishing ``provisions`` is approved, else 404)."""
     loaded, signatory = _load_or_public(session, actor, agreement_id)
     if not signatory and "provisions" not in _approved(session, agreement_id):
-        raise NotFound(f"no agreement {agreement_id}")
+        raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
     data = _provisions_data(loaded, _assessments(session, agreement_id), today or _now().date())
     if not signatory:
         for item in data["provisions"]:

@@ -93,7 +93,10 @@ def _kind(loaded: Loaded, name: str) -> RecordKind:
     for kind in agreement_kinds(loaded):
         if kind.name == name:
             return kind
-    raise NotFound(f"no record kind {name!r} in agreement {loaded.row.id}")
+    raise NotFound(
+        _("no record kind %(name)r in agreement %(agreement)s")
+        % {"name": name, "agreement": loaded.row.id}
+    )
 
 
 def _mediating(view: AgreementView) -> list[str]:
@@ -171,7 +174,7 @@ def _check_scope(session: Session, loaded: Loaded, scope: str) -> None:
     if what == "incident" and _entry_row(session, loaded.row.id, INCIDENTS.name, name):
         return
     raise InvalidModel(
-        f"cannot publish {scope!r}",
+        _("cannot publish %(scope)r") % {"scope": scope},
         location="scope",
         expected="provisions, figures:<kind> or incident:<reference>",
     )
@@ -187,7 +190,7 @@ def propose_publication(
     _check_scope(session, loaded, scope)
     if scope.startswith("incident:") and not summary.strip():
         raise InvalidModel(
-            "an incident is published with the summary the public will read",
+            _("an incident is published with the summary the public will read"),
             location="summary",
             expected="the decided summary",
         )
@@ -197,7 +200,7 @@ def propose_publication(
         )
     ).scalar_one_or_none()
     if existing is not None:
-        raise Conflict(f"publishing {scope!r} was already proposed")
+        raise Conflict(_("publishing %(scope)r was already proposed") % {"scope": scope})
     row = r.PublicationRow(
         agreement_id=agreement_id,
         approvals=[],
@@ -251,9 +254,9 @@ def approve_publication(
     loaded.view.require(AgreementAct.READ)
     row = session.get(r.PublicationRow, publication_id)
     if row is None or row.agreement_id != agreement_id:
-        raise NotFound(f"no publication {publication_id}")
+        raise NotFound(_("no publication %(publication_id)s") % {"publication_id": publication_id})
     if row.approved_at is not None:
-        raise Conflict(f"publishing {row.scope!r} is already approved")
+        raise Conflict(_("publishing %(scope)r is already approved") % {"scope": row.scope})
     organisation = _approver(loaded.view, row, loaded.row.signatories)
     row.approvals = [*row.approvals, organisation]
     parties = [n for n, v in loaded.row.signatories.items() if v[1] == OrganisationKind.PARTY.value]
@@ -368,7 +371,7 @@ def entries_view(
     config = loaded.row.implementation
     if not signatory and not (published or config.get("public") or config.get("public_figures")):
         # a record that publishes nothing answers the public as if it did not exist
-        raise NotFound(f"no agreement {agreement_id}")
+        raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
     kind = _kind(loaded, kind_name)
     rows = session.execute(
         select(r.EntryRow).where(
@@ -528,7 +531,8 @@ def report_incident(
     ]
     if body.get("accused") not in accusable:
         raise InvalidModel(
-            f"party accused {body.get('accused')!r} is not another signatory",
+            _("party accused %(accused)r is not another signatory")
+            % {"accused": body.get("accused")},
             location="accused",
             expected="one of " + ", ".join(accusable),
         )
@@ -566,10 +570,11 @@ def assess_incident(
     _require_mediator(loaded.view, _("assess incidents"))  # before looking: no existence oracle
     row = _entry_row(session, agreement_id, kind.name, key)
     if row is None:
-        raise NotFound(f"no incident {key!r}")
+        raise NotFound(_("no incident %(key)r") % {"key": key})
     if assessment not in ("verified", "not verified", "disputed"):
         raise InvalidModel(
-            f"assessment {assessment!r} is not one the joint team gives",
+            _("assessment %(assessment)r is not one the joint team gives")
+            % {"assessment": assessment},
             location="assessment",
             expected="verified, not verified or disputed",
         )

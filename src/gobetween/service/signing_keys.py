@@ -64,7 +64,9 @@ def _is_member(actor: Actor, org: t.Organisation) -> bool:
 def _own_organisation(session: Session, actor: Actor, organisation_id: int) -> t.Organisation:
     org = session.get(t.Organisation, organisation_id)
     if org is None or not _is_member(actor, org):
-        raise NotFound(f"no organisation {organisation_id}")
+        raise NotFound(
+            _("no organisation %(organisation_id)s") % {"organisation_id": organisation_id}
+        )
     return org
 
 
@@ -165,9 +167,9 @@ def _visible_key(
     row = session.get(a.SigningKey, key_id)
     org = session.get(t.Organisation, row.organisation_id) if row is not None else None
     if row is None or org is None:
-        raise NotFound(f"no key {key_id}")
+        raise NotFound(_("no key %(key_id)s") % {"key_id": key_id})
     if not (_is_member(actor, org) or _is_admin(actor, org.process_id)):
-        raise NotFound(f"no key {key_id}")
+        raise NotFound(_("no key %(key_id)s") % {"key_id": key_id})
     return row, org
 
 

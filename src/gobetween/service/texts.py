@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import InvalidModel, NotFound
+from gobetween.i18n import _
 from gobetween.model import Agenda, Package
 from gobetween.policy import Action, Actor, Seat, TrackView
 from gobetween.protocols import relay
@@ -220,7 +221,10 @@ def redline_view(
     state = single_text_state(session, track, view)
     for number in (old, new):
         if not 1 <= number <= len(state.versions):
-            raise NotFound(f"no version {number} of the text of track {track_id}")
+            raise NotFound(
+                _("no version %(number)s of the text of track %(track_id)s")
+                % {"number": number, "track_id": track_id}
+            )
     return redline(state.version(old), state.version(new), language).to_dict()
 
 
@@ -252,7 +256,7 @@ def text_export(
     who reads the text may export it (published versions only).
     """
     if fmt not in EXPORT_TYPES:
-        raise NotFound(f"no export as {fmt!r}")
+        raise NotFound(_("no export as %(fmt)r") % {"fmt": fmt})
     from gobetween.formats import text_export as x  # python-docx and fpdf2 load only when asked
 
     track, view = repositories.track(session, actor, track_id)
@@ -262,12 +266,15 @@ def text_export(
     if version is not None:
         state = single_text_state(session, track, view)
         if not 1 <= version <= len(state.versions):
-            raise NotFound(f"no version {version} of the text of track {track_id}")
+            raise NotFound(
+                _("no version %(number)s of the text of track %(track_id)s")
+                % {"number": version, "track_id": track_id}
+            )
         body = state.version(version).to_dict()
         data = (x.version_docx if fmt == "docx" else x.version_pdf)(title, body, language)
         return data, x.export_name(process, name, f"v{version}", fmt), EXPORT_TYPES[fmt]
     if old is None or new is None:
-        raise NotFound("an export needs a version, or two versions for a redline")
+        raise NotFound(_("an export needs a version, or two versions for a redline"))
     diff = redline_view(session, actor, track_id, old, new, language)
     data = (x.redline_docx if fmt == "docx" else x.redline_pdf)(title, diff)
     return data, x.export_name(process, name, f"redline v{old}-v{new}", fmt), EXPORT_TYPES[fmt]
@@ -363,7 +370,7 @@ def offers_view(session: Session, actor: Actor, track_id: int) -> dict[str, Any]
     """Relayed offers as the caller may see them: all for mediators, its own view for a party."""
     track, view = repositories.track(session, actor, track_id)
     if not view.seats & {Seat.MEDIATOR, Seat.PARTY}:
-        raise NotFound(f"no offers in track {track_id}")
+        raise NotFound(_("no offers in track %(track_id)s") % {"track_id": track_id})
     state = relay_state(session, track, view)
     if view.is_mediator:
         return _mediator_relay(state)

@@ -65,7 +65,7 @@ class TranslatorOut:
 def _track_row(session: Session, actor: Actor, track_id: int) -> t.Track:
     row = session.get(t.Track, track_id)
     if row is None or row.process_id not in actor.process_ids():
-        raise NotFound(f"no track {track_id}")
+        raise NotFound(_("no track %(track_id)s") % {"track_id": track_id})
     return row
 
 
@@ -90,7 +90,7 @@ def _require_manager(view: TrackView) -> None:
     """Only the track's mediators and the process's admins give tracks to translators."""
     if not (view.is_mediator or Seat.ADMIN in view.seats):
         if view.seats <= {Seat.TRANSLATOR}:
-            raise NotFound(f"no track {view.track_id}")
+            raise NotFound(_("no track %(track_id)s") % {"track_id": view.track_id})
         raise PermissionDenied(_("only the track's mediators and the process's admins do this"))
 
 
@@ -140,10 +140,13 @@ def assign_translator(session: Session, actor: Actor, track_id: int, user_id: in
 
 def unassign_translator(session: Session, actor: Actor, track_id: int, user_id: int) -> None:
     """Take a track back from a translator; their translations stay."""
-    _, view = repositories.track(session, actor, track_id)
+    _track, view = repositories.track(session, actor, track_id)
     _require_manager(view)
     if not _assigned(session, track_id, user_id):
-        raise NotFound(f"user {user_id} does not translate track {track_id}")
+        raise NotFound(
+            _("user %(user_id)s does not translate track %(track_id)s")
+            % {"user_id": user_id, "track_id": track_id}
+        )
     session.execute(
         delete(lt.TranslatorAssignment).where(
             lt.TranslatorAssignment.track_id == track_id,
@@ -218,13 +221,13 @@ def _channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel
     """A channel the actor may read as a translator, party member or mediator."""
     row = session.get(t.Channel, channel_id)
     if row is None:
-        raise NotFound(f"no channel {channel_id}")
+        raise NotFound(_("no channel %(channel_id)s") % {"channel_id": channel_id})
     try:
         view = translator_track_view(session, actor, row.track_id)
     except NotFound:
-        raise NotFound(f"no channel {channel_id}") from None
+        raise NotFound(_("no channel %(channel_id)s") % {"channel_id": channel_id}) from None
     if row.party_id not in view.readable_channels:
-        raise NotFound(f"no channel {channel_id}")
+        raise NotFound(_("no channel %(channel_id)s") % {"channel_id": channel_id})
     return row, view
 
 
@@ -308,11 +311,11 @@ def translate(
     message's track only. The language must be a working language other than the message's."""
     message = session.get(t.Message, message_id)
     if message is None:
-        raise NotFound(f"no message {message_id}")
+        raise NotFound(_("no message %(message_id)s") % {"message_id": message_id})
     try:
         channel, view = _channel(session, actor, message.channel_id)
     except NotFound:
-        raise NotFound(f"no message {message_id}") from None
+        raise NotFound(_("no message %(message_id)s") % {"message_id": message_id}) from None
     view.require(Action.TRANSLATE, channel.party_id)
     languages = track_languages(session, view.track_id)
     if language not in languages:

@@ -19,6 +19,7 @@ from gobetween.formats.akoma_ntoso import instrument_to_akn
 from gobetween.formats.instrument_docx import instrument_docx
 from gobetween.formats.instrument_html import instrument_html
 from gobetween.formats.instrument_pdf import instrument_pdf
+from gobetween.i18n import _
 from gobetween.service import agree, signing_keys
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
@@ -80,12 +81,12 @@ async def read_body(request: Request, location: str = "body") -> bytes:
         data += chunk
         if len(data) > MAX_BUNDLE_BYTES:
             raise ValidationFailed(
-                f"more than {MAX_BUNDLE_BYTES} bytes",
+                _("more than %(limit)s bytes") % {"limit": MAX_BUNDLE_BYTES},
                 location=location,
                 expected="a gobetween bundle file",
             )
     if not data:
-        raise ValidationFailed("empty", location=location, expected="a gobetween bundle file")
+        raise ValidationFailed(_("empty"), location=location, expected="a gobetween bundle file")
     return data
 
 
@@ -272,14 +273,18 @@ def rendering(
     docx); Akoma Ntoso holds one language version (``language``, default the first)."""
     if fmt not in FORMATS:
         raise ValidationFailed(
-            f"unknown format {fmt!r}", location="fmt", expected="html, pdf, akn, docx"
+            _("unknown format %(fmt)r") % {"fmt": fmt},
+            location="fmt",
+            expected="html, pdf, akn, docx",
         )
     with ctx.read() as unit:
         loaded = agree.load(unit.session, unit.actor, agreement_id)
     instruments = loaded.bundle.instruments
     if not 1 <= number <= len(instruments):
         raise ValidationFailed(
-            f"no instrument {number}", location="number", expected=f"1 to {len(instruments)}"
+            _("no instrument %(number)s") % {"number": number},
+            location="number",
+            expected=f"1 to {len(instruments)}",
         )
     instrument = instruments[number - 1]
     signatures = [x for x in loaded.bundle.signatures if x.instrument_party == instrument.party]
@@ -292,7 +297,7 @@ def rendering(
     else:
         if language is not None and language not in instrument.terms.languages:
             raise ValidationFailed(
-                f"the instrument has no {language} version",
+                _("the instrument has no %(language)s version") % {"language": language},
                 location="language",
                 expected=", ".join(instrument.terms.languages) or "no language (one version)",
             )

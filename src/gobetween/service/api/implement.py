@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import ValidationFailed
 from gobetween.formats import records as record_files
+from gobetween.i18n import _
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import implement, import_steps, records
@@ -70,7 +71,9 @@ async def import_file(
     data = await file.read(implement.MAX_IMPORT_BYTES + 1)
     name = file.filename or ""
     if not name:
-        raise ValidationFailed("the file has no name", location="file", expected="a .csv or .xlsx")
+        raise ValidationFailed(
+            _("the file has no name"), location="file", expected="a .csv or .xlsx"
+        )
     settings = ctx.settings
     limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
 
@@ -213,7 +216,9 @@ async def import_entries(
     data = await file.read(record_files.MAX_BYTES + 1)
     name = file.filename or ""
     if not name:
-        raise ValidationFailed("the file has no name", location="file", expected="a .csv or .xlsx")
+        raise ValidationFailed(
+            _("the file has no name"), location="file", expected="a .csv or .xlsx"
+        )
     settings = ctx.settings
     limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
     declared = kind_named(kind)
