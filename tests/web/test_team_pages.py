@@ -164,3 +164,40 @@ def test_the_web_verifier_checks_an_uploaded_registry(site: Site) -> None:
     assert "registry" in text_of(soup(broken), ".flash.error")
     plain = soup(anyone.post("/verify", files={"bundle": ("a.gbb", bundle)}))
     assert one(plain, "#registry-checked")["data-checked"] == "false"
+
+
+def test_what_the_team_writes_takes_its_own_direction(site: Site) -> None:
+    """On an Arabic page an English note, meeting or search hit reads left to right: every
+    field and every shown text the team writes follows its own first letters (dir=auto) or is
+    isolated (<bdi>)."""
+    food = site.tracks["food corridor"]
+    un = site.client("un")
+    _form_post(un, f"/tracks/{food}/team", f"/tracks/{food}/notes", {"text": "Odesa first."})
+    meetings = soup(un.get(f"/tracks/{food}/meetings"))
+    party = meetings.select(".meeting-form label.check input")[0]["value"]
+    meeting = {
+        "held_at": "2022-07-13T11:00",
+        "kind": "meeting",
+        "place": "Istanbul",
+        "party_ids": str(party),
+        "attendees": "UN; Ukraine",
+        "summary": "Odesa first.",
+        "follow_ups": "Call Kyiv.",
+    }
+    made = _form_post(un, f"/tracks/{food}/meetings", f"/tracks/{food}/meetings", meeting)
+    assert made.status_code == 303, made.text
+    un.cookies.set("gobetween_lang", "ar")
+    for path, written in (
+        (f"/tracks/{food}/team", "#note-text, .note-text"),
+        (f"/tracks/{food}/meetings", "#m-place, #m-attendees, #m-summary, #m-follow, "
+         ".meeting .attendees, .meeting .summary"),
+        ("/search?q=Odesa", "#search-q, .result p:has(a)"),
+    ):  # fmt: skip
+        page = soup(un.get(path))
+        assert one(page, "html")["dir"] == "rtl"
+        found = page.select(written)
+        assert len(found) >= 2, path
+        assert [str(f)[:60] for f in found if f.get("dir") != "auto"] == [], path
+    shown = one(soup(un.get(f"/tracks/{food}/meetings")), ".meeting")
+    assert text_of(shown, "h3 bdi") == "Istanbul"
+    assert text_of(shown, ".follow-ups li bdi") == "Call Kyiv."
