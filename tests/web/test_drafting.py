@@ -147,6 +147,12 @@ def test_per_article_answers_reach_the_matrix_and_no_other_party(site: Site) -> 
     matrix = one(soup(site.client("un").get(f"/tracks/{food}/draft")), "#matrix")
     cell = one(matrix, f"tr[data-article=art-2] td[data-party='{site.orgs['Ukraine']}']")
     assert "UA-PROPOSED-WORDING-91" in cell.get_text()
+    # a party's own words keep their direction on a right-to-left page (no stray full stops)
+    assert one(cell, ".proposed bdi").get_text() == "UA-PROPOSED-WORDING-91"
+    assert one(mine, "#my-answer li[data-article=art-1] bdi + bdi").get_text() == (
+        "UA-ARTICLE-REASON-91"
+    )
+    assert {p["dir"] for p in mine.select("#current p.wording")} == {"auto"}
     heads = [th.get_text() for th in matrix.select("tbody th")]
     assert heads[:2] == ["ports", "cargo"]  # readers know the issues, not article ids
 
