@@ -182,3 +182,22 @@ def test_home_names_the_languages_and_opens_the_translation_desk(site: Site) -> 
     assert home.select("#translating") == []
     translator = soup(site.client("translator-ar-uk").get("/"))
     assert one(translator, "#translating a").get("href") == "/translate"
+
+
+def test_working_languages_are_listed_as_the_readers_language_lists() -> None:
+    """Arabic joins with و, not a Latin comma; English, Ukrainian and Turkish their own way."""
+    from gobetween.service.languages import language_names
+
+    codes = ("en", "uk", "ar")
+    assert language_names(codes, "ar") == "الإنجليزية والأوكرانية والعربية"
+    assert language_names(codes, "uk") == "англійська, українська і арабська"
+    assert language_names(codes, "tr") == "İngilizce, Ukraynaca ve Arapça"
+
+
+def test_the_languages_page_lists_them_in_arabic_without_latin_commas(site: Site) -> None:
+    admin = site.client("secretariat")
+    process = admin.get("/api/processes").json()[0]["id"]
+    page = soup(admin.get(f"/processes/{process}/languages", headers={"Accept-Language": "ar"}))
+    listed = text_of(page, "#process-languages .working-languages")
+    assert "الإنجليزية والأوكرانية والروسية والتركية والعربية" in listed, listed
+    assert "," not in listed

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from babel import Locale
+from babel.lists import format_list
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ __all__ = [
     "WORKING_LANGUAGES_SQL",
     "declared_languages",
     "language_name",
+    "language_names",
     "message_language",
     "process_languages",
     "set_track_languages",
@@ -84,6 +86,16 @@ def language_name(code: str | None, locale: str | None = None) -> str:
     except (ValueError, TypeError):
         return code
     return str(names.get(code, code))
+
+
+def language_names(codes: Iterable[str], locale: str | None = None) -> str:
+    """Languages named and listed the way the reader's language lists things (CLDR).
+
+    >>> language_names(("en", "uk", "ar"), "en"), language_names(("en", "ar"), "ar")
+    ('English, Ukrainian, and Arabic', 'الإنجليزية والعربية')
+    """
+    code = locale or current_locale()
+    return format_list([language_name(c, code) for c in codes], locale=code)
 
 
 def message_language(

@@ -42,7 +42,7 @@ from gobetween.i18n import _
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import describe, status_of
 from gobetween.service.identity import authenticate_session
-from gobetween.service.languages import language_name
+from gobetween.service.languages import language_name, language_names
 from gobetween.web.words import label
 
 __all__ = [
@@ -123,6 +123,7 @@ def environment() -> jinja2.Environment:
     env.filters["label"] = _per_request(label)
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     env.filters["language_name"] = _per_request(language_name)  # named in the reader's language
+    env.filters["language_names"] = _per_request(language_names)  # and listed as it lists
     return env
 
 
