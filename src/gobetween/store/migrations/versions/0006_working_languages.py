@@ -29,57 +29,37 @@ def _upgrade_user_locales() -> None:
         batch_op.add_column(sa.Column("time_zone", sa.String(length=64), nullable=True))
 
 
+def _foreign_key(table: str, column: str, parent: str, ondelete: str) -> sa.ForeignKeyConstraint:
+    """``table.column`` referencing ``parent.id``, named by the metadata's convention."""
+    return sa.ForeignKeyConstraint(
+        [column], [f"{parent}.id"], name=op.f(f"fk_{table}_{column}_{parent}"), ondelete=ondelete
+    )
+
+
+def _ordered_languages(table: str, owner: str, parent: str) -> None:
+    """A table of working-language codes in declared order, owned by a row of ``parent``."""
+    op.create_table(
+        table,
+        sa.Column(owner, sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=8), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        _foreign_key(table, owner, parent, "CASCADE"),
+        sa.PrimaryKeyConstraint(owner, "code", name=op.f(f"pk_{table}")),
+    )
+
+
 def _upgrade_languages() -> None:
-    op.create_table(
-        "process_languages",
-        sa.Column("process_id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=8), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["process_id"],
-            ["processes.id"],
-            name=op.f("fk_process_languages_process_id_processes"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("process_id", "code", name=op.f("pk_process_languages")),
-    )
-    op.create_table(
-        "track_languages",
-        sa.Column("track_id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=8), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["track_id"],
-            ["tracks.id"],
-            name=op.f("fk_track_languages_track_id_tracks"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("track_id", "code", name=op.f("pk_track_languages")),
-    )
+    _ordered_languages("process_languages", "process_id", "processes")
+    _ordered_languages("track_languages", "track_id", "tracks")
     op.create_table(
         "translator_assignments",
         sa.Column("track_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("assigned_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["assigned_by"],
-            ["users.id"],
-            name=op.f("fk_translator_assignments_assigned_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["track_id"],
-            ["tracks.id"],
-            name=op.f("fk_translator_assignments_track_id_tracks"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_translator_assignments_user_id_users"),
-            ondelete="CASCADE",
-        ),
+        _foreign_key("translator_assignments", "assigned_by", "users", "SET NULL"),
+        _foreign_key("translator_assignments", "track_id", "tracks", "CASCADE"),
+        _foreign_key("translator_assignments", "user_id", "users", "CASCADE"),
         sa.PrimaryKeyConstraint("track_id", "user_id", name=op.f("pk_translator_assignments")),
     )
     with op.batch_alter_table("translator_assignments", schema=None) as batch_op:
@@ -95,24 +75,9 @@ def _upgrade_languages() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("translator_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["message_id"],
-            ["messages.id"],
-            name=op.f("fk_message_translations_message_id_messages"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["party_id"],
-            ["organisations.id"],
-            name=op.f("fk_message_translations_party_id_organisations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["translator_id"],
-            ["users.id"],
-            name=op.f("fk_message_translations_translator_id_users"),
-            ondelete="SET NULL",
-        ),
+        _foreign_key("message_translations", "message_id", "messages", "CASCADE"),
+        _foreign_key("message_translations", "party_id", "organisations", "CASCADE"),
+        _foreign_key("message_translations", "translator_id", "users", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_message_translations")),
         sa.UniqueConstraint(
             "message_id", "language", name=op.f("uq_message_translations_message_id")
