@@ -224,3 +224,14 @@ def test_scores_follow_each_change_of_option_within_100_ms(site: Site) -> None:
         f"max {timings[-1]:.1f} ms"
     )
     assert p95 < 100, f"p95 {p95:.1f} ms"
+
+
+def test_the_default_after_deadline_rule_reads_in_the_readers_language(site: Site) -> None:
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    assert drafting.publish(un, food, {"deadline": "2030-01-10T12:00"}).status_code == 303
+    ua = site.client("ukraine")
+    english = one(soup(ua.get(f"/tracks/{food}/text")), "#after-deadline").get_text()
+    assert english.startswith("After the deadline")
+    page = soup(ua.get(f"/tracks/{food}/text", headers={"Accept-Language": "uk"}))
+    assert one(page, "#after-deadline").get_text().startswith("Після кінцевого строку")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.agreements.terms import canonical_bytes, sha256_hex
 from gobetween.errors import Conflict, InvalidModel, NotFound, ProtocolError, ValidationFailed
-from gobetween.i18n import _
+from gobetween.i18n import _, _l
 from gobetween.model import Agenda
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols import single_text as st
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: What parties are told happens when the answer deadline passes, unless the mediators say more.
-DEFAULT_AFTER_DEADLINE = (
+DEFAULT_AFTER_DEADLINE = _l(
     "After the deadline no answer can be given or changed; the mediators may extend the "
     "deadline or publish a new version."
 )
@@ -109,7 +109,7 @@ def text_rule(session: Session, track_id: int) -> dict[str, Any]:
     return {
         "approval_required": bool(row and row.approval_required),
         "after_deadline": (row.after_deadline if row and row.after_deadline else "")
-        or DEFAULT_AFTER_DEADLINE,
+        or str(DEFAULT_AFTER_DEADLINE),  # in the reader's language
     }
 
 
