@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from tests.web.test_browser import browser_site, open_as, shots  # noqa: F401  (fixtures)
+from tests.web.test_browser import no_horizontal_scroll, open_as
 
 from gobetween.service.demo_records import ENERGY, RETURNS, build_records_demo
 
@@ -19,7 +19,7 @@ SECRET = "our engineers saw the second drone at 04:10 from the control room"
 SUMMARY = "The joint team verified damage to a power substation near Zaporizhzhia on 2 April."
 
 
-def test_an_incident_from_report_to_public_summary(browser_site, shots: Path) -> None:  # noqa: F811
+def test_an_incident_from_report_to_public_summary(browser_site, shots: Path) -> None:
     base, site, browser = browser_site
     with site.services.db.unit_of_work() as session:
         ids = build_records_demo(session)
@@ -86,5 +86,10 @@ def test_an_incident_from_report_to_public_summary(browser_site, shots: Path) ->
     expect(public.locator("#kind-exchanges figure.figure-table")).to_have_count(2)
     assert "UA-0921" not in public.locator("main").inner_text()  # names lists stay private
     public.screenshot(path=str(shots / "records-provisions.png"), full_page=True)
+    for page, prefix in ((ukraine, ""), (public, "/public")):  # a phone: wide tables scroll
+        page.set_viewport_size({"width": 390, "height": 800})  # in their own box
+        page.goto(f"{base}{prefix}/agreements/{ids[RETURNS]}/implementation")
+        expect(page.locator("#entries-exchanges")).to_be_attached()
+        no_horizontal_scroll(page)
     for page in (ukraine, russia, qatar):
         assert page.errors == []  # type: ignore[attr-defined]
