@@ -344,3 +344,21 @@ def test_a_listing_loads_only_the_rows_the_policy_grants(world: World, aid: int)
     assert seen["", "incidents"] == {keys[1]}  # the published one only
     assert seen["", "exchanges"] == set()  # figures not published
     assert len(seen["ua", "exchanges"]) == 3
+
+
+def test_a_private_report_changes_no_byte_the_other_party_reads(world: World, aid: int) -> None:
+    """Contents, counts, figures, ids and sizes: the accused party's view of the record is byte
+    for byte the same before and after a private allegation against it."""
+    paths = [
+        f"/api/agreements/{aid}/record/kinds/incidents",
+        f"/api/agreements/{aid}/record/kinds/exchanges",
+        f"/api/agreements/{aid}/record",
+        f"/api/agreements/{aid}/provisions",
+    ]
+
+    def seen() -> list[bytes]:
+        return [world.get("ua", p).content for p in paths]
+
+    before = seen()
+    assert world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT).status_code == 201
+    assert seen() == before
