@@ -11,12 +11,20 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 from tests.service.agree_helpers import SIGNERS, create, make_ready, register_keys, sign_all
 from tests.service.world import World
 
-from gobetween.agreements import generate_private_key, public_key_pem
+from gobetween.agreements import fingerprint, generate_private_key, public_key_pem
 from gobetween.agreements.registry import KeyRegistry
 from gobetween.cli.main import cli, main
+from gobetween.model import OrganisationKind
+from gobetween.service import prepare, signing_keys
+from gobetween.store import agreement_tables as at
+from gobetween.store import repositories
+from gobetween.store import tables as t
+from gobetween.store import team_tables as tt
+from gobetween.store.db import Database, upgrade
 
 
 def _register(world: World, who: str, org: str, *, origin: str = "browser") -> tuple[Any, int]:
@@ -160,3 +168,45 @@ def test_cli_verify_checks_the_exported_registry(
     assert "registry.json" in err
     assert "not a key registry" in err
     assert "Traceback" not in err
+
+
+def test_keys_registered_before_the_registry_keep_what_they_could_do(tmp_path: Path) -> None:
+    """Migration 0009 records every existing key: the newest (active) key still signs, held by
+    whoever registered it; a key a newer one had replaced is recorded as revoked."""
+    db = Database(f"sqlite:///{tmp_path}/old.db")
+    upgrade(db, "0008")
+    with db.unit_of_work() as session:
+        user = t.User(email="ua@example.org", name="ua")
+        session.add(user)
+        session.flush()
+        actor = repositories.load_actor(session, user.id)
+        process = prepare.create_process(session, actor, name="talks")
+        actor = repositories.load_actor(session, user.id)
+        org = prepare.add_organisation(
+            session, actor, process.id, name="Ukraine", kind=OrganisationKind.PARTY
+        )
+        old, new = (generate_private_key() for _ in range(2))
+        for key, active in ((old, False), (new, True)):
+            session.add(
+                at.SigningKey(
+                    organisation_id=org.id,
+                    public_key_pem=public_key_pem(key).decode(),
+                    fingerprint=fingerprint(key),
+                    active=active,
+                    created_by=user.id,
+                )
+            )
+        org_id, user_id = org.id, user.id
+    upgrade(db)
+    with db.unit_of_work(write=False) as session:
+        rows = session.execute(select(at.SigningKey).order_by(at.SigningKey.id)).scalars().all()
+        records = [session.get(tt.KeyRecord, row.id) for row in rows]
+        assert [(r.owner_id, r.origin, r.revoked_at is None) for r in records if r] == [
+            (user_id, "upload", False),
+            (user_id, "upload", True),
+        ]
+        newest = signing_keys.active_key(session, org_id)
+        assert newest is not None
+        assert newest.id == rows[1].id
+        assert signing_keys.usable_key(session, org_id, rows[0].fingerprint) is None
+    db.dispose()

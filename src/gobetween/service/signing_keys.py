@@ -120,12 +120,9 @@ def register_key(
 
 
 def _record(session: Session, row: a.SigningKey) -> tt.KeyRecord:
-    record = session.get(tt.KeyRecord, row.id)
-    if record is None:  # a key registered before the registry existed: its registrant holds it
-        record = tt.KeyRecord(key_id=row.id, owner_id=row.created_by, origin="upload")
-        session.add(record)
-        session.flush()
-    return record
+    """The key's registry record (every key has one: :func:`register_key` writes it, and
+    migration 0009 wrote those of keys registered before)."""
+    return session.get_one(tt.KeyRecord, row.id)
 
 
 def _user_name(session: Session, user_id: int | None) -> str | None:
@@ -136,11 +133,11 @@ def _user_name(session: Session, user_id: int | None) -> str | None:
 
 
 def _key_dict(session: Session, row: a.SigningKey) -> dict[str, Any]:
-    record = session.get(tt.KeyRecord, row.id)
-    owner = record.owner_id if record else row.created_by
+    record = _record(session, row)
+    owner = record.owner_id
     org = session.get(t.Organisation, row.organisation_id)
-    revoked = record.revoked_at if record else None
-    confirmed = record.confirmed_at if record else None
+    revoked = record.revoked_at
+    confirmed = record.confirmed_at
     return {
         "id": row.id,
         "organisation_id": row.organisation_id,
@@ -148,16 +145,16 @@ def _key_dict(session: Session, row: a.SigningKey) -> dict[str, Any]:
         "fingerprint": row.fingerprint,
         "holder_id": owner,
         "holder": _user_name(session, owner),
-        "origin": record.origin if record else "upload",
+        "origin": record.origin,
         "active": revoked is None,
         "status": "revoked" if revoked else ("confirmed" if confirmed else "pending"),
         "public_key_pem": row.public_key_pem,
         "created_at": row.created_at.isoformat(),
         "confirmed_at": confirmed.isoformat() if confirmed else None,
-        "confirmed_by": _user_name(session, record.confirmed_by if record else None),
+        "confirmed_by": _user_name(session, record.confirmed_by),
         "revoked_at": revoked.isoformat() if revoked else None,
-        "revoked_by": _user_name(session, record.revoked_by if record else None),
-        "revocation_reason": record.revocation_reason if record else "",
+        "revoked_by": _user_name(session, record.revoked_by),
+        "revocation_reason": record.revocation_reason,
     }
 
 
@@ -222,7 +219,7 @@ def revoke_key(session: Session, actor: Actor, key_id: int, reason: str = "") ->
 def _unrevoked(organisation_id: int) -> Any:
     return (
         select(a.SigningKey)
-        .outerjoin(tt.KeyRecord, tt.KeyRecord.key_id == a.SigningKey.id)
+        .join(tt.KeyRecord, tt.KeyRecord.key_id == a.SigningKey.id)
         .where(a.SigningKey.organisation_id == organisation_id, tt.KeyRecord.revoked_at.is_(None))
         .order_by(a.SigningKey.created_at.desc(), a.SigningKey.id)
     )
@@ -322,17 +319,16 @@ def keys_overview(session: Session, actor: Actor) -> list[dict[str, Any]]:
 
 
 def _registered(session: Session, row: a.SigningKey, organisation: str) -> RegisteredKey:
-    record = session.get(tt.KeyRecord, row.id)
-    owner = record.owner_id if record else row.created_by
+    record = _record(session, row)
     return RegisteredKey(
         fingerprint=row.fingerprint,
         organisation=organisation,
-        holder=_user_name(session, owner) or "",
+        holder=_user_name(session, record.owner_id) or "",
         registered_at=row.created_at,
-        confirmed_at=record.confirmed_at if record else None,
-        confirmed_by=_user_name(session, record.confirmed_by) if record else None,
-        revoked_at=record.revoked_at if record else None,
-        revoked_by=_user_name(session, record.revoked_by) if record else None,
+        confirmed_at=record.confirmed_at,
+        confirmed_by=_user_name(session, record.confirmed_by),
+        revoked_at=record.revoked_at,
+        revoked_by=_user_name(session, record.revoked_by),
     )
 
 

@@ -29,6 +29,41 @@ def _at(name: str, nullable: bool) -> sa.Column[dt.datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
+def _record_existing_keys() -> None:
+    """Every key registered before the registry gets its record: held by whoever registered it;
+    a key already replaced by a newer one (``active`` false) is recorded as revoked, so it signs
+    no more than it did before the upgrade."""
+    keys = sa.table(
+        "signing_keys",
+        sa.column("id", sa.Integer()),
+        sa.column("created_by", sa.Integer()),
+        sa.column("active", sa.Boolean()),
+    )
+    records = sa.table(
+        "key_records",
+        sa.column("key_id", sa.Integer()),
+        sa.column("owner_id", sa.Integer()),
+        sa.column("origin", sa.String()),
+        sa.column("revoked_at", sa.DateTime(timezone=True)),
+        sa.column("revocation_reason", sa.Text()),
+    )
+    rows = op.get_bind().execute(sa.select(keys.c.id, keys.c.created_by, keys.c.active)).all()
+    now = dt.datetime.now(dt.UTC)
+    op.bulk_insert(
+        records,
+        [
+            {
+                "key_id": row.id,
+                "owner_id": row.created_by,
+                "origin": "upload",
+                "revoked_at": None if row.active else now,
+                "revocation_reason": "" if row.active else "replaced before the key registry",
+            }
+            for row in rows
+        ],
+    )
+
+
 def upgrade() -> None:
     """The key registry, notes, assignments and meetings."""
     op.create_table(
@@ -48,6 +83,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key_id", name=op.f("pk_key_records")),
     )
     op.create_index(op.f("ix_key_records_owner_id"), "key_records", ["owner_id"])
+    _record_existing_keys()
     op.create_table(
         "mediator_notes",
         sa.Column("id", sa.Integer(), nullable=False),
