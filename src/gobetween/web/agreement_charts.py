@@ -43,6 +43,16 @@ def _frame(title: str, height: int, body: list[str], desc: str) -> str:
     )
 
 
+def _x_labels(labels: Sequence[str], left: float, slot: float, y: float) -> list[str]:
+    """Labels under the columns, at most about twelve of them (every n-th when there are more)."""
+    step = max(1, len(labels) // 12)
+    return [
+        f'<text x="{left + i * slot + slot / 2:.1f}" y="{y}" text-anchor="middle" '
+        f'font-size="11">{escape(labels[i])}</text>'
+        for i in range(0, len(labels), step)
+    ]
+
+
 def column_chart(
     title: str,
     labels: Sequence[str],
@@ -79,13 +89,7 @@ def column_chart(
                 f'<rect x="{x:.1f}" y="{height - pad_b - h:.1f}" width="{width:.1f}" '
                 f'height="{h:.1f}" fill="{colour}"><title>{escape(label)}</title></rect>'
             )
-    step = max(1, n // 12)
-    for i in range(0, len(labels), step):
-        x = pad_l + i * slot + slot / 2
-        body.append(
-            f'<text x="{x:.1f}" y="{height - pad_b + 16}" text-anchor="middle" '
-            f'font-size="11">{escape(labels[i])}</text>'
-        )
+    body.extend(_x_labels(labels, pad_l, slot, height - pad_b + 16))
     if second is not None:
         body.append(
             f'<text x="{WIDTH - 8}" y="14" text-anchor="end" font-size="11">'
@@ -163,13 +167,7 @@ def share_chart(
                 f'<rect x="{x:.1f}" y="{bottom:.1f}" width="{slot * 0.8:.1f}" height="{h:.1f}" '
                 f'fill="{colours[k % len(colours)]}"><title>{escape(tip)}</title></rect>'
             )
-    step = max(1, n // 12)
-    for i in range(0, len(labels), step):
-        x = pad_l + i * slot + slot / 2
-        body.append(
-            f'<text x="{x:.1f}" y="{height - pad_b + 16}" text-anchor="middle" '
-            f'font-size="11">{escape(labels[i])}</text>'
-        )
+    body.extend(_x_labels(labels, pad_l, slot, height - pad_b + 16))
     legend = " ".join(
         f'<tspan fill="{colours[k % len(colours)]}">■</tspan> {escape(name)}'
         for k, (name, _) in enumerate(series)
