@@ -18,14 +18,12 @@ import argparse
 import csv
 import datetime as dt
 import tempfile
-import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from benchmarks.monitoring import write_synthetic_csv
+from benchmarks.monitoring import _timed, write_synthetic_csv
 from gobetween.formats.jcc import read_csv
 from gobetween.formats.records import read_entry_file
 from gobetween.monitoring.figures import VoyageArrays, dashboard
@@ -36,6 +34,7 @@ from gobetween.monitoring.obligations import Metric, Obligation, evaluate_voyage
 from gobetween.monitoring.provisions import (
     Assessment,
     Evidence,
+    EvidenceKind,
     Level,
     Provision,
     barometer,
@@ -95,21 +94,13 @@ def _incidents(path: Path, rows: int, rng: np.random.Generator) -> None:
 
 def _assessments(provisions: list[Provision], months: list[dt.date]) -> list[Assessment]:
     out = []
-    evidence = (Evidence("document", "joint team report"),)
+    evidence = (Evidence(EvidenceKind.DOCUMENT, "joint team report"),)
     for m, day in enumerate(months):
         for k, provision in enumerate(provisions):
             level = list(Level)[min(3, (m + k) // 6)]
             at = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
             out.append(Assessment(at, provision.key, level, "Joint team", evidence))
     return out
-
-
-def _timed(label: str, timings: dict[str, float], call: Callable[[], Any]) -> Any:
-    begin, cpu = time.perf_counter(), time.process_time()
-    value = call()
-    timings[label] = time.perf_counter() - begin
-    timings[f"_cpu {label}"] = time.process_time() - cpu
-    return value
 
 
 def run_once(folder: Path) -> dict[str, float]:
@@ -121,7 +112,7 @@ def run_once(folder: Path) -> dict[str, float]:
         kind.name: _timed(
             f"read {kind.name}",
             t,
-            lambda kind=kind: read_entry_file(kind, f"{kind.name}.csv", files[kind], LIMITS),
+            partial(read_entry_file, kind, f"{kind.name}.csv", files[kind], LIMITS),
         )
         for kind in (EXCHANGES, INCIDENTS)
     }
