@@ -169,6 +169,16 @@ def track_languages(session: Session, track_id: int) -> tuple[str, ...]:
     return _ordered(rows) if rows else working_languages(session, track.process_id)
 
 
+def _checked(codes: list[object]) -> tuple[str, ...]:
+    """``codes`` as working languages, or the model's refusal as a form error on ``languages``."""
+    try:
+        return check_languages(codes)
+    except InvalidModel as exc:
+        raise ValidationFailed(
+            exc.message, location="languages", expected=exc.expected or ", ".join(LANGUAGES)
+        ) from None
+
+
 def set_track_languages(
     session: Session, actor: Actor, track_id: int, codes: Iterable[object]
 ) -> tuple[str, ...]:
@@ -176,25 +186,19 @@ def set_track_languages(
     track, _view = repositories.track(session, actor, track_id)  # no seat: 404, like missing
     process_view(actor, track.process_id).require_admin()
     wanted = list(codes)
+    languages = _checked(wanted) if wanted else ()
+    process = working_languages(session, track.process_id)
+    outside = [code for code in languages if code not in process]
+    if outside:
+        raise ValidationFailed(
+            _("%(languages)s: not a working language of the process")
+            % {"languages": ", ".join(outside)},
+            location="languages",
+            expected=_("some of %(languages)s") % {"languages": ", ".join(process)},
+        )
     session.execute(delete(lt.TrackLanguage).where(lt.TrackLanguage.track_id == track_id))
-    if wanted:
-        try:
-            languages = check_languages(wanted)
-        except InvalidModel as exc:
-            raise ValidationFailed(
-                exc.message, location="languages", expected=exc.expected or ", ".join(LANGUAGES)
-            ) from None
-        process = working_languages(session, track.process_id)
-        outside = [code for code in languages if code not in process]
-        if outside:
-            raise ValidationFailed(
-                _("%(languages)s: not a working language of the process")
-                % {"languages": ", ".join(outside)},
-                location="languages",
-                expected=_("some of %(languages)s") % {"languages": ", ".join(process)},
-            )
-        for position, code in enumerate(languages):
-            session.add(lt.TrackLanguage(track_id=track_id, code=code, position=position))
+    for position, code in enumerate(languages):
+        session.add(lt.TrackLanguage(track_id=track_id, code=code, position=position))
     session.flush()
     audit.append(
         session,
@@ -222,12 +226,7 @@ def set_working_languages(
     code, one listed twice, or an empty list.
     """
     process_view(actor, process_id).require_admin()
-    try:
-        languages = check_languages(list(codes))
-    except InvalidModel as exc:
-        raise ValidationFailed(
-            exc.message, location="languages", expected=exc.expected or ", ".join(LANGUAGES)
-        ) from None
+    languages = _checked(list(codes))
     session.execute(delete(lt.ProcessLanguage).where(lt.ProcessLanguage.process_id == process_id))
     for position, code in enumerate(languages):
         session.add(lt.ProcessLanguage(process_id=process_id, code=code, position=position))
