@@ -167,6 +167,10 @@ def test_a_look_alike_process_cannot_pull_a_delegate_in(site: Site) -> None:
     assert "Black Sea grain talks" in pending
     assert "convened by" in pending
     assert "ukraine@demo.gobetween.org" in pending
+    # names inside the sentence keep their own direction (an Arabic page read '<<address')
+    isolated = [b.get_text() for b in home.select("#pending-invitations li bdi")]
+    assert "Black Sea grain talks" in isolated
+    assert any("ukraine@demo.gobetween.org" in text for text in isolated)
     invitation = one(home, "#pending-invitations li")["data-invitation"]
     declined = post(delegate, "/", f"/my-invitations/{invitation}", {"answer": "decline"})
     assert declined.status_code == 303

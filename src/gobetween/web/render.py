@@ -121,10 +121,20 @@ def environment() -> jinja2.Environment:
     env.filters["number"] = _per_request(i18n.format_decimal)
     env.filters["day"] = _per_request(i18n.format_date)
     env.filters["label"] = _per_request(label)
+    env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     env.filters["language_name"] = _per_request(language_name)  # named in the reader's language
     env.filters["language_names"] = _per_request(language_names)  # and listed as it lists
     return env
+
+
+def _bdi(value: object) -> Markup:
+    """``value`` escaped and isolated in ``<bdi>``, to pass into a translated sentence.
+
+    >>> _bdi("Ukraine <ua@un.org>")
+    Markup('<bdi>Ukraine &lt;ua@un.org&gt;</bdi>')
+    """
+    return Markup("<bdi>{}</bdi>").format(value)
 
 
 def _per_request(function: Callable[..., str]) -> Callable[..., str]:
