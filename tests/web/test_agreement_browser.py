@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.web.test_browser import browser_site, open_as, shots  # noqa: F401  (fixtures)
+from tests.web.test_browser import open_as
 
 from gobetween.agreements import generate_private_key, private_key_pem, public_key_pem
 from gobetween.service.demo_agreement import build_agreement_demo
@@ -54,7 +54,7 @@ def _confirm_all_keys(session: Session) -> None:
         confirm_key(session, actor, key_id)
 
 
-def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_path: Path) -> None:
     base, site, browser = browser_site
     with site.services.db.unit_of_work() as session:
         aid = build_agreement_demo(session, signed=False)
