@@ -27,12 +27,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from gobetween.errors import InvalidPreferences
-from gobetween.model import Agenda
+from gobetween.model import MAX_BONUSES, Agenda, Bonus, Preferences
 
 __all__ = ["MAX_BONUSES", "Bonus", "InterdependentProfile"]
-
-#: A profile holds at most this many bonuses (ANAC 2014 profiles have up to 200).
-MAX_BONUSES = 2_000
 
 
 def _finite(value: object, location: str) -> float:
@@ -41,65 +38,6 @@ def _finite(value: object, location: str) -> float:
             f"{value!r} is not a finite number", location=location, expected="a finite number"
         )
     return float(value)
-
-
-@dataclass(frozen=True)
-class Bonus:
-    """``value`` added when the package picks, on every issue of ``within``, a listed option.
-
-    >>> Bonus(0.3, {"ports": ("Odesa", "Pivdennyi")}).issues
-    ('ports',)
-    """
-
-    value: float
-    within: Mapping[str, tuple[str, ...]]
-
-    def __post_init__(self) -> None:
-        _finite(self.value, "value")
-        within = {str(k): tuple(v) for k, v in self.within.items()}
-        if not within:
-            raise InvalidPreferences(
-                "a bonus names no issue", location="within", expected="at least one issue"
-            )
-        for issue, options in within.items():
-            if not options:
-                raise InvalidPreferences(
-                    f"the bonus lists no option of issue {issue!r}",
-                    location=f"within.{issue}",
-                    expected="at least one option",
-                )
-        object.__setattr__(self, "within", MappingProxyType(within))
-
-    @property
-    def issues(self) -> tuple[str, ...]:
-        """The issues the bonus depends on."""
-        return tuple(self.within)
-
-    @classmethod
-    def conditional(
-        cls,
-        value: float,
-        *,
-        when: Mapping[str, Sequence[str]],
-        then: Mapping[str, Sequence[str]],
-    ) -> Bonus:
-        """The bonus read "if ``when``, then ``then`` is worth ``value``" (both sets of options).
-
-        >>> b = Bonus.conditional(0.2, when={"term": ["120"]}, then={"inspection": ["joint"]})
-        >>> dict(b.within)
-        {'term': ('120',), 'inspection': ('joint',)}
-        """
-        both = sorted(set(when) & set(then))
-        if both:
-            raise InvalidPreferences(
-                f"issue {both[0]!r} is both in the condition and in what it is worth",
-                location=f"then.{both[0]}",
-                expected="different issues in 'when' and 'then'",
-            )
-        return cls(
-            value,
-            {**{k: tuple(v) for k, v in when.items()}, **{k: tuple(v) for k, v in then.items()}},
-        )
 
 
 @dataclass(frozen=True)
@@ -182,6 +120,26 @@ class InterdependentProfile:
                 )
             )
         return cls(agenda, tuple(table), tuple(bonuses))
+
+    @classmethod
+    def from_preferences(cls, agenda: Agenda, preferences: Preferences) -> InterdependentProfile:
+        """One party's profile from its :class:`~gobetween.model.Preferences`: the weighted
+        ratings, its bonuses, and its interactions as bonuses of one option per issue (red lines
+        are not utilities: the caller restricts the agenda or the packages).
+
+        >>> from gobetween.model import Agenda, Issue, Preferences
+        >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+        >>> prefs = Preferences({"a": 1, "b": 1}, {"a": {"x": 1, "y": 0}, "b": {"p": 0, "q": 1}},
+        ...                     bonuses=(Bonus(0.5, {"a": ("y",), "b": ("q",)}),))
+        >>> InterdependentProfile.from_preferences(agenda, prefs).utility((1, 1))
+        1.0
+        """
+        preferences.validate(agenda)
+        interactions = tuple(
+            Bonus(i.bonus, {issue: (option,) for issue, option in sorted(i.pairs)})
+            for i in preferences.interactions
+        )
+        return cls(agenda, preferences.issue_values(agenda), preferences.bonuses + interactions)
 
     def met(self, choices: Sequence[int]) -> tuple[bool, ...]:
         """Whether each bonus is met by the package with these option indices."""

@@ -1,13 +1,16 @@
 """The negotiation domain: frozen, validated objects with no I/O."""
 
 from gobetween.model.agenda import Agenda, Issue, IssueKind, Option
+from gobetween.model.bonuses import MAX_BONUSES, Bonus
 from gobetween.model.package import Package
 from gobetween.model.preferences import Interaction, Preferences, RatingScale, RedLine
 from gobetween.model.roles import OrganisationKind, Role
 from gobetween.model.scenario import Scenario
 
 __all__ = [
+    "MAX_BONUSES",
     "Agenda",
+    "Bonus",
     "Interaction",
     "Issue",
     "IssueKind",

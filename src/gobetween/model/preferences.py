@@ -5,13 +5,20 @@ declared issue weights normalised to sum to 1 and ``r_i`` is the declared rating
 option mapped from the declared rating scale onto ``[0, 1]``. So every utility lies in ``[0, 1]``
 and the reservation value is given on that same scale.
 
-Two optional parts make preferences *non-additive*, and the analysis then falls back to exact
-enumeration (with a size limit):
+Three optional parts make preferences *non-additive*:
 
 - a *red line* is a set of ``(issue, option)`` pairs that the party will not accept together. A
   red line of one pair simply forbids that option; a red line of several pairs couples issues.
 - an *interaction* adds a bonus (or, negative, a penalty) in utility units whenever a package
   contains all of its ``(issue, option)`` pairs.
+- a *bonus* (:class:`~gobetween.model.bonuses.Bonus`) adds its value whenever a package picks, on
+  every issue it names, one of the options it lists: "if the term is 120 days or more, joint
+  inspection is worth 0.2 more", or a Genius hyperrectangle constraint. An interaction is the
+  bonus that lists one option per issue.
+
+Preferences with bonuses are analysed exactly by mixed-integer programming
+(:mod:`gobetween.analysis.milp`); interactions and red lines over several issues, without bonuses,
+by exact enumeration (with a size limit).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from types import MappingProxyType
 
 from gobetween.errors import InvalidPreferences
 from gobetween.model.agenda import Agenda
+from gobetween.model.bonuses import MAX_BONUSES, Bonus
 from gobetween.model.package import Package
 
 __all__ = ["Interaction", "Preferences", "RatingScale", "RedLine"]
@@ -38,6 +46,22 @@ def _finite(value: object, what: str, location: str) -> float:
             expected="a finite number",
         )
     return float(value)
+
+
+def _bonuses(bonuses: Iterable[Bonus]) -> tuple[Bonus, ...]:
+    result = tuple(bonuses)
+    if len(result) > MAX_BONUSES:
+        raise InvalidPreferences(
+            f"{len(result)} bonuses given",
+            location="bonuses",
+            expected=f"at most {MAX_BONUSES}",
+        )
+    for k, bonus in enumerate(result):
+        if not isinstance(bonus, Bonus):
+            raise InvalidPreferences(
+                f"bonus {k} is a {type(bonus).__name__}, not a Bonus", location=f"bonuses[{k}]"
+            )
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +174,9 @@ class Preferences:
         Non-additive bonuses or penalties.
     discount
         Genius discount factor (kept for round trips; the analysis is undiscounted).
+    bonuses
+        Bonuses (or penalties) for packages inside a set of options on several issues; at most
+        :data:`~gobetween.model.bonuses.MAX_BONUSES`.
 
     >>> from gobetween.model.agenda import Agenda, Issue
     >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
@@ -170,6 +197,7 @@ class Preferences:
     red_lines: tuple[RedLine, ...] = ()
     interactions: tuple[Interaction, ...] = ()
     discount: float | None = None
+    bonuses: tuple[Bonus, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.weights, Mapping):
@@ -227,6 +255,7 @@ class Preferences:
         object.__setattr__(self, "reservation", reservation)
         object.__setattr__(self, "red_lines", tuple(self.red_lines))
         object.__setattr__(self, "interactions", tuple(self.interactions))
+        object.__setattr__(self, "bonuses", _bonuses(self.bonuses))
 
     def __hash__(self) -> int:
         return hash(
@@ -238,13 +267,16 @@ class Preferences:
                 self.red_lines,
                 self.interactions,
                 self.discount,
+                self.bonuses,
             )
         )
 
     @property
     def is_additive(self) -> bool:
         """True when utility is additive and red lines forbid single options only."""
-        return not self.interactions and all(r.is_single for r in self.red_lines)
+        return (
+            not self.interactions and not self.bonuses and all(r.is_single for r in self.red_lines)
+        )
 
     def normalised_weights(self, agenda: Agenda) -> tuple[float, ...]:
         """Weights in agenda order, summing to 1."""
@@ -307,12 +339,14 @@ class Preferences:
                         location="red_lines" if kind == "red line" else "interactions",
                         expected="issue and option names from the agenda",
                     )
+        for k, bonus in enumerate(self.bonuses):
+            bonus.validate(agenda, f"bonuses[{k}]")
 
     def issue_values(self, agenda: Agenda) -> tuple[tuple[float, ...], ...]:
         """Per issue (agenda order), each option's weighted normalised rating ``w_i * r_i``.
 
         The additive part of the utility: a package's utility is the sum of its options' values
-        (plus interactions, if any).
+        (plus interactions and bonuses, if any).
         """
         weights = self.normalised_weights(agenda)
         return tuple(
@@ -329,8 +363,9 @@ class Preferences:
         return not any(r.violated_by(package) for r in self.red_lines)
 
     def utility(self, package: Package) -> float:
-        """Utility of ``package`` on [0, 1] (interactions may push it outside)."""
+        """Utility of ``package`` on [0, 1] (interactions and bonuses may push it outside)."""
         values = self.issue_values(package.agenda)
-        total = math.fsum(v[c] for v, c in zip(values, package.choices, strict=True))
-        total += math.fsum(i.bonus for i in self.interactions if i.applies_to(package))
-        return total
+        parts = [v[c] for v, c in zip(values, package.choices, strict=True)]
+        parts += [i.bonus for i in self.interactions if i.applies_to(package)]
+        parts += [b.value for b in self.bonuses if b.applies_to(package)]
+        return math.fsum(parts)

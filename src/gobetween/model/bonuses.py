@@ -1,0 +1,164 @@
+"""Bonuses: interdependent preferences as "this package is worth more (or less) when ...".
+
+A :class:`Bonus` adds its ``value`` (in utility units, the scale of
+:meth:`~gobetween.model.Preferences.utility`) to a party's utility when a package chooses, on
+*every* issue it names, one of the options listed for that issue. Genius's non-linear
+hyperrectangle constraints (ANAC 2014) are bonuses whose lists are ranges of integer values, and
+a delegate's conditional weight "joint inspection is worth 0.2 more to us if the term is 120 days
+or more" is ``Bonus.conditional(0.2, when={"term": ["120", "150"]}, then={"inspection":
+["joint"]})``. A negative value is a penalty ("demining without naval guarantees costs us 0.3").
+
+An :class:`~gobetween.model.Interaction` is the special case that lists one option per issue.
+
+>>> from gobetween.model import Agenda, Issue
+>>> agenda = Agenda((Issue.discrete("term", ["60", "120"]),
+...                  Issue.discrete("inspection", ["none", "joint"])))
+>>> b = Bonus.conditional(0.2, when={"term": ["120"]}, then={"inspection": ["joint"]})
+>>> b.validate(agenda)
+>>> b.applies_to(agenda.package({"term": "120", "inspection": "joint"}))
+True
+>>> b.applies_to(agenda.package({"term": "60", "inspection": "joint"}))
+False
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from gobetween.errors import InvalidPreferences
+from gobetween.model.agenda import Agenda
+from gobetween.model.package import Package
+
+__all__ = ["MAX_BONUSES", "Bonus"]
+
+#: One party's preferences hold at most this many bonuses (ANAC 2014 profiles have up to 200).
+MAX_BONUSES = 2_000
+
+
+def _value(value: object, location: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidPreferences(
+            f"the bonus is {value!r}, not a finite number",
+            location=location,
+            expected="a finite number (negative for a penalty)",
+        )
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Bonus:
+    """``value`` added when the package picks, on every issue of ``within``, a listed option.
+
+    Parameters
+    ----------
+    value
+        Utility added (negative: taken away) when the package falls inside.
+    within
+        Issue name -> the options of that issue that count (at least one issue, at least one
+        option each; options are kept once, in the order given).
+
+    >>> Bonus(0.3, {"ports": ("Odesa", "Pivdennyi")}).issues
+    ('ports',)
+    """
+
+    value: float
+    within: Mapping[str, tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        value = _value(self.value, "value")
+        if not isinstance(self.within, Mapping):
+            raise InvalidPreferences(
+                "a bonus must map issue names to lists of options",
+                location="within",
+                expected="{issue: [option, ...]}",
+            )
+        within: dict[str, tuple[str, ...]] = {}
+        for issue, options in self.within.items():
+            if isinstance(options, str) or not isinstance(options, Sequence | frozenset | set):
+                raise InvalidPreferences(
+                    f"the options of issue {issue!r} must be a list, got {options!r}",
+                    location=f"within.{issue}",
+                    expected="a list of option names",
+                )
+            listed = tuple(dict.fromkeys(str(o) for o in options))
+            if not listed:
+                raise InvalidPreferences(
+                    f"the bonus lists no option of issue {issue!r}",
+                    location=f"within.{issue}",
+                    expected="at least one option",
+                )
+            within[str(issue)] = listed
+        if not within:
+            raise InvalidPreferences(
+                "a bonus names no issue", location="within", expected="at least one issue"
+            )
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "within", MappingProxyType(within))
+
+    def __hash__(self) -> int:
+        return hash((self.value, tuple(sorted(self.within.items()))))
+
+    @property
+    def issues(self) -> tuple[str, ...]:
+        """The issues the bonus depends on."""
+        return tuple(self.within)
+
+    @classmethod
+    def conditional(
+        cls,
+        value: float,
+        *,
+        when: Mapping[str, Sequence[str]],
+        then: Mapping[str, Sequence[str]],
+    ) -> Bonus:
+        """The bonus read "if ``when``, then ``then`` is worth ``value``" (both sets of options).
+
+        >>> b = Bonus.conditional(0.2, when={"term": ["120"]}, then={"inspection": ["joint"]})
+        >>> dict(b.within)
+        {'term': ('120',), 'inspection': ('joint',)}
+        """
+        both = sorted(set(when) & set(then))
+        if both:
+            raise InvalidPreferences(
+                f"issue {both[0]!r} is both in the condition and in what it is worth",
+                location=f"then.{both[0]}",
+                expected="different issues in 'when' and 'then'",
+            )
+        return cls(
+            value,
+            {**{k: tuple(v) for k, v in when.items()}, **{k: tuple(v) for k, v in then.items()}},
+        )
+
+    def validate(self, agenda: Agenda, location: str = "bonus") -> None:
+        """Check that every issue and option named is on ``agenda``; raise with the location.
+
+        >>> from gobetween.model import Agenda, Issue
+        >>> Bonus(1, {"term": ("90",)}).validate(Agenda((Issue.discrete("term", ["60"]),)))
+        Traceback (most recent call last):
+        ...
+        gobetween.errors.InvalidPreferences: bonus.within.term: issue 'term' has no option '90'...
+        """
+        for name, options in self.within.items():
+            where = f"{location}.within.{name}"
+            if not agenda.has_issue(name):
+                raise InvalidPreferences(
+                    f"the bonus names issue {name!r}, which is not on the agenda",
+                    location=where,
+                    expected="one of " + ", ".join(map(repr, agenda.issue_names)),
+                )
+            issue = agenda.issue(name)
+            for option in options:
+                if not issue.has_option(option):
+                    raise InvalidPreferences(
+                        f"issue {name!r} has no option {option!r}",
+                        location=where,
+                        expected="one of " + ", ".join(map(repr, issue.option_names)),
+                    )
+
+    def applies_to(self, package: Package) -> bool:
+        """Whether ``package`` picks a listed option on every issue of the bonus."""
+        chosen = package.options
+        return all(chosen.get(issue) in options for issue, options in self.within.items())
