@@ -29,6 +29,7 @@ __all__ = [
     "ChangeKind",
     "Redline",
     "Segment",
+    "compare_articles",
     "redline",
     "word_diff",
 ]
@@ -162,10 +163,23 @@ def redline(old: TextVersion, new: TextVersion, language: str = "en") -> Redline
 
     Articles come in the new version's order, then the removed ones in their old order.
     """
-    before: dict[str, tuple[int, Article]] = {
-        a.id: (n, a) for n, a in enumerate(old.text_articles, start=1)
-    }
-    after = new.text_articles
+    rows = compare_articles(old.text_articles, new.text_articles, language)
+    return Redline(old.number, new.number, language, rows)
+
+
+def compare_articles(
+    old: Sequence[Article], new: Sequence[Article], language: str = "en"
+) -> tuple[ArticleRedline, ...]:
+    """The redline's rows for two lists of articles (what :func:`redline` compares).
+
+    >>> from gobetween.protocols.single_text_articles import Article
+    >>> [(r.id, r.change.value) for r in compare_articles(
+    ...     [Article("a", wording={"en": "Odesa."})],
+    ...     [Article("a", wording={"en": "Odesa, Yuzhny."}), Article("b", wording={"en": "B."})])]
+    [('a', 'changed'), ('b', 'added')]
+    """
+    before: dict[str, tuple[int, Article]] = {a.id: (n, a) for n, a in enumerate(old, start=1)}
+    after = tuple(new)
     moved = _moved(list(before), [a.id for a in after])
     rows: list[ArticleRedline] = []
     for position, article in enumerate(after, start=1):
@@ -220,4 +234,4 @@ def redline(old: TextVersion, new: TextVersion, language: str = "en") -> Redline
                     was.issue,
                 )
             )
-    return Redline(old.number, new.number, language, tuple(rows))
+    return tuple(rows)

@@ -29,7 +29,13 @@ from starlette.datastructures import FormData
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.protocols.single_text import AnswerKind
-from gobetween.protocols.single_text_articles import ArticleAnswer, Stance
+from gobetween.protocols.single_text_articles import (
+    Article,
+    ArticleAnswer,
+    Stance,
+    articles_from_wire,
+)
+from gobetween.protocols.single_text_redline import ChangeKind, compare_articles
 from gobetween.service import drafts, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web import drafting
@@ -61,6 +67,7 @@ class Change:
     after: str | None
     wording_changed: bool
     kind: str  # "added", "removed", "changed"
+    moved: bool = False
 
     @property
     def option_changed(self) -> bool:
@@ -68,42 +75,42 @@ class Change:
         return self.before != self.after
 
 
-def _by_id(version: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
-    return {a["id"]: a for a in (version or {}).get("articles", [])}
+def _languages(*versions: Sequence[Article]) -> list[str]:
+    found = {
+        code
+        for articles in versions
+        for article in articles
+        for wording in (article.wording, *(alt.wording for alt in article.alternatives))
+        for code in wording
+    }
+    return sorted(found) or ["en"]
 
 
 def changes(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> list[Change]:
-    """Articles whose option, wording or brackets differ from the previous version."""
-    before = _by_id(previous)
+    """Articles whose option, wording (in any language), brackets or place differ from the
+    previous version: the core redline
+    (:func:`~gobetween.protocols.single_text_redline.compare_articles`) in each language."""
+    old = articles_from_wire((previous or {}).get("articles", []))
+    new = articles_from_wire(current.get("articles", []))
+    rows = [compare_articles(old, new, code) for code in _languages(old, new)]
     out = []
-    for article in current.get("articles", []):
-        old = before.pop(article["id"], None)
-        if old is None:
-            out.append(
-                Change(
-                    article["id"], article.get("issue"), None, article.get("option"), True, "added"
-                )
-            )
+    for same_article in zip(*rows, strict=True):
+        first = same_article[0]
+        worded = any(r.change is not ChangeKind.UNCHANGED for r in same_article)
+        if not (worded or first.moved or first.option_changed):
             continue
-        worded = (old.get("wording"), old.get("alternatives")) != (
-            article.get("wording"),
-            article.get("alternatives"),
-        )
-        if worded or old.get("option") != article.get("option"):
-            out.append(
-                Change(
-                    article["id"],
-                    article.get("issue"),
-                    old.get("option"),
-                    article.get("option"),
-                    worded,
-                    "changed",
-                )
+        kind = first.change.value if first.change.value in ("added", "removed") else "changed"
+        out.append(
+            Change(
+                first.id,
+                first.issue,
+                first.old_option,
+                first.new_option,
+                worded,
+                kind,
+                first.moved,
             )
-    out.extend(
-        Change(a["id"], a.get("issue"), a.get("option"), None, True, "removed")
-        for a in before.values()
-    )
+        )
     return out
 
 
