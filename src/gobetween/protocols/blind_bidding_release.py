@@ -1,0 +1,226 @@
+"""Sealed rounds: the mediators open both bids of a round together, so nobody learns *when*.
+
+:mod:`gobetween.protocols.blind_bidding` resolves a round the moment its second bid arrives.
+Shown to the sides at once, that would tell the side that bid second that the other had already
+bid (its own bid settled the round on the spot), and the side that bid first the moment the
+other bid (the result appears). Here a round's result reaches the sides only when a mediator
+*releases* it (:class:`ReleaseResult`), for both sides in one step; until then each side sees
+exactly what it would see if the other side had not bid at all:
+
+- :func:`side_state` is the bidding as ``party`` may know it: the other side's bids of
+  unreleased rounds and the unreleased results are left out;
+- a bid is first decided against that state, so a refusal (already bid this round, the round
+  number, the deadline) reads the same whether or not the other side bid; only then is it
+  decided against the whole state, where it may resolve the round (unseen until released).
+
+The mediators see everything (:func:`mediator_view`), including which results wait for release.
+
+>>> from datetime import datetime, timezone
+>>> from gobetween.protocols.blind_bidding import BiddingRules, SubmitBid
+>>> t = datetime(2024, 5, 1, tzinfo=timezone.utc)
+>>> s = SealedBidding.open("insurer", "claimant", BiddingRules(max_rounds=2), ("UN",))
+>>> s, _ = step(s, SubmitBid("claimant", 1, 50_000), now=t)
+>>> s, _ = step(s, SubmitBid("insurer", 1, 52_000), now=t)
+>>> side_view(s, "insurer").results, s.waiting
+((), 1)
+>>> s, _ = step(s, ReleaseResult("UN"), now=t)
+>>> side_view(s, "claimant").settlement
+51000.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, ClassVar
+
+from gobetween.errors import ProtocolError
+from gobetween.model import Issue, Option
+from gobetween.protocols import _common as c
+from gobetween.protocols import blind_bidding as bb
+
+__all__ = [
+    "ReleaseResult",
+    "ResultReleased",
+    "SealedAction",
+    "SealedBidding",
+    "SealedEvent",
+    "apply",
+    "decide",
+    "event_from_dict",
+    "mediator_view",
+    "replay",
+    "settled_option",
+    "side_state",
+    "side_view",
+    "step",
+]
+
+
+@dataclass(frozen=True)
+class ResultReleased:
+    """A mediator released the result of ``round`` to both sides."""
+
+    type: ClassVar[str] = "result_released"
+    mediator: str
+    round: int
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON wire form."""
+        return {
+            "type": self.type,
+            "mediator": self.mediator,
+            "round": self.round,
+            "at": c.time_to_wire(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """A mediator opens the next resolved round's result to both sides."""
+
+    mediator: str
+
+
+SealedAction = bb.SubmitBid | bb.CloseBidding | ReleaseResult
+SealedEvent = bb.BiddingEvent | ResultReleased
+
+
+@dataclass(frozen=True)
+class SealedBidding:
+    """The bidding (:attr:`machine`) and how many of its round results are released."""
+
+    machine: bb.BiddingState
+    released: int = 0
+    log: tuple[SealedEvent, ...] = ()
+
+    @classmethod
+    def open(
+        cls, payer: str, payee: str, rules: bb.BiddingRules, mediators: Iterable[str] = ()
+    ) -> SealedBidding:
+        """A bidding with no bids yet; ``mediators`` release results and may close it."""
+        return cls(bb.BiddingState.open(payer, payee, rules, mediators))
+
+    @property
+    def waiting(self) -> int:
+        """How many resolved rounds wait for a mediator to release them (0 or 1)."""
+        return len(self.machine.results) - self.released
+
+
+def side_state(state: SealedBidding, party: str) -> bb.BiddingState:
+    """The bidding as ``party`` may know it: what it would be had the other side not bid since
+    the last released result (the other's later bids and the unreleased results left out)."""
+    machine = state.machine
+    side = machine.side_of(party)
+    known = bb.BiddingState.open(machine.payer, machine.payee, machine.rules, machine.mediators)
+    for event in machine.log:
+        if isinstance(event, bb.RoundResolved) and event.round > state.released:
+            continue
+        if (
+            isinstance(event, bb.BidSubmitted)
+            and event.side is not side
+            and event.round > state.released
+        ):
+            continue
+        known = bb.apply(known, event)
+    return known
+
+
+def side_view(state: SealedBidding, party: str) -> bb.BidderView:
+    """What ``party`` (payer or payee) sees: its own bids and the released results only."""
+    return bb.bidder_view(side_state(state, party), party)
+
+
+def decide(state: SealedBidding, action: SealedAction, *, now: datetime) -> tuple[SealedEvent, ...]:
+    """The events ``action`` causes; :class:`ProtocolError` if it is not allowed.
+
+    A bid is refused exactly as it would be if the other side had not bid (see the module).
+    """
+    at = c.utc(now)
+    match action:
+        case bb.SubmitBid():
+            bb.decide(side_state(state, action.party), action, now=at)
+            return bb.decide(state.machine, action, now=at)
+        case bb.CloseBidding():
+            return bb.decide(state.machine, action, now=at)
+        case ReleaseResult():
+            c.check_member(action.mediator, state.machine.mediators, "mediator")
+            if not state.waiting:
+                raise ProtocolError(
+                    f"no result to release: round {state.machine.round} still waits for a bid"
+                )
+            return (ResultReleased(action.mediator, state.released + 1, at),)
+        case _:
+            raise c.unknown("sealed bidding action", action)
+
+
+def apply(state: SealedBidding, event: SealedEvent) -> SealedBidding:
+    """The state after ``event``; a release is checked against the resolved rounds."""
+    log = (*state.log, event)
+    if isinstance(event, ResultReleased):
+        if event.round != state.released + 1 or event.round > len(state.machine.results):
+            raise ProtocolError(f"stored release of round {event.round} is out of order")
+        return replace(state, released=event.round, log=log)
+    return replace(state, machine=bb.apply(state.machine, event), log=log)
+
+
+def step(
+    state: SealedBidding, action: SealedAction, *, now: datetime
+) -> tuple[SealedBidding, tuple[SealedEvent, ...]]:
+    """Decide and apply: the new state and the events to store."""
+    events = decide(state, action, now=now)
+    for event in events:
+        state = apply(state, event)
+    return state, events
+
+
+def event_from_dict(data: Mapping[str, Any]) -> SealedEvent:
+    """Read a stored event back (a release, or one of the bidding's own events)."""
+    if c.event_type(data) == ResultReleased.type:
+        return ResultReleased(
+            c.field(data, "mediator", str),
+            c.field(data, "round", int),
+            c.time_from_wire(data.get("at"), "at"),
+        )
+    return bb.event_from_dict(data)
+
+
+def replay(
+    initial: SealedBidding, events: Iterable[SealedEvent | Mapping[str, Any]]
+) -> SealedBidding:
+    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
+    state = initial
+    for event in events:
+        state = apply(state, event_from_dict(event) if isinstance(event, Mapping) else event)
+    return state
+
+
+def mediator_view(state: SealedBidding) -> dict[str, Any]:
+    """Everything (both sides' figures), and how many results are released or waiting."""
+    return {
+        **bb.mediator_view(state.machine),
+        "released": state.released,
+        "waiting": state.waiting,
+    }
+
+
+def settled_option(issue: Issue, amount: float) -> Option | None:
+    """The option of a numeric ``issue`` a settled ``amount`` maps to: the one with the nearest
+    value, when the amount lies within the options' values; ``None`` otherwise (or when the
+    issue has no numeric options). Of two equally near, the lower.
+
+    >>> term = Issue.from_range("sum", 40_000, 60_000, 5_000, unit="EUR")
+    >>> settled_option(term, 51_000).name, settled_option(term, 52_500).name
+    ('50000', '50000')
+    >>> settled_option(term, 70_000) is None
+    True
+    """
+    valued = [(o.value, o) for o in issue.options if o.value is not None]
+    if not valued or not math.isfinite(amount):
+        return None
+    if not min(v for v, _ in valued) <= amount <= max(v for v, _ in valued):
+        return None
+    return min(valued, key=lambda pair: (abs(pair[0] - amount), pair[0]))[1]

@@ -1,0 +1,168 @@
+"""Sealed rounds: a side sees nothing of the other's bid until a mediator releases the round."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gobetween.errors import ProtocolError, ValidationFailed
+from gobetween.model import Issue
+from gobetween.protocols import blind_bidding as bb
+from gobetween.protocols import blind_bidding_release as sealed
+
+T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def opened(**rules: object) -> sealed.SealedBidding:
+    return sealed.SealedBidding.open("buyer", "seller", bb.BiddingRules(**rules), ("M",))  # type: ignore[arg-type]
+
+
+def outcome(state: sealed.SealedBidding, action: sealed.SealedAction) -> object:
+    """What the acting side observes of an action: the error's words, or its new view."""
+    try:
+        state, _ = sealed.step(state, action, now=T0)
+    except ProtocolError as exc:
+        return ("refused", str(exc))
+    party = action.party if isinstance(action, bb.SubmitBid) else "buyer"
+    return sealed.side_view(state, party).to_dict()
+
+
+def test_a_result_waits_for_the_release_and_reaches_both_sides_together() -> None:
+    state = opened(max_rounds=3)
+    state, _ = sealed.step(state, bb.SubmitBid("seller", 1, 50_000), now=T0)
+    state, events = sealed.step(state, bb.SubmitBid("buyer", 1, 52_000), now=T0)
+    assert [e.type for e in events] == ["bid_submitted", "round_resolved"]
+    assert state.machine.status is bb.BiddingStatus.SETTLED
+    assert state.waiting == 1
+    for party in ("buyer", "seller"):
+        view = sealed.side_view(state, party)
+        assert view.status is bb.BiddingStatus.OPEN
+        assert view.results == ()
+        assert view.settlement is None
+        assert not view.can_bid(T0)
+    state, events = sealed.step(state, sealed.ReleaseResult("M"), now=T0)
+    assert [e.to_dict()["round"] for e in events] == [1]
+    for party in ("buyer", "seller"):
+        view = sealed.side_view(state, party)
+        assert view.status is bb.BiddingStatus.SETTLED
+        assert view.settlement == 51_000.0
+    assert sealed.mediator_view(state)["released"] == 1
+
+
+def test_release_needs_a_resolved_round_and_a_mediator() -> None:
+    state = opened()
+    with pytest.raises(ProtocolError, match="no result to release"):
+        sealed.step(state, sealed.ReleaseResult("M"), now=T0)
+    state, _ = sealed.step(state, bb.SubmitBid("seller", 1, 90), now=T0)
+    state, _ = sealed.step(state, bb.SubmitBid("buyer", 1, 10), now=T0)
+    with pytest.raises(ProtocolError, match="not a mediator"):
+        sealed.step(state, sealed.ReleaseResult("buyer"), now=T0)
+
+
+def test_the_next_round_opens_for_a_side_only_after_the_release() -> None:
+    state = opened(max_rounds=3)
+    state, _ = sealed.step(state, bb.SubmitBid("buyer", 1, 10), now=T0)
+    state, _ = sealed.step(state, bb.SubmitBid("seller", 1, 90), now=T0)
+    assert state.machine.round == 2  # resolved inside, unseen outside
+    alone = opened(max_rounds=3)
+    alone, _ = sealed.step(alone, bb.SubmitBid("buyer", 1, 10), now=T0)
+    for action in (bb.SubmitBid("buyer", 2, 20), bb.SubmitBid("buyer", 1, 20)):
+        assert outcome(state, action) == outcome(alone, action)
+    state, _ = sealed.step(state, sealed.ReleaseResult("M"), now=T0)
+    state, _ = sealed.step(state, bb.SubmitBid("buyer", 2, 20), now=T0)
+    assert [r.summary for r in sealed.side_view(state, "buyer").results] == [
+        "no settlement in round 1"
+    ]
+
+
+def test_replay_and_wire_round_trip() -> None:
+    state = opened(max_rounds=2)
+    for action in (
+        bb.SubmitBid("buyer", 1, 10),
+        bb.SubmitBid("seller", 1, 90),
+        sealed.ReleaseResult("M"),
+        bb.SubmitBid("seller", 2, 80),
+    ):
+        state, _ = sealed.step(state, action, now=T0)
+    stored = [json.loads(json.dumps(e.to_dict())) for e in state.log]
+    again = sealed.replay(opened(max_rounds=2), stored)
+    assert again == state
+    with pytest.raises(ProtocolError, match="out of order"):
+        sealed.replay(opened(max_rounds=2), [*stored[:1], stored[3]])
+    with pytest.raises(ValidationFailed):
+        sealed.event_from_dict({"type": "result_released", "round": 1, "at": T0.isoformat()})
+
+
+def test_settled_option_maps_to_the_nearest_value_within_the_range() -> None:
+    issue = Issue.from_range("sum", 100, 200, 50, unit="EUR")
+    assert [sealed.settled_option(issue, a) for a in (100, 124.9, 125, 126, 200)] == [
+        issue.options[i] for i in (0, 0, 0, 1, 2)
+    ]
+    assert sealed.settled_option(issue, 99.9) is None
+    assert sealed.settled_option(Issue.discrete("port", ["Odesa"]), 1) is None
+
+
+# -- two worlds: whatever the other side does within a round, a side observes the same ----------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    history=st.lists(st.tuples(st.integers(0, 100), st.integers(0, 100)), max_size=3),
+    own=st.integers(0, 100),
+    theirs=st.integers(0, 100),
+    tries=st.lists(st.tuples(st.integers(1, 5), st.integers(0, 100)), max_size=4),
+    monotone=st.booleans(),
+    relative=st.sampled_from([0.0, 0.1, 0.3]),
+    bidder=st.sampled_from(["buyer", "seller"]),
+)
+def test_a_side_observes_the_same_whether_or_not_the_other_bid(
+    history: list[tuple[int, int]],
+    own: int,
+    theirs: int,
+    tries: list[tuple[int, int]],
+    monotone: bool,
+    relative: float,
+    bidder: str,
+) -> None:
+    """World A: the other side bids in the open round (maybe settling it); world B: it does
+    not. Every view and every answer to the side's own attempts are identical until release."""
+    rules = {"max_rounds": 5, "monotone": monotone, "tolerance": bb.Tolerance(relative=relative)}
+    state = opened(**rules)
+    other = "seller" if bidder == "buyer" else "buyer"
+    moment = T0
+    for offer, demand in history:  # released rounds both sides know
+        if state.machine.status is not bb.BiddingStatus.OPEN:
+            return
+        k = state.machine.round
+        for party, amount in (("buyer", offer), ("seller", demand)):
+            try:
+                state, _ = sealed.step(state, bb.SubmitBid(party, k, amount), now=moment)
+            except ProtocolError:
+                return  # a monotone rule refused the history: nothing to compare
+        state, _ = sealed.step(state, sealed.ReleaseResult("M"), now=moment)
+        moment += timedelta(minutes=5)
+    if state.machine.status is not bb.BiddingStatus.OPEN:
+        return
+    k = state.machine.round
+    worlds = []
+    for other_bids in (True, False):
+        world = state
+        attempts = [(bidder, k, own), *((bidder, r, a) for r, a in tries)]
+        if other_bids:
+            try:
+                world, _ = sealed.step(world, bb.SubmitBid(other, k, theirs), now=moment)
+            except ProtocolError:
+                return
+        seen = [sealed.side_view(world, bidder).to_dict()]
+        for party, r, amount in attempts:
+            seen.append(outcome(world, bb.SubmitBid(party, r, amount)))
+            with contextlib.suppress(ProtocolError):
+                world, _ = sealed.step(world, bb.SubmitBid(party, r, amount), now=moment)
+            seen.append(sealed.side_view(world, bidder).to_dict())
+        worlds.append(seen)
+    assert worlds[0] == worlds[1]
