@@ -146,3 +146,32 @@ def test_exit_codes_of_commands_reach_the_shell(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0
     assert "gobetween" in proc.stdout
+
+
+def test_analyze_and_convert_cut_a_real_issue_alike(tmp_path: Path) -> None:
+    """``--real-steps`` is one option: n steps give n + 1 options, and 0 is refused by both."""
+    from tests.formats.test_genius import DOMAIN, PROFILE, toy
+
+    integer = '<issue index="2" name="size" lowerbound="1" upperbound="3" type="integer"'
+    real = '<issue index="2" name="size" vtype="real" type="real" etype="real">'
+    domain = DOMAIN.replace(
+        integer + ' etype="integer">', real + '<range lowerbound="0.0" upperbound="2.0"/>'
+    )
+    profile = PROFILE.replace(
+        integer + ' etype="integer">\n<evaluator ftype="linear" slope="0.25" offset="0.5">',
+        real + '<range lowerbound="0.0" upperbound="2.0"/>'
+        '<evaluator ftype="linear" parameter0="0.2" parameter1="0.4">',
+    )
+    folder = toy(tmp_path, profile, domain)
+    code, out = _run("convert", str(folder), "-", "--format", "json", "--real-steps", "1")
+    assert code == 0, out
+    (size,) = [i for i in json.loads(out)["agenda"]["issues"] if i["name"] == "size"]
+    assert [o["name"] for o in size["options"]] == ["0", "2"]
+    code, out = _run("analyze", str(folder), "--json", "--real-steps", "1")
+    assert code == 0, out
+    assert len(json.loads(out)["frontier"]) == 1  # one party: its best package
+    for command in ("analyze", "convert"):
+        args = [command, str(folder)] + (["-"] if command == "convert" else [])
+        code, out = _run(*args, "--real-steps", "0")
+        assert code == 2
+        assert "x>=1" in out

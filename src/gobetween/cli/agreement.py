@@ -16,16 +16,7 @@ from pathlib import Path
 
 import click
 
-from gobetween.agreements import (
-    Bundle,
-    fingerprint,
-    generate_private_key,
-    load_private_key,
-    load_public_key,
-    private_key_pem,
-    public_key_pem,
-    verify_bundle,
-)
+from gobetween.agreements import Bundle, signing, verify_bundle
 from gobetween.agreements.registry import KeyRegistry
 from gobetween.bidi import isolate, reveal
 from gobetween.errors import AgreementError, InputError
@@ -97,17 +88,17 @@ def keys() -> None:
 )
 def keys_new(organisation: str, out_dir: Path, passphrase_file: Path | None) -> None:
     """Make a key pair for ORG; never overwrites an existing key."""
-    key = generate_private_key()
+    key = signing.generate_private_key()
     stem = _file_stem(organisation)
     private_path, public_path = out_dir / f"{stem}.key", out_dir / f"{stem}.pub.pem"
     for path in (private_path, public_path):
         if path.exists():
             raise click.ClickException(f"{path} exists; refusing to overwrite a key")
-    _write(private_path, private_key_pem(key, _passphrase(passphrase_file)), private=True)
-    _write(public_path, public_key_pem(key))
+    _write(private_path, signing.private_key_pem(key, _passphrase(passphrase_file)), private=True)
+    _write(public_path, signing.public_key_pem(key))
     click.echo(f"private key: {private_path} (keep it secret)")
     click.echo(f"public key:  {public_path}")
-    click.echo(f"fingerprint: {fingerprint(key)}")
+    click.echo(f"fingerprint: {signing.fingerprint(key)}")
 
 
 @keys.command("fingerprint")
@@ -117,9 +108,11 @@ def keys_fingerprint(key_file: Path, passphrase_file: Path | None) -> None:
     """Print the fingerprint (SHA-256 of the raw public key) of a public or private key."""
     data = read_bytes(key_file, max_bytes=65536)
     if b"PRIVATE KEY" in data:
-        click.echo(fingerprint(load_private_key(data, _passphrase(passphrase_file))))
+        click.echo(
+            signing.fingerprint(signing.load_private_key(data, _passphrase(passphrase_file)))
+        )
     else:
-        click.echo(fingerprint(load_public_key(data)))
+        click.echo(signing.fingerprint(signing.load_public_key(data)))
 
 
 # -- agreement ---------------------------------------------------------------------------------
@@ -166,11 +159,15 @@ def agreement_sign(
 ) -> None:
     """Sign, as ORG, every instrument of BUNDLE on which ORG is a signatory."""
     bundle = Bundle.from_bytes(_read_bundle(bundle_path))
-    key = load_private_key(read_bytes(key_file, max_bytes=65536), _passphrase(passphrase_file))
+    key = signing.load_private_key(
+        read_bytes(key_file, max_bytes=65536), _passphrase(passphrase_file)
+    )
     signed = bundle.sign(organisation, key)
     _write(out_path or bundle_path, signed.to_bytes())
     count = sum(organisation in i.signatory_names for i in bundle.instruments)
-    click.echo(f"{organisation} signed {count} instrument(s) with key {fingerprint(key)[:16]}...")
+    click.echo(
+        f"{organisation} signed {count} instrument(s) with key {signing.fingerprint(key)[:16]}..."
+    )
     missing = signed.missing_signatures()
     if missing:
         click.echo(f"still to sign: {', '.join(sorted({s for _, s in missing}))}")
@@ -200,10 +197,10 @@ def _trusted(
         if stem not in by_stem:
             continue
         try:
-            key = load_public_key(read_bytes(path, max_bytes=65536))
+            key = signing.load_public_key(read_bytes(path, max_bytes=65536))
         except AgreementError as exc:
             raise InputError(exc.message, source=str(path)) from None
-        trusted.setdefault(by_stem[stem], fingerprint(key))
+        trusted.setdefault(by_stem[stem], signing.fingerprint(key))
     return trusted
 
 

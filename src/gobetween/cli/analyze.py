@@ -18,8 +18,8 @@ import click
 from gobetween.analysis import Analysis, pareto_improvements
 from gobetween.analysis import analyze as run_analysis
 from gobetween.analysis.enumeration import DEFAULT_ENUMERATION_LIMIT
+from gobetween.cli import options
 from gobetween.formats import load_scenario_file
-from gobetween.formats.genius import DEFAULT_REAL_STEPS
 from gobetween.formats.scenario_file import ScenarioFile
 
 __all__ = ["analyze"]
@@ -107,13 +107,7 @@ def _plot_target(ctx: click.Context, param: click.Parameter, value: Path | None)
     show_default=True,
     help="Largest outcome space enumerated when preferences are not additive.",
 )
-@click.option(
-    "--real-steps",
-    type=click.IntRange(min=2),
-    default=DEFAULT_REAL_STEPS,
-    show_default=True,
-    help="Options per real-valued Genius issue.",
-)
+@options.real_steps
 @click.option(
     "--max-rows",
     type=click.IntRange(min=1),

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from gobetween.analysis import Analysis, Solution
@@ -105,12 +105,20 @@ def print_report(
         out.print(f"\nUtility space drawn to {plot}")
 
 
-def _frontier_table(out: Console, result: Analysis, max_rows: int) -> None:
-    front = result.frontier
-    table = Table(title="Pareto frontier", title_justify="left")
-    table.add_column("#", justify="right")
+def _party_table(
+    title: str, first: str, result: Analysis, first_justify: JustifyMethod = "left"
+) -> Table:
+    """A table of ``first`` then one right-aligned figure column per party (more follow)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column(first, justify=first_justify)
     for name in result.party_names:
         table.add_column(name, justify="right")
+    return table
+
+
+def _frontier_table(out: Console, result: Analysis, max_rows: int) -> None:
+    front = result.frontier
+    table = _party_table("Pareto frontier", "#", result, first_justify="right")
     table.add_column("ties", justify="right")
     table.add_column("package, as changes to the Nash package")
     step = max(1, math.ceil(len(front) / max_rows))
@@ -127,10 +135,7 @@ def _frontier_table(out: Console, result: Analysis, max_rows: int) -> None:
 
 
 def _solutions_table(out: Console, result: Analysis) -> None:
-    table = Table(title="Bargaining solutions", title_justify="left")
-    table.add_column("solution")
-    for name in result.party_names:
-        table.add_column(name, justify="right")
+    table = _party_table("Bargaining solutions", "solution", result)
     table.add_column("package (others as changes to Nash's)")
     reference = _reference(result)
     found: list[tuple[str, Solution | None]] = [
@@ -154,10 +159,7 @@ def _solutions_table(out: Console, result: Analysis) -> None:
 
 
 def _tradeoff_table(out: Console, result: Analysis) -> None:
-    table = Table(title="Trade-off hints (stake = weight x rating spread)", title_justify="left")
-    table.add_column("issue")
-    for name in result.party_names:
-        table.add_column(name, justify="right")
+    table = _party_table("Trade-off hints (stake = weight x rating spread)", "issue", result)
     table.add_column("cares most")
     table.add_column("tradeable")
     for hint in result.trade_offs:

@@ -5,19 +5,12 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from gobetween.cli import options
 from gobetween.store import audit as chain
 from gobetween.store.db import Database
 from gobetween.store.tables import AuditEntry
 
 __all__ = ["audit"]
-
-_URL = click.option(
-    "--database-url",
-    envvar="GOBETWEEN_DATABASE_URL",
-    default="sqlite:///gobetween.db",
-    show_default=True,
-    help="Database to read (env GOBETWEEN_DATABASE_URL).",
-)
 
 
 @click.group()
@@ -26,7 +19,7 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@_URL
+@options.database_url
 def verify(database_url: str) -> None:
     """Recompute the chain; name the first broken link (exit status 2) or print its head."""
     database = Database(database_url)
@@ -42,7 +35,7 @@ def verify(database_url: str) -> None:
 
 
 @audit.command("show")
-@_URL
+@options.database_url
 @click.option("--last", default=20, show_default=True, type=click.IntRange(1), help="How many.")
 def show(database_url: str, last: int) -> None:
     """Print the last links of the chain."""

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import click
 
+from gobetween.cli import options
 from gobetween.store.db import Database, current_revision, upgrade
 
 __all__ = ["db"]
-
-_URL = click.option(
-    "--database-url",
-    envvar="GOBETWEEN_DATABASE_URL",
-    default="sqlite:///gobetween.db",
-    show_default=True,
-    help="Database to work on (env GOBETWEEN_DATABASE_URL).",
-)
 
 
 @click.group()
@@ -23,7 +16,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@_URL
+@options.database_url
 @click.option("--revision", default="head", show_default=True, help="Target revision.")
 def upgrade_command(database_url: str, revision: str) -> None:
     """Apply the migrations up to REVISION."""
@@ -36,7 +29,7 @@ def upgrade_command(database_url: str, revision: str) -> None:
 
 
 @db.command("current")
-@_URL
+@options.database_url
 def current_command(database_url: str) -> None:
     """Print the revision the database is at."""
     database = Database(database_url)

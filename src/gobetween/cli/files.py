@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
+from gobetween.cli import options
 from gobetween.errors import FileFormatError, InvalidModel
 from gobetween.formats import (
     DEFAULT_MAX_BYTES,
-    DEFAULT_REAL_STEPS,
     dump_scenario,
     format_of,
     load_scenario_file,
@@ -38,13 +38,7 @@ def schema() -> None:
     show_default=True,
     help="Format to print when TARGET is '-'.",
 )
-@click.option(
-    "--real-steps",
-    type=click.IntRange(min=1),
-    default=DEFAULT_REAL_STEPS,
-    show_default=True,
-    help="Steps a Genius real issue is discretised into (read and write).",
-)
+@options.real_steps
 @click.option(
     "--max-mb",
     type=click.FloatRange(min=0, min_open=True),

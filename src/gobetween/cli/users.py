@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from gobetween.cli import options
 from gobetween.errors import NotFound
 from gobetween.service import identity
 from gobetween.service.security import PasswordHasher
@@ -14,14 +15,6 @@ from gobetween.store.db import Database, upgrade
 from gobetween.store.tables import User
 
 __all__ = ["users"]
-
-_URL = click.option(
-    "--database-url",
-    envvar="GOBETWEEN_DATABASE_URL",
-    default="sqlite:///gobetween.db",
-    show_default=True,
-    help="Database to work on (env GOBETWEEN_DATABASE_URL).",
-)
 
 
 def _hasher() -> PasswordHasher:
@@ -35,7 +28,7 @@ def users() -> None:
 
 
 @users.command("create")
-@_URL
+@options.database_url
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.password_option(help="At least 10 characters (prompted when omitted).")
@@ -64,7 +57,7 @@ def _user(database: Database, email: str) -> int:
 
 
 @users.command("set-password")
-@_URL
+@options.database_url
 @click.option("--email", required=True)
 @click.password_option()
 def set_password(database_url: str, email: str, password: str) -> None:
@@ -82,7 +75,7 @@ def set_password(database_url: str, email: str, password: str) -> None:
 
 
 @users.command("token")
-@_URL
+@options.database_url
 @click.option("--email", required=True)
 @click.option("--name", default="cli", show_default=True, help="A label for the token.")
 def token(database_url: str, email: str, name: str) -> None:

@@ -1,0 +1,29 @@
+"""Options that several commands take, declared once so they read and check alike."""
+
+from __future__ import annotations
+
+import click
+
+from gobetween.formats.genius import DEFAULT_REAL_STEPS
+
+__all__ = ["database_url", "real_steps"]
+
+#: ``--database-url`` of the commands that work on an existing database (``db``, ``users``,
+#: ``audit``); ``serve`` and ``demo`` word theirs for what they do with it.
+database_url = click.option(
+    "--database-url",
+    envvar="GOBETWEEN_DATABASE_URL",
+    default="sqlite:///gobetween.db",
+    show_default=True,
+    help="Database to work on (env GOBETWEEN_DATABASE_URL).",
+)
+
+#: ``--real-steps``: how a real-valued Genius issue becomes options (the reader's own rule:
+#: at least one step; ``n`` steps give ``n + 1`` options, both ends included).
+real_steps = click.option(
+    "--real-steps",
+    type=click.IntRange(min=1),
+    default=DEFAULT_REAL_STEPS,
+    show_default=True,
+    help="Steps a real-valued Genius issue is cut into (n steps give n + 1 options).",
+)
