@@ -43,6 +43,7 @@ from gobetween.formats.lazy import lazy_module
 from gobetween.formats.schema import FORMAT_VERSION, Path, schema_errors
 from gobetween.model import (
     Agenda,
+    Bonus,
     Interaction,
     Issue,
     IssueKind,
@@ -115,6 +116,7 @@ _TYPED: tuple[tuple[object, ...], ...] = (
     ("parties", _KEY, "reservation"),
     ("parties", _KEY, "discount"),
     ("parties", _KEY, "interactions", _INT, "bonus"),
+    ("parties", _KEY, "bonuses", _INT, "bonus"),
 )
 
 
@@ -254,6 +256,19 @@ def _preferences(doc: Document, party: str, spec: dict[str, Any]) -> Preferences
         )
         for k, item in enumerate(spec.get("interactions", ()))
     )
+    bonuses = tuple(
+        _model(
+            doc,
+            (*base, "bonuses", k),
+            item,
+            partial(
+                Bonus,
+                item["bonus"],
+                {i: (o,) if isinstance(o, str) else tuple(o) for i, o in item["when"].items()},
+            ),
+        )
+        for k, item in enumerate(spec.get("bonuses", ()))
+    )
     return _model(
         doc,
         base,
@@ -266,6 +281,7 @@ def _preferences(doc: Document, party: str, spec: dict[str, Any]) -> Preferences
             red_lines=red_lines,
             interactions=interactions,
             discount=spec.get("discount"),
+            bonuses=bonuses,
         ),
     )
 
@@ -430,9 +446,17 @@ def _preferences_document(prefs: Preferences, agenda: Agenda) -> dict[str, Any]:
             {"when": _ordered_condition(agenda, i.pairs), "bonus": _num(i.bonus)}
             for i in prefs.interactions
         ]
+    if prefs.bonuses:
+        result["bonuses"] = [_bonus_document(b, agenda) for b in prefs.bonuses]
     if prefs.discount is not None:
         result["discount"] = _num(prefs.discount)
     return result
+
+
+def _bonus_document(bonus: Bonus, agenda: Agenda) -> dict[str, Any]:
+    """``{when: {issue: [option, ...]}, bonus}``: issues in agenda order, options as given."""
+    when = {name: list(bonus.within[name]) for name in sorted(bonus.within, key=agenda.index)}
+    return {"when": when, "bonus": _num(bonus.value)}
 
 
 def scenario_document(item: Scenario | ScenarioFile) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gobetween.errors import FileFormatError
+from gobetween.model import MAX_BONUSES
 
 __all__ = ["FORMAT_VERSION", "SCHEMA_ID", "scenario_json_schema", "schema_errors"]
 
@@ -35,6 +36,24 @@ _CONDITION = {
     "minProperties": 1,
     "additionalProperties": {"type": "string", "description": "an option name of that issue"},
     "description": "a mapping of issue name to option name, with at least one entry",
+}
+
+_BOX = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": {
+        "description": "an option name of that issue, or a list of them",
+        "oneOf": [
+            {"type": "string", "description": "an option name of that issue"},
+            {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "description": "an option name of that issue"},
+                "description": "a list of option names of that issue",
+            },
+        ],
+    },
+    "description": "a mapping of issue name to the options that count, with at least one entry",
 }
 
 _LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -165,6 +184,27 @@ _PARTY = {
                 },
             },
             "description": "a list of interactions",
+        },
+        "bonuses": {
+            "type": "array",
+            "maxItems": MAX_BONUSES,
+            "items": {
+                "type": "object",
+                "required": ["when", "bonus"],
+                "additionalProperties": False,
+                "description": (
+                    "a bonus {when: {issue: [option, ...], ...}, bonus: number}: the bonus is "
+                    "added when the package picks one of the listed options on every issue named"
+                ),
+                "properties": {
+                    "when": _BOX,
+                    "bonus": {
+                        **_NUMBER,
+                        "description": "what the package is then worth more (< 0: less)",
+                    },
+                },
+            },
+            "description": f"a list of at most {MAX_BONUSES} bonuses",
         },
         "discount": {
             "type": "number",

@@ -16,6 +16,7 @@ from typing import Any
 from gobetween.errors import InvalidAgenda, InvalidModel, InvalidPreferences
 from gobetween.model import (
     Agenda,
+    Bonus,
     Interaction,
     Issue,
     IssueKind,
@@ -87,8 +88,18 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
 
 
 def preferences_to_json(preferences: Preferences) -> dict[str, Any]:
-    """Preferences as a JSON-compatible dict."""
-    return {
+    """Preferences as a JSON-compatible dict; ``bonuses`` only when there are some (so stored
+    preferences without bonuses keep the shape they had before bonuses existed).
+
+    >>> from gobetween.model import Bonus
+    >>> prefs = Preferences({"a": 1}, {"a": {"x": 1, "y": 0}},
+    ...                     bonuses=(Bonus(0.2, {"a": ("y",)}),))
+    >>> preferences_to_json(prefs)["bonuses"]
+    [{'when': {'a': ['y']}, 'bonus': 0.2}]
+    >>> preferences_from_json(preferences_to_json(prefs)) == prefs
+    True
+    """
+    result = {
         "weights": dict(preferences.weights),
         "ratings": {issue: dict(row) for issue, row in preferences.ratings.items()},
         "scale": {"low": preferences.scale.low, "high": preferences.scale.high},
@@ -101,6 +112,12 @@ def preferences_to_json(preferences: Preferences) -> dict[str, Any]:
             for x in preferences.interactions
         ],
     }
+    if preferences.bonuses:
+        result["bonuses"] = [
+            {"when": {i: list(o) for i, o in b.within.items()}, "bonus": b.value}
+            for b in preferences.bonuses
+        ]
+    return result
 
 
 def _pairs(items: Any) -> frozenset[tuple[str, str]]:
@@ -120,6 +137,7 @@ def preferences_from_json(data: Mapping[str, Any]) -> Preferences:
             interactions=tuple(
                 Interaction(_pairs(x["pairs"]), x["bonus"]) for x in data.get("interactions", ())
             ),
+            bonuses=tuple(Bonus(b["bonus"], b["when"]) for b in data.get("bonuses", ())),
         )
     except InvalidModel:
         raise

@@ -4,9 +4,11 @@
   the Russian Federation, mediated by the United Nations and Türkiye). The agenda follows the
   public record; the preferences are **illustrative**, made up for teaching and demos.
 - ``classroom``: a small two-party job-offer negotiation for teaching.
+- ``energy_moratorium``: a small two-party case with interdependent preferences ("if ... then
+  ... is worth ..." bonuses), for teaching; invented.
 
 >>> names()
-('black_sea_corridor', 'classroom')
+('black_sea_corridor', 'classroom', 'energy_moratorium')
 >>> load("black_sea_corridor").scenario.illustrative
 True
 """
@@ -21,7 +23,7 @@ from gobetween.formats.scenario_file import ScenarioFile, loads_scenario_file
 
 __all__ = ["load", "names", "path", "text"]
 
-_NAMES = ("black_sea_corridor", "classroom")
+_NAMES = ("black_sea_corridor", "classroom", "energy_moratorium")
 
 
 def names() -> tuple[str, ...]:
