@@ -30,3 +30,5 @@ class LiveUpdate(enum.StrEnum):
     OFFER = "offer"
     OFFER_STATUS = "offer_status"
     OFFER_RECEIVED = "offer_received"
+    BID = "bid"  # a side's own sealed bid was received (its scope only)
+    BIDDING = "bidding"  # a round of a bidding resolved, or the bidding ended (both sides)

@@ -48,6 +48,9 @@ from dataclasses import dataclass
 
 from gobetween.errors import NotFound, PermissionDenied
 from gobetween.model import OrganisationKind, Role
+from gobetween.protocols.base import ActionRule
+from gobetween.protocols.relay import FORWARD_OFFER, SEND_OFFER
+from gobetween.protocols.single_text import ANSWER_TEXT, PUBLISH_TEXT
 
 __all__ = [
     "AGREEMENT_RULES",
@@ -147,36 +150,42 @@ class Seat(enum.StrEnum):
 #: Every seat but the translator's, who reads channels and writes translations only.
 _ALL = frozenset(Seat) - {Seat.TRANSLATOR}
 
-#: Action -> seats allowed. Actions on one party's data additionally need that party to be
-#: readable (mediators: any party of the track; party members: their own).
-RULES: Mapping[Action, frozenset[Seat]] = {
-    Action.READ_AGENDA: _ALL,
-    Action.READ_TEXTS: _ALL,
-    Action.READ_ANALYSIS: frozenset({Seat.MEDIATOR}),
-    Action.READ_PARTY_DATA: frozenset({Seat.MEDIATOR, Seat.PARTY}),
-    Action.POST_MESSAGE: frozenset({Seat.MEDIATOR, Seat.PARTY}),
-    Action.RECORD_PREFERENCES: frozenset({Seat.PARTY}),
-    Action.PUBLISH_TEXT: frozenset({Seat.MEDIATOR}),
-    Action.ANSWER_TEXT: frozenset({Seat.PARTY}),
-    Action.SEND_OFFER: frozenset({Seat.PARTY}),
-    Action.FORWARD_OFFER: frozenset({Seat.MEDIATOR}),
-    Action.READ_CHANNEL: frozenset({Seat.MEDIATOR, Seat.PARTY, Seat.TRANSLATOR}),
-    Action.TRANSLATE: frozenset({Seat.TRANSLATOR}),
-    Action.TEAM_NOTES: frozenset({Seat.MEDIATOR}),
-    Action.RECORD_MEETINGS: frozenset({Seat.MEDIATOR}),
+
+def _rule(action: Action, seats: frozenset[Seat], **how: bool) -> ActionRule:
+    return ActionRule(action.value, frozenset(seats), **how)
+
+
+#: Action -> who may: the seats, and whether it is done only for one's own party (``own_party``)
+#: or is a read whose refusal must look like a missing object (``read``). Actions on one party's
+#: data additionally need that party to be readable (mediators: any party of the track; party
+#: members: their own). Each protocol declares its own actions the same way
+#: (:mod:`gobetween.protocols.registry`); :meth:`TrackView.allows` takes either.
+RULES: Mapping[Action, ActionRule] = {
+    Action.READ_AGENDA: _rule(Action.READ_AGENDA, _ALL, read=True),
+    Action.READ_TEXTS: _rule(Action.READ_TEXTS, _ALL, read=True),
+    Action.READ_ANALYSIS: _rule(Action.READ_ANALYSIS, frozenset({Seat.MEDIATOR}), read=True),
+    Action.READ_PARTY_DATA: _rule(
+        Action.READ_PARTY_DATA, frozenset({Seat.MEDIATOR, Seat.PARTY}), read=True
+    ),
+    Action.POST_MESSAGE: _rule(Action.POST_MESSAGE, frozenset({Seat.MEDIATOR, Seat.PARTY})),
+    Action.RECORD_PREFERENCES: _rule(
+        Action.RECORD_PREFERENCES, frozenset({Seat.PARTY}), own_party=True
+    ),
+    Action.PUBLISH_TEXT: PUBLISH_TEXT,
+    Action.ANSWER_TEXT: ANSWER_TEXT,
+    Action.SEND_OFFER: SEND_OFFER,
+    Action.FORWARD_OFFER: FORWARD_OFFER,
+    Action.READ_CHANNEL: _rule(
+        Action.READ_CHANNEL, frozenset({Seat.MEDIATOR, Seat.PARTY, Seat.TRANSLATOR}), read=True
+    ),
+    Action.TRANSLATE: _rule(Action.TRANSLATE, frozenset({Seat.TRANSLATOR})),
+    Action.TEAM_NOTES: _rule(Action.TEAM_NOTES, frozenset({Seat.MEDIATOR}), read=True),
+    Action.RECORD_MEETINGS: _rule(Action.RECORD_MEETINGS, frozenset({Seat.MEDIATOR})),
 }
 
-#: Read actions: refusing them must look exactly like the object not existing.
-_READS = frozenset(
-    {
-        Action.READ_AGENDA,
-        Action.READ_TEXTS,
-        Action.READ_ANALYSIS,
-        Action.READ_PARTY_DATA,
-        Action.READ_CHANNEL,
-        Action.TEAM_NOTES,
-    }
-)
+#: Actions on a channel: the parties they may touch are those whose channel one reads
+#: (:attr:`TrackView.readable_channels`), translators included.
+_CHANNEL_ACTIONS = frozenset({Action.READ_CHANNEL, Action.TRANSLATE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,29 +226,30 @@ class TrackView:
         """Whether the actor may read ``party_id``'s private data here."""
         return party_id in self.readable_parties
 
-    def allows(self, action: Action, party_id: int | None = None) -> bool:
-        """Whether the actor may do ``action`` (on ``party_id``'s data, when given)."""
-        if not RULES[action] & self.seats:
+    def allows(self, action: Action | ActionRule, party_id: int | None = None) -> bool:
+        """Whether the actor may do ``action`` (on ``party_id``'s data, when given): one of
+        :class:`Action` or a protocol's declared :class:`~gobetween.protocols.base.ActionRule`."""
+        rule = RULES[action] if isinstance(action, Action) else action
+        if not rule.seats & self.seats:
             return False
         if party_id is None:
             return True
-        if action in (Action.RECORD_PREFERENCES, Action.ANSWER_TEXT, Action.SEND_OFFER):
+        if rule.own_party:
             return party_id == self.own_party
-        if action in (Action.READ_CHANNEL, Action.TRANSLATE):
+        if action in _CHANNEL_ACTIONS:
             return party_id in self.readable_channels
         return self.may_read_party(party_id)
 
-    def require(self, action: Action, party_id: int | None = None) -> None:
+    def require(self, action: Action | ActionRule, party_id: int | None = None) -> None:
         """Raise unless allowed: :class:`NotFound` where the object is hidden from the actor,
         :class:`PermissionDenied` where it is visible but the action is not theirs."""
         if self.allows(action, party_id):
             return
-        hidden = action in _READS or (
-            party_id is not None and party_id not in self.readable_channels
-        )
+        rule = RULES[action] if isinstance(action, Action) else action
+        hidden = rule.read or (party_id is not None and party_id not in self.readable_channels)
         if hidden:
             raise NotFound(f"no such object in track {self.track_id}")
-        raise PermissionDenied(f"you may not {action.value.replace('_', ' ')} in this track")
+        raise PermissionDenied(f"you may not {rule.label} in this track")
 
 
 def track_view(

@@ -219,7 +219,7 @@ def test_mediator_view_has_everything(agenda: Agenda) -> None:
     state, _ = step(with_offer(agenda), ForwardOffer("M", 1, ("B",), message="edited"), now=T0)
     state, _ = step(state, SubmitOffer("B", {}, "counter"), now=T0)
     wire = json.loads(json.dumps(mediator_view(state).to_dict()))
-    assert [(o["sender"], o["message"], o["status"]) for o in wire["offers"]] == [
+    assert [(o["party"], o["message"], o["status"]) for o in wire["offers"]] == [
         ("A", "orig", "forwarded"),
         ("B", "counter", "pending"),
     ]

@@ -53,6 +53,7 @@ from typing import Any
 from gobetween.errors import ProtocolError
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
+from gobetween.protocols.base import ActionRule
 from gobetween.protocols.single_text_articles import (
     Article,
     ArticleAnswer,
@@ -75,6 +76,8 @@ from gobetween.protocols.single_text_events import (
 )
 
 __all__ = [
+    "ANSWER_TEXT",
+    "PUBLISH_TEXT",
     "Answer",
     "AnswerGiven",
     "AnswerKind",
@@ -99,6 +102,12 @@ __all__ = [
     "replay",
     "step",
 ]
+
+
+#: The policy's rules for this protocol's actions: a mediator publishes; a party answers for
+#: itself only.
+PUBLISH_TEXT = ActionRule("publish_text", frozenset({"mediator"}))
+ANSWER_TEXT = ActionRule("answer_text", frozenset({"party"}), own_party=True)
 
 
 class TrackStatus(enum.StrEnum):

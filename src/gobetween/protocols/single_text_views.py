@@ -6,6 +6,8 @@
 - :func:`mediator_view` gives the mediators everything, with who accepted, who asked for what and
   who has not answered yet.
 - :func:`diff_versions` lists the issues whose option or clause text changed between versions.
+- :data:`PROTOCOL` declares the single text to :mod:`gobetween.protocols.registry` (its views
+  per role, actions and live updates).
 
 The service's policy relies on these views: a party's page and its JSON twin show
 ``party_view(state, party).to_dict()`` and nothing else of the track.
@@ -32,16 +34,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from gobetween.errors import ProtocolError
+from gobetween.live import LiveUpdate
+from gobetween.model import Agenda
 from gobetween.protocols import _common as c
+from gobetween.protocols.base import N_, Notice, ViewRole
 from gobetween.protocols.single_text import (
+    ANSWER_TEXT,
+    PUBLISH_TEXT,
+    AnswerGiven,
     AnswerKind,
+    AnswerWithdrawn,
     PartyAnswer,
+    SingleTextAction,
+    SingleTextEvent,
     SingleTextState,
+    TextPublished,
     TextVersion,
+    TrackReady,
     TrackStatus,
+    apply,
+    decide,
+    event_from_dict,
 )
 
 __all__ = [
+    "PROTOCOL",
     "IssueChange",
     "MediatorView",
     "PartyView",
@@ -242,3 +260,80 @@ def diff_versions(old: TextVersion, new: TextVersion) -> tuple[IssueChange, ...]
         if change.option_changed or change.clause_changed:
             changes.append(change)
     return tuple(changes)
+
+
+# -- the registered protocol -------------------------------------------------------------------
+
+
+class SingleTextProtocol:
+    """The single negotiating text as :mod:`gobetween.protocols.registry` knows it."""
+
+    name = "single_text"
+    title = N_("Single negotiating text")
+    actions = (PUBLISH_TEXT, ANSWER_TEXT)
+    live_updates = frozenset({LiveUpdate.TEXT, LiveUpdate.ANSWER, LiveUpdate.READY})
+
+    def initial(
+        self,
+        agenda: Agenda,
+        parties: tuple[str, ...],
+        mediators: tuple[str, ...],
+        settings: Mapping[str, Any],
+    ) -> SingleTextState:
+        """A track before its first text (no settings)."""
+        return SingleTextState.open(agenda, parties, mediators)
+
+    def decide(
+        self, state: SingleTextState, action: SingleTextAction, *, now: datetime
+    ) -> tuple[SingleTextEvent, ...]:
+        """:func:`~gobetween.protocols.single_text.decide`."""
+        return decide(state, action, now=now)
+
+    def apply(self, state: SingleTextState, event: SingleTextEvent) -> SingleTextState:
+        """:func:`~gobetween.protocols.single_text.apply`."""
+        return apply(state, event)
+
+    def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
+        """:func:`~gobetween.protocols.single_text.event_from_dict`."""
+        return event_from_dict(data, agenda)
+
+    def view(
+        self, state: SingleTextState, role: ViewRole, member: str | None = None
+    ) -> dict[str, Any] | None:
+        """Mediators: :func:`mediator_view`; a party: :func:`party_view`; an observer: the
+        published versions and the status (``"view": "public"``)."""
+        if role is ViewRole.MEDIATOR:
+            return {"view": "mediator", **mediator_view(state).to_dict()}
+        if role is ViewRole.PARTY:
+            if member is None:
+                raise ProtocolError("a party's view needs the party")
+            return {"view": "party", **party_view(state, member).to_dict()}
+        return {
+            "view": "public",
+            "status": state.status.value,
+            "versions": [v.to_dict() for v in state.versions],
+            "closed_reason": state.closed_reason,
+        }
+
+    def owner(self, event: SingleTextEvent) -> str | None:
+        """An answer is its party's; texts and the track's status are everyone's."""
+        return event.party if isinstance(event, AnswerGiven | AnswerWithdrawn) else None
+
+    def notices(
+        self, state: SingleTextState, events: tuple[SingleTextEvent, ...]
+    ) -> tuple[Notice, ...]:
+        """A new text and readiness go to everyone; an answer to its party (and mediators)."""
+        out: list[Notice] = []
+        for event in events:
+            match event:
+                case TextPublished():
+                    out.append(Notice(LiveUpdate.TEXT, None, event.version))
+                case AnswerGiven() | AnswerWithdrawn():
+                    out.append(Notice(LiveUpdate.ANSWER, event.party, event.version))
+                case TrackReady():
+                    out.append(Notice(LiveUpdate.READY, None, event.version))
+        return tuple(out)
+
+
+#: This protocol's declaration (registered in :mod:`gobetween.protocols.registry`).
+PROTOCOL = SingleTextProtocol()

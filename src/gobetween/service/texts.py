@@ -1,9 +1,10 @@
 """The single negotiating text and relayed offers, persisted as protocol events.
 
 The rules live in the pure state machines of :mod:`gobetween.protocols.single_text` and
-:mod:`gobetween.protocols.relay`; this module loads a track's state by replaying its stored
-events, checks the policy, steps the machine, stores the new events, notifies and audits.
-Protocol members are named by organisation id (as text). What a caller sees is always one of the
+:mod:`gobetween.protocols.relay`; every step goes through the generic
+:mod:`gobetween.service.protocol_steps` (replay, policy, decide and apply, the event log with
+audit, live updates), so this module only turns requests into the protocols' actions. Protocol
+members are named by organisation id (as text). What a caller sees is always one of the
 protocols' own views: a party's view for a party member, the mediators' view for a mediator.
 """
 
@@ -13,7 +14,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import InvalidModel, NotFound
@@ -24,9 +24,9 @@ from gobetween.protocols import relay
 from gobetween.protocols import single_text as st
 from gobetween.protocols.single_text_articles import Article, ArticleAnswer
 from gobetween.protocols.single_text_redline import redline
-from gobetween.protocols.single_text_views import mediator_view, party_view
-from gobetween.service.negotiate import notify, track_agenda
-from gobetween.store import audit, repositories
+from gobetween.protocols.single_text_views import PROTOCOL as SINGLE_TEXT_PROTOCOL
+from gobetween.service import protocol_steps as steps
+from gobetween.store import repositories
 from gobetween.store import tables as t
 
 __all__ = [
@@ -40,67 +40,18 @@ __all__ = [
     "text_view",
 ]
 
-SINGLE_TEXT = "single_text"
-RELAY = "relay"
-
-
-def _members(view: TrackView) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (
-        tuple(str(p) for p in sorted(view.party_ids)),
-        tuple(str(m) for m in sorted(view.mediator_ids)),
-    )
-
-
-def _lock(session: Session, track_id: int) -> None:
-    """Serialise protocol steps of one track (row lock on PostgreSQL; SQLite writes are serial)."""
-    session.execute(select(t.Track.id).where(t.Track.id == track_id).with_for_update())
+SINGLE_TEXT = SINGLE_TEXT_PROTOCOL.name
+RELAY = relay.PROTOCOL.name
 
 
 def single_text_state(session: Session, track: t.Track, view: TrackView) -> st.SingleTextState:
     """The track's single-text state, replayed from its stored events."""
-    parties, mediators = _members(view)
-    initial = st.SingleTextState.open(track_agenda(track), parties, mediators)
-    rows = repositories.protocol_events(session, track.id, SINGLE_TEXT)
-    return st.replay(initial, [r.body for r in rows])
+    return steps.replay(session, track, view, SINGLE_TEXT_PROTOCOL)
 
 
 def relay_state(session: Session, track: t.Track, view: TrackView) -> relay.RelayState:
     """The track's relay state, replayed from its stored events."""
-    parties, mediators = _members(view)
-    initial = relay.RelayState.open(track_agenda(track), parties, mediators)
-    rows = repositories.protocol_events(session, track.id, RELAY)
-    return relay.replay(initial, [r.body for r in rows])
-
-
-def _store(
-    session: Session,
-    actor: Actor,
-    track: t.Track,
-    protocol: str,
-    events: Sequence[Any],
-    party_of: Mapping[int, int | None],
-) -> None:
-    start = len(repositories.protocol_events(session, track.id, protocol))
-    for i, event in enumerate(events):
-        body = event.to_dict()
-        row = t.ProtocolEvent(
-            track_id=track.id,
-            protocol=protocol,
-            seq=start + i + 1,
-            party_id=party_of.get(i),
-            body=body,
-            actor_id=actor.user_id,
-        )
-        session.add(row)
-        session.flush()
-        audit.append(
-            session,
-            actor_id=actor.user_id,
-            action=f"{protocol}.{body['type']}",
-            object_type="protocol_event",
-            object_id=row.id,
-            change=body,
-        )
+    return steps.replay(session, track, view, relay.PROTOCOL)
 
 
 def _package(agenda: Agenda, options: Mapping[str, str]) -> Package:
@@ -108,10 +59,6 @@ def _package(agenda: Agenda, options: Mapping[str, str]) -> Package:
         return agenda.package(options)
     except InvalidModel as exc:
         raise exc.located(source="package") from None
-
-
-def _now() -> dt.datetime:
-    return t.utcnow()
 
 
 def publish_text(
@@ -132,24 +79,21 @@ def publish_text(
     publishing refuses (422, naming each article) empty articles and wording that belongs to
     another option than the chosen one.
     """
-    track, view = repositories.track(session, actor, track_id)
-    view.require(Action.PUBLISH_TEXT)
-    _lock(session, track.id)
-    state = single_text_state(session, track, view)
-    action = st.PublishText(
-        str(view.own_mediator),
-        _package(state.agenda, options),
-        clauses=dict(clauses),
-        note=note,
-        deadline=deadline,
-        expected_number=expected_number,
-        articles=tuple(articles),
-    )
-    state, events = st.step(state, action, now=_now())
-    _store(session, actor, track, SINGLE_TEXT, events, {})
-    current = state.current
+
+    def publish(state: st.SingleTextState, view: TrackView) -> st.PublishText:
+        return st.PublishText(
+            str(view.own_mediator),
+            _package(state.agenda, options),
+            clauses=dict(clauses),
+            note=note,
+            deadline=deadline,
+            expected_number=expected_number,
+            articles=tuple(articles),
+        )
+
+    done = steps.step(session, actor, track_id, SINGLE_TEXT_PROTOCOL, st.PUBLISH_TEXT, publish)
+    current = done.state.current
     assert current is not None
-    notify(session, track.id, None, "text", current.number)
     return current
 
 
@@ -166,46 +110,33 @@ def answer_text(
     articles: Sequence[ArticleAnswer] = (),
 ) -> dict[str, Any]:
     """A party answers (or withdraws its answer to) the current version; returns its view."""
-    track, view = repositories.track(session, actor, track_id)
-    party = view.own_party
-    view.require(Action.ANSWER_TEXT, party)
-    assert party is not None
-    _lock(session, track.id)
-    state = single_text_state(session, track, view)
-    action: st.SingleTextAction
-    if withdraw:
-        action = st.WithdrawAnswer(str(party), version)
-    else:
-        action = st.Answer(
-            str(party), version, kind, tuple(reasons), dict(amendments or {}), tuple(articles)
+
+    def answer(state: st.SingleTextState, view: TrackView) -> st.SingleTextAction:
+        party = str(view.own_party)
+        if withdraw:
+            return st.WithdrawAnswer(party, version)
+        return st.Answer(
+            party, version, kind, tuple(reasons), dict(amendments or {}), tuple(articles)
         )
-    state, events = st.step(state, action, now=_now())
-    private = {
-        i: party for i, e in enumerate(events) if isinstance(e, st.AnswerGiven | st.AnswerWithdrawn)
-    }
-    _store(session, actor, track, SINGLE_TEXT, events, private)
-    notify(session, track.id, party, "answer", version)
-    if any(isinstance(e, st.TrackReady) for e in events):
-        notify(session, track.id, None, "ready", version)
-    return party_view(state, str(party)).to_dict()
+
+    _, view = repositories.track(session, actor, track_id)
+    done = steps.step(
+        session,
+        actor,
+        track_id,
+        SINGLE_TEXT_PROTOCOL,
+        st.ANSWER_TEXT,
+        answer,
+        party=view.own_party,
+    )
+    return steps.view_for(SINGLE_TEXT_PROTOCOL, done.state, done.view)
 
 
 def text_view(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
-    """The single text as the caller may see it (mediators: everything; party: its own view)."""
-    track, view = repositories.track(session, actor, track_id)
-    view.require(Action.READ_TEXTS)
-    state = single_text_state(session, track, view)
-    if view.is_mediator:
-        return {"view": "mediator", **mediator_view(state).to_dict()}
-    if view.own_party is not None:
-        return {"view": "party", **party_view(state, str(view.own_party)).to_dict()}
-    public = mediator_view(state)
-    return {
-        "view": "public",
-        "status": public.status.value,
-        "versions": [v.to_dict() for v in public.versions],
-        "closed_reason": public.closed_reason,
-    }
+    """The single text as the caller may see it (mediators: everything; party: its own view;
+    observers and admins: the published versions)."""
+    loaded = steps.load(session, actor, track_id, SINGLE_TEXT_PROTOCOL, read=Action.READ_TEXTS)
+    return steps.view_for(SINGLE_TEXT_PROTOCOL, loaded.state, loaded.view)
 
 
 def redline_view(
@@ -284,18 +215,17 @@ def submit_offer(
     session: Session, actor: Actor, track_id: int, *, options: Mapping[str, str], message: str
 ) -> dict[str, Any]:
     """A party sends an offer to the mediators; returns the party's relay view."""
-    track, view = repositories.track(session, actor, track_id)
-    party = view.own_party
-    view.require(Action.SEND_OFFER, party)
-    assert party is not None
-    _lock(session, track.id)
-    state = relay_state(session, track, view)
-    state, events = relay.step(
-        state, relay.SubmitOffer(str(party), dict(options), message), now=_now()
+    _, view = repositories.track(session, actor, track_id)
+    done = steps.step(
+        session,
+        actor,
+        track_id,
+        relay.PROTOCOL,
+        relay.SEND_OFFER,
+        lambda state, view: relay.SubmitOffer(str(view.own_party), dict(options), message),
+        party=view.own_party,
     )
-    _store(session, actor, track, RELAY, events, dict.fromkeys(range(len(events)), party))
-    notify(session, track.id, party, "offer", 0)
-    return relay.party_view(state, str(party)).to_dict()
+    return steps.view_for(relay.PROTOCOL, done.state, done.view)
 
 
 def decide_offer(
@@ -311,68 +241,22 @@ def decide_offer(
     reason: str = "",
 ) -> dict[str, Any]:
     """A mediator forwards (possibly reworded) or declines offer number ``offer``."""
-    track, view = repositories.track(session, actor, track_id)
-    view.require(Action.FORWARD_OFFER)
-    _lock(session, track.id)
-    state = relay_state(session, track, view)
-    mediator = str(view.own_mediator)
-    action: relay.RelayAction
-    if forward:
-        to = tuple(str(r) for r in recipients) if recipients is not None else None
-        action = relay.ForwardOffer(mediator, offer, to, options, message)
-    else:
-        action = relay.DeclineOffer(mediator, offer, reason)
-    state, events = relay.step(state, action, now=_now())
-    _store(session, actor, track, RELAY, events, {})
-    sender = int(state.offer(offer).sender)
-    notify(session, track.id, sender, "offer_status", 0)
-    for event in events:
-        if isinstance(event, relay.OfferForwarded):
-            for recipient in event.recipients:
-                notify(session, track.id, int(recipient), "offer_received", 0)
-    return _mediator_relay(state)
 
+    def decide(state: relay.RelayState, view: TrackView) -> relay.RelayAction:
+        mediator = str(view.own_mediator)
+        if forward:
+            to = tuple(str(r) for r in recipients) if recipients is not None else None
+            return relay.ForwardOffer(mediator, offer, to, options, message)
+        return relay.DeclineOffer(mediator, offer, reason)
 
-def _mediator_relay(state: relay.RelayState) -> dict[str, Any]:
-    view = relay.mediator_view(state)
-    return {
-        "view": "mediator",
-        "status": view.status.value,
-        "pending": list(view.pending),
-        "offers": [
-            {
-                "number": o.number,
-                "party": o.sender,
-                "options": dict(o.options),
-                "message": o.message,
-                "at": o.at.isoformat(),
-                "status": o.status.value,
-                "decline_reason": o.decline_reason,
-            }
-            for o in view.offers
-        ],
-        "forwards": [
-            {
-                "number": f.number,
-                "offer": f.offer,
-                "mediator": f.mediator,
-                "recipients": list(f.recipients),
-                "options": dict(f.options),
-                "message": f.message,
-                "at": f.at.isoformat(),
-            }
-            for f in view.forwards
-        ],
-    }
+    done = steps.step(session, actor, track_id, relay.PROTOCOL, relay.FORWARD_OFFER, decide)
+    return steps.view_for(relay.PROTOCOL, done.state, done.view)
 
 
 def offers_view(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
-    """Relayed offers as the caller may see them: all for mediators, its own view for a party."""
+    """Relayed offers as the caller may see them: all for mediators, its own view for a party
+    (404 for anyone else, as for a track without offers)."""
     track, view = repositories.track(session, actor, track_id)
     if not view.seats & {Seat.MEDIATOR, Seat.PARTY}:
         raise NotFound(_("no offers in track %(track_id)s") % {"track_id": track_id})
-    state = relay_state(session, track, view)
-    if view.is_mediator:
-        return _mediator_relay(state)
-    assert view.own_party is not None
-    return {"view": "party", **relay.party_view(state, str(view.own_party)).to_dict()}
+    return steps.view_for(relay.PROTOCOL, relay_state(session, track, view), view)

@@ -1,0 +1,219 @@
+"""What every negotiation protocol declares: the interface the service steps any protocol through.
+
+A protocol is a pure, event-sourced state machine (STYLE.md, rule 5) plus a declaration of how
+the house around it uses it. :class:`NegotiationProtocol` is that declaration:
+
+- ``name`` (stored with each event, at most 30 characters) and ``title`` (English, marked with
+  :func:`N_`; the outer layers translate it with ``gobetween.i18n._``);
+- ``initial(agenda, parties, mediators, settings)``: the state before any event. Members are
+  named by organisation id as text (``"12"``); ``settings`` is the protocol's own JSON-able
+  configuration (blind bidding: its payer, payee and rules; the others take none);
+- ``decide(state, action, *, now)`` -> events, ``apply(state, event)`` -> state, and
+  ``read_event(data, agenda)`` to read an event back from its wire form (``event.to_dict()``);
+- ``view(state, role, member)``: what a :class:`ViewRole` may see, as JSON-able data, or
+  ``None`` when that role sees nothing of this protocol (the service answers 404 then);
+- ``actions``: the :class:`ActionRule` s the protocol adds to the policy (who may do what);
+- ``live_updates`` and ``notices(state, events)``: which live-update kinds
+  (:class:`gobetween.live.LiveUpdate`) it emits, and for events just stored, which to queue for
+  whom (:class:`Notice`);
+- ``owner(event)``: the party an event is private to (``None``: the track's).
+
+Register a protocol with one line in :mod:`gobetween.protocols.registry`. :func:`run_step` and
+:func:`run_replay` are the one decide/apply loop and the one replay loop every protocol uses.
+
+>>> rule = ActionRule("answer_text", frozenset({"party"}), own_party=True)
+>>> rule.label
+'answer text'
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from gobetween.live import LiveUpdate
+from gobetween.model import Agenda
+
+__all__ = [
+    "N_",
+    "ActionRule",
+    "NegotiationProtocol",
+    "Notice",
+    "ViewRole",
+    "WireEvent",
+    "run_replay",
+    "run_step",
+]
+
+S = TypeVar("S")
+E = TypeVar("E")
+A_contra = TypeVar("A_contra", contravariant=True)
+S_contra = TypeVar("S_contra", contravariant=True)
+E_co = TypeVar("E_co", covariant=True)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it (the pure core reads no catalog).
+
+    ``make i18n`` extracts it (``N_`` is one of Babel's default keywords); the outer layers
+    show it with ``_(message)``.
+
+    >>> N_("Single negotiating text")
+    'Single negotiating text'
+    """
+    return message
+
+
+class ViewRole(enum.StrEnum):
+    """Whose view of a protocol: a party's (its own), the mediators' (all), an observer's."""
+
+    PARTY = "party"
+    MEDIATOR = "mediator"
+    OBSERVER = "observer"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRule:
+    """One thing members may do in a track, and who may (read by :mod:`gobetween.policy`).
+
+    ``seats`` are the policy's seat names (``"mediator"``, ``"party"``, ``"observer"``,
+    ``"admin"``, ``"translator"``). ``own_party``: done on one party's behalf, and only by a
+    member of that party (a mediator may not answer for a party). ``read``: refusing it must look
+    exactly like the object not existing (404, not 403).
+    """
+
+    name: str
+    seats: frozenset[str]
+    own_party: bool = False
+    read: bool = False
+
+    @property
+    def label(self) -> str:
+        """The name as words (for error messages)."""
+        return self.name.replace("_", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A live update to queue after a step: ``kind`` for ``party`` (a member name) and the
+    mediators, or for everyone in the track when ``party`` is ``None``; ``ref`` numbers the
+    object it is about (a version number; 0 when there is none a reader may use)."""
+
+    kind: LiveUpdate
+    party: str | None = None
+    ref: int = 0
+
+
+class WireEvent(Protocol):
+    """An event: a ``type`` discriminator and a stable JSON wire form."""
+
+    type: ClassVar[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON the store keeps."""
+        ...
+
+
+class NegotiationProtocol(Protocol[S, A_contra, E]):
+    """The declaration of one protocol (see the module's docstring for each member).
+
+    ``S`` is its state, ``A_contra`` its actions, ``E`` its events.
+    """
+
+    @property
+    def name(self) -> str:
+        """Stored with every event (at most 30 characters); unique in the registry."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """English words for people, marked with :func:`N_` (translate with ``_()``)."""
+        ...
+
+    @property
+    def actions(self) -> tuple[ActionRule, ...]:
+        """The policy actions the protocol adds."""
+        ...
+
+    @property
+    def live_updates(self) -> frozenset[LiveUpdate]:
+        """Every kind :meth:`notices` may return."""
+        ...
+
+    def initial(
+        self,
+        agenda: Agenda,
+        parties: tuple[str, ...],
+        mediators: tuple[str, ...],
+        settings: Mapping[str, Any],
+    ) -> S:
+        """The state before any event; :class:`~gobetween.errors.ProtocolError` if it cannot
+        be opened with these members and settings."""
+        ...
+
+    def decide(self, state: S, action: A_contra, *, now: datetime) -> tuple[E, ...]:
+        """The events ``action`` causes at ``now`` (aware); ``ProtocolError`` if not allowed."""
+        ...
+
+    def apply(self, state: S, event: E) -> S:
+        """The state after ``event``."""
+        ...
+
+    def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> E:
+        """An event back from its wire form; ``ValidationFailed`` for data no event wrote."""
+        ...
+
+    def view(self, state: S, role: ViewRole, member: str | None = None) -> dict[str, Any] | None:
+        """What ``role`` (for a party: ``member``, its name) may see, as JSON-able data;
+        ``None`` when the role sees nothing."""
+        ...
+
+    def owner(self, event: E) -> str | None:
+        """The party ``event`` is private to, or ``None``."""
+        ...
+
+    def notices(self, state: S, events: tuple[E, ...]) -> tuple[Notice, ...]:
+        """The live updates to queue once ``events`` are stored (``state`` is the new state)."""
+        ...
+
+
+class Decide(Protocol[S_contra, A_contra, E_co]):
+    """A protocol's ``decide(state, action, *, now)``."""
+
+    def __call__(self, state: S_contra, action: A_contra, *, now: datetime) -> tuple[E_co, ...]:
+        """The events ``action`` causes at ``now``."""
+        ...
+
+
+def run_step(
+    decide: Decide[S, A_contra, E],
+    apply: Callable[[S, E], S],
+    state: S,
+    action: A_contra,
+    *,
+    now: datetime,
+) -> tuple[S, tuple[E, ...]]:
+    """Decide and apply: the new state and the events to store.
+
+    On an error nothing changes: the states are immutable.
+    """
+    events = decide(state, action, now=now)
+    for event in events:
+        state = apply(state, event)
+    return state, events
+
+
+def run_replay(
+    apply: Callable[[S, E], S],
+    read: Callable[[Mapping[str, Any]], E],
+    initial: S,
+    events: Iterable[E | Mapping[str, Any]],
+) -> S:
+    """Rebuild a state from ``initial`` and stored events (objects, or wire dicts for ``read``)."""
+    state = initial
+    for event in events:
+        state = apply(state, read(event) if isinstance(event, Mapping) else event)
+    return state

@@ -1,0 +1,163 @@
+"""The one event log: lock, load, append with audit, for every event-sourced thing.
+
+Three things are event-sourced (DESIGN.md): a track's protocols (``protocol_events``, one stream
+per track and protocol), an agreement's lifecycle (``agreement_events``) and its joint record
+(``record_events``). Each stream is a :class:`Stream`; the functions below work on any of them:
+
+- :func:`lock` serialises writers of one stream (a row lock on the owner's row on PostgreSQL;
+  SQLite serialises writes anyway);
+- :func:`bodies` loads the stored wire dicts in order (for replay);
+- :func:`append` stores new events after the last one, each with its audit link
+  (``<prefix>.<event type>`` on ``<object type>``), and returns the rows;
+- :func:`next_seq` is the next sequence number, read from the index (``max(seq)``), not by
+  loading every row.
+
+Call :func:`lock` before :func:`bodies` when you are about to append: the replayed state is then
+the state the new events follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from gobetween.store import audit
+from gobetween.store import tables as t
+from gobetween.store.agreement_tables import Agreement, AgreementEvent, RecordEvent
+
+__all__ = [
+    "EventRow",
+    "Stream",
+    "agreement_stream",
+    "append",
+    "bodies",
+    "lock",
+    "next_seq",
+    "protocol_stream",
+    "record_stream",
+]
+
+EventRow = t.ProtocolEvent | AgreementEvent | RecordEvent
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One ordered log of events: which table, which rows of it, and what to lock and audit.
+
+    ``keys`` are the columns that select the stream's rows (and are set on rows appended);
+    ``owner`` and ``owner_id`` name the row :func:`lock` locks; ``action`` prefixes the audit
+    action (``"single_text"`` -> ``"single_text.text_published"``); ``object_type`` is the
+    audit's object type.
+    """
+
+    table: type[EventRow]
+    keys: Mapping[str, Any]
+    owner: type[t.Track] | type[Agreement]
+    owner_id: int
+    action: str
+    object_type: str
+
+    def where(self) -> ColumnElement[bool]:
+        """The rows of this stream."""
+        return and_(*(getattr(self.table, k) == v for k, v in self.keys.items()))
+
+
+def protocol_stream(track_id: int, protocol: str) -> Stream:
+    """The events of ``protocol`` (its registered name) in track ``track_id``."""
+    return Stream(
+        t.ProtocolEvent,
+        {"track_id": track_id, "protocol": protocol},
+        t.Track,
+        track_id,
+        protocol,
+        "protocol_event",
+    )
+
+
+def agreement_stream(agreement_id: int) -> Stream:
+    """The lifecycle events of an agreement."""
+    return Stream(
+        AgreementEvent,
+        {"agreement_id": agreement_id},
+        Agreement,
+        agreement_id,
+        "agreement",
+        "agreement_event",
+    )
+
+
+def record_stream(agreement_id: int) -> Stream:
+    """The joint record's events of an agreement."""
+    return Stream(
+        RecordEvent,
+        {"agreement_id": agreement_id},
+        Agreement,
+        agreement_id,
+        "record",
+        "record_event",
+    )
+
+
+def lock(session: Session, stream: Stream) -> None:
+    """Serialise appends to ``stream`` until the transaction ends (row lock on PostgreSQL;
+    SQLite writes are serial)."""
+    owner = stream.owner
+    session.execute(select(owner.id).where(owner.id == stream.owner_id).with_for_update())
+
+
+def bodies(session: Session, stream: Stream) -> list[dict[str, Any]]:
+    """Every stored event of ``stream`` (wire dicts), in order: for replay only.
+
+    Unscoped: callers show events only through views the policy chose.
+    """
+    table = stream.table
+    return list(
+        session.execute(select(table.body).where(stream.where()).order_by(table.seq)).scalars()
+    )
+
+
+def next_seq(session: Session, stream: Stream) -> int:
+    """The sequence number the next event of ``stream`` takes (1 for the first)."""
+    table = stream.table
+    last = session.execute(select(func.max(table.seq)).where(stream.where())).scalar_one()
+    return 1 if last is None else int(last) + 1
+
+
+def append(
+    session: Session,
+    stream: Stream,
+    events: Sequence[Mapping[str, Any]],
+    *,
+    actor_id: int | None,
+    party_ids: Sequence[int | None] | None = None,
+) -> list[EventRow]:
+    """Store ``events`` (wire dicts, each with its ``type``) after the last one, audited.
+
+    ``party_ids`` (protocol events only) names, per event, the party it is private to.
+    Returns the new rows (flushed: their ids and ``seq`` are set).
+    """
+    if party_ids is not None and len(party_ids) != len(events):
+        raise ValueError("party_ids must name one party (or None) per event")
+    start = next_seq(session, stream) if events else 0
+    rows: list[EventRow] = []
+    for i, body in enumerate(events):
+        columns = dict(stream.keys)
+        if party_ids is not None:
+            columns["party_id"] = party_ids[i]
+        row = stream.table(seq=start + i, body=dict(body), actor_id=actor_id, **columns)
+        session.add(row)
+        session.flush()
+        audit.append(
+            session,
+            actor_id=actor_id,
+            action=f"{stream.action}.{body['type']}",
+            object_type=stream.object_type,
+            object_id=row.id,
+            change=body,
+        )
+        rows.append(row)
+    return rows
