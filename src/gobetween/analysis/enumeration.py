@@ -10,11 +10,13 @@ running frontier. Enumeration is refused above ``enumeration_limit`` packages wi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from gobetween.analysis.bonus_frontier import milp_applies, milp_frontier
 from gobetween.analysis.dominance import nondominated
 from gobetween.analysis.frontier import (
     Frontier,
@@ -38,7 +40,8 @@ DEFAULT_ENUMERATION_LIMIT = 10**7
 #: Packages evaluated per vectorised chunk.
 CHUNK_SIZE = 1 << 16
 
-_Condition = list[tuple[int, int]]  # (issue index, position among the issue's allowed options)
+# (issue index, position(s) among the issue's allowed options): a position, or a bonus's list
+_Condition = list[tuple[int, int | tuple[int, ...]]]
 
 
 def pareto_frontier(
@@ -50,8 +53,11 @@ def pareto_frontier(
     """The exact Pareto frontier of a scenario or of an additive utility space.
 
     Additive scenarios and spaces use the issue-by-issue merge (Nemhauser & Ullmann 1969), whose
-    work grows with the frontier, not with the outcome space. A non-additive scenario
-    (interactions, or red lines coupling issues) is enumerated exactly (see
+    work grows with the frontier, not with the outcome space. A two-party scenario with bonuses
+    is solved exactly by mixed-integer programming without enumerating (see
+    :func:`~gobetween.analysis.bonus_frontier.milp_frontier`; the frontier carries the
+    solver's ``status``). Other non-additive scenarios (interactions, red lines coupling issues,
+    bonuses with three or more parties or with coupling red lines) are enumerated exactly (see
     :func:`enumerate_outcomes`).
 
     Parameters
@@ -73,6 +79,8 @@ def pareto_frontier(
     ([[2.0, 0.0], [1.3, 0.3], [1.0, 1.0], [0.3, 1.3], [0.0, 2.0]], (1, 2, 2, 2, 1))
     """
     if isinstance(source, Scenario):
+        if milp_applies(source):
+            return milp_frontier(source, tol=tol)
         if not source.is_additive:
             return enumerate_outcomes(source, tol=tol, enumeration_limit=enumeration_limit)
         source = UtilitySpace.from_scenario(source)
@@ -124,9 +132,13 @@ def enumerate_outcomes(
 def _reason(scenario: Scenario) -> str:
     interacting = any(p.interactions for p in scenario.preferences.values())
     coupled = any(not r.is_single for p in scenario.preferences.values() for r in p.red_lines)
+    bonuses = any(p.bonuses for p in scenario.preferences.values())
     parts = [
         "interactions" if interacting else "",
         "red lines that couple issues" if coupled else "",
+        "bonuses with more than two parties or with red lines that couple issues"
+        if bonuses
+        else "",
     ]
     return " and ".join(p for p in parts if p) or "non-additive preferences"
 
@@ -134,7 +146,8 @@ def _reason(scenario: Scenario) -> str:
 def _rules(
     scenario: Scenario, space: UtilitySpace
 ) -> tuple[list[_Condition | None], list[tuple[int, float, _Condition | None]]]:
-    """Red lines and interactions as conditions on option positions (None: can never hold)."""
+    """Red lines, interactions and bonuses as conditions on option positions (None: can never
+    hold)."""
     agenda = scenario.agenda
     position = [{int(a): p for p, a in enumerate(idx)} for idx in space.option_indices]
 
@@ -148,18 +161,30 @@ def _rules(
             result.append((j, p))
         return result
 
+    def box(within: Mapping[str, tuple[str, ...]]) -> _Condition | None:
+        result: _Condition = []
+        for issue, options in within.items():
+            j = agenda.index(issue)
+            found = (position[j].get(agenda.issues[j].index(o)) for o in options)
+            kept = tuple(p for p in found if p is not None)
+            if not kept:
+                return None
+            result.append((j, kept))
+        return result
+
     red_lines: list[_Condition | None] = []
     bonuses: list[tuple[int, float, _Condition | None]] = []
     for column, prefs in enumerate(scenario.preferences.values()):
         red_lines += [condition(r.pairs) for r in prefs.red_lines if not r.is_single]
         bonuses += [(column, i.bonus, condition(i.pairs)) for i in prefs.interactions]
+        bonuses += [(column, b.value, box(b.within)) for b in prefs.bonuses]
     return red_lines, bonuses
 
 
 def _holds(positions: tuple[NDArray[np.intp], ...], cond: _Condition) -> NDArray[np.bool_]:
-    mask: NDArray[np.bool_] = positions[cond[0][0]] == cond[0][1]
-    for j, p in cond[1:]:
-        mask &= positions[j] == p
+    mask: NDArray[np.bool_] = np.ones(positions[0].shape, dtype=bool)
+    for j, p in cond:
+        mask &= np.isin(positions[j], p) if isinstance(p, tuple) else positions[j] == p
     return mask
 
 

@@ -124,7 +124,13 @@ class Frontier:
     tol
         The tolerance the frontier was computed with (see :mod:`gobetween.analysis.dominance`).
     method
-        ``"merge"`` (additive, exact merge) or ``"enumeration"`` (non-additive fallback).
+        ``"merge"`` (additive, exact merge), ``"enumeration"`` (non-additive, every package
+        scored) or ``"milp"`` (bonuses, solved by mixed-integer programming, see
+        :mod:`gobetween.analysis.bonus_frontier`).
+    status
+        ``"optimal"`` when the frontier is proven exact and complete; for ``"milp"``, the
+        solver's word otherwise (``"time limit"``: the points found are Pareto-optimal
+        packages of the space, but points may be missing and nothing is proven).
 
     Examples
     --------
@@ -149,9 +155,21 @@ class Frontier:
     tol: float
     method: str
     _ties: TieSource = field(repr=False)
+    status: str = "optimal"
 
     def __len__(self) -> int:
         return int(self.utilities.shape[0])
+
+    @property
+    def exact(self) -> bool:
+        """True when the frontier is proven exact and complete (``status == "optimal"``)."""
+        return self.status == "optimal"
+
+    @property
+    def ties_counted(self) -> bool:
+        """True when ``tie_counts`` count every package reaching each point (merge and
+        enumeration); the solver (``"milp"``) finds one package per point and counts no ties."""
+        return self.method != "milp"
 
     @property
     def package_count(self) -> int:

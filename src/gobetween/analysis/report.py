@@ -59,7 +59,7 @@ class Analysis:
     >>> result.nash.package.options, result.zopa.count
     ({'a': 'y'}, 3)
     >>> sorted(result.to_dict())[:4]
-    ['allowed_size', 'disagreement', 'frontier', 'frontier_package_count']
+    ['allowed_size', 'disagreement', 'exact', 'frontier']
     """
 
     scenario_name: str
@@ -89,6 +89,9 @@ class Analysis:
             "scenario": self.scenario_name,
             "parties": list(names),
             "method": front.method,
+            "status": front.status,
+            "exact": front.exact,
+            "ties_counted": front.ties_counted,
             "tolerance": front.tol,
             "outcome_space_size": self.outcome_space_size,
             "allowed_size": self.allowed_size,
@@ -164,8 +167,10 @@ def analyze(
     Parameters
     ----------
     scenario
-        The scenario; additive ones take the fast exact merge, others exact enumeration (refused
-        above ``enumeration_limit`` packages with :class:`~gobetween.errors.OutcomeSpaceTooLarge`).
+        The scenario; additive ones take the fast exact merge, two parties with bonuses the exact
+        mixed-integer program (the frontier's ``status`` says whether the solver proved it),
+        others exact enumeration (refused above ``enumeration_limit`` packages with
+        :class:`~gobetween.errors.OutcomeSpaceTooLarge`).
     disagreement
         The disagreement point for the solutions (shape ``(n_parties,)``); the reservation values
         by default. The ZOPA always uses the reservation values.

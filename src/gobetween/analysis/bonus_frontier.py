@@ -1,0 +1,157 @@
+"""The exact frontier of a scenario whose preferences carry bonuses, by mixed-integer programming.
+
+Bonuses ("if ... then ... is worth ...", Genius hyperrectangles) break the additive structure
+the merge relies on. For two parties the frontier is found without enumerating the outcome space
+by :func:`gobetween.analysis.milp.exact_frontier` (HiGHS, epsilon-constraint), on the agenda
+left once single-option red lines have removed their options; interactions count as bonuses of
+one option per issue. The result is an ordinary :class:`~gobetween.analysis.frontier.Frontier`
+with ``method="milp"`` and the solver's ``status``: ``"optimal"`` when every solve was proven
+optimal (the frontier is exact and complete), anything else (``"time limit"``) when it was not,
+and then the frontier is marked not exact, never passed off as complete.
+
+The solver returns one package per frontier point: packages tied with it are not counted
+(``Frontier.ties_counted`` is False), so ``tie_counts`` are all 1.
+
+>>> from gobetween.model import Agenda, Bonus, Issue, Preferences, Scenario
+>>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+>>> flat = {"a": {"x": 1, "y": 0}, "b": {"p": 1, "q": 0}}
+>>> s = Scenario(agenda, {"A": Preferences({"a": 1, "b": 1}, flat),
+...                       "B": Preferences({"a": 1, "b": 1}, flat,
+...                                        bonuses=(Bonus(1.5, {"a": ("y",), "b": ("q",)}),))})
+>>> front = milp_frontier(s)
+>>> front.utilities.tolist(), front.method, front.status
+([[1.0, 1.0], [0.0, 1.5]], 'milp', 'optimal')
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gobetween.analysis.frontier import Frontier, empty_frontier, frontier_order, readonly
+from gobetween.analysis.interdependent import InterdependentProfile
+from gobetween.analysis.milp import DEFAULT_TIME_LIMIT, exact_frontier
+from gobetween.analysis.space import UtilitySpace
+from gobetween.errors import AnalysisError
+from gobetween.model import Agenda, Bonus, Issue, Preferences, Scenario
+
+__all__ = ["has_bonuses", "milp_applies", "milp_frontier", "milp_time_limit"]
+
+_TIME_LIMIT: ContextVar[float] = ContextVar("milp_time_limit", default=DEFAULT_TIME_LIMIT)
+
+
+@contextlib.contextmanager
+def milp_time_limit(seconds: float) -> Iterator[float]:
+    """Let each solver run take at most ``seconds`` inside the block (this thread or task).
+
+    >>> with milp_time_limit(5.0) as limit:
+    ...     limit
+    5.0
+    """
+    token = _TIME_LIMIT.set(float(seconds))
+    try:
+        yield float(seconds)
+    finally:
+        _TIME_LIMIT.reset(token)
+
+
+def has_bonuses(scenario: Scenario) -> bool:
+    """Whether any party's preferences carry bonuses."""
+    return any(p.bonuses for p in scenario.preferences.values())
+
+
+def milp_applies(scenario: Scenario) -> bool:
+    """Whether :func:`milp_frontier` takes this scenario: bonuses, two parties, and red lines
+    that forbid single options only (red lines over several issues are enumerated instead)."""
+    return (
+        has_bonuses(scenario)
+        and len(scenario.preferences) == 2
+        and all(r.is_single for p in scenario.preferences.values() for r in p.red_lines)
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _OnePackage:
+    """The tie source of a solver's frontier: the one package found per point."""
+
+    choices: NDArray[np.intp]
+
+    def packages(self, point: int, limit: int) -> list[tuple[int, ...]]:
+        return [tuple(int(c) for c in self.choices[point])][:limit]
+
+
+def _restricted(space: UtilitySpace) -> Agenda:
+    """The agenda with only the options no single-option red line forbids."""
+    issues = []
+    for issue, indices in zip(space.agenda.issues, space.option_indices, strict=True):
+        names = [issue.options[int(i)].name for i in indices]
+        issues.append(Issue.discrete(issue.name, names))
+    return Agenda(tuple(issues), name=space.agenda.name)
+
+
+def _allowed_bonuses(prefs: Preferences, agenda: Agenda) -> tuple[Bonus, ...]:
+    """The party's bonuses and interactions on the restricted agenda (a bonus none of whose
+    options remain on some issue can never be met and is left out)."""
+    found = list(prefs.bonuses)
+    found += [Bonus(i.bonus, {k: (v,) for k, v in sorted(i.pairs)}) for i in prefs.interactions]
+    kept: list[Bonus] = []
+    for bonus in found:
+        within = {
+            name: tuple(o for o in options if agenda.issue(name).has_option(o))
+            for name, options in bonus.within.items()
+        }
+        if all(within.values()):
+            kept.append(Bonus(bonus.value, within))
+    return tuple(kept)
+
+
+def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
+    """The exact frontier of a two-party scenario with bonuses (see the module docstring).
+
+    Raises
+    ------
+    AnalysisError
+        Not two parties, or a red line over several issues (:func:`milp_applies` is False).
+    """
+    if not milp_applies(scenario):
+        raise AnalysisError(
+            "the exact solver for bonuses takes two parties whose red lines forbid single options"
+        )
+    space = UtilitySpace.from_scenario(scenario)
+    if space.size == 0:
+        return empty_frontier(space, tol, "milp")
+    agenda = _restricted(space)
+    profiles = tuple(
+        InterdependentProfile(
+            agenda,
+            tuple(tuple(float(v) for v in values[:, column]) for values in space.values),
+            _allowed_bonuses(prefs, agenda),
+        )
+        for column, prefs in enumerate(scenario.preferences.values())
+    )
+    found = exact_frontier(profiles, time_limit=_TIME_LIMIT.get())
+    m = len(found.points)
+    utilities = np.array([p.utilities for p in found.points], dtype=np.float64).reshape(m, 2)
+    local = np.array([p.choices for p in found.points], dtype=np.intp).reshape(m, len(agenda))
+    choices = np.empty_like(local)
+    for j, indices in enumerate(space.option_indices):
+        choices[:, j] = indices[local[:, j]]
+    order = frontier_order(utilities, tol)
+    ordered = readonly(choices[order])
+    return Frontier(
+        utilities=readonly(utilities[order]),
+        choices=ordered,
+        tie_counts=(1,) * m,
+        party_names=space.party_names,
+        agenda=space.agenda,
+        reservations=space.reservations,
+        tol=tol,
+        method="milp",
+        _ties=_OnePackage(ordered),
+        status=found.status,
+    )
