@@ -1,0 +1,218 @@
+"""How a simulated delegation behaves: what it declares, and how it answers a text.
+
+Every behaviour starts from a party's *true* preferences (what the rehearsal scores against) and
+gives a :class:`Delegate`: the preferences it *declares* to the mediators (what a gobetween
+mediator sees in the party's channel) and how it answers each text. The behaviours are
+registered by name in :data:`BEHAVIOURS`:
+
+``truthful``
+    Declares its true preferences; accepts any text that crosses none of its red lines and is
+    worth at least its reservation level; otherwise asks for the one change it wants most.
+``exaggerating``
+    Claims red lines it does not have: on every issue that matters to it at least as much as the
+    average issue and still has three or more options open to it, its worst option becomes a
+    declared red line. It declares and answers by these claims, consistently.
+``stubborn``
+    Declares the truth but holds out: it first accepts only texts worth at least halfway between
+    its reservation level and its best, concedes linearly to its reservation level by the last
+    round, and never proposes changes (it only says no).
+
+>>> from gobetween.model import Agenda, Issue, Preferences
+>>> agenda = Agenda((Issue.discrete("a", ["x", "y", "z"]),))
+>>> prefs = Preferences({"a": 1}, {"a": {"x": 1, "y": 0.5, "z": 0}})
+>>> delegate = behaviour("exaggerating").delegate("A", prefs, agenda)
+>>> [sorted(r.pairs) for r in delegate.declared.red_lines]
+[[('a', 'z')]]
+>>> delegate.answer((2,), 0, 10).accepts, delegate.answer((2,), 0, 10).amendment
+(False, (0, 0))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from gobetween.errors import ValidationFailed
+from gobetween.model import Agenda, Preferences, RedLine
+from gobetween.rehearsal.tables import Choices, PartyTable
+
+__all__ = ["BEHAVIOURS", "Behaviour", "Delegate", "Reply", "behaviour"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A delegation's answer to one text.
+
+    Attributes
+    ----------
+    accepts
+        It accepts the text as a whole.
+    amendment
+        ``(issue index, option index)``: the one change it asks for, or ``None``.
+    """
+
+    accepts: bool
+    amendment: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Delegate:
+    """A simulated delegation: declared preferences and an answering rule.
+
+    Attributes
+    ----------
+    name
+        The party.
+    declared
+        The preferences it records with the mediators (and answers by).
+    table
+        ``declared`` compiled for fast evaluation.
+    holdout
+        Share of the way from its reservation level to its best that it demands at the first
+        round (0: none), conceded linearly to 0 by the last round.
+    proposes
+        Whether it asks for changes when it cannot accept.
+    """
+
+    name: str
+    declared: Preferences
+    table: PartyTable
+    holdout: float = 0.0
+    proposes: bool = True
+    best: float = field(default=1.0)
+
+    def level(self, round_: int, rounds: int) -> float:
+        """The utility it demands (on its declared preferences) at ``round_`` of ``rounds``."""
+        reserve = self.table.reservation
+        if self.holdout <= 0 or rounds <= 1:
+            return reserve
+        left = max(0.0, 1.0 - round_ / (rounds - 1))
+        return reserve + self.holdout * left * max(0.0, self.best - reserve)
+
+    def answer(self, choices: Choices, round_: int, rounds: int) -> Reply:
+        """Its answer to the text ``choices`` at ``round_`` (0-based) of at most ``rounds``."""
+        table = self.table
+        if table.acceptable(choices, self.level(round_, rounds)):
+            return Reply(True)
+        return Reply(False, self.wish(choices) if self.proposes else None)
+
+    def wish(self, choices: Choices) -> tuple[int, int] | None:
+        """The single-issue change it wants most: clearing a crossed red line first, then the
+        largest gain; ``None`` when no change helps. Ties go to the first issue and option."""
+        table = self.table
+        crossed = table.crossed(choices)
+        now = table.utility(choices)
+        best: tuple[int, float, int, int] | None = None
+        for j, column in enumerate(table.values):
+            for o in range(len(column)):
+                if o == choices[j]:
+                    continue
+                changed = (*choices[:j], o, *choices[j + 1 :])
+                lines = table.crossed(changed)
+                gain = table.utility(changed) - now
+                if lines > crossed or (lines == crossed and gain <= 1e-12):
+                    continue
+                key = (lines, -gain, j, o)
+                if best is None or key < best:
+                    best = (lines, -gain, j, o)
+        return None if best is None else (best[2], best[3])
+
+    def score(self, choices: Choices) -> float:
+        """Its declared utility for ``choices``; ``-inf`` when the text crosses a red line."""
+        table = self.table
+        return -math.inf if table.crossed(choices) else table.utility(choices)
+
+    def prefers(self, new: Choices, old: Choices) -> bool:
+        """Whether it prefers the text ``new`` to ``old`` by its declared preferences (a text
+        crossing one of its red lines is never preferred)."""
+        return self.score(new) > self.score(old) + 1e-12
+
+
+Declare = Callable[[Preferences, Agenda], Preferences]
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """A registered behaviour: its name, a one-line description, and how it builds a delegate."""
+
+    name: str
+    description: str
+    declare: Declare
+    holdout: float = 0.0
+    proposes: bool = True
+
+    def delegate(self, name: str, preferences: Preferences, agenda: Agenda) -> Delegate:
+        """The delegation of party ``name`` whose true preferences are ``preferences``."""
+        declared = self.declare(preferences, agenda)
+        table = PartyTable.of(name, declared, agenda)
+        best = sum(max(column) for column in table.values) + sum(
+            max(0.0, b) for _, b in table.interactions
+        )
+        return Delegate(name, declared, table, self.holdout, self.proposes, best)
+
+
+def _truth(preferences: Preferences, agenda: Agenda) -> Preferences:
+    return preferences
+
+
+def _exaggerate(preferences: Preferences, agenda: Agenda) -> Preferences:
+    weights = preferences.normalised_weights(agenda)
+    average = 1.0 / len(weights)
+    forbidden = preferences.forbidden_options()
+    claimed: list[RedLine] = []
+    for issue, weight in zip(agenda.issues, weights, strict=True):
+        if weight < average - 1e-12:
+            continue
+        ratings = preferences.ratings[issue.name]
+        open_options = [o for o in issue.option_names if (issue.name, o) not in forbidden]
+        if len(open_options) < 3:
+            continue
+        worst = min(open_options, key=lambda o: (ratings[o], issue.option_names.index(o)))
+        if ratings[worst] < max(ratings[o] for o in open_options):
+            claimed.append(RedLine.of((issue.name, worst)))
+    return Preferences(
+        weights=preferences.weights,
+        ratings=preferences.ratings,
+        scale=preferences.scale,
+        reservation=preferences.reservation,
+        red_lines=(*preferences.red_lines, *claimed),
+        interactions=preferences.interactions,
+        discount=preferences.discount,
+    )
+
+
+#: Every behaviour, by name (the order the reports use).
+BEHAVIOURS: Mapping[str, Behaviour] = MappingProxyType(
+    {
+        b.name: b
+        for b in (
+            Behaviour("truthful", "declares its true preferences and answers by them", _truth),
+            Behaviour(
+                "exaggerating",
+                "claims its worst option on each issue it cares about as a red line",
+                _exaggerate,
+            ),
+            Behaviour(
+                "stubborn",
+                "holds out for half its best, concedes slowly, never proposes changes",
+                _truth,
+                holdout=0.5,
+                proposes=False,
+            ),
+        )
+    }
+)
+
+
+def behaviour(name: str) -> Behaviour:
+    """The behaviour registered as ``name``; :class:`ValidationFailed` naming the known ones."""
+    try:
+        return BEHAVIOURS[name]
+    except KeyError:
+        raise ValidationFailed(
+            f"no party behaviour called {name!r}",
+            location="behaviour",
+            expected="one of " + ", ".join(BEHAVIOURS),
+        ) from None

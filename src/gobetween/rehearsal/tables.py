@@ -1,0 +1,129 @@
+"""A party's preferences compiled to option indices, for fast repeated evaluation.
+
+A rehearsal evaluates thousands of packages per second, so the preferences are turned once into
+per-issue value tables (``w_i * r_i(option)``), red lines and interactions over ``(issue index,
+option index)`` pairs. :meth:`PartyTable.utility` evaluates one package (a tuple of option
+indices), :meth:`PartyTable.utilities` a whole array of them at once.
+
+>>> from gobetween.model import Agenda, Issue, Preferences, RedLine
+>>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+>>> prefs = Preferences({"a": 3, "b": 1}, {"a": {"x": 1, "y": 0}, "b": {"p": 0, "q": 1}},
+...                     red_lines=(RedLine.of(("a", "y")),))
+>>> table = PartyTable.of("A", prefs, agenda)
+>>> table.utility((0, 1)), table.crossed((1, 1)), table.utilities([[0, 0], [1, 1]]).tolist()
+(1.0, 1, [0.75, -inf])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from gobetween.model import Agenda, Preferences
+
+__all__ = ["Choices", "PartyTable"]
+
+#: A package as one option index per issue, in agenda order.
+Choices = tuple[int, ...]
+#: A condition (red line, interaction) as ``(issue index, option index)`` pairs.
+Pairs = tuple[tuple[int, int], ...]
+
+
+def _pairs(agenda: Agenda, pairs: frozenset[tuple[str, str]]) -> Pairs:
+    found = [(agenda.index(i), agenda.issue(i).index(o)) for i, o in pairs]
+    return tuple(sorted(found))
+
+
+def _holds(pairs: Pairs, choices: Choices) -> bool:
+    return all(choices[i] == o for i, o in pairs)
+
+
+@dataclass(frozen=True, eq=False)
+class PartyTable:
+    """One party's preferences over option indices.
+
+    Attributes
+    ----------
+    name
+        The party.
+    values
+        Per issue (agenda order), each option's contribution ``w_i * r_i(option)``.
+    red_lines
+        Each red line as ``(issue index, option index)`` pairs.
+    interactions
+        ``(pairs, bonus)``: a bonus (or penalty) when every pair is in the package.
+    reservation
+        The utility of no agreement.
+    """
+
+    name: str
+    values: tuple[tuple[float, ...], ...]
+    red_lines: tuple[Pairs, ...]
+    interactions: tuple[tuple[Pairs, float], ...]
+    reservation: float
+
+    @classmethod
+    def of(cls, name: str, preferences: Preferences, agenda: Agenda) -> PartyTable:
+        """Compile ``preferences`` (validated against ``agenda``)."""
+        preferences.validate(agenda)
+        return cls(
+            name=name,
+            values=preferences.issue_values(agenda),
+            red_lines=tuple(_pairs(agenda, r.pairs) for r in preferences.red_lines),
+            interactions=tuple(
+                (_pairs(agenda, i.pairs), i.bonus) for i in preferences.interactions
+            ),
+            reservation=preferences.reservation,
+        )
+
+    def utility(self, choices: Choices) -> float:
+        """Utility of one package (red lines not considered)."""
+        total = sum([v[c] for v, c in zip(self.values, choices, strict=True)])
+        if self.interactions:
+            total += sum(b for pairs, b in self.interactions if _holds(pairs, choices))
+        return total
+
+    def crossed(self, choices: Choices) -> int:
+        """How many of the red lines the package crosses."""
+        if not self.red_lines:
+            return 0
+        return sum(_holds(pairs, choices) for pairs in self.red_lines)
+
+    def acceptable(self, choices: Choices, level: float | None = None) -> bool:
+        """No red line crossed and utility at least ``level`` (the reservation by default)."""
+        floor = self.reservation if level is None else level
+        return not self.crossed(choices) and self.utility(choices) >= floor - 1e-12
+
+    def utilities(self, packages: ArrayLike) -> NDArray[np.float64]:
+        """Utilities of many packages at once; ``-inf`` where a red line is crossed.
+
+        ``packages`` has shape ``(count, n_issues)`` (option indices); the result ``(count,)``.
+        """
+        rows = np.asarray(packages, dtype=np.intp).reshape(-1, len(self.values))
+        total = np.zeros(rows.shape[0])
+        for j, column in enumerate(self._arrays):
+            total += column[rows[:, j]]
+        for pairs, bonus in self.interactions:
+            total += bonus * _all_hold(rows, pairs)
+        for pairs in self.red_lines:
+            total[_all_hold(rows, pairs)] = -np.inf
+        return total
+
+    @cached_property
+    def _arrays(self) -> tuple[NDArray[np.float64], ...]:
+        return tuple(np.asarray(column, dtype=np.float64) for column in self.values)
+
+    def best_option(self, issue: int) -> int:
+        """The option this party values most on ``issue`` (the first of ties)."""
+        column = self.values[issue]
+        return max(range(len(column)), key=lambda o: (column[o], -o))
+
+
+def _all_hold(rows: NDArray[np.intp], pairs: Pairs) -> NDArray[np.bool_]:
+    held = np.ones(rows.shape[0], dtype=bool)
+    for i, o in pairs:
+        held &= rows[:, i] == o
+    return held
