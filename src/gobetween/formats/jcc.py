@@ -44,10 +44,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from gobetween.errors import DataImportError, FileFormatError, InputError
-from gobetween.formats.jcc_cells import (
+from gobetween.formats.jcc_write import write_shipments_csv, write_table_csv
+from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
+from gobetween.monitoring.cells import (
     cell_text,
     is_blank,
-    is_hxl,
     normalise_header,
     parse_date,
     parse_flag,
@@ -55,9 +56,7 @@ from gobetween.formats.jcc_cells import (
     parse_number,
     parse_optional_date,
 )
-from gobetween.formats.jcc_write import write_shipments_csv, write_table_csv
-from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, check_workbook
-from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits, ProblemLog
+from gobetween.monitoring.limits import DEFAULT_LIMITS, DataRows, ImportLimits, ProblemLog
 from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
 __all__ = [
@@ -270,23 +269,15 @@ def read_rows(
             "leave these rows out, and a row not yet inspected cannot be imported"
         )
     parsed: list[_Row] = []
-    blank = 0
-    header_row = number
-    for row in iterator:
-        number += 1
-        limits.check_row(number - header_row, source, row=number)
-        if is_blank(row):
-            blank += 1
-            continue
-        if is_hxl(row):
-            notes.append(f"row {number}: HXL hashtag row skipped")
-            continue
+    data = DataRows(iterator, number, source, limits)
+    for number, row in data:
         above = parsed[-1] if parsed and parsed[-1].number == number - 1 else None
         outcome = _parse_row(layout, number, row, above)
         if isinstance(outcome, ImportProblem):
             problems.append(outcome)
         else:
             parsed.append(outcome)
+    notes.extend(f"row {hxl}: HXL hashtag row skipped" for hxl in data.hxl)
     shipments, duplicates = _assemble(parsed, problems, layout.names)
     log = ProblemLog(limits.max_problems)
     log.extend(problems)
@@ -295,7 +286,7 @@ def read_rows(
         shipments=tuple(shipments),
         problems=log.kept(),
         duplicates=duplicates,
-        blank_rows=blank,
+        blank_rows=data.blank,
         format=format,
         sheet=sheet,
         notes=tuple(notes),
@@ -476,23 +467,13 @@ def read_xlsx(
     FileFormatError
         When the file is not a readable workbook, or no sheet has a JCC header row.
     """
-    import openpyxl  # imported here: only workbook imports pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
-
     if isinstance(path, str | Path):
         path = Path(path)
         _check_size(path)
         source = str(path)
     else:
         source = str(getattr(path, "name", "<workbook>"))
-    check_workbook(path, limits, source)  # counts the rows before openpyxl parses any
-    unreadable = (InvalidFileException, *UNREADABLE_WORKBOOK)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except unreadable as error:
-        raise FileFormatError(
-            f"cannot open the workbook: {error}", source=source, expected="an .xlsx workbook"
-        ) from None
+    book = open_workbook(path, limits, source)
     try:
         names = [sheet] if sheet is not None else list(book.sheetnames)
         if sheet is not None and sheet not in book.sheetnames:
@@ -512,12 +493,8 @@ def read_xlsx(
                     raise
             except InputError:
                 raise
-            except unreadable as error:  # a damaged sheet inside a readable workbook
-                raise FileFormatError(
-                    f"cannot read the sheet: {error}",
-                    source=f"{source} [{name}]",
-                    expected="an .xlsx workbook",
-                ) from None
+            except UNREADABLE_WORKBOOK as error:  # a damaged sheet inside a readable workbook
+                raise unreadable_sheet(error, f"{source} [{name}]") from None
         raise FileFormatError(
             "no sheet has a JCC header row",
             source=source,

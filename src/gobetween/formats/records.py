@@ -23,7 +23,7 @@ from pathlib import PurePath
 
 from gobetween.errors import FileFormatError, InputError
 from gobetween.formats.jcc import csv_rows
-from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, check_workbook
+from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
 from gobetween.monitoring.kinds import EntryImport, RecordKind, read_entries
 from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
 
@@ -34,18 +34,7 @@ MAX_BYTES = 20_000_000
 
 
 def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> EntryImport:
-    import openpyxl  # imported here: only workbook imports pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    buffer = io.BytesIO(data)
-    check_workbook(buffer, limits, name)
-    unreadable = (InvalidFileException, *UNREADABLE_WORKBOOK)
-    try:
-        book = openpyxl.load_workbook(buffer, read_only=True, data_only=True)
-    except unreadable as error:
-        raise FileFormatError(
-            f"cannot open the workbook: {error}", source=name, expected="an .xlsx workbook"
-        ) from None
+    book = open_workbook(io.BytesIO(data), limits, name)
     try:
         for sheet in book.sheetnames:
             try:
@@ -56,10 +45,8 @@ def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> Ent
                 continue  # not this sheet: a README, or another table
             except InputError:
                 raise
-            except unreadable as error:
-                raise FileFormatError(
-                    f"cannot read the sheet: {error}", source=f"{name} [{sheet}]"
-                ) from None
+            except UNREADABLE_WORKBOOK as error:
+                raise unreadable_sheet(error, f"{name} [{sheet}]") from None
             return dataclasses.replace(result, source=f"{name} [{sheet}]")
     finally:
         book.close()

@@ -21,12 +21,12 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from gobetween.errors import FileFormatError
 from gobetween.monitoring.limits import ImportLimits
 
-__all__ = ["check_workbook"]
+__all__ = ["UNREADABLE_WORKBOOK", "check_workbook", "open_workbook", "unreadable_sheet"]
 
 _CHUNK = 1 << 20
 #: How a row element starts, with or without a namespace prefix (``<x:row ...>``).
@@ -113,3 +113,34 @@ def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: s
         book.close()
         if hasattr(file, "seek"):
             file.seek(0)
+
+
+def open_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: str) -> Any:
+    """The workbook, read-only with cell values, once :func:`check_workbook` has counted it.
+
+    The caller closes it. openpyxl is imported here: only workbook imports pay for it.
+
+    Raises
+    ------
+    FileFormatError
+        When openpyxl cannot open the file (not a workbook, damaged, hostile).
+    DataImportError
+        When a worksheet has more rows than ``limits`` allow.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    check_workbook(file, limits, source)  # counts the rows before openpyxl parses any
+    try:
+        return openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, *UNREADABLE_WORKBOOK) as error:
+        raise FileFormatError(
+            f"cannot open the workbook: {error}", source=source, expected="an .xlsx workbook"
+        ) from None
+
+
+def unreadable_sheet(error: BaseException, source: str) -> FileFormatError:
+    """The error for a damaged sheet inside a workbook that opened (one of UNREADABLE_WORKBOOK)."""
+    return FileFormatError(
+        f"cannot read the sheet: {error}", source=source, expected="an .xlsx workbook"
+    )

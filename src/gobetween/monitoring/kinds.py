@@ -29,13 +29,12 @@ from gobetween.errors import DataImportError, FileFormatError, InvalidModel
 from gobetween.monitoring.cells import (
     cell_text,
     is_blank,
-    is_hxl,
     normalise_header,
     parse_date,
     parse_number,
 )
 from gobetween.monitoring.figures import FigureTable
-from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits, ProblemLog
+from gobetween.monitoring.limits import DEFAULT_LIMITS, DataRows, ImportLimits, ProblemLog
 from gobetween.monitoring.voyages import ImportProblem
 
 __all__ = [
@@ -338,20 +337,13 @@ def read_entries(
     Rows repeating an earlier key with the same values are counted as duplicates; with other
     values they are problems (the first row wins).
     """
-    columns, number, iterator = _find_header(kind, rows, source)
-    header_row = number
+    columns, header_row, iterator = _find_header(kind, rows, source)
     log = ProblemLog(limits.max_problems)
     entries: dict[tuple[str, ...], Entry] = {}
     first_row: dict[tuple[str, ...], int] = {}
-    duplicates = blank = 0
-    for row in iterator:
-        number += 1
-        limits.check_row(number - header_row, source, row=number)
-        if is_blank(row):
-            blank += 1
-            continue
-        if is_hxl(row):  # HDX copies carry a row of HXL hashtags under the header
-            continue
+    duplicates = 0
+    data = DataRows(iterator, header_row, source, limits)
+    for number, row in data:
         values = {}
         for name, index in columns.items():
             values[name] = row[index] if index < len(row) else None
@@ -385,7 +377,7 @@ def read_entries(
         log.not_shown,
         log.skipped_rows,
         duplicates,
-        blank,
+        data.blank,
     )
 
 

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from gobetween.errors import DataImportError, InvalidModel
+from gobetween.monitoring.cells import is_blank, is_hxl
 from gobetween.monitoring.voyages import ImportProblem
 
-__all__ = ["DEFAULT_LIMITS", "ImportLimits", "ProblemLog"]
+__all__ = ["DEFAULT_LIMITS", "DataRows", "ImportLimits", "ProblemLog"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +114,37 @@ class ProblemLog:
     def skipped_rows(self) -> int:
         """How many distinct rows were left out because of a problem."""
         return len(self._skipped)
+
+
+@dataclass(slots=True)
+class DataRows:
+    """The data rows under a header row, numbered as in the file, bounded by ``limits``.
+
+    Iterating yields ``(number, row)`` for every row with data; the first row past
+    ``limits.max_rows`` raises :class:`~gobetween.errors.DataImportError` before it is read on.
+    Blank rows are counted in :attr:`blank` and rows of HXL hashtags (an HDX copy has one under
+    its header) listed by number in :attr:`hxl`; both are passed over.
+
+    >>> rows = DataRows([["#vessel"], ["RAZONI"], [None], ["KUBROSLI"]], 1, "f.csv", ImportLimits())
+    >>> list(rows), rows.blank, rows.hxl
+    ([(3, ['RAZONI']), (5, ['KUBROSLI'])], 1, [2])
+    """
+
+    rows: Iterable[Sequence[object]]
+    header_row: int
+    source: str
+    limits: ImportLimits
+    blank: int = 0
+    hxl: list[int] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[tuple[int, Sequence[object]]]:
+        number = self.header_row
+        for row in self.rows:
+            number += 1
+            self.limits.check_row(number - self.header_row, self.source, row=number)
+            if is_blank(row):
+                self.blank += 1
+            elif is_hxl(row):
+                self.hxl.append(number)
+            else:
+                yield number, row
