@@ -88,8 +88,8 @@ def action_rules() -> tuple[ActionRule, ...]:
 
 # -- the protocols (one line each) ---------------------------------------------------------------
 
-from gobetween.protocols import blind_bidding, relay, single_text_views  # noqa: E402
+from gobetween.protocols import blind_bidding_release, relay, single_text_views  # noqa: E402
 
 register(single_text_views.PROTOCOL)
 register(relay.PROTOCOL)
-register(blind_bidding.PROTOCOL)
+register(blind_bidding_release.PROTOCOL)  # blind bidding with sealed rounds (released together)

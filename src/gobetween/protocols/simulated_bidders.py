@@ -141,8 +141,7 @@ def bidder_from_spec(spec: str) -> Bidder:
     parts = rest.split(":") if rest else []
     if len(parts) != STRATEGIES[name]:
         raise ProtocolError(
-            f"{spec!r}: {name} takes {STRATEGIES[name]} number(s) after the name, "
-            f"got {len(parts)}"
+            f"{spec!r}: {name} takes {STRATEGIES[name]} number(s) after the name, got {len(parts)}"
         )
     try:
         numbers = [float(p) for p in parts]

@@ -25,6 +25,7 @@ from gobetween.service import errors, mail
 from gobetween.service.api import (
     agree,
     auth,
+    bidding,
     decide,
     events,
     implement,
@@ -54,6 +55,7 @@ def routers() -> list[APIRouter]:
         prepare.router,
         negotiate.router,
         texts.router,
+        bidding.router,
         decide.router,
         scores.router,
         events.router,

@@ -15,6 +15,7 @@ from gobetween.web.agenda import router as _agenda
 from gobetween.web.agreement_views import router as _agreements
 from gobetween.web.analysis import router as _analysis
 from gobetween.web.assets import router as _assets
+from gobetween.web.bidding import router as _bidding
 from gobetween.web.console import router as _console
 from gobetween.web.home import fallback as _fallback
 from gobetween.web.home import router as _home
@@ -39,6 +40,7 @@ for _pages in (
     _portal,
     _preferences,
     _texts,
+    _bidding,
     _console,
     _analysis,
     _admin,

@@ -49,6 +49,7 @@ def nav_for(track: t.Track, view: TrackView, admin: bool) -> list[tuple[str, str
             (_("Channel"), f"{base}/channel"),
             (_("Preferences"), f"{base}/preferences"),
             (_("Text"), f"{base}/text"),
+            (_("Bidding"), f"{base}/bidding"),
             (_("Meetings"), f"{base}/meetings"),
         ]
     if view.is_mediator:
@@ -56,6 +57,7 @@ def nav_for(track: t.Track, view: TrackView, admin: bool) -> list[tuple[str, str
             (_("Channels"), f"{base}/console"),
             (_("Analysis"), f"{base}/analysis"),
             (_("Drafting"), f"{base}/draft"),
+            (_("Bidding"), f"{base}/bidding"),
             (_("Team notes"), f"{base}/team"),
             (_("Meetings"), f"{base}/meetings"),
         ]
