@@ -113,9 +113,15 @@ def _best(
     return _solution(name, frontier, leximin_best(gains, top, frontier.tol), point)
 
 
-def _strictly_better(frontier: Frontier, point: FloatArray) -> IndexArray:
+def _everyone_gains(
+    frontier: Frontier, disagreement: ArrayLike | None
+) -> tuple[FloatArray, IndexArray, FloatArray] | None:
+    """The disagreement point, the rows where every gain exceeds the tolerance and every row's
+    gains (``None`` when no row gives everyone a gain: no solution)."""
+    point = disagreement_point(frontier, disagreement)
     gains = frontier.utilities - point
-    return np.flatnonzero(np.all(gains > frontier.tol, axis=1)).astype(np.intp)
+    rows = np.flatnonzero(np.all(gains > frontier.tol, axis=1)).astype(np.intp)
+    return None if rows.size == 0 else (point, rows, gains)
 
 
 def nash(frontier: Frontier, disagreement: ArrayLike | None = None) -> Solution | None:
@@ -131,11 +137,10 @@ def nash(frontier: Frontier, disagreement: ArrayLike | None = None) -> Solution 
     >>> nash(front, disagreement=[0.8, 0.0]) is None
     True
     """
-    point = disagreement_point(frontier, disagreement)
-    rows = _strictly_better(frontier, point)
-    if rows.size == 0:
+    if (found := _everyone_gains(frontier, disagreement)) is None:
         return None
-    scores = np.log(frontier.utilities[rows] - point).sum(axis=1)
+    point, rows, gains = found
+    scores = np.log(gains[rows]).sum(axis=1)
     return _best("nash", frontier, point, scores, rows, 1e-9)
 
 
@@ -154,11 +159,9 @@ def kalai_smorodinsky(frontier: Frontier, disagreement: ArrayLike | None = None)
     >>> kalai_smorodinsky(front).utilities  # ideal (1.0, 0.5): relative gains (0.7, 0.6)
     (0.7, 0.3)
     """
-    point = disagreement_point(frontier, disagreement)
-    rows = _strictly_better(frontier, point)
-    if rows.size == 0:
+    if (found := _everyone_gains(frontier, disagreement)) is None:
         return None
-    gains = frontier.utilities - point
+    point, rows, gains = found
     rational = np.all(gains >= -frontier.tol, axis=1)
     ideal = gains[rational].max(axis=0)
     relative = gains[rows] / ideal
@@ -179,11 +182,9 @@ def egalitarian(frontier: Frontier, disagreement: ArrayLike | None = None) -> So
     >>> egalitarian(front, disagreement=[0.0, 0.1]).utilities
     (0.4, 0.4)
     """
-    point = disagreement_point(frontier, disagreement)
-    rows = _strictly_better(frontier, point)
-    if rows.size == 0:
+    if (found := _everyone_gains(frontier, disagreement)) is None:
         return None
-    gains = frontier.utilities - point
+    point, rows, gains = found
     index = leximin_best(gains, rows, frontier.tol)
     return _solution("egalitarian", frontier, index, point)
 
