@@ -17,7 +17,9 @@ import click
 
 from gobetween.analysis import Analysis, pareto_improvements
 from gobetween.analysis import analyze as run_analysis
+from gobetween.analysis.bonus_frontier import milp_time_limit
 from gobetween.analysis.enumeration import DEFAULT_ENUMERATION_LIMIT
+from gobetween.analysis.milp import DEFAULT_TIME_LIMIT
 from gobetween.cli import options
 from gobetween.formats import load_scenario_file
 from gobetween.formats.scenario_file import ScenarioFile
@@ -107,6 +109,16 @@ def _plot_target(ctx: click.Context, param: click.Parameter, value: Path | None)
     show_default=True,
     help="Largest outcome space enumerated when preferences are not additive.",
 )
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.01),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    help=(
+        "Seconds the solver may spend on each step of an analysis with bonuses (two parties); "
+        "if a step runs out, the report says 'time limit: not proven'."
+    ),
+)
 @options.real_steps
 @click.option(
     "--max-rows",
@@ -122,6 +134,7 @@ def analyze(
     disagreement: str | None,
     tol: float,
     limit: int,
+    time_limit: float,
     real_steps: int,
     max_rows: int,
 ) -> None:
@@ -130,15 +143,19 @@ def analyze(
     Reports the outcome space, the exact Pareto frontier, the Nash, Kalai-Smorodinsky,
     egalitarian and max-welfare packages, the zone of possible agreement, trade-off hints, and
     for each named package of the file whether it is Pareto-optimal and its fairest improvement.
+    Preferences with bonuses ("if ... then ... is worth ...") are solved exactly by
+    mixed-integer programming; the report says whether the solver proved the result ("exact")
+    or ran out of time ("time limit: not proven").
     """
     loaded = load_scenario_file(path, real_steps=real_steps)
     parties = loaded.scenario.party_names
-    result = run_analysis(
-        loaded.scenario,
-        disagreement=_disagreement(disagreement, parties),
-        tol=tol,
-        enumeration_limit=limit,
-    )
+    with milp_time_limit(time_limit):
+        result = run_analysis(
+            loaded.scenario,
+            disagreement=_disagreement(disagreement, parties),
+            tol=tol,
+            enumeration_limit=limit,
+        )
     named = _named_packages(loaded, result)
     if plot is not None:
         from gobetween.cli.analyze_plot import draw

@@ -68,10 +68,18 @@ def print_report(
         f"{_size(result.outcome_space_size)} packages ({_size(result.allowed_size)} allowed by "
         f"red lines); method: {front.method}"
     )
-    out.print(
-        f"Pareto frontier: {len(front):,} utility points reached by "
-        f"{_size(front.package_count)} packages (tolerance {front.tol:g})"
-    )
+    if front.ties_counted:
+        reached = f"reached by {_size(front.package_count)} packages"
+    else:
+        reached = "(one package found for each; packages tied with it are not counted)"
+    out.print(f"Pareto frontier: {len(front):,} utility points {reached}, tolerance {front.tol:g}")
+    if front.method == "milp":
+        out.print(
+            "[green]Solver: exact[/green] (HiGHS proved every point optimal)"
+            if front.exact
+            else f"[red]Solver: {front.status}: not proven[/red]; the points shown are "
+            "Pareto-optimal, but others may be missing and the solutions are over these only"
+        )
     _frontier_table(out, result, max_rows)
     _solutions_table(out, result)
     zone = result.zopa
@@ -79,7 +87,8 @@ def print_report(
         best = ", ".join(f"{n} up to {b:.3f}" for n, b in zip(names, zone.best, strict=True))
         out.print(
             f"[green]Zone of possible agreement: yes[/green], {zone.count:,} frontier points "
-            f"({_size(zone.package_count)} packages) clear every reservation value; {best}."
+            + (f"({_size(zone.package_count)} packages) " if front.ties_counted else "")
+            + f"clear every reservation value; {best}."
         )
     else:
         out.print(
@@ -126,7 +135,7 @@ def _frontier_table(out: Console, result: Analysis, max_rows: int) -> None:
         table.add_row(
             str(i),
             *_utilities(front.utilities[i]),
-            _size(front.tie_counts[i]),
+            _size(front.tie_counts[i]) if front.ties_counted else "-",
             _versus(front.package(i).options, _reference(result)),
         )
     if step > 1:

@@ -36,6 +36,7 @@ import anyio
 import anyio.to_thread
 
 from gobetween.analysis import analyze, merge_limits, pareto_frontier, pareto_improvements
+from gobetween.analysis.bonus_frontier import milp_time_limit
 from gobetween.errors import AnalysisError, FrontierTooLarge, GobetweenError
 from gobetween.i18n import _
 from gobetween.model import Agenda, Package, Scenario
@@ -58,6 +59,10 @@ log = logging.getLogger(__name__)
 CANDIDATES_PER_POINT = 20
 #: The worker's scheduling priority below the server's (``nice``).
 NICENESS = 10
+#: Share of the analysis's wall-clock limit one solver run may take (tracks with bonuses): a
+#: run that hits it ends with the status "time limit" (shown, never passed off as exact); the
+#: whole analysis is still stopped at the limit itself.
+SOLVE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,11 @@ class Limits:
     def candidates(self) -> int:
         """Candidate sums allowed in one merge step."""
         return self.max_frontier * CANDIDATES_PER_POINT
+
+    @property
+    def solve_seconds(self) -> float:
+        """Seconds one solver run may take (see :data:`SOLVE_SHARE`)."""
+        return self.seconds * SOLVE_SHARE
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
@@ -140,7 +150,10 @@ def check_size(parties: int, agenda: Agenda, limits: Limits) -> None:
 def analysis_result(job: Job, limits: Limits) -> dict[str, Any]:
     """The analysis of the job's scenario as the API serves it (runs in the worker)."""
     scenario = job.scenario()
-    with merge_limits(points=limits.max_frontier, candidates=limits.candidates):
+    with (
+        merge_limits(points=limits.max_frontier, candidates=limits.candidates),
+        milp_time_limit(limits.solve_seconds),
+    ):
         return analyze(scenario).to_dict()
 
 
@@ -148,7 +161,10 @@ def improvement_result(job: Job, options: Mapping[str, str], limits: Limits) -> 
     """The packages every party prefers to ``options`` (runs in the worker)."""
     scenario = job.scenario()
     package = scenario.agenda.package(options)
-    with merge_limits(points=limits.max_frontier, candidates=limits.candidates):
+    with (
+        merge_limits(points=limits.max_frontier, candidates=limits.candidates),
+        milp_time_limit(limits.solve_seconds),
+    ):
         frontier = pareto_frontier(scenario)
     found = pareto_improvements(scenario, package, frontier)
     names = scenario.party_names
@@ -164,6 +180,8 @@ def improvement_result(job: Job, options: Mapping[str, str], limits: Limits) -> 
         "package": package.options,
         "utilities": by_party(found.utilities),
         "is_pareto_optimal": found.is_pareto_optimal,
+        "status": frontier.status,
+        "exact": frontier.exact,
         "improvements": [shown(frontier.package(i), frontier.utilities[i]) for i in found.indices],
         "fairest": None
         if found.fairest is None

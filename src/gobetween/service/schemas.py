@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from gobetween.model import IssueKind, OrganisationKind, Role
+from gobetween.model import MAX_BONUSES, IssueKind, OrganisationKind, Role
 from gobetween.protocols.single_text import AnswerKind
 
 __all__ = ["Id", "In", "Out"]
@@ -283,6 +283,16 @@ class InteractionIn(In):
     bonus: Number
 
 
+class BonusIn(In):
+    """``bonus`` added when the package picks one of the listed options on every issue named."""
+
+    when: Annotated[
+        dict[Name, Annotated[list[Name], Field(min_length=1, max_length=1000)]],
+        Field(min_length=1, max_length=100),
+    ]
+    bonus: Number
+
+
 class PreferencesIn(In):
     weights: Annotated[dict[Name, Number], Field(max_length=100)]
     ratings: Annotated[dict[Name, dict[Name, Number]], Field(max_length=100)]
@@ -292,6 +302,7 @@ class PreferencesIn(In):
         list[Annotated[list[PairIn], Field(min_length=1)]], Field(max_length=100)
     ] = []
     interactions: Annotated[list[InteractionIn], Field(max_length=100)] = []
+    bonuses: Annotated[list[BonusIn], Field(max_length=MAX_BONUSES)] = []
 
 
 class PreferencesOut(Out):

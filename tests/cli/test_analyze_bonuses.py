@@ -1,0 +1,50 @@
+"""`gobetween analyze` on a scenario with bonuses: the exact solver, and its status said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gobetween.analysis import enumerate_outcomes
+from gobetween.cli.main import cli
+from gobetween.formats import examples
+
+EXAMPLE = str(examples.path("energy_moratorium"))
+
+
+def test_json_says_the_solver_proved_the_frontier_and_it_is_the_brute_force_one() -> None:
+    result = CliRunner().invoke(cli, ["analyze", "--json", EXAMPLE])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["method"] == "milp"
+    assert document["status"] == "optimal"
+    assert document["exact"] is True
+    oracle = enumerate_outcomes(examples.load("energy_moratorium").scenario)
+    found = [list(p["utilities"].values()) for p in document["frontier"]]
+    assert len(found) == len(oracle)
+    for got, want in zip(found, oracle.utilities.tolist(), strict=True):
+        assert all(abs(a - b) < 1e-9 for a, b in zip(got, want, strict=True))
+
+
+def test_the_readable_report_says_exact_and_does_not_count_ties() -> None:
+    result = CliRunner().invoke(cli, ["analyze", EXAMPLE])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "method: milp" in text
+    assert "Solver: exact" in text
+    assert "packages tied with it are not counted" in text
+
+
+def test_a_time_limit_that_stops_the_solver_is_reported_as_not_proven(tmp_path: Path) -> None:
+    from tests.analysis.test_bonus_frontier import _anac_like
+
+    from gobetween.formats.scenario_file import dump_scenario
+
+    path = tmp_path / "anac.yaml"
+    path.write_text(dump_scenario(_anac_like(50, 200, seed=1)), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", "--time-limit", "0.01", str(path)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Solver: time limit: not proven" in text
