@@ -38,7 +38,7 @@ pytest: $(STAMP)
 # Re-extract the interface's strings and merge them into every catalog (docs/dev/i18n.md).
 LOCALE_DIR := src/gobetween/locale
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 	  -o $(LOCALE_DIR)/messages.pot src/gobetween
 	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) --no-fuzzy-matching \
 	  --ignore-obsolete

@@ -35,6 +35,7 @@ KEYWORDS = {
     "npgettext": ((1, "c"), 2, 3),
     "_l": None,
     "lazy_gettext": None,
+    "N_": None,  # the core's marker (gobetween.errors.N_): translated where it is shown
 }
 #: Words that are the same in a translation on purpose: proper names, codes and symbols.
 SAME_EVERYWHERE = {"Nash", "Kalai-Smorodinsky", "No. %(number)s", "No.", "IMO", "Akoma Ntoso"}

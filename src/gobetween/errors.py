@@ -36,8 +36,10 @@ checks that every class here has a mapping.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 __all__ = [
+    "N_",
     "AgreementError",
     "AnalysisError",
     "AuditChainBroken",
@@ -91,11 +93,32 @@ def cap(message: str) -> str:
     return short
 
 
-class GobetweenError(Exception):
-    """Root of every error gobetween raises on purpose (its message capped by :func:`cap`)."""
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is written, without translating it.
 
-    def __init__(self, message: str) -> None:
-        message = cap(message)
+    The pure core reads no catalogs (gettext's no-op marker): it raises with the English
+    template marked ``N_`` and the values in ``params``; ``str(error)`` is the English sentence,
+    and the service renders ``detail`` from the same template and values in the caller's
+    language (:func:`gobetween.service.errors.describe`).
+
+    >>> error = InvalidModel(N_("%(code)r is listed twice"), params={"code": "en"})
+    >>> str(error), error.template, error.params
+    ("'en' is listed twice", '%(code)r is listed twice', {'code': 'en'})
+    """
+    return message
+
+
+class GobetweenError(Exception):
+    """Root of every error gobetween raises on purpose (its message capped by :func:`cap`).
+
+    ``message`` is the English sentence; with ``params`` it is a template (``%(name)s``) marked
+    with :func:`N_`, filled with them, so it can be translated before it is filled.
+    """
+
+    def __init__(self, message: str, *, params: Mapping[str, object] | None = None) -> None:
+        self.template = message
+        self.params = dict(params or {})
+        message = cap(message % self.params if self.params else message)
         super().__init__(message)
         self.message = message
 
@@ -129,11 +152,13 @@ class InputError(GobetweenError, ValueError):
         source: str | None = None,
         location: str | None = None,
         expected: str | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, params=params)
         self.source = source
         self.location = location
-        self.expected = expected
+        self.expected_template = expected
+        self.expected = expected % self.params if expected and self.params else expected
 
     def __str__(self) -> str:
         where = ", ".join(part for part in (self.source, self.location) if part)

@@ -212,6 +212,11 @@ def test_side_instrument_links_to_the_first_by_terms_hash(world: World) -> None:
                     {"name": "ammonia", "options": [{"name": "no"}, {"name": "yes"}]},
                     # the term comes from the agreed text (agreements/derive.py), not the form
                     {"name": "term", "options": [{"name": "1095"}]},
+                    # and so do the linked instruments: this article names the corridor's
+                    {
+                        "name": "linked instruments",
+                        "options": [{"name": "none"}, {"name": "Black Sea food corridor"}],
+                    },
                 ]
             },
             "organisation_ids": [o["Russian Federation"], o["United Nations"]],
@@ -220,21 +225,23 @@ def test_side_instrument_links_to_the_first_by_terms_hash(world: World) -> None:
     assert r.status_code == 201, r.text
     memo = r.json()["id"]
     text = {
-        "package": {"ammonia": "yes", "term": "1095"},
-        "clauses": {"ammonia": "Ammonia exports resume.", "term": "Three years."},
+        "package": {
+            "ammonia": "yes",
+            "term": "1095",
+            "linked instruments": "Black Sea food corridor",
+        },
+        "clauses": {
+            "ammonia": "Ammonia exports resume.",
+            "term": "Three years.",
+            "linked instruments": "This memorandum accompanies the Black Sea food corridor.",
+        },
     }
     assert world.post("un", f"/api/tracks/{memo}/text/versions", json=text).status_code == 201
     world.post("ru", f"/api/tracks/{memo}/text/answers", json={"version": 1, "kind": "accept"})
-    r = world.post(
-        "un",
-        f"/api/tracks/{memo}/agreements",
-        json={
-            "effective_date": "2022-07-22",
-            "term_days": 1095,
-            "title": "Memorandum",
-            "link_ids": [first["id"]],
-        },
-    )
+    url = f"/api/tracks/{memo}/agreements"
+    body = {"effective_date": "2022-07-22", "term_days": 1095, "title": "Memorandum"}
+    # the link comes from the article: the form gives no link_ids
+    r = world.post("un", url, json=body)
     assert r.status_code == 201, r.text
     side = r.json()
     assert side["links"] == [

@@ -128,6 +128,11 @@ def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
     renewal = one(form, "#derived-renewal")
     assert renewal["data-rule"] == "automatic_unless_notice"
     assert "notice before the term ends" in renewal.get_text()  # no notice article: not "0 days"
+    links = one(form, "#derived-links")  # the article on linked instruments says "none"
+    assert options["linked export facilitation"] == "none"
+    assert links.select("li") == []
+    assert "linked export facilitation" in links.get_text()
+    assert form.select("#agreement-form [name=link_ids]") == []  # the form cannot add one
     assert form.select("#agreement-form select, #agreement-form input[name=term_days]") == []
     token = str(one(form, "#agreement-form input[name=csrf_token]")["value"])
     r = un.post(

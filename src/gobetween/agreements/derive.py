@@ -1,14 +1,20 @@
 """Lifecycle terms derived from the agreed text, and the check that an instrument agrees with it.
 
-An agreement's term, renewal rule and notice period come from the articles of the agreed text
-and nowhere else. One declared mapping, :data:`LIFECYCLE_ISSUES`, says which agenda issue holds
-which lifecycle rule; :data:`RENEWAL_WORDS` says which words of a renewal option (or of its
-clause) name which :class:`~gobetween.agreements.terms.RenewalRule`. Without a renewal issue,
-the renewal rule is the one the term article's clause states, if it states one (the Black Sea
+An agreement's term, renewal rule, notice period, entry into force and linked instruments come
+from the articles of the agreed text and nowhere else. One declared mapping,
+:data:`LIFECYCLE_ISSUES`, says which agenda issue holds which lifecycle rule;
+:data:`RENEWAL_WORDS` says which words of a renewal option (or of its clause) name which
+:class:`~gobetween.agreements.terms.RenewalRule`. Without a renewal issue, the renewal rule is
+the one the term article's clause states, if it states one (the Black Sea
 Grain Initiative's term article said how it was extended); otherwise there is no renewal.
 
 - :func:`derive_lifecycle` reads the rules out of the chosen options (what the agreement form
   shows and cannot change);
+- an article on *linked instruments* (:data:`LINK_ISSUES`) states the side instruments the
+  agreement is linked to: its option names the instrument (an option such as "none" states
+  that there is none), and a 64-digit terms hash in its wording pins the instrument exactly
+  (:class:`StatedLink`); the service finds the instrument the text names, and a form can neither
+  add a link the text does not state nor leave out one it does;
 - :func:`consistency_problems` checks operative terms for internal consistency: one rule per
   term (no second article states a different renewal rule or term), and the lifecycle settings
   equal to what the articles say. ``gobetween agreement verify`` reports each problem naming
@@ -23,6 +29,9 @@ issue); the lifecycle settings are named as such ("the renewal setting").
 >>> derived = derive_lifecycle(agenda.package({"term": "120", "renewal": "by consent"}))
 >>> derived.term_days, derived.renewal.rule.value
 (120, 'by_consent')
+
+Refusals are raised with their English template marked :func:`~gobetween.errors.N_` and its
+values in ``params``, so the service says them in the caller's language.
 """
 
 from __future__ import annotations
@@ -30,19 +39,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from gobetween.agreements.terms import Link, OperativeTerms, Renewal, RenewalRule
-from gobetween.errors import AgreementError
+from gobetween.errors import N_, AgreementError
 from gobetween.model.package import Package
 
 __all__ = [
     "LIFECYCLE_ISSUES",
+    "LINK_ISSUES",
     "RENEWAL_WORDS",
+    "StatedLink",
     "TextLifecycle",
     "consistency_problems",
     "derive_lifecycle",
+    "link_problems",
     "renewal_rule_named",
     "terms_from_text",
 ]
@@ -53,7 +65,18 @@ LIFECYCLE_ISSUES: Mapping[str, str] = {
     "renewal": "renewal",
     "notice": "notice_days",
     "entry into force": "effective_date",
+    "linked instruments": "links",
+    "linked instrument": "links",
+    "side instruments": "links",
+    "linked export facilitation": "links",  # the Black Sea agenda's name for it
 }
+
+#: The issues (by name, folded) whose article states the linked instruments.
+LINK_ISSUES = frozenset(name for name, field in LIFECYCLE_ISSUES.items() if field == "links")
+
+#: An option of a linked-instruments issue that states there is no linked instrument.
+_NO_LINK = re.compile(r"^\s*(none|no|nothing)\b|\bnot linked\b|^\s*without\b")
+_HASH = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 
 #: Words (regular expressions, matched from the start of a word, in this order) that name a
 #: renewal rule in an option's name or a clause: "automatic" finds "automatically", and "none"
@@ -96,16 +119,46 @@ def _days(text: str) -> int | None:
 
 
 @dataclass(frozen=True)
+class StatedLink:
+    """A linked instrument as the agreed text states it: the option's ``name`` and, when the
+    article's wording gives one, the instrument's ``terms_hash`` (which then decides)."""
+
+    name: str
+    terms_hash: str | None = None
+
+    def matches(self, link: Link) -> bool:
+        """Whether ``link`` is the instrument stated: by terms hash if stated, else by title."""
+        if self.terms_hash is not None:
+            return link.terms_hash == self.terms_hash
+        return _fold(link.title).strip() == _fold(self.name).strip()
+
+    def to_dict(self) -> dict[str, str | None]:
+        """JSON-ready form (the agreement form shows it)."""
+        return {"name": self.name, "terms_hash": self.terms_hash}
+
+
+@dataclass(frozen=True)
 class TextLifecycle:
     """What the agreed text says about the lifecycle; ``None`` where it says nothing.
 
-    ``sources`` maps each lifecycle field to the issue (article) it was read from.
+    ``sources`` maps each lifecycle field to the issue (article) it was read from. ``links`` is
+    ``None`` without an article on linked instruments, ``()`` when it states there are none.
     """
 
     term_days: int | None
     renewal: Renewal | None
     sources: Mapping[str, str]
     effective_date: dt.date | None = None
+    links: tuple[StatedLink, ...] | None = None
+
+
+def _stated_links(option: str, clause: str) -> tuple[StatedLink, ...]:
+    if _NO_LINK.search(_fold(option)):
+        return ()
+    hashes = list(dict.fromkeys(_HASH.findall(f"{option} {clause}")))
+    if not hashes:
+        return (StatedLink(option),)
+    return tuple(StatedLink(option, h) for h in hashes)
 
 
 def _issue_for(issues: tuple[str, ...], field_name: str) -> str | None:
@@ -125,7 +178,8 @@ def _lifecycle_from_options(
         term_days = _days(options[term_issue])
         if term_days is None:
             raise AgreementError(
-                f"the article on {term_issue!r} says {options[term_issue]!r}, not a number of days"
+                N_("the article on %(issue)r says %(option)r, not a number of days"),
+                params={"issue": term_issue, "option": options[term_issue]},
             )
         sources["term_days"] = term_issue
     renewal = None
@@ -135,8 +189,11 @@ def _lifecycle_from_options(
             rule = renewal_rule_named(clauses.get(renewal_issue, ""))
         if rule is None:
             raise AgreementError(
-                f"the option {options[renewal_issue]!r} of {renewal_issue!r} names no renewal "
-                "rule (say 'consent', 'automatic' or 'no renewal')"
+                N_(
+                    "the option %(option)r of %(issue)r names no renewal rule (say 'consent', "
+                    "'automatic' or 'no renewal')"
+                ),
+                params={"option": options[renewal_issue], "issue": renewal_issue},
             )
         notice = 0
         if (notice_issue := _issue_for(issues, "notice_days")) is not None:
@@ -157,7 +214,12 @@ def _lifecycle_from_options(
         effective = _date(options[entry_issue])  # "on signature": the date it is signed
         if effective is not None:
             sources["effective_date"] = entry_issue
-    return TextLifecycle(term_days, renewal, sources, effective)
+    links = None
+    if (link_issue := _issue_for(issues, "links")) is not None:
+        clause = (clauses or {}).get(link_issue, "")
+        links = _stated_links(options[link_issue], clause)
+        sources["links"] = link_issue
+    return TextLifecycle(term_days, renewal, sources, effective, links)
 
 
 def _date(text: str) -> dt.date | None:
@@ -234,7 +296,56 @@ def consistency_problems(terms: OperativeTerms) -> tuple[str, ...]:
         )
     rule = said.renewal.rule if said.renewal else terms.renewal.rule
     out.extend(_second_rules(terms, said.sources.get("renewal"), rule))
+    if said.links is not None:
+        out.extend(link_problems(said.links, terms.links, _article(terms, said.sources["links"])))
+    elif terms.links:
+        out.append(
+            f"the instrument links {_titles(terms.links)}, but no article of its text states a "
+            "linked instrument"
+        )
     return tuple(out)
+
+
+def _titles(links: tuple[Link, ...]) -> str:
+    return ", ".join(repr(link.title) for link in links)
+
+
+def _stated_names(stated: tuple[StatedLink, ...]) -> str:
+    return ", ".join(
+        repr(s.name) + (f" (terms hash {s.terms_hash[:16]}…)" if s.terms_hash else "")
+        for s in stated
+    )
+
+
+def link_problems(
+    stated: tuple[StatedLink, ...], links: tuple[Link, ...], article: str
+) -> list[str]:
+    """How ``links`` differ from the linked instruments ``article`` states; empty when equal.
+
+    >>> memo = Link("Memorandum", "ab" * 32)
+    >>> link_problems((StatedLink("memorandum"),), (memo,), "Article 5 ('linked instruments')")
+    []
+    >>> link_problems((), (memo,), "Article 5 ('linked instruments')")
+    ["Article 5 ('linked instruments') states no linked instrument, but the instrument links \
+'Memorandum'"]
+    """
+    if not stated:
+        if links:
+            return [
+                f"{article} states no linked instrument, but the instrument links {_titles(links)}"
+            ]
+        return []
+    out = [
+        f"{article} links {_stated_names((s,))}, but the instrument does not"
+        for s in stated
+        if not any(s.matches(link) for link in links)
+    ]
+    out.extend(
+        f"the instrument links {link.title!r}, which {article} does not state"
+        for link in links
+        if not any(s.matches(link) for s in stated)
+    )
+    return out
 
 
 def terms_from_text(
@@ -251,6 +362,8 @@ def terms_from_text(
     ``term_days`` and ``renewal`` are what a form asked for: each must be ``None`` or equal to
     what the text says, and neither may be given when the text says nothing about it (a form
     cannot add a term the text does not hold; without a renewal article there is no renewal).
+    ``links`` are the instruments the caller found for the text's article on linked
+    instruments: exactly the ones it states (none without such an article).
 
     >>> from gobetween.model import Agenda, Issue
     >>> agenda = Agenda((Issue.discrete("term", ["120"]),
@@ -265,36 +378,54 @@ def terms_from_text(
     said = derive_lifecycle(package, clauses)
     issues = package.agenda.issue_names
 
-    def article(field_name: str) -> str:
+    def at(field_name: str, **params: object) -> dict[str, object]:
         issue = said.sources[field_name]
-        return f"the agreed text's Article {issues.index(issue) + 1} ({issue!r})"
+        return {"number": issues.index(issue) + 1, "issue": issue, **params}
 
     if said.term_days is None:
         raise AgreementError(
-            "the agreed text has no article on the term (an agenda issue 'term' in days); "
-            "an agreement cannot add a term the text does not hold"
+            N_(
+                "the agreed text has no article on the term (an agenda issue 'term' in days); "
+                "an agreement cannot add a term the text does not hold"
+            )
         )
     if term_days is not None and term_days != said.term_days:
         raise AgreementError(
-            f"{article('term_days')} says {said.term_days} days; the form cannot make it "
-            f"{term_days}"
+            N_(
+                "the agreed text's Article %(number)s (%(issue)r) says %(days)s days; the form "
+                "cannot make it %(asked)s"
+            ),
+            params=at("term_days", days=said.term_days, asked=term_days),
         )
     if renewal is not None and said.renewal is not None and renewal != said.renewal:
         raise AgreementError(
-            f"{article('renewal')} says renewal is {said.renewal.rule.value}; the form cannot "
-            f"make it {renewal.rule.value}"
+            N_(
+                "the agreed text's Article %(number)s (%(issue)r) says renewal is %(rule)s; the "
+                "form cannot make it %(asked)s"
+            ),
+            params=at("renewal", rule=said.renewal.rule.value, asked=renewal.rule.value),
         )
     if renewal is not None and said.renewal is None and renewal.rule is not RenewalRule.NONE:
         raise AgreementError(
-            f"the agreed text has no article on renewal; the form cannot add "
-            f"{renewal.rule.value} (add a 'renewal' issue to the agenda and agree on it)"
+            N_(
+                "the agreed text has no article on renewal; the form cannot add %(asked)s (add a "
+                "'renewal' issue to the agenda and agree on it)"
+            ),
+            params={"asked": renewal.rule.value},
         )
     if said.effective_date is not None and effective_date != said.effective_date:
         raise AgreementError(
-            f"{article('effective_date')} says it enters into force on "
-            f"{said.effective_date.isoformat()}; the form cannot make it "
-            f"{effective_date.isoformat()}"
+            N_(
+                "the agreed text's Article %(number)s (%(issue)r) says it enters into force on "
+                "%(date)s; the form cannot make it %(asked)s"
+            ),
+            params=at(
+                "effective_date",
+                date=said.effective_date.isoformat(),
+                asked=effective_date.isoformat(),
+            ),
         )
+    _check_links(said, links, at)
     wording = {
         issue: clauses.get(issue, "") or f"{issue}: {option}."
         for issue, option in package.options.items()
@@ -307,3 +438,34 @@ def terms_from_text(
         effective_date=effective_date,
         links=links,
     )
+
+
+def _check_links(
+    said: TextLifecycle, links: tuple[Link, ...], at: Callable[..., dict[str, object]]
+) -> None:
+    if said.links is None:
+        if links:
+            raise AgreementError(
+                N_(
+                    "the agreed text has no article on linked instruments; the form cannot add "
+                    "%(given)s (add a 'linked instruments' issue to the agenda and agree on it)"
+                ),
+                params={"given": _titles(links)},
+            )
+        return
+    if not said.links and links:
+        raise AgreementError(
+            N_(
+                "the agreed text's Article %(number)s (%(issue)r) states no linked instrument; "
+                "the form cannot add %(given)s"
+            ),
+            params=at("links", given=_titles(links)),
+        )
+    if said.links and link_problems(said.links, links, ""):
+        raise AgreementError(
+            N_(
+                "the agreed text's Article %(number)s (%(issue)r) links %(stated)s; the "
+                "instruments given are %(given)s"
+            ),
+            params=at("links", stated=_stated_names(said.links), given=_titles(links) or "—"),
+        )

@@ -31,7 +31,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from gobetween.errors import InvalidModel
+from gobetween.errors import N_, InvalidModel
 
 __all__ = [
     "LANGUAGES",
@@ -341,9 +341,10 @@ def language(code: str) -> Language:
         return LANGUAGES[code]
     except (KeyError, TypeError):
         raise InvalidModel(
-            f"{code!r} is not a working language gobetween knows",
+            N_("%(code)r is not a working language gobetween knows"),
             location="languages",
-            expected="one of " + ", ".join(LANGUAGES),
+            expected=N_("one of %(known)s"),
+            params={"code": code, "known": ", ".join(LANGUAGES)},
         ) from None
 
 
@@ -361,18 +362,22 @@ def check_languages(codes: Iterable[object], location: str = "languages") -> tup
     for code in codes:
         if not isinstance(code, str) or code not in LANGUAGES:
             raise InvalidModel(
-                f"{code!r} is not a working language gobetween knows",
+                N_("%(code)r is not a working language gobetween knows"),
                 location=location,
-                expected="ISO 639-1 codes among " + ", ".join(LANGUAGES),
+                expected=N_("ISO 639-1 codes among %(known)s"),
+                params={"code": code, "known": ", ".join(LANGUAGES)},
             )
         if code in out:
             raise InvalidModel(
-                f"{code!r} is listed twice", location=location, expected="each language once"
+                N_("%(code)r is listed twice"),
+                location=location,
+                expected=N_("each language once"),
+                params={"code": code},
             )
         out.append(code)
     if not out:
         raise InvalidModel(
-            "no working language", location=location, expected="at least one language"
+            N_("no working language"), location=location, expected=N_("at least one language")
         )
     return tuple(out)
 

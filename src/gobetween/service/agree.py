@@ -40,7 +40,13 @@ from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
 from gobetween.protocols import single_text as st
-from gobetween.service.agreed_text import agreed_clauses, ready_tracks, text_lifecycle
+from gobetween.service.agreed_text import (
+    agreed_clauses,
+    link_for,
+    ready_tracks,
+    stated_links,
+    text_lifecycle,
+)
 from gobetween.service.languages import declared_languages
 from gobetween.service.signing_keys import (
     active_key,
@@ -166,12 +172,41 @@ def _store_events(session: Session, actor: Actor, loaded: Loaded, events: Sequen
 # -- creating ------------------------------------------------------------------------------------
 
 
-def _links(session: Session, actor: Actor, link_ids: Sequence[int]) -> tuple[Link, ...]:
-    links = []
-    for link_id in link_ids:
-        other = load(session, actor, link_id)
-        links.append(Link(other.row.title, other.row.terms_hash))
-    return tuple(links)
+def _links(
+    session: Session, actor: Actor, track: t.Track, version: st.TextVersion, link_ids: Sequence[int]
+) -> tuple[Link, ...]:
+    """The side instruments of the agreement: ``link_ids`` when given (``terms_from_text``
+    checks them against the text), else each one the agreed text's article on linked
+    instruments names, among the agreements of the process the actor signs for."""
+    if link_ids:
+        found = [load(session, actor, link_id).row for link_id in link_ids]
+        return tuple(Link(row.title, row.terms_hash) for row in found)
+    stated = stated_links(version)
+    if not stated:
+        return ()
+    held = []
+    for agreement_id in session.execute(
+        select(a.Agreement.id)
+        .join(t.Track, t.Track.id == a.Agreement.track_id)
+        .where(t.Track.process_id == track.process_id)
+        .order_by(a.Agreement.created_at, a.Agreement.id)
+    ).scalars():
+        try:
+            row = load(session, actor, agreement_id).row
+        except NotFound:  # an agreement the actor does not sign for cannot be linked by it
+            continue
+        held.append(Link(row.title, row.terms_hash))
+    return tuple(link_for(s, held) for s in stated)
+
+
+def _first_linked(session: Session, links: Sequence[Link]) -> int | None:
+    """The id of the agreement the first link names (this one is its side instrument)."""
+    if not links:
+        return None
+    found = session.execute(
+        select(a.Agreement.id).where(a.Agreement.terms_hash == links[0].terms_hash)
+    ).scalar()
+    return None if found is None else int(found)
 
 
 def create_agreement(
@@ -215,7 +250,7 @@ def create_agreement(
         term_days=term_days,
         renewal=renewal,
         effective_date=effective_date,
-        links=_links(session, actor, link_ids),
+        links=_links(session, actor, track, version, link_ids),
     )
     languages = declared_languages(session, track.id)
     if languages:  # every working language's version, complete, under the terms hash (422)
@@ -244,7 +279,7 @@ def create_agreement(
         text_version=version.number,
         title=title.strip() or terms.agenda,
         terms_hash=terms.terms_hash(),
-        parent_id=link_ids[0] if link_ids else None,
+        parent_id=_first_linked(session, terms.links),
         signatories={o.name: [o.id, o.kind] for o in (*parties, *mediators)},
         implementation=dict(implementation or {}),
         bundle=bundle.to_bytes(),

@@ -1,28 +1,33 @@
-"""What the accepted single text says, read for the agreement: its clauses, term and renewal.
+"""What the accepted single text says, read for the agreement: clauses, term, renewal, links.
 
 The tracks whose text every party accepted (:func:`ready_tracks`), the clause per issue of
 the agreed version (:func:`agreed_clauses`) and what its articles say of term, renewal, notice
-and effective date (:func:`text_lifecycle`, the agreement form). The rules themselves live in
+and effective date (:func:`text_lifecycle`, the agreement form), and the linked instruments its
+article on them names (:func:`stated_links`, found among the process's agreements by
+:func:`link_for`). The rules themselves live in
 the pure core (:mod:`gobetween.agreements.derive`); :mod:`gobetween.service.agree` builds the
 agreement from the same reading.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gobetween.agreements.derive import derive_lifecycle
+from gobetween.agreements.derive import StatedLink, derive_lifecycle
+from gobetween.agreements.terms import Link
 from gobetween.errors import AgreementError
+from gobetween.i18n import _
 from gobetween.policy import Action, Actor
 from gobetween.protocols import single_text as st
 from gobetween.service.texts import single_text_state
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
 
-__all__ = ["agreed_clauses", "ready_tracks", "text_lifecycle"]
+__all__ = ["agreed_clauses", "link_for", "ready_tracks", "stated_links", "text_lifecycle"]
 
 
 def agreed_clauses(version: st.TextVersion) -> dict[str, str]:
@@ -33,6 +38,33 @@ def agreed_clauses(version: st.TextVersion) -> dict[str, str]:
         if article.issue is not None and article.wording:
             out[article.issue] = next(iter(article.wording.values()))
     return out
+
+
+def stated_links(version: st.TextVersion) -> tuple[StatedLink, ...]:
+    """The linked instruments the agreed version's article on linked instruments names."""
+    return derive_lifecycle(version.package, agreed_clauses(version)).links or ()
+
+
+def link_for(stated: StatedLink, held: Sequence[Link]) -> Link:
+    """The one agreement in ``held`` that ``stated`` names (by terms hash, else title); 409."""
+    found = [link for link in held if stated.matches(link)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise AgreementError(
+            _(
+                "the agreed text links “%(name)s”, but you sign no agreement of this process "
+                "with that title or terms hash: make that instrument first"
+            )
+            % {"name": stated.name}
+        )
+    raise AgreementError(
+        _(
+            "the agreed text links “%(name)s”, and %(count)s agreements have that title: "
+            "write the instrument's terms hash into the article's wording"
+        )
+        % {"name": stated.name, "count": len(found)}
+    )
 
 
 def text_lifecycle(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
@@ -60,6 +92,7 @@ def text_lifecycle(session: Session, actor: Actor, track_id: int) -> dict[str, A
     return {
         "ready": True,
         "version": version.number,
+        "links": None if said.links is None else [x.to_dict() for x in said.links],
         "term_days": said.term_days,
         "renewal": said.renewal.to_dict() if said.renewal else None,
         "effective_date": said.effective_date.isoformat() if said.effective_date else None,

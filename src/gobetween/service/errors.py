@@ -88,7 +88,9 @@ def describe(error: e.GobetweenError) -> str:
     """What went wrong, for a person, in the current language (``str(error)`` in English).
 
     Messages raised with ``_()`` are already translated; a message the catalogs know is
-    translated here; the frame (where, what was expected) is always in the caller's language.
+    translated here, and a core error's template (marked ``N_``, with ``params``) is translated
+    before its values are filled in; the frame (where, what was expected) is always in the
+    caller's language.
     A hidden object answers exactly like a missing one in every language.
 
     >>> bad = e.ValidationFailed("choose a role", location="role", expected="a role")
@@ -103,15 +105,26 @@ def describe(error: e.GobetweenError) -> str:
         return str(error)
     if isinstance(error, e.NotFound):
         return _("This does not exist, or you may not see it.")
-    message = _(error.message) if error.message else error.message
+    message = _filled(error.template, error.params) if error.message else error.message
     if not isinstance(error, e.InputError):
         return message
     where = ", ".join(part for part in (error.source, error.location) if part)
     text = _("%(where)s: %(message)s") % {"where": where, "message": message} if where else message
-    if error.expected:
-        expected = _(error.expected)
+    if error.expected and error.expected_template:
+        expected = _filled(error.expected_template, error.params)
         text = _("%(text)s (expected: %(expected)s)") % {"text": text, "expected": expected}
     return text
+
+
+def _filled(template: str, params: dict[str, object]) -> str:
+    """``template`` translated, then filled with ``params`` (a core error marked with ``N_``;
+    a message without ``params`` is translated as it is)."""
+    if not params:
+        return e.cap(_(template))
+    try:
+        return e.cap(_(template) % params)
+    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+        return e.cap(template % params)
 
 
 def problem(

@@ -175,7 +175,10 @@ def _checked(codes: list[object]) -> tuple[str, ...]:
         return check_languages(codes)
     except InvalidModel as exc:
         raise ValidationFailed(
-            exc.message, location="languages", expected=exc.expected or ", ".join(LANGUAGES)
+            exc.template,
+            location="languages",
+            expected=exc.expected_template or ", ".join(LANGUAGES),
+            params=exc.params,  # so that the detail is translated before it is filled in
         ) from None
 
 
