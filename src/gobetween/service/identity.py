@@ -45,8 +45,9 @@ from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import audit, repositories
 from gobetween.store import tables as t
+from gobetween.store.callers import SessionCallerRow, TokenCallerRow, session_caller, token_caller
 from gobetween.store.login_tables import LoginDevice
-from gobetween.store.plans import Plan, Query, Rows, Step
+from gobetween.store.plans import Plan, Query, Rows, Step, named
 
 __all__ = [
     "CSRF_HEADER",
@@ -58,6 +59,7 @@ __all__ = [
     "create_api_token",
     "create_user",
     "end_session",
+    "load_actor",
     "login",
     "prune",
     "remember_device",
@@ -400,21 +402,6 @@ def authenticate_session(session: Session, token: str) -> tuple[t.User, t.WebSes
     return user, row
 
 
-_TOKEN_ACTOR_SQL = """
-SELECT u.id, m.process_id, m.role, m.organisation_id
-FROM api_tokens k JOIN users u ON u.id = k.user_id
-LEFT JOIN memberships m ON m.user_id = u.id
-WHERE k.token_hash = :digest AND k.revoked_at IS NULL AND u.active
-"""
-
-_SESSION_ACTOR_SQL = """
-SELECT u.id, m.process_id, m.role, m.organisation_id, w.csrf_token, w.expires_at
-FROM web_sessions w JOIN users u ON u.id = w.user_id
-LEFT JOIN memberships m ON m.user_id = u.id
-WHERE w.session_hash = :digest AND u.active
-"""
-
-
 @dataclass(frozen=True, slots=True)
 class Credentials:
     """What a request presents: an API token, or a session cookie (with its CSRF token).
@@ -433,37 +420,50 @@ class Credentials:
     def query(self) -> Query:
         """The statement that reads the caller (:class:`AuthenticationFailed` without any)."""
         if self.bearer is not None:
-            return Query(_TOKEN_ACTOR_SQL, {"digest": token_digest(self.bearer)})
+            return token_caller(token_digest(self.bearer))
         if self.session_token is not None:
-            return Query(_SESSION_ACTOR_SQL, {"digest": token_digest(self.session_token)})
+            return session_caller(token_digest(self.session_token))
         raise AuthenticationFailed(_("log in or send an API token (Authorization: Bearer ...)"))
 
     @property
-    def width(self) -> int:
-        """How many columns :meth:`query` returns (see :func:`gobetween.store.plans.split`)."""
-        return 4 if self.bearer is not None else 6
+    def row(self) -> type[TokenCallerRow] | type[SessionCallerRow]:
+        """The row type of :meth:`query` (see :func:`gobetween.store.plans.split`)."""
+        return TokenCallerRow if self.bearer is not None else SessionCallerRow
 
     def actor(self, rows: Rows) -> Actor:
         """The caller's :class:`Actor` from the rows of :meth:`query`."""
+        found: list[TokenCallerRow] | list[SessionCallerRow]
         if self.bearer is not None:
-            if not rows:
+            found = named(TokenCallerRow, rows)
+            if not found:
                 raise AuthenticationFailed(_("unknown or revoked API token"))
-        elif not rows or t.as_utc(rows[0][5]) <= t.utcnow():
-            raise AuthenticationFailed(_("the session has expired; log in again"))
-        elif not self.safe and not (self.csrf and hmac.compare_digest(self.csrf, rows[0][4])):
-            raise PermissionDenied(
-                _(
-                    "missing or wrong CSRF token: send the %(header)s header or a csrf_token "
-                    "form field"
+        else:
+            found = sessions = named(SessionCallerRow, rows)
+            if not sessions or sessions[0].expires_at <= t.utcnow():
+                raise AuthenticationFailed(_("the session has expired; log in again"))
+            if not self.safe and not (
+                self.csrf and hmac.compare_digest(self.csrf, sessions[0].csrf_token)
+            ):
+                raise PermissionDenied(
+                    _(
+                        "missing or wrong CSRF token: send the %(header)s header or a "
+                        "csrf_token form field"
+                    )
+                    % {"header": CSRF_HEADER}
                 )
-                % {"header": CSRF_HEADER}
-            )
-        return repositories.actor_from_rows(rows[0][0], [(r[1], r[2], r[3]) for r in rows])
+        memberships = [(r.process_id, r.role, r.organisation_id) for r in found]
+        return repositories.actor_from_rows(found[0].user_id, memberships)
 
     def actor_plan(self) -> Plan[Actor]:
         """A plan of its own: just the caller."""
         (rows,) = yield Step((self.query(),))
         return self.actor(rows)
+
+
+def load_actor(session: Session, user_id: int) -> Actor:
+    """The user's :class:`Actor` with every membership as stored now (after the unit of work
+    has added one, say)."""
+    return repositories.load_actor(session, user_id)
 
 
 def create_api_token(session: Session, actor: Actor, name: str) -> tuple[t.ApiToken, str]:

@@ -3,21 +3,25 @@
 Service functions: policy check, write, audit link and live-update notification, all in the
 caller's unit of work. Posting and reading a channel's messages, the busiest requests, are
 plans (:mod:`gobetween.store.plans`): the same code runs in a unit of work or, on PostgreSQL,
-on the event loop in two round trips.
+on the event loop in two round trips. Their statements are :mod:`gobetween.store.messages`'s,
+their rows named tuples; the audit link and the live update go through the same
+:func:`gobetween.store.audit.append` and :func:`gobetween.store.live_updates.notify` as every
+other write.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, InvalidModel, ValidationFailed
 from gobetween.i18n import _, format_decimal
+from gobetween.live import LiveUpdate
 from gobetween.model import Agenda, Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.identity import Credentials
@@ -26,26 +30,31 @@ from gobetween.service.languages import (
     message_language,
     translations_by_message,
 )
-from gobetween.service.schemas import AttachmentOut, MessageOut
+from gobetween.service.schemas import MAX_MESSAGE, AttachmentOut, MessageOut, TranslationOut
 from gobetween.store import audit, plans, repositories
+from gobetween.store import messages as sql
 from gobetween.store import tables as t
-from gobetween.store.codec import agenda_from_json, preferences_to_json
-from gobetween.store.plans import Plan, Query, Rows, Step, joined, split
-from gobetween.store.repositories import CHANNEL_SQL
+from gobetween.store.codec import agenda_from_json, preferences_from_json, preferences_to_json
+from gobetween.store.live_updates import notify
+from gobetween.store.plans import Plan, Query, Rows, Step, joined, named, split
 
 __all__ = [
     "Upload",
+    "author_names",
+    "channel",
     "channel_messages",
     "channel_messages_plan",
+    "channels",
+    "current_preferences",
+    "live_cursor",
     "mark_read",
     "notify",
-    "notify_query",
+    "page_start",
     "post_message",
     "post_message_plan",
+    "preference_history",
     "record_preferences",
 ]
-
-MAX_MESSAGE = 20_000
 
 #: Leading bytes each binary content type must start with.
 _MAGIC: dict[str, tuple[bytes, ...]] = {
@@ -63,45 +72,6 @@ class Upload:
     filename: str
     content_type: str
     data: bytes
-
-
-# The next number of a scope is read as ``ORDER BY number DESC LIMIT 1``, one probe of the
-# scope's index whatever the planner believes of the table's size (``MAX(number)`` was planned
-# as a scan of the whole scope while the statistics still said the table was empty).
-_NOTIFY_SQL = """
-INSERT INTO notifications (track_id, party_id, number, kind, object_id, created_at)
-SELECT CAST(:track_id AS INTEGER), CAST(:party_id AS INTEGER),
-       COALESCE((SELECT number FROM notifications WHERE track_id = :track_id AND {scope}
-                 ORDER BY number DESC LIMIT 1), 0) + 1,
-       CAST(:kind AS TEXT), CAST(:object_id AS INTEGER), :created_at
-"""
-
-
-def notify_query(
-    track_id: int, party_id: int | None, kind: str, object_id: int, at: dt.datetime
-) -> Query:
-    """The ``INSERT`` of a live update, numbered next in its scope; for a plan's ordered step."""
-    scope = "party_id IS NULL" if party_id is None else "party_id = :party_id"
-    params = {
-        "track_id": track_id,
-        "party_id": party_id,
-        "kind": kind,
-        "object_id": object_id,
-        "created_at": at,
-    }
-    return Query(_NOTIFY_SQL.format(scope=scope), params)
-
-
-def notify(
-    session: Session, track_id: int, party_id: int | None, kind: str, object_id: int
-) -> None:
-    """Queue a live update: private to ``party_id`` and the mediators, or public in the track.
-
-    The row is inserted at commit, under the chain's lock, so ids follow commit order (no
-    stream skips one); the ``INSERT`` numbers it (next in its scope) itself.
-    """
-    query = notify_query(track_id, party_id, kind, object_id, t.utcnow())
-    audit.execute_in_commit_order(session, query.sql, query.params)
 
 
 def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> None:
@@ -145,36 +115,9 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
             )
 
 
-_INSERT_MESSAGE_SQL = """
-INSERT INTO messages (id, channel_id, number, author_id, text, created_at, language)
-SELECT CAST(:id AS INTEGER), CAST(:channel_id AS INTEGER),
-       COALESCE((SELECT number FROM messages WHERE channel_id = :channel_id
-                 ORDER BY number DESC LIMIT 1), 0) + 1,
-       CAST(:author_id AS INTEGER), CAST(:text AS TEXT), :created_at, CAST(:language AS TEXT)
-RETURNING number
-"""
-
-_INSERT_ATTACHMENT_SQL = """
-INSERT INTO attachments (id, message_id, filename, content_type, size, sha256, data)
-VALUES (:id, :message_id, :filename, :content_type, :size, :sha256, :data)
-"""
-
-_TAKEN_IDS_SQL = "SELECT id FROM {table} WHERE id IN ({params})"
-
-#: Candidate ids drawn per new row: the first not taken is used (all taken: p < 2**-90).
-_CANDIDATES = 3
-
-
-def _candidates(table: str, count: int) -> tuple[list[int], Query]:
-    """``count * 3`` random ids and the query that says which of them ``table`` already uses."""
-    ids = [t.random_id() for _ in range(count * _CANDIDATES)]
-    names = {f"{table}{i}": v for i, v in enumerate(ids)}
-    sql = _TAKEN_IDS_SQL.format(table=table, params=", ".join(f":{k}" for k in names))
-    return ids, Query(sql, names)
-
-
 def _fresh(ids: list[int], taken: Rows, count: int) -> list[int]:
-    used = {row[0] for row in taken}
+    """The first ``count`` of the drawn ``ids`` that are not ``taken``."""
+    used = {row.id for row in named(sql.IdRow, taken)}
     free = [i for i in dict.fromkeys(ids) if i not in used]
     if len(free) < count:  # pragma: no cover - needs 3 collisions in 2**31
         raise Conflict(_("could not allocate an id; send the request again"))
@@ -187,13 +130,14 @@ def _caller_and(caller: Credentials | Actor, *queries: Query) -> Query:
 
 
 def _split_caller(
-    caller: Credentials | Actor, rows: Rows, *widths: int
+    caller: Credentials | Actor, rows: Rows, *kinds: type[tuple[Any, ...]]
 ) -> tuple[Actor, list[Rows]]:
-    """The caller's :class:`Actor` and the other queries' rows from :func:`_caller_and`."""
+    """The caller's :class:`Actor` and the other queries' rows from :func:`_caller_and`
+    (``kinds``: their row types)."""
     if isinstance(caller, Credentials):
-        who, *parts = split(rows, caller.width, *widths)
+        who, *parts = split(rows, caller.row, *kinds)
         return caller.actor(who), parts
-    return caller, split(rows, *widths)
+    return caller, split(rows, *kinds)
 
 
 def _validate_message(
@@ -231,80 +175,68 @@ def post_message_plan(
     notification and the audit link. The message keeps its ``language`` (one of the working
     languages; by default the poster's ``interface`` language if the process works in it).
     """
-    message_ids, message_check = _candidates("messages", 1)
+    message_ids, message_check = sql.id_candidates("messages", 1)
     checks = [message_check, Query(WORKING_LANGUAGES_SQL, {"wl_channel_id": channel_id})]
+    kinds: list[type[tuple[Any, ...]]] = [sql.ChannelRow, sql.IdRow, sql.LanguageRow]
     if uploads:
-        file_ids, file_check = _candidates("attachments", len(uploads))
+        file_ids, file_check = sql.id_candidates("attachments", len(uploads))
         checks.append(file_check)
-    channel_query = Query(CHANNEL_SQL, {"channel_id": channel_id})
-    (rows,) = yield Step((_caller_and(caller, channel_query, *checks),))
-    actor, (channel, taken_messages, declared, *taken_files) = _split_caller(
-        caller, rows, 5, 1, 2, *(1 for _ in checks[2:])
+        kinds.append(sql.IdRow)
+    (rows,) = yield Step((_caller_and(caller, sql.channel_query(channel_id), *checks),))
+    actor, (channel_rows, taken_messages, declared, *taken_files) = _split_caller(
+        caller, rows, *kinds
     )
+    channel = named(sql.ChannelRow, channel_rows)
     view = repositories.channel_view(actor, channel_id, channel)
-    track_id, party_id = channel[0][0], channel[0][1]
+    track_id, party_id = channel[0].track_id, channel[0].party_id
     view.require(Action.POST_MESSAGE, party_id)
     _validate_message(text, uploads, max_bytes=max_bytes, allowed=allowed)
-    language = message_language(declared, language, interface)
+    language = message_language(named(sql.LanguageRow, declared), language, interface)
     (message_id,) = _fresh(message_ids, taken_messages, 1)
-    now = t.utcnow()
+    file_ids = _fresh(file_ids, taken_files[0], len(uploads)) if uploads else []
     files = [
-        AttachmentOut(
+        sql.NewAttachment(
             id=file_id,
+            message_id=message_id,
             filename=upload.filename[:255] or "file",
             content_type=upload.content_type.split(";")[0].strip().lower(),
             size=len(upload.data),
             sha256=hashlib.sha256(upload.data).hexdigest(),
+            data=upload.data,
         )
-        for file_id, upload in zip(
-            _fresh(file_ids, taken_files[0], len(uploads)) if uploads else [], uploads, strict=True
-        )
+        for file_id, upload in zip(file_ids, uploads, strict=True)
     ]
-    queries = [
-        Query(
-            _INSERT_MESSAGE_SQL,
-            {
-                "id": message_id,
-                "channel_id": channel_id,
-                "author_id": actor.user_id,
-                "text": text,
-                "created_at": now,
-                "language": language,
-            },
-        ),
-        *(
-            Query(
-                _INSERT_ATTACHMENT_SQL, {**f.model_dump(), "message_id": message_id, "data": u.data}
-            )
-            for f, u in zip(files, uploads, strict=True)
-        ),
-        notify_query(track_id, party_id, "message", message_id, now),
-        audit.link_query(
-            dialect,
-            actor_id=actor.user_id,
-            action="message.create",
-            object_type="message",
-            object_id=message_id,
-            change={
-                "channel": channel_id,
-                "text": text,
-                "language": language,
-                "attachments": [f.sha256 for f in files],
-            },
-        ),
-    ]
-    written = yield Step(tuple(queries), ordered=True)
-    return MessageOut(
+    message = sql.NewMessage(
         id=message_id,
-        number=written[0][0][0],
         channel_id=channel_id,
         author_id=actor.user_id,
         text=text,
-        created_at=now,
-        attachments=files,
-        read_by=[],
+        created_at=t.utcnow(),
         language=language,
     )
+    writes = audit.Ordered()
+    notify(writes, track_id, party_id, LiveUpdate.MESSAGE, message_id)
+    audit.append(
+        writes,
+        actor_id=actor.user_id,
+        action="message.create",
+        object_type="message",
+        object_id=message_id,
+        change={
+            "channel": channel_id,
+            "text": text,
+            "language": language,
+            "attachments": [f.sha256 for f in files],
+        },
+    )
+    queries = (
+        sql.insert_message(message),
+        *(sql.insert_attachment(f) for f in files),
+        *writes.queries(dialect),
+    )
+    written = yield Step(queries, ordered=True)
+    (row,) = named(sql.MessageRow, written[0])
+    return message_out(row, [f.described() for f in files], [], [])
 
 
 def post_message(
@@ -336,29 +268,25 @@ def post_message(
     return plans.run(connection, plan)
 
 
-_MESSAGES_SQL = """
-SELECT id, number, channel_id, author_id, text, created_at, language FROM messages
-WHERE channel_id = :channel_id AND number > :after{search}
-ORDER BY number LIMIT :limit
-"""
-_PAGE_SQL = _MESSAGES_SQL.replace(
-    "id, number, channel_id, author_id, text, created_at, language", "id"
-)
-_PAGE_ATTACHMENTS_SQL = f"""
-SELECT message_id, id, filename, content_type, size, sha256 FROM attachments
-WHERE message_id IN ({_PAGE_SQL}) ORDER BY id
-"""
-_PAGE_RECEIPTS_SQL = f"""
-SELECT message_id, user_id FROM read_receipts
-WHERE message_id IN ({_PAGE_SQL}) ORDER BY user_id
-"""
-_PAGE_TRANSLATIONS_SQL = f"""
-SELECT tr.message_id, tr.id, tr.language, tr.text, tr.translator_id, COALESCE(u.name, ''),
-       tr.created_at
-FROM message_translations tr LEFT JOIN users u ON u.id = tr.translator_id
-WHERE tr.message_id IN ({_PAGE_SQL}) ORDER BY tr.message_id, tr.language
-"""
-_SEARCH = " AND LOWER(text) LIKE LOWER(:pattern) ESCAPE '\\'"
+def message_out(
+    row: sql.MessageRow,
+    attachments: Sequence[sql.AttachmentRow],
+    read_by: list[int],
+    translations: list[TranslationOut],
+) -> MessageOut:
+    """A message as the API and the pages show it (posted, or read with its page)."""
+    return MessageOut(
+        **row._asdict(),
+        attachments=[AttachmentOut(**_file_fields(a)) for a in attachments],
+        read_by=read_by,
+        translations=translations,
+    )
+
+
+def _file_fields(row: sql.AttachmentRow) -> dict[str, Any]:
+    fields = row._asdict()
+    del fields["message_id"]
+    return fields
 
 
 def channel_messages_plan(
@@ -371,53 +299,27 @@ def channel_messages_plan(
 ) -> Plan[list[MessageOut]]:
     """A channel's messages in order after number ``after`` (those matching ``query``), with
     their attachments and receipts: two steps, the second only once the policy allows it."""
-    (rows,) = yield Step((_caller_and(caller, Query(CHANNEL_SQL, {"channel_id": channel_id})),))
-    actor, (channel,) = _split_caller(caller, rows, 5)
+    (rows,) = yield Step((_caller_and(caller, sql.channel_query(channel_id)),))
+    actor, (channel_rows,) = _split_caller(caller, rows, sql.ChannelRow)
+    channel = named(sql.ChannelRow, channel_rows)
     view = repositories.channel_view(actor, channel_id, channel)
-    view.require(Action.READ_PARTY_DATA, channel[0][1])
-    params: dict[str, object] = {"channel_id": channel_id, "after": after, "limit": limit}
-    search = ""
-    if query:
-        params["pattern"] = repositories.like_pattern(query)
-        search = _SEARCH
-    messages, files, receipts, translated = yield Step(
-        tuple(
-            Query(sql.format(search=search), params)
-            for sql in (
-                _MESSAGES_SQL,
-                _PAGE_ATTACHMENTS_SQL,
-                _PAGE_RECEIPTS_SQL,
-                _PAGE_TRANSLATIONS_SQL,
-            )
-        )
-    )
-    translations = translations_by_message(translated)
-    attached: dict[int, list[AttachmentOut]] = {m[0]: [] for m in messages}
-    for message_id, *file in files:
-        if message_id in attached:
-            attached[message_id].append(AttachmentOut(**dict(zip(_FILE_FIELDS, file, strict=True))))
-    read: dict[int, list[int]] = {m[0]: [] for m in messages}
-    for message_id, user_id in receipts:
-        if message_id in read:
-            read[message_id].append(user_id)
+    view.require(Action.READ_PARTY_DATA, channel[0].party_id)
+    pattern = repositories.like_pattern(query) if query else None
+    page = sql.page_queries(channel_id, after=after, limit=limit, pattern=pattern)
+    found, files, receipts, translated = yield Step(page.all())
+    messages = named(sql.MessageRow, found)
+    attached = sql.by_message(named(sql.AttachmentRow, files), messages)
+    read = sql.by_message(named(sql.ReceiptRow, receipts), messages)
+    translations = translations_by_message(named(sql.TranslationRow, translated))
     return [
-        MessageOut(
-            id=m[0],
-            number=m[1],
-            channel_id=m[2],
-            author_id=m[3],
-            text=m[4],
-            created_at=t.as_utc(m[5]),
-            attachments=attached[m[0]],
-            read_by=read[m[0]],
-            language=m[6],
-            translations=translations.get(m[0], []),
+        message_out(
+            m,
+            attached[m.id],
+            [r.user_id for r in read[m.id]],
+            translations.get(m.id, []),
         )
         for m in messages
     ]
-
-
-_FILE_FIELDS = ("id", "filename", "content_type", "size", "sha256")
 
 
 def channel_messages(
@@ -479,7 +381,7 @@ def record_preferences(
     )
     session.add(row)
     session.flush()
-    notify(session, track.id, party, "preferences", row.version)
+    notify(session, track.id, party, LiveUpdate.PREFERENCES, row.version)
     audit.append(
         session,
         actor_id=actor.user_id,
@@ -499,3 +401,57 @@ def channel_summary(
         select(func.count()).select_from(t.Message).where(t.Message.channel_id == channel.id)
     ).scalar_one()
     return int(total), repositories.unread_count(session, actor, view, channel.id)
+
+
+def channels(session: Session, view: TrackView) -> Sequence[t.Channel]:
+    """The channels of a track whose party the actor of ``view`` may read."""
+    return repositories.channels(session, view)
+
+
+def channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel, TrackView]:
+    """One channel the actor may read, and the actor's view of its track."""
+    return repositories.channel(session, actor, channel_id)
+
+
+def page_start(session: Session, actor: Actor, channel_id: int, limit: int) -> int:
+    """The number after which a channel's newest ``limit`` messages come (0: from the first)."""
+    channel(session, actor, channel_id)
+    newest = (
+        select(t.Message.number)
+        .where(t.Message.channel_id == channel_id)
+        .order_by(t.Message.number.desc())
+        .limit(1)
+        .offset(limit)
+    )
+    return int(session.execute(newest).scalar_one_or_none() or 0)
+
+
+def author_names(session: Session, messages: Sequence[MessageOut]) -> dict[int, str]:
+    """User id -> name of the authors of ``messages``, which the caller was allowed to read."""
+    ids = {m.author_id for m in messages if m.author_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(t.User.id, t.User.name).where(t.User.id.in_(ids))).all()
+    return {int(uid): str(name) for uid, name in rows}
+
+
+def current_preferences(session: Session, view: TrackView, party_id: int) -> Preferences | None:
+    """A party's newest preferences in the track of ``view`` (``None`` before any), if the
+    actor may read that party's data."""
+    view.require(Action.READ_PARTY_DATA, party_id)
+    rows = repositories.current_preferences(session, view)
+    mine = [r for r in rows if r.party_id == party_id]
+    return preferences_from_json(mine[0].body) if mine else None
+
+
+def preference_history(
+    session: Session, view: TrackView, party_id: int
+) -> Sequence[t.PreferenceVersion]:
+    """Every recorded version of a party's preferences, oldest first (readable parties only)."""
+    return repositories.preference_history(session, view, party_id)
+
+
+def live_cursor(session: Session, view: TrackView) -> dict[int, int]:
+    """Where a live-update stream starts for this reader: scope -> last number, only the scopes
+    it may read (:func:`gobetween.store.repositories.cursor_at`)."""
+    return repositories.cursor_at(session, view)

@@ -214,8 +214,14 @@ class TrackOut(Out):
 # --- negotiate ----------------------------------------------------------------------------
 
 
+#: The longest message text, in characters (the API and the pages refuse a longer one).
+MAX_MESSAGE = 20_000
+#: A message's text; empty only with an attachment (:class:`MessageIn` needs some).
+MessageText = Annotated[Str, Field(max_length=MAX_MESSAGE)]
+
+
 class MessageIn(In):
-    text: Annotated[Str, Field(min_length=1, max_length=20_000)]
+    text: Annotated[MessageText, Field(min_length=1)]
     #: the working language the message is written in (default: the poster's interface
     #: language when the process works in it, else the process's first working language)
     language: LanguageCode | None = None

@@ -10,6 +10,13 @@ write transaction's ``BEGIN IMMEDIATE``. :func:`append` takes the digest at once
 written just before the transaction commits, in that transaction: a change and its link commit or
 vanish together, and the lock is held only for the commit's last moment.
 
+What is written under the lock is collected in :class:`Ordered`: rows that must take their
+numbers in commit order (live updates, :func:`gobetween.store.live_updates.notify`) and then the
+links. A unit of work has one, written by a ``before_commit`` hook; a plan's writing step
+(:mod:`gobetween.store.plans`) makes its own and sends :meth:`Ordered.queries` with its other
+statements, under the lock the step already holds. :func:`append` takes either, so there is one
+way to record a change.
+
 Under the lock each link is one ``INSERT ... SELECT`` that reads the head (sequence and hash) and
 computes the new link's hash in the database: the canonical JSON of a link ends with its
 ``"prev"`` and ``"seq"`` fields (keys sorted), so Python sends the canonical text of the other
@@ -28,11 +35,12 @@ deleted since (its process removed) is not reported: only content is covered, no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, select
@@ -46,18 +54,17 @@ __all__ = [
     "COVERED",
     "GENESIS",
     "AuditReport",
+    "Ordered",
     "append",
     "canonical_digest",
-    "execute_in_commit_order",
+    "in_commit_order",
     "link_hash",
-    "link_query",
     "sha256_hex",
     "verify",
 ]
 
 #: The "previous hash" of the first link.
 GENESIS = "0" * 64
-_PENDING = "gobetween_audit_pending"
 _ORDERED = "gobetween_commit_ordered"
 _BATCH = 2000
 
@@ -122,8 +129,38 @@ def link_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(_canonical(fields)).hexdigest()
 
 
+#: One link waiting to be written: actor, action, object type, object id, digest.
+_Link = tuple[int | None, str, str, str, str]
+
+
+@dataclass
+class Ordered:
+    """What a transaction writes under the chain's lock, in this order: ``statements`` (rows
+    numbered in commit order), then ``links`` (the audit chain's, each linked to the one
+    before)."""
+
+    statements: list[Query] = field(default_factory=list)
+    links: list[_Link] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.statements or self.links)
+
+    def queries(self, dialect: str) -> list[Query]:
+        """The statements to run under the lock, the links timed now."""
+        sql = _link_sql(dialect)
+        return [*self.statements, *(Query(sql, _link_params(*link)) for link in self.links)]
+
+
+def _ordered(target: Session | Ordered) -> Ordered:
+    """``target`` itself, or the writes a unit of work makes at commit."""
+    if isinstance(target, Ordered):
+        return target
+    ordered: Ordered = target.info.setdefault(_ORDERED, Ordered())
+    return ordered
+
+
 def append(
-    session: Session,
+    target: Session | Ordered,
     *,
     actor_id: int | None,
     action: str,
@@ -131,49 +168,31 @@ def append(
     object_id: int | str,
     change: Mapping[str, Any],
 ) -> None:
-    """Record ``change`` for the chain; its link is written when the session commits.
+    """Record ``change`` for the chain: its link is written under the chain's lock, when the
+    unit of work ``target`` commits or with the plan step whose writes ``target`` collects.
 
-    The digest is taken now; the link itself is appended just before the commit (see
-    :func:`_write_links`), so the chain's lock is held only for the last moment of the
-    transaction.
+    The digest is taken now; the link itself is appended last (see :func:`_write_links`), so
+    the chain's lock is held only for the last moment of the transaction.
     """
-    pending: list[tuple[int | None, str, str, str, str]] = session.info.setdefault(_PENDING, [])
-    pending.append((actor_id, action, object_type, str(object_id), canonical_digest(change)))
+    link = (actor_id, action, object_type, str(object_id), canonical_digest(change))
+    _ordered(target).links.append(link)
 
 
+@functools.cache
 def _link_sql(dialect: str) -> str:
     return _LINK_SQL.format(hash=_SHA256[dialect].format(_LINK_TEXT))
 
 
-def link_query(
-    dialect: str,
-    *,
-    actor_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: int | str,
-    change: Mapping[str, Any],
-) -> Query:
-    """The statement that appends ``change``'s link now, for a plan's ordered step.
-
-    (:func:`append` defers the link to the commit; a plan's ordered step already holds the
-    chain's lock, so it appends in place.)
-    """
-    digest = canonical_digest(change)
-    return Query(
-        _link_sql(dialect), _link_params(actor_id, action, object_type, str(object_id), digest)
-    )
-
-
-def execute_in_commit_order(session: Session, sql: str, params: Mapping[str, Any]) -> None:
-    """Execute ``sql`` (``:name`` parameters) at commit, under the chain's lock, in order.
+def in_commit_order(target: Session | Ordered, query: Query) -> None:
+    """Run ``query`` under the chain's lock, before the links, in order (at the commit of the
+    unit of work ``target``, or with the plan step whose writes ``target`` collects).
 
     For an ``INSERT`` whose row must take its id and number in commit order (live-update
     notifications: a reader that has seen one can never later find a committed one that should
     have come before it); the statement computes the number itself, so that nothing is read
     under the lock first.
     """
-    session.info.setdefault(_ORDERED, []).append((sql, dict(params)))
+    _ordered(target).statements.append(query)
 
 
 def _link_params(
@@ -204,28 +223,21 @@ def _link_params(
 
 @event.listens_for(Session, "before_commit")
 def _write_links(session: Session) -> None:
-    """Append the session's ordered rows and pending links, under the chain's lock."""
-    pending = session.info.pop(_PENDING, None)
-    ordered = session.info.pop(_ORDERED, None)
-    if not pending and not ordered:
+    """Write the session's :class:`Ordered` rows and links, under the chain's lock."""
+    ordered: Ordered | None = session.info.pop(_ORDERED, None)
+    if not ordered:
         return
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        _pipelined(session, ordered or [], pending or [])
+        _pipelined(session, ordered.queries(dialect))
         return
     # SQLite: the write transaction (BEGIN IMMEDIATE) is the lock
     connection = session.connection()
-    for sql, params in ordered or ():
-        execute(connection, Query(sql, params))
-    for link in pending or ():
-        execute(connection, Query(_link_sql(dialect), _link_params(*link)))
+    for query in ordered.queries(dialect):
+        execute(connection, query)
 
 
-def _pipelined(
-    session: Session,
-    ordered: list[tuple[str, dict[str, Any]]],
-    pending: list[tuple[int | None, str, str, str, str]],
-) -> None:
+def _pipelined(session: Session, queries: list[Query]) -> None:
     """PostgreSQL: the lock, the ordered rows and the links in one round trip (a pipeline).
 
     The statements run one after another on the server, each with a fresh snapshot (READ
@@ -235,18 +247,14 @@ def _pipelined(
     session.flush()
     connection = session.connection().connection.driver_connection  # a psycopg.Connection
     assert connection is not None
-    link_sql = pyformat(_link_sql("postgresql"))
     with connection.pipeline(), connection.cursor() as cursor:
         cursor.execute(CHAIN_LOCK_SQL)
-        for sql, params in ordered:
-            cursor.execute(pyformat(sql), params)
-        for link in pending:
-            cursor.execute(link_sql, _link_params(*link))
+        for query in queries:
+            cursor.execute(pyformat(query.sql), query.params)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_links(session: Session) -> None:
-    session.info.pop(_PENDING, None)
     session.info.pop(_ORDERED, None)
 
 

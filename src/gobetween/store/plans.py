@@ -22,7 +22,9 @@ it inserts therefore take their numbers in commit order. It must be the plan's l
 Statements use ``:name`` parameters. A ``datetime`` parameter is bound as a UTC timestamp, and
 :func:`gobetween.store.tables.as_utc` reads one back on either database. :func:`joined` makes
 one statement of several single-purpose ones (the caller and the object asked for, say), so
-that they cost one statement on the wire.
+that they cost one statement on the wire; :func:`split` takes its rows apart again and
+:func:`named` reads each part as its row type (a ``NamedTuple`` whose fields are the
+statement's columns, :mod:`gobetween.store.messages`), so no row is read by position.
 
 >>> def plan():
 ...     rows = yield Step((Query("SELECT 1 + :x", {"x": 1}),))
@@ -41,12 +43,12 @@ import datetime as dt
 import functools
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 
 from gobetween.store.pipeline import CHAIN_LOCK_SQL, NAMED_PARAMETER, AsyncPool, Rows
-from gobetween.store.tables import UTCDateTime
+from gobetween.store.tables import UTCDateTime, as_utc
 
 __all__ = [
     "CHAIN_LOCK_SQL",
@@ -55,7 +57,9 @@ __all__ = [
     "Rows",
     "Step",
     "execute",
+    "fields",
     "joined",
+    "named",
     "pyformat",
     "run",
     "run_async",
@@ -63,6 +67,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+#: A row type: a ``NamedTuple`` whose fields are a statement's columns, in order.
+R = TypeVar("R", bound=tuple[Any, ...])
+
+#: Columns read back as aware UTC timestamps (SQLite returns the text it stored).
+STAMPS = frozenset({"created_at", "expires_at"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,21 +116,55 @@ def joined(*queries: Query) -> Query:
     )
 
 
-def split(rows: Rows, *widths: int) -> list[Rows]:
-    """The rows of each query of a :func:`joined` statement (``widths``: its columns).
+def fields(kind: type[tuple[Any, ...]]) -> tuple[str, ...]:
+    """The field names of a row type (a ``NamedTuple``): its statement's columns, in order."""
+    names: tuple[str, ...] = cast(Any, kind)._fields
+    return names
+
+
+def split(rows: Rows, *kinds: type[tuple[Any, ...]]) -> list[Rows]:
+    """The rows of each query of a :func:`joined` statement (``kinds``: their row types).
 
     Duplicates that the join made are dropped, in order; all-``NULL`` rows (a query that had
     no rows) too.
 
-    >>> split([(1, "a"), (1, "b"), (2, None)], 1, 1)
+    >>> from typing import NamedTuple
+    >>> class One(NamedTuple):
+    ...     x: int
+    >>> split([(1, "a"), (1, "b"), (2, None)], One, One)
     [[(1,), (2,)], [('a',), ('b',)]]
     """
     out: list[Rows] = []
     start = 0
-    for width in widths:
+    for kind in kinds:
+        width = len(fields(kind))
         part = (row[start : start + width] for row in rows)
         out.append(list(dict.fromkeys(r for r in part if any(v is not None for v in r))))
         start += width
+    return out
+
+
+def named(kind: type[R], rows: Rows) -> list[R]:
+    """``rows`` read as ``kind``, the row type of their statement; the :data:`STAMPS` columns as
+    aware UTC datetimes.
+
+    >>> from typing import NamedTuple
+    >>> class Mark(NamedTuple):
+    ...     user_id: int
+    ...     created_at: dt.datetime
+    >>> named(Mark, [(7, "2026-12-03 08:00:00")])[0].created_at.tzinfo
+    datetime.timezone.utc
+    """
+    make = cast(Any, kind)._make
+    stamps = [i for i, name in enumerate(fields(kind)) if name in STAMPS]
+    if not stamps:
+        return [make(row) for row in rows]
+    out: list[R] = []
+    for row in rows:
+        values = list(row)
+        for i in stamps:
+            values[i] = as_utc(values[i])
+        out.append(make(values))
     return out
 
 

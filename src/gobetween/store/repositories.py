@@ -16,9 +16,9 @@ from gobetween.model import OrganisationKind, Role
 from gobetween.policy import Action, Actor, Membership, ProcessView, TrackView, process_view
 from gobetween.policy import track_view as policy_track_view
 from gobetween.store import tables as t
+from gobetween.store.messages import ChannelRow
 
 __all__ = [
-    "CHANNEL_SQL",
     "actor_from_rows",
     "attachment",
     "channel",
@@ -161,30 +161,19 @@ def channels(session: Session, view: TrackView) -> Sequence[t.Channel]:
     return session.execute(stmt).scalars().all()
 
 
-#: A channel with its track's process and organisations, one row per organisation (outer join).
-CHANNEL_SQL = """
-SELECT c.track_id, c.party_id, r.process_id, o.id, o.kind
-FROM channels c JOIN tracks r ON r.id = c.track_id
-LEFT JOIN track_organisations x ON x.track_id = r.id
-LEFT JOIN organisations o ON o.id = x.organisation_id
-WHERE c.id = :channel_id
-"""
-
-
-def channel_view(
-    actor: Actor,
-    channel_id: int,
-    rows: Sequence[tuple[int, int, int, int | None, str | None]],
-) -> TrackView:
-    """The actor's view of the track of a channel they may read, from :data:`CHANNEL_SQL`'s rows.
+def channel_view(actor: Actor, channel_id: int, rows: Sequence[ChannelRow]) -> TrackView:
+    """The actor's view of the track of a channel they may read, from its rows
+    (:func:`gobetween.store.messages.channel_query`: one per organisation of the track).
 
     :class:`NotFound` (worded as for a channel that does not exist) unless the actor has a seat
     in the track and may read the channel's party's data.
     """
-    if not rows or rows[0][2] not in actor.process_ids():
+    if not rows or rows[0].process_id not in actor.process_ids():
         raise NotFound(f"no channel {channel_id}")
-    track_id, party_id = rows[0][0], rows[0][1]
-    process_id, seats = _track_seats([(p, org, kind) for _, _, p, org, kind in rows])
+    track_id, party_id = rows[0].track_id, rows[0].party_id
+    process_id, seats = _track_seats(
+        [(r.process_id, r.organisation_id, r.organisation_kind) for r in rows]
+    )
     try:
         view = policy_track_view(
             actor, process_id=process_id, track_id=track_id, participants=seats
@@ -209,7 +198,7 @@ def channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel,
         .where(t.Channel.id == channel_id)
     ).all()
     view = channel_view(
-        actor, channel_id, [(c.track_id, c.party_id, p, org, kind) for c, p, org, kind in rows]
+        actor, channel_id, [ChannelRow(c.track_id, c.party_id, p, o, k) for c, p, o, k in rows]
     )
     return rows[0][0], view
 

@@ -18,6 +18,7 @@ from gobetween.service.context import RequestContext, request_context
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.codec import preferences_from_json
+from gobetween.store.messages import attachment_row, message_row
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
@@ -42,16 +43,8 @@ def messages_out(session: Session, rows: list[t.Message]) -> list[s.MessageOut]:
     files = repositories.attachments_of(session, ids)
     read = repositories.receipts(session, ids)
     return [
-        s.MessageOut(
-            id=m.id,
-            number=m.number,
-            channel_id=m.channel_id,
-            author_id=m.author_id,
-            text=m.text,
-            created_at=m.created_at,
-            attachments=[s.AttachmentOut.model_validate(a) for a in files[m.id]],
-            read_by=read[m.id],
-            language=m.language,
+        negotiate.message_out(
+            message_row(m), [attachment_row(a) for a in files[m.id]], read[m.id], []
         )
         for m in rows
     ]
