@@ -203,3 +203,22 @@ def test_a_scenario_without_a_nash_point_scores_nan_distance() -> None:
     result = Rehearsal(hard).run("nash-seeking", "truthful", 0)
     assert not result.agreement
     assert math.isnan(result.nash_distance)
+
+
+@pytest.mark.parametrize("name", ["classroom", "black_sea_corridor", "energy_moratorium"])
+def test_compiled_tables_give_the_model_s_utilities(name: str) -> None:
+    """Red lines, interactions and bonuses included, one package at a time and vectorised."""
+    from gobetween.formats import examples
+    from gobetween.model import Package
+
+    scenario = examples.load(name).scenario
+    rehearsal = Rehearsal(scenario)
+    rng = np.random.default_rng(5)
+    packages = rng.integers(0, rehearsal.sizes, size=(200, len(rehearsal.sizes)))
+    for table, prefs in zip(rehearsal.truth, scenario.preferences.values(), strict=True):
+        many = table.utilities(packages)
+        for row, fast in zip(packages, many, strict=True):
+            package = Package(scenario.agenda, tuple(int(c) for c in row))
+            expected = prefs.utility(package) if prefs.accepts(package) else -np.inf
+            assert table.utility(tuple(row)) == pytest.approx(prefs.utility(package), abs=1e-12)
+            assert fast == pytest.approx(expected, abs=1e-12)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from gobetween.errors import ValidationFailed
@@ -148,7 +148,7 @@ class Behaviour:
         declared = self.declare(preferences, agenda)
         table = PartyTable.of(name, declared, agenda)
         best = sum(max(column) for column in table.values) + sum(
-            max(0.0, b) for _, b in table.interactions
+            max(0.0, value) for _, value in table.bonuses
         )
         return Delegate(name, declared, table, self.holdout, self.proposes, best)
 
@@ -172,15 +172,7 @@ def _exaggerate(preferences: Preferences, agenda: Agenda) -> Preferences:
         worst = min(open_options, key=lambda o: (ratings[o], issue.option_names.index(o)))
         if ratings[worst] < max(ratings[o] for o in open_options):
             claimed.append(RedLine.of((issue.name, worst)))
-    return Preferences(
-        weights=preferences.weights,
-        ratings=preferences.ratings,
-        scale=preferences.scale,
-        reservation=preferences.reservation,
-        red_lines=(*preferences.red_lines, *claimed),
-        interactions=preferences.interactions,
-        discount=preferences.discount,
-    )
+    return replace(preferences, red_lines=(*preferences.red_lines, *claimed))
 
 
 #: Every behaviour, by name (the order the reports use).

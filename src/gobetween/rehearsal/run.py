@@ -156,6 +156,14 @@ class Rehearsal:
             )
         return self._plans[behaviour_name]
 
+    def prepare(self, strategy_name: str, behaviour_name: str) -> None:
+        """Do now what the first run of this strategy and behaviour would do once: build the
+        delegations and, for a strategy that uses it, the declared frontier (so that timing the
+        runs leaves the preparation out)."""
+        self.delegates(behaviour_name)
+        if strategy(strategy_name, self.strategies).uses_plan:
+            self.plan(behaviour_name)
+
     def run(
         self, strategy_name: str, behaviour_name: str, seed: int, *, rounds: int = DEFAULT_ROUNDS
     ) -> RunResult:

@@ -248,11 +248,13 @@ def veto(room: Room, rng: np.random.Generator) -> None:
 
 @dataclass(frozen=True)
 class StrategySpec:
-    """A registered strategy: name, one-line description, and the function that plays it."""
+    """A registered strategy: name, one-line description, the function that plays it, and
+    whether it uses the declared frontier (:class:`Plan`, prepared once per scenario)."""
 
     name: str
     description: str
     play: Strategy
+    uses_plan: bool = False
 
 
 #: Every strategy, by name.
@@ -269,6 +271,7 @@ STRATEGIES: Mapping[str, StrategySpec] = MappingProxyType(
                 "nash-seeking",
                 "publish the declared frontier's packages by Nash product",
                 nash_seeking,
+                uses_plan=True,
             ),
             StrategySpec(
                 "hill-climbing",

@@ -1,9 +1,10 @@
 """A party's preferences compiled to option indices, for fast repeated evaluation.
 
 A rehearsal evaluates thousands of packages per second, so the preferences are turned once into
-per-issue value tables (``w_i * r_i(option)``), red lines and interactions over ``(issue index,
-option index)`` pairs. :meth:`PartyTable.utility` evaluates one package (a tuple of option
-indices), :meth:`PartyTable.utilities` a whole array of them at once.
+per-issue value tables (``w_i * r_i(option)``), red lines over ``(issue index, option index)``
+pairs, and bonuses (interactions among them) over sets of option indices per issue.
+:meth:`PartyTable.utility` evaluates one package (a tuple of option indices),
+:meth:`PartyTable.utilities` a whole array of them at once.
 
 >>> from gobetween.model import Agenda, Issue, Preferences, RedLine
 >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
@@ -16,6 +17,7 @@ indices), :meth:`PartyTable.utilities` a whole array of them at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -28,8 +30,10 @@ __all__ = ["Choices", "PartyTable"]
 
 #: A package as one option index per issue, in agenda order.
 Choices = tuple[int, ...]
-#: A condition (red line, interaction) as ``(issue index, option index)`` pairs.
+#: A red line as ``(issue index, option index)`` pairs.
 Pairs = tuple[tuple[int, int], ...]
+#: Where a bonus applies: ``(issue index, option indices that count)`` per issue it names.
+Within = tuple[tuple[int, frozenset[int]], ...]
 
 
 def _pairs(agenda: Agenda, pairs: frozenset[tuple[str, str]]) -> Pairs:
@@ -39,6 +43,18 @@ def _pairs(agenda: Agenda, pairs: frozenset[tuple[str, str]]) -> Pairs:
 
 def _holds(pairs: Pairs, choices: Choices) -> bool:
     return all(choices[i] == o for i, o in pairs)
+
+
+def _inside(within: Within, choices: Choices) -> bool:
+    return all(choices[i] in options for i, options in within)
+
+
+def _within(agenda: Agenda, within: Mapping[str, Sequence[str]]) -> Within:
+    found = [
+        (agenda.index(i), frozenset(agenda.issue(i).index(o) for o in options))
+        for i, options in within.items()
+    ]
+    return tuple(sorted(found, key=lambda pair: pair[0]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,8 +69,9 @@ class PartyTable:
         Per issue (agenda order), each option's contribution ``w_i * r_i(option)``.
     red_lines
         Each red line as ``(issue index, option index)`` pairs.
-    interactions
-        ``(pairs, bonus)``: a bonus (or penalty) when every pair is in the package.
+    bonuses
+        ``(within, value)``: ``value`` added when the package picks a listed option on every
+        issue named (the preferences' bonuses, and their interactions as one-option bonuses).
     reservation
         The utility of no agreement.
     """
@@ -62,7 +79,7 @@ class PartyTable:
     name: str
     values: tuple[tuple[float, ...], ...]
     red_lines: tuple[Pairs, ...]
-    interactions: tuple[tuple[Pairs, float], ...]
+    bonuses: tuple[tuple[Within, float], ...]
     reservation: float
 
     @classmethod
@@ -73,8 +90,12 @@ class PartyTable:
             name=name,
             values=preferences.issue_values(agenda),
             red_lines=tuple(_pairs(agenda, r.pairs) for r in preferences.red_lines),
-            interactions=tuple(
-                (_pairs(agenda, i.pairs), i.bonus) for i in preferences.interactions
+            bonuses=(
+                *((_within(agenda, dict(b.within)), b.value) for b in preferences.bonuses),
+                *(
+                    (_within(agenda, {i: (o,) for i, o in x.pairs}), x.bonus)
+                    for x in preferences.interactions
+                ),
             ),
             reservation=preferences.reservation,
         )
@@ -82,8 +103,8 @@ class PartyTable:
     def utility(self, choices: Choices) -> float:
         """Utility of one package (red lines not considered)."""
         total = sum([v[c] for v, c in zip(self.values, choices, strict=True)])
-        if self.interactions:
-            total += sum(b for pairs, b in self.interactions if _holds(pairs, choices))
+        if self.bonuses:
+            total += sum(v for within, v in self.bonuses if _inside(within, choices))
         return total
 
     def crossed(self, choices: Choices) -> int:
@@ -106,8 +127,11 @@ class PartyTable:
         total = np.zeros(rows.shape[0])
         for j, column in enumerate(self._arrays):
             total += column[rows[:, j]]
-        for pairs, bonus in self.interactions:
-            total += bonus * _all_hold(rows, pairs)
+        for masks, value in self._masks:
+            inside = np.ones(rows.shape[0], dtype=bool)
+            for j, mask in masks:
+                inside &= mask[rows[:, j]]
+            total += value * inside
         for pairs in self.red_lines:
             total[_all_hold(rows, pairs)] = -np.inf
         return total
@@ -115,6 +139,18 @@ class PartyTable:
     @cached_property
     def _arrays(self) -> tuple[NDArray[np.float64], ...]:
         return tuple(np.asarray(column, dtype=np.float64) for column in self.values)
+
+    @cached_property
+    def _masks(self) -> tuple[tuple[tuple[tuple[int, NDArray[np.bool_]], ...], float], ...]:
+        masks = []
+        for within, value in self.bonuses:
+            per_issue = []
+            for j, options in within:
+                mask = np.zeros(len(self.values[j]), dtype=bool)
+                mask[list(options)] = True
+                per_issue.append((j, mask))
+            masks.append((tuple(per_issue), value))
+        return tuple(masks)
 
     def best_option(self, issue: int) -> int:
         """The option this party values most on ``issue`` (the first of ties)."""

@@ -1,0 +1,164 @@
+"""A pool of forked worker processes with per-task time limits that really stop a stuck task.
+
+Each worker is a child process (``os.fork``) that receives a chunk of tasks over a pipe and
+sends back one row per task as soon as it is played. The parent knows which task each worker is
+on (the one after its last row) and since when; when that task passes the time limit the worker
+is killed (``SIGKILL``, nothing a strategy does can ignore it), the task recorded as
+``"timeout"``, the rest of its chunk given to a fresh worker, and the tournament carries on. A
+worker that dies on its own (out of memory, a crash) costs its current task a ``"crashed"`` row.
+
+Forking (rather than spawning) lets a worker start from the parent's loaded scenarios without
+sending them, and works inside a daemonic process (a Dask worker). POSIX only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, Pipe, wait
+from typing import Any
+
+from gobetween.batch.tasks import Task, failed_row
+
+__all__ = ["DEFAULT_TIMEOUT", "run_pool"]
+
+#: Seconds one task may take by default.
+DEFAULT_TIMEOUT = 60.0
+
+Row = dict[str, Any]
+#: Plays one task in a worker and returns its row.
+PlayFn = Callable[[Task], Row]
+
+
+@dataclass(eq=False)
+class _Worker:
+    pid: int
+    conn: Connection
+    pending: deque[Task] = field(default_factory=deque)
+    since: float = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.pending)
+
+
+def _child(conn: Connection, play: PlayFn) -> None:
+    """A worker's loop: chunks in, one row per task out, until told to stop (``None``)."""
+    while True:
+        chunk = conn.recv()
+        if chunk is None:
+            return
+        for task in chunk:
+            try:
+                row = play(task)
+            except Exception as exc:  # a bug in a strategy: the row says so, the worker lives
+                detail = "".join(traceback.format_exception_only(exc)).strip()
+                row = failed_row(task, "error", detail)
+            conn.send(row)
+
+
+def _spawn(play: PlayFn) -> _Worker:
+    parent, child = Pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 0
+        try:
+            parent.close()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            _child(child, play)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    child.close()
+    return _Worker(pid, parent)
+
+
+def _stop(worker: _Worker, *, kill: bool) -> None:
+    if kill:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+    else:
+        with contextlib.suppress(OSError):
+            worker.conn.send(None)
+    worker.conn.close()
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(worker.pid, 0)
+
+
+def chunks(tasks: Sequence[Task], workers: int, *, most: int = 64) -> list[list[Task]]:
+    """Tasks in chunks of consecutive tasks (a scenario's tasks stay together), about four per
+    worker and at most ``most`` tasks each."""
+    size = max(1, min(most, -(-len(tasks) // max(1, workers * 4))))
+    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+
+
+def run_pool(
+    tasks: Sequence[Task],
+    play: PlayFn,
+    *,
+    workers: int,
+    timeout: float = DEFAULT_TIMEOUT,
+    most: int = 64,
+) -> Iterator[Row]:
+    """Play ``tasks`` on ``workers`` forked processes, yielding each row as it arrives.
+
+    ``play`` runs in the workers (forked: it may close over anything the parent holds). A task
+    running longer than ``timeout`` seconds kills its worker and yields a ``"timeout"`` row.
+    Closing the iterator early kills the workers.
+    """
+    queue: deque[list[Task]] = deque(chunks(tasks, workers, most=most))
+    pool: list[_Worker] = []
+    try:
+        while queue or any(w.busy for w in pool):
+            while queue and (len(pool) < workers or any(not w.busy for w in pool)):
+                idle = next((w for w in pool if not w.busy), None)
+                if idle is None:
+                    idle = _spawn(play)
+                    pool.append(idle)
+                chunk = queue.popleft()
+                idle.pending.extend(chunk)
+                idle.since = time.monotonic()
+                idle.conn.send(chunk)
+            busy = [w for w in pool if w.busy]
+            now = time.monotonic()
+            deadline = min(w.since + timeout for w in busy)
+            ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - now))
+            for worker in busy:
+                if worker.conn in ready:
+                    yield from _receive(worker, pool, queue)
+            now = time.monotonic()
+            for worker in [w for w in pool if w.busy and now - w.since >= timeout]:
+                stuck = worker.pending.popleft()
+                pool.remove(worker)
+                _stop(worker, kill=True)
+                if worker.pending:
+                    queue.appendleft(list(worker.pending))
+                yield failed_row(stuck, "timeout", f"stopped after {timeout:g} s", timeout)
+    finally:
+        for worker in pool:
+            _stop(worker, kill=worker.busy)
+
+
+def _receive(worker: _Worker, pool: list[_Worker], queue: deque[list[Task]]) -> Iterator[Row]:
+    """Every row the worker has sent; a worker that died is replaced, its task ``crashed``."""
+    while worker.busy and worker.conn.poll():
+        try:
+            row = worker.conn.recv()
+        except (EOFError, OSError):
+            lost = worker.pending.popleft()
+            pool.remove(worker)
+            _stop(worker, kill=True)
+            if worker.pending:
+                queue.appendleft(list(worker.pending))
+            yield failed_row(lost, "crashed", "the worker process died")
+            return
+        worker.pending.popleft()
+        worker.since = time.monotonic()
+        yield row

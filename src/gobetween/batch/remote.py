@@ -1,0 +1,84 @@
+"""Tournaments on Dask's distributed scheduler, for more than one machine.
+
+``pip install 'gobetween[distributed]'``, start a scheduler and workers (``dask scheduler``,
+``dask worker tcp://host:8786``), then ``gobetween tournament FOLDER --scheduler
+tcp://host:8786``. The scenarios travel as gobetween scenario documents (JSON), so the workers
+need no access to the folder; each Dask task plays a chunk of one scenario's runs in a forked
+child with the same per-task time limit as the local pool (:mod:`gobetween.batch.pool`), so a
+stuck run is killed on the worker's machine too. The rows are the same as the local pool's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import groupby
+from typing import Any
+
+from gobetween.batch.pool import run_pool
+from gobetween.batch.tasks import Player, Task
+from gobetween.errors import ConfigurationError
+from gobetween.formats.scenario_file import loads_scenario, scenario_document
+from gobetween.model import Scenario
+
+__all__ = ["play_chunk", "run_distributed"]
+
+Row = dict[str, Any]
+
+
+def play_chunk(
+    document: str, name: str, tasks: Sequence[Task], rounds: int, timeout: float
+) -> list[Row]:
+    """Runs of one scenario (given as a JSON scenario document), on a Dask worker."""
+    scenario = loads_scenario(document, fmt="json", source=name)
+    player = Player({name: scenario}, rounds=rounds)
+    return list(run_pool(list(tasks), player.play, workers=1, timeout=timeout, most=len(tasks)))
+
+
+def run_distributed(
+    tasks: Sequence[Task],
+    scenarios: Mapping[str, Scenario],
+    *,
+    scheduler: Any,
+    rounds: int,
+    timeout: float,
+    most: int = 64,
+) -> Iterator[Row]:
+    """Play ``tasks`` on a Dask cluster, yielding rows as chunks finish.
+
+    ``scheduler`` is the scheduler's address (``tcp://host:8786``) or a ``distributed.Client``
+    or ``LocalCluster`` already made.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ConfigurationError(
+            "--scheduler needs Dask's distributed scheduler: pip install 'gobetween[distributed]'"
+        ) from None
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler  # type: ignore[no-untyped-call]  # untyped library
+    try:
+        documents = {
+            name: json.dumps(scenario_document(scenario), ensure_ascii=False)
+            for name, scenario in scenarios.items()
+        }
+        futures = []
+        for name, group in groupby(tasks, key=lambda t: t.scenario):
+            mine = list(group)
+            for i in range(0, len(mine), most):
+                futures.append(
+                    client.submit(
+                        play_chunk,
+                        documents[name],
+                        name,
+                        mine[i : i + most],
+                        rounds,
+                        timeout,
+                        pure=False,
+                    )
+                )
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]  # untyped library
+            yield from future.result()
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,110 @@
+"""The report of a tournament: per strategy (and per strategy and behaviour), what it achieved.
+
+For each group of runs: how many were played (and how many timed out or failed), the share that
+ended in agreement, the share that ended in a Pareto-optimal agreement (of all runs played), the
+mean distance to the Nash point (every played run counts: a run without agreement at the
+parties' reservation levels), the mean rounds, and negotiations per second (runs divided by the
+seconds spent inside them, one process; preparing a scenario is not counted).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from gobetween.errors import InputError
+
+__all__ = ["ALL", "Summary", "summarise", "write_report"]
+
+#: The behaviour column of a strategy's total over all behaviours.
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One line of the report."""
+
+    strategy: str
+    behaviour: str
+    runs: int
+    timeouts: int
+    errors: int
+    agreements: float
+    pareto_optimal: float
+    nash_distance: float | None
+    rounds: float | None
+    per_second: float | None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None
+
+
+def _summary(strategy: str, behaviour: str, rows: Sequence[Mapping[str, Any]]) -> Summary:
+    played = [r for r in rows if r["status"] == "ok"]
+    seconds = math.fsum(float(r["seconds"] or 0.0) for r in played)
+    distances = [float(r["nash_distance"]) for r in played if r["nash_distance"] is not None]
+    count = len(played)
+    return Summary(
+        strategy=strategy,
+        behaviour=behaviour,
+        runs=count,
+        timeouts=sum(r["status"] == "timeout" for r in rows),
+        errors=sum(r["status"] not in ("ok", "timeout") for r in rows),
+        agreements=sum(bool(r["agreement"]) for r in played) / count if count else 0.0,
+        pareto_optimal=sum(bool(r["pareto_optimal"]) for r in played) / count if count else 0.0,
+        nash_distance=_mean(distances),
+        rounds=_mean([float(r["rounds"]) for r in played]),
+        per_second=count / seconds if seconds > 0 else None,
+    )
+
+
+def summarise(
+    rows: Iterable[Mapping[str, Any]],
+    strategies: Sequence[str] | None = None,
+    behaviours: Sequence[str] | None = None,
+) -> list[Summary]:
+    """Per strategy: one line per behaviour, then its total (``behaviour == "all"``).
+
+    Strategies and behaviours appear in the given order (else in order of first appearance).
+    """
+    rows = list(rows)
+    order = list(strategies or dict.fromkeys(r["strategy"] for r in rows))
+    kinds = list(behaviours or dict.fromkeys(r["behaviour"] for r in rows))
+    lines: list[Summary] = []
+    for strategy in order:
+        mine = [r for r in rows if r["strategy"] == strategy]
+        if not mine:
+            continue
+        for behaviour in kinds:
+            group = [r for r in mine if r["behaviour"] == behaviour]
+            if group:
+                lines.append(_summary(strategy, behaviour, group))
+        lines.append(_summary(strategy, ALL, mine))
+    return lines
+
+
+def write_report(lines: Sequence[Summary], path: str | os.PathLike[str]) -> None:
+    """The report as ``.json`` (a list of objects) or ``.csv`` (one row per line)."""
+    target = Path(path)
+    records = [asdict(line) for line in lines]
+    suffix = target.suffix.lower()
+    if suffix == ".json":
+        target.write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")
+    elif suffix == ".csv":
+        with target.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(Summary.__dataclass_fields__))
+            writer.writeheader()
+            writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in records)
+    else:
+        raise InputError(
+            f"unknown report format {suffix or '(none)'!r}",
+            source=str(target),
+            expected="a name ending in .json or .csv",
+        )

@@ -1,0 +1,233 @@
+"""``gobetween tournament FOLDER``: mediator strategies against simulated delegations, at scale.
+
+Every scenario in FOLDER (scenario files and Genius folders, as they are) x strategies x party
+behaviours x seeds, played by a pool of worker processes with a time limit per run (a stuck run
+is killed and recorded as "timeout"), or on a Dask cluster with ``--scheduler``. With ``--out``
+every result is appended to a CSV file or a Parquet dataset as it comes, and a rerun skips the
+runs already there. The report (a table, and ``--report`` as JSON or CSV) gives per strategy
+the share of agreements, the share of Pareto-optimal agreements, the mean distance to the Nash
+point, the mean rounds and the negotiations per second.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from gobetween.batch.pool import DEFAULT_TIMEOUT, run_pool
+from gobetween.batch.report import ALL, Summary, summarise, write_report
+from gobetween.batch.store import ResultStore
+from gobetween.batch.tasks import MAX_TASKS, Player, Task, find_scenarios, plan_tasks
+from gobetween.rehearsal import BEHAVIOURS, DEFAULT_ROUNDS, MAX_ROUNDS, STRATEGIES
+
+__all__ = ["tournament"]
+
+#: Results are written at least this often (seconds) and every this many rows.
+FLUSH_SECONDS = 2.0
+FLUSH_ROWS = 2000
+
+
+def _rows(
+    todo: Sequence[Task],
+    scenarios: Any,
+    *,
+    rounds: int,
+    workers: int,
+    timeout: float,
+    scheduler: str | None,
+) -> Iterator[dict[str, Any]]:
+    if scheduler:
+        from gobetween.batch.remote import run_distributed
+
+        return run_distributed(todo, scenarios, scheduler=scheduler, rounds=rounds, timeout=timeout)
+    player = Player(scenarios, rounds=rounds)
+    return run_pool(todo, player.play, workers=workers, timeout=timeout)
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+def _number(value: float | None, digits: int) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def print_report(lines: Sequence[Summary], console: Console) -> None:
+    """The report as a table: each strategy's behaviours, then its total in bold."""
+    table = Table(title="Tournament report", title_justify="left")
+    for header in ("strategy", "parties", "runs", "agreements", "Pareto-optimal"):
+        table.add_column(header, justify="left" if header in ("strategy", "parties") else "right")
+    for header in ("distance to Nash", "rounds", "runs/s", "timeouts", "errors"):
+        table.add_column(header, justify="right")
+    for line in lines:
+        total = line.behaviour == ALL
+        table.add_row(
+            line.strategy,
+            "all behaviours" if total else line.behaviour,
+            str(line.runs),
+            _percent(line.agreements),
+            _percent(line.pareto_optimal),
+            _number(line.nash_distance, 3),
+            _number(line.rounds, 1),
+            _number(line.per_second, 0),
+            str(line.timeouts),
+            str(line.errors),
+            style="bold" if total else None,
+            end_section=total,
+        )
+    console.print(table)
+
+
+@click.command()
+@click.argument("folder", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-s",
+    "--strategy",
+    "strategies",
+    multiple=True,
+    type=click.Choice(list(STRATEGIES)),
+    help="A mediator strategy to play (repeatable; all by default).",
+)
+@click.option(
+    "-b",
+    "--behaviour",
+    "behaviours",
+    multiple=True,
+    type=click.Choice(list(BEHAVIOURS)),
+    help="A behaviour of the simulated parties (repeatable; all by default).",
+)
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Runs per scenario, strategy and behaviour (seeds 0 to N-1).",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(min=1, max=MAX_ROUNDS),
+    default=DEFAULT_ROUNDS,
+    show_default=True,
+    help="Most rounds (texts published and votes taken) in one run.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=True, path_type=Path),
+    help="Append results to this .csv file or .parquet dataset; a rerun skips finished runs.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the report to this .json or .csv file.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=256),
+    default=os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Worker processes on this machine.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01, max=86_400),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds one run may take before its worker is killed and the run recorded 'timeout'.",
+)
+@click.option(
+    "--max-tasks",
+    type=click.IntRange(min=1),
+    default=MAX_TASKS,
+    show_default=True,
+    help="Refuse tournaments of more runs than this.",
+)
+@click.option("--retry-failed", is_flag=True, help="Play again the runs that timed out or failed.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Play on a Dask cluster (tcp://host:8786); needs pip install 'gobetween[distributed]'.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def tournament(
+    folder: Path,
+    strategies: tuple[str, ...],
+    behaviours: tuple[str, ...],
+    seeds: int,
+    rounds: int,
+    out: Path | None,
+    report_path: Path | None,
+    workers: int,
+    timeout: float,
+    max_tasks: int,
+    retry_failed: bool,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    """Play mediator strategies against simulated parties on every scenario in FOLDER.
+
+    FOLDER holds scenario files (.yaml, .yml, .json) and Genius folders, nested as you like
+    (a single scenario file works too). Strategies: follow-amendments, nash-seeking,
+    hill-climbing, veto (VetoST-like). Party behaviours: truthful, exaggerating (claims red
+    lines it does not have), stubborn (holds out, concedes slowly). Results are scored on the
+    parties' true preferences against the exact Pareto frontier.
+    """
+    console = Console(stderr=True, highlight=False)
+    scenarios, failed = find_scenarios(folder)
+    for name, reason in failed.items():
+        console.print(f"skipped {name}: {reason}", markup=False)
+    chosen = list(strategies or STRATEGIES)
+    kinds = list(behaviours or BEHAVIOURS)
+    tasks = plan_tasks(scenarios, chosen, kinds, range(seeds), max_tasks=max_tasks)
+    store = ResultStore(out) if out is not None else None
+    done = store.finished(retry_failed=retry_failed) if store is not None else set()
+    todo = [t for t in tasks if t.key not in done]
+    if done:
+        console.print(f"{len(tasks) - len(todo)} of {len(tasks)} runs already in {out}")
+    rows: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
+    start = time.perf_counter()
+    with Progress(
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+        transient=False,
+    ) as progress:
+        bar = progress.add_task("runs", total=len(todo))
+        flushed = time.monotonic()
+        for row in _rows(
+            todo, scenarios, rounds=rounds, workers=workers, timeout=timeout, scheduler=scheduler
+        ):
+            rows.append(row)
+            pending.append(row)
+            progress.advance(bar)
+            if store is not None and (
+                len(pending) >= FLUSH_ROWS or time.monotonic() - flushed > FLUSH_SECONDS
+            ):
+                store.append(pending)
+                pending, flushed = [], time.monotonic()
+        if store is not None:
+            store.append(pending)
+    wall = time.perf_counter() - start
+    if todo:
+        console.print(f"{len(todo)} runs in {wall:.1f} s ({len(todo) / wall:,.0f} runs/s overall)")
+    wanted = {t.key for t in tasks}
+    everything = store.rows() if store is not None else rows
+    mine = [
+        r for r in everything if (r["scenario"], r["strategy"], r["behaviour"], r["seed"]) in wanted
+    ]
+    lines = summarise(mine, chosen, kinds)
+    print_report(lines, Console(highlight=False))
+    if report_path is not None:
+        write_report(lines, report_path)
