@@ -7,7 +7,9 @@ public view needs no login: ``GET /api/public/agreements/{agreement_id}/record``
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
@@ -17,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from gobetween.errors import ValidationFailed
 from gobetween.formats import records as record_files
 from gobetween.i18n import _
-from gobetween.monitoring.kinds import kind_named
+from gobetween.monitoring.kinds import EntryImport, kind_named
 from gobetween.monitoring.limits import ImportLimits
+from gobetween.monitoring.voyages import ImportResult
 from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
@@ -29,6 +32,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["implement"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
 TableName = Annotated[str, Field(pattern=r"^[a-z_]{1,60}$")]
+Parsed = TypeVar("Parsed")
 
 
 @router.get("/agreements/{agreement_id}/record")
@@ -57,6 +61,35 @@ def add_event(
         return implement.add_event(unit.session, unit.actor, agreement_id, body)
 
 
+async def _import_upload(
+    ctx: RequestContext,
+    agreement_id: int,
+    file: UploadFile,
+    max_bytes: int,
+    parse: Callable[[str, bytes, ImportLimits], Parsed],
+    write: Callable[[str, Parsed], dict[str, Any]],
+) -> dict[str, Any]:
+    """An uploaded record file: at most ``max_bytes`` (+1, for the parser to refuse) read, the
+    caller's right to record checked (404 before any parsing), parsed within the import limits
+    outside any unit of work, then written in steps."""
+    data = await file.read(max_bytes + 1)
+    name = file.filename or ""
+    if not name:
+        raise ValidationFailed(
+            _("the file has no name"), location="file", expected="a .csv or .xlsx"
+        )
+    settings = ctx.settings
+    limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
+
+    def check() -> None:  # who may not record learns nothing from parsing: 404 first
+        with ctx.read() as unit:
+            implement.check_may_record(unit.session, unit.actor, agreement_id)
+
+    await run_in_threadpool(check)
+    result = await run_in_threadpool(parse, name, data, limits)
+    return await run_in_threadpool(write, name, result)
+
+
 @router.post("/agreements/{agreement_id}/record/imports", status_code=201)
 async def import_file(
     agreement_id: s.Id, ctx: Ctx, file: Annotated[UploadFile, File()]
@@ -68,25 +101,13 @@ async def import_file(
     write waits for it; its rows and the problems listed are bounded by
     ``GOBETWEEN_IMPORT_MAX_ROWS`` and ``GOBETWEEN_IMPORT_MAX_PROBLEMS``.
     """
-    data = await file.read(implement.MAX_IMPORT_BYTES + 1)
-    name = file.filename or ""
-    if not name:
-        raise ValidationFailed(
-            _("the file has no name"), location="file", expected="a .csv or .xlsx"
-        )
-    settings = ctx.settings
-    limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
 
-    def check() -> None:
-        with ctx.read() as unit:
-            implement.check_may_record(unit.session, unit.actor, agreement_id)
-
-    def work() -> dict[str, Any]:
+    def write(name: str, result: ImportResult) -> dict[str, Any]:
         return import_steps.import_in_steps(ctx.read, ctx.write, agreement_id, name, result)
 
-    await run_in_threadpool(check)
-    result = await run_in_threadpool(implement.read_upload, name, data, limits)
-    return await run_in_threadpool(work)
+    return await _import_upload(
+        ctx, agreement_id, file, implement.MAX_IMPORT_BYTES, implement.read_upload, write
+    )
 
 
 @router.get("/agreements/{agreement_id}/record/{table}.csv")
@@ -213,26 +234,19 @@ async def import_entries(
 ) -> dict[str, Any]:
     """Import a CSV or XLSX file of one kind (mediators); re-importing adds nothing. Parsed
     before any unit of work, written in short steps (no other write waits for it)."""
-    data = await file.read(record_files.MAX_BYTES + 1)
-    name = file.filename or ""
-    if not name:
-        raise ValidationFailed(
-            _("the file has no name"), location="file", expected="a .csv or .xlsx"
-        )
-    settings = ctx.settings
-    limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
     declared = kind_named(kind)
 
-    def check() -> None:  # who may not record learns nothing from parsing: 404 first
-        with ctx.read() as unit:
-            implement.check_may_record(unit.session, unit.actor, agreement_id)
-
-    def work() -> dict[str, Any]:
+    def write(name: str, result: EntryImport) -> dict[str, Any]:
         return import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
 
-    await run_in_threadpool(check)
-    result = await run_in_threadpool(record_files.read_entry_file, declared, name, data, limits)
-    return await run_in_threadpool(work)
+    return await _import_upload(
+        ctx,
+        agreement_id,
+        file,
+        record_files.MAX_BYTES,
+        functools.partial(record_files.read_entry_file, declared),
+        write,
+    )
 
 
 @router.post("/agreements/{agreement_id}/incidents", status_code=201)

@@ -270,9 +270,22 @@ class RuleIn(s.In):
     after_deadline: Annotated[s.Str, Field(max_length=500)] = ""
 
 
-def _draft_articles(body: DraftIn) -> tuple[Article, ...]:
-    as_text = ArticlesTextIn(package=body.package, articles=body.articles)
-    return _articles(as_text)
+def _save_draft(
+    track_id: int, body: DraftIn, ctx: Ctx, draft_id: int | None = None
+) -> dict[str, Any]:
+    """Save ``body`` as a new draft, or as draft ``draft_id``'s new body."""
+    articles = _articles(ArticlesTextIn(package=body.package, articles=body.articles))
+    with ctx.write() as unit:
+        return drafts.save_draft(
+            unit.session,
+            unit.actor,
+            track_id,
+            options=body.package,
+            articles=articles,
+            note=body.note,
+            deadline=body.deadline,
+            draft_id=draft_id,
+        )
 
 
 @router.get("/tracks/{track_id}/text/drafts")
@@ -285,17 +298,7 @@ def list_drafts(track_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
 @router.post("/tracks/{track_id}/text/drafts", status_code=201)
 def create_draft(track_id: s.Id, body: DraftIn, ctx: Ctx) -> dict[str, Any]:
     """Save a draft that no party sees; its problems are listed, nothing is refused yet."""
-    articles = _draft_articles(body)
-    with ctx.write() as unit:
-        return drafts.save_draft(
-            unit.session,
-            unit.actor,
-            track_id,
-            options=body.package,
-            articles=articles,
-            note=body.note,
-            deadline=body.deadline,
-        )
+    return _save_draft(track_id, body, ctx)
 
 
 @router.get("/tracks/{track_id}/text/drafts/{draft_id}")
@@ -308,18 +311,7 @@ def get_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 @router.put("/tracks/{track_id}/text/drafts/{draft_id}")
 def update_draft(track_id: s.Id, draft_id: s.Id, body: DraftIn, ctx: Ctx) -> dict[str, Any]:
     """Replace a draft's body (earlier approvals become stale)."""
-    articles = _draft_articles(body)
-    with ctx.write() as unit:
-        return drafts.save_draft(
-            unit.session,
-            unit.actor,
-            track_id,
-            options=body.package,
-            articles=articles,
-            note=body.note,
-            deadline=body.deadline,
-            draft_id=draft_id,
-        )
+    return _save_draft(track_id, body, ctx, draft_id)
 
 
 @router.post("/tracks/{track_id}/text/drafts/{draft_id}/approval")
