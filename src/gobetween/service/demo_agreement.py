@@ -2,7 +2,10 @@
 
 A second demo process, *Black Sea Grain Initiative (2022-2023)*, with the same logins as the
 negotiation demo (:mod:`gobetween.service.demo`): the United Nations and Türkiye mediate, Ukraine
-and the Russian Federation are the parties. Its *grain corridor* track holds the text both parties
+and the Russian Federation are the parties. It works in English, Ukrainian, Russian and Turkish:
+every article of the agreed text is worded in each
+(:data:`~gobetween.service.demo_languages.INITIATIVE_WORDING`), so the instruments carry four
+equally authentic texts under one terms hash. Its *grain corridor* track holds the text both parties
 accepted; the mediators made the mirror agreement from it; every signatory signed with an
 Ed25519 key generated for the demo (the private keys live only while the demo is built and are
 then dropped, as a signatory's browser would keep its own); the agreement then lives through the
@@ -48,9 +51,12 @@ from gobetween.monitoring.events import (
 )
 from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
+from gobetween.protocols.single_text_articles import Article
 from gobetween.service import agree, implement, prepare, texts
 from gobetween.service.demo import DOMAIN
+from gobetween.service.demo_languages import INITIATIVE_LANGUAGES, INITIATIVE_WORDING, with_wording
 from gobetween.service.demo_records import assess_initiative
+from gobetween.service.languages import set_working_languages
 from gobetween.service.signing_keys import confirm_key
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
@@ -69,29 +75,32 @@ SIGNERS = {
     "russia": ("Russian Federation", OrganisationKind.PARTY, Role.PARTY_MEMBER),
 }
 
-CLAUSES = {
-    "ports": "Exports of grain, related foodstuffs and fertilisers, including ammonia, leave "
-    "from Odesa, Chornomorsk and Yuzhny (Pivdennyi).",
-    "inspections": "Joint teams of the Joint Coordination Centre in Istanbul, one inspector "
-    "from each delegation, inspect every vessel inbound and outbound.",
-    "inspections per day": "The joint teams inspect at least nine vessels a day "
-    "(an illustrative target for the demonstration).",
-    "term": "The initiative runs for 120 days from signature and is renewed by consent of "
-    "every signatory; renewals are recorded acts of every signatory.",
+#: What was agreed, option per issue.
+PACKAGE = {
+    "ports": "three ports",
+    "inspections": "joint teams at Istanbul",
+    "inspections per day": "9",
+    "term": "120",
 }
+#: The English clause of each agreed option (its other languages: ``INITIATIVE_WORDING``).
+CLAUSES = {issue: INITIATIVE_WORDING[issue][option]["en"] for issue, option in PACKAGE.items()}
 SIGNED_AT = dt.datetime(2022, 7, 22, 12, 0, tzinfo=dt.UTC)
 
 
 def initiative_agenda() -> Agenda:
-    """The agenda of the corridor as agreed in July 2022 (summarised from the public record)."""
-    return Agenda(
-        (
-            Issue.discrete("ports", ["Odesa", "Odesa and Chornomorsk", "three ports"]),
-            Issue.discrete("inspections", ["at sea", "joint teams at Istanbul"]),
-            Issue.discrete("inspections per day", ["5", "9", "11"]),
-            Issue.discrete("term", ["60", "120"]),
+    """The agenda of the corridor as agreed in July 2022 (summarised from the public record),
+    the agreed options worded in each of its working languages."""
+    return with_wording(
+        Agenda(
+            (
+                Issue.discrete("ports", ["Odesa", "Odesa and Chornomorsk", "three ports"]),
+                Issue.discrete("inspections", ["at sea", "joint teams at Istanbul"]),
+                Issue.discrete("inspections per day", ["5", "9", "11"]),
+                Issue.discrete("term", ["60", "120"]),
+            ),
+            name="Black Sea Grain Initiative",
         ),
-        name="Black Sea Grain Initiative",
+        INITIATIVE_WORDING,
     )
 
 
@@ -115,6 +124,8 @@ def _process(session: Session, actors: dict[str, Actor]) -> int:
         description="Demo: the signed corridor agreement and the JCC's published voyages.",
     )
     admin = repositories.load_actor(session, admin.user_id)
+    # English, Ukrainian, Russian and Turkish texts, each equally authentic
+    set_working_languages(session, admin, process.id, INITIATIVE_LANGUAGES)
     orgs = []
     for seat, (name, kind, role) in SIGNERS.items():
         org = prepare.add_organisation(session, admin, process.id, name=name, kind=kind)
@@ -135,20 +146,20 @@ def _process(session: Session, actors: dict[str, Actor]) -> int:
 
 
 def _negotiate(session: Session, actors: dict[str, Actor], track_id: int) -> None:
-    package = {
-        "ports": "three ports",
-        "inspections": "joint teams at Istanbul",
-        "inspections per day": "9",
-        "term": "120",
-    }
+    agenda = initiative_agenda()
+    articles = tuple(
+        Article.for_option(f"art-{n}", issue, PACKAGE[issue.name])
+        for n, issue in enumerate(agenda.issues, start=1)
+    )
     mediator = actors["un"]
     texts.publish_text(
         session,
         mediator,
         track_id,
-        options=package,
+        options=PACKAGE,
         clauses=CLAUSES,
         note="The text signed in Istanbul on 22 July 2022.",
+        articles=articles,
     )
     for seat in ("ukraine", "russia"):
         texts.answer_text(session, actors[seat], track_id, version=1, kind=AnswerKind.ACCEPT)

@@ -32,6 +32,8 @@ from gobetween.store import tables as t
 __all__ = [
     "ENERGY_WORDING",
     "FOOD_WORDING",
+    "INITIATIVE_LANGUAGES",
+    "INITIATIVE_WORDING",
     "TRANSLATORS",
     "add_languages",
     "translator_logins",
@@ -251,6 +253,66 @@ FOOD_WORDING: Wording = {
             "tr": "Birleşmiş Milletler, ayrı bir mutabakat zaptı uyarınca Rus gıda ve gübre "
             "ihracatı için ödemeleri, sigortayı ve amonyak boru hattının işletilmesini "
             "kolaylaştırmayı taahhüt eder.",
+        },
+    },
+}
+
+#: The working languages of the demo's signed Black Sea Grain Initiative (the Istanbul talks).
+INITIATIVE_LANGUAGES = ("en", "uk", "ru", "tr")
+
+#: Clause per agreed option per language of the signed initiative
+#: (:func:`gobetween.service.demo_agreement.initiative_agenda`): the agreement's equally
+#: authentic texts. The English clauses are the demo's, the others our translations.
+INITIATIVE_WORDING: Wording = {
+    "ports": {
+        "three ports": {
+            "en": "Exports of grain, related foodstuffs and fertilisers, including ammonia, "
+            "leave from Odesa, Chornomorsk and Yuzhny (Pivdennyi).",
+            "uk": "Експорт зерна, пов'язаних із ним продуктів харчування та добрив, зокрема "
+            "аміаку, здійснюється з портів Одеса, Чорноморськ і Південний (Южний).",
+            "ru": "Экспорт зерна, связанного с ним продовольствия и удобрений, включая аммиак, "
+            "осуществляется из портов Одесса, Черноморск и Южный (Пивденный).",
+            "tr": "Tahıl, ilgili gıda maddeleri ve amonyak dahil gübre ihracatı Odesa, "
+            "Çornomorsk ve Yujni (Pivdennıy) limanlarından yapılır.",
+        },
+    },
+    "inspections": {
+        "joint teams at Istanbul": {
+            "en": "Joint teams of the Joint Coordination Centre in Istanbul, one inspector "
+            "from each delegation, inspect every vessel inbound and outbound.",
+            "uk": "Спільні групи Спільного координаційного центру в Стамбулі, по одному "
+            "інспекторові від кожної делегації, оглядають кожне судно, що прямує до портів "
+            "і з них.",
+            "ru": "Совместные группы Совместного координационного центра в Стамбуле, по одному "
+            "инспектору от каждой делегации, досматривают каждое судно, следующее в порты и "
+            "из них.",
+            "tr": "İstanbul'daki Ortak Koordinasyon Merkezi'nin her heyetten birer denetçiden "
+            "oluşan ortak ekipleri, limanlara gelen ve limanlardan çıkan her gemiyi denetler.",
+        },
+    },
+    "inspections per day": {
+        "9": {
+            "en": "The joint teams inspect at least nine vessels a day (an illustrative "
+            "target for the demonstration).",
+            "uk": "Спільні групи оглядають щонайменше дев'ять суден на день (умовний "
+            "показник для демонстрації).",
+            "ru": "Совместные группы досматривают не менее девяти судов в день (условный "
+            "показатель для демонстрации).",
+            "tr": "Ortak ekipler günde en az dokuz gemiyi denetler (gösterim için örnek bir "
+            "hedef).",
+        },
+    },
+    "term": {
+        "120": {
+            "en": "The initiative runs for 120 days from signature and is renewed by consent "
+            "of every signatory; renewals are recorded acts of every signatory.",
+            "uk": "Ініціатива діє 120 днів з дня підписання і продовжується за згодою кожної "
+            "зі сторін, що її підписали; продовження є зафіксованими актами кожної з них.",
+            "ru": "Инициатива действует 120 дней со дня подписания и продлевается с согласия "
+            "каждой подписавшей её стороны; продления являются зафиксированными актами "
+            "каждой из них.",
+            "tr": "Girişim imzadan itibaren 120 gün yürürlükte kalır ve imzacıların her "
+            "birinin rızasıyla uzatılır; uzatmalar her imzacının kayda geçen işlemleridir.",
         },
     },
 }

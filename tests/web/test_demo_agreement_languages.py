@@ -1,0 +1,38 @@
+"""The demo's signed Black Sea Grain Initiative carries its four working languages as equally
+authentic texts, signed and verifying (issue 12)."""
+
+from __future__ import annotations
+
+from tests.web.site import Site
+
+from gobetween.agreements import Bundle, verify_bundle
+from gobetween.formats.instrument_html import instrument_html
+from gobetween.model.languages import equally_authentic_clause
+from gobetween.service.demo_agreement import PACKAGE, SIGNED_AT, build_agreement_demo
+from gobetween.service.demo_languages import INITIATIVE_LANGUAGES, INITIATIVE_WORDING
+
+
+def test_the_demo_agreement_is_signed_in_english_ukrainian_russian_and_turkish(site: Site) -> None:
+    with site.services.db.unit_of_work() as session:
+        aid = build_agreement_demo(session)
+    un = site.client("un")
+    data = un.get(f"/api/agreements/{aid}/bundle").content
+    report = verify_bundle(data)
+    assert report.ok, report.findings
+    bundle = Bundle.from_bytes(data)
+    terms = bundle.instruments[0].terms
+    assert terms.languages == INITIATIVE_LANGUAGES == ("en", "uk", "ru", "tr")
+    for version in terms.versions:
+        wording = [article.text for article in version.articles]
+        expected = [INITIATIVE_WORDING[i][o][version.language] for i, o in PACKAGE.items()]
+        assert wording == expected
+    for instrument in bundle.instruments:
+        for code in INITIATIVE_LANGUAGES:
+            assert instrument.text(code)  # title and preamble in every language
+    page = instrument_html(bundle.instruments[0])
+    for code in INITIATIVE_LANGUAGES:  # each text ends saying all four are equally authentic
+        assert equally_authentic_clause(code, INITIATIVE_LANGUAGES, SIGNED_AT.date()) in page
+    signed = {(s.instrument_party, s.signer) for s in bundle.signatures}
+    assert len(signed) == 6  # two instruments, each signed by its party and both mediators
+    docx = un.get(f"/api/agreements/{aid}/instruments/1/docx")
+    assert docx.status_code == 200
