@@ -222,3 +222,24 @@ def test_compiled_tables_give_the_model_s_utilities(name: str) -> None:
             expected = prefs.utility(package) if prefs.accepts(package) else -np.inf
             assert table.utility(tuple(row)) == pytest.approx(prefs.utility(package), abs=1e-12)
             assert fast == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ["classroom", "black_sea_corridor", "energy_moratorium"])
+@pytest.mark.parametrize("behaviour_name", list(BEHAVIOURS))
+def test_neighbour_scores_are_the_scores_of_each_changed_text(
+    name: str, behaviour_name: str
+) -> None:
+    """The shortcut for one-option red lines and the full evaluation agree with one package at
+    a time."""
+    from gobetween.formats import examples
+
+    rehearsal = Rehearsal(examples.load(name).scenario)
+    rng = np.random.default_rng(11)
+    for delegate in rehearsal.delegates(behaviour_name):
+        issues, options = delegate.table.moves
+        for _ in range(20):
+            text = tuple(int(x) for x in rng.integers(0, rehearsal.sizes))
+            fast = delegate.table.neighbour_scores(text)
+            for k, (j, o) in enumerate(zip(issues.tolist(), options.tolist(), strict=True)):
+                changed = (*text[:j], o, *text[j + 1 :])
+                assert fast[k] == pytest.approx(delegate.score(changed), abs=1e-12)

@@ -34,6 +34,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+import numpy as np
+
 from gobetween.errors import ValidationFailed
 from gobetween.model import Agenda, Preferences, RedLine
 from gobetween.rehearsal.tables import Choices, PartyTable
@@ -99,25 +101,17 @@ class Delegate:
         return Reply(False, self.wish(choices) if self.proposes else None)
 
     def wish(self, choices: Choices) -> tuple[int, int] | None:
-        """The single-issue change it wants most: clearing a crossed red line first, then the
-        largest gain; ``None`` when no change helps. Ties go to the first issue and option."""
+        """The single-issue change it wants most: the largest gain, a text that crosses none of
+        its red lines counting above any that crosses one; ``None`` when no change helps. Ties
+        go to the first issue and option."""
         table = self.table
-        crossed = table.crossed(choices)
-        now = table.utility(choices)
-        best: tuple[int, float, int, int] | None = None
-        for j, column in enumerate(table.values):
-            for o in range(len(column)):
-                if o == choices[j]:
-                    continue
-                changed = (*choices[:j], o, *choices[j + 1 :])
-                lines = table.crossed(changed)
-                gain = table.utility(changed) - now
-                if lines > crossed or (lines == crossed and gain <= 1e-12):
-                    continue
-                key = (lines, -gain, j, o)
-                if best is None or key < best:
-                    best = (lines, -gain, j, o)
-        return None if best is None else (best[2], best[3])
+        scores = table.neighbour_scores(choices)
+        now = self.score(choices)
+        best = int(np.argmax(scores))
+        if not scores[best] > now + 1e-12:
+            return None
+        issues, options = table.moves
+        return int(issues[best]), int(options[best])
 
     def score(self, choices: Choices) -> float:
         """Its declared utility for ``choices``; ``-inf`` when the text crosses a red line."""

@@ -187,39 +187,24 @@ def hill_climbing(room: Room, rng: np.random.Generator) -> None:
     """Climb by single-issue changes that every party prefers; publish the top reached.
 
     The votes on one text's neighbours are evaluated in one vectorised pass, then counted in
-    the order they would have been asked: up to and including the first that every party
-    prefers (the climb moves there) or all of them (a local top).
+    the order they would have been asked (a random order): up to and including the first that
+    every party prefers (the climb moves there) or all of them (a local top).
     """
     current = room.random_text(rng)
-    moves = np.array([(j, o) for j, k in enumerate(room.sizes) for o in range(k - 1)])
+    issues, options = room.delegates[0].table.moves
     while room.left > 1:
-        order = moves[rng.permutation(len(moves))]
-        # option o of the move list stands for the o-th option other than the current one
-        texts = np.tile(np.asarray(current), (len(order), 1))
-        issues, options = order[:, 0], order[:, 1]
-        current_options = texts[np.arange(len(order)), issues]
-        texts[np.arange(len(order)), issues] = options + (options >= current_options)
-        found = _first_preferred(room, texts, current, room.left - 1)
-        if found is None:
+        moves = np.flatnonzero(options != np.asarray(current)[issues])
+        order = moves[rng.permutation(len(moves))][: room.left - 1]
+        scores = np.stack([d.table.neighbour_scores(current) for d in room.delegates])
+        now = np.array([d.score(current) for d in room.delegates])
+        better = np.flatnonzero(np.all(scores[:, order] > now[:, None] + 1e-12, axis=0))
+        if better.size == 0:
+            room.votes(len(order))
             break
-        current = tuple(int(x) for x in texts[found])
+        room.votes(int(better[0]) + 1)
+        move = int(order[better[0]])
+        current = (*current[: issues[move]], int(options[move]), *current[issues[move] + 1 :])
     room.publish(current)
-
-
-def _first_preferred(
-    room: Room, texts: NDArray[np.intp], current: Choices, limit: int
-) -> int | None:
-    """Vote on ``texts`` in order (at most ``limit`` votes, each a round) until every party
-    prefers one to ``current``; its index, or ``None``."""
-    texts = texts[:limit]
-    scores = np.stack([d.table.utilities(texts) for d in room.delegates])
-    now = np.array([d.score(current) for d in room.delegates])
-    better = np.flatnonzero(np.all(scores > now[:, None] + 1e-12, axis=0))
-    if better.size == 0:
-        room.votes(len(texts))
-        return None
-    room.votes(int(better[0]) + 1)
-    return int(better[0])
 
 
 def veto(room: Room, rng: np.random.Generator) -> None:
@@ -234,11 +219,16 @@ def veto(room: Room, rng: np.random.Generator) -> None:
     if count > 0:
         proposals = rng.integers(0, room.sizes, size=(count, len(room.sizes)))
         scores = np.stack([d.table.utilities(proposals) for d in room.delegates]) - 1e-12
-        now = [d.score(current) for d in room.delegates]
+        now = np.array([d.score(current) for d in room.delegates])
+        # A proposal kept later beats the first text for every party, so only those that do
+        # are walked (in order); the others would be vetoed whatever came before them.
+        hopeful = np.flatnonzero(np.all(scores > now[:, None], axis=0))
         kept = -1
-        for k, column in enumerate(scores.T.tolist()):
-            if all(map(operator.gt, column, now)):
-                now = [x + 1e-12 for x in column]
+        floor = now.tolist()
+        for k in hopeful.tolist():
+            column = scores[:, k].tolist()
+            if all(map(operator.gt, column, floor)):
+                floor = [x + 1e-12 for x in column]
                 kept = k
         room.votes(count)
         if kept >= 0:

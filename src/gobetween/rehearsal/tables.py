@@ -152,6 +152,47 @@ class PartyTable:
             masks.append((tuple(per_issue), value))
         return tuple(masks)
 
+    @cached_property
+    def moves(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Every ``(issue, option)`` as two flat arrays (issue by issue, option by option)."""
+        sizes = [len(column) for column in self.values]
+        issues = np.repeat(np.arange(len(sizes)), sizes)
+        options = np.concatenate([np.arange(k) for k in sizes])
+        return issues, options
+
+    @cached_property
+    def _flat(self) -> NDArray[np.float64] | None:
+        """All option values in one array, ``-inf`` where a one-option red line forbids it; or
+        ``None`` when bonuses or red lines over several issues need the full evaluation."""
+        if self.bonuses or any(len(pairs) > 1 for pairs in self.red_lines):
+            return None
+        flat = np.concatenate(self._arrays)
+        offsets = np.cumsum([0, *(len(column) for column in self.values[:-1])])
+        for ((j, o),) in self.red_lines:
+            flat[offsets[j] + o] = -np.inf
+        return flat
+
+    def neighbour_scores(self, choices: Choices) -> NDArray[np.float64]:
+        """For every move of :attr:`moves`, the utility of ``choices`` with that one option
+        changed (``-inf`` where the result crosses a red line); shape ``(sum of sizes,)``.
+        A move to the option already chosen scores ``choices`` itself."""
+        issues, options = self.moves
+        flat = self._flat
+        if flat is None:
+            texts = np.tile(np.asarray(choices, dtype=np.intp), (len(issues), 1))
+            texts[np.arange(len(issues)), issues] = options
+            return self.utilities(texts)
+        offsets = np.cumsum([0, *(len(column) for column in self.values[:-1])])
+        base = flat[offsets + np.asarray(choices)]
+        forbidden = np.isinf(base)
+        finite = np.where(forbidden, 0.0, base)
+        # per move: the other issues' count of forbidden choices and their finite sum
+        others_forbidden = forbidden.sum() - forbidden[issues]
+        others = finite.sum() - finite[issues]
+        scores = others + flat
+        scores[others_forbidden > 0] = -np.inf
+        return scores
+
     def best_option(self, issue: int) -> int:
         """The option this party values most on ``issue`` (the first of ties)."""
         column = self.values[issue]

@@ -1,0 +1,195 @@
+"""gobetween's mediator strategies side by side with NegMAS 0.16's single-text mechanisms.
+
+``python -m benchmarks.tournament [--seeds N] [--rounds R] [--folder PATH ...]`` plays, in one
+process and one run, on the same scenarios and with the *same simulated parties*:
+
+- gobetween's four strategies (:mod:`gobetween.rehearsal`): follow-amendments, nash-seeking,
+  hill-climbing, veto;
+- NegMAS 0.16's ``VetoSTMechanism`` and ``HillClimbingSTMechanism``, each party a NegMAS
+  ``BinaryComparatorNegotiator`` whose ``is_better`` and ``is_acceptable_as_agreement`` ask the
+  gobetween delegation (truthful, exaggerating or stubborn) built from the same preferences; the
+  mechanism gets ``n_steps`` equal to the rounds gobetween's runs may take.
+
+Every outcome is scored by gobetween's :meth:`~gobetween.rehearsal.Rehearsal.score` on the true
+preferences (agreement, Pareto-optimal against the exact frontier, distance to the Nash point).
+Timing: per negotiation, the mechanism's construction, the negotiators' creation and the run on
+NegMAS's side; :meth:`~gobetween.rehearsal.Rehearsal.run` on gobetween's; preparing a scenario
+(outcome space, frontier, the parties' tables) is left out on both sides. Times are CPU time of
+this process (``time.process_time``), so that other work on a shared machine does not count.
+NegMAS draws with Python's ``random``, seeded per run.
+
+NegMAS is AGPL: imported here only, never by ``src/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from negmas.negotiators.simple import BinaryComparatorNegotiator
+from negmas.outcomes import make_issue, make_os
+from negmas.st import HillClimbingSTMechanism, VetoSTMechanism
+
+from gobetween.batch.tasks import find_scenarios
+from gobetween.rehearsal import BEHAVIOURS, DEFAULT_ROUNDS, STRATEGIES, Delegate, Rehearsal
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "genius" / "anac"
+#: The scenarios of the documented run: ANAC 2010 and 2012 (two parties each).
+DEFAULT_FOLDERS = (SHARED / "y2010", SHARED / "y2012")
+NEGMAS = {"NegMAS VetoST": VetoSTMechanism, "NegMAS HillClimbingST": HillClimbingSTMechanism}
+
+
+class Simulated(BinaryComparatorNegotiator):  # type: ignore[misc]
+    """A NegMAS negotiator that answers as a gobetween delegation does."""
+
+    def __init__(self, delegate: Delegate, rounds: int, **kwargs: Any) -> None:
+        super().__init__(name=delegate.name, **kwargs)
+        self.delegate = delegate
+        self.rounds = rounds
+
+    def is_better(self, first: Any, second: Any, epsilon: float = 1e-10) -> bool | None:
+        if first is None:
+            return False
+        if second is None:
+            return True
+        return self.delegate.prefers(tuple(first), tuple(second))
+
+    def is_acceptable_as_agreement(self, outcome: Any) -> bool:
+        # asked once, at the end: the last round, where a stubborn party is at its reservation
+        return self.delegate.answer(tuple(outcome), self.rounds - 1, self.rounds).accepts
+
+
+def _agreement(value: Any) -> tuple[int, ...] | None:
+    """NegMAS's agreement as option indices (HillClimbingST wraps it in a 1-tuple)."""
+    if value is None:
+        return None
+    if len(value) == 1 and isinstance(value[0], tuple):
+        value = value[0]
+    return tuple(int(v) for v in value)
+
+
+def play_negmas(
+    rehearsal: Rehearsal, space: Any, mechanism: Any, behaviour: str, seed: int, rounds: int
+) -> tuple[Any, float]:
+    """One NegMAS negotiation, scored; and its seconds."""
+    random.seed(seed)
+    np.random.seed(seed)  # NegMAS may draw from the global generators too
+    delegates = rehearsal.delegates(behaviour)
+    start = time.process_time()
+    run = mechanism(outcome_space=space, n_steps=rounds)
+    for delegate in delegates:
+        run.add(Simulated(delegate, rounds))
+    run.run()
+    seconds = time.process_time() - start
+    steps = int(run.state.step)
+    result = rehearsal.score("negmas", behaviour, seed, _agreement(run.state.agreement), steps)
+    return result, seconds
+
+
+def measure(folders: Sequence[Path], seeds: int, rounds: int) -> dict[str, Any]:
+    """Every mechanism on every scenario x behaviour x seed; totals per mechanism."""
+    scenarios: dict[str, Any] = {}
+    for folder in folders:
+        found, _ = find_scenarios(folder)
+        scenarios.update({f"{folder.name}/{k}": v for k, v in found.items()})
+    scenarios = {k: s for k, s in scenarios.items() if len(s.party_names) == 2}
+    rows: dict[str, list[tuple[Any, float]]] = {}
+    for name, scenario in scenarios.items():
+        rehearsal = Rehearsal(scenario, name)
+        space = make_os([make_issue(k) for k in rehearsal.sizes])
+        for behaviour in BEHAVIOURS:
+            for strategy in STRATEGIES:
+                rehearsal.prepare(strategy, behaviour)
+                for seed in range(seeds):
+                    start = time.process_time()
+                    result = rehearsal.run(strategy, behaviour, seed, rounds=rounds)
+                    took = time.process_time() - start
+                    rows.setdefault(f"gobetween {strategy}", []).append((result, took))
+            for label, mechanism in NEGMAS.items():
+                for seed in range(seeds):
+                    played = play_negmas(rehearsal, space, mechanism, behaviour, seed, rounds)
+                    rows.setdefault(label, []).append(played)
+    table = {}
+    for label, played in rows.items():
+        results = [r for r, _ in played]
+        seconds = math.fsum(s for _, s in played)
+        distances = [r.nash_distance for r in results if not math.isnan(r.nash_distance)]
+        table[label] = {
+            "runs": len(results),
+            "agreements": sum(r.agreement for r in results) / len(results),
+            "pareto_optimal": sum(r.pareto_optimal for r in results) / len(results),
+            "nash_distance": statistics.fmean(distances),
+            "rounds": statistics.fmean(r.rounds for r in results),
+            "per_second": len(results) / seconds,
+        }
+    return {"scenarios": len(scenarios), "seeds": seeds, "rounds": rounds, "table": table}
+
+
+def render(result: dict[str, Any]) -> str:
+    """The table as Markdown, with the speed ratios and the goals."""
+    table = result["table"]
+    lines = [
+        f"{result['scenarios']} two-party scenarios x {len(BEHAVIOURS)} behaviours x "
+        f"{result['seeds']} seeds, at most {result['rounds']} rounds.",
+        "",
+        "| mechanism | runs | agreements | Pareto-optimal | distance to Nash | rounds | "
+        "negotiations/s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, row in table.items():
+        lines.append(
+            f"| {label} | {row['runs']} | {100 * row['agreements']:.0f}% | "
+            f"{100 * row['pareto_optimal']:.0f}% | {row['nash_distance']:.3f} | "
+            f"{row['rounds']:.1f} | {row['per_second']:,.0f} |"
+        )
+    ours = {k: v for k, v in table.items() if k.startswith("gobetween")}
+    theirs = {k: v for k, v in table.items() if k.startswith("NegMAS")}
+    best_ours = max(ours.values(), key=lambda r: r["pareto_optimal"])
+    best_theirs = max(theirs.values(), key=lambda r: r["pareto_optimal"])
+    pairs = [
+        ("gobetween veto", "NegMAS VetoST"),
+        ("gobetween hill-climbing", "NegMAS HillClimbingST"),
+    ]
+    lines.append("")
+    for mine, other in pairs:
+        ratio = table[mine]["per_second"] / table[other]["per_second"]
+        lines.append(f"- {mine} against {other}: {ratio:.1f}x the negotiations per second.")
+    slowest_ours = min(r["per_second"] for r in ours.values())
+    fastest_theirs = max(r["per_second"] for r in theirs.values())
+    lines.append(
+        f"- slowest gobetween strategy against the fastest NegMAS mechanism: "
+        f"{slowest_ours / fastest_theirs:.1f}x."
+    )
+    lines.append(
+        f"- best Pareto-optimal share: gobetween {100 * best_ours['pareto_optimal']:.0f}% "
+        f"(distance to Nash {best_ours['nash_distance']:.3f}) against NegMAS "
+        f"{100 * best_theirs['pareto_optimal']:.0f}% ({best_theirs['nash_distance']:.3f})."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS)
+    parser.add_argument("--folder", type=Path, action="append")
+    parser.add_argument("--json", type=Path, help="also write the measurements here")
+    args = parser.parse_args(argv)
+    result = measure(args.folder or DEFAULT_FOLDERS, args.seeds, args.rounds)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    sys.stdout.write(render(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()
