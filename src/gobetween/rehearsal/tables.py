@@ -189,7 +189,7 @@ class PartyTable:
         # per move: the other issues' count of forbidden choices and their finite sum
         others_forbidden = forbidden.sum() - forbidden[issues]
         others = finite.sum() - finite[issues]
-        scores = others + flat
+        scores: NDArray[np.float64] = others + flat
         scores[others_forbidden > 0] = -np.inf
         return scores
 
