@@ -42,6 +42,7 @@ from pathlib import Path
 
 from gobetween.errors import FileFormatError, InputError, InvalidScenario
 from gobetween.formats.genius_frontier import parse_reference_frontier
+from gobetween.formats.genius_nonlinear import is_nonlinear, nonlinear_preferences
 from gobetween.formats.reading import DEFAULT_MAX_BYTES, XmlElement, parse_xml, read_bytes
 from gobetween.model import Agenda, Issue, IssueKind, Preferences, RatingScale, Scenario
 
@@ -183,6 +184,31 @@ def with_default_wording(issue: Issue, language: str = "en") -> Issue:
     return replace(issue, options=options)
 
 
+def _written_wording(xml: _Xml, element: XmlElement, issue: Issue) -> Issue:
+    """``issue`` with the clause wording gobetween writes into a domain (``<wording
+    option="..." language="..." text="..."/>`` inside ``<issue>``; Genius ignores it)."""
+    given: dict[str, dict[str, str]] = {}
+    for child in element.findall("wording"):
+        option = _attr(xml, child, "option")
+        if not issue.has_option(option):
+            raise _fail(
+                xml,
+                child,
+                f"wording for option {option!r}, which issue {issue.name!r} lacks",
+                "one of " + ", ".join(repr(n) for n in issue.option_names),
+            )
+        given.setdefault(option, {})[_attr(xml, child, "language")] = _attr(xml, child, "text")
+    if not given:
+        return issue
+    try:
+        options = tuple(
+            replace(o, wording={**o.wording, **given.get(o.name, {})}) for o in issue.options
+        )
+    except InputError as exc:
+        raise _at(exc, xml, element.line) from None
+    return replace(issue, options=options)
+
+
 def _domain_issue(xml: _Xml, element: XmlElement, real_steps: int) -> Issue:
     name = _attr(xml, element, "name")
     kind = _issue_type(element)
@@ -212,7 +238,10 @@ def _domain(xml: _Xml, real_steps: int) -> tuple[Agenda, list[XmlElement]]:
     objective = _objective(xml, space)
     elements = _issue_elements(objective)
     issues = tuple(
-        with_default_wording(_domain_issue(xml, element, real_steps)) for element in elements
+        with_default_wording(
+            _written_wording(xml, element, _domain_issue(xml, element, real_steps))
+        )
+        for element in elements
     )
     try:
         agenda = Agenda(issues, name=objective.get("name") or "agenda")
@@ -382,9 +411,31 @@ def _reservation_and_discount(xml: _Xml) -> tuple[float, float | None]:
     return value, factor
 
 
+def _nonlinear(xml: _Xml, agenda: Agenda, domain_elements: list[XmlElement]) -> Preferences:
+    """An ANAC 2014 profile of hyperrectangle constraints (see :mod:`.genius_nonlinear`)."""
+    objective = xml.root.find("objective")
+    own = _issue_elements(objective) if objective is not None else []
+    elements = own or domain_elements
+    indices = {}
+    for element in elements:
+        name = _attr(xml, element, "name")
+        if not agenda.has_issue(name):
+            raise InvalidScenario(
+                f"the profile has issue {name!r}, which the domain lacks",
+                source=xml.source,
+                location=f"line {element.line}",
+                expected="the domain's issues",
+            )
+        indices[_integer(xml, element, "index")] = name
+    reservation, discount = _reservation_and_discount(xml)
+    return nonlinear_preferences(xml.source, xml.root, agenda, indices, reservation, discount)
+
+
 def _profile(
     xml: _Xml, agenda: Agenda, domain_elements: list[XmlElement], domain: _Xml
 ) -> Preferences:
+    if is_nonlinear(xml.root):
+        return _nonlinear(xml, agenda, domain_elements)
     objective = _objective(xml, xml.root)
     elements = _matched_elements(xml, agenda, objective, domain)
     weights_by_index = _weights(xml, objective)

@@ -18,11 +18,19 @@ rating is below the top; Genius uses weights as written, so every package keeps 
 (the reservation value stays on the same scale). An issue that a party rates 0 throughout keeps
 its weight, with every evaluation 0 (Genius scores it 0, and the profile's weights stay positive).
 
+When some party has bonuses, every profile is written as a Genius non-linear profile (ANAC
+2014: hyperrectangle constraints over integer issues, see
+:mod:`gobetween.formats.genius_nonlinear`; each party's additive part becomes one-issue
+constraints), since Genius gives an issue one type for every party. Each option's
+clause wording is written into the domain as ``<wording option="..." language="..."
+text="..."/>`` inside its ``<issue>``: Genius ignores the element, and
+:func:`~gobetween.formats.genius.load_genius` reads it back.
+
 Refused with :class:`~gobetween.errors.InvalidScenario`: preferences with red lines or
-interactions (Genius profiles are additive and have neither), and party names that give the
-same file name. Not written, because Genius has no place for them: the scenario's description,
-illustrative flag, metadata, mediators and packages, option labels, issue units and
-descriptions.
+interactions (Genius profiles have neither), bonuses over issues that are not runs of integers,
+and party names that give the same file name. Not written, because Genius has no place for
+them: the scenario's description, illustrative flag, metadata, mediators and packages, option
+labels, issue units and descriptions.
 
 >>> import tempfile, pathlib
 >>> from gobetween.model import Agenda, Issue, Preferences, Scenario
@@ -48,6 +56,7 @@ from pathlib import Path
 
 from gobetween.errors import FileFormatError, InvalidScenario
 from gobetween.formats.genius import DEFAULT_REAL_STEPS
+from gobetween.formats.genius_nonlinear import nonlinear_profile_xml
 from gobetween.model import Agenda, Issue, IssueKind, Preferences, Scenario
 
 __all__ = ["save_genius"]
@@ -97,10 +106,18 @@ def _genius_type(issue: Issue, scenario: Scenario, real_steps: int) -> str:
             grid_ok = again.option_names == issue.option_names
     if not grid_ok:
         return "discrete"
+    if _nonlinear(scenario):  # every profile is then written as constraints: no evaluator
+        return "integer" if issue.kind is IssueKind.INTEGER else "discrete"
     for prefs in scenario.preferences.values():
         if _linear(numbers, _normalised(prefs, issue)) is None:
             return "discrete"
     return "integer" if issue.kind is IssueKind.INTEGER else "real"
+
+
+def _nonlinear(scenario: Scenario) -> bool:
+    """Whether some party has bonuses, so that every profile is written as a non-linear one
+    (Genius gives an issue one type for every party, and constraints need integer issues)."""
+    return any(p.bonuses for p in scenario.preferences.values())
 
 
 def _issue_open(index: int, issue: Issue, kind: str) -> str:
@@ -133,6 +150,11 @@ def _domain_xml(agenda: Agenda, kinds: Sequence[str]) -> str:
                 lines.append(f"<item index={_attr(k)} value={_attr(option.name)}>\n</item>")
         elif kind == "real":
             lines.append(_range_element(issue))
+        lines += [
+            f"<wording option={_attr(o.name)} language={_attr(lang)} text={_attr(text)}/>"
+            for o in issue.options
+            for lang, text in o.wording.items()
+        ]
         lines.append("</issue>")
     lines += ["</objective>", "</utility_space>", "</negotiation_template>", ""]
     return "\n".join(lines)
@@ -195,6 +217,27 @@ def _profile_xml(party: str, prefs: Preferences, agenda: Agenda, kinds: Sequence
     return "\n".join(lines)
 
 
+def _nonlinear_xml(party: str, prefs: Preferences, agenda: Agenda, kinds: Sequence[str]) -> str:
+    """A non-linear (ANAC 2014) profile: the issues, then every bonus (and the additive part)
+    as hyperrectangle constraints."""
+    if prefs.red_lines or prefs.interactions:
+        return _profile_xml(party, prefs, agenda, kinds)  # refused there, with the reason
+    lines = [
+        '<utility_space type="nonlinear">',
+        f'<objective index="0" description="" name={_attr(agenda.name)} '
+        'type="objective" etype="objective">',
+    ]
+    for index, (issue, kind) in enumerate(zip(agenda.issues, kinds, strict=True), start=1):
+        lines += [_issue_open(index, issue, kind), "</issue>"]
+    lines.append("</objective>")
+    lines += nonlinear_profile_xml(party, prefs, agenda, kinds)
+    if prefs.discount is not None:
+        lines.append(f"<discount_factor value={_attr(_number(prefs.discount))}/>")
+    lines.append(f"<reservation value={_attr(_number(prefs.reservation))}/>")
+    lines += ["</utility_space>", ""]
+    return "\n".join(lines)
+
+
 def _file_stem(name: str) -> str:
     stem = re.sub(r"[^\w .-]", "_", name).strip().lstrip(".")
     return stem or "party"
@@ -222,8 +265,9 @@ def save_genius(
         seen[stem.lower()] = party
     kinds = [_genius_type(issue, scenario, real_steps) for issue in scenario.agenda.issues]
     contents = {"domain": _domain_xml(scenario.agenda, kinds)}
+    profile = _nonlinear_xml if _nonlinear(scenario) else _profile_xml
     for party, prefs in scenario.preferences.items():
-        contents[stems[party]] = _profile_xml(party, prefs, scenario.agenda, kinds)
+        contents[stems[party]] = profile(party, prefs, scenario.agenda, kinds)
     if target.exists() and not target.is_dir():
         raise FileFormatError("this is a file", source=str(target), expected="a folder")
     if target.is_dir() and any(target.glob("*.xml")):
