@@ -84,18 +84,7 @@ class TextScoresOut(s.Out):
 
 
 def _party_scores(rows: tuple[PartyScore, ...]) -> list[PartyScoreOut]:
-    return [
-        PartyScoreOut(
-            party_id=r.party_id,
-            party=r.party,
-            version=r.version,
-            utility=r.utility,
-            reservation=r.reservation,
-            crosses_red_line=r.crosses_red_line,
-            below_reservation=r.below_reservation,
-        )
-        for r in rows
-    ]
+    return [PartyScoreOut.model_validate(r) for r in rows]
 
 
 def _missing(missing: Mapping[int, str]) -> list[PartyRefOut]:
