@@ -1,0 +1,186 @@
+"""Double-blind bidding keeps each side's bid sealed: two worlds, one side's observables compared.
+
+In world A the other side (the payer, Russian Federation) bids *early* in each round, in world
+B *late* (just before the mediators release the round), with the same figures. Everything the
+observed side (the payee, Ukraine; and a second member of it) can read must be byte for byte the
+same in both worlds at every moment: the bidding's JSON, the answers to its own bids and to its
+refused attempts, the live-update stream with its cursor ids, the page. Only timestamps are
+masked. So a side learns neither whether nor when the other bid before the release, and a
+Hypothesis state machine searches the orders of bids, refusals, releases and closing.
+
+A second test checks that the other side's figure, and the distance between the figures, never
+reach the observed side: the payer's offers are unique marker numbers that must not appear in
+anything the payee reads, before or after the release.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from tests.service.world import World, make_settings
+
+_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+_TIME_SHOWN = re.compile(r"<time datetime=\"<time>\">[^<]*</time>")
+OBSERVED = ("ua", "ua2")
+
+
+def _masked(text: str) -> str:
+    return _TIME_SHOWN.sub("<shown time>", _TIME.sub("<time>", text))
+
+
+def observe(world: World, who: str) -> list[Any]:
+    """Every read of ``who`` about the bidding and the track's live updates, masked."""
+    food = world.tracks["food"]
+    seen = []
+    for url in (
+        f"/api/tracks/{food}/bidding",
+        f"/api/tracks/{food}/events?follow=false",
+        f"/tracks/{food}/bidding",
+        f"/tracks/{food}",
+    ):
+        r = world.get(who, url)
+        seen.append((url, r.status_code, _masked(r.text)))
+    return seen
+
+
+def bidding_url(world: World, tail: str = "") -> str:
+    return f"/api/tracks/{world.tracks['food']}/bidding{tail}"
+
+
+def open_bidding(world: World, **rules: Any) -> None:
+    body = {"payer": world.orgs["Russian Federation"], "payee": world.orgs["Ukraine"], **rules}
+    r = world.post("un", bidding_url(world), json=body)
+    assert r.status_code == 201, r.text
+
+
+class TwoWorlds(RuleBasedStateMachine):
+    """World A: the payer bids as soon as the rule fires; world B: only before the release."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.worlds: list[World] = []
+
+    @initialize(
+        rounds=st.integers(1, 4),
+        relative=st.sampled_from([0.0, 0.2]),
+        monotone=st.booleans(),
+    )
+    def build(self, rounds: int, relative: float, monotone: bool) -> None:
+        self.tmp = tempfile.TemporaryDirectory()
+        root = Path(self.tmp.name)
+        for name in ("early", "late"):
+            (root / name).mkdir()
+            world = World.build(make_settings(f"sqlite:///{root / name}/gobetween.db"))
+            open_bidding(world, max_rounds=rounds, tolerance={"relative": relative},
+                         monotone=monotone)  # fmt: skip
+            self.worlds.append(world)
+        self.round = 1
+        self.pending: float | None = None  # the payer's bid of this round, in world A only
+        self.observed_bid = False
+        self.over = False
+
+    def teardown(self) -> None:
+        for world in self.worlds:
+            world.close()
+        if self.worlds:
+            self.tmp.cleanup()
+
+    def _both(self, who: str, url: str, body: dict[str, Any] | None = None) -> int:
+        answers = [w.post(who, url, json=body) for w in self.worlds]
+        masked = [(a.status_code, _masked(a.text)) for a in answers]
+        if who in OBSERVED:
+            assert masked[0] == masked[1], (who, url, body)
+        return answers[0].status_code
+
+    @precondition(lambda self: not self.over and self.pending is None)
+    @rule(amount=st.integers(0, 200))
+    def payer_bids_early(self, amount: int) -> None:
+        early = self.worlds[0]
+        r = early.post("ru", bidding_url(early, "/bids"), json={"round": self.round,
+                                                               "amount": amount})  # fmt: skip
+        if r.status_code == 200:
+            self.pending = amount
+        else:  # refused (monotone): the late world would refuse it too, nobody bids
+            assert r.status_code == 409, r.text
+
+    @precondition(lambda self: not self.over)
+    @rule(amount=st.integers(0, 200), who=st.sampled_from(OBSERVED))
+    def payee_bids(self, amount: int, who: str) -> None:
+        status = self._both(who, bidding_url(self.worlds[0], "/bids"),
+                            {"round": self.round, "amount": amount})  # fmt: skip
+        if status == 200:
+            self.observed_bid = True
+
+    @rule(round_=st.integers(1, 5), amount=st.integers(0, 200))
+    def payee_tries_any_round(self, round_: int, amount: int) -> None:
+        status = self._both("ua", bidding_url(self.worlds[0], "/bids"),
+                            {"round": round_, "amount": amount})  # fmt: skip
+        if status == 200:
+            self.observed_bid = True
+
+    @precondition(lambda self: not self.over and self.observed_bid and self.pending is not None)
+    @rule()
+    def release(self) -> None:
+        late = self.worlds[1]
+        r = late.post("ru", bidding_url(late, "/bids"), json={"round": self.round,
+                                                             "amount": self.pending})  # fmt: skip
+        assert r.status_code == 200, r.text
+        for world in self.worlds:
+            assert world.post("un", bidding_url(world, "/release")).status_code == 200
+        shown = self.worlds[0].get("ua", bidding_url(self.worlds[0])).json()
+        self.over = shown["status"] != "open"
+        self.round = shown["round"]
+        self.pending = None
+        self.observed_bid = False
+
+    @precondition(lambda self: not self.over and self.pending is None and not self.observed_bid)
+    @rule()
+    def close(self) -> None:
+        for world in self.worlds:
+            assert world.post("un", bidding_url(world, "/close"), json={}).status_code == 200
+        self.over = True
+
+    @invariant()
+    def the_observed_side_sees_the_same_in_both_worlds(self) -> None:
+        if not self.worlds:
+            return
+        for who in OBSERVED:
+            assert observe(self.worlds[0], who) == observe(self.worlds[1], who), who
+
+
+@pytest.mark.slow
+def test_a_side_observes_the_same_whenever_the_other_bids() -> None:
+    TwoWorlds.TestCase.settings = settings(
+        max_examples=6,
+        stateful_step_count=10,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    TwoWorlds.TestCase().runTest()
+
+
+def test_the_other_side_s_figure_never_reaches_a_side(world: World) -> None:
+    """The payer's offers are marker numbers; the payee reads none of them, nor the gap."""
+    open_bidding(world, max_rounds=2)
+    offers = [27_182.818, 31_415.926]
+    demands = [90_000, 80_000]
+    for k, (offer, demand) in enumerate(zip(offers, demands, strict=True), start=1):
+        for who, amount in (("ru", offer), ("ua", demand)):
+            r = world.post(who, bidding_url(world, "/bids"), json={"round": k, "amount": amount})
+            assert r.status_code == 200, r.text
+        assert world.post("un", bidding_url(world, "/release")).status_code == 200
+        for who in OBSERVED:
+            text = " ".join(body for _url, _status, body in observe(world, who))
+            for secret in (offer, demand - offer, round(demand - offer)):
+                for form in (f"{secret}", f"{secret:,.3f}", f"{secret:,.0f}", f"{secret:g}"):
+                    assert form not in text, (who, form)
+    mediators = world.get("un", bidding_url(world)).json()
+    assert [r["offer"] for r in mediators["results"]] == offers  # the mediators see them
+    assert world.get("ua", bidding_url(world)).json()["status"] == "failed"
