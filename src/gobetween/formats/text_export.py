@@ -7,6 +7,9 @@ Inputs are the JSON forms the service gives: a version's ``to_dict()`` (articles
 per language, bracketed alternatives) and a redline's ``to_dict()`` (segments ``equal``,
 ``insert``, ``delete`` per article). Insertions are underlined, deletions struck through, in
 both formats. :func:`export_name` names the file after the process, the track and the version.
+The headings ("version 2", "Article 3", "added", "moved", ...) are written in the language of
+the text exported, as its instruments are (the labels of :mod:`gobetween.model.languages`);
+the process, track and issue names are the users' own words and stay as written.
 
 >>> export_name("Black Sea talks", "food corridor", "v2", "docx")
 'black-sea-talks_food-corridor_v2.docx'
@@ -30,6 +33,7 @@ from docx.shared import Pt
 from fpdf import FPDF
 
 from gobetween.formats.instrument_pdf import arabic_font_directory, font_directory
+from gobetween.model.languages import LANGUAGES, Language
 from gobetween.model.languages import language as language_named
 
 __all__ = ["export_name", "redline_docx", "redline_pdf", "version_docx", "version_pdf"]
@@ -58,9 +62,19 @@ def _first(wording: Mapping[str, str] | None, language: str) -> str:
     return wording.get(language) or next(iter(wording.values()))
 
 
-def _heading(article: Mapping[str, Any], n: int) -> str:
-    label = article.get("issue") or article.get("kind", "")
-    return f"{n}. {label}" if article.get("kind") == "operative" else str(label).capitalize()
+def _words(language: str) -> Language:
+    """The export's words in ``language`` (English for a language gobetween does not know)."""
+    return LANGUAGES.get(language) or LANGUAGES["en"]
+
+
+def _heading(article: Mapping[str, Any], n: int, language: str) -> str:
+    words = _words(language)
+    kind = article.get("kind", "operative")
+    if kind == "operative":
+        numbered = words.article.format(number=n)
+        return f"{numbered}. {article['issue']}" if article.get("issue") else numbered
+    heading = _first(article.get("heading"), language)
+    return heading or words.label(f"heading_{kind}") if kind in ("preamble", "final") else heading
 
 
 def _pieces(article: Mapping[str, Any], language: str) -> list[tuple[str, bool]]:
@@ -76,22 +90,33 @@ def _pieces(article: Mapping[str, Any], language: str) -> list[tuple[str, bool]]
     return out
 
 
-def _numbered(articles: Sequence[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+def _numbered(
+    articles: Sequence[Mapping[str, Any]], language: str
+) -> list[tuple[str, Mapping[str, Any]]]:
     out, n = [], 0
     for article in articles:
         if article.get("kind", "operative") == "operative":
             n += 1
-        out.append((_heading(article, n), article))
+        out.append((_heading(article, n, language), article))
     return out
+
+
+def _version_title(title: str, version: Mapping[str, Any], language: str) -> str:
+    return _words(language).label("text_version", title=title, number=version["number"])
+
+
+def _redline_title(title: str, redline: Mapping[str, Any]) -> str:
+    words = _words(str(redline.get("language", "en")))
+    return words.label("text_redline", title=title, old=redline["old"], new=redline["new"])
 
 
 def version_docx(title: str, version: Mapping[str, Any], language: str = "en") -> bytes:
     """A version of the text, articles in order, open articles with their [brackets]."""
     document = docx.Document()
-    document.add_heading(f"{title} — version {version['number']}", level=1)
+    document.add_heading(_version_title(title, version, language), level=1)
     if version.get("note"):
         document.add_paragraph().add_run(str(version["note"])).italic = True
-    for heading, article in _numbered(version.get("articles", [])):
+    for heading, article in _numbered(version.get("articles", []), language):
         document.add_heading(heading, level=2)
         paragraph = document.add_paragraph()
         for text, bracket in _pieces(article, language):
@@ -102,20 +127,23 @@ def version_docx(title: str, version: Mapping[str, Any], language: str = "en") -
     return buffer.getvalue()
 
 
-def _redline_heading(article: Mapping[str, Any]) -> str:
+def _redline_heading(article: Mapping[str, Any], language: str) -> str:
     """An article of a redline as both formats name it: its issue (else its id), and whether it
-    was added, removed or moved."""
-    mark = {"added": " (added)", "removed": " (removed)"}.get(article["change"], "")
-    moved = " (moved)" if article.get("moved") else ""
-    return f"{article.get('issue') or article['id']}{mark}{moved}"
+    was added, removed or moved, in the redline's language."""
+    words = _words(language)
+    marks = [words.label(article["change"])] if article["change"] in ("added", "removed") else []
+    if article.get("moved"):
+        marks.append(words.label("moved"))
+    return " ".join([str(article.get("issue") or article["id"]), *(f"({m})" for m in marks)])
 
 
 def redline_docx(title: str, redline: Mapping[str, Any]) -> bytes:
     """A redline: insertions underlined, deletions struck through, moved articles marked."""
     document = docx.Document()
-    document.add_heading(f"{title} — redline of version {redline['old']} to {redline['new']}", 1)
+    document.add_heading(_redline_title(title, redline), 1)
+    language = str(redline.get("language", "en"))
     for article in redline.get("articles", []):
-        document.add_heading(_redline_heading(article), level=2)
+        document.add_heading(_redline_heading(article, language), level=2)
         paragraph = document.add_paragraph()
         for segment in article.get("segments", []):
             run = paragraph.add_run(segment["text"])
@@ -190,10 +218,10 @@ def _write(pdf: _TextPDF, pieces: Sequence[tuple[str, str]]) -> None:
 
 def version_pdf(title: str, version: Mapping[str, Any], language: str = "en") -> bytes:
     """The version as a PDF, brackets in bold."""
-    pdf = _TextPDF(f"{title} — version {version['number']}", language)
+    pdf = _TextPDF(_version_title(title, version, language), language)
     if version.get("note"):
         _write(pdf, [(str(version["note"]), "")])
-    for heading, article in _numbered(version.get("articles", [])):
+    for heading, article in _numbered(version.get("articles", []), language):
         pdf.heading(heading)
         _write(
             pdf, [(text, "B" if bracket else "") for text, bracket in _pieces(article, language)]
@@ -203,12 +231,10 @@ def version_pdf(title: str, version: Mapping[str, Any], language: str = "en") ->
 
 def redline_pdf(title: str, redline: Mapping[str, Any]) -> bytes:
     """The redline as a PDF: insertions underlined, deletions struck through."""
-    pdf = _TextPDF(
-        f"{title} — redline of version {redline['old']} to {redline['new']}",
-        str(redline.get("language", "en")),
-    )
+    language = str(redline.get("language", "en"))
+    pdf = _TextPDF(_redline_title(title, redline), language)
     styles = {"equal": "", "insert": "U", "delete": "S"}
     for article in redline.get("articles", []):
-        pdf.heading(_redline_heading(article))
+        pdf.heading(_redline_heading(article, language))
         _write(pdf, [(s["text"], styles[s["op"]]) for s in article.get("segments", [])])
     return bytes(pdf.output())

@@ -55,7 +55,10 @@ class Language:
     are the instrument's other words: ``title`` and ``preamble`` (the defaults of a party's
     instrument, with ``{agenda}``, ``{party}``, ``{mediators}``), ``terms_hash``,
     ``signatory`` (``{organisation}``, ``{role}``), ``party``, ``mediator``, ``signed``
-    (``{key}``) and ``page`` (``{party}``, ``{page}``, ``{pages}``).
+    (``{key}``) and ``page`` (``{party}``, ``{page}``, ``{pages}``); the headings of a text's
+    exports are ``text_version`` (``{title}``, ``{number}``), ``text_redline`` (``{title}``,
+    ``{old}``, ``{new}``), ``added``, ``removed``, ``moved``, ``heading_preamble`` and
+    ``heading_final``.
     """
 
     code: str
@@ -137,6 +140,13 @@ LANGUAGES: Mapping[str, Language] = {
                 "mediator": "mediator",
                 "signed": "signed with Ed25519 key {key}",
                 "page": "Instrument of {party}, page {page}/{pages}",
+                "text_version": "{title} — version {number}",
+                "text_redline": "{title} — redline of version {old} to {new}",
+                "added": "added",
+                "removed": "removed",
+                "moved": "moved",
+                "heading_preamble": "Preamble",
+                "heading_final": "Final clauses",
             },
         ),
         Language(
@@ -183,6 +193,13 @@ LANGUAGES: Mapping[str, Language] = {
                 "mediator": "посередник",
                 "signed": "підписано ключем Ed25519 {key}",
                 "page": "Документ сторони {party}, сторінка {page}/{pages}",
+                "text_version": "{title} — версія {number}",
+                "text_redline": "{title} — порівняння версії {old} з версією {new}",
+                "added": "додано",
+                "removed": "вилучено",
+                "moved": "переміщено",
+                "heading_preamble": "Преамбула",
+                "heading_final": "Прикінцеві положення",
             },
             last_separator=" та ",
         ),
@@ -230,6 +247,13 @@ LANGUAGES: Mapping[str, Language] = {
                 "mediator": "посредник",
                 "signed": "подписано ключом Ed25519 {key}",
                 "page": "Документ стороны {party}, страница {page}/{pages}",
+                "text_version": "{title} — версия {number}",
+                "text_redline": "{title} — сравнение версии {old} с версией {new}",
+                "added": "добавлена",
+                "removed": "исключена",
+                "moved": "перемещена",
+                "heading_preamble": "Преамбула",
+                "heading_final": "Заключительные положения",
             },
             last_separator=" и ",
         ),
@@ -277,6 +301,13 @@ LANGUAGES: Mapping[str, Language] = {
                 "mediator": "arabulucu",
                 "signed": "Ed25519 anahtarıyla imzalandı: {key}",
                 "page": "{party} belgesi, sayfa {page}/{pages}",
+                "text_version": "{title} — {number}. sürüm",
+                "text_redline": "{title} — {old}. sürümden {new}. sürüme değişiklikler",
+                "added": "eklendi",
+                "removed": "çıkarıldı",
+                "moved": "taşındı",
+                "heading_preamble": "Başlangıç",
+                "heading_final": "Son hükümler",
             },
             last_separator=" ve ",
         ),
@@ -323,6 +354,13 @@ LANGUAGES: Mapping[str, Language] = {
                 "mediator": "وسيط",
                 "signed": "موقع بمفتاح Ed25519: {key}",
                 "page": "صك {party}، صفحة {page}/{pages}",
+                "text_version": "{title} — الصيغة {number}",
+                "text_redline": "{title} — مقارنة الصيغة {old} بالصيغة {new}",
+                "added": "أُضيفت",
+                "removed": "حُذفت",
+                "moved": "نُقلت",
+                "heading_preamble": "الديباجة",
+                "heading_final": "الأحكام الختامية",
             },
             separator=" و",
             last_separator=" و",
