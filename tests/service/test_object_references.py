@@ -77,6 +77,11 @@ def _bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("post", "/api/tracks/{track_id}/analysis/improve"): {"json": {"package": TEXT["package"]}},
         ("post", "/api/tracks/{track_id}/scores"): {"json": {"package": TEXT["package"]}},
         ("post", "/api/tracks/{track_id}/agreements"): {"json": {"effective_date": "2022-07-22"}},
+        ("post", "/api/tracks/{track_id}/bidding"): {
+            "json": {"payer": o["Russian Federation"], "payee": o["Ukraine"]}
+        },
+        ("post", "/api/tracks/{track_id}/bidding/bids"): {"json": {"round": 1, "amount": 5}},
+        ("post", "/api/tracks/{track_id}/bidding/close"): {"json": {}},
         ("post", "/api/tracks/{track_id}/notes"): {"json": {"text": "x"}},
         ("post", "/api/tracks/{track_id}/assignments"): {
             "json": {"channel_id": world.channels[("food", "ua")], "user_id": world.users["un"]}
@@ -101,6 +106,11 @@ def _targets(world: World) -> dict[str, int]:
     ).json()
     assert world.post("ua", f"/api/tracks/{food}/offers", json={"message": "UA"}).status_code == 201
     assert world.post("un", f"/api/tracks/{food}/text/versions", json=TEXT).status_code == 201
+    draft = world.post("un", f"/api/tracks/{food}/text/drafts", json={"package": TEXT["package"]})
+    bidding = {"payer": world.orgs["Russian Federation"], "payee": world.orgs["Ukraine"]}
+    assert world.post("un", f"/api/tracks/{food}/bidding", json=bidding).status_code == 201
+    bid = {"round": 1, "amount": 7}
+    assert world.post("ua", f"/api/tracks/{food}/bidding/bids", json=bid).status_code == 200
     token = world.post("ua", "/api/auth/tokens", json={"name": "x"}).json()["id"]
     members = world.get("admin", f"/api/processes/{world.process_id}/members").json()
     membership = next(m["id"] for m in members if m["user"]["email"] == "ua@example.org")
@@ -115,14 +125,23 @@ def _targets(world: World) -> dict[str, int]:
         "token_id": token,
         "offer": 1,
         "version": 1,
+        "draft_id": draft.json()["id"],  # a mediators' draft: hidden from parties and observers
     }
 
 
 #: Who intrudes, and on which kinds of id (the others they may legitimately see).
 INTRUDERS = {
     "outsider": None,  # every id
-    "icrc": {"track_id", "channel_id", "message_id", "attachment_id", "party_id"},
-    "ru": {"channel_id", "message_id", "attachment_id", "party_id", "membership_id", "token_id"},
+    "icrc": {"track_id", "channel_id", "message_id", "attachment_id", "party_id", "draft_id"},
+    "ru": {
+        "channel_id",
+        "message_id",
+        "attachment_id",
+        "party_id",
+        "membership_id",
+        "token_id",
+        "draft_id",
+    },
 }
 
 
