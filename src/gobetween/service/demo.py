@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.formats import examples
 from gobetween.model import Agenda, Issue, IssueKind, OrganisationKind, Role
+from gobetween.policy import Actor
 from gobetween.service import demo_languages, identity, negotiate, prepare
 from gobetween.service.security import PasswordHasher
 from gobetween.store import repositories
@@ -90,34 +92,65 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _users(session: Session, hasher: PasswordHasher) -> tuple[dict[str, t.User], list[DemoLogin]]:
-    users: dict[str, t.User] = {}
-    logins = []
-    for seat, display, org, _, role in SEATS:
-        email = f"{seat}@{DOMAIN}"
-        password = _password()
-        user = session.execute(select(t.User).where(t.User.email == email)).scalar_one_or_none()
-        if user is None:
-            user = identity.create_user(
-                session, hasher, email=email, name=display, password=password
-            )
-        else:
-            identity.set_password(session, hasher, user, password)
-        users[seat] = user
-        logins.append(DemoLogin(f"{role.value}", org or "(process admin)", email, password))
-    return users, logins
+def demo_user(
+    session: Session, hasher: PasswordHasher, email: str, name: str, password: str
+) -> t.User:
+    """The demo's user with ``email``, made or found, and from now on with ``password`` (each
+    run of the demo prints fresh passwords)."""
+    user = session.execute(select(t.User).where(t.User.email == email)).scalar_one_or_none()
+    if user is None:
+        return identity.create_user(session, hasher, email=email, name=name, password=password)
+    identity.set_password(session, hasher, user, password)
+    return user
+
+
+def seat_actor(session: Session, seat: str) -> Actor:
+    """The demo user of ``seat`` (``<seat>@`` :data:`DOMAIN`) as an actor, roles read now."""
+    user = session.execute(select(t.User).where(t.User.email == f"{seat}@{DOMAIN}")).scalar_one()
+    return repositories.load_actor(session, user.id)
+
+
+def seat_members(
+    session: Session,
+    admin: Actor,
+    process_id: int,
+    seats: Mapping[str, tuple[str, OrganisationKind, Role]],
+) -> list[int]:
+    """Each seat's organisation (name, kind) in the process, with the seat's user as a member
+    in its role; the organisations' ids in the seats' order."""
+    orgs = []
+    for seat, (name, kind, role) in seats.items():
+        org = prepare.add_organisation(session, admin, process_id, name=name, kind=kind)
+        prepare.add_member(
+            session, admin, process_id, email=f"{seat}@{DOMAIN}", role=role, organisation_id=org.id
+        )
+        orgs.append(org.id)
+    return orgs
+
+
+def _login(
+    session: Session, hasher: PasswordHasher, login: str, name: str, role: Role, organisation: str
+) -> tuple[t.User, DemoLogin]:
+    email = f"{login}@{DOMAIN}"
+    password = _password()
+    user = demo_user(session, hasher, email, name, password)
+    return user, DemoLogin(role.value, organisation, email, password)
 
 
 def build_demo(session: Session, hasher: PasswordHasher) -> tuple[int, list[DemoLogin]]:
     """Create the demo process (or reset its passwords if it exists); its id and the logins."""
-    users, logins = _users(session, hasher)
-    translators = demo_languages.translator_logins(session, hasher, DOMAIN)
-    logins += [
-        DemoLogin(Role.TRANSLATOR.value, organisation, user.email, password)
-        for (_, _, organisation, _), (user, password) in zip(
-            demo_languages.TRANSLATORS, translators.values(), strict=True
+    users: dict[str, t.User] = {}
+    logins = []
+    for seat, display, org, _, role in SEATS:
+        users[seat], printed = _login(
+            session, hasher, seat, display, role, org or "(process admin)"
         )
-    ]
+        logins.append(printed)
+    translators = {}
+    for login, display, org, _ in demo_languages.TRANSLATORS:
+        user, printed = _login(session, hasher, login, display, Role.TRANSLATOR, org)
+        translators[login] = (user, printed.password)
+        logins.append(printed)
     existing = session.execute(
         select(t.Process.id).where(t.Process.name == PROCESS_NAME)
     ).scalar_one_or_none()
@@ -131,19 +164,9 @@ def build_demo(session: Session, hasher: PasswordHasher) -> tuple[int, list[Demo
         description="Demo: the Black Sea talks of 2022 with illustrative preferences.",
     )
     admin = repositories.load_actor(session, users["secretariat"].id)
-    orgs: dict[str, int] = {}
-    for seat, _, org, kind, role in SEATS:
-        if org is None or kind is None:
-            continue
-        orgs[org] = prepare.add_organisation(session, admin, process.id, name=org, kind=kind).id
-        prepare.add_member(
-            session,
-            admin,
-            process.id,
-            email=users[seat].email,
-            role=role,
-            organisation_id=orgs[org],
-        )
+    seats = {s: (org, kind, role) for s, _, org, kind, role in SEATS if org and kind}
+    ids = seat_members(session, admin, process.id, seats)
+    orgs = {name: org_id for (name, _, _), org_id in zip(seats.values(), ids, strict=True)}
     corridor = examples.load("black_sea_corridor")
     parties = ["Ukraine", "Russian Federation"]
     food = prepare.create_track(

@@ -28,12 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.agreements import (
-    Bundle,
     Renewal,
     RenewalRule,
-    generate_private_key,
-    public_key_pem,
-    sign_instrument,
 )
 from gobetween.agreements import lifecycle as lc
 from gobetween.model import Agenda, Issue, OrganisationKind, Role
@@ -53,11 +49,10 @@ from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.protocols.single_text_articles import Article
 from gobetween.service import agree, implement, prepare, texts
-from gobetween.service.demo import DOMAIN
+from gobetween.service.demo import seat_actor, seat_members
 from gobetween.service.demo_languages import INITIATIVE_LANGUAGES, INITIATIVE_WORDING, with_wording
-from gobetween.service.demo_records import assess_initiative
+from gobetween.service.demo_records import assess_initiative, sign_as
 from gobetween.service.languages import set_working_languages
-from gobetween.service.signing_keys import confirm_key
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -105,13 +100,7 @@ def initiative_agenda() -> Agenda:
 
 
 def _actors(session: Session) -> dict[str, Actor]:
-    out = {}
-    for seat in (*SIGNERS, "secretariat"):
-        user = session.execute(
-            select(t.User).where(t.User.email == f"{seat}@{DOMAIN}")
-        ).scalar_one()
-        out[seat] = repositories.load_actor(session, user.id)
-    return out
+    return {seat: seat_actor(session, seat) for seat in (*SIGNERS, "secretariat")}
 
 
 def _process(session: Session, actors: dict[str, Actor]) -> int:
@@ -126,13 +115,7 @@ def _process(session: Session, actors: dict[str, Actor]) -> int:
     admin = repositories.load_actor(session, admin.user_id)
     # English, Ukrainian, Russian and Turkish texts, each equally authentic
     set_working_languages(session, admin, process.id, INITIATIVE_LANGUAGES)
-    orgs = []
-    for seat, (name, kind, role) in SIGNERS.items():
-        org = prepare.add_organisation(session, admin, process.id, name=name, kind=kind)
-        prepare.add_member(
-            session, admin, process.id, email=f"{seat}@{DOMAIN}", role=role, organisation_id=org.id
-        )
-        orgs.append(org.id)
+    orgs = seat_members(session, admin, process.id, SIGNERS)
     track = prepare.create_track(
         session,
         admin,
@@ -166,29 +149,8 @@ def _negotiate(session: Session, actors: dict[str, Actor], track_id: int) -> Non
 
 
 def _sign(session: Session, actors: dict[str, Actor], agreement_id: int) -> None:
-    row = session.get(a.Agreement, agreement_id)
-    assert row is not None
-    bundle = Bundle.from_bytes(row.bundle)
-    secretariat = repositories.load_actor(session, actors["secretariat"].user_id)
-    for seat, (name, _, _) in SIGNERS.items():
-        actor = actors[seat]
-        key = generate_private_key()  # used for the demo's signatures, then dropped
-        registered = agree.register_key(
-            session, actor, int(row.signatories[name][0]), public_key_pem(key).decode()
-        )
-        confirm_key(session, secretariat, registered["id"])  # the secretariat vouches for it
-        for instrument in bundle.instruments:
-            if name in instrument.signatory_names:
-                signature = sign_instrument(instrument, name, key)
-                agree.sign(
-                    session,
-                    actor,
-                    agreement_id,
-                    party=instrument.party,
-                    signer=name,
-                    signature=signature.to_dict(),
-                    now=SIGNED_AT,
-                )
+    signers = {seat: (actors[seat], name) for seat, (name, _, _) in SIGNERS.items()}
+    sign_as(session, signers, agreement_id, SIGNED_AT)
 
 
 def _live(session: Session, actors: dict[str, Actor], agreement_id: int) -> None:

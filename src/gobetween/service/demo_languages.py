@@ -16,16 +16,13 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.model import Agenda, Issue, Option, OrganisationKind, Role
-from gobetween.service import identity, prepare, translations
+from gobetween.service import prepare, translations
 from gobetween.service.languages import set_track_languages, set_working_languages
-from gobetween.service.security import PasswordHasher
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
@@ -36,7 +33,6 @@ __all__ = [
     "INITIATIVE_WORDING",
     "TRANSLATORS",
     "add_languages",
-    "translator_logins",
     "with_wording",
 ]
 
@@ -420,25 +416,6 @@ def with_wording(agenda: Agenda, wording: Wording) -> Agenda:
         )
         issues.append(Issue(issue.name, options, kind=issue.kind, unit=issue.unit))
     return Agenda(tuple(issues), name=agenda.name)
-
-
-def translator_logins(
-    session: Session, hasher: PasswordHasher, domain: str
-) -> dict[str, tuple[t.User, str]]:
-    """Each translator's user (made or found, e-mail ``<login>@<domain>``) and a fresh password."""
-    out = {}
-    for login, display, _, _ in TRANSLATORS:
-        email = f"{login}@{domain}"
-        password = secrets.token_urlsafe(12)
-        user = session.execute(select(t.User).where(t.User.email == email)).scalar_one_or_none()
-        if user is None:
-            user = identity.create_user(
-                session, hasher, email=email, name=display, password=password
-            )
-        else:
-            identity.set_password(session, hasher, user, password)
-        out[login] = (user, password)
-    return out
 
 
 def add_languages(

@@ -37,13 +37,12 @@ from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.service import agree, prepare, records, texts
 from gobetween.service import provisions as provision_records
-from gobetween.service.demo import DOMAIN
+from gobetween.service.demo import seat_actor, seat_members
 from gobetween.service.signing_keys import confirm_key
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
-from gobetween.store import tables as t
 
-__all__ = ["ENERGY", "RETURNS", "build_records_demo"]
+__all__ = ["ENERGY", "RETURNS", "build_records_demo", "sign_as"]
 
 ENERGY = "Energy-facilities moratorium (illustrative)"
 RETURNS = "Prisoner returns (illustrative)"
@@ -59,11 +58,6 @@ RETURNS_CSV = (
 )
 
 
-def _actor(session: Session, seat: str) -> Actor:
-    user = session.execute(select(t.User).where(t.User.email == f"{seat}@{DOMAIN}")).scalar_one()
-    return repositories.load_actor(session, user.id)
-
-
 def _agreement(
     session: Session,
     name: str,
@@ -75,25 +69,19 @@ def _agreement(
     effective: dt.date,
 ) -> int:
     """A process, its track, the accepted text, the agreement signed by all; its id."""
-    admin = _actor(session, "secretariat")
+    admin = seat_actor(session, "secretariat")
     process = prepare.create_process(
         session, admin, name=name, description="Demo: ILLUSTRATIVE data, not a real record."
     )
     admin = repositories.load_actor(session, admin.user_id)
     seats = {mediator[0]: (mediator[1], OrganisationKind.MEDIATOR, Role.MEDIATOR)}
     seats |= {s: (n, OrganisationKind.PARTY, Role.PARTY_MEMBER) for s, n in PARTIES.items()}
-    orgs = []
-    for seat, (org_name, kind, role) in seats.items():
-        org = prepare.add_organisation(session, admin, process.id, name=org_name, kind=kind)
-        prepare.add_member(
-            session, admin, process.id, email=f"{seat}@{DOMAIN}", role=role, organisation_id=org.id
-        )
-        orgs.append(org.id)
+    orgs = seat_members(session, admin, process.id, seats)
     track = prepare.create_track(
         session, admin, process.id, name=agenda.name, agenda=agenda, organisation_ids=orgs
     )
     session.flush()
-    actors = {seat: _actor(session, seat) for seat in seats}
+    actors = {seat: seat_actor(session, seat) for seat in seats}
     texts.publish_text(
         session, actors[mediator[0]], track.id, options=package, clauses=clauses, note=name
     )
@@ -111,20 +99,22 @@ def _agreement(
     )
     agreement_id = int(made["id"])
     signed_at = dt.datetime.combine(effective, dt.time(12), tzinfo=dt.UTC)
-    _sign(session, {s: (actors[s], n) for s, (n, _, _) in seats.items()}, agreement_id, signed_at)
+    sign_as(session, {s: (actors[s], n) for s, (n, _, _) in seats.items()}, agreement_id, signed_at)
     return agreement_id
 
 
-def _sign(
+def sign_as(
     session: Session,
     signers: dict[str, tuple[Actor, str]],
     agreement_id: int,
     signed_at: dt.datetime,
 ) -> None:
+    """Each signer (seat -> its actor and signatory name) registers a fresh key, which the
+    secretariat confirms, and signs every instrument that names it, at ``signed_at``."""
     row = session.get(a.Agreement, agreement_id)
     assert row is not None
     bundle = Bundle.from_bytes(row.bundle)
-    secretariat = _actor(session, "secretariat")
+    secretariat = seat_actor(session, "secretariat")
     for actor, name in signers.values():
         key = generate_private_key()  # used for the demo's signatures, then dropped
         registered = agree.register_key(
@@ -168,7 +158,7 @@ def _energy(session: Session) -> int:
         ["incidents"],
         dt.date(2025, 3, 18),
     )
-    qatar, ua, ru = (_actor(session, s) for s in ("qatar", "ukraine", "russia"))
+    qatar, ua, ru = (seat_actor(session, s) for s in ("qatar", "ukraine", "russia"))
     first = records.report_incident(
         session,
         ru,
@@ -248,7 +238,7 @@ def _returns(session: Session) -> int:
         ["exchanges"],
         dt.date(2022, 9, 1),
     )
-    uae, ua, ru = (_actor(session, s) for s in ("uae", "ukraine", "russia"))
+    uae, ua, ru = (seat_actor(session, s) for s in ("uae", "ukraine", "russia"))
     from gobetween.formats.records import read_entry_file  # formats: read the demo's file
 
     result = read_entry_file(EXCHANGES, "returns-illustrative.csv", RETURNS_CSV.encode())
@@ -324,7 +314,7 @@ INITIATIVE_ASSESSMENTS = (
 
 def assess_initiative(session: Session, agreement_id: int) -> None:
     """The demo's assessments of the Black Sea Grain Initiative's provisions (by the UN)."""
-    un = _actor(session, "un")
+    un = seat_actor(session, "un")
     for key, level, day, kind, reference, note in INITIATIVE_ASSESSMENTS:
         provision_records.assess_provision(
             session,
