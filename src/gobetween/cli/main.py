@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "records": "gobetween.cli.records:records",
     "keys": "gobetween.cli.agreement:keys",
     "agreement": "gobetween.cli.agreement:agreement",
+    "bidding": "gobetween.cli.bidding:bidding",
     "tournament": "gobetween.cli.tournament:tournament",
 }
 
