@@ -289,6 +289,13 @@ def _check_one(agenda: Agenda, package: Package, article: Article) -> list[str]:
                 out.append(f"alternative {k} names {alt.option!r}, not an option of the issue")
             if not any(t.strip() for t in alt.wording.values()):
                 out.append(f"alternative {k} is empty")
+            for language, text in alt.wording.items():  # the same rule as a settled article's
+                owner = wording_owner(issue, language, text)
+                if owner is not None and alt.option is not None and owner != alt.option:
+                    out.append(
+                        f"the {language} wording of alternative {k} belongs to option {owner!r}, "
+                        f"not to its option {alt.option!r}"
+                    )
         return out
     chosen = package.option(article.issue)
     if article.option is None:
@@ -312,7 +319,8 @@ def check_articles(
 
     Checks: distinct ids, at most one article per issue, no empty article, a settled article's
     option is the package's, its wording belongs to no other option, brackets have two or more
-    non-empty alternatives of the issue's options.
+    non-empty alternatives of the issue's options, each worded (prepared or edited) in words
+    that belong to no other option than its own.
     """
     problems: list[ArticleProblem] = []
     if len(articles) > MAX_ARTICLES:
@@ -346,7 +354,8 @@ def raise_problems(problems: Iterable[ArticleProblem]) -> None:
 
 def wording_of(agenda: Agenda, articles: Sequence[Article]) -> dict[str, dict[str, str | None]]:
     """Per article tied to an issue, per language: the option its wording belongs to
-    (:func:`wording_owner`; ``None`` for wording the mediators wrote themselves)."""
+    (:func:`wording_owner`; ``None`` for wording the mediators wrote themselves); a bracketed
+    article's alternatives under ``"<article id>/<k>"`` (``k`` from 1)."""
     out: dict[str, dict[str, str | None]] = {}
     for article in articles:
         if article.issue is None or not agenda.has_issue(article.issue):
@@ -356,6 +365,11 @@ def wording_of(agenda: Agenda, articles: Sequence[Article]) -> dict[str, dict[st
             language: wording_owner(issue, language, text)
             for language, text in article.wording.items()
         }
+        for k, alt in enumerate(article.alternatives, start=1):
+            out[f"{article.id}/{k}"] = {
+                language: wording_owner(issue, language, text)
+                for language, text in alt.wording.items()
+            }
     return out
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -43,7 +43,13 @@ from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.render import problem_text, redirect, render, run_page
 
-__all__ = ["articles_from_form", "default_wording", "router"]
+__all__ = [
+    "alternative_field",
+    "alternative_wording",
+    "articles_from_form",
+    "default_wording",
+    "router",
+]
 
 router = APIRouter(include_in_schema=False)
 LANGUAGE = "en"
@@ -69,10 +75,28 @@ def _clean(text: object) -> str:
     return str(text or "").replace("\r\n", "\n").strip()[:20_000]
 
 
+def alternative_field(issue: str, option: str) -> str:
+    """The form field of the wording of ``option`` as a bracketed alternative of ``issue``."""
+    return f"altw-{issue}/{option}"
+
+
+def alternative_wording(
+    issue: Issue,
+    option: str,
+    wording: Callable[[str], dict[str, str]],
+    languages: Sequence[str],
+) -> dict[str, str]:
+    """An alternative's wording: what the mediator wrote for it (:func:`alternative_field`),
+    else, per language, its option's prepared wording (a newly chosen option brings its own)."""
+    edited = wording(alternative_field(issue.name, option))
+    return {code: edited.get(code) or default_wording(issue, option, code) for code in languages}
+
+
 def articles_from_form(agenda: Agenda, form: FormData | Mapping[str, Any]) -> tuple[Article, ...]:
     """Articles from the drafting form: ``preamble``, one per issue (``pkg-``/``clause-``,
-    brackets ``br-<issue>`` with options ``alt-<issue>``), ``final``; wording in each of the
-    form's languages (fields of the first language have no suffix, others ``@<code>``)."""
+    brackets ``br-<issue>`` with options ``alt-<issue>`` and each alternative's wording
+    ``altw-<issue>/<option>``), ``final``; wording in each of the form's languages (fields of
+    the first language have no suffix, others ``@<code>``)."""
     getlist = form.getlist if isinstance(form, FormData) else (lambda k: [form.get(k)])
     languages = languages_of(form)
 
@@ -90,8 +114,7 @@ def articles_from_form(agenda: Agenda, form: FormData | Mapping[str, Any]) -> tu
                 str(o) for o in getlist(f"alt-{issue.name}") if o and issue.has_option(str(o))
             ]
             alternatives = tuple(
-                Alternative(o, {code: default_wording(issue, o, code) for code in languages})
-                for o in chosen
+                Alternative(o, alternative_wording(issue, o, wording, languages)) for o in chosen
             )
             out.append(Article(f"art-{n}", issue=issue.name, alternatives=alternatives))
             continue
@@ -143,6 +166,7 @@ def _issue_rows(
                 "option": option,
                 "wording": wording,
                 "owner": owner,
+                "alternative_rows": _alternative_rows(issue, article, languages),
                 "bracketed": bool(article.get("alternatives")),
                 "alternatives": [a.get("option") for a in article.get("alternatives", [])],
                 "prepared": json.dumps(
@@ -152,6 +176,30 @@ def _issue_rows(
             }
         )
     return rows
+
+
+def _alternative_rows(
+    issue: Issue, article: Mapping[str, Any], languages: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Each bracketed alternative of ``article``: its option, wording per language, the option
+    that wording belongs to (``None``: the mediators' own) and the prepared wording."""
+    out = []
+    for alt in article.get("alternatives", []):
+        option = alt.get("option")
+        if option is None or not issue.has_option(option):
+            continue
+        wording = {code: alt.get("wording", {}).get(code, "") for code in languages}
+        first = wording[languages[0]]
+        out.append(
+            {
+                "option": option,
+                "field": alternative_field(issue.name, option),
+                "wording": wording,
+                "owner": wording_owner(issue, languages[0], first) if first else None,
+                "prepared": {code: default_wording(issue, option, code) for code in languages},
+            }
+        )
+    return out
 
 
 def _draft_context(

@@ -59,6 +59,23 @@
     list.setAttribute("data-ms", String(Math.round(performance.now() - started)));
   }
 
+  /* Taking an option out of the brackets drops the wording written for it: ask first. */
+  form.querySelectorAll("select[multiple][data-confirm]").forEach(function (select) {
+    function chosen() { return Array.from(select.selectedOptions).map(function (o) { return o.value; }); }
+    var previous = chosen();
+    select.addEventListener("change", function () {
+      var now = chosen();
+      var edited = Array.from(select.closest("fieldset").querySelectorAll("div.alternative textarea")).some(function (t) {
+        return now.indexOf(t.getAttribute("data-option")) < 0 && norm(t.value) !== norm(t.getAttribute("data-prepared"));
+      });
+      if (edited && !window.confirm(select.getAttribute("data-confirm"))) {
+        Array.from(select.options).forEach(function (o) { o.selected = previous.indexOf(o.value) >= 0; });
+        return;
+      }
+      previous = now;
+    });
+  });
+
   form.querySelectorAll("select[data-prepared]").forEach(function (select) {
     select.setAttribute("data-previous", select.value);
     var area = document.getElementById(select.getAttribute("data-clause"));
