@@ -11,7 +11,9 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import ErrorDetails
 
+from gobetween.i18n import _, format_decimal
 from gobetween.model import MAX_BONUSES, IssueKind, OrganisationKind, Role
 from gobetween.protocols.single_text import AnswerKind
 
@@ -227,6 +229,13 @@ class MessageIn(In):
     language: LanguageCode | None = None
 
 
+class FileMessageIn(In):
+    """A message that carries a file: its text may be empty."""
+
+    text: MessageText = ""
+    language: LanguageCode | None = None
+
+
 class TranslationOut(Out):
     """A translation of a message, marked with who made it."""
 
@@ -365,3 +374,50 @@ class DeclineIn(In):
 
 class ImproveIn(In):
     package: Options
+
+
+# --- what a schema refuses, in the reader's language ----------------------------------------
+
+
+def refusal(error: ErrorDetails) -> str:
+    """What one of pydantic's errors means, in the reader's language (the pages show it next
+    to the field; pydantic's own words are English).
+
+    >>> from pydantic import ValidationError
+    >>> try:
+    ...     MessageIn(text="x" * 20_001)
+    ... except ValidationError as exc:
+    ...     refusal(exc.errors()[0])
+    '20,001 characters; at most 20,000 are accepted'
+    """
+    kind, ctx = error["type"], error.get("ctx", {})
+    given = error.get("input")
+    text = isinstance(given, str)
+    if kind in ("string_too_long", "too_long") and text:
+        return _("%(length)s characters; at most %(limit)s are accepted") % {
+            "length": format_decimal(len(given)),
+            "limit": format_decimal(ctx.get("max_length", 0)),
+        }
+    if kind in ("string_too_short", "too_short") and text:
+        if ctx.get("min_length") == 1:
+            return _("this field is empty")
+        return _("at least %(limit)s characters are needed") % {
+            "limit": format_decimal(ctx.get("min_length", 0))
+        }
+    if kind == "too_long":
+        return _("at most %(limit)s items") % {"limit": format_decimal(ctx.get("max_length", 0))}
+    if kind == "too_short":
+        return _("at least %(limit)s items") % {"limit": format_decimal(ctx.get("min_length", 0))}
+    if kind == "missing":
+        return _("this field is required")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("a whole number is expected")
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge" if kind == "greater_than_equal" else "le", 0)
+        template = (
+            _("at least %(limit)s") if kind == "greater_than_equal" else _("at most %(limit)s")
+        )
+        return template % {"limit": format_decimal(bound)}
+    if kind == "string_pattern_mismatch":
+        return _("this is not in the expected form")
+    return _("this value is not accepted")

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from gobetween.agreements.language_versions import missing_articles
 from gobetween.errors import NotFound, PermissionDenied, ValidationFailed
 from gobetween.i18n import _
+from gobetween.live import LiveUpdate
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
 from gobetween.service.languages import track_languages, translations_by_message
@@ -43,8 +44,10 @@ __all__ = [
     "assign_translator",
     "assigned_tracks",
     "channel_messages",
+    "message_channel",
     "text_languages",
     "translate",
+    "translation_channel",
     "translator_track_view",
     "translators",
     "unassign_translator",
@@ -231,6 +234,27 @@ def _channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel
     return row, view
 
 
+def translation_channel(
+    session: Session, actor: Actor, channel_id: int
+) -> tuple[t.Channel, t.Track, TrackView]:
+    """A channel the actor may read as a translator, party member or mediator, its track and
+    the actor's view of the track (:class:`NotFound` otherwise)."""
+    row, view = _channel(session, actor, channel_id)
+    return row, _track_row(session, actor, row.track_id), view
+
+
+def message_channel(session: Session, actor: Actor, message_id: int) -> int:
+    """The channel of a message the actor may read as in :func:`translation_channel`."""
+    message = session.get(t.Message, message_id)
+    if message is None:
+        raise NotFound(_("no message %(message_id)s") % {"message_id": message_id})
+    try:
+        _channel(session, actor, message.channel_id)
+    except NotFound:
+        raise NotFound(_("no message %(message_id)s") % {"message_id": message_id}) from None
+    return message.channel_id
+
+
 def channel_messages(
     session: Session, actor: Actor, channel_id: int, *, after: int = 0, limit: int = 100
 ) -> list[MessageOut]:
@@ -351,7 +375,7 @@ def translate(
         row.text, row.translator_id, row.created_at = text, actor.user_id, t.utcnow()
     session.flush()
     # a live update private to the channel's party and the mediators: their pages show it
-    notify(session, view.track_id, channel.party_id, "translation", message.id)
+    notify(session, view.track_id, channel.party_id, LiveUpdate.TRANSLATION, message.id)
     audit.append(
         session,
         actor_id=actor.user_id,

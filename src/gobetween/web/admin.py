@@ -19,9 +19,8 @@ from starlette.datastructures import FormData
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind, Role
-from gobetween.service import prepare, setup
+from gobetween.service import prepare, processes, setup
 from gobetween.service.context import RequestContext, Unit
-from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import problem_text, redirect, render, run_page
 
@@ -31,13 +30,13 @@ router = APIRouter(include_in_schema=False)
 
 
 def _admin_context(ctx: RequestContext, unit: Unit, process_id: int, **more: Any) -> dict[str, Any]:
-    process, view = repositories.process(unit.session, unit.actor, process_id)
+    process, view = processes.process(unit.session, unit.actor, process_id)
     view.require_admin()
-    orgs = repositories.organisations(unit.session, unit.actor, process_id)
+    orgs = processes.organisations(unit.session, unit.actor, process_id)
     names = {o.id: o.name for o in orgs}
     tracks = []
-    for row, _view in repositories.tracks(unit.session, unit.actor, process_id):
-        taking_part = repositories.participants(unit.session, row.id)
+    for row, track_view in processes.tracks(unit.session, unit.actor, process_id):
+        taking_part = processes.participants(unit.session, track_view)
         tracks.append({"row": row, "organisations": [names.get(o, "?") for o in taking_part]})
     return {
         **frame(ctx, unit),

@@ -40,11 +40,10 @@ from starlette.datastructures import UploadFile
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model import Agenda, Issue, IssueKind, Option
-from gobetween.service import agendas, languages, prepare
+from gobetween.service import agendas, languages, prepare, processes
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.imports import agenda_from_uploads
 from gobetween.service.negotiate import Upload, track_agenda
-from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import problem_text, redirect, render, run_page
 from gobetween.web.setup import twin
@@ -248,14 +247,14 @@ def _context(
     ctx: RequestContext, unit: Unit, process_id: int, track_id: int | None, **more: Any
 ) -> dict[str, Any]:
     """The editor's page: the process's organisations and languages, the track's history."""
-    process, view = repositories.process(unit.session, unit.actor, process_id)
+    process, view = processes.process(unit.session, unit.actor, process_id)
     history: Sequence[Any] = ()
     freely = True
     if track_id is None:
         view.require_admin()
         nav = [(_("Home"), "/"), (_("Process admin"), f"/processes/{process_id}/admin")]
     else:
-        _row, track_view = repositories.track(unit.session, unit.actor, track_id)
+        _row, track_view = processes.track(unit.session, unit.actor, track_id)
         if not agendas.may_edit(track_view):
             raise e.PermissionDenied(
                 _("only the process's admins and the track's mediators edit it")
@@ -263,7 +262,7 @@ def _context(
         history = agendas.history(unit.session, unit.actor, track_id)
         freely = agendas.editable_freely(unit.session, track_id)
         nav = [(_("Home"), "/"), (_("Track"), f"/tracks/{track_id}")]
-    orgs = repositories.organisations(unit.session, unit.actor, process_id)
+    orgs = processes.organisations(unit.session, unit.actor, process_id)
     return {
         **frame(ctx, unit),
         "title": _("Agenda"),
@@ -302,7 +301,7 @@ def agenda_form(request: Request, ctx: Ctx, track_id: int) -> Response:
 
     def build() -> Response:
         with ctx.read() as unit:
-            row, _view = repositories.track(unit.session, unit.actor, track_id)
+            row, _view = processes.track(unit.session, unit.actor, track_id)
             drafts = drafts_from_agenda(track_agenda(row))
             context = _context(
                 ctx, unit, row.process_id, track_id, drafts=drafts, track_name=row.name
@@ -396,7 +395,7 @@ async def change(request: Request, ctx: Ctx, track_id: int) -> Response:
 
     def build() -> Response:
         with ctx.read() as unit:
-            row, _view = repositories.track(unit.session, unit.actor, track_id)
+            row, _view = processes.track(unit.session, unit.actor, track_id)
             process_id = row.process_id
         return _submit(request, ctx, process_id, track_id, fields, uploads)
 

@@ -1,7 +1,7 @@
 """What every page shares: the request dependency, the page frame and scoped name look-ups.
 
 Names shown on pages come from policy-scoped reads only: organisation names from
-:func:`~gobetween.store.repositories.organisations` (known to every member of a process), and
+:func:`~gobetween.service.processes.organisations` (known to every member of a process), and
 the names of the authors of messages the caller was already allowed to read.
 """
 
@@ -17,11 +17,11 @@ from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.policy import Seat, TrackView
+from gobetween.service import processes
 from gobetween.service.context import RequestContext, Unit, request_context
 from gobetween.service.languages import track_languages
 from gobetween.service.negotiate import track_agenda
-from gobetween.store import repositories
-from gobetween.store import tables as t
+from gobetween.service.processes import Track
 from gobetween.web.render import csrf_token
 
 __all__ = ["Ctx", "TrackPage", "frame", "nav_for", "options_of", "track_page"]
@@ -40,7 +40,7 @@ def frame(ctx: RequestContext, unit: Unit) -> dict[str, Any]:
     return {"user": unit.user, "csrf": csrf_token(ctx, unit)}
 
 
-def nav_for(track: t.Track, view: TrackView, admin: bool) -> list[tuple[str, str]]:
+def nav_for(track: Track, view: TrackView, admin: bool) -> list[tuple[str, str]]:
     """(label, url) of the pages of a track the caller's seat opens."""
     base = f"/tracks/{track.id}"
     links = [(_("Overview"), base)]
@@ -72,7 +72,7 @@ def nav_for(track: t.Track, view: TrackView, admin: bool) -> list[tuple[str, str
 class TrackPage:
     """A track as one page shows it: the row, the caller's view, its agenda and the names."""
 
-    track: t.Track
+    track: Track
     view: TrackView
     agenda: Agenda
     organisations: dict[int, str]
@@ -102,12 +102,12 @@ class TrackPage:
 
 def track_page(unit: Unit, track_id: int) -> TrackPage:
     """Load a track the caller has a seat in (:class:`~gobetween.errors.NotFound` otherwise)."""
-    row, view = repositories.track(unit.session, unit.actor, track_id)
-    orgs = repositories.organisations(unit.session, unit.actor, row.process_id)
+    row, view = processes.track(unit.session, unit.actor, track_id)
+    names = processes.organisation_names(unit.session, unit.actor, row.process_id)
     admin = any(
         m.process_id == row.process_id and m.role.value == "admin" for m in unit.actor.memberships
     )
-    return TrackPage(row, view, track_agenda(row), {o.id: o.name for o in orgs}, admin)
+    return TrackPage(row, view, track_agenda(row), names, admin)
 
 
 def options_of(agenda: Agenda, values: Iterable[tuple[str, str]]) -> dict[str, str]:

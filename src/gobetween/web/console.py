@@ -16,11 +16,11 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.service import negotiate, notes, texts
+from gobetween.service import negotiate, notes, schemas, texts
 from gobetween.service.context import RequestContext, Unit
-from gobetween.store import repositories
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import channel_messages, stream_cursor
+from gobetween.web.forms import validated
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router"]
@@ -37,7 +37,7 @@ def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any
         r["channel_id"]: r["mediators"]
         for r in notes.assignments(unit.session, unit.actor, track_id)
     }
-    for channel in repositories.channels(unit.session, tp.view):
+    for channel in negotiate.channels(unit.session, tp.view):
         total, unread = negotiate.channel_summary(unit.session, unit.actor, tp.view, channel)
         channels.append(
             {
@@ -95,18 +95,23 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
         str(k)[7:]: str(v) for k, v in form.multi_items() if str(k).startswith("option:") and v
     }
     recipients = [int(str(v)) for v in form.getlist("recipient") if str(v).isdigit()]
-    message = str(form.get("message", ""))[:20_000]
+    message = str(form.get("message", ""))
     decline = form.get("decision") == "decline"
-    reason = str(form.get("reason", ""))[:5000]
+    reason = str(form.get("reason", ""))
 
     def build() -> Response:
         try:
-            if not decline and not recipients:
+            if decline:
+                reason_checked = validated(schemas.DeclineIn, {"reason": reason}).reason
+            elif not recipients:
                 raise e.ValidationFailed(
                     _("tick at least one party to forward the offer to"),
                     location="recipient",
                     expected=_("one or more parties"),
                 )
+            else:
+                fields = {"recipients": recipients, "options": options, "message": message}
+                validated(schemas.ForwardIn, fields)
             with ctx.write() as unit:
                 texts.decide_offer(
                     unit.session,
@@ -117,7 +122,7 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
                     recipients=recipients,
                     options=options,
                     message=message,
-                    reason=reason,
+                    reason=reason_checked if decline else "",
                 )
         except (e.InputError, e.ProtocolError) as exc:
             with ctx.read() as unit:

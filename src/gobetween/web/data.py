@@ -1,7 +1,7 @@
-"""Reads the pages need that the service has no function for, each scoped by the policy.
+"""What the pages make of the service's reads (the pages import nothing of the store).
 
 - :func:`stream_cursor`: where a page's live-update stream starts (the caller's scoped cursor,
-  from :func:`gobetween.store.repositories.cursor_at`);
+  from :func:`gobetween.service.negotiate.live_cursor`);
 - :func:`channel_messages`: a readable channel's messages with attachments and the caller's
   read marks (through :func:`gobetween.service.negotiate.channel_messages`, as the API).
 
@@ -14,15 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from gobetween.policy import TrackView
 from gobetween.service import negotiate
 from gobetween.service.api.events import format_cursor
 from gobetween.service.context import Unit
 from gobetween.service.schemas import AttachmentOut, MessageOut
-from gobetween.store import repositories
-from gobetween.store import tables as t
 
 __all__ = ["ShownMessage", "channel_messages", "stream_cursor"]
 
@@ -34,7 +30,7 @@ def stream_cursor(unit: Unit, view: TrackView) -> str:
     party's for a mediator), each numbered within itself, so a cursor reveals no count of another
     party's events.
     """
-    return format_cursor(repositories.cursor_at(unit.session, view))
+    return format_cursor(negotiate.live_cursor(unit.session, view))
 
 
 @dataclass(frozen=True)
@@ -53,20 +49,12 @@ def channel_messages(
 ) -> list[ShownMessage]:
     """The newest ``limit`` messages of a channel the caller may read, oldest first.
 
-    ``channel_id`` must come from :func:`gobetween.store.repositories.channel` (already checked
-    readable); the messages themselves are read through
-    :func:`gobetween.service.negotiate.channel_messages`, which checks the channel again.
+    The messages are read through :func:`gobetween.service.negotiate.channel_messages`, as the
+    API reads them.
     """
-    newest = (
-        select(t.Message.number)
-        .where(t.Message.channel_id == channel_id)
-        .order_by(t.Message.number.desc())
-        .limit(1)
-        .offset(limit)
-    )
-    start = unit.session.execute(newest).scalar_one_or_none() or 0
+    start = negotiate.page_start(unit.session, unit.actor, channel_id, limit)
     rows = negotiate.channel_messages(unit.session, unit.actor, channel_id, start, limit)
-    names = author_names(unit, rows)
+    names = negotiate.author_names(unit.session, rows)
     me = unit.actor.user_id
     return [
         ShownMessage(
@@ -78,12 +66,3 @@ def channel_messages(
         )
         for m in rows
     ]
-
-
-def author_names(unit: Unit, messages: Sequence[MessageOut]) -> dict[int, str]:
-    """User id -> name of the authors of messages the caller has already been allowed to read."""
-    ids = {m.author_id for m in messages if m.author_id is not None}
-    if not ids:
-        return {}
-    rows = unit.session.execute(select(t.User.id, t.User.name).where(t.User.id.in_(ids))).all()
-    return {int(uid): str(name) for uid, name in rows}

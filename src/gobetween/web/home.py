@@ -14,12 +14,11 @@ from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Seat
-from gobetween.service import identity, prepare, setup, translations
+from gobetween.service import identity, prepare, processes, setup, translations
 from gobetween.service.api.auth import set_device_cookie, set_session_cookie
 from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.languages import working_languages
 from gobetween.service.security import new_token
-from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import error_page, redirect, render, run_page
 
@@ -141,8 +140,8 @@ def home(request: Request, ctx: Ctx) -> Response:
 
     def build() -> Response:
         with ctx.read() as unit:
-            processes = []
-            for process in repositories.processes(unit.session, unit.actor):
+            mine = []
+            for process in processes.processes(unit.session, unit.actor):
                 roles = sorted(
                     {m.role.value for m in unit.actor.memberships if m.process_id == process.id}
                 )
@@ -153,9 +152,9 @@ def home(request: Request, ctx: Ctx) -> Response:
                         "mediator": view.is_mediator,
                         "party": Seat.PARTY in view.seats,
                     }
-                    for row, view in repositories.tracks(unit.session, unit.actor, process.id)
+                    for row, view in processes.tracks(unit.session, unit.actor, process.id)
                 ]
-                processes.append(
+                mine.append(
                     {
                         "process": process,
                         "convened_by": prepare.convener(unit.session, process),
@@ -168,7 +167,7 @@ def home(request: Request, ctx: Ctx) -> Response:
             context = {
                 **frame(ctx, unit),
                 "title": _("My negotiations"),
-                "processes": processes,
+                "processes": mine,
                 "invitations": prepare.pending_invitations(unit.session, unit.actor),
                 "translating": translations.assigned_tracks(unit.session, unit.actor),
             }

@@ -19,12 +19,12 @@ from gobetween import errors as e
 from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.policy import Action, Seat
-from gobetween.service import negotiate, texts
+from gobetween.service import negotiate, processes, schemas, texts
 from gobetween.service.context import RequestContext, Unit
-from gobetween.store import repositories
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.data import ShownMessage, channel_messages, stream_cursor
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.forms import form_errors, validated
+from gobetween.web.render import redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -41,12 +41,12 @@ def overview(request: Request, ctx: Ctx, track_id: int) -> Response:
             view = tp.view
             text = texts.text_view(unit.session, unit.actor, track_id)
             channels = []
-            for channel in repositories.channels(unit.session, view):
+            for channel in negotiate.channels(unit.session, view):
                 _total, unread = negotiate.channel_summary(unit.session, unit.actor, view, channel)
                 channels.append(
                     {"id": channel.id, "party": tp.party_name(channel.party_id), "unread": unread}
                 )
-            taking_part = sorted(repositories.participants(unit.session, tp.track.id))
+            taking_part = processes.participants(unit.session, view)
             context = tp.context(
                 ctx,
                 unit,
@@ -62,7 +62,7 @@ def overview(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 
 def _own_channel(unit: Unit, tp: TrackPage) -> int:
-    for channel in repositories.channels(unit.session, tp.view):
+    for channel in negotiate.channels(unit.session, tp.view):
         if channel.party_id == tp.view.own_party:
             return channel.id
     raise e.NotFound(f"no channel of yours in track {tp.track.id}")
@@ -86,7 +86,7 @@ def channel_context(
     ctx: RequestContext, unit: Unit, channel_id: int, **more: Any
 ) -> dict[str, Any]:
     """Everything the channel page shows."""
-    channel, view = repositories.channel(unit.session, unit.actor, channel_id)
+    channel, view = negotiate.channel(unit.session, unit.actor, channel_id)
     tp = track_page(unit, channel.track_id)
     offers = texts.offers_view(unit.session, unit.actor, tp.track.id)
     if offers["view"] == "mediator":
@@ -141,7 +141,7 @@ def messages_fragment(request: Request, ctx: Ctx, channel_id: int) -> Response:
 
     def build() -> Response:
         with ctx.read() as unit:
-            row, _view = repositories.channel(unit.session, unit.actor, channel_id)
+            row, _view = negotiate.channel(unit.session, unit.actor, channel_id)
             tp = track_page(unit, row.track_id)
             context = {"messages": _messages(unit, tp, row.id), "channel": row}
         return render(request, "_messages.html", context)
@@ -153,7 +153,7 @@ def messages_fragment(request: Request, ctx: Ctx, channel_id: int) -> Response:
 async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
     """Post a message, with an optional attached file."""
     form = await request.form()
-    text = str(form.get("text", ""))[:20_000].replace("\x00", "")
+    text = str(form.get("text", "")).replace("\x00", "")
     language = str(form.get("language", "")) or None  # the message's working language
     back = str(form.get("back", ""))
     target = back if back.startswith("/tracks/") and "//" not in back else f"/channels/{channel_id}"
@@ -168,23 +168,29 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
 
     def work() -> Response:
         try:
+            fields = {"text": text, "language": language}
+            body: schemas.MessageIn | schemas.FileMessageIn = (
+                validated(schemas.FileMessageIn, fields)
+                if uploads
+                else validated(schemas.MessageIn, fields)
+            )
             with ctx.write() as unit:
                 message = negotiate.post_message(
                     unit.session,
                     unit.actor,
                     channel_id,
-                    text=text,
+                    text=body.text,
                     uploads=uploads,
                     max_bytes=limit,
                     allowed=ctx.settings.allowed_types,
-                    language=language,
+                    language=body.language,
                     interface=i18n.current_locale(),
                 )
                 negotiate.mark_read(unit.session, unit.actor, message.id)
         except (e.InputError, e.PermissionDenied) as exc:
             with ctx.read() as unit:
                 return channel_page(
-                    request, ctx, unit, channel_id, 422, error=problem_text(exc), draft=text
+                    request, ctx, unit, channel_id, 422, draft=text, **form_errors(exc)
                 )
         return redirect(f"{target}#composer" if target.startswith("/channels/") else target)
 
@@ -211,22 +217,24 @@ def mark_read(request: Request, ctx: Ctx, channel_id: int) -> Response:
 async def submit_offer(request: Request, ctx: Ctx, track_id: int) -> Response:
     """A party sends an offer (some options and/or a message) to the mediators."""
     form = await request.form()
-    message = str(form.get("message", ""))[:20_000]
+    message = str(form.get("message", ""))
     options = {
         str(k)[7:]: str(v) for k, v in form.multi_items() if str(k).startswith("option:") and v
     }
 
     def work() -> Response:
         try:
+            body = validated(schemas.OfferIn, {"options": options, "message": message})
             with ctx.write() as unit:
                 texts.submit_offer(
-                    unit.session, unit.actor, track_id, options=options, message=message
+                    unit.session, unit.actor, track_id, options=body.options, message=body.message
                 )
                 channel_id = _own_channel(unit, track_page(unit, track_id))
         except (e.InputError, e.ProtocolError) as exc:
             with ctx.read() as unit:
                 cid = _own_channel(unit, track_page(unit, track_id))
-                return channel_page(request, ctx, unit, cid, 422, error=problem_text(exc))
+                more = form_errors(exc)
+                return channel_page(request, ctx, unit, cid, 422, offer_draft=message, **more)
         return redirect(f"/channels/{channel_id}#offers")
 
     return await run_in_threadpool(run_page, request, work)

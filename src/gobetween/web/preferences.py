@@ -21,8 +21,6 @@ from gobetween.model import Preferences
 from gobetween.policy import Action
 from gobetween.service import negotiate, scores
 from gobetween.service.context import RequestContext, Unit
-from gobetween.store import repositories
-from gobetween.store.codec import preferences_from_json
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.prefs_form import (
     PrefsForm,
@@ -47,9 +45,8 @@ def _own(unit: Unit, track_id: int) -> tuple[TrackPage, int]:
 
 
 def _current(unit: Unit, tp: TrackPage) -> Preferences | None:
-    rows = repositories.current_preferences(unit.session, tp.view)
-    mine = [r for r in rows if r.party_id == tp.view.own_party]
-    return preferences_from_json(mine[0].body) if mine else None
+    party = tp.view.own_party
+    return None if party is None else negotiate.current_preferences(unit.session, tp.view, party)
 
 
 LABELS = {
@@ -81,7 +78,7 @@ def _context(
     current = _current(unit, tp)
     if form is None:
         form = from_preferences(current, tp.agenda) if current else default_form(tp.agenda)
-    history = repositories.preference_history(unit.session, tp.view, party)
+    history = negotiate.preference_history(unit.session, tp.view, party)
     scored = []
     if not form.errors:
         scored = _preview(unit, track_id, party, to_preferences(form, tp.agenda, current))

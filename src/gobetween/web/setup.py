@@ -19,7 +19,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import IntegrityError
 
 from gobetween import errors as e
 from gobetween.i18n import _
@@ -27,7 +26,6 @@ from gobetween.model import OrganisationKind
 from gobetween.service import identity, languages, prepare, setup
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import RequestContext
-from gobetween.store import repositories
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import error_page, problem_text, redirect, render, run_page
 
@@ -98,9 +96,8 @@ def setup_submit(
                 password=password,
             )
             return _logged_in(ctx, session, user, "/processes/new")
-    except IntegrityError:  # another visitor set up at the same moment and won
-        return error_page(request, e.NotFound("set-up is over"))
-    except e.NotFound as exc:
+    except e.NotFound as exc:  # set-up is over (a visitor who set up at the same moment won:
+        # create_first_admin flushes the installation's row and turns the race into NotFound)
         return error_page(request, exc)
     except (e.InputError, e.Conflict) as exc:
         return _setup_page(request, 422, email=email, name=name, error=problem_text(exc))
@@ -143,7 +140,7 @@ def _create(unit: Any, form: dict[str, str]) -> int:
     process = prepare.create_process(
         unit.session, unit.actor, name=form["name"], description=form["description"].strip()
     )
-    actor = repositories.load_actor(unit.session, unit.actor.user_id)
+    actor = identity.load_actor(unit.session, unit.actor.user_id)
     for field, kind in KINDS:
         for org in lines_of(form[field]):
             prepare.add_organisation(unit.session, actor, process.id, name=org, kind=kind)

@@ -23,11 +23,11 @@ from fastapi.responses import Response
 from gobetween.i18n import _
 from gobetween.model.languages import LANGUAGES
 from gobetween.policy import Action
-from gobetween.service import languages, translations
+from gobetween.service import languages, processes, translations
+from gobetween.service.api.translations import TranslationIn
 from gobetween.service.context import Unit
-from gobetween.store import repositories
-from gobetween.store import tables as t
 from gobetween.web.common import Ctx, frame, track_page
+from gobetween.web.forms import validated
 from gobetween.web.render import post_form, render, run_page, with_twin
 
 __all__ = ["router"]
@@ -39,7 +39,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _party_names(unit: Unit, process_id: int) -> dict[int, str]:
-    return {o.id: o.name for o in repositories.organisations(unit.session, unit.actor, process_id)}
+    return processes.organisation_names(unit.session, unit.actor, process_id)
 
 
 @router.get("/translate")
@@ -66,11 +66,7 @@ def desk(request: Request, ctx: Ctx) -> Response:
 
 def _channel_context(ctx: Ctx, unit: Unit, channel_id: int, **more: Any) -> dict[str, Any]:
     messages = translations.channel_messages(unit.session, unit.actor, channel_id, limit=200)
-    row = unit.session.get(t.Channel, channel_id)
-    assert row is not None  # channel_messages found it readable
-    track = unit.session.get(t.Track, row.track_id)
-    assert track is not None
-    view = translations.translator_track_view(unit.session, unit.actor, track.id)
+    row, track, view = translations.translation_channel(unit.session, unit.actor, channel_id)
     party = _party_names(unit, track.process_id)[row.party_id]
     return {
         **frame(ctx, unit),
@@ -105,14 +101,14 @@ async def translate(request: Request, ctx: Ctx, message_id: int) -> Response:
 
     def work(values: dict[str, Any]) -> str:
         with ctx.write() as unit:
-            message = unit.session.get(t.Message, message_id)
-            holder["channel"] = message.channel_id if message else 0
+            holder["channel"] = translations.message_channel(unit.session, unit.actor, message_id)
+            body = validated(TranslationIn, {"text": str(values.get("text", ""))})
             translations.translate(
                 unit.session,
                 unit.actor,
                 message_id,
                 language=str(values.get("language", "")),
-                text=str(values.get("text", ""))[: translations.MAX_TRANSLATION],
+                text=body.text,
             )
         return f"/translate/channels/{holder['channel']}#m-{message_id}"
 
@@ -128,10 +124,10 @@ async def translate(request: Request, ctx: Ctx, message_id: int) -> Response:
 
 
 def _languages_context(ctx: Ctx, unit: Unit, process_id: int, **more: Any) -> dict[str, Any]:
-    process, view = repositories.process(unit.session, unit.actor, process_id)
+    process, view = processes.process(unit.session, unit.actor, process_id)
     tracks = [
         {"track": row, "languages": languages.track_languages(unit.session, row.id)}
-        for row, _view in repositories.tracks(unit.session, unit.actor, process_id)
+        for row, _view in processes.tracks(unit.session, unit.actor, process_id)
     ]
     return {
         **frame(ctx, unit),

@@ -1,0 +1,54 @@
+"""Page forms read through the API's schemas: the same rules, the same refusals.
+
+A page form's fields go through the pydantic model that the JSON API validates its body with
+(:mod:`gobetween.service.schemas`), so a page cannot accept what the API refuses, nor cut what
+the API would refuse (a message of 20,001 characters is refused by both, never shortened).
+The first violation becomes a :class:`~gobetween.errors.ValidationFailed` naming the field,
+in the reader's language (:func:`gobetween.service.schemas.refusal`), which the page shows
+with the form.
+
+>>> from gobetween.service.schemas import OfferIn
+>>> validated(OfferIn, {"message": "hello"}).message
+'hello'
+>>> try:
+...     validated(OfferIn, {"message": "x" * 20_001})
+... except ValidationFailed as exc:
+...     print(exc)
+message: 20,001 characters; at most 20,000 are accepted
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from gobetween.errors import GobetweenError, InputError, ValidationFailed
+from gobetween.service.schemas import refusal
+from gobetween.web.render import problem_text
+
+__all__ = ["form_errors", "validated"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], values: Mapping[str, Any]) -> M:
+    """``values`` (a form's fields, by the schema's names) read as ``model``; the first
+    violation as :class:`ValidationFailed` at that field."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or None
+        raise ValidationFailed(refusal(first), location=where) from None
+
+
+def form_errors(exc: GobetweenError) -> dict[str, Any]:
+    """A refused form's template context: the whole refusal at the top of the page
+    (``error``) and, when it names a field, its words next to that field (``field_errors``,
+    by field name; the templates link the field to them with ``aria-describedby``)."""
+    out: dict[str, Any] = {"error": problem_text(exc)}
+    if isinstance(exc, InputError) and exc.location:
+        out["field_errors"] = {exc.location: exc.message}
+    return out
