@@ -58,7 +58,7 @@ from gobetween.service.signing_keys import (
 )
 from gobetween.service.texts import single_text_state
 from gobetween.store import agreement_tables as a
-from gobetween.store import audit, repositories
+from gobetween.store import audit, event_log, repositories
 from gobetween.store import tables as t
 
 __all__ = [
@@ -134,39 +134,18 @@ def load(session: Session, actor: Actor | None, agreement_id: int) -> Loaded:
     if actor is not None:
         view.require(AgreementAct.READ)
     bundle = Bundle.from_bytes(row.bundle)
-    rows = session.execute(
-        select(a.AgreementEvent.body)
-        .where(a.AgreementEvent.agreement_id == row.id)
-        .order_by(a.AgreementEvent.seq)
-    ).scalars()
-    bodies = list(rows)
+    bodies = event_log.bodies(session, event_log.agreement_stream(row.id))
     state = lc.replay(lc.AgreementState.for_bundle(bundle), bodies)
     return Loaded(row, track, view, bundle, state, len(bodies))
 
 
 def _lock(session: Session, agreement_id: int) -> None:
-    session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
+    event_log.lock(session, event_log.agreement_stream(agreement_id))
 
 
 def _store_events(session: Session, actor: Actor, loaded: Loaded, events: Sequence[Any]) -> None:
-    for i, event in enumerate(events):
-        body = event.to_dict()
-        row = a.AgreementEvent(
-            agreement_id=loaded.row.id,
-            seq=loaded.events + i + 1,
-            body=body,
-            actor_id=actor.user_id,
-        )
-        session.add(row)
-        session.flush()
-        audit.append(
-            session,
-            actor_id=actor.user_id,
-            action=f"agreement.{body['type']}",
-            object_type="agreement_event",
-            object_id=row.id,
-            change=body,
-        )
+    stream = event_log.agreement_stream(loaded.row.id)
+    event_log.append(session, stream, [e.to_dict() for e in events], actor_id=actor.user_id)
 
 
 # -- creating ------------------------------------------------------------------------------------

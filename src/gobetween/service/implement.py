@@ -59,7 +59,7 @@ from gobetween.service import records
 from gobetween.service.agree import Loaded, load
 from gobetween.service.record_cache import FIGURES
 from gobetween.store import agreement_tables as a
-from gobetween.store import audit
+from gobetween.store import audit, event_log
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -119,7 +119,7 @@ def stored_shipments(session: Session, agreement_id: int) -> list[Shipment]:
 
 
 def _lock(session: Session, agreement_id: int) -> None:
-    session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
+    event_log.lock(session, event_log.record_stream(agreement_id))
 
 
 def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> ImportResult:
@@ -271,13 +271,7 @@ def _store_shipments(session: Session, agreement_id: int, result: ImportResult) 
 
 
 def _events(session: Session, agreement_id: int) -> list[dict[str, Any]]:
-    return list(
-        session.execute(
-            select(a.RecordEvent.body)
-            .where(a.RecordEvent.agreement_id == agreement_id)
-            .order_by(a.RecordEvent.seq)
-        ).scalars()
-    )
+    return event_log.bodies(session, event_log.record_stream(agreement_id))
 
 
 def _record(loaded: Loaded, bodies: Sequence[Mapping[str, Any]]) -> JointRecord:
@@ -309,18 +303,8 @@ def add_event(
     bodies = _events(session, agreement_id)
     wire = event_to_dict(event)
     _record(loaded, [*bodies, wire])  # refuses what cannot be placed
-    row = a.RecordEvent(
-        agreement_id=agreement_id, seq=len(bodies) + 1, body=wire, actor_id=actor.user_id
-    )
-    session.add(row)
-    session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action=f"record.{wire['type']}",
-        object_type="record_event",
-        object_id=row.id,
-        change=wire,
+    (row,) = event_log.append(
+        session, event_log.record_stream(agreement_id), [wire], actor_id=actor.user_id
     )
     return {"seq": row.seq, **wire}
 
