@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, GobetweenError, PermissionDenied, ValidationFailed
 from gobetween.i18n import _
+from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.policy import Actor, Seat, TrackView
 from gobetween.service.negotiate import notify, track_agenda
@@ -126,7 +127,7 @@ def change_agenda(
     )
     session.flush()
     _audit(session, actor, track, version, note)
-    notify(session, track.id, None, "agenda", version)
+    notify(session, track.id, None, LiveUpdate.AGENDA, version)
     return version
 
 

@@ -11,6 +11,10 @@
     try { return JSON.parse(document.body.getAttribute("data-strings") || "{}"); } catch (e) { return {}; }
   }
 
+  function kinds() {
+    try { return JSON.parse(document.body.getAttribute("data-live") || "[]"); } catch (e) { return []; }
+  }
+
   function offset(d) {
     var minutes = -d.getTimezoneOffset();
     if (minutes === 0) { return "UTC"; }
@@ -59,7 +63,8 @@
     var text = words();
     source.onopen = function () { if (status) { status.textContent = text.live_on || ""; } };
     source.onerror = function () { if (status) { status.textContent = text.live_paused || ""; } };
-    ["message", "translation", "text", "answer", "ready", "offer", "offer_status", "offer_received", "preferences"].forEach(function (kind) {
+    /* the kinds come from the page (gobetween.live.LiveUpdate, rendered into body[data-live]) */
+    kinds().forEach(function (kind) {
       source.addEventListener(kind, function () { document.body.dispatchEvent(new CustomEvent("gb-" + kind, { bubbles: true })); });
     });
   }
