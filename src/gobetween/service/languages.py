@@ -19,7 +19,7 @@ from typing import Any
 
 from babel import Locale
 from babel.lists import format_list
-from sqlalchemy import delete, select
+from sqlalchemy import Delete, delete, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import InvalidModel, ValidationFailed
@@ -199,17 +199,12 @@ def set_track_languages(
             location="languages",
             expected=_("some of %(languages)s") % {"languages": ", ".join(process)},
         )
-    session.execute(delete(lt.TrackLanguage).where(lt.TrackLanguage.track_id == track_id))
-    for position, code in enumerate(languages):
-        session.add(lt.TrackLanguage(track_id=track_id, code=code, position=position))
-    session.flush()
-    audit.append(
+    _replace(
         session,
-        actor_id=actor.user_id,
-        action="track.languages",
-        object_type="track",
-        object_id=track_id,
-        change={"languages": wanted},
+        actor,
+        ("track", track_id, wanted),
+        delete(lt.TrackLanguage).where(lt.TrackLanguage.track_id == track_id),
+        [lt.TrackLanguage(track_id=track_id, code=c, position=i) for i, c in enumerate(languages)],
     )
     return track_languages(session, track_id)
 
@@ -230,19 +225,40 @@ def set_working_languages(
     """
     process_view(actor, process_id).require_admin()
     languages = _checked(list(codes))
-    session.execute(delete(lt.ProcessLanguage).where(lt.ProcessLanguage.process_id == process_id))
-    for position, code in enumerate(languages):
-        session.add(lt.ProcessLanguage(process_id=process_id, code=code, position=position))
+    _replace(
+        session,
+        actor,
+        ("process", process_id, list(languages)),
+        delete(lt.ProcessLanguage).where(lt.ProcessLanguage.process_id == process_id),
+        [
+            lt.ProcessLanguage(process_id=process_id, code=c, position=i)
+            for i, c in enumerate(languages)
+        ],
+    )
+    return languages
+
+
+def _replace(
+    session: Session,
+    actor: Actor,
+    audited: tuple[str, int, list[Any]],
+    old: Delete,
+    new: list[lt.ProcessLanguage] | list[lt.TrackLanguage],
+) -> None:
+    """Replace a process's or track's language rows (``old`` deletes them) by ``new``, in
+    order, and audit it: ``audited`` is (process or track, its id, the languages recorded)."""
+    session.execute(old)
+    session.add_all(new)
     session.flush()
+    owner, owner_id, recorded = audited
     audit.append(
         session,
         actor_id=actor.user_id,
-        action="process.languages",
-        object_type="process",
-        object_id=process_id,
-        change={"languages": list(languages)},
+        action=f"{owner}.languages",
+        object_type=owner,
+        object_id=owner_id,
+        change={"languages": recorded},
     )
-    return languages
 
 
 def translations_by_message(rows: Iterable[Sequence[Any]]) -> dict[int, list[TranslationOut]]:

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -220,27 +221,37 @@ def _recent(session: Session, user: t.User, purpose: str) -> int:
 def request_verification(session: Session, out: Outgoing, user: t.User) -> None:
     """Mail the user a link that proves their address (in the user's language; at most
     :data:`MAX_LINKS_PER_HOUR` an hour)."""
-    if not out.enabled or _recent(session, user, "verify") >= MAX_LINKS_PER_HOUR:
+    if not out.enabled:
         return  # without e-mail nothing could be sent (and no link waits in the outbox)
+
+    def write(link: str) -> tuple[str, str]:
+        body = _(
+            "Hello %(name)s,\n\nplease confirm that %(email)s is your address for gobetween by "
+            "opening this link (it works for %(days)s days):\n\n%(link)s\n\nIf you did not "
+            "expect this e-mail, you can ignore it."
+        ) % {"name": isolate(user.name), "email": user.email, "days": VERIFY_DAYS, "link": link}
+        return _("Confirm your e-mail address"), body
+
+    _mail_link(session, out, user, "verify", dt.timedelta(days=VERIFY_DAYS), write)
+
+
+def _mail_link(
+    session: Session,
+    out: Outgoing,
+    user: t.User,
+    purpose: str,
+    lifetime: dt.timedelta,
+    write: Callable[[str], tuple[str, str]],
+) -> None:
+    """Mail ``user`` a one-time link ``/<purpose>/<token>``, valid for ``lifetime``, unless
+    :data:`MAX_LINKS_PER_HOUR` went out this hour; ``write(link)`` gives the subject and body,
+    in the user's language."""
+    if _recent(session, user, purpose) >= MAX_LINKS_PER_HOUR:
+        return
     with i18n.use_locale(user.locale or i18n.current_locale()):
-        _verification(session, out, user)
-
-
-def _verification(session: Session, out: Outgoing, user: t.User) -> None:
-    token = _token(session, user, "verify", dt.timedelta(days=VERIFY_DAYS))
-    body = _(
-        "Hello %(name)s,\n\nplease confirm that %(email)s is your address for gobetween by "
-        "opening this link (it works for %(days)s days):\n\n%(link)s\n\nIf you did not expect "
-        "this e-mail, you can ignore it."
-    ) % {
-        "name": isolate(user.name),
-        "email": user.email,
-        "days": VERIFY_DAYS,
-        "link": out.link(f"/verify/{token}"),
-    }
-    mail.enqueue(
-        session, to=user.email, subject=_("Confirm your e-mail address"), body=body, kind="verify"
-    )
+        token = _token(session, user, purpose, lifetime)
+        subject, body = write(out.link(f"/{purpose}/{token}"))
+        mail.enqueue(session, to=user.email, subject=subject, body=body, kind=purpose)
 
 
 def verify_address(session: Session, token: str) -> t.User:
@@ -264,27 +275,17 @@ def request_reset(session: Session, out: Outgoing, email: str) -> None:
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
     if not out.enabled or user is None or not user.active:
         return
-    if _recent(session, user, "reset") >= MAX_LINKS_PER_HOUR:
-        return
-    with i18n.use_locale(user.locale or i18n.current_locale()):
-        _reset_mail(session, out, user)
+    name, to = isolate(user.name), user.email
 
+    def write(link: str) -> tuple[str, str]:
+        body = _(
+            "Hello %(name)s,\n\nsomeone (we hope you) asked to choose a new password for "
+            "%(email)s on gobetween. Open this link within %(hours)s hour to do so:\n\n%(link)s"
+            "\n\nIf it was not you, ignore this e-mail: your password stays as it is."
+        ) % {"name": name, "email": to, "hours": RESET_HOURS, "link": link}
+        return _("Choose a new password"), body
 
-def _reset_mail(session: Session, out: Outgoing, user: t.User) -> None:
-    token = _token(session, user, "reset", dt.timedelta(hours=RESET_HOURS))
-    body = _(
-        "Hello %(name)s,\n\nsomeone (we hope you) asked to choose a new password for %(email)s on "
-        "gobetween. Open this link within %(hours)s hour to do so:\n\n%(link)s\n\nIf it was not "
-        "you, ignore this e-mail: your password stays as it is."
-    ) % {
-        "name": isolate(user.name),
-        "email": user.email,
-        "hours": RESET_HOURS,
-        "link": out.link(f"/reset/{token}"),
-    }
-    mail.enqueue(
-        session, to=user.email, subject=_("Choose a new password"), body=body, kind="reset"
-    )
+    _mail_link(session, out, user, "reset", dt.timedelta(hours=RESET_HOURS), write)
 
 
 def reset_password(session: Session, hasher: PasswordHasher, token: str, password: str) -> t.User:
