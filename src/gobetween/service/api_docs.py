@@ -7,23 +7,35 @@ Swagger UI would call is turned off (``init.js``). The assets, the same for ever
 cached for a day (the request guard leaves them out of ``no-store``), so a second visit loads
 only the page and the OpenAPI description.
 
+Languages: the page (``<html lang dir>``, its title) is in the reader's language, and Swagger
+UI loads ``/api/docs/openapi.json``, the app's OpenAPI description with the API's introduction
+and the description of each group of operations (:data:`TAGS`) in the reader's language
+(Accept-Language, or the language cookie of the site); ``/api/openapi.json`` stays the one
+canonical English description for clients. What is not translated: Swagger UI's own words
+(5.35.0 has no translation mechanism), and the operations' summaries, descriptions and field
+names, which are the code's English docstrings and names.
+
 >>> sorted(ASSETS)[:2]
 ['favicon-32x32.png', 'init.js']
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from markupsafe import escape
 
+from gobetween import i18n
 from gobetween.errors import NotFound
-from gobetween.i18n import _
+from gobetween.i18n import _, _l
 
-__all__ = ["ASSETS", "SWAGGER_UI_VERSION", "docs_page", "router"]
+__all__ = ["ASSETS", "DESCRIPTION", "SWAGGER_UI_VERSION", "TAGS", "docs_page", "router"]
 
 SWAGGER_UI_VERSION = "5.35.0"
 FOLDER = Path(__file__).parent / "static" / "swagger-ui"
@@ -43,11 +55,36 @@ _CSP = (
 
 router = APIRouter(include_in_schema=False)
 
+#: The API's introduction, in the reader's language (``info.description``).
+DESCRIPTION = _l(
+    "gobetween's API for mediated negotiation: prepare a process, negotiate in private channels, "
+    "analyse, draft the single text, make and sign the agreement, keep the joint record. Every "
+    "error is application/problem+json: a stable English title for programs and a detail in "
+    "your language. The operations' own descriptions are in English."
+)
+#: What each group of operations (OpenAPI tag) is for, in the reader's language.
+TAGS = {
+    "prepare": _l("Preparing: processes, organisations, members, tracks and their agendas."),
+    "negotiate": _l(
+        "Negotiating: private channels, messages, preferences, the single text and its answers, "
+        "offers relayed through the mediators, bidding."
+    ),
+    "decide": _l("The mediators' analysis: zone of agreement, Pareto frontier, solutions."),
+    "scores": _l("How the parties' preferences score a package (mediators only)."),
+    "agree": _l("Agreements: keys, instruments, signatures, verification and their lifecycle."),
+    "implement": _l("The joint record: events, figures and what the public sees."),
+    "events": _l("Live updates of what you may read."),
+    "auth": _l("Signing in: sessions, passwords and API tokens."),
+    "languages": _l("Working languages of processes and tracks, and translations."),
+    "setup": _l("Setting up the installation, and resetting a password."),
+    "team": _l("The mediation team's own notes and work."),
+}
+
 _PAGE = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{{lang}}" dir="{{dir}}">
 <head>
 <meta charset="utf-8">
-<title>gobetween API</title>
+<title>{{title}}</title>
 <link rel="icon" type="image/png" href="{_PREFIX}favicon-32x32.png">
 <link rel="stylesheet" href="{_PREFIX}swagger-ui.css?v={SWAGGER_UI_VERSION}">
 </head>
@@ -62,14 +99,39 @@ _PAGE = f"""<!DOCTYPE html>
 
 @router.get("/api/docs")
 def docs_page() -> HTMLResponse:
-    """The Swagger UI page for ``/api/openapi.json``."""
+    """The Swagger UI page for the OpenAPI description, in the reader's language."""
+    page = _PAGE.format(
+        lang=i18n.current_locale(), dir=i18n.direction(), title=escape(_("gobetween API"))
+    )
     return HTMLResponse(
-        _PAGE,
+        page,
         headers={
             "Content-Security-Policy": _CSP,
             "X-Frame-Options": "DENY",
             "Referrer-Policy": "no-referrer",
         },
+    )
+
+
+@router.get("/api/docs/openapi.json")
+def localized_openapi(request: Request) -> JSONResponse:
+    """The app's OpenAPI description with its introduction and groups in the reader's
+    language (what Swagger UI at ``/api/docs`` shows); the operations are unchanged."""
+    schema: dict[str, Any] = copy.deepcopy(request.app.openapi())
+    schema["info"]["description"] = str(DESCRIPTION)
+    used = {
+        tag
+        for operations in schema.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for tag in operation.get("tags", [])
+    }
+    schema["tags"] = [
+        {"name": tag, "description": str(TAGS[tag])} if tag in TAGS else {"name": tag}
+        for tag in sorted(used)
+    ]
+    return JSONResponse(
+        schema, headers={"Content-Language": i18n.current_locale(), "Vary": "Accept-Language"}
     )
 
 
