@@ -23,6 +23,7 @@ from gobetween.web.language import router as _language
 from gobetween.web.portal import router as _portal
 from gobetween.web.preferences import router as _preferences
 from gobetween.web.record_pages import router as _records
+from gobetween.web.rehearse import router as _rehearse
 from gobetween.web.setup import router as _setup
 from gobetween.web.team import router as _team
 from gobetween.web.texts import router as _texts
@@ -43,6 +44,7 @@ for _pages in (
     _bidding,
     _console,
     _analysis,
+    _rehearse,
     _admin,
     _agreements,
     _records,
