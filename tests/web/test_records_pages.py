@@ -121,3 +121,22 @@ def test_figure_columns_units_and_vocabularies_are_in_the_readers_language(
     records = "#provisions table, section[id^='kind-'] table"
     tables = page.select(records) + returns.select(records)
     assert all(t.parent is not None and "scroll" in t.parent.get("class", []) for t in tables)
+
+
+def test_the_exchanges_summary_rows_read_in_the_readers_language(
+    site: Site, ids: dict[str, int]
+) -> None:
+    """The summary's "returned to <party>" rows: the words translated, the party's name kept."""
+    from gobetween.i18n import _, use_locale
+
+    c = site.client("ukraine")
+    c.cookies.set("gobetween_lang", "uk")
+    page = soup(c.get(f"/agreements/{ids[RETURNS]}/implementation"))
+    figure = page.select_one("figure[data-figure='exchanges_summary']")
+    assert figure is not None
+    rows = [tr.select("td")[0].get_text(strip=True) for tr in figure.select("tbody tr")]
+    with use_locale("uk"):
+        words = _("returned to")
+    assert words != "returned to"
+    assert f"{words} Ukraine" in rows, rows
+    assert not any(r.startswith("returned to") for r in rows), rows

@@ -138,15 +138,27 @@ _MARKED: tuple[LazyString, ...] = (
 WORDS: dict[str, LazyString] = {word.message: word for word in _MARKED}
 
 
+#: Declared words that begin a figure's row label before a name of the data (the exchanges
+#: summary's "returned to Ukraine", see monitoring.kinds_builtin): the words are translated,
+#: the name is kept.
+ROW_PREFIXES = ("returned to",)
+
+
 def translate(text: str) -> str:
     """``text`` in the reader's language when it is a declared word (a figure's column name
-    reads its underscores as spaces), else as it is.
+    reads its underscores as spaces), or a declared word followed by a name (a row label such
+    as "returned to Ukraine"), else as it is.
 
-    >>> translate("returned_to"), translate("Kursk region")
-    ('returned to', 'Kursk region')
+    >>> translate("returned_to"), translate("Kursk region"), translate("returned to Ukraine")
+    ('returned to', 'Kursk region', 'returned to Ukraine')
     """
     word = WORDS.get(text) or WORDS.get(text.replace("_", " "))
-    return text if word is None else str(word)
+    if word is not None:
+        return str(word)
+    for prefix in ROW_PREFIXES:
+        if text.startswith(prefix + " ") and prefix in WORDS:
+            return f"{WORDS[prefix]} {text[len(prefix) + 1 :]}"
+    return text
 
 
 def level_name(level: str) -> str:
