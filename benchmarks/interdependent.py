@@ -1,16 +1,20 @@
-"""Exact Pareto frontier of two parties with interdependent (ANAC 2014-like) preferences.
+"""Exact Pareto frontier with interdependent (ANAC 2014-like) preferences.
 
-Run ``python -m benchmarks.interdependent ISSUES CONSTRAINTS [SEED]``: it builds two random
-profiles on ``ISSUES`` integer issues of 10 values, each with ``CONSTRAINTS`` hyperrectangle
-bonuses (2 to 4 issues per box, each a random range of 1 to 10 values, integer value 1 to 100,
-like ANAC 2014's nonlinear profiles; ``numpy`` PCG64 with the seed, default 0), computes the exact
-frontier with :func:`gobetween.analysis.milp.exact_frontier`, and prints one JSON line: seconds,
-frontier size, solver status, number of solves and the peak resident memory of the process
-(``getrusage`` ``ru_maxrss``, interpreter and libraries included).
+Run ``python -m benchmarks.interdependent ISSUES CONSTRAINTS [SEED] [--parties N]``: it builds
+``N`` (default 2) random profiles on ``ISSUES`` integer issues of 10 values, each with
+``CONSTRAINTS`` hyperrectangle bonuses (2 to 4 issues per box, each a random range of 1 to 10
+values, integer value 1 to 100, like ANAC 2014's nonlinear profiles; ``numpy`` PCG64 with the
+seed, default 0), computes the exact frontier with
+:func:`gobetween.analysis.milp.exact_frontier`, and prints one JSON line: wall seconds, CPU
+seconds of the process (user + system, HiGHS's threads included: the figure to compare on a
+loaded machine), frontier size, solver status, number of solves, what the program kept (options
+of all, bonuses modelled of all) and the peak resident memory of the process (``getrusage``
+``ru_maxrss``, interpreter and libraries included).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import sys
@@ -41,29 +45,46 @@ def profile(agenda: Agenda, constraints: int, rng: np.random.Generator) -> Inter
     return InterdependentProfile.of(agenda, {}, bonuses)
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main(argv: list[str]) -> None:
-    issues, constraints = int(argv[0]), int(argv[1])
-    rng = np.random.default_rng(int(argv[2]) if len(argv) > 2 else 0)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.interdependent")
+    parser.add_argument("issues", type=int)
+    parser.add_argument("constraints", type=int)
+    parser.add_argument("seed", type=int, nargs="?", default=0)
+    parser.add_argument("--parties", type=int, default=2)
+    parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per solve")
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
     agenda = Agenda(
         tuple(
             Issue.from_range(f"i{k}", 0, VALUES - 1, 1, kind=IssueKind.INTEGER)
-            for k in range(issues)
+            for k in range(args.issues)
         )
     )
-    pair = (profile(agenda, constraints, rng), profile(agenda, constraints, rng))
-    start = time.perf_counter()
-    front = exact_frontier(pair, time_limit=120.0)
-    seconds = time.perf_counter() - start
+    parties = tuple(profile(agenda, args.constraints, rng) for _ in range(args.parties))
+    start, cpu = time.perf_counter(), _cpu()
+    front = exact_frontier(parties, time_limit=args.time_limit)
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = front.size
     print(
         json.dumps(
             {
-                "issues": issues,
-                "constraints_each": constraints,
+                "issues": args.issues,
+                "constraints_each": args.constraints,
+                "parties": args.parties,
+                "seed": args.seed,
                 "seconds": round(seconds, 3),
+                "cpu_seconds": round(cpu, 3),
                 "frontier_points": len(front.points),
                 "status": front.status,
                 "solves": front.solves,
+                "options_kept": f"{size.options_kept}/{size.options}" if size else None,
+                "bonuses_modelled": f"{size.bonuses_modelled}/{size.bonuses}" if size else None,
                 "peak_rss_mb": round(peak_mb),
             }
         )

@@ -1,25 +1,30 @@
-"""Exact analysis of interdependent preferences by mixed-integer programming (HiGHS via SciPy).
+"""Exact analysis of interdependent preferences by mixed-integer programming (HiGHS).
 
-The outcome space is never enumerated. One binary ``x[i, o]`` per option (exactly one per issue)
-and one binary ``y[p, b]`` per bonus, tied to its box (``s_i``: the options of issue ``i`` the box
-accepts, ``k`` its issue count) by ``y <= s_i`` for each issue of the box when the bonus is
-positive, and by ``y >= sum_i s_i - (k - 1)`` when it is negative. A party's modelled utility is
-then never above its true one, and equals it when every ``y`` is the box's indicator; as each
-``y`` only counts for its own party, every optimum below is the true one.
+The outcome space is never enumerated: :class:`gobetween.analysis.milp_program.Program` states
+the packages and each party's utility as one program (options no party would miss merged away
+first) that HiGHS solves again and again with a new objective and new bounds.
 
-- :func:`exact_frontier` (two parties, epsilon-constraint): maximise party 0's utility, plus
-  :data:`RESOLUTION` times party 1's (so the point found is not dominated), with party 1's
-  utility at least a floor; then raise the floor just above the point found; until infeasible.
-- :func:`max_welfare_milp` and :func:`egalitarian_milp` (any number of parties): one program.
-- :func:`nash_milp` (two parties): the point of the exact frontier with the largest product of
-  gains over the disagreement point.
+- :func:`exact_frontier`, two parties (epsilon-constraint): maximise party 0's utility with
+  party 1's at least a floor and party 0's at most the previous point's; raise the floor just
+  above the point found; until infeasible. A point that the next solve matches on party 0's
+  utility was dominated and is dropped (the next one is better for party 1): no second solve per
+  point is needed.
+- :func:`exact_frontier`, three parties or more (search regions, Klamroth, Lacour & Vanderpooten
+  2015): the packages not yet dominated by a point found are a union of boxes ``u > l``; each box
+  is searched with the sum of utilities (so what is found is Pareto-optimal), an empty box is
+  dropped, a point found splits every box it lies in.
+- :func:`max_welfare_milp`, :func:`egalitarian_milp`: one program each, any number of parties.
+- :func:`nash_milp`: the point of the exact frontier with the largest product of gains over the
+  disagreement point, any number of parties.
 
 Every point's utilities are recomputed from its package (not read off the solver). HiGHS runs
-with a relative and absolute MIP gap of zero and utilities scaled so that its tolerances are far
-below :data:`RESOLUTION` of each party's range: points are exact unless two frontier points
-differ in a party's utility by less than that fraction of its range (then one of them may stand
-for both, and ``resolution`` says so). Any solve that is not proven optimal (time limit) is
-reported in ``status``: the result is then marked not exact, never silently approximate.
+with a relative and absolute MIP gap of zero. With integer values and bonuses (ANAC 2014's), the
+floors rise by exactly 1 and the frontier is exact with no resolution at all (``resolution`` 0);
+otherwise utilities are scaled so that HiGHS's tolerances are far below :data:`RESOLUTION` of
+each party's range, and points are exact unless two frontier points differ in a party's utility
+by less than that fraction of its range (then one of them may stand for both). Any solve that is
+not proven optimal (time limit) is reported in ``status``: the result is then marked not exact,
+never silently approximate.
 
 >>> from gobetween.model import Agenda, Issue
 >>> from gobetween.analysis.interdependent import Bonus, InterdependentProfile
@@ -34,56 +39,49 @@ reported in ``status``: the result is then marked not exact, never silently appr
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
-
 from gobetween.analysis.interdependent import InterdependentProfile
+from gobetween.analysis.milp_program import MilpPoint, Program, ProgramSize
 from gobetween.errors import AnalysisError
 
 __all__ = [
     "DEFAULT_TIME_LIMIT",
+    "MAX_FRONTIER_POINTS",
     "RESOLUTION",
     "MilpFrontier",
     "MilpPoint",
     "MilpSolution",
+    "ProgramSize",
     "egalitarian_milp",
     "exact_frontier",
     "max_welfare_milp",
     "nash_milp",
 ]
 
-#: Frontier points closer than this fraction of a party's utility range may be merged.
+#: Frontier points closer than this fraction of a party's utility range may be merged (only
+#: when some value or bonus is not an integer).
 RESOLUTION = 1e-6
-#: Seconds HiGHS may spend on one solve (a frontier takes two solves per point).
+#: Seconds HiGHS may spend on one solve (a frontier takes one solve per point, and one more).
 DEFAULT_TIME_LIMIT = 60.0
-#: Utilities are scaled to this magnitude inside the solver (far above HiGHS's 1e-6 tolerances).
-_SCALE = 1e4
-#: At most this many frontier points (each takes two solves).
+#: At most this many frontier points (and, for three parties or more, ten times as many solves).
 MAX_FRONTIER_POINTS = 10_000
-
-_STATUS = {0: "optimal", 1: "time limit", 2: "infeasible", 3: "unbounded", 4: "solver error"}
-
-
-@dataclass(frozen=True)
-class MilpPoint:
-    """A package (option index per issue) and each party's exact utility for it."""
-
-    choices: tuple[int, ...]
-    utilities: tuple[float, ...]
 
 
 @dataclass(frozen=True)
 class MilpFrontier:
-    """The Pareto frontier found, best for party 0 first; ``status`` is HiGHS's last word."""
+    """The Pareto frontier found, best for party 0 first; ``status`` is HiGHS's last word.
+
+    ``resolution`` is 0 when every value and bonus is an integer (no two points can merge), else
+    :data:`RESOLUTION`; ``size`` says what the program kept of the options and bonuses.
+    """
 
     points: tuple[MilpPoint, ...]
     status: str
     solves: int
     resolution: float
+    size: ProgramSize | None = None
 
     @property
     def exact(self) -> bool:
@@ -104,172 +102,100 @@ class MilpSolution:
         return self.status == "optimal"
 
 
-class _Program:
-    """The variables and structural constraints shared by every solve."""
-
-    def __init__(self, profiles: Sequence[InterdependentProfile]) -> None:
-        if not profiles:
-            raise AnalysisError("no party to analyse")
-        agenda = profiles[0].agenda
-        if any(p.agenda != agenda for p in profiles):
-            raise AnalysisError("the profiles are on different agendas")
-        self.profiles = tuple(profiles)
-        self.shape = agenda.shape
-        self.offsets = np.cumsum((0, *self.shape))
-        self.options = int(self.offsets[-1])
-        rows: list[dict[int, float]] = []
-        lower: list[float] = []
-        upper: list[float] = []
-        for i in range(len(self.shape)):
-            rows.append({int(self.offsets[i]) + o: 1.0 for o in range(self.shape[i])})
-            lower.append(1.0)
-            upper.append(1.0)
-        self.objectives: list[NDArray[np.float64]] = []
-        column = self.options
-        bonus_columns: list[tuple[int, Mapping[int, frozenset[int]]]] = []
-        for profile in self.profiles:
-            for bonus, box in zip(profile.bonuses, profile.boxes, strict=True):
-                if bonus.value != 0:
-                    bonus_columns.append((column, box))
-                    self._tie(rows, lower, upper, column, box, positive=bonus.value > 0)
-                    column += 1
-        self.size = column
-        self.structure: tuple[list[dict[int, float]], list[float], list[float]] = (
-            rows,
-            lower,
-            upper,
-        )
-        self._objectives(bonus_columns)
-
-    def _tie(
-        self,
-        rows: list[dict[int, float]],
-        lower: list[float],
-        upper: list[float],
-        y: int,
-        box: Mapping[int, frozenset[int]],
-        *,
-        positive: bool,
-    ) -> None:
-        """Rows tying bonus ``y`` to its box: ``y <= s_i`` for a positive bonus (the solver
-        then never pays it outside the box), ``y >= sum_i s_i - (k - 1)`` for a negative one
-        (it always pays it inside)."""
-        together: dict[int, float] = {y: -1.0}
-        for i, accepted in box.items():
-            members = {int(self.offsets[i]) + o: 1.0 for o in accepted}
-            if positive:
-                rows.append({**members, y: -1.0})  # s_i - y >= 0
-                lower.append(0.0)
-                upper.append(math.inf)
-            for key, value in members.items():
-                together[key] = together.get(key, 0.0) + value
-        if not positive:
-            rows.append(together)  # sum s_i - y <= k - 1
-            lower.append(-math.inf)
-            upper.append(len(box) - 1.0)
-
-    def _objectives(self, bonus_columns: list[tuple[int, Mapping[int, frozenset[int]]]]) -> None:
-        columns = iter(bonus_columns)
-        self.scales: list[float] = []
-        self.spans: list[float] = []
-        for profile in self.profiles:
-            c = np.zeros(self.size)
-            c[: self.options] = np.concatenate([np.asarray(v, dtype=float) for v in profile.values])
-            for bonus in profile.bonuses:
-                if bonus.value != 0:
-                    c[next(columns)[0]] = bonus.value
-            span = math.fsum(max(v) - min(v) for v in profile.values) + math.fsum(
-                abs(b.value) for b in profile.bonuses
-            )
-            self.spans.append(span or 1.0)
-            self.scales.append(_SCALE / (span or 1.0))
-            self.objectives.append(c)
-
-    def rows(self) -> tuple[list[dict[int, float]], list[float], list[float]]:
-        """Copies of the structural rows and their bounds, to extend for one solve."""
-        rows, lower, upper = self.structure
-        return list(rows), list(lower), list(upper)
-
-    def solve(
-        self, weights: Mapping[int, float], floors: Mapping[int, float], time_limit: float
-    ) -> tuple[str, MilpPoint | None]:
-        """Maximise ``sum_p weights[p] * u_p`` with ``u_q >= floors[q]``."""
-        rows, lower, upper = self.rows()
-        for party, floor in floors.items():
-            scale = self.scales[party]
-            rows.append({j: v * scale for j, v in enumerate(self.objectives[party]) if v})
-            lower.append(floor * scale)
-            upper.append(math.inf)
-        c = -sum(w * self.scales[p] * self.objectives[p] for p, w in weights.items())
-        return self._run(np.asarray(c, dtype=float), rows, lower, upper, time_limit)
-
-    def _run(
-        self,
-        c: NDArray[np.float64],
-        rows: list[dict[int, float]],
-        lower: list[float],
-        upper: list[float],
-        time_limit: float,
-        free: int = 0,
-    ) -> tuple[str, MilpPoint | None]:
-        """Solve; the last ``free`` variables are continuous and unbounded, the others binary."""
-        matrix = np.zeros((len(rows), c.size))
-        for k, row in enumerate(rows):
-            for j, value in row.items():
-                matrix[k, j] = value
-        binary = c.size - free
-        result = milp(
-            c,
-            integrality=np.concatenate([np.ones(binary), np.zeros(free)]),
-            bounds=Bounds(
-                np.concatenate([np.zeros(binary), np.full(free, -np.inf)]),
-                np.concatenate([np.ones(binary), np.full(free, np.inf)]),
-            ),
-            constraints=LinearConstraint(matrix, np.asarray(lower), np.asarray(upper)),
-            options={"time_limit": max(time_limit, 0.01), "mip_rel_gap": 0.0},
-        )
-        status = _STATUS.get(int(result.status), "solver error")
-        if result.x is None or status != "optimal":
-            return status, None
-        return status, self.point(np.asarray(result.x))
-
-    def point(self, x: NDArray[np.float64]) -> MilpPoint:
-        """The package the binaries ``x`` choose, with its utilities recomputed exactly."""
-        choices = tuple(
-            int(np.argmax(x[self.offsets[i] : self.offsets[i + 1]])) for i in range(len(self.shape))
-        )
-        return MilpPoint(choices, tuple(p.utility(choices) for p in self.profiles))
-
-
 def exact_frontier(
     profiles: Sequence[InterdependentProfile], *, time_limit: float = DEFAULT_TIME_LIMIT
 ) -> MilpFrontier:
-    """The Pareto frontier of two parties by epsilon-constraint (see the module docstring).
+    """The Pareto frontier of two or more parties (see the module docstring).
+
+    Points are distinct utility vectors, sorted best for party 0 first (then party 1 ...).
 
     Raises
     ------
     AnalysisError
-        Not exactly two parties, or profiles on different agendas.
+        Fewer than two parties, or profiles on different agendas.
     """
-    if len(profiles) != 2:
-        raise AnalysisError(f"the exact frontier takes two parties, not {len(profiles)}")
-    program = _Program(profiles)
-    step = RESOLUTION * program.spans[1]
+    if len(profiles) < 2:
+        raise AnalysisError(f"the exact frontier takes two parties or more, not {len(profiles)}")
+    program = Program(profiles)
+    resolution = 0.0 if all(program.integral) else RESOLUTION
+    if len(profiles) == 2:
+        points, status, solves = _two_parties(program, time_limit)
+    else:
+        points, status, solves = _search_regions(program, time_limit)
+    points.sort(key=lambda p: tuple(-u for u in p.utilities))
+    return MilpFrontier(tuple(points), status, solves, resolution, program.size)
+
+
+def _two_parties(program: Program, time_limit: float) -> tuple[list[MilpPoint], str, int]:
+    """Epsilon-constraint on party 1, party 0 capped by the previous point."""
     points: list[MilpPoint] = []
     floors: dict[int, float] = {}
+    caps: dict[int, float] = {}
     solves = 0
-    status = "optimal"
-    while len(points) < MAX_FRONTIER_POINTS:
-        status, best = program.solve({0: 1.0, 1: RESOLUTION}, floors, time_limit)
+    near = program.step(0, RESOLUTION) if not program.integral[0] else 0.0
+    while len(points) <= MAX_FRONTIER_POINTS:
+        status, best = program.solve({0: 1.0}, floors, time_limit, caps)
         solves += 1
         if best is None:
-            status = "optimal" if status == "infeasible" else status
-            break
+            return points, "optimal" if status == "infeasible" else status, solves
+        if points and best.utilities[0] >= points[-1].utilities[0] - near:
+            points.pop()  # as good for party 0 and better for party 1: the last one was dominated
         points.append(best)
-        floors = {1: best.utilities[1] + step}
-    else:
-        status = "point limit"
-    return MilpFrontier(tuple(points), status, solves, RESOLUTION)
+        floors = {1: best.utilities[1] + program.step(1, RESOLUTION)}
+        caps = {0: best.utilities[0]}
+    return points, "point limit", solves
+
+
+def _search_regions(program: Program, time_limit: float) -> tuple[list[MilpPoint], str, int]:
+    """Boxes ``u > l`` of packages no point found dominates, searched until all are empty."""
+    n = len(program.profiles)
+    steps = [program.step(p, RESOLUTION) for p in range(n)]
+    weights = {p: 1.0 if all(program.integral) else 1.0 / program.spans[p] for p in range(n)}
+    bounds: list[tuple[float, ...]] = [(-math.inf,) * n]
+    points: list[MilpPoint] = []
+    solves = 0
+    while bounds:
+        if len(points) > MAX_FRONTIER_POINTS or solves > 10 * MAX_FRONTIER_POINTS:
+            return points, "point limit", solves
+        low = bounds.pop()
+        floors = {p: low[p] + steps[p] for p in range(n) if low[p] > -math.inf}
+        status, best = program.solve(weights, floors, time_limit)
+        solves += 1
+        if best is None:
+            if status != "infeasible":
+                return points, status, solves
+            continue
+        points.append(best)
+        bounds = _split(
+            [*bounds, low],
+            best.utilities,
+            [u - s for u, s in zip(best.utilities, steps, strict=True)],
+        )
+    return points, "optimal", solves
+
+
+def _split(
+    bounds: list[tuple[float, ...]], found: tuple[float, ...], below: list[float]
+) -> list[tuple[float, ...]]:
+    """The lower bounds once the packages ``found`` dominates are taken out of the search:
+    each box holding ``found`` (``found > l``, i.e. ``l <= below``) becomes one box per party
+    with that party's bound raised to ``found``; boxes inside others are dropped."""
+    split: set[tuple[float, ...]] = set()
+    for low in bounds:
+        if all(lo <= b for lo, b in zip(low, below, strict=True)):
+            for p, u in enumerate(found):
+                split.add((*low[:p], u, *low[p + 1 :]))
+        else:
+            split.add(low)
+    ordered = sorted(split)
+    return [
+        low
+        for low in ordered
+        if not any(
+            other != low and all(o <= lo for o, lo in zip(other, low, strict=True))
+            for other in ordered
+        )
+    ]
 
 
 def max_welfare_milp(
@@ -285,9 +211,8 @@ def max_welfare_milp(
     >>> max_welfare_milp((one, two)).point.utilities
     (0.0, 3.0)
     """
-    program = _Program(profiles)
-    weights = {p: 1.0 / program.scales[p] for p in range(len(profiles))}
-    status, point = program.solve(weights, {}, time_limit)
+    program = Program(profiles)
+    status, point = program.solve(dict.fromkeys(range(len(profiles)), 1.0), {}, time_limit)
     return MilpSolution(point, status)
 
 
@@ -304,35 +229,19 @@ def egalitarian_milp(
     >>> egalitarian_milp((one, two)).point.choices
     (2,)
     """
-    program = _Program(profiles)
-    t = program.size
-    rows, lower, upper = program.rows()
-    for objective in program.objectives:
-        row = {j: float(v) for j, v in enumerate(objective) if v}
-        rows.append({**row, t: -1.0})  # u_p - t >= 0
-        lower.append(0.0)
-        upper.append(math.inf)
-    bound = max(float(np.sum(np.abs(o))) for o in program.objectives) or 1.0
-    rows.append({t: 1.0})
-    lower.append(-bound)
-    upper.append(bound)
-    c = np.zeros(t + 1)
-    c[t] = -_SCALE / bound
-    scaled = [{j: v * _SCALE / bound for j, v in row.items()} for row in rows]
-    scaled_lower = [v * _SCALE / bound for v in lower]
-    scaled_upper = [v * _SCALE / bound for v in upper]
-    status, point = program._run(c, scaled, scaled_lower, scaled_upper, time_limit, free=1)
+    status, point = Program(profiles).maximise_minimum(time_limit)
     return MilpSolution(point, status)
 
 
 def nash_milp(
     profiles: Sequence[InterdependentProfile],
-    disagreement: Sequence[float] = (0.0, 0.0),
+    disagreement: Sequence[float] | None = None,
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> MilpSolution:
-    """The Nash point of two parties: on the exact frontier, the largest product of gains over
-    ``disagreement`` (every gain positive); no point when no package gives both a gain.
+    """The Nash point of two or more parties: on the exact frontier, the largest product of
+    gains over ``disagreement`` (zeros when ``None``; every gain positive); no point when no
+    package gives every party a gain.
 
     >>> from gobetween.model import Agenda, Issue
     >>> from gobetween.analysis.interdependent import InterdependentProfile
@@ -342,11 +251,16 @@ def nash_milp(
     >>> nash_milp((one, two)).point.utilities
     (2.0, 2.0)
     """
+    d = tuple(disagreement) if disagreement is not None else (0.0,) * len(profiles)
+    if len(d) != len(profiles):
+        raise AnalysisError(
+            f"the disagreement point has {len(d)} utilities for {len(profiles)} parties"
+        )
     front = exact_frontier(profiles, time_limit=time_limit)
     gains = [
-        (math.prod(u - d for u, d in zip(p.utilities, disagreement, strict=True)), p)
+        (math.prod(u - v for u, v in zip(p.utilities, d, strict=True)), p)
         for p in front.points
-        if all(u > d for u, d in zip(p.utilities, disagreement, strict=True))
+        if all(u > v for u, v in zip(p.utilities, d, strict=True))
     ]
     best = max(gains, key=lambda pair: pair[0])[1] if gains else None
     return MilpSolution(best, front.status)

@@ -1,0 +1,321 @@
+"""The one mixed-integer program behind :mod:`gobetween.analysis.milp`, built once, solved often.
+
+Three reductions before the solver sees anything, each exact for every Pareto question (every
+party weakly prefers what is kept):
+
+- **Option classes.** On an issue, option ``a`` stands for option ``b`` when every party values
+  ``a`` at least as much as ``b``, every positive bonus that accepts ``b`` there accepts ``a``,
+  and every negative bonus that accepts ``a`` there accepts ``b``: swapping ``b`` for ``a`` in any
+  package leaves nobody worse off. Only the options no other option stands for are kept (one per
+  class of interchangeable options, the first); a frontier point keeps its utilities and is
+  reported with kept options.
+- **Boxes after the classes.** A bonus that accepts every kept option of an issue does not depend
+  on that issue; one that accepts none of them never pays; one left with no issue always pays (a
+  constant of the party's utility).
+- One binary ``x[i, o]`` per kept option (exactly one per issue) and one binary ``y[b]`` per bonus
+  left, tied to its box as before (``y <= s_i`` per issue of a positive bonus, ``y >= sum_i s_i -
+  (k - 1)`` for a negative one: a party's modelled utility is never above its true one and equals
+  it at every optimum).
+
+The model is handed to HiGHS (``highspy``) once; a solve changes only the objective and the
+bounds of one utility row per party (floors and caps), so nothing is rebuilt between the points
+of a frontier.
+
+Utilities with integer values and bonuses are solved unscaled and frontier floors step by exactly
+1 (the resolution is then 0: no two points can merge). Otherwise utilities are scaled to
+:data:`_SCALE` and floors step by ``resolution`` times a party's range.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from gobetween.analysis.interdependent import InterdependentProfile
+from gobetween.errors import AnalysisError
+
+__all__ = ["MilpPoint", "Program", "ProgramSize"]
+
+#: Non-integer utilities are scaled to this magnitude inside the solver (HiGHS's tolerances are
+#: 1e-6, far below a resolution of 1e-6 of the range).
+_SCALE = 1e4
+#: Integer utilities are solved unscaled when their range stays below this.
+_INTEGRAL_SPAN = 2.0**40
+#: HiGHS settings measured to help these programs (docs/benchmarks.md): its primal heuristics
+#: and restarts cost more than they save when the frontier loop proves every point anyway.
+_OPTIONS: Mapping[str, bool | int | float] = {
+    "output_flag": False,
+    "mip_rel_gap": 0.0,
+    "mip_abs_gap": 0.0,
+    "mip_heuristic_effort": 0.0,
+    "mip_lp_age_limit": 2,
+    "mip_pool_soft_limit": 100,
+    "mip_allow_restart": False,
+}
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kTimeLimit: "time limit",
+    highspy.HighsModelStatus.kUnbounded: "unbounded",
+}
+
+
+@dataclass(frozen=True)
+class MilpPoint:
+    """A package (option index per issue) and each party's exact utility for it."""
+
+    choices: tuple[int, ...]
+    utilities: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class ProgramSize:
+    """What the reductions left: options kept of all, bonuses modelled of all, and the size of
+    the program HiGHS solves."""
+
+    options: int
+    options_kept: int
+    bonuses: int
+    bonuses_modelled: int
+    columns: int
+    rows: int
+
+
+def _kept_options(profiles: Sequence[InterdependentProfile], issue: int, n: int) -> list[int]:
+    """The options of ``issue`` that no other option stands for (see the module docstring)."""
+    positive = [0] * n  # bitsets of the (party, bonus) pairs accepting each option
+    negative = [0] * n
+    bit = 1
+    for profile in profiles:
+        for bonus, box in zip(profile.bonuses, profile.boxes, strict=True):
+            if issue in box and bonus.value != 0:
+                target = positive if bonus.value > 0 else negative
+                for o in box[issue]:
+                    target[o] |= bit
+            bit <<= 1
+    values = [tuple(p.values[issue][o] for p in profiles) for o in range(n)]
+
+    def stands_for(a: int, b: int) -> bool:
+        return (
+            all(x >= y for x, y in zip(values[a], values[b], strict=True))
+            and positive[b] & ~positive[a] == 0
+            and negative[a] & ~negative[b] == 0
+        )
+
+    return [
+        o
+        for o in range(n)
+        if not any(
+            q != o and stands_for(q, o) and (q < o or not stands_for(o, q)) for q in range(n)
+        )
+    ]
+
+
+class Program:
+    """The program for some parties' profiles (one agenda), ready to solve with any objective.
+
+    Raises
+    ------
+    AnalysisError
+        No profile, or profiles on different agendas.
+    """
+
+    def __init__(self, profiles: Sequence[InterdependentProfile]) -> None:
+        if not profiles:
+            raise AnalysisError("no party to analyse")
+        agenda = profiles[0].agenda
+        if any(p.agenda != agenda for p in profiles):
+            raise AnalysisError("the profiles are on different agendas")
+        self.profiles = tuple(profiles)
+        shape = agenda.shape
+        self.kept = [_kept_options(self.profiles, i, n) for i, n in enumerate(shape)]
+        self.columns: list[dict[int, int]] = []  # per issue: kept option -> column
+        column = 0
+        for kept in self.kept:
+            self.columns.append({o: column + k for k, o in enumerate(kept)})
+            column += len(kept)
+        self.binaries = column
+        rows: list[tuple[dict[int, float], float, float]] = [
+            (dict.fromkeys(columns.values(), 1.0), 1.0, 1.0) for columns in self.columns
+        ]
+        self.objectives: list[dict[int, float]] = []
+        self.constants: list[float] = []
+        modelled = 0
+        for profile in self.profiles:
+            objective: dict[int, float] = {}
+            for i, columns in enumerate(self.columns):
+                for o, c in columns.items():
+                    if profile.values[i][o]:
+                        objective[c] = profile.values[i][o]
+            constant: list[float] = []
+            for bonus, box in zip(profile.bonuses, profile.boxes, strict=True):
+                reduced = self._box(box)
+                if bonus.value == 0 or reduced is None:
+                    continue
+                if not reduced:
+                    constant.append(bonus.value)
+                    continue
+                rows.extend(self._tie(column, reduced, positive=bonus.value > 0))
+                objective[column] = bonus.value
+                column += 1
+                modelled += 1
+            self.objectives.append(objective)
+            self.constants.append(math.fsum(constant))
+        self.width = column
+        self.size = ProgramSize(
+            options=sum(shape),
+            options_kept=self.binaries,
+            bonuses=sum(len(p.bonuses) for p in self.profiles),
+            bonuses_modelled=modelled,
+            columns=column,
+            rows=len(rows) + len(self.profiles),
+        )
+        self._scales(rows)
+        self._highs = self._build(rows)
+
+    def _box(self, box: Mapping[int, frozenset[int]]) -> dict[int, list[int]] | None:
+        """The box on kept options: issues it no longer depends on dropped; ``None`` when it
+        accepts no kept option of some issue (it never pays)."""
+        kept: dict[int, list[int]] = {}
+        for i, accepted in box.items():
+            columns = [c for o, c in self.columns[i].items() if o in accepted]
+            if not columns:
+                return None
+            if len(columns) < len(self.columns[i]):
+                kept[i] = columns
+        return kept
+
+    @staticmethod
+    def _tie(
+        y: int, box: Mapping[int, list[int]], *, positive: bool
+    ) -> list[tuple[dict[int, float], float, float]]:
+        if positive:  # s_i - y >= 0 for each issue of the box
+            return [
+                ({**dict.fromkeys(columns, 1.0), y: -1.0}, 0.0, math.inf)
+                for columns in box.values()
+            ]
+        together: dict[int, float] = {y: -1.0}  # sum_i s_i - y <= k - 1
+        for columns in box.values():
+            for c in columns:
+                together[c] = together.get(c, 0.0) + 1.0
+        return [(together, -math.inf, len(box) - 1.0)]
+
+    def _scales(self, rows: list[tuple[dict[int, float], float, float]]) -> None:
+        """Per party: the range of its utility (``spans``), the solver's scale and whether its
+        utilities are integers (then floors step by exactly 1)."""
+        self.spans: list[float] = []
+        self.scales: list[float] = []
+        self.integral: list[bool] = []
+        for profile, objective in zip(self.profiles, self.objectives, strict=True):
+            span = math.fsum(max(v) - min(v) for v in profile.values) + math.fsum(
+                abs(b.value) for b in profile.bonuses
+            )
+            numbers = [*objective.values(), self.constants[len(self.spans)]]
+            integral = all(float(v).is_integer() for v in numbers) and span < _INTEGRAL_SPAN
+            self.spans.append(span or 1.0)
+            self.integral.append(integral)
+            self.scales.append(1.0 if integral else _SCALE / (span or 1.0))
+        self.rows = rows
+
+    def _build(self, rows: list[tuple[dict[int, float], float, float]]) -> highspy._core._Highs:
+        # The bare core class: highspy.Highs() prints a banner before any option can be set.
+        highs = highspy._core._Highs()
+        for name, setting in _OPTIONS.items():
+            highs.setOptionValue(name, setting)
+        n = self.width
+        highs.addVars(n, np.zeros(n), np.ones(n))
+        highs.changeColsIntegrality(
+            n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
+        )
+        utility_rows = [
+            ({j: v * scale for j, v in objective.items()}, -math.inf, math.inf)
+            for objective, scale in zip(self.objectives, self.scales, strict=True)
+        ]
+        every = [*rows, *utility_rows]
+        starts = np.cumsum([0] + [len(r) for r, _, _ in every[:-1]]).astype(np.int32)
+        index = np.fromiter((j for r, _, _ in every for j in r), dtype=np.int32)
+        value = np.fromiter((v for r, _, _ in every for v in r.values()), dtype=np.float64)
+        highs.addRows(
+            len(every),
+            np.array([lo for _, lo, _ in every]),
+            np.array([hi for _, _, hi in every]),
+            index.size,
+            starts,
+            index,
+            value,
+        )
+        self.utility_row = len(rows)
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        return highs
+
+    def step(self, party: int, resolution: float) -> float:
+        """How far above a utility the next frontier floor lies for ``party``."""
+        return 1.0 if self.integral[party] else resolution * self.spans[party]
+
+    def solve(
+        self,
+        weights: Mapping[int, float],
+        floors: Mapping[int, float],
+        time_limit: float,
+        caps: Mapping[int, float] | None = None,
+    ) -> tuple[str, MilpPoint | None]:
+        """Maximise ``sum_p weights[p] * u_p`` with ``floors[q] <= u_q <= caps[q]``.
+
+        The status is HiGHS's word (``"optimal"``, ``"infeasible"``, ``"time limit"`` ...); the
+        point's utilities are recomputed from its package, never read off the solver.
+        """
+        caps = caps or {}
+        whole = all(self.integral[p] and float(w).is_integer() for p, w in weights.items())
+        largest = max((abs(w) * self.spans[p] for p, w in weights.items()), default=1.0)
+        factor = 1.0 if whole else _SCALE / (largest or 1.0)
+        cost = np.zeros(self.width)
+        for party, weight in weights.items():
+            for j, v in self.objectives[party].items():
+                cost[j] += factor * weight * v
+        self._highs.changeColsCost(self.width, np.arange(self.width, dtype=np.int32), cost)
+        for party in range(len(self.profiles)):
+            scale, constant = self.scales[party], self.constants[party]
+            low = (floors[party] - constant) * scale if party in floors else -math.inf
+            high = (caps[party] - constant) * scale if party in caps else math.inf
+            self._highs.changeRowBounds(self.utility_row + party, low, high)
+        return self._run(time_limit)
+
+    def maximise_minimum(self, time_limit: float) -> tuple[str, MilpPoint | None]:
+        """Maximise the smallest utility (one more column ``t`` and a row ``u_p >= t`` per
+        party); the program is used for nothing else afterwards."""
+        integral = all(self.integral)
+        bound = max(self.spans) + max(abs(c) for c in self.constants)
+        factor = 1.0 if integral else _SCALE / bound
+        highs, t = self._highs, self.width
+        highs.addVars(1, np.array([-bound - 1.0]), np.array([bound + 1.0]))
+        cost = np.zeros(t + 1)
+        cost[t] = factor
+        highs.changeColsCost(t + 1, np.arange(t + 1, dtype=np.int32), cost)
+        for objective, constant in zip(self.objectives, self.constants, strict=True):
+            row = {**{j: v * factor for j, v in objective.items()}, t: -factor}
+            highs.addRow(
+                -constant * factor,
+                math.inf,
+                len(row),
+                np.fromiter(row, dtype=np.int32),
+                np.fromiter(row.values(), dtype=np.float64),
+            )
+        return self._run(time_limit)
+
+    def _run(self, time_limit: float) -> tuple[str, MilpPoint | None]:
+        self._highs.setOptionValue("time_limit", max(time_limit, 0.01))
+        self._highs.run()
+        status = _STATUS.get(self._highs.getModelStatus(), "solver error")
+        if status != "optimal":
+            return status, None
+        return status, self.point(np.asarray(self._highs.getSolution().col_value))
+
+    def point(self, x: NDArray[np.float64]) -> MilpPoint:
+        """The package the binaries ``x`` choose, with its utilities recomputed exactly."""
+        choices = tuple(max(columns, key=lambda o: x[columns[o]]) for columns in self.columns)
+        return MilpPoint(choices, tuple(p.utility(choices) for p in self.profiles))
