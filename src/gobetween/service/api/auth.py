@@ -21,24 +21,24 @@ Ctx = Annotated[RequestContext, Depends(request_context)]
 def set_device_cookie(response: Response, settings: Settings, token: str | None) -> None:
     """Give the client its device cookie (``token`` ``None``: it has one already)."""
     if token is not None:
-        response.set_cookie(
-            identity.DEVICE_COOKIE,
-            token,
-            max_age=identity.DEVICE_DAYS * 86400,
-            httponly=True,
-            secure=settings.secure_cookies,
-            samesite="strict",
-            path="/",
-        )
+        _set_cookie(response, settings, identity.DEVICE_COOKIE, token, identity.DEVICE_DAYS * 86400)
 
 
 def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
     """Give the client its session cookie (``HttpOnly``, ``SameSite=Strict``, ``Secure`` as
     configured, for the session's lifetime): the API's log-in, the log-in form and set-up."""
+    _set_cookie(response, settings, SESSION_COOKIE, token, settings.session_hours * 3600)
+
+
+def _set_cookie(
+    response: Response, settings: Settings, name: str, token: str, seconds: int
+) -> None:
+    """A credential cookie: ``HttpOnly``, ``SameSite=Strict``, ``Secure`` as configured, for the
+    whole site, kept ``seconds``."""
     response.set_cookie(
-        SESSION_COOKIE,
+        name,
         token,
-        max_age=settings.session_hours * 3600,
+        max_age=seconds,
         httponly=True,
         secure=settings.secure_cookies,
         samesite="strict",
