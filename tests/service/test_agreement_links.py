@@ -118,3 +118,22 @@ def test_working_language_refusals_of_the_model_are_in_ukrainian(world: World) -
         assert "мов" in problem["detail"], problem["detail"]  # мова: language
         english_answer = world.put("admin", url, json={"languages": bad}).json()["detail"]
         assert english in english_answer
+
+
+def test_an_incomplete_language_version_is_refused_in_ukrainian(world: World) -> None:
+    from tests.service.test_translations_agreement import (
+        AGREEMENT,
+        WORDING,
+        declare,
+        publish_and_accept,
+    )
+
+    declare(world, "en", "uk", "ru")
+    food = publish_and_accept(world, WORDING)
+    r = world.post("un", f"/api/tracks/{food}/agreements", json=AGREEMENT, headers=UK)
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["title"] == "ValidationFailed"
+    assert "ru: art-1, art-2, art-3" in problem["detail"]  # the names of the data stay
+    assert "not complete" not in problem["detail"]
+    assert "мов" in problem["detail"], problem["detail"]

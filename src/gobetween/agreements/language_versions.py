@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gobetween.errors import AgreementError, ValidationFailed
+from gobetween.errors import N_, AgreementError, ValidationFailed
 from gobetween.model.languages import check_languages, language
 from gobetween.protocols.single_text_articles import Article, ArticleKind
 
@@ -106,14 +106,15 @@ def language_versions(
     """
     codes = check_languages(languages)
     if not articles:
-        raise ValidationFailed("the agreed text has no article", location="articles")
+        raise ValidationFailed(N_("the agreed text has no article"), location="articles")
     missing = missing_articles(articles, codes)
     if missing:
         listed = "; ".join(f"{code}: {', '.join(ids)}" for code, ids in missing.items())
         raise ValidationFailed(
-            f"the agreed text is not complete in every working language ({listed})",
+            N_("the agreed text is not complete in every working language (%(missing)s)"),
             location="languages",
-            expected="every article worded in " + ", ".join(codes),
+            expected=N_("every article worded in %(languages)s"),
+            params={"missing": listed, "languages": ", ".join(codes)},
         )
     return tuple(
         LanguageVersion(
