@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,18 +24,25 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 @st.composite
-def profiles(draw: st.DrawFn) -> tuple[InterdependentProfile, InterdependentProfile]:
-    """Two parties on 1-3 issues of 2-4 options, integer values and 0-5 bonuses each."""
+def profiles(
+    draw: st.DrawFn, parties: int = 2, decimal: bool = False
+) -> tuple[InterdependentProfile, ...]:
+    """``parties`` parties on 1-3 issues of 2-4 options, values 0-5 and 0-5 bonuses (-4 to 6)
+    each: integers, or tenths when ``decimal`` (then the solver scales and steps by a
+    resolution instead of 1)."""
     sizes = draw(st.lists(st.integers(2, 4), min_size=1, max_size=3))
     agenda = Agenda(
         tuple(Issue.discrete(f"i{k}", [f"o{o}" for o in range(n)]) for k, n in enumerate(sizes))
     )
 
+    def number(low: int, high: int) -> float:
+        value = (
+            draw(st.integers(low * 10, high * 10)) / 10 if decimal else draw(st.integers(low, high))
+        )
+        return float(value)
+
     def party() -> InterdependentProfile:
-        values = {
-            f"i{k}": {f"o{o}": draw(st.integers(0, 5)) for o in range(n)}
-            for k, n in enumerate(sizes)
-        }
+        values = {f"i{k}": {f"o{o}": number(0, 5) for o in range(n)} for k, n in enumerate(sizes)}
         bonuses = []
         for _ in range(draw(st.integers(0, 5))):
             issues = draw(st.sets(st.sampled_from(range(len(sizes))), min_size=1))
@@ -44,21 +52,22 @@ def profiles(draw: st.DrawFn) -> tuple[InterdependentProfile, InterdependentProf
                 )
                 for k in sorted(issues)
             }
-            bonuses.append(Bonus(draw(st.integers(-4, 6)), within))
+            bonuses.append(Bonus(number(-4, 6), within))
         return InterdependentProfile.of(agenda, values, bonuses)
 
-    return party(), party()
+    return tuple(party() for _ in range(parties))
 
 
-def every_package(a: InterdependentProfile, b: InterdependentProfile) -> list[tuple[float, float]]:
+def every_package(*parties: InterdependentProfile) -> list[tuple[float, ...]]:
+    shape = parties[0].agenda.shape
     return [
-        (a.utility(c), b.utility(c)) for c in itertools.product(*(range(n) for n in a.agenda.shape))
+        tuple(p.utility(c) for p in parties) for c in itertools.product(*(range(n) for n in shape))
     ]
 
 
-def brute_frontier(points: list[tuple[float, float]]) -> set[tuple[float, float]]:
-    def dominated(p: tuple[float, float]) -> bool:
-        return any(q[0] >= p[0] and q[1] >= p[1] and q != p for q in points)
+def brute_frontier(points: list[tuple[float, ...]]) -> set[tuple[float, ...]]:
+    def dominated(p: tuple[float, ...]) -> bool:
+        return any(all(a >= b for a, b in zip(q, p, strict=True)) and q != p for q in points)
 
     return {p for p in points if not dominated(p)}
 
@@ -99,6 +108,97 @@ def test_solutions_are_the_brute_force_ones(pair: tuple[InterdependentProfile, .
         assert math.prod(nash.point.utilities) == max(products)
     else:
         assert nash.point is None
+
+
+@SETTINGS
+@given(st.integers(3, 4).flatmap(lambda n: profiles(parties=n)))
+def test_the_frontier_of_three_or_four_parties_is_the_brute_force_one(
+    parties: tuple[InterdependentProfile, ...],
+) -> None:
+    front = exact_frontier(parties)
+    assert front.exact
+    found = [p.utilities for p in front.points]
+    assert set(found) == brute_frontier(every_package(*parties))
+    assert len(found) == len(set(found))
+    assert found == sorted(found, reverse=True)
+    for point in front.points:
+        assert point.utilities == tuple(p.utility(point.choices) for p in parties)
+
+
+@SETTINGS
+@given(st.integers(3, 4).flatmap(lambda n: profiles(parties=n)))
+def test_solutions_of_three_or_four_parties_are_the_brute_force_ones(
+    parties: tuple[InterdependentProfile, ...],
+) -> None:
+    packages = every_package(*parties)
+    welfare = max_welfare_milp(parties)
+    assert welfare.exact
+    assert welfare.point is not None
+    assert sum(welfare.point.utilities) == max(sum(u) for u in packages)
+    fair = egalitarian_milp(parties)
+    assert fair.exact
+    assert fair.point is not None
+    assert min(fair.point.utilities) == max(min(u) for u in packages)
+    nash = nash_milp(parties)
+    products = [math.prod(u) for u in packages if min(u) > 0]
+    if products:
+        assert nash.point is not None
+        assert math.prod(nash.point.utilities) == max(products)
+    else:
+        assert nash.point is None
+
+
+@SETTINGS
+@given(st.integers(2, 3).flatmap(lambda n: profiles(parties=n, decimal=True)))
+def test_the_frontier_with_decimal_values_is_the_brute_force_one(
+    parties: tuple[InterdependentProfile, ...],
+) -> None:
+    front = exact_frontier(parties)
+    assert front.exact
+    assert {p.utilities for p in front.points} == brute_frontier(every_package(*parties))
+    fair = egalitarian_milp(parties)
+    assert fair.point is not None
+    assert min(fair.point.utilities) == max(min(u) for u in every_package(*parties))
+
+
+def test_options_no_party_would_miss_are_left_out_of_the_program() -> None:
+    # 'b' is worth less than 'a' to both and no bonus asks for it; 'c' and 'd' are alike
+    agenda = Agenda((Issue.discrete("x", ["a", "b", "c", "d"]), Issue.discrete("y", ["p", "q"])))
+    one = InterdependentProfile.of(
+        agenda, {"x": {"a": 2, "b": 1}}, [Bonus(3, {"x": ("c", "d"), "y": ("q",)})]
+    )
+    two = InterdependentProfile.of(agenda, {"x": {"a": 1}, "y": {"p": 1}})
+    front = exact_frontier((one, two))
+    assert front.size is not None
+    assert (front.size.options, front.size.options_kept) == (6, 4)
+    assert [p.choices for p in front.points] == [(2, 1), (0, 0)]
+    assert [p.utilities for p in front.points] == [(3.0, 0.0), (2.0, 2.0)]
+
+
+def test_the_solver_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    _, ukraine, russia = small()
+    exact_frontier((ukraine, russia))
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_time_limit_is_reported_never_an_approximate_frontier() -> None:
+    rng = random.Random(7)
+    agenda = Agenda(tuple(Issue.discrete(f"i{k}", [str(v) for v in range(10)]) for k in range(20)))
+
+    def party() -> InterdependentProfile:
+        bonuses = []
+        for _ in range(120):
+            issues = rng.sample(range(20), 3)
+            within = {}
+            for k in sorted(issues):
+                low = rng.randrange(10)
+                within[f"i{k}"] = tuple(str(v) for v in range(low, rng.randrange(low, 10) + 1))
+            bonuses.append(Bonus(rng.randint(1, 100), within))
+        return InterdependentProfile.of(agenda, {}, bonuses)
+
+    front = exact_frontier((party(), party()), time_limit=0.01)
+    assert front.status == "time limit"
+    assert not front.exact
 
 
 def small() -> tuple[Agenda, InterdependentProfile, InterdependentProfile]:
