@@ -104,8 +104,10 @@ def measure(folders: Sequence[Path], seeds: int, rounds: int) -> dict[str, Any]:
         scenarios.update({f"{folder.name}/{k}": v for k, v in found.items()})
     scenarios = {k: s for k, s in scenarios.items() if len(s.party_names) == 2}
     rows: dict[str, list[tuple[Any, float]]] = {}
+    truth: dict[str, Any] = {}
     for name, scenario in scenarios.items():
         rehearsal = Rehearsal(scenario, name)
+        truth[name] = rehearsal.truth
         space = make_os([make_issue(k) for k in rehearsal.sizes])
         for behaviour in BEHAVIOURS:
             for strategy in STRATEGIES:
@@ -122,6 +124,15 @@ def measure(folders: Sequence[Path], seeds: int, rounds: int) -> dict[str, Any]:
     table = {}
     for label, played in rows.items():
         results = [r for r, _ in played]
+        below = [
+            r
+            for r in results
+            if r.agreement
+            and any(
+                u < t.reservation - 1e-9
+                for u, t in zip(r.utilities, truth[r.scenario], strict=True)
+            )
+        ]
         seconds = math.fsum(s for _, s in played)
         distances = [r.nash_distance for r in results if not math.isnan(r.nash_distance)]
         table[label] = {
@@ -131,6 +142,7 @@ def measure(folders: Sequence[Path], seeds: int, rounds: int) -> dict[str, Any]:
             "nash_distance": statistics.fmean(distances),
             "rounds": statistics.fmean(r.rounds for r in results),
             "per_second": len(results) / seconds,
+            "below_reservation": len(below) / len(results),
         }
     return {"scenarios": len(scenarios), "seeds": seeds, "rounds": rounds, "table": table}
 
@@ -142,14 +154,15 @@ def render(result: dict[str, Any]) -> str:
         f"{result['scenarios']} two-party scenarios x {len(BEHAVIOURS)} behaviours x "
         f"{result['seeds']} seeds, at most {result['rounds']} rounds.",
         "",
-        "| mechanism | runs | agreements | Pareto-optimal | distance to Nash | rounds | "
-        "negotiations/s |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| mechanism | runs | agreements | below a reservation | Pareto-optimal | "
+        "distance to Nash | rounds | negotiations/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, row in table.items():
         lines.append(
             f"| {label} | {row['runs']} | {100 * row['agreements']:.0f}% | "
-            f"{100 * row['pareto_optimal']:.0f}% | {row['nash_distance']:.3f} | "
+            f"{100 * row['below_reservation']:.0f}% | {100 * row['pareto_optimal']:.0f}% | "
+            f"{row['nash_distance']:.3f} | "
             f"{row['rounds']:.1f} | {row['per_second']:,.0f} |"
         )
     ours = {k: v for k, v in table.items() if k.startswith("gobetween")}
