@@ -1,0 +1,62 @@
+"""The bidding page structurally (CSS selectors) on the demo: the mediators open a bidding, each
+side bids through its form and reads only its own bids, the mediators release the result."""
+
+from __future__ import annotations
+
+import httpx
+from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
+
+
+def _post(client: httpx.Client, page: str, action: str, data: dict[str, str]) -> httpx.Response:
+    token = csrf(soup(client.get(page)))
+    return client.post(action, data={"csrf_token": token, **data})
+
+
+def test_a_bidding_through_the_pages(site: Site) -> None:
+    food = site.tracks["food corridor"]
+    page = f"/tracks/{food}/bidding"
+    un, ua, ru = site.client("un"), site.client("ukraine"), site.client("russia")
+    assert text_of(soup(ua.get(page)), "#bidding .empty") == (
+        "There is no bidding for you in this track."
+    )
+    form = soup(un.get(page))
+    assert unlabelled_controls(form) == []
+    assert [o["value"] for o in form.select("#b-issue option")] == ["", "term"]
+    opened = _post(un, page, page, {
+        "issue": "term", "payer": str(site.orgs["Russian Federation"]),
+        "payee": str(site.orgs["Ukraine"]), "max_rounds": "2", "relative": "20",
+        "absolute": "", "unit": "", "monotone": "on"})  # fmt: skip
+    assert opened.status_code == 303, opened.text
+    seen = soup(ua.get(page))
+    assert unlabelled_controls(seen) == []
+    assert "Your demand for round 1" in text_of(seen, "label[for=bid-amount]")
+    assert "within 20 % of the demand" in text_of(seen, "#summary")
+    bad = _post(ua, page, f"{page}/bids", {"round": "1", "amount": "lots"})
+    assert bad.status_code == 422
+    assert "amount" in text_of(soup(bad), ".flash.error")
+    assert _post(ua, page, f"{page}/bids", {"round": "1", "amount": "150"}).status_code == 303
+    assert _post(ru, page, f"{page}/bids", {"round": "1", "amount": "130"}).status_code == 303
+    mine = soup(ua.get(page))
+    assert "round 1 is in" in text_of(mine, "#bid .waiting")
+    assert "130" not in text_of(mine, "#bidding")
+    console = soup(un.get(page))
+    row = one(console, "#rounds tr[data-round='1']")
+    assert "130" in row.get_text()
+    assert "150" in row.get_text()
+    assert "not yet released" in row.get_text()
+    assert _post(un, page, f"{page}/release", {}).status_code == 303
+    for client in (ua, ru):
+        done = soup(client.get(page))
+        assert one(done, "#summary .status")["data-status"] == "settled"
+        assert "Settled at 140 days" in text_of(done, "#agreed")
+        assert "option 120 of term" in text_of(done, "#agreed")
+    assert "150" not in text_of(soup(ru.get(page)), "#bidding")
+    twin = ua.get(page).headers["link"]
+    assert f"/api/tracks/{food}/bidding" in twin
+
+
+def test_the_navigation_links_the_bidding_page(site: Site) -> None:
+    food = site.tracks["food corridor"]
+    for seat in ("un", "ukraine"):
+        nav = soup(site.client(seat).get(f"/tracks/{food}")).select("nav.tabs a")
+        assert f"/tracks/{food}/bidding" in [a["href"] for a in nav], seat
