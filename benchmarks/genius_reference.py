@@ -10,12 +10,20 @@ entry wins, as in Genius's hash map), and for an integer issue with a linear eva
 ``e_i(v) = clip(offset + slope * (v - lowerbound), 0, 1)``. Reservation values are on that scale
 (0 when absent). Utilities are summed in agenda order starting from 0.0, the order a
 Minkowski-sum merge adds them in, so exact frontiers can be compared bit for bit.
+
+One exception at the end, :func:`compare_with_reference`: it runs gobetween itself (its Genius
+import, its frontier, :func:`gobetween.analysis.reference.compare_frontiers`) against the
+reference frontiers published in a folder (``python -m benchmarks.genius_reference FOLDER``).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import numpy as np
@@ -281,3 +289,67 @@ def tolerant_frontier(points: FloatArray, tol: float) -> tuple[FloatArray, NDArr
     first = np.flatnonzero(starts)
     sizes = np.diff(np.append(first, alive.shape[0])).astype(np.int64)
     return alive[first], sizes
+
+
+def compare_with_reference(folder: Path, *, tol: float = 1e-6) -> list[dict[str, Any]]:
+    """For each reference frontier file in a Genius ``folder`` (rows of comma-separated
+    utilities, in profile order), whether gobetween's frontier equals or dominates it, point by
+    point (:func:`gobetween.analysis.reference.compare_frontiers`). Empty when there is none."""
+    from gobetween.analysis import pareto_frontier
+    from gobetween.analysis.reference import compare_frontiers
+    from gobetween.formats.genius import load_genius
+    from gobetween.formats.genius_frontier import parse_reference_frontier
+
+    references = {
+        path.name: rows
+        for path in sorted(folder.iterdir())
+        if path.is_file() and (rows := parse_reference_frontier(path.read_bytes())) is not None
+    }
+    if not references:
+        return []
+    scenario = load_genius(folder)
+    front = pareto_frontier(scenario)
+    reports = []
+    for name, rows in references.items():
+        comparison = compare_frontiers(front.utilities, rows, tol=tol)
+        reports.append(
+            {
+                "folder": str(folder),
+                "reference": name,
+                "parties": list(scenario.party_names),
+                "method": front.method,
+                "status": front.status,
+                "verdict": str(comparison.verdict),
+                "reference_points": len(rows),
+                "equal": comparison.equal,
+                "dominated": comparison.dominated,
+                "missed": comparison.missed,
+                "gobetween_points": len(front.utilities),
+                "extra": comparison.extra,
+                "points": [
+                    {"reference": list(row), "verdict": str(verdict)}
+                    for row, verdict in zip(rows, comparison.points, strict=True)
+                ],
+                "tol": tol,
+            }
+        )
+    return reports
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.genius_reference",
+        description="gobetween's frontier against the reference frontiers in Genius folders",
+    )
+    parser.add_argument(
+        "folders", nargs="*", type=Path, help=f"default: every folder under {GENIUS_ROOT}"
+    )
+    parser.add_argument("--tol", type=float, default=1e-6)
+    args = parser.parse_args(argv)
+    for folder in args.folders or scenario_folders():
+        for report in compare_with_reference(folder, tol=args.tol):
+            print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
