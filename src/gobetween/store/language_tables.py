@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gobetween.store.tables import Base, utcnow
+from gobetween.store.tables import Base, key_of, utcnow
 
 __all__ = ["MessageTranslation", "ProcessLanguage", "TrackLanguage", "TranslatorAssignment"]
 
@@ -22,9 +22,7 @@ class ProcessLanguage(Base):
     """One working language of a process, at its place in the declared order."""
 
     __tablename__ = "process_languages"
-    process_id: Mapped[int] = mapped_column(
-        ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
-    )
+    process_id: Mapped[int] = key_of("processes.id")
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
 
@@ -33,9 +31,7 @@ class TrackLanguage(Base):
     """One working language of a track that works in fewer than its process's (none: all)."""
 
     __tablename__ = "track_languages"
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
+    track_id: Mapped[int] = key_of("tracks.id")
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
 
@@ -44,12 +40,8 @@ class TranslatorAssignment(Base):
     """A translator (a member of a mediating organisation) given a track's channels to translate."""
 
     __tablename__ = "translator_assignments"
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    track_id: Mapped[int] = key_of("tracks.id")
+    user_id: Mapped[int] = key_of("users.id", index=True)
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

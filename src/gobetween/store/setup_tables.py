@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gobetween.store.tables import Base, utcnow
+from gobetween.store.tables import Base, key_of, utcnow
 
 __all__ = [
     "AgendaVersion",
@@ -78,9 +78,7 @@ class MailSettings(Base):
     (``off``, ``immediate`` or ``daily``)."""
 
     __tablename__ = "mail_settings"
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = key_of("users.id")
     verified_at: Mapped[dt.datetime | None]
     notify: Mapped[str] = mapped_column(String(20), default="immediate")
     digest_sent_at: Mapped[dt.datetime | None]

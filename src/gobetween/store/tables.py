@@ -50,6 +50,7 @@ __all__ = [
     "User",
     "WebSession",
     "as_utc",
+    "key_of",
     "utcnow",
 ]
 
@@ -118,6 +119,12 @@ class Base(DeclarativeBase):
 
 def _id() -> Mapped[int]:
     return mapped_column(Integer, primary_key=True)
+
+
+def key_of(target: str, *, index: bool = False) -> Mapped[int]:
+    """A column of a composite primary key naming the row ``target`` (``"table.id"``); the row
+    holding it goes when that row does (``ON DELETE CASCADE``)."""
+    return mapped_column(ForeignKey(target, ondelete="CASCADE"), primary_key=True, index=index)
 
 
 class User(Base):
@@ -219,12 +226,8 @@ class Track(Base):
 
 class TrackOrganisation(Base):
     __tablename__ = "track_organisations"
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
-    )
+    track_id: Mapped[int] = key_of("tracks.id")
+    organisation_id: Mapped[int] = key_of("organisations.id")
 
 
 class Channel(Base):
@@ -268,12 +271,8 @@ class Attachment(Base):
 
 class ReadReceipt(Base):
     __tablename__ = "read_receipts"
-    message_id: Mapped[int] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    message_id: Mapped[int] = key_of("messages.id")
+    user_id: Mapped[int] = key_of("users.id")
     read_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gobetween.store.tables import Base, utcnow
+from gobetween.store.tables import Base, key_of, utcnow
 
 __all__ = ["Assignment", "KeyRecord", "Meeting", "MeetingParty", "Note"]
 
@@ -30,9 +30,7 @@ class KeyRecord(Base):
     """The registry's facts about one signing key."""
 
     __tablename__ = "key_records"
-    key_id: Mapped[int] = mapped_column(
-        ForeignKey("signing_keys.id", ondelete="CASCADE"), primary_key=True
-    )
+    key_id: Mapped[int] = key_of("signing_keys.id")
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -63,12 +61,8 @@ class Assignment(Base):
     """Mediator ``user_id`` handles channel ``channel_id`` (several mediators may share one)."""
 
     __tablename__ = "channel_assignments"
-    channel_id: Mapped[int] = mapped_column(
-        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    channel_id: Mapped[int] = key_of("channels.id")
+    user_id: Mapped[int] = key_of("users.id")
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -93,9 +87,5 @@ class MeetingParty(Base):
     """Party ``party_id`` took part in meeting ``meeting_id``."""
 
     __tablename__ = "meeting_parties"
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
-    )
-    party_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    meeting_id: Mapped[int] = key_of("meetings.id")
+    party_id: Mapped[int] = key_of("organisations.id", index=True)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gobetween.store.tables import Base, utcnow
+from gobetween.store.tables import Base, key_of, utcnow
 
 __all__ = ["TextApproval", "TextDraft", "TextRule"]
 
@@ -61,8 +61,6 @@ class TextRule(Base):
     """A track's drafting rules: a second organisation's approval; the deadline's consequence."""
 
     __tablename__ = "text_rules"
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
+    track_id: Mapped[int] = key_of("tracks.id")
     approval_required: Mapped[bool] = mapped_column(default=False)
     after_deadline: Mapped[str] = mapped_column(String(500), default="")
