@@ -9,10 +9,11 @@ Three strategies (each bids the same whatever the other side did, since it learn
   the last round;
 - :class:`Stubborn` bids ``opening`` every round and never concedes.
 
-A bidder never bids beyond its reservation value, so a settlement is always acceptable to
-both: the midpoint of an offer and a demand that cross lies between them. With a tolerance
-band a settlement can lie just above an offer (the payer pays a little more than it offered),
-which is the band's purpose.
+A bidder never bids beyond its reservation value, so without a band a settlement is always
+acceptable to both: the midpoint of an offer and a demand that cross lies between them. With a
+tolerance band, bids that come close settle at their midpoint too: the payer then pays more than
+it offered and the payee receives less than it asked, by up to half the band each (possibly
+beyond a reservation value); that is what both accepted when they agreed to the band.
 
 :func:`simulate` runs the bidding through :mod:`gobetween.protocols.blind_bidding_release`
 (the same machine the service stores), releasing each round as a mediator would.
