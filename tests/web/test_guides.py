@@ -19,6 +19,7 @@ BROWSER_TESTS = [
         "test_i18n_browser.py",
         "test_team_browser.py",
         "test_drafting_browser.py",
+        "test_drafting_alternatives_browser.py",
     )
 ]
 #: Parts of pages fetched by htmx, not pages a reader opens.

@@ -59,6 +59,20 @@
     list.setAttribute("data-ms", String(Math.round(performance.now() - started)));
   }
 
+  /* A bracketed alternative's wording says, as it is typed, which option it belongs to. */
+  form.querySelectorAll("div.alternative").forEach(function (box) {
+    var area = box.querySelector("textarea"), owner = box.querySelector("p.owner");
+    var select = box.closest("fieldset").querySelector("select[data-prepared]");
+    var belongs = document.getElementById("owner-" + select.id.slice(4));
+    area.addEventListener("input", function () {
+      var table = prepared(select), found = null;
+      Object.keys(table).forEach(function (name) { if (norm(table[name]) === norm(area.value)) { found = name; } });
+      owner.setAttribute("data-owner", found || "");
+      owner.textContent = found ? belongs.getAttribute("data-belongs") + " " + found : belongs.getAttribute("data-edited");
+      owner.classList.toggle("reject", found !== null && found !== box.getAttribute("data-option"));
+    });
+  });
+
   /* Taking an option out of the brackets drops the wording written for it: ask first. */
   form.querySelectorAll("select[multiple][data-confirm]").forEach(function (select) {
     function chosen() { return Array.from(select.selectedOptions).map(function (o) { return o.value; }); }
