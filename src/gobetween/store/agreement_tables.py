@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from gobetween.store.tables import Base, utcnow
 
@@ -68,17 +68,26 @@ class Agreement(Base):
     record_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class AgreementEvent(Base):
-    """One lifecycle event of an agreement (wire form of :mod:`gobetween.agreements.events`)."""
+class _AgreementStreamRow:
+    """The columns of one event of an agreement's stream, numbered ``seq`` within it."""
 
-    __tablename__ = "agreement_events"
-    __table_args__ = (UniqueConstraint("agreement_id", "seq"),)
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[UniqueConstraint]:
+        return (UniqueConstraint("agreement_id", "seq"),)
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AgreementEvent(_AgreementStreamRow, Base):
+    """One lifecycle event of an agreement (wire form of :mod:`gobetween.agreements.events`)."""
+
+    __tablename__ = "agreement_events"
 
 
 class ShipmentRow(Base):
@@ -94,14 +103,7 @@ class ShipmentRow(Base):
     body: Mapped[dict[str, Any]]
 
 
-class RecordEvent(Base):
+class RecordEvent(_AgreementStreamRow, Base):
     """One event of the joint record (wire form of :mod:`gobetween.monitoring.events`)."""
 
     __tablename__ = "record_events"
-    __table_args__ = (UniqueConstraint("agreement_id", "seq"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
-    seq: Mapped[int] = mapped_column(Integer)
-    body: Mapped[dict[str, Any]]
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
