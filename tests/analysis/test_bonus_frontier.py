@@ -104,7 +104,9 @@ def test_two_parties_with_bonuses_take_the_solver_and_match_brute_force(s: Scena
 
 @settings(max_examples=40, deadline=None)
 @given(st.one_of(bonus_scenarios(parties=3), bonus_scenarios(coupled=True)))
-def test_other_cases_with_bonuses_are_enumerated_with_the_bonuses_counted(s: Scenario) -> None:
+def test_three_parties_or_coupled_red_lines_agree_with_brute_force(s: Scenario) -> None:
+    """Three parties go to the solver too; red lines over several issues to enumeration, with
+    the bonuses counted."""
     front = pareto_frontier(s)
     assert front.method == ("milp" if milp_applies(s) else "enumeration")
     oracle = brute_frontier(s)

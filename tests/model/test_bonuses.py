@@ -70,7 +70,7 @@ def test_the_profile_for_the_solver_scores_like_the_preferences() -> None:
 @pytest.mark.parametrize(
     ("bonus", "where", "words"),
     [
-        (Bonus(0.1, {"length": ("60",)}), "bonuses[0].within.length", "not on the agenda"),
+        (Bonus(0.1, {"length": ("60",)}), "bonuses[0].within.length", "agenda lacks"),
         (Bonus(0.1, {"term": ("90",)}), "bonuses[0].within.term", "has no option '90'"),
     ],
 )

@@ -1,8 +1,9 @@
 """The exact frontier of a scenario whose preferences carry bonuses, by mixed-integer programming.
 
 Bonuses ("if ... then ... is worth ...", Genius hyperrectangles) break the additive structure
-the merge relies on. For two parties the frontier is found without enumerating the outcome space
-by :func:`gobetween.analysis.milp.exact_frontier` (HiGHS, epsilon-constraint), on the agenda
+the merge relies on. The frontier is found without enumerating the outcome space by
+:func:`gobetween.analysis.milp.exact_frontier` (HiGHS; epsilon-constraint for two parties,
+search regions for more), on the agenda
 left once single-option red lines have removed their options; interactions count as bonuses of
 one option per issue. The result is an ordinary :class:`~gobetween.analysis.frontier.Frontier`
 with ``method="milp"`` and the solver's ``status``: ``"optimal"`` when every solve was proven
@@ -66,11 +67,12 @@ def has_bonuses(scenario: Scenario) -> bool:
 
 
 def milp_applies(scenario: Scenario) -> bool:
-    """Whether :func:`milp_frontier` takes this scenario: bonuses, two parties, and red lines
-    that forbid single options only (red lines over several issues are enumerated instead)."""
+    """Whether :func:`milp_frontier` takes this scenario: bonuses, two parties or more, and red
+    lines that forbid single options only (red lines over several issues are enumerated
+    instead)."""
     return (
         has_bonuses(scenario)
-        and len(scenario.preferences) == 2
+        and len(scenario.preferences) >= 2
         and all(r.is_single for p in scenario.preferences.values() for r in p.red_lines)
     )
 
@@ -111,16 +113,17 @@ def _allowed_bonuses(prefs: Preferences, agenda: Agenda) -> tuple[Bonus, ...]:
 
 
 def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
-    """The exact frontier of a two-party scenario with bonuses (see the module docstring).
+    """The exact frontier of a scenario with bonuses (see the module docstring).
 
     Raises
     ------
     AnalysisError
-        Not two parties, or a red line over several issues (:func:`milp_applies` is False).
+        One party, or a red line over several issues (:func:`milp_applies` is False).
     """
     if not milp_applies(scenario):
         raise AnalysisError(
-            "the exact solver for bonuses takes two parties whose red lines forbid single options"
+            "the exact solver for bonuses takes two or more parties whose red lines forbid "
+            "single options"
         )
     space = UtilitySpace.from_scenario(scenario)
     if space.size == 0:
@@ -136,7 +139,8 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
     )
     found = exact_frontier(profiles, time_limit=_TIME_LIMIT.get())
     m = len(found.points)
-    utilities = np.array([p.utilities for p in found.points], dtype=np.float64).reshape(m, 2)
+    n = len(profiles)
+    utilities = np.array([p.utilities for p in found.points], dtype=np.float64).reshape(m, n)
     local = np.array([p.choices for p in found.points], dtype=np.intp).reshape(m, len(agenda))
     choices = np.empty_like(local)
     for j, indices in enumerate(space.option_indices):

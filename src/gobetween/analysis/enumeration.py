@@ -53,11 +53,11 @@ def pareto_frontier(
     """The exact Pareto frontier of a scenario or of an additive utility space.
 
     Additive scenarios and spaces use the issue-by-issue merge (Nemhauser & Ullmann 1969), whose
-    work grows with the frontier, not with the outcome space. A two-party scenario with bonuses
-    is solved exactly by mixed-integer programming without enumerating (see
+    work grows with the frontier, not with the outcome space. A scenario with bonuses (two
+    parties or more) is solved exactly by mixed-integer programming without enumerating (see
     :func:`~gobetween.analysis.bonus_frontier.milp_frontier`; the frontier carries the
     solver's ``status``). Other non-additive scenarios (interactions, red lines coupling issues,
-    bonuses with three or more parties or with coupling red lines) are enumerated exactly (see
+    bonuses with coupling red lines) are enumerated exactly (see
     :func:`enumerate_outcomes`).
 
     Parameters
@@ -136,9 +136,7 @@ def _reason(scenario: Scenario) -> str:
     parts = [
         "interactions" if interacting else "",
         "red lines that couple issues" if coupled else "",
-        "bonuses with more than two parties or with red lines that couple issues"
-        if bonuses
-        else "",
+        "bonuses with red lines that couple issues" if bonuses else "",
     ]
     return " and ".join(p for p in parts if p) or "non-additive preferences"
 

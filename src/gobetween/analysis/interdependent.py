@@ -68,23 +68,10 @@ class InterdependentProfile:
         object.__setattr__(self, "boxes", boxes)
 
     def _box(self, bonus: Bonus, index: int) -> Mapping[int, frozenset[int]]:
+        bonus.validate(self.agenda, f"bonuses[{index}]")
         box: dict[int, frozenset[int]] = {}
         for name, options in bonus.within.items():
-            where = f"bonuses[{index}].within.{name}"
-            if not self.agenda.has_issue(name):
-                raise InvalidPreferences(
-                    f"the bonus names issue {name!r}, which the agenda lacks",
-                    location=where,
-                    expected="one of " + ", ".join(map(repr, self.agenda.issue_names)),
-                )
             issue = self.agenda.issue(name)
-            for option in options:
-                if not issue.has_option(option):
-                    raise InvalidPreferences(
-                        f"issue {name!r} has no option {option!r}",
-                        location=where,
-                        expected="one of " + ", ".join(map(repr, issue.option_names)),
-                    )
             box[self.agenda.index(name)] = frozenset(issue.index(o) for o in options)
         return MappingProxyType(box)
 

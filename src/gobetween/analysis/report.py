@@ -167,7 +167,7 @@ def analyze(
     Parameters
     ----------
     scenario
-        The scenario; additive ones take the fast exact merge, two parties with bonuses the exact
+        The scenario; additive ones take the fast exact merge, those with bonuses the exact
         mixed-integer program (the frontier's ``status`` says whether the solver proved it),
         others exact enumeration (refused above ``enumeration_limit`` packages with
         :class:`~gobetween.errors.OutcomeSpaceTooLarge`).

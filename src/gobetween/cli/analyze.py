@@ -115,7 +115,7 @@ def _plot_target(ctx: click.Context, param: click.Parameter, value: Path | None)
     default=DEFAULT_TIME_LIMIT,
     show_default=True,
     help=(
-        "Seconds the solver may spend on each step of an analysis with bonuses (two parties); "
+        "Seconds the solver may spend on each step of an analysis with bonuses; "
         "if a step runs out, the report says 'time limit: not proven'."
     ),
 )

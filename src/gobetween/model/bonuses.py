@@ -145,7 +145,7 @@ class Bonus:
             where = f"{location}.within.{name}"
             if not agenda.has_issue(name):
                 raise InvalidPreferences(
-                    f"the bonus names issue {name!r}, which is not on the agenda",
+                    f"the bonus names issue {name!r}, which the agenda lacks",
                     location=where,
                     expected="one of " + ", ".join(map(repr, agenda.issue_names)),
                 )
