@@ -15,6 +15,7 @@ The library entry points for scenarios and analysis:
 from gobetween.errors import GobetweenError
 from gobetween.model import (
     Agenda,
+    Bonus,
     Interaction,
     Issue,
     IssueKind,
@@ -30,6 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Agenda",
+    "Bonus",
     "GobetweenError",
     "Interaction",
     "Issue",
