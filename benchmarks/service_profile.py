@@ -2,7 +2,9 @@
 
 Drives the app over an ASGI transport (no sockets, no load generator), on SQLite or PostgreSQL,
 counts the SQL statements each request sends (a SQLAlchemy ``before_cursor_execute`` hook) and
-times ``--requests`` of each; ``--profile`` adds a cProfile of the event loop's thread (the
+times ``--requests`` of each (the median, and the CPU time of this process per request, which a
+busy machine inflates less than the wall time: on SQLite it is all the work, on PostgreSQL the
+client's side); ``--profile`` adds a cProfile of the event loop's thread (the
 routes run in worker threads: for those, run this under ``py-spy record``). On PostgreSQL
 both routes run on the event loop through ``gobetween.store.pipeline``, which bypasses
 SQLAlchemy: no statement of theirs is counted there, only timed.
@@ -41,6 +43,7 @@ async def _requests(
         for kind in ("post", "read"):
             statements.clear()
             times = []
+            cpu = time.process_time()
             for i in range(n):
                 t0 = time.perf_counter()
                 if kind == "post":
@@ -49,10 +52,12 @@ async def _requests(
                     r = await c.get(f"/api/channels/{channel}/messages", params={"limit": 20})
                 times.append(time.perf_counter() - t0)
                 assert r.status_code in (200, 201), r.text
+            cpu = time.process_time() - cpu
             times.sort()
             out[kind] = {
                 "statements_per_request": len(statements) / n,
                 "median_ms": times[n // 2] * 1000,
+                "cpu_ms": cpu * 1000 / n,
                 "kinds": Counter(s.split()[0].upper() for s in statements),
                 "sample": list(dict.fromkeys(statements[: len(statements) // n])),
             }
@@ -93,7 +98,8 @@ def main(argv: list[str] | None = None) -> None:
         for kind, row in result.items():
             print(
                 f"{kind}: {row['statements_per_request']:.1f} statements/request, "
-                f"median {row['median_ms']:.2f} ms, {dict(row['kinds'])}"
+                f"median {row['median_ms']:.2f} ms, CPU of this process {row['cpu_ms']:.2f} "
+                f"ms/request, {dict(row['kinds'])}"
             )
             for stmt in row["sample"]:
                 print("    ", stmt)

@@ -148,3 +148,35 @@ def test_each_kind_of_refusal_has_words_of_its_own(
     with pytest.raises(ValidationError) as caught:
         model.model_validate(values)
     assert words in refusal(caught.value.errors()[0])
+
+
+def test_an_agreement_act_is_refused_by_its_schema_not_cut_or_guessed(site: Site) -> None:
+    from gobetween.service.demo_agreement import build_agreement_demo
+
+    with site.services.db.unit_of_work() as session:
+        initiative = build_agreement_demo(session)
+    ru = site.client("russia")
+    page = f"/agreements/{initiative}"
+    log = len(soup(ru.get(page)).select("#log li"))
+    act = {"organisation": "Russian Federation", "act": "consent"}
+    r = _post(ru, page, f"{page}/act", {**act, "reason": "r" * 5001})
+    assert r.status_code == 422
+    assert "reason: 5,001 characters; at most 5,000 are accepted" in text_of(
+        soup(r), ".flash.error"
+    )
+    r = _post(ru, page, f"{page}/act", {**act, "term_days": "ninety"})
+    assert r.status_code == 422  # was read as "no term" before
+    assert "term_days: a whole number is expected" in text_of(soup(r), ".flash.error")
+    assert len(soup(ru.get(page)).select("#log li")) == log
+
+
+def test_a_new_agreement_title_too_long_or_a_bad_date_is_refused(site: Site) -> None:
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    page = f"/tracks/{food}/agreement"
+    r = _post(un, page, page, {"title": "t" * 301, "effective_date": "2026-12-03"})
+    assert r.status_code == 422
+    assert "title: 301 characters; at most 300 are accepted" in text_of(soup(r), ".flash.error")
+    r = _post(un, page, page, {"title": "Food", "effective_date": "3 December"})
+    assert r.status_code == 422
+    assert "effective_date: a date is expected, as YYYY-MM-DD" in text_of(soup(r), ".flash.error")

@@ -48,6 +48,7 @@ __all__ = [
     "current_preferences",
     "live_cursor",
     "mark_read",
+    "message_out",
     "notify",
     "page_start",
     "post_message",

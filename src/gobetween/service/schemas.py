@@ -418,6 +418,8 @@ def refusal(error: ErrorDetails) -> str:
             _("at least %(limit)s") if kind == "greater_than_equal" else _("at most %(limit)s")
         )
         return template % {"limit": format_decimal(bound)}
+    if kind.startswith("date_"):
+        return _("a date is expected, as YYYY-MM-DD")
     if kind == "string_pattern_mismatch":
         return _("this is not in the expected form")
     return _("this value is not accepted")

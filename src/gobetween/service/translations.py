@@ -32,11 +32,12 @@ from gobetween.live import LiveUpdate
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
 from gobetween.service.languages import track_languages, translations_by_message
-from gobetween.service.negotiate import notify
-from gobetween.service.schemas import AttachmentOut, MessageOut, TranslationOut
+from gobetween.service.negotiate import message_out, notify
+from gobetween.service.schemas import MessageOut, TranslationOut
 from gobetween.store import audit, repositories
 from gobetween.store import language_tables as lt
 from gobetween.store import tables as t
+from gobetween.store.messages import attachment_row, message_row
 
 __all__ = [
     "MAX_TRANSLATION",
@@ -276,17 +277,11 @@ def channel_messages(
     files = repositories.attachments_of(session, ids)
     translations = _translations(session, ids)
     return [
-        MessageOut(
-            id=m.id,
-            number=m.number,
-            channel_id=m.channel_id,
-            author_id=m.author_id,
-            text=m.text,
-            created_at=m.created_at,
-            attachments=[AttachmentOut.model_validate(a) for a in files[m.id]],
-            read_by=[],
-            language=m.language,
-            translations=translations.get(m.id, []),
+        message_out(
+            message_row(m),
+            [attachment_row(a) for a in files[m.id]],
+            [],
+            translations.get(m.id, []),
         )
         for m in messages
     ]

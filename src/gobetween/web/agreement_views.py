@@ -30,9 +30,11 @@ from gobetween.i18n import _
 from gobetween.monitoring.kinds import REGISTRY
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement, import_steps, record_dashboard
+from gobetween.service.api.agree import ActIn, AgreementIn
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.agreement_charts import bar_chart, column_chart, number
 from gobetween.web.common import Ctx, frame, track_page
+from gobetween.web.forms import validated
 from gobetween.web.record_words import (
     barometer_chart,
     level_name,
@@ -194,15 +196,22 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
                 location="confirm",
                 expected=_("a confirmation"),
             )
+        fields = {
+            "act": kind,
+            "organisation": str(values.get("organisation", "")),
+            "reason": str(values.get("reason", "")),
+            "term_days": raw_days.strip() or None,
+        }
+        body = validated(ActIn, fields)
         with ctx.write() as unit:
             agree.act(
                 unit.session,
                 unit.actor,
                 agreement_id,
-                kind=kind,
-                organisation=str(values.get("organisation", "")),
-                reason=str(values.get("reason", ""))[:5000],
-                term_days=int(raw_days) if raw_days.isdigit() else None,
+                kind=body.act,
+                organisation=body.organisation,
+                reason=body.reason,
+                term_days=body.term_days,
             )
         return "recorded"
 
@@ -241,6 +250,11 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
 
     def build() -> Response:
         try:
+            fields = {
+                "effective_date": str(form.get("effective_date", "")),
+                "title": str(form.get("title", "")),
+            }
+            body = validated(AgreementIn, fields)
             with ctx.write() as unit:  # term and renewal: only what the agreed text says
                 made = agree.create_agreement(
                     unit.session,
@@ -248,8 +262,8 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
                     track_id,
                     term_days=None,
                     renewal=None,
-                    effective_date=dt.date.fromisoformat(str(form.get("effective_date", ""))),
-                    title=str(form.get("title", ""))[:300],
+                    effective_date=body.effective_date,
+                    title=body.title,
                     implementation={
                         "public": {},
                         "kinds": [n for n in REGISTRY if form.get(f"kind_{n}")],
