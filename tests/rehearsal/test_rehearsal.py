@@ -243,3 +243,29 @@ def test_neighbour_scores_are_the_scores_of_each_changed_text(
             for k, (j, o) in enumerate(zip(issues.tolist(), options.tolist(), strict=True)):
                 changed = (*text[:j], o, *text[j + 1 :])
                 assert fast[k] == pytest.approx(delegate.score(changed), abs=1e-12)
+
+
+@pytest.mark.parametrize("behaviour_name", list(BEHAVIOURS))
+def test_the_plain_python_climb_step_is_the_vectorised_one(behaviour_name: str) -> None:
+    """For additive tables (one-option red lines included) hill-climbing walks the moves in plain
+    Python; it picks the same move as the vectorised pass, on every text and random order."""
+    from gobetween.formats import examples
+    from gobetween.rehearsal.strategies import _first_move, _first_move_vectorised
+
+    checked = 0
+    for scenario in (toy(), four_issues(), examples.load("classroom").scenario):
+        rehearsal = Rehearsal(scenario)
+        delegates = rehearsal.delegates(behaviour_name)
+        tables = [d.table for d in delegates]
+        if not all(t.flat is not None for t in tables):
+            continue  # a red line over two issues: always the vectorised pass
+        checked += 1
+        room = Room(delegates, rehearsal.sizes, 10, plan=lambda r=rehearsal: r.plan("truthful"))
+        rng = np.random.default_rng(3)
+        issues, options = tables[0].moves
+        for _ in range(200):
+            text = tuple(int(x) for x in rng.integers(0, rehearsal.sizes))
+            moves = np.flatnonzero(options != np.asarray(text)[issues])
+            order = moves[rng.permutation(len(moves))]
+            assert _first_move(tables, text, order) == _first_move_vectorised(room, text, order)
+    assert checked == 2

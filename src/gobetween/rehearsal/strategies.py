@@ -30,9 +30,11 @@ Registered in :data:`STRATEGIES` (the order the reports use):
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -40,7 +42,7 @@ from numpy.typing import NDArray
 
 from gobetween.errors import ProtocolError, ValidationFailed
 from gobetween.rehearsal.behaviours import Delegate, Reply
-from gobetween.rehearsal.tables import Choices
+from gobetween.rehearsal.tables import Choices, PartyTable
 
 __all__ = ["STRATEGIES", "Plan", "Room", "Strategy", "strategy"]
 
@@ -128,7 +130,11 @@ class Room:
 
     def random_text(self, rng: np.random.Generator) -> Choices:
         """A package drawn uniformly."""
-        return tuple(int(x) for x in rng.integers(0, self.sizes))
+        return tuple(rng.integers(0, self._highs).tolist())
+
+    @cached_property
+    def _highs(self) -> NDArray[np.int64]:
+        return np.asarray(self.sizes, dtype=np.int64)
 
 
 #: A strategy plays one rehearsal in the room, drawing randomness only from ``rng``.
@@ -186,25 +192,60 @@ def nash_seeking(room: Room, rng: np.random.Generator) -> None:
 def hill_climbing(room: Room, rng: np.random.Generator) -> None:
     """Climb by single-issue changes that every party prefers; publish the top reached.
 
-    The votes on one text's neighbours are evaluated in one vectorised pass, then counted in
-    the order they would have been asked (a random order): up to and including the first that
-    every party prefers (the climb moves there) or all of them (a local top).
+    The votes on one text's neighbours are counted in the order they are asked (a random
+    order): up to and including the first that every party prefers (the climb moves there) or
+    all of them (a local top). Additive tables are walked one change at a time in plain Python
+    (a change's gain is one subtraction); others are evaluated in one vectorised pass.
     """
     current = room.random_text(rng)
     issues, options = room.delegates[0].table.moves
+    tables = [d.table for d in room.delegates]
+    simple = all(t.flat is not None for t in tables)
     while room.left > 1:
         moves = np.flatnonzero(options != np.asarray(current)[issues])
         order = moves[rng.permutation(len(moves))][: room.left - 1]
-        scores = np.stack([d.table.neighbour_scores(current) for d in room.delegates])
-        now = np.array([d.score(current) for d in room.delegates])
-        better = np.flatnonzero(np.all(scores[:, order] > now[:, None] + 1e-12, axis=0))
-        if better.size == 0:
-            room.votes(len(order))
+        found = (
+            _first_move(tables, current, order)
+            if simple
+            else _first_move_vectorised(room, current, order)
+        )
+        room.votes(len(order) if found is None else found + 1)
+        if found is None:
             break
-        room.votes(int(better[0]) + 1)
-        move = int(order[better[0]])
+        move = int(order[found])
         current = (*current[: issues[move]], int(options[move]), *current[issues[move] + 1 :])
     room.publish(current)
+
+
+def _first_move(
+    tables: Sequence[PartyTable], current: Choices, order: NDArray[np.intp]
+) -> int | None:
+    """Index in ``order`` of the first move every party prefers (additive tables)."""
+    issues, options = tables[0].moves_list
+    parties = []
+    for table in tables:
+        flat, offsets = table.flat_list, table.offsets
+        chosen = [flat[offsets[j] + c] for j, c in enumerate(current)]
+        parties.append((flat, offsets, chosen, sum(x == -math.inf for x in chosen)))
+    for k, move in enumerate(order.tolist()):
+        j, o = issues[move], options[move]
+        for flat, offsets, chosen, crossed in parties:
+            new, old = flat[offsets[j] + o], chosen[j]
+            if new == -math.inf or crossed - (old == -math.inf) > 0:
+                break
+            if old != -math.inf and not new - old > 1e-12:
+                break
+        else:
+            return k
+    return None
+
+
+def _first_move_vectorised(room: Room, current: Choices, order: NDArray[np.intp]) -> int | None:
+    """The same as :func:`_first_move` for any tables, in one vectorised pass."""
+    scores = np.stack([d.table.neighbour_scores(current) for d in room.delegates])
+    now = np.array([d.score(current) for d in room.delegates])
+    better = np.flatnonzero(np.all(scores[:, order] > now[:, None] + 1e-12, axis=0))
+    return None if better.size == 0 else int(better[0])
 
 
 def veto(room: Room, rng: np.random.Generator) -> None:

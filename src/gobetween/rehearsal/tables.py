@@ -161,13 +161,33 @@ class PartyTable:
         return issues, options
 
     @cached_property
-    def _flat(self) -> NDArray[np.float64] | None:
+    def offsets(self) -> tuple[int, ...]:
+        """Where each issue's options start in :attr:`moves`."""
+        starts = np.cumsum([0, *(len(column) for column in self.values[:-1])])
+        return tuple(int(x) for x in starts)
+
+    @cached_property
+    def moves_list(self) -> tuple[list[int], list[int]]:
+        """:attr:`moves` as Python lists."""
+        issues, options = self.moves
+        return issues.tolist(), options.tolist()
+
+    @cached_property
+    def flat_list(self) -> list[float]:
+        """:attr:`flat` as a Python list (additive tables only)."""
+        flat = self.flat
+        if flat is None:
+            raise ValueError("this table is not additive")
+        return [float(x) for x in flat]
+
+    @cached_property
+    def flat(self) -> NDArray[np.float64] | None:
         """All option values in one array, ``-inf`` where a one-option red line forbids it; or
         ``None`` when bonuses or red lines over several issues need the full evaluation."""
         if self.bonuses or any(len(pairs) > 1 for pairs in self.red_lines):
             return None
         flat = np.concatenate(self._arrays)
-        offsets = np.cumsum([0, *(len(column) for column in self.values[:-1])])
+        offsets = self.offsets
         for ((j, o),) in self.red_lines:
             flat[offsets[j] + o] = -np.inf
         return flat
@@ -177,13 +197,12 @@ class PartyTable:
         changed (``-inf`` where the result crosses a red line); shape ``(sum of sizes,)``.
         A move to the option already chosen scores ``choices`` itself."""
         issues, options = self.moves
-        flat = self._flat
+        flat = self.flat
         if flat is None:
             texts = np.tile(np.asarray(choices, dtype=np.intp), (len(issues), 1))
             texts[np.arange(len(issues)), issues] = options
             return self.utilities(texts)
-        offsets = np.cumsum([0, *(len(column) for column in self.values[:-1])])
-        base = flat[offsets + np.asarray(choices)]
+        base = flat[np.asarray(self.offsets) + np.asarray(choices)]
         forbidden = np.isinf(base)
         finite = np.where(forbidden, 0.0, base)
         # per move: the other issues' count of forbidden choices and their finite sum
