@@ -259,3 +259,14 @@ def test_a_dask_local_cluster_gives_the_rows_of_the_pool() -> None:
             run_distributed(tasks, scenarios, scheduler=client, rounds=30, timeout=30, most=5)
         )
     assert _comparable(remote) == _comparable(pooled)
+
+
+def test_a_folder_of_too_many_scenario_files_is_refused(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gobetween.batch import tasks
+
+    monkeypatch.setattr(tasks, "MAX_SCENARIOS", 1)
+    (folder / "second.yaml").write_text((folder / "four.yaml").read_text())
+    with pytest.raises(InputError, match="more than 1 scenario files"):
+        find_scenarios(folder)

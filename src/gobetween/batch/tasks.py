@@ -27,6 +27,7 @@ from gobetween.rehearsal.strategies import StrategySpec
 
 __all__ = [
     "FIELDS",
+    "MAX_SCENARIOS",
     "MAX_TASKS",
     "Task",
     "execute",
@@ -37,6 +38,8 @@ __all__ = [
 
 #: A tournament plays at most this many runs unless told otherwise.
 MAX_TASKS = 1_000_000
+#: Scenario files read from one folder at most (Genius folders have their own bound).
+MAX_SCENARIOS = 10_000
 #: Columns of a result row, in file order.
 FIELDS = (
     "scenario",
@@ -92,6 +95,12 @@ def find_scenarios(
         if any(part.startswith(".") for part in relative.parts):
             continue
         if path.is_file() and path.suffix.lower() in _SCENARIO_SUFFIXES:
+            if len(loaded) + len(failed) >= MAX_SCENARIOS:
+                raise InputError(
+                    f"more than {MAX_SCENARIOS} scenario files",
+                    source=str(base),
+                    expected=f"at most {MAX_SCENARIOS} scenarios in one tournament",
+                )
             _load(loaded, failed, relative.as_posix(), lambda p=path: load_scenario(p))
     try:
         folders = find_genius_folders(base)

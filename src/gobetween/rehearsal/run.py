@@ -113,6 +113,9 @@ class Rehearsal:
     ------
     OutcomeSpaceTooLarge, FrontierTooLarge
         The exact frontier is out of bounds for this scenario.
+
+    A rehearsal keeps one random generator, restarted for each run: use it from one thread at a
+    time (the tournament gives each worker process its own).
     """
 
     def __init__(
