@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gobetween.errors import InvalidModel
+from gobetween.errors import InvalidModel, ValidationFailed
 from gobetween.monitoring.events import (
     EVENT_TYPES,
     Arrival,
@@ -116,7 +116,7 @@ def _wire() -> dict[str, Any]:
 )
 def test_malformed_wire_forms_name_the_field(change: dict[str, Any], location: str) -> None:
     data = {**_wire(), **change}
-    with pytest.raises(InvalidModel) as info:
+    with pytest.raises(ValidationFailed) as info:
         event_from_dict(data)
     assert info.value.location == location
 
@@ -124,14 +124,14 @@ def test_malformed_wire_forms_name_the_field(change: dict[str, Any], location: s
 def test_missing_field_is_reported() -> None:
     data = _wire()
     del data["item"]
-    with pytest.raises(InvalidModel, match="item"):
+    with pytest.raises(ValidationFailed, match="item"):
         event_from_dict(data)
 
 
 def test_response_closes_must_be_boolean() -> None:
     data = event_to_dict(IncidentResponse(AT, "i1", "UN", "escorted", closes=True))
     assert event_from_dict(data) == IncidentResponse(AT, "i1", "UN", "escorted", closes=True)
-    with pytest.raises(InvalidModel, match="closes"):
+    with pytest.raises(ValidationFailed, match="closes"):
         event_from_dict({**data, "closes": "yes"})
 
 

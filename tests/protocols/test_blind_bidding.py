@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.protocols.contract import ProtocolContract
 
 from gobetween.errors import ProtocolError, ValidationFailed
+from gobetween.model import Agenda
+from gobetween.protocols import blind_bidding_release as sealed
 from gobetween.protocols.blind_bidding import (
     BiddingAction,
     BiddingRules,
@@ -327,3 +331,53 @@ def test_replay_no_reveal_and_midpoint(run: tuple[BiddingState, BiddingState, li
         for party, sign in (("buyer", 1), ("seller", -1)):
             amounts = [b.amount * sign for b in state.bids_of(party)]
             assert amounts == sorted(amounts)
+
+
+# -- the protocol contract -----------------------------------------------------------------------
+
+
+class TestBlindBiddingContract(ProtocolContract):
+    """Double-blind bidding as registered (sealed rounds, released by a mediator) keeps the
+    contract of every registered protocol (tests/protocols/contract)."""
+
+    protocol = sealed.PROTOCOL
+    parties = ("A", "B", "C")
+    golden = ("blind_bidding_log.json", 1)
+
+    def settings(self, payer: str, payee: str, rules: dict[str, Any]) -> dict[str, Any]:
+        return {"payer": payer, "payee": payee, "rules": rules}
+
+    def initial(self, agenda: Agenda) -> sealed.SealedBidding:
+        rules = BiddingRules(max_rounds=3, tolerance=Tolerance(relative=0.05), unit="EUR")
+        settings = self.settings("A", "B", rules.to_dict())
+        state: sealed.SealedBidding = sealed.PROTOCOL.initial(
+            agenda, self.parties, ("M",), settings
+        )
+        return state
+
+    def golden_initial(
+        self, agenda: Agenda, settings: list[dict[str, Any]]
+    ) -> sealed.SealedBidding:
+        state: sealed.SealedBidding = sealed.PROTOCOL.initial(
+            agenda,
+            ("insurer", "claimant"),
+            ("M",),
+            self.settings("insurer", "claimant", settings[0]),
+        )
+        return state
+
+    def script(self, agenda: Agenda) -> list[tuple[Any, datetime]]:
+        hour = timedelta(hours=1)
+        return [
+            (SubmitBid("A", 1, 40_000), T0),
+            (SubmitBid("B", 1, 60_000), T0 + hour),
+            (sealed.ReleaseResult("M"), T0 + 2 * hour),
+            (SubmitBid("B", 2, 52_000), T0 + 3 * hour),
+            (SubmitBid("A", 2, 50_000), T0 + 4 * hour),
+            (sealed.ReleaseResult("M"), T0 + 5 * hour),
+        ]
+
+    def worlds(self, agenda: Agenda) -> tuple[str, list[Any], list[Any]]:
+        mine = (SubmitBid("A", 1, 40_000), T0)
+        theirs = (SubmitBid("B", 1, 41_000), T0 + timedelta(minutes=5))
+        return "A", [mine, theirs], [mine]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.protocols.contract import ProtocolContract
 
 from gobetween.errors import ProtocolError, ValidationFailed
 from gobetween.model import Agenda
 from gobetween.protocols.relay import (
+    PROTOCOL,
     CloseRelay,
     DeclineOffer,
     ForwardOffer,
@@ -225,3 +228,40 @@ def test_mediator_view_has_everything(agenda: Agenda) -> None:
     ]
     assert wire["forwards"][0]["recipients"] == ["B"]
     assert wire["pending"] == [2]
+
+
+# -- the protocol contract -----------------------------------------------------------------------
+
+
+class TestRelayContract(ProtocolContract):
+    """Relayed offers keep the contract of every registered protocol (tests/protocols/contract)."""
+
+    protocol = PROTOCOL
+    parties = PARTIES
+    golden = ("relay_log.json", 0)
+
+    def initial(self, agenda: Agenda) -> RelayState:
+        state: RelayState = PROTOCOL.initial(agenda, PARTIES, ("M",), {})
+        return state
+
+    def golden_initial(self, agenda: Agenda, settings: list[dict[str, Any]]) -> RelayState:
+        return RelayState.open(agenda, ("RU", "UA"), ("UN",))
+
+    def script(self, agenda: Agenda) -> list[tuple[Any, datetime]]:
+        hour = timedelta(hours=1)
+        return [
+            (SubmitOffer("A", {"ports": "three ports"}, "our offer"), T0),
+            (ForwardOffer("M", 1, ("B",), message="They could widen the ports."), T0 + hour),
+            (SubmitOffer("B", {"term": "60"}, "only 60 days"), T0 + 2 * hour),
+            (DeclineOffer("M", 2, "not now"), T0 + 3 * hour),
+            (CloseRelay("M", "moved to the single text"), T0 + 4 * hour),
+        ]
+
+    def worlds(self, agenda: Agenda) -> tuple[str, list[Any], list[Any]]:
+        hour = timedelta(hours=1)
+        offer = (SubmitOffer("A", {"ports": "three ports"}, "our offer"), T0)
+        return (
+            "C",
+            [offer, (ForwardOffer("M", 1, ("B",)), T0 + hour)],
+            [offer, (DeclineOffer("M", 1, "no"), T0 + hour)],
+        )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
+from tests.protocols.contract import ProtocolContract
 
 from gobetween.errors import ProtocolError, ValidationFailed
 from gobetween.model import Agenda, Issue
@@ -24,6 +26,7 @@ from gobetween.protocols.single_text import (
     replay,
     step,
 )
+from gobetween.protocols.single_text_views import PROTOCOL as SINGLE_TEXT
 from gobetween.protocols.single_text_views import diff_versions, mediator_view, party_view
 
 T0 = datetime(2022, 7, 1, 9, 0, tzinfo=UTC)
@@ -356,3 +359,44 @@ def test_version_lookup(agenda: Agenda, number: object, message: str) -> None:
     assert state.version(1) is state.current
     with pytest.raises(ProtocolError, match=message):
         state.version(number)  # type: ignore[arg-type]
+
+
+# -- the protocol contract -----------------------------------------------------------------------
+
+
+class TestSingleTextContract(ProtocolContract):
+    """The single text keeps the contract of every registered protocol
+    (tests/protocols/contract.py)."""
+
+    protocol = SINGLE_TEXT
+    parties = ("A", "B")
+    golden = ("single_text_log.json", 0)
+
+    def initial(self, agenda: Agenda) -> SingleTextState:
+        state: SingleTextState = SINGLE_TEXT.initial(agenda, self.parties, ("M",), {})
+        return state
+
+    def golden_initial(self, agenda: Agenda, settings: list[dict[str, Any]]) -> SingleTextState:
+        return SingleTextState.open(agenda, ("RU", "UA"), ("UN", "TR"))
+
+    def script(self, agenda: Agenda) -> list[tuple[Any, datetime]]:
+        first = agenda.package({"ports": "Odesa", "term": "60", "inspections": "Istanbul"})
+        second = agenda.package({"ports": "three ports", "term": "120", "inspections": "Istanbul"})
+        hour = timedelta(hours=1)
+        return [
+            (PublishText("M", first, deadline=T0 + 48 * hour), T0),
+            (Answer("A", 1, AnswerKind.AMEND, (), {"ports": "three ports"}), T0 + hour),
+            (Answer("B", 1, AnswerKind.REJECT, ("too long",)), T0 + 2 * hour),
+            (WithdrawAnswer("B", 1), T0 + 3 * hour),
+            (ExtendDeadline("M", 1, T0 + 72 * hour), T0 + 4 * hour),
+            (PublishText("M", second, note="ports widened"), T0 + 5 * hour),
+            (Answer("A", 2, AnswerKind.ACCEPT), T0 + 6 * hour),
+            (Answer("B", 2, AnswerKind.ACCEPT), T0 + 7 * hour),
+            (CloseTrack("M", "agreement signed"), T0 + 8 * hour),
+        ]
+
+    def worlds(self, agenda: Agenda) -> tuple[str, list[Any], list[Any]]:
+        text = agenda.package({"ports": "Odesa", "term": "60", "inspections": "Istanbul"})
+        publish = (PublishText("M", text), T0)
+        answer = (Answer("B", 1, AnswerKind.REJECT, ("too little",)), T0 + timedelta(hours=1))
+        return "A", [publish, answer], [publish]

@@ -1,8 +1,8 @@
 """The events of an agreement's life: the record every signatory sees.
 
-Each event is a frozen dataclass with a ``type`` discriminator and an aware UTC ``at``;
-``to_dict()`` gives its stable JSON wire form and :func:`event_from_dict` reads it back by
-``type`` (never by a class name taken from the data).
+Each event is a frozen dataclass on the one wire base (:class:`gobetween.wire.WireEvent`) with a
+``type`` tag and an aware UTC ``at``; ``to_dict()`` gives its stable JSON wire form and
+:func:`event_from_dict` reads it back by ``type`` (never by a class name taken from the data).
 
 >>> import datetime as dt
 >>> e = Suspended("Russian Federation", "security of shipping",
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from gobetween.errors import ProtocolError, ValidationFailed
+from gobetween import wire
 
 __all__ = [
     "AgreementEvent",
@@ -39,28 +39,13 @@ __all__ = [
 
 
 def utc(moment: object) -> dt.datetime:
-    """``moment`` as a UTC datetime; :class:`ProtocolError` unless it is an aware datetime."""
-    if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
-        raise ProtocolError(f"times must be timezone-aware datetimes, got {moment!r}")
-    return moment.astimezone(dt.UTC)
-
-
-class _Wire:
-    """Shared to_dict for the events below (datetimes as ISO 8601 in UTC)."""
-
-    type: ClassVar[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        out: dict[str, Any] = {"type": self.type}
-        for f in fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
-            value = getattr(self, f.name)
-            out[f.name] = value.isoformat() if isinstance(value, dt.datetime) else value
-        return out
+    """``moment`` as a UTC datetime; :class:`ProtocolError` unless it is an aware datetime
+    (the one UTC rule, :func:`gobetween.wire.utc`)."""
+    return wire.utc(moment, "times")
 
 
 @dataclass(frozen=True)
-class Signed(_Wire):
+class Signed(wire.WireEvent):
     """``signer`` signed the instrument of ``party``."""
 
     type: ClassVar[str] = "signed"
@@ -70,7 +55,7 @@ class Signed(_Wire):
 
 
 @dataclass(frozen=True)
-class EnteredIntoForce(_Wire):
+class EnteredIntoForce(wire.WireEvent):
     """The last signature was given: the agreement is in force; its first term is set."""
 
     type: ClassVar[str] = "entered_into_force"
@@ -80,7 +65,7 @@ class EnteredIntoForce(_Wire):
 
 
 @dataclass(frozen=True)
-class Suspended(_Wire):
+class Suspended(wire.WireEvent):
     """``party`` suspended its participation."""
 
     type: ClassVar[str] = "suspended"
@@ -90,7 +75,7 @@ class Suspended(_Wire):
 
 
 @dataclass(frozen=True)
-class Resumed(_Wire):
+class Resumed(wire.WireEvent):
     """``party`` resumed its participation."""
 
     type: ClassVar[str] = "resumed"
@@ -99,7 +84,7 @@ class Resumed(_Wire):
 
 
 @dataclass(frozen=True)
-class NoticeGiven(_Wire):
+class NoticeGiven(wire.WireEvent):
     """``party`` gave notice that it does not want the current term renewed."""
 
     type: ClassVar[str] = "notice_given"
@@ -109,7 +94,7 @@ class NoticeGiven(_Wire):
 
 
 @dataclass(frozen=True)
-class RenewalConsented(_Wire):
+class RenewalConsented(wire.WireEvent):
     """``signatory`` consented to renew for ``term_days`` days."""
 
     type: ClassVar[str] = "renewal_consented"
@@ -119,7 +104,7 @@ class RenewalConsented(_Wire):
 
 
 @dataclass(frozen=True)
-class Renewed(_Wire):
+class Renewed(wire.WireEvent):
     """The term ended and the agreement was renewed for ``term_days`` (the exact new term)."""
 
     type: ClassVar[str] = "renewed"
@@ -132,7 +117,7 @@ class Renewed(_Wire):
 
 
 @dataclass(frozen=True)
-class Expired(_Wire):
+class Expired(wire.WireEvent):
     """The term ended without renewal; ``reason`` says why."""
 
     type: ClassVar[str] = "expired"
@@ -141,7 +126,7 @@ class Expired(_Wire):
 
 
 @dataclass(frozen=True)
-class Withdrawn(_Wire):
+class Withdrawn(wire.WireEvent):
     """``party`` withdrew; the agreement ended."""
 
     type: ClassVar[str] = "withdrawn"
@@ -162,7 +147,8 @@ AgreementEvent = (
     | Withdrawn
 )
 
-_CLASSES: tuple[type[_Wire], ...] = (
+_read: Callable[..., AgreementEvent] = wire.reader(
+    "agreement",
     Signed,
     EnteredIntoForce,
     Suspended,
@@ -173,40 +159,8 @@ _CLASSES: tuple[type[_Wire], ...] = (
     Expired,
     Withdrawn,
 )
-_BY_TYPE: Mapping[str, type[_Wire]] = {cls.type: cls for cls in _CLASSES}
-
-
-def _read_value(annotation: object, value: object, location: str) -> object:
-    readers: dict[str, Callable[[object], object]] = {
-        "dt.datetime": lambda v: utc(dt.datetime.fromisoformat(str(v))),
-        "int": lambda v: v if isinstance(v, int) and not isinstance(v, bool) else None,
-        "str": lambda v: v if isinstance(v, str) else None,
-    }
-    try:
-        out = readers[str(annotation)](value)
-    except (ValueError, ProtocolError):
-        out = None
-    if out is None:
-        raise ValidationFailed(
-            f"bad value {value!r}", location=location, expected=f"a {annotation}"
-        )
-    return out
 
 
 def event_from_dict(data: Mapping[str, Any]) -> AgreementEvent:
     """Read an event back from its ``to_dict()`` form; :class:`ValidationFailed` otherwise."""
-    kind = data.get("type") if isinstance(data, Mapping) else None
-    cls = _BY_TYPE.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise ValidationFailed(
-            f"unknown agreement event type {kind!r}",
-            location="type",
-            expected="one of " + ", ".join(_BY_TYPE),
-        )
-    values = {}
-    for f in fields(cls):  # type: ignore[arg-type]  # every event class is a dataclass
-        if f.name not in data:
-            raise ValidationFailed(f"{kind} event without {f.name!r}", location=f.name)
-        values[f.name] = _read_value(f.type, data[f.name], f.name)
-    event: AgreementEvent = cls(**values)  # type: ignore[assignment]  # cls is one of the union
-    return event
+    return _read(data)

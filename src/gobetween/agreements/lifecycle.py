@@ -46,6 +46,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, assert_never
 
+from gobetween import wire
 from gobetween.agreements.bundle import Bundle
 from gobetween.agreements.events import (
     AgreementEvent,
@@ -445,20 +446,14 @@ def step(
     state: AgreementState, action: AgreementAction, *, now: dt.datetime
 ) -> tuple[AgreementState, tuple[AgreementEvent, ...]]:
     """Decide and apply: the new state and the events to store (nothing changes on error)."""
-    events = decide(state, action, now=now)
-    for event in events:
-        state = apply(state, event)
-    return state, events
+    return wire.step(decide, apply, state, action, now=now)
 
 
 def replay(
     initial: AgreementState, events: Iterable[AgreementEvent | Mapping[str, Any]]
 ) -> AgreementState:
     """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    state = initial
-    for event in events:
-        state = apply(state, event_from_dict(event) if isinstance(event, Mapping) else event)
-    return state
+    return wire.replay(apply, event_from_dict, initial, events)
 
 
 # -- the term clock ----------------------------------------------------------------------------

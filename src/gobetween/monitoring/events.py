@@ -2,9 +2,11 @@
 
 Every event happened at a time (timezone-aware, passed in: nothing here reads a clock) and, but
 for incidents, concerns one *item*: a vessel's voyage, a consignment, a prisoner, whatever the
-agreement registers. The wire form is a plain dictionary with an explicit ``"type"``; the
-readers are chosen from a fixed table (:data:`EVENT_TYPES`), never by a class name found in the
-data.
+agreement registers. Events are on the one wire base (:class:`gobetween.wire.WireEvent`): the
+wire form is a plain dictionary with an explicit ``"type"`` and the fields in order, read back
+from a fixed table (:data:`EVENT_TYPES`), never by a class name found in the data; what cannot be
+read raises :class:`~gobetween.errors.ValidationFailed` naming the field, and a well-formed event
+that breaks the record's rules (a block without a reason) :class:`~gobetween.errors.InvalidModel`.
 
 >>> import datetime as dt
 >>> at = dt.datetime(2022, 8, 1, 9, 0, tzinfo=dt.timezone.utc)
@@ -21,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from gobetween import wire
 from gobetween.errors import InvalidModel
 
 __all__ = [
@@ -59,13 +62,16 @@ class InspectionResult(enum.StrEnum):
     NOT_COMPLETED = "not_completed"
 
 
+def _bad_time(message: str) -> InvalidModel:
+    return InvalidModel(
+        message,
+        location="at",
+        expected="a datetime with a timezone, e.g. 2022-08-01T09:00:00+00:00",
+    )
+
+
 def _check_time(at: object, what: str) -> None:
-    if not isinstance(at, dt.datetime) or at.utcoffset() is None:
-        raise InvalidModel(
-            f"{what}: time {at!r} is not a timezone-aware datetime",
-            location="at",
-            expected="a datetime with a timezone, e.g. 2022-08-01T09:00:00+00:00",
-        )
+    wire.aware(at, f"{what}: the time", _bad_time)
 
 
 def _check_text(value: object, what: str, field_name: str) -> None:
@@ -89,8 +95,27 @@ class TeamMember:
         _check_text(self.inspector, "team member", "inspector")
 
 
+def _team_to_wire(team: tuple[TeamMember, ...]) -> list[dict[str, str]]:
+    return [{"delegation": m.delegation, "inspector": m.inspector} for m in team]
+
+
+def _team_from_wire(value: object, location: str, context: object) -> tuple[TeamMember, ...]:
+    if not isinstance(value, list):
+        raise wire.invalid("team is not a list", location, "a list of members")
+    members = []
+    for i, member in enumerate(value):
+        if not isinstance(member, Mapping) or set(member) != {"delegation", "inspector"}:
+            raise wire.invalid(
+                f"team member {member!r} is malformed",
+                f"{location}[{i}]",
+                '{"delegation": ..., "inspector": ...}',
+            )
+        members.append(TeamMember(member["delegation"], member["inspector"]))
+    return tuple(members)
+
+
 @dataclass(frozen=True, slots=True)
-class Registration:
+class Registration(wire.WireEvent):
     """An item (a vessel's voyage, a consignment) registered with the joint centre."""
 
     type: ClassVar[str] = "registration"
@@ -106,7 +131,7 @@ class Registration:
 
 
 @dataclass(frozen=True, slots=True)
-class GateDecision:
+class GateDecision(wire.WireEvent):
     """One delegation approves or blocks one consensus-gated step for one item.
 
     A step (``"registration"``, ``"departure_plan"``, ...) goes ahead only when every
@@ -136,13 +161,13 @@ class GateDecision:
 
 
 @dataclass(frozen=True, slots=True)
-class Inspection:
+class Inspection(wire.WireEvent):
     """A joint inspection: its team (one member per delegation), result, and reason if failed."""
 
     type: ClassVar[str] = "inspection"
     at: dt.datetime
     item: str
-    team: tuple[TeamMember, ...]
+    team: tuple[TeamMember, ...] = field(metadata=wire.codec(_team_to_wire, _team_from_wire))
     result: InspectionResult
     reason: str = ""
     location: str = ""
@@ -172,7 +197,7 @@ class Inspection:
 
 
 @dataclass(frozen=True, slots=True)
-class Departure:
+class Departure(wire.WireEvent):
     """An item leaves a port."""
 
     type: ClassVar[str] = "departure"
@@ -187,7 +212,7 @@ class Departure:
 
 
 @dataclass(frozen=True, slots=True)
-class Arrival:
+class Arrival(wire.WireEvent):
     """An item arrives at a port or area (the inspection area, its destination)."""
 
     type: ClassVar[str] = "arrival"
@@ -202,7 +227,7 @@ class Arrival:
 
 
 @dataclass(frozen=True, slots=True)
-class Incident:
+class Incident(wire.WireEvent):
     """An incident reported by a delegation, optionally about one item."""
 
     type: ClassVar[str] = "incident"
@@ -219,7 +244,7 @@ class Incident:
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentResponse:
+class IncidentResponse(wire.WireEvent):
     """A delegation's response to an incident; ``closes`` ends the incident."""
 
     type: ClassVar[str] = "response"
@@ -262,98 +287,20 @@ def _enum(cls: type[enum.StrEnum], value: object, name: str) -> Any:
     )
 
 
-def _encode(value: object) -> object:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [{"delegation": m.delegation, "inspector": m.inspector} for m in value]
-    return value
-
-
 def event_to_dict(event: Event) -> dict[str, Any]:
     """The wire form: ``{"type": ..., <fields>}`` with ISO times and enum values."""
-    data: dict[str, Any] = {"type": event.type}
-    for f in fields(event):
-        data[f.name] = _encode(getattr(event, f.name))
-    return data
+    return event.to_dict()
 
 
-def _time(value: object) -> dt.datetime:
-    if not isinstance(value, str):
-        raise InvalidModel(f"time {value!r} is not text", location="at", expected="ISO 8601")
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidModel(
-            f"time {value!r} is not ISO 8601", location="at", expected="2022-08-01T09:00:00+00:00"
-        ) from None
-
-
-def _team(value: object) -> tuple[TeamMember, ...]:
-    if not isinstance(value, list):
-        raise InvalidModel("team is not a list", location="team", expected="a list of members")
-    members = []
-    for i, member in enumerate(value):
-        if not isinstance(member, Mapping) or set(member) != {"delegation", "inspector"}:
-            raise InvalidModel(
-                f"team member {member!r} is malformed",
-                location=f"team[{i}]",
-                expected='{"delegation": ..., "inspector": ...}',
-            )
-        members.append(TeamMember(member["delegation"], member["inspector"]))
-    return tuple(members)
-
-
-def _closes(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidModel(f"closes {value!r} is not true/false", location="closes")
-    return value
-
-
-def _plain(value: object) -> object:
-    if not isinstance(value, str):
-        raise InvalidModel(f"{value!r} is not text", expected="text")
-    return value
-
-
-_DECODERS: dict[str, Callable[[object], object]] = {
-    "at": _time,
-    "team": _team,
-    "closes": _closes,
-}
+_read: Callable[..., Event] = wire.reader("record", *EVENT_TYPES.values())
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
-    """Read an event from its wire form; :class:`InvalidModel` names the bad field.
+    """Read an event from its wire form; :class:`ValidationFailed` names the bad field.
 
     >>> event_from_dict({"type": "teleport", "at": "2022-08-01T00:00:00+00:00"})
     Traceback (most recent call last):
     ...
-    gobetween.errors.InvalidModel: type: unknown event type 'teleport' (expected one of ...)
+    gobetween.errors.ValidationFailed: event, type: unknown record event type 'teleport' (...)
     """
-    kind = data.get("type")
-    cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise InvalidModel(
-            f"unknown event type {kind!r}",
-            location="type",
-            expected="one of " + ", ".join(EVENT_TYPES),
-        )
-    names = {f.name for f in fields(cls)}
-    unknown = sorted(set(data) - names - {"type"})
-    if unknown:
-        raise InvalidModel(
-            f"{kind}: unknown fields {unknown}", location=unknown[0], expected=str(sorted(names))
-        )
-    values: dict[str, object] = {}
-    for name in names & set(data):
-        try:
-            values[name] = _DECODERS.get(name, _plain)(data[name])
-        except InvalidModel as error:
-            raise error.located(location=name if error.location is None else None) from None
-    try:
-        return cls(**values)  # type: ignore[arg-type]  # fields checked above, values validated
-    except TypeError as error:
-        raise InvalidModel(f"{kind}: {error}", expected=f"the fields {sorted(names)}") from None
+    return _read(data)

@@ -7,11 +7,12 @@ modules.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Never, TypeVar
 
-from gobetween.errors import InputError, ProtocolError, ValidationFailed
+from gobetween import wire
+from gobetween.errors import InputError, ProtocolError
 from gobetween.model import Agenda, Package
 
 K = TypeVar("K")
@@ -22,14 +23,9 @@ EventDict = dict[str, Any]
 
 
 def utc(moment: object, what: str = "now") -> datetime:
-    """``moment`` as an aware UTC datetime; :class:`ProtocolError` if it is naive or no datetime."""
-    if not isinstance(moment, datetime):
-        raise ProtocolError(f"{what} must be a datetime, got {type(moment).__name__}")
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ProtocolError(
-            f"{what} must be an aware datetime (with a time zone), got the naive {moment!s}"
-        )
-    return moment.astimezone(UTC)
+    """``moment`` as an aware UTC datetime; :class:`ProtocolError` if it is naive or no datetime
+    (the one UTC rule, :func:`gobetween.wire.utc`)."""
+    return wire.utc(moment, what)
 
 
 def optional_utc(moment: object, what: str) -> datetime | None:
@@ -106,9 +102,11 @@ def check_text(value: object, what: str, *, required: bool = False) -> str:
 # -- wire helpers ------------------------------------------------------------------------------
 
 
-def bad_wire(message: str, location: str, expected: str | None = None) -> ValidationFailed:
-    """The error for a stored event that cannot be read back."""
-    return ValidationFailed(message, source="event", location=location, expected=expected)
+#: The error for a stored event that cannot be read back (:func:`gobetween.wire.invalid`).
+bad_wire = wire.invalid
+time_to_wire = wire.time_to_wire
+time_from_wire = wire.time_from_wire
+event_type = wire.event_type
 
 
 def field(data: Mapping[str, Any], key: str, kind: type[T], location: str = "") -> T:
@@ -124,24 +122,6 @@ def field(data: Mapping[str, Any], key: str, kind: type[T], location: str = "") 
     if not isinstance(value, kind):
         raise bad_wire(f"field {key!r} is {type(value).__name__}", where, kind.__name__)
     return value
-
-
-def time_to_wire(moment: datetime | None) -> str | None:
-    """ISO 8601 with offset, or ``None``."""
-    return None if moment is None else moment.isoformat()
-
-
-def time_from_wire(value: object, location: str) -> datetime:
-    """Parse an ISO 8601 aware time written by :func:`time_to_wire`."""
-    if not isinstance(value, str):
-        raise bad_wire("a time must be an ISO 8601 string", location, "an ISO 8601 string")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise bad_wire(f"{value!r} is not an ISO 8601 time", location) from None
-    if moment.tzinfo is None:
-        raise bad_wire(f"{value!r} has no time zone", location, "a time with an offset")
-    return moment.astimezone(UTC)
 
 
 def optional_time_from_wire(value: object, location: str) -> datetime | None:
@@ -194,11 +174,15 @@ def package_from_wire(agenda: Agenda, value: object, location: str) -> Package:
         raise bad_wire(f"the stored package does not fit the agenda: {exc}", location) from None
 
 
-def event_type(data: object) -> str:
-    """The ``type`` discriminator of a stored event."""
-    if not isinstance(data, Mapping):
-        raise bad_wire("an event must be a JSON object", "event", "an object with a 'type'")
-    kind = data.get("type")
-    if not isinstance(kind, str):
-        raise bad_wire("the event has no 'type'", "type", "the event type as a string")
-    return kind
+# -- codecs of the protocols' event fields (see gobetween.wire) ----------------------------------
+
+#: A package, stored as ``{issue: option}`` and rebuilt on the reader's agenda.
+PACKAGE = wire.codec(
+    lambda p: p.options, lambda v, where, agenda: package_from_wire(agenda, v, where)
+)
+#: A partial package ``{issue: option}`` checked against the reader's agenda.
+AGENDA_OPTIONS = wire.codec(
+    dict, lambda v, where, agenda: agenda_options_from_wire(agenda, v, where)
+)
+#: Clause texts ``{issue: text}`` of issues on the reader's agenda.
+CLAUSES = wire.codec(dict, lambda v, where, agenda: clauses_from_wire(agenda, v, where))

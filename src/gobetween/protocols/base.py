@@ -4,7 +4,7 @@ A protocol is a pure, event-sourced state machine (STYLE.md, rule 5) plus a decl
 the house around it uses it. :class:`NegotiationProtocol` is that declaration:
 
 - ``name`` (stored with each event, at most 30 characters) and ``title`` (English, marked with
-  :func:`N_`; the outer layers translate it with ``gobetween.i18n._``);
+  :func:`gobetween.errors.N_`; the outer layers translate it with ``gobetween.i18n._``);
 - ``initial(agenda, parties, mediators, settings)``: the state before any event. Members are
   named by organisation id as text (``"12"``); ``settings`` is the protocol's own JSON-able
   configuration (blind bidding: its payer, payee and rules; the others take none);
@@ -18,8 +18,9 @@ the house around it uses it. :class:`NegotiationProtocol` is that declaration:
   whom (:class:`Notice`);
 - ``owner(event)``: the party an event is private to (``None``: the track's).
 
-Register a protocol with one line in :mod:`gobetween.protocols.registry`. :func:`run_step` and
-:func:`run_replay` are the one decide/apply loop and the one replay loop every protocol uses.
+Register a protocol with one line in :mod:`gobetween.protocols.registry`. Events are
+:class:`gobetween.wire.WireEvent` s; :func:`gobetween.wire.step` and :func:`gobetween.wire.replay`
+are the one decide/apply loop and the one replay loop every protocol uses.
 
 >>> rule = ActionRule("answer_text", frozenset({"party"}), own_party=True)
 >>> rule.label
@@ -29,13 +30,15 @@ Register a protocol with one line in :mod:`gobetween.protocols.registry`. :func:
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from gobetween.errors import N_
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
+from gobetween.wire import WireEvent
 
 __all__ = [
     "N_",
@@ -44,27 +47,11 @@ __all__ = [
     "Notice",
     "ViewRole",
     "WireEvent",
-    "run_replay",
-    "run_step",
 ]
 
 S = TypeVar("S")
 E = TypeVar("E")
 A_contra = TypeVar("A_contra", contravariant=True)
-S_contra = TypeVar("S_contra", contravariant=True)
-E_co = TypeVar("E_co", covariant=True)
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for translation without translating it (the pure core reads no catalog).
-
-    ``make i18n`` extracts it (``N_`` is one of Babel's default keywords); the outer layers
-    show it with ``_(message)``.
-
-    >>> N_("Single negotiating text")
-    'Single negotiating text'
-    """
-    return message
 
 
 class ViewRole(enum.StrEnum):
@@ -105,16 +92,6 @@ class Notice:
     kind: LiveUpdate
     party: str | None = None
     ref: int = 0
-
-
-class WireEvent(Protocol):
-    """An event: a ``type`` discriminator and a stable JSON wire form."""
-
-    type: ClassVar[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON the store keeps."""
-        ...
 
 
 class NegotiationProtocol(Protocol[S, A_contra, E]):
@@ -178,42 +155,3 @@ class NegotiationProtocol(Protocol[S, A_contra, E]):
     def notices(self, state: S, events: tuple[E, ...]) -> tuple[Notice, ...]:
         """The live updates to queue once ``events`` are stored (``state`` is the new state)."""
         ...
-
-
-class Decide(Protocol[S_contra, A_contra, E_co]):
-    """A protocol's ``decide(state, action, *, now)``."""
-
-    def __call__(self, state: S_contra, action: A_contra, *, now: datetime) -> tuple[E_co, ...]:
-        """The events ``action`` causes at ``now``."""
-        ...
-
-
-def run_step(
-    decide: Decide[S, A_contra, E],
-    apply: Callable[[S, E], S],
-    state: S,
-    action: A_contra,
-    *,
-    now: datetime,
-) -> tuple[S, tuple[E, ...]]:
-    """Decide and apply: the new state and the events to store.
-
-    On an error nothing changes: the states are immutable.
-    """
-    events = decide(state, action, now=now)
-    for event in events:
-        state = apply(state, event)
-    return state, events
-
-
-def run_replay(
-    apply: Callable[[S, E], S],
-    read: Callable[[Mapping[str, Any]], E],
-    initial: S,
-    events: Iterable[E | Mapping[str, Any]],
-) -> S:
-    """Rebuild a state from ``initial`` and stored events (objects, or wire dicts for ``read``)."""
-    state = initial
-    for event in events:
-        state = apply(state, read(event) if isinstance(event, Mapping) else event)
-    return state

@@ -57,6 +57,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from gobetween import wire
 from gobetween.errors import ProtocolError
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
@@ -420,20 +421,14 @@ def step(
     state: BiddingState, action: BiddingAction, *, now: datetime
 ) -> tuple[BiddingState, tuple[BiddingEvent, ...]]:
     """Decide and apply: the new state and the events to store."""
-    events = decide(state, action, now=now)
-    for event in events:
-        state = apply(state, event)
-    return state, events
+    return wire.step(decide, apply, state, action, now=now)
 
 
 def replay(
     initial: BiddingState, events: Iterable[BiddingEvent | Mapping[str, Any]]
 ) -> BiddingState:
     """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    state = initial
-    for event in events:
-        state = apply(state, event_from_dict(event) if isinstance(event, Mapping) else event)
-    return state
+    return wire.replay(apply, event_from_dict, initial, events)
 
 
 # -- the view of one side ----------------------------------------------------------------------

@@ -1,19 +1,20 @@
 """Events of double-blind bidding and their JSON wire form.
 
-Each event is a frozen dataclass with a ``type`` discriminator and a stable ``to_dict()``;
-:func:`event_from_dict` reads one back by its ``type`` (never by class name). Everything here is
+Each event is a frozen dataclass on the one wire base (:class:`gobetween.wire.WireEvent`): a
+``type`` tag, its fields as the wire form, ``to_dict()``; :func:`event_from_dict` reads one back
+by its ``type`` (never by class name). Everything here is
 re-exported by :mod:`gobetween.protocols.blind_bidding`, which is where to import it from.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from gobetween.protocols import _common as c
+from gobetween import wire
 
 __all__ = [
     "BidSubmitted",
@@ -34,7 +35,7 @@ class Side(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class BidSubmitted:
+class BidSubmitted(wire.WireEvent):
     """A sealed bid was received."""
 
     type: ClassVar[str] = "bid_submitted"
@@ -44,20 +45,9 @@ class BidSubmitted:
     amount: float
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "party": self.party,
-            "side": self.side.value,
-            "round": self.round,
-            "amount": self.amount,
-            "at": c.time_to_wire(self.at),
-        }
-
 
 @dataclass(frozen=True)
-class RoundResolved:
+class RoundResolved(wire.WireEvent):
     """Both bids of ``round`` are in: settled at ``amount``, or not (``amount`` is ``None``)."""
 
     type: ClassVar[str] = "round_resolved"
@@ -66,19 +56,14 @@ class RoundResolved:
     amount: float | None
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "round": self.round,
-            "settled": self.settled,
-            "amount": self.amount,
-            "at": c.time_to_wire(self.at),
-        }
+    def wire_check(self) -> None:
+        """A settled round has an amount, and only a settled one."""
+        if self.settled != (self.amount is not None):
+            raise wire.invalid("a settled round needs an amount, and only then", "amount")
 
 
 @dataclass(frozen=True)
-class BiddingClosed:
+class BiddingClosed(wire.WireEvent):
     """A mediator closed the bidding."""
 
     type: ClassVar[str] = "bidding_closed"
@@ -86,54 +71,29 @@ class BiddingClosed:
     reason: str
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "mediator": self.mediator,
-            "reason": self.reason,
-            "at": c.time_to_wire(self.at),
-        }
-
 
 @dataclass(frozen=True)
-class BiddingExpired:
+class BiddingExpired(wire.WireEvent):
     """The deadline passed without a settlement."""
 
     type: ClassVar[str] = "bidding_expired"
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {"type": self.type, "at": c.time_to_wire(self.at)}
-
 
 BiddingEvent = BidSubmitted | RoundResolved | BiddingClosed | BiddingExpired
 
 
+_read: Callable[..., BiddingEvent] = wire.reader(
+    "bidding", BidSubmitted, RoundResolved, BiddingClosed, BiddingExpired
+)
+
+
 def event_from_dict(data: Mapping[str, Any]) -> BiddingEvent:
-    """Read an event back from its ``to_dict()`` form (by its ``type`` field)."""
-    kind = c.event_type(data)
-    at = c.time_from_wire(data.get("at"), "at")
-    if kind == BidSubmitted.type:
-        side = c.field(data, "side", str)
-        if side not in {s.value for s in Side}:
-            raise c.bad_wire(f"unknown side {side!r}", "side", "payer or payee")
-        return BidSubmitted(
-            c.field(data, "party", str),
-            Side(side),
-            c.field(data, "round", int),
-            c.field(data, "amount", float),
-            at,
-        )
-    if kind == RoundResolved.type:
-        settled = c.field(data, "settled", bool)
-        amount = None if data.get("amount") is None else c.field(data, "amount", float)
-        if settled != (amount is not None):
-            raise c.bad_wire("a settled round needs an amount, and only then", "amount")
-        return RoundResolved(c.field(data, "round", int), settled, amount, at)
-    if kind == BiddingClosed.type:
-        return BiddingClosed(c.field(data, "mediator", str), c.field(data, "reason", str), at)
-    if kind == BiddingExpired.type:
-        return BiddingExpired(at)
-    raise c.bad_wire(f"unknown bidding event type {kind!r}", "type")
+    """Read an event back from its ``to_dict()`` form (by its ``type`` field).
+
+    >>> from datetime import datetime, timezone
+    >>> e = RoundResolved(1, False, None, datetime(2024, 5, 1, tzinfo=timezone.utc))
+    >>> event_from_dict(e.to_dict()) == e
+    True
+    """
+    return _read(data)

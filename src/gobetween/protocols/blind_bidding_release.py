@@ -31,11 +31,12 @@ The mediators see everything (:func:`mediator_view`), including which results wa
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
+from gobetween import wire
 from gobetween.errors import ProtocolError
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda, Issue, Option
@@ -70,22 +71,13 @@ RELEASE_RESULT = ActionRule("release_result", frozenset({"mediator"}))
 
 
 @dataclass(frozen=True)
-class ResultReleased:
+class ResultReleased(wire.WireEvent):
     """A mediator released the result of ``round`` to both sides."""
 
     type: ClassVar[str] = "result_released"
     mediator: str
     round: int
     at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "mediator": self.mediator,
-            "round": self.round,
-            "at": c.time_to_wire(self.at),
-        }
 
 
 @dataclass(frozen=True)
@@ -181,31 +173,29 @@ def step(
     state: SealedBidding, action: SealedAction, *, now: datetime
 ) -> tuple[SealedBidding, tuple[SealedEvent, ...]]:
     """Decide and apply: the new state and the events to store."""
-    events = decide(state, action, now=now)
-    for event in events:
-        state = apply(state, event)
-    return state, events
+    return wire.step(decide, apply, state, action, now=now)
+
+
+_read: Callable[..., SealedEvent] = wire.reader(
+    "bidding",
+    bb.BidSubmitted,
+    bb.RoundResolved,
+    bb.BiddingClosed,
+    bb.BiddingExpired,
+    ResultReleased,
+)
 
 
 def event_from_dict(data: Mapping[str, Any]) -> SealedEvent:
     """Read a stored event back (a release, or one of the bidding's own events)."""
-    if c.event_type(data) == ResultReleased.type:
-        return ResultReleased(
-            c.field(data, "mediator", str),
-            c.field(data, "round", int),
-            c.time_from_wire(data.get("at"), "at"),
-        )
-    return bb.event_from_dict(data)
+    return _read(data)
 
 
 def replay(
     initial: SealedBidding, events: Iterable[SealedEvent | Mapping[str, Any]]
 ) -> SealedBidding:
     """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    state = initial
-    for event in events:
-        state = apply(state, event_from_dict(event) if isinstance(event, Mapping) else event)
-    return state
+    return wire.replay(apply, event_from_dict, initial, events)
 
 
 def mediator_view(state: SealedBidding) -> dict[str, Any]:

@@ -35,11 +35,12 @@ API
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
+from gobetween import wire
 from gobetween.errors import ProtocolError
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
@@ -215,30 +216,19 @@ RelayAction = SubmitOffer | ForwardOffer | DeclineOffer | CloseRelay
 
 
 @dataclass(frozen=True)
-class OfferSubmitted:
+class OfferSubmitted(wire.WireEvent):
     """A party sent offer ``offer``."""
 
     type: ClassVar[str] = "offer_submitted"
     offer: int
     party: str
-    options: Mapping[str, str]
+    options: Mapping[str, str] = field(metadata=c.AGENDA_OPTIONS)
     message: str
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "offer": self.offer,
-            "party": self.party,
-            "options": dict(self.options),
-            "message": self.message,
-            "at": c.time_to_wire(self.at),
-        }
-
 
 @dataclass(frozen=True)
-class OfferForwarded:
+class OfferForwarded(wire.WireEvent):
     """A mediator forwarded offer ``offer`` as forward ``forward``."""
 
     type: ClassVar[str] = "offer_forwarded"
@@ -246,26 +236,13 @@ class OfferForwarded:
     offer: int
     mediator: str
     recipients: tuple[str, ...]
-    options: Mapping[str, str]
+    options: Mapping[str, str] = field(metadata=c.AGENDA_OPTIONS)
     message: str
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "forward": self.forward,
-            "offer": self.offer,
-            "mediator": self.mediator,
-            "recipients": list(self.recipients),
-            "options": dict(self.options),
-            "message": self.message,
-            "at": c.time_to_wire(self.at),
-        }
-
 
 @dataclass(frozen=True)
-class OfferDeclined:
+class OfferDeclined(wire.WireEvent):
     """A mediator declined offer ``offer``."""
 
     type: ClassVar[str] = "offer_declined"
@@ -274,34 +251,15 @@ class OfferDeclined:
     reason: str
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "offer": self.offer,
-            "mediator": self.mediator,
-            "reason": self.reason,
-            "at": c.time_to_wire(self.at),
-        }
-
 
 @dataclass(frozen=True)
-class RelayClosed:
+class RelayClosed(wire.WireEvent):
     """A mediator closed the relay."""
 
     type: ClassVar[str] = "relay_closed"
     mediator: str
     reason: str
     at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "mediator": self.mediator,
-            "reason": self.reason,
-            "at": c.time_to_wire(self.at),
-        }
 
 
 RelayEvent = OfferSubmitted | OfferForwarded | OfferDeclined | RelayClosed
@@ -426,20 +384,12 @@ def step(
     state: RelayState, action: RelayAction, *, now: datetime
 ) -> tuple[RelayState, tuple[RelayEvent, ...]]:
     """Decide and apply: the new state and the events to store."""
-    events = decide(state, action, now=now)
-    for event in events:
-        state = apply(state, event)
-    return state, events
+    return wire.step(decide, apply, state, action, now=now)
 
 
 def replay(initial: RelayState, events: Iterable[RelayEvent | Mapping[str, Any]]) -> RelayState:
     """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    state = initial
-    for event in events:
-        if isinstance(event, Mapping):
-            event = event_from_dict(event, initial.agenda)
-        state = apply(state, event)
-    return state
+    return wire.replay(apply, lambda d: event_from_dict(d, initial.agenda), initial, events)
 
 
 # -- views -------------------------------------------------------------------------------------
@@ -578,42 +528,17 @@ def mediator_view(state: RelayState) -> RelayMediatorView:
 
 # -- wire --------------------------------------------------------------------------------------
 
+_read: Callable[..., RelayEvent] = wire.reader(
+    "relay", OfferSubmitted, OfferForwarded, OfferDeclined, RelayClosed
+)
+
 
 def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
     """Read an event back from its ``to_dict()`` form (by its ``type`` field).
 
     Raises :class:`~gobetween.errors.ValidationFailed` for data no event wrote.
     """
-    kind = c.event_type(data)
-    at = c.time_from_wire(data.get("at"), "at")
-    if kind == OfferSubmitted.type:
-        return OfferSubmitted(
-            c.field(data, "offer", int),
-            c.field(data, "party", str),
-            c.agenda_options_from_wire(agenda, data.get("options"), "options"),
-            c.field(data, "message", str),
-            at,
-        )
-    if kind == OfferForwarded.type:
-        return OfferForwarded(
-            c.field(data, "forward", int),
-            c.field(data, "offer", int),
-            c.field(data, "mediator", str),
-            c.strings_from_wire(data.get("recipients"), "recipients"),
-            c.agenda_options_from_wire(agenda, data.get("options"), "options"),
-            c.field(data, "message", str),
-            at,
-        )
-    if kind == OfferDeclined.type:
-        return OfferDeclined(
-            c.field(data, "offer", int),
-            c.field(data, "mediator", str),
-            c.field(data, "reason", str),
-            at,
-        )
-    if kind == RelayClosed.type:
-        return RelayClosed(c.field(data, "mediator", str), c.field(data, "reason", str), at)
-    raise c.bad_wire(f"unknown relay event type {kind!r}", "type")
+    return _read(data, agenda)
 
 
 # -- the registered protocol -------------------------------------------------------------------

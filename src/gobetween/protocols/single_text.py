@@ -50,6 +50,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from gobetween import wire
 from gobetween.errors import ProtocolError
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
@@ -573,19 +574,11 @@ def step(
 
     On a :class:`ProtocolError` nothing changes (the state is immutable).
     """
-    events = decide(state, action, now=now)
-    for event in events:
-        state = apply(state, event)
-    return state, events
+    return wire.step(decide, apply, state, action, now=now)
 
 
 def replay(
     initial: SingleTextState, events: Iterable[SingleTextEvent | Mapping[str, Any]]
 ) -> SingleTextState:
     """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    state = initial
-    for event in events:
-        if isinstance(event, Mapping):
-            event = event_from_dict(event, initial.agenda)
-        state = apply(state, event)
-    return state
+    return wire.replay(apply, lambda d: event_from_dict(d, initial.agenda), initial, events)

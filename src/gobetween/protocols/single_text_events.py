@@ -1,7 +1,8 @@
 """Events of the single negotiating text and their JSON wire form.
 
-Each event is a frozen dataclass with a ``type`` discriminator and a stable ``to_dict()``;
-:func:`event_from_dict` reads one back by an explicit table of types (never by class name). The
+Each event is a frozen dataclass on the one wire base (:class:`gobetween.wire.WireEvent`): a
+``type`` tag, its fields as the wire form in order, ``to_dict()``; :func:`event_from_dict` reads
+one back by the ``type`` (never by class name), rebuilding packages on the track's agenda. The
 service stores ``event.to_dict()`` as JSON. Everything here is re-exported by
 :mod:`gobetween.protocols.single_text`, which is where to import it from.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
+from gobetween import wire
 from gobetween.errors import ProtocolError
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
@@ -47,42 +49,40 @@ class AnswerKind(enum.StrEnum):
 
 T = TypeVar("T")
 
+
+def _articles(reader: Callable[[object], T]) -> dict[str, wire.Codec]:
+    """Articles (or per-article answers): left out of the wire form when there are none (older
+    logs have none)."""
+
+    def load(value: object, where: str, agenda: object) -> T:
+        try:
+            return reader(value)
+        except ProtocolError as exc:
+            raise c.bad_wire(str(exc), where, "articles as the text wrote them") from None
+
+    return wire.codec(lambda items: [a.to_dict() for a in items], load, omit_empty=True)
+
+
 # -- events ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class TextPublished:
+class TextPublished(wire.WireEvent):
     """Version ``version`` was published."""
 
     type: ClassVar[str] = "text_published"
     version: int
     mediator: str
-    package: Package
-    clauses: Mapping[str, str]
+    package: Package = field(metadata=c.PACKAGE)
+    clauses: Mapping[str, str] = field(metadata=c.CLAUSES)
     note: str
     deadline: datetime | None
     at: datetime
-    articles: tuple[Article, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form (``articles`` only when there are some: older logs)."""
-        result = {
-            "type": self.type,
-            "version": self.version,
-            "mediator": self.mediator,
-            "package": self.package.options,
-            "clauses": dict(self.clauses),
-            "note": self.note,
-            "deadline": c.time_to_wire(self.deadline),
-            "at": c.time_to_wire(self.at),
-        }
-        if self.articles:
-            result["articles"] = [a.to_dict() for a in self.articles]
-        return result
+    articles: tuple[Article, ...] = field(default=(), metadata=_articles(articles_from_wire))
 
 
 @dataclass(frozen=True)
-class AnswerGiven:
+class AnswerGiven(wire.WireEvent):
     """A party gave (or replaced) its answer to ``version``."""
 
     type: ClassVar[str] = "answer_given"
@@ -90,28 +90,15 @@ class AnswerGiven:
     version: int
     kind: AnswerKind
     reasons: tuple[str, ...]
-    amendments: Mapping[str, str]
+    amendments: Mapping[str, str] = field(metadata=c.AGENDA_OPTIONS)
     at: datetime
-    articles: tuple[ArticleAnswer, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form (``articles`` only when answered per article)."""
-        result = {
-            "type": self.type,
-            "party": self.party,
-            "version": self.version,
-            "kind": self.kind.value,
-            "reasons": list(self.reasons),
-            "amendments": dict(self.amendments),
-            "at": c.time_to_wire(self.at),
-        }
-        if self.articles:
-            result["articles"] = [a.to_dict() for a in self.articles]
-        return result
+    articles: tuple[ArticleAnswer, ...] = field(
+        default=(), metadata=_articles(article_answers_from_wire)
+    )
 
 
 @dataclass(frozen=True)
-class AnswerWithdrawn:
+class AnswerWithdrawn(wire.WireEvent):
     """A party withdrew its answer to ``version``."""
 
     type: ClassVar[str] = "answer_withdrawn"
@@ -119,18 +106,9 @@ class AnswerWithdrawn:
     version: int
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "party": self.party,
-            "version": self.version,
-            "at": c.time_to_wire(self.at),
-        }
-
 
 @dataclass(frozen=True)
-class DeadlineExtended:
+class DeadlineExtended(wire.WireEvent):
     """A mediator moved the deadline of ``version``."""
 
     type: ClassVar[str] = "deadline_extended"
@@ -139,47 +117,24 @@ class DeadlineExtended:
     deadline: datetime | None
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "mediator": self.mediator,
-            "version": self.version,
-            "deadline": c.time_to_wire(self.deadline),
-            "at": c.time_to_wire(self.at),
-        }
-
 
 @dataclass(frozen=True)
-class TrackReady:
+class TrackReady(wire.WireEvent):
     """Every party accepted ``version``: the track is ready for agreement."""
 
     type: ClassVar[str] = "track_ready"
     version: int
     at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {"type": self.type, "version": self.version, "at": c.time_to_wire(self.at)}
-
 
 @dataclass(frozen=True)
-class TrackClosed:
+class TrackClosed(wire.WireEvent):
     """A mediator closed the track."""
 
     type: ClassVar[str] = "track_closed"
     mediator: str
     reason: str
     at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON wire form."""
-        return {
-            "type": self.type,
-            "mediator": self.mediator,
-            "reason": self.reason,
-            "at": c.time_to_wire(self.at),
-        }
 
 
 SingleTextEvent = (
@@ -188,6 +143,16 @@ SingleTextEvent = (
 
 
 # -- wire --------------------------------------------------------------------------------------
+
+_read: Callable[..., SingleTextEvent] = wire.reader(
+    "single-text",
+    TextPublished,
+    AnswerGiven,
+    AnswerWithdrawn,
+    DeadlineExtended,
+    TrackReady,
+    TrackClosed,
+)
 
 
 def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
@@ -204,80 +169,4 @@ def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
     >>> event_from_dict(e.to_dict(), agenda) == e
     True
     """
-    kind = c.event_type(data)
-    reader = _READERS.get(kind)
-    if reader is None:
-        raise c.bad_wire(
-            f"unknown single-text event type {kind!r}", "type", "one of " + ", ".join(_READERS)
-        )
-    return reader(data, agenda)
-
-
-def _read_published(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
-    return TextPublished(
-        c.field(d, "version", int),
-        c.field(d, "mediator", str),
-        c.package_from_wire(agenda, d.get("package"), "package"),
-        c.clauses_from_wire(agenda, d.get("clauses"), "clauses"),
-        c.field(d, "note", str),
-        c.optional_time_from_wire(d.get("deadline"), "deadline"),
-        c.time_from_wire(d.get("at"), "at"),
-        _wire(articles_from_wire, d.get("articles"), "articles"),
-    )
-
-
-def _read_answer(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
-    kind = c.field(d, "kind", str)
-    if kind not in {k.value for k in AnswerKind}:
-        raise c.bad_wire(f"unknown answer kind {kind!r}", "kind", "accept, reject or amend")
-    return AnswerGiven(
-        c.field(d, "party", str),
-        c.field(d, "version", int),
-        AnswerKind(kind),
-        c.strings_from_wire(d.get("reasons"), "reasons"),
-        c.agenda_options_from_wire(agenda, d.get("amendments"), "amendments"),
-        c.time_from_wire(d.get("at"), "at"),
-        _wire(article_answers_from_wire, d.get("articles"), "articles"),
-    )
-
-
-def _wire(reader: Callable[[object], T], value: object, where: str) -> T:
-    try:
-        return reader(value)
-    except ProtocolError as exc:
-        raise c.bad_wire(str(exc), where, "articles as the text wrote them") from None
-
-
-def _read_withdrawn(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
-    return AnswerWithdrawn(
-        c.field(d, "party", str), c.field(d, "version", int), c.time_from_wire(d.get("at"), "at")
-    )
-
-
-def _read_deadline(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
-    return DeadlineExtended(
-        c.field(d, "mediator", str),
-        c.field(d, "version", int),
-        c.optional_time_from_wire(d.get("deadline"), "deadline"),
-        c.time_from_wire(d.get("at"), "at"),
-    )
-
-
-def _read_ready(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
-    return TrackReady(c.field(d, "version", int), c.time_from_wire(d.get("at"), "at"))
-
-
-def _read_closed(d: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
-    return TrackClosed(
-        c.field(d, "mediator", str), c.field(d, "reason", str), c.time_from_wire(d.get("at"), "at")
-    )
-
-
-_READERS = {
-    TextPublished.type: _read_published,
-    AnswerGiven.type: _read_answer,
-    AnswerWithdrawn.type: _read_withdrawn,
-    DeadlineExtended.type: _read_deadline,
-    TrackReady.type: _read_ready,
-    TrackClosed.type: _read_closed,
-}
+    return _read(data, agenda)

@@ -35,17 +35,11 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from gobetween import wire
 from gobetween.errors import NotFound
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
-from gobetween.protocols.base import (
-    ActionRule,
-    NegotiationProtocol,
-    ViewRole,
-    WireEvent,
-    run_replay,
-    run_step,
-)
+from gobetween.protocols.base import ActionRule, NegotiationProtocol, ViewRole, WireEvent
 from gobetween.service.negotiate import notify, track_agenda
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
@@ -91,7 +85,7 @@ def replay(
     parties, mediators = members(view)
     initial = protocol.initial(agenda, parties, mediators, settings)
     stored = event_log.bodies(session, event_log.protocol_stream(track.id, stream or protocol.name))
-    return run_replay(protocol.apply, lambda d: protocol.read_event(d, agenda), initial, stored)
+    return wire.replay(protocol.apply, lambda d: protocol.read_event(d, agenda), initial, stored)
 
 
 @dataclass(frozen=True)
@@ -183,7 +177,7 @@ def step(
     event_log.lock(session, log)
     state = replay(session, track, view, protocol, settings=settings, stream=name)
     at = now if now is not None else t.utcnow()
-    state, events = run_step(protocol.decide, protocol.apply, state, action(state, view), now=at)
+    state, events = wire.step(protocol.decide, protocol.apply, state, action(state, view), now=at)
     owners = [protocol.owner(e) for e in events]
     event_log.append(
         session,
