@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 __all__ = [
     "N_",
@@ -60,6 +61,7 @@ __all__ = [
     "PermissionDenied",
     "ProtocolError",
     "RateLimited",
+    "Sentence",
     "UnsafeXML",
     "ValidationFailed",
     "VerificationFailed",
@@ -108,17 +110,47 @@ def N_(message: str) -> str:
     return message
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence for later translation: a template marked :func:`N_` and its values (which may
+    be sentences too, or tuples of them, joined with "; ").
+
+    >>> str(Sentence(N_("article %(article)s: %(problem)s"),
+    ...              {"article": "art-1", "problem": Sentence(N_("the article is empty"))}))
+    'article art-1: the article is empty'
+    """
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.template % english(self.params) if self.params else self.template
+
+
+def english(params: Mapping[str, object]) -> dict[str, object]:
+    """``params`` with every :class:`Sentence` (or tuple of them) written out in English."""
+    return {
+        key: "; ".join(map(str, value))
+        if isinstance(value, tuple) and all(isinstance(v, Sentence) for v in value)
+        else str(value)
+        if isinstance(value, Sentence)
+        else value
+        for key, value in params.items()
+    }
+
+
 class GobetweenError(Exception):
     """Root of every error gobetween raises on purpose (its message capped by :func:`cap`).
 
     ``message`` is the English sentence; with ``params`` it is a template (``%(name)s``) marked
-    with :func:`N_`, filled with them, so it can be translated before it is filled.
+    with :func:`N_`, filled with them, so it can be translated before it is filled (a value may
+    be a :class:`Sentence`, translated in turn).
     """
 
     def __init__(self, message: str, *, params: Mapping[str, object] | None = None) -> None:
         self.template = message
         self.params = dict(params or {})
-        message = cap(message % self.params if self.params else message)
+        message = cap(message % english(self.params) if self.params else message)
         super().__init__(message)
         self.message = message
 
@@ -158,7 +190,7 @@ class InputError(GobetweenError, ValueError):
         self.source = source
         self.location = location
         self.expected_template = expected
-        self.expected = expected % self.params if expected and self.params else expected
+        self.expected = expected % english(self.params) if expected and self.params else expected
 
     def __str__(self) -> str:
         where = ", ".join(part for part in (self.source, self.location) if part)

@@ -100,3 +100,23 @@ def test_wording_of_another_option_in_an_alternative_is_refused(site: Site) -> N
     refused = post_form(un, page, f"{page}/publish", {"confirm": "yes"})
     assert refused.status_code == 422
     assert site.client("ukraine").get(f"/api/tracks/{food}/text").json()["versions"] == []
+
+
+def test_article_problems_read_in_the_mediators_language(site: Site) -> None:
+    """What stops a draft from going out, and the refusal to publish it, are the core's
+    sentences translated (issue 12): a Ukrainian page says them in Ukrainian."""
+    un = site.client("un")
+    food = site.tracks[FOOD]
+    fields: dict[str, object] = {**drafting.draft_fields(un, food)}
+    fields.update({k: "  " for k in list(fields) if str(k).split("@")[0] == "clause-ports"})
+    r = post_form(un, f"/tracks/{food}/draft", f"/tracks/{food}/draft", fields)
+    assert r.status_code == 303, r.text
+    page = str(r.headers["location"])
+    un.cookies.set("gobetween_lang", "uk")
+    problem = text_of(soup(un.get(page)), "#problems li[data-article=art-1]")
+    assert "стаття порожня" in problem, problem
+    refused = post_form(un, page, f"{page}/publish", {"confirm": "yes"})
+    assert refused.status_code == 422
+    flash = text_of(soup(refused), ".flash.error")
+    assert "текст не можна надіслати: стаття art-1: стаття порожня" in flash, flash
+    assert "the article is empty" not in flash

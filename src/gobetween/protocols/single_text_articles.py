@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gobetween.errors import InvalidAgenda, ProtocolError, ValidationFailed
+from gobetween.errors import N_, InvalidAgenda, ProtocolError, Sentence, ValidationFailed
 from gobetween.model import Agenda, Issue, Package
 from gobetween.model.agenda import check_wording
 
@@ -246,13 +246,26 @@ class ArticleAnswer:
 
 @dataclass(frozen=True)
 class ArticleProblem:
-    """Why a version cannot go out, for one article."""
+    """Why a version cannot go out, for one article: ``why`` is a
+    :class:`~gobetween.errors.Sentence` (translated where it is shown), ``message`` its English.
+    """
 
     article: str
-    message: str
+    why: Sentence
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English."""
+        return str(self.why)
+
+    def sentence(self) -> Sentence:
+        """``article <id>: <what is wrong>``, for translation."""
+        return Sentence(
+            N_("article %(article)s: %(problem)s"), {"article": self.article, "problem": self.why}
+        )
 
     def __str__(self) -> str:
-        return f"article {self.article}: {self.message}"
+        return str(self.sentence())
 
 
 def wording_owner(issue: Issue, language: str, text: str) -> str | None:
@@ -272,42 +285,64 @@ def wording_owner(issue: Issue, language: str, text: str) -> str | None:
     return None
 
 
-def _check_one(agenda: Agenda, package: Package, article: Article) -> list[str]:
-    out: list[str] = []
+def _check_one(agenda: Agenda, package: Package, article: Article) -> list[Sentence]:
+    out: list[Sentence] = []
     if not article.bracketed and not any(t.strip() for t in article.wording.values()):
-        out.append("the article is empty (it has no wording in any language)")
+        out.append(Sentence(N_("the article is empty (it has no wording in any language)")))
     if article.issue is None:
         return out
     if not agenda.has_issue(article.issue):
-        return [f"issue {article.issue!r} is not on the agenda"]
+        return [Sentence(N_("issue %(issue)r is not on the agenda"), {"issue": article.issue})]
     issue = agenda.issue(article.issue)
     if article.bracketed:
         if len(article.alternatives) < 2:
-            out.append("brackets need at least two alternatives")
+            out.append(Sentence(N_("brackets need at least two alternatives")))
         for k, alt in enumerate(article.alternatives, start=1):
             if alt.option is not None and not issue.has_option(alt.option):
-                out.append(f"alternative {k} names {alt.option!r}, not an option of the issue")
+                out.append(
+                    Sentence(
+                        N_("alternative %(k)s names %(option)r, not an option of the issue"),
+                        {"k": k, "option": alt.option},
+                    )
+                )
             if not any(t.strip() for t in alt.wording.values()):
-                out.append(f"alternative {k} is empty")
+                out.append(Sentence(N_("alternative %(k)s is empty"), {"k": k}))
             for language, text in alt.wording.items():  # the same rule as a settled article's
                 owner = wording_owner(issue, language, text)
                 if owner is not None and alt.option is not None and owner != alt.option:
                     out.append(
-                        f"the {language} wording of alternative {k} belongs to option {owner!r}, "
-                        f"not to its option {alt.option!r}"
+                        Sentence(
+                            N_(
+                                "the %(language)s wording of alternative %(k)s belongs to "
+                                "option %(owner)r, not to its option %(option)r"
+                            ),
+                            {"language": language, "k": k, "owner": owner, "option": alt.option},
+                        )
                     )
         return out
     chosen = package.option(article.issue)
     if article.option is None:
-        out.append(f"no option is chosen (the package says {chosen!r})")
+        out.append(
+            Sentence(N_("no option is chosen (the package says %(chosen)r)"), {"chosen": chosen})
+        )
     elif article.option != chosen:
-        out.append(f"the article says option {article.option!r}, the package {chosen!r}")
+        out.append(
+            Sentence(
+                N_("the article says option %(option)r, the package %(chosen)r"),
+                {"option": article.option, "chosen": chosen},
+            )
+        )
     for language, text in article.wording.items():
         owner = wording_owner(issue, language, text)
         if owner is not None and owner != article.option:
             out.append(
-                f"the {language} wording belongs to option {owner!r}, not to the chosen "
-                f"option {article.option!r}"
+                Sentence(
+                    N_(
+                        "the %(language)s wording belongs to option %(owner)r, not to the "
+                        "chosen option %(option)r"
+                    ),
+                    {"language": language, "owner": owner, "option": article.option},
+                )
             )
     return out
 
@@ -324,18 +359,25 @@ def check_articles(
     """
     problems: list[ArticleProblem] = []
     if len(articles) > MAX_ARTICLES:
-        return (ArticleProblem("*", f"{len(articles)} articles (at most {MAX_ARTICLES})"),)
+        too_many = N_("%(count)s articles (at most %(most)s)")
+        return (
+            ArticleProblem("*", Sentence(too_many, {"count": len(articles), "most": MAX_ARTICLES})),
+        )
     seen_ids: set[str] = set()
     seen_issues: dict[str, str] = {}
     for article in articles:
         if article.id in seen_ids:
-            problems.append(ArticleProblem(article.id, "another article has the same id"))
+            same = Sentence(N_("another article has the same id"))
+            problems.append(ArticleProblem(article.id, same))
         seen_ids.add(article.id)
         if article.issue is not None:
             if article.issue in seen_issues:
                 other = seen_issues[article.issue]
-                message = f"issue {article.issue!r} is already in article {other}"
-                problems.append(ArticleProblem(article.id, message))
+                twice = Sentence(
+                    N_("issue %(issue)r is already in article %(other)s"),
+                    {"issue": article.issue, "other": other},
+                )
+                problems.append(ArticleProblem(article.id, twice))
             seen_issues[article.issue] = article.id
         problems.extend(ArticleProblem(article.id, m) for m in _check_one(agenda, package, article))
     return tuple(problems)
@@ -346,9 +388,10 @@ def raise_problems(problems: Iterable[ArticleProblem]) -> None:
     found = tuple(problems)
     if found:
         raise ValidationFailed(
-            "the text cannot go out: " + "; ".join(str(p) for p in found),
+            N_("the text cannot go out: %(problems)s"),
             location="articles[" + ",".join(dict.fromkeys(p.article for p in found)) + "]",
-            expected="every article with wording, and wording of the chosen option",
+            expected=N_("every article with wording, and wording of the chosen option"),
+            params={"problems": tuple(p.sentence() for p in found)},
         )
 
 

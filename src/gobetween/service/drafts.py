@@ -32,6 +32,7 @@ from gobetween.protocols.single_text_articles import (
     check_articles,
 )
 from gobetween.service import texts
+from gobetween.service.errors import translated
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import audit, repositories
 from gobetween.store import tables as t
@@ -210,8 +211,8 @@ def _problems(agenda: Agenda, body: Mapping[str, Any]) -> list[dict[str, str]]:
         articles = articles_from_wire(body["articles"])
     except (InvalidModel, ProtocolError) as exc:
         return [{"article": "*", "message": str(exc)}]
-    return [
-        {"article": p.article, "message": p.message}
+    return [  # in the reader's language
+        {"article": p.article, "message": translated(p.why)}
         for p in check_articles(agenda, package, articles)
     ]
 

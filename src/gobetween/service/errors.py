@@ -16,7 +16,7 @@ language (:mod:`gobetween.i18n`: Accept-Language, or the browser's language cook
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,7 +29,7 @@ from gobetween import errors as e
 from gobetween import i18n
 from gobetween.i18n import _
 
-__all__ = ["MEDIA_TYPE", "STATUS", "describe", "install", "problem", "status_of"]
+__all__ = ["MEDIA_TYPE", "STATUS", "describe", "install", "problem", "status_of", "translated"]
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -116,15 +116,35 @@ def describe(error: e.GobetweenError) -> str:
     return text
 
 
-def _filled(template: str, params: dict[str, object]) -> str:
+def _filled(template: str, params: Mapping[str, object]) -> str:
     """``template`` translated, then filled with ``params`` (a core error marked with ``N_``;
-    a message without ``params`` is translated as it is)."""
+    a message without ``params`` is translated as it is; a :class:`~gobetween.errors.Sentence`
+    among the values is translated in turn)."""
     if not params:
         return e.cap(_(template))
+    values = {key: _value(value) for key, value in params.items()}
     try:
-        return e.cap(_(template) % params)
+        return e.cap(_(template) % values)
     except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-        return e.cap(template % params)
+        return e.cap(template % e.english(params))
+
+
+def _value(value: object) -> object:
+    if isinstance(value, e.Sentence):
+        return translated(value)
+    if isinstance(value, tuple) and value and all(isinstance(v, e.Sentence) for v in value):
+        return "; ".join(translated(v) for v in value)
+    return value
+
+
+def translated(sentence: e.Sentence) -> str:
+    """A sentence of the pure core in the current language (its values filled in after).
+
+    >>> with i18n.use_locale("uk"):
+    ...     translated(e.Sentence(e.N_("no working language")))
+    'не вказано жодної робочої мови'
+    """
+    return _filled(sentence.template, sentence.params)
 
 
 def problem(
