@@ -16,7 +16,7 @@ from tests.rehearsal.scenarios import four_issues, toy
 from gobetween.batch.pool import run_pool
 from gobetween.batch.report import ALL, summarise, write_report
 from gobetween.batch.store import ResultStore
-from gobetween.batch.tasks import FIELDS, Player, Task, find_scenarios, plan_tasks
+from gobetween.batch.tasks import FIELDS, Player, Task, failed_row, find_scenarios, plan_tasks
 from gobetween.cli.main import cli
 from gobetween.errors import InputError, ValidationFailed
 from gobetween.formats import save_scenario
@@ -270,3 +270,19 @@ def test_a_folder_of_too_many_scenario_files_is_refused(
     (folder / "second.yaml").write_text((folder / "four.yaml").read_text())
     with pytest.raises(InputError, match="more than 1 scenario files"):
         find_scenarios(folder)
+
+
+def test_retry_failed_plays_again_only_the_runs_without_a_result(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path / "r.csv")
+    player = Player({"toy": toy()}, rounds=20)
+    played = player.play(Task("toy", "veto", "truthful", 0))
+    stuck = Task("toy", "veto", "truthful", 1)
+    store.append([played, failed_row(stuck, "timeout", "stopped after 1 s", 1.0)])
+    assert store.finished() == {played_key(played), stuck.key}
+    assert store.finished(retry_failed=True) == {played_key(played)}
+    store.append([player.play(stuck)])  # played again: the last row of a key counts
+    assert {r["seed"]: r["status"] for r in store.rows()} == {0: "ok", 1: "ok"}
+
+
+def played_key(row: dict[str, object]) -> tuple[object, ...]:
+    return (row["scenario"], row["strategy"], row["behaviour"], row["seed"])
