@@ -56,7 +56,13 @@ from gobetween.monitoring.cells import (
     parse_number,
     parse_optional_date,
 )
-from gobetween.monitoring.limits import DEFAULT_LIMITS, DataRows, ImportLimits, ProblemLog
+from gobetween.monitoring.limits import (
+    DEFAULT_LIMITS,
+    DataRows,
+    ImportLimits,
+    ProblemLog,
+    find_header,
+)
 from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
 __all__ = [
@@ -296,14 +302,8 @@ def read_rows(
 
 
 def _find_header(iterator: Iterator[Sequence[object]], source: str) -> tuple[_Layout, int]:
-    number = 0
-    for row in iterator:
-        number += 1
-        if is_blank(row):
-            continue
-        layout = _layout(row, source)
-        if layout is None:
-            break
+    layout, number = find_header(iterator, lambda row: _layout(row, source), within=0)
+    if layout is not None:
         return layout, number
     wanted = ", ".join(_ALIASES[name][0] for name in _REQUIRED)
     raise FileFormatError(

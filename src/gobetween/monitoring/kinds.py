@@ -34,7 +34,13 @@ from gobetween.monitoring.cells import (
     parse_number,
 )
 from gobetween.monitoring.figures import FigureTable
-from gobetween.monitoring.limits import DEFAULT_LIMITS, DataRows, ImportLimits, ProblemLog
+from gobetween.monitoring.limits import (
+    DEFAULT_LIMITS,
+    DataRows,
+    ImportLimits,
+    ProblemLog,
+    find_header,
+)
 from gobetween.monitoring.voyages import ImportProblem
 
 __all__ = [
@@ -307,16 +313,10 @@ def _find_header(
     kind: RecordKind, rows: Iterable[Sequence[object]], source: str
 ) -> tuple[dict[str, int], int, Iterable[Sequence[object]]]:
     iterator = iter(rows)
-    number = 0
-    for row in iterator:
-        number += 1
-        if is_blank(row):
-            continue
-        columns = _columns(kind, row)
-        if columns is not None:
-            return columns, number, iterator
-        if number >= 20:  # a README sheet's lines come first in HDX workbooks
-            break
+    # a README sheet's lines come first in HDX workbooks: the header may be as far as row 20
+    columns, number = find_header(iterator, lambda row: _columns(kind, row), within=20)
+    if columns is not None:
+        return columns, number, iterator
     wanted = ", ".join(f.label for f in kind.fields if f.required)
     raise FileFormatError(
         f"no header row of a {kind.label} file found",

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from gobetween.errors import DataImportError, InvalidModel
 from gobetween.monitoring.cells import is_blank, is_hxl
 from gobetween.monitoring.voyages import ImportProblem
 
-__all__ = ["DEFAULT_LIMITS", "DataRows", "ImportLimits", "ProblemLog"]
+__all__ = ["DEFAULT_LIMITS", "DataRows", "ImportLimits", "ProblemLog", "find_header"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +149,34 @@ class DataRows:
                 self.hxl.append(number)
             else:
                 yield number, row
+
+
+Header = TypeVar("Header")
+
+
+def find_header(
+    rows: Iterator[Sequence[object]], read: Callable[[Sequence[object]], Header | None], within: int
+) -> tuple[Header | None, int]:
+    """The first row that ``read`` takes for a header, and its number (blank rows passed over).
+
+    The search gives up at the first row that is not a header once ``within`` rows are read
+    (``0``: the first row with data must be the header); then the header is ``None`` and the
+    number is of the last row read (``0`` for no rows). ``rows`` is left at the first data row.
+
+    >>> rows = iter([[None], ["README"], ["vessel", "imo"], ["RAZONI", 9086526]])
+    >>> find_header(rows, lambda row: row if row[0] == "vessel" else None, within=20)
+    (['vessel', 'imo'], 3)
+    >>> next(rows)
+    ['RAZONI', 9086526]
+    """
+    number = 0
+    for row in rows:
+        number += 1
+        if is_blank(row):
+            continue
+        header = read(row)
+        if header is not None:
+            return header, number
+        if number >= within:
+            break
+    return None, number
