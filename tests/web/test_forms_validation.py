@@ -180,3 +180,22 @@ def test_a_new_agreement_title_too_long_or_a_bad_date_is_refused(site: Site) -> 
     r = _post(un, page, page, {"title": "Food", "effective_date": "3 December"})
     assert r.status_code == 422
     assert "effective_date: a date is expected, as YYYY-MM-DD" in text_of(soup(r), ".flash.error")
+
+
+def test_a_new_process_is_read_through_the_apis_schemas(site: Site) -> None:
+    c = site.client("secretariat")
+    form = {"name": "n" * 201, "parties": "Ukraine\nRussian Federation", "mediators": "UN"}
+    r = _post(c, "/processes/new", "/processes/new", form)
+    assert r.status_code == 422  # an HTML page with the form, not FastAPI's JSON
+    assert r.headers["content-type"].startswith("text/html")
+    doc = soup(r)
+    assert "name: 201 characters; at most 200 are accepted" in text_of(doc, ".flash.error")
+    assert one(doc, "#process-parties").get_text() == "Ukraine\nRussian Federation"
+    long_party = {**form, "name": "Energy talks", "parties": "Ukraine\n" + "p" * 201}
+    r = _post(c, "/processes/new", "/processes/new", long_party)
+    assert r.status_code == 422
+    assert "parties.name: 201 characters" in text_of(soup(r), ".flash.error")
+    r = _post(c, "/processes/new", "/processes/new", {**form, "name": "Energy talks"})
+    assert r.status_code == 303
+    api = c.post("/api/processes", json={"name": "n" * 201}, headers={"X-CSRF-Token": "x"})
+    assert api.status_code == 422  # the API refuses the same name

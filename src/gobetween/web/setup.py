@@ -23,10 +23,11 @@ from fastapi.responses import Response
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind
-from gobetween.service import identity, languages, prepare, setup
+from gobetween.service import identity, languages, prepare, schemas, setup
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import RequestContext
 from gobetween.web.common import Ctx, frame
+from gobetween.web.forms import validated
 from gobetween.web.render import error_page, problem_text, redirect, render, run_page
 
 __all__ = ["lines_of", "router", "twin"]
@@ -136,17 +137,32 @@ def process_new_form(request: Request, ctx: Ctx) -> Response:
     return run_page(request, build)
 
 
+def _checked(form: dict[str, str]) -> tuple[schemas.ProcessIn, list[schemas.OrganisationIn]]:
+    """The new-process form read through the API's schemas (the process, then each
+    organisation line, refused at ``parties.name`` say)."""
+    codes = [c.strip() for c in form["languages"].replace(";", ",").split(",") if c.strip()]
+    fields = {"name": form["name"], "description": form["description"].strip()}
+    process = validated(schemas.ProcessIn, {**fields, "languages": codes or None})
+    orgs = []
+    for field, kind in KINDS:
+        for name in lines_of(form[field]):
+            try:
+                orgs.append(validated(schemas.OrganisationIn, {"name": name, "kind": kind}))
+            except e.ValidationFailed as exc:
+                raise exc.located(location=field) from None
+    return process, orgs
+
+
 def _create(unit: Any, form: dict[str, str]) -> int:
+    body, orgs = _checked(form)
     process = prepare.create_process(
-        unit.session, unit.actor, name=form["name"], description=form["description"].strip()
+        unit.session, unit.actor, name=body.name, description=body.description
     )
     actor = identity.load_actor(unit.session, unit.actor.user_id)
-    for field, kind in KINDS:
-        for org in lines_of(form[field]):
-            prepare.add_organisation(unit.session, actor, process.id, name=org, kind=kind)
-    codes = [c.strip() for c in form["languages"].replace(";", ",").split(",") if c.strip()]
-    if codes:
-        languages.set_working_languages(unit.session, actor, process.id, codes)
+    for org in orgs:
+        prepare.add_organisation(unit.session, actor, process.id, name=org.name, kind=org.kind)
+    if body.languages:
+        languages.set_working_languages(unit.session, actor, process.id, body.languages)
     return process.id
 
 
@@ -154,12 +170,12 @@ def _create(unit: Any, form: dict[str, str]) -> int:
 def process_new(
     request: Request,
     ctx: Ctx,
-    name: Annotated[str, Form(max_length=200)] = "",
-    description: Text = "",
+    name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
     parties: Text = "",
     mediators: Text = "",
     observers: Text = "",
-    working_languages: Annotated[str, Form(max_length=200)] = "en",
+    working_languages: Annotated[str, Form()] = "en",
 ) -> Response:
     """Create the process (the caller convenes and administers it) and its organisations;
     then on to its first track's agenda."""
