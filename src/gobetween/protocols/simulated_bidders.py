@@ -89,9 +89,8 @@ class Truthful:
 
 
 @dataclass(frozen=True)
-class Conceding:
-    """Opens at ``opening`` and concedes in equal steps to its reservation value by the last
-    round (one round: the reservation value at once)."""
+class _Opening:
+    """A bidder with an opening bid and a reservation value (both checked)."""
 
     opening: float
     reservation: float
@@ -99,6 +98,12 @@ class Conceding:
     def __post_init__(self) -> None:
         object.__setattr__(self, "opening", _amount(self.opening, "an opening bid"))
         object.__setattr__(self, "reservation", _amount(self.reservation, "a reservation value"))
+
+
+@dataclass(frozen=True)
+class Conceding(_Opening):
+    """Opens at ``opening`` and concedes in equal steps to its reservation value by the last
+    round (one round: the reservation value at once)."""
 
     def bid(self, side: bb.Side, round: int, rounds: int) -> float:
         """The opening bid moved ``(round - 1) / (rounds - 1)`` of the way to the reservation."""
@@ -108,15 +113,8 @@ class Conceding:
 
 
 @dataclass(frozen=True)
-class Stubborn:
+class Stubborn(_Opening):
     """Bids ``opening`` every round (held to its reservation value)."""
-
-    opening: float
-    reservation: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "opening", _amount(self.opening, "an opening bid"))
-        object.__setattr__(self, "reservation", _amount(self.reservation, "a reservation value"))
 
     def bid(self, side: bb.Side, round: int, rounds: int) -> float:
         """Its opening bid."""

@@ -23,6 +23,7 @@ the mediators then take into the text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -35,6 +36,7 @@ from gobetween.model import Agenda
 from gobetween.policy import Actor, TrackView
 from gobetween.protocols import blind_bidding as bb
 from gobetween.protocols import blind_bidding_release as sealed
+from gobetween.protocols.base import ActionRule
 from gobetween.service import protocol_steps
 from gobetween.service.negotiate import notify, track_agenda
 from gobetween.store import audit, event_log, repositories
@@ -257,46 +259,58 @@ def submit_bid(
     row, view = _visible(session, actor, track_id)
     if view.own_party not in (row.payer_id, row.payee_id):
         raise _missing(track_id)  # a mediator does not bid
-    done = protocol_steps.step(
+    return _step(
         session,
         actor,
-        track_id,
-        PROTOCOL,
+        row,
         bb.SUBMIT_BID,
-        lambda _state, v: bb.SubmitBid(str(v.own_party), round_number, amount),
+        lambda v: bb.SubmitBid(str(v.own_party), round_number, amount),
         party=view.own_party,
-        settings=_settings(row),
     )
-    shown = protocol_steps.view_for(PROTOCOL, done.state, done.view)
-    return _present(session, row, track_agenda(done.track), shown)
 
 
 def release_result(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
     """A mediator releases the waiting round's result to both sides at once."""
     row, _view = _visible(session, actor, track_id)
-    done = protocol_steps.step(
+    return _step(
         session,
         actor,
-        track_id,
-        PROTOCOL,
+        row,
         sealed.RELEASE_RESULT,
-        lambda _state, v: sealed.ReleaseResult(str(v.own_mediator)),
-        settings=_settings(row),
+        lambda v: sealed.ReleaseResult(str(v.own_mediator)),
     )
-    shown = protocol_steps.view_for(PROTOCOL, done.state, done.view)
-    return _present(session, row, track_agenda(done.track), shown)
 
 
 def close_bidding(session: Session, actor: Actor, track_id: int, *, reason: str) -> dict[str, Any]:
     """A mediator ends the bidding early (both sides are told, with the reason)."""
     row, _view = _visible(session, actor, track_id)
+    return _step(
+        session,
+        actor,
+        row,
+        bb.CLOSE_BIDDING,
+        lambda v: bb.CloseBidding(str(v.own_mediator), reason),
+    )
+
+
+def _step(
+    session: Session,
+    actor: Actor,
+    row: Bidding,
+    rule: ActionRule,
+    action: Callable[[TrackView], sealed.SealedAction],
+    *,
+    party: int | None = None,
+) -> dict[str, Any]:
+    """One action through the service's one protocol step; the caller's view afterwards."""
     done = protocol_steps.step(
         session,
         actor,
-        track_id,
+        row.track_id,
         PROTOCOL,
-        bb.CLOSE_BIDDING,
-        lambda _state, v: bb.CloseBidding(str(v.own_mediator), reason),
+        rule,
+        lambda _state, v: action(v),
+        party=party,
         settings=_settings(row),
     )
     shown = protocol_steps.view_for(PROTOCOL, done.state, done.view)

@@ -21,7 +21,7 @@ from pydantic import ValidationError as SchemaError
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.service import bidding
-from gobetween.service.api.bidding import BiddingIn, BidIn, CloseIn
+from gobetween.service.api.bidding import BiddingIn, BidIn, CloseIn, open_with
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
@@ -113,20 +113,7 @@ async def open_bidding(request: Request, ctx: Ctx, track_id: int) -> Response:
             },
         )
         with ctx.write() as unit:
-            bidding.open_bidding(
-                unit.session,
-                unit.actor,
-                track_id,
-                payer=body.payer,
-                payee=body.payee,
-                issue=body.issue,
-                max_rounds=body.max_rounds,
-                relative=body.tolerance.relative,
-                absolute=body.tolerance.absolute,
-                monotone=body.monotone,
-                deadline=body.deadline,
-                unit=body.unit,
-            )
+            open_with(unit.session, unit.actor, track_id, body)
         return f"/tracks/{track_id}/bidding"
 
     return await post_form(request, _guarded(work), _form_failed(request, ctx, track_id))

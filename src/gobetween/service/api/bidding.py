@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, Field
+from sqlalchemy.orm import Session
 
+from gobetween.policy import Actor
 from gobetween.service import bidding
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
@@ -42,6 +44,24 @@ class CloseIn(s.In):
     reason: Annotated[s.Str, Field(max_length=2000)] = ""
 
 
+def open_with(session: Session, actor: Actor, track_id: int, body: BiddingIn) -> dict[str, Any]:
+    """Open a bidding as ``body`` says (the API's route and the page's form both call this)."""
+    return bidding.open_bidding(
+        session,
+        actor,
+        track_id,
+        payer=body.payer,
+        payee=body.payee,
+        issue=body.issue,
+        max_rounds=body.max_rounds,
+        relative=body.tolerance.relative,
+        absolute=body.tolerance.absolute,
+        monotone=body.monotone,
+        deadline=body.deadline,
+        unit=body.unit,
+    )
+
+
 @router.get("/tracks/{track_id}/bidding")
 def get_bidding(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """The track's bidding as the caller may see it: the mediators every bid and result, a
@@ -54,20 +74,7 @@ def get_bidding(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 def open_bidding(track_id: s.Id, body: BiddingIn, ctx: Ctx) -> dict[str, Any]:
     """Open the track's bidding (mediators): payer, payee, the issue and the rules."""
     with ctx.write() as unit:
-        return bidding.open_bidding(
-            unit.session,
-            unit.actor,
-            track_id,
-            payer=body.payer,
-            payee=body.payee,
-            issue=body.issue,
-            max_rounds=body.max_rounds,
-            relative=body.tolerance.relative,
-            absolute=body.tolerance.absolute,
-            monotone=body.monotone,
-            deadline=body.deadline,
-            unit=body.unit,
-        )
+        return open_with(unit.session, unit.actor, track_id, body)
 
 
 @router.post("/tracks/{track_id}/bidding/bids")
