@@ -30,19 +30,20 @@ are the one decide/apply loop and the one replay loop every protocol uses.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from gobetween.errors import N_
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
-from gobetween.wire import WireEvent
+from gobetween.wire import Decide, WireEvent
 
 __all__ = [
     "N_",
     "ActionRule",
+    "Machine",
     "NegotiationProtocol",
     "Notice",
     "ViewRole",
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 S = TypeVar("S")
+A = TypeVar("A")
 E = TypeVar("E")
 A_contra = TypeVar("A_contra", contravariant=True)
 
@@ -155,3 +157,61 @@ class NegotiationProtocol(Protocol[S, A_contra, E]):
     def notices(self, state: S, events: tuple[E, ...]) -> tuple[Notice, ...]:
         """The live updates to queue once ``events`` are stored (``state`` is the new state)."""
         ...
+
+
+@dataclass(frozen=True)
+class Machine(Generic[S, A, E]):
+    """A :class:`NegotiationProtocol` made of a machine's functions: what a protocol module
+    declares as its ``PROTOCOL`` (one place for the methods every declaration would repeat).
+
+    ``opener(agenda, parties, mediators, settings)`` is ``initial``; ``decider``, ``applier`` and
+    ``reader`` are the module's ``decide``, ``apply`` and ``event_from_dict`` (taking the
+    agenda); ``viewer(state, role, member)`` is ``view``; ``owner_of`` and ``notifier`` are
+    ``owner`` and ``notices``.
+    """
+
+    name: str
+    title: str
+    actions: tuple[ActionRule, ...]
+    live_updates: frozenset[LiveUpdate]
+    opener: Callable[[Agenda, tuple[str, ...], tuple[str, ...], Mapping[str, Any]], S]
+    decider: Decide[S, A, E]
+    applier: Callable[[S, E], S]
+    reader: Callable[[Mapping[str, Any], Agenda], E]
+    viewer: Callable[[S, ViewRole, str | None], dict[str, Any] | None]
+    owner_of: Callable[[E], str | None]
+    notifier: Callable[[S, tuple[E, ...]], tuple[Notice, ...]]
+
+    def initial(
+        self,
+        agenda: Agenda,
+        parties: tuple[str, ...],
+        mediators: tuple[str, ...],
+        settings: Mapping[str, Any],
+    ) -> S:
+        """The state before any event."""
+        return self.opener(agenda, parties, mediators, settings)
+
+    def decide(self, state: S, action: A, *, now: datetime) -> tuple[E, ...]:
+        """The events ``action`` causes at ``now``."""
+        return self.decider(state, action, now=now)
+
+    def apply(self, state: S, event: E) -> S:
+        """The state after ``event``."""
+        return self.applier(state, event)
+
+    def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> E:
+        """An event back from its wire form."""
+        return self.reader(data, agenda)
+
+    def view(self, state: S, role: ViewRole, member: str | None = None) -> dict[str, Any] | None:
+        """What ``role`` may see (``None``: nothing)."""
+        return self.viewer(state, role, member)
+
+    def owner(self, event: E) -> str | None:
+        """The party ``event`` is private to, or ``None``."""
+        return self.owner_of(event)
+
+    def notices(self, state: S, events: tuple[E, ...]) -> tuple[Notice, ...]:
+        """The live updates to queue once ``events`` are stored."""
+        return self.notifier(state, events)

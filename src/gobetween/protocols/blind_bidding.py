@@ -62,7 +62,7 @@ from gobetween.errors import ProtocolError
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.protocols import _common as c
-from gobetween.protocols.base import N_, ActionRule, Notice, ViewRole
+from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
 from gobetween.protocols.blind_bidding_events import (
     BiddingClosed,
     BiddingEvent,
@@ -549,82 +549,66 @@ def mediator_view(state: BiddingState) -> dict[str, Any]:
 # -- the registered protocol -------------------------------------------------------------------
 
 
-class BlindBiddingProtocol:
-    """Double-blind bidding as :mod:`gobetween.protocols.registry` knows it.
-
-    Its settings (what the service keeps with the bidding) are
-    ``{"payer": <party>, "payee": <party>, "rules": BiddingRules.to_dict()}``; the payer and
-    the payee must be parties of the track. A side's live updates go to its own scope only: its
-    bid tells only itself (and the mediators); a resolved round tells both sides at once.
-    """
-
-    name = "blind_bidding"
-    title = N_("Double-blind bidding")
-    actions = (SUBMIT_BID, CLOSE_BIDDING)
-    live_updates = frozenset({LiveUpdate.BID, LiveUpdate.BIDDING})
-
-    def initial(
-        self,
-        agenda: Agenda,
-        parties: tuple[str, ...],
-        mediators: tuple[str, ...],
-        settings: Mapping[str, Any],
-    ) -> BiddingState:
-        """A bidding with no bids, between the settings' payer and payee."""
-        sides = []
-        for key in ("payer", "payee"):
-            name = settings.get(key)
-            if not isinstance(name, str) or name not in parties:
-                raise ProtocolError(
-                    f"the bidding's {key} must be a party of the track, got {name!r}"
-                )
-            sides.append(name)
-        rules = settings.get("rules")
-        if not isinstance(rules, Mapping):
-            raise ProtocolError("the bidding's settings have no rules")
-        return BiddingState.open(sides[0], sides[1], BiddingRules.from_dict(rules), mediators)
-
-    def decide(
-        self, state: BiddingState, action: BiddingAction, *, now: datetime
-    ) -> tuple[BiddingEvent, ...]:
-        """:func:`decide`."""
-        return decide(state, action, now=now)
-
-    def apply(self, state: BiddingState, event: BiddingEvent) -> BiddingState:
-        """:func:`apply`."""
-        return apply(state, event)
-
-    def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> BiddingEvent:
-        """:func:`event_from_dict` (the agenda plays no part)."""
-        return event_from_dict(data)
-
-    def view(
-        self, state: BiddingState, role: ViewRole, member: str | None = None
-    ) -> dict[str, Any] | None:
-        """A side: :func:`bidder_view`; the mediators: :func:`mediator_view`; a party that does
-        not bid, and an observer, see nothing."""
-        if role is ViewRole.MEDIATOR:
-            return {"view": "mediator", **mediator_view(state)}
-        if role is ViewRole.PARTY and member in (state.payer, state.payee):
-            assert member is not None
-            return {"view": "party", **bidder_view(state, member).to_dict()}
-        return None
-
-    def owner(self, event: BiddingEvent) -> str | None:
-        """A bid is its side's; a round's outcome and the end are both sides'."""
-        return event.party if isinstance(event, BidSubmitted) else None
-
-    def notices(self, state: BiddingState, events: tuple[BiddingEvent, ...]) -> tuple[Notice, ...]:
-        """A bid: its own side; a resolved round or the end: both sides, in one step."""
-        out: list[Notice] = []
-        for event in events:
-            if isinstance(event, BidSubmitted):
-                out.append(Notice(LiveUpdate.BID, event.party, event.round))
-            else:
-                ref = event.round if isinstance(event, RoundResolved) else 0
-                out.extend(Notice(LiveUpdate.BIDDING, s, ref) for s in (state.payer, state.payee))
-        return tuple(out)
+def _open(
+    agenda: Agenda,
+    parties: tuple[str, ...],
+    mediators: tuple[str, ...],
+    settings: Mapping[str, Any],
+) -> BiddingState:
+    """A bidding with no bids between the settings' payer and payee (parties of the track):
+    ``{"payer": <party>, "payee": <party>, "rules": BiddingRules.to_dict()}``."""
+    sides = []
+    for key in ("payer", "payee"):
+        name = settings.get(key)
+        if not isinstance(name, str) or name not in parties:
+            raise ProtocolError(f"the bidding's {key} must be a party of the track, got {name!r}")
+        sides.append(name)
+    rules = settings.get("rules")
+    if not isinstance(rules, Mapping):
+        raise ProtocolError("the bidding's settings have no rules")
+    return BiddingState.open(sides[0], sides[1], BiddingRules.from_dict(rules), mediators)
 
 
-#: This protocol's declaration (registered in :mod:`gobetween.protocols.registry`).
-PROTOCOL = BlindBiddingProtocol()
+def _view(state: BiddingState, role: ViewRole, member: str | None) -> dict[str, Any] | None:
+    """A side: :func:`bidder_view`; the mediators: :func:`mediator_view`; a party that does not
+    bid, and an observer, see nothing."""
+    if role is ViewRole.MEDIATOR:
+        return {"view": "mediator", **mediator_view(state)}
+    if role is ViewRole.PARTY and member is not None and member in (state.payer, state.payee):
+        return {"view": "party", **bidder_view(state, member).to_dict()}
+    return None
+
+
+def _owner(event: BiddingEvent) -> str | None:
+    """A bid is its side's; a round's outcome and the end are both sides'."""
+    return event.party if isinstance(event, BidSubmitted) else None
+
+
+def _notices(state: BiddingState, events: tuple[BiddingEvent, ...]) -> tuple[Notice, ...]:
+    """A bid: its own side; a resolved round or the end: both sides, in one step."""
+    out: list[Notice] = []
+    for event in events:
+        if isinstance(event, BidSubmitted):
+            out.append(Notice(LiveUpdate.BID, event.party, event.round))
+        else:
+            ref = event.round if isinstance(event, RoundResolved) else 0
+            out.extend(Notice(LiveUpdate.BIDDING, s, ref) for s in (state.payer, state.payee))
+    return tuple(out)
+
+
+#: Double-blind bidding resolved the moment a round's second bid lands (not registered: the
+#: registry has :mod:`gobetween.protocols.blind_bidding_release`, whose sides learn a result
+#: only when a mediator releases it; its ``initial`` is this one's).
+PROTOCOL: Machine[BiddingState, BiddingAction, BiddingEvent] = Machine(
+    name="blind_bidding",
+    title=N_("Double-blind bidding"),
+    actions=(SUBMIT_BID, CLOSE_BIDDING),
+    live_updates=frozenset({LiveUpdate.BID, LiveUpdate.BIDDING}),
+    opener=_open,
+    decider=decide,
+    applier=apply,
+    reader=lambda data, agenda: event_from_dict(data),
+    viewer=_view,
+    owner_of=_owner,
+    notifier=_notices,
+)

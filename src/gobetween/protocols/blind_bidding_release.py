@@ -39,10 +39,10 @@ from typing import Any, ClassVar
 from gobetween import wire
 from gobetween.errors import ProtocolError
 from gobetween.live import LiveUpdate
-from gobetween.model import Agenda, Issue, Option
+from gobetween.model import Issue, Option
 from gobetween.protocols import _common as c
 from gobetween.protocols import blind_bidding as bb
-from gobetween.protocols.base import N_, ActionRule, Notice, ViewRole
+from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
 
 __all__ = [
     "OPEN_BIDDING",
@@ -229,83 +229,57 @@ def settled_option(issue: Issue, amount: float) -> Option | None:
 # -- the registered protocol -------------------------------------------------------------------
 
 
-class SealedBiddingProtocol:
-    """Double-blind bidding with sealed rounds, as :mod:`gobetween.protocols.registry` knows it.
-
-    Its events are stored under ``blind_bidding`` (the bidding's own events and the releases).
-    Settings: ``{"payer": <party>, "payee": <party>, "rules": BiddingRules.to_dict()}``. Live
-    updates: a bid tells only its own side (and the mediators), one update whatever it caused,
-    so a side's stream counts the same whether or not its bid completed the round; a release or
-    the end tells both sides in one step.
-    """
-
-    name = "blind_bidding"
-    title = N_("Double-blind bidding")
-    actions = (OPEN_BIDDING, bb.SUBMIT_BID, RELEASE_RESULT, bb.CLOSE_BIDDING)
-    live_updates = frozenset({LiveUpdate.BID, LiveUpdate.BIDDING})
-
-    def initial(
-        self,
-        agenda: Agenda,
-        parties: tuple[str, ...],
-        mediators: tuple[str, ...],
-        settings: Mapping[str, Any],
-    ) -> SealedBidding:
-        """A bidding with no bids, between the settings' payer and payee."""
-        return SealedBidding(bb.PROTOCOL.initial(agenda, parties, mediators, settings))
-
-    def decide(
-        self, state: SealedBidding, action: SealedAction, *, now: datetime
-    ) -> tuple[SealedEvent, ...]:
-        """:func:`decide`."""
-        return decide(state, action, now=now)
-
-    def apply(self, state: SealedBidding, event: SealedEvent) -> SealedBidding:
-        """:func:`apply`."""
-        return apply(state, event)
-
-    def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> SealedEvent:
-        """:func:`event_from_dict` (the agenda plays no part)."""
-        return event_from_dict(data)
-
-    def view(
-        self, state: SealedBidding, role: ViewRole, member: str | None = None
-    ) -> dict[str, Any] | None:
-        """A side: :func:`side_view`; the mediators: :func:`mediator_view`; a party that does
-        not bid, and an observer, see nothing."""
-        if role is ViewRole.MEDIATOR:
-            return {"view": "mediator", **mediator_view(state)}
-        machine = state.machine
-        if (
-            role is ViewRole.PARTY
-            and member is not None
-            and member in (machine.payer, machine.payee)
-        ):
-            shown = side_view(state, member).to_dict()
-            return {"view": "party", **shown, "closed_reason": machine.closed_reason}
-        return None
-
-    def owner(self, event: SealedEvent) -> str | None:
-        """A bid is its side's; a round's outcome, a release and the end are both sides'."""
-        return event.party if isinstance(event, bb.BidSubmitted) else None
-
-    def notices(self, state: SealedBidding, events: tuple[SealedEvent, ...]) -> tuple[Notice, ...]:
-        """A bid: one update to its own side (nothing more when it resolved the round); a
-        release or the end: one to each side, in the same step."""
-        out: list[Notice] = []
-        machine = state.machine
-        for event in events:
-            if isinstance(event, bb.BidSubmitted):
-                out.append(Notice(LiveUpdate.BID, event.party, event.round))
-            elif isinstance(event, ResultReleased):
-                out.extend(
-                    Notice(LiveUpdate.BIDDING, s, event.round)
-                    for s in (machine.payer, machine.payee)
-                )
-            elif isinstance(event, bb.BiddingClosed | bb.BiddingExpired):
-                out.extend(Notice(LiveUpdate.BIDDING, s, 0) for s in (machine.payer, machine.payee))
-        return tuple(out)
+def _view(state: SealedBidding, role: ViewRole, member: str | None) -> dict[str, Any] | None:
+    """A side: :func:`side_view`; the mediators: :func:`mediator_view`; a party that does not
+    bid, and an observer, see nothing."""
+    if role is ViewRole.MEDIATOR:
+        return {"view": "mediator", **mediator_view(state)}
+    machine = state.machine
+    if role is ViewRole.PARTY and member is not None and member in (machine.payer, machine.payee):
+        shown = side_view(state, member).to_dict()
+        return {"view": "party", **shown, "closed_reason": machine.closed_reason}
+    return None
 
 
-#: This protocol's declaration (registered in :mod:`gobetween.protocols.registry`).
-PROTOCOL = SealedBiddingProtocol()
+def _owner(event: SealedEvent) -> str | None:
+    """A bid is its side's; a round's outcome, a release and the end are both sides'."""
+    return event.party if isinstance(event, bb.BidSubmitted) else None
+
+
+def _notices(state: SealedBidding, events: tuple[SealedEvent, ...]) -> tuple[Notice, ...]:
+    """A bid: one update to its own side (nothing more when it resolved the round); a release
+    or the end: one to each side, in the same step."""
+    out: list[Notice] = []
+    sides = (state.machine.payer, state.machine.payee)
+    for event in events:
+        if isinstance(event, bb.BidSubmitted):
+            out.append(Notice(LiveUpdate.BID, event.party, event.round))
+        elif isinstance(event, ResultReleased):
+            out.extend(Notice(LiveUpdate.BIDDING, s, event.round) for s in sides)
+        elif isinstance(event, bb.BiddingClosed | bb.BiddingExpired):
+            out.extend(Notice(LiveUpdate.BIDDING, s, 0) for s in sides)
+    return tuple(out)
+
+
+#: Double-blind bidding with sealed rounds, as :mod:`gobetween.protocols.registry` knows it.
+#:
+#: Its events are stored under ``blind_bidding`` (the bidding's own events and the releases).
+#: Settings: ``{"payer": <party>, "payee": <party>, "rules": BiddingRules.to_dict()}``. Live
+#: updates: a bid tells only its own side (and the mediators), one update whatever it caused,
+#: so a side's stream counts the same whether or not its bid completed the round; a release or
+#: the end tells both sides in one step.
+PROTOCOL: Machine[SealedBidding, SealedAction, SealedEvent] = Machine(
+    name="blind_bidding",
+    title=N_("Double-blind bidding"),
+    actions=(OPEN_BIDDING, bb.SUBMIT_BID, RELEASE_RESULT, bb.CLOSE_BIDDING),
+    live_updates=frozenset({LiveUpdate.BID, LiveUpdate.BIDDING}),
+    opener=lambda agenda, parties, mediators, settings: SealedBidding(
+        bb.PROTOCOL.initial(agenda, parties, mediators, settings)
+    ),
+    decider=decide,
+    applier=apply,
+    reader=lambda data, agenda: event_from_dict(data),
+    viewer=_view,
+    owner_of=_owner,
+    notifier=_notices,
+)

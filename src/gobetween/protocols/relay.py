@@ -45,7 +45,7 @@ from gobetween.errors import ProtocolError
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.protocols import _common as c
-from gobetween.protocols.base import N_, ActionRule, Notice, ViewRole
+from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
 
 __all__ = [
     "FORWARD_OFFER",
@@ -544,68 +544,48 @@ def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
 # -- the registered protocol -------------------------------------------------------------------
 
 
-class RelayProtocol:
-    """Relayed offers as :mod:`gobetween.protocols.registry` knows them (no settings)."""
-
-    name = "relay"
-    title = N_("Offers relayed through the mediators")
-    actions = (SEND_OFFER, FORWARD_OFFER)
-    live_updates = frozenset({LiveUpdate.OFFER, LiveUpdate.OFFER_STATUS, LiveUpdate.OFFER_RECEIVED})
-
-    def initial(
-        self,
-        agenda: Agenda,
-        parties: tuple[str, ...],
-        mediators: tuple[str, ...],
-        settings: Mapping[str, Any],
-    ) -> RelayState:
-        """An open relay with no offers."""
-        return RelayState.open(agenda, parties, mediators)
-
-    def decide(
-        self, state: RelayState, action: RelayAction, *, now: datetime
-    ) -> tuple[RelayEvent, ...]:
-        """:func:`decide`."""
-        return decide(state, action, now=now)
-
-    def apply(self, state: RelayState, event: RelayEvent) -> RelayState:
-        """:func:`apply`."""
-        return apply(state, event)
-
-    def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
-        """:func:`event_from_dict`."""
-        return event_from_dict(data, agenda)
-
-    def view(
-        self, state: RelayState, role: ViewRole, member: str | None = None
-    ) -> dict[str, Any] | None:
-        """A party's own offers and what it received; the mediators' everything; observers
-        see nothing of the relay."""
-        if role is ViewRole.MEDIATOR:
-            return {"view": "mediator", **mediator_view(state).to_dict()}
-        if role is ViewRole.PARTY and member is not None:
-            return {"view": "party", **party_view(state, member).to_dict()}
-        return None
-
-    def owner(self, event: RelayEvent) -> str | None:
-        """A submitted offer is its sender's; what the mediators do is theirs."""
-        return event.party if isinstance(event, OfferSubmitted) else None
-
-    def notices(self, state: RelayState, events: tuple[RelayEvent, ...]) -> tuple[Notice, ...]:
-        """The sender hears of its offer and of the mediators' decision; each recipient of a
-        forward hears that something arrived."""
-        out: list[Notice] = []
-        for event in events:
-            match event:
-                case OfferSubmitted():
-                    out.append(Notice(LiveUpdate.OFFER, event.party))
-                case OfferDeclined():
-                    out.append(Notice(LiveUpdate.OFFER_STATUS, state.offer(event.offer).sender))
-                case OfferForwarded():
-                    out.append(Notice(LiveUpdate.OFFER_STATUS, state.offer(event.offer).sender))
-                    out.extend(Notice(LiveUpdate.OFFER_RECEIVED, r) for r in event.recipients)
-        return tuple(out)
+def _view(state: RelayState, role: ViewRole, member: str | None) -> dict[str, Any] | None:
+    """A party's own offers and what it received; the mediators' everything; observers see
+    nothing of the relay."""
+    if role is ViewRole.MEDIATOR:
+        return {"view": "mediator", **mediator_view(state).to_dict()}
+    if role is ViewRole.PARTY and member is not None:
+        return {"view": "party", **party_view(state, member).to_dict()}
+    return None
 
 
-#: This protocol's declaration (registered in :mod:`gobetween.protocols.registry`).
-PROTOCOL = RelayProtocol()
+def _owner(event: RelayEvent) -> str | None:
+    """A submitted offer is its sender's; what the mediators do is theirs."""
+    return event.party if isinstance(event, OfferSubmitted) else None
+
+
+def _notices(state: RelayState, events: tuple[RelayEvent, ...]) -> tuple[Notice, ...]:
+    """The sender hears of its offer and of the mediators' decision; each recipient of a
+    forward hears that something arrived."""
+    out: list[Notice] = []
+    for event in events:
+        match event:
+            case OfferSubmitted():
+                out.append(Notice(LiveUpdate.OFFER, event.party))
+            case OfferDeclined():
+                out.append(Notice(LiveUpdate.OFFER_STATUS, state.offer(event.offer).sender))
+            case OfferForwarded():
+                out.append(Notice(LiveUpdate.OFFER_STATUS, state.offer(event.offer).sender))
+                out.extend(Notice(LiveUpdate.OFFER_RECEIVED, r) for r in event.recipients)
+    return tuple(out)
+
+
+#: Relayed offers as :mod:`gobetween.protocols.registry` knows them (no settings).
+PROTOCOL: Machine[RelayState, RelayAction, RelayEvent] = Machine(
+    name="relay",
+    title=N_("Offers relayed through the mediators"),
+    actions=(SEND_OFFER, FORWARD_OFFER),
+    live_updates=frozenset({LiveUpdate.OFFER, LiveUpdate.OFFER_STATUS, LiveUpdate.OFFER_RECEIVED}),
+    opener=lambda agenda, parties, mediators, settings: RelayState.open(agenda, parties, mediators),
+    decider=decide,
+    applier=apply,
+    reader=event_from_dict,
+    viewer=_view,
+    owner_of=_owner,
+    notifier=_notices,
+)

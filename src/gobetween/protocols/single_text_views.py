@@ -36,9 +36,8 @@ from typing import Any
 
 from gobetween.errors import ProtocolError
 from gobetween.live import LiveUpdate
-from gobetween.model import Agenda
 from gobetween.protocols import _common as c
-from gobetween.protocols.base import N_, Notice, ViewRole
+from gobetween.protocols.base import N_, Machine, Notice, ViewRole
 from gobetween.protocols.single_text import (
     ANSWER_TEXT,
     PUBLISH_TEXT,
@@ -265,75 +264,55 @@ def diff_versions(old: TextVersion, new: TextVersion) -> tuple[IssueChange, ...]
 # -- the registered protocol -------------------------------------------------------------------
 
 
-class SingleTextProtocol:
-    """The single negotiating text as :mod:`gobetween.protocols.registry` knows it."""
-
-    name = "single_text"
-    title = N_("Single negotiating text")
-    actions = (PUBLISH_TEXT, ANSWER_TEXT)
-    live_updates = frozenset({LiveUpdate.TEXT, LiveUpdate.ANSWER, LiveUpdate.READY})
-
-    def initial(
-        self,
-        agenda: Agenda,
-        parties: tuple[str, ...],
-        mediators: tuple[str, ...],
-        settings: Mapping[str, Any],
-    ) -> SingleTextState:
-        """A track before its first text (no settings)."""
-        return SingleTextState.open(agenda, parties, mediators)
-
-    def decide(
-        self, state: SingleTextState, action: SingleTextAction, *, now: datetime
-    ) -> tuple[SingleTextEvent, ...]:
-        """:func:`~gobetween.protocols.single_text.decide`."""
-        return decide(state, action, now=now)
-
-    def apply(self, state: SingleTextState, event: SingleTextEvent) -> SingleTextState:
-        """:func:`~gobetween.protocols.single_text.apply`."""
-        return apply(state, event)
-
-    def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> SingleTextEvent:
-        """:func:`~gobetween.protocols.single_text.event_from_dict`."""
-        return event_from_dict(data, agenda)
-
-    def view(
-        self, state: SingleTextState, role: ViewRole, member: str | None = None
-    ) -> dict[str, Any] | None:
-        """Mediators: :func:`mediator_view`; a party: :func:`party_view`; an observer: the
-        published versions and the status (``"view": "public"``)."""
-        if role is ViewRole.MEDIATOR:
-            return {"view": "mediator", **mediator_view(state).to_dict()}
-        if role is ViewRole.PARTY:
-            if member is None:
-                raise ProtocolError("a party's view needs the party")
-            return {"view": "party", **party_view(state, member).to_dict()}
-        return {
-            "view": "public",
-            "status": state.status.value,
-            "versions": [v.to_dict() for v in state.versions],
-            "closed_reason": state.closed_reason,
-        }
-
-    def owner(self, event: SingleTextEvent) -> str | None:
-        """An answer is its party's; texts and the track's status are everyone's."""
-        return event.party if isinstance(event, AnswerGiven | AnswerWithdrawn) else None
-
-    def notices(
-        self, state: SingleTextState, events: tuple[SingleTextEvent, ...]
-    ) -> tuple[Notice, ...]:
-        """A new text and readiness go to everyone; an answer to its party (and mediators)."""
-        out: list[Notice] = []
-        for event in events:
-            match event:
-                case TextPublished():
-                    out.append(Notice(LiveUpdate.TEXT, None, event.version))
-                case AnswerGiven() | AnswerWithdrawn():
-                    out.append(Notice(LiveUpdate.ANSWER, event.party, event.version))
-                case TrackReady():
-                    out.append(Notice(LiveUpdate.READY, None, event.version))
-        return tuple(out)
+def _view(state: SingleTextState, role: ViewRole, member: str | None) -> dict[str, Any] | None:
+    """Mediators: :func:`mediator_view`; a party: :func:`party_view`; an observer: the published
+    versions and the status (``"view": "public"``)."""
+    if role is ViewRole.MEDIATOR:
+        return {"view": "mediator", **mediator_view(state).to_dict()}
+    if role is ViewRole.PARTY:
+        if member is None:
+            raise ProtocolError("a party's view needs the party")
+        return {"view": "party", **party_view(state, member).to_dict()}
+    return {
+        "view": "public",
+        "status": state.status.value,
+        "versions": [v.to_dict() for v in state.versions],
+        "closed_reason": state.closed_reason,
+    }
 
 
-#: This protocol's declaration (registered in :mod:`gobetween.protocols.registry`).
-PROTOCOL = SingleTextProtocol()
+def _owner(event: SingleTextEvent) -> str | None:
+    """An answer is its party's; texts and the track's status are everyone's."""
+    return event.party if isinstance(event, AnswerGiven | AnswerWithdrawn) else None
+
+
+def _notices(state: SingleTextState, events: tuple[SingleTextEvent, ...]) -> tuple[Notice, ...]:
+    """A new text and readiness go to everyone; an answer to its party (and the mediators)."""
+    out: list[Notice] = []
+    for event in events:
+        match event:
+            case TextPublished():
+                out.append(Notice(LiveUpdate.TEXT, None, event.version))
+            case AnswerGiven() | AnswerWithdrawn():
+                out.append(Notice(LiveUpdate.ANSWER, event.party, event.version))
+            case TrackReady():
+                out.append(Notice(LiveUpdate.READY, None, event.version))
+    return tuple(out)
+
+
+#: The single negotiating text as :mod:`gobetween.protocols.registry` knows it (no settings).
+PROTOCOL: Machine[SingleTextState, SingleTextAction, SingleTextEvent] = Machine(
+    name="single_text",
+    title=N_("Single negotiating text"),
+    actions=(PUBLISH_TEXT, ANSWER_TEXT),
+    live_updates=frozenset({LiveUpdate.TEXT, LiveUpdate.ANSWER, LiveUpdate.READY}),
+    opener=lambda agenda, parties, mediators, settings: SingleTextState.open(
+        agenda, parties, mediators
+    ),
+    decider=decide,
+    applier=apply,
+    reader=event_from_dict,
+    viewer=_view,
+    owner_of=_owner,
+    notifier=_notices,
+)
