@@ -51,6 +51,10 @@ def test_a_bidding_through_the_pages(site: Site) -> None:
         assert "Settled at 140 days" in text_of(done, "#agreed")
         assert "option 120 of term" in text_of(done, "#agreed")
     assert "150" not in text_of(soup(ru.get(page)), "#bidding")
+    draft = one(soup(un.get(page)), "a.draft-link")["href"]
+    assert draft == f"/tracks/{food}/draft?pkg-term=120"
+    chosen = soup(un.get(str(draft))).select("select[name='pkg-term'] option[selected]")
+    assert [o["value"] for o in chosen] == ["120"]
     twin = ua.get(page).headers["link"]
     assert f"/api/tracks/{food}/bidding" in twin
 
