@@ -33,7 +33,12 @@ API
 - :func:`decide`, :func:`apply`, :func:`step`, :func:`replay`, :func:`bidder_view`
   (:class:`BidderView`, :class:`RoundOutcome`), :func:`mediator_view` (everything, as JSON);
   :func:`crossing` (the settlement rule). ``BiddingRules.to_dict()``/``from_dict()`` let the
-  service keep the rules with the bidding, to rebuild the initial state.
+  service keep the rules with the bidding, and :func:`from_settings` rebuilds the initial state
+  from what it keeps.
+- :data:`SUBMIT_BID`, :data:`CLOSE_BIDDING`: the policy's rules for the actions. The registered
+  protocol is :mod:`gobetween.protocols.blind_bidding_release` (sealed rounds): shown to the
+  sides as it stands, this machine would tell a side that the other had bid the moment a round
+  resolves.
 
 >>> from datetime import datetime, timezone
 >>> t = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -59,10 +64,8 @@ from typing import Any
 
 from gobetween import wire
 from gobetween.errors import ProtocolError
-from gobetween.live import LiveUpdate
-from gobetween.model import Agenda
 from gobetween.protocols import _common as c
-from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
+from gobetween.protocols.base import ActionRule
 from gobetween.protocols.blind_bidding_events import (
     BiddingClosed,
     BiddingEvent,
@@ -75,7 +78,6 @@ from gobetween.protocols.blind_bidding_events import (
 
 __all__ = [
     "CLOSE_BIDDING",
-    "PROTOCOL",
     "SUBMIT_BID",
     "Bid",
     "BidSubmitted",
@@ -100,6 +102,7 @@ __all__ = [
     "crossing",
     "decide",
     "event_from_dict",
+    "from_settings",
     "mediator_view",
     "replay",
     "step",
@@ -546,17 +549,20 @@ def mediator_view(state: BiddingState) -> dict[str, Any]:
     }
 
 
-# -- the registered protocol -------------------------------------------------------------------
+# -- settings --------------------------------------------------------------------------------
 
 
-def _open(
-    agenda: Agenda,
-    parties: tuple[str, ...],
-    mediators: tuple[str, ...],
-    settings: Mapping[str, Any],
+def from_settings(
+    parties: tuple[str, ...], mediators: tuple[str, ...], settings: Mapping[str, Any]
 ) -> BiddingState:
-    """A bidding with no bids between the settings' payer and payee (parties of the track):
-    ``{"payer": <party>, "payee": <party>, "rules": BiddingRules.to_dict()}``."""
+    """A bidding with no bids between the settings' payer and payee, parties of the track:
+    ``{"payer": <party>, "payee": <party>, "rules": BiddingRules.to_dict()}`` (what the service
+    keeps with a bidding; :mod:`gobetween.protocols.blind_bidding_release` opens with it).
+
+    >>> rules = BiddingRules(max_rounds=2).to_dict()
+    >>> from_settings(("A", "B"), ("M",), {"payer": "A", "payee": "B", "rules": rules}).payee
+    'B'
+    """
     sides = []
     for key in ("payer", "payee"):
         name = settings.get(key)
@@ -567,48 +573,3 @@ def _open(
     if not isinstance(rules, Mapping):
         raise ProtocolError("the bidding's settings have no rules")
     return BiddingState.open(sides[0], sides[1], BiddingRules.from_dict(rules), mediators)
-
-
-def _view(state: BiddingState, role: ViewRole, member: str | None) -> dict[str, Any] | None:
-    """A side: :func:`bidder_view`; the mediators: :func:`mediator_view`; a party that does not
-    bid, and an observer, see nothing."""
-    if role is ViewRole.MEDIATOR:
-        return {"view": "mediator", **mediator_view(state)}
-    if role is ViewRole.PARTY and member is not None and member in (state.payer, state.payee):
-        return {"view": "party", **bidder_view(state, member).to_dict()}
-    return None
-
-
-def _owner(event: BiddingEvent) -> str | None:
-    """A bid is its side's; a round's outcome and the end are both sides'."""
-    return event.party if isinstance(event, BidSubmitted) else None
-
-
-def _notices(state: BiddingState, events: tuple[BiddingEvent, ...]) -> tuple[Notice, ...]:
-    """A bid: its own side; a resolved round or the end: both sides, in one step."""
-    out: list[Notice] = []
-    for event in events:
-        if isinstance(event, BidSubmitted):
-            out.append(Notice(LiveUpdate.BID, event.party, event.round))
-        else:
-            ref = event.round if isinstance(event, RoundResolved) else 0
-            out.extend(Notice(LiveUpdate.BIDDING, s, ref) for s in (state.payer, state.payee))
-    return tuple(out)
-
-
-#: Double-blind bidding resolved the moment a round's second bid lands (not registered: the
-#: registry has :mod:`gobetween.protocols.blind_bidding_release`, whose sides learn a result
-#: only when a mediator releases it; its ``initial`` is this one's).
-PROTOCOL: Machine[BiddingState, BiddingAction, BiddingEvent] = Machine(
-    name="blind_bidding",
-    title=N_("Double-blind bidding"),
-    actions=(SUBMIT_BID, CLOSE_BIDDING),
-    live_updates=frozenset({LiveUpdate.BID, LiveUpdate.BIDDING}),
-    opener=_open,
-    decider=decide,
-    applier=apply,
-    reader=lambda data, agenda: event_from_dict(data),
-    viewer=_view,
-    owner_of=_owner,
-    notifier=_notices,
-)

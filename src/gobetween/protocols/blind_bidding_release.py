@@ -274,7 +274,7 @@ PROTOCOL: Machine[SealedBidding, SealedAction, SealedEvent] = Machine(
     actions=(OPEN_BIDDING, bb.SUBMIT_BID, RELEASE_RESULT, bb.CLOSE_BIDDING),
     live_updates=frozenset({LiveUpdate.BID, LiveUpdate.BIDDING}),
     opener=lambda agenda, parties, mediators, settings: SealedBidding(
-        bb.PROTOCOL.initial(agenda, parties, mediators, settings)
+        bb.from_settings(parties, mediators, settings)
     ),
     decider=decide,
     applier=apply,

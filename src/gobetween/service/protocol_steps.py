@@ -40,9 +40,10 @@ from gobetween.errors import NotFound
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols.base import ActionRule, NegotiationProtocol, ViewRole, WireEvent
-from gobetween.service.negotiate import notify, track_agenda
+from gobetween.service.negotiate import track_agenda
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
+from gobetween.store.live_updates import notify
 
 __all__ = ["Loaded", "Stepped", "load", "members", "replay", "role_of", "step", "view_for"]
 
