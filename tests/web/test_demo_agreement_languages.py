@@ -36,3 +36,28 @@ def test_the_demo_agreement_is_signed_in_english_ukrainian_russian_and_turkish(s
     assert len(signed) == 6  # two instruments, each signed by its party and both mediators
     docx = un.get(f"/api/agreements/{aid}/instruments/1/docx")
     assert docx.status_code == 200
+
+
+def test_the_energy_moratorium_adds_arabic_for_qatar(site: Site) -> None:
+    from gobetween.service.demo_languages import (
+        ENERGY_AGREEMENT_LANGUAGES,
+        ENERGY_AGREEMENT_WORDING,
+    )
+    from gobetween.service.demo_records import ENERGY, build_records_demo
+
+    with site.services.db.unit_of_work() as session:
+        aid = build_records_demo(session)[ENERGY]
+    data = site.client("qatar").get(f"/api/agreements/{aid}/bundle").content
+    report = verify_bundle(data)
+    assert report.ok, report.findings
+    terms = Bundle.from_bytes(data).instruments[0].terms
+    assert terms.languages == ENERGY_AGREEMENT_LANGUAGES == ("en", "uk", "ru", "ar")
+    (arabic,) = [v for v in terms.versions if v.language == "ar"]
+    assert [a.text for a in arabic.articles] == [
+        ENERGY_AGREEMENT_WORDING["scope"]["all energy"]["ar"],
+        ENERGY_AGREEMENT_WORDING["term"]["30"]["ar"],
+    ]
+    # the lifecycle is read from the English wording: renewed by consent, 30 days
+    assert terms.term_days == 30
+    assert terms.renewal.rule.value == "by_consent"
+    assert terms.clauses["term"] == ENERGY_AGREEMENT_WORDING["term"]["30"]["en"]

@@ -31,12 +31,13 @@ __all__ = ["agreed_clauses", "link_for", "ready_tracks", "stated_links", "text_l
 
 
 def agreed_clauses(version: st.TextVersion) -> dict[str, str]:
-    """Clause per issue of an agreed version: its article's wording (first language), else the
-    clause published with it."""
+    """Clause per issue of an agreed version: its article's English wording (the words that
+    name the lifecycle rules, ``derive.RENEWAL_WORDS``, are English), else its wording in its
+    first language, else the clause published with it."""
     out = dict(version.clauses)
     for article in version.text_articles:
         if article.issue is not None and article.wording:
-            out[article.issue] = next(iter(article.wording.values()))
+            out[article.issue] = article.wording.get("en") or next(iter(article.wording.values()))
     return out
 
 

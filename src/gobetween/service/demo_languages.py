@@ -27,6 +27,8 @@ from gobetween.store import repositories
 from gobetween.store import tables as t
 
 __all__ = [
+    "ENERGY_AGREEMENT_LANGUAGES",
+    "ENERGY_AGREEMENT_WORDING",
     "ENERGY_WORDING",
     "FOOD_WORDING",
     "INITIATIVE_LANGUAGES",
@@ -309,6 +311,38 @@ INITIATIVE_WORDING: Wording = {
             "каждой из них.",
             "tr": "Girişim imzadan itibaren 120 gün yürürlükte kalır ve imzacıların her "
             "birinin rızasıyla uzatılır; uzatmalar her imzacının kayda geçen işlemleridir.",
+        },
+    },
+}
+
+#: The working languages of the demo's signed (illustrative) energy-facilities moratorium:
+#: Qatar mediates it in Arabic beside English, Ukrainian and Russian.
+ENERGY_AGREEMENT_LANGUAGES = ("en", "uk", "ru", "ar")
+
+#: Clause per agreed option per language of that moratorium
+#: (:mod:`gobetween.service.demo_records`): its equally authentic texts (illustrative).
+ENERGY_AGREEMENT_WORDING: Wording = {
+    "scope": {
+        "all energy": {
+            "en": "Neither party strikes power generation, transmission or gas facilities of "
+            "the other (illustrative wording).",
+            "uk": "Жодна зі сторін не завдає ударів по об'єктах генерації та передачі "
+            "електроенергії чи газових об'єктах іншої сторони (умовне формулювання).",
+            "ru": "Ни одна из сторон не наносит ударов по объектам генерации и передачи "
+            "электроэнергии или газовым объектам другой стороны (условная формулировка).",
+            "ar": "لا يستهدف أي من الطرفين منشآت توليد الكهرباء أو نقلها أو منشآت الغاز "
+            "التابعة للطرف الآخر (صياغة توضيحية).",
+        },
+    },
+    "term": {
+        "30": {
+            "en": "The moratorium runs for 30 days; it is renewed by consent of every "
+            "signatory (illustrative).",
+            "uk": "Мораторій діє 30 днів і продовжується за згодою кожної зі сторін, що його "
+            "підписали (умовно).",
+            "ru": "Мораторий действует 30 дней и продлевается с согласия каждой подписавшей "
+            "его стороны (условно).",
+            "ar": "يسري الوقف لمدة 30 يومًا، ويُجدَّد بموافقة كل طرف موقِّع (توضيحي).",
         },
     },
 }

@@ -35,9 +35,17 @@ from gobetween.model import Agenda, Issue, OrganisationKind, Role
 from gobetween.monitoring.kinds_builtin import EXCHANGES
 from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
+from gobetween.protocols.single_text_articles import Article
 from gobetween.service import agree, prepare, records, texts
 from gobetween.service import provisions as provision_records
 from gobetween.service.demo import seat_actor, seat_members
+from gobetween.service.demo_languages import (
+    ENERGY_AGREEMENT_LANGUAGES,
+    ENERGY_AGREEMENT_WORDING,
+    Wording,
+    with_wording,
+)
+from gobetween.service.languages import set_working_languages
 from gobetween.service.signing_keys import confirm_key
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
@@ -67,13 +75,25 @@ def _agreement(
     clauses: dict[str, str],
     kinds: list[str],
     effective: dt.date,
+    languages: tuple[str, ...] = (),
+    wording: Wording | None = None,
 ) -> int:
-    """A process, its track, the accepted text, the agreement signed by all; its id."""
+    """A process, its track, the accepted text, the agreement signed by all; its id. With
+    ``languages`` the process works in them and every agreed option is worded in each
+    (``wording``), so the agreement carries them as equally authentic texts."""
     admin = seat_actor(session, "secretariat")
     process = prepare.create_process(
         session, admin, name=name, description="Demo: ILLUSTRATIVE data, not a real record."
     )
     admin = repositories.load_actor(session, admin.user_id)
+    articles: tuple[Article, ...] = ()
+    if languages and wording is not None:
+        set_working_languages(session, admin, process.id, languages)
+        agenda = with_wording(agenda, wording)
+        articles = tuple(
+            Article.for_option(f"art-{n}", issue, package[issue.name])
+            for n, issue in enumerate(agenda.issues, start=1)
+        )
     seats = {mediator[0]: (mediator[1], OrganisationKind.MEDIATOR, Role.MEDIATOR)}
     seats |= {s: (n, OrganisationKind.PARTY, Role.PARTY_MEMBER) for s, n in PARTIES.items()}
     orgs = seat_members(session, admin, process.id, seats)
@@ -83,7 +103,13 @@ def _agreement(
     session.flush()
     actors = {seat: seat_actor(session, seat) for seat in seats}
     texts.publish_text(
-        session, actors[mediator[0]], track.id, options=package, clauses=clauses, note=name
+        session,
+        actors[mediator[0]],
+        track.id,
+        options=package,
+        clauses=clauses,
+        note=name,
+        articles=articles,
     )
     for seat in PARTIES:
         texts.answer_text(session, actors[seat], track.id, version=1, kind=AnswerKind.ACCEPT)
@@ -157,6 +183,8 @@ def _energy(session: Session) -> int:
         clauses,
         ["incidents"],
         dt.date(2025, 3, 18),
+        ENERGY_AGREEMENT_LANGUAGES,  # Qatar mediates in Arabic too
+        ENERGY_AGREEMENT_WORDING,
     )
     qatar, ua, ru = (seat_actor(session, s) for s in ("qatar", "ukraine", "russia"))
     first = records.report_incident(
