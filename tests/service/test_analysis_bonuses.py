@@ -3,6 +3,7 @@ solver (the answer says so), on the JSON twin, the page and the improvements."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from bs4 import BeautifulSoup
 from tests.oracles import brute_frontier
 from tests.service.world import World, food_agenda, food_preferences
 
-from gobetween.model import Scenario
+from gobetween.model import Package, Scenario
 from gobetween.store.codec import preferences_from_json
 
 
@@ -88,3 +89,30 @@ def test_the_analysis_page_shows_the_solver_status(world: World) -> None:
     assert status is not None
     assert "Exact" in status.get_text()
     assert "proved every point optimal" in status.get_text()
+
+
+def test_the_preview_finds_the_best_and_worst_package_with_the_bonuses(world: World) -> None:
+    """With bonuses the best package is not the best option of each issue: the preview asks
+    the solver, and its best and worst are the brute-force ones (within single red lines)."""
+    food = world.tracks["food"]
+    body = food_preferences("ua")
+    # a large bonus for a package whose options are each far from the party's favourite
+    body["bonuses"] = [
+        {"when": {"ports": ["Odesa"], "inspection": ["Istanbul JCC"], "term": ["60"]}, "bonus": 0.9}
+    ]
+    url = f"/api/tracks/{food}/parties/{world.orgs['Ukraine']}/preferences/preview"
+    r = world.post("ua", url, json={"preferences": body})
+    assert r.status_code == 200, r.text
+    best, _middle, worst = r.json()["packages"][:3]
+    prefs = preferences_from_json(body)
+    agenda = food_agenda()
+    allowed = [
+        Package(agenda, choices)
+        for choices in itertools.product(*(range(n) for n in agenda.shape))
+        if not any(
+            pair in prefs.forbidden_options() for pair in Package(agenda, choices).options.items()
+        )
+    ]
+    assert best["package"] == {"ports": "Odesa", "inspection": "Istanbul JCC", "term": "60"}
+    assert best["utility"] == pytest.approx(max(prefs.utility(p) for p in allowed))
+    assert worst["utility"] == pytest.approx(min(prefs.utility(p) for p in allowed))

@@ -36,12 +36,22 @@ from numpy.typing import NDArray
 
 from gobetween.analysis.frontier import Frontier, empty_frontier, frontier_order, readonly
 from gobetween.analysis.interdependent import InterdependentProfile
-from gobetween.analysis.milp import DEFAULT_TIME_LIMIT, exact_frontier
+from gobetween.analysis.milp import DEFAULT_TIME_LIMIT, exact_frontier, max_welfare_milp
 from gobetween.analysis.space import UtilitySpace
 from gobetween.errors import AnalysisError
-from gobetween.model import Agenda, Bonus, Issue, Preferences, Scenario
+from gobetween.model import Agenda, Bonus, Issue, Package, Preferences, Scenario
 
-__all__ = ["has_bonuses", "milp_applies", "milp_frontier", "milp_time_limit"]
+__all__ = [
+    "EXTREME_TIME_LIMIT",
+    "extreme_package",
+    "has_bonuses",
+    "milp_applies",
+    "milp_frontier",
+    "milp_time_limit",
+]
+
+#: Seconds the solver may take to find one party's best or worst package (a form's preview).
+EXTREME_TIME_LIMIT = 2.0
 
 _TIME_LIMIT: ContextVar[float] = ContextVar("milp_time_limit", default=DEFAULT_TIME_LIMIT)
 
@@ -159,3 +169,35 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
         _ties=_OnePackage(ordered),
         status=found.status,
     )
+
+
+def extreme_package(prefs: Preferences, agenda: Agenda, *, best: bool) -> Package | None:
+    """One party's best (or worst) package within its single-option red lines, its bonuses and
+    interactions counted, by the solver; ``None`` when some issue has no option left or the
+    solver did not prove the answer within :data:`EXTREME_TIME_LIMIT` seconds.
+
+    >>> from gobetween.model import Issue
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+    >>> prefs = Preferences({"a": 1, "b": 1}, {"a": {"x": 1, "y": 0}, "b": {"p": 1, "q": 0}},
+    ...                     bonuses=(Bonus(1.5, {"a": ("y",), "b": ("q",)}),))
+    >>> extreme_package(prefs, agenda, best=True).options
+    {'a': 'y', 'b': 'q'}
+    """
+    space = UtilitySpace.from_scenario(Scenario(agenda, {"party": prefs}))
+    if space.size == 0:
+        return None
+    restricted = _restricted(space)
+    sign = 1.0 if best else -1.0
+    profile = InterdependentProfile(
+        restricted,
+        tuple(tuple(sign * float(v) for v in values[:, 0]) for values in space.values),
+        tuple(Bonus(sign * b.value, b.within) for b in _allowed_bonuses(prefs, restricted)),
+    )
+    found = max_welfare_milp((profile,), time_limit=EXTREME_TIME_LIMIT)
+    if not found.exact or found.point is None:
+        return None
+    choices = tuple(
+        int(indices[c])
+        for indices, c in zip(space.option_indices, found.point.choices, strict=True)
+    )
+    return Package(agenda, choices)

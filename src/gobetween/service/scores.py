@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gobetween.analysis.bonus_frontier import extreme_package
 from gobetween.errors import Conflict, InvalidModel
 from gobetween.i18n import _
 from gobetween.model import Agenda, Package, Preferences
@@ -139,7 +140,13 @@ class TextScores:
 
 
 def _extreme(prefs: Preferences, agenda: Agenda, best: bool) -> Package:
-    """The best (or worst) option of every issue that is not itself a red line."""
+    """The best (or worst) option of every issue that is not itself a red line; with bonuses,
+    the best (or worst) package as a whole, by the solver (the options one by one otherwise, or
+    when the solver cannot prove it within its short time limit)."""
+    if prefs.bonuses:
+        found = extreme_package(prefs, agenda, best=best)
+        if found is not None:
+            return found
     values = prefs.issue_values(agenda)
     forbidden = prefs.forbidden_options()
     choice = {}
