@@ -3,8 +3,13 @@ side bids through its form and reads only its own bids, the mediators release th
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
+from sqlalchemy import update
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
+
+from gobetween.store.bidding_tables import Bidding
 
 
 def _post(client: httpx.Client, page: str, action: str, data: dict[str, str]) -> httpx.Response:
@@ -64,3 +69,25 @@ def test_the_navigation_links_the_bidding_page(site: Site) -> None:
     for seat in ("un", "ukraine"):
         nav = soup(site.client(seat).get(f"/tracks/{food}")).select("nav.tabs a")
         assert f"/tracks/{food}/bidding" in [a["href"] for a in nav], seat
+
+
+def test_after_the_deadline_the_page_takes_no_bid(site: Site) -> None:
+    food = site.tracks["food corridor"]
+    page = f"/tracks/{food}/bidding"
+    un, ua = site.client("un"), site.client("ukraine")
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    opened = _post(un, page, page, {
+        "issue": "term", "payer": str(site.orgs["Russian Federation"]),
+        "payee": str(site.orgs["Ukraine"]), "max_rounds": "2", "deadline": soon})  # fmt: skip
+    assert opened.status_code == 303, opened.text
+    assert one(soup(ua.get(page)), "#bid-amount")
+    past = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+    with site.services.db.unit_of_work() as session:  # the hour has gone by
+        row = session.get(Bidding, food)
+        assert row is not None
+        rules = {**row.rules, "deadline": past}
+        session.execute(update(Bidding).where(Bidding.track_id == food).values(rules=rules))
+    assert text_of(soup(ua.get(page)), "#bid .empty") == "The deadline for bids has passed."
+    late = _post(ua, page, f"{page}/bids", {"round": "1", "amount": "5"})
+    assert late.status_code == 422
+    assert "deadline passed" in text_of(soup(late), ".flash.error")

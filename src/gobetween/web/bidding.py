@@ -10,6 +10,7 @@ parties or none. The forms validate through the API's own schemas. JSON twin:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -42,11 +43,14 @@ def _context(ctx: Ctx, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]
     numeric = [
         issue.name for issue in tp.agenda.issues if any(o.value is not None for o in issue.options)
     ]
+    deadline = shown["rules"]["deadline"] if shown is not None else None
+    now = dt.datetime.now(dt.UTC)
     return tp.context(
         ctx,
         unit,
         title=_("Bidding: %(track)s") % {"track": tp.track.name},
         bidding=shown,
+        past_deadline=deadline is not None and dt.datetime.fromisoformat(deadline) < now,
         numeric_issues=numeric,
         parties=sorted(tp.view.party_ids, key=tp.party_name),
         events_cursor=stream_cursor(unit, tp.view),
