@@ -195,3 +195,44 @@ def test_delegations_record_events_and_see_the_gates(site: Site, initiative: int
     public = soup(site.client().get(f"/public/agreements/{initiative}/implementation"))
     assert "papers incomplete" not in public.get_text()
     assert public.select("#event-form") == []
+
+
+def test_the_agreement_form_refuses_in_the_readers_language(site: Site) -> None:
+    """A text whose article on linked instruments names a memorandum nobody made: the form
+    says so, in Ukrainian on a Ukrainian page, and makes nothing."""
+    from gobetween.protocols.single_text import AnswerKind
+    from gobetween.service import texts
+    from gobetween.store import repositories
+    from gobetween.store import tables as t
+
+    food = site.tracks["food corridor"]
+    with site.services.db.unit_of_work() as session:
+        actor = {
+            seat: repositories.load_actor(
+                session,
+                session.query(t.User).filter_by(email=f"{seat}@demo.gobetween.org").one().id,
+            )
+            for seat in ("un", "ukraine", "russia")
+        }
+        track = session.get(t.Track, food)
+        assert track is not None
+        options = {i["name"]: i["options"][0]["name"] for i in track.agenda["issues"]}
+        options["linked export facilitation"] = "UN memorandum, best efforts"
+        texts.publish_text(session, actor["un"], food, options=options, clauses={})
+        for seat in ("ukraine", "russia"):
+            texts.answer_text(session, actor[seat], food, version=1, kind=AnswerKind.ACCEPT)
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    form = soup(un.get(f"/tracks/{food}/agreement"))
+    links = one(form, "#derived-links")
+    assert [li["data-name"] for li in links.select("li")] == ["UN memorandum, best efforts"]
+    token = str(one(form, "#agreement-form input[name=csrf_token]")["value"])
+    r = un.post(
+        f"/tracks/{food}/agreement",
+        data={"csrf_token": token, "title": "Corridor", "effective_date": "2022-07-22"},
+    )
+    assert r.status_code == 422, r.text
+    error = soup(r).get_text(" ", strip=True)
+    assert "UN memorandum, best efforts" in error
+    assert "погоджений текст посилається" in error, error
+    assert soup(un.get("/agreements")).select("#ready a")  # still ready: nothing was made

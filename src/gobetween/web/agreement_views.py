@@ -158,7 +158,7 @@ async def _agreement_post_with(
             notice = work(form)
         except (e.InputError, e.ProtocolError, e.AgreementError, e.PermissionDenied) as exc:
             with ctx.read() as unit:
-                context = _agreement_context(ctx, unit, agreement_id, error=str(exc))
+                context = _agreement_context(ctx, unit, agreement_id, error=problem_text(exc))
             return render(request, "agreement.html", context, status=422)
         return redirect(f"/agreements/{agreement_id}?done={notice}", request)
 
@@ -270,7 +270,8 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
                     },
                 )
         except (ValueError, e.AgreementError) as exc:
-            error = problem_text(exc) if isinstance(exc, e.InputError) else str(exc)
+            # in the reader's language, also a refusal of the pure core (derive, languages)
+            error = problem_text(exc) if isinstance(exc, e.GobetweenError) else str(exc)
             with ctx.read() as unit:
                 tp = track_page(unit, track_id)
                 context = tp.context(
