@@ -105,3 +105,53 @@ def test_a_draft_lists_its_problems_and_publishing_it_is_refused_naming_the_arti
     r = world.post("un", f"{drafts_url(world)}/{draft['id']}/publication", json={"confirm": True})
     assert r.status_code == 422
     assert "art-final" in r.json()["detail"]
+
+
+def test_an_alternative_worded_as_another_option_is_refused_and_edited_wording_goes_out(
+    world: World,
+) -> None:
+    """A bracketed alternative's wording follows the article's rule (issue 11): the mediators
+    may reword it, but not with another option's wording; edited wording is what goes out."""
+    from gobetween.model import Issue
+
+    ports = Issue.discrete("ports", ["Odesa+Chornomorsk", "three ports"])
+    others = articles()
+    bracket = others[1]
+    wrong = [
+        {"option": "Odesa+Chornomorsk", "wording": {"en": ports.default_clause("three ports")}},
+        bracket["alternatives"][1],
+    ]
+    draft = make_draft(
+        world, articles=[*others[:1], {**bracket, "alternatives": wrong}, *others[2:]]
+    )
+    assert [p["article"] for p in draft["problems"]] == ["art-ports"]
+    assert "alternative 1 belongs to option 'three ports'" in draft["problems"][0]["message"]
+    url = f"{drafts_url(world)}/{draft['id']}"
+    r = world.post(
+        "un", f"{url}/publication", json={"confirm": True}, headers={"Accept-Language": "uk"}
+    )
+    assert r.status_code == 422, r.text
+    assert "альтернативи 1" in r.json()["detail"], r.json()["detail"]
+    reworded = [
+        {
+            "option": "Odesa+Chornomorsk",
+            "wording": {"en": "Ships leave from Odesa, then Chornomorsk."},
+        },
+        bracket["alternatives"][1],
+    ]
+    body = {
+        "package": PACKAGE,
+        "articles": [*others[:1], {**bracket, "alternatives": reworded}, *others[2:]],
+    }
+    fixed = world.put("un", url, json=body)
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["problems"] == []
+    published = world.post("un", f"{url}/publication", json={"confirm": True})
+    assert published.status_code == 201, published.text
+    text = world.get("ua", f"/api/tracks/{world.tracks['food']}/text").json()
+    version = text["versions"][-1]
+    (article,) = [a for a in version["articles"] if a["id"] == "art-ports"]
+    assert (
+        article["alternatives"][0]["wording"]["en"] == "Ships leave from Odesa, then Chornomorsk."
+    )
+    assert version["wording_of"]["art-ports/1"] == {"en": None}  # the mediators' own wording
