@@ -5,6 +5,8 @@ Built through the service functions (fast), then used through the HTTP API in-pr
 
 from __future__ import annotations
 
+import datetime as dt
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +19,7 @@ from gobetween.service.app import create_app
 from gobetween.service.context import Services
 from gobetween.service.settings import Settings
 from gobetween.store import repositories
+from gobetween.store import tables as store_tables
 
 PASSWORD = "correct horse battery"
 
@@ -47,6 +50,32 @@ def food_agenda() -> Agenda:
 
 def energy_agenda() -> Agenda:
     return Agenda((Issue.discrete("targets", ["none", "generation", "all"]),), name="energy")
+
+
+class Clock:
+    """The store's clock, set by hand: every timestamp the server takes (``tables.utcnow``, which
+    every row default and service call uses) reads ``now``.
+
+    Two worlds run on two clocks set to the same instants for the observed party's steps show
+    whether any timestamp a party sees depends on when (or whether) another party acted.
+    """
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+        clock = self
+
+        class _Frozen(dt.datetime):
+            @classmethod
+            def now(cls, tz: dt.tzinfo | None = None) -> Any:
+                return clock.now if tz is None else clock.now.astimezone(tz)
+
+        self.module = types.SimpleNamespace(**{**vars(dt), "datetime": _Frozen})
+
+    def install(self, monkeypatch: Any) -> None:
+        monkeypatch.setattr(store_tables, "dt", self.module)
+
+    def set(self, at: dt.datetime) -> None:
+        self.now = at
 
 
 @dataclass
