@@ -492,7 +492,7 @@ def test_a_failing_page_answers_a_plain_500_page_and_logs_the_error(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom at home")
 
-    monkeypatch.setattr(home.repositories, "processes", broken)
+    monkeypatch.setattr(home.processes, "processes", broken)
     r = site.client("ukraine").get("/")
     assert r.status_code == 500
     assert text_of(soup(r), "h1") == "Something went wrong"
