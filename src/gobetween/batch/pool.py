@@ -8,7 +8,9 @@ is killed (``SIGKILL``, nothing a strategy does can ignore it), the task recorde
 worker that dies on its own (out of memory, a crash) costs its current task a ``"crashed"`` row.
 
 Forking (rather than spawning) lets a worker start from the parent's loaded scenarios without
-sending them, and works inside a daemonic process (a Dask worker). POSIX only.
+sending them. In a multi-threaded parent (a Dask worker) a forked child can hang on a lock that
+another thread held at the fork, so there the workers are fresh interpreters instead
+(:func:`fresh_interpreter`), which also works inside a daemonic process. POSIX only.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
+import sys
 import time
 import traceback
 from collections import deque
@@ -39,7 +43,8 @@ PlayFn = Callable[[Task], Row]
 @dataclass(eq=False)
 class _Worker:
     pid: int
-    conn: Connection
+    conn: Connection  # rows come in here
+    outbox: Connection  # chunks go out here (the same pipe for a forked worker)
     pending: deque[Task] = field(default_factory=deque)
     since: float = 0.0
 
@@ -48,10 +53,10 @@ class _Worker:
         return bool(self.pending)
 
 
-def _child(conn: Connection, play: PlayFn) -> None:
+def serve(inbox: Connection, outbox: Connection, play: PlayFn) -> None:
     """A worker's loop: chunks in, one row per task out, until told to stop (``None``)."""
     while True:
-        chunk = conn.recv()
+        chunk = inbox.recv()
         if chunk is None:
             return
         for task in chunk:
@@ -60,10 +65,10 @@ def _child(conn: Connection, play: PlayFn) -> None:
             except Exception as exc:  # a bug in a strategy: the row says so, the worker lives
                 detail = "".join(traceback.format_exception_only(exc)).strip()
                 row = failed_row(task, "error", detail)
-            conn.send(row)
+            outbox.send(row)
 
 
-def _spawn(play: PlayFn) -> _Worker:
+def _fork(play: PlayFn) -> _Worker:
     parent, child = Pipe()
     pid = os.fork()
     if pid == 0:  # the worker
@@ -71,13 +76,33 @@ def _spawn(play: PlayFn) -> _Worker:
         try:
             parent.close()
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-            _child(child, play)
+            serve(child, child, play)
         except BaseException:
             code = 1
         finally:
             os._exit(code)
     child.close()
-    return _Worker(pid, parent)
+    return _Worker(pid, parent, parent)
+
+
+def fresh_interpreter(setup: object) -> Callable[[], _Worker]:
+    """Start workers as new Python processes (``python -m gobetween.batch.child``) instead of
+    forking: for a multi-threaded parent such as a Dask worker, where a forked child can hang on
+    a lock another thread held. ``setup`` (picklable) is the first message each receives, from
+    which :func:`gobetween.batch.child.main` builds the function that plays the tasks."""
+
+    def start() -> _Worker:
+        down_read, down_write = os.pipe()
+        up_read, up_write = os.pipe()
+        command = [sys.executable, "-m", "gobetween.batch.child", str(down_read), str(up_write)]
+        process = subprocess.Popen(command, pass_fds=(down_read, up_write), close_fds=True)
+        os.close(down_read)
+        os.close(up_write)
+        outbox = Connection(down_write, readable=False)
+        outbox.send(setup)
+        return _Worker(process.pid, Connection(up_read, writable=False), outbox)
+
+    return start
 
 
 def _stop(worker: _Worker, *, kill: bool) -> None:
@@ -86,8 +111,10 @@ def _stop(worker: _Worker, *, kill: bool) -> None:
             os.kill(worker.pid, signal.SIGKILL)
     else:
         with contextlib.suppress(OSError):
-            worker.conn.send(None)
+            worker.outbox.send(None)
     worker.conn.close()
+    if worker.outbox is not worker.conn:
+        worker.outbox.close()
     with contextlib.suppress(ChildProcessError):
         os.waitpid(worker.pid, 0)
 
@@ -106,13 +133,16 @@ def run_pool(
     workers: int,
     timeout: float = DEFAULT_TIMEOUT,
     most: int = 64,
+    start: Callable[[], _Worker] | None = None,
 ) -> Iterator[Row]:
     """Play ``tasks`` on ``workers`` forked processes, yielding each row as it arrives.
 
     ``play`` runs in the workers (forked: it may close over anything the parent holds). A task
     running longer than ``timeout`` seconds kills its worker and yields a ``"timeout"`` row.
-    Closing the iterator early kills the workers.
+    Closing the iterator early kills the workers. ``start`` (see :func:`fresh_interpreter`)
+    starts workers another way than forking; ``play`` is then unused.
     """
+    begin = start or (lambda: _fork(play))
     queue: deque[list[Task]] = deque(chunks(tasks, workers, most=most))
     pool: list[_Worker] = []
     try:
@@ -120,12 +150,12 @@ def run_pool(
             while queue and (len(pool) < workers or any(not w.busy for w in pool)):
                 idle = next((w for w in pool if not w.busy), None)
                 if idle is None:
-                    idle = _spawn(play)
+                    idle = begin()
                     pool.append(idle)
                 chunk = queue.popleft()
                 idle.pending.extend(chunk)
                 idle.since = time.monotonic()
-                idle.conn.send(chunk)
+                idle.outbox.send(chunk)
             busy = [w for w in pool if w.busy]
             now = time.monotonic()
             deadline = min(w.since + timeout for w in busy)

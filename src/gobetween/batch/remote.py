@@ -3,9 +3,10 @@
 ``pip install 'gobetween[distributed]'``, start a scheduler and workers (``dask scheduler``,
 ``dask worker tcp://host:8786``), then ``gobetween tournament FOLDER --scheduler
 tcp://host:8786``. The scenarios travel as gobetween scenario documents (JSON), so the workers
-need no access to the folder; each Dask task plays a chunk of one scenario's runs in a forked
-child with the same per-task time limit as the local pool (:mod:`gobetween.batch.pool`), so a
-stuck run is killed on the worker's machine too. The rows are the same as the local pool's.
+need no access to the folder; each Dask task plays a chunk of one scenario's runs in a fresh
+Python process (:mod:`gobetween.batch.child`) with the same per-task time limit as the local
+pool (:mod:`gobetween.batch.pool`), so a stuck run is killed on the worker's machine too. The
+rows are the same as the local pool's.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
-from gobetween.batch.pool import run_pool
-from gobetween.batch.tasks import Player, Task
+from gobetween.batch.pool import fresh_interpreter, run_pool
+from gobetween.batch.tasks import Task
 from gobetween.errors import ConfigurationError
 from gobetween.formats.scenario_file import loads_scenario, scenario_document
 from gobetween.model import Scenario
@@ -29,10 +30,16 @@ Row = dict[str, Any]
 def play_chunk(
     document: str, name: str, tasks: Sequence[Task], rounds: int, timeout: float
 ) -> list[Row]:
-    """Runs of one scenario (given as a JSON scenario document), on a Dask worker."""
-    scenario = loads_scenario(document, fmt="json", source=name)
-    player = Player({name: scenario}, rounds=rounds)
-    return list(run_pool(list(tasks), player.play, workers=1, timeout=timeout, most=len(tasks)))
+    """Runs of one scenario (given as a JSON scenario document), on a Dask worker: in a fresh
+    interpreter under the time limit (a forked child of the multi-threaded worker could hang)."""
+    loads_scenario(document, fmt="json", source=name)  # a bad document fails here, said once
+    start = fresh_interpreter((document, name, rounds))
+    rows = run_pool(list(tasks), _unused, workers=1, timeout=timeout, most=len(tasks), start=start)
+    return list(rows)
+
+
+def _unused(task: Task) -> Row:  # pragma: no cover - the fresh interpreter plays the tasks
+    raise AssertionError("played in the worker's own interpreter")
 
 
 def run_distributed(
