@@ -286,3 +286,23 @@ def test_retry_failed_plays_again_only_the_runs_without_a_result(tmp_path: Path)
 
 def played_key(row: dict[str, object]) -> tuple[object, ...]:
     return (row["scenario"], row["strategy"], row["behaviour"], row["seed"])
+
+
+def test_a_scenario_too_slow_to_prepare_costs_the_time_limit_once_not_per_run() -> None:
+    scenarios = {"toy": toy(), "slow": four_issues()}
+    player = Player(scenarios, rounds=20)
+
+    def play(task: Task) -> dict[str, object]:
+        if task.scenario == "slow":  # as if preparing it (its exact frontier) took an hour
+            time.sleep(3600)
+        return player.play(task)
+
+    tasks = plan_tasks(["slow", "toy"], ["veto", "nash-seeking"], ["truthful"], range(4))
+    start = time.monotonic()
+    rows = list(run_pool(tasks, play, workers=1, timeout=0.5, most=3))
+    assert time.monotonic() - start < 5  # one time limit, not eight
+    slow = [r for r in rows if r["scenario"] == "slow"]
+    assert len(slow) == 8
+    assert all(r["status"] == "timeout" for r in slow)
+    assert sum("preparing the scenario" in r["error"] for r in slow) == 7
+    assert [r["status"] for r in rows if r["scenario"] == "toy"] == ["ok"] * 8

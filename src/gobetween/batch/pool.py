@@ -47,6 +47,7 @@ class _Worker:
     outbox: Connection  # chunks go out here (the same pipe for a forked worker)
     pending: deque[Task] = field(default_factory=deque)
     since: float = 0.0
+    prepared: set[str] = field(default_factory=set)  # scenarios it has played a run of
 
     @property
     def busy(self) -> bool:
@@ -139,24 +140,33 @@ def run_pool(
 
     ``play`` runs in the workers (forked: it may close over anything the parent holds). A task
     running longer than ``timeout`` seconds kills its worker and yields a ``"timeout"`` row.
-    Closing the iterator early kills the workers. ``start`` (see :func:`fresh_interpreter`)
+    When that was a worker's first run of its scenario (so preparing the scenario did not end in
+    time either), the scenario's other runs are not tried: each gets a ``"timeout"`` row saying
+    so at once, instead of costing the time limit again. Closing the iterator early kills the
+    workers. ``start`` (see :func:`fresh_interpreter`)
     starts workers another way than forking; ``play`` is then unused.
     """
     begin = start or (lambda: _fork(play))
     queue: deque[list[Task]] = deque(chunks(tasks, workers, most=most))
     pool: list[_Worker] = []
+    unprepared: set[str] = set()
     try:
         while queue or any(w.busy for w in pool):
             while queue and (len(pool) < workers or any(not w.busy for w in pool)):
+                yield from _skipped(queue, unprepared, timeout)
+                if not queue:
+                    break
+                chunk = queue.popleft()
                 idle = next((w for w in pool if not w.busy), None)
                 if idle is None:
                     idle = begin()
                     pool.append(idle)
-                chunk = queue.popleft()
                 idle.pending.extend(chunk)
                 idle.since = time.monotonic()
                 idle.outbox.send(chunk)
             busy = [w for w in pool if w.busy]
+            if not busy:
+                continue
             now = time.monotonic()
             deadline = min(w.since + timeout for w in busy)
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - now))
@@ -171,9 +181,22 @@ def run_pool(
                 if worker.pending:
                     queue.appendleft(list(worker.pending))
                 yield failed_row(stuck, "timeout", f"stopped after {timeout:g} s", timeout)
+                if stuck.scenario not in worker.prepared:
+                    unprepared.add(stuck.scenario)
+                    yield from _skipped(queue, unprepared, timeout)
     finally:
         for worker in pool:
             _stop(worker, kill=worker.busy)
+
+
+def _skipped(queue: deque[list[Task]], unprepared: set[str], timeout: float) -> Iterator[Row]:
+    """Rows for the queued runs of scenarios that could not be prepared in time (taken out)."""
+    for chunk in list(queue):
+        for task in [t for t in chunk if t.scenario in unprepared]:
+            chunk.remove(task)
+            yield failed_row(task, "timeout", f"preparing the scenario took over {timeout:g} s")
+    for chunk in [c for c in queue if not c]:
+        queue.remove(chunk)
 
 
 def _receive(worker: _Worker, pool: list[_Worker], queue: deque[list[Task]]) -> Iterator[Row]:
@@ -189,6 +212,7 @@ def _receive(worker: _Worker, pool: list[_Worker], queue: deque[list[Task]]) -> 
                 queue.appendleft(list(worker.pending))
             yield failed_row(lost, "crashed", "the worker process died")
             return
-        worker.pending.popleft()
+        done = worker.pending.popleft()
+        worker.prepared.add(done.scenario)
         worker.since = time.monotonic()
         yield row
