@@ -17,8 +17,7 @@ protocol only builds the action from the request::
     done = protocol_steps.step(
         session, actor, track_id, relay.PROTOCOL, relay.SEND_OFFER,
         lambda state, view: relay.SubmitOffer(str(view.own_party), options, message),
-        party=view_party,  # for an own-party action: the party it is done for
-    )
+    )  # SEND_OFFER is an own-party rule: the actor's own party, checked by the policy
     return protocol_steps.view_for(relay.PROTOCOL, done.state, done.view)
 
 ``settings`` is the protocol's own configuration (what ``initial`` takes; blind bidding keeps
@@ -164,7 +163,8 @@ def step(
         Builds the protocol's action from the replayed state and the actor's view (it runs
         under the track's lock).
     party
-        The party the action is done for (own-party actions), else ``None``.
+        The party whose data the action touches; for an own-party rule it defaults to the
+        actor's own party (so a party acts for itself and no one else does).
     now
         The time of the action (default: the database clock's ``utcnow``).
 
@@ -172,6 +172,8 @@ def step(
     refuses; nothing is stored then.
     """
     track, view = repositories.track(session, actor, track_id)
+    if party is None and rule.own_party:
+        party = view.own_party
     view.require(rule, party)
     name = stream or protocol.name
     log = event_log.protocol_stream(track.id, name)

@@ -119,16 +119,7 @@ def answer_text(
             party, version, kind, tuple(reasons), dict(amendments or {}), tuple(articles)
         )
 
-    _, view = repositories.track(session, actor, track_id)
-    done = steps.step(
-        session,
-        actor,
-        track_id,
-        SINGLE_TEXT_PROTOCOL,
-        st.ANSWER_TEXT,
-        answer,
-        party=view.own_party,
-    )
+    done = steps.step(session, actor, track_id, SINGLE_TEXT_PROTOCOL, st.ANSWER_TEXT, answer)
     return steps.view_for(SINGLE_TEXT_PROTOCOL, done.state, done.view)
 
 
@@ -215,7 +206,6 @@ def submit_offer(
     session: Session, actor: Actor, track_id: int, *, options: Mapping[str, str], message: str
 ) -> dict[str, Any]:
     """A party sends an offer to the mediators; returns the party's relay view."""
-    _, view = repositories.track(session, actor, track_id)
     done = steps.step(
         session,
         actor,
@@ -223,7 +213,6 @@ def submit_offer(
         relay.PROTOCOL,
         relay.SEND_OFFER,
         lambda state, view: relay.SubmitOffer(str(view.own_party), dict(options), message),
-        party=view.own_party,
     )
     return steps.view_for(relay.PROTOCOL, done.state, done.view)
 

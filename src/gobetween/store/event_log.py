@@ -80,25 +80,17 @@ def protocol_stream(track_id: int, protocol: str) -> Stream:
 
 def agreement_stream(agreement_id: int) -> Stream:
     """The lifecycle events of an agreement."""
-    return Stream(
-        AgreementEvent,
-        {"agreement_id": agreement_id},
-        Agreement,
-        agreement_id,
-        "agreement",
-        "agreement_event",
-    )
+    return _of_agreement(AgreementEvent, agreement_id, "agreement")
 
 
 def record_stream(agreement_id: int) -> Stream:
     """The joint record's events of an agreement."""
+    return _of_agreement(RecordEvent, agreement_id, "record")
+
+
+def _of_agreement(table: type[EventRow], agreement_id: int, action: str) -> Stream:
     return Stream(
-        RecordEvent,
-        {"agreement_id": agreement_id},
-        Agreement,
-        agreement_id,
-        "record",
-        "record_event",
+        table, {"agreement_id": agreement_id}, Agreement, agreement_id, action, f"{action}_event"
     )
 
 
