@@ -184,3 +184,59 @@ def test_the_other_side_s_figure_never_reaches_a_side(world: World) -> None:
     mediators = world.get("un", bidding_url(world)).json()
     assert [r["offer"] for r in mediators["results"]] == offers  # the mediators see them
     assert world.get("ua", bidding_url(world)).json()["status"] == "failed"
+
+
+def test_a_party_outside_the_bidding_sees_nothing_of_it(world: World) -> None:
+    """In a track of three parties, the one that does not bid reads exactly the same before the
+    bidding opens and after it has run between the other two."""
+    from tests.service.world import PASSWORD, food_agenda
+
+    from gobetween.model import OrganisationKind, Role
+    from gobetween.service import identity, prepare
+    from gobetween.store import repositories
+
+    with world.services.db.unit_of_work() as session:
+        admin = repositories.load_actor(session, world.users["admin"])
+        moldova = prepare.add_organisation(
+            session, admin, world.process_id, name="Moldova", kind=OrganisationKind.PARTY
+        )
+        user = identity.create_user(
+            session, world.services.hasher, email="md@example.org", name="md", password=PASSWORD
+        )
+        prepare.add_member(session, admin, world.process_id, email="md@example.org",
+                           role=Role.PARTY_MEMBER, organisation_id=moldova.id)  # fmt: skip
+        o = world.orgs
+        track = prepare.create_track(session, admin, world.process_id, name="three parties",
+                                     agenda=food_agenda(), organisation_ids=[
+                                         o["Ukraine"], o["Russian Federation"], moldova.id,
+                                         o["United Nations"]])  # fmt: skip
+        _, world.tokens["md"] = identity.create_api_token(
+            session, repositories.load_actor(session, user.id), "test"
+        )
+        track_id = track.id
+
+    def seen() -> list[Any]:
+        out = []
+        for url in (
+            f"/api/tracks/{track_id}/bidding",
+            f"/api/tracks/{track_id}/events?follow=false",
+            f"/tracks/{track_id}/bidding",
+            f"/tracks/{track_id}",
+        ):
+            r = world.get("md", url)
+            out.append((url, r.status_code, _masked(r.text)))
+        return out
+
+    before = seen()
+    body = {"payer": world.orgs["Russian Federation"], "payee": world.orgs["Ukraine"]}
+    assert world.post("un", f"/api/tracks/{track_id}/bidding", json=body).status_code == 201
+    for who, amount in (("ru", 70), ("ua", 60)):
+        r = world.post(who, f"/api/tracks/{track_id}/bidding/bids",
+                       json={"round": 1, "amount": amount})  # fmt: skip
+        assert r.status_code == 200, r.text
+    assert world.post("un", f"/api/tracks/{track_id}/bidding/release").status_code == 200
+    assert world.get("ua", f"/api/tracks/{track_id}/bidding").json()["status"] == "settled"
+    assert seen() == before
+    assert before[0][1] == 404
+    bid = world.post("md", f"/api/tracks/{track_id}/bidding/bids", json={"round": 1, "amount": 1})
+    assert bid.status_code == 404
