@@ -256,7 +256,7 @@ def test_a_dask_local_cluster_gives_the_rows_of_the_pool() -> None:
         distributed.Client(cluster) as client,
     ):
         remote = list(
-            run_distributed(tasks, scenarios, scheduler=client, rounds=30, timeout=30, most=5)
+            run_distributed(tasks, scenarios, scheduler=client, rounds=30, timeout=30, most=12)
         )
     assert _comparable(remote) == _comparable(pooled)
 
