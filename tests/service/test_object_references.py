@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 import pytest
-from tests.service.world import World, food_preferences
+from tests.service.asgi import client as asgi_client
+from tests.service.world import PASSWORD, World, food_preferences
 
 MISSING = 2_000_000_000
 TEXT = {"package": {"ports": "Odesa", "inspection": "Istanbul JCC", "term": "60"}}
@@ -114,6 +115,10 @@ def _targets(world: World) -> dict[str, int]:
     token = world.post("ua", "/api/auth/tokens", json={"name": "x"}).json()["id"]
     members = world.get("admin", f"/api/processes/{world.process_id}/members").json()
     membership = next(m["id"] for m in members if m["user"]["email"] == "ua@example.org")
+    with asgi_client(world.app) as browser:  # a browser session of ua's, named in its list
+        login = {"email": "ua@example.org", "password": PASSWORD}
+        assert browser.post("/api/auth/login", json=login).status_code == 200
+        session_id = browser.get("/api/account/sessions").json()[0]["id"]
     return {
         "process_id": world.process_id,
         "track_id": food,
@@ -123,6 +128,7 @@ def _targets(world: World) -> dict[str, int]:
         "party_id": world.orgs["Ukraine"],
         "membership_id": membership,
         "token_id": token,
+        "session_id": session_id,
         "offer": 1,
         "version": 1,
         "draft_id": draft.json()["id"],  # a mediators' draft: hidden from parties and observers
@@ -140,6 +146,7 @@ INTRUDERS = {
         "party_id",
         "membership_id",
         "token_id",
+        "session_id",
         "draft_id",
     },
 }

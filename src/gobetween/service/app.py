@@ -23,6 +23,7 @@ from gobetween import __version__
 from gobetween.i18n_http import LocaleMiddleware
 from gobetween.service import errors, mail
 from gobetween.service.api import (
+    account,
     agree,
     auth,
     bidding,
@@ -66,6 +67,7 @@ def routers() -> list[APIRouter]:
         translations.router,
         setup.router,
         team.router,
+        account.router,
     ]
 
 

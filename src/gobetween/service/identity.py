@@ -41,6 +41,7 @@ from gobetween.errors import (
 )
 from gobetween.i18n import _
 from gobetween.policy import Actor
+from gobetween.service import security_log
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import audit, repositories
@@ -170,6 +171,7 @@ def set_password(
         )
     )
     session.execute(delete(LoginDevice).where(LoginDevice.user_id == user.id))
+    security_log.record(session, user.id, "password.changed")
     audit.append(
         session,
         actor_id=user.id,
@@ -296,8 +298,11 @@ def login(
     ok = hasher.verify(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         session.add_all([t.LoginFailure(key=key) for key in keys])
+        if user is not None:
+            security_log.record(session, user.id, "login.failed", address=client)
         return None
     session.execute(delete(t.LoginFailure).where(t.LoginFailure.key == keys[0]))
+    security_log.record(session, user.id, "login", address=client)
     return user
 
 
@@ -352,8 +357,11 @@ class NewSession:
     expires_at: dt.datetime
 
 
-def start_session(session: Session, settings: Settings, user: t.User) -> NewSession:
-    """Start a browser session for ``user``."""
+def start_session(
+    session: Session, settings: Settings, user: t.User, *, address: str = "", user_agent: str = ""
+) -> NewSession:
+    """Start a browser session for ``user``, from the client ``address`` and browser
+    ``user_agent`` (both shown in the user's session list)."""
     token, csrf = new_token(), new_token()
     expires = t.utcnow() + dt.timedelta(hours=settings.session_hours)
     row = t.WebSession(
@@ -361,6 +369,7 @@ def start_session(session: Session, settings: Settings, user: t.User) -> NewSess
     )
     session.add(row)
     session.flush()
+    security_log.remember_session_device(session, row, address=address, user_agent=user_agent)
     audit.append(
         session,
         actor_id=user.id,
@@ -387,6 +396,7 @@ def end_session(session: Session, token: str) -> None:
             change={},
         )
         session.delete(row)
+        security_log.record(session, row.user_id, "session.ended")
 
 
 def authenticate_session(session: Session, token: str) -> tuple[t.User, t.WebSession]:
@@ -484,6 +494,7 @@ def create_api_token(session: Session, actor: Actor, name: str) -> tuple[t.ApiTo
         object_id=row.id,
         change={"name": name},
     )
+    security_log.record(session, actor.user_id, "token.created")
     return row, token
 
 
@@ -512,4 +523,5 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int) -> t.ApiToke
             object_id=row.id,
             change={"revoked": True},
         )
+        security_log.record(session, actor.user_id, "token.revoked")
     return row

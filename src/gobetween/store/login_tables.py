@@ -1,4 +1,5 @@
-"""The ORM table of the devices that logged in before (login throttling).
+"""The ORM tables of log-in: devices that logged in before (login throttling), the device each
+browser session was started from (the session list), and the security event log.
 
 A successful log-in gives the browser or client a *device cookie*: a random token of which only
 the SHA-256 digest is stored here, with the user it logged in as. A later log-in attempt that
@@ -11,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gobetween.store.tables import Base, utcnow
+from gobetween.store.tables import Base, random_id, utcnow
 
-__all__ = ["LoginDevice"]
+__all__ = ["LoginDevice", "SecurityEvent", "SessionDevice"]
 
 
 class LoginDevice(Base):
@@ -28,3 +29,31 @@ class LoginDevice(Base):
     device_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SessionDevice(Base):
+    """Where a browser session was started: the client address and the browser's own name
+    (``User-Agent``), shown in the user's session list (revision 0011)."""
+
+    __tablename__ = "session_devices"
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("web_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SecurityEvent(Base):
+    """One event of a user's security log: a log-in, a failed one, a password change, a session
+    ended, a token made or revoked (revision 0011). The id is random: it counts nobody's events.
+    Kept :data:`gobetween.service.security_log.KEEP_DAYS` days, at most
+    :data:`~gobetween.service.security_log.KEEP_PER_USER` per user."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_user_id_at", "user_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")

@@ -72,7 +72,17 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
             client=ctx.client,
             device=device,
         )
-        started = identity.start_session(session, ctx.settings, user) if user else None
+        started = (
+            identity.start_session(
+                session,
+                ctx.settings,
+                user,
+                address=ctx.client,
+                user_agent=request.headers.get("user-agent", ""),
+            )
+            if user
+            else None
+        )
         new_device = identity.remember_device(session, user, device) if user else None
         out = s.UserOut.model_validate(user) if user else None
     if started is None or out is None:

@@ -1,0 +1,223 @@
+"""The security log and the session list: what a user sees of the ways into their account.
+
+Every log-in, failed log-in to a known account, password change, session end and API token made
+or revoked is recorded for the account it concerns (:func:`record`), with the client address
+and the browser's name. The log is bounded: events older than :data:`KEEP_DAYS` days go, and a
+user keeps at most :data:`KEEP_PER_USER` (the oldest go first), pruned as events are added, so
+an attacker failing to log in a million times keeps one user's log at its cap, not the disk.
+
+A user reads their own log (:func:`own_events`) and their browser sessions, each with where it
+was started (:func:`own_sessions`), and ends any of them or all but the current one. The
+installation's administrator (the account made at set-up) reads every user's log
+(:func:`all_events`). A session is named by a prefix of its token's digest, never by its row id,
+which would count everyone's log-ins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from gobetween.errors import NotFound, PermissionDenied
+from gobetween.i18n import _
+from gobetween.policy import Actor
+from gobetween.service.security import token_digest
+from gobetween.store import audit
+from gobetween.store import tables as t
+from gobetween.store.login_tables import SecurityEvent, SessionDevice
+from gobetween.store.setup_tables import Installation
+
+__all__ = [
+    "KEEP_DAYS",
+    "KEEP_PER_USER",
+    "KINDS",
+    "SessionRow",
+    "all_events",
+    "end_other_sessions",
+    "end_session",
+    "is_site_admin",
+    "own_events",
+    "own_sessions",
+    "record",
+    "remember_session_device",
+    "session_key",
+]
+
+KEEP_DAYS = 365
+KEEP_PER_USER = 1000
+#: the kinds of event, as stored and answered
+KINDS = (
+    "login",
+    "login.failed",
+    "password.changed",
+    "session.ended",
+    "sessions.ended",
+    "token.created",
+    "token.revoked",
+)
+_NEWEST = (SecurityEvent.at.desc(), SecurityEvent.id)
+#: hex digits of a session's digest that name it in the list (64 bits: no two collide)
+KEY_LENGTH = 16
+
+
+def record(
+    session: Session, user_id: int, kind: str, *, address: str = "", user_agent: str = ""
+) -> None:
+    """Add an event to ``user_id``'s log and prune that log to its bounds."""
+    assert kind in KINDS, kind
+    now = t.utcnow()
+    session.add(
+        SecurityEvent(
+            user_id=user_id,
+            kind=kind,
+            at=now,
+            address=address[:64],
+            user_agent=user_agent[:300],
+        )
+    )
+    session.flush()
+    session.execute(
+        delete(SecurityEvent).where(SecurityEvent.at < now - dt.timedelta(days=KEEP_DAYS))
+    )
+    count = session.execute(
+        select(func.count()).select_from(SecurityEvent).where(SecurityEvent.user_id == user_id)
+    ).scalar_one()
+    if count > KEEP_PER_USER:
+        oldest = (
+            select(SecurityEvent.id)
+            .where(SecurityEvent.user_id == user_id)
+            .order_by(SecurityEvent.at, SecurityEvent.id)
+            .limit(count - KEEP_PER_USER)
+        )
+        session.execute(delete(SecurityEvent).where(SecurityEvent.id.in_(oldest.scalar_subquery())))
+
+
+def own_events(session: Session, actor: Actor, limit: int = 200) -> Sequence[SecurityEvent]:
+    """The caller's security events, newest first."""
+    query = select(SecurityEvent).where(SecurityEvent.user_id == actor.user_id)
+    return session.execute(query.order_by(*_NEWEST).limit(limit)).scalars().all()
+
+
+def is_site_admin(session: Session, actor: Actor) -> bool:
+    """Whether the caller is the installation's administrator (made at set-up)."""
+    admin = session.execute(select(Installation.admin_id)).scalar_one_or_none()
+    return admin is not None and admin == actor.user_id
+
+
+def all_events(
+    session: Session, actor: Actor, limit: int = 200
+) -> Sequence[tuple[SecurityEvent, str]]:
+    """Every user's security events with the user's e-mail address, newest first: the
+    installation's administrator only (:class:`PermissionDenied` for anyone else)."""
+    if not is_site_admin(session, actor):
+        message = _("only the administrator of this installation reads everyone's log")
+        raise PermissionDenied(message)
+    query = select(SecurityEvent, t.User.email).join(t.User, t.User.id == SecurityEvent.user_id)
+    rows = session.execute(query.order_by(*_NEWEST).limit(limit))
+    return [(event, email) for event, email in rows]
+
+
+def remember_session_device(
+    session: Session, row: t.WebSession, *, address: str, user_agent: str
+) -> None:
+    """Keep where the browser session ``row`` was started (shown in the session list)."""
+    session.add(SessionDevice(session_id=row.id, address=address[:64], user_agent=user_agent[:300]))
+
+
+def session_key(session_hash: str) -> str:
+    """The name of a session in the list: a prefix of its token's digest."""
+    return session_hash[:KEY_LENGTH]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """One browser session of the caller, as listed."""
+
+    key: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    address: str
+    user_agent: str
+    current: bool
+
+
+def own_sessions(session: Session, actor: Actor, current_token: str | None) -> list[SessionRow]:
+    """The caller's browser sessions that have not expired, newest first; ``current`` marks the
+    one whose cookie is ``current_token``."""
+    current = token_digest(current_token) if current_token else ""
+    rows = session.execute(
+        select(t.WebSession, SessionDevice)
+        .outerjoin(SessionDevice, SessionDevice.session_id == t.WebSession.id)
+        .where(t.WebSession.user_id == actor.user_id, t.WebSession.expires_at > t.utcnow())
+        .order_by(t.WebSession.created_at.desc(), t.WebSession.session_hash)
+    )
+    return [
+        SessionRow(
+            key=session_key(row.session_hash),
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            address=device.address if device else "",
+            user_agent=device.user_agent if device else "",
+            current=row.session_hash == current,
+        )
+        for row, device in rows
+    ]
+
+
+def end_session(
+    session: Session, actor: Actor, key: str, *, address: str = "", user_agent: str = ""
+) -> None:
+    """End the caller's session named ``key``; :class:`NotFound` if the caller has none such
+    (another user's session answers exactly like a missing one)."""
+    if len(key) != KEY_LENGTH or key.strip("0123456789abcdef"):
+        raise NotFound(_("no such session"))
+    row = session.execute(
+        select(t.WebSession).where(
+            t.WebSession.user_id == actor.user_id,
+            t.WebSession.session_hash.startswith(key, autoescape=True),
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(_("no such session"))
+    _audit_end(session, actor, row)
+    session.delete(row)
+    record(session, actor.user_id, "session.ended", address=address, user_agent=user_agent)
+
+
+def end_other_sessions(
+    session: Session,
+    actor: Actor,
+    current_token: str | None,
+    *,
+    address: str = "",
+    user_agent: str = "",
+) -> int:
+    """End every browser session of the caller but the current one; how many ended."""
+    current = token_digest(current_token) if current_token else ""
+    rows = session.execute(
+        select(t.WebSession).where(
+            t.WebSession.user_id == actor.user_id, t.WebSession.session_hash != current
+        )
+    ).scalars()
+    ended = 0
+    for row in rows:
+        _audit_end(session, actor, row)
+        session.delete(row)
+        ended += 1
+    record(session, actor.user_id, "sessions.ended", address=address, user_agent=user_agent)
+    return ended
+
+
+def _audit_end(session: Session, actor: Actor, row: t.WebSession) -> None:
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="session.end",
+        object_type="session",
+        object_id=row.id,
+        change={"by": "session list"},
+    )
