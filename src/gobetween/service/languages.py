@@ -9,7 +9,7 @@ written in; the texts need their wording in each of the track's; the instruments
 
 The functions here are what the "new process" page and the API call
 (:func:`set_working_languages`, :func:`process_languages`), and what posting a message reads
-(:data:`WORKING_LANGUAGES_SQL`, :func:`message_language`).
+(:func:`gobetween.store.messages.working_languages_query`, :func:`message_language`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from gobetween.store import tables as t
 
 __all__ = [
     "DEFAULT_LANGUAGES",
-    "WORKING_LANGUAGES_SQL",
     "declared_languages",
     "language_name",
     "language_names",
@@ -49,18 +48,7 @@ __all__ = [
 #: The working languages of a process that has declared none.
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en",)
 
-#: The working languages of the track of channel ``:wl_channel_id``, as (code, position) rows:
-#: the track's own (positions below 1000) or else its process's (1000 and above).
-WORKING_LANGUAGES_SQL = """
-SELECT tl.code, tl.position FROM track_languages tl
-JOIN channels c ON c.track_id = tl.track_id
-WHERE c.id = :wl_channel_id
-UNION ALL
-SELECT pl.code, pl.position + 1000 FROM process_languages pl
-JOIN tracks r ON r.process_id = pl.process_id
-JOIN channels c ON c.track_id = r.id
-WHERE c.id = :wl_channel_id
-"""
+#: Positions from here on are the process's languages (below: the track's own).
 _PROCESS = 1000
 
 

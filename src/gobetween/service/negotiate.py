@@ -25,11 +25,7 @@ from gobetween.live import LiveUpdate
 from gobetween.model import Agenda, Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.identity import Credentials
-from gobetween.service.languages import (
-    WORKING_LANGUAGES_SQL,
-    message_language,
-    translations_by_message,
-)
+from gobetween.service.languages import message_language, translations_by_message
 from gobetween.service.schemas import MAX_MESSAGE, AttachmentOut, MessageOut, TranslationOut
 from gobetween.store import audit, plans, repositories
 from gobetween.store import messages as sql
@@ -177,7 +173,7 @@ def post_message_plan(
     languages; by default the poster's ``interface`` language if the process works in it).
     """
     message_ids, message_check = sql.id_candidates("messages", 1)
-    checks = [message_check, Query(WORKING_LANGUAGES_SQL, {"wl_channel_id": channel_id})]
+    checks = [message_check, sql.working_languages_query(channel_id)]
     kinds: list[type[tuple[Any, ...]]] = [sql.ChannelRow, sql.IdRow, sql.LanguageRow]
     if uploads:
         file_ids, file_check = sql.id_candidates("attachments", len(uploads))

@@ -44,6 +44,7 @@ __all__ = [
     "insert_message",
     "message_row",
     "page_queries",
+    "working_languages_query",
 ]
 
 
@@ -165,6 +166,25 @@ LEFT JOIN track_organisations x ON x.track_id = r.id
 LEFT JOIN organisations o ON o.id = x.organisation_id
 WHERE c.id = :channel_id
 """
+
+_WORKING_LANGUAGES_SQL = """
+SELECT tl.code, tl.position FROM track_languages tl
+JOIN channels c ON c.track_id = tl.track_id
+WHERE c.id = :wl_channel_id
+UNION ALL
+SELECT pl.code, pl.position + 1000 FROM process_languages pl
+JOIN tracks r ON r.process_id = pl.process_id
+JOIN channels c ON c.track_id = r.id
+WHERE c.id = :wl_channel_id
+"""
+
+
+def working_languages_query(channel_id: int) -> Query:
+    """The working languages of a channel's track (:class:`LanguageRow`): the track's own
+    (positions below 1000) and its process's (1000 and above);
+    :func:`gobetween.service.languages.message_language` chooses from them."""
+    return Query(_WORKING_LANGUAGES_SQL, {"wl_channel_id": channel_id})
+
 
 #: Candidate ids drawn per new row: the first not taken is used (all taken: p < 2**-90).
 CANDIDATES = 3
