@@ -41,7 +41,7 @@ from gobetween.errors import (
 )
 from gobetween.i18n import _
 from gobetween.policy import Actor
-from gobetween.service import security_log
+from gobetween.service import passwords, security_log
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import audit, repositories
@@ -94,13 +94,15 @@ def normalise_email(email: str) -> str:
 
 
 def check_password(password: str) -> None:
-    """Refuse passwords shorter than :data:`MIN_PASSWORD` characters."""
+    """Refuse passwords shorter than :data:`MIN_PASSWORD` characters, and common or breached
+    ones (:func:`gobetween.service.passwords.refuse_common`)."""
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed(
             _("the password is too short"),
             location="password",
             expected=f"at least {MIN_PASSWORD} characters",
         )
+    passwords.refuse_common(password)
 
 
 def create_user(
