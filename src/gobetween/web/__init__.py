@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from gobetween.web.account import router as _account
 from gobetween.web.admin import router as _admin
 from gobetween.web.agenda import router as _agenda
 from gobetween.web.agreement_views import router as _agreements
@@ -50,6 +51,7 @@ for _pages in (
     _records,
     _team,
     _translations,
+    _account,
 ):
     router.include_router(_pages)
 router.include_router(_fallback)  # last: unknown addresses

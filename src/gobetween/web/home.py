@@ -99,7 +99,14 @@ def login(
                 client=ctx.client,
                 device=device,
             )
-            started = identity.start_session(session, ctx.settings, user) if user else None
+            agent = request.headers.get("user-agent", "")
+            started = (
+                identity.start_session(
+                    session, ctx.settings, user, address=ctx.client, user_agent=agent
+                )
+                if user
+                else None
+            )
             new_device = identity.remember_device(session, user, device) if user else None
     except e.RateLimited as exc:
         context = {"title": _("Log in"), "next": target, "email": email, "error": str(exc)}

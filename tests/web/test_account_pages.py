@@ -1,0 +1,69 @@
+"""The sessions and security log page: a user sees where they are logged in, ends a session
+or all others, and reads their account's events, in their language, on a phone too."""
+
+from __future__ import annotations
+
+import httpx
+from tests.web.site import Site, csrf, soup, text_of
+
+EMAIL = "ukraine@demo.gobetween.org"
+
+
+def _log_in(site: Site, agent: str) -> httpx.Client:
+    c = site.client()
+    c.headers["User-Agent"] = agent
+    token = csrf(soup(c.get("/login")))
+    r = c.post(
+        "/login",
+        data={"csrf_token": token, "email": EMAIL, "password": site.passwords["ukraine"]},
+    )
+    assert r.status_code == 303, r.text
+    return c
+
+
+def test_a_user_sees_their_sessions_and_ends_one_and_then_all_others(site: Site) -> None:
+    wrong = site.client()
+    token = csrf(soup(wrong.get("/login")))
+    wrong.post("/login", data={"csrf_token": token, "email": EMAIL, "password": "not mine at all"})
+    phone = _log_in(site, "Phone browser")
+    laptop = _log_in(site, "Laptop browser")
+    tablet = _log_in(site, "Tablet browser")
+    page = soup(laptop.get("/account/security"))
+    rows = page.select("#sessions tbody tr")
+    agents = [r.select_one("td").get_text(strip=True) for r in rows]
+    assert agents == ["Tablet browser", "Laptop browser", "Phone browser"]
+    assert "This session" in rows[1].get_text()
+    kinds = [r["data-kind"] for r in page.select("#security-log tbody tr")]
+    assert kinds[:4] == ["login", "login", "login", "login.failed"]
+    assert "Failed log-in (wrong password)" in text_of(page, "#security-log")
+    phone_key = rows[2]["data-session"]
+    r = laptop.post(f"/account/sessions/{phone_key}/end", data={"csrf_token": csrf(page)})
+    assert r.status_code == 303, r.text
+    assert phone.get("/account/security").status_code == 303  # sent to the log-in page
+    page = soup(laptop.get("/account/security"))
+    r = laptop.post("/account/sessions/end-others", data={"csrf_token": csrf(page)})
+    assert r.status_code == 303
+    assert tablet.get("/account/security").status_code == 303
+    page = soup(laptop.get("/account/security"))
+    assert len(page.select("#sessions tbody tr")) == 1
+    assert not page.select("#end-others")
+
+
+def test_the_page_speaks_the_users_language(site: Site) -> None:
+    c = _log_in(site, "Phone browser")
+    c.cookies.set("gobetween_lang", "uk")
+    page = soup(c.get("/account/security", headers={"Accept-Language": "uk"}))
+    heading = page.select_one("h1").get_text(strip=True)
+    assert heading != "Sessions and security log", heading
+
+
+def test_ending_another_users_session_looks_like_a_missing_one(site: Site) -> None:
+    mine = _log_in(site, "mine")
+    other = site.client("russia")
+    page = soup(mine.get("/account/security"))
+    key = page.select("#sessions tbody tr")[0]["data-session"]
+    form = soup(other.get("/settings"))
+    theirs = other.post(f"/account/sessions/{key}/end", data={"csrf_token": csrf(form)})
+    missing = other.post(f"/account/sessions/{'0' * 16}/end", data={"csrf_token": csrf(form)})
+    assert theirs.status_code == missing.status_code == 404
+    assert mine.get("/account/security").status_code == 200
