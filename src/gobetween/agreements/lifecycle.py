@@ -63,7 +63,7 @@ from gobetween.agreements.events import (
     utc,
 )
 from gobetween.agreements.terms import Link, OperativeTerms, RenewalRule
-from gobetween.errors import ProtocolError
+from gobetween.errors import N_, ProtocolError
 
 __all__ = [
     "AgreementAction",
@@ -262,7 +262,9 @@ def decide(
     if isinstance(action, Tick):
         return due
     if state.status.is_over:
-        raise ProtocolError(f"the agreement has ended ({state.status})")
+        raise ProtocolError(
+            N_("the agreement has ended (%(status)s)"), params={"status": state.status}
+        )
     return (*due, *_decide_action(state, action, at))
 
 
@@ -275,11 +277,17 @@ def _decide_action(
         case Suspend():
             _check_party_in_force(state, action.party)
             if action.party in state.suspended_by:
-                raise ProtocolError(f"{action.party!r} has already suspended its participation")
+                raise ProtocolError(
+                    N_("%(party)r has already suspended its participation"),
+                    params={"party": action.party},
+                )
             return (Suspended(action.party, action.reason, at),)
         case Resume():
             if action.party not in state.suspended_by:
-                raise ProtocolError(f"{action.party!r} has not suspended its participation")
+                raise ProtocolError(
+                    N_("%(party)r has not suspended its participation"),
+                    params={"party": action.party},
+                )
             return (Resumed(action.party, at),)
         case GiveNotice():
             return (_decide_notice(state, action, at),)
@@ -296,9 +304,13 @@ def _decide_action(
 
 def _check_party_in_force(state: AgreementState, party: str) -> None:
     if party not in state.parties:
-        raise ProtocolError(f"{party!r} is not a party of the agreement")
+        raise ProtocolError(
+            N_("%(party)r is not a party of the agreement"), params={"party": party}
+        )
     if state.status not in (AgreementStatus.IN_FORCE, AgreementStatus.SUSPENDED):
-        raise ProtocolError(f"the agreement is not in force ({state.status})")
+        raise ProtocolError(
+            N_("the agreement is not in force (%(status)s)"), params={"status": state.status}
+        )
 
 
 def _decide_sign(
@@ -306,10 +318,14 @@ def _decide_sign(
 ) -> tuple[AgreementEvent, ...]:
     pair = (action.party, action.signer)
     if pair not in state.required:
-        raise ProtocolError(f"{action.signer!r} does not sign the instrument of {action.party!r}")
+        raise ProtocolError(
+            N_("%(signer)r does not sign the instrument of %(party)r"),
+            params={"signer": action.signer, "party": action.party},
+        )
     if pair in state.signed:
         raise ProtocolError(
-            f"{action.signer!r} has already signed the instrument of {action.party!r}"
+            N_("%(signer)r has already signed the instrument of %(party)r"),
+            params={"signer": action.signer, "party": action.party},
         )
     signed = Signed(action.signer, action.party, at)
     if set(state.unsigned) != {pair}:
@@ -324,16 +340,22 @@ def _decide_notice(state: AgreementState, action: GiveNotice, at: dt.datetime) -
     renewal = state.terms.renewal
     if renewal.rule is not RenewalRule.AUTOMATIC_UNLESS_NOTICE:
         raise ProtocolError(
-            f"notice of non-renewal does not apply: the renewal rule is {renewal.rule}"
+            N_("notice of non-renewal does not apply: the renewal rule is %(rule)s"),
+            params={"rule": renewal.rule},
         )
     if action.party in state.notices:
-        raise ProtocolError(f"{action.party!r} has already given notice for this term")
+        raise ProtocolError(
+            N_("%(party)r has already given notice for this term"), params={"party": action.party}
+        )
     assert state.term_end is not None  # in force implies a term
     deadline = state.term_end - renewal.notice_days * DAY
     if at > deadline:
         raise ProtocolError(
-            f"notice comes too late: the agreement asks for {renewal.notice_days} days' notice, "
-            f"by {deadline.isoformat()}"
+            N_(
+                "notice comes too late: the agreement asks for %(days)s days' notice, "
+                "by %(deadline)s"
+            ),
+            params={"days": renewal.notice_days, "deadline": deadline.isoformat()},
         )
     return NoticeGiven(action.party, action.reason, at)
 
@@ -342,17 +364,27 @@ def _decide_consent(
     state: AgreementState, action: ConsentToRenewal, at: dt.datetime
 ) -> RenewalConsented:
     if action.signatory not in state.signatories:
-        raise ProtocolError(f"{action.signatory!r} is not a signatory")
+        raise ProtocolError(
+            N_("%(signatory)r is not a signatory"), params={"signatory": action.signatory}
+        )
     if state.status not in (AgreementStatus.IN_FORCE, AgreementStatus.SUSPENDED):
-        raise ProtocolError(f"the agreement is not in force ({state.status})")
+        raise ProtocolError(
+            N_("the agreement is not in force (%(status)s)"), params={"status": state.status}
+        )
     if state.terms.renewal.rule is not RenewalRule.BY_CONSENT:
         raise ProtocolError(
-            f"renewal by consent does not apply: the renewal rule is {state.terms.renewal.rule}"
+            N_("renewal by consent does not apply: the renewal rule is %(rule)s"),
+            params={"rule": state.terms.renewal.rule},
         )
     if isinstance(action.term_days, bool) or not isinstance(action.term_days, int):
-        raise ProtocolError(f"a renewal term is a whole number of days, got {action.term_days!r}")
+        raise ProtocolError(
+            N_("a renewal term is a whole number of days, got %(days)r"),
+            params={"days": action.term_days},
+        )
     if action.term_days <= 0:
-        raise ProtocolError(f"a renewal term must be positive, got {action.term_days}")
+        raise ProtocolError(
+            N_("a renewal term must be positive, got %(days)s"), params={"days": action.term_days}
+        )
     return RenewalConsented(action.signatory, action.term_days, at)
 
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from gobetween.errors import InvalidPreferences
+from gobetween.errors import N_, InvalidPreferences, Sentence
 from gobetween.model.agenda import Agenda
 from gobetween.model.bonuses import MAX_BONUSES, Bonus
 from gobetween.model.package import Package
@@ -37,13 +37,21 @@ __all__ = ["Interaction", "Preferences", "RatingScale", "RedLine"]
 
 Condition = frozenset[tuple[str, str]]
 
+#: The refusal of a red line or an interaction that names what the agenda lacks.
+_OFF_AGENDA = {
+    "red line": N_("red line names %(issue)s=%(option)s, which is not on the agenda"),
+    "interaction": N_("interaction names %(issue)s=%(option)s, which is not on the agenda"),
+}
 
-def _finite(value: object, what: str, location: str) -> float:
+
+def _finite(value: object, what: str | Sentence, location: str) -> float:
+    """``value`` as a float; ``what`` names it (marked :func:`N_`, or a :class:`Sentence`)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidPreferences(
-            f"{what} must be a finite number, got {value!r}",
+            N_("%(what)s must be a finite number, got %(value)r"),
             location=location,
-            expected="a finite number",
+            expected=N_("a finite number"),
+            params={"what": what if isinstance(what, Sentence) else Sentence(what), "value": value},
         )
     return float(value)
 
@@ -52,9 +60,10 @@ def _bonuses(bonuses: Iterable[Bonus]) -> tuple[Bonus, ...]:
     result = tuple(bonuses)
     if len(result) > MAX_BONUSES:
         raise InvalidPreferences(
-            f"{len(result)} bonuses given",
+            N_("%(count)s bonuses given"),
             location="bonuses",
-            expected=f"at most {MAX_BONUSES}",
+            expected=N_("at most %(limit)s"),
+            params={"count": len(result), "limit": MAX_BONUSES},
         )
     for k, bonus in enumerate(result):
         if not isinstance(bonus, Bonus):
@@ -76,13 +85,14 @@ class RatingScale:
     high: float = 1.0
 
     def __post_init__(self) -> None:
-        low = _finite(self.low, "scale low", "scale")
-        high = _finite(self.high, "scale high", "scale")
+        low = _finite(self.low, N_("the low end of the scale"), "scale")
+        high = _finite(self.high, N_("the high end of the scale"), "scale")
         if not high > low:
             raise InvalidPreferences(
-                f"the rating scale needs high > low, got [{low}, {high}]",
+                N_("the rating scale needs high > low, got [%(low)s, %(high)s]"),
                 location="scale",
-                expected="[low, high] with high > low",
+                expected=N_("[low, high] with high > low"),
+                params={"low": low, "high": high},
             )
 
     def normalise(self, rating: float) -> float:
@@ -146,7 +156,7 @@ class Interaction:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pairs", _condition(self.pairs, "interaction"))
-        object.__setattr__(self, "bonus", _finite(self.bonus, "interaction bonus", "bonus"))
+        object.__setattr__(self, "bonus", _finite(self.bonus, N_("interaction bonus"), "bonus"))
 
     def applies_to(self, package: Package) -> bool:
         """Whether ``package`` contains every pair."""
@@ -207,48 +217,63 @@ class Preferences:
                 "ratings must map issue names to {option: rating}", location="ratings"
             )
         weights = {
-            str(k): _finite(v, f"weight of {k!r}", f"weights.{k}") for k, v in self.weights.items()
+            str(k): _finite(v, Sentence(N_("weight of %(issue)r"), {"issue": k}), f"weights.{k}")
+            for k, v in self.weights.items()
         }
         for name, w in weights.items():
             if w < 0:
                 raise InvalidPreferences(
-                    f"weight of issue {name!r} is negative ({w})",
+                    N_("weight of issue %(issue)r is negative (%(weight)s)"),
                     location=f"weights.{name}",
-                    expected="a number >= 0",
+                    expected=N_("a number >= 0"),
+                    params={"issue": name, "weight": w},
                 )
         total = sum(weights.values())
         if not total > 0:
             raise InvalidPreferences(
-                f"the weights sum to {total}, so no issue matters",
+                N_("the weights sum to %(total)s, so no issue matters"),
                 location="weights",
-                expected="weights that sum to a positive value",
+                expected=N_("weights that sum to a positive value"),
+                params={"total": total},
             )
         ratings: dict[str, Mapping[str, float]] = {}
         for issue, table in self.ratings.items():
             if not isinstance(table, Mapping):
                 raise InvalidPreferences(
-                    f"ratings of issue {issue!r} must map option names to numbers",
+                    N_("ratings of issue %(issue)r must map option names to numbers"),
                     location=f"ratings.{issue}",
+                    params={"issue": issue},
                 )
             row: dict[str, float] = {}
             for option, value in table.items():
-                rating = _finite(value, f"rating of {issue}={option}", f"ratings.{issue}.{option}")
+                what = Sentence(
+                    N_("the rating of %(issue)s=%(option)s"), {"issue": issue, "option": option}
+                )
+                rating = _finite(value, what, f"ratings.{issue}.{option}")
                 if not self.scale.contains(rating):
                     raise InvalidPreferences(
-                        f"rating {rating} of {issue}={option} is off the scale",
+                        N_("rating %(rating)s of %(issue)s=%(option)s is off the scale"),
                         location=f"ratings.{issue}.{option}",
-                        expected=f"a number from {self.scale.low} to {self.scale.high}",
+                        expected=N_("a number from %(low)s to %(high)s"),
+                        params={
+                            "rating": rating,
+                            "issue": issue,
+                            "option": option,
+                            "low": self.scale.low,
+                            "high": self.scale.high,
+                        },
                     )
                 row[str(option)] = rating
             ratings[str(issue)] = MappingProxyType(row)
-        reservation = _finite(self.reservation, "reservation value", "reservation")
+        reservation = _finite(self.reservation, N_("reservation value"), "reservation")
         if self.discount is not None:
-            discount = _finite(self.discount, "discount factor", "discount")
+            discount = _finite(self.discount, N_("discount factor"), "discount")
             if not 0 < discount <= 1:
                 raise InvalidPreferences(
-                    f"discount factor {discount} is out of range",
+                    N_("discount factor %(discount)s is out of range"),
                     location="discount",
-                    expected="a number in (0, 1]",
+                    expected=N_("a number in (0, 1]"),
+                    params={"discount": discount},
                 )
         object.__setattr__(self, "weights", MappingProxyType(weights))
         object.__setattr__(self, "ratings", MappingProxyType(ratings))
@@ -288,44 +313,54 @@ class Preferences:
         for name in self.weights:
             if not agenda.has_issue(name):
                 raise InvalidPreferences(
-                    f"weight given for issue {name!r}, which is not on the agenda",
+                    N_("weight given for issue %(issue)r, which is not on the agenda"),
                     location=f"weights.{name}",
-                    expected="one of " + ", ".join(repr(n) for n in agenda.issue_names),
+                    expected=N_("one of %(choices)s"),
+                    params={"issue": name, "choices": ", ".join(map(repr, agenda.issue_names))},
                 )
         for name in self.ratings:
             if not agenda.has_issue(name):
                 raise InvalidPreferences(
-                    f"ratings given for issue {name!r}, which is not on the agenda",
+                    N_("ratings given for issue %(issue)r, which is not on the agenda"),
                     location=f"ratings.{name}",
-                    expected="one of " + ", ".join(repr(n) for n in agenda.issue_names),
+                    expected=N_("one of %(choices)s"),
+                    params={"issue": name, "choices": ", ".join(map(repr, agenda.issue_names))},
                 )
         for issue in agenda.issues:
             if issue.name not in self.weights:
                 raise InvalidPreferences(
-                    f"no weight for issue {issue.name!r}",
+                    N_("no weight for issue %(issue)r"),
                     location=f"weights.{issue.name}",
-                    expected="a weight for every issue",
+                    expected=N_("a weight for every issue"),
+                    params={"issue": issue.name},
                 )
             table = self.ratings.get(issue.name)
             if table is None:
                 raise InvalidPreferences(
-                    f"no ratings for issue {issue.name!r}",
+                    N_("no ratings for issue %(issue)r"),
                     location=f"ratings.{issue.name}",
-                    expected="a rating for every option",
+                    expected=N_("a rating for every option"),
+                    params={"issue": issue.name},
                 )
             for option in table:
                 if not issue.has_option(option):
                     raise InvalidPreferences(
-                        f"rating given for option {option!r}, which issue {issue.name!r} lacks",
+                        N_("rating given for option %(option)r, which issue %(issue)r lacks"),
                         location=f"ratings.{issue.name}.{option}",
-                        expected="one of " + ", ".join(repr(n) for n in issue.option_names),
+                        expected=N_("one of %(choices)s"),
+                        params={
+                            "option": option,
+                            "issue": issue.name,
+                            "choices": ", ".join(map(repr, issue.option_names)),
+                        },
                     )
             for option in issue.option_names:
                 if option not in table:
                     raise InvalidPreferences(
-                        f"no rating for option {option!r} of issue {issue.name!r}",
+                        N_("no rating for option %(option)r of issue %(issue)r"),
                         location=f"ratings.{issue.name}.{option}",
-                        expected="a rating for every option",
+                        expected=N_("a rating for every option"),
+                        params={"option": option, "issue": issue.name},
                     )
         rules: list[tuple[str, Condition]] = [("red line", r.pairs) for r in self.red_lines]
         rules += [("interaction", i.pairs) for i in self.interactions]
@@ -335,9 +370,10 @@ class Preferences:
                     option
                 ):
                     raise InvalidPreferences(
-                        f"{kind} names {issue_name}={option}, which is not on the agenda",
+                        _OFF_AGENDA[kind],
                         location="red_lines" if kind == "red line" else "interactions",
-                        expected="issue and option names from the agenda",
+                        expected=N_("issue and option names from the agenda"),
+                        params={"issue": issue_name, "option": option},
                     )
         for k, bonus in enumerate(self.bonuses):
             bonus.validate(agenda, f"bonuses[{k}]")

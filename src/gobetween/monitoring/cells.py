@@ -21,7 +21,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from gobetween.errors import DataImportError
+from gobetween.errors import N_, DataImportError
 
 __all__ = [
     "cell_text",
@@ -88,7 +88,9 @@ def is_blank(row: Sequence[object]) -> bool:
 def _number_text(text: str) -> float:
     if not _NUMBER.match(text):
         raise DataImportError(
-            f"not a number: {text!r}", expected="a number like 18137, 18,137 or 8640.04"
+            N_("not a number: %(value)r"),
+            expected=N_("a number like 18137, 18,137 or 8640.04"),
+            params={"value": text},
         )
     return float(text.replace(",", "").replace(" ", ""))
 
@@ -98,12 +100,14 @@ def parse_number(value: object) -> float:
     if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
         return _number_text(value)
     if isinstance(value, bool):
-        raise DataImportError(f"not a number: {value!r}", expected="a number")
+        raise DataImportError(
+            N_("not a number: %(value)r"), expected=N_("a number"), params={"value": value}
+        )
     if isinstance(value, int | float):
         return float(value)
     text = cell_text(value)
     if not text:
-        raise DataImportError("empty", expected="a number")
+        raise DataImportError(N_("empty"), expected=N_("a number"))
     return _number_text(text)
 
 
@@ -111,7 +115,11 @@ def parse_integer(value: object) -> int:
     """A whole number (``"981"``, ``981.0``)."""
     number = parse_number(value)
     if not number.is_integer():
-        raise DataImportError(f"not a whole number: {value!r}", expected="a whole number")
+        raise DataImportError(
+            N_("not a whole number: %(value)r"),
+            expected=N_("a whole number"),
+            params={"value": value},
+        )
     return int(number)
 
 
@@ -123,7 +131,9 @@ def _date_text(text: str) -> dt.date:
         except ValueError:
             continue
     raise DataImportError(
-        f"not a date: {text!r}", expected="a date like 14-Jun-2023, 2023-06-14 or 14/06/2023"
+        N_("not a date: %(value)r"),
+        expected=N_("a date like 14-Jun-2023, 2023-06-14 or 14/06/2023"),
+        params={"value": text},
     )
 
 
@@ -136,7 +146,9 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not 20_000 <= value <= 80_000:
             raise DataImportError(
-                f"not a date: {value!r}", expected="an Excel date serial between 1954 and 2119"
+                N_("not a date: %(value)r"),
+                expected=N_("an Excel date serial between 1954 and 2119"),
+                params={"value": value},
             )
         return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value), hours=12)).date()
     return _date_text(cell_text(value))
@@ -159,4 +171,8 @@ def parse_flag(value: object) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise DataImportError(f"not a WFP mark: {value!r}", expected="'WFP', empty or 'unknown'")
+    raise DataImportError(
+        N_("not a WFP mark: %(value)r"),
+        expected=N_("'WFP', empty or 'unknown'"),
+        params={"value": value},
+    )

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from gobetween.errors import DataImportError, FileFormatError, InvalidModel
+from gobetween.errors import N_, DataImportError, FileFormatError, InvalidModel, Sentence
 from gobetween.monitoring.cells import (
     cell_text,
     is_blank,
@@ -117,7 +117,7 @@ class FieldSpec:
         """
         if is_blank([cell]):
             if self.required:
-                raise DataImportError("empty", expected=self.expected)
+                raise DataImportError(N_("empty"), expected=self.expected)
             return None
         if self.type is FieldType.TEXT:
             return cell_text(cell)
@@ -126,18 +126,24 @@ class FieldSpec:
             for choice in self.choices:
                 if normalise_header(choice) == normalise_header(text):
                     return choice
-            raise DataImportError(f"{text!r} is not a choice", expected=self.expected)
+            raise _refused(N_("%(value)r is not a choice"), {"value": text}, self.expected)
         if self.type is FieldType.DATE:
             return parse_date(cell).isoformat()
         try:
             number = parse_number(cell)
         except DataImportError as error:
-            raise DataImportError(error.message, expected=self.expected) from None
+            raise _refused(error.template, error.params, self.expected) from None
         if self.minimum is not None and number < self.minimum:
-            raise DataImportError(f"{number:g} is below {self.minimum:g}", expected=self.expected)
+            raise _refused(
+                N_("%(value)s is below %(minimum)s"),
+                {"value": f"{number:g}", "minimum": f"{self.minimum:g}"},
+                self.expected,
+            )
         if self.type is FieldType.INTEGER:
             if not number.is_integer():
-                raise DataImportError(f"{number:g} is not whole", expected=self.expected)
+                raise _refused(
+                    N_("%(value)s is not whole"), {"value": f"{number:g}"}, self.expected
+                )
             return int(number)
         return number
 
@@ -224,9 +230,14 @@ class RecordKind:
         unknown = sorted(set(values) - {f.name for f in self.fields})
         if unknown:
             raise InvalidModel(
-                f"{self.name}: unknown fields {unknown}",
+                N_("%(kind)s: unknown fields %(fields)s"),
                 location=unknown[0],
-                expected=", ".join(f.name for f in self.fields),
+                expected=N_("one of %(choices)s"),
+                params={
+                    "kind": self.name,
+                    "fields": unknown,
+                    "choices": ", ".join(f.name for f in self.fields),
+                },
             )
         out: dict[str, Any] = {}
         for spec in self.fields:
@@ -234,7 +245,10 @@ class RecordKind:
                 out[spec.name] = spec.parse(values.get(spec.name))
             except DataImportError as error:
                 raise InvalidModel(
-                    f"{spec.label}: {error.message}", location=spec.name, expected=error.expected
+                    N_("%(field)s: %(problem)s"),
+                    location=spec.name,
+                    expected=_literal(error.expected) if error.expected else None,
+                    params={"field": spec.label, "problem": Sentence(error.template, error.params)},
                 ) from None
         return Entry(self.name, tuple(str(out[k]) for k in self.key), MappingProxyType(out))
 
@@ -261,6 +275,19 @@ class RecordKind:
 
 #: Every record kind, by name: the one place a kind is registered.
 REGISTRY: dict[str, RecordKind] = {}
+
+
+def _literal(text: str) -> str:
+    """``text`` as a template that fills to itself (``%`` doubled)."""
+    return text.replace("%", "%%")
+
+
+def _refused(template: str, params: Mapping[str, object], expected: str) -> DataImportError:
+    """A cell's refusal: ``template`` (marked :func:`N_`) filled with ``params``, and what the
+    field expects (its own words, kept as they are)."""
+    return DataImportError(
+        template, params=params, expected=_literal(expected) if params else expected
+    )
 
 
 def register(kind: RecordKind) -> RecordKind:

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Never, TypeVar
 
 from gobetween import wire
-from gobetween.errors import InputError, ProtocolError
+from gobetween.errors import N_, InputError, ProtocolError, Sentence
 from gobetween.model import Agenda, Package
 
 K = TypeVar("K")
@@ -42,11 +42,18 @@ def check_member(name: str, members: Iterable[str], role: str) -> None:
     """Raise :class:`ProtocolError` unless ``name`` is one of ``members`` (a role of the track)."""
     members = tuple(members)
     if name not in members:
-        raise ProtocolError(
-            f"{name!r} is not a {role} of this track (its {role}s: "
-            + ", ".join(repr(m) for m in members)
-            + ")"
-        )
+        listed = ", ".join(repr(m) for m in members)
+        template = _NOT_MEMBER.get(role)
+        if template is None:  # a role no user action names
+            raise ProtocolError(f"{name!r} is not a {role} of this track (its {role}s: {listed})")
+        raise ProtocolError(template, params={"name": name, "members": listed})
+
+
+#: The refusal of an action by someone who does not hold the role, one sentence per role.
+_NOT_MEMBER = {
+    "party": N_("%(name)r is not a party of this track (its parties: %(members)s)"),
+    "mediator": N_("%(name)r is not a mediator of this track (its mediators: %(members)s)"),
+}
 
 
 def check_names(names: Iterable[str], role: str) -> tuple[str, ...]:
@@ -65,19 +72,35 @@ def check_names(names: Iterable[str], role: str) -> tuple[str, ...]:
 def check_options(agenda: Agenda, options: Mapping[str, str], what: str) -> Mapping[str, str]:
     """Validate a partial package ``{issue: option}`` against ``agenda`` (agenda order kept)."""
     if not isinstance(options, Mapping):
-        raise ProtocolError(f"{what} must map issue names to option names")
+        raise ProtocolError(
+            N_("%(what)s must map issue names to option names"), params={"what": Sentence(what)}
+        )
     for issue_name, option in options.items():
         if not isinstance(issue_name, str) or not agenda.has_issue(issue_name):
             raise ProtocolError(
-                f"{what} names the issue {issue_name!r}, which is not on the agenda (issues: "
-                + ", ".join(repr(n) for n in agenda.issue_names)
-                + ")"
+                N_(
+                    "%(what)s names the issue %(issue)r, which is not on the agenda "
+                    "(issues: %(issues)s)"
+                ),
+                params={
+                    "what": Sentence(what),
+                    "issue": issue_name,
+                    "issues": ", ".join(repr(n) for n in agenda.issue_names),
+                },
             )
         issue = agenda.issue(issue_name)
         if not isinstance(option, str) or not issue.has_option(option):
             raise ProtocolError(
-                f"{what} names the option {option!r} of issue {issue_name!r}, which has only "
-                + ", ".join(repr(n) for n in issue.option_names)
+                N_(
+                    "%(what)s names the option %(option)r of issue %(issue)r, "
+                    "which has only %(options)s"
+                ),
+                params={
+                    "what": Sentence(what),
+                    "option": option,
+                    "issue": issue_name,
+                    "options": ", ".join(repr(n) for n in issue.option_names),
+                },
             )
     return MappingProxyType({n: options[n] for n in agenda.issue_names if n in options})
 
@@ -91,11 +114,15 @@ def unknown(what: str, thing: Never) -> ProtocolError:
 
 
 def check_text(value: object, what: str, *, required: bool = False) -> str:
-    """A string field; with ``required`` it must not be blank."""
+    """A string field; with ``required`` it must not be blank (``what`` names it, marked
+    :func:`~gobetween.errors.N_` where it is written so that the refusal can be translated)."""
     if not isinstance(value, str):
-        raise ProtocolError(f"{what} must be a string, got {type(value).__name__}")
+        raise ProtocolError(
+            N_("%(what)s must be a string, got %(type)s"),
+            params={"what": Sentence(what), "type": type(value).__name__},
+        )
     if required and not value.strip():
-        raise ProtocolError(f"{what} must not be empty")
+        raise ProtocolError(N_("%(what)s must not be empty"), params={"what": Sentence(what)})
     return value
 
 

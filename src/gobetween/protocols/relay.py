@@ -41,7 +41,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from gobetween import wire
-from gobetween.errors import ProtocolError
+from gobetween.errors import ProtocolError, Sentence
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.protocols import _common as c
@@ -161,7 +161,10 @@ class RelayState:
         if isinstance(number, bool) or not isinstance(number, int):
             raise ProtocolError(f"an offer number must be an int, got {number!r}")
         if not 1 <= number <= len(self.offers):
-            raise ProtocolError(f"there is no offer {number} ({len(self.offers)} so far)")
+            raise ProtocolError(
+                N_("there is no offer %(number)s (%(count)s so far)"),
+                params={"number": number, "count": len(self.offers)},
+            )
         return self.offers[number - 1]
 
 
@@ -268,21 +271,47 @@ RelayEvent = OfferSubmitted | OfferForwarded | OfferDeclined | RelayClosed
 # -- decide, apply, step, replay ---------------------------------------------------------------
 
 
+#: The words of an offer's refusals (what it is, its message, the refusal of an empty one).
+_CONTENT_WORDS = {
+    "offer": (
+        N_("the offer"),
+        N_("the offer's message"),
+        N_("the offer is empty: give options on some issues or a message"),
+    ),
+    "forwarded offer": (
+        N_("the forwarded offer"),
+        N_("the forwarded offer's message"),
+        N_("the forwarded offer is empty: give options on some issues or a message"),
+    ),
+}
+
+
 def _content(
     agenda: Agenda, options: Mapping[str, str], message: str, what: str
 ) -> Mapping[str, str]:
-    checked = c.check_options(agenda, options, f"the {what}")
-    text = c.check_text(message, f"the {what}'s message")
+    the_offer, its_message, empty = _CONTENT_WORDS[what]
+    checked = c.check_options(agenda, options, the_offer)
+    text = c.check_text(message, its_message)
     if not checked and not text.strip():
-        raise ProtocolError(f"the {what} is empty: give options on some issues or a message")
+        raise ProtocolError(empty)
     return checked
+
+
+#: The refusal to decline an offer the mediators have already handled, by what they did.
+_ALREADY = {
+    OfferStatus.FORWARDED: N_("offer %(number)s is already forwarded"),
+    OfferStatus.DECLINED: N_("offer %(number)s is already declined"),
+}
 
 
 def decide(state: RelayState, action: RelayAction, *, now: datetime) -> tuple[RelayEvent, ...]:
     """The events ``action`` causes at ``now``; :class:`ProtocolError` if it is not allowed."""
     at = c.utc(now)
     if state.status is RelayStatus.CLOSED:
-        raise ProtocolError(f"the relay is closed ({state.closed_reason or 'no reason given'})")
+        raise ProtocolError(
+            N_("the relay is closed (%(reason)s)"),
+            params={"reason": state.closed_reason or Sentence(N_("no reason given"))},
+        )
     match action:
         case SubmitOffer():
             c.check_member(action.party, state.parties, "party")
@@ -295,12 +324,12 @@ def decide(state: RelayState, action: RelayAction, *, now: datetime) -> tuple[Re
             c.check_member(action.mediator, state.mediators, "mediator")
             offer = state.offer(action.offer)
             if offer.status is not OfferStatus.PENDING:
-                raise ProtocolError(f"offer {offer.number} is already {offer.status.value}")
-            reason = c.check_text(action.reason, "the reason for declining")
+                raise ProtocolError(_ALREADY[offer.status], params={"number": offer.number})
+            reason = c.check_text(action.reason, N_("the reason for declining"))
             return (OfferDeclined(offer.number, action.mediator, reason, at),)
         case CloseRelay():
             c.check_member(action.mediator, state.mediators, "mediator")
-            reason = c.check_text(action.reason, "the reason for closing")
+            reason = c.check_text(action.reason, N_("the reason for closing"))
             return (RelayClosed(action.mediator, reason, at),)
         case _:
             raise c.unknown("relay action", action)
@@ -310,7 +339,10 @@ def _decide_forward(state: RelayState, action: ForwardOffer, at: datetime) -> Of
     c.check_member(action.mediator, state.mediators, "mediator")
     offer = state.offer(action.offer)
     if offer.status is OfferStatus.DECLINED:
-        raise ProtocolError(f"offer {offer.number} was declined and cannot be forwarded")
+        raise ProtocolError(
+            N_("offer %(number)s was declined and cannot be forwarded"),
+            params={"number": offer.number},
+        )
     if action.recipients is None:
         recipients = tuple(p for p in state.parties if p != offer.sender)
     else:
@@ -318,11 +350,14 @@ def _decide_forward(state: RelayState, action: ForwardOffer, at: datetime) -> Of
             raise ProtocolError("recipients must be a sequence of party names, not one string")
         recipients = c.check_names(action.recipients, "recipient")
     if not recipients:
-        raise ProtocolError("a forwarded offer needs at least one recipient")
+        raise ProtocolError(N_("a forwarded offer needs at least one recipient"))
     for recipient in recipients:
         c.check_member(recipient, state.parties, "party")
         if recipient == offer.sender:
-            raise ProtocolError(f"offer {offer.number} cannot be forwarded to its own sender")
+            raise ProtocolError(
+                N_("offer %(number)s cannot be forwarded to its own sender"),
+                params={"number": offer.number},
+            )
     options = offer.options if action.options is None else action.options
     message = offer.message if action.message is None else action.message
     checked = _content(state.agenda, options, message, "forwarded offer")

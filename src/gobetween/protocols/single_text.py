@@ -51,7 +51,7 @@ from datetime import datetime
 from typing import Any
 
 from gobetween import wire
-from gobetween.errors import ProtocolError
+from gobetween.errors import N_, ProtocolError, Sentence
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
 from gobetween.protocols.base import ActionRule
@@ -340,7 +340,10 @@ def decide(
     """
     at = c.utc(now)
     if state.status is TrackStatus.CLOSED:
-        raise ProtocolError(f"the track is closed ({state.closed_reason or 'no reason given'})")
+        raise ProtocolError(
+            N_("the track is closed (%(reason)s)"),
+            params={"reason": state.closed_reason or Sentence(N_("no reason given"))},
+        )
     match action:
         case PublishText():
             return (_decide_publish(state, action, at),)
@@ -350,7 +353,8 @@ def decide(
             _check_answerable(state, action.party, action.version, at)
             if action.party not in state.answers_to(action.version):
                 raise ProtocolError(
-                    f"{action.party!r} has no answer to version {action.version} to withdraw"
+                    N_("%(party)r has no answer to version %(version)s to withdraw"),
+                    params={"party": action.party, "version": action.version},
                 )
             return (AnswerWithdrawn(action.party, action.version, at),)
         case ExtendDeadline():
@@ -360,7 +364,7 @@ def decide(
             return (DeadlineExtended(action.mediator, action.version, deadline, at),)
         case CloseTrack():
             c.check_member(action.mediator, state.mediators, "mediator")
-            reason = c.check_text(action.reason, "the reason for closing")
+            reason = c.check_text(action.reason, N_("the reason for closing"))
             return (TrackClosed(action.mediator, reason, at),)
         case _:
             raise c.unknown("single-text action", action)
@@ -370,14 +374,20 @@ def _decide_publish(state: SingleTextState, action: PublishText, at: datetime) -
     c.check_member(action.mediator, state.mediators, "mediator")
     if state.status is TrackStatus.READY_FOR_AGREEMENT:
         raise ProtocolError(
-            f"the track is ready for agreement on version {len(state.versions)}; "
-            "no new text can be published (close the track to start over)"
+            N_(
+                "the track is ready for agreement on version %(version)s; "
+                "no new text can be published (close the track to start over)"
+            ),
+            params={"version": len(state.versions)},
         )
     number = len(state.versions) + 1
     if action.expected_number is not None and action.expected_number != number:
         raise ProtocolError(
-            f"the next version is {number}, not {action.expected_number} "
-            "(another text was published meanwhile)"
+            N_(
+                "the next version is %(number)s, not %(expected)s "
+                "(another text was published meanwhile)"
+            ),
+            params={"number": number, "expected": action.expected_number},
         )
     if not isinstance(action.package, Package) or action.package.agenda != state.agenda:
         raise ProtocolError("the text's package must be a Package of this track's agenda")
@@ -385,10 +395,13 @@ def _decide_publish(state: SingleTextState, action: PublishText, at: datetime) -
         raise ProtocolError("clauses must map issue names to clause text")
     for issue, text in action.clauses.items():
         if not isinstance(issue, str) or not state.agenda.has_issue(issue):
-            raise ProtocolError(f"a clause is given for {issue!r}, which is not on the agenda")
+            raise ProtocolError(
+                N_("a clause is given for %(issue)r, which is not on the agenda"),
+                params={"issue": issue},
+            )
         c.check_text(text, f"the clause of issue {issue!r}")
     clauses = {n: action.clauses[n] for n in state.agenda.issue_names if n in action.clauses}
-    note = c.check_text(action.note, "the note")
+    note = c.check_text(action.note, N_("the note"))
     deadline = _future_deadline(action.deadline, at)
     if isinstance(action.articles, str) or not isinstance(action.articles, Iterable):
         raise ProtocolError("articles must be a sequence of Article objects")
@@ -412,7 +425,8 @@ def _future_deadline(deadline: object, at: datetime) -> datetime | None:
     result = c.optional_utc(deadline, "the deadline")
     if result is not None and result <= at:
         raise ProtocolError(
-            f"the deadline {result.isoformat()} is not after now ({at.isoformat()})"
+            N_("the deadline %(deadline)s is not after now (%(now)s)"),
+            params={"deadline": result.isoformat(), "now": at.isoformat()},
         )
     return result
 
@@ -420,12 +434,16 @@ def _future_deadline(deadline: object, at: datetime) -> datetime | None:
 def _check_current(state: SingleTextState, version: object) -> TextVersion:
     current = state.current
     if current is None:
-        raise ProtocolError("no text has been published yet")
+        raise ProtocolError(N_("no text has been published yet"))
     if state.status is TrackStatus.READY_FOR_AGREEMENT:
-        raise ProtocolError(f"the track is already ready for agreement on version {current.number}")
+        raise ProtocolError(
+            N_("the track is already ready for agreement on version %(version)s"),
+            params={"version": current.number},
+        )
     if isinstance(version, bool) or not isinstance(version, int) or version != current.number:
         raise ProtocolError(
-            f"only the current version ({current.number}) can be answered, not {version!r}"
+            N_("only the current version (%(current)s) can be answered, not %(version)r"),
+            params={"current": current.number, "version": version},
         )
     return current
 
@@ -435,8 +453,8 @@ def _check_answerable(state: SingleTextState, party: str, version: int, at: date
     c.check_member(party, state.parties, "party")
     if current.deadline is not None and at > current.deadline:
         raise ProtocolError(
-            f"the deadline for answers to version {current.number} passed at "
-            f"{current.deadline.isoformat()}"
+            N_("the deadline for answers to version %(version)s passed at %(deadline)s"),
+            params={"version": current.number, "deadline": current.deadline.isoformat()},
         )
 
 
@@ -450,13 +468,14 @@ def _decide_answer(
         raise ProtocolError("reasons must be a sequence of strings")
     reasons = tuple(action.reasons)
     for reason in reasons:
-        c.check_text(reason, "a reason", required=True)
-    amendments = c.check_options(state.agenda, action.amendments, "the amendment request")
+        c.check_text(reason, N_("a reason"), required=True)
+    amendments = c.check_options(state.agenda, action.amendments, N_("the amendment request"))
     current = state.version(action.version)
     for issue, option in amendments.items():
         if current.package.option(issue) == option:
             raise ProtocolError(
-                f"the amendment asks for {issue}={option!r}, which the text already says"
+                N_("the amendment asks for %(issue)s=%(option)r, which the text already says"),
+                params={"issue": issue, "option": option},
             )
     if action.kind is AnswerKind.ACCEPT and amendments:
         raise ProtocolError("an acceptance cannot request amendments (answer 'amend' instead)")
