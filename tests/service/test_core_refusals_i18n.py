@@ -1,0 +1,104 @@
+"""Issue 12: a refusal the pure core raises reaches the caller in the caller's language.
+
+The core marks its English sentence with ``errors.N_`` and passes the values apart; the service
+translates the sentence, then fills the values in. The problem's ``title`` stays the stable
+English name of the error, the ``detail`` follows ``Accept-Language``, the values it names (a
+version, an offer, an issue) are the same in every language, and without the header the answer
+is the English one it always was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from tests.service.agree_helpers import create, make_ready, register_keys, sign_all
+from tests.service.world import World, food_preferences
+
+TEXT = {
+    "package": {"ports": "Odesa+Chornomorsk", "inspection": "Istanbul JCC", "term": "120"},
+    "clauses": {},
+    "note": "first draft",
+}
+
+
+def _in(world: World, language: str | None, method: str, who: str, url: str, **kw: Any) -> Any:
+    headers = {"Accept-Language": language} if language else {}
+    return world.request(who, method, url, headers=headers, **kw)
+
+
+def _both(world: World, method: str, who: str, url: str, language: str, **kw: Any) -> Any:
+    """The same refused request in English and in ``language``: (english, translated)."""
+    english: httpx.Response = _in(world, None, method, who, url, **kw)
+    other: httpx.Response = _in(world, language, method, who, url, **kw)
+    assert english.status_code == other.status_code, (english.text, other.text)
+    assert english.status_code in {409, 422}, english.text
+    assert other.headers["content-type"] == "application/problem+json"
+    assert other.json()["title"] == english.json()["title"]  # stable, English
+    assert other.json()["detail"] != english.json()["detail"]
+    return english.json(), other.json()
+
+
+def test_an_answer_to_another_version_is_refused_in_ukrainian(world: World) -> None:
+    food = world.tracks["food"]
+    assert world.post("un", f"/api/tracks/{food}/text/versions", json=TEXT).status_code == 201
+    url = f"/api/tracks/{food}/text/answers"
+    en, uk = _both(world, "POST", "ua", url, "uk", json={"version": 2, "kind": "accept"})
+    assert en["title"] == "ProtocolError"
+    assert "only the current version (1) can be answered, not 2" in en["detail"]
+    assert "відповісти можна лише на поточну версію (1), а не на 2" in uk["detail"], uk
+
+
+def test_forwarding_a_declined_offer_is_refused_in_arabic(world: World) -> None:
+    food = world.tracks["food"]
+    r = world.post("ua", f"/api/tracks/{food}/offers", json={"message": "three ports?"})
+    assert r.status_code == 201, r.text
+    r = world.post("un", f"/api/tracks/{food}/offers/1/decline", json={"reason": "not now"})
+    assert r.status_code == 200, r.text
+    url = f"/api/tracks/{food}/offers/1/forward"
+    en, ar = _both(world, "POST", "un", url, "ar", json={})
+    assert "offer 1 was declined and cannot be forwarded" in en["detail"]
+    assert "العرض 1 مرفوض ولا يمكن إحالته" in ar["detail"], ar
+    again = _in(world, "uk", "POST", "un", f"/api/tracks/{food}/offers/1/decline", json={})
+    assert "пропозицію 1 уже відхилено" in again.json()["detail"], again.text
+
+
+def test_preferences_without_a_weight_are_refused_in_ukrainian(world: World) -> None:
+    food = world.tracks["food"]
+    body = food_preferences("ua")
+    del body["weights"]["term"]
+    en, uk = _both(world, "PUT", "ua", f"/api/tracks/{food}/preferences", "uk", json=body)
+    assert "no weight for issue 'term'" in en["detail"]
+    assert "немає ваги для питання 'term'" in uk["detail"], uk
+    assert "вага для кожного питання" in uk["detail"]  # what was expected, translated too
+    assert uk["errors"][0]["location"] == en["errors"][0]["location"]  # API names stay
+    body = food_preferences("ua")
+    body["ratings"]["ports"]["Odesa"] = 11
+    _en, uk = _both(world, "PUT", "ua", f"/api/tracks/{food}/preferences", "uk", json=body)
+    assert "оцінка 11.0 для ports=Odesa виходить за межі шкали" in uk["detail"], uk
+    assert "число від 0.0 до 10.0" in uk["detail"]
+
+
+def test_a_lifecycle_act_and_a_record_row_are_refused_in_ukrainian(world: World) -> None:
+    aid = int(create(world, make_ready(world))["id"])
+    sign_all(world, aid, register_keys(world))
+    url = f"/api/agreements/{aid}/acts"
+    act = {"act": "resume", "organisation": "Russian Federation"}
+    en, uk = _both(world, "POST", "ru", url, "uk", json=act)
+    assert "'Russian Federation' has not suspended its participation" in en["detail"]
+    assert "'Russian Federation' не призупиняла своєї участі" in uk["detail"], uk
+    r = world.put(
+        "un", f"/api/agreements/{aid}/record/kinds", json={"kinds": ["exchanges", "incidents"]}
+    )
+    assert r.status_code == 200, r.text
+    incident = {
+        "alleged_by": "Russian Federation",
+        "accused": "Ukraine",
+        "date": "someday",
+        "place": "Sudzha",
+        "facility": "gas metering station",
+        "description": "a drone struck the station",
+    }
+    en, uk = _both(world, "POST", "ru", f"/api/agreements/{aid}/incidents", "uk", json=incident)
+    assert "not a date: 'someday'" in en["detail"]
+    assert "не дата: 'someday'" in uk["detail"], uk
