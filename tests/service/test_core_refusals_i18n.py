@@ -102,3 +102,21 @@ def test_a_lifecycle_act_and_a_record_row_are_refused_in_ukrainian(world: World)
     en, uk = _both(world, "POST", "ru", f"/api/agreements/{aid}/incidents", "uk", json=incident)
     assert "not a date: 'someday'" in en["detail"]
     assert "не дата: 'someday'" in uk["detail"], uk
+
+
+def test_verification_findings_are_in_the_reader_language(world: World) -> None:
+    aid = int(create(world, make_ready(world))["id"])  # not signed yet: signatures are missing
+    url = f"/api/agreements/{aid}/verification"
+    english = world.get("ru", url).json()
+    uk = _in(world, "uk", "GET", "ru", url).json()
+    assert not english["ok"]
+    assert [f["code"] for f in uk["findings"]] == [f["code"] for f in english["findings"]]
+    assert [f["part"] for f in uk["findings"]] == [f["part"] for f in english["findings"]]
+    missing = [f["message"] for f in english["findings"] if f["code"] == "signature-missing"]
+    assert "'Ukraine' has not signed the instrument of 'Ukraine'" in missing
+    translated = [f["message"] for f in uk["findings"] if f["code"] == "signature-missing"]
+    assert "'Ukraine' не підписав документ 'Ukraine'" in translated, translated
+    data = world.get("ru", f"/api/agreements/{aid}/bundle").content
+    anyone = world.client.post("/api/verify", content=data, headers={"Accept-Language": "ar"})
+    messages = [f["message"] for f in anyone.json()["findings"]]
+    assert "لم يوقّع 'Ukraine' على صك 'Ukraine'" in messages, messages

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +50,7 @@ from gobetween.agreements.signing import (
     verify_signature,
 )
 from gobetween.agreements.terms import OperativeTerms, canonical_bytes, sha256_hex
-from gobetween.errors import AgreementError, VerificationFailed
+from gobetween.errors import N_, AgreementError, Sentence, VerificationFailed
 
 __all__ = ["Contents", "Finding", "FindingCode", "VerificationReport", "inspect", "verify_bundle"]
 
@@ -85,15 +85,31 @@ class FindingCode(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem: a stable code, a sentence, and the bundle part it is about (if any)."""
+    """One problem: a stable code, a sentence, and the bundle part it is about (if any).
+
+    ``message`` is the English sentence; ``sentence`` the same marked for translation (its
+    template and values), when the finding has one.
+    """
 
     code: FindingCode
     message: str
     part: str | None = None
+    sentence: Sentence | None = field(default=None, compare=False)
 
-    def to_dict(self) -> dict[str, str | None]:
-        """The finding as plain JSON data."""
-        return {"code": str(self.code), "message": self.message, "part": self.part}
+    def to_dict(self, say: Callable[[Sentence], str] = str) -> dict[str, str | None]:
+        """The finding as plain JSON data, its sentence written by ``say`` (English by default;
+        the service passes its translation)."""
+        message = say(self.sentence) if self.sentence is not None else self.message
+        return {"code": str(self.code), "message": message, "part": self.part}
+
+
+def _found(
+    code: FindingCode, template: str, where: str | None = None, /, **params: object
+) -> Finding:
+    """A finding about the part ``where`` whose sentence is ``template`` (marked :func:`N_`)
+    filled with ``params``."""
+    sentence = Sentence(template, params)
+    return Finding(code, str(sentence), where, sentence)
 
 
 @dataclass(frozen=True)
@@ -124,8 +140,8 @@ class VerificationReport:
         """The distinct finding codes."""
         return frozenset(f.code for f in self.findings)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON data."""
+    def to_dict(self, say: Callable[[Sentence], str] = str) -> dict[str, Any]:
+        """The report as plain JSON data (the findings' sentences written by ``say``)."""
         return {
             "ok": self.ok,
             "terms_hash": self.terms_hash,
@@ -133,7 +149,7 @@ class VerificationReport:
             "signed": [list(pair) for pair in self.signed],
             "signatories": list(self.signatories),
             "languages": list(self.languages),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict(say) for f in self.findings],
         }
 
     def raise_if_invalid(self) -> None:
@@ -220,32 +236,52 @@ def _check_container(container: Container) -> list[Finding]:
     findings = []
     if not container.canonical:
         findings.append(
-            Finding(
+            _found(
                 FindingCode.NOT_CANONICAL,
-                f"the bundle file was edited: byte {container.first_difference} differs from "
-                "the canonical form of its own content",
+                N_(
+                    "the bundle file was edited: byte %(byte)s differs from the canonical form "
+                    "of its own content"
+                ),
+                byte=container.first_difference,
             )
         )
     for name in container.undecodable:
-        findings.append(Finding(FindingCode.PART_UNDECODABLE, f"part {name!r} is not base64", name))
+        findings.append(
+            _found(FindingCode.PART_UNDECODABLE, N_("part %(part)r is not base64"), name, part=name)
+        )
     for name, data in sorted(container.parts.items()):
         stated = container.manifest.get(name)
         if stated is None:
             findings.append(
-                Finding(FindingCode.PART_UNLISTED, f"part {name!r} is not in the manifest", name)
+                _found(
+                    FindingCode.PART_UNLISTED,
+                    N_("part %(part)r is not in the manifest"),
+                    name,
+                    part=name,
+                )
             )
         elif stated != sha256_hex(data):
             findings.append(
-                Finding(
+                _found(
                     FindingCode.PART_EDITED,
-                    f"part {name!r} was edited: its SHA-256 is {sha256_hex(data)[:16]}..., "
-                    f"the manifest says {stated[:16]}...",
+                    N_(
+                        "part %(part)r was edited: its SHA-256 is %(actual)s..., "
+                        "the manifest says %(stated)s..."
+                    ),
                     name,
+                    part=name,
+                    actual=sha256_hex(data)[:16],
+                    stated=stated[:16],
                 )
             )
     for name in sorted(set(container.manifest) - set(container.parts) - set(container.undecodable)):
         findings.append(
-            Finding(FindingCode.PART_MISSING, f"the manifest lists {name!r}, which is absent", name)
+            _found(
+                FindingCode.PART_MISSING,
+                N_("the manifest lists %(part)r, which is absent"),
+                name,
+                part=name,
+            )
         )
     return findings
 
@@ -255,7 +291,12 @@ def _json_part(name: str, data: bytes, findings: list[Finding]) -> Any:
         value = json.loads(data.decode("utf-8"))
         if canonical_bytes(value) != data:
             findings.append(
-                Finding(FindingCode.PART_MALFORMED, f"part {name!r} is not canonical JSON", name)
+                _found(
+                    FindingCode.PART_MALFORMED,
+                    N_("part %(part)r is not canonical JSON"),
+                    name,
+                    part=name,
+                )
             )
             return None
     except (ValueError, RecursionError, AgreementError) as exc:
@@ -267,7 +308,9 @@ def _json_part(name: str, data: bytes, findings: list[Finding]) -> Any:
 def _read_parts(parts: Mapping[str, bytes], contents: Contents, findings: list[Finding]) -> None:
     for required in (AGREEMENT_PART, TERMS_PART):
         if required not in parts and not any(f.part == required for f in findings):
-            findings.append(Finding(FindingCode.PART_MISSING, f"no {required!r} part", required))
+            findings.append(
+                _found(FindingCode.PART_MISSING, N_("no %(part)r part"), required, part=required)
+            )
     for name, data in sorted(parts.items()):
         try:
             _read_part(name, data, contents, findings)
@@ -289,7 +332,9 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
     value = _json_part(name, data, findings) if name.endswith(".json") else None
     if value is None:
         if not name.endswith(".json"):
-            findings.append(Finding(FindingCode.PART_UNKNOWN, f"unknown part {name!r}", name))
+            findings.append(
+                _found(FindingCode.PART_UNKNOWN, N_("unknown part %(part)r"), name, part=name)
+            )
         return
     if name == AGREEMENT_PART:
         if value["format"] != "gobetween-agreement-v1":
@@ -306,12 +351,16 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
         contents.instruments[instrument.party] = instrument
         if value["terms_hash"] != instrument.terms.terms_hash():
             findings.append(
-                Finding(
+                _found(
                     FindingCode.TERMS_HASH_MISMATCH,
-                    f"the instrument of {instrument.party!r} states terms hash "
-                    f"{str(value['terms_hash'])[:16]}..., but its operative terms hash to "
-                    f"{instrument.terms.terms_hash()[:16]}...",
+                    N_(
+                        "the instrument of %(party)r states terms hash %(stated)s..., but its "
+                        "operative terms hash to %(actual)s..."
+                    ),
                     name,
+                    party=instrument.party,
+                    stated=str(value["terms_hash"])[:16],
+                    actual=instrument.terms.terms_hash()[:16],
                 )
             )
     elif name.startswith("signatures/"):
@@ -322,18 +371,24 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
             )
         contents.signatures.append(signature)
     else:
-        findings.append(Finding(FindingCode.PART_UNKNOWN, f"unknown part {name!r}", name))
+        findings.append(
+            _found(FindingCode.PART_UNKNOWN, N_("unknown part %(part)r"), name, part=name)
+        )
 
 
 def _check_instruments(contents: Contents, findings: list[Finding]) -> None:
     terms = contents.terms
     if terms and contents.record_terms_hash not in (None, terms.terms_hash()):
         findings.append(
-            Finding(
+            _found(
                 FindingCode.TERMS_HASH_MISMATCH,
-                f"the agreement record states terms hash {contents.record_terms_hash[:16]}..., "
-                f"but the bundle's terms hash to {terms.terms_hash()[:16]}...",
+                N_(
+                    "the agreement record states terms hash %(stated)s..., but the bundle's "
+                    "terms hash to %(actual)s..."
+                ),
                 AGREEMENT_PART,
+                stated=contents.record_terms_hash[:16],
+                actual=terms.terms_hash()[:16],
             )
         )
     for party, instrument in contents.instruments.items():
@@ -350,10 +405,11 @@ def _check_instruments(contents: Contents, findings: list[Finding]) -> None:
             )
         if party not in contents.parties:
             findings.append(
-                Finding(
+                _found(
                     FindingCode.INSTRUMENT_UNEXPECTED,
-                    f"an instrument for {party!r}, who is not a party of the agreement",
+                    N_("an instrument for %(party)r, who is not a party of the agreement"),
                     part,
+                    party=party,
                 )
             )
         if contents.mediators and instrument.mediators != contents.mediators:
@@ -370,10 +426,11 @@ def _check_instruments(contents: Contents, findings: list[Finding]) -> None:
             f.part == instrument_part(party) for f in findings
         ):
             findings.append(
-                Finding(
+                _found(
                     FindingCode.INSTRUMENT_MISSING,
-                    f"no instrument for party {party!r}",
+                    N_("no instrument for party %(party)r"),
                     instrument_part(party),
+                    party=party,
                 )
             )
 
@@ -395,10 +452,12 @@ def _check_signatures(
         for signer in instrument.signatory_names:
             if (party, signer) not in attempted:
                 findings.append(
-                    Finding(
+                    _found(
                         FindingCode.SIGNATURE_MISSING,
-                        f"{signer!r} has not signed the instrument of {party!r}",
+                        N_("%(signer)r has not signed the instrument of %(party)r"),
                         signature_part(party, signer),
+                        signer=signer,
+                        party=party,
                     )
                 )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from gobetween.errors import InvalidAgenda
+from gobetween.errors import N_, InvalidAgenda
 
 if TYPE_CHECKING:
     from gobetween.model.package import Package
@@ -153,9 +153,10 @@ class Issue:
         object.__setattr__(self, "options", options)
         if not options:
             raise InvalidAgenda(
-                f"issue {self.name!r} has no options",
+                N_("issue %(issue)r has no options"),
                 location=f"issue {self.name!r}",
-                expected="at least one option",
+                expected=N_("at least one option"),
+                params={"issue": self.name},
             )
         positions: dict[str, int] = {}
         for i, option in enumerate(options):
@@ -166,9 +167,10 @@ class Issue:
                 )
             if option.name in positions:
                 raise InvalidAgenda(
-                    f"issue {self.name!r} has two options named {option.name!r}",
+                    N_("issue %(issue)r has two options named %(option)r"),
                     location=f"options[{i}]",
-                    expected="distinct option names within an issue",
+                    expected=N_("distinct option names within an issue"),
+                    params={"issue": self.name, "option": option.name},
                 )
             positions[option.name] = i
         object.__setattr__(self, "_positions", positions)
@@ -207,28 +209,36 @@ class Issue:
                 )
         if step <= 0:
             raise InvalidAgenda(
-                f"issue {name!r}: step must be positive, got {step!r}",
+                N_("issue %(issue)r: step must be positive, got %(step)r"),
                 location="step",
-                expected="a number > 0",
+                expected=N_("a number > 0"),
+                params={"issue": name, "step": step},
             )
         if high < low:
             raise InvalidAgenda(
-                f"issue {name!r}: high ({high}) is below low ({low})",
+                N_("issue %(issue)r: high (%(high)s) is below low (%(low)s)"),
                 location="high",
-                expected=f"a number >= {low}",
+                expected=N_("a number >= %(low)s"),
+                params={"issue": name, "high": high, "low": low},
             )
         if kind is IssueKind.INTEGER and not all(float(x).is_integer() for x in (low, high, step)):
             raise InvalidAgenda(
-                f"issue {name!r}: an integer range needs integer low, high and step",
+                N_("issue %(issue)r: an integer range needs integer low, high and step"),
                 location="step",
-                expected="integers",
+                expected=N_("integers"),
+                params={"issue": name},
             )
         count = math.floor((high - low) / step + 1e-9) + 1
         if count > MAX_OPTIONS_PER_ISSUE:
             raise InvalidAgenda(
-                f"issue {name!r}: the range gives {count:,} options",
+                N_("issue %(issue)r: the range gives %(count)s options"),
                 location="step",
-                expected=f"at most {MAX_OPTIONS_PER_ISSUE:,} options per issue",
+                expected=N_("at most %(limit)s options per issue"),
+                params={
+                    "issue": name,
+                    "count": f"{count:,}",
+                    "limit": f"{MAX_OPTIONS_PER_ISSUE:,}",
+                },
             )
         values = [round(low + i * step, 12) for i in range(count)]
         options = tuple(Option(_format_number(v), value=float(v)) for v in values)
@@ -250,9 +260,14 @@ class Issue:
             return self._positions[option]
         except KeyError:
             raise InvalidAgenda(
-                f"issue {self.name!r} has no option {option!r}",
+                N_("issue %(issue)r has no option %(option)r"),
                 location=f"issue {self.name!r}",
-                expected="one of " + ", ".join(repr(n) for n in self.option_names),
+                expected=N_("one of %(choices)s"),
+                params={
+                    "issue": self.name,
+                    "option": option,
+                    "choices": ", ".join(repr(n) for n in self.option_names),
+                },
             ) from None
 
     def has_option(self, option: str) -> bool:
@@ -297,16 +312,17 @@ class Agenda:
         issues = tuple(self.issues)
         object.__setattr__(self, "issues", issues)
         if not issues:
-            raise InvalidAgenda("the agenda has no issues", expected="at least one issue")
+            raise InvalidAgenda(N_("the agenda has no issues"), expected=N_("at least one issue"))
         positions: dict[str, int] = {}
         for i, issue in enumerate(issues):
             if not isinstance(issue, Issue):
                 raise InvalidAgenda(f"issue {i} is not an Issue but {issue!r}", location=f"[{i}]")
             if issue.name in positions:
                 raise InvalidAgenda(
-                    f"the agenda has two issues named {issue.name!r}",
+                    N_("the agenda has two issues named %(issue)r"),
                     location=f"issues[{i}]",
-                    expected="distinct issue names",
+                    expected=N_("distinct issue names"),
+                    params={"issue": issue.name},
                 )
             positions[issue.name] = i
         object.__setattr__(self, "_positions", positions)
@@ -338,8 +354,9 @@ class Agenda:
             return self._positions[issue]
         except KeyError:
             raise InvalidAgenda(
-                f"the agenda has no issue {issue!r}",
-                expected="one of " + ", ".join(repr(n) for n in self.issue_names),
+                N_("the agenda has no issue %(issue)r"),
+                expected=N_("one of %(choices)s"),
+                params={"issue": issue, "choices": ", ".join(repr(n) for n in self.issue_names)},
             ) from None
 
     def issue(self, name: str) -> Issue:

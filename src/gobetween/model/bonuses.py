@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from gobetween.errors import InvalidPreferences
+from gobetween.errors import N_, InvalidPreferences
 from gobetween.model.agenda import Agenda
 from gobetween.model.package import Package
 
@@ -41,9 +41,10 @@ MAX_BONUSES = 2_000
 def _value(value: object, location: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidPreferences(
-            f"the bonus is {value!r}, not a finite number",
+            N_("the bonus is %(value)r, not a finite number"),
             location=location,
-            expected="a finite number (negative for a penalty)",
+            expected=N_("a finite number (negative for a penalty)"),
+            params={"value": value},
         )
     return float(value)
 
@@ -79,21 +80,23 @@ class Bonus:
         for issue, options in self.within.items():
             if isinstance(options, str) or not isinstance(options, Sequence | frozenset | set):
                 raise InvalidPreferences(
-                    f"the options of issue {issue!r} must be a list, got {options!r}",
+                    N_("the options of issue %(issue)r must be a list, got %(options)r"),
                     location=f"within.{issue}",
-                    expected="a list of option names",
+                    expected=N_("a list of option names"),
+                    params={"issue": issue, "options": options},
                 )
             listed = tuple(dict.fromkeys(str(o) for o in options))
             if not listed:
                 raise InvalidPreferences(
-                    f"the bonus lists no option of issue {issue!r}",
+                    N_("the bonus lists no option of issue %(issue)r"),
                     location=f"within.{issue}",
-                    expected="at least one option",
+                    expected=N_("at least one option"),
+                    params={"issue": issue},
                 )
             within[str(issue)] = listed
         if not within:
             raise InvalidPreferences(
-                "a bonus names no issue", location="within", expected="at least one issue"
+                N_("a bonus names no issue"), location="within", expected=N_("at least one issue")
             )
         object.__setattr__(self, "value", value)
         object.__setattr__(self, "within", MappingProxyType(within))
@@ -123,9 +126,10 @@ class Bonus:
         both = sorted(set(when) & set(then))
         if both:
             raise InvalidPreferences(
-                f"issue {both[0]!r} is both in the condition and in what it is worth",
+                N_("issue %(issue)r is both in the condition and in what it is worth"),
                 location=f"then.{both[0]}",
-                expected="different issues in 'when' and 'then'",
+                expected=N_("different issues in 'when' and 'then'"),
+                params={"issue": both[0]},
             )
         return cls(
             value,
@@ -145,17 +149,23 @@ class Bonus:
             where = f"{location}.within.{name}"
             if not agenda.has_issue(name):
                 raise InvalidPreferences(
-                    f"the bonus names issue {name!r}, which the agenda lacks",
+                    N_("the bonus names issue %(issue)r, which the agenda lacks"),
                     location=where,
-                    expected="one of " + ", ".join(map(repr, agenda.issue_names)),
+                    expected=N_("one of %(choices)s"),
+                    params={"issue": name, "choices": ", ".join(map(repr, agenda.issue_names))},
                 )
             issue = agenda.issue(name)
             for option in options:
                 if not issue.has_option(option):
                     raise InvalidPreferences(
-                        f"issue {name!r} has no option {option!r}",
+                        N_("issue %(issue)r has no option %(option)r"),
                         location=where,
-                        expected="one of " + ", ".join(map(repr, issue.option_names)),
+                        expected=N_("one of %(choices)s"),
+                        params={
+                            "issue": name,
+                            "option": option,
+                            "choices": ", ".join(map(repr, issue.option_names)),
+                        },
                     )
 
     def applies_to(self, package: Package) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gobetween.errors import InvalidPackage
+from gobetween.errors import N_, InvalidPackage
 from gobetween.model.agenda import Agenda
 
 __all__ = ["Package"]
@@ -63,24 +63,31 @@ class Package:
         for name in options:
             if not agenda.has_issue(name):
                 raise InvalidPackage(
-                    f"the package names an issue {name!r} that is not on the agenda",
+                    N_("the package names an issue %(issue)r that is not on the agenda"),
                     location=str(name),
-                    expected="one of " + ", ".join(repr(n) for n in agenda.issue_names),
+                    expected=N_("one of %(choices)s"),
+                    params={"issue": name, "choices": ", ".join(map(repr, agenda.issue_names))},
                 )
         choices = []
         for issue in agenda.issues:
             if issue.name not in options:
                 raise InvalidPackage(
-                    f"the package has no option for issue {issue.name!r}",
+                    N_("the package has no option for issue %(issue)r"),
                     location=issue.name,
-                    expected="an option for every issue",
+                    expected=N_("an option for every issue"),
+                    params={"issue": issue.name},
                 )
             option = options[issue.name]
             if not isinstance(option, str) or not issue.has_option(option):
                 raise InvalidPackage(
-                    f"issue {issue.name!r} has no option {option!r}",
+                    N_("issue %(issue)r has no option %(option)r"),
                     location=issue.name,
-                    expected="one of " + ", ".join(repr(n) for n in issue.option_names),
+                    expected=N_("one of %(choices)s"),
+                    params={
+                        "issue": issue.name,
+                        "option": option,
+                        "choices": ", ".join(map(repr, issue.option_names)),
+                    },
                 )
             choices.append(issue.index(option))
         return cls(agenda, tuple(choices))

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gobetween.errors import InvalidModel
+from gobetween.errors import N_, InvalidModel
 from gobetween.monitoring.figures import Cell, FigureTable
 
 __all__ = [
@@ -95,16 +95,18 @@ class Evidence:
             object.__setattr__(self, "kind", EvidenceKind(self.kind))
         except ValueError:
             raise InvalidModel(
-                f"evidence kind {self.kind!r} is unknown",
+                N_("evidence kind %(kind)r is unknown"),
                 location="kind",
-                expected=" or ".join(EvidenceKind),
+                expected=N_("one of %(choices)s"),
+                params={"kind": self.kind, "choices": ", ".join(EvidenceKind)},
             ) from None
         reference = _text(self.reference, "evidence", "reference")
         if self.kind is EvidenceKind.LINK and not reference.startswith(("https://", "http://")):
             raise InvalidModel(
-                f"link {reference!r} is not a web address",
+                N_("link %(reference)r is not a web address"),
                 location="reference",
-                expected="an address starting with https://",
+                expected=N_("an address starting with https://"),
+                params={"reference": reference},
             )
         object.__setattr__(self, "reference", reference)
 
@@ -146,9 +148,10 @@ class Assessment:
             object.__setattr__(self, "level", Level(self.level))
         except ValueError:
             raise InvalidModel(
-                f"level {self.level!r} is not on the Peace Accords Matrix scale",
+                N_("level %(level)r is not on the Peace Accords Matrix scale"),
                 location="level",
-                expected=", ".join(Level),
+                expected=N_("one of %(choices)s"),
+                params={"level": self.level, "choices": ", ".join(Level)},
             ) from None
         object.__setattr__(self, "evidence", tuple(self.evidence))
 
@@ -189,18 +192,27 @@ def statuses(
     for i, assessment in enumerate(sorted(assessments, key=lambda a: a.at)):
         if assessment.provision not in known:
             raise InvalidModel(
-                f"assessment {i} is of an unknown provision {assessment.provision!r}",
+                N_("assessment %(number)s is of an unknown provision %(provision)r"),
                 location="provision",
-                expected="one of " + ", ".join(known),
+                expected=N_("one of %(choices)s"),
+                params={
+                    "number": i,
+                    "provision": assessment.provision,
+                    "choices": ", ".join(known),
+                },
             )
         past = history[assessment.provision]
         before = past[-1].level if past else Level.NOT_INITIATED
         if assessment.level is not before and not assessment.evidence:
             raise InvalidModel(
-                f"{assessment.provision}: a change from {before} to {assessment.level} "
-                "needs evidence",
+                N_("%(provision)s: a change from %(before)s to %(after)s needs evidence"),
                 location="evidence",
-                expected="at least one document, link or record event",
+                expected=N_("at least one document, link or record event"),
+                params={
+                    "provision": assessment.provision,
+                    "before": before,
+                    "after": assessment.level,
+                },
             )
         past.append(assessment)
     return tuple(ProvisionStatus(p, tuple(history[p.key])) for p in known.values())

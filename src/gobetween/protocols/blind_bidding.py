@@ -63,7 +63,7 @@ from datetime import datetime
 from typing import Any
 
 from gobetween import wire
-from gobetween.errors import ProtocolError
+from gobetween.errors import N_, ProtocolError
 from gobetween.protocols import _common as c
 from gobetween.protocols.base import ActionRule
 from gobetween.protocols.blind_bidding_events import (
@@ -270,7 +270,8 @@ class BiddingState:
         if party == self.payee:
             return Side.PAYEE
         raise ProtocolError(
-            f"{party!r} bids for neither side (payer {self.payer!r}, payee {self.payee!r})"
+            N_("%(party)r bids for neither side (payer %(payer)r, payee %(payee)r)"),
+            params={"party": party, "payer": self.payer, "payee": self.payee},
         )
 
     def bids_of(self, party: str) -> tuple[Bid, ...]:
@@ -329,18 +330,20 @@ def decide(
     """
     at = c.utc(now)
     if state.status is not BiddingStatus.OPEN:
-        raise ProtocolError(f"the bidding is over ({state.status.value})")
+        raise ProtocolError(
+            N_("the bidding is over (%(status)s)"), params={"status": state.status.value}
+        )
     match action:
         case SubmitBid():
             return _decide_bid(state, action, at)
         case CloseBidding():
             c.check_member(action.mediator, state.mediators, "mediator")
-            reason = c.check_text(action.reason, "the reason for closing")
+            reason = c.check_text(action.reason, N_("the reason for closing"))
             return (BiddingClosed(action.mediator, reason, at),)
         case Expire():
             deadline = state.rules.deadline
             if deadline is None or at <= deadline:
-                raise ProtocolError("the bidding has not expired: its deadline has not passed")
+                raise ProtocolError(N_("the bidding has not expired: its deadline has not passed"))
             return (BiddingExpired(at),)
         case _:
             raise c.unknown("bidding action", action)
@@ -350,23 +353,42 @@ def _decide_bid(state: BiddingState, action: SubmitBid, at: datetime) -> tuple[B
     side = state.side_of(action.party)
     deadline = state.rules.deadline
     if deadline is not None and at > deadline:
-        raise ProtocolError(f"the bidding deadline passed at {deadline.isoformat()}")
+        raise ProtocolError(
+            N_("the bidding deadline passed at %(deadline)s"),
+            params={"deadline": deadline.isoformat()},
+        )
     if isinstance(action.round, bool) or action.round != state.round:
-        raise ProtocolError(f"round {state.round} is open, not round {action.round!r}")
+        raise ProtocolError(
+            N_("round %(open)s is open, not round %(round)r"),
+            params={"open": state.round, "round": action.round},
+        )
     amount = action.amount
     if isinstance(amount, bool) or not isinstance(amount, int | float) or not math.isfinite(amount):
-        raise ProtocolError(f"a bid must be a finite number, got {amount!r}")
+        raise ProtocolError(
+            N_("a bid must be a finite number, got %(amount)r"), params={"amount": amount}
+        )
     if amount < 0:
-        raise ProtocolError(f"a bid cannot be negative, got {amount}")
+        raise ProtocolError(
+            N_("a bid cannot be negative, got %(amount)s"), params={"amount": amount}
+        )
     own = state.bids_of(action.party)
     if own and own[-1].round == state.round:
-        raise ProtocolError(f"{action.party!r} has already bid in round {state.round}")
+        raise ProtocolError(
+            N_("%(party)r has already bid in round %(round)s"),
+            params={"party": action.party, "round": state.round},
+        )
     if state.rules.monotone and own:
         last = own[-1].amount
         if side is Side.PAYER and amount < last:
-            raise ProtocolError(f"an offer may not fall below your earlier offer of {last:g}")
+            raise ProtocolError(
+                N_("an offer may not fall below your earlier offer of %(last)s"),
+                params={"last": f"{last:g}"},
+            )
         if side is Side.PAYEE and amount > last:
-            raise ProtocolError(f"a demand may not rise above your earlier demand of {last:g}")
+            raise ProtocolError(
+                N_("a demand may not rise above your earlier demand of %(last)s"),
+                params={"last": f"{last:g}"},
+            )
     bid = BidSubmitted(action.party, side, state.round, float(amount), at)
     other = state.payee if side is Side.PAYER else state.payer
     theirs = state.bids_of(other)

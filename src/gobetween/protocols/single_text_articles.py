@@ -152,11 +152,20 @@ class Article:
         object.__setattr__(self, "wording", _wording(self.wording, where))
         object.__setattr__(self, "alternatives", tuple(self.alternatives))
         if self.alternatives and self.wording:
-            raise ProtocolError(f"{where}: a bracketed article has no wording of its own")
+            raise ProtocolError(
+                N_("article %(article)s: a bracketed article has no wording of its own"),
+                params={"article": self.id},
+            )
         if self.alternatives and self.option is not None:
-            raise ProtocolError(f"{where}: a bracketed article has no chosen option yet")
+            raise ProtocolError(
+                N_("article %(article)s: a bracketed article has no chosen option yet"),
+                params={"article": self.id},
+            )
         if self.option is not None and self.issue is None:
-            raise ProtocolError(f"{where}: an option is chosen but no issue is named")
+            raise ProtocolError(
+                N_("article %(article)s: an option is chosen but no issue is named"),
+                params={"article": self.id},
+            )
 
     @classmethod
     def for_option(
@@ -227,11 +236,16 @@ class ArticleAnswer:
                 "cannot_accept"
             ) from None
         if not isinstance(self.reason, str) or len(self.reason) > MAX_WORDING_CHARS:
-            raise ProtocolError(f"article {self.article}: the reason must be text")
+            raise ProtocolError(
+                N_("article %(article)s: the reason must be text"), params={"article": self.article}
+            )
         where = f"article {self.article}, proposed wording"
         object.__setattr__(self, "proposed", _wording(self.proposed, where))
         if self.stance is Stance.CANNOT_ACCEPT and not self.reason.strip():
-            raise ProtocolError(f"article {self.article}: say why it cannot be accepted")
+            raise ProtocolError(
+                N_("article %(article)s: say why it cannot be accepted"),
+                params={"article": self.article},
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -440,27 +454,35 @@ def check_article_answers(
         article = by_id.get(answer.article)
         if article is None:
             raise ProtocolError(
-                f"version {version} has no article {answer.article!r} (its articles: "
-                + ", ".join(by_id)
-                + ")"
+                N_("version %(version)s has no article %(article)r (its articles: %(articles)s)"),
+                params={
+                    "version": version,
+                    "article": answer.article,
+                    "articles": ", ".join(by_id),
+                },
             )
         _check_alternative(article, answer.alternative)
         key = (answer.article, answer.alternative)
         if key in seen:
-            raise ProtocolError(f"article {article.id} is answered twice")
+            raise ProtocolError(
+                N_("article %(article)s is answered twice"), params={"article": article.id}
+            )
         seen.add(key)
     if whole_accepted:
         bracketed = [a.id for a in articles if a.bracketed]
         if bracketed:
             raise ProtocolError(
-                f"version {version} still has bracketed articles ("
-                + ", ".join(bracketed)
-                + "): answer them article by article; the text can be accepted once settled"
+                N_(
+                    "version %(version)s still has bracketed articles (%(articles)s): answer "
+                    "them article by article; the text can be accepted once settled"
+                ),
+                params={"version": version, "articles": ", ".join(bracketed)},
             )
         refused = [a.article for a in given if a.stance is Stance.CANNOT_ACCEPT]
         if refused:
             raise ProtocolError(
-                "the text cannot be accepted while articles are not: " + ", ".join(refused)
+                N_("the text cannot be accepted while articles are not: %(articles)s"),
+                params={"articles": ", ".join(refused)},
             )
     return given
 
@@ -469,11 +491,20 @@ def _check_alternative(article: Article, alternative: int | None) -> None:
     if article.bracketed:
         if alternative is None or not 0 <= alternative < len(article.alternatives):
             raise ProtocolError(
-                f"article {article.id} is bracketed: answer one of its "
-                f"{len(article.alternatives)} alternatives (0 to {len(article.alternatives) - 1})"
+                N_(
+                    "article %(article)s is bracketed: answer one of its %(count)s "
+                    "alternatives (0 to %(last)s)"
+                ),
+                params={
+                    "article": article.id,
+                    "count": len(article.alternatives),
+                    "last": len(article.alternatives) - 1,
+                },
             )
     elif alternative is not None:
-        raise ProtocolError(f"article {article.id} has no bracketed alternatives")
+        raise ProtocolError(
+            N_("article %(article)s has no bracketed alternatives"), params={"article": article.id}
+        )
 
 
 def articles_from_package(

@@ -47,6 +47,7 @@ from gobetween.service.agreed_text import (
     stated_links,
     text_lifecycle,
 )
+from gobetween.service.errors import translated
 from gobetween.service.languages import declared_languages
 from gobetween.service.signing_keys import (
     active_key,
@@ -396,7 +397,7 @@ def verify_stored(session: Session, actor: Actor, agreement_id: int) -> dict[str
     """The verification report of the stored bundle, checked against the key registry."""
     loaded = load(session, actor, agreement_id)
     report = verify_bundle(loaded.row.bundle, registry=_registry(session, loaded))
-    return {**report.to_dict(), "registry_checked": True}
+    return {**report.to_dict(say=translated), "registry_checked": True}
 
 
 # -- signing -------------------------------------------------------------------------------------

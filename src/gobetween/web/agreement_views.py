@@ -32,6 +32,7 @@ from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement, import_steps, record_dashboard
 from gobetween.service.api.agree import ActIn, AgreementIn
 from gobetween.service.context import RequestContext, Unit
+from gobetween.service.errors import translated
 from gobetween.web.agreement_charts import bar_chart, column_chart, number
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.forms import validated
@@ -349,7 +350,7 @@ async def verify_upload(request: Request) -> Response:
         }
         return render(request, "agreement_verify.html", context, status=422)
     report = {
-        **verify_bundle(data, registry=registry).to_dict(),
+        **verify_bundle(data, registry=registry).to_dict(say=translated),
         "registry_checked": registry is not None,
     }
     return render(

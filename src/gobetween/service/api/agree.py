@@ -23,6 +23,7 @@ from gobetween.i18n import _
 from gobetween.service import agree, signing_keys
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
+from gobetween.service.errors import translated
 
 __all__ = ["MAX_BUNDLE_BYTES", "read_body", "rendering", "router"]
 
@@ -193,7 +194,7 @@ def verification(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 @router.post("/verify")
 async def verify_upload(request: Request) -> dict[str, Any]:
     """Verify a bundle file sent as the request body (no login needed; nothing is stored)."""
-    return verify_bundle(await read_body(request)).to_dict()
+    return verify_bundle(await read_body(request)).to_dict(say=translated)
 
 
 @router.get("/agreements/{agreement_id}/signing-request")
