@@ -3,8 +3,14 @@ or all others, and reads their account's events, in their language, on a phone t
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
-from tests.web.site import Site, csrf, soup, text_of
+import pytest
+from tests.service.world import Clock
+from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
+
+from gobetween.service import two_factor
 
 EMAIL = "ukraine@demo.gobetween.org"
 
@@ -67,3 +73,45 @@ def test_ending_another_users_session_looks_like_a_missing_one(site: Site) -> No
     missing = other.post(f"/account/sessions/{'0' * 16}/end", data={"csrf_token": csrf(form)})
     assert theirs.status_code == missing.status_code == 404
     assert mine.get("/account/security").status_code == 200
+
+
+def test_a_user_turns_on_the_second_factor_and_then_logs_in_with_a_code(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+    clock = Clock(start)
+    clock.install(monkeypatch)
+    c = _log_in(site, "Phone browser")
+    page = soup(c.get("/account/security"))
+    r = c.post("/account/two-factor/start", data={"csrf_token": csrf(page)})
+    page = soup(r)
+    secret = text_of(page, "#tf-secret")
+    assert one(page, "#tf-uri")["href"].startswith("otpauth://totp/")
+    assert unlabelled_controls(page) == []
+    wrong = c.post("/account/two-factor/confirm", data={"csrf_token": csrf(page), "code": "1"})
+    assert wrong.status_code == 422
+    assert "does not match" in text_of(soup(wrong), ".flash.error")
+    assert text_of(soup(wrong), "#tf-secret") == secret  # asked again, the same key
+    step = int(start.timestamp()) // two_factor.PERIOD
+    code = two_factor.code_at(secret, step)
+    done = soup(
+        c.post("/account/two-factor/confirm", data={"csrf_token": csrf(page), "code": code})
+    )
+    assert len(done.select(".recovery-codes li")) == 10
+    clock.set(start + dt.timedelta(minutes=2))
+    fresh = site.client()
+    token = csrf(soup(fresh.get("/login")))
+    form = {"csrf_token": token, "email": EMAIL, "password": site.passwords["ukraine"]}
+    assert fresh.post("/login", data=form).status_code == 401  # the password alone: no
+    token = csrf(soup(fresh.get("/login")))
+    now = two_factor.code_at(secret, step + 4)
+    ok = fresh.post("/login", data={**form, "csrf_token": token, "code": now})
+    assert ok.status_code == 303, ok.text
+    page = soup(fresh.get("/account/security"))
+    assert "two_factor.enabled" in [r["data-kind"] for r in page.select("#security-log tbody tr")]
+    off = fresh.post(
+        "/account/two-factor/disable",
+        data={"csrf_token": csrf(page), "current_password": site.passwords["ukraine"]},
+    )
+    assert off.status_code == 303
+    assert one(soup(fresh.get("/account/security")), "#tf-start")

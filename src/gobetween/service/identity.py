@@ -41,7 +41,7 @@ from gobetween.errors import (
 )
 from gobetween.i18n import _
 from gobetween.policy import Actor
-from gobetween.service import passwords, security_log
+from gobetween.service import passwords, security_log, two_factor
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import audit, repositories
@@ -278,10 +278,13 @@ def login(
     password: str,
     client: str,
     device: str | None = None,
+    code: str | None = None,
 ) -> t.User | None:
     """The user whose credentials these are, or ``None`` (the failure is recorded).
 
-    ``device`` is the request's device cookie, if any. Raises :class:`RateLimited` while the
+    ``device`` is the request's device cookie, if any; ``code`` the second factor's code (or a
+    recovery code), needed when the user turned it on: a missing or wrong one is a failure like
+    a wrong password, counted and paused the same way. Raises :class:`RateLimited` while the
     attempt must wait (see the module's docstring for the rules).
     """
     prune(session, settings)
@@ -298,6 +301,8 @@ def login(
         _cap(session, settings, keys[1], settings.login_client_max_failures)
         _cap(session, settings, keys[2], settings.login_account_max_failures)
     ok = hasher.verify(user.password_hash if user else None, password)
+    if ok and user is not None and not two_factor.passes(session, user, code, address=client):
+        ok = False
     if user is None or not ok or not user.active:
         session.add_all([t.LoginFailure(key=key) for key in keys])
         if user is not None:

@@ -57,6 +57,8 @@ class Out(BaseModel):
 class LoginIn(In):
     email: Annotated[Str, Field(min_length=3, max_length=254)]
     password: Annotated[Str, Field(min_length=1, max_length=1024)]
+    #: the second factor's current code, or a recovery code (when the user turned it on)
+    code: Annotated[Str, Field(max_length=64)] | None = None
 
 
 class UserOut(Out):

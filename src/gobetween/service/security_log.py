@@ -58,6 +58,9 @@ KINDS = (
     "sessions.ended",
     "token.created",
     "token.revoked",
+    "two_factor.enabled",
+    "two_factor.disabled",
+    "recovery_code.used",
 )
 _NEWEST = (SecurityEvent.at.desc(), SecurityEvent.id)
 #: hex digits of a session's digest that name it in the list (64 bits: no two collide)

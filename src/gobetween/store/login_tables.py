@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gobetween.store.tables import Base, random_id, utcnow
 
-__all__ = ["LoginDevice", "SecurityEvent", "SessionDevice"]
+__all__ = ["LoginDevice", "RecoveryCode", "SecurityEvent", "SessionDevice", "TwoFactor"]
 
 
 class LoginDevice(Base):
@@ -57,3 +57,26 @@ class SecurityEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class TwoFactor(Base):
+    """A user's TOTP secret (base32); ``enabled_at`` unset while the set-up is unconfirmed;
+    ``last_step`` the newest 30-second step whose code was used (a code works once)."""
+
+    __tablename__ = "two_factor"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled_at: Mapped[dt.datetime | None]
+    last_step: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecoveryCode(Base):
+    """A one-time recovery code of a user's second factor (only its SHA-256 digest)."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None]

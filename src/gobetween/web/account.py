@@ -1,19 +1,22 @@
-"""Pages: one's own sessions and security log (``/account/security``).
+"""Pages: one's own sessions, security log and second factor (``/account/security``).
 
-The same service functions as ``/api/account/*`` (:mod:`gobetween.service.security_log`): the
-signed-in user sees where each of their browser sessions was started, ends any one of them or
-all but this one, and reads the recent events of their account.
+The same service functions as ``/api/account/*`` (:mod:`gobetween.service.security_log`,
+:mod:`gobetween.service.two_factor`): the signed-in user sees where each of their browser
+sessions was started, ends any one of them or all but this one, reads the recent events of
+their account, and turns the second factor on (a key to type into an authenticator app, a code
+to confirm, recovery codes shown once) or off (with the password).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 
+from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.service import security_log
+from gobetween.service import identity, security_log, two_factor
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import redirect, render, run_page
 
@@ -33,28 +36,88 @@ def kind_label(kind: str) -> str:
         "sessions.ended": _("All other sessions were ended"),
         "token.created": _("API token made"),
         "token.revoked": _("API token revoked"),
+        "two_factor.enabled": _("Second factor turned on"),
+        "two_factor.disabled": _("Second factor turned off"),
+        "recovery_code.used": _("A recovery code was used"),
     }
     return labels.get(kind, kind)
+
+
+def _page(request: Request, ctx: Ctx, *, write: bool = False, **more: object) -> Response:
+    with ctx.write() if write else ctx.read() as unit:
+        uid = unit.actor.user_id
+        context = {
+            **frame(ctx, unit),
+            "title": _("Sessions and security log"),
+            "sessions": security_log.own_sessions(unit.session, unit.actor, ctx.session_token),
+            "events": [
+                (kind_label(ev.kind), ev)
+                for ev in security_log.own_events(unit.session, unit.actor, 100)
+            ],
+            "two_factor_on": two_factor.enabled(unit.session, uid),
+            "codes_left": two_factor.recovery_codes_left(unit.session, uid),
+            "error": None,
+            "recovery_codes": None,
+            "enrolment": None,
+            **more,
+        }
+        if more.get("enrol"):
+            context["enrolment"] = two_factor.start(unit.session, unit.user)
+        elif more.get("error") and not context["two_factor_on"]:  # a mistyped code: again
+            context["enrolment"] = two_factor.pending(unit.session, unit.user)
+    return render(
+        request, "account_security.html", context, status=422 if more.get("error") else 200
+    )
+
+
+@router.post("/account/two-factor/start")
+def two_factor_start(request: Request, ctx: Ctx) -> Response:
+    """A new key for an authenticator app, and the form to confirm it with a code."""
+    return run_page(request, lambda: _page(request, ctx, write=True, enrol=True))
+
+
+@router.post("/account/two-factor/confirm")
+def two_factor_confirm(
+    request: Request, ctx: Ctx, code: Annotated[str, Form(max_length=64)] = ""
+) -> Response:
+    """Turn the second factor on; the recovery codes are shown on the page, once."""
+
+    def build() -> Response:
+        try:
+            with ctx.write() as unit:
+                codes = two_factor.confirm(unit.session, unit.user, code)
+        except e.ValidationFailed as exc:
+            return _page(request, ctx, error=str(exc))
+        return _page(request, ctx, recovery_codes=codes)
+
+    return run_page(request, build)
+
+
+@router.post("/account/two-factor/disable")
+def two_factor_disable(
+    request: Request, ctx: Ctx, current_password: Annotated[str, Form(max_length=1024)] = ""
+) -> Response:
+    """Turn the second factor off with the current password."""
+
+    def build() -> Response:
+        with ctx.write() as unit:
+            right = identity.check_current_password(
+                unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
+            )
+            if right:
+                two_factor.disable(unit.session, unit.user)
+        if not right:
+            return _page(request, ctx, error=str(identity.wrong_current_password()))
+        return redirect("/account/security", request)
+
+    return run_page(request, build)
 
 
 @router.get("/account/security")
 def security_page(request: Request, ctx: Ctx) -> Response:
     """The user's browser sessions and the last events of their account."""
 
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = {
-                **frame(ctx, unit),
-                "title": _("Sessions and security log"),
-                "sessions": security_log.own_sessions(unit.session, unit.actor, ctx.session_token),
-                "events": [
-                    (kind_label(e.kind), e)
-                    for e in security_log.own_events(unit.session, unit.actor, 100)
-                ],
-            }
-        return render(request, "account_security.html", context)
-
-    return run_page(request, build)
+    return run_page(request, lambda: _page(request, ctx))
 
 
 @router.post("/account/sessions/{session_id}/end")

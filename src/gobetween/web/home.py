@@ -74,9 +74,10 @@ def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
+    code: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Check the form's CSRF token and the credentials, start a browser session and go on to
-    ``next``."""
+    """Check the form's CSRF token and the credentials (with the second factor's code when the
+    user turned it on), start a browser session and go on to ``next``."""
     target = _safe_next(next)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not (expected and csrf_token and hmac.compare_digest(expected, csrf_token)):
@@ -98,6 +99,7 @@ def login(
                 password=password,
                 client=ctx.client,
                 device=device,
+                code=code or None,
             )
             agent = request.headers.get("user-agent", "")
             started = (

@@ -1,7 +1,9 @@
 """Routes of one's own account: the browser sessions (listed, ended one by one or all but this
-one) and the security log; the installation's administrator reads everyone's log.
+one), the security log (the installation's administrator reads everyone's) and the second
+factor (TOTP with recovery codes).
 
-Thin: each route opens one unit of work and calls :mod:`gobetween.service.security_log`.
+Thin: each route opens one unit of work and calls :mod:`gobetween.service.security_log` or
+:mod:`gobetween.service.two_factor`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from gobetween.service import security_log
+from gobetween.service import identity, security_log, two_factor
+from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, request_context
 
 __all__ = ["router"]
@@ -121,3 +124,73 @@ def security_log_all(ctx: Ctx, limit: Limit = 200) -> list[AccountEventOut]:
             )
             for e, email in rows
         ]
+
+
+class TwoFactorOut(BaseModel):
+    enabled: bool
+    recovery_codes_left: int
+
+
+class EnrolmentOut(BaseModel):
+    """The key to type into an authenticator app (base32), and the same as a URI."""
+
+    secret: str
+    uri: str
+    digits: int
+    period: int
+
+
+class CodeIn(s.In):
+    code: Annotated[s.Str, Field(min_length=1, max_length=64)]
+
+
+class RecoveryCodesOut(BaseModel):
+    """Shown once: each code lets one log-in through without the app."""
+
+    recovery_codes: list[str]
+
+
+class CurrentPasswordIn(s.In):
+    current_password: Annotated[s.Str, Field(max_length=1024)]
+
+
+@router.get("/account/two-factor", response_model=TwoFactorOut)
+def two_factor_state(ctx: Ctx) -> TwoFactorOut:
+    """Whether the caller's log-ins need a second factor, and how many recovery codes are left."""
+    with ctx.read() as unit:
+        uid = unit.actor.user_id
+        return TwoFactorOut(
+            enabled=two_factor.enabled(unit.session, uid),
+            recovery_codes_left=two_factor.recovery_codes_left(unit.session, uid),
+        )
+
+
+@router.post("/account/two-factor", response_model=EnrolmentOut, status_code=201)
+def two_factor_start(ctx: Ctx) -> EnrolmentOut:
+    """Start setting up the second factor: a new key for an authenticator app (409 when on)."""
+    with ctx.write() as unit:
+        made = two_factor.start(unit.session, unit.user)
+    return EnrolmentOut(
+        secret=made.secret, uri=made.uri, digits=two_factor.DIGITS, period=two_factor.PERIOD
+    )
+
+
+@router.post("/account/two-factor/confirm", response_model=RecoveryCodesOut)
+def two_factor_confirm(body: CodeIn, ctx: Ctx) -> RecoveryCodesOut:
+    """Turn the second factor on with the code the app shows; the recovery codes, shown once."""
+    with ctx.write() as unit:
+        codes = two_factor.confirm(unit.session, unit.user, body.code)
+    return RecoveryCodesOut(recovery_codes=codes)
+
+
+@router.post("/account/two-factor/disable", status_code=204)
+def two_factor_disable(body: CurrentPasswordIn, ctx: Ctx) -> None:
+    """Turn the second factor off; needs the current password (wrong ones are paused)."""
+    with ctx.write() as unit:
+        right = identity.check_current_password(
+            unit.session, ctx.services.hasher, ctx.settings, unit.user, body.current_password
+        )
+        if right:
+            two_factor.disable(unit.session, unit.user)
+    if not right:  # after the unit of work, so that the failure is counted
+        raise identity.wrong_current_password()

@@ -71,6 +71,7 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
             password=body.password,
             client=ctx.client,
             device=device,
+            code=body.code,
         )
         started = (
             identity.start_session(
