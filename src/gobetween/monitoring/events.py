@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from gobetween import wire
-from gobetween.errors import InvalidModel
+from gobetween.errors import N_, InvalidModel
 
 __all__ = [
     "EVENT_TYPES",
@@ -77,9 +77,10 @@ def _check_time(at: object, what: str) -> None:
 def _check_text(value: object, what: str, field_name: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidModel(
-            f"{what}: {field_name} must be non-empty text, got {value!r}",
+            N_("%(what)s: %(field)s must be non-empty text, got %(value)r"),
             location=field_name,
-            expected="non-empty text",
+            expected=N_("non-empty text"),
+            params={"what": what, "field": field_name, "value": value},
         )
 
 
@@ -154,9 +155,10 @@ class GateDecision(wire.WireEvent):
         object.__setattr__(self, "verdict", _enum(Verdict, self.verdict, "verdict"))
         if self.verdict is Verdict.BLOCK and not self.reason.strip():
             raise InvalidModel(
-                f"{self.delegation} blocks {self.step!r} of {self.item!r} without a reason",
+                N_("%(delegation)s blocks %(step)r of %(item)r without a reason"),
                 location="reason",
-                expected="a reason for every block",
+                expected=N_("a reason for every block"),
+                params={"delegation": self.delegation, "step": self.step, "item": self.item},
             )
 
 
@@ -179,15 +181,17 @@ class Inspection(wire.WireEvent):
         object.__setattr__(self, "result", _enum(InspectionResult, self.result, "result"))
         if not self.team or not all(isinstance(m, TeamMember) for m in self.team):
             raise InvalidModel(
-                f"inspection of {self.item!r} has no team",
+                N_("inspection of %(item)r has no team"),
                 location="team",
-                expected="at least one TeamMember",
+                expected=N_("at least one team member"),
+                params={"item": self.item},
             )
         if self.result is not InspectionResult.PASSED and not self.reason.strip():
             raise InvalidModel(
-                f"inspection of {self.item!r} {self.result.value} without a reason",
+                N_("inspection of %(item)r %(result)s without a reason"),
                 location="reason",
-                expected="a reason whenever an inspection is not passed",
+                expected=N_("a reason whenever an inspection is not passed"),
+                params={"item": self.item, "result": self.result.value},
             )
 
     @property
@@ -281,9 +285,14 @@ def _enum(cls: type[enum.StrEnum], value: object, name: str) -> Any:
     if isinstance(value, str) and value in {v.value for v in cls}:
         return cls(value)
     raise InvalidModel(
-        f"{name} {value!r} is not one of {[v.value for v in cls]}",
+        N_("%(field)s %(value)r is not one of %(choices)s"),
         location=name,
-        expected=" or ".join(v.value for v in cls),
+        expected=N_("one of %(choices)s"),
+        params={
+            "field": name,
+            "value": value,
+            "choices": ", ".join(v.value for v in cls),
+        },
     )
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gobetween.errors import InvalidModel
+from gobetween.errors import N_, InvalidModel
 from gobetween.monitoring.events import (
     Arrival,
     Departure,
@@ -126,15 +126,17 @@ class Obligation:
         object.__setattr__(self, "period", Period(self.period))
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
             raise InvalidModel(
-                f"obligation {self.name!r}: threshold {self.threshold!r} is not a whole number",
+                N_("obligation %(name)r: threshold %(threshold)r is not a whole number"),
                 location="threshold",
-                expected="a whole number >= 0",
+                expected=N_("a whole number >= 0"),
+                params={"name": self.name, "threshold": self.threshold},
             )
         if self.threshold < 0:
             raise InvalidModel(
-                f"obligation {self.name!r}: threshold {self.threshold} is negative",
+                N_("obligation %(name)r: threshold %(threshold)s is negative"),
                 location="threshold",
-                expected="a whole number >= 0",
+                expected=N_("a whole number >= 0"),
+                params={"name": self.name, "threshold": self.threshold},
             )
 
     def describe(self) -> str:
@@ -218,7 +220,9 @@ def evaluate(
     n = (end - start).days + 1
     if n <= 0:
         raise InvalidModel(
-            f"evaluation range {start} to {end} is empty", expected="end on or after start"
+            N_("evaluation range %(start)s to %(end)s is empty"),
+            expected=N_("end on or after start"),
+            params={"start": start, "end": end},
         )
     counts = [0] * n
     for event in events:
@@ -270,9 +274,10 @@ def _threshold(issue: str, option: str) -> int:
     head = option.strip().split(maxsplit=1)[0] if option.strip() else ""
     if not head.isdigit():
         raise InvalidModel(
-            f"option {option!r} of issue {issue!r} does not start with a whole number",
+            N_("option %(option)r of issue %(issue)r does not start with a whole number"),
             location=f"options[{issue!r}]",
-            expected="an option like '9' or '9 per day'",
+            expected=N_("an option like '9' or '9 per day'"),
+            params={"option": option, "issue": issue},
         )
     return int(head)
 
@@ -298,9 +303,14 @@ def obligations_from_terms(
     for template in templates:
         if template.issue not in options:
             raise InvalidModel(
-                f"the terms have no issue {template.issue!r} for obligation {template.name!r}",
+                N_("the terms have no issue %(issue)r for obligation %(name)r"),
                 location="options",
-                expected="one of " + ", ".join(repr(k) for k in options),
+                expected=N_("one of %(choices)s"),
+                params={
+                    "issue": template.issue,
+                    "name": template.name,
+                    "choices": ", ".join(repr(k) for k in options),
+                },
             )
         out.append(
             Obligation(
