@@ -120,3 +120,27 @@ def test_verification_findings_are_in_the_reader_language(world: World) -> None:
     anyone = world.client.post("/api/verify", content=data, headers={"Accept-Language": "ar"})
     messages = [f["message"] for f in anyone.json()["findings"]]
     assert "لم يوقّع 'Ukraine' على صك 'Ukraine'" in messages, messages
+
+
+def test_article_answers_are_refused_in_ukrainian(world: World) -> None:
+    food = world.tracks["food"]
+    articles = [
+        {
+            "id": "art-ports",
+            "issue": "ports",
+            "option": "Odesa+Chornomorsk",
+            "wording": {"en": "Ships leave from Odesa and Chornomorsk."},
+        }
+    ]
+    r = world.post("un", f"/api/tracks/{food}/text/versions", json={**TEXT, "articles": articles})
+    assert r.status_code == 201, r.text
+    url = f"/api/tracks/{food}/text/answers"
+    unexplained = {"article": "art-ports", "stance": "cannot_accept", "reason": " "}
+    body = {"version": 1, "kind": "amend", "articles": [unexplained]}
+    en, uk = _both(world, "POST", "ru", url, "uk", json=body)
+    assert "article art-ports: say why it cannot be accepted" in en["detail"]
+    assert "стаття art-ports: поясніть, чому її не можна прийняти" in uk["detail"], uk
+    twice = {"article": "art-ports", "stance": "agree"}
+    body = {"version": 1, "kind": "amend", "articles": [twice, twice]}
+    _en, ar = _both(world, "POST", "ru", url, "ar", json=body)
+    assert "رُدّ على المادة art-ports مرتين" in ar["detail"], ar

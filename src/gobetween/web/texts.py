@@ -215,7 +215,9 @@ def _article_answers(form: FormData) -> list[ArticleAnswer]:
                 )
             )
         except e.ProtocolError as exc:
-            raise e.ValidationFailed(str(exc), location=f"article {article}") from None
+            raise e.ValidationFailed(
+                exc.template, location=f"article {article}", params=exc.params
+            ) from None
     return out
 
 

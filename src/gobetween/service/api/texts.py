@@ -81,14 +81,14 @@ def _articles(body: ArticlesTextIn) -> tuple[Article, ...]:
     try:
         return articles_from_wire(raw)
     except ProtocolError as exc:
-        raise ValidationFailed(str(exc), location="articles") from None
+        raise ValidationFailed(exc.template, location="articles", params=exc.params) from None
 
 
 def _answers(body: ArticlesAnswerIn) -> tuple[ArticleAnswer, ...]:
     try:
         return article_answers_from_wire([a.model_dump() for a in body.articles])
     except ProtocolError as exc:
-        raise ValidationFailed(str(exc), location="articles") from None
+        raise ValidationFailed(exc.template, location="articles", params=exc.params) from None
 
 
 @router.get("/tracks/{track_id}/text")
