@@ -27,13 +27,16 @@ import os
 import resource
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 import anyio
 import anyio.to_thread
+from starlette.exceptions import HTTPException
 
 from gobetween.analysis import analyze, merge_limits, pareto_frontier, pareto_improvements
 from gobetween.analysis.bonus_frontier import milp_time_limit
@@ -51,9 +54,51 @@ __all__ = [
     "compute",
     "improvement_result",
     "run_in_worker",
+    "stop_on_shutdown_signals",
+    "stop_workers",
 ]
 
 log = logging.getLogger(__name__)
+
+#: The worker processes running now (this server process), killed at once when it stops.
+_RUNNING: set[asyncio.subprocess.Process] = set()
+_STOPPING = threading.Event()
+
+
+def stop_workers() -> None:
+    """The server is stopping: kill every running worker now, and start no new one; their
+    requests answer 503 instead of holding the shutdown up to the analysis limit."""
+    _STOPPING.set()
+    for process in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+
+
+def stop_on_shutdown_signals() -> None:
+    """Chain :func:`stop_workers` before the server's own SIGTERM and SIGINT handlers (uvicorn's
+    graceful shutdown, which waits for running requests). Only in the main thread, and only
+    over a handler that is there (a test's in-process app keeps the signals as they are)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(
+            number: int, frame: FrameType | None, previous: Callable[..., Any] = previous
+        ) -> None:
+            stop_workers()
+            previous(number, frame)
+
+        signal.signal(sig, handler)
+
+
+def _stopping() -> HTTPException:
+    return HTTPException(
+        503, _("the server is stopping, so the analysis was stopped; ask again in a moment")
+    )
+
 
 #: Candidate sums allowed per merge step, per frontier point allowed.
 CANDIDATES_PER_POINT = 20
@@ -321,6 +366,8 @@ async def run_in_worker(
         "options": dict(options) if options is not None else None,
         "limits": dataclasses.asdict(limits),
     }
+    if _STOPPING.is_set():
+        raise _stopping()
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -331,9 +378,12 @@ async def run_in_worker(
         stderr=asyncio.subprocess.DEVNULL,
         env={**os.environ, **_WORKER_ENV},
     )
+    _RUNNING.add(process)
     try:
         data = json.dumps(request, separators=(",", ":")).encode()
         out, _errors = await asyncio.wait_for(process.communicate(data), limits.seconds)
+        if _STOPPING.is_set():
+            raise _stopping()
     except TimeoutError:
         log.warning(
             "analysis stopped after %.1f s (limit %s s)", time.monotonic() - started, limits.seconds
@@ -347,6 +397,7 @@ async def run_in_worker(
             % {"seconds": f"{limits.seconds:g}"}
         ) from None
     finally:
+        _RUNNING.discard(process)
         if process.returncode is None:
             process.kill()  # timed out, or the request was cancelled (client gone, shutdown)
             with anyio.CancelScope(shield=True), contextlib.suppress(Exception):

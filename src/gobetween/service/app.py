@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
 from gobetween.i18n_http import LocaleMiddleware
-from gobetween.service import errors, mail
+from gobetween.service import analysis_worker, errors, mail
 from gobetween.service.api import (
     account,
     agree,
@@ -94,6 +94,7 @@ def _lifespan(
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        analysis_worker.stop_on_shutdown_signals()  # SIGTERM: workers killed, requests 503
         gc.collect()
         gc.freeze()
         if background is None:
