@@ -103,11 +103,17 @@ class MilpSolution:
 
 
 def exact_frontier(
-    profiles: Sequence[InterdependentProfile], *, time_limit: float = DEFAULT_TIME_LIMIT
+    profiles: Sequence[InterdependentProfile],
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    total_time_limit: float | None = None,
 ) -> MilpFrontier:
     """The Pareto frontier of two or more parties (see the module docstring).
 
     Points are distinct utility vectors, sorted best for party 0 first (then party 1 ...).
+    ``time_limit`` bounds each solve, ``total_time_limit`` (when given) all of them together
+    (HiGHS's own clock); when either runs out, ``status`` is ``"time limit"`` and the points
+    found so far are Pareto-optimal packages, but the frontier may lack some.
 
     Raises
     ------
@@ -118,15 +124,30 @@ def exact_frontier(
         raise AnalysisError(f"the exact frontier takes two parties or more, not {len(profiles)}")
     program = Program(profiles)
     resolution = 0.0 if all(program.integral) else RESOLUTION
+    budget = _Budget(program, time_limit, total_time_limit)
     if len(profiles) == 2:
-        points, status, solves = _two_parties(program, time_limit)
+        points, status, solves = _two_parties(program, budget)
     else:
-        points, status, solves = _search_regions(program, time_limit)
+        points, status, solves = _search_regions(program, budget)
     points.sort(key=lambda p: tuple(-u for u in p.utilities))
     return MilpFrontier(tuple(points), status, solves, resolution, program.size)
 
 
-def _two_parties(program: Program, time_limit: float) -> tuple[list[MilpPoint], str, int]:
+@dataclass(frozen=True)
+class _Budget:
+    program: Program
+    each: float
+    total: float | None
+
+    def next(self) -> float | None:
+        """Seconds the next solve may take; ``None`` when the total is spent."""
+        if self.total is None:
+            return self.each
+        left = self.total - self.program.seconds
+        return min(self.each, left) if left > 0 else None
+
+
+def _two_parties(program: Program, budget: _Budget) -> tuple[list[MilpPoint], str, int]:
     """Epsilon-constraint on party 1, party 0 capped by the previous point."""
     points: list[MilpPoint] = []
     floors: dict[int, float] = {}
@@ -134,7 +155,10 @@ def _two_parties(program: Program, time_limit: float) -> tuple[list[MilpPoint], 
     solves = 0
     near = program.step(0, RESOLUTION) if not program.integral[0] else 0.0
     while len(points) <= MAX_FRONTIER_POINTS:
-        status, best = program.solve({0: 1.0}, floors, time_limit, caps)
+        seconds = budget.next()
+        if seconds is None:
+            return points, "time limit", solves
+        status, best = program.solve({0: 1.0}, floors, seconds, caps)
         solves += 1
         if best is None:
             return points, "optimal" if status == "infeasible" else status, solves
@@ -146,7 +170,7 @@ def _two_parties(program: Program, time_limit: float) -> tuple[list[MilpPoint], 
     return points, "point limit", solves
 
 
-def _search_regions(program: Program, time_limit: float) -> tuple[list[MilpPoint], str, int]:
+def _search_regions(program: Program, budget: _Budget) -> tuple[list[MilpPoint], str, int]:
     """Boxes ``u > l`` of packages no point found dominates, searched until all are empty."""
     n = len(program.profiles)
     steps = [program.step(p, RESOLUTION) for p in range(n)]
@@ -157,9 +181,12 @@ def _search_regions(program: Program, time_limit: float) -> tuple[list[MilpPoint
     while bounds:
         if len(points) > MAX_FRONTIER_POINTS or solves > 10 * MAX_FRONTIER_POINTS:
             return points, "point limit", solves
+        seconds = budget.next()
+        if seconds is None:
+            return points, "time limit", solves
         low = bounds.pop()
         floors = {p: low[p] + steps[p] for p in range(n) if low[p] > -math.inf}
-        status, best = program.solve(weights, floors, time_limit)
+        status, best = program.solve(weights, floors, seconds)
         solves += 1
         if best is None:
             if status != "infeasible":
@@ -229,7 +256,23 @@ def egalitarian_milp(
     >>> egalitarian_milp((one, two)).point.choices
     (2,)
     """
-    status, point = Program(profiles).maximise_minimum(time_limit)
+    program = Program(profiles)
+    n = len(profiles)
+    weights = {p: 1.0 if all(program.integral) else 1.0 / program.spans[p] for p in range(n)}
+    status, point = program.solve(weights, {}, time_limit)
+    # Raise every party's floor above the smallest utility found until no package clears it:
+    # no continuous variable, the same floors as the frontier (exact steps for integers).
+    for _ in range(MAX_FRONTIER_POINTS):
+        if point is None:
+            break
+        least = min(point.utilities)
+        floors = {p: least + program.step(p, RESOLUTION) for p in range(n)}
+        status, better = program.solve(weights, floors, time_limit)
+        if better is None:
+            return MilpSolution(point, "optimal" if status == "infeasible" else status)
+        point = better
+    else:
+        status = "point limit"
     return MilpSolution(point, status)
 
 
@@ -238,6 +281,7 @@ def nash_milp(
     disagreement: Sequence[float] | None = None,
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    total_time_limit: float | None = None,
 ) -> MilpSolution:
     """The Nash point of two or more parties: on the exact frontier, the largest product of
     gains over ``disagreement`` (zeros when ``None``; every gain positive); no point when no
@@ -256,7 +300,7 @@ def nash_milp(
         raise AnalysisError(
             f"the disagreement point has {len(d)} utilities for {len(profiles)} parties"
         )
-    front = exact_frontier(profiles, time_limit=time_limit)
+    front = exact_frontier(profiles, time_limit=time_limit, total_time_limit=total_time_limit)
     gains = [
         (math.prod(u - v for u, v in zip(p.utilities, d, strict=True)), p)
         for p in front.points

@@ -41,9 +41,11 @@ from gobetween.errors import AnalysisError
 
 __all__ = ["MilpPoint", "Program", "ProgramSize"]
 
-#: Non-integer utilities are scaled to this magnitude inside the solver (HiGHS's tolerances are
-#: 1e-6, far below a resolution of 1e-6 of the range).
-_SCALE = 1e4
+#: Non-integer utilities are scaled to this magnitude inside the solver: a resolution of 1e-6 of
+#: the range is then 1e-3, far above HiGHS's feasibility tolerance (:data:`_OPTIONS`), and the
+#: coefficients stay small enough that HiGHS's own check of its solution passes (at 1e4, an
+#: integrality error of 1e-9 times the coefficients failed it: "solve error").
+_SCALE = 1e3
 #: Integer utilities are solved unscaled when their range stays below this.
 _INTEGRAL_SPAN = 2.0**40
 #: HiGHS settings measured to help these programs (docs/benchmarks.md): its primal heuristics
@@ -56,10 +58,14 @@ _OPTIONS: Mapping[str, bool | int | float] = {
     "mip_lp_age_limit": 2,
     "mip_pool_soft_limit": 100,
     "mip_allow_restart": False,
+    "primal_feasibility_tolerance": 1e-5,
+    "mip_feasibility_tolerance": 1e-5,
 }
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: "optimal",
     highspy.HighsModelStatus.kInfeasible: "infeasible",
+    # every variable is bounded, so "unbounded or infeasible" can only be infeasible
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
     highspy.HighsModelStatus.kTimeLimit: "time limit",
     highspy.HighsModelStatus.kUnbounded: "unbounded",
 }
@@ -285,32 +291,16 @@ class Program:
             self._highs.changeRowBounds(self.utility_row + party, low, high)
         return self._run(time_limit)
 
-    def maximise_minimum(self, time_limit: float) -> tuple[str, MilpPoint | None]:
-        """Maximise the smallest utility (one more column ``t`` and a row ``u_p >= t`` per
-        party); the program is used for nothing else afterwards."""
-        integral = all(self.integral)
-        bound = max(self.spans) + max(abs(c) for c in self.constants)
-        factor = 1.0 if integral else _SCALE / bound
-        highs, t = self._highs, self.width
-        highs.addVars(1, np.array([-bound - 1.0]), np.array([bound + 1.0]))
-        cost = np.zeros(t + 1)
-        cost[t] = factor
-        highs.changeColsCost(t + 1, np.arange(t + 1, dtype=np.int32), cost)
-        for objective, constant in zip(self.objectives, self.constants, strict=True):
-            row = {**{j: v * factor for j, v in objective.items()}, t: -factor}
-            highs.addRow(
-                -constant * factor,
-                math.inf,
-                len(row),
-                np.fromiter(row, dtype=np.int32),
-                np.fromiter(row.values(), dtype=np.float64),
-            )
-        return self._run(time_limit)
+    @property
+    def seconds(self) -> float:
+        """Seconds HiGHS has spent on this program so far (its own clock, every solve)."""
+        return float(self._highs.getRunTime())
 
     def _run(self, time_limit: float) -> tuple[str, MilpPoint | None]:
         self._highs.setOptionValue("time_limit", max(time_limit, 0.01))
         self._highs.run()
-        status = _STATUS.get(self._highs.getModelStatus(), "solver error")
+        model_status = self._highs.getModelStatus()
+        status = _STATUS.get(model_status, f"solver error ({model_status.name})")
         if status != "optimal":
             return status, None
         return status, self.point(np.asarray(self._highs.getSolution().col_value))
