@@ -144,3 +144,19 @@ def test_article_answers_are_refused_in_ukrainian(world: World) -> None:
     body = {"version": 1, "kind": "amend", "articles": [twice, twice]}
     _en, ar = _both(world, "POST", "ru", url, "ar", json=body)
     assert "رُدّ على المادة art-ports مرتين" in ar["detail"], ar
+
+
+def test_a_form_names_the_field_refused_by_the_core_in_the_reader_language() -> None:
+    from gobetween import i18n
+    from gobetween.errors import InvalidPreferences
+    from gobetween.model import Preferences
+    from gobetween.web.forms import form_errors
+
+    try:
+        Preferences(weights={"ports": -1}, ratings={})
+    except InvalidPreferences as exc:
+        refused = exc
+    with i18n.use_locale("uk"):
+        errors = form_errors(refused)
+    assert errors["field_errors"] == {"weights.ports": "вага питання 'ports' від'ємна (-1.0)"}
+    assert str(refused).startswith("weights.ports: weight of issue 'ports' is negative (-1.0)")

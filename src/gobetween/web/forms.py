@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from gobetween.errors import GobetweenError, InputError, ValidationFailed
+from gobetween.errors import GobetweenError, InputError, Sentence, ValidationFailed
+from gobetween.service.errors import translated
 from gobetween.service.schemas import refusal
 from gobetween.web.render import problem_text
 
@@ -50,5 +51,5 @@ def form_errors(exc: GobetweenError) -> dict[str, Any]:
     by field name; the templates link the field to them with ``aria-describedby``)."""
     out: dict[str, Any] = {"error": problem_text(exc)}
     if isinstance(exc, InputError) and exc.location:
-        out["field_errors"] = {exc.location: exc.message}
+        out["field_errors"] = {exc.location: translated(Sentence(exc.template, exc.params))}
     return out

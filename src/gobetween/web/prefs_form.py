@@ -41,9 +41,10 @@ from dataclasses import dataclass, field
 
 from babel.lists import format_list
 
-from gobetween.errors import InvalidPreferences
+from gobetween.errors import InvalidPreferences, Sentence
 from gobetween.i18n import _, current_locale
 from gobetween.model import Agenda, Bonus, Preferences, RatingScale, RedLine
+from gobetween.service.errors import translated
 
 __all__ = [
     "BonusRow",
@@ -307,7 +308,8 @@ def _parse_rules(values: Mapping[str, object], agenda: Agenda, errors: list[str]
                 row.to_bonus(agenda).validate(agenda)
             except InvalidPreferences as exc:
                 errors.append(
-                    _("Rule %(number)s: %(problem)s") % {"number": k + 1, "problem": exc.message}
+                    _("Rule %(number)s: %(problem)s")
+                    % {"number": k + 1, "problem": translated(Sentence(exc.template, exc.params))}
                 )
     if len(rows) > MAX_FORM_BONUSES:
         errors.append(
