@@ -4,11 +4,15 @@ or all others, and reads their account's events, in their language, on a phone t
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from tests.service.world import Clock
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
+from tests.web.test_browser import no_horizontal_scroll, open_as
 
 from gobetween.service import two_factor
 
@@ -115,3 +119,21 @@ def test_a_user_turns_on_the_second_factor_and_then_logs_in_with_a_code(
     )
     assert off.status_code == 303
     assert one(soup(fresh.get("/account/security")), "#tf-start")
+
+
+def test_the_security_page_on_a_phone_in_arabic(browser_site: Any, shots: Path) -> None:
+    """Phone-sized, right to left: the sessions table and the second factor's set-up fit."""
+    base, site, browser = browser_site
+    page = open_as(browser, base, site, "ukraine", 360, "Europe/Kyiv")
+    page.goto(base + "/settings")
+    page.select_option("#settings-locale", "ar")
+    page.click("#settings-form button[type=submit]")
+    page.goto(base + "/account/security")
+    expect(page.locator("#sessions tbody tr")).to_have_count(1)
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    no_horizontal_scroll(page)
+    page.click("#tf-start")
+    expect(page.locator("#tf-secret")).to_be_visible()
+    no_horizontal_scroll(page)
+    page.screenshot(path=str(shots / "account-security-phone-ar.png"), full_page=True)
+    assert page.errors == []  # type: ignore[attr-defined]
