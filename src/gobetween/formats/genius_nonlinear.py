@@ -195,8 +195,8 @@ def _rectangle(value: float, bounds: Sequence[tuple[int, int, int]]) -> list[str
 def nonlinear_profile_xml(
     party: str, prefs: Preferences, agenda: Agenda, kinds: Sequence[str]
 ) -> list[str]:
-    """The ``<utility_function ...>`` part of a non-linear profile for ``prefs`` (issues numbered from 1
-    in agenda order, as the domain writes them)."""
+    """The ``<utility_function ...>`` part of a non-linear profile for ``prefs`` (issues
+    numbered from 1 in agenda order, as the domain writes them)."""
     not_integer = [i.name for i, k in zip(agenda.issues, kinds, strict=True) if k != "integer"]
     if not_integer:
         raise InvalidScenario(
