@@ -36,9 +36,15 @@ def test_a_result_waits_for_the_release_and_reaches_both_sides_together() -> Non
     state = opened(max_rounds=3)
     state, _ = sealed.step(state, bb.SubmitBid("seller", 1, 50_000), now=T0)
     state, events = sealed.step(state, bb.SubmitBid("buyer", 1, 52_000), now=T0)
-    assert [e.type for e in events] == ["bid_submitted", "round_resolved"]
-    assert state.machine.status is bb.BiddingStatus.SETTLED
+    assert [e.type for e in events] == ["bid_submitted"]  # the round resolves at the release
+    assert state.machine.status is bb.BiddingStatus.OPEN
     assert state.waiting == 1
+    shown = sealed.mediator_view(state)  # computed for the mediators, not stored
+    assert (shown["status"], shown["results"][0]["amount"], shown["waiting"]) == (
+        "settled",
+        51_000.0,
+        1,
+    )
     for party in ("buyer", "seller"):
         view = sealed.side_view(state, party)
         assert view.status is bb.BiddingStatus.OPEN
@@ -46,7 +52,11 @@ def test_a_result_waits_for_the_release_and_reaches_both_sides_together() -> Non
         assert view.settlement is None
         assert not view.can_bid(T0)
     state, events = sealed.step(state, sealed.ReleaseResult("M"), now=T0)
-    assert [e.to_dict()["round"] for e in events] == [1]
+    assert [(e.type, e.to_dict()["round"]) for e in events] == [
+        ("round_resolved", 1),
+        ("result_released", 1),
+    ]
+    assert state.machine.status is bb.BiddingStatus.SETTLED
     for party in ("buyer", "seller"):
         view = sealed.side_view(state, party)
         assert view.status is bb.BiddingStatus.SETTLED
@@ -68,7 +78,7 @@ def test_the_next_round_opens_for_a_side_only_after_the_release() -> None:
     state = opened(max_rounds=3)
     state, _ = sealed.step(state, bb.SubmitBid("buyer", 1, 10), now=T0)
     state, _ = sealed.step(state, bb.SubmitBid("seller", 1, 90), now=T0)
-    assert state.machine.round == 2  # resolved inside, unseen outside
+    assert state.waiting == 1  # complete inside, unseen outside
     alone = opened(max_rounds=3)
     alone, _ = sealed.step(alone, bb.SubmitBid("buyer", 1, 10), now=T0)
     for action in (bb.SubmitBid("buyer", 2, 20), bb.SubmitBid("buyer", 1, 20)):
@@ -96,6 +106,70 @@ def test_replay_and_wire_round_trip() -> None:
         sealed.replay(opened(max_rounds=2), [*stored[:1], stored[3]])
     with pytest.raises(ValidationFailed):
         sealed.event_from_dict({"type": "result_released", "round": 1, "at": T0.isoformat()})
+
+
+def test_a_log_stored_with_the_round_resolved_at_the_second_bid_still_replays() -> None:
+    """Before the release resolved rounds, the second bid stored ``round_resolved`` at once and
+    the release only ``result_released``: such a log replays to the state the new order gives
+    (the round's date was the second bid's then and is now), and goes on under the new rule."""
+    t1, t2, t3 = T0, T0 + timedelta(hours=1), T0 + timedelta(hours=2)
+    old = [
+        bb.BidSubmitted("buyer", bb.Side.PAYER, 1, 10.0, t1),
+        bb.BidSubmitted("seller", bb.Side.PAYEE, 1, 90.0, t2),
+        bb.RoundResolved(1, False, None, t2),
+        sealed.ResultReleased("M", 1, t3),
+    ]
+    stored = [json.loads(json.dumps(e.to_dict())) for e in old]
+    from_old = sealed.replay(opened(max_rounds=3), stored)
+    state = opened(max_rounds=3)
+    for action, moment in (
+        (bb.SubmitBid("buyer", 1, 10), t1),
+        (bb.SubmitBid("seller", 1, 90), t2),
+        (sealed.ReleaseResult("M"), t3),
+    ):
+        state, _ = sealed.step(state, action, now=moment)
+    assert [e.type for e in state.log] == [
+        "bid_submitted",
+        "bid_submitted",
+        "round_resolved",
+        "result_released",
+    ]
+    assert (from_old.machine.results, from_old.released) == (state.machine.results, 1)
+    for party in ("buyer", "seller"):
+        assert sealed.side_view(from_old, party) == sealed.side_view(state, party)
+    # an old log stopped between the resolution and the release: the release stores only that
+    waiting = sealed.replay(opened(max_rounds=3), stored[:3])
+    assert waiting.waiting == 1
+    waiting, events = sealed.step(waiting, sealed.ReleaseResult("M"), now=t3)
+    assert [e.type for e in events] == ["result_released"]
+    assert waiting == from_old
+
+
+def test_a_bid_stores_one_event_whether_or_not_it_completes_the_round() -> None:
+    first, second = opened(max_rounds=2), opened(max_rounds=2)
+    second, _ = sealed.step(second, bb.SubmitBid("seller", 1, 50), now=T0)
+    _, alone = sealed.step(first, bb.SubmitBid("buyer", 1, 40), now=T0)
+    _, completing = sealed.step(second, bb.SubmitBid("buyer", 1, 40), now=T0)
+    assert [e.to_dict() for e in alone] == [e.to_dict() for e in completing]
+
+
+def test_closing_is_decided_against_the_complete_round() -> None:
+    """A complete round that settles ends the bidding (closing is refused, as when the second
+    bid resolved it); one that does not leaves it open to close, and its release after the
+    close keeps the bidding closed."""
+    state = opened(max_rounds=3)
+    state, _ = sealed.step(state, bb.SubmitBid("seller", 1, 50), now=T0)
+    settles, _ = sealed.step(state, bb.SubmitBid("buyer", 1, 60), now=T0)
+    with pytest.raises(ProtocolError, match="over"):
+        sealed.step(settles, bb.CloseBidding("M", "enough"), now=T0)
+    apart, _ = sealed.step(state, bb.SubmitBid("buyer", 1, 10), now=T0)
+    apart, _ = sealed.step(apart, bb.CloseBidding("M", "enough"), now=T0)
+    apart, events = sealed.step(apart, sealed.ReleaseResult("M"), now=T0)
+    assert [e.type for e in events] == ["round_resolved", "result_released"]
+    assert apart.machine.status is bb.BiddingStatus.CLOSED
+    assert [r.summary for r in sealed.side_view(apart, "buyer").results] == [
+        "no settlement in round 1"
+    ]
 
 
 def test_settled_option_maps_to_the_nearest_value_within_the_range() -> None:

@@ -11,9 +11,18 @@ exactly what it would see if the other side had not bid at all:
   unreleased rounds and the unreleased results are left out;
 - a bid is first decided against that state, so a refusal (already bid this round, the round
   number, the deadline) reads the same whether or not the other side bid; only then is it
-  decided against the whole state, where it may resolve the round (unseen until released).
+  decided against the whole state;
+- a bid stores one event (:class:`~gobetween.protocols.blind_bidding.BidSubmitted`) whatever
+  the other side did: the bid that completes a round does not resolve it. The release does:
+  it stores the round's :class:`~gobetween.protocols.blind_bidding.RoundResolved` (the same
+  crossing rule, dated at the later of the two bids) and :class:`ResultReleased` together, so
+  the server does the same work for a first and a second bid.
 
-The mediators see everything (:func:`mediator_view`), including which results wait for release.
+Logs stored before this (a ``round_resolved`` right after the second bid, its
+``result_released`` later) replay to the same state.
+
+The mediators see everything (:func:`mediator_view`): before the release, a complete round is
+shown resolved (computed, not stored) and waiting.
 
 >>> from datetime import datetime, timezone
 >>> from gobetween.protocols.blind_bidding import BiddingRules, SubmitBid
@@ -21,9 +30,11 @@ The mediators see everything (:func:`mediator_view`), including which results wa
 >>> s = SealedBidding.open("insurer", "claimant", BiddingRules(max_rounds=2), ("UN",))
 >>> s, _ = step(s, SubmitBid("claimant", 1, 50_000), now=t)
 >>> s, _ = step(s, SubmitBid("insurer", 1, 52_000), now=t)
->>> side_view(s, "insurer").results, s.waiting
-((), 1)
->>> s, _ = step(s, ReleaseResult("UN"), now=t)
+>>> side_view(s, "insurer").results, s.waiting, [e.type for e in s.log]
+((), 1, ['bid_submitted', 'bid_submitted'])
+>>> s, events = step(s, ReleaseResult("UN"), now=t)
+>>> [e.type for e in events]
+['round_resolved', 'result_released']
 >>> side_view(s, "claimant").settlement
 51000.0
 """
@@ -57,7 +68,9 @@ __all__ = [
     "decide",
     "event_from_dict",
     "mediator_view",
+    "pending",
     "replay",
+    "resolved",
     "settled_option",
     "side_state",
     "side_view",
@@ -108,8 +121,38 @@ class SealedBidding:
 
     @property
     def waiting(self) -> int:
-        """How many resolved rounds wait for a mediator to release them (0 or 1)."""
-        return len(self.machine.results) - self.released
+        """How many rounds wait for a mediator to release them (0 or 1): a complete round not
+        yet resolved, or (in a log stored before the release resolved rounds) a resolved one."""
+        unreleased = len(self.machine.results) - self.released
+        return unreleased + (1 if pending(self.machine) is not None else 0)
+
+
+def pending(machine: bb.BiddingState) -> bb.RoundResolved | None:
+    """The outcome of the open round once both its bids are in (the same crossing rule as
+    :mod:`~gobetween.protocols.blind_bidding`, dated at the later bid), else ``None``."""
+    k = len(machine.results) + 1
+    pair = {b.side: b for b in machine.bids if b.round == k}
+    if len(pair) != 2:
+        return None
+    offer, demand = pair[bb.Side.PAYER], pair[bb.Side.PAYEE]
+    settlement = bb.crossing(offer.amount, demand.amount, machine.rules.tolerance)
+    return bb.RoundResolved(k, settlement is not None, settlement, max(offer.at, demand.at))
+
+
+def _resolve(machine: bb.BiddingState, event: bb.RoundResolved) -> bb.BiddingState:
+    """``machine`` with ``event`` applied; a bidding closed or expired before the release of
+    its complete round stays closed or expired (as when the round resolved first)."""
+    resolved = bb.apply(machine, event)
+    if machine.status in (bb.BiddingStatus.CLOSED, bb.BiddingStatus.EXPIRED):
+        return replace(resolved, status=machine.status)
+    return resolved
+
+
+def resolved(state: SealedBidding) -> bb.BiddingState:
+    """The bidding with its complete round resolved (what the mediators see and what closing
+    and expiry are decided against); the stored machine when no round is complete."""
+    outcome = pending(state.machine)
+    return state.machine if outcome is None else _resolve(state.machine, outcome)
 
 
 def side_state(state: SealedBidding, party: str) -> bb.BiddingState:
@@ -145,16 +188,21 @@ def decide(state: SealedBidding, action: SealedAction, *, now: datetime) -> tupl
     match action:
         case bb.SubmitBid():
             bb.decide(side_state(state, action.party), action, now=at)
-            return bb.decide(state.machine, action, now=at)
+            bid = bb.decide(state.machine, action, now=at)[0]  # never the round's outcome
+            return (bid,)
         case bb.CloseBidding():
-            return bb.decide(state.machine, action, now=at)
+            return bb.decide(resolved(state), action, now=at)
         case ReleaseResult():
             c.check_member(action.mediator, state.machine.mediators, "mediator")
             if not state.waiting:
                 raise ProtocolError(
                     f"no result to release: round {state.machine.round} still waits for a bid"
                 )
-            return (ResultReleased(action.mediator, state.released + 1, at),)
+            released = ResultReleased(action.mediator, state.released + 1, at)
+            outcome = pending(state.machine)
+            if outcome is None or len(state.machine.results) > state.released:
+                return (released,)  # resolved already (a log stored before this rule)
+            return (outcome, released)
         case _:
             raise c.unknown("sealed bidding action", action)
 
@@ -166,6 +214,8 @@ def apply(state: SealedBidding, event: SealedEvent) -> SealedBidding:
         if event.round != state.released + 1 or event.round > len(state.machine.results):
             raise ProtocolError(f"stored release of round {event.round} is out of order")
         return replace(state, released=event.round, log=log)
+    if isinstance(event, bb.RoundResolved):
+        return replace(state, machine=_resolve(state.machine, event), log=log)
     return replace(state, machine=bb.apply(state.machine, event), log=log)
 
 
@@ -199,9 +249,10 @@ def replay(
 
 
 def mediator_view(state: SealedBidding) -> dict[str, Any]:
-    """Everything (both sides' figures), and how many results are released or waiting."""
+    """Everything (both sides' figures, a complete round resolved though not yet stored so),
+    and how many results are released or waiting."""
     return {
-        **bb.mediator_view(state.machine),
+        **bb.mediator_view(resolved(state)),
         "released": state.released,
         "waiting": state.waiting,
     }
