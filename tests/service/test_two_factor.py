@@ -81,7 +81,7 @@ def test_enrolment_then_log_in_needs_the_current_code(
     assert _login(world, early).status_code == 200
     kinds = [e["kind"] for e in world.get("ua", "/api/account/security-log").json()]
     assert "two_factor.enabled" in kinds
-    assert "login.failed" in kinds
+    assert "login.code_failed" in kinds  # the owner learns that the password is known
 
 
 def test_a_recovery_code_logs_in_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:

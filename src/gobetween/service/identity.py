@@ -301,12 +301,13 @@ def login(
         _cap(session, settings, keys[1], settings.login_client_max_failures)
         _cap(session, settings, keys[2], settings.login_account_max_failures)
     ok = hasher.verify(user.password_hash if user else None, password)
+    failure = "login.failed"
     if ok and user is not None and not two_factor.passes(session, user, code, address=client):
-        ok = False
+        ok, failure = False, "login.code_failed"  # the owner should know: the password is out
     if user is None or not ok or not user.active:
         session.add_all([t.LoginFailure(key=key) for key in keys])
         if user is not None:
-            security_log.record(session, user.id, "login.failed", address=client)
+            security_log.record(session, user.id, failure, address=client)
         return None
     session.execute(delete(t.LoginFailure).where(t.LoginFailure.key == keys[0]))
     security_log.record(session, user.id, "login", address=client)

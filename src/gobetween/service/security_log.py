@@ -53,6 +53,7 @@ KEEP_PER_USER = 1000
 KINDS = (
     "login",
     "login.failed",
+    "login.code_failed",
     "password.changed",
     "session.ended",
     "sessions.ended",

@@ -31,6 +31,7 @@ def kind_label(kind: str) -> str:
     labels = {
         "login": _("Logged in"),
         "login.failed": _("Failed log-in (wrong password)"),
+        "login.code_failed": _("Failed log-in: the right password, but no code or a wrong one"),
         "password.changed": _("Password changed"),
         "session.ended": _("A session was ended"),
         "sessions.ended": _("All other sessions were ended"),
