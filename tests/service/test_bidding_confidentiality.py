@@ -15,6 +15,7 @@ anything the payee reads, before or after the release.
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -240,3 +241,63 @@ def test_a_party_outside_the_bidding_sees_nothing_of_it(world: World) -> None:
     assert before[0][1] == 404
     bid = world.post("md", f"/api/tracks/{track_id}/bidding/bids", json={"round": 1, "amount": 1})
     assert bid.status_code == 404
+
+
+def _rows(world: World) -> tuple[dict[str, int], list[Any]]:
+    """How many rows every table holds, and the newest protocol event and audit entry (their
+    bodies and audited actions with times and ids masked: what differs beyond the figure)."""
+    from sqlalchemy import func, select
+
+    from gobetween.store import tables as t
+
+    with world.services.db.unit_of_work() as session:
+        counts = {
+            table.name: int(session.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in t.Base.metadata.sorted_tables
+        }
+        event = session.execute(
+            select(t.ProtocolEvent).order_by(t.ProtocolEvent.id.desc()).limit(1)
+        ).scalar_one()
+        entry = session.execute(
+            select(t.AuditEntry).order_by(t.AuditEntry.seq.desc()).limit(1)
+        ).scalar_one()
+        newest = [
+            _masked(json.dumps(event.body, sort_keys=True)),
+            (entry.action, entry.object_type, len(entry.digest), len(entry.hash)),
+        ]
+    return counts, newest
+
+
+def test_the_bid_that_completes_a_round_stores_what_a_first_bid_stores(world: World) -> None:
+    """The side's bid completes the round in the food track (the other side bid first) and is
+    the first in the energy track: the same rows are added to every table, and the stored event
+    and its audit entry read the same (times aside), so the server's work on the bid does not
+    depend on whether the other side bid. The release then resolves the round."""
+    tracks = {"food": "un", "energy": "icrc"}
+    body = {"payer": world.orgs["Russian Federation"], "payee": world.orgs["Ukraine"]}
+    for track, mediator in tracks.items():
+        r = world.post(mediator, f"/api/tracks/{world.tracks[track]}/bidding", json=body)
+        assert r.status_code == 201, r.text
+    food, energy = (f"/api/tracks/{world.tracks[k]}/bidding" for k in tracks)
+    assert world.post("ru", f"{food}/bids", json={"round": 1, "amount": 70}).status_code == 200
+    added = []
+    for url in (food, energy):
+        before, _ = _rows(world)
+        assert world.post("ua", f"{url}/bids", json={"round": 1, "amount": 60}).status_code == 200
+        after, newest = _rows(world)
+        added.append(({k: after[k] - before[k] for k in after}, newest))
+    assert added[0] == added[1]
+    assert (added[0][0]["protocol_events"], added[0][0]["audit_entries"]) == (1, 1)
+    assert json.loads(_masked(added[0][1][0]))["type"] == "bid_submitted"
+    mediators = world.get("un", food).json()
+    assert (mediators["waiting"], mediators["status"], mediators["results"][0]["amount"]) == (
+        1,
+        "settled",
+        65.0,
+    )
+    before, _ = _rows(world)
+    assert world.post("un", f"{food}/release").status_code == 200
+    after, _ = _rows(world)
+    assert (after["protocol_events"] - before["protocol_events"]) == 2  # resolved + released
+    assert world.get("ua", food).json()["settlement"] == 65.0
+    assert world.post("icrc", f"{energy}/release").status_code == 409
