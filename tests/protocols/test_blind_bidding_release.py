@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -170,6 +171,35 @@ def test_closing_is_decided_against_the_complete_round() -> None:
     assert [r.summary for r in sealed.side_view(apart, "buyer").results] == [
         "no settlement in round 1"
     ]
+
+
+def test_golden_log_in_the_release_order_replays_byte_for_byte() -> None:
+    """``data/blind_bidding_sealed_log.json``: a bidding stored with the rounds resolved at
+    their release. The same figures as ``blind_bidding_log.json`` (stored with each round
+    resolved at its second bid) come to the same rounds."""
+    data = Path(__file__).parent / "data"
+    wire = json.loads((data / "blind_bidding_sealed_log.json").read_text(encoding="utf-8"))
+    rules = bb.BiddingRules.from_dict(wire[0])
+    state = sealed.replay(sealed.SealedBidding.open("insurer", "claimant", rules, ("M",)), wire[1:])
+    assert [rules.to_dict(), *(e.to_dict() for e in state.log)] == wire
+    assert [e.type for e in state.log] == ["bid_submitted", "bid_submitted", "round_resolved",
+                                           "result_released"] * 2  # fmt: skip
+    assert (state.machine.status, state.released, state.waiting) == (bb.BiddingStatus.SETTLED, 2, 0)
+    old = json.loads((data / "blind_bidding_log.json").read_text(encoding="utf-8"))
+    before = sealed.replay(
+        sealed.SealedBidding.open("insurer", "claimant", bb.BiddingRules.from_dict(old[0]), ("M",)),
+        old[1:],
+    )
+    figures = [(r.round, r.offer, r.demand, r.settled, r.amount) for r in state.machine.results]
+    assert figures == [(r.round, r.offer, r.demand, r.settled, r.amount)
+                       for r in before.machine.results]  # fmt: skip
+    assert side_view_of(state) == {"settlement": 67_000.0, "rounds": 2}
+
+
+def side_view_of(state: sealed.SealedBidding) -> dict[str, object]:
+    views = [sealed.side_view(state, p) for p in ("insurer", "claimant")]
+    assert views[0].results == views[1].results
+    return {"settlement": views[0].settlement, "rounds": len(views[0].results)}
 
 
 def test_settled_option_maps_to_the_nearest_value_within_the_range() -> None:
