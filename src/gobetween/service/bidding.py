@@ -254,7 +254,8 @@ def submit_bid(
 ) -> dict[str, Any]:
     """A side's sealed bid for round ``round_number``: an offer (payer) or a demand (payee).
 
-    Returns the side's view; it reads the same whether or not the other side has bid.
+    Returns the side's view; it reads the same whether or not the other side has bid, and the
+    bid stores one event either way (the round is worked out at its release).
     """
     row, view = _visible(session, actor, track_id)
     if view.own_party not in (row.payer_id, row.payee_id):
@@ -270,7 +271,8 @@ def submit_bid(
 
 
 def release_result(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
-    """A mediator releases the waiting round's result to both sides at once."""
+    """A mediator releases the waiting round's result to both sides at once (409 while the
+    round lacks a bid): the round is resolved now, stored with its release."""
     row, _view = _visible(session, actor, track_id)
     return _step(
         session,
