@@ -84,6 +84,7 @@ def test_track_overview_shows_agenda_and_seat_navigation(site: Site) -> None:
         "Channel",
         "Preferences",
         "Text",
+        "Bidding",
         "Meetings",
     ]
     assert one(page, "nav.tabs a[aria-current=page]").get_text() == "Overview"
@@ -94,6 +95,7 @@ def test_track_overview_shows_agenda_and_seat_navigation(site: Site) -> None:
         "Channels",
         "Analysis",
         "Drafting",
+        "Bidding",
         "Team notes",
         "Meetings",
     ]

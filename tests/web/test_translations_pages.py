@@ -137,6 +137,7 @@ def test_working_languages_page(site: Site) -> None:
 def test_the_language_versions_of_the_text(site: Site) -> None:
     from gobetween.protocols.single_text_articles import Article
     from gobetween.service import texts
+    from gobetween.service.negotiate import track_agenda
     from gobetween.store import repositories
     from gobetween.store import tables as t
 
@@ -145,7 +146,7 @@ def test_the_language_versions_of_the_text(site: Site) -> None:
     with site.services.db.unit_of_work() as session:
         track = session.get(t.Track, energy)
         assert track is not None
-        agenda = texts.track_agenda(track)
+        agenda = track_agenda(track)
         articles = [
             Article.for_option(f"art-{n}", agenda.issue(issue), option)
             for n, (issue, option) in enumerate(package.items(), start=1)
