@@ -20,6 +20,8 @@ BROWSER_TESTS = [
         "test_team_browser.py",
         "test_drafting_browser.py",
         "test_drafting_alternatives_browser.py",
+        "test_prefs_rules_browser.py",
+        "test_account_pages.py",
     )
 ]
 #: Parts of pages fetched by htmx, not pages a reader opens.
