@@ -75,6 +75,7 @@ TAGS = {
     "implement": _l("The joint record: events, figures and what the public sees."),
     "events": _l("Live updates of what you may read."),
     "auth": _l("Signing in: sessions, passwords and API tokens."),
+    "account": _l("Your own account: signed-in sessions, security log and two-step sign-in."),
     "languages": _l("Working languages of processes and tracks, and translations."),
     "setup": _l("Setting up the installation, and resetting a password."),
     "team": _l("The mediation team's own notes and work."),
