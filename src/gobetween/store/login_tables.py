@@ -17,7 +17,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gobetween.store.tables import Base, random_id, utcnow
 
-__all__ = ["LoginDevice", "RecoveryCode", "SecurityEvent", "SessionDevice", "TwoFactor"]
+__all__ = [
+    "LoginDevice",
+    "ProcessTwoFactor",
+    "RecoveryCode",
+    "SecurityEvent",
+    "SessionDevice",
+    "TwoFactor",
+]
 
 
 class LoginDevice(Base):
@@ -33,7 +40,8 @@ class LoginDevice(Base):
 
 class SessionDevice(Base):
     """Where a browser session was started: the client address and the browser's own name
-    (``User-Agent``), shown in the user's session list (revision 0011)."""
+    (``User-Agent``), shown in the user's session list (revision 0011), and when and from what
+    kind of browser it was last used (revision 0012)."""
 
     __tablename__ = "session_devices"
     session_id: Mapped[int] = mapped_column(
@@ -41,6 +49,10 @@ class SessionDevice(Base):
     )
     address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+    #: when the session was last used, written at most once a minute (revision 0012)
+    last_seen_at: Mapped[dt.datetime | None]
+    #: the browser family and system of that use ("Firefox on Linux"), no address
+    last_client: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
 
 class SecurityEvent(Base):
@@ -80,3 +92,15 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[dt.datetime | None]
+
+
+class ProcessTwoFactor(Base):
+    """A process whose members must log in with a second factor (set by its convener, revision
+    0012); no row: the installation's setting alone decides."""
+
+    __tablename__ = "process_two_factor"
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
+    )
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
