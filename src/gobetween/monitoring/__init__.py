@@ -59,7 +59,7 @@ from gobetween.monitoring.obligations import (
     obligations_from_terms,
 )
 from gobetween.monitoring.record import (
-    Finding,
+    Breach,
     GateState,
     GateStatus,
     JointRecord,
@@ -85,6 +85,7 @@ from gobetween.monitoring.voyages import (
 __all__ = [
     "EVENT_TYPES",
     "Arrival",
+    "Breach",
     "ChartSeries",
     "Comparison",
     "Compliance",
@@ -92,7 +93,6 @@ __all__ = [
     "Dimension",
     "Event",
     "FigureTable",
-    "Finding",
     "GateDecision",
     "GateState",
     "GateStatus",

@@ -51,7 +51,7 @@ from gobetween.monitoring.events import (
 from gobetween.monitoring.figures import FigureTable, monthly_waits, queue_series
 
 __all__ = [
-    "Finding",
+    "Breach",
     "GateState",
     "GateStatus",
     "IncidentState",
@@ -294,7 +294,7 @@ class _Folder:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Breach:
     """Something recorded that breaks a rule of the agreement."""
 
     at: dt.datetime
@@ -303,21 +303,21 @@ class Finding:
     detail: str
 
 
-def findings(record: JointRecord, departure_requires: Iterable[str] = ()) -> tuple[Finding, ...]:
+def findings(record: JointRecord, departure_requires: Iterable[str] = ()) -> tuple[Breach, ...]:
     """Rule breaches in the record, in time order.
 
     Two rules: every inspection team has a member of every delegation (joint teams), and an
     item departs only once every step in ``departure_requires`` is approved.
     """
     required = tuple(departure_requires)
-    out: list[Finding] = []
+    out: list[Breach] = []
     everyone = frozenset(record.delegations)
     for state in record.items.values():
         for inspection in state.inspections:
             missing = sorted(everyone - inspection.delegations)
             if missing:
                 detail = "no inspector from " + ", ".join(missing)
-                out.append(Finding(inspection.at, state.item, "joint_team", detail))
+                out.append(Breach(inspection.at, state.item, "joint_team", detail))
         for departure in state.departures:
             for step in required:
                 gate = state.gate_at(step, departure.at, record.delegations)
@@ -325,7 +325,7 @@ def findings(record: JointRecord, departure_requires: Iterable[str] = ()) -> tup
                     detail = f"departed with {step!r} {gate.status.value}"
                     if gate.blocked_by:
                         detail += " by " + ", ".join(b[0] for b in gate.blocked_by)
-                    out.append(Finding(departure.at, state.item, "gate", detail))
+                    out.append(Breach(departure.at, state.item, "gate", detail))
     return tuple(sorted(out, key=lambda f: (f.at, f.item, f.rule)))
 
 

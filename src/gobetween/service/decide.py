@@ -101,7 +101,9 @@ def prepare(
             raise exc.located(source="package") from None
     key = cache_key(job, package)
     cached = session.execute(
-        select(t.Analysis.result).where(t.Analysis.track_id == track.id, t.Analysis.key == key)
+        select(t.CachedAnalysis.result).where(
+            t.CachedAnalysis.track_id == track.id, t.CachedAnalysis.key == key
+        )
     ).scalar_one_or_none()
     return job, cached
 
@@ -127,7 +129,7 @@ def store(session: Session, actor: Actor, track_id: int, key: str, result: Any) 
     view.require(Action.READ_ANALYSIS)
     try:
         with session.begin_nested():
-            session.add(t.Analysis(track_id=track.id, key=key, result=result))
+            session.add(t.CachedAnalysis(track_id=track.id, key=key, result=result))
     except IntegrityError:  # stored meanwhile by a concurrent request: the same result
         pass
 

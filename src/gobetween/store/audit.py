@@ -1,8 +1,8 @@
 """The audit hash chain: every write appends one link; :func:`verify` finds the first break.
 
 A link holds its sequence number, time, actor, action, object, the SHA-256 digest of the change
-(canonical JSON of what was written) and the hash of the previous link; its own hash is the
-SHA-256 of the canonical JSON of all those fields. Changing, inserting or deleting any link (or
+(its sorted JSON, see :func:`sorted_json`) and the hash of the previous link; its own hash is the
+SHA-256 of the sorted JSON of all those fields. Changing, inserting or deleting any link (or
 reordering links) breaks the chain at the first link touched, and :func:`verify` names it.
 
 Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock, on SQLite by the
@@ -18,8 +18,8 @@ statements, under the lock the step already holds. :func:`append` takes either, 
 way to record a change.
 
 Under the lock each link is one ``INSERT ... SELECT`` that reads the head (sequence and hash) and
-computes the new link's hash in the database: the canonical JSON of a link ends with its
-``"prev"`` and ``"seq"`` fields (keys sorted), so Python sends the canonical text of the other
+computes the new link's hash in the database: the sorted JSON of a link ends with its
+``"prev"`` and ``"seq"`` fields (keys sorted), so Python sends the sorted JSON of the other
 fields and the statement appends ``"prev":"<head hash>","seq":<head seq + 1>}`` and hashes it
 (PostgreSQL's ``sha256``; on SQLite a function the store registers on each connection). No
 round trip reads the head first, so the lock is held for fewer statements.
@@ -56,10 +56,11 @@ __all__ = [
     "AuditReport",
     "Ordered",
     "append",
-    "canonical_digest",
+    "change_digest",
     "in_commit_order",
     "link_hash",
-    "sha256_hex",
+    "sha256_text",
+    "sorted_json",
     "verify",
 ]
 
@@ -69,16 +70,26 @@ _ORDERED = "gobetween_commit_ordered"
 _BATCH = 2000
 
 
-def _canonical(value: Any) -> bytes:
+def sorted_json(value: Any) -> bytes:
+    """The audit chain's JSON: keys sorted, no spaces, UTF-8, other values as ``str``.
+
+    Not the RFC 8785 canonical JSON of the agreements
+    (:func:`gobetween.agreements.terms.canonical_bytes`): it neither NFC-normalises text nor
+    writes floats the RFC 8785 way, and the digests and hashes already stored were taken over
+    these bytes, so they stay as they are.
+
+    >>> sorted_json({"b": 1.0, "a": "é"})
+    b'{"a":"\\xc3\\xa9","b":1.0}'
+    """
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     ).encode()
 
 
-def sha256_hex(value: str) -> str:
+def sha256_text(value: str) -> str:
     """The SHA-256 hex digest of ``value``'s UTF-8 bytes (SQLite's ``gobetween_sha256``).
 
-    >>> sha256_hex("abc")[:8]
+    >>> sha256_text("abc")[:8]
     'ba7816bf'
     """
     return hashlib.sha256(value.encode()).hexdigest()
@@ -105,13 +116,13 @@ _LINK_TEXT = (
 )
 
 
-def canonical_digest(change: Mapping[str, Any]) -> str:
-    """SHA-256 of the canonical JSON of ``change``.
+def change_digest(change: Mapping[str, Any]) -> str:
+    """SHA-256 of the sorted JSON of ``change``.
 
-    >>> canonical_digest({"b": 1, "a": 2}) == canonical_digest({"a": 2, "b": 1})
+    >>> change_digest({"b": 1, "a": 2}) == change_digest({"a": 2, "b": 1})
     True
     """
-    return hashlib.sha256(_canonical(dict(change))).hexdigest()
+    return hashlib.sha256(sorted_json(dict(change))).hexdigest()
 
 
 def link_hash(entry: AuditEntry) -> str:
@@ -126,7 +137,7 @@ def link_hash(entry: AuditEntry) -> str:
         "digest": entry.digest,
         "prev": entry.prev_hash,
     }
-    return hashlib.sha256(_canonical(fields)).hexdigest()
+    return hashlib.sha256(sorted_json(fields)).hexdigest()
 
 
 #: One link waiting to be written: actor, action, object type, object id, digest.
@@ -174,7 +185,7 @@ def append(
     The digest is taken now; the link itself is appended last (see :func:`_write_links`), so
     the chain's lock is held only for the last moment of the transaction.
     """
-    link = (actor_id, action, object_type, str(object_id), canonical_digest(change))
+    link = (actor_id, action, object_type, str(object_id), change_digest(change))
     _ordered(target).links.append(link)
 
 
@@ -216,8 +227,8 @@ def _link_params(
         "object_id": object_id,
         "digest": digest,
         "genesis": GENESIS,
-        # the canonical JSON up to the head's hash: "prev" and "seq" sort last
-        "prefix": _canonical(fields).decode()[:-1] + ',"prev":"',
+        # the sorted JSON up to the head's hash: "prev" and "seq" sort last
+        "prefix": sorted_json(fields).decode()[:-1] + ',"prev":"',
     }
 
 
@@ -324,7 +335,7 @@ def _check_rows(session: Session, links: list[AuditEntry]) -> int:
             if candidates is None:
                 continue  # deleted since (with its process): only content is covered
             checked += 1
-            if all(canonical_digest(c) != entry.digest for c in candidates):
+            if all(change_digest(c) != entry.digest for c in candidates):
                 broken.append(
                     (
                         entry.seq,

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from gobetween.errors import ConfigurationError
-from gobetween.store.audit import sha256_hex
+from gobetween.store.audit import sha256_text
 from gobetween.store.pipeline import AsyncPool
 
 __all__ = ["Database", "normalise_url", "upgrade"]
@@ -72,7 +72,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
     cursor.close()
     # the audit chain hashes its links inside the INSERT (gobetween.store.audit)
-    dbapi_connection.create_function("gobetween_sha256", 1, sha256_hex, deterministic=True)
+    dbapi_connection.create_function("gobetween_sha256", 1, sha256_text, deterministic=True)
 
 
 def _sqlite_begin(connection: Any) -> None:

@@ -29,11 +29,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
-    "Analysis",
     "ApiToken",
     "Attachment",
     "AuditEntry",
     "Base",
+    "CachedAnalysis",
     "Channel",
     "Invitation",
     "LoginFailure",
@@ -288,7 +288,9 @@ class PreferenceVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Analysis(Base):
+class CachedAnalysis(Base):
+    """An analysis result of a track, cached under its key (the preference versions it read)."""
+
     __tablename__ = "analyses"
     __table_args__ = (UniqueConstraint("track_id", "key"),)
     id: Mapped[int] = _id()

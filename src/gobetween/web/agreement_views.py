@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -33,6 +32,7 @@ from gobetween.service import agree, implement, import_steps, record_dashboard
 from gobetween.service.api.agree import ActIn, AgreementIn
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import translated
+from gobetween.service.negotiate import Upload
 from gobetween.web.agreement_charts import bar_chart, column_chart, number
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.forms import validated
@@ -51,21 +51,14 @@ router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = implement.MAX_IMPORT_BYTES
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A file from a form, read while the form was open."""
-
-    filename: str
-    data: bytes
-
-
 async def _form(request: Request) -> dict[str, Any]:
     """The form's fields; files are read (up to the size limit) and the form is closed."""
     out: dict[str, Any] = {}
     async with request.form(max_part_size=MAX_UPLOAD) as form:
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
-                out[key] = Upload(value.filename or "", await value.read(MAX_UPLOAD + 1))
+                data = await value.read(MAX_UPLOAD + 1)
+                out[key] = Upload(value.filename or "", value.content_type or "", data)
             else:
                 out[key] = value
     return out

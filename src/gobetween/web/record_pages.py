@@ -20,7 +20,8 @@ from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import import_steps, records
 from gobetween.service import provisions as provision_records
-from gobetween.web.agreement_views import Upload, _form, implementation_error
+from gobetween.service.negotiate import Upload
+from gobetween.web.agreement_views import _form, implementation_error
 from gobetween.web.common import Ctx
 from gobetween.web.render import problem_text, redirect, run_page
 
