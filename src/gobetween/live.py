@@ -1,13 +1,15 @@
-"""The kinds of live update a track's stream carries: one list, used by the service and the pages.
+"""The kinds of live update the house's own writes queue (messages, translations, agendas...).
 
-The service queues an update with one of these kinds; the pages render the list into the
-document, so the browser script subscribes to exactly these and keeps no list of its own. A
-protocol declares which kinds it emits (:mod:`gobetween.protocols.registry`).
+A negotiation protocol declares its own kinds with its declaration (``live_updates``, for
+example :class:`gobetween.protocols.relay.RelayUpdate`), and nothing else lists them:
+:func:`gobetween.protocols.registry.live_kinds` is these and every registered protocol's, which
+the pages render into the document, so the browser script subscribes to exactly those and keeps
+no list of its own.
 
 >>> LiveUpdate.MESSAGE.value
 'message'
 >>> "offer_status" in {k.value for k in LiveUpdate}
-True
+False
 """
 
 from __future__ import annotations
@@ -24,11 +26,3 @@ class LiveUpdate(enum.StrEnum):
     TRANSLATION = "translation"
     PREFERENCES = "preferences"
     AGENDA = "agenda"
-    TEXT = "text"
-    ANSWER = "answer"
-    READY = "ready"
-    OFFER = "offer"
-    OFFER_STATUS = "offer_status"
-    OFFER_RECEIVED = "offer_received"
-    BID = "bid"  # a side's own sealed bid was received (its scope only)
-    BIDDING = "bidding"  # a round of a bidding resolved, or the bidding ended (both sides)

@@ -13,10 +13,16 @@ the house around it uses it. :class:`NegotiationProtocol` is that declaration:
 - ``view(state, role, member)``: what a :class:`ViewRole` may see, as JSON-able data, or
   ``None`` when that role sees nothing of this protocol (the service answers 404 then);
 - ``actions``: the :class:`ActionRule` s the protocol adds to the policy (who may do what);
-- ``live_updates`` and ``notices(state, events)``: which live-update kinds
-  (:class:`gobetween.live.LiveUpdate`) it emits, and for events just stored, which to queue for
-  whom (:class:`Notice`);
-- ``owner(event)``: the party an event is private to (``None``: the track's).
+  a rule that names its ``action`` dataclass is done through the generic API route and page
+  (the dataclass's fields after the first, the actor, are the request's body);
+- ``live_updates`` and ``notices(state, events)``: which live-update kinds it emits (its own
+  names, declared here and nowhere else; :class:`gobetween.live.LiveUpdate` holds the kinds of
+  the house outside the protocols), and for events just stored, which to queue for whom
+  (:class:`Notice`);
+- ``owner(event)``: the party an event is private to (``None``: the track's);
+- ``tab``: the label of the track's navigation tab (English, marked with ``N_``; ``None``: no
+  tab) and ``page``: the page's address under the track (default ``protocols/<name>``, the
+  generic page rendering ``templates/<name>.html``).
 
 Register a protocol with one line in :mod:`gobetween.protocols.registry`. Events are
 :class:`gobetween.wire.WireEvent` s; :func:`gobetween.wire.step` and :func:`gobetween.wire.replay`
@@ -25,6 +31,8 @@ are the one decide/apply loop and the one replay loop every protocol uses.
 >>> rule = ActionRule("answer_text", frozenset({"party"}), own_party=True)
 >>> rule.label
 'answer text'
+>>> rule.generic
+False
 """
 
 from __future__ import annotations
@@ -36,7 +44,6 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from gobetween.errors import N_
-from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.wire import Decide, WireEvent
 
@@ -72,12 +79,27 @@ class ActionRule:
     ``"admin"``, ``"translator"``). ``own_party``: done on one party's behalf, and only by a
     member of that party (a mediator may not answer for a party). ``read``: refusing it must look
     exactly like the object not existing (404, not 403).
+
+    ``action``: the action's frozen dataclass, for a rule members do through the generic route
+    (``POST /api/tracks/{id}/protocols/{protocol}/{rule}``) and page. Its first field is the
+    actor (the caller's party for an ``own_party`` rule, their mediator organisation
+    otherwise, filled in by the service); the other fields are the request's body, validated by
+    a schema derived from them (``Annotated`` limits such as ``annotated_types.MaxLen`` are
+    kept). ``opens``: the rule opens the protocol in a track; ``action`` is then the settings'
+    dataclass (every field is the body), stored as the head of the protocol's event log.
     """
 
     name: str
     seats: frozenset[str]
     own_party: bool = False
     read: bool = False
+    action: type | None = None
+    opens: bool = False
+
+    @property
+    def generic(self) -> bool:
+        """Done through the generic route and page (it names its action's dataclass)."""
+        return self.action is not None
 
     @property
     def label(self) -> str:
@@ -91,7 +113,7 @@ class Notice:
     mediators, or for everyone in the track when ``party`` is ``None``; ``ref`` numbers the
     object it is about (a version number; 0 when there is none a reader may use)."""
 
-    kind: LiveUpdate
+    kind: str
     party: str | None = None
     ref: int = 0
 
@@ -118,8 +140,18 @@ class NegotiationProtocol(Protocol[S, A_contra, E]):
         ...
 
     @property
-    def live_updates(self) -> frozenset[LiveUpdate]:
-        """Every kind :meth:`notices` may return."""
+    def live_updates(self) -> frozenset[str]:
+        """Every kind :meth:`notices` may return (declared by the protocol only)."""
+        ...
+
+    @property
+    def tab(self) -> str | None:
+        """The track navigation's label for the protocol's page (``N_``), or ``None``."""
+        ...
+
+    @property
+    def page(self) -> str | None:
+        """The page's address under ``/tracks/{id}/``; ``None``: ``protocols/<name>``."""
         ...
 
     def initial(
@@ -167,13 +199,13 @@ class Machine(Generic[S, A, E]):
     ``opener(agenda, parties, mediators, settings)`` is ``initial``; ``decider``, ``applier`` and
     ``reader`` are the module's ``decide``, ``apply`` and ``event_from_dict`` (taking the
     agenda); ``viewer(state, role, member)`` is ``view``; ``owner_of`` and ``notifier`` are
-    ``owner`` and ``notices``.
+    ``owner`` and ``notices``; ``tab`` and ``page`` are optional.
     """
 
     name: str
     title: str
     actions: tuple[ActionRule, ...]
-    live_updates: frozenset[LiveUpdate]
+    live_updates: frozenset[str]
     opener: Callable[[Agenda, tuple[str, ...], tuple[str, ...], Mapping[str, Any]], S]
     decider: Decide[S, A, E]
     applier: Callable[[S, E], S]
@@ -181,6 +213,8 @@ class Machine(Generic[S, A, E]):
     viewer: Callable[[S, ViewRole, str | None], dict[str, Any] | None]
     owner_of: Callable[[E], str | None]
     notifier: Callable[[S, tuple[E, ...]], tuple[Notice, ...]]
+    tab: str | None = None
+    page: str | None = None
 
     def initial(
         self,

@@ -41,6 +41,7 @@ shown resolved (computed, not stored) and waiting.
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -49,7 +50,6 @@ from typing import Any, ClassVar
 
 from gobetween import wire
 from gobetween.errors import ProtocolError
-from gobetween.live import LiveUpdate
 from gobetween.model import Issue, Option
 from gobetween.protocols import _common as c
 from gobetween.protocols import blind_bidding as bb
@@ -59,6 +59,7 @@ __all__ = [
     "OPEN_BIDDING",
     "PROTOCOL",
     "RELEASE_RESULT",
+    "BiddingUpdate",
     "ReleaseResult",
     "ResultReleased",
     "SealedAction",
@@ -280,6 +281,13 @@ def settled_option(issue: Issue, amount: float) -> Option | None:
 # -- the registered protocol -------------------------------------------------------------------
 
 
+class BiddingUpdate(enum.StrEnum):
+    """The live updates of a bidding (its own kinds; nothing else lists them)."""
+
+    BID = "bid"  # a side's own sealed bid was received (its scope only)
+    BIDDING = "bidding"  # a round's result was released, or the bidding ended (both sides)
+
+
 def _view(state: SealedBidding, role: ViewRole, member: str | None) -> dict[str, Any] | None:
     """A side: :func:`side_view`; the mediators: :func:`mediator_view`; a party that does not
     bid, and an observer, see nothing."""
@@ -304,11 +312,11 @@ def _notices(state: SealedBidding, events: tuple[SealedEvent, ...]) -> tuple[Not
     sides = (state.machine.payer, state.machine.payee)
     for event in events:
         if isinstance(event, bb.BidSubmitted):
-            out.append(Notice(LiveUpdate.BID, event.party, event.round))
+            out.append(Notice(BiddingUpdate.BID, event.party, event.round))
         elif isinstance(event, ResultReleased):
-            out.extend(Notice(LiveUpdate.BIDDING, s, event.round) for s in sides)
+            out.extend(Notice(BiddingUpdate.BIDDING, s, event.round) for s in sides)
         elif isinstance(event, bb.BiddingClosed | bb.BiddingExpired):
-            out.extend(Notice(LiveUpdate.BIDDING, s, 0) for s in sides)
+            out.extend(Notice(BiddingUpdate.BIDDING, s, 0) for s in sides)
     return tuple(out)
 
 
@@ -323,7 +331,7 @@ PROTOCOL: Machine[SealedBidding, SealedAction, SealedEvent] = Machine(
     name="blind_bidding",
     title=N_("Double-blind bidding"),
     actions=(OPEN_BIDDING, bb.SUBMIT_BID, RELEASE_RESULT, bb.CLOSE_BIDDING),
-    live_updates=frozenset({LiveUpdate.BID, LiveUpdate.BIDDING}),
+    live_updates=frozenset(BiddingUpdate),
     opener=lambda agenda, parties, mediators, settings: SealedBidding(
         bb.from_settings(parties, mediators, settings)
     ),

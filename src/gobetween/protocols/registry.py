@@ -8,11 +8,13 @@ one :func:`register` line at the bottom of this module, and its templates
 (``docs/dev/add-protocol.md``).
 
 >>> [p.name for p in protocols()]
-['single_text', 'relay', 'blind_bidding']
+['single_text', 'relay', 'blind_bidding', 'poll']
 >>> get("relay").title
 'Offers relayed through the mediators'
 >>> sorted(a.name for a in get("single_text").actions)
 ['answer_text', 'publish_text']
+>>> "bid" in live_kinds() and "message" in live_kinds()
+True
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from gobetween.errors import ProtocolError
+from gobetween.live import LiveUpdate
 from gobetween.protocols.base import (
     ActionRule,
     NegotiationProtocol,
@@ -37,6 +40,7 @@ __all__ = [
     "WireEvent",
     "action_rules",
     "get",
+    "live_kinds",
     "protocols",
     "register",
 ]
@@ -64,6 +68,9 @@ def register(protocol: AnyProtocol) -> AnyProtocol:
     clash = sorted(taken & {a.name for a in protocol.actions})
     if clash:
         raise ProtocolError(f"{name!r} declares actions another protocol has: {clash}")
+    kinds = sorted(set(live_kinds()) & protocol.live_updates)
+    if kinds:
+        raise ProtocolError(f"{name!r} declares live-update kinds already taken: {kinds}")
     _REGISTRY[name] = protocol
     return protocol
 
@@ -81,6 +88,13 @@ def protocols() -> tuple[AnyProtocol, ...]:
     return tuple(_REGISTRY.values())
 
 
+def live_kinds() -> tuple[str, ...]:
+    """Every live-update kind: the house's (:class:`~gobetween.live.LiveUpdate`), then each
+    registered protocol's own, in the order of registration (what the pages subscribe to)."""
+    own = (k for p in _REGISTRY.values() for k in sorted(p.live_updates))
+    return (*(k.value for k in LiveUpdate), *own)
+
+
 def action_rules() -> tuple[ActionRule, ...]:
     """Every action every registered protocol adds to the policy."""
     return tuple(a for p in _REGISTRY.values() for a in p.actions)
@@ -88,8 +102,9 @@ def action_rules() -> tuple[ActionRule, ...]:
 
 # -- the protocols (one line each) ---------------------------------------------------------------
 
-from gobetween.protocols import blind_bidding_release, relay, single_text_views  # noqa: E402
+from gobetween.protocols import blind_bidding_release, poll, relay, single_text_views  # noqa: E402
 
 register(single_text_views.PROTOCOL)
 register(relay.PROTOCOL)
 register(blind_bidding_release.PROTOCOL)  # blind bidding with sealed rounds (released together)
+register(poll.PROTOCOL)  # a consultation poll: statements answered privately

@@ -42,7 +42,6 @@ from typing import Any, ClassVar
 
 from gobetween import wire
 from gobetween.errors import ProtocolError, Sentence
-from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.protocols import _common as c
 from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
@@ -68,6 +67,7 @@ __all__ = [
     "RelayPartyView",
     "RelayState",
     "RelayStatus",
+    "RelayUpdate",
     "SentOffer",
     "SubmitOffer",
     "apply",
@@ -579,6 +579,14 @@ def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
 # -- the registered protocol -------------------------------------------------------------------
 
 
+class RelayUpdate(enum.StrEnum):
+    """The live updates of relayed offers (its own kinds; nothing else lists them)."""
+
+    OFFER = "offer"  # the sender's offer was received (its scope)
+    OFFER_STATUS = "offer_status"  # the mediators forwarded or declined it (the sender's scope)
+    OFFER_RECEIVED = "offer_received"  # something was forwarded to a recipient (its scope)
+
+
 def _view(state: RelayState, role: ViewRole, member: str | None) -> dict[str, Any] | None:
     """A party's own offers and what it received; the mediators' everything; observers see
     nothing of the relay."""
@@ -601,12 +609,12 @@ def _notices(state: RelayState, events: tuple[RelayEvent, ...]) -> tuple[Notice,
     for event in events:
         match event:
             case OfferSubmitted():
-                out.append(Notice(LiveUpdate.OFFER, event.party))
+                out.append(Notice(RelayUpdate.OFFER, event.party))
             case OfferDeclined():
-                out.append(Notice(LiveUpdate.OFFER_STATUS, state.offer(event.offer).sender))
+                out.append(Notice(RelayUpdate.OFFER_STATUS, state.offer(event.offer).sender))
             case OfferForwarded():
-                out.append(Notice(LiveUpdate.OFFER_STATUS, state.offer(event.offer).sender))
-                out.extend(Notice(LiveUpdate.OFFER_RECEIVED, r) for r in event.recipients)
+                out.append(Notice(RelayUpdate.OFFER_STATUS, state.offer(event.offer).sender))
+                out.extend(Notice(RelayUpdate.OFFER_RECEIVED, r) for r in event.recipients)
     return tuple(out)
 
 
@@ -615,7 +623,7 @@ PROTOCOL: Machine[RelayState, RelayAction, RelayEvent] = Machine(
     name="relay",
     title=N_("Offers relayed through the mediators"),
     actions=(SEND_OFFER, FORWARD_OFFER),
-    live_updates=frozenset({LiveUpdate.OFFER, LiveUpdate.OFFER_STATUS, LiveUpdate.OFFER_RECEIVED}),
+    live_updates=frozenset(RelayUpdate),
     opener=lambda agenda, parties, mediators, settings: RelayState.open(agenda, parties, mediators),
     decider=decide,
     applier=apply,

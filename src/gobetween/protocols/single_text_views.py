@@ -29,13 +29,13 @@ The service's policy relies on these views: a party's page and its JSON twin sho
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from gobetween.errors import ProtocolError
-from gobetween.live import LiveUpdate
 from gobetween.protocols import _common as c
 from gobetween.protocols.base import N_, Machine, Notice, ViewRole
 from gobetween.protocols.single_text import (
@@ -62,6 +62,7 @@ __all__ = [
     "IssueChange",
     "MediatorView",
     "PartyView",
+    "TextUpdate",
     "diff_versions",
     "mediator_view",
     "party_view",
@@ -264,6 +265,14 @@ def diff_versions(old: TextVersion, new: TextVersion) -> tuple[IssueChange, ...]
 # -- the registered protocol -------------------------------------------------------------------
 
 
+class TextUpdate(enum.StrEnum):
+    """The live updates of the single text (its own kinds; nothing else lists them)."""
+
+    TEXT = "text"  # a version was published (everyone)
+    ANSWER = "answer"  # a party answered (its scope only)
+    READY = "ready"  # a version's answers are complete (everyone)
+
+
 def _view(state: SingleTextState, role: ViewRole, member: str | None) -> dict[str, Any] | None:
     """Mediators: :func:`mediator_view`; a party: :func:`party_view`; an observer: the published
     versions and the status (``"view": "public"``)."""
@@ -292,11 +301,11 @@ def _notices(state: SingleTextState, events: tuple[SingleTextEvent, ...]) -> tup
     for event in events:
         match event:
             case TextPublished():
-                out.append(Notice(LiveUpdate.TEXT, None, event.version))
+                out.append(Notice(TextUpdate.TEXT, None, event.version))
             case AnswerGiven() | AnswerWithdrawn():
-                out.append(Notice(LiveUpdate.ANSWER, event.party, event.version))
+                out.append(Notice(TextUpdate.ANSWER, event.party, event.version))
             case TrackReady():
-                out.append(Notice(LiveUpdate.READY, None, event.version))
+                out.append(Notice(TextUpdate.READY, None, event.version))
     return tuple(out)
 
 
@@ -305,7 +314,7 @@ PROTOCOL: Machine[SingleTextState, SingleTextAction, SingleTextEvent] = Machine(
     name="single_text",
     title=N_("Single negotiating text"),
     actions=(PUBLISH_TEXT, ANSWER_TEXT),
-    live_updates=frozenset({LiveUpdate.TEXT, LiveUpdate.ANSWER, LiveUpdate.READY}),
+    live_updates=frozenset(TextUpdate),
     opener=lambda agenda, parties, mediators, settings: SingleTextState.open(
         agenda, parties, mediators
     ),

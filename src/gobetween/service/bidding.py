@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, NotFound, ValidationFailed
 from gobetween.i18n import _
-from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.policy import Actor, TrackView
 from gobetween.protocols import blind_bidding as bb
@@ -245,7 +244,7 @@ def open_bidding(
         change={"issue": issue, "payer": payer, "payee": payee, "rules": rules.to_dict()},
     )
     for party in (payer, payee):
-        notify(session, track.id, party, LiveUpdate.BIDDING, 0)
+        notify(session, track.id, party, sealed.BiddingUpdate.BIDDING, 0)
     return bidding_view(session, actor, track_id)
 
 

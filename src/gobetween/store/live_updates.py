@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from gobetween.live import LiveUpdate
 from gobetween.store import audit
 from gobetween.store.plans import Query
 from gobetween.store.tables import utcnow
@@ -36,22 +35,24 @@ def notify(
     target: Session | audit.Ordered,
     track_id: int,
     party_id: int | None,
-    kind: LiveUpdate,
+    kind: str,
     object_id: int,
 ) -> None:
-    """Queue a live update of ``kind``: private to ``party_id`` and the mediators, or public in
-    the track (``party_id`` ``None``); written when ``target`` (a unit of work, or a plan
+    """Queue a live update of ``kind`` (a :class:`~gobetween.live.LiveUpdate`, or a kind a
+    protocol declares in its ``live_updates``): private to ``party_id`` and the mediators, or
+    public in the track (``party_id`` ``None``); written when ``target`` (a unit of work, or a plan
     step's :class:`~gobetween.store.audit.Ordered` writes) writes under the chain's lock.
 
+    >>> from gobetween.live import LiveUpdate
     >>> writes = audit.Ordered()
-    >>> notify(writes, 3, None, LiveUpdate.TEXT, 2)
+    >>> notify(writes, 3, None, LiveUpdate.AGENDA, 2)
     >>> writes.statements[0].params["kind"]
-    'text'
+    'agenda'
     """
     params = {
         "track_id": track_id,
         "party_id": party_id,
-        "kind": LiveUpdate(kind).value,
+        "kind": str(kind),
         "object_id": object_id,
         "created_at": utcnow(),
     }

@@ -39,7 +39,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween import bidi, i18n
 from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.live import LiveUpdate
+from gobetween.protocols.registry import live_kinds
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import describe, status_of
 from gobetween.service.identity import authenticate_session
@@ -124,8 +124,9 @@ def environment() -> jinja2.Environment:
     env.filters["label"] = _per_request(label)
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.globals["languages"] = i18n.LANGUAGE_NAMES
-    # the live-update kinds, for gobetween.js to subscribe to (it keeps no list of its own)
-    env.globals["live_kinds"] = json.dumps([kind.value for kind in LiveUpdate])
+    # the live-update kinds (the house's and each protocol's own), for gobetween.js to
+    # subscribe to (it keeps no list of its own)
+    env.globals["live_kinds"] = json.dumps(live_kinds())
     env.filters["language_name"] = _per_request(language_name)  # named in the reader's language
     env.filters["language_names"] = _per_request(language_names)  # and listed as it lists
     return env
