@@ -46,7 +46,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gobetween.errors import NotFound, PermissionDenied
+from gobetween.errors import N_, NotFound, PermissionDenied
 from gobetween.model import OrganisationKind, Role
 from gobetween.protocols.base import ActionRule
 from gobetween.protocols.relay import FORWARD_OFFER, SEND_OFFER
@@ -249,7 +249,9 @@ class TrackView:
         hidden = rule.read or (party_id is not None and party_id not in self.readable_channels)
         if hidden:
             raise NotFound(f"no such object in track {self.track_id}")
-        raise PermissionDenied(f"you may not {rule.label} in this track")
+        raise PermissionDenied(
+            N_("you may not %(action)s in this track"), params={"action": rule.label}
+        )
 
 
 def track_view(
@@ -374,8 +376,13 @@ class AgreementView:
         if not self.acts_for:
             raise NotFound(f"no agreement {self.agreement_id}")
         if not self.allows(act, organisation):
-            who = f" as {organisation!r}" if organisation else ""
-            raise PermissionDenied(f"you may not {act.value.replace('_', ' ')}{who}")
+            action = act.value.replace("_", " ")
+            if organisation:
+                raise PermissionDenied(
+                    N_("you may not %(action)s as %(organisation)r"),
+                    params={"action": action, "organisation": organisation},
+                )
+            raise PermissionDenied(N_("you may not %(action)s"), params={"action": action})
 
 
 def agreement_view(

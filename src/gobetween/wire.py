@@ -49,7 +49,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from gobetween.errors import ProtocolError, ValidationFailed
+from gobetween.errors import N_, ProtocolError, ValidationFailed
 
 __all__ = [
     "Codec",
@@ -76,9 +76,17 @@ T = TypeVar("T")
 # -- the one error -------------------------------------------------------------------------------
 
 
-def invalid(message: str, location: str, expected: str | None = None) -> ValidationFailed:
+def invalid(
+    message: str,
+    location: str,
+    expected: str | None = None,
+    *,
+    params: Mapping[str, object] | None = None,
+) -> ValidationFailed:
     """The error for a stored (or posted) event that cannot be read: where, and what was wanted."""
-    return ValidationFailed(message, source="event", location=location, expected=expected)
+    return ValidationFailed(
+        message, source="event", location=location, expected=expected, params=params
+    )
 
 
 # -- the one UTC rule ----------------------------------------------------------------------------
@@ -120,15 +128,28 @@ def time_to_wire(moment: dt.datetime | None) -> str | None:
 def time_from_wire(value: object, location: str = "at") -> dt.datetime:
     """An aware time written by :func:`time_to_wire`, as written (offset kept)."""
     if not isinstance(value, str):
-        raise invalid(f"time {value!r} is not text", location, "an ISO 8601 time")
+        raise invalid(
+            N_("time %(value)r is not text"),
+            location,
+            N_("an ISO 8601 time"),
+            params={"value": value},
+        )
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise invalid(
-            f"time {value!r} is not ISO 8601", location, "2022-08-01T09:00:00+00:00"
+            N_("time %(value)r is not ISO 8601"),
+            location,
+            "2022-08-01T09:00:00+00:00",
+            params={"value": value},
         ) from None
     if moment.utcoffset() is None:
-        raise invalid(f"time {value!r} has no time zone", location, "a time with an offset")
+        raise invalid(
+            N_("time %(value)r has no time zone"),
+            location,
+            N_("a time with an offset"),
+            params={"value": value},
+        )
     return moment
 
 
@@ -165,7 +186,12 @@ def _typed(kind: type, name: str) -> Codec:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
-            raise invalid(f"{location!r} is {type(value).__name__}", location, name)
+            raise invalid(
+                N_("%(location)r is %(type)s"),
+                location,
+                name,
+                params={"location": location, "type": type(value).__name__},
+            )
         return value
 
     return Codec(lambda v: v, load)
@@ -176,7 +202,12 @@ def _enum(kind: type[enum.Enum]) -> Codec:
 
     def load(value: object, location: str, context: object) -> object:
         if value not in values:
-            raise invalid(f"unknown {location} {value!r}", location, " or ".join(values))
+            raise invalid(
+                N_("unknown %(location)s %(value)r"),
+                location,
+                " or ".join(values),
+                params={"location": location, "value": value},
+            )
         return kind(value)
 
     return Codec(lambda v: v.value, load)
@@ -208,10 +239,10 @@ def _optional(inner: Codec) -> Codec:
 
 _TIME = Codec(time_to_wire, lambda v, where, _: time_from_wire(v, where))
 _BY_TYPE: Mapping[object, Codec] = {
-    str: _typed(str, "text"),
-    int: _typed(int, "a whole number"),
-    float: _typed(float, "a number"),
-    bool: _typed(bool, "true or false"),
+    str: _typed(str, N_("text")),
+    int: _typed(int, N_("a whole number")),
+    float: _typed(float, N_("a number")),
+    bool: _typed(bool, N_("true or false")),
     dt.datetime: _TIME,
 }
 
@@ -299,7 +330,12 @@ def event_type(data: object) -> str:
         raise invalid("an event must be a JSON object", "event", "an object with a 'type'")
     kind = data.get("type")
     if not isinstance(kind, str):
-        raise invalid(f"event type {kind!r} is not text", "type", "the event type as text")
+        raise invalid(
+            N_("event type %(value)r is not text"),
+            "type",
+            N_("the event type as text"),
+            params={"value": kind},
+        )
     return kind
 
 
@@ -319,19 +355,32 @@ def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
         cls = table.get(kind)
         if cls is None:
             raise invalid(
-                f"unknown {family} event type {kind!r}", "type", "one of " + ", ".join(table)
+                N_("unknown %(family)s event type %(value)r"),
+                "type",
+                "one of " + ", ".join(table),
+                params={"family": family, "value": kind},
             )
         layout = _layout(cls)
         names = {name for name, _ in layout.fields}
         unknown = sorted(set(data) - names - {"type"})
         if unknown:
-            raise invalid(f"{kind}: unknown field {unknown[0]!r}", unknown[0], str(sorted(names)))
+            raise invalid(
+                N_("%(kind)s: unknown field %(field)r"),
+                unknown[0],
+                str(sorted(names)),
+                params={"kind": kind, "field": unknown[0]},
+            )
         values = {}
         for name, how in layout.fields:
             if name in data:
                 values[name] = how.load(data[name], name, context)
             elif not (how.omit_empty or name in layout.defaulted):
-                raise invalid(f"{kind} event without {name!r}", name, f"a field {name!r}")
+                raise invalid(
+                    N_("%(kind)s event without %(field)r"),
+                    name,
+                    N_("a field %(field)r"),
+                    params={"kind": kind, "field": name},
+                )
         event = cls(**values)
         event.wire_check()
         return event

@@ -39,7 +39,7 @@ from gobetween.agreements.signing import (
 )
 from gobetween.agreements.terms import OperativeTerms, canonical_bytes
 from gobetween.agreements.verify import FindingCode, VerificationReport, inspect, verify_bundle
-from gobetween.errors import AgreementError, VerificationFailed
+from gobetween.errors import N_, AgreementError, VerificationFailed
 
 __all__ = ["Bundle"]
 
@@ -126,7 +126,10 @@ class Bundle:
         for instrument in self.instruments:
             if instrument.party == party:
                 return instrument
-        raise AgreementError(f"no instrument for {party!r}; parties are {list(self.parties)}")
+        raise AgreementError(
+            N_("no instrument for %(party)r; parties are %(parties)s"),
+            params={"party": party, "parties": list(self.parties)},
+        )
 
     def missing_signatures(self) -> tuple[tuple[str, str], ...]:
         """``(party, signer)`` for every signature still to be given, in instrument order."""
@@ -146,7 +149,10 @@ class Bundle:
     def with_public_key(self, organisation: str, pem: bytes) -> Bundle:
         """A copy holding ``organisation``'s public key; a different key already held is refused."""
         if organisation not in self.signatories:
-            raise AgreementError(f"{organisation!r} signs none of the instruments")
+            raise AgreementError(
+                N_("%(organisation)r signs none of the instruments"),
+                params={"organisation": organisation},
+            )
         key = load_public_key(pem)
         held = self.public_keys.get(organisation)
         if held is not None and fingerprint(load_public_key(held)) != fingerprint(key):
@@ -163,7 +169,10 @@ class Bundle:
         instrument.signatory(signature.signer)
         pem = self.public_keys.get(signature.signer)
         if pem is None:
-            raise AgreementError(f"add {signature.signer!r}'s public key before its signature")
+            raise AgreementError(
+                N_("add %(signer)r's public key before its signature"),
+                params={"signer": signature.signer},
+            )
         if not verify_signature(instrument, signature, load_public_key(pem)):
             raise VerificationFailed(
                 f"{signature.signer!r}'s signature on the instrument of "

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gobetween.agreements.terms import OperativeTerms, canonical_bytes, sha256_hex
-from gobetween.errors import AgreementError
+from gobetween.errors import N_, AgreementError
 from gobetween.model.languages import language
 from gobetween.model.roles import OrganisationKind
 
@@ -84,7 +84,10 @@ class Signatory:
         object.__setattr__(self, "signs_as", _nfc(self.signs_as))
         kind = OrganisationKind(self.kind)
         if kind is OrganisationKind.OBSERVER:
-            raise AgreementError(f"{self.organisation!r} is an observer; observers do not sign")
+            raise AgreementError(
+                N_("%(organisation)r is an observer; observers do not sign"),
+                params={"organisation": self.organisation},
+            )
         object.__setattr__(self, "kind", kind)
         if self.key_fingerprint is not None and not _HEX64.fullmatch(self.key_fingerprint):
             raise AgreementError(
@@ -122,7 +125,10 @@ class InstrumentText:
         for name in ("title", "preamble"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                raise AgreementError(f"an instrument needs a non-empty {name} in each language")
+                raise AgreementError(
+                    N_("an instrument needs a non-empty %(field)s in each language"),
+                    params={"field": name},
+                )
             object.__setattr__(self, name, _nfc(value))
 
     def to_dict(self) -> dict[str, str]:
@@ -159,13 +165,17 @@ class Instrument:
         for name in ("party", "title", "preamble"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                raise AgreementError(f"an instrument needs a non-empty {name}")
+                raise AgreementError(
+                    N_("an instrument needs a non-empty %(field)s"), params={"field": name}
+                )
             object.__setattr__(self, name, _nfc(value))
         signatories = tuple(self.signatories)
         object.__setattr__(self, "signatories", signatories)
         names = [s.organisation for s in signatories]
         if len(set(names)) != len(names):
-            raise AgreementError(f"instrument of {self.party!r} lists a signatory twice")
+            raise AgreementError(
+                N_("instrument of %(party)r lists a signatory twice"), params={"party": self.party}
+            )
         parties = [s.organisation for s in signatories if s.kind is OrganisationKind.PARTY]
         if parties != [self.party]:
             raise AgreementError(
@@ -221,7 +231,9 @@ class Instrument:
         try:
             return self.texts[code]
         except KeyError:
-            raise AgreementError(f"the instrument has no {code} version") from None
+            raise AgreementError(
+                N_("the instrument has no %(language)s version"), params={"language": code}
+            ) from None
 
     def to_dict(self) -> dict[str, Any]:
         """The instrument as plain JSON data (what is canonicalised and signed)."""
@@ -248,7 +260,9 @@ class Instrument:
         """
         try:
             if data["format"] not in (INSTRUMENT_FORMAT, INSTRUMENT_FORMAT_LANGUAGES):
-                raise AgreementError(f"unknown instrument format {data['format']!r}")
+                raise AgreementError(
+                    N_("unknown instrument format %(format)r"), params={"format": data["format"]}
+                )
             terms = OperativeTerms.from_dict(data["terms"])
             texts = {
                 str(code): InstrumentText(str(text["title"]), str(text["preamble"]))
@@ -266,7 +280,9 @@ class Instrument:
             )
             stated = data["terms_hash"]
         except (KeyError, TypeError, ValueError) as exc:
-            raise AgreementError(f"malformed instrument: {exc!r}") from None
+            raise AgreementError(
+                N_("malformed instrument: %(reason)s"), params={"reason": repr(exc)}
+            ) from None
         if check_hash and stated != terms.terms_hash():
             raise AgreementError(
                 f"instrument of {instrument.party!r} states terms hash {stated}, but its terms "
@@ -318,17 +334,26 @@ def mirror_instruments(
     preambles = preambles or {}
     for s in parties:
         if s.kind is not OrganisationKind.PARTY:
-            raise AgreementError(f"{s.organisation!r} is listed as a party but is a {s.kind}")
+            raise AgreementError(
+                N_("%(organisation)r is listed as a party but is a %(kind)s"),
+                params={"organisation": s.organisation, "kind": s.kind},
+            )
     for s in mediators:
         if s.kind is not OrganisationKind.MEDIATOR:
-            raise AgreementError(f"{s.organisation!r} is listed as a mediator but is a {s.kind}")
+            raise AgreementError(
+                N_("%(organisation)r is listed as a mediator but is a %(kind)s"),
+                params={"organisation": s.organisation, "kind": s.kind},
+            )
     names = [s.organisation for s in parties]
     if len(set(names)) != len(names) or not names:
         raise AgreementError("mirror instruments need distinct parties, at least one")
     unknown = set(titles) | set(preambles)
     unknown -= set(names)
     if unknown:
-        raise AgreementError(f"title or preamble given for non-parties: {sorted(unknown)}")
+        raise AgreementError(
+            N_("title or preamble given for non-parties: %(names)s"),
+            params={"names": sorted(unknown)},
+        )
     mediator_names = " and ".join(s.organisation for s in mediators) or "the mediators"
     out = []
     for party in parties:

@@ -50,9 +50,15 @@ class VersionArticle:
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str) or not self.text.strip():
-            raise AgreementError(f"article {self.id}: a language version needs its wording")
+            raise AgreementError(
+                N_("article %(article)s: a language version needs its wording"),
+                params={"article": self.id},
+            )
         if self.kind not in {k.value for k in ArticleKind}:
-            raise AgreementError(f"article {self.id}: kind {self.kind!r} is unknown")
+            raise AgreementError(
+                N_("article %(article)s: kind %(kind)r is unknown"),
+                params={"article": self.id, "kind": self.kind},
+            )
 
     def to_dict(self) -> dict[str, str]:
         """Plain JSON data."""
@@ -70,7 +76,9 @@ class LanguageVersion:
         language(self.language)  # a registered working language
         object.__setattr__(self, "articles", tuple(self.articles))
         if not self.articles:
-            raise AgreementError(f"the {self.language} version has no article")
+            raise AgreementError(
+                N_("the %(language)s version has no article"), params={"language": self.language}
+            )
 
     @property
     def ids(self) -> tuple[str, ...]:

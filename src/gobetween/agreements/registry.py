@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gobetween.agreements.signing import Signature
-from gobetween.errors import AgreementError
+from gobetween.errors import N_, AgreementError
 
 __all__ = ["REGISTRY_FORMAT", "KeyProblem", "KeyRegistry", "RegisteredKey", "registry_problems"]
 
@@ -39,9 +39,15 @@ def _time(value: Any, name: str) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(str(value))
     except ValueError:
-        raise AgreementError(f"registry: {name} {value!r} is not an ISO 8601 time") from None
+        raise AgreementError(
+            N_("registry: %(field)s %(value)r is not an ISO 8601 time"),
+            params={"field": name, "value": value},
+        ) from None
     if moment.tzinfo is None:
-        raise AgreementError(f"registry: {name} {value!r} has no time zone")
+        raise AgreementError(
+            N_("registry: %(field)s %(value)r has no time zone"),
+            params={"field": name, "value": value},
+        )
     return moment
 
 
@@ -138,7 +144,10 @@ class KeyRegistry:
     def from_dict(cls, data: Any) -> KeyRegistry:
         """Inverse of :meth:`to_dict`; :class:`AgreementError` names what is malformed."""
         if not isinstance(data, Mapping) or data.get("format") != REGISTRY_FORMAT:
-            raise AgreementError(f"not a key registry (expected format {REGISTRY_FORMAT!r})")
+            raise AgreementError(
+                N_("not a key registry (expected format %(format)r)"),
+                params={"format": REGISTRY_FORMAT},
+            )
         try:
             keys = tuple(RegisteredKey.from_dict(k) for k in data["keys"])
             signed: dict[tuple[str, str], dt.datetime] = {}
@@ -147,7 +156,9 @@ class KeyRegistry:
                 if at is not None:
                     signed[(str(entry["party"]), str(entry["signer"]))] = at
         except (KeyError, TypeError) as exc:
-            raise AgreementError(f"registry: missing or malformed field {exc}") from None
+            raise AgreementError(
+                N_("registry: missing or malformed field %(field)s"), params={"field": str(exc)}
+            ) from None
         return cls(keys, signed)
 
 

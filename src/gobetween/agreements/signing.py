@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from gobetween.agreements.instrument import Instrument
 from gobetween.agreements.terms import sha256_hex
-from gobetween.errors import AgreementError
+from gobetween.errors import N_, AgreementError
 
 __all__ = [
     "Signature",
@@ -69,13 +69,17 @@ def load_private_key(pem: bytes, passphrase: bytes | None = None) -> Ed25519Priv
         key = serialization.load_pem_private_key(pem, password=passphrase or None)
     except TypeError as exc:
         # cryptography says "Password was not given but private key is encrypted" and the reverse.
-        raise AgreementError(f"cannot read the private key: {exc}") from None
+        raise AgreementError(
+            N_("cannot read the private key: %(reason)s"), params={"reason": str(exc)}
+        ) from None
     except ValueError:
         raise AgreementError(
             "cannot read the private key: wrong passphrase, or not a PEM private key"
         ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise AgreementError(f"the private key is {type(key).__name__}, not Ed25519")
+        raise AgreementError(
+            N_("the private key is %(kind)s, not Ed25519"), params={"kind": type(key).__name__}
+        )
     return key
 
 
@@ -94,7 +98,9 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     except ValueError:
         raise AgreementError("not a PEM public key") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise AgreementError(f"the public key is {type(key).__name__}, not Ed25519")
+        raise AgreementError(
+            N_("the public key is %(kind)s, not Ed25519"), params={"kind": type(key).__name__}
+        )
     return key
 
 
@@ -130,9 +136,15 @@ class Signature:
         object.__setattr__(self, "signer", unicodedata.normalize("NFC", self.signer))
         for name in ("instrument_hash", "key_fingerprint"):
             if not _HEX64.fullmatch(getattr(self, name)):
-                raise AgreementError(f"signature {name} must be 64 lower-case hex digits")
+                raise AgreementError(
+                    N_("signature %(field)s must be 64 lower-case hex digits"),
+                    params={"field": name},
+                )
         if len(self.value) != 64:
-            raise AgreementError(f"an Ed25519 signature has 64 bytes, this one {len(self.value)}")
+            raise AgreementError(
+                N_("an Ed25519 signature has 64 bytes, this one %(count)s"),
+                params={"count": len(self.value)},
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """The signature as plain JSON data (the value in standard base64)."""
@@ -161,7 +173,9 @@ class Signature:
                 value,
             )
         except (KeyError, TypeError, binascii.Error) as exc:
-            raise AgreementError(f"malformed signature: {exc!r}") from None
+            raise AgreementError(
+                N_("malformed signature: %(reason)s"), params={"reason": repr(exc)}
+            ) from None
 
 
 def sign_instrument(instrument: Instrument, signer: str, key: Ed25519PrivateKey) -> Signature:

@@ -44,7 +44,7 @@ from gobetween.agreements.language_versions import (
     versions_from_dict,
     versions_to_dict,
 )
-from gobetween.errors import AgreementError
+from gobetween.errors import N_, AgreementError
 from gobetween.model.package import Package
 
 __all__ = [
@@ -81,7 +81,10 @@ def normalise(value: Any) -> Any:
                 raise AgreementError(f"canonical JSON needs string keys, got {key!r}")
             nkey = unicodedata.normalize("NFC", key)
             if nkey in out:
-                raise AgreementError(f"two keys become {nkey!r} under Unicode NFC normalisation")
+                raise AgreementError(
+                    N_("two keys become %(key)r under Unicode NFC normalisation"),
+                    params={"key": nkey},
+                )
             out[nkey] = normalise(item)
         return out
     if isinstance(value, list | tuple):
@@ -100,7 +103,9 @@ def canonical_bytes(value: Any) -> bytes:
     try:
         return rfc8785.dumps(normalise(value))
     except rfc8785.CanonicalizationError as exc:
-        raise AgreementError(f"cannot canonicalise: {exc}") from None
+        raise AgreementError(
+            N_("cannot canonicalise: %(reason)s"), params={"reason": str(exc)}
+        ) from None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -112,14 +117,27 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: The refusal of an issue whose option or clause is empty.
+_EMPTY_TEXT = {
+    "option": N_("issue %(issue)r: the option must be non-empty text"),
+    "clause": N_("issue %(issue)r: the clause must be non-empty text"),
+}
+
+
 def _nfc_table(table: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, text in dict(table).items():
         if not isinstance(key, str) or not isinstance(text, str):
-            raise AgreementError(f"issue names and texts must be strings, got {key!r}: {text!r}")
+            raise AgreementError(
+                N_("issue names and texts must be strings, got %(key)r: %(text)r"),
+                params={"key": key, "text": text},
+            )
         nkey = unicodedata.normalize("NFC", key)
         if nkey in out:
-            raise AgreementError(f"two issues become {nkey!r} under Unicode NFC normalisation")
+            raise AgreementError(
+                N_("two issues become %(issue)r under Unicode NFC normalisation"),
+                params={"issue": nkey},
+            )
         out[nkey] = unicodedata.normalize("NFC", text)
     return out
 
@@ -250,17 +268,25 @@ class OperativeTerms:
         for issue in options:
             for what, text in (("option", options[issue]), ("clause", clauses[issue])):
                 if not text.strip():
-                    raise AgreementError(f"issue {issue!r}: the {what} must be non-empty text")
+                    raise AgreementError(_EMPTY_TEXT[what], params={"issue": issue})
         if isinstance(self.term_days, bool) or not isinstance(self.term_days, int):
-            raise AgreementError(f"term_days must be a whole number, got {self.term_days!r}")
+            raise AgreementError(
+                N_("term_days must be a whole number, got %(days)r"),
+                params={"days": self.term_days},
+            )
         if self.term_days <= 0:
-            raise AgreementError(f"term_days must be positive, got {self.term_days}")
+            raise AgreementError(
+                N_("term_days must be positive, got %(days)s"), params={"days": self.term_days}
+            )
         if not isinstance(self.renewal, Renewal):
             raise AgreementError("renewal must be a Renewal")
         if isinstance(self.effective_date, dt.datetime) or not isinstance(
             self.effective_date, dt.date
         ):
-            raise AgreementError(f"effective_date must be a date, got {self.effective_date!r}")
+            raise AgreementError(
+                N_("effective_date must be a date, got %(date)r"),
+                params={"date": self.effective_date},
+            )
         object.__setattr__(self, "options", MappingProxyType(options))
         object.__setattr__(self, "clauses", MappingProxyType(clauses))
         object.__setattr__(self, "links", tuple(self.links))
@@ -289,7 +315,10 @@ class OperativeTerms:
         """Freeze the accepted ``package`` with its clause text; every issue needs a clause."""
         for name in clauses:
             if not package.agenda.has_issue(name):
-                raise AgreementError(f"a clause is given for {name!r}, which is not on the agenda")
+                raise AgreementError(
+                    N_("a clause is given for %(issue)r, which is not on the agenda"),
+                    params={"issue": name},
+                )
         return cls(
             agenda=package.agenda.name,
             options=package.options,
@@ -315,7 +344,9 @@ class OperativeTerms:
         for v in self.versions:
             if v.language == language:
                 return v
-        raise AgreementError(f"the terms have no {language} version")
+        raise AgreementError(
+            N_("the terms have no %(language)s version"), params={"language": language}
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The terms as plain JSON data (the input of :meth:`canonical_bytes`)."""
@@ -345,7 +376,9 @@ class OperativeTerms:
         """Inverse of :meth:`to_dict`; :class:`AgreementError` on anything malformed."""
         try:
             if data["format"] not in (TERMS_FORMAT, TERMS_FORMAT_LANGUAGES):
-                raise AgreementError(f"unknown terms format {data['format']!r}")
+                raise AgreementError(
+                    N_("unknown terms format %(format)r"), params={"format": data["format"]}
+                )
             versions: tuple[LanguageVersion, ...] = ()
             if data["format"] == TERMS_FORMAT_LANGUAGES:
                 versions = versions_from_dict(data)
@@ -364,7 +397,9 @@ class OperativeTerms:
                 versions=versions,
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise AgreementError(f"malformed operative terms: {exc!r}") from None
+            raise AgreementError(
+                N_("malformed operative terms: %(reason)s"), params={"reason": repr(exc)}
+            ) from None
 
     def canonical_bytes(self) -> bytes:
         """The RFC 8785 canonical JSON of :meth:`to_dict` (strings NFC-normalised)."""

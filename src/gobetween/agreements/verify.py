@@ -112,6 +112,21 @@ def _found(
     return Finding(code, str(sentence), where, sentence)
 
 
+def _malformed(name: str, exc: Exception, other: str | None = None) -> Finding:
+    """The finding for part ``name`` that cannot be read: an :class:`AgreementError`'s refusal
+    (translated where it is shown), else ``other`` (or the exception's own English words)."""
+    problem: object = other if other is not None else str(exc)
+    if isinstance(exc, AgreementError):
+        problem = Sentence(exc.template, exc.params)
+    return _found(
+        FindingCode.PART_MALFORMED,
+        N_("part %(part)r: %(problem)s"),
+        name,
+        part=name,
+        problem=problem,
+    )
+
+
 @dataclass(frozen=True)
 class VerificationReport:
     """The outcome of :func:`verify_bundle`.
@@ -300,7 +315,7 @@ def _json_part(name: str, data: bytes, findings: list[Finding]) -> Any:
             )
             return None
     except (ValueError, RecursionError, AgreementError) as exc:
-        findings.append(Finding(FindingCode.PART_MALFORMED, f"part {name!r}: {exc}", name))
+        findings.append(_malformed(name, exc))
         return None
     return value
 
@@ -315,8 +330,7 @@ def _read_parts(parts: Mapping[str, bytes], contents: Contents, findings: list[F
         try:
             _read_part(name, data, contents, findings)
         except (AgreementError, KeyError, TypeError, ValueError) as exc:
-            message = exc.message if isinstance(exc, AgreementError) else repr(exc)
-            findings.append(Finding(FindingCode.PART_MALFORMED, f"part {name!r}: {message}", name))
+            findings.append(_malformed(name, exc, repr(exc)))
 
 
 def _read_part(name: str, data: bytes, contents: Contents, findings: list[Finding]) -> None:
@@ -338,7 +352,9 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
         return
     if name == AGREEMENT_PART:
         if value["format"] != "gobetween-agreement-v1":
-            raise AgreementError(f"unknown agreement format {value['format']!r}")
+            raise AgreementError(
+                N_("unknown agreement format %(format)r"), params={"format": value["format"]}
+            )
         contents.parties = tuple(str(p) for p in value["parties"])
         contents.mediators = tuple(str(m) for m in value["mediators"])
         contents.record_terms_hash = str(value["terms_hash"])
@@ -347,7 +363,9 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
     elif name.startswith("instruments/"):
         instrument = Instrument.from_dict(value, check_hash=False)
         if name != instrument_part(instrument.party):
-            raise AgreementError(f"holds the instrument of {instrument.party!r}")
+            raise AgreementError(
+                N_("holds the instrument of %(party)r"), params={"party": instrument.party}
+            )
         contents.instruments[instrument.party] = instrument
         if value["terms_hash"] != instrument.terms.terms_hash():
             findings.append(

@@ -14,7 +14,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from gobetween.errors import InvalidPackage, InvalidScenario
+from gobetween.errors import N_, InvalidPackage, InvalidScenario
 from gobetween.model import Agenda, Issue, Package, Preferences, Scenario
 
 __all__ = ["UtilitySpace"]
@@ -151,7 +151,10 @@ class UtilitySpace:
             tuple(party_names) if party_names is not None else tuple(f"party{i}" for i in range(n))
         )
         if len(names) != n:
-            raise InvalidScenario(f"{len(names)} party names for {n} parties")
+            raise InvalidScenario(
+                N_("%(names)s party names for %(parties)s parties"),
+                params={"names": len(names), "parties": n},
+            )
         agenda = Agenda(
             tuple(
                 Issue.discrete(f"issue{j}", [str(o) for o in range(t.shape[0])])
@@ -217,7 +220,11 @@ def _tables(values: Sequence[ArrayLike]) -> list[FloatArray]:
                 expected="a 2-d array (options, parties) with at least one option",
             )
         if not np.all(np.isfinite(table)):
-            raise InvalidScenario(f"issue {j}: non-finite values", location=f"values[{j}]")
+            raise InvalidScenario(
+                N_("issue %(issue)s: non-finite values"),
+                location=f"values[{j}]",
+                params={"issue": j},
+            )
     return tables
 
 

@@ -35,7 +35,7 @@ from gobetween.agreements import (
     Signatory,
     mirror_instruments,
 )
-from gobetween.errors import AgreementError, InvalidModel
+from gobetween.errors import N_, AgreementError, InvalidModel
 from gobetween.model import OrganisationKind
 
 __all__ = ["instruments_from_spec"]
@@ -64,7 +64,11 @@ def _signatories(
     for i, entry in enumerate(entries):
         where = f"{key}[{i}]."
         if not isinstance(entry, Mapping):
-            raise InvalidModel(f"{key}[{i}] is not an object", location=f"{key}[{i}]")
+            raise InvalidModel(
+                N_("%(entry)s is not an object"),
+                location=f"{key}[{i}]",
+                params={"entry": f"{key}[{i}]"},
+            )
         name = _get(entry, "organisation", str, where)
         fingerprint = entry.get("key_fingerprint")
         try:

@@ -33,7 +33,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 from gobetween.agreements import Instrument
-from gobetween.errors import AgreementError
+from gobetween.errors import N_, AgreementError
 from gobetween.formats.instrument_html import LanguageSection, language_sections
 
 __all__ = ["AKN_NAMESPACE", "GOBETWEEN_NAMESPACE", "instrument_akn_documents", "instrument_to_akn"]
@@ -175,7 +175,9 @@ def instrument_to_akn(instrument: Instrument, language: str | None = None) -> by
     for section in sections:
         if section.code == language:
             return _document(instrument, section)
-    raise AgreementError(f"the instrument has no {language} version")
+    raise AgreementError(
+        N_("the instrument has no %(language)s version"), params={"language": language}
+    )
 
 
 def _document(instrument: Instrument, section: LanguageSection) -> bytes:

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gobetween.errors import FileFormatError, InputError, InvalidScenario
+from gobetween.errors import N_, FileFormatError, InputError, InvalidScenario
 from gobetween.formats.genius_frontier import parse_reference_frontier
 from gobetween.formats.genius_nonlinear import is_nonlinear, nonlinear_preferences
 from gobetween.formats.reading import DEFAULT_MAX_BYTES, XmlElement, parse_xml, read_bytes
@@ -586,7 +586,11 @@ def load_genius(
     ('candidate', 'employer')
     """
     if real_steps < 1:
-        raise FileFormatError(f"real_steps is {real_steps}", expected="at least 1 step")
+        raise FileFormatError(
+            N_("real_steps is %(steps)s"),
+            expected=N_("at least 1 step"),
+            params={"steps": real_steps},
+        )
     folder, domain, profiles, ignored = _files(Path(path), max_bytes)
     agenda, elements = _domain(domain, real_steps)
     preferences = {x.path.stem: _profile(x, agenda, elements, domain) for x in profiles}

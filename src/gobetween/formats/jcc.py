@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from gobetween.errors import DataImportError, FileFormatError, InputError
+from gobetween.errors import N_, DataImportError, FileFormatError, InputError
 from gobetween.formats.jcc_write import write_shipments_csv, write_table_csv
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
 from gobetween.monitoring.cells import (
@@ -523,7 +523,11 @@ def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise FileFormatError(f"cannot read the file: {error.strerror}", source=str(path)) from None
+        raise FileFormatError(
+            N_("cannot read the file: %(reason)s"),
+            source=str(path),
+            params={"reason": error.strerror},
+        ) from None
     if size > _MAX_BYTES:
         raise FileFormatError(
             f"file of {size:,} bytes is too large",
@@ -537,4 +541,8 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise FileFormatError(f"cannot read the file: {error.strerror}", source=str(path)) from None
+        raise FileFormatError(
+            N_("cannot read the file: %(reason)s"),
+            source=str(path),
+            params={"reason": error.strerror},
+        ) from None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from gobetween.errors import FileFormatError
+from gobetween.errors import N_, FileFormatError
 from gobetween.formats.genius import DEFAULT_REAL_STEPS, load_genius
 from gobetween.formats.genius_export import save_genius
 from gobetween.formats.reading import DEFAULT_MAX_BYTES, read_text
@@ -48,7 +48,12 @@ def format_of(path: str | os.PathLike[str]) -> str:
         return _SUFFIXES[suffix]
     if suffix == ".xml" or location.is_dir() or not suffix:
         return "genius"
-    raise FileFormatError(f"unknown file type {suffix!r}", source=str(location), expected=_EXPECTED)
+    raise FileFormatError(
+        N_("unknown file type %(suffix)r"),
+        source=str(location),
+        expected=_EXPECTED,
+        params={"suffix": suffix},
+    )
 
 
 def load_scenario_file(

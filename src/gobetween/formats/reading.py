@@ -30,7 +30,7 @@ from typing import Any
 import defusedxml
 import defusedxml.ElementTree
 
-from gobetween.errors import FileFormatError, UnsafeXML
+from gobetween.errors import N_, FileFormatError, UnsafeXML
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -224,7 +224,9 @@ def parse_xml(data: bytes, *, source: str | None = None) -> XmlElement:
             expected="self-contained XML",
         ) from None
     except defusedxml.DefusedXmlException as exc:
-        raise UnsafeXML(f"unsafe XML refused: {exc}", source=source) from None
+        raise UnsafeXML(
+            N_("unsafe XML refused: %(reason)s"), source=source, params={"reason": str(exc)}
+        ) from None
     except defusedxml.ElementTree.ParseError as exc:
         line, column = exc.position
         message = str(exc).split(": line ", 1)[0]

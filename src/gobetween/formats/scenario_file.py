@@ -37,7 +37,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from gobetween.errors import FileFormatError, InputError, InvalidScenario
+from gobetween.errors import N_, FileFormatError, InputError, InvalidScenario
 from gobetween.formats.documents import Document, parse_json, parse_yaml
 from gobetween.formats.lazy import lazy_module
 from gobetween.formats.schema import FORMAT_VERSION, Path, schema_errors
@@ -561,4 +561,8 @@ def dump_scenario(item: Scenario | ScenarioFile, fmt: Format = "yaml") -> str:
             width=100,
         )
         return "# gobetween scenario, format 1 (JSON Schema: `gobetween schema`)\n" + body
-    raise FileFormatError(f"unknown scenario format {fmt!r}", expected="yaml or json")
+    raise FileFormatError(
+        N_("unknown scenario format %(format)r"),
+        expected=N_("yaml or json"),
+        params={"format": fmt},
+    )

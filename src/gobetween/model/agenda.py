@@ -111,7 +111,10 @@ class Option:
     def __post_init__(self) -> None:
         _check_name(self.name, "option")
         if self.value is not None and not math.isfinite(self.value):
-            raise InvalidAgenda(f"option {self.name!r} has a non-finite value {self.value!r}")
+            raise InvalidAgenda(
+                N_("option %(option)r has a non-finite value %(value)r"),
+                params={"option": self.name, "value": self.value},
+            )
         object.__setattr__(self, "wording", check_wording(self.wording, f"option {self.name!r}"))
 
     @property

@@ -43,6 +43,12 @@ _OFF_AGENDA = {
     "interaction": N_("interaction names %(issue)s=%(option)s, which is not on the agenda"),
 }
 
+#: The refusal of a red line or an interaction that names no (issue, option) pair.
+_EMPTY = {
+    "red line": N_("a red line needs at least one (issue, option) pair"),
+    "interaction": N_("an interaction needs at least one (issue, option) pair"),
+}
+
 
 def _finite(value: object, what: str | Sentence, location: str) -> float:
     """``value`` as a float; ``what`` names it (marked :func:`N_`, or a :class:`Sentence`)."""
@@ -107,7 +113,7 @@ class RatingScale:
 def _condition(pairs: Iterable[tuple[str, str]], what: str) -> Condition:
     result = frozenset((str(i), str(o)) for i, o in pairs)
     if not result:
-        raise InvalidPreferences(f"a {what} needs at least one (issue, option) pair")
+        raise InvalidPreferences(_EMPTY[what])
     issues = [i for i, _ in result]
     if len(set(issues)) != len(issues):
         raise InvalidPreferences(

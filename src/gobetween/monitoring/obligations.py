@@ -120,7 +120,11 @@ class Obligation:
         for name in ("name", "party", "what"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                raise InvalidModel(f"obligation {name} must be non-empty text", location=name)
+                raise InvalidModel(
+                    N_("obligation %(field)s must be non-empty text"),
+                    location=name,
+                    params={"field": name},
+                )
         object.__setattr__(self, "metric", Metric(self.metric))
         object.__setattr__(self, "comparison", Comparison(self.comparison))
         object.__setattr__(self, "period", Period(self.period))
@@ -359,7 +363,10 @@ def evaluate_voyages(
     known = days[~np.isnat(days)]
     if start is None or end is None:
         if known.size == 0:
-            raise InvalidModel(f"no {obligation.metric} dates in the voyages to judge")
+            raise InvalidModel(
+                N_("no %(metric)s dates in the voyages to judge"),
+                params={"metric": obligation.metric},
+            )
         start = start or known.min().astype(dt.date)
         end = end or known.max().astype(dt.date)
     counts = counts_per_day(days, np.datetime64(start, "D"), np.datetime64(end, "D"))

@@ -289,7 +289,11 @@ def assessment_from_dict(data: Mapping[str, Any]) -> Assessment:
     evidence = []
     for i, item in enumerate(raw):
         if not isinstance(item, Mapping):
-            raise InvalidModel(f"evidence {i} is not an object", location=f"evidence[{i}]")
+            raise InvalidModel(
+                N_("evidence %(index)s is not an object"),
+                location=f"evidence[{i}]",
+                params={"index": i},
+            )
         try:
             evidence.append(
                 Evidence(item.get("kind"), item.get("reference"), str(item.get("note") or ""))  # type: ignore[arg-type]  # validated by Evidence

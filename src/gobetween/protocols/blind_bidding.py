@@ -60,7 +60,9 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+
+from annotated_types import Ge, Le, MaxLen
 
 from gobetween import wire
 from gobetween.errors import N_, ProtocolError
@@ -109,12 +111,6 @@ __all__ = [
 ]
 
 
-#: The policy's rules for this protocol's actions: a side bids for itself only; a mediator may
-#: close the bidding early.
-SUBMIT_BID = ActionRule("submit_bid", frozenset({"party"}), own_party=True)
-CLOSE_BIDDING = ActionRule("close_bidding", frozenset({"mediator"}))
-
-
 class BiddingStatus(enum.StrEnum):
     """Where the bidding stands."""
 
@@ -140,11 +136,20 @@ class Tolerance:
         for name in ("relative", "absolute"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ProtocolError(f"tolerance {name} must be a number, got {value!r}")
+                raise ProtocolError(
+                    N_("tolerance %(name)s must be a number, got %(value)r"),
+                    params={"name": name, "value": value},
+                )
             if not math.isfinite(value) or value < 0:
-                raise ProtocolError(f"tolerance {name} must be finite and >= 0, got {value!r}")
+                raise ProtocolError(
+                    N_("tolerance %(name)s must be finite and >= 0, got %(value)r"),
+                    params={"name": name, "value": value},
+                )
         if self.relative >= 1:
-            raise ProtocolError(f"tolerance relative must be below 1, got {self.relative!r}")
+            raise ProtocolError(
+                N_("tolerance relative must be below 1, got %(value)r"),
+                params={"value": self.relative},
+            )
 
     def band(self, demand: float) -> float:
         """How far below ``demand`` an offer may be and still settle."""
@@ -166,9 +171,14 @@ class BiddingRules:
 
     def __post_init__(self) -> None:
         if isinstance(self.max_rounds, bool) or not isinstance(self.max_rounds, int):
-            raise ProtocolError(f"max_rounds must be an int, got {self.max_rounds!r}")
+            raise ProtocolError(
+                N_("max_rounds must be an int, got %(value)r"), params={"value": self.max_rounds}
+            )
         if self.max_rounds < 1:
-            raise ProtocolError(f"max_rounds must be at least 1, got {self.max_rounds}")
+            raise ProtocolError(
+                N_("max_rounds must be at least 1, got %(value)s"),
+                params={"value": self.max_rounds},
+            )
         if not isinstance(self.tolerance, Tolerance):
             raise ProtocolError("tolerance must be a Tolerance")
         object.__setattr__(self, "deadline", c.optional_utc(self.deadline, "the deadline"))
@@ -287,8 +297,8 @@ class SubmitBid:
     """A side's sealed bid for ``round`` (an offer for the payer, a demand for the payee)."""
 
     party: str
-    round: int
-    amount: float
+    round: Annotated[int, Ge(1)]
+    amount: Annotated[float, Ge(0), Le(1e15)]
 
 
 @dataclass(frozen=True)
@@ -296,7 +306,14 @@ class CloseBidding:
     """A mediator ends the bidding early."""
 
     mediator: str
-    reason: str = ""
+    reason: Annotated[str, MaxLen(2000)] = ""
+
+
+#: The policy's rules for this protocol's actions: a side bids for itself only; a mediator may
+#: close the bidding early. Both are done through the generic route too (their actions'
+#: fields after the actor are the request's body; the limits above are its schema's).
+SUBMIT_BID = ActionRule("submit_bid", frozenset({"party"}), own_party=True, action=SubmitBid)
+CLOSE_BIDDING = ActionRule("close_bidding", frozenset({"mediator"}), action=CloseBidding)
 
 
 @dataclass(frozen=True)
@@ -589,7 +606,10 @@ def from_settings(
     for key in ("payer", "payee"):
         name = settings.get(key)
         if not isinstance(name, str) or name not in parties:
-            raise ProtocolError(f"the bidding's {key} must be a party of the track, got {name!r}")
+            raise ProtocolError(
+                N_("the bidding's %(key)s must be a party of the track, got %(name)r"),
+                params={"key": key, "name": name},
+            )
         sides.append(name)
     rules = settings.get("rules")
     if not isinstance(rules, Mapping):

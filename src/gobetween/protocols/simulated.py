@@ -38,7 +38,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from gobetween.errors import ProtocolError
+from gobetween.errors import N_, ProtocolError
 from gobetween.model import Package, Preferences, Scenario
 from gobetween.protocols.single_text import (
     Answer,
@@ -99,10 +99,14 @@ class SimulatedParty:
     def __post_init__(self) -> None:
         if not 0.0 <= self.amend_probability <= 1.0:
             raise ProtocolError(
-                f"amend_probability must lie in [0, 1], got {self.amend_probability!r}"
+                N_("amend_probability must lie in [0, 1], got %(value)r"),
+                params={"value": self.amend_probability},
             )
         if self.max_reasons < 1:
-            raise ProtocolError(f"max_reasons must be at least 1, got {self.max_reasons!r}")
+            raise ProtocolError(
+                N_("max_reasons must be at least 1, got %(value)r"),
+                params={"value": self.max_reasons},
+            )
 
     def acceptable(self, package: Package) -> bool:
         """No red line crossed and utility at least the reservation level."""

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from gobetween.errors import ProtocolError
+from gobetween.errors import N_, ProtocolError
 from gobetween.protocols import blind_bidding as bb
 from gobetween.protocols import blind_bidding_release as sealed
 
@@ -61,11 +61,22 @@ class Bidder(Protocol):
         ...
 
 
+#: The refusals of a bidder's figure that is no number, or a negative or infinite one.
+_NOT_A_NUMBER = {
+    "a reservation value": N_("a reservation value must be a number, got %(value)r"),
+    "an opening bid": N_("an opening bid must be a number, got %(value)r"),
+}
+_NOT_AN_AMOUNT = {
+    "a reservation value": N_("a reservation value must be a finite number >= 0, got %(value)r"),
+    "an opening bid": N_("an opening bid must be a finite number >= 0, got %(value)r"),
+}
+
+
 def _amount(value: float, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ProtocolError(f"{what} must be a number, got {value!r}")
+        raise ProtocolError(_NOT_A_NUMBER[what], params={"value": value})
     if not math.isfinite(value) or value < 0:
-        raise ProtocolError(f"{what} must be a finite number >= 0, got {value!r}")
+        raise ProtocolError(_NOT_AN_AMOUNT[what], params={"value": value})
     return float(value)
 
 
@@ -135,17 +146,21 @@ def bidder_from_spec(spec: str) -> Bidder:
     name, _, rest = spec.partition(":")
     if name not in STRATEGIES:
         raise ProtocolError(
-            f"unknown bidder {name!r} in {spec!r} (one of: {', '.join(sorted(STRATEGIES))})"
+            N_("unknown bidder %(name)r in %(spec)r (one of: %(known)s)"),
+            params={"name": name, "spec": spec, "known": ", ".join(sorted(STRATEGIES))},
         )
     parts = rest.split(":") if rest else []
     if len(parts) != STRATEGIES[name]:
         raise ProtocolError(
-            f"{spec!r}: {name} takes {STRATEGIES[name]} number(s) after the name, got {len(parts)}"
+            N_("%(spec)r: %(name)s takes %(count)s number(s) after the name, got %(given)s"),
+            params={"spec": spec, "name": name, "count": STRATEGIES[name], "given": len(parts)},
         )
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
-        raise ProtocolError(f"{spec!r}: the figures must be numbers") from None
+        raise ProtocolError(
+            N_("%(spec)r: the figures must be numbers"), params={"spec": spec}
+        ) from None
     if name == "truthful":
         return Truthful(numbers[0])
     if name == "conceding":

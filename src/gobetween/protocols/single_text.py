@@ -248,7 +248,10 @@ class SingleTextState:
         if isinstance(number, bool) or not isinstance(number, int):
             raise ProtocolError(f"a version number must be an int, got {number!r}")
         if not 1 <= number <= len(self.versions):
-            raise ProtocolError(f"there is no version {number} (published: {len(self.versions)})")
+            raise ProtocolError(
+                N_("there is no version %(number)s (published: %(count)s)"),
+                params={"number": number, "count": len(self.versions)},
+            )
         return self.versions[number - 1]
 
 

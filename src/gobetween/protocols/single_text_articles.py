@@ -535,7 +535,9 @@ def _str_map(value: object, what: str) -> Mapping[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ProtocolError(f"{what} must be an object of language code to text")
+        raise ProtocolError(
+            N_("%(what)s must be an object of language code to text"), params={"what": what}
+        )
     return {str(k): v for k, v in value.items()}
 
 
@@ -546,14 +548,19 @@ def articles_from_wire(data: object) -> tuple[Article, ...]:
     if not isinstance(data, list):
         raise ProtocolError("articles must be a list")
     if len(data) > MAX_ARTICLES:
-        raise ProtocolError(f"{len(data)} articles (at most {MAX_ARTICLES})")
+        raise ProtocolError(
+            N_("%(count)s articles (at most %(limit)s)"),
+            params={"count": len(data), "limit": MAX_ARTICLES},
+        )
     out = []
     for i, item in enumerate(data):
         if not isinstance(item, Mapping):
-            raise ProtocolError(f"articles[{i}] must be an object")
+            raise ProtocolError(N_("articles[%(index)s] must be an object"), params={"index": i})
         alternatives = item.get("alternatives") or []
         if not isinstance(alternatives, list):
-            raise ProtocolError(f"articles[{i}].alternatives must be a list")
+            raise ProtocolError(
+                N_("articles[%(index)s].alternatives must be a list"), params={"index": i}
+            )
         out.append(
             Article(
                 item.get("id"),  # type: ignore[arg-type]  # Article checks it is a valid id
@@ -582,16 +589,24 @@ def article_answers_from_wire(data: object) -> tuple[ArticleAnswer, ...]:
     if data is None:
         return ()
     if not isinstance(data, list) or len(data) > 4 * MAX_ARTICLES:
-        raise ProtocolError(f"article answers must be a list of at most {4 * MAX_ARTICLES}")
+        raise ProtocolError(
+            N_("article answers must be a list of at most %(limit)s"),
+            params={"limit": 4 * MAX_ARTICLES},
+        )
     out = []
     for i, item in enumerate(data):
         if not isinstance(item, Mapping):
-            raise ProtocolError(f"article answers[{i}] must be an object")
+            raise ProtocolError(
+                N_("article answers[%(index)s] must be an object"), params={"index": i}
+            )
         alternative = item.get("alternative")
         if alternative is not None and (
             isinstance(alternative, bool) or not isinstance(alternative, int)
         ):
-            raise ProtocolError(f"article answers[{i}].alternative must be a number or null")
+            raise ProtocolError(
+                N_("article answers[%(index)s].alternative must be a number or null"),
+                params={"index": i},
+            )
         out.append(
             ArticleAnswer(
                 str(item.get("article", "")),

@@ -23,6 +23,7 @@ from gobetween.errors import AgreementError
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor
 from gobetween.protocols import single_text as st
+from gobetween.service.errors import describe
 from gobetween.service.texts import single_text_state
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
@@ -88,7 +89,7 @@ def text_lifecycle(session: Session, actor: Actor, track_id: int) -> dict[str, A
             "term_days": None,
             "renewal": None,
             "sources": {},
-            "problem": str(exc),
+            "problem": describe(exc),  # in the reader's language
         }
     return {
         "ready": True,

@@ -277,12 +277,19 @@ def main() -> None:
         }
     except FrontierTooLarge as exc:  # the parent words it in the reader's language
         answer = {"frontier": [exc.what, exc.count, exc.limit, exc.step, exc.issues]}
-    except GobetweenError as exc:
-        answer = {"refused": str(exc)}
+    except GobetweenError as exc:  # the parent words it in the reader's language
+        answer = {"refused": str(exc), **_template(exc)}
     except MemoryError:
         answer = {"memory": True}
     sys.stdout.buffer.write(json.dumps(answer, separators=(",", ":")).encode())
     sys.stdout.flush()
+
+
+def _template(exc: GobetweenError) -> dict[str, Any]:
+    """A refusal's template and values when they are plain JSON (a marked refusal of the core,
+    translated by the parent), else nothing (the English sentence alone)."""
+    plain = all(isinstance(v, str | int | float | bool) for v in exc.params.values())
+    return {"template": exc.template, "params": exc.params} if exc.params and plain else {}
 
 
 #: Single-threaded numerical libraries in the worker: predictable memory and one core each.
@@ -415,6 +422,8 @@ def _answer(out: bytes, returncode: int | None, limits: Limits) -> dict[str, Any
         return result
     if "frontier" in answer:
         raise frontier_refused(FrontierTooLarge(*answer["frontier"]))
+    if "refused" in answer and "template" in answer:
+        raise AnalysisError(str(answer["template"]), params=dict(answer["params"]))
     if "refused" in answer:
         raise AnalysisError(str(answer["refused"]))
     if answer.get("memory"):

@@ -32,7 +32,7 @@ from gobetween.protocols.single_text_articles import (
     check_articles,
 )
 from gobetween.service import texts
-from gobetween.service.errors import translated
+from gobetween.service.errors import describe, translated
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import audit, repositories
 from gobetween.store import tables as t
@@ -210,7 +210,7 @@ def _problems(agenda: Agenda, body: Mapping[str, Any]) -> list[dict[str, str]]:
         package = agenda.package(body["package"])
         articles = articles_from_wire(body["articles"])
     except (InvalidModel, ProtocolError) as exc:
-        return [{"article": "*", "message": str(exc)}]
+        return [{"article": "*", "message": describe(exc)}]  # in the reader's language
     return [  # in the reader's language
         {"article": p.article, "message": translated(p.why)}
         for p in check_articles(agenda, package, articles)

@@ -27,7 +27,8 @@ from starlette.status import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UN
 
 from gobetween import errors as e
 from gobetween import i18n
-from gobetween.i18n import _
+from gobetween.i18n import _, ngettext
+from gobetween.service.schemas import place, refusal
 
 __all__ = ["MEDIA_TYPE", "STATUS", "describe", "install", "problem", "status_of", "translated"]
 
@@ -55,6 +56,7 @@ STATUS: dict[type[e.GobetweenError], int] = {
     e.AuditChainBroken: 500,
     e.NotFound: 404,
     e.PermissionDenied: 403,
+    e.TwoFactorRequired: 403,
     e.Conflict: 409,
     e.AuthenticationFailed: 401,
     e.RateLimited: 429,
@@ -191,16 +193,31 @@ def _location(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+#: How many refused fields the ``detail`` names one by one (``errors`` lists them all).
+DETAIL_FIELDS = 5
+
+
 def _validation(_request: Request, exc: Exception) -> JSONResponse:
+    """A request body, query or path that its schema refuses: each field's refusal in the
+    caller's language (:func:`~gobetween.service.schemas.refusal`), ``location`` in the API's
+    names, and the ``detail`` naming the fields in plain words."""
     assert isinstance(exc, RequestValidationError)
+    refused = list(exc.errors())
     errors = [
-        {"location": _location(err.get("loc", ())), "message": err.get("msg", ""), "expected": None}
-        for err in exc.errors()
+        {"location": _location(err.get("loc", ())), "message": refusal(err), "expected": None}
+        for err in refused
     ]
-    fields = ", ".join(err["location"] for err in errors) or "the request"
-    return _response(
-        422, "ValidationFailed", _("invalid input: %(fields)s") % {"fields": fields}, errors
-    )
+    said = [
+        _("%(place)s: %(message)s") % {"place": place(err.get("loc", ())), "message": message}
+        for err, message in zip(refused, (item["message"] for item in errors), strict=True)
+    ]
+    detail = "; ".join(said[:DETAIL_FIELDS]) or _("the request was not accepted")
+    if len(said) > DETAIL_FIELDS:
+        more = len(said) - DETAIL_FIELDS
+        detail += " " + ngettext("(and %(num)d more field)", "(and %(num)d more fields)", more) % {
+            "num": more
+        }
+    return _response(422, "ValidationFailed", e.cap(detail), errors)
 
 
 def _http(_request: Request, exc: Exception) -> JSONResponse:

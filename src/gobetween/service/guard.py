@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ from urllib.parse import parse_qsl
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from gobetween.i18n import _
+from gobetween.i18n import _, format_decimal
 from gobetween.service.errors import MEDIA_TYPE, problem
 from gobetween.service.settings import Settings
 
@@ -176,8 +177,13 @@ def check_json(raw: bytes) -> None:
     except RecursionError:
         raise Refused(422, _("the JSON body is nested too deeply"), "body") from None
     except ValueError as exc:  # integer too long to convert, text not UTF-8
-        message = str(exc).split(";", 1)[0]
-        detail = _("the JSON body cannot be read: %(reason)s") % {"reason": message}
+        why = (
+            _("it is not UTF-8 text")
+            if isinstance(exc, UnicodeDecodeError)
+            else _("a number has more than %(limit)s digits")
+            % {"limit": format_decimal(sys.get_int_max_str_digits())}
+        )
+        detail = _("the JSON body cannot be read: %(reason)s") % {"reason": why}
         raise Refused(422, detail, "body") from None
     stack: list[tuple[str, Any, int]] = [("body", document, 0)]
     while stack:

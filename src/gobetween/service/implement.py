@@ -57,6 +57,7 @@ from gobetween.monitoring.voyages import ImportResult, MergeResult
 from gobetween.policy import Actor, AgreementAct
 from gobetween.service import records
 from gobetween.service.agree import Loaded, load
+from gobetween.service.errors import describe
 from gobetween.service.record_cache import FIGURES
 from gobetween.store import agreement_tables as a
 from gobetween.store import audit, event_log
@@ -364,7 +365,7 @@ def _obligations(loaded: Loaded, arrays: VoyageArrays) -> list[dict[str, Any]]:
         try:
             compliance = evaluate_voyages(obligation, arrays)
         except InputError as exc:
-            entry.update(periods=0, missed=None, note=str(exc))
+            entry.update(periods=0, missed=None, note=describe(exc))  # the reader's language
         else:
             entry.update(
                 periods=len(compliance.periods),

@@ -7,6 +7,7 @@ by the ``*_out`` functions so that no ORM object ever reaches a response.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -25,9 +26,13 @@ Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 RefId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
+#: The one refusal of a pydantic validator here (pydantic's English; :func:`refusal` translates).
+NUL_REFUSAL = "must not contain NUL characters"
+
+
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(NUL_REFUSAL)
     return value
 
 
@@ -424,4 +429,65 @@ def refusal(error: ErrorDetails) -> str:
         return _("a date is expected, as YYYY-MM-DD")
     if kind == "string_pattern_mismatch":
         return _("this is not in the expected form")
+    if kind in ("greater_than", "less_than"):
+        bound = ctx.get("gt" if kind == "greater_than" else "lt", 0)
+        template = _("more than %(limit)s") if kind == "greater_than" else _("less than %(limit)s")
+        return template % {"limit": format_decimal(bound)}
+    if kind in ("enum", "literal_error"):  # the API's own values, as the API spells them
+        return _("one of %(values)s is expected") % {"values": ctx.get("expected", "")}
+    return _SIMPLE[kind]() if kind in _SIMPLE else _value_error(kind, ctx)
+
+
+def _value_error(kind: str, ctx: Mapping[str, Any]) -> str:
+    if kind == "value_error" and str(ctx.get("error")) == NUL_REFUSAL:
+        return _("text must not contain NUL characters")
     return _("this value is not accepted")
+
+
+#: pydantic's error kinds that need no values, in the reader's language.
+_SIMPLE: Mapping[str, Callable[[], str]] = {
+    "extra_forbidden": lambda: _("this field is not part of the request"),
+    "string_type": lambda: _("text is expected"),
+    "list_type": lambda: _("a list is expected"),
+    "dict_type": lambda: _("an object is expected"),
+    "model_type": lambda: _("an object is expected"),
+    "model_attributes_type": lambda: _("an object is expected"),
+    "float_parsing": lambda: _("a number is expected"),
+    "float_type": lambda: _("a number is expected"),
+    "finite_number": lambda: _("a finite number is expected"),
+    "bool_parsing": lambda: _("true or false is expected"),
+    "bool_type": lambda: _("true or false is expected"),
+    "json_invalid": lambda: _("the body is not valid JSON"),
+    "json_type": lambda: _("the body is not valid JSON"),
+    "datetime_parsing": lambda: _("a time is expected, as ISO 8601 with its offset"),
+    "datetime_type": lambda: _("a time is expected, as ISO 8601 with its offset"),
+    "timezone_aware": lambda: _("a time is expected, as ISO 8601 with its offset"),
+}
+
+
+def place(loc: Sequence[int | str]) -> str:
+    """Where a refused value is, in plain words: the field of the body, a query parameter,
+    a part of the address (the names are the API's; the words around them are translated).
+
+    >>> place(("body", "weights", "ports")), place(("query", "q")), place(("path", "track_id"))
+    ('the field weights.ports', 'the query parameter q', 'track_id in the address')
+    >>> place(("body",))
+    'the request body'
+    """
+    parts = [str(part) for part in loc]
+    kind, name = (parts[0], ".".join(parts[1:])) if parts else ("body", "")
+    if kind not in _PLACES:
+        kind, name = "body", ".".join(parts)
+    if not name:
+        return _("the request body")
+    return _PLACES[kind]() % {"name": name}
+
+
+#: Where a request carries a value (pydantic's first location part), in words.
+_PLACES: Mapping[str, Callable[[], str]] = {
+    "body": lambda: _("the field %(name)s"),
+    "query": lambda: _("the query parameter %(name)s"),
+    "path": lambda: _("%(name)s in the address"),
+    "header": lambda: _("the header %(name)s"),
+    "cookie": lambda: _("the cookie %(name)s"),
+}

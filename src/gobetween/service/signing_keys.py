@@ -5,7 +5,8 @@ made in the browser (``static/keys.js``, WebCrypto) or with ``gobetween keys new
 ``.pub.pem`` uploaded); the key then speaks for that organisation and that member. A process
 admin (the secretariat: the organisation's administrator in this design) confirms it; the holder
 or a process admin may revoke it. An organisation may hold several keys (one per member who
-signs); a key's record says since when, confirmed by whom, revoked when.
+signs); a key's record says since when, confirmed by whom, revoked when. Registering,
+confirming and revoking a key are events of its holder's security log.
 
 Who reads the registry: a member reads their own organisation's keys; a process admin reads
 every key of the process (to confirm them); the signatories of an agreement read the registry
@@ -28,6 +29,7 @@ from gobetween.errors import AgreementError, Conflict, NotFound, PermissionDenie
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor, process_view
+from gobetween.service import security_log
 from gobetween.store import agreement_tables as a
 from gobetween.store import audit, repositories
 from gobetween.store import tables as t
@@ -84,8 +86,11 @@ def register_key(
     try:
         key = load_public_key(pem.encode("utf-8"))
     except AgreementError as exc:
-        raise ValidationFailed(
-            str(exc), location="public_key_pem", expected=_("an Ed25519 public key in PEM")
+        raise ValidationFailed(  # the core's refusal, translated where it is shown
+            exc.template,
+            location="public_key_pem",
+            expected=_("an Ed25519 public key in PEM"),
+            params=exc.params,
         ) from None
     known = session.execute(
         select(a.SigningKey.id).where(
@@ -116,6 +121,7 @@ def register_key(
         object_id=row.id,
         change={"organisation": org.id, "fingerprint": row.fingerprint, "origin": origin},
     )
+    security_log.record(session, actor.user_id, "key.registered")
     return _key_dict(session, row)
 
 
@@ -190,6 +196,8 @@ def confirm_key(session: Session, actor: Actor, key_id: int) -> dict[str, Any]:
             object_id=row.id,
             change={"organisation": org.id, "fingerprint": row.fingerprint},
         )
+        if record.owner_id is not None:
+            security_log.record(session, record.owner_id, "key.confirmed")
     return _key_dict(session, row)
 
 
@@ -213,6 +221,8 @@ def revoke_key(session: Session, actor: Actor, key_id: int, reason: str = "") ->
             object_id=row.id,
             change={"organisation": org.id, "fingerprint": row.fingerprint, "reason": reason},
         )
+        if record.owner_id is not None:  # the holder learns, whoever revoked it
+            security_log.record(session, record.owner_id, "key.revoked")
     return _key_dict(session, row)
 
 

@@ -4,7 +4,8 @@ The same service functions as ``/api/account/*`` (:mod:`gobetween.service.securi
 :mod:`gobetween.service.two_factor`): the signed-in user sees where each of their browser
 sessions was started, ends any one of them or all but this one, reads the recent events of
 their account, and turns the second factor on (a key to type into an authenticator app, a code
-to confirm, recovery codes shown once) or off (with the password).
+to confirm, recovery codes shown once) or off (with the password). A user who must have a
+second factor and has none is sent here from every other page (and told who requires it).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from fastapi.responses import Response
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.service import identity, security_log, two_factor
-from gobetween.web.common import Ctx, frame
-from gobetween.web.render import redirect, render, run_page
+from gobetween.service.api.account import EnrolCtx as Ctx
+from gobetween.web.common import frame
+from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -40,6 +42,9 @@ def kind_label(kind: str) -> str:
         "two_factor.enabled": _("Second factor turned on"),
         "two_factor.disabled": _("Second factor turned off"),
         "recovery_code.used": _("A recovery code was used"),
+        "key.registered": _("Signing key registered"),
+        "key.confirmed": _("Signing key confirmed"),
+        "key.revoked": _("Signing key revoked"),
     }
     return labels.get(kind, kind)
 
@@ -56,6 +61,9 @@ def _page(request: Request, ctx: Ctx, *, write: bool = False, **more: object) ->
                 for ev in security_log.own_events(unit.session, unit.actor, 100)
             ],
             "two_factor_on": two_factor.enabled(unit.session, uid),
+            "required_by": two_factor.required_by(
+                unit.session, ctx.settings.require_two_factor, uid
+            ),
             "codes_left": two_factor.recovery_codes_left(unit.session, uid),
             "error": None,
             "recovery_codes": None,
@@ -88,7 +96,7 @@ def two_factor_confirm(
             with ctx.write() as unit:
                 codes = two_factor.confirm(unit.session, unit.user, code)
         except e.ValidationFailed as exc:
-            return _page(request, ctx, error=str(exc))
+            return _page(request, ctx, error=problem_text(exc))
         return _page(request, ctx, recovery_codes=codes)
 
     return run_page(request, build)
@@ -101,12 +109,15 @@ def two_factor_disable(
     """Turn the second factor off with the current password."""
 
     def build() -> Response:
-        with ctx.write() as unit:
-            right = identity.check_current_password(
-                unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
-            )
-            if right:
-                two_factor.disable(unit.session, unit.user)
+        try:
+            with ctx.write() as unit:
+                right = identity.check_current_password(
+                    unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
+                )
+                if right:
+                    two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
+        except e.Conflict as exc:
+            return _page(request, ctx, error=str(exc))
         if not right:
             return _page(request, ctx, error=str(identity.wrong_current_password()))
         return redirect("/account/security", request)

@@ -293,9 +293,13 @@ def _registry(value: object) -> KeyRegistry | None:
     try:
         return KeyRegistry.from_dict(json.loads(value.data.decode("utf-8")))
     except (ValueError, e.AgreementError) as exc:
-        message = exc.message if isinstance(exc, e.AgreementError) else str(exc)
+        expected = _("a key registry file (registry.json)")
+        if isinstance(exc, e.AgreementError):  # the core's refusal, translated where it is shown
+            raise e.ValidationFailed(
+                exc.template, location="registry", expected=expected, params=exc.params
+            ) from None
         raise e.ValidationFailed(
-            message, location="registry", expected="a key registry file (registry.json)"
+            _("the file is not JSON text"), location="registry", expected=expected
         ) from None
 
 
@@ -573,7 +577,7 @@ async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
             with ctx.write() as unit:
                 implement.add_event(unit.session, unit.actor, agreement_id, _event_body(form, at))
         except (e.InputError, e.ProtocolError, e.PermissionDenied) as exc:
-            return implementation_error(request, ctx, agreement_id, str(exc))
+            return implementation_error(request, ctx, agreement_id, problem_text(exc))
         return redirect(f"/agreements/{agreement_id}/implementation#events", request)
 
     return await run_in_threadpool(run_page, request, build)

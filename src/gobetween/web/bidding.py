@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from pydantic import ValidationError as SchemaError
 
 from gobetween import errors as e
 from gobetween.i18n import _
@@ -26,6 +25,7 @@ from gobetween.service.api.bidding import BiddingIn, BidIn, CloseIn, open_with
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
+from gobetween.web.forms import validated
 from gobetween.web.render import post_form, render, run_page, with_twin
 
 __all__ = ["router"]
@@ -72,13 +72,9 @@ def bidding_page(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 
 def _checked(model: type[M], values: dict[str, Any]) -> M:
-    """``values`` read through the API's schema: the same rules, one error naming the field."""
-    try:
-        return model.model_validate(values)
-    except SchemaError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise e.ValidationFailed(str(first["msg"]), location=where) from None
+    """``values`` read through the API's schema: the same rules, one error naming the field
+    in the reader's language (:func:`gobetween.web.forms.validated`)."""
+    return validated(model, values)
 
 
 def _form_failed(request: Request, ctx: Ctx, track_id: int) -> Callable[[str], Response]:
@@ -124,7 +120,8 @@ async def open_bidding(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 
 def _guarded(work: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
-    """A form's work with a number that is no number reported as a form error."""
+    """A form's work with a number that is no number (the tolerance in per cent, read with
+    ``float``) reported as a form error at that field, in the reader's language."""
 
     def run(values: dict[str, Any]) -> str:
         try:
@@ -132,7 +129,7 @@ def _guarded(work: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]]
         except ValueError as exc:
             if isinstance(exc, e.GobetweenError):
                 raise
-            raise e.ValidationFailed(str(exc), location="form") from None
+            raise e.ValidationFailed(_("a number is expected"), location="relative") from None
 
     return run
 

@@ -20,7 +20,7 @@ from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.i18n_http import LANG_COOKIE
 from gobetween.web.common import Ctx, frame
-from gobetween.web.render import redirect, render, run_page
+from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router", "zones"]
 
@@ -123,7 +123,7 @@ def save_settings(
                     expected=_("a name such as Europe/Kyiv or Asia/Qatar"),
                 )
         except e.ValidationFailed as exc:
-            return _settings_page(request, ctx, error=str(exc))
+            return _settings_page(request, ctx, error=problem_text(exc))
         with ctx.write() as unit:
             unit.user.locale = chosen
             unit.user.time_zone = zone or None

@@ -328,7 +328,7 @@ def reset(request: Request, ctx: Ctx, token: str, password: Short = "") -> Respo
         with ctx.anonymous() as session:
             setup.reset_password(session, ctx.services.hasher, token, password)
     except (e.InputError, e.NotFound) as exc:
-        context = {"title": _("Choose a new password"), "token": token, "error": str(exc)}
+        context = {"title": _("Choose a new password"), "token": token, "error": problem_text(exc)}
         return render(request, "reset.html", context, status=422)
     return redirect("/login")
 
