@@ -24,6 +24,7 @@ so that the CLI, the service and the web pages can say exactly what is wrong wit
     ├── AuditChainBroken                      the audit hash chain breaks at a given sequence number
     ├── NotFound (LookupError)                no such object, or one the actor may not see
     ├── PermissionDenied (PermissionError)    the actor may see the object but not do this
+    │   └── TwoFactorRequired                 the account must turn on a second factor first
     ├── Conflict                              the request clashes with the current state
     ├── AuthenticationFailed (PermissionError)
     ├── RateLimited                           too many attempts; retry after some seconds
@@ -62,6 +63,7 @@ __all__ = [
     "ProtocolError",
     "RateLimited",
     "Sentence",
+    "TwoFactorRequired",
     "UnsafeXML",
     "ValidationFailed",
     "VerificationFailed",
@@ -322,6 +324,12 @@ class NotFound(GobetweenError, LookupError):
 
 class PermissionDenied(GobetweenError, PermissionError):
     """The actor may see the object but may not do this to it."""
+
+
+class TwoFactorRequired(PermissionDenied):
+    """The caller must log in with a second factor (the installation or one of their processes
+    requires it) and has not set one up: only setting it up, the own sessions and logging out
+    are open until then."""
 
 
 class Conflict(GobetweenError):

@@ -8,8 +8,9 @@ before the response is sent, so an acknowledged write is a committed write.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from fastapi import Request
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.policy import Actor
+from gobetween.service import security_log
 from gobetween.service.identity import CSRF_HEADER, Credentials
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
@@ -24,7 +26,14 @@ from gobetween.store import plans
 from gobetween.store import tables as t
 from gobetween.store.db import Database
 
-__all__ = ["SESSION_COOKIE", "RequestContext", "Services", "Unit", "request_context"]
+__all__ = [
+    "SESSION_COOKIE",
+    "RequestContext",
+    "Services",
+    "Unit",
+    "enrolment_context",
+    "request_context",
+]
 
 SESSION_COOKIE = "gobetween_session"
 T = TypeVar("T")
@@ -38,6 +47,8 @@ class Services:
     settings: Settings
     db: Database
     hasher: PasswordHasher
+    #: session digest -> when this worker last wrote its "last seen" (at most once a minute)
+    seen: dict[str, dt.datetime] = field(default_factory=dict)
 
 
 class Unit:
@@ -66,6 +77,12 @@ class RequestContext:
     csrf: str | None
     safe: bool
     client: str
+    #: the browser's own name (``User-Agent``)
+    user_agent: str = ""
+    #: the route lets a user who must set up a second factor in (:func:`enrolment_context`)
+    enrolling: bool = False
+    #: units of work open now (one inside another: "last seen" waits for the outermost)
+    _open: int = field(default=0, init=False, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -75,13 +92,24 @@ class RequestContext:
     @property
     def credentials(self) -> Credentials:
         """What the request presents, checked when a unit of work or a plan reads the caller."""
-        return Credentials(self.bearer, self.session_token, self.csrf, self.safe)
+        rule = self.settings.require_two_factor
+        return Credentials(
+            self.bearer, self.session_token, self.csrf, self.safe, rule, self.enrolling
+        )
 
     @contextlib.contextmanager
     def _unit(self, write: bool) -> Iterator[Unit]:
-        with self.services.db.unit_of_work(write=write) as session:
-            actor = plans.run(session.connection(), self.credentials.actor_plan())
-            yield Unit(session, actor)
+        self._open += 1
+        try:
+            with self.services.db.unit_of_work(write=write) as session:
+                actor = plans.run(session.connection(), self.credentials.actor_plan())
+                yield Unit(session, actor)
+        finally:
+            self._open -= 1
+        if self._open == 0 and self.session_token is not None and self.bearer is None:
+            security_log.seen(
+                self.services.db, self.services.seen, self.session_token, self.user_agent
+            )
 
     def read(self) -> contextlib.AbstractContextManager[Unit]:
         """A read-only unit of work as the authenticated caller."""
@@ -94,8 +122,12 @@ class RequestContext:
     @contextlib.contextmanager
     def anonymous(self, *, write: bool = True) -> Iterator[Session]:
         """A unit of work without authentication (login, accepting an invitation)."""
-        with self.services.db.unit_of_work(write=write) as session:
-            yield session
+        self._open += 1
+        try:
+            with self.services.db.unit_of_work(write=write) as session:
+                yield session
+        finally:
+            self._open -= 1
 
     async def run(self, make: Callable[[str, Credentials], plans.Plan[T]], *, write: bool) -> T:
         """Run the plan ``make(dialect, credentials)`` in a transaction of its own.
@@ -130,4 +162,13 @@ async def request_context(request: Request) -> RequestContext:
             value = form.get("csrf_token")
             csrf = value if isinstance(value, str) else None
     client = request.client.host if request.client else "unknown"
-    return RequestContext(services, bearer, session_token, csrf, safe, client)
+    agent = request.headers.get("user-agent", "")
+    return RequestContext(services, bearer, session_token, csrf, safe, client, agent)
+
+
+async def enrolment_context(request: Request) -> RequestContext:
+    """FastAPI dependency for the routes a user who must set up a second factor still reaches
+    (setting it up, their own sessions and security log, logging out)."""
+    ctx = await request_context(request)
+    ctx.enrolling = True
+    return ctx

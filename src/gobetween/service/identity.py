@@ -37,9 +37,11 @@ from gobetween.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    TwoFactorRequired,
     ValidationFailed,
 )
 from gobetween.i18n import _
+from gobetween.model import Role
 from gobetween.policy import Actor
 from gobetween.service import passwords, security_log, two_factor
 from gobetween.service.security import PasswordHasher, new_token, token_digest
@@ -54,6 +56,7 @@ __all__ = [
     "CSRF_HEADER",
     "DEVICE_COOKIE",
     "Credentials",
+    "LoginOutcome",
     "NewSession",
     "authenticate_session",
     "check_current_password",
@@ -269,6 +272,38 @@ def prune(session: Session, settings: Settings) -> None:
     session.execute(delete(LoginDevice).where(LoginDevice.last_used_at < stale))
 
 
+@dataclass(frozen=True, slots=True)
+class LoginOutcome:
+    """What a log-in attempt came to: the user, or why not (``refusal``).
+
+    ``refusal`` is ``"credentials"`` (the e-mail address, the password or the code: which is
+    not said), or, only to a device that logged in to this account before (its device cookie,
+    which a password guesser does not have), ``"code_missing"`` or ``"code_wrong"``: the
+    password was right and the second factor's code was not given or not right.
+    """
+
+    user: t.User | None
+    refusal: str = ""
+
+    def message(self) -> str:
+        """The refusal in the reader's language."""
+        if self.refusal == "code_missing":
+            return _(
+                "The password is right. This account also needs the code your authenticator "
+                "app shows now (or one of your recovery codes)."
+            )
+        if self.refusal == "code_wrong":
+            return _(
+                "The password is right, but the code is wrong or was used already: type the "
+                "code your authenticator app shows now (check that your phone's clock is "
+                "right), or one of your recovery codes."
+            )
+        return _(
+            "Wrong e-mail address or password (or, if the account has a second factor, a "
+            "missing or wrong code)."
+        )
+
+
 def login(
     session: Session,
     hasher: PasswordHasher,
@@ -279,13 +314,16 @@ def login(
     client: str,
     device: str | None = None,
     code: str | None = None,
-) -> t.User | None:
-    """The user whose credentials these are, or ``None`` (the failure is recorded).
+) -> LoginOutcome:
+    """The user whose credentials these are, or why not (the failure is recorded).
 
     ``device`` is the request's device cookie, if any; ``code`` the second factor's code (or a
     recovery code), needed when the user turned it on: a missing or wrong one is a failure like
-    a wrong password, counted and paused the same way. Raises :class:`RateLimited` while the
-    attempt must wait (see the module's docstring for the rules).
+    a wrong password, counted and paused the same way, and checked whether the password is
+    right or not (the same statements run, so the time taken does not tell them apart). Only a
+    device that logged in to the account before is told that the password was right and the
+    code was not (:class:`LoginOutcome`). Raises :class:`RateLimited` while the attempt must
+    wait (see the module's docstring for the rules).
     """
     prune(session, settings)
     address = email.strip().lower()[:254]
@@ -302,16 +340,20 @@ def login(
         _cap(session, settings, keys[2], settings.login_account_max_failures)
     ok = hasher.verify(user.password_hash if user else None, password)
     failure = "login.failed"
-    if ok and user is not None and not two_factor.passes(session, user, code, address=client):
-        ok, failure = False, "login.code_failed"  # the owner should know: the password is out
+    code_passes = user is None or two_factor.passes(session, user, code, address=client, use=ok)
+    if ok and not code_passes:  # the owner should know: the password is out
+        ok, failure = False, "login.code_failed"
     if user is None or not ok or not user.active:
         session.add_all([t.LoginFailure(key=key) for key in keys])
-        if user is not None:
-            security_log.record(session, user.id, failure, address=client)
-        return None
+        if user is None:
+            return LoginOutcome(None, "credentials")
+        security_log.record(session, user.id, failure, address=client)
+        if failure == "login.code_failed" and known is not None and user.active:
+            return LoginOutcome(None, "code_wrong" if code else "code_missing")
+        return LoginOutcome(None, "credentials")
     session.execute(delete(t.LoginFailure).where(t.LoginFailure.key == keys[0]))
     security_log.record(session, user.id, "login", address=client)
-    return user
+    return LoginOutcome(user)
 
 
 def check_current_password(
@@ -427,13 +469,18 @@ class Credentials:
     :meth:`query` reads the user and every membership in one statement, so a plan sends it
     together with its first statements; :meth:`actor` checks the rows it returned. An API token
     must be known, not revoked and its user active; a session must exist, not have expired, and
-    a state-changing request (``safe`` false) must carry the session's CSRF token.
+    a state-changing request (``safe`` false) must carry the session's CSRF token. A user who
+    must have a second factor (``two_factor_rule``, the installation's ``require_two_factor``,
+    or a process's rule: :func:`gobetween.service.two_factor.needs`) and has none is refused
+    with :class:`TwoFactorRequired`, unless the route lets them set it up (``enrolling``).
     """
 
     bearer: str | None = None
     session_token: str | None = None
     csrf: str | None = None
     safe: bool = True
+    two_factor_rule: str = "off"
+    enrolling: bool = False
 
     def query(self) -> Query:
         """The statement that reads the caller (:class:`AuthenticationFailed` without any)."""
@@ -469,6 +516,11 @@ class Credentials:
                     )
                     % {"header": CSRF_HEADER}
                 )
+        if not (self.enrolling or found[0].second_factor):
+            admin = any(r.site_admin or r.role == Role.ADMIN for r in found)
+            process_rule = any(r.process_rule for r in found)
+            if two_factor.needs(self.two_factor_rule, admin=admin, process_rule=process_rule):
+                raise TwoFactorRequired(two_factor.required_message())
         memberships = [(r.process_id, r.role, r.organisation_id) for r in found]
         return repositories.actor_from_rows(found[0].user_id, memberships)
 

@@ -7,7 +7,10 @@ user keeps at most :data:`KEEP_PER_USER` (the oldest go first), pruned as events
 an attacker failing to log in a million times keeps one user's log at its cap, not the disk.
 
 A user reads their own log (:func:`own_events`) and their browser sessions, each with where it
-was started (:func:`own_sessions`), and ends any of them or all but the current one. The
+was started and when and from what kind of browser it was last used (:func:`own_sessions`),
+and ends any of them or all but the current one. "Last seen" is written by :func:`seen` at most
+once a minute per session (a request in between writes nothing), with the browser family and
+system read from its ``User-Agent`` (:func:`coarse_client`), never the address. The
 installation's administrator (the account made at set-up) reads every user's log
 (:func:`all_events`). A session is named by a prefix of its token's digest, never by its row id,
 which would count everyone's log-ins.
@@ -19,7 +22,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from gobetween.errors import NotFound, PermissionDenied
@@ -28,6 +31,7 @@ from gobetween.policy import Actor
 from gobetween.service.security import token_digest
 from gobetween.store import audit
 from gobetween.store import tables as t
+from gobetween.store.db import Database
 from gobetween.store.login_tables import SecurityEvent, SessionDevice
 from gobetween.store.setup_tables import Installation
 
@@ -37,6 +41,7 @@ __all__ = [
     "KINDS",
     "SessionRow",
     "all_events",
+    "coarse_client",
     "end_other_sessions",
     "end_session",
     "is_site_admin",
@@ -44,6 +49,7 @@ __all__ = [
     "own_sessions",
     "record",
     "remember_session_device",
+    "seen",
     "session_key",
 ]
 
@@ -62,7 +68,14 @@ KINDS = (
     "two_factor.enabled",
     "two_factor.disabled",
     "recovery_code.used",
+    "key.registered",
+    "key.confirmed",
+    "key.revoked",
 )
+#: how often a session's "last seen" is written, at most
+SEEN_EVERY = dt.timedelta(minutes=1)
+#: sessions a worker remembers having written "last seen" for (forgotten all at once beyond)
+_SEEN_MEMORY = 10_000
 _NEWEST = (SecurityEvent.at.desc(), SecurityEvent.id)
 #: hex digits of a session's digest that name it in the list (64 bits: no two collide)
 KEY_LENGTH = 16
@@ -129,7 +142,92 @@ def remember_session_device(
     session: Session, row: t.WebSession, *, address: str, user_agent: str
 ) -> None:
     """Keep where the browser session ``row`` was started (shown in the session list)."""
-    session.add(SessionDevice(session_id=row.id, address=address[:64], user_agent=user_agent[:300]))
+    session.add(
+        SessionDevice(
+            session_id=row.id,
+            address=address[:64],
+            user_agent=user_agent[:300],
+            last_seen_at=t.utcnow(),
+            last_client=coarse_client(user_agent),
+        )
+    )
+
+
+#: (marker in the User-Agent, name), the first match wins: Edge and Opera say "Chrome" too,
+#: Chrome says "Safari", Android says "Linux", iOS says "like Mac OS X"
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+    ("python-httpx/", "Python (httpx)"),
+    ("python-requests/", "Python (requests)"),
+)
+_SYSTEMS = (
+    ("iPhone", "iOS"),
+    ("iPad", "iOS"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def coarse_client(user_agent: str) -> str:
+    """The browser family and system of a ``User-Agent``, no versions ("" when unknown).
+
+    >>> coarse_client("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
+    'Firefox on Linux'
+    >>> coarse_client("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+    ...               " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+    'Safari on iOS'
+    >>> coarse_client("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like"
+    ...               " Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0")
+    'Edge on Windows'
+    >>> coarse_client("curl/8.5.0"), coarse_client("")
+    ('curl', '')
+    """
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system
+
+
+def seen(db: Database, recent: dict[str, dt.datetime], token: str, user_agent: str) -> bool:
+    """Write that the browser session with cookie ``token`` was used now, unless it was
+    written less than :data:`SEEN_EVERY` ago; whether a statement was sent.
+
+    ``recent`` is the worker's memory of when it last wrote each session, so that most
+    requests send nothing; the statement itself changes the row only when the stored time is
+    older than :data:`SEEN_EVERY` (several workers write a session at most once a minute).
+    """
+    digest = token_digest(token)
+    now = t.utcnow()
+    last = recent.get(digest)
+    if last is not None and dt.timedelta(0) <= now - last < SEEN_EVERY:
+        return False
+    if len(recent) >= _SEEN_MEMORY:
+        recent.clear()
+    recent[digest] = now
+    of_session = select(t.WebSession.id).where(t.WebSession.session_hash == digest)
+    with db.unit_of_work() as session:
+        session.execute(
+            update(SessionDevice)
+            .where(
+                SessionDevice.session_id == of_session.scalar_subquery(),
+                or_(
+                    SessionDevice.last_seen_at.is_(None),
+                    SessionDevice.last_seen_at <= now - SEEN_EVERY,
+                ),
+            )
+            .values(last_seen_at=now, last_client=coarse_client(user_agent))
+        )
+    return True
 
 
 def session_key(session_hash: str) -> str:
@@ -147,6 +245,8 @@ class SessionRow:
     address: str
     user_agent: str
     current: bool
+    last_seen_at: dt.datetime | None = None
+    last_client: str = ""
 
 
 def own_sessions(session: Session, actor: Actor, current_token: str | None) -> list[SessionRow]:
@@ -167,6 +267,8 @@ def own_sessions(session: Session, actor: Actor, current_token: str | None) -> l
             address=device.address if device else "",
             user_agent=device.user_agent if device else "",
             current=row.session_hash == current,
+            last_seen_at=device.last_seen_at if device else None,
+            last_client=device.last_client if device else "",
         )
         for row, device in rows
     ]

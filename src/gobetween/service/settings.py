@@ -19,7 +19,10 @@ from typing import Any
 
 from gobetween.errors import ConfigurationError
 
-__all__ = ["Settings"]
+__all__ = ["TWO_FACTOR_RULES", "Settings"]
+
+#: The values of ``require_two_factor``.
+TWO_FACTOR_RULES = ("off", "admins", "everyone")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -74,6 +77,12 @@ class Settings:
         0,
         "send Strict-Transport-Security with this max-age (0: not sent); set it only when every "
         "request reaches gobetween over HTTPS",
+    )
+    require_two_factor: str = _setting(
+        "off",
+        "who must log in with a second factor (TOTP): off (each user chooses; a process's "
+        "convener may still require it of the process's members), admins (process "
+        "administrators and the installation's administrator) or everyone",
     )
     argon2_time_cost: int = _setting(3, "Argon2id iterations")
     argon2_memory_kib: int = _setting(65536, "Argon2id memory, in KiB")
@@ -148,6 +157,13 @@ class Settings:
     import_max_problems: int = _setting(
         200, "problems listed for one import (the first by row); the rest are only counted"
     )
+
+    def __post_init__(self) -> None:
+        if self.require_two_factor not in TWO_FACTOR_RULES:
+            raise ConfigurationError(
+                f"GOBETWEEN_REQUIRE_TWO_FACTOR={self.require_two_factor!r} is not one of "
+                + ", ".join(TWO_FACTOR_RULES)
+            )
 
     @property
     def allowed_types(self) -> frozenset[str]:

@@ -8,6 +8,15 @@ a current code (SHA-1, 6 digits, 30-second steps, one step of clock drift either
 once used is refused again) or an unused recovery code (:func:`passes`, called by
 :func:`gobetween.service.identity.login`, whose failures count and pause exactly like wrong
 passwords). :func:`disable` turns it off (the current password is checked by the caller).
+
+Compulsory: the setting ``require_two_factor`` (``off``, ``admins``, ``everyone``) and a
+process's own rule, set by its convener (:func:`set_process_rule`: "members of this process
+must use a second factor"), decide who must have one (:func:`needs`). A user who must and has
+none is answered :class:`~gobetween.errors.TwoFactorRequired` (403) by every route but setting
+it up, their own sessions and log, and logging out (the check is in
+:class:`gobetween.service.identity.Credentials`, so it covers browser sessions and API tokens
+alike: a token works again once its user has turned the second factor on). Such a user may
+not turn it off (:func:`disable` refuses, naming who requires it: :func:`required_by`).
 """
 
 from __future__ import annotations
@@ -25,22 +34,32 @@ from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, ValidationFailed
 from gobetween.i18n import _
-from gobetween.service import security_log
+from gobetween.model import Role
+from gobetween.policy import Actor
+from gobetween.service import processes, security_log
 from gobetween.service.security import token_digest
+from gobetween.store import audit
 from gobetween.store import tables as t
-from gobetween.store.login_tables import RecoveryCode, TwoFactor
+from gobetween.store.login_tables import ProcessTwoFactor, RecoveryCode, TwoFactor
+from gobetween.store.setup_tables import Installation
 
 __all__ = [
     "DIGITS",
     "PERIOD",
     "Enrolment",
+    "ProcessRule",
     "code_at",
     "confirm",
     "disable",
     "enabled",
+    "needs",
     "passes",
     "pending",
+    "process_rule",
     "recovery_codes_left",
+    "required_by",
+    "required_message",
+    "set_process_rule",
     "start",
 ]
 
@@ -110,17 +129,25 @@ def _enrolment(user: t.User, secret: str) -> Enrolment:
     return Enrolment(secret, f"otpauth://totp/{label}?{query}")
 
 
-def _accept_code(row: TwoFactor, code: str) -> bool:
-    """Whether ``code`` is the app's code now (a step either way), not used before."""
+def _matching_step(row: TwoFactor, code: str) -> int | None:
+    """The step whose code ``code`` is, if it is the app's code now (a step either way) and
+    no code of that step or a later one was used before."""
     code = "".join(code.split())
     if len(code) != DIGITS or not code.isdigit():
-        return False
+        return None
     now = _step()
     for step in (now - 1, now, now + 1):
         if step > row.last_step and hmac.compare_digest(code_at(row.secret, step), code):
-            row.last_step = step
-            return True
-    return False
+            return step
+    return None
+
+
+def _accept_code(row: TwoFactor, code: str) -> bool:
+    """Whether ``code`` is the app's code now, not used before; used up if so."""
+    step = _matching_step(row, code)
+    if step is not None:
+        row.last_step = step
+    return step is not None
 
 
 def confirm(session: Session, user: t.User, code: str) -> list[str]:
@@ -143,8 +170,16 @@ def confirm(session: Session, user: t.User, code: str) -> list[str]:
     return codes
 
 
-def disable(session: Session, user: t.User) -> None:
-    """Turn the second factor off and forget its secret and recovery codes."""
+def disable(session: Session, user: t.User, rule: str) -> None:
+    """Turn the second factor off and forget its secret and recovery codes; 409 (naming who
+    requires it) when ``rule`` (the installation's ``require_two_factor``) or one of the
+    user's processes requires it."""
+    reasons = required_by(session, rule, user.id)
+    if reasons:
+        raise Conflict(
+            _("the second factor cannot be turned off: %(reasons)s require it")
+            % {"reasons": "; ".join(reasons)}
+        )
     session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     security_log.record(session, user.id, "two_factor.disabled")
@@ -159,15 +194,19 @@ def recovery_codes_left(session: Session, user_id: int) -> int:
     ).scalar_one()
 
 
-def passes(session: Session, user: t.User, code: str | None, *, address: str = "") -> bool:
-    """Whether a log-in of ``user`` (password already right) may go on: no second factor, or
-    ``code`` is a current code or an unused recovery code (used up here)."""
+def passes(
+    session: Session, user: t.User, code: str | None, *, address: str = "", use: bool = True
+) -> bool:
+    """Whether a log-in of ``user`` may go on as far as the second factor goes: none is on, or
+    ``code`` is a current code or an unused recovery code, used up here when ``use`` (the
+    password was right). With ``use`` false the same statements run and nothing changes, so
+    that a wrong password takes as long as a right one with a wrong code."""
     row = session.get(TwoFactor, user.id)
     if row is None or row.enabled_at is None:
         return True
     if not code:
         return False
-    if _accept_code(row, code):
+    if _accept_code(row, code) if use else _matching_step(row, code) is not None:
         return True
     spare = session.execute(
         select(RecoveryCode).where(
@@ -176,8 +215,8 @@ def passes(session: Session, user: t.User, code: str | None, *, address: str = "
             RecoveryCode.used_at.is_(None),
         )
     ).scalar_one_or_none()
-    if spare is None:
-        return False
+    if spare is None or not use:
+        return spare is not None
     spare.used_at = t.utcnow()
     security_log.record(session, user.id, "recovery_code.used", address=address)
     return True
@@ -190,3 +229,107 @@ def _recovery_code() -> str:
 
 def _digest(code: str) -> str:
     return token_digest("".join(code.split()).lower())
+
+
+def needs(rule: str, *, admin: bool, process_rule: bool) -> bool:
+    """Whether a user must log in with a second factor: ``rule`` is the installation's
+    ``require_two_factor``, ``admin`` whether the user administers a process or the
+    installation, ``process_rule`` whether one of their processes requires it.
+
+    >>> [needs(rule, admin=True, process_rule=False) for rule in ("off", "admins", "everyone")]
+    [False, True, True]
+    >>> needs("admins", admin=False, process_rule=False)
+    False
+    >>> needs("off", admin=False, process_rule=True)
+    True
+    """
+    return rule == "everyone" or (rule == "admins" and admin) or process_rule
+
+
+def required_message() -> str:
+    """What a user who must have a second factor and has none is told (web and API)."""
+    return _(
+        "this installation or a process you are a member of requires a second factor: turn it "
+        "on at /account/security (API: POST /api/account/two-factor, then POST "
+        "/api/account/two-factor/confirm with the code your app shows)"
+    )
+
+
+def required_by(session: Session, rule: str, user_id: int) -> list[str]:
+    """Who requires ``user_id`` to have a second factor, in words (empty: nobody)."""
+    roles = session.execute(
+        select(t.Membership.role).where(t.Membership.user_id == user_id)
+    ).scalars()
+    site_admin = session.execute(select(Installation.admin_id)).scalar_one_or_none() == user_id
+    admin = site_admin or Role.ADMIN in {Role(r) for r in roles}
+    reasons: list[str] = []
+    if needs(rule, admin=admin, process_rule=False):
+        reasons.append(
+            _("this installation (for everyone)")
+            if rule == "everyone"
+            else _("this installation (for administrators)")
+        )
+    names = session.execute(
+        select(t.Process.name)
+        .join(ProcessTwoFactor, ProcessTwoFactor.process_id == t.Process.id)
+        .join(t.Membership, t.Membership.process_id == t.Process.id)
+        .where(t.Membership.user_id == user_id)
+        .distinct()
+        .order_by(t.Process.name)
+    ).scalars()
+    reasons.extend(_("the process %(process)s") % {"process": name} for name in names)
+    return reasons
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessRule:
+    """Whether a process requires its members to use a second factor, and how many of its
+    members have none yet (shown to its admins)."""
+
+    required: bool
+    members_without: int
+
+
+def process_rule(session: Session, actor: Actor, process_id: int) -> ProcessRule:
+    """The process's rule (any member reads it; 404 for anyone else)."""
+    processes.process(session, actor, process_id)
+    required = session.get(ProcessTwoFactor, process_id) is not None
+    with_one = select(TwoFactor.user_id).where(TwoFactor.enabled_at.is_not(None))
+    without = session.execute(
+        select(func.count(func.distinct(t.Membership.user_id))).where(
+            t.Membership.process_id == process_id,
+            t.Membership.user_id.not_in(with_one.scalar_subquery()),
+        )
+    ).scalar_one()
+    return ProcessRule(required, int(without))
+
+
+def set_process_rule(
+    session: Session, actor: Actor, process_id: int, required: bool
+) -> ProcessRule:
+    """The convener (a process admin) requires a second factor of every member, or no longer.
+
+    Requiring it needs the convener's own second factor on first (409 otherwise), so that
+    the rule never shuts out the person who set it. Recorded in the audit chain.
+    """
+    _process, view = processes.process(session, actor, process_id)
+    view.require_admin()
+    row = session.get(ProcessTwoFactor, process_id)
+    if required and row is None:
+        if not enabled(session, actor.user_id):
+            raise Conflict(_("turn on your own second factor first (at /account/security)"))
+        session.add(ProcessTwoFactor(process_id=process_id, set_by=actor.user_id))
+    elif not required and row is not None:
+        session.delete(row)
+    else:
+        return process_rule(session, actor, process_id)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="process.two_factor",
+        object_type="process",
+        object_id=process_id,
+        change={"required": required},
+    )
+    return process_rule(session, actor, process_id)

@@ -15,17 +15,23 @@ __all__ = ["SessionCallerRow", "TokenCallerRow", "session_caller", "token_caller
 
 
 class TokenCallerRow(NamedTuple):
-    """The user of a valid API token with one of its memberships (``None`` fields: none)."""
+    """The user of a valid API token with one of its memberships (``None`` fields: none), and
+    what decides whether the user must have a second factor (1 or 0 each): whether they have
+    one, whether that membership's process requires it, whether they administer the
+    installation."""
 
     user_id: int
     process_id: int | None
     role: str | None
     organisation_id: int | None
+    second_factor: int
+    process_rule: int
+    site_admin: int
 
 
 class SessionCallerRow(NamedTuple):
     """The user of a browser session with one of its memberships, the session's CSRF token and
-    when it expires."""
+    when it expires, then the second factor's columns of :class:`TokenCallerRow`."""
 
     user_id: int
     process_id: int | None
@@ -33,19 +39,35 @@ class SessionCallerRow(NamedTuple):
     organisation_id: int | None
     csrf_token: str
     expires_at: dt.datetime
+    second_factor: int
+    process_rule: int
+    site_admin: int
 
 
-_TOKEN_CALLER_SQL = """
-SELECT u.id, m.process_id, m.role, m.organisation_id
+#: the second factor's columns, and the joins they read (each on a primary or unique key)
+_SECOND_FACTOR = """
+CASE WHEN f.enabled_at IS NULL THEN 0 ELSE 1 END AS second_factor,
+CASE WHEN r.process_id IS NULL THEN 0 ELSE 1 END AS process_rule,
+CASE WHEN i.id IS NULL THEN 0 ELSE 1 END AS site_admin
+"""
+_SECOND_FACTOR_JOINS = """
+LEFT JOIN two_factor f ON f.user_id = u.id
+LEFT JOIN process_two_factor r ON r.process_id = m.process_id
+LEFT JOIN installation i ON i.admin_id = u.id
+"""
+
+_TOKEN_CALLER_SQL = f"""
+SELECT u.id, m.process_id, m.role, m.organisation_id, {_SECOND_FACTOR}
 FROM api_tokens k JOIN users u ON u.id = k.user_id
-LEFT JOIN memberships m ON m.user_id = u.id
+LEFT JOIN memberships m ON m.user_id = u.id {_SECOND_FACTOR_JOINS}
 WHERE k.token_hash = :digest AND k.revoked_at IS NULL AND u.active
 """
 
-_SESSION_CALLER_SQL = """
-SELECT u.id, m.process_id, m.role, m.organisation_id, w.csrf_token, w.expires_at
+_SESSION_CALLER_SQL = f"""
+SELECT u.id, m.process_id, m.role, m.organisation_id, w.csrf_token, w.expires_at,
+{_SECOND_FACTOR}
 FROM web_sessions w JOIN users u ON u.id = w.user_id
-LEFT JOIN memberships m ON m.user_id = u.id
+LEFT JOIN memberships m ON m.user_id = u.id {_SECOND_FACTOR_JOINS}
 WHERE w.session_hash = :digest AND u.active
 """
 

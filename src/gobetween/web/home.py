@@ -15,6 +15,7 @@ from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Seat
 from gobetween.service import identity, prepare, processes, setup, translations
+from gobetween.service.api.account import EnrolCtx
 from gobetween.service.api.auth import set_device_cookie, set_session_cookie
 from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.languages import working_languages
@@ -91,7 +92,7 @@ def login(
     device = request.cookies.get(identity.DEVICE_COOKIE)
     try:
         with ctx.anonymous() as session:
-            user = identity.login(
+            outcome = identity.login(
                 session,
                 ctx.services.hasher,
                 ctx.settings,
@@ -101,6 +102,7 @@ def login(
                 device=device,
                 code=code or None,
             )
+            user = outcome.user
             agent = request.headers.get("user-agent", "")
             started = (
                 identity.start_session(
@@ -118,7 +120,7 @@ def login(
             "title": _("Log in"),
             "next": target,
             "email": email,
-            "error": _("Wrong e-mail address or password."),
+            "error": outcome.message(),
         }
         return login_page(request, ctx, context, status=401)
     response = redirect(target)
@@ -129,7 +131,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, ctx: Ctx) -> Response:
+def logout(request: Request, ctx: EnrolCtx) -> Response:
     """End the browser session (the form carries the CSRF token)."""
 
     def build() -> Response:

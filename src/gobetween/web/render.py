@@ -233,10 +233,13 @@ def redirect(url: str, request: Request | None = None) -> Response:
 
 
 def error_page(request: Request, exc: e.GobetweenError) -> Response:
-    """The HTML answer to ``exc``: a login redirect, or an error page with the API's status."""
+    """The HTML answer to ``exc``: a login redirect, the set-up of a second factor the user
+    must have, or an error page with the API's status."""
     if isinstance(exc, e.AuthenticationFailed):
         target = request.url.path if request.method == "GET" else "/"
         return redirect("/login?next=" + quote(target, safe="/"), request)
+    if isinstance(exc, e.TwoFactorRequired):
+        return redirect("/account/security#two-factor", request)
     status = status_of(exc)
     titles = {
         404: _("Not found"),

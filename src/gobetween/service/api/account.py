@@ -1,9 +1,11 @@
-"""Routes of one's own account: the browser sessions (listed, ended one by one or all but this
-one), the security log (the installation's administrator reads everyone's) and the second
-factor (TOTP with recovery codes).
+"""Routes of one's own account: the browser sessions (listed with when each was last used,
+ended one by one or all but this one), the security log (the installation's administrator reads
+everyone's), the second factor (TOTP with recovery codes), and a process's rule that its
+members use one (read by its members, set by its admins).
 
 Thin: each route opens one unit of work and calls :mod:`gobetween.service.security_log` or
-:mod:`gobetween.service.two_factor`.
+:mod:`gobetween.service.two_factor`. A user who must have a second factor and has none reaches
+the routes of their own account (``EnrolCtx``) and nothing else (403 ``TwoFactorRequired``).
 """
 
 from __future__ import annotations
@@ -16,18 +18,23 @@ from pydantic import BaseModel, Field
 
 from gobetween.service import identity, security_log, two_factor
 from gobetween.service import schemas as s
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.context import RequestContext, enrolment_context, request_context
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["account"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
+#: the routes open to a user who must set up a second factor and has not yet
+EnrolCtx = Annotated[RequestContext, Depends(enrolment_context)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 SessionKey = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 class SessionOut(BaseModel):
-    """One browser session: ``id`` names it for ending it (not a row number)."""
+    """One browser session: ``id`` names it for ending it (not a row number); ``address`` and
+    ``user_agent`` where it was started; ``last_seen_at`` when it was last used (to the
+    minute: written at most once a minute) and ``last_client`` the browser family and system
+    of that use ("Firefox on Linux"; no address is kept for it)."""
 
     id: str
     created_at: dt.datetime
@@ -35,6 +42,8 @@ class SessionOut(BaseModel):
     address: str
     user_agent: str
     current: bool
+    last_seen_at: dt.datetime | None
+    last_client: str
 
 
 class EndedOut(BaseModel):
@@ -61,7 +70,7 @@ def _agent(request: Request) -> str:
 
 
 @router.get("/account/sessions", response_model=list[SessionOut])
-def sessions(ctx: Ctx) -> list[SessionOut]:
+def sessions(ctx: EnrolCtx) -> list[SessionOut]:
     """The caller's browser sessions, newest first, with where each was started."""
     with ctx.read() as unit:
         rows = security_log.own_sessions(unit.session, unit.actor, ctx.session_token)
@@ -73,13 +82,15 @@ def sessions(ctx: Ctx) -> list[SessionOut]:
             address=r.address,
             user_agent=r.user_agent,
             current=r.current,
+            last_seen_at=r.last_seen_at,
+            last_client=r.last_client,
         )
         for r in rows
     ]
 
 
 @router.delete("/account/sessions/{session_id}", status_code=204)
-def end_session(session_id: SessionKey, ctx: Ctx, request: Request) -> None:
+def end_session(session_id: SessionKey, ctx: EnrolCtx, request: Request) -> None:
     """End one of the caller's browser sessions (404 for another user's, as for none)."""
     with ctx.write() as unit:
         security_log.end_session(
@@ -88,7 +99,7 @@ def end_session(session_id: SessionKey, ctx: Ctx, request: Request) -> None:
 
 
 @router.post("/account/sessions/end-others", response_model=EndedOut)
-def end_other_sessions(ctx: Ctx, request: Request) -> EndedOut:
+def end_other_sessions(ctx: EnrolCtx, request: Request) -> EndedOut:
     """End every browser session of the caller but the one asking (with an API token: all)."""
     with ctx.write() as unit:
         ended = security_log.end_other_sessions(
@@ -102,7 +113,7 @@ def end_other_sessions(ctx: Ctx, request: Request) -> EndedOut:
 
 
 @router.get("/account/security-log", response_model=list[SecurityEventOut])
-def security_log_own(ctx: Ctx, limit: Limit = 200) -> list[SecurityEventOut]:
+def security_log_own(ctx: EnrolCtx, limit: Limit = 200) -> list[SecurityEventOut]:
     """The caller's security events, newest first: log-ins, failed log-ins, password changes,
     sessions ended, API tokens made and revoked."""
     with ctx.read() as unit:
@@ -155,7 +166,7 @@ class CurrentPasswordIn(s.In):
 
 
 @router.get("/account/two-factor", response_model=TwoFactorOut)
-def two_factor_state(ctx: Ctx) -> TwoFactorOut:
+def two_factor_state(ctx: EnrolCtx) -> TwoFactorOut:
     """Whether the caller's log-ins need a second factor, and how many recovery codes are left."""
     with ctx.read() as unit:
         uid = unit.actor.user_id
@@ -166,7 +177,7 @@ def two_factor_state(ctx: Ctx) -> TwoFactorOut:
 
 
 @router.post("/account/two-factor", response_model=EnrolmentOut, status_code=201)
-def two_factor_start(ctx: Ctx) -> EnrolmentOut:
+def two_factor_start(ctx: EnrolCtx) -> EnrolmentOut:
     """Start setting up the second factor: a new key for an authenticator app (409 when on)."""
     with ctx.write() as unit:
         made = two_factor.start(unit.session, unit.user)
@@ -176,7 +187,7 @@ def two_factor_start(ctx: Ctx) -> EnrolmentOut:
 
 
 @router.post("/account/two-factor/confirm", response_model=RecoveryCodesOut)
-def two_factor_confirm(body: CodeIn, ctx: Ctx) -> RecoveryCodesOut:
+def two_factor_confirm(body: CodeIn, ctx: EnrolCtx) -> RecoveryCodesOut:
     """Turn the second factor on with the code the app shows; the recovery codes, shown once."""
     with ctx.write() as unit:
         codes = two_factor.confirm(unit.session, unit.user, body.code)
@@ -185,12 +196,43 @@ def two_factor_confirm(body: CodeIn, ctx: Ctx) -> RecoveryCodesOut:
 
 @router.post("/account/two-factor/disable", status_code=204)
 def two_factor_disable(body: CurrentPasswordIn, ctx: Ctx) -> None:
-    """Turn the second factor off; needs the current password (wrong ones are paused)."""
+    """Turn the second factor off; needs the current password (wrong ones are paused); 409
+    while the installation or one of the caller's processes requires it."""
     with ctx.write() as unit:
         right = identity.check_current_password(
             unit.session, ctx.services.hasher, ctx.settings, unit.user, body.current_password
         )
         if right:
-            two_factor.disable(unit.session, unit.user)
+            two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
     if not right:  # after the unit of work, so that the failure is counted
         raise identity.wrong_current_password()
+
+
+class TwoFactorRuleIn(s.In):
+    required: bool
+
+
+class TwoFactorRuleOut(BaseModel):
+    """Whether the process requires a second factor of its members, and how many members have
+    none yet (each is asked to set one up at their next request)."""
+
+    required: bool
+    members_without: int
+
+
+@router.get("/processes/{process_id}/two-factor", response_model=TwoFactorRuleOut)
+def process_two_factor(process_id: s.Id, ctx: Ctx) -> TwoFactorRuleOut:
+    """Whether the process requires its members to log in with a second factor (members)."""
+    with ctx.read() as unit:
+        rule = two_factor.process_rule(unit.session, unit.actor, process_id)
+    return TwoFactorRuleOut(required=rule.required, members_without=rule.members_without)
+
+
+@router.put("/processes/{process_id}/two-factor", response_model=TwoFactorRuleOut)
+def set_process_two_factor(process_id: s.Id, body: TwoFactorRuleIn, ctx: Ctx) -> TwoFactorRuleOut:
+    """Require a second factor of every member of the process, or no longer (its admins; the
+    admin's own second factor must be on first, 409 otherwise). From then on a member without
+    one reaches only the set-up of their own (403 ``TwoFactorRequired`` elsewhere)."""
+    with ctx.write() as unit:
+        rule = two_factor.set_process_rule(unit.session, unit.actor, process_id, body.required)
+    return TwoFactorRuleOut(required=rule.required, members_without=rule.members_without)

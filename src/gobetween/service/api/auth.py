@@ -8,14 +8,20 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from gobetween.errors import AuthenticationFailed
-from gobetween.i18n import _
 from gobetween.service import identity, prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.context import SESSION_COOKIE, RequestContext, request_context
+from gobetween.service.context import (
+    SESSION_COOKIE,
+    RequestContext,
+    enrolment_context,
+    request_context,
+)
 from gobetween.service.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["auth"])
 Ctx = Annotated[RequestContext, Depends(request_context)]
+#: logging out stays open to a user who must set up a second factor and has not yet
+EnrolCtx = Annotated[RequestContext, Depends(enrolment_context)]
 
 
 def set_device_cookie(response: Response, settings: Settings, token: str | None) -> None:
@@ -58,12 +64,14 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
     """Log in with e-mail and password; sets the session cookie and returns the CSRF token.
 
     Repeated failures make further attempts wait (429 with ``Retry-After``); a device that
-    logged in to the account before is never paused by failures from elsewhere.
+    logged in to the account before is never paused by failures from elsewhere, and only such
+    a device is told that the password was right but the second factor's code missing or
+    wrong (everyone else: 401 "wrong e-mail address or password, or code").
     """
     services = ctx.services
     device = request.cookies.get(identity.DEVICE_COOKIE)
     with ctx.anonymous() as session:
-        user = identity.login(
+        outcome = identity.login(
             session,
             services.hasher,
             ctx.settings,
@@ -73,6 +81,7 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
             device=device,
             code=body.code,
         )
+        user = outcome.user
         started = (
             identity.start_session(
                 session,
@@ -87,7 +96,7 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
         new_device = identity.remember_device(session, user, device) if user else None
         out = s.UserOut.model_validate(user) if user else None
     if started is None or out is None:
-        raise AuthenticationFailed(_("wrong e-mail address or password"))
+        raise AuthenticationFailed(outcome.message())
     set_device_cookie(response, ctx.settings, new_device)
     set_session_cookie(response, ctx.settings, started.token)
     return s.LoginOut(user=out, csrf_token=started.csrf_token, expires_at=started.expires_at)
@@ -112,7 +121,7 @@ def change_password(body: PasswordIn, ctx: Ctx) -> None:
 
 
 @router.post("/auth/logout", status_code=204)
-def logout(ctx: Ctx, response: Response) -> None:
+def logout(ctx: EnrolCtx, response: Response) -> None:
     """End the browser session."""
     with ctx.write() as unit:
         if ctx.session_token:
