@@ -79,11 +79,6 @@ __all__ = [
 ]
 
 
-#: A mediator opens a bidding in a track, and releases each round's result to both sides.
-OPEN_BIDDING = ActionRule("open_bidding", frozenset({"mediator"}))
-RELEASE_RESULT = ActionRule("release_result", frozenset({"mediator"}))
-
-
 @dataclass(frozen=True)
 class ResultReleased(wire.WireEvent):
     """A mediator released the result of ``round`` to both sides."""
@@ -99,6 +94,12 @@ class ReleaseResult:
     """A mediator opens the next resolved round's result to both sides."""
 
     mediator: str
+
+
+#: A mediator opens a bidding in a track (its own route: the settings are the bidding's table),
+#: and releases each round's result to both sides (also through the generic route).
+OPEN_BIDDING = ActionRule("open_bidding", frozenset({"mediator"}))
+RELEASE_RESULT = ActionRule("release_result", frozenset({"mediator"}), action=ReleaseResult)
 
 
 SealedAction = bb.SubmitBid | bb.CloseBidding | ReleaseResult
@@ -341,4 +342,6 @@ PROTOCOL: Machine[SealedBidding, SealedAction, SealedEvent] = Machine(
     viewer=_view,
     owner_of=_owner,
     notifier=_notices,
+    tab=N_("Bidding"),
+    page="bidding",  # its own page (web/bidding.py): opening it takes the bidding's table
 )

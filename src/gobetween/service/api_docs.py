@@ -79,6 +79,10 @@ TAGS = {
     "languages": _l("Working languages of processes and tracks, and translations."),
     "setup": _l("Setting up the installation, and resetting a password."),
     "team": _l("The mediation team's own notes and work."),
+    "protocols": _l(
+        "Negotiation protocols of a track, whatever the protocol: which ones the track runs, "
+        "your view of one, and each protocol's actions with their own request schemas."
+    ),
 }
 
 _PAGE = f"""<!DOCTYPE html>

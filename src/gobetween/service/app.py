@@ -32,6 +32,7 @@ from gobetween.service.api import (
     implement,
     negotiate,
     prepare,
+    protocols,
     rehearse,
     scores,
     setup,
@@ -58,6 +59,7 @@ def routers() -> list[APIRouter]:
         negotiate.router,
         texts.router,
         bidding.router,
+        protocols.build_router(),  # generic over the protocol registry
         decide.router,
         scores.router,
         rehearse.router,

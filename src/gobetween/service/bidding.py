@@ -68,6 +68,13 @@ def _settings(row: Bidding) -> dict[str, Any]:
     return {"payer": str(row.payer_id), "payee": str(row.payee_id), "rules": row.rules}
 
 
+@protocol_steps.settings_source(PROTOCOL.name)
+def _stored_settings(session: Session, track_id: int) -> dict[str, Any] | None:
+    """The bidding's settings for the generic routes: its row (``None``: no bidding)."""
+    row = _row(session, track_id)
+    return None if row is None else _settings(row)
+
+
 def _visible(session: Session, actor: Actor, track_id: int) -> tuple[Bidding, TrackView]:
     """The bidding and the actor's view; 404 for whoever sees nothing of it (a party that
     does not bid, an observer, an admin), worded as for a track without a bidding."""

@@ -20,9 +20,17 @@ protocol only builds the action from the request::
     )  # SEND_OFFER is an own-party rule: the actor's own party, checked by the policy
     return protocol_steps.view_for(relay.PROTOCOL, done.state, done.view)
 
-``settings`` is the protocol's own configuration (what ``initial`` takes; blind bidding keeps
-its payer, payee and rules); ``stream`` names the event stream when a track holds more than one
-of the same protocol (default: the protocol's name; at most 30 characters).
+``settings`` is the protocol's own configuration (what ``initial`` takes). A protocol with an
+opening rule (``ActionRule(..., opens=True)``) keeps it at the head of its own event log: a
+``{"type": "configured", "settings": {...}}`` entry that :func:`configure` writes (audited
+``<protocol>.configured``) and :func:`replay` reads back; blind bidding, older than this, keeps
+its payer, payee and rules in its own table and names where with :func:`settings_source`.
+``stream`` names the event stream when a track holds more than one of the same protocol
+(default: the protocol's name; at most 30 characters).
+
+The generic routes and page (:mod:`gobetween.service.api.protocols`,
+:mod:`gobetween.web.protocol_pages`) call :func:`running`, :func:`show` and :func:`perform`,
+which work for every registered protocol from its declaration alone.
 """
 
 from __future__ import annotations
@@ -32,25 +40,94 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween import wire
-from gobetween.errors import NotFound
+from gobetween.errors import Conflict, NotFound
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
+from gobetween.protocols import registry
 from gobetween.protocols.base import ActionRule, NegotiationProtocol, ViewRole, WireEvent
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
 from gobetween.store.live_updates import notify
 
-__all__ = ["Loaded", "Stepped", "load", "members", "replay", "role_of", "step", "view_for"]
+__all__ = [
+    "CONFIGURED",
+    "Loaded",
+    "Stepped",
+    "configure",
+    "load",
+    "members",
+    "opening",
+    "perform",
+    "replay",
+    "role_of",
+    "running",
+    "settings_of",
+    "settings_source",
+    "show",
+    "step",
+    "view_for",
+]
 
 S = TypeVar("S")
 A = TypeVar("A")
 E = TypeVar("E", bound=WireEvent)
 
 _NO_SETTINGS: Mapping[str, Any] = {}
+
+#: The type of the entry at the head of a protocol's log that holds its settings.
+CONFIGURED = "configured"
+
+#: Where a protocol that keeps its settings outside its log finds them (by protocol name):
+#: ``(session, track_id) -> settings`` or ``None`` when the track does not run it.
+_SOURCES: dict[str, Callable[[Session, int], Mapping[str, Any] | None]] = {}
+
+
+def settings_source(
+    name: str,
+) -> Callable[
+    [Callable[[Session, int], Mapping[str, Any] | None]],
+    Callable[[Session, int], Mapping[str, Any] | None],
+]:
+    """Declare where protocol ``name`` keeps its settings, when not at the head of its log
+    (a decorator; blind bidding's table is the one such place)."""
+
+    def declare(
+        source: Callable[[Session, int], Mapping[str, Any] | None],
+    ) -> Callable[[Session, int], Mapping[str, Any] | None]:
+        _SOURCES[name] = source
+        return source
+
+    return declare
+
+
+def opening(protocol: NegotiationProtocol[Any, Any, Any]) -> ActionRule | None:
+    """The protocol's opening rule (its settings' dataclass), if it must be opened in a track."""
+    return next((r for r in protocol.actions if r.opens), None)
+
+
+def settings_of(
+    session: Session, track_id: int, protocol: NegotiationProtocol[Any, Any, Any]
+) -> Mapping[str, Any] | None:
+    """The protocol's settings in track ``track_id``: ``None`` when the track does not run it
+    (a protocol with an opening rule that no one opened); ``{}`` for one that needs none."""
+    source = _SOURCES.get(protocol.name)
+    if source is not None:
+        return source(session, track_id)
+    if opening(protocol) is None:
+        return _NO_SETTINGS
+    log = event_log.protocol_stream(track_id, protocol.name)
+    head = session.execute(
+        select(t.ProtocolEvent.body).where(log.where()).order_by(t.ProtocolEvent.seq).limit(1)
+    ).scalar_one_or_none()
+    if head is None or head.get("type") != CONFIGURED:
+        return None
+    settings: Mapping[str, Any] = head["settings"]
+    return settings
 
 
 def members(view: TrackView) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -85,6 +162,9 @@ def replay(
     parties, mediators = members(view)
     initial = protocol.initial(agenda, parties, mediators, settings)
     stored = event_log.bodies(session, event_log.protocol_stream(track.id, stream or protocol.name))
+    if stored and stored[0].get("type") == CONFIGURED:  # the settings, at the head of the log
+        initial = protocol.initial(agenda, parties, mediators, stored[0]["settings"])
+        stored = stored[1:]
     return wire.replay(protocol.apply, lambda d: protocol.read_event(d, agenda), initial, stored)
 
 
@@ -190,6 +270,126 @@ def step(
         party_ids=[None if o is None else int(o) for o in owners],
     )
     for notice in protocol.notices(state, events):
+        if notice.kind not in protocol.live_updates:
+            raise ValueError(f"{protocol.name} did not declare the live update {notice.kind!r}")
         party_id = None if notice.party is None else int(notice.party)
         notify(session, track.id, party_id, notice.kind, notice.ref)
     return Stepped(track, view, state, events)
+
+
+def configure(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    protocol: NegotiationProtocol[S, Any, Any],
+    rule: ActionRule,
+    settings: Mapping[str, Any],
+) -> Loaded[S]:
+    """Open ``protocol`` in track ``track_id`` with ``settings`` (its opening ``rule``): the
+    settings become the head of its event log. 409 when it is already open; the protocol's
+    refusal of the settings (``initial``) stores nothing."""
+    track, view = repositories.track(session, actor, track_id)
+    view.require(rule)
+    log = event_log.protocol_stream(track.id, protocol.name)
+    event_log.lock(session, log)
+    if event_log.next_seq(session, log) != 1:
+        raise Conflict(
+            _("%(protocol)s is already open in track %(track_id)s")
+            % {"protocol": _(protocol.title), "track_id": track_id}
+        )
+    parties, mediators = members(view)
+    state = protocol.initial(track_agenda(track), parties, mediators, settings)
+    head = {"type": CONFIGURED, "settings": dict(settings)}
+    event_log.append(session, log, [head], actor_id=actor.user_id, party_ids=[None])
+    return Loaded(track, view, state)
+
+
+def _actor(rule: ActionRule, view: TrackView) -> str:
+    """Who does a generic action: the caller's party for an own-party rule, else their
+    mediator organisation (the policy has checked the seat)."""
+    who = view.own_party if rule.own_party else view.own_mediator
+    if who is None:
+        raise NotFound(
+            _("nothing of this kind in track %(track_id)s") % {"track_id": view.track_id}
+        )
+    return str(who)
+
+
+def show(
+    session: Session, actor: Actor, track_id: int, protocol: NegotiationProtocol[Any, Any, Any]
+) -> dict[str, Any]:
+    """The caller's view of ``protocol`` in the track; 404 when the track does not run it or
+    the caller's role sees nothing of it (worded the same)."""
+    track, view = repositories.track(session, actor, track_id)
+    settings = settings_of(session, track.id, protocol)
+    if settings is None:
+        raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+    state = replay(session, track, view, protocol, settings=settings)
+    return view_for(protocol, state, view)
+
+
+def perform(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    protocol: NegotiationProtocol[Any, Any, Any],
+    rule: ActionRule,
+    body: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Do ``rule`` of ``protocol`` with the request's ``body`` (its action's fields after the
+    actor, already validated by the schema; the settings for an opening rule); the caller's
+    view afterwards. 404, worded as for a track without it, when the track does not run the
+    protocol or the caller's role sees nothing of it, before the protocol is asked anything."""
+    if rule.action is None:
+        raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+    if rule.opens:
+        opened = configure(session, actor, track_id, protocol, rule, body)
+        return view_for(protocol, opened.state, opened.view)
+    settings = settings_of(session, track_id, protocol)
+    if settings is None:
+        raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+    make = rule.action
+
+    def build(state: Any, view: TrackView) -> Any:
+        view_for(protocol, state, view)  # 404 for whoever sees nothing of it
+        return make(_actor(rule, view), **body)
+
+    done = step(session, actor, track_id, protocol, rule, build, settings=settings)
+    return view_for(protocol, done.state, done.view)
+
+
+def running(session: Session, actor: Actor, track_id: int) -> list[dict[str, Any]]:
+    """The registered protocols the track runs that the caller sees something of, each with
+    the actions the caller's seat allows (``open``: whether it is open; a protocol not yet
+    open is listed only to those who may open it)."""
+    track, view = repositories.track(session, actor, track_id)
+    out: list[dict[str, Any]] = []
+    for protocol in registry.protocols():
+        settings = settings_of(session, track.id, protocol)
+        if settings is None:
+            opener = opening(protocol)
+            if opener is not None and view.allows(opener):
+                out.append(_entry(protocol, False, [opener]))
+            continue
+        state = replay(session, track, view, protocol, settings=settings)
+        role, member = role_of(view)
+        if protocol.view(state, role, member) is None:
+            continue
+        allowed = [r for r in protocol.actions if r.generic and not r.opens and _allows(view, r)]
+        out.append(_entry(protocol, True, allowed))
+    return out
+
+
+def _allows(view: TrackView, rule: ActionRule) -> bool:
+    return view.allows(rule, view.own_party if rule.own_party else None)
+
+
+def _entry(
+    protocol: NegotiationProtocol[Any, Any, Any], is_open: bool, rules: list[ActionRule]
+) -> dict[str, Any]:
+    return {
+        "name": protocol.name,
+        "title": _(protocol.title),
+        "open": is_open,
+        "actions": [r.name for r in rules],
+    }
