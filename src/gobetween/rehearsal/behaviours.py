@@ -84,6 +84,7 @@ class Delegate:
     holdout: float = 0.0
     proposes: bool = True
     best: float = field(default=1.0)
+    _scores: dict[Choices, float] = field(default_factory=dict, init=False, repr=False)
 
     def level(self, round_: int, rounds: int) -> float:
         """The utility it demands (on its declared preferences) at ``round_`` of ``rounds``."""
@@ -95,9 +96,9 @@ class Delegate:
 
     def answer(self, choices: Choices, round_: int, rounds: int) -> Reply:
         """Its answer to the text ``choices`` at ``round_`` (0-based) of at most ``rounds``."""
-        table = self.table
-        if table.acceptable(choices, self.level(round_, rounds)):
-            return Reply(True)
+        score = self.score(choices)
+        if score != -math.inf and score >= self.level(round_, rounds) - 1e-12:
+            return _ACCEPTS
         return Reply(False, self.wish(choices) if self.proposes else None)
 
     def wish(self, choices: Choices) -> tuple[int, int] | None:
@@ -105,6 +106,8 @@ class Delegate:
         its red lines counting above any that crosses one; ``None`` when no change helps. Ties
         go to the first issue and option."""
         table = self.table
+        if table.flat is not None:
+            return _additive_wish(table, choices)
         scores = table.neighbour_scores(choices)
         now = self.score(choices)
         best = int(np.argmax(scores))
@@ -114,15 +117,47 @@ class Delegate:
         return int(issues[best]), int(options[best])
 
     def score(self, choices: Choices) -> float:
-        """Its declared utility for ``choices``; ``-inf`` when the text crosses a red line."""
-        table = self.table
-        return -math.inf if table.crossed(choices) else table.utility(choices)
+        """Its declared utility for ``choices``; ``-inf`` when the text crosses a red line
+        (computed once per text: a rehearsal asks about the same texts again and again)."""
+        found = self._scores.get(choices)
+        if found is None:
+            table = self.table
+            found = -math.inf if table.crossed(choices) else table.utility(choices)
+            if len(self._scores) >= _MAX_SCORES:
+                self._scores.clear()
+            self._scores[choices] = found
+        return found
 
     def prefers(self, new: Choices, old: Choices) -> bool:
         """Whether it prefers the text ``new`` to ``old`` by its declared preferences (a text
         crossing one of its red lines is never preferred)."""
         return self.score(new) > self.score(old) + 1e-12
 
+
+def _additive_wish(table: PartyTable, choices: Choices) -> tuple[int, int] | None:
+    """:meth:`Delegate.wish` for an additive table (one-option red lines included), in plain
+    Python: the largest gain of one change, the first of ties."""
+    flat, offsets = table.flat_list, table.offsets
+    issues, options = table.moves_list
+    chosen = [flat[offsets[j] + c] for j, c in enumerate(choices)]
+    crossed = [j for j, x in enumerate(chosen) if x == -math.inf]
+    if len(crossed) > 1:
+        return None  # one change leaves a red line crossed
+    if crossed:  # the best option that leaves the one red line crossed
+        j = crossed[0]
+        moves = range(offsets[j], offsets[j] + len(table.values[j]))
+        best = max(moves, key=lambda m: (flat[m], -m))
+        return None if flat[best] == -math.inf else (j, options[best])
+    best = max(range(len(flat)), key=lambda m: (flat[m] - chosen[issues[m]], -m))
+    if not flat[best] - chosen[issues[best]] > 1e-12:
+        return None
+    return issues[best], options[best]
+
+
+#: The one answer that accepts (answers are immutable).
+_ACCEPTS = Reply(True)
+#: Texts whose score a delegation keeps (then it starts afresh).
+_MAX_SCORES = 1 << 16
 
 Declare = Callable[[Preferences, Agenda], Preferences]
 

@@ -42,6 +42,8 @@ __all__ = ["DEFAULT_ROUNDS", "MAX_ROUNDS", "Rehearsal", "RunResult"]
 DEFAULT_ROUNDS = 100
 MAX_ROUNDS = 10_000
 _TOL = 1e-9
+#: Agreements whose score a rehearsal keeps (then it starts afresh).
+_MAX_SCORED = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,15 @@ class Rehearsal:
         self.frontier = np.asarray(front.utilities, dtype=np.float64)
         point = nash(front)
         self.nash_point = None if point is None else np.asarray(point.utilities)
+        self._nash = None if point is None else tuple(float(u) for u in point.utilities)
         self.truth = tuple(
             PartyTable.of(p, prefs, scenario.agenda) for p, prefs in scenario.preferences.items()
         )
         self.sizes = tuple(issue.size for issue in scenario.agenda.issues)
         self._delegates: dict[str, tuple[Delegate, ...]] = {}
         self._plans: dict[str, Plan] = {}
+        self._climbs: dict[str, dict[Choices, tuple[int, ...]]] = {}
+        self._scores: dict[Choices | None, tuple[tuple[float, ...], bool, float]] = {}
         self._salt = self.name.encode()
         self._bits = np.random.PCG64(0)
         self._rng = np.random.Generator(self._bits)
@@ -150,6 +155,8 @@ class Rehearsal:
             self._delegates[behaviour_name] = tuple(
                 how.delegate(p, prefs, agenda) for p, prefs in self.scenario.preferences.items()
             )
+            for delegate in self._delegates[behaviour_name]:
+                delegate.table.compile()
         return self._delegates[behaviour_name]
 
     def plan(self, behaviour_name: str) -> Plan:
@@ -201,6 +208,7 @@ class Rehearsal:
             self.sizes,
             rounds,
             plan=lambda: self.plan(behaviour_name),
+            climbs=self._climbs.setdefault(behaviour_name, {}),
         )
         spec.play(room, self._generator(seed))
         return self.score(strategy_name, behaviour_name, seed, room.agreement, room.used)
@@ -214,18 +222,13 @@ class Rehearsal:
         rounds: int,
     ) -> RunResult:
         """The result of a run that ended with ``package`` (``None``: no agreement)."""
-        if package is None:
-            utilities = tuple(t.reservation for t in self.truth)
-            optimal = False
-        else:
-            utilities = tuple(t.utility(package) for t in self.truth)
-            crossed = any(t.crossed(package) for t in self.truth)
-            optimal = not crossed and not self._dominated(np.asarray(utilities))
-        distance = (
-            math.nan
-            if self.nash_point is None
-            else float(np.linalg.norm(np.asarray(utilities) - self.nash_point))
-        )
+        found = self._scores.get(package)
+        if found is None:  # scored once per package (and once for no agreement)
+            found = self._score(package)
+            if len(self._scores) >= _MAX_SCORED:
+                self._scores.clear()
+            self._scores[package] = found
+        utilities, optimal, distance = found
         return RunResult(
             scenario=self.name,
             strategy=strategy_name,
@@ -238,6 +241,18 @@ class Rehearsal:
             nash_distance=distance,
             rounds=rounds,
         )
+
+    def _score(self, package: Choices | None) -> tuple[tuple[float, ...], bool, float]:
+        """Utilities, Pareto-optimality and distance to Nash of one agreement (or none)."""
+        if package is None:
+            utilities = tuple(t.reservation for t in self.truth)
+            optimal = False
+        else:
+            utilities = tuple(t.utility(package) for t in self.truth)
+            crossed = any(t.crossed(package) for t in self.truth)
+            optimal = not crossed and not self._dominated(np.asarray(utilities))
+        distance = math.nan if self._nash is None else math.dist(utilities, self._nash)
+        return utilities, optimal, distance
 
     def _dominated(self, point: np.ndarray) -> bool:
         front = self.frontier

@@ -30,11 +30,12 @@ Registered in :data:`STRATEGIES` (the order the reports use):
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -42,7 +43,7 @@ from numpy.typing import NDArray
 
 from gobetween.errors import ProtocolError, ValidationFailed
 from gobetween.rehearsal.behaviours import Delegate, Reply
-from gobetween.rehearsal.tables import Choices, PartyTable
+from gobetween.rehearsal.tables import Choices
 
 __all__ = ["STRATEGIES", "Plan", "Room", "Strategy", "strategy"]
 
@@ -81,12 +82,16 @@ class Room:
     plan
         The declared frontier for strategies that use it (computed once per scenario and
         behaviour by the caller, called only when needed).
+    climbs
+        For hill-climbing: the changes every delegation prefers, by text, found so far (the
+        caller may pass the same dictionary to every room with the same delegations).
     """
 
     delegates: tuple[Delegate, ...]
     sizes: tuple[int, ...]
     rounds: int
     plan: Callable[[], Plan]
+    climbs: dict[Choices, tuple[int, ...]] = field(default_factory=dict)
     used: int = 0
     agreement: Choices | None = None
     last: Choices | None = field(default=None)
@@ -110,7 +115,7 @@ class Room:
 
     def publish(self, choices: Sequence[int]) -> tuple[Reply, ...]:
         """Publish a text: every party answers; all accepting ends the track in agreement."""
-        text = tuple(int(c) for c in choices)
+        text = tuple(map(int, choices))
         round_ = self.used
         self._spend()
         replies = tuple(d.answer(text, round_, self.rounds) for d in self.delegates)
@@ -129,12 +134,9 @@ class Room:
         self._spend(count)
 
     def random_text(self, rng: np.random.Generator) -> Choices:
-        """A package drawn uniformly."""
-        return tuple(rng.integers(0, self._highs).tolist())
-
-    @cached_property
-    def _highs(self) -> NDArray[np.int64]:
-        return np.asarray(self.sizes, dtype=np.int64)
+        """A package drawn uniformly (one uniform number per issue)."""
+        draws = rng.random(len(self.sizes)).tolist()
+        return tuple(min(int(u * k), k - 1) for u, k in zip(draws, self.sizes, strict=True))
 
 
 #: A strategy plays one rehearsal in the room, drawing randomness only from ``rng``.
@@ -192,60 +194,100 @@ def nash_seeking(room: Room, rng: np.random.Generator) -> None:
 def hill_climbing(room: Room, rng: np.random.Generator) -> None:
     """Climb by single-issue changes that every party prefers; publish the top reached.
 
-    The votes on one text's neighbours are counted in the order they are asked (a random
-    order): up to and including the first that every party prefers (the climb moves there) or
-    all of them (a local top). Additive tables are walked one change at a time in plain Python
-    (a change's gain is one subtraction); others are evaluated in one vectorised pass.
+    At each text the mediator asks about its single-issue changes in a random order, up to and
+    including the first that every party prefers (the climb moves there), or all of them (a
+    local top: it is published); each question is a round. Drawn without walking the order:
+    the changes every party prefers are found once per text (:func:`improving_moves`, kept in
+    the room's ``climbs`` for later runs), the first of them in a random order is any one of them
+    with equal chance, and the number of questions up to it is drawn from its exact
+    distribution (:func:`first_marked`): the same chances as shuffling the changes.
     """
     current = room.random_text(rng)
-    issues, options = room.delegates[0].table.moves
     tables = [d.table for d in room.delegates]
-    simple = all(t.flat is not None for t in tables)
+    issues, options = tables[0].moves_list
+    changes = len(issues) - len(room.sizes)  # the texts one change away
+    climbs = room.climbs
+    draws: list[float] = []
     while room.left > 1:
-        moves = np.flatnonzero(options != np.asarray(current)[issues])
-        order = moves[rng.permutation(len(moves))][: room.left - 1]
-        found = (
-            _first_move(tables, current, order)
-            if simple
-            else _first_move_vectorised(room, current, order)
-        )
-        room.votes(len(order) if found is None else found + 1)
-        if found is None:
+        better = climbs.get(current)
+        if better is None:
+            better = improving_moves(room.delegates, current)
+            if len(climbs) >= _MAX_CLIMBS:
+                climbs.clear()
+            climbs[current] = better
+        budget = room.left - 1
+        if not better:
+            room.votes(min(changes, budget))
             break
-        move = int(order[found])
-        current = (*current[: issues[move]], int(options[move]), *current[issues[move] + 1 :])
+        if len(draws) < 2:
+            draws = rng.random(64).tolist()
+        asked = bisect.bisect_right(first_marked(changes, len(better)), draws.pop()) + 1
+        if asked > budget:
+            room.votes(budget)
+            break
+        room.votes(asked)
+        move = better[min(int(draws.pop() * len(better)), len(better) - 1)]
+        j = issues[move]
+        current = (*current[:j], options[move], *current[j + 1 :])
     room.publish(current)
 
 
-def _first_move(
-    tables: Sequence[PartyTable], current: Choices, order: NDArray[np.intp]
-) -> int | None:
-    """Index in ``order`` of the first move every party prefers (additive tables)."""
-    issues, options = tables[0].moves_list
-    parties = []
+#: Texts whose improving changes a room keeps (then it starts afresh).
+_MAX_CLIMBS = 1 << 16
+
+
+@functools.lru_cache(maxsize=4096)
+def first_marked(total: int, marked: int) -> tuple[float, ...]:
+    """``P(X <= j)`` for ``j = 0 .. total - marked``, where ``X`` is the position (0-based) of
+    the first of ``marked`` items among ``total`` put in a uniformly random order.
+
+    >>> [round(p, 4) for p in first_marked(3, 1)]
+    [0.3333, 0.6667, 1.0]
+    >>> first_marked(4, 4)
+    (1.0,)
+    """
+    if not 0 < marked <= total:
+        raise ValueError(f"{marked} marked items among {total}")
+    cumulative: list[float] = []
+    none_yet, total_so_far = 1.0, 0.0
+    for j in range(total - marked + 1):
+        total_so_far += none_yet * marked / (total - j)
+        cumulative.append(total_so_far)
+        none_yet *= (total - marked - j) / (total - j)
+    cumulative[-1] = 1.0
+    return tuple(cumulative)
+
+
+def improving_moves(delegates: Sequence[Delegate], text: Choices) -> tuple[int, ...]:
+    """The moves (indices into :attr:`PartyTable.moves`) that every delegation prefers to
+    ``text``, in move order. Additive tables (one-option red lines included) in plain Python,
+    others in one vectorised pass (:func:`improving_moves_vectorised`)."""
+    tables = [d.table for d in delegates]
+    if any(t.flat is None for t in tables):
+        return improving_moves_vectorised(delegates, text)
+    issues = tables[0].moves_list[0]
+    found: Sequence[int] = range(len(issues))
     for table in tables:
         flat, offsets = table.flat_list, table.offsets
-        chosen = [flat[offsets[j] + c] for j, c in enumerate(current)]
-        parties.append((flat, offsets, chosen, sum(x == -math.inf for x in chosen)))
-    for k, move in enumerate(order.tolist()):
-        j, o = issues[move], options[move]
-        for flat, offsets, chosen, crossed in parties:
-            new, old = flat[offsets[j] + o], chosen[j]
-            if new == -math.inf or crossed - (old == -math.inf) > 0:
-                break
-            if old != -math.inf and not new - old > 1e-12:
-                break
+        chosen = [flat[offsets[j] + c] for j, c in enumerate(text)]
+        crossed = [j for j, x in enumerate(chosen) if x == -math.inf]
+        if not crossed:  # a change helps when it crosses nothing and gains
+            found = [m for m in found if flat[m] > chosen[issues[m]] + 1e-12]
+        elif len(crossed) == 1:  # only leaving the one red line crossed helps
+            j = crossed[0]
+            found = [m for m in found if issues[m] == j and flat[m] != -math.inf]
         else:
-            return k
-    return None
+            found = []
+        if not found:
+            break
+    return tuple(found)
 
 
-def _first_move_vectorised(room: Room, current: Choices, order: NDArray[np.intp]) -> int | None:
-    """The same as :func:`_first_move` for any tables, in one vectorised pass."""
-    scores = np.stack([d.table.neighbour_scores(current) for d in room.delegates])
-    now = np.array([d.score(current) for d in room.delegates])
-    better = np.flatnonzero(np.all(scores[:, order] > now[:, None] + 1e-12, axis=0))
-    return None if better.size == 0 else int(better[0])
+def improving_moves_vectorised(delegates: Sequence[Delegate], text: Choices) -> tuple[int, ...]:
+    """:func:`improving_moves` for any tables: every neighbour scored in one pass."""
+    scores = np.stack([d.table.neighbour_scores(text) for d in delegates])
+    now = np.array([d.score(text) for d in delegates])
+    return tuple(np.flatnonzero(np.all(scores > now[:, None] + 1e-12, axis=0)).tolist())
 
 
 def veto(room: Room, rng: np.random.Generator) -> None:

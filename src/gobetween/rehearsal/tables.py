@@ -136,6 +136,14 @@ class PartyTable:
             total[_all_hold(rows, pairs)] = -np.inf
         return total
 
+    def compile(self) -> PartyTable:
+        """Build now the arrays evaluation uses (otherwise built on first use); ``self``."""
+        for _ in (self._arrays, self._masks, self.moves_list, self.offsets, self.flat):
+            pass
+        if self.flat is not None:
+            _ = self.flat_list
+        return self
+
     @cached_property
     def _arrays(self) -> tuple[NDArray[np.float64], ...]:
         return tuple(np.asarray(column, dtype=np.float64) for column in self.values)
