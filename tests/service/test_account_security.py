@@ -8,7 +8,7 @@ import datetime as dt
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from tests.service.asgi import client as asgi_client
 from tests.service.world import PASSWORD, Clock, World
 
@@ -152,3 +152,78 @@ def test_the_log_is_bounded_in_time_and_per_user(
             select(func.count()).select_from(SecurityEvent).where(SecurityEvent.user_id == user)
         ).scalar_one()
         assert left == 0
+
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36"
+)
+
+
+def test_a_session_shows_when_and_from_what_browser_it_was_last_seen_written_once_a_minute(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+    clock = Clock(start)
+    clock.install(monkeypatch)
+    writes: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE SESSION_DEVICES"):
+            writes.append(statement)
+
+    event.listen(world.services.db.engine, "before_cursor_execute", count)
+    c, _csrf = _login(world, FIREFOX)
+    try:
+        (mine,) = c.get("/api/account/sessions").json()
+        assert mine["last_client"] == "Firefox on Linux"
+        assert dt.datetime.fromisoformat(mine["last_seen_at"]) == start
+        assert mine["user_agent"] == FIREFOX  # where it was started, as before
+        # the same cookie from another browser, many requests within the minute: nothing written
+        c.headers["User-Agent"] = CHROME
+        for second in (10, 30, 59):
+            clock.set(start + dt.timedelta(seconds=second))
+            for _ in range(5):
+                assert c.get("/api/account/sessions").status_code == 200
+        # one statement in all (this worker's first sight of the session), changing nothing
+        assert len(writes) <= 1
+        (mine,) = c.get("/api/account/sessions").json()
+        assert dt.datetime.fromisoformat(mine["last_seen_at"]) == start
+        assert mine["last_client"] == "Firefox on Linux"
+        # a minute on: one write, with the browser now seen; then none again for a minute
+        before = len(writes)
+        clock.set(start + dt.timedelta(seconds=61))
+        for _ in range(10):
+            assert c.get("/api/processes").status_code == 200
+        assert len(writes) == before + 1
+        (mine,) = c.get("/api/account/sessions").json()
+        assert dt.datetime.fromisoformat(mine["last_seen_at"]) == start + dt.timedelta(seconds=61)
+        assert mine["last_client"] == "Chrome on Windows"
+        # API tokens write nothing
+        for _ in range(3):
+            world.get("ua", "/api/processes")
+        assert len(writes) == before + 1
+    finally:
+        event.remove(world.services.db.engine, "before_cursor_execute", count)
+        c.close()
+
+
+def test_signing_keys_registered_confirmed_and_revoked_are_in_the_holders_log(
+    world: World,
+) -> None:
+    from gobetween.agreements import generate_private_key, public_key_pem
+
+    pem = public_key_pem(generate_private_key()).decode()
+    r = world.post(
+        "ua", f"/api/organisations/{world.orgs['Ukraine']}/keys", json={"public_key_pem": pem}
+    )
+    assert r.status_code == 201, r.text
+    key_id = r.json()["id"]
+    assert world.post("admin", f"/api/keys/{key_id}/confirmation").status_code == 200
+    revoked = world.post("admin", f"/api/keys/{key_id}/revocation", json={"reason": "lost"})
+    assert revoked.status_code == 200, revoked.text
+    kinds = [e["kind"] for e in world.get("ua", "/api/account/security-log").json()]
+    assert kinds[:3] == ["key.revoked", "key.confirmed", "key.registered"]  # the holder learns
+    theirs = [e["kind"] for e in world.get("admin", "/api/account/security-log").json()]
+    assert not any(kind.startswith("key.") for kind in theirs)
