@@ -295,7 +295,7 @@ def test_first_marked_is_the_chance_of_shuffling() -> None:
                 counts[order.index(True)] += 1
             cumulative = list(itertools.accumulate(c / len(orders) for c in counts))
             assert first_marked(total, marked) == pytest.approx(cumulative, abs=1e-12)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="0 marked items among 3"):
         first_marked(3, 0)
 
 
