@@ -176,7 +176,9 @@ def _parties_of(session: Session, meeting_ids: Sequence[int]) -> dict[int, list[
     return out
 
 
-def record_meeting(session: Session, actor: Actor, track_id: int, **fields: Any) -> dict[str, Any]:
+def record_meeting(
+    session: Session, actor: Actor, /, track_id: int, **fields: Any
+) -> dict[str, Any]:
     """A mediator records a meeting (fields: held_at, kind, place, party_ids, attendees,
     summary, follow_ups)."""
     _track, view = repositories.track(session, actor, track_id)
@@ -242,7 +244,7 @@ def meeting(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
 
 
 def update_meeting(
-    session: Session, actor: Actor, meeting_id: int, **fields: Any
+    session: Session, actor: Actor, /, meeting_id: int, **fields: Any
 ) -> dict[str, Any]:
     """A mediator rewrites a meeting's record (all fields, as for :func:`record_meeting`)."""
     row, view, _parties = _load(session, actor, meeting_id)

@@ -22,6 +22,7 @@ from gobetween.formats.instrument_pdf import instrument_pdf
 from gobetween.i18n import _
 from gobetween.service import agree, signing_keys
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import reading, writing
 from gobetween.service.context import RequestContext, request_context
 from gobetween.service.errors import translated
 
@@ -94,45 +95,39 @@ async def read_body(request: Request, location: str = "body") -> bytes:
 @router.post("/organisations/{organisation_id}/keys", status_code=201)
 def register_key(organisation_id: s.Id, body: KeyIn, ctx: Ctx) -> dict[str, Any]:
     """Register a public key (PEM) for the caller's organisation, held by the caller."""
-    with ctx.write() as unit:
-        return signing_keys.register_key(
-            unit.session, unit.actor, organisation_id, body.public_key_pem, origin=body.origin
-        )
+    return writing(
+        ctx, signing_keys.register_key, organisation_id, body.public_key_pem, origin=body.origin
+    )
 
 
 @router.get("/organisations/{organisation_id}/keys")
 def keys(organisation_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
     """The keys the caller's organisation registered, newest first."""
-    with ctx.read() as unit:
-        return agree.organisation_keys(unit.session, unit.actor, organisation_id)
+    return reading(ctx, agree.organisation_keys, organisation_id)
 
 
 @router.get("/processes/{process_id}/keys")
 def process_keys(process_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
     """The key registry of a process: every key for its admins, else the caller's organisations'."""
-    with ctx.read() as unit:
-        return signing_keys.process_keys(unit.session, unit.actor, process_id)
+    return reading(ctx, signing_keys.process_keys, process_id)
 
 
 @router.post("/keys/{key_id}/confirmation")
 def confirm_key(key_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """A process admin confirms that the key speaks for its holder and organisation."""
-    with ctx.write() as unit:
-        return signing_keys.confirm_key(unit.session, unit.actor, key_id)
+    return writing(ctx, signing_keys.confirm_key, key_id)
 
 
 @router.post("/keys/{key_id}/revocation")
 def revoke_key(key_id: s.Id, body: RevocationIn, ctx: Ctx) -> dict[str, Any]:
     """The key's holder or a process admin revokes it (signatures made before stay valid)."""
-    with ctx.write() as unit:
-        return signing_keys.revoke_key(unit.session, unit.actor, key_id, body.reason)
+    return writing(ctx, signing_keys.revoke_key, key_id, body.reason)
 
 
 @router.get("/agreements/{agreement_id}/registry")
 def registry(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """The key registry of the signatories, for ``gobetween agreement verify --registry``."""
-    with ctx.read() as unit:
-        return agree.registry_export(unit.session, unit.actor, agreement_id)
+    return reading(ctx, agree.registry_export, agreement_id)
 
 
 @router.post("/tracks/{track_id}/agreements", status_code=201)
@@ -140,36 +135,33 @@ def create(track_id: s.Id, body: AgreementIn, ctx: Ctx) -> dict[str, Any]:
     """Create the mirror agreement from the version every party accepted (mediators)."""
     # Term and renewal come from the agreed text; given here, they must say the same.
     renewal = None if body.renewal_rule is None else Renewal(body.renewal_rule, body.notice_days)
-    with ctx.write() as unit:
-        return agree.create_agreement(
-            unit.session,
-            unit.actor,
-            track_id,
-            term_days=body.term_days,
-            renewal=renewal,
-            effective_date=body.effective_date,
-            title=body.title,
-            link_ids=body.link_ids,
-            implementation={
-                "public": body.public,
-                "public_figures": body.public_figures,
-                "obligations": body.obligations,
-            },
-        )
+    return writing(
+        ctx,
+        agree.create_agreement,
+        track_id,
+        term_days=body.term_days,
+        renewal=renewal,
+        effective_date=body.effective_date,
+        title=body.title,
+        link_ids=body.link_ids,
+        implementation={
+            "public": body.public,
+            "public_figures": body.public_figures,
+            "obligations": body.obligations,
+        },
+    )
 
 
 @router.get("/agreements")
 def agreements(ctx: Ctx) -> list[dict[str, Any]]:
     """The agreements the caller signs for."""
-    with ctx.read() as unit:
-        return agree.agreement_list(unit.session, unit.actor)
+    return reading(ctx, agree.agreement_list)
 
 
 @router.get("/agreements/{agreement_id}")
 def agreement(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """An agreement: terms, instruments, signatures, lifecycle log, term clock, links."""
-    with ctx.read() as unit:
-        return agree.agreement_view_dict(unit.session, unit.actor, agreement_id)
+    return reading(ctx, agree.agreement_view_dict, agreement_id)
 
 
 @router.get("/agreements/{agreement_id}/bundle")
@@ -187,8 +179,7 @@ def bundle(agreement_id: s.Id, ctx: Ctx) -> Response:
 @router.get("/agreements/{agreement_id}/verification")
 def verification(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """The verification report of the stored bundle, checked against the key registry."""
-    with ctx.read() as unit:
-        return agree.verify_stored(unit.session, unit.actor, agreement_id)
+    return reading(ctx, agree.verify_stored, agreement_id)
 
 
 @router.post("/verify")
@@ -205,24 +196,20 @@ def signing_request(
     signer: Annotated[s.Str, Query(min_length=1, max_length=200)],
 ) -> dict[str, Any]:
     """The exact bytes (base64) that ``signer`` signs on the instrument of ``party``."""
-    with ctx.read() as unit:
-        return agree.signing_request(
-            unit.session, unit.actor, agreement_id, party=party, signer=signer
-        )
+    return reading(ctx, agree.signing_request, agreement_id, party=party, signer=signer)
 
 
 @router.post("/agreements/{agreement_id}/signatures", status_code=201)
 def add_signature(agreement_id: s.Id, body: SignatureIn, ctx: Ctx) -> dict[str, Any]:
     """Add a signature: the base64 Ed25519 value, or a signature document; verified first."""
-    with ctx.write() as unit:
-        return agree.sign(
-            unit.session,
-            unit.actor,
-            agreement_id,
-            party=body.party,
-            signer=body.signer,
-            signature=body.signature,
-        )
+    return writing(
+        ctx,
+        agree.sign,
+        agreement_id,
+        party=body.party,
+        signer=body.signer,
+        signature=body.signature,
+    )
 
 
 @router.post("/agreements/{agreement_id}/signed-bundle", status_code=201)
@@ -231,8 +218,7 @@ async def signed_bundle(agreement_id: s.Id, request: Request, ctx: Ctx) -> dict[
     data = await read_body(request, "bundle")
 
     def work() -> dict[str, Any]:
-        with ctx.write() as unit:
-            return agree.sign_bundle(unit.session, unit.actor, agreement_id, data)
+        return writing(ctx, agree.sign_bundle, agreement_id, data)
 
     return await run_in_threadpool(work)
 
@@ -240,23 +226,21 @@ async def signed_bundle(agreement_id: s.Id, request: Request, ctx: Ctx) -> dict[
 @router.post("/agreements/{agreement_id}/acts", status_code=201)
 def lifecycle_act(agreement_id: s.Id, body: ActIn, ctx: Ctx) -> dict[str, Any]:
     """Record a lifecycle act: suspend, resume, give notice, consent to renewal, withdraw."""
-    with ctx.write() as unit:
-        return agree.act(
-            unit.session,
-            unit.actor,
-            agreement_id,
-            kind=body.act,
-            organisation=body.organisation,
-            reason=body.reason,
-            term_days=body.term_days,
-        )
+    return writing(
+        ctx,
+        agree.act,
+        agreement_id,
+        kind=body.act,
+        organisation=body.organisation,
+        reason=body.reason,
+        term_days=body.term_days,
+    )
 
 
 @router.post("/agreements/{agreement_id}/tick")
 def tick(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Record the renewals or expiry that the term clock has made due."""
-    with ctx.write() as unit:
-        return agree.tick(unit.session, unit.actor, agreement_id)
+    return writing(ctx, agree.tick, agreement_id)
 
 
 FORMATS = {

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from gobetween.policy import Actor
 from gobetween.service import bidding
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import reading, writing
 from gobetween.service.context import RequestContext, request_context
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
@@ -66,35 +67,28 @@ def open_with(session: Session, actor: Actor, track_id: int, body: BiddingIn) ->
 def get_bidding(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """The track's bidding as the caller may see it: the mediators every bid and result, a
     side its own bids and the released results; anyone else 404."""
-    with ctx.read() as unit:
-        return bidding.bidding_view(unit.session, unit.actor, track_id)
+    return reading(ctx, bidding.bidding_view, track_id)
 
 
 @router.post("/tracks/{track_id}/bidding", status_code=201)
 def open_bidding(track_id: s.Id, body: BiddingIn, ctx: Ctx) -> dict[str, Any]:
     """Open the track's bidding (mediators): payer, payee, the issue and the rules."""
-    with ctx.write() as unit:
-        return open_with(unit.session, unit.actor, track_id, body)
+    return writing(ctx, open_with, track_id, body)
 
 
 @router.post("/tracks/{track_id}/bidding/bids")
 def submit_bid(track_id: s.Id, body: BidIn, ctx: Ctx) -> dict[str, Any]:
     """A side's sealed bid for the open round; the answer is the side's own view."""
-    with ctx.write() as unit:
-        return bidding.submit_bid(
-            unit.session, unit.actor, track_id, round_number=body.round, amount=body.amount
-        )
+    return writing(ctx, bidding.submit_bid, track_id, round_number=body.round, amount=body.amount)
 
 
 @router.post("/tracks/{track_id}/bidding/release")
 def release_result(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Release the waiting round's result to both sides at once (mediators)."""
-    with ctx.write() as unit:
-        return bidding.release_result(unit.session, unit.actor, track_id)
+    return writing(ctx, bidding.release_result, track_id)
 
 
 @router.post("/tracks/{track_id}/bidding/close")
 def close_bidding(track_id: s.Id, body: CloseIn, ctx: Ctx) -> dict[str, Any]:
     """End the bidding early (mediators); both sides are told."""
-    with ctx.write() as unit:
-        return bidding.close_bidding(unit.session, unit.actor, track_id, reason=body.reason)
+    return writing(ctx, bidding.close_bidding, track_id, reason=body.reason)

@@ -25,6 +25,7 @@ from gobetween.monitoring.voyages import ImportResult
 from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import reading, writing
 from gobetween.service.context import RequestContext, request_context
 
 __all__ = ["router"]
@@ -38,8 +39,7 @@ Parsed = TypeVar("Parsed")
 @router.get("/agreements/{agreement_id}/record")
 def record(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """The joint record: events, findings, figures, obligations, term clock (signatories)."""
-    with ctx.read() as unit:
-        return implement.record_view(unit.session, unit.actor, agreement_id)
+    return reading(ctx, implement.record_view, agreement_id)
 
 
 @router.get("/public/agreements/{agreement_id}/record")
@@ -57,8 +57,7 @@ def add_event(
     ctx: Ctx,
 ) -> dict[str, Any]:
     """Add an event (registration, decision, inspection, departure, arrival, incident...)."""
-    with ctx.write() as unit:
-        return implement.add_event(unit.session, unit.actor, agreement_id, body)
+    return writing(ctx, implement.add_event, agreement_id, body)
 
 
 async def _import_upload(
@@ -178,8 +177,7 @@ class PublicationBody(BaseModel):
 @router.get("/agreements/{agreement_id}/provisions")
 def provisions(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Every provision with its implementation level, history and the barometer."""
-    with ctx.read() as unit:
-        return provision_records.provisions_view(unit.session, unit.actor, agreement_id)
+    return reading(ctx, provision_records.provisions_view, agreement_id)
 
 
 @router.post("/agreements/{agreement_id}/provisions/{key}/assessments", status_code=201)
@@ -187,10 +185,7 @@ def assess_provision(
     agreement_id: s.Id, key: Annotated[str, Field(max_length=80)], body: AssessmentBody, ctx: Ctx
 ) -> dict[str, Any]:
     """Assess a provision (mediators): level, evidence; a change needs evidence."""
-    with ctx.write() as unit:
-        return provision_records.assess_provision(
-            unit.session, unit.actor, agreement_id, key, body.model_dump()
-        )
+    return writing(ctx, provision_records.assess_provision, agreement_id, key, body.model_dump())
 
 
 class KindsBody(BaseModel):
@@ -210,8 +205,7 @@ def set_kinds(agreement_id: s.Id, body: KindsBody, ctx: Ctx) -> dict[str, Any]:
 @router.get("/agreements/{agreement_id}/record/kinds/{kind}")
 def entries(agreement_id: s.Id, kind: KindName, ctx: Ctx) -> dict[str, Any]:
     """The entries of one record kind the caller may read, and its figures over them."""
-    with ctx.read() as unit:
-        return records.entries_view(unit.session, unit.actor, agreement_id, kind)
+    return reading(ctx, records.entries_view, agreement_id, kind)
 
 
 @router.get("/public/agreements/{agreement_id}/record/kinds/{kind}")
@@ -252,8 +246,7 @@ async def import_entries(
 @router.post("/agreements/{agreement_id}/incidents", status_code=201)
 def report_incident(agreement_id: s.Id, body: IncidentBody, ctx: Ctx) -> dict[str, Any]:
     """A party alleges an incident, privately to the mediators."""
-    with ctx.write() as unit:
-        return records.report_incident(unit.session, unit.actor, agreement_id, body.model_dump())
+    return writing(ctx, records.report_incident, agreement_id, body.model_dump())
 
 
 @router.post("/agreements/{agreement_id}/incidents/{key}/assessment")
@@ -264,8 +257,7 @@ def assess_incident(
     ctx: Ctx,
 ) -> dict[str, Any]:
     """The joint team assesses an incident: verified, not verified or disputed."""
-    with ctx.write() as unit:
-        return records.assess_incident(unit.session, unit.actor, agreement_id, key, body.assessment)
+    return writing(ctx, records.assess_incident, agreement_id, key, body.assessment)
 
 
 @router.get("/agreements/{agreement_id}/publications")
@@ -279,14 +271,10 @@ def publications(agreement_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
 @router.post("/agreements/{agreement_id}/publications", status_code=201)
 def propose_publication(agreement_id: s.Id, body: PublicationBody, ctx: Ctx) -> dict[str, Any]:
     """A mediator proposes publishing; a mediator of another organisation approves."""
-    with ctx.write() as unit:
-        return records.propose_publication(
-            unit.session, unit.actor, agreement_id, body.scope, body.summary
-        )
+    return writing(ctx, records.propose_publication, agreement_id, body.scope, body.summary)
 
 
 @router.post("/agreements/{agreement_id}/publications/{publication_id}/approval")
 def approve_publication(agreement_id: s.Id, publication_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Approve a proposal (a mediator of another mediating organisation): it is now public."""
-    with ctx.write() as unit:
-        return records.approve_publication(unit.session, unit.actor, agreement_id, publication_id)
+    return writing(ctx, records.approve_publication, agreement_id, publication_id)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 
 from gobetween.service import rehearse
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import reading
 from gobetween.service.context import RequestContext, request_context
 
 router = APIRouter(prefix="/api", tags=["decide"])
@@ -27,10 +28,7 @@ def rehearse_draft(
     track_id: s.Id, draft_id: s.Id, ctx: Ctx, behaviour: Behaviour = "truthful"
 ) -> dict[str, Any]:
     """How each party's simulated delegation would answer the draft, article by article."""
-    with ctx.read() as unit:
-        return rehearse.rehearse_draft(
-            unit.session, unit.actor, track_id, draft_id, behaviour=behaviour
-        )
+    return reading(ctx, rehearse.rehearse_draft, track_id, draft_id, behaviour=behaviour)
 
 
 @router.get("/tracks/{track_id}/text/versions/{version}/rehearsal")
@@ -39,7 +37,4 @@ def rehearse_version(
 ) -> dict[str, Any]:
     """How each party's simulated delegation would answer a published version, article by
     article."""
-    with ctx.read() as unit:
-        return rehearse.rehearse_version(
-            unit.session, unit.actor, track_id, version, behaviour=behaviour
-        )
+    return reading(ctx, rehearse.rehearse_version, track_id, version, behaviour=behaviour)

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from gobetween.service import archive, meetings, notes, search
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import reading, writing
 from gobetween.service.context import RequestContext, request_context
 
 __all__ = ["router"]
@@ -76,24 +77,19 @@ def list_notes(
     track_id: s.Id, ctx: Ctx, channel_id: Annotated[int | None, Query(ge=1)] = None
 ) -> list[dict[str, Any]]:
     """The mediators' private notes on a track (or one channel), newest first (mediators)."""
-    with ctx.read() as unit:
-        return notes.notes(unit.session, unit.actor, track_id, channel_id=channel_id)
+    return reading(ctx, notes.notes, track_id, channel_id=channel_id)
 
 
 @router.post("/tracks/{track_id}/notes", status_code=201)
 def add_note(track_id: s.Id, body: NoteIn, ctx: Ctx) -> dict[str, Any]:
     """Write a private note on the track or on one of its channels (mediators)."""
-    with ctx.write() as unit:
-        return notes.add_note(
-            unit.session, unit.actor, track_id, body.text, channel_id=body.channel_id
-        )
+    return writing(ctx, notes.add_note, track_id, body.text, channel_id=body.channel_id)
 
 
 @router.put("/notes/{note_id}")
 def edit_note(note_id: s.Id, body: NoteEdit, ctx: Ctx) -> dict[str, Any]:
     """Rewrite a note (mediators of its track)."""
-    with ctx.write() as unit:
-        return notes.edit_note(unit.session, unit.actor, note_id, body.text)
+    return writing(ctx, notes.edit_note, note_id, body.text)
 
 
 @router.delete("/notes/{note_id}", status_code=204)
@@ -110,22 +106,19 @@ def delete_note(note_id: s.Id, ctx: Ctx) -> Response:
 @router.get("/tracks/{track_id}/assignments")
 def list_assignments(track_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
     """Each channel of the track with the mediators who handle it (mediators)."""
-    with ctx.read() as unit:
-        return notes.assignments(unit.session, unit.actor, track_id)
+    return reading(ctx, notes.assignments, track_id)
 
 
 @router.post("/tracks/{track_id}/assignments", status_code=201)
 def assign(track_id: s.Id, body: AssignmentIn, ctx: Ctx) -> list[dict[str, Any]]:
     """Give a channel to a mediator of the track (mediators)."""
-    with ctx.write() as unit:
-        return notes.assign(unit.session, unit.actor, track_id, body.channel_id, body.user_id)
+    return writing(ctx, notes.assign, track_id, body.channel_id, body.user_id)
 
 
 @router.delete("/tracks/{track_id}/assignments/{channel_id}/{user_id}")
 def unassign(track_id: s.Id, channel_id: s.Id, user_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
     """Take a channel from a mediator (mediators)."""
-    with ctx.write() as unit:
-        return notes.unassign(unit.session, unit.actor, track_id, channel_id, user_id)
+    return writing(ctx, notes.unassign, track_id, channel_id, user_id)
 
 
 # -- meetings --------------------------------------------------------------------------------
@@ -134,31 +127,25 @@ def unassign(track_id: s.Id, channel_id: s.Id, user_id: s.Id, ctx: Ctx) -> list[
 @router.get("/tracks/{track_id}/meetings")
 def list_meetings(track_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
     """The track's meetings the caller took part in (every one for its mediators)."""
-    with ctx.read() as unit:
-        return meetings.meetings(unit.session, unit.actor, track_id)
+    return reading(ctx, meetings.meetings, track_id)
 
 
 @router.post("/tracks/{track_id}/meetings", status_code=201)
 def record_meeting(track_id: s.Id, body: MeetingIn, ctx: Ctx) -> dict[str, Any]:
     """Record a meeting, call or shuttle visit with one or more parties (mediators)."""
-    with ctx.write() as unit:
-        return meetings.record_meeting(unit.session, unit.actor, track_id, **_meeting_fields(body))
+    return writing(ctx, meetings.record_meeting, track_id, **_meeting_fields(body))
 
 
 @router.get("/meetings/{meeting_id}")
 def get_meeting(meeting_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """One meeting the caller took part in (or mediates)."""
-    with ctx.read() as unit:
-        return meetings.meeting(unit.session, unit.actor, meeting_id)
+    return reading(ctx, meetings.meeting, meeting_id)
 
 
 @router.put("/meetings/{meeting_id}")
 def update_meeting(meeting_id: s.Id, body: MeetingIn, ctx: Ctx) -> dict[str, Any]:
     """Rewrite a meeting's record (mediators)."""
-    with ctx.write() as unit:
-        return meetings.update_meeting(
-            unit.session, unit.actor, meeting_id, **_meeting_fields(body)
-        )
+    return writing(ctx, meetings.update_meeting, meeting_id, **_meeting_fields(body))
 
 
 @router.delete("/meetings/{meeting_id}", status_code=204)
@@ -181,15 +168,14 @@ def run_search(
     limit: Annotated[int, Query(ge=1, le=search.MAX_RESULTS)] = 50,
 ) -> dict[str, Any]:
     """Search messages, notes, texts and meetings the caller may read (newest first)."""
-    with ctx.read() as unit:
-        return search.search(
-            unit.session,
-            unit.actor,
-            q,
-            track_id=track_id,
-            kinds=tuple(kind) if kind else search.SEARCH_KINDS,
-            limit=limit,
-        )
+    return reading(
+        ctx,
+        search.search,
+        q,
+        track_id=track_id,
+        kinds=tuple(kind) if kind else search.SEARCH_KINDS,
+        limit=limit,
+    )
 
 
 @router.get("/tracks/{track_id}/archive")

@@ -20,6 +20,7 @@ from gobetween.protocols.single_text_articles import (
 )
 from gobetween.service import drafts, texts
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import reading, writing
 from gobetween.service.context import RequestContext, request_context
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
@@ -94,8 +95,7 @@ def _answers(body: ArticlesAnswerIn) -> tuple[ArticleAnswer, ...]:
 @router.get("/tracks/{track_id}/text")
 def get_text(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """The single text as the caller may see it: mediators see every answer, a party its own."""
-    with ctx.read() as unit:
-        return texts.text_view(unit.session, unit.actor, track_id)
+    return reading(ctx, texts.text_view, track_id)
 
 
 @router.post("/tracks/{track_id}/text/versions", status_code=201)
@@ -127,17 +127,16 @@ def answer(track_id: s.Id, body: ArticlesAnswerIn, ctx: Ctx) -> dict[str, Any]:
     article (agree / can live with / cannot accept, per bracketed alternative, with a reason and
     optionally proposed wording)."""
     answers = _answers(body)
-    with ctx.write() as unit:
-        return texts.answer_text(
-            unit.session,
-            unit.actor,
-            track_id,
-            version=body.version,
-            kind=body.kind,
-            reasons=body.reasons,
-            amendments=body.amendments,
-            articles=answers,
-        )
+    return writing(
+        ctx,
+        texts.answer_text,
+        track_id,
+        version=body.version,
+        kind=body.kind,
+        reasons=body.reasons,
+        amendments=body.amendments,
+        articles=answers,
+    )
 
 
 @router.get("/tracks/{track_id}/text/redline/{old}/{new}")
@@ -149,8 +148,7 @@ def get_redline(
     language: Annotated[Language, Query()] = "en",
 ) -> dict[str, Any]:
     """Word-level redline between two published versions (insertions, deletions, moved articles)."""
-    with ctx.read() as unit:
-        return texts.redline_view(unit.session, unit.actor, track_id, old, new, language)
+    return reading(ctx, texts.redline_view, track_id, old, new, language)
 
 
 def _download(data: bytes, name: str, media: str) -> Response:
@@ -199,56 +197,42 @@ def export_redline(
 @router.delete("/tracks/{track_id}/text/answers/{version}")
 def withdraw(track_id: s.Id, version: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Withdraw the caller's party's answer to the current version."""
-    with ctx.write() as unit:
-        return texts.answer_text(
-            unit.session,
-            unit.actor,
-            track_id,
-            version=version,
-            kind=AnswerKind.ACCEPT,
-            withdraw=True,
-        )
+    return writing(
+        ctx, texts.answer_text, track_id, version=version, kind=AnswerKind.ACCEPT, withdraw=True
+    )
 
 
 @router.get("/tracks/{track_id}/offers")
 def get_offers(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Relayed offers: all for mediators; a party's own and those forwarded to it."""
-    with ctx.read() as unit:
-        return texts.offers_view(unit.session, unit.actor, track_id)
+    return reading(ctx, texts.offers_view, track_id)
 
 
 @router.post("/tracks/{track_id}/offers", status_code=201)
 def submit(track_id: s.Id, body: s.OfferIn, ctx: Ctx) -> dict[str, Any]:
     """Send an offer to the mediators (party members)."""
-    with ctx.write() as unit:
-        return texts.submit_offer(
-            unit.session, unit.actor, track_id, options=body.options, message=body.message
-        )
+    return writing(ctx, texts.submit_offer, track_id, options=body.options, message=body.message)
 
 
 @router.post("/tracks/{track_id}/offers/{offer}/forward")
 def forward(track_id: s.Id, offer: s.Id, body: s.ForwardIn, ctx: Ctx) -> dict[str, Any]:
     """Forward an offer, possibly reworded, to other parties (mediators)."""
-    with ctx.write() as unit:
-        return texts.decide_offer(
-            unit.session,
-            unit.actor,
-            track_id,
-            offer,
-            forward=True,
-            recipients=body.recipients,
-            options=body.options,
-            message=body.message,
-        )
+    return writing(
+        ctx,
+        texts.decide_offer,
+        track_id,
+        offer,
+        forward=True,
+        recipients=body.recipients,
+        options=body.options,
+        message=body.message,
+    )
 
 
 @router.post("/tracks/{track_id}/offers/{offer}/decline")
 def decline(track_id: s.Id, offer: s.Id, body: s.DeclineIn, ctx: Ctx) -> dict[str, Any]:
     """Decline to pass an offer on; the reason goes to its sender (mediators)."""
-    with ctx.write() as unit:
-        return texts.decide_offer(
-            unit.session, unit.actor, track_id, offer, forward=False, reason=body.reason
-        )
+    return writing(ctx, texts.decide_offer, track_id, offer, forward=False, reason=body.reason)
 
 
 # -- drafts (mediators only; anyone else gets 404) ------------------------------------------------
@@ -275,24 +259,22 @@ def _save_draft(
 ) -> dict[str, Any]:
     """Save ``body`` as a new draft, or as draft ``draft_id``'s new body."""
     articles = _articles(ArticlesTextIn(package=body.package, articles=body.articles))
-    with ctx.write() as unit:
-        return drafts.save_draft(
-            unit.session,
-            unit.actor,
-            track_id,
-            options=body.package,
-            articles=articles,
-            note=body.note,
-            deadline=body.deadline,
-            draft_id=draft_id,
-        )
+    return writing(
+        ctx,
+        drafts.save_draft,
+        track_id,
+        options=body.package,
+        articles=articles,
+        note=body.note,
+        deadline=body.deadline,
+        draft_id=draft_id,
+    )
 
 
 @router.get("/tracks/{track_id}/text/drafts")
 def list_drafts(track_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
     """The mediators' drafts of the next version, newest first (parties: 404)."""
-    with ctx.read() as unit:
-        return drafts.drafts_list(unit.session, unit.actor, track_id)
+    return reading(ctx, drafts.drafts_list, track_id)
 
 
 @router.post("/tracks/{track_id}/text/drafts", status_code=201)
@@ -304,8 +286,7 @@ def create_draft(track_id: s.Id, body: DraftIn, ctx: Ctx) -> dict[str, Any]:
 @router.get("/tracks/{track_id}/text/drafts/{draft_id}")
 def get_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """One draft: body, digest, problems per article, approvals (current or stale)."""
-    with ctx.read() as unit:
-        return drafts.draft_view(unit.session, unit.actor, track_id, draft_id)
+    return reading(ctx, drafts.draft_view, track_id, draft_id)
 
 
 @router.put("/tracks/{track_id}/text/drafts/{draft_id}")
@@ -317,8 +298,7 @@ def update_draft(track_id: s.Id, draft_id: s.Id, body: DraftIn, ctx: Ctx) -> dic
 @router.post("/tracks/{track_id}/text/drafts/{draft_id}/approval")
 def approve_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """A second mediating organisation approves the draft as it stands (recorded)."""
-    with ctx.write() as unit:
-        return drafts.approve_draft(unit.session, unit.actor, track_id, draft_id)
+    return writing(ctx, drafts.approve_draft, track_id, draft_id)
 
 
 @router.post("/tracks/{track_id}/text/drafts/{draft_id}/publication", status_code=201)
@@ -334,8 +314,7 @@ def publish_draft(track_id: s.Id, draft_id: s.Id, body: PublishDraftIn, ctx: Ctx
 @router.delete("/tracks/{track_id}/text/drafts/{draft_id}")
 def discard_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Set a draft aside (kept on record as discarded)."""
-    with ctx.write() as unit:
-        return drafts.discard_draft(unit.session, unit.actor, track_id, draft_id)
+    return writing(ctx, drafts.discard_draft, track_id, draft_id)
 
 
 @router.get("/tracks/{track_id}/text/rules")
@@ -349,11 +328,10 @@ def get_rules(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 @router.put("/tracks/{track_id}/text/rules")
 def put_rules(track_id: s.Id, body: RuleIn, ctx: Ctx) -> dict[str, Any]:
     """Set the track's drafting rules (mediators)."""
-    with ctx.write() as unit:
-        return drafts.set_rule(
-            unit.session,
-            unit.actor,
-            track_id,
-            approval_required=body.approval_required,
-            after_deadline=body.after_deadline,
-        )
+    return writing(
+        ctx,
+        drafts.set_rule,
+        track_id,
+        approval_required=body.approval_required,
+        after_deadline=body.after_deadline,
+    )

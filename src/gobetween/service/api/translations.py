@@ -10,6 +10,7 @@ from pydantic import Field
 from gobetween.model.languages import LANGUAGES
 from gobetween.service import languages, translations
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import reading, writing
 from gobetween.service.context import RequestContext, request_context
 from gobetween.store import repositories
 
@@ -169,10 +170,7 @@ def channel_translations(
 ) -> list[s.MessageOut]:
     """A channel's messages with their translations, for whoever may read the channel: the
     party's members, the track's mediators and the translators given the track."""
-    with ctx.read() as unit:
-        return translations.channel_messages(
-            unit.session, unit.actor, channel_id, after=after, limit=limit
-        )
+    return reading(ctx, translations.channel_messages, channel_id, after=after, limit=limit)
 
 
 @router.put(
@@ -187,10 +185,7 @@ def put_translation(
     ctx: Ctx,
 ) -> s.TranslationOut:
     """Attach (or replace) a message's translation into a working language (translators)."""
-    with ctx.write() as unit:
-        return translations.translate(
-            unit.session, unit.actor, message_id, language=language, text=body.text
-        )
+    return writing(ctx, translations.translate, message_id, language=language, text=body.text)
 
 
 class LanguageCompleteness(s.Out):
