@@ -23,6 +23,7 @@ from gobetween.web.home import router as _home
 from gobetween.web.language import router as _language
 from gobetween.web.portal import router as _portal
 from gobetween.web.preferences import router as _preferences
+from gobetween.web.protocol_pages import router as _protocols
 from gobetween.web.record_pages import router as _records
 from gobetween.web.rehearse import router as _rehearse
 from gobetween.web.setup import router as _setup
@@ -43,6 +44,7 @@ for _pages in (
     _preferences,
     _texts,
     _bidding,
+    _protocols,  # the page of every protocol without one of its own
     _console,
     _analysis,
     _rehearse,

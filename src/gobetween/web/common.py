@@ -17,6 +17,7 @@ from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.policy import Seat, TrackView
+from gobetween.protocols import registry
 from gobetween.service import processes
 from gobetween.service.context import RequestContext, Unit, request_context
 from gobetween.service.languages import track_languages
@@ -24,7 +25,7 @@ from gobetween.service.negotiate import track_agenda
 from gobetween.service.processes import Track
 from gobetween.web.render import csrf_token
 
-__all__ = ["Ctx", "TrackPage", "frame", "nav_for", "options_of", "track_page"]
+__all__ = ["Ctx", "TrackPage", "frame", "nav_for", "options_of", "protocol_tabs", "track_page"]
 
 Ctx = Annotated[RequestContext, Depends(request_context)]
 
@@ -40,6 +41,17 @@ def frame(ctx: RequestContext, unit: Unit) -> dict[str, Any]:
     return {"user": unit.user, "csrf": csrf_token(ctx, unit)}
 
 
+def protocol_tabs(track_id: int) -> list[tuple[str, str]]:
+    """(label, url) of the registered protocols that declare a tab, in the order of
+    registration: their own page, or the generic one (:mod:`gobetween.web.protocol_pages`).
+    Whether the caller sees anything there, the page decides (as its JSON twin does)."""
+    return [
+        (_(p.tab), f"/tracks/{track_id}/{p.page or 'protocols/' + p.name}")
+        for p in registry.protocols()
+        if p.tab is not None
+    ]
+
+
 def nav_for(track: Track, view: TrackView, admin: bool) -> list[tuple[str, str]]:
     """(label, url) of the pages of a track the caller's seat opens."""
     base = f"/tracks/{track.id}"
@@ -49,7 +61,7 @@ def nav_for(track: Track, view: TrackView, admin: bool) -> list[tuple[str, str]]
             (_("Channel"), f"{base}/channel"),
             (_("Preferences"), f"{base}/preferences"),
             (_("Text"), f"{base}/text"),
-            (_("Bidding"), f"{base}/bidding"),
+            *protocol_tabs(track.id),
             (_("Meetings"), f"{base}/meetings"),
         ]
     if view.is_mediator:
@@ -57,7 +69,7 @@ def nav_for(track: Track, view: TrackView, admin: bool) -> list[tuple[str, str]]
             (_("Channels"), f"{base}/console"),
             (_("Analysis"), f"{base}/analysis"),
             (_("Drafting"), f"{base}/draft"),
-            (_("Bidding"), f"{base}/bidding"),
+            *protocol_tabs(track.id),
             (_("Team notes"), f"{base}/team"),
             (_("Meetings"), f"{base}/meetings"),
         ]
