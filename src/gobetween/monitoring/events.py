@@ -24,7 +24,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from gobetween import wire
 from gobetween.errors import N_, InvalidModel
@@ -70,8 +70,18 @@ def _bad_time(message: str) -> InvalidModel:
     )
 
 
-def _check_time(at: object, what: str) -> None:
-    wire.aware(at, f"{what}: the time", _bad_time)
+class _Dated(Protocol):
+    type: ClassVar[str]
+
+    @property
+    def at(self) -> dt.datetime: ...
+
+
+def _check_fields(event: _Dated, *texts: str) -> None:
+    """Refuse ``event`` unless its ``at`` has a timezone and each field in ``texts`` is text."""
+    wire.aware(event.at, f"{event.type}: the time", _bad_time)
+    for name in texts:
+        _check_text(getattr(event, name), event.type, name)
 
 
 def _check_text(value: object, what: str, field_name: str) -> None:
@@ -126,9 +136,7 @@ class Registration(wire.WireEvent):
     description: str = ""
 
     def __post_init__(self) -> None:
-        _check_time(self.at, self.type)
-        _check_text(self.item, self.type, "item")
-        _check_text(self.registered_by, self.type, "registered_by")
+        _check_fields(self, "item", "registered_by")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +157,7 @@ class GateDecision(wire.WireEvent):
     reason: str = ""
 
     def __post_init__(self) -> None:
-        _check_time(self.at, self.type)
-        for name in ("item", "step", "delegation"):
-            _check_text(getattr(self, name), self.type, name)
+        _check_fields(self, "item", "step", "delegation")
         object.__setattr__(self, "verdict", _enum(Verdict, self.verdict, "verdict"))
         if self.verdict is Verdict.BLOCK and not self.reason.strip():
             raise InvalidModel(
@@ -175,8 +181,7 @@ class Inspection(wire.WireEvent):
     location: str = ""
 
     def __post_init__(self) -> None:
-        _check_time(self.at, self.type)
-        _check_text(self.item, self.type, "item")
+        _check_fields(self, "item")
         object.__setattr__(self, "team", tuple(self.team))
         object.__setattr__(self, "result", _enum(InspectionResult, self.result, "result"))
         if not self.team or not all(isinstance(m, TeamMember) for m in self.team):
@@ -201,33 +206,29 @@ class Inspection(wire.WireEvent):
 
 
 @dataclass(frozen=True, slots=True)
-class Departure(wire.WireEvent):
-    """An item leaves a port."""
+class _Movement(wire.WireEvent):
+    """An item moves at a port: the fields :class:`Departure` and :class:`Arrival` share."""
 
-    type: ClassVar[str] = "departure"
     at: dt.datetime
     item: str
     port: str
 
     def __post_init__(self) -> None:
-        _check_time(self.at, self.type)
-        _check_text(self.item, self.type, "item")
-        _check_text(self.port, self.type, "port")
+        _check_fields(self, "item", "port")
 
 
 @dataclass(frozen=True, slots=True)
-class Arrival(wire.WireEvent):
+class Departure(_Movement):
+    """An item leaves a port."""
+
+    type: ClassVar[str] = "departure"
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival(_Movement):
     """An item arrives at a port or area (the inspection area, its destination)."""
 
     type: ClassVar[str] = "arrival"
-    at: dt.datetime
-    item: str
-    port: str
-
-    def __post_init__(self) -> None:
-        _check_time(self.at, self.type)
-        _check_text(self.item, self.type, "item")
-        _check_text(self.port, self.type, "port")
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,9 +243,7 @@ class Incident(wire.WireEvent):
     item: str = ""
 
     def __post_init__(self) -> None:
-        _check_time(self.at, self.type)
-        for name in ("incident", "reported_by", "description"):
-            _check_text(getattr(self, name), self.type, name)
+        _check_fields(self, "incident", "reported_by", "description")
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,9 +258,7 @@ class IncidentResponse(wire.WireEvent):
     closes: bool = False
 
     def __post_init__(self) -> None:
-        _check_time(self.at, self.type)
-        for name in ("incident", "responder", "action"):
-            _check_text(getattr(self, name), self.type, name)
+        _check_fields(self, "incident", "responder", "action")
 
 
 Event = Registration | GateDecision | Inspection | Departure | Arrival | Incident | IncidentResponse
