@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -265,22 +264,28 @@ def improving_moves(delegates: Sequence[Delegate], text: Choices) -> tuple[int, 
     tables = [d.table for d in delegates]
     if any(t.flat is None for t in tables):
         return improving_moves_vectorised(delegates, text)
-    issues = tables[0].moves_list[0]
-    found: Sequence[int] = range(len(issues))
+    found = -1  # bit m: move m helps every party looked at so far
     for table in tables:
-        flat, offsets = table.flat_list, table.offsets
-        chosen = [flat[offsets[j] + c] for j, c in enumerate(text)]
-        crossed = [j for j, x in enumerate(chosen) if x == -math.inf]
-        if not crossed:  # a change helps when it crosses nothing and gains
-            found = [m for m in found if flat[m] > chosen[issues[m]] + 1e-12]
+        up, finite, forbidden = table.climb_masks
+        at = [o + c for o, c in zip(table.offsets, text, strict=True)]
+        crossed = [j for j, m in enumerate(at) if m in forbidden] if forbidden else []
+        if not crossed:  # a change helps when it gains (then it crosses nothing)
+            helps = 0
+            for m in at:
+                helps |= up[m]
         elif len(crossed) == 1:  # only leaving the one red line crossed helps
-            j = crossed[0]
-            found = [m for m in found if issues[m] == j and flat[m] != -math.inf]
+            helps = finite[crossed[0]]
         else:
-            found = []
+            helps = 0
+        found &= helps
         if not found:
-            break
-    return tuple(found)
+            return ()
+    moves = []
+    while found:
+        lowest = found & -found
+        moves.append(lowest.bit_length() - 1)
+        found ^= lowest
+    return tuple(moves)
 
 
 def improving_moves_vectorised(delegates: Sequence[Delegate], text: Choices) -> tuple[int, ...]:

@@ -141,7 +141,7 @@ class PartyTable:
         for _ in (self._arrays, self._masks, self.moves_list, self.offsets, self.flat):
             pass
         if self.flat is not None:
-            _ = self.flat_list
+            _ = self.climb_masks
         return self
 
     @cached_property
@@ -199,6 +199,33 @@ class PartyTable:
         for ((j, o),) in self.red_lines:
             flat[offsets[j] + o] = -np.inf
         return flat
+
+    @cached_property
+    def climb_masks(self) -> tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]:
+        """For an additive table, the single changes as bit sets over :attr:`moves` (bit ``m``
+        is move ``m``): per move ``m``, the moves on its issue worth more than ``m`` (by more
+        than 1e-12); per issue, its options no one-option red line forbids; and the moves a red
+        line forbids.
+
+        >>> from gobetween.model import Agenda, Issue, Preferences
+        >>> agenda = Agenda((Issue.discrete("a", ["x", "y", "z"]),))
+        >>> table = PartyTable.of("A", Preferences({"a": 1}, {"a": {"x": 0, "y": 1, "z": .5}}),
+        ...                       agenda)
+        >>> [bin(m) for m in table.climb_masks[0]]
+        ['0b110', '0b0', '0b10']
+        """
+        flat = self.flat_list
+        issues = self.moves_list[0]
+        up = tuple(
+            sum(1 << k for k in range(len(flat)) if issues[k] == issues[m] and flat[k] > v + 1e-12)
+            for m, v in enumerate(flat)
+        )
+        finite = tuple(
+            sum(1 << (start + o) for o in range(len(column)) if flat[start + o] != -np.inf)
+            for start, column in zip(self.offsets, self.values, strict=True)
+        )
+        forbidden = frozenset(m for m, v in enumerate(flat) if v == -np.inf)
+        return up, finite, forbidden
 
     def neighbour_scores(self, choices: Choices) -> NDArray[np.float64]:
         """For every move of :attr:`moves`, the utility of ``choices`` with that one option
