@@ -3,6 +3,7 @@ or all others, and reads their account's events, in their language, on a phone t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,13 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 from tests.service.world import Clock
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
 from tests.web.test_browser import no_horizontal_scroll, open_as
 
 from gobetween.service import two_factor
+from gobetween.store import tables as t
 
 EMAIL = "ukraine@demo.gobetween.org"
 
@@ -137,3 +140,104 @@ def test_the_security_page_on_a_phone_in_arabic(browser_site: Any, shots: Path) 
     no_horizontal_scroll(page)
     page.screenshot(path=str(shots / "account-security-phone-ar.png"), full_page=True)
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def _enrol_on_the_page(c: httpx.Client, start: dt.datetime) -> str:
+    page = soup(c.get("/account/security"))
+    page = soup(c.post("/account/two-factor/start", data={"csrf_token": csrf(page)}))
+    secret = text_of(page, "#tf-secret")
+    code = two_factor.code_at(secret, int(start.timestamp()) // two_factor.PERIOD)
+    done = c.post("/account/two-factor/confirm", data={"csrf_token": csrf(page), "code": code})
+    assert len(soup(done).select(".recovery-codes li")) == 10, done.text
+    return secret
+
+
+def test_a_convener_requires_a_second_factor_and_a_member_is_sent_to_set_one_up(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+    Clock(start).install(monkeypatch)
+    with site.services.db.unit_of_work(write=False) as session:
+        process = session.execute(
+            select(t.Process.id).join(t.Track).where(t.Track.id == site.tracks["food corridor"])
+        ).scalar_one()
+    admin_url = f"/processes/{process}/admin"
+    convener = site.client("secretariat")
+    page = soup(convener.get(admin_url))
+    assert "Each member chooses" in text_of(page, "#two-factor-rule")
+    form = {"csrf_token": csrf(page), "action": "two_factor", "required": "1"}
+    refused = convener.post(admin_url, data=form)
+    assert refused.status_code == 422  # the convener's own second factor first
+    assert "your own second factor" in text_of(soup(refused), ".flash.error")
+    _enrol_on_the_page(convener, start)
+    assert convener.post(admin_url, data=form).status_code == 303
+    assert "have not set one up yet" in text_of(soup(convener.get(admin_url)), "#two-factor-rule")
+
+    member = _log_in(site, "Phone browser")  # the password still logs in ...
+    home = member.get("/")
+    assert home.status_code == 303  # ... and every page sends the member to set it up
+    assert home.headers["location"] == "/account/security#two-factor"
+    assert member.get(f"/tracks/{site.tracks['food corridor']}/channel").status_code == 303
+    page = soup(member.get("/account/security"))
+    notice = text_of(page, "#tf-required")
+    assert "Black Sea" in notice, notice  # who requires it, by the process's name
+    assert one(page, "#tf-start")
+    _enrol_on_the_page(member, start)
+    assert member.get("/").status_code == 200
+    page = soup(member.get("/account/security"))
+    assert not page.select("#tf-required")
+    off = member.post(
+        "/account/two-factor/disable",
+        data={"csrf_token": csrf(page), "current_password": site.passwords["ukraine"]},
+    )
+    assert off.status_code == 422  # not while the process requires it
+    assert "Black Sea" in text_of(soup(off), ".flash.error")
+
+
+def test_a_member_who_must_set_up_a_second_factor_can_still_log_out(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.services.settings = dataclasses.replace(
+        site.services.settings, require_two_factor="everyone"
+    )
+    member = _log_in(site, "Laptop browser")
+    page = soup(member.get("/account/security"))
+    assert "this installation (for everyone)" in text_of(page, "#tf-required")
+    out = member.post("/logout", data={"csrf_token": csrf(page)})
+    assert out.status_code == 303
+    assert out.headers["location"] == "/login"
+    assert member.get("/account/security").status_code == 303  # logged out: to the log-in
+
+
+def test_a_member_sent_to_set_up_a_second_factor_in_a_browser(
+    browser_site: Any, shots: Path
+) -> None:
+    """The forced set-up as a member meets it: logged in, sent to the security page, told who
+    requires it, the key shown; then every page open again."""
+    base, site, browser = browser_site
+    site.services.settings = dataclasses.replace(
+        site.services.settings, require_two_factor="everyone"
+    )
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base + "/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", site.passwords["ukraine"])
+    page.click("#login-form button[type=submit]")
+    expect(page).to_have_url(base + "/account/security#two-factor")
+    expect(page.locator("#tf-required")).to_contain_text("this installation (for everyone)")
+    page.click("#tf-start")
+    expect(page.locator("#tf-secret")).to_be_visible()
+    page.screenshot(path=str(shots / "account-two-factor-required.png"), full_page=True)
+    secret = page.inner_text("#tf-secret").strip()
+    step = int(dt.datetime.now(dt.UTC).timestamp()) // two_factor.PERIOD
+    page.fill("#tf-code", two_factor.code_at(secret, step))
+    page.click("#two-factor button[type=submit]")
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    page.goto(base + "/")
+    expect(page).to_have_url(base + "/")
+    assert errors == []
+    context.close()

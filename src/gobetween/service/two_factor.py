@@ -177,7 +177,7 @@ def disable(session: Session, user: t.User, rule: str) -> None:
     reasons = required_by(session, rule, user.id)
     if reasons:
         raise Conflict(
-            _("the second factor cannot be turned off: %(reasons)s require it")
+            _("the second factor cannot be turned off: it is required by %(reasons)s")
             % {"reasons": "; ".join(reasons)}
         )
     session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))

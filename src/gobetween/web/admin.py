@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind, Role
-from gobetween.service import prepare, processes, setup
+from gobetween.service import prepare, processes, setup, two_factor
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, frame
 from gobetween.web.render import problem_text, redirect, render, run_page
@@ -47,6 +47,7 @@ def _admin_context(ctx: RequestContext, unit: Unit, process_id: int, **more: Any
         "members": prepare.members(unit.session, unit.actor, process_id),
         "invitations": prepare.invitations(unit.session, unit.actor, process_id),
         "tracks": tracks,
+        "two_factor": two_factor.process_rule(unit.session, unit.actor, process_id),
         "roles": [r.value for r in Role],
         "kinds": [k.value for k in OrganisationKind],
         "nav": [(_("Home"), "/"), (_("Process admin"), f"/processes/{process_id}/admin")],
@@ -110,6 +111,8 @@ def _do(
             setup.mail_invitation(session, out, prepare.invitation_info(session, token), token)
             return ""
         return f"/invitations/{token}"
+    elif action == "two_factor":
+        two_factor.set_process_rule(session, actor, process_id, form.get("required") == "1")
     elif action == "change":
         membership = int(str(form.get("membership_id", "0")) or 0)
         if form.get("remove"):
@@ -127,7 +130,8 @@ def _do(
 
 @router.post("/processes/{process_id}/admin")
 async def admin_action(request: Request, ctx: Ctx, process_id: int) -> Response:
-    """One of the page's forms: add an organisation, invite, change or remove a membership."""
+    """One of the page's forms: add an organisation, invite, change or remove a membership,
+    require a second factor of the members or no longer."""
     form = await request.form()
     await form.close()
     action = str(form.get("action", ""))
