@@ -157,39 +157,29 @@ def _live(session: Session, actors: dict[str, Actor], agreement_id: int) -> None
     """The initiative's history after signature, as lifecycle acts at their dates."""
     seat_of = {name: seat for seat, (name, _, _) in SIGNERS.items()}
     for at, action in bsgi_history():
-        if isinstance(action, lc.Sign):
-            continue
         if isinstance(action, lc.Tick):
             agree.tick(session, actors["un"], agreement_id, now=at)
-        elif isinstance(action, lc.Suspend):
-            agree.act(
-                session,
-                actors[seat_of[action.party]],
-                agreement_id,
-                kind="suspend",
-                organisation=action.party,
-                reason=action.reason,
-                now=at,
-            )
-        elif isinstance(action, lc.Resume):
-            agree.act(
-                session,
-                actors[seat_of[action.party]],
-                agreement_id,
-                kind="resume",
-                organisation=action.party,
-                now=at,
-            )
-        elif isinstance(action, lc.ConsentToRenewal):
-            agree.act(
-                session,
-                actors[seat_of[action.signatory]],
-                agreement_id,
-                kind="consent",
-                organisation=action.signatory,
-                term_days=action.term_days,
-                now=at,
-            )
+            continue
+        reason, term_days = "", None
+        match action:
+            case lc.Suspend():
+                kind, who, reason = "suspend", action.party, action.reason
+            case lc.Resume():
+                kind, who = "resume", action.party
+            case lc.ConsentToRenewal():
+                kind, who, term_days = "consent", action.signatory, action.term_days
+            case _:  # signatures were made by _sign
+                continue
+        agree.act(
+            session,
+            actors[seat_of[who]],
+            agreement_id,
+            kind=kind,
+            organisation=who,
+            reason=reason,
+            term_days=term_days,
+            now=at,
+        )
 
 
 def _first_voyage(session: Session, actors: dict[str, Actor], agreement_id: int) -> None:
