@@ -519,15 +519,17 @@ def read_jcc(path: str | Path, sheet: str | None = None) -> ImportResult:
     )
 
 
+def _unreadable(path: Path, error: OSError) -> FileFormatError:
+    return FileFormatError(
+        N_("cannot read the file: %(reason)s"), source=str(path), params={"reason": error.strerror}
+    )
+
+
 def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise FileFormatError(
-            N_("cannot read the file: %(reason)s"),
-            source=str(path),
-            params={"reason": error.strerror},
-        ) from None
+        raise _unreadable(path, error) from None
     if size > _MAX_BYTES:
         raise FileFormatError(
             f"file of {size:,} bytes is too large",
@@ -541,8 +543,4 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise FileFormatError(
-            N_("cannot read the file: %(reason)s"),
-            source=str(path),
-            params={"reason": error.strerror},
-        ) from None
+        raise _unreadable(path, error) from None
