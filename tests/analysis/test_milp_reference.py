@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 from pathlib import Path
@@ -89,3 +90,52 @@ def test_the_benchmark_reports_each_reference_file(tmp_path: Path) -> None:
     (copy / "frontier.xml").unlink()
     (copy / "better.xml").unlink()
     assert compare_with_reference(copy) == []
+
+
+def _analyze(*args: str) -> str:
+    from click.testing import CliRunner
+
+    from gobetween.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["analyze", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_gobetween_analyze_compares_the_folder_s_reference_frontier() -> None:
+    document = json.loads(_analyze(str(FOLDER), "--json"))
+    (row,) = document["reference_frontiers"]
+    assert row["file"] == "frontier.xml"
+    assert (row["verdict"], row["exact"]) == ("dominates", True)
+    assert row["points"] == ["equal", "dominated", "equal"]
+    assert (row["equal"], row["dominated"], row["missed"], row["extra"]) == (2, 1, 0, 2)
+    text = " ".join(_analyze(str(FOLDER)).split())
+    assert "Reference frontier frontier.xml: gobetween's frontier dominates it" in text
+    assert "3 reference points: 2 equal, 1 dominated by gobetween's, 0 not reached" in text
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        (EXACT, "gobetween's frontier equals it"),
+        ([(0.8, 0.2), (0.7, 0.7), (0.0, 1.0)], "gobetween's frontier is dominated at 1 point;"),
+        ([(0.8, 0.2, 0.1)], "not compared (the reference frontier has 3 utilities per point"),
+    ],
+)
+def test_the_report_says_equals_dominates_or_is_dominated(
+    tmp_path: Path, rows: list[tuple[float, ...]], said: str
+) -> None:
+    folder = tmp_path / "tiny2014"
+    shutil.copytree(FOLDER, folder)
+    (folder / "frontier.xml").write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n")
+    assert said in " ".join(_analyze(str(folder)).split())
+    # the domain file given instead of the folder: the same folder is searched
+    assert said in " ".join(_analyze(str(folder / "domain.xml")).split())
+
+
+def test_no_reference_no_comparison(tmp_path: Path) -> None:
+    folder = tmp_path / "tiny2014"
+    shutil.copytree(FOLDER, folder)
+    (folder / "frontier.xml").unlink()
+    assert "reference_frontiers" not in json.loads(_analyze(str(folder), "--json"))
+    assert "Reference frontier" not in _analyze(str(folder))

@@ -29,7 +29,16 @@ from numpy.typing import NDArray
 
 from gobetween.errors import AnalysisError
 
-__all__ = ["PointVerdict", "ReferenceComparison", "ReferenceVerdict", "compare_frontiers"]
+__all__ = [
+    "REFERENCE_TOL",
+    "PointVerdict",
+    "ReferenceComparison",
+    "ReferenceVerdict",
+    "compare_frontiers",
+]
+
+#: Tolerance for published frontiers: they are printed with about six decimals.
+REFERENCE_TOL = 1e-6
 
 
 class PointVerdict(StrEnum):
@@ -80,6 +89,23 @@ class ReferenceComparison:
         if self.dominated or self.extra:
             return ReferenceVerdict.DOMINATES
         return ReferenceVerdict.EQUAL
+
+    def to_dict(self) -> dict[str, object]:
+        """The verdict, the counts and each reference point's verdict, for JSON.
+
+        >>> compare_frontiers([(1.0, 0.0)], [(1.0, 0.0)]).to_dict()["verdict"]
+        'equal'
+        """
+        return {
+            "verdict": str(self.verdict),
+            "reference_points": len(self.points),
+            "equal": self.equal,
+            "dominated": self.dominated,
+            "missed": self.missed,
+            "extra": self.extra,
+            "points": [str(p) for p in self.points],
+            "tol": self.tol,
+        }
 
 
 def _array(

@@ -75,6 +75,26 @@ def _named_packages(loaded: ScenarioFile, result: Analysis) -> list[dict[str, An
     return rows
 
 
+def _references(path: Path, loaded: ScenarioFile, result: Analysis) -> list[dict[str, Any]]:
+    """The Genius folder's published reference frontiers compared with the exact one, point
+    by point (:func:`gobetween.analysis.reference.compare_frontiers`); empty for other files."""
+    if loaded.scenario.metadata.get("source") != "genius":
+        return []
+    from gobetween.analysis.reference import REFERENCE_TOL, compare_frontiers
+    from gobetween.errors import AnalysisError
+    from gobetween.formats.genius_frontier import reference_frontiers
+
+    rows: list[dict[str, Any]] = []
+    for name, points in reference_frontiers(path).items():
+        try:
+            comparison = compare_frontiers(result.frontier.utilities, points, tol=REFERENCE_TOL)
+        except AnalysisError as exc:
+            rows.append({"file": name, "error": exc.message})
+            continue
+        rows.append({"file": name, "exact": result.frontier.exact} | comparison.to_dict())
+    return rows
+
+
 def _plot_target(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     if value is not None and value.suffix.lower() not in (".svg", ".png"):
         raise click.BadParameter(f"{value.name!r}: expected a .svg or .png file name")
@@ -145,7 +165,9 @@ def analyze(
     for each named package of the file whether it is Pareto-optimal and its fairest improvement.
     Preferences with bonuses ("if ... then ... is worth ...") are solved exactly by
     mixed-integer programming; the report says whether the solver proved the result ("exact")
-    or ran out of time ("time limit: not proven").
+    or ran out of time ("time limit: not proven"). A Genius folder's published reference
+    frontier (rows of comma-separated utilities) is compared point by point: gobetween's
+    frontier equals it, dominates it, or is dominated at N points.
     """
     loaded = load_scenario_file(path, real_steps=real_steps)
     parties = loaded.scenario.party_names
@@ -157,6 +179,7 @@ def analyze(
             enumeration_limit=limit,
         )
     named = _named_packages(loaded, result)
+    references = _references(path, loaded, result)
     if plot is not None:
         from gobetween.cli.analyze_plot import draw
 
@@ -164,9 +187,11 @@ def analyze(
     if as_json:
         document = result.to_dict()
         document["packages"] = named
+        if references:
+            document["reference_frontiers"] = references
         json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
     from gobetween.cli.analyze_report import print_report
 
-    print_report(loaded, result, named, max_rows=max_rows, plot=plot)
+    print_report(loaded, result, named, max_rows=max_rows, plot=plot, references=references)

@@ -54,8 +54,10 @@ def print_report(
     max_rows: int,
     plot: Path | None,
     console: Console | None = None,
+    references: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Print sizes, frontier, solutions, ZOPA, trade-offs and named packages."""
+    """Print sizes, frontier, solutions, ZOPA, trade-offs, named packages and the comparison
+    with the folder's published reference frontiers."""
     out = console or Console(highlight=False)
     scenario = loaded.scenario
     names = result.party_names
@@ -110,8 +112,34 @@ def print_report(
             out.print(
                 f"  fairest improvement ({gains}): {_versus(fairest['package'], row['package'])}"
             )
+    for row in references or ():
+        out.print(_reference_line(row))
     if plot is not None:
         out.print(f"\nUtility space drawn to {plot}")
+
+
+def _reference_line(row: dict[str, Any]) -> str:
+    """One published reference frontier against gobetween's: equals, dominates, or is
+    dominated at N points."""
+    head = f"\n[bold]Reference frontier {row['file']}[/bold]: "
+    if "error" in row:
+        return head + f"not compared ({row['error']})"
+    counts = (
+        f"{row['reference_points']} reference points: {row['equal']} equal, "
+        f"{row['dominated']} dominated by gobetween's, {row['missed']} not reached; "
+        f"{row['extra']} of gobetween's points are not in it (tolerance {row['tol']:g})"
+    )
+    if row["verdict"] == "equal":
+        verdict = "gobetween's frontier [green]equals[/green] it"
+    elif row["verdict"] == "dominates":
+        verdict = "gobetween's frontier [green]dominates[/green] it"
+    else:
+        verdict = (
+            f"gobetween's frontier [red]is dominated at {row['missed']} "
+            f"point{'s' if row['missed'] != 1 else ''}[/red]"
+            + ("" if row["exact"] else " (the solver did not prove it complete)")
+        )
+    return head + f"{verdict}; {counts}."
 
 
 def _party_table(

@@ -9,9 +9,13 @@ among the folder's ignored files and never reads it as a profile.
 from __future__ import annotations
 
 import math
+import os
 import re
+from pathlib import Path
 
-__all__ = ["parse_reference_frontier"]
+from gobetween.formats.reading import DEFAULT_MAX_BYTES, read_bytes
+
+__all__ = ["parse_reference_frontier", "reference_frontiers"]
 
 _SEPARATORS = re.compile(r"\s*[,;]\s*|\s+")
 
@@ -53,3 +57,28 @@ def parse_reference_frontier(data: bytes) -> tuple[tuple[float, ...], ...] | Non
             return None
         rows.append(row)
     return tuple(rows) if rows else None
+
+
+def reference_frontiers(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> dict[str, tuple[tuple[float, ...], ...]]:
+    """The reference frontiers of the Genius folder at ``path`` (or of the folder holding the
+    domain file ``path``), by file name: every file of the folder that holds rows of numbers.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "pareto.xml").write_text("1,0\\n0.5,0.5\\n")
+    ...     _ = (Path(folder) / "A.xml").write_text("<utility_space/>")
+    ...     reference_frontiers(folder)
+    {'pareto.xml': ((1.0, 0.0), (0.5, 0.5))}
+    """
+    location = Path(path)
+    folder = location if location.is_dir() else location.parent
+    found: dict[str, tuple[tuple[float, ...], ...]] = {}
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or not entry.is_file() or entry.stat().st_size == 0:
+            continue
+        rows = parse_reference_frontier(read_bytes(entry, max_bytes=max_bytes))
+        if rows is not None:
+            found[entry.name] = rows
+    return found
