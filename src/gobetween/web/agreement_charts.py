@@ -53,6 +53,16 @@ def _x_labels(labels: Sequence[str], left: float, slot: float, y: float) -> list
     ]
 
 
+def _axis(height: int, pad_l: int, pad_b: int, pad_t: int, top: str) -> list[str]:
+    """The base line of a column chart, ``top`` at the top of the value axis and 0 at its foot."""
+    return [
+        f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{WIDTH - 8}" y2="{height - pad_b}" '
+        'stroke="#555"/>',
+        f'<text x="{pad_l - 6}" y="{pad_t + 4}" text-anchor="end" font-size="11">{top}</text>',
+        f'<text x="{pad_l - 6}" y="{height - pad_b}" text-anchor="end" font-size="11">0</text>',
+    ]
+
+
 def column_chart(
     title: str,
     labels: Sequence[str],
@@ -69,13 +79,7 @@ def column_chart(
     n = max(len(labels), 1)
     slot = (WIDTH - pad_l - 8) / n
     plot = height - pad_b - pad_t
-    body = [
-        f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{WIDTH - 8}" y2="{height - pad_b}" '
-        'stroke="#555"/>',
-        f'<text x="{pad_l - 6}" y="{pad_t + 4}" text-anchor="end" font-size="11">'
-        f"{number(top)}</text>",
-        f'<text x="{pad_l - 6}" y="{height - pad_b}" text-anchor="end" font-size="11">0</text>',
-    ]
+    body = _axis(height, pad_l, pad_b, pad_t, number(top))
     width = slot * 0.8 / len(series)
     for k, data in enumerate(series):
         colour = BAR if k == 0 else SECOND
@@ -148,12 +152,7 @@ def share_chart(
     n = max(len(labels), 1)
     slot = (WIDTH - pad_l - 8) / n
     plot = height - pad_b - pad_t
-    body = [
-        f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{WIDTH - 8}" y2="{height - pad_b}" '
-        'stroke="#555"/>',
-        f'<text x="{pad_l - 6}" y="{pad_t + 4}" text-anchor="end" font-size="11">100 %</text>',
-        f'<text x="{pad_l - 6}" y="{height - pad_b}" text-anchor="end" font-size="11">0</text>',
-    ]
+    body = _axis(height, pad_l, pad_b, pad_t, "100 %")
     for i, label in enumerate(labels):
         bottom = float(height - pad_b)
         x = pad_l + i * slot + slot * 0.1
