@@ -32,7 +32,7 @@ def _both(world: World, method: str, who: str, url: str, language: str, **kw: An
     english: httpx.Response = _in(world, None, method, who, url, **kw)
     other: httpx.Response = _in(world, language, method, who, url, **kw)
     assert english.status_code == other.status_code, (english.text, other.text)
-    assert english.status_code in {409, 422}, english.text
+    assert english.status_code in {403, 409, 422}, english.text
     assert other.headers["content-type"] == "application/problem+json"
     assert other.json()["title"] == english.json()["title"]  # stable, English
     assert other.json()["detail"] != english.json()["detail"]
@@ -160,3 +160,140 @@ def test_a_form_names_the_field_refused_by_the_core_in_the_reader_language() -> 
         errors = form_errors(refused)
     assert errors["field_errors"] == {"weights.ports": "вага питання 'ports' від'ємна (-1.0)"}
     assert str(refused).startswith("weights.ports: weight of issue 'ports' is negative (-1.0)")
+
+
+# -- issue 12, the last English refusals: one of each package and route kind ----------------------
+
+
+def test_a_party_publishing_a_text_is_refused_in_ukrainian(world: World) -> None:
+    """policy.py: a visible action that is not the caller's (403)."""
+    url = f"/api/tracks/{world.tracks['food']}/text/versions"
+    en, uk = _both(world, "POST", "ua", url, "uk", json=TEXT)
+    assert en["title"] == "PermissionDenied"
+    assert en["detail"] == "you may not publish text in this track"
+    assert uk["detail"] == "вам не дозволено виконувати дію «publish text» на цьому напрямі", uk
+
+
+def test_a_key_of_another_kind_is_refused_in_ukrainian(world: World) -> None:
+    """agreements/signing.py, re-raised by the service as a field error (422)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    url = f"/api/organisations/{world.orgs['Ukraine']}/keys"
+    en, uk = _both(world, "POST", "ua", url, "uk", json={"public_key_pem": pem})
+    assert "the public key is RSAPublicKey, not Ed25519" in en["detail"]
+    assert "відкритий ключ має тип RSAPublicKey, а не Ed25519" in uk["detail"], uk
+    assert "відкритий ключ Ed25519 у форматі PEM" in uk["detail"]  # what was expected
+    assert uk["errors"][0] == {
+        "location": "public_key_pem",
+        "message": "відкритий ключ має тип RSAPublicKey, а не Ed25519",
+        "expected": "відкритий ключ Ed25519 у форматі PEM",
+    }
+    assert en["errors"][0]["message"] == "the public key is RSAPublicKey, not Ed25519"
+
+
+def test_a_record_event_with_an_unknown_field_is_refused_in_arabic(world: World) -> None:
+    """wire.py's event checks, on a posted joint-record event (422)."""
+    aid = int(create(world, make_ready(world))["id"])
+    sign_all(world, aid, register_keys(world))
+    event = {
+        "type": "registration",
+        "at": "2022-08-01T06:00:00+00:00",
+        "item": "v1",
+        "registered_by": "Ukraine",
+        "colour": "blue",
+    }
+    url = f"/api/agreements/{aid}/record/events"
+    en, ar = _both(world, "POST", "ua", url, "ar", json=event)
+    assert "registration: unknown field 'colour'" in en["detail"]
+    assert "registration: حقل غير معروف 'colour'" in ar["detail"], ar
+    late = {**event, "at": "yesterday"}
+    del late["colour"]
+    _en, uk = _both(world, "POST", "ua", url, "uk", json=late)
+    assert "час 'yesterday' не у форматі ISO 8601" in uk["detail"], uk
+
+
+def test_a_tampered_bundle_part_is_reported_in_ukrainian(world: World) -> None:
+    """agreements/terms.py read back from an uploaded bundle: the finding in the reader's
+    language (``/api/verify`` answers anyone)."""
+    import base64
+    import json
+
+    import rfc8785
+
+    aid = int(create(world, make_ready(world))["id"])
+    bundle = json.loads(world.get("ru", f"/api/agreements/{aid}/bundle").content)
+    terms = json.loads(base64.b64decode(bundle["parts"]["terms.json"]))
+    terms["format"] = "terms-v0"
+    bundle["parts"]["terms.json"] = base64.b64encode(rfc8785.dumps(terms)).decode()
+    tampered = rfc8785.dumps(bundle)
+    findings = {}
+    for language in ("en", "uk"):
+        r = world.client.post(
+            "/api/verify", content=tampered, headers={"Accept-Language": language}
+        )
+        assert r.status_code == 200, r.text
+        findings[language] = [
+            f["message"] for f in r.json()["findings"] if f["code"] == "part-malformed"
+        ]
+    assert findings["en"] == ["part 'terms.json': unknown terms format 'terms-v0'"]
+    assert findings["uk"] == ["частина 'terms.json': невідомий формат умов 'terms-v0'"]
+
+
+def test_core_refusals_of_the_formats_and_the_model_in_the_reader_language() -> None:
+    """formats/ and model/ refusals, as the CLI (English) and a page (translated) say them."""
+    from gobetween import i18n
+    from gobetween.errors import InputError
+    from gobetween.formats.loading import format_of
+    from gobetween.model import Option
+    from gobetween.service.errors import describe
+
+    refused: list[InputError] = []
+    for attempt in (lambda: format_of("talks.docx"), lambda: Option("x", value=float("nan"))):
+        try:
+            attempt()
+        except InputError as exc:
+            refused.append(exc)
+    file_type, option = refused
+    assert "unknown file type '.docx'" in str(file_type)
+    assert str(option) == "option 'x' has a non-finite value nan"
+    with i18n.use_locale("ar"):
+        assert "نوع ملف غير معروف '.docx'" in describe(file_type), describe(file_type)
+        assert describe(option) == "للخيار 'x' قيمة غير منتهية nan"
+    with i18n.use_locale("uk"):
+        assert describe(file_type).startswith("talks.docx: невідомий тип файлу '.docx'")
+        assert describe(option) == "варіант 'x' має нескінченне або невизначене значення nan"
+
+
+def test_protocol_refusals_of_the_command_line_and_the_wire_in_the_reader_language() -> None:
+    """protocols/: a simulated bidder's spec (the CLI) and the article wire checks."""
+    from gobetween import i18n
+    from gobetween.errors import ProtocolError
+    from gobetween.protocols.simulated_bidders import bidder_from_spec
+    from gobetween.protocols.single_text_articles import articles_from_wire
+    from gobetween.service.errors import describe
+
+    refused: list[ProtocolError] = []
+    for attempt in (
+        lambda: bidder_from_spec("conceding:lots:55000"),
+        lambda: articles_from_wire([{"id": "a"}, 7]),
+    ):
+        try:
+            attempt()
+        except ProtocolError as exc:
+            refused.append(exc)
+    spec, article = refused
+    assert str(spec) == "'conceding:lots:55000': the figures must be numbers"
+    assert str(article) == "articles[1] must be an object"
+    with i18n.use_locale("ar"):
+        assert describe(spec) == "'conceding:lots:55000': يجب أن تكون القيم أعدادًا"
+        assert describe(article) == "يجب أن يكون articles[1] كائنًا"
+    with i18n.use_locale("uk"):
+        assert describe(spec) == "'conceding:lots:55000': значення мають бути числами"
+        assert describe(article) == "articles[1] має бути об'єктом"

@@ -179,7 +179,7 @@ def _gobetween(_request: Request, exc: Exception) -> JSONResponse:
     errors: list[dict[str, Any]] = []
     if isinstance(exc, e.InputError):
         location = ".".join(p for p in (exc.source, exc.location) if p) or "body"
-        errors.append({"location": location, "message": exc.message, "expected": exc.expected})
+        errors.append({"location": location, **_said(exc)})
     headers: dict[str, str] = {}
     if isinstance(exc, e.RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
@@ -187,6 +187,17 @@ def _gobetween(_request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = 'Bearer realm="gobetween"'
     detail = describe(exc) if status < 500 else _("the server could not complete the request")
     return _response(status, type(exc).__name__, detail, errors, **headers)
+
+
+def _said(error: e.InputError) -> dict[str, str | None]:
+    """An input error's ``message`` and ``expected``, in the current language."""
+    if i18n.current_locale() == i18n.DEFAULT_LOCALE:
+        return {"message": error.message, "expected": error.expected}
+    expected = error.expected_template
+    return {
+        "message": _filled(error.template, error.params),
+        "expected": _filled(expected, error.params) if expected and error.expected else None,
+    }
 
 
 def _location(loc: Sequence[Any]) -> str:
@@ -208,7 +219,8 @@ def _validation(_request: Request, exc: Exception) -> JSONResponse:
         for err in refused
     ]
     said = [
-        _("%(place)s: %(message)s") % {"place": place(err.get("loc", ())), "message": message}
+        _("%(place)s: %(message)s")
+        % {"place": place(err.get("loc", ()), err.get("type", "")), "message": message}
         for err, message in zip(refused, (item["message"] for item in errors), strict=True)
     ]
     detail = "; ".join(said[:DETAIL_FIELDS]) or _("the request was not accepted")

@@ -49,10 +49,13 @@ def _as_uploaded(error: InputError, folder: str, names: dict[str, str]) -> Input
 
     clone = error.located()
     clone.message = scrub(clone.message) or ""
+    clone.template = scrub(clone.template) or ""  # what a translated detail starts from
     Exception.__init__(clone, clone.message)
     clone.source = scrub(clone.source)
     clone.location = scrub(clone.location)
     clone.expected = scrub(clone.expected)
+    # the values a translated detail is filled with are scrubbed the same way
+    clone.params = {k: scrub(v) if isinstance(v, str) else v for k, v in clone.params.items()}
     return clone
 
 

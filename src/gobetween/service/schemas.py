@@ -465,16 +465,18 @@ _SIMPLE: Mapping[str, Callable[[], str]] = {
 }
 
 
-def place(loc: Sequence[int | str]) -> str:
+def place(loc: Sequence[int | str], kind: str = "") -> str:
     """Where a refused value is, in plain words: the field of the body, a query parameter,
     a part of the address (the names are the API's; the words around them are translated).
+    A body that is not JSON at all (pydantic's ``kind`` ``json_invalid``, located at the
+    character where reading stopped) is the request body.
 
     >>> place(("body", "weights", "ports")), place(("query", "q")), place(("path", "track_id"))
     ('the field weights.ports', 'the query parameter q', 'track_id in the address')
-    >>> place(("body",))
-    'the request body'
+    >>> place(("body",)), place(("body", 12), "json_invalid")
+    ('the request body', 'the request body')
     """
-    parts = [str(part) for part in loc]
+    parts = [str(part) for part in (loc[:1] if kind == "json_invalid" else loc)]
     kind, name = (parts[0], ".".join(parts[1:])) if parts else ("body", "")
     if kind not in _PLACES:
         kind, name = "body", ".".join(parts)
