@@ -110,6 +110,76 @@ def test_solutions_are_the_brute_force_ones(pair: tuple[InterdependentProfile, .
         assert nash.point is None
 
 
+@st.composite
+def red_lines(
+    draw: st.DrawFn, parties: tuple[InterdependentProfile, ...]
+) -> tuple[dict[int, frozenset[int]], ...]:
+    """0-4 boxes no package may fall in (red lines over one to every issue, one option or more
+    per issue)."""
+    shape = parties[0].agenda.shape
+    boxes = []
+    for _ in range(draw(st.integers(0, 4))):
+        issues = draw(st.sets(st.sampled_from(range(len(shape))), min_size=1))
+        boxes.append(
+            {
+                i: frozenset(draw(st.sets(st.integers(0, shape[i] - 1), min_size=1)))
+                for i in sorted(issues)
+            }
+        )
+    return tuple(boxes)
+
+
+def allowed_packages(
+    parties: tuple[InterdependentProfile, ...], boxes: tuple[dict[int, frozenset[int]], ...]
+) -> list[tuple[float, ...]]:
+    shape = parties[0].agenda.shape
+    return [
+        tuple(p.utility(c) for p in parties)
+        for c in itertools.product(*(range(n) for n in shape))
+        if not any(all(c[i] in ok for i, ok in box.items()) for box in boxes)
+    ]
+
+
+@SETTINGS
+@given(
+    st.integers(2, 3)
+    .flatmap(lambda n: profiles(parties=n))
+    .flatmap(lambda parties: st.tuples(st.just(parties), red_lines(parties)))
+)
+def test_red_lines_are_rows_of_the_program_and_match_brute_force(
+    drawn: tuple[tuple[InterdependentProfile, ...], tuple[dict[int, frozenset[int]], ...]],
+) -> None:
+    """Red lines over several issues (forbidden boxes) are constraints of the program: the
+    frontier and the solutions are those of brute force over the packages they allow."""
+    parties, boxes = drawn
+    allowed = allowed_packages(parties, boxes)
+    front = exact_frontier(parties, forbidden=boxes)
+    assert front.exact, front.status
+    assert {p.utilities for p in front.points} == brute_frontier(allowed)
+    for point in front.points:
+        assert not any(all(point.choices[i] in ok for i, ok in b.items()) for b in boxes)
+    welfare = max_welfare_milp(parties, forbidden=boxes)
+    fair = egalitarian_milp(parties, forbidden=boxes)
+    if not allowed:  # the red lines leave no package
+        assert (welfare.point, welfare.status) == (None, "infeasible")
+        assert fair.point is None
+        return
+    assert welfare.point is not None
+    assert sum(welfare.point.utilities) == max(sum(u) for u in allowed)
+    assert fair.point is not None
+    assert min(fair.point.utilities) == max(min(u) for u in allowed)
+
+
+def test_a_red_line_no_package_escapes_leaves_an_empty_frontier() -> None:
+    agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p"])))
+    one = InterdependentProfile.of(agenda, {"a": {"x": 1}}, [Bonus(1, {"b": ("p",)})])
+    two = InterdependentProfile.of(agenda, {"a": {"y": 1}})
+    front = exact_frontier((one, two), forbidden=({0: frozenset({0, 1}), 1: frozenset({0})},))
+    assert (front.points, front.status, front.exact) == ((), "optimal", True)
+    assert front.size is not None
+    assert (front.size.red_lines, front.size.red_lines_modelled) == (1, 1)
+
+
 @SETTINGS
 @given(st.integers(3, 4).flatmap(lambda n: profiles(parties=n)))
 def test_the_frontier_of_three_or_four_parties_is_the_brute_force_one(

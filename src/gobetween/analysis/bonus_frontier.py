@@ -4,8 +4,9 @@ Bonuses ("if ... then ... is worth ...", Genius hyperrectangles) break the addit
 the merge relies on. The frontier is found without enumerating the outcome space by
 :func:`gobetween.analysis.milp.exact_frontier` (HiGHS; epsilon-constraint for two parties,
 search regions for more), on the agenda
-left once single-option red lines have removed their options; interactions count as bonuses of
-one option per issue. The result is an ordinary :class:`~gobetween.analysis.frontier.Frontier`
+left once single-option red lines have removed their options; red lines over several issues are
+rows of the program (no package may complete one), and interactions count as bonuses of one
+option per issue. The result is an ordinary :class:`~gobetween.analysis.frontier.Frontier`
 with ``method="milp"`` and the solver's ``status``: ``"optimal"`` when every solve was proven
 optimal (the frontier is exact and complete), anything else (``"time limit"``) when it was not,
 and then the frontier is marked not exact, never passed off as complete.
@@ -30,6 +31,7 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +39,7 @@ from numpy.typing import NDArray
 from gobetween.analysis.frontier import Frontier, empty_frontier, frontier_order, readonly
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp import DEFAULT_TIME_LIMIT, exact_frontier, max_welfare_milp
+from gobetween.analysis.milp_program import Box
 from gobetween.analysis.space import UtilitySpace
 from gobetween.errors import AnalysisError
 from gobetween.model import Agenda, Bonus, Issue, Package, Preferences, Scenario
@@ -77,14 +80,9 @@ def has_bonuses(scenario: Scenario) -> bool:
 
 
 def milp_applies(scenario: Scenario) -> bool:
-    """Whether :func:`milp_frontier` takes this scenario: bonuses, two parties or more, and red
-    lines that forbid single options only (red lines over several issues are enumerated
-    instead)."""
-    return (
-        has_bonuses(scenario)
-        and len(scenario.preferences) >= 2
-        and all(r.is_single for p in scenario.preferences.values() for r in p.red_lines)
-    )
+    """Whether :func:`milp_frontier` takes this scenario: bonuses and two parties or more (red
+    lines of any kind are constraints of the program)."""
+    return has_bonuses(scenario) and len(scenario.preferences) >= 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +102,26 @@ def _restricted(space: UtilitySpace) -> Agenda:
         names = [issue.options[int(i)].name for i in indices]
         issues.append(Issue.discrete(issue.name, names))
     return Agenda(tuple(issues), name=space.agenda.name)
+
+
+def _red_line_boxes(scenario: Scenario, agenda: Agenda) -> tuple[Box, ...]:
+    """Every party's red lines over several issues as boxes on the restricted agenda (one
+    option per issue); a red line naming an option already removed can never be crossed and is
+    left out."""
+    boxes: list[Box] = []
+    for prefs in scenario.preferences.values():
+        for line in prefs.red_lines:
+            if line.is_single:
+                continue
+            box: dict[int, frozenset[int]] = {}
+            for issue_name, option in line.pairs:
+                issue = agenda.issue(issue_name)
+                if not issue.has_option(option):
+                    break
+                box[agenda.index(issue_name)] = frozenset({issue.index(option)})
+            else:
+                boxes.append(MappingProxyType(box))
+    return tuple(boxes)
 
 
 def _allowed_bonuses(prefs: Preferences, agenda: Agenda) -> tuple[Bonus, ...]:
@@ -128,13 +146,10 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
     Raises
     ------
     AnalysisError
-        One party, or a red line over several issues (:func:`milp_applies` is False).
+        One party, or no bonus (:func:`milp_applies` is False).
     """
     if not milp_applies(scenario):
-        raise AnalysisError(
-            "the exact solver for bonuses takes two or more parties whose red lines forbid "
-            "single options"
-        )
+        raise AnalysisError("the exact solver for bonuses takes two or more parties and a bonus")
     space = UtilitySpace.from_scenario(scenario)
     if space.size == 0:
         return empty_frontier(space, tol, "milp")
@@ -147,7 +162,9 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
         )
         for column, prefs in enumerate(scenario.preferences.values())
     )
-    found = exact_frontier(profiles, time_limit=_TIME_LIMIT.get())
+    found = exact_frontier(
+        profiles, forbidden=_red_line_boxes(scenario, agenda), time_limit=_TIME_LIMIT.get()
+    )
     m = len(found.points)
     n = len(profiles)
     utilities = np.array([p.utilities for p in found.points], dtype=np.float64).reshape(m, n)
@@ -172,8 +189,8 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
 
 
 def extreme_package(prefs: Preferences, agenda: Agenda, *, best: bool) -> Package | None:
-    """One party's best (or worst) package within its single-option red lines, its bonuses and
-    interactions counted, by the solver; ``None`` when some issue has no option left or the
+    """One party's best (or worst) package within its red lines, its bonuses and interactions
+    counted, by the solver; ``None`` when some issue has no option left or the
     solver did not prove the answer within :data:`EXTREME_TIME_LIMIT` seconds.
 
     >>> from gobetween.model import Issue
@@ -193,7 +210,11 @@ def extreme_package(prefs: Preferences, agenda: Agenda, *, best: bool) -> Packag
         tuple(tuple(sign * float(v) for v in values[:, 0]) for values in space.values),
         tuple(Bonus(sign * b.value, b.within) for b in _allowed_bonuses(prefs, restricted)),
     )
-    found = max_welfare_milp((profile,), time_limit=EXTREME_TIME_LIMIT)
+    found = max_welfare_milp(
+        (profile,),
+        forbidden=_red_line_boxes(Scenario(agenda, {"party": prefs}), restricted),
+        time_limit=EXTREME_TIME_LIMIT,
+    )
     if not found.exact or found.point is None:
         return None
     choices = tuple(

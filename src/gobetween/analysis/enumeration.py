@@ -54,11 +54,10 @@ def pareto_frontier(
 
     Additive scenarios and spaces use the issue-by-issue merge (Nemhauser & Ullmann 1969), whose
     work grows with the frontier, not with the outcome space. A scenario with bonuses (two
-    parties or more) is solved exactly by mixed-integer programming without enumerating (see
-    :func:`~gobetween.analysis.bonus_frontier.milp_frontier`; the frontier carries the
-    solver's ``status``). Other non-additive scenarios (interactions, red lines coupling issues,
-    bonuses with coupling red lines) are enumerated exactly (see
-    :func:`enumerate_outcomes`).
+    parties or more, red lines of any kind) is solved exactly by mixed-integer programming without
+    enumerating (see :func:`~gobetween.analysis.bonus_frontier.milp_frontier`; the frontier
+    carries the solver's ``status``). Other non-additive scenarios (interactions, red lines
+    coupling issues, with no bonus) are enumerated exactly (see :func:`enumerate_outcomes`).
 
     Parameters
     ----------

@@ -14,6 +14,8 @@ first) that HiGHS solves again and again with a new objective and new bounds.
   is searched with the sum of utilities (so what is found is Pareto-optimal), an empty box is
   dropped, a point found splits every box it lies in.
 - :func:`max_welfare_milp`, :func:`egalitarian_milp`: one program each, any number of parties.
+- Every function takes ``forbidden``: red lines over several issues, as boxes no package may fall
+  in (rows of the program, see :mod:`~gobetween.analysis.milp_program`), never enumerated.
 - :func:`nash_milp`: the point of the exact frontier with the largest product of gains over the
   disagreement point, any number of parties.
 
@@ -43,7 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gobetween.analysis.interdependent import InterdependentProfile
-from gobetween.analysis.milp_program import MilpPoint, Program, ProgramSize
+from gobetween.analysis.milp_program import Box, MilpPoint, Program, ProgramSize
 from gobetween.errors import AnalysisError
 
 __all__ = [
@@ -105,12 +107,15 @@ class MilpSolution:
 def exact_frontier(
     profiles: Sequence[InterdependentProfile],
     *,
+    forbidden: Sequence[Box] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
     total_time_limit: float | None = None,
 ) -> MilpFrontier:
     """The Pareto frontier of two or more parties (see the module docstring).
 
-    Points are distinct utility vectors, sorted best for party 0 first (then party 1 ...).
+    Points are distinct utility vectors, sorted best for party 0 first (then party 1 ...), of
+    packages that fall in none of the ``forbidden`` boxes (red lines over several issues: per
+    issue index, the option indices that complete it).
     ``time_limit`` bounds each solve, ``total_time_limit`` (when given) all of them together
     (HiGHS's own clock); when either runs out, ``status`` is ``"time limit"`` and the points
     found so far are Pareto-optimal packages, but the frontier may lack some.
@@ -122,7 +127,7 @@ def exact_frontier(
     """
     if len(profiles) < 2:
         raise AnalysisError(f"the exact frontier takes two parties or more, not {len(profiles)}")
-    program = Program(profiles)
+    program = Program(profiles, forbidden)
     resolution = 0.0 if all(program.integral) else RESOLUTION
     budget = _Budget(program, time_limit, total_time_limit)
     if len(profiles) == 2:
@@ -226,9 +231,13 @@ def _split(
 
 
 def max_welfare_milp(
-    profiles: Sequence[InterdependentProfile], *, time_limit: float = DEFAULT_TIME_LIMIT
+    profiles: Sequence[InterdependentProfile],
+    *,
+    forbidden: Sequence[Box] = (),
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> MilpSolution:
-    """The package with the largest sum of utilities, for any number of parties.
+    """The package with the largest sum of utilities, for any number of parties (outside the
+    ``forbidden`` boxes, as in :func:`exact_frontier`).
 
     >>> from gobetween.model import Agenda, Issue
     >>> from gobetween.analysis.interdependent import Bonus, InterdependentProfile
@@ -238,15 +247,19 @@ def max_welfare_milp(
     >>> max_welfare_milp((one, two)).point.utilities
     (0.0, 3.0)
     """
-    program = Program(profiles)
+    program = Program(profiles, forbidden)
     status, point = program.solve(dict.fromkeys(range(len(profiles)), 1.0), {}, time_limit)
     return MilpSolution(point, status)
 
 
 def egalitarian_milp(
-    profiles: Sequence[InterdependentProfile], *, time_limit: float = DEFAULT_TIME_LIMIT
+    profiles: Sequence[InterdependentProfile],
+    *,
+    forbidden: Sequence[Box] = (),
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> MilpSolution:
-    """A package maximising the smallest utility, for any number of parties (ties: any one).
+    """A package maximising the smallest utility, for any number of parties (ties: any one;
+    outside the ``forbidden`` boxes).
 
     >>> from gobetween.model import Agenda, Issue
     >>> from gobetween.analysis.interdependent import InterdependentProfile
@@ -256,7 +269,7 @@ def egalitarian_milp(
     >>> egalitarian_milp((one, two)).point.choices
     (2,)
     """
-    program = Program(profiles)
+    program = Program(profiles, forbidden)
     n = len(profiles)
     weights = {p: 1.0 if all(program.integral) else 1.0 / program.spans[p] for p in range(n)}
     status, point = program.solve(weights, {}, time_limit)
@@ -280,6 +293,7 @@ def nash_milp(
     profiles: Sequence[InterdependentProfile],
     disagreement: Sequence[float] | None = None,
     *,
+    forbidden: Sequence[Box] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
     total_time_limit: float | None = None,
 ) -> MilpSolution:
@@ -300,7 +314,9 @@ def nash_milp(
         raise AnalysisError(
             f"the disagreement point has {len(d)} utilities for {len(profiles)} parties"
         )
-    front = exact_frontier(profiles, time_limit=time_limit, total_time_limit=total_time_limit)
+    front = exact_frontier(
+        profiles, forbidden=forbidden, time_limit=time_limit, total_time_limit=total_time_limit
+    )
     gains = [
         (math.prod(u - v for u, v in zip(p.utilities, d, strict=True)), p)
         for p in front.points

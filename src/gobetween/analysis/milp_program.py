@@ -16,6 +16,12 @@ party weakly prefers what is kept):
   left, tied to its box as before (``y <= s_i`` per issue of a positive bonus, ``y >= sum_i s_i -
   (k - 1)`` for a negative one: a party's modelled utility is never above its true one and equals
   it at every optimum).
+- **Red lines over several issues** (``forbidden``: boxes no package may fall in, one option or
+  more per issue) are rows, never enumerated: ``sum_i s_i <= k - 1`` over the ``k`` issues the
+  box still depends on. They take part in the option classes as a negative bonus of any size
+  would (an option stands for another only if every red line it completes, the other completes
+  too), so a merge never makes a package cross one. A red line that no kept option completes is
+  dropped; one that every package completes leaves no package (the program is infeasible).
 
 The model is handed to HiGHS (``highspy``) once; a solve changes only the objective and the
 bounds of one utility row per party (floors and caps), so nothing is rebuilt between the points
@@ -39,7 +45,7 @@ from numpy.typing import NDArray
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.errors import AnalysisError
 
-__all__ = ["MilpPoint", "Program", "ProgramSize"]
+__all__ = ["Box", "MilpPoint", "Program", "ProgramSize"]
 
 #: Non-integer utilities are scaled to this magnitude inside the solver: a resolution of 1e-6 of
 #: the range is then 1e-3, far above HiGHS's feasibility tolerance (:data:`_OPTIONS`), and the
@@ -81,8 +87,8 @@ class MilpPoint:
 
 @dataclass(frozen=True)
 class ProgramSize:
-    """What the reductions left: options kept of all, bonuses modelled of all, and the size of
-    the program HiGHS solves."""
+    """What the reductions left: options kept of all, bonuses and red lines modelled of all,
+    and the size of the program HiGHS solves."""
 
     options: int
     options_kept: int
@@ -90,12 +96,20 @@ class ProgramSize:
     bonuses_modelled: int
     columns: int
     rows: int
+    red_lines: int = 0
+    red_lines_modelled: int = 0
 
 
-def _kept_options(profiles: Sequence[InterdependentProfile], issue: int, n: int) -> list[int]:
+#: A box over option indices: per issue index, the options it accepts (absent: any).
+Box = Mapping[int, frozenset[int]]
+
+
+def _kept_options(
+    profiles: Sequence[InterdependentProfile], forbidden: Sequence[Box], issue: int, n: int
+) -> list[int]:
     """The options of ``issue`` that no other option stands for (see the module docstring)."""
     positive = [0] * n  # bitsets of the (party, bonus) pairs accepting each option
-    negative = [0] * n
+    negative = [0] * n  # ... of negative bonuses and red lines
     bit = 1
     for profile in profiles:
         for bonus, box in zip(profile.bonuses, profile.boxes, strict=True):
@@ -104,6 +118,11 @@ def _kept_options(profiles: Sequence[InterdependentProfile], issue: int, n: int)
                 for o in box[issue]:
                     target[o] |= bit
             bit <<= 1
+    for box in forbidden:
+        if issue in box:
+            for o in box[issue]:
+                negative[o] |= bit
+        bit <<= 1
     values = [tuple(p.values[issue][o] for p in profiles) for o in range(n)]
 
     def stands_for(a: int, b: int) -> bool:
@@ -123,7 +142,8 @@ def _kept_options(profiles: Sequence[InterdependentProfile], issue: int, n: int)
 
 
 class Program:
-    """The program for some parties' profiles (one agenda), ready to solve with any objective.
+    """The program for some parties' profiles (one agenda) and the boxes of options no package
+    may fall in (``forbidden``: red lines), ready to solve with any objective.
 
     Raises
     ------
@@ -131,7 +151,9 @@ class Program:
         No profile, or profiles on different agendas.
     """
 
-    def __init__(self, profiles: Sequence[InterdependentProfile]) -> None:
+    def __init__(
+        self, profiles: Sequence[InterdependentProfile], forbidden: Sequence[Box] = ()
+    ) -> None:
         if not profiles:
             raise AnalysisError("no party to analyse")
         agenda = profiles[0].agenda
@@ -139,7 +161,7 @@ class Program:
             raise AnalysisError("the profiles are on different agendas")
         self.profiles = tuple(profiles)
         shape = agenda.shape
-        self.kept = [_kept_options(self.profiles, i, n) for i, n in enumerate(shape)]
+        self.kept = [_kept_options(self.profiles, forbidden, i, n) for i, n in enumerate(shape)]
         self.columns: list[dict[int, int]] = []  # per issue: kept option -> column
         column = 0
         for kept in self.kept:
@@ -149,6 +171,16 @@ class Program:
         rows: list[tuple[dict[int, float], float, float]] = [
             (dict.fromkeys(columns.values(), 1.0), 1.0, 1.0) for columns in self.columns
         ]
+        lines = 0
+        for box in forbidden:  # sum_i s_i <= k - 1: never every issue of the box at once
+            reduced = self._box(box)
+            if reduced is None:
+                continue  # no kept option completes it
+            together: dict[int, float] = {}
+            for chosen in reduced.values():
+                together.update(dict.fromkeys(chosen, 1.0))
+            rows.append((together, -math.inf, len(reduced) - 1.0))
+            lines += 1
         self.objectives: list[dict[int, float]] = []
         self.constants: list[float] = []
         modelled = 0
@@ -180,6 +212,8 @@ class Program:
             bonuses_modelled=modelled,
             columns=column,
             rows=len(rows) + len(self.profiles),
+            red_lines=len(forbidden),
+            red_lines_modelled=lines,
         )
         self._scales(rows)
         self._highs = self._build(rows)
