@@ -22,14 +22,16 @@ from gobetween.model import OrganisationKind, Role
 from gobetween.service import prepare, processes, setup, two_factor
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, frame
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
 
-def _admin_context(ctx: RequestContext, unit: Unit, process_id: int, **more: Any) -> dict[str, Any]:
+def _admin_context(
+    ctx: RequestContext, unit: Unit, /, process_id: int, **more: Any
+) -> dict[str, Any]:
     process, view = processes.process(unit.session, unit.actor, process_id)
     view.require_admin()
     orgs = processes.organisations(unit.session, unit.actor, process_id)
@@ -58,13 +60,7 @@ def _admin_context(ctx: RequestContext, unit: Unit, process_id: int, **more: Any
 @router.get("/processes/{process_id}/admin")
 def admin_page(request: Request, ctx: Ctx, process_id: int) -> Response:
     """Organisations, members, invitations and tracks of a process (admins)."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _admin_context(ctx, unit, process_id)
-        return render(request, "admin.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "admin.html", _admin_context, process_id)
 
 
 def _org(form: FormData) -> int | None:

@@ -43,7 +43,7 @@ from gobetween.web.record_words import (
     scope_name,
     translate,
 )
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, render, run_page
 
 __all__ = ["charts", "router"]
 
@@ -77,7 +77,7 @@ def _file(value: object) -> bytes:
 # -- the agreement -------------------------------------------------------------------------------
 
 
-def _agreement_context(ctx: RequestContext, unit: Unit, agreement_id: int, **more: Any) -> Any:
+def _agreement_context(ctx: RequestContext, unit: Unit, /, agreement_id: int, **more: Any) -> Any:
     view = agree.agreement_view_dict(unit.session, unit.actor, agreement_id)
     signing: dict[str, list[list[str]]] = {}
     for party, signer in view["may_sign"]:
@@ -118,12 +118,14 @@ def agreement_page(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """Terms, instruments with their signatures and downloads, signing, lifecycle, log."""
     notice = request.query_params.get("done")
 
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _agreement_context(ctx, unit, agreement_id, notice=notice and notice[:200])
-        return render(request, "agreement.html", context)
-
-    return run_page(request, build)
+    return read_page(
+        request,
+        ctx,
+        "agreement.html",
+        _agreement_context,
+        agreement_id,
+        notice=notice and notice[:200],
+    )
 
 
 @router.post("/agreements/{agreement_id}/key")

@@ -21,14 +21,16 @@ from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import channel_messages, stream_cursor
 from gobetween.web.forms import validated
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
 
-def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
+def _console_context(
+    ctx: RequestContext, unit: Unit, /, track_id: int, **more: Any
+) -> dict[str, Any]:
     tp = track_page(unit, track_id)
     if not tp.view.is_mediator:  # every channel: to anyone else the console does not exist
         raise e.NotFound(f"no console in track {track_id}")
@@ -66,25 +68,13 @@ def _console_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any
 @router.get("/tracks/{track_id}/console")
 def console(request: Request, ctx: Ctx, track_id: int) -> Response:
     """All channels of the track side by side, and the offers waiting to be relayed."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _console_context(ctx, unit, track_id)
-        return render(request, "console.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "console.html", _console_context, track_id)
 
 
 @router.get("/tracks/{track_id}/console/channels")
 def console_channels(request: Request, ctx: Ctx, track_id: int) -> Response:
     """The channel columns alone (swapped in by htmx on a live update)."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _console_context(ctx, unit, track_id)
-        return render(request, "_console_channels.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "_console_channels.html", _console_context, track_id)
 
 
 @router.post("/tracks/{track_id}/offers/{offer}/decide")

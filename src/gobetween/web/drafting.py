@@ -41,7 +41,7 @@ from gobetween.service.context import RequestContext, Unit
 from gobetween.service.languages import declared_languages
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, render, run_page
 
 __all__ = [
     "alternative_field",
@@ -330,7 +330,7 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 
 def _one_draft_context(
-    ctx: RequestContext, unit: Unit, track_id: int, draft_id: int, **more: Any
+    ctx: RequestContext, unit: Unit, /, track_id: int, draft_id: int, **more: Any
 ) -> dict[str, Any]:
     tp = track_page(unit, track_id)
     draft = drafts.draft_view(unit.session, unit.actor, track_id, draft_id)
@@ -361,13 +361,7 @@ def _one_draft_context(
 @router.get("/tracks/{track_id}/drafts/{draft_id}")
 def one_draft(request: Request, ctx: Ctx, track_id: int, draft_id: int) -> Response:
     """A draft: problems per article, approvals, the preview each party will see, publish."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _one_draft_context(ctx, unit, track_id, draft_id)
-        return render(request, "draft_view.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "draft_view.html", _one_draft_context, track_id, draft_id)
 
 
 @router.post("/tracks/{track_id}/drafts/{draft_id}/{act}")

@@ -29,7 +29,7 @@ from gobetween.web.prefs_form import (
     parse_form,
     to_preferences,
 )
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -72,7 +72,7 @@ def _preview(unit: Unit, track_id: int, party: int, draft: Preferences) -> list[
 
 
 def _context(
-    ctx: RequestContext, unit: Unit, track_id: int, form: PrefsForm | None, **more: Any
+    ctx: RequestContext, unit: Unit, /, track_id: int, form: PrefsForm | None, **more: Any
 ) -> dict[str, Any]:
     tp, party = _own(unit, track_id)
     current = _current(unit, tp)
@@ -103,12 +103,7 @@ def preferences_page(
     """The form, filled with the party's current preferences (or a neutral start)."""
     notice = _("Saved as version %(number)s.") % {"number": saved} if saved else None
 
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _context(ctx, unit, track_id, None, notice=notice)
-        return render(request, "preferences.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "preferences.html", _context, track_id, None, notice=notice)
 
 
 @router.post("/tracks/{track_id}/preferences/preview")

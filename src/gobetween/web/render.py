@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 from urllib.parse import quote
 
 import jinja2
@@ -53,6 +53,7 @@ __all__ = [
     "error_page",
     "local_time",
     "problem_text",
+    "read_page",
     "redirect",
     "render",
     "run_page",
@@ -272,6 +273,29 @@ def run_page(request: Request, build: Callable[[], Response]) -> Response:
         response = error_page(request, e.GobetweenError("unexpected error"))
     response.headers["Server-Timing"] = f"page;dur={1000 * (time.perf_counter() - start):.1f}"
     return response
+
+
+P = ParamSpec("P")
+
+
+def read_page(
+    request: Request,
+    ctx: RequestContext,
+    template: str,
+    make: Callable[Concatenate[RequestContext, Unit, P], Mapping[str, Any]],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Response:
+    """A page that only reads: ``template`` filled with ``make(ctx, unit, *args, **kwargs)``
+    built in one read-only unit of work, its errors shown as :func:`run_page` shows them."""
+
+    def build() -> Response:
+        with ctx.read() as unit:
+            context = make(ctx, unit, *args, **kwargs)
+        return render(request, template, context)
+
+    return run_page(request, build)
 
 
 def problem_text(exc: e.GobetweenError) -> str:

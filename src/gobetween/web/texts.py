@@ -41,7 +41,7 @@ from gobetween.service.context import RequestContext, Unit
 from gobetween.web import drafting
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, render, run_page
 
 __all__ = ["Change", "changes", "router", "split_reasons"]
 
@@ -151,7 +151,7 @@ def answer_fields(answer: Mapping[str, Any] | None) -> dict[str, Mapping[str, An
     return out
 
 
-def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
+def _text_context(ctx: RequestContext, unit: Unit, /, track_id: int, **more: Any) -> dict[str, Any]:
     tp = track_page(unit, track_id)
     text = texts.text_view(unit.session, unit.actor, track_id)
     versions = versions_with_changes(text)
@@ -179,13 +179,7 @@ def _text_context(ctx: RequestContext, unit: Unit, track_id: int, **more: Any) -
 @router.get("/tracks/{track_id}/text")
 def text_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     """The current version to answer, article by article, and every version with what changed."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _text_context(ctx, unit, track_id)
-        return render(request, "text.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "text.html", _text_context, track_id)
 
 
 def _article_answers(form: FormData) -> list[ArticleAnswer]:
