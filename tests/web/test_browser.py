@@ -68,7 +68,7 @@ def test_the_corridor_negotiation_in_three_browsers(browser_site, shots: Path) -
     ua.goto(f"{track}/preferences")
     no_horizontal_scroll(ua)
     expect(ua.locator("nav.tabs a")).to_have_text(
-        ["Overview", "Channel", "Preferences", "Text", "Bidding", "Meetings"]
+        ["Overview", "Channel", "Preferences", "Text", "Bidding", "Consultation", "Meetings"]
     )
     ua.keyboard.press("Tab")
     expect(ua.locator("a.skip")).to_be_focused()

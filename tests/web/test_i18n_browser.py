@@ -83,7 +83,7 @@ def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
     check_language(ua, "uk", "ltr", names)
     fits(ua)
     expect(ua.locator("nav.tabs a")).to_have_text(
-        ["Огляд", "Канал", "Пріоритети", "Текст", "Торги", "Зустрічі"]
+        ["Огляд", "Канал", "Пріоритети", "Текст", "Торги", "Консультація", "Зустрічі"]
     )
     ua.fill("#points-0", "25")
     expect(ua.locator(".points-total")).to_have_attribute("data-ok", "false")

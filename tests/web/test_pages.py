@@ -85,6 +85,7 @@ def test_track_overview_shows_agenda_and_seat_navigation(site: Site) -> None:
         "Preferences",
         "Text",
         "Bidding",
+        "Consultation",
         "Meetings",
     ]
     assert one(page, "nav.tabs a[aria-current=page]").get_text() == "Overview"
@@ -96,6 +97,7 @@ def test_track_overview_shows_agenda_and_seat_navigation(site: Site) -> None:
         "Analysis",
         "Drafting",
         "Bidding",
+        "Consultation",
         "Team notes",
         "Meetings",
     ]
