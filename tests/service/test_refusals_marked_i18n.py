@@ -80,44 +80,21 @@ ALLOWED = {
 
 #: f-string raises written over several lines, not marked yet: at most this many per module.
 PENDING = {
-    "agreements/bundle.py": 5,
-    "agreements/instrument.py": 5,
-    "agreements/language_versions.py": 1,
-    "agreements/signing.py": 1,
-    "agreements/terms.py": 3,
-    "agreements/verify.py": 2,
-    "analysis/space.py": 2,
-    "formats/agreement_spec.py": 3,
-    "formats/akoma_ntoso.py": 1,
-    "formats/casino.py": 2,
+    "agreements/bundle.py": 4,  # VerificationFailed takes no params yet (3) and a joined list
+    "agreements/instrument.py": 1,  # the language lists of a service-built instrument
+    "agreements/verify.py": 1,  # VerificationFailed's count of problems
+    "formats/casino.py": 2,  # the research corpora: the CLI only
     "formats/corpora.py": 2,
     "formats/dealornodeal.py": 3,
-    "formats/documents.py": 3,
-    "formats/genius.py": 8,
-    "formats/genius_export.py": 2,
-    "formats/genius_folders.py": 1,
-    "formats/genius_nonlinear.py": 3,
-    "formats/jcc.py": 5,
-    "formats/plots.py": 1,
-    "formats/reading.py": 5,
-    "formats/records.py": 4,
-    "formats/scenario_file.py": 2,
-    "formats/xlsx_limits.py": 3,
-    "model/agenda.py": 6,
-    "model/package.py": 3,
-    "model/preferences.py": 2,
-    "model/scenario.py": 2,
-    "monitoring/events.py": 1,
-    "monitoring/kinds.py": 3,
-    "monitoring/limits.py": 2,
-    "monitoring/obligations.py": 1,
-    "monitoring/provisions.py": 3,
-    "monitoring/record.py": 2,
-    "monitoring/voyages.py": 8,
-    "protocols/_common.py": 1,
-    "protocols/blind_bidding_release.py": 1,
-    "protocols/single_text.py": 2,
-    "protocols/single_text_articles.py": 4,
+    "formats/genius.py": 1,  # a sentence built of English pieces
+    "formats/genius_export.py": 2,  # exporting to Genius: the CLI only
+    "formats/plots.py": 1,  # drawing a chart: the CLI only
+    "model/agenda.py": 1,  # "option"/"issue" name must be non-empty: needs one sentence each
+    "model/preferences.py": 1,  # "red line"/"interaction": the same
+    "monitoring/kinds.py": 1,  # a kind declared in code names an unknown field
+    "monitoring/voyages.py": 1,  # the import's summary, which needs a plural
+    "protocols/_common.py": 1,  # a stored clause read back
+    "protocols/single_text.py": 2,  # stored events read back
 }
 
 

@@ -157,7 +157,8 @@ class Bundle:
         held = self.public_keys.get(organisation)
         if held is not None and fingerprint(load_public_key(held)) != fingerprint(key):
             raise AgreementError(
-                f"the bundle already holds another public key for {organisation!r}"
+                N_("the bundle already holds another public key for %(organisation)r"),
+                params={"organisation": organisation},
             )
         keys = dict(self.public_keys)
         keys[organisation] = public_key_pem(key)

@@ -91,7 +91,8 @@ class Signatory:
         object.__setattr__(self, "kind", kind)
         if self.key_fingerprint is not None and not _HEX64.fullmatch(self.key_fingerprint):
             raise AgreementError(
-                f"key fingerprint of {self.organisation!r} must be 64 lower-case hex digits"
+                N_("key fingerprint of %(organisation)r must be 64 lower-case hex digits"),
+                params={"organisation": self.organisation},
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -179,8 +180,11 @@ class Instrument:
         parties = [s.organisation for s in signatories if s.kind is OrganisationKind.PARTY]
         if parties != [self.party]:
             raise AgreementError(
-                f"the instrument of {self.party!r} must have that party as its only party "
-                f"signatory, has {parties}"
+                N_(
+                    "the instrument of %(party)r must have that party as its only party "
+                    "signatory, has %(parties)s"
+                ),
+                params={"party": self.party, "parties": parties},
             )
         if not isinstance(self.terms, OperativeTerms):
             raise AgreementError("an instrument needs OperativeTerms")
@@ -221,7 +225,8 @@ class Instrument:
             if s.organisation == _nfc(organisation):
                 return s
         raise AgreementError(
-            f"{organisation!r} is not a signatory of the instrument of {self.party!r}"
+            N_("%(organisation)r is not a signatory of the instrument of %(party)r"),
+            params={"organisation": organisation, "party": self.party},
         )
 
     def text(self, code: str) -> InstrumentText:
@@ -285,8 +290,11 @@ class Instrument:
             ) from None
         if check_hash and stated != terms.terms_hash():
             raise AgreementError(
-                f"instrument of {instrument.party!r} states terms hash {stated}, but its terms "
-                f"hash to {terms.terms_hash()}"
+                N_(
+                    "instrument of %(party)r states terms hash %(stated)s, but its terms hash to "
+                    "%(value)s"
+                ),
+                params={"party": instrument.party, "stated": stated, "value": terms.terms_hash()},
             )
         return instrument
 

@@ -181,6 +181,14 @@ def check_same_articles(versions: Sequence[LanguageVersion]) -> None:
     for version in versions[1:]:
         if [(a.id, a.kind) for a in version.articles] != shape:
             raise AgreementError(
-                f"the {version.language} version has articles {', '.join(version.ids)}, "
-                f"the {first.language} version {', '.join(first.ids)}"
+                N_(
+                    "the %(language)s version has articles %(value)s, the %(language2)s version "
+                    "%(value2)s"
+                ),
+                params={
+                    "language": version.language,
+                    "value": ", ".join(version.ids),
+                    "language2": first.language,
+                    "value2": ", ".join(first.ids),
+                },
             )

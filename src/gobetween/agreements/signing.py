@@ -201,8 +201,16 @@ def sign_instrument(instrument: Instrument, signer: str, key: Ed25519PrivateKey)
     actual = fingerprint(key)
     if pinned is not None and pinned != actual:
         raise AgreementError(
-            f"the instrument of {instrument.party!r} pins key {pinned[:16]}... for {signer!r}; "
-            f"this key is {actual[:16]}..."
+            N_(
+                "the instrument of %(party)r pins key %(value)s... for %(signer)r; this key is "
+                "%(value2)s..."
+            ),
+            params={
+                "party": instrument.party,
+                "value": pinned[:16],
+                "signer": signer,
+                "value2": actual[:16],
+            },
         )
     return Signature(
         instrument_party=instrument.party,

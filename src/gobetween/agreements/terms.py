@@ -168,11 +168,13 @@ class Renewal:
         object.__setattr__(self, "rule", RenewalRule(self.rule))
         if not isinstance(self.notice_days, int) or self.notice_days < 0:
             raise AgreementError(
-                f"notice period must be a whole number of days >= 0, got {self.notice_days!r}"
+                N_("notice period must be a whole number of days >= 0, got %(notice_days)r"),
+                params={"notice_days": self.notice_days},
             )
         if self.rule is not RenewalRule.AUTOMATIC_UNLESS_NOTICE and self.notice_days:
             raise AgreementError(
-                f"a notice period makes sense only for automatic renewal, not {self.rule}"
+                N_("a notice period makes sense only for automatic renewal, not %(rule)s"),
+                params={"rule": self.rule},
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -206,8 +208,11 @@ class Link:
             raise AgreementError("a linked instrument needs a title")
         if not isinstance(self.terms_hash, str) or not _HEX64.fullmatch(self.terms_hash):
             raise AgreementError(
-                f"link {self.title!r}: terms hash must be 64 lower-case hex digits, "
-                f"got {self.terms_hash!r}"
+                N_(
+                    "link %(title)r: terms hash must be 64 lower-case hex digits, got "
+                    "%(terms_hash)r"
+                ),
+                params={"title": self.title, "terms_hash": self.terms_hash},
             )
 
     def to_dict(self) -> dict[str, str]:

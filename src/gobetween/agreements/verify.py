@@ -385,7 +385,8 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
         signature = Signature.from_dict(value)
         if name != signature_part(signature.instrument_party, signature.signer):
             raise AgreementError(
-                f"holds {signature.signer!r}'s signature on {signature.instrument_party!r}"
+                N_("holds %(signer)r's signature on %(instrument_party)r"),
+                params={"signer": signature.signer, "instrument_party": signature.instrument_party},
             )
         contents.signatures.append(signature)
     else:

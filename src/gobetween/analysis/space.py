@@ -145,7 +145,9 @@ class UtilitySpace:
         reserve = np.zeros(n) if reservations is None else np.array(reservations, dtype=float)
         if reserve.shape != (n,):
             raise InvalidScenario(
-                f"reservations of shape {reserve.shape}", expected=f"shape ({n},)"
+                N_("reservations of shape %(shape)s"),
+                expected=f"shape ({n},)",
+                params={"shape": reserve.shape},
             )
         names = (
             tuple(party_names) if party_names is not None else tuple(f"party{i}" for i in range(n))
@@ -215,9 +217,10 @@ def _tables(values: Sequence[ArrayLike]) -> list[FloatArray]:
     for j, table in enumerate(tables):
         if table.ndim != 2 or table.shape[1] != n or table.shape[0] < 1 or n < 1:
             raise InvalidScenario(
-                f"issue {j}: values of shape {table.shape}",
+                N_("issue %(j)s: values of shape %(shape)s"),
                 location=f"values[{j}]",
                 expected="a 2-d array (options, parties) with at least one option",
+                params={"j": j, "shape": table.shape},
             )
         if not np.all(np.isfinite(table)):
             raise InvalidScenario(

@@ -44,14 +44,18 @@ __all__ = ["instruments_from_spec"]
 def _get(data: Mapping[str, Any], key: str, kind: type, location: str) -> Any:
     if key not in data:
         raise InvalidModel(
-            f"missing field {key!r}", location=location + key, expected=kind.__name__
+            N_("missing field %(key)r"),
+            location=location + key,
+            expected=kind.__name__,
+            params={"key": key},
         )
     value = data[key]
     if not isinstance(value, kind) or isinstance(value, bool):
         raise InvalidModel(
-            f"field {key!r} is a {type(value).__name__}",
+            N_("field %(key)r is a %(name)s"),
             location=location + key,
             expected=f"a {kind.__name__}",
+            params={"key": key, "name": type(value).__name__},
         )
     return value
 
@@ -89,9 +93,10 @@ def _terms(data: Mapping[str, Any]) -> OperativeTerms:
         effective = dt.date.fromisoformat(date_text)
     except ValueError:
         raise InvalidModel(
-            f"effective_date {date_text!r} is not a date",
+            N_("effective_date %(date_text)r is not a date"),
             location="effective_date",
             expected="YYYY-MM-DD",
+            params={"date_text": date_text},
         ) from None
     try:
         rule = Renewal(

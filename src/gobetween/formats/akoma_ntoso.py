@@ -61,7 +61,8 @@ def _xml_text(text: str) -> str:
     bad = _NOT_XML.search(text)
     if bad:
         raise AgreementError(
-            f"character U+{ord(bad.group()):04X} in {text[:40]!r} cannot be written in XML"
+            N_("character U+%(value)s in %(value2)r cannot be written in XML"),
+            params={"value": f"{ord(bad.group()):04X}", "value2": text[:40]},
         )
     return text
 

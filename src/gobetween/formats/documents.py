@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from gobetween.errors import FileFormatError
+from gobetween.errors import N_, FileFormatError
 from gobetween.formats.lazy import lazy_module
 from gobetween.formats.schema import Path, render_path
 
@@ -223,14 +223,18 @@ def parse_yaml(
         location = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         raise FileFormatError(
-            f"the YAML cannot be parsed: {problem}",
+            N_("the YAML cannot be parsed: %(problem)s"),
             source=source,
             location=location,
             expected="valid YAML",
+            params={"problem": problem},
         ) from None
     except yaml.YAMLError as exc:
         raise FileFormatError(
-            f"the YAML cannot be parsed: {exc}", source=source, expected="valid YAML"
+            N_("the YAML cannot be parsed: %(exc)s"),
+            source=source,
+            expected="valid YAML",
+            params={"exc": exc},
         ) from None
     except RecursionError:
         raise FileFormatError(
@@ -314,10 +318,11 @@ def parse_json(text: str, *, source: str | None = None) -> Document:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise FileFormatError(
-            f"the JSON cannot be parsed: {exc.msg}",
+            N_("the JSON cannot be parsed: %(msg)s"),
             source=source,
             location=f"line {exc.lineno}, column {exc.colno}",
             expected="valid JSON",
+            params={"msg": exc.msg},
         ) from None
     except _Refused:
         raise _refusal(text, source) from None

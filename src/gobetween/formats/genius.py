@@ -258,10 +258,11 @@ def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[
         value = _attr(xml, item, "value")
         if not issue.has_option(value):
             raise InvalidScenario(
-                f"issue {issue.name!r} has no item {value!r} in the domain",
+                N_("issue %(name)r has no item %(value)r in the domain"),
                 source=xml.source,
                 location=f"line {item.line}",
                 expected="one of " + ", ".join(repr(o) for o in issue.option_names),
+                params={"name": issue.name, "value": value},
             )
         evaluation = _number(xml, item, "evaluation")
         if evaluation < 0:
@@ -270,10 +271,11 @@ def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[
     missing = [o for o in issue.option_names if o not in given]
     if missing:
         raise InvalidScenario(
-            f"issue {issue.name!r} gives no evaluation for item {missing[0]!r} of the domain",
+            N_("issue %(name)r gives no evaluation for item %(value)r of the domain"),
             source=xml.source,
             location=f"line {element.line}",
             expected="an evaluation for every item of the domain",
+            params={"name": issue.name, "value": missing[0]},
         )
     top = max(given.values())
     if top < GENIUS_MIN_MAX_EVALUATION:
@@ -365,10 +367,11 @@ def _matched_elements(
     for name in agenda.issue_names:
         if name not in by_name:
             raise InvalidScenario(
-                f"the profile has no issue {name!r} of the domain {domain.path.name}",
+                N_("the profile has no issue %(name)r of the domain %(name2)s"),
                 source=xml.source,
                 location=f"line {objective.line}",
                 expected=expected,
+                params={"name": name, "name2": domain.path.name},
             )
     return [by_name[name] for name in agenda.issue_names]
 
@@ -390,11 +393,15 @@ def _issue_evaluations(
 ) -> list[float]:
     if _issue_type(element) != _issue_type(domain_element):
         raise InvalidScenario(
-            f"issue {issue.name!r} is {_issue_type(element)} here but "
-            f"{_issue_type(domain_element)} in the domain",
+            N_("issue %(name)r is %(value)s here but %(value2)s in the domain"),
             source=xml.source,
             location=f"line {element.line}",
             expected=_issue_type(domain_element),
+            params={
+                "name": issue.name,
+                "value": _issue_type(element),
+                "value2": _issue_type(domain_element),
+            },
         )
     if issue.kind is IssueKind.DISCRETE:
         return _discrete_evaluations(xml, element, issue)
@@ -421,10 +428,11 @@ def _nonlinear(xml: _Xml, agenda: Agenda, domain_elements: list[XmlElement]) -> 
         name = _attr(xml, element, "name")
         if not agenda.has_issue(name):
             raise InvalidScenario(
-                f"the profile has issue {name!r}, which the domain lacks",
+                N_("the profile has issue %(name)r, which the domain lacks"),
                 source=xml.source,
                 location=f"line {element.line}",
                 expected="the domain's issues",
+                params={"name": name},
             )
         indices[_integer(xml, element, "index")] = name
     reservation, discount = _reservation_and_discount(xml)
@@ -541,16 +549,18 @@ def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml], list
     if not parsed and (inside := _scenario_folders(folder)):
         shown = ", ".join(inside[:5]) + (f" and {len(inside) - 5} more" if len(inside) > 5 else "")
         raise FileFormatError(
-            f"this is a folder of {len(inside)} scenario folders ({shown}), not one scenario",
+            N_("this is a folder of %(n_inside)s scenario folders (%(shown)s), not one scenario"),
             source=str(folder),
             expected="one scenario folder (or gobetween.formats.load_genius_folders for all)",
+            params={"n_inside": len(inside), "shown": shown},
         )
     if len(domains) != 1:
         names = ", ".join(x.path.name for x in domains) or "none"
         raise FileFormatError(
-            f"a Genius folder needs exactly one domain file (found: {names})",
+            N_("a Genius folder needs exactly one domain file (found: %(names)s)"),
             source=str(folder),
             expected=f"one XML file whose root is <{DOMAIN_ROOT}>",
+            params={"names": names},
         )
     if not profiles:
         raise FileFormatError(

@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from gobetween.errors import FileFormatError
+from gobetween.errors import N_, FileFormatError
 from gobetween.formats.genius import DEFAULT_REAL_STEPS, load_genius
 from gobetween.formats.reading import DEFAULT_MAX_BYTES
 from gobetween.model import Scenario
@@ -60,9 +60,10 @@ def find_genius_folders(
             found.append(folder)
             if len(found) > max_folders:
                 raise FileFormatError(
-                    f"more than {max_folders} scenario folders",
+                    N_("more than %(max_folders)s scenario folders"),
                     source=str(base),
                     expected=f"at most {max_folders} scenario folders under one root",
+                    params={"max_folders": max_folders},
                 )
         if depth < MAX_DEPTH:
             pending.extend(

@@ -28,7 +28,7 @@ import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from gobetween.errors import FileFormatError, InputError, InvalidScenario
+from gobetween.errors import N_, FileFormatError, InputError, InvalidScenario
 from gobetween.formats.reading import XmlElement
 from gobetween.model import MAX_BONUSES, Agenda, Bonus, Issue, Preferences, RatingScale
 
@@ -130,9 +130,10 @@ def nonlinear_preferences(
     for k, issue in issues.items():
         if any(o.value is None for o in issue.options):
             raise InvalidScenario(
-                f"issue {issue.name!r} (index {k}) is not an integer issue",
+                N_("issue %(name)r (index %(k)s) is not an integer issue"),
                 source=source,
                 expected="integer issues in a non-linear profile",
+                params={"name": issue.name, "k": k},
             )
     found: list[tuple[float, XmlElement, dict[str, tuple[str, ...]] | None]] = []
     for tag in _RECTANGLES:
@@ -200,10 +201,13 @@ def nonlinear_profile_xml(
     not_integer = [i.name for i, k in zip(agenda.issues, kinds, strict=True) if k != "integer"]
     if not_integer:
         raise InvalidScenario(
-            f"party {party!r} has bonuses, which Genius writes as non-linear constraints over "
-            f"integer issues, but issue {not_integer[0]!r} is not a run of integers",
+            N_(
+                "party %(party)r has bonuses, which Genius writes as non-linear constraints over "
+                "integer issues, but issue %(value)r is not a run of integers"
+            ),
             location=f"parties.{party}.bonuses",
             expected="integer issues only (consecutive values), or preferences without bonuses",
+            params={"party": party, "value": not_integer[0]},
         )
     lines = [
         '<utility_function maxutility="1.0">',
@@ -220,9 +224,10 @@ def nonlinear_profile_xml(
         runs = [_runs(agenda.issue(name), bonus.within[name]) for name in named]
         if math.prod(len(r) for r in runs) > MAX_RECTANGLES_PER_BONUS:
             raise InvalidScenario(
-                f"bonus {b} of party {party!r} lists options in too many separate runs",
+                N_("bonus %(b)s of party %(party)r lists options in too many separate runs"),
                 location=f"parties.{party}.bonuses[{b}]",
                 expected=f"at most {MAX_RECTANGLES_PER_BONUS} boxes of consecutive values",
+                params={"b": b, "party": party},
             )
         for combination in itertools.product(*runs):
             bounds = [

@@ -419,10 +419,11 @@ def csv_rows(text: str, source: str) -> Iterator[list[str]]:
         yield from reader
     except csv.Error as error:
         raise FileFormatError(
-            f"malformed CSV: {error}",
+            N_("malformed CSV: %(error)s"),
             source=source,
             location=f"line {reader.line_num}",
             expected="comma-separated values, quoted fields closed on the same row",
+            params={"error": error},
         ) from None
 
 
@@ -447,10 +448,11 @@ def read_csv(path: str | Path) -> ImportResult:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileFormatError(
-            f"not UTF-8 text ({error.reason})",
+            N_("not UTF-8 text (%(reason)s)"),
             source=str(path),
             location=f"byte {error.start}",
             expected="a UTF-8 CSV file",
+            params={"reason": error.reason},
         ) from None
     return read_rows(csv_rows(text, str(path)), str(path), format="csv")
 
@@ -478,9 +480,10 @@ def read_xlsx(
         names = [sheet] if sheet is not None else list(book.sheetnames)
         if sheet is not None and sheet not in book.sheetnames:
             raise FileFormatError(
-                f"no sheet named {sheet!r}",
+                N_("no sheet named %(sheet)r"),
                 source=source,
                 expected="one of " + ", ".join(book.sheetnames),
+                params={"sheet": sheet},
             )
         for name in names:
             rows = book[name].iter_rows(values_only=True)
@@ -515,7 +518,10 @@ def read_jcc(path: str | Path, sheet: str | None = None) -> ImportResult:
     if suffix == ".csv":
         return read_csv(path)
     raise FileFormatError(
-        f"unknown file type {path.suffix!r}", source=str(path), expected="a .csv or .xlsx file"
+        N_("unknown file type %(suffix)r"),
+        source=str(path),
+        expected="a .csv or .xlsx file",
+        params={"suffix": path.suffix},
     )
 
 
@@ -532,9 +538,10 @@ def _check_size(path: Path) -> None:
         raise _unreadable(path, error) from None
     if size > _MAX_BYTES:
         raise FileFormatError(
-            f"file of {size:,} bytes is too large",
+            N_("file of %(size)s bytes is too large"),
             source=str(path),
             expected=f"at most {_MAX_BYTES:,} bytes",
+            params={"size": f"{size:,}"},
         )
 
 

@@ -70,7 +70,10 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         raise FileFormatError("no such file", source=source, expected="an existing file") from None
     except OSError as exc:
         raise FileFormatError(
-            f"cannot read the file: {exc.strerror}", source=source, expected="a readable file"
+            N_("cannot read the file: %(strerror)s"),
+            source=source,
+            expected="a readable file",
+            params={"strerror": exc.strerror},
         ) from None
     if file.is_dir():
         raise FileFormatError(
@@ -78,16 +81,20 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         )
     if status.st_size > max_bytes:
         raise FileFormatError(
-            f"the file is too large ({_megabytes(status.st_size)})",
+            N_("the file is too large (%(value)s)"),
             source=source,
             expected=f"at most {_megabytes(max_bytes)}",
+            params={"value": _megabytes(status.st_size)},
         )
     try:
         with file.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise FileFormatError(
-            f"cannot read the file: {exc.strerror}", source=source, expected="a readable file"
+            N_("cannot read the file: %(strerror)s"),
+            source=source,
+            expected="a readable file",
+            params={"strerror": exc.strerror},
         ) from None
     if len(data) > max_bytes:
         raise FileFormatError(
@@ -113,10 +120,11 @@ def decode_utf8(data: bytes, *, source: str | None = None) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FileFormatError(
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}: {exc.reason})",
+            N_("the file is not valid UTF-8 (byte 0x%(value)s: %(reason)s)"),
             source=source,
             location=f"line {line}, byte {exc.start}",
             expected="UTF-8 text",
+            params={"value": f"{data[exc.start]:02x}", "reason": exc.reason},
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -231,10 +239,11 @@ def parse_xml(data: bytes, *, source: str | None = None) -> XmlElement:
         line, column = exc.position
         message = str(exc).split(": line ", 1)[0]
         raise FileFormatError(
-            f"the XML is not well formed: {message}",
+            N_("the XML is not well formed: %(message)s"),
             source=source,
             location=f"line {line}, column {column + 1}",
             expected="well-formed XML",
+            params={"message": message},
         ) from None
     if builder.root is None:
         raise FileFormatError("the XML has no root element", source=source, expected="XML")

@@ -21,7 +21,7 @@ import dataclasses
 import io
 from pathlib import PurePath
 
-from gobetween.errors import FileFormatError, InputError
+from gobetween.errors import N_, FileFormatError, InputError
 from gobetween.formats.jcc import csv_rows
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
 from gobetween.monitoring.kinds import EntryImport, RecordKind, read_entries
@@ -52,9 +52,10 @@ def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> Ent
         book.close()
     labels = ", ".join(f.label for f in kind.fields if f.required)
     raise FileFormatError(
-        f"no sheet has the columns of a {kind.label} file",
+        N_("no sheet has the columns of a %(label)s file"),
         source=name,
         expected=f"a sheet with a header naming {labels} (sheets: {', '.join(book.sheetnames)})",
+        params={"label": kind.label},
     )
 
 
@@ -72,9 +73,10 @@ def read_entry_file(
     """
     if len(data) > MAX_BYTES:
         raise FileFormatError(
-            f"the file of {len(data):,} bytes is too large",
+            N_("the file of %(n_data)s bytes is too large"),
             source=filename,
             expected=f"at most {MAX_BYTES:,} bytes",
+            params={"n_data": f"{len(data):,}"},
         )
     suffix = PurePath(filename).suffix.casefold()
     if suffix == ".xlsx":
@@ -84,12 +86,16 @@ def read_entry_file(
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise FileFormatError(
-                f"not UTF-8 text ({error.reason})",
+                N_("not UTF-8 text (%(reason)s)"),
                 source=filename,
                 location=f"byte {error.start}",
                 expected="a UTF-8 CSV file",
+                params={"reason": error.reason},
             ) from None
         return read_entries(kind, csv_rows(text, filename), filename, limits)
     raise FileFormatError(
-        f"unknown file type {suffix!r}", source=filename, expected="a .csv or .xlsx file"
+        N_("unknown file type %(suffix)r"),
+        source=filename,
+        expected="a .csv or .xlsx file",
+        params={"suffix": suffix},
     )

@@ -92,9 +92,10 @@ class ScenarioFile:
         for name, package in self.packages.items():
             if package.agenda != self.scenario.agenda:
                 raise InvalidScenario(
-                    f"package {name!r} belongs to another agenda",
+                    N_("package %(name)r belongs to another agenda"),
                     location=f"packages.{name}",
                     expected="packages over the scenario's agenda",
+                    params={"name": name},
                 )
         object.__setattr__(self, "packages", MappingProxyType(dict(self.packages)))
         object.__setattr__(self, "mediators", tuple(self.mediators))
@@ -326,7 +327,10 @@ def _parse(text: str, fmt: Format, source: str | None) -> Document:
     if fmt == "json":
         return parse_json(text, source=source)
     raise FileFormatError(
-        f"unknown scenario format {fmt!r}", source=source, expected="yaml or json"
+        N_("unknown scenario format %(fmt)r"),
+        source=source,
+        expected="yaml or json",
+        params={"fmt": fmt},
     )
 
 

@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import IO, Any
 
-from gobetween.errors import FileFormatError
+from gobetween.errors import N_, FileFormatError
 from gobetween.monitoring.limits import ImportLimits
 
 __all__ = ["UNREADABLE_WORKBOOK", "check_workbook", "open_workbook", "unreadable_sheet"]
@@ -45,9 +45,10 @@ def _count_rows(book: zipfile.ZipFile, name: str, limits: ImportLimits, source: 
             expanded += len(chunk)
             if expanded > budget:
                 raise FileFormatError(
-                    f"the sheet expands to more than {budget:,} bytes",
+                    N_("the sheet expands to more than %(budget)s bytes"),
                     source=f"{source} [{name}]",
                     expected=f"a workbook of at most {limits.max_rows:,} rows per sheet",
+                    params={"budget": f"{budget:,}"},
                 )
             data = tail + chunk
             rows += sum(data.count(tag) for tag in _ROW_TAGS)
@@ -107,7 +108,10 @@ def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: s
         RuntimeError,  # an encrypted member
     ) as error:
         raise FileFormatError(
-            f"the workbook is damaged: {error}", source=source, expected="an .xlsx workbook"
+            N_("the workbook is damaged: %(error)s"),
+            source=source,
+            expected="an .xlsx workbook",
+            params={"error": error},
         ) from None
     finally:
         book.close()
@@ -135,7 +139,10 @@ def open_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: st
         return openpyxl.load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, *UNREADABLE_WORKBOOK) as error:
         raise FileFormatError(
-            f"cannot open the workbook: {error}", source=source, expected="an .xlsx workbook"
+            N_("cannot open the workbook: %(error)s"),
+            source=source,
+            expected="an .xlsx workbook",
+            params={"error": error},
         ) from None
 
 

@@ -63,24 +63,27 @@ def check_wording(wording: object, location: str) -> Mapping[str, str]:
     """
     if not isinstance(wording, Mapping):
         raise InvalidAgenda(
-            f"the wording must map language codes to text, got {wording!r}",
+            N_("the wording must map language codes to text, got %(wording)r"),
             location=location,
             expected="a mapping such as {en: ..., uk: ...}",
+            params={"wording": wording},
         )
     result: dict[str, str] = {}
     for language in sorted(wording, key=str):
         text = wording[language]
         if not isinstance(language, str) or not LANGUAGE_CODE.match(language):
             raise InvalidAgenda(
-                f"{language!r} is not a language code",
+                N_("%(language)r is not a language code"),
                 location=f"{location}, wording",
                 expected="a language code such as en, uk, ru, tr, ar",
+                params={"language": language},
             )
         if not isinstance(text, str) or not text.strip():
             raise InvalidAgenda(
-                f"the {language} wording is empty",
+                N_("the %(language)s wording is empty"),
                 location=f"{location}, wording {language}",
                 expected="the clause's text (leave the language out if there is none)",
+                params={"language": language},
             )
         result[language] = text
     return MappingProxyType(result)
@@ -165,8 +168,9 @@ class Issue:
         for i, option in enumerate(options):
             if not isinstance(option, Option):
                 raise InvalidAgenda(
-                    f"issue {self.name!r}: option {i} is not an Option but {option!r}",
+                    N_("issue %(name)r: option %(i)s is not an Option but %(option)r"),
                     location=f"options[{i}]",
+                    params={"name": self.name, "i": i, "option": option},
                 )
             if option.name in positions:
                 raise InvalidAgenda(
@@ -206,9 +210,10 @@ class Issue:
         for label, number in (("low", low), ("high", high), ("step", step)):
             if not isinstance(number, int | float) or not math.isfinite(number):
                 raise InvalidAgenda(
-                    f"issue {name!r}: {label} must be a finite number, got {number!r}",
+                    N_("issue %(name)r: %(label)s must be a finite number, got %(number)r"),
                     location=label,
                     expected="a finite number",
+                    params={"name": name, "label": label, "number": number},
                 )
         if step <= 0:
             raise InvalidAgenda(

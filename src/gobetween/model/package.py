@@ -35,16 +35,20 @@ class Package:
         object.__setattr__(self, "choices", choices)
         if len(choices) != len(self.agenda.issues):
             raise InvalidPackage(
-                f"a package needs one choice per issue: {len(self.agenda.issues)} issues, "
-                f"{len(choices)} choices",
+                N_(
+                    "a package needs one choice per issue: %(n_issues)s issues, %(n_choices)s "
+                    "choices"
+                ),
                 expected=f"{len(self.agenda.issues)} choices",
+                params={"n_issues": len(self.agenda.issues), "n_choices": len(choices)},
             )
         for issue, choice in zip(self.agenda.issues, choices, strict=True):
             if not 0 <= choice < issue.size:
                 raise InvalidPackage(
-                    f"issue {issue.name!r} has no option number {choice}",
+                    N_("issue %(name)r has no option number %(choice)s"),
                     location=issue.name,
                     expected=f"an option number from 0 to {issue.size - 1}",
+                    params={"name": issue.name, "choice": choice},
                 )
 
     @classmethod
@@ -57,8 +61,9 @@ class Package:
         """The package choosing ``options[issue]`` for every issue; every issue must be named."""
         if not isinstance(options, Mapping):
             raise InvalidPackage(
-                f"a package must map issue names to option names, got {type(options).__name__}",
+                N_("a package must map issue names to option names, got %(name)s"),
                 expected="a mapping of issue -> option",
+                params={"name": type(options).__name__},
             )
         for name in options:
             if not agenda.has_issue(name):

@@ -74,7 +74,9 @@ def _bonuses(bonuses: Iterable[Bonus]) -> tuple[Bonus, ...]:
     for k, bonus in enumerate(result):
         if not isinstance(bonus, Bonus):
             raise InvalidPreferences(
-                f"bonus {k} is a {type(bonus).__name__}, not a Bonus", location=f"bonuses[{k}]"
+                N_("bonus %(k)s is a %(name)s, not a Bonus"),
+                location=f"bonuses[{k}]",
+                params={"k": k, "name": type(bonus).__name__},
             )
     return result
 

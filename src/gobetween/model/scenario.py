@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from gobetween.errors import InvalidModel, InvalidScenario
+from gobetween.errors import N_, InvalidModel, InvalidScenario
 from gobetween.model.agenda import Agenda
 from gobetween.model.package import Package
 from gobetween.model.preferences import Preferences
@@ -46,11 +46,15 @@ class Scenario:
         for party, p in prefs.items():
             if not isinstance(party, str) or not party.strip():
                 raise InvalidScenario(
-                    f"party name must be a non-empty string, got {party!r}", location="parties"
+                    N_("party name must be a non-empty string, got %(party)r"),
+                    location="parties",
+                    params={"party": party},
                 )
             if not isinstance(p, Preferences):
                 raise InvalidScenario(
-                    f"preferences of {party!r} are not Preferences", location=f"parties.{party}"
+                    N_("preferences of %(party)r are not Preferences"),
+                    location=f"parties.{party}",
+                    params={"party": party},
                 )
             try:
                 p.validate(self.agenda)

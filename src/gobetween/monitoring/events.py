@@ -117,9 +117,10 @@ def _team_from_wire(value: object, location: str, context: object) -> tuple[Team
     for i, member in enumerate(value):
         if not isinstance(member, Mapping) or set(member) != {"delegation", "inspector"}:
             raise wire.invalid(
-                f"team member {member!r} is malformed",
+                N_("team member %(member)r is malformed"),
                 f"{location}[{i}]",
                 '{"delegation": ..., "inspector": ...}',
+                params={"member": member},
             )
         members.append(TeamMember(member["delegation"], member["inspector"]))
     return tuple(members)

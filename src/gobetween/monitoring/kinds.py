@@ -304,7 +304,10 @@ def kind_named(name: str) -> RecordKind:
         return REGISTRY[name]
     except KeyError:
         raise InvalidModel(
-            f"no record kind {name!r}", location="kind", expected="one of " + ", ".join(REGISTRY)
+            N_("no record kind %(name)r"),
+            location="kind",
+            expected="one of " + ", ".join(REGISTRY),
+            params={"name": name},
         ) from None
 
 
@@ -346,10 +349,11 @@ def _find_header(
         return columns, number, iterator
     wanted = ", ".join(f.label for f in kind.fields if f.required)
     raise FileFormatError(
-        f"no header row of a {kind.label} file found",
+        N_("no header row of a %(label)s file found"),
         source=source,
         location=f"row {number}" if number else None,
         expected=f"a header naming the columns {wanted}",
+        params={"label": kind.label},
     )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from gobetween.errors import DataImportError, InvalidModel
+from gobetween.errors import N_, DataImportError, InvalidModel
 from gobetween.monitoring.cells import is_blank, is_hxl
 from gobetween.monitoring.voyages import ImportProblem
 
@@ -47,9 +47,10 @@ class ImportLimits:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise InvalidModel(
-                    f"{name} {value!r} must be a whole number of at least 1",
+                    N_("%(name)s %(value)r must be a whole number of at least 1"),
                     location=name,
                     expected="an integer >= 1",
+                    params={"name": name, "value": value},
                 )
 
     def check_row(self, data_rows: int, source: str, *, row: int | None = None) -> None:
@@ -60,11 +61,14 @@ class ImportLimits:
         """
         if data_rows > self.max_rows:
             raise DataImportError(
-                f"the file has more than {self.max_rows:,} data rows; "
-                "split it into smaller files and import each",
+                N_(
+                    "the file has more than %(max_rows)s data rows; split it into smaller files "
+                    "and import each"
+                ),
                 source=source,
                 location=f"row {row if row is not None else data_rows}",
                 expected=f"at most {self.max_rows:,} rows (setting GOBETWEEN_IMPORT_MAX_ROWS)",
+                params={"max_rows": f"{self.max_rows:,}"},
             )
 
 

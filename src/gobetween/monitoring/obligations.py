@@ -355,9 +355,16 @@ def evaluate_voyages(
     dates = {Metric.INSPECTIONS: arrays.inspection, Metric.DEPARTURES: arrays.departure}
     if obligation.metric not in dates or obligation.deadline is not None:
         raise InvalidModel(
-            f"obligation {obligation.name!r} ({obligation.metric}, deadline "
-            f"{obligation.deadline}) cannot be judged from voyage files",
+            N_(
+                "obligation %(name)r (%(metric)s, deadline %(deadline)s) cannot be judged from "
+                "voyage files"
+            ),
             expected="inspections or departures per day or month, without a deadline",
+            params={
+                "name": obligation.name,
+                "metric": obligation.metric,
+                "deadline": obligation.deadline,
+            },
         )
     days = dates[obligation.metric]
     known = days[~np.isnat(days)]

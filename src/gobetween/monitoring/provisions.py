@@ -75,9 +75,10 @@ class EvidenceKind(enum.StrEnum):
 def _text(value: object, what: str, location: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidModel(
-            f"{what}: {location} must be non-empty text, got {value!r}",
+            N_("%(what)s: %(location)s must be non-empty text, got %(value)r"),
             location=location,
             expected="non-empty text",
+            params={"what": what, "location": location, "value": value},
         )
     return value.strip()
 
@@ -138,9 +139,10 @@ class Assessment:
     def __post_init__(self) -> None:
         if not isinstance(self.at, dt.datetime) or self.at.utcoffset() is None:
             raise InvalidModel(
-                f"assessment time {self.at!r} has no time zone",
+                N_("assessment time %(at)r has no time zone"),
                 location="at",
                 expected="a time with a time zone, e.g. 2022-09-01T12:00:00+00:00",
+                params={"at": self.at},
             )
         _text(self.provision, "assessment", "provision")
         _text(self.assessed_by, "assessment", "assessed_by")
@@ -279,9 +281,10 @@ def assessment_from_dict(data: Mapping[str, Any]) -> Assessment:
         at = dt.datetime.fromisoformat(str(data.get("at")))
     except ValueError:
         raise InvalidModel(
-            f"time {data.get('at')!r} is not ISO 8601",
+            N_("time %(value)r is not ISO 8601"),
             location="at",
             expected="2022-09-01T12:00:00+00:00",
+            params={"value": data.get("at")},
         ) from None
     raw = data.get("evidence") or []
     if not isinstance(raw, list):

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from gobetween.errors import InvalidModel, ProtocolError
+from gobetween.errors import N_, InvalidModel, ProtocolError
 from gobetween.monitoring.events import (
     EVENT_TYPES,
     Arrival,
@@ -185,9 +185,10 @@ class JointRecord:
     def __post_init__(self) -> None:
         if not self.delegations or len(set(self.delegations)) != len(self.delegations):
             raise InvalidModel(
-                f"delegations {self.delegations!r} must be distinct and at least one",
+                N_("delegations %(delegations)r must be distinct and at least one"),
                 location="delegations",
                 expected="one or more distinct delegation names",
+                params={"delegations": self.delegations},
             )
         if not self.signatories:
             object.__setattr__(self, "signatories", tuple(self.delegations))
@@ -379,8 +380,9 @@ class VisibilityPolicy:
         unknown = sorted(set(frozen) - set(EVENT_TYPES))
         if unknown:
             raise InvalidModel(
-                f"visibility policy names unknown event types {unknown}",
+                N_("visibility policy names unknown event types %(unknown)s"),
                 expected="one of " + ", ".join(EVENT_TYPES),
+                params={"unknown": unknown},
             )
         object.__setattr__(self, "public", MappingProxyType(frozen))
 

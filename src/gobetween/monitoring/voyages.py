@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 
-from gobetween.errors import DataImportError, InvalidModel
+from gobetween.errors import N_, DataImportError, InvalidModel
 
 __all__ = [
     "ImportProblem",
@@ -88,27 +88,37 @@ class Shipment:
         where = f"voyage #{self.voyage}"
         if self.voyage < 1:
             raise InvalidModel(
-                f"voyage number {self.voyage} is not positive", expected="a voyage number >= 1"
+                N_("voyage number %(voyage)s is not positive"),
+                expected="a voyage number >= 1",
+                params={"voyage": self.voyage},
             )
         if self.imo <= 0:
             raise InvalidModel(
-                f"IMO number {self.imo} is not positive", location=where, expected="an IMO number"
+                N_("IMO number %(imo)s is not positive"),
+                location=where,
+                expected="an IMO number",
+                params={"imo": self.imo},
             )
         if self.cargo_index < 0:
             raise InvalidModel(
-                f"cargo index {self.cargo_index} is negative", location=where, expected=">= 0"
+                N_("cargo index %(cargo_index)s is negative"),
+                location=where,
+                expected=">= 0",
+                params={"cargo_index": self.cargo_index},
             )
         if not math.isfinite(self.tonnes) or self.tonnes < 0:
             raise InvalidModel(
-                f"tonnage {self.tonnes!r} is not a finite number >= 0",
+                N_("tonnage %(tonnes)r is not a finite number >= 0"),
                 location=where,
                 expected="metric tons >= 0",
+                params={"tonnes": self.tonnes},
             )
         if self.departure_date is None and self.inspection_date is None:
             raise InvalidModel(
-                f"{where} has neither a departure nor an inspection date",
+                N_("%(where)s has neither a departure nor an inspection date"),
                 location=where,
                 expected="a departure date, or an inspection date in files dated by inspection",
+                params={"where": where},
             )
         if (
             self.inspection_date is not None
@@ -116,9 +126,13 @@ class Shipment:
             and self.inspection_date < self.departure_date
         ):
             raise InvalidModel(
-                f"inspected on {self.inspection_date} before departing on {self.departure_date}",
+                N_("inspected on %(inspection_date)s before departing on %(departure_date)s"),
                 location=where,
                 expected="an inspection date on or after the departure date",
+                params={
+                    "inspection_date": self.inspection_date,
+                    "departure_date": self.departure_date,
+                },
             )
 
     @property
@@ -156,9 +170,10 @@ class Voyage:
         for i, shipment in enumerate(self.shipments):
             if shipment.voyage != first.voyage or shipment.cargo_index != i:
                 raise InvalidModel(
-                    f"cargo row {i} of voyage #{first.voyage} is {shipment.key}",
+                    N_("cargo row %(i)s of voyage #%(voyage)s is %(key)s"),
                     location=f"voyage #{first.voyage}",
                     expected=f"voyage #{first.voyage} with cargo index {i}",
+                    params={"i": i, "voyage": first.voyage, "key": shipment.key},
                 )
 
     @property

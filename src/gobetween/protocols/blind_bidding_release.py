@@ -198,7 +198,8 @@ def decide(state: SealedBidding, action: SealedAction, *, now: datetime) -> tupl
             c.check_member(action.mediator, state.machine.mediators, "mediator")
             if not state.waiting:
                 raise ProtocolError(
-                    f"no result to release: round {state.machine.round} still waits for a bid"
+                    N_("no result to release: round %(round)s still waits for a bid"),
+                    params={"round": state.machine.round},
                 )
             released = ResultReleased(action.mediator, state.released + 1, at)
             outcome = pending(state.machine)

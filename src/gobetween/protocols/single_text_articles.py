@@ -92,8 +92,16 @@ def _wording(value: object, location: str) -> Mapping[str, str]:
     for language, text in result.items():
         if len(text) > MAX_WORDING_CHARS:
             raise ProtocolError(
-                f"{location}: the {language} wording has {len(text):,} characters "
-                f"(at most {MAX_WORDING_CHARS:,})"
+                N_(
+                    "%(location)s: the %(language)s wording has %(n_text)s characters (at most "
+                    "%(limit)s)"
+                ),
+                params={
+                    "location": location,
+                    "language": language,
+                    "n_text": f"{len(text):,}",
+                    "limit": f"{MAX_WORDING_CHARS:,}",
+                },
             )
     return result
 
@@ -138,14 +146,18 @@ class Article:
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not ARTICLE_ID.match(self.id):
             raise ProtocolError(
-                f"article id {self.id!r} is not valid (a letter, then up to 63 letters, digits, "
-                "'-' or '_')"
+                N_(
+                    "article id %(id)r is not valid (a letter, then up to 63 letters, digits, '-' "
+                    "or '_')"
+                ),
+                params={"id": self.id},
             )
         try:
             object.__setattr__(self, "kind", ArticleKind(self.kind))
         except ValueError:
             raise ProtocolError(
-                f"article {self.id}: kind {self.kind!r} is not preamble, operative or final"
+                N_("article %(id)s: kind %(kind)r is not preamble, operative or final"),
+                params={"id": self.id, "kind": self.kind},
             ) from None
         where = f"article {self.id}"
         object.__setattr__(self, "heading", _wording(self.heading, f"{where}, heading"))
@@ -232,8 +244,8 @@ class ArticleAnswer:
             object.__setattr__(self, "stance", Stance(self.stance))
         except ValueError:
             raise ProtocolError(
-                f"article {self.article}: {self.stance!r} is not agree, can_live_with or "
-                "cannot_accept"
+                N_("article %(article)s: %(stance)r is not agree, can_live_with or cannot_accept"),
+                params={"article": self.article, "stance": self.stance},
             ) from None
         if not isinstance(self.reason, str) or len(self.reason) > MAX_WORDING_CHARS:
             raise ProtocolError(
