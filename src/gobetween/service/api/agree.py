@@ -167,8 +167,7 @@ def agreement(agreement_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 @router.get("/agreements/{agreement_id}/bundle")
 def bundle(agreement_id: s.Id, ctx: Ctx) -> Response:
     """The bundle file (terms, instruments, public keys, signatures) to verify offline."""
-    with ctx.read() as unit:
-        data, name = agree.bundle_bytes(unit.session, unit.actor, agreement_id)
+    data, name = reading(ctx, agree.bundle_bytes, agreement_id)
     return Response(
         data,
         media_type="application/octet-stream",
@@ -262,8 +261,7 @@ def rendering(
             location="fmt",
             expected="html, pdf, akn, docx",
         )
-    with ctx.read() as unit:
-        loaded = agree.load(unit.session, unit.actor, agreement_id)
+    loaded = reading(ctx, agree.load, agreement_id)
     instruments = loaded.bundle.instruments
     if not 1 <= number <= len(instruments):
         raise ValidationFailed(

@@ -81,8 +81,7 @@ async def _import_upload(
     limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
 
     def check() -> None:  # who may not record learns nothing from parsing: 404 first
-        with ctx.read() as unit:
-            implement.check_may_record(unit.session, unit.actor, agreement_id)
+        reading(ctx, implement.check_may_record, agreement_id)
 
     await run_in_threadpool(check)
     result = await run_in_threadpool(parse, name, data, limits)
@@ -112,8 +111,7 @@ async def import_file(
 @router.get("/agreements/{agreement_id}/record/{table}.csv")
 def export(agreement_id: s.Id, table: TableName, ctx: Ctx) -> Response:
     """A figure table, the term clock or every voyage (``voyages``) as CSV."""
-    with ctx.read() as unit:
-        text, name = implement.export_csv(unit.session, unit.actor, agreement_id, table)
+    text, name = reading(ctx, implement.export_csv, agreement_id, table)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",

@@ -19,6 +19,7 @@ from gobetween.model import Agenda, Issue, Option, Role
 from gobetween.policy import Actor, TrackView
 from gobetween.service import agendas, prepare, setup
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import writing
 from gobetween.service.api.setup import outgoing
 from gobetween.service.context import RequestContext, request_context
 from gobetween.service.imports import agenda_from_uploads
@@ -153,8 +154,7 @@ def change_member(
 @router.delete("/processes/{process_id}/members/{membership_id}", status_code=204)
 def remove_member(process_id: s.Id, membership_id: s.Id, ctx: Ctx) -> None:
     """Remove a membership (admins)."""
-    with ctx.write() as unit:
-        prepare.remove_member(unit.session, unit.actor, process_id, membership_id)
+    writing(ctx, prepare.remove_member, process_id, membership_id)
 
 
 @router.get("/processes/{process_id}/invitations", response_model=list[s.InvitationOut])

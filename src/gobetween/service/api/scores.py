@@ -15,6 +15,7 @@ from fastapi import APIRouter, Body, Depends
 from gobetween.errors import InvalidModel
 from gobetween.service import schemas as s
 from gobetween.service import scores
+from gobetween.service.api.calls import reading
 from gobetween.service.context import RequestContext, request_context
 from gobetween.service.scores import PartyScore
 from gobetween.store.codec import preferences_from_json
@@ -105,8 +106,7 @@ def preview(
             draft = preferences_from_json(body.preferences.model_dump())
         except InvalidModel as exc:
             raise exc.located(source="preferences") from None
-    with ctx.read() as unit:
-        result = scores.preview(unit.session, unit.actor, track_id, party_id, draft)
+    result = reading(ctx, scores.preview, track_id, party_id, draft)
     return PreviewOut(
         track_id=result.track_id,
         party_id=result.party_id,
@@ -130,8 +130,7 @@ def preview(
 @router.get("/tracks/{track_id}/text/scores", response_model=TextScoresOut)
 def text_scores(track_id: s.Id, ctx: Ctx) -> TextScoresOut:
     """Every party's utility of every text version (mediators)."""
-    with ctx.read() as unit:
-        result = scores.text_scores(unit.session, unit.actor, track_id)
+    result = reading(ctx, scores.text_scores, track_id)
     return TextScoresOut(
         versions=[
             VersionScoresOut(
@@ -146,8 +145,7 @@ def text_scores(track_id: s.Id, ctx: Ctx) -> TextScoresOut:
 @router.post("/tracks/{track_id}/scores", response_model=PackageScoresOut)
 def package_scores(track_id: s.Id, body: PackageIn, ctx: Ctx) -> PackageScoresOut:
     """Every party's utility of a package against its reservation and red lines (mediators)."""
-    with ctx.read() as unit:
-        result = scores.package_scores(unit.session, unit.actor, track_id, body.package)
+    result = reading(ctx, scores.package_scores, track_id, body.package)
     return PackageScoresOut(
         package=dict(result.package.options),
         scores=_party_scores(result.scores),

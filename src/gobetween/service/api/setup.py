@@ -16,6 +16,7 @@ from pydantic import Field
 from gobetween.i18n import _
 from gobetween.service import prepare, setup
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import writing
 from gobetween.service.context import RequestContext, request_context
 
 router = APIRouter(prefix="/api", tags=["setup"])
@@ -186,5 +187,4 @@ def accept(invitation_id: s.Id, ctx: Ctx) -> s.MembershipOut:
 @router.post("/invitations/{invitation_id}/decline", status_code=204)
 def decline(invitation_id: s.Id, ctx: Ctx) -> None:
     """Decline an invitation to my address."""
-    with ctx.write() as unit:
-        prepare.decline(unit.session, unit.actor, invitation_id)
+    writing(ctx, prepare.decline, invitation_id)

@@ -95,8 +95,7 @@ def edit_note(note_id: s.Id, body: NoteEdit, ctx: Ctx) -> dict[str, Any]:
 @router.delete("/notes/{note_id}", status_code=204)
 def delete_note(note_id: s.Id, ctx: Ctx) -> Response:
     """Delete a note (mediators of its track)."""
-    with ctx.write() as unit:
-        notes.delete_note(unit.session, unit.actor, note_id)
+    writing(ctx, notes.delete_note, note_id)
     return Response(status_code=204)
 
 
@@ -151,8 +150,7 @@ def update_meeting(meeting_id: s.Id, body: MeetingIn, ctx: Ctx) -> dict[str, Any
 @router.delete("/meetings/{meeting_id}", status_code=204)
 def delete_meeting(meeting_id: s.Id, ctx: Ctx) -> Response:
     """Delete a meeting's record (mediators)."""
-    with ctx.write() as unit:
-        meetings.delete_meeting(unit.session, unit.actor, meeting_id)
+    writing(ctx, meetings.delete_meeting, meeting_id)
     return Response(status_code=204)
 
 
@@ -181,8 +179,7 @@ def run_search(
 @router.get("/tracks/{track_id}/archive")
 def track_archive(track_id: s.Id, ctx: Ctx) -> StreamingResponse:
     """The track's whole record as the caller may read it: one ZIP, streamed."""
-    with ctx.read() as unit:
-        file, name = archive.track_archive(unit.session, unit.actor, track_id)
+    file, name = reading(ctx, archive.track_archive, track_id)
     return StreamingResponse(
         archive.chunks(file),
         media_type="application/zip",

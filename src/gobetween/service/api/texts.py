@@ -169,10 +169,9 @@ def export_version(
 ) -> Response:
     """A published version with its [brackets] as DOCX or PDF, named after process, track and
     version."""
-    with ctx.read() as unit:
-        data, name, media = texts.text_export(
-            unit.session, unit.actor, track_id, fmt, version=number, language=language
-        )
+    data, name, media = reading(
+        ctx, texts.text_export, track_id, fmt, version=number, language=language
+    )
     return _download(data, name, media)
 
 
@@ -187,10 +186,9 @@ def export_redline(
 ) -> Response:
     """The redline between two versions as DOCX or PDF (insertions underlined, deletions struck
     through)."""
-    with ctx.read() as unit:
-        data, name, media = texts.text_export(
-            unit.session, unit.actor, track_id, fmt, old=old, new=new, language=language
-        )
+    data, name, media = reading(
+        ctx, texts.text_export, track_id, fmt, old=old, new=new, language=language
+    )
     return _download(data, name, media)
 
 

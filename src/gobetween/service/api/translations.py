@@ -74,18 +74,14 @@ def _available() -> list[LanguageOut]:
 @router.get("/processes/{process_id}/languages", response_model=WorkingLanguagesOut)
 def get_languages(process_id: s.Id, ctx: Ctx) -> WorkingLanguagesOut:
     """The working languages of a process (any member), and the languages on offer."""
-    with ctx.read() as unit:
-        codes = languages.process_languages(unit.session, unit.actor, process_id)
+    codes = reading(ctx, languages.process_languages, process_id)
     return WorkingLanguagesOut(process_id=process_id, languages=list(codes), available=_available())
 
 
 @router.put("/processes/{process_id}/languages", response_model=WorkingLanguagesOut)
 def put_languages(process_id: s.Id, body: WorkingLanguagesIn, ctx: Ctx) -> WorkingLanguagesOut:
     """Declare the working languages of a process (its admins)."""
-    with ctx.write() as unit:
-        codes = languages.set_working_languages(
-            unit.session, unit.actor, process_id, body.languages
-        )
+    codes = writing(ctx, languages.set_working_languages, process_id, body.languages)
     return WorkingLanguagesOut(process_id=process_id, languages=list(codes), available=_available())
 
 
@@ -113,16 +109,14 @@ def get_track_languages(track_id: s.Id, ctx: Ctx) -> TrackLanguagesOut:
 @router.put("/tracks/{track_id}/languages", response_model=TrackLanguagesOut)
 def put_track_languages(track_id: s.Id, body: TrackLanguagesIn, ctx: Ctx) -> TrackLanguagesOut:
     """Let a track work in some of its process's languages (the process's admins)."""
-    with ctx.write() as unit:
-        codes = languages.set_track_languages(unit.session, unit.actor, track_id, body.languages)
+    codes = writing(ctx, languages.set_track_languages, track_id, body.languages)
     return TrackLanguagesOut(track_id=track_id, languages=list(codes))
 
 
 @router.get("/tracks/{track_id}/translators", response_model=list[TranslatorItem])
 def list_translators(track_id: s.Id, ctx: Ctx) -> list[TranslatorItem]:
     """The translators given this track (its mediators and the process's admins)."""
-    with ctx.read() as unit:
-        rows = translations.translators(unit.session, unit.actor, track_id)
+    rows = reading(ctx, translations.translators, track_id)
     return [
         TranslatorItem(user_id=r.user_id, name=r.name, organisation_id=r.organisation_id)
         for r in rows
@@ -132,16 +126,14 @@ def list_translators(track_id: s.Id, ctx: Ctx) -> list[TranslatorItem]:
 @router.put("/tracks/{track_id}/translators/{user_id}", status_code=204)
 def assign(track_id: s.Id, user_id: s.Id, ctx: Ctx) -> Response:
     """Give the track to a translator of one of its mediating organisations."""
-    with ctx.write() as unit:
-        translations.assign_translator(unit.session, unit.actor, track_id, user_id)
+    writing(ctx, translations.assign_translator, track_id, user_id)
     return Response(status_code=204)
 
 
 @router.delete("/tracks/{track_id}/translators/{user_id}", status_code=204)
 def unassign(track_id: s.Id, user_id: s.Id, ctx: Ctx) -> Response:
     """Take the track back from a translator (their translations stay)."""
-    with ctx.write() as unit:
-        translations.unassign_translator(unit.session, unit.actor, track_id, user_id)
+    writing(ctx, translations.unassign_translator, track_id, user_id)
     return Response(status_code=204)
 
 
