@@ -1,0 +1,68 @@
+"""The consultation poll in Debian's chromium: the mediator opens it on a desktop and puts a
+statement, both delegations answer on 390 px phones (the page refreshes on the poll's own live
+updates), the mediator sees every answer and publishes the result, both phones show "not agreed
+by all parties" without reloading, and neither shows the other's answer or comment.
+
+Screenshots go to ``$GOBETWEEN_SCREENSHOTS`` when set (``docs/images`` for the guide).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from tests.web.test_browser import no_horizontal_scroll, open_as
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import expect
+
+
+def test_a_poll_on_phones(browser_site, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    base, site, browser = browser_site
+    food = site.tracks["food corridor"]
+    un = open_as(browser, base, site, "un", 1280, "Europe/Istanbul")
+    ua = open_as(browser, base, site, "ukraine", 390, "Europe/Kyiv")
+    ru = open_as(browser, base, site, "russia", 390, "Europe/Moscow")
+
+    un.goto(f"{base}/tracks/{food}")
+    un.click("nav.tabs a[href$='/protocols/poll']")
+    un.fill("#poll-subject", "Ports of the corridor")
+    un.click("#open button[type=submit]")
+    un.fill("#put-text", "The corridor includes Chornomorsk and Pivdennyi.")
+    un.click("#put button[type=submit]")
+    expect(un.locator("#statement-1 .counts")).to_contain_text("no answer: 2")
+
+    for phone in (ua, ru):
+        phone.goto(f"{base}/tracks/{food}")
+        phone.click("nav.tabs a[href$='/protocols/poll']")
+        expect(phone.locator("#live-status")).to_contain_text("Live updates on.")
+        no_horizontal_scroll(phone)
+    ua.check("#a-1-agree")
+    ua.fill("#c-1", "Yes, and Izmail too.")
+    ua.click("#statement-1 .answer-form button[type=submit]")
+    expect(ua.locator("#statement-1 .own")).to_contain_text("Your answer: agree")
+    ru.check("#a-1-disagree")
+    ru.fill("#c-1", "Odesa only.")
+    ru.click("#statement-1 .answer-form button[type=submit]")
+    expect(ru.locator("#statement-1 .own")).to_contain_text("Your answer: disagree")
+    no_horizontal_scroll(ua)
+    ua.screenshot(path=shots / "poll-answer-phone.png", full_page=True)
+    expect(ua.locator("#poll")).not_to_contain_text("Odesa only")
+
+    un.reload()
+    expect(un.locator("#statement-1 .counts")).to_contain_text("Agree: 1 · disagree: 1")
+    un.screenshot(path=shots / "poll-mediators.png", full_page=True)
+    un.click("#statement-1 .publish-form button[type=submit]")
+
+    for phone in (ua, ru):  # the poll's live update refreshes it without a reload
+        expect(phone.locator("#statement-1 .result")).to_have_text("Not agreed by all parties.")
+        expect(phone.locator("#statement-1 form")).to_have_count(0)
+        no_horizontal_scroll(phone)
+    expect(ua.locator("#poll")).not_to_contain_text("Odesa only")
+    expect(ru.locator("#poll")).not_to_contain_text("Izmail")
+    ua.screenshot(path=shots / "poll-result-phone.png", full_page=True)
+    for p in (un, ua, ru):
+        assert p.errors == []  # type: ignore[attr-defined]
