@@ -7,10 +7,12 @@ and goes back to the page; a refused form shows the page again with what was wro
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
@@ -18,8 +20,10 @@ from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
+from gobetween.policy import Actor
 from gobetween.service import import_steps, records
 from gobetween.service import provisions as provision_records
+from gobetween.service.api.calls import writing
 from gobetween.service.negotiate import Upload
 from gobetween.web.agreement_views import _form, implementation_error
 from gobetween.web.common import Ctx
@@ -30,6 +34,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 _REFUSED = (e.InputError, e.ProtocolError, e.PermissionDenied, e.Conflict)
 _STATUS = {e.PermissionDenied: 403, e.Conflict: 409}
+P = ParamSpec("P")
 
 
 def _text(form: dict[str, Any], name: str, limit: int = 2000) -> str:
@@ -37,7 +42,12 @@ def _text(form: dict[str, Any], name: str, limit: int = 2000) -> str:
     return str(value).strip()[:limit] if isinstance(value, str) else ""
 
 
-async def _do(request: Request, ctx: Ctx, agreement_id: int, anchor: str, work: Any) -> Response:
+async def _do(
+    request: Request, ctx: Ctx, agreement_id: int, anchor: str, work: Callable[[], object]
+) -> Response:
+    """Run ``work`` (in a worker thread), then go back to the page at ``anchor``, or show the
+    page again with what was refused."""
+
     def build() -> Response:
         try:
             work()
@@ -47,6 +57,27 @@ async def _do(request: Request, ctx: Ctx, agreement_id: int, anchor: str, work: 
         return redirect(f"/agreements/{agreement_id}/implementation#{anchor}", request)
 
     return await run_in_threadpool(run_page, request, build)
+
+
+async def _write(
+    request: Request,
+    ctx: Ctx,
+    agreement_id: int,
+    anchor: str,
+    call: Callable[Concatenate[Session, Actor, int, P], object],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Response:
+    """:func:`_do` with ``call(session, actor, agreement_id, *args, **kwargs)`` as the work, in
+    a writing unit of work."""
+    return await _do(
+        request,
+        ctx,
+        agreement_id,
+        anchor,
+        lambda: writing(ctx, call, agreement_id, *args, **kwargs),
+    )
 
 
 @router.post("/agreements/{agreement_id}/implementation/provisions")
@@ -60,12 +91,9 @@ async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Res
             {"kind": _text(form, "evidence", 20) or "link", "reference": _text(form, "reference")}
         )
     body = {"level": _text(form, "level", 40), "evidence": evidence, "note": _text(form, "note")}
-
-    def work() -> None:
-        with ctx.write() as unit:
-            provision_records.assess_provision(unit.session, unit.actor, agreement_id, key, body)
-
-    return await _do(request, ctx, agreement_id, "provisions", work)
+    return await _write(
+        request, ctx, agreement_id, "provisions", provision_records.assess_provision, key, body
+    )
 
 
 @router.post("/agreements/{agreement_id}/implementation/incidents")
@@ -74,12 +102,7 @@ async def report_incident(request: Request, ctx: Ctx, agreement_id: int) -> Resp
     form = await _form(request)
     names = ("alleged_by", "accused", "date", "place", "facility", "description")
     body = {n: _text(form, n, 5000 if n == "description" else 300) for n in names}
-
-    def work() -> None:
-        with ctx.write() as unit:
-            records.report_incident(unit.session, unit.actor, agreement_id, body)
-
-    return await _do(request, ctx, agreement_id, "kind-incidents", work)
+    return await _write(request, ctx, agreement_id, "kind-incidents", records.report_incident, body)
 
 
 @router.post("/agreements/{agreement_id}/implementation/incidents/{key}/assessment")
@@ -87,12 +110,9 @@ async def assess_incident(request: Request, ctx: Ctx, agreement_id: int, key: st
     """The joint team assesses an incident."""
     form = await _form(request)
     assessment = _text(form, "assessment", 40)
-
-    def work() -> None:
-        with ctx.write() as unit:
-            records.assess_incident(unit.session, unit.actor, agreement_id, key[:100], assessment)
-
-    return await _do(request, ctx, agreement_id, "kind-incidents", work)
+    return await _write(
+        request, ctx, agreement_id, "kind-incidents", records.assess_incident, key[:100], assessment
+    )
 
 
 @router.post("/agreements/{agreement_id}/implementation/publications")
@@ -100,24 +120,18 @@ async def propose(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """A mediator proposes publishing part of the record."""
     form = await _form(request)
     scope, summary = _text(form, "scope", 460), _text(form, "summary", 5000)
-
-    def work() -> None:
-        with ctx.write() as unit:
-            records.propose_publication(unit.session, unit.actor, agreement_id, scope, summary)
-
-    return await _do(request, ctx, agreement_id, "published", work)
+    return await _write(
+        request, ctx, agreement_id, "published", records.propose_publication, scope, summary
+    )
 
 
 @router.post("/agreements/{agreement_id}/implementation/publications/{publication_id}")
 async def approve(request: Request, ctx: Ctx, agreement_id: int, publication_id: int) -> Response:
     """A mediator of another mediating organisation approves a proposal."""
     await _form(request)
-
-    def work() -> None:
-        with ctx.write() as unit:
-            records.approve_publication(unit.session, unit.actor, agreement_id, publication_id)
-
-    return await _do(request, ctx, agreement_id, "published", work)
+    return await _write(
+        request, ctx, agreement_id, "published", records.approve_publication, publication_id
+    )
 
 
 @router.post("/agreements/{agreement_id}/implementation/kinds/{kind}/import")
