@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test check lint typecheck imports pytest bench clean i18n
+.PHONY: demo test test-deep check lint typecheck imports pytest bench clean i18n
 
 demo: $(STAMP)
 	$(BIN)/gobetween demo
@@ -34,6 +34,11 @@ imports: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The explorations of the tests marked `deep` again, four times as far (tests/depth.py); CI runs
+# it after `make test`.
+test-deep: $(STAMP)
+	GOBETWEEN_DEPTH=4 $(BIN)/python -m pytest -n 2 -m deep $(PYTEST_ARGS)
 
 # Re-extract the interface's strings and merge them into every catalog (docs/dev/i18n.md).
 LOCALE_DIR := src/gobetween/locale

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import re
 from typing import Any
 
@@ -28,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from tests import depth
 from tests.service.asgi import run_inline
 from tests.service.world import World
 
@@ -179,12 +179,15 @@ class TeamConfidentiality(RuleBasedStateMachine):
             assert all(m in text for m in self.secrets), "a marker the mediators cannot find"
 
 
-EXAMPLES = {"sqlite": 8, "postgresql": 3}
+#: Examples of one shard at depth 1 (tests/depth.py): `make test-deep` runs four shards.
+EXAMPLES = {"sqlite": 4, "postgresql": 2}
 
 
 @pytest.mark.slow
+@pytest.mark.deep
+@pytest.mark.parametrize("shard", depth.shards())
 def test_team_tools_keep_each_partys_and_the_teams_secrets(
-    world: World, database_url: str, monkeypatch: pytest.MonkeyPatch
+    world: World, database_url: str, monkeypatch: pytest.MonkeyPatch, shard: int
 ) -> None:
     run_inline(monkeypatch)
     backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
@@ -193,7 +196,7 @@ def test_team_tools_keep_each_partys_and_the_teams_secrets(
     run_state_machine_as_test(
         TeamConfidentiality,
         settings=settings(
-            max_examples=int(os.environ.get("GOBETWEEN_STATEFUL_EXAMPLES", EXAMPLES[backend])),
+            max_examples=depth.examples(EXAMPLES[backend]),
             stateful_step_count=6,
             deadline=None,
             suppress_health_check=list(HealthCheck),
