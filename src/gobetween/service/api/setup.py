@@ -46,7 +46,9 @@ class ResetIn(s.In):
     password: Password
 
 
-class TokenIn(s.In):
+class LinkTokenIn(s.In):
+    """The token of a link mailed to an address (to verify it, or to open an invitation)."""
+
     token: Token
 
 
@@ -126,7 +128,7 @@ def reset(body: ResetIn, ctx: Ctx) -> None:
 
 
 @router.post("/auth/verify", status_code=204)
-def verify(body: TokenIn, ctx: Ctx) -> None:
+def verify(body: LinkTokenIn, ctx: Ctx) -> None:
     """Prove an address with the token of the link mailed to it."""
     with ctx.anonymous() as session:
         setup.verify_address(session, body.token)
@@ -169,7 +171,7 @@ def my_invitations(ctx: Ctx) -> list[InvitationInfoOut]:
 
 
 @router.post("/invitations/lookup", response_model=InvitationInfoOut)
-def lookup(body: TokenIn, ctx: Ctx) -> InvitationInfoOut:
+def lookup(body: LinkTokenIn, ctx: Ctx) -> InvitationInfoOut:
     """What the invitation behind a link says (``state`` unknown: nothing else is told)."""
     with ctx.anonymous(write=False) as session:
         return InvitationInfoOut.model_validate(prepare.invitation_info(session, body.token))
