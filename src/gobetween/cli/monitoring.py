@@ -14,7 +14,13 @@ from typing import IO
 import click
 
 from gobetween.formats.jcc import read_jcc, write_shipments_csv, write_table_csv
-from gobetween.monitoring.figures import FigureTable, Summary, VoyageArrays, dashboard, summary
+from gobetween.monitoring.figures import (
+    FigureTable,
+    VoyageArrays,
+    VoyageSummary,
+    dashboard,
+    summary,
+)
 from gobetween.monitoring.obligations import (
     VOYAGE_FILE_CAVEATS,
     Metric,
@@ -66,7 +72,7 @@ def _load(
     return shipments, results
 
 
-def _echo_summary(s: Summary) -> None:
+def _echo_summary(s: VoyageSummary) -> None:
     click.echo(f"voyages: {s.voyages:,}   cargo rows: {s.shipments:,}")
     click.echo(f"tonnage: {s.tonnes:,.0f} t ({s.tonnes / 1e6:.2f} Mt)")
     click.echo(f"to developing countries: {100 * s.developing_share:.1f} % of the tonnage")

@@ -30,8 +30,8 @@ __all__ = [
     "Dimension",
     "FigureTable",
     "Period",
-    "Summary",
     "VoyageArrays",
+    "VoyageSummary",
     "counts_per_day",
     "dashboard",
     "monthly_waits",
@@ -206,7 +206,7 @@ def _labels(rows: list[Shipment], dimension: Dimension) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Summary:
+class VoyageSummary:
     """The headline figures of an import.
 
     ``developing_share`` is the developing countries' share of the tonnage (0 to 1);
@@ -239,7 +239,7 @@ class Summary:
         return FigureTable("summary", ("figure", "value"), tuple(rows))
 
 
-def summary(arrays: VoyageArrays) -> Summary:
+def summary(arrays: VoyageArrays) -> VoyageSummary:
     """Headline figures: voyages, tonnage, share to developing countries, WFP, ports.
 
     >>> s = Shipment(voyage=1, imo=9000001, cargo_index=0, vessel_name="A", departure_port="Odesa",
@@ -256,7 +256,7 @@ def summary(arrays: VoyageArrays) -> Summary:
     counts = np.bincount(arrays.codes[Dimension.DEPARTURE_PORT], minlength=len(ports))
     by_port = sorted(zip(ports, counts.tolist(), strict=True), key=lambda p: (-p[1], p[0]))
     departed = arrays.departure[~np.isnat(arrays.departure)]
-    return Summary(
+    return VoyageSummary(
         voyages=arrays.n_voyages,
         shipments=arrays.n_shipments,
         tonnes=total,
