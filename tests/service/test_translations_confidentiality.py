@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from tests import depth
 from tests.service.test_translations import add_translator
 from tests.service.world import World, make_settings
 
@@ -150,11 +151,13 @@ class TranslatorsKeepChannelsApart(RuleBasedStateMachine):
 
 
 @pytest.mark.slow
-def test_translators_keep_channels_apart(tmp_path: Any) -> None:
+@pytest.mark.deep
+@pytest.mark.parametrize("shard", depth.shards())
+def test_translators_keep_channels_apart(tmp_path: Any, shard: int) -> None:
     run_state_machine_as_test(
         lambda: TranslatorsKeepChannelsApart(str(tmp_path)),
         settings=settings(
-            max_examples=int(__import__("os").environ.get("GOBETWEEN_STATEFUL_EXAMPLES", "6")),
+            max_examples=depth.examples(4),  # a shard (tests/depth.py)
             stateful_step_count=8,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
