@@ -64,7 +64,7 @@ from gobetween.store import tables as t
 
 __all__ = [
     "LIFECYCLE_ACTS",
-    "Loaded",
+    "LoadedAgreement",
     "act",
     "agreed_clauses",
     "agreement_list",
@@ -96,7 +96,7 @@ def _now() -> dt.datetime:
 
 
 @dataclass(frozen=True)
-class Loaded:
+class LoadedAgreement:
     """An agreement row, the actor's view of it, its bundle and its replayed state."""
 
     row: a.Agreement
@@ -115,7 +115,7 @@ def _signatory_table(row: a.Agreement) -> dict[str, tuple[int, OrganisationKind]
     return {n: (int(v[0]), OrganisationKind(v[1])) for n, v in row.signatories.items()}
 
 
-def load(session: Session, actor: Actor | None, agreement_id: int) -> Loaded:
+def load(session: Session, actor: Actor | None, agreement_id: int) -> LoadedAgreement:
     """An agreement the actor signs for (``None``: no actor, for the public view); else 404."""
     row = session.get(a.Agreement, agreement_id)
     if row is None:
@@ -137,14 +137,16 @@ def load(session: Session, actor: Actor | None, agreement_id: int) -> Loaded:
     bundle = Bundle.from_bytes(row.bundle)
     bodies = event_log.bodies(session, event_log.agreement_stream(row.id))
     state = lc.replay(lc.AgreementState.for_bundle(bundle), bodies)
-    return Loaded(row, track, view, bundle, state, len(bodies))
+    return LoadedAgreement(row, track, view, bundle, state, len(bodies))
 
 
 def _lock(session: Session, agreement_id: int) -> None:
     event_log.lock(session, event_log.agreement_stream(agreement_id))
 
 
-def _store_events(session: Session, actor: Actor, loaded: Loaded, events: Sequence[Any]) -> None:
+def _store_events(
+    session: Session, actor: Actor, loaded: LoadedAgreement, events: Sequence[Any]
+) -> None:
     stream = event_log.agreement_stream(loaded.row.id)
     event_log.append(session, stream, [e.to_dict() for e in events], actor_id=actor.user_id)
 
@@ -310,7 +312,7 @@ def agreement_list(session: Session, actor: Actor) -> list[dict[str, Any]]:
     return out
 
 
-def _instrument_dict(loaded: Loaded, party: str) -> dict[str, Any]:
+def _instrument_dict(loaded: LoadedAgreement, party: str) -> dict[str, Any]:
     instrument = loaded.bundle.instrument(party)
     signed = {s.signer for s in loaded.bundle.signatures if s.instrument_party == party}
     return {
@@ -382,7 +384,7 @@ def bundle_bytes(session: Session, actor: Actor, agreement_id: int) -> tuple[byt
     return loaded.row.bundle, f"agreement-{loaded.row.id}-{loaded.row.terms_hash[:12]}.gbb"
 
 
-def _registry(session: Session, loaded: Loaded) -> Any:
+def _registry(session: Session, loaded: LoadedAgreement) -> Any:
     names = {n: loaded.org_id(n) for n in loaded.bundle.signatories}
     return agreement_registry(session, names, loaded.row.id)
 
@@ -423,8 +425,8 @@ def signing_request(
 
 
 def _add_signature(
-    session: Session, actor: Actor, loaded: Loaded, signature: Signature, now: dt.datetime
-) -> tuple[Loaded, list[Any]]:
+    session: Session, actor: Actor, loaded: LoadedAgreement, signature: Signature, now: dt.datetime
+) -> tuple[LoadedAgreement, list[Any]]:
     loaded.view.require(AgreementAct.SIGN, signature.signer)
     org_id = loaded.org_id(signature.signer)
     key = usable_key(session, org_id, signature.key_fingerprint)
@@ -437,7 +439,7 @@ def _add_signature(
     )
     loaded.row.bundle = bundle.to_bytes()
     _store_events(session, actor, loaded, events)
-    after = Loaded(
+    after = LoadedAgreement(
         loaded.row, loaded.track, loaded.view, bundle, state, loaded.events + len(events)
     )
     return after, list(events)

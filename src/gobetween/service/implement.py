@@ -56,7 +56,7 @@ from gobetween.monitoring.term import term_table
 from gobetween.monitoring.voyages import ImportResult, MergeResult
 from gobetween.policy import Actor, AgreementAct
 from gobetween.service import records
-from gobetween.service.agree import Loaded, load
+from gobetween.service.agree import LoadedAgreement, load
 from gobetween.service.errors import describe
 from gobetween.service.record_cache import FIGURES
 from gobetween.store import agreement_tables as a
@@ -275,7 +275,7 @@ def _events(session: Session, agreement_id: int) -> list[dict[str, Any]]:
     return event_log.bodies(session, event_log.record_stream(agreement_id))
 
 
-def _record(loaded: Loaded, bodies: Sequence[Mapping[str, Any]]) -> JointRecord:
+def _record(loaded: LoadedAgreement, bodies: Sequence[Mapping[str, Any]]) -> JointRecord:
     signatories = loaded.bundle.signatories
     return JointRecord.replay(signatories, [event_from_dict(b) for b in bodies], signatories)
 
@@ -349,7 +349,7 @@ def check_implementation(terms: OperativeTerms, config: Mapping[str, Any]) -> No
     obligations_from_terms(terms.options, terms.clauses, obligation_templates(config))
 
 
-def _obligations(loaded: Loaded, arrays: VoyageArrays) -> list[dict[str, Any]]:
+def _obligations(loaded: LoadedAgreement, arrays: VoyageArrays) -> list[dict[str, Any]]:
     terms = loaded.bundle.terms
     out = []
     for obligation in obligations_from_terms(
@@ -414,7 +414,7 @@ def _figures(arrays: VoyageArrays, as_of: dt.date | None) -> dict[str, Any]:
     return {name: table.as_dict() for name, table in dashboard(arrays, as_of).items()}
 
 
-def _by_settings(loaded: Loaded, public: VisibilityPolicy) -> list[dict[str, Any]]:
+def _by_settings(loaded: LoadedAgreement, public: VisibilityPolicy) -> list[dict[str, Any]]:
     """What an agreement made before publishing decisions publishes by its settings (public
     event types, ``public_figures``), public since the agreement was made."""
     since = loaded.row.created_at.isoformat()
@@ -427,7 +427,7 @@ def _by_settings(loaded: Loaded, public: VisibilityPolicy) -> list[dict[str, Any
     return out
 
 
-def _computed(session: Session, loaded: Loaded, agreement_id: int) -> dict[str, Any]:
+def _computed(session: Session, loaded: LoadedAgreement, agreement_id: int) -> dict[str, Any]:
     """The record's figures and obligations, computed once per revision of the record."""
     key = (
         str(session.get_bind().engine.url),

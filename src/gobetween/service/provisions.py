@@ -30,7 +30,7 @@ from gobetween.monitoring.provisions import (
 )
 from gobetween.monitoring.term import term_table
 from gobetween.policy import Actor
-from gobetween.service.agree import Loaded, load
+from gobetween.service.agree import LoadedAgreement, load
 from gobetween.service.records import (
     _approved,
     _load_or_public,
@@ -44,7 +44,7 @@ from gobetween.store import record_tables as r
 __all__ = ["assess_provision", "provisions", "provisions_view"]
 
 
-def provisions(loaded: Loaded) -> list[Provision]:
+def provisions(loaded: LoadedAgreement) -> list[Provision]:
     """The agreement's provisions: one per operative clause of its terms, in their order."""
     return [
         Provision(f"art-{i}", _("Article %(n)d") % {"n": i}, issue)
@@ -103,7 +103,9 @@ def assess_provision(
     return wire
 
 
-def _provisions_data(loaded: Loaded, assessments: Sequence[Any], today: dt.date) -> dict[str, Any]:
+def _provisions_data(
+    loaded: LoadedAgreement, assessments: Sequence[Any], today: dt.date
+) -> dict[str, Any]:
     known = provisions(loaded)
     states = statuses(known, assessments)
     start = loaded.bundle.terms.effective_date
@@ -127,7 +129,7 @@ def _provisions_data(loaded: Loaded, assessments: Sequence[Any], today: dt.date)
     }
 
 
-def _ended(loaded: Loaded, today: dt.date) -> dt.date | None:
+def _ended(loaded: LoadedAgreement, today: dt.date) -> dt.date | None:
     """The day the agreement's last term ended, once it has expired or been withdrawn."""
     state = loaded.state
     at = dt.datetime.combine(today, dt.time(23, 59), tzinfo=dt.UTC)

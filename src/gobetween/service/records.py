@@ -34,7 +34,7 @@ from gobetween.model import OrganisationKind
 from gobetween.monitoring.kinds import Entry, EntryImport, RecordKind, kind_named, merge_entries
 from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
-from gobetween.service.agree import Loaded, load
+from gobetween.service.agree import LoadedAgreement, load
 from gobetween.store import agreement_tables as a
 from gobetween.store import audit
 from gobetween.store import record_tables as r
@@ -61,7 +61,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def agreement_kinds(loaded: Loaded) -> tuple[RecordKind, ...]:
+def agreement_kinds(loaded: LoadedAgreement) -> tuple[RecordKind, ...]:
     """The record kinds the agreement's joint record keeps (``implementation.kinds``).
 
     Agreements made before kinds were declared kept voyages only, so that is the default.
@@ -89,7 +89,7 @@ def set_kinds(session: Session, actor: Actor, agreement_id: int, names: Sequence
     return kinds
 
 
-def _kind(loaded: Loaded, name: str) -> RecordKind:
+def _kind(loaded: LoadedAgreement, name: str) -> RecordKind:
     for kind in agreement_kinds(loaded):
         if kind.name == name:
             return kind
@@ -119,7 +119,7 @@ def _lock(session: Session, agreement_id: int) -> None:
 
 def _load_or_public(
     session: Session, actor: Actor | None, agreement_id: int
-) -> tuple[Loaded, bool]:
+) -> tuple[LoadedAgreement, bool]:
     if actor is not None:
         try:
             return load(session, actor, agreement_id), True
@@ -164,7 +164,7 @@ def publications(session: Session, agreement_id: int, *, signatory: bool) -> lis
     return [_publication_json(row, full=signatory) for row in rows]
 
 
-def _check_scope(session: Session, loaded: Loaded, scope: str) -> None:
+def _check_scope(session: Session, loaded: LoadedAgreement, scope: str) -> None:
     if scope == "provisions":
         return
     what, _sep, name = scope.partition(":")
