@@ -102,7 +102,7 @@ class ProcessView:
     def require_admin(self) -> None:
         """Raise :class:`PermissionDenied` unless the actor administers the process."""
         if not self.admin:
-            raise PermissionDenied("only the process's admins may do this")
+            raise PermissionDenied(N_("only the process's admins may do this"))
 
 
 def process_view(actor: Actor, process_id: int) -> ProcessView:

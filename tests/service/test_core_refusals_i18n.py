@@ -297,3 +297,29 @@ def test_protocol_refusals_of_the_command_line_and_the_wire_in_the_reader_langua
     with i18n.use_locale("uk"):
         assert describe(spec) == "'conceding:lots:55000': значення мають бути числами"
         assert describe(article) == "articles[1] має бути об'єктом"
+
+
+def test_an_unsafe_or_broken_upload_is_refused_in_ukrainian_without_server_paths(
+    world: World,
+) -> None:
+    """formats/reading.py and genius.py through an upload (422): translated, and the server's
+    temporary folder appears in no language."""
+    url = f"/api/processes/{world.process_id}/tracks/import"
+    form = {
+        "name": "imported",
+        "organisation_ids": [str(world.orgs["Ukraine"]), str(world.orgs["United Nations"])],
+    }
+    bomb = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "x">]><d>&a;</d>'
+    broken = b"<utility_space><objective"
+    for files, english, ukrainian in (
+        ([("domain.xml", bomb)], "the XML declares a DTD", "XML оголошує DTD"),
+        ([("domain.xml", broken)], "the XML is not well formed", "XML сформовано неправильно"),
+    ):
+        upload = [("files", (name, data)) for name, data in files]
+        en, uk = _both(world, "POST", "admin", url, "uk", data=form, files=upload)
+        assert english in en["detail"], en
+        assert ukrainian in uk["detail"], uk
+        assert "domain.xml" in uk["detail"]
+        for problem in (en, uk):
+            assert "/tmp" not in str(problem)
+            assert "gobetween-genius-" not in str(problem)

@@ -74,10 +74,10 @@ class Bundle:
     def __post_init__(self) -> None:
         instruments = tuple(self.instruments)
         if not instruments:
-            raise AgreementError("a bundle needs at least one instrument")
+            raise AgreementError(N_("a bundle needs at least one instrument"))
         parties = [i.party for i in instruments]
         if len(set(parties)) != len(parties):
-            raise AgreementError("a bundle holds one instrument per party")
+            raise AgreementError(N_("a bundle holds one instrument per party"))
         for instrument in instruments:
             if instrument.terms != self.terms:
                 raise AgreementError(
@@ -103,7 +103,7 @@ class Bundle:
         """An unsigned bundle of mirror instruments that share one set of operative terms."""
         instruments = tuple(instruments)
         if not instruments:
-            raise AgreementError("a bundle needs at least one instrument")
+            raise AgreementError(N_("a bundle needs at least one instrument"))
         return cls(instruments[0].terms, instruments)
 
     @property

@@ -79,7 +79,7 @@ class Signatory:
 
     def __post_init__(self) -> None:
         if not isinstance(self.organisation, str) or not self.organisation.strip():
-            raise AgreementError("a signatory needs an organisation name")
+            raise AgreementError(N_("a signatory needs an organisation name"))
         object.__setattr__(self, "organisation", _nfc(self.organisation))
         object.__setattr__(self, "signs_as", _nfc(self.signs_as))
         kind = OrganisationKind(self.kind)
@@ -274,7 +274,7 @@ class Instrument:
                 for code, text in dict(data.get("texts") or {}).items()
             }
             if (data["format"] == INSTRUMENT_FORMAT_LANGUAGES) != bool(texts):
-                raise AgreementError("the instrument's format tag does not fit its languages")
+                raise AgreementError(N_("the instrument's format tag does not fit its languages"))
             instrument = cls(
                 str(data["party"]),
                 str(data["title"]),
@@ -354,7 +354,7 @@ def mirror_instruments(
             )
     names = [s.organisation for s in parties]
     if len(set(names)) != len(names) or not names:
-        raise AgreementError("mirror instruments need distinct parties, at least one")
+        raise AgreementError(N_("mirror instruments need distinct parties, at least one"))
     unknown = set(titles) | set(preambles)
     unknown -= set(names)
     if unknown:

@@ -149,7 +149,7 @@ def versions_from_dict(data: Mapping[str, Any]) -> tuple[LanguageVersion, ...]:
     codes = check_languages(data["languages"])
     raw = dict(data["versions"])
     if sorted(raw) != sorted(codes):
-        raise AgreementError("the language versions do not match the languages listed")
+        raise AgreementError(N_("the language versions do not match the languages listed"))
     versions = tuple(
         LanguageVersion(
             code,

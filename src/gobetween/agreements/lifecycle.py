@@ -141,7 +141,7 @@ class AgreementState:
         table = {party: tuple(names) for party, names in signatories.items()}
         required = tuple((party, s) for party, names in table.items() for s in names)
         if not required:
-            raise ProtocolError("an agreement needs at least one signatory")
+            raise ProtocolError(N_("an agreement needs at least one signatory"))
         for party, names in table.items():
             if party not in names:
                 raise ProtocolError(f"the instrument of {party!r} must be signed by {party!r}")

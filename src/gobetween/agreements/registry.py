@@ -70,7 +70,7 @@ class RegisteredKey:
 
     def __post_init__(self) -> None:
         if not _HEX64.fullmatch(self.fingerprint):
-            raise AgreementError("registry: a key fingerprint must be 64 lower-case hex digits")
+            raise AgreementError(N_("registry: a key fingerprint must be 64 lower-case hex digits"))
 
     def revoked_before(self, moment: dt.datetime | None) -> bool:
         """Whether the key was revoked at or before ``moment`` (``None``: at any time)."""
@@ -96,7 +96,7 @@ class RegisteredKey:
         """Inverse of :meth:`to_dict`."""
         registered = _time(data["registered_at"], "registered_at")
         if registered is None:
-            raise AgreementError("registry: a key needs its registered_at time")
+            raise AgreementError(N_("registry: a key needs its registered_at time"))
         return cls(
             fingerprint=str(data["fingerprint"]),
             organisation=str(data["organisation"]),

@@ -74,7 +74,7 @@ def load_private_key(pem: bytes, passphrase: bytes | None = None) -> Ed25519Priv
         ) from None
     except ValueError:
         raise AgreementError(
-            "cannot read the private key: wrong passphrase, or not a PEM private key"
+            N_("cannot read the private key: wrong passphrase, or not a PEM private key")
         ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise AgreementError(
@@ -96,7 +96,7 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(pem)
     except ValueError:
-        raise AgreementError("not a PEM public key") from None
+        raise AgreementError(N_("not a PEM public key")) from None
     if not isinstance(key, Ed25519PublicKey):
         raise AgreementError(
             N_("the public key is %(kind)s, not Ed25519"), params={"kind": type(key).__name__}
@@ -163,7 +163,7 @@ class Signature:
         """Inverse of :meth:`to_dict`; :class:`AgreementError` on anything malformed."""
         try:
             if data["format"] != "gobetween-signature-v1" or data["algorithm"] != "Ed25519":
-                raise AgreementError("not a gobetween Ed25519 signature")
+                raise AgreementError(N_("not a gobetween Ed25519 signature"))
             value = base64.b64decode(data["signature"], validate=True)
             return cls(
                 str(data["instrument_party"]),

@@ -205,7 +205,7 @@ class Link:
 
     def __post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
-            raise AgreementError("a linked instrument needs a title")
+            raise AgreementError(N_("a linked instrument needs a title"))
         if not isinstance(self.terms_hash, str) or not _HEX64.fullmatch(self.terms_hash):
             raise AgreementError(
                 N_(
@@ -260,10 +260,10 @@ class OperativeTerms:
         object.__setattr__(self, "versions", tuple(self.versions))
         check_same_articles(self.versions)
         if not isinstance(self.agenda, str) or not self.agenda.strip():
-            raise AgreementError("operative terms need the agenda's name")
+            raise AgreementError(N_("operative terms need the agenda's name"))
         object.__setattr__(self, "agenda", unicodedata.normalize("NFC", self.agenda))
         if not options:
-            raise AgreementError("operative terms need at least one issue")
+            raise AgreementError(N_("operative terms need at least one issue"))
         if set(options) != set(clauses):
             missing = sorted(set(options) ^ set(clauses))
             raise AgreementError(
@@ -390,7 +390,7 @@ class OperativeTerms:
             options, clauses = dict(data["options"]), dict(data["clauses"])
             order = list(data["issues"])
             if sorted(order) != sorted(options):
-                raise AgreementError("the issue list does not match the options")
+                raise AgreementError(N_("the issue list does not match the options"))
             return cls(
                 agenda=str(data["agenda"]),
                 options={name: options[name] for name in order},

@@ -340,7 +340,7 @@ def _read_part(name: str, data: bytes, contents: Contents, findings: list[Findin
     if name.startswith("keys/") and name.endswith(".pem"):
         organisation = name.removeprefix("keys/").removesuffix(".pem")
         if public_key_pem(load_public_key(data)) != data:
-            raise AgreementError("the public key is not in its canonical PEM form")
+            raise AgreementError(N_("the public key is not in its canonical PEM form"))
         contents.public_keys[organisation] = data
         return
     value = _json_part(name, data, findings) if name.endswith(".json") else None

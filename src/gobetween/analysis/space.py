@@ -201,7 +201,7 @@ class UtilitySpace:
         [0.5, 1.25]
         """
         if package.agenda != self.agenda:
-            raise InvalidPackage("the package belongs to another agenda")
+            raise InvalidPackage(N_("the package belongs to another agenda"))
         total = np.zeros(self.n_parties)
         for table, choice in zip(self.full_values, package.choices, strict=True):
             total = total + table[choice]
@@ -212,7 +212,7 @@ def _tables(values: Sequence[ArrayLike]) -> list[FloatArray]:
     """Per-issue arrays as float64, checked: 2-d, same number of parties, finite, non-empty."""
     tables = [np.array(v, dtype=np.float64) for v in values]
     if not tables:
-        raise InvalidScenario("a utility space needs at least one issue")
+        raise InvalidScenario(N_("a utility space needs at least one issue"))
     n = tables[0].shape[1] if tables[0].ndim == 2 else -1
     for j, table in enumerate(tables):
         if table.ndim != 2 or table.shape[1] != n or table.shape[0] < 1 or n < 1:

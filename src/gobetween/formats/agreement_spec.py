@@ -135,7 +135,7 @@ def instruments_from_spec(data: object, *, source: str | None = None) -> tuple[I
     """
     try:
         if not isinstance(data, Mapping):
-            raise InvalidModel("an agreement spec is an object", expected="a JSON object")
+            raise InvalidModel(N_("an agreement spec is an object"), expected=N_("a JSON object"))
         terms = _terms(data)
         parties, titles, preambles = _signatories(data, "parties", OrganisationKind.PARTY)
         mediators, _, _ = _signatories(data, "mediators", OrganisationKind.MEDIATOR)

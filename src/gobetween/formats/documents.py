@@ -154,10 +154,10 @@ class _Converter:
         if id(node) in self.seen:
             line = self.lines.get(path, node.start_mark.line + 1)
             raise FileFormatError(
-                "YAML aliases (*name) are not supported",
+                N_("YAML aliases (*name) are not supported"),
                 source=self.source,
                 location=f"line {line}, {render_path(path)}",
-                expected="plain YAML data",
+                expected=N_("plain YAML data"),
             )
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -212,9 +212,9 @@ def parse_yaml(
         node = loader.get_single_node()
         if node is None:
             raise FileFormatError(
-                "the document is empty (only comments or blank lines)",
+                N_("the document is empty (only comments or blank lines)"),
                 source=source,
-                expected="a YAML mapping",
+                expected=N_("a YAML mapping"),
             )
         converter = _Converter(loader, source, typed)
         data = converter.convert(node, ())
@@ -238,7 +238,7 @@ def parse_yaml(
         ) from None
     except RecursionError:
         raise FileFormatError(
-            "the YAML is nested too deeply", source=source, expected="a scenario document"
+            N_("the YAML is nested too deeply"), source=source, expected=N_("a scenario document")
         ) from None
     finally:
         loader.dispose()
@@ -328,7 +328,7 @@ def parse_json(text: str, *, source: str | None = None) -> Document:
         raise _refusal(text, source) from None
     except RecursionError:
         raise FileFormatError(
-            "the JSON is nested too deeply", source=source, expected="a scenario document"
+            N_("the JSON is nested too deeply"), source=source, expected=N_("a scenario document")
         ) from None
     except ValueError:  # an integer longer than Python converts (4,300 digits)
         raise _too_long(text, source) from None

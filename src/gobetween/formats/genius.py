@@ -540,7 +540,7 @@ def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml], list
         folder, chosen = location.parent, location
     else:
         raise FileFormatError(
-            "no such file or folder", source=str(location), expected="a Genius folder"
+            N_("no such file or folder"), source=str(location), expected=N_("a Genius folder")
         )
     parsed, ignored = _sorted_contents(folder, chosen, max_bytes)
     _check_roots(parsed, chosen)
@@ -564,7 +564,7 @@ def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml], list
         )
     if not profiles:
         raise FileFormatError(
-            "the folder has no Genius profile",
+            N_("the folder has no Genius profile"),
             source=str(folder),
             expected=f"XML files whose root is <{PROFILE_ROOT}>, one per party",
         )

@@ -50,7 +50,7 @@ def find_genius_folders(
     """
     base = Path(root)
     if not base.is_dir():
-        raise FileFormatError("no such folder", source=str(base), expected="a folder")
+        raise FileFormatError(N_("no such folder"), source=str(base), expected=N_("a folder"))
     found: list[Path] = []
     pending: list[tuple[Path, int]] = [(base, 0)]
     while pending:
@@ -73,9 +73,9 @@ def find_genius_folders(
             )
     if not found:
         raise FileFormatError(
-            "no Genius scenario below this folder",
+            N_("no Genius scenario below this folder"),
             source=str(base),
-            expected="folders holding a domain and profile .xml files",
+            expected=N_("folders holding a domain and profile .xml files"),
         )
     return sorted(found, key=lambda p: [_natural(part) for part in p.relative_to(base).parts])
 

@@ -307,7 +307,7 @@ def _find_header(iterator: Iterator[Sequence[object]], source: str) -> tuple[_La
         return layout, number
     wanted = ", ".join(_ALIASES[name][0] for name in _REQUIRED)
     raise FileFormatError(
-        "no JCC header row found",
+        N_("no JCC header row found"),
         source=source,
         location=f"row {number}" if number else None,
         expected=f"a header with the columns {wanted} (or the workbook's names)",
@@ -499,7 +499,7 @@ def read_xlsx(
             except UNREADABLE_WORKBOOK as error:  # a damaged sheet inside a readable workbook
                 raise unreadable_sheet(error, f"{source} [{name}]") from None
         raise FileFormatError(
-            "no sheet has a JCC header row",
+            N_("no sheet has a JCC header row"),
             source=source,
             expected="a sheet whose first row names the JCC columns (sheets: "
             + ", ".join(book.sheetnames)

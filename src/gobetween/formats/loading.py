@@ -116,9 +116,9 @@ def save_scenario(
     if kind == "genius":
         if location.suffix.lower() == ".xml":
             raise FileFormatError(
-                "Genius output is a folder (a domain file and one profile per party)",
+                N_("Genius output is a folder (a domain file and one profile per party)"),
                 source=str(location),
-                expected="a folder name",
+                expected=N_("a folder name"),
             )
         scenario = item.scenario if isinstance(item, ScenarioFile) else item
         return save_genius(scenario, location, real_steps=real_steps)

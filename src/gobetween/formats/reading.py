@@ -67,7 +67,9 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
     try:
         status = file.stat()
     except FileNotFoundError:
-        raise FileFormatError("no such file", source=source, expected="an existing file") from None
+        raise FileFormatError(
+            N_("no such file"), source=source, expected=N_("an existing file")
+        ) from None
     except OSError as exc:
         raise FileFormatError(
             N_("cannot read the file: %(strerror)s"),
@@ -77,7 +79,7 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         ) from None
     if file.is_dir():
         raise FileFormatError(
-            "this is a directory", source=source, expected="a file, not a directory"
+            N_("this is a directory"), source=source, expected=N_("a file, not a directory")
         )
     if status.st_size > max_bytes:
         raise FileFormatError(
@@ -98,12 +100,12 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         ) from None
     if len(data) > max_bytes:
         raise FileFormatError(
-            "the file is too large (it grew while being read)",
+            N_("the file is too large (it grew while being read)"),
             source=source,
             expected=f"at most {_megabytes(max_bytes)}",
         )
     if not data.strip():
-        raise FileFormatError("the file is empty", source=source, expected="some content")
+        raise FileFormatError(N_("the file is empty"), source=source, expected=N_("some content"))
     return data
 
 
@@ -215,21 +217,24 @@ def parse_xml(data: bytes, *, source: str | None = None) -> XmlElement:
         parser.close()
     except defusedxml.DTDForbidden:
         raise UnsafeXML(
-            "the XML declares a DTD (refused: it could define entity bombs or external entities)",
+            N_(
+                "the XML declares a DTD (refused: it could define entity bombs or external "
+                "entities)"
+            ),
             source=source,
-            expected="XML without <!DOCTYPE ...>",
+            expected=N_("XML without <!DOCTYPE ...>"),
         ) from None
     except defusedxml.EntitiesForbidden:
         raise UnsafeXML(
-            "the XML declares entities (refused: entity expansion bombs)",
+            N_("the XML declares entities (refused: entity expansion bombs)"),
             source=source,
-            expected="XML without <!ENTITY ...> declarations",
+            expected=N_("XML without <!ENTITY ...> declarations"),
         ) from None
     except defusedxml.ExternalReferenceForbidden:
         raise UnsafeXML(
-            "the XML refers to an external resource (refused)",
+            N_("the XML refers to an external resource (refused)"),
             source=source,
-            expected="self-contained XML",
+            expected=N_("self-contained XML"),
         ) from None
     except defusedxml.DefusedXmlException as exc:
         raise UnsafeXML(
@@ -246,5 +251,5 @@ def parse_xml(data: bytes, *, source: str | None = None) -> XmlElement:
             params={"message": message},
         ) from None
     if builder.root is None:
-        raise FileFormatError("the XML has no root element", source=source, expected="XML")
+        raise FileFormatError(N_("the XML has no root element"), source=source, expected="XML")
     return builder.root

@@ -347,7 +347,7 @@ def loads_scenario_file(text: str, *, fmt: Format, source: str | None = None) ->
         or ``InvalidScenario``), located in the document.
     """
     if not text.strip():
-        raise FileFormatError("the document is empty", source=source, expected="a scenario")
+        raise FileFormatError(N_("the document is empty"), source=source, expected=N_("a scenario"))
     return _build(_parse(text, fmt, source))
 
 

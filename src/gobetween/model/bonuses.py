@@ -72,9 +72,9 @@ class Bonus:
         value = _value(self.value, "value")
         if not isinstance(self.within, Mapping):
             raise InvalidPreferences(
-                "a bonus must map issue names to lists of options",
+                N_("a bonus must map issue names to lists of options"),
                 location="within",
-                expected="{issue: [option, ...]}",
+                expected=N_("{issue: [option, ...]}"),
             )
         within: dict[str, tuple[str, ...]] = {}
         for issue, options in self.within.items():

@@ -219,10 +219,12 @@ class Preferences:
 
     def __post_init__(self) -> None:
         if not isinstance(self.weights, Mapping):
-            raise InvalidPreferences("weights must map issue names to numbers", location="weights")
+            raise InvalidPreferences(
+                N_("weights must map issue names to numbers"), location="weights"
+            )
         if not isinstance(self.ratings, Mapping):
             raise InvalidPreferences(
-                "ratings must map issue names to {option: rating}", location="ratings"
+                N_("ratings must map issue names to {option: rating}"), location="ratings"
             )
         weights = {
             str(k): _finite(v, Sentence(N_("weight of %(issue)r"), {"issue": k}), f"weights.{k}")

@@ -41,7 +41,9 @@ class Scenario:
         prefs = dict(self.preferences)
         if not prefs:
             raise InvalidScenario(
-                "the scenario has no parties", location="parties", expected="at least one party"
+                N_("the scenario has no parties"),
+                location="parties",
+                expected=N_("at least one party"),
             )
         for party, p in prefs.items():
             if not isinstance(party, str) or not party.strip():

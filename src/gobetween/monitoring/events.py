@@ -112,7 +112,7 @@ def _team_to_wire(team: tuple[TeamMember, ...]) -> list[dict[str, str]]:
 
 def _team_from_wire(value: object, location: str, context: object) -> tuple[TeamMember, ...]:
     if not isinstance(value, list):
-        raise wire.invalid("team is not a list", location, "a list of members")
+        raise wire.invalid(N_("team is not a list"), location, "a list of members")
     members = []
     for i, member in enumerate(value):
         if not isinstance(member, Mapping) or set(member) != {"delegation", "inspector"}:

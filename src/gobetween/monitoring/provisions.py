@@ -288,7 +288,7 @@ def assessment_from_dict(data: Mapping[str, Any]) -> Assessment:
         ) from None
     raw = data.get("evidence") or []
     if not isinstance(raw, list):
-        raise InvalidModel("evidence is not a list", location="evidence", expected="a list")
+        raise InvalidModel(N_("evidence is not a list"), location="evidence", expected=N_("a list"))
     evidence = []
     for i, item in enumerate(raw):
         if not isinstance(item, Mapping):

@@ -165,7 +165,9 @@ class Voyage:
 
     def __post_init__(self) -> None:
         if not self.shipments:
-            raise InvalidModel("a voyage needs at least one cargo row", expected="one or more")
+            raise InvalidModel(
+                N_("a voyage needs at least one cargo row"), expected=N_("one or more")
+            )
         first = self.shipments[0]
         for i, shipment in enumerate(self.shipments):
             if shipment.voyage != first.voyage or shipment.cargo_index != i:

@@ -203,7 +203,7 @@ class BiddingRules:
         """Read rules written by :meth:`to_dict` (``ValidationFailed`` for a bad field)."""
         tolerance = data.get("tolerance")
         if not isinstance(tolerance, Mapping):
-            raise c.bad_wire("the rules have no tolerance object", "tolerance")
+            raise c.bad_wire(N_("the rules have no tolerance object"), "tolerance")
         return cls(
             c.field(data, "max_rounds", int),
             Tolerance(
@@ -613,5 +613,5 @@ def from_settings(
         sides.append(name)
     rules = settings.get("rules")
     if not isinstance(rules, Mapping):
-        raise ProtocolError("the bidding's settings have no rules")
+        raise ProtocolError(N_("the bidding's settings have no rules"))
     return BiddingState.open(sides[0], sides[1], BiddingRules.from_dict(rules), mediators)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from gobetween import wire
+from gobetween.errors import N_
 
 __all__ = [
     "BidSubmitted",
@@ -59,7 +60,7 @@ class RoundResolved(wire.WireEvent):
     def wire_check(self) -> None:
         """A settled round has an amount, and only a settled one."""
         if self.settled != (self.amount is not None):
-            raise wire.invalid("a settled round needs an amount, and only then", "amount")
+            raise wire.invalid(N_("a settled round needs an amount, and only then"), "amount")
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ class RelayState:
         party_names = c.check_names(parties, "party")
         mediator_names = c.check_names(mediators, "mediator")
         if len(party_names) < 2 or not mediator_names:
-            raise ProtocolError("a relay needs at least two parties and one mediator")
+            raise ProtocolError(N_("a relay needs at least two parties and one mediator"))
         both = set(party_names) & set(mediator_names)
         if both:
             raise ProtocolError(f"{sorted(both)} cannot be both party and mediator")
@@ -347,7 +347,7 @@ def _decide_forward(state: RelayState, action: ForwardOffer, at: datetime) -> Of
         recipients = tuple(p for p in state.parties if p != offer.sender)
     else:
         if isinstance(action.recipients, str):
-            raise ProtocolError("recipients must be a sequence of party names, not one string")
+            raise ProtocolError(N_("recipients must be a sequence of party names, not one string"))
         recipients = c.check_names(action.recipients, "recipient")
     if not recipients:
         raise ProtocolError(N_("a forwarded offer needs at least one recipient"))

@@ -228,7 +228,7 @@ class SingleTextState:
         party_names = c.check_names(parties, "party")
         mediator_names = c.check_names(mediators, "mediator")
         if not party_names or not mediator_names:
-            raise ProtocolError("a single-text track needs at least one party and one mediator")
+            raise ProtocolError(N_("a single-text track needs at least one party and one mediator"))
         both = set(party_names) & set(mediator_names)
         if both:
             raise ProtocolError(f"{sorted(both)} cannot be both party and mediator")
@@ -395,7 +395,7 @@ def _decide_publish(state: SingleTextState, action: PublishText, at: datetime) -
     if not isinstance(action.package, Package) or action.package.agenda != state.agenda:
         raise ProtocolError("the text's package must be a Package of this track's agenda")
     if not isinstance(action.clauses, Mapping):
-        raise ProtocolError("clauses must map issue names to clause text")
+        raise ProtocolError(N_("clauses must map issue names to clause text"))
     for issue, text in action.clauses.items():
         if not isinstance(issue, str) or not state.agenda.has_issue(issue):
             raise ProtocolError(
@@ -468,7 +468,7 @@ def _decide_answer(
     if not isinstance(action.kind, AnswerKind):
         raise ProtocolError(f"the answer kind must be an AnswerKind, got {action.kind!r}")
     if isinstance(action.reasons, str) or not isinstance(action.reasons, Iterable):
-        raise ProtocolError("reasons must be a sequence of strings")
+        raise ProtocolError(N_("reasons must be a sequence of strings"))
     reasons = tuple(action.reasons)
     for reason in reasons:
         c.check_text(reason, N_("a reason"), required=True)
@@ -481,11 +481,11 @@ def _decide_answer(
                 params={"issue": issue, "option": option},
             )
     if action.kind is AnswerKind.ACCEPT and amendments:
-        raise ProtocolError("an acceptance cannot request amendments (answer 'amend' instead)")
+        raise ProtocolError(N_("an acceptance cannot request amendments (answer 'amend' instead)"))
     if action.kind is AnswerKind.REJECT and (not reasons or amendments):
-        raise ProtocolError("a rejection needs at least one reason and no amendments")
+        raise ProtocolError(N_("a rejection needs at least one reason and no amendments"))
     if action.kind is AnswerKind.AMEND and not amendments and not action.articles:
-        raise ProtocolError("an amendment request needs at least one amendment")
+        raise ProtocolError(N_("an amendment request needs at least one amendment"))
     per_article = _check_article_answers(current, action)
     given = AnswerGiven(
         action.party, action.version, action.kind, reasons, amendments, at, per_article

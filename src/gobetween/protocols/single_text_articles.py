@@ -558,7 +558,7 @@ def articles_from_wire(data: object) -> tuple[Article, ...]:
     if data is None:
         return ()
     if not isinstance(data, list):
-        raise ProtocolError("articles must be a list")
+        raise ProtocolError(N_("articles must be a list"))
     if len(data) > MAX_ARTICLES:
         raise ProtocolError(
             N_("%(count)s articles (at most %(limit)s)"),
