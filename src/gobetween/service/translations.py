@@ -11,7 +11,7 @@ anyone without a seat.
 A translation belongs to its message's channel: it is stored with the channel's party and read
 only by those who may read that channel (the party's members, the track's mediators, its
 translators), in the same page as the message (``negotiate.channel_messages_plan`` for the
-party and mediators, :func:`channel_messages` here for translators). Its id is random.
+party and mediators, :func:`messages_with_translations` here for translators). Its id is random.
 A message has at most one translation per language; translating again replaces the wording
 (the audit chain keeps every version).
 """
@@ -44,8 +44,8 @@ __all__ = [
     "TranslatorOut",
     "assign_translator",
     "assigned_tracks",
-    "channel_messages",
     "message_channel",
+    "messages_with_translations",
     "text_languages",
     "translate",
     "translation_channel",
@@ -256,7 +256,7 @@ def message_channel(session: Session, actor: Actor, message_id: int) -> int:
     return message.channel_id
 
 
-def channel_messages(
+def messages_with_translations(
     session: Session, actor: Actor, channel_id: int, *, after: int = 0, limit: int = 100
 ) -> list[MessageOut]:
     """A channel's messages after number ``after`` with their translations, for anyone who

@@ -65,7 +65,9 @@ def desk(request: Request, ctx: Ctx) -> Response:
 
 
 def _channel_context(ctx: Ctx, unit: Unit, channel_id: int, **more: Any) -> dict[str, Any]:
-    messages = translations.channel_messages(unit.session, unit.actor, channel_id, limit=200)
+    messages = translations.messages_with_translations(
+        unit.session, unit.actor, channel_id, limit=200
+    )
     row, track, view = translations.translation_channel(unit.session, unit.actor, channel_id)
     party = _party_names(unit, track.process_id)[row.party_id]
     return {

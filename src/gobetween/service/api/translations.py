@@ -162,7 +162,9 @@ def channel_translations(
 ) -> list[s.MessageOut]:
     """A channel's messages with their translations, for whoever may read the channel: the
     party's members, the track's mediators and the translators given the track."""
-    return reading(ctx, translations.channel_messages, channel_id, after=after, limit=limit)
+    return reading(
+        ctx, translations.messages_with_translations, channel_id, after=after, limit=limit
+    )
 
 
 @router.put(
