@@ -304,8 +304,14 @@ class AgreementError(GobetweenError):
 class VerificationFailed(AgreementError):
     """A bundle, signature or instrument that does not verify; ``problems`` lists each finding."""
 
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        problems: tuple[str, ...] = (),
+        *,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, params=params)
         self.problems = problems
 
 

@@ -176,13 +176,17 @@ class Bundle:
             )
         if not verify_signature(instrument, signature, load_public_key(pem)):
             raise VerificationFailed(
-                f"{signature.signer!r}'s signature on the instrument of "
-                f"{signature.instrument_party!r} does not verify under its public key"
+                N_(
+                    "%(signer)r's signature on the instrument of %(party)r does not verify under "
+                    "its public key"
+                ),
+                params={"signer": signature.signer, "party": signature.instrument_party},
             )
         pinned = instrument.signatory(signature.signer).key_fingerprint
         if pinned is not None and pinned != signature.key_fingerprint:
             raise VerificationFailed(
-                f"{signature.signer!r} signed with a key other than the pinned one"
+                N_("%(signer)r signed with a key other than the pinned one"),
+                params={"signer": signature.signer},
             )
         others = tuple(
             s
@@ -238,8 +242,9 @@ class Bundle:
         problems = [f for f in findings if f.code is not FindingCode.SIGNATURE_MISSING]
         if problems or contents.terms is None:
             raise VerificationFailed(
-                f"the bundle cannot be used ({len(problems)} problems)",
+                N_("the bundle cannot be used (%(count)s problems)"),
                 tuple(f"{f.code}: {f.message}" for f in problems),
+                params={"count": len(problems)},
             )
         order = [p for p in contents.parties if p in contents.instruments]
         return cls(

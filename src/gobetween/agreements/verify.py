@@ -171,8 +171,9 @@ class VerificationReport:
         """Raise :class:`VerificationFailed` listing every finding unless the report is ok."""
         if not self.ok:
             raise VerificationFailed(
-                f"the bundle does not verify ({len(self.findings)} problems)",
+                N_("the bundle does not verify (%(count)s problems)"),
                 tuple(f"{f.code}: {f.message}" for f in self.findings),
+                params={"count": len(self.findings)},
             )
 
 

@@ -34,12 +34,20 @@ class IssueKind(enum.StrEnum):
     REAL = "real"
 
 
+#: The refusal of an option's or an issue's empty name.
+_EMPTY_NAME = {
+    "option": N_("option name must be a non-empty string, got %(name)r"),
+    "issue": N_("issue name must be a non-empty string, got %(name)r"),
+}
+
+
 def _check_name(name: object, what: str, location: str | None = None) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InvalidAgenda(
-            f"{what} name must be a non-empty string, got {name!r}",
+            _EMPTY_NAME[what],
             location=location,
-            expected="a non-empty string",
+            expected=N_("a non-empty string"),
+            params={"name": name},
         )
     return name
 

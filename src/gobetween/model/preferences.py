@@ -43,6 +43,17 @@ _OFF_AGENDA = {
     "interaction": N_("interaction names %(issue)s=%(option)s, which is not on the agenda"),
 }
 
+#: The refusal of a red line or an interaction that names two options of one issue.
+_TWO_OPTIONS = {
+    "red line": N_(
+        "a red line names two options of the same issue, so no package could contain it: %(pairs)s"
+    ),
+    "interaction": N_(
+        "an interaction names two options of the same issue, so no package could contain it: "
+        "%(pairs)s"
+    ),
+}
+
 #: The refusal of a red line or an interaction that names no (issue, option) pair.
 _EMPTY = {
     "red line": N_("a red line needs at least one (issue, option) pair"),
@@ -119,9 +130,9 @@ def _condition(pairs: Iterable[tuple[str, str]], what: str) -> Condition:
     issues = [i for i, _ in result]
     if len(set(issues)) != len(issues):
         raise InvalidPreferences(
-            f"a {what} names two options of the same issue, so no package could contain it: "
-            + ", ".join(f"{i}={o}" for i, o in sorted(result)),
-            expected="at most one option per issue",
+            _TWO_OPTIONS[what],
+            expected=N_("at most one option per issue"),
+            params={"pairs": ", ".join(f"{i}={o}" for i, o in sorted(result))},
         )
     return result
 

@@ -297,10 +297,13 @@ class ImportResult:
         count = self.skipped_rows
         what = f"{first.column}: {first.message}" if first.column else first.message
         raise DataImportError(
-            f"{count} row{'s' if count != 1 else ''} cannot be imported; the first: {what}",
+            N_("1 row cannot be imported; the first: %(what)s")
+            if count == 1
+            else N_("%(count)s rows cannot be imported; the first: %(what)s"),
             source=self.source,
             location=f"row {first.row}",
             expected=first.expected,
+            params={"count": count, "what": what},
         )
 
 
