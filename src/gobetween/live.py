@@ -26,3 +26,4 @@ class LiveUpdate(enum.StrEnum):
     TRANSLATION = "translation"
     PREFERENCES = "preferences"
     AGENDA = "agenda"
+    PROTOCOL = "protocol"  # a protocol was opened (each party that sees it, its scope; id 0)

@@ -120,11 +120,22 @@ def test_the_opening_is_the_head_of_the_poll_log_audited_like_its_events(world: 
             .where(t.Notification.track_id == food, t.Notification.kind.like("poll%"))
             .order_by(t.Notification.id)
         ).all()
+        opened = (
+            session.execute(
+                select(t.Notification.party_id).where(
+                    t.Notification.track_id == food, t.Notification.kind == "protocol"
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert [r.body["type"] for r in rows] == ["configured", "statement_put", "statement_answered"]
     assert rows[0].body["settings"] == {"subject": "Ports of the corridor"}
     assert rows[2].party_id == world.orgs["Ukraine"]
     assert list(audits) == ["poll.configured", "poll.statement_put", "poll.statement_answered"]
     assert [tuple(n) for n in notices] == [(None, "poll"), (world.orgs["Ukraine"], "poll_answer")]
+    # the opening told each party, in its own scope (both see the poll)
+    assert sorted(opened) == sorted([world.orgs["Ukraine"], world.orgs["Russian Federation"]])
 
 
 def test_bidding_runs_through_the_generic_routes_too(world: World) -> None:

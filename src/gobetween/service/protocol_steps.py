@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 from gobetween import wire
 from gobetween.errors import Conflict, NotFound
 from gobetween.i18n import _
+from gobetween.live import LiveUpdate
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols import registry
 from gobetween.protocols.base import ActionRule, NegotiationProtocol, ViewRole, WireEvent
@@ -286,8 +287,10 @@ def configure(
     settings: Mapping[str, Any],
 ) -> Loaded[S]:
     """Open ``protocol`` in track ``track_id`` with ``settings`` (its opening ``rule``): the
-    settings become the head of its event log. 409 when it is already open; the protocol's
-    refusal of the settings (``initial``) stores nothing."""
+    settings become the head of its event log, and each party that sees something of it gets a
+    ``protocol`` live update in its own scope (read by the mediators too; a party that sees
+    nothing of it learns nothing). 409 when it is already open; the protocol's refusal of the
+    settings (``initial``) stores nothing."""
     track, view = repositories.track(session, actor, track_id)
     view.require(rule)
     log = event_log.protocol_stream(track.id, protocol.name)
@@ -301,6 +304,9 @@ def configure(
     state = protocol.initial(track_agenda(track), parties, mediators, settings)
     head = {"type": CONFIGURED, "settings": dict(settings)}
     event_log.append(session, log, [head], actor_id=actor.user_id, party_ids=[None])
+    for party in parties:  # each party that sees something of it, in its own scope
+        if protocol.view(state, ViewRole.PARTY, party) is not None:
+            notify(session, track.id, int(party), LiveUpdate.PROTOCOL, 0)
     return Loaded(track, view, state)
 
 

@@ -25,6 +25,7 @@ from fastapi.responses import Response
 
 from gobetween import errors as e
 from gobetween.i18n import _
+from gobetween.live import LiveUpdate
 from gobetween.protocols import registry
 from gobetween.protocols.base import ActionRule
 from gobetween.protocols.registry import AnyProtocol
@@ -71,6 +72,11 @@ def _rule(protocol: AnyProtocol, action: str) -> ActionRule:
     raise _missing()
 
 
+def _kinds(protocol: AnyProtocol) -> list[str]:
+    """What refreshes the page: the protocol's own kinds, and its opening (everyone's)."""
+    return [LiveUpdate.PROTOCOL.value, *sorted(protocol.live_updates)]
+
+
 def _context(
     ctx: Ctx, unit: Unit, track_id: int, protocol: AnyProtocol, **more: Any
 ) -> dict[str, Any]:
@@ -104,7 +110,7 @@ def _context(
         may_open=may_open,
         opening=opener.name if opener is not None else None,
         allowed=allowed,
-        live_trigger=", ".join(f"gb-{k} from:body" for k in sorted(protocol.live_updates)),
+        live_trigger=", ".join(f"gb-{k} from:body" for k in _kinds(protocol)),
         events_cursor=stream_cursor(unit, tp.view),
         **more,
     )
