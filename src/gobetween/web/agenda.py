@@ -45,8 +45,7 @@ from gobetween.service.context import RequestContext, Unit
 from gobetween.service.imports import agenda_from_uploads
 from gobetween.service.negotiate import Upload, track_agenda
 from gobetween.web.common import Ctx, frame
-from gobetween.web.render import problem_text, redirect, render, run_page
-from gobetween.web.setup import twin
+from gobetween.web.render import problem_text, redirect, render, run_page, with_twin
 
 __all__ = ["IssueDraft", "OptionDraft", "agenda_of", "drafts_from_agenda", "drafts_from_form"]
 
@@ -290,7 +289,7 @@ def new_track_form(request: Request, ctx: Ctx, process_id: int) -> Response:
         with ctx.read() as unit:
             context = _context(ctx, unit, process_id, None, drafts=[IssueDraft(position=1)])
         page = render(request, "agenda_edit.html", context)
-        return twin(page, f"/api/processes/{process_id}/tracks")
+        return with_twin(page, f"/api/processes/{process_id}/tracks")
 
     return run_page(request, build)
 
@@ -306,7 +305,7 @@ def agenda_form(request: Request, ctx: Ctx, track_id: int) -> Response:
             context = _context(
                 ctx, unit, row.process_id, track_id, drafts=drafts, track_name=row.name
             )
-        return twin(render(request, "agenda_edit.html", context), f"/api/tracks/{track_id}")
+        return with_twin(render(request, "agenda_edit.html", context), f"/api/tracks/{track_id}")
 
     return run_page(request, build)
 

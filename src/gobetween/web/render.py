@@ -57,6 +57,7 @@ __all__ = [
     "redirect",
     "render",
     "run_page",
+    "with_twin",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"

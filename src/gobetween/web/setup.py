@@ -28,19 +28,13 @@ from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import RequestContext
 from gobetween.web.common import Ctx, frame
 from gobetween.web.forms import validated
-from gobetween.web.render import error_page, problem_text, redirect, render, run_page
+from gobetween.web.render import error_page, problem_text, redirect, render, run_page, with_twin
 
-__all__ = ["lines_of", "router", "twin"]
+__all__ = ["lines_of", "router"]
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=5000)]
 Short = Annotated[str, Form(max_length=1024)]
-
-
-def twin(response: Response, api: str) -> Response:
-    """Name the page's JSON twin in a ``Link`` header."""
-    response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
-    return response
 
 
 def lines_of(text: str) -> list[str]:
@@ -64,7 +58,7 @@ def _logged_in(ctx: RequestContext, session: Any, user: Any, target: str) -> Res
 
 def _setup_page(request: Request, status: int = 200, **more: Any) -> Response:
     context = {"title": _("Set up gobetween"), "email": "", "name": "", **more}
-    return twin(render(request, "setup.html", context, status=status), "/api/setup")
+    return with_twin(render(request, "setup.html", context, status=status), "/api/setup")
 
 
 @router.get("/setup")
@@ -132,7 +126,7 @@ def process_new_form(request: Request, ctx: Ctx) -> Response:
     def build() -> Response:
         with ctx.read() as unit:
             context = _new_context(ctx, unit)
-        return twin(render(request, "process_new.html", context), "/api/processes")
+        return with_twin(render(request, "process_new.html", context), "/api/processes")
 
     return run_page(request, build)
 
@@ -361,7 +355,7 @@ def mail_settings_page(request: Request, ctx: Ctx) -> Response:
                 "row": row,
                 "mail_enabled": _out(ctx, request).enabled,
             }
-        return twin(render(request, "mail_settings.html", context), "/api/me/mail")
+        return with_twin(render(request, "mail_settings.html", context), "/api/me/mail")
 
     return run_page(request, build)
 
