@@ -28,7 +28,7 @@ from gobetween.policy import Action
 from gobetween.service import meetings, notes, search, signing_keys
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, frame, track_page
-from gobetween.web.render import post_form, problem_text, render, run_page, with_twin
+from gobetween.web.render import post_form, problem_text, read_page, render, run_page, with_twin
 
 __all__ = ["router"]
 
@@ -95,7 +95,7 @@ async def revoke_key(request: Request, ctx: Ctx, key_id: int) -> Response:
 # -- the team page: notes and assignments -------------------------------------------------------
 
 
-def _team_context(ctx: Ctx, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
+def _team_context(ctx: Ctx, unit: Unit, /, track_id: int, **more: Any) -> dict[str, Any]:
     tp = track_page(unit, track_id)
     all_notes = notes.notes(unit.session, unit.actor, track_id)
     rows = notes.assignments(unit.session, unit.actor, track_id)
@@ -113,14 +113,10 @@ def _team_context(ctx: Ctx, unit: Unit, track_id: int, **more: Any) -> dict[str,
 @router.get("/tracks/{track_id}/team")
 def team_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     """The mediators' private notes and who handles which channel (mediators only)."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _team_context(ctx, unit, track_id)
-        response = render(request, "team.html", context)
-        return with_twin(response, f"/api/tracks/{track_id}/notes")
-
-    return run_page(request, build)
+    return with_twin(
+        read_page(request, ctx, "team.html", _team_context, track_id),
+        f"/api/tracks/{track_id}/notes",
+    )
 
 
 async def _team_post(
@@ -196,7 +192,7 @@ async def change_assignment(request: Request, ctx: Ctx, track_id: int) -> Respon
 # -- meetings ------------------------------------------------------------------------------------
 
 
-def _meetings_context(ctx: Ctx, unit: Unit, track_id: int, **more: Any) -> dict[str, Any]:
+def _meetings_context(ctx: Ctx, unit: Unit, /, track_id: int, **more: Any) -> dict[str, Any]:
     tp = track_page(unit, track_id)
     tp.view.require(Action.READ_PARTY_DATA)
     return tp.context(
@@ -213,14 +209,10 @@ def _meetings_context(ctx: Ctx, unit: Unit, track_id: int, **more: Any) -> dict[
 @router.get("/tracks/{track_id}/meetings")
 def meetings_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     """The record of meetings: all of them for mediators, a party's own for its members."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _meetings_context(ctx, unit, track_id)
-        response = render(request, "meetings.html", context)
-        return with_twin(response, f"/api/tracks/{track_id}/meetings")
-
-    return run_page(request, build)
+    return with_twin(
+        read_page(request, ctx, "meetings.html", _meetings_context, track_id),
+        f"/api/tracks/{track_id}/meetings",
+    )
 
 
 def _held_at(values: dict[str, str]) -> dt.datetime:

@@ -28,7 +28,7 @@ from gobetween.service.api.translations import TranslationIn
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.forms import validated
-from gobetween.web.render import post_form, render, run_page, with_twin
+from gobetween.web.render import post_form, read_page, render, run_page, with_twin
 
 __all__ = ["router"]
 
@@ -64,7 +64,7 @@ def desk(request: Request, ctx: Ctx) -> Response:
     return run_page(request, build)
 
 
-def _channel_context(ctx: Ctx, unit: Unit, channel_id: int, **more: Any) -> dict[str, Any]:
+def _channel_context(ctx: Ctx, unit: Unit, /, channel_id: int, **more: Any) -> dict[str, Any]:
     messages = translations.messages_with_translations(
         unit.session, unit.actor, channel_id, limit=200
     )
@@ -86,14 +86,10 @@ def _channel_context(ctx: Ctx, unit: Unit, channel_id: int, **more: Any) -> dict
 @router.get("/translate/channels/{channel_id}")
 def channel(request: Request, ctx: Ctx, channel_id: int) -> Response:
     """A channel's messages with their translations, and a form to translate each."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _channel_context(ctx, unit, channel_id)
-        response = render(request, "translate_channel.html", context)
-        return with_twin(response, f"/api/channels/{channel_id}/translations")
-
-    return run_page(request, build)
+    return with_twin(
+        read_page(request, ctx, "translate_channel.html", _channel_context, channel_id),
+        f"/api/channels/{channel_id}/translations",
+    )
 
 
 @router.post("/translate/messages/{message_id}")
@@ -125,7 +121,7 @@ async def translate(request: Request, ctx: Ctx, message_id: int) -> Response:
 # -- working languages ---------------------------------------------------------------------------
 
 
-def _languages_context(ctx: Ctx, unit: Unit, process_id: int, **more: Any) -> dict[str, Any]:
+def _languages_context(ctx: Ctx, unit: Unit, /, process_id: int, **more: Any) -> dict[str, Any]:
     process, view = processes.process(unit.session, unit.actor, process_id)
     tracks = [
         {"track": row, "languages": languages.track_languages(unit.session, row.id)}
@@ -146,14 +142,10 @@ def _languages_context(ctx: Ctx, unit: Unit, process_id: int, **more: Any) -> di
 @router.get("/processes/{process_id}/languages")
 def languages_page(request: Request, ctx: Ctx, process_id: int) -> Response:
     """The working languages of a process and of its tracks (admins change them here)."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = _languages_context(ctx, unit, process_id)
-        response = render(request, "languages.html", context)
-        return with_twin(response, f"/api/processes/{process_id}/languages")
-
-    return run_page(request, build)
+    return with_twin(
+        read_page(request, ctx, "languages.html", _languages_context, process_id),
+        f"/api/processes/{process_id}/languages",
+    )
 
 
 async def _set(request: Request, ctx: Ctx, process_id: int, track_id: int | None) -> Response:
