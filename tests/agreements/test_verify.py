@@ -24,7 +24,7 @@ from gobetween.agreements import (
     sign_instrument,
     verify_bundle,
 )
-from gobetween.agreements.container import encode_container, read_container
+from gobetween.agreements.container import Container, encode_container, read_container
 from gobetween.errors import AgreementError, VerificationFailed
 
 from .conftest import MEDIATORS, PARTIES, key_for
@@ -35,7 +35,7 @@ RU = "instruments/Russian Federation.json"
 
 def parts_of(data: bytes) -> dict[str, bytes]:
     container = read_container(data)
-    assert not isinstance(container, str)
+    assert isinstance(container, Container), container
     return dict(container.parts)
 
 

@@ -323,3 +323,18 @@ def test_an_unsafe_or_broken_upload_is_refused_in_ukrainian_without_server_paths
         for problem in (en, uk):
             assert "/tmp" not in str(problem)
             assert "gobetween-genius-" not in str(problem)
+
+
+def test_a_file_that_is_no_bundle_is_reported_in_arabic(world: World) -> None:
+    """agreements/container.py: the unreadable finding of ``/api/verify``."""
+    said = {}
+    for language in ("en", "ar"):
+        r = world.client.post(
+            "/api/verify", content=b"%PDF-1.7 not a bundle", headers={"Accept-Language": language}
+        )
+        assert r.status_code == 200, r.text
+        (finding,) = r.json()["findings"]
+        assert finding["code"] == "unreadable"
+        said[language] = finding["message"]
+    assert said["en"].startswith("the bundle is not UTF-8 JSON (")
+    assert said["ar"].startswith("الحزمة ليست JSON بترميز UTF-8 ("), said

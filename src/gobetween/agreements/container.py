@@ -32,6 +32,7 @@ from typing import TypeGuard
 import rfc8785
 
 from gobetween.agreements.terms import sha256_hex
+from gobetween.errors import N_, Sentence
 
 __all__ = [
     "AGREEMENT_PART",
@@ -103,19 +104,23 @@ class Container:
     first_difference: int | None
 
 
-def read_container(data: bytes) -> Container | str:
-    """Parse a bundle file; a :class:`Container`, or a sentence saying why it cannot be read."""
+def read_container(data: bytes) -> Container | Sentence:
+    """Parse a bundle file; a :class:`Container`, or a sentence saying why it cannot be read
+    (marked for translation, its values apart)."""
     try:
         document = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge numbers, deep nesting
-        return f"the bundle is not UTF-8 JSON ({exc})"
+        return Sentence(N_("the bundle is not UTF-8 JSON (%(reason)s)"), {"reason": str(exc)})
     if not isinstance(document, dict) or document.get("format") != BUNDLE_FORMAT:
-        return f"the file is not a gobetween agreement bundle (no format {BUNDLE_FORMAT!r})"
+        return Sentence(
+            N_("the file is not a gobetween agreement bundle (no format %(format)r)"),
+            {"format": BUNDLE_FORMAT},
+        )
     if set(document) != {"format", "manifest", "parts"}:
-        return "the bundle must have exactly the keys format, manifest and parts"
+        return Sentence(N_("the bundle must have exactly the keys format, manifest and parts"))
     manifest, encoded = document["manifest"], document["parts"]
     if not _str_map(manifest) or not _str_map(encoded):
-        return "the bundle's manifest and parts must map part names to strings"
+        return Sentence(N_("the bundle's manifest and parts must map part names to strings"))
     parts: dict[str, bytes] = {}
     undecodable = []
     for name, text in encoded.items():
@@ -130,7 +135,7 @@ def read_container(data: bytes) -> Container | str:
             {"format": BUNDLE_FORMAT, "manifest": manifest, "parts": reencoded}
         )
     except (rfc8785.CanonicalizationError, UnicodeEncodeError) as exc:  # a lone surrogate
-        return f"the bundle cannot be canonicalised ({exc})"
+        return Sentence(N_("the bundle cannot be canonicalised (%(reason)s)"), {"reason": str(exc)})
     difference = None
     if expected != data:
         difference = next(

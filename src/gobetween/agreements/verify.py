@@ -235,8 +235,8 @@ def inspect(
     """The findings and what could be read; only valid signatures are kept in the contents."""
     container = read_container(data)
     contents = Contents()
-    if isinstance(container, str):
-        return [Finding(FindingCode.UNREADABLE, container)], contents
+    if isinstance(container, Sentence):
+        return [Finding(FindingCode.UNREADABLE, str(container), None, container)], contents
     findings = _check_container(container)
     # Edited parts are still read, so the report can say what in them differs.
     _read_parts(container.parts, contents, findings)
