@@ -23,7 +23,6 @@ the mediators then take into the text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -266,60 +265,28 @@ def submit_bid(
     row, view = _visible(session, actor, track_id)
     if view.own_party not in (row.payer_id, row.payee_id):
         raise _missing(track_id)  # a mediator does not bid
-    return _step(
-        session,
-        actor,
-        row,
-        bb.SUBMIT_BID,
-        lambda v: bb.SubmitBid(str(v.own_party), round_number, amount),
-        party=view.own_party,
-    )
+    return _perform(session, actor, row, bb.SUBMIT_BID, round=round_number, amount=amount)
 
 
 def release_result(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
     """A mediator releases the waiting round's result to both sides at once (409 while the
     round lacks a bid): the round is resolved now, stored with its release."""
     row, _view = _visible(session, actor, track_id)
-    return _step(
-        session,
-        actor,
-        row,
-        sealed.RELEASE_RESULT,
-        lambda v: sealed.ReleaseResult(str(v.own_mediator)),
-    )
+    return _perform(session, actor, row, sealed.RELEASE_RESULT)
 
 
 def close_bidding(session: Session, actor: Actor, track_id: int, *, reason: str) -> dict[str, Any]:
     """A mediator ends the bidding early (both sides are told, with the reason)."""
     row, _view = _visible(session, actor, track_id)
-    return _step(
-        session,
-        actor,
-        row,
-        bb.CLOSE_BIDDING,
-        lambda v: bb.CloseBidding(str(v.own_mediator), reason),
-    )
+    return _perform(session, actor, row, bb.CLOSE_BIDDING, reason=reason)
 
 
-def _step(
-    session: Session,
-    actor: Actor,
-    row: Bidding,
-    rule: ActionRule,
-    action: Callable[[TrackView], sealed.SealedAction],
-    *,
-    party: int | None = None,
+def _perform(
+    session: Session, actor: Actor, row: Bidding, rule: ActionRule, **body: Any
 ) -> dict[str, Any]:
-    """One action through the service's one protocol step; the caller's view afterwards."""
-    done = protocol_steps.step(
-        session,
-        actor,
-        row.track_id,
-        PROTOCOL,
-        rule,
-        lambda _state, v: action(v),
-        party=party,
-        settings=_settings(row),
-    )
-    shown = protocol_steps.view_for(PROTOCOL, done.state, done.view)
-    return _present(session, row, track_agenda(done.track), shown)
+    """One action the way the generic route does it (:func:`protocol_steps.perform`: the
+    action built from the rule's dataclass with the caller as its actor, the one step); the
+    caller's view afterwards, with what the bidding's row adds."""
+    shown = protocol_steps.perform(session, actor, row.track_id, PROTOCOL, rule, body)
+    track, _view = repositories.track(session, actor, row.track_id)
+    return _present(session, row, track_agenda(track), shown)
