@@ -96,3 +96,23 @@ def test_the_tabs_are_in_the_readers_language(site: Site) -> None:
     nav = soup(ua.get(f"/tracks/{food}", headers={"Accept-Language": "uk"})).select("nav.tabs a")
     label = {str(a["href"]): a.get_text(strip=True) for a in nav}[f"/tracks/{food}/protocols/poll"]
     assert label not in ("", "Consultation")
+
+
+def test_the_poll_pages_leave_no_english_in_ukrainian_and_arabic(site: Site) -> None:
+    from tests.web.test_i18n import demo_words, in_language, leftovers
+
+    food = site.tracks["food corridor"]
+    page = f"/tracks/{food}/protocols/poll"
+    un = site.client("un")
+    _post(un, page, "open_poll", {"subject": "Ports"})
+    _post(un, page, "put_statement", {"text": "Include Chornomorsk"})
+    _post(site.client("ukraine"), page, "answer_statement", {"statement": "1", "answer": "pass"})
+    names = demo_words(site) | {"Ports", "Include Chornomorsk"}
+    ua = soup(in_language(site, "ukraine", "uk").get(page))
+    assert (one(ua, "html")["lang"], one(ua, "html")["dir"]) == ("uk", "ltr")
+    assert leftovers(ua, names) == []
+    assert "утримуємося" in text_of(ua, "#statement-1 .own")
+    ar = soup(in_language(site, "un", "ar").get(page))
+    assert (one(ar, "html")["lang"], one(ar, "html")["dir"]) == ("ar", "rtl")
+    assert leftovers(ar, names) == []
+    assert "امتناع" in text_of(ar, "#statement-1 table")
