@@ -16,6 +16,14 @@ counts, its own channel's numbered messages, offers, texts, preferences, search)
 must stay the same unless the action was that party's own business (its channel, its
 preferences, its answers, its offers) or public (a published text, a track ready to agree).
 A failed action leaves every observable of everyone unchanged.
+
+And for timing channels, on the store's clock set by hand (``tests.service.world.Clock``): each
+action happens at an instant of its own, a whole second apart, remembered with whose business
+it was. Every time any reader's observables show must be the instant of an action that reader
+may know of (its own party's, public ones, the set-up of the process): a time shown that only
+another party's action (or a mediators' draft, or a refused action) could have produced would
+tell the reader when that party acted. A party's new message and preferences are stamped with
+the instant of the very action (not moved by anyone's earlier or later writes).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import itertools
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -41,7 +49,7 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select
 from tests.service.asgi import client as asgi_client
 from tests.service.asgi import run_inline
-from tests.service.world import make_settings
+from tests.service.world import Clock, make_settings
 
 from gobetween.model import Agenda, Issue, OrganisationKind, Role
 from gobetween.service import identity, notifications, prepare
@@ -56,6 +64,9 @@ COUNTER = itertools.count(1)
 MISSING = 2_000_000_000  # an id that exists nowhere
 EVERYONE = -1  # an action every reader of the track may observe (nothing is compared)
 MEDIATORS = -2  # the owner of a marker only the mediators may read (drafts)
+START = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
+#: a time as the API writes it (ISO 8601, with or without fractions and offset)
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
 
 
 def marker(kind: str) -> str:
@@ -192,6 +203,11 @@ class Confidentiality(RuleBasedStateMachine):
     shared: Shared
     clock = utcnow()  # the notifier's time, moved on by each round
     mails_read = 0  # the last e-mail checked
+    #: the store's clock, moved on a whole second before every action
+    time: Clock
+    #: each action's instant -> whose business it was (a party's org, EVERYONE, MEDIATORS,
+    #: or None: nobody's, a refused action or a reading)
+    instants: ClassVar[dict[dt.datetime, int | None]] = {}
 
     def __init__(self) -> None:
         super().__init__()
@@ -203,6 +219,7 @@ class Confidentiality(RuleBasedStateMachine):
         #: the next action's "before" when that is of the same track and comes right after it
         self.last_snapshot: tuple[int, int, dict[str, list[tuple[int, str]]]] | None = None
         self.steps = 0  # steps run so far (counted by the invariant that runs after each)
+        self.action_at: dt.datetime | None = None  # the instant of the action of this step
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -253,6 +270,35 @@ class Confidentiality(RuleBasedStateMachine):
                 views.setdefault((s.role, s.org), s)
         return list(views.values())
 
+    def tick(self) -> dt.datetime:
+        """Move the store's clock on to the next action's own instant (owner unknown yet)."""
+        now = self.time.now + dt.timedelta(seconds=1)
+        self.time.set(now)
+        Confidentiality.instants[now] = None
+        return now
+
+    def owns(self, instant: dt.datetime, owner: int | None) -> None:
+        """The action at ``instant`` was ``owner``'s business (see :meth:`only_owner_sees`)."""
+        Confidentiality.instants[instant] = owner
+
+    def times_known(self, seat: Seat, seen: list[tuple[int, str]]) -> None:
+        """Every time in ``seen`` is the instant of an action ``seat`` may know of."""
+        own = seat.org if seat.role is Role.PARTY_MEMBER else None
+        for _status, text in seen:
+            for raw in STAMP.findall(text):
+                at = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=dt.UTC)
+                if at not in Confidentiality.instants:
+                    continue  # not a time the store took (a deadline, a date typed in)
+                owner = Confidentiality.instants[at]
+                assert owner == EVERYONE or (own is not None and owner == own), (
+                    seat.name,
+                    seat.role,
+                    raw,
+                    owner,
+                )
+
     def snapshot(self, track: TrackModel) -> dict[str, list[tuple[int, str]]]:
         """Every reader's observables, reusing the last step's when it was of the same track and
         no other step ran since (whatever it was)."""
@@ -267,8 +313,12 @@ class Confidentiality(RuleBasedStateMachine):
     ) -> None:
         """Every reader but the members of ``owner`` (None: no one; EVERYONE: all) observes the
         same as before the action."""
+        if self.action_at is not None:
+            self.owns(self.action_at, owner)
         after = {s.name: self.observables(s, track) for s in self.track_readers(track)}
         self.last_snapshot = (track.id, self.steps, after)
+        for seat in self.track_readers(track):
+            self.times_known(seat, after[seat.name])
         if owner == EVERYONE:
             return
         for seat in self.track_readers(track):
@@ -281,6 +331,7 @@ class Confidentiality(RuleBasedStateMachine):
 
     @initialize(data=st.data(), processes=st.integers(1, 2))
     def build(self, data: st.DataObject, processes: int) -> None:
+        self.owns(self.tick(), EVERYONE)  # the set-up: known to every member
         for _ in range(processes):
             seats, tracks, pid = build_process(self.shared, data.draw)
             self.seats += seats
@@ -293,6 +344,7 @@ class Confidentiality(RuleBasedStateMachine):
         self.touched = {seat.process, track.process}
         base = f"/api/tracks/{track.id}"
         self.last_urls = [f"{base}/events?follow=false"] + [f"{base}{p}" for p in parts]
+        self.action_at = self.tick()
         return seat, track
 
     # -- actions --------------------------------------------------------------------------
@@ -313,6 +365,8 @@ class Confidentiality(RuleBasedStateMachine):
         if allowed:
             self.shared.secrets[secret] = party
             self.shared.messages[secret] = track.channels[party]
+            stamp = dt.datetime.fromisoformat(r.json()["created_at"].replace("Z", "+00:00"))
+            assert stamp == self.action_at, (stamp, self.action_at)  # its own instant
         self.only_owner_sees(track, before, party if allowed else None)
 
     @rule(data=st.data())
@@ -333,6 +387,8 @@ class Confidentiality(RuleBasedStateMachine):
         if r.status_code == 201:
             assert seat.org is not None
             self.shared.secrets[secret] = seat.org
+            stamp = dt.datetime.fromisoformat(r.json()["created_at"].replace("Z", "+00:00"))
+            assert stamp == self.action_at, (stamp, self.action_at)  # its own instant
         self.only_owner_sees(track, before, seat.org if r.status_code == 201 else None)
 
     @rule(data=st.data())
@@ -497,6 +553,7 @@ class Confidentiality(RuleBasedStateMachine):
         target = data.draw(st.sampled_from(parties))
         me = self.call(seat, "GET", "/api/auth/me").json()
         membership = next(m for m in me["memberships"] if m["process_id"] == seat.process)
+        self.owns(self.tick(), EVERYONE)  # a change of membership: known to the process
         r = self.call(
             admin,
             "PATCH",
@@ -505,6 +562,7 @@ class Confidentiality(RuleBasedStateMachine):
         )
         assert r.status_code == 200, r.text
         seat.org = target
+        self.action_at = None
         self.last_snapshot = None
         self.touched = {seat.process}
         self.last_urls = self.readable(seat)
@@ -648,10 +706,14 @@ def test_no_party_reads_another_partys_data(
 ) -> None:
     run_inline(monkeypatch)  # sequential test: sync routes on the loop's thread, no hops
     backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    clock = Clock(START)
+    clock.install(monkeypatch)
     app = create_app(make_settings(database_url))
     services: Services = app.state.services
     with asgi_client(app) as http:
         Confidentiality.shared = Shared(services, http)
+        Confidentiality.time = clock
+        Confidentiality.instants = {}
         run_state_machine_as_test(
             Confidentiality,
             settings=settings(
