@@ -197,6 +197,26 @@ class _TreeBuilder:
         return self.root
 
 
+#: What defusedxml refuses, why, and what would have been accepted.
+_UNSAFE: tuple[tuple[type[defusedxml.DefusedXmlException], str, str], ...] = (
+    (
+        defusedxml.DTDForbidden,
+        N_("the XML declares a DTD (refused: it could define entity bombs or external entities)"),
+        N_("XML without <!DOCTYPE ...>"),
+    ),
+    (
+        defusedxml.EntitiesForbidden,
+        N_("the XML declares entities (refused: entity expansion bombs)"),
+        N_("XML without <!ENTITY ...> declarations"),
+    ),
+    (
+        defusedxml.ExternalReferenceForbidden,
+        N_("the XML refers to an external resource (refused)"),
+        N_("self-contained XML"),
+    ),
+)
+
+
 def parse_xml(data: bytes, *, source: str | None = None) -> XmlElement:
     """Parse XML with defusedxml, refusing DTDs, entity declarations and external references.
 
@@ -215,28 +235,10 @@ def parse_xml(data: bytes, *, source: str | None = None) -> XmlElement:
     try:
         parser.feed(data)
         parser.close()
-    except defusedxml.DTDForbidden:
-        raise UnsafeXML(
-            N_(
-                "the XML declares a DTD (refused: it could define entity bombs or external "
-                "entities)"
-            ),
-            source=source,
-            expected=N_("XML without <!DOCTYPE ...>"),
-        ) from None
-    except defusedxml.EntitiesForbidden:
-        raise UnsafeXML(
-            N_("the XML declares entities (refused: entity expansion bombs)"),
-            source=source,
-            expected=N_("XML without <!ENTITY ...> declarations"),
-        ) from None
-    except defusedxml.ExternalReferenceForbidden:
-        raise UnsafeXML(
-            N_("the XML refers to an external resource (refused)"),
-            source=source,
-            expected=N_("self-contained XML"),
-        ) from None
     except defusedxml.DefusedXmlException as exc:
+        for refused, message, expected in _UNSAFE:
+            if isinstance(exc, refused):
+                raise UnsafeXML(message, source=source, expected=expected) from None
         raise UnsafeXML(
             N_("unsafe XML refused: %(reason)s"), source=source, params={"reason": str(exc)}
         ) from None
