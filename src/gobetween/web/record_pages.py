@@ -12,7 +12,6 @@ from typing import Any, Concatenate, ParamSpec
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
@@ -64,7 +63,7 @@ async def _write(
     ctx: Ctx,
     agreement_id: int,
     anchor: str,
-    call: Callable[Concatenate[Session, Actor, int, P], object],
+    call: Callable[Concatenate[Any, Actor, int, P], object],
     /,
     *args: P.args,
     **kwargs: P.kwargs,
