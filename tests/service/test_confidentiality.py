@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -47,6 +46,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import func, select
+from tests import depth
 from tests.service.asgi import client as asgi_client
 from tests.service.asgi import run_inline
 from tests.service.world import Clock, make_settings
@@ -697,12 +697,16 @@ class Confidentiality(RuleBasedStateMachine):
             assert all(m in text for m in expected), (seat.name, channel)
 
 
-EXAMPLES = {"sqlite": 200, "postgresql": 50}
+#: Examples of one shard at depth 1 (tests/depth.py): `make test-deep` runs four shards, 200 and
+#: 60 examples in all.
+EXAMPLES = {"sqlite": 50, "postgresql": 15}
 
 
 @pytest.mark.slow
+@pytest.mark.deep
+@pytest.mark.parametrize("shard", depth.shards())
 def test_no_party_reads_another_partys_data(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    database_url: str, monkeypatch: pytest.MonkeyPatch, shard: int
 ) -> None:
     run_inline(monkeypatch)  # sequential test: sync routes on the loop's thread, no hops
     backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
@@ -717,7 +721,7 @@ def test_no_party_reads_another_partys_data(
         run_state_machine_as_test(
             Confidentiality,
             settings=settings(
-                max_examples=int(os.environ.get("GOBETWEEN_STATEFUL_EXAMPLES", EXAMPLES[backend])),
+                max_examples=depth.examples(EXAMPLES[backend]),
                 stateful_step_count=6,
                 deadline=None,
                 suppress_health_check=list(HealthCheck),
