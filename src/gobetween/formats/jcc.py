@@ -45,6 +45,7 @@ from typing import IO, Any
 
 from gobetween.errors import N_, DataImportError, FileFormatError, InputError
 from gobetween.formats.jcc_write import write_shipments_csv, write_table_csv
+from gobetween.formats.reading import unreadable
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
 from gobetween.monitoring.cells import (
     cell_text,
@@ -525,17 +526,11 @@ def read_jcc(path: str | Path, sheet: str | None = None) -> ImportResult:
     )
 
 
-def _unreadable(path: Path, error: OSError) -> FileFormatError:
-    return FileFormatError(
-        N_("cannot read the file: %(reason)s"), source=str(path), params={"reason": error.strerror}
-    )
-
-
 def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(str(path), error) from None
     if size > _MAX_BYTES:
         raise FileFormatError(
             N_("file of %(size)s bytes is too large"),
@@ -550,4 +545,4 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(str(path), error) from None

@@ -39,6 +39,7 @@ __all__ = [
     "parse_xml",
     "read_bytes",
     "read_text",
+    "unreadable",
 ]
 
 #: Files larger than this (20 MB) are refused unless the caller passes another limit.
@@ -47,6 +48,20 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def unreadable(source: str, error: OSError) -> FileFormatError:
+    """The refusal of a file the system would not let us read, with the system's reason.
+
+    >>> str(unreadable("x.csv", PermissionError(13, "Permission denied")))
+    'x.csv: cannot read the file: Permission denied (expected a readable file)'
+    """
+    return FileFormatError(
+        N_("cannot read the file: %(strerror)s"),
+        source=source,
+        expected="a readable file",
+        params={"strerror": error.strerror},
+    )
 
 
 def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -71,12 +86,7 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
             N_("no such file"), source=source, expected=N_("an existing file")
         ) from None
     except OSError as exc:
-        raise FileFormatError(
-            N_("cannot read the file: %(strerror)s"),
-            source=source,
-            expected="a readable file",
-            params={"strerror": exc.strerror},
-        ) from None
+        raise unreadable(source, exc) from None
     if file.is_dir():
         raise FileFormatError(
             N_("this is a directory"), source=source, expected=N_("a file, not a directory")
@@ -92,12 +102,7 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         with file.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise FileFormatError(
-            N_("cannot read the file: %(strerror)s"),
-            source=source,
-            expected="a readable file",
-            params={"strerror": exc.strerror},
-        ) from None
+        raise unreadable(source, exc) from None
     if len(data) > max_bytes:
         raise FileFormatError(
             N_("the file is too large (it grew while being read)"),
