@@ -55,6 +55,7 @@ __all__ = [
     "problem_text",
     "read_page",
     "redirect",
+    "refused",
     "render",
     "run_page",
     "with_twin",
@@ -317,6 +318,27 @@ def with_twin(response: Response, api: str) -> Response:
     """Name the page's JSON twin in a ``Link: <api>; rel="alternate"`` header."""
     response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
     return response
+
+
+def refused(
+    request: Request,
+    ctx: RequestContext,
+    template: str,
+    make: Callable[Concatenate[RequestContext, Unit, P], Mapping[str, Any]],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Callable[[str], Response]:
+    """The ``failed`` answer of :func:`post_form` for a page that shows its own refusals:
+    ``template`` again with ``make(ctx, unit, *args, **kwargs)`` and the refusal as ``error``,
+    status 422."""
+
+    def failed(message: str) -> Response:
+        with ctx.read() as unit:
+            context = {**make(ctx, unit, *args, **kwargs), "error": message}
+        return render(request, template, context, status=422)
+
+    return failed
 
 
 async def post_form(

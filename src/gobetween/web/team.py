@@ -28,7 +28,15 @@ from gobetween.policy import Action
 from gobetween.service import meetings, notes, search, signing_keys
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, frame, track_page
-from gobetween.web.render import post_form, problem_text, read_page, render, run_page, with_twin
+from gobetween.web.render import (
+    post_form,
+    problem_text,
+    read_page,
+    refused,
+    render,
+    run_page,
+    with_twin,
+)
 
 __all__ = ["router"]
 
@@ -127,11 +135,7 @@ async def _team_post(
             anchor = act(unit, values)
         return f"/tracks/{track_id}/team#{anchor}"
 
-    def failed(message: str) -> Response:
-        with ctx.read() as unit:
-            context = _team_context(ctx, unit, track_id, error=message)
-        return render(request, "team.html", context, status=422)
-
+    failed = refused(request, ctx, "team.html", _team_context, track_id)
     return await post_form(request, work, failed, lists=("party_ids",))
 
 
@@ -251,11 +255,7 @@ async def record_meeting(request: Request, ctx: Ctx, track_id: int) -> Response:
             )
         return f"/tracks/{track_id}/meetings#meeting-{made['id']}"
 
-    def failed(message: str) -> Response:
-        with ctx.read() as unit:
-            context = _meetings_context(ctx, unit, track_id, error=message)
-        return render(request, "meetings.html", context, status=422)
-
+    failed = refused(request, ctx, "meetings.html", _meetings_context, track_id)
     return await post_form(request, work, failed, lists=("party_ids",))
 
 

@@ -28,7 +28,7 @@ from gobetween.service.api.translations import TranslationIn
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.forms import validated
-from gobetween.web.render import post_form, read_page, render, run_page, with_twin
+from gobetween.web.render import post_form, read_page, refused, render, run_page, with_twin
 
 __all__ = ["router"]
 
@@ -161,11 +161,7 @@ async def _set(request: Request, ctx: Ctx, process_id: int, track_id: int | None
                 )
         return f"/processes/{process_id}/languages"
 
-    def failed(message: str) -> Response:
-        with ctx.read() as unit:
-            context = _languages_context(ctx, unit, process_id, error=message)
-        return render(request, "languages.html", context, status=422)
-
+    failed = refused(request, ctx, "languages.html", _languages_context, process_id)
     return await post_form(request, work, failed, lists=("languages",))
 
 
