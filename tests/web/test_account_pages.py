@@ -109,7 +109,13 @@ def test_a_user_turns_on_the_second_factor_and_then_logs_in_with_a_code(
     fresh = site.client()
     token = csrf(soup(fresh.get("/login")))
     form = {"csrf_token": token, "email": EMAIL, "password": site.passwords["ukraine"]}
-    assert fresh.post("/login", data=form).status_code == 401  # the password alone: no
+    refused = fresh.post("/login", data=form)
+    assert refused.status_code == 401  # the password alone: no, and a new browser is not told
+    assert text_of(soup(refused), ".flash.error").startswith("Wrong e-mail address or password")
+    token = csrf(soup(c.get("/login")))  # the browser that logged in before is told plainly
+    told = c.post("/login", data={**form, "csrf_token": token, "code": "000000"})
+    assert told.status_code == 401
+    assert "The password is right, but the code is wrong" in text_of(soup(told), ".flash.error")
     token = csrf(soup(fresh.get("/login")))
     now = two_factor.code_at(secret, step + 4)
     ok = fresh.post("/login", data={**form, "csrf_token": token, "code": now})
