@@ -94,23 +94,19 @@ def _agreement_context(ctx: RequestContext, unit: Unit, /, agreement_id: int, **
     }
 
 
+def _list_context(ctx: RequestContext, unit: Unit, /) -> dict[str, Any]:
+    return {
+        **frame(ctx, unit),
+        "title": _("Agreements"),
+        "agreements": agree.agreement_list(unit.session, unit.actor),
+        "ready": agree.ready_tracks(unit.session, unit.actor),
+    }
+
+
 @router.get("/agreements")
 def agreement_list(request: Request, ctx: Ctx) -> Response:
     """The agreements the caller signs for."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            rows = agree.agreement_list(unit.session, unit.actor)
-            ready = agree.ready_tracks(unit.session, unit.actor)
-            context = {
-                **frame(ctx, unit),
-                "title": _("Agreements"),
-                "agreements": rows,
-                "ready": ready,
-            }
-        return render(request, "agreement_list.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "agreement_list.html", _list_context)
 
 
 @router.get("/agreements/{agreement_id}")
@@ -305,22 +301,19 @@ def _registry(value: object) -> KeyRegistry | None:
         ) from None
 
 
+def _verification_context(ctx: RequestContext, unit: Unit, /, agreement_id: int) -> dict[str, Any]:
+    return {
+        **frame(ctx, unit),
+        "title": _("Verification"),
+        "report": agree.verify_stored(unit.session, unit.actor, agreement_id),
+        "agreement_id": agreement_id,
+    }
+
+
 @router.get("/agreements/{agreement_id}/verify")
 def verify_stored(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """The verification report of the stored bundle."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            report = agree.verify_stored(unit.session, unit.actor, agreement_id)
-            context = {
-                **frame(ctx, unit),
-                "title": _("Verification"),
-                "report": report,
-                "agreement_id": agreement_id,
-            }
-        return render(request, "agreement_verify.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "agreement_verify.html", _verification_context, agreement_id)
 
 
 @router.get("/verify")
