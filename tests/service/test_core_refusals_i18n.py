@@ -12,8 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from tests.service.agree_helpers import create, make_ready, register_keys, sign_all
 from tests.service.world import World, food_preferences
+
+from gobetween.errors import N_
 
 TEXT = {
     "package": {"ports": "Odesa+Chornomorsk", "inspection": "Istanbul JCC", "term": "120"},
@@ -338,3 +341,23 @@ def test_a_file_that_is_no_bundle_is_reported_in_arabic(world: World) -> None:
         said[language] = finding["message"]
     assert said["en"].startswith("the bundle is not UTF-8 JSON (")
     assert said["ar"].startswith("الحزمة ليست JSON بترميز UTF-8 ("), said
+
+
+def test_a_refusal_from_the_analysis_worker_is_translated_by_the_parent() -> None:
+    """The worker process has no reader: it sends the template and plain values, the parent
+    words them in the reader's language (service/analysis_worker.py)."""
+    import json
+
+    from gobetween import i18n
+    from gobetween.errors import AnalysisError, InvalidScenario
+    from gobetween.service import analysis_worker as worker
+    from gobetween.service.errors import describe
+
+    refused = InvalidScenario(N_("issue %(issue)s: non-finite values"), params={"issue": 2})
+    sent = json.dumps({"refused": str(refused), **worker._template(refused)}).encode()
+    with pytest.raises(AnalysisError) as refusal:
+        worker._answer(sent, 0, worker.Limits(1000, 1000, 5.0, 256))
+    answered = refusal.value
+    assert str(answered) == "issue 2: non-finite values"
+    with i18n.use_locale("uk"):
+        assert describe(answered) == "питання 2: нескінченні або невизначені значення"
