@@ -108,3 +108,17 @@ def test_a_body_that_is_not_json_is_refused_in_ukrainian(world: World) -> None:
     assert uk["detail"] == "тіло запиту: тіло запиту не є коректним JSON", uk
     english = _refused(world, None, "POST", url, content=b'{"message": ', headers=headers)
     assert english["detail"] == "the request body: the body is not valid JSON", english
+
+
+def test_a_json_body_python_cannot_read_is_refused_in_ukrainian(world: World) -> None:
+    """service/guard.py: an integer of more than 4,300 digits, and text that is not UTF-8."""
+    url = f"/api/tracks/{world.tracks['food']}/offers"
+    headers = {"content-type": "application/json"}
+    huge = b'{"message": ' + b"9" * 5000 + b"}"
+    for body, words in ((huge, "у числі більше ніж 4"), (b'{"message": "\xff"}', "UTF-8")):
+        uk = _refused(world, "uk", "POST", url, content=body, headers=headers)
+        assert uk["detail"].startswith("тіло JSON неможливо прочитати: "), uk
+        assert words in uk["detail"], uk
+        assert "Exceeds the limit" not in uk["detail"]
+        english = _refused(world, None, "POST", url, content=body, headers=headers)
+        assert english["detail"].startswith("the JSON body cannot be read: ")
