@@ -151,8 +151,10 @@ class Seat(enum.StrEnum):
 _ALL = frozenset(Seat) - {Seat.TRANSLATOR}
 
 
-def _rule(action: Action, seats: frozenset[Seat], **how: bool) -> ActionRule:
-    return ActionRule(action.value, frozenset(seats), **how)
+def _rule(
+    action: Action, seats: frozenset[Seat], *, own_party: bool = False, read: bool = False
+) -> ActionRule:
+    return ActionRule(action.value, frozenset(seats), own_party=own_party, read=read)
 
 
 #: Action -> who may: the seats, and whether it is done only for one's own party (``own_party``)
