@@ -467,7 +467,7 @@ def sign(
             value = base64.b64decode(signature, validate=True)
         except binascii.Error:
             raise ValidationFailed(
-                _("the signature is not base64"), location="signature", expected="base64 bytes"
+                _("the signature is not base64"), location="signature", expected=_("base64 bytes")
             ) from None
         org_id = loaded.org_id(signer) if signer in loaded.row.signatories else None
         key = (
@@ -484,7 +484,8 @@ def sign(
             raise ValidationFailed(
                 _("the signature document is for another instrument or signer"),
                 location="signature",
-                expected=f"a signature by {signer!r} on the instrument of {party!r}",
+                expected=_("a signature by %(signer)r on the instrument of %(party)r")
+                % {"signer": signer, "party": party},
             )
     _add_signature(session, actor, loaded, document, now or _now())
     return agreement_view_dict(session, actor, agreement_id, now=now)
@@ -517,7 +518,7 @@ def sign_bundle(
         raise ValidationFailed(
             _("the bundle holds no new signature by an organisation you sign for"),
             location="bundle",
-            expected="a bundle signed with gobetween agreement sign --as <your organisation>",
+            expected=_("a bundle signed with gobetween agreement sign --as <your organisation>"),
         )
     return agreement_view_dict(session, actor, agreement_id, now=now)
 
@@ -539,7 +540,7 @@ def _action(kind: str, organisation: str, reason: str, term_days: int | None) ->
             raise ValidationFailed(
                 _("say for how many days you consent to renew"),
                 location="term_days",
-                expected="a whole number of days",
+                expected=_("a whole number of days"),
             )
         return lc.ConsentToRenewal(organisation, term_days)
     raise ValidationFailed(

@@ -91,7 +91,7 @@ def normalise_email(email: str) -> str:
         raise ValidationFailed(
             _("%(email)r is not an e-mail address") % {"email": email},
             location="email",
-            expected="name@domain",
+            expected=_("an address such as name@domain"),
         )
     return value
 
@@ -103,7 +103,7 @@ def check_password(password: str) -> None:
         raise ValidationFailed(
             _("the password is too short"),
             location="password",
-            expected=f"at least {MIN_PASSWORD} characters",
+            expected=_("at least %(num)s characters") % {"num": MIN_PASSWORD},
         )
     passwords.refuse_common(password)
 
@@ -120,7 +120,7 @@ def create_user(
     """A new user (:class:`Conflict` if the e-mail address is taken)."""
     address = normalise_email(email)
     if not name.strip():
-        raise ValidationFailed(_("the name is empty"), location="name", expected="a name")
+        raise ValidationFailed(_("the name is empty"), location="name", expected=_("a name"))
     if password is not None:
         check_password(password)
     if session.execute(select(t.User.id).where(t.User.email == address)).first():

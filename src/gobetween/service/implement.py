@@ -139,7 +139,7 @@ def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMIT
         raise FileFormatError(
             _("the file of %(size)s bytes is too large") % {"size": format_decimal(len(data))},
             source=filename,
-            expected=f"at most {MAX_IMPORT_BYTES:,} bytes",
+            expected=_("at most %(limit)s bytes") % {"limit": format_decimal(MAX_IMPORT_BYTES)},
         )
     suffix = Path(filename).suffix.casefold()
     if suffix == ".csv":
@@ -150,7 +150,7 @@ def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMIT
                 _("not UTF-8 text (%(reason)s)") % {"reason": error.reason},
                 source=filename,
                 location=f"byte {error.start}",
-                expected="a UTF-8 CSV file",
+                expected=_("a UTF-8 CSV file"),
             ) from None
         return read_csv_text(text, filename, limits)
     if suffix == ".xlsx":
@@ -160,7 +160,7 @@ def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMIT
     raise FileFormatError(
         _("unknown file type %(suffix)r") % {"suffix": suffix},
         source=filename,
-        expected="a .csv or .xlsx JCC file",
+        expected=_("a .csv or .xlsx JCC file"),
     )
 
 

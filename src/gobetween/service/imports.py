@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 
 from gobetween.errors import FileFormatError, InputError, ValidationFailed
 from gobetween.formats import Format, load_genius, loads_scenario
-from gobetween.i18n import _
+from gobetween.i18n import _, format_decimal
 from gobetween.model import Agenda
 from gobetween.service.negotiate import Upload
 
@@ -66,14 +66,14 @@ def agenda_from_uploads(uploads: Sequence[Upload]) -> tuple[Agenda, str]:
     """
     if not uploads:
         raise ValidationFailed(
-            _("no file uploaded"), location="files", expected="one or more files"
+            _("no file uploaded"), location="files", expected=_("one or more files")
         )
     for upload in uploads:
         if len(upload.data) > MAX_UPLOAD_BYTES:
             raise FileFormatError(
                 _("the file is too large"),
                 source=upload.filename,
-                expected=f"at most {MAX_UPLOAD_BYTES:,} bytes",
+                expected=_("at most %(limit)s bytes") % {"limit": format_decimal(MAX_UPLOAD_BYTES)},
             )
     suffixes = {PurePath(u.filename).suffix.lower() for u in uploads}
     if suffixes <= {".xml"}:
@@ -97,5 +97,5 @@ def agenda_from_uploads(uploads: Sequence[Upload]) -> tuple[Agenda, str]:
     raise ValidationFailed(
         _("upload one scenario file (.yaml, .yml, .json) or Genius XML files (.xml)"),
         location="files",
-        expected="a scenario file or Genius XML",
+        expected=_("a scenario file or Genius XML"),
     )

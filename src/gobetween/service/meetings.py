@@ -51,7 +51,9 @@ def _clean(value: str, name: str, limit: int, *, required: bool = False) -> str:
         raise ValidationFailed(_("this field is empty"), location=name, expected=_("some text"))
     if len(value) > limit:
         raise ValidationFailed(
-            _("%(count)s characters") % {"count": len(value)}, location=name, expected=f"<= {limit}"
+            _("%(count)s characters") % {"count": len(value)},
+            location=name,
+            expected=_("at most %(num)s characters") % {"num": limit},
         )
     return value
 
@@ -61,7 +63,7 @@ def _follow_ups(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         raise ValidationFailed(
             _("%(count)s follow-ups") % {"count": len(items)},
             location="follow_ups",
-            expected=f"<= {MAX_FOLLOW_UPS}",
+            expected=_("at most %(limit)s follow-ups") % {"limit": MAX_FOLLOW_UPS},
         )
     out = []
     for i, item in enumerate(items):
@@ -75,7 +77,7 @@ def _follow_ups(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 raise ValidationFailed(
                     _("%(value)r is not a date") % {"value": due},
                     location=f"{where}.due",
-                    expected="YYYY-MM-DD",
+                    expected=_("a date as YYYY-MM-DD"),
                 ) from None
         owner = _clean(str(item.get("owner", "")), f"{where}.owner", 200)
         out.append({"text": text, "owner": owner, "due": due, "done": bool(item.get("done"))})

@@ -83,13 +83,13 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
             _("%(file)r has %(size)s bytes")
             % {"file": upload.filename, "size": format_decimal(len(upload.data))},
             location="file",
-            expected=f"at most {max_bytes:,} bytes",
+            expected=_("at most %(limit)s bytes") % {"limit": format_decimal(max_bytes)},
         )
     if content_type not in allowed:
         raise ValidationFailed(
             _("content type %(content_type)r is not accepted") % {"content_type": content_type},
             location="file",
-            expected="one of " + ", ".join(sorted(allowed)),
+            expected=_("one of %(choices)s") % {"choices": ", ".join(sorted(allowed))},
         )
     magic = _MAGIC.get(content_type)
     if magic is not None and not upload.data.startswith(magic):
@@ -97,7 +97,7 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
             _("%(file)r is not a %(content_type)s file")
             % {"file": upload.filename, "content_type": content_type},
             location="file",
-            expected=f"the content of a {content_type} file",
+            expected=_("the content of a %(content_type)s file") % {"content_type": content_type},
         )
     if content_type.startswith("text/"):
         try:
@@ -108,7 +108,7 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
             raise ValidationFailed(
                 _("%(file)r is not UTF-8 text") % {"file": upload.filename},
                 location="file",
-                expected="UTF-8 text",
+                expected=_("UTF-8 text"),
             )
 
 
@@ -146,7 +146,7 @@ def _validate_message(
         raise ValidationFailed(
             _("the message is too long"),
             location="text",
-            expected=f"at most {MAX_MESSAGE} characters",
+            expected=_("at most %(num)s characters") % {"num": MAX_MESSAGE},
         )
     for upload in uploads:
         check_upload(upload, max_bytes=max_bytes, allowed=allowed)

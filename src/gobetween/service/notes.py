@@ -65,7 +65,7 @@ def _text(text: str) -> str:
         raise ValidationFailed(
             _("the note has %(count)s characters") % {"count": len(text)},
             location="text",
-            expected=f"<= {MAX_NOTE}",
+            expected=_("at most %(num)s characters") % {"num": MAX_NOTE},
         )
     return text
 

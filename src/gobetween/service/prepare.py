@@ -55,7 +55,7 @@ def _name(value: str, field: str) -> str:
     value = value.strip()
     if not value:
         raise ValidationFailed(
-            _("the %(field)s is empty") % {"field": field}, location=field, expected="a name"
+            _("the %(field)s is empty") % {"field": field}, location=field, expected=_("a name")
         )
     return value
 
@@ -119,7 +119,7 @@ def _organisation(
             _("the process has no organisation %(organisation_id)s")
             % {"organisation_id": organisation_id},
             location="organisation_id",
-            expected="an organisation of this process",
+            expected=_("an organisation of this process"),
         )
     return org
 
@@ -132,8 +132,10 @@ def _check_role(session: Session, process_id: int, role: Role, organisation_id: 
             _("role %(role)s does not fit organisation kind %(kind)s")
             % {"role": role.value, "kind": kind.value if kind else "none"},
             location="organisation_id" if role is not Role.ADMIN else "role",
-            expected="party_member in a party, mediator or translator in a mediator, observer "
-            "in an observer organisation; admin without one",
+            expected=_(
+                "party_member in a party, mediator or translator in a mediator, observer "
+                "in an observer organisation; admin without one"
+            ),
         )
 
 
@@ -184,7 +186,7 @@ def add_member(
         raise ValidationFailed(
             _("no user with e-mail %(address)s; invite them instead") % {"address": address},
             location="email",
-            expected="the address of a registered user",
+            expected=_("the address of a registered user"),
         )
     return _add_membership(session, actor, process_id, user.id, role, organisation_id)
 
@@ -507,7 +509,7 @@ def create_track(
         raise ValidationFailed(
             _("a track needs at least one party and one mediating organisation"),
             location="organisation_ids",
-            expected="ids of party and mediator organisations of this process",
+            expected=_("ids of party and mediator organisations of this process"),
         )
     row = t.Track(process_id=process_id, name=name, agenda=agenda_to_json(agenda), source=source)
     session.add(row)

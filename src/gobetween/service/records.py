@@ -176,7 +176,7 @@ def _check_scope(session: Session, loaded: LoadedAgreement, scope: str) -> None:
     raise InvalidModel(
         _("cannot publish %(scope)r") % {"scope": scope},
         location="scope",
-        expected="provisions, figures:<kind> or incident:<reference>",
+        expected=_("provisions, figures:<kind> or incident:<reference>"),
     )
 
 
@@ -192,7 +192,7 @@ def propose_publication(
         raise InvalidModel(
             _("an incident is published with the summary the public will read"),
             location="summary",
-            expected="the decided summary",
+            expected=_("the decided summary"),
         )
     existing = session.execute(
         select(r.PublicationRow).where(
@@ -534,7 +534,7 @@ def report_incident(
             _("party accused %(accused)r is not another signatory")
             % {"accused": body.get("accused")},
             location="accused",
-            expected="one of " + ", ".join(accusable),
+            expected=_("one of %(choices)s") % {"choices": ", ".join(accusable)},
         )
     values = {f.name: body.get(f.name) for f in kind.fields if f.name in body}
     values |= {"incident": f"INC-{secrets.token_hex(4).upper()}", "assessment": None}
@@ -576,7 +576,7 @@ def assess_incident(
             _("assessment %(assessment)r is not one the joint team gives")
             % {"assessment": assessment},
             location="assessment",
-            expected="verified, not verified or disputed",
+            expected=_("one of %(choices)s") % {"choices": "verified, not verified, disputed"},
         )
     row.body = {**row.body, "assessment": assessment}
     session.flush()

@@ -204,7 +204,7 @@ def search(
         raise ValidationFailed(
             _("limit %(limit)s") % {"limit": limit},
             location="limit",
-            expected=f"1 to {MAX_RESULTS}",
+            expected=_("1 to %(most)s") % {"most": MAX_RESULTS},
         )
     unknown = sorted(set(kinds) - set(SEARCH_KINDS))
     if unknown:

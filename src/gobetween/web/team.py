@@ -225,7 +225,9 @@ def _held_at(values: dict[str, str]) -> dt.datetime:
         moment = dt.datetime.fromisoformat(raw)
     except ValueError:
         raise e.ValidationFailed(
-            _("not a date and time"), location="held_at", expected="YYYY-MM-DDTHH:MM"
+            _("not a date and time"),
+            location="held_at",
+            expected=_("a date and time as YYYY-MM-DDTHH:MM"),
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))

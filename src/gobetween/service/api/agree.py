@@ -85,10 +85,10 @@ async def read_body(request: Request, location: str = "body") -> bytes:
             raise ValidationFailed(
                 _("more than %(limit)s bytes") % {"limit": MAX_BUNDLE_BYTES},
                 location=location,
-                expected="a gobetween bundle file",
+                expected=_("a gobetween bundle file"),
             )
     if not data:
-        raise ValidationFailed(_("empty"), location=location, expected="a gobetween bundle file")
+        raise ValidationFailed(_("empty"), location=location, expected=_("a gobetween bundle file"))
     return data
 
 
@@ -267,7 +267,7 @@ def rendering(
         raise ValidationFailed(
             _("no instrument %(number)s") % {"number": number},
             location="number",
-            expected=f"1 to {len(instruments)}",
+            expected=_("1 to %(most)s") % {"most": len(instruments)},
         )
     instrument = instruments[number - 1]
     signatures = [x for x in loaded.bundle.signatures if x.instrument_party == instrument.party]
@@ -282,7 +282,7 @@ def rendering(
             raise ValidationFailed(
                 _("the instrument has no %(language)s version") % {"language": language},
                 location="language",
-                expected=", ".join(instrument.terms.languages) or "no language (one version)",
+                expected=", ".join(instrument.terms.languages) or _("no language (one version)"),
             )
         data = instrument_to_akn(instrument, language)
     media, suffix = FORMATS[fmt]

@@ -75,7 +75,7 @@ async def _import_upload(
     name = file.filename or ""
     if not name:
         raise ValidationFailed(
-            _("the file has no name"), location="file", expected="a .csv or .xlsx"
+            _("the file has no name"), location="file", expected=_("a .csv or .xlsx file")
         )
     settings = ctx.settings
     limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
