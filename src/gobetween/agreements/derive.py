@@ -43,7 +43,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from gobetween.agreements.terms import Link, OperativeTerms, Renewal, RenewalRule
-from gobetween.errors import N_, AgreementError
+from gobetween.errors import N_, AgreementError, Sentence
 from gobetween.model.package import Package
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "StatedLink",
     "TextLifecycle",
     "consistency_problems",
+    "contradictions",
     "derive_lifecycle",
     "link_problems",
     "renewal_rule_named",
@@ -237,27 +238,47 @@ def derive_lifecycle(package: Package, clauses: Mapping[str, str] | None = None)
     return _lifecycle_from_options(package.options, clauses)
 
 
-def _article(terms: OperativeTerms, issue: str) -> str:
-    return f"Article {terms.issues.index(issue) + 1} ({issue!r})"
+def _article(terms: OperativeTerms, issue: str) -> Sentence:
+    return Sentence(
+        N_("Article %(number)s (%(issue)r)"),
+        {"number": terms.issues.index(issue) + 1, "issue": issue},
+    )
 
 
-def _second_rules(terms: OperativeTerms, renewal_issue: str | None, rule: RenewalRule) -> list[str]:
+def _second_rules(
+    terms: OperativeTerms, renewal_issue: str | None, rule: RenewalRule
+) -> list[Sentence]:
     out = []
     for issue in terms.issues:
         if issue == renewal_issue or not _RENEWAL_STATEMENT.search(terms.clauses[issue]):
             continue
         stated = renewal_rule_named(terms.clauses[issue])
         if stated is not None and stated is not rule:
-            first = _article(terms, renewal_issue) if renewal_issue else "the renewal setting"
+            first = (
+                _article(terms, renewal_issue)
+                if renewal_issue
+                else Sentence(N_("the renewal setting"))
+            )
             out.append(
-                f"{first} says renewal is {rule.value}, but {_article(terms, issue)} says "
-                f"{stated.value}: one rule per term"
+                Sentence(
+                    N_(
+                        "%(first)s says renewal is %(rule)s, but %(article)s says %(stated)s: "
+                        "one rule per term"
+                    ),
+                    {
+                        "first": first,
+                        "rule": rule.value,
+                        "article": _article(terms, issue),
+                        "stated": stated.value,
+                    },
+                )
             )
     return out
 
 
 def consistency_problems(terms: OperativeTerms) -> tuple[str, ...]:
-    """What makes ``terms`` contradict themselves; empty when consistent.
+    """What makes ``terms`` contradict themselves, in English; empty when consistent
+    (:func:`contradictions` gives the same sentences marked for translation).
 
     >>> import datetime as dt
     >>> t = OperativeTerms("g", {"renewal": "by consent", "ports": "three"},
@@ -268,31 +289,75 @@ def consistency_problems(terms: OperativeTerms) -> tuple[str, ...]:
     ("Article 1 ('renewal') says renewal is by_consent, but Article 2 ('ports') says
       automatic_unless_notice: one rule per term",)
     """
-    out: list[str] = []
+    return tuple(str(problem) for problem in contradictions(terms))
+
+
+def contradictions(terms: OperativeTerms) -> tuple[Sentence, ...]:
+    """What makes ``terms`` contradict themselves, each a :class:`~gobetween.errors.Sentence`
+    (marked :func:`~gobetween.errors.N_`, so a reader sees it in their language); empty when
+    consistent.
+
+    >>> import datetime as dt
+    >>> t = OperativeTerms("g", {"term": "90"}, {"term": "The term is 90 days."},
+    ...     120, Renewal(RenewalRule.NONE), dt.date(2022, 7, 22))
+    >>> [problem.template for problem in contradictions(t)]
+    ['%(article)s says a term of %(said)s days, but the term setting is %(setting)s days']
+    >>> str(contradictions(t)[0])
+    "Article 1 ('term') says a term of 90 days, but the term setting is 120 days"
+    """
+    out: list[Sentence] = []
     try:
         said = _lifecycle_from_options(terms.options, terms.clauses)
     except AgreementError as exc:
-        return (str(exc),)
+        return (Sentence(exc.template, exc.params),)
     if said.term_days is not None and said.term_days != terms.term_days:
         out.append(
-            f"{_article(terms, said.sources['term_days'])} says a term of {said.term_days} days, "
-            f"but the term setting is {terms.term_days} days"
+            Sentence(
+                N_(
+                    "%(article)s says a term of %(said)s days, but the term setting is "
+                    "%(setting)s days"
+                ),
+                {
+                    "article": _article(terms, said.sources["term_days"]),
+                    "said": said.term_days,
+                    "setting": terms.term_days,
+                },
+            )
         )
     if said.renewal is not None and said.renewal != terms.renewal:
+        values = {
+            "article": _article(terms, said.sources["renewal"]),
+            "said": said.renewal.rule.value,
+            "setting": terms.renewal.rule.value,
+            "days": terms.renewal.notice_days,
+        }
         out.append(
-            f"{_article(terms, said.sources['renewal'])} says renewal is "
-            f"{said.renewal.rule.value}, but the renewal setting is {terms.renewal.rule.value}"
-            + (
-                f" with {terms.renewal.notice_days} days' notice"
-                if terms.renewal.rule is RenewalRule.AUTOMATIC_UNLESS_NOTICE
-                else ""
+            Sentence(
+                N_(
+                    "%(article)s says renewal is %(said)s, but the renewal setting is "
+                    "%(setting)s with %(days)s days' notice"
+                ),
+                values,
+            )
+            if terms.renewal.rule is RenewalRule.AUTOMATIC_UNLESS_NOTICE
+            else Sentence(
+                N_("%(article)s says renewal is %(said)s, but the renewal setting is %(setting)s"),
+                values,
             )
         )
     if said.effective_date is not None and said.effective_date != terms.effective_date:
         out.append(
-            f"{_article(terms, said.sources['effective_date'])} says it enters into force on "
-            f"{said.effective_date.isoformat()}, but the effective date is "
-            f"{terms.effective_date.isoformat()}"
+            Sentence(
+                N_(
+                    "%(article)s says it enters into force on %(said)s, but the effective date "
+                    "is %(setting)s"
+                ),
+                {
+                    "article": _article(terms, said.sources["effective_date"]),
+                    "said": said.effective_date.isoformat(),
+                    "setting": terms.effective_date.isoformat(),
+                },
+            )
         )
     rule = said.renewal.rule if said.renewal else terms.renewal.rule
     out.extend(_second_rules(terms, said.sources.get("renewal"), rule))
@@ -300,8 +365,13 @@ def consistency_problems(terms: OperativeTerms) -> tuple[str, ...]:
         out.extend(link_problems(said.links, terms.links, _article(terms, said.sources["links"])))
     elif terms.links:
         out.append(
-            f"the instrument links {_titles(terms.links)}, but no article of its text states a "
-            "linked instrument"
+            Sentence(
+                N_(
+                    "the instrument links %(titles)s, but no article of its text states a "
+                    "linked instrument"
+                ),
+                {"titles": _titles(terms.links)},
+            )
         )
     return tuple(out)
 
@@ -317,31 +387,54 @@ def _stated_names(stated: tuple[StatedLink, ...]) -> str:
     )
 
 
+def _stated(link: StatedLink) -> Sentence:
+    """One linked instrument an article states, with the start of its terms hash if it pins one."""
+    if link.terms_hash:
+        return Sentence(
+            N_("%(name)r (terms hash %(hash)s…)"), {"name": link.name, "hash": link.terms_hash[:16]}
+        )
+    return Sentence("%(name)r", {"name": link.name})
+
+
 def link_problems(
-    stated: tuple[StatedLink, ...], links: tuple[Link, ...], article: str
-) -> list[str]:
+    stated: tuple[StatedLink, ...], links: tuple[Link, ...], article: Sentence
+) -> list[Sentence]:
     """How ``links`` differ from the linked instruments ``article`` states; empty when equal.
 
     >>> memo = Link("Memorandum", "ab" * 32)
-    >>> link_problems((StatedLink("memorandum"),), (memo,), "Article 5 ('linked instruments')")
+    >>> article = Sentence(N_("Article %(number)s (%(issue)r)"),
+    ...                    {"number": 5, "issue": "linked instruments"})
+    >>> link_problems((StatedLink("memorandum"),), (memo,), article)
     []
-    >>> link_problems((), (memo,), "Article 5 ('linked instruments')")
+    >>> [str(problem) for problem in link_problems((), (memo,), article)]
     ["Article 5 ('linked instruments') states no linked instrument, but the instrument links \
 'Memorandum'"]
     """
     if not stated:
         if links:
             return [
-                f"{article} states no linked instrument, but the instrument links {_titles(links)}"
+                Sentence(
+                    N_(
+                        "%(article)s states no linked instrument, but the instrument links "
+                        "%(titles)s"
+                    ),
+                    {"article": article, "titles": _titles(links)},
+                )
             ]
         return []
     out = [
-        f"{article} links {_stated_names((s,))}, but the instrument does not"
+        Sentence(
+            N_("%(article)s links %(stated)s, but the instrument does not"),
+            {"article": article, "stated": _stated(s)},
+        )
         for s in stated
         if not any(s.matches(link) for link in links)
     ]
     out.extend(
-        f"the instrument links {link.title!r}, which {article} does not state"
+        Sentence(
+            N_("the instrument links %(title)r, which %(article)s does not state"),
+            {"title": link.title, "article": article},
+        )
         for link in links
         if not any(s.matches(link) for s in stated)
     )
@@ -461,7 +554,7 @@ def _check_links(
             ),
             params=at("links", given=_titles(links)),
         )
-    if said.links and link_problems(said.links, links, ""):
+    if said.links and link_problems(said.links, links, Sentence("-")):
         raise AgreementError(
             N_(
                 "the agreed text's Article %(number)s (%(issue)r) links %(stated)s; the "

@@ -39,7 +39,7 @@ from gobetween.agreements.container import (
     read_container,
     signature_part,
 )
-from gobetween.agreements.derive import consistency_problems
+from gobetween.agreements.derive import contradictions
 from gobetween.agreements.instrument import Instrument
 from gobetween.agreements.registry import KeyRegistry, registry_problems
 from gobetween.agreements.signing import (
@@ -243,8 +243,10 @@ def inspect(
     _check_instruments(contents, findings)
     _check_signatures(contents, findings, trusted_keys or {})
     if contents.terms is not None:
-        for problem in consistency_problems(contents.terms):
-            findings.append(Finding(FindingCode.TERMS_CONTRADICT, problem, TERMS_PART))
+        for problem in contradictions(contents.terms):
+            findings.append(
+                Finding(FindingCode.TERMS_CONTRADICT, str(problem), TERMS_PART, problem)
+            )
     return findings, contents
 
 
