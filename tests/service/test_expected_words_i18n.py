@@ -1,0 +1,132 @@
+"""Issue 12: what a refusal says was expected, and a contradiction in an agreement's terms, are
+in the reader's language.
+
+A service refusal names the field, what was wrong and what would have been accepted; the last
+part used to stay English ("(очікувалося: a whole number of days)"). And ``/api/verify`` reports
+terms that contradict their own articles ("Article 1 ('term') says a term of 90 days, ...") in
+the reader's language too. The lists of the API's own values (acts, formats, languages) stay as
+they are: a client sends them as written.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from tests.agreements.test_derive import _bundle_bytes
+from tests.service.agree_helpers import create, make_ready, register_keys, sign_all
+from tests.service.world import PASSWORD, World
+
+import gobetween
+from gobetween.agreements import OperativeTerms, Renewal, RenewalRule
+
+PACKAGE = Path(gobetween.__file__).parent
+
+
+def _refused(world: World, language: str, method: str, url: str, **kw: Any) -> dict[str, Any]:
+    r = world.request("ru", method, url, headers={"Accept-Language": language}, **kw)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = r.json()
+    assert body["title"] == "ValidationFailed"  # stable, English
+    return body
+
+
+def test_consent_without_days_expects_a_whole_number_of_days_in_the_reader_language(
+    world: World,
+) -> None:
+    aid = int(create(world, make_ready(world))["id"])
+    sign_all(world, aid, register_keys(world))
+    url = f"/api/agreements/{aid}/acts"
+    act = {"act": "consent", "organisation": "Russian Federation"}
+    said = {lang: _refused(world, lang, "POST", url, json=act) for lang in ("en", "uk", "ar")}
+    assert said["en"]["detail"].endswith("(expected a whole number of days)"), said["en"]
+    assert said["en"]["errors"][0]["expected"] == "a whole number of days"
+    assert "ціла кількість днів" in said["uk"]["detail"], said["uk"]
+    assert "a whole number" not in said["uk"]["detail"]
+    assert said["uk"]["errors"][0]["expected"] == "ціла кількість днів"
+    assert said["ar"]["errors"][0]["expected"] == "عدد صحيح من الأيام"
+    assert "عدد صحيح من الأيام" in said["ar"]["detail"], said["ar"]
+    assert {s["errors"][0]["location"] for s in said.values()} == {"term_days"}  # API names
+
+
+def test_a_short_password_expects_its_length_in_the_reader_language(world: World) -> None:
+    body = {"current_password": PASSWORD, "new_password": "short"}
+    en = _refused(world, "en", "POST", "/api/auth/password", json=body)
+    uk = _refused(world, "uk", "POST", "/api/auth/password", json=body)
+    ar = _refused(world, "ar", "POST", "/api/auth/password", json=body)
+    assert en["errors"][0]["expected"] == "at least 10 characters"
+    assert uk["errors"][0]["expected"] == "щонайменше 10 символів"
+    assert "(очікувалося: щонайменше 10 символів)" in uk["detail"], uk
+    assert ar["errors"][0]["expected"] == "10 حرفًا على الأقل"
+    assert "characters" not in uk["detail"] + ar["detail"]
+
+
+def _contradicting_bundle() -> bytes:
+    """A signed bundle whose term article says 90 days while its term setting says 120."""
+    terms = OperativeTerms(
+        "corridor",
+        {"term": "90", "ports": "three"},
+        {"term": "The term is 90 days.", "ports": "Three ports."},
+        120,
+        Renewal(RenewalRule.NONE),
+        dt.date(2022, 7, 22),
+    )
+    return _bundle_bytes(terms)
+
+
+def test_terms_that_contradict_their_article_are_reported_in_the_reader_language(
+    world: World,
+) -> None:
+    data = _contradicting_bundle()
+    found = {}
+    for language in ("en", "uk", "ar"):
+        r = world.client.post("/api/verify", content=data, headers={"Accept-Language": language})
+        assert r.status_code == 200, r.text
+        assert not r.json()["ok"]
+        found[language] = [
+            f["message"] for f in r.json()["findings"] if f["code"] == "terms-contradict"
+        ]
+    assert found["en"] == [
+        "Article 1 ('term') says a term of 90 days, but the term setting is 120 days"
+    ]
+    assert found["uk"] == [
+        "Стаття 1 ('term') встановлює строк 90 днів, але в налаштуванні строку вказано 120 днів"
+    ]
+    assert found["ar"] == ["المادة 1 ('term') تنص على مدة 90 يومًا، لكن إعداد المدة 120 يومًا"]
+
+
+#: ``expected=`` literals in the service and the pages that stay as written: the API's own
+#: values or a file format's name, which a client types as they are.
+KEPT = {"html, pdf, akn, docx", "CSV/XLSX", "UTF-8", "confirm: true"}
+
+
+def _english_expected() -> list[str]:
+    """Each ``expected=`` given as a plain literal or f-string (not through ``_()``), outside
+    the lists of the API's own values, as ``module:line``."""
+    found = []
+    for folder in ("service", "web"):
+        for path in sorted((PACKAGE / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.keyword) or node.arg != "expected":
+                    continue
+                value = node.value
+                if isinstance(value, ast.BoolOp):  # ", ".join(values) or _("...")
+                    value = value.values[-1]
+                plain = (
+                    isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                    and value.value not in KEPT
+                )
+                if plain or isinstance(value, ast.JoinedStr | ast.BinOp):
+                    if isinstance(value, ast.BinOp) and isinstance(value.left, ast.Call):
+                        continue  # _("...") % {...}
+                    found.append(f"{path.relative_to(PACKAGE)}:{node.value.lineno}")
+    return found
+
+
+def test_no_expected_words_outside_the_catalogs() -> None:
+    assert _english_expected() == [], "mark these with _() (docs/dev/i18n.md)"
