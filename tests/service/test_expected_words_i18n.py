@@ -11,10 +11,13 @@ they are: a client sends them as written.
 from __future__ import annotations
 
 import ast
+import base64
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
+import rfc8785
 from tests.agreements.test_derive import _bundle_bytes
 from tests.service.agree_helpers import create, make_ready, register_keys, sign_all
 from tests.service.world import PASSWORD, World
@@ -130,3 +133,71 @@ def _english_expected() -> list[str]:
 
 def test_no_expected_words_outside_the_catalogs() -> None:
     assert _english_expected() == [], "mark these with _() (docs/dev/i18n.md)"
+
+
+def test_a_genius_profile_that_does_not_fit_its_domain_is_refused_in_the_reader_language(
+    tmp_path: Path,
+) -> None:
+    """formats/genius.py, reached by the agenda import: the sentence and what was expected."""
+    from gobetween import i18n
+    from gobetween.errors import FileFormatError, InvalidScenario
+    from gobetween.formats import examples, load_genius, save_genius
+    from gobetween.service.errors import describe
+
+    save_genius(examples.load("classroom").scenario, tmp_path)
+    profile = tmp_path / "candidate.xml"
+    original = profile.read_text(encoding="utf-8")
+    profile.write_text(original.replace('name="salary"', 'name="bonus"'), encoding="utf-8")
+    try:
+        load_genius(tmp_path)
+    except InvalidScenario as exc:
+        unknown = exc
+    assert "the profile has issue 'bonus', which the domain domain.xml lacks" in str(unknown)
+    assert "(expected the domain's issues: 'salary', " in str(unknown)
+    with i18n.use_locale("uk"):
+        said = describe(unknown)
+    assert "профіль містить питання 'bonus', якого немає в домені domain.xml" in said, said
+    assert "(очікувалося: питання домену: 'salary', " in said
+    profile.write_text(original.replace('evaluation="0.35"', 'evaluation="-1"'), encoding="utf-8")
+    try:
+        load_genius(tmp_path)
+    except FileFormatError as exc:
+        negative = exc
+    assert "item '55000' has a negative evaluation (expected a number >= 0)" in str(negative)
+    with i18n.use_locale("ar"):
+        said = describe(negative)
+    assert "للعنصر '55000' تقييم سالب" in said, said
+    assert "negative" not in said
+
+
+def test_an_instrument_with_other_terms_is_reported_in_the_reader_language() -> None:
+    """agreements/terms.py's differences inside verify's finding (a bundle part edited)."""
+    from gobetween import i18n
+    from gobetween.agreements.verify import FindingCode, verify_bundle
+    from gobetween.service.errors import translated
+
+    terms = OperativeTerms(
+        "corridor",
+        {"term": "120"},
+        {"term": "The term is 120 days."},
+        120,
+        Renewal(RenewalRule.NONE),
+        dt.date(2022, 7, 22),
+    )
+    bundle = json.loads(_bundle_bytes(terms))
+    name = next(n for n in bundle["parts"] if n.startswith("instrument"))
+    instrument = json.loads(base64.b64decode(bundle["parts"][name]))
+    instrument["terms"]["term_days"] = 60
+    bundle["parts"][name] = base64.b64encode(rfc8785.dumps(instrument)).decode()
+    report = verify_bundle(rfc8785.dumps(bundle))
+    differ = [f for f in report.findings if f.code is FindingCode.TERMS_DIFFER]
+    assert [f.message for f in differ] == [
+        "the operative terms of 'Ukraine''s instrument differ from the agreement's terms: "
+        "term_days (60 vs 120)"
+    ]
+    assert differ[0].sentence is not None
+    with i18n.use_locale("uk"):
+        said = translated(differ[0].sentence)
+    assert said == (
+        "чинні умови документа 'Ukraine' відрізняються від умов угоди: term_days (60 проти 120)"
+    )

@@ -81,8 +81,11 @@ class Bundle:
         for instrument in instruments:
             if instrument.terms != self.terms:
                 raise AgreementError(
-                    f"the instrument of {instrument.party!r} has other operative terms: "
-                    + "; ".join(instrument.terms.differences(self.terms))
+                    N_("the instrument of %(party)r has other operative terms: %(differences)s"),
+                    params={
+                        "party": instrument.party,
+                        "differences": instrument.terms.differing(self.terms),
+                    },
                 )
         object.__setattr__(self, "instruments", instruments)
         object.__setattr__(self, "public_keys", MappingProxyType(dict(self.public_keys)))

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gobetween.agreements.terms import OperativeTerms, canonical_bytes, sha256_hex
-from gobetween.errors import N_, AgreementError
+from gobetween.errors import N_, AgreementError, Sentence
 from gobetween.model.languages import language
 from gobetween.model.roles import OrganisationKind
 
@@ -191,9 +191,15 @@ class Instrument:
         texts = dict(self.texts)
         if set(texts) != set(self.terms.languages):
             raise AgreementError(
-                f"the instrument of {self.party!r} has its title and preamble in "
-                f"{sorted(texts) or 'no language'}, its terms are in "
-                f"{list(self.terms.languages) or 'one unnamed language'}"
+                N_(
+                    "the instrument of %(party)r has its title and preamble in %(texts)s, its "
+                    "terms are in %(terms)s"
+                ),
+                params={
+                    "party": self.party,
+                    "texts": sorted(texts) or Sentence(N_("no language")),
+                    "terms": list(self.terms.languages) or Sentence(N_("one unnamed language")),
+                },
             )
         object.__setattr__(self, "texts", {code: texts[code] for code in self.terms.languages})
         object.__setattr__(self, "_bytes", canonical_bytes(self.to_dict()))

@@ -44,7 +44,7 @@ from gobetween.agreements.language_versions import (
     versions_from_dict,
     versions_to_dict,
 )
-from gobetween.errors import N_, AgreementError
+from gobetween.errors import N_, AgreementError, Sentence
 from gobetween.model.package import Package
 
 __all__ = [
@@ -415,7 +415,8 @@ class OperativeTerms:
         return sha256_hex(self._bytes)
 
     def differences(self, other: OperativeTerms) -> tuple[str, ...]:
-        """Human-readable list of what differs from ``other``; empty when identical.
+        """Human-readable list of what differs from ``other``, in English; empty when
+        identical (:meth:`differing` gives the same marked for translation).
 
         >>> from gobetween.model import Agenda, Issue
         >>> a = OperativeTerms("g", {"x": "1"}, {"x": "One."}, 120,
@@ -424,28 +425,54 @@ class OperativeTerms:
         ...                              Renewal(RenewalRule.NONE), dt.date(2022, 7, 22)))
         ("clause of issue 'x'", 'term_days (120 vs 60)')
         """
-        out: list[str] = []
+        return tuple(str(difference) for difference in self.differing(other))
+
+    def differing(self, other: OperativeTerms) -> tuple[Sentence, ...]:
+        """What differs from ``other``, each a :class:`~gobetween.errors.Sentence` (said in
+        the reader's language where it is shown); empty when identical."""
+        out: list[Sentence] = []
+
+        def note(template: str, **params: object) -> None:
+            out.append(Sentence(template, params))
+
         if self.agenda != other.agenda:
-            out.append(f"agenda name ({self.agenda!r} vs {other.agenda!r})")
+            note(N_("agenda name (%(mine)r vs %(theirs)r)"), mine=self.agenda, theirs=other.agenda)
         for issue in dict.fromkeys([*self.options, *other.options]):
             mine, theirs = self.options.get(issue), other.options.get(issue)
             if mine is None or theirs is None:
-                out.append(f"issue {issue!r} present in only one")
+                note(N_("issue %(issue)r present in only one"), issue=issue)
                 continue
             if mine != theirs:
-                out.append(f"option of issue {issue!r} ({mine!r} vs {theirs!r})")
+                note(
+                    N_("option of issue %(issue)r (%(mine)r vs %(theirs)r)"),
+                    issue=issue,
+                    mine=mine,
+                    theirs=theirs,
+                )
             if self.clauses[issue] != other.clauses[issue]:
-                out.append(f"clause of issue {issue!r}")
+                note(N_("clause of issue %(issue)r"), issue=issue)
         if list(self.options) != list(other.options) and set(self.options) == set(other.options):
-            out.append("order of issues")
+            note(N_("order of issues"))
         if self.term_days != other.term_days:
-            out.append(f"term_days ({self.term_days} vs {other.term_days})")
+            note(
+                N_("term_days (%(mine)s vs %(theirs)s)"),
+                mine=self.term_days,
+                theirs=other.term_days,
+            )
         if self.renewal != other.renewal:
-            out.append(f"renewal ({self.renewal.to_dict()} vs {other.renewal.to_dict()})")
+            note(
+                N_("renewal (%(mine)s vs %(theirs)s)"),
+                mine=self.renewal.to_dict(),
+                theirs=other.renewal.to_dict(),
+            )
         if self.effective_date != other.effective_date:
-            out.append(f"effective_date ({self.effective_date} vs {other.effective_date})")
+            note(
+                N_("effective_date (%(mine)s vs %(theirs)s)"),
+                mine=self.effective_date,
+                theirs=other.effective_date,
+            )
         if self.links != other.links:
-            out.append("linked instruments")
+            note(N_("linked instruments"))
         if self.versions != other.versions:
-            out.append("language versions")
+            note(N_("language versions"))
         return tuple(out)

@@ -416,13 +416,16 @@ def _check_instruments(contents: Contents, findings: list[Finding]) -> None:
     for party, instrument in contents.instruments.items():
         part = instrument_part(party)
         if terms is not None and instrument.terms != terms:
-            differences = "; ".join(instrument.terms.differences(terms))
             findings.append(
-                Finding(
+                _found(
                     FindingCode.TERMS_DIFFER,
-                    f"the operative terms of {party!r}'s instrument differ from the agreement's "
-                    f"terms: {differences}",
+                    N_(
+                        "the operative terms of %(party)r's instrument differ from the "
+                        "agreement's terms: %(differences)s"
+                    ),
                     part,
+                    party=party,
+                    differences=instrument.terms.differing(terms),
                 )
             )
         if party not in contents.parties:

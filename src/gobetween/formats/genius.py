@@ -68,10 +68,18 @@ class _Xml:
 
 
 def _fail(
-    xml: _Xml, element: XmlElement | None, message: str, expected: str | None = None
+    xml: _Xml,
+    element: XmlElement | None,
+    message: str,
+    expected: str | None = None,
+    /,
+    **params: object,
 ) -> FileFormatError:
+    """The refusal ``message`` (marked :func:`N_`, its values in ``params``) at ``element``."""
     location = f"line {element.line}" if element is not None else None
-    return FileFormatError(message, source=xml.source, location=location, expected=expected)
+    return FileFormatError(
+        message, source=xml.source, location=location, expected=expected, params=params
+    )
 
 
 def _at(error: InputError, xml: _Xml, line: int) -> InputError:
@@ -84,7 +92,15 @@ def _at(error: InputError, xml: _Xml, line: int) -> InputError:
 def _attr(xml: _Xml, element: XmlElement, name: str) -> str:
     value = element.get(name)
     if value is None:
-        raise _fail(xml, element, f"<{element.tag}> has no {name!r} attribute", f"{name}=...")
+        raise _fail(
+            xml,
+            element,
+            N_("<%(tag)s> has no %(name)r attribute"),
+            "%(attribute)s=...",
+            tag=element.tag,
+            name=name,
+            attribute=name,
+        )
     return value
 
 
@@ -93,14 +109,28 @@ def _number(xml: _Xml, element: XmlElement, name: str, *, default: float | None 
     if text is None:
         if default is not None:
             return default
-        raise _fail(xml, element, f"<{element.tag}> has no {name!r} attribute", f"{name}=number")
+        raise _fail(
+            xml,
+            element,
+            N_("<%(tag)s> has no %(name)r attribute"),
+            N_("%(attribute)s=number"),
+            tag=element.tag,
+            name=name,
+            attribute=name,
+        )
     try:
         value = float(text)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
         raise _fail(
-            xml, element, f"<{element.tag}> {name}={text!r} is not a number", "a finite number"
+            xml,
+            element,
+            N_("<%(tag)s> %(name)s=%(text)r is not a number"),
+            N_("a finite number"),
+            tag=element.tag,
+            name=name,
+            text=text,
         )
     return value
 
@@ -108,7 +138,15 @@ def _number(xml: _Xml, element: XmlElement, name: str, *, default: float | None 
 def _integer(xml: _Xml, element: XmlElement, name: str) -> int:
     value = _number(xml, element, name)
     if not value.is_integer():
-        raise _fail(xml, element, f"<{element.tag}> {name}={value} is not an integer", "an integer")
+        raise _fail(
+            xml,
+            element,
+            N_("<%(tag)s> %(name)s=%(value)s is not an integer"),
+            N_("an integer"),
+            tag=element.tag,
+            name=name,
+            value=value,
+        )
     return int(value)
 
 
@@ -136,7 +174,13 @@ def _objective(xml: _Xml, root: XmlElement) -> XmlElement:
     if objective is None:
         if root.find("issue") is not None:
             return root
-        raise _fail(xml, root, f"<{root.tag}> has no <objective>", "an <objective> with issues")
+        raise _fail(
+            xml,
+            root,
+            N_("<%(tag)s> has no <objective>"),
+            N_("an <objective> with issues"),
+            tag=root.tag,
+        )
     return objective
 
 
@@ -149,8 +193,9 @@ def _integer_bounds(xml: _Xml, element: XmlElement) -> tuple[int, int]:
         raise _fail(
             xml,
             element,
-            f"integer issue {element.get('name')!r} has neither bounds nor items",
-            "lowerbound=... upperbound=... or <item value=...> elements",
+            N_("integer issue %(name)r has neither bounds nor items"),
+            N_("lowerbound=... upperbound=... or <item value=...> elements"),
+            name=element.get("name"),
         )
     values = [_integer(xml, item, "value") for item in items]
     return min(values), max(values)
@@ -160,7 +205,14 @@ def _real_bounds(xml: _Xml, element: XmlElement) -> tuple[float, float]:
     holder = element.find("range") or element
     low, high = _number(xml, holder, "lowerbound"), _number(xml, holder, "upperbound")
     if high < low:
-        raise _fail(xml, holder, f"upperbound {high} is below lowerbound {low}", "low <= high")
+        raise _fail(
+            xml,
+            holder,
+            N_("upperbound %(high)s is below lowerbound %(low)s"),
+            "low <= high",
+            high=high,
+            low=low,
+        )
     return low, high
 
 
@@ -194,8 +246,11 @@ def _written_wording(xml: _Xml, element: XmlElement, issue: Issue) -> Issue:
             raise _fail(
                 xml,
                 child,
-                f"wording for option {option!r}, which issue {issue.name!r} lacks",
-                "one of " + ", ".join(repr(n) for n in issue.option_names),
+                N_("wording for option %(option)r, which issue %(issue)r lacks"),
+                N_("one of %(choices)s"),
+                option=option,
+                issue=issue.name,
+                choices=", ".join(repr(n) for n in issue.option_names),
             )
         given.setdefault(option, {})[_attr(xml, child, "language")] = _attr(xml, child, "text")
     if not given:
@@ -228,13 +283,20 @@ def _domain_issue(xml: _Xml, element: XmlElement, real_steps: int) -> Issue:
         match = re.match(r"options\[(\d+)\]", exc.location or "")
         line = items[int(match.group(1))].line if match and kind == "discrete" else element.line
         raise _at(exc, xml, line) from None
-    raise _fail(xml, element, f"issue {name!r} has type {kind!r}", "discrete, integer or real")
+    raise _fail(
+        xml,
+        element,
+        N_("issue %(name)r has type %(kind)r"),
+        N_("discrete, integer or real"),
+        name=name,
+        kind=kind,
+    )
 
 
 def _domain(xml: _Xml, real_steps: int) -> tuple[Agenda, list[XmlElement]]:
     space = xml.root.find(PROFILE_ROOT)
     if space is None:
-        raise _fail(xml, xml.root, "the domain has no <utility_space>", "<utility_space>")
+        raise _fail(xml, xml.root, N_("the domain has no <utility_space>"), "<utility_space>")
     objective = _objective(xml, space)
     elements = _issue_elements(objective)
     issues = tuple(
@@ -266,7 +328,13 @@ def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[
             )
         evaluation = _number(xml, item, "evaluation")
         if evaluation < 0:
-            raise _fail(xml, item, f"item {value!r} has a negative evaluation", "a number >= 0")
+            raise _fail(
+                xml,
+                item,
+                N_("item %(value)r has a negative evaluation"),
+                N_("a number >= 0"),
+                value=value,
+            )
         given[value] = evaluation
     missing = [o for o in issue.option_names if o not in given]
     if missing:
@@ -299,7 +367,13 @@ def _linear_evaluations(
         slope, offset = _number(xml, evaluator, "slope"), _number(xml, evaluator, "offset")
         return [min(1.0, max(0.0, offset + slope * (v - low))) for v in values]
     if evaluator is None:
-        raise _fail(xml, element, f"real issue {issue.name!r} has no <evaluator>", "<evaluator>")
+        raise _fail(
+            xml,
+            element,
+            N_("real issue %(name)r has no <evaluator>"),
+            "<evaluator>",
+            name=issue.name,
+        )
     ftype = (evaluator.get("ftype") or "linear").lower()
     if ftype == "linear":
         constant, slope = (
@@ -310,9 +384,21 @@ def _linear_evaluations(
     if ftype == "constant":
         constant = _number(xml, evaluator, "parameter0")
         if not 0 <= constant <= 1:
-            raise _fail(xml, evaluator, f"constant evaluation {constant}", "a number in [0, 1]")
+            raise _fail(
+                xml,
+                evaluator,
+                N_("constant evaluation %(constant)s"),
+                N_("a number in [0, 1]"),
+                constant=constant,
+            )
         return [constant for _ in values]
-    raise _fail(xml, evaluator, f"evaluator ftype {ftype!r} is not supported", "linear or constant")
+    raise _fail(
+        xml,
+        evaluator,
+        N_("evaluator ftype %(ftype)r is not supported"),
+        N_("linear or constant"),
+        ftype=ftype,
+    )
 
 
 def _weights(xml: _Xml, objective: XmlElement) -> dict[int, tuple[float, XmlElement]]:
@@ -351,17 +437,20 @@ def _matched_elements(
     xml: _Xml, agenda: Agenda, objective: XmlElement, domain: _Xml
 ) -> list[XmlElement]:
     """The profile's issue elements in the domain's order; refuse any mismatch of names."""
-    expected = "the domain's issues: " + ", ".join(repr(n) for n in agenda.issue_names)
+    expected = N_("the domain's issues: %(issues)s")
+    issues = ", ".join(repr(n) for n in agenda.issue_names)
     by_name: dict[str, XmlElement] = {}
     for element in _issue_elements(objective):
         name = _attr(xml, element, "name")
         if not agenda.has_issue(name) or name in by_name:
-            what = "twice" if name in by_name else f", which the domain {domain.path.name} lacks"
             raise InvalidScenario(
-                f"the profile has issue {name!r}{' ' if name in by_name else ''}{what}",
+                N_("the profile has issue %(name)r twice")
+                if name in by_name
+                else N_("the profile has issue %(name)r, which the domain %(domain)s lacks"),
                 source=xml.source,
                 location=f"line {element.line}",
                 expected=expected,
+                params={"name": name, "domain": domain.path.name, "issues": issues},
             )
         by_name[name] = element
     for name in agenda.issue_names:
@@ -371,7 +460,7 @@ def _matched_elements(
                 source=xml.source,
                 location=f"line {objective.line}",
                 expected=expected,
-                params={"name": name, "name2": domain.path.name},
+                params={"name": name, "name2": domain.path.name, "issues": issues},
             )
     return [by_name[name] for name in agenda.issue_names]
 
@@ -381,10 +470,23 @@ def _issue_weight(
 ) -> float:
     index = _integer(xml, element, "index")
     if index not in weights:
-        raise _fail(xml, element, f"issue {issue.name!r} has no weight", f"<weight index={index}>")
+        raise _fail(
+            xml,
+            element,
+            N_("issue %(name)r has no weight"),
+            "<weight index=%(index)s>",
+            name=issue.name,
+            index=index,
+        )
     weight, weight_element = weights[index]
     if weight < 0:
-        raise _fail(xml, weight_element, f"weight {weight} is negative", "a number >= 0")
+        raise _fail(
+            xml,
+            weight_element,
+            N_("weight %(weight)s is negative"),
+            N_("a number >= 0"),
+            weight=weight,
+        )
     return weight
 
 
@@ -518,16 +620,21 @@ def _check_roots(parsed: list[_Xml], chosen: Path | None) -> None:
         raise _fail(
             parsed[0],
             parsed[0].root,
-            f"the root element is <{parsed[0].root.tag}>",
-            f"a Genius domain (<{DOMAIN_ROOT}>); give the domain file or its folder",
+            N_("the root element is <%(tag)s>"),
+            N_("a Genius domain (<%(domain)s>); give the domain file or its folder"),
+            tag=parsed[0].root.tag,
+            domain=DOMAIN_ROOT,
         )
     for xml in parsed:
         if xml.root.tag not in (DOMAIN_ROOT, PROFILE_ROOT):
             raise _fail(
                 xml,
                 xml.root,
-                f"the root element is <{xml.root.tag}>",
-                f"a Genius domain <{DOMAIN_ROOT}> or profile <{PROFILE_ROOT}>",
+                N_("the root element is <%(tag)s>"),
+                N_("a Genius domain <%(domain)s> or profile <%(profile)s>"),
+                tag=xml.root.tag,
+                domain=DOMAIN_ROOT,
+                profile=PROFILE_ROOT,
             )
 
 
