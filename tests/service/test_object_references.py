@@ -84,6 +84,7 @@ def _bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("post", "/api/tracks/{track_id}/bidding/bids"): {"json": {"round": 1, "amount": 5}},
         ("post", "/api/tracks/{track_id}/bidding/close"): {"json": {}},
         ("post", "/api/tracks/{track_id}/notes"): {"json": {"text": "x"}},
+        ("put", "/api/processes/{process_id}/two-factor"): {"json": {"required": False}},
         ("post", "/api/tracks/{track_id}/assignments"): {
             "json": {"channel_id": world.channels[("food", "ua")], "user_id": world.users["un"]}
         },
@@ -95,6 +96,39 @@ def _bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
             }
         },
     }
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any]) -> Any:
+    """A value that a schema accepts (the first choice of each), so the route checks the ids."""
+    if "$ref" in schema:
+        return _example(components[schema["$ref"].rsplit("/", 1)[1]], components)
+    if "enum" in schema:
+        return schema["enum"][0]
+    for choice in ("anyOf", "oneOf", "allOf"):
+        if choice in schema:
+            return _example(schema[choice][0], components)
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {k: _example(props[k], components) for k in schema.get("required", [])}
+    if kind == "array":
+        return [_example(schema["items"], components)] * schema.get("minItems", 0)
+    return {"string": "x", "integer": 1, "number": 1.0, "boolean": False}.get(kind)
+
+
+def _protocol_bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
+    """A valid body for each action of the generic protocol routes (made from its schema)."""
+    spec = world.app.openapi()
+    components = spec["components"]["schemas"]
+    bodies = {}
+    for path, ops in spec["paths"].items():
+        if "/protocols/" not in path or "post" not in ops:
+            continue
+        content = ops["post"].get("requestBody", {}).get("content", {})
+        if "application/json" in content:
+            body = _example(content["application/json"]["schema"], components)
+            bodies[("post", path)] = {"json": body}
+    return bodies
 
 
 def _targets(world: World) -> dict[str, int]:
@@ -159,7 +193,7 @@ def _normal(text: str) -> str:
 @pytest.mark.parametrize("intruder", sorted(INTRUDERS))
 def test_hidden_objects_look_missing(world: World, intruder: str) -> None:
     ids = _targets(world)
-    bodies = _bodies(world)
+    bodies = _bodies(world) | _protocol_bodies(world)
     checked = 0
     for path, ops in world.app.openapi()["paths"].items():
         params = re.findall(r"{(\w+)}", path)

@@ -351,6 +351,7 @@ def perform(
     if rule.opens:
         opened = configure(session, actor, track_id, protocol, rule, body)
         return view_for(protocol, opened.state, opened.view)
+    repositories.track(session, actor, track_id)  # a hidden track answers as a missing one
     settings = settings_of(session, track_id, protocol)
     if settings is None:
         raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
