@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import rfc8785
 from tests.agreements.test_derive import _bundle_bytes
 from tests.service.agree_helpers import create, make_ready, register_keys, sign_all
@@ -201,3 +202,32 @@ def test_an_instrument_with_other_terms_is_reported_in_the_reader_language() -> 
     assert said == (
         "чинні умови документа 'Ukraine' відрізняються від умов угоди: term_days (60 проти 120)"
     )
+
+
+def test_a_yaml_scenario_and_a_record_event_are_refused_in_the_reader_language() -> None:
+    """formats/documents.py (a YAML upload) and monitoring/record.py (an imported JCC record):
+    refusals built by a helper, marked where they are written."""
+    from gobetween import i18n
+    from gobetween.errors import FileFormatError, ProtocolError
+    from gobetween.formats.scenario_file import loads_scenario
+    from gobetween.monitoring.bsgi import BSGI_DELEGATIONS
+    from gobetween.monitoring.events import Departure
+    from gobetween.monitoring.record import JointRecord
+    from gobetween.service.errors import describe
+
+    with pytest.raises(FileFormatError) as yaml_error:
+        loads_scenario("name: a\nname: b\n", fmt="yaml", source="talks.yaml")
+    assert "duplicate key 'name' in " in str(yaml_error.value)
+    assert "(expected each key once in a mapping)" in str(yaml_error.value)
+    with i18n.use_locale("uk"):
+        said = describe(yaml_error.value)
+    assert "повторений ключ 'name' у " in said, said
+    assert "(очікувалося: кожен ключ один раз у відображенні)" in said
+    day = dt.datetime(2022, 8, 1, 9, tzinfo=dt.UTC)
+    with pytest.raises(ProtocolError) as event_error:
+        JointRecord.replay(BSGI_DELEGATIONS, [Departure(day, "ghost", "Odesa")])
+    assert str(event_error.value).endswith("'ghost' was never registered")
+    with i18n.use_locale("ar"):
+        said = describe(event_error.value)
+    assert said.startswith("الحدث 0 (departure في 2022-08-01T09:00:00+00:00): "), said
+    assert said.endswith("'ghost' لم يُسجَّل قط"), said

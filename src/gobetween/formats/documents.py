@@ -142,12 +142,14 @@ class _Converter:
         self.lines: dict[Path, int] = {}
         self.seen: set[int] = set()
 
-    def fail(self, node: Any, message: str, expected: str) -> FileFormatError:
+    def fail(self, node: Any, message: str, expected: str, /, **params: object) -> FileFormatError:
+        """The refusal ``message`` (marked :func:`N_`, its values in ``params``) at ``node``."""
         return FileFormatError(
             message,
             source=self.source,
             location=f"line {node.start_mark.line + 1}",
             expected=expected,
+            params=params,
         )
 
     def convert(self, node: Any, path: Path) -> Any:
@@ -165,25 +167,33 @@ class _Converter:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                raise self.fail(node, f"unsupported YAML tag {node.tag}", "a plain list")
+                raise self.fail(
+                    node, N_("unsupported YAML tag %(tag)s"), N_("a plain list"), tag=node.tag
+                )
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
         return self.scalar(node, path)
 
     def mapping(self, node: Any, path: Path) -> dict[str, Any]:
         if node.tag != _MAP_TAG:
-            raise self.fail(node, f"unsupported YAML tag {node.tag}", "a plain mapping")
+            raise self.fail(
+                node, N_("unsupported YAML tag %(tag)s"), N_("a plain mapping"), tag=node.tag
+            )
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "a mapping key must be a plain value", "a name")
+                raise self.fail(key_node, N_("a mapping key must be a plain value"), N_("a name"))
             if key_node.value == "<<" and key_node.tag != _STR_TAG:
-                raise self.fail(key_node, "YAML merge keys (<<) are not supported", "plain YAML")
+                raise self.fail(
+                    key_node, N_("YAML merge keys (<<) are not supported"), N_("plain YAML")
+                )
             key = str(key_node.value)
             if key in result:
                 raise self.fail(
                     key_node,
-                    f"duplicate key {key!r} in {render_path(path)}",
-                    "each key once in a mapping",
+                    N_("duplicate key %(key)r in %(where)s"),
+                    N_("each key once in a mapping"),
+                    key=key,
+                    where=render_path(path),
                 )
             self.lines[(*path, key)] = key_node.start_mark.line + 1
             result[key] = self.convert(value_node, (*path, key))
@@ -193,10 +203,18 @@ class _Converter:
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
-            raise self.fail(node, f"cannot read this value: {exc}", "a plain YAML value") from None
+            raise self.fail(
+                node,
+                N_("cannot read this value: %(reason)s"),
+                N_("a plain YAML value"),
+                reason=str(exc),
+            ) from None
         except ValueError:  # an integer longer than Python converts (4,300 digits)
             raise self.fail(
-                node, f"a number with {len(str(node.value)):,} characters", _SHORT_NUMBER
+                node,
+                N_("a number with %(count)s characters"),
+                _SHORT_NUMBER,
+                count=f"{len(str(node.value)):,}",
             ) from None
         if not self.typed(path) and not node.style and value is not None:
             return str(node.value)
@@ -245,7 +263,7 @@ def parse_yaml(
     return Document(data, source, converter.lines)
 
 
-_SHORT_NUMBER = "a number of at most 4,300 digits"
+_SHORT_NUMBER = N_("a number of at most 4,300 digits")
 _LONG_DIGITS = re.compile(r"\d{4301,}")
 
 

@@ -45,9 +45,12 @@ def is_nonlinear(root: XmlElement) -> bool:
     return (root.get("type") or "").strip().lower() == "nonlinear"
 
 
-def _fail(source: str, element: XmlElement, message: str, expected: str) -> FileFormatError:
+def _fail(
+    source: str, element: XmlElement, message: str, expected: str, /, **params: object
+) -> FileFormatError:
+    """The refusal ``message`` (marked :func:`N_`, its values in ``params``) at ``element``."""
     return FileFormatError(
-        message, source=source, location=f"line {element.line}", expected=expected
+        message, source=source, location=f"line {element.line}", expected=expected, params=params
     )
 
 
@@ -61,10 +64,23 @@ def _number(source: str, element: XmlElement, names: Sequence[str]) -> float:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            raise _fail(source, element, f"{name}={text!r} is not a number", "a finite number")
+            raise _fail(
+                source,
+                element,
+                N_("%(name)s=%(text)r is not a number"),
+                N_("a finite number"),
+                name=name,
+                text=text,
+            )
         return value
     raise _fail(
-        source, element, f"<{element.tag}> has no {names[0]!r} attribute", f"{names[0]}=number"
+        source,
+        element,
+        N_("<%(tag)s> has no %(name)r attribute"),
+        N_("%(attribute)s=number"),
+        tag=element.tag,
+        name=names[0],
+        attribute=names[0],
     )
 
 
@@ -75,8 +91,9 @@ def _check_aggregation(source: str, root: XmlElement) -> None:
             raise _fail(
                 source,
                 ufun,
-                f"the constraints are combined by {how!r}",
-                'aggregation="SUM" (gobetween reads summed constraints only)',
+                N_("the constraints are combined by %(how)r"),
+                N_('aggregation="SUM" (gobetween reads summed constraints only)'),
+                how=how,
             )
 
 
@@ -94,8 +111,10 @@ def _allowed(
             raise _fail(
                 source,
                 bound,
-                f"the bound names issue index {bound.get('index')!r}, which the profile lacks",
-                "one of " + ", ".join(str(k) for k in sorted(issues)),
+                N_("the bound names issue index %(index)r, which the profile lacks"),
+                N_("one of %(choices)s"),
+                index=bound.get("index"),
+                choices=", ".join(str(k) for k in sorted(issues)),
             )
         low, high = _number(source, bound, ("min",)), _number(source, bound, ("max",))
         inside = bound.tag == "INCLUDES"
@@ -107,7 +126,9 @@ def _allowed(
         previous = allowed.get(issue.name)
         allowed[issue.name] = kept if previous is None else [o for o in previous if o in kept]
     if not allowed:
-        raise _fail(source, rectangle, "the constraint has no bound", "INCLUDES or EXCLUDES")
+        raise _fail(
+            source, rectangle, N_("the constraint has no bound"), N_("INCLUDES or EXCLUDES")
+        )
     if not all(allowed.values()):
         return None
     return {name: tuple(options) for name, options in allowed.items()}
@@ -142,7 +163,12 @@ def nonlinear_preferences(
             found.append((value, rectangle, _allowed(source, rectangle, issues)))
     if len(found) > MAX_BONUSES:
         raise _fail(
-            source, root, f"the profile has {len(found)} constraints", f"at most {MAX_BONUSES}"
+            source,
+            root,
+            N_("the profile has %(count)s constraints"),
+            N_("at most %(limit)s"),
+            count=len(found),
+            limit=MAX_BONUSES,
         )
     top = None
     for tag in ("utility_function", "utility"):

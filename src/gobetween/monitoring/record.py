@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from gobetween.errors import N_, InvalidModel, ProtocolError
+from gobetween.errors import N_, InvalidModel, ProtocolError, Sentence
 from gobetween.monitoring.events import (
     EVENT_TYPES,
     Arrival,
@@ -238,31 +238,47 @@ class _Folder:
             incidents=MappingProxyType(self.incidents),
         )
 
-    def fail(self, position: int, event: Event, message: str) -> ProtocolError:
+    def fail(self, position: int, event: Event, message: str, /, **params: object) -> ProtocolError:
+        """The refusal ``message`` (marked :func:`N_`, its values in ``params``) of an event."""
         return ProtocolError(
-            f"event {position} ({event.type} at {event.at.isoformat()}): {message}"
+            N_("event %(position)s (%(type)s at %(at)s): %(problem)s"),
+            params={
+                "position": position,
+                "type": event.type,
+                "at": event.at.isoformat(),
+                "problem": Sentence(message, params),
+            },
         )
 
     def apply(self, event: Event, position: int) -> None:
         if self.events and event.at < self.events[-1].at:
-            raise self.fail(position, event, "earlier than the event before it")
+            raise self.fail(position, event, N_("earlier than the event before it"))
         if isinstance(event, Registration):
             if event.item in self.items:
-                raise self.fail(position, event, f"{event.item!r} is already registered")
+                raise self.fail(
+                    position, event, N_("%(item)r is already registered"), item=event.item
+                )
             self.items[event.item] = ItemState(event)
         elif isinstance(event, Incident | IncidentResponse):
             self._incident(event, position)
         else:
             state = self.items.get(event.item)
             if state is None:
-                raise self.fail(position, event, f"{event.item!r} was never registered")
+                raise self.fail(
+                    position, event, N_("%(item)r was never registered"), item=event.item
+                )
             self.items[event.item] = self._item(state, event, position)
         self.events.append(event)
 
     def _item(self, state: ItemState, event: Event, position: int) -> ItemState:
         if isinstance(event, GateDecision):
             if event.delegation not in self.members:
-                raise self.fail(position, event, f"{event.delegation!r} is not a delegation")
+                raise self.fail(
+                    position,
+                    event,
+                    N_("%(delegation)r is not a delegation"),
+                    delegation=event.delegation,
+                )
             gate = state.gates.get(event.step) or GateState(event.step, self.record.delegations)
             gates = {**state.gates, event.step: gate.decide(event)}
             decisions = (*state.decisions, event)
@@ -270,27 +286,46 @@ class _Folder:
         if isinstance(event, Inspection):
             strangers = sorted(event.delegations - self.members)
             if strangers:
-                raise self.fail(position, event, f"team members of unknown {strangers}")
+                raise self.fail(
+                    position,
+                    event,
+                    N_("team members of unknown %(strangers)s"),
+                    strangers=strangers,
+                )
             return replace(state, inspections=(*state.inspections, event))
         if isinstance(event, Departure):
             return replace(state, departures=(*state.departures, event))
         if isinstance(event, Arrival):
             return replace(state, arrivals=(*state.arrivals, event))
-        raise self.fail(position, event, "is not an item event")
+        raise self.fail(position, event, N_("is not an item event"))
 
     def _incident(self, event: Incident | IncidentResponse, position: int) -> None:
         if isinstance(event, Incident):
             if event.incident in self.incidents:
-                raise self.fail(position, event, f"incident {event.incident!r} already exists")
+                raise self.fail(
+                    position,
+                    event,
+                    N_("incident %(incident)r already exists"),
+                    incident=event.incident,
+                )
             if event.item and event.item not in self.items:
-                raise self.fail(position, event, f"{event.item!r} was never registered")
+                raise self.fail(
+                    position, event, N_("%(item)r was never registered"), item=event.item
+                )
             self.incidents[event.incident] = IncidentState(event)
             return
         state = self.incidents.get(event.incident)
         if state is None:
-            raise self.fail(position, event, f"no incident {event.incident!r}")
+            raise self.fail(
+                position, event, N_("no incident %(incident)r"), incident=event.incident
+            )
         if state.closed_at is not None:
-            raise self.fail(position, event, f"incident {event.incident!r} is already closed")
+            raise self.fail(
+                position,
+                event,
+                N_("incident %(incident)r is already closed"),
+                incident=event.incident,
+            )
         self.incidents[event.incident] = replace(state, responses=(*state.responses, event))
 
 
