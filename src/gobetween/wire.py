@@ -215,7 +215,7 @@ def _enum(kind: type[enum.Enum]) -> Codec:
 
 def _strings(value: object, location: str, context: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise invalid(N_("expected a list of strings"), location, "a list of strings")
+        raise invalid(N_("expected a list of strings"), location, N_("a list of strings"))
     return tuple(value)
 
 
@@ -223,7 +223,7 @@ def _string_map(value: object, location: str, context: object) -> dict[str, str]
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
-        raise invalid(N_("expected an object of strings"), location, "an object of strings")
+        raise invalid(N_("expected an object of strings"), location, N_("an object of strings"))
     return dict(value)
 
 
@@ -327,7 +327,7 @@ def _layout(cls: type[WireEvent]) -> _Layout:
 def event_type(data: object) -> str:
     """The ``type`` tag of a stored event."""
     if not isinstance(data, Mapping):
-        raise invalid(N_("an event must be a JSON object"), "event", "an object with a 'type'")
+        raise invalid(N_("an event must be a JSON object"), "event", N_("an object with a 'type'"))
     kind = data.get("type")
     if not isinstance(kind, str):
         raise invalid(

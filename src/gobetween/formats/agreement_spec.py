@@ -120,7 +120,7 @@ def _terms(data: Mapping[str, Any]) -> OperativeTerms:
         raise
     except (AgreementError, KeyError, ValueError) as exc:
         message = exc.message if isinstance(exc, AgreementError) else str(exc)
-        raise InvalidModel(message, expected="valid operative terms") from None
+        raise InvalidModel(message, expected=N_("valid operative terms")) from None
 
 
 def instruments_from_spec(data: object, *, source: str | None = None) -> tuple[Instrument, ...]:

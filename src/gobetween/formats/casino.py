@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from gobetween.errors import DataImportError, FileFormatError
+from gobetween.errors import N_, DataImportError, FileFormatError
 from gobetween.formats.corpora import RecordedNegotiation, division_scenario
 
 __all__ = ["CASINO_FILES", "POINTS", "WALK_AWAY_POINTS", "read_casino"]
@@ -50,11 +50,11 @@ def read_casino(path: Path | str) -> Iterator[RecordedNegotiation]:
             dialogues = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge integers
             raise FileFormatError(
-                f"cannot read CaSiNo data: {exc}", source=str(file), expected="a JSON array"
+                f"cannot read CaSiNo data: {exc}", source=str(file), expected=N_("a JSON array")
             ) from None
         if not isinstance(dialogues, list):
             raise FileFormatError(
-                "not a CaSiNo file", source=str(file), expected="a JSON array of dialogues"
+                "not a CaSiNo file", source=str(file), expected=N_("a JSON array of dialogues")
             )
         for index, dialogue in enumerate(dialogues):
             yield _negotiation(dialogue, source=str(file), index=index)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gobetween.errors import DataImportError
+from gobetween.errors import N_, DataImportError
 from gobetween.model import Agenda, Issue, Package, Preferences, RatingScale, Scenario
 
 __all__ = ["RecordedNegotiation", "division_scenario"]
@@ -69,7 +69,7 @@ def division_scenario(
     for kind in kinds:
         if counts[kind] < 1:
             raise DataImportError(
-                f"item kind {kind!r} has count {counts[kind]}", expected="a count of at least 1"
+                f"item kind {kind!r} has count {counts[kind]}", expected=N_("a count of at least 1")
             )
     agenda = Agenda(
         tuple(Issue.discrete(kind, [str(k) for k in range(counts[kind] + 1)]) for kind in kinds),
@@ -82,7 +82,7 @@ def division_scenario(
         total = sum(stake.values())
         if total <= 0:
             raise DataImportError(
-                f"side {side!r} values nothing in the pool", expected="a positive total value"
+                f"side {side!r} values nothing in the pool", expected=N_("a positive total value")
             )
         ratings = {
             kind: {

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from gobetween.errors import DataImportError, FileFormatError
+from gobetween.errors import N_, DataImportError, FileFormatError
 from gobetween.formats.corpora import RecordedNegotiation, division_scenario
 from gobetween.model import Scenario
 
@@ -69,7 +69,10 @@ def _numbers(text: str, source: str, where: str) -> list[int]:
         numbers = []
     if len(numbers) != 6:
         raise DataImportError(
-            f"bad counts/values {text!r}", source=source, location=where, expected="six integers"
+            f"bad counts/values {text!r}",
+            source=source,
+            location=where,
+            expected=N_("six integers"),
         )
     return numbers
 
@@ -130,7 +133,7 @@ def _split_line(line: str, source: str, where: str) -> RecordedNegotiation | Non
             "missing tags",
             source=source,
             location=where,
-            expected="<input>, <dialogue>, <output> and <partner_input>",
+            expected=N_("<input>, <dialogue>, <output> and <partner_input>"),
         )
     if not parts["dialogue"].strip().startswith("YOU:"):
         return None

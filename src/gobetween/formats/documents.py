@@ -244,14 +244,14 @@ def parse_yaml(
             N_("the YAML cannot be parsed: %(problem)s"),
             source=source,
             location=location,
-            expected="valid YAML",
+            expected=N_("valid YAML"),
             params={"problem": problem},
         ) from None
     except yaml.YAMLError as exc:
         raise FileFormatError(
             N_("the YAML cannot be parsed: %(exc)s"),
             source=source,
-            expected="valid YAML",
+            expected=N_("valid YAML"),
             params={"exc": exc},
         ) from None
     except RecursionError:
@@ -305,7 +305,7 @@ def _refusal(text: str, source: str | None) -> FileFormatError:
             f"duplicate key {path[-1]!r} in {render_path(path[:-1])}",
             source=source,
             location=f"line {line}, {render_path(path)}",
-            expected="each key once in an object",
+            expected=N_("each key once in an object"),
         )
     if found.constant is not None:
         path, line = found.constant
@@ -313,12 +313,12 @@ def _refusal(text: str, source: str | None) -> FileFormatError:
             "NaN and Infinity are not JSON numbers",
             source=source,
             location=f"line {line}, {render_path(path)}",
-            expected="a finite number",
+            expected=N_("a finite number"),
         )
     return FileFormatError(
         "the JSON has a duplicate key, NaN or Infinity",
         source=source,
-        expected="each key once in an object, and finite numbers",
+        expected=N_("each key once in an object, and finite numbers"),
     )
 
 
@@ -339,7 +339,7 @@ def parse_json(text: str, *, source: str | None = None) -> Document:
             N_("the JSON cannot be parsed: %(msg)s"),
             source=source,
             location=f"line {exc.lineno}, column {exc.colno}",
-            expected="valid JSON",
+            expected=N_("valid JSON"),
             params={"msg": exc.msg},
         ) from None
     except _Refused:

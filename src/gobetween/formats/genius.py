@@ -342,7 +342,7 @@ def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[
             N_("issue %(name)r gives no evaluation for item %(value)r of the domain"),
             source=xml.source,
             location=f"line {element.line}",
-            expected="an evaluation for every item of the domain",
+            expected=N_("an evaluation for every item of the domain"),
             params={"name": issue.name, "value": missing[0]},
         )
     top = max(given.values())
@@ -533,7 +533,7 @@ def _nonlinear(xml: _Xml, agenda: Agenda, domain_elements: list[XmlElement]) -> 
                 N_("the profile has issue %(name)r, which the domain lacks"),
                 source=xml.source,
                 location=f"line {element.line}",
-                expected="the domain's issues",
+                expected=N_("the domain's issues"),
                 params={"name": name},
             )
         indices[_integer(xml, element, "index")] = name
@@ -658,7 +658,7 @@ def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml], list
         raise FileFormatError(
             N_("this is a folder of %(n_inside)s scenario folders (%(shown)s), not one scenario"),
             source=str(folder),
-            expected="one scenario folder (or gobetween.formats.load_genius_folders for all)",
+            expected=N_("one scenario folder (or gobetween.formats.load_genius_folders for all)"),
             params={"n_inside": len(inside), "shown": shown},
         )
     if len(domains) != 1:

@@ -54,7 +54,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from gobetween.errors import FileFormatError, InvalidScenario
+from gobetween.errors import N_, FileFormatError, InvalidScenario
 from gobetween.formats.genius import DEFAULT_REAL_STEPS
 from gobetween.formats.genius_nonlinear import nonlinear_profile_xml
 from gobetween.model import Agenda, Issue, IssueKind, Preferences, Scenario
@@ -166,7 +166,7 @@ def _profile_xml(party: str, prefs: Preferences, agenda: Agenda, kinds: Sequence
         raise InvalidScenario(
             f"party {party!r} has {part.replace('_', ' ')}, which Genius profiles cannot express",
             location=f"parties.{party}.{part}",
-            expected="additive preferences without red lines or interactions",
+            expected=N_("additive preferences without red lines or interactions"),
         )
     weights = prefs.normalised_weights(agenda)
     lines = [
@@ -260,7 +260,7 @@ def save_genius(
             raise InvalidScenario(
                 f"parties {seen[stem.lower()]!r} and {party!r} would both be written as {stem}.xml",
                 location=f"parties.{party}",
-                expected="party names that give distinct file names (and not 'domain')",
+                expected=N_("party names that give distinct file names (and not 'domain')"),
             )
         seen[stem.lower()] = party
     kinds = [_genius_type(issue, scenario, real_steps) for issue in scenario.agenda.issues]
@@ -269,12 +269,12 @@ def save_genius(
     for party, prefs in scenario.preferences.items():
         contents[stems[party]] = profile(party, prefs, scenario.agenda, kinds)
     if target.exists() and not target.is_dir():
-        raise FileFormatError("this is a file", source=str(target), expected="a folder")
+        raise FileFormatError("this is a file", source=str(target), expected=N_("a folder"))
     if target.is_dir() and any(target.glob("*.xml")):
         raise FileFormatError(
             "the folder already holds XML files",
             source=str(target),
-            expected="a new or empty folder",
+            expected=N_("a new or empty folder"),
         )
     target.mkdir(parents=True, exist_ok=True)
     written = []

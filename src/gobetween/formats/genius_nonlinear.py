@@ -153,7 +153,7 @@ def nonlinear_preferences(
             raise InvalidScenario(
                 N_("issue %(name)r (index %(k)s) is not an integer issue"),
                 source=source,
-                expected="integer issues in a non-linear profile",
+                expected=N_("integer issues in a non-linear profile"),
                 params={"name": issue.name, "k": k},
             )
     found: list[tuple[float, XmlElement, dict[str, tuple[str, ...]] | None]] = []
@@ -232,7 +232,7 @@ def nonlinear_profile_xml(
                 "integer issues, but issue %(value)r is not a run of integers"
             ),
             location=f"parties.{party}.bonuses",
-            expected="integer issues only (consecutive values), or preferences without bonuses",
+            expected=N_("integer issues only (consecutive values), or preferences without bonuses"),
             params={"party": party, "value": not_integer[0]},
         )
     lines = [

@@ -423,7 +423,7 @@ def csv_rows(text: str, source: str) -> Iterator[list[str]]:
             N_("malformed CSV: %(error)s"),
             source=source,
             location=f"line {reader.line_num}",
-            expected="comma-separated values, quoted fields closed on the same row",
+            expected=N_("comma-separated values, quoted fields closed on the same row"),
             params={"error": error},
         ) from None
 
@@ -452,7 +452,7 @@ def read_csv(path: str | Path) -> ImportResult:
             N_("not UTF-8 text (%(reason)s)"),
             source=str(path),
             location=f"byte {error.start}",
-            expected="a UTF-8 CSV file",
+            expected=N_("a UTF-8 CSV file"),
             params={"reason": error.reason},
         ) from None
     return read_rows(csv_rows(text, str(path)), str(path), format="csv")
@@ -521,7 +521,7 @@ def read_jcc(path: str | Path, sheet: str | None = None) -> ImportResult:
     raise FileFormatError(
         N_("unknown file type %(suffix)r"),
         source=str(path),
-        expected="a .csv or .xlsx file",
+        expected=N_("a .csv or .xlsx file"),
         params={"suffix": path.suffix},
     )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from gobetween.errors import InputError
+from gobetween.errors import N_, InputError
 
 __all__ = ["SOLUTION_STYLE", "plot_utility_space"]
 
@@ -60,7 +60,7 @@ def plot_utility_space(
     target = Path(path)
     if target.suffix.lower() not in (".svg", ".png"):
         raise InputError(
-            f"cannot draw to {target.name!r}", location="--plot", expected="a .svg or .png file"
+            f"cannot draw to {target.name!r}", location="--plot", expected=N_("a .svg or .png file")
         )
     n = len(party_names)
     pairs = list(itertools.combinations(range(n), 2)) if n > 1 else []

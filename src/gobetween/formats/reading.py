@@ -59,7 +59,7 @@ def unreadable(source: str, error: OSError) -> FileFormatError:
     return FileFormatError(
         N_("cannot read the file: %(strerror)s"),
         source=source,
-        expected="a readable file",
+        expected=N_("a readable file"),
         params={"strerror": error.strerror},
     )
 
@@ -130,7 +130,7 @@ def decode_utf8(data: bytes, *, source: str | None = None) -> str:
             N_("the file is not valid UTF-8 (byte 0x%(value)s: %(reason)s)"),
             source=source,
             location=f"line {line}, byte {exc.start}",
-            expected="UTF-8 text",
+            expected=N_("UTF-8 text"),
             params={"value": f"{data[exc.start]:02x}", "reason": exc.reason},
         ) from None
     return text.removeprefix("\ufeff")
@@ -254,7 +254,7 @@ def parse_xml(data: bytes, *, source: str | None = None) -> XmlElement:
             N_("the XML is not well formed: %(message)s"),
             source=source,
             location=f"line {line}, column {column + 1}",
-            expected="well-formed XML",
+            expected=N_("well-formed XML"),
             params={"message": message},
         ) from None
     if builder.root is None:

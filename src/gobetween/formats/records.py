@@ -89,13 +89,13 @@ def read_entry_file(
                 N_("not UTF-8 text (%(reason)s)"),
                 source=filename,
                 location=f"byte {error.start}",
-                expected="a UTF-8 CSV file",
+                expected=N_("a UTF-8 CSV file"),
                 params={"reason": error.reason},
             ) from None
         return read_entries(kind, csv_rows(text, filename), filename, limits)
     raise FileFormatError(
         N_("unknown file type %(suffix)r"),
         source=filename,
-        expected="a .csv or .xlsx file",
+        expected=N_("a .csv or .xlsx file"),
         params={"suffix": suffix},
     )

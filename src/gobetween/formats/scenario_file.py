@@ -94,7 +94,7 @@ class ScenarioFile:
                 raise InvalidScenario(
                     N_("package %(name)r belongs to another agenda"),
                     location=f"packages.{name}",
-                    expected="packages over the scenario's agenda",
+                    expected=N_("packages over the scenario's agenda"),
                     params={"name": name},
                 )
         object.__setattr__(self, "packages", MappingProxyType(dict(self.packages)))
@@ -329,7 +329,7 @@ def _parse(text: str, fmt: Format, source: str | None) -> Document:
     raise FileFormatError(
         N_("unknown scenario format %(fmt)r"),
         source=source,
-        expected="yaml or json",
+        expected=N_("yaml or json"),
         params={"fmt": fmt},
     )
 

@@ -110,7 +110,7 @@ def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: s
         raise FileFormatError(
             N_("the workbook is damaged: %(error)s"),
             source=source,
-            expected="an .xlsx workbook",
+            expected=N_("an .xlsx workbook"),
             params={"error": error},
         ) from None
     finally:
@@ -141,7 +141,7 @@ def open_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: st
         raise FileFormatError(
             N_("cannot open the workbook: %(error)s"),
             source=source,
-            expected="an .xlsx workbook",
+            expected=N_("an .xlsx workbook"),
             params={"error": error},
         ) from None
 
@@ -149,5 +149,5 @@ def open_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: st
 def unreadable_sheet(error: BaseException, source: str) -> FileFormatError:
     """The error for a damaged sheet inside a workbook that opened (one of UNREADABLE_WORKBOOK)."""
     return FileFormatError(
-        f"cannot read the sheet: {error}", source=source, expected="an .xlsx workbook"
+        f"cannot read the sheet: {error}", source=source, expected=N_("an .xlsx workbook")
     )

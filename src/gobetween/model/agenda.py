@@ -73,7 +73,7 @@ def check_wording(wording: object, location: str) -> Mapping[str, str]:
         raise InvalidAgenda(
             N_("the wording must map language codes to text, got %(wording)r"),
             location=location,
-            expected="a mapping such as {en: ..., uk: ...}",
+            expected=N_("a mapping such as {en: ..., uk: ...}"),
             params={"wording": wording},
         )
     result: dict[str, str] = {}
@@ -83,14 +83,14 @@ def check_wording(wording: object, location: str) -> Mapping[str, str]:
             raise InvalidAgenda(
                 N_("%(language)r is not a language code"),
                 location=f"{location}, wording",
-                expected="a language code such as en, uk, ru, tr, ar",
+                expected=N_("a language code such as en, uk, ru, tr, ar"),
                 params={"language": language},
             )
         if not isinstance(text, str) or not text.strip():
             raise InvalidAgenda(
                 N_("the %(language)s wording is empty"),
                 location=f"{location}, wording {language}",
-                expected="the clause's text (leave the language out if there is none)",
+                expected=N_("the clause's text (leave the language out if there is none)"),
                 params={"language": language},
             )
         result[language] = text
@@ -220,7 +220,7 @@ class Issue:
                 raise InvalidAgenda(
                     N_("issue %(name)r: %(label)s must be a finite number, got %(number)r"),
                     location=label,
-                    expected="a finite number",
+                    expected=N_("a finite number"),
                     params={"name": name, "label": label, "number": number},
                 )
         if step <= 0:

@@ -62,7 +62,7 @@ class Package:
         if not isinstance(options, Mapping):
             raise InvalidPackage(
                 N_("a package must map issue names to option names, got %(name)s"),
-                expected="a mapping of issue -> option",
+                expected=N_("a mapping of issue -> option"),
                 params={"name": type(options).__name__},
             )
         for name in options:

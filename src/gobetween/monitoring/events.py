@@ -66,7 +66,7 @@ def _bad_time(message: str) -> InvalidModel:
     return InvalidModel(
         message,
         location="at",
-        expected="a datetime with a timezone, e.g. 2022-08-01T09:00:00+00:00",
+        expected=N_("a datetime with a timezone, e.g. 2022-08-01T09:00:00+00:00"),
     )
 
 
@@ -112,7 +112,7 @@ def _team_to_wire(team: tuple[TeamMember, ...]) -> list[dict[str, str]]:
 
 def _team_from_wire(value: object, location: str, context: object) -> tuple[TeamMember, ...]:
     if not isinstance(value, list):
-        raise wire.invalid(N_("team is not a list"), location, "a list of members")
+        raise wire.invalid(N_("team is not a list"), location, N_("a list of members"))
     members = []
     for i, member in enumerate(value):
         if not isinstance(member, Mapping) or set(member) != {"delegation", "inspector"}:

@@ -49,7 +49,7 @@ class ImportLimits:
                 raise InvalidModel(
                     N_("%(name)s %(value)r must be a whole number of at least 1"),
                     location=name,
-                    expected="an integer >= 1",
+                    expected=N_("an integer >= 1"),
                     params={"name": name, "value": value},
                 )
 

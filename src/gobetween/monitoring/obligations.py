@@ -359,7 +359,7 @@ def evaluate_voyages(
                 "obligation %(name)r (%(metric)s, deadline %(deadline)s) cannot be judged from "
                 "voyage files"
             ),
-            expected="inspections or departures per day or month, without a deadline",
+            expected=N_("inspections or departures per day or month, without a deadline"),
             params={
                 "name": obligation.name,
                 "metric": obligation.metric,

@@ -77,7 +77,7 @@ def _text(value: object, what: str, location: str) -> str:
         raise InvalidModel(
             N_("%(what)s: %(location)s must be non-empty text, got %(value)r"),
             location=location,
-            expected="non-empty text",
+            expected=N_("non-empty text"),
             params={"what": what, "location": location, "value": value},
         )
     return value.strip()
@@ -141,7 +141,7 @@ class Assessment:
             raise InvalidModel(
                 N_("assessment time %(at)r has no time zone"),
                 location="at",
-                expected="a time with a time zone, e.g. 2022-09-01T12:00:00+00:00",
+                expected=N_("a time with a time zone, e.g. 2022-09-01T12:00:00+00:00"),
                 params={"at": self.at},
             )
         _text(self.provision, "assessment", "provision")

@@ -187,7 +187,7 @@ class JointRecord:
             raise InvalidModel(
                 N_("delegations %(delegations)r must be distinct and at least one"),
                 location="delegations",
-                expected="one or more distinct delegation names",
+                expected=N_("one or more distinct delegation names"),
                 params={"delegations": self.delegations},
             )
         if not self.signatories:

@@ -89,14 +89,14 @@ class Shipment:
         if self.voyage < 1:
             raise InvalidModel(
                 N_("voyage number %(voyage)s is not positive"),
-                expected="a voyage number >= 1",
+                expected=N_("a voyage number >= 1"),
                 params={"voyage": self.voyage},
             )
         if self.imo <= 0:
             raise InvalidModel(
                 N_("IMO number %(imo)s is not positive"),
                 location=where,
-                expected="an IMO number",
+                expected=N_("an IMO number"),
                 params={"imo": self.imo},
             )
         if self.cargo_index < 0:
@@ -110,14 +110,14 @@ class Shipment:
             raise InvalidModel(
                 N_("tonnage %(tonnes)r is not a finite number >= 0"),
                 location=where,
-                expected="metric tons >= 0",
+                expected=N_("metric tons >= 0"),
                 params={"tonnes": self.tonnes},
             )
         if self.departure_date is None and self.inspection_date is None:
             raise InvalidModel(
                 N_("%(where)s has neither a departure nor an inspection date"),
                 location=where,
-                expected="a departure date, or an inspection date in files dated by inspection",
+                expected=N_("a departure date, or an inspection date in files dated by inspection"),
                 params={"where": where},
             )
         if (
@@ -128,7 +128,7 @@ class Shipment:
             raise InvalidModel(
                 N_("inspected on %(inspection_date)s before departing on %(departure_date)s"),
                 location=where,
-                expected="an inspection date on or after the departure date",
+                expected=N_("an inspection date on or after the departure date"),
                 params={
                     "inspection_date": self.inspection_date,
                     "departure_date": self.departure_date,

@@ -159,7 +159,7 @@ def optional_time_from_wire(value: object, location: str) -> datetime | None:
 def strings_from_wire(value: object, location: str) -> tuple[str, ...]:
     """A JSON list of strings."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise bad_wire(N_("expected a list of strings"), location, "a list of strings")
+        raise bad_wire(N_("expected a list of strings"), location, N_("a list of strings"))
     return tuple(value)
 
 
@@ -168,7 +168,7 @@ def options_from_wire(value: object, location: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
-        raise bad_wire(N_("expected an object of strings"), location, "an object of strings")
+        raise bad_wire(N_("expected an object of strings"), location, N_("an object of strings"))
     return dict(value)
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 from gobetween import wire
-from gobetween.errors import ProtocolError
+from gobetween.errors import N_, ProtocolError
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
 from gobetween.protocols.single_text_articles import (
@@ -58,7 +58,9 @@ def _articles(reader: Callable[[object], T]) -> dict[str, wire.Codec]:
         try:
             return reader(value)
         except ProtocolError as exc:
-            raise c.bad_wire(str(exc), where, "articles as the text wrote them") from None
+            raise c.bad_wire(
+                exc.template, where, N_("articles as the text wrote them"), params=exc.params
+            ) from None
 
     return wire.codec(lambda items: [a.to_dict() for a in items], load, omit_empty=True)
 
