@@ -178,7 +178,7 @@ NOTATIONS = {"XML", "YYYY-MM-DD", "2022-09-01T12:00:00+00:00", "c0 v0 c1 v1 c2 v
 
 #: ``expected`` words built with an f-string or ``+`` (a limit, a list of names), not marked
 #: yet: at most this many in the scope (docs/dev/i18n.md, "Still in English").
-EXPECTED_BUILT = 23
+EXPECTED_BUILT = 1  # monitoring/kinds.py: a kind declared in code
 
 
 def _expected_words() -> tuple[list[str], list[str]]:

@@ -54,8 +54,8 @@ def _get(data: Mapping[str, Any], key: str, kind: type, location: str) -> Any:
         raise InvalidModel(
             N_("field %(key)r is a %(name)s"),
             location=location + key,
-            expected=f"a {kind.__name__}",
-            params={"key": key, "name": type(value).__name__},
+            expected=N_("a %(wanted)s"),
+            params={"key": key, "name": type(value).__name__, "wanted": kind.__name__},
         )
     return value
 

@@ -323,8 +323,12 @@ def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[
                 N_("issue %(name)r has no item %(value)r in the domain"),
                 source=xml.source,
                 location=f"line {item.line}",
-                expected="one of " + ", ".join(repr(o) for o in issue.option_names),
-                params={"name": issue.name, "value": value},
+                expected=N_("one of %(choices)s"),
+                params={
+                    "name": issue.name,
+                    "value": value,
+                    "choices": ", ".join(repr(o) for o in issue.option_names),
+                },
             )
         evaluation = _number(xml, item, "evaluation")
         if evaluation < 0:
@@ -666,14 +670,15 @@ def _files(location: Path, max_bytes: int) -> tuple[Path, _Xml, list[_Xml], list
         raise FileFormatError(
             N_("a Genius folder needs exactly one domain file (found: %(names)s)"),
             source=str(folder),
-            expected=f"one XML file whose root is <{DOMAIN_ROOT}>",
-            params={"names": names},
+            expected=N_("one XML file whose root is <%(root)s>"),
+            params={"names": names, "root": DOMAIN_ROOT},
         )
     if not profiles:
         raise FileFormatError(
             N_("the folder has no Genius profile"),
             source=str(folder),
-            expected=f"XML files whose root is <{PROFILE_ROOT}>, one per party",
+            expected=N_("XML files whose root is <%(root)s>, one per party"),
+            params={"root": PROFILE_ROOT},
         )
     return folder, domains[0], profiles, ignored
 

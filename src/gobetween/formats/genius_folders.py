@@ -62,7 +62,7 @@ def find_genius_folders(
                 raise FileFormatError(
                     N_("more than %(max_folders)s scenario folders"),
                     source=str(base),
-                    expected=f"at most {max_folders} scenario folders under one root",
+                    expected=N_("at most %(max_folders)s scenario folders under one root"),
                     params={"max_folders": max_folders},
                 )
         if depth < MAX_DEPTH:

@@ -252,8 +252,8 @@ def nonlinear_profile_xml(
             raise InvalidScenario(
                 N_("bonus %(b)s of party %(party)r lists options in too many separate runs"),
                 location=f"parties.{party}.bonuses[{b}]",
-                expected=f"at most {MAX_RECTANGLES_PER_BONUS} boxes of consecutive values",
-                params={"b": b, "party": party},
+                expected=N_("at most %(most)s boxes of consecutive values"),
+                params={"b": b, "party": party, "most": MAX_RECTANGLES_PER_BONUS},
             )
         for combination in itertools.product(*runs):
             bounds = [

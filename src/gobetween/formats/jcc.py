@@ -311,7 +311,8 @@ def _find_header(iterator: Iterator[Sequence[object]], source: str) -> tuple[_La
         N_("no JCC header row found"),
         source=source,
         location=f"row {number}" if number else None,
-        expected=f"a header with the columns {wanted} (or the workbook's names)",
+        expected=N_("a header with the columns %(wanted)s (or the workbook's names)"),
+        params={"wanted": wanted},
     )
 
 
@@ -483,8 +484,8 @@ def read_xlsx(
             raise FileFormatError(
                 N_("no sheet named %(sheet)r"),
                 source=source,
-                expected="one of " + ", ".join(book.sheetnames),
-                params={"sheet": sheet},
+                expected=N_("one of %(choices)s"),
+                params={"sheet": sheet, "choices": ", ".join(book.sheetnames)},
             )
         for name in names:
             rows = book[name].iter_rows(values_only=True)
@@ -502,9 +503,8 @@ def read_xlsx(
         raise FileFormatError(
             N_("no sheet has a JCC header row"),
             source=source,
-            expected="a sheet whose first row names the JCC columns (sheets: "
-            + ", ".join(book.sheetnames)
-            + ")",
+            expected=N_("a sheet whose first row names the JCC columns (sheets: %(sheets)s)"),
+            params={"sheets": ", ".join(book.sheetnames)},
         )
     finally:
         book.close()
@@ -535,8 +535,8 @@ def _check_size(path: Path) -> None:
         raise FileFormatError(
             N_("file of %(size)s bytes is too large"),
             source=str(path),
-            expected=f"at most {_MAX_BYTES:,} bytes",
-            params={"size": f"{size:,}"},
+            expected=N_("at most %(limit)s bytes"),
+            params={"size": f"{size:,}", "limit": f"{_MAX_BYTES:,}"},
         )
 
 

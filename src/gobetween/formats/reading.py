@@ -95,8 +95,8 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         raise FileFormatError(
             N_("the file is too large (%(value)s)"),
             source=source,
-            expected=f"at most {_megabytes(max_bytes)}",
-            params={"value": _megabytes(status.st_size)},
+            expected=N_("at most %(limit)s"),
+            params={"value": _megabytes(status.st_size), "limit": _megabytes(max_bytes)},
         )
     try:
         with file.open("rb") as handle:
@@ -107,7 +107,8 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         raise FileFormatError(
             N_("the file is too large (it grew while being read)"),
             source=source,
-            expected=f"at most {_megabytes(max_bytes)}",
+            expected=N_("at most %(limit)s"),
+            params={"limit": _megabytes(max_bytes)},
         )
     if not data.strip():
         raise FileFormatError(N_("the file is empty"), source=source, expected=N_("some content"))

@@ -54,8 +54,8 @@ def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> Ent
     raise FileFormatError(
         N_("no sheet has the columns of a %(label)s file"),
         source=name,
-        expected=f"a sheet with a header naming {labels} (sheets: {', '.join(book.sheetnames)})",
-        params={"label": kind.label},
+        expected=N_("a sheet with a header naming %(labels)s (sheets: %(sheets)s)"),
+        params={"label": kind.label, "labels": labels, "sheets": ", ".join(book.sheetnames)},
     )
 
 
@@ -75,8 +75,8 @@ def read_entry_file(
         raise FileFormatError(
             N_("the file of %(n_data)s bytes is too large"),
             source=filename,
-            expected=f"at most {MAX_BYTES:,} bytes",
-            params={"n_data": f"{len(data):,}"},
+            expected=N_("at most %(limit)s bytes"),
+            params={"n_data": f"{len(data):,}", "limit": f"{MAX_BYTES:,}"},
         )
     suffix = PurePath(filename).suffix.casefold()
     if suffix == ".xlsx":

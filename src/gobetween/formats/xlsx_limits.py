@@ -47,8 +47,8 @@ def _count_rows(book: zipfile.ZipFile, name: str, limits: ImportLimits, source: 
                 raise FileFormatError(
                     N_("the sheet expands to more than %(budget)s bytes"),
                     source=f"{source} [{name}]",
-                    expected=f"a workbook of at most {limits.max_rows:,} rows per sheet",
-                    params={"budget": f"{budget:,}"},
+                    expected=N_("a workbook of at most %(rows)s rows per sheet"),
+                    params={"budget": f"{budget:,}", "rows": f"{limits.max_rows:,}"},
                 )
             data = tail + chunk
             rows += sum(data.count(tag) for tag in _ROW_TAGS)

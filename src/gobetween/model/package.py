@@ -39,7 +39,7 @@ class Package:
                     "a package needs one choice per issue: %(n_issues)s issues, %(n_choices)s "
                     "choices"
                 ),
-                expected=f"{len(self.agenda.issues)} choices",
+                expected=N_("%(n_issues)s choices"),
                 params={"n_issues": len(self.agenda.issues), "n_choices": len(choices)},
             )
         for issue, choice in zip(self.agenda.issues, choices, strict=True):
@@ -47,8 +47,8 @@ class Package:
                 raise InvalidPackage(
                     N_("issue %(name)r has no option number %(choice)s"),
                     location=issue.name,
-                    expected=f"an option number from 0 to {issue.size - 1}",
-                    params={"name": issue.name, "choice": choice},
+                    expected=N_("an option number from 0 to %(last)s"),
+                    params={"name": issue.name, "choice": choice, "last": issue.size - 1},
                 )
 
     @classmethod

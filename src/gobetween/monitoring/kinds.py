@@ -306,8 +306,8 @@ def kind_named(name: str) -> RecordKind:
         raise InvalidModel(
             N_("no record kind %(name)r"),
             location="kind",
-            expected="one of " + ", ".join(REGISTRY),
-            params={"name": name},
+            expected=N_("one of %(choices)s"),
+            params={"name": name, "choices": ", ".join(REGISTRY)},
         ) from None
 
 
@@ -352,8 +352,8 @@ def _find_header(
         N_("no header row of a %(label)s file found"),
         source=source,
         location=f"row {number}" if number else None,
-        expected=f"a header naming the columns {wanted}",
-        params={"label": kind.label},
+        expected=N_("a header naming the columns %(wanted)s"),
+        params={"label": kind.label, "wanted": wanted},
     )
 
 

@@ -67,7 +67,7 @@ class ImportLimits:
                 ),
                 source=source,
                 location=f"row {row if row is not None else data_rows}",
-                expected=f"at most {self.max_rows:,} rows (setting GOBETWEEN_IMPORT_MAX_ROWS)",
+                expected=N_("at most %(max_rows)s rows (setting GOBETWEEN_IMPORT_MAX_ROWS)"),
                 params={"max_rows": f"{self.max_rows:,}"},
             )
 

@@ -416,8 +416,8 @@ class VisibilityPolicy:
         if unknown:
             raise InvalidModel(
                 N_("visibility policy names unknown event types %(unknown)s"),
-                expected="one of " + ", ".join(EVENT_TYPES),
-                params={"unknown": unknown},
+                expected=N_("one of %(choices)s"),
+                params={"unknown": unknown, "choices": ", ".join(EVENT_TYPES)},
             )
         object.__setattr__(self, "public", MappingProxyType(frozen))
 

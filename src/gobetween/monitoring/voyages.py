@@ -174,7 +174,7 @@ class Voyage:
                 raise InvalidModel(
                     N_("cargo row %(i)s of voyage #%(voyage)s is %(key)s"),
                     location=f"voyage #{first.voyage}",
-                    expected=f"voyage #{first.voyage} with cargo index {i}",
+                    expected=N_("voyage #%(voyage)s with cargo index %(i)s"),
                     params={"i": i, "voyage": first.voyage, "key": shipment.key},
                 )
 
