@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from gobetween.errors import NotFound, PermissionDenied
 from gobetween.i18n import _
 from gobetween.policy import Actor
+from gobetween.service import security_mail
 from gobetween.service.security import token_digest
 from gobetween.store import audit
 from gobetween.store import tables as t
@@ -41,6 +42,7 @@ __all__ = [
     "KINDS",
     "SessionRow",
     "all_events",
+    "client_parts",
     "coarse_client",
     "end_other_sessions",
     "end_session",
@@ -84,7 +86,8 @@ KEY_LENGTH = 16
 def record(
     session: Session, user_id: int, kind: str, *, address: str = "", user_agent: str = ""
 ) -> None:
-    """Add an event to ``user_id``'s log and prune that log to its bounds."""
+    """Add an event to ``user_id``'s log, prune that log to its bounds, and tell the owner by
+    e-mail when the event is one they must learn of (:func:`security_mail.notify`)."""
     assert kind in KINDS, kind
     now = t.utcnow()
     session.add(
@@ -111,6 +114,7 @@ def record(
             .limit(count - KEEP_PER_USER)
         )
         session.execute(delete(SecurityEvent).where(SecurityEvent.id.in_(oldest.scalar_subquery())))
+    security_mail.notify(session, user_id, kind, at=now, client=client_parts(user_agent))
 
 
 def own_events(session: Session, actor: Actor, limit: int = 200) -> Sequence[SecurityEvent]:
@@ -191,11 +195,21 @@ def coarse_client(user_agent: str) -> str:
     >>> coarse_client("curl/8.5.0"), coarse_client("")
     ('curl', '')
     """
-    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
-    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    browser, system = client_parts(user_agent)
     if browser and system:
         return f"{browser} on {system}"
     return browser or system
+
+
+def client_parts(user_agent: str) -> tuple[str, str]:
+    """The browser family and the system of a ``User-Agent``, each ``""`` when unknown.
+
+    >>> client_parts("curl/8.5.0")
+    ('curl', '')
+    """
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    return browser, system
 
 
 def seen(db: Database, recent: dict[str, dt.datetime], token: str, user_agent: str) -> bool:
