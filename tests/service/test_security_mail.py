@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from tests.service.asgi import client as asgi_client
 from tests.service.mailbox import Mailbox, mail_settings, smtp_server
 from tests.service.world import PASSWORD, World, make_settings
@@ -205,3 +205,40 @@ def test_a_failing_mail_server_does_not_fail_the_password_change(
     assert _deliver(mworld) == 1
     (message,) = box.to("ua@example.org")
     assert message["Subject"] == "Your gobetween password was changed"
+
+
+def test_a_wrong_password_costs_what_a_wrong_code_costs_but_the_mail(
+    mworld: World, box: Mailbox
+) -> None:
+    """The time a failed log-in takes must not tell a guesser that the password was right: a
+    wrong password runs the statements of the right one with a wrong code, but for the mail's
+    row (written once per quarter of an hour at most)."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    def run(kind: str) -> list[str]:
+        statements.clear()
+        _record(mworld, "ua", kind)
+        return list(statements)
+
+    engine = mworld.services.db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        first_code = run("login.code_failed")
+        wrong_password = run("login.failed")
+        later_code = run("login.code_failed")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert wrong_password == later_code
+    mailed = [s for s in first_code if s.startswith("INSERT INTO mail_outbox")]
+    assert len(mailed) == 1
+    assert [s for s in first_code if s not in mailed] == wrong_password
+    with asgi_client(mworld.app) as c:  # a wrong password through the API: no mail either
+        wrong = {"email": "ua2@example.org", "password": "not the password at all"}
+        assert c.post("/api/auth/login", json=wrong).status_code == 401
+    assert _deliver(mworld) == 1
+    assert [m["Subject"] for m in box.messages] == [
+        "Someone tried to log in to your gobetween account"
+    ]

@@ -139,6 +139,12 @@ MAILED = {
 }
 
 
+#: a wrong password is handled as the right one with a wrong code up to the mail itself (the
+#: same reads, the mail written and thrown away), so that the time a failed log-in takes does
+#: not tell a password guesser that the password was right (docs/security.md)
+_SHADOWS = {"login.failed": "login.code_failed"}
+
+
 def notify(
     session: Session, user_id: int, kind: str, *, at: dt.datetime, client: tuple[str, str]
 ) -> bool:
@@ -149,6 +155,8 @@ def notify(
     account or an address not verified, or when a mail of this kind went to the account less
     than :data:`GAP` ago.
     """
+    shadow = kind in _SHADOWS
+    kind = _SHADOWS.get(kind, kind)
     if kind not in MAILED:
         return False
     user = session.get(t.User, user_id)
@@ -169,6 +177,8 @@ def notify(
         return False
     with i18n.use_locale(user.locale, user.time_zone or "UTC"):
         subject, body = _compose(session, user, kind, at, client)
+    if shadow:
+        return False
     mail.enqueue(session, to=user.email, subject=subject, body=body, kind=mail_kind)
     return True
 
