@@ -242,3 +242,22 @@ def test_a_wrong_password_costs_what_a_wrong_code_costs_but_the_mail(
     assert [m["Subject"] for m in box.messages] == [
         "Someone tried to log in to your gobetween account"
     ]
+
+
+def test_ending_all_other_sessions_says_from_what_browser_in_ukrainian(
+    mworld: World, box: Mailbox
+) -> None:
+    _speak(mworld, "ua", "uk", "Europe/Kyiv")
+    with asgi_client(mworld.app) as c:
+        login = {"email": "ua@example.org", "password": PASSWORD}
+        started = c.post("/api/auth/login", json=login, headers={"User-Agent": FIREFOX})
+        assert started.status_code == 200, started.text
+        ended = c.post(
+            "/api/account/sessions/end-others",
+            headers={"X-CSRF-Token": started.json()["csrf_token"], "User-Agent": FIREFOX},
+        )
+        assert ended.status_code == 200, ended.text
+    assert _deliver(mworld) == 1
+    (message,) = box.to("ua@example.org")
+    assert message["Subject"] == "Усі інші сеанси вашого облікового запису gobetween завершено"
+    assert "Звідки: Firefox на Linux" in box.body(message)

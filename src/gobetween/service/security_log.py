@@ -5,6 +5,8 @@ or revoked is recorded for the account it concerns (:func:`record`), with the cl
 and the browser's name. The log is bounded: events older than :data:`KEEP_DAYS` days go, and a
 user keeps at most :data:`KEEP_PER_USER` (the oldest go first), pruned as events are added, so
 an attacker failing to log in a million times keeps one user's log at its cap, not the disk.
+The events an intruder would cause (a password changed, the second factor on or off, ...) are
+also mailed to the account's owner from here (:mod:`gobetween.service.security_mail`).
 
 A user reads their own log (:func:`own_events`) and their browser sessions, each with where it
 was started and when and from what kind of browser it was last used (:func:`own_sessions`),
