@@ -261,3 +261,22 @@ def test_ending_all_other_sessions_says_from_what_browser_in_ukrainian(
     (message,) = box.to("ua@example.org")
     assert message["Subject"] == "Усі інші сеанси вашого облікового запису gobetween завершено"
     assert "Звідки: Firefox на Linux" in box.body(message)
+
+
+def test_a_password_reset_by_link_is_mailed_without_the_link(mworld: World, box: Mailbox) -> None:
+    asked = mworld.client.post("/api/auth/password-reset", json={"email": "ua@example.org"})
+    assert asked.status_code == 202
+    assert _deliver(mworld) == 1
+    link = box.link("ua@example.org", "reset")
+    done = mworld.client.post(
+        "/api/auth/password-reset/confirm",
+        json={"token": link.rsplit("/", 1)[1], "password": NEW_PASSWORD},
+    )
+    assert done.status_code == 204
+    assert _deliver(mworld) == 1
+    told = box.to("ua@example.org")[-1]
+    assert told["Subject"] == "Your gobetween password was changed"
+    text = box.body(told)
+    assert "with a reset link sent to this address" in text
+    assert link not in text
+    assert link.rsplit("/", 1)[1] not in text
