@@ -44,9 +44,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp_program import Box, MilpPoint, Program, ProgramSize
 from gobetween.errors import AnalysisError
+from gobetween.model import Agenda
 
 __all__ = [
     "DEFAULT_TIME_LIMIT",
@@ -84,6 +88,7 @@ class MilpFrontier:
     solves: int
     resolution: float
     size: ProgramSize | None = None
+    seconds: float = 0.0
 
     @property
     def exact(self) -> bool:
@@ -127,6 +132,11 @@ def exact_frontier(
     """
     if len(profiles) < 2:
         raise AnalysisError(f"the exact frontier takes two parties or more, not {len(profiles)}")
+    blocks = _blocks(profiles, forbidden)
+    if len(blocks) > 1:
+        split = _by_blocks(profiles, forbidden, blocks, time_limit, total_time_limit)
+        if split is not None:
+            return split
     program = Program(profiles, forbidden)
     resolution = 0.0 if all(program.integral) else RESOLUTION
     budget = _Budget(program, time_limit, total_time_limit)
@@ -135,7 +145,150 @@ def exact_frontier(
     else:
         points, status, solves = _search_regions(program, budget)
     points.sort(key=lambda p: tuple(-u for u in p.utilities))
-    return MilpFrontier(tuple(points), status, solves, resolution, program.size)
+    return MilpFrontier(tuple(points), status, solves, resolution, program.size, program.seconds)
+
+
+def _blocks(profiles: Sequence[InterdependentProfile], forbidden: Sequence[Box]) -> list[list[int]]:
+    """The issues in groups that no bonus and no red line links: each group's issues are
+    linked, directly or through others, by some party's bonus or a red line (issue indices,
+    groups in the order of their first issue)."""
+    parent = list(range(len(profiles[0].agenda.issues)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for box in [*(b for p in profiles for b in p.boxes), *forbidden]:
+        first, *others = sorted(box)
+        for other in others:
+            parent[root(other)] = root(first)
+    groups: dict[int, list[int]] = {}
+    for issue in range(len(parent)):
+        groups.setdefault(root(issue), []).append(issue)
+    return list(groups.values())
+
+
+def _block_profiles(
+    profiles: Sequence[InterdependentProfile], forbidden: Sequence[Box], issues: list[int]
+) -> tuple[tuple[InterdependentProfile, ...], tuple[Box, ...]]:
+    """The profiles and red lines of one group of issues, on an agenda of those issues."""
+    agenda = profiles[0].agenda
+    local = {i: k for k, i in enumerate(issues)}
+    sub = Agenda(tuple(agenda.issues[i] for i in issues))
+    parts = tuple(
+        InterdependentProfile(
+            sub,
+            tuple(p.values[i] for i in issues),
+            tuple(b for b, box in zip(p.bonuses, p.boxes, strict=True) if min(box) in local),
+        )
+        for p in profiles
+    )
+    lines = tuple({local[i]: ok for i, ok in box.items()} for box in forbidden if min(box) in local)
+    return parts, lines
+
+
+def _by_blocks(
+    profiles: Sequence[InterdependentProfile],
+    forbidden: Sequence[Box],
+    blocks: list[list[int]],
+    time_limit: float,
+    total_time_limit: float | None,
+) -> MilpFrontier | None:
+    """The frontier when the issues fall into groups no bonus or red line links: each group's
+    frontier on its own (an issue no bonus touches: its options' values), then their sums with
+    the dominated ones left out, group by group (the frontier of a sum of independent parts is
+    made of sums of the parts' frontier points). When a group's solve runs out of time nothing
+    is reported (a sum with an unfinished group's points may be dominated). ``None`` when the
+    sums of two steps would exceed :data:`_MAX_SUMS` (then one program for all is solved)."""
+    n = len(profiles)
+    utilities = np.zeros((1, n))
+    choices = np.zeros((1, len(profiles[0].agenda.issues)), dtype=np.intp)
+    solves, resolution, spent = 0, 0.0, 0.0
+    sizes: list[ProgramSize] = []
+    for issues in blocks:
+        parts, lines = _block_profiles(profiles, forbidden, issues)
+        if any(p.bonuses for p in parts) or lines:
+            left = None if total_time_limit is None else total_time_limit - spent
+            if left is not None and left <= 0:
+                return MilpFrontier((), "time limit", solves, resolution, _total(sizes, blocks))
+            found = exact_frontier(
+                parts, forbidden=lines, time_limit=time_limit, total_time_limit=left
+            )
+            solves += found.solves
+            resolution = max(resolution, found.resolution)
+            spent += found.seconds
+            if found.size is not None:
+                sizes.append(found.size)
+            if not found.exact:
+                return MilpFrontier((), found.status, solves, resolution, _total(sizes, blocks))
+            values = np.array([q.utilities for q in found.points], dtype=np.float64)
+            picked = np.array([q.choices for q in found.points], dtype=np.intp)
+        else:  # one issue, additive: its options
+            (issue,) = issues
+            values = np.array([p.values[issue] for p in profiles], dtype=np.float64).T
+            picked = np.arange(values.shape[0], dtype=np.intp)[:, None]
+        if values.shape[0] == 0:
+            return MilpFrontier((), "optimal", solves, resolution, _total(sizes, blocks))
+        if utilities.shape[0] * values.shape[0] > _MAX_SUMS:
+            return None
+        summed = (utilities[:, None, :] + values[None, :, :]).reshape(-1, n)
+        rows = np.repeat(np.arange(utilities.shape[0]), values.shape[0])
+        cols = np.tile(np.arange(values.shape[0]), utilities.shape[0])
+        keep = _undominated(summed)
+        utilities = summed[keep]
+        choices = choices[rows[keep]]
+        choices[:, issues] = picked[cols[keep]]
+    points = [
+        MilpPoint(tuple(int(c) for c in row), tuple(p.utility(row) for p in profiles))
+        for row in choices.tolist()
+    ]
+    points.sort(key=lambda q: tuple(-u for u in q.utilities))
+    return MilpFrontier(tuple(points), "optimal", solves, resolution, _total(sizes, blocks))
+
+
+def _undominated(points: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Indices of the points no other point dominates, one per distinct utility vector. Sums of
+    the same values in another order may differ in the last binary digits, so utilities are
+    compared on a grid of :data:`_SUM_TOL` times the largest magnitude."""
+    step = _SUM_TOL * max(1.0, float(np.abs(points).max(initial=0.0)))
+    grid = np.round(points / step)
+    order = np.lexsort(-grid.T[::-1])  # best for party 0 first, then party 1 ...
+    if points.shape[1] == 2:  # kept when better for party 1 than every point before it
+        second = grid[order, 1]
+        before = np.maximum.accumulate(np.concatenate(([-np.inf], second[:-1])))
+        return np.asarray(order[second > before], dtype=np.intp)
+    kept: list[int] = []
+    for index in order.tolist():
+        point = grid[index]
+        if kept and np.any(np.all(grid[kept] >= point, axis=1)):
+            continue  # a kept point is at least as good everywhere (or equal)
+        kept.append(index)
+    return np.asarray(kept, dtype=np.intp)
+
+
+#: Relative tolerance when sums of the same values are compared (a few binary digits).
+_SUM_TOL = 1e-12
+#: At most this many sums of two groups' frontier points at once.
+_MAX_SUMS = 4_000_000
+
+
+def _total(sizes: list[ProgramSize], blocks: list[list[int]]) -> ProgramSize | None:
+    """The blocks' program sizes added up (``columns`` and ``rows`` of all programs)."""
+    if not sizes:
+        return None
+    return ProgramSize(
+        options=sum(z.options for z in sizes),
+        options_kept=sum(z.options_kept for z in sizes),
+        bonuses=sum(z.bonuses for z in sizes),
+        bonuses_modelled=sum(z.bonuses_modelled for z in sizes),
+        columns=sum(z.columns for z in sizes),
+        rows=sum(z.rows for z in sizes),
+        red_lines=sum(z.red_lines for z in sizes),
+        red_lines_modelled=sum(z.red_lines_modelled for z in sizes),
+        blocks=len(blocks),
+    )
 
 
 @dataclass(frozen=True)
@@ -158,7 +311,9 @@ def _two_parties(program: Program, budget: _Budget) -> tuple[list[MilpPoint], st
     floors: dict[int, float] = {}
     caps: dict[int, float] = {}
     solves = 0
-    near = program.step(0, RESOLUTION) if not program.integral[0] else 0.0
+    # the same utility for party 0 (half a unit: sums of decimal units may differ in the last
+    # binary digit), or within the resolution
+    near = program.step(0, RESOLUTION) / (2.0 if program.integral[0] else 1.0)
     while len(points) <= MAX_FRONTIER_POINTS:
         seconds = budget.next()
         if seconds is None:
@@ -201,7 +356,9 @@ def _search_regions(program: Program, budget: _Budget) -> tuple[list[MilpPoint],
         bounds = _split(
             [*bounds, low],
             best.utilities,
-            [u - s for u, s in zip(best.utilities, steps, strict=True)],
+            # the box held it if its floors (bound + step) were kept: half a step of slack for
+            # sums of decimal units that differ in the last binary digit
+            [u - s / 2 for u, s in zip(best.utilities, steps, strict=True)],
         )
     return points, "optimal", solves
 

@@ -27,9 +27,12 @@ The model is handed to HiGHS (``highspy``) once; a solve changes only the object
 bounds of one utility row per party (floors and caps), so nothing is rebuilt between the points
 of a frontier.
 
-Utilities with integer values and bonuses are solved unscaled and frontier floors step by exactly
-1 (the resolution is then 0: no two points can merge). Otherwise utilities are scaled to
-:data:`_SCALE` and floors step by ``resolution`` times a party's range.
+Utilities whose values and bonuses are whole numbers of some decimal unit (1, 0.1 ... down to
+:data:`_FINEST`: 0.25 and 0.3 are whole in hundredths and tenths) are solved as integers in that
+unit, and frontier floors step by exactly one unit (the resolution is then 0: no two points can
+merge, and HiGHS's tolerances cannot make a package look worth a unit more than it is).
+Otherwise utilities are scaled to :data:`_SCALE` and floors step by ``resolution`` times a
+party's range.
 """
 
 from __future__ import annotations
@@ -52,8 +55,10 @@ __all__ = ["Box", "MilpPoint", "Program", "ProgramSize"]
 #: coefficients stay small enough that HiGHS's own check of its solution passes (at 1e4, an
 #: integrality error of 1e-9 times the coefficients failed it: "solve error").
 _SCALE = 1e3
-#: Integer utilities are solved unscaled when their range stays below this.
+#: Utilities are solved as integers (in their decimal unit) when their range stays below this.
 _INTEGRAL_SPAN = 2.0**40
+#: The finest decimal unit tried: values with more decimals are scaled to :data:`_SCALE`.
+_FINEST = 1e-6
 #: HiGHS settings measured to help these programs (docs/benchmarks.md): its primal heuristics
 #: and restarts cost more than they save when the frontier loop proves every point anyway.
 _OPTIONS: Mapping[str, bool | int | float] = {
@@ -98,6 +103,7 @@ class ProgramSize:
     rows: int
     red_lines: int = 0
     red_lines_modelled: int = 0
+    blocks: int = 1
 
 
 #: A box over option indices: per issue index, the options it accepts (absent: any).
@@ -139,6 +145,26 @@ def _kept_options(
             q != o and stands_for(q, o) and (q < o or not stands_for(o, q)) for q in range(n)
         )
     ]
+
+
+def _units(numbers: Sequence[float], span: float) -> float | None:
+    """How many of the coarsest decimal unit (1, 0.1 ... :data:`_FINEST`) make one, when every
+    number is a whole number of it (within a billionth) and the range stays below
+    :data:`_INTEGRAL_SPAN` units; else ``None``.
+
+    >>> _units([3.0, -2.0], 5.0), _units([0.25, 0.3], 0.55), _units([1 / 3], 1.0)
+    (1.0, 100.0, None)
+    """
+    units = 1.0
+    while units <= 1.0 / _FINEST:
+        if span * units >= _INTEGRAL_SPAN:
+            return None
+        if all(
+            abs(v * units - round(v * units)) <= 1e-9 * max(1.0, abs(v * units)) for v in numbers
+        ):
+            return units
+        units *= 10.0
+    return None
 
 
 class Program:
@@ -247,7 +273,8 @@ class Program:
 
     def _scales(self, rows: list[tuple[dict[int, float], float, float]]) -> None:
         """Per party: the range of its utility (``spans``), the solver's scale and whether its
-        utilities are integers (then floors step by exactly 1)."""
+        utilities are whole numbers of a decimal unit (``integral``; the scale is then one over
+        the unit, and floors step by exactly one unit)."""
         self.spans: list[float] = []
         self.scales: list[float] = []
         self.integral: list[bool] = []
@@ -256,10 +283,10 @@ class Program:
                 abs(b.value) for b in profile.bonuses
             )
             numbers = [*objective.values(), self.constants[len(self.spans)]]
-            integral = all(float(v).is_integer() for v in numbers) and span < _INTEGRAL_SPAN
+            units = _units(numbers, span)
             self.spans.append(span or 1.0)
-            self.integral.append(integral)
-            self.scales.append(1.0 if integral else _SCALE / (span or 1.0))
+            self.integral.append(units is not None)
+            self.scales.append(units if units is not None else _SCALE / (span or 1.0))
         self.rows = rows
 
     def _build(self, rows: list[tuple[dict[int, float], float, float]]) -> highspy._core._Highs:
@@ -273,8 +300,8 @@ class Program:
             n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
         )
         utility_rows = [
-            ({j: v * scale for j, v in objective.items()}, -math.inf, math.inf)
-            for objective, scale in zip(self.objectives, self.scales, strict=True)
+            ({j: self._scaled(p, v) for j, v in objective.items()}, -math.inf, math.inf)
+            for p, objective in enumerate(self.objectives)
         ]
         every = [*rows, *utility_rows]
         starts = np.cumsum([0] + [len(r) for r, _, _ in every[:-1]]).astype(np.int32)
@@ -293,9 +320,18 @@ class Program:
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         return highs
 
+    def _scaled(self, party: int, value: float) -> float:
+        """``value`` of ``party``'s utility in the solver's scale (a whole number when the
+        party's utilities are whole in their unit)."""
+        scaled = value * self.scales[party]
+        return float(round(scaled)) if self.integral[party] else scaled
+
     def step(self, party: int, resolution: float) -> float:
-        """How far above a utility the next frontier floor lies for ``party``."""
-        return 1.0 if self.integral[party] else resolution * self.spans[party]
+        """How far above a utility the next frontier floor lies for ``party``: one unit when its
+        utilities are whole numbers of a unit, else ``resolution`` of its range."""
+        if self.integral[party]:
+            return 1.0 / self.scales[party]
+        return resolution * self.spans[party]
 
     def solve(
         self,
@@ -313,27 +349,50 @@ class Program:
         whole = all(self.integral[p] and float(w).is_integer() for p, w in weights.items())
         largest = max((abs(w) * self.spans[p] for p, w in weights.items()), default=1.0)
         factor = 1.0 if whole else _SCALE / (largest or 1.0)
+        # whole weights of whole utilities: an integer objective in the finest party's unit
+        unit = max((self.scales[p] for p in weights), default=1.0) if whole else 1.0
         cost = np.zeros(self.width)
         for party, weight in weights.items():
             for j, v in self.objectives[party].items():
-                cost[j] += factor * weight * v
+                cost[j] += weight * round(v * unit) if whole else factor * weight * v
         self._highs.changeColsCost(self.width, np.arange(self.width, dtype=np.int32), cost)
         for party in range(len(self.profiles)):
-            scale, constant = self.scales[party], self.constants[party]
-            low = (floors[party] - constant) * scale if party in floors else -math.inf
-            high = (caps[party] - constant) * scale if party in caps else math.inf
+            constant = self.constants[party]
+            low = self._scaled(party, floors[party] - constant) if party in floors else -math.inf
+            high = self._scaled(party, caps[party] - constant) if party in caps else math.inf
             self._highs.changeRowBounds(self.utility_row + party, low, high)
-        return self._run(time_limit)
+        status, point = self._run(time_limit)
+        if point is not None and not self._within(point, floors, caps):
+            # HiGHS 1.16's presolve can also restore a solution that breaks a utility row by
+            # more than its tolerance: solve again without it, and never pass such a point on
+            status, point = self._run(time_limit, presolve=False)
+            if point is not None and not self._within(point, floors, caps):
+                return "solver error (a bound broken)", None
+        return status, point
+
+    def _within(
+        self, point: MilpPoint, floors: Mapping[int, float], caps: Mapping[int, float]
+    ) -> bool:
+        """Whether the point's exact utilities keep the floors and caps (up to a billionth of
+        each party's range)."""
+        return all(
+            point.utilities[p] >= floor - 1e-9 * self.spans[p] for p, floor in floors.items()
+        ) and all(point.utilities[p] <= cap + 1e-9 * self.spans[p] for p, cap in caps.items())
 
     @property
     def seconds(self) -> float:
         """Seconds HiGHS has spent on this program so far (its own clock, every solve)."""
         return float(self._highs.getRunTime())
 
-    def _run(self, time_limit: float) -> tuple[str, MilpPoint | None]:
+    def _run(self, time_limit: float, *, presolve: bool = True) -> tuple[str, MilpPoint | None]:
         self._highs.setOptionValue("time_limit", max(time_limit, 0.01))
+        self._highs.setOptionValue("presolve", "choose" if presolve else "off")
         self._highs.run()
         model_status = self._highs.getModelStatus()
+        if presolve and model_status == highspy.HighsModelStatus.kSolveError:
+            # HiGHS 1.16's presolve can reduce a small program to nothing and then restore a
+            # solution that breaks a row ("untransformed violations"): solve again without it
+            return self._run(time_limit, presolve=False)
         status = _STATUS.get(model_status, f"solver error ({model_status.name})")
         if status != "optimal":
             return status, None
