@@ -45,7 +45,11 @@ class MailOutbox(Base):
     """One e-mail to send; ``next_attempt_at`` is both the retry time and a sender's lease."""
 
     __tablename__ = "mail_outbox"
-    __table_args__ = (Index("ix_mail_outbox_due", "sent_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_mail_outbox_due", "sent_at", "next_attempt_at"),
+        # the last mail of a kind to an address (security mails: one per kind per quarter hour)
+        Index("ix_mail_outbox_to_kind", "to_address", "kind", "created_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
