@@ -1,10 +1,12 @@
 """Exact Pareto frontier with interdependent (ANAC 2014-like) preferences.
 
-Run ``python -m benchmarks.interdependent ISSUES CONSTRAINTS [SEED] [--parties N]``: it builds
+Run ``python -m benchmarks.interdependent ISSUES CONSTRAINTS [SEED] [--parties N] [--blocks K]
+[--total-time-limit S]``: it builds
 ``N`` (default 2) random profiles on ``ISSUES`` integer issues of 10 values, each with
 ``CONSTRAINTS`` hyperrectangle bonuses (2 to 4 issues per box, each a random range of 1 to 10
-values, integer value 1 to 100, like ANAC 2014's nonlinear profiles; ``numpy`` PCG64 with the
-seed, default 0), computes the exact frontier with
+values, integer value 1 to 100, like ANAC 2014's nonlinear profiles; with ``--blocks K`` every
+box lies within one group of ``K`` consecutive issues, as conditional values that link few issues
+do; ``numpy`` PCG64 with the seed, default 0), computes the exact frontier with
 :func:`gobetween.analysis.milp.exact_frontier`, and prints one JSON line: wall seconds, CPU
 seconds of the process (user + system, HiGHS's threads included: the figure to compare on a
 loaded machine), frontier size, solver status, number of solves, what the program kept (options
@@ -29,12 +31,22 @@ from gobetween.model import Agenda, Issue, IssueKind
 VALUES = 10
 
 
-def profile(agenda: Agenda, constraints: int, rng: np.random.Generator) -> InterdependentProfile:
-    """A party scored only by hyperrectangle bonuses, as ANAC 2014's nonlinear profiles are."""
+def profile(
+    agenda: Agenda, constraints: int, rng: np.random.Generator, block: int = 0
+) -> InterdependentProfile:
+    """A party scored only by hyperrectangle bonuses, as ANAC 2014's nonlinear profiles are
+    (with ``block``, each bonus within one group of ``block`` consecutive issues)."""
     issues = len(agenda.issues)
     bonuses = []
     for _ in range(constraints):
-        chosen = rng.choice(issues, size=int(rng.integers(2, min(4, issues) + 1)), replace=False)
+        if block:
+            start = block * int(rng.integers(0, issues // block))
+            group = np.arange(start, start + block)
+            size = int(rng.integers(2, min(4, block) + 1))
+            chosen = rng.choice(group, size=size, replace=False)
+        else:
+            size = int(rng.integers(2, min(4, issues) + 1))
+            chosen = rng.choice(issues, size=size, replace=False)
         within = {}
         for index in sorted(int(i) for i in chosen):
             low = int(rng.integers(0, VALUES))
@@ -57,6 +69,10 @@ def main(argv: list[str]) -> None:
     parser.add_argument("seed", type=int, nargs="?", default=0)
     parser.add_argument("--parties", type=int, default=2)
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per solve")
+    parser.add_argument("--total-time-limit", type=float, help="seconds for the whole frontier")
+    parser.add_argument(
+        "--blocks", type=int, default=0, help="bonuses within groups of this many issues"
+    )
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     agenda = Agenda(
@@ -65,9 +81,13 @@ def main(argv: list[str]) -> None:
             for k in range(args.issues)
         )
     )
-    parties = tuple(profile(agenda, args.constraints, rng) for _ in range(args.parties))
+    parties = tuple(
+        profile(agenda, args.constraints, rng, args.blocks) for _ in range(args.parties)
+    )
     start, cpu = time.perf_counter(), _cpu()
-    front = exact_frontier(parties, time_limit=args.time_limit)
+    front = exact_frontier(
+        parties, time_limit=args.time_limit, total_time_limit=args.total_time_limit
+    )
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size = front.size
@@ -77,12 +97,14 @@ def main(argv: list[str]) -> None:
                 "issues": args.issues,
                 "constraints_each": args.constraints,
                 "parties": args.parties,
+                "blocks_of": args.blocks or None,
                 "seed": args.seed,
                 "seconds": round(seconds, 3),
                 "cpu_seconds": round(cpu, 3),
                 "frontier_points": len(front.points),
                 "status": front.status,
                 "solves": front.solves,
+                "blocks": size.blocks if size else None,
                 "options_kept": f"{size.options_kept}/{size.options}" if size else None,
                 "bonuses_modelled": f"{size.bonuses_modelled}/{size.bonuses}" if size else None,
                 "peak_rss_mb": round(peak_mb),
