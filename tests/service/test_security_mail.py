@@ -111,12 +111,14 @@ def test_a_password_change_is_mailed_in_ukrainian_in_the_owners_time_zone(
         "ua",
         "/api/auth/password",
         json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers={"User-Agent": FIREFOX},
     )
     assert changed.status_code == 204, changed.text
     assert _deliver(mworld) == 1
     (message,) = box.to("ua@example.org")
     text = box.body(message)
     assert message["Subject"] == "Ваш пароль у gobetween змінено"
+    assert "Звідки: Firefox на Linux" in text  # the request's browser, not passed by the caller
     at = _last_event(mworld, "ua", "password.changed")
     assert f"Коли: {i18n.format_datetime(at, 'uk', 'Europe/Kyiv')}" in text
     assert "(UTC+2)" in text or "(UTC+3)" in text  # Kyiv's time, not the server's UTC

@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
 from gobetween.i18n_http import LocaleMiddleware
-from gobetween.service import analysis_worker, errors, mail
+from gobetween.service import analysis_worker, errors, mail, security_log
 from gobetween.service.api import (
     account,
     agree,
@@ -145,6 +145,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     errors.install(app)
     app.add_middleware(RequestGuard, settings=settings)  # body limits, strict JSON, headers
     app.add_middleware(LocaleMiddleware)  # each request's language and time zone
+    app.add_middleware(security_log.RequestClient)  # the browser named in the security log
     for router in routers():
         app.include_router(router)
     app.include_router(docs_router)  # /api/docs from the vendored Swagger UI

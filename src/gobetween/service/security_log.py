@@ -20,12 +20,14 @@ which would count everyone's log-ins.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gobetween.errors import NotFound, PermissionDenied
 from gobetween.i18n import _
@@ -85,12 +87,41 @@ _NEWEST = (SecurityEvent.at.desc(), SecurityEvent.id)
 KEY_LENGTH = 16
 
 
+#: The ``User-Agent`` of the request being served (set by :class:`RequestClient`): what an
+#: event and its e-mail name as the browser when the caller passes none.
+_request_agent: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "gobetween_request_agent", default=""
+)
+
+
+class RequestClient:
+    """ASGI middleware: remember each HTTP request's ``User-Agent`` for :func:`record`, so a
+    password change, a second factor or a key named in the security log and its e-mail says
+    from what browser it came, whichever service function records it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        agent = next((v for k, v in scope.get("headers", []) if k == b"user-agent"), b"")
+        token = _request_agent.set(agent[:300].decode("latin-1"))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _request_agent.reset(token)
+
+
 def record(
     session: Session, user_id: int, kind: str, *, address: str = "", user_agent: str = ""
 ) -> None:
     """Add an event to ``user_id``'s log, prune that log to its bounds, and tell the owner by
-    e-mail when the event is one they must learn of (:func:`security_mail.notify`)."""
+    e-mail when the event is one they must learn of (:func:`security_mail.notify`).
+    ``user_agent``: the browser's, by default the request's (:class:`RequestClient`)."""
     assert kind in KINDS, kind
+    user_agent = user_agent or _request_agent.get()
     now = t.utcnow()
     session.add(
         SecurityEvent(
