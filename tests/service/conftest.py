@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
+from tests.service.mailbox import Mailbox, smtp_server
 from tests.service.world import World, make_settings
 
 from gobetween.service.settings import Settings
@@ -102,3 +103,10 @@ def db(settings: Settings) -> Iterator[Database]:
         yield database
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def box() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on a free port, and what it received."""
+    with smtp_server() as mailbox:
+        yield mailbox

@@ -23,12 +23,6 @@ UA_WORDS = "Ukraine insists on three ports"
 
 
 @pytest.fixture
-def box() -> Iterator[Mailbox]:
-    with smtp_server() as mailbox:
-        yield mailbox
-
-
-@pytest.fixture
 def mworld(database_url: str, box: Mailbox) -> Iterator[World]:
     w = World.build(make_settings(database_url, **mail_settings(box)))
     try:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import event, select, update
 from tests.service.asgi import client as asgi_client
-from tests.service.mailbox import Mailbox, mail_settings, smtp_server
+from tests.service.mailbox import Mailbox, mail_settings
 from tests.service.world import PASSWORD, World, make_settings
 
 from gobetween import i18n
@@ -22,12 +22,6 @@ from gobetween.store.login_tables import SecurityEvent
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 NEW_PASSWORD = "a long new password 42"
-
-
-@pytest.fixture
-def box() -> Iterator[Mailbox]:
-    with smtp_server() as mailbox:
-        yield mailbox
 
 
 @pytest.fixture
