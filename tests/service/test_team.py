@@ -226,3 +226,11 @@ def test_listing_meetings_reads_the_names_once_however_many_meetings(world: Worl
     finally:
         event.remove(world.services.db.engine, "before_cursor_execute", note)
     assert many == few, (few, many)
+
+
+def test_a_channel_id_beyond_32_bits_in_the_notes_query_is_refused_naming_it(world: World) -> None:
+    """The fuzzer's case: 2**31 reached PostgreSQL as an INTEGER and answered 500."""
+    food = world.tracks["food"]
+    r = world.get("un", f"/api/tracks/{food}/notes?channel_id={2**31}")
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["location"] == "query.channel_id"

@@ -18,12 +18,14 @@ from gobetween.i18n import _, format_decimal
 from gobetween.model import MAX_BONUSES, IssueKind, OrganisationKind, Role
 from gobetween.protocols.single_text import AnswerKind
 
-__all__ = ["Id", "In", "Out"]
+__all__ = ["Id", "In", "Out", "QueryId", "RefId"]
 
 #: An object id in a path: a positive 32-bit integer.
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 #: An id as a field value.
 RefId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+#: An optional id in the query string.
+QueryId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 
 
 #: The one refusal of a pydantic validator here (pydantic's English; :func:`refusal` translates).

@@ -73,9 +73,7 @@ def _meeting_fields(body: MeetingIn) -> dict[str, Any]:
 
 
 @router.get("/tracks/{track_id}/notes")
-def list_notes(
-    track_id: s.Id, ctx: Ctx, channel_id: Annotated[int | None, Query(ge=1)] = None
-) -> list[dict[str, Any]]:
+def list_notes(track_id: s.Id, ctx: Ctx, channel_id: s.QueryId = None) -> list[dict[str, Any]]:
     """The mediators' private notes on a track (or one channel), newest first (mediators)."""
     return reading(ctx, notes.notes, track_id, channel_id=channel_id)
 
