@@ -1,6 +1,7 @@
 """The consultation poll in Debian's chromium: both delegations wait on the poll's page on 390 px
 phones, the mediator opens it on a desktop and puts a statement, which reaches the phones without
-a reload (the page refreshes on the opening and on the poll's own live updates), both answer,
+a reload (the page refreshes on the opening and on the poll's own live updates; a refresh while a
+delegate is answering keeps what they chose and typed), both answer,
 the mediator sees every answer and publishes the result, both phones show "not agreed by all
 parties" without reloading, and neither shows the other's answer or comment.
 
@@ -47,6 +48,13 @@ def test_a_poll_on_phones(browser_site, shots: Path) -> None:  # type: ignore[no
         no_horizontal_scroll(phone)
     ua.check("#a-1-agree")
     ua.fill("#c-1", "Yes, and Izmail too.")
+    # a second statement arrives while the delegate is half-way through answering the first: the
+    # live refresh draws it and keeps the choice and the comment being typed
+    un.fill("#put-text", "Inspections take place in Istanbul.")
+    un.click("#put button[type=submit]")
+    expect(ua.locator("#statement-2 .statement-text")).to_contain_text("Istanbul")
+    expect(ua.locator("#a-1-agree")).to_be_checked()
+    expect(ua.locator("#c-1")).to_have_value("Yes, and Izmail too.")
     ua.click("#statement-1 .answer-form button[type=submit]")
     expect(ua.locator("#statement-1 .own")).to_contain_text("Your answer: agree")
     ru.check("#a-1-disagree")

@@ -79,5 +79,43 @@
       sel.addEventListener("change", function () { sel.form.submit(); });
     });
   });
-  document.addEventListener("htmx:afterSwap", function (ev) { localise(ev.target); });
+  /* A live refresh replaces a part of the page; what the reader has started typing or choosing
+     there (a form control with an id whose value differs from the one the server drew) is put
+     back into the new part, with the focus and the caret, so an update never wipes an answer. */
+  var kept = null;
+  function changed(el) {
+    if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+    if (el.tagName === "SELECT") {
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return el.type !== "hidden" && el.value !== el.defaultValue;
+  }
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var target = ev.detail && ev.detail.target;
+    if (!target) { return; }
+    var active = document.activeElement;
+    kept = { values: [], focus: null };
+    target.querySelectorAll("input[id], textarea[id], select[id]").forEach(function (el) {
+      if (changed(el)) { kept.values.push({ id: el.id, value: el.value, checked: el.checked }); }
+    });
+    if (active && active.id && target.contains(active)) {
+      kept.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    localise(ev.target);
+    if (!kept) { return; }
+    var was = kept;
+    kept = null;
+    was.values.forEach(function (v) {
+      var el = document.getElementById(v.id);
+      if (!el || el.disabled) { return; }
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = v.checked; } else { el.value = v.value; }
+    });
+    var f = was.focus && document.getElementById(was.focus.id);
+    if (f && !f.disabled) {
+      f.focus();
+      try { if (was.focus.start !== null) { f.setSelectionRange(was.focus.start, was.focus.end); } } catch (e) { /* no caret */ }
+    }
+  });
 }());
