@@ -155,14 +155,8 @@ def instrument_akn_documents(instrument: Instrument) -> dict[str, bytes]:
 def instrument_to_akn(instrument: Instrument, language: str | None = None) -> bytes:
     """The instrument as an Akoma Ntoso 3.0 ``<doc>``, UTF-8 XML bytes with a declaration.
 
-    >>> import datetime as dt
-    >>> from gobetween.agreements import (OperativeTerms, Renewal, RenewalRule, Signatory,
-    ...     mirror_instruments)
-    >>> from gobetween.model import OrganisationKind as K
-    >>> terms = OperativeTerms("corridor", {"ports": "three"}, {"ports": "Three ports."}, 120,
-    ...                        Renewal(RenewalRule.NONE), dt.date(2022, 7, 22))
-    >>> (ua,) = mirror_instruments(terms, [Signatory("Ukraine", K.PARTY)],
-    ...                            [Signatory("Türkiye", K.MEDIATOR)])
+    >>> from gobetween.agreements.examples import example_instrument
+    >>> ua = example_instrument()
     >>> xml = instrument_to_akn(ua)
     >>> b'<akn:doc name="agreementInstrument">' in xml, "Türkiye".encode() in xml
     (True, True)

@@ -55,14 +55,8 @@ def _para(document: DocumentObject, section: LanguageSection, text: str) -> None
 def instrument_docx(instrument: Instrument, signatures: Iterable[Signature] = ()) -> bytes:
     """The instrument as DOCX bytes; given ``signatures`` are noted under their signatory.
 
-    >>> import datetime as dt
-    >>> from gobetween.agreements import (OperativeTerms, Renewal, RenewalRule, Signatory,
-    ...     mirror_instruments)
-    >>> from gobetween.model import OrganisationKind as K
-    >>> terms = OperativeTerms("corridor", {"ports": "three"}, {"ports": "Three ports."}, 120,
-    ...                        Renewal(RenewalRule.NONE), dt.date(2022, 7, 22))
-    >>> (ua,) = mirror_instruments(terms, [Signatory("Ukraine", K.PARTY)],
-    ...                            [Signatory("Türkiye", K.MEDIATOR)])
+    >>> from gobetween.agreements.examples import example_instrument
+    >>> ua = example_instrument()
     >>> instrument_docx(ua)[:2]
     b'PK'
     """

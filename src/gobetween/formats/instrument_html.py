@@ -206,16 +206,10 @@ def language_sections(instrument: Instrument) -> list[LanguageSection]:
 def instrument_html(instrument: Instrument, signatures: Iterable[Signature] = ()) -> str:
     """The instrument as an HTML document; given ``signatures`` are shown under their signatory.
 
-    >>> import datetime as dt
-    >>> from gobetween.agreements import (OperativeTerms, Renewal, RenewalRule, Signatory,
-    ...     mirror_instruments)
-    >>> from gobetween.model import OrganisationKind as K
-    >>> terms = OperativeTerms("corridor", {"ports": "three"}, {"ports": "Three <ports>."}, 120,
-    ...                        Renewal(RenewalRule.NONE), dt.date(2022, 7, 22))
-    >>> (ua,) = mirror_instruments(terms, [Signatory("Ukraine", K.PARTY)],
-    ...                            [Signatory("Türkiye", K.MEDIATOR)])
+    >>> from gobetween.agreements.examples import example_instrument
+    >>> ua = example_instrument("Three <ports>.")
     >>> page = instrument_html(ua)
-    >>> "Three &lt;ports&gt;." in page, page.count(terms.terms_hash())
+    >>> "Three &lt;ports&gt;." in page, page.count(ua.terms.terms_hash())
     (True, 4)
     """
     terms_hash = instrument.terms.terms_hash()
