@@ -331,22 +331,26 @@ class Preferences:
 
     def validate(self, agenda: Agenda) -> None:
         """Check that these preferences cover exactly ``agenda``; raise with the location."""
-        for name in self.weights:
-            if not agenda.has_issue(name):
-                raise InvalidPreferences(
-                    N_("weight given for issue %(issue)r, which is not on the agenda"),
-                    location=f"weights.{name}",
-                    expected=N_("one of %(choices)s"),
-                    params={"issue": name, "choices": ", ".join(map(repr, agenda.issue_names))},
-                )
-        for name in self.ratings:
-            if not agenda.has_issue(name):
-                raise InvalidPreferences(
-                    N_("ratings given for issue %(issue)r, which is not on the agenda"),
-                    location=f"ratings.{name}",
-                    expected=N_("one of %(choices)s"),
-                    params={"issue": name, "choices": ", ".join(map(repr, agenda.issue_names))},
-                )
+        for key, given, refusal in (
+            (
+                "weights",
+                self.weights,
+                N_("weight given for issue %(issue)r, which is not on the agenda"),
+            ),
+            (
+                "ratings",
+                self.ratings,
+                N_("ratings given for issue %(issue)r, which is not on the agenda"),
+            ),
+        ):
+            for name in given:
+                if not agenda.has_issue(name):
+                    raise InvalidPreferences(
+                        refusal,
+                        location=f"{key}.{name}",
+                        expected=N_("one of %(choices)s"),
+                        params={"issue": name, "choices": ", ".join(map(repr, agenda.issue_names))},
+                    )
         for issue in agenda.issues:
             if issue.name not in self.weights:
                 raise InvalidPreferences(
