@@ -105,34 +105,7 @@ def _attr(xml: _Xml, element: XmlElement, name: str) -> str:
 
 
 def _number(xml: _Xml, element: XmlElement, name: str, *, default: float | None = None) -> float:
-    text = element.get(name)
-    if text is None:
-        if default is not None:
-            return default
-        raise _fail(
-            xml,
-            element,
-            N_("<%(tag)s> has no %(name)r attribute"),
-            N_("%(attribute)s=number"),
-            tag=element.tag,
-            name=name,
-            attribute=name,
-        )
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise _fail(
-            xml,
-            element,
-            N_("<%(tag)s> %(name)s=%(text)r is not a number"),
-            N_("a finite number"),
-            tag=element.tag,
-            name=name,
-            text=text,
-        )
-    return value
+    return element.number(name, source=xml.source, default=default)
 
 
 def _integer(xml: _Xml, element: XmlElement, name: str) -> int:

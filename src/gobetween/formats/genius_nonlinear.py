@@ -54,36 +54,6 @@ def _fail(
     )
 
 
-def _number(source: str, element: XmlElement, names: Sequence[str]) -> float:
-    for name in names:
-        text = element.get(name)
-        if text is None:
-            continue
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            raise _fail(
-                source,
-                element,
-                N_("%(name)s=%(text)r is not a number"),
-                N_("a finite number"),
-                name=name,
-                text=text,
-            )
-        return value
-    raise _fail(
-        source,
-        element,
-        N_("<%(tag)s> has no %(name)r attribute"),
-        N_("%(attribute)s=number"),
-        tag=element.tag,
-        name=names[0],
-        attribute=names[0],
-    )
-
-
 def _check_aggregation(source: str, root: XmlElement) -> None:
     for ufun in root.iter("ufun"):
         how = (ufun.get("aggregation") or "SUM").strip().upper()
@@ -105,7 +75,7 @@ def _allowed(
     for bound in rectangle.children:
         if bound.tag not in _BOUNDS:
             continue
-        index = _number(source, bound, ("index",))
+        index = bound.number("index", source=source)
         issue = issues.get(int(index)) if index.is_integer() else None
         if issue is None:
             raise _fail(
@@ -116,7 +86,7 @@ def _allowed(
                 index=bound.get("index"),
                 choices=", ".join(str(k) for k in sorted(issues)),
             )
-        low, high = _number(source, bound, ("min",)), _number(source, bound, ("max",))
+        low, high = bound.number("min", source=source), bound.number("max", source=source)
         inside = bound.tag == "INCLUDES"
         kept = [
             o.name
@@ -159,7 +129,7 @@ def nonlinear_preferences(
     found: list[tuple[float, XmlElement, dict[str, tuple[str, ...]] | None]] = []
     for tag in _RECTANGLES:
         for rectangle in root.iter(tag):
-            value = _number(source, rectangle, ("utility_function", "utility", "value"))
+            value = rectangle.number("utility_function", "utility", "value", source=source)
             found.append((value, rectangle, _allowed(source, rectangle, issues)))
     if len(found) > MAX_BONUSES:
         raise _fail(
@@ -174,7 +144,7 @@ def nonlinear_preferences(
     for tag in ("utility_function", "utility"):
         for utility in root.iter(tag):
             if utility.get("maxutility") is not None:
-                top = _number(source, utility, ("maxutility",))
+                top = utility.number("maxutility", source=source)
     scale = top if top is not None and top > 0 else math.fsum(v for v, _, _ in found if v > 0)
     scale = scale or 1.0
     bonuses = tuple(Bonus(v / scale, within) for v, _, within in found if within and v != 0)

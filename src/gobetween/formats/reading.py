@@ -21,6 +21,7 @@ the same way, with the file named in the error:
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -169,6 +170,45 @@ class XmlElement:
             yield self
         for child in self.children:
             yield from child.iter(tag)
+
+    def number(self, *names: str, source: str | None, default: float | None = None) -> float:
+        """The first of the attributes ``names`` the element has, as a finite number
+        (``default`` when it has none of them); :class:`~gobetween.errors.FileFormatError` at
+        the element's line in ``source`` otherwise.
+
+        >>> XmlElement("item", {"value": "2.5"}, 3).number("value", source="d.xml")
+        2.5
+        >>> XmlElement("item", {"value": "inf"}, 3).number("value", source="d.xml")
+        Traceback (most recent call last):
+        ...
+        gobetween.errors.FileFormatError: d.xml, line 3: <item> value='inf' is not a number ...
+        """
+        for name in names:
+            text = self.attrib.get(name)
+            if text is None:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise FileFormatError(
+                    N_("<%(tag)s> %(name)s=%(text)r is not a number"),
+                    source=source,
+                    location=f"line {self.line}",
+                    expected=N_("a finite number"),
+                    params={"tag": self.tag, "name": name, "text": text},
+                )
+            return value
+        if default is not None:
+            return default
+        raise FileFormatError(
+            N_("<%(tag)s> has no %(name)r attribute"),
+            source=source,
+            location=f"line {self.line}",
+            expected=N_("%(attribute)s=number"),
+            params={"tag": self.tag, "name": names[0], "attribute": names[0]},
+        )
 
 
 class _TreeBuilder:
