@@ -78,6 +78,17 @@ def _draft(session: Session, track_id: int, draft_id: int) -> x.TextDraft:
     return row
 
 
+def _open_draft(session: Session, track_id: int, draft_id: int) -> x.TextDraft:
+    """The draft, still open to change (not yet published or discarded); else 409."""
+    row = _draft(session, track_id, draft_id)
+    if row.status != "draft":
+        raise Conflict(
+            _("draft %(draft_id)s was %(status)s already")
+            % {"draft_id": draft_id, "status": row.status}
+        )
+    return row
+
+
 def digest(body: Mapping[str, Any]) -> str:
     """SHA-256 of the draft body's canonical JSON: what an approval covers."""
     return sha256_hex(canonical_bytes(dict(body)))
@@ -170,12 +181,7 @@ def save_draft(
         )
         session.add(row)
     else:
-        row = _draft(session, track.id, draft_id)
-        if row.status != "draft":
-            raise Conflict(
-                _("draft %(draft_id)s was %(status)s already")
-                % {"draft_id": draft_id, "status": row.status}
-            )
+        row = _open_draft(session, track.id, draft_id)
         row.body = body
         row.updated_at = t.utcnow()
     session.flush()
@@ -262,12 +268,7 @@ def drafts_list(session: Session, actor: Actor, track_id: int) -> list[dict[str,
 def approve_draft(session: Session, actor: Actor, track_id: int, draft_id: int) -> dict[str, Any]:
     """A mediator of *another* organisation than the drafter's approves the draft as it stands."""
     track, view = _mediator_track(session, actor, track_id)
-    row = _draft(session, track.id, draft_id)
-    if row.status != "draft":
-        raise Conflict(
-            _("draft %(draft_id)s was %(status)s already")
-            % {"draft_id": draft_id, "status": row.status}
-        )
+    row = _open_draft(session, track.id, draft_id)
     if view.own_mediator is None or view.own_mediator == row.organisation_id:
         raise Conflict(_("a second mediating organisation must approve, not the one that drafted"))
     current = digest(row.body)
@@ -302,12 +303,7 @@ def approve_draft(session: Session, actor: Actor, track_id: int, draft_id: int) 
 def discard_draft(session: Session, actor: Actor, track_id: int, draft_id: int) -> dict[str, Any]:
     """Set a draft aside (it stays on record, marked discarded)."""
     track, view = _mediator_track(session, actor, track_id)
-    row = _draft(session, track.id, draft_id)
-    if row.status != "draft":
-        raise Conflict(
-            _("draft %(draft_id)s was %(status)s already")
-            % {"draft_id": draft_id, "status": row.status}
-        )
+    row = _open_draft(session, track.id, draft_id)
     row.status = "discarded"
     session.flush()
     audit.append(
@@ -328,12 +324,7 @@ def publish_draft(
     current approval by a second mediating organisation; refused (422) naming each article at
     fault."""
     track, _view = _mediator_track(session, actor, track_id)
-    row = _draft(session, track.id, draft_id)
-    if row.status != "draft":
-        raise Conflict(
-            _("draft %(draft_id)s was %(status)s already")
-            % {"draft_id": draft_id, "status": row.status}
-        )
+    row = _open_draft(session, track.id, draft_id)
     if not confirm:
         raise ValidationFailed(
             _("publishing sends the text to every party: confirm it"),
