@@ -362,30 +362,37 @@ def _rows(figures: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
 
 
+#: The record's plain column charts: key -> (figure table, title, label column, value column,
+#: height in pixels).
+_COLUMN_CHARTS: dict[str, tuple[str, str, str, str, int]] = {
+    "per_month": (
+        "throughput_per_month",
+        "Voyages departed per month",
+        "period",
+        "voyages_departed",
+        240,
+    ),
+    "per_day": (
+        "throughput_per_day",
+        "Voyages departed per day",
+        "period",
+        "voyages_departed",
+        160,
+    ),
+    "queue": ("queue_length", "Departed, not yet inspected (queue)", "date", "queue", 240),
+}
+
+
 def charts(record: dict[str, Any]) -> dict[str, str]:
     """The dashboard's SVG charts from a record view (``implement.record_view``)."""
     f = record["figures"]
     out: dict[str, str] = {}
     if f:
-        months = _rows(f, "throughput_per_month")
-        out["per_month"] = column_chart(
-            "Voyages departed per month",
-            [m["period"] for m in months],
-            [m["voyages_departed"] for m in months],
-        )
-        days = _rows(f, "throughput_per_day")
-        out["per_day"] = column_chart(
-            "Voyages departed per day",
-            [d["period"] for d in days],
-            [d["voyages_departed"] for d in days],
-            height=160,
-        )
-        queue = _rows(f, "queue_length")
-        out["queue"] = column_chart(
-            "Departed, not yet inspected (queue)",
-            [q["date"] for q in queue],
-            [q["queue"] for q in queue],
-        )
+        for key, (name, title, label, value, height) in _COLUMN_CHARTS.items():
+            rows = _rows(f, name)
+            out[key] = column_chart(
+                title, [r[label] for r in rows], [r[value] for r in rows], height=height
+            )
         waits = _rows(f, "departure_to_inspection")
         out["waits"] = column_chart(
             "Days from departure to inspection, by month",
@@ -406,8 +413,7 @@ def charts(record: dict[str, Any]) -> dict[str, str]:
                 [r["tonnes"] for r in rows],
                 unit="t",
             )
-    terms = record["term_clock"]
-    rows = [dict(zip(terms["columns"], r, strict=True)) for r in terms["rows"]]
+    rows = _rows(record, "term_clock")
     if rows:
         out["terms"] = column_chart(
             "Days of each term (renewals)",
