@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from gobetween.errors import AuthenticationFailed
 from gobetween.service import identity, prepare, setup
 from gobetween.service import schemas as s
+from gobetween.service.api.calls import listing
 from gobetween.service.context import (
     SESSION_COOKIE,
     RequestContext,
@@ -143,8 +144,7 @@ def me(ctx: Ctx) -> s.MeOut:
 @router.get("/auth/tokens", response_model=list[s.TokenOut])
 def tokens(ctx: Ctx) -> list[s.TokenOut]:
     """The caller's API tokens (never the tokens themselves)."""
-    with ctx.read() as unit:
-        return [s.TokenOut.model_validate(r) for r in identity.api_tokens(unit.session, unit.actor)]
+    return listing(ctx, s.TokenOut, identity.api_tokens)
 
 
 @router.post("/auth/tokens", response_model=s.NewTokenOut, status_code=201)

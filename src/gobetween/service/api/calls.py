@@ -7,24 +7,27 @@ Most routes do nothing else, so they say it in one line::
 
 ``reading(ctx, f, *args, **kwargs)`` is ``f(unit.session, unit.actor, *args, **kwargs)`` in
 ``with ctx.read() as unit:`` (``writing`` in ``ctx.write()``, which commits before it returns).
-A route that does more in its unit of work (several calls, a schema built from rows) opens the
-unit itself.
+``listing(ctx, Out, f, *args)`` is ``reading`` that answers ``[Out.model_validate(r) for r in
+rows]``. A route that does more in its unit of work (several calls, a schema built from several
+rows) opens the unit itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Concatenate, ParamSpec, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from gobetween.policy import Actor
 from gobetween.service.context import RequestContext
 
-__all__ = ["reading", "writing"]
+__all__ = ["listing", "reading", "writing"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 def reading(
@@ -50,3 +53,16 @@ def writing(
     committed before it returns."""
     with ctx.write() as unit:
         return call(unit.session, unit.actor, *args, **kwargs)
+
+
+def listing(
+    ctx: RequestContext,
+    out: type[M],
+    call: Callable[Concatenate[Session, Actor, P], Iterable[Any]],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> list[M]:
+    """The rows ``call(session, actor, *args, **kwargs)`` reads as the caller, each as ``out``."""
+    with ctx.read() as unit:
+        return [out.model_validate(r) for r in call(unit.session, unit.actor, *args, **kwargs)]

@@ -19,7 +19,7 @@ from gobetween.model import Agenda, Issue, Option, Role
 from gobetween.policy import Actor, TrackView
 from gobetween.service import agendas, prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import writing
+from gobetween.service.api.calls import listing, writing
 from gobetween.service.api.setup import outgoing
 from gobetween.service.context import RequestContext, request_context
 from gobetween.service.imports import agenda_from_uploads
@@ -99,9 +99,7 @@ def get_process(process_id: s.Id, ctx: Ctx) -> s.ProcessOut:
 @router.get("/processes/{process_id}/organisations", response_model=list[s.OrganisationOut])
 def list_organisations(process_id: s.Id, ctx: Ctx) -> list[s.OrganisationOut]:
     """The organisations of a process."""
-    with ctx.read() as unit:
-        rows = repositories.organisations(unit.session, unit.actor, process_id)
-        return [s.OrganisationOut.model_validate(r) for r in rows]
+    return listing(ctx, s.OrganisationOut, repositories.organisations, process_id)
 
 
 @router.post(
@@ -160,9 +158,7 @@ def remove_member(process_id: s.Id, membership_id: s.Id, ctx: Ctx) -> None:
 @router.get("/processes/{process_id}/invitations", response_model=list[s.InvitationOut])
 def list_invitations(process_id: s.Id, ctx: Ctx) -> list[s.InvitationOut]:
     """The process's invitations (admins)."""
-    with ctx.read() as unit:
-        rows = prepare.invitations(unit.session, unit.actor, process_id)
-        return [s.InvitationOut.model_validate(r) for r in rows]
+    return listing(ctx, s.InvitationOut, prepare.invitations, process_id)
 
 
 @router.post(
@@ -282,9 +278,7 @@ def change_agenda(track_id: s.Id, body: AgendaChangeIn, ctx: Ctx) -> AgendaChang
 @router.get("/tracks/{track_id}/agenda/versions", response_model=list[AgendaVersionOut])
 def agenda_versions(track_id: s.Id, ctx: Ctx) -> list[AgendaVersionOut]:
     """The announced agenda versions of a track, oldest first (every seat)."""
-    with ctx.read() as unit:
-        rows = agendas.history(unit.session, unit.actor, track_id)
-        return [AgendaVersionOut.model_validate(r) for r in rows]
+    return listing(ctx, AgendaVersionOut, agendas.history, track_id)
 
 
 @router.post("/processes/{process_id}/tracks/import", response_model=s.TrackOut, status_code=201)

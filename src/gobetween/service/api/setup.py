@@ -16,7 +16,7 @@ from pydantic import Field
 from gobetween.i18n import _
 from gobetween.service import prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import writing
+from gobetween.service.api.calls import listing, writing
 from gobetween.service.context import RequestContext, request_context
 
 router = APIRouter(prefix="/api", tags=["setup"])
@@ -165,9 +165,7 @@ def send_verification(ctx: Ctx, request: Request) -> AcceptedOut:
 @router.get("/invitations", response_model=list[InvitationInfoOut])
 def my_invitations(ctx: Ctx) -> list[InvitationInfoOut]:
     """Invitations to my address that await my answer."""
-    with ctx.read() as unit:
-        rows = prepare.pending_invitations(unit.session, unit.actor)
-        return [InvitationInfoOut.model_validate(r) for r in rows]
+    return listing(ctx, InvitationInfoOut, prepare.pending_invitations)
 
 
 @router.post("/invitations/lookup", response_model=InvitationInfoOut)
