@@ -156,3 +156,38 @@ def test_scenario_utilities_in_party_order(agenda: Agenda) -> None:
     p = agenda.package({"ports": "three ports", "term": "60"})
     assert s.utilities(p) == (pytest.approx(1.0), pytest.approx(1.0))
     assert s.reservations() == (0.0, 0.3)
+
+
+@pytest.mark.parametrize("given", ["weights", "ratings"])
+def test_an_issue_off_the_agenda_is_refused_where_it_is_given(agenda: Agenda, given: str) -> None:
+    extra: dict[str, object] = {
+        "weights": {"ports": 1, "term": 1, "naval": 1},
+        "ratings": {
+            "ports": {"Odesa": 0, "Odesa+Chornomorsk": 50, "three ports": 100},
+            "term": {"60": 100, "120": 40, "180": 0},
+            "naval": {"yes": 1},
+        },
+    }
+    with pytest.raises(InvalidPreferences, match="'naval', which is not on the agenda") as info:
+        _prefs(**{given: extra[given]}).validate(agenda)
+    assert info.value.location == f"{given}.naval"
+
+
+def test_with_preferences_replaces_or_adds_one_party_and_keeps_the_rest(agenda: Agenda) -> None:
+    s = Scenario(
+        agenda,
+        {"A": _prefs(), "B": _prefs()},
+        name="corridor",
+        description="grain",
+        illustrative=True,
+        metadata={"source": "test"},
+    )
+    changed = s.with_preferences("B", _prefs(reservation=0.3))
+    assert changed.reservations() == (0.0, 0.3)
+    assert s.reservations() == (0.0, 0.0)
+    assert (changed.name, changed.description, changed.illustrative) == ("corridor", "grain", True)
+    assert dict(changed.metadata) == {"source": "test"}
+    assert changed.with_preferences("C", _prefs()).party_names == ("A", "B", "C")
+    with pytest.raises(InvalidPreferences) as info:
+        s.with_preferences("C", _prefs(weights={"ports": 1}))
+    assert info.value.location == "parties.C.weights.term"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from gobetween.errors import N_, InvalidModel, InvalidScenario
@@ -88,13 +88,4 @@ class Scenario:
 
     def with_preferences(self, party: str, preferences: Preferences) -> Scenario:
         """A copy with one party's preferences replaced (or a party added)."""
-        prefs = dict(self.preferences)
-        prefs[party] = preferences
-        return Scenario(
-            self.agenda,
-            prefs,
-            name=self.name,
-            description=self.description,
-            illustrative=self.illustrative,
-            metadata=self.metadata,
-        )
+        return replace(self, preferences={**self.preferences, party: preferences})
