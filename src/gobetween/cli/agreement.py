@@ -18,11 +18,14 @@ import click
 
 from gobetween.agreements import Bundle, signing, verify_bundle
 from gobetween.agreements.registry import KeyRegistry
+from gobetween.agreements.verify import VerificationReport
 from gobetween.bidi import isolate, reveal
-from gobetween.errors import AgreementError, InputError
+from gobetween.cli.language import Group, number, sentence
+from gobetween.errors import N_, AgreementError, InputError
 from gobetween.formats.agreement_spec import instruments_from_spec
 from gobetween.formats.documents import parse_json, parse_yaml
 from gobetween.formats.reading import read_bytes, read_text
+from gobetween.i18n import _, ngettext
 
 __all__ = ["agreement", "keys"]
 
@@ -41,7 +44,7 @@ def _file_stem(organisation: str) -> str:
 def _write(path: Path, data: bytes, *, private: bool = False, overwrite: bool = True) -> None:
     """Write atomically (temporary file, then rename); private files get mode 0600."""
     if path.exists() and not overwrite:
-        raise click.ClickException(f"{path} exists; refusing to overwrite it")
+        raise click.ClickException(_("%(path)s exists; refusing to overwrite it") % {"path": path})
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
@@ -56,7 +59,7 @@ def _passphrase(path: Path | None) -> bytes | None:
         return None
     text = read_text(path, max_bytes=4096).rstrip("\r\n")
     if not text:
-        raise InputError("the passphrase file is empty", source=str(path))
+        raise InputError(N_("the passphrase file is empty"), source=str(path))
     return text.encode("utf-8")
 
 
@@ -67,45 +70,50 @@ def _read_bundle(path: Path) -> bytes:
 # -- keys --------------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=Group, help=N_("Ed25519 signing keys: made and kept on the signer's side."))
 def keys() -> None:
-    """Ed25519 signing keys: made and kept on the signer's side."""
+    """``gobetween keys`` (help: the N_ text above)."""
 
 
-@keys.command("new")
-@click.option("--org", "organisation", required=True, help="Organisation the key signs for.")
+@keys.command("new", help=N_("Make a key pair for ORG; never overwrites an existing key."))
+@click.option("--org", "organisation", required=True, help=N_("Organisation the key signs for."))
 @click.option(
     "--out",
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write NAME.key (private) and NAME.pub.pem (public) into.",
+    help=N_("Folder to write NAME.key (private) and NAME.pub.pem (public) into."),
 )
 @click.option(
     "--passphrase-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Encrypt the private key with the passphrase in this file (first line).",
+    help=N_("Encrypt the private key with the passphrase in this file (first line)."),
 )
 def keys_new(organisation: str, out_dir: Path, passphrase_file: Path | None) -> None:
-    """Make a key pair for ORG; never overwrites an existing key."""
+    """``gobetween keys new``."""
     key = signing.generate_private_key()
     stem = _file_stem(organisation)
     private_path, public_path = out_dir / f"{stem}.key", out_dir / f"{stem}.pub.pem"
     for path in (private_path, public_path):
         if path.exists():
-            raise click.ClickException(f"{path} exists; refusing to overwrite a key")
+            raise click.ClickException(
+                _("%(path)s exists; refusing to overwrite a key") % {"path": path}
+            )
     _write(private_path, signing.private_key_pem(key, _passphrase(passphrase_file)), private=True)
     _write(public_path, signing.public_key_pem(key))
-    click.echo(f"private key: {private_path} (keep it secret)")
-    click.echo(f"public key:  {public_path}")
-    click.echo(f"fingerprint: {signing.fingerprint(key)}")
+    click.echo(_("private key: %(path)s (keep it secret)") % {"path": private_path})
+    click.echo(_("public key: %(path)s") % {"path": public_path})
+    click.echo(_("fingerprint: %(fingerprint)s") % {"fingerprint": signing.fingerprint(key)})
 
 
-@keys.command("fingerprint")
+@keys.command(
+    "fingerprint",
+    help=N_("Print the fingerprint (SHA-256 of the raw public key) of a public or private key."),
+)
 @click.argument("key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def keys_fingerprint(key_file: Path, passphrase_file: Path | None) -> None:
-    """Print the fingerprint (SHA-256 of the raw public key) of a public or private key."""
+    """``gobetween keys fingerprint``."""
     data = read_bytes(key_file, max_bytes=65536)
     if b"PRIVATE KEY" in data:
         click.echo(
@@ -118,16 +126,21 @@ def keys_fingerprint(key_file: Path, passphrase_file: Path | None) -> None:
 # -- agreement ---------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(
+    cls=Group,
+    help=N_("Mirror agreements: create a bundle, sign it, verify it offline, render it."),
+)
 def agreement() -> None:
-    """Mirror agreements: create a bundle, sign it, verify it offline, render it."""
+    """``gobetween agreement`` (help: the N_ text above)."""
 
 
-@agreement.command("create")
+@agreement.command(
+    "create", help=N_("Build an unsigned bundle from an agreement SPEC file (JSON or YAML).")
+)
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def agreement_create(spec: Path, out_path: Path) -> None:
-    """Build an unsigned bundle from an agreement SPEC file (JSON or YAML)."""
+    """``gobetween agreement create``."""
     text = read_text(spec)
     if spec.suffix.lower() in (".yaml", ".yml"):
         document = parse_yaml(text, source=str(spec), typed=lambda path: path in _SPEC_NUMBERS)
@@ -135,20 +148,29 @@ def agreement_create(spec: Path, out_path: Path) -> None:
         document = parse_json(text, source=str(spec))
     bundle = Bundle.create(instruments_from_spec(document.data, source=str(spec)))
     _write(out_path, bundle.to_bytes(), overwrite=False)
-    click.echo(f"terms hash: {bundle.terms_hash}")
-    click.echo(f"bundle:     {out_path} ({len(bundle.instruments)} instruments, unsigned)")
+    click.echo(_("terms hash: %(hash)s") % {"hash": bundle.terms_hash})
+    click.echo(
+        ngettext(
+            "bundle: %(path)s (%(num)d instrument, unsigned)",
+            "bundle: %(path)s (%(num)d instruments, unsigned)",
+            len(bundle.instruments),
+        )
+        % {"path": out_path, "num": len(bundle.instruments)}
+    )
 
 
-@agreement.command("sign")
+@agreement.command(
+    "sign", help=N_("Sign, as ORG, every instrument of BUNDLE on which ORG is a signatory.")
+)
 @click.argument("bundle_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--key", "key_file", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--as", "organisation", required=True, help="Organisation signing.")
+@click.option("--as", "organisation", required=True, help=N_("Organisation signing."))
 @click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--out",
     "out_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the signed bundle here (default: replace BUNDLE).",
+    help=N_("Write the signed bundle here (default: replace BUNDLE)."),
 )
 def agreement_sign(
     bundle_path: Path,
@@ -157,7 +179,7 @@ def agreement_sign(
     passphrase_file: Path | None,
     out_path: Path | None,
 ) -> None:
-    """Sign, as ORG, every instrument of BUNDLE on which ORG is a signatory."""
+    """``gobetween agreement sign``."""
     bundle = Bundle.from_bytes(_read_bundle(bundle_path))
     key = signing.load_private_key(
         read_bytes(key_file, max_bytes=65536), _passphrase(passphrase_file)
@@ -166,13 +188,19 @@ def agreement_sign(
     _write(out_path or bundle_path, signed.to_bytes())
     count = sum(organisation in i.signatory_names for i in bundle.instruments)
     click.echo(
-        f"{organisation} signed {count} instrument(s) with key {signing.fingerprint(key)[:16]}..."
+        ngettext(
+            "%(organisation)s signed %(num)d instrument with key %(key)s...",
+            "%(organisation)s signed %(num)d instruments with key %(key)s...",
+            count,
+        )
+        % {"organisation": organisation, "num": count, "key": signing.fingerprint(key)[:16]}
     )
     missing = signed.missing_signatures()
     if missing:
-        click.echo(f"still to sign: {', '.join(sorted({s for _, s in missing}))}")
+        names = ", ".join(sorted({signer for _party, signer in missing}))
+        click.echo(_("still to sign: %(names)s") % {"names": names})
     else:
-        click.echo("every signatory has signed")
+        click.echo(_("every signatory has signed"))
 
 
 def _trusted(
@@ -187,7 +215,9 @@ def _trusted(
     for entry in trust:
         organisation, sep, value = entry.rpartition("=")
         if not sep or not re.fullmatch(r"[0-9a-f]{64}", value):
-            raise click.BadParameter(f"{entry!r} is not ORG=FINGERPRINT", param_hint="--trust")
+            raise click.BadParameter(
+                _("%(entry)r is not ORG=FINGERPRINT") % {"entry": entry}, param_hint="--trust"
+            )
         trusted[organisation] = value
     if key_dir is None:
         return trusted
@@ -199,7 +229,7 @@ def _trusted(
         try:
             key = signing.load_public_key(read_bytes(path, max_bytes=65536))
         except AgreementError as exc:
-            raise InputError(exc.message, source=str(path)) from None
+            raise InputError(exc.template, source=str(path), params=exc.params) from None
         trusted.setdefault(by_stem[stem], signing.fingerprint(key))
     return trusted
 
@@ -210,30 +240,37 @@ def _registry(path: Path) -> KeyRegistry:
     try:
         return KeyRegistry.from_dict(document.data)
     except AgreementError as exc:
-        raise InputError(exc.message, source=str(path)) from None
+        raise InputError(exc.template, source=str(path), params=exc.params) from None
 
 
-@agreement.command("verify")
+@agreement.command(
+    "verify",
+    help=N_(
+        "Verify BUNDLE offline; exit status 1 and every problem listed when it does not verify."
+    ),
+)
 @click.argument("bundle_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--trust",
     multiple=True,
     metavar="ORG=FINGERPRINT",
-    help="A key fingerprint known out of band; a signature by another key is reported.",
+    help=N_("A key fingerprint known out of band; a signature by another key is reported."),
 )
 @click.option(
     "--trusted-keys",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of ORG.pem / ORG.pub.pem public keys known out of band.",
+    help=N_("Folder of ORG.pem / ORG.pub.pem public keys known out of band."),
 )
 @click.option(
     "--registry",
     "registry_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Key registry exported by the service (GET /api/agreements/ID/registry): report "
-    "signatures by unregistered, unconfirmed or revoked keys.",
+    help=N_(
+        "Key registry exported by the service (GET /api/agreements/ID/registry): report "
+        "signatures by unregistered, unconfirmed or revoked keys."
+    ),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 def agreement_verify(
     bundle_path: Path,
     trust: tuple[str, ...],
@@ -241,7 +278,7 @@ def agreement_verify(
     registry_path: Path | None,
     as_json: bool,
 ) -> None:
-    """Verify BUNDLE offline; exit status 1 and every problem listed when it does not verify."""
+    """``gobetween agreement verify``."""
     data = _read_bundle(bundle_path)
     registry = _registry(registry_path) if registry_path is not None else None
     report = verify_bundle(data, registry=registry)
@@ -251,22 +288,47 @@ def agreement_verify(
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(f"bundle:     {bundle_path}")
-        click.echo(f"terms hash: {report.terms_hash or '(unreadable)'}")
-        for party, signer in report.signed:
-            click.echo(
-                f"  valid signature: {isolate(signer)} on the instrument of {isolate(party)}"
-            )
-        for finding in report.findings:
-            click.echo(f"  PROBLEM [{finding.code}] {isolate(finding.message)}")
-        click.echo("VALID" if report.ok else f"INVALID: {len(report.findings)} problem(s)")
+        _say_report(bundle_path, report)
     if not report.ok:
         # sys.exit, not click's Exit: main() runs click with standalone_mode=False, which turns
         # Exit into a return value that it drops.
         sys.exit(1)
 
 
-@agreement.command("render")
+def _say_report(bundle_path: Path, report: VerificationReport) -> None:
+    """The verification report for people, in the run's language."""
+    click.echo(_("bundle: %(path)s") % {"path": bundle_path})
+    click.echo(_("terms hash: %(hash)s") % {"hash": report.terms_hash or _("(unreadable)")})
+    for party, signer in report.signed:
+        click.echo(
+            "  "
+            + _("valid signature: %(signer)s on the instrument of %(party)s")
+            % {"signer": isolate(signer), "party": isolate(party)}
+        )
+    for finding in report.findings:
+        said = sentence(finding.sentence) if finding.sentence is not None else finding.message
+        click.echo(
+            "  "
+            + _("PROBLEM [%(code)s] %(message)s") % {"code": finding.code, "message": isolate(said)}
+        )
+    if report.ok:
+        click.echo(_("VALID"))
+    else:
+        count = len(report.findings)
+        click.echo(
+            ngettext("INVALID: %(num)d problem", "INVALID: %(num)d problems", count)
+            % {"num": count}
+        )
+
+
+@agreement.command(
+    "render",
+    help=N_(
+        "Write each party's instrument as HTML, PDF, Akoma Ntoso XML or DOCX into OUT.\n\n"
+        "An agreement in several working languages gives one Akoma Ntoso file per language "
+        "(PARTY.uk.akn.xml); the other formats hold every language version."
+    ),
+)
 @click.argument("bundle_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -277,15 +339,11 @@ def agreement_verify(
     default=("html", "pdf", "akn"),
     show_default=True,
 )
-@click.option("--attach", is_flag=True, help="Also store the renderings in the bundle.")
+@click.option("--attach", is_flag=True, help=N_("Also store the renderings in the bundle."))
 def agreement_render(
     bundle_path: Path, out_dir: Path, formats: tuple[str, ...], attach: bool
 ) -> None:
-    """Write each party's instrument as HTML, PDF, Akoma Ntoso XML or DOCX into OUT.
-
-    An agreement in several working languages gives one Akoma Ntoso file per language
-    (PARTY.uk.akn.xml); the other formats hold every language version.
-    """
+    """``gobetween agreement render``."""
     from gobetween.formats.akoma_ntoso import instrument_akn_documents
     from gobetween.formats.instrument_docx import instrument_docx
     from gobetween.formats.instrument_html import instrument_html
@@ -316,22 +374,30 @@ def agreement_render(
                 click.echo(f"{out_dir / name}")
     if attach:
         _write(bundle_path, bundle.to_bytes())
-        click.echo(f"attached to {bundle_path}")
+        click.echo(_("attached to %(path)s") % {"path": bundle_path})
 
 
-@agreement.command("show")
+@agreement.command(
+    "show", help=N_("Summarise BUNDLE: terms hash, instruments, who has signed and who has not.")
+)
 @click.argument("bundle_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def agreement_show(bundle_path: Path) -> None:
-    """Summarise BUNDLE: terms hash, instruments, who has signed and who has not."""
+    """``gobetween agreement show``."""
     bundle = Bundle.from_bytes(_read_bundle(bundle_path))
-    click.echo(f"terms hash: {bundle.terms_hash}")
-    click.echo(f"agenda:     {bundle.terms.agenda}; term {bundle.terms.term_days} days; "
-               f"renewal {bundle.terms.renewal.rule}")  # fmt: skip
+    terms = bundle.terms
+    click.echo(_("terms hash: %(hash)s") % {"hash": bundle.terms_hash})
+    click.echo(
+        _("agenda: %(agenda)s; term %(days)s days; renewal %(rule)s")
+        % {"agenda": terms.agenda, "days": number(terms.term_days), "rule": terms.renewal.rule}
+    )
     done = {(s.instrument_party, s.signer) for s in bundle.signatures}
     for instrument in bundle.instruments:
-        click.echo(f"instrument of {isolate(instrument.party)}: {isolate(instrument.title)}")
+        click.echo(
+            _("instrument of %(party)s: %(title)s")
+            % {"party": isolate(instrument.party), "title": isolate(instrument.title)}
+        )
         for name in instrument.signatory_names:
-            mark = "signed" if (instrument.party, name) in done else "NOT SIGNED"
+            mark = _("signed") if (instrument.party, name) in done else _("NOT SIGNED")
             click.echo(f"  {isolate(name)}: {mark}")
     for name in bundle.attachments:  # a file name: its directional controls shown
-        click.echo(f"attachment: {reveal(name)}")
+        click.echo(_("attachment: %(name)s") % {"name": reveal(name)})

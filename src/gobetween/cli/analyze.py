@@ -21,8 +21,11 @@ from gobetween.analysis.bonus_frontier import milp_time_limit
 from gobetween.analysis.enumeration import DEFAULT_ENUMERATION_LIMIT
 from gobetween.analysis.milp import DEFAULT_TIME_LIMIT
 from gobetween.cli import options
+from gobetween.cli.language import Command
+from gobetween.errors import N_
 from gobetween.formats import load_scenario_file
 from gobetween.formats.scenario_file import ScenarioFile
+from gobetween.i18n import _
 
 __all__ = ["analyze"]
 
@@ -38,14 +41,15 @@ def _disagreement(text: str | None, parties: tuple[str, ...]) -> tuple[float, ..
         name, sep, number = part.rpartition("=")
         if not sep or name.strip() not in values:
             raise click.BadParameter(
-                f"{part!r}: expected PARTY=VALUE with PARTY one of {', '.join(parties)}",
+                _("%(part)r: expected PARTY=VALUE with PARTY one of %(parties)s")
+                % {"part": part, "parties": ", ".join(parties)},
                 param_hint="--disagreement",
             )
         try:
             values[name.strip()] = float(number)
         except ValueError:
             raise click.BadParameter(
-                f"{number!r} is not a number", param_hint="--disagreement"
+                _("%(value)r is not a number") % {"value": number}, param_hint="--disagreement"
             ) from None
     return tuple(values.values())
 
@@ -97,44 +101,59 @@ def _references(path: Path, loaded: ScenarioFile, result: Analysis) -> list[dict
 
 def _plot_target(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     if value is not None and value.suffix.lower() not in (".svg", ".png"):
-        raise click.BadParameter(f"{value.name!r}: expected a .svg or .png file name")
+        raise click.BadParameter(
+            _("%(name)r: expected a .svg or .png file name") % {"name": value.name}
+        )
     return value
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    help=N_(
+        "Analyse the scenario at PATH (a .yaml/.json scenario or a Genius folder).\n\n"
+        "Reports the outcome space, the exact Pareto frontier, the Nash, Kalai-Smorodinsky, "
+        "egalitarian and max-welfare packages, the zone of possible agreement, trade-off hints, "
+        "and for each named package of the file whether it is Pareto-optimal and its fairest "
+        'improvement. Preferences with bonuses ("if ... then ... is worth ...") are solved '
+        "exactly by mixed-integer programming; the report says whether the solver proved the "
+        'result ("exact") or ran out of time ("time limit: not proven"). A Genius folder\'s '
+        "published reference frontier (rows of comma-separated utilities) is compared point by "
+        "point: gobetween's frontier equals it, dominates it, or is dominated at N points."
+    ),
+)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the analysis as JSON."))
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
     callback=_plot_target,
-    help="Draw the utility space to FILE.svg or FILE.png.",
+    help=N_("Draw the utility space to FILE.svg or FILE.png."),
 )
 @click.option(
     "--disagreement",
     metavar="PARTY=U,...",
-    help="Disagreement point for the solutions (default: the reservation values).",
+    help=N_("Disagreement point for the solutions (default: the reservation values)."),
 )
 @click.option(
     "--tol",
     type=click.FloatRange(min=0.0),
     default=1e-9,
     show_default=True,
-    help="Utility tolerance for dominance and ties.",
+    help=N_("Utility tolerance for dominance and ties."),
 )
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
     default=DEFAULT_ENUMERATION_LIMIT,
     show_default=True,
-    help="Largest outcome space enumerated when preferences are not additive.",
+    help=N_("Largest outcome space enumerated when preferences are not additive."),
 )
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0.01),
     default=DEFAULT_TIME_LIMIT,
     show_default=True,
-    help=(
+    help=N_(
         "Seconds the solver may spend on each step of an analysis with bonuses; "
         "if a step runs out, the report says 'time limit: not proven'."
     ),
@@ -145,7 +164,7 @@ def _plot_target(ctx: click.Context, param: click.Parameter, value: Path | None)
     type=click.IntRange(min=1),
     default=15,
     show_default=True,
-    help="Frontier points listed in the readable report.",
+    help=N_("Frontier points listed in the readable report."),
 )
 def analyze(
     path: Path,
@@ -158,17 +177,7 @@ def analyze(
     real_steps: int,
     max_rows: int,
 ) -> None:
-    """Analyse the scenario at PATH (a .yaml/.json scenario or a Genius folder).
-
-    Reports the outcome space, the exact Pareto frontier, the Nash, Kalai-Smorodinsky,
-    egalitarian and max-welfare packages, the zone of possible agreement, trade-off hints, and
-    for each named package of the file whether it is Pareto-optimal and its fairest improvement.
-    Preferences with bonuses ("if ... then ... is worth ...") are solved exactly by
-    mixed-integer programming; the report says whether the solver proved the result ("exact")
-    or ran out of time ("time limit: not proven"). A Genius folder's published reference
-    frontier (rows of comma-separated utilities) is compared point by point: gobetween's
-    frontier equals it, dominates it, or is dominated at N points.
-    """
+    """``gobetween analyze``: its help is the N_ text above (shown in the run's language)."""
     loaded = load_scenario_file(path, real_steps=real_steps)
     parties = loaded.scenario.party_names
     with milp_time_limit(time_limit):

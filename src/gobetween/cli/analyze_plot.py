@@ -9,7 +9,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gobetween.analysis import Analysis, UtilitySpace
+from gobetween.cli.language import number
 from gobetween.formats.plots import plot_utility_space
+from gobetween.i18n import _
 from gobetween.model import Package, Scenario
 
 __all__ = ["draw", "package_cloud"]
@@ -60,9 +62,15 @@ def draw(path: Path, scenario: Scenario, result: Analysis) -> Path:
     """Draw the utility space of ``scenario`` with the analysis ``result`` to ``path``."""
     solutions = {s.name: np.array(s.utilities) for s in result.solutions}
     sampled = scenario.agenda.size > CLOUD_SIZE
-    title = f"{scenario.name}: {len(result.frontier)} frontier points"
+    title = _("%(scenario)s: %(points)s frontier points") % {
+        "scenario": scenario.name,
+        "points": number(len(result.frontier)),
+    }
     if sampled:
-        title += f", {CLOUD_SIZE:,} of {_short(scenario.agenda.size)} packages sampled"
+        title += _(", %(sampled)s of %(packages)s packages sampled") % {
+            "sampled": number(CLOUD_SIZE),
+            "packages": _short(scenario.agenda.size),
+        }
     return plot_utility_space(
         path,
         party_names=scenario.party_names,
@@ -75,4 +83,4 @@ def draw(path: Path, scenario: Scenario, result: Analysis) -> Path:
 
 
 def _short(size: int) -> str:
-    return f"{size:,}" if size < 10**9 else f"10^{math.log10(size):.1f}"
+    return number(size) if size < 10**9 else f"10^{number(math.log10(size), 1, grouped=False)}"

@@ -7,23 +7,28 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console, JustifyMethod
+from rich.markup import escape
 from rich.table import Table
 
 from gobetween.analysis import Analysis, Solution
+from gobetween.cli.language import number
 from gobetween.formats.scenario_file import ScenarioFile
+from gobetween.i18n import _, _l, ngettext
 
 __all__ = ["print_report"]
 
 SOLUTION_TITLES = {
-    "nash": "Nash",
-    "kalai_smorodinsky": "Kalai-Smorodinsky",
-    "egalitarian": "egalitarian",
-    "max_welfare": "max-welfare",
+    "nash": _l("Nash"),
+    "kalai_smorodinsky": _l("Kalai-Smorodinsky"),
+    "egalitarian": _l("egalitarian"),
+    "max_welfare": _l("max-welfare"),
 }
 
 
 def _size(n: int) -> str:
-    return f"{n:,}" if n < 10**15 else f"about 10^{math.log10(n):.1f}"
+    if n < 10**15:
+        return number(n)
+    return _("about 10^%(exponent)s") % {"exponent": number(math.log10(n), 1, grouped=False)}
 
 
 def _package_text(options: dict[str, str]) -> str:
@@ -35,7 +40,9 @@ def _versus(options: dict[str, str], reference: dict[str, str] | None) -> str:
     if reference is None:
         return _package_text(options)
     changed = {issue: o for issue, o in options.items() if reference.get(issue) != o}
-    return "(same)" if not changed else "but " + _package_text(changed)
+    if not changed:
+        return _("(same)")
+    return _("but %(changes)s") % {"changes": _package_text(changed)}
 
 
 def _reference(result: Analysis) -> dict[str, str] | None:
@@ -43,7 +50,7 @@ def _reference(result: Analysis) -> dict[str, str] | None:
 
 
 def _utilities(values: Any) -> list[str]:
-    return [f"{float(v):.3f}" for v in values]
+    return [number(float(v), 3, grouped=False) for v in values]
 
 
 def print_report(
@@ -61,85 +68,146 @@ def print_report(
     out = console or Console(highlight=False)
     scenario = loaded.scenario
     names = result.party_names
-    out.rule(f"[bold]{scenario.name}[/bold]")
+    out.rule(f"[bold]{escape(scenario.name)}[/bold]")
     if scenario.illustrative:
-        out.print("[italic]Preferences in this scenario are illustrative.[/italic]")
+        out.print(f"[italic]{escape(_('Preferences in this scenario are illustrative.'))}[/italic]")
     front = result.frontier
     out.print(
-        f"{len(names)} parties ({', '.join(names)}); {len(scenario.agenda)} issues; "
-        f"{_size(result.outcome_space_size)} packages ({_size(result.allowed_size)} allowed by "
-        f"red lines); method: {front.method}"
+        escape(
+            _(
+                "%(parties)s parties (%(names)s); %(issues)s issues; %(packages)s packages "
+                "(%(allowed)s allowed by red lines); method: %(method)s"
+            )
+            % {
+                "parties": number(len(names)),
+                "names": ", ".join(names),
+                "issues": number(len(scenario.agenda)),
+                "packages": _size(result.outcome_space_size),
+                "allowed": _size(result.allowed_size),
+                "method": front.method,
+            }
+        )
     )
     if front.ties_counted:
-        reached = f"reached by {_size(front.package_count)} packages"
+        reached = _("reached by %(count)s packages") % {"count": _size(front.package_count)}
     else:
-        reached = "(one package found for each; packages tied with it are not counted)"
-    out.print(f"Pareto frontier: {len(front):,} utility points {reached}, tolerance {front.tol:g}")
-    if front.method == "milp":
-        out.print(
-            "[green]Solver: exact[/green] (HiGHS proved every point optimal)"
-            if front.exact
-            else f"[red]Solver: {front.status}: not proven[/red]; the points shown are "
-            "Pareto-optimal, but others may be missing and the solutions are over these only"
+        reached = _("(one package found for each; packages tied with it are not counted)")
+    out.print(
+        escape(
+            _("Pareto frontier: %(points)s utility points %(reached)s, tolerance %(tol)s")
+            % {"points": number(len(front)), "reached": reached, "tol": f"{front.tol:g}"}
         )
+    )
+    if front.method == "milp":
+        if front.exact:
+            out.print(
+                f"[green]{escape(_('Solver: exact'))}[/green] "
+                + escape(_("(HiGHS proved every point optimal)"))
+            )
+        else:
+            out.print(
+                f"[red]{escape(_('Solver: %(status)s: not proven') % {'status': front.status})}"
+                "[/red]; "
+                + escape(
+                    _(
+                        "the points shown are Pareto-optimal, but others may be missing and the "
+                        "solutions are over these only"
+                    )
+                )
+            )
     _frontier_table(out, result, max_rows)
     _solutions_table(out, result)
     zone = result.zopa
     if zone.exists:
-        best = ", ".join(f"{n} up to {b:.3f}" for n, b in zip(names, zone.best, strict=True))
-        out.print(
-            f"[green]Zone of possible agreement: yes[/green], {zone.count:,} frontier points "
-            + (f"({_size(zone.package_count)} packages) " if front.ties_counted else "")
-            + f"clear every reservation value; {best}."
+        best = ", ".join(
+            _("%(party)s up to %(utility)s") % {"party": n, "utility": number(b, 3)}
+            for n, b in zip(names, zone.best, strict=True)
         )
+        if front.ties_counted:
+            clear = _(
+                "%(points)s frontier points (%(packages)s packages) clear every reservation "
+                "value; %(best)s."
+            ) % {"points": number(zone.count), "packages": _size(zone.package_count), "best": best}
+        else:
+            clear = _("%(points)s frontier points clear every reservation value; %(best)s.") % {
+                "points": number(zone.count),
+                "best": best,
+            }
+        out.print(f"[green]{escape(_('Zone of possible agreement: yes'))}[/green], {escape(clear)}")
     else:
         out.print(
-            "[red]Zone of possible agreement: none[/red]: no package clears every "
-            "party's reservation value."
+            f"[red]{escape(_('Zone of possible agreement: none'))}[/red]: "
+            + escape(_("no package clears every party's reservation value."))
         )
     _tradeoff_table(out, result)
     for row in named:
-        status = (
-            "Pareto-optimal"
-            if row["pareto_optimal"]
-            else (f"not Pareto-optimal: {row['improvements']} frontier points improve on it")
+        if row["pareto_optimal"]:
+            status = _("Pareto-optimal")
+        else:
+            status = ngettext(
+                "not Pareto-optimal: %(num)d frontier point improves on it",
+                "not Pareto-optimal: %(num)d frontier points improve on it",
+                row["improvements"],
+            ) % {"num": row["improvements"]}
+        out.print(f"\n[bold]{escape(row['name'])}[/bold]: {escape(_package_text(row['package']))}")
+        utilities = ", ".join(_utilities(row["utilities"].values()))
+        out.print(
+            "  "
+            + escape(
+                _("utilities %(utilities)s; %(status)s")
+                % {"utilities": utilities, "status": status}
+            )
         )
-        out.print(f"\n[bold]{row['name']}[/bold]: {_package_text(row['package'])}")
-        out.print(f"  utilities {', '.join(_utilities(row['utilities'].values()))}; {status}")
         fairest = row["fairest_improvement"]
         if fairest is not None:
-            gains = ", ".join(f"{n} +{g:.3f}" for n, g in fairest["gains"].items())
+            gains = ", ".join(f"{n} +{number(g, 3)}" for n, g in fairest["gains"].items())
             out.print(
-                f"  fairest improvement ({gains}): {_versus(fairest['package'], row['package'])}"
+                "  "
+                + escape(
+                    _("fairest improvement (%(gains)s): %(package)s")
+                    % {"gains": gains, "package": _versus(fairest["package"], row["package"])}
+                )
             )
     for row in references or ():
         out.print(_reference_line(row))
     if plot is not None:
-        out.print(f"\nUtility space drawn to {plot}")
+        out.print("\n" + escape(_("Utility space drawn to %(file)s") % {"file": plot}))
 
 
 def _reference_line(row: dict[str, Any]) -> str:
     """One published reference frontier against gobetween's: equals, dominates, or is
-    dominated at N points."""
-    head = f"\n[bold]Reference frontier {row['file']}[/bold]: "
-    if "error" in row:
-        return head + f"not compared ({row['error']})"
-    counts = (
-        f"{row['reference_points']} reference points: {row['equal']} equal, "
-        f"{row['dominated']} dominated by gobetween's, {row['missed']} not reached; "
-        f"{row['extra']} of gobetween's points are not in it (tolerance {row['tol']:g})"
+    dominated at N points (Rich markup)."""
+    head = (
+        "\n[bold]" + escape(_("Reference frontier %(file)s") % {"file": row["file"]}) + "[/bold]: "
     )
+    if "error" in row:
+        return head + escape(_("not compared (%(error)s)") % {"error": row["error"]})
+    counts = _(
+        "%(reference)s reference points: %(equal)s equal, %(dominated)s dominated by "
+        "gobetween's, %(missed)s not reached; %(extra)s of gobetween's points are not in it "
+        "(tolerance %(tol)s)"
+    ) % {
+        "reference": number(row["reference_points"]),
+        "equal": number(row["equal"]),
+        "dominated": number(row["dominated"]),
+        "missed": number(row["missed"]),
+        "extra": number(row["extra"]),
+        "tol": f"{row['tol']:g}",
+    }
     if row["verdict"] == "equal":
-        verdict = "gobetween's frontier [green]equals[/green] it"
+        verdict = "[green]" + escape(_("gobetween's frontier equals it")) + "[/green]"
     elif row["verdict"] == "dominates":
-        verdict = "gobetween's frontier [green]dominates[/green] it"
+        verdict = "[green]" + escape(_("gobetween's frontier dominates it")) + "[/green]"
     else:
-        verdict = (
-            f"gobetween's frontier [red]is dominated at {row['missed']} "
-            f"point{'s' if row['missed'] != 1 else ''}[/red]"
-            + ("" if row["exact"] else " (the solver did not prove it complete)")
+        dominated = ngettext(
+            "gobetween's frontier is dominated at %(num)d point",
+            "gobetween's frontier is dominated at %(num)d points",
+            row["missed"],
+        ) % {"num": row["missed"]}
+        verdict = f"[red]{escape(dominated)}[/red]" + (
+            "" if row["exact"] else escape(_(" (the solver did not prove it complete)"))
         )
-    return head + f"{verdict}; {counts}."
+    return head + f"{verdict}; {escape(counts)}."
 
 
 def _party_table(
@@ -155,25 +223,28 @@ def _party_table(
 
 def _frontier_table(out: Console, result: Analysis, max_rows: int) -> None:
     front = result.frontier
-    table = _party_table("Pareto frontier", "#", result, first_justify="right")
-    table.add_column("ties", justify="right")
-    table.add_column("package, as changes to the Nash package")
+    table = _party_table(_("Pareto frontier"), "#", result, first_justify="right")
+    table.add_column(_("ties"), justify="right")
+    table.add_column(_("package, as changes to the Nash package"))
     step = max(1, math.ceil(len(front) / max_rows))
     for i in range(0, len(front), step):
         table.add_row(
-            str(i),
+            number(i),
             *_utilities(front.utilities[i]),
             _size(front.tie_counts[i]) if front.ties_counted else "-",
             _versus(front.package(i).options, _reference(result)),
         )
     if step > 1:
-        table.caption = f"one point in {step} of {len(front):,} shown; --json gives all"
+        table.caption = _("one point in %(step)s of %(points)s shown; --json gives all") % {
+            "step": number(step),
+            "points": number(len(front)),
+        }
     out.print(table)
 
 
 def _solutions_table(out: Console, result: Analysis) -> None:
-    table = _party_table("Bargaining solutions", "solution", result)
-    table.add_column("package (others as changes to Nash's)")
+    table = _party_table(_("Bargaining solutions"), _("solution"), result)
+    table.add_column(_("package (others as changes to Nash's)"))
     reference = _reference(result)
     found: list[tuple[str, Solution | None]] = [
         ("nash", result.nash),
@@ -184,26 +255,26 @@ def _solutions_table(out: Console, result: Analysis) -> None:
     for key, solution in found:
         if solution is None:
             table.add_row(
-                SOLUTION_TITLES[key],
+                str(SOLUTION_TITLES[key]),
                 *["-"] * len(result.party_names),
-                "none: no package beats the disagreement point for every party",
+                _("none: no package beats the disagreement point for every party"),
             )
         else:
             options = solution.package.options
             shown = _package_text(options) if key == "nash" else _versus(options, reference)
-            table.add_row(SOLUTION_TITLES[key], *_utilities(solution.utilities), shown)
+            table.add_row(str(SOLUTION_TITLES[key]), *_utilities(solution.utilities), shown)
     out.print(table)
 
 
 def _tradeoff_table(out: Console, result: Analysis) -> None:
-    table = _party_table("Trade-off hints (stake = weight x rating spread)", "issue", result)
-    table.add_column("cares most")
-    table.add_column("tradeable")
+    table = _party_table(_("Trade-off hints (stake = weight x rating spread)"), _("issue"), result)
+    table.add_column(_("cares most"))
+    table.add_column(_("tradeable"))
     for hint in result.trade_offs:
         table.add_row(
             hint.issue,
             *_utilities(hint.stakes),
-            "equal stakes" if hint.balanced else hint.cares_most,
-            "yes" if hint.tradeable else "",
+            _("equal stakes") if hint.balanced else hint.cares_most,
+            _("yes") if hint.tradeable else "",
         )
     out.print(table)

@@ -6,6 +6,9 @@ import click
 from sqlalchemy import select
 
 from gobetween.cli import options
+from gobetween.cli.language import Group, number
+from gobetween.errors import N_
+from gobetween.i18n import _
 from gobetween.store import audit as chain
 from gobetween.store.db import Database
 from gobetween.store.tables import AuditEntry
@@ -13,32 +16,35 @@ from gobetween.store.tables import AuditEntry
 __all__ = ["audit"]
 
 
-@click.group()
+@click.group(cls=Group, help=N_("The audit chain: verify it, list its links."))
 def audit() -> None:
-    """The audit chain: verify it, list its links."""
+    """``gobetween audit`` (help: the N_ text above)."""
 
 
-@audit.command("verify")
+@audit.command(
+    "verify",
+    help=N_("Recompute the chain; name the first broken link (exit status 2) or print its head."),
+)
 @options.database_url
 def verify(database_url: str) -> None:
-    """Recompute the chain; name the first broken link (exit status 2) or print its head."""
+    """``gobetween audit verify``."""
     database = Database(database_url)
     try:
         with database.unit_of_work(write=False) as session:
             report = chain.verify(session)
         click.echo(
-            f"audit chain intact: {report.links} links, {report.rows} data rows checked, "
-            f"head {report.head}"
+            _("audit chain intact: %(links)s links, %(rows)s data rows checked, head %(head)s")
+            % {"links": number(report.links), "rows": number(report.rows), "head": report.head}
         )
     finally:
         database.dispose()
 
 
-@audit.command("show")
+@audit.command("show", help=N_("Print the last links of the chain."))
 @options.database_url
-@click.option("--last", default=20, show_default=True, type=click.IntRange(1), help="How many.")
+@click.option("--last", default=20, show_default=True, type=click.IntRange(1), help=N_("How many."))
 def show(database_url: str, last: int) -> None:
-    """Print the last links of the chain."""
+    """``gobetween audit show``: one link a line, as data (sequence, time, actor, action)."""
     database = Database(database_url)
     try:
         with database.unit_of_work(write=False) as session:

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.cli import options
-from gobetween.errors import NotFound
+from gobetween.cli.language import Group, number
+from gobetween.errors import N_, NotFound
+from gobetween.i18n import _
 from gobetween.policy import Actor
 from gobetween.protocols import blind_bidding as bb
 from gobetween.protocols.simulated_bidders import bidder_from_spec, simulate
@@ -31,9 +33,12 @@ from gobetween.store.tables import User
 __all__ = ["bidding"]
 
 
-@click.group()
+@click.group(
+    cls=Group,
+    help=N_("Double-blind bidding: open, bid, release a round, close, show; simulate bidders."),
+)
 def bidding() -> None:
-    """Double-blind bidding: open, bid, release a round, close, show; simulate bidders."""
+    """``gobetween bidding`` (help: the N_ text above)."""
 
 
 def _as_user(session: Session, email: str) -> Actor:
@@ -41,7 +46,7 @@ def _as_user(session: Session, email: str) -> Actor:
         select(User.id).where(User.email == identity.normalise_email(email))
     ).scalar_one_or_none()
     if found is None:
-        raise NotFound(f"no user with e-mail {email}")
+        raise NotFound(N_("no user with e-mail %(email)s"), params={"email": email})
     return repositories.load_actor(session, found)
 
 
@@ -60,35 +65,91 @@ def _run(
 def _text(shown: dict[str, Any]) -> str:
     """The bidding as lines for people (a side: its own bids; the mediators: both figures)."""
     unit = shown["rules"]["unit"]
-    issue = shown["issue"] or "an amount"
+    issue = shown["issue"] or _("an amount")
     lines = [
-        f"bidding on {issue}: {shown['payer_name']} offers, {shown['payee_name']} demands",
-        f"status: {shown['status']}, round {shown['round']} of {shown['rules']['max_rounds']}",
+        _("bidding on %(issue)s: %(payer)s offers, %(payee)s demands")
+        % {"issue": issue, "payer": shown["payer_name"], "payee": shown["payee_name"]},
+        _("status: %(status)s, round %(round)s of %(rounds)s")
+        % {
+            "status": _status(shown["status"]),
+            "round": shown["round"],
+            "rounds": shown["rules"]["max_rounds"],
+        },
     ]
     if shown["view"] == "mediator":
         for r in shown["results"]:
-            outcome = f"settles at {r['amount']:g}" if r["settled"] else "no settlement"
-            held = "" if r["round"] <= shown["released"] else " (not yet released)"
+            outcome = (
+                _("settles at %(amount)s") % {"amount": _amount(r["amount"])}
+                if r["settled"]
+                else _("no settlement")
+            )
+            if r["round"] > shown["released"]:
+                outcome = _("%(outcome)s (not yet released)") % {"outcome": outcome}
             lines.append(
-                f"round {r['round']}: offer {r['offer']:g}, demand {r['demand']:g}: {outcome}{held}"
+                _("round %(round)s: offer %(offer)s, demand %(demand)s: %(outcome)s")
+                % {
+                    "round": r["round"],
+                    "offer": _amount(r["offer"]),
+                    "demand": _amount(r["demand"]),
+                    "outcome": outcome,
+                }
             )
         waiting = [b for b in shown["bids"] if b["round"] > len(shown["results"])]
-        lines += [f"round {b['round']}: {b['side']} has bid {b['amount']:g}" for b in waiting]
+        lines += [
+            _("round %(round)s: %(side)s has bid %(amount)s")
+            % {"round": b["round"], "side": b["side"], "amount": _amount(b["amount"])}
+            for b in waiting
+        ]
     else:
         results = {r["round"]: r for r in shown["results"]}
         for b in shown["own_bids"]:
             r = results.get(b["round"])
-            outcome = r["summary"] if r else "waiting for the mediators to release the round"
-            lines.append(f"round {b['round']}: you bid {b['amount']:g}: {outcome}")
+            if r is None:
+                outcome = _("waiting for the mediators to release the round")
+            elif r["settled"]:
+                outcome = _("settled in round %(round)s at %(amount)s") % {
+                    "round": r["round"],
+                    "amount": _amount(r["amount"]),
+                }
+            else:
+                outcome = _("no settlement in round %(round)s") % {"round": r["round"]}
+            lines.append(
+                _("round %(round)s: you bid %(amount)s: %(outcome)s")
+                % {"round": b["round"], "amount": _amount(b["amount"]), "outcome": outcome}
+            )
     agreed = shown.get("agreed")
     if agreed:
-        option = f" (option {agreed['option']})" if agreed["option"] else ""
-        lines.append(f"agreed: {agreed['amount']:g} {unit}{option}".rstrip())
+        said = _("agreed: %(amount)s %(unit)s") % {
+            "amount": _amount(agreed["amount"]),
+            "unit": unit,
+        }
+        if agreed["option"]:
+            said = _("%(agreed)s (option %(option)s)") % {
+                "agreed": said.rstrip(),
+                "option": agreed["option"],
+            }
+        lines.append(said.rstrip())
     return "\n".join(lines)
 
 
-as_option = click.option("--as", "email", required=True, help="E-mail of the user acting.")
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the view as JSON.")
+def _amount(value: float) -> str:
+    """An amount in the run's language, with no more decimals than it has (as ``:g``)."""
+    return number(float(f"{value:g}"))
+
+
+def _status(status: str) -> str:
+    words = {
+        "open": _("open"),
+        "settled": _("settled"),
+        "closed": _("closed"),
+        "failed": _("failed"),
+        "expired": _("expired"),
+    }
+    return words.get(status, status)
+
+
+as_option = click.option("--as", "email", required=True, help=N_("E-mail of the user acting."))
+json_option = click.option("--json", "as_json", is_flag=True, help=N_("Print the view as JSON."))
 track_argument = click.argument("track_id", type=click.IntRange(min=1))
 
 
@@ -104,20 +165,20 @@ def rules_options(command: Callable[..., None]) -> Callable[..., None]:
                 default=0.0,
                 show_default=True,
                 type=click.FloatRange(0, 1, max_open=True),
-                help="Settle when the offer is within this share of the demand (0.3: 30 %).",
+                help=N_("Settle when the offer is within this share of the demand (0.3: 30 %)."),
             ),
             click.option(
                 "--band-amount",
                 default=0.0,
                 show_default=True,
                 type=click.FloatRange(min=0),
-                help="Or within this amount of it.",
+                help=N_("Or within this amount of it."),
             ),
             click.option(
                 "--monotone/--free",
                 default=True,
                 show_default=True,
-                help="Offers may only rise and demands only fall.",
+                help=N_("Offers may only rise and demands only fall."),
             ),
         )
     ):
@@ -131,19 +192,23 @@ def _party(session: Session, actor: Actor, track_id: int, given: str) -> int:
     for org in repositories.organisations(session, actor, track.process_id):
         if str(org.id) == given or org.name == given:
             return org.id
-    raise click.BadParameter(f"no organisation {given!r} in this process")
+    raise click.BadParameter(_("no organisation %(name)r in this process") % {"name": given})
 
 
-@bidding.command("open")
+@bidding.command("open", help=N_("Open TRACK_ID's bidding (a mediator of the track)."))
 @options.database_url
 @as_option
 @track_argument
-@click.option("--payer", required=True, help="The paying party (name or id): it offers.")
-@click.option("--payee", required=True, help="The receiving party (name or id): it demands.")
-@click.option("--issue", help="The numeric issue bid on (default: an amount of the whole track).")
+@click.option("--payer", required=True, help=N_("The paying party (name or id): it offers."))
+@click.option("--payee", required=True, help=N_("The receiving party (name or id): it demands."))
+@click.option(
+    "--issue", help=N_("The numeric issue bid on (default: an amount of the whole track).")
+)
 @rules_options
-@click.option("--deadline", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z"]), help="No bids after it.")
-@click.option("--unit", help="The unit (default: the issue's).")
+@click.option(
+    "--deadline", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z"]), help=N_("No bids after it.")
+)
+@click.option("--unit", help=N_("The unit (default: the issue's)."))
 @json_option
 def open_(
     database_url: str,
@@ -160,7 +225,7 @@ def open_(
     unit: str | None,
     as_json: bool,
 ) -> None:
-    """Open TRACK_ID's bidding (a mediator of the track)."""
+    """``gobetween bidding open``."""
 
     def work(session: Session, actor: Actor) -> dict[str, Any]:
         return service.open_bidding(
@@ -181,7 +246,9 @@ def open_(
     _run(database_url, email, work, as_json)
 
 
-@bidding.command("bid")
+@bidding.command(
+    "bid", help=N_("Send a sealed bid for the open round (a member of the payer or the payee).")
+)
 @options.database_url
 @as_option
 @track_argument
@@ -191,7 +258,7 @@ def open_(
 def bid(
     database_url: str, email: str, track_id: int, round_number: int, amount: float, as_json: bool
 ) -> None:
-    """Send a sealed bid for the open round (a member of the payer or the payee)."""
+    """``gobetween bidding bid``."""
 
     def work(session: Session, actor: Actor) -> dict[str, Any]:
         return service.submit_bid(
@@ -201,24 +268,26 @@ def bid(
     _run(database_url, email, work, as_json)
 
 
-@bidding.command("release")
+@bidding.command(
+    "release", help=N_("Release the waiting round's result to both sides at once (a mediator).")
+)
 @options.database_url
 @as_option
 @track_argument
 @json_option
 def release(database_url: str, email: str, track_id: int, as_json: bool) -> None:
-    """Release the waiting round's result to both sides at once (a mediator)."""
+    """``gobetween bidding release``."""
     _run(database_url, email, lambda s, a: service.release_result(s, a, track_id), as_json)
 
 
-@bidding.command("close")
+@bidding.command("close", help=N_("End the bidding early (a mediator)."))
 @options.database_url
 @as_option
 @track_argument
-@click.option("--reason", default="", help="Why (both sides read it).")
+@click.option("--reason", default="", help=N_("Why (both sides read it)."))
 @json_option
 def close(database_url: str, email: str, track_id: int, reason: str, as_json: bool) -> None:
-    """End the bidding early (a mediator)."""
+    """``gobetween bidding close``."""
     _run(
         database_url,
         email,
@@ -227,24 +296,30 @@ def close(database_url: str, email: str, track_id: int, reason: str, as_json: bo
     )
 
 
-@bidding.command("show")
+@bidding.command("show", help=N_("Show the bidding as the user may see it."))
 @options.database_url
 @as_option
 @track_argument
 @json_option
 def show(database_url: str, email: str, track_id: int, as_json: bool) -> None:
-    """Show the bidding as the user may see it."""
+    """``gobetween bidding show``."""
     _run(database_url, email, lambda s, a: service.bidding_view(s, a, track_id), as_json)
 
 
-@bidding.command("simulate")
+@bidding.command(
+    "simulate",
+    help=N_(
+        "Run a sealed bidding between two simulated bidders and print every round.\n\n"
+        "A payer's reservation value is the most it pays, a payee's the least it accepts."
+    ),
+)
 @click.option(
     "--payer",
     "payer_spec",
     required=True,
-    help="truthful:RESERVATION, conceding:OPENING:RESERVATION or stubborn:OPENING:RESERVATION.",
+    help=N_("truthful:RESERVATION, conceding:OPENING:RESERVATION or stubborn:OPENING:RESERVATION."),
 )
-@click.option("--payee", "payee_spec", required=True, help="The same forms, for the payee.")
+@click.option("--payee", "payee_spec", required=True, help=N_("The same forms, for the payee."))
 @rules_options
 @json_option
 def simulate_command(
@@ -256,10 +331,7 @@ def simulate_command(
     monotone: bool,
     as_json: bool,
 ) -> None:
-    """Run a sealed bidding between two simulated bidders and print every round.
-
-    A payer's reservation value is the most it pays, a payee's the least it accepts.
-    """
+    """``gobetween bidding simulate`` (help: the N_ text above)."""
     rules = bb.BiddingRules(rounds, bb.Tolerance(band_share, band_amount), monotone)
     run = simulate(bidder_from_spec(payer_spec), bidder_from_spec(payee_spec), rules)
     if as_json:
@@ -271,6 +343,24 @@ def simulate_command(
         click.echo(json.dumps(data, indent=2))
         return
     for r in run.rounds:
-        outcome = f"settled at {r.amount:g}" if r.settled else "no settlement"
-        click.echo(f"round {r.round}: offer {r.offer:g}, demand {r.demand:g}: {outcome}")
-    click.echo(f"{run.status}" + (f" at {run.settlement:g}" if run.settlement is not None else ""))
+        outcome = (
+            _("settled at %(amount)s") % {"amount": _amount(r.amount)}
+            if r.settled and r.amount is not None
+            else _("no settlement")
+        )
+        click.echo(
+            _("round %(round)s: offer %(offer)s, demand %(demand)s: %(outcome)s")
+            % {
+                "round": r.round,
+                "offer": _amount(r.offer),
+                "demand": _amount(r.demand),
+                "outcome": outcome,
+            }
+        )
+    if run.settlement is not None:
+        click.echo(
+            _("%(status)s at %(amount)s")
+            % {"status": _status(run.status), "amount": _amount(run.settlement)}
+        )
+    else:
+        click.echo(_status(run.status))

@@ -18,7 +18,10 @@ from typing import Any
 import click
 
 from gobetween.analysis.deals import DealAssessment, assess_deal
+from gobetween.cli.language import Command, number, percent
+from gobetween.errors import N_
 from gobetween.formats.corpora import RecordedNegotiation
+from gobetween.i18n import _
 
 __all__ = ["corpus", "corpus_summary"]
 
@@ -75,28 +78,51 @@ def _records(kind: str, path: Path) -> Iterable[RecordedNegotiation]:
     return read_dealornodeal(path)
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    help=N_(
+        "Judge every agreed deal of a human-negotiation corpus against its exact frontier.\n\n"
+        "KIND is casino (PATH: the folder of the three CaSiNo splits, or one JSON file) or "
+        "dealornodeal (PATH: data.txt, val.txt or test.txt)."
+    ),
+)
 @click.argument("kind", type=click.Choice(["casino", "dealornodeal"]))
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 def corpus(kind: str, path: Path, as_json: bool) -> None:
-    """Judge every agreed deal of a human-negotiation corpus against its exact frontier.
-
-    KIND is casino (PATH: the folder of the three CaSiNo splits, or one JSON file) or
-    dealornodeal (PATH: data.txt, val.txt or test.txt).
-    """
+    """``gobetween corpus`` (help: the N_ text above)."""
     summary = corpus_summary(kind, _records(kind, path))
     if as_json:
         json.dump(summary, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return
     click.echo(
-        f"{summary['corpus']}: {summary['dialogues']:,} dialogues, {summary['deals']:,} deals "
-        f"({summary['agreement_rate']:.1%})\n"
-        f"Pareto-optimal deals: {summary['pareto_optimal_deals']:,} "
-        f"({summary['pareto_optimal_share']:.1%})\n"
-        f"mean points per participant: {summary['mean_points_per_participant']:.2f}\n"
-        f"joint points a post-settlement proposal adds: "
-        f"{summary['added_points_per_deal']:.2f} per deal, "
-        f"{summary['added_points_per_inefficient_deal']:.2f} per inefficient deal"
+        _("%(corpus)s: %(dialogues)s dialogues, %(deals)s deals (%(rate)s)")
+        % {
+            "corpus": summary["corpus"],
+            "dialogues": number(summary["dialogues"]),
+            "deals": number(summary["deals"]),
+            "rate": percent(summary["agreement_rate"], 1),
+        }
+    )
+    click.echo(
+        _("Pareto-optimal deals: %(deals)s (%(share)s)")
+        % {
+            "deals": number(summary["pareto_optimal_deals"]),
+            "share": percent(summary["pareto_optimal_share"], 1),
+        }
+    )
+    click.echo(
+        _("mean points per participant: %(points)s")
+        % {"points": number(summary["mean_points_per_participant"], 2)}
+    )
+    click.echo(
+        _(
+            "joint points a post-settlement proposal adds: %(per_deal)s per deal, "
+            "%(per_inefficient)s per inefficient deal"
+        )
+        % {
+            "per_deal": number(summary["added_points_per_deal"], 2),
+            "per_inefficient": number(summary["added_points_per_inefficient_deal"], 2),
+        }
     )

@@ -6,6 +6,9 @@ import os
 
 import click
 
+from gobetween.cli.language import Command
+from gobetween.errors import N_
+from gobetween.i18n import _
 from gobetween.service.demo import build_demo
 from gobetween.service.demo_agreement import INITIATIVE, build_agreement_demo
 from gobetween.service.demo_records import build_records_demo
@@ -16,21 +19,26 @@ from gobetween.store.db import Database, upgrade
 __all__ = ["demo"]
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    help=N_(
+        "Create the Black Sea process (UN and Türkiye mediating between Ukraine and the Russian "
+        "Federation; energy-facilities and prisoner-return tracks with other mediators), print "
+        "a login for each role, and serve it."
+    ),
+)
 @click.option(
     "--database-url",
     envvar="GOBETWEEN_DATABASE_URL",
     default="sqlite:///gobetween-demo.db",
     show_default=True,
-    help="Where to build the demo (env GOBETWEEN_DATABASE_URL).",
+    help=N_("Where to build the demo (env GOBETWEEN_DATABASE_URL)."),
 )
-@click.option("--serve/--no-serve", default=True, show_default=True, help="Start the server.")
+@click.option("--serve/--no-serve", default=True, show_default=True, help=N_("Start the server."))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo(database_url: str, serve: bool, host: str, port: int) -> None:
-    """Create the Black Sea process (UN and Türkiye mediating between Ukraine and the Russian
-    Federation; energy-facilities and prisoner-return tracks with other mediators), print a
-    login for each role, and serve it."""
+    """``gobetween demo`` (help: the N_ text above)."""
     settings = Settings.from_env(database_url=database_url)
     database = Database(database_url)
     try:
@@ -44,11 +52,20 @@ def demo(database_url: str, serve: bool, host: str, port: int) -> None:
             illustrative = build_records_demo(session)
     finally:
         database.dispose()
-    click.echo(f"Black Sea demo: process {process_id} in {database_url}")
-    click.echo(f"{INITIATIVE}: signed agreement {agreement_id} and its joint record")
+    click.echo(
+        _("Black Sea demo: process %(process)s in %(database)s")
+        % {"process": process_id, "database": database_url}
+    )
+    click.echo(
+        _("%(name)s: signed agreement %(agreement)s and its joint record")
+        % {"name": INITIATIVE, "agreement": agreement_id}
+    )
     for name, number in illustrative.items():
-        click.echo(f"{name}: signed agreement {number} and its joint record (invented data)")
-    click.echo("Logins (passwords are new each time the demo runs):")
+        click.echo(
+            _("%(name)s: signed agreement %(agreement)s and its joint record (invented data)")
+            % {"name": name, "agreement": number}
+        )
+    click.echo(_("Logins (passwords are new each time the demo runs):"))
     for login in logins:
         click.echo(
             f"  {login.seat:<13} {login.organisation:<20} {login.email:<32} {login.password}"

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from gobetween.cli import options
-from gobetween.errors import FileFormatError, InvalidModel
+from gobetween.cli.language import Command
+from gobetween.errors import N_, FileFormatError, InvalidModel
 from gobetween.formats import (
     DEFAULT_MAX_BYTES,
     dump_scenario,
@@ -17,17 +18,28 @@ from gobetween.formats import (
     save_scenario,
     scenario_json_schema,
 )
+from gobetween.i18n import _, pgettext
 
 __all__ = ["convert", "schema"]
 
 
-@click.command()
+@click.command(
+    cls=Command, help=N_("Print the JSON Schema (2020-12) of the gobetween scenario format.")
+)
 def schema() -> None:
-    """Print the JSON Schema (2020-12) of the gobetween scenario format."""
+    """``gobetween schema``."""
     click.echo(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    help=N_(
+        "Convert a scenario between YAML, JSON and a Genius folder.\n\n"
+        "SOURCE is a .yaml/.yml/.json scenario, a Genius folder or a Genius domain .xml file "
+        "(with its profiles beside it). TARGET is a .yaml/.yml/.json file, a folder name for "
+        "Genius (new or without XML files), or '-' to print the scenario (see --format)."
+    ),
+)
 @click.argument("source", type=click.Path(path_type=Path))
 @click.argument("target", type=click.Path(path_type=Path, allow_dash=True))
 @click.option(
@@ -36,7 +48,7 @@ def schema() -> None:
     type=click.Choice(["yaml", "json"]),
     default="yaml",
     show_default=True,
-    help="Format to print when TARGET is '-'.",
+    help=N_("Format to print when TARGET is '-'."),
 )
 @options.real_steps
 @click.option(
@@ -44,18 +56,15 @@ def schema() -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_MAX_BYTES / 2**20,
     show_default=True,
-    help="Refuse input files larger than this many megabytes.",
+    help=N_("Refuse input files larger than this many megabytes."),
 )
-@click.option("--force", is_flag=True, help="Replace TARGET if it is an existing YAML/JSON file.")
+@click.option(
+    "--force", is_flag=True, help=N_("Replace TARGET if it is an existing YAML/JSON file.")
+)
 def convert(
     source: Path, target: Path, fmt: str, real_steps: int, max_mb: float, force: bool
 ) -> None:
-    """Convert a scenario between YAML, JSON and a Genius folder.
-
-    SOURCE is a .yaml/.yml/.json scenario, a Genius folder or a Genius domain .xml file (with
-    its profiles beside it). TARGET is a .yaml/.yml/.json file, a folder name for Genius (new
-    or without XML files), or '-' to print the scenario (see --format).
-    """
+    """``gobetween convert`` (help: the N_ text above)."""
     loaded = load_scenario_file(source, real_steps=real_steps, max_bytes=int(max_mb * 2**20))
     if str(target) == "-":
         click.echo(dump_scenario(loaded, "json" if fmt == "json" else "yaml"), nl=False)
@@ -63,7 +72,7 @@ def convert(
     kind = format_of(target)
     if kind != "genius" and target.exists() and not force:
         raise FileFormatError(
-            "the file exists", source=str(target), expected="a new file name, or --force"
+            N_("the file exists"), source=str(target), expected=N_("a new file name, or --force")
         )
     try:
         written = save_scenario(loaded, target, real_steps=real_steps)
@@ -74,14 +83,17 @@ def convert(
         dropped = [
             what
             for what, present in (
-                ("packages", bool(loaded.packages)),
-                ("mediators", bool(loaded.mediators)),
-                ("description", bool(scenario.description)),
-                ("metadata", bool(scenario.metadata)),
+                (pgettext("scenario file", "packages"), bool(loaded.packages)),
+                (pgettext("scenario file", "mediators"), bool(loaded.mediators)),
+                (pgettext("scenario file", "description"), bool(scenario.description)),
+                (pgettext("scenario file", "metadata"), bool(scenario.metadata)),
             )
             if present
         ]
         if dropped:
-            click.echo(f"note: Genius XML has no place for: {', '.join(dropped)}", err=True)
+            click.echo(
+                _("note: Genius XML has no place for: %(parts)s") % {"parts": ", ".join(dropped)},
+                err=True,
+            )
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote %(path)s") % {"path": path})

@@ -12,8 +12,10 @@ import sys
 
 import click
 
-from gobetween import __version__
-from gobetween.errors import GobetweenError
+from gobetween import __version__, i18n
+from gobetween.cli.language import Group, Refused, choose, language_option, refusal
+from gobetween.errors import N_, GobetweenError
+from gobetween.i18n import _
 
 __all__ = ["COMMANDS", "cli", "main"]
 
@@ -37,7 +39,7 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     """A click group whose subcommands are imported when first needed."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -48,22 +50,33 @@ class LazyGroup(click.Group):
             module_name, attribute = COMMANDS[cmd_name].split(":")
             command = getattr(importlib.import_module(module_name), attribute)
             if not isinstance(command, click.Command):
-                raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")
+                raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")  # code, not input
             return command
         return super().get_command(ctx, cmd_name)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "gobetween: indirect, mediated negotiation.\n\n"
+        "Analyse scenarios, run the negotiation service, verify agreements."
+    ),
+)
 @click.version_option(__version__, prog_name="gobetween")
+@language_option
 def cli() -> None:
-    """gobetween: indirect, mediated negotiation.
-
-    Analyse scenarios, run the negotiation service, verify agreements.
-    """
+    """The ``gobetween`` group (its help is the N_ text above, shown in the run's language)."""
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; gobetween errors become a one-line message and exit status 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    with i18n.use_locale(choose(args, os.environ)):
+        _run(args)
+
+
+def _run(argv: list[str]) -> None:
     try:
         result = cli.main(args=argv, prog_name="gobetween", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -72,21 +85,25 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         sys.exit(1)
-    except GobetweenError as exc:
-        click.echo(f"error: {exc}", err=True)
+    except GobetweenError as exc:  # raised outside a command (commands raise Refused)
+        Refused(refusal(exc)).show()
         sys.exit(2)
     except OSError as exc:
-        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        said = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        click.echo(_("error: %(message)s") % {"message": said}, err=True)
         sys.exit(1)
     except Exception as exc:
         # A bug, not bad input: say so in one line; GOBETWEEN_DEBUG=1 shows the traceback.
         if os.environ.get("GOBETWEEN_DEBUG"):
             raise
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc} "
-            "(set GOBETWEEN_DEBUG=1 for the traceback, and please report it)",
+            _(
+                "internal error: %(error)s (set GOBETWEEN_DEBUG=1 for the traceback, "
+                "and please report it)"
+            )
+            % {"error": f"{type(exc).__name__}: {exc}"},
             err=True,
         )
         sys.exit(70)

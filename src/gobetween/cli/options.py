@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gobetween.errors import N_
 from gobetween.formats.genius import DEFAULT_REAL_STEPS
 
 __all__ = ["database_url", "real_steps"]
@@ -15,7 +16,7 @@ database_url = click.option(
     envvar="GOBETWEEN_DATABASE_URL",
     default="sqlite:///gobetween.db",
     show_default=True,
-    help="Database to work on (env GOBETWEEN_DATABASE_URL).",
+    help=N_("Database to work on (env GOBETWEEN_DATABASE_URL)."),
 )
 
 #: ``--real-steps``: how a real-valued Genius issue becomes options (the reader's own rule:
@@ -25,5 +26,5 @@ real_steps = click.option(
     type=click.IntRange(min=1),
     default=DEFAULT_REAL_STEPS,
     show_default=True,
-    help="Steps a real-valued Genius issue is cut into (n steps give n + 1 options).",
+    help=N_("Steps a real-valued Genius issue is cut into (n steps give n + 1 options)."),
 )

@@ -10,71 +10,106 @@ from pathlib import Path
 
 import click
 
-from gobetween.errors import InvalidModel
+from gobetween.cli.language import Group, number, refusal, word
+from gobetween.errors import N_, InvalidModel
 from gobetween.formats.records import read_entry_file
+from gobetween.i18n import _, ngettext
 from gobetween.monitoring.kinds import REGISTRY, kind_named
 from gobetween.monitoring.limits import ImportLimits
 
 __all__ = ["records"]
 
 
-@click.group()
+@click.group(
+    cls=Group, help=N_("The joint record's kinds (exchanges, incidents, ...) and their files.")
+)
 def records() -> None:
-    """The joint record's kinds (exchanges, incidents, ...) and their files."""
+    """``gobetween records`` (help: the N_ text above)."""
 
 
-@records.command("kinds", short_help="List the record kinds and their columns.")
+@records.command(
+    "kinds",
+    short_help=N_("List the record kinds and their columns."),
+    help=N_("List every declared record kind: its columns (required or not, unit, who sees them)."),
+)
 def kinds() -> None:
-    """List every declared record kind: its columns (required or not, unit, who sees them)."""
+    """``gobetween records kinds``: the kinds' names stay as typed on the command line."""
     for kind in REGISTRY.values():
-        click.echo(f"{kind.name}: {kind.description}")
+        click.echo(f"{kind.name}: {word(kind.description)}")
         for f in kind.fields:
-            flags = ["required" if f.required else "optional"]
+            flags = [_("required") if f.required else _("optional")]
             if f.confidential:
-                flags.append("confidential")
+                flags.append(_("confidential"))
             if f.public:
-                flags.append("public once published")
-            click.echo(f"  {f.label:<20} {f.expected} [{', '.join(flags)}]")
+                flags.append(_("public once published"))
+            click.echo(f"  {word(f.label):<20} {word(f.expected)} [{', '.join(flags)}]")
         for spec in kind.figures:
-            click.echo(f"  figure {spec.name}: {spec.caveat}")
+            click.echo(
+                "  "
+                + _("figure %(name)s: %(caveat)s")
+                % {"name": spec.name, "caveat": word(spec.caveat)}
+            )
 
 
-@records.command("check", short_help="Check a CSV or XLSX file of one kind.")
+@records.command(
+    "check",
+    short_help=N_("Check a CSV or XLSX file of one kind."),
+    help=N_(
+        "Read FILE as KIND (e.g. exchanges): print its problems by row and its figures with "
+        "their caveats, as the service would import it. Exit status 2 when a row was skipped."
+    ),
+)
 @click.argument("kind")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--show", default=20, show_default=True, help="How many problems to list.")
+@click.option("--show", default=20, show_default=True, help=N_("How many problems to list."))
 @click.option(
     "--max-rows",
     default=50_000,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Refuse a file with more data rows (the service's GOBETWEEN_IMPORT_MAX_ROWS).",
+    help=N_("Refuse a file with more data rows (the service's GOBETWEEN_IMPORT_MAX_ROWS)."),
 )
 def check(kind: str, file: Path, show: int, max_rows: int) -> None:
-    """Read FILE as KIND (e.g. exchanges): print its problems by row and its figures with
-    their caveats, as the service would import it. Exit status 2 when a row was skipped."""
+    """``gobetween records check`` (help: the N_ text above)."""
     try:
         declared = kind_named(kind)
     except InvalidModel as error:
-        raise click.BadParameter(f"{error.message} ({error.expected})", param_hint="KIND") from None
+        raise click.BadParameter(refusal(error), param_hint="KIND") from None
     if declared.own_reader:
-        raise click.BadParameter("use `gobetween voyages import` for voyages", param_hint="KIND")
+        raise click.BadParameter(_("use `gobetween voyages import` for voyages"), param_hint="KIND")
     result = read_entry_file(
         declared, file.name, file.read_bytes(), ImportLimits(max_rows, max(show, 1))
     )
     click.echo(
-        f"{result.source}: {len(result.entries)} entries; {result.skipped_rows} rows skipped, "
-        f"{result.duplicates} repeated rows, {result.blank_rows} blank rows"
+        _(
+            "%(file)s: %(entries)s entries; %(skipped)s rows skipped, %(repeated)s repeated "
+            "rows, %(blank)s blank rows"
+        )
+        % {
+            "file": result.source,
+            "entries": number(len(result.entries)),
+            "skipped": number(result.skipped_rows),
+            "repeated": number(result.duplicates),
+            "blank": number(result.blank_rows),
+        }
     )
     for problem in result.problems[:show]:
         click.echo(f"  {problem}")
     hidden = result.problems_not_shown + max(0, len(result.problems) - show)
     if hidden:
-        click.echo(f"  {hidden} more problem(s): `--show N` lists more")
+        click.echo(
+            "  "
+            + ngettext(
+                "%(num)d more problem: `--show N` lists more",
+                "%(num)d more problems: `--show N` lists more",
+                hidden,
+            )
+            % {"num": hidden}
+        )
     for name, table in declared.compute_figures(result.entries).items():
-        click.echo(f"\n{name}\n  " + "  ".join(table.columns))
+        click.echo(f"\n{name}\n  " + "  ".join(word(column) for column in table.columns))
         for row in table.rows:
-            click.echo("  " + "  ".join("-" if v is None else str(v) for v in row))
-        click.echo(f"  caveat: {table.caveat}")
+            click.echo("  " + "  ".join("-" if v is None else word(str(v)) for v in row))
+        click.echo("  " + _("caveat: %(caveat)s") % {"caveat": word(table.caveat)})
     if result.skipped_rows:
         raise SystemExit(2)

@@ -6,10 +6,14 @@ here override the most common ones. Migrations are applied once before the worke
 
 from __future__ import annotations
 
+import inspect
 import os
 
 import click
 
+from gobetween.cli.language import Command
+from gobetween.errors import N_
+from gobetween.i18n import _
 from gobetween.service.settings import Settings
 
 __all__ = ["serve"]
@@ -17,24 +21,41 @@ __all__ = ["serve"]
 
 def _settings_help() -> str:
     return "\n".join(
-        f"  {name} (default {default}): {text}" for name, default, text in Settings.describe()
+        "  "
+        + _("%(name)s (default %(default)s): %(help)s")
+        % {"name": name, "default": default, "help": _(text)}
+        for name, default, text in Settings.describe()
     )
 
 
-@click.command(epilog="Environment settings:\n\n" + _settings_help())
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+class _ServeCommand(Command):
+    """``serve``'s help ends with the environment settings, worded in the run's language."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The settings, each with its default and what it does."""
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(
+                inspect.cleandoc(_("Environment settings:") + "\n\n" + _settings_help())
+            )
+
+
+@click.command(
+    cls=_ServeCommand, help=N_("Serve the REST API (and, when installed, the web pages).")
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on."))
+@click.option("--port", default=8000, show_default=True, type=int, help=N_("Port to listen on."))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--database-url",
     envvar="GOBETWEEN_DATABASE_URL",
     default="sqlite:///gobetween.db",
     show_default=True,
-    help="sqlite:///file.db or postgresql://user@host/db (env GOBETWEEN_DATABASE_URL).",
+    help=N_("sqlite:///file.db or postgresql://user@host/db (env GOBETWEEN_DATABASE_URL)."),
 )
 @click.option("--log-level", default="info", show_default=True)
 def serve(host: str, port: int, workers: int, database_url: str, log_level: str) -> None:
-    """Serve the REST API (and, when installed, the web pages)."""
+    """``gobetween serve`` (help: the N_ text above)."""
     import uvicorn
 
     from gobetween.store.db import Database, upgrade
@@ -49,7 +70,11 @@ def serve(host: str, port: int, workers: int, database_url: str, log_level: str)
     finally:
         database.dispose()
     os.environ["GOBETWEEN_MIGRATE"] = "false"  # done once here, not in every worker
-    click.echo(f"gobetween: {shown}, API docs at http://{host}:{port}/api/docs", err=True)
+    click.echo(
+        _("gobetween: %(database)s, API docs at %(url)s")
+        % {"database": shown, "url": f"http://{host}:{port}/api/docs"},
+        err=True,
+    )
     uvicorn.run(
         "gobetween.service.app:create_app",
         factory=True,

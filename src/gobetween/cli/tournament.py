@@ -26,6 +26,9 @@ from gobetween.batch.pool import DEFAULT_TIMEOUT, run_pool
 from gobetween.batch.report import ALL, Summary, summarise, write_report
 from gobetween.batch.store import ResultStore
 from gobetween.batch.tasks import MAX_TASKS, Player, Task, find_scenarios, plan_tasks
+from gobetween.cli.language import Command, number, percent
+from gobetween.errors import N_
+from gobetween.i18n import _
 from gobetween.rehearsal import BEHAVIOURS, DEFAULT_ROUNDS, MAX_ROUNDS, STRATEGIES
 
 __all__ = ["tournament"]
@@ -53,40 +56,59 @@ def _rows(
 
 
 def _percent(share: float) -> str:
-    return f"{100 * share:.0f}%"
+    return percent(share)
 
 
 def _number(value: float | None, digits: int) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
+    return "-" if value is None else number(value, digits)
 
 
 def print_report(lines: Sequence[Summary], console: Console) -> None:
     """The report as a table: each strategy's behaviours, then its total in bold."""
-    table = Table(title="Tournament report", title_justify="left")
-    for header in ("strategy", "parties", "runs", "agreements", "Pareto-optimal"):
-        table.add_column(header, justify="left" if header in ("strategy", "parties") else "right")
-    for header in ("distance to Nash", "rounds", "runs/s", "timeouts", "errors"):
+    table = Table(title=_("Tournament report"), title_justify="left")
+    table.add_column(_("strategy"), justify="left")
+    table.add_column(_("parties"), justify="left")
+    for header in (
+        _("runs"),
+        _("agreements"),
+        _("Pareto-optimal"),
+        _("distance to Nash"),
+        _("rounds"),
+        _("runs/s"),
+        _("timeouts"),
+        _("errors"),
+    ):
         table.add_column(header, justify="right")
     for line in lines:
         total = line.behaviour == ALL
         table.add_row(
             line.strategy,
-            "all behaviours" if total else line.behaviour,
-            str(line.runs),
+            _("all behaviours") if total else line.behaviour,
+            number(line.runs),
             _percent(line.agreements),
             _percent(line.pareto_optimal),
             _number(line.nash_distance, 3),
             _number(line.rounds, 1),
             _number(line.per_second, 0),
-            str(line.timeouts),
-            str(line.errors),
+            number(line.timeouts),
+            number(line.errors),
             style="bold" if total else None,
             end_section=total,
         )
     console.print(table)
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    help=N_(
+        "Play mediator strategies against simulated parties on every scenario in FOLDER.\n\n"
+        "FOLDER holds scenario files (.yaml, .yml, .json) and Genius folders, nested as you like "
+        "(a single scenario file works too). Strategies: follow-amendments, nash-seeking, "
+        "hill-climbing, veto (VetoST-like). Party behaviours: truthful, exaggerating (claims red "
+        "lines it does not have), stubborn (holds out, concedes slowly). Results are scored on "
+        "the parties' true preferences against the exact Pareto frontier."
+    ),
+)
 @click.argument("folder", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-s",
@@ -94,7 +116,7 @@ def print_report(lines: Sequence[Summary], console: Console) -> None:
     "strategies",
     multiple=True,
     type=click.Choice(list(STRATEGIES)),
-    help="A mediator strategy to play (repeatable; all by default).",
+    help=N_("A mediator strategy to play (repeatable; all by default)."),
 )
 @click.option(
     "-b",
@@ -102,61 +124,65 @@ def print_report(lines: Sequence[Summary], console: Console) -> None:
     "behaviours",
     multiple=True,
     type=click.Choice(list(BEHAVIOURS)),
-    help="A behaviour of the simulated parties (repeatable; all by default).",
+    help=N_("A behaviour of the simulated parties (repeatable; all by default)."),
 )
 @click.option(
     "--seeds",
     type=click.IntRange(min=1),
     default=10,
     show_default=True,
-    help="Runs per scenario, strategy and behaviour (seeds 0 to N-1).",
+    help=N_("Runs per scenario, strategy and behaviour (seeds 0 to N-1)."),
 )
 @click.option(
     "--rounds",
     type=click.IntRange(min=1, max=MAX_ROUNDS),
     default=DEFAULT_ROUNDS,
     show_default=True,
-    help="Most rounds (texts published and votes taken) in one run.",
+    help=N_("Most rounds (texts published and votes taken) in one run."),
 )
 @click.option(
     "--out",
     type=click.Path(dir_okay=True, path_type=Path),
-    help="Append results to this .csv file or .parquet dataset; a rerun skips finished runs.",
+    help=N_("Append results to this .csv file or .parquet dataset; a rerun skips finished runs."),
 )
 @click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the report to this .json or .csv file.",
+    help=N_("Also write the report to this .json or .csv file."),
 )
 @click.option(
     "--workers",
     type=click.IntRange(min=1, max=256),
     default=os.cpu_count() or 1,
-    show_default="the number of CPUs",
-    help="Worker processes on this machine.",
+    show_default=N_("the number of CPUs"),
+    help=N_("Worker processes on this machine."),
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.01, max=86_400),
     default=DEFAULT_TIMEOUT,
     show_default=True,
-    help="Seconds one run may take before its worker is killed and the run recorded 'timeout'.",
+    help=N_("Seconds one run may take before its worker is killed and the run recorded 'timeout'."),
 )
 @click.option(
     "--max-tasks",
     type=click.IntRange(min=1),
     default=MAX_TASKS,
     show_default=True,
-    help="Refuse tournaments of more runs than this.",
+    help=N_("Refuse tournaments of more runs than this."),
 )
-@click.option("--retry-failed", is_flag=True, help="Play again the runs that timed out or failed.")
+@click.option(
+    "--retry-failed", is_flag=True, help=N_("Play again the runs that timed out or failed.")
+)
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
-    help="Play on a Dask cluster (tcp://host:8786); needs pip install 'gobetween[distributed]'.",
+    help=N_(
+        "Play on a Dask cluster (tcp://host:8786); needs pip install 'gobetween[distributed]'."
+    ),
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help=N_("No progress bar."))
 def tournament(
     folder: Path,
     strategies: tuple[str, ...],
@@ -172,18 +198,13 @@ def tournament(
     scheduler: str | None,
     quiet: bool,
 ) -> None:
-    """Play mediator strategies against simulated parties on every scenario in FOLDER.
-
-    FOLDER holds scenario files (.yaml, .yml, .json) and Genius folders, nested as you like
-    (a single scenario file works too). Strategies: follow-amendments, nash-seeking,
-    hill-climbing, veto (VetoST-like). Party behaviours: truthful, exaggerating (claims red
-    lines it does not have), stubborn (holds out, concedes slowly). Results are scored on the
-    parties' true preferences against the exact Pareto frontier.
-    """
+    """``gobetween tournament`` (help: the N_ text above)."""
     console = Console(stderr=True, highlight=False)
     scenarios, failed = find_scenarios(folder)
     for name, reason in failed.items():
-        console.print(f"skipped {name}: {reason}", markup=False)
+        console.print(
+            _("skipped %(name)s: %(reason)s") % {"name": name, "reason": reason}, markup=False
+        )
     chosen = list(strategies or STRATEGIES)
     kinds = list(behaviours or BEHAVIOURS)
     tasks = plan_tasks(scenarios, chosen, kinds, range(seeds), max_tasks=max_tasks)
@@ -191,12 +212,16 @@ def tournament(
     done = store.finished(retry_failed=retry_failed) if store is not None else set()
     todo = [t for t in tasks if t.key not in done]
     if done:
-        console.print(f"{len(tasks) - len(todo)} of {len(tasks)} runs already in {out}")
+        console.print(
+            _("%(done)s of %(runs)s runs already in %(out)s")
+            % {"done": number(len(tasks) - len(todo)), "runs": number(len(tasks)), "out": out},
+            markup=False,
+        )
     rows: list[dict[str, Any]] = []
     pending: list[dict[str, Any]] = []
     start = time.perf_counter()
     with Progress(
-        TextColumn("runs"),
+        TextColumn(_("runs")),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -221,7 +246,15 @@ def tournament(
             store.append(pending)
     wall = time.perf_counter() - start
     if todo:
-        console.print(f"{len(todo)} runs in {wall:.1f} s ({len(todo) / wall:,.0f} runs/s overall)")
+        console.print(
+            _("%(runs)s runs in %(seconds)s s (%(rate)s runs/s overall)")
+            % {
+                "runs": number(len(todo)),
+                "seconds": number(wall, 1),
+                "rate": number(len(todo) / wall, 0),
+            },
+            markup=False,
+        )
     wanted = {t.key for t in tasks}
     everything = store.rows() if store is not None else rows
     mine = [

@@ -6,7 +6,9 @@ import click
 from sqlalchemy import select
 
 from gobetween.cli import options
-from gobetween.errors import NotFound
+from gobetween.cli.language import Group
+from gobetween.errors import N_, NotFound
+from gobetween.i18n import _
 from gobetween.service import identity
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
@@ -22,18 +24,18 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher(time_cost=s.argon2_time_cost, memory_kib=s.argon2_memory_kib)
 
 
-@click.group()
+@click.group(cls=Group, help=N_("Users: create, set a password, issue an API token."))
 def users() -> None:
-    """Users: create, set a password, issue an API token."""
+    """``gobetween users`` (help: the N_ text above)."""
 
 
-@users.command("create")
+@users.command("create", help=N_("Create a user who can log in and create processes."))
 @options.database_url
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.password_option(help="At least 10 characters (prompted when omitted).")
+@click.password_option(help=N_("At least 10 characters (prompted when omitted)."))
 def create(database_url: str, email: str, name: str, password: str) -> None:
-    """Create a user who can log in and create processes."""
+    """``gobetween users create``."""
     database = Database(database_url)
     try:
         upgrade(database)
@@ -41,7 +43,7 @@ def create(database_url: str, email: str, name: str, password: str) -> None:
             user = identity.create_user(
                 session, _hasher(), email=email, name=name, password=password
             )
-            click.echo(f"created user {user.id} <{user.email}>")
+            click.echo(_("created user %(id)s <%(email)s>") % {"id": user.id, "email": user.email})
     finally:
         database.dispose()
 
@@ -52,16 +54,16 @@ def _user(database: Database, email: str) -> int:
             select(User.id).where(User.email == identity.normalise_email(email))
         ).scalar_one_or_none()
     if found is None:
-        raise NotFound(f"no user with e-mail {email}")
+        raise NotFound(N_("no user with e-mail %(email)s"), params={"email": email})
     return found
 
 
-@users.command("set-password")
+@users.command("set-password", help=N_("Replace a user's password."))
 @options.database_url
 @click.option("--email", required=True)
 @click.password_option()
 def set_password(database_url: str, email: str, password: str) -> None:
-    """Replace a user's password."""
+    """``gobetween users set-password``."""
     database = Database(database_url)
     try:
         user_id = _user(database, email)
@@ -69,17 +71,20 @@ def set_password(database_url: str, email: str, password: str) -> None:
             user = session.get(User, user_id)
             assert user is not None
             identity.set_password(session, _hasher(), user, password)
-        click.echo("password changed")
+        click.echo(_("password changed"))
     finally:
         database.dispose()
 
 
-@users.command("token")
+@users.command(
+    "token",
+    help=N_("Issue an API token for a user and print it (shown once; stored only as a hash)."),
+)
 @options.database_url
 @click.option("--email", required=True)
-@click.option("--name", default="cli", show_default=True, help="A label for the token.")
+@click.option("--name", default="cli", show_default=True, help=N_("A label for the token."))
 def token(database_url: str, email: str, name: str) -> None:
-    """Issue an API token for a user and print it (shown once; stored only as a hash)."""
+    """``gobetween users token``."""
     database = Database(database_url)
     try:
         user_id = _user(database, email)
