@@ -8,6 +8,9 @@ the house around it uses it. :class:`NegotiationProtocol` is that declaration:
 - ``initial(agenda, parties, mediators, settings)``: the state before any event. Members are
   named by organisation id as text (``"12"``); ``settings`` is the protocol's own JSON-able
   configuration (blind bidding: its payer, payee and rules; the others take none);
+- ``admit(agenda, parties, settings, now)``: the settings an opening stores, from its body,
+  checked once at ``now`` (what must not be checked on every replay, such as a deadline
+  still ahead); default: the body as given;
 - ``decide(state, action, *, now)`` -> events, ``apply(state, event)`` -> state, and
   ``read_event(data, agenda)`` to read an event back from its wire form (``event.to_dict()``);
 - ``view(state, role, member)``: what a :class:`ViewRole` may see, as JSON-able data, or
@@ -165,6 +168,17 @@ class NegotiationProtocol(Protocol[S, A_contra, E]):
         be opened with these members and settings."""
         ...
 
+    def admit(
+        self,
+        agenda: Agenda,
+        parties: tuple[str, ...],
+        settings: Mapping[str, Any],
+        now: datetime,
+    ) -> Mapping[str, Any]:
+        """The settings an opening stores (JSON-able), from its body, checked at ``now``;
+        :class:`~gobetween.errors.InputError` naming the field if they cannot be."""
+        ...
+
     def decide(self, state: S, action: A_contra, *, now: datetime) -> tuple[E, ...]:
         """The events ``action`` causes at ``now`` (aware); ``ProtocolError`` if not allowed."""
         ...
@@ -199,7 +213,8 @@ class Machine(Generic[S, A, E]):
     ``opener(agenda, parties, mediators, settings)`` is ``initial``; ``decider``, ``applier`` and
     ``reader`` are the module's ``decide``, ``apply`` and ``event_from_dict`` (taking the
     agenda); ``viewer(state, role, member)`` is ``view``; ``owner_of`` and ``notifier`` are
-    ``owner`` and ``notices``; ``tab`` and ``page`` are optional.
+    ``owner`` and ``notices``; ``tab``, ``page`` and ``admitter`` (``admit``; default: the
+    settings as given) are optional.
     """
 
     name: str
@@ -215,6 +230,9 @@ class Machine(Generic[S, A, E]):
     notifier: Callable[[S, tuple[E, ...]], tuple[Notice, ...]]
     tab: str | None = None
     page: str | None = None
+    admitter: (
+        Callable[[Agenda, tuple[str, ...], Mapping[str, Any], datetime], Mapping[str, Any]] | None
+    ) = None
 
     def initial(
         self,
@@ -225,6 +243,18 @@ class Machine(Generic[S, A, E]):
     ) -> S:
         """The state before any event."""
         return self.opener(agenda, parties, mediators, settings)
+
+    def admit(
+        self,
+        agenda: Agenda,
+        parties: tuple[str, ...],
+        settings: Mapping[str, Any],
+        now: datetime,
+    ) -> Mapping[str, Any]:
+        """The settings an opening stores, checked at ``now`` (default: as given)."""
+        if self.admitter is None:
+            return dict(settings)
+        return self.admitter(agenda, parties, settings, now)
 
     def decide(self, state: S, action: A, *, now: datetime) -> tuple[E, ...]:
         """The events ``action`` causes at ``now``."""

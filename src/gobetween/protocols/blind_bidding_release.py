@@ -50,9 +50,10 @@ from typing import Any, ClassVar
 
 from gobetween import wire
 from gobetween.errors import ProtocolError
-from gobetween.model import Issue, Option
+from gobetween.model import Agenda, Issue, Option
 from gobetween.protocols import _common as c
 from gobetween.protocols import blind_bidding as bb
+from gobetween.protocols import blind_bidding_settings as settings
 from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
 
 __all__ = [
@@ -96,9 +97,11 @@ class ReleaseResult:
     mediator: str
 
 
-#: A mediator opens a bidding in a track (its own route: the settings are the bidding's table),
-#: and releases each round's result to both sides (also through the generic route).
-OPEN_BIDDING = ActionRule("open_bidding", frozenset({"mediator"}))
+#: A mediator opens a bidding in a track (its settings, kept at the head of its log), and
+#: releases each round's result to both sides; both through the generic route and page.
+OPEN_BIDDING = ActionRule(
+    "open_bidding", frozenset({"mediator"}), action=settings.BiddingSettings, opens=True
+)
 RELEASE_RESULT = ActionRule("release_result", frozenset({"mediator"}), action=ReleaseResult)
 
 
@@ -108,11 +111,15 @@ SealedEvent = bb.BiddingEvent | ResultReleased
 
 @dataclass(frozen=True)
 class SealedBidding:
-    """The bidding (:attr:`machine`) and how many of its round results are released."""
+    """The bidding (:attr:`machine`) and how many of its round results are released;
+    ``issue`` names the issue bid on and ``options`` is that issue of the agenda (the options
+    a settlement maps to), both ``None`` for an amount of the whole track."""
 
     machine: bb.BiddingState
     released: int = 0
     log: tuple[SealedEvent, ...] = ()
+    issue: str | None = None
+    options: Issue | None = None
 
     @classmethod
     def open(
@@ -290,16 +297,50 @@ class BiddingUpdate(enum.StrEnum):
     BIDDING = "bidding"  # a round's result was released, or the bidding ended (both sides)
 
 
+def _agreed(state: SealedBidding, settlement: float | None) -> dict[str, Any] | None:
+    """A released settlement and the option of the issue it maps to (``None``: none)."""
+    if settlement is None:
+        return None
+    found = settled_option(state.options, settlement) if state.options is not None else None
+    option = found.name if found is not None else None
+    return {"issue": state.issue, "amount": settlement, "option": option}
+
+
 def _view(state: SealedBidding, role: ViewRole, member: str | None) -> dict[str, Any] | None:
     """A side: :func:`side_view`; the mediators: :func:`mediator_view`; a party that does not
-    bid, and an observer, see nothing."""
-    if role is ViewRole.MEDIATOR:
-        return {"view": "mediator", **mediator_view(state)}
+    bid, and an observer, see nothing. Both add the issue and ``agreed``: a released
+    settlement and the option it maps to (the same for both sides and the mediators); a
+    side's view also names both sides (what the opening told it)."""
     machine = state.machine
+    if role is ViewRole.MEDIATOR:
+        shown = mediator_view(state)
+        settled = [r for r in shown["results"][: state.released] if r["settled"]]
+        agreed = _agreed(state, settled[-1]["amount"] if settled else None)
+        return {"view": "mediator", **shown, "issue": state.issue, "agreed": agreed}
     if role is ViewRole.PARTY and member is not None and member in (machine.payer, machine.payee):
-        shown = side_view(state, member).to_dict()
-        return {"view": "party", **shown, "closed_reason": machine.closed_reason}
+        seen = side_view(state, member)
+        return {
+            "view": "party",
+            **seen.to_dict(),
+            "closed_reason": machine.closed_reason,
+            "payer": machine.payer,
+            "payee": machine.payee,
+            "issue": state.issue,
+            "agreed": _agreed(state, seen.settlement),
+        }
     return None
+
+
+def _open(
+    agenda: Agenda,
+    parties: tuple[str, ...],
+    mediators: tuple[str, ...],
+    stored: Mapping[str, Any],
+) -> SealedBidding:
+    """The bidding its stored settings open (:func:`~gobetween.protocols.
+    blind_bidding_settings.opened`)."""
+    found = settings.opened(agenda, parties, mediators, stored)
+    return SealedBidding(found.machine, issue=found.issue, options=found.options)
 
 
 def _owner(event: SealedEvent) -> str | None:
@@ -325,7 +366,8 @@ def _notices(state: SealedBidding, events: tuple[SealedEvent, ...]) -> tuple[Not
 #: Double-blind bidding with sealed rounds, as :mod:`gobetween.protocols.registry` knows it.
 #:
 #: Its events are stored under ``blind_bidding`` (the bidding's own events and the releases).
-#: Settings: ``{"payer": <party>, "payee": <party>, "rules": BiddingRules.to_dict()}``. Live
+#: Settings: :class:`~gobetween.protocols.blind_bidding_settings.BiddingSettings` when opened,
+#: stored as ``{"payer": <party>, "payee": <party>, "issue": ..., "rules": {...}}``. Live
 #: updates: a bid tells only its own side (and the mediators), one update whatever it caused,
 #: so a side's stream counts the same whether or not its bid completed the round; a release or
 #: the end tells both sides in one step.
@@ -334,9 +376,7 @@ PROTOCOL: Machine[SealedBidding, SealedAction, SealedEvent] = Machine(
     title=N_("Double-blind bidding"),
     actions=(OPEN_BIDDING, bb.SUBMIT_BID, RELEASE_RESULT, bb.CLOSE_BIDDING),
     live_updates=frozenset(BiddingUpdate),
-    opener=lambda agenda, parties, mediators, settings: SealedBidding(
-        bb.from_settings(parties, mediators, settings)
-    ),
+    opener=_open,
     decider=decide,
     applier=apply,
     reader=lambda data, agenda: event_from_dict(data),
@@ -344,5 +384,5 @@ PROTOCOL: Machine[SealedBidding, SealedAction, SealedEvent] = Machine(
     owner_of=_owner,
     notifier=_notices,
     tab=N_("Bidding"),
-    page="bidding",  # its own page (web/bidding.py): opening it takes the bidding's table
+    admitter=settings.admit,
 )

@@ -23,8 +23,9 @@ protocol only builds the action from the request::
 ``settings`` is the protocol's own configuration (what ``initial`` takes). A protocol with an
 opening rule (``ActionRule(..., opens=True)``) keeps it at the head of its own event log: a
 ``{"type": "configured", "settings": {...}}`` entry that :func:`configure` writes (audited
-``<protocol>.configured``) and :func:`replay` reads back; blind bidding, older than this, keeps
-its payer, payee and rules in its own table and names where with :func:`settings_source`.
+``<protocol>.configured``) and :func:`replay` reads back. The one exception is read here, by
+name, and written nowhere: blind biddings opened before their settings moved to the log keep
+them in the ``biddings`` table (:data:`_KEPT_APART`).
 ``stream`` names the event stream when a track holds more than one of the same protocol
 (default: the protocol's name; at most 30 characters).
 
@@ -53,6 +54,7 @@ from gobetween.protocols.base import ActionRule, NegotiationProtocol, ViewRole, 
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
+from gobetween.store.bidding_tables import Bidding
 from gobetween.store.live_updates import notify
 
 __all__ = [
@@ -68,7 +70,6 @@ __all__ = [
     "role_of",
     "running",
     "settings_of",
-    "settings_source",
     "show",
     "step",
     "view_for",
@@ -83,27 +84,27 @@ _NO_SETTINGS: Mapping[str, Any] = {}
 #: The type of the entry at the head of a protocol's log that holds its settings.
 CONFIGURED = "configured"
 
-#: Where a protocol that keeps its settings outside its log finds them (by protocol name):
-#: ``(session, track_id) -> settings`` or ``None`` when the track does not run it.
-_SOURCES: dict[str, Callable[[Session, int], Mapping[str, Any] | None]] = {}
+
+def _bidding_row(session: Session, track_id: int) -> Mapping[str, Any] | None:
+    """The settings of a bidding opened before they moved to the head of its log (its row
+    in ``biddings``, in the form the log keeps); ``None`` when there is no row."""
+    row = session.get(Bidding, track_id)
+    if row is None:
+        return None
+    return {
+        "payer": str(row.payer_id),
+        "payee": str(row.payee_id),
+        "issue": row.issue,
+        "rules": row.rules,
+    }
 
 
-def settings_source(
-    name: str,
-) -> Callable[
-    [Callable[[Session, int], Mapping[str, Any] | None]],
-    Callable[[Session, int], Mapping[str, Any] | None],
-]:
-    """Declare where protocol ``name`` keeps its settings, when not at the head of its log
-    (a decorator; blind bidding's table is the one such place)."""
-
-    def declare(
-        source: Callable[[Session, int], Mapping[str, Any] | None],
-    ) -> Callable[[Session, int], Mapping[str, Any] | None]:
-        _SOURCES[name] = source
-        return source
-
-    return declare
+#: Settings written before the head of the log held them, by protocol name: read when the log
+#: has no head, never written. The only place a protocol's settings are found apart from its
+#: log (nothing registers here by being imported).
+_KEPT_APART: dict[str, Callable[[Session, int], Mapping[str, Any] | None]] = {
+    "blind_bidding": _bidding_row,
+}
 
 
 def opening(protocol: NegotiationProtocol[Any, Any, Any]) -> ActionRule | None:
@@ -116,9 +117,6 @@ def settings_of(
 ) -> Mapping[str, Any] | None:
     """The protocol's settings in track ``track_id``: ``None`` when the track does not run it
     (a protocol with an opening rule that no one opened); ``{}`` for one that needs none."""
-    source = _SOURCES.get(protocol.name)
-    if source is not None:
-        return source(session, track_id)
     if opening(protocol) is None:
         return _NO_SETTINGS
     log = event_log.protocol_stream(track_id, protocol.name)
@@ -126,7 +124,8 @@ def settings_of(
         select(t.ProtocolEvent.body).where(log.where()).order_by(t.ProtocolEvent.seq).limit(1)
     ).scalar_one_or_none()
     if head is None or head.get("type") != CONFIGURED:
-        return None
+        apart = _KEPT_APART.get(protocol.name)
+        return None if apart is None else apart(session, track_id)
     settings: Mapping[str, Any] = head["settings"]
     return settings
 
@@ -287,22 +286,28 @@ def configure(
     settings: Mapping[str, Any],
 ) -> Loaded[S]:
     """Open ``protocol`` in track ``track_id`` with ``settings`` (its opening ``rule``): the
-    settings become the head of its event log, and each party that sees something of it gets a
-    ``protocol`` live update in its own scope (read by the mediators too; a party that sees
-    nothing of it learns nothing). 409 when it is already open; the protocol's refusal of the
-    settings (``initial``) stores nothing."""
+    settings as the protocol admits them (``admit``, at the database clock's now) become the
+    head of its event log, and each party that sees something of it gets a ``protocol`` live
+    update in its own scope (read by the mediators too; a party that sees nothing of it
+    learns nothing). 409 when it is already open; the protocol's refusal of the settings
+    (``admit`` or ``initial``) stores nothing."""
     track, view = repositories.track(session, actor, track_id)
     view.require(rule)
     log = event_log.protocol_stream(track.id, protocol.name)
     event_log.lock(session, log)
-    if event_log.next_seq(session, log) != 1:
+    if (
+        event_log.next_seq(session, log) != 1
+        or settings_of(session, track.id, protocol) is not None
+    ):
         raise Conflict(
             _("%(protocol)s is already open in track %(track_id)s")
             % {"protocol": _(protocol.title), "track_id": track_id}
         )
     parties, mediators = members(view)
-    state = protocol.initial(track_agenda(track), parties, mediators, settings)
-    head = {"type": CONFIGURED, "settings": dict(settings)}
+    agenda = track_agenda(track)
+    stored = dict(protocol.admit(agenda, parties, settings, t.utcnow()))
+    state = protocol.initial(agenda, parties, mediators, stored)
+    head = {"type": CONFIGURED, "settings": stored}
     event_log.append(session, log, [head], actor_id=actor.user_id, party_ids=[None])
     for party in parties:  # each party that sees something of it, in its own scope
         if protocol.view(state, ViewRole.PARTY, party) is not None:
