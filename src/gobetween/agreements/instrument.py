@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gobetween.agreements.terms import OperativeTerms, canonical_bytes, sha256_hex
+from gobetween.agreements.terms import Canonical, OperativeTerms, sha256_hex
 from gobetween.errors import N_, AgreementError, Sentence
 from gobetween.model.languages import language
 from gobetween.model.roles import OrganisationKind
@@ -138,7 +138,7 @@ class InstrumentText:
 
 
 @dataclass(frozen=True, eq=False)
-class Instrument:
+class Instrument(Canonical):
     """One party's instrument: its own title, preamble and signatories around the shared terms.
 
     >>> import datetime as dt
@@ -202,16 +202,7 @@ class Instrument:
                 },
             )
         object.__setattr__(self, "texts", {code: texts[code] for code in self.terms.languages})
-        object.__setattr__(self, "_bytes", canonical_bytes(self.to_dict()))
-
-    def __eq__(self, other: object) -> bool:
-        """Equal when the canonical bytes (what is signed) are."""
-        if not isinstance(other, Instrument):
-            return NotImplemented
-        return self._bytes == other._bytes
-
-    def __hash__(self) -> int:
-        return hash(self._bytes)
+        self._seal()
 
     @property
     def signatory_names(self) -> tuple[str, ...]:
@@ -303,10 +294,6 @@ class Instrument:
                 params={"party": instrument.party, "stated": stated, "value": terms.terms_hash()},
             )
         return instrument
-
-    def canonical_bytes(self) -> bytes:
-        """RFC 8785 canonical JSON of :meth:`to_dict`."""
-        return self._bytes
 
     def instrument_hash(self) -> str:
         """Hex SHA-256 of :meth:`canonical_bytes`."""

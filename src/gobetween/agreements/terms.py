@@ -49,6 +49,7 @@ from gobetween.model.package import Package
 
 __all__ = [
     "TERMS_FORMAT",
+    "Canonical",
     "Link",
     "OperativeTerms",
     "Renewal",
@@ -106,6 +107,37 @@ def canonical_bytes(value: Any) -> bytes:
         raise AgreementError(
             N_("cannot canonicalise: %(reason)s"), params={"reason": str(exc)}
         ) from None
+
+
+class Canonical:
+    """Base of a value known by its canonical bytes (:func:`canonical_bytes` of its
+    ``to_dict()``, what is hashed and signed): two are equal, and hash alike, when those bytes
+    are. A subclass (a frozen dataclass with ``eq=False``) seals the bytes once it has checked
+    its fields, with :meth:`_seal`.
+    """
+
+    __slots__ = ()
+    _bytes: bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        """The value as plain JSON data: what :func:`canonical_bytes` serialises."""
+        raise NotImplementedError
+
+    def _seal(self) -> None:
+        object.__setattr__(self, "_bytes", canonical_bytes(self.to_dict()))
+
+    def canonical_bytes(self) -> bytes:
+        """The RFC 8785 canonical JSON of :meth:`to_dict` (strings NFC-normalised)."""
+        return self._bytes
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the canonical bytes are (same type, same content, same order)."""
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return self._bytes == other._bytes
+
+    def __hash__(self) -> int:
+        return hash(self._bytes)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -226,7 +258,7 @@ class Link:
 
 
 @dataclass(frozen=True, eq=False)
-class OperativeTerms:
+class OperativeTerms(Canonical):
     """The operative terms every instrument of one agreement carries identically.
 
     ``options`` and ``clauses`` map each issue (in agenda order) to the chosen option and to the
@@ -295,16 +327,7 @@ class OperativeTerms:
         object.__setattr__(self, "options", MappingProxyType(options))
         object.__setattr__(self, "clauses", MappingProxyType(clauses))
         object.__setattr__(self, "links", tuple(self.links))
-        object.__setattr__(self, "_bytes", canonical_bytes(self.to_dict()))
-
-    def __eq__(self, other: object) -> bool:
-        """Equal when the canonical bytes are: same terms, same issue order, same hash."""
-        if not isinstance(other, OperativeTerms):
-            return NotImplemented
-        return self._bytes == other._bytes
-
-    def __hash__(self) -> int:
-        return hash(self._bytes)
+        self._seal()
 
     @classmethod
     def from_package(
@@ -405,10 +428,6 @@ class OperativeTerms:
             raise AgreementError(
                 N_("malformed operative terms: %(reason)s"), params={"reason": repr(exc)}
             ) from None
-
-    def canonical_bytes(self) -> bytes:
-        """The RFC 8785 canonical JSON of :meth:`to_dict` (strings NFC-normalised)."""
-        return self._bytes
 
     def terms_hash(self) -> str:
         """Hex SHA-256 of :meth:`canonical_bytes`: the terms hash."""
