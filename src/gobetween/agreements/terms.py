@@ -472,24 +472,21 @@ class OperativeTerms(Canonical):
                 note(N_("clause of issue %(issue)r"), issue=issue)
         if list(self.options) != list(other.options) and set(self.options) == set(other.options):
             note(N_("order of issues"))
-        if self.term_days != other.term_days:
-            note(
-                N_("term_days (%(mine)s vs %(theirs)s)"),
-                mine=self.term_days,
-                theirs=other.term_days,
-            )
-        if self.renewal != other.renewal:
-            note(
+        for setting, own_value, their_value in (
+            (N_("term_days (%(mine)s vs %(theirs)s)"), self.term_days, other.term_days),
+            (
                 N_("renewal (%(mine)s vs %(theirs)s)"),
-                mine=self.renewal.to_dict(),
-                theirs=other.renewal.to_dict(),
-            )
-        if self.effective_date != other.effective_date:
-            note(
+                self.renewal.to_dict(),
+                other.renewal.to_dict(),
+            ),
+            (
                 N_("effective_date (%(mine)s vs %(theirs)s)"),
-                mine=self.effective_date,
-                theirs=other.effective_date,
-            )
+                self.effective_date,
+                other.effective_date,
+            ),
+        ):
+            if own_value != their_value:
+                note(setting, mine=own_value, theirs=their_value)
         if self.links != other.links:
             note(N_("linked instruments"))
         if self.versions != other.versions:
