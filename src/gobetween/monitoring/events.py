@@ -81,10 +81,12 @@ def _check_fields(event: _Dated, *texts: str) -> None:
     """Refuse ``event`` unless its ``at`` has a timezone and each field in ``texts`` is text."""
     wire.aware(event.at, f"{event.type}: the time", _bad_time)
     for name in texts:
-        _check_text(getattr(event, name), event.type, name)
+        check_text(getattr(event, name), event.type, name)
 
 
-def _check_text(value: object, what: str, field_name: str) -> None:
+def check_text(value: object, what: str, field_name: str) -> str:
+    """``value`` if it is non-empty text; else :class:`~gobetween.errors.InvalidModel` naming
+    ``what`` and the field (the one such rule of the monitoring model)."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidModel(
             N_("%(what)s: %(field)s must be non-empty text, got %(value)r"),
@@ -92,6 +94,7 @@ def _check_text(value: object, what: str, field_name: str) -> None:
             expected=N_("non-empty text"),
             params={"what": what, "field": field_name, "value": value},
         )
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +105,8 @@ class TeamMember:
     inspector: str
 
     def __post_init__(self) -> None:
-        _check_text(self.delegation, "team member", "delegation")
-        _check_text(self.inspector, "team member", "inspector")
+        check_text(self.delegation, "team member", "delegation")
+        check_text(self.inspector, "team member", "inspector")
 
 
 def _team_to_wire(team: tuple[TeamMember, ...]) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gobetween.errors import N_, InvalidModel
+from gobetween.monitoring.events import check_text
 from gobetween.monitoring.figures import Cell, FigureTable
 
 __all__ = [
@@ -72,17 +73,6 @@ class EvidenceKind(enum.StrEnum):
     EVENT = "event"
 
 
-def _text(value: object, what: str, location: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidModel(
-            N_("%(what)s: %(location)s must be non-empty text, got %(value)r"),
-            location=location,
-            expected=N_("non-empty text"),
-            params={"what": what, "location": location, "value": value},
-        )
-    return value.strip()
-
-
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """One piece of evidence: a document's reference, a web link or a record event's number."""
@@ -101,7 +91,7 @@ class Evidence:
                 expected=N_("one of %(choices)s"),
                 params={"kind": self.kind, "choices": ", ".join(EvidenceKind)},
             ) from None
-        reference = _text(self.reference, "evidence", "reference")
+        reference = check_text(self.reference, "evidence", "reference").strip()
         if self.kind is EvidenceKind.LINK and not reference.startswith(("https://", "http://")):
             raise InvalidModel(
                 N_("link %(reference)r is not a web address"),
@@ -122,7 +112,7 @@ class Provision:
 
     def __post_init__(self) -> None:
         for name in ("key", "article", "title"):
-            _text(getattr(self, name), "provision", name)
+            check_text(getattr(self, name), "provision", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +134,8 @@ class Assessment:
                 expected=N_("a time with a time zone, e.g. 2022-09-01T12:00:00+00:00"),
                 params={"at": self.at},
             )
-        _text(self.provision, "assessment", "provision")
-        _text(self.assessed_by, "assessment", "assessed_by")
+        check_text(self.provision, "assessment", "provision")
+        check_text(self.assessed_by, "assessment", "assessed_by")
         try:
             object.__setattr__(self, "level", Level(self.level))
         except ValueError:
