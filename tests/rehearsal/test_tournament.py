@@ -229,14 +229,15 @@ def test_the_command_prints_and_writes_the_report(folder: Path, tmp_path: Path) 
 def test_the_command_refuses_bad_input_clearly(folder: Path, tmp_path: Path) -> None:
     too_many = CliRunner().invoke(cli, ["tournament", str(folder), "--max-tasks", "5"])
     assert too_many.exit_code != 0
-    assert "more than the limit of 5" in str(too_many.exception or too_many.output)
+    assert "more than the limit of 5" in too_many.output + str(too_many.exception)
     unknown = CliRunner().invoke(cli, ["tournament", str(folder), "-s", "nash"])
     assert unknown.exit_code == 2
     assert "nash-seeking" in unknown.output
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = CliRunner().invoke(cli, ["tournament", str(empty)])
-    assert "no scenario below this folder" in str(nothing.exception or nothing.output)
+    assert nothing.exit_code != 0
+    assert "no scenario below this folder" in nothing.output + str(nothing.exception)
 
 
 @pytest.mark.slow

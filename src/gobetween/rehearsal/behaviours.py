@@ -30,6 +30,7 @@ registered by name in :data:`BEHAVIOURS`:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -85,6 +86,7 @@ class Delegate:
     proposes: bool = True
     best: float = field(default=1.0)
     _scores: dict[Choices, float] = field(default_factory=dict, init=False, repr=False)
+    _answers: dict[Choices, Reply] = field(default_factory=dict, init=False, repr=False)
 
     def level(self, round_: int, rounds: int) -> float:
         """The utility it demands (on its declared preferences) at ``round_`` of ``rounds``."""
@@ -95,9 +97,21 @@ class Delegate:
         return reserve + self.holdout * left * max(0.0, self.best - reserve)
 
     def answer(self, choices: Choices, round_: int, rounds: int) -> Reply:
-        """Its answer to the text ``choices`` at ``round_`` (0-based) of at most ``rounds``."""
+        """Its answer to the text ``choices`` at ``round_`` (0-based) of at most ``rounds``
+        (kept per text when it does not depend on the round: no holdout)."""
+        if self.holdout > 0:
+            return self._answer(choices, self.level(round_, rounds))
+        found = self._answers.get(choices)
+        if found is None:
+            found = self._answer(choices, self.table.reservation)
+            if len(self._answers) >= _MAX_SCORES:
+                self._answers.clear()
+            self._answers[choices] = found
+        return found
+
+    def _answer(self, choices: Choices, level: float) -> Reply:
         score = self.score(choices)
-        if score != -math.inf and score >= self.level(round_, rounds) - 1e-12:
+        if score != -math.inf and score >= level - 1e-12:
             return _ACCEPTS
         return Reply(False, self.wish(choices) if self.proposes else None)
 
@@ -121,8 +135,7 @@ class Delegate:
         (computed once per text: a rehearsal asks about the same texts again and again)."""
         found = self._scores.get(choices)
         if found is None:
-            table = self.table
-            found = -math.inf if table.crossed(choices) else table.utility(choices)
+            found = self.table.score(choices)
             if len(self._scores) >= _MAX_SCORES:
                 self._scores.clear()
             self._scores[choices] = found
@@ -136,22 +149,24 @@ class Delegate:
 
 def _additive_wish(table: PartyTable, choices: Choices) -> tuple[int, int] | None:
     """:meth:`Delegate.wish` for an additive table (one-option red lines included), in plain
-    Python: the largest gain of one change, the first of ties."""
-    flat, offsets = table.flat_list, table.offsets
-    issues, options = table.moves_list
-    chosen = [flat[offsets[j] + c] for j, c in enumerate(choices)]
-    crossed = [j for j, x in enumerate(chosen) if x == -math.inf]
-    if len(crossed) > 1:
-        return None  # one change leaves a red line crossed
-    if crossed:  # the best option that leaves the one red line crossed
-        j = crossed[0]
-        moves = range(offsets[j], offsets[j] + len(table.values[j]))
-        best = max(moves, key=lambda m: (flat[m], -m))
+    Python: the largest gain of one change, the first of ties. Per issue the largest gain is
+    its best option's (:attr:`PartyTable.best_moves`), so one comparison per issue."""
+    flat, best_moves = table.flat_list, table.best_moves
+    options = table.moves_list[1]
+    chosen = list(map(flat.__getitem__, map(operator.add, table.offsets, choices)))
+    if -math.inf in chosen:
+        crossed = [j for j, x in enumerate(chosen) if x == -math.inf]
+        if len(crossed) > 1:
+            return None  # one change leaves a red line crossed
+        j = crossed[0]  # the best option that leaves the one red line crossed
+        best = best_moves[j]
         return None if flat[best] == -math.inf else (j, options[best])
-    best = max(range(len(flat)), key=lambda m: (flat[m] - chosen[issues[m]], -m))
-    if not flat[best] - chosen[issues[best]] > 1e-12:
+    gains = [flat[m] - x for m, x in zip(best_moves, chosen, strict=True)]
+    gain = max(gains)
+    if not gain > 1e-12:
         return None
-    return issues[best], options[best]
+    j = gains.index(gain)  # moves run issue by issue: the first issue has the first move
+    return j, options[best_moves[j]]
 
 
 #: The one answer that accepts (answers are immutable).

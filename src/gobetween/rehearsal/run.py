@@ -21,19 +21,22 @@ starts from the same first text for the same seed (common random numbers).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gobetween.analysis import UtilitySpace, nash, pareto_frontier
 from gobetween.analysis.frontier import Frontier
 from gobetween.errors import ValidationFailed
 from gobetween.model import Scenario
 from gobetween.rehearsal.behaviours import Delegate, behaviour
-from gobetween.rehearsal.strategies import Plan, Room, StrategySpec, strategy
+from gobetween.rehearsal.strategies import Climb, Plan, Room, StrategySpec, strategy
 from gobetween.rehearsal.tables import Choices, PartyTable
 
 __all__ = ["DEFAULT_ROUNDS", "MAX_ROUNDS", "Rehearsal", "RunResult"]
@@ -44,6 +47,8 @@ MAX_ROUNDS = 10_000
 _TOL = 1e-9
 #: Agreements whose score a rehearsal keeps (then it starts afresh).
 _MAX_SCORED = 1 << 16
+#: Draws per run's block of the rehearsal's random stream, and blocks (seeds) before repeating.
+_BLOCKS = 1 << 64
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,34 @@ class RunResult:
     pareto_optimal: bool
     nash_distance: float
     rounds: int
+
+    def __init__(
+        self,
+        scenario: str,
+        strategy: str,
+        behaviour: str,
+        seed: int,
+        agreement: bool,
+        package: Choices | None,
+        utilities: tuple[float, ...],
+        pareto_optimal: bool,
+        nash_distance: float,
+        rounds: int,
+    ) -> None:
+        # One dictionary update in place of ten frozen-field writes: a run of a tournament is
+        # tens of microseconds, and the generated __init__ took 5 of them (still frozen after).
+        self.__dict__.update(
+            scenario=scenario,
+            strategy=strategy,
+            behaviour=behaviour,
+            seed=seed,
+            agreement=agreement,
+            package=package,
+            utilities=utilities,
+            pareto_optimal=pareto_optimal,
+            nash_distance=nash_distance,
+            rounds=rounds,
+        )
 
 
 def _frontier(scenario: Scenario) -> Frontier:
@@ -141,11 +174,22 @@ class Rehearsal:
         self.sizes = tuple(issue.size for issue in scenario.agenda.issues)
         self._delegates: dict[str, tuple[Delegate, ...]] = {}
         self._plans: dict[str, Plan] = {}
-        self._climbs: dict[str, dict[Choices, tuple[int, ...]]] = {}
+        self._climbs: dict[str, dict[Choices, Climb]] = {}
         self._scores: dict[Choices | None, tuple[tuple[float, ...], bool, float]] = {}
-        self._salt = self.name.encode()
+        digest = hashlib.blake2b(self.name.encode(), digest_size=32).digest()
         self._bits = np.random.PCG64(0)
+        self._bits.state = {
+            "bit_generator": "PCG64",
+            "state": {
+                "state": int.from_bytes(digest[:16], "little"),
+                "inc": int.from_bytes(digest[16:], "little") | 1,
+            },
+            "has_uint32": 0,
+            "uinteger": 0,
+        }
+        self._start = self._bits.state
         self._rng = np.random.Generator(self._bits)
+        self._front2 = _SortedFront.of(self.frontier)
 
     def delegates(self, behaviour_name: str) -> tuple[Delegate, ...]:
         """Every party as a delegation with that behaviour (cached)."""
@@ -169,19 +213,14 @@ class Rehearsal:
         return self._plans[behaviour_name]
 
     def _generator(self, seed: int) -> np.random.Generator:
-        """The run's random generator: PCG64 started from a BLAKE2b digest of the seed and the
-        scenario's name (one generator per rehearsal, restarted per run: cheaper than a new
-        one, and the same draws for the same seed and name in any process)."""
-        digest = hashlib.blake2b(b"%d|" % seed + self._salt, digest_size=32).digest()
-        self._bits.state = {
-            "bit_generator": "PCG64",
-            "state": {
-                "state": int.from_bytes(digest[:16], "little"),
-                "inc": int.from_bytes(digest[16:], "little") | 1,
-            },
-            "has_uint32": 0,
-            "uinteger": 0,
-        }
+        """The run's random generator: block ``seed`` (modulo ``2**64``) of ``2**64`` draws of
+        one PCG64 stream, started from a BLAKE2b digest of the scenario's name (one generator
+        per rehearsal, reset and advanced per run: cheaper than a new one or a new digest per
+        run, and the same draws for the same seed and name in any process; a run draws far
+        fewer than ``2**64`` numbers, so the blocks never overlap)."""
+        bits = self._bits
+        bits.state = self._start
+        bits.advance((seed % _BLOCKS) * _BLOCKS)
         return self._rng
 
     def prepare(self, strategy_name: str, behaviour_name: str) -> None:
@@ -250,12 +289,57 @@ class Rehearsal:
         else:
             utilities = tuple(t.utility(package) for t in self.truth)
             crossed = any(t.crossed(package) for t in self.truth)
-            optimal = not crossed and not self._dominated(np.asarray(utilities))
+            optimal = not crossed and not self._dominated(utilities)
         distance = math.nan if self._nash is None else math.dist(utilities, self._nash)
         return utilities, optimal, distance
 
-    def _dominated(self, point: np.ndarray) -> bool:
-        front = self.frontier
-        weakly = np.all(front >= point - _TOL, axis=1)
-        strictly = np.any(front > point + _TOL, axis=1)
-        return bool(np.any(weakly & strictly))
+    def _dominated(self, utilities: tuple[float, ...]) -> bool:
+        """Whether a frontier point is no worse for every party and better for one (by more
+        than the tolerance); two parties by binary search, more in one vectorised pass."""
+        if self._front2 is not None:
+            return self._front2.dominates(*utilities)
+        return _dominated_by(self.frontier, utilities)
+
+
+def _dominated_by(front: NDArray[np.float64], utilities: Sequence[float]) -> bool:
+    """Whether a row of ``front`` (shape ``(m, n_parties)``) is no worse than ``utilities`` for
+    every party and better for one, by more than the tolerance."""
+    point = np.asarray(utilities, dtype=np.float64)
+    weakly = np.all(front >= point - _TOL, axis=1)
+    strictly = np.any(front > point + _TOL, axis=1)
+    return bool(np.any(weakly & strictly))
+
+
+@dataclass(frozen=True)
+class _SortedFront:
+    """A two-party frontier sorted by the first party's utility, for answering "does a frontier
+    point dominate this one?" by two binary searches (the tolerance as in
+    :func:`_dominated_by`, which a test compares it with).
+
+    On a Pareto frontier, the second party's utility falls as the first's rises; :meth:`of`
+    gives ``None`` when the points do not (then the general check is used).
+    """
+
+    first: list[float]
+    second_down: list[float]  # the second party's utilities, negated: ascending
+
+    @classmethod
+    def of(cls, front: NDArray[np.float64]) -> _SortedFront | None:
+        if front.ndim != 2 or front.shape[1] != 2 or front.shape[0] == 0:
+            return None
+        order = np.lexsort((-front[:, 1], front[:, 0]))
+        first, second = front[order, 0].tolist(), front[order, 1].tolist()
+        if any(b > a for a, b in itertools.pairwise(second)):
+            return None
+        return cls(first, [-x for x in second])
+
+    def dominates(self, a: float, b: float) -> bool:
+        """Whether some point ``f`` has ``f >= (a, b) - tol`` on both and ``f > (a, b) + tol``
+        on one (``tol`` = 1e-9)."""
+        # points no worse for the first party: from start on; for the second: before stop
+        start = bisect.bisect_left(self.first, a - _TOL)
+        stop = bisect.bisect_right(self.second_down, -(b - _TOL))
+        if start >= stop:
+            return False
+        # among them the first party's best is the last, the second party's the first
+        return self.first[stop - 1] > a + _TOL or -self.second_down[start] > b + _TOL

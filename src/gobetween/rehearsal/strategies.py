@@ -42,9 +42,12 @@ from numpy.typing import NDArray
 
 from gobetween.errors import ProtocolError, ValidationFailed
 from gobetween.rehearsal.behaviours import Delegate, Reply
-from gobetween.rehearsal.tables import Choices
+from gobetween.rehearsal.tables import Choices, PartyTable
 
-__all__ = ["STRATEGIES", "Plan", "Room", "Strategy", "strategy"]
+__all__ = ["STRATEGIES", "Climb", "Plan", "Room", "Strategy", "strategy"]
+
+#: At one text: the moves every party prefers, and each party's as a bit set (or ``None``).
+Climb = tuple[tuple[int, ...], tuple[int, ...] | None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,7 +69,7 @@ class Plan:
     zone: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Room:
     """One rehearsal in progress: the delegations, the agenda's sizes and the round count.
 
@@ -82,15 +85,16 @@ class Room:
         The declared frontier for strategies that use it (computed once per scenario and
         behaviour by the caller, called only when needed).
     climbs
-        For hill-climbing: the changes every delegation prefers, by text, found so far (the
-        caller may pass the same dictionary to every room with the same delegations).
+        For hill-climbing: the changes every delegation prefers, by text, found so far, with
+        each delegation's as a bit set when known (the caller may pass the same dictionary to
+        every room with the same delegations).
     """
 
     delegates: tuple[Delegate, ...]
     sizes: tuple[int, ...]
     rounds: int
     plan: Callable[[], Plan]
-    climbs: dict[Choices, tuple[int, ...]] = field(default_factory=dict)
+    climbs: dict[Choices, Climb] = field(default_factory=dict)
     used: int = 0
     agreement: Choices | None = None
     last: Choices | None = field(default=None)
@@ -134,8 +138,11 @@ class Room:
 
     def random_text(self, rng: np.random.Generator) -> Choices:
         """A package drawn uniformly (one uniform number per issue)."""
-        draws = rng.random(len(self.sizes)).tolist()
-        return tuple(min(int(u * k), k - 1) for u, k in zip(draws, self.sizes, strict=True))
+        sizes = self.sizes
+        text = tuple(map(int, map(operator.mul, rng.random(len(sizes)).tolist(), sizes)))
+        if any(map(operator.ge, text, sizes)):  # u * k rounded up to k
+            text = tuple(min(c, k - 1) for c, k in zip(text, sizes, strict=True))
+        return text
 
 
 #: A strategy plays one rehearsal in the room, drawing randomness only from ``rng``.
@@ -197,38 +204,100 @@ def hill_climbing(room: Room, rng: np.random.Generator) -> None:
     including the first that every party prefers (the climb moves there), or all of them (a
     local top: it is published); each question is a round. Drawn without walking the order:
     the changes every party prefers are found once per text (:func:`improving_moves`, kept in
-    the room's ``climbs`` for later runs), the first of them in a random order is any one of them
-    with equal chance, and the number of questions up to it is drawn from its exact
-    distribution (:func:`first_marked`): the same chances as shuffling the changes.
+    the room's ``climbs`` for later runs; after a move, for additive tables, from the text
+    before it by replacing the changed issue's part: :func:`climb_step`), the first of them in
+    a random order is any one of them with equal chance, and the number of questions up to it
+    is drawn from its exact distribution (:func:`first_marked`): the same chances as shuffling
+    the changes.
     """
     current = room.random_text(rng)
-    tables = [d.table for d in room.delegates]
+    delegates = room.delegates
+    tables = [d.table for d in delegates]
+    additive = all(t.flat is not None for t in tables)
     issues, options = tables[0].moves_list
     changes = len(issues) - len(room.sizes)  # the texts one change away
     climbs = room.climbs
+    budget = room.left - 1  # questions that leave a round to publish in
+    asked_all = 0
     draws: list[float] = []
-    while room.left > 1:
-        better = climbs.get(current)
-        if better is None:
-            better = improving_moves(room.delegates, current)
+    helps: tuple[int, ...] | None = None  # per party, the moves it prefers at `current`
+    while budget > 0:
+        known = climbs.get(current)
+        if known is None:
+            if not additive:
+                known = (improving_moves_vectorised(delegates, current), None)
+            elif helps is None:
+                known = climb_masks(tables, current)
+            else:
+                known = (_bits(functools.reduce(operator.and_, helps)), helps)
             if len(climbs) >= _MAX_CLIMBS:
                 climbs.clear()
-            climbs[current] = better
-        budget = room.left - 1
+            climbs[current] = known
+        better, helps = known
         if not better:
-            room.votes(min(changes, budget))
+            asked_all += min(changes, budget)
             break
         if len(draws) < 2:
             draws = rng.random(64).tolist()
         asked = bisect.bisect_right(first_marked(changes, len(better)), draws.pop()) + 1
         if asked > budget:
-            room.votes(budget)
+            asked_all += budget
             break
-        room.votes(asked)
+        asked_all += asked
+        budget -= asked
         move = better[min(int(draws.pop() * len(better)), len(better) - 1)]
         j = issues[move]
         current = (*current[:j], options[move], *current[j + 1 :])
+        if helps is not None:
+            helps = climb_step(tables, helps, j, move)
+    room.votes(asked_all)
     room.publish(current)
+
+
+def climb_step(
+    tables: Sequence[PartyTable], helps: tuple[int, ...], issue: int, move: int
+) -> tuple[int, ...]:
+    """Each party's preferred moves (bit sets over :attr:`PartyTable.moves`) after ``move`` on
+    ``issue``, from those before it, at a text that crosses no red line (additive tables):
+    only the changed issue's part differs."""
+    return tuple(
+        (h & ~t.issue_bits[issue]) | t.climb_masks[0][move]
+        for h, t in zip(helps, tables, strict=True)
+    )
+
+
+def climb_masks(
+    tables: Sequence[PartyTable], text: Choices
+) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    """:func:`improving_moves` of additive tables, and each party's preferred moves as a bit
+    set when ``text`` crosses none of their red lines (else ``None``: :func:`climb_step` does
+    not apply)."""
+    found = -1  # bit m: move m helps every party looked at so far
+    helps: list[int] = []
+    clean = True
+    for table in tables:
+        up, finite, forbidden = table.climb_masks
+        at = list(map(operator.add, table.offsets, text))
+        if forbidden and not forbidden.isdisjoint(at):
+            clean = False
+            crossed = [j for j, m in enumerate(at) if m in forbidden]
+            # only leaving the one red line crossed helps
+            mine = finite[crossed[0]] if len(crossed) == 1 else 0
+        else:  # a change helps when it gains (then it crosses nothing)
+            mine = functools.reduce(operator.or_, map(up.__getitem__, at), 0)
+        helps.append(mine)
+        found &= mine
+    return _bits(found), (tuple(helps) if clean else None)
+
+
+def _bits(found: int) -> tuple[int, ...]:
+    """The set bits of ``found``, lowest first."""
+    moves = []
+    while found:
+        lowest = found & -found
+        moves.append(lowest.bit_length() - 1)
+        found ^= lowest
+    return tuple(moves)
 
 
 #: Texts whose improving changes a room keeps (then it starts afresh).
@@ -259,33 +328,13 @@ def first_marked(total: int, marked: int) -> tuple[float, ...]:
 
 def improving_moves(delegates: Sequence[Delegate], text: Choices) -> tuple[int, ...]:
     """The moves (indices into :attr:`PartyTable.moves`) that every delegation prefers to
-    ``text``, in move order. Additive tables (one-option red lines included) in plain Python,
-    others in one vectorised pass (:func:`improving_moves_vectorised`)."""
+    ``text``, in move order. Additive tables (one-option red lines included) from bit sets in
+    plain Python (:func:`climb_masks`), others in one vectorised pass
+    (:func:`improving_moves_vectorised`)."""
     tables = [d.table for d in delegates]
     if any(t.flat is None for t in tables):
         return improving_moves_vectorised(delegates, text)
-    found = -1  # bit m: move m helps every party looked at so far
-    for table in tables:
-        up, finite, forbidden = table.climb_masks
-        at = [o + c for o, c in zip(table.offsets, text, strict=True)]
-        crossed = [j for j, m in enumerate(at) if m in forbidden] if forbidden else []
-        if not crossed:  # a change helps when it gains (then it crosses nothing)
-            helps = 0
-            for m in at:
-                helps |= up[m]
-        elif len(crossed) == 1:  # only leaving the one red line crossed helps
-            helps = finite[crossed[0]]
-        else:
-            helps = 0
-        found &= helps
-        if not found:
-            return ()
-    moves = []
-    while found:
-        lowest = found & -found
-        moves.append(lowest.bit_length() - 1)
-        found ^= lowest
-    return tuple(moves)
+    return climb_masks(tables, text)[0]
 
 
 def improving_moves_vectorised(delegates: Sequence[Delegate], text: Choices) -> tuple[int, ...]:

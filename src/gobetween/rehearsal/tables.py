@@ -17,6 +17,8 @@ pairs, and bonuses (interactions among them) over sets of option indices per iss
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -113,6 +115,14 @@ class PartyTable:
             return 0
         return sum(_holds(pairs, choices) for pairs in self.red_lines)
 
+    def score(self, choices: Choices) -> float:
+        """Utility of one package, ``-inf`` when it crosses a red line (for an additive table,
+        one sum over :attr:`flat_list`: the same additions in the same order as
+        :meth:`utility`, so the same number)."""
+        if self.flat is None:
+            return -math.inf if self.crossed(choices) else self.utility(choices)
+        return sum(map(self.flat_list.__getitem__, map(operator.add, self.offsets, choices)))
+
     def acceptable(self, choices: Choices, level: float | None = None) -> bool:
         """No red line crossed and utility at least ``level`` (the reservation by default)."""
         floor = self.reservation if level is None else level
@@ -141,7 +151,7 @@ class PartyTable:
         for _ in (self._arrays, self._masks, self.moves_list, self.offsets, self.flat):
             pass
         if self.flat is not None:
-            _ = self.climb_masks
+            _ = self.climb_masks, self.issue_bits, self.best_moves
         return self
 
     @cached_property
@@ -226,6 +236,33 @@ class PartyTable:
         )
         forbidden = frozenset(m for m, v in enumerate(flat) if v == -np.inf)
         return up, finite, forbidden
+
+    @cached_property
+    def best_moves(self) -> tuple[int, ...]:
+        """Per issue, the move (index into :attr:`moves`) to its best option by :attr:`flat`,
+        the first of ties (additive tables only)."""
+        flat = self.flat_list
+        return tuple(
+            max(range(start, start + len(column)), key=lambda m: (flat[m], -m))
+            for start, column in zip(self.offsets, self.values, strict=True)
+        )
+
+    @cached_property
+    def issue_bits(self) -> tuple[int, ...]:
+        """Per issue, the bit set of its moves (over :attr:`moves`).
+
+        >>> from gobetween.model import Agenda, Issue, Preferences
+        >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]),
+        ...                  Issue.discrete("b", ["p", "q", "r"])))
+        >>> prefs = Preferences({"a": 1, "b": 1},
+        ...                     {"a": {"x": 0, "y": 1}, "b": {"p": 0, "q": 1, "r": 1}})
+        >>> [bin(m) for m in PartyTable.of("A", prefs, agenda).issue_bits]
+        ['0b11', '0b11100']
+        """
+        return tuple(
+            ((1 << len(column)) - 1) << start
+            for start, column in zip(self.offsets, self.values, strict=True)
+        )
 
     def neighbour_scores(self, choices: Choices) -> NDArray[np.float64]:
         """For every move of :attr:`moves`, the utility of ``choices`` with that one option
