@@ -13,51 +13,31 @@ whether or when, nor how many answered what; a Hypothesis state machine searches
 statements, answers, refusals, publications and closing.
 
 A second test gives the other party's comments unique markers and checks that none reaches the
-observed party, and a third that an answer stores the same rows whatever the others did.
+observed party, and a third that an answer stores the same rows whatever the others did. The
+two worlds, what is observed and how it is compared are shared with double-blind bidding's test
+(tests/service/two_worlds.py).
 """
 
 from __future__ import annotations
 
-import json
-import re
-import tempfile
-from pathlib import Path
-from typing import Any
-
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from tests.service.world import World, make_settings
+from hypothesis.stateful import initialize, precondition, rule
+from tests.service import two_worlds
+from tests.service.two_worlds import OBSERVED
+from tests.service.world import World
 
-_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
-_TIME_SHOWN = re.compile(r"<time datetime=\"<time>\">[^<]*</time>")
-OBSERVED = ("ua", "ua2")
 ANSWERS = ("agree", "disagree", "pass")
-
-
-def _masked(text: str) -> str:
-    return _TIME_SHOWN.sub("<shown time>", _TIME.sub("<time>", text))
 
 
 def poll_url(world: World, tail: str = "") -> str:
     return f"/api/tracks/{world.tracks['food']}/protocols/poll{tail}"
 
 
-def observe(world: World, who: str) -> list[Any]:
+def observe(world: World, who: str) -> list[tuple[str, int, str]]:
     """Every read of ``who`` about the poll and the track's live updates, masked."""
-    food = world.tracks["food"]
-    seen = []
-    for url in (
-        f"/api/tracks/{food}/protocols/poll",
-        f"/api/tracks/{food}/protocols",
-        f"/api/tracks/{food}/events?follow=false",
-        f"/tracks/{food}/protocols/poll",
-        f"/tracks/{food}",
-    ):
-        r = world.get(who, url)
-        seen.append((url, r.status_code, _masked(r.text)))
-    return seen
+    return two_worlds.observe(world, who, "poll")
 
 
 def open_poll(world: World) -> None:
@@ -65,23 +45,15 @@ def open_poll(world: World) -> None:
     assert r.status_code == 201, r.text
 
 
-class TwoWorlds(RuleBasedStateMachine):
+class TwoWorlds(two_worlds.TwoWorlds):
     """World A: the other party answers as soon as the rule fires; world B: before the
     publication, differently, or never."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.worlds: list[World] = []
+    protocol = "poll"
 
     @initialize()
     def build(self) -> None:
-        self.tmp = tempfile.TemporaryDirectory()
-        root = Path(self.tmp.name)
-        for name in ("early", "late"):
-            (root / name).mkdir()
-            world = World.build(make_settings(f"sqlite:///{root / name}/gobetween.db"))
-            open_poll(world)
-            self.worlds.append(world)
+        self.open_worlds(open_poll)
         self.statements = 0
         self.published: set[int] = set()
         self.ours: dict[int, str] = {}  # the observed party's answer per statement
@@ -89,23 +61,10 @@ class TwoWorlds(RuleBasedStateMachine):
         self.late: dict[int, tuple[str, str] | None] = {}  # and in world B (None: never)
         self.over = False
 
-    def teardown(self) -> None:
-        for world in self.worlds:
-            world.close()
-        if self.worlds:
-            self.tmp.cleanup()
-
-    def _both(self, who: str, url: str, body: dict[str, Any] | None = None) -> int:
-        answers = [w.post(who, url, json=body if body is not None else {}) for w in self.worlds]
-        masked = [(a.status_code, _masked(a.text)) for a in answers]
-        if who in OBSERVED:
-            assert masked[0] == masked[1], (who, url, body)
-        return answers[0].status_code
-
     @precondition(lambda self: not self.over)
     @rule(text=st.sampled_from(["Include Chornomorsk", "Inspect in Istanbul", "120 days"]))
     def put_statement(self, text: str) -> None:
-        assert self._both("un", poll_url(self.worlds[0], "/put_statement"), {"text": text}) == 200
+        assert self.both("un", poll_url(self.worlds[0], "/put_statement"), {"text": text}) == 200
         self.statements += 1
 
     @precondition(lambda self: not self.over and self.statements > 0)
@@ -138,13 +97,13 @@ class TwoWorlds(RuleBasedStateMachine):
     def observed_answers(self, data: st.DataObject, answer: str, who: str, comment: str) -> None:
         number = data.draw(st.integers(1, self.statements + 1))
         body = {"statement": number, "answer": answer, "comment": comment}
-        if self._both(who, poll_url(self.worlds[0], "/answer_statement"), body) == 200:
+        if self.both(who, poll_url(self.worlds[0], "/answer_statement"), body) == 200:
             self.ours[number] = answer
 
     @rule(number=st.integers(0, 4), answer=st.sampled_from([*ANSWERS, "maybe"]))
     def observed_tries_anything(self, number: int, answer: str) -> None:
         body = {"statement": number, "answer": answer}
-        if self._both("ua", poll_url(self.worlds[0], "/answer_statement"), body) == 200:
+        if self.both("ua", poll_url(self.worlds[0], "/answer_statement"), body) == 200:
             self.ours[number] = answer
 
     def _result(self, number: int, theirs: str | None) -> bool:
@@ -166,21 +125,14 @@ class TwoWorlds(RuleBasedStateMachine):
             body = {"statement": number, "answer": late[0], "comment": late[1]}
             r = world.post("ru", poll_url(world, "/answer_statement"), json=body)
             assert r.status_code == 200, r.text
-        assert self._both("tr", poll_url(world, "/publish_result"), {"statement": number}) == 200
+        assert self.both("tr", poll_url(world, "/publish_result"), {"statement": number}) == 200
         self.published.add(number)
 
     @precondition(lambda self: not self.over)
     @rule()
     def close(self) -> None:
-        assert self._both("un", poll_url(self.worlds[0], "/close_poll")) == 200
+        assert self.both("un", poll_url(self.worlds[0], "/close_poll")) == 200
         self.over = True
-
-    @invariant()
-    def the_observed_party_sees_the_same_in_both_worlds(self) -> None:
-        if not self.worlds:
-            return
-        for who in OBSERVED:
-            assert observe(self.worlds[0], who) == observe(self.worlds[1], who), who
 
 
 @pytest.mark.slow
@@ -223,30 +175,6 @@ def test_the_other_party_s_comments_and_answers_never_reach_a_party(world: World
     assert world.get("ua", poll_url(world)).json()["statements"][0]["agreed"] is False
 
 
-def _rows(world: World) -> tuple[dict[str, int], list[Any]]:
-    """How many rows every table holds, and the newest protocol event and audit entry."""
-    from sqlalchemy import func, select
-
-    from gobetween.store import tables as t
-
-    with world.services.db.unit_of_work() as session:
-        counts = {
-            table.name: int(session.execute(select(func.count()).select_from(table)).scalar_one())
-            for table in t.Base.metadata.sorted_tables
-        }
-        event = session.execute(
-            select(t.ProtocolEvent).order_by(t.ProtocolEvent.id.desc()).limit(1)
-        ).scalar_one()
-        entry = session.execute(
-            select(t.AuditEntry).order_by(t.AuditEntry.seq.desc()).limit(1)
-        ).scalar_one()
-        newest = [
-            _masked(json.dumps(event.body, sort_keys=True)),
-            (entry.action, entry.object_type, len(entry.digest), len(entry.hash)),
-        ]
-    return counts, newest
-
-
 def test_the_last_answer_stores_what_a_first_answer_stores(world: World) -> None:
     """Ukraine's answer is the last of statement 1 (Russia answered) and the first of statement
     2: the same rows are added to every table, and the event and audit entry read the same."""
@@ -257,10 +185,10 @@ def test_the_last_answer_stores_what_a_first_answer_stores(world: World) -> None
     assert world.post("ru", poll_url(world, "/answer_statement"), json=body).is_success
     added = []
     for number in (1, 2):
-        before, _ = _rows(world)
+        before, _ = two_worlds.rows(world)
         body = {"statement": number, "answer": "pass", "comment": "same"}
         assert world.post("ua", poll_url(world, "/answer_statement"), json=body).is_success
-        after, newest = _rows(world)
+        after, newest = two_worlds.rows(world)
         added.append(({k: after[k] - before[k] for k in after}, newest[1]))
     assert added[0] == added[1]
     counts = added[0][0]
