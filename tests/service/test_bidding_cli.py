@@ -46,7 +46,8 @@ def test_the_shell_obeys_the_policy(world: World) -> None:
          "--payee", "Ukraine", "--database-url", url],
     )  # fmt: skip
     assert result.exit_code == 2  # a refusal: one line on standard error, status 2
-    assert "error: " in result.output and "may not open bidding" in result.output
+    assert "error: " in result.output
+    assert "may not open bidding" in result.output
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,11 @@ SOLUTION_TITLES = {
 }
 
 
+def _styled(style: str, text: str) -> str:
+    """``text`` (a translation: its brackets are not markup) in a Rich ``style``."""
+    return f"[{style}]{escape(text)}[/{style}]"
+
+
 def _size(n: int) -> str:
     if n < 10**15:
         return number(n)
@@ -70,7 +75,7 @@ def print_report(
     names = result.party_names
     out.rule(f"[bold]{escape(scenario.name)}[/bold]")
     if scenario.illustrative:
-        out.print(f"[italic]{escape(_('Preferences in this scenario are illustrative.'))}[/italic]")
+        out.print(_styled("italic", _("Preferences in this scenario are illustrative.")))
     front = result.frontier
     out.print(
         escape(
@@ -101,13 +106,14 @@ def print_report(
     if front.method == "milp":
         if front.exact:
             out.print(
-                f"[green]{escape(_('Solver: exact'))}[/green] "
+                _styled("green", _("Solver: exact"))
+                + " "
                 + escape(_("(HiGHS proved every point optimal)"))
             )
         else:
             out.print(
-                f"[red]{escape(_('Solver: %(status)s: not proven') % {'status': front.status})}"
-                "[/red]; "
+                _styled("red", _("Solver: %(status)s: not proven") % {"status": front.status})
+                + "; "
                 + escape(
                     _(
                         "the points shown are Pareto-optimal, but others may be missing and the "
@@ -133,10 +139,11 @@ def print_report(
                 "points": number(zone.count),
                 "best": best,
             }
-        out.print(f"[green]{escape(_('Zone of possible agreement: yes'))}[/green], {escape(clear)}")
+        out.print(_styled("green", _("Zone of possible agreement: yes")) + ", " + escape(clear))
     else:
         out.print(
-            f"[red]{escape(_('Zone of possible agreement: none'))}[/red]: "
+            _styled("red", _("Zone of possible agreement: none"))
+            + ": "
             + escape(_("no package clears every party's reservation value."))
         )
     _tradeoff_table(out, result)

@@ -6,7 +6,8 @@ is killed and recorded as "timeout"), or on a Dask cluster with ``--scheduler``.
 every result is appended to a CSV file or a Parquet dataset as it comes, and a rerun skips the
 runs already there. The report (a table, and ``--report`` as JSON or CSV) gives per strategy
 the share of agreements, the share of Pareto-optimal agreements, the mean distance to the Nash
-point, the mean rounds and the negotiations per second.
+point, the mean rounds and the negotiations per second; and, for a Genius folder that carries a
+published reference frontier, whether gobetween's exact frontier equals or dominates it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gobetween.batch.pool import DEFAULT_TIMEOUT, run_pool
+from gobetween.batch.references import ReferenceCheck, check_references
 from gobetween.batch.report import ALL, Summary, summarise, write_report
 from gobetween.batch.store import ResultStore
 from gobetween.batch.tasks import MAX_TASKS, Player, Task, find_scenarios, plan_tasks
@@ -94,6 +96,38 @@ def print_report(lines: Sequence[Summary], console: Console) -> None:
             number(line.errors),
             style="bold" if total else None,
             end_section=total,
+        )
+    console.print(table)
+
+
+def print_references(checks: Sequence[ReferenceCheck], console: Console) -> None:
+    """Each published reference frontier against gobetween's exact frontier, point by point."""
+    verdicts = {
+        "equal": _("equal"),
+        "dominates": _("dominates"),
+        "misses": _("misses"),
+        "error": _("could not compare"),
+    }
+    table = Table(
+        title=_("Reference frontiers (gobetween's exact frontier against the published one)"),
+        title_justify="left",
+    )
+    table.add_column(_("scenario"), justify="left")
+    table.add_column(_("reference file"), justify="left")
+    table.add_column(_("verdict"), justify="left")
+    for header in (_("points"), _("equal"), _("beaten"), _("missed"), _("gobetween's points")):
+        table.add_column(header, justify="right")
+    for check in checks:
+        verdict = verdicts.get(check.verdict, check.verdict)
+        table.add_row(
+            check.scenario,
+            check.reference,
+            f"{verdict}: {check.error}" if check.error else verdict,
+            number(check.reference_points),
+            number(check.equal),
+            number(check.dominated),
+            number(check.missed),
+            number(check.frontier_points),
         )
     console.print(table)
 
@@ -229,7 +263,7 @@ def tournament(
         disable=quiet,
         transient=False,
     ) as progress:
-        bar = progress.add_task("runs", total=len(todo))
+        bar = progress.add_task(_("runs"), total=len(todo))
         flushed = time.monotonic()
         for row in _rows(
             todo, scenarios, rounds=rounds, workers=workers, timeout=timeout, scheduler=scheduler
@@ -262,5 +296,8 @@ def tournament(
     ]
     lines = summarise(mine, chosen, kinds)
     print_report(lines, Console(highlight=False))
+    checks = check_references(folder, scenarios)
+    if checks:
+        print_references(checks, Console(highlight=False))
     if report_path is not None:
-        write_report(lines, report_path)
+        write_report(lines, report_path, checks)
