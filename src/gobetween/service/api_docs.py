@@ -10,10 +10,12 @@ only the page and the OpenAPI description.
 Languages: the page (``<html lang dir>``, its title) is in the reader's language, and Swagger
 UI loads ``/api/docs/openapi.json``, the app's OpenAPI description with the API's introduction
 and the description of each group of operations (:data:`TAGS`) in the reader's language
-(Accept-Language, or the language cookie of the site); ``/api/openapi.json`` stays the one
-canonical English description for clients. What is not translated: Swagger UI's own words
-(5.35.0 has no translation mechanism), and the operations' summaries, descriptions and field
-names, which are the code's English docstrings and names.
+(Accept-Language, or the language cookie of the site), and every operation's summary and
+description in it too (:mod:`gobetween.service.api_docs_words`); ``/api/openapi.json`` stays the
+one canonical English description for clients. Swagger UI's own words (5.35.0 has no
+translation mechanism) come with the page, translated, and ``init.js`` puts them in place as
+Swagger UI draws. What stays as written: the names of paths, fields and schemas (they are the
+API itself).
 
 >>> sorted(ASSETS)[:2]
 ['favicon-32x32.png', 'init.js']
@@ -24,6 +26,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ from markupsafe import escape
 from gobetween import i18n
 from gobetween.errors import NotFound
 from gobetween.i18n import _, _l
+from gobetween.service import api_docs_words
 
 __all__ = ["ASSETS", "DESCRIPTION", "SWAGGER_UI_VERSION", "TAGS", "docs_page", "router"]
 
@@ -60,7 +64,7 @@ DESCRIPTION = _l(
     "gobetween's API for mediated negotiation: prepare a process, negotiate in private channels, "
     "analyse, draft the single text, make and sign the agreement, keep the joint record. Every "
     "error is application/problem+json: a stable English title for programs and a detail in "
-    "your language. The operations' own descriptions are in English."
+    "your language."
 )
 #: What each group of operations (OpenAPI tag) is for, in the reader's language.
 TAGS = {
@@ -92,9 +96,15 @@ _PAGE = f"""<!DOCTYPE html>
 <title>{{title}}</title>
 <link rel="icon" type="image/png" href="{_PREFIX}favicon-32x32.png">
 <link rel="stylesheet" href="{_PREFIX}swagger-ui.css?v={SWAGGER_UI_VERSION}">
+<style>
+.response-control-media-type__accept-message {{{{ display: none; }}}}
+[dir=rtl] .swagger-ui pre, [dir=rtl] .swagger-ui code, [dir=rtl] .swagger-ui .opblock-summary-path,
+[dir=rtl] .swagger-ui .info .link, [dir=rtl] .swagger-ui .info .url, [dir=rtl] .swagger-ui input,
+[dir=rtl] .swagger-ui textarea {{{{ direction: ltr; unicode-bidi: isolate; text-align: left; }}}}
+</style>
 </head>
 <body>
-<div id="swagger-ui"></div>
+<div id="swagger-ui" data-words="{{words}}"></div>
 <script src="{_PREFIX}swagger-ui-bundle.js?v={SWAGGER_UI_VERSION}"></script>
 <script src="{_PREFIX}init.js?v={SWAGGER_UI_VERSION}"></script>
 </body>
@@ -106,7 +116,10 @@ _PAGE = f"""<!DOCTYPE html>
 def docs_page() -> HTMLResponse:
     """The Swagger UI page for the OpenAPI description, in the reader's language."""
     page = _PAGE.format(
-        lang=i18n.current_locale(), dir=i18n.direction(), title=escape(_("gobetween API"))
+        lang=i18n.current_locale(),
+        dir=i18n.direction(),
+        title=escape(_("gobetween API")),
+        words=escape(json.dumps(api_docs_words.chrome_words(), ensure_ascii=False)),
     )
     return HTMLResponse(
         page,
@@ -120,10 +133,12 @@ def docs_page() -> HTMLResponse:
 
 @router.get("/api/docs/openapi.json")
 def localized_openapi(request: Request) -> JSONResponse:
-    """The app's OpenAPI description with its introduction and groups in the reader's
-    language (what Swagger UI at ``/api/docs`` shows); the operations are unchanged."""
+    """The app's OpenAPI description with its introduction, groups and operations' summaries
+    and descriptions in the reader's language (what Swagger UI at ``/api/docs`` shows); paths,
+    fields and schemas are unchanged."""
     schema: dict[str, Any] = copy.deepcopy(request.app.openapi())
     schema["info"]["description"] = str(DESCRIPTION)
+    api_docs_words.localize(schema)
     used = {
         tag
         for operations in schema.get("paths", {}).values()
