@@ -214,7 +214,7 @@ def test_the_command_prints_and_writes_the_report(folder: Path, tmp_path: Path) 
     )
     assert result.exit_code == 0, result.output
     assert "Tournament report" in result.output
-    lines = json.loads(report.read_text())
+    lines = json.loads(report.read_text())["strategies"]
     totals = {line["strategy"]: line for line in lines if line["behaviour"] == ALL}
     assert list(totals) == list(STRATEGIES)
     assert all(line["runs"] == 2 * 3 * 3 for line in totals.values())

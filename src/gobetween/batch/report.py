@@ -4,7 +4,9 @@ For each group of runs: how many were played (and how many timed out or failed),
 ended in agreement, the share that ended in a Pareto-optimal agreement (of all runs played), the
 mean distance to the Nash point (every played run counts: a run without agreement at the
 parties' reservation levels), the mean rounds, and negotiations per second (runs divided by the
-seconds spent inside them, one process; preparing a scenario is not counted).
+seconds spent inside them, one process; preparing a scenario is not counted). Where a scenario's
+Genius folder carries a published reference frontier, the report adds whether gobetween's exact
+frontier equals or dominates it point by point (:mod:`gobetween.batch.references`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from gobetween.batch.references import ReferenceCheck
 from gobetween.errors import InputError
 
 __all__ = ["ALL", "Summary", "summarise", "write_report"]
@@ -90,13 +93,23 @@ def summarise(
     return lines
 
 
-def write_report(lines: Sequence[Summary], path: str | os.PathLike[str]) -> None:
-    """The report as ``.json`` (a list of objects) or ``.csv`` (one row per line)."""
+def write_report(
+    lines: Sequence[Summary],
+    path: str | os.PathLike[str],
+    references: Sequence[ReferenceCheck] = (),
+) -> None:
+    """The report as ``.json`` (an object: ``strategies``, a list of the lines, and
+    ``reference_frontiers``, a list of the checks of the scenarios' published frontiers) or
+    ``.csv`` (one row per line; the reference checks only in JSON and the printed report)."""
     target = Path(path)
     records = [asdict(line) for line in lines]
     suffix = target.suffix.lower()
     if suffix == ".json":
-        target.write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")
+        document = {
+            "strategies": records,
+            "reference_frontiers": [asdict(check) for check in references],
+        }
+        target.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     elif suffix == ".csv":
         with target.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(Summary.__dataclass_fields__))

@@ -39,7 +39,7 @@ from gobetween.rehearsal.behaviours import Delegate, behaviour
 from gobetween.rehearsal.strategies import Climb, Plan, Room, StrategySpec, strategy
 from gobetween.rehearsal.tables import Choices, PartyTable
 
-__all__ = ["DEFAULT_ROUNDS", "MAX_ROUNDS", "Rehearsal", "RunResult"]
+__all__ = ["DEFAULT_ROUNDS", "MAX_ROUNDS", "Rehearsal", "RunResult", "exact_frontier"]
 
 #: Rounds (texts published plus votes) a run may take by default, and at most.
 DEFAULT_ROUNDS = 100
@@ -114,14 +114,16 @@ class RunResult:
         )
 
 
-def _frontier(scenario: Scenario) -> Frontier:
+def exact_frontier(scenario: Scenario) -> Frontier:
+    """The scenario's exact Pareto frontier, the one runs are scored against (from the utility
+    space when it can be enumerated exactly, else from the preferences themselves)."""
     space = UtilitySpace.from_scenario(scenario)
     return pareto_frontier(space if space.exact else scenario)
 
 
 def _plan(scenario: Scenario) -> Plan:
     """The declared frontier, by Nash product over the declared reservation levels."""
-    front = _frontier(scenario)
+    front = exact_frontier(scenario)
     utilities = np.asarray(front.utilities, dtype=np.float64)
     gains = utilities - np.asarray(scenario.reservations(), dtype=np.float64)
     positive = np.all(gains > _TOL, axis=1)
@@ -163,7 +165,7 @@ class Rehearsal:
         self.scenario = scenario
         self.name = scenario.name if name is None else name
         self.strategies = strategies
-        front = _frontier(scenario)
+        front = exact_frontier(scenario)
         self.frontier = np.asarray(front.utilities, dtype=np.float64)
         point = nash(front)
         self.nash_point = None if point is None else np.asarray(point.utilities)
