@@ -139,10 +139,19 @@ def test_the_opening_is_the_head_of_the_poll_log_audited_like_its_events(world: 
 
 
 def test_bidding_runs_through_the_generic_routes_too(world: World) -> None:
-    body = {"payer": world.orgs["Russian Federation"], "payee": world.orgs["Ukraine"]}
+    o = world.orgs
+    body = {"payer": o["Russian Federation"], "payee": o["Ukraine"], "issue": "term"}
     bidding = f"/api/tracks/{world.tracks['food']}/bidding"
-    assert "blind_bidding" not in [p["name"] for p in world.get("un", url(world)).json()]
-    assert world.post("un", bidding, json=body).status_code == 201
+    listed = {p["name"]: p for p in world.get("un", url(world)).json()}
+    assert (listed["blind_bidding"]["open"], listed["blind_bidding"]["actions"]) == (
+        False,
+        ["open_bidding"],
+    )
+    assert "blind_bidding" not in [p["name"] for p in world.get("ua", url(world)).json()]
+    opened = world.post("un", url(world, "/blind_bidding/open_bidding"), json=body)
+    assert opened.status_code == 201, opened.text
+    assert (opened.json()["issue"], opened.json()["rules"]["unit"]) == ("term", "days")
+    assert world.post("un", bidding, json=body).status_code == 409  # the old route agrees
     listed = {p["name"]: p for p in world.get("ua", url(world)).json()}
     assert listed["blind_bidding"]["actions"] == ["submit_bid"]
     r = world.post("ua", url(world, "/blind_bidding/submit_bid"), json={"round": 1, "amount": 90})
@@ -152,7 +161,9 @@ def test_bidding_runs_through_the_generic_routes_too(world: World) -> None:
     assert r.status_code == 200, r.text
     r = world.post("un", url(world, "/blind_bidding/release_result"))
     assert r.status_code == 200, r.text
-    assert world.get("ua", bidding).json()["status"] == "settled"  # the old route agrees
+    assert r.json()["agreed"] == {"issue": "term", "amount": 92.5, "option": "120"}
+    seen = world.get("ua", bidding).json()  # the old route reads the same, with the names
+    assert (seen["status"], seen["payer_name"]) == ("settled", "Russian Federation")
     refused = world.post(
         "ua", url(world, "/blind_bidding/submit_bid"), json={"round": 2, "amount": -1}
     )
@@ -160,6 +171,40 @@ def test_bidding_runs_through_the_generic_routes_too(world: World) -> None:
     assert refused.json()["errors"][0]["location"] == "body.amount"
     # a party that is not a side sees nothing of the bidding, as if there were none
     assert world.get("icrc", url(world, "/blind_bidding")).status_code == 404
+    food = world.tracks["food"]
+    with world.services.db.unit_of_work(write=False) as session:
+        head = session.execute(
+            select(t.ProtocolEvent.body)
+            .where(t.ProtocolEvent.track_id == food, t.ProtocolEvent.protocol == "blind_bidding")
+            .order_by(t.ProtocolEvent.seq)
+            .limit(1)
+        ).scalar_one()
+        audited = session.execute(
+            select(t.AuditEntry.action).where(t.AuditEntry.action == "blind_bidding.configured")
+        ).scalar_one()
+    assert head["type"] == "configured"
+    assert head["settings"]["payer"] == str(o["Russian Federation"])
+    assert head["settings"]["rules"]["unit"] == "days"
+    assert audited == "blind_bidding.configured"
+
+
+def test_a_generic_bidding_opening_names_the_refused_field(world: World) -> None:
+    o = world.orgs
+    opening = url(world, "/blind_bidding/open_bidding")
+    sides = {"payer": o["Russian Federation"], "payee": o["Ukraine"]}
+    cases = [
+        ({"payer": o["United Nations"], "payee": o["Ukraine"]}, "payer"),
+        ({"payer": o["Ukraine"], "payee": o["Ukraine"]}, "payee"),
+        ({"payer": o["Ukraine"], "payee": o["Russian Federation"], "issue": "nothing"}, "issue"),
+        ({**sides, "relative": 1}, "body.relative"),
+        ({**sides, "deadline": "2020-01-01T00:00:00+00:00"}, "deadline"),
+    ]
+    for body, location in cases:
+        r = world.post("un", opening, json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["errors"][0]["location"] == location, (body, r.text)
+    assert world.post("ua", opening, json=cases[1][0]).status_code == 403
+    assert world.get("un", url(world, "/blind_bidding")).status_code == 404  # nothing stored
 
 
 def test_the_openapi_shows_every_generic_action_with_its_schema(world: World) -> None:

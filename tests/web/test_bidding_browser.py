@@ -32,14 +32,14 @@ def test_a_bidding_on_phones(browser_site, shots: Path) -> None:  # type: ignore
     un.select_option("#b-payer", label="Russian Federation")
     un.select_option("#b-payee", label="Ukraine")
     un.fill("#b-rounds", "3")
-    un.fill("#b-relative", "20")
+    un.fill("#b-relative", "0.2")
     un.screenshot(path=shots / "bidding-open.png", full_page=True)
     un.click("#open button[type=submit]")
     expect(un.locator("#rounds h2")).to_have_text("Bids (mediators only)")
 
     for phone, amount in ((ua, "150"), (ru, "130")):
         phone.goto(f"{base}/tracks/{food}")
-        phone.click("nav.tabs a[href$='/bidding']")
+        phone.click("nav.tabs a[href$='/blind_bidding']")
         expect(phone.locator("#live-status")).to_contain_text("Live updates on.")
         no_horizontal_scroll(phone)
         phone.fill("#bid-amount", amount)

@@ -75,8 +75,8 @@ def test_page_forms_are_read_through_the_api_schema(site: Site) -> None:
     assert _post(ua, page, "put_statement", {"text": "a party cannot"}).status_code == 422
     assert _post(un, page, "nonesuch", {}).status_code == 404
     assert un.get(f"/tracks/{food}/protocols/nonesuch").status_code == 404
-    # blind bidding has its own page; the generic one does not serve it
-    assert un.get(f"/tracks/{food}/protocols/blind_bidding").status_code == 404
+    # blind bidding is served by the same page, with its own template
+    assert un.get(f"/tracks/{food}/protocols/blind_bidding").status_code == 200
 
 
 def test_the_track_tabs_come_from_the_registry(site: Site) -> None:
@@ -86,7 +86,7 @@ def test_the_track_tabs_come_from_the_registry(site: Site) -> None:
     for seat in ("un", "ukraine"):
         nav = soup(site.client(seat).get(f"/tracks/{food}")).select("nav.tabs a")
         links = {str(a["href"]): a.get_text(strip=True) for a in nav}
-        assert links[f"/tracks/{food}/bidding"] == "Bidding", seat
+        assert links[f"/tracks/{food}/protocols/blind_bidding"] == "Bidding", seat
         assert links[f"/tracks/{food}/protocols/poll"] == "Consultation", seat
 
 

@@ -11,11 +11,15 @@ next to the field.
 The template gets: ``shown`` (the caller's view, ``None`` when they see nothing), ``protocol``,
 ``may_open`` (the caller may open it here; ``opening`` is that action's name), ``allowed`` (the
 names of the actions the caller's seat allows), ``live_trigger`` (the htmx trigger of the
-protocol's own live-update kinds) and the frame of every track page.
+protocol's own live-update kinds), ``now`` (the time of the request, UTC, in the wire's ISO
+form, for deadlines) and the frame of every track page. A form field left blank is not sent
+to the schema when the action's field has a default (an empty choice, an optional number or
+time), so the default applies, as when the API's body leaves it out.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import jinja2
@@ -24,6 +28,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from gobetween import errors as e
+from gobetween import wire
 from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.protocols import registry
@@ -111,6 +116,7 @@ def _context(
         opening=opener.name if opener is not None else None,
         allowed=allowed,
         live_trigger=", ".join(f"gb-{k} from:body" for k in _kinds(protocol)),
+        now=wire.time_to_wire(dt.datetime.now(dt.UTC)),
         events_cursor=stream_cursor(unit, tp.view),
         **more,
     )
@@ -142,7 +148,11 @@ async def protocol_action(
         protocol = _protocol(name)
         rule = _rule(protocol, action)
         model = schema(protocol, rule)
-        fields = {k: v for k, v in values.items() if k in model.model_fields}
+        fields = {
+            k: v
+            for k, v in values.items()
+            if k in model.model_fields and (v.strip() or model.model_fields[k].is_required())
+        }
         try:
             body = validated(model, fields)
             with ctx.write() as unit:
