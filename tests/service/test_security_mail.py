@@ -82,7 +82,7 @@ def test_each_event_mails_what_when_from_what_and_what_to_do(mworld: World, box:
     _record(mworld, "ua", "login")  # an ordinary log-in is not mailed
     _record(mworld, "ua", "token.created")
     assert box.messages == []  # nothing is sent inside the action's transaction
-    assert _deliver(mworld) == len(security_mail.MAILED) == 8
+    assert _deliver(mworld) == len(security_mail.MAILED) == 9
     mails = box.to("ua@example.org")
     subjects = [m["Subject"] for m in mails]
     assert subjects == [str(subject) for subject, _what, _advice in security_mail.MAILED.values()]

@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
 from gobetween.i18n_http import LocaleMiddleware
-from gobetween.service import analysis_worker, errors, mail, security_log
+from gobetween.service import analysis_worker, errors, mail, retention, security_log
 from gobetween.service.api import (
     account,
     agree,
@@ -108,6 +108,14 @@ def _lifespan(
     return lifespan
 
 
+@contextlib.asynccontextmanager
+async def _background(db: Database, settings: Settings) -> AsyncIterator[None]:
+    """The e-mail sender and notifier, and the scheduled tasks (purge, administrators' alerts:
+    :func:`gobetween.service.retention.worker`)."""
+    async with mail.worker(db, settings), retention.worker(db, settings):
+        yield
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     """A gobetween app for ``settings`` (default: from the environment).
 
@@ -127,7 +135,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if settings.migrate:
         upgrade(db)
     app = FastAPI(
-        lifespan=_lifespan(settings.threads, lambda: mail.worker(db, settings)),
+        lifespan=_lifespan(settings.threads, lambda: _background(db, settings)),
         title="gobetween",
         version=__version__,
         description="Mediated negotiation: private channels, analysis, single text, agreements.",

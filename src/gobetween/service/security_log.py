@@ -73,6 +73,7 @@ KINDS = (
     "token.revoked",
     "two_factor.enabled",
     "two_factor.disabled",
+    "two_factor.reset",
     "recovery_code.used",
     "key.registered",
     "key.confirmed",

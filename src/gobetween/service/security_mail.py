@@ -81,6 +81,20 @@ MAILED = {
             "and tell the administrator of this installation."
         ),
     ),
+    "two_factor.reset": (
+        _l("Your gobetween second factor was removed by an administrator"),
+        _l(
+            "The administrator of this installation removed the second factor of your "
+            "gobetween account, as asked when an authenticator app and its recovery codes are "
+            "lost. Logging in now needs only the password; where a second factor is required, "
+            "you will be asked to set up a new one."
+        ),
+        _l(
+            "If you did not ask for this, someone may be trying to take over your account: "
+            "choose a new password at once (“Forgot your password?” on the log-in page) and "
+            "tell the administrator of this installation."
+        ),
+    ),
     "recovery_code.used": (
         _l("A recovery code was used for your gobetween account"),
         _l("One of your recovery codes was used to log in to your gobetween account."),

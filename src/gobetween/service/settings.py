@@ -158,6 +158,41 @@ class Settings:
         200, "problems listed for one import (the first by row); the rest are only counted"
     )
 
+    purge_every_minutes: int = _setting(
+        60,
+        "how often the server deletes what is past its retention period (0: never; "
+        "`gobetween db purge` still does)",
+    )
+    purge_batch: int = _setting(10_000, "most rows of one table deleted by one purge")
+    keep_security_log_days: int = _setting(
+        365, "days the security log keeps an event (it never keeps one longer than 365)"
+    )
+    keep_sent_mail_days: int = _setting(
+        90, "days a sent or given-up e-mail's record (address, subject, outcome) is kept"
+    )
+    keep_links_days: int = _setting(
+        30, "days a used or expired one-time e-mail link, and a sent digest line, are kept"
+    )
+    keep_invitations_days: int = _setting(
+        90, "days an invitation never accepted is kept after it expired or was declined"
+    )
+    keep_analyses_days: int = _setting(
+        30, "days a computed analysis is cached (computed again when asked after)"
+    )
+    alert_mail_to: str = _setting(
+        "",
+        "comma-separated addresses that receive the administrators' alerts besides the "
+        "installation administrator's verified address",
+    )
+    alert_failed_logins: int = _setting(
+        200,
+        "failed log-ins, all accounts together, within the log-in window that alert the "
+        "administrators (password spraying; 0: no alert)",
+    )
+    audit_check_hours: int = _setting(
+        24, "how often the server verifies the audit chain and alerts on a break (0: never)"
+    )
+
     def __post_init__(self) -> None:
         if self.require_two_factor not in TWO_FACTOR_RULES:
             raise ConfigurationError(

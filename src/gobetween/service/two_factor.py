@@ -32,12 +32,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import Conflict, ValidationFailed
+from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor
-from gobetween.service import processes, security_log
+from gobetween.service import admin_alerts, processes, security_log
 from gobetween.service.security import token_digest
+from gobetween.service.settings import Settings
 from gobetween.store import audit
 from gobetween.store import tables as t
 from gobetween.store.login_tables import ProcessTwoFactor, RecoveryCode, TwoFactor
@@ -59,6 +60,7 @@ __all__ = [
     "recovery_codes_left",
     "required_by",
     "required_message",
+    "reset_by_admin",
     "set_process_rule",
     "start",
 ]
@@ -183,6 +185,47 @@ def disable(session: Session, user: t.User, rule: str) -> None:
     session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     security_log.record(session, user.id, "two_factor.disabled")
+
+
+def reset_by_admin(session: Session, actor: Actor, settings: Settings, email: str) -> None:
+    """The installation's administrator removes the second factor of the account at ``email``,
+    whose owner lost it (their app and their recovery codes), instead of an operator deleting
+    rows. The owner is told by e-mail (``two_factor.reset`` in their security log), the
+    administrators are alerted (:mod:`gobetween.service.admin_alerts`), and the audit chain
+    records who did it. Anyone else: 403; an account without a second factor or no account at
+    that address: 404; one's own: 409 (use a recovery code, then turn it off)."""
+    if not security_log.is_site_admin(session, actor):
+        raise PermissionDenied(
+            _("only the administrator of this installation removes another's second factor")
+        )
+    address = email.strip().lower()
+    user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
+    if user is None or session.get(TwoFactor, user.id) is None:
+        raise NotFound(_("no account with a second factor at this address"))
+    if user.id == actor.user_id:
+        raise Conflict(
+            _("you cannot remove your own second factor here: log in with a recovery code")
+        )
+    session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    audit.append(
+        session,
+        actor_id=actor.user_id,
+        action="user.two_factor.reset",
+        object_type="user",
+        object_id=user.id,
+        change={"by": actor.user_id},
+    )
+    security_log.record(session, user.id, "two_factor.reset")
+    number = user.id
+
+    def details() -> str:
+        return _("The account is number %(user)d; the administrator's, number %(admin)d.") % {
+            "user": number,
+            "admin": actor.user_id,
+        }
+
+    admin_alerts.notify(session, settings, "two_factor.reset", details)
 
 
 def recovery_codes_left(session: Session, user_id: int) -> int:

@@ -41,6 +41,7 @@ def kind_label(kind: str) -> str:
         "token.revoked": _("API token revoked"),
         "two_factor.enabled": _("Second factor turned on"),
         "two_factor.disabled": _("Second factor turned off"),
+        "two_factor.reset": _("Second factor removed by the administrator"),
         "recovery_code.used": _("A recovery code was used"),
         "key.registered": _("Signing key registered"),
         "key.confirmed": _("Signing key confirmed"),
@@ -65,6 +66,8 @@ def _page(request: Request, ctx: Ctx, *, write: bool = False, **more: object) ->
                 unit.session, ctx.settings.require_two_factor, uid
             ),
             "codes_left": two_factor.recovery_codes_left(unit.session, uid),
+            "site_admin": security_log.is_site_admin(unit.session, unit.actor),
+            "notice": None,
             "error": None,
             "recovery_codes": None,
             "enrolment": None,
@@ -121,6 +124,24 @@ def two_factor_disable(
         if not right:
             return _page(request, ctx, error=str(identity.wrong_current_password()))
         return redirect("/account/security", request)
+
+    return run_page(request, build)
+
+
+@router.post("/account/two-factor/reset")
+def two_factor_reset(
+    request: Request, ctx: Ctx, email: Annotated[str, Form(max_length=254)] = ""
+) -> Response:
+    """The installation's administrator removes another account's lost second factor."""
+
+    def build() -> Response:
+        try:
+            with ctx.write() as unit:
+                two_factor.reset_by_admin(unit.session, unit.actor, ctx.settings, email)
+        except (e.NotFound, e.Conflict) as exc:
+            return _page(request, ctx, error=str(exc))
+        done = _("The second factor of %(email)s was removed; its owner was told by e-mail.")
+        return _page(request, ctx, notice=done % {"email": email.strip().lower()})
 
     return run_page(request, build)
 

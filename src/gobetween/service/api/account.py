@@ -1,7 +1,8 @@
 """Routes of one's own account: the browser sessions (listed with when each was last used,
 ended one by one or all but this one), the security log (the installation's administrator reads
-everyone's), the second factor (TOTP with recovery codes), and a process's rule that its
-members use one (read by its members, set by its admins).
+everyone's), the second factor (TOTP with recovery codes; the installation's administrator
+removes a lost one), and a process's rule that its members use one (read by its members, set
+by its admins).
 
 Thin: each route opens one unit of work and calls :mod:`gobetween.service.security_log` or
 :mod:`gobetween.service.two_factor`. A user who must have a second factor and has none reaches
@@ -206,6 +207,19 @@ def two_factor_disable(body: CurrentPasswordIn, ctx: Ctx) -> None:
             two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
     if not right:  # after the unit of work, so that the failure is counted
         raise identity.wrong_current_password()
+
+
+class EmailIn(s.In):
+    email: Annotated[s.Str, Field(min_length=3, max_length=254)]
+
+
+@router.post("/admin/two-factor/reset", status_code=204)
+def two_factor_reset(body: EmailIn, ctx: Ctx) -> None:
+    """Remove the second factor of the account at ``email``, whose owner lost it: the
+    installation's administrator only (403 for anyone else; 404 when no account there has
+    one; 409 for one's own). The owner is e-mailed and the administrators alerted."""
+    with ctx.write() as unit:
+        two_factor.reset_by_admin(unit.session, unit.actor, ctx.settings, body.email)
 
 
 class TwoFactorRuleIn(s.In):
