@@ -238,3 +238,25 @@ def test_numbers_follow_the_language() -> None:
         assert percent(0.125, 1) == "%12,5"
     with i18n.use_locale("en"):
         assert (number(1234567.891, 2), percent(0.125, 1)) == ("1,234,567.89", "12.5%")
+
+
+def test_a_record_file_checked_in_ukrainian(tmp_path: Path) -> None:
+    data = tmp_path / "exchanges.csv"
+    data.write_text(
+        "Exchange,Date,Place,Released by,Returned to,Category,Number,Verified by\n"
+        "X1,2022-09-21,Istanbul,A,Ukraine,civilians,many,ICRC\n"
+        "X2,2022-09-22,Istanbul,A,Ukraine,civilians,5,ICRC\n",
+        encoding="utf-8",
+    )
+    english = run("records", "check", "exchanges", str(data))
+    assert english.exit_code == 2  # a row was skipped
+    assert "1 entries; 1 rows skipped" in english.output
+    assert "  row 2, Number: " in english.output
+    ukrainian = run("--language", "uk", "records", "check", "exchanges", str(data))
+    assert ukrainian.exit_code == 2
+    assert "записів — 1; пропущено рядків — 1" in ukrainian.output
+    assert "  рядок 2, " in ukrainian.output
+    assert "(очікувалося: " in ukrainian.output
+    assert "застереження: " in ukrainian.output
+    for english_words in ("entries", "rows skipped", "row 2", "expected", "caveat"):
+        assert english_words not in ukrainian.output

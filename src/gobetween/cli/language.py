@@ -53,6 +53,7 @@ __all__ = [
     "number",
     "percent",
     "refusal",
+    "row_problem",
     "sentence",
     "speak_click",
     "word",
@@ -235,10 +236,12 @@ def _said(text: Any) -> Any:
 
 
 @contextlib.contextmanager
-def _translated(command: click.Command) -> Iterator[None]:
-    """The command's and its options' help in the current language for the block."""
+def _translated(command: click.Command, ctx: click.Context | None = None) -> Iterator[None]:
+    """The command's and its options' help (``--help`` too, given ``ctx``) in the current
+    language for the block."""
     saved: list[tuple[object, str, Any]] = []
-    for owner in (command, *command.params):
+    helper = command.get_help_option(ctx) if ctx is not None else None
+    for owner in (command, *command.params, *([helper] if helper is not None else [])):
         for attribute in ("help", "short_help", "epilog", "show_default"):
             value = getattr(owner, attribute, None)
             if isinstance(value, str) and value:
@@ -311,7 +314,7 @@ class _Speaking(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Parse with click's words for a file or folder in the run's language."""
-        with _translated(self):
+        with _translated(self, ctx):
             return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -323,7 +326,7 @@ class _Speaking(click.Command):
 
     def get_help(self, ctx: click.Context) -> str:
         """The help page in the run's language."""
-        with _translated(self):
+        with _translated(self, ctx):
             return super().get_help(ctx)
 
     def get_short_help_str(self, limit: int = 45) -> str:
@@ -333,8 +336,14 @@ class _Speaking(click.Command):
 
     def get_usage(self, ctx: click.Context) -> str:
         """The usage line (its words are click's, translated)."""
-        with _translated(self):
+        with _translated(self, ctx):
             return super().get_usage(ctx)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """``--help``, made once with its English help (translated when shown, as the rest):
+        click words it when first asked, which may be in another language."""
+        with i18n.use_locale(i18n.DEFAULT_LOCALE):
+            return super().get_help_option(ctx)
 
 
 class Command(_Speaking, click.Command):
@@ -386,6 +395,33 @@ def word(text: str) -> str:
         said = i18n.gettext(spaced)
         return text if said == spaced else said
     return said
+
+
+def row_problem(problem: Any) -> str:
+    """A row that could not be imported as it stands (:class:`~gobetween.monitoring.voyages.
+    ImportProblem`), framed in the current language; the core's own words (column, message,
+    expected) are translated where the catalogs have them (English: exactly ``str(problem)``).
+    """
+    if i18n.current_locale() == i18n.DEFAULT_LOCALE:
+        return str(problem)
+    values = {
+        "row": problem.row,
+        "column": word(problem.column or ""),
+        "message": word(problem.message),
+        "expected": word(problem.expected or ""),
+    }
+    if problem.column:
+        text = _("row %(row)s, %(column)s: %(message)s") % values
+    else:
+        text = _("row %(row)s: %(message)s") % values
+    if problem.expected:
+        text = _("%(text)s (expected: %(expected)s)") % {
+            "text": text,
+            "expected": values["expected"],
+        }
+    if not problem.skipped:
+        text = _("%(text)s [imported]") % {"text": text}
+    return text
 
 
 def day(value: dt.date | dt.datetime | str | None) -> str:

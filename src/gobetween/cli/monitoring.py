@@ -13,7 +13,7 @@ from typing import IO
 
 import click
 
-from gobetween.cli.language import Group, day, number, percent, word
+from gobetween.cli.language import Group, day, number, percent, row_problem, word
 from gobetween.errors import N_
 from gobetween.formats.jcc import read_jcc, write_shipments_csv, write_table_csv
 from gobetween.i18n import _, ngettext
@@ -82,7 +82,7 @@ def _load(
         for note in result.notes:
             click.echo("  " + _("note: %(note)s") % {"note": note})
         for problem in result.problems[:show]:
-            click.echo(f"  {problem}")
+            click.echo("  " + row_problem(problem))
         if len(result.problems) > show:
             more = len(result.problems) - show
             if show:

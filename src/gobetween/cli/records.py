@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from gobetween.cli.language import Group, number, refusal, word
+from gobetween.cli.language import Group, number, refusal, row_problem, word
 from gobetween.errors import N_, InvalidModel
 from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _, ngettext
@@ -94,7 +94,7 @@ def check(kind: str, file: Path, show: int, max_rows: int) -> None:
         }
     )
     for problem in result.problems[:show]:
-        click.echo(f"  {problem}")
+        click.echo("  " + row_problem(problem))
     hidden = result.problems_not_shown + max(0, len(result.problems) - show)
     if hidden:
         click.echo(

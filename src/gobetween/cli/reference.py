@@ -16,6 +16,27 @@ HEADER = """# Command-line reference
 
 This page is generated from the commands' own `--help` by
 `python -m gobetween.cli.reference > docs/cli.md`; a test checks it is up to date.
+
+## Language
+
+The command line speaks English, Ukrainian, Russian, Turkish and Arabic: help, messages, tables,
+progress and refusals (click's own words included). It takes the language from, in order:
+
+1. `--language CODE` before the command: `gobetween --language uk analyze talks.yaml`;
+2. the environment variable `GOBETWEEN_LANGUAGE` (`export GOBETWEEN_LANGUAGE=ar`);
+3. the POSIX locale variables `LC_ALL`, then `LC_MESSAGES`, then `LANG`: the first one set
+   decides (`LANG=uk_UA.UTF-8` is Ukrainian; `C`, or a language gobetween does not speak, is
+   English);
+4. else English.
+
+The codes are `en`, `uk`, `ru`, `tr` and `ar`; another code given to `--language` or
+`GOBETWEEN_LANGUAGE` is refused (exit status 2) with the list. Numbers and dates are written the
+language's way (`0,850` in Ukrainian). Machine-readable output is the same in every language:
+`--json`, CSV files, scenario and agreement files and exit statuses. Names from your files
+(parties, issues, options) are printed as they are. Still in English: messages the operating
+system gives (a file that cannot be opened), the descriptions of the server's environment
+settings under `gobetween serve --help`, and a few words the analysis and the readers of voyage
+and record files write themselves (a row's problem, a reason a scenario was skipped).
 """
 
 
