@@ -195,6 +195,9 @@ class Rehearsal:
 
     def delegates(self, behaviour_name: str) -> tuple[Delegate, ...]:
         """Every party as a delegation with that behaviour (cached)."""
+        found = self._delegates.get(behaviour_name)
+        if found is not None:
+            return found
         if behaviour_name not in self._delegates:
             how = behaviour(behaviour_name)
             agenda = self.scenario.agenda
@@ -244,12 +247,15 @@ class Rehearsal:
                 expected=f"1 to {MAX_ROUNDS}",
             )
         spec = strategy(strategy_name, self.strategies)
+        climbs = self._climbs.get(behaviour_name)
+        if climbs is None:
+            climbs = self._climbs[behaviour_name] = {}
         room = Room(
             self.delegates(behaviour_name),
             self.sizes,
             rounds,
             plan=lambda: self.plan(behaviour_name),
-            climbs=self._climbs.setdefault(behaviour_name, {}),
+            climbs=climbs,
         )
         spec.play(room, self._generator(seed))
         return self.score(strategy_name, behaviour_name, seed, room.agreement, room.used)

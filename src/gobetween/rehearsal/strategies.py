@@ -261,8 +261,10 @@ def climb_step(
     ``issue``, from those before it, at a text that crosses no red line (additive tables):
     only the changed issue's part differs."""
     return tuple(
-        (h & ~t.issue_bits[issue]) | t.climb_masks[0][move]
-        for h, t in zip(helps, tables, strict=True)
+        [
+            (h & ~t.issue_bits[issue]) | t.climb_masks[0][move]
+            for h, t in zip(helps, tables, strict=True)
+        ]
     )
 
 
