@@ -27,7 +27,9 @@ so that the CLI, the service and the web pages can say exactly what is wrong wit
     │   └── TwoFactorRequired                 the account must turn on a second factor first
     ├── Conflict                              the request clashes with the current state
     ├── AuthenticationFailed (PermissionError)
+    │   └── SessionIdle                       a browser session unused for longer than allowed
     ├── RateLimited                           too many attempts; retry after some seconds
+    ├── ServiceUnavailable                    a service gobetween needs (the virus scanner) is down
     └── ConfigurationError                    settings that cannot work (bad database URL, ...)
 
 The service maps each class to one HTTP status in one table (``service/errors.py``) and a test
@@ -63,6 +65,8 @@ __all__ = [
     "ProtocolError",
     "RateLimited",
     "Sentence",
+    "ServiceUnavailable",
+    "SessionIdle",
     "TwoFactorRequired",
     "UnsafeXML",
     "ValidationFailed",
@@ -344,6 +348,19 @@ class Conflict(GobetweenError):
 
 class AuthenticationFailed(GobetweenError, PermissionError):
     """Wrong credentials, an expired session or a revoked token."""
+
+
+class SessionIdle(AuthenticationFailed):
+    """A browser session that was not used for longer than the idle limit: it has ended."""
+
+
+class ServiceUnavailable(GobetweenError):
+    """A service gobetween relies on cannot answer now (the virus scanner is down or too
+    slow): nothing was done; ``retry_after`` suggests when to try again, in seconds."""
+
+    def __init__(self, message: str, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class RateLimited(GobetweenError):

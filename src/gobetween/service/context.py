@@ -81,6 +81,9 @@ class RequestContext:
     user_agent: str = ""
     #: the route lets a user who must set up a second factor in (:func:`enrolment_context`)
     enrolling: bool = False
+    #: the request is the user's use of their session, so it writes "last seen" (which the idle
+    #: limit reads); an event stream is not: it polls whenever anyone acts on the track
+    touches: bool = True
     #: units of work open now (one inside another: "last seen" waits for the outermost)
     _open: int = field(default=0, init=False, repr=False)
 
@@ -94,7 +97,13 @@ class RequestContext:
         """What the request presents, checked when a unit of work or a plan reads the caller."""
         rule = self.settings.require_two_factor
         return Credentials(
-            self.bearer, self.session_token, self.csrf, self.safe, rule, self.enrolling
+            self.bearer,
+            self.session_token,
+            self.csrf,
+            self.safe,
+            rule,
+            self.enrolling,
+            self.settings.session_idle_minutes,
         )
 
     @contextlib.contextmanager
@@ -106,10 +115,16 @@ class RequestContext:
                 yield Unit(session, actor)
         finally:
             self._open -= 1
-        if self._open == 0 and self.session_token is not None and self.bearer is None:
-            security_log.seen(
-                self.services.db, self.services.seen, self.session_token, self.user_agent
-            )
+        if self._open == 0 and self._touching:
+            self._seen()
+
+    @property
+    def _touching(self) -> bool:
+        return self.touches and self.session_token is not None and self.bearer is None
+
+    def _seen(self) -> None:
+        assert self.session_token is not None
+        security_log.seen(self.services.db, self.services.seen, self.session_token, self.user_agent)
 
     def read(self) -> contextlib.AbstractContextManager[Unit]:
         """A read-only unit of work as the authenticated caller."""
@@ -138,13 +153,17 @@ class RequestContext:
         """
         db = self.services.db
         if db.async_pool is not None:
-            return await plans.run_async(db.async_pool, make(db.backend, self.credentials))
+            result = await plans.run_async(db.async_pool, make(db.backend, self.credentials))
+        else:
 
-        def work() -> T:
-            with db.unit_of_work(write=write) as session:
-                return plans.run(session.connection(), make(db.backend, self.credentials))
+            def work() -> T:
+                with db.unit_of_work(write=write) as session:
+                    return plans.run(session.connection(), make(db.backend, self.credentials))
 
-        return await run_in_threadpool(work)
+            result = await run_in_threadpool(work)
+        if self._touching:  # after the plan, which read the caller: an ended session is not seen
+            await run_in_threadpool(self._seen)
+        return result
 
 
 async def request_context(request: Request) -> RequestContext:
@@ -163,7 +182,9 @@ async def request_context(request: Request) -> RequestContext:
             csrf = value if isinstance(value, str) else None
     client = request.client.host if request.client else "unknown"
     agent = request.headers.get("user-agent", "")
-    return RequestContext(services, bearer, session_token, csrf, safe, client, agent)
+    context = RequestContext(services, bearer, session_token, csrf, safe, client, agent)
+    context.touches = not request.headers.get("accept", "").startswith("text/event-stream")
+    return context
 
 
 async def enrolment_context(request: Request) -> RequestContext:

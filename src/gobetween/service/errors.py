@@ -59,7 +59,9 @@ STATUS: dict[type[e.GobetweenError], int] = {
     e.TwoFactorRequired: 403,
     e.Conflict: 409,
     e.AuthenticationFailed: 401,
+    e.SessionIdle: 401,
     e.RateLimited: 429,
+    e.ServiceUnavailable: 503,
     e.ConfigurationError: 500,
 }
 
@@ -75,6 +77,7 @@ _TITLES = {
     422: "Unprocessable Content",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 
@@ -181,11 +184,12 @@ def _gobetween(_request: Request, exc: Exception) -> JSONResponse:
         location = ".".join(p for p in (exc.source, exc.location) if p) or "body"
         errors.append({"location": location, **_said(exc)})
     headers: dict[str, str] = {}
-    if isinstance(exc, e.RateLimited):
+    if isinstance(exc, (e.RateLimited, e.ServiceUnavailable)):
         headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, e.AuthenticationFailed):
         headers["WWW-Authenticate"] = 'Bearer realm="gobetween"'
-    detail = describe(exc) if status < 500 else _("the server could not complete the request")
+    said = status < 500 or isinstance(exc, e.ServiceUnavailable)  # says what to wait for
+    detail = describe(exc) if said else _("the server could not complete the request")
     return _response(status, type(exc).__name__, detail, errors, **headers)
 
 

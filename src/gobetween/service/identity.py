@@ -37,6 +37,7 @@ from gobetween.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    SessionIdle,
     TwoFactorRequired,
     ValidationFailed,
 )
@@ -462,6 +463,26 @@ def authenticate_session(session: Session, token: str) -> tuple[t.User, t.WebSes
     return user, row
 
 
+def check_idle(last_seen: dt.datetime, idle_minutes: int, now: dt.datetime | None = None) -> None:
+    """:class:`SessionIdle` when a session last used at ``last_seen`` has gone ``idle_minutes``
+    unused (0: never). "Last seen" is written at most once a minute, so a session ends between
+    ``idle_minutes - 1`` and ``idle_minutes`` after its last request.
+
+    >>> at = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    >>> check_idle(at, 30, now=at + dt.timedelta(minutes=29, seconds=59))
+    >>> try:
+    ...     check_idle(at, 30, now=at + dt.timedelta(minutes=30))
+    ... except SessionIdle as ended:
+    ...     print(ended)
+    the session ended because it was not used for 30 minutes; log in again
+    """
+    if idle_minutes and last_seen <= (now or t.utcnow()) - dt.timedelta(minutes=idle_minutes):
+        raise SessionIdle(
+            _("the session ended because it was not used for %(minutes)s minutes; log in again")
+            % {"minutes": idle_minutes}
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     """What a request presents: an API token, or a session cookie (with its CSRF token).
@@ -481,6 +502,8 @@ class Credentials:
     safe: bool = True
     two_factor_rule: str = "off"
     enrolling: bool = False
+    #: minutes a session may go unused (0: no limit; :func:`check_idle`)
+    idle_minutes: int = 0
 
     def query(self) -> Query:
         """The statement that reads the caller (:class:`AuthenticationFailed` without any)."""
@@ -506,6 +529,7 @@ class Credentials:
             found = sessions = named(SessionCallerRow, rows)
             if not sessions or sessions[0].expires_at <= t.utcnow():
                 raise AuthenticationFailed(_("the session has expired; log in again"))
+            check_idle(sessions[0].last_seen_at, self.idle_minutes)
             if not self.safe and not (
                 self.csrf and hmac.compare_digest(self.csrf, sessions[0].csrf_token)
             ):

@@ -40,11 +40,24 @@ class Settings:
     migrate: bool = _setting(True, "apply Alembic migrations when the app starts")
     secure_cookies: bool = _setting(True, "mark session cookies Secure (HTTPS only)")
     session_hours: int = _setting(12, "how long a browser session lasts")
+    session_idle_minutes: int = _setting(
+        30,
+        "minutes a browser session may go unused before it ends (the next request must log in "
+        "again; 0: only GOBETWEEN_SESSION_HOURS ends it)",
+    )
     max_attachment_bytes: int = _setting(5_000_000, "largest attachment accepted, in bytes")
     attachment_types: str = _setting(
         "application/pdf,image/png,image/jpeg,text/plain,text/csv,"
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "comma-separated content types accepted for attachments",
+    )
+    clamd: str = _setting(
+        "",
+        "the ClamAV daemon that scans every attachment before it is stored: unix:/path/to/socket "
+        "or tcp:host:port (empty: attachments are not scanned)",
+    )
+    clamd_timeout_seconds: int = _setting(
+        30, "longest wait for the ClamAV daemon to scan one attachment (then 503)"
     )
     login_max_failures: int = _setting(
         5, "failed logins for one account from one client before pauses begin"
@@ -198,6 +211,15 @@ class Settings:
             raise ConfigurationError(
                 f"GOBETWEEN_REQUIRE_TWO_FACTOR={self.require_two_factor!r} is not one of "
                 + ", ".join(TWO_FACTOR_RULES)
+            )
+        if self.session_idle_minutes == 1 or self.session_idle_minutes < 0:
+            raise ConfigurationError(
+                f"GOBETWEEN_SESSION_IDLE_MINUTES={self.session_idle_minutes} is not 0 or at least"
+                " 2 (a session's last use is written at most once a minute)"
+            )
+        if self.clamd and not self.clamd.startswith(("unix:", "tcp:")):
+            raise ConfigurationError(
+                f"GOBETWEEN_CLAMD={self.clamd!r} is not unix:/path/to/socket or tcp:host:port"
             )
 
     @property

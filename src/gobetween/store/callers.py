@@ -30,8 +30,9 @@ class TokenCallerRow(NamedTuple):
 
 
 class SessionCallerRow(NamedTuple):
-    """The user of a browser session with one of its memberships, the session's CSRF token and
-    when it expires, then the second factor's columns of :class:`TokenCallerRow`."""
+    """The user of a browser session with one of its memberships, the session's CSRF token,
+    when it expires and when it was last used ("last seen", written at most once a minute; when
+    it was started if never), then the second factor's columns of :class:`TokenCallerRow`."""
 
     user_id: int
     process_id: int | None
@@ -39,6 +40,7 @@ class SessionCallerRow(NamedTuple):
     organisation_id: int | None
     csrf_token: str
     expires_at: dt.datetime
+    last_seen_at: dt.datetime
     second_factor: int
     process_rule: int
     site_admin: int
@@ -65,8 +67,9 @@ WHERE k.token_hash = :digest AND k.revoked_at IS NULL AND u.active
 
 _SESSION_CALLER_SQL = f"""
 SELECT u.id, m.process_id, m.role, m.organisation_id, w.csrf_token, w.expires_at,
-{_SECOND_FACTOR}
+COALESCE(d.last_seen_at, w.created_at) AS last_seen_at, {_SECOND_FACTOR}
 FROM web_sessions w JOIN users u ON u.id = w.user_id
+LEFT JOIN session_devices d ON d.session_id = w.id
 LEFT JOIN memberships m ON m.user_id = u.id {_SECOND_FACTOR_JOINS}
 WHERE w.session_hash = :digest AND u.active
 """

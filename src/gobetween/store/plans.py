@@ -71,7 +71,7 @@ T = TypeVar("T")
 R = TypeVar("R", bound=tuple[Any, ...])
 
 #: Columns read back as aware UTC timestamps (SQLite returns the text it stored).
-STAMPS = frozenset({"created_at", "expires_at"})
+STAMPS = frozenset({"created_at", "expires_at", "last_seen_at"})
 
 
 @dataclass(frozen=True, slots=True)

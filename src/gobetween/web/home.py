@@ -59,12 +59,16 @@ def login_page(
 
 
 @router.get("/login")
-def login_form(request: Request, ctx: Ctx, next: str = "/") -> Response:
-    """The login form (an installation without users sends its first visitor to set-up)."""
+def login_form(request: Request, ctx: Ctx, next: str = "/", ended: str = "") -> Response:
+    """The login form (an installation without users sends its first visitor to set-up);
+    ``ended=idle``: it says that the session ended because it was not used."""
     with ctx.anonymous(write=False) as session:
         if setup.needs_setup(session):
             return redirect("/setup")
-    return login_page(request, ctx, {"title": _("Log in"), "next": _safe_next(next), "email": ""})
+    context: dict[str, object] = {"title": _("Log in"), "next": _safe_next(next), "email": ""}
+    if ended == "idle" and ctx.settings.session_idle_minutes:
+        context["idle_minutes"] = ctx.settings.session_idle_minutes
+    return login_page(request, ctx, context)
 
 
 @router.post("/login")

@@ -19,7 +19,7 @@ from gobetween import errors as e
 from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.policy import Action, Seat
-from gobetween.service import negotiate, processes, schemas, texts
+from gobetween.service import antivirus, negotiate, processes, schemas, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.data import ShownMessage, channel_messages, stream_cursor
@@ -174,6 +174,10 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
                 if uploads
                 else validated(schemas.MessageIn, fields)
             )
+            if uploads and ctx.settings.clamd:  # scanned before anything is written
+                with ctx.read():  # the caller is known before the file goes to the scanner
+                    pass
+                antivirus.scan_uploads(ctx.settings, uploads, max_bytes=limit)
             with ctx.write() as unit:
                 message = negotiate.post_message(
                     unit.session,

@@ -240,7 +240,8 @@ def error_page(request: Request, exc: e.GobetweenError) -> Response:
     must have, or an error page with the API's status."""
     if isinstance(exc, e.AuthenticationFailed):
         target = request.url.path if request.method == "GET" else "/"
-        return redirect("/login?next=" + quote(target, safe="/"), request)
+        ended = "&ended=idle" if isinstance(exc, e.SessionIdle) else ""
+        return redirect("/login?next=" + quote(target, safe="/") + ended, request)
     if isinstance(exc, e.TwoFactorRequired):
         return redirect("/account/security#two-factor", request)
     status = status_of(exc)
@@ -251,10 +252,13 @@ def error_page(request: Request, exc: e.GobetweenError) -> Response:
         429: _("Slow down"),
     }
     title = titles.get(status, _("Something went wrong") if status >= 500 else _("Please check"))
-    detail = describe(exc) if status < 500 else _("The server could not complete the request.")
+    said = status < 500 or isinstance(exc, e.ServiceUnavailable)
+    detail = describe(exc) if said else _("The server could not complete the request.")
     if status == 404:
         detail = _("This page does not exist, or you may not see it.")
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, e.RateLimited) else {}
+    headers = {}
+    if isinstance(exc, (e.RateLimited, e.ServiceUnavailable)):
+        headers["Retry-After"] = str(exc.retry_after)
     response = render(request, "error.html", {"title": title, "detail": detail}, status=status)
     response.headers.update(headers)
     return response
