@@ -29,8 +29,9 @@ from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.policy import Actor, Seat, TrackView
+from gobetween.service.audited import audited
 from gobetween.service.negotiate import notify, track_agenda
-from gobetween.store import audit, repositories
+from gobetween.store import repositories
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 from gobetween.store.codec import agenda_to_json
@@ -151,13 +152,12 @@ def _next_version(session: Session, track: t.Track, old: Agenda) -> int:
 
 
 def _audit(session: Session, actor: Actor, track: t.Track, version: int, note: str) -> None:
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="track.agenda",
-        object_type="track",
-        object_id=track.id,
-        change={"agenda": track.agenda, "version": version, "note": note},
+        actor,
+        "track.agenda",
+        ("track", track.id),
+        {"agenda": track.agenda, "version": version, "note": note},
     )
 
 

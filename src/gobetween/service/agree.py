@@ -47,6 +47,7 @@ from gobetween.service.agreed_text import (
     stated_links,
     text_lifecycle,
 )
+from gobetween.service.audited import audited
 from gobetween.service.errors import translated
 from gobetween.service.languages import declared_languages
 from gobetween.service.signing_keys import (
@@ -59,7 +60,7 @@ from gobetween.service.signing_keys import (
 )
 from gobetween.service.texts import single_text_state
 from gobetween.store import agreement_tables as a
-from gobetween.store import audit, event_log, repositories
+from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
 
 __all__ = [
@@ -269,13 +270,12 @@ def create_agreement(
     )
     session.add(row)
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="agreement.create",
-        object_type="agreement",
-        object_id=row.id,
-        change={"track": track.id, "version": version.number, "terms_hash": row.terms_hash},
+        actor,
+        "agreement.create",
+        ("agreement", row.id),
+        {"track": track.id, "version": version.number, "terms_hash": row.terms_hash},
     )
     return agreement_view_dict(session, actor, row.id)
 

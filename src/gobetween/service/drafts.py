@@ -32,9 +32,10 @@ from gobetween.protocols.single_text_articles import (
     check_articles,
 )
 from gobetween.service import texts
+from gobetween.service.audited import audited
 from gobetween.service.errors import describe, translated
 from gobetween.service.negotiate import track_agenda
-from gobetween.store import audit, repositories
+from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store import text_tables as x
 
@@ -136,14 +137,7 @@ def set_rule(
     session.add(row)
     session.flush()
     change = {"approval_required": approval_required, "after_deadline": row.after_deadline}
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="text.rule",
-        object_type="track",
-        object_id=track.id,
-        change=change,
-    )
+    audited(session, actor, "text.rule", ("track", track.id), change)
     return text_rule(session, track.id)
 
 
@@ -185,14 +179,7 @@ def save_draft(
         row.body = body
         row.updated_at = t.utcnow()
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="text.draft_saved",
-        object_type="text_draft",
-        object_id=row.id,
-        change={"digest": digest(body)},
-    )
+    audited(session, actor, "text.draft_saved", ("text_draft", row.id), {"digest": digest(body)})
     return _view(session, track, view, row)
 
 
@@ -289,13 +276,12 @@ def approve_draft(session: Session, actor: Actor, track_id: int, draft_id: int) 
             )
         )
         session.flush()
-        audit.append(
+        audited(
             session,
-            actor_id=actor.user_id,
-            action="text.draft_approved",
-            object_type="text_draft",
-            object_id=row.id,
-            change={"digest": current, "organisation": view.own_mediator},
+            actor,
+            "text.draft_approved",
+            ("text_draft", row.id),
+            {"digest": current, "organisation": view.own_mediator},
         )
     return _view(session, track, view, row)
 
@@ -306,13 +292,8 @@ def discard_draft(session: Session, actor: Actor, track_id: int, draft_id: int) 
     row = _open_draft(session, track.id, draft_id)
     row.status = "discarded"
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="text.draft_discarded",
-        object_type="text_draft",
-        object_id=row.id,
-        change={"digest": digest(row.body)},
+    audited(
+        session, actor, "text.draft_discarded", ("text_draft", row.id), {"digest": digest(row.body)}
     )
     return _view(session, track, view, row)
 
@@ -362,12 +343,11 @@ def publish_draft(
     row.status = "published"
     row.published_version = version.number
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="text.draft_published",
-        object_type="text_draft",
-        object_id=row.id,
-        change={"digest": current, "version": version.number},
+        actor,
+        "text.draft_published",
+        ("text_draft", row.id),
+        {"digest": current, "version": version.number},
     )
     return version

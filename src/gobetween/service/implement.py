@@ -57,10 +57,11 @@ from gobetween.monitoring.voyages import ImportResult, MergeResult
 from gobetween.policy import Actor, AgreementAct
 from gobetween.service import records
 from gobetween.service.agree import LoadedAgreement, load
+from gobetween.service.audited import audited
 from gobetween.service.errors import describe
 from gobetween.service.record_cache import FIGURES
 from gobetween.store import agreement_tables as a
-from gobetween.store import audit, event_log
+from gobetween.store import event_log
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -205,13 +206,12 @@ def import_voyages(
     if merged.new or merged.updated:
         bump_revision(session, agreement_id)
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id if actor else None,
-        action="record.import",
-        object_type="agreement",
-        object_id=agreement_id,
-        change={k: v for k, v in report.items() if k != "problems"},
+        actor,
+        "record.import",
+        ("agreement", agreement_id),
+        {k: v for k, v in report.items() if k != "problems"},
     )
     return report
 

@@ -28,8 +28,8 @@ from gobetween.monitoring.kinds import EntryImport
 from gobetween.monitoring.voyages import ImportResult, MergeResult, Shipment, merge
 from gobetween.policy import Actor
 from gobetween.service import implement, records
+from gobetween.service.audited import audited
 from gobetween.store import agreement_tables as a
-from gobetween.store import audit
 
 __all__ = ["ROWS_PER_STEP", "import_entries_in_steps", "import_in_steps"]
 
@@ -121,13 +121,12 @@ def import_in_steps(
         report = implement.import_report(filename, result, merged)
         if merged.new or merged.updated:
             implement.bump_revision(unit.session, agreement_id)
-        audit.append(
+        audited(
             unit.session,
-            actor_id=actor.user_id,
-            action="record.import",
-            object_type="agreement",
-            object_id=agreement_id,
-            change={k: v for k, v in report.items() if k != "problems"} | {"steps": len(steps)},
+            actor,
+            "record.import",
+            ("agreement", agreement_id),
+            {k: v for k, v in report.items() if k != "problems"} | {"steps": len(steps)},
         )
     return report
 

@@ -26,9 +26,10 @@ from gobetween.errors import InvalidModel, ValidationFailed
 from gobetween.i18n import _, current_locale
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor, process_view
+from gobetween.service.audited import audited
 from gobetween.service.schemas import TranslationOut
-from gobetween.store import audit, repositories
 from gobetween.store import language_tables as lt
+from gobetween.store import repositories
 from gobetween.store import tables as t
 
 __all__ = [
@@ -229,24 +230,17 @@ def set_working_languages(
 def _replace(
     session: Session,
     actor: Actor,
-    audited: tuple[str, int, list[Any]],
+    owned: tuple[str, int, list[Any]],
     old: Delete,
     new: list[lt.ProcessLanguage] | list[lt.TrackLanguage],
 ) -> None:
     """Replace a process's or track's language rows (``old`` deletes them) by ``new``, in
-    order, and audit it: ``audited`` is (process or track, its id, the languages recorded)."""
+    order, and audit it: ``owned`` is (process or track, its id, the languages recorded)."""
     session.execute(old)
     session.add_all(new)
     session.flush()
-    owner, owner_id, recorded = audited
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action=f"{owner}.languages",
-        object_type=owner,
-        object_id=owner_id,
-        change={"languages": recorded},
-    )
+    owner, owner_id, recorded = owned
+    audited(session, actor, f"{owner}.languages", (owner, owner_id), {"languages": recorded})
 
 
 def translations_by_message(rows: Iterable[Sequence[Any]]) -> dict[int, list[TranslationOut]]:

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from gobetween.errors import NotFound, ValidationFailed
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
-from gobetween.store import audit, repositories
+from gobetween.service.audited import audited
+from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store import team_tables as tt
 
@@ -155,14 +156,7 @@ def _write_parties(
     session.add_all(tt.MeetingParty(meeting_id=row.id, party_id=p) for p in parties)
     session.flush()
     result = _as_dict(session, row, parties)
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action=action,
-        object_type="meeting",
-        object_id=row.id,
-        change=result,
-    )
+    audited(session, actor, action, ("meeting", row.id), result)
     return result
 
 
@@ -269,11 +263,4 @@ def delete_meeting(session: Session, actor: Actor, meeting_id: int) -> None:
     view.require(Action.RECORD_MEETINGS)
     session.delete(row)
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="meeting.delete",
-        object_type="meeting",
-        object_id=meeting_id,
-        change={},
-    )
+    audited(session, actor, "meeting.delete", ("meeting", meeting_id), {})

@@ -24,6 +24,7 @@ from gobetween.i18n import _, format_decimal
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda, Preferences
 from gobetween.policy import Action, Actor, TrackView
+from gobetween.service.audited import audited
 from gobetween.service.identity import Credentials
 from gobetween.service.languages import message_language, translations_by_message
 from gobetween.service.schemas import MAX_MESSAGE, AttachmentOut, MessageOut, TranslationOut
@@ -213,13 +214,12 @@ def post_message_plan(
     )
     writes = audit.Ordered()
     notify(writes, track_id, party_id, LiveUpdate.MESSAGE, message_id)
-    audit.append(
+    audited(
         writes,
-        actor_id=actor.user_id,
-        action="message.create",
-        object_type="message",
-        object_id=message_id,
-        change={
+        actor,
+        "message.create",
+        ("message", message_id),
+        {
             "channel": channel_id,
             "text": text,
             "language": language,
@@ -336,14 +336,7 @@ def mark_read(session: Session, actor: Actor, message_id: int) -> t.ReadReceipt:
     row = t.ReadReceipt(message_id=message.id, user_id=actor.user_id)
     session.add(row)
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="message.read",
-        object_type="message",
-        object_id=message.id,
-        change={"user": actor.user_id},
-    )
+    audited(session, actor, "message.read", ("message", message.id), {"user": actor.user_id})
     return row
 
 
@@ -379,13 +372,12 @@ def record_preferences(
     session.add(row)
     session.flush()
     notify(session, track.id, party, LiveUpdate.PREFERENCES, row.version)
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="preferences.record",
-        object_type="preferences",
-        object_id=row.id,
-        change={"track": track.id, "party": party, "version": row.version, "body": row.body},
+        actor,
+        "preferences.record",
+        ("preferences", row.id),
+        {"track": track.id, "party": party, "version": row.version, "body": row.body},
     )
     return row
 

@@ -22,7 +22,8 @@ from gobetween.errors import NotFound, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, TrackView
-from gobetween.store import audit, repositories
+from gobetween.service.audited import audited
+from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store import team_tables as tt
 
@@ -102,13 +103,12 @@ def add_note(
     )
     session.add(row)
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="note.add",
-        object_type="note",
-        object_id=row.id,
-        change={"track": track_id, "channel": channel_id, "text": row.text},
+        actor,
+        "note.add",
+        ("note", row.id),
+        {"track": track_id, "channel": channel_id, "text": row.text},
     )
     return note_dict(session, row)
 
@@ -130,14 +130,7 @@ def edit_note(session: Session, actor: Actor, note_id: int, text: str) -> dict[s
     row.text = _text(text)
     row.updated_at = t.utcnow()
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="note.edit",
-        object_type="note",
-        object_id=row.id,
-        change={"text": row.text},
-    )
+    audited(session, actor, "note.edit", ("note", row.id), {"text": row.text})
     return note_dict(session, row)
 
 
@@ -146,14 +139,7 @@ def delete_note(session: Session, actor: Actor, note_id: int) -> None:
     row = _note(session, actor, note_id)
     session.delete(row)
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="note.delete",
-        object_type="note",
-        object_id=note_id,
-        change={},
-    )
+    audited(session, actor, "note.delete", ("note", note_id), {})
 
 
 def notes(
@@ -232,14 +218,7 @@ def assign(
             tt.Assignment(channel_id=channel_id, user_id=user_id, assigned_by=actor.user_id)
         )
         session.flush()
-        audit.append(
-            session,
-            actor_id=actor.user_id,
-            action="channel.assign",
-            object_type="channel",
-            object_id=channel_id,
-            change={"mediator": user_id},
-        )
+        audited(session, actor, "channel.assign", ("channel", channel_id), {"mediator": user_id})
     return _assignment_rows(session, view)
 
 
@@ -255,12 +234,5 @@ def unassign(
         )
     )
     if getattr(done, "rowcount", 0):
-        audit.append(
-            session,
-            actor_id=actor.user_id,
-            action="channel.unassign",
-            object_type="channel",
-            object_id=channel_id,
-            change={"mediator": user_id},
-        )
+        audited(session, actor, "channel.unassign", ("channel", channel_id), {"mediator": user_id})
     return _assignment_rows(session, view)

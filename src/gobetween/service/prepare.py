@@ -24,9 +24,10 @@ from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from gobetween.i18n import _
 from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.policy import Actor, process_view, role_fits
+from gobetween.service.audited import audited
 from gobetween.service.identity import create_user, normalise_email
 from gobetween.service.security import PasswordHasher, new_token, token_digest
-from gobetween.store import audit, repositories
+from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.codec import agenda_to_json
 
@@ -68,13 +69,12 @@ def create_process(
     session.add(row)
     session.flush()
     session.add(t.Membership(process_id=row.id, user_id=actor.user_id, role=Role.ADMIN.value))
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="process.create",
-        object_type="process",
-        object_id=row.id,
-        change={"name": row.name, "description": description},
+        actor,
+        "process.create",
+        ("process", row.id),
+        {"name": row.name, "description": description},
     )
     return row
 
@@ -97,13 +97,12 @@ def add_organisation(
     row = t.Organisation(process_id=process_id, name=name, kind=kind.value)
     session.add(row)
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="organisation.create",
-        object_type="organisation",
-        object_id=row.id,
-        change={"process": process_id, "name": name, "kind": kind.value},
+        actor,
+        "organisation.create",
+        ("organisation", row.id),
+        {"process": process_id, "name": name, "kind": kind.value},
     )
     return row
 
@@ -153,13 +152,12 @@ def _add_membership(
     row = t.Membership(process_id=process_id, user_id=user_id, role=role.value, organisation_id=org)
     session.add(row)
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="membership.create",
-        object_type="membership",
-        object_id=row.id,
-        change={"process": process_id, "user": user_id, "role": role.value, "organisation": org},
+        actor,
+        "membership.create",
+        ("membership", row.id),
+        {"process": process_id, "user": user_id, "role": role.value, "organisation": org},
     )
     return row
 
@@ -237,13 +235,12 @@ def change_member(
         _keep_an_admin(session, process_id, row.id)
     row.role, row.organisation_id = role.value, organisation_id
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="membership.change",
-        object_type="membership",
-        object_id=row.id,
-        change={"role": role.value, "organisation": organisation_id},
+        actor,
+        "membership.change",
+        ("membership", row.id),
+        {"role": role.value, "organisation": organisation_id},
     )
     return row
 
@@ -265,13 +262,12 @@ def remove_member(session: Session, actor: Actor, process_id: int, membership_id
     row = _membership(session, actor, process_id, membership_id)
     if row.role == Role.ADMIN.value:
         _keep_an_admin(session, process_id, row.id)
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="membership.delete",
-        object_type="membership",
-        object_id=row.id,
-        change={"user": row.user_id, "role": row.role},
+        actor,
+        "membership.delete",
+        ("membership", row.id),
+        {"user": row.user_id, "role": row.role},
     )
     session.delete(row)
 
@@ -303,13 +299,12 @@ def invite(
     )
     session.add(row)
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="invitation.create",
-        object_type="invitation",
-        object_id=row.id,
-        change={"email": row.email, "role": role.value, "organisation": organisation_id},
+        actor,
+        "invitation.create",
+        ("invitation", row.id),
+        {"email": row.email, "role": role.value, "organisation": organisation_id},
     )
     return row, token
 
@@ -352,13 +347,8 @@ def _join(session: Session, row: t.Invitation, user: t.User) -> t.Membership:
     membership = _add_membership(
         session, inviter, row.process_id, user.id, Role(row.role), row.organisation_id
     )
-    audit.append(
-        session,
-        actor_id=user.id,
-        action="invitation.accept",
-        object_type="invitation",
-        object_id=row.id,
-        change={"membership": membership.id},
+    audited(
+        session, user.id, "invitation.accept", ("invitation", row.id), {"membership": membership.id}
     )
     return membership
 
@@ -405,14 +395,7 @@ def decline(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
     """The signed-in user declines an invitation sent to their address."""
     row = _addressed_to(session, actor, invitation_id)
     row.declined_at = t.utcnow()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="invitation.decline",
-        object_type="invitation",
-        object_id=row.id,
-        change={"declined": True},
-    )
+    audited(session, actor, "invitation.decline", ("invitation", row.id), {"declined": True})
     return row
 
 
@@ -520,13 +503,12 @@ def create_track(
         if org.kind == OrganisationKind.PARTY.value:
             session.add(t.Channel(track_id=row.id, party_id=org.id))
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="track.create",
-        object_type="track",
-        object_id=row.id,
-        change={
+        actor,
+        "track.create",
+        ("track", row.id),
+        {
             "process": process_id,
             "name": name,
             "agenda": row.agenda,

@@ -31,6 +31,7 @@ from gobetween.monitoring.provisions import (
 from gobetween.monitoring.term import term_table
 from gobetween.policy import Actor
 from gobetween.service.agree import LoadedAgreement, load
+from gobetween.service.audited import audited
 from gobetween.service.records import (
     _approved,
     _load_or_public,
@@ -38,7 +39,6 @@ from gobetween.service.records import (
     _now,
     _require_mediator,
 )
-from gobetween.store import audit
 from gobetween.store import record_tables as r
 
 __all__ = ["assess_provision", "provisions", "provisions_view"]
@@ -92,14 +92,7 @@ def assess_provision(
     )
     session.add(row)
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="record.assess_provision",
-        object_type="provision_assessment",
-        object_id=row.id,
-        change=wire,
-    )
+    audited(session, actor, "record.assess_provision", ("provision_assessment", row.id), wire)
     return wire
 
 

@@ -35,8 +35,8 @@ from gobetween.monitoring.kinds import Entry, EntryImport, RecordKind, kind_name
 from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
 from gobetween.service.agree import LoadedAgreement, load
+from gobetween.service.audited import audited
 from gobetween.store import agreement_tables as a
-from gobetween.store import audit
 from gobetween.store import record_tables as r
 
 __all__ = [
@@ -78,14 +78,7 @@ def set_kinds(session: Session, actor: Actor, agreement_id: int, names: Sequence
     kinds = [kind_named(n).name for n in dict.fromkeys(names)]
     loaded.row.implementation = {**loaded.row.implementation, "kinds": kinds}
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="record.kinds",
-        object_type="agreement",
-        object_id=agreement_id,
-        change={"kinds": kinds},
-    )
+    audited(session, actor, "record.kinds", ("agreement", agreement_id), {"kinds": kinds})
     return kinds
 
 
@@ -212,13 +205,12 @@ def propose_publication(
     )
     session.add(row)
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="record.propose_publication",
-        object_type="publication",
-        object_id=row.id,
-        change={"scope": scope, "summary": row.summary, "proposed_by": organisation},
+        actor,
+        "record.propose_publication",
+        ("publication", row.id),
+        {"scope": scope, "summary": row.summary, "proposed_by": organisation},
     )
     return _publication_json(row, full=True)
 
@@ -265,13 +257,12 @@ def approve_publication(
         row.approved_by = ", ".join(row.approvals)
         row.approver_id, row.approved_at = actor.user_id, _now()
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="record.approve_publication",
-        object_type="publication",
-        object_id=row.id,
-        change={"scope": row.scope, "approved_by": organisation},
+        actor,
+        "record.approve_publication",
+        ("publication", row.id),
+        {"scope": row.scope, "approved_by": organisation},
     )
     return _publication_json(row, full=True)
 
@@ -488,13 +479,12 @@ def record_entry_import(
     session: Session, actor: Actor, agreement_id: int, report: dict[str, Any]
 ) -> None:
     """The import in the audit chain (after its entries were written)."""
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="record.import_entries",
-        object_type="agreement",
-        object_id=agreement_id,
-        change={k: v for k, v in report.items() if k != "problems"},
+        actor,
+        "record.import_entries",
+        ("agreement", agreement_id),
+        {k: v for k, v in report.items() if k != "problems"},
     )
 
 
@@ -549,14 +539,7 @@ def report_incident(
     )
     session.add(row)
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="record.report_incident",
-        object_type="record_entry",
-        object_id=row.id,
-        change=dict(entry.values),
-    )
+    audited(session, actor, "record.report_incident", ("record_entry", row.id), dict(entry.values))
     return {"key": entry.key_text, **entry.values}
 
 
@@ -580,12 +563,11 @@ def assess_incident(
         )
     row.body = {**row.body, "assessment": assessment}
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="record.assess_incident",
-        object_type="record_entry",
-        object_id=row.id,
-        change={"incident": key, "assessment": assessment},
+        actor,
+        "record.assess_incident",
+        ("record_entry", row.id),
+        {"incident": key, "assessment": assessment},
     )
     return {"key": key, **row.body}

@@ -32,11 +32,11 @@ from gobetween.errors import NotFound, ValidationFailed
 from gobetween.i18n import _, _l
 from gobetween.model import Role
 from gobetween.service import languages, mail
+from gobetween.service.audited import audited
 from gobetween.service.identity import create_user, normalise_email, set_password
 from gobetween.service.prepare import InvitationInfo
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
-from gobetween.store import audit
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 
@@ -112,14 +112,7 @@ def create_first_admin(
     user = create_user(session, hasher, email=email, name=name, password=password)
     row = session.get_one(st.Installation, 1)
     row.admin_id = user.id
-    audit.append(
-        session,
-        actor_id=user.id,
-        action="installation.setup",
-        object_type="installation",
-        object_id=1,
-        change={"admin": user.id},
-    )
+    audited(session, user.id, "installation.setup", ("installation", 1), {"admin": user.id})
     if out.enabled:
         request_verification(session, out, user)
     return user
@@ -145,14 +138,7 @@ def set_notify(session: Session, user_id: int, mode: str) -> st.MailSettings:
         )
     row = mail_settings(session, user_id)
     row.notify = mode
-    audit.append(
-        session,
-        actor_id=user_id,
-        action="mail.notify",
-        object_type="user",
-        object_id=user_id,
-        change={"notify": mode},
-    )
+    audited(session, user_id, "mail.notify", ("user", user_id), {"notify": mode})
     return row
 
 
@@ -258,14 +244,7 @@ def verify_address(session: Session, token: str) -> t.User:
     """Follow a verification link: the address is proven."""
     _, user = _use(session, token, "verify")
     mark_verified(session, user.id)
-    audit.append(
-        session,
-        actor_id=user.id,
-        action="user.verify",
-        object_type="user",
-        object_id=user.id,
-        change={"email": user.email},
-    )
+    audited(session, user.id, "user.verify", ("user", user.id), {"email": user.email})
     return user
 
 

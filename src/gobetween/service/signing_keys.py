@@ -30,8 +30,9 @@ from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor, process_view
 from gobetween.service import security_log
+from gobetween.service.audited import audited
 from gobetween.store import agreement_tables as a
-from gobetween.store import audit, repositories
+from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store import team_tables as tt
 
@@ -113,13 +114,12 @@ def register_key(
     session.flush()
     session.add(tt.KeyRecord(key_id=row.id, owner_id=actor.user_id, origin=origin))
     session.flush()
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="key.register",
-        object_type="signing_key",
-        object_id=row.id,
-        change={"organisation": org.id, "fingerprint": row.fingerprint, "origin": origin},
+        actor,
+        "key.register",
+        ("signing_key", row.id),
+        {"organisation": org.id, "fingerprint": row.fingerprint, "origin": origin},
     )
     security_log.record(session, actor.user_id, "key.registered")
     return _key_dict(session, row)
@@ -188,13 +188,12 @@ def confirm_key(session: Session, actor: Actor, key_id: int) -> dict[str, Any]:
         record.confirmed_at = t.utcnow()
         record.confirmed_by = actor.user_id
         session.flush()
-        audit.append(
+        audited(
             session,
-            actor_id=actor.user_id,
-            action="key.confirm",
-            object_type="signing_key",
-            object_id=row.id,
-            change={"organisation": org.id, "fingerprint": row.fingerprint},
+            actor,
+            "key.confirm",
+            ("signing_key", row.id),
+            {"organisation": org.id, "fingerprint": row.fingerprint},
         )
         if record.owner_id is not None:
             security_log.record(session, record.owner_id, "key.confirmed")
@@ -213,13 +212,12 @@ def revoke_key(session: Session, actor: Actor, key_id: int, reason: str = "") ->
         record.revocation_reason = reason.strip()
         row.active = False
         session.flush()
-        audit.append(
+        audited(
             session,
-            actor_id=actor.user_id,
-            action="key.revoke",
-            object_type="signing_key",
-            object_id=row.id,
-            change={"organisation": org.id, "fingerprint": row.fingerprint, "reason": reason},
+            actor,
+            "key.revoke",
+            ("signing_key", row.id),
+            {"organisation": org.id, "fingerprint": row.fingerprint, "reason": reason},
         )
         if record.owner_id is not None:  # the holder learns, whoever revoked it
             security_log.record(session, record.owner_id, "key.revoked")

@@ -31,11 +31,12 @@ from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
+from gobetween.service.audited import audited
 from gobetween.service.languages import track_languages, translations_by_message
 from gobetween.service.negotiate import message_out, notify
 from gobetween.service.schemas import MessageOut, TranslationOut
-from gobetween.store import audit, repositories
 from gobetween.store import language_tables as lt
+from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.messages import attachment_row, message_row
 
@@ -132,14 +133,7 @@ def assign_translator(session: Session, actor: Actor, track_id: int, user_id: in
         lt.TranslatorAssignment(track_id=track_id, user_id=user_id, assigned_by=actor.user_id)
     )
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="translator.assign",
-        object_type="track",
-        object_id=track_id,
-        change={"translator": user_id},
-    )
+    audited(session, actor, "translator.assign", ("track", track_id), {"translator": user_id})
 
 
 def unassign_translator(session: Session, actor: Actor, track_id: int, user_id: int) -> None:
@@ -157,14 +151,7 @@ def unassign_translator(session: Session, actor: Actor, track_id: int, user_id: 
             lt.TranslatorAssignment.user_id == user_id,
         )
     )
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="translator.unassign",
-        object_type="track",
-        object_id=track_id,
-        change={"translator": user_id},
-    )
+    audited(session, actor, "translator.unassign", ("track", track_id), {"translator": user_id})
 
 
 def translators(session: Session, actor: Actor, track_id: int) -> list[TranslatorOut]:
@@ -371,13 +358,12 @@ def translate(
     session.flush()
     # a live update private to the channel's party and the mediators: their pages show it
     notify(session, view.track_id, channel.party_id, LiveUpdate.TRANSLATION, message.id)
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="message.translate",
-        object_type="message",
-        object_id=message.id,
-        change={"language": language, "text": text, "translation": row.id},
+        actor,
+        "message.translate",
+        ("message", message.id),
+        {"language": language, "text": text, "translation": row.id},
     )
     name = session.get(t.User, actor.user_id)
     return TranslationOut(
