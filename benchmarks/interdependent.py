@@ -1,17 +1,18 @@
 """Exact Pareto frontier with interdependent (ANAC 2014-like) preferences.
 
 Run ``python -m benchmarks.interdependent ISSUES CONSTRAINTS [SEED] [--parties N] [--blocks K]
-[--total-time-limit S]``: it builds
+[--total-time-limit S] [--engine auto|search|milp]``: it builds
 ``N`` (default 2) random profiles on ``ISSUES`` integer issues of 10 values, each with
 ``CONSTRAINTS`` hyperrectangle bonuses (2 to 4 issues per box, each a random range of 1 to 10
 values, integer value 1 to 100, like ANAC 2014's nonlinear profiles; with ``--blocks K`` every
 box lies within one group of ``K`` consecutive issues, as conditional values that link few issues
 do; ``numpy`` PCG64 with the seed, default 0), computes the exact frontier with
-:func:`gobetween.analysis.milp.exact_frontier`, and prints one JSON line: wall seconds, CPU
-seconds of the process (user + system, HiGHS's threads included: the figure to compare on a
-loaded machine), frontier size, solver status, number of solves, what the program kept (options
-of all, bonuses modelled of all) and the peak resident memory of the process (``getrusage``
-``ru_maxrss``, interpreter and libraries included).
+:func:`gobetween.analysis.milp.exact_frontier` (``--engine``: its branch and bound, HiGHS, or
+``auto``, either by size), and prints one JSON line: wall seconds, CPU seconds of the process
+(user + system, HiGHS's threads included: the figure to compare on a loaded machine), frontier
+size, solver status, the engine, number of solves (HiGHS) and of branches (the search), what
+the program kept (options of all, bonuses modelled of all) and the peak resident memory of
+the process (``getrusage`` ``ru_maxrss``, interpreter and libraries included).
 """
 
 from __future__ import annotations
@@ -73,6 +74,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--blocks", type=int, default=0, help="bonuses within groups of this many issues"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "search", "milp"),
+        default="auto",
+        help="branch and bound, HiGHS, or either by size (exact_frontier's engine)",
+    )
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     agenda = Agenda(
@@ -86,7 +93,10 @@ def main(argv: list[str]) -> None:
     )
     start, cpu = time.perf_counter(), _cpu()
     front = exact_frontier(
-        parties, time_limit=args.time_limit, total_time_limit=args.total_time_limit
+        parties,
+        time_limit=args.time_limit,
+        total_time_limit=args.total_time_limit,
+        engine=args.engine,
     )
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -103,7 +113,9 @@ def main(argv: list[str]) -> None:
                 "cpu_seconds": round(cpu, 3),
                 "frontier_points": len(front.points),
                 "status": front.status,
+                "engine": front.engine,
                 "solves": front.solves,
+                "nodes": front.nodes,
                 "blocks": size.blocks if size else None,
                 "options_kept": f"{size.options_kept}/{size.options}" if size else None,
                 "bonuses_modelled": f"{size.bonuses_modelled}/{size.bonuses}" if size else None,

@@ -76,10 +76,14 @@ def brute_frontier(points: list[tuple[float, ...]], *, tol: float = 0.0) -> set[
     return {p for p in points if not dominated(p)}
 
 
+@pytest.mark.parametrize("engine", ["milp", "search"])
 @SETTINGS
-@given(profiles())
-def test_the_frontier_is_the_brute_force_one(pair: tuple[InterdependentProfile, ...]) -> None:
-    front = exact_frontier(pair)
+@given(pair=profiles())
+def test_the_frontier_is_the_brute_force_one(
+    engine: str, pair: tuple[InterdependentProfile, ...]
+) -> None:
+    """Both engines (HiGHS and the branch and bound) against brute force."""
+    front = exact_frontier(pair, engine=engine)
     assert front.exact
     assert front.status == "optimal"
     found = [p.utilities for p in front.points]
@@ -88,7 +92,11 @@ def test_the_frontier_is_the_brute_force_one(pair: tuple[InterdependentProfile, 
     assert found == sorted(found, key=lambda u: -u[0])
     for point in front.points:
         assert point.utilities == tuple(p.utility(point.choices) for p in pair)
-    if front.size is not None and front.size.blocks == 1:
+    if engine == "search" and front.size is not None and front.size.blocks == 1:
+        assert (front.engine, front.solves) == ("search", 0)
+        assert front.nodes >= 1
+    elif front.size is not None and front.size.blocks == 1:
+        assert front.engine == "milp"
         # one solve per point and a last, infeasible one, plus one per point found and then
         # dropped (the next solve beat it for party 1 at the same utility for party 0; several
         # in a row can be): each solve finds a new utility vector (issues in groups no bonus

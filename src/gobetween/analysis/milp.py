@@ -4,11 +4,14 @@ The outcome space is never enumerated: :class:`gobetween.analysis.milp_program.P
 the packages and each party's utility as one program (options no party would miss merged away
 first) that HiGHS solves again and again with a new objective and new bounds.
 
-- :func:`exact_frontier`, two parties (epsilon-constraint): maximise party 0's utility with
-  party 1's at least a floor and party 0's at most the previous point's; raise the floor just
-  above the point found; until infeasible. A point that the next solve matches on party 0's
-  utility was dominated and is dropped (the next one is better for party 1): no second solve per
-  point is needed.
+- :func:`exact_frontier`, two parties with values and bonuses in whole decimal units, on at most
+  :data:`SEARCH_PACKAGES` packages: one branch and bound over the issues
+  (:mod:`~gobetween.analysis.bonus_search`), no solver.
+- :func:`exact_frontier`, two parties otherwise (epsilon-constraint): maximise party 0's
+  utility with party 1's at least a floor and party 0's at most the previous point's; raise the
+  floor just above the point found; until infeasible. A point that the next solve matches on
+  party 0's utility was dominated and is dropped (the next one is better for party 1): no second
+  solve per point is needed.
 - :func:`exact_frontier`, three parties or more (search regions, Klamroth, Lacour & Vanderpooten
   2015): the packages not yet dominated by a point found are a union of boxes ``u > l``; each box
   is searched with the sum of utilities (so what is found is Pareto-optimal), an empty box is
@@ -47,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from gobetween.analysis.bonus_search import SearchResult, search_frontier
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp_program import Box, MilpPoint, Program, ProgramSize
 from gobetween.errors import AnalysisError
@@ -56,6 +60,7 @@ __all__ = [
     "DEFAULT_TIME_LIMIT",
     "MAX_FRONTIER_POINTS",
     "RESOLUTION",
+    "SEARCH_PACKAGES",
     "MilpFrontier",
     "MilpPoint",
     "MilpSolution",
@@ -73,6 +78,10 @@ RESOLUTION = 1e-6
 DEFAULT_TIME_LIMIT = 60.0
 #: At most this many frontier points (and, for three parties or more, ten times as many solves).
 MAX_FRONTIER_POINTS = 10_000
+#: ``exact_frontier(engine="auto")`` searches (branch and bound) spaces of at most this many
+#: packages and leaves larger ones to HiGHS: on ANAC 2014-like profiles (docs/benchmarks.md) the
+#: search is 2-5x faster on 10 issues of 10 values, even on 12 and slower from 15 on.
+SEARCH_PACKAGES = 10**11
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,10 @@ class MilpFrontier:
     resolution: float
     size: ProgramSize | None = None
     seconds: float = 0.0
+    #: ``"search"`` (the branch and bound of :mod:`~gobetween.analysis.bonus_search`: no solve,
+    #: ``nodes`` branches) or ``"milp"`` (HiGHS, ``solves`` runs).
+    engine: str = "milp"
+    nodes: int = 0
 
     @property
     def exact(self) -> bool:
@@ -115,6 +128,7 @@ def exact_frontier(
     forbidden: Sequence[Box] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
     total_time_limit: float | None = None,
+    engine: str = "auto",
 ) -> MilpFrontier:
     """The Pareto frontier of two or more parties (see the module docstring).
 
@@ -125,18 +139,36 @@ def exact_frontier(
     (HiGHS's own clock); when either runs out, ``status`` is ``"time limit"`` and the points
     found so far are Pareto-optimal packages, but the frontier may lack some.
 
+    ``engine``: ``"auto"`` takes the branch and bound of
+    :func:`~gobetween.analysis.bonus_search.search_frontier` for two parties whose values and
+    bonuses are whole numbers of a decimal unit, on at most :data:`SEARCH_PACKAGES` packages
+    (one search, bounded by ``time_limit`` and ``total_time_limit`` together; stopped, it
+    returns only the points no open branch can beat), HiGHS otherwise; ``"milp"`` always
+    HiGHS; ``"search"`` the branch and bound wherever it applies.
+
     Raises
     ------
     AnalysisError
-        Fewer than two parties, or profiles on different agendas.
+        Fewer than two parties, profiles on different agendas, or an unknown ``engine``.
     """
     if len(profiles) < 2:
         raise AnalysisError(f"the exact frontier takes two parties or more, not {len(profiles)}")
+    if engine not in _ENGINES:
+        raise AnalysisError(f"no engine {engine!r}: one of {', '.join(_ENGINES)}")
+    if any(p.agenda != profiles[0].agenda for p in profiles):
+        raise AnalysisError("the profiles are on different agendas")
     blocks = _blocks(profiles, forbidden)
     if len(blocks) > 1:
-        split = _by_blocks(profiles, forbidden, blocks, time_limit, total_time_limit)
+        split = _by_blocks(profiles, forbidden, blocks, time_limit, total_time_limit, engine)
         if split is not None:
             return split
+    if engine == "search" or (
+        engine == "auto" and math.prod(profiles[0].agenda.shape) <= SEARCH_PACKAGES
+    ):
+        seconds = time_limit if total_time_limit is None else min(time_limit, total_time_limit)
+        searched = search_frontier(profiles, forbidden, time_limit=seconds)
+        if searched is not None:
+            return _searched(searched, len(forbidden))
     program = Program(profiles, forbidden)
     resolution = 0.0 if all(program.integral) else RESOLUTION
     budget = _Budget(program, time_limit, total_time_limit)
@@ -146,6 +178,27 @@ def exact_frontier(
         points, status, solves = _search_regions(program, budget)
     points.sort(key=lambda p: tuple(-u for u in p.utilities))
     return MilpFrontier(tuple(points), status, solves, resolution, program.size, program.seconds)
+
+
+#: The engines :func:`exact_frontier` takes.
+_ENGINES = ("auto", "search", "milp")
+
+
+def _searched(found: SearchResult, red_lines: int) -> MilpFrontier:
+    """A branch and bound's result as a frontier (integer units: no two points merge)."""
+    size = ProgramSize(
+        options=found.options,
+        options_kept=found.options_kept,
+        bonuses=found.bonuses,
+        bonuses_modelled=found.bonuses_modelled,
+        columns=0,
+        rows=0,
+        red_lines=red_lines,
+        red_lines_modelled=found.red_lines_modelled,
+    )
+    return MilpFrontier(
+        found.points, found.status, 0, 0.0, size, found.seconds, "search", found.nodes
+    )
 
 
 def _blocks(profiles: Sequence[InterdependentProfile], forbidden: Sequence[Box]) -> list[list[int]]:
@@ -195,6 +248,7 @@ def _by_blocks(
     blocks: list[list[int]],
     time_limit: float,
     total_time_limit: float | None,
+    engine: str,
 ) -> MilpFrontier | None:
     """The frontier when the issues fall into groups no bonus or red line links: each group's
     frontier on its own (an issue no bonus touches: its options' values), then their sums with
@@ -205,24 +259,33 @@ def _by_blocks(
     n = len(profiles)
     utilities = np.zeros((1, n))
     choices = np.zeros((1, len(profiles[0].agenda.issues)), dtype=np.intp)
-    solves, resolution, spent = 0, 0.0, 0.0
+    solves, resolution, spent, nodes = 0, 0.0, 0.0, 0
     sizes: list[ProgramSize] = []
+    engines: set[str] = set()
+
+    def done(points: tuple[MilpPoint, ...], status: str) -> MilpFrontier:
+        engine = "+".join(sorted(engines)) or "none"
+        size = _total(sizes, blocks)
+        return MilpFrontier(points, status, solves, resolution, size, spent, engine, nodes)
+
     for issues in blocks:
         parts, lines = _block_profiles(profiles, forbidden, issues)
         if any(p.bonuses for p in parts) or lines:
             left = None if total_time_limit is None else total_time_limit - spent
             if left is not None and left <= 0:
-                return MilpFrontier((), "time limit", solves, resolution, _total(sizes, blocks))
+                return done((), "time limit")
             found = exact_frontier(
-                parts, forbidden=lines, time_limit=time_limit, total_time_limit=left
+                parts, forbidden=lines, time_limit=time_limit, total_time_limit=left, engine=engine
             )
             solves += found.solves
+            nodes += found.nodes
+            engines.add(found.engine)
             resolution = max(resolution, found.resolution)
             spent += found.seconds
             if found.size is not None:
                 sizes.append(found.size)
             if not found.exact:
-                return MilpFrontier((), found.status, solves, resolution, _total(sizes, blocks))
+                return done((), found.status)
             values = np.array([q.utilities for q in found.points], dtype=np.float64)
             picked = np.array([q.choices for q in found.points], dtype=np.intp)
         else:  # one issue, additive: its options
@@ -230,7 +293,7 @@ def _by_blocks(
             values = np.array([p.values[issue] for p in profiles], dtype=np.float64).T
             picked = np.arange(values.shape[0], dtype=np.intp)[:, None]
         if values.shape[0] == 0:
-            return MilpFrontier((), "optimal", solves, resolution, _total(sizes, blocks))
+            return done((), "optimal")
         if utilities.shape[0] * values.shape[0] > _MAX_SUMS:
             return None
         summed = (utilities[:, None, :] + values[None, :, :]).reshape(-1, n)
@@ -245,7 +308,7 @@ def _by_blocks(
         for row in choices.tolist()
     ]
     points.sort(key=lambda q: tuple(-u for u in q.utilities))
-    return MilpFrontier(tuple(points), "optimal", solves, resolution, _total(sizes, blocks))
+    return done(tuple(points), "optimal")
 
 
 def _undominated(points: NDArray[np.float64]) -> NDArray[np.intp]:

@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.errors import AnalysisError
 
-__all__ = ["Box", "MilpPoint", "Program", "ProgramSize"]
+__all__ = ["Box", "MilpPoint", "Program", "ProgramSize", "kept_options", "whole_units"]
 
 #: Non-integer utilities are scaled to this magnitude inside the solver: a resolution of 1e-6 of
 #: the range is then 1e-3, far above HiGHS's feasibility tolerance (:data:`_OPTIONS`), and the
@@ -119,7 +119,7 @@ class ProgramSize:
 Box = Mapping[int, frozenset[int]]
 
 
-def _kept_options(
+def kept_options(
     profiles: Sequence[InterdependentProfile], forbidden: Sequence[Box], issue: int, n: int
 ) -> list[int]:
     """The options of ``issue`` that no other option stands for (see the module docstring)."""
@@ -156,12 +156,12 @@ def _kept_options(
     ]
 
 
-def _units(numbers: Sequence[float], span: float) -> float | None:
+def whole_units(numbers: Sequence[float], span: float) -> float | None:
     """How many of the coarsest decimal unit (1, 0.1 ... :data:`_FINEST`) make one, when every
     number is a whole number of it (within a billionth) and the range stays below
     :data:`_INTEGRAL_SPAN` units; else ``None``.
 
-    >>> _units([3.0, -2.0], 5.0), _units([0.25, 0.3], 0.55), _units([1 / 3], 1.0)
+    >>> whole_units([3.0, -2.0], 5.0), whole_units([0.25, 0.3], 0.55), whole_units([1 / 3], 1.0)
     (1.0, 100.0, None)
     """
     units = 1.0
@@ -196,7 +196,7 @@ class Program:
             raise AnalysisError("the profiles are on different agendas")
         self.profiles = tuple(profiles)
         shape = agenda.shape
-        self.kept = [_kept_options(self.profiles, forbidden, i, n) for i, n in enumerate(shape)]
+        self.kept = [kept_options(self.profiles, forbidden, i, n) for i, n in enumerate(shape)]
         self.columns: list[dict[int, int]] = []  # per issue: kept option -> column
         column = 0
         for kept in self.kept:
@@ -292,7 +292,7 @@ class Program:
                 abs(b.value) for b in profile.bonuses
             )
             numbers = [*objective.values(), self.constants[len(self.spans)]]
-            units = _units(numbers, span)
+            units = whole_units(numbers, span)
             self.spans.append(span or 1.0)
             self.integral.append(units is not None)
             self.scales.append(units if units is not None else _SCALE / (span or 1.0))

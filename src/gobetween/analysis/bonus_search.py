@@ -1,0 +1,382 @@
+"""The exact two-party frontier of interdependent preferences by a branch and bound of our own.
+
+For two parties whose values and bonuses are whole numbers of a decimal unit (ANAC 2014's
+integers, or tenths, hundredths ...), a bi-objective branch and bound over the issues finds the
+whole frontier in one search, instead of one solver run per point (:mod:`~gobetween.analysis.milp`).
+
+- **Tree.** Issues are fixed one at a time, in a fixed order (the issues whose options
+  decide most bonus first); a node is the options chosen so far, a leaf a package.
+- **Bounds per node.** A bonus is *alive* while every fixed issue it names takes one of its
+  options. Each positive bonus is counted at the last of its issues in the order (a bonus that is
+  met has that issue in its range; shares spread evenly over its issues, or rising towards the
+  last, were measured and gave 2.1x and 1.3x the branches on 10 x 10 x 40, seeds 0-5): for
+  every issue still open, the best option scores its own
+  value plus the alive bonuses counted there that accept it, and a party's bound is what is
+  fixed plus those best scores (a negative bonus counts once all its issues are fixed). Bounds on
+  weighted sums of the two parties (the same best option for both, per issue) cut further.
+- **Pruning by the staircase.** A new frontier point must beat every point found so far on one
+  party or the other: it lies in one of the corners between consecutive points. A node whose
+  bounds reach none of those corners is dropped.
+- **Red lines** (boxes no package may complete) end a branch once its last issue is fixed inside.
+- The option classes of :mod:`~gobetween.analysis.milp_program` (an option every party weakly
+  prefers stands for the other) are applied first.
+
+Utilities are integers in their unit inside the search (exact in floating point below
+``2**53``); every point's utilities are recomputed from its package. When the time runs out, only
+the points that no open branch could still beat are returned (each is a Pareto-optimal package),
+with the status ``"time limit"``.
+
+>>> from gobetween.model import Agenda, Issue
+>>> from gobetween.analysis.interdependent import Bonus, InterdependentProfile
+>>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+>>> alice = InterdependentProfile.of(agenda, {"a": {"x": 1}}, [Bonus(2, {"b": ("q",)})])
+>>> bob = InterdependentProfile.of(agenda, {"a": {"y": 2}}, [Bonus(1, {"a": ("x",), "b": ("p",)})])
+>>> found = search_frontier((alice, bob))
+>>> [p.utilities for p in found.points], found.status
+([(3.0, 0.0), (2.0, 2.0)], 'optimal')
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gobetween.analysis.interdependent import InterdependentProfile
+from gobetween.analysis.milp_program import Box, MilpPoint, kept_options, whole_units
+
+__all__ = ["SearchResult", "search_frontier"]
+
+#: Utilities are searched as integers only while a party's range stays below this (exact sums).
+_EXACT_SPAN = 2.0**50
+#: The weights of the bounds kept per node: each party alone, then weighted sums of the two.
+_WEIGHTS = np.array([[1.0, 0.0, 1.0, 1.0, 2.0], [0.0, 1.0, 1.0, 2.0, 1.0]])
+#: Stands for "no option" and "no bound" (far below any utility, finite so that 0 times it is 0).
+_FAR = -(2.0**60)
+#: The clock is read once every this many nodes.
+_CLOCK_EVERY = 64
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The frontier points found (best for party 0 first), ``"optimal"`` when the search ended,
+    ``"time limit"`` when it was stopped; ``nodes`` counts the branches opened."""
+
+    points: tuple[MilpPoint, ...]
+    status: str
+    nodes: int
+    seconds: float
+    options: int
+    options_kept: int
+    bonuses: int
+    bonuses_modelled: int
+    red_lines_modelled: int
+
+
+def _order(profiles: Sequence[InterdependentProfile], kept: list[list[int]]) -> list[int]:
+    """Issues by how much bonus their choice decides (the value a box loses when the issue
+    leaves its range, summed over boxes and parties), most first; additive spread added."""
+    weight = [0.0] * len(kept)
+    for profile in profiles:
+        for i, options in enumerate(kept):
+            values = [profile.values[i][o] for o in options]
+            weight[i] += max(values) - min(values)
+        for bonus, box in zip(profile.bonuses, profile.boxes, strict=True):
+            for i, accepted in box.items():
+                rejected = sum(o not in accepted for o in kept[i]) / len(kept[i])
+                weight[i] += abs(bonus.value) * rejected
+    return sorted(range(len(kept)), key=lambda i: -weight[i])
+
+
+def _reduce(
+    box: Box, kept: list[list[int]], position: dict[int, int]
+) -> dict[int, frozenset[int]] | None:
+    """A box on kept options by search position (local option indices): issues where it takes
+    every kept option dropped; ``None`` when it takes no kept option of some issue."""
+    reduced: dict[int, frozenset[int]] = {}
+    for i, accepted in box.items():
+        taken = frozenset(k for k, o in enumerate(kept[i]) if o in accepted)
+        if not taken:
+            return None
+        if len(taken) < len(kept[i]):
+            reduced[position[i]] = taken
+    return reduced
+
+
+@dataclass
+class _Tables:
+    """Both parties' values and bonuses by search position (options padded to ``width``)."""
+
+    sizes: list[int]  # kept options per position
+    width: int
+    values: NDArray[np.float64]  # (positions, width, 2), units; padding: _FAR
+    accept: list[NDArray[np.float64]]  # per position: (options, bonuses) 1.0 when taken
+    complete: NDArray[np.float64]  # (bonuses, positions * 2): value at its last position
+    table: NDArray[np.float64]  # (bonuses, positions * width * weights): a positive bonus's
+    # value where its last position takes the option, weighted (see _WEIGHTS)
+    weighted: NDArray[np.float64]  # (positions, width, weights): the values weighted
+    constants: NDArray[np.float64]  # (2,)
+    line_accept: list[NDArray[np.bool_]]  # per position: (options, red lines)
+    line_last: NDArray[np.intp]
+    bonuses: int
+
+
+def _tables(
+    profiles: Sequence[InterdependentProfile],
+    forbidden: Sequence[Box],
+    kept: list[list[int]],
+    order: list[int],
+    units: list[float],
+) -> _Tables | None:
+    """The search's tables; ``None`` when a red line takes every package."""
+    position = {issue: k for k, issue in enumerate(order)}
+    sizes = [len(kept[i]) for i in order]
+    n, width = len(order), max(sizes, default=1)
+    values = np.full((n, width, 2), _FAR)
+    constants = np.zeros(2)
+    boxes: list[tuple[int, float, dict[int, frozenset[int]]]] = []
+    for p, (profile, unit) in enumerate(zip(profiles, units, strict=True)):
+        for pos, issue in enumerate(order):
+            values[pos, : sizes[pos], p] = [
+                round(profile.values[issue][o] * unit) for o in kept[issue]
+            ]
+        for bonus, box in zip(profile.bonuses, profile.boxes, strict=True):
+            value = float(round(bonus.value * unit))
+            reduced = _reduce(box, kept, position)
+            if reduced is None or value == 0:
+                continue
+            if not reduced:
+                constants[p] += value
+            else:
+                boxes.append((p, value, reduced))
+    count = len(boxes)
+    accept = [np.ones((size, count)) for size in sizes]
+    complete = np.zeros((count, n * 2))
+    table = np.zeros((count, n * width * 2))
+    for b, (p, value, box) in enumerate(boxes):
+        for pos, taken in box.items():
+            accept[pos][:, b] = [k in taken for k in range(sizes[pos])]
+        last = max(box)
+        complete[b, last * 2 + p] = value
+        if value > 0:  # counted where its last issue is decided (see the module docstring)
+            start = last * width * 2
+            table[b, start + p : start + sizes[last] * 2 : 2] = value * accept[last][:, b]
+    lines: list[dict[int, frozenset[int]]] = []
+    for box in forbidden:
+        reduced = _reduce(box, kept, position)
+        if reduced is None:
+            continue
+        if not reduced:
+            return None
+        lines.append(reduced)
+    line_accept = [np.ones((size, len(lines)), dtype=bool) for size in sizes]
+    for line, box in enumerate(lines):
+        for pos, taken in box.items():
+            line_accept[pos][:, line] = [k in taken for k in range(sizes[pos])]
+    line_last = np.array([max(box) for box in lines], dtype=np.intp)
+    weights = _WEIGHTS.shape[1]
+    table = (table.reshape(count * n * width, 2) @ _WEIGHTS).reshape(count, n * width * weights)
+    return _Tables(
+        sizes,
+        width,
+        values,
+        accept,
+        complete,
+        table,
+        values @ _WEIGHTS,
+        constants,
+        line_accept,
+        line_last,
+        count,
+    )
+
+
+def search_frontier(
+    profiles: Sequence[InterdependentProfile],
+    forbidden: Sequence[Box] = (),
+    *,
+    time_limit: float | None = None,
+    node_limit: int | None = None,
+) -> SearchResult | None:
+    """The exact frontier of two parties by branch and bound (see the module docstring);
+    ``None`` when it does not apply (not two parties, or a party's values and bonuses are not
+    whole numbers of a decimal unit: :func:`gobetween.analysis.milp.exact_frontier` then solves
+    it). ``time_limit`` bounds the search in seconds (wall clock), ``node_limit`` in branches
+    (status ``"node limit"``: as for a time limit, the points returned are those no open branch
+    can beat)."""
+    if len(profiles) != 2:
+        return None
+    started = time.perf_counter()
+    shape = profiles[0].agenda.shape
+    kept = [kept_options(profiles, forbidden, i, n) for i, n in enumerate(shape)]
+    units: list[float] = []
+    for profile in profiles:
+        numbers = [v for row in profile.values for v in row] + [b.value for b in profile.bonuses]
+        span = math.fsum(max(v) - min(v) for v in profile.values) + math.fsum(
+            abs(b.value) for b in profile.bonuses
+        )
+        unit = whole_units(numbers, span)
+        if unit is None or span * unit >= _EXACT_SPAN:
+            return None
+        units.append(unit)
+    order = _order(profiles, kept)
+    tables = _tables(profiles, forbidden, kept, order, units)
+    found: list[tuple[int, ...]] = []
+    status, nodes = "optimal", 0
+    if tables is not None:
+        search = _Search(tables, started, time_limit, node_limit)
+        found, status = search.run()
+        nodes = search.nodes
+    points = []
+    for local in found:
+        choices = [0] * len(order)
+        for pos, issue in enumerate(order):
+            choices[issue] = kept[issue][local[pos]]
+        points.append(MilpPoint(tuple(choices), tuple(p.utility(choices) for p in profiles)))
+    points.sort(key=lambda q: tuple(-u for u in q.utilities))
+    return SearchResult(
+        tuple(points),
+        status,
+        nodes,
+        time.perf_counter() - started,
+        options=sum(shape),
+        options_kept=sum(len(k) for k in kept),
+        bonuses=sum(len(p.bonuses) for p in profiles),
+        bonuses_modelled=tables.bonuses if tables is not None else 0,
+        red_lines_modelled=len(tables.line_last) if tables is not None else len(forbidden),
+    )
+
+
+#: A node: depth, choices by position, bonuses alive (1.0), red lines alive, the utilities
+#: fixed so far (2,), its bounds (one per column of _WEIGHTS), the staircase's version then.
+_Node = tuple[
+    int,
+    tuple[int, ...],
+    NDArray[np.float64],
+    NDArray[np.bool_],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    int,
+]
+
+
+class _Search:
+    """Depth first, best child first; the staircase of points found prunes."""
+
+    def __init__(
+        self, tables: _Tables, started: float, time_limit: float | None, node_limit: int | None
+    ) -> None:
+        self.t = tables
+        self.node_limit = node_limit
+        self.n = len(tables.sizes)
+        self.deadline = None if time_limit is None else started + max(time_limit, 0.0)
+        self.nodes = 0
+        self.version = 0
+        # points found: utilities (integers in units, as floats) and their choices by position
+        self.front: list[tuple[float, float]] = []
+        self.packages: list[tuple[int, ...]] = []
+        self.corners = np.full((1, _WEIGHTS.shape[1]), _FAR)
+
+    def run(self) -> tuple[list[tuple[int, ...]], str]:
+        t = self.t
+        root: _Node = (
+            0,
+            (),
+            np.ones(t.bonuses),
+            np.ones(len(t.line_last), dtype=bool),
+            t.constants.copy(),
+            np.full(_WEIGHTS.shape[1], np.inf),
+            0,
+        )
+        stack = [root]
+        while stack:
+            if (
+                self.deadline is not None
+                and self.nodes % _CLOCK_EVERY == 0
+                and time.perf_counter() >= self.deadline
+            ):
+                return self._proven(stack), "time limit"
+            if self.node_limit is not None and self.nodes >= self.node_limit:
+                return self._proven(stack), "node limit"
+            node = stack.pop()
+            if node[6] != self.version and not self._open(node[5][None, :])[0]:
+                continue
+            self.nodes += 1
+            if node[0] == self.n:
+                self._add(node[4], node[1])
+                continue
+            stack.extend(self._children(node))
+        return list(self.packages), "optimal"
+
+    def _children(self, node: _Node) -> list[_Node]:
+        t = self.t
+        d, choices, alive, lines, fixed = node[0], node[1], node[2], node[3], node[4]
+        w = t.width
+        now = alive[None, :] * t.accept[d]  # (options, bonuses)
+        size = t.sizes[d]
+        utilities = fixed[None, :] + t.values[d, :size, :] + now @ t.complete[:, 2 * d : 2 * d + 2]
+        bound = utilities @ _WEIGHTS
+        if d + 1 < self.n:
+            k = _WEIGHTS.shape[1]
+            rest = (now @ t.table[:, (d + 1) * w * k :]).reshape(size, self.n - d - 1, w, k)
+            rest += t.weighted[None, d + 1 :, :, :]
+            bound += rest.max(axis=2).sum(axis=1)
+        keep = self._open(bound)
+        if len(t.line_last):
+            lines_now = lines[None, :] & t.line_accept[d]
+            keep &= ~np.asarray(lines_now[:, t.line_last == d]).any(axis=1)
+        children: list[_Node] = []
+        # best child last on the stack (popped first): by the bound on the plain sum
+        for o in np.argsort(bound[:, 2], kind="stable").tolist():
+            if keep[o]:
+                children.append(
+                    (
+                        d + 1,
+                        (*choices, o),
+                        now[o],
+                        lines_now[o] if len(t.line_last) else lines,
+                        utilities[o],
+                        bound[o],
+                        self.version,
+                    )
+                )
+        return children
+
+    def _open(self, bound: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Per row of bounds: whether some corner of the staircase is within them."""
+        within: NDArray[np.bool_] = np.asarray(self.corners[None, :, :] <= bound[:, None, :])
+        return np.asarray(np.any(np.all(within, axis=2), axis=1))
+
+    def _add(self, utilities: NDArray[np.float64], choices: tuple[int, ...]) -> None:
+        u = (float(utilities[0]), float(utilities[1]))
+        kept = [k for k, (a, b) in enumerate(self.front) if not (u[0] >= a and u[1] >= b)]
+        front = [*(self.front[k] for k in kept), u]
+        packages = [*(self.packages[k] for k in kept), choices]
+        order = sorted(range(len(front)), key=lambda k: -front[k][0])
+        self.front = [front[k] for k in order]
+        self.packages = [packages[k] for k in order]
+        # the least utilities a new point may have: one corner between each two consecutive
+        # points, one at each end (integers: one unit above)
+        firsts = [a for a, _ in self.front]
+        seconds = [b for _, b in self.front]
+        corners = [(firsts[0] + 1, _FAR)]
+        corners += [(firsts[k + 1] + 1, seconds[k] + 1) for k in range(len(self.front) - 1)]
+        corners.append((_FAR, seconds[-1] + 1))
+        self.corners = np.array(corners) @ _WEIGHTS
+        self.version += 1
+
+    def _proven(self, stack: list[_Node]) -> list[tuple[int, ...]]:
+        """The points no open branch can still beat (each a Pareto-optimal package)."""
+        if not stack:
+            return list(self.packages)
+        bounds = np.array([node[5] for node in stack])
+        proven = []
+        for (a, b), package in zip(self.front, self.packages, strict=True):
+            point = np.array([a, b]) @ _WEIGHTS
+            if not (bounds >= point[None, :]).all(axis=1).any():
+                proven.append(package)
+        return proven

@@ -1,0 +1,165 @@
+"""The branch and bound of ``analysis.bonus_search`` against brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.analysis.test_milp import (
+    SETTINGS,
+    allowed_packages,
+    brute_frontier,
+    every_package,
+    profiles,
+    red_lines,
+)
+
+from gobetween.analysis.bonus_search import search_frontier
+from gobetween.analysis.interdependent import Bonus, InterdependentProfile
+from gobetween.analysis.milp import exact_frontier
+from gobetween.errors import AnalysisError
+from gobetween.model import Agenda, Issue
+
+Drawn = tuple[tuple[InterdependentProfile, ...], tuple[dict[int, frozenset[int]], ...]]
+
+
+def _with_red_lines(decimal: bool = False) -> st.SearchStrategy[Drawn]:
+    return profiles(parties=2, decimal=decimal).flatmap(
+        lambda parties: st.tuples(st.just(parties), red_lines(parties))
+    )
+
+
+@SETTINGS
+@given(_with_red_lines())
+def test_the_search_is_the_brute_force_frontier(drawn: Drawn) -> None:
+    """Values, positive and negative bonuses, red lines over one issue or several."""
+    parties, boxes = drawn
+    found = search_frontier(parties, boxes)
+    assert found is not None
+    assert found.status == "optimal"
+    assert {p.utilities for p in found.points} == brute_frontier(allowed_packages(parties, boxes))
+    assert len({p.utilities for p in found.points}) == len(found.points)
+    for point in found.points:
+        assert point.utilities == tuple(p.utility(point.choices) for p in parties)
+        assert not any(all(point.choices[i] in ok for i, ok in b.items()) for b in boxes)
+
+
+@SETTINGS
+@given(_with_red_lines(decimal=True))
+def test_tenths_are_searched_in_tenths(drawn: Drawn) -> None:
+    """Values and bonuses in tenths: searched as whole tenths, exactly."""
+    parties, boxes = drawn
+    found = search_frontier(parties, boxes)
+    assert found is not None
+    assert found.status == "optimal"
+    truth = brute_frontier(allowed_packages(parties, boxes), tol=1e-9)
+    assert {p.utilities for p in found.points} == truth
+
+
+@SETTINGS
+@given(_with_red_lines(), st.integers(0, 40))
+def test_a_search_stopped_early_returns_only_frontier_points(drawn: Drawn, limit: int) -> None:
+    """Stopped after ``limit`` branches: every point returned is on the true frontier (one no
+    open branch could beat), and a search that ended is complete."""
+    parties, boxes = drawn
+    found = search_frontier(parties, boxes, node_limit=limit)
+    assert found is not None
+    truth = brute_frontier(allowed_packages(parties, boxes))
+    got = {p.utilities for p in found.points}
+    assert got <= truth
+    if found.status == "optimal":
+        assert got == truth
+    else:
+        assert found.status == "node limit"
+        assert found.nodes == limit
+
+
+def _packages(parties: tuple[InterdependentProfile, ...]) -> np.ndarray:
+    shape = parties[0].agenda.shape
+    return np.array(
+        [[p.utility(c) for p in parties] for c in itertools.product(*(range(n) for n in shape))]
+    )
+
+
+def _frontier2(points: np.ndarray) -> set[tuple[float, ...]]:
+    """The two-party frontier of many points: best for party 0 first, kept when better for
+    party 1 than every point before."""
+    order = np.lexsort((-points[:, 1], -points[:, 0]))
+    kept, best = set(), -np.inf
+    for u0, u1 in points[order].tolist():
+        if u1 > best:
+            kept.add((u0, u1))
+            best = u1
+    return kept
+
+
+def test_a_time_limit_mid_search_returns_only_frontier_points() -> None:
+    """Seven issues of five options, 30 boxes each (ANAC 2014-like): stopped by the clock at
+    several points of the search, it returns only true frontier points, and the whole search
+    gives the whole frontier."""
+    rng = np.random.default_rng(7)
+    agenda = Agenda(tuple(Issue.discrete(f"i{k}", [str(v) for v in range(5)]) for k in range(7)))
+
+    def party() -> InterdependentProfile:
+        bonuses = []
+        for _ in range(30):
+            chosen = sorted(int(i) for i in rng.choice(7, size=3, replace=False))
+            within = {}
+            for k in chosen:
+                low = int(rng.integers(0, 5))
+                within[f"i{k}"] = tuple(str(v) for v in range(low, int(rng.integers(low, 5)) + 1))
+            bonuses.append(Bonus(int(rng.integers(1, 101)), within))
+        return InterdependentProfile.of(agenda, {}, bonuses)
+
+    pair = (party(), party())
+    truth = _frontier2(_packages(pair))
+    whole = search_frontier(pair)
+    assert whole is not None
+    assert whole.status == "optimal"
+    assert {p.utilities for p in whole.points} == truth
+    stopped = search_frontier(pair, time_limit=0.0)
+    assert stopped is not None
+    assert (stopped.points, stopped.status) == ((), "time limit")
+    for nodes in (whole.nodes // 4, whole.nodes // 2, whole.nodes - 1):
+        part = search_frontier(pair, node_limit=nodes)
+        assert part is not None
+        assert part.status == "node limit"
+        assert {p.utilities for p in part.points} <= truth
+
+
+def test_it_leaves_to_the_solver_what_it_cannot_search_exactly() -> None:
+    agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
+    linked = Bonus(1, {"a": ("y",), "b": ("q",)})
+    third = InterdependentProfile.of(agenda, {"a": {"x": 1 / 3}}, [linked])
+    whole = InterdependentProfile.of(agenda, {"a": {"y": 1}}, [Bonus(2, {"a": ("x",)})])
+    assert search_frontier((third, whole)) is None  # thirds are no decimal unit
+    assert search_frontier((whole, whole, whole)) is None  # three parties
+    front = exact_frontier((third, whole))
+    assert (front.engine, front.status) == ("milp", "optimal")
+    assert exact_frontier((whole, whole)).engine == "search"
+    with pytest.raises(AnalysisError, match="engine"):
+        exact_frontier((whole, whole), engine="fast")
+
+
+def test_a_red_line_every_package_completes_leaves_nothing() -> None:
+    agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p"])))
+    one = InterdependentProfile.of(agenda, {"a": {"x": 1}}, [Bonus(1, {"b": ("p",)})])
+    two = InterdependentProfile.of(agenda, {"a": {"y": 1}})
+    found = search_frontier((one, two), ({0: frozenset({0, 1}), 1: frozenset({0})},))
+    assert found is not None
+    assert (found.points, found.status) == ((), "optimal")
+
+
+@SETTINGS
+@given(profiles(parties=2))
+def test_the_engines_agree_on_the_packages_utilities(
+    pair: tuple[InterdependentProfile, ...],
+) -> None:
+    """The same frontier from HiGHS and from the search, point for point."""
+    searched = exact_frontier(pair, engine="search")
+    solved = exact_frontier(pair, engine="milp")
+    assert [p.utilities for p in searched.points] == [p.utilities for p in solved.points]
+    assert brute_frontier(every_package(*pair)) == {p.utilities for p in searched.points}
