@@ -6,6 +6,10 @@ The rules live in the pure state machines of :mod:`gobetween.protocols.single_te
 audit, live updates), so this module only turns requests into the protocols' actions. Protocol
 members are named by organisation id (as text). What a caller sees is always one of the
 protocols' own views: a party's view for a party member, the mediators' view for a mediator.
+Reads load the state the generic way (:func:`~gobetween.service.protocol_steps.load`, with the
+policy's read action). What stays here and why: the actions carry the agenda's packages and the
+text's articles, built from the requests of the texts' own routes (no action dataclass on their
+rules), and the redline and the DOCX/PDF exports are reads of published versions, not steps.
 """
 
 from __future__ import annotations
@@ -138,16 +142,20 @@ def redline_view(
     Published versions go to every party alike, so the redline shows nothing one party could not
     see; a version that does not exist answers 404.
     """
-    track, view = repositories.track(session, actor, track_id)
-    view.require(Action.READ_TEXTS)
-    state = single_text_state(session, track, view)
-    for number in (old, new):
-        if not 1 <= number <= len(state.versions):
-            raise NotFound(
-                _("no version %(number)s of the text of track %(track_id)s")
-                % {"number": number, "track_id": track_id}
-            )
-    return redline(state.version(old), state.version(new), language).to_dict()
+    state = steps.load(session, actor, track_id, SINGLE_TEXT_PROTOCOL, read=Action.READ_TEXTS).state
+    return redline(
+        _version(state, old, track_id), _version(state, new, track_id), language
+    ).to_dict()
+
+
+def _version(state: st.SingleTextState, number: int, track_id: int) -> st.TextVersion:
+    """Published version ``number``; 404 when there is none."""
+    if not 1 <= number <= len(state.versions):
+        raise NotFound(
+            _("no version %(number)s of the text of track %(track_id)s")
+            % {"number": number, "track_id": track_id}
+        )
+    return state.version(number)
 
 
 EXPORT_TYPES = {
@@ -181,18 +189,11 @@ def text_export(
         raise NotFound(_("no export as %(fmt)r") % {"fmt": fmt})
     from gobetween.formats import text_export as x  # python-docx and fpdf2 load only when asked
 
-    track, view = repositories.track(session, actor, track_id)
-    view.require(Action.READ_TEXTS)
-    process, name = _export_title(session, track)
+    loaded = steps.load(session, actor, track_id, SINGLE_TEXT_PROTOCOL, read=Action.READ_TEXTS)
+    process, name = _export_title(session, loaded.track)
     title = f"{process} — {name}"
     if version is not None:
-        state = single_text_state(session, track, view)
-        if not 1 <= version <= len(state.versions):
-            raise NotFound(
-                _("no version %(number)s of the text of track %(track_id)s")
-                % {"number": version, "track_id": track_id}
-            )
-        body = state.version(version).to_dict()
+        body = _version(loaded.state, version, track_id).to_dict()
         data = (x.version_docx if fmt == "docx" else x.version_pdf)(title, body, language)
         return data, x.export_name(process, name, f"v{version}", fmt), EXPORT_TYPES[fmt]
     if old is None or new is None:
