@@ -115,10 +115,11 @@ class _Tables:
     width: int
     values: NDArray[np.float64]  # (positions, width, 2), units; padding: _FAR
     accept: list[NDArray[np.float64]]  # per position: (options, bonuses) 1.0 when taken
-    complete: NDArray[np.float64]  # (bonuses, positions * 2): value at its last position
-    table: NDArray[np.float64]  # (bonuses, positions * width * weights): a positive bonus's
+    complete: NDArray[np.float64]  # (bonuses, 2): its value in its party's column
+    rows: list[int]  # per position (and one more): the first bonus whose last is at or after it
+    table: NDArray[np.float64]  # (bonuses, positions * weights * width): a positive bonus's
     # value where its last position takes the option, weighted (see _WEIGHTS)
-    weighted: NDArray[np.float64]  # (positions, width, weights): the values weighted
+    weighted: NDArray[np.float64]  # (positions, weights, width): the values weighted
     constants: NDArray[np.float64]  # (2,)
     line_accept: list[NDArray[np.bool_]]  # per position: (options, red lines)
     line_last: NDArray[np.intp]
@@ -153,15 +154,17 @@ def _tables(
                 constants[p] += value
             else:
                 boxes.append((p, value, reduced))
+    boxes.sort(key=lambda found: max(found[2]))  # by last position: a node keeps a suffix
     count = len(boxes)
+    rows = [sum(max(box) < pos for _, _, box in boxes) for pos in range(n + 1)]
     accept = [np.ones((size, count)) for size in sizes]
-    complete = np.zeros((count, n * 2))
+    complete = np.zeros((count, 2))
     table = np.zeros((count, n * width * 2))
     for b, (p, value, box) in enumerate(boxes):
         for pos, taken in box.items():
             accept[pos][:, b] = [k in taken for k in range(sizes[pos])]
         last = max(box)
-        complete[b, last * 2 + p] = value
+        complete[b, p] = value
         if value > 0:  # counted where its last issue is decided (see the module docstring)
             start = last * width * 2
             table[b, start + p : start + sizes[last] * 2 : 2] = value * accept[last][:, b]
@@ -179,15 +182,21 @@ def _tables(
             line_accept[pos][:, line] = [k in taken for k in range(sizes[pos])]
     line_last = np.array([max(box) for box in lines], dtype=np.intp)
     weights = _WEIGHTS.shape[1]
-    table = (table.reshape(count * n * width, 2) @ _WEIGHTS).reshape(count, n * width * weights)
+    # (bonuses, positions, weights, width): each weighted sum's options side by side
+    table = (
+        (table.reshape(count, n, width, 2) @ _WEIGHTS)
+        .transpose(0, 1, 3, 2)
+        .reshape(count, n * weights * width)
+    )
     return _Tables(
         sizes,
         width,
         values,
         accept,
         complete,
+        rows,
         table,
-        values @ _WEIGHTS,
+        np.ascontiguousarray((values @ _WEIGHTS).transpose(0, 2, 1)),
         constants,
         line_accept,
         line_last,
@@ -316,15 +325,19 @@ class _Search:
         t = self.t
         d, choices, alive, lines, fixed = node[0], node[1], node[2], node[3], node[4]
         w = t.width
-        now = alive[None, :] * t.accept[d]  # (options, bonuses)
+        # bonuses whose last position is d or later only: rows[d]: on, those decided at d first
+        low, high = t.rows[d], t.rows[d + 1]
+        now = alive[None, :] * t.accept[d][:, low:]  # (options, bonuses)
         size = t.sizes[d]
-        utilities = fixed[None, :] + t.values[d, :size, :] + now @ t.complete[:, 2 * d : 2 * d + 2]
+        decided = now[:, : high - low] @ t.complete[low:high]
+        utilities = fixed[None, :] + t.values[d, :size, :] + decided
+        now = now[:, high - low :]
         bound = utilities @ _WEIGHTS
         if d + 1 < self.n:
             k = _WEIGHTS.shape[1]
-            rest = (now @ t.table[:, (d + 1) * w * k :]).reshape(size, self.n - d - 1, w, k)
+            rest = (now @ t.table[high:, (d + 1) * k * w :]).reshape(size, self.n - d - 1, k, w)
             rest += t.weighted[None, d + 1 :, :, :]
-            bound += rest.max(axis=2).sum(axis=1)
+            bound += rest.max(axis=3).sum(axis=1)
         keep = self._open(bound)
         if len(t.line_last):
             lines_now = lines[None, :] & t.line_accept[d]
