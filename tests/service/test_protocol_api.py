@@ -198,6 +198,7 @@ def test_a_generic_bidding_opening_names_the_refused_field(world: World) -> None
         ({"payer": o["Ukraine"], "payee": o["Russian Federation"], "issue": "nothing"}, "issue"),
         ({**sides, "relative": 1}, "body.relative"),
         ({**sides, "deadline": "2020-01-01T00:00:00+00:00"}, "deadline"),
+        ({**sides, "deadline": "2099-01-01T00:00:00"}, "deadline"),
     ]
     for body, location in cases:
         r = world.post("un", opening, json=body)

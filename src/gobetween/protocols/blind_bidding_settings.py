@@ -103,6 +103,8 @@ def admit(
     found = _check_issue(agenda, issue)
     deadline = settings.get("deadline")
     if deadline is not None:
+        if not isinstance(deadline, datetime) or deadline.utcoffset() is None:
+            raise ValidationFailed(N_("the deadline needs a time zone"), location="deadline")
         deadline = c.utc(deadline, "the deadline")
         if deadline <= c.utc(now):
             raise ValidationFailed(
