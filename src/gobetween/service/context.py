@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween.policy import Actor
 from gobetween.service import security_log
 from gobetween.service.identity import CSRF_HEADER, Credentials
-from gobetween.service.security import PasswordHasher
+from gobetween.service.security import PasswordHasher, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import plans
 from gobetween.store import tables as t
@@ -122,6 +122,13 @@ class RequestContext:
     def _touching(self) -> bool:
         return self.touches and self.session_token is not None and self.bearer is None
 
+    def _seen_due(self) -> bool:
+        """Whether this worker may have to write "last seen" (most requests within a minute of
+        the last write need not leave the event loop for :func:`security_log.seen`)."""
+        assert self.session_token is not None
+        last = self.services.seen.get(token_digest(self.session_token))
+        return last is None or not dt.timedelta(0) <= t.utcnow() - last < security_log.SEEN_EVERY
+
     def _seen(self) -> None:
         assert self.session_token is not None
         security_log.seen(self.services.db, self.services.seen, self.session_token, self.user_agent)
@@ -161,8 +168,8 @@ class RequestContext:
                     return plans.run(session.connection(), make(db.backend, self.credentials))
 
             result = await run_in_threadpool(work)
-        if self._touching:  # after the plan, which read the caller: an ended session is not seen
-            await run_in_threadpool(self._seen)
+        if self._touching and self._seen_due():  # after the plan, which read the caller
+            await run_in_threadpool(self._seen)  # (an ended session is not seen)
         return result
 
 
