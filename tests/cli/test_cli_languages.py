@@ -260,3 +260,37 @@ def test_a_record_file_checked_in_ukrainian(tmp_path: Path) -> None:
     assert "застереження: " in ukrainian.output
     for english_words in ("entries", "rows skipped", "row 2", "expected", "caveat"):
         assert english_words not in ukrainian.output
+
+
+def test_the_version_and_the_password_prompt_in_ukrainian(tmp_path: Path) -> None:
+    assert run("--version").output == run("--language", "en", "--version").output
+    assert run("--version").output.startswith("gobetween, version ")
+    assert run("--language", "uk", "--version").output.startswith("gobetween, версія ")
+    url = f"sqlite:///{tmp_path / 'prompt.db'}"
+    args = ["--language", "uk", "users", "create", "--database-url", url, "--email", "a@b.org"]
+    prompted = CliRunner().invoke(
+        cli, [*args, "--name", "A"], input="one password\nanother one\n", prog_name="gobetween"
+    )
+    assert "Пароль: " in prompted.output
+    assert "Повторіть для підтвердження: " in prompted.output
+    assert "Помилка: два введені значення не збігаються." in prompted.output
+    assert "Password" not in prompted.output
+    assert "Repeat" not in prompted.output
+
+
+def test_what_the_system_refuses_is_said_in_ukrainian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gobetween.cli.main import main
+
+    target = str(tmp_path / "missing-folder" / "out.yaml")
+    for language, words in (
+        ("en", "No such file or directory"),
+        ("uk", "такого файлу чи теки немає"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main(["--language", language, "convert", str(CLASSROOM), target])
+        assert stopped.value.code == 1
+        said = capsys.readouterr().err
+        assert said.strip().endswith(f"{words}: {target}"), said
+    assert said.startswith("помилка: ")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -51,6 +52,7 @@ __all__ = [
     "day",
     "language_option",
     "number",
+    "os_error",
     "percent",
     "refusal",
     "row_problem",
@@ -242,7 +244,7 @@ def _translated(command: click.Command, ctx: click.Context | None = None) -> Ite
     saved: list[tuple[object, str, Any]] = []
     helper = command.get_help_option(ctx) if ctx is not None else None
     for owner in (command, *command.params, *([helper] if helper is not None else [])):
-        for attribute in ("help", "short_help", "epilog", "show_default"):
+        for attribute in ("help", "short_help", "epilog", "show_default", "prompt"):
             value = getattr(owner, attribute, None)
             if isinstance(value, str) and value:
                 saved.append((owner, attribute, value))
@@ -395,6 +397,24 @@ def word(text: str) -> str:
         said = i18n.gettext(spaced)
         return text if said == spaced else said
     return said
+
+
+def os_error(error: OSError) -> str:
+    """What the operating system refused, and the file (English: its own words, as before)."""
+    said = error.strerror or str(error)
+    if i18n.current_locale() != i18n.DEFAULT_LOCALE:
+        words = {
+            errno.ENOENT: _("no such file or folder"),
+            errno.EACCES: _("permission denied"),
+            errno.EPERM: _("permission denied"),
+            errno.EISDIR: _("this is a folder"),
+            errno.ENOTDIR: _("not a folder"),
+            errno.EEXIST: _("it exists already"),
+            errno.ENOSPC: _("no space left on the device"),
+            errno.EROFS: _("the file system is read-only"),
+        }
+        said = words.get(error.errno or 0, said)
+    return f"{said}: {error.filename or ''}".rstrip(": ")
 
 
 def row_problem(problem: Any) -> str:

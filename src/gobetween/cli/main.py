@@ -13,7 +13,7 @@ import sys
 import click
 
 from gobetween import __version__, i18n
-from gobetween.cli.language import Group, Refused, choose, language_option, refusal
+from gobetween.cli.language import Group, Refused, choose, language_option, os_error, refusal
 from gobetween.errors import N_, GobetweenError
 from gobetween.i18n import _
 
@@ -63,10 +63,25 @@ class LazyGroup(Group):
         "Analyse scenarios, run the negotiation service, verify agreements."
     ),
 )
-@click.version_option(__version__, prog_name="gobetween")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help=N_("Show the version and exit."),
+)
 @language_option
 def cli() -> None:
     """The ``gobetween`` group (its help is the N_ text above, shown in the run's language)."""
+
+
+def _show_version(ctx: click.Context, value: bool) -> None:
+    """``--version``: click's own option words its line when the module is imported."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(_("%(prog)s, version %(version)s") % {"prog": "gobetween", "version": __version__})
+    ctx.exit()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -91,8 +106,7 @@ def _run(argv: list[str]) -> None:
         Refused(refusal(exc)).show()
         sys.exit(2)
     except OSError as exc:
-        said = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
-        click.echo(_("error: %(message)s") % {"message": said}, err=True)
+        click.echo(_("error: %(message)s") % {"message": os_error(exc)}, err=True)
         sys.exit(1)
     except Exception as exc:
         # A bug, not bad input: say so in one line; GOBETWEEN_DEBUG=1 shows the traceback.
