@@ -33,10 +33,11 @@ The codes are `en`, `uk`, `ru`, `tr` and `ar`; another code given to `--language
 `GOBETWEEN_LANGUAGE` is refused (exit status 2) with the list. Numbers and dates are written the
 language's way (`0,850` in Ukrainian). Machine-readable output is the same in every language:
 `--json`, CSV files, scenario and agreement files and exit statuses. Names from your files
-(parties, issues, options) are printed as they are. Still in English: messages the operating
-system gives (a file that cannot be opened), the descriptions of the server's environment
-settings under `gobetween serve --help`, and a few words the analysis and the readers of voyage
-and record files write themselves (a row's problem, a reason a scenario was skipped).
+(parties, issues, options) are printed as they are. Still in English: the operating system's
+rarer refusals (the common ones, such as a missing file or a denied permission, are translated),
+the descriptions of the server's environment settings under `gobetween serve --help`, and some
+words the analysis and the readers of voyage and record files write themselves (what is wrong
+with a row, why a scenario was skipped).
 """
 
 
