@@ -77,5 +77,14 @@ def test_a_poll_on_phones(browser_site, shots: Path) -> None:  # type: ignore[no
     expect(ua.locator("#poll")).not_to_contain_text("Odesa only")
     expect(ru.locator("#poll")).not_to_contain_text("Izmail")
     ua.screenshot(path=shots / "poll-result-phone.png", full_page=True)
+
+    # the mediator reads the poll in Arabic on a 1366 px laptop: right to left, nothing wider
+    # than the window, the result and the counts in Arabic
+    un.set_viewport_size({"width": 1366, "height": 800})
+    un.select_option("#language-choice", "ar")
+    expect(un.locator("html")).to_have_attribute("dir", "rtl")
+    expect(un.locator("#statement-1 .result")).to_have_text("لم توافق عليه جميع الأطراف.")
+    no_horizontal_scroll(un)
+    un.screenshot(path=shots / "poll-mediators-ar.png", full_page=True)
     for p in (un, ua, ru):
         assert p.errors == []  # type: ignore[attr-defined]
