@@ -29,7 +29,7 @@ from gobetween.i18n import _
 from gobetween.monitoring.kinds import REGISTRY
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement, import_steps, record_dashboard
-from gobetween.service.api.agree import ActIn, AgreementIn
+from gobetween.service.api.agree import ActIn, AgreementIn, record_act
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import translated
 from gobetween.service.negotiate import Upload
@@ -194,17 +194,7 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
             "reason": str(values.get("reason", "")),
             "term_days": raw_days.strip() or None,
         }
-        body = validated(ActIn, fields)
-        with ctx.write() as unit:
-            agree.act(
-                unit.session,
-                unit.actor,
-                agreement_id,
-                kind=body.act,
-                organisation=body.organisation,
-                reason=body.reason,
-                term_days=body.term_days,
-            )
+        record_act(ctx, agreement_id, validated(ActIn, fields))
         return "recorded"
 
     return await _agreement_post_with(request, ctx, agreement_id, await _form(request), work)

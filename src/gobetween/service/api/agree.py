@@ -225,6 +225,12 @@ async def signed_bundle(agreement_id: s.Id, request: Request, ctx: Ctx) -> dict[
 @router.post("/agreements/{agreement_id}/acts", status_code=201)
 def lifecycle_act(agreement_id: s.Id, body: ActIn, ctx: Ctx) -> dict[str, Any]:
     """Record a lifecycle act: suspend, resume, give notice, consent to renewal, withdraw."""
+    return record_act(ctx, agreement_id, body)
+
+
+def record_act(ctx: RequestContext, agreement_id: int, body: ActIn) -> dict[str, Any]:
+    """The lifecycle act ``body``, recorded as the caller (the route's and the agreement page's
+    form's one call of :func:`gobetween.service.agree.act`)."""
     return writing(
         ctx,
         agree.act,
