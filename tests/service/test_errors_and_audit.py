@@ -84,8 +84,8 @@ def test_cli_audit_verify_names_the_broken_link(world: World) -> None:
     with world.services.db.unit_of_work() as session:
         session.execute(update(AuditEntry).where(AuditEntry.seq == 3).values(action="forged"))
     bad = runner.invoke(cli, ["audit", "verify", "--database-url", url])
-    assert isinstance(bad.exception, AuditChainBroken)
-    assert bad.exception.sequence == 3
+    assert bad.exit_code == 2  # the refusal: one line, status 2 (gobetween.cli.language.Refused)
+    assert bad.output.startswith("error: audit chain broken at sequence 3: ")
 
 
 def _head() -> str:
