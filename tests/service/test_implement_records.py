@@ -286,6 +286,7 @@ def test_a_listing_loads_only_the_rows_the_policy_grants(world: World, aid: int)
     from sqlalchemy import select
 
     from gobetween.service import records
+    from gobetween.service.agree import load_or_public
     from gobetween.store import record_tables as rt
     from gobetween.store import repositories
 
@@ -312,7 +313,7 @@ def test_a_listing_loads_only_the_rows_the_policy_grants(world: World, aid: int)
         published = records._approved(session, aid)
         for who in ["un", "tr", "ru", "ua", ""]:
             actor = repositories.load_actor(session, world.users[who]) if who else None
-            loaded, _signatory = records._load_or_public(session, actor, aid)
+            loaded, _signatory = load_or_public(session, actor, aid)
             for name in ["exchanges", "incidents"]:
                 kind = records._kind(loaded, name)
                 rows = list(

@@ -141,6 +141,19 @@ def load(session: Session, actor: Actor | None, agreement_id: int) -> LoadedAgre
     return LoadedAgreement(row, track, view, bundle, state, len(bodies))
 
 
+def load_or_public(
+    session: Session, actor: Actor | None, agreement_id: int
+) -> tuple[LoadedAgreement, bool]:
+    """The agreement as a signatory sees it and ``True``, or, for anyone else (``None``
+    included), its public view and ``False``; 404 when it does not exist."""
+    if actor is not None:
+        try:
+            return load(session, actor, agreement_id), True
+        except NotFound:
+            pass
+    return load(session, None, agreement_id), False
+
+
 def _lock(session: Session, agreement_id: int) -> None:
     event_log.lock(session, event_log.agreement_stream(agreement_id))
 

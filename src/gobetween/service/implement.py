@@ -56,7 +56,7 @@ from gobetween.monitoring.term import term_table
 from gobetween.monitoring.voyages import ImportResult, MergeResult
 from gobetween.policy import Actor, AgreementAct
 from gobetween.service import records
-from gobetween.service.agree import LoadedAgreement, load
+from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.service.errors import describe
 from gobetween.service.record_cache import FIGURES
@@ -453,12 +453,7 @@ def record_view(
     public gets :class:`~gobetween.errors.NotFound`.
     """
     at = now or dt.datetime.now(dt.UTC)
-    try:
-        loaded = load(session, actor, agreement_id)
-        signatory = actor is not None
-    except NotFound:
-        loaded = load(session, None, agreement_id)
-        signatory = False
+    loaded, signatory = load_or_public(session, actor, agreement_id)
     config = loaded.row.implementation
     public = VisibilityPolicy(config.get("public", {}))
     published = _by_settings(loaded, public) + records.publications(

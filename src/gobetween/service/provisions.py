@@ -30,11 +30,10 @@ from gobetween.monitoring.provisions import (
 )
 from gobetween.monitoring.term import term_table
 from gobetween.policy import Actor
-from gobetween.service.agree import LoadedAgreement, load
+from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.service.records import (
     _approved,
-    _load_or_public,
     _lock,
     _now,
     _require_mediator,
@@ -139,7 +138,7 @@ def provisions_view(
 ) -> dict[str, Any]:
     """Every provision with its level and history, and the barometer (signatories; the
     public once publishing ``provisions`` is approved, else 404)."""
-    loaded, signatory = _load_or_public(session, actor, agreement_id)
+    loaded, signatory = load_or_public(session, actor, agreement_id)
     if not signatory and "provisions" not in _approved(session, agreement_id):
         raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
     data = _provisions_data(loaded, _assessments(session, agreement_id), today or _now().date())

@@ -16,7 +16,7 @@ from gobetween.model import OrganisationKind
 from gobetween.policy import Actor
 from gobetween.service import provisions as provision_records
 from gobetween.service import records
-from gobetween.service.agree import load
+from gobetween.service.agree import load_or_public
 
 __all__ = ["dashboard"]
 
@@ -30,17 +30,8 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
     NotFound
         When the agreement does not exist (the record view decides what the public sees).
     """
-    signatory = False
-    acts_for: dict[str, str] = {}
-    if actor is not None:
-        try:
-            loaded = load(session, actor, agreement_id)
-            signatory = True
-            acts_for = {name: str(kind) for name, kind in loaded.view.acts_for.items()}
-        except NotFound:
-            loaded = load(session, None, agreement_id)
-    else:
-        loaded = load(session, None, agreement_id)
+    loaded, signatory = load_or_public(session, actor, agreement_id)
+    acts_for = {name: str(kind) for name, kind in loaded.view.acts_for.items()} if signatory else {}
     levels: dict[str, Any] | None
     try:
         levels = provision_records.provisions_view(session, actor, agreement_id)

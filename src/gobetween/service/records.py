@@ -34,7 +34,7 @@ from gobetween.model import OrganisationKind
 from gobetween.monitoring.kinds import Entry, EntryImport, RecordKind, kind_named, merge_entries
 from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
-from gobetween.service.agree import LoadedAgreement, load
+from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.store import agreement_tables as a
 from gobetween.store import record_tables as r
@@ -108,17 +108,6 @@ def _require_mediator(view: AgreementView, what: str) -> str:
 
 def _lock(session: Session, agreement_id: int) -> None:
     session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
-
-
-def _load_or_public(
-    session: Session, actor: Actor | None, agreement_id: int
-) -> tuple[LoadedAgreement, bool]:
-    if actor is not None:
-        try:
-            return load(session, actor, agreement_id), True
-        except NotFound:
-            pass
-    return load(session, None, agreement_id), False
 
 
 # -- publishing ------------------------------------------------------------------------------
@@ -357,7 +346,7 @@ def entries_view(
     Figures are computed over the entries the caller reads, never over hidden ones, so no
     count tells a party what it may not see.
     """
-    loaded, signatory = _load_or_public(session, actor, agreement_id)
+    loaded, signatory = load_or_public(session, actor, agreement_id)
     published = _approved(session, agreement_id)
     config = loaded.row.implementation
     if not signatory and not (published or config.get("public") or config.get("public_figures")):
