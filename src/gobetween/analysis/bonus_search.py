@@ -361,8 +361,9 @@ class _Search:
 
     def _open(self, bound: NDArray[np.float64]) -> NDArray[np.bool_]:
         """Per row of bounds: whether some corner of the staircase is within them."""
-        within: NDArray[np.bool_] = np.asarray(self.corners[None, :, :] <= bound[:, None, :])
-        return np.asarray(np.any(np.all(within, axis=2), axis=1))
+        # a corner is within when no bound falls short of it: the least slack is not negative
+        slack: NDArray[np.float64] = bound[:, None, :] - self.corners[None, :, :]
+        return np.asarray(slack.min(axis=2).max(axis=1) >= 0.0)
 
     def _add(self, utilities: NDArray[np.float64], choices: tuple[int, ...]) -> None:
         u = (float(utilities[0]), float(utilities[1]))
