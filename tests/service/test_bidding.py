@@ -131,3 +131,44 @@ def test_refusals_and_close(world: World) -> None:
     assert seen["status"] == "closed"
     assert seen["closed_reason"] == "talks moved on"
     bid(world, "ua", 2, 140, status=409)
+
+
+def test_a_bidding_opened_before_the_settings_moved_to_the_log_still_reads_and_runs(
+    world: World,
+) -> None:
+    """A database from before: the bidding's settings in its ``biddings`` row, its log without
+    a head. It is read, acted on and refused a second opening as one opened now; nothing
+    writes the row."""
+    import datetime as dt
+
+    from gobetween.protocols.blind_bidding import BiddingRules
+    from gobetween.store.bidding_tables import Bidding
+
+    food = world.tracks["food"]
+    payer, payee = world.orgs["Russian Federation"], world.orgs["Ukraine"]
+    with world.services.db.unit_of_work() as session:
+        session.add(
+            Bidding(
+                track_id=food,
+                issue="term",
+                payer_id=payer,
+                payee_id=payee,
+                rules=BiddingRules(max_rounds=2, unit="days").to_dict(),
+                opened_at=dt.datetime.now(dt.UTC),
+            )
+        )
+    generic = f"/api/tracks/{food}/protocols/blind_bidding"
+    seen = world.get("un", generic).json()
+    assert (seen["payer"], seen["issue"], seen["rules"]["max_rounds"]) == (str(payer), "term", 2)
+    again = {"payer": payer, "payee": payee}
+    assert world.post("un", URL.format(food), json=again).status_code == 409
+    assert world.post("un", f"{generic}/open_bidding", json=again).status_code == 409
+    bid(world, "ru", 1, 150)
+    r = world.post("ua", f"{generic}/submit_bid", json={"round": 1, "amount": 130})
+    assert r.status_code == 200, r.text
+    done = release(world)
+    assert done["agreed"] == {"issue": "term", "amount": 140.0, "option": "120"}
+    assert world.get("ua", URL.format(food)).json()["payer_name"] == "Russian Federation"
+    with world.services.db.unit_of_work(write=False) as session:
+        assert session.get(Bidding, food) is not None
+        assert session.query(Bidding).count() == 1
