@@ -40,6 +40,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import ConfigurationError
+from gobetween.service.background import running
 from gobetween.service.settings import Settings
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
@@ -262,9 +263,5 @@ async def worker(db: Database, settings: Settings) -> AsyncIterator[None]:
                 _log.exception("the mail round failed")
             await anyio.sleep(settings.mail_poll_seconds)
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(loop)
-        try:
-            yield
-        finally:
-            group.cancel_scope.cancel()
+    async with running(loop):
+        yield

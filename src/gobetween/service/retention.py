@@ -8,8 +8,7 @@ run. Each run that deleted anything appends one link to the audit chain with the
 ``purge_every_minutes`` (:func:`worker`, beside the mail sender) and as ``gobetween db purge``.
 
 What is never purged here: the negotiation itself (messages, preferences, texts, answers,
-agreements, the joint record) and the audit chain, which must stay verifiable; an account's
-own data goes only when its owner deletes it (:mod:`gobetween.service.data_request`).
+agreements, the joint record) and the audit chain, which must stay verifiable.
 
 >>> [rule.table for rule in RULES][:3]
 ['web_sessions', 'login_devices', 'login_failures']
@@ -30,6 +29,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import ConfigurationError
+from gobetween.service.background import running
 from gobetween.service.identity import DEVICE_DAYS
 from gobetween.service.settings import Settings
 from gobetween.store import audit
@@ -232,9 +232,5 @@ async def worker(db: Database, settings: Settings, *, tick: float = 60.0) -> Asy
                     _log.exception("a scheduled task of the server failed")
             await anyio.sleep(tick)
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(loop)
-        try:
-            yield
-        finally:
-            group.cancel_scope.cancel()
+    async with running(loop):
+        yield
