@@ -124,6 +124,7 @@ class _Tables:
     line_accept: list[NDArray[np.bool_]]  # per position: (options, red lines)
     line_last: NDArray[np.intp]
     bonuses: int
+    negative: NDArray[np.bool_]  # (bonuses,): the bonus is negative
 
 
 def _tables(
@@ -201,6 +202,7 @@ def _tables(
         line_accept,
         line_last,
         count,
+        complete.sum(axis=1) < 0,
     )
 
 
@@ -273,6 +275,29 @@ _Node = tuple[
 ]
 
 
+def _dominated(
+    utilities: NDArray[np.float64],
+    alive: NDArray[np.float64],
+    negative: NDArray[np.bool_],
+    lines: NDArray[np.bool_],
+    allowed: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """Per option of the issue being fixed: whether another allowed option is at least as good
+    for both parties in every completion (as much fixed, every positive bonus still possible
+    for this one possible for it, every negative bonus and red line still possible for it
+    possible for this one); of two such options for each other, the first is kept."""
+    future = np.concatenate(
+        [np.where(negative[None, :], 1.0 - alive, alive), 1.0 - lines.astype(np.float64)], axis=1
+    )
+    covers = np.all(future[None, :, :] <= future[:, None, :], axis=2)  # [a, b]: a covers b
+    covers &= np.all(utilities[:, None, :] >= utilities[None, :, :], axis=2)
+    covers &= allowed[:, None]
+    np.fill_diagonal(covers, False)
+    first = np.arange(len(allowed))
+    strict = covers & (~covers.T | (first[:, None] < first[None, :]))
+    return np.asarray(strict.any(axis=0))
+
+
 class _Search:
     """Depth first, best child first; the staircase of points found prunes."""
 
@@ -338,10 +363,13 @@ class _Search:
             rest = (now @ t.table[high:, (d + 1) * k * w :]).reshape(size, self.n - d - 1, k, w)
             rest += t.weighted[None, d + 1 :, :, :]
             bound += rest.max(axis=3).sum(axis=1)
-        keep = self._open(bound)
+        allowed = np.ones(size, dtype=bool)
+        lines_now = lines[None, :] & t.line_accept[d]  # (options, red lines)
         if len(t.line_last):
-            lines_now = lines[None, :] & t.line_accept[d]
-            keep &= ~np.asarray(lines_now[:, t.line_last == d]).any(axis=1)
+            allowed &= ~np.asarray(lines_now[:, t.line_last == d]).any(axis=1)
+        keep = allowed & self._open(bound)
+        if keep.sum() > 1:
+            keep &= ~_dominated(utilities, now, t.negative[high:], lines_now, allowed)
         children: list[_Node] = []
         # best child last on the stack (popped first): by the bound on the plain sum
         for o in np.argsort(bound[:, 2], kind="stable").tolist():
@@ -351,7 +379,7 @@ class _Search:
                         d + 1,
                         (*choices, o),
                         now[o],
-                        lines_now[o] if len(t.line_last) else lines,
+                        lines_now[o],
                         utilities[o],
                         bound[o],
                         self.version,
