@@ -3,6 +3,8 @@ demo's signed Black Sea Grain Initiative agreement."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tests.web.site import Site, one, soup, text_of, unlabelled_controls
 
@@ -236,3 +238,17 @@ def test_the_agreement_form_refuses_in_the_readers_language(site: Site) -> None:
     assert "UN memorandum, best efforts" in error
     assert "погоджений текст посилається" in error, error
     assert soup(un.get("/agreements")).select("#ready a")  # still ready: nothing was made
+
+
+def test_the_dashboards_charts_speak_the_readers_language(site: Site, initiative: int) -> None:
+    """The charts' own words (their accessible titles, legends, units and term labels) follow
+    the page's language, as their captions do."""
+    client = site.client("ukraine")
+    client.cookies.set("gobetween_lang", "uk")
+    page = soup(client.get(f"/agreements/{initiative}/implementation"))
+    charts = " ".join(str(svg) for svg in page.select("svg.chart"))
+    for english in ("median", "90th percentile", "Tonnage by", "Voyages departed", "term 1"):
+        assert english not in charts, english
+    assert "медіана" in charts
+    assert "Тоннаж за групами доходу" in charts
+    assert re.search(r"\d т\b", charts), "tonnes in Ukrainian"

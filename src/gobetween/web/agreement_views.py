@@ -25,7 +25,7 @@ from starlette.datastructures import UploadFile
 from gobetween import errors as e
 from gobetween.agreements import verify_bundle
 from gobetween.agreements.registry import KeyRegistry
-from gobetween.i18n import _
+from gobetween.i18n import _, pgettext
 from gobetween.monitoring.kinds import REGISTRY
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement, import_steps, record_dashboard
@@ -353,23 +353,29 @@ def _rows(figures: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 #: The record's plain column charts: key -> (figure table, title, label column, value column,
-#: height in pixels).
+#: height in pixels); the titles are the figures' captions on the page, translated when drawn.
 _COLUMN_CHARTS: dict[str, tuple[str, str, str, str, int]] = {
     "per_month": (
         "throughput_per_month",
-        "Voyages departed per month",
+        e.N_("Voyages departed per month"),
         "period",
         "voyages_departed",
         240,
     ),
     "per_day": (
         "throughput_per_day",
-        "Voyages departed per day",
+        e.N_("Voyages departed per day"),
         "period",
         "voyages_departed",
         160,
     ),
-    "queue": ("queue_length", "Departed, not yet inspected (queue)", "date", "queue", 240),
+    "queue": (
+        "queue_length",
+        e.N_("Queue: departed, not yet inspected, per day"),
+        "date",
+        "queue",
+        240,
+    ),
 }
 
 
@@ -381,33 +387,33 @@ def charts(record: dict[str, Any]) -> dict[str, str]:
         for key, (name, title, label, value, height) in _COLUMN_CHARTS.items():
             rows = _rows(f, name)
             out[key] = column_chart(
-                title, [r[label] for r in rows], [r[value] for r in rows], height=height
+                _(title), [r[label] for r in rows], [r[value] for r in rows], height=height
             )
         waits = _rows(f, "departure_to_inspection")
         out["waits"] = column_chart(
-            "Days from departure to inspection, by month",
+            _("Days from departure to inspection by departure month (median, 90th percentile)"),
             [w["month"] for w in waits],
             [w["median_days"] for w in waits],
             second=[w["p90_days"] for w in waits],
-            names=("median", "90th percentile"),
+            names=(_("median"), _("90th percentile")),
         )
-        for key, dim in (
-            ("country", "country"),
-            ("income", "income_group"),
-            ("commodity", "commodity"),
+        for key, dim, title in (
+            ("country", "country", _("Tonnage by destination country (largest 12)")),
+            ("income", "income_group", _("Tonnage by income group")),
+            ("commodity", "commodity", _("Tonnage by commodity (largest 12)")),
         ):
             rows = _rows(f, f"tonnage_by_{dim}")
             out[key] = bar_chart(
-                f"Tonnage by {dim.replace('_', ' ')}",
+                title,
                 [str(r[dim]) for r in rows],
                 [r["tonnes"] for r in rows],
-                unit="t",
+                unit=pgettext("unit: tonnes", "t"),
             )
     rows = _rows(record, "term_clock")
     if rows:
         out["terms"] = column_chart(
-            "Days of each term (renewals)",
-            [f"term {r['term']}" for r in rows],
+            _("Days of each term"),
+            [_("term %(number)s") % {"number": r["term"]} for r in rows],
             [r["days"] for r in rows],
             height=180,
         )
