@@ -186,3 +186,27 @@ def test_every_command_and_option_help_is_in_the_catalogs() -> None:
             if text and text not in known:
                 missing.append(f"{path} {param.name}: {text[:60]!r}")
     assert missing == []
+
+
+def test_click_still_says_the_words_the_catalogs_carry_for_it() -> None:
+    """``cli.language.CLICK_WORDS`` copies click's own messages; after an upgrade of click a
+    changed message would silently stay English. Every copied word must be one click says."""
+    import importlib
+
+    from gobetween.cli.language import _CLICK_MODULES, CLICK_WORDS
+
+    said: set[str] = set()
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(name)
+        tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _name(node.func) in ("_", "ngettext"):
+                said |= {
+                    a.value
+                    for a in node.args
+                    if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                }
+    said.add("Password")  # a prompt click makes from the option's name, not a message
+    said.add("required")  # click: extra["required"] = "required", shown as _(extra["required"])
+    assert len(said) > 40
+    assert [word for word in CLICK_WORDS if word not in said] == []
