@@ -15,7 +15,8 @@ from tests.service.asgi import client as asgi_client
 from tests.service.world import PASSWORD, Clock, World
 
 from gobetween.errors import ConfigurationError
-from gobetween.service import identity, two_factor
+from gobetween.service import enrolment, identity, setup, two_factor
+from gobetween.store import tables as t
 
 UA = "ua@example.org"
 START = dt.datetime(2027, 3, 1, 12, 0, 0, tzinfo=dt.UTC)
@@ -33,8 +34,23 @@ def _now(clock: Clock) -> int:
     return int(clock.now.timestamp()) // two_factor.PERIOD
 
 
-def _enrol(world: World, clock: Clock, who: str = "ua") -> tuple[str, list[str]]:
-    r = world.post(who, "/api/account/two-factor")
+def _link_token(world: World, who: str) -> str:
+    """An enrolment link's token for ``who``, as if mailed to them (tests/service/
+    test_enrolment.py follows the mailed one)."""
+    with world.services.db.unit_of_work() as session:
+        user = session.get_one(t.User, world.users[who])
+        return setup._token(session, user, enrolment.PURPOSE, dt.timedelta(hours=1))
+
+
+def _enrol(
+    world: World, clock: Clock, who: str = "ua", *, link: bool = False
+) -> tuple[str, list[str]]:
+    """Set up ``who``'s second factor; ``link``: as one who must, with an enrolment link."""
+    if link:
+        refused = world.post(who, "/api/account/two-factor")
+        assert refused.status_code == 409, refused.text  # the password alone is not enough
+    body = {"token": _link_token(world, who)} if link else None
+    r = world.post(who, "/api/account/two-factor", json=body)
     assert r.status_code == 201, r.text
     made = r.json()
     uri = urllib.parse.urlparse(made["uri"])
@@ -200,7 +216,7 @@ def test_a_process_that_requires_a_second_factor_sends_its_members_to_set_one_up
         out = browser.post("/api/auth/logout", headers={"X-CSRF-Token": r.json()["csrf_token"]})
         assert out.status_code == 204
     assert world.get("outsider", "/api/processes").status_code == 200  # not a member: as ever
-    _enrol(world, clock, "ua")
+    _enrol(world, clock, "ua", link=True)
     assert world.get("ua", f"/api/processes/{world.process_id}").status_code == 200
     sent = world.post("ua", f"/api/channels/{ch}/messages", json={"text": "three ports"})
     assert sent.status_code == 201, sent.text
@@ -228,7 +244,7 @@ def test_the_installation_requires_it_of_administrators_or_of_everyone(
     world.services.settings = dataclasses.replace(base, require_two_factor="everyone")
     _problem(world.get("ua", "/api/processes"))
     _problem(world.get("outsider", "/api/processes"))
-    _enrol(world, clock, "outsider")
+    _enrol(world, clock, "outsider", link=True)
     assert world.get("outsider", "/api/processes").status_code == 200
     off = world.post(
         "outsider", "/api/account/two-factor/disable", json={"current_password": PASSWORD}

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.service.world import Clock
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
 from tests.web.test_browser import no_horizontal_scroll, open_as
+from tests.web.test_enrolment_pages import enrolment_token
 
 from gobetween.service import two_factor
 from gobetween.store import tables as t
@@ -148,9 +149,12 @@ def test_the_security_page_on_a_phone_in_arabic(browser_site: Any, shots: Path) 
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def _enrol_on_the_page(c: httpx.Client, start: dt.datetime) -> str:
-    page = soup(c.get("/account/security"))
-    page = soup(c.post("/account/two-factor/start", data={"csrf_token": csrf(page)}))
+def _enrol_on_the_page(c: httpx.Client, start: dt.datetime, link: str = "") -> str:
+    """Set up a second factor on the page; ``link``: the enrolment link's token, for one who
+    must have a second factor."""
+    page = soup(c.get(f"/enrol/{link}" if link else "/account/security"))
+    form = {"csrf_token": csrf(page)} | ({"token": link} if link else {})
+    page = soup(c.post("/account/two-factor/start", data=form))
     secret = text_of(page, "#tf-secret")
     code = two_factor.code_at(secret, int(start.timestamp()) // two_factor.PERIOD)
     done = c.post("/account/two-factor/confirm", data={"csrf_token": csrf(page), "code": code})
@@ -187,8 +191,9 @@ def test_a_convener_requires_a_second_factor_and_a_member_is_sent_to_set_one_up(
     page = soup(member.get("/account/security"))
     notice = text_of(page, "#tf-required")
     assert "Black Sea" in notice, notice  # who requires it, by the process's name
-    assert one(page, "#tf-start")
-    _enrol_on_the_page(member, start)
+    assert one(page, "#tf-link")  # the password alone does not set one up: a mailed link does
+    assert not page.select("#tf-start")
+    _enrol_on_the_page(member, start, enrolment_token(site, EMAIL))
     assert member.get("/").status_code == 200
     page = soup(member.get("/account/security"))
     assert not page.select("#tf-required")
@@ -219,7 +224,7 @@ def test_a_member_sent_to_set_up_a_second_factor_in_a_browser(
     browser_site: Any, shots: Path
 ) -> None:
     """The forced set-up as a member meets it: logged in, sent to the security page, told who
-    requires it, the key shown; then every page open again."""
+    requires it, the enrolment link followed, the key shown; then every page open again."""
     base, site, browser = browser_site
     site.services.settings = dataclasses.replace(
         site.services.settings, require_two_factor="everyone"
@@ -235,6 +240,9 @@ def test_a_member_sent_to_set_up_a_second_factor_in_a_browser(
     page.click("#login-form button[type=submit]")
     expect(page).to_have_url(base + "/account/security#two-factor")
     expect(page.locator("#tf-required")).to_contain_text("this installation (for everyone)")
+    expect(page.locator("#tf-start")).to_have_count(0)  # the password alone does not enrol
+    expect(page.locator("#tf-link")).to_be_visible()
+    page.goto(base + "/enrol/" + enrolment_token(site, EMAIL))  # as if mailed to the owner
     page.click("#tf-start")
     expect(page.locator("#tf-secret")).to_be_visible()
     page.screenshot(path=str(shots / "account-two-factor-required.png"), full_page=True)

@@ -53,6 +53,7 @@ __all__ = [
     "confirm",
     "disable",
     "enabled",
+    "link_needed_message",
     "needs",
     "passes",
     "pending",
@@ -104,10 +105,21 @@ def enabled(session: Session, user_id: int) -> bool:
     return row is not None and row.enabled_at is not None
 
 
-def start(session: Session, user: t.User) -> Enrolment:
-    """A new secret for ``user`` (replacing an unconfirmed one); 409 when already on."""
+def start(session: Session, user: t.User, *, rule: str = "off", token: str = "") -> Enrolment:
+    """A new secret for ``user`` (replacing an unconfirmed one); 409 when already on.
+
+    When a second factor is compulsory for ``user`` (``rule``, the installation's
+    ``require_two_factor``, or a process's rule), ``token`` must be an unused enrolment link of
+    theirs (:mod:`gobetween.service.enrolment`): 409 without one, 404 for a wrong one.
+    """
     if enabled(session, user.id):
         raise Conflict(_("the second factor is already on; turn it off first to change it"))
+    if required_by(session, rule, user.id):
+        if not token:
+            raise Conflict(link_needed_message())
+        from gobetween.service import enrolment  # it reaches the mail through setup
+
+        enrolment.take(session, user, token)
     secret = base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
     row = session.get(TwoFactor, user.id)
     if row is None:
@@ -117,10 +129,25 @@ def start(session: Session, user: t.User) -> Enrolment:
     return _enrolment(user, secret)
 
 
-def pending(session: Session, user: t.User) -> Enrolment | None:
-    """The set-up started and not yet confirmed, if any (to ask for the code again)."""
+def pending(session: Session, user: t.User, *, rule: str = "off") -> Enrolment | None:
+    """The set-up started and not yet confirmed, if any (to ask for the code again). Under
+    compulsion its key is not shown again (blank ``secret`` and ``uri``): it was shown once to
+    whoever followed the enrolment link, and the password alone must not reveal it."""
     row = session.get(TwoFactor, user.id)
-    return _enrolment(user, row.secret) if row is not None and row.enabled_at is None else None
+    if row is None or row.enabled_at is not None:
+        return None
+    if required_by(session, rule, user.id):
+        return Enrolment("", "")
+    return _enrolment(user, row.secret)
+
+
+def link_needed_message() -> str:
+    """What a user who must set up a second factor without an enrolment link is told."""
+    return _(
+        "a second factor is required of your account: to set it up, open the link mailed to "
+        "your address (ask for it on /account/security, or POST /api/account/two-factor/link), "
+        "or one the administrator of this installation gives you"
+    )
 
 
 def _enrolment(user: t.User, secret: str) -> Enrolment:

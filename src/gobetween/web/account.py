@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.service import identity, security_log, two_factor
+from gobetween.service import enrolment, identity, security_log, setup, two_factor
 from gobetween.service.api.account import EnrolCtx as Ctx
 from gobetween.web.common import frame
 from gobetween.web.render import problem_text, redirect, render, run_page
@@ -68,24 +68,81 @@ def _page(request: Request, ctx: Ctx, *, write: bool = False, **more: object) ->
             "codes_left": two_factor.recovery_codes_left(unit.session, uid),
             "site_admin": security_log.is_site_admin(unit.session, unit.actor),
             "notice": None,
+            "enrol_token": "",
+            "handed_link": None,
             "error": None,
             "recovery_codes": None,
             "enrolment": None,
             **more,
         }
+        rule = ctx.settings.require_two_factor
+        context["compelled"] = bool(context["required_by"]) and not context["two_factor_on"]
         if more.get("enrol"):
-            context["enrolment"] = two_factor.start(unit.session, unit.user)
+            token = str(more.get("token", ""))
+            context["enrolment"] = two_factor.start(unit.session, unit.user, rule=rule, token=token)
         elif more.get("error") and not context["two_factor_on"]:  # a mistyped code: again
-            context["enrolment"] = two_factor.pending(unit.session, unit.user)
+            context["enrolment"] = two_factor.pending(unit.session, unit.user, rule=rule)
     return render(
         request, "account_security.html", context, status=422 if more.get("error") else 200
     )
 
 
 @router.post("/account/two-factor/start")
-def two_factor_start(request: Request, ctx: Ctx) -> Response:
-    """A new key for an authenticator app, and the form to confirm it with a code."""
-    return run_page(request, lambda: _page(request, ctx, write=True, enrol=True))
+def two_factor_start(
+    request: Request, ctx: Ctx, token: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    """A new key for an authenticator app, and the form to confirm it with a code (where a
+    second factor is compulsory, with the token of an enrolment link)."""
+
+    def build() -> Response:
+        try:
+            return _page(request, ctx, write=True, enrol=True, token=token)
+        except (e.Conflict, e.NotFound) as exc:
+            return _page(request, ctx, error=str(exc))
+
+    return run_page(request, build)
+
+
+@router.get("/enrol/{token}")
+def enrol_link(token: Annotated[str, Path(max_length=200)], request: Request, ctx: Ctx) -> Response:
+    """An enrolment link followed: the security page with the button that uses it (opening
+    the link changes nothing, so a mail scanner that fetches it does not use it up)."""
+    return run_page(request, lambda: _page(request, ctx, enrol_token=token))
+
+
+@router.post("/account/two-factor/link")
+def two_factor_link(request: Request, ctx: Ctx) -> Response:
+    """Mail the user a link to set up their compulsory second factor."""
+
+    def build() -> Response:
+        try:
+            with ctx.write() as unit:
+                out = setup.Outgoing(ctx.settings, str(request.base_url))
+                enrolment.request_link(unit.session, out, unit.user)
+        except e.Conflict as exc:
+            return _page(request, ctx, error=str(exc))
+        sent = _("A link to set up your second factor was sent to your address; open it here.")
+        return _page(request, ctx, notice=sent)
+
+    return run_page(request, build)
+
+
+@router.post("/account/two-factor/handed-link")
+def two_factor_handed_link(
+    request: Request, ctx: Ctx, email: Annotated[str, Form(max_length=254)] = ""
+) -> Response:
+    """The installation's administrator makes an enrolment link to hand over in person."""
+
+    def build() -> Response:
+        try:
+            with ctx.write() as unit:
+                path = enrolment.handed_link(unit.session, unit.actor, email)
+        except e.NotFound as exc:
+            return _page(request, ctx, error=str(exc))
+        link = setup.Outgoing(ctx.settings, str(request.base_url)).link(path)
+        return _page(request, ctx, handed_link=link)
+
+    return run_page(request, build)
 
 
 @router.post("/account/two-factor/confirm")

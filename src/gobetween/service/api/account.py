@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from gobetween.service import identity, security_log, two_factor
+from gobetween.service import enrolment, identity, security_log, setup, two_factor
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, enrolment_context, request_context
 
@@ -177,14 +177,57 @@ def two_factor_state(ctx: EnrolCtx) -> TwoFactorOut:
         )
 
 
+class EmailIn(s.In):
+    email: Annotated[s.Str, Field(min_length=3, max_length=254)]
+
+
+class EnrolLinkIn(s.In):
+    """The token of an enrolment link (``/enrol/<token>``), needed when a second factor is
+    compulsory for the caller."""
+
+    token: Annotated[s.Str, Field(min_length=1, max_length=200)] = ""
+
+
 @router.post("/account/two-factor", response_model=EnrolmentOut, status_code=201)
-def two_factor_start(ctx: EnrolCtx) -> EnrolmentOut:
-    """Start setting up the second factor: a new key for an authenticator app (409 when on)."""
+def two_factor_start(ctx: EnrolCtx, body: EnrolLinkIn | None = None) -> EnrolmentOut:
+    """Start setting up the second factor: a new key for an authenticator app (409 when on).
+    When a second factor is compulsory for the caller, ``token`` must be that of an
+    enrolment link of theirs (409 without one; 404 for a wrong, used or expired one)."""
+    token = body.token if body is not None else ""
     with ctx.write() as unit:
-        made = two_factor.start(unit.session, unit.user)
+        made = two_factor.start(
+            unit.session, unit.user, rule=ctx.settings.require_two_factor, token=token
+        )
     return EnrolmentOut(
         secret=made.secret, uri=made.uri, digits=two_factor.DIGITS, period=two_factor.PERIOD
     )
+
+
+@router.post("/account/two-factor/link", status_code=202)
+def two_factor_link(ctx: EnrolCtx, request: Request) -> None:
+    """Mail the caller a one-time link to set up their second factor (valid one hour, at most
+    three an hour); 409 when their address is not verified or no e-mail is sent: then the
+    installation's administrator gives them one (``POST /api/admin/two-factor/link``)."""
+    with ctx.write() as unit:
+        out = setup.Outgoing(ctx.settings, str(request.base_url))
+        enrolment.request_link(unit.session, out, unit.user)
+
+
+class LinkOut(BaseModel):
+    """A one-time link to hand over in person (shown in this answer only)."""
+
+    link: str
+
+
+@router.post("/admin/two-factor/link", response_model=LinkOut, status_code=201)
+def two_factor_handed_link(body: EmailIn, ctx: Ctx, request: Request) -> LinkOut:
+    """A one-time link for the account at ``email`` to set up its second factor, to hand over
+    in person (valid 24 hours): the installation's administrator only (403 for anyone else;
+    404: no such account). Recorded in the audit chain."""
+    with ctx.write() as unit:
+        path = enrolment.handed_link(unit.session, unit.actor, body.email)
+    out = setup.Outgoing(ctx.settings, str(request.base_url))
+    return LinkOut(link=out.link(path))
 
 
 @router.post("/account/two-factor/confirm", response_model=RecoveryCodesOut)
@@ -207,10 +250,6 @@ def two_factor_disable(body: CurrentPasswordIn, ctx: Ctx) -> None:
             two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
     if not right:  # after the unit of work, so that the failure is counted
         raise identity.wrong_current_password()
-
-
-class EmailIn(s.In):
-    email: Annotated[s.Str, Field(min_length=3, max_length=254)]
 
 
 @router.post("/admin/two-factor/reset", status_code=204)
