@@ -15,11 +15,13 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gobetween.service import enrolment, identity, security_log, setup, two_factor
+from gobetween.service import data_export, enrolment, identity, security_log, setup, two_factor
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, enrolment_context, request_context
+from gobetween.store import tables as t
 
 __all__ = ["router"]
 
@@ -123,6 +125,17 @@ def security_log_own(ctx: EnrolCtx, limit: Limit = 200) -> list[SecurityEventOut
             SecurityEventOut(kind=e.kind, at=e.at, address=e.address, user_agent=e.user_agent)
             for e in rows
         ]
+
+
+@router.get("/account/data")
+def personal_data(ctx: Ctx) -> JSONResponse:
+    """Everything gobetween holds about the caller as a person, as a JSON file to download:
+    account, sessions, security log, memberships, API tokens (no secrets), signing keys'
+    public parts, and the messages they wrote; nothing of anyone else."""
+    with ctx.read() as unit:
+        document = data_export.export(unit.session, unit.actor)
+    name = f"gobetween-personal-data-{t.utcnow():%Y-%m-%d}.json"
+    return JSONResponse(document, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/admin/security-log", response_model=list[AccountEventOut])
