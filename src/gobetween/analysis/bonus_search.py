@@ -17,6 +17,10 @@ whole frontier in one search, instead of one solver run per point (:mod:`~gobetw
 - **Pruning by the staircase.** A new frontier point must beat every point found so far on one
   party or the other: it lies in one of the corners between consecutive points. A node whose
   bounds reach none of those corners is dropped.
+- **Dominated options.** An option that another option of the same issue beats at that node in
+  every completion (as much fixed for both parties, every positive bonus still possible for it
+  possible for the other, no negative bonus or red line possible for the other that is not for
+  it) is not branched on: half the branches on 10 x 10 x 40 (docs/benchmarks.md).
 - **Red lines** (boxes no package may complete) end a branch once its last issue is fixed inside.
 - The option classes of :mod:`~gobetween.analysis.milp_program` (an option every party weakly
   prefers stands for the other) are applied first.
