@@ -9,6 +9,7 @@ installation administrator's address when it is verified and to each address of 
   (:func:`check_failed_logins`); the mail gives the counts of attempts, accounts and clients;
 - an account's second factor removed by an administrator (:func:`notify`, from
   :func:`gobetween.service.two_factor.reset_by_admin`);
+- an account deleted by its owner (from :mod:`gobetween.service.account_deletion`);
 - the audit chain failing verification, checked every ``audit_check_hours``
   (:func:`check_audit_chain`).
 
@@ -18,7 +19,7 @@ so an attack that goes on sends one mail per quarter of an hour, not one per att
 security log and the audit chain hold every event. An alert names no password, code or link.
 
 >>> sorted(ALERTS)
-['audit.broken', 'login.spraying', 'two_factor.reset']
+['account.deleted', 'audit.broken', 'login.spraying', 'two_factor.reset']
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ ALERTS = {
             "If no administrator meant to do this, an administrator's account is in the wrong "
             "hands: check the audit chain (gobetween audit verify) and the security log."
         ),
+    ),
+    "account.deleted": (
+        _l("gobetween: an account was deleted"),
+        _l(
+            "The owner of an account deleted it: their name, address and sessions are gone; "
+            "what they wrote in negotiations stays under a pseudonym."
+        ),
+        _l("Nothing needs doing unless the deletion was not expected."),
     ),
     "audit.broken": (
         _l("gobetween: the audit chain failed verification"),

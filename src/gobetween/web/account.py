@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.service import enrolment, identity, security_log, setup, two_factor
+from gobetween.service import account_deletion, enrolment, identity, security_log, setup, two_factor
 from gobetween.service.api.account import EnrolCtx as Ctx
 from gobetween.web.common import frame
 from gobetween.web.render import problem_text, redirect, render, run_page
@@ -199,6 +199,35 @@ def two_factor_reset(
             return _page(request, ctx, error=str(exc))
         done = _("The second factor of %(email)s was removed; its owner was told by e-mail.")
         return _page(request, ctx, notice=done % {"email": email.strip().lower()})
+
+    return run_page(request, build)
+
+
+@router.post("/account/delete")
+def delete_account(
+    request: Request,
+    ctx: Ctx,
+    current_password: Annotated[str, Form(max_length=1024)] = "",
+    code: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Delete one's own account (pseudonymised) with the password, and the code when on."""
+
+    def build() -> Response:
+        try:
+            with ctx.write() as unit:
+                right = identity.check_current_password(
+                    unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
+                )
+                done = right and account_deletion.delete_account(
+                    unit.session, ctx.settings, unit.actor, unit.user, code=code
+                )
+        except e.Conflict as exc:
+            return _page(request, ctx, error=str(exc))
+        if not right:
+            return _page(request, ctx, error=str(identity.wrong_current_password()))
+        if not done:
+            return _page(request, ctx, error=problem_text(account_deletion.wrong_code()))
+        return redirect("/login", request)
 
     return run_page(request, build)
 

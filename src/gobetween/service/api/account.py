@@ -18,7 +18,15 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gobetween.service import data_export, enrolment, identity, security_log, setup, two_factor
+from gobetween.service import (
+    account_deletion,
+    data_export,
+    enrolment,
+    identity,
+    security_log,
+    setup,
+    two_factor,
+)
 from gobetween.service import schemas as s
 from gobetween.service.context import RequestContext, enrolment_context, request_context
 from gobetween.store import tables as t
@@ -136,6 +144,30 @@ def personal_data(ctx: Ctx) -> JSONResponse:
         document = data_export.export(unit.session, unit.actor)
     name = f"gobetween-personal-data-{t.utcnow():%Y-%m-%d}.json"
     return JSONResponse(document, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class DeleteAccountIn(s.In):
+    current_password: Annotated[s.Str, Field(max_length=1024)]
+    code: Annotated[s.Str, Field(max_length=64)] = ""
+
+
+@router.post("/account/delete", status_code=204)
+def delete_account(body: DeleteAccountIn, ctx: Ctx) -> None:
+    """Delete the caller's account: the person is pseudonymised (name, address, sessions,
+    tokens, security log gone; what they wrote stays under the pseudonym). Needs the current
+    password (422, paused when wrong) and, when the second factor is on, ``code`` (422); 409
+    for the installation's administrator or a process's only administrator."""
+    with ctx.write() as unit:
+        right = identity.check_current_password(
+            unit.session, ctx.services.hasher, ctx.settings, unit.user, body.current_password
+        )
+        done = right and account_deletion.delete_account(
+            unit.session, ctx.settings, unit.actor, unit.user, code=body.code
+        )
+    if not right:  # after the unit of work, so that the failure is counted
+        raise identity.wrong_current_password()
+    if not done:
+        raise account_deletion.wrong_code()
 
 
 @router.get("/admin/security-log", response_model=list[AccountEventOut])
