@@ -6,7 +6,6 @@ here override the most common ones. Migrations are applied once before the worke
 
 from __future__ import annotations
 
-import inspect
 import os
 
 import click
@@ -19,25 +18,20 @@ from gobetween.service.settings import Settings
 __all__ = ["serve"]
 
 
-def _settings_help() -> str:
-    return "\n".join(
-        "  "
-        + _("%(name)s (default %(default)s): %(help)s")
-        % {"name": name, "default": default, "help": _(text)}
-        for name, default, text in Settings.describe()
-    )
-
-
 class _ServeCommand(Command):
     """``serve``'s help ends with the environment settings, worded in the run's language."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The settings, each with its default and what it does."""
+        """The settings, each in a paragraph of its own with its default and what it does."""
         formatter.write_paragraph()
         with formatter.indentation():
-            formatter.write_text(
-                inspect.cleandoc(_("Environment settings:") + "\n\n" + _settings_help())
-            )
+            formatter.write_text(_("Environment settings:"))
+            for name, default, text in Settings.describe():
+                formatter.write_paragraph()
+                formatter.write_text(
+                    _("%(name)s (default %(default)s): %(help)s")
+                    % {"name": name, "default": default, "help": _(text)}
+                )
 
 
 @click.command(

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gobetween.errors import ConfigurationError
+from gobetween.errors import N_, ConfigurationError
 
 __all__ = ["TWO_FACTOR_RULES", "Settings"]
 
@@ -35,175 +35,204 @@ class Settings:
 
     database_url: str = _setting(
         "sqlite:///gobetween.db",
-        "SQLAlchemy URL: sqlite:///file.db (default) or postgresql://user@host/db",
+        N_("SQLAlchemy URL: sqlite:///file.db (default) or postgresql://user@host/db"),
     )
-    migrate: bool = _setting(True, "apply Alembic migrations when the app starts")
-    secure_cookies: bool = _setting(True, "mark session cookies Secure (HTTPS only)")
-    session_hours: int = _setting(12, "how long a browser session lasts")
+    migrate: bool = _setting(True, N_("apply Alembic migrations when the app starts"))
+    secure_cookies: bool = _setting(True, N_("mark session cookies Secure (HTTPS only)"))
+    session_hours: int = _setting(12, N_("how long a browser session lasts"))
     session_idle_minutes: int = _setting(
         30,
-        "minutes a browser session may go unused before it ends (the next request must log in "
-        "again; 0: only GOBETWEEN_SESSION_HOURS ends it)",
+        N_(
+            "minutes a browser session may go unused before it ends (the next request must log in "
+            "again; 0: only GOBETWEEN_SESSION_HOURS ends it)"
+        ),
     )
-    max_attachment_bytes: int = _setting(5_000_000, "largest attachment accepted, in bytes")
+    max_attachment_bytes: int = _setting(5_000_000, N_("largest attachment accepted, in bytes"))
     attachment_types: str = _setting(
         "application/pdf,image/png,image/jpeg,text/plain,text/csv,"
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "comma-separated content types accepted for attachments",
+        N_("comma-separated content types accepted for attachments"),
     )
     clamd: str = _setting(
         "",
-        "the ClamAV daemon that scans every attachment before it is stored: unix:/path/to/socket "
-        "or tcp:host:port (empty: attachments are not scanned)",
+        N_(
+            "the ClamAV daemon that scans every attachment before it is stored: "
+            "unix:/path/to/socket or tcp:host:port (empty: attachments are not scanned)"
+        ),
     )
     clamd_timeout_seconds: int = _setting(
-        30, "longest wait for the ClamAV daemon to scan one attachment (then 503)"
+        30, N_("longest wait for the ClamAV daemon to scan one attachment (then 503)")
     )
     login_max_failures: int = _setting(
-        5, "failed logins for one account from one client before pauses begin"
+        5, N_("failed logins for one account from one client before pauses begin")
     )
     login_client_max_failures: int = _setting(
-        50, "failed logins from one client (address), all accounts together, in the window"
+        50, N_("failed logins from one client (address), all accounts together, in the window")
     )
     login_account_max_failures: int = _setting(
         100,
-        "failed logins for one account from clients that never logged in to it, in the window "
-        "(its known devices are not affected)",
+        N_(
+            "failed logins for one account from clients that never logged in to it, in the window "
+            "(its known devices are not affected)"
+        ),
     )
-    login_window_seconds: int = _setting(900, "the window in which failed logins are counted")
+    login_window_seconds: int = _setting(900, N_("the window in which failed logins are counted"))
     login_max_delay_seconds: int = _setting(
         300,
-        "longest pause after repeated failed logins for one account from one client (the "
-        "pause doubles with each failure); a device that logged in before is never paused by "
-        "failures from elsewhere",
+        N_(
+            "longest pause after repeated failed logins for one account from one client (the "
+            "pause doubles with each failure); a device that logged in before is never paused by "
+            "failures from elsewhere"
+        ),
     )
     max_auth_body_bytes: int = _setting(
-        8_192, "largest request body to log in or accept an invitation, in bytes (more: 413)"
+        8_192, N_("largest request body to log in or accept an invitation, in bytes (more: 413)")
     )
     max_body_bytes: int = _setting(
-        1_000_000, "largest JSON or form request body (messages, offers, preferences), in bytes"
+        1_000_000, N_("largest JSON or form request body (messages, offers, preferences), in bytes")
     )
     max_upload_bytes: int = _setting(
-        25_000_000, "largest upload body (attachments, imports, agreement bundles), in bytes"
+        25_000_000, N_("largest upload body (attachments, imports, agreement bundles), in bytes")
     )
     hsts_seconds: int = _setting(
         0,
-        "send Strict-Transport-Security with this max-age (0: not sent); set it only when every "
-        "request reaches gobetween over HTTPS",
+        N_(
+            "send Strict-Transport-Security with this max-age (0: not sent); set it only when "
+            "every request reaches gobetween over HTTPS"
+        ),
     )
     require_two_factor: str = _setting(
         "off",
-        "who must log in with a second factor (TOTP): off (each user chooses; a process's "
-        "convener may still require it of the process's members), admins (process "
-        "administrators and the installation's administrator) or everyone",
+        N_(
+            "who must log in with a second factor (TOTP): off (each user chooses; a process's "
+            "convener may still require it of the process's members), admins (process "
+            "administrators and the installation's administrator) or everyone"
+        ),
     )
-    argon2_time_cost: int = _setting(3, "Argon2id iterations")
-    argon2_memory_kib: int = _setting(65536, "Argon2id memory, in KiB")
-    sse_poll_seconds: float = _setting(1.0, "how often an event stream looks for news")
+    argon2_time_cost: int = _setting(3, N_("Argon2id iterations"))
+    argon2_memory_kib: int = _setting(65536, N_("Argon2id memory, in KiB"))
+    sse_poll_seconds: float = _setting(1.0, N_("how often an event stream looks for news"))
     streams_per_user: int = _setting(
-        8, "event streams one user may hold open at once (per worker); more answer 429"
+        8, N_("event streams one user may hold open at once (per worker); more answer 429")
     )
     streams_total: int = _setting(
-        100, "event streams open at once in one worker, all users together; more answer 429"
+        100, N_("event streams open at once in one worker, all users together; more answer 429")
     )
     analysis_max_values: int = _setting(
         20_000,
-        "largest analysis: parties x options summed over the issues (one utility per value); "
-        "a larger track's analysis answers 422",
+        N_(
+            "largest analysis: parties x options summed over the issues (one utility per value); "
+            "a larger track's analysis answers 422"
+        ),
     )
     analysis_max_frontier: int = _setting(
         100_000,
-        "most Pareto-frontier points (and 20 times as many candidates) the merge may hold at any "
-        "step; beyond, the analysis answers 422",
+        N_(
+            "most Pareto-frontier points (and 20 times as many candidates) the merge may hold at "
+            "any step; beyond, the analysis answers 422"
+        ),
     )
     analysis_seconds: float = _setting(
-        20.0, "wall-clock limit of one analysis; its worker process is killed after it (422)"
+        20.0, N_("wall-clock limit of one analysis; its worker process is killed after it (422)")
     )
     analysis_memory_mb: int = _setting(
-        1024, "address-space limit of an analysis worker process, in MB (beyond: 422)"
+        1024, N_("address-space limit of an analysis worker process, in MB (beyond: 422)")
     )
     analyses_running: int = _setting(
         2,
-        "analyses computed at once in one worker (one per user), each in its own process; "
-        "more answer 429",
+        N_(
+            "analyses computed at once in one worker (one per user), each in its own process; "
+            "more answer 429"
+        ),
     )
-    pool_size: int = _setting(10, "database connections per worker (PostgreSQL)")
+    pool_size: int = _setting(10, N_("database connections per worker (PostgreSQL)"))
     loop_connections: int = _setting(
         1,
-        "PostgreSQL connections per worker for the requests served on the event loop "
-        "(posting and reading messages); each sends the statements of all waiting requests "
-        "in one pipeline, so one is usually enough",
+        N_(
+            "PostgreSQL connections per worker for the requests served on the event loop "
+            "(posting and reading messages); each sends the statements of all waiting requests "
+            "in one pipeline, so one is usually enough"
+        ),
     )
-    threads: int = _setting(8, "threads per worker running the database work of requests")
+    threads: int = _setting(8, N_("threads per worker running the database work of requests"))
     smtp_host: str = _setting(
         "",
-        "SMTP server for invitations, password resets and notifications; empty: no e-mail is "
-        "sent and an invitation's link is shown to the administrator instead",
+        N_(
+            "SMTP server for invitations, password resets and notifications; empty: no e-mail is "
+            "sent and an invitation's link is shown to the administrator instead"
+        ),
     )
-    smtp_port: int = _setting(587, "SMTP port (587 for STARTTLS, 465 for TLS, 25 plain)")
+    smtp_port: int = _setting(587, N_("SMTP port (587 for STARTTLS, 465 for TLS, 25 plain)"))
     smtp_security: str = _setting(
-        "starttls", "starttls, tls (TLS from the first byte) or none (a local relay only)"
+        "starttls", N_("starttls, tls (TLS from the first byte) or none (a local relay only)")
     )
-    smtp_user: str = _setting("", "SMTP user name (empty: no login)")
-    smtp_password: str = _setting("", "SMTP password")
+    smtp_user: str = _setting("", N_("SMTP user name (empty: no login)"))
+    smtp_password: str = _setting("", N_("SMTP password"))
     smtp_ca_file: str = _setting(
-        "", "PEM file of the certificate authorities to trust for SMTP (empty: the system's)"
+        "", N_("PEM file of the certificate authorities to trust for SMTP (empty: the system's)")
     )
     mail_from: str = _setting(
-        "gobetween <gobetween@localhost>", "the From address of the e-mails gobetween sends"
+        "gobetween <gobetween@localhost>", N_("the From address of the e-mails gobetween sends")
     )
     public_url: str = _setting(
         "",
-        "the address people open gobetween at (https://talks.example.org), for the links in "
-        "e-mails; empty: the address of the request that caused the e-mail",
+        N_(
+            "the address people open gobetween at (https://talks.example.org), for the links in "
+            "e-mails; empty: the address of the request that caused the e-mail"
+        ),
     )
     mail_poll_seconds: float = _setting(
-        10.0, "how often the background sender looks for e-mails to send and events to notify"
+        10.0, N_("how often the background sender looks for e-mails to send and events to notify")
     )
     mail_max_attempts: int = _setting(
-        6, "attempts to send one e-mail (waiting 1, 2, 4, ... minutes between) before giving up"
+        6, N_("attempts to send one e-mail (waiting 1, 2, 4, ... minutes between) before giving up")
     )
-    digest_hour: int = _setting(7, "the hour (UTC, 0-23) after which daily digests are sent")
+    digest_hour: int = _setting(7, N_("the hour (UTC, 0-23) after which daily digests are sent"))
     import_max_rows: int = _setting(
-        50_000, "most data rows in one imported record file (voyages, exchanges...); more: 422"
+        50_000, N_("most data rows in one imported record file (voyages, exchanges...); more: 422")
     )
     import_max_problems: int = _setting(
-        200, "problems listed for one import (the first by row); the rest are only counted"
+        200, N_("problems listed for one import (the first by row); the rest are only counted")
     )
-
     purge_every_minutes: int = _setting(
         60,
-        "how often the server deletes what is past its retention period (0: never; "
-        "`gobetween db purge` still does)",
+        N_(
+            "how often the server deletes what is past its retention period (0: never; "
+            "`gobetween db purge` still does)"
+        ),
     )
-    purge_batch: int = _setting(10_000, "most rows of one table deleted by one purge")
+    purge_batch: int = _setting(10_000, N_("most rows of one table deleted by one purge"))
     keep_security_log_days: int = _setting(
-        365, "days the security log keeps an event (it never keeps one longer than 365)"
+        365, N_("days the security log keeps an event (it never keeps one longer than 365)")
     )
     keep_sent_mail_days: int = _setting(
-        90, "days a sent or given-up e-mail's record (address, subject, outcome) is kept"
+        90, N_("days a sent or given-up e-mail's record (address, subject, outcome) is kept")
     )
     keep_links_days: int = _setting(
-        30, "days a used or expired one-time e-mail link, and a sent digest line, are kept"
+        30, N_("days a used or expired one-time e-mail link, and a sent digest line, are kept")
     )
     keep_invitations_days: int = _setting(
-        90, "days an invitation never accepted is kept after it expired or was declined"
+        90, N_("days an invitation never accepted is kept after it expired or was declined")
     )
     keep_analyses_days: int = _setting(
-        30, "days a computed analysis is cached (computed again when asked after)"
+        30, N_("days a computed analysis is cached (computed again when asked after)")
     )
     alert_mail_to: str = _setting(
         "",
-        "comma-separated addresses that receive the administrators' alerts besides the "
-        "installation administrator's verified address",
+        N_(
+            "comma-separated addresses that receive the administrators' alerts besides the "
+            "installation administrator's verified address"
+        ),
     )
     alert_failed_logins: int = _setting(
         200,
-        "failed log-ins, all accounts together, within the log-in window that alert the "
-        "administrators (password spraying; 0: no alert)",
+        N_(
+            "failed log-ins, all accounts together, within the log-in window that alert the "
+            "administrators (password spraying; 0: no alert)"
+        ),
     )
     audit_check_hours: int = _setting(
-        24, "how often the server verifies the audit chain and alerts on a break (0: never)"
+        24, N_("how often the server verifies the audit chain and alerts on a break (0: never)")
     )
 
     def __post_init__(self) -> None:
