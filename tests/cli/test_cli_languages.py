@@ -258,8 +258,64 @@ def test_a_record_file_checked_in_ukrainian(tmp_path: Path) -> None:
     assert "  рядок 2, " in ukrainian.output
     assert "(очікувалося: " in ukrainian.output
     assert "застереження: " in ukrainian.output
-    for english_words in ("entries", "rows skipped", "row 2", "expected", "caveat"):
-        assert english_words not in ukrainian.output
+    assert "  рядок 2, Номер: не число: 'many' (очікувалося: ціле число >= 0 (осіб))" in (
+        ukrainian.output
+    )
+    assert "  повернуто до Ukraine  5" in ukrainian.output  # the row label's words, not the name
+    assert "not a number: 'many'" in english.output
+    assert "returned to Ukraine" in english.output
+    english_words = ("entries", "rows skipped", "row 2", "expected", "caveat", "not a number")
+    for words in (*english_words, "whole number", "people", "returned to"):
+        assert words not in ukrainian.output, words
+
+
+def test_what_a_record_kind_expects_in_arabic() -> None:
+    english = run("records", "kinds").output
+    for words in ("a date like 2022-09-21", "a number (t)", "a whole number >= 0 (people)"):
+        assert words in english, words
+    assert "one of prisoners of war, civilians, remains" in english
+    arabic = run("--language", "ar", "records", "kinds")
+    assert arabic.exit_code == 0, arabic.output
+    assert "تاريخ مثل 2022-09-21 أو 21-Sep-2022" in arabic.output
+    assert "(طن)" in arabic.output
+    assert "عدد صحيح >= 0 (أشخاص)" in arabic.output
+    for words in ("a date like", "a number", "a whole number", "one of", "prisoners of war"):
+        assert words not in arabic.output, words
+
+
+def test_why_the_tournament_skipped_a_scenario_in_ukrainian(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("gobetween: 1\nname: [\n", encoding="utf-8")
+    args = ("tournament", str(tmp_path), "--seeds", "1", "--quiet")
+    english = flat(run(*args).output)
+    assert "skipped broken.yaml: " in english
+    assert "the YAML cannot be parsed" in english
+    ukrainian = flat(run("--language", "uk", *args).output)
+    assert "пропущено broken.yaml: " in ukrainian
+    assert "неможливо розібрати YAML" in ukrainian
+    assert "cannot be parsed" not in ukrainian
+    assert "(очікувалося: коректний YAML)" in ukrainian  # PyYAML's own words stay English
+    assert "(expected" not in ukrainian
+
+
+def test_the_analysis_method_and_solver_status_in_ukrainian(tmp_path: Path) -> None:
+    assert "method: merge" in flat(run("analyze", str(CLASSROOM)).output)
+    assert "метод: об’єднання меж" in flat(
+        run("--language", "uk", "analyze", str(CLASSROOM)).output
+    )
+    moratorium = str(examples.path("energy_moratorium"))
+    said = flat(run("--language", "uk", "analyze", moratorium).output)
+    assert "метод: цілочисельне програмування (MILP)" in said
+    assert "milp" not in said
+    from tests.analysis.test_bonus_frontier import _anac_like
+
+    from gobetween.formats.scenario_file import dump_scenario
+
+    path = tmp_path / "anac.yaml"
+    path.write_text(dump_scenario(_anac_like(50, 200, seed=1)), encoding="utf-8")
+    stopped = run("--language", "uk", "analyze", "--time-limit", "0.01", str(path))
+    assert stopped.exit_code == 0, stopped.output
+    assert ": ліміт часу: " in flat(stopped.output)
+    assert "time limit" not in stopped.output
 
 
 def test_the_version_and_the_password_prompt_in_ukrainian(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gobetween.analysis import Analysis, Solution
-from gobetween.cli.language import number
+from gobetween.cli.language import number, solver_word
 from gobetween.formats.scenario_file import ScenarioFile
 from gobetween.i18n import _, _l, ngettext
 
@@ -89,7 +89,7 @@ def print_report(
                 "issues": number(len(scenario.agenda)),
                 "packages": _size(result.outcome_space_size),
                 "allowed": _size(result.allowed_size),
-                "method": front.method,
+                "method": solver_word(front.method),
             }
         )
     )
@@ -112,7 +112,10 @@ def print_report(
             )
         else:
             out.print(
-                _styled("red", _("Solver: %(status)s: not proven") % {"status": front.status})
+                _styled(
+                    "red",
+                    _("Solver: %(status)s: not proven") % {"status": solver_word(front.status)},
+                )
                 + "; "
                 + escape(
                     _(

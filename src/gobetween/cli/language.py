@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -42,14 +43,19 @@ from gobetween.errors import N_, GobetweenError, InputError, NotFound, Sentence
 from gobetween.i18n import _
 
 __all__ = [
+    "CELL_TEMPLATES",
     "CLICK_WORDS",
     "LANGUAGE_ENV",
     "POSIX_VARIABLES",
+    "ROW_PREFIXES",
+    "SOLVER_WORDS",
     "Command",
     "Group",
     "Refused",
+    "cell_message",
     "choose",
     "day",
+    "expected",
     "language_option",
     "number",
     "os_error",
@@ -57,6 +63,7 @@ __all__ = [
     "refusal",
     "row_problem",
     "sentence",
+    "solver_word",
     "speak_click",
     "word",
 ]
@@ -396,7 +403,118 @@ def word(text: str) -> str:
         spaced = text.replace("_", " ")
         said = i18n.gettext(spaced)
         return text if said == spaced else said
+    for prefix in ROW_PREFIXES:  # a declared word before a name of the data: the name is kept
+        if said == text and text.startswith(prefix + " "):
+            return i18n.gettext(prefix) + " " + text[len(prefix) + 1 :]
     return said
+
+
+#: Declared words that begin a figure's row label before a name of the data (the exchanges
+#: summary's "returned to Ukraine", :mod:`gobetween.monitoring.kinds_builtin`), as on the pages.
+ROW_PREFIXES = ("returned to",)
+
+#: What the analysis solvers report (``Frontier.method`` and ``.status``): the core says them in
+#: English; a status the table lacks (HiGHS's "solver error (...)") is printed as it is.
+SOLVER_WORDS = {
+    "enumeration": N_("enumeration"),
+    "merge": N_("merge"),
+    "milp": N_("milp"),
+    "optimal": N_("optimal"),
+    "infeasible": N_("infeasible"),
+    "unbounded": N_("unbounded"),
+    "time limit": N_("time limit"),
+    "point limit": N_("point limit"),
+}
+
+
+def solver_word(text: str) -> str:
+    """An analysis method's or solver status's name in the current language.
+
+    >>> with i18n.use_locale("uk"):
+    ...     solver_word("time limit"), solver_word("solver error (kNotset)")
+    ('ліміт часу', 'solver error (kNotset)')
+    """
+    marked = SOLVER_WORDS.get(text)
+    return i18n.gettext(marked) if marked is not None else text
+
+
+def expected(field: Any) -> str:
+    """What a valid cell of a record kind's field looks like (``FieldSpec.expected``), in the
+    current language.
+
+    >>> from gobetween.monitoring.kinds import kind_named
+    >>> people = kind_named("exchanges").field("number")
+    >>> people.expected
+    'a whole number >= 0 (people)'
+    >>> with i18n.use_locale("uk"):
+    ...     expected(people)
+    'ціле число >= 0 (осіб)'
+    """
+    kind = str(field.type)
+    if kind == "choice":
+        return _("one of %(choices)s") % {"choices": ", ".join(word(c) for c in field.choices)}
+    if kind == "date":
+        return _("a date like 2022-09-21 or 21-Sep-2022")
+    if kind in ("integer", "number"):
+        whole = kind == "integer"
+        if field.minimum is None:
+            what = _("a whole number") if whole else _("a number")
+        else:
+            low = {"low": f"{field.minimum:g}"}
+            what = (_("a whole number >= %(low)s") if whole else _("a number >= %(low)s")) % low
+    else:
+        what = _("text")
+    if not field.unit:
+        return what
+    unit = i18n.pgettext("unit: tonnes", "t") if field.unit == "t" else word(field.unit)
+    return _("%(what)s (%(unit)s)") % {"what": what, "unit": unit}
+
+
+def _expected_phrases() -> dict[str, Any]:
+    from gobetween.monitoring.kinds import REGISTRY
+
+    return {f.expected: f for kind in REGISTRY.values() for f in kind.fields}
+
+
+#: The sentences a record file's cell may be refused with (monitoring.cells, monitoring.kinds):
+#: an import problem keeps only the English text, so the CLI finds the template again.
+CELL_TEMPLATES = (
+    N_("empty"),
+    N_("not a number: %(value)r"),
+    N_("not a whole number: %(value)r"),
+    N_("not a date: %(value)r"),
+    N_("%(value)r is not a choice"),
+    N_("%(value)s is below %(minimum)s"),
+    N_("%(value)s is not whole"),
+)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"%\((\w+)\)[rs]", template)
+    text = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+)" for index, part in enumerate(parts)
+    )
+    return re.compile(text + r"\Z", re.DOTALL)
+
+
+def cell_message(message: str) -> str:
+    """A cell's refusal (English, as an import problem keeps it) in the current language when
+    it is one of :data:`CELL_TEMPLATES`, its values kept as written; else :func:`word`.
+
+    >>> with i18n.use_locale("uk"):
+    ...     cell_message("not a number: 'many'")
+    "не число: 'many'"
+    """
+    for template in CELL_TEMPLATES:
+        found = _pattern(template).match(message)
+        if found is None:
+            continue
+        said = re.sub(r"%\((\w+)\)r", r"%(\1)s", i18n.gettext(template))
+        try:
+            return said % found.groupdict() if found.groupdict() else said
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return message
+    return word(message)
 
 
 def os_error(error: OSError) -> str:
@@ -427,9 +545,12 @@ def row_problem(problem: Any) -> str:
     values = {
         "row": problem.row,
         "column": word(problem.column or ""),
-        "message": word(problem.message),
+        "message": cell_message(problem.message),
         "expected": word(problem.expected or ""),
     }
+    field = _expected_phrases().get(problem.expected or "")
+    if field is not None:
+        values["expected"] = expected(field)
     if problem.column:
         text = _("row %(row)s, %(column)s: %(message)s") % values
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from gobetween.cli.language import Group, number, refusal, row_problem, word
+from gobetween.cli.language import Group, expected, number, refusal, row_problem, word
 from gobetween.errors import N_, InvalidModel
 from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _, ngettext
@@ -42,7 +42,7 @@ def kinds() -> None:
                 flags.append(_("confidential"))
             if f.public:
                 flags.append(_("public once published"))
-            click.echo(f"  {word(f.label):<20} {word(f.expected)} [{', '.join(flags)}]")
+            click.echo(f"  {word(f.label):<20} {expected(f)} [{', '.join(flags)}]")
         for spec in kind.figures:
             click.echo(
                 "  "

@@ -23,13 +23,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from gobetween import i18n
 from gobetween.batch.pool import DEFAULT_TIMEOUT, run_pool
 from gobetween.batch.references import ReferenceCheck, check_references
 from gobetween.batch.report import ALL, Summary, summarise, write_report
 from gobetween.batch.store import ResultStore
 from gobetween.batch.tasks import MAX_TASKS, Player, Task, find_scenarios, plan_tasks
-from gobetween.cli.language import Command, number, percent
-from gobetween.errors import N_
+from gobetween.cli.language import Command, number, percent, refusal
+from gobetween.errors import N_, GobetweenError
+from gobetween.formats.genius import load_genius
+from gobetween.formats.loading import load_scenario
 from gobetween.i18n import _
 from gobetween.rehearsal import BEHAVIOURS, DEFAULT_ROUNDS, MAX_ROUNDS, STRATEGIES
 
@@ -130,6 +133,27 @@ def print_references(checks: Sequence[ReferenceCheck], console: Console) -> None
             number(check.frontier_points),
         )
     console.print(table)
+
+
+def _why(folder: Path, name: str, reason: str) -> str:
+    """Why the scenario ``name`` below ``folder`` was skipped, in the run's language.
+
+    :func:`~gobetween.batch.tasks.find_scenarios` keeps the English sentence only; outside
+    English the scenario is read again for its error, which :func:`refusal` translates.
+    """
+    if i18n.current_locale() == i18n.DEFAULT_LOCALE:
+        return reason
+    path = folder / name
+    if not path.exists():  # the folder itself is the Genius folder, named by its own name
+        path = folder
+    try:
+        if path.is_dir():
+            load_genius(path)
+        else:
+            load_scenario(path)
+    except GobetweenError as error:
+        return refusal(error)
+    return reason
 
 
 @click.command(
@@ -237,7 +261,9 @@ def tournament(
     scenarios, failed = find_scenarios(folder)
     for name, reason in failed.items():
         console.print(
-            _("skipped %(name)s: %(reason)s") % {"name": name, "reason": reason}, markup=False
+            _("skipped %(name)s: %(reason)s")
+            % {"name": name, "reason": _why(folder, name, reason)},
+            markup=False,
         )
     chosen = list(strategies or STRATEGIES)
     kinds = list(behaviours or BEHAVIOURS)
