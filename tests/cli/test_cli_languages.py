@@ -350,3 +350,25 @@ def test_what_the_system_refuses_is_said_in_ukrainian(
         said = capsys.readouterr().err
         assert said.strip().endswith(f"{words}: {target}"), said
     assert said.startswith("помилка: ")
+
+
+def test_a_voyage_file_and_its_figures_in_arabic_and_ukrainian(tmp_path: Path) -> None:
+    voyages = Path(__file__).parents[1] / "data" / "bsgi" / "outbound_shipments_slice.csv"
+    lines = voyages.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace('"18,137"', "lots", 1)
+    bad = tmp_path / "voyages.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    english = run("voyages", "import", str(bad)).output
+    assert "row 2, Metric tons: not a number: 'lots'" in english
+    ukrainian = run("--language", "uk", "voyages", "import", str(bad)).output
+    assert "рядок 2, Метричні тонни: не число: 'lots'" in ukrainian
+    assert "not a number" not in ukrainian
+    columns = ("inspected", "waiting", "median_days", "p90_days", "voyages_departed", "tonnes")
+    english = run("voyages", "figures", str(voyages)).output
+    assert all(name in english for name in columns)
+    arabic = run("--language", "ar", "voyages", "figures", str(voyages))
+    assert arabic.exit_code == 0, arabic.output
+    assert "الأيام (القيمة الوسطى)" in arabic.output
+    assert "الرحلات المغادرة" in arabic.output
+    for name in columns:
+        assert name not in arabic.output, name

@@ -54,6 +54,7 @@ __all__ = [
     "Refused",
     "cell_message",
     "choose",
+    "column",
     "day",
     "expected",
     "language_option",
@@ -409,6 +410,31 @@ def word(text: str) -> str:
     return said
 
 
+def column(name: str) -> str:
+    """A figure table's column in the current language (English: its name in the CSV files):
+    the voyage figures' own columns here, others by :func:`word`.
+
+    >>> with i18n.use_locale("uk"):
+    ...     column("median_days"), column("month")
+    ('медіана днів', 'місяць')
+    """
+    words = {
+        "inspected": i18n.pgettext("figure column", "inspected"),
+        "waiting": i18n.pgettext("figure column", "waiting"),
+        "median_days": i18n.pgettext("figure column", "median days"),
+        "p90_days": i18n.pgettext("figure column", "days, 90th percentile"),
+        "mean_days": i18n.pgettext("figure column", "mean days"),
+        "period": i18n.pgettext("figure column", "period"),
+        "voyages_departed": i18n.pgettext("figure column", "voyages departed"),
+        "shipments": i18n.pgettext("figure column", "cargo rows"),
+        "tonnes": i18n.pgettext("figure column", "tonnes"),
+        "inspections": i18n.pgettext("figure column", "inspections"),
+    }
+    if i18n.current_locale() == i18n.DEFAULT_LOCALE:
+        return name  # English: the CSV file's own column names, as before
+    return words.get(name) or word(name)
+
+
 #: Declared words that begin a figure's row label before a name of the data (the exchanges
 #: summary's "returned to Ukraine", :mod:`gobetween.monitoring.kinds_builtin`), as on the pages.
 ROW_PREFIXES = ("returned to",)
@@ -450,6 +476,8 @@ def expected(field: Any) -> str:
     ...     expected(people)
     'ціле число >= 0 (осіб)'
     """
+    if i18n.current_locale() == i18n.DEFAULT_LOCALE:
+        return str(field.expected)
     kind = str(field.type)
     if kind == "choice":
         return _("one of %(choices)s") % {"choices": ", ".join(word(c) for c in field.choices)}
@@ -483,6 +511,7 @@ CELL_TEMPLATES = (
     N_("not a number: %(value)r"),
     N_("not a whole number: %(value)r"),
     N_("not a date: %(value)r"),
+    N_("not a WFP mark: %(value)r"),
     N_("%(value)r is not a choice"),
     N_("%(value)s is below %(minimum)s"),
     N_("%(value)s is not whole"),

@@ -13,7 +13,7 @@ from typing import IO
 
 import click
 
-from gobetween.cli.language import Group, day, number, percent, row_problem, word
+from gobetween.cli.language import Group, column, day, number, percent, row_problem, word
 from gobetween.errors import N_
 from gobetween.formats.jcc import read_jcc, write_shipments_csv, write_table_csv
 from gobetween.i18n import _, ngettext
@@ -165,7 +165,7 @@ def import_(
 
 def _print_table(table: FigureTable) -> None:
     click.echo(f"\n{table.name}")  # the table's name, as its CSV file is called
-    click.echo("  " + "  ".join(word(column) for column in table.columns))
+    click.echo("  " + "  ".join(column(name) for name in table.columns))
     for row in table.rows:
         click.echo("  " + "  ".join(_cell(v) for v in row))
     if table.caveat:
