@@ -150,3 +150,39 @@ def test_with_no_idle_limit_only_the_lifetime_ends_a_session(
         c.close()
     finally:
         world.close()
+
+
+def test_a_session_ended_for_idleness_leaves_the_list_of_sessions(
+    world: World, clock: Clock
+) -> None:
+    idle, used = _login(world), _login(world)
+    try:
+        clock.set(START + 10 * MINUTE)
+        listed = used.get("/api/account/sessions").json()
+        assert len(listed) == 2
+        idle_key = next(s["id"] for s in listed if not s["current"])
+        clock.set(START + 29 * MINUTE)  # 'used' goes on; 'idle' was last used at the start
+        assert [s["current"] for s in used.get("/api/account/sessions").json()] == [True, False]
+        clock.set(START + 30 * MINUTE)  # 30 minutes after 'idle' logged in: it has ended
+        listed = used.get("/api/account/sessions").json()
+        assert [s["current"] for s in listed] == [True]
+        assert idle_key not in {s["id"] for s in listed}
+        page = BeautifulSoup(used.get("/account/security").text, "html.parser")
+        used_key = listed[0]["id"]
+        assert [r["data-session"] for r in page.select("tr[data-session]")] == [used_key]
+        assert idle.get("/api/processes").status_code == 401  # it cannot be used either
+    finally:
+        idle.close()
+        used.close()
+
+
+def test_with_no_idle_limit_an_unused_session_stays_listed(clock: Clock, tmp_path: object) -> None:
+    world = World.build(make_settings(f"sqlite:///{tmp_path}/listed.db", session_idle_minutes=0))
+    try:
+        unused, used = _login(world), _login(world)
+        clock.set(START + 11 * 60 * MINUTE)
+        assert len(used.get("/api/account/sessions").json()) == 2
+        unused.close()
+        used.close()
+    finally:
+        world.close()

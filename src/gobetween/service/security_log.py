@@ -297,14 +297,24 @@ class SessionRow:
     last_client: str = ""
 
 
-def own_sessions(session: Session, actor: Actor, current_token: str | None) -> list[SessionRow]:
+def own_sessions(
+    session: Session, actor: Actor, current_token: str | None, *, idle_minutes: int = 0
+) -> list[SessionRow]:
     """The caller's browser sessions that have not expired, newest first; ``current`` marks the
-    one whose cookie is ``current_token``."""
+    one whose cookie is ``current_token``. With ``idle_minutes`` (the installation's
+    ``GOBETWEEN_SESSION_IDLE_MINUTES``) a session not used for that long is left out too: it
+    can no longer be used (:func:`gobetween.service.identity.check_idle`, the same test on the
+    same time: its last request, or its start)."""
     current = token_digest(current_token) if current_token else ""
+    now = t.utcnow()
+    alive = [t.WebSession.user_id == actor.user_id, t.WebSession.expires_at > now]
+    if idle_minutes:
+        last_used = func.coalesce(SessionDevice.last_seen_at, t.WebSession.created_at)
+        alive.append(last_used > now - dt.timedelta(minutes=idle_minutes))
     rows = session.execute(
         select(t.WebSession, SessionDevice)
         .outerjoin(SessionDevice, SessionDevice.session_id == t.WebSession.id)
-        .where(t.WebSession.user_id == actor.user_id, t.WebSession.expires_at > t.utcnow())
+        .where(*alive)
         .order_by(t.WebSession.created_at.desc(), t.WebSession.session_hash)
     )
     return [

@@ -56,7 +56,12 @@ def _page(request: Request, ctx: Ctx, *, write: bool = False, **more: object) ->
         context = {
             **frame(ctx, unit),
             "title": _("Sessions and security log"),
-            "sessions": security_log.own_sessions(unit.session, unit.actor, ctx.session_token),
+            "sessions": security_log.own_sessions(
+                unit.session,
+                unit.actor,
+                ctx.session_token,
+                idle_minutes=ctx.settings.session_idle_minutes,
+            ),
             "events": [
                 (kind_label(ev.kind), ev)
                 for ev in security_log.own_events(unit.session, unit.actor, 100)

@@ -84,7 +84,12 @@ def _agent(request: Request) -> str:
 def sessions(ctx: EnrolCtx) -> list[SessionOut]:
     """The caller's browser sessions, newest first, with where each was started."""
     with ctx.read() as unit:
-        rows = security_log.own_sessions(unit.session, unit.actor, ctx.session_token)
+        rows = security_log.own_sessions(
+            unit.session,
+            unit.actor,
+            ctx.session_token,
+            idle_minutes=ctx.settings.session_idle_minutes,
+        )
     return [
         SessionOut(
             id=r.key,
