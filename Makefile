@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-deep check lint typecheck imports pytest bench clean i18n audit
+.PHONY: demo test test-deep check lint typecheck imports pytest bench clean i18n audit sbom
 
 demo: $(STAMP)
 	$(BIN)/gobetween demo
@@ -52,6 +52,12 @@ i18n: $(STAMP)
 # the npm registry; fails on one that .ci/audit-ignore.toml does not accept (docs/security.md).
 audit: $(STAMP)
 	$(BIN)/python -m gobetween.service.dependency_audit --ignore .ci/audit-ignore.toml
+
+# The software bill of materials (CycloneDX 1.5 JSON): the installed Python packages gobetween's
+# requirements reach and the vendored npm files with their SHA-256 (docs/security.md).
+SBOM ?= build/sbom.cdx.json
+sbom: $(STAMP)
+	$(BIN)/python -m gobetween.service.sbom $(SBOM)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -210,8 +210,9 @@ def test_page_scripts_hold_no_sentences() -> None:
 
 #: Raised with English words on purpose: operator settings (GOBETWEEN_*), pydantic validators,
 #: the virus scanner's own reason (kept for the log; the uploader reads a translated 503) and
-#: the dependency audit's report (`make audit`, a build step for operators).
-ENGLISH_ERRORS = {"ConfigurationError", "ValueError", "_ScannerDown", "AuditFailed"}
+#: the dependency audit's report (`make audit`, a build step for operators) and the software bill
+#: of materials' (`make sbom`, likewise).
+ENGLISH_ERRORS = {"ConfigurationError", "ValueError", "_ScannerDown", "AuditFailed", "SbomFailed"}
 
 
 def bare_string_raises(folder: Path) -> list[str]:

@@ -49,6 +49,7 @@ __all__ = [
     "npm_advisories",
     "pypi_advisories",
     "vendored_npm",
+    "vendored_source",
 ]
 
 PYPI = "https://pypi.org/pypi"
@@ -277,16 +278,16 @@ def npm_advisories(
 
 def vendored_npm(package_dir: Path) -> dict[str, str]:
     """The npm package and version of each vendored folder, from its ``SOURCE.txt``."""
-    found = {}
-    for folder in VENDOR_DIRS:
-        source = package_dir / folder / "SOURCE.txt"
-        match = _SOURCE.match(source.read_text(encoding="utf-8"))
-        if match is None:
-            raise AuditFailed(
-                f"{source}: does not begin with 'PACKAGE VERSION from the npm registry'"
-            )
-        found[match["name"]] = match["version"]
-    return found
+    return dict(vendored_source(package_dir / folder) for folder in VENDOR_DIRS)
+
+
+def vendored_source(folder: Path) -> tuple[str, str]:
+    """The npm package and version that a vendored folder's ``SOURCE.txt`` names."""
+    source = folder / "SOURCE.txt"
+    match = _SOURCE.match(source.read_text(encoding="utf-8"))
+    if match is None:
+        raise AuditFailed(f"{source}: does not begin with 'PACKAGE VERSION from the npm registry'")
+    return match["name"], match["version"]
 
 
 def installed_python(skip: Iterable[str] = ("gobetween",)) -> dict[str, str]:
