@@ -372,3 +372,25 @@ def test_a_voyage_file_and_its_figures_in_arabic_and_ukrainian(tmp_path: Path) -
     assert "الرحلات المغادرة" in arabic.output
     for name in columns:
         assert name not in arabic.output, name
+
+
+def test_a_voyage_file_structure_problem_in_ukrainian(tmp_path: Path) -> None:
+    voyages = Path(__file__).parents[1] / "data" / "bsgi" / "outbound_shipments_slice.csv"
+    lines = voyages.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("SSI AVENGER", "SSI AVENGER II", 1)  # row 3: voyage 981's second
+    lines[3] = lines[3].replace("Outbound,", "Sideways,", 1)  # row 4
+    bad = tmp_path / "voyages.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    english = flat(run("voyages", "import", str(bad)).output)
+    assert (
+        "row 3, Vessel name: 'SSI AVENGER II' differs from row 2's 'SSI AVENGER'; the voyage "
+        "keeps the first row's (expected the same value on every row of a voyage) [imported]"
+    ) in english
+    assert "row 4, Status: unknown status 'Sideways' (expected 'Outbound' or 'Outbound +')" in (
+        english
+    )
+    ukrainian = flat(run("--language", "uk", "voyages", "import", str(bad)).output)
+    assert "'SSI AVENGER II' відрізняється від 'SSI AVENGER' рядка 2" in ukrainian, ukrainian
+    assert "невідомий статус 'Sideways'" in ukrainian, ukrainian
+    for sentence in ("differs from", "unknown status", "the same value", "keeps the first"):
+        assert sentence not in ukrainian, sentence

@@ -29,7 +29,6 @@ import contextlib
 import datetime as dt
 import errno
 import os
-import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -43,7 +42,6 @@ from gobetween.errors import N_, GobetweenError, InputError, NotFound, Sentence
 from gobetween.i18n import _
 
 __all__ = [
-    "CELL_TEMPLATES",
     "CLICK_WORDS",
     "LANGUAGE_ENV",
     "POSIX_VARIABLES",
@@ -52,7 +50,6 @@ __all__ = [
     "Command",
     "Group",
     "Refused",
-    "cell_message",
     "choose",
     "column",
     "day",
@@ -504,48 +501,6 @@ def _expected_phrases() -> dict[str, Any]:
     return {f.expected: f for kind in REGISTRY.values() for f in kind.fields}
 
 
-#: The sentences a record file's cell may be refused with (monitoring.cells, monitoring.kinds):
-#: an import problem keeps only the English text, so the CLI finds the template again.
-CELL_TEMPLATES = (
-    N_("empty"),
-    N_("not a number: %(value)r"),
-    N_("not a whole number: %(value)r"),
-    N_("not a date: %(value)r"),
-    N_("not a WFP mark: %(value)r"),
-    N_("%(value)r is not a choice"),
-    N_("%(value)s is below %(minimum)s"),
-    N_("%(value)s is not whole"),
-)
-
-
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"%\((\w+)\)[rs]", template)
-    text = "".join(
-        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+)" for index, part in enumerate(parts)
-    )
-    return re.compile(text + r"\Z", re.DOTALL)
-
-
-def cell_message(message: str) -> str:
-    """A cell's refusal (English, as an import problem keeps it) in the current language when
-    it is one of :data:`CELL_TEMPLATES`, its values kept as written; else :func:`word`.
-
-    >>> with i18n.use_locale("uk"):
-    ...     cell_message("not a number: 'many'")
-    "не число: 'many'"
-    """
-    for template in CELL_TEMPLATES:
-        found = _pattern(template).match(message)
-        if found is None:
-            continue
-        said = re.sub(r"%\((\w+)\)r", r"%(\1)s", i18n.gettext(template))
-        try:
-            return said % found.groupdict() if found.groupdict() else said
-        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-            return message
-    return word(message)
-
-
 def os_error(error: OSError) -> str:
     """What the operating system refused, and the file (English: its own words, as before)."""
     said = error.strerror or str(error)
@@ -571,14 +526,17 @@ def row_problem(problem: Any) -> str:
     """
     if i18n.current_locale() == i18n.DEFAULT_LOCALE:
         return str(problem)
+    message, said_expected = problem.sentence, problem.expected_sentence
     values = {
         "row": problem.row,
         "column": word(problem.column or ""),
-        "message": cell_message(problem.message),
+        "message": sentence(message) if message is not None else word(problem.message),
         "expected": word(problem.expected or ""),
     }
     field = _expected_phrases().get(problem.expected or "")
-    if field is not None:
+    if said_expected is not None:
+        values["expected"] = sentence(said_expected)
+    elif field is not None:
         values["expected"] = expected(field)
     if problem.column:
         text = _("row %(row)s, %(column)s: %(message)s") % values

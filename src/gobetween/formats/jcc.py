@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from gobetween.errors import N_, DataImportError, FileFormatError, InputError
+from gobetween.errors import N_, DataImportError, FileFormatError, InputError, Sentence
 from gobetween.formats.jcc_write import write_shipments_csv, write_table_csv
 from gobetween.formats.reading import unreadable
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
@@ -212,11 +212,11 @@ def _parse_row(
     if continuation is None:
         continuation = _STATUS.get(normalise_header(status_cell))
         if continuation is None:
-            return ImportProblem(
+            return ImportProblem.said(
                 number,
                 layout.names["status"],
-                f"unknown status {cell_text(status_cell)!r}",
-                "'Outbound' or 'Outbound +'",
+                Sentence(N_("unknown status %(status)r"), {"status": cell_text(status_cell)}),
+                Sentence(N_("'Outbound' or 'Outbound +'")),
             )
     values: dict[str, Any] = {}
     for name, index, column, parser, required in layout.fields:
@@ -227,9 +227,14 @@ def _parse_row(
         try:
             value = parser(cell)
         except DataImportError as bad:
-            return ImportProblem(number, column, bad.message, bad.expected)
+            return ImportProblem.refused(number, column, bad)
         if required and value == "":
-            return ImportProblem(number, column, "empty", f"a {column}")
+            return ImportProblem.said(
+                number,
+                column,
+                Sentence(N_("empty")),
+                Sentence(N_("a %(column)s"), {"column": column}),
+            )
         values[name] = value
     if "departure_date" not in layout.columns:  # an HDX layout dated by inspection
         values["departure_date"] = None
@@ -329,11 +334,17 @@ def _assemble(
         firsts = [r for r in rows if not r.continuation]
         if not firsts:
             problems.extend(
-                ImportProblem(
+                ImportProblem.said(
                     r.number,
                     "Status",
-                    f"continuation row of voyage #{voyage} without its 'Outbound' row",
-                    f"an 'Outbound' row for voyage #{voyage} in the same file",
+                    Sentence(
+                        N_("continuation row of voyage #%(voyage)s without its 'Outbound' row"),
+                        {"voyage": voyage},
+                    ),
+                    Sentence(
+                        N_("an 'Outbound' row for voyage #%(voyage)s in the same file"),
+                        {"voyage": voyage},
+                    ),
                 )
                 for r in rows
             )
@@ -347,21 +358,30 @@ def _assemble(
                 continue
             if row is not head and not row.continuation:
                 problems.append(
-                    ImportProblem(
+                    ImportProblem.said(
                         row.number,
                         "Status",
-                        f"a second, different 'Outbound' row for voyage #{voyage}",
-                        f"one 'Outbound' row per voyage (the first is row {head.number})",
+                        Sentence(
+                            N_("a second, different 'Outbound' row for voyage #%(voyage)s"),
+                            {"voyage": voyage},
+                        ),
+                        Sentence(
+                            N_("one 'Outbound' row per voyage (the first is row %(first)s)"),
+                            {"first": head.number},
+                        ),
                     )
                 )
                 continue
             if row is not head and not seen:
                 problems.append(
-                    ImportProblem(
+                    ImportProblem.said(
                         row.number,
                         None,
-                        f"voyage #{voyage}'s first row (row {head.number}) was not imported",
-                        "a valid 'Outbound' row for the voyage",
+                        Sentence(
+                            N_("voyage #%(voyage)s's first row (row %(first)s) was not imported"),
+                            {"voyage": voyage, "first": head.number},
+                        ),
+                        Sentence(N_("a valid 'Outbound' row for the voyage")),
                     )
                 )
                 continue
@@ -383,30 +403,42 @@ def _shipment(
     if row is not head:
         if values["imo"] != head.values["imo"]:
             problems.append(
-                ImportProblem(
+                ImportProblem.said(
                     row.number,
                     names["imo"],
-                    f"IMO {values['imo']} differs from the voyage's first row ({head.number})",
-                    f"IMO {head.values['imo']}",
+                    Sentence(
+                        N_("IMO %(imo)s differs from the voyage's first row (%(first)s)"),
+                        {"imo": values["imo"], "first": head.number},
+                    ),
+                    Sentence(N_("IMO %(imo)s"), {"imo": head.values["imo"]}),
                 )
             )
             return None
         for name in _VOYAGE_FIELDS:
             if name in values and values[name] != head.values[name]:
                 problems.append(
-                    ImportProblem(
+                    ImportProblem.said(
                         row.number,
                         names[name],
-                        f"{values[name]!r} differs from row {head.number}'s "
-                        f"{head.values[name]!r}; the voyage keeps the first row's",
-                        "the same value on every row of a voyage",
+                        Sentence(
+                            N_(
+                                "%(value)r differs from row %(first)s's %(kept)r; "
+                                "the voyage keeps the first row's"
+                            ),
+                            {
+                                "value": values[name],
+                                "first": head.number,
+                                "kept": head.values[name],
+                            },
+                        ),
+                        Sentence(N_("the same value on every row of a voyage")),
                         skipped=False,
                     )
                 )
     try:
         return Shipment(cargo_index=cargo_index, **values)
     except InputError as error:
-        problems.append(ImportProblem(row.number, None, error.message, error.expected))
+        problems.append(ImportProblem.refused(row.number, None, error))
         return None
 
 

@@ -383,7 +383,9 @@ def read_entries(
         except InvalidModel as error:
             column = kind.field(error.location).label if error.location else None
             message = error.message.split(": ", 1)[-1]
-            log.add(ImportProblem(number, column, message, error.expected))
+            problem = error.params.get("problem")
+            said = problem if isinstance(problem, Sentence) and str(problem) == message else None
+            log.add(ImportProblem(number, column, message, error.expected, True, said))
             continue
         old = entries.get(entry.key)
         if old is None:
@@ -393,11 +395,18 @@ def read_entries(
             duplicates += 1
         else:
             log.add(
-                ImportProblem(
+                ImportProblem.said(
                     number,
                     None,
-                    f"{kind.noun} {entry.key_text} differs from row {first_row[entry.key]}",
-                    "one row per key, or the same values",
+                    Sentence(
+                        N_("%(noun)s %(key)s differs from row %(first)s"),
+                        {
+                            "noun": Sentence(kind.noun),
+                            "key": entry.key_text,
+                            "first": first_row[entry.key],
+                        },
+                    ),
+                    Sentence(N_("one row per key, or the same values")),
                 )
             )
     return EntryImport(

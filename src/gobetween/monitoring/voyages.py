@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 
-from gobetween.errors import N_, DataImportError, InvalidModel
+from gobetween.errors import N_, DataImportError, InputError, InvalidModel, Sentence
 
 __all__ = [
     "ImportProblem",
@@ -229,6 +229,55 @@ class ImportProblem:
     message: str
     expected: str | None = None
     skipped: bool = True
+    #: The message and the expected value as marked templates with their values, when the
+    #: core wrote them so (``message`` and ``expected`` are their English texts), for the
+    #: service and the CLI to say them in the reader's language.
+    sentence: Sentence | None = field(default=None, compare=False, repr=False)
+    expected_sentence: Sentence | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def said(
+        cls,
+        row: int,
+        column: str | None,
+        message: Sentence,
+        expected: Sentence | None = None,
+        *,
+        skipped: bool = True,
+    ) -> ImportProblem:
+        """A problem written as sentences (:class:`~gobetween.errors.Sentence`); its English
+        text is what ``str`` of each sentence says.
+
+        >>> bad = ImportProblem.said(3, "Status", Sentence(N_("unknown status %(status)r"),
+        ...                          {"status": "Sideways"}))
+        >>> bad.message, bad.sentence.template
+        ("unknown status 'Sideways'", 'unknown status %(status)r')
+        """
+        return cls(
+            row,
+            column,
+            str(message),
+            str(expected) if expected is not None else None,
+            skipped,
+            message,
+            expected,
+        )
+
+    @classmethod
+    def refused(cls, row: int, column: str | None, error: InputError) -> ImportProblem:
+        """A problem from a refusal the core raised (its template and values kept)."""
+        expected = None
+        if error.expected is not None:
+            expected = Sentence(error.expected_template or error.expected, error.params)
+        return cls(
+            row,
+            column,
+            error.message,
+            error.expected,
+            True,
+            Sentence(error.template, error.params),
+            expected,
+        )
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", {self.column}" if self.column else "")

@@ -231,8 +231,7 @@ def import_report(filename: str, result: ImportResult, merged: MergeResult) -> d
             {
                 "row": p.row,
                 "column": p.column,
-                "message": p.message,
-                "expected": p.expected,
+                **records.problem_words(p),
                 "skipped": p.skipped,
             }
             for p in result.problems

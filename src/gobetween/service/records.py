@@ -28,14 +28,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from gobetween import i18n
 from gobetween.errors import Conflict, InvalidModel, NotFound, PermissionDenied
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.monitoring.kinds import Entry, EntryImport, RecordKind, kind_named, merge_entries
 from gobetween.monitoring.kinds_builtin import INCIDENTS
+from gobetween.monitoring.voyages import ImportProblem
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
+from gobetween.service.errors import translated
 from gobetween.store import agreement_tables as a
 from gobetween.store import record_tables as r
 
@@ -48,6 +51,7 @@ __all__ = [
     "entry_import_report",
     "import_entries",
     "plan_entry_import",
+    "problem_words",
     "propose_publication",
     "publications",
     "record_entry_import",
@@ -411,6 +415,18 @@ def plan_entry_import(
     return EntryPlan(kind, merged, new, same, updated, frozenset(e.key_text for e in existing))
 
 
+def problem_words(problem: ImportProblem) -> dict[str, str | None]:
+    """An import problem's message and expected value in the current language (the templates
+    the core marked, with their values; English: exactly as the core wrote them)."""
+    if i18n.current_locale() == i18n.DEFAULT_LOCALE:
+        return {"message": problem.message, "expected": problem.expected}
+    message, expected = problem.sentence, problem.expected_sentence
+    return {
+        "message": translated(message) if message is not None else problem.message,
+        "expected": translated(expected) if expected is not None else problem.expected,
+    }
+
+
 def entry_import_report(result: EntryImport, plan: EntryPlan) -> dict[str, Any]:
     """What an import of entries did, with the first problems by row."""
     return {
@@ -422,8 +438,7 @@ def entry_import_report(result: EntryImport, plan: EntryPlan) -> dict[str, Any]:
         "updated": len(plan.updated),
         "skipped_rows": result.skipped_rows,
         "problems": [
-            {"row": p.row, "column": p.column, "message": p.message, "expected": p.expected}
-            for p in result.problems
+            {"row": p.row, "column": p.column, **problem_words(p)} for p in result.problems
         ],
         "problems_not_shown": result.problems_not_shown,
         "entries": len(plan.merged),

@@ -148,9 +148,14 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
         if report["problems"]:
             first = report["problems"][0]
             raise e.DataImportError(
-                f"{report['new']} new, {report['skipped_rows']} rows skipped; row "
-                f"{first['row']}: {first['message']}",
-                expected=first["expected"],
+                e.N_("%(new)s new, %(skipped)s rows skipped; row %(row)s: %(message)s"),
+                expected=(first["expected"] or "").replace("%", "%%") or None,
+                params={
+                    "new": report["new"],
+                    "skipped": report["skipped_rows"],
+                    "row": first["row"],
+                    "message": first["message"],  # already in the reader's language
+                },
             )
 
     return await _do(request, ctx, agreement_id, f"kind-{kind[:40]}", work)
