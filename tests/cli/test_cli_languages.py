@@ -394,3 +394,13 @@ def test_a_voyage_file_structure_problem_in_ukrainian(tmp_path: Path) -> None:
     assert "невідомий статус 'Sideways'" in ukrainian, ukrainian
     for sentence in ("differs from", "unknown status", "the same value", "keeps the first"):
         assert sentence not in ukrainian, sentence
+
+
+def test_a_scenario_file_missing_its_version_is_refused_in_ukrainian(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nissues: 5\n", encoding="utf-8")
+    english = flat(run("analyze", str(bad)).output)
+    assert "missing 'gobetween' (expected a 'gobetween' entry: the format version, 1)" in english
+    ukrainian = flat(run("--language", "uk", "analyze", str(bad)).output)
+    assert "бракує 'gobetween' (очікувалося: запис 'gobetween'" in ukrainian, ukrainian
+    assert "missing '" not in ukrainian.replace(str(bad), "")

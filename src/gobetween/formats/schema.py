@@ -18,7 +18,7 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from gobetween.errors import FileFormatError
+from gobetween.errors import N_, FileFormatError, Sentence
 from gobetween.model import MAX_BONUSES
 
 __all__ = ["FORMAT_VERSION", "SCHEMA_ID", "scenario_json_schema", "schema_errors"]
@@ -304,27 +304,47 @@ def render_path(path: Sequence[str | int]) -> str:
     return text or "top level"
 
 
+_TYPE_NAMES = {
+    "object": N_("a mapping"),
+    "array": N_("a list"),
+    "string": N_("a string"),
+    "number": N_("a number"),
+    "integer": N_("an integer"),
+    "boolean": N_("true or false"),
+    "null": N_("nothing"),
+}
+
+
 def _type_phrase(kind: object) -> str:
-    names = {
-        "object": "a mapping",
-        "array": "a list",
-        "string": "a string",
-        "number": "a number",
-        "integer": "an integer",
-        "boolean": "true or false",
-        "null": "nothing",
-    }
     if isinstance(kind, list):
-        return " or ".join(names.get(str(k), str(k)) for k in kind)
-    return names.get(str(kind), str(kind))
+        return " or ".join(_TYPE_NAMES.get(str(k), str(k)) for k in kind)
+    return _TYPE_NAMES.get(str(kind), str(kind))
+
+
+def _type_said(kind: object) -> object:
+    """A single JSON type's phrase as a :class:`Sentence` (translated later); several, English."""
+    return (
+        Sentence(_TYPE_NAMES[kind])
+        if isinstance(kind, str) and kind in _TYPE_NAMES
+        else (_type_phrase(kind))
+    )
+
+
+def _literal(text: str | None) -> str | None:
+    """``text`` (a schema description) kept as it is when filled with a refusal's values."""
+    return text.replace("%", "%%") if text else text
 
 
 def _shown(instance: object) -> str:
     return repr(instance) if not isinstance(instance, dict | list) else type(instance).__name__
 
 
-def _describe(error: Any) -> tuple[str, str | None, Path]:
-    """Message, expected and path (relative to the document) of one jsonschema error."""
+Described = tuple[str, str | None, Path] | tuple[str, str | None, Path, dict[str, object]]
+
+
+def _describe(error: Any) -> Described:
+    """Message, expected and path (relative to the document) of one jsonschema error; with
+    values, the message and expected are templates marked ``N_`` (values last)."""
     path: Path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     expected = schema.get("description")
@@ -333,23 +353,24 @@ def _describe(error: Any) -> tuple[str, str | None, Path]:
     if validator == "required":
         missing = next(name for name in error.validator_value if name not in instance)
         about = schema.get("properties", {}).get(missing, {}).get("description")
+        values: dict[str, object] = {"key": missing, "about": about}
         if about is None and error.parent is not None:
-            return f"missing {missing!r}", error.parent.schema.get("description"), path
-        return (
-            f"missing {missing!r}",
-            f"a {missing!r} entry" + (f": {about}" if about else ""),
-            path,
-        )
+            parent = _literal(error.parent.schema.get("description"))
+            return N_("missing %(key)r"), parent, path, values
+        wanted = N_("a %(key)r entry: %(about)s") if about else N_("a %(key)r entry")
+        return N_("missing %(key)r"), wanted, path, values
     if validator == "additionalProperties" and schema.get("additionalProperties") is False:
         allowed = sorted(schema.get("properties", {}))
         extra = sorted(set(instance) - set(allowed))
         return (
-            f"unknown key {extra[0]!r}",
-            "one of " + ", ".join(allowed),
+            N_("unknown key %(key)r"),
+            N_("one of %(choices)s"),
             (*path, extra[0]),
+            {"key": extra[0], "choices": ", ".join(allowed)},
         )
     if validator == "type":
-        return f"{_shown(instance)} is not {_type_phrase(error.validator_value)}", expected, path
+        values = {"value": _shown(instance), "kind": _type_said(error.validator_value)}
+        return N_("%(value)s is not %(kind)s"), _literal(expected), path, values
     branches = schema.get("oneOf", [])
     if validator == "oneOf" and all(set(b) == {"required"} for b in branches):
         keys = [b["required"][0] for b in branches]
@@ -363,17 +384,20 @@ def _describe(error: Any) -> tuple[str, str | None, Path]:
     if validator in ("oneOf", "anyOf"):
         return "this does not have the expected shape", expected, path
     if validator == "const":
-        return f"{instance!r} is not supported", expected, path
+        values = {"value": instance}
+        return N_("%(value)r is not supported"), _literal(expected), path, values
     if validator == "minProperties" and instance == {}:
-        return "this mapping is empty", expected, path
+        return N_("this mapping is empty"), expected, path
     if validator == "minItems" and instance == []:
-        return "this list is empty", expected, path
+        return N_("this list is empty"), expected, path
     if validator == "pattern" and error.validator_value == _LANGUAGE_PATTERN:
-        return f"{instance!r} is not a language code", "a language code such as en or uk", path
+        values = {"value": instance}
+        code = N_("a language code such as en or uk")
+        return N_("%(value)r is not a language code"), code, path, values
     if validator == "pattern":
-        return f"{instance!r} is blank", expected, path
+        return N_("%(value)r is blank"), _literal(expected), path, {"value": instance}
     if validator == "propertyNames":
-        return "a name is blank", "non-empty names", path
+        return N_("a name is blank"), N_("non-empty names"), path
     return str(error.message), expected, path
 
 
@@ -390,5 +414,11 @@ def schema_errors(
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is None:
         return None
-    message, expected, path = _describe(error)
-    return FileFormatError(message, source=source, location=where(path), expected=expected)
+    message, expected, path, *values = _describe(error)
+    return FileFormatError(
+        message,
+        source=source,
+        location=where(path),
+        expected=expected,
+        params=values[0] if values else None,
+    )
