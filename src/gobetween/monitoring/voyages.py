@@ -344,15 +344,23 @@ class ImportResult:
             return self
         first = skipped[0]
         count = self.skipped_rows
-        what = f"{first.column}: {first.message}" if first.column else first.message
+        said: str | Sentence = first.message if first.sentence is None else first.sentence
+        what: str | Sentence = said
+        if first.column:
+            what = Sentence(N_("%(field)s: %(problem)s"), {"field": first.column, "problem": said})
+        expected = first.expected
+        if first.expected_sentence is not None:
+            expected = "%(expected)s"  # the problem's own expected value, said in turn
+        elif expected:
+            expected = expected.replace("%", "%%")
         raise DataImportError(
             N_("1 row cannot be imported; the first: %(what)s")
             if count == 1
             else N_("%(count)s rows cannot be imported; the first: %(what)s"),
             source=self.source,
             location=f"row {first.row}",
-            expected=first.expected,
-            params={"count": count, "what": what},
+            expected=expected,
+            params={"count": count, "what": what, "expected": first.expected_sentence},
         )
 
 
