@@ -103,7 +103,7 @@ def two_factor_start(
         try:
             return _page(request, ctx, write=True, enrol=True, token=token)
         except (e.Conflict, e.NotFound) as exc:
-            return _page(request, ctx, error=str(exc))
+            return _page(request, ctx, error=problem_text(exc))
 
     return run_page(request, build)
 
@@ -125,7 +125,7 @@ def two_factor_link(request: Request, ctx: Ctx) -> Response:
                 out = setup.Outgoing(ctx.settings, str(request.base_url))
                 enrolment.request_link(unit.session, out, unit.user)
         except e.Conflict as exc:
-            return _page(request, ctx, error=str(exc))
+            return _page(request, ctx, error=problem_text(exc))
         sent = _("A link to set up your second factor was sent to your address; open it here.")
         return _page(request, ctx, notice=sent)
 
@@ -143,7 +143,7 @@ def two_factor_handed_link(
             with ctx.write() as unit:
                 path = enrolment.handed_link(unit.session, unit.actor, email)
         except e.NotFound as exc:
-            return _page(request, ctx, error=str(exc))
+            return _page(request, ctx, error=problem_text(exc))
         link = setup.Outgoing(ctx.settings, str(request.base_url)).link(path)
         return _page(request, ctx, handed_link=link)
 
@@ -182,7 +182,7 @@ def two_factor_disable(
                 if right:
                     two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
         except e.Conflict as exc:
-            return _page(request, ctx, error=str(exc))
+            return _page(request, ctx, error=problem_text(exc))
         if not right:
             return _page(request, ctx, error=str(identity.wrong_current_password()))
         return redirect("/account/security", request)
@@ -201,7 +201,7 @@ def two_factor_reset(
             with ctx.write() as unit:
                 two_factor.reset_by_admin(unit.session, unit.actor, ctx.settings, email)
         except (e.NotFound, e.Conflict) as exc:
-            return _page(request, ctx, error=str(exc))
+            return _page(request, ctx, error=problem_text(exc))
         done = _("The second factor of %(email)s was removed; its owner was told by e-mail.")
         return _page(request, ctx, notice=done % {"email": email.strip().lower()})
 
@@ -227,7 +227,7 @@ def delete_account(
                     unit.session, ctx.settings, unit.actor, unit.user, code=code
                 )
         except e.Conflict as exc:
-            return _page(request, ctx, error=str(exc))
+            return _page(request, ctx, error=problem_text(exc))
         if not right:
             return _page(request, ctx, error=str(identity.wrong_current_password()))
         if not done:
