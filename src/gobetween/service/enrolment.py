@@ -30,8 +30,8 @@ from gobetween.errors import Conflict, NotFound, PermissionDenied
 from gobetween.i18n import _
 from gobetween.policy import Actor
 from gobetween.service import security_log, setup
+from gobetween.service.audited import audited
 from gobetween.service.security import token_digest
-from gobetween.store import audit
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 
@@ -86,13 +86,12 @@ def handed_link(session: Session, actor: Actor, email: str) -> str:
     if user is None or not user.active:
         raise NotFound(_("no account at this address"))
     token = setup._token(session, user, PURPOSE, dt.timedelta(hours=HANDED_HOURS))
-    audit.append(
+    audited(
         session,
-        actor_id=actor.user_id,
-        action="user.two_factor.enrol_link",
-        object_type="user",
-        object_id=user.id,
-        change={"by": actor.user_id, "hours": HANDED_HOURS},
+        actor,
+        "user.two_factor.enrol_link",
+        ("user", user.id),
+        {"by": actor.user_id, "hours": HANDED_HOURS},
     )
     return f"/enrol/{token}"
 

@@ -45,9 +45,10 @@ from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor
 from gobetween.service import passwords, security_log, two_factor
+from gobetween.service.audited import audited
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
-from gobetween.store import audit, repositories
+from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.callers import SessionCallerRow, TokenCallerRow, session_caller, token_caller
 from gobetween.store.login_tables import LoginDevice
@@ -134,13 +135,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor_id,
-        action="user.create",
-        object_type="user",
-        object_id=user.id,
-        change={"email": address, "name": user.name},
+    audited(
+        session, actor_id, "user.create", ("user", user.id), {"email": address, "name": user.name}
     )
     return user
 
@@ -178,13 +174,12 @@ def set_password(
     )
     session.execute(delete(LoginDevice).where(LoginDevice.user_id == user.id))
     security_log.record(session, user.id, "password.changed")
-    audit.append(
+    audited(
         session,
-        actor_id=user.id,
-        action="user.password",
-        object_type="user",
-        object_id=user.id,
-        change={"password": "changed", "sessions_ended": ended, "tokens_revoked": revoked},
+        user.id,
+        "user.password",
+        ("user", user.id),
+        {"password": "changed", "sessions_ended": ended, "tokens_revoked": revoked},
     )
 
 
@@ -421,13 +416,12 @@ def start_session(
     session.add(row)
     session.flush()
     security_log.remember_session_device(session, row, address=address, user_agent=user_agent)
-    audit.append(
+    audited(
         session,
-        actor_id=user.id,
-        action="session.start",
-        object_type="session",
-        object_id=row.id,
-        change={"user": user.id, "expires_at": expires.isoformat()},
+        user.id,
+        "session.start",
+        ("session", row.id),
+        {"user": user.id, "expires_at": expires.isoformat()},
     )
     return NewSession(token, csrf, expires)
 
@@ -438,14 +432,7 @@ def end_session(session: Session, token: str) -> None:
         select(t.WebSession).where(t.WebSession.session_hash == token_digest(token))
     ).scalar_one_or_none()
     if row is not None:
-        audit.append(
-            session,
-            actor_id=row.user_id,
-            action="session.end",
-            object_type="session",
-            object_id=row.id,
-            change={},
-        )
+        audited(session, row.user_id, "session.end", ("session", row.id), {})
         session.delete(row)
         security_log.record(session, row.user_id, "session.ended")
 
@@ -570,14 +557,7 @@ def create_api_token(session: Session, actor: Actor, name: str) -> tuple[t.ApiTo
     row = t.ApiToken(id=token_id, user_id=actor.user_id, name=name, token_hash=token_digest(token))
     session.add(row)
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="token.create",
-        object_type="api_token",
-        object_id=row.id,
-        change={"name": name},
-    )
+    audited(session, actor, "token.create", ("api_token", row.id), {"name": name})
     security_log.record(session, actor.user_id, "token.created")
     return row, token
 
@@ -599,13 +579,6 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int) -> t.ApiToke
         raise NotFound(_("no API token %(token_id)s") % {"token_id": token_id})
     if row.revoked_at is None:
         row.revoked_at = t.utcnow()
-        audit.append(
-            session,
-            actor_id=actor.user_id,
-            action="token.revoke",
-            object_type="api_token",
-            object_id=row.id,
-            change={"revoked": True},
-        )
+        audited(session, actor, "token.revoke", ("api_token", row.id), {"revoked": True})
         security_log.record(session, actor.user_id, "token.revoked")
     return row

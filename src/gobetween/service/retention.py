@@ -29,10 +29,10 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import ConfigurationError
+from gobetween.service.audited import audited
 from gobetween.service.background import running
 from gobetween.service.identity import DEVICE_DAYS
 from gobetween.service.settings import Settings
-from gobetween.store import audit
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 from gobetween.store.db import Database
@@ -169,13 +169,12 @@ def purge(
             session.execute(delete(rule.key.class_).where(rule.key.in_(ids)))
         counts[rule.table] = len(ids)
     if any(counts.values()):
-        audit.append(
+        audited(
             session,
-            actor_id=None,
-            action="retention.purge",
-            object_type="installation",
-            object_id=1,
-            change={"deleted": {k: v for k, v in counts.items() if v}},
+            None,
+            "retention.purge",
+            ("installation", 1),
+            {"deleted": {k: v for k, v in counts.items() if v}},
         )
     return counts
 

@@ -33,8 +33,8 @@ from gobetween.errors import NotFound, PermissionDenied
 from gobetween.i18n import _
 from gobetween.policy import Actor
 from gobetween.service import security_mail
+from gobetween.service.audited import audited
 from gobetween.service.security import token_digest
-from gobetween.store import audit
 from gobetween.store import tables as t
 from gobetween.store.db import Database
 from gobetween.store.login_tables import SecurityEvent, SessionDevice
@@ -377,11 +377,4 @@ def end_other_sessions(
 
 
 def _audit_end(session: Session, actor: Actor, row: t.WebSession) -> None:
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="session.end",
-        object_type="session",
-        object_id=row.id,
-        change={"by": "session list"},
-    )
+    audited(session, actor, "session.end", ("session", row.id), {"by": "session list"})

@@ -37,9 +37,9 @@ from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor
 from gobetween.service import admin_alerts, processes, security_log
+from gobetween.service.audited import audited
 from gobetween.service.security import token_digest
 from gobetween.service.settings import Settings
-from gobetween.store import audit
 from gobetween.store import tables as t
 from gobetween.store.login_tables import ProcessTwoFactor, RecoveryCode, TwoFactor
 from gobetween.store.setup_tables import Installation
@@ -235,14 +235,7 @@ def reset_by_admin(session: Session, actor: Actor, settings: Settings, email: st
         )
     session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="user.two_factor.reset",
-        object_type="user",
-        object_id=user.id,
-        change={"by": actor.user_id},
-    )
+    audited(session, actor, "user.two_factor.reset", ("user", user.id), {"by": actor.user_id})
     security_log.record(session, user.id, "two_factor.reset")
     number = user.id
 
@@ -394,12 +387,5 @@ def set_process_rule(
     else:
         return process_rule(session, actor, process_id)
     session.flush()
-    audit.append(
-        session,
-        actor_id=actor.user_id,
-        action="process.two_factor",
-        object_type="process",
-        object_id=process_id,
-        change={"required": required},
-    )
+    audited(session, actor, "process.two_factor", ("process", process_id), {"required": required})
     return process_rule(session, actor, process_id)
