@@ -43,7 +43,13 @@ from pathlib import Path
 from gobetween.errors import N_, FileFormatError, InputError, InvalidScenario
 from gobetween.formats.genius_frontier import parse_reference_frontier
 from gobetween.formats.genius_nonlinear import is_nonlinear, nonlinear_preferences
-from gobetween.formats.reading import DEFAULT_MAX_BYTES, XmlElement, parse_xml, read_bytes
+from gobetween.formats.reading import (
+    DEFAULT_MAX_BYTES,
+    XmlElement,
+    parse_xml,
+    read_bytes,
+    refusal,
+)
 from gobetween.model import Agenda, Issue, IssueKind, Preferences, RatingScale, Scenario
 
 __all__ = ["DEFAULT_REAL_STEPS", "GENIUS_MIN_MAX_EVALUATION", "load_genius"]
@@ -67,21 +73,6 @@ class _Xml:
         return str(self.path)
 
 
-def _fail(
-    xml: _Xml,
-    element: XmlElement | None,
-    message: str,
-    expected: str | None = None,
-    /,
-    **params: object,
-) -> FileFormatError:
-    """The refusal ``message`` (marked :func:`N_`, its values in ``params``) at ``element``."""
-    location = f"line {element.line}" if element is not None else None
-    return FileFormatError(
-        message, source=xml.source, location=location, expected=expected, params=params
-    )
-
-
 def _at(error: InputError, xml: _Xml, line: int) -> InputError:
     """The model's error, placed at a line of an XML file (its own location replaced)."""
     placed = error.located(source=xml.source)
@@ -92,8 +83,8 @@ def _at(error: InputError, xml: _Xml, line: int) -> InputError:
 def _attr(xml: _Xml, element: XmlElement, name: str) -> str:
     value = element.get(name)
     if value is None:
-        raise _fail(
-            xml,
+        raise refusal(
+            xml.source,
             element,
             N_("<%(tag)s> has no %(name)r attribute"),
             "%(attribute)s=...",
@@ -111,8 +102,8 @@ def _number(xml: _Xml, element: XmlElement, name: str, *, default: float | None 
 def _integer(xml: _Xml, element: XmlElement, name: str) -> int:
     value = _number(xml, element, name)
     if not value.is_integer():
-        raise _fail(
-            xml,
+        raise refusal(
+            xml.source,
             element,
             N_("<%(tag)s> %(name)s=%(value)s is not an integer"),
             N_("an integer"),
@@ -147,8 +138,8 @@ def _objective(xml: _Xml, root: XmlElement) -> XmlElement:
     if objective is None:
         if root.find("issue") is not None:
             return root
-        raise _fail(
-            xml,
+        raise refusal(
+            xml.source,
             root,
             N_("<%(tag)s> has no <objective>"),
             N_("an <objective> with issues"),
@@ -163,8 +154,8 @@ def _integer_bounds(xml: _Xml, element: XmlElement) -> tuple[int, int]:
         return _integer(xml, element, "lowerbound"), _integer(xml, element, "upperbound")
     items = element.findall("item")
     if not items:
-        raise _fail(
-            xml,
+        raise refusal(
+            xml.source,
             element,
             N_("integer issue %(name)r has neither bounds nor items"),
             N_("lowerbound=... upperbound=... or <item value=...> elements"),
@@ -178,8 +169,8 @@ def _real_bounds(xml: _Xml, element: XmlElement) -> tuple[float, float]:
     holder = element.find("range") or element
     low, high = _number(xml, holder, "lowerbound"), _number(xml, holder, "upperbound")
     if high < low:
-        raise _fail(
-            xml,
+        raise refusal(
+            xml.source,
             holder,
             N_("upperbound %(high)s is below lowerbound %(low)s"),
             "low <= high",
@@ -216,8 +207,8 @@ def _written_wording(xml: _Xml, element: XmlElement, issue: Issue) -> Issue:
     for child in element.findall("wording"):
         option = _attr(xml, child, "option")
         if not issue.has_option(option):
-            raise _fail(
-                xml,
+            raise refusal(
+                xml.source,
                 child,
                 N_("wording for option %(option)r, which issue %(issue)r lacks"),
                 N_("one of %(choices)s"),
@@ -256,8 +247,8 @@ def _domain_issue(xml: _Xml, element: XmlElement, real_steps: int) -> Issue:
         match = re.match(r"options\[(\d+)\]", exc.location or "")
         line = items[int(match.group(1))].line if match and kind == "discrete" else element.line
         raise _at(exc, xml, line) from None
-    raise _fail(
-        xml,
+    raise refusal(
+        xml.source,
         element,
         N_("issue %(name)r has type %(kind)r"),
         N_("discrete, integer or real"),
@@ -269,7 +260,9 @@ def _domain_issue(xml: _Xml, element: XmlElement, real_steps: int) -> Issue:
 def _domain(xml: _Xml, real_steps: int) -> tuple[Agenda, list[XmlElement]]:
     space = xml.root.find(PROFILE_ROOT)
     if space is None:
-        raise _fail(xml, xml.root, N_("the domain has no <utility_space>"), "<utility_space>")
+        raise refusal(
+            xml.source, xml.root, N_("the domain has no <utility_space>"), "<utility_space>"
+        )
     objective = _objective(xml, space)
     elements = _issue_elements(objective)
     issues = tuple(
@@ -292,21 +285,20 @@ def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[
     for item in element.findall("item"):
         value = _attr(xml, item, "value")
         if not issue.has_option(value):
-            raise InvalidScenario(
+            raise refusal(
+                xml.source,
+                item,
                 N_("issue %(name)r has no item %(value)r in the domain"),
-                source=xml.source,
-                location=f"line {item.line}",
-                expected=N_("one of %(choices)s"),
-                params={
-                    "name": issue.name,
-                    "value": value,
-                    "choices": ", ".join(repr(o) for o in issue.option_names),
-                },
+                N_("one of %(choices)s"),
+                error=InvalidScenario,
+                name=issue.name,
+                value=value,
+                choices=", ".join(repr(o) for o in issue.option_names),
             )
         evaluation = _number(xml, item, "evaluation")
         if evaluation < 0:
-            raise _fail(
-                xml,
+            raise refusal(
+                xml.source,
                 item,
                 N_("item %(value)r has a negative evaluation"),
                 N_("a number >= 0"),
@@ -315,12 +307,14 @@ def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[
         given[value] = evaluation
     missing = [o for o in issue.option_names if o not in given]
     if missing:
-        raise InvalidScenario(
+        raise refusal(
+            xml.source,
+            element,
             N_("issue %(name)r gives no evaluation for item %(value)r of the domain"),
-            source=xml.source,
-            location=f"line {element.line}",
-            expected=N_("an evaluation for every item of the domain"),
-            params={"name": issue.name, "value": missing[0]},
+            N_("an evaluation for every item of the domain"),
+            error=InvalidScenario,
+            name=issue.name,
+            value=missing[0],
         )
     top = max(given.values())
     if top < GENIUS_MIN_MAX_EVALUATION:
@@ -344,8 +338,8 @@ def _linear_evaluations(
         slope, offset = _number(xml, evaluator, "slope"), _number(xml, evaluator, "offset")
         return [min(1.0, max(0.0, offset + slope * (v - low))) for v in values]
     if evaluator is None:
-        raise _fail(
-            xml,
+        raise refusal(
+            xml.source,
             element,
             N_("real issue %(name)r has no <evaluator>"),
             "<evaluator>",
@@ -361,16 +355,16 @@ def _linear_evaluations(
     if ftype == "constant":
         constant = _number(xml, evaluator, "parameter0")
         if not 0 <= constant <= 1:
-            raise _fail(
-                xml,
+            raise refusal(
+                xml.source,
                 evaluator,
                 N_("constant evaluation %(constant)s"),
                 N_("a number in [0, 1]"),
                 constant=constant,
             )
         return [constant for _ in values]
-    raise _fail(
-        xml,
+    raise refusal(
+        xml.source,
         evaluator,
         N_("evaluator ftype %(ftype)r is not supported"),
         N_("linear or constant"),
@@ -420,24 +414,30 @@ def _matched_elements(
     for element in _issue_elements(objective):
         name = _attr(xml, element, "name")
         if not agenda.has_issue(name) or name in by_name:
-            raise InvalidScenario(
+            raise refusal(
+                xml.source,
+                element,
                 N_("the profile has issue %(name)r twice")
                 if name in by_name
                 else N_("the profile has issue %(name)r, which the domain %(domain)s lacks"),
-                source=xml.source,
-                location=f"line {element.line}",
-                expected=expected,
-                params={"name": name, "domain": domain.path.name, "issues": issues},
+                expected,
+                error=InvalidScenario,
+                name=name,
+                domain=domain.path.name,
+                issues=issues,
             )
         by_name[name] = element
     for name in agenda.issue_names:
         if name not in by_name:
-            raise InvalidScenario(
+            raise refusal(
+                xml.source,
+                objective,
                 N_("the profile has no issue %(name)r of the domain %(name2)s"),
-                source=xml.source,
-                location=f"line {objective.line}",
-                expected=expected,
-                params={"name": name, "name2": domain.path.name, "issues": issues},
+                expected,
+                error=InvalidScenario,
+                name=name,
+                name2=domain.path.name,
+                issues=issues,
             )
     return [by_name[name] for name in agenda.issue_names]
 
@@ -447,8 +447,8 @@ def _issue_weight(
 ) -> float:
     index = _integer(xml, element, "index")
     if index not in weights:
-        raise _fail(
-            xml,
+        raise refusal(
+            xml.source,
             element,
             N_("issue %(name)r has no weight"),
             "<weight index=%(index)s>",
@@ -457,8 +457,8 @@ def _issue_weight(
         )
     weight, weight_element = weights[index]
     if weight < 0:
-        raise _fail(
-            xml,
+        raise refusal(
+            xml.source,
             weight_element,
             N_("weight %(weight)s is negative"),
             N_("a number >= 0"),
@@ -471,16 +471,15 @@ def _issue_evaluations(
     xml: _Xml, issue: Issue, element: XmlElement, domain_element: XmlElement
 ) -> list[float]:
     if _issue_type(element) != _issue_type(domain_element):
-        raise InvalidScenario(
+        raise refusal(
+            xml.source,
+            element,
             N_("issue %(name)r is %(value)s here but %(value2)s in the domain"),
-            source=xml.source,
-            location=f"line {element.line}",
-            expected=_issue_type(domain_element),
-            params={
-                "name": issue.name,
-                "value": _issue_type(element),
-                "value2": _issue_type(domain_element),
-            },
+            _issue_type(domain_element),
+            error=InvalidScenario,
+            name=issue.name,
+            value=_issue_type(element),
+            value2=_issue_type(domain_element),
         )
     if issue.kind is IssueKind.DISCRETE:
         return _discrete_evaluations(xml, element, issue)
@@ -506,12 +505,13 @@ def _nonlinear(xml: _Xml, agenda: Agenda, domain_elements: list[XmlElement]) -> 
     for element in elements:
         name = _attr(xml, element, "name")
         if not agenda.has_issue(name):
-            raise InvalidScenario(
+            raise refusal(
+                xml.source,
+                element,
                 N_("the profile has issue %(name)r, which the domain lacks"),
-                source=xml.source,
-                location=f"line {element.line}",
-                expected=N_("the domain's issues"),
-                params={"name": name},
+                N_("the domain's issues"),
+                error=InvalidScenario,
+                name=name,
             )
         indices[_integer(xml, element, "index")] = name
     reservation, discount = _reservation_and_discount(xml)
@@ -594,8 +594,8 @@ def _sorted_contents(
 
 def _check_roots(parsed: list[_Xml], chosen: Path | None) -> None:
     if chosen is not None and parsed[0].root.tag != DOMAIN_ROOT:
-        raise _fail(
-            parsed[0],
+        raise refusal(
+            parsed[0].source,
             parsed[0].root,
             N_("the root element is <%(tag)s>"),
             N_("a Genius domain (<%(domain)s>); give the domain file or its folder"),
@@ -604,8 +604,8 @@ def _check_roots(parsed: list[_Xml], chosen: Path | None) -> None:
         )
     for xml in parsed:
         if xml.root.tag not in (DOMAIN_ROOT, PROFILE_ROOT):
-            raise _fail(
-                xml,
+            raise refusal(
+                xml.source,
                 xml.root,
                 N_("the root element is <%(tag)s>"),
                 N_("a Genius domain <%(domain)s> or profile <%(profile)s>"),

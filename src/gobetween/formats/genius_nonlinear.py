@@ -28,8 +28,8 @@ import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from gobetween.errors import N_, FileFormatError, InputError, InvalidScenario
-from gobetween.formats.reading import XmlElement
+from gobetween.errors import N_, InputError, InvalidScenario
+from gobetween.formats.reading import XmlElement, refusal
 from gobetween.model import MAX_BONUSES, Agenda, Bonus, Issue, Preferences, RatingScale
 
 __all__ = ["MAX_RECTANGLES_PER_BONUS", "is_nonlinear", "nonlinear_preferences"]
@@ -45,20 +45,11 @@ def is_nonlinear(root: XmlElement) -> bool:
     return (root.get("type") or "").strip().lower() == "nonlinear"
 
 
-def _fail(
-    source: str, element: XmlElement, message: str, expected: str, /, **params: object
-) -> FileFormatError:
-    """The refusal ``message`` (marked :func:`N_`, its values in ``params``) at ``element``."""
-    return FileFormatError(
-        message, source=source, location=f"line {element.line}", expected=expected, params=params
-    )
-
-
 def _check_aggregation(source: str, root: XmlElement) -> None:
     for ufun in root.iter("ufun"):
         how = (ufun.get("aggregation") or "SUM").strip().upper()
         if how != "SUM":
-            raise _fail(
+            raise refusal(
                 source,
                 ufun,
                 N_("the constraints are combined by %(how)r"),
@@ -78,7 +69,7 @@ def _allowed(
         index = bound.number("index", source=source)
         issue = issues.get(int(index)) if index.is_integer() else None
         if issue is None:
-            raise _fail(
+            raise refusal(
                 source,
                 bound,
                 N_("the bound names issue index %(index)r, which the profile lacks"),
@@ -96,7 +87,7 @@ def _allowed(
         previous = allowed.get(issue.name)
         allowed[issue.name] = kept if previous is None else [o for o in previous if o in kept]
     if not allowed:
-        raise _fail(
+        raise refusal(
             source, rectangle, N_("the constraint has no bound"), N_("INCLUDES or EXCLUDES")
         )
     if not all(allowed.values()):
@@ -132,7 +123,7 @@ def nonlinear_preferences(
             value = rectangle.number("utility_function", "utility", "value", source=source)
             found.append((value, rectangle, _allowed(source, rectangle, issues)))
     if len(found) > MAX_BONUSES:
-        raise _fail(
+        raise refusal(
             source,
             root,
             N_("the profile has %(count)s constraints"),

@@ -31,7 +31,7 @@ from typing import Any
 import defusedxml
 import defusedxml.ElementTree
 
-from gobetween.errors import N_, FileFormatError, UnsafeXML
+from gobetween.errors import N_, FileFormatError, InputError, UnsafeXML
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -40,6 +40,7 @@ __all__ = [
     "parse_xml",
     "read_bytes",
     "read_text",
+    "refusal",
     "unreadable",
 ]
 
@@ -192,23 +193,50 @@ class XmlElement:
             except ValueError:
                 value = math.nan
             if not math.isfinite(value):
-                raise FileFormatError(
+                raise refusal(
+                    source,
+                    self,
                     N_("<%(tag)s> %(name)s=%(text)r is not a number"),
-                    source=source,
-                    location=f"line {self.line}",
-                    expected=N_("a finite number"),
-                    params={"tag": self.tag, "name": name, "text": text},
+                    N_("a finite number"),
+                    tag=self.tag,
+                    name=name,
+                    text=text,
                 )
             return value
         if default is not None:
             return default
-        raise FileFormatError(
+        raise refusal(
+            source,
+            self,
             N_("<%(tag)s> has no %(name)r attribute"),
-            source=source,
-            location=f"line {self.line}",
-            expected=N_("%(attribute)s=number"),
-            params={"tag": self.tag, "name": names[0], "attribute": names[0]},
+            N_("%(attribute)s=number"),
+            tag=self.tag,
+            name=names[0],
+            attribute=names[0],
         )
+
+
+def refusal(
+    source: str | None,
+    element: XmlElement | None,
+    message: str,
+    expected: str | None = None,
+    /,
+    *,
+    error: type[InputError] = FileFormatError,
+    **params: object,
+) -> InputError:
+    """The refusal ``message`` (marked :func:`N_`, its values in ``params``) at ``element``'s
+    line of the XML file ``source``: a :class:`~gobetween.errors.FileFormatError` unless
+    ``error`` names another kind (:class:`~gobetween.errors.InvalidScenario` for a file that
+    reads but describes no valid scenario).
+
+    >>> str(refusal("d.xml", XmlElement("issue", {}, 7), N_("issue %(name)r has no items"),
+    ...             N_("<item> elements"), name="ports"))
+    "d.xml, line 7: issue 'ports' has no items (expected <item> elements)"
+    """
+    location = f"line {element.line}" if element is not None else None
+    return error(message, source=source, location=location, expected=expected, params=params)
 
 
 class _TreeBuilder:
