@@ -219,17 +219,19 @@ def meetings(session: Session, actor: Actor, track_id: int) -> list[dict[str, An
 def _load(
     session: Session, actor: Actor, meeting_id: int
 ) -> tuple[tt.Meeting, TrackView, list[int]]:
-    row = session.get(tt.Meeting, meeting_id)
-    if row is None:
-        raise NotFound(_("no meeting %(id)s") % {"id": meeting_id})
-    parties = _parties_of(session, [row.id])[row.id]
-    try:
+    missing = _("no meeting %(id)s") % {"id": meeting_id}
+
+    def readable(row: tt.Meeting) -> tuple[TrackView, list[int]]:
+        parties = _parties_of(session, [row.id])[row.id]
         _track, view = repositories.track(session, actor, row.track_id)
         view.require(Action.READ_PARTY_DATA)
-    except NotFound:
-        raise NotFound(_("no meeting %(id)s") % {"id": meeting_id}) from None
-    if not view.is_mediator and not set(parties) & view.readable_parties:
-        raise NotFound(_("no meeting %(id)s") % {"id": meeting_id})
+        if not view.is_mediator and not set(parties) & view.readable_parties:
+            raise NotFound(missing)
+        return view, parties
+
+    row, (view, parties) = repositories.visible(
+        session.get(tt.Meeting, meeting_id), missing, readable
+    )
     return row, view, parties
 
 

@@ -114,13 +114,11 @@ def add_note(
 
 
 def _note(session: Session, actor: Actor, note_id: int) -> tt.Note:
-    row = session.get(tt.Note, note_id)
-    if row is None:
-        raise NotFound(_("no note %(id)s") % {"id": note_id})
-    try:
-        _team_track(session, actor, row.track_id)
-    except NotFound:
-        raise NotFound(_("no note %(id)s") % {"id": note_id}) from None
+    row, _seen = repositories.visible(
+        session.get(tt.Note, note_id),
+        _("no note %(id)s") % {"id": note_id},
+        lambda row: _team_track(session, actor, row.track_id),
+    )
     return row
 
 

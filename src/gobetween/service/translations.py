@@ -210,16 +210,26 @@ def assigned_tracks(session: Session, actor: Actor) -> list[tuple[t.Track, list[
 
 def _channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel, TrackView]:
     """A channel the actor may read as a translator, party member or mediator."""
-    row = session.get(t.Channel, channel_id)
-    if row is None:
-        raise NotFound(_("no channel %(channel_id)s") % {"channel_id": channel_id})
-    try:
+    missing = _("no channel %(channel_id)s") % {"channel_id": channel_id}
+
+    def readable(row: t.Channel) -> TrackView:
         view = translator_track_view(session, actor, row.track_id)
-    except NotFound:
-        raise NotFound(_("no channel %(channel_id)s") % {"channel_id": channel_id}) from None
-    if row.party_id not in view.readable_channels:
-        raise NotFound(_("no channel %(channel_id)s") % {"channel_id": channel_id})
-    return row, view
+        if row.party_id not in view.readable_channels:
+            raise NotFound(missing)
+        return view
+
+    return repositories.visible(session.get(t.Channel, channel_id), missing, readable)
+
+
+def _message(
+    session: Session, actor: Actor, message_id: int
+) -> tuple[t.Message, tuple[t.Channel, TrackView]]:
+    """A message the actor may read as in :func:`translation_channel`, with its channel."""
+    return repositories.visible(
+        session.get(t.Message, message_id),
+        _("no message %(message_id)s") % {"message_id": message_id},
+        lambda message: _channel(session, actor, message.channel_id),
+    )
 
 
 def translation_channel(
@@ -233,13 +243,7 @@ def translation_channel(
 
 def message_channel(session: Session, actor: Actor, message_id: int) -> int:
     """The channel of a message the actor may read as in :func:`translation_channel`."""
-    message = session.get(t.Message, message_id)
-    if message is None:
-        raise NotFound(_("no message %(message_id)s") % {"message_id": message_id})
-    try:
-        _channel(session, actor, message.channel_id)
-    except NotFound:
-        raise NotFound(_("no message %(message_id)s") % {"message_id": message_id}) from None
+    message, _seen = _message(session, actor, message_id)
     return message.channel_id
 
 
@@ -315,13 +319,7 @@ def translate(
 ) -> TranslationOut:
     """Attach (or replace) the ``language`` translation of a message; translators of the
     message's track only. The language must be a working language other than the message's."""
-    message = session.get(t.Message, message_id)
-    if message is None:
-        raise NotFound(_("no message %(message_id)s") % {"message_id": message_id})
-    try:
-        channel, view = _channel(session, actor, message.channel_id)
-    except NotFound:
-        raise NotFound(_("no message %(message_id)s") % {"message_id": message_id}) from None
+    message, (channel, view) = _message(session, actor, message_id)
     view.require(Action.TRANSLATE, channel.party_id)
     languages = track_languages(session, view.track_id)
     if language not in languages:

@@ -6,7 +6,8 @@ Nothing here returns a row the actor may not see; a row outside the actor's view
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -33,7 +34,29 @@ __all__ = [
     "processes",
     "track",
     "tracks",
+    "visible",
 ]
+
+R = TypeVar("R")
+V = TypeVar("V")
+
+
+def visible(row: R | None, missing: str, check: Callable[[R], V]) -> tuple[R, V]:
+    """``row`` and what ``check(row)`` gives when the row exists and ``check`` lets the actor see
+    it (it raises :class:`NotFound` otherwise); else ``NotFound(missing)``, the same refusal for
+    a row hidden from the actor as for one that does not exist, so none tells that it exists.
+
+    >>> visible(None, "no note 7", str)
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.NotFound: no note 7
+    """
+    if row is None:
+        raise NotFound(missing)
+    try:
+        return row, check(row)
+    except NotFound:
+        raise NotFound(missing) from None
 
 
 def load_actor(session: Session, user_id: int) -> Actor:
@@ -236,14 +259,11 @@ def messages(
 
 def message(session: Session, actor: Actor, message_id: int) -> tuple[t.Message, TrackView]:
     """One message the actor may read."""
-    row = session.get(t.Message, message_id)
-    if row is None:
-        raise NotFound(f"no message {message_id}")
-    try:
-        _, view = channel(session, actor, row.channel_id)
-    except NotFound:
-        raise NotFound(f"no message {message_id}") from None
-    return row, view
+    return visible(
+        session.get(t.Message, message_id),
+        f"no message {message_id}",
+        lambda row: channel(session, actor, row.channel_id)[1],
+    )
 
 
 def unread_count(session: Session, actor: Actor, view: TrackView, channel_id: int) -> int:
@@ -294,13 +314,11 @@ def attachments_of(session: Session, message_ids: Sequence[int]) -> dict[int, li
 
 def attachment(session: Session, actor: Actor, attachment_id: int) -> t.Attachment:
     """One attachment of a message the actor may read."""
-    row = session.get(t.Attachment, attachment_id)
-    if row is None:
-        raise NotFound(f"no attachment {attachment_id}")
-    try:
-        message(session, actor, row.message_id)
-    except NotFound:
-        raise NotFound(f"no attachment {attachment_id}") from None
+    row, _seen = visible(
+        session.get(t.Attachment, attachment_id),
+        f"no attachment {attachment_id}",
+        lambda row: message(session, actor, row.message_id),
+    )
     return row
 
 
