@@ -142,10 +142,42 @@ def test_the_security_page_on_a_phone_in_arabic(browser_site: Any, shots: Path) 
     expect(page.locator("#sessions tbody tr")).to_have_count(1)
     assert page.evaluate("document.documentElement.dir") == "rtl"
     no_horizontal_scroll(page)
+    box = page.locator("#sessions .scroll")  # the sessions stacked, not a table to scroll
+    assert box.evaluate("el => el.scrollWidth") == box.evaluate("el => el.clientWidth")
     page.click("#tf-start")
     expect(page.locator("#tf-secret")).to_be_visible()
     no_horizontal_scroll(page)
     page.screenshot(path=str(shots / "account-security-phone-ar.png"), full_page=True)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
+
+
+def test_the_sessions_are_readable_on_a_390_px_phone(browser_site: Any) -> None:
+    """Each session a block of labelled lines on a phone: nothing scrolls sideways, neither
+    the page nor the sessions' box, and every value still says what it is."""
+    base, site, browser = browser_site
+    with httpx.Client(base_url=base, headers={"User-Agent": PHONE_AGENT}) as other:
+        form = {"email": EMAIL, "password": site.passwords["ukraine"]}
+        form["csrf_token"] = csrf(soup(other.get("/login")))
+        assert other.post("/login", data=form).status_code == 303  # a second session
+    page = open_as(browser, base, site, "ukraine", 390, "Europe/Kyiv")
+    page.goto(base + "/account/security")
+    expect(page.locator("#sessions tbody tr")).to_have_count(2)
+    box = page.locator("#sessions .scroll")
+    assert box.evaluate("el => el.scrollWidth") == box.evaluate("el => el.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    labels = page.locator("#sessions tbody tr").first.evaluate(
+        "tr => [...tr.cells].map(td => getComputedStyle(td, '::before').content)"
+    )
+    assert labels[1:5] == ['"Address: "', '"Since: "', '"Last seen: "', '"Until: "'], labels
+    expect(page.locator("#sessions tbody button")).to_have_text("End")
+    page.set_viewport_size({"width": 1280, "height": 800})  # a wide screen keeps the table
+    assert page.locator("#sessions thead th").first.evaluate("th => th.offsetWidth") > 1
     assert page.errors == []  # type: ignore[attr-defined]
 
 

@@ -1,5 +1,6 @@
 """The security page's *Your data*: the export link, and deleting one's account with the
-password (pseudonymised, logged out, the password no longer works)."""
+password and the box ticked that says it cannot be undone (pseudonymised, logged out, the
+password no longer works)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,15 @@ def test_a_member_downloads_their_data_and_deletes_their_account(site: Site) -> 
     exported = member.get(str(link["href"]))
     assert exported.status_code == 200
     assert exported.json()["account"]["email"] == EMAIL
-    form = {"csrf_token": csrf(page), "current_password": "not my password at all"}
+    button = page.select_one("#delete-account button[type=submit]")
+    assert button is not None
+    assert "danger" in button.get("class", [])  # not drawn as the primary button
+    form = {"csrf_token": csrf(page), "current_password": site.passwords["ukraine"]}
+    unconfirmed = member.post("/account/delete", data=form)  # the box not ticked: nothing done
+    assert unconfirmed.status_code == 422
+    assert "confirm" in text_of(soup(unconfirmed), ".flash.error")
+    assert member.get("/account/security").status_code == 200  # still logged in
+    form = {**form, "confirm": "yes", "current_password": "not my password at all"}
     wrong = member.post("/account/delete", data=form)
     assert wrong.status_code == 422
     assert "password" in text_of(soup(wrong), ".flash.error").lower()

@@ -10,7 +10,8 @@ second factor and has none is sent here from every other page (and told who requ
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
@@ -19,6 +20,7 @@ from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.service import account_deletion, enrolment, identity, security_log, setup, two_factor
 from gobetween.service.api.account import EnrolCtx as Ctx
+from gobetween.service.context import Unit
 from gobetween.web.common import frame
 from gobetween.web.render import problem_text, redirect, render, run_page
 
@@ -26,6 +28,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 SessionKey = Annotated[str, Path(min_length=1, max_length=64)]
+T = TypeVar("T")
 
 
 def kind_label(kind: str) -> str:
@@ -115,21 +118,51 @@ def enrol_link(token: Annotated[str, Path(max_length=200)], request: Request, ct
     return run_page(request, lambda: _page(request, ctx, enrol_token=token))
 
 
-@router.post("/account/two-factor/link")
-def two_factor_link(request: Request, ctx: Ctx) -> Response:
-    """Mail the user a link to set up their compulsory second factor."""
+def _act(
+    request: Request,
+    ctx: Ctx,
+    work: Callable[[Unit], T],
+    then: Callable[[T], Response],
+    refusals: tuple[type[e.GobetweenError], ...] = (),
+) -> Response:
+    """A form of this page: ``work`` in one unit of work that writes, then ``then(its
+    result)``; a refusal among ``refusals`` shows the page again with its reason (422)."""
 
     def build() -> Response:
         try:
             with ctx.write() as unit:
-                out = setup.Outgoing(ctx.settings, str(request.base_url))
-                enrolment.request_link(unit.session, out, unit.user)
-        except e.Conflict as exc:
+                result = work(unit)
+        except refusals as exc:
             return _page(request, ctx, error=problem_text(exc))
-        sent = _("A link to set up your second factor was sent to your address; open it here.")
-        return _page(request, ctx, notice=sent)
+        return then(result)
 
     return run_page(request, build)
+
+
+def _password_then(
+    request: Request, ctx: Ctx, right: bool, then: Callable[[], Response]
+) -> Response:
+    """The page again with the wrong-password refusal, or ``then()``."""
+    if not right:
+        return _page(request, ctx, error=str(identity.wrong_current_password()))
+    return then()
+
+
+@router.post("/account/two-factor/link")
+def two_factor_link(request: Request, ctx: Ctx) -> Response:
+    """Mail the user a link to set up their compulsory second factor."""
+    out = setup.Outgoing(ctx.settings, str(request.base_url))
+    return _act(
+        request,
+        ctx,
+        lambda unit: enrolment.request_link(unit.session, out, unit.user),
+        lambda _sent: _page(
+            request,
+            ctx,
+            notice=_("A link to set up your second factor was sent to your address; open it here."),
+        ),
+        (e.Conflict,),
+    )
 
 
 @router.post("/account/two-factor/handed-link")
@@ -137,17 +170,14 @@ def two_factor_handed_link(
     request: Request, ctx: Ctx, email: Annotated[str, Form(max_length=254)] = ""
 ) -> Response:
     """The installation's administrator makes an enrolment link to hand over in person."""
-
-    def build() -> Response:
-        try:
-            with ctx.write() as unit:
-                path = enrolment.handed_link(unit.session, unit.actor, email)
-        except e.NotFound as exc:
-            return _page(request, ctx, error=problem_text(exc))
-        link = setup.Outgoing(ctx.settings, str(request.base_url)).link(path)
-        return _page(request, ctx, handed_link=link)
-
-    return run_page(request, build)
+    out = setup.Outgoing(ctx.settings, str(request.base_url))
+    return _act(
+        request,
+        ctx,
+        lambda unit: enrolment.handed_link(unit.session, unit.actor, email),
+        lambda path: _page(request, ctx, handed_link=out.link(path)),
+        (e.NotFound,),
+    )
 
 
 @router.post("/account/two-factor/confirm")
@@ -155,16 +185,13 @@ def two_factor_confirm(
     request: Request, ctx: Ctx, code: Annotated[str, Form(max_length=64)] = ""
 ) -> Response:
     """Turn the second factor on; the recovery codes are shown on the page, once."""
-
-    def build() -> Response:
-        try:
-            with ctx.write() as unit:
-                codes = two_factor.confirm(unit.session, unit.user, code)
-        except e.ValidationFailed as exc:
-            return _page(request, ctx, error=problem_text(exc))
-        return _page(request, ctx, recovery_codes=codes)
-
-    return run_page(request, build)
+    return _act(
+        request,
+        ctx,
+        lambda unit: two_factor.confirm(unit.session, unit.user, code),
+        lambda codes: _page(request, ctx, recovery_codes=codes),
+        (e.ValidationFailed,),
+    )
 
 
 @router.post("/account/two-factor/disable")
@@ -173,21 +200,23 @@ def two_factor_disable(
 ) -> Response:
     """Turn the second factor off with the current password."""
 
-    def build() -> Response:
-        try:
-            with ctx.write() as unit:
-                right = identity.check_current_password(
-                    unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
-                )
-                if right:
-                    two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
-        except e.Conflict as exc:
-            return _page(request, ctx, error=problem_text(exc))
-        if not right:
-            return _page(request, ctx, error=str(identity.wrong_current_password()))
-        return redirect("/account/security", request)
+    def work(unit: Unit) -> bool:
+        right = identity.check_current_password(
+            unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
+        )
+        if right:
+            two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
+        return right
 
-    return run_page(request, build)
+    return _act(
+        request,
+        ctx,
+        work,
+        lambda right: _password_then(
+            request, ctx, right, lambda: redirect("/account/security", request)
+        ),
+        (e.Conflict,),
+    )
 
 
 @router.post("/account/two-factor/reset")
@@ -195,17 +224,14 @@ def two_factor_reset(
     request: Request, ctx: Ctx, email: Annotated[str, Form(max_length=254)] = ""
 ) -> Response:
     """The installation's administrator removes another account's lost second factor."""
-
-    def build() -> Response:
-        try:
-            with ctx.write() as unit:
-                two_factor.reset_by_admin(unit.session, unit.actor, ctx.settings, email)
-        except (e.NotFound, e.Conflict) as exc:
-            return _page(request, ctx, error=problem_text(exc))
-        done = _("The second factor of %(email)s was removed; its owner was told by e-mail.")
-        return _page(request, ctx, notice=done % {"email": email.strip().lower()})
-
-    return run_page(request, build)
+    done = _("The second factor of %(email)s was removed; its owner was told by e-mail.")
+    return _act(
+        request,
+        ctx,
+        lambda unit: two_factor.reset_by_admin(unit.session, unit.actor, ctx.settings, email),
+        lambda _reset: _page(request, ctx, notice=done % {"email": email.strip().lower()}),
+        (e.NotFound, e.Conflict),
+    )
 
 
 @router.post("/account/delete")
@@ -214,27 +240,34 @@ def delete_account(
     ctx: Ctx,
     current_password: Annotated[str, Form(max_length=1024)] = "",
     code: Annotated[str, Form(max_length=64)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Delete one's own account (pseudonymised) with the password, and the code when on."""
+    """Delete one's own account (pseudonymised) with the password, the code when on, and the
+    box ticked that says it cannot be undone (unticked: nothing is checked or changed)."""
+    if confirm != "yes":
+        unconfirmed = e.ValidationFailed(
+            _("the deletion was not confirmed"),
+            location="confirm",
+            expected=_("the box ticked that says the deletion cannot be undone"),
+        )
+        return run_page(request, lambda: _page(request, ctx, error=problem_text(unconfirmed)))
 
-    def build() -> Response:
-        try:
-            with ctx.write() as unit:
-                right = identity.check_current_password(
-                    unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
-                )
-                done = right and account_deletion.delete_account(
-                    unit.session, ctx.settings, unit.actor, unit.user, code=code
-                )
-        except e.Conflict as exc:
-            return _page(request, ctx, error=problem_text(exc))
-        if not right:
-            return _page(request, ctx, error=str(identity.wrong_current_password()))
-        if not done:
+    def work(unit: Unit) -> tuple[bool, bool]:
+        right = identity.check_current_password(
+            unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
+        )
+        pseudonym = right and account_deletion.delete_account(
+            unit.session, ctx.settings, unit.actor, unit.user, code=code
+        )
+        return right, bool(pseudonym)
+
+    def then(checked: tuple[bool, bool]) -> Response:
+        right, deleted = checked
+        if right and not deleted:
             return _page(request, ctx, error=problem_text(account_deletion.wrong_code()))
-        return redirect("/login", request)
+        return _password_then(request, ctx, right, lambda: redirect("/login", request))
 
-    return run_page(request, build)
+    return _act(request, ctx, work, then, (e.Conflict,))
 
 
 @router.get("/account/security")
@@ -247,34 +280,26 @@ def security_page(request: Request, ctx: Ctx) -> Response:
 @router.post("/account/sessions/{session_id}/end")
 def end_session(session_id: SessionKey, request: Request, ctx: Ctx) -> Response:
     """End one of the user's sessions (another user's: not found, as for none)."""
-
-    def build() -> Response:
-        with ctx.write() as unit:
-            security_log.end_session(
-                unit.session,
-                unit.actor,
-                session_id,
-                address=ctx.client,
-                user_agent=request.headers.get("user-agent", ""),
-            )
-        return redirect("/account/security", request)
-
-    return run_page(request, build)
+    agent = request.headers.get("user-agent", "")
+    return _act(
+        request,
+        ctx,
+        lambda unit: security_log.end_session(
+            unit.session, unit.actor, session_id, address=ctx.client, user_agent=agent
+        ),
+        lambda _ended: redirect("/account/security", request),
+    )
 
 
 @router.post("/account/sessions/end-others")
 def end_others(request: Request, ctx: Ctx) -> Response:
     """End every session of the user but this one."""
-
-    def build() -> Response:
-        with ctx.write() as unit:
-            security_log.end_other_sessions(
-                unit.session,
-                unit.actor,
-                ctx.session_token,
-                address=ctx.client,
-                user_agent=request.headers.get("user-agent", ""),
-            )
-        return redirect("/account/security", request)
-
-    return run_page(request, build)
+    agent = request.headers.get("user-agent", "")
+    return _act(
+        request,
+        ctx,
+        lambda unit: security_log.end_other_sessions(
+            unit.session, unit.actor, ctx.session_token, address=ctx.client, user_agent=agent
+        ),
+        lambda _ended: redirect("/account/security", request),
+    )
