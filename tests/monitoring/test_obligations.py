@@ -155,7 +155,7 @@ def test_obligations_from_terms_take_the_threshold_from_the_chosen_option() -> N
     )
     with pytest.raises(InvalidModel, match="no issue"):
         obligations_from_terms({"ports": "x"}, {}, [BSGI_INSPECTIONS_TEMPLATE])
-    bad = ObligationTemplate("ports", "p", "JCC", "ports", Metric.DEPARTURES)
+    bad = ObligationTemplate("p", "JCC", "ports", Metric.DEPARTURES, issue="ports")
     with pytest.raises(InvalidModel, match="whole number"):
         obligations_from_terms(options, clauses, [bad])
 

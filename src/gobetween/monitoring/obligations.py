@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field, fields
 
 import numpy as np
 
@@ -46,6 +46,7 @@ __all__ = [
     "VOYAGE_FILE_CAVEATS",
     "Comparison",
     "Compliance",
+    "Duty",
     "Metric",
     "Obligation",
     "ObligationTemplate",
@@ -96,25 +97,36 @@ def _counts(metric: Metric, event: Event, step: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Obligation:
-    """Who must do what, how often (``period``), by when (``deadline``, a time of day in UTC).
+class Duty:
+    """What an obligation and its template (:class:`ObligationTemplate`) both say: who
+    (``party``) must do what (``what``, counted by ``metric``), how often (``period``) and by when
+    (``deadline``, a time of day in UTC); all but the first four are given by keyword.
 
-    ``step`` narrows :attr:`Metric.APPROVALS` to one gated step; ``clause`` quotes the term it
-    comes from.
+    ``step`` narrows :attr:`Metric.APPROVALS` to one gated step; ``provision`` is the key of the
+    provision (operative article) the obligation belongs to; ``caveat`` says what the data
+    judging it can and cannot show.
     """
 
     name: str
     party: str
     what: str
     metric: Metric
-    threshold: int
+    _: KW_ONLY
     comparison: Comparison = Comparison.AT_LEAST
     period: Period = Period.DAY
     deadline: dt.time | None = None
     step: str = ""
-    clause: str = ""
     provision: str = ""
     caveat: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation(Duty):
+    """A :class:`Duty` with its ``threshold``: at least (or at most, by ``comparison``) that
+    many a period; ``clause`` quotes the term it comes from."""
+
+    threshold: int
+    clause: str = field(default="", kw_only=True)
 
     def __post_init__(self) -> None:
         for name in ("name", "party", "what"):
@@ -242,26 +254,15 @@ def evaluate(
 
 
 @dataclass(frozen=True, slots=True)
-class ObligationTemplate:
-    """How one issue of the terms becomes an obligation: all but the threshold.
+class ObligationTemplate(Duty):
+    """How one ``issue`` of the terms becomes an obligation: the :class:`Duty`, all but the
+    threshold.
 
-    The threshold is the chosen option read as a whole number (``"9"``, ``"9 per day"``).
-    ``provision`` is the key of the provision (operative article) the obligation belongs to;
-    ``caveat`` says what the data judging it can and cannot show (empty: the metric's default,
-    :data:`VOYAGE_FILE_CAVEATS`).
+    The threshold is the chosen option read as a whole number (``"9"``, ``"9 per day"``); an
+    empty ``caveat`` stands for the metric's default (:data:`VOYAGE_FILE_CAVEATS`).
     """
 
-    issue: str
-    name: str
-    party: str
-    what: str
-    metric: Metric
-    comparison: Comparison = Comparison.AT_LEAST
-    period: Period = Period.DAY
-    deadline: dt.time | None = None
-    step: str = ""
-    provision: str = ""
-    caveat: str = ""
+    issue: str = field(kw_only=True)
 
 
 #: What voyage files can show of an obligation judged on them, by metric.
@@ -297,8 +298,8 @@ def obligations_from_terms(
     ``terms.clauses`` of an agreement); a template whose issue is not in the terms is an error,
     so a renamed issue cannot silently drop an obligation.
 
-    >>> t = ObligationTemplate("inspections per day", "inspections", "JCC", "joint inspections",
-    ...                        Metric.INSPECTIONS)
+    >>> t = ObligationTemplate("inspections", "JCC", "joint inspections", Metric.INSPECTIONS,
+    ...                        issue="inspections per day")
     >>> [o.describe() for o in obligations_from_terms({"inspections per day": "9"},
     ...     {"inspections per day": "Joint teams inspect at least nine ships a day."}, [t])]
     ['JCC: joint inspections at least 9 per day']
@@ -316,20 +317,13 @@ def obligations_from_terms(
                     "choices": ", ".join(repr(k) for k in options),
                 },
             )
+        duty = {f.name: getattr(template, f.name) for f in fields(Duty)}
+        duty["caveat"] = template.caveat or VOYAGE_FILE_CAVEATS.get(template.metric, "")
         out.append(
             Obligation(
-                name=template.name,
-                party=template.party,
-                what=template.what,
-                metric=template.metric,
+                **duty,
                 threshold=_threshold(template.issue, options[template.issue]),
-                comparison=template.comparison,
-                period=template.period,
-                deadline=template.deadline,
-                step=template.step,
                 clause=clauses.get(template.issue, ""),
-                provision=template.provision,
-                caveat=template.caveat or VOYAGE_FILE_CAVEATS.get(template.metric, ""),
             )
         )
     return tuple(out)
