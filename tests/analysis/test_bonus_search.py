@@ -17,7 +17,7 @@ from tests.analysis.test_milp import (
     red_lines,
 )
 
-from gobetween.analysis.bonus_search import search_frontier
+from gobetween.analysis.bonus_search import _WEIGHTS, _tables, search_frontier
 from gobetween.analysis.interdependent import Bonus, InterdependentProfile
 from gobetween.analysis.milp import exact_frontier
 from gobetween.errors import AnalysisError
@@ -163,3 +163,64 @@ def test_the_engines_agree_on_the_packages_utilities(
     solved = exact_frontier(pair, engine="milp")
     assert [p.utilities for p in searched.points] == [p.utilities for p in solved.points]
     assert brute_frontier(every_package(*pair)) == {p.utilities for p in searched.points}
+
+
+def _medium(
+    seed: int,
+) -> tuple[tuple[InterdependentProfile, ...], tuple[dict[int, frozenset[int]], ...]]:
+    """Six issues of four options: values, 16 bonuses each over 2 to 4 issues (a quarter of
+    them negative), and three red lines over two issues."""
+    rng = np.random.default_rng(seed)
+    agenda = Agenda(tuple(Issue.discrete(f"i{k}", [str(v) for v in range(4)]) for k in range(6)))
+
+    def party() -> InterdependentProfile:
+        values = {f"i{k}": {str(v): int(rng.integers(0, 6)) for v in range(4)} for k in range(6)}
+        bonuses = []
+        for _ in range(16):
+            chosen = sorted(
+                int(i) for i in rng.choice(6, size=int(rng.integers(2, 5)), replace=False)
+            )
+            within = {}
+            for k in chosen:
+                low = int(rng.integers(0, 4))
+                within[f"i{k}"] = tuple(str(v) for v in range(low, int(rng.integers(low, 4)) + 1))
+            value = int(rng.integers(1, 60)) * (-1 if rng.random() < 0.25 else 1)
+            bonuses.append(Bonus(value, within))
+        return InterdependentProfile.of(agenda, values, bonuses)
+
+    lines = []
+    for _ in range(3):
+        a, b = (int(i) for i in rng.choice(6, size=2, replace=False))
+        lines.append(
+            {a: frozenset({int(rng.integers(0, 4))}), b: frozenset({int(rng.integers(0, 4))})}
+        )
+    return (party(), party()), tuple(lines)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_shared_bonus_bounds_keep_the_frontier_exact(seed: int) -> None:
+    """Deep trees where the second bound (bonuses shared over their issues) prunes: the
+    frontier is still the brute-force one, point for point."""
+    parties, lines = _medium(seed)
+    found = search_frontier(parties, lines)
+    assert found is not None
+    assert found.status == "optimal"
+    assert {p.utilities for p in found.points} == brute_frontier(allowed_packages(parties, lines))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_shared_bound_is_above_every_package(seed: int) -> None:
+    """At the root, each weighted sum's second bound (constants, plus each issue's best option
+    with the values and the bonuses' shares) is at least that sum for every package, and no
+    higher than the first bound (every bonus at its last issue)."""
+    parties, _ = _medium(seed)
+    shape = parties[0].agenda.shape
+    kept = [list(range(n)) for n in shape]
+    tables = _tables(parties, (), kept, list(range(len(shape))), [1.0, 1.0])
+    assert tables is not None
+    columns = _WEIGHTS.shape[1]
+    bound = tables.constants @ _WEIGHTS + tables.scores[:, columns:, :].max(axis=2).sum(axis=0)
+    weighted = _packages(parties) @ _WEIGHTS
+    assert np.all(weighted <= bound + 1e-6)
+    first = tables.constants @ _WEIGHTS + tables.scores[:, :columns, :].max(axis=2).sum(axis=0)
+    assert np.all(bound <= first + 1e-6)  # the shares start from the first bound's, all at last
