@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from gobetween.errors import N_, InvalidAgenda
+from gobetween.errors import N_, InvalidAgenda, InvalidModel
 
 if TYPE_CHECKING:
     from gobetween.model.package import Package
@@ -275,16 +275,29 @@ class Issue:
         try:
             return self._positions[option]
         except KeyError:
-            raise InvalidAgenda(
-                N_("issue %(issue)r has no option %(option)r"),
-                location=f"issue {self.name!r}",
-                expected=N_("one of %(choices)s"),
-                params={
-                    "issue": self.name,
-                    "option": option,
-                    "choices": ", ".join(repr(n) for n in self.option_names),
-                },
-            ) from None
+            raise self.unknown_option(option, location=f"issue {self.name!r}") from None
+
+    def unknown_option(
+        self,
+        option: object,
+        error: type[InvalidModel] = InvalidAgenda,
+        location: str | None = None,
+    ) -> InvalidModel:
+        """The refusal of ``option``, which this issue lacks (as ``error``, at ``location``).
+
+        >>> str(Issue.discrete("term", ["60"]).unknown_option("90", location="term"))
+        "term: issue 'term' has no option '90' (expected one of '60')"
+        """
+        return error(
+            N_("issue %(issue)r has no option %(option)r"),
+            location=location,
+            expected=N_("one of %(choices)s"),
+            params={
+                "issue": self.name,
+                "option": option,
+                "choices": ", ".join(repr(n) for n in self.option_names),
+            },
+        )
 
     def has_option(self, option: str) -> bool:
         """Whether an option of that name exists."""

@@ -157,16 +157,7 @@ class Bonus:
             issue = agenda.issue(name)
             for option in options:
                 if not issue.has_option(option):
-                    raise InvalidPreferences(
-                        N_("issue %(issue)r has no option %(option)r"),
-                        location=where,
-                        expected=N_("one of %(choices)s"),
-                        params={
-                            "issue": name,
-                            "option": option,
-                            "choices": ", ".join(map(repr, issue.option_names)),
-                        },
-                    )
+                    raise issue.unknown_option(option, InvalidPreferences, where)
 
     def applies_to(self, package: Package) -> bool:
         """Whether ``package`` picks a listed option on every issue of the bonus."""

@@ -84,16 +84,7 @@ class Package:
                 )
             option = options[issue.name]
             if not isinstance(option, str) or not issue.has_option(option):
-                raise InvalidPackage(
-                    N_("issue %(issue)r has no option %(option)r"),
-                    location=issue.name,
-                    expected=N_("one of %(choices)s"),
-                    params={
-                        "issue": issue.name,
-                        "option": option,
-                        "choices": ", ".join(map(repr, issue.option_names)),
-                    },
-                )
+                raise issue.unknown_option(option, InvalidPackage, issue.name)
             choices.append(issue.index(option))
         return cls(agenda, tuple(choices))
 
