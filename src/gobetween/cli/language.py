@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -40,6 +41,7 @@ from babel import numbers as _numbers
 from gobetween import i18n
 from gobetween.errors import N_, GobetweenError, InputError, NotFound, Sentence
 from gobetween.i18n import _
+from gobetween.service.solver_words import SOLVER_WORDS, solver_word
 
 __all__ = [
     "CLICK_WORDS",
@@ -160,10 +162,12 @@ CLICK_WORDS = (
     N_("No such command {name!r}."),
     N_("Did you mean {possibility}?"),
     N_("(Did you mean one of: {possibilities}?)"),
-    N_("Got unexpected extra argument ({args})"),
-    N_("Got unexpected extra arguments ({args})"),
-    N_("Option {name!r} requires an argument."),
-    N_("Option {name!r} requires {nargs} arguments."),
+    i18n.ngettext(
+        "Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 2
+    ),
+    i18n.ngettext(
+        "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 2
+    ),
     N_("Option {name!r} does not take a value."),
     N_("Could not open file {filename!r}: {message}"),
     N_("{value!r} is not {choice}."),
@@ -214,7 +218,16 @@ def _click_gettext(message: str) -> str:
     return i18n.gettext(message)
 
 
+#: Click's pairs that count something (arguments): said in the language's plural forms. Its other
+#: pairs choose between one thing and a list ("Did you mean x?" / "one of: x, y"), not a count.
+_COUNTED = frozenset(
+    {"Got unexpected extra argument ({args})", "Option {name!r} requires an argument."}
+)
+
+
 def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    if singular in _COUNTED:
+        return i18n.ngettext(singular, plural, n)
     return i18n.gettext(singular if n == 1 else plural)
 
 
@@ -258,11 +271,68 @@ def _translated(command: click.Command, ctx: click.Context | None = None) -> Ite
         if isinstance(kind, click.Path):
             saved.append((kind, "name", kind.name))
             kind.name = _path_word(kind)
+    for param in command.params if ctx is not None else ():
+        saved.append((param, "metavar", param.metavar))
+        param.metavar = _metavar(param.make_metavar(ctx))  # type: ignore[arg-type]  # ctx is set
+    for attribute in ("options_metavar", "subcommand_metavar"):
+        value = getattr(command, attribute, None)
+        if isinstance(value, str):
+            saved.append((command, attribute, value))
+            setattr(command, attribute, _metavar(value))
     try:
         yield
     finally:
         for owner, attribute, value in reversed(saved):
             setattr(owner, attribute, value)
+
+
+#: The names ``--help`` gives arguments and option values, in the catalogs (context
+#: ``metavar``); the help texts that name them use the same words in every language.
+METAVARS = frozenset(
+    {
+        i18n.pgettext("metavar", "OPTIONS"),
+        i18n.pgettext("metavar", "COMMAND"),
+        i18n.pgettext("metavar", "ARGS"),
+        i18n.pgettext("metavar", "TRACK_ID"),
+        i18n.pgettext("metavar", "BUNDLE_PATH"),
+        i18n.pgettext("metavar", "FILE"),
+        i18n.pgettext("metavar", "FILES"),
+        i18n.pgettext("metavar", "FILENAME"),
+        i18n.pgettext("metavar", "FOLDER"),
+        i18n.pgettext("metavar", "DIR"),
+        i18n.pgettext("metavar", "DIRECTORY"),
+        i18n.pgettext("metavar", "KEY_FILE"),
+        i18n.pgettext("metavar", "KIND"),
+        i18n.pgettext("metavar", "PATH"),
+        i18n.pgettext("metavar", "SOURCE"),
+        i18n.pgettext("metavar", "TARGET"),
+        i18n.pgettext("metavar", "SPEC"),
+        i18n.pgettext("metavar", "ADDRESS"),
+        i18n.pgettext("metavar", "CODE"),
+        i18n.pgettext("metavar", "ORG"),
+        i18n.pgettext("metavar", "FINGERPRINT"),
+        i18n.pgettext("metavar", "PARTY"),
+        i18n.pgettext("metavar", "TEXT"),
+        i18n.pgettext("metavar", "INTEGER"),
+        i18n.pgettext("metavar", "BOOLEAN"),
+        i18n.pgettext("metavar", "INTEGER RANGE"),
+        i18n.pgettext("metavar", "FLOAT RANGE"),
+    }
+)
+_METAVAR_WORD = re.compile(r"[A-Z][A-Z_]+(?: RANGE)?")
+
+
+def _metavar(shown: str) -> str:
+    """A metavar as click made it (``FILES...``, ``[PATH]``, ``ORG=FINGERPRINT``) with its
+    words in the current language; choices and date formats kept.
+
+    >>> with i18n.use_locale("uk"):
+    ...     _metavar("TRACK_ID"), _metavar("FILES..."), _metavar("[yaml|json]")
+    ('ID_НАПРЯМУ', 'ФАЙЛИ...', '[yaml|json]')
+    """
+    return _METAVAR_WORD.sub(
+        lambda m: i18n.pgettext("metavar", m[0]) if m[0] in METAVARS else m[0], shown
+    )
 
 
 def _path_word(kind: click.Path) -> str:
@@ -435,30 +505,6 @@ def column(name: str) -> str:
 #: Declared words that begin a figure's row label before a name of the data (the exchanges
 #: summary's "returned to Ukraine", :mod:`gobetween.monitoring.kinds_builtin`), as on the pages.
 ROW_PREFIXES = ("returned to",)
-
-#: What the analysis solvers report (``Frontier.method`` and ``.status``): the core says them in
-#: English; a status the table lacks (HiGHS's "solver error (...)") is printed as it is.
-SOLVER_WORDS = {
-    "enumeration": N_("enumeration"),
-    "merge": N_("merge"),
-    "milp": N_("milp"),
-    "optimal": N_("optimal"),
-    "infeasible": N_("infeasible"),
-    "unbounded": N_("unbounded"),
-    "time limit": N_("time limit"),
-    "point limit": N_("point limit"),
-}
-
-
-def solver_word(text: str) -> str:
-    """An analysis method's or solver status's name in the current language.
-
-    >>> with i18n.use_locale("uk"):
-    ...     solver_word("time limit"), solver_word("solver error (kNotset)")
-    ('ліміт часу', 'solver error (kNotset)')
-    """
-    marked = SOLVER_WORDS.get(text)
-    return i18n.gettext(marked) if marked is not None else text
 
 
 def expected(field: Any) -> str:

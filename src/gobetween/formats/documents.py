@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from gobetween.errors import N_, FileFormatError
+from gobetween.errors import N_, FileFormatError, Sentence
 from gobetween.formats.lazy import lazy_module
 from gobetween.formats.schema import Path, render_path
 
@@ -273,10 +273,11 @@ def _too_long(text: str, source: str | None) -> FileFormatError:
     line = text.count("\n", 0, found.start()) + 1 if found else None
     digits = len(found.group(0)) if found else 0
     return FileFormatError(
-        f"a number with {digits:,} digits",
+        N_("a number with %(digits)s digits"),
         source=source,
         location=f"line {line}" if line else None,
         expected=_SHORT_NUMBER,
+        params={"digits": f"{digits:,}"},
     )
 
 
@@ -301,22 +302,24 @@ def _refusal(text: str, source: str | None) -> FileFormatError:
     found = json_lines(text)
     if found.duplicate is not None:
         path, line = found.duplicate
+        inside = render_path(path[:-1]) if path[:-1] else Sentence(N_("top level"))
         return FileFormatError(
-            f"duplicate key {path[-1]!r} in {render_path(path[:-1])}",
+            N_("duplicate key %(key)r in %(inside)s"),
             source=source,
             location=f"line {line}, {render_path(path)}",
             expected=N_("each key once in an object"),
+            params={"key": path[-1], "inside": inside},
         )
     if found.constant is not None:
         path, line = found.constant
         return FileFormatError(
-            "NaN and Infinity are not JSON numbers",
+            N_("NaN and Infinity are not JSON numbers"),
             source=source,
             location=f"line {line}, {render_path(path)}",
             expected=N_("a finite number"),
         )
     return FileFormatError(
-        "the JSON has a duplicate key, NaN or Infinity",
+        N_("the JSON has a duplicate key, NaN or Infinity"),
         source=source,
         expected=N_("each key once in an object, and finite numbers"),
     )

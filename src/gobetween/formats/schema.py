@@ -29,31 +29,34 @@ SCHEMA_ID = "urn:gobetween:schema:scenario:1"
 
 Path = tuple[str | int, ...]
 
-_NAME = {"type": "string", "pattern": r"\S", "description": "a non-empty name"}
-_NUMBER = {"type": "number", "description": "a number"}
+#: The one description with a value in it (said again with its value when it is expected).
+_BONUSES = N_("a list of at most %(limit)s bonuses")
+
+_NAME = {"type": "string", "pattern": r"\S", "description": N_("a non-empty name")}
+_NUMBER = {"type": "number", "description": N_("a number")}
 _CONDITION = {
     "type": "object",
     "minProperties": 1,
-    "additionalProperties": {"type": "string", "description": "an option name of that issue"},
-    "description": "a mapping of issue name to option name, with at least one entry",
+    "additionalProperties": {"type": "string", "description": N_("an option name of that issue")},
+    "description": N_("a mapping of issue name to option name, with at least one entry"),
 }
 
 _BOX = {
     "type": "object",
     "minProperties": 1,
     "additionalProperties": {
-        "description": "an option name of that issue, or a list of them",
+        "description": N_("an option name of that issue, or a list of them"),
         "oneOf": [
-            {"type": "string", "description": "an option name of that issue"},
+            {"type": "string", "description": N_("an option name of that issue")},
             {
                 "type": "array",
                 "minItems": 1,
-                "items": {"type": "string", "description": "an option name of that issue"},
-                "description": "a list of option names of that issue",
+                "items": {"type": "string", "description": N_("an option name of that issue")},
+                "description": N_("a list of option names of that issue"),
             },
         ],
     },
-    "description": "a mapping of issue name to the options that count, with at least one entry",
+    "description": N_("a mapping of issue name to the options that count, with at least one entry"),
 }
 
 _LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -63,13 +66,13 @@ _WORDING = {
     "additionalProperties": {
         "type": "string",
         "pattern": r"\S",
-        "description": "the clause's text in that language",
+        "description": N_("the clause's text in that language"),
     },
-    "description": "the clause this option puts into the text, per language code (en, uk, ...)",
+    "description": N_("the clause this option puts into the text, per language code (en, uk, ...)"),
 }
 
 _OPTION = {
-    "description": "an option: its name, or {name, label, value, wording}",
+    "description": N_("an option: its name, or {name, label, value, wording}"),
     "oneOf": [
         _NAME,
         {
@@ -78,8 +81,8 @@ _OPTION = {
             "additionalProperties": False,
             "properties": {
                 "name": _NAME,
-                "label": {"type": "string", "description": "a label to show people"},
-                "value": {**_NUMBER, "description": "the number this option stands for"},
+                "label": {"type": "string", "description": N_("a label to show people")},
+                "value": {**_NUMBER, "description": N_("the number this option stands for")},
                 "wording": _WORDING,
             },
         },
@@ -90,34 +93,34 @@ _ISSUE = {
     "type": "object",
     "required": ["name"],
     "additionalProperties": False,
-    "description": "an issue with either `options` (a list) or `range` ({low, high, step})",
+    "description": N_("an issue with either `options` (a list) or `range` ({low, high, step})"),
     "oneOf": [{"required": ["options"]}, {"required": ["range"]}],
     "properties": {
-        "name": {**_NAME, "description": "the issue's name, unique on the agenda"},
-        "description": {"type": "string", "description": "a sentence about the issue"},
-        "unit": {"type": "string", "description": "the unit of the values, e.g. days"},
+        "name": {**_NAME, "description": N_("the issue's name, unique on the agenda")},
+        "description": {"type": "string", "description": N_("a sentence about the issue")},
+        "unit": {"type": "string", "description": N_("the unit of the values, e.g. days")},
         "kind": {
             "enum": ["discrete", "integer", "real"],
-            "description": "one of discrete, integer, real",
+            "description": N_("one of discrete, integer, real"),
         },
         "options": {
             "type": "array",
             "minItems": 1,
             "items": _OPTION,
-            "description": "a non-empty list of options",
+            "description": N_("a non-empty list of options"),
         },
         "range": {
             "type": "object",
             "required": ["low", "high", "step"],
             "additionalProperties": False,
-            "description": "a range {low, high, step} discretised from low to high",
+            "description": N_("a range {low, high, step} discretised from low to high"),
             "properties": {
-                "low": {**_NUMBER, "description": "the lowest value, a number"},
-                "high": {**_NUMBER, "description": "the highest value, a number >= low"},
+                "low": {**_NUMBER, "description": N_("the lowest value, a number")},
+                "high": {**_NUMBER, "description": N_("the highest value, a number >= low")},
                 "step": {
                     "type": "number",
                     "exclusiveMinimum": 0,
-                    "description": "the step between values, a number > 0",
+                    "description": N_("the step between values, a number > 0"),
                 },
             },
         },
@@ -128,14 +131,14 @@ _PARTY = {
     "type": "object",
     "required": ["weights", "ratings"],
     "additionalProperties": False,
-    "description": "a party's preferences: weights, ratings and optional parts",
+    "description": N_("a party's preferences: weights, ratings and optional parts"),
     "properties": {
         "scale": {
             "type": "array",
             "prefixItems": [_NUMBER, _NUMBER],
             "minItems": 2,
             "maxItems": 2,
-            "description": "the rating scale as [low, high], e.g. [0, 10]",
+            "description": N_("the rating scale as [low, high], e.g. [0, 10]"),
         },
         "weights": {
             "type": "object",
@@ -143,9 +146,9 @@ _PARTY = {
             "additionalProperties": {
                 "type": "number",
                 "minimum": 0,
-                "description": "a weight, a number >= 0",
+                "description": N_("a weight, a number >= 0"),
             },
-            "description": "a mapping of issue name to weight (numbers >= 0)",
+            "description": N_("a mapping of issue name to weight (numbers >= 0)"),
         },
         "ratings": {
             "type": "object",
@@ -153,23 +156,23 @@ _PARTY = {
                 "type": "object",
                 "additionalProperties": {
                     "type": "number",
-                    "description": "a rating on the party's scale, a number",
+                    "description": N_("a rating on the party's scale, a number"),
                 },
-                "description": "a mapping of option name to rating",
+                "description": N_("a mapping of option name to rating"),
             },
-            "description": "a mapping of issue name to {option name: rating}",
+            "description": N_("a mapping of issue name to {option name: rating}"),
         },
         "reservation": {
             "type": "number",
-            "description": "the utility of no agreement, a number (usually in [0, 1])",
+            "description": N_("the utility of no agreement, a number (usually in [0, 1])"),
         },
         "red_lines": {
             "type": "array",
             "items": {
                 **_CONDITION,
-                "description": "a red line: {issue: option, ...} never accepted together",
+                "description": N_("a red line: {issue: option, ...} never accepted together"),
             },
-            "description": "a list of red lines, each {issue: option, ...}",
+            "description": N_("a list of red lines, each {issue: option, ...}"),
         },
         "interactions": {
             "type": "array",
@@ -177,13 +180,16 @@ _PARTY = {
                 "type": "object",
                 "required": ["when", "bonus"],
                 "additionalProperties": False,
-                "description": "an interaction {when: {issue: option, ...}, bonus: number}",
+                "description": N_("an interaction {when: {issue: option, ...}, bonus: number}"),
                 "properties": {
                     "when": _CONDITION,
-                    "bonus": {**_NUMBER, "description": "a bonus (or penalty if < 0), a number"},
+                    "bonus": {
+                        **_NUMBER,
+                        "description": N_("a bonus (or penalty if < 0), a number"),
+                    },
                 },
             },
-            "description": "a list of interactions",
+            "description": N_("a list of interactions"),
         },
         "bonuses": {
             "type": "array",
@@ -192,7 +198,7 @@ _PARTY = {
                 "type": "object",
                 "required": ["when", "bonus"],
                 "additionalProperties": False,
-                "description": (
+                "description": N_(
                     "a bonus {when: {issue: [option, ...], ...}, bonus: number}: the bonus is "
                     "added when the package picks one of the listed options on every issue named"
                 ),
@@ -200,17 +206,17 @@ _PARTY = {
                     "when": _BOX,
                     "bonus": {
                         **_NUMBER,
-                        "description": "what the package is then worth more (< 0: less)",
+                        "description": N_("what the package is then worth more (< 0: less)"),
                     },
                 },
             },
-            "description": f"a list of at most {MAX_BONUSES} bonuses",
+            "description": _BONUSES % {"limit": MAX_BONUSES},
         },
         "discount": {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 1,
-            "description": "a discount factor in (0, 1]",
+            "description": N_("a discount factor in (0, 1]"),
         },
     },
 }
@@ -219,7 +225,7 @@ _SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
     "title": "gobetween scenario",
-    "description": (
+    "description": N_(
         "a gobetween scenario: a mapping with gobetween: 1, an agenda of issues with options, "
         "each party's preferences, and optionally named packages"
     ),
@@ -227,36 +233,36 @@ _SCHEMA: dict[str, Any] = {
     "required": ["gobetween", "agenda", "parties"],
     "additionalProperties": False,
     "properties": {
-        "gobetween": {"const": FORMAT_VERSION, "description": "the format version, 1"},
-        "name": {**_NAME, "description": "the scenario's name"},
-        "description": {"type": "string", "description": "a description of the scenario"},
+        "gobetween": {"const": FORMAT_VERSION, "description": N_("the format version, 1")},
+        "name": {**_NAME, "description": N_("the scenario's name")},
+        "description": {"type": "string", "description": N_("a description of the scenario")},
         "illustrative": {
             "type": "boolean",
-            "description": "true when the preferences are made up for illustration",
+            "description": N_("true when the preferences are made up for illustration"),
         },
         "mediators": {
             "type": "array",
             "items": _NAME,
             "uniqueItems": True,
-            "description": "a list of the mediators' names",
+            "description": N_("a list of the mediators' names"),
         },
         "metadata": {
             "type": "object",
-            "additionalProperties": {"type": "string", "description": "a string"},
-            "description": "a mapping of string keys to string values",
+            "additionalProperties": {"type": "string", "description": N_("a string")},
+            "description": N_("a mapping of string keys to string values"),
         },
         "agenda": {
             "type": "object",
             "required": ["issues"],
             "additionalProperties": False,
-            "description": "the agenda: {name, issues}",
+            "description": N_("the agenda: {name, issues}"),
             "properties": {
-                "name": {**_NAME, "description": "the agenda's name"},
+                "name": {**_NAME, "description": N_("the agenda's name")},
                 "issues": {
                     "type": "array",
                     "minItems": 1,
                     "items": _ISSUE,
-                    "description": "a non-empty list of issues",
+                    "description": N_("a non-empty list of issues"),
                 },
             },
         },
@@ -265,16 +271,16 @@ _SCHEMA: dict[str, Any] = {
             "minProperties": 1,
             "propertyNames": {"pattern": r"\S"},
             "additionalProperties": _PARTY,
-            "description": "a mapping of party name to preferences, with at least one party",
+            "description": N_("a mapping of party name to preferences, with at least one party"),
         },
         "packages": {
             "type": "object",
             "additionalProperties": {
                 "type": "object",
-                "additionalProperties": {"type": "string", "description": "an option name"},
-                "description": "a package: {issue: option} for every issue",
+                "additionalProperties": {"type": "string", "description": N_("an option name")},
+                "description": N_("a package: {issue: option} for every issue"),
             },
-            "description": "a mapping of package name (e.g. 'status quo') to package",
+            "description": N_("a mapping of package name (e.g. 'status quo') to package"),
         },
     },
 }
@@ -301,7 +307,7 @@ def render_path(path: Sequence[str | int]) -> str:
             text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
-    return text or "top level"
+    return text or N_("top level")
 
 
 _TYPE_NAMES = {
@@ -315,19 +321,30 @@ _TYPE_NAMES = {
 }
 
 
-def _type_phrase(kind: object) -> str:
-    if isinstance(kind, list):
-        return " or ".join(_TYPE_NAMES.get(str(k), str(k)) for k in kind)
-    return _TYPE_NAMES.get(str(kind), str(kind))
+def _type_said(kind: object) -> Sentence:
+    """A JSON type's phrase, or several joined with "or", as a :class:`Sentence` (translated
+    later).
+
+    >>> str(_type_said(["string", "array", "null"]))
+    'a string or a list or nothing'
+    """
+    kinds = kind if isinstance(kind, list) else [kind]
+    said = [
+        Sentence(_TYPE_NAMES[str(k)]) if str(k) in _TYPE_NAMES else Sentence(str(k)) for k in kinds
+    ]
+    phrase = said[0]
+    for other in said[1:]:
+        phrase = Sentence(N_("%(first)s or %(second)s"), {"first": phrase, "second": other})
+    return phrase
 
 
-def _type_said(kind: object) -> object:
-    """A single JSON type's phrase as a :class:`Sentence` (translated later); several, English."""
-    return (
-        Sentence(_TYPE_NAMES[kind])
-        if isinstance(kind, str) and kind in _TYPE_NAMES
-        else (_type_phrase(kind))
-    )
+def _said(description: str | None) -> Sentence | None:
+    """A schema description as a :class:`Sentence` (translated where it is shown)."""
+    if description is None:
+        return None
+    if description == _BONUSES % {"limit": MAX_BONUSES}:
+        return Sentence(_BONUSES, {"limit": MAX_BONUSES})
+    return Sentence(description)
 
 
 def _literal(text: str | None) -> str | None:
@@ -335,8 +352,14 @@ def _literal(text: str | None) -> str | None:
     return text.replace("%", "%%") if text else text
 
 
-def _shown(instance: object) -> str:
-    return repr(instance) if not isinstance(instance, dict | list) else type(instance).__name__
+#: A mapping or list is named by its kind, not shown whole (the words Python gives them).
+_CONTAINERS = {"dict": N_("dict"), "list": N_("list")}
+
+
+def _shown(instance: object) -> object:
+    if isinstance(instance, dict | list):
+        return Sentence(_CONTAINERS[type(instance).__name__])
+    return repr(instance)
 
 
 Described = tuple[str, str | None, Path] | tuple[str, str | None, Path, dict[str, object]]
@@ -353,7 +376,7 @@ def _describe(error: Any) -> Described:
     if validator == "required":
         missing = next(name for name in error.validator_value if name not in instance)
         about = schema.get("properties", {}).get(missing, {}).get("description")
-        values: dict[str, object] = {"key": missing, "about": about}
+        values: dict[str, object] = {"key": missing, "about": _said(about)}
         if about is None and error.parent is not None:
             parent = _literal(error.parent.schema.get("description"))
             return N_("missing %(key)r"), parent, path, values
@@ -375,14 +398,22 @@ def _describe(error: Any) -> Described:
     if validator == "oneOf" and all(set(b) == {"required"} for b in branches):
         keys = [b["required"][0] for b in branches]
         present = [k for k in keys if isinstance(instance, dict) and k in instance]
+        if len(present) == 2:
+            values = {"first": present[0], "second": present[1]}
+            return N_("has both %(first)r and %(second)r"), _literal(expected), path, values
         if present:
-            return "has both " + " and ".join(repr(k) for k in present), expected, path
-        return "has none of " + ", ".join(repr(k) for k in keys), expected, path
+            values = {"keys": ", ".join(repr(k) for k in present)}
+            return N_("has more than one of %(keys)s"), _literal(expected), path, values
+        values = {"keys": ", ".join(repr(k) for k in keys)}
+        return N_("has none of %(keys)s"), _literal(expected), path, values
     if validator in ("oneOf", "anyOf") and all("type" in b for b in branches):
-        phrases = " or ".join(_type_phrase(b["type"]) for b in branches)
-        return f"{_shown(instance)} is not {phrases}", expected, path
+        kinds = [
+            k for b in branches for k in (b["type"] if isinstance(b["type"], list) else [b["type"]])
+        ]
+        values = {"value": _shown(instance), "kind": _type_said(kinds)}
+        return N_("%(value)s is not %(kind)s"), _literal(expected), path, values
     if validator in ("oneOf", "anyOf"):
-        return "this does not have the expected shape", expected, path
+        return N_("this does not have the expected shape"), expected, path
     if validator == "const":
         values = {"value": instance}
         return N_("%(value)r is not supported"), _literal(expected), path, values
@@ -398,7 +429,32 @@ def _describe(error: Any) -> Described:
         return N_("%(value)r is blank"), _literal(expected), path, {"value": instance}
     if validator == "propertyNames":
         return N_("a name is blank"), N_("non-empty names"), path
-    return str(error.message), expected, path
+    return _bounded(error, _literal(expected), path)
+
+
+#: A bound the schema sets, said as jsonschema says it in English (so English is unchanged).
+_BOUNDS = {
+    "minimum": N_("%(value)r is less than the minimum of %(limit)r"),
+    "exclusiveMinimum": N_("%(value)r is less than or equal to the minimum of %(limit)r"),
+    "maximum": N_("%(value)r is greater than the maximum of %(limit)r"),
+    "exclusiveMaximum": N_("%(value)r is greater than or equal to the maximum of %(limit)r"),
+    "minItems": N_("%(value)s is too short"),
+    "maxItems": N_("%(value)s is too long"),
+    "uniqueItems": N_("%(value)s has non-unique elements"),
+    "enum": N_("%(value)r is not one of %(limit)r"),
+}
+
+
+def _bounded(error: Any, expected: str | None, path: Path) -> Described:
+    """A bound the value passes (a number, a list's length, repeated items, a closed list),
+    or any other refusal of the schema, framed with jsonschema's own words quoted."""
+    template = _BOUNDS.get(str(error.validator))
+    if template is None:
+        values: dict[str, object] = {"detail": str(error.message)}
+        return N_("the schema refuses this value: %(detail)s"), expected, path, values
+    instance = error.instance
+    shown = instance if "%(value)r" in template else repr(instance)
+    return template, expected, path, {"value": shown, "limit": error.validator_value}
 
 
 def schema_errors(
@@ -415,10 +471,14 @@ def schema_errors(
     if error is None:
         return None
     message, expected, path, *values = _describe(error)
+    params = dict(values[0]) if values else {}
+    if expected == _BONUSES % {"limit": MAX_BONUSES}:
+        expected = _BONUSES
+        params["limit"] = MAX_BONUSES
     return FileFormatError(
         message,
         source=source,
         location=where(path),
         expected=expected,
-        params=values[0] if values else None,
+        params=params or None,
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from gobetween.errors import N_
 from gobetween.monitoring.figures import Cell, FigureTable
 from gobetween.monitoring.kinds import (
     REGISTRY,
@@ -79,7 +80,7 @@ VOYAGES = register(
     RecordKind(
         name="voyages",
         label="Voyages",
-        noun="voyage",
+        noun=N_("voyage"),
         description="Outbound voyages and their cargo rows, as the JCC published them "
         "(CSV or the HDX workbook).",
         fields=(
@@ -110,7 +111,7 @@ EXCHANGES = register(
     RecordKind(
         name="exchanges",
         label="Exchanges",
-        noun="exchange",
+        noun=N_("exchange"),
         description="Returns of prisoners and civilians: one row per exchange, category and "
         "direction, verified by an observer organisation.",
         fields=(
@@ -156,7 +157,7 @@ INCIDENTS = register(
     RecordKind(
         name="incidents",
         label="Incidents",
-        noun="incident",
+        noun=N_("incident"),
         description="Alleged breaches (e.g. strikes on energy facilities under a moratorium): "
         "reported by a party to the mediators, assessed by the joint team.",
         fields=(

@@ -20,12 +20,13 @@ first). The administrators are alerted (:mod:`gobetween.service.admin_alerts`).
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import Conflict, ValidationFailed
+from gobetween.errors import N_, Conflict, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor
@@ -66,6 +67,25 @@ def _sole_admin_of(session: Session, user_id: int) -> list[str]:
         select(t.Process.name).where(t.Process.id.in_(mine), others == 0).order_by(t.Process.name)
     ).scalars()
     return list(names)
+
+
+#: The name a deleted account keeps (stored in English, the same in every language, so that
+#: no migration is needed); :func:`pseudonym_said` says it in the reader's language.
+PSEUDONYM = N_("deleted user %(tag)s")
+_STORED = re.compile(r"deleted user ([0-9a-f]{12})")
+
+
+def pseudonym_said(name: str) -> str:
+    """``name`` as shown: a deleted account's stored pseudonym in the current language, any
+    other name as it is.
+
+    >>> from gobetween import i18n
+    >>> with i18n.use_locale("uk"):
+    ...     pseudonym_said("deleted user 0123456789ab"), pseudonym_said("Olena")
+    ('видалений користувач 0123456789ab', 'Olena')
+    """
+    found = _STORED.fullmatch(name)
+    return _(PSEUDONYM) % {"tag": found.group(1)} if found else name
 
 
 def delete_account(
@@ -109,7 +129,7 @@ def delete_account(
             t.Invitation.email == old_email, t.Invitation.accepted_at.is_(None)
         )
     )
-    user.name = f"deleted user {tag}"
+    user.name = PSEUDONYM % {"tag": tag}
     user.email = f"deleted-{tag}@deleted.invalid"
     user.password_hash = None
     user.active = False
@@ -127,7 +147,7 @@ def delete_account(
     def details() -> str:
         return _("The account was number %(user)d; it is now “%(pseudonym)s”.") % {
             "user": uid,
-            "pseudonym": f"deleted user {tag}",
+            "pseudonym": pseudonym_said(PSEUDONYM % {"tag": tag}),
         }
 
     admin_alerts.notify(session, settings, "account.deleted", details)

@@ -16,6 +16,7 @@ language (:mod:`gobetween.i18n`: Accept-Language, or the browser's language cook
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,7 +31,16 @@ from gobetween import i18n
 from gobetween.i18n import _, ngettext
 from gobetween.service.schemas import place, refusal
 
-__all__ = ["MEDIA_TYPE", "STATUS", "describe", "install", "problem", "status_of", "translated"]
+__all__ = [
+    "MEDIA_TYPE",
+    "STATUS",
+    "describe",
+    "install",
+    "place_said",
+    "problem",
+    "status_of",
+    "translated",
+]
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -113,12 +123,53 @@ def describe(error: e.GobetweenError) -> str:
     message = _filled(error.template, error.params) if error.message else error.message
     if not isinstance(error, e.InputError):
         return message
-    where = ", ".join(part for part in (error.source, error.location) if part)
+    located = place_said(error.location) if error.location else None
+    where = ", ".join(part for part in (error.source, located) if part)
     text = _("%(where)s: %(message)s") % {"where": where, "message": message} if where else message
     if error.expected and error.expected_template:
         expected = _filled(error.expected_template, error.params)
         text = _("%(text)s (expected: %(expected)s)") % {"text": text, "expected": expected}
     return text
+
+
+#: A numbered place in a file or text, as the core writes it in ``InputError.location``.
+_NUMBERED = re.compile(r"(line|row|column|byte) (\d+)|article (\S+)")
+
+
+def place_said(location: str) -> str:
+    """An error's ``location`` in the current language: its words (line, row, column, byte,
+    article, top level, proposed wording) translated, names and paths kept as they are.
+
+    The location written in problem+json's ``errors[].location`` stays as the core wrote it;
+    only the sentence a person reads changes.
+
+    >>> with i18n.use_locale("uk"):
+    ...     place_said("line 3, column 7, agenda.issues[1]")
+    'рядок 3, стовпець 7, agenda.issues[1]'
+    >>> place_said("row 4, Status")
+    'row 4, Status'
+    """
+    return ", ".join(_place_part(part) for part in location.split(", "))
+
+
+def _place_part(part: str) -> str:
+    if part == "top level":
+        return _("top level")
+    if part == "proposed wording":
+        return _("proposed wording")
+    found = _NUMBERED.fullmatch(part)
+    if found is None:
+        return part
+    word, number, article = found.groups()
+    if article is not None:
+        return _("article %(id)s") % {"id": article}
+    words = {
+        "line": _("line %(number)s"),
+        "row": _("row %(number)s"),
+        "column": _("column %(number)s"),
+        "byte": _("byte %(number)s"),
+    }
+    return words[word] % {"number": number}
 
 
 def _filled(template: str, params: Mapping[str, object]) -> str:

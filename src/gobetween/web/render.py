@@ -40,10 +40,12 @@ from gobetween import bidi, i18n
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.protocols.registry import live_kinds
+from gobetween.service.account_deletion import pseudonym_said
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import describe, status_of
 from gobetween.service.identity import authenticate_session
 from gobetween.service.languages import language_name, language_names
+from gobetween.service.solver_words import solver_word
 from gobetween.web.words import label
 
 __all__ = [
@@ -92,7 +94,7 @@ def _isolated(value: Any) -> Any:
     """Every ``{{ value }}``: plain text holding directional controls is isolated
     (:func:`gobetween.bidi.isolate`); markup and other values pass unchanged."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return bidi.isolate(value)
+        return bidi.isolate(pseudonym_said(value))  # a deleted account's name, translated
     return value
 
 
@@ -125,6 +127,7 @@ def environment() -> jinja2.Environment:
     env.filters["number"] = _per_request(i18n.format_decimal)
     env.filters["day"] = _per_request(i18n.format_date)
     env.filters["label"] = _per_request(label)
+    env.filters["solver_word"] = _per_request(solver_word)  # the analysis's solver status
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
@@ -141,7 +144,8 @@ def _bdi(value: object) -> Markup:
     >>> _bdi("Ukraine <ua@un.org>")
     Markup('<bdi>Ukraine &lt;ua@un.org&gt;</bdi>')
     """
-    return Markup("<bdi>{}</bdi>").format(value)
+    shown = pseudonym_said(value) if isinstance(value, str) else value
+    return Markup("<bdi>{}</bdi>").format(shown)
 
 
 def _per_request(function: Callable[..., str]) -> Callable[..., str]:
