@@ -6,20 +6,26 @@ modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Never, TypeVar
+from typing import Annotated, Any, Never, TypeVar
+
+from annotated_types import MaxLen, MinLen
 
 from gobetween import wire
 from gobetween.errors import N_, InputError, ProtocolError, Sentence
 from gobetween.model import Agenda, Package
+from gobetween.protocols import base
 
 K = TypeVar("K")
 T = TypeVar("T")
 
 #: Wire form of one event: what the service stores as JSON.
 EventDict = dict[str, Any]
+
+#: A name in a request's body (an issue, an option, a member): 1 to 200 characters.
+Name = Annotated[str, MinLen(1), MaxLen(200)]
 
 
 def utc(moment: object, what: str = "now") -> datetime:
@@ -213,3 +219,33 @@ AGENDA_OPTIONS = wire.codec(
 )
 #: Clause texts ``{issue: text}`` of issues on the reader's agenda.
 CLAUSES = wire.codec(dict, lambda v, where, agenda: clauses_from_wire(agenda, v, where))
+
+
+# -- the same fields in a request's body (actions, see gobetween.protocols.base.carried) ---------
+
+#: A body's ``{issue: option}`` (at most 100 issues, names of 1 to 200 characters).
+BodyOptions = Annotated[dict[Name, Name], MaxLen(100)]
+
+
+def _body_package(value: object, where: str, agenda: Agenda) -> Package:
+    return Package.from_options(agenda, options_from_wire(value, where))
+
+
+def _body_options(what: str) -> Callable[[object, str, Agenda], Mapping[str, str]]:
+    def load(value: object, where: str, agenda: Agenda) -> Mapping[str, str]:
+        try:
+            return check_options(agenda, options_from_wire(value, where), what)
+        except ProtocolError as exc:
+            raise bad_wire(exc.template, where, params=exc.params) from None
+
+    return load
+
+
+#: A whole package in a body, checked against the track's agenda.
+BODY_PACKAGE = base.carried(wire.codec(lambda p: p.options, _body_package), BodyOptions)
+
+
+def body_options(what: str) -> dict[str, Any]:
+    """A partial package ``{issue: option}`` in a body, checked against the track's agenda
+    (``what`` names it in a refusal, marked ``N_``)."""
+    return base.carried(wire.codec(dict, _body_options(what)), BodyOptions)

@@ -36,19 +36,37 @@ are the one decide/apply loop and the one replay loop every protocol uses.
 'answer text'
 >>> rule.generic
 False
+
+An action field whose body form differs from the machine's (a package sent as ``{issue:
+option}``) declares it with :func:`carried`; :func:`action_from_body` builds the action from a
+request's body, reading such fields with the track's agenda:
+
+>>> from dataclasses import field
+>>> from gobetween.model import Agenda, Issue, Package
+>>> from gobetween import wire
+>>> @dataclass(frozen=True)
+... class Pick:
+...     mediator: str
+...     package: Package = field(metadata=carried(wire.codec(
+...         lambda p: p.options, lambda v, where, agenda: agenda.package(v)), dict[str, str]))
+>>> agenda = Agenda((Issue.discrete("ports", ["one", "three"]),))
+>>> action_from_body(Pick, "UN", {"package": {"ports": "three"}}, agenda).package.options
+{'ports': 'three'}
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from gobetween.errors import N_
+from gobetween.errors import N_, InputError
 from gobetween.model import Agenda
-from gobetween.wire import Decide, WireEvent
+from gobetween.wire import Codec, Decide, WireEvent
 
 __all__ = [
     "N_",
@@ -58,6 +76,9 @@ __all__ = [
     "Notice",
     "ViewRole",
     "WireEvent",
+    "action_from_body",
+    "body_shape",
+    "carried",
 ]
 
 S = TypeVar("S")
@@ -88,8 +109,10 @@ class ActionRule:
     actor (the caller's party for an ``own_party`` rule, their mediator organisation
     otherwise, filled in by the service); the other fields are the request's body, validated by
     a schema derived from them (``Annotated`` limits such as ``annotated_types.MaxLen`` are
-    kept). ``opens``: the rule opens the protocol in a track; ``action`` is then the settings'
-    dataclass (every field is the body), stored as the head of the protocol's event log.
+    kept; a field declared with :func:`carried` is validated in its body form, then read
+    with the track's agenda by :func:`action_from_body`). ``opens``: the rule opens the
+    protocol in a track; ``action`` is then the settings' dataclass (every field is the
+    body), stored as the head of the protocol's event log.
     """
 
     name: str
@@ -108,6 +131,51 @@ class ActionRule:
     def label(self) -> str:
         """The name as words (for error messages)."""
         return self.name.replace("_", " ")
+
+
+#: The key of an action field's metadata that holds its body form (:func:`carried`).
+BODY = "body"
+
+
+def carried(codec: Mapping[str, Codec], shape: Any) -> dict[str, Any]:
+    """Field metadata of an action field that a request carries in another form than the
+    machine's: ``shape`` is the body's type (what the API's schema validates, e.g.
+    ``dict[str, str]`` for a package), ``codec`` (:func:`gobetween.wire.codec`) reads it with
+    the track's agenda, raising :class:`~gobetween.errors.ValidationFailed` at the field."""
+    return {**codec, BODY: shape}
+
+
+def body_shape(field: dataclasses.Field[Any], hint: Any) -> Any:
+    """The type of an action field in a request's body: its :func:`carried` shape, else its
+    own annotation ``hint`` (an optional field's shape is optional too)."""
+    shape = field.metadata.get(BODY)
+    if shape is None:
+        return hint
+    if type(None) in typing.get_args(hint):
+        return shape | None
+    return shape
+
+
+def action_from_body(cls: type[Any], actor: str, body: Mapping[str, Any], agenda: Agenda) -> Any:
+    """The action ``cls`` done by ``actor`` with a request's ``body`` (its other fields, by
+    name, already validated by the schema): each :func:`carried` field read by its codec with
+    ``agenda`` (unless it is the field's default, as the schema leaves it); a refusal names the
+    field in the body (``body.<field>``)."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls)[1:]:
+        if f.name not in body:
+            continue
+        value = body[f.name]
+        codec = f.metadata.get("wire") if BODY in f.metadata else None
+        if codec is not None and value is not None and value is not f.default:
+            try:
+                value = codec.load(value, f.name, agenda)
+            except InputError as exc:
+                inside = (exc.location or "").split(".")[0] == f.name
+                where = None if inside else f.name
+                raise exc.located(source="body", location=where) from None
+        values[f.name] = value
+    return cls(actor, **values)
 
 
 @dataclass(frozen=True, slots=True)

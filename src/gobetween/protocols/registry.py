@@ -12,7 +12,7 @@ one :func:`register` line at the bottom of this module, and its templates
 >>> get("relay").title
 'Offers relayed through the mediators'
 >>> sorted(a.name for a in get("single_text").actions)
-['answer_text', 'publish_text']
+['answer_text', 'publish_text', 'withdraw_answer']
 >>> "bid" in live_kinds() and "message" in live_kinds()
 True
 """

@@ -38,7 +38,9 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
+
+from annotated_types import Ge, Le, MaxLen, MinLen
 
 from gobetween import wire
 from gobetween.errors import ProtocolError, Sentence
@@ -47,6 +49,7 @@ from gobetween.protocols import _common as c
 from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
 
 __all__ = [
+    "DECLINE_OFFER",
     "FORWARD_OFFER",
     "PROTOCOL",
     "SEND_OFFER",
@@ -81,11 +84,6 @@ __all__ = [
 
 #: How the mediators are named to a recipient of a forwarded offer.
 MEDIATORS = "mediators"
-
-#: The policy's rules for this protocol's actions: a party sends its own offers; a mediator
-#: forwards or declines them.
-SEND_OFFER = ActionRule("send_offer", frozenset({"party"}), own_party=True)
-FORWARD_OFFER = ActionRule("forward_offer", frozenset({"mediator"}))
 
 
 class RelayStatus(enum.StrEnum):
@@ -171,28 +169,36 @@ class RelayState:
 # -- actions -----------------------------------------------------------------------------------
 
 
+#: An offer's number in a request's body.
+Number = Annotated[int, Ge(1), Le(1_000_000)]
+#: A message in a request's body.
+Message = Annotated[str, MaxLen(20_000)]
+
+
 @dataclass(frozen=True)
 class SubmitOffer:
-    """A party sends an offer to the mediators: options on some issues and/or a message."""
+    """A party sends an offer to the mediators: options on some issues (``{issue: option}``)
+    and/or a message."""
 
     party: str
-    options: Mapping[str, str] = field(default_factory=dict)
-    message: str = ""
+    options: Mapping[str, str] = field(
+        default_factory=dict, metadata=c.body_options(N_("the offer"))
+    )
+    message: Message = ""
 
 
 @dataclass(frozen=True)
 class ForwardOffer:
-    """A mediator passes offer ``offer`` on, edited or not.
-
-    ``recipients`` default to every party but the sender; ``options`` and ``message`` default to
-    the original's.
-    """
+    """A mediator passes offer ``offer`` on, edited or not: ``recipients`` (parties, by id)
+    default to every party but the sender, ``options`` and ``message`` to the original's."""
 
     mediator: str
-    offer: int
-    recipients: tuple[str, ...] | None = None
-    options: Mapping[str, str] | None = None
-    message: str | None = None
+    offer: Number
+    recipients: Annotated[tuple[c.Name, ...], MinLen(1), MaxLen(50)] | None = None
+    options: Mapping[str, str] | None = field(
+        default=None, metadata=c.body_options(N_("the forwarded offer"))
+    )
+    message: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -200,8 +206,8 @@ class DeclineOffer:
     """A mediator declines to pass a pending offer on; the reason goes to its sender."""
 
     mediator: str
-    offer: int
-    reason: str = ""
+    offer: Number
+    reason: Annotated[str, MaxLen(5000)] = ""
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,12 @@ class CloseRelay:
 
 
 RelayAction = SubmitOffer | ForwardOffer | DeclineOffer | CloseRelay
+
+#: The policy's rules for this protocol's actions, each done through the generic route too: a
+#: party sends its own offers; a mediator forwards or declines them.
+SEND_OFFER = ActionRule("send_offer", frozenset({"party"}), own_party=True, action=SubmitOffer)
+FORWARD_OFFER = ActionRule("forward_offer", frozenset({"mediator"}), action=ForwardOffer)
+DECLINE_OFFER = ActionRule("decline_offer", frozenset({"mediator"}), action=DeclineOffer)
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -622,7 +634,7 @@ def _notices(state: RelayState, events: tuple[RelayEvent, ...]) -> tuple[Notice,
 PROTOCOL: Machine[RelayState, RelayAction, RelayEvent] = Machine(
     name="relay",
     title=N_("Offers relayed through the mediators"),
-    actions=(SEND_OFFER, FORWARD_OFFER),
+    actions=(SEND_OFFER, FORWARD_OFFER, DECLINE_OFFER),
     live_updates=frozenset(RelayUpdate),
     opener=lambda agenda, parties, mediators, settings: RelayState.open(agenda, parties, mediators),
     decider=decide,

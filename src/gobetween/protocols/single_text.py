@@ -48,17 +48,23 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+
+from annotated_types import Ge, Le, MaxLen
 
 from gobetween import wire
 from gobetween.errors import N_, ProtocolError, Sentence
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
+from gobetween.protocols import base
 from gobetween.protocols.base import ActionRule
 from gobetween.protocols.single_text_articles import (
+    MAX_ARTICLES,
     Article,
     ArticleAnswer,
+    article_answers_from_wire,
     articles_from_package,
+    articles_from_wire,
     check_article_answers,
     check_articles,
     raise_problems,
@@ -73,12 +79,14 @@ from gobetween.protocols.single_text_events import (
     TextPublished,
     TrackClosed,
     TrackReady,
+    articles_codec,
     event_from_dict,
 )
 
 __all__ = [
     "ANSWER_TEXT",
     "PUBLISH_TEXT",
+    "WITHDRAW_ANSWER",
     "Answer",
     "AnswerGiven",
     "AnswerKind",
@@ -103,12 +111,6 @@ __all__ = [
     "replay",
     "step",
 ]
-
-
-#: The policy's rules for this protocol's actions: a mediator publishes; a party answers for
-#: itself only.
-PUBLISH_TEXT = ActionRule("publish_text", frozenset({"mediator"}))
-ANSWER_TEXT = ActionRule("answer_text", frozenset({"party"}), own_party=True)
 
 
 class TrackStatus(enum.StrEnum):
@@ -258,33 +260,49 @@ class SingleTextState:
 # -- actions -----------------------------------------------------------------------------------
 
 
+#: A version number in a request's body.
+Number = Annotated[int, Ge(1), Le(1_000_000)]
+#: Articles (or per-article answers) in a request's body: their wire form, read as the text
+#: reads them.
+_ArticlesBody = Annotated[list[dict[str, Any]], MaxLen(MAX_ARTICLES)]
+_AnswersBody = Annotated[list[dict[str, Any]], MaxLen(4 * MAX_ARTICLES)]
+
+
 @dataclass(frozen=True)
 class PublishText:
-    """A mediator publishes the next version; ``expected_number`` guards against stale drafts."""
+    """A mediator publishes the next version of the text: the package (``{issue: option}``),
+    clauses, a note, a deadline and the articles; ``expected_number`` guards against stale
+    drafts."""
 
     mediator: str
-    package: Package
-    clauses: Mapping[str, str] = field(default_factory=dict)
-    note: str = ""
+    package: Package = field(metadata=c.BODY_PACKAGE)
+    clauses: Annotated[Mapping[c.Name, Annotated[str, MaxLen(20_000)]], MaxLen(100)] = field(
+        default_factory=dict
+    )
+    note: Annotated[str, MaxLen(5000)] = ""
     deadline: datetime | None = None
-    expected_number: int | None = None
-    articles: tuple[Article, ...] = ()
+    expected_number: Number | None = None
+    articles: tuple[Article, ...] = field(
+        default=(), metadata=base.carried(articles_codec(articles_from_wire), _ArticlesBody)
+    )
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A party answers ``version``: accept; reject with reasons; or ask for amendments.
-
-    ``articles`` answers article by article (agree / can live with / cannot accept, per
-    bracketed alternative, with reasons and proposed wording).
-    """
+    """A party answers the current ``version``: accept, reject with reasons, or ask for
+    amendments (``{issue: option}``), and article by article."""
 
     party: str
-    version: int
+    version: Number
     kind: AnswerKind
-    reasons: tuple[str, ...] = ()
-    amendments: Mapping[str, str] = field(default_factory=dict)
-    articles: tuple[ArticleAnswer, ...] = ()
+    reasons: Annotated[tuple[Annotated[str, MaxLen(5000)], ...], MaxLen(50)] = ()
+    amendments: Mapping[str, str] = field(
+        default_factory=dict, metadata=c.body_options(N_("the amendment request"))
+    )
+    articles: tuple[ArticleAnswer, ...] = field(
+        default=(),
+        metadata=base.carried(articles_codec(article_answers_from_wire), _AnswersBody),
+    )
 
 
 @dataclass(frozen=True)
@@ -292,7 +310,7 @@ class WithdrawAnswer:
     """A party withdraws its standing answer to the current ``version``."""
 
     party: str
-    version: int
+    version: Number
 
 
 @dataclass(frozen=True)
@@ -313,6 +331,14 @@ class CloseTrack:
 
 
 SingleTextAction = PublishText | Answer | WithdrawAnswer | ExtendDeadline | CloseTrack
+
+#: The policy's rules for this protocol's actions, each done through the generic route and
+#: page too: a mediator publishes; a party answers, or withdraws its answer, for itself only.
+PUBLISH_TEXT = ActionRule("publish_text", frozenset({"mediator"}), action=PublishText)
+ANSWER_TEXT = ActionRule("answer_text", frozenset({"party"}), own_party=True, action=Answer)
+WITHDRAW_ANSWER = ActionRule(
+    "withdraw_answer", frozenset({"party"}), own_party=True, action=WithdrawAnswer
+)
 
 
 # -- decide ------------------------------------------------------------------------------------

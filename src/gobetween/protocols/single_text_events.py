@@ -35,6 +35,7 @@ __all__ = [
     "TextPublished",
     "TrackClosed",
     "TrackReady",
+    "articles_codec",
     "event_from_dict",
 ]
 
@@ -50,7 +51,7 @@ class AnswerKind(enum.StrEnum):
 T = TypeVar("T")
 
 
-def _articles(reader: Callable[[object], T]) -> dict[str, wire.Codec]:
+def articles_codec(reader: Callable[[object], T]) -> dict[str, wire.Codec]:
     """Articles (or per-article answers): left out of the wire form when there are none (older
     logs have none)."""
 
@@ -80,7 +81,7 @@ class TextPublished(wire.WireEvent):
     note: str
     deadline: datetime | None
     at: datetime
-    articles: tuple[Article, ...] = field(default=(), metadata=_articles(articles_from_wire))
+    articles: tuple[Article, ...] = field(default=(), metadata=articles_codec(articles_from_wire))
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class AnswerGiven(wire.WireEvent):
     amendments: Mapping[str, str] = field(metadata=c.AGENDA_OPTIONS)
     at: datetime
     articles: tuple[ArticleAnswer, ...] = field(
-        default=(), metadata=_articles(article_answers_from_wire)
+        default=(), metadata=articles_codec(article_answers_from_wire)
     )
 
 

@@ -41,6 +41,7 @@ from gobetween.protocols.base import N_, Machine, Notice, ViewRole
 from gobetween.protocols.single_text import (
     ANSWER_TEXT,
     PUBLISH_TEXT,
+    WITHDRAW_ANSWER,
     AnswerGiven,
     AnswerKind,
     AnswerWithdrawn,
@@ -313,7 +314,7 @@ def _notices(state: SingleTextState, events: tuple[SingleTextEvent, ...]) -> tup
 PROTOCOL: Machine[SingleTextState, SingleTextAction, SingleTextEvent] = Machine(
     name="single_text",
     title=N_("Single negotiating text"),
-    actions=(PUBLISH_TEXT, ANSWER_TEXT),
+    actions=(PUBLISH_TEXT, ANSWER_TEXT, WITHDRAW_ANSWER),
     live_updates=frozenset(TextUpdate),
     opener=lambda agenda, parties, mediators, settings: SingleTextState.open(
         agenda, parties, mediators

@@ -50,7 +50,13 @@ from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols import registry
-from gobetween.protocols.base import ActionRule, NegotiationProtocol, ViewRole, WireEvent
+from gobetween.protocols.base import (
+    ActionRule,
+    NegotiationProtocol,
+    ViewRole,
+    WireEvent,
+    action_from_body,
+)
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
@@ -348,23 +354,27 @@ def perform(
     body: Mapping[str, Any],
 ) -> dict[str, Any]:
     """Do ``rule`` of ``protocol`` with the request's ``body`` (its action's fields after the
-    actor, already validated by the schema; the settings for an opening rule); the caller's
-    view afterwards. 404, worded as for a track without it, when the track does not run the
-    protocol or the caller's role sees nothing of it, before the protocol is asked anything."""
+    actor, already validated by the schema, in their body form: a package as ``{issue:
+    option}``, read with the track's agenda by
+    :func:`~gobetween.protocols.base.action_from_body`; the settings for an opening rule);
+    the caller's view afterwards. 404, worded as for a track without it, when the track does
+    not run the protocol or the caller's role sees nothing of it, before the protocol is asked
+    anything."""
     if rule.action is None:
         raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
     if rule.opens:
         opened = configure(session, actor, track_id, protocol, rule, body)
         return view_for(protocol, opened.state, opened.view)
-    repositories.track(session, actor, track_id)  # a hidden track answers as a missing one
+    track, _seen = repositories.track(session, actor, track_id)  # hidden: as a missing one
     settings = settings_of(session, track_id, protocol)
     if settings is None:
         raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
     make = rule.action
+    agenda = track_agenda(track)
 
     def build(state: Any, view: TrackView) -> Any:
         view_for(protocol, state, view)  # 404 for whoever sees nothing of it
-        return make(_actor(rule, view), **body)
+        return action_from_body(make, _actor(rule, view), body, agenda)
 
     done = step(session, actor, track_id, protocol, rule, build, settings=settings)
     return view_for(protocol, done.state, done.view)

@@ -123,7 +123,8 @@ def answer_text(
             party, version, kind, tuple(reasons), dict(amendments or {}), tuple(articles)
         )
 
-    done = steps.step(session, actor, track_id, SINGLE_TEXT_PROTOCOL, st.ANSWER_TEXT, answer)
+    rule = st.WITHDRAW_ANSWER if withdraw else st.ANSWER_TEXT
+    done = steps.step(session, actor, track_id, SINGLE_TEXT_PROTOCOL, rule, answer)
     return steps.view_for(SINGLE_TEXT_PROTOCOL, done.state, done.view)
 
 
@@ -239,7 +240,8 @@ def decide_offer(
             return relay.ForwardOffer(mediator, offer, to, options, message)
         return relay.DeclineOffer(mediator, offer, reason)
 
-    done = steps.step(session, actor, track_id, relay.PROTOCOL, relay.FORWARD_OFFER, decide)
+    rule = relay.FORWARD_OFFER if forward else relay.DECLINE_OFFER
+    done = steps.step(session, actor, track_id, relay.PROTOCOL, rule, decide)
     return steps.view_for(relay.PROTOCOL, done.state, done.view)
 
 

@@ -11,7 +11,9 @@ Built when the app is created (:func:`build_router`), from :func:`registry.proto
 - ``POST /api/tracks/{id}/protocols/{name}/{action}``: one operation per protocol action that
   names its dataclass (:attr:`ActionRule.action <gobetween.protocols.base.ActionRule>`), whose
   body schema is derived from that dataclass (:func:`schema`): the fields after the actor, who
-  is the caller (their party for an own-party action, their mediator organisation otherwise).
+  is the caller (their party for an own-party action, their mediator organisation otherwise),
+  each in its body form (a package as ``{issue: option}``, read with the track's agenda:
+  :func:`gobetween.protocols.base.carried`).
   A field the schema refuses answers problem+json 422 naming it. An opening action's body is
   the protocol's settings.
 
@@ -27,7 +29,10 @@ The schemas are what ``/api/docs`` shows, under the tag ``protocols``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
+import operator
+import types
 import typing
 from typing import Annotated, Any
 
@@ -38,7 +43,7 @@ from pydantic import BaseModel, Field, create_model
 from gobetween.errors import NotFound
 from gobetween.i18n import _
 from gobetween.protocols import registry
-from gobetween.protocols.base import ActionRule
+from gobetween.protocols.base import ActionRule, body_shape
 from gobetween.protocols.registry import AnyProtocol
 from gobetween.service import protocol_steps
 from gobetween.service import schemas as s
@@ -57,18 +62,27 @@ MAX_TEXT = 20_000
 
 
 def _limited(hint: Any) -> Any:
-    """A text field refuses NUL characters and, unless the dataclass limits it, more than
-    :data:`MAX_TEXT` characters; other fields are as declared."""
+    """Every text in a field refuses NUL characters and, unless the dataclass limits it, more
+    than :data:`MAX_TEXT` characters, at any depth (an optional text, a tuple or a mapping of
+    texts); other types are as declared."""
     base: Any = hint
     extras: tuple[Any, ...] = ()
     if typing.get_origin(hint) is Annotated:
         base, *rest = typing.get_args(hint)
         extras = tuple(rest)
-    if base is not str:
+    if base is str:
+        if any(isinstance(x, MaxLen) for x in extras):
+            return Annotated[hint, _NO_NUL]
+        return Annotated[hint, Field(max_length=MAX_TEXT), _NO_NUL]
+    origin, args = typing.get_origin(base), typing.get_args(base)
+    if not args or origin is typing.Literal:
         return hint
-    if any(isinstance(x, MaxLen) for x in extras):
-        return Annotated[hint, _NO_NUL]
-    return Annotated[hint, Field(max_length=MAX_TEXT), _NO_NUL]
+    inner = tuple(a if a is Ellipsis else _limited(a) for a in args)
+    if origin in (types.UnionType, typing.Union):
+        rebuilt: Any = functools.reduce(operator.or_, inner)
+    else:
+        rebuilt = origin[inner]
+    return Annotated[(rebuilt, *extras)] if extras else rebuilt
 
 
 def _camel(name: str) -> str:
@@ -104,7 +118,7 @@ def _derive(protocol: AnyProtocol, rule: ActionRule) -> type[BaseModel]:
             default = f.default_factory()
         else:
             default = ...
-        definitions[f.name] = (_limited(hints[f.name]), default)
+        definitions[f.name] = (_limited(body_shape(f, hints[f.name])), default)
     model: type[BaseModel] = create_model(
         f"{_camel(protocol.name)}{_camel(rule.name)}In",
         __base__=s.In,
