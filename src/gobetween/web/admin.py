@@ -22,7 +22,7 @@ from gobetween.model import OrganisationKind, Role
 from gobetween.service import prepare, processes, setup, two_factor
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, frame
-from gobetween.web.render import problem_text, read_page, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, refused, render, run_page
 
 __all__ = ["router"]
 
@@ -138,9 +138,8 @@ async def admin_action(request: Request, ctx: Ctx, process_id: int) -> Response:
                 out = setup.Outgoing(ctx.settings, str(request.base_url))
                 link = _do(unit.session, unit.actor, process_id, action, form, out)
         except (e.InputError, e.Conflict) as exc:
-            with ctx.read() as unit:
-                context = _admin_context(ctx, unit, process_id, error=problem_text(exc))
-            return render(request, "admin.html", context, status=422)
+            again = refused(request, ctx, "admin.html", _admin_context, process_id)
+            return again(problem_text(exc))
         if link:
             with ctx.read() as unit:
                 url = str(request.base_url).rstrip("/") + link

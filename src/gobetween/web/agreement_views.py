@@ -43,7 +43,7 @@ from gobetween.web.record_words import (
     scope_name,
     translate,
 )
-from gobetween.web.render import problem_text, read_page, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, refused, render, run_page
 
 __all__ = ["charts", "router"]
 
@@ -149,9 +149,8 @@ async def _agreement_post_with(
         try:
             notice = work(form)
         except (e.InputError, e.ProtocolError, e.AgreementError, e.PermissionDenied) as exc:
-            with ctx.read() as unit:
-                context = _agreement_context(ctx, unit, agreement_id, error=problem_text(exc))
-            return render(request, "agreement.html", context, status=422)
+            again = refused(request, ctx, "agreement.html", _agreement_context, agreement_id)
+            return again(problem_text(exc))
         return redirect(f"/agreements/{agreement_id}?done={notice}", request)
 
     return await run_in_threadpool(run_page, request, build)

@@ -21,7 +21,7 @@ from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import channel_messages, stream_cursor
 from gobetween.web.forms import validated
-from gobetween.web.render import problem_text, read_page, redirect, render, run_page
+from gobetween.web.render import problem_text, read_page, redirect, refused, run_page
 
 __all__ = ["router"]
 
@@ -115,9 +115,8 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
                     reason=reason_checked if decline else "",
                 )
         except (e.InputError, e.ProtocolError) as exc:
-            with ctx.read() as unit:
-                context = _console_context(ctx, unit, track_id, error=problem_text(exc))
-            return render(request, "console.html", context, status=422)
+            again = refused(request, ctx, "console.html", _console_context, track_id)
+            return again(problem_text(exc))
         return redirect(f"/tracks/{track_id}/console#offers")
 
     return await run_in_threadpool(run_page, request, build)
