@@ -24,7 +24,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from gobetween import wire
 from gobetween.errors import N_, InvalidModel
@@ -97,6 +97,42 @@ def check_text(value: object, what: str, field_name: str) -> str:
     return value
 
 
+Choice = TypeVar("Choice", bound=enum.StrEnum)
+
+
+def check_choice(
+    kind: type[Choice],
+    value: object,
+    field_name: str,
+    message: str | None = None,
+    /,
+    **params: object,
+) -> Choice:
+    """``value`` as a member of the closed vocabulary ``kind``; else
+    :class:`~gobetween.errors.InvalidModel` at the field listing the choices (the one such rule
+    of the monitoring model). ``message`` (marked :func:`N_`, its values in ``params``) says it
+    in the field's own words; by default ``"<field> <value> is not one of <choices>"``.
+
+    >>> check_choice(Verdict, "block", "verdict")
+    <Verdict.BLOCK: 'block'>
+    >>> check_choice(Verdict, "abstain", "verdict")
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.InvalidModel: verdict: verdict 'abstain' is not one of approve, block ...
+    """
+    if isinstance(value, str) and value in {v.value for v in kind}:
+        return kind(value)
+    if message is None:
+        message = N_("%(field)s %(value)r is not one of %(choices)s")
+        params = {"field": field_name, "value": value}
+    raise InvalidModel(
+        message,
+        location=field_name,
+        expected=N_("one of %(choices)s"),
+        params={**params, "choices": ", ".join(v.value for v in kind)},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TeamMember:
     """One inspector of a joint team and the delegation they belong to."""
@@ -162,7 +198,7 @@ class GateDecision(wire.WireEvent):
 
     def __post_init__(self) -> None:
         _check_fields(self, "item", "step", "delegation")
-        object.__setattr__(self, "verdict", _enum(Verdict, self.verdict, "verdict"))
+        object.__setattr__(self, "verdict", check_choice(Verdict, self.verdict, "verdict"))
         if self.verdict is Verdict.BLOCK and not self.reason.strip():
             raise InvalidModel(
                 N_("%(delegation)s blocks %(step)r of %(item)r without a reason"),
@@ -187,7 +223,7 @@ class Inspection(wire.WireEvent):
     def __post_init__(self) -> None:
         _check_fields(self, "item")
         object.__setattr__(self, "team", tuple(self.team))
-        object.__setattr__(self, "result", _enum(InspectionResult, self.result, "result"))
+        object.__setattr__(self, "result", check_choice(InspectionResult, self.result, "result"))
         if not self.team or not all(isinstance(m, TeamMember) for m in self.team):
             raise InvalidModel(
                 N_("inspection of %(item)r has no team"),
@@ -280,21 +316,6 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         IncidentResponse,
     )
 }
-
-
-def _enum(cls: type[enum.StrEnum], value: object, name: str) -> Any:
-    if isinstance(value, str) and value in {v.value for v in cls}:
-        return cls(value)
-    raise InvalidModel(
-        N_("%(field)s %(value)r is not one of %(choices)s"),
-        location=name,
-        expected=N_("one of %(choices)s"),
-        params={
-            "field": name,
-            "value": value,
-            "choices": ", ".join(v.value for v in cls),
-        },
-    )
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gobetween.errors import N_, InvalidModel
-from gobetween.monitoring.events import check_text
+from gobetween.monitoring.events import check_choice, check_text
 from gobetween.monitoring.figures import Cell, FigureTable
 
 __all__ = [
@@ -82,15 +82,10 @@ class Evidence:
     note: str = ""
 
     def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "kind", EvidenceKind(self.kind))
-        except ValueError:
-            raise InvalidModel(
-                N_("evidence kind %(kind)r is unknown"),
-                location="kind",
-                expected=N_("one of %(choices)s"),
-                params={"kind": self.kind, "choices": ", ".join(EvidenceKind)},
-            ) from None
+        kind = check_choice(
+            EvidenceKind, self.kind, "kind", N_("evidence kind %(kind)r is unknown"), kind=self.kind
+        )
+        object.__setattr__(self, "kind", kind)
         reference = check_text(self.reference, "evidence", "reference").strip()
         if self.kind is EvidenceKind.LINK and not reference.startswith(("https://", "http://")):
             raise InvalidModel(
@@ -136,15 +131,14 @@ class Assessment:
             )
         check_text(self.provision, "assessment", "provision")
         check_text(self.assessed_by, "assessment", "assessed_by")
-        try:
-            object.__setattr__(self, "level", Level(self.level))
-        except ValueError:
-            raise InvalidModel(
-                N_("level %(level)r is not on the Peace Accords Matrix scale"),
-                location="level",
-                expected=N_("one of %(choices)s"),
-                params={"level": self.level, "choices": ", ".join(Level)},
-            ) from None
+        level = check_choice(
+            Level,
+            self.level,
+            "level",
+            N_("level %(level)r is not on the Peace Accords Matrix scale"),
+            level=self.level,
+        )
+        object.__setattr__(self, "level", level)
         object.__setattr__(self, "evidence", tuple(self.evidence))
 
 
