@@ -75,11 +75,11 @@ def test_a_yaml_syntax_error_frames_the_parser_s_words(world: World) -> None:
 @pytest.mark.parametrize(
     ("location", "ukrainian", "arabic"),
     [
-        ("line 7, column 3", "рядок 7, стовпець 3", "السطر 7, العمود 3"),
-        ("row 12, Status", "рядок 12, Status", "الصف 12, Status"),
-        ("line 2, byte 9", "рядок 2, байт 9", "السطر 2, البايت 9"),
+        ("line 7, column 3", "рядок 7, стовпець 3", "السطر 7، العمود 3"),
+        ("row 12, Status", "рядок 12, Status", "الصف 12، Status"),
+        ("line 2, byte 9", "рядок 2, байт 9", "السطر 2، البايت 9"),
         ("article art-1, proposed wording", "стаття art-1, запропоноване формулювання",
-         "المادة art-1, الصياغة المقترحة"),
+         "المادة art-1، الصياغة المقترحة"),
         ("top level", "верхній рівень", "المستوى الأعلى"),
         ("parties.line 3.weights", "parties.line 3.weights", "parties.line 3.weights"),
     ],

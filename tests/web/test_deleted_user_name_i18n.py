@@ -41,6 +41,22 @@ def test_the_pseudonym_of_a_deleted_author_in_each_language(site: Site) -> None:
     assert not any("deleted user" in name for name in shown["uk"] + shown["ar"])
 
 
+def test_the_pseudonym_inside_a_translated_label_on_the_admin_page(site: Site) -> None:
+    with site.services.db.unit_of_work() as session:
+        user = session.scalars(
+            select(t.User).where(t.User.email == "russia@demo.gobetween.org")
+        ).one()
+        user.name = PSEUDONYM % {"tag": TAG}
+        process = session.scalars(select(t.Process.id)).first()
+    secretariat = site.client("secretariat")
+    secretariat.cookies.set("gobetween_lang", "uk")
+    r = secretariat.get(f"/processes/{process}/admin")
+    assert r.status_code == 200, r.text
+    labels = [label.get_text() for label in soup(r).select("label")]
+    assert any(f"видалений користувач {TAG}" in label for label in labels), labels
+    assert not any("deleted user" in label for label in labels), labels
+
+
 def test_only_the_stored_pseudonym_is_translated() -> None:
     with i18n.use_locale("uk"):
         assert pseudonym_said(f"deleted user {TAG}") == f"видалений користувач {TAG}"

@@ -33,11 +33,15 @@ The codes are `en`, `uk`, `ru`, `tr` and `ar`; another code given to `--language
 `GOBETWEEN_LANGUAGE` is refused (exit status 2) with the list. Numbers and dates are written the
 language's way (`0,850` in Ukrainian). Machine-readable output is the same in every language:
 `--json`, CSV files, scenario and agreement files and exit statuses. Names from your files
-(parties, issues, options) are printed as they are. Still in English: the operating system's
-rarer refusals (the common ones, such as a missing file or a denied permission, are translated),
-the descriptions of the server's environment settings under `gobetween serve --help`, and some
-words the analysis and the readers of voyage and record files write themselves (what is wrong
-with a row, why a scenario was skipped).
+(parties, issues, options) are printed as they are. The placeholders of `--help` are in the
+language too (`gobetween bidding open [ПАРАМЕТРИ] ID_НАПРЯМУ`), and so are the places a refusal
+names (`рядок 4, стовпець 7`) and what a scenario file's schema expected there. Quoted as they
+are, inside a translated sentence: what the YAML or JSON reader itself says about a file it
+cannot parse (`неможливо розібрати YAML; розбирач YAML повідомляє: «...»`) and the status name
+the HiGHS solver gives when it fails (`помилка розв’язувача (kNotset)`). Still in English: the
+operating system's rarer refusals (the common ones, such as a missing file or a denied
+permission, are translated) and the refusals of the research-corpus readers (`gobetween corpus`),
+the Genius export (`gobetween convert` to a Genius folder) and the charts (`--plot`).
 """
 
 

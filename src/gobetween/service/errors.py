@@ -124,7 +124,7 @@ def describe(error: e.GobetweenError) -> str:
     if not isinstance(error, e.InputError):
         return message
     located = place_said(error.location) if error.location else None
-    where = ", ".join(part for part in (error.source, located) if part)
+    where = _comma().join(part for part in (error.source, located) if part)
     text = _("%(where)s: %(message)s") % {"where": where, "message": message} if where else message
     if error.expected and error.expected_template:
         expected = _filled(error.expected_template, error.params)
@@ -149,7 +149,12 @@ def place_said(location: str) -> str:
     >>> place_said("row 4, Status")
     'row 4, Status'
     """
-    return ", ".join(_place_part(part) for part in location.split(", "))
+    return _comma().join(_place_part(part) for part in location.split(", "))
+
+
+def _comma() -> str:
+    """The comma between the parts of a place, as the reader's language writes it (``، ``)."""
+    return i18n.pgettext("between the parts of a place", ", ")
 
 
 def _place_part(part: str) -> str:

@@ -128,6 +128,7 @@ def environment() -> jinja2.Environment:
     env.filters["day"] = _per_request(i18n.format_date)
     env.filters["label"] = _per_request(label)
     env.filters["solver_word"] = _per_request(solver_word)  # the analysis's solver status
+    env.filters["person"] = _per_request(pseudonym_said)  # a name inside a translated sentence
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
