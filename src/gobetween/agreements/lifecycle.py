@@ -62,7 +62,7 @@ from gobetween.agreements.events import (
     event_from_dict,
     utc,
 )
-from gobetween.agreements.terms import Link, OperativeTerms, RenewalRule
+from gobetween.agreements.terms import Link, OperativeTerms, RenewalRule, check_term_days
 from gobetween.errors import N_, ProtocolError
 
 __all__ = [
@@ -376,16 +376,13 @@ def _decide_consent(
             N_("renewal by consent does not apply: the renewal rule is %(rule)s"),
             params={"rule": state.terms.renewal.rule},
         )
-    if isinstance(action.term_days, bool) or not isinstance(action.term_days, int):
-        raise ProtocolError(
-            N_("a renewal term is a whole number of days, got %(days)r"),
-            params={"days": action.term_days},
-        )
-    if action.term_days <= 0:
-        raise ProtocolError(
-            N_("a renewal term must be positive, got %(days)s"), params={"days": action.term_days}
-        )
-    return RenewalConsented(action.signatory, action.term_days, at)
+    days = check_term_days(
+        action.term_days,
+        ProtocolError,
+        N_("a renewal term is a whole number of days, got %(days)r"),
+        N_("a renewal term must be positive, got %(days)s"),
+    )
+    return RenewalConsented(action.signatory, days, at)
 
 
 def _due_events(state: AgreementState, at: dt.datetime) -> tuple[AgreementEvent, ...]:

@@ -44,7 +44,7 @@ from gobetween.agreements.language_versions import (
     versions_from_dict,
     versions_to_dict,
 )
-from gobetween.errors import N_, AgreementError, Sentence
+from gobetween.errors import N_, AgreementError, GobetweenError, Sentence
 from gobetween.model.package import Package
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "Renewal",
     "RenewalRule",
     "canonical_bytes",
+    "check_term_days",
     "normalise",
     "sha256_hex",
 ]
@@ -65,6 +66,25 @@ TERMS_FORMAT = "gobetween-terms-v1"
 TERMS_FORMAT_LANGUAGES = "gobetween-terms-v2"
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def check_term_days(
+    days: object, error: type[GobetweenError], not_whole: str, not_positive: str
+) -> int:
+    """``days`` if it is a term: a whole number of days above 0 (the one rule for a term, a
+    first one or a renewal); else ``error`` with the message ``not_whole`` or ``not_positive``
+    (marked :func:`N_`, the value in ``%(days)s``).
+
+    >>> check_term_days(0, AgreementError, N_("not whole: %(days)r"), N_("not positive: %(days)s"))
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.AgreementError: not positive: 0
+    """
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise error(not_whole, params={"days": days})
+    if days <= 0:
+        raise error(not_positive, params={"days": days})
+    return days
 
 
 def normalise(value: Any) -> Any:
@@ -306,15 +326,12 @@ class OperativeTerms(Canonical):
             for what, text in (("option", options[issue]), ("clause", clauses[issue])):
                 if not text.strip():
                     raise AgreementError(_EMPTY_TEXT[what], params={"issue": issue})
-        if isinstance(self.term_days, bool) or not isinstance(self.term_days, int):
-            raise AgreementError(
-                N_("term_days must be a whole number, got %(days)r"),
-                params={"days": self.term_days},
-            )
-        if self.term_days <= 0:
-            raise AgreementError(
-                N_("term_days must be positive, got %(days)s"), params={"days": self.term_days}
-            )
+        check_term_days(
+            self.term_days,
+            AgreementError,
+            N_("term_days must be a whole number, got %(days)r"),
+            N_("term_days must be positive, got %(days)s"),
+        )
         if not isinstance(self.renewal, Renewal):
             raise AgreementError("renewal must be a Renewal")
         if isinstance(self.effective_date, dt.datetime) or not isinstance(
