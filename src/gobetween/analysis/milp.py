@@ -79,9 +79,10 @@ DEFAULT_TIME_LIMIT = 60.0
 #: At most this many frontier points (and, for three parties or more, ten times as many solves).
 MAX_FRONTIER_POINTS = 10_000
 #: ``exact_frontier(engine="auto")`` searches (branch and bound) spaces of at most this many
-#: packages and leaves larger ones to HiGHS: on ANAC 2014-like profiles (docs/benchmarks.md) the
-#: search took 6-12x less CPU on 10 issues of 10 values, 3.8x less on 12, 2.3x more on 15.
-SEARCH_PACKAGES = 10**12
+#: packages and leaves larger ones to HiGHS: on ANAC 2014-like profiles (docs/benchmarks.md),
+#: with the shared-bonus bound, the search took 3.5x less CPU than HiGHS on 15 issues of 10
+#: values (1.7 s against 6.0 s) and 1.3x more on 20 (18.9 s against 14.8 s).
+SEARCH_PACKAGES = 10**15
 
 
 @dataclass(frozen=True)
