@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
@@ -179,6 +179,29 @@ def _model(doc: Document, base: Path, tree: Any, build: Callable[[], T]) -> T:
         raise error from None
 
 
+def _each(
+    doc: Document,
+    base: Path,
+    entries: Iterable[Any],
+    build: Callable[[Any], T],
+    *,
+    within: bool = False,
+) -> tuple[T, ...]:
+    """``build(entry)`` for each entry of the list at ``base``, a refusal located at its entry
+    (``within``: at the part of the entry the model's error names)."""
+    return tuple(
+        _model(doc, (*base, k), entry if within else None, partial(build, entry))
+        for k, entry in enumerate(entries)
+    )
+
+
+def _bonus(item: Mapping[str, Any]) -> Bonus:
+    when = item["when"]
+    return Bonus(
+        item["bonus"], {i: (o,) if isinstance(o, str) else tuple(o) for i, o in when.items()}
+    )
+
+
 def _range_kind(spec: Mapping[str, Any]) -> IssueKind:
     numbers = (spec["low"], spec["high"], spec["step"])
     return IssueKind.INTEGER if all(float(x).is_integer() for x in numbers) else IssueKind.REAL
@@ -239,37 +262,19 @@ def _preferences(doc: Document, party: str, spec: dict[str, Any]) -> Preferences
     scale = RatingScale()
     if "scale" in spec:
         scale = _model(doc, (*base, "scale"), None, lambda: RatingScale(*spec["scale"]))
-    red_lines = tuple(
-        _model(
-            doc,
-            (*base, "red_lines", k),
-            None,
-            partial(RedLine, frozenset(condition.items())),
-        )
-        for k, condition in enumerate(spec.get("red_lines", ()))
+    red_lines = _each(
+        doc,
+        (*base, "red_lines"),
+        spec.get("red_lines", ()),
+        lambda condition: RedLine(frozenset(condition.items())),
     )
-    interactions = tuple(
-        _model(
-            doc,
-            (*base, "interactions", k),
-            None,
-            partial(Interaction, frozenset(item["when"].items()), item["bonus"]),
-        )
-        for k, item in enumerate(spec.get("interactions", ()))
+    interactions = _each(
+        doc,
+        (*base, "interactions"),
+        spec.get("interactions", ()),
+        lambda item: Interaction(frozenset(item["when"].items()), item["bonus"]),
     )
-    bonuses = tuple(
-        _model(
-            doc,
-            (*base, "bonuses", k),
-            item,
-            partial(
-                Bonus,
-                item["bonus"],
-                {i: (o,) if isinstance(o, str) else tuple(o) for i, o in item["when"].items()},
-            ),
-        )
-        for k, item in enumerate(spec.get("bonuses", ()))
-    )
+    bonuses = _each(doc, (*base, "bonuses"), spec.get("bonuses", ()), _bonus, within=True)
     return _model(
         doc,
         base,
