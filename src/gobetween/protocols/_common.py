@@ -6,12 +6,12 @@ modules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Annotated, Any, Never, TypeVar
 
-from annotated_types import MaxLen, MinLen
+from annotated_types import Ge, Le, MaxLen, MinLen
 
 from gobetween import wire
 from gobetween.errors import N_, InputError, ProtocolError, Sentence
@@ -26,6 +26,8 @@ EventDict = dict[str, Any]
 
 #: A name in a request's body (an issue, an option, a member): 1 to 200 characters.
 Name = Annotated[str, MinLen(1), MaxLen(200)]
+#: A number in a request's body (a version, an offer): 1 to a million.
+Number = Annotated[int, Ge(1), Le(1_000_000)]
 
 
 def utc(moment: object, what: str = "now") -> datetime:
@@ -75,6 +77,26 @@ def check_names(names: Iterable[str], role: str) -> tuple[str, ...]:
     return result
 
 
+def check_members(
+    parties: Iterable[str], mediators: Iterable[str], fewest: int, too_few: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The parties' and the mediators' names (:func:`check_names`); ``too_few`` (marked
+    ``N_``) unless there are at least ``fewest`` parties and one mediator."""
+    party_names = check_names(parties, "party")
+    mediator_names = check_names(mediators, "mediator")
+    if len(party_names) < fewest or not mediator_names:
+        raise ProtocolError(too_few)
+    return party_names, mediator_names
+
+
+def numbered(items: Sequence[T], number: object, missing: str) -> T:
+    """Item ``number`` (counted from 1) of ``items``; :class:`ProtocolError` ``missing`` (a
+    template with ``number`` and ``count``, marked ``N_``) when there is none."""
+    if isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= len(items):
+        return items[number - 1]
+    raise ProtocolError(missing, params={"number": number, "count": len(items)})
+
+
 def check_options(agenda: Agenda, options: Mapping[str, str], what: str) -> Mapping[str, str]:
     """Validate a partial package ``{issue: option}`` against ``agenda`` (agenda order kept)."""
     if not isinstance(options, Mapping):
@@ -82,32 +104,23 @@ def check_options(agenda: Agenda, options: Mapping[str, str], what: str) -> Mapp
             N_("%(what)s must map issue names to option names"), params={"what": Sentence(what)}
         )
     for issue_name, option in options.items():
+        params: dict[str, object] = {"what": Sentence(what), "issue": issue_name}
         if not isinstance(issue_name, str) or not agenda.has_issue(issue_name):
-            raise ProtocolError(
-                N_(
-                    "%(what)s names the issue %(issue)r, which is not on the agenda "
-                    "(issues: %(issues)s)"
-                ),
-                params={
-                    "what": Sentence(what),
-                    "issue": issue_name,
-                    "issues": ", ".join(repr(n) for n in agenda.issue_names),
-                },
+            template = N_(
+                "%(what)s names the issue %(issue)r, which is not on the agenda "
+                "(issues: %(issues)s)"
             )
-        issue = agenda.issue(issue_name)
-        if not isinstance(option, str) or not issue.has_option(option):
-            raise ProtocolError(
-                N_(
-                    "%(what)s names the option %(option)r of issue %(issue)r, "
-                    "which has only %(options)s"
-                ),
-                params={
-                    "what": Sentence(what),
-                    "option": option,
-                    "issue": issue_name,
-                    "options": ", ".join(repr(n) for n in issue.option_names),
-                },
+            params["issues"] = ", ".join(repr(n) for n in agenda.issue_names)
+        elif not isinstance(option, str) or not agenda.issue(issue_name).has_option(option):
+            template = N_(
+                "%(what)s names the option %(option)r of issue %(issue)r, "
+                "which has only %(options)s"
             )
+            params["option"] = option
+            params["options"] = ", ".join(repr(n) for n in agenda.issue(issue_name).option_names)
+        else:
+            continue
+        raise ProtocolError(template, params=params)
     return MappingProxyType({n: options[n] for n in agenda.issue_names if n in options})
 
 

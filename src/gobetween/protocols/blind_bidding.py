@@ -216,15 +216,8 @@ class BiddingRules:
         )
 
 
-@dataclass(frozen=True)
-class Bid:
-    """One sealed bid: an offer (payer) or a demand (payee)."""
-
-    party: str
-    side: Side
-    round: int
-    amount: float
-    at: datetime
+#: One sealed bid, an offer (payer) or a demand (payee): the state keeps the stored event itself.
+Bid = BidSubmitted
 
 
 @dataclass(frozen=True)
@@ -430,8 +423,7 @@ def apply(state: BiddingState, event: BiddingEvent) -> BiddingState:
         case BidSubmitted():
             if event.round != len(state.results) + 1:
                 raise ProtocolError(f"stored bid for round {event.round} is out of order")
-            bid = Bid(event.party, event.side, event.round, event.amount, event.at)
-            return replace(state, bids=(*state.bids, bid), log=log)
+            return replace(state, bids=(*state.bids, event), log=log)
         case RoundResolved():
             pair = {b.side: b.amount for b in state.bids if b.round == event.round}
             if len(pair) != 2 or event.round != len(state.results) + 1:

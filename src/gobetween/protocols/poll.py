@@ -245,10 +245,9 @@ class PollState:
     @classmethod
     def open(cls, subject: str, parties: Iterable[str], mediators: Iterable[str]) -> PollState:
         """A poll with no statements yet; at least one party and one mediator."""
-        party_names = c.check_names(parties, "party")
-        mediator_names = c.check_names(mediators, "mediator")
-        if not party_names or not mediator_names:
-            raise ProtocolError("a poll needs at least one party and one mediator")
+        party_names, mediator_names = c.check_members(
+            parties, mediators, 1, "a poll needs at least one party and one mediator"
+        )
         subject = c.check_text(subject, N_("the subject of the poll")).strip()
         if len(subject) > 200:
             raise ProtocolError(
@@ -259,13 +258,7 @@ class PollState:
 
     def statement(self, number: object) -> Statement:
         """Statement ``number``; :class:`ProtocolError` if there is none."""
-        if (
-            isinstance(number, int)
-            and not isinstance(number, bool)
-            and 1 <= number <= len(self.statements)
-        ):
-            return self.statements[number - 1]
-        raise ProtocolError(N_("the poll has no statement %(number)s"), params={"number": number})
+        return c.numbered(self.statements, number, N_("the poll has no statement %(number)s"))
 
 
 def _from_settings(

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
-from annotated_types import Ge, Le, MaxLen, MinLen
+from annotated_types import MaxLen, MinLen
 
 from gobetween import wire
 from gobetween.errors import ProtocolError, Sentence
@@ -145,10 +145,9 @@ class RelayState:
         """A relay with no offers yet; needs two parties (someone to send to) and a mediator."""
         if not isinstance(agenda, Agenda):
             raise ProtocolError("a relay needs an Agenda")
-        party_names = c.check_names(parties, "party")
-        mediator_names = c.check_names(mediators, "mediator")
-        if len(party_names) < 2 or not mediator_names:
-            raise ProtocolError(N_("a relay needs at least two parties and one mediator"))
+        party_names, mediator_names = c.check_members(
+            parties, mediators, 2, N_("a relay needs at least two parties and one mediator")
+        )
         both = set(party_names) & set(mediator_names)
         if both:
             raise ProtocolError(f"{sorted(both)} cannot be both party and mediator")
@@ -158,19 +157,14 @@ class RelayState:
         """The offer numbered ``number``; :class:`ProtocolError` if there is none."""
         if isinstance(number, bool) or not isinstance(number, int):
             raise ProtocolError(f"an offer number must be an int, got {number!r}")
-        if not 1 <= number <= len(self.offers):
-            raise ProtocolError(
-                N_("there is no offer %(number)s (%(count)s so far)"),
-                params={"number": number, "count": len(self.offers)},
-            )
-        return self.offers[number - 1]
+        return c.numbered(
+            self.offers, number, N_("there is no offer %(number)s (%(count)s so far)")
+        )
 
 
 # -- actions -----------------------------------------------------------------------------------
 
 
-#: An offer's number in a request's body.
-Number = Annotated[int, Ge(1), Le(1_000_000)]
 #: A message in a request's body.
 Message = Annotated[str, MaxLen(20_000)]
 
@@ -193,7 +187,7 @@ class ForwardOffer:
     default to every party but the sender, ``options`` and ``message`` to the original's."""
 
     mediator: str
-    offer: Number
+    offer: c.Number
     recipients: Annotated[tuple[c.Name, ...], MinLen(1), MaxLen(50)] | None = None
     options: Mapping[str, str] | None = field(
         default=None, metadata=c.body_options(N_("the forwarded offer"))
@@ -206,7 +200,7 @@ class DeclineOffer:
     """A mediator declines to pass a pending offer on; the reason goes to its sender."""
 
     mediator: str
-    offer: Number
+    offer: c.Number
     reason: Annotated[str, MaxLen(5000)] = ""
 
 
@@ -442,6 +436,20 @@ def replay(initial: RelayState, events: Iterable[RelayEvent | Mapping[str, Any]]
 # -- views -------------------------------------------------------------------------------------
 
 
+def _content_dict(
+    number: int, options: Mapping[str, str], message: str, at: datetime, **more: Any
+) -> dict[str, Any]:
+    """What every view says of an offer or a forward: its number (as that viewer counts),
+    options, message and time, then ``more``."""
+    return {
+        "number": number,
+        "options": dict(options),
+        "message": message,
+        "at": c.time_to_wire(at),
+        **more,
+    }
+
+
 @dataclass(frozen=True)
 class SentOffer:
     """One of the viewer's own offers, numbered among its own offers (1, 2, ...)."""
@@ -455,14 +463,14 @@ class SentOffer:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {
-            "number": self.number,
-            "options": dict(self.options),
-            "message": self.message,
-            "at": c.time_to_wire(self.at),
-            "status": self.status.value,
-            "decline_reason": self.decline_reason,
-        }
+        return _content_dict(
+            self.number,
+            self.options,
+            self.message,
+            self.at,
+            status=self.status.value,
+            decline_reason=self.decline_reason,
+        )
 
 
 @dataclass(frozen=True)
@@ -477,13 +485,7 @@ class ReceivedOffer:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {
-            "number": self.number,
-            "options": dict(self.options),
-            "message": self.message,
-            "at": c.time_to_wire(self.at),
-            "sender": self.sender,
-        }
+        return _content_dict(self.number, self.options, self.message, self.at, sender=self.sender)
 
 
 @dataclass(frozen=True)
@@ -540,15 +542,15 @@ class RelayMediatorView:
         return {
             "status": self.status.value,
             "offers": [
-                {
-                    "number": o.number,
-                    "party": o.sender,
-                    "options": dict(o.options),
-                    "message": o.message,
-                    "at": c.time_to_wire(o.at),
-                    "status": o.status.value,
-                    "decline_reason": o.decline_reason,
-                }
+                {"number": o.number, "party": o.sender}
+                | _content_dict(
+                    o.number,
+                    o.options,
+                    o.message,
+                    o.at,
+                    status=o.status.value,
+                    decline_reason=o.decline_reason,
+                )
                 for o in self.offers
             ],
             "forwards": [
@@ -557,10 +559,8 @@ class RelayMediatorView:
                     "offer": f.offer,
                     "mediator": f.mediator,
                     "recipients": list(f.recipients),
-                    "options": dict(f.options),
-                    "message": f.message,
-                    "at": c.time_to_wire(f.at),
                 }
+                | _content_dict(f.number, f.options, f.message, f.at)
                 for f in self.forwards
             ],
             "pending": list(self.pending),

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Annotated, Any
 
-from annotated_types import Ge, Le, MaxLen
+from annotated_types import MaxLen
 
 from gobetween import wire
 from gobetween.errors import N_, ProtocolError, Sentence
@@ -227,10 +227,12 @@ class SingleTextState:
         """The state of a new track, before any text: checks the names of its members."""
         if not isinstance(agenda, Agenda):
             raise ProtocolError("a single-text track needs an Agenda")
-        party_names = c.check_names(parties, "party")
-        mediator_names = c.check_names(mediators, "mediator")
-        if not party_names or not mediator_names:
-            raise ProtocolError(N_("a single-text track needs at least one party and one mediator"))
+        party_names, mediator_names = c.check_members(
+            parties,
+            mediators,
+            1,
+            N_("a single-text track needs at least one party and one mediator"),
+        )
         both = set(party_names) & set(mediator_names)
         if both:
             raise ProtocolError(f"{sorted(both)} cannot be both party and mediator")
@@ -249,19 +251,14 @@ class SingleTextState:
         """The version numbered ``number``; :class:`ProtocolError` if it was never published."""
         if isinstance(number, bool) or not isinstance(number, int):
             raise ProtocolError(f"a version number must be an int, got {number!r}")
-        if not 1 <= number <= len(self.versions):
-            raise ProtocolError(
-                N_("there is no version %(number)s (published: %(count)s)"),
-                params={"number": number, "count": len(self.versions)},
-            )
-        return self.versions[number - 1]
+        return c.numbered(
+            self.versions, number, N_("there is no version %(number)s (published: %(count)s)")
+        )
 
 
 # -- actions -----------------------------------------------------------------------------------
 
 
-#: A version number in a request's body.
-Number = Annotated[int, Ge(1), Le(1_000_000)]
 #: Articles (or per-article answers) in a request's body: their wire form, read as the text
 #: reads them.
 _ArticlesBody = Annotated[list[dict[str, Any]], MaxLen(MAX_ARTICLES)]
@@ -281,7 +278,7 @@ class PublishText:
     )
     note: Annotated[str, MaxLen(5000)] = ""
     deadline: datetime | None = None
-    expected_number: Number | None = None
+    expected_number: c.Number | None = None
     articles: tuple[Article, ...] = field(
         default=(), metadata=base.carried(articles_codec(articles_from_wire), _ArticlesBody)
     )
@@ -293,7 +290,7 @@ class Answer:
     amendments (``{issue: option}``), and article by article."""
 
     party: str
-    version: Number
+    version: c.Number
     kind: AnswerKind
     reasons: Annotated[tuple[Annotated[str, MaxLen(5000)], ...], MaxLen(50)] = ()
     amendments: Mapping[str, str] = field(
@@ -310,7 +307,7 @@ class WithdrawAnswer:
     """A party withdraws its standing answer to the current ``version``."""
 
     party: str
-    version: Number
+    version: c.Number
 
 
 @dataclass(frozen=True)
