@@ -204,9 +204,10 @@ def _tables(
             line_accept[pos][:, line] = [k in taken for k in range(sizes[pos])]
     line_last = np.array([max(box) for box in lines], dtype=np.intp)
     weights = _WEIGHTS.shape[1]
-    # (bonuses, positions, weights, width): each weighted sum's options side by side
+    # (positions, weights, width): the values in each weighted sum, its options side by side
     weighted = np.ascontiguousarray((values @ _WEIGHTS).transpose(0, 2, 1))
     shared, collected = _shares(boxes, accept, weighted, width)
+    # (bonuses, positions * 2 * weights * width): the first bound's scores, then the second's
     both = np.concatenate(
         [(table.reshape(count, n, width, 2) @ _WEIGHTS).transpose(0, 1, 3, 2), shared], axis=2
     ).reshape(count, n * 2 * weights * width)
