@@ -89,6 +89,19 @@ def check_members(
     return party_names, mediator_names
 
 
+def check_open(closed: bool, refusal: str, reason: str | None) -> None:
+    """Refuse every action once the protocol is ``closed``: ``refusal`` (marked ``N_``, with
+    ``%(reason)s``) says the reason it was closed for."""
+    if closed:
+        raise ProtocolError(refusal, params={"reason": reason or Sentence(N_("no reason given"))})
+
+
+def closing_reason(mediator: str, mediators: Iterable[str], reason: object) -> str:
+    """The reason a mediator of the track gives for closing (text, may be empty)."""
+    check_member(mediator, mediators, "mediator")
+    return check_text(reason, N_("the reason for closing"))
+
+
 def numbered(items: Sequence[T], number: object, missing: str) -> T:
     """Item ``number`` (counted from 1) of ``items``; :class:`ProtocolError` ``missing`` (a
     template with ``number`` and ``count``, marked ``N_``) when there is none."""

@@ -347,8 +347,7 @@ def decide(
         case SubmitBid():
             return _decide_bid(state, action, at)
         case CloseBidding():
-            c.check_member(action.mediator, state.mediators, "mediator")
-            reason = c.check_text(action.reason, N_("the reason for closing"))
+            reason = c.closing_reason(action.mediator, state.mediators, action.reason)
             return (BiddingClosed(action.mediator, reason, at),)
         case Expire():
             deadline = state.rules.deadline

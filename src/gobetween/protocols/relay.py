@@ -43,7 +43,7 @@ from typing import Annotated, Any, ClassVar
 from annotated_types import MaxLen, MinLen
 
 from gobetween import wire
-from gobetween.errors import ProtocolError, Sentence
+from gobetween.errors import ProtocolError
 from gobetween.model import Agenda
 from gobetween.protocols import _common as c
 from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
@@ -313,11 +313,8 @@ _ALREADY = {
 def decide(state: RelayState, action: RelayAction, *, now: datetime) -> tuple[RelayEvent, ...]:
     """The events ``action`` causes at ``now``; :class:`ProtocolError` if it is not allowed."""
     at = c.utc(now)
-    if state.status is RelayStatus.CLOSED:
-        raise ProtocolError(
-            N_("the relay is closed (%(reason)s)"),
-            params={"reason": state.closed_reason or Sentence(N_("no reason given"))},
-        )
+    closed = state.status is RelayStatus.CLOSED
+    c.check_open(closed, N_("the relay is closed (%(reason)s)"), state.closed_reason)
     match action:
         case SubmitOffer():
             c.check_member(action.party, state.parties, "party")
@@ -334,8 +331,7 @@ def decide(state: RelayState, action: RelayAction, *, now: datetime) -> tuple[Re
             reason = c.check_text(action.reason, N_("the reason for declining"))
             return (OfferDeclined(offer.number, action.mediator, reason, at),)
         case CloseRelay():
-            c.check_member(action.mediator, state.mediators, "mediator")
-            reason = c.check_text(action.reason, N_("the reason for closing"))
+            reason = c.closing_reason(action.mediator, state.mediators, action.reason)
             return (RelayClosed(action.mediator, reason, at),)
         case _:
             raise c.unknown("relay action", action)

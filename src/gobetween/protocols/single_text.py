@@ -53,7 +53,7 @@ from typing import Annotated, Any
 from annotated_types import MaxLen
 
 from gobetween import wire
-from gobetween.errors import N_, ProtocolError, Sentence
+from gobetween.errors import N_, ProtocolError
 from gobetween.model import Agenda, Package
 from gobetween.protocols import _common as c
 from gobetween.protocols import base
@@ -365,11 +365,8 @@ def decide(
     gobetween.errors.ProtocolError: no text has been published yet
     """
     at = c.utc(now)
-    if state.status is TrackStatus.CLOSED:
-        raise ProtocolError(
-            N_("the track is closed (%(reason)s)"),
-            params={"reason": state.closed_reason or Sentence(N_("no reason given"))},
-        )
+    closed = state.status is TrackStatus.CLOSED
+    c.check_open(closed, N_("the track is closed (%(reason)s)"), state.closed_reason)
     match action:
         case PublishText():
             return (_decide_publish(state, action, at),)
@@ -389,8 +386,7 @@ def decide(
             deadline = _future_deadline(action.deadline, at)
             return (DeadlineExtended(action.mediator, action.version, deadline, at),)
         case CloseTrack():
-            c.check_member(action.mediator, state.mediators, "mediator")
-            reason = c.check_text(action.reason, N_("the reason for closing"))
+            reason = c.closing_reason(action.mediator, state.mediators, action.reason)
             return (TrackClosed(action.mediator, reason, at),)
         case _:
             raise c.unknown("single-text action", action)
