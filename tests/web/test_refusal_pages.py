@@ -1,9 +1,10 @@
 """A refused form shows its own page again, with the reason, status 422, and nothing done: the
 mediator console's forwarding of an offer and an agreement's lifecycle acts (both through
-``web.render.refused``)."""
+``web.render.refused``); a form field beyond its length limit is refused by name."""
 
 from __future__ import annotations
 
+import pytest
 from tests.web.site import Site, csrf, one, soup, text_of
 from tests.web.test_agreement_pages import initiative  # noqa: F401  (fixture)
 
@@ -35,3 +36,26 @@ def test_suspending_without_the_confirmation_shows_the_agreement_again(
     assert "confirm" in text_of(page, ".flash.error")
     assert one(page, "#terms-hash")  # the agreement's own page
     assert len(soup(un.get(url)).select("#log li")) == log  # nothing recorded
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "limit"),
+    [
+        ("/login", "email", 254),
+        ("/login", "password", 1024),
+        ("/login", "code", 64),
+        ("/language", "locale", 16),
+        ("/password-reset", "email", 254),
+    ],
+)
+def test_a_form_field_beyond_its_limit_is_refused_by_name(
+    site: Site, url: str, field: str, limit: int
+) -> None:
+    """The shared form fields (web.common.EmailField, PasswordField, CodeField, LocaleField)
+    keep their limits: one character more is a 422 naming the field, never a 500."""
+    visitor = site.client()
+    form = {"csrf_token": csrf(soup(visitor.get("/login"))), field: "a" * (limit + 1)}
+    r = visitor.post(url, data=form)
+    assert r.status_code == 422, r.text
+    assert [x["location"] for x in r.json()["errors"]] == [f"body.{field}"]
+    assert f"at most {limit:,}" in r.json()["detail"]

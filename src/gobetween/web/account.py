@@ -1,4 +1,4 @@
-"""Pages: one's own sessions, security log and second factor (``/account/security``).
+"""Pages: one's own sessions, security log, second factor and data (``/account/security``).
 
 The same service functions as ``/api/account/*`` (:mod:`gobetween.service.security_log`,
 :mod:`gobetween.service.two_factor`): the signed-in user sees where each of their browser
@@ -6,6 +6,8 @@ sessions was started, ends any one of them or all but this one, reads the recent
 their account, and turns the second factor on (a key to type into an authenticator app, a code
 to confirm, recovery codes shown once) or off (with the password). A user who must have a
 second factor and has none is sent here from every other page (and told who requires it).
+The same page links the user's data export and deletes their account (with the password, the
+code when on, and a ticked box saying it cannot be undone).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from gobetween.i18n import _
 from gobetween.service import account_deletion, enrolment, identity, security_log, setup, two_factor
 from gobetween.service.api.account import EnrolCtx as Ctx
 from gobetween.service.context import Unit
-from gobetween.web.common import frame
+from gobetween.web.common import CodeField, EmailField, PasswordField, frame
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router"]
@@ -166,9 +168,7 @@ def two_factor_link(request: Request, ctx: Ctx) -> Response:
 
 
 @router.post("/account/two-factor/handed-link")
-def two_factor_handed_link(
-    request: Request, ctx: Ctx, email: Annotated[str, Form(max_length=254)] = ""
-) -> Response:
+def two_factor_handed_link(request: Request, ctx: Ctx, email: EmailField = "") -> Response:
     """The installation's administrator makes an enrolment link to hand over in person."""
     out = setup.Outgoing(ctx.settings, str(request.base_url))
     return _act(
@@ -181,9 +181,7 @@ def two_factor_handed_link(
 
 
 @router.post("/account/two-factor/confirm")
-def two_factor_confirm(
-    request: Request, ctx: Ctx, code: Annotated[str, Form(max_length=64)] = ""
-) -> Response:
+def two_factor_confirm(request: Request, ctx: Ctx, code: CodeField = "") -> Response:
     """Turn the second factor on; the recovery codes are shown on the page, once."""
     return _act(
         request,
@@ -196,7 +194,7 @@ def two_factor_confirm(
 
 @router.post("/account/two-factor/disable")
 def two_factor_disable(
-    request: Request, ctx: Ctx, current_password: Annotated[str, Form(max_length=1024)] = ""
+    request: Request, ctx: Ctx, current_password: PasswordField = ""
 ) -> Response:
     """Turn the second factor off with the current password."""
 
@@ -220,9 +218,7 @@ def two_factor_disable(
 
 
 @router.post("/account/two-factor/reset")
-def two_factor_reset(
-    request: Request, ctx: Ctx, email: Annotated[str, Form(max_length=254)] = ""
-) -> Response:
+def two_factor_reset(request: Request, ctx: Ctx, email: EmailField = "") -> Response:
     """The installation's administrator removes another account's lost second factor."""
     done = _("The second factor of %(email)s was removed; its owner was told by e-mail.")
     return _act(
@@ -238,8 +234,8 @@ def two_factor_reset(
 def delete_account(
     request: Request,
     ctx: Ctx,
-    current_password: Annotated[str, Form(max_length=1024)] = "",
-    code: Annotated[str, Form(max_length=64)] = "",
+    current_password: PasswordField = "",
+    code: CodeField = "",
     confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Delete one's own account (pseudonymised) with the password, the code when on, and the

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Form
 
 from gobetween import i18n
 from gobetween.i18n import _
@@ -25,9 +25,29 @@ from gobetween.service.negotiate import track_agenda
 from gobetween.service.processes import Track
 from gobetween.web.render import csrf_token
 
-__all__ = ["Ctx", "TrackPage", "frame", "nav_for", "options_of", "protocol_tabs", "track_page"]
+__all__ = [
+    "CodeField",
+    "Ctx",
+    "EmailField",
+    "LocaleField",
+    "NextField",
+    "PasswordField",
+    "TrackPage",
+    "frame",
+    "nav_for",
+    "options_of",
+    "protocol_tabs",
+    "track_page",
+]
 
 Ctx = Annotated[RequestContext, Depends(request_context)]
+
+# The form fields several pages take, each with its one length limit (longer: 422).
+EmailField = Annotated[str, Form(max_length=254)]  # an e-mail address (RFC 5321's limit)
+PasswordField = Annotated[str, Form(max_length=1024)]  # a password, new or current
+CodeField = Annotated[str, Form(max_length=64)]  # a second-factor or recovery code
+LocaleField = Annotated[str, Form(max_length=16)]  # a language of the interface
+NextField = Annotated[str, Form(max_length=2000)]  # the page to go back to
 
 
 def frame(ctx: RequestContext, unit: Unit) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from gobetween.service.api.auth import set_device_cookie, set_session_cookie
 from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.languages import working_languages
 from gobetween.service.security import new_token
-from gobetween.web.common import Ctx, frame
+from gobetween.web.common import CodeField, Ctx, EmailField, NextField, PasswordField, frame
 from gobetween.web.render import error_page, redirect, render, run_page
 
 __all__ = ["fallback", "router"]
@@ -75,11 +75,11 @@ def login_form(request: Request, ctx: Ctx, next: str = "/", ended: str = "") -> 
 def login(
     request: Request,
     ctx: Ctx,
-    email: Annotated[str, Form(max_length=254)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    email: EmailField = "",
+    password: PasswordField = "",
+    next: NextField = "/",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
-    code: Annotated[str, Form(max_length=64)] = "",
+    code: CodeField = "",
 ) -> Response:
     """Check the form's CSRF token and the credentials (with the second factor's code when the
     user turned it on), start a browser session and go on to ``next``."""

@@ -19,7 +19,7 @@ from gobetween import errors as e
 from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.i18n_http import LANG_COOKIE
-from gobetween.web.common import Ctx, frame
+from gobetween.web.common import Ctx, LocaleField, NextField, frame
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router", "zones"]
@@ -65,8 +65,8 @@ def _checked_locale(value: str) -> str:
 def switch_language(
     request: Request,
     ctx: Ctx,
-    locale: Annotated[str, Form(max_length=16)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    locale: LocaleField = "",
+    next: NextField = "/",
 ) -> Response:
     """Switch the interface language (and remember it for a signed-in user)."""
 
@@ -107,7 +107,7 @@ def settings_form(request: Request, ctx: Ctx) -> Response:
 def save_settings(
     request: Request,
     ctx: Ctx,
-    locale: Annotated[str, Form(max_length=16)] = "",
+    locale: LocaleField = "",
     time_zone: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Save the user's language and time zone (empty: the browser's)."""

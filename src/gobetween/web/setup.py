@@ -26,7 +26,7 @@ from gobetween.model import OrganisationKind
 from gobetween.service import identity, languages, prepare, schemas, setup
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import RequestContext
-from gobetween.web.common import Ctx, frame
+from gobetween.web.common import Ctx, EmailField, frame
 from gobetween.web.forms import validated
 from gobetween.web.render import error_page, problem_text, redirect, render, run_page, with_twin
 
@@ -75,7 +75,7 @@ def setup_form(request: Request, ctx: Ctx) -> Response:
 def setup_submit(
     request: Request,
     ctx: Ctx,
-    email: Annotated[str, Form(max_length=254)] = "",
+    email: EmailField = "",
     name: Annotated[str, Form(max_length=200)] = "",
     password: Short = "",
 ) -> Response:
@@ -294,9 +294,7 @@ def reset_request_form(request: Request) -> Response:
 
 
 @router.post("/password-reset")
-def reset_request(
-    request: Request, ctx: Ctx, email: Annotated[str, Form(max_length=254)] = ""
-) -> Response:
+def reset_request(request: Request, ctx: Ctx, email: EmailField = "") -> Response:
     """Mail a link if the address has an account; the page says the same either way."""
     try:
         with ctx.anonymous() as session:
