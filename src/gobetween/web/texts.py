@@ -28,7 +28,7 @@ from starlette.datastructures import FormData
 
 from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.protocols.single_text import AnswerKind
+from gobetween.protocols.single_text import ANSWER_TEXT, AnswerKind
 from gobetween.protocols.single_text_articles import (
     Article,
     ArticleAnswer,
@@ -36,11 +36,14 @@ from gobetween.protocols.single_text_articles import (
     articles_from_wire,
 )
 from gobetween.protocols.single_text_redline import ChangeKind, compare_articles
+from gobetween.protocols.single_text_views import PROTOCOL as SINGLE_TEXT
 from gobetween.service import drafts, texts
+from gobetween.service.api.protocols import schema
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web import drafting
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
+from gobetween.web.forms import validated
 from gobetween.web.render import problem_text, read_page, redirect, render, run_page
 
 __all__ = ["Change", "changes", "router", "split_reasons"]
@@ -52,8 +55,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def split_reasons(raw: str) -> list[str]:
-    """Reasons separated by empty lines; browsers send CRLF (and old Macs CR) line ends."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")[:5000]
+    """Reasons separated by empty lines; browsers send CRLF (and old Macs CR) line ends.
+    Nothing is cut: the answer's schema refuses a reason that is too long, as the API does."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
     return [r.strip() for r in _BLANK_LINE.split(text) if r.strip()]
 
 
@@ -241,6 +245,15 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
                     expected=_("a reason"),
                 )
             per_article = _article_answers(form)
+            asked = amendments if kind is AnswerKind.AMEND else {}
+            body = {
+                "version": version,
+                "kind": kind.value,
+                "reasons": reasons,
+                "amendments": asked,
+                "articles": [a.to_dict() for a in per_article],
+            }
+            validated(schema(SINGLE_TEXT, ANSWER_TEXT), body)  # the API's own limits
             with ctx.write() as unit:
                 texts.answer_text(
                     unit.session,
@@ -249,7 +262,7 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
                     version=version,
                     kind=kind,
                     reasons=reasons,
-                    amendments=amendments if kind is AnswerKind.AMEND else {},
+                    amendments=asked,
                     articles=per_article,
                 )
         except (e.InputError, e.ProtocolError) as exc:
