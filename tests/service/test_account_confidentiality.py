@@ -5,10 +5,11 @@ the same whatever a member of the Russian Federation does with theirs.
 Two worlds (tests/service/two_worlds.py): in the *quiet* one the other party's member does
 nothing; in the *busy* one they download their data, ask for a mailed enrolment link, are
 handed one by the installation's administrator, start a second factor, fail to delete their
-account with a wrong password and then delete it on the security page. After each of those
+account with a wrong password, ask for a mailed link again on the security page and then
+delete their account there. After each of those
 steps, and after each of the observed members' own steps (made alike in both worlds), everything
-the two Ukrainian members can read is compared byte for byte, with times, second-factor keys
-and CSRF tokens masked: status codes, sizes, counts and ids included.
+the two Ukrainian members can read is compared byte for byte, with times, second-factor keys,
+session keys and CSRF tokens masked: status codes, sizes, counts and ids included.
 """
 
 from __future__ import annotations
@@ -29,14 +30,17 @@ from gobetween.service import setup
 from gobetween.store import setup_tables as st
 
 _SECRET = re.compile(r"\b[A-Z2-7]{32}\b")  # a second factor's key (base32), new each time
-_CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
+_CSRF = re.compile(r'(name="csrf_token" value="|"X-CSRF-Token": ")[^"]*"')
+_SESSION = re.compile(r"\b[0-9a-f]{16}\b")  # a browser session's key, from its random token
 
 Step = Callable[[World], httpx.Response]
 
 
 def _hidden(text: str) -> str:
-    """``text`` with times, second-factor keys and CSRF tokens masked."""
-    return _CSRF.sub('name="csrf_token" value="<csrf>"', _SECRET.sub("<key>", masked(text)))
+    """``text`` with times, second-factor keys, session keys and CSRF tokens masked (each new
+    and random, whatever anyone else did)."""
+    text = _SESSION.sub("<session>", _SECRET.sub("<key>", masked(text)))
+    return _CSRF.sub(r'\1<csrf>"', text)
 
 
 def _reads(world: World, who: str) -> list[tuple[str, int, str]]:
@@ -62,17 +66,20 @@ def _browser(world: World, who: str) -> httpx.Client:
     return c
 
 
-def _delete_on_the_page(world: World) -> httpx.Response:
-    """The other party's member deletes their account on the security page."""
-    page = _browser(world, "ru")
-    try:
-        shown = page.get("/account/security").text
-        found = re.search(r'name="csrf_token" value="([^"]+)"', shown)
-        assert found is not None
-        form = {"csrf_token": found.group(1), "current_password": PASSWORD, "confirm": "yes"}
-        return page.post("/account/delete", data=form)
-    finally:
-        page.close()
+def _on_the_page(who: str, url: str, **form: str) -> Step:
+    """``who`` logs in in a browser and posts ``form`` with the security page's CSRF token."""
+
+    def step(world: World) -> httpx.Response:
+        page = _browser(world, who)
+        try:
+            shown = page.get("/account/security").text
+            found = re.search(r'name="csrf_token" value="([^"]+)"', shown)
+            assert found is not None
+            return page.post(url, data={"csrf_token": found.group(1), **form})
+        finally:
+            page.close()
+
+    return step
 
 
 #: What the other party's member does in the busy world only, and the status it answers.
@@ -90,7 +97,16 @@ OTHERS: tuple[tuple[str, Step, int], ...] = (
         lambda w: w.post("ru", "/api/account/delete", json={"current_password": "x" * 12}),
         422,
     ),
-    ("deletes their account on the page", _delete_on_the_page, 303),
+    (
+        "asks for a mailed link on the page",
+        _on_the_page("ru", "/account/two-factor/link"),
+        200,
+    ),
+    (
+        "deletes their account on the page",
+        _on_the_page("ru", "/account/delete", current_password=PASSWORD, confirm="yes"),
+        303,
+    ),
 )
 
 #: What the observed members do in both worlds, one step after each of the other's.
@@ -99,6 +115,7 @@ OURS: tuple[tuple[str, Step], ...] = (
     ("ua asks for a mailed link", lambda w: w.post("ua", "/api/account/two-factor/link")),
     ("ua starts a second factor", lambda w: w.post("ua", "/api/account/two-factor", json={})),
     ("ua2 asks for a mailed link", lambda w: w.post("ua2", "/api/account/two-factor/link")),
+    ("ua asks for a mailed link on the page", _on_the_page("ua", "/account/two-factor/link")),
     (
         "ua2 gives a wrong password to delete",
         lambda w: w.post("ua2", "/api/account/delete", json={"current_password": "y" * 12}),
