@@ -7,9 +7,11 @@ audit, live updates), so this module only turns requests into the protocols' act
 members are named by organisation id (as text). What a caller sees is always one of the
 protocols' own views: a party's view for a party member, the mediators' view for a mediator.
 Reads load the state the generic way (:func:`~gobetween.service.protocol_steps.load`, with the
-policy's read action). What stays here and why: the actions carry the agenda's packages and the
-text's articles, built from the requests of the texts' own routes (no action dataclass on their
-rules), and the redline and the DOCX/PDF exports are reads of published versions, not steps.
+policy's read action). Every action here is also done through the generic routes
+(``/api/tracks/{id}/protocols/single_text/...``, ``.../relay/...``: each rule declares its
+action's dataclass); these functions are the older routes' and pages' aliases over the same
+dataclasses and rules, so an action stores the same event by either address. What only lives
+here: the redline and the DOCX/PDF exports, reads of published versions, not steps.
 """
 
 from __future__ import annotations
