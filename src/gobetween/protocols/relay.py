@@ -446,6 +446,18 @@ def _content_dict(
     }
 
 
+def _with_status(offer: SentOffer | Offer) -> dict[str, Any]:
+    """An offer as its sender and the mediators see it: with what the mediators did."""
+    return _content_dict(
+        offer.number,
+        offer.options,
+        offer.message,
+        offer.at,
+        status=offer.status.value,
+        decline_reason=offer.decline_reason,
+    )
+
+
 @dataclass(frozen=True)
 class SentOffer:
     """One of the viewer's own offers, numbered among its own offers (1, 2, ...)."""
@@ -459,14 +471,7 @@ class SentOffer:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return _content_dict(
-            self.number,
-            self.options,
-            self.message,
-            self.at,
-            status=self.status.value,
-            decline_reason=self.decline_reason,
-        )
+        return _with_status(self)
 
 
 @dataclass(frozen=True)
@@ -538,16 +543,7 @@ class RelayMediatorView:
         return {
             "status": self.status.value,
             "offers": [
-                {"number": o.number, "party": o.sender}
-                | _content_dict(
-                    o.number,
-                    o.options,
-                    o.message,
-                    o.at,
-                    status=o.status.value,
-                    decline_reason=o.decline_reason,
-                )
-                for o in self.offers
+                {"number": o.number, "party": o.sender} | _with_status(o) for o in self.offers
             ],
             "forwards": [
                 {
