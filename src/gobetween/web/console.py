@@ -20,8 +20,8 @@ from gobetween.service import negotiate, notes, schemas, texts
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import channel_messages, stream_cursor
-from gobetween.web.forms import validated
-from gobetween.web.render import problem_text, read_page, redirect, refused, run_page
+from gobetween.web.forms import form_errors, validated
+from gobetween.web.render import read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -79,12 +79,17 @@ def console_channels(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 @router.post("/tracks/{track_id}/offers/{offer}/decide")
 async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) -> Response:
-    """Forward an offer (as edited in the form) to the parties ticked, or decline it."""
+    """Forward an offer (as edited in the form) to the parties ticked, or decline it.
+
+    The form's fields are read through the API's bodies (``ForwardIn``, ``DeclineIn``), so a
+    value ``POST /api/tracks/{id}/offers/{n}/forward`` or ``.../decline`` refuses (a message
+    over 20,000 characters, a reason over 5,000, a recipient that is not an id) is refused
+    here at the same field, shown next to it, and the form keeps what was typed."""
     form = await request.form()
     options = {
         str(k)[7:]: str(v) for k, v in form.multi_items() if str(k).startswith("option:") and v
     }
-    recipients = [int(str(v)) for v in form.getlist("recipient") if str(v).isdigit()]
+    recipients = [str(v) for v in form.getlist("recipient")]
     message = str(form.get("message", ""))
     decline = form.get("decision") == "decline"
     reason = str(form.get("reason", ""))
@@ -92,31 +97,42 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
     def build() -> Response:
         try:
             if decline:
-                reason_checked = validated(schemas.DeclineIn, {"reason": reason}).reason
-            elif not recipients:
+                refusal = validated(schemas.DeclineIn, {"reason": reason})
+            elif not recipients:  # no box ticked: the API would forward to every other party
                 raise e.ValidationFailed(
                     _("tick at least one party to forward the offer to"),
-                    location="recipient",
+                    location="recipients",
                     expected=_("one or more parties"),
                 )
             else:
                 fields = {"recipients": recipients, "options": options, "message": message}
-                validated(schemas.ForwardIn, fields)
+                body = validated(schemas.ForwardIn, fields)
             with ctx.write() as unit:
-                texts.decide_offer(
-                    unit.session,
-                    unit.actor,
-                    track_id,
-                    offer,
-                    forward=not decline,
-                    recipients=recipients,
-                    options=options,
-                    message=message,
-                    reason=reason_checked if decline else "",
-                )
+                if decline:
+                    texts.decide_offer(
+                        unit.session,
+                        unit.actor,
+                        track_id,
+                        offer,
+                        forward=False,
+                        reason=refusal.reason,
+                    )
+                else:
+                    texts.decide_offer(
+                        unit.session,
+                        unit.actor,
+                        track_id,
+                        offer,
+                        forward=True,
+                        recipients=body.recipients,
+                        options=body.options,
+                        message=body.message,
+                    )
         except (e.InputError, e.ProtocolError) as exc:
-            again = refused(request, ctx, "console.html", _console_context, track_id)
-            return again(problem_text(exc))
+            typed = {"number": offer, "message": message, "reason": reason}
+            with ctx.read() as unit:
+                context = _console_context(ctx, unit, track_id, typed=typed, **form_errors(exc))
+            return render(request, "console.html", context, status=422)
         return redirect(f"/tracks/{track_id}/console#offers")
 
     return await run_in_threadpool(run_page, request, build)

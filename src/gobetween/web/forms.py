@@ -48,8 +48,11 @@ def validated(model: type[M], values: Mapping[str, Any]) -> M:
 def form_errors(exc: GobetweenError) -> dict[str, Any]:
     """A refused form's template context: the whole refusal at the top of the page
     (``error``) and, when it names a field, its words next to that field (``field_errors``,
-    by field name; the templates link the field to them with ``aria-describedby``)."""
+    by field name, and by its whole location when that is deeper, as ``reasons.0``; the
+    templates link the field to them with ``aria-describedby``)."""
     out: dict[str, Any] = {"error": problem_text(exc)}
     if isinstance(exc, InputError) and exc.location:
-        out["field_errors"] = {exc.location: translated(Sentence(exc.template, exc.params))}
+        words = translated(Sentence(exc.template, exc.params))
+        field = exc.location.split(".")[0]  # "reasons.0": the form's one field "reasons"
+        out["field_errors"] = {field: words, exc.location: words}
     return out
