@@ -154,10 +154,6 @@ def load_or_public(
     return load(session, None, agreement_id), False
 
 
-def _lock(session: Session, agreement_id: int) -> None:
-    event_log.lock(session, event_log.agreement_stream(agreement_id))
-
-
 def _store_events(
     session: Session, actor: Actor, loaded: LoadedAgreement, events: Sequence[Any]
 ) -> None:
@@ -472,7 +468,7 @@ def sign(
 
     The signature is checked against the signer's registered key before anything is stored.
     """
-    _lock(session, agreement_id)
+    event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     instrument = loaded.bundle.instrument(party)
     if isinstance(signature, str):
@@ -513,7 +509,7 @@ def sign_bundle(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Take the caller's signatures from a bundle signed with ``gobetween agreement sign``."""
-    _lock(session, agreement_id)
+    event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     other = Bundle.from_bytes(data)
     if other.terms_hash != loaded.row.terms_hash:
@@ -575,7 +571,7 @@ def act(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Record a lifecycle act (suspend, resume, notice, consent, withdraw) as ``organisation``."""
-    _lock(session, agreement_id)
+    event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     needed = AgreementAct.CONSENT if kind == "consent" else AgreementAct.ACT_AS_PARTY
     loaded.view.require(needed, organisation)
@@ -590,7 +586,7 @@ def tick(
     session: Session, actor: Actor, agreement_id: int, *, now: dt.datetime | None = None
 ) -> dict[str, Any]:
     """Record the renewals or expiry the term clock has made due."""
-    _lock(session, agreement_id)
+    event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     _, events = lc.step(loaded.state, lc.Tick(), now=now or _now())
     _store_events(session, actor, loaded, events)

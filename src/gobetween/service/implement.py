@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from gobetween.agreements import OperativeTerms
@@ -53,7 +53,7 @@ from gobetween.monitoring.events import GateDecision, Incident, Registration
 from gobetween.monitoring.figures import FigureTable
 from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
 from gobetween.monitoring.term import term_table
-from gobetween.monitoring.voyages import ImportResult, MergeResult
+from gobetween.monitoring.voyages import ImportResult, MergeResult, ShipmentKey
 from gobetween.policy import Actor, AgreementAct
 from gobetween.service import records
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
@@ -79,6 +79,7 @@ __all__ = [
     "shipment_from_json",
     "shipment_to_json",
     "stored_shipments",
+    "write_shipments",
 ]
 
 #: The largest voyage file the service imports.
@@ -118,10 +119,6 @@ def stored_shipments(session: Session, agreement_id: int) -> list[Shipment]:
         .order_by(a.ShipmentRow.voyage, a.ShipmentRow.imo, a.ShipmentRow.cargo_index)
     ).scalars()
     return [shipment_from_json(b) for b in rows]
-
-
-def _lock(session: Session, agreement_id: int) -> None:
-    event_log.lock(session, event_log.record_stream(agreement_id))
 
 
 def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> ImportResult:
@@ -197,7 +194,7 @@ def import_voyages(
     write unit opened. ``actor`` ``None`` is the demo loader acting for the system.
     """
     result = data if isinstance(data, ImportResult) else read_upload(filename, data)
-    _lock(session, agreement_id)
+    event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     if actor is not None:
         loaded.view.require(AgreementAct.RECORD)
@@ -243,31 +240,68 @@ def import_report(filename: str, result: ImportResult, merged: MergeResult) -> d
 
 
 def _store_shipments(session: Session, agreement_id: int, result: ImportResult) -> MergeResult:
-    existing = stored_shipments(session, agreement_id)
-    merged = merge(existing, result.shipments)
-    rows = {
-        (r.voyage, r.imo, r.cargo_index): r
-        for r in session.execute(
-            select(a.ShipmentRow).where(a.ShipmentRow.agreement_id == agreement_id)
-        ).scalars()
+    merged = merge(stored_shipments(session, agreement_id), result.shipments)
+    _write_merged(session, agreement_id, _rows(session, agreement_id), merged)
+    return merged
+
+
+def write_shipments(session: Session, agreement_id: int, incoming: Sequence[Shipment]) -> None:
+    """Merge a file's rows ``incoming`` into the record's rows of the same keys as they are now.
+
+    One writing step of a stepped import (:mod:`gobetween.service.import_steps`): it takes the
+    agreement's lock and merges against the rows read under it, not against the import's
+    earlier read, so the fields another import wrote meanwhile are kept (this file's non-empty
+    fields are added to them) and a row another import inserted meanwhile is merged into.
+    """
+    event_log.lock_agreement(session, agreement_id)
+    keys = {s.key for s in incoming}
+    rows = _rows(session, agreement_id, voyages={k.voyage for k in keys})
+    rows = {k: row for k, row in rows.items() if k in keys}
+    current = [shipment_from_json(row.body) for row in rows.values()]
+    _write_merged(session, agreement_id, rows, merge(current, incoming))
+
+
+def _rows(
+    session: Session, agreement_id: int, voyages: set[int] | None = None
+) -> dict[ShipmentKey, Any]:
+    """The record's cargo rows (id and body) by key, of ``voyages`` when given."""
+    table = a.ShipmentRow
+    query = select(table.id, table.voyage, table.imo, table.cargo_index, table.body).where(
+        table.agreement_id == agreement_id
+    )
+    if voyages is not None:
+        query = query.where(table.voyage.in_(sorted(voyages)))
+    return {
+        ShipmentKey(row.voyage, row.imo, row.cargo_index): row for row in session.execute(query)
     }
+
+
+def _write_merged(
+    session: Session, agreement_id: int, rows: Mapping[ShipmentKey, Any], merged: MergeResult
+) -> None:
+    """Insert the merged shipments ``rows`` lacks and update the ones ``merged`` changed."""
+    table = a.ShipmentRow
+    fresh = [
+        {
+            "agreement_id": agreement_id,
+            "voyage": s.voyage,
+            "imo": s.imo,
+            "cargo_index": s.cargo_index,
+            "body": shipment_to_json(s),
+        }
+        for s in merged.shipments
+        if s.key not in rows
+    ]
+    if fresh:
+        session.execute(insert(table), fresh)
     changed = set(merged.updated)
     for shipment in merged.shipments:
-        key = (shipment.voyage, shipment.imo, shipment.cargo_index)
-        row = rows.get(key)
-        if row is None:
-            session.add(
-                a.ShipmentRow(
-                    agreement_id=agreement_id,
-                    voyage=key[0],
-                    imo=key[1],
-                    cargo_index=key[2],
-                    body=shipment_to_json(shipment),
-                )
+        if shipment.key in changed and shipment.key in rows:
+            session.execute(
+                update(table)
+                .where(table.id == rows[shipment.key].id)
+                .values(body=shipment_to_json(shipment))
             )
-        elif shipment.key in changed:
-            row.body = shipment_to_json(shipment)
-    return merged
 
 
 def _events(session: Session, agreement_id: int) -> list[dict[str, Any]]:
@@ -293,7 +327,7 @@ def add_event(
     session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Add one event to the joint record; a delegation speaks only for itself."""
-    _lock(session, agreement_id)
+    event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     loaded.view.require(AgreementAct.RECORD)
     event = event_from_dict(body)

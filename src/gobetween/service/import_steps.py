@@ -4,32 +4,32 @@ Issue 9, item 3: the largest file allowed (``GOBETWEEN_IMPORT_MAX_ROWS`` cargo r
 before any unit of work opens (:func:`gobetween.service.implement.read_upload`); then
 :func:`import_in_steps` reads the record's rows in a read-only unit (no lock), merges them by
 natural key in memory, and writes what is new or changed in steps of at most
-:data:`ROWS_PER_STEP` rows, each its own short writing unit (one statement per step: an
-``INSERT ... ON CONFLICT DO NOTHING`` of the new rows and an ``UPDATE`` per changed row), so the
-write lock is free between steps. A last unit records the import in the audit chain and counts
-one more revision of the record (the key of its cached figures).
+:data:`ROWS_PER_STEP` keys, each its own short writing unit, so the write lock is free between
+steps. A step (:func:`gobetween.service.implement.write_shipments`) takes the agreement's lock
+and merges the file's rows of its keys against the rows as they are then (one ``SELECT``, an
+``INSERT`` of the new rows and an ``UPDATE`` per changed row). A last unit records the import in
+the audit chain and counts one more revision of the record (the key of its cached figures).
 
 An interrupted import leaves the steps already written; importing the same file again completes
-it (rows are keyed, so nothing is doubled). Two imports racing on one record both insert only
-what is not there yet.
+it (rows are keyed, so nothing is doubled). Two imports racing on one record lose nothing: each
+row ends as if the two files had been imported one after the other (one file's inspection dates
+and the other's flags are both kept; ``tests/service/test_record_writers.py``). Other kinds'
+steps (:func:`gobetween.service.records.write_entries`) take the same lock.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Protocol
 
-from sqlalchemy import and_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gobetween.monitoring.kinds import EntryImport
-from gobetween.monitoring.voyages import ImportResult, MergeResult, Shipment, merge
+from gobetween.monitoring.voyages import ImportResult, MergeResult, Shipment, ShipmentKey, merge
 from gobetween.policy import Actor
 from gobetween.service import implement, records
 from gobetween.service.audited import audited
-from gobetween.store import agreement_tables as a
 
 __all__ = ["ROWS_PER_STEP", "import_entries_in_steps", "import_in_steps"]
 
@@ -43,42 +43,6 @@ class _Unit(Protocol):
 
 
 Units = Callable[[], contextlib.AbstractContextManager[_Unit]]
-
-
-def _insert(session: Session, agreement_id: int, rows: Sequence[Shipment]) -> None:
-    values = [
-        {
-            "agreement_id": agreement_id,
-            "voyage": s.voyage,
-            "imo": s.imo,
-            "cargo_index": s.cargo_index,
-            "body": implement.shipment_to_json(s),
-        }
-        for s in rows
-    ]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(a.ShipmentRow).on_conflict_do_nothing(
-        index_elements=["agreement_id", "voyage", "imo", "cargo_index"]
-    )
-    session.execute(statement, values)
-
-
-def _update(session: Session, agreement_id: int, rows: Sequence[Shipment]) -> None:
-    table = a.ShipmentRow
-    for s in rows:
-        session.execute(
-            update(table)
-            .where(
-                and_(
-                    table.agreement_id == agreement_id,
-                    table.voyage == s.voyage,
-                    table.imo == s.imo,
-                    table.cargo_index == s.cargo_index,
-                )
-            )
-            .values(body=implement.shipment_to_json(s))
-        )
 
 
 def _plan(
@@ -108,14 +72,16 @@ def import_in_steps(
     """
     size = rows_per_step or ROWS_PER_STEP
     merged, known, actor = _plan(read, agreement_id, result)
-    fresh = [s for s in merged.shipments if s.key not in known]
-    updated = set(merged.updated)
-    changed = [s for s in merged.shipments if s.key in updated]
-    steps = [("insert", fresh[i : i + size]) for i in range(0, len(fresh), size)]
-    steps += [("update", changed[i : i + size]) for i in range(0, len(changed), size)]
-    for kind, rows in steps:  # allowed: checked in the read unit, and again at the end
+    keys = [s.key for s in merged.shipments if s.key not in known] + list(merged.updated)
+    rows: dict[ShipmentKey, list[Shipment]] = {}
+    for shipment in result.shipments:
+        rows.setdefault(shipment.key, []).append(shipment)
+    steps = [keys[i : i + size] for i in range(0, len(keys), size)]
+    for step in steps:  # allowed: checked in the read unit, and again at the end
         with write() as unit:
-            (_insert if kind == "insert" else _update)(unit.session, agreement_id, rows)
+            implement.write_shipments(
+                unit.session, agreement_id, [s for k in step for s in rows[k]]
+            )
     with write() as unit:
         implement.check_may_record(unit.session, unit.actor, agreement_id)
         report = implement.import_report(filename, result, merged)

@@ -34,11 +34,11 @@ from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.service.records import (
     _approved,
-    _lock,
     _now,
     _require_mediator,
 )
 from gobetween.store import record_tables as r
+from gobetween.store.event_log import lock_agreement
 
 __all__ = ["assess_provision", "provisions", "provisions_view"]
 
@@ -68,7 +68,7 @@ def assess_provision(
     ``body``: ``level``, ``evidence`` (a list of ``{"kind", "reference", "note"}``), ``note``
     and optionally ``at``; a change of level without evidence is refused.
     """
-    _lock(session, agreement_id)
+    lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     organisation = _require_mediator(loaded.view, _("assess provisions"))
     known = provisions(loaded)

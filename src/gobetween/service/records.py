@@ -39,8 +39,8 @@ from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, en
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.service.errors import translated
-from gobetween.store import agreement_tables as a
 from gobetween.store import record_tables as r
+from gobetween.store.event_log import lock_agreement
 
 __all__ = [
     "EntryPlan",
@@ -76,7 +76,7 @@ def agreement_kinds(loaded: LoadedAgreement) -> tuple[RecordKind, ...]:
 
 def set_kinds(session: Session, actor: Actor, agreement_id: int, names: Sequence[str]) -> list[str]:
     """The mediators say which record kinds the joint record keeps (from the registry)."""
-    _lock(session, agreement_id)
+    lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     _require_mediator(loaded.view, _("choose the record kinds"))
     kinds = [kind_named(n).name for n in dict.fromkeys(names)]
@@ -108,10 +108,6 @@ def _require_mediator(view: AgreementView, what: str) -> str:
             _("only the mediators (the joint team) may %(what)s") % {"what": what}
         )
     return mine[0]
-
-
-def _lock(session: Session, agreement_id: int) -> None:
-    session.execute(select(a.Agreement.id).where(a.Agreement.id == agreement_id).with_for_update())
 
 
 # -- publishing ------------------------------------------------------------------------------
@@ -170,7 +166,7 @@ def propose_publication(
     session: Session, actor: Actor, agreement_id: int, scope: str, summary: str = ""
 ) -> dict[str, Any]:
     """A mediator proposes to publish ``scope``; another mediating organisation must approve."""
-    _lock(session, agreement_id)
+    lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     organisation = _require_mediator(loaded.view, _("propose publishing"))
     _check_scope(session, loaded, scope)
@@ -234,7 +230,7 @@ def approve_publication(
 ) -> dict[str, Any]:
     """Approve a proposal; once the rule is met (another mediating organisation, or every
     party when only one mediating organisation signed) it is public from that moment."""
-    _lock(session, agreement_id)
+    lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     loaded.view.require(AgreementAct.READ)
     row = session.get(r.PublicationRow, publication_id)
@@ -448,9 +444,12 @@ def entry_import_report(result: EntryImport, plan: EntryPlan) -> dict[str, Any]:
 def write_entries(
     session: Session, actor: Actor, agreement_id: int, kind: RecordKind, entries: list[Entry]
 ) -> None:
-    """Insert the new entries (skipping keys another import wrote meanwhile), update the rest."""
+    """Insert the new entries and update the rest, as the record is now: under the agreement's
+    lock, so a step of one import and a step of another that bring the same new key run one
+    after the other (the second updates what the first inserted)."""
     if not entries:
         return
+    lock_agreement(session, agreement_id)
     keys = [e.key_text for e in entries]
     rows = {
         row.key: row
@@ -497,7 +496,7 @@ def import_entries(
 ) -> dict[str, Any]:
     """Merge entries read (before the write unit opened) from a file, in one unit (the demo
     loader; the service writes in steps: :mod:`gobetween.service.import_steps`)."""
-    _lock(session, agreement_id)
+    lock_agreement(session, agreement_id)
     plan = plan_entry_import(session, actor, agreement_id, result)
     write_entries(session, actor, agreement_id, plan.kind, plan.to_write())
     report = entry_import_report(result, plan)
@@ -512,7 +511,7 @@ def report_incident(
     session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
 ) -> dict[str, Any]:
     """A party alleges an incident, privately to the mediators (for its own party only)."""
-    _lock(session, agreement_id)
+    lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     kind = _kind(loaded, INCIDENTS.name)
     alleged_by = str(body.get("alleged_by") or "")
@@ -551,7 +550,7 @@ def assess_incident(
     session: Session, actor: Actor, agreement_id: int, key: str, assessment: str
 ) -> dict[str, Any]:
     """The joint team (a mediator) assesses an incident: verified, not verified or disputed."""
-    _lock(session, agreement_id)
+    lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     kind = _kind(loaded, INCIDENTS.name)
     _require_mediator(loaded.view, _("assess incidents"))  # before looking: no existence oracle

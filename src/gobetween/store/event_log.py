@@ -5,7 +5,8 @@ per track and protocol), an agreement's lifecycle (``agreement_events``) and its
 (``record_events``). Each stream is a :class:`Stream`; the functions below work on any of them:
 
 - :func:`lock` serialises writers of one stream (a row lock on the owner's row on PostgreSQL;
-  SQLite serialises writes anyway);
+  SQLite serialises writes anyway); :func:`lock_agreement` is the same lock for everything an
+  agreement owns (see below);
 - :func:`bodies` loads the stored wire dicts in order (for replay);
 - :func:`append` stores new events after the last one, each with its audit link
   (``<prefix>.<event type>`` on ``<object type>``), and returns the rows;
@@ -14,6 +15,14 @@ per track and protocol), an agreement's lifecycle (``agreement_events``) and its
 
 Call :func:`lock` before :func:`bodies` when you are about to append: the replayed state is then
 the state the new events follow.
+
+An agreement's two streams (its lifecycle and its joint record) have one owner, the agreement's
+row, so they share one lock, and so does every other write to what the agreement owns (voyage
+rows, record entries, publications, assessments, its settings): :func:`lock_agreement`. A
+signing, a record event, an import step and an assessment of the same agreement therefore run
+one after the other. A writer takes this lock first, before it reads what it will change, and
+takes no other row lock after it but the audit chain's (at commit), so no two writers wait for
+each other in opposite orders (``docs/dev/store.md``).
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ __all__ = [
     "append",
     "bodies",
     "lock",
+    "lock_agreement",
     "next_seq",
     "protocol_stream",
     "record_stream",
@@ -99,6 +109,13 @@ def lock(session: Session, stream: Stream) -> None:
     SQLite writes are serial)."""
     owner = stream.owner
     session.execute(select(owner.id).where(owner.id == stream.owner_id).with_for_update())
+
+
+def lock_agreement(session: Session, agreement_id: int) -> None:
+    """Serialise every write to agreement ``agreement_id`` and what it owns until the
+    transaction ends: the lock of both its streams (:func:`agreement_stream`,
+    :func:`record_stream`)."""
+    lock(session, agreement_stream(agreement_id))
 
 
 def bodies(session: Session, stream: Stream) -> list[dict[str, Any]]:
