@@ -31,23 +31,28 @@ from gobetween import errors as e
 from gobetween.i18n import _, current_zone
 from gobetween.model import Agenda, Issue
 from gobetween.protocols.single_text_articles import (
-    Alternative,
     Article,
     ArticleKind,
+    articles_from_wire,
     wording_owner,
 )
 from gobetween.service import drafts, scores, texts
+from gobetween.service.api.texts import DraftIn, RuleIn
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.languages import declared_languages
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
+from gobetween.web.forms import form_errors, validated
 from gobetween.web.render import problem_text, read_page, redirect, render, run_page
 
 __all__ = [
     "alternative_field",
     "alternative_wording",
+    "article_bodies",
     "articles_from_form",
     "default_wording",
+    "draft_body",
+    "form_field",
     "router",
 ]
 
@@ -72,7 +77,9 @@ def languages_of(form: FormData | Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _clean(text: object) -> str:
-    return str(text or "").replace("\r\n", "\n").strip()[:20_000]
+    """A text field as typed, browsers' CRLF line ends made LF; never cut (the API's body
+    schema refuses what is too long)."""
+    return str(text or "").replace("\r\n", "\n").strip()
 
 
 def alternative_field(issue: str, option: str) -> str:
@@ -92,11 +99,14 @@ def alternative_wording(
     return {code: edited.get(code) or default_wording(issue, option, code) for code in languages}
 
 
-def articles_from_form(agenda: Agenda, form: FormData | Mapping[str, Any]) -> tuple[Article, ...]:
-    """Articles from the drafting form: ``preamble``, one per issue (``pkg-``/``clause-``,
-    brackets ``br-<issue>`` with options ``alt-<issue>`` and each alternative's wording
-    ``altw-<issue>/<option>``), ``final``; wording in each of the form's languages (fields of
-    the first language have no suffix, others ``@<code>``)."""
+def article_bodies(agenda: Agenda, form: FormData | Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The drafting form's articles in the API's body form (``ArticleIn``: what
+    :meth:`Article.to_dict <gobetween.protocols.single_text_articles.Article.to_dict>` gives):
+    ``preamble``, one per issue (``pkg-``/``clause-``, brackets ``br-<issue>`` with options
+    ``alt-<issue>`` and each alternative's wording ``altw-<issue>/<option>``), ``final``;
+    wording in each of the form's languages (fields of the first language have no suffix,
+    others ``@<code>``). Nothing is checked or cut here: the API's schema does that
+    (:func:`draft_body`)."""
     getlist = form.getlist if isinstance(form, FormData) else (lambda k: [form.get(k)])
     languages = languages_of(form)
 
@@ -104,25 +114,90 @@ def articles_from_form(agenda: Agenda, form: FormData | Mapping[str, Any]) -> tu
         texts = {code: _clean(form.get(_field(base, code, languages))) for code in languages}
         return {code: text for code, text in texts.items() if text}
 
+    def article(id_: str, kind: ArticleKind, **fields: Any) -> dict[str, Any]:
+        base: dict[str, Any] = {"issue": None, "option": None, "wording": {}, "alternatives": []}
+        return {"id": id_, "kind": kind.value, "heading": {}, **base, **fields}
+
     out = []
     if preamble := wording("preamble"):
-        out.append(Article("preamble", ArticleKind.PREAMBLE, wording=preamble))
+        out.append(article("preamble", ArticleKind.PREAMBLE, wording=preamble))
     for n, issue in enumerate(agenda.issues, start=1):
         option = str(form.get(f"pkg-{issue.name}") or issue.option_names[0])
         if form.get(f"br-{issue.name}"):
             chosen = [
                 str(o) for o in getlist(f"alt-{issue.name}") if o and issue.has_option(str(o))
             ]
-            alternatives = tuple(
-                Alternative(o, alternative_wording(issue, o, wording, languages)) for o in chosen
+            alternatives = [
+                {"option": o, "wording": alternative_wording(issue, o, wording, languages)}
+                for o in chosen
+            ]
+            out.append(
+                article(
+                    f"art-{n}", ArticleKind.OPERATIVE, issue=issue.name, alternatives=alternatives
+                )
             )
-            out.append(Article(f"art-{n}", issue=issue.name, alternatives=alternatives))
             continue
         worded = wording(f"clause-{issue.name}")
-        out.append(Article(f"art-{n}", issue=issue.name, option=option, wording=worded))
+        out.append(
+            article(
+                f"art-{n}", ArticleKind.OPERATIVE, issue=issue.name, option=option, wording=worded
+            )
+        )
     if final := wording("final"):
-        out.append(Article("final", ArticleKind.FINAL, wording=final))
-    return tuple(out)
+        out.append(article("final", ArticleKind.FINAL, wording=final))
+    return out
+
+
+def articles_from_form(agenda: Agenda, form: FormData | Mapping[str, Any]) -> tuple[Article, ...]:
+    """The drafting form's articles (:func:`article_bodies`) as the core reads them."""
+    return articles_from_wire(article_bodies(agenda, form))
+
+
+def draft_body(
+    package: Mapping[str, str],
+    articles: Sequence[Mapping[str, Any]],
+    note: str,
+    deadline: dt.datetime | None,
+) -> DraftIn:
+    """The drafting form read as the body of ``POST /api/tracks/{id}/text/drafts``
+    (:class:`~gobetween.service.api.texts.DraftIn`): what the API refuses (a wording over
+    20,000 characters, a note over 5,000 ...) is refused here, at the same place
+    (``articles.1.wording.en``), never cut."""
+    body = {"package": package, "articles": articles, "note": note, "deadline": deadline}
+    return validated(DraftIn, body)
+
+
+def form_field(
+    location: str, articles: Sequence[Mapping[str, Any]], languages: Sequence[str]
+) -> str:
+    """The drafting form's field that a refusal at the body's ``location`` is about: an
+    article's wording (``articles.<i>.wording.<code>``) is the preamble's, the final clauses',
+    its issue's ``clause-`` or a bracketed alternative's field in that language; any other
+    location names its own field (``note``, ``deadline``).
+
+    >>> arts = [{"kind": "operative", "issue": "ports", "alternatives": []}]
+    >>> form_field("articles.0.wording.uk", arts, ("en", "uk"))
+    'clause-ports@uk'
+    >>> form_field("note", arts, ("en",))
+    'note'
+    """
+    parts = location.split(".")
+    if parts[0] != "articles" or len(parts) < 3 or not parts[1].isdigit():
+        return parts[0]
+    article = articles[int(parts[1])] if int(parts[1]) < len(articles) else {}
+    rest = parts[2:]
+    if rest[0] == "alternatives" and len(rest) > 2 and rest[1].isdigit():
+        alternatives = article.get("alternatives", [])
+        k = int(rest[1])
+        option = alternatives[k].get("option") if k < len(alternatives) else None
+        base = alternative_field(str(article.get("issue")), str(option))
+        rest = rest[2:]
+    elif article.get("issue"):
+        base = f"clause-{article['issue']}"
+    else:
+        base = str(article.get("kind", "preamble"))
+    language = rest[1] if len(rest) > 1 and rest[0] == "wording" else languages[0]
+    return _field(base, language, languages)
 
 
 def _deadline(raw: object) -> dt.datetime | None:
@@ -299,30 +374,48 @@ def draft_page(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 @router.post("/tracks/{track_id}/draft")
 async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """Save the drafted articles as a draft (no party sees it) and show its preview."""
+    """Save the drafted articles as a draft (no party sees it) and show its preview.
+
+    The form is read as the API's draft body (:func:`draft_body`); a refusal shows the form
+    again as it was typed, the words next to the field (:func:`form_field`)."""
     form = await request.form()
     options = {str(k)[4:]: str(v) for k, v in form.multi_items() if str(k).startswith("pkg-")}
-    note = _clean(form.get("note"))[:5000]
     raw_draft = str(form.get("draft", ""))
+    draft_id = int(raw_draft) if raw_draft.isdigit() else None
+    languages = languages_of(form)
 
     def build() -> Response:
+        typed: dict[str, Any] | None = None
         try:
             deadline = _deadline(form.get("deadline"))
-            with ctx.write() as unit:
+            with ctx.read() as unit:
                 agenda = track_page(unit, track_id).agenda
+            typed = {
+                "package": options,
+                "articles": article_bodies(agenda, form),
+                "note": _clean(form.get("note")),
+            }
+            body = draft_body(typed["package"], typed["articles"], typed["note"], deadline)
+            with ctx.write() as unit:
                 made = drafts.save_draft(
                     unit.session,
                     unit.actor,
                     track_id,
-                    options=options,
-                    articles=articles_from_form(agenda, form),
-                    note=note,
-                    deadline=deadline,
-                    draft_id=int(raw_draft) if raw_draft.isdigit() else None,
+                    options=body.package,
+                    articles=articles_from_wire([a.model_dump() for a in body.articles]),
+                    note=body.note,
+                    deadline=body.deadline,
+                    draft_id=draft_id,
                 )
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
+            shown = form_errors(exc)
+            if "field_errors" in shown and isinstance(exc, e.InputError) and exc.location:
+                where = form_field(exc.location, (typed or {}).get("articles", []), languages)
+                shown["field_errors"][where] = shown["field_errors"][exc.location]
             with ctx.read() as unit:
-                context = _draft_context(ctx, unit, track_id, options, error=problem_text(exc))
+                context = _draft_context(
+                    ctx, unit, track_id, options, typed, draft_id=draft_id, notice=None, **shown
+                )
             return render(request, "draft.html", context, status=422)
         return redirect(f"/tracks/{track_id}/drafts/{made['id']}")
 
@@ -400,18 +493,34 @@ async def draft_act(request: Request, ctx: Ctx, track_id: int, draft_id: int, ac
 
 @router.post("/tracks/{track_id}/text/rules")
 async def rules(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """Whether a second mediating organisation must approve; what happens after a deadline."""
+    """Whether a second mediating organisation must approve; what happens after a deadline.
+
+    Read as the body of ``PUT /api/tracks/{id}/text/rules`` (``RuleIn``): a sentence over 500
+    characters is refused at ``after_deadline``, not cut."""
     form = await request.form()
+    fields = {
+        "approval_required": form.get("approval_required") == "yes",
+        "after_deadline": _clean(form.get("after_deadline")),
+    }
 
     def build() -> Response:
-        with ctx.write() as unit:
-            drafts.set_rule(
-                unit.session,
-                unit.actor,
-                track_id,
-                approval_required=form.get("approval_required") == "yes",
-                after_deadline=_clean(form.get("after_deadline"))[:500],
-            )
+        try:
+            body = validated(RuleIn, fields)
+            with ctx.write() as unit:
+                drafts.set_rule(
+                    unit.session,
+                    unit.actor,
+                    track_id,
+                    approval_required=body.approval_required,
+                    after_deadline=body.after_deadline,
+                )
+        except (e.InputError, e.ProtocolError) as exc:
+            with ctx.read() as unit:
+                context = _draft_context(
+                    ctx, unit, track_id, {}, draft_id=None, notice=None, **form_errors(exc)
+                )
+            context["rule"] = fields  # as typed
+            return render(request, "draft.html", context, status=422)
         return redirect(f"/tracks/{track_id}/draft#rules")
 
     return await run_in_threadpool(run_page, request, build)
