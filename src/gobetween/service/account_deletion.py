@@ -12,10 +12,13 @@ address not accepted). Their memberships, messages, preferences versions, answer
 registered in their name stay, now under the pseudonym. The audit chain covers the content of
 messages and preferences, not who wrote them, so it still verifies.
 
-It needs the current password (paused when wrong, as a log-in) and, when the second factor is
-on, a current code or a recovery code. The installation's administrator cannot delete their own
-account (409), nor the only administrator of a process (409 naming it: hand the process over
-first). The administrators are alerted (:mod:`gobetween.service.admin_alerts`).
+It needs the current password (paused when wrong, as a log-in; :func:`check_password`) and, when
+the second factor is on, a current code or a recovery code. A wrong password or code is in the
+user's security log (``account_deletion.failed``, ``account_deletion.code_failed``), as a failed
+log-in is: the owner learns that someone with their session tried. The installation's
+administrator cannot delete their own account (409), nor the only administrator of a process
+(409 naming it: hand the process over first). The administrators are alerted
+(:mod:`gobetween.service.admin_alerts`).
 """
 
 from __future__ import annotations
@@ -30,14 +33,15 @@ from gobetween.errors import N_, Conflict, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor
-from gobetween.service import admin_alerts, security_log, two_factor
+from gobetween.service import admin_alerts, identity, security_log, two_factor
+from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
 from gobetween.store import audit
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 from gobetween.store.login_tables import LoginDevice, RecoveryCode, SecurityEvent, TwoFactor
 
-__all__ = ["delete_account", "wrong_code"]
+__all__ = ["check_password", "delete_account", "wrong_code"]
 
 
 def wrong_code() -> ValidationFailed:
@@ -47,6 +51,18 @@ def wrong_code() -> ValidationFailed:
         location="code",
         expected=_("the code your authenticator app shows now, or a recovery code"),
     )
+
+
+def check_password(
+    session: Session, hasher: PasswordHasher, settings: Settings, user: t.User, password: str
+) -> bool:
+    """Whether ``password`` is ``user``'s, before a deletion: paused when wrong
+    (:func:`identity.check_current_password`) and, when wrong, recorded in the user's security
+    log (the caller commits it even though the deletion is refused)."""
+    right = identity.check_current_password(session, hasher, settings, user, password)
+    if not right:
+        security_log.record(session, user.id, "account_deletion.failed")
+    return right
 
 
 def _sole_admin_of(session: Session, user_id: int) -> list[str]:
@@ -105,6 +121,7 @@ def delete_account(
         )
     if two_factor.enabled(session, user.id) and not two_factor.passes(session, user, code):
         session.add(t.LoginFailure(key=f"password:{user.id}"))  # paused like a wrong password
+        security_log.record(session, user.id, "account_deletion.code_failed")
         return None
     uid, old_email = user.id, user.email
     tag = secrets.token_hex(6)

@@ -1,12 +1,13 @@
 """The security log and the session list: what a user sees of the ways into their account.
 
-Every log-in, failed log-in to a known account, password change, session end and API token made
-or revoked is recorded for the account it concerns (:func:`record`), with the client address
-and the browser's name. The log is bounded: events older than :data:`KEEP_DAYS` days go, and a
-user keeps at most :data:`KEEP_PER_USER` (the oldest go first), pruned as events are added, so
-an attacker failing to log in a million times keeps one user's log at its cap, not the disk.
-The events an intruder would cause (a password changed, the second factor on or off, ...) are
-also mailed to the account's owner from here (:mod:`gobetween.service.security_mail`).
+Every log-in, failed log-in to a known account, password change, session end, API token made or
+revoked and refused deletion of the account (a wrong password or code) is recorded for the
+account it concerns (:func:`record`), with the client address and the browser's name. The log is
+bounded: events older than :data:`KEEP_DAYS` days go, and a user keeps at most
+:data:`KEEP_PER_USER` (the oldest go first), pruned as events are added, so an attacker failing
+to log in a million times keeps one user's log at its cap, not the disk. The events an intruder
+would cause (a password changed, the second factor on or off, ...) are also mailed to the
+account's owner from here (:mod:`gobetween.service.security_mail`).
 
 A user reads their own log (:func:`own_events`) and their browser sessions, each with where it
 was started and when and from what kind of browser it was last used (:func:`own_sessions`),
@@ -78,6 +79,8 @@ KINDS = (
     "key.registered",
     "key.confirmed",
     "key.revoked",
+    "account_deletion.failed",
+    "account_deletion.code_failed",
 )
 #: how often a session's "last seen" is written, at most
 SEEN_EVERY = dt.timedelta(minutes=1)

@@ -163,7 +163,7 @@ def delete_account(body: DeleteAccountIn, ctx: Ctx) -> None:
     password (422, paused when wrong) and, when the second factor is on, ``code`` (422); 409
     for the installation's administrator or a process's only administrator."""
     with ctx.write() as unit:
-        right = identity.check_current_password(
+        right = account_deletion.check_password(
             unit.session, ctx.services.hasher, ctx.settings, unit.user, body.current_password
         )
         done = right and account_deletion.delete_account(
