@@ -7,7 +7,7 @@ from __future__ import annotations
 from httpx import Response
 from sqlalchemy import func, select
 from tests.web import drafting_helpers as drafting
-from tests.web.site import Site
+from tests.web.site import Site, csrf, one, soup, text_of
 from tests.web.test_pages import FOOD, post_form
 
 from gobetween.store import tables as t
@@ -47,3 +47,77 @@ def test_a_reason_the_api_refuses_is_refused_by_the_page_too(site: Site) -> None
     assert api.json()["errors"][0]["location"] == "body.reasons.0"
     assert answer("x" * 5000).status_code == 303
     assert answers_stored(site) == before + 1
+
+
+def test_a_refused_reason_is_shown_next_to_its_field(site: Site) -> None:
+    food = site.tracks[FOOD]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    ua = site.client("ukraine")
+    body = {"kind": "reject", "version": "1", "reasons": "fine\n\n" + "x" * 5001}
+    r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
+    assert r.status_code == 422
+    doc = soup(r)
+    assert "reasons.1" in text_of(doc, ".flash.error")  # where the API says it
+    assert "5,001 characters; at most 5,000" in text_of(doc, "#reasons-error")
+    assert one(doc, "textarea#reasons")["aria-describedby"] == "reasons-error"
+
+
+def test_an_article_reason_the_api_refuses_is_refused_not_cut(site: Site) -> None:
+    food = site.tracks[FOOD]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    ua = site.client("ukraine")
+    long_reason = "r" * 5001
+
+    def answer(reason: str) -> Response:
+        body = {"kind": "amend", "version": "1", "st:art-1": "cannot_accept", "rs:art-1": reason}
+        return post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
+
+    before = answers_stored(site)
+    refused = answer(long_reason)
+    assert refused.status_code == 422  # was cut to 5,000 characters and stored
+    doc = soup(refused)
+    assert "articles.0.reason" in text_of(doc, ".flash.error")
+    assert "5,001 characters; at most 5,000" in text_of(doc, "#rs-1-0-error")
+    assert answers_stored(site) == before
+    token = csrf(soup(ua.get(f"/tracks/{food}/text")))
+    api = ua.post(
+        f"/api/tracks/{food}/text/answers",
+        json={
+            "version": 1,
+            "kind": "amend",
+            "articles": [{"article": "art-1", "stance": "cannot_accept", "reason": long_reason}],
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["location"] == "body.articles.0.reason"
+    assert answer("r" * 5000).status_code == 303
+    assert answers_stored(site) == before + 1
+    own = ua.get(f"/api/tracks/{food}/text").json()["own_answers"]["1"]
+    assert own["articles"][0]["reason"] == "r" * 5000
+
+
+def test_an_article_that_cannot_be_accepted_without_a_reason_is_refused_at_articles(
+    site: Site,
+) -> None:
+    food = site.tracks[FOOD]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    ua = site.client("ukraine")
+    body = {"kind": "amend", "version": "1", "st:art-1": "cannot_accept"}
+    r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
+    assert r.status_code == 422
+    assert "articles: article art-1: say why it cannot be accepted" in text_of(
+        soup(r), ".flash.error"
+    )
+    token = csrf(soup(ua.get(f"/tracks/{food}/text")))
+    api = ua.post(
+        f"/api/tracks/{food}/text/answers",
+        json={
+            "version": 1,
+            "kind": "amend",
+            "articles": [{"article": "art-1", "stance": "cannot_accept"}],
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["location"] == "articles"  # as the page names it

@@ -28,23 +28,21 @@ from starlette.datastructures import FormData
 
 from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.protocols.single_text import ANSWER_TEXT, AnswerKind
+from gobetween.protocols.single_text import AnswerKind
 from gobetween.protocols.single_text_articles import (
     Article,
-    ArticleAnswer,
-    Stance,
+    article_answers_from_wire,
     articles_from_wire,
 )
 from gobetween.protocols.single_text_redline import ChangeKind, compare_articles
-from gobetween.protocols.single_text_views import PROTOCOL as SINGLE_TEXT
 from gobetween.service import drafts, texts
-from gobetween.service.api.protocols import schema
+from gobetween.service.api.texts import ArticlesAnswerIn
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web import drafting
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
-from gobetween.web.forms import validated
-from gobetween.web.render import problem_text, read_page, redirect, render, run_page
+from gobetween.web.forms import form_errors, validated
+from gobetween.web.render import read_page, redirect, render, run_page
 
 __all__ = ["Change", "changes", "router", "split_reasons"]
 
@@ -186,11 +184,13 @@ def text_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     return read_page(request, ctx, "text.html", _text_context, track_id)
 
 
-def _article_answers(form: FormData) -> list[ArticleAnswer]:
-    """Per-article answers from ``st:<article>[:<alternative>]`` (stance), ``rs:`` (reason) and
-    ``pw:`` (proposed wording, in the form's language)."""
+def _article_answers(form: FormData) -> dict[str, dict[str, Any]]:
+    """Per-article answers in the API's body form (``ArticleAnswerIn``), by the form key
+    they come from, from ``st:<article>[:<alternative>]`` (stance), ``rs:`` (reason) and
+    ``pw:`` (proposed wording, in the form's language). Nothing is checked or cut here: the
+    API's schema does that."""
     language = str(form.get("language", "en")) or "en"
-    out = []
+    out = {}
     for key, value in form.multi_items():
         if not str(key).startswith("st:") or not value:
             continue
@@ -198,30 +198,43 @@ def _article_answers(form: FormData) -> list[ArticleAnswer]:
         article, _sep, alt = rest.partition(":")
         reason = " ".join(split_reasons(str(form.get(f"rs:{rest}", ""))))
         proposed = str(form.get(f"pw:{rest}", "")).replace("\r\n", "\n").strip()
-        if str(value) not in {s.value for s in Stance}:
-            raise e.ValidationFailed(
-                _("choose agree, can live with or cannot accept"), location=f"article {article}"
-            )
-        try:
-            out.append(
-                ArticleAnswer(
-                    article,
-                    Stance(str(value)),
-                    int(alt) if alt.isdigit() else None,
-                    reason[:5000],
-                    {language: proposed[:20_000]} if proposed else {},
-                )
-            )
-        except e.ProtocolError as exc:
-            raise e.ValidationFailed(
-                exc.template, location=f"article {article}", params=exc.params
-            ) from None
+        out[rest] = {
+            "article": article,
+            "stance": str(value),
+            "alternative": int(alt) if alt.isdigit() else None,
+            "reason": reason,
+            "proposed": {language: proposed} if proposed else {},
+        }
     return out
+
+
+def _answer_field(location: str, keys: Sequence[str]) -> str:
+    """The answer form's field a refusal at the body's ``location`` is about: a per-article
+    answer's reason or proposed wording (``articles.<i>.reason``) is that article's ``rs:`` or
+    ``pw:`` field, its stance its ``st:``; any other location names its own field.
+
+    >>> _answer_field("articles.1.reason", ["art-1", "art-2:0"])
+    'rs:art-2:0'
+    >>> _answer_field("reasons.0", ["art-1"])
+    'reasons'
+    """
+    parts = location.split(".")
+    if parts[0] == "articles" and len(parts) > 2 and parts[1].isdigit():
+        i = int(parts[1])
+        prefix = {"reason": "rs", "proposed": "pw", "stance": "st"}.get(parts[2])
+        if prefix and i < len(keys):
+            return f"{prefix}:{keys[i]}"
+    return parts[0]
 
 
 @router.post("/tracks/{track_id}/text/answer")
 async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """Answer the current version: as a whole, and article by article."""
+    """Answer the current version: as a whole, and article by article.
+
+    The form is read as the body of ``POST /api/tracks/{id}/text/answers``
+    (``ArticlesAnswerIn``, whose whole-text fields are those of the generic ``answer_text``):
+    a reason over 5,000 characters, whole or per article, is refused at the place the API
+    names, shown next to its field, never cut."""
     form = await request.form()
     kind_raw = str(form.get("kind", ""))
     raw_version = str(form.get("version", ""))
@@ -230,6 +243,7 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
     amendments = {
         str(k)[6:]: str(v) for k, v in form.multi_items() if str(k).startswith("amend:") and v
     }
+    per_article = _article_answers(form)
 
     def build() -> Response:
         try:
@@ -244,30 +258,38 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
                     location="reasons",
                     expected=_("a reason"),
                 )
-            per_article = _article_answers(form)
-            asked = amendments if kind is AnswerKind.AMEND else {}
             body = {
                 "version": version,
                 "kind": kind.value,
                 "reasons": reasons,
-                "amendments": asked,
-                "articles": [a.to_dict() for a in per_article],
+                "amendments": amendments if kind is AnswerKind.AMEND else {},
+                "articles": list(per_article.values()),
             }
-            validated(schema(SINGLE_TEXT, ANSWER_TEXT), body)  # the API's own limits
+            checked = validated(ArticlesAnswerIn, body)  # the API's limits, per article too
+            try:
+                articles = article_answers_from_wire([a.model_dump() for a in checked.articles])
+            except e.ProtocolError as exc:  # as the API says it: 422 at "articles"
+                raise e.ValidationFailed(
+                    exc.template, location="articles", params=exc.params
+                ) from None
             with ctx.write() as unit:
                 texts.answer_text(
                     unit.session,
                     unit.actor,
                     track_id,
-                    version=version,
-                    kind=kind,
-                    reasons=reasons,
-                    amendments=asked,
-                    articles=per_article,
+                    version=checked.version,
+                    kind=checked.kind,
+                    reasons=checked.reasons,
+                    amendments=checked.amendments,
+                    articles=articles,
                 )
         except (e.InputError, e.ProtocolError) as exc:
+            shown = form_errors(exc)
+            if "field_errors" in shown and isinstance(exc, e.InputError) and exc.location:
+                where = _answer_field(exc.location, list(per_article))
+                shown["field_errors"][where] = shown["field_errors"][exc.location]
             with ctx.read() as unit:
-                context = _text_context(ctx, unit, track_id, error=problem_text(exc))
+                context = _text_context(ctx, unit, track_id, **shown)
             return render(request, "text.html", context, status=422)
         return redirect(f"/tracks/{track_id}/text#answer")
 
