@@ -39,6 +39,7 @@ from gobetween.monitoring.events import (
     InspectionResult,
     Registration,
     Verdict,
+    check_choice,
 )
 from gobetween.monitoring.figures import FigureTable, Period, VoyageArrays, counts_per_day
 
@@ -120,6 +121,19 @@ class Duty:
     caveat: str = ""
 
 
+def _check_vocabulary(duty: Duty) -> None:
+    """``metric``, ``comparison`` and ``period`` as members of their vocabularies (their values
+    accepted as plain text); anything else refused at the field, naming the choices.
+
+    >>> Obligation("x", party="JCC", what="inspections", metric="inspection", threshold=1)
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.InvalidModel: metric: metric 'inspection' is not one of inspections, ...
+    """
+    for name, kind in (("metric", Metric), ("comparison", Comparison), ("period", Period)):
+        object.__setattr__(duty, name, check_choice(kind, getattr(duty, name), name))
+
+
 @dataclass(frozen=True, slots=True)
 class Obligation(Duty):
     """A :class:`Duty` with its ``threshold``: at least (or at most, by ``comparison``) that
@@ -137,9 +151,7 @@ class Obligation(Duty):
                     location=name,
                     params={"field": name},
                 )
-        object.__setattr__(self, "metric", Metric(self.metric))
-        object.__setattr__(self, "comparison", Comparison(self.comparison))
-        object.__setattr__(self, "period", Period(self.period))
+        _check_vocabulary(self)
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
             raise InvalidModel(
                 N_("obligation %(name)r: threshold %(threshold)r is not a whole number"),
@@ -263,6 +275,9 @@ class ObligationTemplate(Duty):
     """
 
     issue: str = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        _check_vocabulary(self)
 
 
 #: What voyage files can show of an obligation judged on them, by metric.

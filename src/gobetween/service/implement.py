@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.agreements import OperativeTerms
 from gobetween.agreements import lifecycle as lc
-from gobetween.errors import FileFormatError, InputError, InvalidModel, NotFound
+from gobetween.errors import N_, FileFormatError, InputError, InvalidModel, NotFound
 from gobetween.formats.jcc import read_csv_text, read_xlsx, write_shipments_csv, write_table_csv
 from gobetween.i18n import _, format_decimal
 from gobetween.monitoring import (
@@ -344,9 +344,13 @@ def add_event(
 
 
 def obligation_templates(config: Mapping[str, Any]) -> list[ObligationTemplate]:
-    """The obligation templates an agreement's ``implementation`` settings declare."""
+    """The obligation templates an agreement's ``implementation`` settings declare; a bad one
+    refused at its field (``obligations[1].metric``), in the reader's language."""
     out = []
     for i, spec in enumerate(config.get("obligations", [])):
+        where = f"obligations[{i}]"
+        if "issue" not in spec:
+            raise InvalidModel(N_("this field is required"), location=f"{where}.issue")
         try:
             out.append(
                 ObligationTemplate(
@@ -354,18 +358,15 @@ def obligation_templates(config: Mapping[str, Any]) -> list[ObligationTemplate]:
                     name=spec.get("name", spec["issue"]),
                     party=spec.get("party", "Joint Coordination Centre"),
                     what=spec.get("what", spec["issue"]),
-                    metric=Metric(spec.get("metric", "inspections")),
-                    comparison=Comparison(spec.get("comparison", "at_least")),
-                    period=Period(spec.get("period", "day")),
+                    metric=spec.get("metric", Metric.INSPECTIONS),
+                    comparison=spec.get("comparison", Comparison.AT_LEAST),
+                    period=spec.get("period", Period.DAY),
                     provision=str(spec.get("provision", "")),
                     caveat=str(spec.get("caveat", "")),
                 )
             )
-        except (KeyError, ValueError) as exc:
-            raise InvalidModel(
-                _("obligation %(number)s: %(problem)s") % {"number": i, "problem": exc},
-                location=f"obligations[{i}]",
-            ) from None
+        except InputError as exc:
+            raise exc.located(location=where) from None
     return out
 
 
