@@ -116,3 +116,23 @@ def test_the_console_says_the_refusal_in_the_readers_language(site: Site) -> Non
     r = un.post(action, data=data, headers=uk)
     assert r.status_code == 422
     assert "символів; приймається щонайбільше" in text_of(soup(r), "#offer-1-reason-error")
+
+
+def test_an_option_off_the_agenda_is_refused_at_options_as_the_generic_api_does(
+    site: Site,
+) -> None:
+    food = site.tracks[FOOD]
+    ua = site.client("ukraine")
+    page = f"/tracks/{food}/channel"
+    r = _post(ua, page, f"/tracks/{food}/offers", {"option:term": "999", "message": "999 days"})
+    assert r.status_code == 422
+    doc = soup(r)
+    assert "the option '999' of issue 'term'" in text_of(doc, "#offer-options-error")
+    assert one(doc, "textarea#offer-message").get_text() == "999 days"
+    generic = f"/api/tracks/{food}/protocols/relay/send_offer"
+    assert _location(_api(ua, page, generic, {"options": {"term": "999"}})) == "body.options"
+    assert ua.get(f"/api/tracks/{food}/offers").json()["sent"] == []
+    ok = _post(ua, page, f"/tracks/{food}/offers", {"option:term": "120", "message": "120"})
+    assert ok.status_code == 303
+    (sent,) = ua.get(f"/api/tracks/{food}/offers").json()["sent"]
+    assert (sent["options"], sent["message"]) == ({"term": "120"}, "120")

@@ -19,7 +19,9 @@ from gobetween import errors as e
 from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.policy import Action, Seat
-from gobetween.service import antivirus, negotiate, processes, schemas, texts
+from gobetween.protocols import relay
+from gobetween.service import antivirus, negotiate, processes, protocol_steps, schemas, texts
+from gobetween.service.api.protocols import schema
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.data import ShownMessage, channel_messages, stream_cursor
@@ -219,7 +221,13 @@ def mark_read(request: Request, ctx: Ctx, channel_id: int) -> Response:
 
 @router.post("/tracks/{track_id}/offers")
 async def submit_offer(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """A party sends an offer (some options and/or a message) to the mediators."""
+    """A party sends an offer (some options and/or a message) to the mediators.
+
+    The form is read through the schema of the generic ``send_offer`` operation
+    (``POST /api/tracks/{id}/protocols/relay/send_offer``) and done by the same step, so the
+    page refuses what that operation refuses at the same field: a message over 20,000
+    characters at ``message``, an option off the agenda at ``options`` (the older
+    ``/offers`` route answers the latter with 409, unnamed)."""
     form = await request.form()
     message = str(form.get("message", ""))
     options = {
@@ -227,11 +235,17 @@ async def submit_offer(request: Request, ctx: Ctx, track_id: int) -> Response:
     }
 
     def work() -> Response:
+        model = schema(relay.PROTOCOL, relay.SEND_OFFER)
         try:
-            body = validated(schemas.OfferIn, {"options": options, "message": message})
+            body = validated(model, {"options": options, "message": message})
             with ctx.write() as unit:
-                texts.submit_offer(
-                    unit.session, unit.actor, track_id, options=body.options, message=body.message
+                protocol_steps.perform(
+                    unit.session,
+                    unit.actor,
+                    track_id,
+                    relay.PROTOCOL,
+                    relay.SEND_OFFER,
+                    {k: getattr(body, k) for k in model.model_fields},
                 )
                 channel_id = _own_channel(unit, track_page(unit, track_id))
         except (e.InputError, e.ProtocolError) as exc:
