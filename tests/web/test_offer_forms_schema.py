@@ -136,3 +136,23 @@ def test_an_option_off_the_agenda_is_refused_at_options_as_the_generic_api_does(
     assert ok.status_code == 303
     (sent,) = ua.get(f"/api/tracks/{food}/offers").json()["sent"]
     assert (sent["options"], sent["message"]) == ({"term": "120"}, "120")
+
+
+def test_a_forwarded_option_off_the_agenda_is_refused_at_options(site: Site) -> None:
+    food, un, console = _pending_offer(site)
+    doc = soup(un.get(console))
+    action = str(one(doc, "form#offer-1")["action"])
+    to = [str(i["value"]) for i in doc.select("#offer-1 [name=recipient]")]
+    form = {"decision": "forward", "recipient": to, "option:term": "999", "message": "999"}
+    r = _post(un, console, action, form)
+    assert r.status_code == 422
+    assert "the option '999' of issue 'term'" in text_of(soup(r), "#offer-1-options-error")
+    generic = f"/api/tracks/{food}/protocols/relay/forward_offer"
+    api = _api(un, console, generic, {"offer": 1, "options": {"term": "999"}})
+    assert _location(api) == "body.options"
+    assert "pending" in _status(site, food)
+    ok = _post(un, console, action, {**form, "option:term": "120"})
+    assert ok.status_code == 303
+    assert "forwarded" in _status(site, food)
+    received = site.client("russia").get(f"/api/tracks/{food}/offers").json()["received"]
+    assert [(o["options"], o["message"]) for o in received] == [({"term": "120"}, "999")]

@@ -16,7 +16,9 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
 from gobetween.i18n import _
-from gobetween.service import negotiate, notes, schemas, texts
+from gobetween.protocols import relay
+from gobetween.service import negotiate, notes, protocol_steps, schemas, texts
+from gobetween.service.api.protocols import schema
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import channel_messages, stream_cursor
@@ -84,7 +86,10 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
     The form's fields are read through the API's bodies (``ForwardIn``, ``DeclineIn``), so a
     value ``POST /api/tracks/{id}/offers/{n}/forward`` or ``.../decline`` refuses (a message
     over 20,000 characters, a reason over 5,000, a recipient that is not an id) is refused
-    here at the same field, shown next to it, and the form keeps what was typed."""
+    here at the same field, then through the generic ``forward_offer`` / ``decline_offer``
+    schema and step, so an option off the agenda is refused at ``options`` as
+    ``.../protocols/relay/forward_offer`` does; shown next to the field, the form keeps what
+    was typed."""
     form = await request.form()
     options = {
         str(k)[7:]: str(v) for k, v in form.multi_items() if str(k).startswith("option:") and v
@@ -97,7 +102,10 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
     def build() -> Response:
         try:
             if decline:
-                refusal = validated(schemas.DeclineIn, {"reason": reason})
+                rule = relay.DECLINE_OFFER
+                values: dict[str, Any] = {
+                    "reason": validated(schemas.DeclineIn, {"reason": reason}).reason
+                }
             elif not recipients:  # no box ticked: the API would forward to every other party
                 raise e.ValidationFailed(
                     _("tick at least one party to forward the offer to"),
@@ -106,28 +114,24 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
                 )
             else:
                 fields = {"recipients": recipients, "options": options, "message": message}
-                body = validated(schemas.ForwardIn, fields)
+                body = validated(schemas.ForwardIn, fields)  # a recipient is an id
+                rule = relay.FORWARD_OFFER
+                values = {
+                    "recipients": [str(r) for r in body.recipients or ()],
+                    "options": body.options,
+                    "message": body.message,
+                }
+            model = schema(relay.PROTOCOL, rule)  # the generic operation's schema and step
+            generic = validated(model, {"offer": offer, **values})
             with ctx.write() as unit:
-                if decline:
-                    texts.decide_offer(
-                        unit.session,
-                        unit.actor,
-                        track_id,
-                        offer,
-                        forward=False,
-                        reason=refusal.reason,
-                    )
-                else:
-                    texts.decide_offer(
-                        unit.session,
-                        unit.actor,
-                        track_id,
-                        offer,
-                        forward=True,
-                        recipients=body.recipients,
-                        options=body.options,
-                        message=body.message,
-                    )
+                protocol_steps.perform(
+                    unit.session,
+                    unit.actor,
+                    track_id,
+                    relay.PROTOCOL,
+                    rule,
+                    {k: getattr(generic, k) for k in model.model_fields},
+                )
         except (e.InputError, e.ProtocolError) as exc:
             typed = {"number": offer, "message": message, "reason": reason}
             with ctx.read() as unit:
