@@ -159,13 +159,19 @@ def test_huge_integers_and_deep_nesting_are_422(world: World) -> None:
 
 
 def test_nul_in_a_form_field_is_refused(world: World) -> None:
-    r = world.client.post(
-        "/login",
-        content=b"email=a%00b@un.org&password=x",
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    )
+    """The API answers problem+json; a page's form (``/login``) gets the error page naming
+    the field, with the same status (tests/web/test_notices_i18n.py: in the reader's language)."""
+    form = {
+        "content": b"email=a%00b@un.org&password=x",
+        "headers": {"content-type": "application/x-www-form-urlencoded"},
+    }
+    r = world.client.post("/api/auth/login", **form)  # type: ignore[arg-type]
     assert r.status_code == 422
     assert r.json()["errors"][0]["location"] == "email"
+    page = world.client.post("/login", **form)  # type: ignore[arg-type]
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "email: contains a NUL character" in page.text
 
 
 def test_nul_in_a_multipart_part_without_a_name_is_located(world: World) -> None:

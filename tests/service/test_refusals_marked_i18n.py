@@ -80,11 +80,6 @@ ALLOWED = {
 
 #: f-string raises written over several lines, not marked yet: at most this many per module.
 PENDING = {
-    "formats/casino.py": 2,  # the research corpora: the CLI only
-    "formats/corpora.py": 2,
-    "formats/dealornodeal.py": 3,
-    "formats/genius_export.py": 2,  # exporting to Genius: the CLI only
-    "formats/plots.py": 1,  # drawing a chart: the CLI only
     "monitoring/kinds.py": 1,  # a kind declared in code names an unknown field
     "protocols/_common.py": 1,  # a stored clause read back
     "protocols/single_text.py": 2,  # stored events read back

@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from gobetween import i18n
 from gobetween.analysis import Analysis, UtilitySpace
 from gobetween.cli.language import number
 from gobetween.formats.plots import plot_utility_space
 from gobetween.i18n import _
 from gobetween.model import Package, Scenario
 
-__all__ = ["draw", "package_cloud"]
+__all__ = ["chart_words", "draw", "package_cloud"]
 
 #: Packages drawn as the grey cloud: all of them up to this many, else a uniform sample.
 CLOUD_SIZE = 20_000
@@ -79,7 +80,25 @@ def draw(path: Path, scenario: Scenario, result: Analysis) -> Path:
         solutions=solutions,
         reservations=np.array(scenario.reservations()),
         title=title,
+        words=chart_words(),
     )
+
+
+def chart_words() -> dict[str, str]:
+    """The chart's legend and axis words in the run's language, by their English (the
+    solutions keep their identifiers, ``nash``, in English, as the chart always drew them)."""
+    from gobetween.cli.analyze_report import SOLUTION_TITLES
+
+    words = {
+        "packages": _("packages"),
+        "Pareto frontier": _("Pareto frontier"),
+        "reservation": _("reservation"),
+        "utility of %(party)s": _("utility of %(party)s"),
+    }
+    if i18n.current_locale() != i18n.DEFAULT_LOCALE:
+        for key, title in SOLUTION_TITLES.items():
+            words[key.replace("_", "-")] = str(title)
+    return words
 
 
 def _short(size: int) -> str:

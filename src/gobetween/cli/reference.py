@@ -38,10 +38,13 @@ language too (`gobetween bidding open [ПАРАМЕТРИ] ID_НАПРЯМУ`), 
 names (`рядок 4, стовпець 7`) and what a scenario file's schema expected there. Quoted as they
 are, inside a translated sentence: what the YAML or JSON reader itself says about a file it
 cannot parse (`неможливо розібрати YAML; розбирач YAML повідомляє: «...»`) and the status name
-the HiGHS solver gives when it fails (`помилка розв’язувача (kNotset)`). Still in English: the
-operating system's rarer refusals (the common ones, such as a missing file or a denied
-permission, are translated) and the refusals of the research-corpus readers (`gobetween corpus`),
-the Genius export (`gobetween convert` to a Genius folder) and the charts (`--plot`).
+the HiGHS solver gives when it fails (`помилка розв’язувача (kNotset)`). The refusals of the
+research-corpus readers (`gobetween corpus`: `діалог 0: у діалозі немає поля
+'participant_info'`), the Genius export (`gobetween convert` to a Genius folder) and the charts
+(`--plot`), and the chart's legend and axis labels, are in the language too. Still in English:
+the operating system's rarer refusals (the common ones, such as a missing file or a denied
+permission, are translated), and what the system or the JSON reader says, quoted inside a
+corpus refusal (`неможливо прочитати дані CaSiNo: [Errno 2] No such file or directory: ...`).
 """
 
 

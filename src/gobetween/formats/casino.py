@@ -50,11 +50,16 @@ def read_casino(path: Path | str) -> Iterator[RecordedNegotiation]:
             dialogues = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge integers
             raise FileFormatError(
-                f"cannot read CaSiNo data: {exc}", source=str(file), expected=N_("a JSON array")
+                N_("cannot read CaSiNo data: %(reason)s"),
+                source=str(file),
+                expected=N_("a JSON array"),
+                params={"reason": str(exc)},
             ) from None
         if not isinstance(dialogues, list):
             raise FileFormatError(
-                "not a CaSiNo file", source=str(file), expected=N_("a JSON array of dialogues")
+                N_("not a CaSiNo file"),
+                source=str(file),
+                expected=N_("a JSON array of dialogues"),
             )
         for index, dialogue in enumerate(dialogues):
             yield _negotiation(dialogue, source=str(file), index=index)
@@ -72,7 +77,10 @@ def _negotiation(dialogue: Any, *, source: str, index: int) -> RecordedNegotiati
         logs = dialogue["chat_logs"]
     except (KeyError, TypeError) as exc:
         raise DataImportError(
-            f"dialogue lacks field {exc}", source=source, location=where
+            N_("dialogue lacks field %(field)s"),
+            source=source,
+            location=where,
+            params={"field": str(exc)},
         ) from None
     scenario, scale = division_scenario(
         dict.fromkeys(ITEMS, 3),
@@ -83,23 +91,39 @@ def _negotiation(dialogue: Any, *, source: str, index: int) -> RecordedNegotiati
     )
     deal = None
     terms: dict[str, str] | None = None
-    for turn in logs:
-        text = turn.get("text")
+    for number, turn in enumerate(logs):
+        text = turn.get("text") if isinstance(turn, dict) else None
         if text == "Submit-Deal":
-            you_get = turn["task_data"]["issue2youget"]
-            first_gets = (
-                you_get
-                if turn["id"] == SIDES[0]
-                else {item: str(3 - int(you_get[item])) for item in ITEMS}
-            )
-            terms = {item: str(int(first_gets[item])) for item in ITEMS}
+            terms = _submitted(turn, source=source, where=f"{where}, turn {number}")
         elif text == "Accept-Deal":
             if terms is None:
                 raise DataImportError(
-                    "Accept-Deal without a Submit-Deal before it", source=source, location=where
+                    N_("Accept-Deal without a Submit-Deal before it"),
+                    source=source,
+                    location=where,
                 )
             deal = scenario.agenda.package(terms)
             break
         elif text in ("Walk-Away",):
             break
     return RecordedNegotiation("casino", dialogue_id, scenario, deal, scale)
+
+
+def _submitted(turn: dict[str, Any], *, source: str, where: str) -> dict[str, str]:
+    """The terms of a ``Submit-Deal`` turn, as packages of each item the first side gets."""
+    try:
+        you_get = turn["task_data"]["issue2youget"]
+        first_gets = (
+            you_get
+            if turn["id"] == SIDES[0]
+            else {item: str(3 - int(you_get[item])) for item in ITEMS}
+        )
+        return {item: str(int(first_gets[item])) for item in ITEMS}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataImportError(
+            N_("a Submit-Deal turn that cannot be read (%(reason)s)"),
+            source=source,
+            location=where,
+            expected=N_("three item counts from 0 to 3"),
+            params={"reason": str(exc)},
+        ) from None

@@ -69,7 +69,9 @@ def division_scenario(
     for kind in kinds:
         if counts[kind] < 1:
             raise DataImportError(
-                f"item kind {kind!r} has count {counts[kind]}", expected=N_("a count of at least 1")
+                N_("item kind %(kind)r has count %(count)s"),
+                expected=N_("a count of at least 1"),
+                params={"kind": kind, "count": counts[kind]},
             )
     agenda = Agenda(
         tuple(Issue.discrete(kind, [str(k) for k in range(counts[kind] + 1)]) for kind in kinds),
@@ -82,7 +84,9 @@ def division_scenario(
         total = sum(stake.values())
         if total <= 0:
             raise DataImportError(
-                f"side {side!r} values nothing in the pool", expected=N_("a positive total value")
+                N_("side %(side)r values nothing in the pool"),
+                expected=N_("a positive total value"),
+                params={"side": side},
             )
         ratings = {
             kind: {

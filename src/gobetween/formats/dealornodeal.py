@@ -47,7 +47,9 @@ def read_dealornodeal(path: Path | str) -> Iterator[RecordedNegotiation]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise FileFormatError(
-            f"cannot read Deal or No Deal data: {exc}", source=str(path)
+            N_("cannot read Deal or No Deal data: %(reason)s"),
+            source=str(path),
+            params={"reason": str(exc)},
         ) from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -69,10 +71,11 @@ def _numbers(text: str, source: str, where: str) -> list[int]:
         numbers = []
     if len(numbers) != 6:
         raise DataImportError(
-            f"bad counts/values {text!r}",
+            N_("bad counts/values %(text)r"),
             source=source,
             location=where,
             expected=N_("six integers"),
+            params={"text": text},
         )
     return numbers
 
@@ -104,7 +107,7 @@ def _raw_line(line: str, source: str, where: str) -> RecordedNegotiation | None:
     tokens = line.split()
     if len(tokens) < 14 or tokens[6] not in ("YOU:", "THEM:"):
         raise DataImportError(
-            "line does not start with six counts/values and an utterance",
+            N_("line does not start with six counts/values and an utterance"),
             source=source,
             location=where,
             expected="c0 v0 c1 v1 c2 v2 YOU:|THEM: ...",
@@ -121,7 +124,10 @@ def _raw_line(line: str, source: str, where: str) -> RecordedNegotiation | None:
         selection = [items[k] for k in range(3)]
         if any(selection[k] > own[2 * k] for k in range(3)):
             raise DataImportError(
-                f"selection {selection} exceeds the pool", source=source, location=where
+                N_("selection %(selection)s exceeds the pool"),
+                source=source,
+                location=where,
+                params={"selection": str(selection)},
             )
     return _make(own, partner, selection, where)
 
@@ -130,7 +136,7 @@ def _split_line(line: str, source: str, where: str) -> RecordedNegotiation | Non
     parts = dict(_TAG.findall(line))
     if set(parts) != {"input", "dialogue", "output", "partner_input"}:
         raise DataImportError(
-            "missing tags",
+            N_("missing tags"),
             source=source,
             location=where,
             expected=N_("<input>, <dialogue>, <output> and <partner_input>"),

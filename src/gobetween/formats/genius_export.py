@@ -54,7 +54,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from gobetween.errors import N_, FileFormatError, InvalidScenario
+from gobetween.errors import N_, FileFormatError, InvalidScenario, Sentence
 from gobetween.formats.genius import DEFAULT_REAL_STEPS
 from gobetween.formats.genius_nonlinear import nonlinear_profile_xml
 from gobetween.model import Agenda, Issue, IssueKind, Preferences, Scenario
@@ -163,10 +163,16 @@ def _domain_xml(agenda: Agenda, kinds: Sequence[str]) -> str:
 def _profile_xml(party: str, prefs: Preferences, agenda: Agenda, kinds: Sequence[str]) -> str:
     if prefs.red_lines or prefs.interactions:
         part = "red_lines" if prefs.red_lines else "interactions"
+        message = (
+            N_("party %(party)r has red lines, which Genius profiles cannot express")
+            if prefs.red_lines
+            else N_("party %(party)r has interactions, which Genius profiles cannot express")
+        )
         raise InvalidScenario(
-            f"party {party!r} has {part.replace('_', ' ')}, which Genius profiles cannot express",
+            message,
             location=f"parties.{party}.{part}",
             expected=N_("additive preferences without red lines or interactions"),
+            params={"party": party},
         )
     weights = prefs.normalised_weights(agenda)
     lines = [
@@ -254,13 +260,14 @@ def save_genius(
     """
     target = Path(folder)
     stems = {party: _file_stem(party) for party in scenario.party_names}
-    seen: dict[str, str] = {"domain": "(the domain file)"}
+    seen: dict[str, object] = {"domain": Sentence(N_("(the domain file)"))}
     for party, stem in stems.items():
         if stem.lower() in seen:
             raise InvalidScenario(
-                f"parties {seen[stem.lower()]!r} and {party!r} would both be written as {stem}.xml",
+                N_("parties %(first)r and %(second)r would both be written as %(file)s"),
                 location=f"parties.{party}",
                 expected=N_("party names that give distinct file names (and not 'domain')"),
+                params={"first": seen[stem.lower()], "second": party, "file": f"{stem}.xml"},
             )
         seen[stem.lower()] = party
     kinds = [_genius_type(issue, scenario, real_steps) for issue in scenario.agenda.issues]
@@ -269,10 +276,10 @@ def save_genius(
     for party, prefs in scenario.preferences.items():
         contents[stems[party]] = profile(party, prefs, scenario.agenda, kinds)
     if target.exists() and not target.is_dir():
-        raise FileFormatError("this is a file", source=str(target), expected=N_("a folder"))
+        raise FileFormatError(N_("this is a file"), source=str(target), expected=N_("a folder"))
     if target.is_dir() and any(target.glob("*.xml")):
         raise FileFormatError(
-            "the folder already holds XML files",
+            N_("the folder already holds XML files"),
             source=str(target),
             expected=N_("a new or empty folder"),
         )

@@ -36,6 +36,7 @@ def plot_utility_space(
     solutions: Mapping[str, NDArray[np.float64]],
     reservations: NDArray[np.float64],
     title: str = "",
+    words: Mapping[str, str] | None = None,
 ) -> Path:
     """Draw the utility space to ``path`` (``.svg`` or ``.png``) and return the path.
 
@@ -51,7 +52,12 @@ def plot_utility_space(
         Solution name -> shape ``(n,)`` utility vector.
     reservations
         Shape ``(n,)``: each party's reservation value, drawn as a dashed line.
+    words
+        The chart's words in the reader's language, by their English (``"packages"``,
+        ``"Pareto frontier"``, ``"reservation"``, a solution's name, and the axis label
+        ``"utility of %(party)s"``); a word not given is drawn in English.
     """
+    said = dict(words or {})
     import matplotlib
 
     matplotlib.use("Agg")
@@ -60,12 +66,15 @@ def plot_utility_space(
     target = Path(path)
     if target.suffix.lower() not in (".svg", ".png"):
         raise InputError(
-            f"cannot draw to {target.name!r}", location="--plot", expected=N_("a .svg or .png file")
+            N_("cannot draw to %(file)r"),
+            location="--plot",
+            expected=N_("a .svg or .png file"),
+            params={"file": target.name},
         )
     n = len(party_names)
     pairs = list(itertools.combinations(range(n), 2)) if n > 1 else []
     if not pairs:
-        raise InputError("a utility-space plot needs at least two parties", location="--plot")
+        raise InputError(N_("a utility-space plot needs at least two parties"), location="--plot")
     columns = min(len(pairs), 3)
     rows = -(-len(pairs) // columns)
     fig, axes = plt.subplots(
@@ -73,7 +82,14 @@ def plot_utility_space(
     )
     for ax, (a, b) in zip(axes.flat, pairs, strict=False):
         if packages is not None and len(packages):
-            ax.scatter(packages[:, a], packages[:, b], s=4, c="#bbbbbb", label="packages", lw=0)
+            ax.scatter(
+                packages[:, a],
+                packages[:, b],
+                s=4,
+                c="#bbbbbb",
+                label=said.get("packages", "packages"),
+                lw=0,
+            )
         order = np.argsort(frontier[:, a], kind="stable")
         ax.plot(
             frontier[order, a],
@@ -82,7 +98,7 @@ def plot_utility_space(
             ms=3,
             c="#333333",
             lw=1,
-            label="Pareto frontier",
+            label=said.get("Pareto frontier", "Pareto frontier"),
         )
         for name, point in solutions.items():
             # Hollow markers of decreasing size keep coinciding solutions visible.
@@ -96,12 +112,19 @@ def plot_utility_space(
                 edgecolors=colour,
                 linewidths=1.8,
                 zorder=5,
-                label=name,
+                label=said.get(name, name),
             )
         ax.axvline(reservations[a], ls="--", c="#d6604d", lw=0.8)
-        ax.axhline(reservations[b], ls="--", c="#d6604d", lw=0.8, label="reservation")
-        ax.set_xlabel(f"utility of {party_names[a]}")
-        ax.set_ylabel(f"utility of {party_names[b]}")
+        ax.axhline(
+            reservations[b],
+            ls="--",
+            c="#d6604d",
+            lw=0.8,
+            label=said.get("reservation", "reservation"),
+        )
+        axis = said.get("utility of %(party)s", "utility of %(party)s")
+        ax.set_xlabel(axis % {"party": party_names[a]})
+        ax.set_ylabel(axis % {"party": party_names[b]})
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(pairs) :]:
         ax.set_visible(False)

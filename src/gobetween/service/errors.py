@@ -17,12 +17,12 @@ language (:mod:`gobetween.i18n`: Accept-Language, or the browser's language cook
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.status import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
@@ -34,8 +34,11 @@ from gobetween.service.schemas import place, refusal
 __all__ = [
     "MEDIA_TYPE",
     "STATUS",
+    "answer_pages_with",
     "describe",
     "install",
+    "is_page",
+    "page_refusal",
     "place_said",
     "problem",
     "status_of",
@@ -133,12 +136,13 @@ def describe(error: e.GobetweenError) -> str:
 
 
 #: A numbered place in a file or text, as the core writes it in ``InputError.location``.
-_NUMBERED = re.compile(r"(line|row|column|byte) (\d+)|article (\S+)")
+_NUMBERED = re.compile(r"(line|row|column|byte|dialogue|turn) (\d+)|article (\S+)")
 
 
 def place_said(location: str) -> str:
     """An error's ``location`` in the current language: its words (line, row, column, byte,
-    article, top level, proposed wording) translated, names and paths kept as they are.
+    dialogue, turn, article, top level, proposed wording) translated, names and paths kept as
+    they are.
 
     The location written in problem+json's ``errors[].location`` stays as the core wrote it;
     only the sentence a person reads changes.
@@ -173,6 +177,8 @@ def _place_part(part: str) -> str:
         "row": _("row %(number)s"),
         "column": _("column %(number)s"),
         "byte": _("byte %(number)s"),
+        "dialogue": _("dialogue %(number)s"),  # of a research corpus (gobetween corpus)
+        "turn": _("turn %(number)s"),  # of a dialogue of a research corpus
     }
     return words[word] % {"number": number}
 
@@ -260,6 +266,34 @@ def _said(error: e.InputError) -> dict[str, str | None]:
     }
 
 
+#: The pages' answer to a request refused before their route ran: set by the pages
+#: (:mod:`gobetween.web.render`), so that the service imports nothing of them.
+_PAGE_ANSWER: list[Callable[[Request, int, str], Response]] = []
+
+
+def answer_pages_with(answer: Callable[[Request, int, str], Response]) -> None:
+    """Answer a page's refused request (its status and the sentence naming the field) with
+    ``answer`` instead of problem+json; the API keeps problem+json."""
+    _PAGE_ANSWER[:] = [answer]
+
+
+def is_page(path: str) -> bool:
+    """Whether ``path`` is a page a browser shows (everything outside ``/api``).
+
+    >>> is_page("/login"), is_page("/api/auth/login"), is_page("/api")
+    (True, False, False)
+    """
+    return not (path == "/api" or path.startswith("/api/"))
+
+
+def page_refusal(request: Request, status: int, detail: str) -> Response | None:
+    """The HTML answer to a page's request refused with ``status`` and ``detail`` (``None``
+    for the API, or where no pages are installed)."""
+    if not _PAGE_ANSWER or not is_page(request.url.path):
+        return None
+    return _PAGE_ANSWER[0](request, status, detail)
+
+
 def _location(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
@@ -268,10 +302,11 @@ def _location(loc: Sequence[Any]) -> str:
 DETAIL_FIELDS = 5
 
 
-def _validation(_request: Request, exc: Exception) -> JSONResponse:
+def _validation(request: Request, exc: Exception) -> Response:
     """A request body, query or path that its schema refuses: each field's refusal in the
     caller's language (:func:`~gobetween.service.schemas.refusal`), ``location`` in the API's
-    names, and the ``detail`` naming the fields in plain words."""
+    names, and the ``detail`` naming the fields in plain words. A page's form (a field too
+    long on ``/login``) gets the error page naming the field instead (:func:`page_refusal`)."""
     assert isinstance(exc, RequestValidationError)
     refused = list(exc.errors())
     errors = [
@@ -289,6 +324,9 @@ def _validation(_request: Request, exc: Exception) -> JSONResponse:
         detail += " " + ngettext("(and %(num)d more field)", "(and %(num)d more fields)", more) % {
             "num": more
         }
+    page = page_refusal(request, 422, e.cap(detail))
+    if page is not None:
+        return page
     return _response(422, "ValidationFailed", e.cap(detail), errors)
 
 

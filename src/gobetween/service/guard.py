@@ -41,9 +41,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
 
 from gobetween.i18n import _, format_decimal
-from gobetween.service.errors import MEDIA_TYPE, problem
+from gobetween.service.errors import MEDIA_TYPE, is_page, page_refusal, problem
 from gobetween.service.settings import Settings
 
 __all__ = ["AUTH_PATHS", "MULTI_FILE_FIELDS", "RequestGuard", "body_limit", "check_json"]
@@ -367,7 +368,7 @@ class RequestGuard:
                 # the body was refused while the route read it: answer that, not the route
                 if message["type"] == "http.response.start" and not state.started:
                     state.started = True
-                    await _send_refusal(send, state.refused)
+                    await _send_refusal(send, state.refused, scope)
                 return
             if message["type"] == "http.response.start":
                 state.started = True
@@ -384,14 +385,23 @@ class RequestGuard:
         return guarded
 
 
-async def _send_refusal(send: Send, refused: Refused) -> None:
+async def _send_refusal(send: Send, refused: Refused, scope: Scope) -> None:
+    """The refusal as problem+json, or for a page's form (outside ``/api``) as the error page
+    in the reader's language naming the field, with the same status."""
     body = refused.body()
+    headers = [(b"content-type", MEDIA_TYPE.encode())]
+    if is_page(scope["path"]):
+        page = page_refusal(Request(scope), refused.status, refused.detail)
+        if page is not None:
+            body = bytes(page.body)
+            kept = (b"content-length", b"cache-control", b"x-content-type-options")
+            headers = [(k, v) for k, v in page.raw_headers if k.lower() not in kept]
     await send(
         {
             "type": "http.response.start",
             "status": refused.status,
-            "headers": [
-                (b"content-type", MEDIA_TYPE.encode()),
+            "headers": headers
+            + [
                 (b"content-length", str(len(body)).encode()),
                 (b"cache-control", b"no-store"),
                 (b"x-content-type-options", b"nosniff"),

@@ -19,12 +19,13 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 
 from gobetween import errors as e
-from gobetween.i18n import _
+from gobetween.errors import N_, Sentence
+from gobetween.i18n import _, _l
 from gobetween.service import account_deletion, enrolment, identity, security_log, setup, two_factor
 from gobetween.service.api.account import EnrolCtx as Ctx
 from gobetween.service.context import Unit
 from gobetween.web.common import CodeField, EmailField, PasswordField, frame
-from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.web.render import redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -56,6 +57,9 @@ def kind_label(kind: str) -> str:
 
 
 def _page(request: Request, ctx: Ctx, *, write: bool = False, **more: object) -> Response:
+    """The page; its ``notice`` and ``error`` are said in the user's own language (a lazy
+    string, a :class:`~gobetween.errors.Sentence` or a refusal, worded when the page is
+    rendered; an ``error`` given as a function that makes the refusal is called then too)."""
     with ctx.write() if write else ctx.read() as unit:
         uid = unit.actor.user_id
         context = {
@@ -85,6 +89,8 @@ def _page(request: Request, ctx: Ctx, *, write: bool = False, **more: object) ->
             "enrolment": None,
             **more,
         }
+        if callable(context["error"]):  # made in the user's language, set by frame() above
+            context["error"] = context["error"]()
         rule = ctx.settings.require_two_factor
         context["compelled"] = bool(context["required_by"]) and not context["two_factor_on"]
         if more.get("enrol"):
@@ -108,7 +114,7 @@ def two_factor_start(
         try:
             return _page(request, ctx, write=True, enrol=True, token=token)
         except (e.Conflict, e.NotFound) as exc:
-            return _page(request, ctx, error=problem_text(exc))
+            return _page(request, ctx, error=exc)
 
     return run_page(request, build)
 
@@ -135,7 +141,7 @@ def _act(
             with ctx.write() as unit:
                 result = work(unit)
         except refusals as exc:
-            return _page(request, ctx, error=problem_text(exc))
+            return _page(request, ctx, error=exc)
         return then(result)
 
     return run_page(request, build)
@@ -146,7 +152,7 @@ def _password_then(
 ) -> Response:
     """The page again with the wrong-password refusal, or ``then()``."""
     if not right:
-        return _page(request, ctx, error=str(identity.wrong_current_password()))
+        return _page(request, ctx, error=identity.wrong_current_password)
     return then()
 
 
@@ -161,7 +167,9 @@ def two_factor_link(request: Request, ctx: Ctx) -> Response:
         lambda _sent: _page(
             request,
             ctx,
-            notice=_("A link to set up your second factor was sent to your address; open it here."),
+            notice=_l(
+                "A link to set up your second factor was sent to your address; open it here."
+            ),
         ),
         (e.Conflict,),
     )
@@ -220,12 +228,12 @@ def two_factor_disable(
 @router.post("/account/two-factor/reset")
 def two_factor_reset(request: Request, ctx: Ctx, email: EmailField = "") -> Response:
     """The installation's administrator removes another account's lost second factor."""
-    done = _("The second factor of %(email)s was removed; its owner was told by e-mail.")
+    done = N_("The second factor of %(email)s was removed; its owner was told by e-mail.")
     return _act(
         request,
         ctx,
         lambda unit: two_factor.reset_by_admin(unit.session, unit.actor, ctx.settings, email),
-        lambda _reset: _page(request, ctx, notice=done % {"email": email.strip().lower()}),
+        lambda _reset: _page(request, ctx, notice=Sentence(done, {"email": email.strip().lower()})),
         (e.NotFound, e.Conflict),
     )
 
@@ -242,11 +250,11 @@ def delete_account(
     box ticked that says it cannot be undone (unticked: nothing is checked or changed)."""
     if confirm != "yes":
         unconfirmed = e.ValidationFailed(
-            _("the deletion was not confirmed"),
+            N_("the deletion was not confirmed"),
             location="confirm",
-            expected=_("the box ticked that says the deletion cannot be undone"),
+            expected=N_("the box ticked that says the deletion cannot be undone"),
         )
-        return run_page(request, lambda: _page(request, ctx, error=problem_text(unconfirmed)))
+        return run_page(request, lambda: _page(request, ctx, error=unconfirmed))
 
     def work(unit: Unit) -> tuple[bool, bool]:
         right = identity.check_current_password(
@@ -260,7 +268,7 @@ def delete_account(
     def then(checked: tuple[bool, bool]) -> Response:
         right, deleted = checked
         if right and not deleted:
-            return _page(request, ctx, error=problem_text(account_deletion.wrong_code()))
+            return _page(request, ctx, error=account_deletion.wrong_code)
         return _password_then(request, ctx, right, lambda: redirect("/login", request))
 
     return _act(request, ctx, work, then, (e.Conflict,))

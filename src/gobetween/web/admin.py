@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from gobetween import errors as e
-from gobetween.i18n import _
+from gobetween.i18n import _, _l
 from gobetween.model import OrganisationKind, Role
 from gobetween.service import prepare, processes, setup, two_factor
 from gobetween.service.context import RequestContext, Unit
@@ -148,7 +148,7 @@ async def admin_action(request: Request, ctx: Ctx, process_id: int) -> Response:
         if link == "":
             with ctx.read() as unit:
                 context = _admin_context(
-                    ctx, unit, process_id, notice=_("Invitation sent by e-mail.")
+                    ctx, unit, process_id, notice=_l("Invitation sent by e-mail.")
                 )
             return render(request, "admin.html", context)
         return redirect(f"/processes/{process_id}/admin")

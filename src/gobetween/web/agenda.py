@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
-from gobetween.i18n import _
+from gobetween.i18n import _, _l
 from gobetween.model import Agenda, Issue, IssueKind, Option
 from gobetween.service import agendas, languages, prepare, processes
 from gobetween.service.context import RequestContext, Unit
@@ -356,7 +356,7 @@ def _submit(
         if action == "import":
             agenda, keep["source"] = agenda_from_uploads(unzip(uploads))
             drafts = drafts_from_agenda(agenda)
-            notice = _("Imported: check the agenda, then save it.")
+            notice = _l("Imported: check the agenda, then save it.")
         elif action == "add_issue":
             drafts.append(IssueDraft(position=max((d.position for d in drafts), default=0) + 1))
         elif action == "save":

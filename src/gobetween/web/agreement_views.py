@@ -43,7 +43,15 @@ from gobetween.web.record_words import (
     scope_name,
     translate,
 )
-from gobetween.web.render import problem_text, read_page, redirect, refused, render, run_page
+from gobetween.web.render import (
+    done_notice,
+    problem_text,
+    read_page,
+    redirect,
+    refused,
+    render,
+    run_page,
+)
 
 __all__ = ["charts", "router"]
 
@@ -112,15 +120,13 @@ def agreement_list(request: Request, ctx: Ctx) -> Response:
 @router.get("/agreements/{agreement_id}")
 def agreement_page(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """Terms, instruments with their signatures and downloads, signing, lifecycle, log."""
-    notice = request.query_params.get("done")
-
     return read_page(
         request,
         ctx,
         "agreement.html",
         _agreement_context,
         agreement_id,
-        notice=notice and notice[:200],
+        notice=done_notice(request),
     )
 
 
@@ -137,7 +143,7 @@ async def register_key(request: Request, ctx: Ctx, agreement_id: int) -> Respons
             if name not in loaded.view.acts_for:
                 raise e.PermissionDenied(_("you do not sign for that organisation"))
             agree.register_key(unit.session, unit.actor, loaded.org_id(name), pem)
-        return "key registered"
+        return "key-registered"
 
     return await _agreement_post_with(request, ctx, agreement_id, form, work)
 
@@ -165,7 +171,7 @@ async def signed_bundle(request: Request, ctx: Ctx, agreement_id: int) -> Respon
         data = _file(values.get("bundle"))
         with ctx.write() as unit:
             agree.sign_bundle(unit.session, unit.actor, agreement_id, data)
-        return "signatures added"
+        return "signatures-added"
 
     return await _agreement_post_with(request, ctx, agreement_id, form, work)
 
@@ -194,7 +200,7 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
             "term_days": raw_days.strip() or None,
         }
         record_act(ctx, agreement_id, validated(ActIn, fields))
-        return "recorded"
+        return "recorded"  # a key of render.DONE, as the two above
 
     return await _agreement_post_with(request, ctx, agreement_id, await _form(request), work)
 

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
+from gobetween.errors import N_, Sentence
 from gobetween.i18n import _
 from gobetween.i18n import lazy_gettext as _l
 from gobetween.model import Preferences
@@ -101,7 +102,7 @@ def preferences_page(
     request: Request, ctx: Ctx, track_id: int, saved: int | None = None
 ) -> Response:
     """The form, filled with the party's current preferences (or a neutral start)."""
-    notice = _("Saved as version %(number)s.") % {"number": saved} if saved else None
+    notice = Sentence(N_("Saved as version %(number)s."), {"number": saved}) if saved else None
 
     return read_page(request, ctx, "preferences.html", _context, track_id, None, notice=notice)
 

@@ -38,28 +38,32 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween import bidi, i18n
 from gobetween import errors as e
-from gobetween.i18n import _
+from gobetween.i18n import _, _l
 from gobetween.protocols.registry import live_kinds
 from gobetween.service.account_deletion import pseudonym_said
 from gobetween.service.context import RequestContext, Unit
-from gobetween.service.errors import describe, status_of
+from gobetween.service.errors import answer_pages_with, describe, status_of, translated
 from gobetween.service.identity import authenticate_session
 from gobetween.service.languages import language_name, language_names
 from gobetween.service.solver_words import solver_word
 from gobetween.web.words import label
 
 __all__ = [
+    "DONE",
     "PAGE_HEADERS",
     "csrf_token",
+    "done_notice",
     "environment",
     "error_page",
     "local_time",
     "problem_text",
     "read_page",
     "redirect",
+    "refusal_page",
     "refused",
     "render",
     "run_page",
+    "shown",
     "with_twin",
 ]
 
@@ -178,7 +182,6 @@ def js_strings() -> str:
             "keys_restoring": _("Opening the backup…"),
             "keys_wrongpass": _("Wrong passphrase, or the backup file was changed."),
             "keys_damaged": _("The backup file does not hold the key it names."),
-            "keys_restored": _("Key restored to this browser."),
             "keys_signing": _("Signing the instrument of {party}…"),
             "keys_nokey": _(
                 "No key of yours for {org} is kept in this browser: make one on the Keys page, "
@@ -229,8 +232,55 @@ def render(
         "notice": None,
         **context,
     }
+    values["notice"] = shown(values["notice"])
+    values["error"] = shown(values["error"])
     html = environment().get_template(template).render(values)
     return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+
+def shown(said: object) -> object:
+    """A page's notice or error line in the language of the page that shows it: a
+    :class:`~gobetween.errors.Sentence` or a refusal is worded when the page is rendered,
+    after the signed-in user's own language is set (a lazy string translates itself there)."""
+    if isinstance(said, e.Sentence):
+        return translated(said)
+    if isinstance(said, i18n.LazyString):
+        return str(said)
+    if isinstance(said, e.GobetweenError):
+        return describe(said)
+    return said
+
+
+#: The notices a page shows after a redirect, by the key its address carries (``?done=key``):
+#: only these (an address cannot make a page say anything else), each said in the language of
+#: the page that shows it.
+DONE = {
+    "key-registered": _l("Signing key registered."),
+    "signatures-added": _l("Signatures added."),
+    "recorded": _l("Recorded."),
+    "signed": _l("Signed."),
+    "key-confirmed": _l("Key confirmed."),
+    "key-revoked": _l("Key revoked."),
+    "key-made": _l("Key made and registered; an administrator will confirm it."),
+    "key-restored": _l("Key restored to this browser."),
+}
+
+
+def done_notice(request: Request) -> i18n.LazyString | None:
+    """The notice named by the address's ``?done=`` (none for a key not in :data:`DONE`)."""
+    return DONE.get(request.query_params.get("done", ""))
+
+
+def refusal_page(request: Request, status: int, detail: str) -> Response:
+    """A page's request refused before its route ran (a form field too long, a NUL character,
+    a body too large): the error page in the reader's language naming the field, with the
+    status the API gives (422, 413), instead of problem+json."""
+    return render(
+        request, "error.html", {"title": _("Please check"), "detail": detail}, status=status
+    )
+
+
+answer_pages_with(refusal_page)
 
 
 def redirect(url: str, request: Request | None = None) -> Response:

@@ -29,6 +29,7 @@ from gobetween.service import meetings, notes, search, signing_keys
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.render import (
+    done_notice,
     post_form,
     problem_text,
     read_page,
@@ -60,11 +61,11 @@ def _keys_context(ctx: Ctx, unit: Unit, **more: Any) -> dict[str, Any]:
 def keys_page(request: Request, ctx: Ctx) -> Response:
     """Your signing keys: make one in this browser, back it up, restore it, revoke it; for
     administrators, the keys waiting for confirmation."""
-    notice = request.query_params.get("done")
+    notice = done_notice(request)
 
     def build() -> Response:
         with ctx.read() as unit:
-            context = _keys_context(ctx, unit, notice=notice[:200] if notice else None)
+            context = _keys_context(ctx, unit, notice=notice)
             first = context["processes"][0]["id"] if context["processes"] else None
         response = render(request, "keys.html", context)
         return with_twin(response, f"/api/processes/{first}/keys") if first else response
@@ -77,9 +78,9 @@ async def _key_action(request: Request, ctx: Ctx, key_id: int, act: str) -> Resp
         with ctx.write() as unit:
             if act == "confirm":
                 signing_keys.confirm_key(unit.session, unit.actor, key_id)
-                return "/keys?done=" + quote(_("Key confirmed."))
+                return "/keys?done=key-confirmed"
             signing_keys.revoke_key(unit.session, unit.actor, key_id, values.get("reason", ""))
-            return "/keys?done=" + quote(_("Key revoked."))
+            return "/keys?done=key-revoked"
 
     def failed(message: str) -> Response:
         with ctx.read() as unit:

@@ -136,7 +136,7 @@
     if (!ok || await fingerprintOf(pub) !== data.fingerprint) { throw new Error(msg("damaged")); }
     await keep({ fingerprint: data.fingerprint, organisation: data.organisation, organisationId: data.organisation_id,
       publicPem: data.public_key_pem, created: data.created, privateKey: key });
-    window.location.assign(window.location.pathname + "?done=" + encodeURIComponent(msg("restored")));
+    window.location.assign(window.location.pathname + "?done=key-restored");
   }
 
   async function signHere(form) {
