@@ -143,3 +143,19 @@ def test_a_nul_character_in_a_page_form_gets_the_page_the_api_keeps_json(site: S
     assert api.status_code == 422
     assert api.headers["content-type"].startswith("application/problem+json")
     assert api.json()["errors"][0]["location"] == "email"
+
+
+def test_a_page_form_too_large_gets_the_page_with_413(site: Site) -> None:
+    """A body beyond the log-in's limit, refused by its length before a byte is read."""
+    visitor = site.client()
+    limit = site.services.settings.max_auth_body_bytes
+    form = _login_form(visitor, email="a@b.org", password="x" * (limit + 1))
+    page = visitor.post("/login", data=form, headers=UKRAINIAN)
+    assert page.status_code == 413
+    said = text_of(soup(page), ".problem")
+    assert said == _in(
+        "uk", "the request body is too large (at most %(limit)s bytes here)", limit=limit
+    )
+    api = visitor.post("/api/auth/login", data=form, headers=UKRAINIAN)
+    assert api.status_code == 413
+    assert api.headers["content-type"].startswith("application/problem+json")
