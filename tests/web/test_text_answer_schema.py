@@ -121,3 +121,29 @@ def test_an_article_that_cannot_be_accepted_without_a_reason_is_refused_at_artic
     )
     assert api.status_code == 422
     assert api.json()["errors"][0]["location"] == "articles"  # as the page names it
+
+
+def test_a_stance_that_is_none_of_the_three_is_refused_at_its_place(site: Site) -> None:
+    food = site.tracks[FOOD]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    ua = site.client("ukraine")
+    body = {"kind": "amend", "version": "1", "st:art-1": "agree", "st:art-2": "maybe"}
+    r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
+    assert r.status_code == 422
+    doc = soup(r)
+    assert "articles.1.stance" in text_of(doc, ".flash.error")
+    token = csrf(soup(ua.get(f"/tracks/{food}/text")))
+    api = ua.post(
+        f"/api/tracks/{food}/text/answers",
+        json={
+            "version": 1,
+            "kind": "amend",
+            "articles": [
+                {"article": "art-1", "stance": "agree"},
+                {"article": "art-2", "stance": "maybe"},
+            ],
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["location"] == "body.articles.1.stance"

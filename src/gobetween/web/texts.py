@@ -31,6 +31,7 @@ from gobetween.i18n import _
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.protocols.single_text_articles import (
     Article,
+    Stance,
     article_answers_from_wire,
     articles_from_wire,
 )
@@ -188,14 +189,20 @@ def _article_answers(form: FormData) -> dict[str, dict[str, Any]]:
     """Per-article answers in the API's body form (``ArticleAnswerIn``), by the form key
     they come from, from ``st:<article>[:<alternative>]`` (stance), ``rs:`` (reason) and
     ``pw:`` (proposed wording, in the form's language). Nothing is checked or cut here: the
-    API's schema does that."""
+    API's schema does that, but for a stance that is none of the three, refused here at its
+    place in the body in the page's own words."""
     language = str(form.get("language", "en")) or "en"
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for key, value in form.multi_items():
         if not str(key).startswith("st:") or not value:
             continue
         rest = str(key)[3:]
         article, _sep, alt = rest.partition(":")
+        if str(value) not in {s.value for s in Stance}:  # the schema's place, the page's words
+            raise e.ValidationFailed(
+                _("choose agree, can live with or cannot accept"),
+                location=f"articles.{len(out)}.stance",
+            )
         reason = " ".join(split_reasons(str(form.get(f"rs:{rest}", ""))))
         proposed = str(form.get(f"pw:{rest}", "")).replace("\r\n", "\n").strip()
         out[rest] = {
@@ -243,10 +250,11 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
     amendments = {
         str(k)[6:]: str(v) for k, v in form.multi_items() if str(k).startswith("amend:") and v
     }
-    per_article = _article_answers(form)
+    keys = [str(k)[3:] for k, v in form.multi_items() if str(k).startswith("st:") and v]
 
     def build() -> Response:
         try:
+            per_article = _article_answers(form)
             if kind_raw not in {k.value for k in AnswerKind}:
                 raise e.ValidationFailed(
                     _("choose an answer"), location="kind", expected=_("accept, reject or amend")
@@ -286,7 +294,7 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
         except (e.InputError, e.ProtocolError) as exc:
             shown = form_errors(exc)
             if "field_errors" in shown and isinstance(exc, e.InputError) and exc.location:
-                where = _answer_field(exc.location, list(per_article))
+                where = _answer_field(exc.location, keys)
                 shown["field_errors"][where] = shown["field_errors"][exc.location]
             with ctx.read() as unit:
                 context = _text_context(ctx, unit, track_id, **shown)
