@@ -4,6 +4,7 @@ field, never storing a refused answer."""
 
 from __future__ import annotations
 
+import httpx
 from httpx import Response
 from sqlalchemy import func, select
 from tests.web import drafting_helpers as drafting
@@ -23,6 +24,13 @@ def answers_stored(site: Site) -> int:
                 .where(t.ProtocolEvent.body["type"].as_string() == "answer_given")
             ).scalar_one()
         )
+
+
+def api_answer(ua: httpx.Client, food: int, articles: list[dict[str, object]]) -> Response:
+    """Answer version 1 article by article through ``POST /api/tracks/{id}/text/answers``."""
+    token = csrf(soup(ua.get(f"/tracks/{food}/text")))
+    body = {"version": 1, "kind": "amend", "articles": articles}
+    return ua.post(f"/api/tracks/{food}/text/answers", json=body, headers={"X-CSRF-Token": token})
 
 
 def test_a_reason_the_api_refuses_is_refused_by_the_page_too(site: Site) -> None:
@@ -79,15 +87,8 @@ def test_an_article_reason_the_api_refuses_is_refused_not_cut(site: Site) -> Non
     assert "articles.0.reason" in text_of(doc, ".flash.error")
     assert "5,001 characters; at most 5,000" in text_of(doc, "#rs-1-0-error")
     assert answers_stored(site) == before
-    token = csrf(soup(ua.get(f"/tracks/{food}/text")))
-    api = ua.post(
-        f"/api/tracks/{food}/text/answers",
-        json={
-            "version": 1,
-            "kind": "amend",
-            "articles": [{"article": "art-1", "stance": "cannot_accept", "reason": long_reason}],
-        },
-        headers={"X-CSRF-Token": token},
+    api = api_answer(
+        ua, food, [{"article": "art-1", "stance": "cannot_accept", "reason": long_reason}]
     )
     assert api.status_code == 422
     assert api.json()["errors"][0]["location"] == "body.articles.0.reason"
@@ -109,16 +110,7 @@ def test_an_article_that_cannot_be_accepted_without_a_reason_is_refused_at_artic
     assert "articles: article art-1: say why it cannot be accepted" in text_of(
         soup(r), ".flash.error"
     )
-    token = csrf(soup(ua.get(f"/tracks/{food}/text")))
-    api = ua.post(
-        f"/api/tracks/{food}/text/answers",
-        json={
-            "version": 1,
-            "kind": "amend",
-            "articles": [{"article": "art-1", "stance": "cannot_accept"}],
-        },
-        headers={"X-CSRF-Token": token},
-    )
+    api = api_answer(ua, food, [{"article": "art-1", "stance": "cannot_accept"}])
     assert api.status_code == 422
     assert api.json()["errors"][0]["location"] == "articles"  # as the page names it
 
@@ -132,18 +124,13 @@ def test_a_stance_that_is_none_of_the_three_is_refused_at_its_place(site: Site) 
     assert r.status_code == 422
     doc = soup(r)
     assert "articles.1.stance" in text_of(doc, ".flash.error")
-    token = csrf(soup(ua.get(f"/tracks/{food}/text")))
-    api = ua.post(
-        f"/api/tracks/{food}/text/answers",
-        json={
-            "version": 1,
-            "kind": "amend",
-            "articles": [
-                {"article": "art-1", "stance": "agree"},
-                {"article": "art-2", "stance": "maybe"},
-            ],
-        },
-        headers={"X-CSRF-Token": token},
+    api = api_answer(
+        ua,
+        food,
+        [
+            {"article": "art-1", "stance": "agree"},
+            {"article": "art-2", "stance": "maybe"},
+        ],
     )
     assert api.status_code == 422
     assert api.json()["errors"][0]["location"] == "body.articles.1.stance"

@@ -408,10 +408,8 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
                     draft_id=draft_id,
                 )
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
-            shown = form_errors(exc)
-            if "field_errors" in shown and isinstance(exc, e.InputError) and exc.location:
-                where = form_field(exc.location, (typed or {}).get("articles", []), languages)
-                shown["field_errors"][where] = shown["field_errors"][exc.location]
+            articles = (typed or {}).get("articles", [])
+            shown = form_errors(exc, lambda where: form_field(where, articles, languages))
             with ctx.read() as unit:
                 context = _draft_context(
                     ctx, unit, track_id, options, typed, draft_id=draft_id, notice=None, **shown

@@ -19,7 +19,7 @@ message: 20,001 characters; at most 20,000 are accepted
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -45,14 +45,20 @@ def validated(model: type[M], values: Mapping[str, Any]) -> M:
         raise ValidationFailed(refusal(first), location=where) from None
 
 
-def form_errors(exc: GobetweenError) -> dict[str, Any]:
+def form_errors(
+    exc: GobetweenError, field_of: Callable[[str], str] | None = None
+) -> dict[str, Any]:
     """A refused form's template context: the whole refusal at the top of the page
     (``error``) and, when it names a field, its words next to that field (``field_errors``,
     by field name, and by its whole location when that is deeper, as ``reasons.0``; the
-    templates link the field to them with ``aria-describedby``)."""
+    templates link the field to them with ``aria-describedby``). ``field_of`` names the
+    form's field for the body's location where the two differ (``articles.0.reason`` ->
+    ``rs:art-1``)."""
     out: dict[str, Any] = {"error": problem_text(exc)}
     if isinstance(exc, InputError) and exc.location:
         words = translated(Sentence(exc.template, exc.params))
         field = exc.location.split(".")[0]  # "reasons.0": the form's one field "reasons"
+        if field_of is not None:  # a form whose fields are named otherwise than the body's
+            field = field_of(exc.location)
         out["field_errors"] = {field: words, exc.location: words}
     return out

@@ -292,10 +292,7 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
                     articles=articles,
                 )
         except (e.InputError, e.ProtocolError) as exc:
-            shown = form_errors(exc)
-            if "field_errors" in shown and isinstance(exc, e.InputError) and exc.location:
-                where = _answer_field(exc.location, keys)
-                shown["field_errors"][where] = shown["field_errors"][exc.location]
+            shown = form_errors(exc, lambda where: _answer_field(where, keys))
             with ctx.read() as unit:
                 context = _text_context(ctx, unit, track_id, **shown)
             return render(request, "text.html", context, status=422)
