@@ -68,6 +68,7 @@ def test_a_refused_reason_is_shown_next_to_its_field(site: Site) -> None:
     assert "reasons.1" in text_of(doc, ".flash.error")  # where the API says it
     assert "5,001 characters; at most 5,000" in text_of(doc, "#reasons-error")
     assert one(doc, "textarea#reasons")["aria-describedby"] == "reasons-error"
+    assert one(doc, "textarea#reasons").get_text() == "fine\n\n" + "x" * 5001  # as typed
 
 
 def test_an_article_reason_the_api_refuses_is_refused_not_cut(site: Site) -> None:
@@ -86,6 +87,7 @@ def test_an_article_reason_the_api_refuses_is_refused_not_cut(site: Site) -> Non
     doc = soup(refused)
     assert "articles.0.reason" in text_of(doc, ".flash.error")
     assert "5,001 characters; at most 5,000" in text_of(doc, "#rs-1-0-error")
+    assert one(doc, "textarea#rs-1-0").get_text() == long_reason  # as typed, not cut
     assert answers_stored(site) == before
     api = api_answer(
         ua, food, [{"article": "art-1", "stance": "cannot_accept", "reason": long_reason}]

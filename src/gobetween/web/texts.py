@@ -215,6 +215,20 @@ def _article_answers(form: FormData) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _typed_articles(form: FormData, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+    """The per-article answers as the form sent them, by form key, to show a refused form
+    again as it was typed (in :func:`answer_fields`' shape)."""
+    out: dict[str, Mapping[str, Any]] = {}
+    for key in keys:
+        proposed = str(form.get(f"pw:{key}", ""))
+        out[key] = {
+            "stance": str(form.get(f"st:{key}", "")),
+            "reason": str(form.get(f"rs:{key}", "")),
+            "proposed": {"typed": proposed} if proposed else {},
+        }
+    return out
+
+
 def _answer_field(location: str, keys: Sequence[str]) -> str:
     """The answer form's field a refusal at the body's ``location`` is about: a per-article
     answer's reason or proposed wording (``articles.<i>.reason``) is that article's ``rs:`` or
@@ -246,7 +260,8 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
     kind_raw = str(form.get("kind", ""))
     raw_version = str(form.get("version", ""))
     version = int(raw_version) if raw_version.isdigit() else 0
-    reasons = split_reasons(str(form.get("reasons", "")))
+    raw_reasons = str(form.get("reasons", ""))
+    reasons = split_reasons(raw_reasons)
     amendments = {
         str(k)[6:]: str(v) for k, v in form.multi_items() if str(k).startswith("amend:") and v
     }
@@ -294,7 +309,8 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
         except (e.InputError, e.ProtocolError) as exc:
             shown = form_errors(exc, lambda where: _answer_field(where, keys))
             with ctx.read() as unit:
-                context = _text_context(ctx, unit, track_id, **shown)
+                context = _text_context(ctx, unit, track_id, typed_reasons=raw_reasons, **shown)
+            context["previous"] = _typed_articles(form, keys)  # the form as it was sent
             return render(request, "text.html", context, status=422)
         return redirect(f"/tracks/{track_id}/text#answer")
 
