@@ -159,3 +159,11 @@ def test_a_page_form_too_large_gets_the_page_with_413(site: Site) -> None:
     api = visitor.post("/api/auth/login", data=form, headers=UKRAINIAN)
     assert api.status_code == 413
     assert api.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_drafting_pages_notice_is_in_the_users_language(site: Site) -> None:
+    c = _speaks_ukrainian(site, "un")
+    page = soup(c.get(f"/tracks/{site.tracks['food corridor']}/draft?published=2"))
+    said = _in("uk", "Version %(number)s published to every party.", number=2)
+    assert text_of(page, ".flash.notice") == said
+    assert said != "Version 2 published to every party."

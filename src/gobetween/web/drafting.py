@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from gobetween import errors as e
+from gobetween.errors import N_, Sentence
 from gobetween.i18n import _, current_zone
 from gobetween.model import Agenda, Issue
 from gobetween.protocols.single_text_articles import (
@@ -344,8 +345,8 @@ def draft_page(request: Request, ctx: Ctx, track_id: int) -> Response:
         k[4:]: v for k, v in request.query_params.multi_items() if k.startswith("pkg-") and v
     }
     published = request.query_params.get("published", "")
-    notice = (
-        _("Version %(number)s published to every party.") % {"number": published}
+    notice = (  # said when the page is rendered, in the user's own language
+        Sentence(N_("Version %(number)s published to every party."), {"number": published})
         if published.isdigit()
         else None
     )
