@@ -52,6 +52,10 @@ def kind_label(kind: str) -> str:
         "key.registered": _("Signing key registered"),
         "key.confirmed": _("Signing key confirmed"),
         "key.revoked": _("Signing key revoked"),
+        "account_deletion.failed": _("Deleting the account refused (wrong password)"),
+        "account_deletion.code_failed": _(
+            "Deleting the account refused: the right password, but no code or a wrong one"
+        ),
     }
     return labels.get(kind, kind)
 
@@ -257,7 +261,7 @@ def delete_account(
         return run_page(request, lambda: _page(request, ctx, error=unconfirmed))
 
     def work(unit: Unit) -> tuple[bool, bool]:
-        right = identity.check_current_password(
+        right = account_deletion.check_password(
             unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
         )
         pseudonym = right and account_deletion.delete_account(
