@@ -35,10 +35,10 @@ imports: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-# The explorations of the tests marked `deep` again, four times as far (tests/depth.py); CI runs
+# The explorations of the tests marked `deep` again, eight times as far (tests/depth.py); CI runs
 # it after `make test`.
 test-deep: $(STAMP)
-	GOBETWEEN_DEPTH=4 $(BIN)/python -m pytest -n 2 -m deep $(PYTEST_ARGS)
+	GOBETWEEN_DEPTH=8 $(BIN)/python -m pytest -n 2 -m deep $(PYTEST_ARGS)
 
 # Re-extract the interface's strings and merge them into every catalog (docs/dev/i18n.md).
 LOCALE_DIR := src/gobetween/locale

@@ -2,7 +2,7 @@
 
 ``make test`` runs every test at depth 1, so the whole suite stays within its 15 minutes on a
 2-core machine. ``.ci/run`` then runs ``make test-deep``: the tests marked ``deep`` (the stateful
-confidentiality machines, the API fuzzing) again at depth 4, with four times their Hypothesis
+confidentiality machines, the API fuzzing) again at depth 8, with eight times their Hypothesis
 examples, split into shards that pytest-xdist spreads over the workers. A test that takes part
 asks for its number of examples through :func:`examples` and for its shards through
 :func:`shards`; ``GOBETWEEN_STATEFUL_EXAMPLES`` still overrides the count of one shard (to

@@ -26,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
+from tests import depth
 from tests.service import two_worlds
 from tests.service.two_worlds import OBSERVED, masked
 from tests.service.world import World
@@ -128,9 +129,11 @@ class TwoWorlds(two_worlds.TwoWorlds):
 
 
 @pytest.mark.slow
-def test_a_side_observes_the_same_whenever_the_other_bids() -> None:
+@pytest.mark.deep
+@pytest.mark.parametrize("shard", depth.shards())
+def test_a_side_observes_the_same_whenever_the_other_bids(shard: int) -> None:
     TwoWorlds.TestCase.settings = settings(
-        max_examples=6,
+        max_examples=depth.examples(3),  # a shard (tests/depth.py)
         stateful_step_count=10,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],

@@ -697,9 +697,9 @@ class Confidentiality(RuleBasedStateMachine):
             assert all(m in text for m in expected), (seat.name, channel)
 
 
-#: Examples of one shard at depth 1 (tests/depth.py): `make test-deep` runs four shards, 200 and
-#: 60 examples in all.
-EXAMPLES = {"sqlite": 50, "postgresql": 15}
+#: Examples of one shard (tests/depth.py): `make test` runs one shard; `make test-deep` runs eight,
+#: 200 and 64 examples in all.
+EXAMPLES = {"sqlite": 25, "postgresql": 8}
 
 
 @pytest.mark.slow

@@ -161,7 +161,11 @@ def test_a_form_names_the_field_refused_by_the_core_in_the_reader_language() -> 
         refused = exc
     with i18n.use_locale("uk"):
         errors = form_errors(refused)
-    assert errors["field_errors"] == {"weights.ports": "вага питання 'ports' від'ємна (-1.0)"}
+    # by its whole location (the preferences form's field) and by the body's field it is in
+    assert errors["field_errors"] == {
+        "weights.ports": "вага питання 'ports' від'ємна (-1.0)",
+        "weights": "вага питання 'ports' від'ємна (-1.0)",
+    }
     assert str(refused).startswith("weights.ports: weight of issue 'ports' is negative (-1.0)")
 
 

@@ -175,11 +175,12 @@ def test_chromium_opening_api_docs_asks_this_server_only(tmp_path: Path) -> None
                 ".reduce((n, tag) => n + tag.get('operations').size, 0)"
             )
             assert loaded >= 30
-            last = page.locator("#operations-tag-team")
-            for _ in range(200):
+            tag = page.evaluate("window.ui.specSelectors.taggedOperations().keySeq().last()")
+            last = page.locator(f"#operations-tag-{tag}")
+            for _ in range(600):  # steps shorter than a window, so no group is passed over
                 if last.count():
                     break
-                page.mouse.wheel(0, 1500)
+                page.mouse.wheel(0, 400)
                 page.wait_for_timeout(50)
             assert last.count() == 1, "the last group of operations never rendered"
         finally:

@@ -68,7 +68,7 @@ def test_no_5xx_and_problem_json(world: World, half: int) -> None:
         "offer": 1,
         "version": 1,
     }
-    examples = int(os.environ.get("GOBETWEEN_FUZZ_EXAMPLES", "15")) * depth.depth()
+    examples = int(os.environ.get("GOBETWEEN_FUZZ_EXAMPLES", "8")) * depth.depth()
     checked = 0
     for number, result in enumerate(schema.get_all_operations()):
         if number % 2 != half:
@@ -136,7 +136,7 @@ def test_no_5xx_with_surrogates_nul_and_non_ascii(world: World) -> None:
         "offer": 1,
         "version": 1,
     }
-    examples = max(3, int(os.environ.get("GOBETWEEN_FUZZ_EXAMPLES", "15")) // 3) * depth.depth()
+    examples = max(3, int(os.environ.get("GOBETWEEN_FUZZ_EXAMPLES", "8")) // 3) * depth.depth()
     checked = 0
     for result in schema.get_all_operations():
         operation = result.ok()

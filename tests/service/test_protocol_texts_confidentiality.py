@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
+from tests import depth
 from tests.service import two_worlds
 from tests.service.two_worlds import OBSERVED
 from tests.service.world import World
@@ -196,7 +197,7 @@ class TextWorlds(two_worlds.TwoWorlds):
 
 def _run(machine: type[two_worlds.TwoWorlds]) -> None:
     machine.TestCase.settings = settings(
-        max_examples=5,
+        max_examples=depth.examples(3),  # a shard (tests/depth.py)
         stateful_step_count=12,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
@@ -205,12 +206,16 @@ def _run(machine: type[two_worlds.TwoWorlds]) -> None:
 
 
 @pytest.mark.slow
-def test_a_party_observes_the_same_relay_whatever_and_whenever_the_other_sends() -> None:
+@pytest.mark.deep
+@pytest.mark.parametrize("shard", depth.shards())
+def test_a_party_observes_the_same_relay_whatever_and_whenever_the_other_sends(shard: int) -> None:
     _run(RelayWorlds)
 
 
 @pytest.mark.slow
-def test_a_party_observes_the_same_text_whatever_and_whenever_the_other_answers() -> None:
+@pytest.mark.deep
+@pytest.mark.parametrize("shard", depth.shards())
+def test_a_party_observes_the_same_text_whatever_and_whenever_the_other_answers(shard: int) -> None:
     _run(TextWorlds)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from tests.service import prepared
 from tests.service.asgi import client as asgi_client
 
 from gobetween.model import Agenda, Issue, IssueKind, OrganisationKind, Role
@@ -78,6 +79,10 @@ class Clock:
         self.now = at
 
 
+#: What a world remembers of its database, copied with it (tests/service/prepared.py).
+FACTS = ("tokens", "users", "orgs", "tracks", "channels", "process_id")
+
+
 @dataclass
 class World:
     """The app, a client, and the ids and tokens of the fixture process."""
@@ -94,11 +99,29 @@ class World:
 
     @classmethod
     def build(cls, settings: Settings) -> World:
+        """The world on ``settings``' empty database: a copy of this process's prepared one
+        (tests/service/prepared.py) where it can be, else built afresh."""
+        facts = prepared.copy_into("world", settings, cls._prepare)
         app = create_app(settings)
         client = asgi_client(app)
         world = cls(app=app, client=client, services=app.state.services)
-        world._populate()
+        if facts is None:
+            world._populate()
+        else:
+            for name, value in facts.items():
+                setattr(world, name, value)
         return world
+
+    @classmethod
+    def _prepare(cls, settings: Settings) -> dict[str, Any]:
+        """Build the world on ``settings``' database; the ids and tokens it remembers."""
+        app = create_app(settings)
+        world = cls(app=app, client=asgi_client(app), services=app.state.services)
+        try:
+            world._populate()
+            return {name: getattr(world, name) for name in FACTS}
+        finally:
+            world.close()
 
     def close(self) -> None:
         self.client.close()

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 from bs4 import BeautifulSoup, Tag
+from tests.service import prepared
 from tests.service.asgi import client as asgi_client
 from tests.service.world import make_settings
 
@@ -37,14 +38,38 @@ class Site:
 
     @classmethod
     def build(cls, settings: Settings) -> Site:
+        """The demo on ``settings``' empty database: a copy of this process's prepared one
+        (tests/service/prepared.py) where it can be, else built afresh."""
+        facts = prepared.copy_into("demo", settings, cls._prepare)
         app = create_app(settings)
         site = cls(app=app, services=app.state.services)
-        with site.services.db.unit_of_work() as session:
-            _, logins = build_demo(session, site.services.hasher)
-            site.passwords = {lg.email.split("@")[0]: lg.password for lg in logins}
-            site.tracks = {row.name: row.id for row in session.query(t.Track).all()}
-            site.orgs = {row.name: row.id for row in session.query(t.Organisation).all()}
+        if facts is None:
+            site._populate()
+        else:
+            site.passwords, site.tracks, site.orgs = (
+                facts["passwords"],
+                facts["tracks"],
+                facts["orgs"],
+            )
         return site
+
+    @classmethod
+    def _prepare(cls, settings: Settings) -> dict[str, Any]:
+        """Build the demo on ``settings``' database; the passwords and ids it remembers."""
+        app = create_app(settings)
+        site = cls(app=app, services=app.state.services)
+        try:
+            site._populate()
+            return {"passwords": site.passwords, "tracks": site.tracks, "orgs": site.orgs}
+        finally:
+            site.close()
+
+    def _populate(self) -> None:
+        with self.services.db.unit_of_work() as session:
+            _, logins = build_demo(session, self.services.hasher)
+            self.passwords = {lg.email.split("@")[0]: lg.password for lg in logins}
+            self.tracks = {row.name: row.id for row in session.query(t.Track).all()}
+            self.orgs = {row.name: row.id for row in session.query(t.Organisation).all()}
 
     def client(self, seat: str | None = None) -> httpx.Client:
         """A client, logged in as ``seat`` through the login form when given."""
