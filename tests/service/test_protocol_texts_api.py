@@ -111,6 +111,14 @@ def test_a_generic_single_text_refusal_names_the_field(world: World) -> None:
     assert at("ua", "answer_text", {"version": 1, "kind": "reject", "reasons": ["x" * 5001]}) == (
         "body.reasons.0"
     )
+    # a per-article answer has the limits of the texts' own route (and of the page's form)
+    article = {"article": "art-1", "stance": "cannot_accept", "reason": "x" * 5001}
+    per_article = {"version": 1, "kind": "amend", "articles": [article]}
+    assert at("ua", "answer_text", per_article) == "body.articles.0.reason"
+    article.update(reason="too far", stance="perhaps")
+    assert at("ua", "answer_text", per_article) == "body.articles.0.stance"
+    article.update(stance="cannot_accept", alternative=10)
+    assert at("ua", "answer_text", per_article) == "body.articles.0.alternative"
     assert at("ua", "withdraw_answer", {}) == "body.version"
     # the machine's own refusals stay what they were (409 for what the state forbids)
     act(world, "ua", "single_text", "answer_text", {"version": 2, "kind": "accept"}, 409)

@@ -48,9 +48,10 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Required
 
-from annotated_types import MaxLen
+from annotated_types import Ge, Le, MaxLen
+from typing_extensions import TypedDict
 
 from gobetween import wire
 from gobetween.errors import N_, ProtocolError
@@ -62,6 +63,7 @@ from gobetween.protocols.single_text_articles import (
     MAX_ARTICLES,
     Article,
     ArticleAnswer,
+    Stance,
     article_answers_from_wire,
     articles_from_package,
     articles_from_wire,
@@ -262,7 +264,21 @@ class SingleTextState:
 #: Articles (or per-article answers) in a request's body: their wire form, read as the text
 #: reads them.
 _ArticlesBody = Annotated[list[dict[str, Any]], MaxLen(MAX_ARTICLES)]
-_AnswersBody = Annotated[list[dict[str, Any]], MaxLen(4 * MAX_ARTICLES)]
+
+
+class _ArticleAnswerBody(TypedDict, total=False):
+    """One per-article answer in a request's body, with the limits the texts' own route has."""
+
+    article: Required[Annotated[str, MaxLen(64)]]
+    stance: Required[Stance]
+    alternative: Annotated[int, Ge(0), Le(9)] | None
+    reason: Annotated[str, MaxLen(5000)]
+    proposed: Annotated[
+        Mapping[Annotated[str, MaxLen(20)], Annotated[str, MaxLen(20_000)]], MaxLen(12)
+    ]
+
+
+_AnswersBody = Annotated[list[_ArticleAnswerBody], MaxLen(4 * MAX_ARTICLES)]
 
 
 @dataclass(frozen=True)
