@@ -167,3 +167,22 @@ def test_the_drafting_pages_notice_is_in_the_users_language(site: Site) -> None:
     said = _in("uk", "Version %(number)s published to every party.", number=2)
     assert text_of(page, ".flash.notice") == said
     assert said != "Version 2 published to every party."
+
+
+def test_a_refusal_worded_while_the_page_acts_is_in_the_users_language(site: Site) -> None:
+    """The admin page words its refusal inside the unit of work, before the page's frame is
+    drawn: it is in the signed-in user's own language from the moment the caller is known."""
+    from sqlalchemy import select
+
+    with site.services.db.unit_of_work(write=False) as session:
+        process = session.execute(
+            select(t.Process.id).join(t.Track).where(t.Track.id == site.tracks["food corridor"])
+        ).scalar_one()
+    url = f"/processes/{process}/admin"
+    c = _speaks_ukrainian(site, "secretariat")
+    form = {"csrf_token": csrf(soup(c.get(url))), "action": "organisation", "kind": "pirate"}
+    refused = c.post(url, data=form)
+    assert refused.status_code == 422
+    error = text_of(soup(refused), ".flash.error")
+    assert _in("uk", "choose a kind") in error, error
+    assert "choose a kind" not in error

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from fastapi import Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from gobetween import i18n
 from gobetween.policy import Actor
 from gobetween.service import security_log
 from gobetween.service.identity import CSRF_HEADER, Credentials
@@ -67,6 +69,17 @@ class Unit:
         return self._user
 
 
+def speak_as_user(session: Session, user_id: int) -> None:
+    """From here on, the request speaks the signed-in user's own language and time zone (their
+    settings), where they chose them, rather than the browser's: a page's refusals and notices
+    are worded as soon as the caller is known, before the page's frame is drawn."""
+    chosen = session.execute(
+        select(t.User.locale, t.User.time_zone).where(t.User.id == user_id)
+    ).one_or_none()
+    if chosen is not None and (chosen.locale or chosen.time_zone):
+        i18n.set_locale(chosen.locale or i18n.current_locale(), chosen.time_zone)
+
+
 @dataclass
 class RequestContext:
     """Credentials taken from a request, and the ways to open its unit of work or run a plan."""
@@ -112,6 +125,8 @@ class RequestContext:
         try:
             with self.services.db.unit_of_work(write=write) as session:
                 actor = plans.run(session.connection(), self.credentials.actor_plan())
+                if self.session_token is not None and self.bearer is None:
+                    speak_as_user(session, actor.user_id)
                 yield Unit(session, actor)
         finally:
             self._open -= 1
