@@ -82,7 +82,7 @@ def test_each_event_mails_what_when_from_what_and_what_to_do(mworld: World, box:
     _record(mworld, "ua", "login")  # an ordinary log-in is not mailed
     _record(mworld, "ua", "token.created")
     assert box.messages == []  # nothing is sent inside the action's transaction
-    assert _deliver(mworld) == len(security_mail.MAILED) == 9
+    assert _deliver(mworld) == len(security_mail.MAILED) == 10
     mails = box.to("ua@example.org")
     subjects = [m["Subject"] for m in mails]
     assert subjects == [str(subject) for subject, _what, _advice in security_mail.MAILED.values()]
@@ -139,6 +139,26 @@ def test_the_right_password_with_a_wrong_code_is_mailed_in_arabic(
     counted = box.body(recovery)
     assert "لديك 9 رموز استرداد غير مستخدمة متبقية." in counted
     assert codes[0] not in counted
+
+
+def test_the_right_password_with_a_wrong_code_to_delete_the_account_is_mailed_in_ukrainian(
+    mworld: World, box: Mailbox
+) -> None:
+    """Someone holding the owner's session and password tries to delete the account without the
+    second factor's code: the account stays, and the owner learns of it by mail."""
+    _speak(mworld, "ru", "uk", "Europe/Kyiv")
+    _enrol(mworld, "ru")
+    body = {"current_password": PASSWORD, "code": "000000"}
+    refused = mworld.post("ru", "/api/account/delete", json=body)
+    assert refused.status_code == 422, refused.text
+    assert mworld.get("ru", "/api/auth/me").status_code == 200  # nothing was deleted
+    assert _deliver(mworld) == 2  # the second factor turned on, then the attempt
+    _enabled, attempt = box.to("ru@example.org")
+    assert attempt["Subject"] == "Хтось намагався видалити ваш обліковий запис gobetween"
+    text = box.body(attempt)
+    assert "Обліковий запис не видалено." in text
+    assert "000000" not in text
+    assert PASSWORD not in text
 
 
 def test_a_recovery_code_mail_says_how_many_are_left(mworld: World, box: Mailbox) -> None:

@@ -2,9 +2,10 @@
 
 Each event of the security log listed in :data:`MAILED` (a password changed or reset, the
 second factor turned on or off, a recovery code used, the right password with a missing or
-wrong code, a signing key registered or revoked in the user's name, all other sessions ended)
-puts one e-mail to the account's own address in the outbox, in the same transaction as the
-event (:func:`notify`, called by :func:`gobetween.service.security_log.record`). The mail
+wrong code at log-in or when deleting the account, a signing key registered or revoked in the
+user's name, all other sessions ended) puts one e-mail to the account's own address in the
+outbox, in the same transaction as the event (:func:`notify`, called by
+:func:`gobetween.service.security_log.record`). The mail
 worker sends it like any other mail: a mail server that is down never blocks the action, and
 the mail is retried. The mail says what happened, when (in the user's time zone), from what
 kind of browser, and what to do if it was not them, in the user's language; it never holds a
@@ -109,6 +110,17 @@ MAILED = {
         _l(
             "Someone tried to log in to your gobetween account with the right password but "
             "without the right code from your second factor. They were not let in."
+        ),
+        _l(
+            "If this was not you, someone else knows your password: choose a new one at once "
+            "(“Forgot your password?” on the log-in page)."
+        ),
+    ),
+    "account_deletion.code_failed": (
+        _l("Someone tried to delete your gobetween account"),
+        _l(
+            "Someone tried to delete your gobetween account with the right password but "
+            "without the right code from your second factor. The account was not deleted."
         ),
         _l(
             "If this was not you, someone else knows your password: choose a new one at once "
