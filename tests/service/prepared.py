@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from gobetween.service.settings import Settings
 from gobetween.store import tables as store_tables
@@ -55,6 +55,7 @@ class Template:
 
 _TEMPLATES: dict[tuple[str, str, str], Template | None] = {}
 _FOLDER: str | None = None
+_ENGINES: dict[str, Engine] = {}
 _MARK = "@@SCHEMA@@"
 
 
@@ -90,6 +91,14 @@ def _server_url(url: str) -> str:
     return make_url(url).set(query={}).render_as_string(hide_password=False)
 
 
+def _server(url: str) -> Engine:
+    """One engine a PostgreSQL server for the whole test process (not one a test)."""
+    server = _server_url(url)
+    if server not in _ENGINES:
+        _ENGINES[server] = create_engine(server, pool_size=1, max_overflow=1)
+    return _ENGINES[server]
+
+
 def _sqlite_path(url: str) -> str | None:
     database = make_url(url).database
     return None if database in (None, "", ":memory:") else database
@@ -105,14 +114,10 @@ def _target_ready(settings: Settings) -> bool:
         schema = _pg_schema(settings.database_url)
         if schema is None:
             return False
-        engine = create_engine(_server_url(settings.database_url))
-        try:
-            with engine.connect() as conn:
-                tables = conn.execute(
-                    text("select count(*) from pg_tables where schemaname = :s"), {"s": schema}
-                ).scalar_one()
-        finally:
-            engine.dispose()
+        with _server(settings.database_url).connect() as conn:
+            tables = conn.execute(
+                text("select count(*) from pg_tables where schemaname = :s"), {"s": schema}
+            ).scalar_one()
         return int(tables) == 0
     return False
 
@@ -202,10 +207,6 @@ def copy_into(
     else:
         schema = _pg_schema(settings.database_url)
         assert schema is not None
-        engine = create_engine(_server_url(settings.database_url))
-        try:
-            with engine.begin() as conn:
-                conn.exec_driver_sql(template.where.replace(_MARK, schema))
-        finally:
-            engine.dispose()
+        with _server(settings.database_url).begin() as conn:
+            conn.exec_driver_sql(template.where.replace(_MARK, schema))
     return copy.deepcopy(template.facts)
