@@ -113,16 +113,36 @@ def register_key(
     session.add(row)
     session.flush()
     session.add(tt.KeyRecord(key_id=row.id, owner_id=actor.user_id, origin=origin))
+    _key_act(session, actor, row, org, "register", actor.user_id, origin=origin)
+    return _key_dict(session, row)
+
+
+#: The holder's security-log event of each act on a key.
+_LOGGED = {"register": "key.registered", "confirm": "key.confirmed", "revoke": "key.revoked"}
+
+
+def _key_act(
+    session: Session,
+    actor: Actor,
+    row: a.SigningKey,
+    org: t.Organisation,
+    act: str,
+    holder: int | None,
+    **change: str,
+) -> None:
+    """Key ``row``'s ``act`` (register, confirm, revoke; as ``actor``) on the audit chain, with
+    its organisation, fingerprint and ``change``, and in the security log of its ``holder``
+    (``None``: none), whoever acted."""
     session.flush()
     audited(
         session,
         actor,
-        "key.register",
+        f"key.{act}",
         ("signing_key", row.id),
-        {"organisation": org.id, "fingerprint": row.fingerprint, "origin": origin},
+        {"organisation": org.id, "fingerprint": row.fingerprint, **change},
     )
-    security_log.record(session, actor.user_id, "key.registered")
-    return _key_dict(session, row)
+    if holder is not None:
+        security_log.record(session, holder, _LOGGED[act])
 
 
 def _record(session: Session, row: a.SigningKey) -> tt.KeyRecord:
@@ -187,16 +207,7 @@ def confirm_key(session: Session, actor: Actor, key_id: int) -> dict[str, Any]:
     if record.confirmed_at is None:
         record.confirmed_at = t.utcnow()
         record.confirmed_by = actor.user_id
-        session.flush()
-        audited(
-            session,
-            actor,
-            "key.confirm",
-            ("signing_key", row.id),
-            {"organisation": org.id, "fingerprint": row.fingerprint},
-        )
-        if record.owner_id is not None:
-            security_log.record(session, record.owner_id, "key.confirmed")
+        _key_act(session, actor, row, org, "confirm", record.owner_id)
     return _key_dict(session, row)
 
 
@@ -211,16 +222,7 @@ def revoke_key(session: Session, actor: Actor, key_id: int, reason: str = "") ->
         record.revoked_by = actor.user_id
         record.revocation_reason = reason.strip()
         row.active = False
-        session.flush()
-        audited(
-            session,
-            actor,
-            "key.revoke",
-            ("signing_key", row.id),
-            {"organisation": org.id, "fingerprint": row.fingerprint, "reason": reason},
-        )
-        if record.owner_id is not None:  # the holder learns, whoever revoked it
-            security_log.record(session, record.owner_id, "key.revoked")
+        _key_act(session, actor, row, org, "revoke", record.owner_id, reason=reason)
     return _key_dict(session, row)
 
 
