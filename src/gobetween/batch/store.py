@@ -45,15 +45,32 @@ def _pyarrow() -> Any:
     return pa, pq
 
 
+#: The columns that are not text, by type: a CSV file holds them as text (read back by
+#: :func:`_typed`), a Parquet dataset as these types (:meth:`ResultStore._append_parquet`).
+_TYPES: dict[str, type] = {
+    "seed": int,
+    "agreement": bool,
+    "pareto_optimal": bool,
+    "nash_distance": float,
+    "rounds": int,
+    "seconds": float,
+}
+#: Text columns read back from CSV as None when empty (the others keep their empty text).
+_OPTIONAL_TEXT = ("utilities", "package")
+
+
 def _typed(row: dict[str, str]) -> Row:
     """A CSV row with its numbers and flags read back."""
     out: Row = dict(row)
-    out["seed"] = int(row["seed"])
-    for name in ("agreement", "pareto_optimal"):
-        out[name] = _BOOL.get(row[name])
-    for name, kind in (("nash_distance", float), ("seconds", float), ("rounds", int)):
-        out[name] = kind(row[name]) if row[name] not in ("", None) else None
-    for name in ("utilities", "package"):
+    for name, kind in _TYPES.items():
+        text = row[name]
+        if kind is bool:
+            out[name] = _BOOL.get(text)
+        elif name == "seed":  # part of the key: always written
+            out[name] = int(text)
+        else:
+            out[name] = kind(text) if text not in ("", None) else None
+    for name in _OPTIONAL_TEXT:
         out[name] = row[name] or None
     return out
 
@@ -143,23 +160,8 @@ class ResultStore:
     def _append_parquet(self, rows: list[Row]) -> None:
         pa, pq = _pyarrow()
         self.path.mkdir(parents=True, exist_ok=True)
-        schema = pa.schema(
-            [
-                ("scenario", pa.string()),
-                ("strategy", pa.string()),
-                ("behaviour", pa.string()),
-                ("seed", pa.int64()),
-                ("status", pa.string()),
-                ("agreement", pa.bool_()),
-                ("pareto_optimal", pa.bool_()),
-                ("nash_distance", pa.float64()),
-                ("rounds", pa.int64()),
-                ("seconds", pa.float64()),
-                ("utilities", pa.string()),
-                ("package", pa.string()),
-                ("error", pa.string()),
-            ]
-        )
+        types = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+        schema = pa.schema([(name, types[_TYPES.get(name, str)]) for name in FIELDS])
         table = pa.Table.from_pylist([{k: row.get(k) for k in FIELDS} for row in rows], schema)
         while True:
             name = self.path / f"part-{self._parts:05d}.parquet"
