@@ -153,6 +153,12 @@ json_option = click.option("--json", "as_json", is_flag=True, help=N_("Print the
 track_argument = click.argument("track_id", type=click.IntRange(min=1))
 
 
+def on_track(command: Callable[..., None]) -> Callable[..., None]:
+    """``--database-url``, ``--as`` and ``TRACK_ID``: where, as whom and on which track a
+    command acts (open, bid, release, close, show)."""
+    return options.database_url(as_option(track_argument(command)))
+
+
 def rules_options(command: Callable[..., None]) -> Callable[..., None]:
     """``--rounds``, ``--band-share``, ``--band-amount``, ``--monotone/--free`` (open, simulate)."""
     for option in reversed(
@@ -196,9 +202,7 @@ def _party(session: Session, actor: Actor, track_id: int, given: str) -> int:
 
 
 @bidding.command("open", help=N_("Open TRACK_ID's bidding (a mediator of the track)."))
-@options.database_url
-@as_option
-@track_argument
+@on_track
 @click.option("--payer", required=True, help=N_("The paying party (name or id): it offers."))
 @click.option("--payee", required=True, help=N_("The receiving party (name or id): it demands."))
 @click.option(
@@ -249,9 +253,7 @@ def open_(
 @bidding.command(
     "bid", help=N_("Send a sealed bid for the open round (a member of the payer or the payee).")
 )
-@options.database_url
-@as_option
-@track_argument
+@on_track
 @click.option("--round", "round_number", required=True, type=click.IntRange(min=1))
 @click.option("--amount", required=True, type=click.FloatRange(min=0))
 @json_option
@@ -271,9 +273,7 @@ def bid(
 @bidding.command(
     "release", help=N_("Release the waiting round's result to both sides at once (a mediator).")
 )
-@options.database_url
-@as_option
-@track_argument
+@on_track
 @json_option
 def release(database_url: str, email: str, track_id: int, as_json: bool) -> None:
     """``gobetween bidding release``."""
@@ -281,9 +281,7 @@ def release(database_url: str, email: str, track_id: int, as_json: bool) -> None
 
 
 @bidding.command("close", help=N_("End the bidding early (a mediator)."))
-@options.database_url
-@as_option
-@track_argument
+@on_track
 @click.option("--reason", default="", help=N_("Why (both sides read it)."))
 @json_option
 def close(database_url: str, email: str, track_id: int, reason: str, as_json: bool) -> None:
@@ -297,9 +295,7 @@ def close(database_url: str, email: str, track_id: int, reason: str, as_json: bo
 
 
 @bidding.command("show", help=N_("Show the bidding as the user may see it."))
-@options.database_url
-@as_option
-@track_argument
+@on_track
 @json_option
 def show(database_url: str, email: str, track_id: int, as_json: bool) -> None:
     """``gobetween bidding show``."""
