@@ -77,6 +77,13 @@ UNREADABLE_WORKBOOK: tuple[type[BaseException], ...] = (
 )
 
 
+def _refused(message: str, error: BaseException, source: str) -> FileFormatError:
+    """A workbook that cannot be read: ``message`` (marked :func:`N_`) names ``error``."""
+    return FileFormatError(
+        message, source=source, expected=N_("an .xlsx workbook"), params={"error": error}
+    )
+
+
 def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: str) -> None:
     """Refuse a workbook with a sheet of more rows than ``limits`` allow, before parsing it.
 
@@ -107,12 +114,7 @@ def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: s
         NotImplementedError,  # an unsupported compression method
         RuntimeError,  # an encrypted member
     ) as error:
-        raise FileFormatError(
-            N_("the workbook is damaged: %(error)s"),
-            source=source,
-            expected=N_("an .xlsx workbook"),
-            params={"error": error},
-        ) from None
+        raise _refused(N_("the workbook is damaged: %(error)s"), error, source) from None
     finally:
         book.close()
         if hasattr(file, "seek"):
@@ -138,12 +140,7 @@ def open_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: st
     try:
         return openpyxl.load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, *UNREADABLE_WORKBOOK) as error:
-        raise FileFormatError(
-            N_("cannot open the workbook: %(error)s"),
-            source=source,
-            expected=N_("an .xlsx workbook"),
-            params={"error": error},
-        ) from None
+        raise _refused(N_("cannot open the workbook: %(error)s"), error, source) from None
 
 
 def unreadable_sheet(error: BaseException, source: str) -> FileFormatError:
