@@ -2,7 +2,8 @@
 
 The protocols (:mod:`gobetween.protocols`), an agreement's life (:mod:`gobetween.agreements.
 events`) and the joint record (:mod:`gobetween.monitoring.events`) are event-sourced; their events
-are frozen dataclasses that subclass :class:`WireEvent`:
+are frozen dataclasses that subclass :class:`WireEvent`, naming their ``type`` tag in the class
+line (``class Noted(WireEvent, type="noted")``):
 
 - the *fields* are the dataclass's fields, in order; each one's wire form follows from its type
   (``str``, ``int``, ``float``, ``bool``, ``datetime``, a ``StrEnum``, ``tuple[str, ...]``,
@@ -20,11 +21,7 @@ are frozen dataclasses that subclass :class:`WireEvent`:
 - :func:`step` and :func:`replay` are the one decide/apply loop and the one replay loop.
 
 >>> import datetime as dt
->>> from dataclasses import dataclass
->>> from typing import ClassVar
->>> @dataclass(frozen=True)
-... class Noted(WireEvent):
-...     type: ClassVar[str] = "noted"
+>>> class Noted(WireEvent, type="noted"):
 ...     text: str
 ...     at: dt.datetime
 >>> read = reader("example", Noted)
@@ -265,15 +262,25 @@ def _codec_for(hint: object, where: str) -> Codec:
 # -- the base ------------------------------------------------------------------------------------
 
 
+@typing.dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
 class WireEvent:
     """Base of every event: a ``type`` tag and its dataclass fields as the wire form.
 
-    Subclasses are frozen dataclasses. A subclass may define ``wire_check(self)`` to refuse a
-    combination of fields no event was written with (raise :func:`invalid`).
+    An event names its tag in its class line, ``class Noted(WireEvent, type="noted")``, and is
+    made a frozen dataclass by this base (its fields are its annotations). A class without a
+    tag is a base of events that share fields (declare it ``@dataclass(frozen=True)``). A
+    subclass may define ``wire_check(self)`` to refuse a combination of fields no event was
+    written with (raise :func:`invalid`).
     """
 
     __slots__ = ()
     type: ClassVar[str]
+
+    def __init_subclass__(cls, type: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if type is not None:
+            cls.type = type
+            dataclasses.dataclass(frozen=True)(cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON wire form: the type, then each field in order."""

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from gobetween import wire
 
@@ -44,70 +43,56 @@ def utc(moment: object) -> dt.datetime:
     return wire.utc(moment, "times")
 
 
-@dataclass(frozen=True)
-class Signed(wire.WireEvent):
+class Signed(wire.WireEvent, type="signed"):
     """``signer`` signed the instrument of ``party``."""
 
-    type: ClassVar[str] = "signed"
     signer: str
     party: str
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class EnteredIntoForce(wire.WireEvent):
+class EnteredIntoForce(wire.WireEvent, type="entered_into_force"):
     """The last signature was given: the agreement is in force; its first term is set."""
 
-    type: ClassVar[str] = "entered_into_force"
     term_start: dt.datetime
     term_end: dt.datetime
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Suspended(wire.WireEvent):
+class Suspended(wire.WireEvent, type="suspended"):
     """``party`` suspended its participation."""
 
-    type: ClassVar[str] = "suspended"
     party: str
     reason: str
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Resumed(wire.WireEvent):
+class Resumed(wire.WireEvent, type="resumed"):
     """``party`` resumed its participation."""
 
-    type: ClassVar[str] = "resumed"
     party: str
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class NoticeGiven(wire.WireEvent):
+class NoticeGiven(wire.WireEvent, type="notice_given"):
     """``party`` gave notice that it does not want the current term renewed."""
 
-    type: ClassVar[str] = "notice_given"
     party: str
     reason: str
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class RenewalConsented(wire.WireEvent):
+class RenewalConsented(wire.WireEvent, type="renewal_consented"):
     """``signatory`` consented to renew for ``term_days`` days."""
 
-    type: ClassVar[str] = "renewal_consented"
     signatory: str
     term_days: int
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Renewed(wire.WireEvent):
+class Renewed(wire.WireEvent, type="renewed"):
     """The term ended and the agreement was renewed for ``term_days`` (the exact new term)."""
 
-    type: ClassVar[str] = "renewed"
     term_number: int
     term_days: int
     term_start: dt.datetime
@@ -116,20 +101,16 @@ class Renewed(wire.WireEvent):
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Expired(wire.WireEvent):
+class Expired(wire.WireEvent, type="expired"):
     """The term ended without renewal; ``reason`` says why."""
 
-    type: ClassVar[str] = "expired"
     reason: str
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Withdrawn(wire.WireEvent):
+class Withdrawn(wire.WireEvent, type="withdrawn"):
     """``party`` withdrew; the agreement ended."""
 
-    type: ClassVar[str] = "withdrawn"
     party: str
     reason: str
     at: dt.datetime

@@ -165,11 +165,9 @@ def _team_from_wire(value: object, location: str, context: object) -> tuple[Team
     return tuple(members)
 
 
-@dataclass(frozen=True, slots=True)
-class Registration(wire.WireEvent):
+class Registration(wire.WireEvent, type="registration"):
     """An item (a vessel's voyage, a consignment) registered with the joint centre."""
 
-    type: ClassVar[str] = "registration"
     at: dt.datetime
     item: str
     registered_by: str
@@ -179,8 +177,7 @@ class Registration(wire.WireEvent):
         _check_fields(self, "item", "registered_by")
 
 
-@dataclass(frozen=True, slots=True)
-class GateDecision(wire.WireEvent):
+class GateDecision(wire.WireEvent, type="decision"):
     """One delegation approves or blocks one consensus-gated step for one item.
 
     A step (``"registration"``, ``"departure_plan"``, ...) goes ahead only when every
@@ -188,7 +185,6 @@ class GateDecision(wire.WireEvent):
     block.
     """
 
-    type: ClassVar[str] = "decision"
     at: dt.datetime
     item: str
     step: str
@@ -208,11 +204,9 @@ class GateDecision(wire.WireEvent):
             )
 
 
-@dataclass(frozen=True, slots=True)
-class Inspection(wire.WireEvent):
+class Inspection(wire.WireEvent, type="inspection"):
     """A joint inspection: its team (one member per delegation), result, and reason if failed."""
 
-    type: ClassVar[str] = "inspection"
     at: dt.datetime
     item: str
     team: tuple[TeamMember, ...] = field(metadata=wire.codec(_team_to_wire, _team_from_wire))
@@ -257,25 +251,17 @@ class _Movement(wire.WireEvent):
         _check_fields(self, "item", "port")
 
 
-@dataclass(frozen=True, slots=True)
-class Departure(_Movement):
+class Departure(_Movement, type="departure"):
     """An item leaves a port."""
 
-    type: ClassVar[str] = "departure"
 
-
-@dataclass(frozen=True, slots=True)
-class Arrival(_Movement):
+class Arrival(_Movement, type="arrival"):
     """An item arrives at a port or area (the inspection area, its destination)."""
 
-    type: ClassVar[str] = "arrival"
 
-
-@dataclass(frozen=True, slots=True)
-class Incident(wire.WireEvent):
+class Incident(wire.WireEvent, type="incident"):
     """An incident reported by a delegation, optionally about one item."""
 
-    type: ClassVar[str] = "incident"
     at: dt.datetime
     incident: str
     reported_by: str
@@ -286,11 +272,9 @@ class Incident(wire.WireEvent):
         _check_fields(self, "incident", "reported_by", "description")
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentResponse(wire.WireEvent):
+class IncidentResponse(wire.WireEvent, type="response"):
     """A delegation's response to an incident; ``closes`` ends the incident."""
 
-    type: ClassVar[str] = "response"
     at: dt.datetime
     incident: str
     responder: str

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from gobetween import wire
 from gobetween.errors import N_
@@ -35,11 +34,9 @@ class Side(enum.StrEnum):
     PAYEE = "payee"
 
 
-@dataclass(frozen=True)
-class BidSubmitted(wire.WireEvent):
+class BidSubmitted(wire.WireEvent, type="bid_submitted"):
     """A sealed bid was received."""
 
-    type: ClassVar[str] = "bid_submitted"
     party: str
     side: Side
     round: int
@@ -47,11 +44,9 @@ class BidSubmitted(wire.WireEvent):
     at: datetime
 
 
-@dataclass(frozen=True)
-class RoundResolved(wire.WireEvent):
+class RoundResolved(wire.WireEvent, type="round_resolved"):
     """Both bids of ``round`` are in: settled at ``amount``, or not (``amount`` is ``None``)."""
 
-    type: ClassVar[str] = "round_resolved"
     round: int
     settled: bool
     amount: float | None
@@ -63,21 +58,17 @@ class RoundResolved(wire.WireEvent):
             raise wire.invalid(N_("a settled round needs an amount, and only then"), "amount")
 
 
-@dataclass(frozen=True)
-class BiddingClosed(wire.WireEvent):
+class BiddingClosed(wire.WireEvent, type="bidding_closed"):
     """A mediator closed the bidding."""
 
-    type: ClassVar[str] = "bidding_closed"
     mediator: str
     reason: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class BiddingExpired(wire.WireEvent):
+class BiddingExpired(wire.WireEvent, type="bidding_expired"):
     """The deadline passed without a settlement."""
 
-    type: ClassVar[str] = "bidding_expired"
     at: datetime
 
 

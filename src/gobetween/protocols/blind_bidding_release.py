@@ -46,7 +46,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from gobetween import wire
 from gobetween.errors import ProtocolError
@@ -80,11 +80,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ResultReleased(wire.WireEvent):
+class ResultReleased(wire.WireEvent, type="result_released"):
     """A mediator released the result of ``round`` to both sides."""
 
-    type: ClassVar[str] = "result_released"
     mediator: str
     round: int
     at: datetime

@@ -36,7 +36,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from annotated_types import MaxLen
 
@@ -152,22 +152,18 @@ CLOSE_POLL = ActionRule("close_poll", frozenset({"mediator"}), action=ClosePoll)
 # -- events ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StatementPut(wire.WireEvent):
+class StatementPut(wire.WireEvent, type="statement_put"):
     """Statement ``number`` was put to the parties."""
 
-    type: ClassVar[str] = "statement_put"
     number: int
     mediator: str
     text: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class StatementAnswered(wire.WireEvent):
+class StatementAnswered(wire.WireEvent, type="statement_answered"):
     """A party answered a statement (private to that party and the mediators)."""
 
-    type: ClassVar[str] = "statement_answered"
     party: str
     statement: int
     answer: Answer
@@ -175,22 +171,18 @@ class StatementAnswered(wire.WireEvent):
     at: datetime
 
 
-@dataclass(frozen=True)
-class ResultPublished(wire.WireEvent):
+class ResultPublished(wire.WireEvent, type="result_published"):
     """The mediators published whether statement ``statement`` was agreed by all."""
 
-    type: ClassVar[str] = "result_published"
     mediator: str
     statement: int
     agreed: bool
     at: datetime
 
 
-@dataclass(frozen=True)
-class PollClosed(wire.WireEvent):
+class PollClosed(wire.WireEvent, type="poll_closed"):
     """The mediators closed the poll."""
 
-    type: ClassVar[str] = "poll_closed"
     mediator: str
     at: datetime
 

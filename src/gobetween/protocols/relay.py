@@ -38,7 +38,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from annotated_types import MaxLen, MinLen
 
@@ -224,11 +224,9 @@ DECLINE_OFFER = ActionRule("decline_offer", frozenset({"mediator"}), action=Decl
 # -- events ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OfferSubmitted(wire.WireEvent):
+class OfferSubmitted(wire.WireEvent, type="offer_submitted"):
     """A party sent offer ``offer``."""
 
-    type: ClassVar[str] = "offer_submitted"
     offer: int
     party: str
     options: Mapping[str, str] = field(metadata=c.AGENDA_OPTIONS)
@@ -236,11 +234,9 @@ class OfferSubmitted(wire.WireEvent):
     at: datetime
 
 
-@dataclass(frozen=True)
-class OfferForwarded(wire.WireEvent):
+class OfferForwarded(wire.WireEvent, type="offer_forwarded"):
     """A mediator forwarded offer ``offer`` as forward ``forward``."""
 
-    type: ClassVar[str] = "offer_forwarded"
     forward: int
     offer: int
     mediator: str
@@ -250,22 +246,18 @@ class OfferForwarded(wire.WireEvent):
     at: datetime
 
 
-@dataclass(frozen=True)
-class OfferDeclined(wire.WireEvent):
+class OfferDeclined(wire.WireEvent, type="offer_declined"):
     """A mediator declined offer ``offer``."""
 
-    type: ClassVar[str] = "offer_declined"
     offer: int
     mediator: str
     reason: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class RelayClosed(wire.WireEvent):
+class RelayClosed(wire.WireEvent, type="relay_closed"):
     """A mediator closed the relay."""
 
-    type: ClassVar[str] = "relay_closed"
     mediator: str
     reason: str
     at: datetime

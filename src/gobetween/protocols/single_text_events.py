@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 from gobetween import wire
 from gobetween.errors import N_, ProtocolError
@@ -69,11 +69,9 @@ def articles_codec(reader: Callable[[object], T]) -> dict[str, wire.Codec]:
 # -- events ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TextPublished(wire.WireEvent):
+class TextPublished(wire.WireEvent, type="text_published"):
     """Version ``version`` was published."""
 
-    type: ClassVar[str] = "text_published"
     version: int
     mediator: str
     package: Package = field(metadata=c.PACKAGE)
@@ -84,11 +82,9 @@ class TextPublished(wire.WireEvent):
     articles: tuple[Article, ...] = field(default=(), metadata=articles_codec(articles_from_wire))
 
 
-@dataclass(frozen=True)
-class AnswerGiven(wire.WireEvent):
+class AnswerGiven(wire.WireEvent, type="answer_given"):
     """A party gave (or replaced) its answer to ``version``."""
 
-    type: ClassVar[str] = "answer_given"
     party: str
     version: int
     kind: AnswerKind
@@ -100,41 +96,33 @@ class AnswerGiven(wire.WireEvent):
     )
 
 
-@dataclass(frozen=True)
-class AnswerWithdrawn(wire.WireEvent):
+class AnswerWithdrawn(wire.WireEvent, type="answer_withdrawn"):
     """A party withdrew its answer to ``version``."""
 
-    type: ClassVar[str] = "answer_withdrawn"
     party: str
     version: int
     at: datetime
 
 
-@dataclass(frozen=True)
-class DeadlineExtended(wire.WireEvent):
+class DeadlineExtended(wire.WireEvent, type="deadline_extended"):
     """A mediator moved the deadline of ``version``."""
 
-    type: ClassVar[str] = "deadline_extended"
     mediator: str
     version: int
     deadline: datetime | None
     at: datetime
 
 
-@dataclass(frozen=True)
-class TrackReady(wire.WireEvent):
+class TrackReady(wire.WireEvent, type="track_ready"):
     """Every party accepted ``version``: the track is ready for agreement."""
 
-    type: ClassVar[str] = "track_ready"
     version: int
     at: datetime
 
 
-@dataclass(frozen=True)
-class TrackClosed(wire.WireEvent):
+class TrackClosed(wire.WireEvent, type="track_closed"):
     """A mediator closed the track."""
 
-    type: ClassVar[str] = "track_closed"
     mediator: str
     reason: str
     at: datetime
