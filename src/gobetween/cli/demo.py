@@ -6,6 +6,7 @@ import os
 
 import click
 
+from gobetween.cli import options
 from gobetween.cli.language import Command
 from gobetween.errors import N_
 from gobetween.i18n import _
@@ -27,12 +28,8 @@ __all__ = ["demo"]
         "a login for each role, and serve it."
     ),
 )
-@click.option(
-    "--database-url",
-    envvar="GOBETWEEN_DATABASE_URL",
-    default="sqlite:///gobetween-demo.db",
-    show_default=True,
-    help=N_("Where to build the demo (env GOBETWEEN_DATABASE_URL)."),
+@options.database_url_option(
+    "sqlite:///gobetween-demo.db", N_("Where to build the demo (env GOBETWEEN_DATABASE_URL).")
 )
 @click.option("--serve/--no-serve", default=True, show_default=True, help=N_("Start the server."))
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -10,6 +10,7 @@ import os
 
 import click
 
+from gobetween.cli import options
 from gobetween.cli.language import Command
 from gobetween.errors import N_
 from gobetween.i18n import _
@@ -40,12 +41,9 @@ class _ServeCommand(Command):
 @click.option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on."))
 @click.option("--port", default=8000, show_default=True, type=int, help=N_("Port to listen on."))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
-@click.option(
-    "--database-url",
-    envvar="GOBETWEEN_DATABASE_URL",
-    default="sqlite:///gobetween.db",
-    show_default=True,
-    help=N_("sqlite:///file.db or postgresql://user@host/db (env GOBETWEEN_DATABASE_URL)."),
+@options.database_url_option(
+    "sqlite:///gobetween.db",
+    N_("sqlite:///file.db or postgresql://user@host/db (env GOBETWEEN_DATABASE_URL)."),
 )
 @click.option("--log-level", default="info", show_default=True)
 def serve(host: str, port: int, workers: int, database_url: str, log_level: str) -> None:
