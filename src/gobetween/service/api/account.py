@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -28,15 +28,12 @@ from gobetween.service import (
     two_factor,
 )
 from gobetween.service import schemas as s
-from gobetween.service.context import RequestContext, enrolment_context, request_context
+from gobetween.service.api.calls import Ctx, EnrolCtx
 from gobetween.store import tables as t
 
-__all__ = ["router"]
+__all__ = ["EnrolCtx", "router"]  # the account pages take their context as the routes do
 
 router = APIRouter(prefix="/api", tags=["account"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
-#: the routes open to a user who must set up a second factor and has not yet
-EnrolCtx = Annotated[RequestContext, Depends(enrolment_context)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 SessionKey = Annotated[str, Path(min_length=1, max_length=64)]
 

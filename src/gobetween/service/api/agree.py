@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
@@ -22,14 +22,13 @@ from gobetween.formats.instrument_pdf import instrument_pdf
 from gobetween.i18n import _
 from gobetween.service import agree, signing_keys
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import reading, writing
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, reading, writing
+from gobetween.service.context import RequestContext
 from gobetween.service.errors import translated
 
 __all__ = ["MAX_BUNDLE_BYTES", "read_body", "rendering", "router"]
 
 router = APIRouter(prefix="/api", tags=["agree"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 #: The largest bundle file the service reads.
 MAX_BUNDLE_BYTES = 5_000_000

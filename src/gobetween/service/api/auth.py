@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from gobetween.errors import AuthenticationFailed
 from gobetween.service import identity, prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import listing
-from gobetween.service.context import (
-    SESSION_COOKIE,
-    RequestContext,
-    enrolment_context,
-    request_context,
-)
+from gobetween.service.api.calls import Ctx, EnrolCtx, listing
+from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["auth"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
-#: logging out stays open to a user who must set up a second factor and has not yet
-EnrolCtx = Annotated[RequestContext, Depends(enrolment_context)]
 
 
 def set_device_cookie(response: Response, settings: Settings, token: str | None) -> None:

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import AwareDatetime, Field
 from sqlalchemy.orm import Session
 
 from gobetween.policy import Actor
 from gobetween.service import bidding
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import reading, writing
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, reading, writing
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 Amount = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 

@@ -9,21 +9,28 @@ Most routes do nothing else, so they say it in one line::
 ``with ctx.read() as unit:`` (``writing`` in ``ctx.write()``, which commits before it returns).
 ``listing(ctx, Out, f, *args)`` is ``reading`` that answers ``[Out.model_validate(r) for r in
 rows]``. A route that does more in its unit of work (several calls, a schema built from several
-rows) opens the unit itself.
+rows) opens the unit itself. A route takes its context as ``ctx: Ctx`` (``ctx: EnrolCtx`` where
+a user who must still set up a second factor may call it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
+from fastapi import Depends
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from gobetween.policy import Actor
-from gobetween.service.context import RequestContext
+from gobetween.service.context import RequestContext, enrolment_context, request_context
 
-__all__ = ["listing", "reading", "writing"]
+__all__ = ["Ctx", "EnrolCtx", "listing", "reading", "writing"]
+
+#: A route's request context (a FastAPI dependency).
+Ctx = Annotated[RequestContext, Depends(request_context)]
+#: The context of a route open to a user who must set up a second factor and has not yet.
+EnrolCtx = Annotated[RequestContext, Depends(enrolment_context)]
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from gobetween.service import decide
 from gobetween.service import schemas as s
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx
 
 router = APIRouter(prefix="/api", tags=["decide"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 
 @router.get("/tracks/{track_id}/analysis")

@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,13 +38,13 @@ from gobetween.i18n import _
 from gobetween.i18n import lazy_gettext as _l
 from gobetween.policy import TrackView
 from gobetween.service import schemas as s
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx
+from gobetween.service.context import RequestContext
 from gobetween.service.slots import Slot, Slots, app_object, app_slots
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
 router = APIRouter(prefix="/api", tags=["events"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 HEARTBEAT_SECONDS = 15.0
 #: Seconds a client refused a stream is asked to wait.

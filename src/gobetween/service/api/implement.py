@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -25,13 +25,12 @@ from gobetween.monitoring.voyages import ImportResult
 from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import reading, writing
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, reading, writing
+from gobetween.service.context import RequestContext
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["implement"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 TableName = Annotated[str, Field(pattern=r"^[a-z_]{1,60}$")]
 Parsed = TypeVar("Parsed")
 

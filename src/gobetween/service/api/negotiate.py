@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -15,14 +15,13 @@ from gobetween.model import Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import antivirus, negotiate
 from gobetween.service import schemas as s
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.codec import preferences_from_json
 from gobetween.store.messages import attachment_row, message_row
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 _MESSAGE = TypeAdapter(s.MessageOut)
 _MESSAGES = TypeAdapter(list[s.MessageOut])

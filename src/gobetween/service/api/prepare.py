@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from pydantic import Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -19,9 +19,9 @@ from gobetween.model import Agenda, Issue, Option, Role
 from gobetween.policy import Actor, TrackView
 from gobetween.service import agendas, prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import listing, writing
+from gobetween.service.api.calls import Ctx, listing, writing
 from gobetween.service.api.setup import outgoing
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.context import RequestContext
 from gobetween.service.imports import agenda_from_uploads
 from gobetween.service.languages import set_working_languages, working_languages
 from gobetween.service.negotiate import Upload
@@ -29,7 +29,6 @@ from gobetween.store import repositories
 from gobetween.store import tables as t
 
 router = APIRouter(prefix="/api", tags=["prepare"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 
 def process_out(session: Session, actor: Actor, row: t.Process) -> s.ProcessOut:

@@ -37,7 +37,7 @@ import typing
 from typing import Annotated, Any
 
 from annotated_types import MaxLen
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field, create_model
 
 from gobetween.errors import NotFound
@@ -47,11 +47,11 @@ from gobetween.protocols.base import ActionRule, body_shape
 from gobetween.protocols.registry import AnyProtocol
 from gobetween.service import protocol_steps
 from gobetween.service import schemas as s
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx
+from gobetween.service.context import RequestContext
 
 __all__ = ["MAX_TEXT", "build_router", "schema"]
 
-Ctx = Annotated[RequestContext, Depends(request_context)]
 TAG = "protocols"
 
 #: The API's refusal of NUL characters in text (the validator of ``schemas.Str``).

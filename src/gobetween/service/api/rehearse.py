@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from gobetween.service import rehearse
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import reading
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, reading
 
 router = APIRouter(prefix="/api", tags=["decide"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 Behaviour = Annotated[
     Literal["truthful", "exaggerating", "stubborn"],
     Query(description="How the simulated delegations behave (truthful by default)."),

@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body
 
 from gobetween.errors import InvalidModel
 from gobetween.service import schemas as s
 from gobetween.service import scores
-from gobetween.service.api.calls import reading
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, reading
 from gobetween.service.scores import PartyScore
 from gobetween.store.codec import preferences_from_json
 
 router = APIRouter(prefix="/api", tags=["scores"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 
 class PreviewIn(s.In):

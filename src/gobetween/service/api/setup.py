@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import Field
 
 from gobetween.i18n import _
 from gobetween.service import prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import listing, writing
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, listing, writing
+from gobetween.service.context import RequestContext
 
 router = APIRouter(prefix="/api", tags=["setup"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 Email = Annotated[s.Str, Field(min_length=3, max_length=254)]
 Password = Annotated[s.Str, Field(min_length=1, max_length=1024)]
 Token = Annotated[s.Str, Field(min_length=10, max_length=200)]

@@ -10,19 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
 from gobetween.service import archive, meetings, notes, search
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import reading, writing
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, reading, writing
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["team"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 NoteText = Annotated[s.Str, Field(min_length=1, max_length=notes.MAX_NOTE)]
 Short = Annotated[s.Str, Field(max_length=300)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import Field
 
@@ -20,11 +20,9 @@ from gobetween.protocols.single_text_articles import (
 )
 from gobetween.service import drafts, texts
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import reading, writing
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, reading, writing
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=20)]
 Wording = Annotated[

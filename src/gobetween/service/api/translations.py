@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import Field
 
 from gobetween.model.languages import LANGUAGES
 from gobetween.service import languages, translations
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import reading, writing
-from gobetween.service.context import RequestContext, request_context
+from gobetween.service.api.calls import Ctx, reading, writing
 from gobetween.store import repositories
 
 router = APIRouter(prefix="/api", tags=["languages"])
-Ctx = Annotated[RequestContext, Depends(request_context)]
 
 
 class LanguageOut(s.Out):
