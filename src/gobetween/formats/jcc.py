@@ -69,6 +69,7 @@ from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 __all__ = [
     "CSV_COLUMNS",
     "csv_rows",
+    "csv_text",
     "read_csv",
     "read_csv_text",
     "read_jcc",
@@ -442,6 +443,27 @@ def _shipment(
         return None
 
 
+def csv_text(data: bytes, source: str) -> str:
+    """The text of a CSV file's bytes: UTF-8, a leading byte-order mark dropped.
+
+    >>> csv_text(b"\\xef\\xbb\\xbfa,b\\n", "x.csv")
+    'a,b\\n'
+    >>> csv_text(b"a,\\xff", "x.csv")
+    Traceback (most recent call last):
+    gobetween.errors.FileFormatError: x.csv, byte 2: not UTF-8 text (invalid start byte) ...
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileFormatError(
+            N_("not UTF-8 text (%(reason)s)"),
+            source=source,
+            location=f"byte {error.start}",
+            expected=N_("a UTF-8 CSV file"),
+            params={"reason": error.reason},
+        ) from None
+
+
 def csv_rows(text: str, source: str) -> Iterator[list[str]]:
     """The rows of CSV text; a malformed line raises :class:`FileFormatError` naming it.
 
@@ -477,17 +499,7 @@ def read_csv(path: str | Path) -> ImportResult:
         When the file is not UTF-8 text, is too large or has no JCC header row.
     """
     path = Path(path)
-    data = _read_bytes(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileFormatError(
-            N_("not UTF-8 text (%(reason)s)"),
-            source=str(path),
-            location=f"byte {error.start}",
-            expected=N_("a UTF-8 CSV file"),
-            params={"reason": error.reason},
-        ) from None
+    text = csv_text(_read_bytes(path), str(path))
     return read_rows(csv_rows(text, str(path)), str(path), format="csv")
 
 

@@ -22,7 +22,7 @@ import io
 from pathlib import PurePath
 
 from gobetween.errors import N_, FileFormatError, InputError
-from gobetween.formats.jcc import csv_rows
+from gobetween.formats.jcc import csv_rows, csv_text
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
 from gobetween.monitoring.kinds import EntryImport, RecordKind, read_entries
 from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
@@ -82,16 +82,7 @@ def read_entry_file(
     if suffix == ".xlsx":
         return _xlsx(kind, filename, data, limits)
     if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise FileFormatError(
-                N_("not UTF-8 text (%(reason)s)"),
-                source=filename,
-                location=f"byte {error.start}",
-                expected=N_("a UTF-8 CSV file"),
-                params={"reason": error.reason},
-            ) from None
+        text = csv_text(data, filename)
         return read_entries(kind, csv_rows(text, filename), filename, limits)
     raise FileFormatError(
         N_("unknown file type %(suffix)r"),
