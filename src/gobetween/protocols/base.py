@@ -24,8 +24,9 @@ the house around it uses it. :class:`NegotiationProtocol` is that declaration:
   (:class:`Notice`);
 - ``owner(event)``: the party an event is private to (``None``: the track's);
 - ``tab``: the label of the track's navigation tab (English, marked with ``N_``; ``None``: no
-  tab) and ``page``: the page's address under the track (default ``protocols/<name>``, the
-  generic page rendering ``templates/<name>.html``).
+  tab; a plain label is the parties' and the mediators' tab) and ``page``: the page's address
+  under the track (default ``protocols/<name>``, the generic page rendering
+  ``templates/<name>.html``); either may differ by role (:class:`ByRole`).
 
 Register a protocol with one line in :mod:`gobetween.protocols.registry`. Events are
 :class:`gobetween.wire.WireEvent` s; :func:`gobetween.wire.step` and :func:`gobetween.wire.replay`
@@ -71,6 +72,7 @@ from gobetween.wire import Codec, Decide, WireEvent
 __all__ = [
     "N_",
     "ActionRule",
+    "ByRole",
     "Machine",
     "NegotiationProtocol",
     "Notice",
@@ -93,6 +95,30 @@ class ViewRole(enum.StrEnum):
     PARTY = "party"
     MEDIATOR = "mediator"
     OBSERVER = "observer"
+
+
+@dataclass(frozen=True, slots=True)
+class ByRole:
+    """A protocol's tab label or page address that differs by role (``None``: that role has
+    none: no tab, or the generic page).
+
+    >>> ByRole(party="text", mediator="draft").of(ViewRole.MEDIATOR)
+    'draft'
+    """
+
+    party: str | None = None
+    mediator: str | None = None
+    observer: str | None = None
+
+    def of(self, role: ViewRole) -> str | None:
+        """The value for ``role``."""
+        match role:
+            case ViewRole.PARTY:
+                return self.party
+            case ViewRole.MEDIATOR:
+                return self.mediator
+            case ViewRole.OBSERVER:
+                return self.observer
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +242,14 @@ class NegotiationProtocol(Protocol[S, A_contra, E]):
         ...
 
     @property
-    def tab(self) -> str | None:
-        """The track navigation's label for the protocol's page (``N_``), or ``None``."""
+    def tab(self) -> str | ByRole | None:
+        """The track navigation's label for the protocol's page (``N_``; a plain label: the
+        parties' and the mediators'), by role, or ``None``."""
         ...
 
     @property
-    def page(self) -> str | None:
-        """The page's address under ``/tracks/{id}/``; ``None``: ``protocols/<name>``."""
+    def page(self) -> str | ByRole | None:
+        """The page's address under ``/tracks/{id}/`` (by role); ``None``: ``protocols/<name>``."""
         ...
 
     def initial(
@@ -296,8 +323,8 @@ class Machine(Generic[S, A, E]):
     viewer: Callable[[S, ViewRole, str | None], dict[str, Any] | None]
     owner_of: Callable[[E], str | None]
     notifier: Callable[[S, tuple[E, ...]], tuple[Notice, ...]]
-    tab: str | None = None
-    page: str | None = None
+    tab: str | ByRole | None = None
+    page: str | ByRole | None = None
     admitter: (
         Callable[[Agenda, tuple[str, ...], Mapping[str, Any], datetime], Mapping[str, Any]] | None
     ) = None

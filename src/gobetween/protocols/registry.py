@@ -15,6 +15,20 @@ one :func:`register` line at the bottom of this module, and its templates
 ['answer_text', 'publish_text', 'withdraw_answer']
 >>> "bid" in live_kinds() and "message" in live_kinds()
 True
+
+Where each role finds a protocol (its tab in the track's navigation, and the page under
+``/tracks/{id}/`` that the generic address ``protocols/<name>`` leads to):
+
+>>> [(p.name, tab_of(p, ViewRole.PARTY), page_of(p, ViewRole.PARTY)) for p in protocols()]
+... # doctest: +NORMALIZE_WHITESPACE
+[('single_text', 'Text', 'text'), ('relay', None, 'channel'),
+ ('blind_bidding', 'Bidding', None), ('poll', 'Consultation', None)]
+>>> [(p.name, tab_of(p, ViewRole.MEDIATOR), page_of(p, ViewRole.MEDIATOR)) for p in protocols()]
+... # doctest: +NORMALIZE_WHITESPACE
+[('single_text', 'Drafting', 'draft'), ('relay', None, 'console'),
+ ('blind_bidding', 'Bidding', None), ('poll', 'Consultation', None)]
+>>> [p.name for p in protocols() if tab_of(p, ViewRole.OBSERVER)]
+['single_text']
 """
 
 from __future__ import annotations
@@ -25,6 +39,7 @@ from gobetween.errors import ProtocolError
 from gobetween.live import LiveUpdate
 from gobetween.protocols.base import (
     ActionRule,
+    ByRole,
     NegotiationProtocol,
     Notice,
     ViewRole,
@@ -41,8 +56,10 @@ __all__ = [
     "action_rules",
     "get",
     "live_kinds",
+    "page_of",
     "protocols",
     "register",
+    "tab_of",
 ]
 
 #: A protocol of any state, action and event types (what the registry holds).
@@ -93,6 +110,23 @@ def live_kinds() -> tuple[str, ...]:
     registered protocol's own, in the order of registration (what the pages subscribe to)."""
     own = (k for p in _REGISTRY.values() for k in sorted(p.live_updates))
     return (*(k.value for k in LiveUpdate), *own)
+
+
+def tab_of(protocol: AnyProtocol, role: ViewRole) -> str | None:
+    """The label (``N_``, untranslated) of ``protocol``'s tab in the navigation of ``role``,
+    or ``None``. A plain label is the parties' and the mediators' tab: observers see nothing
+    of most protocols, so they get a tab only where a :class:`ByRole` names them."""
+    tab = protocol.tab
+    if isinstance(tab, ByRole):
+        return tab.of(role)
+    return tab if role is not ViewRole.OBSERVER else None
+
+
+def page_of(protocol: AnyProtocol, role: ViewRole) -> str | None:
+    """The address under ``/tracks/{id}/`` of ``protocol``'s own page for ``role``; ``None``
+    when ``role`` is served by the generic page (``protocols/<name>``)."""
+    page = protocol.page
+    return page.of(role) if isinstance(page, ByRole) else page
 
 
 def action_rules() -> tuple[ActionRule, ...]:

@@ -46,7 +46,7 @@ from gobetween import wire
 from gobetween.errors import ProtocolError
 from gobetween.model import Agenda
 from gobetween.protocols import _common as c
-from gobetween.protocols.base import N_, ActionRule, Machine, Notice, ViewRole
+from gobetween.protocols.base import N_, ActionRule, ByRole, Machine, Notice, ViewRole
 
 __all__ = [
     "DECLINE_OFFER",
@@ -627,4 +627,5 @@ PROTOCOL: Machine[RelayState, RelayAction, RelayEvent] = Machine(
     viewer=_view,
     owner_of=_owner,
     notifier=_notices,
+    page=ByRole(party="channel", mediator="console"),  # tabs of the house: the channels'
 )

@@ -37,7 +37,7 @@ from typing import Any
 
 from gobetween.errors import ProtocolError
 from gobetween.protocols import _common as c
-from gobetween.protocols.base import N_, Machine, Notice, ViewRole
+from gobetween.protocols.base import N_, ByRole, Machine, Notice, ViewRole
 from gobetween.protocols.single_text import (
     ANSWER_TEXT,
     PUBLISH_TEXT,
@@ -325,4 +325,6 @@ PROTOCOL: Machine[SingleTextState, SingleTextAction, SingleTextEvent] = Machine(
     viewer=_view,
     owner_of=_owner,
     notifier=_notices,
+    tab=ByRole(party=N_("Text"), mediator=N_("Drafting"), observer=N_("Text")),
+    page=ByRole(party="text", mediator="draft", observer="text"),
 )

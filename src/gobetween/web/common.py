@@ -18,6 +18,7 @@ from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.policy import Seat, TrackView
 from gobetween.protocols import registry
+from gobetween.protocols.base import ViewRole
 from gobetween.service import processes
 from gobetween.service.context import RequestContext, Unit, request_context
 from gobetween.service.languages import track_languages
@@ -61,15 +62,18 @@ def frame(ctx: RequestContext, unit: Unit) -> dict[str, Any]:
     return {"user": unit.user, "csrf": csrf_token(ctx, unit)}
 
 
-def protocol_tabs(track_id: int) -> list[tuple[str, str]]:
-    """(label, url) of the registered protocols that declare a tab, in the order of
-    registration: their own page, or the generic one (:mod:`gobetween.web.protocol_pages`).
-    Whether the caller sees anything there, the page decides (as its JSON twin does)."""
-    return [
-        (_(p.tab), f"/tracks/{track_id}/{p.page or 'protocols/' + p.name}")
-        for p in registry.protocols()
-        if p.tab is not None
-    ]
+def protocol_tabs(track_id: int, role: ViewRole) -> list[tuple[str, str]]:
+    """(label, url) of the registered protocols that declare a tab for ``role``, in the order
+    of registration: their own page for that role, or the generic one
+    (:mod:`gobetween.web.protocol_pages`). Whether the caller sees anything there, the page
+    decides (as its JSON twin does)."""
+    out = []
+    for p in registry.protocols():
+        label = registry.tab_of(p, role)
+        if label is not None:
+            page = registry.page_of(p, role) or f"protocols/{p.name}"
+            out.append((_(label), f"/tracks/{track_id}/{page}"))
+    return out
 
 
 def nav_for(track: Track, view: TrackView, admin: bool) -> list[tuple[str, str]]:
@@ -80,21 +84,19 @@ def nav_for(track: Track, view: TrackView, admin: bool) -> list[tuple[str, str]]
         links += [
             (_("Channel"), f"{base}/channel"),
             (_("Preferences"), f"{base}/preferences"),
-            (_("Text"), f"{base}/text"),
-            *protocol_tabs(track.id),
+            *protocol_tabs(track.id, ViewRole.PARTY),
             (_("Meetings"), f"{base}/meetings"),
         ]
     if view.is_mediator:
         links += [
             (_("Channels"), f"{base}/console"),
             (_("Analysis"), f"{base}/analysis"),
-            (_("Drafting"), f"{base}/draft"),
-            *protocol_tabs(track.id),
+            *protocol_tabs(track.id, ViewRole.MEDIATOR),
             (_("Team notes"), f"{base}/team"),
             (_("Meetings"), f"{base}/meetings"),
         ]
     elif Seat.PARTY not in view.seats:
-        links.append((_("Text"), f"{base}/text"))
+        links += protocol_tabs(track.id, ViewRole.OBSERVER)
     if admin:
         links.append((_("Process admin"), f"/processes/{track.process_id}/admin"))
     return links

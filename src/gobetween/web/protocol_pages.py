@@ -1,12 +1,16 @@
 """The page of any registered protocol: ``/tracks/{id}/protocols/{name}``, from its template.
 
-One page module for every protocol that has no page of its own (``page`` unset in its
-declaration): it renders ``templates/<name>.html`` with the caller's view (the same service
-call as the JSON twin ``GET /api/tracks/{id}/protocols/{name}``, so the policy decides what it
-shows) and posts each action to ``/tracks/{id}/protocols/{name}/{action}``, whose fields are
-read through the API's own schema for that action (:func:`gobetween.web.forms.validated`): a
-page cannot accept what the API refuses. A refusal shows the page again (422) with the words
-next to the field.
+Every registered protocol is reached at that address. A protocol with a page of its own for
+the caller's role (``page`` in its declaration, :func:`gobetween.protocols.registry.page_of`:
+the single text's text and drafting pages, the relay's channel and console) is sent there
+(303), once the policy has said the caller sees something of it; whoever sees nothing (no
+seat in the track, or a role the protocol shows nothing) gets the 404 of a missing track,
+the same page. For every other protocol this one page module renders ``templates/<name>.html``
+with the caller's view (the same service call as the JSON twin
+``GET /api/tracks/{id}/protocols/{name}``, so the policy decides what it shows) and posts each
+action to ``/tracks/{id}/protocols/{name}/{action}``, whose fields are read through the API's
+own schema for that action (:func:`gobetween.web.forms.validated`): a page cannot accept what
+the API refuses. A refusal shows the page again (422) with the words next to the field.
 
 The template gets: ``shown`` (the caller's view, ``None`` when they see nothing), ``protocol``,
 ``may_open`` (the caller may open it here; ``opening`` is that action's name), ``allowed`` (the
@@ -37,7 +41,7 @@ from gobetween.protocols.registry import AnyProtocol
 from gobetween.service import protocol_steps
 from gobetween.service.api.protocols import schema
 from gobetween.service.context import Unit
-from gobetween.web.common import Ctx, track_page
+from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.forms import form_errors, validated
 from gobetween.web.render import (
@@ -58,16 +62,31 @@ def _missing() -> e.NotFound:
     return e.NotFound(_("This page does not exist, or you may not see it."))
 
 
-def _protocol(name: str) -> AnyProtocol:
-    """A registered protocol served by this page (one with a template and no page of its own)."""
+def _registered(name: str) -> AnyProtocol:
     for protocol in registry.protocols():
-        if protocol.name == name and protocol.page is None:
-            try:
-                environment().get_template(f"{name}.html")
-            except jinja2.TemplateNotFound:
-                break
+        if protocol.name == name:
             return protocol
     raise _missing()
+
+
+def _protocol(name: str) -> AnyProtocol:
+    """A registered protocol served by this page (one with a template of that name)."""
+    protocol = _registered(name)
+    try:
+        environment().get_template(f"{name}.html")
+    except jinja2.TemplateNotFound:
+        raise _missing() from None
+    return protocol
+
+
+def _own_page(unit: Unit, tp: TrackPage, protocol: AnyProtocol) -> str | None:
+    """The address of ``protocol``'s own page for the caller's role (``None``: this page
+    serves it); 404 when the caller's role sees nothing of it, as for a missing track."""
+    own = registry.page_of(protocol, protocol_steps.role_of(tp.view)[0])
+    if own is None:
+        return None
+    protocol_steps.show(unit.session, unit.actor, tp.track.id, protocol)
+    return f"/tracks/{tp.track.id}/{own}"
 
 
 def _rule(protocol: AnyProtocol, action: str) -> ActionRule:
@@ -83,9 +102,9 @@ def _kinds(protocol: AnyProtocol) -> list[str]:
 
 
 def _context(
-    ctx: Ctx, unit: Unit, track_id: int, protocol: AnyProtocol, **more: Any
+    ctx: Ctx, unit: Unit, tp: TrackPage, protocol: AnyProtocol, **more: Any
 ) -> dict[str, Any]:
-    tp = track_page(unit, track_id)
+    track_id = tp.track.id
     try:
         shown: dict[str, Any] | None = protocol_steps.show(
             unit.session, unit.actor, track_id, protocol
@@ -127,9 +146,14 @@ def protocol_page(request: Request, ctx: Ctx, track_id: int, name: str) -> Respo
     """The protocol as the caller may see it, and the forms of what they may do."""
 
     def build() -> Response:
-        protocol = _protocol(name)
         with ctx.read() as unit:
-            context = _context(ctx, unit, track_id, protocol)
+            tp = track_page(unit, track_id)  # no seat: the 404 of a missing track
+            own = _own_page(unit, tp, _registered(name))
+            if own is not None:
+                query = f"?{request.url.query}" if request.url.query else ""
+                return redirect(own + query, request)
+            protocol = _protocol(name)
+            context = _context(ctx, unit, tp, protocol)
         response = render(request, f"{protocol.name}.html", context)
         return with_twin(response, f"/api/tracks/{track_id}/protocols/{protocol.name}")
 
@@ -167,7 +191,13 @@ async def protocol_action(
         except FORM_ERRORS as exc:
             with ctx.read() as unit:
                 context = _context(
-                    ctx, unit, track_id, protocol, values=fields, failed=action, **form_errors(exc)
+                    ctx,
+                    unit,
+                    track_page(unit, track_id),
+                    protocol,
+                    values=fields,
+                    failed=action,
+                    **form_errors(exc),
                 )
             return render(request, f"{protocol.name}.html", context, status=422)
         return redirect(f"/tracks/{track_id}/protocols/{protocol.name}", request)
