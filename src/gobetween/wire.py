@@ -18,7 +18,8 @@ line (``class Noted(WireEvent, type="noted")``):
 - one UTC rule: a time is an aware ``datetime``; :func:`utc` checks it and converts it to UTC
   (what the core does with the ``now`` and deadlines given to it); stored times are read back as
   they were written (:func:`time_from_wire`), so a log re-serialises byte for byte;
-- :func:`step` and :func:`replay` are the one decide/apply loop and the one replay loop.
+- :func:`step` and :func:`replay` are the one decide/apply loop and the one replay loop; a
+  machine's module binds them to its functions with one :class:`Loop`.
 
 >>> import datetime as dt
 >>> class Noted(WireEvent, type="noted"):
@@ -44,12 +45,13 @@ import enum
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from gobetween.errors import N_, ProtocolError, ValidationFailed
 
 __all__ = [
     "Codec",
+    "Loop",
     "WireEvent",
     "aware",
     "codec",
@@ -436,3 +438,41 @@ def replay(
     for event in events:
         state = apply(state, read(event) if isinstance(event, Mapping) else event)
     return state
+
+
+@dataclasses.dataclass(frozen=True)
+class Loop(Generic[S, A_contra, E]):
+    """A machine's :func:`step` and :func:`replay`, bound to its ``decide``, ``apply`` and its
+    family's ``read`` (:func:`reader`): what a machine's module exports as ``step`` and
+    ``replay`` (``step, replay = _LOOP.step, _LOOP.replay``).
+
+    ``context(initial)``, when given, is what ``read`` is given besides a stored event (a
+    protocol's agenda).
+
+    >>> import datetime as dt
+    >>> class Counted(WireEvent, type="counted"):
+    ...     by: int
+    >>> loop = Loop(lambda n, by, *, now: (Counted(by),), lambda n, e: n + e.by,
+    ...             reader("example", Counted))
+    >>> loop.step(1, 2, now=dt.datetime(2022, 7, 22, tzinfo=dt.UTC))
+    (3, (Counted(by=2),))
+    >>> loop.replay(0, [Counted(2), {"type": "counted", "by": 5}])
+    7
+    """
+
+    decide: Decide[S, A_contra, E]
+    apply: Callable[[S, E], S]
+    read: Callable[..., E]
+    context: Callable[[S], object] | None = None
+
+    def step(self, state: S, action: A_contra, *, now: dt.datetime) -> tuple[S, tuple[E, ...]]:
+        """Decide and apply: the new state and the events to store (on an error nothing
+        changes: the states are immutable)."""
+        return step(self.decide, self.apply, state, action, now=now)
+
+    def replay(self, initial: S, events: Iterable[E | Mapping[str, Any]]) -> S:
+        """Rebuild a state from ``initial`` and stored events (objects or wire dicts)."""
+        if self.context is None:
+            return replay(self.apply, self.read, initial, events)
+        context = self.context(initial)
+        return replay(self.apply, lambda data: self.read(data, context), initial, events)

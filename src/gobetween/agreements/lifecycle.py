@@ -471,18 +471,9 @@ def apply(state: AgreementState, event: AgreementEvent) -> AgreementState:
             assert_never(event)
 
 
-def step(
-    state: AgreementState, action: AgreementAction, *, now: dt.datetime
-) -> tuple[AgreementState, tuple[AgreementEvent, ...]]:
-    """Decide and apply: the new state and the events to store (nothing changes on error)."""
-    return wire.step(decide, apply, state, action, now=now)
-
-
-def replay(
-    initial: AgreementState, events: Iterable[AgreementEvent | Mapping[str, Any]]
-) -> AgreementState:
-    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    return wire.replay(apply, event_from_dict, initial, events)
+#: ``step(state, action, *, now)`` and ``replay(initial, events)`` (:class:`gobetween.wire.Loop`).
+_LOOP = wire.Loop(decide, apply, event_from_dict)
+step, replay = _LOOP.step, _LOOP.replay
 
 
 # -- the term clock ----------------------------------------------------------------------------

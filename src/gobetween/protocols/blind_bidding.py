@@ -450,18 +450,9 @@ def apply(state: BiddingState, event: BiddingEvent) -> BiddingState:
             raise c.unknown("bidding event", event)
 
 
-def step(
-    state: BiddingState, action: BiddingAction, *, now: datetime
-) -> tuple[BiddingState, tuple[BiddingEvent, ...]]:
-    """Decide and apply: the new state and the events to store."""
-    return wire.step(decide, apply, state, action, now=now)
-
-
-def replay(
-    initial: BiddingState, events: Iterable[BiddingEvent | Mapping[str, Any]]
-) -> BiddingState:
-    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    return wire.replay(apply, event_from_dict, initial, events)
+#: ``step(state, action, *, now)`` and ``replay(initial, events)`` (:class:`gobetween.wire.Loop`).
+_LOOP = wire.Loop(decide, apply, event_from_dict)
+step, replay = _LOOP.step, _LOOP.replay
 
 
 # -- the view of one side ----------------------------------------------------------------------

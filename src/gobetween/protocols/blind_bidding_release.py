@@ -227,13 +227,6 @@ def apply(state: SealedBidding, event: SealedEvent) -> SealedBidding:
     return replace(state, machine=bb.apply(state.machine, event), log=log)
 
 
-def step(
-    state: SealedBidding, action: SealedAction, *, now: datetime
-) -> tuple[SealedBidding, tuple[SealedEvent, ...]]:
-    """Decide and apply: the new state and the events to store."""
-    return wire.step(decide, apply, state, action, now=now)
-
-
 _read: Callable[..., SealedEvent] = wire.reader(
     "bidding",
     bb.BidSubmitted,
@@ -249,11 +242,9 @@ def event_from_dict(data: Mapping[str, Any]) -> SealedEvent:
     return _read(data)
 
 
-def replay(
-    initial: SealedBidding, events: Iterable[SealedEvent | Mapping[str, Any]]
-) -> SealedBidding:
-    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    return wire.replay(apply, event_from_dict, initial, events)
+#: ``step(state, action, *, now)`` and ``replay(initial, events)`` (:class:`gobetween.wire.Loop`).
+_LOOP = wire.Loop(decide, apply, event_from_dict)
+step, replay = _LOOP.step, _LOOP.replay
 
 
 def mediator_view(state: SealedBidding) -> dict[str, Any]:

@@ -349,16 +349,9 @@ def apply(state: PollState, event: PollEvent) -> PollState:
             raise c.unknown("poll event", event)
 
 
-def step(
-    state: PollState, action: PollAction, *, now: datetime
-) -> tuple[PollState, tuple[PollEvent, ...]]:
-    """Decide and apply: the new state and the events to store."""
-    return wire.step(decide, apply, state, action, now=now)
-
-
-def replay(initial: PollState, events: Iterable[PollEvent | Mapping[str, Any]]) -> PollState:
-    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    return wire.replay(apply, event_from_dict, initial, events)
+#: ``step(state, action, *, now)`` and ``replay(initial, events)`` (:class:`gobetween.wire.Loop`).
+_LOOP = wire.Loop(decide, apply, event_from_dict)
+step, replay = _LOOP.step, _LOOP.replay
 
 
 # -- views -------------------------------------------------------------------------------------

@@ -409,18 +409,6 @@ def _set_offer(state: RelayState, number: int, **changes: Any) -> tuple[Offer, .
     return tuple(offers)
 
 
-def step(
-    state: RelayState, action: RelayAction, *, now: datetime
-) -> tuple[RelayState, tuple[RelayEvent, ...]]:
-    """Decide and apply: the new state and the events to store."""
-    return wire.step(decide, apply, state, action, now=now)
-
-
-def replay(initial: RelayState, events: Iterable[RelayEvent | Mapping[str, Any]]) -> RelayState:
-    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    return wire.replay(apply, lambda d: event_from_dict(d, initial.agenda), initial, events)
-
-
 # -- views -------------------------------------------------------------------------------------
 
 
@@ -570,6 +558,11 @@ def event_from_dict(data: Mapping[str, Any], agenda: Agenda) -> RelayEvent:
     Raises :class:`~gobetween.errors.ValidationFailed` for data no event wrote.
     """
     return _read(data, agenda)
+
+
+#: ``step(state, action, *, now)`` and ``replay(initial, events)`` (:class:`gobetween.wire.Loop`).
+_LOOP = wire.Loop(decide, apply, event_from_dict, lambda s: s.agenda)
+step, replay = _LOOP.step, _LOOP.replay
 
 
 # -- the registered protocol -------------------------------------------------------------------

@@ -624,18 +624,6 @@ def _set_answer(
     return c.frozen_mapping(table)
 
 
-def step(
-    state: SingleTextState, action: SingleTextAction, *, now: datetime
-) -> tuple[SingleTextState, tuple[SingleTextEvent, ...]]:
-    """Decide and apply: the new state and the events to store.
-
-    On a :class:`ProtocolError` nothing changes (the state is immutable).
-    """
-    return wire.step(decide, apply, state, action, now=now)
-
-
-def replay(
-    initial: SingleTextState, events: Iterable[SingleTextEvent | Mapping[str, Any]]
-) -> SingleTextState:
-    """Rebuild a state from the initial one and the stored events (objects or wire dicts)."""
-    return wire.replay(apply, lambda d: event_from_dict(d, initial.agenda), initial, events)
+#: ``step(state, action, *, now)`` and ``replay(initial, events)`` (:class:`gobetween.wire.Loop`).
+_LOOP = wire.Loop(decide, apply, event_from_dict, lambda s: s.agenda)
+step, replay = _LOOP.step, _LOOP.replay
