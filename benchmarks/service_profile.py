@@ -4,13 +4,26 @@ Drives the app over an ASGI transport (no sockets, no load generator), on SQLite
 counts the SQL statements each request sends (a SQLAlchemy ``before_cursor_execute`` hook) and
 times ``--requests`` of each (the median, and the CPU time of this process per request, which a
 busy machine inflates less than the wall time: on SQLite it is all the work, on PostgreSQL the
-client's side); ``--profile`` adds a cProfile of the event loop's thread (the
-routes run in worker threads: for those, run this under ``py-spy record``). On PostgreSQL
-both routes run on the event loop through ``gobetween.store.pipeline``, which bypasses
-SQLAlchemy: no statement of theirs is counted there, only timed.
+client's side), and the Python function calls per request (counted by cProfile in a
+separate pass, so they do not slow the timed one: the same code makes the same calls, however
+busy the machine); ``--profile`` adds a cProfile of the event loop's thread (the routes run in
+worker threads on SQLite: for those, run this under ``py-spy record``). On PostgreSQL both
+routes run on the event loop through ``gobetween.store.pipeline``, which bypasses SQLAlchemy:
+no statement of theirs is counted there, only timed.
+
+The app is readied as the server's start-up readies it (:func:`gobetween.service.app.ready`:
+every route prepared, then ``gc.freeze()``), so no request pays the first use of a route or a
+full collection of the app's objects; the requests are timed after a warm-up on the same event
+loop (which opens the loop's database connections).
 
     .venv/bin/python -m benchmarks.service_profile                  # SQLite
     .venv/bin/python -m benchmarks.service_profile --backend postgresql --profile
+
+To compare two commits, unpack each (``git archive <commit> | tar -x -C DIR``) and run this file
+with the tree's own code first on the path, in turn, several times:
+``cd DIR && PYTHONPATH=DIR/src:DIR python -m benchmarks.service_profile`` (with this file and
+``service_load.py`` copied into ``DIR/benchmarks``; trees from before ``ready`` get the same
+steps).
 """
 
 from __future__ import annotations
@@ -18,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import pstats
 import tempfile
 import time
@@ -28,33 +42,36 @@ import httpx
 from sqlalchemy import event
 
 from benchmarks.service_load import drop_schema, postgres_schema_url, setup
+from gobetween.service import app as app_module
 from gobetween.service.app import create_app
 from gobetween.service.settings import Settings
 from gobetween.store.db import Database
 
 
+def _send(c: httpx.AsyncClient, kind: str, channel: int, i: int) -> Any:
+    if kind == "post":
+        return c.post(f"/api/channels/{channel}/messages", json={"text": f"m{i}"})
+    return c.get(f"/api/channels/{channel}/messages", params={"limit": 20})
+
+
 async def _requests(
-    app: Any, token: str, channel: int, n: int, statements: list[str]
+    app: Any, token: str, channel: int, n: int, statements: list[str], calls: bool
 ) -> dict[str, Any]:
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {token}"}
     out: dict[str, Any] = {}
     async with httpx.AsyncClient(transport=transport, base_url="http://x", headers=headers) as c:
         # warm up on this event loop: its first requests open the loop's database connections
-        # and pay one-time costs that would inflate the CPU time per request (not the median)
         for i in range(20):
-            await c.post(f"/api/channels/{channel}/messages", json={"text": f"warm {i}"})
-            await c.get(f"/api/channels/{channel}/messages", params={"limit": 20})
+            await _send(c, "post", channel, i)
+            await _send(c, "read", channel, i)
         for kind in ("post", "read"):
             statements.clear()
             times = []
             cpu = time.process_time()
             for i in range(n):
                 t0 = time.perf_counter()
-                if kind == "post":
-                    r = await c.post(f"/api/channels/{channel}/messages", json={"text": f"m{i}"})
-                else:
-                    r = await c.get(f"/api/channels/{channel}/messages", params={"limit": 20})
+                r = await _send(c, kind, channel, i)
                 times.append(time.perf_counter() - t0)
                 assert r.status_code in (200, 201), r.text
             cpu = time.process_time() - cpu
@@ -66,7 +83,26 @@ async def _requests(
                 "kinds": Counter(s.split()[0].upper() for s in statements),
                 "sample": list(dict.fromkeys(statements[: len(statements) // n])),
             }
+            if calls:
+                counter = cProfile.Profile()
+                counter.enable()
+                for i in range(n):
+                    await _send(c, kind, channel, i)
+                counter.disable()
+                out[kind]["calls"] = sum(e.callcount for e in counter.getstats()) / n
     return out
+
+
+def _ready(app: Any) -> None:
+    """The server's start-up preparation (:func:`gobetween.service.app.ready`); for a tree
+    from before it, the same steps."""
+    ready = getattr(app_module, "ready", None)
+    if ready is not None:
+        ready(app)
+    else:
+        app.openapi()
+        gc.collect()
+        gc.freeze()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -74,6 +110,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--no-calls", action="store_true", help="skip counting function calls per request"
+    )
     args = parser.parse_args(argv)
     schema = None
     if args.backend == "sqlite":
@@ -93,18 +132,19 @@ def main(argv: list[str] | None = None) -> None:
             lambda _c, _cur, stmt, *_a: statements.append(" ".join(stmt.split())[:160]),
         )
         app = create_app(Settings(database_url=url, migrate=False), database=db)
-        asyncio.run(_requests(app, token, channel, 20, statements))  # warm up
+        _ready(app)
+        calls = not (args.no_calls or args.profile)  # one profiler at a time
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
-        result = asyncio.run(_requests(app, token, channel, args.requests, statements))
+        result = asyncio.run(_requests(app, token, channel, args.requests, statements, calls))
         if profiler:
             profiler.disable()
         for kind, row in result.items():
             print(
                 f"{kind}: {row['statements_per_request']:.1f} statements/request, "
                 f"median {row['median_ms']:.2f} ms, CPU of this process {row['cpu_ms']:.2f} "
-                f"ms/request, {dict(row['kinds'])}"
+                f"ms/request, {row.get('calls', 0):.0f} calls/request, {dict(row['kinds'])}"
             )
             for stmt in row["sample"]:
                 print("    ", stmt)

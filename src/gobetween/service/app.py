@@ -48,7 +48,7 @@ from gobetween.service.settings import Settings
 from gobetween.store.db import Database, upgrade
 from gobetween.web import router as web_router
 
-__all__ = ["create_app", "routers"]
+__all__ = ["create_app", "ready", "routers"]
 
 
 def routers() -> list[APIRouter]:
@@ -73,22 +73,41 @@ def routers() -> list[APIRouter]:
     ]
 
 
+def ready(app: FastAPI) -> None:
+    """Build before serving what the first requests would build, then freeze what was built.
+
+    FastAPI prepares a route (its dependencies, its parameters' and body's validators) when a
+    request first walks the router that holds it: 140 ms of CPU for the app's 282 routes, paid
+    by a worker's first requests (some 30 ms by the first message posted), in objects made after
+    the start-up freeze. :meth:`FastAPI.openapi` walks every route, so it prepares them all;
+    it also builds the OpenAPI description once (430 ms, which the first request for it paid).
+
+    The app, its routes, schemas and imported modules are then some 290,000 objects that live
+    as long as the process; a full collection walks all of them (over 150 ms here), stalling
+    every request of the worker. ``gc.freeze()`` moves them to the permanent generation, so
+    collections walk only what requests allocate. (The in-process profile,
+    ``benchmarks/service_profile.py``, calls this too: without it, one of its requests paid
+    such a collection.)
+    """
+    app.openapi()
+    gc.collect()
+    gc.freeze()
+
+
 def _lifespan(
     threads: int,
     background: Callable[[], contextlib.AbstractAsyncContextManager[None]] | None = None,
 ) -> Callable[[FastAPI], Any]:
     """Start-up: cap the threads that run the (synchronous) database work of requests, and
-    take what the app built out of the garbage collector's sight.
+    :func:`ready` the app.
 
     Starlette's default is 40 threads. They share one GIL, and a thread that waits for the
     database gets the GIL back only after the running thread yields it (every 5 ms): with
     many threads, a request holding the audit chain's lock waits that long after each
     statement. Fewer threads keep requests queued in the event loop instead.
 
-    The app, its routes, schemas and imported modules are some 190,000 objects that live as
-    long as the process; a full collection walks all of them (over 100 ms here), stalling
-    every request of the worker. ``gc.freeze()`` moves them to the permanent generation, so
-    collections walk only what requests allocate.
+    Then :func:`ready`: what the first requests would build is built, and the app is taken out
+    of the garbage collector's sight.
 
     ``background`` runs beside the app while it serves (the e-mail sender and notifier).
     """
@@ -97,8 +116,7 @@ def _lifespan(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         analysis_worker.stop_on_shutdown_signals()  # SIGTERM: workers killed, requests 503
-        gc.collect()
-        gc.freeze()
+        ready(_app)
         if background is None:
             yield
         else:
