@@ -50,6 +50,17 @@ def test_the_shell_obeys_the_policy(world: World) -> None:
     assert "may not open bidding" in result.output
 
 
+def test_an_unknown_user_is_refused_by_e_mail(world: World) -> None:
+    url = world.services.settings.database_url
+    result = CliRunner().invoke(
+        cli,
+        ["bidding", "show", str(world.tracks["food"]), "--as", "no@example.org",
+         "--database-url", url],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: no user with e-mail no@example.org"
+
+
 @pytest.mark.parametrize(
     ("payer", "payee", "expected"),
     [

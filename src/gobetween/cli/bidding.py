@@ -14,21 +14,19 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.cli import options
 from gobetween.cli.language import Group, number
-from gobetween.errors import N_, NotFound
+from gobetween.cli.users import user_id
+from gobetween.errors import N_
 from gobetween.i18n import _
 from gobetween.policy import Actor
 from gobetween.protocols import blind_bidding as bb
 from gobetween.protocols.simulated_bidders import bidder_from_spec, simulate
 from gobetween.service import bidding as service
-from gobetween.service import identity
 from gobetween.store import repositories
 from gobetween.store.db import Database
-from gobetween.store.tables import User
 
 __all__ = ["bidding"]
 
@@ -42,12 +40,7 @@ def bidding() -> None:
 
 
 def _as_user(session: Session, email: str) -> Actor:
-    found = session.execute(
-        select(User.id).where(User.email == identity.normalise_email(email))
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFound(N_("no user with e-mail %(email)s"), params={"email": email})
-    return repositories.load_actor(session, found)
+    return repositories.load_actor(session, user_id(session, email))
 
 
 def _run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gobetween.cli import options
 from gobetween.cli.language import Group
@@ -16,7 +17,7 @@ from gobetween.store import repositories
 from gobetween.store.db import Database, upgrade
 from gobetween.store.tables import User
 
-__all__ = ["users"]
+__all__ = ["user_id", "users"]
 
 
 def _hasher() -> PasswordHasher:
@@ -48,14 +49,20 @@ def create(database_url: str, email: str, name: str, password: str) -> None:
         database.dispose()
 
 
-def _user(database: Database, email: str) -> int:
-    with database.unit_of_work(write=False) as session:
-        found = session.execute(
-            select(User.id).where(User.email == identity.normalise_email(email))
-        ).scalar_one_or_none()
+def user_id(session: Session, email: str) -> int:
+    """The id of the user with the e-mail ``email`` (as the service normalises it); refused
+    with :class:`~gobetween.errors.NotFound` when there is none."""
+    found = session.execute(
+        select(User.id).where(User.email == identity.normalise_email(email))
+    ).scalar_one_or_none()
     if found is None:
         raise NotFound(N_("no user with e-mail %(email)s"), params={"email": email})
     return found
+
+
+def _user(database: Database, email: str) -> int:
+    with database.unit_of_work(write=False) as session:
+        return user_id(session, email)
 
 
 @users.command("set-password", help=N_("Replace a user's password."))
