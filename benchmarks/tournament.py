@@ -50,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "genius" / "anac"
 #: The scenarios of the documented run: ANAC 2010 and 2012 (two parties each).
 DEFAULT_FOLDERS = (SHARED / "y2010", SHARED / "y2012")
+#: How the runs of the two sides are ordered (see :func:`measure`).
+PROTOCOLS = ("interleaved", "gobetween-first", "negmas-first")
 NEGMAS = {"NegMAS VetoST": VetoSTMechanism, "NegMAS HillClimbingST": HillClimbingSTMechanism}
 
 
@@ -100,31 +102,95 @@ def play_negmas(
     return result, seconds
 
 
-def measure(folders: Sequence[Path], count: int, rounds: int) -> dict[str, Any]:
-    """Every mechanism on every scenario x behaviour x seed; totals per mechanism."""
-    seeds = range(count)
+def load(folders: Sequence[Path]) -> dict[str, Any]:
+    """The two-party scenarios of ``folders``, by ``folder/name``."""
     scenarios: dict[str, Any] = {}
     for folder in folders:
         found, _ = find_scenarios(folder)
         scenarios.update({f"{folder.name}/{k}": v for k, v in found.items()})
-    scenarios = {k: s for k, s in scenarios.items() if len(s.party_names) == 2}
-    rows: dict[str, list[tuple[Any, float]]] = {}
+    return {k: s for k, s in scenarios.items() if len(s.party_names) == 2}
+
+
+#: What a mechanism's runs give: per run, its result and its CPU seconds.
+Played = list[tuple[Any, float]]
+
+
+def play_gobetween(
+    rehearsal: Rehearsal, strategy: str, behaviour: str, seeds: range, rounds: int
+) -> Played:
+    """The seeds of one strategy and behaviour, timed together (``Rehearsal.runs``), each
+    run given the mean time."""
+    rehearsal.prepare(strategy, behaviour)
+    start = time.process_time()
+    results = rehearsal.runs(strategy, behaviour, seeds, rounds=rounds)
+    took = (time.process_time() - start) / len(results)
+    return [(r, took) for r in results]
+
+
+def _space(rehearsal: Rehearsal) -> Any:
+    return make_os([make_issue(k) for k in rehearsal.sizes])
+
+
+def measure(
+    folders: Sequence[Path], count: int, rounds: int, protocol: str = "interleaved"
+) -> dict[str, Any]:
+    """Every mechanism on every scenario x behaviour x seed; totals per mechanism.
+
+    ``interleaved`` (the protocol of the figures before 4 December 2026, 19:30 UTC): per
+    scenario and behaviour, gobetween's four strategies, then NegMAS's two mechanisms, on the
+    same rehearsal (NegMAS's negotiators ask the delegations gobetween's runs used).
+    ``gobetween-first`` and ``negmas-first``: each mechanism's runs one after another over
+    every scenario (each side in its steady state, nothing of the other side in between),
+    gobetween's four strategies and NegMAS's two each on their own rehearsals (neither side
+    reuses what the other's runs worked out); the timing of a run as in ``interleaved``.
+    """
+    seeds = range(count)
+    scenarios = load(folders)
+    rows: dict[str, Played] = {}
     truth: dict[str, Any] = {}
-    for name, scenario in scenarios.items():
-        rehearsal = Rehearsal(scenario, name)
-        truth[name] = rehearsal.truth
-        space = make_os([make_issue(k) for k in rehearsal.sizes])
-        for behaviour in BEHAVIOURS:
-            for strategy in STRATEGIES:
-                rehearsal.prepare(strategy, behaviour)
-                start = time.process_time()
-                results = [rehearsal.run(strategy, behaviour, s, rounds=rounds) for s in seeds]
-                took = (time.process_time() - start) / len(results)
-                rows.setdefault(f"gobetween {strategy}", []).extend((r, took) for r in results)
-            for label, mechanism in NEGMAS.items():
-                for seed in seeds:
-                    played = play_negmas(rehearsal, space, mechanism, behaviour, seed, rounds)
-                    rows.setdefault(label, []).append(played)
+    if protocol == "interleaved":
+        for name, scenario in scenarios.items():
+            rehearsal = Rehearsal(scenario, name)
+            truth[name] = rehearsal.truth
+            space = _space(rehearsal)
+            for behaviour in BEHAVIOURS:
+                for strategy in STRATEGIES:
+                    played = play_gobetween(rehearsal, strategy, behaviour, seeds, rounds)
+                    rows.setdefault(f"gobetween {strategy}", []).extend(played)
+                for label, mechanism in NEGMAS.items():
+                    for seed in seeds:
+                        one = play_negmas(rehearsal, space, mechanism, behaviour, seed, rounds)
+                        rows.setdefault(label, []).append(one)
+    elif protocol in ("gobetween-first", "negmas-first"):
+        ours = {name: Rehearsal(s, name) for name, s in scenarios.items()}
+        theirs = {name: Rehearsal(s, name) for name, s in scenarios.items()}
+        spaces = {name: _space(r) for name, r in theirs.items()}
+        truth = {name: r.truth for name, r in ours.items()}
+        for r in (*ours.values(), *theirs.values()):
+            for behaviour in BEHAVIOURS:
+                for strategy in STRATEGIES:
+                    r.prepare(strategy, behaviour)
+        sides = [
+            *((f"gobetween {s}", s) for s in STRATEGIES),
+            *((label, m) for label, m in NEGMAS.items()),
+        ]
+        if protocol == "negmas-first":
+            sides.reverse()
+        for label, how in sides:
+            for name in scenarios:
+                for behaviour in BEHAVIOURS:
+                    if isinstance(how, str):
+                        played = play_gobetween(ours[name], how, behaviour, seeds, rounds)
+                    else:
+                        played = [
+                            play_negmas(theirs[name], spaces[name], how, behaviour, s, rounds)
+                            for s in seeds
+                        ]
+                    rows.setdefault(label, []).extend(played)
+        order = [*(f"gobetween {s}" for s in STRATEGIES), *NEGMAS]
+        rows = {label: rows[label] for label in order}
+    else:
+        raise ValueError(f"no protocol {protocol!r}")
     table = {}
     for label, played in rows.items():
         results = [r for r, _ in played]
@@ -148,7 +214,13 @@ def measure(folders: Sequence[Path], count: int, rounds: int) -> dict[str, Any]:
             "per_second": len(results) / seconds,
             "below_reservation": len(below) / len(results),
         }
-    return {"scenarios": len(scenarios), "seeds": count, "rounds": rounds, "table": table}
+    return {
+        "scenarios": len(scenarios),
+        "seeds": count,
+        "rounds": rounds,
+        "protocol": protocol,
+        "table": table,
+    }
 
 
 def render(result: dict[str, Any]) -> str:
@@ -156,7 +228,8 @@ def render(result: dict[str, Any]) -> str:
     table = result["table"]
     lines = [
         f"{result['scenarios']} two-party scenarios x {len(BEHAVIOURS)} behaviours x "
-        f"{result['seeds']} seeds, at most {result['rounds']} rounds.",
+        f"{result['seeds']} seeds, at most {result['rounds']} rounds; "
+        f"protocol {result['protocol']}.",
         "",
         "| mechanism | runs | agreements | below a reservation | Pareto-optimal | "
         "distance to Nash | rounds | negotiations/s |",
@@ -200,12 +273,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS)
     parser.add_argument("--folder", type=Path, action="append")
+    parser.add_argument(
+        "--protocol",
+        choices=PROTOCOLS,
+        action="append",
+        help="interleaved (the default), gobetween-first, negmas-first; repeat for several, "
+        "played one after another in the same process",
+    )
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     args = parser.parse_args(argv)
-    result = measure(args.folder or DEFAULT_FOLDERS, args.seeds, args.rounds)
+    results = [
+        measure(args.folder or DEFAULT_FOLDERS, args.seeds, args.rounds, protocol)
+        for protocol in args.protocol or ["interleaved"]
+    ]
     if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    sys.stdout.write(render(result) + "\n")
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    sys.stdout.write("\n\n".join(render(r) for r in results) + "\n")
 
 
 if __name__ == "__main__":

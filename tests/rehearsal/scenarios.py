@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gobetween.formats import examples
 from gobetween.model import Agenda, Issue, Preferences, RedLine, Scenario
 
 
@@ -49,3 +50,13 @@ def four_issues() -> Scenario:
         red_lines=(RedLine.of(("i3", "o0"), ("i2", "o0")),),
     )
     return Scenario(agenda, {"A": a, "B": b}, name="four")
+
+
+def several() -> list[Scenario]:
+    """The toy, the four issues and two bundled examples (red lines, bonuses, more parties)."""
+    return [
+        toy(),
+        four_issues(),
+        examples.load("classroom").scenario,
+        examples.load("black_sea_corridor").scenario,
+    ]

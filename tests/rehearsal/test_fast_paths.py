@@ -9,9 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.rehearsal.scenarios import four_issues, toy
+from tests.rehearsal.scenarios import several, toy
 
-from gobetween.formats import examples
 from gobetween.model import Scenario
 from gobetween.rehearsal import BEHAVIOURS, Rehearsal, strategies
 from gobetween.rehearsal.run import _dominated_by, _SortedFront
@@ -19,12 +18,7 @@ from gobetween.rehearsal.strategies import climb_masks, climb_step, improving_mo
 
 
 def _scenarios() -> list[Scenario]:
-    return [
-        toy(),
-        four_issues(),
-        examples.load("classroom").scenario,
-        examples.load("black_sea_corridor").scenario,
-    ]
+    return several()
 
 
 def test_every_text_the_climb_remembers_has_the_moves_of_the_full_pass(

@@ -109,6 +109,13 @@ class Delegate:
             self._answers[choices] = found
         return found
 
+    def accepts(self, choices: Choices, round_: int, rounds: int) -> bool:
+        """Whether it accepts the text: :meth:`answer`'s ``accepts``, without working out the
+        change it would ask for."""
+        score = self.score(choices)
+        level = self.table.reservation if self.holdout <= 0 else self.level(round_, rounds)
+        return score != -math.inf and score >= level - 1e-12
+
     def _answer(self, choices: Choices, level: float) -> Reply:
         score = self.score(choices)
         if score != -math.inf and score >= level - 1e-12:

@@ -25,7 +25,7 @@ import bisect
 import hashlib
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +36,15 @@ from gobetween.analysis.frontier import Frontier
 from gobetween.errors import ValidationFailed
 from gobetween.model import Scenario
 from gobetween.rehearsal.behaviours import Delegate, behaviour
-from gobetween.rehearsal.strategies import Climb, Plan, Room, StrategySpec, strategy
+from gobetween.rehearsal.strategies import (
+    CLIMB_BLOCK,
+    Climb,
+    Plan,
+    Room,
+    StrategySpec,
+    strategy,
+    text_of,
+)
 from gobetween.rehearsal.tables import Choices, PartyTable
 
 __all__ = ["DEFAULT_ROUNDS", "MAX_ROUNDS", "Rehearsal", "RunResult", "exact_frontier"]
@@ -47,6 +55,8 @@ MAX_ROUNDS = 10_000
 _TOL = 1e-9
 #: Agreements whose score a rehearsal keeps (then it starts afresh).
 _MAX_SCORED = 1 << 16
+#: Seeds whose first text and draws a rehearsal keeps (then it starts afresh).
+_MAX_FIRSTS = 1 << 12
 #: Draws per run's block of the rehearsal's random stream, and blocks (seeds) before repeating.
 _BLOCKS = 1 << 64
 
@@ -178,6 +188,7 @@ class Rehearsal:
         self._plans: dict[str, Plan] = {}
         self._climbs: dict[str, dict[Choices, Climb]] = {}
         self._scores: dict[Choices | None, tuple[tuple[float, ...], bool, float]] = {}
+        self._firsts: dict[int, tuple[Choices, list[float]]] = {}
         digest = hashlib.blake2b(self.name.encode(), digest_size=32).digest()
         self._bits = np.random.PCG64(0)
         self._bits.state = {
@@ -240,6 +251,39 @@ class Rehearsal:
         self, strategy_name: str, behaviour_name: str, seed: int, *, rounds: int = DEFAULT_ROUNDS
     ) -> RunResult:
         """Play one run and score it (deterministic given ``seed``)."""
+        spec, room = self._room(strategy_name, behaviour_name, rounds)
+        spec.play(room, self._generator(seed))
+        return self.score(strategy_name, behaviour_name, seed, room.agreement, room.used)
+
+    def runs(
+        self,
+        strategy_name: str,
+        behaviour_name: str,
+        seeds: Iterable[int],
+        *,
+        rounds: int = DEFAULT_ROUNDS,
+    ) -> list[RunResult]:
+        """One run per seed, in order: what :meth:`run` gives for each. A strategy that can
+        play from its first text and draws (:attr:`StrategySpec.drawn`) takes them from what
+        the rehearsal keeps per seed, drawn once for every behaviour (and every such strategy)
+        that plays the seed."""
+        spec, room = self._room(strategy_name, behaviour_name, rounds)
+        drawn = spec.drawn
+        if drawn is None:
+            return [self.run(strategy_name, behaviour_name, seed, rounds=rounds) for seed in seeds]
+        results = []
+        score, firsts, first = self.score, self._firsts, self._first
+        for seed in seeds:
+            start, draws = firsts.get(seed) or first(seed)
+            room.used, room.agreement, room.last = 0, None, None
+            drawn(room, start, draws, _More(self, seed, len(draws)))
+            results.append(score(strategy_name, behaviour_name, seed, room.agreement, room.used))
+        return results
+
+    def _room(
+        self, strategy_name: str, behaviour_name: str, rounds: int
+    ) -> tuple[StrategySpec, Room]:
+        """The strategy and a fresh room for a run of it."""
         if not 1 <= rounds <= MAX_ROUNDS:
             raise ValidationFailed(
                 f"a run takes 1 to {MAX_ROUNDS} rounds, not {rounds}",
@@ -257,8 +301,15 @@ class Rehearsal:
             plan=lambda: self.plan(behaviour_name),
             climbs=climbs,
         )
-        spec.play(room, self._generator(seed))
-        return self.score(strategy_name, behaviour_name, seed, room.agreement, room.used)
+        return spec, room
+
+    def _first(self, seed: int) -> tuple[Choices, list[float]]:
+        """A seed's first text and the draws after it (:data:`CLIMB_BLOCK` of them), kept."""
+        draws = self._generator(seed).random(len(self.sizes) + CLIMB_BLOCK).tolist()
+        if len(self._firsts) >= _MAX_FIRSTS:
+            self._firsts.clear()
+        found = self._firsts[seed] = (text_of(draws, self.sizes), draws)
+        return found
 
     def score(
         self,
@@ -307,6 +358,24 @@ class Rehearsal:
         if self._front2 is not None:
             return self._front2.dominates(*utilities)
         return _dominated_by(self.frontier, utilities)
+
+
+class _More:
+    """The draws of a seed's run after the first ones a rehearsal keeps: its generator,
+    restarted and advanced past them at the first call, then a block per call."""
+
+    __slots__ = ("rehearsal", "rng", "seed", "skip")
+
+    def __init__(self, rehearsal: Rehearsal, seed: int, skip: int) -> None:
+        self.rehearsal, self.seed, self.skip = rehearsal, seed, skip
+        self.rng: np.random.Generator | None = None
+
+    def __call__(self) -> list[float]:
+        if self.rng is None:
+            self.rng = self.rehearsal._generator(self.seed)
+            self.rehearsal._bits.advance(self.skip)
+        draws: list[float] = self.rng.random(CLIMB_BLOCK).tolist()
+        return draws
 
 
 def _dominated_by(front: NDArray[np.float64], utilities: Sequence[float]) -> bool:

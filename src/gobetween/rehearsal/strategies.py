@@ -44,7 +44,18 @@ from gobetween.errors import ProtocolError, ValidationFailed
 from gobetween.rehearsal.behaviours import Delegate, Reply
 from gobetween.rehearsal.tables import Choices, PartyTable
 
-__all__ = ["STRATEGIES", "Climb", "Plan", "Room", "Strategy", "strategy"]
+__all__ = [
+    "CLIMB_BLOCK",
+    "STRATEGIES",
+    "Climb",
+    "Drawn",
+    "Plan",
+    "Room",
+    "Strategy",
+    "climb_drawn",
+    "strategy",
+    "text_of",
+]
 
 #: At one text: the moves every party prefers, and each party's as a bit set (or ``None``).
 Climb = tuple[tuple[int, ...], tuple[int, ...] | None]
@@ -127,6 +138,20 @@ class Room:
             self.agreement = text
         return replies
 
+    def settle(self, choices: Sequence[int]) -> bool:
+        """Publish a text as :meth:`publish` does, learning only whether every party accepts
+        it (for a strategy that reads no more: the changes the parties would ask for are not
+        worked out)."""
+        text = tuple(map(int, choices))
+        round_ = self.used
+        self._spend()
+        self.last = text
+        rounds = self.rounds
+        if all(d.accepts(text, round_, rounds) for d in self.delegates):
+            self.agreement = text
+            return True
+        return False
+
     def vote(self, new: Choices, current: Choices) -> bool:
         """Ask whether every party prefers ``new`` to ``current`` (one round)."""
         self._spend()
@@ -138,11 +163,16 @@ class Room:
 
     def random_text(self, rng: np.random.Generator) -> Choices:
         """A package drawn uniformly (one uniform number per issue)."""
-        sizes = self.sizes
-        text = tuple(map(int, map(operator.mul, rng.random(len(sizes)).tolist(), sizes)))
-        if any(map(operator.ge, text, sizes)):  # u * k rounded up to k
-            text = tuple(min(c, k - 1) for c, k in zip(text, sizes, strict=True))
-        return text
+        return text_of(rng.random(len(self.sizes)).tolist(), self.sizes)
+
+
+def text_of(draws: Sequence[float], sizes: tuple[int, ...]) -> Choices:
+    """The package :meth:`Room.random_text` draws from ``draws``, one uniform number in
+    ``[0, 1)`` per issue (the first ``len(sizes)``)."""
+    text = tuple(map(int, map(operator.mul, draws, sizes)))
+    if any(map(operator.ge, text, sizes)):  # u * k rounded up to k
+        text = tuple(min(c, k - 1) for c, k in zip(text, sizes, strict=True))
+    return text
 
 
 #: A strategy plays one rehearsal in the room, drawing randomness only from ``rng``.
@@ -209,8 +239,26 @@ def hill_climbing(room: Room, rng: np.random.Generator) -> None:
     a random order is any one of them with equal chance, and the number of questions up to it
     is drawn from its exact distribution (:func:`first_marked`): the same chances as shuffling
     the changes.
+
+    The run's draws: one uniform number per issue for the first text, then blocks of
+    :data:`CLIMB_BLOCK`, two per move taken from the end of the block (a fresh block when fewer
+    than two are left). :func:`climb_drawn` plays it from those numbers.
     """
-    current = room.random_text(rng)
+    draws = rng.random(len(room.sizes) + CLIMB_BLOCK).tolist()
+    climb_drawn(room, text_of(draws, room.sizes), draws, lambda: rng.random(CLIMB_BLOCK).tolist())
+
+
+#: Uniform numbers the climb draws at a time.
+CLIMB_BLOCK = 64
+
+
+def climb_drawn(
+    room: Room, start: Choices, draws: list[float], more: Callable[[], list[float]]
+) -> None:
+    """:func:`hill_climbing` from ``start``, taking its draws from the end of ``draws`` down
+    to its last :data:`CLIMB_BLOCK` (not changed: a caller may share them), then from the end
+    of each block ``more()`` gives."""
+    current = start
     delegates = room.delegates
     tables = [d.table for d in delegates]
     additive = all(t.flat is not None for t in tables)
@@ -219,7 +267,8 @@ def hill_climbing(room: Room, rng: np.random.Generator) -> None:
     climbs = room.climbs
     budget = room.left - 1  # questions that leave a round to publish in
     asked_all = 0
-    draws: list[float] = []
+    left = len(draws)  # draws[left - 1] is the next one
+    low = left - CLIMB_BLOCK
     helps: tuple[int, ...] | None = None  # per party, the moves it prefers at `current`
     while budget > 0:
         known = climbs.get(current)
@@ -237,21 +286,23 @@ def hill_climbing(room: Room, rng: np.random.Generator) -> None:
         if not better:
             asked_all += min(changes, budget)
             break
-        if len(draws) < 2:
-            draws = rng.random(64).tolist()
-        asked = bisect.bisect_right(first_marked(changes, len(better)), draws.pop()) + 1
+        if left - low < 2:
+            draws = more()
+            left, low = len(draws), 0
+        asked = bisect.bisect_right(first_marked(changes, len(better)), draws[left - 1]) + 1
         if asked > budget:
             asked_all += budget
             break
         asked_all += asked
         budget -= asked
-        move = better[min(int(draws.pop() * len(better)), len(better) - 1)]
+        move = better[min(int(draws[left - 2] * len(better)), len(better) - 1)]
+        left -= 2
         j = issues[move]
         current = (*current[:j], options[move], *current[j + 1 :])
         if helps is not None:
             helps = climb_step(tables, helps, j, move)
     room.votes(asked_all)
-    room.publish(current)
+    room.settle(current)
 
 
 def climb_step(
@@ -372,18 +423,25 @@ def veto(room: Room, rng: np.random.Generator) -> None:
         room.votes(count)
         if kept >= 0:
             current = tuple(int(x) for x in proposals[kept])
-    room.publish(current)
+    room.settle(current)
+
+
+#: Plays a run as its :data:`Strategy` does, given the run's first text and draws (see
+#: :func:`climb_drawn`): what a rehearsal calls to play many seeds from draws it keeps per seed.
+Drawn = Callable[[Room, Choices, list[float], Callable[[], list[float]]], None]
 
 
 @dataclass(frozen=True)
 class StrategySpec:
-    """A registered strategy: name, one-line description, the function that plays it, and
-    whether it uses the declared frontier (:class:`Plan`, prepared once per scenario)."""
+    """A registered strategy: name, one-line description, the function that plays it, whether
+    it uses the declared frontier (:class:`Plan`, prepared once per scenario), and the same
+    play from the run's first text and draws (:data:`Drawn`; ``None`` when it has none)."""
 
     name: str
     description: str
     play: Strategy
     uses_plan: bool = False
+    drawn: Drawn | None = None
 
 
 #: Every strategy, by name.
@@ -406,6 +464,7 @@ STRATEGIES: Mapping[str, StrategySpec] = MappingProxyType(
                 "hill-climbing",
                 "move by single-issue changes every party prefers",
                 hill_climbing,
+                drawn=climb_drawn,
             ),
             StrategySpec("veto", "random texts, kept unless someone vetoes (VetoST-like)", veto),
         )

@@ -1,0 +1,95 @@
+"""Many runs at once (:meth:`Rehearsal.runs`) give exactly what one run at a time gives: the
+climb from the first text and draws a rehearsal keeps per seed, the settling of a last text
+without the changes the parties would ask for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.rehearsal.scenarios import four_issues, several
+
+from gobetween.model import Agenda, Issue, Preferences, Scenario
+from gobetween.rehearsal import BEHAVIOURS, STRATEGIES, Rehearsal
+from gobetween.rehearsal.strategies import CLIMB_BLOCK, text_of
+
+
+def _long_climbs() -> Scenario:
+    """Two parties who want the same, on 40 issues of 6 options: a climb from a random text
+    takes far more than the moves one block of draws serves (two draws a move)."""
+    names = [f"o{k}" for k in range(6)]
+    agenda = Agenda(tuple(Issue.discrete(f"i{j}", names) for j in range(40)))
+    up = {n: k / 5 for k, n in enumerate(names)}
+    return Scenario(
+        agenda,
+        {
+            "A": Preferences(
+                {f"i{j}": 1 + j % 3 for j in range(40)}, {f"i{j}": up for j in range(40)}
+            ),
+            "B": Preferences(
+                {f"i{j}": 3 - j % 3 for j in range(40)}, {f"i{j}": up for j in range(40)}
+            ),
+        },
+        name="long",
+    )
+
+
+def _scenarios() -> list[Scenario]:
+    return [*several(), _long_climbs()]
+
+
+@pytest.mark.parametrize("strategy_name", list(STRATEGIES))
+def test_runs_are_the_runs_one_by_one(strategy_name: str) -> None:
+    """Every strategy and behaviour, on fresh rehearsals (nothing kept from the other way), at
+    a few round limits: the same results, in seed order."""
+    long_runs = 0
+    for scenario in _scenarios():
+        one, many = Rehearsal(scenario), Rehearsal(scenario)
+        for behaviour_name in BEHAVIOURS:
+            for rounds in (1, 2, 100, 1000):
+                seeds = [*range(12), 3, 2**64 + 5]
+                expected = [one.run(strategy_name, behaviour_name, s, rounds=rounds) for s in seeds]
+                got = many.runs(strategy_name, behaviour_name, seeds, rounds=rounds)
+                assert got == expected, (scenario.name, behaviour_name, rounds)
+                long_runs += sum(r.rounds > 2 * CLIMB_BLOCK for r in got)
+    if strategy_name == "hill-climbing":
+        assert long_runs > 20  # climbs that needed draws beyond the kept ones
+
+
+def test_the_kept_draws_are_the_run_s_stream() -> None:
+    """A seed's first text and draws, kept once, are the numbers its generator gives, and a
+    block drawn at once is the same as drawn in parts."""
+    rehearsal = Rehearsal(four_issues())
+    for seed in (0, 7, 2**64 + 7):
+        start, draws = rehearsal._first(seed)
+        stream = rehearsal._generator(seed).random(len(rehearsal.sizes) + 3 * CLIMB_BLOCK)
+        assert draws == stream[: len(draws)].tolist()
+        assert start == text_of(draws, rehearsal.sizes)
+        parts = rehearsal._generator(seed)
+        pieces = [parts.random(len(rehearsal.sizes)), parts.random(CLIMB_BLOCK)]
+        assert np.concatenate(pieces).tolist() == draws
+    assert rehearsal._firsts[7] == rehearsal._first(7)
+
+
+def test_a_text_is_drawn_within_the_options() -> None:
+    assert text_of([0.0, 0.5, 1 - 2**-53], (3, 2, 4)) == (0, 1, 3)
+    assert text_of([1 - 2**-53, 0.25, 0.9], (7, 4)) == (6, 1)  # one number per issue
+
+
+@pytest.mark.parametrize("behaviour_name", list(BEHAVIOURS))
+def test_settling_a_text_is_publishing_it(behaviour_name: str) -> None:
+    """Room.settle ends the track exactly when publish would, and a delegation's accepts is
+    its answer's."""
+    rng = np.random.default_rng(5)
+    for scenario in _scenarios()[:4]:
+        rehearsal = Rehearsal(scenario)
+        delegates = rehearsal.delegates(behaviour_name)
+        for _ in range(100):
+            text = tuple(int(x) for x in rng.integers(0, rehearsal.sizes))
+            for rounds, round_ in ((1, 0), (100, 0), (100, 50), (100, 99)):
+                for d in delegates:
+                    assert d.accepts(text, round_, rounds) == d.answer(text, round_, rounds).accepts
+                a, b = (rehearsal._room("veto", behaviour_name, rounds)[1] for _ in range(2))
+                a.used = b.used = round_
+                replies = a.publish(text)
+                assert b.settle(text) == all(r.accepts for r in replies)
+                assert (a.agreement, a.used, a.last) == (b.agreement, b.used, b.last)
