@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -125,11 +125,24 @@ def check_choice(
     if message is None:
         message = N_("%(field)s %(value)r is not one of %(choices)s")
         params = {"field": field_name, "value": value}
-    raise InvalidModel(
+    raise not_one_of(message, (v.value for v in kind), field_name, **params)
+
+
+def not_one_of(
+    message: str, choices: Iterable[str], location: str | None = None, /, **params: object
+) -> InvalidModel:
+    """The :class:`~gobetween.errors.InvalidModel` for a name that is none of ``choices``: at
+    ``location``, expecting ``"one of <choices>"`` (listed in the order given); ``message``
+    (marked :func:`N_`) has its values in ``params``.
+
+    >>> str(not_one_of(N_("no record kind %(name)r"), ["voyages", "incidents"], "kind", name="x"))
+    "kind: no record kind 'x' (expected one of voyages, incidents)"
+    """
+    return InvalidModel(
         message,
-        location=field_name,
+        location=location,
         expected=N_("one of %(choices)s"),
-        params={**params, "choices": ", ".join(v.value for v in kind)},
+        params={**params, "choices": ", ".join(choices)},
     )
 
 

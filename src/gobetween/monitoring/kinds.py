@@ -33,6 +33,7 @@ from gobetween.monitoring.cells import (
     parse_date,
     parse_number,
 )
+from gobetween.monitoring.events import not_one_of
 from gobetween.monitoring.figures import FigureTable
 from gobetween.monitoring.limits import (
     DEFAULT_LIMITS,
@@ -229,15 +230,12 @@ class RecordKind:
         """
         unknown = sorted(set(values) - {f.name for f in self.fields})
         if unknown:
-            raise InvalidModel(
+            raise not_one_of(
                 N_("%(kind)s: unknown fields %(fields)s"),
-                location=unknown[0],
-                expected=N_("one of %(choices)s"),
-                params={
-                    "kind": self.name,
-                    "fields": unknown,
-                    "choices": ", ".join(f.name for f in self.fields),
-                },
+                (f.name for f in self.fields),
+                unknown[0],
+                kind=self.name,
+                fields=unknown,
             )
         out: dict[str, Any] = {}
         for spec in self.fields:
@@ -303,12 +301,7 @@ def kind_named(name: str) -> RecordKind:
     try:
         return REGISTRY[name]
     except KeyError:
-        raise InvalidModel(
-            N_("no record kind %(name)r"),
-            location="kind",
-            expected=N_("one of %(choices)s"),
-            params={"name": name, "choices": ", ".join(REGISTRY)},
-        ) from None
+        raise not_one_of(N_("no record kind %(name)r"), REGISTRY, "kind", name=name) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from gobetween.monitoring.events import (
     Registration,
     Verdict,
     check_choice,
+    not_one_of,
 )
 from gobetween.monitoring.figures import FigureTable, Period, VoyageArrays, counts_per_day
 
@@ -322,15 +323,12 @@ def obligations_from_terms(
     out = []
     for template in templates:
         if template.issue not in options:
-            raise InvalidModel(
+            raise not_one_of(
                 N_("the terms have no issue %(issue)r for obligation %(name)r"),
-                location="options",
-                expected=N_("one of %(choices)s"),
-                params={
-                    "issue": template.issue,
-                    "name": template.name,
-                    "choices": ", ".join(repr(k) for k in options),
-                },
+                (repr(k) for k in options),
+                "options",
+                issue=template.issue,
+                name=template.name,
             )
         duty = {f.name: getattr(template, f.name) for f in fields(Duty)}
         duty["caveat"] = template.caveat or VOYAGE_FILE_CAVEATS.get(template.metric, "")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gobetween.errors import N_, InvalidModel
-from gobetween.monitoring.events import check_choice, check_text
+from gobetween.monitoring.events import check_choice, check_text, not_one_of
 from gobetween.monitoring.figures import Cell, FigureTable
 
 __all__ = [
@@ -177,15 +177,12 @@ def statuses(
     history: dict[str, list[Assessment]] = {key: [] for key in known}
     for i, assessment in enumerate(sorted(assessments, key=lambda a: a.at)):
         if assessment.provision not in known:
-            raise InvalidModel(
+            raise not_one_of(
                 N_("assessment %(number)s is of an unknown provision %(provision)r"),
-                location="provision",
-                expected=N_("one of %(choices)s"),
-                params={
-                    "number": i,
-                    "provision": assessment.provision,
-                    "choices": ", ".join(known),
-                },
+                known,
+                "provision",
+                number=i,
+                provision=assessment.provision,
             )
         past = history[assessment.provision]
         before = past[-1].level if past else Level.NOT_INITIATED

@@ -47,6 +47,7 @@ from gobetween.monitoring.events import (
     Registration,
     Verdict,
     event_to_dict,
+    not_one_of,
 )
 from gobetween.monitoring.figures import FigureTable, monthly_waits, queue_series
 
@@ -414,10 +415,10 @@ class VisibilityPolicy:
         frozen = {kind: frozenset(names) for kind, names in self.public.items()}
         unknown = sorted(set(frozen) - set(EVENT_TYPES))
         if unknown:
-            raise InvalidModel(
+            raise not_one_of(
                 N_("visibility policy names unknown event types %(unknown)s"),
-                expected=N_("one of %(choices)s"),
-                params={"unknown": unknown, "choices": ", ".join(EVENT_TYPES)},
+                EVENT_TYPES,
+                unknown=unknown,
             )
         object.__setattr__(self, "public", MappingProxyType(frozen))
 
