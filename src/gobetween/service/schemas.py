@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field
 from pydantic_core import ErrorDetails
 
 from gobetween.i18n import _, format_decimal
@@ -334,7 +334,8 @@ class PreferencesOut(Out):
     party_id: int
     version: int
     created_at: dt.datetime
-    preferences: dict[str, Any]
+    # model_validate(row) of a stored version reads its ``body``
+    preferences: dict[str, Any] = Field(validation_alias=AliasChoices("preferences", "body"))
 
 
 class NotificationOut(Out):

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from gobetween.errors import AuthenticationFailed
 from gobetween.service import identity, prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import Ctx, EnrolCtx, listing
+from gobetween.service.api.calls import Ctx, EnrolCtx, listing, writing_as
 from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.settings import Settings
 
@@ -150,10 +150,7 @@ def create_token(body: s.TokenIn, ctx: Ctx) -> s.NewTokenOut:
 @router.delete("/auth/tokens/{token_id}", response_model=s.TokenOut)
 def revoke_token(token_id: s.Id, ctx: Ctx) -> s.TokenOut:
     """Revoke one of the caller's API tokens."""
-    with ctx.write() as unit:
-        return s.TokenOut.model_validate(
-            identity.revoke_api_token(unit.session, unit.actor, token_id)
-        )
+    return writing_as(ctx, s.TokenOut, identity.revoke_api_token, token_id)
 
 
 @router.post("/invitations/accept", response_model=s.MembershipOut, status_code=201)

@@ -8,9 +8,11 @@ Most routes do nothing else, so they say it in one line::
 ``reading(ctx, f, *args, **kwargs)`` is ``f(unit.session, unit.actor, *args, **kwargs)`` in
 ``with ctx.read() as unit:`` (``writing`` in ``ctx.write()``, which commits before it returns).
 ``listing(ctx, Out, f, *args)`` is ``reading`` that answers ``[Out.model_validate(r) for r in
-rows]``. A route that does more in its unit of work (several calls, a schema built from several
-rows) opens the unit itself. A route takes its context as ``ctx: Ctx`` (``ctx: EnrolCtx`` where
-a user who must still set up a second factor may call it).
+rows]``; ``reading_as(ctx, Out, f, *args)`` and ``writing_as`` answer the one row as
+``Out.model_validate(row)``, in the unit of work. A route that does more in its unit of work
+(several calls, a schema built from several rows) opens the unit itself. A route takes its
+context as ``ctx: Ctx`` (``ctx: EnrolCtx`` where a user who must still set up a second factor
+may call it).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy.orm import Session
 from gobetween.policy import Actor
 from gobetween.service.context import RequestContext, enrolment_context, request_context
 
-__all__ = ["Ctx", "EnrolCtx", "listing", "reading", "writing"]
+__all__ = ["Ctx", "EnrolCtx", "listing", "reading", "reading_as", "writing", "writing_as"]
 
 #: A route's request context (a FastAPI dependency).
 Ctx = Annotated[RequestContext, Depends(request_context)]
@@ -73,3 +75,30 @@ def listing(
     """The rows ``call(session, actor, *args, **kwargs)`` reads as the caller, each as ``out``."""
     with ctx.read() as unit:
         return [out.model_validate(r) for r in call(unit.session, unit.actor, *args, **kwargs)]
+
+
+def reading_as(
+    ctx: RequestContext,
+    out: type[M],
+    call: Callable[Concatenate[Session, Actor, P], Any],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> M:
+    """The row ``call(session, actor, *args, **kwargs)`` reads as the caller, as ``out``."""
+    with ctx.read() as unit:
+        return out.model_validate(call(unit.session, unit.actor, *args, **kwargs))
+
+
+def writing_as(
+    ctx: RequestContext,
+    out: type[M],
+    call: Callable[Concatenate[Session, Actor, P], Any],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> M:
+    """The row ``call(session, actor, *args, **kwargs)`` writes as the caller, as ``out`` (read
+    in the unit of work, committed before it returns)."""
+    with ctx.write() as unit:
+        return out.model_validate(call(unit.session, unit.actor, *args, **kwargs))

@@ -15,7 +15,7 @@ from gobetween.model import Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import antivirus, negotiate
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import Ctx
+from gobetween.service.api.calls import Ctx, writing_as
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.codec import preferences_from_json
@@ -176,20 +176,7 @@ def download(attachment_id: s.Id, ctx: Ctx) -> Response:
 @router.post("/messages/{message_id}/read", response_model=s.ReceiptOut)
 def mark_read(message_id: s.Id, ctx: Ctx) -> s.ReceiptOut:
     """Mark a message read by the caller."""
-    with ctx.write() as unit:
-        return s.ReceiptOut.model_validate(
-            negotiate.mark_read(unit.session, unit.actor, message_id)
-        )
-
-
-def preferences_out(row: t.PreferenceVersion) -> s.PreferencesOut:
-    return s.PreferencesOut(
-        track_id=row.track_id,
-        party_id=row.party_id,
-        version=row.version,
-        created_at=row.created_at,
-        preferences=row.body,
-    )
+    return writing_as(ctx, s.ReceiptOut, negotiate.mark_read, message_id)
 
 
 @router.put("/tracks/{track_id}/preferences", response_model=s.PreferencesOut, status_code=201)
@@ -199,10 +186,7 @@ def record_preferences(track_id: s.Id, body: s.PreferencesIn, ctx: Ctx) -> s.Pre
         prefs: Preferences = preferences_from_json(body.model_dump())
     except InvalidModel as exc:
         raise exc.located(source="preferences") from None
-    with ctx.write() as unit:
-        return preferences_out(
-            negotiate.record_preferences(unit.session, unit.actor, track_id, prefs)
-        )
+    return writing_as(ctx, s.PreferencesOut, negotiate.record_preferences, track_id, prefs)
 
 
 @router.get("/tracks/{track_id}/preferences", response_model=list[s.PreferencesOut])
@@ -210,7 +194,8 @@ def current_preferences(track_id: s.Id, ctx: Ctx) -> list[s.PreferencesOut]:
     """Current preferences: every party's for mediators, the caller's own party's otherwise."""
     with ctx.read() as unit:
         _, view = repositories.track(unit.session, unit.actor, track_id)
-        return [preferences_out(r) for r in repositories.current_preferences(unit.session, view)]
+        rows = repositories.current_preferences(unit.session, view)
+        return [s.PreferencesOut.model_validate(r) for r in rows]
 
 
 @router.get(
@@ -222,4 +207,4 @@ def preference_history(track_id: s.Id, party_id: s.Id, ctx: Ctx) -> list[s.Prefe
         _, view = repositories.track(unit.session, unit.actor, track_id)
         view.require(Action.READ_PARTY_DATA, party_id)
         rows = repositories.preference_history(unit.session, view, party_id)
-        return [preferences_out(r) for r in rows]
+        return [s.PreferencesOut.model_validate(r) for r in rows]

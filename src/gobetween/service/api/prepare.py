@@ -19,7 +19,7 @@ from gobetween.model import Agenda, Issue, Option, Role
 from gobetween.policy import Actor, TrackView
 from gobetween.service import agendas, prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import Ctx, listing, writing
+from gobetween.service.api.calls import Ctx, listing, writing, writing_as
 from gobetween.service.api.setup import outgoing
 from gobetween.service.context import RequestContext
 from gobetween.service.imports import agenda_from_uploads
@@ -106,11 +106,9 @@ def list_organisations(process_id: s.Id, ctx: Ctx) -> list[s.OrganisationOut]:
 )
 def create_organisation(process_id: s.Id, body: s.OrganisationIn, ctx: Ctx) -> s.OrganisationOut:
     """Add a party, mediating or observing organisation (admins)."""
-    with ctx.write() as unit:
-        row = prepare.add_organisation(
-            unit.session, unit.actor, process_id, name=body.name, kind=body.kind
-        )
-        return s.OrganisationOut.model_validate(row)
+    return writing_as(
+        ctx, s.OrganisationOut, prepare.add_organisation, process_id, name=body.name, kind=body.kind
+    )
 
 
 @router.get("/processes/{process_id}/members", response_model=list[s.MemberOut])

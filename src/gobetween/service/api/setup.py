@@ -16,7 +16,7 @@ from pydantic import Field
 from gobetween.i18n import _
 from gobetween.service import prepare, setup
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import Ctx, listing, writing
+from gobetween.service.api.calls import Ctx, listing, writing, writing_as
 from gobetween.service.context import RequestContext
 
 router = APIRouter(prefix="/api", tags=["setup"])
@@ -177,10 +177,7 @@ def lookup(body: LinkTokenIn, ctx: Ctx) -> InvitationInfoOut:
 @router.post("/invitations/{invitation_id}/accept", response_model=s.MembershipOut, status_code=201)
 def accept(invitation_id: s.Id, ctx: Ctx) -> s.MembershipOut:
     """Accept an invitation to my address: I become a member."""
-    with ctx.write() as unit:
-        return s.MembershipOut.model_validate(
-            prepare.accept_as(unit.session, unit.actor, invitation_id)
-        )
+    return writing_as(ctx, s.MembershipOut, prepare.accept_as, invitation_id)
 
 
 @router.post("/invitations/{invitation_id}/decline", status_code=204)

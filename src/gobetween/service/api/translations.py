@@ -10,7 +10,7 @@ from pydantic import Field
 from gobetween.model.languages import LANGUAGES
 from gobetween.service import languages, translations
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import Ctx, reading, writing
+from gobetween.service.api.calls import Ctx, reading, reading_as, writing
 from gobetween.store import repositories
 
 router = APIRouter(prefix="/api", tags=["languages"])
@@ -204,7 +204,4 @@ class TextLanguagesOut(s.Out):
 @router.get("/tracks/{track_id}/text/languages", response_model=TextLanguagesOut)
 def text_languages(track_id: s.Id, ctx: Ctx) -> TextLanguagesOut:
     """Which language versions of each text version are complete (the missing articles)."""
-    with ctx.read() as unit:
-        return TextLanguagesOut.model_validate(
-            translations.text_languages(unit.session, unit.actor, track_id)
-        )
+    return reading_as(ctx, TextLanguagesOut, translations.text_languages, track_id)
