@@ -175,11 +175,7 @@ def run_pool(
                     yield from _receive(worker, pool, queue)
             now = time.monotonic()
             for worker in [w for w in pool if w.busy and now - w.since >= timeout]:
-                stuck = worker.pending.popleft()
-                pool.remove(worker)
-                _stop(worker, kill=True)
-                if worker.pending:
-                    queue.appendleft(list(worker.pending))
+                stuck = _retire(worker, pool, queue)
                 yield failed_row(stuck, "timeout", f"stopped after {timeout:g} s", timeout)
                 if stuck.scenario not in worker.prepared:
                     unprepared.add(stuck.scenario)
@@ -187,6 +183,17 @@ def run_pool(
     finally:
         for worker in pool:
             _stop(worker, kill=worker.busy)
+
+
+def _retire(worker: _Worker, pool: list[_Worker], queue: deque[list[Task]]) -> Task:
+    """Kill a stuck or dead worker and take it out of the pool; its task under way is returned,
+    the rest of its chunk goes back to the front of the queue."""
+    task = worker.pending.popleft()
+    pool.remove(worker)
+    _stop(worker, kill=True)
+    if worker.pending:
+        queue.appendleft(list(worker.pending))
+    return task
 
 
 def _skipped(queue: deque[list[Task]], unprepared: set[str], timeout: float) -> Iterator[Row]:
@@ -205,11 +212,7 @@ def _receive(worker: _Worker, pool: list[_Worker], queue: deque[list[Task]]) -> 
         try:
             row = worker.conn.recv()
         except (EOFError, OSError):
-            lost = worker.pending.popleft()
-            pool.remove(worker)
-            _stop(worker, kill=True)
-            if worker.pending:
-                queue.appendleft(list(worker.pending))
+            lost = _retire(worker, pool, queue)
             yield failed_row(lost, "crashed", "the worker process died")
             return
         done = worker.pending.popleft()
