@@ -216,11 +216,16 @@ def _profile_xml(party: str, prefs: Preferences, agenda: Agenda, kinds: Sequence
     for index, weight in enumerate(written, start=1):
         lines.append(f"<weight index={_attr(index)} value={_attr(_number(weight))}>\n</weight>")
     lines.append("</objective>")
+    return "\n".join([*lines, *_profile_end(prefs)])
+
+
+def _profile_end(prefs: Preferences) -> list[str]:
+    """A profile's last lines: its discount factor (if any), its reservation value."""
+    end = []
     if prefs.discount is not None:
-        lines.append(f"<discount_factor value={_attr(_number(prefs.discount))}/>")
-    lines.append(f"<reservation value={_attr(_number(prefs.reservation))}/>")
-    lines += ["</utility_space>", ""]
-    return "\n".join(lines)
+        end.append(f"<discount_factor value={_attr(_number(prefs.discount))}/>")
+    end.append(f"<reservation value={_attr(_number(prefs.reservation))}/>")
+    return [*end, "</utility_space>", ""]
 
 
 def _nonlinear_xml(party: str, prefs: Preferences, agenda: Agenda, kinds: Sequence[str]) -> str:
@@ -237,11 +242,7 @@ def _nonlinear_xml(party: str, prefs: Preferences, agenda: Agenda, kinds: Sequen
         lines += [_issue_open(index, issue, kind), "</issue>"]
     lines.append("</objective>")
     lines += nonlinear_profile_xml(party, prefs, agenda, kinds)
-    if prefs.discount is not None:
-        lines.append(f"<discount_factor value={_attr(_number(prefs.discount))}/>")
-    lines.append(f"<reservation value={_attr(_number(prefs.reservation))}/>")
-    lines += ["</utility_space>", ""]
-    return "\n".join(lines)
+    return "\n".join([*lines, *_profile_end(prefs)])
 
 
 def _file_stem(name: str) -> str:
