@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gobetween import wire
@@ -59,12 +60,18 @@ class EnteredIntoForce(wire.WireEvent, type="entered_into_force"):
     at: dt.datetime
 
 
-class Suspended(wire.WireEvent, type="suspended"):
-    """``party`` suspended its participation."""
+@dataclass(frozen=True)
+class _PartyActed(wire.WireEvent):
+    """``party`` acted for ``reason`` at ``at``: the fields :class:`Suspended`,
+    :class:`NoticeGiven` and :class:`Withdrawn` share (in this order on the wire)."""
 
     party: str
     reason: str
     at: dt.datetime
+
+
+class Suspended(_PartyActed, type="suspended"):
+    """``party`` suspended its participation."""
 
 
 class Resumed(wire.WireEvent, type="resumed"):
@@ -74,12 +81,8 @@ class Resumed(wire.WireEvent, type="resumed"):
     at: dt.datetime
 
 
-class NoticeGiven(wire.WireEvent, type="notice_given"):
+class NoticeGiven(_PartyActed, type="notice_given"):
     """``party`` gave notice that it does not want the current term renewed."""
-
-    party: str
-    reason: str
-    at: dt.datetime
 
 
 class RenewalConsented(wire.WireEvent, type="renewal_consented"):
@@ -108,12 +111,8 @@ class Expired(wire.WireEvent, type="expired"):
     at: dt.datetime
 
 
-class Withdrawn(wire.WireEvent, type="withdrawn"):
+class Withdrawn(_PartyActed, type="withdrawn"):
     """``party`` withdrew; the agreement ended."""
-
-    party: str
-    reason: str
-    at: dt.datetime
 
 
 AgreementEvent = (

@@ -189,11 +189,17 @@ class Sign:
 
 
 @dataclass(frozen=True)
-class Suspend:
-    """``party`` suspends its participation."""
+class _PartyAct:
+    """An act of ``party`` for ``reason``: the fields :class:`Suspend`, :class:`GiveNotice` and
+    :class:`Withdraw` share."""
 
     party: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Suspend(_PartyAct):
+    """``party`` suspends its participation."""
 
 
 @dataclass(frozen=True)
@@ -204,11 +210,8 @@ class Resume:
 
 
 @dataclass(frozen=True)
-class GiveNotice:
+class GiveNotice(_PartyAct):
     """``party`` gives notice that it does not want the term renewed."""
-
-    party: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -220,11 +223,8 @@ class ConsentToRenewal:
 
 
 @dataclass(frozen=True)
-class Withdraw:
+class Withdraw(_PartyAct):
     """``party`` withdraws: the agreement ends."""
-
-    party: str
-    reason: str
 
 
 @dataclass(frozen=True)
