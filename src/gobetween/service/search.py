@@ -71,8 +71,13 @@ def _query(text: str) -> str:
     return query
 
 
-def _hit(kind: str, view: TrackView, track: t.Track, **fields: Any) -> dict[str, Any]:
-    return {"kind": kind, "track_id": view.track_id, "track": track.name, **fields}
+def _hit(
+    kind: str, view: TrackView, track: t.Track, found: dict[str, Any], excerpt: str, url: str
+) -> dict[str, Any]:
+    """A hit in ``track``: what was ``found`` (its id, its party where it has one, when), the
+    ``excerpt`` of its text around the query (its snippet) and its ``url``."""
+    head = {"kind": kind, "track_id": view.track_id, "track": track.name}
+    return {**head, **found, "snippet": excerpt, "url": url}
 
 
 def _messages(session: Session, view: TrackView, track: t.Track, q: str, n: int) -> Iterator[Any]:
@@ -90,16 +95,9 @@ def _messages(session: Session, view: TrackView, track: t.Track, q: str, n: int)
         .limit(n)
     ).all()
     for message, party_id in rows:
-        yield _hit(
-            "message",
-            view,
-            track,
-            id=message.id,
-            party_id=party_id,
-            at=message.created_at,
-            snippet=snippet(message.text, q),
-            url=f"/channels/{message.channel_id}#m{message.number}",
-        )
+        found = {"id": message.id, "party_id": party_id, "at": message.created_at}
+        url = f"/channels/{message.channel_id}#m{message.number}"
+        yield _hit("message", view, track, found, snippet(message.text, q), url)
 
 
 def _notes(session: Session, view: TrackView, track: t.Track, q: str, n: int) -> Iterator[Any]:
@@ -112,16 +110,9 @@ def _notes(session: Session, view: TrackView, track: t.Track, q: str, n: int) ->
         .limit(n)
     ).scalars()
     for note in rows:
-        yield _hit(
-            "note",
-            view,
-            track,
-            id=note.id,
-            party_id=note.party_id,
-            at=note.created_at,
-            snippet=snippet(note.text, q),
-            url=f"/tracks/{view.track_id}/notes#note-{note.id}",
-        )
+        found = {"id": note.id, "party_id": note.party_id, "at": note.created_at}
+        url = f"/tracks/{view.track_id}/notes#note-{note.id}"
+        yield _hit("note", view, track, found, snippet(note.text, q), url)
 
 
 def _meetings(session: Session, view: TrackView, track: t.Track, q: str, n: int) -> Iterator[Any]:
@@ -133,15 +124,9 @@ def _meetings(session: Session, view: TrackView, track: t.Track, q: str, n: int)
     rows = session.execute(stmt.limit(n)).scalars()
     for row in rows:
         text = "\n".join((row.place, row.attendees, row.summary))
-        yield _hit(
-            "meeting",
-            view,
-            track,
-            id=row.id,
-            at=row.held_at,
-            snippet=snippet(text, q),
-            url=f"/tracks/{view.track_id}/meetings#meeting-{row.id}",
-        )
+        url = f"/tracks/{view.track_id}/meetings#meeting-{row.id}"
+        found = {"id": row.id, "at": row.held_at}
+        yield _hit("meeting", view, track, found, snippet(text, q), url)
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -169,15 +154,10 @@ def _texts(
         body = "\n".join(s for s in _strings(version) if folded in s.casefold())
         if body:
             published = version.get("published_at")
-            yield _hit(
-                "text",
-                view,
-                track,
-                id=version.get("number"),
-                at=dt.datetime.fromisoformat(published) if published else None,
-                snippet=snippet(body, q),
-                url=f"/tracks/{view.track_id}/text#v{version.get('number')}",
-            )
+            at = dt.datetime.fromisoformat(published) if published else None
+            url = f"/tracks/{view.track_id}/text#v{version.get('number')}"
+            found = {"id": version.get("number"), "at": at}
+            yield _hit("text", view, track, found, snippet(body, q), url)
 
 
 def _views(session: Session, actor: Actor, track_id: int | None) -> list[tuple[t.Track, TrackView]]:
