@@ -467,13 +467,19 @@ def _implementation(
 
 
 def implementation_error(
-    request: Request, ctx: RequestContext, agreement_id: int, error: str, status: int = 422
+    request: Request,
+    ctx: RequestContext,
+    agreement_id: int,
+    error: str,
+    status: int = 422,
+    **more: Any,
 ) -> Response:
-    """The implementation page again, with a form's error at its top."""
+    """The implementation page again, with a form's error at its top (and ``more``: the
+    refused form's ``field_errors``, ``values`` and ``failed``)."""
     with ctx.read() as unit:
         record = implement.record_view(unit.session, unit.actor, agreement_id)
         dash = record_dashboard.dashboard(unit.session, unit.actor, agreement_id)
-        base = {**frame(ctx, unit), "import_report": None, "error": error, "dash": dash}
+        base = {**frame(ctx, unit), "import_report": None, "error": error, "dash": dash, **more}
     return _implementation(request, record, base, status=status)
 
 

@@ -1,14 +1,20 @@
 """The forms of the implementation page beyond voyages: assessing provisions, reporting and
 assessing incidents, importing a kind's file, proposing and approving publishing.
 
-Each form calls the same service function as its JSON twin (:mod:`gobetween.service.records`)
-and goes back to the page; a refused form shows the page again with what was wrong.
+Each form is read through the same pydantic schema as its JSON twin's body
+(:mod:`gobetween.service.api.implement`: ``AssessmentBody``, ``IncidentBody``,
+``IncidentAssessmentBody``, ``PublicationBody``; :func:`gobetween.web.forms.validated`), calls
+the same service function (:mod:`gobetween.service.records`, ``provisions``) and goes back to
+the page. Nothing is cut: what the API refuses (a note of 5,001 characters) the page refuses at
+the same field, shown next to it in the reader's language (422), the form as it was typed.
+The file import has no schema (the API takes the file as it is).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,118 +25,161 @@ from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
-from gobetween.policy import Actor
 from gobetween.service import import_steps, records
 from gobetween.service import provisions as provision_records
 from gobetween.service.api.calls import writing
+from gobetween.service.api.implement import (
+    AssessmentBody,
+    IncidentAssessmentBody,
+    IncidentBody,
+    PublicationBody,
+)
 from gobetween.service.negotiate import Upload
 from gobetween.web.agreement_views import _form, implementation_error
 from gobetween.web.common import Ctx
-from gobetween.web.render import problem_text, redirect, run_page
+from gobetween.web.forms import form_errors, validated
+from gobetween.web.render import redirect, run_page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 _REFUSED = (e.InputError, e.ProtocolError, e.PermissionDenied, e.Conflict)
 _STATUS = {e.PermissionDenied: 403, e.Conflict: 409}
-P = ParamSpec("P")
 
 
-def _text(form: dict[str, Any], name: str, limit: int = 2000) -> str:
-    value = form.get(name, "")
-    return str(value).strip()[:limit] if isinstance(value, str) else ""
+@dataclass(frozen=True)
+class _Sent:
+    """A form as it was sent, to show it again when refused: which one (``failed``), its
+    fields as typed, and the form's field that a refusal at a body location is about."""
+
+    form: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)
+    field_of: Callable[[str], str] | None = None
+
+
+def _texts(form: Mapping[str, Any]) -> dict[str, str]:
+    """The form's text fields as typed (files aside)."""
+    return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 async def _do(
-    request: Request, ctx: Ctx, agreement_id: int, anchor: str, work: Callable[[], object]
+    request: Request,
+    ctx: Ctx,
+    agreement_id: int,
+    anchor: str,
+    work: Callable[[], object],
+    sent: _Sent | None = None,
 ) -> Response:
     """Run ``work`` (in a worker thread), then go back to the page at ``anchor``, or show the
-    page again with what was refused."""
+    page again with what was refused, next to the field it names, and the form as typed."""
+    shown = sent or _Sent()
 
     def build() -> Response:
         try:
             work()
         except _REFUSED as exc:
             status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 422)
-            return implementation_error(request, ctx, agreement_id, problem_text(exc), status)
+            refusal = form_errors(exc, shown.field_of)
+            error = refusal.pop("error")
+            return implementation_error(
+                request,
+                ctx,
+                agreement_id,
+                error,
+                status,
+                failed=shown.form,
+                values=dict(shown.values),
+                **refusal,
+            )
         return redirect(f"/agreements/{agreement_id}/implementation#{anchor}", request)
 
     return await run_in_threadpool(run_page, request, build)
 
 
-async def _write(
-    request: Request,
-    ctx: Ctx,
-    agreement_id: int,
-    anchor: str,
-    call: Callable[Concatenate[Any, Actor, int, P], object],
-    /,
-    *args: P.args,
-    **kwargs: P.kwargs,
-) -> Response:
-    """:func:`_do` with ``call(session, actor, agreement_id, *args, **kwargs)`` as the work, in
-    a writing unit of work."""
-    return await _do(
-        request,
-        ctx,
-        agreement_id,
-        anchor,
-        lambda: writing(ctx, call, agreement_id, *args, **kwargs),
-    )
+def _evidence_field(location: str) -> str:
+    """The provision form's field of a refusal at the body's ``location``: the one piece of
+    evidence is the ``evidence`` select (its kind) and the ``reference`` input.
+
+    >>> _evidence_field("evidence.0.reference"), _evidence_field("note")
+    ('reference', 'note')
+    """
+    parts = location.split(".")
+    if parts[0] == "evidence" and parts[-1] == "reference":
+        return "reference"
+    return parts[0]
 
 
 @router.post("/agreements/{agreement_id}/implementation/provisions")
 async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Response:
-    """The joint team assesses a provision (level, one piece of evidence, a note)."""
-    form = await _form(request)
-    key = _text(form, "key", 80)
-    evidence = []
-    if _text(form, "reference"):
-        evidence.append(
-            {"kind": _text(form, "evidence", 20) or "link", "reference": _text(form, "reference")}
+    """The joint team assesses a provision (level, one piece of evidence, a note), read as
+    ``POST /api/agreements/{id}/provisions/{key}/assessments``' body."""
+    values = _texts(await _form(request))
+
+    def work() -> None:
+        reference = values.get("reference", "")
+        evidence = (
+            [{"kind": values.get("evidence") or "link", "reference": reference}]
+            if reference.strip()
+            else []
         )
-    body = {"level": _text(form, "level", 40), "evidence": evidence, "note": _text(form, "note")}
-    return await _write(
-        request, ctx, agreement_id, "provisions", provision_records.assess_provision, key, body
-    )
+        fields = {"level": values.get("level", ""), "evidence": evidence}
+        body = validated(AssessmentBody, {**fields, "note": values.get("note", "")})
+        key = values.get("key", "")
+        writing(ctx, provision_records.assess_provision, agreement_id, key, body.model_dump())
+
+    sent = _Sent("assess-provision", values, _evidence_field)
+    return await _do(request, ctx, agreement_id, "provisions", work, sent)
 
 
 @router.post("/agreements/{agreement_id}/implementation/incidents")
 async def report_incident(request: Request, ctx: Ctx, agreement_id: int) -> Response:
-    """A party alleges an incident, privately to the mediators."""
-    form = await _form(request)
-    names = ("alleged_by", "accused", "date", "place", "facility", "description")
-    body = {n: _text(form, n, 5000 if n == "description" else 300) for n in names}
-    return await _write(request, ctx, agreement_id, "kind-incidents", records.report_incident, body)
+    """A party alleges an incident, privately to the mediators (``IncidentBody``)."""
+    values = _texts(await _form(request))
+
+    def work() -> None:
+        body = validated(IncidentBody, {n: values.get(n, "") for n in IncidentBody.model_fields})
+        writing(ctx, records.report_incident, agreement_id, body.model_dump())
+
+    sent = _Sent("incident-form", values)
+    return await _do(request, ctx, agreement_id, "kind-incidents", work, sent)
 
 
 @router.post("/agreements/{agreement_id}/implementation/incidents/{key}/assessment")
 async def assess_incident(request: Request, ctx: Ctx, agreement_id: int, key: str) -> Response:
-    """The joint team assesses an incident."""
-    form = await _form(request)
-    assessment = _text(form, "assessment", 40)
-    return await _write(
-        request, ctx, agreement_id, "kind-incidents", records.assess_incident, key[:100], assessment
-    )
+    """The joint team assesses an incident (``IncidentAssessmentBody``)."""
+    values = _texts(await _form(request))
+
+    def work() -> None:
+        body = validated(IncidentAssessmentBody, {"assessment": values.get("assessment", "")})
+        writing(ctx, records.assess_incident, agreement_id, key, body.assessment)
+
+    sent = _Sent(f"assess-incident:{key}", values)
+    return await _do(request, ctx, agreement_id, "kind-incidents", work, sent)
 
 
 @router.post("/agreements/{agreement_id}/implementation/publications")
 async def propose(request: Request, ctx: Ctx, agreement_id: int) -> Response:
-    """A mediator proposes publishing part of the record."""
-    form = await _form(request)
-    scope, summary = _text(form, "scope", 460), _text(form, "summary", 5000)
-    return await _write(
-        request, ctx, agreement_id, "published", records.propose_publication, scope, summary
-    )
+    """A mediator proposes publishing part of the record (``PublicationBody``)."""
+    values = _texts(await _form(request))
+
+    def work() -> None:
+        fields = {"scope": values.get("scope", ""), "summary": values.get("summary", "")}
+        body = validated(PublicationBody, fields)
+        writing(ctx, records.propose_publication, agreement_id, body.scope, body.summary)
+
+    sent = _Sent("propose-form", values)
+    return await _do(request, ctx, agreement_id, "published", work, sent)
 
 
 @router.post("/agreements/{agreement_id}/implementation/publications/{publication_id}")
 async def approve(request: Request, ctx: Ctx, agreement_id: int, publication_id: int) -> Response:
-    """A mediator of another mediating organisation approves a proposal."""
+    """A mediator of another mediating organisation approves a proposal (no field)."""
     await _form(request)
-    return await _write(
-        request, ctx, agreement_id, "published", records.approve_publication, publication_id
-    )
+
+    def work() -> None:
+        writing(ctx, records.approve_publication, agreement_id, publication_id)
+
+    return await _do(request, ctx, agreement_id, "published", work)
 
 
 @router.post("/agreements/{agreement_id}/implementation/kinds/{kind}/import")

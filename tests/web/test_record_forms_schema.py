@@ -1,0 +1,118 @@
+"""The implementation page's record forms read through the API's bodies (``AssessmentBody``,
+``IncidentBody``, ``IncidentAssessmentBody``, ``PublicationBody``): a value the API refuses with
+422 naming a field is refused by the page at the same field (422, the words next to it, the form
+as typed, nothing stored, nothing cut); what the API accepts, the page accepts."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from tests.web.site import Site, csrf, one, soup, text_of
+
+from gobetween.service.demo_records import ENERGY, build_records_demo
+
+
+@pytest.fixture
+def energy(site: Site) -> int:
+    with site.services.db.unit_of_work() as session:
+        return build_records_demo(session)[ENERGY]
+
+
+def _page(agreement: int) -> str:
+    return f"/agreements/{agreement}/implementation"
+
+
+def _post(c: httpx.Client, agreement: int, action: str, data: dict[str, str]) -> httpx.Response:
+    token = csrf(soup(c.get(_page(agreement))))
+    return c.post(f"{_page(agreement)}/{action}", data={"csrf_token": token, **data})
+
+
+def _api(c: httpx.Client, agreement: int, address: str, body: dict[str, object]) -> str:
+    """The location the API names when it refuses ``body`` at ``address``."""
+    token = csrf(soup(c.get(_page(agreement))))
+    r = c.post(f"/api/agreements/{agreement}/{address}", json=body, headers={"X-CSRF-Token": token})
+    assert r.status_code == 422, r.text
+    return str(r.json()["errors"][0]["location"])
+
+
+def _refused_at(r: httpx.Response, element: str) -> str:
+    assert r.status_code == 422, r.text
+    shown = soup(r)
+    assert one(shown, f"#{element}")["aria-invalid"] == "true"
+    return text_of(shown, f"#{element}-error")
+
+
+def _provisions(site: Site, agreement: int) -> list[dict[str, object]]:
+    return site.client("qatar").get(f"/api/agreements/{agreement}/provisions").json()["provisions"]
+
+
+def test_a_provision_note_too_long_is_refused_at_note(site: Site, energy: int) -> None:
+    qatar = site.client("qatar")
+    key = str(_provisions(site, energy)[0]["key"])
+    history = [len(p["history"]) for p in _provisions(site, energy)]  # type: ignore[arg-type]
+    note = "n" * 5001
+    form = {"key": key, "level": "minimal", "evidence": "link", "reference": "https://e.org"}
+    r = _post(qatar, energy, "provisions", {**form, "note": note})
+    assert "5,001 characters; at most 5,000" in _refused_at(r, "prov-note")
+    assert one(soup(r), "#prov-note").get_text() == note  # kept whole, not cut at 2,000
+    assert one(soup(r), "#prov-reference")["value"] == "https://e.org"
+    body = {"level": "minimal", "note": note}
+    assert _api(qatar, energy, f"provisions/{key}/assessments", body) == "body.note"
+    assert [len(p["history"]) for p in _provisions(site, energy)] == history  # type: ignore[arg-type]
+    long_ref = {**form, "reference": "r" * 1001}
+    assert "1,001 characters" in _refused_at(
+        _post(qatar, energy, "provisions", long_ref), "prov-reference"
+    )
+    evidence = {"level": "minimal", "evidence": [{"kind": "link", "reference": "r" * 1001}]}
+    assert _api(qatar, energy, f"provisions/{key}/assessments", evidence) == (
+        "body.evidence.0.reference"
+    )
+    ok = _post(qatar, energy, "provisions", {**form, "note": "m" * 5000})
+    assert ok.status_code == 303, ok.text
+
+
+def test_an_incident_refused_at_its_field_keeps_what_was_typed(site: Site, energy: int) -> None:
+    ukraine = site.client("ukraine")
+    page = soup(ukraine.get(_page(energy)))
+    fields = {
+        "alleged_by": str(one(page, "#incident-form input[name=alleged_by]")["value"]),
+        "accused": one(page, "#inc-accused option").get_text(),
+        "date": "2024-03-02",
+        "place": "p" * 301,
+        "facility": "Burshtyn power station",
+        "description": "A strike at dawn",
+    }
+    r = _post(ukraine, energy, "incidents", fields)
+    assert "301 characters; at most 300" in _refused_at(r, "inc-place")
+    shown = soup(r)
+    assert one(shown, "#inc-place")["value"] == "p" * 301
+    assert one(shown, "#inc-description").get_text() == "A strike at dawn"
+    assert _api(ukraine, energy, "incidents", fields) == "body.place"
+    long = {**fields, "place": "Burshtyn", "description": "d" * 5001}
+    assert "5,001" in _refused_at(_post(ukraine, energy, "incidents", long), "inc-description")
+    assert _api(ukraine, energy, "incidents", long) == "body.description"
+
+
+def test_a_publication_summary_too_long_is_refused_at_summary(site: Site, energy: int) -> None:
+    qatar = site.client("qatar")
+    fields = {"scope": "provisions", "summary": "s" * 5001}
+    r = _post(qatar, energy, "publications", fields)
+    assert "5,001" in _refused_at(r, "pub-summary")
+    assert one(soup(r), "#pub-summary").get_text() == "s" * 5001
+    assert _api(qatar, energy, "publications", fields) == "body.summary"
+    scope = {"scope": "x" * 461, "summary": ""}
+    assert "461" in _refused_at(_post(qatar, energy, "publications", scope), "pub-scope")
+    assert _api(qatar, energy, "publications", scope) == "body.scope"
+
+
+def test_an_incident_assessment_too_long_is_refused_at_assessment(site: Site, energy: int) -> None:
+    qatar = site.client("qatar")
+    rows = soup(qatar.get(_page(energy))).select("#entries-incidents tr[data-key]")
+    key = str(rows[0]["data-key"])
+    r = _post(qatar, energy, f"incidents/{key}/assessment", {"assessment": "v" * 41})
+    assert r.status_code == 422, r.text
+    select = one(soup(r), f"tr[data-key='{key}'] select[name=assessment]")
+    assert select["aria-invalid"] == "true"
+    assert "41 characters" in text_of(soup(r), f"#{select['id']}-error")
+    body = {"assessment": "v" * 41}
+    assert _api(qatar, energy, f"incidents/{key}/assessment", body) == "body.assessment"
