@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.optimize import linprog
 from tests.analysis.test_milp import (
     SETTINGS,
     allowed_packages,
@@ -224,3 +225,63 @@ def test_the_shared_bound_is_above_every_package(seed: int) -> None:
     assert np.all(weighted <= bound + 1e-6)
     first = tables.constants @ _WEIGHTS + tables.scores[:, :columns, :].max(axis=2).sum(axis=0)
     assert np.all(bound <= first + 1e-6)  # the shares start from the first bound's, all at last
+
+
+def _relaxation(parties: tuple[InterdependentProfile, ...], weights: np.ndarray) -> float:
+    """The linear relaxation's best weighted sum, stated apart from the search with SciPy: one
+    option per issue (fractions allowed), a positive bonus met at most as much as its options
+    are chosen on each issue of its box, negative bonuses counted only where they always pay."""
+    shape = parties[0].agenda.shape
+    first = np.concatenate([[0], np.cumsum(shape)])
+    cost: list[float] = [0.0] * int(first[-1])
+    links: list[tuple[int, list[int]]] = []  # (bonus column, option columns in range)
+    constant = 0.0
+    for party, weight in zip(parties, weights, strict=True):
+        for i, values in enumerate(party.values):
+            for o, value in enumerate(values):
+                cost[first[i] + o] += weight * value
+        for bonus, box in zip(party.bonuses, party.boxes, strict=True):
+            if bonus.value < 0:
+                if all(len(ok) == shape[i] for i, ok in box.items()):
+                    constant += weight * bonus.value
+                continue
+            links.extend((len(cost), [int(first[i]) + o for o in ok]) for i, ok in box.items())
+            cost.append(weight * bonus.value)
+    upper = np.zeros((len(links), len(cost)))  # bonus - options in range <= 0
+    for k, (bonus, options) in enumerate(links):
+        upper[k, options] = -1.0
+        upper[k, bonus] = 1.0
+    choose = np.zeros((len(shape), len(cost)))
+    for i in range(len(shape)):
+        choose[i, first[i] : first[i + 1]] = 1.0
+    found = linprog(
+        -np.array(cost),
+        A_ub=upper,
+        b_ub=np.zeros(len(links)),
+        A_eq=choose,
+        b_eq=np.ones(len(shape)),
+        bounds=(0, 1),
+    )
+    assert found.status == 0
+    return float(-found.fun) + constant
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_shared_bound_is_the_linear_relaxation_at_the_root(seed: int) -> None:
+    """The shares come from the linear relaxation's duals: at the root, each weighted sum's
+    second bound is that relaxation's optimum (the best any split of the bonuses can give),
+    and every share is non-negative, each positive bonus's shares adding up to its value."""
+    parties, _ = _medium(seed)
+    shape = parties[0].agenda.shape
+    kept = [list(range(n)) for n in shape]
+    tables = _tables(parties, (), kept, list(range(len(shape))), [1.0, 1.0])
+    assert tables is not None
+    columns = _WEIGHTS.shape[1]
+    bound = tables.constants @ _WEIGHTS + tables.scores[:, columns:, :].max(axis=2).sum(axis=0)
+    for column in range(columns):
+        relaxed = _relaxation(parties, _WEIGHTS[:, column])
+        assert bound[column] == pytest.approx(relaxed, abs=1e-6)
+    shares = tables.collected[:, -1, :]  # (bonuses, weights): every position's share added up
+    assert np.all(np.diff(tables.collected, axis=1) >= 0)
+    worth = np.maximum(tables.complete, 0.0) @ _WEIGHTS
+    assert shares == pytest.approx(worth, abs=1e-9)

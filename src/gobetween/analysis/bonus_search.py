@@ -58,6 +58,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -246,10 +247,6 @@ def _tables(
     )
 
 
-#: Steps of the subgradient descent that shares the bonuses over their issues (_shares).
-_SHARE_STEPS = 100
-
-
 def _shares(
     boxes: list[tuple[int, float, dict[int, frozenset[int]]]],
     accept: list[NDArray[np.float64]],
@@ -260,9 +257,10 @@ def _shares(
     weighted sum, as a Lagrangian relaxation of "every issue of the box in range" is (any
     shares summing to the bonus's value bound every completion: a bonus met gets every share;
     an issue fixed in range keeps its share, *collected*, until the bonus is decided). The
-    shares are those of the lowest bound at the root found by a projected subgradient descent
-    from "all at the last issue" (the first bound's): :data:`_SHARE_STEPS` steps, each moving
-    part of a bonus's value to the issue of its box whose best option it rejects.
+    shares are the best multipliers of that relaxation at the root: the duals of the linear
+    relaxation (:func:`_relaxed_duals`), scaled to sum to the bonus's value, so the root's bound
+    is the linear relaxation's (any split is a valid bound, so the solver's accuracy never
+    matters for exactness; a bonus whose duals vanish is counted at its last issue).
 
     Returns the shares as scores, ``(bonuses, positions, weights, width)``, and per bonus
     the shares of the positions before each position, ``(bonuses, positions + 1, weights)``.
@@ -270,7 +268,6 @@ def _shares(
     count, (n, k, _) = len(boxes), weighted.shape
     # (bonuses, positions, width): 1.0 where the bonus's box takes the option there
     taken = np.zeros((count, n, width))
-    inside = np.zeros((count, n), dtype=bool)
     worth = np.zeros((count, k))  # each bonus's value in each weighted sum (0 if negative)
     start = np.zeros((count, n))
     for b, (party, value, box) in enumerate(boxes):
@@ -279,35 +276,85 @@ def _shares(
         worth[b] = value * _WEIGHTS[party]
         for pos in box:
             taken[b, pos, : len(accept[pos])] = accept[pos][:, b]
-            inside[b, pos] = True
         start[b, max(box)] = 1.0
-    shares = np.zeros((count, n, k))
-    rows = np.arange(count)
-    for column in range(k):
-        part = start.copy()
-        best, best_part = math.inf, part
-        for step in range(_SHARE_STEPS + 1):
-            open_scores = weighted[:, column, :] + np.einsum(
-                "bp,bpo->po", part * worth[:, column, None], taken
-            )
-            bound = float(open_scores.max(axis=1).sum())
-            if bound < best:
-                best, best_part = bound, part.copy()
-            if step == _SHARE_STEPS:
-                break
-            # a bonus's gain at each issue of its box, were every issue at its best option
-            gain = np.where(inside, taken[:, np.arange(n), open_scores.argmax(axis=1)], np.inf)
-            lowest = gain.argmin(axis=1)
-            moving = (gain[rows, lowest] < np.where(inside, gain, -np.inf).max(axis=1)) & (
-                worth[:, column] > 0
-            )
-            rate = 0.5 / math.sqrt(1.0 + step)
-            part[moving] *= 1.0 - rate
-            part[rows[moving], lowest[moving]] += rate
-        shares[:, :, column] = best_part * worth[:, column, None]
+    parts = _relaxed_duals(boxes, accept, weighted, worth)
+    sums = parts.sum(axis=2, keepdims=True)
+    parts = np.where(sums > 0, parts / np.where(sums > 0, sums, 1.0), start[None, :, :])
+    shares = parts.transpose(1, 2, 0) * worth[:, None, :]  # (bonuses, positions, weights)
     scores = shares[:, :, :, None] * taken[:, :, None, :]
     collected = np.concatenate([np.zeros((count, 1, k)), np.cumsum(shares, axis=1)], axis=1)
     return scores, collected
+
+
+def _relaxed_duals(
+    boxes: list[tuple[int, float, dict[int, frozenset[int]]]],
+    accept: list[NDArray[np.float64]],
+    weighted: NDArray[np.float64],
+    worth: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Per weighted sum, bonus and position: the dual of "the bonus is met at most as much as
+    its box's options there are chosen" in the linear relaxation of the weighted sum's best
+    package (one option per issue, fractions allowed; negative bonuses and red lines left
+    out), ``(weights, bonuses, positions)``, non-negative. HiGHS solves one linear program per
+    weighted sum (the same rows, another objective)."""
+    count, (n, k, _) = len(boxes), weighted.shape
+    sizes = [len(a) for a in accept]
+    first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+    positive = [b for b in range(count) if worth[b].any()]
+    columns = int(first[-1]) + len(positive)
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
+    links: list[tuple[int, int]] = []
+    for pos in range(n):  # one option per issue
+        starts.append(len(index))
+        index.extend(range(first[pos], first[pos + 1]))
+        value.extend([1.0] * sizes[pos])
+    for column, b in enumerate(positive, start=int(first[-1])):
+        for pos in boxes[b][2]:  # the options in range there, less the bonus: at least 0
+            starts.append(len(index))
+            chosen = (first[pos] + np.flatnonzero(accept[pos][:, b])).tolist()
+            index.extend([*chosen, column])
+            value.extend([*([1.0] * len(chosen)), -1.0])
+            links.append((b, pos))
+    highs = highspy._core._Highs()  # the bare class: no banner
+    for name, setting in _LP_OPTIONS.items():
+        highs.setOptionValue(name, setting)
+    highs.addVars(columns, np.zeros(columns), np.full(columns, np.inf))
+    lower = np.concatenate([np.ones(n), np.zeros(len(links))])
+    upper = np.concatenate([np.ones(n), np.full(len(links), np.inf)])
+    highs.addRows(
+        len(starts),
+        lower,
+        upper,
+        len(index),
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(value),
+    )
+    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    parts = np.zeros((k, count, n))
+    if not links:
+        return parts
+    linked = np.array(links, dtype=np.intp)
+    every = np.arange(columns, dtype=np.int32)
+    for w in range(k):
+        options = [weighted[pos, w, : sizes[pos]] for pos in range(n)]
+        highs.changeColsCost(columns, every, np.concatenate([*options, worth[positive, w]]))
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            continue  # no shares: every bonus at its last issue (the first bound's split)
+        duals = np.abs(np.asarray(highs.getSolution().row_dual)[n:])
+        parts[w, linked[:, 0], linked[:, 1]] = duals
+    return parts
+
+
+#: HiGHS settings for the linear relaxations of :func:`_relaxed_duals` (one thread, quiet).
+_LP_OPTIONS: dict[str, bool | int | str] = {
+    "output_flag": False,
+    "threads": 1,
+    "presolve": "off",
+}
 
 
 def search_frontier(
