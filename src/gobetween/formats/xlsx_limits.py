@@ -145,6 +145,4 @@ def open_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: st
 
 def unreadable_sheet(error: BaseException, source: str) -> FileFormatError:
     """The error for a damaged sheet inside a workbook that opened (one of UNREADABLE_WORKBOOK)."""
-    return FileFormatError(
-        f"cannot read the sheet: {error}", source=source, expected=N_("an .xlsx workbook")
-    )
+    return _refused(N_("cannot read the sheet: %(error)s"), error, source)
