@@ -17,13 +17,13 @@ from starlette.concurrency import run_in_threadpool
 from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.protocols import relay
-from gobetween.service import negotiate, notes, protocol_steps, schemas, texts
+from gobetween.service import negotiate, notes, schemas, texts
 from gobetween.service.api.protocols import schema
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import channel_messages, stream_cursor
-from gobetween.web.forms import form_errors, validated
-from gobetween.web.render import read_page, redirect, render, run_page
+from gobetween.web.forms import form_errors, perform_step, validated
+from gobetween.web.render import form_again, read_page, redirect, run_page
 
 __all__ = ["router"]
 
@@ -124,19 +124,13 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
             model = schema(relay.PROTOCOL, rule)  # the generic operation's schema and step
             generic = validated(model, {"offer": offer, **values})
             with ctx.write() as unit:
-                protocol_steps.perform(
-                    unit.session,
-                    unit.actor,
-                    track_id,
-                    relay.PROTOCOL,
-                    rule,
-                    {k: getattr(generic, k) for k in model.model_fields},
-                )
+                perform_step(unit, track_id, relay.PROTOCOL, rule, generic)
         except (e.InputError, e.ProtocolError) as exc:
             typed = {"number": offer, "message": message, "reason": reason}
-            with ctx.read() as unit:
-                context = _console_context(ctx, unit, track_id, typed=typed, **form_errors(exc))
-            return render(request, "console.html", context, status=422)
+            shown = form_errors(exc)
+            return form_again(
+                request, ctx, "console.html", _console_context, track_id, typed=typed, **shown
+            )
         return redirect(f"/tracks/{track_id}/console#offers")
 
     return await run_in_threadpool(run_page, request, build)

@@ -44,7 +44,7 @@ from gobetween.service.languages import declared_languages
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.forms import form_errors, validated
-from gobetween.web.render import problem_text, read_page, redirect, render, run_page
+from gobetween.web.render import form_again, problem_text, read_page, redirect, render, run_page
 
 __all__ = [
     "alternative_field",
@@ -281,18 +281,23 @@ def _alternative_rows(
 def _draft_context(
     ctx: RequestContext,
     unit: Unit,
+    /,
     track_id: int,
     proposed: Mapping[str, str],
     source: Mapping[str, Any] | None = None,
+    rule: Mapping[str, Any] | None = None,
+    draft_id: int | None = None,
     **more: Any,
 ) -> dict[str, Any]:
-    from gobetween.web.texts import article_names, versions_with_changes  # texts includes this
+    """The drafting page (from the draft ``draft_id`` when it is one); ``rule``: the text's
+    rules as a refused form sent them."""
+    from gobetween.web.texts import text_shown  # texts includes this
 
     tp = track_page(unit, track_id)
     if not tp.view.is_mediator:
         raise e.NotFound(f"no drafting in track {track_id}")
-    text = texts.text_view(unit.session, unit.actor, track_id)
-    versions = versions_with_changes(text)
+    shown = text_shown(texts.text_view(unit.session, unit.actor, track_id))
+    versions = shown["versions"]
     base = source or (versions[0] if versions else {})
     package = dict(base.get("package", {}))
     chosen = {
@@ -311,9 +316,7 @@ def _draft_context(
         ctx,
         unit,
         title=_("Drafting the text"),
-        text=text,
-        versions=versions,
-        article_names=article_names(versions),
+        **shown,
         chosen=chosen,
         rows=_issue_rows(tp.agenda, chosen, by_issue, languages),
         text_languages=languages,
@@ -332,8 +335,9 @@ def _draft_context(
         missing_prefs=sorted(missing.values()),
         next_number=len(versions) + 1,
         drafts=drafts.drafts_list(unit.session, unit.actor, track_id),
-        rule=drafts.text_rule(unit.session, track_id),
+        rule=drafts.text_rule(unit.session, track_id) if rule is None else rule,
         events_cursor=stream_cursor(unit, tp.view),
+        draft_id=draft_id,
         **more,
     )
 
@@ -411,11 +415,17 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
             articles = (typed or {}).get("articles", [])
             shown = form_errors(exc, lambda where: form_field(where, articles, languages))
-            with ctx.read() as unit:
-                context = _draft_context(
-                    ctx, unit, track_id, options, typed, draft_id=draft_id, notice=None, **shown
-                )
-            return render(request, "draft.html", context, status=422)
+            return form_again(
+                request,
+                ctx,
+                "draft.html",
+                _draft_context,
+                track_id,
+                options,
+                typed,
+                draft_id=draft_id,
+                **shown,
+            )
         return redirect(f"/tracks/{track_id}/drafts/{made['id']}")
 
     return await run_in_threadpool(run_page, request, build)
@@ -482,9 +492,10 @@ async def draft_act(request: Request, ctx: Ctx, track_id: int, draft_id: int, ac
                 else:
                     raise e.NotFound(f"no action {act!r}")
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
-            with ctx.read() as unit:
-                context = _one_draft_context(ctx, unit, track_id, draft_id, error=problem_text(exc))
-            return render(request, "draft_view.html", context, status=422)
+            error = problem_text(exc)
+            return form_again(
+                request, ctx, "draft_view.html", _one_draft_context, track_id, draft_id, error=error
+            )
         return redirect(target)
 
     return await run_in_threadpool(run_page, request, build)
@@ -514,12 +525,10 @@ async def rules(request: Request, ctx: Ctx, track_id: int) -> Response:
                     after_deadline=body.after_deadline,
                 )
         except (e.InputError, e.ProtocolError) as exc:
-            with ctx.read() as unit:
-                context = _draft_context(
-                    ctx, unit, track_id, {}, draft_id=None, notice=None, **form_errors(exc)
-                )
-            context["rule"] = fields  # as typed
-            return render(request, "draft.html", context, status=422)
+            shown = form_errors(exc)
+            return form_again(
+                request, ctx, "draft.html", _draft_context, track_id, {}, rule=fields, **shown
+            )
         return redirect(f"/tracks/{track_id}/draft#rules")
 
     return await run_in_threadpool(run_page, request, build)

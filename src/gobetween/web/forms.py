@@ -25,11 +25,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from gobetween.errors import GobetweenError, InputError, Sentence, ValidationFailed
+from gobetween.protocols.base import ActionRule
+from gobetween.protocols.registry import AnyProtocol
+from gobetween.service import protocol_steps
+from gobetween.service.context import Unit
 from gobetween.service.errors import translated
 from gobetween.service.schemas import refusal
 from gobetween.web.render import problem_text
 
-__all__ = ["form_errors", "validated"]
+__all__ = ["form_errors", "perform_step", "validated"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,6 +47,17 @@ def validated(model: type[M], values: Mapping[str, Any]) -> M:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or None
         raise ValidationFailed(refusal(first), location=where) from None
+
+
+def perform_step(
+    unit: Unit, track_id: int, protocol: AnyProtocol, rule: ActionRule, body: BaseModel
+) -> dict[str, Any]:
+    """Do ``rule`` of ``protocol`` in ``unit`` with a page form's ``body``, already read through
+    the schema of the rule's generic API operation (:func:`validated` with
+    :func:`gobetween.service.api.protocols.schema`), as that operation does it
+    (:func:`gobetween.service.protocol_steps.perform`); the caller's view afterwards."""
+    values = {k: getattr(body, k) for k in type(body).model_fields}
+    return protocol_steps.perform(unit.session, unit.actor, track_id, protocol, rule, values)
 
 
 def form_errors(

@@ -20,13 +20,13 @@ from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.policy import Action, Seat
 from gobetween.protocols import relay
-from gobetween.service import antivirus, negotiate, processes, protocol_steps, schemas, texts
+from gobetween.service import antivirus, negotiate, processes, schemas, texts
 from gobetween.service.api.protocols import schema
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.data import ShownMessage, channel_messages, stream_cursor
-from gobetween.web.forms import form_errors, validated
-from gobetween.web.render import redirect, render, run_page
+from gobetween.web.forms import form_errors, perform_step, validated
+from gobetween.web.render import form_again, read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -85,7 +85,7 @@ def own_channel(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 
 def channel_context(
-    ctx: RequestContext, unit: Unit, channel_id: int, **more: Any
+    ctx: RequestContext, unit: Unit, /, channel_id: int, **more: Any
 ) -> dict[str, Any]:
     """Everything the channel page shows."""
     channel, view = negotiate.channel(unit.session, unit.actor, channel_id)
@@ -129,26 +129,19 @@ def channel_page(
 @router.get("/channels/{channel_id}")
 def channel(request: Request, ctx: Ctx, channel_id: int) -> Response:
     """One private channel: its messages, a form to write, and the relayed offers."""
+    return read_page(request, ctx, "channel.html", channel_context, channel_id)
 
-    def build() -> Response:
-        with ctx.read() as unit:
-            return channel_page(request, ctx, unit, channel_id)
 
-    return run_page(request, build)
+def _messages_context(ctx: RequestContext, unit: Unit, /, channel_id: int) -> dict[str, Any]:
+    row, _view = negotiate.channel(unit.session, unit.actor, channel_id)
+    tp = track_page(unit, row.track_id)
+    return {"messages": _messages(unit, tp, row.id), "channel": row}
 
 
 @router.get("/channels/{channel_id}/messages")
 def messages_fragment(request: Request, ctx: Ctx, channel_id: int) -> Response:
     """The list of messages alone (what htmx swaps in on a live update)."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            row, _view = negotiate.channel(unit.session, unit.actor, channel_id)
-            tp = track_page(unit, row.track_id)
-            context = {"messages": _messages(unit, tp, row.id), "channel": row}
-        return render(request, "_messages.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "_messages.html", _messages_context, channel_id)
 
 
 @router.post("/channels/{channel_id}/messages")
@@ -194,10 +187,10 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
                 )
                 negotiate.mark_read(unit.session, unit.actor, message.id)
         except (e.InputError, e.PermissionDenied) as exc:
-            with ctx.read() as unit:
-                return channel_page(
-                    request, ctx, unit, channel_id, 422, draft=text, **form_errors(exc)
-                )
+            shown = form_errors(exc)
+            return form_again(
+                request, ctx, "channel.html", channel_context, channel_id, draft=text, **shown
+            )
         return redirect(f"{target}#composer" if target.startswith("/channels/") else target)
 
     return await run_in_threadpool(run_page, request, work)
@@ -239,14 +232,7 @@ async def submit_offer(request: Request, ctx: Ctx, track_id: int) -> Response:
         try:
             body = validated(model, {"options": options, "message": message})
             with ctx.write() as unit:
-                protocol_steps.perform(
-                    unit.session,
-                    unit.actor,
-                    track_id,
-                    relay.PROTOCOL,
-                    relay.SEND_OFFER,
-                    {k: getattr(body, k) for k in model.model_fields},
-                )
+                perform_step(unit, track_id, relay.PROTOCOL, relay.SEND_OFFER, body)
                 channel_id = _own_channel(unit, track_page(unit, track_id))
         except (e.InputError, e.ProtocolError) as exc:
             with ctx.read() as unit:

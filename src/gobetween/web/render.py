@@ -55,6 +55,7 @@ __all__ = [
     "done_notice",
     "environment",
     "error_page",
+    "form_again",
     "local_time",
     "problem_text",
     "read_page",
@@ -350,13 +351,36 @@ def read_page(
 ) -> Response:
     """A page that only reads: ``template`` filled with ``make(ctx, unit, *args, **kwargs)``
     built in one read-only unit of work, its errors shown as :func:`run_page` shows them."""
+    return run_page(request, lambda: _filled(request, ctx, 200, template, make, args, kwargs))
 
-    def build() -> Response:
-        with ctx.read() as unit:
-            context = make(ctx, unit, *args, **kwargs)
-        return render(request, template, context)
 
-    return run_page(request, build)
+def form_again(
+    request: Request,
+    ctx: RequestContext,
+    template: str,
+    make: Callable[Concatenate[RequestContext, Unit, P], Mapping[str, Any]],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Response:
+    """A refused form's page again (422): ``template`` filled with ``make(ctx, unit, *args,
+    **kwargs)`` built in one read-only unit of work; the refusal and what was typed come in
+    ``kwargs`` (:func:`gobetween.web.forms.form_errors`)."""
+    return _filled(request, ctx, 422, template, make, args, kwargs)
+
+
+def _filled(
+    request: Request,
+    ctx: RequestContext,
+    status: int,
+    template: str,
+    make: Callable[..., Mapping[str, Any]],
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+) -> Response:
+    with ctx.read() as unit:
+        context = make(ctx, unit, *args, **kwargs)
+    return render(request, template, context, status=status)
 
 
 def problem_text(exc: e.GobetweenError) -> str:

@@ -43,7 +43,7 @@ from gobetween.web import drafting
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.forms import form_errors, validated
-from gobetween.web.render import read_page, redirect, render, run_page
+from gobetween.web.render import form_again, read_page, redirect, render, run_page
 
 __all__ = ["Change", "changes", "router", "split_reasons"]
 
@@ -126,6 +126,14 @@ def versions_with_changes(text: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows[::-1]
 
 
+def text_shown(text: Mapping[str, Any]) -> dict[str, Any]:
+    """What a page of the text shows of it (:func:`gobetween.service.texts.text_view`): the
+    ``text``, its ``versions`` with what changed (:func:`versions_with_changes`) and the
+    ``article_names`` (:func:`article_names`)."""
+    versions = versions_with_changes(text)
+    return {"text": text, "versions": versions, "article_names": article_names(versions)}
+
+
 def article_names(versions: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """What a reader calls each article: its issue, else its heading, else its id (newest wins).
 
@@ -154,10 +162,18 @@ def answer_fields(answer: Mapping[str, Any] | None) -> dict[str, Mapping[str, An
     return out
 
 
-def _text_context(ctx: RequestContext, unit: Unit, /, track_id: int, **more: Any) -> dict[str, Any]:
+def _text_context(
+    ctx: RequestContext,
+    unit: Unit,
+    /,
+    track_id: int,
+    previous: Mapping[str, Mapping[str, Any]] | None = None,
+    **more: Any,
+) -> dict[str, Any]:
+    """The text page; ``previous``: the per-article answers a refused form sent."""
     tp = track_page(unit, track_id)
-    text = texts.text_view(unit.session, unit.actor, track_id)
-    versions = versions_with_changes(text)
+    shown = text_shown(texts.text_view(unit.session, unit.actor, track_id))
+    text, versions = shown["text"], shown["versions"]
     current = versions[0] if versions else None
     own = text.get("own_answers", {})
     my_answer = own.get(str(current["number"])) if current else None
@@ -165,13 +181,11 @@ def _text_context(ctx: RequestContext, unit: Unit, /, track_id: int, **more: Any
         ctx,
         unit,
         title=_("Negotiating text"),
-        text=text,
-        versions=versions,
-        article_names=article_names(versions),
+        **shown,
         current=current,
         own_answers=own,
         my_answer=my_answer,
-        previous=answer_fields(my_answer),
+        previous=answer_fields(my_answer) if previous is None else previous,
         may_answer=text["view"] == "party" and text["status"] == "awaiting_answers",
         rule=drafts.text_rule(unit.session, track_id),
         events_cursor=stream_cursor(unit, tp.view),
@@ -307,11 +321,16 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
                     articles=articles,
                 )
         except (e.InputError, e.ProtocolError) as exc:
-            shown = form_errors(exc, lambda where: _answer_field(where, keys))
-            with ctx.read() as unit:
-                context = _text_context(ctx, unit, track_id, typed_reasons=raw_reasons, **shown)
-            context["previous"] = _typed_articles(form, keys)  # the form as it was sent
-            return render(request, "text.html", context, status=422)
+            return form_again(
+                request,
+                ctx,
+                "text.html",
+                _text_context,
+                track_id,
+                typed_reasons=raw_reasons,
+                previous=_typed_articles(form, keys),  # the form as it was sent
+                **form_errors(exc, lambda where: _answer_field(where, keys)),
+            )
         return redirect(f"/tracks/{track_id}/text#answer")
 
     return await run_in_threadpool(run_page, request, build)
