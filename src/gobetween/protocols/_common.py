@@ -6,6 +6,7 @@ modules.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
@@ -20,6 +21,7 @@ from gobetween.protocols import base
 
 K = TypeVar("K")
 T = TypeVar("T")
+Choice = TypeVar("Choice", bound=enum.Enum)
 
 #: Wire form of one event: what the service stores as JSON.
 EventDict = dict[str, Any]
@@ -143,6 +145,15 @@ def unknown(what: str, thing: Never) -> ProtocolError:
     Typed with ``Never`` so that mypy proves every class of the union is handled before it.
     """
     return ProtocolError(f"{type(thing).__name__} is not a {what}")
+
+
+def choice(kind: type[Choice], value: object, refusal: str, /, **params: object) -> Choice:
+    """``value`` as a member of the closed vocabulary ``kind``; else :class:`ProtocolError`
+    ``refusal`` (marked ``N_``, its values in ``params``)."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise ProtocolError(refusal, params=params) from None
 
 
 def check_text(value: object, what: str, *, required: bool = False) -> str:

@@ -286,13 +286,7 @@ def decide(state: PollState, action: PollAction, *, now: datetime) -> tuple[Poll
                     N_("the result of statement %(number)s is published; it takes no answers"),
                     params={"number": statement.number},
                 )
-            try:
-                answer = Answer(action.answer)
-            except ValueError:
-                raise ProtocolError(
-                    N_("an answer is agree, disagree or pass, not %(answer)r"),
-                    params={"answer": action.answer},
-                ) from None
+            answer = c.choice(Answer, action.answer, _NOT_AN_ANSWER, answer=action.answer)
             comment = _text(action.comment, N_("the comment"))
             return (StatementAnswered(action.party, statement.number, answer, comment, at),)
         case PublishResult():
@@ -314,6 +308,9 @@ def decide(state: PollState, action: PollAction, *, now: datetime) -> tuple[Poll
             return (PollClosed(action.mediator, at),)
         case _:
             raise c.unknown("poll action", action)
+
+
+_NOT_AN_ANSWER = N_("an answer is agree, disagree or pass, not %(answer)r")
 
 
 def _text(value: object, what: str, *, required: bool = False) -> str:

@@ -40,6 +40,7 @@ from typing import Any
 from gobetween.errors import N_, InvalidAgenda, ProtocolError, Sentence, ValidationFailed
 from gobetween.model import Agenda, Issue, Package
 from gobetween.model.agenda import check_wording
+from gobetween.protocols import _common as c
 
 __all__ = [
     "ARTICLE_ID",
@@ -82,6 +83,11 @@ class Stance(enum.StrEnum):
     AGREE = "agree"
     CAN_LIVE_WITH = "can_live_with"
     CANNOT_ACCEPT = "cannot_accept"
+
+
+#: The refusals of a kind or a stance that is none of its vocabulary's.
+_NOT_A_KIND = N_("article %(id)s: kind %(kind)r is not preamble, operative or final")
+_NOT_A_STANCE = N_("article %(article)s: %(stance)r is not agree, can_live_with or cannot_accept")
 
 
 def _wording(value: object, location: str) -> Mapping[str, str]:
@@ -152,13 +158,8 @@ class Article:
                 ),
                 params={"id": self.id},
             )
-        try:
-            object.__setattr__(self, "kind", ArticleKind(self.kind))
-        except ValueError:
-            raise ProtocolError(
-                N_("article %(id)s: kind %(kind)r is not preamble, operative or final"),
-                params={"id": self.id, "kind": self.kind},
-            ) from None
+        kind = c.choice(ArticleKind, self.kind, _NOT_A_KIND, id=self.id, kind=self.kind)
+        object.__setattr__(self, "kind", kind)
         where = f"article {self.id}"
         object.__setattr__(self, "heading", _wording(self.heading, f"{where}, heading"))
         object.__setattr__(self, "wording", _wording(self.wording, where))
@@ -240,13 +241,10 @@ class ArticleAnswer:
     proposed: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "stance", Stance(self.stance))
-        except ValueError:
-            raise ProtocolError(
-                N_("article %(article)s: %(stance)r is not agree, can_live_with or cannot_accept"),
-                params={"article": self.article, "stance": self.stance},
-            ) from None
+        stance = c.choice(
+            Stance, self.stance, _NOT_A_STANCE, article=self.article, stance=self.stance
+        )
+        object.__setattr__(self, "stance", stance)
         if not isinstance(self.reason, str) or len(self.reason) > MAX_WORDING_CHARS:
             raise ProtocolError(
                 N_("article %(article)s: the reason must be text"), params={"article": self.article}
