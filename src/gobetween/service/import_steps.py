@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from gobetween.monitoring.kinds import EntryImport
+from gobetween.monitoring.kinds import Entry, EntryImport
 from gobetween.monitoring.voyages import ImportResult, MergeResult, Shipment, ShipmentKey, merge
 from gobetween.policy import Actor
 from gobetween.service import implement, records
@@ -43,6 +43,18 @@ class _Unit(Protocol):
 
 
 Units = Callable[[], contextlib.AbstractContextManager[_Unit]]
+T = TypeVar("T")
+
+
+def _in_steps(write: Units, items: list[T], step: Callable[[_Unit, list[T]], None]) -> int:
+    """``step(unit, part)`` for each part of at most :data:`ROWS_PER_STEP` of ``items``, in
+    order, each in its own writing unit (the write lock is free between them); how many."""
+    size = ROWS_PER_STEP
+    parts = [items[i : i + size] for i in range(0, len(items), size)]
+    for part in parts:
+        with write() as unit:
+            step(unit, part)
+    return len(parts)
 
 
 def _plan(
@@ -56,13 +68,7 @@ def _plan(
 
 
 def import_in_steps(
-    read: Units,
-    write: Units,
-    agreement_id: int,
-    filename: str,
-    result: ImportResult,
-    *,
-    rows_per_step: int | None = None,
+    read: Units, write: Units, agreement_id: int, filename: str, result: ImportResult
 ) -> dict[str, Any]:
     """Merge a parsed JCC file into the record in short writing steps; the import report.
 
@@ -70,18 +76,17 @@ def import_in_steps(
     ``.write``); the caller must be allowed to record (checked in the read unit before any
     row is written, and again in the last unit, which records the import).
     """
-    size = rows_per_step or ROWS_PER_STEP
     merged, known, actor = _plan(read, agreement_id, result)
     keys = [s.key for s in merged.shipments if s.key not in known] + list(merged.updated)
     rows: dict[ShipmentKey, list[Shipment]] = {}
     for shipment in result.shipments:
         rows.setdefault(shipment.key, []).append(shipment)
-    steps = [keys[i : i + size] for i in range(0, len(keys), size)]
-    for step in steps:  # allowed: checked in the read unit, and again at the end
-        with write() as unit:
-            implement.write_shipments(
-                unit.session, agreement_id, [s for k in step for s in rows[k]]
-            )
+
+    # allowed: checked in the read unit, and again at the end
+    def step(unit: _Unit, part: list[ShipmentKey]) -> None:
+        implement.write_shipments(unit.session, agreement_id, [s for k in part for s in rows[k]])
+
+    steps = _in_steps(write, keys, step)
     with write() as unit:
         implement.check_may_record(unit.session, unit.actor, agreement_id)
         report = implement.import_report(filename, result, merged)
@@ -92,30 +97,23 @@ def import_in_steps(
             actor,
             "record.import",
             ("agreement", agreement_id),
-            {k: v for k, v in report.items() if k != "problems"} | {"steps": len(steps)},
+            {k: v for k, v in report.items() if k != "problems"} | {"steps": steps},
         )
     return report
 
 
 def import_entries_in_steps(
-    read: Units,
-    write: Units,
-    agreement_id: int,
-    result: EntryImport,
-    *,
-    rows_per_step: int | None = None,
+    read: Units, write: Units, agreement_id: int, result: EntryImport
 ) -> dict[str, Any]:
     """The same for a file of another record kind (exchanges, incidents, ...): mediators only."""
-    size = rows_per_step or ROWS_PER_STEP
     with read() as unit:
         plan = records.plan_entry_import(unit.session, unit.actor, agreement_id, result)
         actor = unit.actor
-    pending = plan.to_write()
-    for i in range(0, len(pending), size):
-        with write() as unit:
-            records.write_entries(
-                unit.session, actor, agreement_id, plan.kind, pending[i : i + size]
-            )
+
+    def step(unit: _Unit, part: list[Entry]) -> None:
+        records.write_entries(unit.session, actor, agreement_id, plan.kind, part)
+
+    _in_steps(write, plan.to_write(), step)
     with write() as unit:
         records.plan_entry_import(unit.session, unit.actor, agreement_id, result)  # still allowed
         report = records.entry_import_report(result, plan)
