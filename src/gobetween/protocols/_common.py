@@ -6,11 +6,12 @@ modules.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
-from typing import Annotated, Any, Never, TypeVar
+from typing import Annotated, Any, Never, Self, TypeVar
 
 from annotated_types import Ge, Le, MaxLen, MinLen
 
@@ -102,6 +103,22 @@ def closing_reason(mediator: str, mediators: Iterable[str], reason: object) -> s
     """The reason a mediator of the track gives for closing (text, may be empty)."""
     check_member(mediator, mediators, "mediator")
     return check_text(reason, N_("the reason for closing"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Closed(wire.WireEvent):
+    """A mediator closed the protocol for ``reason``: the fields of a protocol's closing event
+    (the relay's, the single text's, the bidding's), in this order on the wire."""
+
+    mediator: str
+    reason: str
+    at: datetime
+
+    @classmethod
+    def by(cls, mediator: str, reason: object, mediators: Iterable[str], at: datetime) -> Self:
+        """``mediator`` (one of ``mediators``) closes at ``at`` for ``reason``
+        (:func:`closing_reason`)."""
+        return cls(mediator, closing_reason(mediator, mediators, reason), at)
 
 
 def numbered(items: Sequence[T], number: object, missing: str) -> T:

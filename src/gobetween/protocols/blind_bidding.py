@@ -347,8 +347,7 @@ def decide(
         case SubmitBid():
             return _decide_bid(state, action, at)
         case CloseBidding():
-            reason = c.closing_reason(action.mediator, state.mediators, action.reason)
-            return (BiddingClosed(action.mediator, reason, at),)
+            return (BiddingClosed.by(action.mediator, action.reason, state.mediators, at),)
         case Expire():
             deadline = state.rules.deadline
             if deadline is None or at <= deadline:

@@ -15,6 +15,7 @@ from typing import Any
 
 from gobetween import wire
 from gobetween.errors import N_
+from gobetween.protocols import _common as c
 
 __all__ = [
     "BidSubmitted",
@@ -58,12 +59,8 @@ class RoundResolved(wire.WireEvent, type="round_resolved"):
             raise wire.invalid(N_("a settled round needs an amount, and only then"), "amount")
 
 
-class BiddingClosed(wire.WireEvent, type="bidding_closed"):
+class BiddingClosed(c.Closed, type="bidding_closed"):
     """A mediator closed the bidding."""
-
-    mediator: str
-    reason: str
-    at: datetime
 
 
 class BiddingExpired(wire.WireEvent, type="bidding_expired"):

@@ -255,12 +255,8 @@ class OfferDeclined(wire.WireEvent, type="offer_declined"):
     at: datetime
 
 
-class RelayClosed(wire.WireEvent, type="relay_closed"):
+class RelayClosed(c.Closed, type="relay_closed"):
     """A mediator closed the relay."""
-
-    mediator: str
-    reason: str
-    at: datetime
 
 
 RelayEvent = OfferSubmitted | OfferForwarded | OfferDeclined | RelayClosed
@@ -323,8 +319,7 @@ def decide(state: RelayState, action: RelayAction, *, now: datetime) -> tuple[Re
             reason = c.check_text(action.reason, N_("the reason for declining"))
             return (OfferDeclined(offer.number, action.mediator, reason, at),)
         case CloseRelay():
-            reason = c.closing_reason(action.mediator, state.mediators, action.reason)
-            return (RelayClosed(action.mediator, reason, at),)
+            return (RelayClosed.by(action.mediator, action.reason, state.mediators, at),)
         case _:
             raise c.unknown("relay action", action)
 

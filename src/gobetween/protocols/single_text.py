@@ -402,8 +402,7 @@ def decide(
             deadline = _future_deadline(action.deadline, at)
             return (DeadlineExtended(action.mediator, action.version, deadline, at),)
         case CloseTrack():
-            reason = c.closing_reason(action.mediator, state.mediators, action.reason)
-            return (TrackClosed(action.mediator, reason, at),)
+            return (TrackClosed.by(action.mediator, action.reason, state.mediators, at),)
         case _:
             raise c.unknown("single-text action", action)
 

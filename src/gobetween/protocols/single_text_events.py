@@ -120,12 +120,8 @@ class TrackReady(wire.WireEvent, type="track_ready"):
     at: datetime
 
 
-class TrackClosed(wire.WireEvent, type="track_closed"):
+class TrackClosed(c.Closed, type="track_closed"):
     """A mediator closed the track."""
-
-    mediator: str
-    reason: str
-    at: datetime
 
 
 SingleTextEvent = (
