@@ -45,6 +45,7 @@ from gobetween.web.record_words import (
 )
 from gobetween.web.render import (
     done_notice,
+    form_again,
     problem_text,
     read_page,
     redirect,
@@ -208,26 +209,27 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
 # -- creating it from the ready text --------------------------------------------------------------
 
 
+def _new_agreement_context(
+    ctx: RequestContext, unit: Unit, /, track_id: int, **more: Any
+) -> dict[str, Any]:
+    tp = track_page(unit, track_id)
+    if not tp.view.is_mediator:
+        raise e.NotFound(f"no track {track_id}")
+    return tp.context(
+        ctx,
+        unit,
+        title=_("Make the agreement"),
+        lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
+        today=dt.date.today().isoformat(),
+        record_kinds=record_kind_choices(),
+        **more,
+    )
+
+
 @router.get("/tracks/{track_id}/agreement")
 def new_agreement(request: Request, ctx: Ctx, track_id: int) -> Response:
     """The mediators' form to make the agreement from the accepted text."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            tp = track_page(unit, track_id)
-            if not tp.view.is_mediator:
-                raise e.NotFound(f"no track {track_id}")
-            context = tp.context(
-                ctx,
-                unit,
-                title=_("Make the agreement"),
-                lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
-                today=dt.date.today().isoformat(),
-                record_kinds=record_kind_choices(),
-            )
-        return render(request, "agreement_new.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "agreement_new.html", _new_agreement_context, track_id)
 
 
 @router.post("/tracks/{track_id}/agreement")
@@ -259,18 +261,9 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
         except (ValueError, e.AgreementError) as exc:
             # in the reader's language, also a refusal of the pure core (derive, languages)
             error = problem_text(exc) if isinstance(exc, e.GobetweenError) else str(exc)
-            with ctx.read() as unit:
-                tp = track_page(unit, track_id)
-                context = tp.context(
-                    ctx,
-                    unit,
-                    title=_("Make the agreement"),
-                    error=error,
-                    lifecycle=agree.text_lifecycle(unit.session, unit.actor, track_id),
-                    today=dt.date.today().isoformat(),
-                    record_kinds=record_kind_choices(),
-                )
-            return render(request, "agreement_new.html", context, status=422)
+            return form_again(
+                request, ctx, "agreement_new.html", _new_agreement_context, track_id, error=error
+            )
         return redirect(f"/agreements/{made['id']}", request)
 
     return await run_in_threadpool(run_page, request, build)
