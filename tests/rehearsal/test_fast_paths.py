@@ -49,7 +49,7 @@ def test_every_text_the_climb_remembers_has_the_moves_of_the_full_pass(
                 if helps is not None:
                     assert climb_masks(tables, text) == (better, helps)
     assert remembered > 500
-    assert len(steps) > 100  # texts reached by a move, their bit sets from the text before
+    assert len(steps) > 50  # texts reached by a move, their bit sets from the text before
 
 
 def _front(points: int, rng: np.random.Generator) -> np.ndarray:

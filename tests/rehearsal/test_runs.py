@@ -56,18 +56,22 @@ def test_runs_are_the_runs_one_by_one(strategy_name: str) -> None:
 
 
 def test_the_kept_draws_are_the_run_s_stream() -> None:
-    """A seed's first text and draws, kept once, are the numbers its generator gives, and a
-    block drawn at once is the same as drawn in parts."""
-    rehearsal = Rehearsal(four_issues())
-    for seed in (0, 7, 2**64 + 7):
-        start, draws = rehearsal._first(seed)
-        stream = rehearsal._generator(seed).random(len(rehearsal.sizes) + 3 * CLIMB_BLOCK)
-        assert draws == stream[: len(draws)].tolist()
-        assert start == text_of(draws, rehearsal.sizes)
-        parts = rehearsal._generator(seed)
-        pieces = [parts.random(len(rehearsal.sizes)), parts.random(CLIMB_BLOCK)]
-        assert np.concatenate(pieces).tolist() == draws
-    assert rehearsal._firsts[7] == rehearsal._first(7)
+    """A seed's first text and draws, kept once, are the numbers its generator gives when
+    restarted, whichever seed's draws were kept before (the generator jumps from there), and
+    a block drawn at once is the same as drawn in parts."""
+    rehearsal, fresh = Rehearsal(four_issues()), Rehearsal(four_issues())
+    n = len(rehearsal.sizes)
+    for seed in (0, 7, 3, 2**64 + 7, 2**64 - 1, 8, 9, 1):
+        start, tail, head = rehearsal._first(seed)
+        stream = fresh._generator(seed).random(n + 3 * CLIMB_BLOCK)
+        assert start == text_of(stream[:n].tolist(), rehearsal.sizes)
+        assert [*head.tolist(), *tail] == stream[n : n + CLIMB_BLOCK].tolist()
+        parts = fresh._generator(seed)
+        pieces = [parts.random(n), parts.random(CLIMB_BLOCK)]
+        assert np.concatenate(pieces).tolist() == stream[: n + CLIMB_BLOCK].tolist()
+        if seed == 3:  # something else draws: the next seed's draws start afresh
+            rehearsal.run("veto", "truthful", 5)
+    assert rehearsal._firsts[7][1] == rehearsal._firsts[2**64 + 7][1]  # seeds repeat after 2**64
 
 
 def test_a_text_is_drawn_within_the_options() -> None:

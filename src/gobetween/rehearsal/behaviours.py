@@ -112,7 +112,9 @@ class Delegate:
     def accepts(self, choices: Choices, round_: int, rounds: int) -> bool:
         """Whether it accepts the text: :meth:`answer`'s ``accepts``, without working out the
         change it would ask for."""
-        score = self.score(choices)
+        score = self._scores.get(choices)
+        if score is None:
+            score = self.score(choices)
         level = self.table.reservation if self.holdout <= 0 else self.level(round_, rounds)
         return score != -math.inf and score >= level - 1e-12
 

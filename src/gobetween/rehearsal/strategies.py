@@ -36,6 +36,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,6 +49,7 @@ __all__ = [
     "CLIMB_BLOCK",
     "STRATEGIES",
     "Climb",
+    "Climber",
     "Drawn",
     "Plan",
     "Room",
@@ -59,6 +61,17 @@ __all__ = [
 
 #: At one text: the moves every party prefers, and each party's as a bit set (or ``None``).
 Climb = tuple[tuple[int, ...], tuple[int, ...] | None]
+
+
+class Climber(NamedTuple):
+    """What a climb needs of the delegations: their tables, whether all are additive, the
+    moves (:attr:`PartyTable.moves_list`) and how many change the text."""
+
+    tables: tuple[PartyTable, ...]
+    additive: bool
+    issues: list[int]
+    options: list[int]
+    changes: int
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +122,22 @@ class Room:
     used: int = 0
     agreement: Choices | None = None
     last: Choices | None = field(default=None)
+    _climber: Climber | None = field(default=None, init=False, repr=False)
+
+    def climber(self) -> Climber:
+        """What a climb needs of the delegations, worked out once per room."""
+        found = self._climber
+        if found is None:
+            tables = tuple(d.table for d in self.delegates)
+            issues, options = tables[0].moves_list
+            found = self._climber = Climber(
+                tables,
+                all(t.flat is not None for t in tables),
+                issues,
+                options,
+                len(issues) - len(self.sizes),
+            )
+        return found
 
     @property
     def left(self) -> int:
@@ -142,15 +171,20 @@ class Room:
         """Publish a text as :meth:`publish` does, learning only whether every party accepts
         it (for a strategy that reads no more: the changes the parties would ask for are not
         worked out)."""
-        text = tuple(map(int, choices))
-        round_ = self.used
-        self._spend()
+        return self._conclude(0, tuple(map(int, choices)))
+
+    def _conclude(self, votes: int, text: Choices) -> bool:
+        """:meth:`votes` (``votes`` of them), then :meth:`settle` the text (already a tuple of
+        Python integers)."""
+        self._spend(votes + 1)
+        round_ = self.used - 1
         self.last = text
         rounds = self.rounds
-        if all(d.accepts(text, round_, rounds) for d in self.delegates):
-            self.agreement = text
-            return True
-        return False
+        for d in self.delegates:
+            if not d.accepts(text, round_, rounds):
+                return False
+        self.agreement = text
+        return True
 
     def vote(self, new: Choices, current: Choices) -> bool:
         """Ask whether every party prefers ``new`` to ``current`` (one round)."""
@@ -244,51 +278,53 @@ def hill_climbing(room: Room, rng: np.random.Generator) -> None:
     :data:`CLIMB_BLOCK`, two per move taken from the end of the block (a fresh block when fewer
     than two are left). :func:`climb_drawn` plays it from those numbers.
     """
-    draws = rng.random(len(room.sizes) + CLIMB_BLOCK).tolist()
-    climb_drawn(room, text_of(draws, room.sizes), draws, lambda: rng.random(CLIMB_BLOCK).tolist())
+    climb_drawn(room, room.random_text(rng), [], lambda: rng.random(CLIMB_BLOCK).tolist())
 
 
-#: Uniform numbers the climb draws at a time.
+#: Uniform numbers the climb draws at a time (even: a move takes two, so a block is used up
+#: exactly before the next is drawn).
 CLIMB_BLOCK = 64
 
 
 def climb_drawn(
     room: Room, start: Choices, draws: list[float], more: Callable[[], list[float]]
 ) -> None:
-    """:func:`hill_climbing` from ``start``, taking its draws from the end of ``draws`` down
-    to its last :data:`CLIMB_BLOCK` (not changed: a caller may share them), then from the end
-    of each block ``more()`` gives."""
+    """:func:`hill_climbing` from ``start``, taking its draws from the end of ``draws``, then
+    from the end of each list ``more()`` gives, in turn (each of even length, so that a move's
+    two draws never straddle two lists; ``draws`` is not changed: a caller may share it). For
+    the strategy's own draws, ``draws`` is empty and ``more()`` draws :data:`CLIMB_BLOCK`
+    numbers; a caller that keeps a block may split it, its last numbers first."""
     current = start
     delegates = room.delegates
-    tables = [d.table for d in delegates]
-    additive = all(t.flat is not None for t in tables)
-    issues, options = tables[0].moves_list
-    changes = len(issues) - len(room.sizes)  # the texts one change away
+    tables, additive, issues, options, changes = room.climber()
     climbs = room.climbs
     budget = room.left - 1  # questions that leave a round to publish in
     asked_all = 0
     left = len(draws)  # draws[left - 1] is the next one
-    low = left - CLIMB_BLOCK
-    helps: tuple[int, ...] | None = None  # per party, the moves it prefers at `current`
+    # per party, the moves it prefers at the text before `current` (None: unknown), and the
+    # move from there: worked out at `current` only when the climbs have not met it yet
+    before: tuple[int, ...] | None = None
+    j = move = 0
     while budget > 0:
         known = climbs.get(current)
         if known is None:
             if not additive:
                 known = (improving_moves_vectorised(delegates, current), None)
-            elif helps is None:
+            elif before is None:
                 known = climb_masks(tables, current)
             else:
+                helps = climb_step(tables, before, j, move)
                 known = (_bits(functools.reduce(operator.and_, helps)), helps)
             if len(climbs) >= _MAX_CLIMBS:
                 climbs.clear()
             climbs[current] = known
-        better, helps = known
+        better, before = known
         if not better:
             asked_all += min(changes, budget)
             break
-        if left - low < 2:
+        if left < 2:
             draws = more()
-            left, low = len(draws), 0
+            left = len(draws)
         asked = bisect.bisect_right(first_marked(changes, len(better)), draws[left - 1]) + 1
         if asked > budget:
             asked_all += budget
@@ -299,10 +335,7 @@ def climb_drawn(
         left -= 2
         j = issues[move]
         current = (*current[:j], options[move], *current[j + 1 :])
-        if helps is not None:
-            helps = climb_step(tables, helps, j, move)
-    room.votes(asked_all)
-    room.settle(current)
+    room._conclude(asked_all, current)
 
 
 def climb_step(
