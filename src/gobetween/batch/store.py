@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from gobetween.batch.tasks import FIELDS
-from gobetween.errors import ConfigurationError, InputError
+from gobetween.errors import N_, ConfigurationError, InputError
 
 __all__ = ["ResultStore"]
 
@@ -38,9 +38,10 @@ def _pyarrow() -> Any:
     try:
         pa = importlib.import_module("pyarrow")  # an optional extra, without type stubs
         pq = importlib.import_module("pyarrow.parquet")
-    except ImportError:  # pragma: no cover - depends on the installation
+    except ImportError:  # not installed (the extra is optional)
         raise ConfigurationError(
-            "Parquet output needs pyarrow: pip install 'gobetween[parquet]' (or write .csv)"
+            N_("Parquet output needs pyarrow: %(command)s (or write .csv)"),
+            params={"command": "pip install 'gobetween[parquet]'"},
         ) from None
     return pa, pq
 
@@ -89,9 +90,12 @@ class ResultStore:
         suffix = self.path.suffix.lower()
         if suffix not in (".csv", ".parquet"):
             raise InputError(
-                f"unknown results format {suffix or '(none)'!r}",
+                N_("unknown results format %(suffix)r")
+                if suffix
+                else N_("the results file's name has no extension"),
                 source=str(self.path),
-                expected="a name ending in .csv or .parquet",
+                expected=N_("a name ending in .csv or .parquet"),
+                params={"suffix": suffix},
             )
         self.parquet = suffix == ".parquet"
         self._parts = 0
@@ -124,9 +128,10 @@ class ResultStore:
             reader = csv.DictReader(handle)
             if reader.fieldnames is not None and tuple(reader.fieldnames) != FIELDS:
                 raise InputError(
-                    "the results file has other columns than a tournament writes",
+                    N_("the results file has other columns than a tournament writes"),
                     source=str(self.path),
-                    expected=", ".join(FIELDS),
+                    expected=N_("the columns %(columns)s"),
+                    params={"columns": ", ".join(FIELDS)},
                 )
             # a partial last line (a run killed mid-write) lacks fields: skipped
             return [_typed(row) for row in reader if None not in row.values()]
