@@ -10,6 +10,7 @@ from tests.service.test_texts_articles import PACKAGE, articles
 from tests.service.world import World
 
 from gobetween.store import tables as t
+from gobetween.store.audit import change_digest
 
 
 def drafts_url(world: World) -> str:
@@ -155,3 +156,35 @@ def test_an_alternative_worded_as_another_option_is_refused_and_edited_wording_g
         article["alternatives"][0]["wording"]["en"] == "Ships leave from Odesa, then Chornomorsk."
     )
     assert version["wording_of"]["art-ports/1"] == {"en": None}  # the mediators' own wording
+
+
+def test_each_act_on_a_draft_is_audited_with_the_digest_of_its_body(world: World) -> None:
+    draft = make_draft(world)
+    url = f"{drafts_url(world)}/{draft['id']}"
+    assert world.post("tr", f"{url}/approval").status_code == 200
+    assert world.post("un", f"{url}/publication", json={"confirm": True}).status_code == 201
+    other = make_draft(world, note="set aside")
+    gone = world.request("un", "DELETE", f"{drafts_url(world)}/{other['id']}")
+    assert gone.status_code == 200, gone.text
+    with world.services.db.unit_of_work(write=False) as session:
+        links = session.execute(
+            select(t.AuditEntry.action, t.AuditEntry.object_id, t.AuditEntry.digest)
+            .where(t.AuditEntry.object_type == "text_draft")
+            .order_by(t.AuditEntry.seq)
+        ).all()
+    tr = world.orgs["Türkiye"]
+    assert [tuple(link) for link in links] == [
+        ("text.draft_saved", str(draft["id"]), change_digest({"digest": draft["digest"]})),
+        (
+            "text.draft_approved",
+            str(draft["id"]),
+            change_digest({"digest": draft["digest"], "organisation": tr}),
+        ),
+        (
+            "text.draft_published",
+            str(draft["id"]),
+            change_digest({"digest": draft["digest"], "version": 1}),
+        ),
+        ("text.draft_saved", str(other["id"]), change_digest({"digest": other["digest"]})),
+        ("text.draft_discarded", str(other["id"]), change_digest({"digest": other["digest"]})),
+    ]

@@ -178,9 +178,16 @@ def save_draft(
         row = _open_draft(session, track.id, draft_id)
         row.body = body
         row.updated_at = t.utcnow()
-    session.flush()
-    audited(session, actor, "text.draft_saved", ("text_draft", row.id), {"digest": digest(body)})
+    _draft_act(session, actor, row, "saved")
     return _view(session, track, view, row)
+
+
+def _draft_act(session: Session, actor: Actor, row: x.TextDraft, act: str, **change: Any) -> None:
+    """Draft ``row``'s ``act`` (saved, approved, discarded, published) on the audit chain, with
+    the digest of its body as it stands and ``change``."""
+    session.flush()
+    change = {"digest": digest(row.body), **change}
+    audited(session, actor, f"text.draft_{act}", ("text_draft", row.id), change)
 
 
 def _approvals(session: Session, row: x.TextDraft, current: str) -> list[dict[str, Any]]:
@@ -275,14 +282,7 @@ def approve_draft(session: Session, actor: Actor, track_id: int, draft_id: int) 
                 digest=current,
             )
         )
-        session.flush()
-        audited(
-            session,
-            actor,
-            "text.draft_approved",
-            ("text_draft", row.id),
-            {"digest": current, "organisation": view.own_mediator},
-        )
+        _draft_act(session, actor, row, "approved", organisation=view.own_mediator)
     return _view(session, track, view, row)
 
 
@@ -291,10 +291,7 @@ def discard_draft(session: Session, actor: Actor, track_id: int, draft_id: int) 
     track, view = _mediator_track(session, actor, track_id)
     row = _open_draft(session, track.id, draft_id)
     row.status = "discarded"
-    session.flush()
-    audited(
-        session, actor, "text.draft_discarded", ("text_draft", row.id), {"digest": digest(row.body)}
-    )
+    _draft_act(session, actor, row, "discarded")
     return _view(session, track, view, row)
 
 
@@ -342,12 +339,5 @@ def publish_draft(
     )
     row.status = "published"
     row.published_version = version.number
-    session.flush()
-    audited(
-        session,
-        actor,
-        "text.draft_published",
-        ("text_draft", row.id),
-        {"digest": current, "version": version.number},
-    )
+    _draft_act(session, actor, row, "published", version=version.number)
     return version
