@@ -10,7 +10,12 @@ ZIP of the folder); the import fills the editor, to be checked and saved.
 Until the first text version is published the agenda is a draft; afterwards a change becomes a
 new, announced agenda version (:mod:`gobetween.service.agendas`). JSON twins:
 ``POST /api/processes/{id}/tracks``, ``PUT /api/tracks/{id}/agenda``,
-``GET /api/tracks/{id}/agenda/versions``.
+``GET /api/tracks/{id}/agenda/versions``. The saved form is read as their bodies (``TrackIn``,
+``AgendaChangeIn``, through :func:`gobetween.web.forms.validated`) and its agenda built by the
+API's own ``agenda_of``: nothing is cut (101 issues, an issue name of 201 characters, a note of
+5,001 are refused as the API refuses them), the refusal shown next to the field, the rows kept
+as typed. The import's ``source`` (the files' names, a hidden field) has no API twin (the API's
+import names its files itself): it is refused over 200 characters, not cut.
 
 >>> form = {"i0.name": "ports", "i0.kind": "discrete", "i0.position": "1",
 ...         "i0.o0.name": "Odesa, Chornomorsk and Yuzhny", "i0.o0.w.en": "All three ports.",
@@ -30,22 +35,26 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
 from gobetween.i18n import _, _l
-from gobetween.model import Agenda, Issue, IssueKind, Option
+from gobetween.model import Agenda, Issue, IssueKind
 from gobetween.service import agendas, languages, prepare, processes
+from gobetween.service.api import prepare as api
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.imports import agenda_from_uploads
 from gobetween.service.negotiate import Upload, track_agenda
+from gobetween.service.schemas import AgendaIn, In, Str, TrackIn
 from gobetween.web.common import Ctx, frame
-from gobetween.web.render import problem_text, redirect, render, run_page, with_twin
+from gobetween.web.forms import form_errors, validated
+from gobetween.web.render import redirect, render, run_page, with_twin
 
 __all__ = ["IssueDraft", "OptionDraft", "agenda_of", "drafts_from_agenda", "drafts_from_form"]
 
@@ -134,7 +143,7 @@ def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[
         if row.name and i in issues:
             issues[i].options.append(row)
     kept = [(d.position, i, d) for i, d in issues.items() if not d.remove]
-    return [d for _p, _i, d in sorted(kept, key=lambda x: (x[0], x[1]))][:MAX_ISSUES]
+    return [d for _p, _i, d in sorted(kept, key=lambda x: (x[0], x[1]))]
 
 
 def _number(text: str, where: str) -> float:
@@ -148,8 +157,11 @@ def _number(text: str, where: str) -> float:
         ) from None
 
 
-def _issue(draft: IssueDraft, where: str) -> Issue:
+def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
+    """One issue's rows in the API's body form (``IssueIn``): a range discretised with its
+    unit, the options one per row with their wording."""
     unit = draft.unit or None
+    about = {"name": draft.name, "unit": unit, "description": draft.description}
     if draft.kind in (IssueKind.INTEGER.value, IssueKind.REAL.value):
         low, high = _number(draft.low, where), _number(draft.high, where)
         step = _number(draft.step, where)
@@ -162,21 +174,22 @@ def _issue(draft: IssueDraft, where: str) -> Issue:
                 % {"count": MAX_OPTIONS},
             )
         kind = IssueKind(draft.kind)
-        return Issue.from_range(
-            draft.name, low, high, step, kind=kind, unit=unit, description=draft.description
-        )
+        issue = Issue.from_range(draft.name, low, high, step, kind=kind, unit=unit)
+        values = [{"name": o.name, "value": o.value, "label": o.label} for o in issue.options]
+        return {**about, "kind": kind.value, "options": values}
     if not draft.options:
         raise e.ValidationFailed(
             _("%(where)s has no options") % {"where": where},
             location=where,
             expected=_("at least one option, one per row"),
         )
-    options = tuple(Option(o.name, wording=o.wording) for o in draft.options[:MAX_OPTIONS])
-    return Issue(draft.name, options, unit=unit, description=draft.description)
+    options = [{"name": o.name, "wording": dict(o.wording)} for o in draft.options]
+    return {**about, "kind": IssueKind.DISCRETE.value, "options": options}
 
 
-def agenda_of(drafts: Sequence[IssueDraft], name: str = "agenda") -> Agenda:
-    """The agenda the rows describe (:class:`ValidationFailed` names the issue at fault)."""
+def agenda_body(drafts: Sequence[IssueDraft], name: str = "agenda") -> dict[str, Any]:
+    """The rows in the API's body form (``AgendaIn``), nothing cut; :class:`ValidationFailed`
+    names the issue whose rows cannot be read (no options, a range that is not one)."""
     if not drafts:
         raise e.ValidationFailed(
             _("the agenda is empty"), location="agenda", expected=_("at least one issue")
@@ -192,10 +205,38 @@ def agenda_of(drafts: Sequence[IssueDraft], name: str = "agenda") -> Agenda:
             issues.append(_issue(draft, where))
         except e.InvalidModel as exc:
             raise exc.located(source=where) from None
-    try:
-        return Agenda(tuple(issues), name=name or "agenda")
-    except e.InvalidModel as exc:
-        raise exc.located(source="agenda") from None
+    return {"name": name or "agenda", "issues": issues}
+
+
+def agenda_of(drafts: Sequence[IssueDraft], name: str = "agenda") -> Agenda:
+    """The agenda the rows describe, read as the API reads an ``AgendaIn`` body."""
+    return api.agenda_of(validated(AgendaIn, agenda_body(drafts, name)))
+
+
+def form_field(location: str) -> str:
+    """The editor's field that a refusal at the body's ``location`` is about.
+
+    >>> form_field("agenda.issues.2.options.0.wording.uk"), form_field("name")
+    ('i2.o0.w.uk', 'track_name')
+    >>> form_field("agenda.issues.1.description"), form_field("organisation_ids.0")
+    ('i1.description', 'organisation_ids')
+    """
+    parts = location.split(".")
+    if parts[:2] == ["agenda", "issues"] and len(parts) > 3:
+        issue = f"i{parts[2]}"
+        if parts[3] == "options" and len(parts) > 5:
+            option = f"{issue}.o{parts[4]}"
+            if parts[5] == "wording" and len(parts) > 6:
+                return f"{option}.w.{parts[6]}"
+            return f"{option}.{parts[5]}"
+        return f"{issue}.{parts[3]}"
+    return {"name": "track_name"}.get(parts[0], parts[0])
+
+
+class _Source(In):
+    """Where an imported agenda came from (the files' names): no API body has it."""
+
+    source: Annotated[Str, Field(max_length=200)] = ""
 
 
 async def _read_form(request: Request) -> tuple[dict[str, Any], list[Upload]]:
@@ -311,23 +352,32 @@ def agenda_form(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 
 def _save(
-    unit: Unit, process_id: int, track_id: int | None, fields: dict[str, Any], agenda: Agenda
+    unit: Unit,
+    process_id: int,
+    track_id: int | None,
+    fields: dict[str, Any],
+    name: str,
+    agenda: dict[str, Any],
 ) -> str:
-    """Create the track or change its agenda; where to go next."""
+    """Create the track or change its agenda, the form read as the API's body (``agenda`` in
+    its body form); where to go next."""
     if track_id is None:
-        orgs = [int(v) for v in fields["organisation_ids"] if v.isdigit()]
+        orgs = fields["organisation_ids"]
+        track = validated(TrackIn, {"name": name, "agenda": agenda, "organisation_ids": orgs})
+        source = validated(_Source, {"source": fields.get("source", "")}).source
         prepare.create_track(
             unit.session,
             unit.actor,
             process_id,
-            name=str(fields.get("track_name", "")),
-            agenda=agenda,
-            organisation_ids=orgs,
-            source=str(fields.get("source", ""))[:200] or "editor",
+            name=track.name,
+            agenda=api.agenda_of(track.agenda),
+            organisation_ids=track.organisation_ids,
+            source=source or "editor",
         )
         return f"/processes/{process_id}/admin"
+    change = validated(api.AgendaChangeIn, {"agenda": agenda, "note": fields.get("note", "")})
     agendas.change_agenda(
-        unit.session, unit.actor, track_id, agenda, note=str(fields.get("note", ""))
+        unit.session, unit.actor, track_id, api.agenda_of(change.agenda), note=change.note
     )
     return f"/tracks/{track_id}/agenda"
 
@@ -360,15 +410,14 @@ def _submit(
         elif action == "add_issue":
             drafts.append(IssueDraft(position=max((d.position for d in drafts), default=0) + 1))
         elif action == "save":
-            agenda = agenda_of(drafts, name or "agenda")
+            body = agenda_body(drafts, name or "agenda")
             with ctx.write() as unit:
-                target = _save(unit, process_id, track_id, fields, agenda)
+                target = _save(unit, process_id, track_id, fields, name, body)
             return redirect(target)
     except (e.InputError, e.Conflict) as exc:
+        refusal = form_errors(exc, form_field)
         with ctx.read() as unit:
-            context = _context(
-                ctx, unit, process_id, track_id, drafts=drafts, error=problem_text(exc), **keep
-            )
+            context = _context(ctx, unit, process_id, track_id, drafts=drafts, **refusal, **keep)
         return render(request, "agenda_edit.html", context, status=422)
     with ctx.read() as unit:
         context = _context(ctx, unit, process_id, track_id, drafts=drafts, notice=notice, **keep)

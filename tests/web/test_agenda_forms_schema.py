@@ -1,0 +1,112 @@
+"""The agenda editor reads its saved form as the API's bodies (``TrackIn`` for a new track,
+``AgendaChangeIn`` for a change) and builds the agenda with the API's ``agenda_of``: what the API
+refuses with 422 naming a field, the page refuses at that field (the words next to it, the rows
+as typed, nothing stored, nothing cut); the import's source is refused over 200 characters."""
+
+from __future__ import annotations
+
+import httpx
+from tests.web.site import Site, csrf, one, soup, text_of
+
+NEW = "/processes/1/tracks/new"
+
+
+def _post(c: httpx.Client, page: str, data: dict[str, object]) -> httpx.Response:
+    token = csrf(soup(c.get(page)))
+    return c.post(page, data={"csrf_token": token, **data})
+
+
+def _api(c: httpx.Client, page: str, method: str, address: str, body: object) -> str:
+    token = csrf(soup(c.get(page)))
+    r = c.request(method, address, json=body, headers={"X-CSRF-Token": token})
+    assert r.status_code == 422, r.text
+    return str(r.json()["errors"][0]["location"])
+
+
+def _refused_at(r: httpx.Response, element: str) -> str:
+    assert r.status_code == 422, r.text
+    shown = soup(r)
+    assert one(shown, f"#{element}")["aria-invalid"] == "true"
+    return text_of(shown, f"#{element}-error")
+
+
+def _orgs(site: Site) -> list[str]:
+    return [str(site.orgs["Ukraine"]), str(site.orgs["Qatar"])]
+
+
+ROWS = {"i0.name": "price", "i0.kind": "discrete", "i0.o0.name": "low", "i0.o1.name": "high"}
+
+
+def _tracks(site: Site) -> list[str]:
+    return [t["name"] for t in site.client("secretariat").get("/api/processes/1/tracks").json()]
+
+
+def test_a_new_track_refused_at_the_field_the_api_names(site: Site) -> None:
+    admin = site.client("secretariat")
+    before = _tracks(site)
+    form = {"action": "save", "track_name": "grain prices", "organisation_ids": _orgs(site)}
+    long_issue = {**form, **ROWS, "i0.name": "p" * 201}
+    r = _post(admin, NEW, long_issue)
+    assert "201 characters; at most 200" in _refused_at(r, "i0-name")
+    assert one(soup(r), "#i0-name")["value"] == "p" * 201  # kept as typed
+    assert one(soup(r), "#i0-o1")["value"] == "high"
+    agenda = {"issues": [{"name": "p" * 201, "options": [{"name": "low"}]}]}
+    body = {"name": "grain prices", "agenda": agenda, "organisation_ids": [1, 2]}
+    assert _api(admin, NEW, "POST", "/api/processes/1/tracks", body) == (
+        "body.agenda.issues.0.name"
+    )
+    wording = {**form, **ROWS, "i0.o1.w.en": "w" * 5001}
+    r = _post(admin, NEW, wording)
+    assert "5,001 characters" in _refused_at(r, "i0-o1-en")
+    assert one(soup(r), "#i0-o1-en").get_text() == "w" * 5001
+    named = {**form, **ROWS, "track_name": "t" * 201}
+    assert "201 characters" in _refused_at(_post(admin, NEW, named), "track-name")
+    assert _tracks(site) == before
+
+
+def test_more_than_a_hundred_issues_are_refused_not_cut(site: Site) -> None:
+    admin = site.client("secretariat")
+    rows: dict[str, object] = {}
+    for i in range(101):
+        rows |= {f"i{i}.name": f"issue {i}", f"i{i}.kind": "discrete", f"i{i}.o0.name": "yes"}
+        rows[f"i{i}.position"] = str(i + 1)
+    form = {"action": "save", "track_name": "many", "organisation_ids": _orgs(site), **rows}
+    r = _post(admin, NEW, form)
+    assert r.status_code == 422, r.text
+    assert "agenda.issues" in text_of(soup(r), ".flash.error")
+    assert "many" not in _tracks(site)  # was cut to 100 issues and made
+
+
+def test_the_import_source_is_refused_over_200_characters(site: Site) -> None:
+    admin = site.client("secretariat")
+    form = {"action": "save", "track_name": "sourced", "organisation_ids": _orgs(site), **ROWS}
+    r = _post(admin, NEW, {**form, "source": "s" * 201})
+    assert r.status_code == 422
+    assert "source" in text_of(soup(r), ".flash.error")
+    assert _post(admin, NEW, {**form, "source": "s" * 200}).status_code == 303
+    assert "sourced" in _tracks(site)
+
+
+def test_an_agenda_change_note_too_long_is_refused_at_note(site: Site) -> None:
+    from tests.web import drafting_helpers as drafting
+
+    food = site.tracks["food corridor"]
+    un = site.client("un")
+    nash = one(soup(un.get(f"/tracks/{food}/analysis")), "tr[data-solution=Nash] a.draft-from")
+    assert drafting.publish(un, food, page=str(nash["href"])).status_code == 303
+    page = f"/tracks/{food}/agenda"
+    shown = soup(un.get(page))
+    fields: dict[str, object] = {
+        str(f["name"]): str(f.get("value", ""))
+        for f in shown.select("#agenda-form input[name]")
+        if f.get("type") not in ("checkbox", "file", "hidden")
+    }
+    fields |= {str(t["name"]): t.get_text() for t in shown.select("#agenda-form textarea")}
+    for select in shown.select("#agenda-form select"):
+        chosen = select.select_one("option[selected]") or one(select, "option")
+        fields[str(select["name"])] = str(chosen["value"])
+    r = _post(un, page, {**fields, "action": "save", "note": "n" * 5001})
+    assert "5,001 characters" in _refused_at(r, "agenda-note")
+    assert one(soup(r), "#agenda-note").get_text() == "n" * 5001
+    body = {"agenda": un.get(f"/api/tracks/{food}").json()["agenda"], "note": "n" * 5001}
+    assert _api(un, page, "PUT", f"/api/tracks/{food}/agenda", body) == "body.note"
