@@ -326,10 +326,15 @@ def _open(
     mediators: tuple[str, ...],
     stored: Mapping[str, Any],
 ) -> SealedBidding:
-    """The bidding its stored settings open (:func:`~gobetween.protocols.
-    blind_bidding_settings.opened`)."""
-    found = settings.opened(agenda, parties, mediators, stored)
-    return SealedBidding(found.machine, issue=found.issue, options=found.options)
+    """The bidding its stored settings (:func:`~gobetween.protocols.blind_bidding_settings.
+    admit`'s form) open: the machine with no bids, the issue's name and the agenda's issue
+    (``None`` for an amount of the whole track, or an issue no longer there)."""
+    machine = bb.from_settings(parties, mediators, stored)
+    issue = stored.get("issue")
+    if issue is not None and not isinstance(issue, str):
+        raise c.bad_wire(N_("the bidding's issue is not text"), "issue")
+    options = agenda.issue(issue) if issue is not None and agenda.has_issue(issue) else None
+    return SealedBidding(machine, issue=issue, options=options)
 
 
 def _owner(event: SealedEvent) -> str | None:

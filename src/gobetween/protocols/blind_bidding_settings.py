@@ -5,9 +5,10 @@ opening, ``POST /api/tracks/{id}/protocols/blind_bidding/open_bidding``): the pa
 receiving party, the numeric issue bid on (``None``: an amount of the whole track), the rules.
 :func:`admit` checks them against the track (both sides its parties, the issue on its agenda and
 carrying numbers, a deadline still ahead) and gives the form stored at the head of the
-protocol's event log; :func:`opened` reads that form back on every replay. Tracks opened before
-the settings moved to the log kept the same form (without ``issue`` when none was named) in the
-``biddings`` table; it reads the same.
+protocol's event log; the bidding reads that form back on every replay
+(:mod:`gobetween.protocols.blind_bidding_release`). Tracks opened before the settings moved to
+the log kept the same form (without ``issue`` when none was named) in the ``biddings`` table;
+it reads the same.
 
 >>> from datetime import datetime, timezone
 >>> from gobetween.model import Agenda, Issue
@@ -36,7 +37,7 @@ from gobetween.model import Agenda, Issue
 from gobetween.protocols import _common as c
 from gobetween.protocols import blind_bidding as bb
 
-__all__ = ["MAX_ROUNDS", "BiddingSettings", "Opened", "admit", "opened"]
+__all__ = ["MAX_ROUNDS", "BiddingSettings", "admit"]
 
 #: The most rounds a bidding may have.
 MAX_ROUNDS = 20
@@ -121,28 +122,3 @@ def admit(
         unit,
     )
     return {"payer": sides[0], "payee": sides[1], "issue": issue, "rules": rules.to_dict()}
-
-
-@dataclass(frozen=True)
-class Opened:
-    """A bidding as its settings open it: the machine with no bids, the issue's name and the
-    agenda's issue (``None`` for an amount of the whole track, or an issue no longer there)."""
-
-    machine: bb.BiddingState
-    issue: str | None
-    options: Issue | None
-
-
-def opened(
-    agenda: Agenda,
-    parties: tuple[str, ...],
-    mediators: tuple[str, ...],
-    settings: Mapping[str, Any],
-) -> Opened:
-    """The bidding the stored ``settings`` (:func:`admit`'s form) open."""
-    machine = bb.from_settings(parties, mediators, settings)
-    issue = settings.get("issue")
-    if issue is not None and not isinstance(issue, str):
-        raise c.bad_wire(N_("the bidding's issue is not text"), "issue")
-    options = agenda.issue(issue) if issue is not None and agenda.has_issue(issue) else None
-    return Opened(machine, issue, options)
