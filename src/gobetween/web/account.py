@@ -21,10 +21,10 @@ from fastapi.responses import Response
 from gobetween import errors as e
 from gobetween.errors import N_, Sentence
 from gobetween.i18n import _, _l
-from gobetween.service import account_deletion, enrolment, identity, security_log, setup, two_factor
+from gobetween.service import account_deletion, enrolment, identity, security_log, two_factor
 from gobetween.service.api.account import EnrolCtx as Ctx
 from gobetween.service.context import Unit
-from gobetween.web.common import CodeField, EmailField, PasswordField, frame
+from gobetween.web.common import CodeField, EmailField, PasswordField, frame, outgoing
 from gobetween.web.render import redirect, render, run_page
 
 __all__ = ["router"]
@@ -163,7 +163,7 @@ def _password_then(
 @router.post("/account/two-factor/link")
 def two_factor_link(request: Request, ctx: Ctx) -> Response:
     """Mail the user a link to set up their compulsory second factor."""
-    out = setup.Outgoing(ctx.settings, str(request.base_url))
+    out = outgoing(ctx, request)
     return _act(
         request,
         ctx,
@@ -182,7 +182,7 @@ def two_factor_link(request: Request, ctx: Ctx) -> Response:
 @router.post("/account/two-factor/handed-link")
 def two_factor_handed_link(request: Request, ctx: Ctx, email: EmailField = "") -> Response:
     """The installation's administrator makes an enrolment link to hand over in person."""
-    out = setup.Outgoing(ctx.settings, str(request.base_url))
+    out = outgoing(ctx, request)
     return _act(
         request,
         ctx,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Form
+from fastapi import Depends, Form, Request
 
 from gobetween import i18n
 from gobetween.i18n import _
@@ -19,7 +19,7 @@ from gobetween.model import Agenda
 from gobetween.policy import Seat, TrackView
 from gobetween.protocols import registry
 from gobetween.protocols.base import ViewRole
-from gobetween.service import processes
+from gobetween.service import processes, setup
 from gobetween.service.context import RequestContext, Unit, request_context
 from gobetween.service.languages import track_languages
 from gobetween.service.negotiate import track_agenda
@@ -37,7 +37,9 @@ __all__ = [
     "frame",
     "nav_for",
     "options_of",
+    "outgoing",
     "protocol_tabs",
+    "safe_next",
     "track_page",
 ]
 
@@ -49,6 +51,24 @@ PasswordField = Annotated[str, Form(max_length=1024)]  # a password, new or curr
 CodeField = Annotated[str, Form(max_length=64)]  # a second-factor or recovery code
 LocaleField = Annotated[str, Form(max_length=16)]  # a language of the interface
 NextField = Annotated[str, Form(max_length=2000)]  # the page to go back to
+
+
+def safe_next(target: str) -> str:
+    """``target`` (a page to go back to) if it is a path on this site, else ``/``: a form's
+    ``next`` never sends the user to another site.
+
+    >>> safe_next("/tracks/1"), safe_next("//evil.example/"), safe_next("https://evil.example/")
+    ('/tracks/1', '/', '/')
+    """
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def outgoing(ctx: RequestContext, request: Request) -> setup.Outgoing:
+    """What the mail a page sends needs: the settings, and the site's address as the request
+    reached it for its links (``public_url`` wins when it is set)."""
+    return setup.Outgoing(ctx.settings, str(request.base_url))
 
 
 def frame(ctx: RequestContext, unit: Unit) -> dict[str, Any]:

@@ -20,19 +20,20 @@ from gobetween.service.api.auth import set_device_cookie, set_session_cookie
 from gobetween.service.context import SESSION_COOKIE
 from gobetween.service.languages import working_languages
 from gobetween.service.security import new_token
-from gobetween.web.common import CodeField, Ctx, EmailField, NextField, PasswordField, frame
+from gobetween.web.common import (
+    CodeField,
+    Ctx,
+    EmailField,
+    NextField,
+    PasswordField,
+    frame,
+    safe_next,
+)
 from gobetween.web.render import error_page, redirect, render, run_page
 
 __all__ = ["fallback", "router"]
 
 router = APIRouter(include_in_schema=False)
-
-
-def _safe_next(target: str) -> str:
-    """Only local paths: never send a user elsewhere after logging in."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 #: The cookie holding the log-in form's CSRF token (log-in CSRF: no site can log a browser in
@@ -65,7 +66,7 @@ def login_form(request: Request, ctx: Ctx, next: str = "/", ended: str = "") -> 
     with ctx.anonymous(write=False) as session:
         if setup.needs_setup(session):
             return redirect("/setup")
-    context: dict[str, object] = {"title": _("Log in"), "next": _safe_next(next), "email": ""}
+    context: dict[str, object] = {"title": _("Log in"), "next": safe_next(next), "email": ""}
     if ended == "idle" and ctx.settings.session_idle_minutes:
         context["idle_minutes"] = ctx.settings.session_idle_minutes
     return login_page(request, ctx, context)
@@ -83,7 +84,7 @@ def login(
 ) -> Response:
     """Check the form's CSRF token and the credentials (with the second factor's code when the
     user turned it on), start a browser session and go on to ``next``."""
-    target = _safe_next(next)
+    target = safe_next(next)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not (expected and csrf_token and hmac.compare_digest(expected, csrf_token)):
         context = {

@@ -19,7 +19,7 @@ from gobetween import errors as e
 from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.i18n_http import LANG_COOKIE
-from gobetween.web.common import Ctx, LocaleField, NextField, frame
+from gobetween.web.common import Ctx, LocaleField, NextField, frame, safe_next
 from gobetween.web.render import problem_text, redirect, render, run_page
 
 __all__ = ["router", "zones"]
@@ -37,12 +37,6 @@ def zones() -> tuple[str, ...]:
     """
     names = {i18n.canonical_zone(name) for name in zoneinfo.available_timezones()}
     return tuple(sorted(n for n in names if "/" in n and not n.startswith(("Etc/", "SystemV/"))))
-
-
-def _safe_next(target: str) -> str:
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 def _with_cookie(response: Response, locale: str) -> Response:
@@ -79,7 +73,7 @@ def switch_language(
             except (e.AuthenticationFailed, e.PermissionDenied):
                 pass  # an expired session or a stale form: the cookie alone decides
         i18n.set_locale(chosen)
-        return _with_cookie(redirect(_safe_next(next), request), chosen)
+        return _with_cookie(redirect(safe_next(next), request), chosen)
 
     return run_page(request, build)
 

@@ -26,7 +26,7 @@ from gobetween.model import OrganisationKind
 from gobetween.service import identity, languages, prepare, schemas, setup
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import RequestContext
-from gobetween.web.common import Ctx, EmailField, frame
+from gobetween.web.common import Ctx, EmailField, frame, outgoing
 from gobetween.web.forms import validated
 from gobetween.web.render import error_page, problem_text, redirect, render, run_page, with_twin
 
@@ -40,10 +40,6 @@ Short = Annotated[str, Form(max_length=1024)]
 def lines_of(text: str) -> list[str]:
     """The non-empty lines of a text area, trimmed (commas are part of a line)."""
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _out(ctx: RequestContext, request: Request) -> setup.Outgoing:
-    return setup.Outgoing(ctx.settings, str(request.base_url))
 
 
 def _logged_in(ctx: RequestContext, session: Any, user: Any, target: str) -> Response:
@@ -85,7 +81,7 @@ def setup_submit(
             user = setup.create_first_admin(
                 session,
                 ctx.services.hasher,
-                _out(ctx, request),
+                outgoing(ctx, request),
                 email=email,
                 name=name,
                 password=password,
@@ -252,7 +248,7 @@ def accept_invitation(
             user, _m = prepare.accept_invitation(
                 session, ctx.services.hasher, token=token[:200], name=name, password=password
             )
-            setup.joined_by_link(session, _out(ctx, request), user)
+            setup.joined_by_link(session, outgoing(ctx, request), user)
             return _logged_in(ctx, session, user, "/")
     except (e.InputError, e.NotFound, e.Conflict) as exc:
         return _invitation_page(request, ctx, token[:200], 422, error=problem_text(exc))
@@ -298,7 +294,7 @@ def reset_request(request: Request, ctx: Ctx, email: EmailField = "") -> Respons
     """Mail a link if the address has an account; the page says the same either way."""
     try:
         with ctx.anonymous() as session:
-            setup.request_reset(session, _out(ctx, request), email)
+            setup.request_reset(session, outgoing(ctx, request), email)
     except e.InputError as exc:
         context = {"title": _("Forgot your password?"), "token": None, "error": problem_text(exc)}
         return render(request, "reset.html", context, status=422)
@@ -351,7 +347,7 @@ def mail_settings_page(request: Request, ctx: Ctx) -> Response:
                 **frame(ctx, unit),
                 "title": _("E-mail notifications"),
                 "row": row,
-                "mail_enabled": _out(ctx, request).enabled,
+                "mail_enabled": outgoing(ctx, request).enabled,
             }
         return with_twin(render(request, "mail_settings.html", context), "/api/me/mail")
 
@@ -370,7 +366,7 @@ def mail_settings_save(
     def build() -> Response:
         with ctx.write() as unit:
             if verify:
-                setup.request_verification(unit.session, _out(ctx, request), unit.user)
+                setup.request_verification(unit.session, outgoing(ctx, request), unit.user)
             else:
                 setup.set_notify(unit.session, unit.actor.user_id, notify)
         return redirect("/settings/mail")
