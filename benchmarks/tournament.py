@@ -116,13 +116,22 @@ Played = list[tuple[Any, float]]
 
 
 def play_gobetween(
-    rehearsal: Rehearsal, strategy: str, behaviour: str, seeds: range, rounds: int
+    rehearsal: Rehearsal,
+    strategy: str,
+    behaviour: str,
+    seeds: range,
+    rounds: int,
+    one_by_one: bool = False,
 ) -> Played:
-    """The seeds of one strategy and behaviour, timed together (``Rehearsal.runs``), each
-    run given the mean time."""
+    """The seeds of one strategy and behaviour, timed together (``Rehearsal.runs``; or
+    ``Rehearsal.run`` seed by seed, as before 4 December 2026, with ``one_by_one``), each run
+    given the mean time."""
     rehearsal.prepare(strategy, behaviour)
     start = time.process_time()
-    results = rehearsal.runs(strategy, behaviour, seeds, rounds=rounds)
+    if one_by_one:
+        results = [rehearsal.run(strategy, behaviour, s, rounds=rounds) for s in seeds]
+    else:
+        results = rehearsal.runs(strategy, behaviour, seeds, rounds=rounds)
     took = (time.process_time() - start) / len(results)
     return [(r, took) for r in results]
 
@@ -132,7 +141,12 @@ def _space(rehearsal: Rehearsal) -> Any:
 
 
 def measure(
-    folders: Sequence[Path], count: int, rounds: int, protocol: str = "interleaved"
+    folders: Sequence[Path],
+    count: int,
+    rounds: int,
+    protocol: str = "interleaved",
+    *,
+    one_by_one: bool = False,
 ) -> dict[str, Any]:
     """Every mechanism on every scenario x behaviour x seed; totals per mechanism.
 
@@ -155,7 +169,9 @@ def measure(
             space = _space(rehearsal)
             for behaviour in BEHAVIOURS:
                 for strategy in STRATEGIES:
-                    played = play_gobetween(rehearsal, strategy, behaviour, seeds, rounds)
+                    played = play_gobetween(
+                        rehearsal, strategy, behaviour, seeds, rounds, one_by_one
+                    )
                     rows.setdefault(f"gobetween {strategy}", []).extend(played)
                 for label, mechanism in NEGMAS.items():
                     for seed in seeds:
@@ -180,7 +196,9 @@ def measure(
             for name in scenarios:
                 for behaviour in BEHAVIOURS:
                     if isinstance(how, str):
-                        played = play_gobetween(ours[name], how, behaviour, seeds, rounds)
+                        played = play_gobetween(
+                            ours[name], how, behaviour, seeds, rounds, one_by_one
+                        )
                     else:
                         played = [
                             play_negmas(theirs[name], spaces[name], how, behaviour, s, rounds)
@@ -219,6 +237,7 @@ def measure(
         "seeds": count,
         "rounds": rounds,
         "protocol": protocol,
+        "one_by_one": one_by_one,
         "table": table,
     }
 
@@ -229,7 +248,7 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         f"{result['scenarios']} two-party scenarios x {len(BEHAVIOURS)} behaviours x "
         f"{result['seeds']} seeds, at most {result['rounds']} rounds; "
-        f"protocol {result['protocol']}.",
+        f"protocol {result['protocol']}{', one by one' if result['one_by_one'] else ''}.",
         "",
         "| mechanism | runs | agreements | below a reservation | Pareto-optimal | "
         "distance to Nash | rounds | negotiations/s |",
@@ -280,10 +299,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="interleaved (the default), gobetween-first, negmas-first; repeat for several, "
         "played one after another in the same process",
     )
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="play gobetween's seeds one by one through Rehearsal.run, not Rehearsal.runs",
+    )
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     args = parser.parse_args(argv)
     results = [
-        measure(args.folder or DEFAULT_FOLDERS, args.seeds, args.rounds, protocol)
+        measure(
+            args.folder or DEFAULT_FOLDERS,
+            args.seeds,
+            args.rounds,
+            protocol,
+            one_by_one=args.one_by_one,
+        )
         for protocol in args.protocol or ["interleaved"]
     ]
     if args.json:

@@ -37,8 +37,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from gobetween.errors import ValidationFailed
 from gobetween.model import Agenda, Preferences, RedLine
+from gobetween.rehearsal.registry import registered
 from gobetween.rehearsal.tables import Choices, PartyTable
 
 __all__ = ["BEHAVIOURS", "Behaviour", "Delegate", "Reply", "behaviour"]
@@ -253,11 +253,4 @@ BEHAVIOURS: Mapping[str, Behaviour] = MappingProxyType(
 
 def behaviour(name: str) -> Behaviour:
     """The behaviour registered as ``name``; :class:`ValidationFailed` naming the known ones."""
-    try:
-        return BEHAVIOURS[name]
-    except KeyError:
-        raise ValidationFailed(
-            f"no party behaviour called {name!r}",
-            location="behaviour",
-            expected="one of " + ", ".join(BEHAVIOURS),
-        ) from None
+    return registered(BEHAVIOURS, name, "no party behaviour called {!r}", "behaviour")

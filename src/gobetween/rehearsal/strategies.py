@@ -41,8 +41,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from gobetween.errors import ProtocolError, ValidationFailed
+from gobetween.errors import ProtocolError
 from gobetween.rehearsal.behaviours import Delegate, Reply
+from gobetween.rehearsal.registry import registered
 from gobetween.rehearsal.tables import Choices, PartyTable
 
 __all__ = [
@@ -508,11 +509,4 @@ STRATEGIES: Mapping[str, StrategySpec] = MappingProxyType(
 def strategy(name: str, registry: Mapping[str, StrategySpec] | None = None) -> StrategySpec:
     """The strategy registered as ``name``; :class:`ValidationFailed` naming the known ones."""
     known = STRATEGIES if registry is None else registry
-    try:
-        return known[name]
-    except KeyError:
-        raise ValidationFailed(
-            f"no mediator strategy called {name!r}",
-            location="strategy",
-            expected="one of " + ", ".join(known),
-        ) from None
+    return registered(known, name, "no mediator strategy called {!r}", "strategy")
