@@ -24,6 +24,7 @@ from gobetween.store import agreement_tables as at
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store import team_tables as tt
+from gobetween.store.audit import change_digest
 from gobetween.store.db import Database, upgrade
 
 
@@ -210,3 +211,22 @@ def test_keys_registered_before_the_registry_keep_what_they_could_do(tmp_path: P
         assert newest.id == rows[1].id
         assert signing_keys.usable_key(session, org_id, rows[0].fingerprint) is None
     db.dispose()
+
+
+def test_registering_confirming_and_revoking_a_key_are_on_the_audit_chain(world: World) -> None:
+    key, key_id = _register(world, "ua", "Ukraine")
+    assert world.post("admin", f"/api/keys/{key_id}/confirmation").status_code == 200
+    revoked = world.post("ua", f"/api/keys/{key_id}/revocation", json={"reason": "lost"})
+    assert revoked.status_code == 200, revoked.text
+    with world.services.db.unit_of_work(write=False) as session:
+        links = session.execute(
+            select(t.AuditEntry.action, t.AuditEntry.actor_id, t.AuditEntry.digest)
+            .where(t.AuditEntry.object_type == "signing_key", t.AuditEntry.object_id == str(key_id))
+            .order_by(t.AuditEntry.seq)
+        ).all()
+    held = {"organisation": world.orgs["Ukraine"], "fingerprint": fingerprint(key.public_key())}
+    assert [tuple(link) for link in links] == [
+        ("key.register", world.users["ua"], change_digest({**held, "origin": "browser"})),
+        ("key.confirm", world.users["admin"], change_digest(held)),
+        ("key.revoke", world.users["ua"], change_digest({**held, "reason": "lost"})),
+    ]
