@@ -4,7 +4,11 @@ Only the process's admins have this page (:meth:`~gobetween.policy.ProcessView.r
 to other members it is forbidden, to outsiders it does not exist). People join only by
 accepting an invitation (mailed to them when e-mail is configured). New tracks and their
 agendas are made in the agenda editor (:mod:`gobetween.web.agenda`). JSON twins: the
-``/api/processes/{id}/...`` routes.
+``/api/processes/{id}/...`` routes, whose bodies the forms are read as
+(:func:`gobetween.web.forms.validated`): ``OrganisationIn``, ``InvitationIn``,
+``MemberChange``; a refusal is shown next to its field (422), the form as typed. A kind or a
+role that is none of the choices is refused at ``kind`` / ``role`` as the API refuses it, in the
+page's own words ("choose a kind").
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from gobetween.i18n import _, _l
 from gobetween.model import OrganisationKind, Role
 from gobetween.service import prepare, processes, setup, two_factor
 from gobetween.service.context import RequestContext, Unit
+from gobetween.service.schemas import InvitationIn, MemberChange, OrganisationIn
 from gobetween.web.common import Ctx, frame
-from gobetween.web.render import problem_text, read_page, redirect, refused, render, run_page
+from gobetween.web.forms import form_errors, validated
+from gobetween.web.render import read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -63,16 +69,22 @@ def admin_page(request: Request, ctx: Ctx, process_id: int) -> Response:
     return read_page(request, ctx, "admin.html", _admin_context, process_id)
 
 
-def _org(form: FormData) -> int | None:
-    raw = str(form.get("organisation_id", ""))
-    return int(raw) if raw.isdigit() else None
+def _org(form: FormData) -> str | None:
+    """The organisation chosen, for the schema to read (none: ``None``)."""
+    return str(form.get("organisation_id", "")) or None
 
 
-def _role(form: FormData) -> Role:
+def _role(form: FormData) -> str:
+    """The role chosen; none of the roles is refused at ``role``, as the API refuses it."""
     raw = str(form.get("role", ""))
     if raw not in {r.value for r in Role}:
         raise e.ValidationFailed(_("choose a role"), location="role", expected=_("a role"))
-    return Role(raw)
+    return raw
+
+
+def _member(form: FormData) -> dict[str, Any]:
+    """A membership's role and organisation as the API's body has them."""
+    return {"role": _role(form), "organisation_id": _org(form)}
 
 
 def _do(
@@ -91,17 +103,17 @@ def _do(
             raise e.ValidationFailed(
                 _("choose a kind"), location="kind", expected=_("party, mediator or observer")
             )
-        prepare.add_organisation(
-            session, actor, process_id, name=str(form.get("name", "")), kind=OrganisationKind(kind)
-        )
+        org = validated(OrganisationIn, {"name": str(form.get("name", "")), "kind": kind})
+        prepare.add_organisation(session, actor, process_id, name=org.name, kind=org.kind)
     elif action == "invite":
+        invited = validated(InvitationIn, {"email": str(form.get("email", "")), **_member(form)})
         _invitation, token = prepare.invite(
             session,
             actor,
             process_id,
-            email=str(form.get("email", "")),
-            role=_role(form),
-            organisation_id=_org(form),
+            email=invited.email,
+            role=invited.role,
+            organisation_id=invited.organisation_id,
         )
         if out.enabled:  # the link goes to the address only
             setup.mail_invitation(session, out, prepare.invitation_info(session, token), token)
@@ -110,12 +122,19 @@ def _do(
     elif action == "two_factor":
         two_factor.set_process_rule(session, actor, process_id, form.get("required") == "1")
     elif action == "change":
-        membership = int(str(form.get("membership_id", "0")) or 0)
+        raw = str(form.get("membership_id", ""))
+        membership = int(raw) if raw.isdigit() else 0
         if form.get("remove"):
             prepare.remove_member(session, actor, process_id, membership)
         else:
+            change = validated(MemberChange, _member(form))
             prepare.change_member(
-                session, actor, process_id, membership, role=_role(form), organisation_id=_org(form)
+                session,
+                actor,
+                process_id,
+                membership,
+                role=change.role,
+                organisation_id=change.organisation_id,
             )
     else:
         raise e.ValidationFailed(
@@ -138,8 +157,13 @@ async def admin_action(request: Request, ctx: Ctx, process_id: int) -> Response:
                 out = setup.Outgoing(ctx.settings, str(request.base_url))
                 link = _do(unit.session, unit.actor, process_id, action, form, out)
         except (e.InputError, e.Conflict) as exc:
-            again = refused(request, ctx, "admin.html", _admin_context, process_id)
-            return again(problem_text(exc))
+            which = f"change:{form.get('membership_id', '')}" if action == "change" else action
+            typed = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+            with ctx.read() as unit:
+                context = _admin_context(
+                    ctx, unit, process_id, failed=which, values=typed, **form_errors(exc)
+                )
+            return render(request, "admin.html", context, status=422)
         if link:
             with ctx.read() as unit:
                 url = str(request.base_url).rstrip("/") + link
