@@ -12,10 +12,11 @@ other write.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,13 +28,13 @@ from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.audited import audited
 from gobetween.service.identity import Credentials
 from gobetween.service.languages import message_language, translations_by_message
-from gobetween.service.schemas import MAX_MESSAGE, AttachmentOut, MessageOut, TranslationOut
+from gobetween.service.schemas import MAX_MESSAGE, MessageOut, TranslationOut
 from gobetween.store import audit, plans, repositories
 from gobetween.store import messages as sql
 from gobetween.store import tables as t
 from gobetween.store.codec import agenda_from_json, preferences_from_json, preferences_to_json
 from gobetween.store.live_updates import notify
-from gobetween.store.plans import Plan, Query, Rows, Step, joined, named, split
+from gobetween.store.plans import Plan, Query, Rows, Step, fields, joined, named, split
 
 __all__ = [
     "Upload",
@@ -272,18 +273,34 @@ def message_out(
     translations: list[TranslationOut],
 ) -> MessageOut:
     """A message as the API and the pages show it (posted, or read with its page)."""
-    return MessageOut(
-        **row._asdict(),
-        attachments=[AttachmentOut(**_file_fields(a)) for a in attachments],
-        read_by=read_by,
-        translations=translations,
+    (out,) = _page_out([row], {row.id: attachments}, {row.id: read_by}, {row.id: translations})
+    return out
+
+
+#: A page of messages validated in one call (rather than a model's ``__init__`` a message).
+_PAGE = TypeAdapter(list[MessageOut])
+_MESSAGE_FIELDS = fields(sql.MessageRow)
+
+
+def _page_out(
+    rows: Sequence[sql.MessageRow],
+    attachments: Mapping[int, Sequence[sql.AttachmentRow]],
+    read_by: Mapping[int, list[int]],
+    translations: Mapping[int, list[TranslationOut]],
+) -> list[MessageOut]:
+    """Messages with their attachments, readers and translations (by message id); each
+    :class:`AttachmentOut` is read from its row's fields by name."""
+    return _PAGE.validate_python(
+        [
+            dict(
+                zip(_MESSAGE_FIELDS, row, strict=True),
+                attachments=attachments.get(row.id, ()),
+                read_by=read_by.get(row.id, []),
+                translations=translations.get(row.id, []),
+            )
+            for row in rows
+        ]
     )
-
-
-def _file_fields(row: sql.AttachmentRow) -> dict[str, Any]:
-    fields = row._asdict()
-    del fields["message_id"]
-    return fields
 
 
 def channel_messages_plan(
@@ -305,18 +322,13 @@ def channel_messages_plan(
     page = sql.page_queries(channel_id, after=after, limit=limit, pattern=pattern)
     found, files, receipts, translated = yield Step(page.all())
     messages = named(sql.MessageRow, found)
-    attached = sql.by_message(named(sql.AttachmentRow, files), messages)
-    read = sql.by_message(named(sql.ReceiptRow, receipts), messages)
+    attached = sql.by_message(named(sql.AttachmentRow, files))
+    read = {
+        message: [r.user_id for r in marks]
+        for message, marks in sql.by_message(named(sql.ReceiptRow, receipts)).items()
+    }
     translations = translations_by_message(named(sql.TranslationRow, translated))
-    return [
-        message_out(
-            m,
-            attached[m.id],
-            [r.user_id for r in read[m.id]],
-            translations.get(m.id, []),
-        )
-        for m in messages
-    ]
+    return _page_out(messages, attached, read, translations)
 
 
 def channel_messages(

@@ -17,7 +17,7 @@ Each statement's column list is written from its row type's fields, so a column 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -289,10 +289,9 @@ def page_queries(channel_id: int, *, after: int, limit: int, pattern: str | None
     return PageQueries(*(Query(sql, params) for sql in _PAGE[pattern is not None]))
 
 
-def by_message(rows: Iterable[G], messages: Sequence[MessageRow]) -> dict[int, list[G]]:
-    """``rows`` grouped by their message, an empty list for each of ``messages`` without."""
-    out: dict[int, list[G]] = {m.id: [] for m in messages}
+def by_message(rows: Iterable[G]) -> dict[int, list[G]]:
+    """``rows`` grouped by their message (the messages that have any)."""
+    out: dict[int, list[G]] = {}
     for row in rows:
-        if row.message_id in out:
-            out[row.message_id].append(row)
+        out.setdefault(row.message_id, []).append(row)
     return out
