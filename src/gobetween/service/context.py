@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from fastapi import Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import i18n
 from gobetween.policy import Actor
 from gobetween.service import security_log
-from gobetween.service.identity import CSRF_HEADER, Credentials
+from gobetween.service.identity import CSRF_HEADER, Caller, Credentials
 from gobetween.service.security import PasswordHasher, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import plans
@@ -69,15 +68,14 @@ class Unit:
         return self._user
 
 
-def speak_as_user(session: Session, user_id: int) -> None:
+def speak_as_user(caller: Caller) -> None:
     """From here on, the request speaks the signed-in user's own language and time zone (their
     settings), where they chose them, rather than the browser's: a page's refusals and notices
-    are worded as soon as the caller is known, before the page's frame is drawn."""
-    chosen = session.execute(
-        select(t.User.locale, t.User.time_zone).where(t.User.id == user_id)
-    ).one_or_none()
-    if chosen is not None and (chosen.locale or chosen.time_zone):
-        i18n.set_locale(chosen.locale or i18n.current_locale(), chosen.time_zone)
+    are worded as soon as the caller is known, before the page's frame is drawn. The settings
+    are read with the caller, in the same statement (:meth:`Credentials.caller_plan`); an API
+    token's caller has none, and keeps the request's language."""
+    if caller.locale or caller.time_zone:
+        i18n.set_locale(caller.locale or i18n.current_locale(), caller.time_zone)
 
 
 @dataclass
@@ -124,10 +122,9 @@ class RequestContext:
         self._open += 1
         try:
             with self.services.db.unit_of_work(write=write) as session:
-                actor = plans.run(session.connection(), self.credentials.actor_plan())
-                if self.session_token is not None and self.bearer is None:
-                    speak_as_user(session, actor.user_id)
-                yield Unit(session, actor)
+                caller = plans.run(session.connection(), self.credentials.caller_plan())
+                speak_as_user(caller)
+                yield Unit(session, caller.actor)
         finally:
             self._open -= 1
         if self._open == 0 and self._touching:

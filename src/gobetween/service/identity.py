@@ -57,6 +57,7 @@ from gobetween.store.plans import Plan, Query, Rows, Step, named
 __all__ = [
     "CSRF_HEADER",
     "DEVICE_COOKIE",
+    "Caller",
     "Credentials",
     "LoginOutcome",
     "NewSession",
@@ -507,6 +508,11 @@ class Credentials:
 
     def actor(self, rows: Rows) -> Actor:
         """The caller's :class:`Actor` from the rows of :meth:`query`."""
+        return self.caller(rows).actor
+
+    def caller(self, rows: Rows) -> Caller:
+        """The :class:`Caller` from the rows of :meth:`query`: the :class:`Actor`, with the
+        language and time zone a browser session's user chose."""
         found: list[TokenCallerRow] | list[SessionCallerRow]
         if self.bearer is not None:
             found = named(TokenCallerRow, rows)
@@ -533,12 +539,31 @@ class Credentials:
             if two_factor.needs(self.two_factor_rule, admin=admin, process_rule=process_rule):
                 raise TwoFactorRequired(two_factor.required_message())
         memberships = [(r.process_id, r.role, r.organisation_id) for r in found]
-        return repositories.actor_from_rows(found[0].user_id, memberships)
+        actor = repositories.actor_from_rows(found[0].user_id, memberships)
+        if self.bearer is not None:
+            return Caller(actor)
+        return Caller(actor, sessions[0].locale, sessions[0].time_zone)
 
-    def actor_plan(self) -> Plan[Actor]:
+    def caller_plan(self) -> Plan[Caller]:
         """A plan of its own: just the caller."""
         (rows,) = yield Step((self.query(),))
-        return self.actor(rows)
+        return self.caller(rows)
+
+    def actor_plan(self) -> Plan[Actor]:
+        """A plan of its own: just the caller's :class:`Actor`."""
+        caller = yield from self.caller_plan()
+        return caller.actor
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who a request's credentials name: the :class:`Actor`, and for a browser session the
+    language and time zone the user chose (``None``: the browser's; always for an API token,
+    whose calls keep the request's language)."""
+
+    actor: Actor
+    locale: str | None = None
+    time_zone: str | None = None
 
 
 def load_actor(session: Session, user_id: int) -> Actor:

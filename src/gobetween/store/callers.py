@@ -32,7 +32,8 @@ class TokenCallerRow(NamedTuple):
 class SessionCallerRow(NamedTuple):
     """The user of a browser session with one of its memberships, the session's CSRF token,
     when it expires and when it was last used ("last seen", written at most once a minute; when
-    it was started if never), then the second factor's columns of :class:`TokenCallerRow`."""
+    it was started if never), the second factor's columns of :class:`TokenCallerRow`, then the
+    language and time zone the user chose (``None``: the browser's), which a page speaks."""
 
     user_id: int
     process_id: int | None
@@ -44,6 +45,8 @@ class SessionCallerRow(NamedTuple):
     second_factor: int
     process_rule: int
     site_admin: int
+    locale: str | None
+    time_zone: str | None
 
 
 #: the second factor's columns, and the joins they read (each on a primary or unique key)
@@ -67,7 +70,8 @@ WHERE k.token_hash = :digest AND k.revoked_at IS NULL AND u.active
 
 _SESSION_CALLER_SQL = f"""
 SELECT u.id, m.process_id, m.role, m.organisation_id, w.csrf_token, w.expires_at,
-COALESCE(d.last_seen_at, w.created_at) AS last_seen_at, {_SECOND_FACTOR}
+COALESCE(d.last_seen_at, w.created_at) AS last_seen_at, {_SECOND_FACTOR},
+u.locale, u.time_zone
 FROM web_sessions w JOIN users u ON u.id = w.user_id
 LEFT JOIN session_devices d ON d.session_id = w.id
 LEFT JOIN memberships m ON m.user_id = u.id {_SECOND_FACTOR_JOINS}
