@@ -18,6 +18,7 @@ from tests.analysis.test_milp import (
     red_lines,
 )
 
+from gobetween.analysis import bonus_search
 from gobetween.analysis.bonus_search import _WEIGHTS, _tables, search_frontier
 from gobetween.analysis.interdependent import Bonus, InterdependentProfile
 from gobetween.analysis.milp import exact_frontier
@@ -227,11 +228,17 @@ def test_the_shared_bound_is_above_every_package(seed: int) -> None:
     assert np.all(bound <= first + 1e-6)  # the shares start from the first bound's, all at last
 
 
-def _relaxation(parties: tuple[InterdependentProfile, ...], weights: np.ndarray) -> float:
+def _relaxation(
+    parties: tuple[InterdependentProfile, ...],
+    weights: np.ndarray,
+    kept: list[list[int]] | None = None,
+) -> float:
     """The linear relaxation's best weighted sum, stated apart from the search with SciPy: one
-    option per issue (fractions allowed), a positive bonus met at most as much as its options
-    are chosen on each issue of its box, negative bonuses counted only where they always pay."""
+    option per issue (fractions allowed; only the ``kept`` ones when given), a positive bonus
+    met at most as much as its options are chosen on each issue of its box, negative bonuses
+    counted only where they always pay (on the kept options)."""
     shape = parties[0].agenda.shape
+    options = kept if kept is not None else [list(range(n)) for n in shape]
     first = np.concatenate([[0], np.cumsum(shape)])
     cost: list[float] = [0.0] * int(first[-1])
     links: list[tuple[int, list[int]]] = []  # (bonus column, option columns in range)
@@ -242,14 +249,14 @@ def _relaxation(parties: tuple[InterdependentProfile, ...], weights: np.ndarray)
                 cost[first[i] + o] += weight * value
         for bonus, box in zip(party.bonuses, party.boxes, strict=True):
             if bonus.value < 0:
-                if all(len(ok) == shape[i] for i, ok in box.items()):
+                if all(set(ok) >= set(options[i]) for i, ok in box.items()):
                     constant += weight * bonus.value
                 continue
             links.extend((len(cost), [int(first[i]) + o for o in ok]) for i, ok in box.items())
             cost.append(weight * bonus.value)
     upper = np.zeros((len(links), len(cost)))  # bonus - options in range <= 0
-    for k, (bonus, options) in enumerate(links):
-        upper[k, options] = -1.0
+    for k, (bonus, in_range) in enumerate(links):
+        upper[k, in_range] = -1.0
         upper[k, bonus] = 1.0
     choose = np.zeros((len(shape), len(cost)))
     for i in range(len(shape)):
@@ -260,7 +267,8 @@ def _relaxation(parties: tuple[InterdependentProfile, ...], weights: np.ndarray)
         b_ub=np.zeros(len(links)),
         A_eq=choose,
         b_eq=np.ones(len(shape)),
-        bounds=(0, 1),
+        bounds=[(0, 1 if o in options[i] else 0) for i, n in enumerate(shape) for o in range(n)]
+        + [(0, 1)] * (len(cost) - int(first[-1])),
     )
     assert found.status == 0
     return float(-found.fun) + constant
@@ -285,3 +293,44 @@ def test_the_shared_bound_is_the_linear_relaxation_at_the_root(seed: int) -> Non
     assert np.all(np.diff(tables.collected, axis=1) >= 0)
     worth = np.maximum(tables.complete, 0.0) @ _WEIGHTS
     assert shares == pytest.approx(worth, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_subtree_s_shares_are_its_own_relaxation_s(seed: int) -> None:
+    """A subtree (its first issues pinned to one option each) gets its tables from the root's
+    relaxation with the other options of those issues ruled out: its second bound at its top
+    is the relaxation of the pinned space, below the root's split there."""
+    parties, _ = _medium(seed)
+    shape = parties[0].agenda.shape
+    kept = [list(range(n)) for n in shape]
+    order = list(range(len(shape)))
+    root = _tables(parties, (), kept, order, [1.0, 1.0])
+    assert root is not None
+    pinned = [[seed % 4], [(seed + 1) % 4], *kept[2:]]
+    sub = _tables(parties, (), pinned, order, [1.0, 1.0], root.root)
+    assert sub is not None
+    columns = _WEIGHTS.shape[1]
+    bound = sub.constants @ _WEIGHTS + sub.scores[:, columns:, :].max(axis=2).sum(axis=0)
+    for column in range(columns):
+        relaxed = _relaxation(parties, _WEIGHTS[:, column], pinned)
+        assert bound[column] == pytest.approx(relaxed, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_subtrees_with_their_own_shares_keep_the_frontier_exact(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Subtrees given their own tables at every depth: the same frontier as brute force, and
+    stopped after any number of branches, only frontier points."""
+    monkeypatch.setattr(bonus_search, "_RESHARE", (1, 2, 3, 4))
+    monkeypatch.setattr(bonus_search, "_RESHARE_OPEN", 0)
+    parties, lines = _medium(seed)
+    truth = brute_frontier(allowed_packages(parties, lines))
+    found = search_frontier(parties, lines)
+    assert found is not None
+    assert found.status == "optimal"
+    assert {p.utilities for p in found.points} == truth
+    for limit in (1, 7, 40, found.nodes // 2):
+        part = search_frontier(parties, lines, node_limit=limit)
+        assert part is not None
+        assert {p.utilities for p in part.points} <= truth

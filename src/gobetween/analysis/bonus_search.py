@@ -21,10 +21,19 @@ whole frontier in one search, instead of one solver run per point (:mod:`~gobetw
   range"): each positive bonus's value is split over the issues of its box, an issue's share
   counted for the options in range there; an issue fixed in range keeps its share (collected)
   until the bonus is decided. Any split bounds every completion; the split used, per weighted
-  sum, is the lowest root bound a projected subgradient descent finds from "all at the last"
-  (:func:`_shares`). A node's bound is the lower of the two, rounded down to whole units
-  (after half a unit of slack for rounding): on 10 x 10 x 40 the root bound on one party fell
-  from 1.8x the optimum to 1.14x (seed 2); 15 x 10 x 60 needs 7x fewer branches.
+  sum, is the best one at the top of the tree: the duals of the linear relaxation
+  (:mod:`~gobetween.analysis.bonus_relaxation`, one HiGHS linear program per weighted sum;
+  :func:`_shares`), so the bound there is that relaxation's. A node's bound is the lower of the
+  two, rounded down to whole units (after half a unit of slack for rounding): on 10 x 10 x 40
+  the root bound on one party fell from 1.8x the optimum to 1.01x (seed 2: 643 against 637; a
+  subgradient descent's split, before, gave 1.17x), and 15 x 10 x 60 needs 16x fewer branches
+  than with the first bound alone (docs/benchmarks.md).
+- **Subtrees with shares of their own.** On large trees (at least :data:`_RESHARE_OPEN` issues
+  open below), each node at the depths of :data:`_RESHARE` gets tables of its own: the options
+  it has fixed pinned, its shares the duals of its own linear relaxation (the root's program
+  with the other options of those issues ruled out, HiGHS starting from its last basis), so
+  its bounds start from its relaxation rather than the root's split; all subtrees share one
+  staircase of points found. On 20 x 10 x 80: 2.6x fewer branches, 1.6x less CPU.
 - **Pruning by the staircase.** A new frontier point must beat every point found so far on one
   party or the other: it lies in one of the corners between consecutive points. A node whose
   bounds reach none of those corners is dropped.
@@ -58,10 +67,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 from numpy.typing import NDArray
 
+from gobetween.analysis.bonus_relaxation import Relaxation
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp_program import Box, MilpPoint, kept_options, whole_units
 
@@ -108,6 +117,12 @@ def _order(profiles: Sequence[InterdependentProfile], kept: list[list[int]]) -> 
     return sorted(range(len(kept)), key=lambda i: -weight[i])
 
 
+#: A bonus in the search: its party, its value in units, its box by position (local option
+#: indices; only the positions where it does not take every kept option) and its index among
+#: every bonus of both parties.
+_Bonus = tuple[int, float, dict[int, frozenset[int]], int]
+
+
 def _reduce(
     box: Box, kept: list[list[int]], position: dict[int, int]
 ) -> dict[int, frozenset[int]] | None:
@@ -147,6 +162,7 @@ class _Tables:
     reject: list[NDArray[np.float64]]  # per position: (options, touch) 1.0 where not taken
     lost: list[NDArray[np.float64]]  # per position: (touch, later positions * 2 * weights * width)
     collected: NDArray[np.float64]  # (bonuses, positions + 1, weights): shares before a position
+    root: tuple[Relaxation, list[list[int]]]  # the root's relaxation and kept options
 
 
 def _tables(
@@ -155,20 +171,24 @@ def _tables(
     kept: list[list[int]],
     order: list[int],
     units: list[float],
+    root: tuple[Relaxation, list[list[int]]] | None = None,
 ) -> _Tables | None:
-    """The search's tables; ``None`` when a red line takes every package."""
+    """The search's tables; ``None`` when a red line takes every package. ``root``: the root's
+    relaxation and kept options, for a subtree's tables (its kept options a part of those);
+    ``None`` at the root (the relaxation is stated then)."""
     position = {issue: k for k, issue in enumerate(order)}
     sizes = [len(kept[i]) for i in order]
     n, width = len(order), max(sizes, default=1)
     values = np.full((n, width, 2), _FAR)
     constants = np.zeros(2)
-    boxes: list[tuple[int, float, dict[int, frozenset[int]]]] = []
+    boxes: list[_Bonus] = []
+    every = 0  # bonuses of the parties before
     for p, (profile, unit) in enumerate(zip(profiles, units, strict=True)):
         for pos, issue in enumerate(order):
             values[pos, : sizes[pos], p] = [
                 round(profile.values[issue][o] * unit) for o in kept[issue]
             ]
-        for bonus, box in zip(profile.bonuses, profile.boxes, strict=True):
+        for index, (bonus, box) in enumerate(zip(profile.bonuses, profile.boxes, strict=True)):
             value = float(round(bonus.value * unit))
             reduced = _reduce(box, kept, position)
             if reduced is None or value == 0:
@@ -176,14 +196,15 @@ def _tables(
             if not reduced:
                 constants[p] += value
             else:
-                boxes.append((p, value, reduced))
+                boxes.append((p, value, reduced, every + index))
+        every += len(profile.bonuses)
     boxes.sort(key=lambda found: max(found[2]))  # by last position: a node keeps a suffix
     count = len(boxes)
-    rows = [sum(max(box) < pos for _, _, box in boxes) for pos in range(n + 1)]
+    rows = [sum(max(box) < pos for _, _, box, _ in boxes) for pos in range(n + 1)]
     accept = [np.ones((size, count)) for size in sizes]
     complete = np.zeros((count, 2))
     table = np.zeros((count, n * width * 2))
-    for b, (p, value, box) in enumerate(boxes):
+    for b, (p, value, box, _) in enumerate(boxes):
         for pos, taken in box.items():
             accept[pos][:, b] = [k in taken for k in range(sizes[pos])]
         last = max(box)
@@ -207,7 +228,11 @@ def _tables(
     weights = _WEIGHTS.shape[1]
     # (positions, weights, width): the values in each weighted sum, its options side by side
     weighted = np.ascontiguousarray((values @ _WEIGHTS).transpose(0, 2, 1))
-    shared, collected = _shares(boxes, accept, weighted, width)
+    if root is None:
+        root = (_relaxation(boxes, sizes, weighted, every), kept)
+    relaxation, root_kept = root
+    allowed = [[root_kept[issue].index(o) for o in kept[issue]] for issue in order]
+    shared, collected = _shares(boxes, accept, relaxation.duals(allowed), width)
     # (bonuses, positions * 2 * weights * width): the first bound's scores, then the second's
     both = np.concatenate(
         [(table.reshape(count, n, width, 2) @ _WEIGHTS).transpose(0, 1, 3, 2), shared], axis=2
@@ -219,7 +244,7 @@ def _tables(
         named = np.array(
             [
                 b
-                for b, (_, value, box) in enumerate(boxes)
+                for b, (_, value, box, _) in enumerate(boxes)
                 if value > 0 and pos in box and max(box) > pos
             ],
             dtype=np.intp,
@@ -244,117 +269,64 @@ def _tables(
         reject,
         lost,
         collected,
+        root,
     )
 
 
+def _relaxation(
+    boxes: list[_Bonus], sizes: list[int], weighted: NDArray[np.float64], every: int
+) -> Relaxation:
+    """The root's linear relaxation (:class:`~gobetween.analysis.bonus_relaxation.Relaxation`)
+    of each weighted sum; ``every`` counts the bonuses of both parties."""
+    worth = np.zeros((every, weighted.shape[1]))
+    links: list[tuple[int, int, list[int]]] = []
+    for party, value, box, index in boxes:
+        if value > 0:
+            worth[index] = value * _WEIGHTS[party]
+            links.extend((index, pos, sorted(taken)) for pos, taken in box.items())
+    return Relaxation(weighted, sizes, worth, links)
+
+
 def _shares(
-    boxes: list[tuple[int, float, dict[int, frozenset[int]]]],
+    boxes: list[_Bonus],
     accept: list[NDArray[np.float64]],
-    weighted: NDArray[np.float64],
+    duals: NDArray[np.float64],
     width: int,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The second bound's tables: each positive bonus shared over the issues of its box, per
     weighted sum, as a Lagrangian relaxation of "every issue of the box in range" is (any
     shares summing to the bonus's value bound every completion: a bonus met gets every share;
     an issue fixed in range keeps its share, *collected*, until the bonus is decided). The
-    shares are the best multipliers of that relaxation at the root: the duals of the linear
-    relaxation (:func:`_relaxed_duals`), scaled to sum to the bonus's value, so the root's bound
-    is the linear relaxation's (any split is a valid bound, so the solver's accuracy never
+    shares are the best multipliers of that relaxation at the top of the (sub)tree: the
+    ``duals`` of its linear relaxation (``(weights, every bonus, positions)``, see
+    :mod:`~gobetween.analysis.bonus_relaxation`), scaled to sum to the bonus's value, so the
+    bound there is the relaxation's (any split is a valid bound, so the solver's accuracy never
     matters for exactness; a bonus whose duals vanish is counted at its last issue).
 
     Returns the shares as scores, ``(bonuses, positions, weights, width)``, and per bonus
     the shares of the positions before each position, ``(bonuses, positions + 1, weights)``.
     """
-    count, (n, k, _) = len(boxes), weighted.shape
+    count, (k, _, n) = len(boxes), duals.shape
     # (bonuses, positions, width): 1.0 where the bonus's box takes the option there
     taken = np.zeros((count, n, width))
+    inside = np.zeros((count, n))
     worth = np.zeros((count, k))  # each bonus's value in each weighted sum (0 if negative)
     start = np.zeros((count, n))
-    for b, (party, value, box) in enumerate(boxes):
+    for b, (party, value, box, _) in enumerate(boxes):
         if value <= 0:
             continue
         worth[b] = value * _WEIGHTS[party]
         for pos in box:
             taken[b, pos, : len(accept[pos])] = accept[pos][:, b]
+            inside[b, pos] = 1.0
         start[b, max(box)] = 1.0
-    parts = _relaxed_duals(boxes, accept, weighted, worth)
+    parts = duals[:, [index for _, _, _, index in boxes], :] * inside[None, :, :]
     sums = parts.sum(axis=2, keepdims=True)
     parts = np.where(sums > 0, parts / np.where(sums > 0, sums, 1.0), start[None, :, :])
     shares = parts.transpose(1, 2, 0) * worth[:, None, :]  # (bonuses, positions, weights)
     scores = shares[:, :, :, None] * taken[:, :, None, :]
     collected = np.concatenate([np.zeros((count, 1, k)), np.cumsum(shares, axis=1)], axis=1)
     return scores, collected
-
-
-def _relaxed_duals(
-    boxes: list[tuple[int, float, dict[int, frozenset[int]]]],
-    accept: list[NDArray[np.float64]],
-    weighted: NDArray[np.float64],
-    worth: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Per weighted sum, bonus and position: the dual of "the bonus is met at most as much as
-    its box's options there are chosen" in the linear relaxation of the weighted sum's best
-    package (one option per issue, fractions allowed; negative bonuses and red lines left
-    out), ``(weights, bonuses, positions)``, non-negative. HiGHS solves one linear program per
-    weighted sum (the same rows, another objective)."""
-    count, (n, k, _) = len(boxes), weighted.shape
-    sizes = [len(a) for a in accept]
-    first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
-    positive = [b for b in range(count) if worth[b].any()]
-    columns = int(first[-1]) + len(positive)
-    starts: list[int] = []
-    index: list[int] = []
-    value: list[float] = []
-    links: list[tuple[int, int]] = []
-    for pos in range(n):  # one option per issue
-        starts.append(len(index))
-        index.extend(range(first[pos], first[pos + 1]))
-        value.extend([1.0] * sizes[pos])
-    for column, b in enumerate(positive, start=int(first[-1])):
-        for pos in boxes[b][2]:  # the options in range there, less the bonus: at least 0
-            starts.append(len(index))
-            chosen = (first[pos] + np.flatnonzero(accept[pos][:, b])).tolist()
-            index.extend([*chosen, column])
-            value.extend([*([1.0] * len(chosen)), -1.0])
-            links.append((b, pos))
-    highs = highspy._core._Highs()  # the bare class: no banner
-    for name, setting in _LP_OPTIONS.items():
-        highs.setOptionValue(name, setting)
-    highs.addVars(columns, np.zeros(columns), np.full(columns, np.inf))
-    lower = np.concatenate([np.ones(n), np.zeros(len(links))])
-    upper = np.concatenate([np.ones(n), np.full(len(links), np.inf)])
-    highs.addRows(
-        len(starts),
-        lower,
-        upper,
-        len(index),
-        np.array(starts, dtype=np.int32),
-        np.array(index, dtype=np.int32),
-        np.array(value),
-    )
-    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    parts = np.zeros((k, count, n))
-    if not links:
-        return parts
-    linked = np.array(links, dtype=np.intp)
-    every = np.arange(columns, dtype=np.int32)
-    for w in range(k):
-        options = [weighted[pos, w, : sizes[pos]] for pos in range(n)]
-        highs.changeColsCost(columns, every, np.concatenate([*options, worth[positive, w]]))
-        highs.run()
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            continue  # no shares: every bonus at its last issue (the first bound's split)
-        duals = np.abs(np.asarray(highs.getSolution().row_dual)[n:])
-        parts[w, linked[:, 0], linked[:, 1]] = duals
-    return parts
-
-
-#: HiGHS settings for the linear relaxations of :func:`_relaxed_duals` (one thread, quiet).
-_LP_OPTIONS: dict[str, bool | int | str] = {
-    "output_flag": False,
-    "threads": 1,
-    "presolve": "off",
-}
 
 
 def search_frontier(
@@ -385,25 +357,23 @@ def search_frontier(
         if unit is None or span * unit >= _EXACT_SPAN:
             return None
         units.append(unit)
-    order = _order(profiles, kept)
-    tables = _tables(profiles, forbidden, kept, order, units)
-    found: list[tuple[int, ...]] = []
-    status, nodes = "optimal", 0
+    problem = _Problem(tuple(profiles), tuple(forbidden), kept, _order(profiles, kept), units)
+    tables = _tables(profiles, forbidden, kept, problem.order, units)
+    stairs = _Staircase()
+    status, budget = "optimal", _Budget(started, time_limit, node_limit)
     if tables is not None:
-        search = _Search(tables, started, time_limit, node_limit)
-        found, status = search.run()
-        nodes = search.nodes
-    points = []
-    for local in found:
-        choices = [0] * len(order)
-        for pos, issue in enumerate(order):
-            choices[issue] = kept[issue][local[pos]]
-        points.append(MilpPoint(tuple(choices), tuple(p.utility(choices) for p in profiles)))
+        status, stopped = _Search(problem, tables, stairs, budget).run()
+        if stopped:
+            stairs.keep_proven(np.array(stopped))
+    points = [
+        MilpPoint(choices, tuple(p.utility(choices) for p in profiles))
+        for choices in stairs.packages
+    ]
     points.sort(key=lambda q: tuple(-u for u in q.utilities))
     return SearchResult(
         tuple(points),
         status,
-        nodes,
+        budget.nodes,
         time.perf_counter() - started,
         options=sum(shape),
         options_kept=sum(len(k) for k in kept),
@@ -452,25 +422,133 @@ def _dominated(
     return np.asarray(strict.any(axis=0))
 
 
-class _Search:
-    """Depth first, best child first; the staircase of points found prunes."""
+@dataclass(frozen=True)
+class _Problem:
+    """What a search's tables are built from: both profiles, the red lines, the kept options of
+    each issue (one, the option chosen, on the issues a subtree has fixed), the search order
+    (issue per position) and each party's decimal unit."""
 
-    def __init__(
-        self, tables: _Tables, started: float, time_limit: float | None, node_limit: int | None
-    ) -> None:
-        self.t = tables
-        self.node_limit = node_limit
-        self.n = len(tables.sizes)
-        self.deadline = None if time_limit is None else started + max(time_limit, 0.0)
-        self.nodes = 0
-        self.version = 0
-        # points found: utilities (integers in units, as floats) and their choices by position
+    profiles: tuple[InterdependentProfile, ...]
+    forbidden: tuple[Box, ...]
+    kept: list[list[int]]
+    order: list[int]
+    units: list[float]
+
+    def pinned(self, choices: tuple[int, ...]) -> _Problem:
+        """The subtree where the first positions take these choices (indices into ``kept``)."""
+        kept = list(self.kept)
+        for pos, local in enumerate(choices):
+            issue = self.order[pos]
+            kept[issue] = [self.kept[issue][local]]
+        return _Problem(self.profiles, self.forbidden, kept, self.order, self.units)
+
+    def package(self, choices: tuple[int, ...]) -> tuple[int, ...]:
+        """The package (option index per issue) of a leaf's choices by position."""
+        package = [0] * len(self.order)
+        for pos, issue in enumerate(self.order):
+            package[issue] = self.kept[issue][choices[pos]]
+        return tuple(package)
+
+
+class _Staircase:
+    """The points found so far (utilities in units, their packages) and the corners a new
+    point must reach: between each two consecutive points, one at each end. Subtrees searched
+    with their own tables share it."""
+
+    def __init__(self) -> None:
         self.front: list[tuple[float, float]] = []
         self.packages: list[tuple[int, ...]] = []
         self.corners = np.full((1, _WEIGHTS.shape[1]), _FAR)
+        self.version = 0
 
-    def run(self) -> tuple[list[tuple[int, ...]], str]:
-        t = self.t
+    def open(self, bound: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Per row of bounds: whether some corner of the staircase is within them."""
+        # a corner is within when no bound falls short of it: the least slack is not negative
+        slack: NDArray[np.float64] = bound[:, None, :] - self.corners[None, :, :]
+        return np.asarray(slack.min(axis=2).max(axis=1) >= 0.0)
+
+    def add(self, utilities: NDArray[np.float64], package: tuple[int, ...]) -> None:
+        u = (float(utilities[0]), float(utilities[1]))
+        kept = [k for k, (a, b) in enumerate(self.front) if not (u[0] >= a and u[1] >= b)]
+        front = [*(self.front[k] for k in kept), u]
+        packages = [*(self.packages[k] for k in kept), package]
+        order = sorted(range(len(front)), key=lambda k: -front[k][0])
+        self.front = [front[k] for k in order]
+        self.packages = [packages[k] for k in order]
+        # the least utilities a new point may have (integers: one unit above)
+        firsts = [a for a, _ in self.front]
+        seconds = [b for _, b in self.front]
+        corners = [(firsts[0] + 1, _FAR)]
+        corners += [(firsts[k + 1] + 1, seconds[k] + 1) for k in range(len(self.front) - 1)]
+        corners.append((_FAR, seconds[-1] + 1))
+        self.corners = np.array(corners) @ _WEIGHTS
+        self.version += 1
+
+    def keep_proven(self, bounds: NDArray[np.float64]) -> None:
+        """Keep only the points no open branch (its bounds, one row each) can still beat
+        (each a Pareto-optimal package)."""
+        proven = [
+            k
+            for k, (a, b) in enumerate(self.front)
+            if not (bounds >= (np.array([a, b]) @ _WEIGHTS)[None, :]).all(axis=1).any()
+        ]
+        self.front = [self.front[k] for k in proven]
+        self.packages = [self.packages[k] for k in proven]
+
+
+@dataclass
+class _Budget:
+    """The clock and the branch count of a search and all its subtrees."""
+
+    started: float
+    time_limit: float | None
+    node_limit: int | None
+    nodes: int = 0
+
+    def stop(self) -> str | None:
+        """``"time limit"`` or ``"node limit"`` when the search must stop, else ``None``."""
+        if (
+            self.time_limit is not None
+            and self.nodes % _CLOCK_EVERY == 0
+            and time.perf_counter() >= self.started + max(self.time_limit, 0.0)
+        ):
+            return "time limit"
+        if self.node_limit is not None and self.nodes >= self.node_limit:
+            return "node limit"
+        return None
+
+
+#: Depths at which a subtree gets tables of its own: the bonuses' shares recomputed for it
+#: (the duals of its linear relaxation, the options it has fixed pinned), so its bounds start
+#: from its own relaxation instead of the root's split; only when at least
+#: :data:`_RESHARE_OPEN` issues are still open below it (five linear programs per subtree cost
+#: more than they save on small trees: docs/benchmarks.md).
+_RESHARE = (2,)
+_RESHARE_OPEN = 16
+
+
+class _Search:
+    """Depth first, best child first; the staircase of points found prunes. At the depths of
+    :data:`_RESHARE` below its own, each node's subtree is searched with its own tables."""
+
+    def __init__(
+        self,
+        problem: _Problem,
+        tables: _Tables,
+        stairs: _Staircase,
+        budget: _Budget,
+        depth: int = 0,
+    ) -> None:
+        self.problem = problem
+        self.t = tables
+        self.stairs = stairs
+        self.budget = budget
+        self.depth = depth  # the positions before are pinned: not reshared again
+        self.n = len(tables.sizes)
+
+    def run(self) -> tuple[str, list[NDArray[np.float64]]]:
+        """The status, and when stopped the bounds of every branch left open."""
+        t, stairs, budget = self.t, self.stairs, self.budget
         root: _Node = (
             0,
             (),
@@ -483,23 +561,33 @@ class _Search:
         )
         stack = [root]
         while stack:
-            if (
-                self.deadline is not None
-                and self.nodes % _CLOCK_EVERY == 0
-                and time.perf_counter() >= self.deadline
-            ):
-                return self._proven(stack), "time limit"
-            if self.node_limit is not None and self.nodes >= self.node_limit:
-                return self._proven(stack), "node limit"
+            stop = budget.stop()
+            if stop is not None:
+                return stop, [node[5] for node in stack]
             node = stack.pop()
-            if node[6] != self.version and not self._open(node[5][None, :])[0]:
+            if node[6] != stairs.version and not stairs.open(node[5][None, :])[0]:
                 continue
-            self.nodes += 1
-            if node[0] == self.n:
-                self._add(node[4], node[1])
-                continue
-            stack.extend(self._children(node))
-        return list(self.packages), "optimal"
+            budget.nodes += 1
+            d = node[0]
+            if d == self.n:
+                stairs.add(node[4], self.problem.package(node[1]))
+            elif d > self.depth and d in _RESHARE and self.n - d >= _RESHARE_OPEN:
+                stop, left = self._reshared(node)
+                if stop is not None:
+                    return stop, [*left, *(other[5] for other in stack)]
+            else:
+                stack.extend(self._children(node))
+        return "optimal", []
+
+    def _reshared(self, node: _Node) -> tuple[str | None, list[NDArray[np.float64]]]:
+        """The node's subtree searched with tables of its own."""
+        problem = self.problem.pinned(node[1])
+        p = problem
+        tables = _tables(p.profiles, p.forbidden, p.kept, p.order, p.units, self.t.root)
+        if tables is None:
+            return None, []
+        status, left = _Search(problem, tables, self.stairs, self.budget, node[0]).run()
+        return (None if status == "optimal" else status), left
 
     def _children(self, node: _Node) -> list[_Node]:
         t = self.t
@@ -534,7 +622,7 @@ class _Search:
         lines_now = lines[None, :] & t.line_accept[d]  # (options, red lines)
         if len(t.line_last):
             allowed &= ~np.asarray(lines_now[:, t.line_last == d]).any(axis=1)
-        keep = allowed & self._open(bound)
+        keep = allowed & self.stairs.open(bound)
         if keep.sum() > 1:
             keep &= ~_dominated(utilities, now, t.negative[high:], lines_now, allowed)
         children: list[_Node] = []
@@ -549,44 +637,8 @@ class _Search:
                         lines_now[o],
                         utilities[o],
                         bound[o],
-                        self.version,
+                        self.stairs.version,
                         scores[o],
                     )
                 )
         return children
-
-    def _open(self, bound: NDArray[np.float64]) -> NDArray[np.bool_]:
-        """Per row of bounds: whether some corner of the staircase is within them."""
-        # a corner is within when no bound falls short of it: the least slack is not negative
-        slack: NDArray[np.float64] = bound[:, None, :] - self.corners[None, :, :]
-        return np.asarray(slack.min(axis=2).max(axis=1) >= 0.0)
-
-    def _add(self, utilities: NDArray[np.float64], choices: tuple[int, ...]) -> None:
-        u = (float(utilities[0]), float(utilities[1]))
-        kept = [k for k, (a, b) in enumerate(self.front) if not (u[0] >= a and u[1] >= b)]
-        front = [*(self.front[k] for k in kept), u]
-        packages = [*(self.packages[k] for k in kept), choices]
-        order = sorted(range(len(front)), key=lambda k: -front[k][0])
-        self.front = [front[k] for k in order]
-        self.packages = [packages[k] for k in order]
-        # the least utilities a new point may have: one corner between each two consecutive
-        # points, one at each end (integers: one unit above)
-        firsts = [a for a, _ in self.front]
-        seconds = [b for _, b in self.front]
-        corners = [(firsts[0] + 1, _FAR)]
-        corners += [(firsts[k + 1] + 1, seconds[k] + 1) for k in range(len(self.front) - 1)]
-        corners.append((_FAR, seconds[-1] + 1))
-        self.corners = np.array(corners) @ _WEIGHTS
-        self.version += 1
-
-    def _proven(self, stack: list[_Node]) -> list[tuple[int, ...]]:
-        """The points no open branch can still beat (each a Pareto-optimal package)."""
-        if not stack:
-            return list(self.packages)
-        bounds = np.array([node[5] for node in stack])
-        proven = []
-        for (a, b), package in zip(self.front, self.packages, strict=True):
-            point = np.array([a, b]) @ _WEIGHTS
-            if not (bounds >= point[None, :]).all(axis=1).any():
-                proven.append(package)
-        return proven
