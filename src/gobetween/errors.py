@@ -269,8 +269,11 @@ class OutcomeSpaceTooLarge(AnalysisError, ValueError):
 
     def __init__(self, size: int, limit: int, reason: str) -> None:
         super().__init__(
-            f"exact enumeration needed ({reason}) but the outcome space has {size:,} packages, "
-            f"above the limit of {limit:,}"
+            N_(
+                "exact enumeration needed (%(reason)s) but the outcome space has %(size)s "
+                "packages, above the limit of %(limit)s"
+            ),
+            params={"reason": reason, "size": f"{size:,}", "limit": f"{limit:,}"},
         )
         self.size = size
         self.limit = limit
@@ -284,16 +287,17 @@ class FrontierTooLarge(AnalysisError):
 
     def __init__(self, what: str, count: int, limit: int, step: int, issues: int) -> None:
         if what == "points":
-            message = (
-                f"the Pareto frontier grew to {count:,} points after merging {step} of "
-                f"{issues} issues, above the limit of {limit:,} points"
+            message = N_(
+                "the Pareto frontier grew to %(count)s points after merging %(step)s of "
+                "%(issues)s issues, above the limit of %(limit)s points"
             )
         else:
-            message = (
-                f"merging issue {step} of {issues} needs {count:,} candidate packages, "
-                f"above the limit of {limit:,}"
+            message = N_(
+                "merging issue %(step)s of %(issues)s needs %(count)s candidate packages, "
+                "above the limit of %(limit)s"
             )
-        super().__init__(message)
+        values = {"count": f"{count:,}", "limit": f"{limit:,}", "step": step, "issues": issues}
+        super().__init__(message, params=values)
         self.what, self.count, self.limit, self.step, self.issues = what, count, limit, step, issues
 
 
@@ -320,12 +324,16 @@ class VerificationFailed(AgreementError):
 
 
 class AuditChainBroken(GobetweenError):
-    """The audit hash chain does not verify; ``sequence`` is the first broken link."""
+    """The audit hash chain does not verify; ``sequence`` is the first broken link, ``reason``
+    why (a :class:`Sentence`, said in the reader's language; ``str`` is its English)."""
 
-    def __init__(self, sequence: int, reason: str) -> None:
-        super().__init__(f"audit chain broken at sequence {sequence}: {reason}")
+    def __init__(self, sequence: int, reason: str | Sentence) -> None:
+        super().__init__(
+            N_("audit chain broken at sequence %(sequence)s: %(reason)s"),
+            params={"sequence": sequence, "reason": reason},
+        )
         self.sequence = sequence
-        self.reason = reason
+        self.reason = str(reason)
 
 
 class NotFound(GobetweenError, LookupError):

@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from gobetween import i18n
+from gobetween.batch.report import write_report
 from gobetween.batch.store import ResultStore
+from gobetween.batch.tasks import plan_tasks
 from gobetween.cli.main import cli
-from gobetween.errors import ConfigurationError, InputError
+from gobetween.errors import ConfigurationError, InputError, ValidationFailed
 from gobetween.formats import examples
 from gobetween.service.errors import describe
 
@@ -84,3 +86,41 @@ def test_parquet_without_pyarrow_is_refused_in_ukrainian(
         " (або запишіть .csv)"
     )
     assert not (tmp_path / "results.parquet").exists()
+
+
+def test_the_tournament_refusals_of_its_folder_and_plan_in_ukrainian(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    runner = CliRunner()
+    english = runner.invoke(cli, ["tournament", str(empty)])
+    assert english.exit_code == 2
+    assert f"error: {empty}: no scenario below this folder (expected scenario files" in (
+        " ".join(english.output.split())
+    )
+    said = runner.invoke(cli, ["--language", "uk", "tournament", str(empty)])
+    flat = " ".join(said.output.split())
+    assert f"помилка: {empty}: у цій теці немає жодного сценарію" in flat
+    assert "(очікувалося: файли сценаріїв (.yaml, .yml, .json) або теки Genius)" in flat
+    (tmp_path / "classroom.yaml").write_bytes(examples.path("classroom").read_bytes())
+    many = runner.invoke(cli, ["--language", "uk", "tournament", str(tmp_path), "--max-tasks", "5"])
+    assert "більше за ліміт 5" in " ".join(many.output.split())
+    assert "more than" not in many.output
+    with pytest.raises(ValidationFailed) as caught:
+        plan_tasks(["classroom"], ["nope"])
+    assert str(caught.value).startswith("strategy: no strategy called 'nope' (expected one of ")
+    with i18n.use_locale("uk"):
+        assert describe(caught.value).startswith("strategy: немає стратегії з назвою 'nope'")
+
+
+def test_an_unknown_report_format_is_refused_in_ukrainian(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        write_report([], tmp_path / "report.txt")
+    assert str(caught.value).endswith(
+        "report.txt: unknown report format '.txt' (expected a name ending in .json or .csv)"
+    )
+    with i18n.use_locale("uk"):
+        said = describe(caught.value)
+    assert said.endswith(
+        "report.txt: невідомий формат звіту '.txt'"
+        " (очікувалося: назва, що закінчується на .json або .csv)"
+    )

@@ -18,7 +18,7 @@ from typing import Any
 
 from gobetween.batch.pool import fresh_interpreter, run_pool
 from gobetween.batch.tasks import Task
-from gobetween.errors import ConfigurationError
+from gobetween.errors import N_, ConfigurationError
 from gobetween.formats.scenario_file import loads_scenario, scenario_document
 from gobetween.model import Scenario
 
@@ -60,7 +60,8 @@ def run_distributed(
         from distributed import Client, as_completed
     except ImportError:
         raise ConfigurationError(
-            "--scheduler needs Dask's distributed scheduler: pip install 'gobetween[distributed]'"
+            N_("--scheduler needs Dask's distributed scheduler: %(command)s"),
+            params={"command": "pip install 'gobetween[distributed]'"},
         ) from None
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler  # type: ignore[no-untyped-call]  # untyped library

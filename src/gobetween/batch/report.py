@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gobetween.batch.references import ReferenceCheck
-from gobetween.errors import InputError
+from gobetween.errors import N_, InputError
 
 __all__ = ["ALL", "Summary", "summarise", "write_report"]
 
@@ -117,7 +117,10 @@ def write_report(
             writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in records)
     else:
         raise InputError(
-            f"unknown report format {suffix or '(none)'!r}",
+            N_("unknown report format %(suffix)r")
+            if suffix
+            else N_("the report's name has no extension"),
             source=str(target),
-            expected="a name ending in .json or .csv",
+            expected=N_("a name ending in .json or .csv"),
+            params={"suffix": suffix},
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gobetween.errors import GobetweenError, InputError, ValidationFailed
+from gobetween.errors import N_, GobetweenError, InputError, ValidationFailed
 from gobetween.formats.genius import load_genius
 from gobetween.formats.genius_folders import find_genius_folders
 from gobetween.formats.loading import load_scenario
@@ -87,7 +87,7 @@ def find_scenarios(
     if base.is_file():
         return {base.name: load_scenario(base)}, {}
     if not base.is_dir():
-        raise InputError("no such file or folder", source=str(base), expected="a folder")
+        raise InputError(N_("no such file or folder"), source=str(base), expected=N_("a folder"))
     loaded: dict[str, Scenario] = {}
     failed: dict[str, str] = {}
     for path in sorted(base.rglob("*")):
@@ -97,9 +97,10 @@ def find_scenarios(
         if path.is_file() and path.suffix.lower() in _SCENARIO_SUFFIXES:
             if len(loaded) + len(failed) >= MAX_SCENARIOS:
                 raise InputError(
-                    f"more than {MAX_SCENARIOS} scenario files",
+                    N_("more than %(most)s scenario files"),
                     source=str(base),
-                    expected=f"at most {MAX_SCENARIOS} scenarios in one tournament",
+                    expected=N_("at most %(most)s scenarios in one tournament"),
+                    params={"most": MAX_SCENARIOS},
                 )
             _load(loaded, failed, relative.as_posix(), lambda p=path: load_scenario(p))
     try:
@@ -111,9 +112,9 @@ def find_scenarios(
         _load(loaded, failed, name, lambda f=folder: load_genius(f))
     if not loaded and not failed:
         raise InputError(
-            "no scenario below this folder",
+            N_("no scenario below this folder"),
             source=str(base),
-            expected="scenario files (.yaml, .yml, .json) or Genius folders",
+            expected=N_("scenario files (.yaml, .yml, .json) or Genius folders"),
         )
     return dict(sorted(loaded.items())), failed
 
@@ -125,13 +126,21 @@ def _load(loaded: dict[str, Scenario], failed: dict[str, str], name: str, load: 
         failed[name] = str(exc)
 
 
+#: The refusal of an unknown name, by what it names (``_known``'s ``what``).
+_UNKNOWN = {
+    "strategy": N_("no strategy called %(name)r"),
+    "behaviour": N_("no behaviour called %(name)r"),
+}
+
+
 def _known(names: Sequence[str], registry: Mapping[str, object], what: str) -> tuple[str, ...]:
     for name in names:
         if name not in registry:
             raise ValidationFailed(
-                f"no {what} called {name!r}",
+                _UNKNOWN[what],
                 location=what,
-                expected="one of " + ", ".join(registry),
+                expected=N_("one of %(choices)s"),
+                params={"name": name, "choices": ", ".join(registry)},
             )
     return tuple(dict.fromkeys(names))
 
@@ -155,9 +164,12 @@ def plan_tasks(
     count = len(names) * len(chosen) * len(kinds) * len(seeds)
     if count > max_tasks:
         raise ValidationFailed(
-            f"{count} runs asked for, more than the limit of {max_tasks}",
+            N_("%(count)s runs asked for, more than the limit of %(limit)s"),
             location="tasks",
-            expected="fewer scenarios, strategies, behaviours or seeds (or a higher --max-tasks)",
+            expected=N_(
+                "fewer scenarios, strategies, behaviours or seeds (or a higher --max-tasks)"
+            ),
+            params={"count": count, "limit": max_tasks},
         )
     return [
         Task(scenario, strategy, behaviour, seed)

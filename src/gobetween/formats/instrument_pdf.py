@@ -35,7 +35,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from gobetween.agreements import Instrument, Signature
-from gobetween.errors import AgreementError, ConfigurationError
+from gobetween.errors import N_, AgreementError, ConfigurationError
 from gobetween.formats.instrument_html import LanguageSection, language_sections
 
 __all__ = ["arabic_font_directory", "font_directory", "instrument_pdf"]
@@ -110,9 +110,16 @@ def _check_glyphs(instrument: Instrument, sections: list[LanguageSection]) -> No
         chars = sorted(missing)
         shown = ", ".join(f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, '?')})" for c in chars[:5])
         raise AgreementError(
-            f"the PDF fonts (DejaVu Sans, Noto Naskh Arabic) have no glyph for {shown}"
-            + (f" and {len(chars) - 5} more" if len(chars) > 5 else "")
-            + "; render this instrument as HTML or Akoma Ntoso instead"
+            N_(
+                "the PDF fonts (DejaVu Sans, Noto Naskh Arabic) have no glyph for %(shown)s and "
+                "%(more)s more; render this instrument as HTML or Akoma Ntoso instead"
+            )
+            if len(chars) > 5
+            else N_(
+                "the PDF fonts (DejaVu Sans, Noto Naskh Arabic) have no glyph for %(shown)s; "
+                "render this instrument as HTML or Akoma Ntoso instead"
+            ),
+            params={"shown": shown, "more": len(chars) - 5},
         )
 
 

@@ -46,7 +46,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import AuditChainBroken
+from gobetween.errors import N_, AuditChainBroken, Sentence
 from gobetween.store.plans import CHAIN_LOCK_SQL, Query, execute, pyformat
 from gobetween.store.tables import Attachment, AuditEntry, Message, PreferenceVersion, utcnow
 
@@ -324,7 +324,7 @@ COVERED: dict[str, tuple[str, Recompute]] = {
 def _check_rows(session: Session, links: list[AuditEntry]) -> int:
     """Compare the covered links of one batch with their rows; the count of rows checked."""
     checked = 0
-    broken: list[tuple[int, str]] = []
+    broken: list[tuple[int, Sentence]] = []
     for action, (table, recompute) in COVERED.items():
         mine = [e for e in links if e.action == action and e.object_id.isdigit()]
         if not mine:
@@ -336,15 +336,16 @@ def _check_rows(session: Session, links: list[AuditEntry]) -> int:
                 continue  # deleted since (with its process): only content is covered
             checked += 1
             if all(change_digest(c) != entry.digest for c in candidates):
-                broken.append(
-                    (
-                        entry.seq,
-                        f"the {table} row {entry.object_id} no longer matches what its link "
-                        f"records ({action}): it was changed after it was written",
-                    )
+                changed = Sentence(
+                    N_(
+                        "the %(table)s row %(row)s no longer matches what its link records "
+                        "(%(action)s): it was changed after it was written"
+                    ),
+                    {"table": table, "row": entry.object_id, "action": action},
                 )
+                broken.append((entry.seq, changed))
     if broken:
-        raise AuditChainBroken(*min(broken))
+        raise AuditChainBroken(*min(broken, key=lambda link: link[0]))
     return checked
 
 
@@ -375,12 +376,17 @@ def verify(session: Session) -> AuditReport:
         for entry in batch:
             if entry.seq != expected_seq:
                 raise AuditChainBroken(
-                    expected_seq, f"link missing (next link found is {entry.seq})"
+                    expected_seq,
+                    Sentence(N_("link missing (next link found is %(seq)s)"), {"seq": entry.seq}),
                 )
             if entry.prev_hash != prev:
-                raise AuditChainBroken(entry.seq, "previous-hash does not match the link before")
+                raise AuditChainBroken(
+                    entry.seq, Sentence(N_("previous-hash does not match the link before"))
+                )
             if link_hash(entry) != entry.hash:
-                raise AuditChainBroken(entry.seq, "the link's content does not match its hash")
+                raise AuditChainBroken(
+                    entry.seq, Sentence(N_("the link's content does not match its hash"))
+                )
             prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
         rows += _check_rows(session, batch)
     return AuditReport(links=count, head=prev, rows=rows)

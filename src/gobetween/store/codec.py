@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gobetween.errors import InvalidAgenda, InvalidModel, InvalidPreferences
+from gobetween.errors import N_, InvalidAgenda, InvalidModel, InvalidPreferences
 from gobetween.model import (
     Agenda,
     Bonus,
@@ -84,7 +84,9 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
     except InvalidModel:
         raise
     except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidAgenda(f"malformed agenda: {exc}", location="agenda") from None
+        raise InvalidAgenda(
+            N_("malformed agenda: %(error)s"), location="agenda", params={"error": exc}
+        ) from None
 
 
 def preferences_to_json(preferences: Preferences) -> dict[str, Any]:
@@ -142,4 +144,6 @@ def preferences_from_json(data: Mapping[str, Any]) -> Preferences:
     except InvalidModel:
         raise
     except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidPreferences(f"malformed preferences: {exc}", location="preferences") from None
+        raise InvalidPreferences(
+            N_("malformed preferences: %(error)s"), location="preferences", params={"error": exc}
+        ) from None

@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import NotFound
+from gobetween.errors import N_, NotFound
 from gobetween.model import OrganisationKind, Role
 from gobetween.policy import Action, Actor, Membership, ProcessView, TrackView, process_view
 from gobetween.policy import track_view as policy_track_view
@@ -99,7 +99,7 @@ def process(session: Session, actor: Actor, process_id: int) -> tuple[t.Process,
     view = process_view(actor, process_id)
     row = session.get(t.Process, process_id)
     if row is None:
-        raise NotFound(f"no process {process_id}")
+        raise NotFound(N_("no process %(process_id)s"), params={"process_id": process_id})
     return row, view
 
 
@@ -143,7 +143,7 @@ def track(session: Session, actor: Actor, track_id: int) -> tuple[t.Track, Track
         .where(t.Track.id == track_id)
     ).all()
     if not rows or rows[0][0].process_id not in actor.process_ids():
-        raise NotFound(f"no track {track_id}")
+        raise NotFound(N_("no track %(track_id)s"), params={"track_id": track_id})
     row = rows[0][0]
     _, seats = _track_seats([(row.process_id, org, kind) for _, org, kind in rows])
     view = policy_track_view(actor, process_id=row.process_id, track_id=row.id, participants=seats)
@@ -184,6 +184,10 @@ def channels(session: Session, view: TrackView) -> Sequence[t.Channel]:
     return session.execute(stmt).scalars().all()
 
 
+def _no_channel(channel_id: int) -> NotFound:
+    return NotFound(N_("no channel %(channel_id)s"), params={"channel_id": channel_id})
+
+
 def channel_view(actor: Actor, channel_id: int, rows: Sequence[ChannelRow]) -> TrackView:
     """The actor's view of the track of a channel they may read, from its rows
     (:func:`gobetween.store.messages.channel_query`: one per organisation of the track).
@@ -192,7 +196,7 @@ def channel_view(actor: Actor, channel_id: int, rows: Sequence[ChannelRow]) -> T
     in the track and may read the channel's party's data.
     """
     if not rows or rows[0].process_id not in actor.process_ids():
-        raise NotFound(f"no channel {channel_id}")
+        raise _no_channel(channel_id)
     track_id, party_id = rows[0].track_id, rows[0].party_id
     process_id, seats = _track_seats(
         [(r.process_id, r.organisation_id, r.organisation_kind) for r in rows]
@@ -202,9 +206,9 @@ def channel_view(actor: Actor, channel_id: int, rows: Sequence[ChannelRow]) -> T
             actor, process_id=process_id, track_id=track_id, participants=seats
         )
     except NotFound:
-        raise NotFound(f"no channel {channel_id}") from None
+        raise _no_channel(channel_id) from None
     if not view.may_read_party(party_id):
-        raise NotFound(f"no channel {channel_id}")
+        raise _no_channel(channel_id)
     return view
 
 
