@@ -8,6 +8,10 @@ shows) and names it in a ``Link: <...>; rel="alternate"`` header:
 - ``/tracks/{id}/team``: ``GET /api/tracks/{id}/notes`` and ``.../assignments`` (mediators);
 - ``/tracks/{id}/meetings``: ``GET /api/tracks/{id}/meetings`` (mediators and parties);
 - ``/search``: ``GET /api/search``.
+
+The notes, assignments and meetings forms are read as their twins' bodies (``NoteIn``,
+``AssignmentIn``, ``MeetingIn``, :func:`gobetween.web.forms.validated`): what the API refuses
+the page refuses at the same field, next to it (422), the form as typed, nothing cut.
 """
 
 from __future__ import annotations
@@ -20,20 +24,25 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
 from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.policy import Action
 from gobetween.service import meetings, notes, search, signing_keys
+from gobetween.service.api.team import AssignmentIn, MeetingIn, NoteIn
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, frame, track_page
+from gobetween.web.forms import form_errors, validated
 from gobetween.web.render import (
+    FORM_ERRORS,
     done_notice,
+    form_again,
     post_form,
     problem_text,
     read_page,
-    refused,
+    redirect,
     render,
     run_page,
     with_twin,
@@ -128,70 +137,96 @@ def team_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     )
 
 
-async def _team_post(
-    request: Request, ctx: Ctx, track_id: int, act: Callable[[Unit, dict[str, str]], str]
+#: A page's template, the function making its context and the track it is of.
+Page = tuple[str, Callable[..., dict[str, Any]], int]
+
+
+async def _sent(
+    request: Request, ctx: Ctx, page: Page, form: str, work: Callable[[dict[str, Any]], str]
 ) -> Response:
-    def work(values: dict[str, str]) -> str:
+    """Run a form's ``work`` (it reads the fields through the API's body and answers where to
+    go next); refused, the ``page`` again with the refusal next to its field, the form
+    (``failed``) as typed."""
+    async with request.form() as sent:
+        values: dict[str, Any] = {k: str(v) for k, v in sent.multi_items() if isinstance(v, str)}
+        values["party_ids"] = [str(v) for v in sent.getlist("party_ids")]
+    template, make, track_id = page
+
+    def build() -> Response:
+        try:
+            target = work(values)
+        except FORM_ERRORS as exc:
+            refusal = form_errors(exc)
+            return form_again(
+                request, ctx, template, make, track_id, failed=form, values=values, **refusal
+            )
+        return redirect(target, request)
+
+    return await run_in_threadpool(run_page, request, build)
+
+
+async def _team_post(
+    request: Request,
+    ctx: Ctx,
+    track_id: int,
+    form: str,
+    act: Callable[[Unit, dict[str, Any]], str],
+) -> Response:
+    def work(values: dict[str, Any]) -> str:
         with ctx.write() as unit:
             anchor = act(unit, values)
         return f"/tracks/{track_id}/team#{anchor}"
 
-    failed = refused(request, ctx, "team.html", _team_context, track_id)
-    return await post_form(request, work, failed, lists=("party_ids",))
+    return await _sent(request, ctx, ("team.html", _team_context, track_id), form, work)
 
 
-def _int(values: dict[str, str], name: str) -> int | None:
-    raw = values.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise e.ValidationFailed(_("not a number"), location=name, expected=_("a number"))
-    return int(raw)
+def _id(values: dict[str, Any], name: str) -> str | None:
+    """An id field for the schema to read (left empty: ``None``)."""
+    return str(values.get(name, "")).strip() or None
 
 
 @router.post("/tracks/{track_id}/notes")
 async def add_note(request: Request, ctx: Ctx, track_id: int) -> Response:
     """Write a note on the track or one of its channels."""
 
-    def act(unit: Unit, values: dict[str, str]) -> str:
-        note = notes.add_note(
-            unit.session,
-            unit.actor,
-            track_id,
-            values.get("text", ""),
-            channel_id=_int(values, "channel_id"),
+    def act(unit: Unit, values: dict[str, Any]) -> str:
+        body = {"text": values.get("text", ""), "channel_id": _id(values, "channel_id")}
+        note = validated(NoteIn, body)
+        added = notes.add_note(
+            unit.session, unit.actor, track_id, note.text, channel_id=note.channel_id
         )
-        return f"note-{note['id']}"
+        return f"note-{added['id']}"
 
-    return await _team_post(request, ctx, track_id, act)
+    return await _team_post(request, ctx, track_id, "note", act)
 
 
 @router.post("/tracks/{track_id}/notes/{note_id}/delete")
 async def delete_note(request: Request, ctx: Ctx, track_id: int, note_id: int) -> Response:
     """Delete a note."""
 
-    def act(unit: Unit, values: dict[str, str]) -> str:
+    def act(unit: Unit, values: dict[str, Any]) -> str:
         notes.delete_note(unit.session, unit.actor, note_id)
         return "notes"
 
-    return await _team_post(request, ctx, track_id, act)
+    return await _team_post(request, ctx, track_id, "delete", act)
 
 
 @router.post("/tracks/{track_id}/assignments")
 async def change_assignment(request: Request, ctx: Ctx, track_id: int) -> Response:
     """Give a channel to a mediator, or take it from them."""
 
-    def act(unit: Unit, values: dict[str, str]) -> str:
-        channel, user = _int(values, "channel_id"), _int(values, "user_id")
-        if channel is None or user is None:
+    def act(unit: Unit, values: dict[str, Any]) -> str:
+        channel, user = _id(values, "channel_id"), _id(values, "user_id")
+        if channel is None or user is None:  # the page's words, at the API's place
             raise e.ValidationFailed(
                 _("choose a channel and a mediator"), location="user_id", expected=_("both")
             )
+        body = validated(AssignmentIn, {"channel_id": channel, "user_id": user})
         change = notes.unassign if values.get("remove") else notes.assign
-        change(unit.session, unit.actor, track_id, channel, user)
+        change(unit.session, unit.actor, track_id, body.channel_id, body.user_id)
         return "assignments"
 
-    return await _team_post(request, ctx, track_id, act)
+    return await _team_post(request, ctx, track_id, "assignment", act)
 
 
 # -- meetings ------------------------------------------------------------------------------------
@@ -240,26 +275,30 @@ async def record_meeting(request: Request, ctx: Ctx, track_id: int) -> Response:
     """Record a meeting (mediators); follow-ups one per line."""
     zone = i18n.current_zone()  # the reader's zone: a time typed without one is theirs
 
-    def work(values: dict[str, str]) -> str:
+    def work(values: dict[str, Any]) -> str:
         lines = [x.strip() for x in values.get("follow_ups", "").splitlines() if x.strip()]
-        parties = [int(p) for p in values["party_ids"] if p.isdigit()]
+        body = validated(
+            MeetingIn,
+            {
+                "held_at": _held_at({**values, "zone": zone}),
+                "kind": values.get("kind", "meeting"),
+                "place": values.get("place", ""),
+                "party_ids": values["party_ids"],
+                "attendees": values.get("attendees", ""),
+                "summary": values.get("summary", ""),
+                "follow_ups": [{"text": x} for x in lines],
+            },
+        )
+        fields = body.model_dump(exclude={"follow_ups"})
+        follow_ups = [{"text": f.text} for f in body.follow_ups]
         with ctx.write() as unit:
             made = meetings.record_meeting(
-                unit.session,
-                unit.actor,
-                track_id,
-                held_at=_held_at({**values, "zone": zone}),
-                kind=values.get("kind", "meeting"),
-                place=values.get("place", ""),
-                party_ids=parties,
-                attendees=values.get("attendees", ""),
-                summary=values.get("summary", ""),
-                follow_ups=[{"text": x} for x in lines],
+                unit.session, unit.actor, track_id, **fields, follow_ups=follow_ups
             )
         return f"/tracks/{track_id}/meetings#meeting-{made['id']}"
 
-    failed = refused(request, ctx, "meetings.html", _meetings_context, track_id)
-    return await post_form(request, work, failed, lists=("party_ids",))
+    page = ("meetings.html", _meetings_context, track_id)
+    return await _sent(request, ctx, page, "meeting", work)
 
 
 # -- search --------------------------------------------------------------------------------------
