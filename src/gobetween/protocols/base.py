@@ -1,8 +1,7 @@
 """What every negotiation protocol declares: the interface the service steps any protocol through.
 
 A protocol is a pure, event-sourced state machine (STYLE.md, rule 5) plus a declaration of how
-the house around it uses it. :class:`Machine` is that declaration (the service names it
-:data:`NegotiationProtocol`), made of the module's functions; its members:
+the house around it uses it. :class:`NegotiationProtocol` is that declaration:
 
 - ``name`` (stored with each event, at most 30 characters) and ``title`` (English, marked with
   :func:`gobetween.errors.N_`; the outer layers translate it with ``gobetween.i18n._``);
@@ -64,7 +63,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from gobetween.errors import N_, InputError
 from gobetween.model import Agenda
@@ -87,6 +86,7 @@ __all__ = [
 S = TypeVar("S")
 A = TypeVar("A")
 E = TypeVar("E")
+A_contra = TypeVar("A_contra", contravariant=True)
 
 
 class ViewRole(enum.StrEnum):
@@ -215,12 +215,95 @@ class Notice:
     ref: int = 0
 
 
+class NegotiationProtocol(Protocol[S, A_contra, E]):
+    """The declaration of one protocol (see the module's docstring for each member).
+
+    ``S`` is its state, ``A_contra`` its actions, ``E`` its events.
+    """
+
+    @property
+    def name(self) -> str:
+        """Stored with every event (at most 30 characters); unique in the registry."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """English words for people, marked with :func:`N_` (translate with ``_()``)."""
+        ...
+
+    @property
+    def actions(self) -> tuple[ActionRule, ...]:
+        """The policy actions the protocol adds."""
+        ...
+
+    @property
+    def live_updates(self) -> frozenset[str]:
+        """Every kind :meth:`notices` may return (declared by the protocol only)."""
+        ...
+
+    @property
+    def tab(self) -> str | ByRole | None:
+        """The track navigation's label for the protocol's page (``N_``; a plain label: the
+        parties' and the mediators'), by role, or ``None``."""
+        ...
+
+    @property
+    def page(self) -> str | ByRole | None:
+        """The page's address under ``/tracks/{id}/`` (by role); ``None``: ``protocols/<name>``."""
+        ...
+
+    def initial(
+        self,
+        agenda: Agenda,
+        parties: tuple[str, ...],
+        mediators: tuple[str, ...],
+        settings: Mapping[str, Any],
+    ) -> S:
+        """The state before any event; :class:`~gobetween.errors.ProtocolError` if it cannot
+        be opened with these members and settings."""
+        ...
+
+    def admit(
+        self,
+        agenda: Agenda,
+        parties: tuple[str, ...],
+        settings: Mapping[str, Any],
+        now: datetime,
+    ) -> Mapping[str, Any]:
+        """The settings an opening stores (JSON-able), from its body, checked at ``now``;
+        :class:`~gobetween.errors.InputError` naming the field if they cannot be."""
+        ...
+
+    def decide(self, state: S, action: A_contra, *, now: datetime) -> tuple[E, ...]:
+        """The events ``action`` causes at ``now`` (aware); ``ProtocolError`` if not allowed."""
+        ...
+
+    def apply(self, state: S, event: E) -> S:
+        """The state after ``event``."""
+        ...
+
+    def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> E:
+        """An event back from its wire form; ``ValidationFailed`` for data no event wrote."""
+        ...
+
+    def view(self, state: S, role: ViewRole, member: str | None = None) -> dict[str, Any] | None:
+        """What ``role`` (for a party: ``member``, its name) may see, as JSON-able data;
+        ``None`` when the role sees nothing."""
+        ...
+
+    def owner(self, event: E) -> str | None:
+        """The party ``event`` is private to, or ``None``."""
+        ...
+
+    def notices(self, state: S, events: tuple[E, ...]) -> tuple[Notice, ...]:
+        """The live updates to queue once ``events`` are stored (``state`` is the new state)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Machine(Generic[S, A, E]):
-    """The declaration of one protocol, made of its machine's functions: what a protocol
-    module declares as its ``PROTOCOL``, and the one interface the service steps any protocol
-    through (:data:`NegotiationProtocol`). ``S`` is its state, ``A`` its actions, ``E`` its
-    events; see the module's docstring for each member.
+    """A :class:`NegotiationProtocol` made of a machine's functions: what a protocol module
+    declares as its ``PROTOCOL`` (one place for the methods every declaration would repeat).
 
     ``opener(agenda, parties, mediators, settings)`` is ``initial``; ``decider``, ``applier`` and
     ``reader`` are the module's ``decide``, ``apply`` and ``event_from_dict`` (taking the
@@ -253,8 +336,7 @@ class Machine(Generic[S, A, E]):
         mediators: tuple[str, ...],
         settings: Mapping[str, Any],
     ) -> S:
-        """The state before any event; :class:`~gobetween.errors.ProtocolError` if it cannot
-        be opened with these members and settings."""
+        """The state before any event."""
         return self.opener(agenda, parties, mediators, settings)
 
     def admit(
@@ -264,15 +346,13 @@ class Machine(Generic[S, A, E]):
         settings: Mapping[str, Any],
         now: datetime,
     ) -> Mapping[str, Any]:
-        """The settings an opening stores (JSON-able), from its body, checked at ``now``
-        (default: as given); :class:`~gobetween.errors.InputError` naming the field if they
-        cannot be."""
+        """The settings an opening stores, checked at ``now`` (default: as given)."""
         if self.admitter is None:
             return dict(settings)
         return self.admitter(agenda, parties, settings, now)
 
     def decide(self, state: S, action: A, *, now: datetime) -> tuple[E, ...]:
-        """The events ``action`` causes at ``now`` (aware); ``ProtocolError`` if not allowed."""
+        """The events ``action`` causes at ``now``."""
         return self.decider(state, action, now=now)
 
     def apply(self, state: S, event: E) -> S:
@@ -280,12 +360,11 @@ class Machine(Generic[S, A, E]):
         return self.applier(state, event)
 
     def read_event(self, data: Mapping[str, Any], agenda: Agenda) -> E:
-        """An event back from its wire form; ``ValidationFailed`` for data no event wrote."""
+        """An event back from its wire form."""
         return self.reader(data, agenda)
 
     def view(self, state: S, role: ViewRole, member: str | None = None) -> dict[str, Any] | None:
-        """What ``role`` (for a party: ``member``, its name) may see, as JSON-able data;
-        ``None`` when the role sees nothing."""
+        """What ``role`` may see (``None``: nothing)."""
         return self.viewer(state, role, member)
 
     def owner(self, event: E) -> str | None:
@@ -293,10 +372,5 @@ class Machine(Generic[S, A, E]):
         return self.owner_of(event)
 
     def notices(self, state: S, events: tuple[E, ...]) -> tuple[Notice, ...]:
-        """The live updates to queue once ``events`` are stored (``state`` is the new state)."""
+        """The live updates to queue once ``events`` are stored."""
         return self.notifier(state, events)
-
-
-#: The interface the service steps any protocol through: a :class:`Machine` (one contract,
-#: declared once).
-NegotiationProtocol = Machine

@@ -2,10 +2,10 @@
 
 The service (:mod:`gobetween.service.protocol_steps`), the policy (each protocol's
 :class:`~gobetween.protocols.base.ActionRule` s) and the pages' live updates read the protocols
-from here. The interface a protocol declares is :class:`~gobetween.protocols.base.Machine`
-(named :data:`NegotiationProtocol` too, in :mod:`gobetween.protocols.base`, re-exported here);
-adding a protocol is its module, its tests, one :func:`register` line at the bottom of this
-module, and its templates (``docs/dev/add-protocol.md``).
+from here. The interface a protocol declares is :class:`NegotiationProtocol` (in
+:mod:`gobetween.protocols.base`, re-exported here); adding a protocol is its module, its tests,
+one :func:`register` line at the bottom of this module, and its templates
+(``docs/dev/add-protocol.md``).
 
 >>> [p.name for p in protocols()]
 ['single_text', 'relay', 'blind_bidding', 'poll']
