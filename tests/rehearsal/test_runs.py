@@ -97,3 +97,32 @@ def test_settling_a_text_is_publishing_it(behaviour_name: str) -> None:
                 replies = a.publish(text)
                 assert b.settle(text) == all(r.accepts for r in replies)
                 assert (a.agreement, a.used, a.last) == (b.agreement, b.used, b.last)
+
+
+def test_delegations_that_declare_the_same_keep_one_store_of_scores() -> None:
+    """Truthful and stubborn delegations declare the same preferences and keep their scores in
+    one store; exaggerating ones declare more red lines and keep their own; every kept score
+    is the table's."""
+    rng = np.random.default_rng(3)
+    for scenario in several():
+        rehearsal = Rehearsal(scenario)
+        by_behaviour = {b: rehearsal.delegates(b) for b in ("stubborn", "exaggerating", "truthful")}
+        for truthful, stubborn, exaggerating in zip(
+            by_behaviour["truthful"],
+            by_behaviour["stubborn"],
+            by_behaviour["exaggerating"],
+            strict=True,
+        ):
+            assert stubborn._scores is truthful._scores
+            if exaggerating.declared != truthful.declared:
+                assert exaggerating._scores is not truthful._scores
+        for _ in range(100):
+            text = tuple(int(x) for x in rng.integers(0, rehearsal.sizes))
+            for delegates in by_behaviour.values():
+                for d in delegates:
+                    assert d.score(text) == d.table.score(text)
+        exaggerated = sum(
+            e.declared != t.declared
+            for e, t in zip(by_behaviour["exaggerating"], by_behaviour["truthful"], strict=True)
+        )
+        assert exaggerated  # the stores are told apart where the declarations differ

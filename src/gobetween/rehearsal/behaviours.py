@@ -150,6 +150,14 @@ class Delegate:
             self._scores[choices] = found
         return found
 
+    def share_scores(self, other: Delegate) -> bool:
+        """Keep scores in ``other``'s store when it declares the same preferences (its scores
+        are then this delegation's); whether it does."""
+        if other.declared != self.declared:
+            return False
+        object.__setattr__(self, "_scores", other._scores)  # frozen: the store is shared
+        return True
+
     def prefers(self, new: Choices, old: Choices) -> bool:
         """Whether it prefers the text ``new`` to ``old`` by its declared preferences (a text
         crossing one of its red lines is never preferred)."""

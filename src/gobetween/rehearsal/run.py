@@ -226,7 +226,17 @@ class Rehearsal:
             )
             for delegate in self._delegates[behaviour_name]:
                 delegate.table.compile()
+                self._share_scores(delegate)
         return self._delegates[behaviour_name]
+
+    def _share_scores(self, delegate: Delegate) -> None:
+        """Let ``delegate`` keep its scores with the first delegation of the same party built
+        for another behaviour that declares the same preferences (truthful and stubborn)."""
+        for others in self._delegates.values():
+            for other in others:
+                same_party = other is not delegate and other.name == delegate.name
+                if same_party and delegate.share_scores(other):
+                    return
 
     def plan(self, behaviour_name: str) -> Plan:
         """The declared frontier of that behaviour's delegations, best Nash product first."""

@@ -363,15 +363,15 @@ def climb_masks(
     helps: list[int] = []
     clean = True
     for table in tables:
-        up, finite, forbidden = table.climb_masks
-        at = list(map(operator.add, table.offsets, text))
+        _, finite, forbidden = table.climb_masks
+        at = list(map(operator.add, table.offsets, text)) if forbidden else ()
         if forbidden and not forbidden.isdisjoint(at):
             clean = False
             crossed = [j for j, m in enumerate(at) if m in forbidden]
             # only leaving the one red line crossed helps
             mine = finite[crossed[0]] if len(crossed) == 1 else 0
         else:  # a change helps when it gains (then it crosses nothing)
-            mine = functools.reduce(operator.or_, map(up.__getitem__, at), 0)
+            mine = functools.reduce(operator.or_, map(operator.getitem, table.up_rows, text), 0)
         helps.append(mine)
         found &= mine
     return _bits(found), (tuple(helps) if clean else None)

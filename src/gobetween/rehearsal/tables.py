@@ -151,7 +151,7 @@ class PartyTable:
         for _ in (self._arrays, self._masks, self.moves_list, self.offsets, self.flat):
             pass
         if self.flat is not None:
-            _ = self.climb_masks, self.issue_bits, self.best_moves
+            _ = self.climb_masks, self.issue_bits, self.best_moves, self.up_rows
         return self
 
     @cached_property
@@ -236,6 +236,16 @@ class PartyTable:
         )
         forbidden = frozenset(m for m, v in enumerate(flat) if v == -np.inf)
         return up, finite, forbidden
+
+    @cached_property
+    def up_rows(self) -> tuple[tuple[int, ...], ...]:
+        """:attr:`climb_masks`' first part per issue: per option, the moves on its issue worth
+        more (additive tables only)."""
+        up = self.climb_masks[0]
+        return tuple(
+            up[start : start + len(column)]
+            for start, column in zip(self.offsets, self.values, strict=True)
+        )
 
     @cached_property
     def best_moves(self) -> tuple[int, ...]:
