@@ -152,13 +152,8 @@ def _next_version(session: Session, track: t.Track, old: Agenda) -> int:
 
 
 def _audit(session: Session, actor: Actor, track: t.Track, version: int, note: str) -> None:
-    audited(
-        session,
-        actor,
-        "track.agenda",
-        ("track", track.id),
-        {"agenda": track.agenda, "version": version, "note": note},
-    )
+    change = {"agenda": track.agenda, "version": version, "note": note}
+    audited(session, actor, "track.agenda", ("track", track.id), change)
 
 
 def history(session: Session, actor: Actor, track_id: int) -> Sequence[st.AgendaVersion]:

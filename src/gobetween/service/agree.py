@@ -279,13 +279,8 @@ def create_agreement(
     )
     session.add(row)
     session.flush()
-    audited(
-        session,
-        actor,
-        "agreement.create",
-        ("agreement", row.id),
-        {"track": track.id, "version": version.number, "terms_hash": row.terms_hash},
-    )
+    change = {"track": track.id, "version": version.number, "terms_hash": row.terms_hash}
+    audited(session, actor, "agreement.create", ("agreement", row.id), change)
     return agreement_view_dict(session, actor, row.id)
 
 

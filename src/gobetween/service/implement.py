@@ -203,13 +203,8 @@ def import_voyages(
     if merged.new or merged.updated:
         bump_revision(session, agreement_id)
     session.flush()
-    audited(
-        session,
-        actor,
-        "record.import",
-        ("agreement", agreement_id),
-        {k: v for k, v in report.items() if k != "problems"},
-    )
+    change = {k: v for k, v in report.items() if k != "problems"}
+    audited(session, actor, "record.import", ("agreement", agreement_id), change)
     return report
 
 

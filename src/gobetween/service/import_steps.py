@@ -92,13 +92,8 @@ def import_in_steps(
         report = implement.import_report(filename, result, merged)
         if merged.new or merged.updated:
             implement.bump_revision(unit.session, agreement_id)
-        audited(
-            unit.session,
-            actor,
-            "record.import",
-            ("agreement", agreement_id),
-            {k: v for k, v in report.items() if k != "problems"} | {"steps": steps},
-        )
+        change = {k: v for k, v in report.items() if k != "problems"} | {"steps": steps}
+        audited(unit.session, actor, "record.import", ("agreement", agreement_id), change)
     return report
 
 

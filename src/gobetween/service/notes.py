@@ -103,13 +103,8 @@ def add_note(
     )
     session.add(row)
     session.flush()
-    audited(
-        session,
-        actor,
-        "note.add",
-        ("note", row.id),
-        {"track": track_id, "channel": channel_id, "text": row.text},
-    )
+    change = {"track": track_id, "channel": channel_id, "text": row.text}
+    audited(session, actor, "note.add", ("note", row.id), change)
     return note_dict(session, row)
 
 

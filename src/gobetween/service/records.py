@@ -194,13 +194,8 @@ def propose_publication(
     )
     session.add(row)
     session.flush()
-    audited(
-        session,
-        actor,
-        "record.propose_publication",
-        ("publication", row.id),
-        {"scope": scope, "summary": row.summary, "proposed_by": organisation},
-    )
+    change = {"scope": scope, "summary": row.summary, "proposed_by": organisation}
+    audited(session, actor, "record.propose_publication", ("publication", row.id), change)
     return _publication_json(row, full=True)
 
 
@@ -246,13 +241,8 @@ def approve_publication(
         row.approved_by = ", ".join(row.approvals)
         row.approver_id, row.approved_at = actor.user_id, _now()
     session.flush()
-    audited(
-        session,
-        actor,
-        "record.approve_publication",
-        ("publication", row.id),
-        {"scope": row.scope, "approved_by": organisation},
-    )
+    change = {"scope": row.scope, "approved_by": organisation}
+    audited(session, actor, "record.approve_publication", ("publication", row.id), change)
     return _publication_json(row, full=True)
 
 
@@ -482,13 +472,8 @@ def record_entry_import(
     session: Session, actor: Actor, agreement_id: int, report: dict[str, Any]
 ) -> None:
     """The import in the audit chain (after its entries were written)."""
-    audited(
-        session,
-        actor,
-        "record.import_entries",
-        ("agreement", agreement_id),
-        {k: v for k, v in report.items() if k != "problems"},
-    )
+    change = {k: v for k, v in report.items() if k != "problems"}
+    audited(session, actor, "record.import_entries", ("agreement", agreement_id), change)
 
 
 def import_entries(
@@ -566,11 +551,6 @@ def assess_incident(
         )
     row.body = {**row.body, "assessment": assessment}
     session.flush()
-    audited(
-        session,
-        actor,
-        "record.assess_incident",
-        ("record_entry", row.id),
-        {"incident": key, "assessment": assessment},
-    )
+    change = {"incident": key, "assessment": assessment}
+    audited(session, actor, "record.assess_incident", ("record_entry", row.id), change)
     return {"key": key, **row.body}

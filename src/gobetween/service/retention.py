@@ -169,13 +169,8 @@ def purge(
             session.execute(delete(rule.key.class_).where(rule.key.in_(ids)))
         counts[rule.table] = len(ids)
     if any(counts.values()):
-        audited(
-            session,
-            None,
-            "retention.purge",
-            ("installation", 1),
-            {"deleted": {k: v for k, v in counts.items() if v}},
-        )
+        change = {"deleted": {k: v for k, v in counts.items() if v}}
+        audited(session, None, "retention.purge", ("installation", 1), change)
     return counts
 
 

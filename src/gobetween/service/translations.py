@@ -356,13 +356,8 @@ def translate(
     session.flush()
     # a live update private to the channel's party and the mediators: their pages show it
     notify(session, view.track_id, channel.party_id, LiveUpdate.TRANSLATION, message.id)
-    audited(
-        session,
-        actor,
-        "message.translate",
-        ("message", message.id),
-        {"language": language, "text": text, "translation": row.id},
-    )
+    change = {"language": language, "text": text, "translation": row.id}
+    audited(session, actor, "message.translate", ("message", message.id), change)
     name = session.get(t.User, actor.user_id)
     return TranslationOut(
         id=row.id,
