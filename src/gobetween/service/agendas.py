@@ -152,8 +152,13 @@ def _next_version(session: Session, track: t.Track, old: Agenda) -> int:
 
 
 def _audit(session: Session, actor: Actor, track: t.Track, version: int, note: str) -> None:
-    change = {"agenda": track.agenda, "version": version, "note": note}
-    audited(session, actor, "track.agenda", ("track", track.id), change)
+    audited(
+        session,
+        actor,
+        "track.agenda",
+        ("track", track.id),
+        {"agenda": track.agenda, "version": version, "note": note},
+    )
 
 
 def history(session: Session, actor: Actor, track_id: int) -> Sequence[st.AgendaVersion]:

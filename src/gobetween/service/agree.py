@@ -279,8 +279,13 @@ def create_agreement(
     )
     session.add(row)
     session.flush()
-    change = {"track": track.id, "version": version.number, "terms_hash": row.terms_hash}
-    audited(session, actor, "agreement.create", ("agreement", row.id), change)
+    audited(
+        session,
+        actor,
+        "agreement.create",
+        ("agreement", row.id),
+        {"track": track.id, "version": version.number, "terms_hash": row.terms_hash},
+    )
     return agreement_view_dict(session, actor, row.id)
 
 

@@ -86,8 +86,13 @@ def handed_link(session: Session, actor: Actor, email: str) -> str:
     if user is None or not user.active:
         raise NotFound(_("no account at this address"))
     token = setup._token(session, user, PURPOSE, dt.timedelta(hours=HANDED_HOURS))
-    change = {"by": actor.user_id, "hours": HANDED_HOURS}
-    audited(session, actor, "user.two_factor.enrol_link", ("user", user.id), change)
+    audited(
+        session,
+        actor,
+        "user.two_factor.enrol_link",
+        ("user", user.id),
+        {"by": actor.user_id, "hours": HANDED_HOURS},
+    )
     return f"/enrol/{token}"
 
 

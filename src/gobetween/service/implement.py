@@ -203,8 +203,13 @@ def import_voyages(
     if merged.new or merged.updated:
         bump_revision(session, agreement_id)
     session.flush()
-    change = {k: v for k, v in report.items() if k != "problems"}
-    audited(session, actor, "record.import", ("agreement", agreement_id), change)
+    audited(
+        session,
+        actor,
+        "record.import",
+        ("agreement", agreement_id),
+        {k: v for k, v in report.items() if k != "problems"},
+    )
     return report
 
 

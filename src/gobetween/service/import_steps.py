@@ -92,8 +92,13 @@ def import_in_steps(
         report = implement.import_report(filename, result, merged)
         if merged.new or merged.updated:
             implement.bump_revision(unit.session, agreement_id)
-        change = {k: v for k, v in report.items() if k != "problems"} | {"steps": steps}
-        audited(unit.session, actor, "record.import", ("agreement", agreement_id), change)
+        audited(
+            unit.session,
+            actor,
+            "record.import",
+            ("agreement", agreement_id),
+            {k: v for k, v in report.items() if k != "problems"} | {"steps": steps},
+        )
     return report
 
 

@@ -103,8 +103,13 @@ def add_note(
     )
     session.add(row)
     session.flush()
-    change = {"track": track_id, "channel": channel_id, "text": row.text}
-    audited(session, actor, "note.add", ("note", row.id), change)
+    audited(
+        session,
+        actor,
+        "note.add",
+        ("note", row.id),
+        {"track": track_id, "channel": channel_id, "text": row.text},
+    )
     return note_dict(session, row)
 
 

@@ -69,8 +69,13 @@ def create_process(
     session.add(row)
     session.flush()
     session.add(t.Membership(process_id=row.id, user_id=actor.user_id, role=Role.ADMIN.value))
-    change = {"name": row.name, "description": description}
-    audited(session, actor, "process.create", ("process", row.id), change)
+    audited(
+        session,
+        actor,
+        "process.create",
+        ("process", row.id),
+        {"name": row.name, "description": description},
+    )
     return row
 
 
@@ -92,8 +97,13 @@ def add_organisation(
     row = t.Organisation(process_id=process_id, name=name, kind=kind.value)
     session.add(row)
     session.flush()
-    change = {"process": process_id, "name": name, "kind": kind.value}
-    audited(session, actor, "organisation.create", ("organisation", row.id), change)
+    audited(
+        session,
+        actor,
+        "organisation.create",
+        ("organisation", row.id),
+        {"process": process_id, "name": name, "kind": kind.value},
+    )
     return row
 
 
@@ -142,8 +152,13 @@ def _add_membership(
     row = t.Membership(process_id=process_id, user_id=user_id, role=role.value, organisation_id=org)
     session.add(row)
     session.flush()
-    change = {"process": process_id, "user": user_id, "role": role.value, "organisation": org}
-    audited(session, actor, "membership.create", ("membership", row.id), change)
+    audited(
+        session,
+        actor,
+        "membership.create",
+        ("membership", row.id),
+        {"process": process_id, "user": user_id, "role": role.value, "organisation": org},
+    )
     return row
 
 
@@ -220,8 +235,13 @@ def change_member(
         _keep_an_admin(session, process_id, row.id)
     row.role, row.organisation_id = role.value, organisation_id
     session.flush()
-    change = {"role": role.value, "organisation": organisation_id}
-    audited(session, actor, "membership.change", ("membership", row.id), change)
+    audited(
+        session,
+        actor,
+        "membership.change",
+        ("membership", row.id),
+        {"role": role.value, "organisation": organisation_id},
+    )
     return row
 
 
@@ -242,8 +262,13 @@ def remove_member(session: Session, actor: Actor, process_id: int, membership_id
     row = _membership(session, actor, process_id, membership_id)
     if row.role == Role.ADMIN.value:
         _keep_an_admin(session, process_id, row.id)
-    change = {"user": row.user_id, "role": row.role}
-    audited(session, actor, "membership.delete", ("membership", row.id), change)
+    audited(
+        session,
+        actor,
+        "membership.delete",
+        ("membership", row.id),
+        {"user": row.user_id, "role": row.role},
+    )
     session.delete(row)
 
 
@@ -274,8 +299,13 @@ def invite(
     )
     session.add(row)
     session.flush()
-    change = {"email": row.email, "role": role.value, "organisation": organisation_id}
-    audited(session, actor, "invitation.create", ("invitation", row.id), change)
+    audited(
+        session,
+        actor,
+        "invitation.create",
+        ("invitation", row.id),
+        {"email": row.email, "role": role.value, "organisation": organisation_id},
+    )
     return row, token
 
 

@@ -194,8 +194,13 @@ def propose_publication(
     )
     session.add(row)
     session.flush()
-    change = {"scope": scope, "summary": row.summary, "proposed_by": organisation}
-    audited(session, actor, "record.propose_publication", ("publication", row.id), change)
+    audited(
+        session,
+        actor,
+        "record.propose_publication",
+        ("publication", row.id),
+        {"scope": scope, "summary": row.summary, "proposed_by": organisation},
+    )
     return _publication_json(row, full=True)
 
 
@@ -241,8 +246,13 @@ def approve_publication(
         row.approved_by = ", ".join(row.approvals)
         row.approver_id, row.approved_at = actor.user_id, _now()
     session.flush()
-    change = {"scope": row.scope, "approved_by": organisation}
-    audited(session, actor, "record.approve_publication", ("publication", row.id), change)
+    audited(
+        session,
+        actor,
+        "record.approve_publication",
+        ("publication", row.id),
+        {"scope": row.scope, "approved_by": organisation},
+    )
     return _publication_json(row, full=True)
 
 
@@ -472,8 +482,13 @@ def record_entry_import(
     session: Session, actor: Actor, agreement_id: int, report: dict[str, Any]
 ) -> None:
     """The import in the audit chain (after its entries were written)."""
-    change = {k: v for k, v in report.items() if k != "problems"}
-    audited(session, actor, "record.import_entries", ("agreement", agreement_id), change)
+    audited(
+        session,
+        actor,
+        "record.import_entries",
+        ("agreement", agreement_id),
+        {k: v for k, v in report.items() if k != "problems"},
+    )
 
 
 def import_entries(
@@ -551,6 +566,11 @@ def assess_incident(
         )
     row.body = {**row.body, "assessment": assessment}
     session.flush()
-    change = {"incident": key, "assessment": assessment}
-    audited(session, actor, "record.assess_incident", ("record_entry", row.id), change)
+    audited(
+        session,
+        actor,
+        "record.assess_incident",
+        ("record_entry", row.id),
+        {"incident": key, "assessment": assessment},
+    )
     return {"key": key, **row.body}

@@ -169,8 +169,13 @@ def purge(
             session.execute(delete(rule.key.class_).where(rule.key.in_(ids)))
         counts[rule.table] = len(ids)
     if any(counts.values()):
-        change = {"deleted": {k: v for k, v in counts.items() if v}}
-        audited(session, None, "retention.purge", ("installation", 1), change)
+        audited(
+            session,
+            None,
+            "retention.purge",
+            ("installation", 1),
+            {"deleted": {k: v for k, v in counts.items() if v}},
+        )
     return counts
 
 

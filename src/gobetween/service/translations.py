@@ -356,8 +356,13 @@ def translate(
     session.flush()
     # a live update private to the channel's party and the mediators: their pages show it
     notify(session, view.track_id, channel.party_id, LiveUpdate.TRANSLATION, message.id)
-    change = {"language": language, "text": text, "translation": row.id}
-    audited(session, actor, "message.translate", ("message", message.id), change)
+    audited(
+        session,
+        actor,
+        "message.translate",
+        ("message", message.id),
+        {"language": language, "text": text, "translation": row.id},
+    )
     name = session.get(t.User, actor.user_id)
     return TranslationOut(
         id=row.id,
