@@ -145,20 +145,35 @@ def _name(func: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
-def _literal(node: ast.expr | None) -> str | None:
+def _constants(tree: ast.Module) -> dict[str, ast.expr]:
+    """The module's own constants (``_EXPECTED = "..."``), by name."""
+    return {
+        node.targets[0].id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Constant | ast.JoinedStr)
+    }
+
+
+def _literal(node: ast.expr | None, constants: dict[str, ast.expr] | None = None) -> str | None:
     """The English words a message expression carries unmarked (``{}``-less, values dropped),
-    or None when it has none: a marked call, a name, a literal without letters."""
+    or None when it has none: a marked call, a value, a literal without letters. A name of one
+    of the module's ``constants`` is read as its value."""
+    if isinstance(node, ast.Name) and constants and node.id in constants:
+        return _literal(constants[node.id])
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value if WORDS.search(node.value) else None
     if isinstance(node, ast.JoinedStr):
         text = "".join(str(p.value) for p in node.values if isinstance(p, ast.Constant))
         return text if WORDS.search(text) else None
     if isinstance(node, ast.BinOp):  # "..." + x, or "..." % values (the values are no words)
-        left = _literal(node.left)
-        right = None if isinstance(node.op, ast.Mod) else _literal(node.right)
+        left = _literal(node.left, constants)
+        right = None if isinstance(node.op, ast.Mod) else _literal(node.right, constants)
         return left if left is not None else right
     if isinstance(node, ast.IfExp):
-        return _literal(node.body) or _literal(node.orelse)
+        return _literal(node.body, constants) or _literal(node.orelse, constants)
     return None
 
 
@@ -190,6 +205,7 @@ def unmarked_refusals(trees: dict[str, ast.Module]) -> list[tuple[str, str, int]
     classes = error_classes(trees) | CLICK_ERRORS
     found = []
     for module, tree in trees.items():
+        constants = _constants(tree)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
@@ -203,7 +219,7 @@ def unmarked_refusals(trees: dict[str, ast.Module]) -> list[tuple[str, str, int]
             elif name == "__init__" and module == "errors.py" and node.args:
                 shown.append(node.args[0])  # a class of the tree wording its own message
             for value in shown:
-                words = _literal(value)
+                words = _literal(value, constants)
                 if words is not None:
                     found.append((module, words, value.lineno))
     return found
@@ -237,6 +253,10 @@ raise FrontierTooLarge("points", 9, 8, 1, 2)
 raise OutcomeSpaceTooLarge(10, 5, reason)
 raise InputError(message, expected=expected)
 raise ValueError("a caller's mistake")
+_EXPECTED = "a scenario file"
+_MARKED = N_("a scenario file")
+raise FileFormatError(N_("unknown file type"), expected=_EXPECTED)
+raise FileFormatError(N_("unknown file type"), expected=_MARKED)
 """
     found = unmarked_refusals({"example.py": ast.parse(source)})
     assert [words for _, words, _ in found] == [
@@ -249,6 +269,7 @@ raise ValueError("a caller's mistake")
         "not a track",
         "Parquet output needs pyarrow: ",
         "the link's content does not match its hash",
+        "a scenario file",
     ]
 
 

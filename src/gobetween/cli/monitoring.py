@@ -13,9 +13,18 @@ from typing import IO
 
 import click
 
-from gobetween.cli.language import Group, column, day, number, percent, row_problem, word
+from gobetween.cli.language import (
+    Group,
+    column,
+    day,
+    number,
+    percent,
+    row_problem,
+    sentence,
+    word,
+)
 from gobetween.errors import N_
-from gobetween.formats.jcc import read_jcc, write_shipments_csv, write_table_csv
+from gobetween.formats.jcc import Note, read_jcc, write_shipments_csv, write_table_csv
 from gobetween.i18n import _, ngettext
 from gobetween.monitoring.figures import (
     FigureTable,
@@ -80,7 +89,8 @@ def _load(
             }
         )
         for note in result.notes:
-            click.echo("  " + _("note: %(note)s") % {"note": note})
+            said = sentence(note.sentence) if isinstance(note, Note) else note
+            click.echo("  " + _("note: %(note)s") % {"note": said})
         for problem in result.problems[:show]:
             click.echo("  " + row_problem(problem))
         if len(result.problems) > show:

@@ -68,6 +68,7 @@ from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
 __all__ = [
     "CSV_COLUMNS",
+    "Note",
     "csv_rows",
     "csv_text",
     "read_csv",
@@ -242,6 +243,25 @@ def _parse_row(
     return _Row(number, continuation, values)
 
 
+class Note(str):
+    """A note on an import (``ImportResult.notes``): its English text, as a ``str``, that keeps
+    its :class:`~gobetween.errors.Sentence` so that a reader is told it in their language
+    (``gobetween voyages import``: ``cli.language.sentence(note.sentence)``).
+
+    >>> note = Note(Sentence(N_("row %(row)s: HXL hashtag row skipped"), {"row": 2}))
+    >>> note, note.sentence.params
+    ('row 2: HXL hashtag row skipped', {'row': 2})
+    """
+
+    sentence: Sentence
+
+    def __new__(cls, said: Sentence) -> Note:
+        """The note saying ``said``."""
+        note = super().__new__(cls, str(said))
+        note.sentence = said
+        return note
+
+
 def read_rows(
     rows: Iterable[Sequence[object]],
     source: str,
@@ -273,14 +293,16 @@ def read_rows(
     iterator = iter(rows)
     layout, number = _find_header(iterator, source)
     problems: list[ImportProblem] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     if layout.ignored:
-        notes.append("ignored columns: " + ", ".join(layout.ignored))
+        ignored = {"columns": ", ".join(layout.ignored)}
+        notes.append(Note(Sentence(N_("ignored columns: %(columns)s"), ignored)))
     if "departure_date" not in layout.columns:
-        notes.append(
+        by_inspection = N_(
             "the file dates its rows by inspection, not departure: the departure figures "
             "leave these rows out, and a row not yet inspected cannot be imported"
         )
+        notes.append(Note(Sentence(by_inspection)))
     parsed: list[_Row] = []
     data = DataRows(iterator, number, source, limits)
     for number, row in data:
@@ -290,7 +312,8 @@ def read_rows(
             problems.append(outcome)
         else:
             parsed.append(outcome)
-    notes.extend(f"row {hxl}: HXL hashtag row skipped" for hxl in data.hxl)
+    hxl = N_("row %(row)s: HXL hashtag row skipped")
+    notes.extend(Note(Sentence(hxl, {"row": row})) for row in data.hxl)
     shipments, duplicates = _assemble(parsed, problems, layout.names)
     log = ProblemLog(limits.max_problems)
     log.extend(problems)

@@ -33,7 +33,7 @@ from gobetween.model import Scenario
 __all__ = ["format_of", "load_scenario", "load_scenario_file", "save_scenario"]
 
 _SUFFIXES: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-_EXPECTED = "a .yaml, .yml or .json scenario, a Genius .xml domain file or a Genius folder"
+_EXPECTED = N_("a .yaml, .yml or .json scenario, a Genius .xml domain file or a Genius folder")
 
 
 def format_of(path: str | os.PathLike[str]) -> str:
