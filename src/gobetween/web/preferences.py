@@ -3,7 +3,11 @@
 Only a party member of the track has this page (the policy's ``RECORD_PREFERENCES``); it shows
 the party's own current version and history, never anyone else's. The preview is
 :func:`gobetween.service.scores.preview`. JSON twins: ``GET``/``PUT /api/tracks/{id}/preferences``,
-``POST /api/tracks/{id}/parties/{party}/preferences/preview``.
+``POST /api/tracks/{id}/parties/{party}/preferences/preview``. A saved form is the body of the
+``PUT`` (:func:`gobetween.web.prefs_form.to_body`), read through its schema (``PreferencesIn``,
+:func:`gobetween.web.forms.validated`) and recorded by the same operation: what the API refuses
+(more than 100 red lines) the page refuses, 422, the form as it was sent, the refusal next to
+the part of the form it is about.
 """
 
 from __future__ import annotations
@@ -21,16 +25,20 @@ from gobetween.i18n import lazy_gettext as _l
 from gobetween.model import Preferences
 from gobetween.policy import Action
 from gobetween.service import negotiate, scores
+from gobetween.service.api import negotiate as api
 from gobetween.service.context import RequestContext, Unit
+from gobetween.service.schemas import PreferencesIn
 from gobetween.web.common import Ctx, TrackPage, track_page
+from gobetween.web.forms import form_errors, validated
 from gobetween.web.prefs_form import (
     PrefsForm,
     default_form,
     from_preferences,
     parse_form,
+    to_body,
     to_preferences,
 )
-from gobetween.web.render import problem_text, read_page, redirect, render, run_page
+from gobetween.web.render import read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -137,13 +145,11 @@ async def save_preferences(request: Request, ctx: Ctx, track_id: int) -> Respons
                 context = _context(ctx, unit, track_id, form, error=_("Please correct the form."))
             return render(request, "preferences.html", context, status=422)
         try:
-            prefs = to_preferences(form, tp.agenda, current)
-            with ctx.write() as unit:
-                row = negotiate.record_preferences(unit.session, unit.actor, track_id, prefs)
-                version = row.version
+            body = validated(PreferencesIn, to_body(form, tp.agenda, current))
+            version = api.record_preferences(track_id, body, ctx).version
         except e.InputError as exc:
             with ctx.read() as unit:
-                context = _context(ctx, unit, track_id, form, error=problem_text(exc))
+                context = _context(ctx, unit, track_id, form, **form_errors(exc))
             return render(request, "preferences.html", context, status=422)
         return redirect(f"/tracks/{track_id}/preferences?saved={version}")
 

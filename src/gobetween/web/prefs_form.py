@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from babel.lists import format_list
 
@@ -53,6 +54,7 @@ __all__ = [
     "describe",
     "from_preferences",
     "parse_form",
+    "to_body",
     "to_preferences",
 ]
 
@@ -318,6 +320,59 @@ def _parse_rules(values: Mapping[str, object], agenda: Agenda, errors: list[str]
     return rows
 
 
+def _scores(form: PrefsForm, agenda: Agenda) -> tuple[dict[str, float], dict[str, Any]]:
+    """The form's points (weights) and ratings by issue and option name."""
+    issues = agenda.issues
+    weights = {issue.name: form.points[i] for i, issue in enumerate(issues)}
+    ratings = {
+        issue.name: {o: form.ratings[i][j] for j, o in enumerate(issue.option_names)}
+        for i, issue in enumerate(issues)
+    }
+    return weights, ratings
+
+
+def _bonuses(form: PrefsForm, agenda: Agenda, keep: Preferences | None) -> tuple[Bonus, ...]:
+    if form.edits_bonuses or keep is None:
+        return tuple(row.to_bonus(agenda) for row in form.bonuses)
+    return keep.bonuses
+
+
+def _pairs(pairs: Sequence[tuple[str, str]] | frozenset[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"issue": i, "option": o} for i, o in sorted(pairs)]
+
+
+def to_body(form: PrefsForm, agenda: Agenda, keep: Preferences | None = None) -> dict[str, Any]:
+    """The form as the body of ``PUT /api/tracks/{id}/preferences`` (``PreferencesIn``): what
+    :func:`to_preferences` describes, in the API's words, for the page to read through the
+    API's schema (the red lines over several issues, the interactions and, when the form does
+    not edit them, the bonuses of ``keep`` carried over).
+
+    >>> from gobetween.model import Agenda, Issue
+    >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]),))
+    >>> form = parse_form({"points-0": "100", "rating-0-0": "10", "red-0-1": "on"}, agenda)
+    >>> body = to_body(form, agenda)
+    >>> body["weights"], body["red_lines"], body["reservation"]
+    ({'a': 100.0}, [[{'issue': 'a', 'option': 'y'}]], 0.5)
+    """
+    issues = agenda.issues
+    weights, ratings = _scores(form, agenda)
+    singles = [_pairs([(issues[i].name, issues[i].option_names[j])]) for i, j in sorted(form.red)]
+    kept = [_pairs(r.pairs) for r in keep.red_lines if not r.is_single] if keep else []
+    interactions = keep.interactions if keep else ()
+    return {
+        "weights": weights,
+        "ratings": ratings,
+        "scale": {"low": SCALE.low, "high": SCALE.high},
+        "reservation": form.reservation / 100,
+        "red_lines": singles + kept,
+        "interactions": [{"pairs": _pairs(x.pairs), "bonus": x.bonus} for x in interactions],
+        "bonuses": [
+            {"when": {i: list(o) for i, o in b.within.items()}, "bonus": b.value}
+            for b in _bonuses(form, agenda, keep)
+        ],
+    }
+
+
 def to_preferences(form: PrefsForm, agenda: Agenda, keep: Preferences | None = None) -> Preferences:
     """The preferences the form describes; red lines over several issues and interactions of
     ``keep`` (the current version) are carried over, since the form does not edit them, and so
@@ -327,17 +382,13 @@ def to_preferences(form: PrefsForm, agenda: Agenda, keep: Preferences | None = N
         RedLine.of((issues[i].name, issues[i].option_names[j])) for i, j in sorted(form.red)
     )
     kept = tuple(r for r in keep.red_lines if not r.is_single) if keep else ()
+    weights, ratings = _scores(form, agenda)
     return Preferences(
-        weights={issue.name: form.points[i] for i, issue in enumerate(issues)},
-        ratings={
-            issue.name: {o: form.ratings[i][j] for j, o in enumerate(issue.option_names)}
-            for i, issue in enumerate(issues)
-        },
+        weights=weights,
+        ratings=ratings,
         scale=SCALE,
         reservation=form.reservation / 100,
         red_lines=singles + kept,
         interactions=keep.interactions if keep else (),
-        bonuses=tuple(row.to_bonus(agenda) for row in form.bonuses)
-        if form.edits_bonuses or keep is None
-        else keep.bonuses,
+        bonuses=_bonuses(form, agenda, keep),
     )
