@@ -79,3 +79,28 @@ def test_a_meeting_is_refused_where_the_api_refuses_it(site: Site) -> None:
     assert alone.status_code == 422
     assert "at least 1" in text_of(soup(alone), "#m-parties-error")
     assert un.get(f"/api/tracks/{food}/meetings").json() == []
+
+
+def test_a_revocation_reason_too_long_is_refused_at_its_key(site: Site) -> None:
+    from gobetween.agreements import generate_private_key, public_key_pem
+
+    ukraine = site.client("ukraine")
+    org = site.orgs["Ukraine"]
+    pem = public_key_pem(generate_private_key()).decode()
+    body = {"public_key_pem": pem, "origin": "browser"}
+    token = csrf(soup(ukraine.get("/keys")))
+    made = ukraine.post(
+        f"/api/organisations/{org}/keys", json=body, headers={"X-CSRF-Token": token}
+    )
+    assert made.status_code == 201, made.text
+    key = made.json()["id"]
+    reason = "r" * 501
+    r = _post(ukraine, "/keys", f"/keys/{key}/revoke", {"reason": reason})
+    assert "501 characters; at most 500" in _refused_at(r, f"reason-{key}")
+    assert one(soup(r), f"#reason-{key}")["value"] == reason
+    assert (
+        _api(ukraine, "/keys", f"/api/keys/{key}/revocation", {"reason": reason}) == "body.reason"
+    )
+    page = soup(ukraine.get("/keys"))
+    assert one(page, f"li.key:has(#reason-{key})")["data-status"] == "pending"
+    assert _post(ukraine, "/keys", f"/keys/{key}/revoke", {"reason": "r" * 500}).status_code == 303

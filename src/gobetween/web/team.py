@@ -31,6 +31,7 @@ from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.policy import Action
 from gobetween.service import meetings, notes, search, signing_keys
+from gobetween.service.api.agree import RevocationIn
 from gobetween.service.api.team import AssignmentIn, MeetingIn, NoteIn
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, frame, track_page
@@ -39,7 +40,6 @@ from gobetween.web.render import (
     FORM_ERRORS,
     done_notice,
     form_again,
-    post_form,
     problem_text,
     read_page,
     redirect,
@@ -83,19 +83,18 @@ def keys_page(request: Request, ctx: Ctx) -> Response:
 
 
 async def _key_action(request: Request, ctx: Ctx, key_id: int, act: str) -> Response:
-    def work(values: dict[str, str]) -> str:
+    """Confirm a key, or revoke it with a reason read as ``RevocationIn`` (the API's body)."""
+
+    def work(values: dict[str, Any]) -> str:
         with ctx.write() as unit:
             if act == "confirm":
                 signing_keys.confirm_key(unit.session, unit.actor, key_id)
                 return "/keys?done=key-confirmed"
-            signing_keys.revoke_key(unit.session, unit.actor, key_id, values.get("reason", ""))
+            body = validated(RevocationIn, {"reason": values.get("reason", "")})
+            signing_keys.revoke_key(unit.session, unit.actor, key_id, body.reason)
             return "/keys?done=key-revoked"
 
-    def failed(message: str) -> Response:
-        with ctx.read() as unit:
-            return render(request, "keys.html", _keys_context(ctx, unit, error=message), status=422)
-
-    return await post_form(request, work, failed, lists=("party_ids",))
+    return await _sent(request, ctx, ("keys.html", _keys_context, ()), f"{act}:{key_id}", work)
 
 
 @router.post("/keys/{key_id}/confirm")
@@ -137,8 +136,8 @@ def team_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     )
 
 
-#: A page's template, the function making its context and the track it is of.
-Page = tuple[str, Callable[..., dict[str, Any]], int]
+#: A page's template, the function making its context and that function's arguments.
+Page = tuple[str, Callable[..., dict[str, Any]], tuple[Any, ...]]
 
 
 async def _sent(
@@ -150,7 +149,7 @@ async def _sent(
     async with request.form() as sent:
         values: dict[str, Any] = {k: str(v) for k, v in sent.multi_items() if isinstance(v, str)}
         values["party_ids"] = [str(v) for v in sent.getlist("party_ids")]
-    template, make, track_id = page
+    template, make, args = page
 
     def build() -> Response:
         try:
@@ -158,7 +157,7 @@ async def _sent(
         except FORM_ERRORS as exc:
             refusal = form_errors(exc)
             return form_again(
-                request, ctx, template, make, track_id, failed=form, values=values, **refusal
+                request, ctx, template, make, *args, failed=form, values=values, **refusal
             )
         return redirect(target, request)
 
@@ -177,7 +176,7 @@ async def _team_post(
             anchor = act(unit, values)
         return f"/tracks/{track_id}/team#{anchor}"
 
-    return await _sent(request, ctx, ("team.html", _team_context, track_id), form, work)
+    return await _sent(request, ctx, ("team.html", _team_context, (track_id,)), form, work)
 
 
 def _id(values: dict[str, Any], name: str) -> str | None:
@@ -297,7 +296,7 @@ async def record_meeting(request: Request, ctx: Ctx, track_id: int) -> Response:
             )
         return f"/tracks/{track_id}/meetings#meeting-{made['id']}"
 
-    page = ("meetings.html", _meetings_context, track_id)
+    page = ("meetings.html", _meetings_context, (track_id,))
     return await _sent(request, ctx, page, "meeting", work)
 
 
