@@ -80,7 +80,7 @@ DEFAULT_TIME_LIMIT = 60.0
 MAX_FRONTIER_POINTS = 10_000
 #: ``exact_frontier(engine="auto")`` searches (branch and bound) spaces of at most this many
 #: packages and leaves larger ones to HiGHS (docs/benchmarks.md). With shares from the linear
-#: relaxation the search took 5.9x less CPU than HiGHS on one 20-issue instance (20 x 10 x 80:
+#: relaxation the search took 5.8x less CPU than HiGHS on one 20-issue instance (20 x 10 x 80:
 #: 2.5 s against 14.6 s), but on another (20 x 10, 120 boxes of 3 issues each: the time-limit
 #: test of tests/analysis/test_milp.py) neither finished in a minute and HiGHS had proven 12
 #: points where the search, which proves points only as whole branches close, had none: so
