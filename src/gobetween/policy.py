@@ -109,7 +109,7 @@ def process_view(actor: Actor, process_id: int) -> ProcessView:
     """The actor's view of a process; :class:`NotFound` when they are not a member."""
     mine = [m for m in actor.memberships if m.process_id == process_id]
     if not mine:
-        raise NotFound(f"no process {process_id}")
+        raise NotFound(N_("no process %(process_id)s"), params={"process_id": process_id})
     return ProcessView(
         process_id=process_id,
         admin=any(m.role is Role.ADMIN for m in mine),
@@ -250,7 +250,9 @@ class TrackView:
         rule = RULES[action] if isinstance(action, Action) else action
         hidden = rule.read or (party_id is not None and party_id not in self.readable_channels)
         if hidden:
-            raise NotFound(f"no such object in track {self.track_id}")
+            raise NotFound(
+                N_("no such object in track %(track_id)s"), params={"track_id": self.track_id}
+            )
         raise PermissionDenied(
             N_("you may not %(action)s in this track"), params={"action": rule.label}
         )
@@ -299,7 +301,7 @@ def track_view(
         elif m.role is Role.TRANSLATOR and kind is OrganisationKind.MEDIATOR and translating:
             seats.add(Seat.TRANSLATOR)
     if not seats:
-        raise NotFound(f"no track {track_id}")
+        raise NotFound(N_("no track %(track_id)s"), params={"track_id": track_id})
     return TrackView(
         track_id=track_id,
         process_id=process_id,
@@ -376,7 +378,9 @@ class AgreementView:
     def require(self, act: AgreementAct, organisation: str | None = None) -> None:
         """Raise :class:`NotFound` for a non-signatory, :class:`PermissionDenied` otherwise."""
         if not self.acts_for:
-            raise NotFound(f"no agreement {self.agreement_id}")
+            raise NotFound(
+                N_("no agreement %(agreement_id)s"), params={"agreement_id": self.agreement_id}
+            )
         if not self.allows(act, organisation):
             action = act.value.replace("_", " ")
             if organisation:

@@ -18,7 +18,8 @@ from gobetween.errors import (
     OutcomeSpaceTooLarge,
     Sentence,
 )
-from gobetween.policy import Actor
+from gobetween.policy import Actor, process_view
+from gobetween.service.errors import describe
 from gobetween.store import repositories
 from gobetween.store.codec import preferences_from_json
 from gobetween.store.db import Database, upgrade
@@ -69,3 +70,13 @@ def test_the_analysis_bounds_in_ukrainian() -> None:
     with i18n.use_locale("uk"):
         assert refusal(points).startswith("межа Парето зросла до 51,000 точок після об'єднання")
         assert refusal(space).startswith("потрібен точний перебір (interactions)")
+
+
+def test_a_process_the_policy_hides_on_the_command_line_in_ukrainian() -> None:
+    with pytest.raises(NotFound) as caught:
+        process_view(Actor(user_id=1), 5)
+    assert str(caught.value) == "no process 5"
+    with i18n.use_locale("uk"):
+        assert refusal(caught.value) == "немає процесу 5"
+        # the service still answers every hidden object alike, whatever its words
+        assert describe(caught.value) == describe(NotFound("anything"))
