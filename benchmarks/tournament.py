@@ -1,7 +1,8 @@
 """gobetween's mediator strategies side by side with NegMAS 0.16's single-text mechanisms.
 
-``python -m benchmarks.tournament [--seeds N] [--rounds R] [--folder PATH ...]`` plays, in one
-process and one run, on the same scenarios and with the *same simulated parties*:
+``python -m benchmarks.tournament [--seeds N] [--rounds R] [--folder PATH ...] [--protocol P
+...] [--one-by-one]`` plays, in one process and one run, on the same scenarios and with the *same
+simulated parties*:
 
 - gobetween's four strategies (:mod:`gobetween.rehearsal`): follow-amendments, nash-seeking,
   hill-climbing, veto;
@@ -13,7 +14,8 @@ process and one run, on the same scenarios and with the *same simulated parties*
 Every outcome is scored by gobetween's :meth:`~gobetween.rehearsal.Rehearsal.score` on the true
 preferences (agreement, Pareto-optimal against the exact frontier, distance to the Nash point).
 Timing: per negotiation, the mechanism's construction, the negotiators' creation and the run on
-NegMAS's side; :meth:`~gobetween.rehearsal.Rehearsal.run` on gobetween's; preparing a scenario
+NegMAS's side; :meth:`~gobetween.rehearsal.Rehearsal.runs` on gobetween's (with
+``--one-by-one``, :meth:`~gobetween.rehearsal.Rehearsal.run` seed by seed); preparing a scenario
 (outcome space, frontier, the parties' tables) is left out on both sides. Times are CPU time of
 this process (``time.process_time``), so that other work on a shared machine does not count.
 NegMAS's runs are timed one by one (its seeding left out); gobetween's seeds of one scenario,
@@ -21,6 +23,12 @@ strategy and behaviour together, divided by their number: reading the CPU clock 
 call of 1 to 4 microseconds (more on a loaded machine), a few per cent of a gobetween run and
 nothing against a NegMAS one.
 NegMAS draws with Python's ``random``, seeded per run.
+
+The order of the runs (``--protocol``, several played one after another): ``interleaved`` (the
+default, the only one before 4 December 2026): per scenario and behaviour, gobetween's four
+strategies, then NegMAS's two mechanisms, on one rehearsal; ``gobetween-first`` and
+``negmas-first``: each mechanism's runs in a row over every scenario, each side on its own
+rehearsals (see :func:`measure`).
 
 NegMAS is AGPL: imported here only, never by ``src/``.
 """
