@@ -38,7 +38,7 @@ from gobetween.web.prefs_form import (
     to_body,
     to_preferences,
 )
-from gobetween.web.render import read_page, redirect, render, run_page
+from gobetween.web.render import form_again, read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -51,6 +51,12 @@ def _own(unit: Unit, track_id: int) -> tuple[TrackPage, int]:
     tp.view.require(Action.RECORD_PREFERENCES, party)
     assert party is not None
     return tp, party
+
+
+def _sent(unit: Unit, track_id: int, values: dict[str, Any]) -> tuple[TrackPage, PrefsForm]:
+    """The track and the form as it was sent (its own checks made, :func:`parse_form`)."""
+    tp, _party = _own(unit, track_id)
+    return tp, parse_form(values, tp.agenda)
 
 
 def _current(unit: Unit, tp: TrackPage) -> Preferences | None:
@@ -122,8 +128,7 @@ async def preferences_preview(request: Request, ctx: Ctx, track_id: int) -> Resp
 
     def build() -> Response:
         with ctx.read() as unit:
-            tp, _party = _own(unit, track_id)
-            form = parse_form(values, tp.agenda)
+            _tp, form = _sent(unit, track_id, values)
             context = _context(ctx, unit, track_id, form)
         return render(request, "_preview.html", context)
 
@@ -137,20 +142,18 @@ async def save_preferences(request: Request, ctx: Ctx, track_id: int) -> Respons
 
     def build() -> Response:
         with ctx.read() as unit:
-            tp, _party = _own(unit, track_id)
-            form = parse_form(values, tp.agenda)
+            tp, form = _sent(unit, track_id, values)
             current = _current(unit, tp)
         if form.errors:
-            with ctx.read() as unit:
-                context = _context(ctx, unit, track_id, form, error=_("Please correct the form."))
-            return render(request, "preferences.html", context, status=422)
-        try:
-            body = validated(PreferencesIn, to_body(form, tp.agenda, current))
-            version = api.record_preferences(track_id, body, ctx).version
-        except e.InputError as exc:
-            with ctx.read() as unit:
-                context = _context(ctx, unit, track_id, form, **form_errors(exc))
-            return render(request, "preferences.html", context, status=422)
-        return redirect(f"/tracks/{track_id}/preferences?saved={version}")
+            refusal: dict[str, Any] = {"error": _("Please correct the form.")}
+        else:
+            try:
+                body = validated(PreferencesIn, to_body(form, tp.agenda, current))
+                version = api.record_preferences(track_id, body, ctx).version
+            except e.InputError as exc:
+                refusal = form_errors(exc)
+            else:
+                return redirect(f"/tracks/{track_id}/preferences?saved={version}")
+        return form_again(request, ctx, "preferences.html", _context, track_id, form, **refusal)
 
     return await run_in_threadpool(run_page, request, build)

@@ -43,7 +43,7 @@ from gobetween.service.api.protocols import schema
 from gobetween.service.context import Unit
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.data import stream_cursor
-from gobetween.web.forms import form_errors, validated
+from gobetween.web.forms import form_errors, perform_step, validated
 from gobetween.web.render import (
     FORM_ERRORS,
     environment,
@@ -180,14 +180,7 @@ async def protocol_action(
         try:
             body = validated(model, fields)
             with ctx.write() as unit:
-                protocol_steps.perform(
-                    unit.session,
-                    unit.actor,
-                    track_id,
-                    protocol,
-                    rule,
-                    {k: getattr(body, k) for k in model.model_fields},
-                )
+                perform_step(unit, track_id, protocol, rule, body)
         except FORM_ERRORS as exc:
             with ctx.read() as unit:
                 context = _context(
