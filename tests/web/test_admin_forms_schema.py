@@ -75,3 +75,14 @@ def test_a_membership_change_is_refused_at_its_row(site: Site) -> None:
     assert _api(admin, "PATCH", address, body) == "body.organisation_id"
     other = soup(r).select("#members [aria-invalid]")
     assert [str(x["id"]) for x in other] == [f"org-{membership}"]  # only the refused row
+
+
+def test_the_refusal_next_to_the_field_is_in_the_readers_language(site: Site) -> None:
+    from tests.web.test_notices_i18n import _in, _speaks_ukrainian
+
+    admin = _speaks_ukrainian(site, "secretariat")
+    r = _post(admin, {"action": "organisation", "name": "o" * 201, "kind": "observer"})
+    words = _refused_at(r, "org-name")
+    expected = _in("uk", "%(length)s characters; at most %(limit)s are accepted")
+    assert words == expected % {"length": "201", "limit": "200"}, words
+    assert "characters" not in words
