@@ -267,7 +267,7 @@ class AnalysisError(GobetweenError):
 class OutcomeSpaceTooLarge(AnalysisError, ValueError):
     """Exact enumeration refused: the outcome space is larger than the stated limit."""
 
-    def __init__(self, size: int, limit: int, reason: str) -> None:
+    def __init__(self, size: int, limit: int, reason: str | Sentence) -> None:
         super().__init__(
             N_(
                 "exact enumeration needed (%(reason)s) but the outcome space has %(size)s "
@@ -277,7 +277,7 @@ class OutcomeSpaceTooLarge(AnalysisError, ValueError):
         )
         self.size = size
         self.limit = limit
-        self.reason = reason
+        self.reason = str(reason)
 
 
 class FrontierTooLarge(AnalysisError):

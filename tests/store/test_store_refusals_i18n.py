@@ -1,13 +1,15 @@
-"""The store's refusals that reach a person (a missing track or process on the command line, a
-broken audit chain in ``gobetween audit verify``, a malformed agenda or preferences) and the
-analysis's bounds of :mod:`gobetween.errors` are said in the reader's language (they were
-English only), English word for word as before."""
+"""The store's and the policy's refusals that reach a person (a missing track or process on the
+command line, a broken audit chain in ``gobetween audit verify``, a malformed agenda or
+preferences) and the analysis's bounds of :mod:`gobetween.errors` (with why exact enumeration
+was needed) are said in the reader's language (they were English only), English word for word
+as before."""
 
 from __future__ import annotations
 
 import pytest
 
 from gobetween import i18n
+from gobetween.analysis.enumeration import enumerate_outcomes
 from gobetween.cli.language import refusal
 from gobetween.errors import (
     N_,
@@ -18,6 +20,7 @@ from gobetween.errors import (
     OutcomeSpaceTooLarge,
     Sentence,
 )
+from gobetween.model import Agenda, Interaction, Issue, Preferences, RedLine, Scenario
 from gobetween.policy import Actor, process_view
 from gobetween.service.errors import describe
 from gobetween.store import repositories
@@ -80,3 +83,29 @@ def test_a_process_the_policy_hides_on_the_command_line_in_ukrainian() -> None:
         assert refusal(caught.value) == "немає процесу 5"
         # the service still answers every hidden object alike, whatever its words
         assert describe(caught.value) == describe(NotFound("anything"))
+
+
+def test_why_exact_enumeration_was_needed_in_ukrainian() -> None:
+    agenda = Agenda(
+        (Issue.discrete("ports", ["one", "three"]), Issue.discrete("term", ["60", "120"]))
+    )
+    ratings = {"ports": {"one": 0, "three": 1}, "term": {"60": 0, "120": 1}}
+    coupled = Preferences(
+        weights={"ports": 1, "term": 1},
+        ratings=ratings,
+        interactions=(Interaction(frozenset({("ports", "one"), ("term", "60")}), 0.2),),
+        red_lines=(RedLine.of(("ports", "three"), ("term", "120")),),
+    )
+    plain = Preferences(weights={"ports": 1, "term": 1}, ratings=ratings)
+    scenario = Scenario(agenda, {"a": coupled, "b": plain})
+    with pytest.raises(OutcomeSpaceTooLarge) as caught:
+        enumerate_outcomes(scenario, enumeration_limit=2)
+    assert str(caught.value) == (
+        "exact enumeration needed (interactions and red lines that couple issues) but the "
+        "outcome space has 4 packages, above the limit of 2"
+    )
+    assert caught.value.reason == "interactions and red lines that couple issues"
+    with i18n.use_locale("uk"):
+        assert refusal(caught.value).startswith(
+            "потрібен точний перебір (взаємодії і червоні лінії, що пов’язують питання)"
+        )

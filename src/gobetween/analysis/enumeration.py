@@ -26,7 +26,7 @@ from gobetween.analysis.frontier import (
     readonly,
 )
 from gobetween.analysis.space import UtilitySpace
-from gobetween.errors import OutcomeSpaceTooLarge
+from gobetween.errors import N_, OutcomeSpaceTooLarge, Sentence
 from gobetween.model import Scenario
 
 __all__ = ["DEFAULT_ENUMERATION_LIMIT", "enumerate_outcomes", "pareto_frontier"]
@@ -128,16 +128,27 @@ def enumerate_outcomes(
     return _build(space, tol, current, members)
 
 
-def _reason(scenario: Scenario) -> str:
+def _reason(scenario: Scenario) -> Sentence:
+    """Why the scenario needs exact enumeration, as a sentence ("interactions and red lines
+    that couple issues") that the service and the CLI say in the reader's language."""
     interacting = any(p.interactions for p in scenario.preferences.values())
     coupled = any(not r.is_single for p in scenario.preferences.values() for r in p.red_lines)
     bonuses = any(p.bonuses for p in scenario.preferences.values())
     parts = [
-        "interactions" if interacting else "",
-        "red lines that couple issues" if coupled else "",
-        "bonuses with red lines that couple issues" if bonuses else "",
+        Sentence(template)
+        for template, present in (
+            (N_("interactions"), interacting),
+            (N_("red lines that couple issues"), coupled),
+            (N_("bonuses with red lines that couple issues"), bonuses),
+        )
+        if present
     ]
-    return " and ".join(p for p in parts if p) or "non-additive preferences"
+    if not parts:
+        return Sentence(N_("non-additive preferences"))
+    said = parts[-1]
+    for part in reversed(parts[:-1]):
+        said = Sentence(N_("%(one)s and %(other)s"), {"one": part, "other": said})
+    return said
 
 
 def _rules(
