@@ -36,6 +36,8 @@ NegMAS is AGPL: imported here only, never by ``src/``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import math
 import random
@@ -144,6 +146,31 @@ def play_gobetween(
     return [(r, took) for r in results]
 
 
+class Collections:
+    """Garbage collections while each mechanism's runs are played (``--gc``): count and CPU
+    milliseconds per label; ``label`` is set around each play, ``None`` between them."""
+
+    def __init__(self) -> None:
+        self.label: str | None = None
+        self.seen: dict[str, list[float]] = {}
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._start = time.process_time()
+            return
+        row = self.seen.setdefault(self.label or "between runs", [0, 0.0])
+        row[0] += 1
+        row[1] += (time.process_time() - self._start) * 1e3
+
+    def __enter__(self) -> Collections:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
 def _space(rehearsal: Rehearsal) -> Any:
     return make_os([make_issue(k) for k in rehearsal.sizes])
 
@@ -155,6 +182,7 @@ def measure(
     protocol: str = "interleaved",
     *,
     one_by_one: bool = False,
+    collections: Collections | None = None,
 ) -> dict[str, Any]:
     """Every mechanism on every scenario x behaviour x seed; totals per mechanism.
 
@@ -168,6 +196,7 @@ def measure(
     """
     seeds = range(count)
     scenarios = load(folders)
+    watch = collections or Collections()
     rows: dict[str, Played] = {}
     truth: dict[str, Any] = {}
     if protocol == "interleaved":
@@ -177,14 +206,17 @@ def measure(
             space = _space(rehearsal)
             for behaviour in BEHAVIOURS:
                 for strategy in STRATEGIES:
+                    watch.label = f"gobetween {strategy}"
                     played = play_gobetween(
                         rehearsal, strategy, behaviour, seeds, rounds, one_by_one
                     )
-                    rows.setdefault(f"gobetween {strategy}", []).extend(played)
+                    rows.setdefault(watch.label, []).extend(played)
                 for label, mechanism in NEGMAS.items():
+                    watch.label = label
                     for seed in seeds:
                         one = play_negmas(rehearsal, space, mechanism, behaviour, seed, rounds)
                         rows.setdefault(label, []).append(one)
+                watch.label = None
     elif protocol in ("gobetween-first", "negmas-first"):
         ours = {name: Rehearsal(s, name) for name, s in scenarios.items()}
         theirs = {name: Rehearsal(s, name) for name, s in scenarios.items()}
@@ -201,6 +233,7 @@ def measure(
         if protocol == "negmas-first":
             sides.reverse()
         for label, how in sides:
+            watch.label = label
             for name in scenarios:
                 for behaviour in BEHAVIOURS:
                     if isinstance(how, str):
@@ -213,6 +246,7 @@ def measure(
                             for s in seeds
                         ]
                     rows.setdefault(label, []).extend(played)
+        watch.label = None
         order = [*(f"gobetween {s}" for s in STRATEGIES), *NEGMAS]
         rows = {label: rows[label] for label in order}
     else:
@@ -247,6 +281,7 @@ def measure(
         "protocol": protocol,
         "one_by_one": one_by_one,
         "table": table,
+        "collections": {k: {"count": int(n), "ms": ms} for k, (n, ms) in watch.seen.items()},
     }
 
 
@@ -292,6 +327,10 @@ def render(result: dict[str, Any]) -> str:
         f"(distance to Nash {best_ours['nash_distance']:.3f}) against NegMAS "
         f"{100 * best_theirs['pareto_optimal']:.0f}% ({best_theirs['nash_distance']:.3f})."
     )
+    for label, seen in result.get("collections", {}).items():
+        lines.append(
+            f"- garbage collections during {label}: {seen['count']}, {seen['ms']:.1f} ms of CPU."
+        )
     return "\n".join(lines)
 
 
@@ -312,18 +351,25 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="play gobetween's seeds one by one through Rehearsal.run, not Rehearsal.runs",
     )
+    parser.add_argument(
+        "--gc", action="store_true", help="also count the garbage collections per mechanism"
+    )
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     args = parser.parse_args(argv)
-    results = [
-        measure(
-            args.folder or DEFAULT_FOLDERS,
-            args.seeds,
-            args.rounds,
-            protocol,
-            one_by_one=args.one_by_one,
-        )
-        for protocol in args.protocol or ["interleaved"]
-    ]
+    results = []
+    for protocol in args.protocol or ["interleaved"]:
+        with contextlib.ExitStack() as stack:
+            watch = stack.enter_context(Collections()) if args.gc else None
+            results.append(
+                measure(
+                    args.folder or DEFAULT_FOLDERS,
+                    args.seeds,
+                    args.rounds,
+                    protocol,
+                    one_by_one=args.one_by_one,
+                    collections=watch,
+                )
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     sys.stdout.write("\n\n".join(render(r) for r in results) + "\n")
