@@ -6,28 +6,14 @@ as typed, nothing stored, nothing cut); the import's source is refused over 200 
 from __future__ import annotations
 
 import httpx
-from tests.web.site import Site, csrf, one, soup, text_of
+from tests.web.form_schema import api_refusal, post_form, refused_at
+from tests.web.site import Site, one, soup, text_of
 
 NEW = "/processes/1/tracks/new"
 
 
 def _post(c: httpx.Client, page: str, data: dict[str, object]) -> httpx.Response:
-    token = csrf(soup(c.get(page)))
-    return c.post(page, data={"csrf_token": token, **data})
-
-
-def _api(c: httpx.Client, page: str, method: str, address: str, body: object) -> str:
-    token = csrf(soup(c.get(page)))
-    r = c.request(method, address, json=body, headers={"X-CSRF-Token": token})
-    assert r.status_code == 422, r.text
-    return str(r.json()["errors"][0]["location"])
-
-
-def _refused_at(r: httpx.Response, element: str) -> str:
-    assert r.status_code == 422, r.text
-    shown = soup(r)
-    assert one(shown, f"#{element}")["aria-invalid"] == "true"
-    return text_of(shown, f"#{element}-error")
+    return post_form(c, page, page, data)
 
 
 def _orgs(site: Site) -> list[str]:
@@ -47,20 +33,20 @@ def test_a_new_track_refused_at_the_field_the_api_names(site: Site) -> None:
     form = {"action": "save", "track_name": "grain prices", "organisation_ids": _orgs(site)}
     long_issue = {**form, **ROWS, "i0.name": "p" * 201}
     r = _post(admin, NEW, long_issue)
-    assert "201 characters; at most 200" in _refused_at(r, "i0-name")
+    assert "201 characters; at most 200" in refused_at(r, "i0-name")
     assert one(soup(r), "#i0-name")["value"] == "p" * 201  # kept as typed
     assert one(soup(r), "#i0-o1")["value"] == "high"
     agenda = {"issues": [{"name": "p" * 201, "options": [{"name": "low"}]}]}
     body = {"name": "grain prices", "agenda": agenda, "organisation_ids": [1, 2]}
-    assert _api(admin, NEW, "POST", "/api/processes/1/tracks", body) == (
+    assert api_refusal(admin, NEW, "POST", "/api/processes/1/tracks", body) == (
         "body.agenda.issues.0.name"
     )
     wording = {**form, **ROWS, "i0.o1.w.en": "w" * 5001}
     r = _post(admin, NEW, wording)
-    assert "5,001 characters" in _refused_at(r, "i0-o1-en")
+    assert "5,001 characters" in refused_at(r, "i0-o1-en")
     assert one(soup(r), "#i0-o1-en").get_text() == "w" * 5001
     named = {**form, **ROWS, "track_name": "t" * 201}
-    assert "201 characters" in _refused_at(_post(admin, NEW, named), "track-name")
+    assert "201 characters" in refused_at(_post(admin, NEW, named), "track-name")
     assert _tracks(site) == before
 
 
@@ -106,7 +92,7 @@ def test_an_agenda_change_note_too_long_is_refused_at_note(site: Site) -> None:
         chosen = select.select_one("option[selected]") or one(select, "option")
         fields[str(select["name"])] = str(chosen["value"])
     r = _post(un, page, {**fields, "action": "save", "note": "n" * 5001})
-    assert "5,001 characters" in _refused_at(r, "agenda-note")
+    assert "5,001 characters" in refused_at(r, "agenda-note")
     assert one(soup(r), "#agenda-note").get_text() == "n" * 5001
     body = {"agenda": un.get(f"/api/tracks/{food}").json()["agenda"], "note": "n" * 5001}
-    assert _api(un, page, "PUT", f"/api/tracks/{food}/agenda", body) == "body.note"
+    assert api_refusal(un, page, "PUT", f"/api/tracks/{food}/agenda", body) == "body.note"

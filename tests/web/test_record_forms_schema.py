@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from tests.web.site import Site, csrf, one, soup, text_of
+from tests.web.form_schema import api_refusal, post_form, refused_at
+from tests.web.site import Site, one, soup, text_of
 
 from gobetween.service.demo_records import ENERGY, build_records_demo
 
@@ -23,23 +24,13 @@ def _page(agreement: int) -> str:
 
 
 def _post(c: httpx.Client, agreement: int, action: str, data: dict[str, str]) -> httpx.Response:
-    token = csrf(soup(c.get(_page(agreement))))
-    return c.post(f"{_page(agreement)}/{action}", data={"csrf_token": token, **data})
+    return post_form(c, _page(agreement), f"{_page(agreement)}/{action}", data)
 
 
 def _api(c: httpx.Client, agreement: int, address: str, body: dict[str, object]) -> str:
     """The location the API names when it refuses ``body`` at ``address``."""
-    token = csrf(soup(c.get(_page(agreement))))
-    r = c.post(f"/api/agreements/{agreement}/{address}", json=body, headers={"X-CSRF-Token": token})
-    assert r.status_code == 422, r.text
-    return str(r.json()["errors"][0]["location"])
-
-
-def _refused_at(r: httpx.Response, element: str) -> str:
-    assert r.status_code == 422, r.text
-    shown = soup(r)
-    assert one(shown, f"#{element}")["aria-invalid"] == "true"
-    return text_of(shown, f"#{element}-error")
+    where = f"/api/agreements/{agreement}/{address}"
+    return api_refusal(c, _page(agreement), "POST", where, body)
 
 
 def _provisions(site: Site, agreement: int) -> list[dict[str, object]]:
@@ -53,14 +44,14 @@ def test_a_provision_note_too_long_is_refused_at_note(site: Site, energy: int) -
     note = "n" * 5001
     form = {"key": key, "level": "minimal", "evidence": "link", "reference": "https://e.org"}
     r = _post(qatar, energy, "provisions", {**form, "note": note})
-    assert "5,001 characters; at most 5,000" in _refused_at(r, "prov-note")
+    assert "5,001 characters; at most 5,000" in refused_at(r, "prov-note")
     assert one(soup(r), "#prov-note").get_text() == note  # kept whole, not cut at 2,000
     assert one(soup(r), "#prov-reference")["value"] == "https://e.org"
     body = {"level": "minimal", "note": note}
     assert _api(qatar, energy, f"provisions/{key}/assessments", body) == "body.note"
     assert [len(p["history"]) for p in _provisions(site, energy)] == history  # type: ignore[arg-type]
     long_ref = {**form, "reference": "r" * 1001}
-    assert "1,001 characters" in _refused_at(
+    assert "1,001 characters" in refused_at(
         _post(qatar, energy, "provisions", long_ref), "prov-reference"
     )
     evidence = {"level": "minimal", "evidence": [{"kind": "link", "reference": "r" * 1001}]}
@@ -83,13 +74,13 @@ def test_an_incident_refused_at_its_field_keeps_what_was_typed(site: Site, energ
         "description": "A strike at dawn",
     }
     r = _post(ukraine, energy, "incidents", fields)
-    assert "301 characters; at most 300" in _refused_at(r, "inc-place")
+    assert "301 characters; at most 300" in refused_at(r, "inc-place")
     shown = soup(r)
     assert one(shown, "#inc-place")["value"] == "p" * 301
     assert one(shown, "#inc-description").get_text() == "A strike at dawn"
     assert _api(ukraine, energy, "incidents", fields) == "body.place"
     long = {**fields, "place": "Burshtyn", "description": "d" * 5001}
-    assert "5,001" in _refused_at(_post(ukraine, energy, "incidents", long), "inc-description")
+    assert "5,001" in refused_at(_post(ukraine, energy, "incidents", long), "inc-description")
     assert _api(ukraine, energy, "incidents", long) == "body.description"
 
 
@@ -97,11 +88,11 @@ def test_a_publication_summary_too_long_is_refused_at_summary(site: Site, energy
     qatar = site.client("qatar")
     fields = {"scope": "provisions", "summary": "s" * 5001}
     r = _post(qatar, energy, "publications", fields)
-    assert "5,001" in _refused_at(r, "pub-summary")
+    assert "5,001" in refused_at(r, "pub-summary")
     assert one(soup(r), "#pub-summary").get_text() == "s" * 5001
     assert _api(qatar, energy, "publications", fields) == "body.summary"
     scope = {"scope": "x" * 461, "summary": ""}
-    assert "461" in _refused_at(_post(qatar, energy, "publications", scope), "pub-scope")
+    assert "461" in refused_at(_post(qatar, energy, "publications", scope), "pub-scope")
     assert _api(qatar, energy, "publications", scope) == "body.scope"
 
 

@@ -5,28 +5,14 @@ page refuses at that field (the words next to it, the form as typed, nothing sto
 from __future__ import annotations
 
 import httpx
+from tests.web.form_schema import api_refusal, post_form, refused_at
 from tests.web.site import Site, csrf, one, soup, text_of
 
 FOOD = "food corridor"
 
 
-def _post(c: httpx.Client, page: str, action: str, data: dict[str, object]) -> httpx.Response:
-    token = csrf(soup(c.get(page)))
-    return c.post(action, data={"csrf_token": token, **data})
-
-
 def _api(c: httpx.Client, page: str, address: str, body: dict[str, object]) -> str:
-    token = csrf(soup(c.get(page)))
-    r = c.post(address, json=body, headers={"X-CSRF-Token": token})
-    assert r.status_code == 422, r.text
-    return str(r.json()["errors"][0]["location"])
-
-
-def _refused_at(r: httpx.Response, element: str) -> str:
-    assert r.status_code == 422, r.text
-    shown = soup(r)
-    assert one(shown, f"#{element}")["aria-invalid"] == "true"
-    return text_of(shown, f"#{element}-error")
+    return api_refusal(c, page, "POST", address, body)
 
 
 def test_a_note_too_long_is_refused_at_text_and_kept(site: Site) -> None:
@@ -34,24 +20,24 @@ def test_a_note_too_long_is_refused_at_text_and_kept(site: Site) -> None:
     un = site.client("un")
     page, action = f"/tracks/{food}/team", f"/tracks/{food}/notes"
     text = "n" * 20_001
-    r = _post(un, page, action, {"text": text, "channel_id": ""})
-    assert "20,001 characters; at most 20,000" in _refused_at(r, "note-text")
+    r = post_form(un, page, action, {"text": text, "channel_id": ""})
+    assert "20,001 characters; at most 20,000" in refused_at(r, "note-text")
     assert one(soup(r), "#note-text").get_text() == text
     assert _api(un, page, f"/api/tracks/{food}/notes", {"text": text}) == "body.text"
-    odd = _post(un, page, action, {"text": "fine", "channel_id": "abc"})
-    assert "whole number" in _refused_at(odd, "note-about")
+    odd = post_form(un, page, action, {"text": "fine", "channel_id": "abc"})
+    assert "whole number" in refused_at(odd, "note-about")
     body = {"text": "fine", "channel_id": "abc"}
     assert _api(un, page, f"/api/tracks/{food}/notes", body) == "body.channel_id"
     assert un.get(f"/api/tracks/{food}/notes").json() == []
-    assert _post(un, page, action, {"text": "n" * 20_000}).status_code == 303
+    assert post_form(un, page, action, {"text": "n" * 20_000}).status_code == 303
 
 
 def test_an_assignment_of_a_non_id_is_refused_at_its_field(site: Site) -> None:
     food = site.tracks[FOOD]
     un = site.client("un")
     page, action = f"/tracks/{food}/team", f"/tracks/{food}/assignments"
-    r = _post(un, page, action, {"channel_id": "1", "user_id": "0"})
-    assert "at least 1" in _refused_at(r, "assign-user")
+    r = post_form(un, page, action, {"channel_id": "1", "user_id": "0"})
+    assert "at least 1" in refused_at(r, "assign-user")
     body = {"channel_id": 1, "user_id": 0}
     assert _api(un, page, f"/api/tracks/{food}/assignments", body) == "body.user_id"
 
@@ -62,8 +48,8 @@ def test_a_meeting_is_refused_where_the_api_refuses_it(site: Site) -> None:
     page = f"/tracks/{food}/meetings"
     ukraine = str(site.orgs["Ukraine"])
     form = {"held_at": "2022-07-13T11:00", "kind": "call", "party_ids": ukraine}
-    r = _post(un, page, page, {**form, "place": "p" * 301, "summary": "kept"})
-    assert "301 characters; at most 300" in _refused_at(r, "m-place")
+    r = post_form(un, page, page, {**form, "place": "p" * 301, "summary": "kept"})
+    assert "301 characters; at most 300" in refused_at(r, "m-place")
     shown = soup(r)
     assert one(shown, "#m-place")["value"] == "p" * 301
     assert one(shown, "#m-summary").get_text() == "kept"
@@ -72,10 +58,10 @@ def test_a_meeting_is_refused_where_the_api_refuses_it(site: Site) -> None:
     body = {"held_at": "2022-07-13T11:00:00Z", "place": "p" * 301, "party_ids": [int(ukraine)]}
     assert _api(un, page, f"/api/tracks/{food}/meetings", body) == "body.place"
     follow = {**form, "place": "Istanbul", "follow_ups": "f" * 2001}
-    assert "2,001" in _refused_at(_post(un, page, page, follow), "m-follow")
+    assert "2,001" in refused_at(post_form(un, page, page, follow), "m-follow")
     body = {**body, "place": "Istanbul", "follow_ups": [{"text": "f" * 2001}]}
     assert _api(un, page, f"/api/tracks/{food}/meetings", body) == "body.follow_ups.0.text"
-    alone = _post(un, page, page, {"held_at": "2022-07-13T11:00", "place": "Istanbul"})
+    alone = post_form(un, page, page, {"held_at": "2022-07-13T11:00", "place": "Istanbul"})
     assert alone.status_code == 422
     assert "at least 1" in text_of(soup(alone), "#m-parties-error")
     assert un.get(f"/api/tracks/{food}/meetings").json() == []
@@ -95,12 +81,14 @@ def test_a_revocation_reason_too_long_is_refused_at_its_key(site: Site) -> None:
     assert made.status_code == 201, made.text
     key = made.json()["id"]
     reason = "r" * 501
-    r = _post(ukraine, "/keys", f"/keys/{key}/revoke", {"reason": reason})
-    assert "501 characters; at most 500" in _refused_at(r, f"reason-{key}")
+    r = post_form(ukraine, "/keys", f"/keys/{key}/revoke", {"reason": reason})
+    assert "501 characters; at most 500" in refused_at(r, f"reason-{key}")
     assert one(soup(r), f"#reason-{key}")["value"] == reason
     assert (
         _api(ukraine, "/keys", f"/api/keys/{key}/revocation", {"reason": reason}) == "body.reason"
     )
     page = soup(ukraine.get("/keys"))
     assert one(page, f"li.key:has(#reason-{key})")["data-status"] == "pending"
-    assert _post(ukraine, "/keys", f"/keys/{key}/revoke", {"reason": "r" * 500}).status_code == 303
+    assert (
+        post_form(ukraine, "/keys", f"/keys/{key}/revoke", {"reason": "r" * 500}).status_code == 303
+    )
