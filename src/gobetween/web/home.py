@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -17,7 +17,7 @@ from gobetween.policy import Seat
 from gobetween.service import identity, prepare, processes, setup, translations
 from gobetween.service.api.account import EnrolCtx
 from gobetween.service.api.auth import set_device_cookie, set_session_cookie
-from gobetween.service.context import SESSION_COOKIE
+from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
 from gobetween.service.languages import working_languages
 from gobetween.service.security import new_token
 from gobetween.web.common import (
@@ -29,7 +29,7 @@ from gobetween.web.common import (
     frame,
     safe_next,
 )
-from gobetween.web.render import error_page, redirect, render, run_page
+from gobetween.web.render import error_page, read_page, redirect, render, run_page
 
 __all__ = ["fallback", "router"]
 
@@ -150,46 +150,42 @@ def logout(request: Request, ctx: EnrolCtx) -> Response:
     return run_page(request, build)
 
 
+def _home_context(ctx: RequestContext, unit: Unit, /) -> dict[str, Any]:
+    mine = []
+    for process in processes.processes(unit.session, unit.actor):
+        roles = sorted({m.role.value for m in unit.actor.memberships if m.process_id == process.id})
+        tracks = [
+            {
+                "id": row.id,
+                "name": row.name,
+                "mediator": view.is_mediator,
+                "party": Seat.PARTY in view.seats,
+            }
+            for row, view in processes.tracks(unit.session, unit.actor, process.id)
+        ]
+        mine.append(
+            {
+                "process": process,
+                "convened_by": prepare.convener(unit.session, process),
+                "roles": roles,
+                "admin": Role.ADMIN.value in roles,
+                "tracks": tracks,
+                "languages": working_languages(unit.session, process.id),
+            }
+        )
+    return {
+        **frame(ctx, unit),
+        "title": _("My negotiations"),
+        "processes": mine,
+        "invitations": prepare.pending_invitations(unit.session, unit.actor),
+        "translating": translations.assigned_tracks(unit.session, unit.actor),
+    }
+
+
 @router.get("/")
 def home(request: Request, ctx: Ctx) -> Response:
     """The caller's processes, and in each the tracks they have a seat in."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            mine = []
-            for process in processes.processes(unit.session, unit.actor):
-                roles = sorted(
-                    {m.role.value for m in unit.actor.memberships if m.process_id == process.id}
-                )
-                tracks = [
-                    {
-                        "id": row.id,
-                        "name": row.name,
-                        "mediator": view.is_mediator,
-                        "party": Seat.PARTY in view.seats,
-                    }
-                    for row, view in processes.tracks(unit.session, unit.actor, process.id)
-                ]
-                mine.append(
-                    {
-                        "process": process,
-                        "convened_by": prepare.convener(unit.session, process),
-                        "roles": roles,
-                        "admin": Role.ADMIN.value in roles,
-                        "tracks": tracks,
-                        "languages": working_languages(unit.session, process.id),
-                    }
-                )
-            context = {
-                **frame(ctx, unit),
-                "title": _("My negotiations"),
-                "processes": mine,
-                "invitations": prepare.pending_invitations(unit.session, unit.actor),
-                "translating": translations.assigned_tracks(unit.session, unit.actor),
-            }
-        return render(request, "home.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "home.html", _home_context)
 
 
 # Invitations (with consent), set-up and new processes: gobetween.web.setup.

@@ -33,34 +33,32 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
+def _overview_context(ctx: RequestContext, unit: Unit, /, track_id: int) -> dict[str, Any]:
+    tp = track_page(unit, track_id)
+    view = tp.view
+    text = texts.text_view(unit.session, unit.actor, track_id)
+    channels = []
+    for channel in negotiate.channels(unit.session, view):
+        _total, unread = negotiate.channel_summary(unit.session, unit.actor, view, channel)
+        channels.append(
+            {"id": channel.id, "party": tp.party_name(channel.party_id), "unread": unread}
+        )
+    taking_part = processes.participants(unit.session, view)
+    return tp.context(
+        ctx,
+        unit,
+        title=tp.track.name,
+        text=text,
+        channels=channels,
+        taking_part=[tp.party_name(o) for o in taking_part],
+        seats=sorted(s.value for s in view.seats),
+    )
+
+
 @router.get("/tracks/{track_id}")
 def overview(request: Request, ctx: Ctx, track_id: int) -> Response:
     """The track: its agenda, the organisations taking part, and where the caller stands."""
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            tp = track_page(unit, track_id)
-            view = tp.view
-            text = texts.text_view(unit.session, unit.actor, track_id)
-            channels = []
-            for channel in negotiate.channels(unit.session, view):
-                _total, unread = negotiate.channel_summary(unit.session, unit.actor, view, channel)
-                channels.append(
-                    {"id": channel.id, "party": tp.party_name(channel.party_id), "unread": unread}
-                )
-            taking_part = processes.participants(unit.session, view)
-            context = tp.context(
-                ctx,
-                unit,
-                title=tp.track.name,
-                text=text,
-                channels=channels,
-                taking_part=[tp.party_name(o) for o in taking_part],
-                seats=sorted(s.value for s in view.seats),
-            )
-        return render(request, "track.html", context)
-
-    return run_page(request, build)
+    return read_page(request, ctx, "track.html", _overview_context, track_id)
 
 
 def _own_channel(unit: Unit, tp: TrackPage) -> int:

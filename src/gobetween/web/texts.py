@@ -43,7 +43,7 @@ from gobetween.web import drafting
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.forms import form_errors, validated
-from gobetween.web.render import form_again, read_page, redirect, render, run_page
+from gobetween.web.render import form_again, read_page, redirect, run_page
 
 __all__ = ["Change", "changes", "router", "split_reasons"]
 
@@ -336,34 +336,29 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
     return await run_in_threadpool(run_page, request, build)
 
 
+def _redline_context(
+    ctx: RequestContext, unit: Unit, /, track_id: int, raw_old: str, raw_new: str, language: str
+) -> dict[str, Any]:
+    tp = track_page(unit, track_id)
+    text = texts.text_view(unit.session, unit.actor, track_id)
+    count = len(text["versions"])
+    new = int(raw_new) if raw_new.isdigit() else count
+    old = int(raw_old) if raw_old.isdigit() else max(new - 1, 1)
+    diff = (
+        texts.redline_view(unit.session, unit.actor, track_id, old, new, language)
+        if count
+        else None
+    )
+    return tp.context(
+        ctx, unit, title=_("Redline"), count=count, old=old, new=new, diff=diff, language=language
+    )
+
+
 @router.get("/tracks/{track_id}/text/redline")
 def redline_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     """Any two versions compared word by word (``?old=1&new=2``, default: the last two)."""
     raw_old, raw_new = request.query_params.get("old", ""), request.query_params.get("new", "")
     language = request.query_params.get("language", "en")
-
-    def build() -> Response:
-        with ctx.read() as unit:
-            tp = track_page(unit, track_id)
-            text = texts.text_view(unit.session, unit.actor, track_id)
-            count = len(text["versions"])
-            new = int(raw_new) if raw_new.isdigit() else count
-            old = int(raw_old) if raw_old.isdigit() else max(new - 1, 1)
-            diff = (
-                texts.redline_view(unit.session, unit.actor, track_id, old, new, language)
-                if count
-                else None
-            )
-            context = tp.context(
-                ctx,
-                unit,
-                title=_("Redline"),
-                count=count,
-                old=old,
-                new=new,
-                diff=diff,
-                language=language,
-            )
-        return render(request, "redline.html", context)
-
-    return run_page(request, build)
+    return read_page(
+        request, ctx, "redline.html", _redline_context, track_id, raw_old, raw_new, language
+    )
