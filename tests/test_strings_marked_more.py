@@ -127,15 +127,6 @@ PENDING = {
     ("analysis/milp.py", "no engine : one of "): OTHER_LANE,
     ("analysis/milp.py", "the profiles are on different agendas"): OTHER_LANE,
     ("analysis/milp.py", "the disagreement point has  utilities for  parties"): OTHER_LANE,
-    ("rehearsal/behaviours.py", "no party behaviour called "): OTHER_LANE,
-    ("rehearsal/behaviours.py", "one of "): OTHER_LANE,
-    ("rehearsal/run.py", "a run takes 1 to  rounds, not "): OTHER_LANE,
-    ("rehearsal/run.py", "1 to "): OTHER_LANE,
-    ("rehearsal/strategies.py", "the track has ended in agreement"): OTHER_LANE,
-    ("rehearsal/strategies.py", "no rounds left (limit )"): OTHER_LANE,
-    ("rehearsal/strategies.py", "no mediator strategy called "): OTHER_LANE,
-    ("rehearsal/strategies.py", "one of "): OTHER_LANE,
-    ("rehearsal/registry.py", "one of "): OTHER_LANE,
 }
 
 

@@ -37,6 +37,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from gobetween.errors import N_
 from gobetween.model import Agenda, Preferences, RedLine
 from gobetween.rehearsal.registry import registered
 from gobetween.rehearsal.tables import Choices, PartyTable
@@ -261,4 +262,4 @@ BEHAVIOURS: Mapping[str, Behaviour] = MappingProxyType(
 
 def behaviour(name: str) -> Behaviour:
     """The behaviour registered as ``name``; :class:`ValidationFailed` naming the known ones."""
-    return registered(BEHAVIOURS, name, "no party behaviour called {!r}", "behaviour")
+    return registered(BEHAVIOURS, name, N_("no party behaviour called %(name)r"), "behaviour")

@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 
 from gobetween.analysis import UtilitySpace, nash, pareto_frontier
 from gobetween.analysis.frontier import Frontier
-from gobetween.errors import ValidationFailed
+from gobetween.errors import N_, ValidationFailed
 from gobetween.model import Preferences, Scenario
 from gobetween.rehearsal.behaviours import Delegate, behaviour
 from gobetween.rehearsal.strategies import (
@@ -308,9 +308,10 @@ class Rehearsal:
         """The strategy and a fresh room for a run of it."""
         if not 1 <= rounds <= MAX_ROUNDS:
             raise ValidationFailed(
-                f"a run takes 1 to {MAX_ROUNDS} rounds, not {rounds}",
+                N_("a run takes 1 to %(most)s rounds, not %(rounds)s"),
                 location="rounds",
-                expected=f"1 to {MAX_ROUNDS}",
+                expected=N_("1 to %(most)s"),
+                params={"most": MAX_ROUNDS, "rounds": rounds},
             )
         spec = strategy(strategy_name, self.strategies)
         climbs = self._climbs.get(behaviour_name)

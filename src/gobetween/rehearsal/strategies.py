@@ -41,7 +41,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from gobetween.errors import ProtocolError
+from gobetween.errors import N_, ProtocolError
 from gobetween.rehearsal.behaviours import Delegate, Reply
 from gobetween.rehearsal.registry import registered
 from gobetween.rehearsal.tables import Choices, PartyTable
@@ -152,9 +152,11 @@ class Room:
 
     def _spend(self, count: int = 1) -> None:
         if self.agreement is not None:
-            raise ProtocolError("the track has ended in agreement")
+            raise ProtocolError(N_("the track has ended in agreement"))
         if self.used + count > self.rounds:
-            raise ProtocolError(f"no rounds left (limit {self.rounds})")
+            raise ProtocolError(
+                N_("no rounds left (limit %(rounds)s)"), params={"rounds": self.rounds}
+            )
         self.used += count
 
     def publish(self, choices: Sequence[int]) -> tuple[Reply, ...]:
@@ -509,4 +511,4 @@ STRATEGIES: Mapping[str, StrategySpec] = MappingProxyType(
 def strategy(name: str, registry: Mapping[str, StrategySpec] | None = None) -> StrategySpec:
     """The strategy registered as ``name``; :class:`ValidationFailed` naming the known ones."""
     known = STRATEGIES if registry is None else registry
-    return registered(known, name, "no mediator strategy called {!r}", "strategy")
+    return registered(known, name, N_("no mediator strategy called %(name)r"), "strategy")
