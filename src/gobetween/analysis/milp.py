@@ -53,6 +53,7 @@ from numpy.typing import NDArray
 from gobetween.analysis.bonus_search import SearchResult, search_frontier
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp_program import Box, MilpPoint, Program, ProgramSize
+from gobetween.analysis.milp_starts import OneOptionMoves
 from gobetween.errors import AnalysisError
 from gobetween.model import Agenda
 
@@ -177,7 +178,7 @@ def exact_frontier(
     resolution = 0.0 if all(program.integral) else RESOLUTION
     budget = _Budget(program, time_limit, total_time_limit)
     if len(profiles) == 2:
-        points, status, solves = _two_parties(program, budget)
+        points, status, solves = _two_parties(program, budget, forbidden)
     else:
         points, status, solves = _search_regions(program, budget)
     points.sort(key=lambda p: tuple(-u for u in p.utilities))
@@ -372,12 +373,18 @@ class _Budget:
         return min(self.each, left) if left > 0 else None
 
 
-def _two_parties(program: Program, budget: _Budget) -> tuple[list[MilpPoint], str, int]:
-    """Epsilon-constraint on party 1, party 0 capped by the previous point."""
+def _two_parties(
+    program: Program, budget: _Budget, forbidden: Sequence[Box] = ()
+) -> tuple[list[MilpPoint], str, int]:
+    """Epsilon-constraint on party 1, party 0 capped by the previous point; each solve starts
+    from a package a few one-option changes from the last point that keeps the new bounds
+    (:class:`~gobetween.analysis.milp_starts.OneOptionMoves`), when one is found."""
     points: list[MilpPoint] = []
     floors: dict[int, float] = {}
     caps: dict[int, float] = {}
     solves = 0
+    moves = OneOptionMoves(program.profiles, program.kept, forbidden)
+    start: tuple[int, ...] | None = None
     # the same utility for party 0 (half a unit: sums of decimal units may differ in the last
     # binary digit), or within the resolution
     near = program.step(0, RESOLUTION) / (2.0 if program.integral[0] else 1.0)
@@ -385,7 +392,7 @@ def _two_parties(program: Program, budget: _Budget) -> tuple[list[MilpPoint], st
         seconds = budget.next()
         if seconds is None:
             return points, "time limit", solves
-        status, best = program.solve({0: 1.0}, floors, seconds, caps)
+        status, best = program.solve({0: 1.0}, floors, seconds, caps, start)
         solves += 1
         if best is None:
             return points, "optimal" if status == "infeasible" else status, solves
@@ -394,6 +401,7 @@ def _two_parties(program: Program, budget: _Budget) -> tuple[list[MilpPoint], st
         points.append(best)
         floors = {1: best.utilities[1] + program.step(1, RESOLUTION)}
         caps = {0: best.utilities[0]}
+        start = moves.climb(best.choices, floors[1], caps[0])
     return points, "point limit", solves
 
 

@@ -218,6 +218,7 @@ class Program:
             lines += 1
         self.objectives: list[dict[int, float]] = []
         self.constants: list[float] = []
+        self.ties: list[tuple[int, Mapping[int, frozenset[int]]]] = []  # bonus column, box
         modelled = 0
         for profile in self.profiles:
             objective: dict[int, float] = {}
@@ -234,6 +235,7 @@ class Program:
                     constant.append(bonus.value)
                     continue
                 rows.extend(self._tie(column, reduced, positive=bonus.value > 0))
+                self.ties.append((column, box))
                 objective[column] = bonus.value
                 column += 1
                 modelled += 1
@@ -348,11 +350,14 @@ class Program:
         floors: Mapping[int, float],
         time_limit: float,
         caps: Mapping[int, float] | None = None,
+        start: Sequence[int] | None = None,
     ) -> tuple[str, MilpPoint | None]:
         """Maximise ``sum_p weights[p] * u_p`` with ``floors[q] <= u_q <= caps[q]``.
 
         The status is HiGHS's word (``"optimal"``, ``"infeasible"``, ``"time limit"`` ...); the
-        point's utilities are recomputed from its package, never read off the solver.
+        point's utilities are recomputed from its package, never read off the solver. ``start``
+        (a package of kept options) is handed to HiGHS as its first solution (ignored when it
+        breaks a bound): only a hint, the optimum is proven all the same.
         """
         caps = caps or {}
         whole = all(self.integral[p] and float(w).is_integer() for p, w in weights.items())
@@ -370,10 +375,24 @@ class Program:
             low = self._scaled(party, floors[party] - constant) if party in floors else -math.inf
             high = self._scaled(party, caps[party] - constant) if party in caps else math.inf
             self._highs.changeRowBounds(self.utility_row + party, low, high)
+        if start is not None:  # after the costs and bounds change, which drop a solution set
+            self._highs.setSolution(self._columns_of(start))
         status, point = self._run(time_limit)
         if point is not None and not self._within(point, floors, caps):
             return "solver error (a bound broken)", None  # never passed on as a point
         return status, point
+
+    def _columns_of(self, choices: Sequence[int]) -> highspy.HighsSolution:
+        """The program's columns for a package of kept options (each bonus column: met)."""
+        x = np.zeros(self.width)
+        for columns, choice in zip(self.columns, choices, strict=True):
+            x[columns[choice]] = 1.0
+        for column, box in self.ties:
+            x[column] = float(all(choices[i] in ok for i, ok in box.items()))
+        solution = highspy.HighsSolution()
+        solution.col_value = x.tolist()
+        solution.value_valid = True
+        return solution
 
     def _within(
         self, point: MilpPoint, floors: Mapping[int, float], caps: Mapping[int, float]
