@@ -439,11 +439,16 @@ def _check_instruments(contents: Contents, findings: list[Finding]) -> None:
             )
         if contents.mediators and instrument.mediators != contents.mediators:
             findings.append(
-                Finding(
+                _found(
                     FindingCode.SIGNATORIES_DIFFER,
-                    f"the instrument of {party!r} names mediators {list(instrument.mediators)}, "
-                    f"the agreement {list(contents.mediators)}",
+                    N_(
+                        "the instrument of %(party)r names mediators %(named)s, the agreement "
+                        "%(agreed)s"
+                    ),
                     part,
+                    party=party,
+                    named=str(list(instrument.mediators)),
+                    agreed=str(list(contents.mediators)),
                 )
             )
     for party in contents.parties:
@@ -471,7 +476,7 @@ def _check_signatures(
             valid.append(signature)
         else:
             part = signature_part(signature.instrument_party, signature.signer)
-            findings.append(Finding(problem[0], problem[1], part))
+            findings.append(Finding(problem[0], str(problem[1]), part, problem[1]))
     contents.signatures = valid
     for party, instrument in contents.instruments.items():
         for signer in instrument.signatory_names:
@@ -489,39 +494,63 @@ def _check_signatures(
 
 def _signature_problem(
     signature: Signature, contents: Contents, trusted: Mapping[str, str]
-) -> tuple[FindingCode, str] | None:
-    who = f"{signature.signer!r}'s signature on the instrument of {signature.instrument_party!r}"
+) -> tuple[FindingCode, Sentence] | None:
+    who = Sentence(
+        N_("%(signer)r's signature on the instrument of %(party)r"),
+        {"signer": signature.signer, "party": signature.instrument_party},
+    )
+
+    def said(code: FindingCode, template: str, **params: object) -> tuple[FindingCode, Sentence]:
+        return code, Sentence(template, {"who": who, **params})
+
     instrument = contents.instruments.get(signature.instrument_party)
     if instrument is None:
-        return FindingCode.SIGNATURE_UNEXPECTED, f"{who}: there is no such instrument"
+        return said(FindingCode.SIGNATURE_UNEXPECTED, N_("%(who)s: there is no such instrument"))
     if signature.signer not in instrument.signatory_names:
-        return FindingCode.SIGNATURE_UNEXPECTED, f"{who}: {signature.signer!r} is not a signatory"
+        return said(
+            FindingCode.SIGNATURE_UNEXPECTED,
+            N_("%(who)s: %(signer)r is not a signatory"),
+            signer=signature.signer,
+        )
     pem = contents.public_keys.get(signature.signer)
     if pem is None:
-        return FindingCode.KEY_MISSING, f"{who}: the bundle has no public key of the signer"
+        return said(
+            FindingCode.KEY_MISSING, N_("%(who)s: the bundle has no public key of the signer")
+        )
     key = load_public_key(pem)
     actual = fingerprint(key)
     pinned = instrument.signatory(signature.signer).key_fingerprint
     if pinned is not None and pinned != actual:
-        return FindingCode.KEY_MISMATCH, (
-            f"{who}: the instrument pins key {pinned[:16]}..., the bundle holds {actual[:16]}..."
+        return said(
+            FindingCode.KEY_MISMATCH,
+            N_("%(who)s: the instrument pins key %(pinned)s..., the bundle holds %(actual)s..."),
+            pinned=pinned[:16],
+            actual=actual[:16],
         )
     if signature.signer in trusted and trusted[signature.signer] != actual:
-        return FindingCode.KEY_UNTRUSTED, (
-            f"{who}: the bundle's key {actual[:16]}... is not the trusted key "
-            f"{trusted[signature.signer][:16]}..."
+        return said(
+            FindingCode.KEY_UNTRUSTED,
+            N_("%(who)s: the bundle's key %(actual)s... is not the trusted key %(trusted)s..."),
+            actual=actual[:16],
+            trusted=trusted[signature.signer][:16],
         )
     if signature.key_fingerprint != actual:
-        return FindingCode.KEY_MISMATCH, (
-            f"{who}: made with key {signature.key_fingerprint[:16]}..., the bundle holds "
-            f"{actual[:16]}..."
+        return said(
+            FindingCode.KEY_MISMATCH,
+            N_("%(who)s: made with key %(made)s..., the bundle holds %(actual)s..."),
+            made=signature.key_fingerprint[:16],
+            actual=actual[:16],
         )
     if signature.instrument_hash != instrument.instrument_hash():
-        return FindingCode.SIGNATURE_INVALID, (
-            f"{who} does not verify: it was made on another text of the instrument (hash "
-            f"{signature.instrument_hash[:16]}..., this instrument hashes to "
-            f"{instrument.instrument_hash()[:16]}...)"
+        return said(
+            FindingCode.SIGNATURE_INVALID,
+            N_(
+                "%(who)s does not verify: it was made on another text of the instrument (hash "
+                "%(made)s..., this instrument hashes to %(actual)s...)"
+            ),
+            made=signature.instrument_hash[:16],
+            actual=instrument.instrument_hash()[:16],
         )
     if not verify_signature(instrument, signature, key):
-        return FindingCode.SIGNATURE_INVALID, f"{who} does not verify"
+        return said(FindingCode.SIGNATURE_INVALID, N_("%(who)s does not verify"))
     return None
