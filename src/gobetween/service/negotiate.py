@@ -273,8 +273,14 @@ def message_out(
     translations: list[TranslationOut],
 ) -> MessageOut:
     """A message as the API and the pages show it (posted, or read with its page)."""
-    (out,) = _page_out([row], {row.id: attachments}, {row.id: read_by}, {row.id: translations})
-    return out
+    return MessageOut.model_validate(
+        dict(
+            zip(_MESSAGE_FIELDS, row, strict=True),
+            attachments=attachments,
+            read_by=read_by,
+            translations=translations,
+        )
+    )
 
 
 #: A page of messages validated in one call (rather than a model's ``__init__`` a message).
