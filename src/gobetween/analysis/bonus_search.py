@@ -71,6 +71,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gobetween.analysis.bonus_relaxation import Relaxation
+from gobetween.analysis.bonus_staircase import FAR, SearchLimits, Staircase
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp_program import Box, MilpPoint, kept_options, whole_units
 
@@ -80,10 +81,6 @@ __all__ = ["SearchResult", "search_frontier"]
 _EXACT_SPAN = 2.0**50
 #: The weights of the bounds kept per node: each party alone, then weighted sums of the two.
 _WEIGHTS = np.array([[1.0, 0.0, 1.0, 1.0, 2.0], [0.0, 1.0, 1.0, 2.0, 1.0]])
-#: Stands for "no option" and "no bound" (far below any utility, finite so that 0 times it is 0).
-_FAR = -(2.0**60)
-#: The clock is read once every this many nodes.
-_CLOCK_EVERY = 64
 
 
 @dataclass(frozen=True)
@@ -144,7 +141,7 @@ class _Tables:
 
     sizes: list[int]  # kept options per position
     width: int
-    values: NDArray[np.float64]  # (positions, width, 2), units; padding: _FAR
+    values: NDArray[np.float64]  # (positions, width, 2), units; padding: FAR
     accept: list[NDArray[np.float64]]  # per position: (options, bonuses) 1.0 when taken
     complete: NDArray[np.float64]  # (bonuses, 2): its value in its party's column
     rows: list[int]  # per position (and one more): the first bonus whose last is at or after it
@@ -179,7 +176,7 @@ def _tables(
     position = {issue: k for k, issue in enumerate(order)}
     sizes = [len(kept[i]) for i in order]
     n, width = len(order), max(sizes, default=1)
-    values = np.full((n, width, 2), _FAR)
+    values = np.full((n, width, 2), FAR)
     constants = np.zeros(2)
     boxes: list[_Bonus] = []
     every = 0  # bonuses of the parties before
@@ -359,8 +356,8 @@ def search_frontier(
         units.append(unit)
     problem = _Problem(tuple(profiles), tuple(forbidden), kept, _order(profiles, kept), units)
     tables = _tables(profiles, forbidden, kept, problem.order, units)
-    stairs = _Staircase()
-    status, budget = "optimal", _Budget(started, time_limit, node_limit)
+    stairs = Staircase(_WEIGHTS)
+    status, budget = "optimal", SearchLimits(started, time_limit, node_limit)
     if tables is not None:
         status, stopped = _Search(problem, tables, stairs, budget).run()
         if stopped:
@@ -450,74 +447,6 @@ class _Problem:
         return tuple(package)
 
 
-class _Staircase:
-    """The points found so far (utilities in units, their packages) and the corners a new
-    point must reach: between each two consecutive points, one at each end. Subtrees searched
-    with their own tables share it."""
-
-    def __init__(self) -> None:
-        self.front: list[tuple[float, float]] = []
-        self.packages: list[tuple[int, ...]] = []
-        self.corners = np.full((1, _WEIGHTS.shape[1]), _FAR)
-        self.version = 0
-
-    def open(self, bound: NDArray[np.float64]) -> NDArray[np.bool_]:
-        """Per row of bounds: whether some corner of the staircase is within them."""
-        # a corner is within when no bound falls short of it: the least slack is not negative
-        slack: NDArray[np.float64] = bound[:, None, :] - self.corners[None, :, :]
-        return np.asarray(slack.min(axis=2).max(axis=1) >= 0.0)
-
-    def add(self, utilities: NDArray[np.float64], package: tuple[int, ...]) -> None:
-        u = (float(utilities[0]), float(utilities[1]))
-        kept = [k for k, (a, b) in enumerate(self.front) if not (u[0] >= a and u[1] >= b)]
-        front = [*(self.front[k] for k in kept), u]
-        packages = [*(self.packages[k] for k in kept), package]
-        order = sorted(range(len(front)), key=lambda k: -front[k][0])
-        self.front = [front[k] for k in order]
-        self.packages = [packages[k] for k in order]
-        # the least utilities a new point may have (integers: one unit above)
-        firsts = [a for a, _ in self.front]
-        seconds = [b for _, b in self.front]
-        corners = [(firsts[0] + 1, _FAR)]
-        corners += [(firsts[k + 1] + 1, seconds[k] + 1) for k in range(len(self.front) - 1)]
-        corners.append((_FAR, seconds[-1] + 1))
-        self.corners = np.array(corners) @ _WEIGHTS
-        self.version += 1
-
-    def keep_proven(self, bounds: NDArray[np.float64]) -> None:
-        """Keep only the points no open branch (its bounds, one row each) can still beat
-        (each a Pareto-optimal package)."""
-        proven = [
-            k
-            for k, (a, b) in enumerate(self.front)
-            if not (bounds >= (np.array([a, b]) @ _WEIGHTS)[None, :]).all(axis=1).any()
-        ]
-        self.front = [self.front[k] for k in proven]
-        self.packages = [self.packages[k] for k in proven]
-
-
-@dataclass
-class _Budget:
-    """The clock and the branch count of a search and all its subtrees."""
-
-    started: float
-    time_limit: float | None
-    node_limit: int | None
-    nodes: int = 0
-
-    def stop(self) -> str | None:
-        """``"time limit"`` or ``"node limit"`` when the search must stop, else ``None``."""
-        if (
-            self.time_limit is not None
-            and self.nodes % _CLOCK_EVERY == 0
-            and time.perf_counter() >= self.started + max(self.time_limit, 0.0)
-        ):
-            return "time limit"
-        if self.node_limit is not None and self.nodes >= self.node_limit:
-            return "node limit"
-        return None
-
-
 #: Depths at which a subtree gets tables of its own: the bonuses' shares recomputed for it
 #: (the duals of its linear relaxation, the options it has fixed pinned), so its bounds start
 #: from its own relaxation instead of the root's split; only when at least
@@ -535,8 +464,8 @@ class _Search:
         self,
         problem: _Problem,
         tables: _Tables,
-        stairs: _Staircase,
-        budget: _Budget,
+        stairs: Staircase,
+        budget: SearchLimits,
         depth: int = 0,
     ) -> None:
         self.problem = problem
