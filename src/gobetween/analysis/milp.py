@@ -11,7 +11,9 @@ first) that HiGHS solves again and again with a new objective and new bounds.
   utility with party 1's at least a floor and party 0's at most the previous point's; raise the
   floor just above the point found; until infeasible. A point that the next solve matches on
   party 0's utility was dominated and is dropped (the next one is better for party 1): no second
-  solve per point is needed.
+  solve per point is needed. Each solve starts from a package a few one-option changes from
+  the point just found (:mod:`~gobetween.analysis.milp_starts`): a hint, HiGHS still proves
+  the optimum.
 - :func:`exact_frontier`, three parties or more (search regions, Klamroth, Lacour & Vanderpooten
   2015): the packages not yet dominated by a point found are a union of boxes ``u > l``; each box
   is searched with the sum of utilities (so what is found is Pareto-optimal), an empty box is
@@ -81,11 +83,11 @@ DEFAULT_TIME_LIMIT = 60.0
 MAX_FRONTIER_POINTS = 10_000
 #: ``exact_frontier(engine="auto")`` searches (branch and bound) spaces of at most this many
 #: packages and leaves larger ones to HiGHS (docs/benchmarks.md). With shares from the linear
-#: relaxation the search took 5.8x less CPU than HiGHS on one 20-issue instance (20 x 10 x 80:
-#: 2.5 s against 14.6 s), but on another (20 x 10, 120 boxes of 3 issues each: the time-limit
-#: test of tests/analysis/test_milp.py) neither finished in a minute and HiGHS had proven 12
-#: points where the search, which proves points only as whole branches close, had none: so
-#: larger spaces stay with HiGHS, whose points come one by one.
+#: relaxation the search took 4-6x less CPU than HiGHS on one 20-issue instance (20 x 10 x 80:
+#: 2.5 s against 14.6 s, 10.0 s with starting packages), but on another (20 x 10, 120 boxes
+#: of 3 issues each: the time-limit test of tests/analysis/test_milp.py) neither finished in a
+#: minute and HiGHS had proven 12 points where the search, which proves points only as whole
+#: branches close, had none: so larger spaces stay with HiGHS, whose points come one by one.
 SEARCH_PACKAGES = 10**15
 
 
