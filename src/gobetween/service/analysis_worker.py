@@ -40,7 +40,7 @@ from starlette.exceptions import HTTPException
 
 from gobetween.analysis import analyze, merge_limits, pareto_frontier, pareto_improvements
 from gobetween.analysis.bonus_frontier import milp_time_limit
-from gobetween.errors import AnalysisError, FrontierTooLarge, GobetweenError
+from gobetween.errors import AnalysisError, FrontierTooLarge, GobetweenError, Sentence
 from gobetween.i18n import _
 from gobetween.model import Agenda, Package, Scenario
 from gobetween.service.settings import Settings
@@ -286,10 +286,45 @@ def main() -> None:
 
 
 def _template(exc: GobetweenError) -> dict[str, Any]:
-    """A refusal's template and values when they are plain JSON (a marked refusal of the core,
-    translated by the parent), else nothing (the English sentence alone)."""
-    plain = all(isinstance(v, str | int | float | bool) for v in exc.params.values())
-    return {"template": exc.template, "params": exc.params} if exc.params and plain else {}
+    """A refusal's template and values (a marked refusal of the core, translated by the
+    parent), its sentences among them as JSON (why exact enumeration was needed: "interactions
+    and red lines that couple issues"); nothing (the English sentence alone) when a value is
+    neither plain JSON nor a sentence.
+
+    >>> from gobetween.errors import N_, OutcomeSpaceTooLarge, Sentence
+    >>> _template(OutcomeSpaceTooLarge(9, 8, Sentence(N_("interactions"))))["params"]["reason"]
+    {'template': 'interactions', 'params': {}}
+    """
+    try:
+        params = {key: _sent(value) for key, value in exc.params.items()}
+    except TypeError:
+        return {}
+    return {"template": exc.template, "params": params} if params else {}
+
+
+def _sent(value: object) -> Any:
+    """A refusal's value as JSON: a plain value as it is, a :class:`Sentence` as its template
+    and values, a tuple of sentences as a list; :class:`TypeError` for anything else."""
+    if isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Sentence):
+        return {
+            "template": value.template,
+            "params": {k: _sent(v) for k, v in value.params.items()},
+        }
+    if isinstance(value, tuple) and value and all(isinstance(v, Sentence) for v in value):
+        return [_sent(v) for v in value]
+    raise TypeError(type(value).__name__)
+
+
+def _received(value: Any) -> object:
+    """A value :func:`_sent` wrote, as the core gave it (sentences again, to be translated)."""
+    if isinstance(value, dict):
+        params = {str(k): _received(v) for k, v in value["params"].items()}
+        return Sentence(str(value["template"]), params)
+    if isinstance(value, list):
+        return tuple(_received(v) for v in value)
+    return value
 
 
 #: Single-threaded numerical libraries in the worker: predictable memory and one core each.
@@ -423,7 +458,8 @@ def _answer(out: bytes, returncode: int | None, limits: Limits) -> dict[str, Any
     if "frontier" in answer:
         raise frontier_refused(FrontierTooLarge(*answer["frontier"]))
     if "refused" in answer and "template" in answer:
-        raise AnalysisError(str(answer["template"]), params=dict(answer["params"]))
+        params = {str(k): _received(v) for k, v in answer["params"].items()}
+        raise AnalysisError(str(answer["template"]), params=params)
     if "refused" in answer:
         raise AnalysisError(str(answer["refused"]))
     if answer.get("memory"):
