@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import NotFound, ValidationFailed
+from gobetween.errors import N_, NotFound, Sentence, ValidationFailed
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.audited import audited
@@ -219,14 +219,14 @@ def meetings(session: Session, actor: Actor, track_id: int) -> list[dict[str, An
 def _load(
     session: Session, actor: Actor, meeting_id: int
 ) -> tuple[tt.Meeting, TrackView, list[int]]:
-    missing = _("no meeting %(id)s") % {"id": meeting_id}
+    missing = Sentence(N_("no meeting %(id)s"), {"id": meeting_id})
 
     def readable(row: tt.Meeting) -> tuple[TrackView, list[int]]:
         parties = _parties_of(session, [row.id])[row.id]
         _track, view = repositories.track(session, actor, row.track_id)
         view.require(Action.READ_PARTY_DATA)
         if not view.is_mediator and not set(parties) & view.readable_parties:
-            raise NotFound(missing)
+            raise NotFound(missing.template, params=missing.params)
         return view, parties
 
     row, (view, parties) = repositories.visible(

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import NotFound, ValidationFailed
+from gobetween.errors import N_, NotFound, Sentence, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, TrackView
@@ -116,7 +116,7 @@ def add_note(
 def _note(session: Session, actor: Actor, note_id: int) -> tt.Note:
     row, _seen = repositories.visible(
         session.get(tt.Note, note_id),
-        _("no note %(id)s") % {"id": note_id},
+        Sentence(N_("no note %(id)s"), {"id": note_id}),
         lambda row: _team_track(session, actor, row.track_id),
     )
     return row

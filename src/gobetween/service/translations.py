@@ -26,7 +26,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from gobetween.agreements.language_versions import missing_articles
-from gobetween.errors import NotFound, PermissionDenied, ValidationFailed
+from gobetween.errors import N_, NotFound, PermissionDenied, Sentence, ValidationFailed
 from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.model import Role
@@ -210,12 +210,12 @@ def assigned_tracks(session: Session, actor: Actor) -> list[tuple[t.Track, list[
 
 def _channel(session: Session, actor: Actor, channel_id: int) -> tuple[t.Channel, TrackView]:
     """A channel the actor may read as a translator, party member or mediator."""
-    missing = _("no channel %(channel_id)s") % {"channel_id": channel_id}
+    missing = Sentence(N_("no channel %(channel_id)s"), {"channel_id": channel_id})
 
     def readable(row: t.Channel) -> TrackView:
         view = translator_track_view(session, actor, row.track_id)
         if row.party_id not in view.readable_channels:
-            raise NotFound(missing)
+            raise NotFound(missing.template, params=missing.params)
         return view
 
     return repositories.visible(session.get(t.Channel, channel_id), missing, readable)
@@ -227,7 +227,7 @@ def _message(
     """A message the actor may read as in :func:`translation_channel`, with its channel."""
     return repositories.visible(
         session.get(t.Message, message_id),
-        _("no message %(message_id)s") % {"message_id": message_id},
+        Sentence(N_("no message %(message_id)s"), {"message_id": message_id}),
         lambda message: _channel(session, actor, message.channel_id),
     )
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import N_, NotFound
+from gobetween.errors import N_, NotFound, Sentence
 from gobetween.model import OrganisationKind, Role
 from gobetween.policy import Action, Actor, Membership, ProcessView, TrackView, process_view
 from gobetween.policy import track_view as policy_track_view
@@ -41,22 +41,24 @@ R = TypeVar("R")
 V = TypeVar("V")
 
 
-def visible(row: R | None, missing: str, check: Callable[[R], V]) -> tuple[R, V]:
+def visible(row: R | None, missing: Sentence, check: Callable[[R], V]) -> tuple[R, V]:
     """``row`` and what ``check(row)`` gives when the row exists and ``check`` lets the actor see
-    it (it raises :class:`NotFound` otherwise); else ``NotFound(missing)``, the same refusal for
-    a row hidden from the actor as for one that does not exist, so none tells that it exists.
+    it (it raises :class:`NotFound` otherwise); else a :class:`NotFound` that says ``missing``
+    (a marked template and its values, said in the reader's language by the command line), the
+    same refusal for a row hidden from the actor as for one that does not exist, so none tells
+    that it exists.
 
-    >>> visible(None, "no note 7", str)
+    >>> visible(None, Sentence(N_("no note %(id)s"), {"id": 7}), str)
     Traceback (most recent call last):
     ...
     gobetween.errors.NotFound: no note 7
     """
     if row is None:
-        raise NotFound(missing)
+        raise NotFound(missing.template, params=missing.params)
     try:
         return row, check(row)
     except NotFound:
-        raise NotFound(missing) from None
+        raise NotFound(missing.template, params=missing.params) from None
 
 
 def load_actor(session: Session, user_id: int) -> Actor:
@@ -265,7 +267,7 @@ def message(session: Session, actor: Actor, message_id: int) -> tuple[t.Message,
     """One message the actor may read."""
     return visible(
         session.get(t.Message, message_id),
-        f"no message {message_id}",
+        Sentence(N_("no message %(message_id)s"), {"message_id": message_id}),
         lambda row: channel(session, actor, row.channel_id)[1],
     )
 
@@ -320,7 +322,7 @@ def attachment(session: Session, actor: Actor, attachment_id: int) -> t.Attachme
     """One attachment of a message the actor may read."""
     row, _seen = visible(
         session.get(t.Attachment, attachment_id),
-        f"no attachment {attachment_id}",
+        Sentence(N_("no attachment %(attachment_id)s"), {"attachment_id": attachment_id}),
         lambda row: message(session, actor, row.message_id),
     )
     return row
