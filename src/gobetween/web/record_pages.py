@@ -1,5 +1,5 @@
-"""The forms of the implementation page beyond voyages: assessing provisions, reporting and
-assessing incidents, importing a kind's file, proposing and approving publishing.
+"""The forms of the implementation page: recording an event, assessing provisions, reporting
+and assessing incidents, importing a kind's file, proposing and approving publishing.
 
 Each form is read through the same pydantic schema as its JSON twin's body
 (:mod:`gobetween.service.api.implement`: ``AssessmentBody``, ``IncidentBody``,
@@ -7,11 +7,17 @@ Each form is read through the same pydantic schema as its JSON twin's body
 the same service function (:mod:`gobetween.service.records`, ``provisions``) and goes back to
 the page. Nothing is cut: what the API refuses (a note of 5,001 characters) the page refuses at
 the same field, shown next to it in the reader's language (422), the form as it was typed.
+The event form's twin, ``POST /api/agreements/{id}/record/events``, has no pydantic schema: its
+body is the event's wire form, read by :func:`gobetween.monitoring.events.event_from_dict` in
+:func:`gobetween.service.implement.add_event`; the page builds that body from its fields and
+calls the same function, so the same reader refuses it at the same field.
 The file import has no schema (the API takes the file as it is).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +31,7 @@ from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
-from gobetween.service import import_steps, records
+from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
 from gobetween.service.api.calls import writing
 from gobetween.service.api.implement import (
@@ -53,7 +59,7 @@ class _Sent:
     fields as typed, and the form's field that a refusal at a body location is about."""
 
     form: str = ""
-    values: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, object] = field(default_factory=dict)
     field_of: Callable[[str], str] | None = None
 
 
@@ -107,6 +113,76 @@ def _evidence_field(location: str) -> str:
     if parts[0] == "evidence" and parts[-1] == "reference":
         return "reference"
     return parts[0]
+
+
+#: The event form's field of each event field it is not named as (the API's body names).
+_EVENT_FIELDS = {
+    "registered_by": "delegation",
+    "reported_by": "delegation",
+    "incident": "item",
+    "description": "reason",
+    "location": "port",
+}
+
+
+def _event_field(location: str) -> str:
+    """The event form's field of a refusal at the event body's ``location``.
+
+    >>> _event_field("team[0]"), _event_field("description"), _event_field("verdict")
+    ('team', 'reason', 'verdict')
+    """
+    name = re.split(r"[.\[]", location, maxsplit=1)[0]
+    return _EVENT_FIELDS.get(name, name)
+
+
+def _event_body(values: Mapping[str, Any], at: str) -> dict[str, Any]:
+    """The wire form of the event the form describes (``POST /api/agreements/{id}/record/events``'
+    body), at ``at``; its texts as typed but for the spaces around them, none cut."""
+    kind = str(values.get("type", ""))
+    text = {k: str(v).strip() for k, v in values.items() if isinstance(v, str)}
+    body: dict[str, Any] = {"type": kind, "at": at, "item": text.get("item", "")}
+    if kind == "registration":
+        body |= {"registered_by": text.get("delegation", ""), "description": text.get("reason", "")}
+    elif kind == "decision":
+        body |= {k: text.get(k, "") for k in ("step", "delegation", "verdict", "reason")}
+    elif kind == "inspection":
+        chosen = values.get("team")
+        names = [str(d) for d in chosen] if isinstance(chosen, list) else []
+        team = [{"delegation": d, "inspector": f"{d} inspector"} for d in names]
+        body |= {
+            "team": team,
+            "result": text.get("result", ""),
+            "reason": text.get("reason", ""),
+            "location": text.get("port", ""),
+        }
+    elif kind in ("departure", "arrival"):
+        body["port"] = text.get("port", "")
+    elif kind == "incident":
+        body = {
+            "type": kind,
+            "at": at,
+            "incident": text.get("item", ""),
+            "reported_by": text.get("delegation", ""),
+            "description": text.get("reason", ""),
+            "item": "",
+        }
+    return body
+
+
+@router.post("/agreements/{agreement_id}/implementation/events")
+async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
+    """Record an event in the joint record as one's own delegation (the time is now), as
+    ``POST /api/agreements/{id}/record/events`` does with the same body."""
+    async with request.form() as raw:
+        values: dict[str, object] = {k: v for k, v in raw.items() if isinstance(v, str)}
+        values["team"] = [str(v) for v in raw.getlist("team")]
+
+    def work() -> None:
+        body = _event_body(values, dt.datetime.now(dt.UTC).isoformat())
+        writing(ctx, implement.add_event, agreement_id, body)
+
+    sent = _Sent("event-form", values, _event_field)
+    return await _do(request, ctx, agreement_id, "events", work, sent)
 
 
 @router.post("/agreements/{agreement_id}/implementation/provisions")
