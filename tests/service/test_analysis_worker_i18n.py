@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.store.test_store_refusals_i18n import coupled_scenario
 
 from gobetween import i18n
 from gobetween.analysis.enumeration import enumerate_outcomes
 from gobetween.errors import N_, AnalysisError, InvalidScenario, OutcomeSpaceTooLarge, Sentence
-from gobetween.model import Agenda, Interaction, Issue, Preferences, RedLine, Scenario
 from gobetween.service import analysis_worker as worker
 from gobetween.service.errors import describe
 
@@ -29,24 +29,9 @@ def _through_the_worker(refused: Exception) -> AnalysisError:
     return answered.value
 
 
-def _coupled() -> Scenario:
-    agenda = Agenda(
-        (Issue.discrete("ports", ["one", "three"]), Issue.discrete("term", ["60", "120"]))
-    )
-    ratings = {"ports": {"one": 0, "three": 1}, "term": {"60": 0, "120": 1}}
-    coupled = Preferences(
-        weights={"ports": 1, "term": 1},
-        ratings=ratings,
-        interactions=(Interaction(frozenset({("ports", "one"), ("term", "60")}), 0.2),),
-        red_lines=(RedLine.of(("ports", "three"), ("term", "120")),),
-    )
-    plain = Preferences(weights={"ports": 1, "term": 1}, ratings=ratings)
-    return Scenario(agenda, {"a": coupled, "b": plain})
-
-
 def test_why_exact_enumeration_was_needed_is_said_in_ukrainian() -> None:
     with pytest.raises(OutcomeSpaceTooLarge) as caught:
-        enumerate_outcomes(_coupled(), enumeration_limit=2)
+        enumerate_outcomes(coupled_scenario(), enumeration_limit=2)
     answered = _through_the_worker(caught.value)
     assert (
         str(answered)

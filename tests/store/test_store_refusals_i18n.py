@@ -85,7 +85,8 @@ def test_a_process_the_policy_hides_on_the_command_line_in_ukrainian() -> None:
         assert describe(caught.value) == describe(NotFound("anything"))
 
 
-def test_why_exact_enumeration_was_needed_in_ukrainian() -> None:
+def coupled_scenario() -> Scenario:
+    """Four packages; one party's interaction and red line couple the two issues."""
     agenda = Agenda(
         (Issue.discrete("ports", ["one", "three"]), Issue.discrete("term", ["60", "120"]))
     )
@@ -97,9 +98,12 @@ def test_why_exact_enumeration_was_needed_in_ukrainian() -> None:
         red_lines=(RedLine.of(("ports", "three"), ("term", "120")),),
     )
     plain = Preferences(weights={"ports": 1, "term": 1}, ratings=ratings)
-    scenario = Scenario(agenda, {"a": coupled, "b": plain})
+    return Scenario(agenda, {"a": coupled, "b": plain})
+
+
+def test_why_exact_enumeration_was_needed_in_ukrainian() -> None:
     with pytest.raises(OutcomeSpaceTooLarge) as caught:
-        enumerate_outcomes(scenario, enumeration_limit=2)
+        enumerate_outcomes(coupled_scenario(), enumeration_limit=2)
     assert str(caught.value) == (
         "exact enumeration needed (interactions and red lines that couple issues) but the "
         "outcome space has 4 packages, above the limit of 2"
