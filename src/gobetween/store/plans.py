@@ -122,6 +122,12 @@ def fields(kind: type[tuple[Any, ...]]) -> tuple[str, ...]:
     return names
 
 
+@functools.cache
+def _stamps(kind: type[tuple[Any, ...]]) -> tuple[int, ...]:
+    """The positions of a row type's :data:`STAMPS` columns (worked out once per type)."""
+    return tuple(i for i, name in enumerate(fields(kind)) if name in STAMPS)
+
+
 def split(rows: Rows, *kinds: type[tuple[Any, ...]]) -> list[Rows]:
     """The rows of each query of a :func:`joined` statement (``kinds``: their row types).
 
@@ -156,7 +162,7 @@ def named(kind: type[R], rows: Rows) -> list[R]:
     datetime.timezone.utc
     """
     make = cast(Any, kind)._make
-    stamps = [i for i, name in enumerate(fields(kind)) if name in STAMPS]
+    stamps = _stamps(kind)
     if not stamps:
         return [make(row) for row in rows]
     out: list[R] = []
