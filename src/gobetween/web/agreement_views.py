@@ -79,7 +79,9 @@ def _file(value: object) -> bytes:
             _("choose a file"), location="file", expected=_("a non-empty file")
         )
     if len(value.data) > MAX_UPLOAD:
-        raise e.ValidationFailed(f"more than {MAX_UPLOAD} bytes", location="file")
+        raise e.ValidationFailed(
+            e.N_("more than %(limit)s bytes"), location="file", params={"limit": MAX_UPLOAD}
+        )
     return value.data
 
 

@@ -332,7 +332,7 @@ def run_page(request: Request, build: Callable[[], Response]) -> Response:
         response = error_page(request, exc)
     except Exception:  # a bug: logged with its traceback, and a plain page for the reader
         _log.exception("page %s %s failed", request.method, request.url.path)
-        response = error_page(request, e.GobetweenError("unexpected error"))
+        response = error_page(request, e.GobetweenError(e.N_("unexpected error")))
     response.headers["Server-Timing"] = f"page;dur={1000 * (time.perf_counter() - start):.1f}"
     return response
 
