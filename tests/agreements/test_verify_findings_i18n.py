@@ -4,6 +4,8 @@ only), and word for word as before in English."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from gobetween import i18n
 from gobetween.agreements import (
     Bundle,
@@ -14,10 +16,11 @@ from gobetween.agreements import (
     sign_instrument,
     verify_bundle,
 )
+from gobetween.agreements.registry import KeyRegistry, RegisteredKey
 from gobetween.agreements.verify import Finding
 from gobetween.service.errors import translated
 
-from .conftest import key_for
+from .conftest import MEDIATORS, PARTIES, key_for
 from .test_verify import edit_json, rebuilt
 
 UA_BY_UA = "signatures/Ukraine/Ukraine.json"
@@ -81,4 +84,44 @@ def test_instruments_naming_other_mediators_are_reported_in_ukrainian(
     assert _ukrainian(differ[1]) == (
         "документ 'Ukraine' називає посередників ['Türkiye', 'United Nations'], а угода — "
         "['Türkiye']"
+    )
+
+
+def test_what_the_key_registry_says_is_reported_in_ukrainian(signed_bytes: bytes) -> None:
+    when = dt.datetime(2022, 7, 22, tzinfo=dt.UTC)
+
+    def entry(org: str) -> RegisteredKey:
+        confirmed = None if org == "Türkiye" else when
+        revoked = when if org == "Ukraine" else None
+        fp = fingerprint(key_for(org))
+        return RegisteredKey(fp, org, "Ann", when, confirmed, "Admin", revoked, "Admin")
+
+    orgs = [org for org in (*PARTIES, *MEDIATORS) if org != "United Nations"]
+    report = verify_bundle(signed_bytes, registry=KeyRegistry(tuple(map(entry, orgs))))
+    found = {f.part: f for f in report.findings}
+    un = found["signatures/Ukraine/United Nations.json"]
+    turkiye = found["signatures/Ukraine/Türkiye.json"]
+    ukraine = found["signatures/Ukraine/Ukraine.json"]
+    assert (un.code, turkiye.code, ukraine.code) == (
+        FindingCode.KEY_UNREGISTERED,
+        FindingCode.KEY_UNCONFIRMED,
+        FindingCode.KEY_REVOKED,
+    )
+    un_key = fingerprint(key_for("United Nations"))[:16]
+    assert un.message == (
+        f"'United Nations''s signature on the instrument of 'Ukraine' was made with key "
+        f"{un_key}..., which the key registry does not list for 'United Nations'"
+    )
+    ua_key = fingerprint(key_for("Ukraine"))[:16]
+    assert ukraine.message == (
+        f"'Ukraine''s signature on the instrument of 'Ukraine' was made with key {ua_key}..., "
+        "revoked on 2022-07-22T00:00:00+00:00 (signing time unknown)"
+    )
+    assert _ukrainian(un) == (
+        f"підпис 'United Nations' на документі 'Ukraine' зроблено ключем {un_key}..., якого "
+        "реєстр ключів не містить для 'United Nations'"
+    )
+    assert _ukrainian(turkiye).endswith("власника Ann, якого не підтвердив жоден адміністратор")
+    assert _ukrainian(ukraine).endswith(
+        "відкликаним 2022-07-22T00:00:00+00:00 (час підписання невідомий)"
     )

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gobetween.agreements.signing import Signature
-from gobetween.errors import N_, AgreementError
+from gobetween.errors import N_, AgreementError, Sentence
 
 __all__ = ["REGISTRY_FORMAT", "KeyProblem", "KeyRegistry", "RegisteredKey", "registry_problems"]
 
@@ -164,10 +164,24 @@ class KeyRegistry:
 
 @dataclass(frozen=True, slots=True)
 class KeyProblem:
-    """What the registry says is wrong with one signature's key: ``kind`` and a sentence."""
+    """What the registry says is wrong with one signature's key: ``kind`` and a sentence (said
+    in the reader's language; ``message`` is its English)."""
 
     kind: str  # "unregistered", "revoked" or "unconfirmed"
-    message: str
+    sentence: Sentence
+
+    @property
+    def message(self) -> str:
+        """The sentence in English."""
+        return str(self.sentence)
+
+
+def signature_named(signature: Signature) -> Sentence:
+    """A signature as a finding names it: "'A''s signature on the instrument of 'B'"."""
+    return Sentence(
+        N_("%(signer)r's signature on the instrument of %(party)r"),
+        {"signer": signature.signer, "party": signature.instrument_party},
+    )
 
 
 def registry_problems(
@@ -186,29 +200,36 @@ def registry_problems(
     """
     out = []
     for signature in signatures:
-        who = (
-            f"{signature.signer!r}'s signature on the instrument of {signature.instrument_party!r}"
-        )
-        short = signature.key_fingerprint[:16]
+        said = {"who": signature_named(signature), "key": signature.key_fingerprint[:16]}
         entry = registry.lookup(signature.signer, signature.key_fingerprint)
         at = registry.signed_at.get((signature.instrument_party, signature.signer))
         if entry is None:
+            template = N_(
+                "%(who)s was made with key %(key)s..., which the key registry does not list "
+                "for %(signer)r"
+            )
             problem = KeyProblem(
-                "unregistered",
-                f"{who} was made with key {short}..., which the key registry does not list "
-                f"for {signature.signer!r}",
+                "unregistered", Sentence(template, {**said, "signer": signature.signer})
             )
         elif entry.revoked_before(at):
-            when = "before it was signed" if at is not None else "(signing time unknown)"
+            template = (
+                N_("%(who)s was made with key %(key)s..., revoked on %(date)s before it was signed")
+                if at is not None
+                else N_(
+                    "%(who)s was made with key %(key)s..., revoked on %(date)s (signing time "
+                    "unknown)"
+                )
+            )
             problem = KeyProblem(
-                "revoked",
-                f"{who} was made with key {short}..., revoked on {_iso(entry.revoked_at)} {when}",
+                "revoked", Sentence(template, {**said, "date": _iso(entry.revoked_at)})
             )
         elif entry.confirmed_at is None:
+            template = N_(
+                "%(who)s was made with key %(key)s... of %(holder)s, which no administrator has "
+                "confirmed"
+            )
             problem = KeyProblem(
-                "unconfirmed",
-                f"{who} was made with key {short}... of {entry.holder}, which no administrator "
-                "has confirmed",
+                "unconfirmed", Sentence(template, {**said, "holder": entry.holder})
             )
         else:
             continue

@@ -41,7 +41,7 @@ from gobetween.agreements.container import (
 )
 from gobetween.agreements.derive import contradictions
 from gobetween.agreements.instrument import Instrument
-from gobetween.agreements.registry import KeyRegistry, registry_problems
+from gobetween.agreements.registry import KeyRegistry, registry_problems, signature_named
 from gobetween.agreements.signing import (
     Signature,
     fingerprint,
@@ -210,7 +210,8 @@ def verify_bundle(
     if registry is not None:
         for signature, problem in registry_problems(contents.signatures, registry):
             part = signature_part(signature.instrument_party, signature.signer)
-            findings.append(Finding(_REGISTRY_CODES[problem.kind], problem.message, part))
+            code = _REGISTRY_CODES[problem.kind]
+            findings.append(Finding(code, problem.message, part, problem.sentence))
     signed = tuple((s.instrument_party, s.signer) for s in contents.signatures)
     terms_hash = contents.terms.terms_hash() if contents.terms else None
     signatories = tuple(
@@ -495,10 +496,7 @@ def _check_signatures(
 def _signature_problem(
     signature: Signature, contents: Contents, trusted: Mapping[str, str]
 ) -> tuple[FindingCode, Sentence] | None:
-    who = Sentence(
-        N_("%(signer)r's signature on the instrument of %(party)r"),
-        {"signer": signature.signer, "party": signature.instrument_party},
-    )
+    who = signature_named(signature)
 
     def said(code: FindingCode, template: str, **params: object) -> tuple[FindingCode, Sentence]:
         return code, Sentence(template, {"who": who, **params})
