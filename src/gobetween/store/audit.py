@@ -81,9 +81,11 @@ def sorted_json(value: Any) -> bytes:
     >>> sorted_json({"b": 1.0, "a": "é"})
     b'{"a":"\\xc3\\xa9","b":1.0}'
     """
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    ).encode()
+    return _ENCODER.encode(value).encode()
+
+
+#: :func:`sorted_json`'s encoder, made once: ``json.dumps`` with these arguments makes one a call
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def sha256_text(value: str) -> str:
@@ -144,7 +146,7 @@ def link_hash(entry: AuditEntry) -> str:
 _Link = tuple[int | None, str, str, str, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Ordered:
     """What a transaction writes under the chain's lock, in this order: ``statements`` (rows
     numbered in commit order), then ``links`` (the audit chain's, each linked to the one
@@ -228,7 +230,7 @@ def _link_params(
         "digest": digest,
         "genesis": GENESIS,
         # the sorted JSON up to the head's hash: "prev" and "seq" sort last
-        "prefix": sorted_json(fields).decode()[:-1] + ',"prev":"',
+        "prefix": _ENCODER.encode(fields)[:-1] + ',"prev":"',
     }
 
 

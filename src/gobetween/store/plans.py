@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, TextClause, bindparam, text
@@ -106,14 +107,21 @@ def joined(*queries: Query) -> Query:
     """
     params: dict[str, Any] = {}
     for query in queries:
-        if params.keys() & query.params.keys():
-            raise ValueError(f"parameter names repeat in {query.sql!r}")
         params.update(query.params)
-    parts = [f"({q.sql.strip()}) AS q{i}" for i, q in enumerate(queries)]
-    return Query(
-        "SELECT * FROM " + " LEFT JOIN ".join(parts[:1] + [f"{p} ON 1 = 1" for p in parts[1:]]),
-        params,
-    )
+    if len(params) != sum(len(q.params) for q in queries):
+        seen: set[str] = set()
+        for query in queries:
+            if seen & query.params.keys():
+                raise ValueError(f"parameter names repeat in {query.sql!r}")
+            seen.update(query.params)
+    return Query(_joined_sql(tuple(q.sql for q in queries)), params)
+
+
+@functools.lru_cache(maxsize=256)
+def _joined_sql(sqls: tuple[str, ...]) -> str:
+    """The text of :func:`joined`'s statement (worked out once per set of statements)."""
+    parts = [f"({sql.strip()}) AS q{i}" for i, sql in enumerate(sqls)]
+    return "SELECT * FROM " + " LEFT JOIN ".join(parts[:1] + [f"{p} ON 1 = 1" for p in parts[1:]])
 
 
 def fields(kind: type[tuple[Any, ...]]) -> tuple[str, ...]:
@@ -123,9 +131,11 @@ def fields(kind: type[tuple[Any, ...]]) -> tuple[str, ...]:
 
 
 @functools.cache
-def _stamps(kind: type[tuple[Any, ...]]) -> tuple[int, ...]:
-    """The positions of a row type's :data:`STAMPS` columns (worked out once per type)."""
-    return tuple(i for i, name in enumerate(fields(kind)) if name in STAMPS)
+def _reader(kind: type[tuple[Any, ...]]) -> tuple[Callable[[Any], Any], tuple[int, ...]]:
+    """A row type's constructor from an iterable and the positions of its :data:`STAMPS`
+    columns (worked out once per type)."""
+    stamps = tuple(i for i, name in enumerate(fields(kind)) if name in STAMPS)
+    return cast(Any, kind)._make, stamps
 
 
 def split(rows: Rows, *kinds: type[tuple[Any, ...]]) -> list[Rows]:
@@ -141,13 +151,26 @@ def split(rows: Rows, *kinds: type[tuple[Any, ...]]) -> list[Rows]:
     [[(1,), (2,)], [('a',), ('b',)]]
     """
     out: list[Rows] = []
+    for part, nulls in _layout(kinds):
+        found = dict.fromkeys(map(part, rows))
+        found.pop(nulls, None)
+        out.append(list(found))
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _layout(
+    kinds: tuple[type[tuple[Any, ...]], ...],
+) -> tuple[tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]], tuple[None, ...]], ...]:
+    """For each of :func:`split`'s row types, what takes its columns out of a joined row, and
+    its all-``NULL`` row (worked out once per list of row types)."""
+    layout = []
     start = 0
     for kind in kinds:
         width = len(fields(kind))
-        part = (row[start : start + width] for row in rows)
-        out.append(list(dict.fromkeys(r for r in part if any(v is not None for v in r))))
+        layout.append((itemgetter(slice(start, start + width)), (None,) * width))
         start += width
-    return out
+    return tuple(layout)
 
 
 def named(kind: type[R], rows: Rows) -> list[R]:
@@ -161,10 +184,9 @@ def named(kind: type[R], rows: Rows) -> list[R]:
     >>> named(Mark, [(7, "2026-12-03 08:00:00")])[0].created_at.tzinfo
     datetime.timezone.utc
     """
-    make = cast(Any, kind)._make
-    stamps = _stamps(kind)
+    make, stamps = _reader(kind)
     if not stamps:
-        return [make(row) for row in rows]
+        return list(map(make, rows))
     out: list[R] = []
     for row in rows:
         values = list(row)
