@@ -1,4 +1,4 @@
-"""The process pool: a worker that dies costs its run, not the rest of its chunk."""
+"""The process pool: a worker that dies costs its run, not the rest of its batch or chunk."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from gobetween.batch.pool import run_pool
 from gobetween.batch.tasks import Task, plan_tasks
 
 
-def _play(task: Task) -> dict[str, object]:
-    if task.seed == 1:
+def _play(batch: list[Task]) -> list[dict[str, object]]:
+    if any(task.seed == 1 for task in batch):
         os._exit(3)  # the worker process dies mid-run
-    return {"scenario": task.scenario, "seed": task.seed, "status": "ok"}
+    return [{"scenario": task.scenario, "seed": task.seed, "status": "ok"} for task in batch]
 
 
-def test_a_dead_worker_costs_its_run_and_the_rest_of_its_chunk_is_played() -> None:
+def test_a_dead_worker_costs_its_run_and_the_rest_of_its_batch_is_played() -> None:
     tasks = plan_tasks(["toy"], ["veto"], ["truthful"], range(4))
     rows = list(run_pool(tasks, _play, workers=1, timeout=30, most=4))
     by_seed = {row["seed"]: row for row in rows}

@@ -2,7 +2,8 @@
 
 Started by :func:`gobetween.batch.pool.fresh_interpreter` with two pipe file descriptors: it
 reads its setup ``(document, name, rounds)`` (one scenario as a gobetween JSON document, its
-name in the results, the rounds per run), then chunks of tasks, and writes one row per task
+name in the results, the rounds per run), then chunks of batches of tasks, and writes a batch's
+rows at a time
 (:func:`gobetween.batch.pool.serve`) until told to stop.
 """
 
@@ -24,7 +25,7 @@ def main(argv: list[str]) -> int:
     outbox = Connection(int(argv[2]), readable=False)
     document, name, rounds = inbox.recv()
     scenario = loads_scenario(document, fmt="json", source=name)
-    serve(inbox, outbox, Player({name: scenario}, rounds=rounds).play)
+    serve(inbox, outbox, Player({name: scenario}, rounds=rounds).play_batch)
     return 0
 
 

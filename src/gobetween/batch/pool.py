@@ -1,11 +1,16 @@
 """A pool of forked worker processes with per-task time limits that really stop a stuck task.
 
-Each worker is a child process (``os.fork``) that receives a chunk of tasks over a pipe and
-sends back one row per task as soon as it is played. The parent knows which task each worker is
-on (the one after its last row) and since when; when that task passes the time limit the worker
-is killed (``SIGKILL``, nothing a strategy does can ignore it), the task recorded as
-``"timeout"``, the rest of its chunk given to a fresh worker, and the tournament carries on. A
-worker that dies on its own (out of memory, a crash) costs its current task a ``"crashed"`` row.
+Each worker is a child process (``os.fork``) that receives a chunk of *batches* over a pipe
+(a batch: runs of one scenario, strategy and behaviour, :func:`~gobetween.batch.tasks.batches`,
+played together by :meth:`~gobetween.batch.tasks.Player.play_batch`) and sends back a batch's
+rows as soon as it is played. The parent knows which batch each worker is on (the one after its
+last rows) and since when. A batch may take the time limit once per run in it: past that the
+worker is killed (``SIGKILL``, nothing a strategy does can ignore it), the batch's runs are
+played again one by one by a fresh worker, each under the time limit, so that only a run that
+passes it alone is recorded as ``"timeout"`` (the rows are those of playing run by run), the rest
+of the chunk goes to a fresh worker too, and the tournament carries on. A worker that dies on its
+own (out of memory, a crash) does the same: its batch is played again one by one, and a run
+that kills its worker alone gets a ``"crashed"`` row.
 
 Forking (rather than spawning) lets a worker start from the parent's loaded scenarios without
 sending them. In a multi-threaded parent (a Dask worker) a forked child can hang on a lock that
@@ -28,7 +33,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any
 
-from gobetween.batch.tasks import Task, failed_row
+from gobetween.batch.tasks import Task, batches, failed_row
 
 __all__ = ["DEFAULT_TIMEOUT", "run_pool"]
 
@@ -36,8 +41,10 @@ __all__ = ["DEFAULT_TIMEOUT", "run_pool"]
 DEFAULT_TIMEOUT = 60.0
 
 Row = dict[str, Any]
-#: Plays one task in a worker and returns its row.
-PlayFn = Callable[[Task], Row]
+#: Plays a batch of tasks in a worker and returns their rows, in order.
+PlayFn = Callable[[list[Task]], list[Row]]
+#: Batches of tasks sent to a worker at once.
+Chunk = list[list[Task]]
 
 
 @dataclass(eq=False)
@@ -45,28 +52,41 @@ class _Worker:
     pid: int
     conn: Connection  # rows come in here
     outbox: Connection  # chunks go out here (the same pipe for a forked worker)
-    pending: deque[Task] = field(default_factory=deque)
-    since: float = 0.0
+    pending: deque[list[Task]] = field(default_factory=deque)  # batches sent, not answered
+    since: float = 0.0  # when the batch under way began
     prepared: set[str] = field(default_factory=set)  # scenarios it has played a run of
 
     @property
     def busy(self) -> bool:
         return bool(self.pending)
 
+    def deadline(self, timeout: float) -> float:
+        """When the batch under way has had the time limit once per run in it."""
+        return self.since + timeout * len(self.pending[0])
+
 
 def serve(inbox: Connection, outbox: Connection, play: PlayFn) -> None:
-    """A worker's loop: chunks in, one row per task out, until told to stop (``None``)."""
+    """A worker's loop: chunks of batches in, a batch's rows out, until told to stop
+    (``None``). A batch that raises is played again task by task, so a bug in a strategy costs
+    the rows of the runs that raise it (status ``"error"``) and the worker lives."""
     while True:
         chunk = inbox.recv()
         if chunk is None:
             return
-        for task in chunk:
+        for batch in chunk:
             try:
-                row = play(task)
-            except Exception as exc:  # a bug in a strategy: the row says so, the worker lives
-                detail = "".join(traceback.format_exception_only(exc)).strip()
-                row = failed_row(task, "error", detail)
-            outbox.send(row)
+                rows = play(batch)
+            except Exception:
+                rows = [_one(play, task) for task in batch]
+            outbox.send(rows)
+
+
+def _one(play: PlayFn, task: Task) -> Row:
+    try:
+        return play([task])[0]
+    except Exception as exc:  # a bug in a strategy: the row says so
+        detail = "".join(traceback.format_exception_only(exc)).strip()
+        return failed_row(task, "error", detail)
 
 
 def _fork(play: PlayFn) -> _Worker:
@@ -120,11 +140,20 @@ def _stop(worker: _Worker, *, kill: bool) -> None:
         os.waitpid(worker.pid, 0)
 
 
-def chunks(tasks: Sequence[Task], workers: int, *, most: int = 64) -> list[list[Task]]:
-    """Tasks in chunks of consecutive tasks (a scenario's tasks stay together), about four per
-    worker and at most ``most`` tasks each."""
+def chunks(tasks: Sequence[Task], workers: int, *, most: int = 64) -> list[Chunk]:
+    """Tasks in batches (:func:`~gobetween.batch.tasks.batches`, at most ``most`` tasks each),
+    the batches in chunks of consecutive ones (a scenario's tasks stay together): about four
+    chunks per worker, of at most ``most`` tasks each unless one batch is larger."""
     size = max(1, min(most, -(-len(tasks) // max(1, workers * 4))))
-    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+    out: list[Chunk] = []
+    count = size
+    for batch in batches(tasks, most=size):
+        if count + len(batch) > size:
+            out.append([])
+            count = 0
+        out[-1].append(batch)
+        count += len(batch)
+    return out
 
 
 def run_pool(
@@ -138,16 +167,17 @@ def run_pool(
 ) -> Iterator[Row]:
     """Play ``tasks`` on ``workers`` forked processes, yielding each row as it arrives.
 
-    ``play`` runs in the workers (forked: it may close over anything the parent holds). A task
-    running longer than ``timeout`` seconds kills its worker and yields a ``"timeout"`` row.
-    When that was a worker's first run of its scenario (so preparing the scenario did not end in
-    time either), the scenario's other runs are not tried: each gets a ``"timeout"`` row saying
-    so at once, instead of costing the time limit again. Closing the iterator early kills the
-    workers. ``start`` (see :func:`fresh_interpreter`)
-    starts workers another way than forking; ``play`` is then unused.
+    ``play`` plays a batch in the workers (forked: it may close over anything the parent
+    holds). A batch running longer than ``timeout`` seconds per run in it kills its worker; its
+    runs are played again one by one, and a run longer than ``timeout`` alone yields a
+    ``"timeout"`` row. When that was a worker's first run of its scenario (so preparing the
+    scenario did not end in time either), the scenario's other runs are not tried: each gets a
+    ``"timeout"`` row saying so at once, instead of costing the time limit again. Closing the
+    iterator early kills the workers. ``start`` (see :func:`fresh_interpreter`) starts workers
+    another way than forking; ``play`` is then unused.
     """
     begin = start or (lambda: _fork(play))
-    queue: deque[list[Task]] = deque(chunks(tasks, workers, most=most))
+    queue: deque[Chunk] = deque(chunks(tasks, workers, most=most))
     pool: list[_Worker] = []
     unprepared: set[str] = set()
     try:
@@ -168,14 +198,16 @@ def run_pool(
             if not busy:
                 continue
             now = time.monotonic()
-            deadline = min(w.since + timeout for w in busy)
+            deadline = min(w.deadline(timeout) for w in busy)
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - now))
             for worker in busy:
                 if worker.conn in ready:
                     yield from _receive(worker, pool, queue)
             now = time.monotonic()
-            for worker in [w for w in pool if w.busy and now - w.since >= timeout]:
+            for worker in [w for w in pool if w.busy and now >= w.deadline(timeout)]:
                 stuck = _retire(worker, pool, queue)
+                if stuck is None:
+                    continue
                 yield failed_row(stuck, "timeout", f"stopped after {timeout:g} s", timeout)
                 if stuck.scenario not in worker.prepared:
                     unprepared.add(stuck.scenario)
@@ -185,37 +217,44 @@ def run_pool(
             _stop(worker, kill=worker.busy)
 
 
-def _retire(worker: _Worker, pool: list[_Worker], queue: deque[list[Task]]) -> Task:
-    """Kill a stuck or dead worker and take it out of the pool; its task under way is returned,
-    the rest of its chunk goes back to the front of the queue."""
-    task = worker.pending.popleft()
+def _retire(worker: _Worker, pool: list[_Worker], queue: deque[Chunk]) -> Task | None:
+    """Kill a stuck or dead worker and take it out of the pool; the rest of its chunk goes back
+    to the front of the queue. A batch of one run under way is returned; a larger one goes
+    back first, as batches of one (``None`` returned)."""
+    batch = worker.pending.popleft()
     pool.remove(worker)
     _stop(worker, kill=True)
     if worker.pending:
         queue.appendleft(list(worker.pending))
-    return task
+    if len(batch) > 1:
+        queue.appendleft([[task] for task in batch])
+        return None
+    return batch[0]
 
 
-def _skipped(queue: deque[list[Task]], unprepared: set[str], timeout: float) -> Iterator[Row]:
+def _skipped(queue: deque[Chunk], unprepared: set[str], timeout: float) -> Iterator[Row]:
     """Rows for the queued runs of scenarios that could not be prepared in time (taken out)."""
     for chunk in list(queue):
-        for task in [t for t in chunk if t.scenario in unprepared]:
-            chunk.remove(task)
-            yield failed_row(task, "timeout", f"preparing the scenario took over {timeout:g} s")
+        for batch in [b for b in chunk if b[0].scenario in unprepared]:
+            chunk.remove(batch)
+            for task in batch:
+                yield failed_row(task, "timeout", f"preparing the scenario took over {timeout:g} s")
     for chunk in [c for c in queue if not c]:
         queue.remove(chunk)
 
 
-def _receive(worker: _Worker, pool: list[_Worker], queue: deque[list[Task]]) -> Iterator[Row]:
-    """Every row the worker has sent; a worker that died is replaced, its task ``crashed``."""
+def _receive(worker: _Worker, pool: list[_Worker], queue: deque[Chunk]) -> Iterator[Row]:
+    """Every batch's rows the worker has sent; a worker that died is replaced, its batch played
+    again one by one (a run alone that kills its worker is ``crashed``)."""
     while worker.busy and worker.conn.poll():
         try:
-            row = worker.conn.recv()
+            rows = worker.conn.recv()
         except (EOFError, OSError):
             lost = _retire(worker, pool, queue)
-            yield failed_row(lost, "crashed", "the worker process died")
+            if lost is not None:
+                yield failed_row(lost, "crashed", "the worker process died")
             return
         done = worker.pending.popleft()
-        worker.prepared.add(done.scenario)
+        worker.prepared.add(done[0].scenario)
         worker.since = time.monotonic()
-        yield row
+        yield from rows

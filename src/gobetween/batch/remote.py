@@ -5,8 +5,9 @@
 tcp://host:8786``. The scenarios travel as gobetween scenario documents (JSON), so the workers
 need no access to the folder; each Dask task plays a chunk of one scenario's runs in a fresh
 Python process (:mod:`gobetween.batch.child`) with the same per-task time limit as the local
-pool (:mod:`gobetween.batch.pool`), so a stuck run is killed on the worker's machine too. The
-rows are the same as the local pool's.
+pool (:mod:`gobetween.batch.pool`, a scenario's seeds of one strategy and behaviour played
+together), so a stuck run is killed on the worker's machine too. The rows are the same as the
+local pool's.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def play_chunk(
     return list(rows)
 
 
-def _unused(task: Task) -> Row:  # pragma: no cover - the fresh interpreter plays the tasks
+def _unused(batch: list[Task]) -> list[Row]:  # pragma: no cover - the fresh interpreter plays
     raise AssertionError("played in the worker's own interpreter")
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "MAX_SCENARIOS",
     "MAX_TASKS",
     "Task",
+    "batches",
     "execute",
     "failed_row",
     "find_scenarios",
@@ -259,10 +260,50 @@ class Player:
             return failed_row(task, "error", str(exc), time.perf_counter() - start)
         return result_row(result, rehearsal.scenario, seconds)
 
+    def play_batch(self, batch: Sequence[Task]) -> list[dict[str, Any]]:
+        """The rows of runs of one scenario, strategy and behaviour (a :func:`batches` item),
+        played together through :meth:`Rehearsal.runs`: the rows :meth:`play` gives task by
+        task, but each run's ``seconds`` is the batch's time shared out evenly. A gobetween
+        error (preparing the scenario, ...) plays the batch again task by task, so that each
+        task's row is the one :meth:`play` gives."""
+        if len(batch) == 1:
+            return [self.play(batch[0])]
+        first = batch[0]
+        try:
+            rehearsal = self._rehearsal(first.scenario)
+            rehearsal.prepare(first.strategy, first.behaviour)
+            begun = time.perf_counter()
+            results = rehearsal.runs(
+                first.strategy, first.behaviour, [t.seed for t in batch], rounds=self.rounds
+            )
+            seconds = (time.perf_counter() - begun) / len(batch)
+        except GobetweenError:
+            return [self.play(task) for task in batch]
+        scenario = rehearsal.scenario
+        return [result_row(result, scenario, seconds) for result in results]
+
     def play_all(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
         """Rows of ``tasks``, in order."""
         for task in tasks:
             yield self.play(task)
+
+
+def batches(tasks: Iterable[Task], *, most: int = 64) -> list[list[Task]]:
+    """Consecutive tasks of one scenario, strategy and behaviour, together (at most ``most``
+    a batch): what :meth:`Player.play_batch` plays at once."""
+    out: list[list[Task]] = []
+    for task in tasks:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and len(last) < most
+            and (last[0].scenario, last[0].strategy, last[0].behaviour)
+            == (task.scenario, task.strategy, task.behaviour)
+        ):
+            last.append(task)
+        else:
+            out.append([task])
+    return out
 
 
 def execute(task: Task, scenarios: Mapping[str, Scenario], *, rounds: int) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def _rows(
 
         return run_distributed(todo, scenarios, scheduler=scheduler, rounds=rounds, timeout=timeout)
     player = Player(scenarios, rounds=rounds)
-    return run_pool(todo, player.play, workers=workers, timeout=timeout)
+    return run_pool(todo, player.play_batch, workers=workers, timeout=timeout)
 
 
 def _percent(share: float) -> str:
