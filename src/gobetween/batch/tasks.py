@@ -195,17 +195,37 @@ def failed_row(
     return _row(task, status, error=error[:500], seconds=seconds)
 
 
-def result_row(result: RunResult, scenario: Scenario, seconds: float) -> dict[str, Any]:
-    """The row of a played run (utilities by party, the package by issue and option name)."""
+#: A scenario's names a row uses: its parties', its issues' and each issue's options'.
+Labels = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]
+
+
+def labels(scenario: Scenario) -> Labels:
+    """The names :func:`result_row` writes, worked out once for many rows of a scenario."""
+    issues = scenario.agenda.issues
+    return (
+        tuple(scenario.party_names),
+        tuple(i.name for i in issues),
+        tuple(i.option_names for i in issues),
+    )
+
+
+def result_row(
+    result: RunResult, scenario: Scenario, seconds: float, names: Labels | None = None
+) -> dict[str, Any]:
+    """The row of a played run (utilities by party, the package by issue and option name);
+    ``names``: the scenario's :func:`labels`, when already worked out."""
     task = Task(result.scenario, result.strategy, result.behaviour, result.seed)
+    parties, issues, options = names or labels(scenario)
     package = None
     if result.package is not None:
-        agenda = scenario.agenda
         package = json.dumps(
-            {i.name: i.option_names[c] for i, c in zip(agenda.issues, result.package, strict=True)},
+            {
+                issue: choices[c]
+                for issue, choices, c in zip(issues, options, result.package, strict=True)
+            },
             ensure_ascii=False,
         )
-    utilities = dict(zip(scenario.party_names, result.utilities, strict=True))
+    utilities = dict(zip(parties, result.utilities, strict=True))
     return _row(
         task,
         "ok",
@@ -280,7 +300,8 @@ class Player:
         except GobetweenError:
             return [self.play(task) for task in batch]
         scenario = rehearsal.scenario
-        return [result_row(result, scenario, seconds) for result in results]
+        names = labels(scenario)
+        return [result_row(result, scenario, seconds, names) for result in results]
 
     def play_all(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
         """Rows of ``tasks``, in order."""
