@@ -10,6 +10,7 @@ process CPU per plan over ``--rounds`` rounds of ``--number`` plans, which other
 machine inflates least.
 
     .venv/bin/python -m benchmarks.message_plans
+    .venv/bin/python -m benchmarks.message_plans --profile post   # where a POST plan's time goes
 
 To compare commits, run it with each tree's code first on the path (as ``service_profile``);
 trees from before the named rows (``07e7bf1``) are driven with their own row shapes.
@@ -18,7 +19,9 @@ trees from before the named rows (``07e7bf1``) are driven with their own row sha
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
+import pstats
 import time
 import timeit
 from collections.abc import Callable
@@ -86,14 +89,37 @@ def drivers() -> dict[str, Callable[[], Any]]:
     return {"post": post, "read": read_page}
 
 
+def profile(plan: Callable[[], Any], number: int = 5_000) -> None:
+    """Print the functions ``number`` runs of ``plan`` spend most of their own time in, and the
+    Python calls a plan makes (the same whatever the machine's load)."""
+    for _ in range(200):
+        plan()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(number):
+        plan()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"{stats.total_calls / number:.0f} Python calls a plan")  # type: ignore[attr-defined]
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--number", type=int, default=200)
+    parser.add_argument(
+        "--profile",
+        choices=["post", "read"],
+        help="instead of timing, profile 5,000 plans of this kind (cProfile, by own time)",
+    )
     args = parser.parse_args(argv)
     plans = drivers()
     assert plans["post"]() is not None
     assert len(plans["read"]()) == len(PAGE)
+    if args.profile:
+        profile(plans[args.profile])
+        return
     best = dict.fromkeys(plans, float("inf"))
     for _ in range(args.rounds):
         for name, plan in plans.items():
