@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from gobetween.errors import InvalidPreferences
+from gobetween.errors import N_, InvalidPreferences
 from gobetween.model import MAX_BONUSES, Agenda, Bonus, Preferences
 
 __all__ = ["MAX_BONUSES", "Bonus", "InterdependentProfile"]
@@ -35,7 +35,10 @@ __all__ = ["MAX_BONUSES", "Bonus", "InterdependentProfile"]
 def _finite(value: object, location: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidPreferences(
-            f"{value!r} is not a finite number", location=location, expected="a finite number"
+            N_("%(value)r is not a finite number"),
+            location=location,
+            expected=N_("a finite number"),
+            params={"value": value},
         )
     return float(value)
 
@@ -57,12 +60,18 @@ class InterdependentProfile:
     def __post_init__(self) -> None:
         if len(self.bonuses) > MAX_BONUSES:
             raise InvalidPreferences(
-                f"{len(self.bonuses)} bonuses", location="bonuses", expected=f"<= {MAX_BONUSES}"
+                N_("%(count)s bonuses, each interaction counted as one"),
+                location="bonuses",
+                expected=N_("at most %(limit)s"),
+                params={"count": len(self.bonuses), "limit": MAX_BONUSES},
             )
         shape = self.agenda.shape
         if tuple(len(v) for v in self.values) != shape:
             raise InvalidPreferences(
-                "the values do not match the agenda", location="values", expected=f"shape {shape}"
+                N_("the values do not match the agenda"),
+                location="values",
+                expected=N_("shape %(shape)s"),
+                params={"shape": str(shape)},
             )
         boxes = tuple(self._box(b, index) for index, b in enumerate(self.bonuses))
         object.__setattr__(self, "boxes", boxes)
@@ -86,19 +95,18 @@ class InterdependentProfile:
         for name in values:
             if not agenda.has_issue(name):
                 raise InvalidPreferences(
-                    f"values name issue {name!r}, which the agenda lacks",
+                    N_("values name issue %(issue)r, which the agenda lacks"),
                     location=f"values.{name}",
-                    expected="one of " + ", ".join(map(repr, agenda.issue_names)),
+                    expected=N_("one of %(choices)s"),
+                    params={"issue": name, "choices": ", ".join(map(repr, agenda.issue_names))},
                 )
         table: list[tuple[float, ...]] = []
         for issue in agenda.issues:
             given = values.get(issue.name, {})
             for option in given:
                 if not issue.has_option(option):
-                    raise InvalidPreferences(
-                        f"issue {issue.name!r} has no option {option!r}",
-                        location=f"values.{issue.name}",
-                        expected="one of " + ", ".join(map(repr, issue.option_names)),
+                    raise issue.unknown_option(
+                        option, InvalidPreferences, location=f"values.{issue.name}"
                     )
             table.append(
                 tuple(

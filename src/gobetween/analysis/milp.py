@@ -56,7 +56,7 @@ from gobetween.analysis.bonus_search import SearchResult, search_frontier
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp_program import Box, MilpPoint, Program, ProgramSize
 from gobetween.analysis.milp_starts import OneOptionMoves
-from gobetween.errors import AnalysisError
+from gobetween.errors import N_, AnalysisError
 from gobetween.model import Agenda
 
 __all__ = [
@@ -159,11 +159,17 @@ def exact_frontier(
         Fewer than two parties, profiles on different agendas, or an unknown ``engine``.
     """
     if len(profiles) < 2:
-        raise AnalysisError(f"the exact frontier takes two parties or more, not {len(profiles)}")
+        raise AnalysisError(
+            N_("the exact frontier takes two parties or more, not %(count)s"),
+            params={"count": len(profiles)},
+        )
     if engine not in _ENGINES:
-        raise AnalysisError(f"no engine {engine!r}: one of {', '.join(_ENGINES)}")
+        raise AnalysisError(
+            N_("no engine %(engine)r: one of %(choices)s"),
+            params={"engine": engine, "choices": ", ".join(_ENGINES)},
+        )
     if any(p.agenda != profiles[0].agenda for p in profiles):
-        raise AnalysisError("the profiles are on different agendas")
+        raise AnalysisError(N_("the profiles are on different agendas"))
     blocks = _blocks(profiles, forbidden)
     if len(blocks) > 1:
         split = _by_blocks(profiles, forbidden, blocks, time_limit, total_time_limit, engine)
@@ -546,7 +552,8 @@ def nash_milp(
     d = tuple(disagreement) if disagreement is not None else (0.0,) * len(profiles)
     if len(d) != len(profiles):
         raise AnalysisError(
-            f"the disagreement point has {len(d)} utilities for {len(profiles)} parties"
+            N_("the disagreement point has %(count)s utilities for %(parties)s parties"),
+            params={"count": len(d), "parties": len(profiles)},
         )
     front = exact_frontier(
         profiles, forbidden=forbidden, time_limit=time_limit, total_time_limit=total_time_limit
