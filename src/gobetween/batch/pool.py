@@ -4,13 +4,14 @@ Each worker is a child process (``os.fork``) that receives a chunk of *batches* 
 (a batch: runs of one scenario, strategy and behaviour, :func:`~gobetween.batch.tasks.batches`,
 played together by :meth:`~gobetween.batch.tasks.Player.play_batch`) and sends back a batch's
 rows as soon as it is played. The parent knows which batch each worker is on (the one after its
-last rows) and since when. A batch may take the time limit once per run in it: past that the
-worker is killed (``SIGKILL``, nothing a strategy does can ignore it), the batch's runs are
-played again one by one by a fresh worker, each under the time limit, so that only a run that
-passes it alone is recorded as ``"timeout"`` (the rows are those of playing run by run), the rest
-of the chunk goes to a fresh worker too, and the tournament carries on. A worker that dies on its
-own (out of memory, a crash) does the same: its batch is played again one by one, and a run
-that kills its worker alone gets a ``"crashed"`` row.
+last rows) and since when. A batch may take the time limit of one run: past that the worker is
+killed (``SIGKILL``, nothing a strategy does can ignore it), the batch's runs are played again
+one by one by a fresh worker, each under the time limit, so that only a run that passes it
+alone is recorded as ``"timeout"`` (the rows are those of playing run by run); the scenario's
+later batches are sent as single runs too (slow runs cost the limit once per scenario, a stuck
+run twice), the rest of the chunk goes to a fresh worker, and the tournament carries on. A
+worker that dies on its own (out of memory, a crash) does the same: its batch is played again
+one by one, and a run that kills its worker alone gets a ``"crashed"`` row.
 
 Forking (rather than spawning) lets a worker start from the parent's loaded scenarios without
 sending them. In a multi-threaded parent (a Dask worker) a forked child can hang on a lock that
@@ -61,8 +62,8 @@ class _Worker:
         return bool(self.pending)
 
     def deadline(self, timeout: float) -> float:
-        """When the batch under way has had the time limit once per run in it."""
-        return self.since + timeout * len(self.pending[0])
+        """When the batch under way has had the time limit (of one run)."""
+        return self.since + timeout
 
 
 def serve(inbox: Connection, outbox: Connection, play: PlayFn) -> None:
@@ -168,25 +169,30 @@ def run_pool(
     """Play ``tasks`` on ``workers`` forked processes, yielding each row as it arrives.
 
     ``play`` plays a batch in the workers (forked: it may close over anything the parent
-    holds). A batch running longer than ``timeout`` seconds per run in it kills its worker; its
-    runs are played again one by one, and a run longer than ``timeout`` alone yields a
-    ``"timeout"`` row. When that was a worker's first run of its scenario (so preparing the
-    scenario did not end in time either), the scenario's other runs are not tried: each gets a
-    ``"timeout"`` row saying so at once, instead of costing the time limit again. Closing the
-    iterator early kills the workers. ``start`` (see :func:`fresh_interpreter`) starts workers
-    another way than forking; ``play`` is then unused.
+    holds). A batch running longer than ``timeout`` seconds kills its worker; its runs are
+    played again one by one (and so are the scenario's later batches), and a run longer than
+    ``timeout`` alone yields a ``"timeout"`` row. When that was a worker's first run of its
+    scenario (so preparing the scenario did not end in time either), the scenario's other runs
+    are not tried: each gets a ``"timeout"`` row saying so at once, instead of costing the time
+    limit again. Closing the iterator early kills the workers. ``start`` (see
+    :func:`fresh_interpreter`) starts workers another way than forking; ``play`` is then unused.
     """
     begin = start or (lambda: _fork(play))
     queue: deque[Chunk] = deque(chunks(tasks, workers, most=most))
     pool: list[_Worker] = []
     unprepared: set[str] = set()
+    alone: set[str] = set()  # scenarios whose runs are sent one by one (a batch timed out)
     try:
         while queue or any(w.busy for w in pool):
             while queue and (len(pool) < workers or any(not w.busy for w in pool)):
                 yield from _skipped(queue, unprepared, timeout)
                 if not queue:
                     break
-                chunk = queue.popleft()
+                chunk = [
+                    part
+                    for batch in queue.popleft()
+                    for part in ([[t] for t in batch] if batch[0].scenario in alone else [batch])
+                ]
                 idle = next((w for w in pool if not w.busy), None)
                 if idle is None:
                     idle = begin()
@@ -205,9 +211,11 @@ def run_pool(
                     yield from _receive(worker, pool, queue)
             now = time.monotonic()
             for worker in [w for w in pool if w.busy and now >= w.deadline(timeout)]:
-                stuck = _retire(worker, pool, queue)
-                if stuck is None:
+                batch = _retire(worker, pool, queue)
+                if len(batch) > 1:
+                    alone.add(batch[0].scenario)
                     continue
+                stuck = batch[0]
                 yield failed_row(stuck, "timeout", f"stopped after {timeout:g} s", timeout)
                 if stuck.scenario not in worker.prepared:
                     unprepared.add(stuck.scenario)
@@ -217,10 +225,10 @@ def run_pool(
             _stop(worker, kill=worker.busy)
 
 
-def _retire(worker: _Worker, pool: list[_Worker], queue: deque[Chunk]) -> Task | None:
+def _retire(worker: _Worker, pool: list[_Worker], queue: deque[Chunk]) -> list[Task]:
     """Kill a stuck or dead worker and take it out of the pool; the rest of its chunk goes back
-    to the front of the queue. A batch of one run under way is returned; a larger one goes
-    back first, as batches of one (``None`` returned)."""
+    to the front of the queue. The batch under way is returned; when it holds more than one
+    run, its runs go back first, as batches of one, to be played again one by one."""
     batch = worker.pending.popleft()
     pool.remove(worker)
     _stop(worker, kill=True)
@@ -228,8 +236,7 @@ def _retire(worker: _Worker, pool: list[_Worker], queue: deque[Chunk]) -> Task |
         queue.appendleft(list(worker.pending))
     if len(batch) > 1:
         queue.appendleft([[task] for task in batch])
-        return None
-    return batch[0]
+    return batch
 
 
 def _skipped(queue: deque[Chunk], unprepared: set[str], timeout: float) -> Iterator[Row]:
@@ -251,8 +258,8 @@ def _receive(worker: _Worker, pool: list[_Worker], queue: deque[Chunk]) -> Itera
             rows = worker.conn.recv()
         except (EOFError, OSError):
             lost = _retire(worker, pool, queue)
-            if lost is not None:
-                yield failed_row(lost, "crashed", "the worker process died")
+            if len(lost) == 1:
+                yield failed_row(lost[0], "crashed", "the worker process died")
             return
         done = worker.pending.popleft()
         worker.prepared.add(done[0].scenario)
