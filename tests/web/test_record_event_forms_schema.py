@@ -45,7 +45,7 @@ AT = "2099-12-04T09:00:00+00:00"  # after the page's events, which are at their 
 
 def test_a_long_description_the_api_stores_is_stored_whole(site: Site, initiative: int) -> None:
     ukraine = site.client("ukraine")
-    reason = "wheat, " * 3000  # 21,000 characters: the page cut it at 2,000
+    reason = "wheat, " * 2800  # 19,600 characters: the page cut it at 2,000
     item = "voyage #" + "9" * 300  # the field's maxlength was 200
     data = {"type": "registration", "item": item, "delegation": "Ukraine", "reason": reason}
     r = _post(ukraine, initiative, data)
@@ -136,3 +136,26 @@ def test_the_refusal_next_to_the_field_is_in_the_readers_language(
     expected = _in("uk", template, **said)
     assert words == expected, words
     assert "without a reason" not in words
+
+
+def test_a_text_or_team_past_the_limits_is_refused_by_both_and_nothing_stored(
+    site: Site, initiative: int
+) -> None:
+    ukraine = site.client("ukraine")
+    before = _events(site, initiative)
+    longest = "w" * 20_000
+    data = {"type": "registration", "item": "voyage #77", "delegation": "Ukraine"}
+    words = refused_at(_post(ukraine, initiative, {**data, "reason": longest + "w"}), "ev-reason")
+    assert words == "20,001 characters; at most 20,000 are accepted", words
+    body = {"type": "registration", "at": AT, "item": "voyage #77", "registered_by": "Ukraine"}
+    assert _api(ukraine, initiative, {**body, "description": longest + "w"}) == "description"
+    assert _api(ukraine, initiative, {**body, "item": longest + "w"}) == "item"
+    team = [{"delegation": "Ukraine", "inspector": f"inspector {i}"} for i in range(101)]
+    inspection = {"type": "inspection", "at": AT, "item": "v", "result": "passed"}
+    assert _api(ukraine, initiative, {**inspection, "team": team}) == "team"
+    named = [{"delegation": "Ukraine", "inspector": longest + "w"}]
+    assert _api(ukraine, initiative, {**inspection, "team": named}) == "team[0].inspector"
+    assert _events(site, initiative) == before
+    r = _post(ukraine, initiative, {**data, "reason": longest})  # at the limit: stored whole
+    assert r.status_code == 303, r.text
+    assert _events(site, initiative)[-1]["description"] == longest

@@ -28,7 +28,14 @@ from sqlalchemy.orm import Session
 
 from gobetween.agreements import OperativeTerms
 from gobetween.agreements import lifecycle as lc
-from gobetween.errors import N_, FileFormatError, InputError, InvalidModel, NotFound
+from gobetween.errors import (
+    N_,
+    FileFormatError,
+    InputError,
+    InvalidModel,
+    NotFound,
+    ValidationFailed,
+)
 from gobetween.formats.jcc import read_csv_text, read_xlsx, write_shipments_csv, write_table_csv
 from gobetween.i18n import _, format_decimal
 from gobetween.monitoring import (
@@ -323,6 +330,42 @@ def _author(event: Any) -> str | None:
     return None
 
 
+#: The longest text one field of a recorded event takes (a description, a reason, a place),
+#: and the most members an inspection's team lists: the API and the page accept the same.
+EVENT_TEXT_MAX = 20_000
+EVENT_TEAM_MAX = 100
+
+
+def _too_long(value: str, location: str) -> ValidationFailed:
+    return ValidationFailed(
+        N_("%(length)s characters; at most %(limit)s are accepted"),
+        location=location,
+        params={"length": format_decimal(len(value)), "limit": format_decimal(EVENT_TEXT_MAX)},
+    )
+
+
+def _bounded(body: Mapping[str, Any]) -> None:
+    """Refuse an event whose text fields or team pass the limits, naming the field; what is
+    within them goes on to the record's own checks."""
+    for key, value in body.items():
+        where = str(key)[:64]
+        if isinstance(value, str) and len(value) > EVENT_TEXT_MAX:
+            raise _too_long(value, where)
+        if not isinstance(value, list):
+            continue
+        if len(value) > EVENT_TEAM_MAX:
+            raise ValidationFailed(
+                N_("%(n)s members"),
+                location=where,
+                expected=N_("at most %(limit)s items"),
+                params={"n": format_decimal(len(value)), "limit": format_decimal(EVENT_TEAM_MAX)},
+            )
+        for i, member in enumerate(value):
+            for name, text in member.items() if isinstance(member, Mapping) else ():
+                if isinstance(text, str) and len(text) > EVENT_TEXT_MAX:
+                    raise _too_long(text, f"{where}[{i}].{str(name)[:64]}")
+
+
 def add_event(
     session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -330,6 +373,7 @@ def add_event(
     event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     loaded.view.require(AgreementAct.RECORD)
+    _bounded(body)
     event = event_from_dict(body)
     author = _author(event)
     if author is not None:
