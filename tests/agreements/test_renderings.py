@@ -196,3 +196,22 @@ def test_akoma_ntoso_validates_for_any_text(
     )
     ok, errors = akn_valid(instrument_to_akn(instrument))
     assert ok, errors
+
+
+def test_a_title_keyed_by_a_party_name_in_another_unicode_form_finds_its_party() -> None:
+    """The signatory holds its name in NFC; a title given under the same name in another form
+    (U+F900, a compatibility ideograph, is U+8C48 in NFC) is that party's, not refused as a
+    non-party's (found by the property above)."""
+    terms = OperativeTerms(
+        "agenda", {"0": "0"}, {"0": "0"}, 30, Renewal(RenewalRule.NONE), dt.date(2024, 1, 1)
+    )
+    party = "\uf900 delegation"
+    (instrument,) = mirror_instruments(
+        terms,
+        [Signatory(party, OrganisationKind.PARTY)],
+        [],
+        titles={party: "Instrument"},
+        preambles={party: "Preamble"},
+    )
+    assert instrument.party == unicodedata.normalize("NFC", party) != party
+    assert (instrument.title, instrument.preamble) == ("Instrument", "Preamble")

@@ -331,8 +331,10 @@ def mirror_instruments(
     >>> ua.terms.terms_hash() == ru.terms.terms_hash()
     True
     """
-    titles = titles or {}
-    preambles = preambles or {}
+    # keyed by the parties' names as the signatories hold them (NFC), so a name typed in
+    # another Unicode form still finds its party
+    titles = {_nfc(k): v for k, v in (titles or {}).items()}
+    preambles = {_nfc(k): v for k, v in (preambles or {}).items()}
     for s in parties:
         if s.kind is not OrganisationKind.PARTY:
             raise AgreementError(
