@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -210,11 +211,9 @@ def test_shared_bonus_bounds_keep_the_frontier_exact(seed: int) -> None:
     assert {p.utilities for p in found.points} == brute_frontier(allowed_packages(parties, lines))
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_the_shared_bound_is_above_every_package(seed: int) -> None:
-    """At the root, each weighted sum's second bound (constants, plus each issue's best option
-    with the values and the bonuses' shares) is at least that sum for every package, and no
-    higher than the first bound (every bonus at its last issue)."""
+def _root_bound(seed: int) -> tuple[Any, Any, np.ndarray]:
+    """The parties of ``_medium(seed)``, the search's tables at the root, and each weighted
+    sum's second bound there (constants, plus each issue's best option with the shares)."""
     parties, _ = _medium(seed)
     shape = parties[0].agenda.shape
     kept = [list(range(n)) for n in shape]
@@ -222,6 +221,16 @@ def test_the_shared_bound_is_above_every_package(seed: int) -> None:
     assert tables is not None
     columns = _WEIGHTS.shape[1]
     bound = tables.constants @ _WEIGHTS + tables.scores[:, columns:, :].max(axis=2).sum(axis=0)
+    return parties, tables, bound
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_shared_bound_is_above_every_package(seed: int) -> None:
+    """At the root, each weighted sum's second bound (constants, plus each issue's best option
+    with the values and the bonuses' shares) is at least that sum for every package, and no
+    higher than the first bound (every bonus at its last issue)."""
+    parties, tables, bound = _root_bound(seed)
+    columns = _WEIGHTS.shape[1]
     weighted = _packages(parties) @ _WEIGHTS
     assert np.all(weighted <= bound + 1e-6)
     first = tables.constants @ _WEIGHTS + tables.scores[:, :columns, :].max(axis=2).sum(axis=0)
@@ -279,13 +288,8 @@ def test_the_shared_bound_is_the_linear_relaxation_at_the_root(seed: int) -> Non
     """The shares come from the linear relaxation's duals: at the root, each weighted sum's
     second bound is that relaxation's optimum (the best any split of the bonuses can give),
     and every share is non-negative, each positive bonus's shares adding up to its value."""
-    parties, _ = _medium(seed)
-    shape = parties[0].agenda.shape
-    kept = [list(range(n)) for n in shape]
-    tables = _tables(parties, (), kept, list(range(len(shape))), [1.0, 1.0])
-    assert tables is not None
+    parties, tables, bound = _root_bound(seed)
     columns = _WEIGHTS.shape[1]
-    bound = tables.constants @ _WEIGHTS + tables.scores[:, columns:, :].max(axis=2).sum(axis=0)
     for column in range(columns):
         relaxed = _relaxation(parties, _WEIGHTS[:, column])
         assert bound[column] == pytest.approx(relaxed, abs=1e-6)
