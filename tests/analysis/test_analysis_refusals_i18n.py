@@ -51,14 +51,16 @@ def _analyze(path: Path, *language: str) -> str:
 def test_gobetween_analyze_says_the_bonuses_count_in_ukrainian(tmp_path: Path) -> None:
     path = tmp_path / "crowded.yaml"
     path.write_text(dump_scenario(crowded_scenario()), encoding="utf-8")
-    assert "bonuses: 2001 bonuses, each interaction counted as one (expected at most 2000)" in (
-        _analyze(path)
-    )
-    said = _analyze(path, "--language", "uk")
+    # refused as the file is read, at the party (before: after loading, "bonuses: 2001
+    # bonuses, each interaction counted as one", naming neither the file nor the party)
     assert (
-        "bonuses: бонусів (кожна взаємодія рахується як один бонус): 2001 "
-        "(очікувалося: щонайбільше 2000)"
-    ) in said
+        "parties.one.bonuses: 2001 bonuses and interactions together (bonuses: 2000, "
+        "interactions: 1) (expected at most 2000 bonuses and interactions together)"
+    ) in _analyze(path)
+    said = _analyze(path, "--language", "uk")
+    assert "parties.one.bonuses: бонусів і взаємодій разом: 2001 (бонусів: 2000, взаємодій: 1)" in (
+        said
+    )
     assert "interaction" not in said
 
 

@@ -41,8 +41,16 @@ from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp import DEFAULT_TIME_LIMIT, exact_frontier, max_welfare_milp
 from gobetween.analysis.milp_program import Box
 from gobetween.analysis.space import UtilitySpace
-from gobetween.errors import AnalysisError
-from gobetween.model import Agenda, Bonus, Issue, Package, Preferences, Scenario
+from gobetween.errors import AnalysisError, InvalidPreferences
+from gobetween.model import (
+    Agenda,
+    Bonus,
+    Issue,
+    Package,
+    Preferences,
+    Scenario,
+    check_bonus_limit,
+)
 
 __all__ = [
     "EXTREME_TIME_LIMIT",
@@ -147,9 +155,18 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
     ------
     AnalysisError
         One party, or no bonus (:func:`milp_applies` is False).
+    InvalidPreferences
+        A party's bonuses and interactions together pass the limit
+        (:func:`~gobetween.model.check_bonus_limit`; preferences stored before the input
+        checked it), located at ``parties.<party>.bonuses``.
     """
     if not milp_applies(scenario):
         raise AnalysisError("the exact solver for bonuses takes two or more parties and a bonus")
+    for party, prefs in scenario.preferences.items():
+        try:
+            check_bonus_limit(prefs)
+        except InvalidPreferences as exc:
+            raise exc.located(location=f"parties.{party}") from None
     space = UtilitySpace.from_scenario(scenario)
     if space.size == 0:
         return empty_frontier(space, tol, "milp")
@@ -191,7 +208,9 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
 def extreme_package(prefs: Preferences, agenda: Agenda, *, best: bool) -> Package | None:
     """One party's best (or worst) package within its red lines, its bonuses and interactions
     counted, by the solver; ``None`` when some issue has no option left or the
-    solver did not prove the answer within :data:`EXTREME_TIME_LIMIT` seconds.
+    solver did not prove the answer within :data:`EXTREME_TIME_LIMIT` seconds. Raises
+    :class:`~gobetween.errors.InvalidPreferences` when the bonuses and interactions together
+    pass the limit (:func:`~gobetween.model.check_bonus_limit`).
 
     >>> from gobetween.model import Issue
     >>> agenda = Agenda((Issue.discrete("a", ["x", "y"]), Issue.discrete("b", ["p", "q"])))
@@ -200,6 +219,7 @@ def extreme_package(prefs: Preferences, agenda: Agenda, *, best: bool) -> Packag
     >>> extreme_package(prefs, agenda, best=True).options
     {'a': 'y', 'b': 'q'}
     """
+    check_bonus_limit(prefs)
     space = UtilitySpace.from_scenario(Scenario(agenda, {"party": prefs}))
     if space.size == 0:
         return None

@@ -53,6 +53,7 @@ from gobetween.model import (
     RatingScale,
     RedLine,
     Scenario,
+    check_bonus_limit,
 )
 
 if TYPE_CHECKING:
@@ -275,7 +276,7 @@ def _preferences(doc: Document, party: str, spec: dict[str, Any]) -> Preferences
         lambda item: Interaction(frozenset(item["when"].items()), item["bonus"]),
     )
     bonuses = _each(doc, (*base, "bonuses"), spec.get("bonuses", ()), _bonus, within=True)
-    return _model(
+    preferences = _model(
         doc,
         base,
         spec,
@@ -290,6 +291,9 @@ def _preferences(doc: Document, party: str, spec: dict[str, Any]) -> Preferences
             bonuses=bonuses,
         ),
     )
+    # bonuses and interactions together, as the solver counts them (the schema bounds each list)
+    _model(doc, base, spec, partial(check_bonus_limit, preferences))
+    return preferences
 
 
 def _build(doc: Document) -> ScenarioFile:

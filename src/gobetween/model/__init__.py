@@ -3,7 +3,13 @@
 from gobetween.model.agenda import Agenda, Issue, IssueKind, Option
 from gobetween.model.bonuses import MAX_BONUSES, Bonus
 from gobetween.model.package import Package
-from gobetween.model.preferences import Interaction, Preferences, RatingScale, RedLine
+from gobetween.model.preferences import (
+    Interaction,
+    Preferences,
+    RatingScale,
+    RedLine,
+    check_bonus_limit,
+)
 from gobetween.model.roles import OrganisationKind, Role
 from gobetween.model.scenario import Scenario
 
@@ -22,4 +28,5 @@ __all__ = [
     "RedLine",
     "Role",
     "Scenario",
+    "check_bonus_limit",
 ]

@@ -34,7 +34,9 @@ from gobetween.model.package import Package
 
 __all__ = ["MAX_BONUSES", "Bonus"]
 
-#: One party's preferences hold at most this many bonuses (ANAC 2014 profiles have up to 200).
+#: One party's preferences hold at most this many bonuses (ANAC 2014 profiles have up to 200),
+#: and at input at most this many bonuses and interactions together
+#: (:func:`~gobetween.model.preferences.check_bonus_limit`).
 MAX_BONUSES = 2_000
 
 

@@ -33,7 +33,7 @@ from gobetween.model.agenda import Agenda
 from gobetween.model.bonuses import MAX_BONUSES, Bonus
 from gobetween.model.package import Package
 
-__all__ = ["Interaction", "Preferences", "RatingScale", "RedLine"]
+__all__ = ["Interaction", "Preferences", "RatingScale", "RedLine", "check_bonus_limit"]
 
 Condition = frozenset[tuple[str, str]]
 
@@ -430,3 +430,46 @@ class Preferences:
         parts += [i.bonus for i in self.interactions if i.applies_to(package)]
         parts += [b.value for b in self.bonuses if b.applies_to(package)]
         return math.fsum(parts)
+
+
+def check_bonus_limit(preferences: Preferences) -> None:
+    """Refuse ``preferences`` whose bonuses and interactions together pass
+    :data:`~gobetween.model.bonuses.MAX_BONUSES`.
+
+    The exact solver (:mod:`gobetween.analysis.milp`) takes each interaction as a bonus of one
+    option per issue, so the limit counts both, whether or not the party has bonuses (another
+    party's bonuses send every party's profile to the solver). Every input checks it: the API
+    and the preferences page (:func:`gobetween.service.negotiate.record_preferences`, the
+    preview), scenario files, and the analysis of preferences stored before the check, which
+    are read whatever their size (nothing stored is lost) and refused, named, when analysed.
+    The constructor does not check it, so stored preferences still load.
+
+    Raises
+    ------
+    InvalidPreferences
+        Located at ``bonuses`` (``interactions`` when there is no bonus).
+
+    >>> many = tuple(Interaction(frozenset({("a", str(k))}), 0.1) for k in range(1999))
+    >>> prefs = Preferences({"a": 1}, {}, interactions=many,
+    ...                     bonuses=(Bonus(0.1, {"a": ("0",)}), Bonus(0.2, {"a": ("1",)})))
+    >>> check_bonus_limit(prefs)
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.InvalidPreferences: bonuses: 2001 bonuses and interactions together ...
+    """
+    bonuses, interactions = len(preferences.bonuses), len(preferences.interactions)
+    if bonuses + interactions > MAX_BONUSES:
+        raise InvalidPreferences(
+            N_(
+                "%(count)s bonuses and interactions together (bonuses: %(bonuses)s, "
+                "interactions: %(interactions)s)"
+            ),
+            location="bonuses" if bonuses else "interactions",
+            expected=N_("at most %(limit)s bonuses and interactions together"),
+            params={
+                "count": bonuses + interactions,
+                "bonuses": bonuses,
+                "interactions": interactions,
+                "limit": MAX_BONUSES,
+            },
+        )

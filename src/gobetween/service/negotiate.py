@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from gobetween.errors import Conflict, InvalidModel, ValidationFailed
 from gobetween.i18n import _, format_decimal
 from gobetween.live import LiveUpdate
-from gobetween.model import Agenda, Preferences
+from gobetween.model import Agenda, Preferences, check_bonus_limit
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service.audited import audited
 from gobetween.service.identity import Credentials
@@ -373,6 +373,7 @@ def record_preferences(
     assert party is not None
     try:
         preferences.validate(track_agenda(track))
+        check_bonus_limit(preferences)
     except InvalidModel as exc:
         raise exc.located(source="preferences") from None
     current = session.execute(

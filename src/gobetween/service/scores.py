@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from gobetween.analysis.bonus_frontier import extreme_package
 from gobetween.errors import Conflict, InvalidModel
 from gobetween.i18n import _
-from gobetween.model import Agenda, Package, Preferences
+from gobetween.model import Agenda, Package, Preferences, check_bonus_limit
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols.single_text import TextVersion
 from gobetween.service.negotiate import track_agenda
@@ -230,6 +230,7 @@ def preview(
     if draft is not None:
         try:
             draft.validate(agenda)
+            check_bonus_limit(draft)
         except InvalidModel as exc:
             raise exc.located(source="preferences") from None
         prefs = draft

@@ -22,11 +22,12 @@ from gobetween import errors as e
 from gobetween.errors import N_, Sentence
 from gobetween.i18n import _
 from gobetween.i18n import lazy_gettext as _l
-from gobetween.model import Preferences
+from gobetween.model import Preferences, check_bonus_limit
 from gobetween.policy import Action
 from gobetween.service import negotiate, scores
 from gobetween.service.api import negotiate as api
 from gobetween.service.context import RequestContext, Unit
+from gobetween.service.errors import translated
 from gobetween.service.schemas import PreferencesIn
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.forms import form_errors, validated
@@ -64,6 +65,21 @@ def _current(unit: Unit, tp: TrackPage) -> Preferences | None:
     return None if party is None else negotiate.current_preferences(unit.session, tp.view, party)
 
 
+def _over_limit(form: PrefsForm, tp: TrackPage, current: Preferences | None) -> dict[str, Any]:
+    """The rules section's refusal when the form's bonuses and the interactions kept with them
+    pass the limit (:func:`~gobetween.model.check_bonus_limit`: preferences recorded before the
+    API checked it), its words also added to the form's errors; ``{}`` otherwise."""
+    try:
+        check_bonus_limit(to_preferences(form, tp.agenda, current))
+    except e.InvalidPreferences as exc:
+        words = translated(Sentence(exc.template, exc.params))
+        expected = translated(Sentence(exc.expected_template or "", exc.params))
+        said = _("%(text)s (expected: %(expected)s)") % {"text": words, "expected": expected}
+        form.errors.append(said)
+        return {"field_errors": {exc.location or "bonuses": said}}
+    return {}
+
+
 LABELS = {
     scores.ScoredKind.BEST: _l("Best for you"),
     scores.ScoredKind.MIDDLE: _l("Middle options"),
@@ -95,6 +111,8 @@ def _context(
         form = from_preferences(current, tp.agenda) if current else default_form(tp.agenda)
     history = negotiate.preference_history(unit.session, tp.view, party)
     scored = []
+    if not form.errors:
+        more = {**_over_limit(form, tp, current), **more}
     if not form.errors:
         scored = _preview(unit, track_id, party, to_preferences(form, tp.agenda, current))
     kept = [r for r in current.red_lines if not r.is_single] if current else []
@@ -144,8 +162,9 @@ async def save_preferences(request: Request, ctx: Ctx, track_id: int) -> Respons
         with ctx.read() as unit:
             tp, form = _sent(unit, track_id, values)
             current = _current(unit, tp)
+            over = {} if form.errors else _over_limit(form, tp, current)
         if form.errors:
-            refusal: dict[str, Any] = {"error": _("Please correct the form.")}
+            refusal: dict[str, Any] = {"error": _("Please correct the form."), **over}
         else:
             try:
                 body = validated(PreferencesIn, to_body(form, tp.agenda, current))
