@@ -16,6 +16,8 @@ import pytest
 from tests.service.world import World, make_settings
 from tests.web.server import serve_app
 
+from gobetween.service.api import events as events_api
+
 
 @contextlib.contextmanager
 def served(tmp_path: Path, **overrides: object) -> Iterator[tuple[str, World]]:
@@ -117,3 +119,33 @@ def test_a_following_stream_delivers_new_events_and_only_the_readers(tmp_path: P
                         break
         own = world.orgs["Ukraine"]
         assert received[:2] == [f"id: {own}:1", "event: message"], received
+
+
+@pytest.mark.slow
+def test_a_refused_stream_ends_on_its_own_schedule_not_when_another_party_acts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ua's stream outlives ua's token; ru then posts in its own channel. The stream must end at
+    its own scheduled poll, not at the poll ru's hidden message wakes: otherwise the moment it
+    ends tells ua when ru acted."""
+    monkeypatch.setattr(events_api, "HEARTBEAT_SECONDS", 2.0)
+    with served(tmp_path, sse_poll_seconds=0.1) as (base, world):
+        food, ru = world.tracks["food"], world.channels[("food", "ru")]
+        made = world.post("ua", "/api/auth/tokens", json={"name": "stream"})
+        assert made.status_code == 201, made.text
+        token = made.json()
+        with httpx.Client(base_url=base, timeout=10) as client:
+            headers = {"Authorization": f"Bearer {token['token']}"}
+            with client.stream("GET", f"/api/tracks/{food}/events", headers=headers) as stream:
+                opened = time.monotonic()
+                gone = world.request("ua", "DELETE", f"/api/auth/tokens/{token['id']}")
+                assert gone.status_code == 200, gone.text
+                time.sleep(0.3)
+                posted = world.post("ru", f"/api/channels/{ru}/messages", json={"text": "x"})
+                assert posted.status_code == 201, posted.text
+                acted = time.monotonic() - opened
+                lines = list(stream.iter_lines())  # until the server ends the stream
+                ended = time.monotonic() - opened
+    assert acted < 1.5, acted  # ru acted well before the stream's scheduled poll
+    assert 1.9 <= ended < 8.0, (acted, ended)  # at the scheduled poll (2 s), not at ru's act
+    assert [line for line in lines if line.startswith("data:")] == []  # nothing sent after

@@ -9,9 +9,12 @@ number (``?after=N``, ``?cursor=N``, ``Last-Event-ID: N``: a global notification
 first version of this endpoint took) answers 422: it counted every party's events, so stepping
 it let a party count another party's private ones. Scopes the reader may not read are dropped
 from the cursor. Each poll opens a fresh unit of work and asks the policy again, so a member
-removed from a process receives nothing more. A following stream polls only when its track's
-newest notification id (read once per interval for all streams of a worker, and never sent)
-has changed. ``?follow=false`` sends what is there and closes.
+removed from a process receives nothing more. A following stream wakes on a fixed schedule
+from its start and polls when its track's newest notification id (read once per interval for all
+streams of a worker, and never sent) has changed, and every ``HEARTBEAT_SECONDS`` regardless;
+only that scheduled poll ends a stream its reader may no longer read, so the moment a stream
+ends never depends on another party's activity. ``?follow=false`` sends what is there and
+closes.
 
 Open streams are limited per user and per worker (``GOBETWEEN_STREAMS_PER_USER``,
 ``GOBETWEEN_STREAMS_TOTAL``): beyond, 429 with ``Retry-After``; a stream gives its slot back
@@ -236,28 +239,38 @@ async def _stream(
 ) -> AsyncIterator[str]:
     """The stream's records; the slot is given back however it ends (client gone included).
 
-    ``marks`` None: send what is there and end. Otherwise poll (with the policy) only when the
-    track's newest notification has changed since the last poll.
+    ``marks`` None: send what is there and end. Otherwise the stream wakes on a fixed schedule
+    (every ``sse_poll_seconds`` from its start) and polls (with the policy) when the track's
+    newest notification has changed since the last poll, and every ``HEARTBEAT_SECONDS``
+    whatever happened. Only that scheduled poll ends a stream whose reader may no longer read
+    (session ended, token revoked, seat removed): a poll woken by news that turns out to be
+    another party's hidden activity must not end it, or the moment it ends would tell the
+    reader when the other party acted. A refused poll sends nothing.
     """
     interval = ctx.settings.sse_poll_seconds
+    every = max(1, round(HEARTBEAT_SECONDS / interval))  # ticks between unconditional polls
     with slot:
-        (seen, batch), idle = first, 0.0
+        (seen, batch), idle, tick, start = first, 0, 0, time.monotonic()
         while True:
             for event in batch:
                 yield _record(event, position)
             if marks is None:
                 return
             batch = []
-            await anyio.sleep(interval)
-            idle += interval
-            if idle >= HEARTBEAT_SECONDS:
-                idle = 0.0
+            tick += 1
+            await anyio.sleep(max(0.0, start + tick * interval - time.monotonic()))
+            idle += 1
+            if idle >= every:
+                idle = 0
                 yield ": keep-alive\n\n"
-            if await marks.newest(track_id) == seen:
+            scheduled = tick % every == 0
+            if not scheduled and await marks.newest(track_id) == seen:
                 continue
             try:
                 seen, batch = await run_in_threadpool(_poll, ctx, track_id, position)
             except GobetweenError:
-                return
+                if scheduled:
+                    return
+                continue  # refused: the next scheduled poll ends the stream
             if batch:
-                idle = 0.0
+                idle = 0
