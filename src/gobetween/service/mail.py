@@ -28,8 +28,10 @@ import contextlib
 import datetime as dt
 import email.utils
 import logging
+import math
 import smtplib
 import ssl
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -241,7 +243,9 @@ async def worker(db: Database, settings: Settings) -> AsyncIterator[None]:
 
     Every ``mail_poll_seconds`` it turns new events into notifications
     (:func:`gobetween.service.notifications.run_once`) and sends the due e-mails, in a worker
-    thread so the event loop never waits for the mail server. Nothing runs when e-mail is not
+    thread so the event loop never waits for the mail server. Rounds start on a fixed schedule
+    from the worker's start, so when a party's mail goes out never depends on how long earlier
+    rounds took (how many events, anyone's, they read). Nothing runs when e-mail is not
     configured.
     """
     if not mail_enabled(settings):
@@ -256,12 +260,17 @@ async def worker(db: Database, settings: Settings) -> AsyncIterator[None]:
         deliver_due(db, settings)
 
     async def loop() -> None:
+        interval, start, tick = settings.mail_poll_seconds, time.monotonic(), 0
         while True:
             try:
                 await anyio.to_thread.run_sync(one_round)
             except Exception:  # logged; the next round tries again
                 _log.exception("the mail round failed")
-            await anyio.sleep(settings.mail_poll_seconds)
+            # the next tick of the worker's own schedule (a round longer than the interval
+            # skips ticks), never "interval after this round": a round lasts longer when there
+            # were more events, others' included, and that would move every later mail
+            tick = max(tick + 1, math.ceil((time.monotonic() - start) / interval))
+            await anyio.sleep(max(0.0, start + tick * interval - time.monotonic()))
 
     async with running(loop):
         yield

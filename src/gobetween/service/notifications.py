@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -41,6 +41,7 @@ from gobetween.store.db import Database
 
 __all__ = ["Line", "lines_for", "run_once"]
 
+#: Events read per query (a round reads every new event, a batch at a time).
 BATCH = 500
 DEADLINE_NEAR = dt.timedelta(hours=24)
 IMMEDIATE_GAP = dt.timedelta(minutes=5)
@@ -165,36 +166,68 @@ class _Views:
         return self._locales[user_id]
 
 
-def _collect(session: Session, events: list[t.Notification]) -> dict[int, list[Line]]:
-    """The lines each user is told about ``events`` (messages counted per channel)."""
+def _chunks(session: Session, start: int) -> Iterator[list[t.Notification]]:
+    """Every event after ``start`` up to the newest one when the round began, :data:`BATCH`
+    at a time.
+
+    A round reads them all: were it to stop after a batch, another party's private events
+    (anywhere on the server) ahead of this party's would push this party's news into a later
+    round and split its count of new messages, so its mail's time and words would tell how
+    busy the other party was.
+    """
+    ceiling = session.execute(select(func.max(t.Notification.id))).scalar_one() or 0
+    last = start
+    while last < ceiling:
+        stmt = (
+            select(t.Notification)
+            .where(t.Notification.id > last, t.Notification.id <= ceiling)
+            .order_by(t.Notification.id)
+            .limit(BATCH)
+        )
+        chunk = list(session.execute(stmt).scalars())
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].id
+        for event in chunk:  # a long backlog is not kept in the session
+            session.expunge(event)
+
+
+def _collect(
+    session: Session, chunks: Iterable[list[t.Notification]], read: list[int]
+) -> dict[int, list[Line]]:
+    """The lines each user is told about the events of ``chunks`` (messages counted per
+    channel over all of them); ``read`` receives how many events there were and the last id."""
     found: dict[int, list[Line]] = defaultdict(list)
     views = _Views(session)
-    tracks = {
-        row.id: row
-        for row in session.execute(
-            select(t.Track).where(t.Track.id.in_({e.track_id for e in events}))
-        ).scalars()
-    }
-    ids = [e.object_id for e in events if e.kind == "message"]
-    rows = session.execute(select(t.Message.id, t.Message.author_id).where(t.Message.id.in_(ids)))
-    authors: dict[int, int | None] = {row[0]: row[1] for row in rows.all()}
+    tracks: dict[int, t.Track] = {}
     # (user, track, party) -> (how many, the last event's id)
     counts: dict[tuple[int, int, int], tuple[int, int]] = {}
-    for event in events:
-        track = tracks.get(event.track_id)
-        if track is None or event.kind not in KINDS:
-            continue
-        for user_id, view in views.readers(track):
-            if event.kind == "message" and event.party_id is not None:
-                if (
-                    event.party_id in view.readable_channels
-                    and authors.get(event.object_id) != user_id
-                ):
-                    key = (user_id, track.id, event.party_id)
-                    counts[key] = (counts.get(key, (0, 0))[0] + 1, event.id)
-            else:
-                with i18n.use_locale(views.locale(user_id)):
-                    found[user_id].extend(lines_for(event, track))
+    for events in chunks:
+        read[:] = [read[0] + len(events), events[-1].id]
+        wanted = {e.track_id for e in events} - tracks.keys()
+        for row in session.execute(select(t.Track).where(t.Track.id.in_(wanted))).scalars():
+            tracks[row.id] = row
+        ids = [e.object_id for e in events if e.kind == "message"]
+        rows = session.execute(
+            select(t.Message.id, t.Message.author_id).where(t.Message.id.in_(ids))
+        )
+        authors: dict[int, int | None] = {row[0]: row[1] for row in rows.all()}
+        for event in events:
+            track = tracks.get(event.track_id)
+            if track is None or event.kind not in KINDS:
+                continue
+            for user_id, view in views.readers(track):
+                if event.kind == "message" and event.party_id is not None:
+                    if (
+                        event.party_id in view.readable_channels
+                        and authors.get(event.object_id) != user_id
+                    ):
+                        key = (user_id, track.id, event.party_id)
+                        counts[key] = (counts.get(key, (0, 0))[0] + 1, event.id)
+                else:
+                    with i18n.use_locale(views.locale(user_id)):
+                        found[user_id].extend(lines_for(event, track))
     parties = {party for _u, _t, party in counts}
     org_rows = session.execute(
         select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(parties))
@@ -353,25 +386,19 @@ def _start(session: Session) -> int | None:
 def run_once(db: Database, settings: Settings, *, now: dt.datetime | None = None) -> int:
     """One round: read new events (and near deadlines), notify, send due digests.
 
-    Returns how many events were read. The reading (views, lines) happens in a read-only
-    transaction; the write takes the cursor's lock only to record the lines, and gives up the
-    round when another worker moved the cursor meanwhile. Immediate notifications go out as
-    one mail per user (at most one per :data:`IMMEDIATE_GAP`); daily ones wait for the digest
-    (after ``digest_hour`` UTC, once a day).
+    Returns how many events were read: every event up to the newest when the round began
+    (:data:`BATCH` at a time), never fewer because others were busy. The reading (views,
+    lines) happens in a read-only transaction; the write takes the cursor's lock only to
+    record the lines, and gives up the round when another worker moved the cursor meanwhile.
+    Immediate notifications go out as one mail per user (at most one per
+    :data:`IMMEDIATE_GAP`); daily ones wait for the digest (after ``digest_hour`` UTC, once a
+    day).
     """
     now = now or t.utcnow()
+    read = [0, 0]  # how many events, the last one's id
     with db.unit_of_work(write=False) as session:
         start = _start(session)
-        events: list[t.Notification] = []
-        if start is not None:
-            stmt = (
-                select(t.Notification)
-                .where(t.Notification.id > start)
-                .order_by(t.Notification.id)
-                .limit(BATCH)
-            )
-            events = list(session.execute(stmt).scalars())
-        found = _collect(session, events)
+        found = _collect(session, [] if start is None else _chunks(session, start), read)
         for user_id, lines in _deadlines(session, now).items():
             found[user_id].extend(lines)
     try:
@@ -379,13 +406,13 @@ def run_once(db: Database, settings: Settings, *, now: dt.datetime | None = None
             cursor = _cursor(session)
             if start is None or cursor.last_id != start:
                 return 0  # the cursor was just made, or another worker took these events
-            if events:
-                cursor.last_id = events[-1].id
+            if read[0]:
+                cursor.last_id = read[1]
             for user_id in sorted(found):
                 _fresh(session, user_id, found[user_id])
             session.flush()
             _immediate(session, now, settings)
             _digests(session, now, settings)
-            return len(events)
+            return read[0]
     except IntegrityError:  # another worker made the cursor at the same moment: next round
         return 0
