@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import enum
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +26,10 @@ from gobetween.protocols.single_text import TextVersion
 from gobetween.protocols.single_text_articles import Article
 
 __all__ = [
+    "MAX_DIFF_WORK",
     "ArticleRedline",
     "ChangeKind",
+    "DiffBudget",
     "Redline",
     "Segment",
     "compare_articles",
@@ -34,9 +37,51 @@ __all__ = [
     "word_diff",
 ]
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
-#: Longest wording compared word by word (longer texts are bounded by MAX_WORDING_CHARS anyway).
-_MAX_TOKENS = 20_000
+_TOKEN = re.compile(r"\s*\w+|\s*[^\w\s]|\s+", re.UNICODE)
+#: The most work one redline does word by word: token pairs the matcher may examine, over all
+#: its articles. A text whose changes would take more (long articles reworded throughout, or
+#: wording built to defeat the matcher, such as one word repeated) shows the rest of each changed
+#: article as removed and inserted whole, after their common beginning and end; both texts still
+#: rebuild exactly. About a second of work on this machine (docs/security.md).
+MAX_DIFF_WORK = 4_000_000
+
+
+class _OverBudget(Exception):
+    """The redline's word-by-word budget is spent (caught here, never raised to callers)."""
+
+
+class DiffBudget:
+    """Work left for one redline's word-by-word comparisons (token pairs; see MAX_DIFF_WORK)."""
+
+    def __init__(self, work: int = MAX_DIFF_WORK) -> None:
+        self.remaining = work
+
+    def spend(self, work: int) -> None:
+        """Take ``work`` from the budget; :class:`_OverBudget` when there is not enough."""
+        if work > self.remaining:
+            self.remaining = 0
+            raise _OverBudget
+        self.remaining -= work
+
+
+class _BoundedMatcher(difflib.SequenceMatcher[str]):
+    """difflib's matcher charging each longest-match search, before it runs, an upper bound on
+    its cost: the tokens it scans plus every position in ``b`` of each of them."""
+
+    def __init__(self, a: Sequence[str], b: Sequence[str], budget: DiffBudget) -> None:
+        self._budget = budget
+        self._a, self._b = a, b
+        self._in_b = Counter(b)
+        super().__init__(None, a, b, autojunk=False)
+
+    def find_longest_match(
+        self, alo: int = 0, ahi: int | None = None, blo: int = 0, bhi: int | None = None
+    ) -> difflib.Match:
+        ahi = len(self._a) if ahi is None else ahi
+        bhi = len(self._b) if bhi is None else bhi
+        in_b = self._in_b
+        self._budget.spend((ahi - alo) + sum(in_b[token] for token in self._a[alo:ahi]))
+        return super().find_longest_match(alo, ahi, blo, bhi)
 
 
 class ChangeKind(enum.StrEnum):
@@ -60,13 +105,16 @@ class Segment:
         return {"op": self.op, "text": self.text}
 
 
-def word_diff(old: str, new: str) -> tuple[Segment, ...]:
+def word_diff(old: str, new: str, budget: DiffBudget | None = None) -> tuple[Segment, ...]:
     """Word-level insertions and deletions turning ``old`` into ``new``.
 
     The ``equal`` and ``insert`` segments joined give ``new``; ``equal`` and ``delete`` give
-    ``old``. Adjacent segments of one kind are merged.
+    ``old``. Adjacent segments of one kind are merged. The work is bounded by ``budget`` (a
+    fresh :data:`MAX_DIFF_WORK` if none): past it the differing middle is one deletion and one
+    insertion.
     """
-    a, b = _TOKEN.findall(old)[:_MAX_TOKENS], _TOKEN.findall(new)[:_MAX_TOKENS]
+    budget = DiffBudget() if budget is None else budget
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     out: list[Segment] = []
 
     def add(op: str, text: str) -> None:
@@ -77,13 +125,31 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
         else:
             out.append(Segment(op, text))
 
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    middle_a, middle_b = a[start : len(a) - end], b[start : len(b) - end]
+    add("equal", "".join(a[:start]))
+    try:
+        opcodes = (
+            _BoundedMatcher(middle_a, middle_b, budget).get_opcodes()
+            if middle_a and middle_b
+            else []
+        )
+    except _OverBudget:
+        opcodes = []
+    if not opcodes:
+        opcodes = [("replace", 0, len(middle_a), 0, len(middle_b))]
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            add("equal", "".join(a[i1:i2]))
+            add("equal", "".join(middle_a[i1:i2]))
             continue
-        add("delete", "".join(a[i1:i2]))
-        add("insert", "".join(b[j1:j2]))
+        add("delete", "".join(middle_a[i1:i2]))
+        add("insert", "".join(middle_b[j1:j2]))
+    add("equal", "".join(a[len(a) - end :]))
     return tuple(out)
 
 
@@ -168,9 +234,12 @@ def redline(old: TextVersion, new: TextVersion, language: str = "en") -> Redline
 
 
 def compare_articles(
-    old: Sequence[Article], new: Sequence[Article], language: str = "en"
+    old: Sequence[Article], new: Sequence[Article], language: str = "en", *, words: bool = True
 ) -> tuple[ArticleRedline, ...]:
     """The redline's rows for two lists of articles (what :func:`redline` compares).
+
+    The word-by-word comparisons of all the articles share one :class:`DiffBudget`. With
+    ``words=False`` a changed article's segments are left out (only its change is told).
 
     >>> from gobetween.protocols.single_text_articles import Article
     >>> [(r.id, r.change.value) for r in compare_articles(
@@ -181,6 +250,7 @@ def compare_articles(
     before: dict[str, tuple[int, Article]] = {a.id: (n, a) for n, a in enumerate(old, start=1)}
     after = tuple(new)
     moved = _moved(list(before), [a.id for a in after])
+    budget = DiffBudget()
     rows: list[ArticleRedline] = []
     for position, article in enumerate(after, start=1):
         previous = before.get(article.id)
@@ -202,8 +272,12 @@ def compare_articles(
             )
             continue
         old_position, was = previous
-        segments = word_diff(was.text(language), new_text)
-        same = all(s.op == "equal" for s in segments)
+        old_text = was.text(language)
+        same = old_text == new_text
+        if same:
+            segments = (Segment("equal", new_text),) if new_text else ()
+        else:
+            segments = word_diff(old_text, new_text, budget) if words else ()
         rows.append(
             ArticleRedline(
                 article.id,

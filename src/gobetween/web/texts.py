@@ -95,7 +95,7 @@ def changes(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> l
     (:func:`~gobetween.protocols.single_text_redline.compare_articles`) in each language."""
     old = articles_from_wire((previous or {}).get("articles", []))
     new = articles_from_wire(current.get("articles", []))
-    rows = [compare_articles(old, new, code) for code in _languages(old, new)]
+    rows = [compare_articles(old, new, code, words=False) for code in _languages(old, new)]
     out = []
     for same_article in zip(*rows, strict=True):
         first = same_article[0]
