@@ -65,6 +65,7 @@ from gobetween.store.live_updates import notify
 
 __all__ = [
     "CONFIGURED",
+    "OWN_REPLAY",
     "Loaded",
     "Stepped",
     "configure",
@@ -154,6 +155,15 @@ def role_of(view: TrackView) -> tuple[ViewRole, str | None]:
     return ViewRole.OBSERVER, None
 
 
+#: Protocols whose party view is a function of the public events and the party's own alone
+#: (the single text: its texts, deadlines, readiness and the party's answers; the poll: its
+#: statements, published results and the party's answers), so a party's read replays only
+#: those: its cost then never grows with another party's private events, which would tell the
+#: party, by how long its pages take, how busy the other was. The relay (a forward names an
+#: offer of another party) and sealed bidding (a round resolves on both bids) need every event.
+OWN_REPLAY = frozenset({"single_text", "poll"})
+
+
 def replay(
     session: Session,
     track: t.Track,
@@ -162,12 +172,23 @@ def replay(
     *,
     settings: Mapping[str, Any] = _NO_SETTINGS,
     stream: str | None = None,
+    whole: bool = False,
 ) -> S:
-    """The protocol's state in ``track``, replayed from its stored events."""
+    """The protocol's state in ``track``, replayed from its stored events.
+
+    For a party's reader of a protocol of :data:`OWN_REPLAY`, from the public events and the
+    party's own only (what its view shows is the same); ``whole``: from every event (what a
+    step decides on).
+    """
     agenda = track_agenda(track)
     parties, mediators = members(view)
     initial = protocol.initial(agenda, parties, mediators, settings)
-    stored = event_log.bodies(session, event_log.protocol_stream(track.id, stream or protocol.name))
+    name = stream or protocol.name
+    role, _member = role_of(view)
+    own = None
+    if not whole and role is ViewRole.PARTY and name in OWN_REPLAY:
+        own = view.own_party
+    stored = event_log.bodies(session, event_log.protocol_stream(track.id, name), party=own)
     if stored and stored[0].get("type") == CONFIGURED:  # the settings, at the head of the log
         initial = protocol.initial(agenda, parties, mediators, stored[0]["settings"])
         stored = stored[1:]
@@ -264,7 +285,7 @@ def step(
     name = stream or protocol.name
     log = event_log.protocol_stream(track.id, name)
     event_log.lock(session, log)
-    state = replay(session, track, view, protocol, settings=settings, stream=name)
+    state = replay(session, track, view, protocol, settings=settings, stream=name, whole=True)
     at = now if now is not None else t.utcnow()
     state, events = wire.step(protocol.decide, protocol.apply, state, action(state, view), now=at)
     owners = [protocol.owner(e) for e in events]

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from gobetween.store import audit
@@ -118,15 +118,19 @@ def lock_agreement(session: Session, agreement_id: int) -> None:
     lock(session, agreement_stream(agreement_id))
 
 
-def bodies(session: Session, stream: Stream) -> list[dict[str, Any]]:
+def bodies(session: Session, stream: Stream, *, party: int | None = None) -> list[dict[str, Any]]:
     """Every stored event of ``stream`` (wire dicts), in order: for replay only.
 
-    Unscoped: callers show events only through views the policy chose.
+    Unscoped: callers show events only through views the policy chose. ``party`` (protocol
+    events only): only the events private to no party and those private to ``party``, so
+    that rebuilding what one party may see costs nothing per event of another party.
     """
     table = stream.table
-    return list(
-        session.execute(select(table.body).where(stream.where()).order_by(table.seq)).scalars()
-    )
+    where = stream.where()
+    if party is not None:
+        events = t.ProtocolEvent
+        where = and_(where, or_(events.party_id.is_(None), events.party_id == party))
+    return list(session.execute(select(table.body).where(where).order_by(table.seq)).scalars())
 
 
 def next_seq(session: Session, stream: Stream) -> int:
