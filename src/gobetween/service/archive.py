@@ -40,11 +40,23 @@ from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
-__all__ = ["ARCHIVE_FORMAT", "DEFAULT_MAX_BYTES", "Archive", "chunks", "track_archive"]
+__all__ = [
+    "ARCHIVE_FORMAT",
+    "DEFAULT_MAX_BYTES",
+    "MAX_PDF_CHARACTERS",
+    "Archive",
+    "chunks",
+    "track_archive",
+]
 
 ARCHIVE_FORMAT = "gobetween-archive-v1"
 #: The largest archive (sum of the parts before compression) one request may build.
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+#: The most text (characters of the versions' JSON) one archive draws as PDF, newest version
+#: first: about 12 s of fpdf2 on this machine (docs/security.md). Older versions past it are in
+#: ``text/single-text.json`` only, listed in ``text/versions-without-pdf.json``; each still
+#: exports alone as PDF.
+MAX_PDF_CHARACTERS = 1_000_000
 _SPOOL = 8 * 1024 * 1024
 
 
@@ -163,9 +175,28 @@ def _texts(session: Session, actor: Actor, view: TrackView, zipped: Archive) -> 
     zipped.add_json("text/single-text.json", seen, "text")
     from gobetween.service.archive_pdf import text_version_pdf  # fpdf is loaded only here
 
-    for version in seen.get("versions", []):
+    left = MAX_PDF_CHARACTERS
+    without_pdf: list[Any] = []
+    for version in reversed(seen.get("versions", [])):
         number = version.get("number")
+        size = len(json.dumps(version, ensure_ascii=False, default=str))
+        if size > left:
+            left = 0
+            without_pdf.append(number)
+            continue
+        left -= size
         zipped.add(f"text/version-{number}.pdf", text_version_pdf(version), "text pdf")
+    if without_pdf:
+        zipped.add_json(
+            "text/versions-without-pdf.json",
+            {
+                "versions": sorted(without_pdf),
+                "reason": "pdf_character_limit",
+                "limit_characters": MAX_PDF_CHARACTERS,
+                "export": f"/api/tracks/{view.track_id}/text/versions/{{number}}/export.pdf",
+            },
+            "text",
+        )
 
 
 def _agreements(session: Session, actor: Actor, track_id: int, zipped: Archive) -> None:

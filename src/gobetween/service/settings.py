@@ -145,6 +145,13 @@ class Settings:
             "more answer 429"
         ),
     )
+    documents_running: int = _setting(
+        2,
+        N_(
+            "document exports (DOCX and PDF of the text, instruments, track archives) made at "
+            "once in one worker (one per user); more answer 429"
+        ),
+    )
     pool_size: int = _setting(10, N_("database connections per worker (PostgreSQL)"))
     loop_connections: int = _setting(
         1,

@@ -28,8 +28,9 @@ from typing import Any, TypeVar
 
 from gobetween.errors import RateLimited
 from gobetween.i18n import _
+from gobetween.i18n import lazy_gettext as _l
 
-__all__ = ["Slot", "Slots", "app_object", "app_slots"]
+__all__ = ["DOCUMENT_RETRY_AFTER", "Slot", "Slots", "app_object", "app_slots", "documents"]
 
 _T = TypeVar("_T")
 
@@ -134,3 +135,22 @@ def app_object(state: Any, name: str, kind: type[_T], make: Callable[[], _T]) ->
 def app_slots(state: Any, name: str, make: Callable[[], Slots]) -> Slots:
     """The app's :class:`Slots` called ``name`` (``make()`` the first time), on ``app.state``."""
     return app_object(state, name, Slots, make)
+
+
+#: The seconds a refused document export asks the client to wait.
+DOCUMENT_RETRY_AFTER = 5
+
+
+def documents(state: Any, total: int) -> Slots:
+    """The app's slots for document exports (DOCX, PDF, archives): one per user, ``total`` in
+    all (``GOBETWEEN_DOCUMENTS_RUNNING``), so one user cannot fill the thread pool with them."""
+    return app_slots(
+        state,
+        "document_slots",
+        lambda: Slots(
+            per_user=1,
+            total=total,
+            retry_after=DOCUMENT_RETRY_AFTER,
+            what=_l("document exports"),
+        ),
+    )

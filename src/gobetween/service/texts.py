@@ -17,7 +17,7 @@ here: the redline and the DOCX/PDF exports, reads of published versions, not ste
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -182,11 +182,12 @@ def text_export(
     old: int | None = None,
     new: int | None = None,
     language: str = "en",
-) -> tuple[bytes, str, str]:
+) -> tuple[Callable[[], bytes], str, str]:
     """A version (with its brackets), or the redline ``old`` -> ``new``, as DOCX or PDF.
 
-    Returns the bytes, the file name (process, track and version) and the media type; anyone
-    who reads the text may export it (published versions only).
+    Returns what makes the bytes (call it after the unit of work: it reads nothing more, and a
+    long text's PDF takes seconds), the file name (process, track and version) and the media
+    type; anyone who reads the text may export it (published versions only).
     """
     if fmt not in EXPORT_TYPES:
         raise NotFound(_("no export as %(fmt)r") % {"fmt": fmt})
@@ -197,13 +198,21 @@ def text_export(
     title = f"{process} — {name}"
     if version is not None:
         body = _version(loaded.state, version, track_id).to_dict()
-        data = (x.version_docx if fmt == "docx" else x.version_pdf)(title, body, language)
-        return data, x.export_name(process, name, f"v{version}", fmt), EXPORT_TYPES[fmt]
+        write_version = x.version_docx if fmt == "docx" else x.version_pdf
+        return (
+            lambda: write_version(title, body, language),
+            x.export_name(process, name, f"v{version}", fmt),
+            EXPORT_TYPES[fmt],
+        )
     if old is None or new is None:
         raise NotFound(_("an export needs a version, or two versions for a redline"))
     diff = redline_view(session, actor, track_id, old, new, language)
-    data = (x.redline_docx if fmt == "docx" else x.redline_pdf)(title, diff)
-    return data, x.export_name(process, name, f"redline v{old}-v{new}", fmt), EXPORT_TYPES[fmt]
+    write_redline = x.redline_docx if fmt == "docx" else x.redline_pdf
+    return (
+        lambda: write_redline(title, diff),
+        x.export_name(process, name, f"redline v{old}-v{new}", fmt),
+        EXPORT_TYPES[fmt],
+    )
 
 
 def submit_offer(

@@ -22,7 +22,7 @@ from gobetween.formats.instrument_pdf import instrument_pdf
 from gobetween.i18n import _
 from gobetween.service import agree, signing_keys
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import Ctx, reading, writing
+from gobetween.service.api.calls import Ctx, document_slot, reading, writing
 from gobetween.service.context import RequestContext
 from gobetween.service.errors import translated
 
@@ -279,9 +279,11 @@ def rendering(
     if fmt == "html":
         data = instrument_html(instrument, signatures).encode("utf-8")
     elif fmt == "pdf":
-        data = instrument_pdf(instrument, signatures)
+        with document_slot(ctx):
+            data = instrument_pdf(instrument, signatures)
     elif fmt == "docx":
-        data = instrument_docx(instrument, signatures)
+        with document_slot(ctx):
+            data = instrument_docx(instrument, signatures)
     else:
         if language is not None and language not in instrument.terms.languages:
             raise ValidationFailed(

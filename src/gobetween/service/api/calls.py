@@ -26,8 +26,18 @@ from sqlalchemy.orm import Session
 
 from gobetween.policy import Actor
 from gobetween.service.context import RequestContext, enrolment_context, request_context
+from gobetween.service.slots import Slot, documents
 
-__all__ = ["Ctx", "EnrolCtx", "listing", "reading", "reading_as", "writing", "writing_as"]
+__all__ = [
+    "Ctx",
+    "EnrolCtx",
+    "document_slot",
+    "listing",
+    "reading",
+    "reading_as",
+    "writing",
+    "writing_as",
+]
 
 #: A route's request context (a FastAPI dependency).
 Ctx = Annotated[RequestContext, Depends(request_context)]
@@ -102,3 +112,12 @@ def writing_as(
     in the unit of work, committed before it returns)."""
     with ctx.write() as unit:
         return out.model_validate(call(unit.session, unit.actor, *args, **kwargs))
+
+
+def document_slot(ctx: RequestContext) -> Slot:
+    """A slot to make one document export in (``with document_slot(ctx):``): one per user and
+    ``GOBETWEEN_DOCUMENTS_RUNNING`` per worker; beyond, :class:`~gobetween.errors.RateLimited`
+    (429 with ``Retry-After``)."""
+    with ctx.read() as unit:
+        user_id = unit.actor.user_id
+    return documents(ctx.services, ctx.settings.documents_running).take(user_id)

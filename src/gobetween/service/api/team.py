@@ -16,7 +16,7 @@ from pydantic import Field
 
 from gobetween.service import archive, meetings, notes, search
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import Ctx, reading, writing
+from gobetween.service.api.calls import Ctx, document_slot, reading, writing
 
 __all__ = ["router"]
 
@@ -175,7 +175,8 @@ def run_search(
 @router.get("/tracks/{track_id}/archive")
 def track_archive(track_id: s.Id, ctx: Ctx) -> StreamingResponse:
     """The track's whole record as the caller may read it: one ZIP, streamed."""
-    file, name = reading(ctx, archive.track_archive, track_id)
+    with document_slot(ctx):
+        file, name = reading(ctx, archive.track_archive, track_id)
     return StreamingResponse(
         archive.chunks(file),
         media_type="application/zip",

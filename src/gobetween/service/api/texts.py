@@ -20,7 +20,7 @@ from gobetween.protocols.single_text_articles import (
 )
 from gobetween.service import drafts, texts
 from gobetween.service import schemas as s
-from gobetween.service.api.calls import Ctx, reading, writing
+from gobetween.service.api.calls import Ctx, document_slot, reading, writing
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
 
@@ -167,10 +167,11 @@ def export_version(
 ) -> Response:
     """A published version with its [brackets] as DOCX or PDF, named after process, track and
     version."""
-    data, name, media = reading(
-        ctx, texts.text_export, track_id, fmt, version=number, language=language
-    )
-    return _download(data, name, media)
+    with document_slot(ctx):
+        render, name, media = reading(
+            ctx, texts.text_export, track_id, fmt, version=number, language=language
+        )
+        return _download(render(), name, media)
 
 
 @router.get("/tracks/{track_id}/text/redline/{old}/{new}/export.{fmt}")
@@ -184,10 +185,11 @@ def export_redline(
 ) -> Response:
     """The redline between two versions as DOCX or PDF (insertions underlined, deletions struck
     through)."""
-    data, name, media = reading(
-        ctx, texts.text_export, track_id, fmt, old=old, new=new, language=language
-    )
-    return _download(data, name, media)
+    with document_slot(ctx):
+        render, name, media = reading(
+            ctx, texts.text_export, track_id, fmt, old=old, new=new, language=language
+        )
+        return _download(render(), name, media)
 
 
 @router.delete("/tracks/{track_id}/text/answers/{version}")
