@@ -178,3 +178,28 @@ def test_a_partys_own_replay_shows_what_the_whole_replay_shows(tmp_path: Path) -
         assert ready["status"] == "ready_for_agreement", ready
     finally:
         w.close()
+
+
+def test_a_partys_poll_answer_replays_no_more_when_the_other_party_answers(
+    tmp_path: Path, counted: list[int]
+) -> None:
+    """A party's own answer to a poll's statement decides on public events and its own: the
+    events its step replays (and so its time) do not grow with the other party's answers."""
+    work = []
+    for times in (0, 6):
+        w = World.build(make_settings(f"sqlite:///{tmp_path}/p{times}.db"))
+        try:
+            act(w, "un", "single_text", "publish_text", {"package": PACKAGES[0], "note": "v1"})
+            act(w, "un", "poll", "open_poll", {"subject": "Ports"})
+            act(w, "un", "poll", "put_statement", {"text": "Odesa first"})
+            busy_other(w, times)
+            counted.clear()
+            r = w.post(
+                "ua", url(w, "poll", "/answer_statement"), json={"statement": 1, "answer": "agree"}
+            )
+            assert r.status_code == 200, r.text
+            work.append(list(counted))
+        finally:
+            w.close()
+    assert work[0], work  # the step replays
+    assert work[1] == work[0]

@@ -66,6 +66,7 @@ from gobetween.store.live_updates import notify
 __all__ = [
     "CONFIGURED",
     "OWN_REPLAY",
+    "OWN_STEP",
     "Loaded",
     "Stepped",
     "configure",
@@ -162,6 +163,12 @@ def role_of(view: TrackView) -> tuple[ViewRole, str | None]:
 #: party, by how long its pages take, how busy the other was. The relay (a forward names an
 #: offer of another party) and sealed bidding (a round resolves on both bids) need every event.
 OWN_REPLAY = frozenset({"single_text", "poll"})
+
+#: Protocols where a party's own step decides on the public events and the party's own alone
+#: (a poll's answer: whether the statement is there, published, the poll closed), so the step
+#: replays only those and its time does not grow with another party's answers. A single-text
+#: answer needs every party's answers (does it make the track ready for agreement?).
+OWN_STEP = frozenset({"poll"})
 
 
 def replay(
@@ -285,7 +292,8 @@ def step(
     name = stream or protocol.name
     log = event_log.protocol_stream(track.id, name)
     event_log.lock(session, log)
-    state = replay(session, track, view, protocol, settings=settings, stream=name, whole=True)
+    whole = role_of(view)[0] is not ViewRole.PARTY or name not in OWN_STEP
+    state = replay(session, track, view, protocol, settings=settings, stream=name, whole=whole)
     at = now if now is not None else t.utcnow()
     state, events = wire.step(protocol.decide, protocol.apply, state, action(state, view), now=at)
     owners = [protocol.owner(e) for e in events]
