@@ -113,6 +113,13 @@ class RatingScale:
                 expected=N_("[low, high] with high > low"),
                 params={"low": low, "high": high},
             )
+        if not math.isfinite(high - low):  # every rating would normalise to 0
+            raise InvalidPreferences(
+                N_("the rating scale [%(low)s, %(high)s] spans more than a number can hold"),
+                location="scale",
+                expected=N_("a scale whose span is a finite number, such as 0 to 10"),
+                params={"low": low, "high": high},
+            )
 
     def normalise(self, rating: float) -> float:
         """Map a rating on this scale onto [0, 1]."""
@@ -256,6 +263,12 @@ class Preferences:
                 location="weights",
                 expected=N_("weights that sum to a positive value"),
                 params={"total": total},
+            )
+        if not math.isfinite(total):  # every weight would normalise to 0
+            raise InvalidPreferences(
+                N_("the weights sum to more than a number can hold"),
+                location="weights",
+                expected=N_("weights whose sum is a finite number, such as 0 to 100 each"),
             )
         ratings: dict[str, Mapping[str, float]] = {}
         for issue, table in self.ratings.items():
