@@ -151,8 +151,13 @@ def save_draft(
     note: str = "",
     deadline: dt.datetime | None = None,
     draft_id: int | None = None,
+    base: str | None = None,
 ) -> dict[str, Any]:
-    """Save a new draft, or replace the body of draft ``draft_id`` (approvals then go stale)."""
+    """Save a new draft, or replace the body of draft ``draft_id`` (approvals then go stale).
+
+    ``base`` is the digest of the draft as the editor opened it: when the draft has changed since
+    (another mediator saved it), :class:`Conflict` and nothing is saved, so no one's edits are
+    silently lost."""
     track, view = _mediator_track(session, actor, track_id)
     body = _body(track_agenda(track), options, articles, note, deadline)
     if draft_id is None:
@@ -176,6 +181,14 @@ def save_draft(
         session.add(row)
     else:
         row = _open_draft(session, track.id, draft_id)
+        if base is not None and base != digest(row.body):
+            raise Conflict(
+                _(
+                    "draft %(draft)s was saved by someone else after you opened it; nothing was "
+                    "saved: open it again and redo your changes"
+                )
+                % {"draft": draft_id}
+            )
         row.body = body
         row.updated_at = t.utcnow()
     _draft_act(session, actor, row, "saved")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -358,8 +359,8 @@ def draft_page(request: Request, ctx: Ctx, track_id: int) -> Response:
 
     def build() -> Response:
         with ctx.read() as unit:
-            source = (
-                drafts.draft_view(unit.session, unit.actor, track_id, int(source_id))["body"]
+            opened = (
+                drafts.draft_view(unit.session, unit.actor, track_id, int(source_id))
                 if source_id.isdigit()
                 else None
             )
@@ -368,9 +369,10 @@ def draft_page(request: Request, ctx: Ctx, track_id: int) -> Response:
                 unit,
                 track_id,
                 proposed,
-                source,
+                opened["body"] if opened else None,
                 notice=notice,
                 draft_id=int(source_id) if source_id.isdigit() else None,
+                draft_base=opened["digest"] if opened else "",
             )
         return render(request, "draft.html", context)
 
@@ -387,6 +389,8 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
     options = {str(k)[4:]: str(v) for k, v in form.multi_items() if str(k).startswith("pkg-")}
     raw_draft = str(form.get("draft", ""))
     draft_id = int(raw_draft) if raw_draft.isdigit() else None
+    raw_base = str(form.get("base", ""))
+    base = raw_base if re.fullmatch(r"[0-9a-f]{64}", raw_base) else None
     languages = languages_of(form)
 
     def build() -> Response:
@@ -411,6 +415,7 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
                     note=body.note,
                     deadline=body.deadline,
                     draft_id=draft_id,
+                    base=base,
                 )
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
             articles = (typed or {}).get("articles", [])
@@ -424,6 +429,7 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
                 options,
                 typed,
                 draft_id=draft_id,
+                draft_base=base or "",
                 **shown,
             )
         return redirect(f"/tracks/{track_id}/drafts/{made['id']}")

@@ -240,6 +240,16 @@ class DraftIn(s.In):
     package: s.Options
     articles: Annotated[list[ArticleIn], Field(max_length=MAX_ARTICLES, default_factory=list)]
     note: Annotated[s.Str, Field(max_length=5000)] = ""
+    base: Annotated[
+        str | None,
+        Field(
+            pattern=r"^[0-9a-f]{64}$",
+            description=(
+                "The `digest` of the draft as you opened it (updates): if the draft was saved "
+                "since, 409 and nothing is saved."
+            ),
+        ),
+    ] = None
     deadline: dt.datetime | None = None
 
 
@@ -266,6 +276,7 @@ def _save_draft(
         note=body.note,
         deadline=body.deadline,
         draft_id=draft_id,
+        base=body.base,
     )
 
 

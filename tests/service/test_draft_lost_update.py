@@ -1,0 +1,31 @@
+"""Two mediators editing one draft: the later save of an older copy is refused (409), never
+silently replacing the other's edits; the API takes the draft's ``digest`` as ``base``."""
+
+from __future__ import annotations
+
+from tests.service.test_texts_articles import PACKAGE, articles
+from tests.service.test_texts_drafts import drafts_url, make_draft
+from tests.service.world import World
+
+
+def test_saving_an_older_copy_of_a_draft_is_refused(world: World) -> None:
+    draft = make_draft(world)
+    url = f"{drafts_url(world)}/{draft['id']}"
+    opened_by_un = world.get("un", url).json()["digest"]
+    opened_by_tr = world.get("tr", url).json()["digest"]
+    assert opened_by_un == opened_by_tr
+    turkish = {"package": PACKAGE, "articles": articles(), "note": "Türkiye's edit"}
+    r = world.put("tr", url, json={**turkish, "base": opened_by_tr})
+    assert r.status_code == 200, r.text
+    mine = {"package": PACKAGE, "articles": articles(), "note": "UN's edit", "base": opened_by_un}
+    r = world.put("un", url, json=mine)
+    # before: 200, and Türkiye's edit was gone without anyone being told
+    assert r.status_code == 409, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "saved by someone else after you opened it" in r.json()["detail"]
+    assert world.get("un", url).json()["body"]["note"] == "Türkiye's edit"
+    fresh = world.get("un", url).json()["digest"]
+    assert world.put("un", url, json={**mine, "base": fresh}).status_code == 200
+    assert world.get("tr", url).json()["body"]["note"] == "UN's edit"
+    assert world.put("un", url, json={**mine, "base": "0" * 63}).status_code == 422
+    assert world.put("un", url, json={**mine, "base": None}).status_code == 200  # as before
