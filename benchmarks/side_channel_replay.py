@@ -16,6 +16,11 @@ Run from the project root (SQLite in a temporary folder)::
     .venv/bin/python -m benchmarks.side_channel_replay
     .venv/bin/python -m benchmarks.side_channel_replay --answers 50 --reads 60
     .venv/bin/python -m benchmarks.side_channel_replay --relay
+    .venv/bin/python -m benchmarks.side_channel_replay --stream 20000
+
+``--stream N`` stores N live-update notifications in the other party's scope (rows written
+directly, as N of its messages would leave them) and times the observed party's
+``GET /api/tracks/{id}/events?follow=false`` after one message of its own.
 """
 
 from __future__ import annotations
@@ -48,12 +53,56 @@ def _world(answers: int, folder: str, relay: bool) -> World:
     return w
 
 
+def _stream(count: int, reads: int) -> None:
+    from sqlalchemy import insert
+
+    from gobetween.store import tables as t
+
+    for n in (0, count):
+        with tempfile.TemporaryDirectory() as folder:
+            w = World.build(make_settings(f"sqlite:///{folder}/gobetween.db"))
+            try:
+                track, ru = w.tracks["food"], w.orgs["Russian Federation"]
+                mine = w.post(
+                    "un", f"/api/channels/{w.channels[('food', 'ua')]}/messages", json={"text": "x"}
+                )
+                assert mine.status_code == 201, mine.text
+                rows = [
+                    {
+                        "track_id": track,
+                        "party_id": ru,
+                        "number": i + 1,
+                        "kind": "message",
+                        "object_id": i,
+                    }
+                    for i in range(n)
+                ]
+                if rows:
+                    with w.services.db.unit_of_work() as session:
+                        session.execute(insert(t.Notification), rows)
+                wall = []
+                for _ in range(reads):
+                    start = time.perf_counter()
+                    w.get("ua", f"/api/tracks/{track}/events?follow=false")
+                    wall.append(1000 * (time.perf_counter() - start))
+                print(
+                    f"other party's notifications {n:6d}  events?follow=false  wall median "
+                    f"{statistics.median(wall):5.2f} ms (least {min(wall):5.2f})"
+                )
+            finally:
+                w.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--answers", type=int, default=400)
     parser.add_argument("--reads", type=int, default=40)
     parser.add_argument("--relay", action="store_true", help="offers instead of answers")
+    parser.add_argument("--stream", type=int, default=0, help="time the event stream instead")
     args = parser.parse_args()
+    if args.stream:
+        _stream(args.stream, args.reads)
+        return
     first = "/api/tracks/{}/offers" if args.relay else "/tracks/{}/text"
     kind = "offers" if args.relay else "answers"
     for answers in (0, args.answers):
