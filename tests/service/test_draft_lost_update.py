@@ -29,3 +29,51 @@ def test_saving_an_older_copy_of_a_draft_is_refused(world: World) -> None:
     assert world.get("tr", url).json()["body"]["note"] == "UN's edit"
     assert world.put("un", url, json={**mine, "base": "0" * 63}).status_code == 422
     assert world.put("un", url, json={**mine, "base": None}).status_code == 200  # as before
+
+
+def test_two_saves_of_one_copy_at_the_same_moment_one_is_refused(world: World) -> None:
+    """The draft's row is locked while a save checks its digest: a second save of the same
+    copy, started while the first is uncommitted, waits and then finds the draft changed."""
+    import threading
+    import time
+
+    from gobetween.errors import Conflict
+    from gobetween.service import drafts
+    from gobetween.store import repositories
+
+    draft = make_draft(world)
+    base = draft["digest"]
+    food = world.tracks["food"]
+    db = world.services.db
+    outcome: list[object] = []
+
+    def second() -> None:
+        try:
+            with db.unit_of_work() as session:
+                actor = repositories.load_actor(session, world.users["tr"])
+                drafts.save_draft(
+                    session,
+                    actor,
+                    food,
+                    options=PACKAGE,
+                    note="tr",
+                    draft_id=draft["id"],
+                    base=base,
+                )
+            outcome.append("saved")
+        except Conflict as refused:
+            outcome.append(refused)
+
+    with db.unit_of_work() as session:
+        actor = repositories.load_actor(session, world.users["un"])
+        drafts.save_draft(
+            session, actor, food, options=PACKAGE, note="un", draft_id=draft["id"], base=base
+        )
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)  # the second save is now waiting for this unit of work
+    thread.join(30)
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], Conflict)
+    url = f"{drafts_url(world)}/{draft['id']}"
+    assert world.get("un", url).json()["body"]["note"] == "un"

@@ -80,7 +80,11 @@ def _draft(session: Session, track_id: int, draft_id: int) -> x.TextDraft:
 
 
 def _open_draft(session: Session, track_id: int, draft_id: int) -> x.TextDraft:
-    """The draft, still open to change (not yet published or discarded); else 409."""
+    """The draft, still open to change (not yet published or discarded); else 409.
+
+    The row is locked until the unit of work ends (PostgreSQL; SQLite's write transaction is
+    the lock), so two saves of one draft check its digest one after the other."""
+    session.get(x.TextDraft, draft_id, with_for_update=True, populate_existing=True)
     row = _draft(session, track_id, draft_id)
     if row.status != "draft":
         raise Conflict(
