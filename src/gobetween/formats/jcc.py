@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from gobetween.errors import N_, DataImportError, FileFormatError, InputError, Sentence
-from gobetween.formats.jcc_write import write_shipments_csv, write_table_csv
+from gobetween.formats.jcc_write import FORMULA_STARTS, write_shipments_csv, write_table_csv
 from gobetween.formats.reading import unreadable
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
 from gobetween.monitoring.cells import (
@@ -487,6 +487,12 @@ def csv_text(data: bytes, source: str) -> str:
         ) from None
 
 
+def _undefused(cell: str) -> str:
+    """A cell as written before :func:`~gobetween.formats.jcc_write.defuse` (``'=x`` -> ``=x``)."""
+    defused = cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS)
+    return cell[1:] if defused else cell
+
+
 def csv_rows(text: str, source: str) -> Iterator[list[str]]:
     """The rows of CSV text; a malformed line raises :class:`FileFormatError` naming it.
 
@@ -495,7 +501,8 @@ def csv_rows(text: str, source: str) -> Iterator[list[str]]:
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        yield from reader
+        for row in reader:  # the ' the writer puts before a formula-like cell comes off
+            yield [_undefused(cell) for cell in row]
     except csv.Error as error:
         raise FileFormatError(
             N_("malformed CSV: %(error)s"),

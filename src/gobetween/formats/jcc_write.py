@@ -11,7 +11,21 @@ from typing import IO
 from gobetween.monitoring.figures import FigureTable
 from gobetween.monitoring.voyages import Shipment
 
-__all__ = ["write_shipments_csv", "write_table_csv"]
+__all__ = ["FORMULA_STARTS", "defuse", "write_shipments_csv", "write_table_csv"]
+
+#: What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(text: str) -> str:
+    """``text`` with a ``'`` before it when a spreadsheet would run it as a formula (or when it
+    is such text after ``'``s of its own, so that reading gives it back exactly); the JCC reader
+    (:func:`gobetween.formats.jcc.csv_rows`) takes that one ``'`` off again.
+
+    >>> print(defuse('=HYPERLINK("http://x")'), defuse("Odesa"), defuse("-1"))
+    '=HYPERLINK("http://x") Odesa '-1
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
 def _cell(shipment: Shipment, name: str) -> str:
@@ -26,7 +40,7 @@ def _cell(shipment: Shipment, name: str) -> str:
         return f"{value.day}-{value:%b-%Y}"
     if isinstance(value, float):
         return f"{int(value):,}" if value.is_integer() else f"{value:,}"
-    return str(value)
+    return defuse(value) if isinstance(value, str) else str(value)
 
 
 def write_shipments_csv(shipments: Iterable[Shipment], out: IO[str]) -> int:
@@ -65,11 +79,13 @@ def write_table_csv(table: FigureTable, out: IO[str]) -> int:
     'month,voyages\\n2022-08,63\\n'
 
     A table with a caveat (what its data can and cannot show) carries it in a last column,
-    ``caveat``, on every row, so the figure never travels without it.
+    ``caveat``, on every row, so the figure never travels without it. Text a spreadsheet would
+    run as a formula gets a ``'`` before it (:func:`defuse`), here and in the cargo rows.
     """
     writer = csv.writer(out, lineterminator="\n")
     extra = ["caveat"] if table.caveat else []
     writer.writerow([*table.columns, *extra])
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row] + ([table.caveat] if extra else []))
+        cells = ["" if v is None else defuse(v) if isinstance(v, str) else v for v in row]
+        writer.writerow(cells + ([table.caveat] if extra else []))
     return len(table.rows)
