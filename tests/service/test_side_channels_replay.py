@@ -21,7 +21,7 @@ import pytest
 from tests.service.world import World, make_settings
 
 from gobetween import wire
-from gobetween.protocols import poll
+from gobetween.protocols import poll, relay
 from gobetween.protocols import single_text_views as stv
 from gobetween.service import protocol_steps as steps
 from gobetween.store import repositories
@@ -51,6 +51,9 @@ def reads(world: World) -> list[str]:
         f"/api/tracks/{t}/protocols",
         f"/api/tracks/{t}/protocols/single_text",
         f"/api/tracks/{t}/protocols/poll",
+        f"/api/tracks/{t}/offers",
+        f"/api/tracks/{t}/protocols/relay",
+        f"/tracks/{t}/protocols/relay",
     ]
 
 
@@ -72,8 +75,11 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def busy_other(world: World, times: int) -> None:
-    """Russia answers the text and the poll's statement ``times`` times each (privately)."""
+    """Russia answers the text and the poll's statement ``times`` times each, and sends as many
+    offers to the mediators (privately)."""
     for i in range(times):
+        offer = {"options": {"ports": "three ports"}, "message": f"o{i}"}
+        act(world, "ru", "relay", "send_offer", offer)
         act(
             world,
             "ru",
@@ -124,7 +130,7 @@ def _views(world: World, who: str) -> list[tuple[dict[str, Any] | None, dict[str
         actor = repositories.load_actor(session, world.users[who])
         track, view = repositories.track(session, actor, world.tracks["food"])
         role, member = steps.role_of(view)
-        for protocol in (stv.PROTOCOL, poll.PROTOCOL):
+        for protocol in (stv.PROTOCOL, poll.PROTOCOL, relay.PROTOCOL):
             settings = steps.settings_of(session, track.id, protocol)
             if settings is None:  # the poll before it is opened
                 continue
@@ -136,8 +142,9 @@ def _views(world: World, who: str) -> list[tuple[dict[str, Any] | None, dict[str
 
 def test_a_partys_own_replay_shows_what_the_whole_replay_shows(tmp_path: Path) -> None:
     """Through a script that publishes, answers, withdraws, becomes ready for agreement, puts,
-    answers and publishes a poll's statements and closes it, each party's view from its own
-    replay is the view from every event."""
+    answers and publishes a poll's statements and closes it, and relays both parties' offers
+    (forwarded, declined, pending), each party's view from its own replay is the view from
+    every event."""
     w = World.build(make_settings(f"sqlite:///{tmp_path}/w.db"))
 
     def check() -> None:
@@ -148,6 +155,15 @@ def test_a_partys_own_replay_shows_what_the_whole_replay_shows(tmp_path: Path) -
     try:
         steps_script: list[tuple[str, str, str, dict[str, Any]]] = [
             ("un", "poll", "open_poll", {"subject": "Ports"}),
+            ("ru", "relay", "send_offer", {"options": {"ports": "Odesa"}, "message": "r1"}),
+            ("ru", "relay", "send_offer", {"options": {"term": "60"}, "message": "r2"}),
+            ("ua", "relay", "send_offer", {"options": {"ports": "three ports"}, "message": "u1"}),
+            ("un", "relay", "forward_offer", {"offer": 2, "message": "they propose 60"}),
+            ("un", "relay", "decline_offer", {"offer": 1, "reason": "not now"}),
+            ("ru", "relay", "send_offer", {"options": {"inspection": "none"}, "message": "r3"}),
+            ("un", "relay", "forward_offer", {"offer": 3}),
+            ("ua", "relay", "send_offer", {"options": {"term": "180"}, "message": "u2"}),
+            ("un", "relay", "decline_offer", {"offer": 5, "reason": "too long"}),
             ("un", "single_text", "publish_text", {"package": PACKAGES[0], "note": "v1"}),
             (
                 "ru",

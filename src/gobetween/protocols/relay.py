@@ -74,6 +74,7 @@ __all__ = [
     "SentOffer",
     "SubmitOffer",
     "apply",
+    "apply_seen_by",
     "decide",
     "event_from_dict",
     "mediator_view",
@@ -391,6 +392,30 @@ def apply(state: RelayState, event: RelayEvent) -> RelayState:
             return replace(state, status=RelayStatus.CLOSED, closed_reason=event.reason, log=log)
         case _:
             raise c.unknown("relay event", event)
+
+
+def apply_seen_by(state: RelayState, event: RelayEvent) -> RelayState:
+    """:func:`apply` for a replay of the public events and one party's own only (all its view
+    needs): the other parties' offers are not in it, so blank offers (no sender: no party's
+    view shows them) hold their numbers before an offer, forward or decline that numbers past
+    them. The replay then costs nothing per offer another party sent.
+
+    >>> from datetime import datetime, timezone
+    >>> from gobetween.model import Agenda, Issue
+    >>> t = datetime(2023, 3, 1, tzinfo=timezone.utc)
+    >>> s = RelayState.open(Agenda((Issue.discrete("p", ["1", "2"]),)), ("a", "b"), ("M",))
+    >>> s = apply_seen_by(s, OfferSubmitted(3, "a", {"p": "1"}, "", t))  # b's 1 and 2 absent
+    >>> [(o.number, o.sender) for o in s.offers]
+    [(1, ''), (2, ''), (3, 'a')]
+    """
+    if isinstance(event, OfferSubmitted | OfferForwarded | OfferDeclined):
+        upto = event.offer - 1 if isinstance(event, OfferSubmitted) else event.offer
+        if upto > len(state.offers):
+            blanks = tuple(
+                Offer(n, "", {}, "", event.at) for n in range(len(state.offers) + 1, upto + 1)
+            )
+            state = replace(state, offers=(*state.offers, *blanks))
+    return apply(state, event)
 
 
 def _check_number(number: int, count: int, what: str) -> None:

@@ -49,7 +49,7 @@ from gobetween.errors import Conflict, NotFound
 from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.policy import Action, Actor, TrackView
-from gobetween.protocols import registry
+from gobetween.protocols import registry, relay
 from gobetween.protocols.base import (
     ActionRule,
     NegotiationProtocol,
@@ -67,6 +67,7 @@ __all__ = [
     "CONFIGURED",
     "OWN_REPLAY",
     "OWN_STEP",
+    "SEEN_BY_APPLY",
     "Loaded",
     "Stepped",
     "configure",
@@ -158,11 +159,16 @@ def role_of(view: TrackView) -> tuple[ViewRole, str | None]:
 
 #: Protocols whose party view is a function of the public events and the party's own alone
 #: (the single text: its texts, deadlines, readiness and the party's answers; the poll: its
-#: statements, published results and the party's answers), so a party's read replays only
-#: those: its cost then never grows with another party's private events, which would tell the
-#: party, by how long its pages take, how busy the other was. The relay (a forward names an
-#: offer of another party) and sealed bidding (a round resolves on both bids) need every event.
-OWN_REPLAY = frozenset({"single_text", "poll"})
+#: statements, published results and the party's answers; the relay: the party's offers, the
+#: mediators' decisions and what was forwarded to it), so a party's read replays only those:
+#: its cost then never grows with another party's private events, which would tell the party,
+#: by how long its pages take, how busy the other was. The relay numbers offers among all
+#: parties', so its party replay holds blanks in the others' places (:data:`SEEN_BY_APPLY`).
+#: Sealed bidding (a round resolves on both bids) replays every event.
+OWN_REPLAY = frozenset({"single_text", "poll", "relay"})
+
+#: The apply a party's replay uses where the protocol's own would refuse the gaps.
+SEEN_BY_APPLY: Mapping[str, Callable[[Any, Any], Any]] = {"relay": relay.apply_seen_by}
 
 #: Protocols where a party's own step decides on the public events and the party's own alone
 #: (a poll's answer: whether the statement is there, published, the poll closed), so the step
@@ -199,7 +205,8 @@ def replay(
     if stored and stored[0].get("type") == CONFIGURED:  # the settings, at the head of the log
         initial = protocol.initial(agenda, parties, mediators, stored[0]["settings"])
         stored = stored[1:]
-    return wire.replay(protocol.apply, lambda d: protocol.read_event(d, agenda), initial, stored)
+    apply = protocol.apply if own is None else SEEN_BY_APPLY.get(name, protocol.apply)
+    return wire.replay(apply, lambda d: protocol.read_event(d, agenda), initial, stored)
 
 
 @dataclass(frozen=True)
