@@ -1,15 +1,15 @@
 """How long a party's text page takes, with and without the other party's private answers
 (or its relayed offers, ``--relay``).
 
-The single text's state is replayed from every protocol event of the track, the other
-parties' private answers included, so the time a party's page takes grows with how often
-another party answered (docs/security.md, *Timing channels and ids*: an open channel). Two
-worlds: the other party (Russia) gave no answer, or ``--answers`` answers to version 1; the
-observed party (Ukraine) then reads its text page and the track's overview ``--reads`` times.
-Printed: the median and the least of the page's ``Server-Timing`` and of the wall-clock time.
-With ``--relay`` the other party sends that many offers to the mediators instead, and the
-observed party reads its offers (``/api/tracks/{id}/offers``) and the track's overview: the relay
-is still replayed whole for every reader.
+The single text's state was replayed from every protocol event of the track, the other parties'
+private answers included, so the time a party's page took grew with how often another party
+answered (docs/security.md, *Timing channels and ids*); now a party's read replays only the
+public events and its own. Two worlds: the other party (Russia) gave no answer, or ``--answers``
+answers to version 1; the observed party (Ukraine) then reads its text page and the track's
+overview ``--reads`` times. Printed: the median and the least of the page's ``Server-Timing``
+and of the wall-clock time. With ``--relay`` the other party sends that many offers to the
+mediators instead, and the observed party reads its offers (``/api/tracks/{id}/offers``) and the
+track's overview.
 
 Run from the project root (SQLite in a temporary folder)::
 

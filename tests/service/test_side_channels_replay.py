@@ -5,8 +5,8 @@ it from all of them, the other parties' private answers included, so the time a 
 page took grew with how often another party had answered: with 400 answers by Russia,
 Ukraine's text page took 26 ms (Server-Timing median) instead of 8 ms, and the track's overview
 29 ms instead of 5 ms (``.venv/bin/python -m benchmarks.side_channel_replay``), a clock any
-party could read. Now a party's read of the single text or the poll replays only the public
-events and its own: the party's view needs nothing else (checked below against the whole
+party could read. Now a party's read of the single text, the poll or the relay replays only the
+public events and its own: the party's view needs nothing else (checked below against the whole
 replay). The work is counted here as the events replayed, which a timer would only measure
 with noise.
 """
