@@ -33,6 +33,11 @@ _CHUNK = 1 << 20
 _ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
 #: Expanded worksheet bytes allowed per permitted row (generous: a JCC row is ~300 bytes).
 _BYTES_PER_ROW = 4_000
+#: Expanded bytes allowed for all the other parts together (shared strings, styles, themes ...):
+#: a base, and more per permitted row. openpyxl holds the shared strings in memory (about three
+#: times their size): an 820 KB file whose strings expanded to 800 MB took 11.6 s and 2.5 GB.
+_OTHER_BYTES_BASE = 16 << 20
+_OTHER_BYTES_PER_ROW = 1_000
 
 
 def _count_rows(book: zipfile.ZipFile, name: str, limits: ImportLimits, source: str) -> int:
@@ -84,6 +89,27 @@ def _refused(message: str, error: BaseException, source: str) -> FileFormatError
     )
 
 
+def _is_sheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _check_other_parts(book: zipfile.ZipFile, limits: ImportLimits, source: str) -> None:
+    """Refuse a workbook whose parts other than its sheets expand beyond their bound. Each
+    part's declared size bounds what zipfile gives out of it (more fails its CRC check)."""
+    budget = _OTHER_BYTES_BASE + max(limits.max_rows, 1_000) * _OTHER_BYTES_PER_ROW
+    expanded = sum(info.file_size for info in book.infolist() if not _is_sheet(info.filename))
+    if expanded > budget:
+        raise FileFormatError(
+            N_(
+                "the parts of the workbook other than its sheets expand to more than "
+                "%(budget)s bytes"
+            ),
+            source=source,
+            expected=N_("a workbook of at most %(rows)s rows per sheet"),
+            params={"budget": f"{budget:,}", "rows": f"{limits.max_rows:,}"},
+        )
+
+
 def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: str) -> None:
     """Refuse a workbook with a sheet of more rows than ``limits`` allow, before parsing it.
 
@@ -103,8 +129,9 @@ def check_workbook(file: str | Path | IO[bytes], limits: ImportLimits, source: s
             file.seek(0)
         return  # the workbook reader names the problem
     try:
+        _check_other_parts(book, limits, source)
         for info in book.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            if _is_sheet(info.filename):
                 _count_rows(book, info.filename, limits, source)
     except (
         zipfile.BadZipFile,
