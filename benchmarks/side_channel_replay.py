@@ -36,7 +36,7 @@ PACKAGE = {"ports": "Odesa", "inspection": "at sea", "term": "120"}
 
 
 def _world(answers: int, folder: str, relay: bool) -> World:
-    w = World.build(make_settings(f"sqlite:///{folder}/gobetween.db"))
+    w = World.build(make_settings(f"sqlite:///{folder}/gobetween.db", server_timing=True))
     base = f"/api/tracks/{w.tracks['food']}/protocols/single_text"
     published = w.post("un", f"{base}/publish_text", json={"package": PACKAGE, "note": "v1"})
     assert published.status_code == 200, published.text
@@ -60,7 +60,7 @@ def _stream(count: int, reads: int) -> None:
 
     for n in (0, count):
         with tempfile.TemporaryDirectory() as folder:
-            w = World.build(make_settings(f"sqlite:///{folder}/gobetween.db"))
+            w = World.build(make_settings(f"sqlite:///{folder}/gobetween.db", server_timing=True))
             try:
                 track, ru = w.tracks["food"], w.orgs["Russian Federation"]
                 mine = w.post(

@@ -3,8 +3,10 @@ long the server takes for every page with the demo data (under 200 ms)."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
+import pytest
 from tests.web import drafting_helpers as drafting
 from tests.web.site import Site, soup
 from tests.web.test_pages import FOOD, post_form
@@ -89,7 +91,23 @@ def test_assets_are_cached_by_etag(site: Site) -> None:
     assert c.get("/static/../web/render.py").status_code == 404
 
 
-def test_every_page_answers_within_200_ms_with_the_demo_data(site: Site) -> None:
+def test_the_server_time_is_sent_only_when_asked_for(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Server-Timing is a precise clock of the server's work, which other parties' activity can
+    move: off by default, on only with GOBETWEEN_SERVER_TIMING (for measuring)."""
+    c = site.client("ukraine")
+    assert "server-timing" not in c.get("/").headers
+    timed = dataclasses.replace(site.services.settings, server_timing=True)
+    monkeypatch.setattr(site.services, "settings", timed)
+    assert float(c.get("/").headers["server-timing"].split("dur=")[1]) > 0
+
+
+def test_every_page_answers_within_200_ms_with_the_demo_data(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    timed = dataclasses.replace(site.services.settings, server_timing=True)
+    monkeypatch.setattr(site.services, "settings", timed)
     with_activity(site)
     slow = {}
     for seat, paths in pages(site).items():

@@ -112,6 +112,14 @@ class Settings:
     argon2_time_cost: int = _setting(3, N_("Argon2id iterations"))
     argon2_memory_kib: int = _setting(65536, N_("Argon2id memory, in KiB"))
     sse_poll_seconds: float = _setting(1.0, N_("how often an event stream looks for news"))
+    server_timing: bool = _setting(
+        False,
+        N_(
+            "send each page's server time in a Server-Timing header, for measuring (it gives "
+            "every reader a precise clock of the server's work, which other parties' activity "
+            "can move: leave it off in production)"
+        ),
+    )
     streams_per_user: int = _setting(
         8, N_("event streams one user may hold open at once (per worker); more answer 429")
     )

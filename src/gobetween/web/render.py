@@ -323,7 +323,9 @@ def error_page(request: Request, exc: e.GobetweenError) -> Response:
 def run_page(request: Request, build: Callable[[], Response]) -> Response:
     """Run a page's work, turning errors of the error tree into HTML answers.
 
-    The time the work took is sent as ``Server-Timing: page;dur=<ms>``.
+    With ``GOBETWEEN_SERVER_TIMING`` on (for measuring), the time the work took is sent as
+    ``Server-Timing: page;dur=<ms>``; off by default, since that header hands every reader a
+    precise clock of the server's work.
     """
     start = time.perf_counter()
     try:
@@ -333,7 +335,8 @@ def run_page(request: Request, build: Callable[[], Response]) -> Response:
     except Exception:  # a bug: logged with its traceback, and a plain page for the reader
         _log.exception("page %s %s failed", request.method, request.url.path)
         response = error_page(request, e.GobetweenError(e.N_("unexpected error")))
-    response.headers["Server-Timing"] = f"page;dur={1000 * (time.perf_counter() - start):.1f}"
+    if request.app.state.services.settings.server_timing:
+        response.headers["Server-Timing"] = f"page;dur={1000 * (time.perf_counter() - start):.1f}"
     return response
 
 
