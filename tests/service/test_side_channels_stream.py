@@ -33,25 +33,24 @@ def _steps(world: World, who: str, cursor: dict[int, int]) -> tuple[int, list[tu
         return 0
 
     engine = world.services.db.engine
+    raws: list[sqlite3.Connection] = []
 
     def on(conn: Any, cursor_: Any, statement: str, *args: Any) -> None:
         raw = conn.connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)
         raw.set_progress_handler(count, 1)
-
-    def off(conn: Any, cursor_: Any, statement: str, *args: Any) -> None:
-        conn.connection.driver_connection.set_progress_handler(None, 1)
+        raws.append(raw)
 
     with world.services.db.unit_of_work(write=False) as session:
         actor = repositories.load_actor(session, world.users[who])
         _track, view = repositories.track(session, actor, world.tracks["food"])
         event.listen(engine, "before_cursor_execute", on)
-        event.listen(engine, "after_cursor_execute", off)
-        try:
-            rows = repositories.notifications(session, view, cursor)
+        try:  # counted until every row is fetched, not only until the first
+            rows = list(repositories.notifications(session, view, cursor))
         finally:
             event.remove(engine, "before_cursor_execute", on)
-            event.remove(engine, "after_cursor_execute", off)
+            for raw in raws:
+                raw.set_progress_handler(None, 1)
         read = [(row.kind, row.number) for row in rows]
     return steps[0], read
 

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from gobetween.store import audit
@@ -126,11 +126,17 @@ def bodies(session: Session, stream: Stream, *, party: int | None = None) -> lis
     that rebuilding what one party may see costs nothing per event of another party.
     """
     table = stream.table
-    where = stream.where()
-    if party is not None:
-        events = t.ProtocolEvent
-        where = and_(where, or_(events.party_id.is_(None), events.party_id == party))
-    return list(session.execute(select(table.body).where(where).order_by(table.seq)).scalars())
+    if party is None:
+        query = select(table.body).where(stream.where()).order_by(table.seq)
+        return list(session.execute(query).scalars())
+    events = t.ProtocolEvent  # each scope read through its own range of ix_protocol_events_scope
+    scopes = [
+        select(events.seq, events.body).where(stream.where(), scope)
+        for scope in (events.party_id.is_(None), events.party_id == party)
+    ]
+    merged = union_all(*scopes).subquery()
+    query = select(merged.c.body).order_by(merged.c.seq)
+    return list(session.execute(query).scalars())
 
 
 def next_seq(session: Session, stream: Stream) -> int:

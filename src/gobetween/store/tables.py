@@ -304,7 +304,11 @@ class ProtocolEvent(Base):
     """One event of a track's protocol (single text or relay), in order; replay rebuilds state."""
 
     __tablename__ = "protocol_events"
-    __table_args__ = (UniqueConstraint("track_id", "protocol", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("track_id", "protocol", "seq"),
+        # a party's replay: the public events and its own, two index ranges (event_log.bodies)
+        Index("ix_protocol_events_scope", "track_id", "protocol", "party_id", "seq"),
+    )
     id: Mapped[int] = _id()
     track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
     protocol: Mapped[str] = mapped_column(String(30))
