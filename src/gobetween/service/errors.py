@@ -330,11 +330,72 @@ def _validation(request: Request, exc: Exception) -> Response:
     return _response(422, "ValidationFailed", e.cap(detail), errors)
 
 
-def _http(_request: Request, exc: Exception) -> JSONResponse:
+#: What the web framework (Starlette, FastAPI) refuses on its own, in its English words, and
+#: what the caller is told instead, in the caller's language (``limit`` from the first number).
+_FRAMEWORK: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^Not Found$"), e.N_("there is nothing at this address")),
+    (
+        re.compile(r"^Method Not Allowed$"),
+        e.N_("this address does not take %(method)s requests"),
+    ),
+    (
+        re.compile(r"^Invalid multipart data\.$"),
+        e.N_(
+            "the form's data could not be read: a part is malformed, or a part's header (a file "
+            "name, for one) is too long"
+        ),
+    ),
+    (
+        re.compile(r"^Missing boundary in multipart\.$"),
+        e.N_("the form's data has no boundary: send it as multipart/form-data, as a browser does"),
+    ),
+    (
+        re.compile(r"^Too many files\. Maximum number of files is (\d+)\.$"),
+        e.N_("too many files in one form: at most %(limit)s"),
+    ),
+    (
+        re.compile(r"^Too many fields\. Maximum number of fields is (\d+)\.$"),
+        e.N_("too many fields in one form: at most %(limit)s"),
+    ),
+    (
+        re.compile(r'^The Content-Disposition header field "name" must be provided\.$'),
+        e.N_("a part of the form's data has no name"),
+    ),
+    (
+        re.compile(r"^There was an error parsing the body$"),
+        e.N_("the request's body could not be read as the form or JSON it says it is"),
+    ),
+    (
+        re.compile(r"^Part exceeded maximum size of (\d+)KB\.$"),
+        e.N_("a part of the form's data is larger than %(limit)s KB"),
+    ),
+)
+
+
+def framework_detail(request: Request, detail: str) -> str:
+    """``detail`` in the caller's language when the web framework wrote it (its own words are
+    English); any other detail (ours, already translated) as it is.
+
+    >>> framework_detail(Request({"type": "http", "method": "PUT"}), "Method Not Allowed")
+    'this address does not take PUT requests'
+    """
+    for pattern, message in _FRAMEWORK:
+        found = pattern.match(detail)
+        if found:
+            limit = found.group(1) if found.groups() else ""
+            return _(message) % {"method": request.method, "limit": limit}
+    return detail
+
+
+def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     title = _TITLES.get(exc.status_code, "Error")
-    detail = exc.detail if isinstance(exc.detail, str) else title
-    return _response(exc.status_code, title, detail, (), **(exc.headers or {}))
+    detail = framework_detail(request, exc.detail if isinstance(exc.detail, str) else title)
+    page = page_refusal(request, exc.status_code, e.cap(detail))
+    if page is not None:
+        page.headers.update(exc.headers or {})
+        return page
+    return _response(exc.status_code, title, e.cap(detail), (), **(exc.headers or {}))
 
 
 def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:
