@@ -74,6 +74,7 @@ __all__ = [
     "create_agreement",
     "load",
     "organisation_keys",
+    "read_signed_bundle",
     "ready_tracks",
     "register_key",
     "registry_export",
@@ -500,18 +501,27 @@ def sign(
     return agreement_view_dict(session, actor, agreement_id, now=now)
 
 
+def read_signed_bundle(data: bytes) -> Bundle:
+    """An uploaded bundle, read and checked (:class:`VerificationFailed` when it cannot be used).
+
+    Reading a bundle of up to ``MAX_BUNDLE_BYTES`` takes up to a second (canonical form,
+    digests, signatures), so it is done before the unit of work of :func:`sign_bundle`: inside
+    it, every other user's write waited (docs/security.md, *Promise 2*)."""
+    return Bundle.from_bytes(data)
+
+
 def sign_bundle(
     session: Session,
     actor: Actor,
     agreement_id: int,
-    data: bytes,
+    other: Bundle,
     *,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Take the caller's signatures from a bundle signed with ``gobetween agreement sign``."""
+    """Take the caller's signatures from a bundle signed with ``gobetween agreement sign``,
+    read beforehand with :func:`read_signed_bundle` (outside the unit of work)."""
     event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
-    other = Bundle.from_bytes(data)
     if other.terms_hash != loaded.row.terms_hash:
         raise AgreementError(
             _("the uploaded bundle has terms hash %(uploaded)s..., this agreement %(ours)s...")

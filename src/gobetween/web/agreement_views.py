@@ -172,8 +172,11 @@ async def signed_bundle(request: Request, ctx: Ctx, agreement_id: int) -> Respon
 
     def work(values: dict[str, Any]) -> str:
         data = _file(values.get("bundle"))
+        with ctx.read() as unit:  # 404 before the upload is read
+            agree.load(unit.session, unit.actor, agreement_id)
+        other = agree.read_signed_bundle(data)  # up to a second: before the write lock
         with ctx.write() as unit:
-            agree.sign_bundle(unit.session, unit.actor, agreement_id, data)
+            agree.sign_bundle(unit.session, unit.actor, agreement_id, other)
         return "signatures-added"
 
     return await _agreement_post_with(request, ctx, agreement_id, form, work)

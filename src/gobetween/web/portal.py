@@ -28,7 +28,7 @@ from gobetween.web.data import ShownMessage, channel_messages, stream_cursor
 from gobetween.web.forms import form_errors, perform_step, validated
 from gobetween.web.render import form_again, read_page, redirect, render, run_page
 
-__all__ = ["router"]
+__all__ = ["MARK_READ_STEP", "mark_channel_read", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -194,17 +194,37 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
     return await run_in_threadpool(run_page, request, work)
 
 
+#: Receipts written per unit of work when a whole channel is marked read (each costs about a
+#: millisecond with its audit entry, so a unit holds the write lock for tens of milliseconds).
+MARK_READ_STEP = 50
+
+
+def mark_channel_read(ctx: RequestContext, channel_id: int) -> None:
+    """Mark every message of the channel read by the caller: the pages of messages are read
+    in read-only units, and only the unread ones are marked, :data:`MARK_READ_STEP` per unit of
+    work. In one unit, a channel of 5,000 messages held the write lock for 7.0 s (4.4 s when all
+    were read already), and every other user's write waited (docs/security.md, *Promise 2*)."""
+    after = 0
+    while True:
+        with ctx.read() as unit:
+            page = negotiate.channel_messages(unit.session, unit.actor, channel_id, after)
+            reader = unit.actor.user_id
+        if not page:
+            return
+        unread = [m.id for m in page if reader not in m.read_by]
+        for start in range(0, len(unread), MARK_READ_STEP):
+            with ctx.write() as unit:
+                for message_id in unread[start : start + MARK_READ_STEP]:
+                    negotiate.mark_read(unit.session, unit.actor, message_id)
+        after = page[-1].number
+
+
 @router.post("/channels/{channel_id}/read")
 def mark_read(request: Request, ctx: Ctx, channel_id: int) -> Response:
     """Mark every message of the channel read by the caller."""
 
     def build() -> Response:
-        with ctx.write() as unit:
-            after = 0
-            while page := negotiate.channel_messages(unit.session, unit.actor, channel_id, after):
-                for message in page:
-                    negotiate.mark_read(unit.session, unit.actor, message.id)
-                after = page[-1].number
+        mark_channel_read(ctx, channel_id)
         return redirect(f"/channels/{channel_id}", request)
 
     return run_page(request, build)

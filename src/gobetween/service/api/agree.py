@@ -216,7 +216,9 @@ async def signed_bundle(agreement_id: s.Id, request: Request, ctx: Ctx) -> dict[
     data = await read_body(request, "bundle")
 
     def work() -> dict[str, Any]:
-        return writing(ctx, agree.sign_bundle, agreement_id, data)
+        reading(ctx, agree.load, agreement_id)  # 404 before the upload is read
+        other = agree.read_signed_bundle(data)  # up to a second: before the write lock
+        return writing(ctx, agree.sign_bundle, agreement_id, other)
 
     return await run_in_threadpool(work)
 

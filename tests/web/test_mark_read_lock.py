@@ -1,0 +1,93 @@
+"""Marking a whole channel read holds the write lock only briefly at a time, however many
+messages the channel has (docs/security.md, *Promise 2*)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from tests.web.site import Site, csrf, one, soup
+
+from gobetween.service import negotiate
+from gobetween.store import repositories
+from gobetween.store import tables as t
+from gobetween.store.db import Database
+from gobetween.web.portal import MARK_READ_STEP
+
+FOOD = "food corridor"
+MESSAGES = 2_000
+#: The longest one writing unit of work may hold the lock here (2 cores, other tests running;
+#: a unit of :data:`MARK_READ_STEP` receipts takes about 70 ms).
+LONGEST = 0.5
+
+
+def _holds(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """How long each writing unit of work opened from now on held the write lock."""
+    holds: list[float] = []
+    original = Database.unit_of_work
+
+    @contextlib.contextmanager
+    def timed(self: Database, *, write: bool = True) -> Iterator[Session]:
+        if not write:
+            with original(self, write=False) as session:
+                yield session
+            return
+        started = None
+        try:
+            with original(self, write=True) as session:
+                started = time.perf_counter()
+                yield session
+        finally:
+            if started is not None:
+                holds.append(time.perf_counter() - started)
+
+    monkeypatch.setattr(Database, "unit_of_work", timed)
+    return holds
+
+
+def _user_id(site: Site, seat: str) -> int:
+    with site.services.db.unit_of_work(write=False) as session:
+        email = f"{seat}@demo.gobetween.org"
+        return int(session.execute(select(t.User.id).where(t.User.email == email)).scalar_one())
+
+
+def _receipts(site: Site, channel_id: int, user_id: int) -> int:
+    with site.services.db.unit_of_work(write=False) as session:
+        query = (
+            select(func.count())
+            .select_from(t.ReadReceipt)
+            .join(t.Message, t.Message.id == t.ReadReceipt.message_id)
+            .where(t.Message.channel_id == channel_id, t.ReadReceipt.user_id == user_id)
+        )
+        return int(session.execute(query).scalar_one())
+
+
+def test_marking_a_long_channel_read_holds_the_write_lock_briefly(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # before: one unit of work for the whole channel, 2.8 s for these 2,000 messages
+    ukraine = site.client("ukraine")
+    page = ukraine.get(f"/tracks/{site.tracks[FOOD]}/channel", follow_redirects=True)
+    action = str(one(soup(page), "form#composer")["action"])  # /channels/{id}/...
+    channel_id = int(action.split("/")[2])
+    with site.services.db.unit_of_work() as session:
+        author = repositories.load_actor(session, _user_id(site, "ukraine"))
+        for n in range(MESSAGES):
+            negotiate.post_message(session, author, channel_id, text=f"message {n}")
+    un = site.client("un")
+    reader = _user_id(site, "un")
+    already = _receipts(site, channel_id, reader)
+    token = csrf(soup(un.get(f"/channels/{channel_id}")))
+    holds = _holds(monkeypatch)
+    r = un.post(f"/channels/{channel_id}/read", data={"csrf_token": token})
+    assert r.status_code == 303, r.text
+    assert _receipts(site, channel_id, reader) >= already + MESSAGES  # every one marked
+    assert max(holds) < LONGEST, max(holds)
+    assert len(holds) >= MESSAGES // MARK_READ_STEP
+    holds.clear()  # marking again writes nothing: every message is read already
+    assert un.post(f"/channels/{channel_id}/read", data={"csrf_token": token}).status_code == 303
+    assert max(holds, default=0.0) < LONGEST, holds
