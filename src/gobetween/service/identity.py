@@ -58,11 +58,13 @@ __all__ = [
     "CSRF_HEADER",
     "DEVICE_COOKIE",
     "Caller",
+    "CheckedPassword",
     "Credentials",
     "LoginOutcome",
     "NewSession",
     "authenticate_session",
     "check_current_password",
+    "check_password_first",
     "create_api_token",
     "create_user",
     "end_session",
@@ -301,6 +303,60 @@ class LoginOutcome:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedPassword:
+    """A log-in's password, verified before its writing unit of work
+    (:func:`check_password_first`)."""
+
+    address: str
+    password_hash: str | None
+    ok: bool
+
+
+def _throttle(
+    session: Session,
+    settings: Settings,
+    address: str,
+    client: str,
+    device: str | None,
+    user: t.User | None,
+) -> tuple[str | None, tuple[str, ...]]:
+    """The log-in's pauses (:class:`RateLimited` while it must wait): the known device the
+    request comes from, if any, and the keys its failure is counted under."""
+    known = _known_device(session, device, user)
+    keys: tuple[str, ...]
+    if known is not None:  # a device that logged in here before: its own failures only
+        keys = (f"device:{known}",)
+        _slow_down(session, settings, keys[0])
+    else:
+        keys = (_pair_key(address, client), f"client:{client[:250]}", f"account:{address}")
+        _slow_down(session, settings, keys[0])
+        _cap(session, settings, keys[1], settings.login_client_max_failures)
+        _cap(session, settings, keys[2], settings.login_account_max_failures)
+    return known, keys
+
+
+def check_password_first(
+    session: Session,
+    hasher: PasswordHasher,
+    settings: Settings,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    device: str | None = None,
+) -> CheckedPassword:
+    """In a read-only unit of work, before :func:`login`'s writing one: the same pauses
+    (:class:`RateLimited`), then the password verified. Argon2 with the default cost takes
+    about a quarter of a second, and inside the writing unit every other user's write waited
+    for it (docs/security.md, *Promise 2*). Nothing is told: :func:`login` answers."""
+    address = email.strip().lower()[:254]
+    user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
+    _throttle(session, settings, address, client, device, user)
+    digest = user.password_hash if user else None
+    return CheckedPassword(address, digest, hasher.verify(digest, password))
+
+
 def login(
     session: Session,
     hasher: PasswordHasher,
@@ -311,8 +367,14 @@ def login(
     client: str,
     device: str | None = None,
     code: str | None = None,
+    checked: CheckedPassword | None = None,
 ) -> LoginOutcome:
     """The user whose credentials these are, or why not (the failure is recorded).
+
+    ``checked`` is :func:`check_password_first`'s result for the same e-mail address and
+    password, taken in a read-only unit before this writing one: the password is then not
+    verified again here (unless the account's password changed meanwhile), so the write lock
+    is not held while Argon2 runs. The pauses are checked again here all the same.
 
     ``device`` is the request's device cookie, if any; ``code`` the second factor's code (or a
     recovery code), needed when the user turned it on: a missing or wrong one is a failure like
@@ -325,17 +387,12 @@ def login(
     prune(session, settings)
     address = email.strip().lower()[:254]
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
-    known = _known_device(session, device, user)
-    keys: tuple[str, ...]
-    if known is not None:  # a device that logged in here before: its own failures only
-        keys = (f"device:{known}",)
-        _slow_down(session, settings, keys[0])
+    known, keys = _throttle(session, settings, address, client, device, user)
+    digest = user.password_hash if user else None
+    if checked is not None and checked.address == address and checked.password_hash == digest:
+        ok = checked.ok  # checked before the unit of work, against the same hash
     else:
-        keys = (_pair_key(address, client), f"client:{client[:250]}", f"account:{address}")
-        _slow_down(session, settings, keys[0])
-        _cap(session, settings, keys[1], settings.login_client_max_failures)
-        _cap(session, settings, keys[2], settings.login_account_max_failures)
-    ok = hasher.verify(user.password_hash if user else None, password)
+        ok = hasher.verify(digest, password)
     failure = "login.failed"
     code_passes = user is None or two_factor.passes(session, user, code, address=client, use=ok)
     if ok and not code_passes:  # the owner should know: the password is out

@@ -96,6 +96,16 @@ def login(
         return login_page(request, ctx, context, status=403)
     device = request.cookies.get(identity.DEVICE_COOKIE)
     try:
+        with ctx.anonymous(write=False) as session:  # Argon2 runs outside the writing unit
+            checked = identity.check_password_first(
+                session,
+                ctx.services.hasher,
+                ctx.settings,
+                email=email,
+                password=password,
+                client=ctx.client,
+                device=device,
+            )
         with ctx.anonymous() as session:
             outcome = identity.login(
                 session,
@@ -106,6 +116,7 @@ def login(
                 client=ctx.client,
                 device=device,
                 code=code or None,
+                checked=checked,
             )
             user = outcome.user
             agent = request.headers.get("user-agent", "")

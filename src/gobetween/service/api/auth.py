@@ -61,6 +61,16 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
     """
     services = ctx.services
     device = request.cookies.get(identity.DEVICE_COOKIE)
+    with ctx.anonymous(write=False) as session:  # Argon2 runs outside the writing unit
+        checked = identity.check_password_first(
+            session,
+            services.hasher,
+            ctx.settings,
+            email=body.email,
+            password=body.password,
+            client=ctx.client,
+            device=device,
+        )
     with ctx.anonymous() as session:
         outcome = identity.login(
             session,
@@ -71,6 +81,7 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
             client=ctx.client,
             device=device,
             code=body.code,
+            checked=checked,
         )
         user = outcome.user
         started = (

@@ -1,5 +1,5 @@
-"""Marking a whole channel read holds the write lock only briefly at a time, however many
-messages the channel has (docs/security.md, *Promise 2*)."""
+"""Pages hold the write lock only briefly (docs/security.md, *Promise 2*): marking a whole
+channel read, however many messages it has; logging in (Argon2 runs before the writing unit)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.web.site import Site, csrf, one, soup
 
 from gobetween.service import negotiate
+from gobetween.service.security import PasswordHasher
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.db import Database
@@ -91,3 +92,31 @@ def test_marking_a_long_channel_read_holds_the_write_lock_briefly(
     holds.clear()  # marking again writes nothing: every message is read already
     assert un.post(f"/channels/{channel_id}/read", data={"csrf_token": token}).status_code == 303
     assert max(holds, default=0.0) < LONGEST, holds
+
+
+def test_the_login_page_verifies_the_password_before_the_write_lock(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[bool] = []  # a writing unit is open now
+    original_unit = Database.unit_of_work
+
+    @contextlib.contextmanager
+    def marked(self: Database, *, write: bool = True) -> Iterator[Session]:
+        with original_unit(self, write=write) as session:
+            opened.append(write)
+            try:
+                yield session
+            finally:
+                opened.pop()
+
+    verified_in_a_write_unit = []
+    original = PasswordHasher.verify
+
+    def verify(self: PasswordHasher, encoded: str | None, given: str) -> bool:
+        verified_in_a_write_unit.append(any(opened))
+        return original(self, encoded, given)
+
+    monkeypatch.setattr(Database, "unit_of_work", marked)
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    site.client("ukraine")  # through the log-in form
+    assert verified_in_a_write_unit == [False]  # before: [True]
