@@ -52,7 +52,7 @@ def _copy(part: str, to: Rehearsal, played: Rehearsal) -> None:
         to._firsts = dict(played._firsts)
     if part in ("climbs", "all"):
         for key, climbs in played._climbs_by_declared.items():
-            to._climbs_by_declared[key] = dict(climbs)
+            to._climbs_by_declared[key].update(climbs)
     if part in ("delegations' scores", "all"):
         for b in BEHAVIOURS:
             for mine, theirs in zip(to.delegates(b), played.delegates(b), strict=True):

@@ -4,6 +4,9 @@ without the changes the parties would ask for."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import numpy as np
 import pytest
 from tests.rehearsal.scenarios import four_issues, several
@@ -126,3 +129,53 @@ def test_delegations_that_declare_the_same_keep_one_store_of_scores() -> None:
             for e, t in zip(by_behaviour["exaggerating"], by_behaviour["truthful"], strict=True)
         )
         assert exaggerated  # the stores are told apart where the declarations differ
+
+
+def test_behaviours_that_declare_the_same_walk_once() -> None:
+    """Truthful and stubborn delegations declare the same preferences: a climb's walk (votes
+    and last text) is kept per seed and rounds for both, so the stubborn runs do not walk
+    again; exaggerating ones keep their own. Every result is what a fresh rehearsal gives one
+    run at a time."""
+    walked: list[int] = []
+    spec = STRATEGIES["hill-climbing"]
+    assert spec.walk is not None
+    inner = spec.walk
+
+    def counted(*args: Any) -> tuple[int, tuple[int, ...]]:
+        walked.append(1)
+        return inner(*args)
+
+    registry = {**STRATEGIES, "hill-climbing": replace(spec, walk=counted)}
+    for scenario in several():
+        many = Rehearsal(scenario, strategies=registry)
+        one = Rehearsal(scenario)
+        many.delegates("truthful"), many.delegates("stubborn"), many.delegates("exaggerating")
+        assert many._walks["truthful"] is many._walks["stubborn"]
+        for behaviour_name in ("truthful", "stubborn", "exaggerating"):
+            for rounds in (2, 100):
+                walked.clear()
+                got = many.runs("hill-climbing", behaviour_name, range(8), rounds=rounds)
+                expected = [
+                    one.run("hill-climbing", behaviour_name, s, rounds=rounds) for s in range(8)
+                ]
+                assert got == expected, (scenario.name, behaviour_name, rounds)
+                assert len(walked) == (0 if behaviour_name == "stubborn" else 8)
+
+
+def test_a_package_s_utility_from_the_flat_values_is_the_table_s() -> None:
+    """A rehearsal scores agreements from every party's option values in one list when the
+    true tables are additive without red lines: the same utilities as the tables give, and
+    the same scores as the general path."""
+    rng = np.random.default_rng(23)
+    flat = 0
+    for scenario in [*several(), _long_climbs()]:
+        rehearsal, general = Rehearsal(scenario), Rehearsal(scenario)
+        general._flat_truth = None
+        flat += rehearsal._flat_truth is not None
+        for _ in range(300):
+            package = tuple(int(x) for x in rng.integers(0, rehearsal.sizes))
+            assert rehearsal._score(package) == general._score(package)
+            if rehearsal._flat_truth is not None:
+                utilities = rehearsal._score(package)[0]
+                assert utilities == tuple(t.utility(package) for t in rehearsal.truth)
+    assert flat >= 2  # the toy and the long climbs; the others have red lines or bonuses

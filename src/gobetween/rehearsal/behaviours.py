@@ -113,9 +113,13 @@ class Delegate:
     def accepts(self, choices: Choices, round_: int, rounds: int) -> bool:
         """Whether it accepts the text: :meth:`answer`'s ``accepts``, without working out the
         change it would ask for."""
-        score = self._scores.get(choices)
-        if score is None:
-            score = self.score(choices)
+        scores = self._scores
+        score = scores.get(choices)
+        if score is None:  # as score() keeps it
+            score = self.table.score(choices)
+            if len(scores) >= _MAX_SCORES:
+                scores.clear()
+            scores[choices] = score
         level = self.table.reservation if self.holdout <= 0 else self.level(round_, rounds)
         return score != -math.inf and score >= level - 1e-12
 

@@ -25,6 +25,7 @@ import bisect
 import hashlib
 import itertools
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ from gobetween.rehearsal.behaviours import Delegate, behaviour
 from gobetween.rehearsal.strategies import (
     CLIMB_BLOCK,
     Climb,
+    Climber,
     Plan,
     Room,
     StrategySpec,
@@ -189,11 +191,25 @@ class Rehearsal:
         self.truth = tuple(
             PartyTable.of(p, prefs, scenario.agenda) for p, prefs in scenario.preferences.items()
         )
+        #: Each party's option values in one list and where each issue's start, when every
+        #: true table is additive without red lines (a package's utility is then one sum of
+        #: them: the same additions in the same order as PartyTable.utility); else None.
+        self._flat_truth = (
+            tuple((t.flat_list, t.offsets) for t in self.truth)
+            if all(t.flat is not None and not t.red_lines for t in self.truth)
+            else None
+        )
         self.sizes = tuple(issue.size for issue in scenario.agenda.issues)
         self._delegates: dict[str, tuple[Delegate, ...]] = {}
         self._plans: dict[str, Plan] = {}
         self._climbs: dict[str, dict[Choices, Climb]] = {}
+        self._climbers: dict[str, Climber] = {}
         self._climbs_by_declared: dict[tuple[Preferences, ...], dict[Choices, Climb]] = {}
+        #: Per behaviour and per declared preferences: a walk's votes and text by seed and rounds.
+        self._walks: dict[str, dict[tuple[int, int], tuple[int, Choices]]] = {}
+        self._walks_by_declared: dict[
+            tuple[Preferences, ...], dict[tuple[int, int], tuple[int, Choices]]
+        ] = {}
         self._scores: dict[Choices | None, tuple[tuple[float, ...], bool, float]] = {}
         self._firsts: dict[int, First] = {}
         #: Where the generator is in its stream (draws from its start), when known.
@@ -227,6 +243,11 @@ class Rehearsal:
             for delegate in self._delegates[behaviour_name]:
                 delegate.table.compile()
                 self._share_scores(delegate)
+            # a climb's moves and walks depend only on the declared preferences: behaviours that
+            # declare the same (truthful and stubborn) share what their climbs found
+            declared = tuple(d.declared for d in self._delegates[behaviour_name])
+            self._climbs[behaviour_name] = self._climbs_by_declared.setdefault(declared, {})
+            self._walks[behaviour_name] = self._walks_by_declared.setdefault(declared, {})
         return self._delegates[behaviour_name]
 
     def _share_scores(self, delegate: Delegate) -> None:
@@ -261,11 +282,23 @@ class Rehearsal:
 
     def prepare(self, strategy_name: str, behaviour_name: str) -> None:
         """Do now what the first run of this strategy and behaviour would do once: build the
-        delegations and, for a strategy that uses it, the declared frontier (so that timing the
-        runs leaves the preparation out)."""
+        delegations and, for a strategy that uses it, the declared frontier, for one that
+        walks (:attr:`StrategySpec.walk`) what a climb needs of the delegations (their tables
+        joined: :class:`~gobetween.rehearsal.strategies.Climber`), so that timing the runs
+        leaves the preparation out."""
         self.delegates(behaviour_name)
-        if strategy(strategy_name, self.strategies).uses_plan:
+        spec = strategy(strategy_name, self.strategies)
+        if spec.uses_plan:
             self.plan(behaviour_name)
+        if spec.walk is not None:
+            self.climber(behaviour_name)
+
+    def climber(self, behaviour_name: str) -> Climber:
+        """What a climb needs of that behaviour's delegations (cached)."""
+        found = self._climbers.get(behaviour_name)
+        if found is None:
+            found = self._climbers[behaviour_name] = Climber.of(self.delegates(behaviour_name))
+        return found
 
     def run(
         self, strategy_name: str, behaviour_name: str, seed: int, *, rounds: int = DEFAULT_ROUNDS
@@ -284,21 +317,35 @@ class Rehearsal:
         rounds: int = DEFAULT_ROUNDS,
     ) -> list[RunResult]:
         """One run per seed, in order: what :meth:`run` gives for each. A strategy that can
-        play from its first text and draws (:attr:`StrategySpec.drawn`) takes them from what
-        the rehearsal keeps per seed, drawn once for every behaviour (and every such strategy)
-        that plays the seed."""
+        play from its first text and draws up to the text it settles (:attr:`StrategySpec.walk`)
+        takes them from what the rehearsal keeps per seed, drawn once for every behaviour (and
+        every such strategy) that plays the seed; and the walk itself (votes and text) is kept
+        per seed and rounds for every behaviour that declares the same preferences (truthful
+        and stubborn delegations walk alike and differ only in what they accept)."""
         spec, room = self._room(strategy_name, behaviour_name, rounds)
-        drawn = spec.drawn
-        if drawn is None:
+        walk = spec.walk
+        if walk is None:
             return [self.run(strategy_name, behaviour_name, seed, rounds=rounds) for seed in seeds]
         results = []
-        score, firsts, first = self.score, self._firsts, self._first
+        score, firsts, walks = self.score, self._firsts, self._walks[behaviour_name]
+        seeds = list(seeds)
+        new = [s for s in seeds if (s, rounds) not in walks and s not in firsts]
+        if new:
+            self._draw(list(dict.fromkeys(new)))
+        conclude = room._conclude
         more = _More(self, len(self.sizes) + CLIMB_BLOCK)
         for seed in seeds:
-            start, draws, more.head = firsts.get(seed) or first(seed)
-            room.used, room.agreement, room.last = 0, None, None
-            more.seed, more.rng = seed, None
-            drawn(room, start, draws, more)
+            room.used = 0
+            end = walks.get((seed, rounds))
+            if end is None:
+                start, draws, more.head = firsts.get(seed) or self._first(seed)
+                more.seed, more.rng = seed, None
+                end = walk(room, start, draws, more)
+                if len(walks) >= _MAX_FIRSTS:
+                    walks.clear()
+                walks[seed, rounds] = end
+            room.agreement = None
+            conclude(*end)
             results.append(score(strategy_name, behaviour_name, seed, room.agreement, room.used))
         return results
 
@@ -314,44 +361,45 @@ class Rehearsal:
                 params={"most": MAX_ROUNDS, "rounds": rounds},
             )
         spec = strategy(strategy_name, self.strategies)
-        climbs = self._climbs.get(behaviour_name)
-        if climbs is None:
-            # a climb's moves depend only on the declared preferences: behaviours that declare
-            # the same (truthful and stubborn) share what their climbs found
-            declared = tuple(d.declared for d in self.delegates(behaviour_name))
-            climbs = self._climbs[behaviour_name] = self._climbs_by_declared.setdefault(
-                declared, {}
-            )
         room = Room(
             self.delegates(behaviour_name),
             self.sizes,
             rounds,
             plan=lambda: self.plan(behaviour_name),
-            climbs=climbs,
+            climbs=self._climbs[behaviour_name],
+            climbing=None if spec.walk is None else self.climber(behaviour_name),
         )
         return spec, room
 
     def _first(self, seed: int) -> First:
-        """A seed's first text and the :data:`CLIMB_BLOCK` draws after it (their last
-        :data:`_TAIL` as a list, the others as drawn: a run seldom needs them), kept. The
-        generator is moved to the seed's block from where the last seed's first draws left
-        it (one jump, cheaper than a restart) when nothing has drawn from it since."""
-        bits, width = self._bits, len(self.sizes) + CLIMB_BLOCK
-        target = (seed % _BLOCKS) * _BLOCKS
-        if self._position is None:
-            self._generator(seed)
-        else:
-            bits.advance((target - self._position) % _PERIOD)
-        draws = self._rng.random(width)
-        self._position = target + width
-        if len(self._firsts) >= _MAX_FIRSTS:
+        """A seed's first text and the :data:`CLIMB_BLOCK` draws after it (:meth:`_draw`)."""
+        self._draw([seed])
+        return self._firsts[seed]
+
+    def _draw(self, seeds: Sequence[int]) -> None:
+        """Keep the first text of every seed of ``seeds`` and the :data:`CLIMB_BLOCK` draws
+        after it (their last :data:`_TAIL` apart: a run takes them first, and seldom the
+        others), all the seeds' draws made one after another and turned into Python floats at
+        once. The generator is moved to each seed's block from where the last seed's first
+        draws left it (one jump, cheaper than a restart) when nothing has drawn from it since."""
+        bits, rng, n = self._bits, self._rng, len(self.sizes)
+        width = n + CLIMB_BLOCK
+        cut = width - _TAIL
+        if len(self._firsts) + len(seeds) > _MAX_FIRSTS:
             self._firsts.clear()
-        found = self._firsts[seed] = (
-            text_of(draws[: len(self.sizes)].tolist(), self.sizes),
-            draws[width - _TAIL :].tolist(),
-            draws[len(self.sizes) : width - _TAIL],
-        )
-        return found
+        for seed in seeds:
+            target = (seed % _BLOCKS) * _BLOCKS
+            if self._position is None:
+                self._generator(seed)
+            else:
+                bits.advance((target - self._position) % _PERIOD)
+            block = rng.random(width)
+            self._position = target + width
+            self._firsts[seed] = (
+                text_of(block[:n].tolist(), self.sizes),
+                block[cut:].tolist(),
+                block[n:cut],
+            )
 
     def score(
         self,
@@ -387,6 +435,14 @@ class Rehearsal:
         if package is None:
             utilities = tuple(t.reservation for t in self.truth)
             optimal = False
+        elif self._flat_truth is not None:
+            utilities = tuple(
+                [
+                    sum(map(flat.__getitem__, map(operator.add, offsets, package)))
+                    for flat, offsets in self._flat_truth
+                ]
+            )
+            optimal = not self._dominated(utilities)
         else:
             utilities = tuple(t.utility(package) for t in self.truth)
             crossed = any(t.crossed(package) for t in self.truth)
