@@ -158,3 +158,38 @@ def test_a_login_verifies_the_password_before_the_write_lock(
         r = c.post("/api/auth/login", json={"email": "ua@example.org", "password": password})
     assert r.status_code == (200 if password == PASSWORD else 401), r.text
     assert verified_in_a_write_unit == [False]  # before: [True]
+
+
+def test_a_password_change_runs_argon2_before_the_write_lock(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Argon2 twice (the current password verified, the new one hashed): 0.45 to 0.56 s inside
+    # the writing unit at the default cost, as often as the user liked (a change is not paused)
+    with asgi_client(world.app) as c:
+        login = {"email": "ua@example.org", "password": PASSWORD}
+        csrf = c.post("/api/auth/login", json=login).json()["csrf_token"]
+        units = WriteUnits()
+        units.install(monkeypatch)
+        in_a_write_unit = []
+        verify, hash_ = PasswordHasher.verify, PasswordHasher.hash
+
+        def verifying(self: PasswordHasher, encoded: str | None, given: str) -> bool:
+            in_a_write_unit.append(("verify", units.open > 0))
+            return verify(self, encoded, given)
+
+        def hashing(self: PasswordHasher, password: str) -> str:
+            in_a_write_unit.append(("hash", units.open > 0))
+            return hash_(self, password)
+
+        monkeypatch.setattr(PasswordHasher, "verify", verifying)
+        monkeypatch.setattr(PasswordHasher, "hash", hashing)
+        change = {"current_password": PASSWORD, "new_password": "another good password"}
+        r = c.post("/api/auth/password", json=change, headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 204, r.text
+        assert in_a_write_unit == [("verify", False), ("hash", False)]  # before: both True
+        wrong = {"current_password": PASSWORD, "new_password": "yet another password"}
+        r = c.post("/api/auth/password", json=wrong, headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 422, r.text  # the current password is no longer that
+    again = {"email": "ua@example.org", "password": "another good password"}
+    with asgi_client(world.app) as c:
+        assert c.post("/api/auth/login", json=again).status_code == 200

@@ -64,6 +64,7 @@ __all__ = [
     "NewSession",
     "authenticate_session",
     "check_current_password",
+    "check_current_password_first",
     "check_password_first",
     "create_api_token",
     "create_user",
@@ -151,15 +152,19 @@ def set_password(
     password: str,
     *,
     keep_session: str | None = None,
+    hashed: str | None = None,
 ) -> None:
     """Replace a user's password, ending every other way in.
+
+    ``hashed`` is ``hasher.hash(password)`` computed before the unit of work (Argon2 takes about
+    a quarter of a second with the default cost, which the write lock need not wait for).
 
     Every browser session of the user ends except the one whose cookie is ``keep_session`` (the
     one that changed it), every API token is revoked, and no device counts as known any more:
     whoever had learnt the old password keeps nothing that still works.
     """
     check_password(password)
-    user.password_hash = hasher.hash(password)
+    user.password_hash = hashed if hashed is not None else hasher.hash(password)
     kept = token_digest(keep_session) if keep_session else ""
     ended = _count(
         session.execute(
@@ -410,18 +415,44 @@ def login(
     return LoginOutcome(user)
 
 
-def check_current_password(
+def check_current_password_first(
     session: Session, hasher: PasswordHasher, settings: Settings, user: t.User, password: str
+) -> CheckedPassword:
+    """In a read-only unit of work, before :func:`check_current_password`'s writing one: the
+    same pauses (:class:`RateLimited`), then the password verified (Argon2, outside the write
+    lock). Nothing is recorded: :func:`check_current_password` does that."""
+    _slow_down(session, settings, f"password:{user.id}")
+    return CheckedPassword(
+        user.email, user.password_hash, hasher.verify(user.password_hash, password)
+    )
+
+
+def check_current_password(
+    session: Session,
+    hasher: PasswordHasher,
+    settings: Settings,
+    user: t.User,
+    password: str,
+    *,
+    checked: CheckedPassword | None = None,
 ) -> bool:
     """Whether ``password`` is the user's (before a change), with the log-in's doubling
     pauses (:class:`RateLimited`): a stolen session cannot guess the password at speed.
 
     A failure is recorded in ``session``: the caller commits it even though the change is
-    refused (see :func:`wrong_current_password`).
+    refused (see :func:`wrong_current_password`). ``checked``: the result of
+    :func:`check_current_password_first` for the same user and password, so the password is not
+    verified again here unless it changed meanwhile (the pauses are checked again).
     """
     key = f"password:{user.id}"
     _slow_down(session, settings, key)
-    if not hasher.verify(user.password_hash, password):
+    same = checked is not None and (checked.address, checked.password_hash) == (
+        user.email,
+        user.password_hash,
+    )
+    if not (
+        checked.ok if checked is not None and same else hasher.verify(user.password_hash, password)
+    ):
         session.add(t.LoginFailure(key=key))
         return False
     session.execute(delete(t.LoginFailure).where(t.LoginFailure.key == key))
