@@ -1,0 +1,261 @@
+"""How long one user's heaviest requests hold the write lock (docs/security.md, *Promise 2*).
+
+Every writing unit of work (``Database.unit_of_work(write=True)``: SQLite's ``BEGIN
+IMMEDIATE``, every other user's write waiting) is timed from the moment it holds the lock to
+its end; for each request the longest is printed, with how many units it opened. The cases:
+``bundle`` (a signed bundle of 4.8 MB, the API's limit, that cannot be used: many small parts
+and one byte off the canonical form), ``read`` (marking a channel of 5,000 messages read on
+its page, then again), ``login`` and ``password`` (Argon2 at the default cost), ``import``
+(the largest voyage file, 50,000 rows), ``drafts`` (a draft of about 950 KB, the body
+limit's size, saved, approved, published; a version and an answer of that size),
+``agreement`` (created, signed, the tick), ``versions`` (the single text published and answered
+after 1, 10 and 40 versions of about 950 KB each: still grows with the versions).
+
+Run from the project root (SQLite in a temporary folder)::
+
+    .venv/bin/python -m benchmarks.write_lock_holds
+    .venv/bin/python -m benchmarks.write_lock_holds bundle read
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import functools
+import hashlib
+import json
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import rfc8785
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from tests.monitoring.big_files import largest_allowed_csv
+from tests.service import agree_helpers as ah
+from tests.service.asgi import client as asgi_client
+from tests.service.world import PASSWORD, World, make_settings
+from tests.web.site import Site, csrf, one, settings_for, soup
+
+from gobetween.agreements.bundle import Bundle
+from gobetween.service import negotiate
+from gobetween.store import repositories
+from gobetween.store import tables as t
+from gobetween.store.db import Database
+
+HOLDS: list[float] = []
+_ORIGINAL = Database.unit_of_work
+
+
+@contextlib.contextmanager
+def _timed(self: Database, *, write: bool = True) -> Iterator[Session]:
+    if not write:
+        with _ORIGINAL(self, write=False) as session:
+            yield session
+        return
+    started = None
+    try:
+        with _ORIGINAL(self, write=True) as session:
+            started = time.perf_counter()
+            yield session
+    finally:
+        if started is not None:
+            HOLDS.append(time.perf_counter() - started)
+
+
+def _run(label: str, request: Callable[[], Any]) -> Any:
+    HOLDS.clear()
+    started = time.perf_counter()
+    r = request()
+    total = time.perf_counter() - started
+    longest = max(HOLDS, default=0.0) * 1000
+    print(
+        f"{label}: {r.status_code}, {total:.2f} s in all, {len(HOLDS)} writing units, "
+        f"the longest {longest:.0f} ms",
+        flush=True,
+    )
+    return r
+
+
+def _world(folder: str, **settings: Any) -> World:
+    return World.build(make_settings(f"sqlite:///{folder}/w.db", **settings))
+
+
+def bundle(folder: str) -> None:
+    w = _world(folder)
+    track = ah.make_ready(w)
+    keys = ah.register_keys(w)
+    aid = ah.create(w, track)["id"]
+    stored = w.get("ru", f"/api/agreements/{aid}/bundle").content
+    signed = Bundle.from_bytes(stored).sign("Russian Federation", keys["ru"]).to_bytes()
+    document = json.loads(signed)
+    for n in range(24_000):
+        data = f"pad {n} ".encode() * 8
+        document["parts"][f"pad/{n:07d}"] = base64.b64encode(data).decode()
+        document["manifest"][f"pad/{n:07d}"] = hashlib.sha256(data).hexdigest()
+    heavy = rfc8785.dumps(document) + b" "
+    url = f"/api/agreements/{aid}/signed-bundle"
+    kind = {"content-type": "application/octet-stream"}
+    _run(
+        f"unusable bundle of {len(heavy):,} bytes",
+        lambda: w.post("ru", url, content=heavy, headers=kind),
+    )
+    _run("usable bundle", lambda: w.post("ru", url, content=signed, headers=kind))
+    w.close()
+
+
+def read(folder: str) -> None:
+    site = Site.build(settings_for(f"sqlite:///{folder}/s.db"))
+    ukraine = site.client("ukraine")
+    page = ukraine.get(f"/tracks/{site.tracks['food corridor']}/channel", follow_redirects=True)
+    channel = int(str(one(soup(page), "form#composer")["action"]).split("/")[2])
+    with site.services.db.unit_of_work() as session:
+        email = "ukraine@demo.gobetween.org"
+        uid = session.execute(select(t.User.id).where(t.User.email == email)).scalar_one()
+        author = repositories.load_actor(session, uid)
+        for n in range(5_000):
+            negotiate.post_message(session, author, channel, text=f"message {n}")
+    un = site.client("un")
+    token = csrf(soup(un.get(f"/channels/{channel}")))
+    for label in ("mark 5,000 messages read", "mark them read again"):
+        _run(label, lambda: un.post(f"/channels/{channel}/read", data={"csrf_token": token}))
+    site.close()
+
+
+def login(folder: str) -> None:
+    w = _world(folder, argon2_time_cost=3, argon2_memory_kib=65536)  # the defaults
+    with asgi_client(w.app) as c:
+        for label, password in (("log-in, right password", PASSWORD), ("wrong", "not it at all")):
+            body = {"email": "ua@example.org", "password": password}
+            _run(label, functools.partial(c.post, "/api/auth/login", json=body))
+    w.close()
+
+
+def password(folder: str) -> None:
+    w = _world(folder, argon2_time_cost=3, argon2_memory_kib=65536)
+    with asgi_client(w.app) as c:
+        body = {"email": "ua@example.org", "password": PASSWORD}
+        header = {"X-CSRF-Token": c.post("/api/auth/login", json=body).json()["csrf_token"]}
+        old, new = PASSWORD, "another good password"
+        for _ in range(2):
+            change = {"current_password": old, "new_password": new}
+            _run(
+                "password change",
+                functools.partial(c.post, "/api/auth/password", json=change, headers=header),
+            )
+            old, new = new, old
+    w.close()
+
+
+def imports(folder: str) -> None:
+    w = _world(folder)
+    track = ah.make_ready(w)
+    keys = ah.register_keys(w)
+    aid = ah.create(w, track)["id"]
+    ah.sign_all(w, aid, keys)
+    files = {"file": ("v.csv", largest_allowed_csv(50_000), "text/csv")}
+    url = f"/api/agreements/{aid}/record/imports"
+    _run("import of 50,000 voyage rows", lambda: w.post("un", url, files=files))
+    ordered = sorted(HOLDS)
+    second, median = ordered[-2] * 1000, ordered[len(ordered) // 2] * 1000
+    print(f"  (the second longest {second:.0f} ms, the median {median:.0f} ms)")
+    _run("the same file again", lambda: w.post("un", url, files=files))
+    w.close()
+
+
+def versions(folder: str) -> None:
+    w = _world(folder)
+    food = w.tracks["food"]
+    package = {"ports": "Odesa", "inspection": "at sea", "term": "120"}
+    words = " ".join(f"w{i % 977}x{i % 13}" for i in range(800))[:4700]
+    url = f"/api/tracks/{food}/text"
+
+    def publish(k: int) -> Any:
+        arts = [{"id": f"a{n}", "wording": {"en": f"{n} {k} {words}"}} for n in range(200)]
+        return w.post("un", f"{url}/versions", json={"package": package, "articles": arts})
+
+    def answer(k: int) -> Any:
+        return w.post("ua", f"{url}/answers", json={"version": k, "kind": "accept"})
+
+    for k in range(1, 41):
+        if k in (1, 10, 40):
+            _run(f"publish version {k}", functools.partial(publish, k))
+            _run(f"  a party's answer to {k}", functools.partial(answer, k))
+        else:
+            assert publish(k).status_code == 201
+    w.close()
+
+
+def drafts(folder: str) -> None:
+    w = _world(folder)
+    url = f"/api/tracks/{w.tracks['food']}/text"
+    package = {"ports": "Odesa", "inspection": "at sea", "term": "120"}
+    words = " ".join(f"w{i % 977}x{i % 13}" for i in range(800))[:4700]
+    arts = [{"id": f"a{n}", "wording": {"en": f"{n} {words}"}} for n in range(200)]
+    body = {"package": package, "articles": arts}
+    print(f"  (bodies of {len(json.dumps(body)):,} bytes)")
+    d = _run("draft saved", lambda: w.post("un", f"{url}/drafts", json=body)).json()
+    draft = f"{url}/drafts/{d['id']}"
+    _run("draft saved again", lambda: w.put("un", draft, json={**body, "base": d["digest"]}))
+    _run("draft approved", lambda: w.post("tr", f"{draft}/approval"))
+    _run("draft published", lambda: w.post("un", f"{draft}/publication", json={"confirm": True}))
+    arts2 = [{"id": f"a{n}", "wording": {"en": f"{n + 1} {words[::-1]}"}} for n in range(200)]
+    body2 = {"package": package, "articles": arts2}
+    _run("version 2 published", lambda: w.post("un", f"{url}/versions", json=body2))
+    answers = [
+        {"article": f"a{n}", "stance": "cannot_accept", "reason": "r" * 4000} for n in range(200)
+    ]
+    answer = {"version": 2, "kind": "amend", "articles": answers, "amendments": {}}
+    _run("answered, per article", lambda: w.post("ua", f"{url}/answers", json=answer))
+    w.close()
+
+
+def agreement(folder: str) -> None:
+    w = _world(folder)
+    track = ah.make_ready(w)
+    keys = ah.register_keys(w)
+    aid = _run("agreement created", lambda: ah_create(w, track)).json()["id"]
+    view = w.get("ua", f"/api/agreements/{aid}").json()
+    party, signer = view["may_sign"][0]
+    params = {"party": party, "signer": signer}
+    message = w.get("ua", f"/api/agreements/{aid}/signing-request", params=params).json()
+    value = base64.b64encode(keys["ua"].sign(base64.b64decode(message["message"]))).decode()
+    signature = {"party": party, "signer": signer, "signature": value}
+    _run("signed", lambda: w.post("ua", f"/api/agreements/{aid}/signatures", json=signature))
+    _run("tick", lambda: w.post("un", f"/api/agreements/{aid}/tick"))
+    w.close()
+
+
+def ah_create(w: World, track: int) -> Any:
+    return w.post("un", f"/api/tracks/{track}/agreements", json=ah.AGREEMENT)
+
+
+CASES = {
+    "bundle": bundle,
+    "read": read,
+    "login": login,
+    "password": password,
+    "import": imports,
+    "versions": versions,
+    "drafts": drafts,
+    "agreement": agreement,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cases", nargs="*", help=", ".join(CASES) + " (default: all)")
+    args = parser.parse_args()
+    Database.unit_of_work = _timed  # type: ignore[method-assign]
+    unknown = set(args.cases) - set(CASES)
+    if unknown:
+        parser.error(f"no case {', '.join(sorted(unknown))}")
+    for name in args.cases or CASES:
+        with tempfile.TemporaryDirectory() as folder:
+            CASES[name](folder)
+
+
+if __name__ == "__main__":
+    main()
