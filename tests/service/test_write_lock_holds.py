@@ -193,3 +193,34 @@ def test_a_password_change_runs_argon2_before_the_write_lock(
     again = {"email": "ua@example.org", "password": "another good password"}
     with asgi_client(world.app) as c:
         assert c.post("/api/auth/login", json=again).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "right"),
+    [
+        ("/api/account/two-factor/disable", False),
+        ("/api/account/delete", False),
+        ("/api/account/delete", True),
+    ],
+)
+def test_the_current_password_is_verified_before_the_write_lock(
+    world: World, monkeypatch: pytest.MonkeyPatch, url: str, right: bool
+) -> None:
+    # before: Argon2 inside the writing unit of turning the second factor off and of deleting
+    # one's account
+    units = WriteUnits()
+    units.install(monkeypatch)
+    verified_in_a_write_unit = []
+    original = PasswordHasher.verify
+
+    def verify(self: PasswordHasher, encoded: str | None, given: str) -> bool:
+        verified_in_a_write_unit.append(units.open > 0)
+        return original(self, encoded, given)
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    body = {"current_password": PASSWORD if right else "not the password"}
+    r = world.post("obs", url, json=body)
+    assert r.status_code == (204 if right else 422), r.text
+    assert verified_in_a_write_unit == [False]  # before: [True]
+    if right:  # deleted: its token no longer works
+        assert world.get("obs", "/api/auth/me").status_code == 401

@@ -94,9 +94,8 @@ def test_marking_a_long_channel_read_holds_the_write_lock_briefly(
     assert max(holds, default=0.0) < LONGEST, holds
 
 
-def test_the_login_page_verifies_the_password_before_the_write_lock(
-    site: Site, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _verified_in_a_write_unit(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For each password verified from now on: whether a writing unit was open then."""
     opened: list[bool] = []  # a writing unit is open now
     original_unit = Database.unit_of_work
 
@@ -118,5 +117,25 @@ def test_the_login_page_verifies_the_password_before_the_write_lock(
 
     monkeypatch.setattr(Database, "unit_of_work", marked)
     monkeypatch.setattr(PasswordHasher, "verify", verify)
+    return verified_in_a_write_unit
+
+
+def test_the_login_page_verifies_the_password_before_the_write_lock(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verified_in_a_write_unit = _verified_in_a_write_unit(monkeypatch)
     site.client("ukraine")  # through the log-in form
+    assert verified_in_a_write_unit == [False]  # before: [True]
+
+
+@pytest.mark.parametrize("action", ["/account/two-factor/disable", "/account/delete"])
+def test_the_account_page_verifies_the_password_before_the_write_lock(
+    site: Site, monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    c = site.client("ukraine")
+    token = csrf(soup(c.get("/account/security")))
+    verified_in_a_write_unit = _verified_in_a_write_unit(monkeypatch)
+    form = {"csrf_token": token, "current_password": "not the password", "confirm": "yes"}
+    r = c.post(action, data=form)
+    assert r.status_code == 422, r.text
     assert verified_in_a_write_unit == [False]  # before: [True]

@@ -54,12 +54,21 @@ def wrong_code() -> ValidationFailed:
 
 
 def check_password(
-    session: Session, hasher: PasswordHasher, settings: Settings, user: t.User, password: str
+    session: Session,
+    hasher: PasswordHasher,
+    settings: Settings,
+    user: t.User,
+    password: str,
+    *,
+    checked: identity.CheckedPassword | None = None,
 ) -> bool:
     """Whether ``password`` is ``user``'s, before a deletion: paused when wrong
-    (:func:`identity.check_current_password`) and, when wrong, recorded in the user's security
-    log (the caller commits it even though the deletion is refused)."""
-    right = identity.check_current_password(session, hasher, settings, user, password)
+    (:func:`identity.check_current_password`, which takes ``checked``: the password verified
+    before the writing unit) and, when wrong, recorded in the user's security log (the caller
+    commits it even though the deletion is refused)."""
+    right = identity.check_current_password(
+        session, hasher, settings, user, password, checked=checked
+    )
     if not right:
         security_log.record(session, user.id, "account_deletion.failed")
     return right

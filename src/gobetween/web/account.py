@@ -136,12 +136,17 @@ def _act(
     work: Callable[[Unit], T],
     then: Callable[[T], Response],
     refusals: tuple[type[e.GobetweenError], ...] = (),
+    first: Callable[[Unit], None] | None = None,
 ) -> Response:
     """A form of this page: ``work`` in one unit of work that writes, then ``then(its
-    result)``; a refusal among ``refusals`` shows the page again with its reason (422)."""
+    result)``; a refusal among ``refusals`` shows the page again with its reason (422).
+    ``first`` runs before, in a read-only unit (what need not hold the write lock)."""
 
     def build() -> Response:
         try:
+            if first is not None:
+                with ctx.read() as unit:
+                    first(unit)
             with ctx.write() as unit:
                 result = work(unit)
         except refusals as exc:
@@ -149,6 +154,21 @@ def _act(
         return then(result)
 
     return run_page(request, build)
+
+
+class _Checked:
+    """The current password verified (Argon2) in ``first``'s read-only unit, before the
+    writing one (:func:`identity.check_current_password_first`)."""
+
+    def __init__(self, ctx: Ctx, password: str) -> None:
+        self.ctx, self.password = ctx, password
+        self.result: identity.CheckedPassword | None = None
+
+    def first(self, unit: Unit) -> None:
+        ctx = self.ctx
+        self.result = identity.check_current_password_first(
+            unit.session, ctx.services.hasher, ctx.settings, unit.user, self.password
+        )
 
 
 def _password_then(
@@ -210,9 +230,16 @@ def two_factor_disable(
 ) -> Response:
     """Turn the second factor off with the current password."""
 
+    checked = _Checked(ctx, current_password)
+
     def work(unit: Unit) -> bool:
         right = identity.check_current_password(
-            unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
+            unit.session,
+            ctx.services.hasher,
+            ctx.settings,
+            unit.user,
+            current_password,
+            checked=checked.result,
         )
         if right:
             two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
@@ -226,6 +253,7 @@ def two_factor_disable(
             request, ctx, right, lambda: redirect("/account/security", request)
         ),
         (e.Conflict,),
+        checked.first,
     )
 
 
@@ -260,9 +288,16 @@ def delete_account(
         )
         return run_page(request, lambda: _page(request, ctx, error=unconfirmed))
 
+    checked = _Checked(ctx, current_password)
+
     def work(unit: Unit) -> tuple[bool, bool]:
         right = account_deletion.check_password(
-            unit.session, ctx.services.hasher, ctx.settings, unit.user, current_password
+            unit.session,
+            ctx.services.hasher,
+            ctx.settings,
+            unit.user,
+            current_password,
+            checked=checked.result,
         )
         pseudonym = right and account_deletion.delete_account(
             unit.session, ctx.settings, unit.actor, unit.user, code=code
@@ -275,7 +310,7 @@ def delete_account(
             return _page(request, ctx, error=account_deletion.wrong_code)
         return _password_then(request, ctx, right, lambda: redirect("/login", request))
 
-    return _act(request, ctx, work, then, (e.Conflict,))
+    return _act(request, ctx, work, then, (e.Conflict,), checked.first)
 
 
 @router.get("/account/security")

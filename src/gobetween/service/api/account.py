@@ -153,15 +153,29 @@ class DeleteAccountIn(s.In):
     code: Annotated[s.Str, Field(max_length=64)] = ""
 
 
+def _checked_first(ctx: Ctx, password: str) -> identity.CheckedPassword:
+    """The current password verified (Argon2) in a read-only unit, before the writing one."""
+    with ctx.read() as unit:
+        return identity.check_current_password_first(
+            unit.session, ctx.services.hasher, ctx.settings, unit.user, password
+        )
+
+
 @router.post("/account/delete", status_code=204)
 def delete_account(body: DeleteAccountIn, ctx: Ctx) -> None:
     """Delete the caller's account: the person is pseudonymised (name, address, sessions,
     tokens, security log gone; what they wrote stays under the pseudonym). Needs the current
     password (422, paused when wrong) and, when the second factor is on, ``code`` (422); 409
     for the installation's administrator or a process's only administrator."""
+    checked = _checked_first(ctx, body.current_password)
     with ctx.write() as unit:
         right = account_deletion.check_password(
-            unit.session, ctx.services.hasher, ctx.settings, unit.user, body.current_password
+            unit.session,
+            ctx.services.hasher,
+            ctx.settings,
+            unit.user,
+            body.current_password,
+            checked=checked,
         )
         done = right and account_deletion.delete_account(
             unit.session, ctx.settings, unit.actor, unit.user, code=body.code
@@ -289,9 +303,15 @@ def two_factor_confirm(body: CodeIn, ctx: EnrolCtx) -> RecoveryCodesOut:
 def two_factor_disable(body: CurrentPasswordIn, ctx: Ctx) -> None:
     """Turn the second factor off; needs the current password (wrong ones are paused); 409
     while the installation or one of the caller's processes requires it."""
+    checked = _checked_first(ctx, body.current_password)
     with ctx.write() as unit:
         right = identity.check_current_password(
-            unit.session, ctx.services.hasher, ctx.settings, unit.user, body.current_password
+            unit.session,
+            ctx.services.hasher,
+            ctx.settings,
+            unit.user,
+            body.current_password,
+            checked=checked,
         )
         if right:
             two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
