@@ -51,8 +51,8 @@ def _copy(part: str, to: Rehearsal, played: Rehearsal) -> None:
     if part in ("first draws", "all"):
         to._firsts = dict(played._firsts)
     if part in ("climbs", "all"):
-        for key, climbs in played._climbs_by_declared.items():
-            to._climbs_by_declared[key].update(climbs)
+        for b in BEHAVIOURS:
+            to._climbs[b].update(played._climbs[b])
     if part in ("delegations' scores", "all"):
         for b in BEHAVIOURS:
             for mine, theirs in zip(to.delegates(b), played.delegates(b), strict=True):

@@ -14,16 +14,7 @@ from tests.rehearsal.scenarios import several, toy
 from gobetween.model import Scenario
 from gobetween.rehearsal import BEHAVIOURS, Rehearsal, strategies
 from gobetween.rehearsal.run import _dominated_by, _SortedFront
-from gobetween.rehearsal.strategies import (
-    Climb,
-    Joint,
-    _bits,
-    climb_at,
-    climb_masks,
-    improving_moves_vectorised,
-    joint_step,
-    party_masks,
-)
+from gobetween.rehearsal.strategies import climb_masks, climb_step, improving_moves_vectorised
 
 
 def _scenarios() -> list[Scenario]:
@@ -34,17 +25,17 @@ def test_every_text_the_climb_remembers_has_the_moves_of_the_full_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """After a move the climb finds the moves every party prefers from those at the text before
-    (additive tables: only the changed issue's part of the joint bit set is replaced); every
-    text it remembers, reached either way, has the moves the vectorised pass finds, and its
-    joint bit set is every party's bit set computed from scratch, joined."""
+    (additive tables: only the changed issue's part is replaced); every text it remembers,
+    reached either way, has the moves the vectorised pass finds, and each party's bit set is
+    the one computed from scratch."""
     steps = []
 
-    def counted(*args: Any) -> Climb:
+    def counted(*args: Any) -> tuple[int, ...]:
         steps.append(1)
-        return joint_step(*args)
+        return climb_step(*args)
 
-    monkeypatch.setattr(strategies, "joint_step", counted)
-    remembered = joined_seen = 0
+    monkeypatch.setattr(strategies, "climb_step", counted)
+    remembered = 0
     for scenario in _scenarios():
         rehearsal = Rehearsal(scenario)
         for behaviour_name in BEHAVIOURS:
@@ -52,55 +43,13 @@ def test_every_text_the_climb_remembers_has_the_moves_of_the_full_pass(
                 rehearsal.run("hill-climbing", behaviour_name, seed)
             delegates = rehearsal.delegates(behaviour_name)
             tables = [d.table for d in delegates]
-            for text, (found, count, joined) in rehearsal._climbs[behaviour_name].items():
+            for text, (better, helps) in rehearsal._climbs[behaviour_name].items():
                 remembered += 1
-                better = improving_moves_vectorised(delegates, text)
-                assert found == sum(1 << m for m in better)
-                assert count == len(better)
-                if joined is not None:
-                    joined_seen += 1
-                    helps = climb_masks(tables, text)[1]
-                    assert helps is not None
-                    width = len(tables[0].moves_list[0])
-                    assert joined == sum(h << (p * width) for p, h in enumerate(helps))
+                assert better == improving_moves_vectorised(delegates, text)
+                if helps is not None:
+                    assert climb_masks(tables, text) == (better, helps)
     assert remembered > 500
-    assert joined_seen > 100
     assert len(steps) > 50  # texts reached by a move, their bit sets from the text before
-
-
-def test_the_joint_bit_sets_are_each_party_s(monkeypatch: pytest.MonkeyPatch) -> None:
-    """At any text (red lines crossed or not), the climb's moves from the joint bit sets are
-    those found party by party, and a joint bit set is given exactly when no red line is
-    crossed; after any move every party prefers, the step from the text before gives what the
-    text gives from scratch."""
-    rng = np.random.default_rng(17)
-    crossed = stepped = 0
-    for scenario in _scenarios():
-        rehearsal = Rehearsal(scenario)
-        for behaviour_name in BEHAVIOURS:
-            delegates = rehearsal.delegates(behaviour_name)
-            tables = [d.table for d in delegates]
-            if any(t.flat is None for t in tables):
-                assert rehearsal.climber(behaviour_name).joint is None
-                continue
-            joint = Joint.of(tables)
-            issues, options = tables[0].moves_list
-            for _ in range(300):
-                text = tuple(int(x) for x in rng.integers(0, rehearsal.sizes))
-                found, helps = party_masks(tables, text)
-                got = climb_at(delegates, joint, text)
-                assert got[:2] == (found, found.bit_count())
-                assert (got[2] is None) == (helps is None)
-                crossed += helps is None
-                if got[2] is None:
-                    continue
-                for move in _bits(found):
-                    j = issues[move]
-                    after = (*text[:j], options[move], *text[j + 1 :])
-                    assert joint_step(joint, got[2], j, move) == climb_at(delegates, joint, after)
-                    stepped += 1
-    assert crossed > 50
-    assert stepped > 100
 
 
 def _front(points: int, rng: np.random.Generator) -> np.ndarray:

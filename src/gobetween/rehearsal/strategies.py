@@ -51,105 +51,28 @@ __all__ = [
     "STRATEGIES",
     "Climb",
     "Climber",
-    "Joint",
     "Plan",
     "Room",
     "Strategy",
     "Walk",
-    "climb_at",
-    "climb_masks",
     "climb_walk",
-    "joint_step",
-    "party_masks",
     "strategy",
     "text_of",
 ]
 
-#: At one text: the moves every party prefers as a bit set (bit ``m``: move ``m`` of
-#: :attr:`PartyTable.moves`), how many, and every party's as one joint bit set
-#: (:class:`Joint`; ``None`` when not known: the text crosses a red line, or the tables are not
-#: additive).
-Climb = tuple[int, int, int | None]
-
-
-class Joint(NamedTuple):
-    """Every party's single changes in one integer, for additive tables: party ``p``'s bit set
-    over :attr:`PartyTable.moves` (``width`` bits) shifted by ``p * width``, and above all of
-    them a flag bit. One OR over the issues finds every party's preferred moves at a text at
-    once, and one AND of the shifted parts the moves all of them prefer.
-
-    Attributes
-    ----------
-    width
-        Moves (bits per party).
-    low
-        The first party's bits (``(1 << width) - 1``).
-    shifts
-        ``p * width`` for every party but the first.
-    rows
-        Per issue and option: the moves on the issue worth more to each party
-        (:attr:`PartyTable.up_rows`), joined, with the flag bit when a red line of some party
-        forbids the option.
-    ups
-        Per move: :attr:`rows` of its issue and option, without the flag.
-    keep
-        Per issue: the joint bits of every other issue's moves.
-    flag
-        The flag bit's value (``1 << (parties * width)``).
-    """
-
-    width: int
-    low: int
-    shifts: tuple[int, ...]
-    rows: tuple[tuple[int, ...], ...]
-    ups: tuple[int, ...]
-    keep: tuple[int, ...]
-    flag: int
-
-    @classmethod
-    def of(cls, tables: Sequence[PartyTable]) -> Joint:
-        """The joint bit sets of additive tables over the same agenda."""
-        width = len(tables[0].moves_list[0])
-        flag = 1 << (len(tables) * width)
-        ups = [0] * width
-        forbidden = [False] * width
-        for p, table in enumerate(tables):
-            for m, up in enumerate(table.climb_masks[0]):
-                ups[m] |= up << (p * width)
-            for m in table.climb_masks[2]:
-                forbidden[m] = True
-        everything = flag - 1
-        rows, keep = [], []
-        for start, bits in zip(tables[0].offsets, tables[0].issue_bits, strict=True):
-            size = bits.bit_length() - start
-            rows.append(
-                tuple(ups[m] | (flag if forbidden[m] else 0) for m in range(start, start + size))
-            )
-            joined = sum(bits << (p * width) for p in range(len(tables)))
-            keep.append(everything & ~joined)
-        shifts = tuple(p * width for p in range(1, len(tables)))
-        return cls(width, (1 << width) - 1, shifts, tuple(rows), tuple(ups), tuple(keep), flag)
+#: At one text: the moves every party prefers, and each party's as a bit set (or ``None``).
+Climb = tuple[tuple[int, ...], tuple[int, ...] | None]
 
 
 class Climber(NamedTuple):
-    """What a climb needs of the delegations: their tables, the moves
-    (:attr:`PartyTable.moves_list`), how many change the text, and the joint bit sets when all
-    tables are additive (else ``None``)."""
+    """What a climb needs of the delegations: their tables, whether all are additive, the
+    moves (:attr:`PartyTable.moves_list`) and how many change the text."""
 
     tables: tuple[PartyTable, ...]
+    additive: bool
     issues: list[int]
     options: list[int]
     changes: int
-    joint: Joint | None
-
-    @classmethod
-    def of(cls, delegates: Sequence[Delegate]) -> Climber:
-        """The climber of ``delegates`` (their tables compiled)."""
-        tables = tuple(d.table for d in delegates)
-        issues, options = tables[0].moves_list
-        additive = all(t.flat is not None for t in tables)
-        changes = len(issues) - len(tables[0].values)
-        return cls(tables, issues, options, changes, Joint.of(tables) if additive else None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,11 +111,8 @@ class Room:
         behaviour by the caller, called only when needed).
     climbs
         For hill-climbing: the changes every delegation prefers, by text, found so far, with
-        every delegation's as a joint bit set when known (the caller may pass the same
-        dictionary to every room with the same delegations).
-    climbing
-        What a climb needs of the delegations (:class:`Climber`; worked out on first use when
-        not given: the caller may pass the same to every room with the same delegations).
+        each delegation's as a bit set when known (the caller may pass the same dictionary to
+        every room with the same delegations).
     """
 
     delegates: tuple[Delegate, ...]
@@ -200,16 +120,24 @@ class Room:
     rounds: int
     plan: Callable[[], Plan]
     climbs: dict[Choices, Climb] = field(default_factory=dict)
-    climbing: Climber | None = None
     used: int = 0
     agreement: Choices | None = None
     last: Choices | None = field(default=None)
+    _climber: Climber | None = field(default=None, init=False, repr=False)
 
     def climber(self) -> Climber:
-        """What a climb needs of the delegations, worked out once per room (unless given)."""
-        found = self.climbing
+        """What a climb needs of the delegations, worked out once per room."""
+        found = self._climber
         if found is None:
-            found = self.climbing = Climber.of(self.delegates)
+            tables = tuple(d.table for d in self.delegates)
+            issues, options = tables[0].moves_list
+            found = self._climber = Climber(
+                tables,
+                all(t.flat is not None for t in tables),
+                issues,
+                options,
+                len(issues) - len(self.sizes),
+            )
         return found
 
     @property
@@ -342,10 +270,9 @@ def hill_climbing(room: Room, rng: np.random.Generator) -> None:
     At each text the mediator asks about its single-issue changes in a random order, up to and
     including the first that every party prefers (the climb moves there), or all of them (a
     local top: it is published); each question is a round. Drawn without walking the order:
-    the changes every party prefers are found once per text (:func:`climb_at`, kept in the
-    room's ``climbs`` for later runs; after a move, for additive tables, from the text before
-    it by replacing the changed issue's part of every party's bit sets: :func:`joint_step`),
-    the first of them in
+    the changes every party prefers are found once per text (:func:`improving_moves`, kept in
+    the room's ``climbs`` for later runs; after a move, for additive tables, from the text
+    before it by replacing the changed issue's part: :func:`climb_step`), the first of them in
     a random order is any one of them with equal chance, and the number of questions up to it
     is drawn from its exact distribution (:func:`first_marked`): the same chances as shuffling
     the changes.
@@ -377,88 +304,71 @@ def climb_walk(
     straddle two lists; ``draws`` is not changed: a caller may share it). For the strategy's
     own draws, ``draws`` is empty and ``more()`` draws :data:`CLIMB_BLOCK` numbers; a caller
     that keeps a block may split it, its last numbers first. What it gives depends only on the
-    delegations' declared preferences, the room's rounds, ``start`` and the draws.
-
-    The moves every party prefers at a text are a bit set (:data:`Climb`); the move taken is
-    its ``k``-th lowest bit, ``k`` drawn uniformly: the ``k``-th of the moves in move order."""
+    delegations' declared preferences, the room's rounds, ``start`` and the draws."""
     current = start
-    _, issues, options, changes, joint = room.climber()
+    delegates = room.delegates
+    tables, additive, issues, options, changes = room.climber()
     climbs = room.climbs
     budget = room.left - 1  # questions that leave a round to publish in
     asked_all = 0
     left = len(draws)  # draws[left - 1] is the next one
-    # every party's moves at the text before `current`, joined (None: unknown), and the move
-    # from there: worked out at `current` only when the climbs have not met it yet
-    before: int | None = None
+    # per party, the moves it prefers at the text before `current` (None: unknown), and the
+    # move from there: worked out at `current` only when the climbs have not met it yet
+    before: tuple[int, ...] | None = None
     j = move = 0
     while budget > 0:
         known = climbs.get(current)
         if known is None:
-            if before is None:
-                known = climb_at(room.delegates, joint, current)
+            if not additive:
+                known = (improving_moves_vectorised(delegates, current), None)
+            elif before is None:
+                known = climb_masks(tables, current)
             else:
-                known = joint_step(joint, before, j, move)  # type: ignore[arg-type]
+                helps = climb_step(tables, before, j, move)
+                known = (_bits(functools.reduce(operator.and_, helps)), helps)
             if len(climbs) >= _MAX_CLIMBS:
                 climbs.clear()
             climbs[current] = known
-        found, count, before = known
-        if not count:
+        better, before = known
+        if not better:
             asked_all += min(changes, budget)
             break
         if left < 2:
             draws = more()
             left = len(draws)
-        asked = bisect.bisect_right(first_marked(changes, count), draws[left - 1]) + 1
+        asked = bisect.bisect_right(first_marked(changes, len(better)), draws[left - 1]) + 1
         if asked > budget:
             asked_all += budget
             break
         asked_all += asked
         budget -= asked
-        k = int(draws[left - 2] * count)
-        if k >= count:
-            k = count - 1
-        while k:  # drop the k lowest bits: the lowest left is the k-th move
-            found &= found - 1
-            k -= 1
-        move = (found & -found).bit_length() - 1
+        move = better[min(int(draws[left - 2] * len(better)), len(better) - 1)]
         left -= 2
         j = issues[move]
         current = (*current[:j], options[move], *current[j + 1 :])
     return asked_all, current
 
 
-def climb_at(delegates: Sequence[Delegate], joint: Joint | None, text: Choices) -> Climb:
-    """:data:`Climb` at ``text`` from scratch: from the joint bit sets (one OR over the issues)
-    when the tables are additive and ``text`` crosses no red line, else party by party."""
-    if joint is None:
-        moves = improving_moves_vectorised(delegates, text)
-        found = functools.reduce(operator.or_, [1 << m for m in moves], 0)
-        return found, len(moves), None
-    joined = functools.reduce(operator.or_, map(operator.getitem, joint.rows, text))
-    if joined < joint.flag:
-        found = joined & joint.low  # the moves every party prefers: the parts' AND
-        for shift in joint.shifts:
-            found &= joined >> shift
-        return found, found.bit_count(), joined
-    found = party_masks([d.table for d in delegates], text)[0]
-    return found, found.bit_count(), None
+def climb_step(
+    tables: Sequence[PartyTable], helps: tuple[int, ...], issue: int, move: int
+) -> tuple[int, ...]:
+    """Each party's preferred moves (bit sets over :attr:`PartyTable.moves`) after ``move`` on
+    ``issue``, from those before it, at a text that crosses no red line (additive tables):
+    only the changed issue's part differs."""
+    return tuple(
+        [
+            (h & ~t.issue_bits[issue]) | t.climb_masks[0][move]
+            for h, t in zip(helps, tables, strict=True)
+        ]
+    )
 
 
-def joint_step(joint: Joint, before: int, issue: int, move: int) -> Climb:
-    """:data:`Climb` after ``move`` on ``issue`` from a text that crosses no red line, whose
-    joint bit set is ``before``: only the changed issue's part differs (a move every party
-    prefers crosses no red line)."""
-    joined = (before & joint.keep[issue]) | joint.ups[move]
-    found = joined & joint.low
-    for shift in joint.shifts:
-        found &= joined >> shift
-    return found, found.bit_count(), joined
-
-
-def party_masks(tables: Sequence[PartyTable], text: Choices) -> tuple[int, tuple[int, ...] | None]:
-    """The moves every party prefers at ``text`` as a bit set, for additive tables; and each
-    party's preferred moves as a bit set when ``text`` crosses none of their red lines (else
-    ``None``)."""
+def climb_masks(
+    tables: Sequence[PartyTable], text: Choices
+) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    """:func:`improving_moves` of additive tables, and each party's preferred moves as a bit
+    set when ``text`` crosses none of their red lines (else ``None``: :func:`climb_step` does
+    not apply)."""
     found = -1  # bit m: move m helps every party looked at so far
     helps: list[int] = []
     clean = True
@@ -474,16 +384,7 @@ def party_masks(tables: Sequence[PartyTable], text: Choices) -> tuple[int, tuple
             mine = functools.reduce(operator.or_, map(operator.getitem, table.up_rows, text), 0)
         helps.append(mine)
         found &= mine
-    return found, (tuple(helps) if clean else None)
-
-
-def climb_masks(
-    tables: Sequence[PartyTable], text: Choices
-) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
-    """:func:`improving_moves` of additive tables, and each party's preferred moves as a bit
-    set when ``text`` crosses none of their red lines (else ``None``)."""
-    found, helps = party_masks(tables, text)
-    return _bits(found), helps
+    return _bits(found), (tuple(helps) if clean else None)
 
 
 def _bits(found: int) -> tuple[int, ...]:
