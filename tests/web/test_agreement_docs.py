@@ -15,7 +15,12 @@ GUIDES = [DOCS / "guide" / "agreements.md", DOCS / "guide" / "implementation.md"
 #: The browser tests whose screenshots the agreement and record guides show.
 BROWSER_TESTS = [
     Path(__file__).with_name(name)
-    for name in ("test_agreement_browser.py", "test_keys_browser.py", "test_records_browser.py")
+    for name in (
+        "test_agreement_browser.py",
+        "test_keys_browser.py",
+        "test_records_browser.py",
+        "test_event_form_browser.py",
+    )
 ]
 #: Pages reached only from others (listed on the home page and in the API reference).
 INDEX = {"/agreements"}

@@ -332,44 +332,33 @@ def _validation(request: Request, exc: Exception) -> Response:
 
 #: What the web framework (Starlette, FastAPI) refuses on its own, in its English words, and
 #: what the caller is told instead, in the caller's language (``limit`` from the first number).
-_FRAMEWORK: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^Not Found$"), e.N_("there is nothing at this address")),
-    (
-        re.compile(r"^Method Not Allowed$"),
-        e.N_("this address does not take %(method)s requests"),
+_FRAMEWORK_WORDS: dict[str, str] = {
+    r"Not Found": e.N_("there is nothing at this address"),
+    r"Method Not Allowed": e.N_("this address does not take %(method)s requests"),
+    r"Invalid multipart data\.": e.N_(
+        "the form's data could not be read: a part is malformed, or a part's header (a file "
+        "name, for one) is too long"
     ),
-    (
-        re.compile(r"^Invalid multipart data\.$"),
-        e.N_(
-            "the form's data could not be read: a part is malformed, or a part's header (a file "
-            "name, for one) is too long"
-        ),
+    r"Missing boundary in multipart\.": e.N_(
+        "the form's data has no boundary: send it as multipart/form-data, as a browser does"
     ),
-    (
-        re.compile(r"^Missing boundary in multipart\.$"),
-        e.N_("the form's data has no boundary: send it as multipart/form-data, as a browser does"),
+    r"Too many files\. Maximum number of files is (\d+)\.": e.N_(
+        "too many files in one form: at most %(limit)s"
     ),
-    (
-        re.compile(r"^Too many files\. Maximum number of files is (\d+)\.$"),
-        e.N_("too many files in one form: at most %(limit)s"),
+    r"Too many fields\. Maximum number of fields is (\d+)\.": e.N_(
+        "too many fields in one form: at most %(limit)s"
     ),
-    (
-        re.compile(r"^Too many fields\. Maximum number of fields is (\d+)\.$"),
-        e.N_("too many fields in one form: at most %(limit)s"),
+    r'The Content-Disposition header field "name" must be provided\.': e.N_(
+        "a part of the form's data has no name"
     ),
-    (
-        re.compile(r'^The Content-Disposition header field "name" must be provided\.$'),
-        e.N_("a part of the form's data has no name"),
+    r"There was an error parsing the body": e.N_(
+        "the request's body could not be read as the form or JSON it says it is"
     ),
-    (
-        re.compile(r"^There was an error parsing the body$"),
-        e.N_("the request's body could not be read as the form or JSON it says it is"),
+    r"Part exceeded maximum size of (\d+)KB\.": e.N_(
+        "a part of the form's data is larger than %(limit)s KB"
     ),
-    (
-        re.compile(r"^Part exceeded maximum size of (\d+)KB\.$"),
-        e.N_("a part of the form's data is larger than %(limit)s KB"),
-    ),
-)
+}
+_FRAMEWORK = tuple((re.compile(f"^{words}$"), said) for words, said in _FRAMEWORK_WORDS.items())
 
 
 def framework_detail(request: Request, detail: str) -> str:
