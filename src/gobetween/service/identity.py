@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
@@ -57,6 +57,7 @@ from gobetween.store.plans import Plan, Query, Rows, Step, named
 __all__ = [
     "CSRF_HEADER",
     "DEVICE_COOKIE",
+    "Attempt",
     "Caller",
     "CheckedPassword",
     "Credentials",
@@ -309,6 +310,24 @@ class LoginOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Attempt:
+    """One log-in attempt: what was typed (the second factor's code, if any) and where from
+    (the client's address, the device cookie); :func:`check_password_first` and :func:`login`
+    take the same attempt."""
+
+    email: str
+    password: str = field(repr=False)
+    client: str
+    device: str | None = None
+    code: str | None = None
+
+    @property
+    def address(self) -> str:
+        """The e-mail address as accounts keep it (trimmed, lower case, at most 254)."""
+        return self.email.strip().lower()[:254]
+
+
+@dataclass(frozen=True, slots=True)
 class CheckedPassword:
     """A log-in's password, verified before its writing unit of work
     (:func:`check_password_first`)."""
@@ -342,62 +361,51 @@ def _throttle(
 
 
 def check_password_first(
-    session: Session,
-    hasher: PasswordHasher,
-    settings: Settings,
-    *,
-    email: str,
-    password: str,
-    client: str,
-    device: str | None = None,
+    session: Session, hasher: PasswordHasher, settings: Settings, attempt: Attempt
 ) -> CheckedPassword:
     """In a read-only unit of work, before :func:`login`'s writing one: the same pauses
     (:class:`RateLimited`), then the password verified. Argon2 with the default cost takes
     about a quarter of a second, and inside the writing unit every other user's write waited
     for it (docs/security.md, *Promise 2*). Nothing is told: :func:`login` answers."""
-    address = email.strip().lower()[:254]
+    address = attempt.address
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
-    _throttle(session, settings, address, client, device, user)
+    _throttle(session, settings, address, attempt.client, attempt.device, user)
     digest = user.password_hash if user else None
-    return CheckedPassword(address, digest, hasher.verify(digest, password))
+    return CheckedPassword(address, digest, hasher.verify(digest, attempt.password))
 
 
 def login(
     session: Session,
     hasher: PasswordHasher,
     settings: Settings,
+    attempt: Attempt,
     *,
-    email: str,
-    password: str,
-    client: str,
-    device: str | None = None,
-    code: str | None = None,
     checked: CheckedPassword | None = None,
 ) -> LoginOutcome:
     """The user whose credentials these are, or why not (the failure is recorded).
 
-    ``checked`` is :func:`check_password_first`'s result for the same e-mail address and
-    password, taken in a read-only unit before this writing one: the password is then not
-    verified again here (unless the account's password changed meanwhile), so the write lock
-    is not held while Argon2 runs. The pauses are checked again here all the same.
+    ``checked`` is :func:`check_password_first`'s result for the same attempt, taken in a
+    read-only unit before this writing one: the password is then not verified again here
+    (unless the account's password changed meanwhile), so the write lock is not held while
+    Argon2 runs. The pauses are checked again here all the same.
 
-    ``device`` is the request's device cookie, if any; ``code`` the second factor's code (or a
-    recovery code), needed when the user turned it on: a missing or wrong one is a failure like
-    a wrong password, counted and paused the same way, and checked whether the password is
-    right or not (the same statements run, so the time taken does not tell them apart). Only a
-    device that logged in to the account before is told that the password was right and the
-    code was not (:class:`LoginOutcome`). Raises :class:`RateLimited` while the attempt must
-    wait (see the module's docstring for the rules).
+    The attempt's ``device`` is the request's device cookie, if any; its ``code`` the second
+    factor's code (or a recovery code), needed when the user turned it on: a missing or wrong
+    one is a failure like a wrong password, counted and paused the same way, and checked
+    whether the password is right or not (the same statements run, so the time taken does not
+    tell them apart). Only a device that logged in to the account before is told that the
+    password was right and the code was not (:class:`LoginOutcome`). Raises
+    :class:`RateLimited` while the attempt must wait (see the module's docstring for the rules).
     """
     prune(session, settings)
-    address = email.strip().lower()[:254]
+    address, client, code = attempt.address, attempt.client, attempt.code
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
-    known, keys = _throttle(session, settings, address, client, device, user)
+    known, keys = _throttle(session, settings, address, client, attempt.device, user)
     digest = user.password_hash if user else None
     if checked is not None and checked.address == address and checked.password_hash == digest:
         ok = checked.ok  # checked before the unit of work, against the same hash
     else:
-        ok = hasher.verify(digest, password)
+        ok = hasher.verify(digest, attempt.password)
     failure = "login.failed"
     code_passes = user is None or two_factor.passes(session, user, code, address=client, use=ok)
     if ok and not code_passes:  # the owner should know: the password is out

@@ -96,28 +96,12 @@ def login(
         return login_page(request, ctx, context, status=403)
     device = request.cookies.get(identity.DEVICE_COOKIE)
     try:
+        attempt = identity.Attempt(email, password, ctx.client, device, code or None)
+        hasher = ctx.services.hasher
         with ctx.anonymous(write=False) as session:  # Argon2 runs outside the writing unit
-            checked = identity.check_password_first(
-                session,
-                ctx.services.hasher,
-                ctx.settings,
-                email=email,
-                password=password,
-                client=ctx.client,
-                device=device,
-            )
+            checked = identity.check_password_first(session, hasher, ctx.settings, attempt)
         with ctx.anonymous() as session:
-            outcome = identity.login(
-                session,
-                ctx.services.hasher,
-                ctx.settings,
-                email=email,
-                password=password,
-                client=ctx.client,
-                device=device,
-                code=code or None,
-                checked=checked,
-            )
+            outcome = identity.login(session, hasher, ctx.settings, attempt, checked=checked)
             user = outcome.user
             agent = request.headers.get("user-agent", "")
             started = (

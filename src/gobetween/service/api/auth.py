@@ -61,28 +61,11 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
     """
     services = ctx.services
     device = request.cookies.get(identity.DEVICE_COOKIE)
+    attempt = identity.Attempt(body.email, body.password, ctx.client, device, body.code)
     with ctx.anonymous(write=False) as session:  # Argon2 runs outside the writing unit
-        checked = identity.check_password_first(
-            session,
-            services.hasher,
-            ctx.settings,
-            email=body.email,
-            password=body.password,
-            client=ctx.client,
-            device=device,
-        )
+        checked = identity.check_password_first(session, services.hasher, ctx.settings, attempt)
     with ctx.anonymous() as session:
-        outcome = identity.login(
-            session,
-            services.hasher,
-            ctx.settings,
-            email=body.email,
-            password=body.password,
-            client=ctx.client,
-            device=device,
-            code=body.code,
-            checked=checked,
-        )
+        outcome = identity.login(session, services.hasher, ctx.settings, attempt, checked=checked)
         user = outcome.user
         started = (
             identity.start_session(
