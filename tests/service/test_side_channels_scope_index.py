@@ -12,12 +12,10 @@ machine's steps (``set_progress_handler``), which does not vary with noise.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import event
 from tests.service.test_side_channels_replay import act
+from tests.service.vm_steps import counting_steps
 from tests.service.world import World, make_settings
 
 from gobetween.store import event_log
@@ -26,30 +24,9 @@ from gobetween.store import event_log
 def _steps(world: World, party: str) -> tuple[int, int]:
     """The VM steps of reading ``party``'s replay of the food track's poll, and how many
     events it read."""
-    steps = [0]
-
-    def count() -> int:
-        steps[0] += 1
-        return 0
-
-    engine = world.services.db.engine
-    raws: list[sqlite3.Connection] = []
-
-    def on(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
-        raw.set_progress_handler(count, 1)
-        raws.append(raw)
-
     stream = event_log.protocol_stream(world.tracks["food"], "poll")
-    with world.services.db.unit_of_work(write=False) as session:
-        event.listen(engine, "before_cursor_execute", on)
-        try:  # counted until every row is fetched, not only until the first
-            read = event_log.bodies(session, stream, party=world.orgs[party])
-        finally:
-            event.remove(engine, "before_cursor_execute", on)
-            for raw in raws:
-                raw.set_progress_handler(None, 1)
+    with world.services.db.unit_of_work(write=False) as session, counting_steps(world) as steps:
+        read = event_log.bodies(session, stream, party=world.orgs[party])
     return steps[0], len(read)
 
 

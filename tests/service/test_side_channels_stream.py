@@ -13,11 +13,9 @@ SQLite virtual machine's steps (``set_progress_handler``), which does not vary w
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import event
+from tests.service.vm_steps import counting_steps
 from tests.service.world import World, make_settings
 
 from gobetween.store import repositories
@@ -26,31 +24,11 @@ from gobetween.store import tables as t
 
 def _steps(world: World, who: str, cursor: dict[int, int]) -> tuple[int, list[tuple[str, int]]]:
     """The VM steps of reading ``who``'s notifications after ``cursor``, and what was read."""
-    steps = [0]
-
-    def count() -> int:
-        steps[0] += 1
-        return 0
-
-    engine = world.services.db.engine
-    raws: list[sqlite3.Connection] = []
-
-    def on(conn: Any, cursor_: Any, statement: str, *args: Any) -> None:
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
-        raw.set_progress_handler(count, 1)
-        raws.append(raw)
-
     with world.services.db.unit_of_work(write=False) as session:
         actor = repositories.load_actor(session, world.users[who])
         _track, view = repositories.track(session, actor, world.tracks["food"])
-        event.listen(engine, "before_cursor_execute", on)
-        try:  # counted until every row is fetched, not only until the first
+        with counting_steps(world) as steps:
             rows = list(repositories.notifications(session, view, cursor))
-        finally:
-            event.remove(engine, "before_cursor_execute", on)
-            for raw in raws:
-                raw.set_progress_handler(None, 1)
         read = [(row.kind, row.number) for row in rows]
     return steps[0], read
 
