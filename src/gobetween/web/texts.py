@@ -32,12 +32,11 @@ from gobetween.protocols.single_text import AnswerKind
 from gobetween.protocols.single_text_articles import (
     Article,
     Stance,
-    article_answers_from_wire,
     articles_from_wire,
 )
 from gobetween.protocols.single_text_redline import ChangeKind, compare_articles
 from gobetween.service import drafts, texts
-from gobetween.service.api.texts import ArticlesAnswerIn
+from gobetween.service.api.texts import ArticlesAnswerIn, record_answer
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web import drafting
 from gobetween.web.common import Ctx, track_page
@@ -302,24 +301,8 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
                 "amendments": amendments if kind is AnswerKind.AMEND else {},
                 "articles": list(per_article.values()),
             }
-            checked = validated(ArticlesAnswerIn, body)  # the API's limits, per article too
-            try:
-                articles = article_answers_from_wire([a.model_dump() for a in checked.articles])
-            except e.ProtocolError as exc:  # as the API says it: 422 at "articles"
-                raise e.ValidationFailed(
-                    exc.template, location="articles", params=exc.params
-                ) from None
-            with ctx.write() as unit:
-                texts.answer_text(
-                    unit.session,
-                    unit.actor,
-                    track_id,
-                    version=checked.version,
-                    kind=checked.kind,
-                    reasons=checked.reasons,
-                    amendments=checked.amendments,
-                    articles=articles,
-                )
+            # the API's limits, per article too, and its refusals (422 at "articles")
+            record_answer(ctx, track_id, validated(ArticlesAnswerIn, body))
         except (e.InputError, e.ProtocolError) as exc:
             return form_again(
                 request,

@@ -21,6 +21,7 @@ from gobetween.protocols.single_text_articles import (
 from gobetween.service import drafts, texts
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, document_slot, reading, writing
+from gobetween.service.context import RequestContext
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
 
@@ -124,6 +125,13 @@ def answer(track_id: s.Id, body: ArticlesAnswerIn, ctx: Ctx) -> dict[str, Any]:
     """Answer the current version for the caller's party: accept, reject or amend, and per
     article (agree / can live with / cannot accept, per bracketed alternative, with a reason and
     optionally proposed wording)."""
+    return record_answer(ctx, track_id, body)
+
+
+def record_answer(ctx: RequestContext, track_id: int, body: ArticlesAnswerIn) -> dict[str, Any]:
+    """The answer ``body``, given as the caller (the route's and the text page's form's one call
+    of :func:`gobetween.service.texts.answer_text`); its articles refused as the route refuses
+    them (422 at ``articles``)."""
     answers = _answers(body)
     return writing(
         ctx,
