@@ -28,19 +28,9 @@ from types import MappingProxyType
 
 from gobetween.errors import N_, InvalidPreferences
 from gobetween.model import MAX_BONUSES, Agenda, Bonus, Preferences
+from gobetween.model.numbers import finite
 
 __all__ = ["MAX_BONUSES", "Bonus", "InterdependentProfile"]
-
-
-def _finite(value: object, location: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidPreferences(
-            N_("%(value)r is not a finite number"),
-            location=location,
-            expected=N_("a finite number"),
-            params={"value": value},
-        )
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -110,7 +100,7 @@ class InterdependentProfile:
                     )
             table.append(
                 tuple(
-                    _finite(given.get(o, 0.0), f"values.{issue.name}.{o}")
+                    finite(given.get(o, 0.0), f"values.{issue.name}.{o}")
                     for o in issue.option_names
                 )
             )

@@ -282,14 +282,16 @@ class Issue:
         option: object,
         error: type[InvalidModel] = InvalidAgenda,
         location: str | None = None,
+        template: str = N_("issue %(issue)r has no option %(option)r"),
     ) -> InvalidModel:
-        """The refusal of ``option``, which this issue lacks (as ``error``, at ``location``).
+        """The refusal of ``option``, which this issue lacks (as ``error``, at ``location``,
+        worded by ``template``, marked :func:`N_`), listing the issue's options.
 
         >>> str(Issue.discrete("term", ["60"]).unknown_option("90", location="term"))
         "term: issue 'term' has no option '90' (expected one of '60')"
         """
         return error(
-            N_("issue %(issue)r has no option %(option)r"),
+            template,
             location=location,
             expected=N_("one of %(choices)s"),
             params={

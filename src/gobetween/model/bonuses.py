@@ -23,13 +23,13 @@ False
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from gobetween.errors import N_, InvalidPreferences
 from gobetween.model.agenda import Agenda
+from gobetween.model.numbers import finite
 from gobetween.model.package import Package
 
 __all__ = ["MAX_BONUSES", "Bonus"]
@@ -38,17 +38,6 @@ __all__ = ["MAX_BONUSES", "Bonus"]
 #: and at input at most this many bonuses and interactions together
 #: (:func:`~gobetween.model.preferences.check_bonus_limit`).
 MAX_BONUSES = 2_000
-
-
-def _value(value: object, location: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidPreferences(
-            N_("the bonus is %(value)r, not a finite number"),
-            location=location,
-            expected=N_("a finite number (negative for a penalty)"),
-            params={"value": value},
-        )
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -71,7 +60,12 @@ class Bonus:
     within: Mapping[str, tuple[str, ...]]
 
     def __post_init__(self) -> None:
-        value = _value(self.value, "value")
+        value = finite(
+            self.value,
+            "value",
+            N_("the bonus is %(value)r, not a finite number"),
+            N_("a finite number (negative for a penalty)"),
+        )
         if not isinstance(self.within, Mapping):
             raise InvalidPreferences(
                 N_("a bonus must map issue names to lists of options"),

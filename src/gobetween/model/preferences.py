@@ -31,6 +31,7 @@ from types import MappingProxyType
 from gobetween.errors import N_, InvalidPreferences, Sentence
 from gobetween.model.agenda import Agenda
 from gobetween.model.bonuses import MAX_BONUSES, Bonus
+from gobetween.model.numbers import finite
 from gobetween.model.package import Package
 
 __all__ = ["Interaction", "Preferences", "RatingScale", "RedLine", "check_bonus_limit"]
@@ -63,14 +64,12 @@ _EMPTY = {
 
 def _finite(value: object, what: str | Sentence, location: str) -> float:
     """``value`` as a float; ``what`` names it (marked :func:`N_`, or a :class:`Sentence`)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidPreferences(
-            N_("%(what)s must be a finite number, got %(value)r"),
-            location=location,
-            expected=N_("a finite number"),
-            params={"what": what if isinstance(what, Sentence) else Sentence(what), "value": value},
-        )
-    return float(value)
+    return finite(
+        value,
+        location,
+        N_("%(what)s must be a finite number, got %(value)r"),
+        params={"what": what if isinstance(what, Sentence) else Sentence(what)},
+    )
 
 
 def _bonuses(bonuses: Iterable[Bonus]) -> tuple[Bonus, ...]:
@@ -382,15 +381,13 @@ class Preferences:
                 )
             for option in table:
                 if not issue.has_option(option):
-                    raise InvalidPreferences(
-                        N_("rating given for option %(option)r, which issue %(issue)r lacks"),
+                    raise issue.unknown_option(
+                        option,
+                        InvalidPreferences,
                         location=f"ratings.{issue.name}.{option}",
-                        expected=N_("one of %(choices)s"),
-                        params={
-                            "option": option,
-                            "issue": issue.name,
-                            "choices": ", ".join(map(repr, issue.option_names)),
-                        },
+                        template=N_(
+                            "rating given for option %(option)r, which issue %(issue)r lacks"
+                        ),
                     )
             for option in issue.option_names:
                 if option not in table:
