@@ -1,0 +1,106 @@
+"""Mixed directions on an Arabic page, in Debian's chromium: a delegation's English text (a
+process's description, a track's options, an agreement's clauses and preamble) reads left to
+right with its full stop at its end, and a translated sentence that starts with an English name
+stays right to left.
+
+Before, every block on an Arabic page was right to left whatever it held, so an English clause
+ended with its full stop at the start of its last line (".Odesa, Chornomorsk and Yuzhny") and a
+convener's address lost its brackets' sides ("<<secretariat@...").
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from tests.web.test_i18n_browser import fits, open_in
+
+from gobetween.service.demo_agreement import build_agreement_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Page, expect
+
+# Where the first and the last non-blank character of an element's text are drawn, and where
+# the character before the last is: [first.left, last.left, before_last.left, box.left,
+# box.right].
+_ENDS = """(el) => {
+  const texts = [];
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) if (n.textContent.trim()) texts.push(n);
+  const at = (node, i) => {
+    const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+    return r.getBoundingClientRect().left;
+  };
+  const first = texts[0], last = texts[texts.length - 1];
+  const end = last.textContent.trimEnd().length - 1;
+  const box = el.getBoundingClientRect();
+  return [at(first, first.textContent.search(/\\S/)), at(last, end), at(last, end - 1),
+          box.left, box.right];
+}"""
+
+
+def _ends(page: Page, selector: str) -> list[float]:
+    ends: list[float] = page.locator(selector).first.evaluate(_ENDS)
+    return ends
+
+
+def _reads_left_to_right(page: Page, selector: str) -> None:
+    """The element's text starts at its left edge and its last character (a full stop) is drawn
+    after the one before it, as English reads."""
+    first, last, before_last, left, _right = _ends(page, selector)
+    assert abs(first - left) < 3, f"{selector} does not start at the left: {first} vs {left}"
+    assert last > before_last, f"{selector}'s last character is drawn before the one before it"
+
+
+def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots: Path) -> None:
+    base, site, browser = browser_site
+    with site.services.db.unit_of_work() as session:
+        aid = build_agreement_demo(session)
+    qa = open_in(browser, base, site, "un", "ar-QA", 390)
+    expect(qa.locator("html")).to_have_attribute("dir", "rtl")
+
+    # the home page: a process's English description; the convener's name and address in
+    # an Arabic sentence
+    description = "section.process > p:not(.muted)"
+    expect(qa.locator(description).first).to_contain_text("Demo:")
+    _reads_left_to_right(qa, description)
+    convener = qa.locator("section.process p.convener").first
+    expect(convener.locator("bdi")).to_contain_text("secretariat@demo.gobetween.org>")
+    _first, _last, _before, left, right = _ends(qa, "section.process p.convener")
+    assert _first > (left + right) / 2, "the Arabic sentence no longer starts on the right"
+    fits(qa)
+
+    # a track's agenda: English options (no mark of their own) left to right; its caption, an
+    # Arabic sentence that starts with the agenda's English name, right to left
+    qa.goto(f"{base}/tracks/{site.tracks['food corridor']}")
+    option = "table.agenda tbody tr:first-child td li"
+    expect(qa.locator(option).first).to_contain_text("Odesa")
+    first, _last, _before, left, right = _ends(qa, option)
+    assert abs(first - left) < 3, "an English option does not start at the left"
+    name = qa.locator("table.agenda caption bdi").bounding_box()
+    assert name
+    _first, last, _before, _left, _right = _ends(qa, "table.agenda caption")
+    assert last < name["x"], "the caption's Arabic end is not drawn left of the name (RTL)"
+
+    # the agreement: its clauses and each instrument's preamble, in English
+    qa.goto(f"{base}/agreements/{aid}")
+    expect(qa.locator("#terms tbody td").nth(1)).to_contain_text("Odesa")
+    _reads_left_to_right(qa, "#terms tbody tr:first-child td:nth-of-type(2)")
+    _reads_left_to_right(qa, "article.instrument p:not(.muted):not(.downloads)")
+    # a signatory's line starts with its name yet is an Arabic sentence: right to left
+    signed = qa.locator("ul.signatories li").first
+    name = signed.locator("bdi").bounding_box()
+    box = signed.bounding_box()
+    assert name
+    assert box
+    assert name["x"] + name["width"] > box["x"] + box["width"] - 3, "the name is not on the right"
+    # the command that reads the key registry stays one left-to-right piece of code
+    expect(qa.locator("#registry-link code").nth(1)).to_have_text(
+        "gobetween agreement verify --registry"
+    )
+    fits(qa)
+    qa.screenshot(path=shots / "agreement-phone-ar.png", full_page=True)
+    assert qa.errors == []  # type: ignore[attr-defined]
