@@ -78,7 +78,7 @@ def drivers() -> dict[str, Callable[[], Any]]:
 
     def post() -> Any:
         plan = negotiate.post_message_plan(
-            "postgresql", CREDENTIALS, 7, text="hello", interface="en"
+            "postgresql", CREDENTIALS, 7, negotiate.Post("hello", interface="en")
         )
         return _finish(plan, [posted], written)
 

@@ -58,8 +58,12 @@ def _count(world: World, table: type[t.Base]) -> int:
 def test_both_drivers_post_and_read_alike(pg_world: World) -> None:
     ua = Credentials(bearer=pg_world.tokens["ua"], safe=False)
     channel = pg_world.channels[("food", "ua")]
-    first = _async(pg_world, negotiate.post_message_plan("postgresql", ua, channel, text="one"))
-    second = _sync(pg_world, negotiate.post_message_plan("postgresql", ua, channel, text="two"))
+    first = _async(
+        pg_world, negotiate.post_message_plan("postgresql", ua, channel, negotiate.Post("one"))
+    )
+    second = _sync(
+        pg_world, negotiate.post_message_plan("postgresql", ua, channel, negotiate.Post("two"))
+    )
     assert (first.number, second.number) == (1, 2)
     read = Credentials(bearer=pg_world.tokens["ua"])
     by_loop = _async(pg_world, negotiate.channel_messages_plan(read, channel))
@@ -78,7 +82,10 @@ def test_a_refusal_in_a_plan_writes_nothing_and_hides_the_channel(pg_world: Worl
     before = (_count(pg_world, t.Message), _count(pg_world, t.AuditEntry))
     for channel in (pg_world.channels[("food", "ua")], 999_999):
         with pytest.raises(NotFound, match=f"no channel {channel}"):
-            _async(pg_world, negotiate.post_message_plan("postgresql", ru, channel, text="x"))
+            _async(
+                pg_world,
+                negotiate.post_message_plan("postgresql", ru, channel, negotiate.Post("x")),
+            )
     assert (_count(pg_world, t.Message), _count(pg_world, t.AuditEntry)) == before
 
 
@@ -104,7 +111,7 @@ def test_a_failed_writing_step_rolls_back_and_the_connection_goes_on(pg_world: W
             (conn,) = pool.idle
             assert conn.idle
         posted = await plans.run_async(
-            pool, negotiate.post_message_plan("postgresql", ua, channel, text="after")
+            pool, negotiate.post_message_plan("postgresql", ua, channel, negotiate.Post("after"))
         )
         assert pool.idle == [conn]  # the same connection all along
         return posted.number
@@ -170,7 +177,7 @@ def test_the_pool_never_opens_more_than_its_size(pg_world: World) -> None:
         return await connect(conninfo)
 
     async def one(i: int) -> int:
-        plan = negotiate.post_message_plan("postgresql", ua, channel, text=f"m{i}")
+        plan = negotiate.post_message_plan("postgresql", ua, channel, negotiate.Post(f"m{i}"))
         return (await plans.run_async(pool, plan)).number
 
     async def go() -> list[int]:
@@ -191,7 +198,9 @@ def test_statements_beyond_the_prepared_cache_run_unprepared(
     monkeypatch.setattr(pipeline, "PREPARED_MAX", 0)
     ua = Credentials(bearer=pg_world.tokens["ua"], safe=False)
     channel = pg_world.channels[("food", "ua")]
-    posted = _async(pg_world, negotiate.post_message_plan("postgresql", ua, channel, text="raw"))
+    posted = _async(
+        pg_world, negotiate.post_message_plan("postgresql", ua, channel, negotiate.Post("raw"))
+    )
     read = _async(pg_world, negotiate.channel_messages_plan(ua, channel, query="RA"))
     assert [m.id for m in read] == [posted.id]
 

@@ -78,7 +78,7 @@ def test_marking_a_long_channel_read_holds_the_write_lock_briefly(
     with site.services.db.unit_of_work() as session:
         author = repositories.load_actor(session, _user_id(site, "ukraine"))
         for n in range(MESSAGES):
-            negotiate.post_message(session, author, channel_id, text=f"message {n}")
+            negotiate.post_message(session, author, channel_id, negotiate.Post(f"message {n}"))
     un = site.client("un")
     reader = _user_id(site, "un")
     already = _receipts(site, channel_id, reader)

@@ -37,6 +37,7 @@ from gobetween.store.live_updates import notify
 from gobetween.store.plans import Plan, Query, Rows, Step, fields, joined, named, split
 
 __all__ = [
+    "Post",
     "Upload",
     "author_names",
     "channel",
@@ -71,6 +72,20 @@ class Upload:
     filename: str
     content_type: str
     data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A message to post: its ``text``, its ``uploads`` (each at most ``max_bytes``, of an
+    ``allowed`` content type) and its ``language`` (one of the process's working languages; by
+    default the poster's ``interface`` language if the process works in it)."""
+
+    text: str
+    uploads: Sequence[Upload] = ()
+    max_bytes: int = 5_000_000
+    allowed: frozenset[str] = frozenset()
+    language: str | None = None
+    interface: str | None = None
 
 
 def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> None:
@@ -155,25 +170,16 @@ def _validate_message(
 
 
 def post_message_plan(
-    dialect: str,
-    caller: Credentials | Actor,
-    channel_id: int,
-    *,
-    text: str,
-    uploads: Sequence[Upload] = (),
-    max_bytes: int = 5_000_000,
-    allowed: frozenset[str] = frozenset(),
-    language: str | None = None,
-    interface: str | None = None,
+    dialect: str, caller: Credentials | Actor, channel_id: int, post: Post
 ) -> Plan[MessageOut]:
     """Post a message (and attachments) to a channel the caller may write to.
 
     Two steps: (1) one statement reads the caller, the channel's track and organisations, the
     process's working languages, and which of the drawn ids are taken; (2) under the chain's
     lock, the message numbered next in its channel, its attachments, the live-update
-    notification and the audit link. The message keeps its ``language`` (one of the working
-    languages; by default the poster's ``interface`` language if the process works in it).
+    notification and the audit link. The message keeps the post's language (:class:`Post`).
     """
+    text, uploads, language = post.text, post.uploads, post.language
     message_ids, message_check = sql.id_candidates("messages", 1)
     checks = [message_check, sql.working_languages_query(channel_id)]
     kinds: list[type[tuple[Any, ...]]] = [sql.ChannelRow, sql.IdRow, sql.LanguageRow]
@@ -189,8 +195,8 @@ def post_message_plan(
     view = repositories.channel_view(actor, channel_id, channel)
     track_id, party_id = channel[0].track_id, channel[0].party_id
     view.require(Action.POST_MESSAGE, party_id)
-    _validate_message(text, uploads, max_bytes=max_bytes, allowed=allowed)
-    language = message_language(named(sql.LanguageRow, declared), language, interface)
+    _validate_message(text, uploads, max_bytes=post.max_bytes, allowed=post.allowed)
+    language = message_language(named(sql.LanguageRow, declared), language, post.interface)
     (message_id,) = _fresh(message_ids, taken_messages, 1)
     file_ids = _fresh(file_ids, taken_files[0], len(uploads)) if uploads else []
     files = [
@@ -237,33 +243,13 @@ def post_message_plan(
     return message_out(row, [f.described() for f in files], [], [])
 
 
-def post_message(
-    session: Session,
-    actor: Actor,
-    channel_id: int,
-    *,
-    text: str,
-    uploads: Sequence[Upload] = (),
-    max_bytes: int = 5_000_000,
-    allowed: frozenset[str] = frozenset(),
-    language: str | None = None,
-    interface: str | None = None,
-) -> MessageOut:
+def post_message(session: Session, actor: Actor, channel_id: int, post: Post) -> MessageOut:
     """:func:`post_message_plan` in the caller's unit of work."""
     session.flush()
     connection = session.connection()
-    plan = post_message_plan(
-        connection.dialect.name,
-        actor,
-        channel_id,
-        text=text,
-        uploads=uploads,
-        max_bytes=max_bytes,
-        allowed=allowed,
-        language=language,
-        interface=interface,
+    return plans.run(
+        connection, post_message_plan(connection.dialect.name, actor, channel_id, post)
     )
-    return plans.run(connection, plan)
 
 
 def message_out(

@@ -176,12 +176,14 @@ async def post_message(request: Request, ctx: Ctx, channel_id: int) -> Response:
                     unit.session,
                     unit.actor,
                     channel_id,
-                    text=body.text,
-                    uploads=uploads,
-                    max_bytes=limit,
-                    allowed=ctx.settings.allowed_types,
-                    language=body.language,
-                    interface=i18n.current_locale(),
+                    negotiate.Post(
+                        body.text,
+                        uploads=uploads,
+                        max_bytes=limit,
+                        allowed=ctx.settings.allowed_types,
+                        language=body.language,
+                        interface=i18n.current_locale(),
+                    ),
                 )
                 negotiate.mark_read(unit.session, unit.actor, message.id)
         except (e.InputError, e.PermissionDenied) as exc:

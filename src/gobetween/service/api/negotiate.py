@@ -117,9 +117,7 @@ async def post_message(channel_id: s.Id, body: s.MessageIn, ctx: Ctx) -> Respons
             dialect,
             caller,
             channel_id,
-            text=body.text,
-            language=body.language,
-            interface=interface,
+            negotiate.Post(body.text, language=body.language, interface=interface),
         ),
         write=True,
     )
@@ -147,10 +145,12 @@ async def post_attachment(
             dialect,
             caller,
             channel_id,
-            text=text.replace("\x00", ""),
-            uploads=[upload],
-            max_bytes=limit,
-            allowed=ctx.settings.allowed_types,
+            negotiate.Post(
+                text.replace("\x00", ""),
+                uploads=[upload],
+                max_bytes=limit,
+                allowed=ctx.settings.allowed_types,
+            ),
         ),
         write=True,
     )
