@@ -67,13 +67,16 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     form = ukraine.locator("#event-form")
     form.scroll_into_view_if_needed()
     _fits(ukraine)
-    # the step is the record's name for it, the same in every language (a translated default,
-    # "خطة المغادرة", was a gate of its own that no other delegation would ever approve)
+    # the step is offered by its Arabic label, and sent as the record's key for it, the same
+    # in every language (a translated default typed as text, "خطة المغادرة", was a gate of its
+    # own that no other delegation would ever approve)
     expect(form.locator("#ev-step")).to_have_value("departure plan")
+    expect(form.locator("#ev-step option:checked")).to_have_text("خطة المغادرة")
+    expect(form.locator("#ev-step-other")).to_have_value("")
     # the text fields are as wide as the lists and the description (they were narrower)
     full = form.locator("#ev-type").bounding_box()
     assert full is not None
-    for field in ("#ev-item", "#ev-step", "#ev-port", "#ev-reason"):
+    for field in ("#ev-item", "#ev-step", "#ev-step-other", "#ev-port", "#ev-reason"):
         box = form.locator(field).bounding_box()
         assert box is not None
         assert abs(box["width"] - full["width"]) <= 1, (field, box["width"], full["width"])
@@ -97,7 +100,7 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     form = ukraine.locator("#event-form")
     form.locator("#ev-type").select_option("decision")
     form.locator("#ev-item").fill(BLOCKED)
-    form.locator("#ev-step").fill("departure plan")
+    form.locator("#ev-step").select_option("departure plan")
     form.locator("#ev-verdict").select_option("block")
     form.locator("#ev-reason").fill("")
     form.locator("button[type=submit]").click()
@@ -119,4 +122,15 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     _fits(ukraine)
     card = ukraine.locator("section.card", has=ukraine.locator("#event-form"))
     card.screenshot(path=str(shots / "implementation-event-refused-phone-ar.png"))
+
+    # an approval chosen by its Arabic label meets the step's gate, shown in Arabic
+    form.locator("#ev-verdict").select_option("approve")
+    form.locator("#ev-item").fill(ITEM)
+    form.locator("button[type=submit]").click()
+    expect(ukraine).to_have_url(f"{page_url}#events")
+    gate = ukraine.locator("#items tr", has_text=ITEM).locator(".gate[data-step='departure plan']")
+    expect(gate).to_have_count(1)
+    expect(gate).to_contain_text("خطة المغادرة")
+    expect(gate).not_to_contain_text("departure plan")
+    _fits(ukraine)
     assert ukraine.errors == []  # type: ignore[attr-defined]

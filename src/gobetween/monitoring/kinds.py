@@ -181,11 +181,14 @@ class RecordKind:
     fields that name the parties an entry concerns (who, with the mediators, see its
     confidential fields); ``vocabulary`` holds the kind's own words for the pages (only a kind
     whose vocabulary has a ``plan`` or ``team`` makes the pages speak of departure plans or
-    inspection teams). ``own_reader`` marks the one kind read by a reader of its own (voyages:
-    :mod:`gobetween.formats.jcc`, which knows a voyage's continuation rows); every other kind is
-    read by :func:`read_entries` from its declaration alone. A kind ``private_until_assessed``
-    (incidents) is seen by the party an entry accuses only once its ``assessment`` is given
-    (the rules: :func:`gobetween.policy.entry_access`).
+    inspection teams). ``steps`` are the consensus-gated steps the kind knows, each a fixed key
+    (what a gate decision stores, the same for every delegation whatever its language) and its
+    English label (which the pages show in the reader's language); a decision may still name a
+    step the kind does not know, by its own name. ``own_reader`` marks the one kind read by a
+    reader of its own (voyages: :mod:`gobetween.formats.jcc`, which knows a voyage's
+    continuation rows); every other kind is read by :func:`read_entries` from its declaration
+    alone. A kind ``private_until_assessed`` (incidents) is seen by the party an entry accuses
+    only once its ``assessment`` is given (the rules: :func:`gobetween.policy.entry_access`).
     """
 
     name: str
@@ -197,6 +200,7 @@ class RecordKind:
     figures: tuple[FigureSpec, ...] = ()
     description: str = ""
     vocabulary: Mapping[str, str] = field(default_factory=dict)
+    steps: Mapping[str, str] = field(default_factory=dict)
     own_reader: bool = False
     private_until_assessed: bool = False
 
@@ -212,6 +216,14 @@ class RecordKind:
                     expected="one of " + ", ".join(names),
                 )
         object.__setattr__(self, "vocabulary", MappingProxyType(dict(self.vocabulary)))
+        for key, label in self.steps.items():
+            if not key.strip() or key != key.strip() or not label.strip():
+                raise InvalidModel(
+                    f"kind {self.name!r} has a step {key!r} without a key or a label",
+                    location="steps",
+                    expected="a key without spaces around it, and a label",
+                )
+        object.__setattr__(self, "steps", MappingProxyType(dict(self.steps)))
 
     def field(self, name: str) -> FieldSpec:
         """The field called ``name``."""

@@ -14,6 +14,8 @@
 ['exchanges', 'incidents', 'voyages']
 >>> [f.name for f in EXCHANGES.fields if f.confidential]
 ['names_list']
+>>> dict(VOYAGES.steps)
+{'departure plan': 'departure plan', 'registration': 'registration'}
 """
 
 from __future__ import annotations
@@ -104,6 +106,9 @@ VOYAGES = register(
             "plan": "departure plan",
             "team": "inspection team",
         },
+        # the keys are what decisions have always stored ("departure plan" since the first
+        # record), so every decision recorded before keeps meeting the same gate
+        steps={"departure plan": "departure plan", "registration": "registration"},
     )
 )
 

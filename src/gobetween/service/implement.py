@@ -556,7 +556,13 @@ def record_view(
         "clock": lc.clock(state, at).to_dict(),
         "published": published,
         "kinds": [
-            {"name": k.name, "label": k.label, "noun": k.noun, "vocabulary": dict(k.vocabulary)}
+            {
+                "name": k.name,
+                "label": k.label,
+                "noun": k.noun,
+                "vocabulary": dict(k.vocabulary),
+                "steps": dict(k.steps),  # the known steps' keys, as decisions store them
+            }
             for k in records.agreement_kinds(loaded)
         ],
     }

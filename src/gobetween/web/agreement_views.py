@@ -38,6 +38,7 @@ from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.forms import validated
 from gobetween.web.record_words import (
     barometer_chart,
+    known_steps,
     level_name,
     record_kind_choices,
     scope_name,
@@ -460,6 +461,8 @@ def _implementation(
             for row in record["term_clock"]["rows"]
         ],
         "number": number,
+        # the steps the record's kinds know: key -> label in the reader's language
+        "steps": known_steps(k["name"] for k in record.get("kinds", ())),
     }
     return render(request, "implementation.html", context, status=status)
 

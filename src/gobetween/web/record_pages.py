@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween import errors as e
 from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _
-from gobetween.monitoring.kinds import kind_named
+from gobetween.monitoring.kinds import REGISTRY, kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
@@ -44,6 +44,7 @@ from gobetween.service.negotiate import Upload
 from gobetween.web.agreement_views import _form, implementation_error
 from gobetween.web.common import Ctx
 from gobetween.web.forms import form_errors, validated
+from gobetween.web.record_words import known_steps, step_key
 from gobetween.web.render import redirect, run_page
 
 __all__ = ["router"]
@@ -135,6 +136,30 @@ def _event_field(location: str) -> str:
     return _EVENT_FIELDS.get(name, name)
 
 
+def _step(chosen: str, other: str) -> str:
+    """The step a decision is about: the key of the step chosen in the list, or the step named
+    in the free-text field when the list's "another step" (empty) is chosen. A name typed that is
+    a known step's key or its label in the reader's language is that step's key (an Arabic
+    "خطة المغادرة" is the "departure plan" every other delegation decides on).
+
+    >>> _step("departure plan", ""), _step("", "crew change"), _step("", " Departure plan")
+    ('departure plan', 'crew change', 'departure plan')
+
+    Raises
+    ------
+    ValidationFailed
+        At ``step_other`` when a step is chosen in the list and another one is named too.
+    """
+    steps = known_steps(REGISTRY)
+    if chosen and other:
+        raise e.ValidationFailed(
+            _("a step is chosen in the list and another is named here"),
+            location="step_other",
+            expected=_("“another step, named below” chosen in the list, or this field empty"),
+        )
+    return step_key(chosen or other, steps)
+
+
 def _event_body(values: Mapping[str, Any], at: str) -> dict[str, Any]:
     """The wire form of the event the form describes (``POST /api/agreements/{id}/record/events``'
     body), at ``at``; its texts as typed but for the spaces around them, none cut."""
@@ -144,7 +169,8 @@ def _event_body(values: Mapping[str, Any], at: str) -> dict[str, Any]:
     if kind == "registration":
         body |= {"registered_by": text.get("delegation", ""), "description": text.get("reason", "")}
     elif kind == "decision":
-        body |= {k: text.get(k, "") for k in ("step", "delegation", "verdict", "reason")}
+        body |= {k: text.get(k, "") for k in ("delegation", "verdict", "reason")}
+        body["step"] = _step(text.get("step", ""), text.get("step_other", ""))
     elif kind == "inspection":
         chosen = values.get("team")
         names = [str(d) for d in chosen] if isinstance(chosen, list) else []
@@ -181,7 +207,11 @@ async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
         body = _event_body(values, dt.datetime.now(dt.UTC).isoformat())
         writing(ctx, implement.add_event, agreement_id, body)
 
-    sent = _Sent("event-form", values, _event_field)
+    def field_of(location: str) -> str:  # no step: its name's field, when "another" is chosen
+        name = _event_field(location)
+        return "step_other" if name == "step" and not values.get("step") else name
+
+    sent = _Sent("event-form", values, field_of)
     return await _do(request, ctx, agreement_id, "events", work, sent)
 
 

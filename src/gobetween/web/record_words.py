@@ -10,6 +10,7 @@ here (``tests/web/test_records_pages.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gobetween.i18n import LazyString, _, _l
@@ -19,6 +20,7 @@ from gobetween.web.agreement_charts import share_chart
 __all__ = [
     "WORDS",
     "barometer_chart",
+    "known_steps",
     "level_name",
     "record_kind_choices",
     "scope_name",
@@ -113,6 +115,9 @@ _MARKED: tuple[LazyString, ...] = (
         "The voyage files list departures under the initiative; a ship that departed and "
         "was never registered is not in them."
     ),
+    # the kinds' consensus-gated steps (their labels; the keys stay as they are)
+    _l("registration"),
+    _l("departure plan"),
     # figure columns (underscores read as spaces), units and closed vocabularies
     _l("month"),
     _l("returned to"),
@@ -159,6 +164,41 @@ def translate(text: str) -> str:
         if text.startswith(prefix + " ") and prefix in WORDS:
             return f"{WORDS[prefix]} {text[len(prefix) + 1 :]}"
     return text
+
+
+def known_steps(kinds: Iterable[str]) -> dict[str, str]:
+    """The consensus-gated steps the record kinds named ``kinds`` know: each step's fixed key
+    (what a decision stores) and its label in the reader's language, in declaration order.
+
+    >>> known_steps(["exchanges", "voyages"])
+    {'departure plan': 'departure plan', 'registration': 'registration'}
+    """
+    out: dict[str, str] = {}
+    for name in kinds:
+        kind = REGISTRY.get(name)
+        steps = kind.steps if kind is not None else {}
+        for key, label in steps.items():
+            out.setdefault(key, translate(label))
+    return out
+
+
+def step_key(typed: str, steps: Mapping[str, str]) -> str:
+    """The step a decision names: a known step's key when ``typed`` is its key or its label in
+    the reader's language (compared loosely: case and spaces), else ``typed`` as it is (a step
+    the kinds do not know, by its own name).
+
+    >>> step_key(" Departure  Plan ", {"departure plan": "план відправлення"})
+    'departure plan'
+    >>> step_key("план відправлення", {"departure plan": "план відправлення"})
+    'departure plan'
+    >>> step_key("crew change", {"departure plan": "план відправлення"})
+    'crew change'
+    """
+    loose = " ".join(typed.split()).casefold()
+    for key, label in steps.items():
+        if loose in (key.casefold(), " ".join(label.split()).casefold()):
+            return key
+    return typed
 
 
 def level_name(level: str) -> str:

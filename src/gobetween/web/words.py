@@ -43,6 +43,8 @@ LABELS: dict[str, LazyString] = {
     "expired": _l("expired"),
     "withdrawn": _l("withdrawn"),
     "signed": _l("signed"),
+    "approved": _l("approved"),  # a consensus gate's status (and "pending")
+    "blocked": _l("blocked"),
     "entered_into_force": _l("entered into force"),
     "resumed": _l("resumed"),
     "notice_given": _l("notice of non-renewal given"),
