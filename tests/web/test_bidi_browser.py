@@ -71,7 +71,24 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     expect(convener.locator("bdi")).to_contain_text("secretariat@demo.gobetween.org>")
     _first, _last, _before, left, right = _ends(qa, "section.process p.convener")
     assert _first > (left + right) / 2, "the Arabic sentence no longer starts on the right"
+    # a track in the list: its English name first, then the reader's role in Arabic, right to
+    # left (the role drawn left of the name)
+    track = qa.locator("section.process li", has=qa.locator("a[href^='/tracks/']")).first
+    name = track.locator("a bdi").bounding_box()
+    role = track.locator(".tag").bounding_box()
+    assert name
+    assert role
+    assert role["x"] < name["x"], "the track's line is not right to left"
     fits(qa)
+
+    # the draft's scores: each party's name, then Arabic words
+    qa.goto(f"{base}/tracks/{site.tracks['food corridor']}/draft")
+    score = qa.locator("#scores li").first
+    party = score.locator("bdi").bounding_box()
+    box = score.bounding_box()
+    assert party
+    assert box
+    assert party["x"] + party["width"] > box["x"] + box["width"] - 3, "the score is not RTL"
 
     # a track's agenda: English options (no mark of their own) left to right; its caption, an
     # Arabic sentence that starts with the agenda's English name, right to left

@@ -46,7 +46,9 @@
       li.setAttribute("data-party", s.party);
       var strong = document.createElement("strong");
       strong.textContent = pct(s.utility);
-      li.append(s.party + ": ", strong, " (" + words.reservation + " " + pct(s.reservation) + ")");
+      var name = document.createElement("bdi");  // the party's name keeps its own direction
+      name.textContent = s.party;
+      li.append(name, ": ", strong, " (" + words.reservation + " " + pct(s.reservation) + ")");
       if (s.crosses_red_line || s.below_reservation) {
         var tag = document.createElement("span");
         tag.className = s.crosses_red_line ? "reject" : "amend";
