@@ -22,6 +22,7 @@ BROWSER_TESTS = [
         "test_drafting_alternatives_browser.py",
         "test_prefs_rules_browser.py",
         "test_account_pages.py",
+        "test_refusal_pages_browser.py",
     )
 ]
 #: Parts of pages fetched by htmx, not pages a reader opens.

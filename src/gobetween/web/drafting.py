@@ -420,7 +420,7 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
             articles = (typed or {}).get("articles", [])
             shown = form_errors(exc, lambda where: form_field(where, articles, languages))
-            return form_again(
+            again = form_again(
                 request,
                 ctx,
                 "draft.html",
@@ -430,8 +430,12 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
                 typed,
                 draft_id=draft_id,
                 draft_base=base or "",
+                conflict=isinstance(exc, e.Conflict),
                 **shown,
             )
+            if isinstance(exc, e.Conflict):  # saved by another meanwhile: 409, as the API says
+                again.status_code = 409
+            return again
         return redirect(f"/tracks/{track_id}/drafts/{made['id']}")
 
     return await run_in_threadpool(run_page, request, build)

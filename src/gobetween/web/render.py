@@ -275,10 +275,10 @@ def done_notice(request: Request) -> i18n.LazyString | None:
 def refusal_page(request: Request, status: int, detail: str) -> Response:
     """A page's request refused before its route ran (a form field too long, a NUL character,
     a body too large): the error page in the reader's language naming the field, with the
-    status the API gives (422, 413), instead of problem+json."""
-    return render(
-        request, "error.html", {"title": _("Please check"), "detail": detail}, status=status
-    )
+    status the API gives (422, 413), instead of problem+json; a refused form's page says how to
+    get back to what was typed (the browser keeps it)."""
+    said = {"title": _("Please check"), "detail": detail, "sent_form": request.method == "POST"}
+    return render(request, "error.html", said, status=status)
 
 
 answer_pages_with(refusal_page)
