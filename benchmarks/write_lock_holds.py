@@ -5,7 +5,10 @@ IMMEDIATE``, every other user's write waiting) is timed from the moment it holds
 its end; for each request the longest is printed, with how many units it opened. The cases:
 ``bundle`` (a signed bundle of 4.8 MB, the API's limit, that cannot be used: many small parts
 and one byte off the canonical form), ``read`` (marking a channel of 5,000 messages read on
-its page, then again), ``login`` and ``password`` (Argon2 at the default cost), ``import``
+its page, then again), ``login`` and ``password`` (Argon2 at the default cost), ``invite``
+and ``reset`` (a new password chosen with an invitation's or a reset link, by the API and on
+the page, and the used link again; Argon2 at the default cost), ``setup`` (the first
+administrator of an empty installation), ``import``
 (the largest voyage file, 50,000 rows), ``drafts`` (a draft of about 950 KB, the body
 limit's size, saved, approved, published; a version and an answer of that size),
 ``agreement`` (created, signed, the tick), ``versions`` (the single text published and answered
@@ -21,48 +24,32 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import functools
 import hashlib
 import json
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import rfc8785
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from tests.monitoring.big_files import largest_allowed_csv
 from tests.service import agree_helpers as ah
+from tests.service import links
 from tests.service.asgi import client as asgi_client
 from tests.service.world import PASSWORD, World, make_settings
+from tests.service.write_units import WriteUnits
 from tests.web.site import Site, csrf, one, settings_for, soup
 
 from gobetween.agreements.bundle import Bundle
 from gobetween.service import negotiate
+from gobetween.service.app import create_app
 from gobetween.store import repositories
 from gobetween.store import tables as t
-from gobetween.store.db import Database
 
-HOLDS: list[float] = []
-_ORIGINAL = Database.unit_of_work
-
-
-@contextlib.contextmanager
-def _timed(self: Database, *, write: bool = True) -> Iterator[Session]:
-    if not write:
-        with _ORIGINAL(self, write=False) as session:
-            yield session
-        return
-    started = None
-    try:
-        with _ORIGINAL(self, write=True) as session:
-            started = time.perf_counter()
-            yield session
-    finally:
-        if started is not None:
-            HOLDS.append(time.perf_counter() - started)
+UNITS = WriteUnits()
+HOLDS = UNITS.holds
 
 
 def _run(label: str, request: Callable[[], Any]) -> Any:
@@ -116,7 +103,7 @@ def read(folder: str) -> None:
         uid = session.execute(select(t.User.id).where(t.User.email == email)).scalar_one()
         author = repositories.load_actor(session, uid)
         for n in range(5_000):
-            negotiate.post_message(session, author, channel, text=f"message {n}")
+            negotiate.post_message(session, author, channel, negotiate.Post(f"message {n}"))
     un = site.client("un")
     token = csrf(soup(un.get(f"/channels/{channel}")))
     for label in ("mark 5,000 messages read", "mark them read again"):
@@ -147,6 +134,46 @@ def password(folder: str) -> None:
             )
             old, new = new, old
     w.close()
+
+
+def invite(folder: str) -> None:
+    w = _world(folder, argon2_time_cost=3, argon2_memory_kib=65536)
+    form = {"name": "New", "password": "a brand new password"}
+    with asgi_client(w.app) as c:
+        token = links.invitation_link(w, "new@example.org")
+        accept = functools.partial(c.post, "/api/invitations/accept", json={**form, "token": token})
+        _run("invitation accepted with a new password", accept)
+        _run("  the same link again", accept)
+        page = f"/invitations/{links.invitation_link(w, 'other@example.org')}"
+        _run("  on its page", functools.partial(c.post, page, data=form, follow_redirects=False))
+    w.close()
+
+
+def reset(folder: str) -> None:
+    w = _world(folder, argon2_time_cost=3, argon2_memory_kib=65536)
+    with asgi_client(w.app) as c:
+        body = {
+            "token": links.reset_link(w.services.db, "ua@example.org"),
+            "password": "new one!!!",
+        }
+        confirm = functools.partial(c.post, "/api/auth/password-reset/confirm", json=body)
+        _run("password reset with a link", confirm)
+        _run("  the same link again", confirm)
+        page = f"/reset/{links.reset_link(w.services.db, 'ua@example.org')}"
+        form = {"password": "another new one"}
+        _run("  on its page", functools.partial(c.post, page, data=form, follow_redirects=False))
+    w.close()
+
+
+def first_admin(folder: str) -> None:
+    settings = make_settings(
+        f"sqlite:///{folder}/e.db", argon2_time_cost=3, argon2_memory_kib=65536
+    )
+    app = create_app(settings)
+    first = {"email": "ana@un.example", "name": "Ana", "password": "first admin password"}
+    with asgi_client(app) as c:
+        _run("first administrator set up", functools.partial(c.post, "/api/setup", json=first))
+    app.state.services.db.dispose()
 
 
 def imports(folder: str) -> None:
@@ -237,6 +264,9 @@ CASES = {
     "read": read,
     "login": login,
     "password": password,
+    "invite": invite,
+    "reset": reset,
+    "setup": first_admin,
     "import": imports,
     "versions": versions,
     "drafts": drafts,
@@ -248,7 +278,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="*", help=", ".join(CASES) + " (default: all)")
     args = parser.parse_args()
-    Database.unit_of_work = _timed  # type: ignore[method-assign]
+    UNITS.install(setattr)
     unknown = set(args.cases) - set(CASES)
     if unknown:
         parser.error(f"no case {', '.join(sorted(unknown))}")

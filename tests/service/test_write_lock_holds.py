@@ -7,60 +7,26 @@ on PostgreSQL the agreement's row lock, ``event_log.lock_agreement``)."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import rfc8785
-from sqlalchemy.orm import Session
 from tests.service import agree_helpers as ah
+from tests.service import links
 from tests.service.asgi import client as asgi_client
 from tests.service.world import PASSWORD, World
+from tests.service.write_units import WriteUnits, argon2_calls
 
 from gobetween.agreements.bundle import Bundle
 from gobetween.service.api.agree import MAX_BUNDLE_BYTES
-from gobetween.service.security import PasswordHasher
-from gobetween.store.db import Database
+from gobetween.service.app import create_app
+from gobetween.service.settings import Settings
 
 #: The longest a writing unit of work of one request may take here (the machine has 2 cores
 #: and runs other tests meanwhile; a short write takes under 30 ms).
 LONGEST = 0.25
-
-
-class WriteUnits:
-    """Every writing unit of work opened while installed: how long each held the lock, and
-    whether one is open now."""
-
-    def __init__(self) -> None:
-        self.holds: list[float] = []
-        self.open = 0
-
-    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        original = Database.unit_of_work
-        units = self
-
-        @contextlib.contextmanager
-        def timed(self: Database, *, write: bool = True) -> Iterator[Session]:
-            if not write:
-                with original(self, write=False) as session:
-                    yield session
-                return
-            started = None
-            try:
-                with original(self, write=True) as session:
-                    started = time.perf_counter()
-                    units.open += 1
-                    yield session
-            finally:
-                if started is not None:
-                    units.open -= 1
-                    units.holds.append(time.perf_counter() - started)
-
-        monkeypatch.setattr(Database, "unit_of_work", timed)
 
 
 def _agreement(world: World) -> tuple[int, bytes, dict[str, Any]]:
@@ -105,8 +71,7 @@ def test_an_uploaded_bundle_is_read_before_the_write_lock(
     # in the unit of work, never has these bytes
     both = Bundle.from_bytes(stored).sign("Russian Federation", keys["ru"])
     signed = both.sign("Ukraine", keys["ua"]).to_bytes()
-    units = WriteUnits()
-    units.install(monkeypatch)
+    units = WriteUnits().install(monkeypatch.setattr)
     read_in_a_write_unit = []
     original = Bundle.from_bytes.__func__  # type: ignore[attr-defined]
 
@@ -131,8 +96,7 @@ def test_the_largest_unusable_bundle_holds_no_write_lock_long(
     agreement_id, stored, keys = _agreement(world)
     signed = Bundle.from_bytes(stored).sign("Russian Federation", keys["ru"]).to_bytes()
     heavy = _padded(signed, MAX_BUNDLE_BYTES)
-    units = WriteUnits()
-    units.install(monkeypatch)
+    units = WriteUnits().install(monkeypatch.setattr)
     r = _post_bundle(world, "ru", agreement_id, heavy)
     assert r.status_code == 422, r.text
     assert max(units.holds, default=0.0) < LONGEST, units.holds
@@ -144,20 +108,11 @@ def test_a_login_verifies_the_password_before_the_write_lock(
     world: World, monkeypatch: pytest.MonkeyPatch, password: str
 ) -> None:
     # Argon2 at the default cost took 0.24 to 0.30 s inside the log-in's writing unit
-    units = WriteUnits()
-    units.install(monkeypatch)
-    verified_in_a_write_unit = []
-    original = PasswordHasher.verify
-
-    def verify(self: PasswordHasher, encoded: str | None, given: str) -> bool:
-        verified_in_a_write_unit.append(units.open > 0)
-        return original(self, encoded, given)
-
-    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    argon2 = argon2_calls(monkeypatch.setattr)
     with asgi_client(world.app) as c:
         r = c.post("/api/auth/login", json={"email": "ua@example.org", "password": password})
     assert r.status_code == (200 if password == PASSWORD else 401), r.text
-    assert verified_in_a_write_unit == [False]  # before: [True]
+    assert argon2 == [("verify", False)]  # before: in a writing unit
 
 
 def test_a_password_change_runs_argon2_before_the_write_lock(
@@ -168,21 +123,7 @@ def test_a_password_change_runs_argon2_before_the_write_lock(
     with asgi_client(world.app) as c:
         login = {"email": "ua@example.org", "password": PASSWORD}
         csrf = c.post("/api/auth/login", json=login).json()["csrf_token"]
-        units = WriteUnits()
-        units.install(monkeypatch)
-        in_a_write_unit = []
-        verify, hash_ = PasswordHasher.verify, PasswordHasher.hash
-
-        def verifying(self: PasswordHasher, encoded: str | None, given: str) -> bool:
-            in_a_write_unit.append(("verify", units.open > 0))
-            return verify(self, encoded, given)
-
-        def hashing(self: PasswordHasher, password: str) -> str:
-            in_a_write_unit.append(("hash", units.open > 0))
-            return hash_(self, password)
-
-        monkeypatch.setattr(PasswordHasher, "verify", verifying)
-        monkeypatch.setattr(PasswordHasher, "hash", hashing)
+        in_a_write_unit = argon2_calls(monkeypatch.setattr)
         change = {"current_password": PASSWORD, "new_password": "another good password"}
         r = c.post("/api/auth/password", json=change, headers={"X-CSRF-Token": csrf})
         assert r.status_code == 204, r.text
@@ -208,19 +149,84 @@ def test_the_current_password_is_verified_before_the_write_lock(
 ) -> None:
     # before: Argon2 inside the writing unit of turning the second factor off and of deleting
     # one's account
-    units = WriteUnits()
-    units.install(monkeypatch)
-    verified_in_a_write_unit = []
-    original = PasswordHasher.verify
-
-    def verify(self: PasswordHasher, encoded: str | None, given: str) -> bool:
-        verified_in_a_write_unit.append(units.open > 0)
-        return original(self, encoded, given)
-
-    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    argon2 = argon2_calls(monkeypatch.setattr)
     body = {"current_password": PASSWORD if right else "not the password"}
     r = world.post("obs", url, json=body)
     assert r.status_code == (204 if right else 422), r.text
-    assert verified_in_a_write_unit == [False]  # before: [True]
+    assert argon2 == [("verify", False)]  # before: in a writing unit
     if right:  # deleted: its token no longer works
         assert world.get("obs", "/api/auth/me").status_code == 401
+
+
+#: A new password chosen with a link or on an empty installation.
+NEW_PASSWORD = "a brand new password"
+
+
+@pytest.mark.parametrize("page", [False, True], ids=["api", "page"])
+@pytest.mark.parametrize("link", ["invitation", "reset"])
+def test_a_new_password_chosen_with_a_link_is_hashed_before_the_write_lock(
+    world: World, monkeypatch: pytest.MonkeyPatch, link: str, page: bool
+) -> None:
+    # before: the new password hashed (Argon2, 0.1 to 0.25 s at the default cost) inside the
+    # writing unit that accepts the invitation or resets the password, once per link
+    if link == "invitation":
+        email, form = "new@example.org", {"name": "New", "password": NEW_PASSWORD}
+        token = links.invitation_link(world, email)
+        api, path, done = "/api/invitations/accept", f"/invitations/{token}", 201
+    else:
+        email, form = "ua@example.org", {"password": NEW_PASSWORD}
+        token = links.reset_link(world.services.db, email)
+        api, path, done = "/api/auth/password-reset/confirm", f"/reset/{token}", 204
+    argon2 = argon2_calls(monkeypatch.setattr)
+    with asgi_client(world.app) as c:
+        if page:
+            r = c.post(path, data=form, follow_redirects=False)
+        else:
+            r = c.post(api, json={**form, "token": token})
+    assert r.status_code == (303 if page else done), r.text
+    assert argon2 == [("hash", False)]  # before: [("hash", True)]
+    with asgi_client(world.app) as c:
+        login = {"email": email, "password": NEW_PASSWORD}
+        assert c.post("/api/auth/login", json=login).status_code == 200
+
+
+@pytest.mark.parametrize("page", [False, True], ids=["api", "page"])
+def test_setting_up_hashes_the_password_before_the_write_lock(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, page: bool
+) -> None:
+    # before: the first administrator's password hashed inside the writing unit
+    app = create_app(settings)
+    try:
+        argon2 = argon2_calls(monkeypatch.setattr)
+        first = {"email": "ana@un.example", "name": "Ana", "password": NEW_PASSWORD}
+        with asgi_client(app) as c:
+            if page:
+                r = c.post("/setup", data=first, follow_redirects=False)
+            else:
+                r = c.post("/api/setup", json=first)
+        assert r.status_code == (303 if page else 201), r.text
+        assert argon2 == [("hash", False)]  # before: [("hash", True)]
+    finally:
+        app.state.services.db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [({"password": "short"}, 422), ({"token": "not a link at all"}, 404)],
+    ids=["short password", "unknown link"],
+)
+def test_a_refused_link_hashes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch, change: dict[str, str], status: int
+) -> None:
+    # the refusals come before Argon2, as they did inside the writing unit
+    invited = links.invitation_link(world, "new@example.org")
+    reset = links.reset_link(world.services.db, "ua@example.org")
+    argon2 = argon2_calls(monkeypatch.setattr)
+    with asgi_client(world.app) as c:
+        accept = {"token": invited, "name": "New", "password": NEW_PASSWORD, **change}
+        r = c.post("/api/invitations/accept", json=accept)
+        assert r.status_code == status, r.text
+        body = {"token": reset, "password": NEW_PASSWORD, **change}
+        r = c.post("/api/auth/password-reset/confirm", json=body)
+        assert r.status_code == status, r.text
+    assert argon2 == []

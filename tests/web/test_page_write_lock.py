@@ -3,20 +3,14 @@ channel read, however many messages it has; logging in (Argon2 runs before the w
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from tests.service.write_units import WriteUnits, argon2_calls
 from tests.web.site import Site, csrf, one, soup
 
 from gobetween.service import negotiate
-from gobetween.service.security import PasswordHasher
 from gobetween.store import repositories
 from gobetween.store import tables as t
-from gobetween.store.db import Database
 from gobetween.web.portal import MARK_READ_STEP
 
 FOOD = "food corridor"
@@ -24,30 +18,6 @@ MESSAGES = 2_000
 #: The longest one writing unit of work may hold the lock here (2 cores, other tests running;
 #: a unit of :data:`MARK_READ_STEP` receipts takes about 70 ms).
 LONGEST = 0.5
-
-
-def _holds(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """How long each writing unit of work opened from now on held the write lock."""
-    holds: list[float] = []
-    original = Database.unit_of_work
-
-    @contextlib.contextmanager
-    def timed(self: Database, *, write: bool = True) -> Iterator[Session]:
-        if not write:
-            with original(self, write=False) as session:
-                yield session
-            return
-        started = None
-        try:
-            with original(self, write=True) as session:
-                started = time.perf_counter()
-                yield session
-        finally:
-            if started is not None:
-                holds.append(time.perf_counter() - started)
-
-    monkeypatch.setattr(Database, "unit_of_work", timed)
-    return holds
 
 
 def _user_id(site: Site, seat: str) -> int:
@@ -83,7 +53,7 @@ def test_marking_a_long_channel_read_holds_the_write_lock_briefly(
     reader = _user_id(site, "un")
     already = _receipts(site, channel_id, reader)
     token = csrf(soup(un.get(f"/channels/{channel_id}")))
-    holds = _holds(monkeypatch)
+    holds = WriteUnits().install(monkeypatch.setattr).holds
     r = un.post(f"/channels/{channel_id}/read", data={"csrf_token": token})
     assert r.status_code == 303, r.text
     assert _receipts(site, channel_id, reader) >= already + MESSAGES  # every one marked
@@ -94,38 +64,12 @@ def test_marking_a_long_channel_read_holds_the_write_lock_briefly(
     assert max(holds, default=0.0) < LONGEST, holds
 
 
-def _verified_in_a_write_unit(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """For each password verified from now on: whether a writing unit was open then."""
-    opened: list[bool] = []  # a writing unit is open now
-    original_unit = Database.unit_of_work
-
-    @contextlib.contextmanager
-    def marked(self: Database, *, write: bool = True) -> Iterator[Session]:
-        with original_unit(self, write=write) as session:
-            opened.append(write)
-            try:
-                yield session
-            finally:
-                opened.pop()
-
-    verified_in_a_write_unit = []
-    original = PasswordHasher.verify
-
-    def verify(self: PasswordHasher, encoded: str | None, given: str) -> bool:
-        verified_in_a_write_unit.append(any(opened))
-        return original(self, encoded, given)
-
-    monkeypatch.setattr(Database, "unit_of_work", marked)
-    monkeypatch.setattr(PasswordHasher, "verify", verify)
-    return verified_in_a_write_unit
-
-
 def test_the_login_page_verifies_the_password_before_the_write_lock(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    verified_in_a_write_unit = _verified_in_a_write_unit(monkeypatch)
+    verified_in_a_write_unit = argon2_calls(monkeypatch.setattr)
     site.client("ukraine")  # through the log-in form
-    assert verified_in_a_write_unit == [False]  # before: [True]
+    assert verified_in_a_write_unit == [("verify", False)]  # before: in a writing unit
 
 
 @pytest.mark.parametrize("action", ["/account/two-factor/disable", "/account/delete"])
@@ -134,8 +78,8 @@ def test_the_account_page_verifies_the_password_before_the_write_lock(
 ) -> None:
     c = site.client("ukraine")
     token = csrf(soup(c.get("/account/security")))
-    verified_in_a_write_unit = _verified_in_a_write_unit(monkeypatch)
+    verified_in_a_write_unit = argon2_calls(monkeypatch.setattr)
     form = {"csrf_token": token, "current_password": "not the password", "confirm": "yes"}
     r = c.post(action, data=form)
     assert r.status_code == 422, r.text
-    assert verified_in_a_write_unit == [False]  # before: [True]
+    assert verified_in_a_write_unit == [("verify", False)]  # before: in a writing unit

@@ -12,8 +12,9 @@ address not accepted). Their memberships, messages, preferences versions, answer
 registered in their name stay, now under the pseudonym. The audit chain covers the content of
 messages and preferences, not who wrote them, so it still verifies.
 
-It needs the current password (paused when wrong, as a log-in; :func:`check_password`) and, when
-the second factor is on, a current code or a recovery code. A wrong password or code is in the
+It needs the current password (paused when wrong, as a log-in;
+:class:`~gobetween.service.current_password.CurrentPassword` with :data:`PASSWORD_FAILED`) and,
+when the second factor is on, a current code or a recovery code. A wrong password or code is in the
 user's security log (``account_deletion.failed``, ``account_deletion.code_failed``), as a failed
 log-in is: the owner learns that someone with their session tried. The installation's
 administrator cannot delete their own account (409), nor the only administrator of a process
@@ -33,15 +34,14 @@ from gobetween.errors import N_, Conflict, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor
-from gobetween.service import admin_alerts, identity, security_log, two_factor
-from gobetween.service.security import PasswordHasher
+from gobetween.service import admin_alerts, security_log, two_factor
 from gobetween.service.settings import Settings
 from gobetween.store import audit
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 from gobetween.store.login_tables import LoginDevice, RecoveryCode, SecurityEvent, TwoFactor
 
-__all__ = ["check_password", "delete_account", "wrong_code"]
+__all__ = ["PASSWORD_FAILED", "delete_account", "wrong_code"]
 
 
 def wrong_code() -> ValidationFailed:
@@ -53,25 +53,9 @@ def wrong_code() -> ValidationFailed:
     )
 
 
-def check_password(
-    session: Session,
-    hasher: PasswordHasher,
-    settings: Settings,
-    user: t.User,
-    password: str,
-    *,
-    checked: identity.CheckedPassword | None = None,
-) -> bool:
-    """Whether ``password`` is ``user``'s, before a deletion: paused when wrong
-    (:func:`identity.check_current_password`, which takes ``checked``: the password verified
-    before the writing unit) and, when wrong, recorded in the user's security log (the caller
-    commits it even though the deletion is refused)."""
-    right = identity.check_current_password(
-        session, hasher, settings, user, password, checked=checked
-    )
-    if not right:
-        security_log.record(session, user.id, "account_deletion.failed")
-    return right
+#: The security-log event of a deletion refused for a wrong password: the ``failure`` of the
+#: :class:`~gobetween.service.current_password.CurrentPassword` that confirms a deletion.
+PASSWORD_FAILED = "account_deletion.failed"
 
 
 def _sole_admin_of(session: Session, user_id: int) -> list[str]:

@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
@@ -62,10 +62,12 @@ __all__ = [
     "CheckedPassword",
     "Credentials",
     "LoginOutcome",
+    "NewAccount",
     "NewSession",
     "authenticate_session",
     "check_current_password",
     "check_current_password_first",
+    "check_new_user",
     "check_password_first",
     "create_api_token",
     "create_user",
@@ -123,19 +125,20 @@ def create_user(
     name: str,
     password: str | None,
     actor_id: int | None = None,
+    hashed: str | None = None,
 ) -> t.User:
-    """A new user (:class:`Conflict` if the e-mail address is taken)."""
-    address = normalise_email(email)
-    if not name.strip():
-        raise ValidationFailed(_("the name is empty"), location="name", expected=_("a name"))
-    if password is not None:
-        check_password(password)
-    if session.execute(select(t.User.id).where(t.User.email == address)).first():
-        raise Conflict(_("a user with e-mail %(address)s exists already") % {"address": address})
+    """A new user (:class:`Conflict` if the e-mail address is taken).
+
+    ``hashed`` is ``hasher.hash(password)`` computed before the unit of work, as for
+    :func:`set_password` (the refusals can be given before it too: :func:`check_new_user`).
+    """
+    address = check_new_user(session, email=email, name=name, password=password)
+    if password is not None and hashed is None:
+        hashed = hasher.hash(password)
     user = t.User(
         email=address,
         name=name.strip(),
-        password_hash=hasher.hash(password) if password is not None else None,
+        password_hash=hashed if password is not None else None,
         active=True,
     )
     session.add(user)
@@ -144,6 +147,37 @@ def create_user(
         session, actor_id, "user.create", ("user", user.id), {"email": address, "name": user.name}
     )
     return user
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """A new account as a form gives it: the name, the password and (unless it comes from an
+    invitation) the e-mail address; ``hashed``, the password's Argon2 hash once
+    :meth:`hashed_by` has made it, before the writing unit of work that creates the account
+    (:func:`create_user`'s ``hashed``)."""
+
+    name: str
+    password: str = field(repr=False)
+    email: str = ""
+    hashed: str | None = field(default=None, repr=False)
+
+    def hashed_by(self, hasher: PasswordHasher) -> NewAccount:
+        """The same account with its password hashed (0.1 to 0.25 s at the default cost)."""
+        return replace(self, hashed=hasher.hash(self.password))
+
+
+def check_new_user(session: Session, *, email: str, name: str, password: str | None) -> str:
+    """What :func:`create_user` refuses, in its order, without writing (a read-only unit of
+    work will do): :class:`ValidationFailed` for the address, the name or the password,
+    :class:`Conflict` when the address is taken. The address as accounts keep it."""
+    address = normalise_email(email)
+    if not name.strip():
+        raise ValidationFailed(_("the name is empty"), location="name", expected=_("a name"))
+    if password is not None:
+        check_password(password)
+    if session.execute(select(t.User.id).where(t.User.email == address)).first():
+        raise Conflict(_("a user with e-mail %(address)s exists already") % {"address": address})
+    return address
 
 
 def set_password(

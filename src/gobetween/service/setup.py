@@ -33,7 +33,14 @@ from gobetween.i18n import _, _l
 from gobetween.model import Role
 from gobetween.service import languages, mail
 from gobetween.service.audited import audited
-from gobetween.service.identity import create_user, normalise_email, set_password
+from gobetween.service.identity import (
+    NewAccount,
+    check_new_user,
+    check_password,
+    create_user,
+    normalise_email,
+    set_password,
+)
 from gobetween.service.prepare import InvitationInfo
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
@@ -43,6 +50,7 @@ from gobetween.store import tables as t
 __all__ = [
     "Outgoing",
     "create_first_admin",
+    "create_first_admin_first",
     "joined_by_link",
     "mail_invitation",
     "mail_settings",
@@ -50,6 +58,7 @@ __all__ = [
     "request_reset",
     "request_verification",
     "reset_password",
+    "reset_password_first",
     "set_notify",
     "verify_address",
 ]
@@ -92,16 +101,23 @@ def needs_setup(session: Session) -> bool:
     return not session.execute(select(func.count()).select_from(t.User)).scalar_one()
 
 
+def create_first_admin_first(
+    session: Session, hasher: PasswordHasher, account: NewAccount
+) -> NewAccount:
+    """In a read-only unit of work, before :func:`create_first_admin`'s writing one: its
+    refusals, in its order, then the password hashed (Argon2 with nothing held). The account
+    with its hash."""
+    if not needs_setup(session):
+        raise NotFound(_("set-up is over"))
+    check_new_user(session, email=account.email, name=account.name, password=account.password)
+    return account.hashed_by(hasher)
+
+
 def create_first_admin(
-    session: Session,
-    hasher: PasswordHasher,
-    out: Outgoing,
-    *,
-    email: str,
-    name: str,
-    password: str,
+    session: Session, hasher: PasswordHasher, out: Outgoing, account: NewAccount
 ) -> t.User:
-    """The installation's first user (once; :class:`NotFound` when set-up is over)."""
+    """The installation's first user (once; :class:`NotFound` when set-up is over). The
+    password is hashed here only when :func:`create_first_admin_first` has not done it."""
     if not needs_setup(session):
         raise NotFound(_("set-up is over"))
     session.add(st.Installation(id=1))
@@ -109,7 +125,10 @@ def create_first_admin(
         session.flush()  # a second visitor's insert waits for the first one's commit, then fails
     except IntegrityError:
         raise NotFound(_("set-up is over")) from None
-    user = create_user(session, hasher, email=email, name=name, password=password)
+    email, name, password = account.email, account.name, account.password
+    user = create_user(
+        session, hasher, email=email, name=name, password=password, hashed=account.hashed
+    )
     row = session.get_one(st.Installation, 1)
     row.admin_id = user.id
     audited(session, user.id, "installation.setup", ("installation", 1), {"admin": user.id})
@@ -172,9 +191,20 @@ def _token(session: Session, user: t.User, purpose: str, valid: dt.timedelta) ->
 
 
 def _use(session: Session, token: str, purpose: str) -> tuple[st.MailToken, t.User]:
-    row = session.execute(
-        select(st.MailToken).where(st.MailToken.token_hash == token_digest(token[:200]))
-    ).scalar_one_or_none()
+    """The link's row, used now, and its user; :class:`NotFound` when it cannot be used. The
+    row is locked for the unit of work (on PostgreSQL a second use at the same moment waits
+    for the first one's commit, then finds the link used)."""
+    row, user = _valid(session, token, purpose, lock=True)
+    row.used_at = t.utcnow()
+    return row, user
+
+
+def _valid(
+    session: Session, token: str, purpose: str, *, lock: bool = False
+) -> tuple[st.MailToken, t.User]:
+    """The link's row and its user while it can be used; :class:`NotFound` otherwise."""
+    stmt = select(st.MailToken).where(st.MailToken.token_hash == token_digest(token[:200]))
+    row = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
     user = session.get(t.User, row.user_id) if row is not None else None
     if (
         row is None
@@ -185,7 +215,6 @@ def _use(session: Session, token: str, purpose: str) -> tuple[st.MailToken, t.Us
         or row.email != user.email
     ):
         raise NotFound(_("this link is unknown, has been used or has expired"))
-    row.used_at = t.utcnow()
     return row, user
 
 
@@ -267,10 +296,32 @@ def request_reset(session: Session, out: Outgoing, email: str) -> None:
     _mail_link(session, out, user, "reset", dt.timedelta(hours=RESET_HOURS), write)
 
 
-def reset_password(session: Session, hasher: PasswordHasher, token: str, password: str) -> t.User:
-    """Follow a reset link: set the new password; the link also proves the address."""
+def reset_password_first(
+    session: Session, hasher: PasswordHasher, token: str, password: str
+) -> str:
+    """In a read-only unit of work, before :func:`reset_password`'s writing one: its refusals,
+    in its order, then the new password hashed (Argon2, 0.1 to 0.25 s at the default cost,
+    with nothing held; the hash is ``reset_password``'s ``hashed``)."""
+    _valid(session, token, "reset")
+    check_password(password)
+    return hasher.hash(password)
+
+
+def reset_password(
+    session: Session,
+    hasher: PasswordHasher,
+    token: str,
+    password: str,
+    *,
+    hashed: str | None = None,
+) -> t.User:
+    """Follow a reset link: set the new password; the link also proves the address.
+
+    ``hashed``: :func:`reset_password_first`'s hash of ``password``. The link is checked again
+    here, locked and used in this unit: of two uses at once, one sets the password and the
+    other is refused with nothing changed."""
     _row, user = _use(session, token, "reset")
-    set_password(session, hasher, user, password)
+    set_password(session, hasher, user, password, hashed=hashed)
     mark_verified(session, user.id)
     return user
 

@@ -24,6 +24,7 @@ from gobetween.i18n import _, _l
 from gobetween.service import account_deletion, enrolment, identity, security_log, two_factor
 from gobetween.service.api.account import EnrolCtx as Ctx
 from gobetween.service.context import Unit
+from gobetween.service.current_password import CurrentPassword
 from gobetween.web.common import CodeField, EmailField, PasswordField, frame, outgoing
 from gobetween.web.render import redirect, render, run_page
 
@@ -156,21 +157,6 @@ def _act(
     return run_page(request, build)
 
 
-class _Checked:
-    """The current password verified (Argon2) in ``first``'s read-only unit, before the
-    writing one (:func:`identity.check_current_password_first`)."""
-
-    def __init__(self, ctx: Ctx, password: str) -> None:
-        self.ctx, self.password = ctx, password
-        self.result: identity.CheckedPassword | None = None
-
-    def first(self, unit: Unit) -> None:
-        ctx = self.ctx
-        self.result = identity.check_current_password_first(
-            unit.session, ctx.services.hasher, ctx.settings, unit.user, self.password
-        )
-
-
 def _password_then(
     request: Request, ctx: Ctx, right: bool, then: Callable[[], Response]
 ) -> Response:
@@ -230,17 +216,10 @@ def two_factor_disable(
 ) -> Response:
     """Turn the second factor off with the current password."""
 
-    checked = _Checked(ctx, current_password)
+    current = CurrentPassword(ctx.services, current_password)
 
     def work(unit: Unit) -> bool:
-        right = identity.check_current_password(
-            unit.session,
-            ctx.services.hasher,
-            ctx.settings,
-            unit.user,
-            current_password,
-            checked=checked.result,
-        )
+        right = current.right(unit)
         if right:
             two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
         return right
@@ -253,7 +232,7 @@ def two_factor_disable(
             request, ctx, right, lambda: redirect("/account/security", request)
         ),
         (e.Conflict,),
-        checked.first,
+        current.first,
     )
 
 
@@ -288,17 +267,10 @@ def delete_account(
         )
         return run_page(request, lambda: _page(request, ctx, error=unconfirmed))
 
-    checked = _Checked(ctx, current_password)
+    current = CurrentPassword(ctx.services, current_password, account_deletion.PASSWORD_FAILED)
 
     def work(unit: Unit) -> tuple[bool, bool]:
-        right = account_deletion.check_password(
-            unit.session,
-            ctx.services.hasher,
-            ctx.settings,
-            unit.user,
-            current_password,
-            checked=checked.result,
-        )
+        right = current.right(unit)
         pseudonym = right and account_deletion.delete_account(
             unit.session, ctx.settings, unit.actor, unit.user, code=code
         )
@@ -310,7 +282,7 @@ def delete_account(
             return _page(request, ctx, error=account_deletion.wrong_code)
         return _password_then(request, ctx, right, lambda: redirect("/login", request))
 
-    return _act(request, ctx, work, then, (e.Conflict,), checked.first)
+    return _act(request, ctx, work, then, (e.Conflict,), current.first)
 
 
 @router.get("/account/security")

@@ -76,16 +76,12 @@ def setup_submit(
     password: Short = "",
 ) -> Response:
     """Create the first administrator, log them in and go on to a new process."""
+    hasher, account = ctx.services.hasher, identity.NewAccount(name, password, email)
     try:
+        with ctx.anonymous(write=False) as session:  # Argon2 runs before the writing unit
+            account = setup.create_first_admin_first(session, hasher, account)
         with ctx.anonymous() as session:
-            user = setup.create_first_admin(
-                session,
-                ctx.services.hasher,
-                outgoing(ctx, request),
-                email=email,
-                name=name,
-                password=password,
-            )
+            user = setup.create_first_admin(session, hasher, outgoing(ctx, request), account)
             return _logged_in(ctx, session, user, "/processes/new")
     except e.NotFound as exc:  # set-up is over (a visitor who set up at the same moment won:
         # create_first_admin flushes the installation's row and turns the race into NotFound)
@@ -243,11 +239,12 @@ def accept_invitation(
     password: Short = "",
 ) -> Response:
     """Create the invited account (an address without one), log in and go home."""
+    hasher, account, link = ctx.services.hasher, identity.NewAccount(name, password), token[:200]
     try:
+        with ctx.anonymous(write=False) as session:  # Argon2 runs before the writing unit
+            account = prepare.accept_invitation_first(session, hasher, link, account)
         with ctx.anonymous() as session:
-            user, _m = prepare.accept_invitation(
-                session, ctx.services.hasher, token=token[:200], name=name, password=password
-            )
+            user, _m = prepare.accept_invitation(session, hasher, link, account)
             setup.joined_by_link(session, outgoing(ctx, request), user)
             return _logged_in(ctx, session, user, "/")
     except (e.InputError, e.NotFound, e.Conflict) as exc:
@@ -312,9 +309,12 @@ def reset_form(request: Request, token: str) -> Response:
 @router.post("/reset/{token}")
 def reset(request: Request, ctx: Ctx, token: str, password: Short = "") -> Response:
     """Set the new password, then log in with it."""
+    hasher = ctx.services.hasher
     try:
+        with ctx.anonymous(write=False) as session:  # Argon2 runs before the writing unit
+            hashed = setup.reset_password_first(session, hasher, token, password)
         with ctx.anonymous() as session:
-            setup.reset_password(session, ctx.services.hasher, token, password)
+            setup.reset_password(session, hasher, token, password, hashed=hashed)
     except (e.InputError, e.NotFound) as exc:
         context = {"title": _("Choose a new password"), "token": token, "error": problem_text(exc)}
         return render(request, "reset.html", context, status=422)

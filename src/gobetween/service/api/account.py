@@ -29,6 +29,7 @@ from gobetween.service import (
 )
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, EnrolCtx
+from gobetween.service.current_password import CurrentPassword
 from gobetween.store import tables as t
 
 __all__ = ["EnrolCtx", "router"]  # the account pages take their context as the routes do
@@ -153,12 +154,12 @@ class DeleteAccountIn(s.In):
     code: Annotated[s.Str, Field(max_length=64)] = ""
 
 
-def _checked_first(ctx: Ctx, password: str) -> identity.CheckedPassword:
+def _verified_first(ctx: Ctx, password: str, failure: str = "") -> CurrentPassword:
     """The current password verified (Argon2) in a read-only unit, before the writing one."""
+    current = CurrentPassword(ctx.services, password, failure)
     with ctx.read() as unit:
-        return identity.check_current_password_first(
-            unit.session, ctx.services.hasher, ctx.settings, unit.user, password
-        )
+        current.first(unit)
+    return current
 
 
 @router.post("/account/delete", status_code=204)
@@ -167,16 +168,9 @@ def delete_account(body: DeleteAccountIn, ctx: Ctx) -> None:
     tokens, security log gone; what they wrote stays under the pseudonym). Needs the current
     password (422, paused when wrong) and, when the second factor is on, ``code`` (422); 409
     for the installation's administrator or a process's only administrator."""
-    checked = _checked_first(ctx, body.current_password)
+    current = _verified_first(ctx, body.current_password, account_deletion.PASSWORD_FAILED)
     with ctx.write() as unit:
-        right = account_deletion.check_password(
-            unit.session,
-            ctx.services.hasher,
-            ctx.settings,
-            unit.user,
-            body.current_password,
-            checked=checked,
-        )
+        right = current.right(unit)
         done = right and account_deletion.delete_account(
             unit.session, ctx.settings, unit.actor, unit.user, code=body.code
         )
@@ -303,16 +297,9 @@ def two_factor_confirm(body: CodeIn, ctx: EnrolCtx) -> RecoveryCodesOut:
 def two_factor_disable(body: CurrentPasswordIn, ctx: Ctx) -> None:
     """Turn the second factor off; needs the current password (wrong ones are paused); 409
     while the installation or one of the caller's processes requires it."""
-    checked = _checked_first(ctx, body.current_password)
+    current = _verified_first(ctx, body.current_password)
     with ctx.write() as unit:
-        right = identity.check_current_password(
-            unit.session,
-            ctx.services.hasher,
-            ctx.settings,
-            unit.user,
-            body.current_password,
-            checked=checked,
-        )
+        right = current.right(unit)
         if right:
             two_factor.disable(unit.session, unit.user, ctx.settings.require_two_factor)
     if not right:  # after the unit of work, so that the failure is counted

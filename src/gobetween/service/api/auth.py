@@ -10,6 +10,7 @@ from gobetween.service import identity, prepare, setup
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, EnrolCtx, listing, writing_as
 from gobetween.service.context import SESSION_COOKIE
+from gobetween.service.current_password import CurrentPassword
 from gobetween.service.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["auth"])
@@ -91,21 +92,16 @@ def login(body: s.LoginIn, ctx: Ctx, request: Request, response: Response) -> s.
 def change_password(body: PasswordIn, ctx: Ctx) -> None:
     """Change the caller's password: every other session ends and every API token is revoked
     (the browser session that asks stays logged in)."""
-    hasher = ctx.services.hasher
+    hasher, current = ctx.services.hasher, CurrentPassword(ctx.services, body.current_password)
     with ctx.read() as unit:  # Argon2 twice (about 0.5 s) before the writing unit
-        checked = identity.check_current_password_first(
-            unit.session, hasher, ctx.settings, unit.user, body.current_password
-        )
-    hashed = hasher.hash(body.new_password) if checked.ok else None
+        current.first(unit)
+    hashed = hasher.hash(body.new_password) if current.verified else None
     with ctx.write() as unit:
-        user = unit.user
-        right = identity.check_current_password(
-            unit.session, hasher, ctx.settings, user, body.current_password, checked=checked
-        )
+        right = current.right(unit)
         if right:
             keep = ctx.session_token if ctx.bearer is None else None
             identity.set_password(
-                unit.session, hasher, user, body.new_password, keep_session=keep, hashed=hashed
+                unit.session, hasher, unit.user, body.new_password, keep_session=keep, hashed=hashed
             )
     if not right:  # raised after the unit of work, so that the failure is counted
         raise identity.wrong_current_password()
@@ -157,9 +153,10 @@ def revoke_token(token_id: s.Id, ctx: Ctx) -> s.TokenOut:
 def accept(body: s.AcceptIn, ctx: Ctx, request: Request) -> s.MembershipOut:
     """Accept an invitation: creates the user and their membership (no login needed; an
     address that has an account accepts after logging in, ``/api/invitations/{id}/accept``)."""
+    hasher, account = ctx.services.hasher, identity.NewAccount(body.name, body.password)
+    with ctx.anonymous(write=False) as session:  # Argon2 runs before the writing unit
+        account = prepare.accept_invitation_first(session, hasher, body.token, account)
     with ctx.anonymous() as session:
-        user, membership = prepare.accept_invitation(
-            session, ctx.services.hasher, token=body.token, name=body.name, password=body.password
-        )
+        user, membership = prepare.accept_invitation(session, hasher, body.token, account)
         setup.joined_by_link(session, setup.Outgoing(ctx.settings, str(request.base_url)), user)
         return s.MembershipOut.model_validate(membership)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from gobetween.i18n import _
-from gobetween.service import prepare, setup
+from gobetween.service import identity, prepare, setup
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, listing, writing, writing_as
 from gobetween.service.context import RequestContext
@@ -99,15 +99,12 @@ def setup_state(ctx: Ctx) -> SetupOut:
 @router.post("/setup", response_model=s.UserOut, status_code=201)
 def create_first_admin(body: SetupIn, ctx: Ctx, request: Request) -> s.UserOut:
     """Create the first administrator of an empty installation (once; then 404)."""
+    hasher = ctx.services.hasher
+    account = identity.NewAccount(body.name, body.password, body.email)
+    with ctx.anonymous(write=False) as session:  # Argon2 runs before the writing unit
+        account = setup.create_first_admin_first(session, hasher, account)
     with ctx.anonymous() as session:
-        user = setup.create_first_admin(
-            session,
-            ctx.services.hasher,
-            outgoing(ctx, request),
-            email=body.email,
-            name=body.name,
-            password=body.password,
-        )
+        user = setup.create_first_admin(session, hasher, outgoing(ctx, request), account)
         return s.UserOut.model_validate(user)
 
 
@@ -122,8 +119,11 @@ def request_reset(body: ResetRequestIn, ctx: Ctx, request: Request) -> AcceptedO
 @router.post("/auth/password-reset/confirm", status_code=204)
 def reset(body: ResetIn, ctx: Ctx) -> None:
     """Set a new password with the link's token (once, within an hour)."""
+    hasher = ctx.services.hasher
+    with ctx.anonymous(write=False) as session:  # Argon2 runs before the writing unit
+        hashed = setup.reset_password_first(session, hasher, body.token, body.password)
     with ctx.anonymous() as session:
-        setup.reset_password(session, ctx.services.hasher, body.token, body.password)
+        setup.reset_password(session, hasher, body.token, body.password, hashed=hashed)
 
 
 @router.post("/auth/verify", status_code=204)

@@ -1,0 +1,117 @@
+"""A one-time link works once, also now that the new password is hashed before the writing unit
+of work (docs/security.md, *Promise 2*): two submissions of one link that both hash at the same
+moment make one account, or one new password, and the other is refused with nothing made.
+
+Each test holds each submission's Argon2 hash until the other one's has started too, so that
+both have passed the read-only check before either writing unit opens. Before the fix the hash
+ran inside the writing unit, and the second submission could not reach its hash while the first
+held the lock: they never met (the tests fail on that code)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from tests.service import links
+from tests.service.asgi import client as asgi_client
+from tests.service.world import World
+
+from gobetween.service.security import PasswordHasher
+from gobetween.store import tables as t
+from gobetween.store.login_tables import SecurityEvent
+
+#: How long a hash waits for the other submission's
+MEET_SECONDS = 10
+
+
+def _hashes_meet(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """From now on each Argon2 hash waits for a second one: for each, whether they met."""
+    barrier = threading.Barrier(2, timeout=MEET_SECONDS)
+    met: list[bool] = []
+    original = PasswordHasher.hash
+
+    def hashing(self: PasswordHasher, password: str) -> str:
+        try:
+            barrier.wait()
+            met.append(True)
+        except threading.BrokenBarrierError:
+            met.append(False)
+        return original(self, password)
+
+    monkeypatch.setattr(PasswordHasher, "hash", hashing)
+    return met
+
+
+def _twice(world: World, submit: Callable[[Any, int], Any]) -> list[int]:
+    """``submit(client, n)`` for n = 0 and 1 at once, each with its own client; the statuses."""
+    statuses: list[int] = []
+
+    def run(n: int) -> None:
+        with asgi_client(world.app) as c:
+            statuses.append(submit(c, n).status_code)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    return sorted(statuses)
+
+
+def test_one_invitation_link_submitted_twice_at_once_makes_one_account(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = links.invitation_link(world, "twice@example.org")
+    met = _hashes_meet(monkeypatch)
+
+    def submit(c: Any, n: int) -> Any:
+        form = {"name": f"Twice {n}", "password": f"a good password number {n}"}
+        if n:  # one through the page, one through the API
+            return c.post(f"/invitations/{token}", data=form, follow_redirects=False)
+        return c.post("/api/invitations/accept", json={**form, "token": token})
+
+    statuses = _twice(world, submit)
+    assert met == [True, True]  # before: [False] (the second never hashed)
+    assert statuses in ([201, 422], [303, 404])  # the page says "used" with 422, the API 404
+    with world.services.db.unit_of_work(write=False) as session:
+        users = session.execute(select(t.User.id).where(t.User.email == "twice@example.org")).all()
+        assert len(users) == 1
+        memberships = session.execute(
+            select(func.count())
+            .select_from(t.Membership)
+            .where(t.Membership.user_id == users[0][0])
+        ).scalar_one()
+        assert memberships == 1
+
+
+def test_one_reset_link_used_twice_at_once_sets_one_password(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = links.reset_link(world.services.db, "ua@example.org")
+    met = _hashes_meet(monkeypatch)
+    chosen = ["the first new password", "the second new password"]
+
+    def submit(c: Any, n: int) -> Any:
+        body = {"token": token, "password": chosen[n]}
+        return c.post("/api/auth/password-reset/confirm", json=body)
+
+    assert _twice(world, submit) == [204, 404]
+    assert met == [True, True]  # before: [False]
+    works = []
+    for password in chosen:
+        with asgi_client(world.app) as c:
+            login = {"email": "ua@example.org", "password": password}
+            works.append(c.post("/api/auth/login", json=login).status_code == 200)
+    assert sorted(works) == [False, True]
+    with world.services.db.unit_of_work(write=False) as session:
+        changed = session.execute(
+            select(func.count())
+            .select_from(SecurityEvent)
+            .where(
+                SecurityEvent.user_id == world.users["ua"], SecurityEvent.kind == "password.changed"
+            )
+        ).scalar_one()
+    assert changed == 1
