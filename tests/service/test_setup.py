@@ -147,7 +147,7 @@ def test_a_process_shows_who_convened_it(world: World) -> None:
     shown = world.get("ua", f"/api/processes/{world.process_id}").json()
     assert shown["convened_by"] == "admin <admin@example.org>"
     page = world.get("ua", "/")
-    assert "Convened by admin &lt;admin@example.org&gt;" in page.text
+    assert "Convened by <bdi>admin &lt;admin@example.org&gt;</bdi>" in page.text
 
 
 def test_a_used_link_says_so_and_never_shows_the_form_again(world: World) -> None:
