@@ -107,6 +107,8 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     error = ukraine.locator("#ev-reason-error")
     expect(error).to_be_visible()
     expect(error).to_contain_text("دون ذكر سبب")
+    expect(error).to_contain_text("خطة المغادرة")  # the step by its label, not its key
+    expect(error).not_to_contain_text("departure plan")
     expect(ukraine.locator("#ev-reason")).to_have_attribute("aria-invalid", "true")
     expect(ukraine.locator("#ev-reason")).to_have_attribute("aria-describedby", "ev-reason-error")
     expect(ukraine.locator("#ev-type")).to_have_value("decision")

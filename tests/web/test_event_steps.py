@@ -159,3 +159,24 @@ def test_every_known_step_has_a_key_and_a_label_marked_for_translation() -> None
     assert sorted(labels - set(WORDS)) == []
     with pytest.raises(InvalidModel, match="without a key or a label"):
         RecordKind("k", "K", "k", (FieldSpec("a", "A"),), ("a",), steps={" plan": "plan"})
+
+
+def test_the_api_takes_a_key_or_a_name_and_names_the_field_it_refuses(
+    site: Site, initiative: int
+) -> None:
+    from tests.web.form_schema import api_refusal
+
+    ukraine = site.client("ukraine")
+    address = f"/api/agreements/{initiative}/record/events"
+    token = csrf(soup(ukraine.get(_page(initiative))))
+    body = {"type": "decision", "at": AT, "item": ITEM, "delegation": "Ukraine"}
+    body |= {"verdict": "approve"}
+    for step in ("departure plan", "crew change"):  # a known key, a name the kind does not know
+        r = ukraine.post(address, json={**body, "step": step}, headers={"X-CSRF-Token": token})
+        assert r.status_code == 201, r.text
+    assert {"departure plan", "crew change"} <= {g["step"] for g in _gates(site, initiative)}
+    later = {**body, "at": "2099-12-05T09:00:00+00:00", "step": " "}
+    assert api_refusal(ukraine, _page(initiative), "POST", address, later) == "step"
+    kinds = site.client("un").get(f"/api/agreements/{initiative}/record").json()["kinds"]
+    voyages = next(k for k in kinds if k["name"] == "voyages")
+    assert voyages["steps"] == {"departure plan": "departure plan", "registration": "registration"}

@@ -132,7 +132,8 @@ def test_the_refusal_next_to_the_field_is_in_the_readers_language(
     r = _post(russia, initiative, {"type": "decision", **fields, "verdict": "block"})
     words = refused_at(r, "ev-reason")
     template = "%(delegation)s blocks %(step)r of %(item)r without a reason"
-    said = {"delegation": "Russian Federation", "step": "departure plan", "item": "v1"}
+    step = _in("uk", "departure plan")  # a known step by its label in the reader's language
+    said = {"delegation": "Russian Federation", "step": step, "item": "v1"}
     expected = _in("uk", template, **said)
     assert words == expected, words
     assert "without a reason" not in words

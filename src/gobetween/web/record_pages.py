@@ -160,6 +160,19 @@ def _step(chosen: str, other: str) -> str:
     return step_key(chosen or other, steps)
 
 
+def _step_said(exc: e.GobetweenError) -> None:
+    """A refusal naming a known step (``params["step"]``, its key) names it by its label in the
+    reader's language when shown on the page (the API's words keep the key).
+
+    >>> refusal = e.InvalidModel("%(step)r", params={"step": "departure plan"})
+    >>> _step_said(refusal); refusal.params["step"]
+    'departure plan'
+    """
+    step = exc.params.get("step")
+    if isinstance(step, str):
+        exc.params["step"] = known_steps(REGISTRY).get(step, step)
+
+
 def _event_body(values: Mapping[str, Any], at: str) -> dict[str, Any]:
     """The wire form of the event the form describes (``POST /api/agreements/{id}/record/events``'
     body), at ``at``; its texts as typed but for the spaces around them, none cut."""
@@ -205,7 +218,11 @@ async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
 
     def work() -> None:
         body = _event_body(values, dt.datetime.now(dt.UTC).isoformat())
-        writing(ctx, implement.add_event, agreement_id, body)
+        try:
+            writing(ctx, implement.add_event, agreement_id, body)
+        except e.GobetweenError as exc:
+            _step_said(exc)
+            raise
 
     def field_of(location: str) -> str:  # no step: its name's field, when "another" is chosen
         name = _event_field(location)
