@@ -37,6 +37,8 @@ which work for every registered protocol from its declaration alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -57,6 +59,7 @@ from gobetween.protocols.base import (
     WireEvent,
     action_from_body,
 )
+from gobetween.service import protocol_states
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
@@ -75,6 +78,8 @@ __all__ = [
     "members",
     "opening",
     "perform",
+    "performed",
+    "prepare",
     "replay",
     "role_of",
     "running",
@@ -191,22 +196,61 @@ def replay(
 
     For a party's reader of a protocol of :data:`OWN_REPLAY`, from the public events and the
     party's own only (what its view shows is the same); ``whole``: from every event (what a
-    step decides on).
+    step decides on), starting from the state this process kept of the stream
+    (:mod:`gobetween.service.protocol_states`) when it has one.
     """
+    name = stream or protocol.name
+    role, _member = role_of(view)
+    if whole or role is not ViewRole.PARTY or name not in OWN_REPLAY:
+        return _whole(session, track, view, protocol, settings, name).state
     agenda = track_agenda(track)
     parties, mediators = members(view)
     initial = protocol.initial(agenda, parties, mediators, settings)
-    name = stream or protocol.name
-    role, _member = role_of(view)
-    own = None
-    if not whole and role is ViewRole.PARTY and name in OWN_REPLAY:
-        own = view.own_party
+    own = view.own_party
     stored = event_log.bodies(session, event_log.protocol_stream(track.id, name), party=own)
     if stored and stored[0].get("type") == CONFIGURED:  # the settings, at the head of the log
         initial = protocol.initial(agenda, parties, mediators, stored[0]["settings"])
         stored = stored[1:]
-    apply = protocol.apply if own is None else SEEN_BY_APPLY.get(name, protocol.apply)
+    apply = SEEN_BY_APPLY.get(name, protocol.apply)
     return wire.replay(apply, lambda d: protocol.read_event(d, agenda), initial, stored)
+
+
+def _whole(
+    session: Session,
+    track: t.Track,
+    view: TrackView,
+    protocol: NegotiationProtocol[S, Any, Any],
+    settings: Mapping[str, Any],
+    name: str,
+) -> protocol_states.Replayed[S]:
+    """The state from every stored event of stream ``name``: from the state kept of it and
+    the events since when one fits (the same agenda, members and settings), else from the
+    start."""
+    agenda = track_agenda(track)
+    parties, mediators = members(view)
+
+    def read(d: Mapping[str, Any]) -> Any:
+        return protocol.read_event(d, agenda)
+
+    def start(stored: list[dict[str, Any]]) -> tuple[S, bool]:
+        initial = protocol.initial(agenda, parties, mediators, settings)
+        head = bool(stored) and stored[0].get("type") == CONFIGURED
+        if head:  # the settings, at the head of the log
+            initial = protocol.initial(agenda, parties, mediators, stored[0]["settings"])
+            stored = stored[1:]
+        return wire.replay(protocol.apply, read, initial, stored), head
+
+    def more(state: S, stored: list[dict[str, Any]]) -> S:
+        return wire.replay(protocol.apply, read, state, stored)
+
+    inputs = (_canonical(track.agenda), parties, mediators)
+    log = event_log.protocol_stream(track.id, name)
+    return protocol_states.replayed(session, log, inputs, _canonical(settings), start, more)
+
+
+def _canonical(data: Any) -> str:
+    """``data`` (JSON-able) as one text, the same for equal data."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
 
 
 @dataclass(frozen=True)
@@ -299,18 +343,27 @@ def step(
     name = stream or protocol.name
     log = event_log.protocol_stream(track.id, name)
     event_log.lock(session, log)
-    whole = role_of(view)[0] is not ViewRole.PARTY or name not in OWN_STEP
-    state = replay(session, track, view, protocol, settings=settings, stream=name, whole=whole)
+    replayed = None
+    if role_of(view)[0] is not ViewRole.PARTY or name not in OWN_STEP:
+        replayed = _whole(session, track, view, protocol, settings, name)
+        state = replayed.state
+    else:
+        state = replay(session, track, view, protocol, settings=settings, stream=name)
     at = now if now is not None else t.utcnow()
     state, events = wire.step(protocol.decide, protocol.apply, state, action(state, view), now=at)
     owners = [protocol.owner(e) for e in events]
-    event_log.append(
+    rows = event_log.append(
         session,
         log,
         [e.to_dict() for e in events],
         actor_id=actor.user_id,
         party_ids=[None if o is None else int(o) for o in owners],
     )
+    if replayed is not None:  # the state after the new events, for the stream's next replay
+        first = rows[0].seq if rows else 0
+        stored = event_log.since(session, log, first - 1, bodies=False) if rows else []
+        new = [s for s in stored if s.seq >= first]
+        protocol_states.remember(session, log, replayed.entry.after(state, new))
     for notice in protocol.notices(state, events):
         if notice.kind not in protocol.live_updates:
             raise ValueError(f"{protocol.name} did not declare the live update {notice.kind!r}")
@@ -396,11 +449,29 @@ def perform(
     the caller's view afterwards. 404, worded as for a track without it, when the track does
     not run the protocol or the caller's role sees nothing of it, before the protocol is asked
     anything."""
+    return performed(session, actor, track_id, protocol, rule, body)()
+
+
+def performed(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    protocol: NegotiationProtocol[Any, Any, Any],
+    rule: ActionRule,
+    body: Mapping[str, Any],
+    *,
+    seen: bool = False,
+) -> Callable[[], dict[str, Any]]:
+    """:func:`perform`, returning what draws the caller's view afterwards: call it after the
+    unit of work (it reads nothing more; a long text's view takes long to draw, and would hold
+    the write lock meanwhile). ``seen``: :func:`prepare` checked, in a read-only unit just
+    before, that the caller's role sees something of the protocol, so the step does not draw
+    the view to check it again."""
     if rule.action is None:
         raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
     if rule.opens:
         opened = configure(session, actor, track_id, protocol, rule, body)
-        return view_for(protocol, opened.state, opened.view)
+        return functools.partial(view_for, protocol, opened.state, opened.view)
     track, _seen = repositories.track(session, actor, track_id)  # hidden: as a missing one
     settings = settings_of(session, track_id, protocol)
     if settings is None:
@@ -409,11 +480,41 @@ def perform(
     agenda = track_agenda(track)
 
     def build(state: Any, view: TrackView) -> Any:
-        view_for(protocol, state, view)  # 404 for whoever sees nothing of it
+        if not seen:
+            view_for(protocol, state, view)  # 404 for whoever sees nothing of it
         return action_from_body(make, _actor(rule, view), body, agenda)
 
     done = step(session, actor, track_id, protocol, rule, build, settings=settings)
-    return view_for(protocol, done.state, done.view)
+    return functools.partial(view_for, protocol, done.state, done.view)
+
+
+def prepare(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    protocol: NegotiationProtocol[Any, Any, Any],
+    rule: ActionRule,
+) -> None:
+    """In a read-only unit before :func:`performed` (``seen=True``) does ``rule``: 404, worded
+    as :func:`perform` words it, when the track does not run the protocol or the caller's role
+    sees nothing of it (from the caller's own replay, as :func:`show`); and, when this process
+    keeps no state of the protocol's stream, its state replayed from every event and kept
+    (:mod:`gobetween.service.protocol_states`), so that the step's writing unit applies only
+    the events written since. The policy's refusal of ``rule`` comes first, as in the step.
+    Nothing for an opening rule (its unit checks what it needs)."""
+    if rule.action is None or rule.opens:
+        return
+    track, view = repositories.track(session, actor, track_id)
+    settings = settings_of(session, track.id, protocol)
+    if settings is None:
+        raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+    view.require(rule, view.own_party if rule.own_party else None)  # first, as the step does
+    state = replay(session, track, view, protocol, settings=settings)  # whole but a party's
+    view_for(protocol, state, view)
+    log = event_log.protocol_stream(track.id, protocol.name)
+    own = role_of(view)[0] is ViewRole.PARTY and protocol.name in OWN_REPLAY
+    if own and protocol.name not in OWN_STEP and protocol_states.kept(session, log) is None:
+        _whole(session, track, view, protocol, settings, protocol.name)
 
 
 def running(session: Session, actor: Actor, track_id: int) -> list[dict[str, Any]]:

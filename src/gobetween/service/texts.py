@@ -17,6 +17,7 @@ here: the redline and the DOCX/PDF exports, reads of published versions, not ste
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -37,6 +38,7 @@ from gobetween.store import tables as t
 
 __all__ = [
     "answer_text",
+    "answering",
     "decide_offer",
     "offers_view",
     "publish_text",
@@ -116,6 +118,34 @@ def answer_text(
     articles: Sequence[ArticleAnswer] = (),
 ) -> dict[str, Any]:
     """A party answers (or withdraws its answer to) the current version; returns its view."""
+    return answering(
+        session,
+        actor,
+        track_id,
+        version=version,
+        kind=kind,
+        reasons=reasons,
+        amendments=amendments,
+        withdraw=withdraw,
+        articles=articles,
+    )()
+
+
+def answering(
+    session: Session,
+    actor: Actor,
+    track_id: int,
+    *,
+    version: int,
+    kind: st.AnswerKind,
+    reasons: Sequence[str] = (),
+    amendments: Mapping[str, str] | None = None,
+    withdraw: bool = False,
+    articles: Sequence[ArticleAnswer] = (),
+) -> Callable[[], dict[str, Any]]:
+    """:func:`answer_text`, returning what makes the party's view afterwards: call it after
+    the unit of work (it reads nothing more; the view holds every published version, which
+    takes long to draw for a long text, and would hold the write lock meanwhile)."""
 
     def answer(state: st.SingleTextState, view: TrackView) -> st.SingleTextAction:
         party = str(view.own_party)
@@ -127,7 +157,7 @@ def answer_text(
 
     rule = st.WITHDRAW_ANSWER if withdraw else st.ANSWER_TEXT
     done = steps.step(session, actor, track_id, SINGLE_TEXT_PROTOCOL, rule, answer)
-    return steps.view_for(SINGLE_TEXT_PROTOCOL, done.state, done.view)
+    return functools.partial(steps.view_for, SINGLE_TEXT_PROTOCOL, done.state, done.view)
 
 
 def text_view(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:

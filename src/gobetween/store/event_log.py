@@ -7,7 +7,9 @@ per track and protocol), an agreement's lifecycle (``agreement_events``) and its
 - :func:`lock` serialises writers of one stream (a row lock on the owner's row on PostgreSQL;
   SQLite serialises writes anyway); :func:`lock_agreement` is the same lock for everything an
   agreement owns (see below);
-- :func:`bodies` loads the stored wire dicts in order (for replay);
+- :func:`bodies` loads the stored wire dicts in order (for replay); :func:`since` loads those
+  after a sequence number, with their sizes (what a kept state has not applied yet:
+  :mod:`gobetween.service.protocol_states`);
 - :func:`append` stores new events after the last one, each with its audit link
   (``<prefix>.<event type>`` on ``<object type>``), and returns the rows;
 - :func:`next_seq` is the next sequence number, read from the index (``max(seq)``), not by
@@ -29,9 +31,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, func, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from gobetween.store import audit
@@ -40,6 +53,7 @@ from gobetween.store.agreement_tables import Agreement, AgreementEvent, RecordEv
 
 __all__ = [
     "EventRow",
+    "Stored",
     "Stream",
     "agreement_stream",
     "append",
@@ -49,6 +63,7 @@ __all__ = [
     "next_seq",
     "protocol_stream",
     "record_stream",
+    "since",
 ]
 
 EventRow = t.ProtocolEvent | AgreementEvent | RecordEvent
@@ -137,6 +152,40 @@ def bodies(session: Session, stream: Stream, *, party: int | None = None) -> lis
     merged = union_all(*scopes).subquery()
     query = select(merged.c.body).order_by(merged.c.seq)
     return list(session.execute(query).scalars())
+
+
+class Stored(NamedTuple):
+    """One stored event as :func:`since` reads it: its number in the stream, its row's id, the
+    size of its stored form in bytes, and its wire dict (``None`` where not read)."""
+
+    seq: int
+    id: int
+    size: int
+    body: dict[str, Any] | None
+
+
+def since(session: Session, stream: Stream, seq: int, *, bodies: bool = True) -> list[Stored]:
+    """The events of ``stream`` from number ``seq`` on, in order, through the stream's unique
+    index: event ``seq`` itself without its body or size (so that a caller that applied the
+    events up to it can check, by its id, that it is still the one it applied; absent for
+    ``seq`` 0), and every later one with them (without the bodies if not ``bodies``)."""
+    table = stream.table
+    later = table.seq > seq
+    if session.get_bind().dialect.name == "sqlite":
+        size = func.length(cast(table.body, LargeBinary))  # bytes, without reading them as text
+    else:
+        size = func.octet_length(cast(table.body, Text))
+    query = (
+        select(
+            table.seq,
+            table.id,
+            case((later, size), else_=0),
+            case((later, table.body), else_=None) if bodies else null(),
+        )
+        .where(stream.where(), table.seq >= seq)
+        .order_by(table.seq)
+    )
+    return [Stored(int(n), int(i), int(b or 0), body) for n, i, b, body in session.execute(query)]
 
 
 def next_seq(session: Session, stream: Stream) -> int:

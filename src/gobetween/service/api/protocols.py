@@ -142,10 +142,13 @@ def _operation(protocol: AnyProtocol, rule: ActionRule) -> Any:
 
     def endpoint(track_id: int, ctx: RequestContext, body: BaseModel | None = None) -> Any:
         values = {} if body is None else {k: getattr(body, k) for k in model.model_fields}
+        with ctx.read() as unit:  # what needs no lock: who sees it, the state replayed
+            protocol_steps.prepare(unit.session, unit.actor, track_id, protocol, rule)
         with ctx.write() as unit:
-            return protocol_steps.perform(
-                unit.session, unit.actor, track_id, protocol, rule, values
+            shown = protocol_steps.performed(
+                unit.session, unit.actor, track_id, protocol, rule, values, seen=True
             )
+        return shown()  # the caller's view, drawn after the unit
 
     body = inspect.Parameter(
         "body",

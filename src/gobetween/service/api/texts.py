@@ -135,14 +135,14 @@ def record_answer(ctx: RequestContext, track_id: int, body: ArticlesAnswerIn) ->
     answers = _answers(body)
     return writing(
         ctx,
-        texts.answer_text,
+        texts.answering,
         track_id,
         version=body.version,
         kind=body.kind,
         reasons=body.reasons,
         amendments=body.amendments,
         articles=answers,
-    )
+    )()  # the view drawn after the unit (every published version)
 
 
 @router.get("/tracks/{track_id}/text/redline/{old}/{new}")
@@ -204,8 +204,8 @@ def export_redline(
 def withdraw(track_id: s.Id, version: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Withdraw the caller's party's answer to the current version."""
     return writing(
-        ctx, texts.answer_text, track_id, version=version, kind=AnswerKind.ACCEPT, withdraw=True
-    )
+        ctx, texts.answering, track_id, version=version, kind=AnswerKind.ACCEPT, withdraw=True
+    )()
 
 
 @router.get("/tracks/{track_id}/offers")
