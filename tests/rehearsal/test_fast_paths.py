@@ -14,7 +14,13 @@ from tests.rehearsal.scenarios import several, toy
 from gobetween.model import Scenario
 from gobetween.rehearsal import BEHAVIOURS, Rehearsal, strategies
 from gobetween.rehearsal.run import _dominated_by, _SortedFront
-from gobetween.rehearsal.strategies import climb_masks, climb_step, improving_moves_vectorised
+from gobetween.rehearsal.strategies import (
+    Climber,
+    _bits,
+    climb_masks,
+    climb_step,
+    improving_moves_vectorised,
+)
 
 
 def _scenarios() -> list[Scenario]:
@@ -26,11 +32,11 @@ def test_every_text_the_climb_remembers_has_the_moves_of_the_full_pass(
 ) -> None:
     """After a move the climb finds the moves every party prefers from those at the text before
     (additive tables: only the changed issue's part is replaced); every text it remembers,
-    reached either way, has the moves the vectorised pass finds, and each party's bit set is
-    the one computed from scratch."""
+    reached either way, has the moves the vectorised pass finds, and the bit set and whether
+    the text crosses no red line are those computed from scratch."""
     steps = []
 
-    def counted(*args: Any) -> tuple[int, ...]:
+    def counted(*args: Any) -> int:
         steps.append(1)
         return climb_step(*args)
 
@@ -42,12 +48,12 @@ def test_every_text_the_climb_remembers_has_the_moves_of_the_full_pass(
             for seed in range(200):
                 rehearsal.run("hill-climbing", behaviour_name, seed)
             delegates = rehearsal.delegates(behaviour_name)
-            tables = [d.table for d in delegates]
-            for text, (better, helps) in rehearsal._climbs[behaviour_name].items():
+            climber = Climber.of(tuple(d.table for d in delegates))
+            for text, (found, clean) in rehearsal._climbs[behaviour_name].items():
                 remembered += 1
-                assert better == improving_moves_vectorised(delegates, text)
-                if helps is not None:
-                    assert climb_masks(tables, text) == (better, helps)
+                assert _bits(found) == improving_moves_vectorised(delegates, text)
+                if climber.additive:
+                    assert climb_masks(climber, text) == (found, clean)
     assert remembered > 500
     assert len(steps) > 50  # texts reached by a move, their bit sets from the text before
 

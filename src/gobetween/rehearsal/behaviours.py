@@ -94,8 +94,11 @@ class Delegate:
         reserve = self.table.reservation
         if self.holdout <= 0 or rounds <= 1:
             return reserve
-        left = max(0.0, 1.0 - round_ / (rounds - 1))
-        return reserve + self.holdout * left * max(0.0, self.best - reserve)
+        # max(0.0, x) written out as x if x > 0.0 else 0.0: the same number, without a call
+        left = 1.0 - round_ / (rounds - 1)
+        left = left if left > 0.0 else 0.0
+        above = self.best - reserve
+        return reserve + self.holdout * left * (above if above > 0.0 else 0.0)
 
     def answer(self, choices: Choices, round_: int, rounds: int) -> Reply:
         """Its answer to the text ``choices`` at ``round_`` (0-based) of at most ``rounds``
@@ -121,7 +124,7 @@ class Delegate:
                 scores.clear()
             scores[choices] = score
         level = self.table.reservation if self.holdout <= 0 else self.level(round_, rounds)
-        return score != -math.inf and score >= level - 1e-12
+        return score != _CROSSED and score >= level - 1e-12
 
     def _answer(self, choices: Choices, level: float) -> Reply:
         score = self.score(choices)
@@ -191,6 +194,8 @@ def _additive_wish(table: PartyTable, choices: Choices) -> tuple[int, int] | Non
     return j, options[best_moves[j]]
 
 
+#: The score of a text that crosses a red line.
+_CROSSED = -math.inf
 #: The one answer that accepts (answers are immutable).
 _ACCEPTS = Reply(True)
 #: Texts whose score a delegation keeps (then it starts afresh).

@@ -60,19 +60,44 @@ __all__ = [
     "text_of",
 ]
 
-#: At one text: the moves every party prefers, and each party's as a bit set (or ``None``).
-Climb = tuple[tuple[int, ...], tuple[int, ...] | None]
+#: At one text: the moves every party prefers, as a bit set over :attr:`PartyTable.moves` (bit
+#: ``m``: move ``m``), and whether the text crosses none of the parties' red lines.
+Climb = tuple[int, bool]
 
 
 class Climber(NamedTuple):
-    """What a climb needs of the delegations: their tables, whether all are additive, the
-    moves (:attr:`PartyTable.moves_list`) and how many change the text."""
+    """What a climb needs of the delegations' tables, worked out once per room: the tables,
+    whether all are additive, the moves (:attr:`PartyTable.moves_list`), how many change the
+    text, the chances of :func:`first_marked` by how many moves are preferred (filled in as
+    met), and, for additive tables, each party's moves worth more than each move (the first
+    part of :attr:`PartyTable.climb_masks`) and each issue's moves
+    (:attr:`PartyTable.issue_bits`)."""
 
     tables: tuple[PartyTable, ...]
     additive: bool
     issues: list[int]
     options: list[int]
     changes: int
+    cdfs: list[tuple[float, ...] | None]
+    ups: list[tuple[int, ...]]
+    spans: tuple[int, ...]
+
+    @classmethod
+    def of(cls, tables: tuple[PartyTable, ...]) -> Climber:
+        """The climb's view of ``tables`` (one per party, all over the same agenda)."""
+        first = tables[0]
+        issues, options = first.moves_list
+        changes = len(issues) - len(first.values)
+        cdfs = _CDFS.get(changes)
+        if cdfs is None:
+            if len(_CDFS) >= _MAX_CDFS:
+                _CDFS.clear()
+            cdfs = _CDFS[changes] = [None] * (changes + 1)
+        for table in tables:
+            if table.flat is None:
+                return cls(tables, False, issues, options, changes, cdfs, [], ())
+        ups = [t.climb_masks[0] for t in tables]
+        return cls(tables, True, issues, options, changes, cdfs, ups, first.issue_bits)
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,9 +135,8 @@ class Room:
         The declared frontier for strategies that use it (computed once per scenario and
         behaviour by the caller, called only when needed).
     climbs
-        For hill-climbing: the changes every delegation prefers, by text, found so far, with
-        each delegation's as a bit set when known (the caller may pass the same dictionary to
-        every room with the same delegations).
+        For hill-climbing: the changes every delegation prefers, by text, found so far (the
+        caller may pass the same dictionary to every room with the same delegations).
     """
 
     delegates: tuple[Delegate, ...]
@@ -129,15 +153,7 @@ class Room:
         """What a climb needs of the delegations, worked out once per room."""
         found = self._climber
         if found is None:
-            tables = tuple(d.table for d in self.delegates)
-            issues, options = tables[0].moves_list
-            found = self._climber = Climber(
-                tables,
-                all(t.flat is not None for t in tables),
-                issues,
-                options,
-                len(issues) - len(self.sizes),
-            )
+            found = self._climber = Climber.of(tuple(d.table for d in self.delegates))
         return found
 
     @property
@@ -179,8 +195,11 @@ class Room:
     def _conclude(self, votes: int, text: Choices) -> bool:
         """:meth:`votes` (``votes`` of them), then :meth:`settle` the text (already a tuple of
         Python integers)."""
-        self._spend(votes + 1)
-        round_ = self.used - 1
+        used = self.used + votes + 1
+        if self.agreement is not None or used > self.rounds:
+            self._spend(votes + 1)  # refused, saying why
+        self.used = used
+        round_ = used - 1
         self.last = text
         rounds = self.rounds
         for d in self.delegates:
@@ -304,87 +323,95 @@ def climb_walk(
     straddle two lists; ``draws`` is not changed: a caller may share it). For the strategy's
     own draws, ``draws`` is empty and ``more()`` draws :data:`CLIMB_BLOCK` numbers; a caller
     that keeps a block may split it, its last numbers first. What it gives depends only on the
-    delegations' declared preferences, the room's rounds, ``start`` and the draws."""
+    delegations' declared preferences, the room's rounds, ``start`` and the draws.
+
+    The moves every party prefers at a text are one bit set (:data:`Climb`); the climb takes
+    the ``k``-th of them, ``k`` drawn from their count, without listing them."""
     current = start
-    delegates = room.delegates
-    tables, additive, issues, options, changes = room.climber()
+    climber = room.climber()
+    issues, options, changes, cdfs = climber.issues, climber.options, climber.changes, climber.cdfs
     climbs = room.climbs
     budget = room.left - 1  # questions that leave a round to publish in
     asked_all = 0
     left = len(draws)  # draws[left - 1] is the next one
-    # per party, the moves it prefers at the text before `current` (None: unknown), and the
-    # move from there: worked out at `current` only when the climbs have not met it yet
-    before: tuple[int, ...] | None = None
+    # the moves every party prefers at the text before `current`, whether that text crossed
+    # no red line (then only the moved issue's part changes), and the move from there: worked
+    # out at `current` only when the climbs have not met it yet
+    found, clean = 0, False
     j = move = 0
     while budget > 0:
         known = climbs.get(current)
         if known is None:
-            if not additive:
-                known = (improving_moves_vectorised(delegates, current), None)
-            elif before is None:
-                known = climb_masks(tables, current)
+            if clean:
+                known = (climb_step(climber, found, j, move), True)
+            elif climber.additive:
+                known = climb_masks(climber, current)
             else:
-                helps = climb_step(tables, before, j, move)
-                known = (_bits(functools.reduce(operator.and_, helps)), helps)
+                moves = improving_moves_vectorised(room.delegates, current)
+                known = (sum(1 << m for m in moves), False)
             if len(climbs) >= _MAX_CLIMBS:
                 climbs.clear()
             climbs[current] = known
-        better, before = known
-        if not better:
-            asked_all += min(changes, budget)
+        found, clean = known
+        if not found:
+            asked_all += changes if changes < budget else budget
             break
         if left < 2:
             draws = more()
             left = len(draws)
-        asked = bisect.bisect_right(first_marked(changes, len(better)), draws[left - 1]) + 1
+        count = found.bit_count()
+        cdf = cdfs[count]
+        if cdf is None:
+            cdf = cdfs[count] = first_marked(changes, count)
+        asked = bisect.bisect_right(cdf, draws[left - 1]) + 1
         if asked > budget:
             asked_all += budget
             break
         asked_all += asked
         budget -= asked
-        move = better[min(int(draws[left - 2] * len(better)), len(better) - 1)]
+        rest, k = found, int(draws[left - 2] * count)
+        if k:
+            for _ in range(k if k < count else count - 1):
+                rest &= rest - 1  # the lowest moves before the chosen one dropped
+        move = (rest & -rest).bit_length() - 1
         left -= 2
         j = issues[move]
-        current = (*current[:j], options[move], *current[j + 1 :])
+        # concatenated: a third of the time of unpacking the slices into a new tuple
+        current = current[:j] + (options[move],) + current[j + 1 :]  # noqa: RUF005
     return asked_all, current
 
 
-def climb_step(
-    tables: Sequence[PartyTable], helps: tuple[int, ...], issue: int, move: int
-) -> tuple[int, ...]:
-    """Each party's preferred moves (bit sets over :attr:`PartyTable.moves`) after ``move`` on
-    ``issue``, from those before it, at a text that crosses no red line (additive tables):
-    only the changed issue's part differs."""
-    return tuple(
-        [
-            (h & ~t.issue_bits[issue]) | t.climb_masks[0][move]
-            for h, t in zip(helps, tables, strict=True)
-        ]
-    )
+def climb_step(climber: Climber, found: int, issue: int, move: int) -> int:
+    """The moves every party prefers (a bit set over :attr:`PartyTable.moves`) after ``move``
+    on ``issue``, from ``found``, those at the text before it, when that text crosses no red
+    line (additive tables): only the changed issue's part differs, and there each party
+    prefers the options it values above ``move``'s (so the text after crosses none either).
+    """
+    joint = -1
+    for up in climber.ups:
+        joint &= up[move]
+    return (found & ~climber.spans[issue]) | joint
 
 
-def climb_masks(
-    tables: Sequence[PartyTable], text: Choices
-) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
-    """:func:`improving_moves` of additive tables, and each party's preferred moves as a bit
-    set when ``text`` crosses none of their red lines (else ``None``: :func:`climb_step` does
-    not apply)."""
+def climb_masks(climber: Climber, text: Choices) -> tuple[int, bool]:
+    """The moves every party prefers at ``text`` as one bit set over :attr:`PartyTable.moves`
+    (additive tables; :func:`improving_moves` lists them), and whether ``text`` crosses none of
+    the parties' red lines (else :func:`climb_step` does not apply after a move)."""
     found = -1  # bit m: move m helps every party looked at so far
-    helps: list[int] = []
     clean = True
-    for table in tables:
+    for table in climber.tables:
         _, finite, forbidden = table.climb_masks
-        at = list(map(operator.add, table.offsets, text)) if forbidden else ()
-        if forbidden and not forbidden.isdisjoint(at):
-            clean = False
-            crossed = [j for j, m in enumerate(at) if m in forbidden]
-            # only leaving the one red line crossed helps
-            mine = finite[crossed[0]] if len(crossed) == 1 else 0
-        else:  # a change helps when it gains (then it crosses nothing)
-            mine = functools.reduce(operator.or_, map(operator.getitem, table.up_rows, text), 0)
-        helps.append(mine)
-        found &= mine
-    return _bits(found), (tuple(helps) if clean else None)
+        if forbidden:
+            at = list(map(operator.add, table.offsets, text))
+            if not forbidden.isdisjoint(at):
+                clean = False
+                crossed = [j for j, m in enumerate(at) if m in forbidden]
+                # only leaving the one red line crossed helps
+                found &= finite[crossed[0]] if len(crossed) == 1 else 0
+                continue
+        # a change helps when it gains (then it crosses nothing)
+        found &= functools.reduce(operator.or_, map(operator.getitem, table.up_rows, text), 0)
+    return found, clean
 
 
 def _bits(found: int) -> tuple[int, ...]:
@@ -399,6 +426,10 @@ def _bits(found: int) -> tuple[int, ...]:
 
 #: Texts whose improving changes a room keeps (then it starts afresh).
 _MAX_CLIMBS = 1 << 16
+#: :func:`first_marked`'s chances by the number of changes, then of those preferred (for as
+#: many numbers of changes, then started afresh).
+_CDFS: dict[int, list[tuple[float, ...] | None]] = {}
+_MAX_CDFS = 256
 
 
 @functools.lru_cache(maxsize=4096)
@@ -431,7 +462,7 @@ def improving_moves(delegates: Sequence[Delegate], text: Choices) -> tuple[int, 
     tables = [d.table for d in delegates]
     if any(t.flat is None for t in tables):
         return improving_moves_vectorised(delegates, text)
-    return climb_masks(tables, text)[0]
+    return _bits(climb_masks(Climber.of(tuple(tables)), text)[0])
 
 
 def improving_moves_vectorised(delegates: Sequence[Delegate], text: Choices) -> tuple[int, ...]:
