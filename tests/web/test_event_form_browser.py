@@ -92,7 +92,8 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     expect(ukraine).to_have_url(f"{page_url}#events")
     listed = ukraine.locator("#events tbody tr", has_text=ITEM)
     expect(listed).to_have_count(1)
-    expect(listed).to_contain_text("registration")
+    expect(listed).to_contain_text("التسجيل")  # the event's type in the reader's language
+    expect(listed).not_to_contain_text("registration")
     _fits(ukraine)
     events = ukraine.locator("#events tbody tr").count()
 

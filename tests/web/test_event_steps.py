@@ -131,6 +131,11 @@ def test_the_record_page_shows_a_known_step_in_the_readers_language(
         assert decided
         assert label in decided[-1]
         assert "departure plan" not in decided[-1]
+        # the event's type, its fields' names and its verdict are in the reader's language too
+        for word in ("decision", "step", "delegation", "verdict", "approve"):
+            assert f"{_word(language, word)}" in decided[-1], (word, decided[-1])
+        for word in ("decision", "step:", "delegation:", "verdict:", "approve"):
+            assert word not in decided[-1], (word, decided[-1])
 
 
 def test_a_step_both_chosen_and_named_is_refused_at_the_name_as_typed(
