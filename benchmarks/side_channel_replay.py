@@ -18,6 +18,22 @@ Run from the project root (SQLite in a temporary folder)::
     .venv/bin/python -m benchmarks.side_channel_replay --relay
     .venv/bin/python -m benchmarks.side_channel_replay --stream 20000
 
+``--own`` times the observed party's own steps instead of its reads: its answer to the text
+(``POST /api/tracks/{id}/text/answers``) and its offer (``POST /api/tracks/{id}/offers``),
+``--reads`` times each, after the other party answered the text and sent offers ``--answers``
+times each (or not at all). Until 5 December 2026 each such step replayed every event of its
+protocol, the other party's included; now it applies only those since the state the process
+kept (:mod:`gobetween.service.protocol_states`)::
+
+    .venv/bin/python -m benchmarks.side_channel_replay --own
+    .venv/bin/python -m benchmarks.side_channel_replay --own --busy-first  # the order's share
+
+``--core`` times, in memory, what the party's own step still does over the other party's events
+in a kept state (the single text's answer, the relay's offer and each one's party view, with
+0, ``--answers`` and ten times as many of the other party's answers or offers)::
+
+    .venv/bin/python -m benchmarks.side_channel_replay --core
+
 ``--stream N`` stores N live-update notifications in the other party's scope (rows written
 directly, as N of its messages would leave them) and times the observed party's
 ``GET /api/tracks/{id}/events?follow=false`` after one message of its own.
@@ -26,9 +42,11 @@ directly, as N of its messages would leave them) and times the observed party's
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 
 from tests.service.world import World, make_settings
 
@@ -93,13 +111,96 @@ def _stream(count: int, reads: int) -> None:
                 w.close()
 
 
+def _core(count: int) -> None:
+    import datetime as dt
+    import timeit
+
+    from gobetween.model import Agenda, Issue
+    from gobetween.protocols import relay
+    from gobetween.protocols import single_text as st
+    from gobetween.protocols import single_text_views as stv
+    from gobetween.protocols.base import ViewRole
+
+    agenda = Agenda((Issue.discrete("p", ["1", "2"]),))
+    at = dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
+
+    def best(call: Callable[[], object]) -> float:
+        return min(timeit.repeat(call, number=50, repeat=15)) / 50 * 1e6
+
+    for n in (0, count, 10 * count):
+        text = st.SingleTextState.open(agenda, ("a", "b"), ("M",))
+        text, _ = st.step(text, st.PublishText("M", agenda.package({"p": "1"})), now=at)
+        offers = relay.RelayState.open(agenda, ("a", "b"), ("M",))
+        offers, _ = relay.step(offers, relay.SubmitOffer("a", {"p": "1"}, "mine"), now=at)
+        for i in range(n):
+            text, _ = st.step(text, st.Answer("b", 1, st.AnswerKind.REJECT, (f"r{i}",)), now=at)
+            offers, _ = relay.step(offers, relay.SubmitOffer("b", {"p": "2"}, f"o{i}"), now=at)
+        answer = st.Answer("a", 1, st.AnswerKind.AMEND, (), {"p": "2"})
+        offer = relay.SubmitOffer("a", {"p": "1"}, "again")
+        timed = (
+            best(functools.partial(st.step, text, answer, now=at)),
+            best(functools.partial(stv.PROTOCOL.view, text, ViewRole.PARTY, "a")),
+            best(functools.partial(relay.step, offers, offer, now=at)),
+            best(functools.partial(relay.PROTOCOL.view, offers, ViewRole.PARTY, "a")),
+        )
+        print(
+            f"other party's answers and offers {n:5d}  text: answer {timed[0]:5.1f} us, view "
+            f"{timed[1]:5.1f} us; relay: offer {timed[2]:5.1f} us, view {timed[3]:5.1f} us"
+        )
+
+
+def _own(count: int, reads: int, busy_first: bool) -> None:
+    for n in (count, 0) if busy_first else (0, count):
+        with tempfile.TemporaryDirectory() as folder:
+            w = World.build(make_settings(f"sqlite:///{folder}/gobetween.db"))
+            try:
+                track = w.tracks["food"]
+                text, offers = f"/api/tracks/{track}/text", f"/api/tracks/{track}/offers"
+                assert (
+                    w.post("un", f"{text}/versions", json={"package": PACKAGE}).status_code == 201
+                )
+                mine = {"options": {"ports": "Odesa"}, "message": "first"}
+                assert w.post("ua", offers, json=mine).status_code == 201  # both have one
+                for i in range(n):
+                    body = {"version": 1, "kind": "reject", "reasons": [f"reason {i}"]}
+                    assert w.post("ru", f"{text}/answers", json=body).status_code == 201
+                    offer = {"options": {"ports": "three ports"}, "message": f"offer {i}"}
+                    assert w.post("ru", offers, json=offer).status_code == 201
+                amend = {"version": 1, "kind": "amend", "amendments": {"term": "60"}}
+                steps = (
+                    ("answer", f"{text}/answers", amend),
+                    ("offer", offers, {"options": {"term": "60"}, "message": "mine"}),
+                )
+                for label, url, body in steps:
+                    wall = []
+                    for _ in range(reads):
+                        start = time.perf_counter()
+                        assert w.post("ua", url, json=body).status_code == 201
+                        wall.append(1000 * (time.perf_counter() - start))
+                    print(
+                        f"other party's answers and offers {n:4d}  own {label:6s}  wall median "
+                        f"{statistics.median(wall):5.1f} ms (least {min(wall):5.1f})"
+                    )
+            finally:
+                w.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--answers", type=int, default=400)
     parser.add_argument("--reads", type=int, default=40)
     parser.add_argument("--relay", action="store_true", help="offers instead of answers")
     parser.add_argument("--stream", type=int, default=0, help="time the event stream instead")
+    parser.add_argument("--own", action="store_true", help="time the party's own steps instead")
+    parser.add_argument("--core", action="store_true", help="time the steps in memory instead")
+    parser.add_argument("--busy-first", action="store_true", help="--own: the busy world first")
     args = parser.parse_args()
+    if args.core:
+        _core(args.answers)
+        return
+    if args.own:
+        _own(args.answers, args.reads, args.busy_first)
+        return
     if args.stream:
         _stream(args.stream, args.reads)
         return

@@ -12,7 +12,10 @@ administrator of an empty installation), ``import``
 (the largest voyage file, 50,000 rows), ``drafts`` (a draft of about 950 KB, the body
 limit's size, saved, approved, published; a version and an answer of that size),
 ``agreement`` (created, signed, the tick), ``versions`` (the single text published and answered
-after 1, 10 and 40 versions of about 950 KB each: still grows with the versions).
+after 1, 10, 40 and 100 versions of about 950 KB each, each step applying only the events since
+the state this process kept, :mod:`gobetween.service.protocol_states`; then, with the kept
+states emptied as after a restart, by the texts' routes, which replay every version inside the
+unit then, and by the generic ones, which replay them in a read-only unit first).
 
 Run from the project root (SQLite in a temporary folder)::
 
@@ -27,6 +30,7 @@ import base64
 import functools
 import hashlib
 import json
+import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -43,7 +47,7 @@ from tests.service.write_units import WriteUnits
 from tests.web.site import Site, csrf, one, settings_for, soup
 
 from gobetween.agreements.bundle import Bundle
-from gobetween.service import negotiate
+from gobetween.service import negotiate, protocol_states
 from gobetween.service.app import create_app
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -198,20 +202,38 @@ def versions(folder: str) -> None:
     package = {"ports": "Odesa", "inspection": "at sea", "term": "120"}
     words = " ".join(f"w{i % 977}x{i % 13}" for i in range(800))[:4700]
     url = f"/api/tracks/{food}/text"
+    generic = f"/api/tracks/{food}/protocols/single_text"
 
-    def publish(k: int) -> Any:
+    def body(k: int) -> dict[str, Any]:
         arts = [{"id": f"a{n}", "wording": {"en": f"{n} {k} {words}"}} for n in range(200)]
-        return w.post("un", f"{url}/versions", json={"package": package, "articles": arts})
+        return {"package": package, "articles": arts}
 
-    def answer(k: int) -> Any:
-        return w.post("ua", f"{url}/answers", json={"version": k, "kind": "accept"})
+    def publish(k: int, address: str = f"{url}/versions") -> Any:
+        return w.post("un", address, json=body(k))
 
-    for k in range(1, 41):
-        if k in (1, 10, 40):
+    def answer(k: int, address: str = f"{url}/answers") -> Any:
+        return w.post("ua", address, json={"version": k, "kind": "accept"})
+
+    def restart() -> None:
+        with w.services.db.unit_of_work(write=False) as session:
+            protocol_states.cache_of(session).clear()
+
+    for k in range(1, 101):
+        if k in (1, 10, 40, 100):
             _run(f"publish version {k}", functools.partial(publish, k))
             _run(f"  a party's answer to {k}", functools.partial(answer, k))
         else:
             assert publish(k).status_code == 201
+    for k, how, ways in (
+        (101, "texts' routes", (f"{url}/versions", f"{url}/answers")),
+        (102, "generic routes", (f"{generic}/publish_text", f"{generic}/answer_text")),
+    ):
+        restart()
+        _run(f"publish version {k}, states emptied, {how}", functools.partial(publish, k, ways[0]))
+        restart()
+        _run(f"  a party's answer to {k}, states emptied", functools.partial(answer, k, ways[1]))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  (the process's peak memory: {peak:.0f} MB)")
     w.close()
 
 

@@ -69,7 +69,7 @@ S = TypeVar("S")
 #: The most streams whose state one process keeps per database.
 MAX_STREAMS = 256
 #: The most bytes of stored events (as stored) whose states one process keeps per database.
-MAX_BYTES = 256 * 1024 * 1024
+MAX_BYTES = 128 * 1024 * 1024
 
 #: Where a session holds the entries its transaction made, kept when it commits.
 _PENDING = "gobetween.protocol_states"
