@@ -1,0 +1,64 @@
+"""Every page a delegate, a mediator and a secretariat can reach (the demo with its signed
+corridor agreement) fits a 360 px phone, in Debian's
+chromium: starting from the home page, the test follows every link of the site (not downloads,
+the API or logging out) breadth first and checks that no page is wider than the screen.
+
+Before, the text's language versions (``/tracks/{id}/text/languages``) were 494 px wide on a
+360 px phone in Ukrainian, and the implementation record (the mediators' and the public page) 535
+and 485 px: their tables had no scrolling box of their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import pytest
+from tests.web.test_i18n_browser import open_in
+
+from gobetween.service.demo_agreement import build_agreement_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Page
+
+PHONE = 360
+#: Links not followed: files, the API and its docs, logging out, static assets.
+_SKIP = re.compile(r"^/(api|static|logout|login)\b|\.(pdf|docx|csv|zip|json|xlsx|xml)$|/export")
+#: More than any seat of the demo reaches (the secretariat: 50 pages).
+_MOST = 120
+
+
+def _crawl(page: Page, base: str) -> dict[str, int]:
+    """Each page reached from the home page, with its width in CSS pixels."""
+    queue, seen, widths = ["/"], {"/"}, {}
+    while queue and len(widths) < _MOST:
+        path = queue.pop(0)
+        response = page.goto(base + path)
+        assert response is not None
+        assert response.status == 200, f"{path}: {response.status}"
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        links = page.eval_on_selector_all("a[href^='/']", "els => els.map(e => e.pathname)")
+        for link in links:
+            if link not in seen and not _SKIP.search(link):
+                seen.add(link)
+                queue.append(link)
+    return widths
+
+
+@pytest.mark.parametrize(
+    ("seat", "lang"), [("secretariat", "uk-UA"), ("un", "ar-QA"), ("ukraine", "uk-UA")]
+)
+def test_every_page_fits_a_phone(browser_site, seat: str, lang: str) -> None:
+    base, site, browser = browser_site
+    with site.services.db.unit_of_work() as session:
+        build_agreement_demo(session)  # a signed agreement, its text and its joint record
+    page = open_in(browser, base, site, seat, lang, PHONE)
+    page.set_viewport_size({"width": PHONE, "height": 740})
+    widths = _crawl(page, base)
+    assert len(widths) > 10, sorted(widths)  # the crawl did reach the site
+    assert {path: w for path, w in widths.items() if w > PHONE} == {}
+    assert page.errors == []  # type: ignore[attr-defined]
