@@ -16,6 +16,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,92 @@ def test_a_partys_own_answer_and_offer_do_no_more_when_the_other_party_was_busy(
     assert busy == once
 
 
+def test_a_state_is_kept_only_when_its_transaction_commits(tmp_path: Path) -> None:
+    """A step's state is kept when its unit commits: not while it is open, not when a savepoint
+    inside it is released, and not at all when the unit rolls back (the events it stored are
+    gone then, and SQLite would give their numbers to the next ones)."""
+    w = World.build(make_settings(f"sqlite:///{tmp_path}/w.db"))
+    db = w.services.db
+    try:
+        log = event_log.protocol_stream(w.tracks["food"], stv.PROTOCOL.name)
+
+        def publish(session: Session) -> None:
+            mediator = repositories.load_actor(session, w.users["un"])
+            texts.publish_text(session, mediator, w.tracks["food"], options=PACKAGE, clauses={})
+
+        def kept() -> int | None:
+            with db.unit_of_work(write=False) as session:
+                entry = protocol_states.kept(session, log)
+                return None if entry is None else entry.seq
+
+        try:
+            with db.unit_of_work() as session:
+                publish(session)
+                raise _RolledBack
+        except _RolledBack:
+            pass
+        assert kept() is None
+        with db.unit_of_work() as session:
+            publish(session)
+            with session.begin_nested():
+                pass
+            assert kept() is None
+        assert kept() == 1
+        with db.unit_of_work() as session:
+            publish(session)
+            with pytest.raises(_RolledBack), session.begin_nested():
+                raise _RolledBack  # what the unit read may be gone: it keeps nothing
+        assert kept() == 1
+        with db.unit_of_work() as session:
+            publish(session)
+        assert kept() == 3
+    finally:
+        w.close()
+
+
+def test_threads_stepping_and_reading_at_once_keep_replays(tmp_path: Path) -> None:
+    """Four threads of one worker (uvicorn runs the routes in a thread pool): two parties send
+    offers and answer, a mediator reads, at once; what the worker keeps is then the replay of
+    every event, and so is what a step decides on."""
+    w = World.build(make_settings(f"sqlite:///{tmp_path}/w.db"))
+    db, track = w.services.db, w.tracks["food"]
+    try:
+        with db.unit_of_work() as session:
+            mediator = repositories.load_actor(session, w.users["un"])
+            texts.publish_text(session, mediator, track, options=PACKAGE, clauses={})
+
+        def party(who: str) -> None:
+            for i in range(15):
+                with db.unit_of_work() as session:
+                    actor = repositories.load_actor(session, w.users[who])
+                    texts.submit_offer(session, actor, track, options={}, message=f"{who} {i}")
+                    accept = who == "ua" and i % 2 == 1  # Russia rejects: never ready
+                    kind = AnswerKind.ACCEPT if accept else AnswerKind.REJECT
+                    reasons = () if accept else ("no",)
+                    texts.answer_text(session, actor, track, version=1, kind=kind, reasons=reasons)
+
+        def reader() -> None:
+            for _ in range(30):
+                with db.unit_of_work(write=False) as session:
+                    actor = repositories.load_actor(session, w.users["un"])
+                    texts.text_view(session, actor, track)
+                    texts.offers_view(session, actor, track)
+
+        with ThreadPoolExecutor(4) as pool:
+            done = [
+                pool.submit(f) for f in (lambda: party("ua"), lambda: party("ru"), reader, reader)
+            ]
+            for future in done:
+                future.result()
+        with db.unit_of_work(write=False) as session:
+            _check_kept(session, w, track)
+            for name in (stv.PROTOCOL.name, relay.PROTOCOL.name):
+                entry = protocol_states.kept(session, event_log.protocol_stream(track, name))
+                assert entry is not None, name
+    finally:
+        w.close()
+
+
 class _RolledBack(Exception):
     """Raised to roll a unit of work back after its step."""
 
@@ -304,22 +391,27 @@ class KeptStates(RuleBasedStateMachine):
                 pass
 
     def _check(self, session: Session) -> None:
-        actor = repositories.load_actor(session, self.world.users["un"])
-        track, view = repositories.track(session, actor, self.track)
-        protocols: tuple[AnyProtocol, ...] = (stv.PROTOCOL, relay.PROTOCOL)
-        for protocol in protocols:
-            log = event_log.protocol_stream(track.id, protocol.name)
-            stored = event_log.bodies(session, log)
-            entry = protocol_states.kept(session, log)
-            if entry is not None:
-                (agenda, parties, mediators), _settings = entry.inputs
-                assert entry.seq <= len(stored)
-                assert entry.state == _replay(
-                    protocol, agenda, parties, mediators, stored[: entry.seq]
-                )
-            parties, mediators = steps.members(view)
-            full = _replay(protocol, json.dumps(track.agenda), parties, mediators, stored)
-            assert steps.replay(session, track, view, protocol, whole=True) == full
+        _check_kept(session, self.world, self.track)
+
+
+def _check_kept(session: Session, world: World, track_id: int) -> None:
+    """Every state this worker keeps of the track's text and relay is the replay of the events
+    up to its own, and what a step would decide on is the replay of every event."""
+    actor = repositories.load_actor(session, world.users["un"])
+    track, view = repositories.track(session, actor, track_id)
+    protocols: tuple[AnyProtocol, ...] = (stv.PROTOCOL, relay.PROTOCOL)
+    for protocol in protocols:
+        log = event_log.protocol_stream(track.id, protocol.name)
+        stored = event_log.bodies(session, log)
+        entry = protocol_states.kept(session, log)
+        if entry is not None:
+            inputs: Any = entry.inputs  # ((agenda as JSON, parties, mediators), settings)
+            (agenda, parties, mediators), _settings = inputs
+            assert entry.seq <= len(stored)
+            assert entry.state == _replay(protocol, agenda, parties, mediators, stored[: entry.seq])
+        parties, mediators = steps.members(view)
+        full = _replay(protocol, json.dumps(track.agenda), parties, mediators, stored)
+        assert steps.replay(session, track, view, protocol, whole=True) == full
 
 
 def _replay(
