@@ -39,7 +39,7 @@ from gobetween.protocols.single_text_articles import (
     wording_owner,
 )
 from gobetween.service import drafts, scores, texts
-from gobetween.service.api.texts import DraftIn, RuleIn
+from gobetween.service.api.texts import DraftIn, RuleIn, record_draft
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.languages import declared_languages
 from gobetween.web.common import Ctx, track_page
@@ -160,12 +160,19 @@ def draft_body(
     articles: Sequence[Mapping[str, Any]],
     note: str,
     deadline: dt.datetime | None,
+    base: str | None = None,
 ) -> DraftIn:
     """The drafting form read as the body of ``POST /api/tracks/{id}/text/drafts``
     (:class:`~gobetween.service.api.texts.DraftIn`): what the API refuses (a wording over
     20,000 characters, a note over 5,000 ...) is refused here, at the same place
     (``articles.1.wording.en``), never cut."""
-    body = {"package": package, "articles": articles, "note": note, "deadline": deadline}
+    body = {
+        "package": package,
+        "articles": articles,
+        "note": note,
+        "deadline": deadline,
+        "base": base,
+    }
     return validated(DraftIn, body)
 
 
@@ -381,7 +388,8 @@ def draft_page(request: Request, ctx: Ctx, track_id: int) -> Response:
 
 @router.post("/tracks/{track_id}/draft")
 async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """Save the drafted articles as a draft (no party sees it) and show its preview.
+    """Save the drafted articles as a draft (no party sees it) and show its preview: through the
+    API's own call (:func:`~gobetween.service.api.texts.record_draft`).
 
     The form is read as the API's draft body (:func:`draft_body`); a refusal shows the form
     again as it was typed, the words next to the field (:func:`form_field`)."""
@@ -404,19 +412,8 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
                 "articles": article_bodies(agenda, form),
                 "note": _clean(form.get("note")),
             }
-            body = draft_body(typed["package"], typed["articles"], typed["note"], deadline)
-            with ctx.write() as unit:
-                made = drafts.save_draft(
-                    unit.session,
-                    unit.actor,
-                    track_id,
-                    options=body.package,
-                    articles=articles_from_wire([a.model_dump() for a in body.articles]),
-                    note=body.note,
-                    deadline=body.deadline,
-                    draft_id=draft_id,
-                    base=base,
-                )
+            body = draft_body(typed["package"], typed["articles"], typed["note"], deadline, base)
+            made = record_draft(ctx, track_id, body, draft_id)
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
             articles = (typed or {}).get("articles", [])
             shown = form_errors(exc, lambda where: form_field(where, articles, languages))

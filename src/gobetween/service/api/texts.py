@@ -91,6 +91,13 @@ def _answers(body: ArticlesAnswerIn) -> tuple[ArticleAnswer, ...]:
         raise ValidationFailed(exc.template, location="articles", params=exc.params) from None
 
 
+def _warm(ctx: RequestContext, track_id: int) -> None:
+    """Before a step of the text: its state replayed in a read-only unit when this worker
+    keeps none (so the writing unit applies only the events since)."""
+    if not texts.text_kept(ctx.services.db, track_id):
+        reading(ctx, texts.warm_text, track_id)
+
+
 @router.get("/tracks/{track_id}/text")
 def get_text(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """The single text as the caller may see it: mediators see every answer, a party its own."""
@@ -105,6 +112,7 @@ def publish(track_id: s.Id, body: ArticlesTextIn, ctx: Ctx) -> dict[str, Any]:
     option than the chosen one.
     """
     articles = _articles(body)
+    _warm(ctx, track_id)
     with ctx.write() as unit:
         version = texts.publish_text(
             unit.session,
@@ -133,6 +141,7 @@ def record_answer(ctx: RequestContext, track_id: int, body: ArticlesAnswerIn) ->
     of :func:`gobetween.service.texts.answer_text`); its articles refused as the route refuses
     them (422 at ``articles``)."""
     answers = _answers(body)
+    _warm(ctx, track_id)
     return writing(
         ctx,
         texts.answering,
@@ -270,10 +279,13 @@ class RuleIn(s.In):
     after_deadline: Annotated[s.Str, Field(max_length=500)] = ""
 
 
-def _save_draft(
-    track_id: int, body: DraftIn, ctx: Ctx, draft_id: int | None = None
+def record_draft(
+    ctx: RequestContext, track_id: int, body: DraftIn, draft_id: int | None = None
 ) -> dict[str, Any]:
-    """Save ``body`` as a new draft, or as draft ``draft_id``'s new body."""
+    """Save ``body`` as a new draft, or as draft ``draft_id``'s new body (the routes' and the
+    drafting page's one call of :func:`gobetween.service.drafts.save_draft`): its articles
+    read and refused as the routes refuse them (blank wordings dropped, 422 at ``articles``),
+    409 when ``base`` is not the draft's digest any more."""
     articles = _articles(ArticlesTextIn(package=body.package, articles=body.articles))
     return writing(
         ctx,
@@ -297,7 +309,7 @@ def list_drafts(track_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
 @router.post("/tracks/{track_id}/text/drafts", status_code=201)
 def create_draft(track_id: s.Id, body: DraftIn, ctx: Ctx) -> dict[str, Any]:
     """Save a draft that no party sees; its problems are listed, nothing is refused yet."""
-    return _save_draft(track_id, body, ctx)
+    return record_draft(ctx, track_id, body)
 
 
 @router.get("/tracks/{track_id}/text/drafts/{draft_id}")
@@ -309,7 +321,7 @@ def get_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 @router.put("/tracks/{track_id}/text/drafts/{draft_id}")
 def update_draft(track_id: s.Id, draft_id: s.Id, body: DraftIn, ctx: Ctx) -> dict[str, Any]:
     """Replace a draft's body (earlier approvals become stale)."""
-    return _save_draft(track_id, body, ctx, draft_id)
+    return record_draft(ctx, track_id, body, draft_id)
 
 
 @router.post("/tracks/{track_id}/text/drafts/{draft_id}/approval")
