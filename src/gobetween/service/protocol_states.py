@@ -47,7 +47,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from gobetween.store import event_log
@@ -59,6 +59,7 @@ __all__ = [
     "Replayed",
     "StateCache",
     "cache_of",
+    "keeps",
     "kept",
     "remember",
     "replayed",
@@ -170,6 +171,14 @@ def _key(stream: event_log.Stream) -> Hashable:
 def _pending(session: Session) -> dict[Hashable, Entry[Any]]:
     pending: dict[Hashable, Entry[Any]] = session.info.setdefault(_PENDING, {})
     return pending
+
+
+def keeps(engine: Engine, stream: event_log.Stream) -> bool:
+    """Whether this process keeps a state of ``stream`` in ``engine``'s database (asked
+    without a unit of work, to open a read-only one to replay it in only when it does not)."""
+    with _CACHES_LOCK:
+        cache = _CACHES.get(engine.pool)
+    return cache is not None and cache.get(_key(stream)) is not None
 
 
 def kept(session: Session, stream: event_log.Stream) -> Entry[Any] | None:

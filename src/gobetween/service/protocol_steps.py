@@ -11,6 +11,12 @@ Every protocol (:mod:`gobetween.protocols.registry`) goes through the same three
   protocol's ``notices`` ask for;
 - :func:`view_for` is what the actor may see of a state: the protocol's view for their role.
 
+A replay from every event (a step's, the mediators' and observers' reads) starts from the state
+this worker process kept of the stream and applies only the events written since
+(:mod:`gobetween.service.protocol_states`), so a step's writing unit does not grow with the
+history, nor a party's own step with what another party did; a party's read of a protocol of
+:data:`OWN_REPLAY` replays its own and the public events, as before.
+
 Members are named to the protocols by organisation id as text (``"12"``). A service module for a
 protocol only builds the action from the request::
 
@@ -47,7 +53,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween import wire
-from gobetween.errors import Conflict, NotFound
+from gobetween.errors import Conflict, GobetweenError, NotFound
 from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.policy import Action, Actor, TrackView
@@ -87,6 +93,7 @@ __all__ = [
     "show",
     "step",
     "view_for",
+    "warm",
 ]
 
 S = TypeVar("S")
@@ -514,6 +521,22 @@ def prepare(
     log = event_log.protocol_stream(track.id, protocol.name)
     own = role_of(view)[0] is ViewRole.PARTY and protocol.name in OWN_REPLAY
     if own and protocol.name not in OWN_STEP and protocol_states.kept(session, log) is None:
+        _whole(session, track, view, protocol, settings, protocol.name)
+
+
+def warm(
+    session: Session, actor: Actor, track_id: int, protocol: NegotiationProtocol[Any, Any, Any]
+) -> None:
+    """In a read-only unit before a step's writing unit: the protocol's state replayed from
+    every event and kept (:mod:`gobetween.service.protocol_states`), so that the step applies
+    only the events written since. Nothing when the actor has no seat in the track or the
+    track does not run the protocol (the step answers that)."""
+    try:
+        track, view = repositories.track(session, actor, track_id)
+    except GobetweenError:
+        return
+    settings = settings_of(session, track.id, protocol)
+    if settings is not None:
         _whole(session, track, view, protocol, settings, protocol.name)
 
 
