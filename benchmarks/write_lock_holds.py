@@ -14,8 +14,8 @@ limit's size, saved, approved, published; a version and an answer of that size),
 ``agreement`` (created, signed, the tick), ``versions`` (the single text published and answered
 after 1, 10, 40 and 100 versions of about 950 KB each, each step applying only the events since
 the state this process kept, :mod:`gobetween.service.protocol_states`; then, with the kept
-states emptied as after a restart, by the texts' routes, which replay every version inside the
-unit then, and by the generic ones, which replay them in a read-only unit first).
+states emptied as after a restart, by the texts' routes and by the generic ones, each of which
+replays the text in a read-only unit first).
 
 Run from the project root (SQLite in a temporary folder)::
 
