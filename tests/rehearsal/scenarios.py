@@ -60,3 +60,23 @@ def several() -> list[Scenario]:
         examples.load("classroom").scenario,
         examples.load("black_sea_corridor").scenario,
     ]
+
+
+def long_climbs() -> Scenario:
+    """Two parties who want the same, on 40 issues of 6 options: a climb from a random text
+    takes far more than the moves one block of draws serves (two draws a move)."""
+    names = [f"o{k}" for k in range(6)]
+    agenda = Agenda(tuple(Issue.discrete(f"i{j}", names) for j in range(40)))
+    up = {n: k / 5 for k, n in enumerate(names)}
+    return Scenario(
+        agenda,
+        {
+            "A": Preferences(
+                {f"i{j}": 1 + j % 3 for j in range(40)}, {f"i{j}": up for j in range(40)}
+            ),
+            "B": Preferences(
+                {f"i{j}": 3 - j % 3 for j in range(40)}, {f"i{j}": up for j in range(40)}
+            ),
+        },
+        name="long",
+    )

@@ -9,35 +9,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.rehearsal.scenarios import four_issues, several
+from tests.rehearsal.scenarios import four_issues, long_climbs, several
 
-from gobetween.model import Agenda, Issue, Preferences, Scenario
+from gobetween.model import Scenario
 from gobetween.rehearsal import BEHAVIOURS, STRATEGIES, Rehearsal
 from gobetween.rehearsal.strategies import CLIMB_BLOCK, text_of
 
 
-def _long_climbs() -> Scenario:
-    """Two parties who want the same, on 40 issues of 6 options: a climb from a random text
-    takes far more than the moves one block of draws serves (two draws a move)."""
-    names = [f"o{k}" for k in range(6)]
-    agenda = Agenda(tuple(Issue.discrete(f"i{j}", names) for j in range(40)))
-    up = {n: k / 5 for k, n in enumerate(names)}
-    return Scenario(
-        agenda,
-        {
-            "A": Preferences(
-                {f"i{j}": 1 + j % 3 for j in range(40)}, {f"i{j}": up for j in range(40)}
-            ),
-            "B": Preferences(
-                {f"i{j}": 3 - j % 3 for j in range(40)}, {f"i{j}": up for j in range(40)}
-            ),
-        },
-        name="long",
-    )
-
-
 def _scenarios() -> list[Scenario]:
-    return [*several(), _long_climbs()]
+    return [*several(), long_climbs()]
 
 
 @pytest.mark.parametrize("strategy_name", list(STRATEGIES))
@@ -168,7 +148,7 @@ def test_a_package_s_utility_from_the_flat_values_is_the_table_s() -> None:
     the same scores as the general path."""
     rng = np.random.default_rng(23)
     flat = 0
-    for scenario in [*several(), _long_climbs()]:
+    for scenario in [*several(), long_climbs()]:
         rehearsal, general = Rehearsal(scenario), Rehearsal(scenario)
         general._flat_truth = None
         flat += rehearsal._flat_truth is not None

@@ -16,8 +16,7 @@ from collections.abc import Iterator
 import pytest
 from benchmarks.tournament import DEFAULT_FOLDERS, load
 from benchmarks.tournament_results import line, lines
-from tests.rehearsal.scenarios import several
-from tests.rehearsal.test_runs import _long_climbs
+from tests.rehearsal.scenarios import long_climbs, several
 
 from gobetween.rehearsal import BEHAVIOURS, STRATEGIES, Rehearsal
 
@@ -31,7 +30,7 @@ def _small_lines() -> Iterator[str]:
     """The tests' scenarios (red lines, bonuses, three parties, climbs of many moves): every
     strategy and behaviour, seeds 0-29 through ``runs`` at 2, 7 and 100 rounds on one rehearsal,
     then seeds out of order one by one on a fresh one."""
-    for scenario in [*several(), _long_climbs()]:
+    for scenario in [*several(), long_climbs()]:
         rehearsal = Rehearsal(scenario)
         for behaviour in BEHAVIOURS:
             for strategy in STRATEGIES:
