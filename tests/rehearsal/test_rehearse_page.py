@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from tests.web.browsing import no_horizontal_scroll, open_as
 from tests.web.site import Site, one, soup, unlabelled_controls
-from tests.web.test_browser import no_horizontal_scroll, open_as
 from tests.web.test_drafting import save_draft
 from tests.web.test_pages import FOOD
 

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from tests.service.world import Clock
+from tests.web.browsing import no_horizontal_scroll, open_as
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
-from tests.web.test_browser import no_horizontal_scroll, open_as
 from tests.web.test_enrolment_pages import enrolment_token
 
 from gobetween.service import two_factor

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.web.test_browser import open_as
+from tests.web.browsing import open_as
 
 from gobetween.agreements import generate_private_key, private_key_pem, public_key_pem
 from gobetween.service.demo_agreement import build_agreement_demo

@@ -14,7 +14,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from tests.web.test_i18n_browser import fits, open_in
+from tests.web.browsing import no_horizontal_scroll, open_in
 
 from gobetween.service.demo_agreement import build_agreement_demo
 
@@ -79,7 +79,7 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     assert name
     assert role
     assert role["x"] < name["x"], "the track's line is not right to left"
-    fits(qa)
+    no_horizontal_scroll(qa)
 
     # the draft's scores: each party's name, then Arabic words
     qa.goto(f"{base}/tracks/{site.tracks['food corridor']}/draft")
@@ -118,6 +118,6 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     expect(qa.locator("#registry-link code").nth(1)).to_have_text(
         "gobetween agreement verify --registry"
     )
-    fits(qa)
+    no_horizontal_scroll(qa)
     qa.screenshot(path=shots / "agreement-phone-ar.png", full_page=True)
     assert qa.errors == []  # type: ignore[attr-defined]

@@ -16,38 +16,16 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from tests.web.site import Site
+from tests.web.browsing import no_horizontal_scroll, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # the `test` extra installs Playwright; without it browser_site skips (conftest.py)
 with contextlib.suppress(ImportError):
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 
 UA_MESSAGE = "Ukraine: three ports are essential for us."
 RU_MESSAGE = "Russia: ammonia exports matter most."
-
-
-def open_as(browser: object, base: str, site: Site, seat: str, width: int, zone: str) -> Page:
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": width, "height": 800}, timezone_id=zone, locale="en-GB"
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc} {exc.stack}"))
-    page.errors = errors  # type: ignore[attr-defined]
-    page.goto(base + "/login")
-    page.fill("#email", f"{seat}@demo.gobetween.org")
-    page.fill("#password", site.passwords[seat])
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(base + "/")
-    return page
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
 def test_the_corridor_negotiation_in_three_browsers(browser_site, shots: Path) -> None:

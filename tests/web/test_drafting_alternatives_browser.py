@@ -11,7 +11,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from tests.web.test_browser import open_as
+from tests.web.browsing import open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

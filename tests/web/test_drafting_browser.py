@@ -17,7 +17,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from tests.web.test_browser import no_horizontal_scroll, open_as
+from tests.web.browsing import no_horizontal_scroll, open_as
 
 from gobetween.agreements.derive import renewal_rule_named
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.web.browsing import logged_in, no_horizontal_scroll
 from tests.web.site import Site
-from tests.web.test_browser import no_horizontal_scroll
 
 from gobetween.service.demo_agreement import build_agreement_demo
 
@@ -25,20 +25,7 @@ BLOCKED = "voyage #982"
 
 def _phone_in_arabic(browser: object, base: str, site: Site, seat: str) -> Page:
     """A 390x844 phone whose browser asks for Arabic, logged in as ``seat``."""
-    context = browser.new_context(  # type: ignore[attr-defined]  # Playwright's untyped browser
-        viewport=PHONE, locale="ar", timezone_id="Europe/Kyiv", is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(10_000)
-    page: Page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    page.errors = errors  # type: ignore[attr-defined]  # read at the end of the test
-    page.goto(base + "/login")
-    page.fill("#email", f"{seat}@demo.gobetween.org")
-    page.fill("#password", site.passwords[seat])
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(base + "/")
-    return page
+    return logged_in(browser, base, site, seat, **PHONE, lang="ar", phone=True)
 
 
 def _fits(page: Page) -> None:

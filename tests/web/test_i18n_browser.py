@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from tests.web.site import Site
+from tests.web.browsing import no_horizontal_scroll, open_in
 from tests.web.test_i18n import demo_words, leftovers
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,37 +26,12 @@ with contextlib.suppress(ImportError):
     from playwright.sync_api import Page, expect
 
 
-def open_in(browser: object, base: str, site: Site, seat: str, lang: str, width: int) -> Page:
-    """A browser whose user asks for ``lang``, logged in as ``seat`` through the login form."""
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": width, "height": 860},
-        locale=lang,
-        timezone_id="Europe/Kyiv" if lang.startswith("uk") else "Asia/Qatar",
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    page.errors = errors  # type: ignore[attr-defined]
-    page.goto(base + "/login")
-    page.fill("#email", f"{seat}@demo.gobetween.org")
-    page.fill("#password", site.passwords[seat])
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(base + "/")
-    return page
-
-
 def check_language(page: Page, lang: str, direction: str, names: set[str]) -> None:
     """``<html lang dir>`` as expected and no English message of the catalogs on the screen."""
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator("html")).to_have_attribute("dir", direction)
     assert leftovers(BeautifulSoup(page.content(), "html.parser"), names) == [], page.url
     assert page.errors == []  # type: ignore[attr-defined]
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
 def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
@@ -70,7 +45,7 @@ def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
 
     ua.goto(f"{track}/channel")
     check_language(ua, "uk", "ltr", names)
-    fits(ua)
+    no_horizontal_scroll(ua)
     expect(ua.locator("#live-status")).to_have_text("Оновлення в реальному часі ввімкнено.")
     ua.fill("#message-text", "Україна: нам потрібні три порти.")
     ua.click("#composer button[type=submit]")
@@ -81,7 +56,7 @@ def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
 
     ua.goto(f"{track}/preferences")
     check_language(ua, "uk", "ltr", names)
-    fits(ua)
+    no_horizontal_scroll(ua)
     expect(ua.locator("nav.tabs a")).to_have_text(
         ["Огляд", "Канал", "Пріоритети", "Текст", "Торги", "Консультація", "Зустрічі"]
     )
@@ -104,7 +79,7 @@ def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
 
     ua.goto(f"{track}/text")
     check_language(ua, "uk", "ltr", names)
-    fits(ua)
+    no_horizontal_scroll(ua)
     ua.check("#kind-reject")
     ua.fill("#reasons", "Строк має становити 120 днів.")
     ua.click("#answer-form button[type=submit]")
@@ -122,7 +97,7 @@ def test_an_arabic_speaking_mediator_right_to_left_on_a_desktop(browser_site, sh
 
     qa.goto(f"{track}/console")
     check_language(qa, "ar", "rtl", names)
-    fits(qa)
+    no_horizontal_scroll(qa)
     brand = qa.locator("header .brand").bounding_box()
     logout = qa.locator("header form[action='/logout'] button").bounding_box()
     assert brand

@@ -36,6 +36,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from tests.service.conftest import pg_schema_url  # noqa: F401  (fixture)
 from tests.service.world import make_settings
+from tests.web.browsing import logged_in
 from tests.web.server import CHROMIUM_ARGS, chromium_path, free_port
 from tests.web.site import Site
 from tests.web.test_setup_browser import (
@@ -105,20 +106,7 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
 
 
 def _login(browser: Any, base: str, site: Site, seat: str) -> Page:
-    context = browser.new_context(
-        viewport={"width": 1000, "height": 900}, timezone_id="Europe/Kyiv", locale="en-GB"
-    )
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    page.errors = errors  # type: ignore[attr-defined]
-    page.goto(base + "/login")
-    page.fill("#email", f"{seat}@demo.gobetween.org")
-    page.fill("#password", site.passwords[seat])
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(base + "/")
-    return page
+    return logged_in(browser, base, site, seat, width=1000, height=900, timeout=20_000)
 
 
 def _make_key(page: Page, base: str, org_id: int, folder: Path) -> tuple[str, Path]:

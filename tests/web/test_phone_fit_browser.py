@@ -14,7 +14,7 @@ import contextlib
 import re
 
 import pytest
-from tests.web.test_i18n_browser import open_in
+from tests.web.browsing import open_in
 
 from gobetween.service.demo_agreement import build_agreement_demo
 

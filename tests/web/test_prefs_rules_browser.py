@@ -12,8 +12,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from tests.web.test_browser import no_horizontal_scroll, open_as
-from tests.web.test_i18n_browser import open_in
+from tests.web.browsing import no_horizontal_scroll, open_as, open_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from tests.web.test_browser import no_horizontal_scroll, open_as
+from tests.web.browsing import no_horizontal_scroll, open_as
 
 from gobetween.service.demo_records import ENERGY, RETURNS, build_records_demo
 
