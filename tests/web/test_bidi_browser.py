@@ -21,7 +21,7 @@ from gobetween.service.demo_agreement import build_agreement_demo
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 with contextlib.suppress(ImportError):
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import Locator, Page, expect
 
 # Where the first and the last non-blank character of an element's text are drawn, and where
 # the character before the last is: [first.left, last.left, before_last.left, box.left,
@@ -55,6 +55,16 @@ def _reads_left_to_right(page: Page, selector: str) -> None:
     assert last > before_last, f"{selector}'s last character is drawn before the one before it"
 
 
+def _name_on_the_right(line: Locator, what: str) -> None:
+    """``line`` starts with a name set apart (``bdi``) and then speaks Arabic: right to left,
+    the name at its right edge."""
+    name = line.locator("bdi").first.bounding_box()
+    box = line.bounding_box()
+    assert name
+    assert box
+    assert name["x"] + name["width"] > box["x"] + box["width"] - 3, f"{what} is not RTL"
+
+
 def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots: Path) -> None:
     base, site, browser = browser_site
     with site.services.db.unit_of_work() as session:
@@ -83,12 +93,7 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
 
     # the draft's scores: each party's name, then Arabic words
     qa.goto(f"{base}/tracks/{site.tracks['food corridor']}/draft")
-    score = qa.locator("#scores li").first
-    party = score.locator("bdi").bounding_box()
-    box = score.bounding_box()
-    assert party
-    assert box
-    assert party["x"] + party["width"] > box["x"] + box["width"] - 3, "the score is not RTL"
+    _name_on_the_right(qa.locator("#scores li").first, "a party's score")
 
     # a track's agenda: English options (no mark of their own) left to right; its caption, an
     # Arabic sentence that starts with the agenda's English name, right to left
@@ -108,12 +113,7 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     _reads_left_to_right(qa, "#terms tbody tr:first-child td:nth-of-type(2)")
     _reads_left_to_right(qa, "article.instrument p:not(.muted):not(.downloads)")
     # a signatory's line starts with its name yet is an Arabic sentence: right to left
-    signed = qa.locator("ul.signatories li").first
-    name = signed.locator("bdi").bounding_box()
-    box = signed.bounding_box()
-    assert name
-    assert box
-    assert name["x"] + name["width"] > box["x"] + box["width"] - 3, "the name is not on the right"
+    _name_on_the_right(qa.locator("ul.signatories li").first, "a signatory's line")
     # the command that reads the key registry stays one left-to-right piece of code
     expect(qa.locator("#registry-link code").nth(1)).to_have_text(
         "gobetween agreement verify --registry"
