@@ -38,6 +38,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 from typing import Annotated, Any
 
 from annotated_types import MaxLen, MinLen
@@ -128,9 +129,32 @@ class Forward:
     at: datetime
 
 
+#: Numbers by party (a party's offers, or the forwards it received), in order.
+Index = Mapping[str, tuple[int, ...]]
+
+
+def _no_index() -> Index:
+    return MappingProxyType({})
+
+
+def _indexed(index: Index, parties: Iterable[str], number: int) -> Index:
+    """``index`` with ``number`` added to each of ``parties``' numbers (a read-only copy: the
+    states are shared between threads and never changed in place)."""
+    out = dict(index)
+    for party in parties:
+        out[party] = (*out.get(party, ()), number)
+    return MappingProxyType(out)
+
+
 @dataclass(frozen=True)
 class RelayState:
-    """The whole relay; ``log`` holds every event applied, in order (what the service stores)."""
+    """The whole relay; ``log`` holds every event applied, in order (what the service stores).
+
+    ``sent_by`` holds each party's offers' numbers and ``received_by`` the numbers of the
+    forwards each party received, both in order, so that a party's view reads its own alone
+    and takes no longer the more offers another party sent (its time would tell the party how
+    busy the other was).
+    """
 
     agenda: Agenda
     parties: tuple[str, ...]
@@ -140,6 +164,8 @@ class RelayState:
     status: RelayStatus = RelayStatus.OPEN
     closed_reason: str | None = None
     log: tuple[RelayEvent, ...] = ()
+    sent_by: Index = field(default_factory=_no_index, repr=False)
+    received_by: Index = field(default_factory=_no_index, repr=False)
 
     @classmethod
     def open(cls, agenda: Agenda, parties: Iterable[str], mediators: Iterable[str]) -> RelayState:
@@ -369,7 +395,8 @@ def apply(state: RelayState, event: RelayEvent) -> RelayState:
         case OfferSubmitted():
             _check_number(event.offer, len(state.offers), "offer")
             offer = Offer(event.offer, event.party, event.options, event.message, event.at)
-            return replace(state, offers=(*state.offers, offer), log=log)
+            sent_by = _indexed(state.sent_by, (event.party,), event.offer)
+            return replace(state, offers=(*state.offers, offer), log=log, sent_by=sent_by)
         case OfferForwarded():
             _check_number(event.forward, len(state.forwards), "forward")
             forward = Forward(
@@ -382,7 +409,16 @@ def apply(state: RelayState, event: RelayEvent) -> RelayState:
                 event.at,
             )
             offers = _set_offer(state, event.offer, status=OfferStatus.FORWARDED)
-            return replace(state, offers=offers, forwards=(*state.forwards, forward), log=log)
+            received_by = _indexed(
+                state.received_by, dict.fromkeys(event.recipients), event.forward
+            )
+            return replace(
+                state,
+                offers=offers,
+                forwards=(*state.forwards, forward),
+                log=log,
+                received_by=received_by,
+            )
         case OfferDeclined():
             offers = _set_offer(
                 state, event.offer, status=OfferStatus.DECLINED, decline_reason=event.reason
@@ -513,15 +549,17 @@ class RelayPartyView:
 def party_view(state: RelayState, party: str) -> RelayPartyView:
     """The relay as ``party`` sees it: its own offers and what was forwarded to it.
 
-    Numbers are the party's own counts, so they reveal nothing about other parties' traffic.
+    Numbers are the party's own counts, so they reveal nothing about other parties' traffic;
+    the party's offers and forwards are found through the state's indexes, never by going
+    through the other parties' (its time does not grow with them).
     """
     c.check_member(party, state.parties, "party")
-    own = [o for o in state.offers if o.sender == party]
+    own = [state.offers[n - 1] for n in state.sent_by.get(party, ())]
     sent = tuple(
         SentOffer(i, o.options, o.message, o.at, o.status, o.decline_reason)
         for i, o in enumerate(own, start=1)
     )
-    mine = [f for f in state.forwards if party in f.recipients]
+    mine = [state.forwards[n - 1] for n in state.received_by.get(party, ())]
     received = tuple(
         ReceivedOffer(i, f.options, f.message, f.at) for i, f in enumerate(mine, start=1)
     )
