@@ -10,7 +10,7 @@ from gobetween.cli import options
 from gobetween.cli.language import Command
 from gobetween.errors import N_
 from gobetween.i18n import _
-from gobetween.service.demo import build_demo
+from gobetween.service.demo import build_demo, demo_passwords
 from gobetween.service.demo_agreement import INITIATIVE, build_agreement_demo
 from gobetween.service.demo_records import build_records_demo
 from gobetween.service.security import PasswordHasher
@@ -43,8 +43,9 @@ def demo(database_url: str, serve: bool, host: str, port: int) -> None:
         hasher = PasswordHasher(
             time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
         )
+        passwords = demo_passwords(hasher)  # Argon2 before the writing unit, nothing held
         with database.unit_of_work() as session:
-            process_id, logins = build_demo(session, hasher)
+            process_id, logins = build_demo(session, hasher, passwords)
             agreement_id = build_agreement_demo(session)
             illustrative = build_records_demo(session)
     finally:

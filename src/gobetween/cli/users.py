@@ -40,9 +40,15 @@ def create(database_url: str, email: str, name: str, password: str) -> None:
     database = Database(database_url)
     try:
         upgrade(database)
+        # the refusals first, then Argon2 with nothing held: on SQLite the writing unit holds
+        # the write lock of a server running on the same database
+        with database.unit_of_work(write=False) as session:
+            identity.check_new_user(session, email=email, name=name, password=password)
+        hasher = _hasher()
+        hashed = hasher.hash(password)
         with database.unit_of_work() as session:
             user = identity.create_user(
-                session, _hasher(), email=email, name=name, password=password
+                session, hasher, email=email, name=name, password=password, hashed=hashed
             )
             click.echo(_("created user %(id)s <%(email)s>") % {"id": user.id, "email": user.email})
     finally:
@@ -74,10 +80,13 @@ def set_password(database_url: str, email: str, password: str) -> None:
     database = Database(database_url)
     try:
         user_id = _user(database, email)
+        identity.check_password(password)  # refused before any hash
+        hasher = _hasher()
+        hashed = hasher.hash(password)  # with nothing held (the server's write lock is free)
         with database.unit_of_work() as session:
             user = session.get(User, user_id)
             assert user is not None
-            identity.set_password(session, _hasher(), user, password)
+            identity.set_password(session, hasher, user, password, hashed=hashed)
         click.echo(_("password changed"))
     finally:
         database.dispose()

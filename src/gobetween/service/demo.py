@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from gobetween.service.security import PasswordHasher
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
-__all__ = ["PROCESS_NAME", "DemoLogin", "build_demo"]
+__all__ = ["PROCESS_NAME", "DemoLogin", "DemoPassword", "build_demo", "demo_passwords"]
 
 PROCESS_NAME = "Black Sea food-security talks"
 
@@ -92,15 +92,46 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
+@dataclass(frozen=True, slots=True)
+class DemoPassword:
+    """A demo login's fresh password and its Argon2 hash, made before the writing unit."""
+
+    password: str = field(repr=False)
+    hashed: str = field(repr=False)
+
+
+def demo_logins() -> tuple[str, ...]:
+    """The login names of the demo (each seat's, then each translator's)."""
+    return (*(seat for seat, *_ in SEATS), *(login for login, *_ in demo_languages.TRANSLATORS))
+
+
+def demo_passwords(hasher: PasswordHasher) -> dict[str, DemoPassword]:
+    """A fresh password for every demo login, hashed now: call it with nothing held, before
+    :func:`build_demo`'s writing unit (one Argon2 per login, 0.1 to 0.25 s each at the default
+    cost, which a server running on the same SQLite database need not wait for)."""
+    out = {}
+    for login in demo_logins():
+        password = _password()
+        out[login] = DemoPassword(password, hasher.hash(password))
+    return out
+
+
 def demo_user(
-    session: Session, hasher: PasswordHasher, email: str, name: str, password: str
+    session: Session,
+    hasher: PasswordHasher,
+    email: str,
+    name: str,
+    password: str,
+    hashed: str | None = None,
 ) -> t.User:
     """The demo's user with ``email``, made or found, and from now on with ``password`` (each
-    run of the demo prints fresh passwords)."""
+    run of the demo prints fresh passwords); ``hashed``, its hash made before the unit."""
     user = session.execute(select(t.User).where(t.User.email == email)).scalar_one_or_none()
     if user is None:
-        return identity.create_user(session, hasher, email=email, name=name, password=password)
-    identity.set_password(session, hasher, user, password)
+        return identity.create_user(
+            session, hasher, email=email, name=name, password=password, hashed=hashed
+        )
+    identity.set_password(session, hasher, user, password, hashed=hashed)
     return user
 
 
@@ -128,27 +159,42 @@ def seat_members(
     return orgs
 
 
-def _login(
-    session: Session, hasher: PasswordHasher, login: str, name: str, role: Role, organisation: str
-) -> tuple[t.User, DemoLogin]:
-    email = f"{login}@{DOMAIN}"
-    password = _password()
-    user = demo_user(session, hasher, email, name, password)
-    return user, DemoLogin(role.value, organisation, email, password)
+@dataclass(frozen=True, slots=True)
+class _Logins:
+    session: Session
+    hasher: PasswordHasher
+    passwords: Mapping[str, DemoPassword]
+
+    def login(
+        self, login: str, name: str, role: Role, organisation: str
+    ) -> tuple[t.User, DemoLogin]:
+        email = f"{login}@{DOMAIN}"
+        made = self.passwords.get(login)
+        password = made.password if made is not None else _password()
+        hashed = made.hashed if made is not None else None
+        user = demo_user(self.session, self.hasher, email, name, password, hashed)
+        return user, DemoLogin(role.value, organisation, email, password)
 
 
-def build_demo(session: Session, hasher: PasswordHasher) -> tuple[int, list[DemoLogin]]:
-    """Create the demo process (or reset its passwords if it exists); its id and the logins."""
+def build_demo(
+    session: Session,
+    hasher: PasswordHasher,
+    passwords: Mapping[str, DemoPassword] | None = None,
+) -> tuple[int, list[DemoLogin]]:
+    """Create the demo process (or reset its passwords if it exists); its id and the logins.
+
+    ``passwords``: :func:`demo_passwords`, made before this writing unit (without them, each
+    login's password is made and hashed here, holding the unit).
+    """
+    made = _Logins(session, hasher, passwords or {})
     users: dict[str, t.User] = {}
     logins = []
     for seat, display, org, _, role in SEATS:
-        users[seat], printed = _login(
-            session, hasher, seat, display, role, org or "(process admin)"
-        )
+        users[seat], printed = made.login(seat, display, role, org or "(process admin)")
         logins.append(printed)
     translators = {}
     for login, display, org, _ in demo_languages.TRANSLATORS:
-        user, printed = _login(session, hasher, login, display, Role.TRANSLATOR, org)
+        user, printed = made.login(login, display, Role.TRANSLATOR, org)
         translators[login] = (user, printed.password)
         logins.append(printed)
     existing = session.execute(
