@@ -8,7 +8,8 @@ was typed where there is a form to keep it in, and never makes the page wider th
   the API counted them): the refusal at the rules section, and a change typed on the refused
   page comes back as typed;
 - the framework's own refusals (404, 405 and a form whose data it cannot read: a file name of
-  10,000 characters) on the error page, in the reader's language.
+  10,000 characters) on the error page, in the reader's language, with the signed-in
+  delegate's header (their name, Agreements, Log out) kept.
 
 Screenshots go to ``$GOBETWEEN_SCREENSHOTS`` (the mediators' and delegations' guides show them
 from ``docs/images``).
@@ -222,6 +223,16 @@ def test_too_many_rules_are_refused_at_the_rules_and_a_typed_change_stays(  # ty
     assert ukraine.errors == []  # type: ignore[attr-defined]
 
 
+def _menu_kept(page: Page, lang: str) -> None:
+    """The error page keeps the signed-in delegate's header: their name, the way home and to
+    the agreements, and Log out, in their language (a mistyped link strands no one)."""
+    header = page.locator("header.top")
+    expect(header.locator(".who")).to_have_text("Ukraine delegate")
+    expect(header.locator(".agreements-link")).to_have_text(_said(lang, "Agreements"))
+    expect(header.locator("form[action='/logout'] button")).to_have_text(_said(lang, "Log out"))
+    expect(header.locator("form[action='/logout'] button")).to_be_visible()
+
+
 @pytest.mark.parametrize(("lang", "width"), SCREENS)
 def test_the_frameworks_refusals_are_pages_in_the_readers_language(  # type: ignore[no-untyped-def]  # Playwright's untyped browser
     browser_site, shots: Path, lang: str, width: int
@@ -235,6 +246,7 @@ def test_the_frameworks_refusals_are_pages_in_the_readers_language(  # type: ign
     assert missing.status == 404
     expect(problem).to_have_text(_said(lang, "This page does not exist, or you may not see it."))
     expect(ukraine.locator("#form-kept")).to_have_count(0)  # no form was sent
+    _menu_kept(ukraine, lang)
     _fits(ukraine, lang)
     _shot(ukraine, lang, shots / "error-page-404-phone-ar.png", None)
 
@@ -250,6 +262,7 @@ def test_the_frameworks_refusals_are_pages_in_the_readers_language(  # type: ign
     said = _said(lang, "this address does not take %(method)s requests", method="POST")
     expect(problem).to_have_text(said)
     assert statuses == [405]
+    _menu_kept(ukraine, lang)
     _fits(ukraine, lang)
 
     # a message with a file whose name is 10,000 characters: the framework cannot read the form
@@ -273,6 +286,7 @@ def test_the_frameworks_refusals_are_pages_in_the_readers_language(  # type: ign
     kept = "Nothing was saved. Your browser's Back button returns to the form as you filled it in."
     expect(ukraine.locator("#form-kept")).to_have_text(_said(lang, kept))
     assert statuses == [400]
+    _menu_kept(ukraine, lang)
     _fits(ukraine, lang)
     _shot(
         ukraine, lang, shots / "error-page-form-phone-ar.png", shots / "error-page-form-desktop.png"

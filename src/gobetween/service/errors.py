@@ -268,12 +268,13 @@ def _said(error: e.InputError) -> dict[str, str | None]:
 
 #: The pages' answer to a request refused before their route ran: set by the pages
 #: (:mod:`gobetween.web.render`), so that the service imports nothing of them.
-_PAGE_ANSWER: list[Callable[[Request, int, str], Response]] = []
+_PAGE_ANSWER: list[Callable[[Request, int, Callable[[], str]], Response]] = []
 
 
-def answer_pages_with(answer: Callable[[Request, int, str], Response]) -> None:
-    """Answer a page's refused request (its status and the sentence naming the field) with
-    ``answer`` instead of problem+json; the API keeps problem+json."""
+def answer_pages_with(answer: Callable[[Request, int, Callable[[], str]], Response]) -> None:
+    """Answer a page's refused request (its status and the sentence naming the field, worded
+    when ``answer`` calls it: after the signed-in user's own language is set) with ``answer``
+    instead of problem+json; the API keeps problem+json."""
     _PAGE_ANSWER[:] = [answer]
 
 
@@ -286,12 +287,14 @@ def is_page(path: str) -> bool:
     return not (path == "/api" or path.startswith("/api/"))
 
 
-def page_refusal(request: Request, status: int, detail: str) -> Response | None:
-    """The HTML answer to a page's request refused with ``status`` and ``detail`` (``None``
-    for the API, or where no pages are installed)."""
+def page_refusal(request: Request, status: int, detail: str | Callable[[], str]) -> Response | None:
+    """The HTML answer to a page's request refused with ``status`` and ``detail`` (a sentence,
+    or what words it in the current language) (``None`` for the API, or where no pages are
+    installed)."""
     if not _PAGE_ANSWER or not is_page(request.url.path):
         return None
-    return _PAGE_ANSWER[0](request, status, detail)
+    said = detail if callable(detail) else lambda: detail
+    return _PAGE_ANSWER[0](request, status, said)
 
 
 def _location(loc: Sequence[Any]) -> str:
@@ -309,7 +312,16 @@ def _validation(request: Request, exc: Exception) -> Response:
     long on ``/login``) gets the error page naming the field instead (:func:`page_refusal`)."""
     assert isinstance(exc, RequestValidationError)
     refused = list(exc.errors())
-    errors = [
+    page = page_refusal(request, 422, lambda: _refused_said(refused)[1])
+    if page is not None:
+        return page
+    errors, detail = _refused_said(refused)
+    return _response(422, "ValidationFailed", detail, errors)
+
+
+def _refused_said(refused: list[Any]) -> tuple[list[dict[str, str | None]], str]:
+    """The refused fields (``errors``) and the ``detail`` naming them, in the current language."""
+    errors: list[dict[str, str | None]] = [
         {"location": _location(err.get("loc", ())), "message": refusal(err), "expected": None}
         for err in refused
     ]
@@ -324,10 +336,7 @@ def _validation(request: Request, exc: Exception) -> Response:
         detail += " " + ngettext("(and %(num)d more field)", "(and %(num)d more fields)", more) % {
             "num": more
         }
-    page = page_refusal(request, 422, e.cap(detail))
-    if page is not None:
-        return page
-    return _response(422, "ValidationFailed", e.cap(detail), errors)
+    return errors, e.cap(detail)
 
 
 #: What the web framework (Starlette, FastAPI) refuses on its own, in its English words, and
@@ -379,12 +388,16 @@ def framework_detail(request: Request, detail: str) -> str:
 def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     title = _TITLES.get(exc.status_code, "Error")
-    detail = framework_detail(request, exc.detail if isinstance(exc.detail, str) else title)
-    page = page_refusal(request, exc.status_code, e.cap(detail))
+
+    def detail() -> str:
+        said = framework_detail(request, exc.detail if isinstance(exc.detail, str) else title)
+        return e.cap(said)
+
+    page = page_refusal(request, exc.status_code, detail)
     if page is not None:
         page.headers.update(exc.headers or {})
         return page
-    return _response(exc.status_code, title, e.cap(detail), (), **(exc.headers or {}))
+    return _response(exc.status_code, title, detail(), (), **(exc.headers or {}))
 
 
 def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:

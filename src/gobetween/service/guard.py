@@ -41,6 +41,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from gobetween.i18n import _, format_decimal
@@ -391,7 +392,8 @@ async def _send_refusal(send: Send, refused: Refused, scope: Scope) -> None:
     body = refused.body()
     headers = [(b"content-type", MEDIA_TYPE.encode())]
     if is_page(scope["path"]):
-        page = page_refusal(Request(scope), refused.status, refused.detail)
+        # in a worker thread: the page reads the signed-in user's header from the database
+        page = await run_in_threadpool(page_refusal, Request(scope), refused.status, refused.detail)
         if page is not None:
             body = bytes(page.body)
             kept = (b"content-length", b"cache-control", b"x-content-type-options")

@@ -41,7 +41,7 @@ from gobetween import errors as e
 from gobetween.i18n import _, _l
 from gobetween.protocols.registry import live_kinds
 from gobetween.service.account_deletion import pseudonym_said
-from gobetween.service.context import RequestContext, Unit
+from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
 from gobetween.service.errors import answer_pages_with, describe, status_of, translated
 from gobetween.service.identity import authenticate_session
 from gobetween.service.languages import language_name, language_names
@@ -65,6 +65,7 @@ __all__ = [
     "render",
     "run_page",
     "shown",
+    "signed_in",
     "with_twin",
 ]
 
@@ -272,13 +273,43 @@ def done_notice(request: Request) -> i18n.LazyString | None:
     return DONE.get(request.query_params.get("done", ""))
 
 
-def refusal_page(request: Request, status: int, detail: str) -> Response:
+def signed_in(request: Request) -> dict[str, Any]:
+    """The header of a page drawn outside a page's own handler (an error page: no such
+    address, a method the address does not take, a form the framework cannot read): the
+    signed-in user and the CSRF token of their log-out and language forms, as every page shows
+    them, when the request carries a valid browser session; nothing for anyone else.
+
+    Read only: one read-only unit of work, no "last seen" written, no CSRF asked (nothing is
+    done with it). From here on the request speaks the user's own language and time zone, as
+    their pages do. An ended, idle or unknown session, like none, gets the anonymous header.
+    """
+    token = request.cookies.get(SESSION_COOKIE)
+    services = getattr(request.app.state, "services", None) if "app" in request.scope else None
+    if not token or services is None:
+        return {}
+    ctx = RequestContext(
+        services, None, token, None, True, "", enrolling=True, touches=False
+    )  # enrolling: a user who must still set up a second factor sees their name and Log out
+    try:
+        with ctx.read() as unit:
+            return {"user": unit.user, "csrf": csrf_token(ctx, unit)}
+    except (e.AuthenticationFailed, e.PermissionDenied):
+        return {}
+    except Exception:  # the database's trouble: the error page is still shown, anonymous
+        _log.exception("the header of an error page for %s could not be read", request.url.path)
+        return {}
+
+
+def refusal_page(request: Request, status: int, detail: Callable[[], str]) -> Response:
     """A page's request refused before its route ran (a form field too long, a NUL character,
-    a body too large): the error page in the reader's language naming the field, with the
-    status the API gives (422, 413), instead of problem+json; a refused form's page says how to
-    get back to what was typed (the browser keeps it)."""
-    said = {"title": _("Please check"), "detail": detail, "sent_form": request.method == "POST"}
-    return render(request, "error.html", said, status=status)
+    a body too large, no such address, a method it does not take): the error page in the
+    reader's language naming the field, with the status the API gives (422, 413, 404, 405),
+    instead of problem+json, and the signed-in user's header (:func:`signed_in`); a refused
+    form's page says how to get back to what was typed (the browser keeps it). ``detail`` is
+    worded once the user's own language is known."""
+    header = signed_in(request)
+    said = {"title": _("Please check"), "detail": detail(), "sent_form": request.method == "POST"}
+    return render(request, "error.html", {**header, **said}, status=status)
 
 
 answer_pages_with(refusal_page)
@@ -301,6 +332,8 @@ def error_page(request: Request, exc: e.GobetweenError) -> Response:
     if isinstance(exc, e.TwoFactorRequired):
         return redirect("/account/security#two-factor", request)
     status = status_of(exc)
+    # the signed-in user's header; none after a server error (the database may be its cause)
+    header = signed_in(request) if status < 500 else {}
     titles = {
         404: _("Not found"),
         403: _("Not allowed"),
@@ -315,7 +348,9 @@ def error_page(request: Request, exc: e.GobetweenError) -> Response:
     headers = {}
     if isinstance(exc, (e.RateLimited, e.ServiceUnavailable)):
         headers["Retry-After"] = str(exc.retry_after)
-    response = render(request, "error.html", {"title": title, "detail": detail}, status=status)
+    response = render(
+        request, "error.html", {**header, "title": title, "detail": detail}, status=status
+    )
     response.headers.update(headers)
     return response
 
