@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     DateTime,
     ForeignKey,
     Index,
@@ -24,11 +25,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "RANDOM_ID_TABLES",
     "ApiToken",
     "Attachment",
     "AuditEntry",
@@ -115,6 +120,47 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         dt.datetime: UTCDateTime,
     }
+
+
+#: Tables whose writers draw a row's id with :func:`random_id` themselves (``id=random_id()``);
+#: a table whose ``id`` column has ``default=random_id`` need not be named.
+RANDOM_ID_TABLES = frozenset(
+    {
+        "agreements",
+        "api_tokens",
+        "attachments",
+        "mediator_notes",
+        "meetings",
+        "message_translations",
+        "messages",
+        "signing_keys",
+        "text_drafts",
+    }
+)
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+def _unheld_random_id(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    """A new row's random id is one no row of its table holds: drawn again while it is.
+
+    Drawn without looking, an id another party's row already held made the insert fail (a
+    500, with a chance of the table's rows over 2**31 per write), so whether a party's write
+    went through depended on the other party's rows. The fast message path draws its ids the
+    same way (:func:`gobetween.store.messages.id_candidates`).
+    """
+    column = mapper.local_table.c.get("id")
+    if not isinstance(column, Column):
+        return
+    default = getattr(column.default, "arg", None)  # SQLAlchemy wraps a callable default
+    if (
+        column.table.name not in RANDOM_ID_TABLES
+        and getattr(default, "__wrapped__", None) is not random_id
+    ):
+        return
+    if target.id is None:
+        target.id = random_id()
+    while connection.execute(select(column).where(column == target.id)).first() is not None:
+        target.id = random_id()
 
 
 def _id() -> Mapped[int]:
