@@ -23,17 +23,18 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 from urllib.parse import quote
 
 import jinja2
+from babel.lists import format_list
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2.runtime import Context
 from jinja2.utils import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import bidi, i18n
@@ -56,6 +57,7 @@ __all__ = [
     "environment",
     "error_page",
     "form_again",
+    "listed",
     "local_time",
     "problem_text",
     "read_page",
@@ -136,6 +138,7 @@ def environment() -> jinja2.Environment:
     env.filters["solver_word"] = _per_request(solver_word)  # the analysis's solver status
     env.filters["person"] = _per_request(pseudonym_said)  # a name inside a translated sentence
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
+    env.filters["listed"] = _per_request(listed)  # names (or words) listed as the reader lists
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
     # subscribe to (it keeps no list of its own)
@@ -153,6 +156,42 @@ def _bdi(value: object) -> Markup:
     """
     shown = pseudonym_said(value) if isinstance(value, str) else value
     return Markup("<bdi>{}</bdi>").format(shown)
+
+
+def listed(
+    items: Iterable[Any],
+    *,
+    names: bool = True,
+    by: Callable[[Any], object] | None = None,
+    locale: str | None = None,
+) -> Markup:
+    """``items`` listed the way the reader's language lists things (CLDR's list pattern, by
+    Babel's ``format_list``): "a, b, and c", "a, b і c", "أ وب وج"; each item escaped, and a
+    name (``names``, the default) isolated in ``<bdi>`` so that it keeps its own direction;
+    ``by`` shows each item (``party_ids | listed(by=tp.party_name)``). For words to read; a
+    data attribute or an address keeps its plain join.
+
+    >>> listed(["Ukraine", "Russian Federation"], locale="en")
+    Markup('<bdi>Ukraine</bdi> and <bdi>Russian Federation</bdi>')
+    >>> listed(["a", "b <c>", "d"], names=False, locale="uk")
+    Markup('a, b &lt;c&gt; і d')
+    >>> listed(["أوكرانيا", "روسيا", "قطر"], names=False, locale="ar")
+    Markup('أوكرانيا وروسيا وقطر')
+    """
+    shown = [_listed_item(by(item) if by is not None else item, names) for item in items]
+    # the pattern is filled with placeholders, its words escaped, then the items put in
+    marks = [f"\x00{n}\x00" for n in range(len(shown))]
+    pattern = str(escape(format_list(marks, locale=locale or i18n.current_locale())))
+    for mark, item in zip(marks, shown, strict=True):
+        pattern = pattern.replace(mark, str(item), 1)
+    return Markup(pattern)
+
+
+def _listed_item(item: object, name: bool) -> Markup:
+    if isinstance(item, Markup):
+        return item
+    text = bidi.isolate(pseudonym_said(item)) if isinstance(item, str) else item
+    return _bdi(text) if name else escape(text)
 
 
 def _per_request(function: Callable[..., str]) -> Callable[..., str]:
