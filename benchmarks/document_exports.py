@@ -10,7 +10,9 @@ a fresh process, so the peak resident memory is its own):
 - ``single``: the whole 948 KB in the language exported (47 articles of 20,000 bytes: 20,000
   characters of English, about 11,000 of Arabic; the heaviest single export), English and
   Arabic, as a version and as a redline of it (a third of its segments inserted, a third
-  deleted) in DOCX and PDF.
+  deleted) in DOCX and PDF;
+- ``archive``: the five-language text as the track archive prints a version
+  (``service/archive_pdf.py``: every language's wording, in DejaVu).
 
 Printed per case: wall and CPU seconds, the file's size and the process's peak RSS.
 
@@ -20,8 +22,8 @@ Run from the project root::
     .venv/bin/python -m benchmarks.document_exports single ar pdf   # cases naming all words
     .venv/bin/python -m benchmarks.document_exports --ref b009bd0   # the exports of a commit
 
-``--ref`` loads ``formats/text_export.py`` as it was at that commit (the rest of the tree as
-it is now), for before-and-after figures on one machine.
+``--ref`` loads ``formats/text_export.py`` (or ``service/archive_pdf.py``) as it was at that
+commit (the rest of the tree as it is now), for before-and-after figures on one machine.
 """
 
 from __future__ import annotations
@@ -147,21 +149,20 @@ def redline_of(version: dict[str, Any], language: str) -> dict[str, Any]:
     return {"old": 6, "new": 7, "language": language, "articles": articles}
 
 
-def load_exports(ref: str | None) -> ModuleType:
-    """``gobetween.formats.text_export``, or its file as it was at commit ``ref``."""
+def load_exports(ref: str | None, name: str = "formats/text_export") -> ModuleType:
+    """``gobetween.<name>`` (``formats/text_export`` or ``service/archive_pdf``), or its file as
+    it was at commit ``ref``."""
     if ref is None:
-        from gobetween.formats import text_export
-
-        return text_export
+        return importlib.import_module("gobetween." + name.replace("/", "."))
     source = subprocess.run(
-        ["git", "show", f"{ref}:src/gobetween/formats/text_export.py"],
+        ["git", "show", f"{ref}:src/gobetween/{name}.py"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    path = Path(tempfile.mkdtemp()) / "text_export_at_ref.py"
+    path = Path(tempfile.mkdtemp()) / "exports_at_ref.py"
     path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("text_export_at_ref", path)
+    spec = importlib.util.spec_from_file_location("exports_at_ref", path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -178,15 +179,19 @@ def cases() -> list[tuple[str, str, str, str]]:
             for what in ("version", "redline")
             for fmt in ("docx", "pdf")
         ]
-    return out
+    return [*out, ("multi", "all", "archive", "pdf")]
 
 
 def _run(case: tuple[str, str, str, str], ref: str | None, queue: Any) -> None:
     text, language, what, fmt = case
-    exports = load_exports(ref)
+    exports = load_exports(
+        ref, "service/archive_pdf" if what == "archive" else "formats/text_export"
+    )
     version = multilingual_version() if text == "multi" else single_version(language)
     call: Callable[[], bytes]
-    if what == "version":
+    if what == "archive":
+        call = lambda: exports.text_version_pdf(version)  # noqa: E731
+    elif what == "version":
         write = getattr(exports, f"version_{fmt}")
         call = lambda: write("Black Sea talks — food corridor", version, language)  # noqa: E731
     else:

@@ -36,7 +36,7 @@ from docx.shared import Pt
 from fpdf import FPDF
 
 from gobetween.formats.instrument_pdf import arabic_font_directory, font_directory
-from gobetween.formats.text_lines import break_lines
+from gobetween.formats.text_lines import break_lines, letter_widths
 from gobetween.model.languages import LANGUAGES, Language
 from gobetween.model.languages import language as language_named
 
@@ -182,7 +182,7 @@ class _TextPDF(FPDF):
                 use_shaping_engine=True, direction="rtl", script="arab", language="ara"
             )
             self.family = _RTL_FAMILY
-        self._widths: dict[str, dict[str, float]] = {}
+        self._letters = letter_widths(self, _FAMILY, _SIZE)
         self.set_title(title)
         self.add_page()
         self.heading(title, 15, 8)
@@ -193,15 +193,7 @@ class _TextPDF(FPDF):
         if self.rtl:  # shaped: the width of a word is not the sum of its letters' widths
             self.set_font(self.family, style, _SIZE)
             return self.get_string_width(text)
-        widths = self._widths.setdefault(style, {})
-        total = 0.0
-        for character in text:
-            found = widths.get(character)
-            if found is None:
-                self.set_font(_FAMILY, style, _SIZE)
-                found = widths[character] = self.get_string_width(character)
-            total += found
-        return total
+        return self._letters(text, style)
 
     def heading(self, text: str, size: float = 12, height: float = 7) -> None:
         """A bold line (or lines) in the page's direction."""

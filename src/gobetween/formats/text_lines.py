@@ -27,8 +27,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["BREAKING_SPACES", "Line", "Piece", "break_lines"]
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+__all__ = ["BREAKING_SPACES", "Line", "Piece", "break_lines", "letter_widths"]
 
 #: A piece of text and its style ("", "B" bold, "U" underlined, "S" struck through).
 Piece = tuple[str, str]
@@ -143,3 +147,23 @@ def break_lines(
                 lines.add(character, style, w)
     lines.end()
     return lines.done
+
+
+def letter_widths(pdf: FPDF, family: str, size: float) -> Callable[[str, str], float]:
+    """``measure(text, style)`` for text fpdf2 does not shape: the sum of its letters' widths in
+    ``family`` at ``size`` (which is how fpdf2 measures such text), each letter measured once.
+    It leaves ``pdf``'s font set to the last letter's style."""
+    widths: dict[str, dict[str, float]] = {}
+
+    def measure(text: str, style: str) -> float:
+        known = widths.setdefault(style, {})
+        total = 0.0
+        for character in text:
+            found = known.get(character)
+            if found is None:
+                pdf.set_font(family, style, size)
+                found = known[character] = pdf.get_string_width(character)
+            total += found
+        return total
+
+    return measure
