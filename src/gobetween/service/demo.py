@@ -29,7 +29,14 @@ from gobetween.service.security import PasswordHasher
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
-__all__ = ["PROCESS_NAME", "DemoLogin", "DemoPassword", "build_demo", "demo_passwords"]
+__all__ = [
+    "PROCESS_NAME",
+    "DemoLogin",
+    "DemoPassword",
+    "build_demo",
+    "demo_logins",
+    "demo_passwords",
+]
 
 PROCESS_NAME = "Black Sea food-security talks"
 
