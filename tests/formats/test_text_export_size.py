@@ -1,12 +1,13 @@
 """A long text's export (formats/text_export.py, formats/text_lines.py): every word comes
 back out of the PDF and the DOCX in order, in each language, and the PDF is laid out with a
 bounded number of text measurements (fpdf2's own line breaking measured the whole line again
-at every character: 2.25 measurements per character, 11-31 s for a text of the body limit's
-size; docs/benchmarks.md, *Exports of the negotiating text*)."""
+at every character: 2.25 measurements per character, 5.4-21.4 s of CPU for a text of the body
+limit's size; docs/benchmarks.md, *Exports of the negotiating text*)."""
 
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import re
 import unicodedata
@@ -18,6 +19,8 @@ import docx
 import pytest
 from benchmarks.document_exports import LANGUAGES, multilingual_version, paragraph, redline_of
 from fpdf.fonts import TTFFont
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from gobetween.formats.text_export import redline_docx, redline_pdf, version_docx, version_pdf
@@ -161,3 +164,23 @@ def test_a_long_pdf_takes_few_text_measurements(code: str, monkeypatch: Any) -> 
     }
     version_pdf(TITLE, version, code)
     assert calls < len(article) / 4, (calls, len(article))  # was 2.25 per character
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(alphabet="ab \n\t[]д", max_size=30), st.sampled_from(["", "B", "U"])),
+        max_size=8,
+    ),
+    st.integers(min_value=2, max_value=12),
+)
+def test_lines_keep_every_word_whole_and_fit(pieces: list[tuple[str, str]], width: int) -> None:
+    lines = break_lines(pieces, lambda text, style: float(len(text)), width)
+    printed = ["".join(text for text, _ in line) for line in lines]
+    words, written = " ".join(printed).split(), "".join(text for text, _ in pieces).split()
+    assert "".join(words) == "".join(written)  # every character, in order
+    if all(len(word) <= width for word in written):
+        assert words == written  # no word cut in two
+    assert all(len(line) <= width for line in printed)
+    for line in lines:  # neighbours of one style joined
+        assert all(a[1] != b[1] for a, b in itertools.pairwise(line))

@@ -3,7 +3,7 @@
 fpdf2 breaks ``write()`` and ``multi_cell()`` text a character at a time and measures the
 whole line again at every character (for a right-to-left language it shapes the whole line
 with HarfBuzz again at every character), so a paragraph costs its length times its line's
-length: a 948 KB text took 11-20 s to export as PDF, and a 948 KB Arabic text 31 s.
+length: 948 KB of English took 5.4 s of CPU to export as PDF, 948 KB of Arabic 19.6 s.
 :func:`break_lines` makes the same choices in one pass over the words: a line takes words
 while they fit; a line breaks at the last space before the word that does not fit (that
 space is not printed), at a space that does not fit itself, and at every newline; a word
