@@ -219,9 +219,10 @@ class RecordKind:
         for key, label in self.steps.items():
             if not key.strip() or key != key.strip() or not label.strip():
                 raise InvalidModel(
-                    f"kind {self.name!r} has a step {key!r} without a key or a label",
+                    N_("kind %(kind)r has a step %(step)r without a key or a label"),
                     location="steps",
-                    expected="a key without spaces around it, and a label",
+                    expected=N_("a key without spaces around it, and a label"),
+                    params={"kind": self.name, "step": key},
                 )
         object.__setattr__(self, "steps", MappingProxyType(dict(self.steps)))
 
