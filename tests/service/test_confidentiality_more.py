@@ -26,9 +26,10 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.service.asgi import client as asgi_client
 from tests.service.test_translations import add_translator, declare
 from tests.service.two_worlds import masked
-from tests.service.world import Clock, World, make_settings
+from tests.service.world import PASSWORD, Clock, World, make_settings
 
 from gobetween.agreements import generate_private_key, public_key_pem
 
@@ -39,8 +40,11 @@ _LEFT_OUT = {"content-security-policy", "permissions-policy", "referrer-policy",
 #: a random id (``store.tables.random_id``: 1 to 2**31); the server's sequential ids (users,
 #: organisations, tracks, channels) stay far below in these worlds
 _RANDOM_ID = re.compile(r"(?<![\w.])\d{6,10}(?![\w.])")
-#: the observed party's seats, and the observer
-READERS = ("ua", "ua2", "obs")
+#: the observed party's seats (``ua`` also signed in through the log-in form, as a browser
+#: is), and the observer
+READERS = ("ua", "ua2", "ua-browser", "obs")
+#: a session's CSRF token, random: its length is kept
+_CSRF = re.compile(r'(csrf_token" value="|"X-CSRF-Token": ")([^"]+)"')
 
 
 def _reads(world: World) -> list[str]:
@@ -90,9 +94,24 @@ def _reads(world: World) -> list[str]:
 class Seen:
     """What the readers of one world see, random ids named by the order they were first shown."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, *, browser: bool = True) -> None:
         self.world = world
         self.names: dict[str, str] = {}
+        self.browser = asgi_client(world.app)
+        if not browser:
+            return
+        form = self.browser.get("/login").text
+        token = _CSRF.search(form)
+        assert token is not None, form
+        answer = self.browser.post(
+            "/login",
+            data={"csrf_token": token[2], "email": "ua@example.org", "password": PASSWORD},
+        )
+        assert answer.status_code == 303, answer.text
+        assert self.browser.get("/").status_code == 200, "signed in"
+
+    def close(self) -> None:
+        self.browser.close()
 
     def _named(self, text: str) -> str:
         def name(m: re.Match[str]) -> str:
@@ -101,8 +120,11 @@ class Seen:
         return _RANDOM_ID.sub(name, text)
 
     def read(self, who: str, url: str) -> tuple[str, int, str, str, int]:
-        r = self.world.get(who, self._unnamed(url))
-        body = self._named(r.text)
+        if who == "ua-browser":
+            r = self.browser.get(self._unnamed(url))
+        else:
+            r = self.world.get(who, self._unnamed(url))
+        body = _CSRF.sub(lambda m: f'{m[1]}<csrf of {len(m[2])}>"', self._named(r.text))
         headers = sorted((k, self._named(v)) for k, v in r.headers.items() if k not in _LEFT_OUT)
         return url, r.status_code, str(headers), body, len(body.encode())
 
@@ -245,6 +267,7 @@ def _run(tmp: Path, noisy: bool, clock: Clock) -> list[Any]:
     world = World.build(make_settings(f"sqlite:///{tmp}/gobetween.db"))
     try:
         _setup(world)
+        clock.set(START - dt.timedelta(minutes=1))  # signed in a minute before: not idle
         seen = Seen(world)
         observed: list[Any] = []
         for k, name in enumerate(_script_at(world, clock)):
@@ -254,6 +277,7 @@ def _run(tmp: Path, noisy: bool, clock: Clock) -> list[Any]:
             clock.set(START + dt.timedelta(minutes=k, seconds=50))
             for who in READERS:
                 observed.append((name, who, seen.everything(who)))
+        seen.close()
         return observed
     finally:
         world.close()
@@ -320,7 +344,7 @@ def _collide(world: World, busy: bool) -> list[Any]:
                                   json=pem),
         "meeting": lambda: _meeting(world, ["Ukraine"], "ours", "shuttle", 2),
     }  # fmt: skip
-    seen = Seen(world)
+    seen = Seen(world, browser=False)
     shown: list[Any] = []
     for what in ours:
         if busy:
@@ -329,6 +353,7 @@ def _collide(world: World, busy: bool) -> list[Any]:
         shown.append((what, r.status_code))
     for url in ("/api/auth/tokens", f"/api/tracks/{food}/meetings"):
         shown.append(masked(str(seen.read("ua", url)[1:])))  # times: no clock set here
+    seen.close()
     return shown
 
 
