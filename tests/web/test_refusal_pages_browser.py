@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from tests.web.browsing import logged_in
 from tests.web.site import Site
 
 from gobetween import i18n
@@ -40,26 +41,20 @@ FOOD = "food corridor"
 
 
 def _open(browser: Any, base: str, site: Site, seat: str, lang: str, width: int) -> Page:
-    """``seat`` logged in, in a browser that asks for ``lang`` on a ``width`` px screen."""
+    """``seat`` logged in, in a browser that asks for ``lang`` on a ``width`` px screen (a
+    touch phone under 500 px)."""
     phone = width < 500
-    context = browser.new_context(
-        viewport={"width": width, "height": 844 if phone else 900},
-        locale=lang,
-        timezone_id="Europe/Istanbul",
-        is_mobile=phone,
-        has_touch=phone,
+    return logged_in(
+        browser,
+        base,
+        site,
+        seat,
+        width=width,
+        height=844 if phone else 900,
+        lang=lang,
+        zone="Europe/Istanbul",
+        phone=phone,
     )
-    context.set_default_timeout(10_000)
-    page: Page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    page.errors = errors  # type: ignore[attr-defined]  # read at the end of each test
-    page.goto(base + "/login")
-    page.fill("#email", f"{seat}@demo.gobetween.org")
-    page.fill("#password", site.passwords[seat])
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(base + "/")
-    return page
 
 
 def _said(lang: str, message: str, **values: object) -> str:
