@@ -15,7 +15,10 @@ limit's size, saved, approved, published; a version and an answer of that size),
 after 1, 10, 40 and 100 versions of about 950 KB each, each step applying only the events since
 the state this process kept, :mod:`gobetween.service.protocol_states`; then, with the kept
 states emptied as after a restart, by the texts' routes and by the generic ones, each of which
-replays the text in a read-only unit first).
+replays the text in a read-only unit first), ``cold`` (every other route and page form that
+steps a protocol, each with the kept states emptied first: the relay's offer, forward and
+decline, a draft's publication, an answer's withdrawal, the generic protocol page's form and
+the channel's offer form).
 
 Run from the project root (SQLite in a temporary folder)::
 
@@ -237,6 +240,105 @@ def versions(folder: str) -> None:
     w.close()
 
 
+def _empty_states(services: Any) -> None:
+    """The worker's kept protocol states emptied, as when it starts again."""
+    with services.db.unit_of_work(write=False) as session:
+        protocol_states.cache_of(session).clear()
+
+
+def cold(folder: str) -> None:
+    """Every other route and page form that steps a protocol, each with the worker's kept
+    states emptied just before (a restart): the relay's offer, forward and decline (API, 2,000
+    offers), a draft's publication (API, after 40 versions of 950 KB) and an answer's
+    withdrawal; the generic page's form (a poll of 150 statements of 2,000 characters and 2,000
+    answers) and the channel's offer form (2,000 offers)."""
+    w = _world(folder)
+    food = w.tracks["food"]
+    package = {"ports": "Odesa", "inspection": "at sea", "term": "120"}
+    words = " ".join(f"w{i % 977}x{i % 13}" for i in range(800))[:4700]
+    text, offers = f"/api/tracks/{food}/text", f"/api/tracks/{food}/offers"
+
+    def body(k: int) -> dict[str, Any]:
+        arts = [{"id": f"a{n}", "wording": {"en": f"{n} {k} {words}"}} for n in range(200)]
+        return {"package": package, "articles": arts}
+
+    for k in range(1, 41):
+        assert w.post("un", f"{text}/versions", json=body(k)).status_code == 201
+    for i in range(1000):
+        for who in ("ua", "ru"):
+            sent = w.post(who, offers, json={"message": f"{who} {i}"})
+            assert sent.status_code == 201
+    draft = w.post("un", f"{text}/drafts", json=body(41)).json()["id"]
+    steps = (
+        ("a party's offer", lambda: w.post("ua", offers, json={"message": "mine"})),
+        ("an offer forwarded", lambda: w.post("un", f"{offers}/1/forward", json={})),
+        ("an offer declined", lambda: w.post("un", f"{offers}/2/decline", json={"reason": "r"})),
+        (
+            "a draft published (version 41)",
+            lambda: w.post("un", f"{text}/drafts/{draft}/publication", json={"confirm": True}),
+        ),
+        ("an answer withdrawn", lambda: w.request("ua", "DELETE", f"{text}/answers/41")),
+    )
+    for label, request in steps:
+        if label == "an answer withdrawn":
+            answer = {"version": 41, "kind": "accept"}
+            assert w.post("ua", f"{text}/answers", json=answer).status_code == 201
+        _empty_states(w.services)
+        _run(f"{label}, states emptied", request)
+    w.close()
+    _cold_pages(folder)
+
+
+def _cold_pages(folder: str) -> None:
+    from gobetween.protocols import poll
+    from gobetween.service import protocol_steps, texts
+
+    site = Site.build(settings_for(f"sqlite:///{folder}/s.db"))
+    food = site.tracks["food corridor"]
+    with site.services.db.unit_of_work() as session:
+        ids = {
+            seat: session.execute(
+                select(t.User.id).where(t.User.email == f"{seat}@demo.gobetween.org")
+            ).scalar_one()
+            for seat in ("un", "ukraine", "russia")
+        }
+    with site.services.db.unit_of_work() as session:
+        actors = {seat: repositories.load_actor(session, uid) for seat, uid in ids.items()}
+        opened = {"subject": "Ports"}
+        protocol_steps.perform(session, actors["un"], food, poll.PROTOCOL, poll.OPEN_POLL, opened)
+    for n in range(150):
+        with site.services.db.unit_of_work() as session:
+            put = {"text": f"{n} " + "s" * 1990}
+            protocol_steps.perform(
+                session, actors["un"], food, poll.PROTOCOL, poll.PUT_STATEMENT, put
+            )
+    for n in range(1000):
+        with site.services.db.unit_of_work() as session:
+            for seat in ("ukraine", "russia"):
+                given = {"statement": 1 + n % 150, "answer": "agree", "comment": "c" * 1000}
+                protocol_steps.perform(
+                    session, actors[seat], food, poll.PROTOCOL, poll.ANSWER_STATEMENT, given
+                )
+                texts.submit_offer(session, actors[seat], food, options={}, message=f"{n}")
+    un, ua = site.client("un"), site.client("ukraine")
+    page = f"/tracks/{food}/protocols/poll"
+    token = csrf(soup(un.get(page)))
+    _empty_states(site.services)
+    put = {"csrf_token": token, "text": "one more"}
+    _run(
+        "generic page form (a statement put), states emptied",
+        lambda: un.post(f"{page}/put_statement", data=put),
+    )
+    token = csrf(soup(ua.get(f"/tracks/{food}/channel", follow_redirects=True)))
+    _empty_states(site.services)
+    form = {"csrf_token": token, "message": "mine"}
+    _run(
+        "the channel's offer form, states emptied",
+        lambda: ua.post(f"/tracks/{food}/offers", data=form),
+    )
+    site.close()
+
+
 def drafts(folder: str) -> None:
     w = _world(folder)
     url = f"/api/tracks/{w.tracks['food']}/text"
@@ -291,6 +393,7 @@ CASES = {
     "setup": first_admin,
     "import": imports,
     "versions": versions,
+    "cold": cold,
     "drafts": drafts,
     "agreement": agreement,
 }

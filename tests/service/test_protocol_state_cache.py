@@ -17,7 +17,6 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy.orm import Session
+from tests.service.replays import Watched
 from tests.service.vm_steps import counting_steps
 from tests.service.world import World, make_settings
-from tests.service.write_units import WriteUnits
 
 from gobetween import wire
 from gobetween.errors import GobetweenError
@@ -52,34 +51,9 @@ WORDS = " ".join(f"w{i % 977}x{i % 13}" for i in range(800))[:4700]
 LONGEST = 0.25
 
 
-@dataclass
-class Watched:
-    """Each replay (every call of :func:`gobetween.wire.replay`): the stored events it applied
-    and whether a writing unit was open then; and the writing units' holds."""
-
-    replays: list[tuple[int, bool]] = field(default_factory=list)
-    units: WriteUnits = field(default_factory=WriteUnits)
-
-    def clear(self) -> None:
-        self.replays.clear()
-        self.units.holds.clear()
-
-
 @pytest.fixture
 def watched(monkeypatch: pytest.MonkeyPatch) -> Watched:
-    out = Watched()
-    out.units.install(monkeypatch.setattr)
-    real = wire.replay
-
-    def counting(
-        apply: Callable[..., Any], read: Callable[..., Any], initial: Any, events: Any
-    ) -> Any:
-        events = list(events)
-        out.replays.append((len(events), out.units.open > 0))
-        return real(apply, read, initial, events)
-
-    monkeypatch.setattr(wire, "replay", counting)
-    return out
+    return Watched().install(monkeypatch.setattr)
 
 
 def _text(world: World, tail: str = "") -> str:

@@ -36,8 +36,11 @@ them in the ``biddings`` table (:data:`_KEPT_APART`).
 (default: the protocol's name; at most 30 characters).
 
 The generic routes and page (:mod:`gobetween.service.api.protocols`,
-:mod:`gobetween.web.protocol_pages`) call :func:`running`, :func:`show` and :func:`perform`,
-which work for every registered protocol from its declaration alone.
+:mod:`gobetween.web.protocol_pages`) call :func:`running`, :func:`show`, :func:`prepare` and
+:func:`performed`, which work for every registered protocol from its declaration alone. Every
+route that steps a protocol goes through :func:`gobetween.service.api.protocols.stepping`:
+the protocol's state replayed in a read-only unit first when this worker keeps none
+(:func:`keeps`, :func:`warm`), so that the writing unit applies only the events since.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -70,6 +73,7 @@ from gobetween.service.negotiate import track_agenda
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
 from gobetween.store.bidding_tables import Bidding
+from gobetween.store.db import Database
 from gobetween.store.live_updates import notify
 
 __all__ = [
@@ -80,8 +84,10 @@ __all__ = [
     "Loaded",
     "Stepped",
     "configure",
+    "keeps",
     "load",
     "members",
+    "now",
     "opening",
     "perform",
     "performed",
@@ -99,6 +105,8 @@ __all__ = [
 S = TypeVar("S")
 A = TypeVar("A")
 E = TypeVar("E", bound=WireEvent)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 _NO_SETTINGS: Mapping[str, Any] = {}
 
@@ -441,24 +449,6 @@ def show(
     return view_for(protocol, state, view)
 
 
-def perform(
-    session: Session,
-    actor: Actor,
-    track_id: int,
-    protocol: NegotiationProtocol[Any, Any, Any],
-    rule: ActionRule,
-    body: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Do ``rule`` of ``protocol`` with the request's ``body`` (its action's fields after the
-    actor, already validated by the schema, in their body form: a package as ``{issue:
-    option}``, read with the track's agenda by
-    :func:`~gobetween.protocols.base.action_from_body`; the settings for an opening rule);
-    the caller's view afterwards. 404, worded as for a track without it, when the track does
-    not run the protocol or the caller's role sees nothing of it, before the protocol is asked
-    anything."""
-    return performed(session, actor, track_id, protocol, rule, body)()
-
-
 def performed(
     session: Session,
     actor: Actor,
@@ -469,11 +459,18 @@ def performed(
     *,
     seen: bool = False,
 ) -> Callable[[], dict[str, Any]]:
-    """:func:`perform`, returning what draws the caller's view afterwards: call it after the
-    unit of work (it reads nothing more; a long text's view takes long to draw, and would hold
-    the write lock meanwhile). ``seen``: :func:`prepare` checked, in a read-only unit just
-    before, that the caller's role sees something of the protocol, so the step does not draw
-    the view to check it again."""
+    """Do ``rule`` of ``protocol`` with the request's ``body`` (its action's fields after the
+    actor, already validated by the schema, in their body form: a package as ``{issue:
+    option}``, read with the track's agenda by
+    :func:`~gobetween.protocols.base.action_from_body`; the settings for an opening rule).
+    404, worded as for a track without it, when the track does not run the protocol or the
+    caller's role sees nothing of it, before the protocol is asked anything.
+
+    Returns what draws the caller's view afterwards: call it after the unit of work (it reads
+    nothing more; a long text's view takes long to draw, and would hold the write lock
+    meanwhile); :func:`perform` draws it at once. ``seen``: :func:`prepare` checked, in a
+    read-only unit just before, that the caller's role sees something of the protocol, so the
+    step does not draw the view to check it again."""
     if rule.action is None:
         raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
     if rule.opens:
@@ -504,11 +501,9 @@ def prepare(
 ) -> None:
     """In a read-only unit before :func:`performed` (``seen=True``) does ``rule``: 404, worded
     as :func:`perform` words it, when the track does not run the protocol or the caller's role
-    sees nothing of it (from the caller's own replay, as :func:`show`); and, when this process
-    keeps no state of the protocol's stream, its state replayed from every event and kept
-    (:mod:`gobetween.service.protocol_states`), so that the step's writing unit applies only
-    the events written since. The policy's refusal of ``rule`` comes first, as in the step.
-    Nothing for an opening rule (its unit checks what it needs)."""
+    sees nothing of it (from the caller's own replay, as :func:`show`). The policy's refusal
+    of ``rule`` comes first, as in the step. Nothing for an opening rule (its unit checks what
+    it needs). A mediator's replay here is a whole one, and kept (:func:`warm`)."""
     if rule.action is None or rule.opens:
         return
     track, view = repositories.track(session, actor, track_id)
@@ -518,10 +513,14 @@ def prepare(
     view.require(rule, view.own_party if rule.own_party else None)  # first, as the step does
     state = replay(session, track, view, protocol, settings=settings)  # whole but a party's
     view_for(protocol, state, view)
-    log = event_log.protocol_stream(track.id, protocol.name)
-    own = role_of(view)[0] is ViewRole.PARTY and protocol.name in OWN_REPLAY
-    if own and protocol.name not in OWN_STEP and protocol_states.kept(session, log) is None:
-        _whole(session, track, view, protocol, settings, protocol.name)
+
+
+def keeps(db: Database, track_id: int, protocol: NegotiationProtocol[Any, Any, Any]) -> bool:
+    """Whether this worker process keeps the state of ``protocol`` in track ``track_id``
+    (:mod:`gobetween.service.protocol_states`; a step then applies only the events since),
+    asked without a unit of work: a route opens a read-only one to :func:`warm` it in only
+    when it does not."""
+    return protocol_states.keeps(db.engine, event_log.protocol_stream(track_id, protocol.name))
 
 
 def warm(
@@ -529,15 +528,38 @@ def warm(
 ) -> None:
     """In a read-only unit before a step's writing unit: the protocol's state replayed from
     every event and kept (:mod:`gobetween.service.protocol_states`), so that the step applies
-    only the events written since. Nothing when the actor has no seat in the track or the
-    track does not run the protocol (the step answers that)."""
+    only the events written since (after a restart: replaying 100 versions of 950 KB inside
+    the unit held the write lock most of a second). Nothing when the actor has no seat in the
+    track or the track does not run the protocol (the step answers that), nor for a party's
+    step of a protocol of :data:`OWN_STEP` (it replays only its own and the public events)."""
     try:
         track, view = repositories.track(session, actor, track_id)
     except GobetweenError:
         return
+    if role_of(view)[0] is ViewRole.PARTY and protocol.name in OWN_STEP:
+        return
     settings = settings_of(session, track.id, protocol)
     if settings is not None:
         _whole(session, track, view, protocol, settings, protocol.name)
+
+
+def now(later: Callable[P, Callable[[], T]]) -> Callable[P, T]:
+    """The form of ``later`` (a step that returns what draws the caller's view after the unit
+    of work) that draws the view at once, for callers already inside a unit of their own (the
+    demo, the tests); its signature is ``later``'s, written once::
+
+        answer_text = now(answering)  # answer_text(session, actor, ...) -> the view
+    """
+
+    @functools.wraps(later)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> T:
+        return later(*args, **kwargs)()
+
+    return drawn
+
+
+#: :func:`performed` with the caller's view drawn at once (the bidding's service module).
+perform = now(performed)
 
 
 def running(session: Session, actor: Actor, track_id: int) -> list[dict[str, Any]]:

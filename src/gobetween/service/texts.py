@@ -32,24 +32,22 @@ from gobetween.protocols import single_text as st
 from gobetween.protocols.single_text_articles import Article, ArticleAnswer
 from gobetween.protocols.single_text_redline import redline
 from gobetween.protocols.single_text_views import PROTOCOL as SINGLE_TEXT_PROTOCOL
-from gobetween.service import protocol_states
 from gobetween.service import protocol_steps as steps
-from gobetween.store import event_log, repositories
+from gobetween.store import repositories
 from gobetween.store import tables as t
-from gobetween.store.db import Database
 
 __all__ = [
     "answer_text",
     "answering",
     "decide_offer",
+    "deciding",
+    "offering",
     "offers_view",
     "publish_text",
     "redline_view",
     "submit_offer",
     "text_export",
-    "text_kept",
     "text_view",
-    "warm_text",
 ]
 
 SINGLE_TEXT = SINGLE_TEXT_PROTOCOL.name
@@ -64,19 +62,6 @@ def single_text_state(session: Session, track: t.Track, view: TrackView) -> st.S
 def relay_state(session: Session, track: t.Track, view: TrackView) -> relay.RelayState:
     """The track's relay state, replayed from its stored events."""
     return steps.replay(session, track, view, relay.PROTOCOL)
-
-
-def text_kept(db: Database, track_id: int) -> bool:
-    """Whether this worker keeps the track's single-text state (a step then applies only the
-    events since: :mod:`gobetween.service.protocol_states`); asked without a unit of work."""
-    return protocol_states.keeps(db.engine, event_log.protocol_stream(track_id, SINGLE_TEXT))
-
-
-def warm_text(session: Session, actor: Actor, track_id: int) -> None:
-    """The single text's state replayed and kept, in a read-only unit before a step's writing
-    unit when :func:`text_kept` says there is none (after a restart: replaying 100 versions of
-    950 KB inside the unit held the write lock most of a second)."""
-    steps.warm(session, actor, track_id, SINGLE_TEXT_PROTOCOL)
 
 
 def _package(agenda: Agenda, options: Mapping[str, str]) -> Package:
@@ -122,32 +107,6 @@ def publish_text(
     return current
 
 
-def answer_text(
-    session: Session,
-    actor: Actor,
-    track_id: int,
-    *,
-    version: int,
-    kind: st.AnswerKind,
-    reasons: Sequence[str] = (),
-    amendments: Mapping[str, str] | None = None,
-    withdraw: bool = False,
-    articles: Sequence[ArticleAnswer] = (),
-) -> dict[str, Any]:
-    """A party answers (or withdraws its answer to) the current version; returns its view."""
-    return answering(
-        session,
-        actor,
-        track_id,
-        version=version,
-        kind=kind,
-        reasons=reasons,
-        amendments=amendments,
-        withdraw=withdraw,
-        articles=articles,
-    )()
-
-
 def answering(
     session: Session,
     actor: Actor,
@@ -160,9 +119,10 @@ def answering(
     withdraw: bool = False,
     articles: Sequence[ArticleAnswer] = (),
 ) -> Callable[[], dict[str, Any]]:
-    """:func:`answer_text`, returning what makes the party's view afterwards: call it after
-    the unit of work (it reads nothing more; the view holds every published version, which
-    takes long to draw for a long text, and would hold the write lock meanwhile)."""
+    """A party answers (or withdraws its answer to) the current version; returns what makes
+    the party's view afterwards: call it after the unit of work (it reads nothing more; the
+    view holds every published version, which takes long to draw for a long text, and would
+    hold the write lock meanwhile). :func:`answer_text` returns the view itself."""
 
     def answer(state: st.SingleTextState, view: TrackView) -> st.SingleTextAction:
         party = str(view.own_party)
@@ -175,6 +135,10 @@ def answering(
     rule = st.WITHDRAW_ANSWER if withdraw else st.ANSWER_TEXT
     done = steps.step(session, actor, track_id, SINGLE_TEXT_PROTOCOL, rule, answer)
     return functools.partial(steps.view_for, SINGLE_TEXT_PROTOCOL, done.state, done.view)
+
+
+#: :func:`answering`, the party's view drawn at once.
+answer_text = steps.now(answering)
 
 
 def text_view(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
@@ -262,10 +226,11 @@ def text_export(
     )
 
 
-def submit_offer(
+def offering(
     session: Session, actor: Actor, track_id: int, *, options: Mapping[str, str], message: str
-) -> dict[str, Any]:
-    """A party sends an offer to the mediators; returns the party's relay view."""
+) -> Callable[[], dict[str, Any]]:
+    """A party sends an offer to the mediators; returns what makes the party's relay view
+    afterwards (call it after the unit of work); :func:`submit_offer` returns the view."""
     done = steps.step(
         session,
         actor,
@@ -274,10 +239,10 @@ def submit_offer(
         relay.SEND_OFFER,
         lambda state, view: relay.SubmitOffer(str(view.own_party), dict(options), message),
     )
-    return steps.view_for(relay.PROTOCOL, done.state, done.view)
+    return functools.partial(steps.view_for, relay.PROTOCOL, done.state, done.view)
 
 
-def decide_offer(
+def deciding(
     session: Session,
     actor: Actor,
     track_id: int,
@@ -288,8 +253,10 @@ def decide_offer(
     options: Mapping[str, str] | None = None,
     message: str | None = None,
     reason: str = "",
-) -> dict[str, Any]:
-    """A mediator forwards (possibly reworded) or declines offer number ``offer``."""
+) -> Callable[[], dict[str, Any]]:
+    """A mediator forwards (possibly reworded) or declines offer number ``offer``; returns what
+    makes the mediators' relay view afterwards (every offer: call it after the unit of work);
+    :func:`decide_offer` returns the view."""
 
     def decide(state: relay.RelayState, view: TrackView) -> relay.RelayAction:
         mediator = str(view.own_mediator)
@@ -300,7 +267,12 @@ def decide_offer(
 
     rule = relay.FORWARD_OFFER if forward else relay.DECLINE_OFFER
     done = steps.step(session, actor, track_id, relay.PROTOCOL, rule, decide)
-    return steps.view_for(relay.PROTOCOL, done.state, done.view)
+    return functools.partial(steps.view_for, relay.PROTOCOL, done.state, done.view)
+
+
+#: :func:`offering` and :func:`deciding`, the caller's view drawn at once.
+submit_offer = steps.now(offering)
+decide_offer = steps.now(deciding)
 
 
 def offers_view(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:

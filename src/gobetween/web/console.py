@@ -123,8 +123,7 @@ async def decide_offer(request: Request, ctx: Ctx, track_id: int, offer: int) ->
                 }
             model = schema(relay.PROTOCOL, rule)  # the generic operation's schema and step
             generic = validated(model, {"offer": offer, **values})
-            with ctx.write() as unit:
-                perform_step(unit, track_id, relay.PROTOCOL, rule, generic)
+            perform_step(ctx, track_id, relay.PROTOCOL, rule, generic)
         except (e.InputError, e.ProtocolError) as exc:
             typed = {"number": offer, "message": message, "reason": reason}
             shown = form_errors(exc)

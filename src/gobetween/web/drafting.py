@@ -39,7 +39,8 @@ from gobetween.protocols.single_text_articles import (
     wording_owner,
 )
 from gobetween.service import drafts, scores, texts
-from gobetween.service.api.texts import DraftIn, RuleIn, record_draft
+from gobetween.service.api.calls import writing
+from gobetween.service.api.texts import DraftIn, RuleIn, record_draft, record_publication
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.languages import declared_languages
 from gobetween.web.common import Ctx, track_page
@@ -480,24 +481,18 @@ async def draft_act(request: Request, ctx: Ctx, track_id: int, draft_id: int, ac
 
     def build() -> Response:
         try:
-            with ctx.write() as unit:
-                if act == "publish":
-                    version = drafts.publish_draft(
-                        unit.session,
-                        unit.actor,
-                        track_id,
-                        draft_id,
-                        confirm=form.get("confirm") == "yes",
-                    )
-                    target = f"/tracks/{track_id}/draft?published={version.number}"
-                elif act == "approve":
-                    drafts.approve_draft(unit.session, unit.actor, track_id, draft_id)
-                    target = f"/tracks/{track_id}/drafts/{draft_id}"
-                elif act == "discard":
-                    drafts.discard_draft(unit.session, unit.actor, track_id, draft_id)
-                    target = f"/tracks/{track_id}/draft"
-                else:
-                    raise e.NotFound(f"no action {act!r}")
+            if act == "publish":  # a cold text replayed before the writing unit
+                confirm = form.get("confirm") == "yes"
+                version = record_publication(ctx, track_id, draft_id, confirm=confirm)
+                target = f"/tracks/{track_id}/draft?published={version.number}"
+            elif act == "approve":
+                writing(ctx, drafts.approve_draft, track_id, draft_id)
+                target = f"/tracks/{track_id}/drafts/{draft_id}"
+            elif act == "discard":
+                writing(ctx, drafts.discard_draft, track_id, draft_id)
+                target = f"/tracks/{track_id}/draft"
+            else:
+                raise e.NotFound(f"no action {act!r}")
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
             error = problem_text(exc)
             return form_again(

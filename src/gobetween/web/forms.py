@@ -27,8 +27,8 @@ from pydantic import BaseModel, ValidationError
 from gobetween.errors import GobetweenError, InputError, Sentence, ValidationFailed
 from gobetween.protocols.base import ActionRule
 from gobetween.protocols.registry import AnyProtocol
-from gobetween.service import protocol_steps
-from gobetween.service.context import Unit
+from gobetween.service.api.protocols import acting
+from gobetween.service.context import RequestContext
 from gobetween.service.errors import translated
 from gobetween.service.schemas import refusal
 from gobetween.web.render import problem_text
@@ -50,14 +50,16 @@ def validated(model: type[M], values: Mapping[str, Any]) -> M:
 
 
 def perform_step(
-    unit: Unit, track_id: int, protocol: AnyProtocol, rule: ActionRule, body: BaseModel
-) -> dict[str, Any]:
-    """Do ``rule`` of ``protocol`` in ``unit`` with a page form's ``body``, already read through
-    the schema of the rule's generic API operation (:func:`validated` with
+    ctx: RequestContext, track_id: int, protocol: AnyProtocol, rule: ActionRule, body: BaseModel
+) -> None:
+    """Do ``rule`` of ``protocol`` as the caller with a page form's ``body``, already read
+    through the schema of the rule's generic API operation (:func:`validated` with
     :func:`gobetween.service.api.protocols.schema`), as that operation does it
-    (:func:`gobetween.service.protocol_steps.perform`); the caller's view afterwards."""
+    (:func:`gobetween.service.api.protocols.acting`: who sees it checked and a cold state
+    replayed in read-only units, then the step in its own writing unit). The page shows the
+    caller's view by its own read afterwards, so the step's is not drawn."""
     values = {k: getattr(body, k) for k in type(body).model_fields}
-    return protocol_steps.perform(unit.session, unit.actor, track_id, protocol, rule, values)
+    acting(ctx, track_id, protocol, rule, values)
 
 
 def form_errors(

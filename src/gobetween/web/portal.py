@@ -251,8 +251,8 @@ async def submit_offer(request: Request, ctx: Ctx, track_id: int) -> Response:
         model = schema(relay.PROTOCOL, relay.SEND_OFFER)
         try:
             body = validated(model, {"options": options, "message": message})
-            with ctx.write() as unit:
-                perform_step(unit, track_id, relay.PROTOCOL, relay.SEND_OFFER, body)
+            perform_step(ctx, track_id, relay.PROTOCOL, relay.SEND_OFFER, body)
+            with ctx.read() as unit:
                 channel_id = _own_channel(unit, track_page(unit, track_id))
         except (e.InputError, e.ProtocolError) as exc:
             with ctx.read() as unit:

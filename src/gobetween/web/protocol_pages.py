@@ -179,8 +179,7 @@ async def protocol_action(
         }
         try:
             body = validated(model, fields)
-            with ctx.write() as unit:
-                perform_step(unit, track_id, protocol, rule, body)
+            perform_step(ctx, track_id, protocol, rule, body)
         except FORM_ERRORS as exc:
             with ctx.read() as unit:
                 context = _context(

@@ -12,6 +12,7 @@ from gobetween.policy import Actor
 from gobetween.service import bidding
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, reading, writing
+from gobetween.service.api.protocols import stepping
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
 
@@ -77,16 +78,23 @@ def open_bidding(track_id: s.Id, body: BiddingIn, ctx: Ctx) -> dict[str, Any]:
 @router.post("/tracks/{track_id}/bidding/bids")
 def submit_bid(track_id: s.Id, body: BidIn, ctx: Ctx) -> dict[str, Any]:
     """A side's sealed bid for the open round; the answer is the side's own view."""
-    return writing(ctx, bidding.submit_bid, track_id, round_number=body.round, amount=body.amount)
+    return stepping(
+        ctx,
+        bidding.PROTOCOL,
+        bidding.submit_bid,
+        track_id,
+        round_number=body.round,
+        amount=body.amount,
+    )
 
 
 @router.post("/tracks/{track_id}/bidding/release")
 def release_result(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Release the waiting round's result to both sides at once (mediators)."""
-    return writing(ctx, bidding.release_result, track_id)
+    return stepping(ctx, bidding.PROTOCOL, bidding.release_result, track_id)
 
 
 @router.post("/tracks/{track_id}/bidding/close")
 def close_bidding(track_id: s.Id, body: CloseIn, ctx: Ctx) -> dict[str, Any]:
     """End the bidding early (mediators); both sides are told."""
-    return writing(ctx, bidding.close_bidding, track_id, reason=body.reason)
+    return stepping(ctx, bidding.PROTOCOL, bidding.close_bidding, track_id, reason=body.reason)

@@ -1,4 +1,10 @@
-"""Routes: the single negotiating text (versions, answers) and relayed offers."""
+"""Routes: the single negotiating text (versions, answers) and relayed offers.
+
+Every step of a protocol here (a version published, from a draft too; an answer; an offer, a
+forward, a decline) goes through :func:`~gobetween.service.api.protocols.stepping`: a cold
+state is replayed in a read-only unit before the writing one, and the caller's view is drawn
+after it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from gobetween.errors import ProtocolError, ValidationFailed
-from gobetween.protocols.single_text import AnswerKind
+from gobetween.protocols import relay
+from gobetween.protocols.single_text import AnswerKind, TextVersion
 from gobetween.protocols.single_text_articles import (
     MAX_ARTICLES,
     Article,
@@ -18,9 +25,11 @@ from gobetween.protocols.single_text_articles import (
     article_answers_from_wire,
     articles_from_wire,
 )
+from gobetween.protocols.single_text_views import PROTOCOL as SINGLE_TEXT_PROTOCOL
 from gobetween.service import drafts, texts
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, document_slot, reading, writing
+from gobetween.service.api.protocols import stepping
 from gobetween.service.context import RequestContext
 
 router = APIRouter(prefix="/api", tags=["negotiate"])
@@ -91,13 +100,6 @@ def _answers(body: ArticlesAnswerIn) -> tuple[ArticleAnswer, ...]:
         raise ValidationFailed(exc.template, location="articles", params=exc.params) from None
 
 
-def _warm(ctx: RequestContext, track_id: int) -> None:
-    """Before a step of the text: its state replayed in a read-only unit when this worker
-    keeps none (so the writing unit applies only the events since)."""
-    if not texts.text_kept(ctx.services.db, track_id):
-        reading(ctx, texts.warm_text, track_id)
-
-
 @router.get("/tracks/{track_id}/text")
 def get_text(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """The single text as the caller may see it: mediators see every answer, a party its own."""
@@ -111,21 +113,19 @@ def publish(track_id: s.Id, body: ArticlesTextIn, ctx: Ctx) -> dict[str, Any]:
     Refused with 422 naming each article that is empty or whose wording belongs to another
     option than the chosen one.
     """
-    articles = _articles(body)
-    _warm(ctx, track_id)
-    with ctx.write() as unit:
-        version = texts.publish_text(
-            unit.session,
-            unit.actor,
-            track_id,
-            options=body.package,
-            clauses=body.clauses,
-            note=body.note,
-            deadline=body.deadline,
-            expected_number=body.expected_number,
-            articles=articles,
-        )
-        return version.to_dict()
+    version = stepping(
+        ctx,
+        SINGLE_TEXT_PROTOCOL,
+        texts.publish_text,
+        track_id,
+        options=body.package,
+        clauses=body.clauses,
+        note=body.note,
+        deadline=body.deadline,
+        expected_number=body.expected_number,
+        articles=_articles(body),
+    )
+    return version.to_dict()
 
 
 @router.post("/tracks/{track_id}/text/answers", status_code=201)
@@ -141,9 +141,9 @@ def record_answer(ctx: RequestContext, track_id: int, body: ArticlesAnswerIn) ->
     of :func:`gobetween.service.texts.answer_text`); its articles refused as the route refuses
     them (422 at ``articles``)."""
     answers = _answers(body)
-    _warm(ctx, track_id)
-    return writing(
+    return stepping(
         ctx,
+        SINGLE_TEXT_PROTOCOL,
         texts.answering,
         track_id,
         version=body.version,
@@ -212,8 +212,14 @@ def export_redline(
 @router.delete("/tracks/{track_id}/text/answers/{version}")
 def withdraw(track_id: s.Id, version: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Withdraw the caller's party's answer to the current version."""
-    return writing(
-        ctx, texts.answering, track_id, version=version, kind=AnswerKind.ACCEPT, withdraw=True
+    return stepping(
+        ctx,
+        SINGLE_TEXT_PROTOCOL,
+        texts.answering,
+        track_id,
+        version=version,
+        kind=AnswerKind.ACCEPT,
+        withdraw=True,
     )()
 
 
@@ -226,28 +232,33 @@ def get_offers(track_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 @router.post("/tracks/{track_id}/offers", status_code=201)
 def submit(track_id: s.Id, body: s.OfferIn, ctx: Ctx) -> dict[str, Any]:
     """Send an offer to the mediators (party members)."""
-    return writing(ctx, texts.submit_offer, track_id, options=body.options, message=body.message)
+    return stepping(
+        ctx, relay.PROTOCOL, texts.offering, track_id, options=body.options, message=body.message
+    )()
 
 
 @router.post("/tracks/{track_id}/offers/{offer}/forward")
 def forward(track_id: s.Id, offer: s.Id, body: s.ForwardIn, ctx: Ctx) -> dict[str, Any]:
     """Forward an offer, possibly reworded, to other parties (mediators)."""
-    return writing(
+    return stepping(
         ctx,
-        texts.decide_offer,
+        relay.PROTOCOL,
+        texts.deciding,
         track_id,
         offer,
         forward=True,
         recipients=body.recipients,
         options=body.options,
         message=body.message,
-    )
+    )()
 
 
 @router.post("/tracks/{track_id}/offers/{offer}/decline")
 def decline(track_id: s.Id, offer: s.Id, body: s.DeclineIn, ctx: Ctx) -> dict[str, Any]:
     """Decline to pass an offer on; the reason goes to its sender (mediators)."""
-    return writing(ctx, texts.decide_offer, track_id, offer, forward=False, reason=body.reason)
+    return stepping(
+        ctx, relay.PROTOCOL, texts.deciding, track_id, offer, forward=False, reason=body.reason
+    )()
 
 
 # -- drafts (mediators only; anyone else gets 404) ------------------------------------------------
@@ -333,11 +344,17 @@ def approve_draft(track_id: s.Id, draft_id: s.Id, ctx: Ctx) -> dict[str, Any]:
 @router.post("/tracks/{track_id}/text/drafts/{draft_id}/publication", status_code=201)
 def publish_draft(track_id: s.Id, draft_id: s.Id, body: PublishDraftIn, ctx: Ctx) -> dict[str, Any]:
     """Publish the draft to every party; needs ``confirm: true`` (and an approval if required)."""
-    with ctx.write() as unit:
-        version = drafts.publish_draft(
-            unit.session, unit.actor, track_id, draft_id, confirm=body.confirm
-        )
-        return version.to_dict()
+    return record_publication(ctx, track_id, draft_id, confirm=body.confirm).to_dict()
+
+
+def record_publication(
+    ctx: RequestContext, track_id: int, draft_id: int, *, confirm: bool
+) -> TextVersion:
+    """Draft ``draft_id`` published as the caller (the route's and the draft page's one call
+    of :func:`gobetween.service.drafts.publish_draft`), through :func:`stepping`."""
+    return stepping(
+        ctx, SINGLE_TEXT_PROTOCOL, drafts.publish_draft, track_id, draft_id, confirm=confirm
+    )
 
 
 @router.delete("/tracks/{track_id}/text/drafts/{draft_id}")
