@@ -11,6 +11,7 @@ a fresh process, so the peak resident memory is its own):
   characters of English, about 11,000 of Arabic; the heaviest single export), English and
   Arabic, as a version and as a redline of it (a third of its segments inserted, a third
   deleted) in DOCX and PDF;
+- ``unique``: 948 KB of Arabic words of random letters, none repeated, as a version PDF;
 - ``archive``: the five-language text as the track archive prints a version
   (``service/archive_pdf.py``: every language's wording, in DejaVu).
 
@@ -124,6 +125,25 @@ def single_version(language: str, seed: int = 1) -> dict[str, Any]:
     return {"number": 7, "note": "", "articles": articles}
 
 
+def unique_version(seed: int = 1) -> dict[str, Any]:
+    """47 articles of 20,000 bytes of Arabic words of random letters (no word repeats, so
+    each is measured on its own: the most measuring a text can ask for)."""
+    rng = random.Random(seed)
+    letters = [chr(code) for code in range(0x628, 0x64A)]
+    articles: list[dict[str, Any]] = []
+    for n in range(_SINGLE_ARTICLES):
+        words: list[str] = []
+        size = 0
+        while size < _SINGLE_CHARS:
+            words.append("".join(rng.choice(letters) for _ in range(rng.randint(3, 8))))
+            size += len(words[-1].encode()) + 1
+        text = " ".join(words).encode()[:_SINGLE_CHARS].decode(errors="ignore").strip()
+        articles.append(
+            {"id": f"art-{n}", "kind": "operative", "issue": f"issue {n}", "wording": {"ar": text}}
+        )
+    return {"number": 7, "note": "", "articles": articles}
+
+
 def redline_of(version: dict[str, Any], language: str) -> dict[str, Any]:
     """A redline of ``version`` whose segments (about 300 characters each, cut at spaces)
     are in turn kept, inserted and deleted."""
@@ -179,7 +199,7 @@ def cases() -> list[tuple[str, str, str, str]]:
             for what in ("version", "redline")
             for fmt in ("docx", "pdf")
         ]
-    return [*out, ("multi", "all", "archive", "pdf")]
+    return [*out, ("unique", "ar", "version", "pdf"), ("multi", "all", "archive", "pdf")]
 
 
 def _run(case: tuple[str, str, str, str], ref: str | None, queue: Any) -> None:
@@ -187,7 +207,13 @@ def _run(case: tuple[str, str, str, str], ref: str | None, queue: Any) -> None:
     exports = load_exports(
         ref, "service/archive_pdf" if what == "archive" else "formats/text_export"
     )
-    version = multilingual_version() if text == "multi" else single_version(language)
+    version = (
+        multilingual_version()
+        if text == "multi"
+        else unique_version()
+        if text == "unique"
+        else single_version(language)
+    )
     call: Callable[[], bytes]
     if what == "archive":
         call = lambda: exports.text_version_pdf(version)  # noqa: E731

@@ -184,3 +184,23 @@ def test_lines_keep_every_word_whole_and_fit(pieces: list[tuple[str, str]], widt
     assert all(len(line) <= width for line in printed)
     for line in lines:  # neighbours of one style joined
         assert all(a[1] != b[1] for a, b in itertools.pairwise(line))
+
+
+def test_an_arabic_line_of_one_style_prints_what_was_written() -> None:
+    """No markdown read into a party's words on a line of one style (printed without it), and
+    a Latin run at a line's start or end keeps its brackets the way the paragraph sets them
+    (each line is given its neighbour's direction across the break: ``[2](b)`` came out as
+    ``)b(]`` at the start of 2 of the 30 lines without it)."""
+    wording = "تغادر السفن من موانئ أوديسا **x** -- [2](b) \\z " * 30  # lines of one style
+    version = {
+        "number": 1,
+        "note": "",
+        "articles": [
+            {"id": "a", "kind": "operative", "issue": "ports", "wording": {"ar": wording}}
+        ],
+    }
+    reader = PdfReader(io.BytesIO(version_pdf(TITLE, version, "ar")))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\u200b", "")
+    # in visual order (pypdf), the neutral * and spaces around the Latin run move about
+    assert (text.count("**"), text.count("--"), text.count("[2](b)")) == (60, 30, 30)
+    assert all("/Annots" not in page for page in reader.pages)  # [2](b) is no link

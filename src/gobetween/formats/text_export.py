@@ -9,7 +9,7 @@ per language, bracketed alternatives) and a redline's ``to_dict()`` (segments ``
 both formats. :func:`export_name` names the file after the process, the track and the version.
 The PDF's lines are broken by :func:`~gobetween.formats.text_lines.break_lines`, each word
 measured once, and printed a line at a time (fpdf2's own breaking measured the whole line again
-at every character: a text of the body limit's size took 5-21 s, now 1.2-6.3 s CPU).
+at every character: a text of the body limit's size took 5-21 s, now 1.3-5.6 s CPU).
 The headings ("version 2", "Article 3", "added", "moved", ...) are written in the language of
 the text exported, as its instruments are (the labels of :mod:`gobetween.model.languages`);
 the process, track and issue names are the users' own words and stay as written.
@@ -36,7 +36,7 @@ from docx.shared import Pt
 from fpdf import FPDF
 
 from gobetween.formats.instrument_pdf import arabic_font_directory, font_directory
-from gobetween.formats.text_lines import break_lines, letter_widths
+from gobetween.formats.text_lines import Line, Piece, break_lines, letter_widths
 from gobetween.model.languages import LANGUAGES, Language
 from gobetween.model.languages import language as language_named
 
@@ -216,25 +216,82 @@ def _markdown(text: str, style: str = "") -> str:
     return f"{_ZWSP}{marker}{_ZWSP}{text}{_ZWSP}{marker}{_ZWSP}" if marker and text else text
 
 
-def _write(pdf: _TextPDF, pieces: Sequence[tuple[str, str]]) -> None:
+_LRM = "\u200e"  # LEFT-TO-RIGHT MARK: a strong left-to-right character, zero width
+
+
+def _strong(text: str) -> str | None:
+    """The direction of ``text``'s first strong character ("L" or "R"), if it has one."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "L"
+        if kind in ("R", "AL"):
+            return "R"
+    return None
+
+
+def _in_context(lines: Sequence[Line]) -> list[tuple[str, str]]:
+    """The lines of one right-to-left paragraph, each with a left-to-right mark at an end
+    whose neighbour across the break is left-to-right while the end itself is not strong.
+
+    fpdf2 runs the bidirectional algorithm on each printed line alone, as if its ends met the
+    paragraph's right-to-left direction; it ran on the whole paragraph before. So ``[2](b)``
+    opening a line after a Latin word would have its brackets set right to left (mirrored);
+    the mark gives each end the neighbour it has in the paragraph (UAX #9, rules W7 and N1).
+    """
+    texts = ["".join(text for text, _ in line) for line in lines]
+    before: list[str | None] = []
+    last = None
+    for text in texts:
+        before.append(last)
+        last = _strong(text[::-1]) or last
+    after: list[str | None] = []
+    last = None
+    for text in reversed(texts):
+        after.append(last)
+        last = _strong(text) or last
+    after.reverse()
+    return [
+        (
+            _LRM if text and before[i] == "L" and not _strong(text[0]) else "",
+            _LRM if text and after[i] == "L" and not _strong(text[-1]) else "",
+        )
+        for i, text in enumerate(texts)
+    ]
+
+
+def _paragraphs(pieces: Sequence[Piece]) -> list[list[Piece]]:
+    """``pieces`` cut at their newlines (where the bidirectional algorithm starts again)."""
+    out: list[list[Piece]] = [[]]
+    for text, style in pieces:
+        for k, part in enumerate(text.split("\n")):
+            if k:
+                out.append([])
+            if part:
+                out[-1].append((part, style))
+    return out
+
+
+def _write(pdf: _TextPDF, pieces: Sequence[Piece]) -> None:
     """Flowing text: each piece with its style ("", "B", "U" underlined, "S" struck through).
 
     The lines are broken here (:func:`~gobetween.formats.text_lines.break_lines`, each word
     measured once) and each is printed as one line: fpdf2's own breaking measures the line
-    again at every character. A right-to-left line is one cell of fpdf2's markdown, the one
-    path on which it orders styled pieces right to left; a left-to-right line is a cell per
-    style, one after the other.
+    again at every character. A right-to-left line is one cell (of fpdf2's markdown when it
+    holds more than one style: the one path on which fpdf2 orders styled pieces right to
+    left); a left-to-right line is a cell per style, one after the other.
     """
     margin = pdf.c_margin
-    lines = break_lines(pieces, pdf.measure, pdf.epw - 2 * margin)
-    for line in lines:
+    if pdf.rtl:
+        for paragraph in _paragraphs(pieces):
+            lines = break_lines(paragraph, pdf.measure, pdf.epw - 2 * margin)
+            for line, (first, last) in zip(lines, _in_context(lines), strict=True):
+                _right_to_left(pdf, line, first, last)
+        pdf.ln(2)
+        return
+    for line in break_lines(pieces, pdf.measure, pdf.epw - 2 * margin):
         if pdf.will_page_break(_LINE):
             pdf.add_page()
-        if pdf.rtl:
-            pdf.set_font(pdf.family, "", _SIZE)
-            marked = "".join(_markdown(text, style) for text, style in line)
-            pdf.cell(0, _LINE, marked, align="R", markdown=True, new_x="LMARGIN", new_y="NEXT")
-            continue
         pdf.set_x(pdf.l_margin + margin)  # where fpdf2's write() began a line
         pdf.c_margin = 0  # the cells of one line touch
         try:
@@ -245,6 +302,20 @@ def _write(pdf: _TextPDF, pieces: Sequence[tuple[str, str]]) -> None:
             pdf.c_margin = margin
         pdf.ln(_LINE)
     pdf.ln(2)
+
+
+def _right_to_left(pdf: _TextPDF, line: Line, first: str, last: str) -> None:
+    """One right-to-left line between ``first`` and ``last`` (marks, :func:`_in_context`)."""
+    if pdf.will_page_break(_LINE):
+        pdf.add_page()
+    if len(line) == 1:  # one style: no markup to read
+        pdf.set_font(pdf.family, line[0][1], _SIZE)
+        text = first + line[0][0] + last
+        pdf.cell(0, _LINE, text, align="R", new_x="LMARGIN", new_y="NEXT")
+        return
+    pdf.set_font(pdf.family, "", _SIZE)
+    marked = first + "".join(_markdown(text, style) for text, style in line) + last
+    pdf.cell(0, _LINE, marked, align="R", markdown=True, new_x="LMARGIN", new_y="NEXT")
 
 
 def version_pdf(title: str, version: Mapping[str, Any], language: str = "en") -> bytes:
