@@ -18,10 +18,10 @@ from typing import Any
 import docx
 import pytest
 from benchmarks.document_exports import LANGUAGES, multilingual_version, paragraph, redline_of
-from fpdf.fonts import TTFFont
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from tests.formats.measuring import counting_measurements
 
 from gobetween.formats.text_export import redline_docx, redline_pdf, version_docx, version_pdf
 from gobetween.formats.text_lines import break_lines
@@ -141,19 +141,11 @@ def test_lines_break_only_at_spaces_and_keep_every_character() -> None:
 
 
 @pytest.mark.parametrize("code", ["en", "ar"])
-def test_a_long_pdf_takes_few_text_measurements(code: str, monkeypatch: Any) -> None:
+def test_a_long_pdf_takes_few_text_measurements(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Deterministic stand-in for the time: fpdf2's width of a piece of text (a shaping by
     HarfBuzz for Arabic) is what a long export spent its time on; now each distinct word is
     measured once and each line once more when printed."""
-    calls = 0
-    measure = TTFFont.get_text_width
-
-    def counted(self: TTFFont, *args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return measure(self, *args, **kwargs)
-
-    monkeypatch.setattr(TTFFont, "get_text_width", counted)
+    calls = counting_measurements(monkeypatch)
     article = paragraph(random.Random(7), code, 20_000)  # the most per article
     version = {
         "number": 1,
@@ -163,7 +155,7 @@ def test_a_long_pdf_takes_few_text_measurements(code: str, monkeypatch: Any) -> 
         ],
     }
     version_pdf(TITLE, version, code)
-    assert calls < len(article) / 4, (calls, len(article))  # was 2.25 per character
+    assert calls() < len(article) / 4, (calls(), len(article))  # was 2.25 per character
 
 
 @settings(max_examples=300, deadline=None)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import io
 import random
-from typing import Any
 
 import pytest
 from benchmarks.document_exports import multilingual_version, paragraph
-from fpdf.fonts import TTFFont
 from pypdf import PdfReader
+from tests.formats.measuring import counting_measurements
 
 from gobetween.service.archive_pdf import text_version_pdf
 
@@ -36,15 +35,7 @@ def test_a_long_version_prints_every_word_in_order() -> None:
 
 
 def test_a_long_version_takes_few_text_measurements(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = 0
-    measure = TTFFont.get_text_width
-
-    def counted(self: TTFFont, *args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return measure(self, *args, **kwargs)
-
-    monkeypatch.setattr(TTFFont, "get_text_width", counted)
+    calls = counting_measurements(monkeypatch)
     wording = paragraph(random.Random(7), "en", 20_000)
     text_version_pdf({"number": 1, "articles": [{"id": "a", "wording": {"en": wording}}]})
-    assert calls < len(wording) / 4, (calls, len(wording))  # was 2.25 per character
+    assert calls() < len(wording) / 4, (calls(), len(wording))  # was 2.25 per character
