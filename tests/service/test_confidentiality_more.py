@@ -29,6 +29,7 @@ import pytest
 from tests.service.asgi import client as asgi_client
 from tests.service.test_translations import add_translator, declare
 from tests.service.two_worlds import masked
+from tests.service.vm_steps import counting_steps
 from tests.service.world import PASSWORD, Clock, World, make_settings
 
 from gobetween.agreements import generate_private_key, public_key_pem
@@ -40,6 +41,9 @@ _LEFT_OUT = {"content-security-policy", "permissions-policy", "referrer-policy",
 #: a random id (``store.tables.random_id``: 1 to 2**31); the server's sequential ids (users,
 #: organisations, tracks, channels) stay far below in these worlds
 _RANDOM_ID = re.compile(r"(?<![\w.])\d{6,10}(?![\w.])")
+#: SQLite's steps a read may take more or fewer as the random ids fall (see the test's
+#: docstring)
+_ID_STEPS = 4
 #: the observed party's seats (``ua`` also signed in through the log-in form, as a browser
 #: is), and the observer
 READERS = ("ua", "ua2", "ua-browser", "obs")
@@ -405,3 +409,51 @@ def test_every_table_whose_rows_take_a_random_id_is_kept_from_collisions() -> No
             drawn.add(tables[name])
     assert drawn >= {"meetings", "mediator_notes", "signing_keys"}  # the search finds them
     assert drawn <= RANDOM_ID_TABLES
+
+
+def _database_work(tmp: Path, rounds: int, clock: Clock) -> dict[str, int]:
+    """SQLite's steps for each of the observed member's reads, after the script with the other
+    party's private activity ``rounds`` times at three of its steps."""
+    tmp.mkdir()
+    clock.set(START - dt.timedelta(hours=1))
+    world = World.build(make_settings(f"sqlite:///{tmp}/gobetween.db"))
+    try:
+        _setup(world)
+        for k, _name in enumerate(_script_at(world, clock)):
+            for i in range(rounds if k in (0, 5, 9) else 0):
+                _noise(world, 100 * k + i)
+        seen = Seen(world, browser=False)
+        work = {}
+        for url in _reads(world):
+            seen.read("ua", url)  # the first read of a kind fills the workers' caches
+            with counting_steps(world) as steps:
+                seen.read("ua", url)
+            work[url] = steps[0]
+        seen.close()
+        return work
+    finally:
+        world.close()
+
+
+@pytest.mark.slow
+def test_a_partys_reads_cost_the_database_the_same_whatever_the_other_party_adds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other party's private activity once or ten times at three steps (each time two
+    messages and their translations, an attachment, a note on its channel, a shuttle visit, an
+    assignment, poll answers, a bid, searches; some 250 rows more where the reads look):
+    each of the observed member's reads takes the same number of SQLite's steps, but for
+    :data:`_ID_STEPS` either way. Those follow the random ids, not the other party: the end of
+    an index range is found a step later when a row of the other party's happens to sit right
+    after the party's last one, which one row of it in the quiet world can do as well as 250. A
+    read that stepped over the other party's rows would take at least a step for each."""
+    clock = Clock(START)
+    clock.install(monkeypatch)
+    quiet = _database_work(tmp_path / "quiet", 1, clock)
+    busy = _database_work(tmp_path / "busy", 10, clock)
+    assert quiet.keys() == busy.keys()
+    apart = {
+        url: busy[url] - quiet[url] for url in quiet if abs(busy[url] - quiet[url]) > _ID_STEPS
+    }
+    assert not apart, apart
+    assert quiet["/api/search?q=corridor"] > 100  # the steps are counted
