@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -304,6 +305,13 @@ def test_the_team_and_protocol_features_show_a_party_nothing_of_the_other(
 ) -> None:
     clock = Clock(START)
     clock.install(monkeypatch)
+    # every random id of at least 7 digits, so that _RANDOM_ID names each one (an id under
+    # 100000, 1 in 21,000 draws, would be compared as drawn and fail the test by chance)
+    draw = secrets.randbelow
+    least = 10**6
+    monkeypatch.setattr(
+        secrets, "randbelow", lambda n: draw(n - least) + least if n > 100 * least else draw(n)
+    )
     quiet = _run(tmp_path / "quiet", noisy=False, clock=clock)
     busy = _run(tmp_path / "busy", noisy=True, clock=clock)
     assert len(quiet) == len(busy)
