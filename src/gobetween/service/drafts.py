@@ -188,10 +188,9 @@ def save_draft(
         if base is not None and base != digest(row.body):
             raise Conflict(
                 _(
-                    "draft %(draft)s was saved by someone else after you opened it; nothing was "
+                    "this draft was saved by someone else after you opened it; nothing was "
                     "saved: open it again and redo your changes"
                 )
-                % {"draft": draft_id}
             )
         row.body = body
         row.updated_at = t.utcnow()
