@@ -110,6 +110,8 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     # the agreement: its clauses and each instrument's preamble, in English
     qa.goto(f"{base}/agreements/{aid}")
     expect(qa.locator("#terms tbody td").nth(1)).to_contain_text("Odesa")
+    headings = qa.locator("#terms thead th").all_inner_texts()
+    assert len(set(headings)) == len(headings) == 3, headings  # Issue and Clause were both البند
     _reads_left_to_right(qa, "#terms tbody tr:first-child td:nth-of-type(2)")
     _reads_left_to_right(qa, "article.instrument p:not(.muted):not(.downloads)")
     # a signatory's line starts with its name yet is an Arabic sentence: right to left
