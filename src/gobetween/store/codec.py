@@ -10,7 +10,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from gobetween.errors import N_, InvalidAgenda, InvalidModel, InvalidPreferences
@@ -32,6 +33,19 @@ __all__ = [
     "preferences_from_json",
     "preferences_to_json",
 ]
+
+
+@contextmanager
+def _rebuilding(error: type[InvalidModel], template: str, location: str) -> Iterator[None]:
+    """Rebuild a stored value: the model's own refusals pass as they are; a value of the wrong
+    shape (a key missing, a list where a mapping belongs) becomes ``error`` at ``location``,
+    said with ``template`` (its ``%(error)s`` is the Python error)."""
+    try:
+        yield
+    except InvalidModel:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise error(template, location=location, params={"error": exc}) from None
 
 
 def _option_to_json(option: Option) -> dict[str, Any]:
@@ -61,7 +75,7 @@ def agenda_to_json(agenda: Agenda) -> dict[str, Any]:
 
 def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
     """Rebuild (and so validate) an agenda from :func:`agenda_to_json`'s shape."""
-    try:
+    with _rebuilding(InvalidAgenda, N_("malformed agenda: %(error)s"), location="agenda"):
         issues = tuple(
             Issue(
                 name=issue["name"],
@@ -81,12 +95,6 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
             for issue in data["issues"]
         )
         return Agenda(issues, name=data.get("name", "agenda"))
-    except InvalidModel:
-        raise
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidAgenda(
-            N_("malformed agenda: %(error)s"), location="agenda", params={"error": exc}
-        ) from None
 
 
 def preferences_to_json(preferences: Preferences) -> dict[str, Any]:
@@ -128,7 +136,9 @@ def _pairs(items: Any) -> frozenset[tuple[str, str]]:
 
 def preferences_from_json(data: Mapping[str, Any]) -> Preferences:
     """Rebuild (and so validate) preferences from :func:`preferences_to_json`'s shape."""
-    try:
+    with _rebuilding(
+        InvalidPreferences, N_("malformed preferences: %(error)s"), location="preferences"
+    ):
         scale = data.get("scale") or {"low": 0.0, "high": 1.0}
         return Preferences(
             weights=data["weights"],
@@ -141,9 +151,3 @@ def preferences_from_json(data: Mapping[str, Any]) -> Preferences:
             ),
             bonuses=tuple(Bonus(b["bonus"], b["when"]) for b in data.get("bonuses", ())),
         )
-    except InvalidModel:
-        raise
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidPreferences(
-            N_("malformed preferences: %(error)s"), location="preferences", params={"error": exc}
-        ) from None
