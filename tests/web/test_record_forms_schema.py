@@ -77,7 +77,13 @@ def test_an_incident_refused_at_its_field_keeps_what_was_typed(site: Site, energ
     assert "301 characters; at most 300" in refused_at(r, "inc-place")
     shown = soup(r)
     assert one(shown, "#inc-place")["value"] == "p" * 301
+    assert one(shown, "#inc-date")["value"] == "2024-03-02"
+    assert one(shown, "#inc-facility")["value"] == "Burshtyn power station"
     assert one(shown, "#inc-description").get_text() == "A strike at dawn"
+    for name in ("date", "place", "facility", "description"):  # each labelled and required
+        assert one(shown, f"#incident-form label[for=inc-{name}]").get_text()
+        assert one(shown, f"#inc-{name}").has_attr("required")
+    assert not one(shown, "#inc-facility").has_attr("aria-invalid")  # only the refused field
     assert _api(ukraine, energy, "incidents", fields) == "body.place"
     long = {**fields, "place": "Burshtyn", "description": "d" * 5001}
     assert "5,001" in refused_at(_post(ukraine, energy, "incidents", long), "inc-description")
