@@ -10,6 +10,7 @@ import pytest
 from tests.formats.conftest import GENIUS_TEST_DATA
 from tests.formats.genius_oracle import GeniusProfile
 
+from gobetween import i18n
 from gobetween.errors import (
     FileFormatError,
     InputError,
@@ -29,6 +30,7 @@ from gobetween.model import (
     RedLine,
     Scenario,
 )
+from gobetween.service.errors import describe
 
 VACATION = GENIUS_TEST_DATA / "vacation"
 FITNESS = GENIUS_TEST_DATA / "fitness"
@@ -337,6 +339,50 @@ def test_unknown_item_and_missing_item(tmp_path: Path) -> None:
         tmp_path, PROFILE.replace('<item index="2" value="blue" evaluation="8"></item>\n', "")
     )
     assert "no evaluation for item 'blue'" in error.message
+
+
+@pytest.mark.parametrize(
+    ("profile", "domain", "kind", "english", "ukrainian"),
+    [
+        (  # a profile's item that the domain's issue lacks
+            PROFILE.replace('value="blue"', 'value="green"'),
+            DOMAIN,
+            InvalidScenario,
+            "alice.xml, line 5: issue 'colour' has no item 'green' in the domain "
+            "(expected one of 'red', 'blue')",
+            "alice.xml, рядок 5: у питання 'colour' немає елемента 'green' у домені "
+            "(очікувалося: одне з: 'red', 'blue')",
+        ),
+        (  # clause wording written into the domain for an option its issue lacks
+            PROFILE,
+            DOMAIN.replace(
+                '<item index="2" value="blue"></item>',
+                '<item index="2" value="blue"></item>\n'
+                '<wording option="green" language="en" text="Green."/>',
+            ),
+            FileFormatError,
+            "domain.xml, line 7: wording for option 'green', which issue 'colour' lacks "
+            "(expected one of 'red', 'blue')",
+            "domain.xml, рядок 7: формулювання для варіанта 'green', якого немає в питанні "
+            "'colour' (очікувалося: одне з: 'red', 'blue')",
+        ),
+    ],
+)
+def test_an_option_the_issue_lacks_is_refused_whole(
+    tmp_path: Path,
+    profile: str,
+    domain: str,
+    kind: type[InputError],
+    english: str,
+    ukrainian: str,
+) -> None:
+    """Both refusals of an option name the file, the line, the issue and its options, in
+    English and in the reader's language."""
+    error = error_of(tmp_path, profile, domain)
+    assert type(error) is kind
+    assert str(error).split("/toy/")[-1] == english
+    with i18n.use_locale("uk"):
+        assert describe(error).split("/toy/")[-1] == ukrainian
 
 
 def test_weight_not_a_number_and_weights_summing_to_zero(tmp_path: Path) -> None:

@@ -95,6 +95,23 @@ def _attr(xml: _Xml, element: XmlElement, name: str) -> str:
     return value
 
 
+def _option(
+    xml: _Xml,
+    element: XmlElement,
+    name: str,
+    issue: Issue,
+    template: str,
+    error: type[InputError] = FileFormatError,
+) -> str:
+    """The option of ``issue`` that ``element``'s attribute ``name`` names; one the issue lacks
+    is refused (as ``error``, worded by ``template`` with ``%(issue)r`` and ``%(option)r``,
+    marked :func:`N_`) at the element's line."""
+    option = _attr(xml, element, name)
+    if not issue.has_option(option):
+        raise _at(issue.unknown_option(option, error, template=template), xml, element.line)
+    return option
+
+
 def _number(xml: _Xml, element: XmlElement, name: str, *, default: float | None = None) -> float:
     return element.number(name, source=xml.source, default=default)
 
@@ -205,17 +222,8 @@ def _written_wording(xml: _Xml, element: XmlElement, issue: Issue) -> Issue:
     option="..." language="..." text="..."/>`` inside ``<issue>``; Genius ignores it)."""
     given: dict[str, dict[str, str]] = {}
     for child in element.findall("wording"):
-        option = _attr(xml, child, "option")
-        if not issue.has_option(option):
-            raise refusal(
-                xml.source,
-                child,
-                N_("wording for option %(option)r, which issue %(issue)r lacks"),
-                N_("one of %(choices)s"),
-                option=option,
-                issue=issue.name,
-                choices=", ".join(repr(n) for n in issue.option_names),
-            )
+        template = N_("wording for option %(option)r, which issue %(issue)r lacks")
+        option = _option(xml, child, "option", issue, template)
         given.setdefault(option, {})[_attr(xml, child, "language")] = _attr(xml, child, "text")
     if not given:
         return issue
@@ -283,18 +291,8 @@ def _domain(xml: _Xml, real_steps: int) -> tuple[Agenda, list[XmlElement]]:
 def _discrete_evaluations(xml: _Xml, element: XmlElement, issue: Issue) -> list[float]:
     given: dict[str, float] = {}
     for item in element.findall("item"):
-        value = _attr(xml, item, "value")
-        if not issue.has_option(value):
-            raise refusal(
-                xml.source,
-                item,
-                N_("issue %(name)r has no item %(value)r in the domain"),
-                N_("one of %(choices)s"),
-                error=InvalidScenario,
-                name=issue.name,
-                value=value,
-                choices=", ".join(repr(o) for o in issue.option_names),
-            )
+        template = N_("issue %(issue)r has no item %(option)r in the domain")
+        value = _option(xml, item, "value", issue, template, InvalidScenario)
         evaluation = _number(xml, item, "evaluation")
         if evaluation < 0:
             raise refusal(

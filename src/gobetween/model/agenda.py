@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from gobetween.errors import N_, InvalidAgenda, InvalidModel
+from gobetween.errors import N_, InputError, InvalidAgenda
 
 if TYPE_CHECKING:
     from gobetween.model.package import Package
@@ -280,10 +280,10 @@ class Issue:
     def unknown_option(
         self,
         option: object,
-        error: type[InvalidModel] = InvalidAgenda,
+        error: type[InputError] = InvalidAgenda,
         location: str | None = None,
         template: str = N_("issue %(issue)r has no option %(option)r"),
-    ) -> InvalidModel:
+    ) -> InputError:
         """The refusal of ``option``, which this issue lacks (as ``error``, at ``location``,
         worded by ``template``, marked :func:`N_`), listing the issue's options.
 
