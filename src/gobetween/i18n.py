@@ -41,6 +41,7 @@ from typing import Any
 from babel import Locale
 from babel import dates as _dates
 from babel import numbers as _numbers
+from babel.core import get_global
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
@@ -156,12 +157,23 @@ def _links() -> dict[str, str]:
     return links
 
 
+@functools.cache
+def _places() -> frozenset[str]:
+    """The zones CLDR names a place by (its ``zone_territories``)."""
+    return frozenset(get_global("zone_territories"))
+
+
 @functools.lru_cache(maxsize=512)
 def canonical_zone(name: str | None) -> str:
-    """The canonical IANA name of time zone ``name`` (legacy aliases mapped; ``"UTC"`` if unknown).
+    """The canonical IANA name of time zone ``name``: a zone CLDR names a place by keeps its
+    name (Europe/Copenhagen stays Denmark's, though the tz database links it to Europe/Berlin),
+    other legacy aliases are mapped (Europe/Kiev: Europe/Kyiv); ``"UTC"`` for UTC's aliases and
+    if unknown.
 
     >>> canonical_zone("Europe/Kiev"), canonical_zone("Asia/Qatar"), canonical_zone("Mars/Base")
     ('Europe/Kyiv', 'Asia/Qatar', 'UTC')
+    >>> canonical_zone("Europe/Copenhagen")
+    'Europe/Copenhagen'
     """
     if not name or len(name) > 64:
         return "UTC"
@@ -169,6 +181,8 @@ def canonical_zone(name: str | None) -> str:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return "UTC"
+    if name in _places() and not name.startswith("Etc/"):
+        return name
     target = _links().get(name, name)
     return "UTC" if target in {"Etc/UTC", "Etc/GMT", "Etc/Universal", "Etc/Zulu"} else target
 

@@ -104,13 +104,24 @@ def test_a_users_own_language_and_time_zone_follow_them_to_any_browser(site: Sit
     fresh = site.client("ukraine")  # another browser: no cookies but the session
     page = soup(fresh.get("/", headers={"Accept-Language": "en"}))
     assert one(page, "html")["lang"] == "uk"
-    assert "Europe/Kyiv" in text_of(page, "footer")  # the canonical name, not Europe/Kiev
+    # the place in the reader's language (Europe/Kiev is the legacy name of Europe/Kyiv)
+    assert "Україна (Київ) \u00b7" in text_of(page, "footer")
     settings = soup(fresh.get("/settings"))
-    assert one(settings, "#settings-zone option[selected]").get_text() == "Europe/Kyiv"
+    chosen = one(settings, "#settings-zone option[selected]")
+    assert chosen["value"] == "Europe/Kyiv"
+    assert "Україна (Київ) \u00b7 \u2066UTC+0" in chosen.get_text()
     assert one(settings, "#settings-locale option[selected]")["value"] == "uk"
     wrong = post_form(fresh, "/settings", "/settings", {"locale": "uk", "time_zone": "Mars/Base"})
     assert wrong.status_code == 422
     assert "Mars/Base" in text_of(soup(wrong), ".flash.error")
+    # a zone the tz database links elsewhere keeps its own place: Denmark, not Germany
+    post_form(fresh, "/settings", "/settings", {"locale": "uk", "time_zone": "Europe/Copenhagen"})
+    settings = soup(fresh.get("/settings"))
+    assert one(settings, "#settings-zone option[selected]")["value"] == "Europe/Copenhagen"
+    assert "Данія \u00b7" in text_of(settings, "footer")
+    utc = post_form(fresh, "/settings", "/settings", {"locale": "uk", "time_zone": "UTC"})
+    assert utc.status_code == 303
+    assert one(soup(fresh.get("/settings")), "#settings-zone option[selected]")["value"] == "UTC"
     switched = post_form(fresh, "/", "/language", {"locale": "ar", "next": "/"})
     assert switched.status_code == 303
     assert one(soup(site.client("ukraine").get("/")), "html")["dir"] == "rtl"

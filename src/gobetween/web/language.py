@@ -3,13 +3,12 @@
 ``POST /language`` sets the ``gobetween_lang`` cookie (so a visitor who has not logged in keeps
 their choice) and, for a signed-in user whose form carries the CSRF token, saves it as their
 setting (``users.locale``). ``/settings`` lets a signed-in user choose both their language and
-their time zone (canonical IANA names; "the browser's" when none is chosen).
+their time zone (named by country and city in their language, sent as IANA names; "the
+browser's" when none is chosen; zone_names.py).
 """
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -21,22 +20,12 @@ from gobetween.i18n import _
 from gobetween.i18n_http import LANG_COOKIE
 from gobetween.web.common import Ctx, LocaleField, NextField, frame, safe_next
 from gobetween.web.render import problem_text, redirect, render, run_page
+from gobetween.zone_names import chosen_zone, zone_choices
 
-__all__ = ["router", "zones"]
+__all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 YEAR = 365 * 24 * 3600
-
-
-@functools.cache
-def zones() -> tuple[str, ...]:
-    """The canonical IANA zone names a user can choose (legacy aliases left out).
-
-    >>> "Europe/Kyiv" in zones(), "Europe/Kiev" in zones()
-    (True, False)
-    """
-    names = {i18n.canonical_zone(name) for name in zoneinfo.available_timezones()}
-    return tuple(sorted(n for n in names if "/" in n and not n.startswith(("Etc/", "SystemV/"))))
 
 
 def _with_cookie(response: Response, locale: str) -> Response:
@@ -85,7 +74,7 @@ def _settings_page(request: Request, ctx: Ctx, **more: object) -> Response:
             "title": _("Language and time zone"),
             "chosen_locale": unit.user.locale or "",
             "chosen_zone": unit.user.time_zone or "",
-            "zones": zones(),
+            "zones": zone_choices(i18n.current_locale()),
             **more,
         }
     return render(request, "settings.html", context, status=422 if more.get("error") else 200)
@@ -109,8 +98,8 @@ def save_settings(
     def build() -> Response:
         try:
             chosen = _checked_locale(locale) if locale else None
-            zone = i18n.canonical_zone(time_zone) if time_zone else ""
-            if time_zone and zone not in zones() and time_zone != "UTC":
+            zone = chosen_zone(time_zone) if time_zone else ""
+            if zone is None:
                 raise e.ValidationFailed(
                     _("%(value)s is not a time zone") % {"value": time_zone},
                     location="time_zone",

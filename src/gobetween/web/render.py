@@ -48,6 +48,7 @@ from gobetween.service.identity import authenticate_session
 from gobetween.service.languages import language_name, language_names
 from gobetween.service.solver_words import solver_word
 from gobetween.web.words import label
+from gobetween.zone_names import zone_label
 
 __all__ = [
     "DONE",
@@ -262,6 +263,7 @@ def render(
         "request_path": request.url.path,
         "request_query": request.url.query,
         "zone": zone,
+        "zone_name": zone_label(zone, i18n.current_locale()),
         "lang": i18n.current_locale(),
         "dir": i18n.direction(),
         "js_strings": js_strings(),
