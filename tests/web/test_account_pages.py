@@ -287,3 +287,16 @@ def test_a_member_sent_to_set_up_a_second_factor_in_a_browser(
     expect(page).to_have_url(base + "/")
     assert errors == []
     context.close()
+
+
+def test_the_device_of_a_session_is_named_in_the_readers_language(site: Site) -> None:
+    """The session list names a device's browser and system in the reader's words ("Chrome на
+    Android", "Chrome على Android"), as the security e-mails do; before, always in English."""
+    phone = _log_in(site, PHONE_AGENT)
+    page = soup(phone.get("/account/security", headers={"Accept-Language": "uk"}))
+    assert "Chrome на Android" in text_of(page, "#sessions .last-seen")
+    assert "Chrome on Android" not in page.get_text()
+    page = soup(phone.get("/account/security", headers={"Accept-Language": "ar"}))
+    assert "Chrome على Android" in text_of(page, "#sessions .last-seen")
+    english = soup(phone.get("/account/security", headers={"Accept-Language": "en"}))
+    assert "Chrome on Android" in text_of(english, "#sessions .last-seen")

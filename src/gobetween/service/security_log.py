@@ -48,6 +48,7 @@ __all__ = [
     "SessionRow",
     "all_events",
     "client_parts",
+    "client_said",
     "coarse_client",
     "end_other_sessions",
     "end_session",
@@ -236,6 +237,19 @@ def coarse_client(user_agent: str) -> str:
     if browser and system:
         return f"{browser} on {system}"
     return browser or system
+
+
+def client_said(stored: str) -> str:
+    """A session's stored client (:func:`coarse_client`'s English "Chrome on Linux") in the
+    reader's language.
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("uk"):
+    ...     client_said("Chrome on Linux"), client_said("curl")
+    ('Chrome на Linux', 'curl')
+    """
+    browser, on, system = stored.partition(" on ")
+    return security_mail.client_words((browser, system)) if on else stored
 
 
 def client_parts(user_agent: str) -> tuple[str, str]:

@@ -209,7 +209,9 @@ def notify(
     return True
 
 
-def _from(client: tuple[str, str]) -> str:
+def client_words(client: tuple[str, str]) -> str:
+    """A browser family and system in the reader's language: "Chrome on Linux", "Chrome на
+    Linux"; one of them alone when the other is unknown."""
     browser, system = client
     if browser and system:
         return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
@@ -239,7 +241,7 @@ def _compose(
         "name": isolate(user.name),
         "what": happened,
         "when": i18n.format_datetime(at),
-        "client": _from(client),
+        "client": client_words(client),
         "advice": str(advice),
     }
     return str(subject), body

@@ -46,6 +46,7 @@ from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
 from gobetween.service.errors import answer_pages_with, describe, status_of, translated
 from gobetween.service.identity import authenticate_session
 from gobetween.service.languages import language_name, language_names
+from gobetween.service.security_log import client_said
 from gobetween.service.solver_words import solver_word
 from gobetween.web.words import label
 from gobetween.zone_names import zone_label
@@ -137,6 +138,7 @@ def environment() -> jinja2.Environment:
     env.filters["day"] = _per_request(i18n.format_date)
     env.filters["label"] = _per_request(label)
     env.filters["solver_word"] = _per_request(solver_word)  # the analysis's solver status
+    env.filters["client"] = _per_request(client_said)  # "Chrome on Linux" in the reader's words
     env.filters["person"] = _per_request(pseudonym_said)  # a name inside a translated sentence
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.filters["listed"] = _per_request(listed)  # names (or words) listed as the reader lists
