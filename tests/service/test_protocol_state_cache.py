@@ -36,13 +36,14 @@ from gobetween.protocols import relay
 from gobetween.protocols import single_text_views as stv
 from gobetween.protocols.registry import AnyProtocol
 from gobetween.protocols.single_text import AnswerKind
-from gobetween.service import protocol_states, texts
+from gobetween.service import protocol_states, state_keeper, texts
 from gobetween.service import protocol_steps as steps
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as tables
 from gobetween.store.codec import agenda_from_json
 from gobetween.store.db import Database
 
+TRACK_BYTES = protocol_states.TRACK_BYTES
 PACKAGE = {"ports": "Odesa", "inspection": "at sea", "term": "120"}
 #: Some 4.7 KB of words: 200 articles of it make a version of about 950 KB (the body limit).
 WORDS = " ".join(f"w{i % 977}x{i % 13}" for i in range(800))[:4700]
@@ -258,10 +259,11 @@ class KeptStates(RuleBasedStateMachine):
     """Random steps of the single text and the relay by two worker processes' caches (two
     databases on one file, each with its own pool: what another uvicorn worker has), with
     refused actions, units rolled back after their step (SQLite then gives the next event the
-    same number and row id), the track's mediators changing, reads that keep states, and a
-    worker's cache emptied as at a restart. After each: every state a cache keeps is the replay
-    of the stored events up to its own, and what a step would decide on is the replay of every
-    stored event."""
+    same number and row id), the track's mediators changing, reads that keep states, rounds of
+    a worker's state keeper, its track's budget changed (states refused and handed from a
+    read-only unit to the next), and a worker's cache emptied as at a restart. After each:
+    every state a cache keeps is the replay of the stored events up to its own, and what a
+    step would decide on is the replay of every stored event."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -363,6 +365,17 @@ class KeptStates(RuleBasedStateMachine):
                 session.add(tables.TrackOrganisation(track_id=self.track, organisation_id=icrc))
             else:
                 session.delete(row)
+
+    @rule(worker=WORKERS)
+    def keep_current(self, worker: int) -> None:
+        """A round of the worker's state keeper (as at its start and in the background)."""
+        state_keeper.run_once(self.workers[worker])
+
+    @rule(worker=WORKERS, size=st.sampled_from([0, 2_000, TRACK_BYTES]))
+    def limit(self, worker: int, size: int) -> None:
+        """The worker keeps its track's states up to ``size`` bytes (none, some, all)."""
+        with self.workers[worker].unit_of_work(write=False) as session:
+            protocol_states.cache_of(session).track_size = size
 
     @rule(worker=WORKERS)
     def restart(self, worker: int) -> None:

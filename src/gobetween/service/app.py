@@ -21,7 +21,14 @@ from fastapi import APIRouter, FastAPI
 
 from gobetween import __version__
 from gobetween.i18n_http import LocaleMiddleware
-from gobetween.service import analysis_worker, errors, mail, retention, security_log
+from gobetween.service import (
+    analysis_worker,
+    errors,
+    mail,
+    retention,
+    security_log,
+    state_keeper,
+)
 from gobetween.service.api import (
     account,
     agree,
@@ -136,9 +143,15 @@ def _lifespan(
 
 @contextlib.asynccontextmanager
 async def _background(db: Database, settings: Settings) -> AsyncIterator[None]:
-    """The e-mail sender and notifier, and the scheduled tasks (purge, administrators' alerts:
+    """The protocol states kept current (:mod:`gobetween.service.state_keeper`: replayed
+    before the worker serves, then what other workers write every ``sse_poll_seconds``), the
+    e-mail sender and notifier, and the scheduled tasks (purge, administrators' alerts:
     :func:`gobetween.service.retention.worker`)."""
-    async with mail.worker(db, settings), retention.worker(db, settings):
+    async with (
+        state_keeper.worker(db, settings.sse_poll_seconds),
+        mail.worker(db, settings),
+        retention.worker(db, settings),
+    ):
         yield
 
 

@@ -9,7 +9,8 @@ event of a stream (:class:`Entry`: what the initial state was made of, the last 
 its row's id, the stored size, the state); a replay then reads, through the stream's unique
 index, only the events after that one (:func:`replayed`) and applies them. Every step of this
 process leaves the state it made, so the next step of the stream, in this process, applies no
-stored event at all.
+stored event at all; :mod:`gobetween.service.state_keeper` replays, before the worker serves
+and then in the background, what other processes wrote, so a request finds its stream current.
 
 What keeps it right:
 
@@ -25,55 +26,71 @@ What keeps it right:
 - the states are immutable (frozen dataclasses, read-only mappings): the same object is handed
   to every request and thread that reads it, so nothing may change one in place;
 - each worker process keeps its own entries; what another process wrote is read as the events
-  after the entry's, like any other;
-- at most :data:`MAX_STREAMS` streams and :data:`MAX_BYTES` bytes of stored events (as stored,
-  a rough measure of a state's memory) per database, the least recently used dropped first; a
-  stream larger than the whole budget is not kept.
+  after the entry's, like any other.
 
->>> cache = StateCache(streams=2, size=100)
->>> cache.put("a", Entry(("x",), True, 3, 7, 40, "state a"))
->>> cache.put("b", Entry(("x",), True, 1, 8, 40, "state b"))
->>> cache.put("c", Entry(("x",), True, 1, 9, 40, "state c"))  # "a" is the least recent
->>> cache.get("a") is None, cache.get("c").state, len(cache), cache.bytes
-(True, 'state c', 2, 80)
+Which streams are kept does not depend on what is done in other tracks (the least recently
+used dropped first, as before 6 December 2026, made whether a party's step was cold a function
+of other tracks' activity): a stream is kept when its track is among the :data:`MAX_TRACKS`
+newest of the database (by id: tracks are made by their process's administrators, not by what
+any party does; :meth:`StateCache.keep_from`) and while the states kept of its track's streams
+hold at most :data:`TRACK_BYTES` of stored events (its own track's history only). A stream
+that is not kept is replayed in the read-only unit before each step, the same way each time,
+and handed to the same thread's writing unit (:func:`replayed`), which then applies only the
+events since.
+
+>>> cache = StateCache(tracks=2, track_size=100)
+>>> cache.put("a", 1, Entry(("x",), True, 3, 7, 40, "state a"))
+True
+>>> cache.put("b", 2, Entry(("x",), True, 1, 8, 70, "state b"))
+True
+>>> cache.put("c", 2, Entry(("x",), True, 1, 9, 40, "state c"))  # track 2 would hold 110
+False
+>>> cache.put("d", 3, Entry(("x",), True, 1, 9, 40, "state d"))  # track 1 is the oldest
+True
+>>> cache.get("a") is None, cache.get("d").state, len(cache), cache.bytes
+(True, 'state d', 2, 110)
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from gobetween.store import event_log
 
 __all__ = [
-    "MAX_BYTES",
-    "MAX_STREAMS",
+    "MAX_TRACKS",
+    "TRACK_BYTES",
     "Entry",
     "Replayed",
     "StateCache",
     "cache_of",
+    "head",
     "keeps",
     "kept",
+    "key_of",
     "remember",
     "replayed",
 ]
 
 S = TypeVar("S")
 
-#: The most streams whose state one process keeps per database.
-MAX_STREAMS = 256
-#: The most bytes of stored events (as stored) whose states one process keeps per database.
-MAX_BYTES = 128 * 1024 * 1024
+#: The most tracks (the newest of the database) whose streams' states one process keeps.
+MAX_TRACKS = 32
+#: The most bytes of stored events (as stored) whose states one process keeps per track: at
+#: most 1.5 GB of stored events in all (a state takes about 1.1 times its stored size).
+TRACK_BYTES = 48 * 1024 * 1024
 
 #: Where a session holds the entries its transaction made, kept when it commits.
 _PENDING = "gobetween.protocol_states"
+#: Set in a session that started from an entry handed over by its thread's previous unit.
+_USED_HANDED = "gobetween.protocol_states.handed"
 
 
 @dataclass(frozen=True)
@@ -103,60 +120,103 @@ class Entry(Generic[S]):
 
 
 class StateCache:
-    """A bounded, thread-safe map of stream keys to :class:`Entry` s, least recently used
-    dropped first (at most ``streams`` entries and ``size`` bytes)."""
+    """A thread-safe map of stream keys to :class:`Entry` s, each stream with its track: at
+    most ``tracks`` tracks (the newest by id: :meth:`keep_from`) and ``track_size`` bytes of
+    stored events per track.
 
-    def __init__(self, streams: int = MAX_STREAMS, size: int = MAX_BYTES) -> None:
-        self.streams = streams
-        self.size = size
+    Nothing is dropped because another track was used: a track's streams go when the track
+    is no longer among the newest (:meth:`keep_from`, or a newer track's stream put), and a
+    stream is refused when its own track's kept streams would exceed ``track_size`` (it is
+    then in :attr:`over`, which the state keeper does not replay again).
+    """
+
+    def __init__(self, tracks: int = MAX_TRACKS, track_size: int = TRACK_BYTES) -> None:
+        self.tracks = tracks
+        self.track_size = track_size
         self.bytes = 0
+        #: tracks with a smaller id are not kept (the newest ``tracks`` of the database)
+        self.floor = 0
+        #: streams refused because their track's kept states would exceed ``track_size``
+        self.over: set[Hashable] = set()
         self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, Entry[Any]] = OrderedDict()
+        self._entries: dict[Hashable, tuple[int, Entry[Any]]] = {}
+        self._sizes: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, key: Hashable) -> Entry[Any] | None:
-        """The entry of ``key``, if kept (now the most recently used)."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+        """The entry of ``key``, if kept."""
+        found = self._entries.get(key)
+        return None if found is None else found[1]
 
-    def put(self, key: Hashable, entry: Entry[Any]) -> None:
-        """Keep ``entry`` for ``key``, unless the entry kept has the same inputs and a later
-        event (a transaction that committed after this one's snapshot left it)."""
+    def items(self) -> list[tuple[Hashable, int, Entry[Any]]]:
+        """Every stream kept: its key, its track and its entry (a copy of the list)."""
         with self._lock:
-            kept = self._entries.pop(key, None)
-            if kept is not None:
-                self.bytes -= kept.size
-                if kept.inputs == entry.inputs and kept.seq > entry.seq:
-                    entry = kept
-            if entry.size > self.size:
-                return
-            self._entries[key] = entry
+            return [(key, track, entry) for key, (track, entry) in self._entries.items()]
+
+    def put(self, key: Hashable, track: int, entry: Entry[Any]) -> bool:
+        """Keep ``entry`` for ``key`` of ``track``, unless the entry kept has the same inputs
+        and a later event (a transaction that committed after this one's snapshot left it).
+        False when the stream is not kept: its track is not among the newest, or its track's
+        states would exceed :attr:`track_size`."""
+        with self._lock:
+            kept = self._drop(key)
+            if kept is not None and kept.inputs == entry.inputs and kept.seq > entry.seq:
+                entry = kept
+            if track < self.floor:
+                return False
+            used = self._sizes.get(track, 0)
+            if used + entry.size > self.track_size:
+                self.over.add(key)
+                return False
+            self._entries[key] = (track, entry)
+            self._sizes[track] = used + entry.size
             self.bytes += entry.size
-            while len(self._entries) > self.streams or self.bytes > self.size:
-                _key, dropped = self._entries.popitem(last=False)
-                self.bytes -= dropped.size
+            if len(self._sizes) > self.tracks:
+                self._keep_from(sorted(self._sizes)[-self.tracks])
+            return key in self._entries
+
+    def keep_from(self, floor: int) -> None:
+        """Keep only the streams of tracks ``floor`` and newer, from now on."""
+        with self._lock:
+            self._keep_from(floor)
+
+    def _keep_from(self, floor: int) -> None:
+        self.floor = floor
+        for key in [k for k, (track, _e) in self._entries.items() if track < floor]:
+            self._drop(key)
+
+    def _drop(self, key: Hashable) -> Entry[Any] | None:
+        found = self._entries.pop(key, None)
+        if found is None:
+            return None
+        track, entry = found
+        self.bytes -= entry.size
+        self._sizes[track] -= entry.size
+        if not any(t == track for t, _e in self._entries.values()):
+            del self._sizes[track]
+        return entry
 
     def clear(self) -> None:
         """Forget every entry (as a new worker process starts)."""
         with self._lock:
             self._entries.clear()
+            self._sizes.clear()
+            self.over.clear()
             self.bytes = 0
+            self.floor = 0
 
 
 _CACHES: weakref.WeakKeyDictionary[Any, StateCache] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
-def cache_of(session: Session) -> StateCache:
-    """This process's entries for the database ``session`` works on (by the connection pool
-    that the database's engines share: two databases never share entries)."""
-    bind = session.get_bind()
-    pool = (bind.engine if isinstance(bind, Connection) else bind).pool
+def _pool(bind: Engine | Connection) -> Any:
+    return (bind.engine if isinstance(bind, Connection) else bind).pool
+
+
+def _cache(pool: Any) -> StateCache:
     with _CACHES_LOCK:
         cache = _CACHES.get(pool)
         if cache is None:
@@ -164,32 +224,66 @@ def cache_of(session: Session) -> StateCache:
         return cache
 
 
-def _key(stream: event_log.Stream) -> Hashable:
+def cache_of(session_or_engine: Session | Engine) -> StateCache:
+    """This process's entries for the database a session works on, or an engine opens (by
+    the connection pool that the database's engines share: two databases never share
+    entries)."""
+    if isinstance(session_or_engine, Engine):
+        return _cache(session_or_engine.pool)
+    return _cache(_pool(session_or_engine.get_bind()))
+
+
+def key_of(stream: event_log.Stream) -> Hashable:
+    """The key of ``stream``'s entry in a :class:`StateCache`."""
     return (stream.table.__tablename__, tuple(sorted(stream.keys.items())))
 
 
-def _pending(session: Session) -> dict[Hashable, Entry[Any]]:
-    pending: dict[Hashable, Entry[Any]] = session.info.setdefault(_PENDING, {})
+def _pending(session: Session) -> dict[Hashable, tuple[int, Entry[Any]]]:
+    pending: dict[Hashable, tuple[int, Entry[Any]]] = session.info.setdefault(_PENDING, {})
     return pending
 
 
+class _Handed(threading.local):
+    """The state a thread's last unit replayed of a stream that is not kept, for the same
+    thread's next unit (the step's writing unit after its read-only one): at most one."""
+
+    found: tuple[StateCache, Hashable, Entry[Any]] | None = None
+
+
+_HANDED = _Handed()
+
+
+def head(connection: Connection | Session, stream: event_log.Stream) -> tuple[int, int]:
+    """The number and row id of ``stream``'s last event (``(0, 0)`` for none)."""
+    table = stream.table
+    row = connection.execute(
+        select(table.seq, table.id).where(stream.where()).order_by(table.seq.desc()).limit(1)
+    ).first()
+    return (0, 0) if row is None else (int(row.seq), int(row.id))
+
+
 def keeps(engine: Engine, stream: event_log.Stream) -> bool:
-    """Whether this process keeps a state of ``stream`` in ``engine``'s database (asked
-    without a unit of work, to open a read-only one to replay it in only when it does not)."""
-    with _CACHES_LOCK:
-        cache = _CACHES.get(engine.pool)
-    return cache is not None and cache.get(_key(stream)) is not None
+    """Whether this process keeps a state of ``stream`` in ``engine``'s database that is
+    *current*: its last event is the stream's last (one read of the stream's unique index,
+    asked without a unit of work, to open a read-only one to replay what it lacks in only
+    when it does not: another process's new events are then not read inside a writing
+    unit)."""
+    entry = cache_of(engine).get(key_of(stream))
+    if entry is None:
+        return False
+    with engine.connect() as connection:
+        return head(connection, stream) == (entry.seq, entry.row_id)
 
 
 def kept(session: Session, stream: event_log.Stream) -> Entry[Any] | None:
     """The entry this process keeps of ``stream`` (committed), if any."""
-    return cache_of(session).get(_key(stream))
+    return cache_of(session).get(key_of(stream))
 
 
 def remember(session: Session, stream: event_log.Stream, entry: Entry[Any]) -> None:
     """Keep ``entry`` for ``stream`` once the session's transaction commits (its later
     replays in the same transaction start from it meanwhile); nothing if it rolls back."""
-    _pending(session)[_key(stream)] = entry
+    _pending(session)[key_of(stream)] = (stream.owner_id, entry)
 
 
 @event.listens_for(Session, "after_commit")
@@ -197,15 +291,29 @@ def _committed(session: Session) -> None:
     if session.get_nested_transaction() is not None:  # a savepoint released: not yet
         return
     pending = session.info.pop(_PENDING, None)
+    used_handed = session.info.pop(_USED_HANDED, False)
     if pending:
         cache = cache_of(session)
-        for key, entry in pending.items():
-            cache.put(key, entry)
+        for key, (track, entry) in pending.items():
+            if not cache.put(key, track, entry) and not used_handed:
+                _HANDED.found = (cache, key, entry)  # for this thread's next unit
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session: Session, previous: SessionTransaction) -> None:
     session.info.pop(_PENDING, None)  # a savepoint too: what it read may be gone
+    session.info.pop(_USED_HANDED, None)
+
+
+def _handed(session: Session, key: Hashable) -> Entry[Any] | None:
+    """The entry this thread's previous unit replayed of stream ``key`` and could not keep
+    (taken: a thread holds it only until its next unit)."""
+    found = _HANDED.found
+    if found is None or found[1] != key or found[0] is not cache_of(session):
+        return None
+    _HANDED.found = None
+    session.info[_USED_HANDED] = True
+    return found[2]
 
 
 @dataclass(frozen=True)
@@ -230,16 +338,18 @@ def replayed(
     start: Callable[[list[dict[str, Any]]], tuple[S, bool]],
     more: Callable[[S, list[dict[str, Any]]], S],
 ) -> Replayed[S]:
-    """``stream``'s state after every stored event, from the kept entry and the events after it
-    when one fits, else from the start.
+    """``stream``'s state after every stored event, from the kept entry (or the one this
+    thread's previous unit replayed and could not keep) and the events after it when one
+    fits, else from the start.
 
     ``inputs`` and ``settings`` are what the initial state is made of (``settings`` counts
     unless the stream's head holds them); ``start(bodies)`` replays every event from the
     initial state and says whether the head held the settings; ``more(state, bodies)``
     applies further events. The new entry is kept when the transaction commits.
     """
-    key = _key(stream)
-    entry = _pending(session).get(key) or cache_of(session).get(key)
+    key = key_of(stream)
+    pending = _pending(session).get(key)
+    entry = pending[1] if pending else cache_of(session).get(key) or _handed(session, key)
     if entry is not None and entry.inputs == (inputs, None if entry.head else settings):
         stored = event_log.since(session, stream, entry.seq)
         if entry.seq == 0 or (

@@ -48,7 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, ParamSpec, TypeVar
 
@@ -59,6 +59,7 @@ from gobetween import wire
 from gobetween.errors import Conflict, GobetweenError, NotFound
 from gobetween.i18n import _
 from gobetween.live import LiveUpdate
+from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols import registry, relay
 from gobetween.protocols.base import (
@@ -84,6 +85,7 @@ __all__ = [
     "Loaded",
     "Stepped",
     "configure",
+    "keep_current",
     "keeps",
     "load",
     "members",
@@ -109,6 +111,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _NO_SETTINGS: Mapping[str, Any] = {}
+
+PARTY, MEDIATOR = OrganisationKind.PARTY, OrganisationKind.MEDIATOR
 
 #: The type of the entry at the head of a protocol's log that holds its settings.
 CONFIGURED = "configured"
@@ -233,16 +237,16 @@ def replay(
 def _whole(
     session: Session,
     track: t.Track,
-    view: TrackView,
+    view: TrackView | tuple[tuple[str, ...], tuple[str, ...]],
     protocol: NegotiationProtocol[S, Any, Any],
     settings: Mapping[str, Any],
     name: str,
 ) -> protocol_states.Replayed[S]:
     """The state from every stored event of stream ``name``: from the state kept of it and
     the events since when one fits (the same agenda, members and settings), else from the
-    start."""
+    start. ``view``: the caller's view of the track, or its members (:func:`members`)."""
     agenda = track_agenda(track)
-    parties, mediators = members(view)
+    parties, mediators = members(view) if isinstance(view, TrackView) else view
 
     def read(d: Mapping[str, Any]) -> Any:
         return protocol.read_event(d, agenda)
@@ -516,10 +520,11 @@ def prepare(
 
 
 def keeps(db: Database, track_id: int, protocol: NegotiationProtocol[Any, Any, Any]) -> bool:
-    """Whether this worker process keeps the state of ``protocol`` in track ``track_id``
-    (:mod:`gobetween.service.protocol_states`; a step then applies only the events since),
-    asked without a unit of work: a route opens a read-only one to :func:`warm` it in only
-    when it does not."""
+    """Whether this worker process keeps a current state of ``protocol`` in track
+    ``track_id`` (:mod:`gobetween.service.protocol_states`: its last event is the stream's
+    last, so the step applies only its own), asked without a unit of work: a route opens a
+    read-only one to :func:`warm` it in only when it does not (a restart, a stream not kept,
+    another worker's new events)."""
     return protocol_states.keeps(db.engine, event_log.protocol_stream(track_id, protocol.name))
 
 
@@ -541,6 +546,29 @@ def warm(
     settings = settings_of(session, track.id, protocol)
     if settings is not None:
         _whole(session, track, view, protocol, settings, protocol.name)
+
+
+def keep_current(session: Session, track_id: int, names: Collection[str]) -> int:
+    """Replay every event of the protocols ``names`` that track ``track_id`` runs, from the
+    state this process keeps of each when one fits (as a step would, but for no one: the
+    members from the track's organisations), so that the states are kept current
+    (:mod:`gobetween.service.state_keeper`); how many stored events it applied. Nothing for a
+    track that no longer exists."""
+    track = session.get(t.Track, track_id)
+    if track is None:
+        return 0
+    seats = repositories.participants(session, track_id)
+    parties = tuple(str(o) for o in sorted(o for o, k in seats.items() if k is PARTY))
+    mediators = tuple(str(o) for o in sorted(o for o, k in seats.items() if k is MEDIATOR))
+    applied = 0
+    for protocol in registry.protocols():
+        if protocol.name not in names:
+            continue
+        settings = settings_of(session, track_id, protocol)
+        if settings is not None:
+            done = _whole(session, track, (parties, mediators), protocol, settings, protocol.name)
+            applied += done.applied
+    return applied
 
 
 def now(later: Callable[P, Callable[[], T]]) -> Callable[P, T]:
