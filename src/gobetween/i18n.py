@@ -365,19 +365,33 @@ def format_date(value: dt.date | dt.datetime | str | None, locale: str | None = 
     return str(_dates.format_date(value, "medium", locale=supported(locale) or current_locale()))
 
 
-def format_decimal(value: float | int | decimal.Decimal, locale: str | None = None) -> str:
-    """A number in the current language's notation.
+def format_decimal(
+    value: float | int | decimal.Decimal, locale: str | None = None, *, digits: int | None = None
+) -> str:
+    """A number in the current language's notation; with ``digits``, exactly that many
+    decimals (rounded half-even, as Babel does).
 
     >>> format_decimal(1234.5, "ru"), format_decimal(1234.5, "en")
     ('1\\xa0234,5', '1,234.5')
+    >>> format_decimal(31.7448, "uk", digits=2), format_decimal(7578536, "tr")
+    ('31,74', '7.578.536')
     """
-    return str(_numbers.format_decimal(value, locale=supported(locale) or current_locale()))
+    code = supported(locale) or current_locale()
+    if digits is None:
+        return str(_numbers.format_decimal(value, locale=code))
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(_numbers.format_decimal(value, format=pattern, locale=code))
 
 
-def format_percent(value: float, locale: str | None = None) -> str:
-    """A share (0.25) as a percentage in the current language's notation.
+def format_percent(value: float, locale: str | None = None, *, digits: int = 0) -> str:
+    """A share (0.25) as a percentage in the current language's notation (its own sign and
+    place of the sign), with ``digits`` decimals.
 
-    >>> format_percent(0.25, "tr")
-    '%25'
+    >>> format_percent(0.25, "tr"), format_percent(0.5712, "uk", digits=1)
+    ('%25', '57,1%')
     """
-    return str(_numbers.format_percent(value, locale=supported(locale) or current_locale()))
+    code = supported(locale) or current_locale()
+    pattern = str(_babel_locale(code).percent_formats[None].pattern)
+    if digits:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * digits)
+    return str(_numbers.format_percent(value, format=pattern, locale=code))

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from gobetween import i18n
+
 __all__ = ["bar_chart", "column_chart", "number", "share_chart"]
 
 WIDTH = 640
@@ -25,14 +27,18 @@ SECOND = "#c46210"
 
 
 def number(value: float) -> str:
-    """A figure as people read it: thousands separators, at most one decimal.
+    """A figure as people read it in the reader's language: its thousands separator and
+    decimal sign, at most one decimal.
 
     >>> number(31744756.0), number(2.0), number(4.8)
     ('31,744,756', '2', '4.8')
+    >>> with i18n.use_locale("uk"):
+    ...     number(7578536.0), number(13.64)
+    ('7\\xa0578\\xa0536', '13,6')
     """
     if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+        return i18n.format_decimal(int(value))
+    return i18n.format_decimal(round(float(value), 1))
 
 
 def _frame(title: str, height: int, body: list[str], desc: str) -> str:
