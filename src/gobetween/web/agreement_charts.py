@@ -14,12 +14,29 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import re
 from collections.abc import Sequence
 from html import escape
+from typing import NamedTuple
+
+from babel.dates import format_skeleton
 
 from gobetween import i18n
+from gobetween.web.chart import reading
 
-__all__ = ["bar_chart", "column_chart", "number", "share_chart"]
+__all__ = [
+    "TIERS",
+    "Label",
+    "bar_chart",
+    "column_chart",
+    "number",
+    "share_chart",
+    "text_width",
+    "thin_labels",
+    "time_labels",
+]
 
 WIDTH = 640
 BAR = "#1f5f8b"
@@ -49,14 +66,174 @@ def _frame(title: str, height: int, body: list[str], desc: str) -> str:
     )
 
 
-def _x_labels(labels: Sequence[str], left: float, slot: float, y: float) -> list[str]:
-    """Labels under the columns, at most about twelve of them (every n-th when there are more)."""
-    step = max(1, len(labels) // 12)
-    return [
-        f'<text x="{left + i * slot + slot / 2:.1f}" y="{y}" text-anchor="middle" '
-        f'font-size="11">{escape(labels[i])}</text>'
-        for i in range(0, len(labels), step)
-    ]
+#: The chart's drawn width (its ``viewBox``) and the widths it is shown at: the SVG scales to its
+#: figure (``width: 100%``, at most 40rem, agreements.css), so a label sized and spaced for 640 px
+#: is 6 px high on a 360 px phone. Each tier has axis labels of its own, sized to read at about
+#: 11 px or more anywhere in the tier: (class, narrowest figure in CSS px, font size in the
+#: drawing's units). The page shows one tier by a container query on the figure; without that
+#: style sheet the widest one shows.
+TIERS: tuple[tuple[str, int, float], ...] = (
+    ("narrow", 0, 24.0),
+    ("middle", 400, 17.5),
+    ("wide", 560, 12.5),
+)
+#: Width of a character in ems, on the generous side of DejaVu Sans (Debian's sans-serif) and its
+#: Arabic fallback as chromium draws them: punctuation and spaces, capitals, Arabic letters,
+#: everything else (digits, Latin and Cyrillic small letters).
+_NARROW, _CAPITAL, _ARABIC, _OTHER = 0.36, 0.86, 0.76, 0.68
+#: Space kept between two neighbouring labels, in ems.
+GAP = 0.8
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of the width of ``text`` at font size ``size`` (same units).
+
+    >>> text_width("Sep 1", 10.0) > text_width("1", 10.0)
+    True
+    """
+    ems = 0.0
+    for char in text:
+        if char in " .,:;/'\u2009\u202f\xa0-":
+            ems += _NARROW
+        elif "\u0600" <= char <= "\u06ff":
+            ems += _ARABIC
+        elif char.isupper():
+            ems += _CAPITAL
+        elif char in "\u200e\u200f\u2066\u2067\u2068\u2069":  # marks and isolates
+            continue
+        else:
+            ems += _OTHER
+    return ems * size
+
+
+class Label(NamedTuple):
+    """One point of an axis: its ``short`` text, its ``long`` one (with the year), and its
+    ``era`` (the year; empty when the axis is not of dates). The long text is drawn on the first
+    label shown and wherever the era differs from the label shown before it."""
+
+    short: str
+    long: str
+    era: str = ""
+
+
+def _shown(n: int, k: int) -> list[int]:
+    """Every ``k``-th of ``n`` from the first, with the last."""
+    chosen = list(range(0, n, k))
+    if chosen[-1] != n - 1:
+        chosen.append(n - 1)
+    return chosen
+
+
+def thin_labels(
+    centres: Sequence[float], labels: Sequence[Label], size: float, span: tuple[float, float]
+) -> list[tuple[int, float, str]]:
+    """The labels to draw at font size ``size``: ``(index, x, text)`` of every ``k``-th label from
+    the first, the last always kept (the one before it dropped when the two would touch), with
+    the smallest ``k`` that leaves :data:`GAP` ems between neighbours; each stays inside ``span``
+    (its ``x`` moved in at the edges). Only the first label is kept when even the first and the
+    last do not fit.
+
+    >>> days = [Label(f"Aug {d}", f"Aug {d}, 2022", "2022") for d in range(1, 31)]
+    >>> [t for _i, _x, t in thin_labels([10.0 * i for i in range(30)], days, 10.0, (-50, 400))]
+    ['Aug 1, 2022', 'Aug 7', 'Aug 13', 'Aug 19', 'Aug 25', 'Aug 30']
+    """
+    n = len(labels)
+    if n == 0:
+        return []
+    gap = GAP * size
+    for k in range(1, n):
+        chosen = _placed(centres, labels, _shown(n, k), size, span)
+        if len(chosen) > 2 and not _fits(chosen[-2], chosen[-1], gap):
+            chosen = _placed(centres, labels, [*_shown(n, k)[:-2], n - 1], size, span)
+        if all(_fits(a, b, gap) for a, b in itertools.pairwise(chosen)):
+            return [(i, x, text) for i, x, _w, text in chosen]
+    i, x, _w, text = _placed(centres, labels, [0], size, span)[0]
+    return [(i, x, text)]
+
+
+def _placed(
+    centres: Sequence[float],
+    labels: Sequence[Label],
+    chosen: Sequence[int],
+    size: float,
+    span: tuple[float, float],
+) -> list[tuple[int, float, float, str]]:
+    """``(index, x, width, text)`` of the ``chosen`` labels, the year written where it changes."""
+    out: list[tuple[int, float, float, str]] = []
+    era = None
+    for i in chosen:
+        label = labels[i]
+        text = label.long if label.era != era else label.short
+        era = label.era
+        width = text_width(text, size)
+        low, high = span[0] + width / 2, span[1] - width / 2
+        out.append((i, max(low, min(high, centres[i])) if low <= high else centres[i], width, text))
+    return out
+
+
+def _fits(a: tuple[int, float, float, str], b: tuple[int, float, float, str], gap: float) -> bool:
+    return b[1] - a[1] >= (a[2] + b[2]) / 2 + gap
+
+
+def time_labels(labels: Sequence[str]) -> list[Label]:
+    """The axis labels in the reader's language: ISO days (``2022-09-01``) and months
+    (``2022-09``) as the reader's locale writes them (the long form with the year), any other
+    labels as they are. On a right-to-left page each is one right-to-left run.
+
+    >>> with i18n.use_locale("en"):
+    ...     time_labels(["2022-12-31", "2023-01-01"])[1]
+    Label(short='Jan 1', long='Jan 1, 2023', era='2023')
+    >>> with i18n.use_locale("uk"):
+    ...     time_labels(["2022-09"])[0].short, time_labels(["term 1"])[0].long
+    ('вер.', 'term 1')
+    """
+    code = i18n.current_locale()
+    if labels and all(_DAY.fullmatch(x) for x in labels):
+        days = [dt.date.fromisoformat(x) for x in labels]
+        return [
+            Label(
+                reading(format_skeleton("MMMd", d, locale=code)),
+                reading(format_skeleton("yMMMd", d, locale=code)),
+                str(d.year),
+            )
+            for d in days
+        ]
+    if labels and all(_MONTH.fullmatch(x) for x in labels):
+        months = [dt.date.fromisoformat(x + "-01") for x in labels]
+        return [
+            Label(
+                reading(format_skeleton("MMM", d, locale=code)),
+                reading(format_skeleton("yMMM", d, locale=code)),
+                str(d.year),
+            )
+            for d in months
+        ]
+    return [Label(reading(x), reading(x)) for x in labels]
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def _x_labels(labels: Sequence[Label], left: float, slot: float, axis: float) -> list[str]:
+    """The time axis under the columns, one group per tier of :data:`TIERS` (only the widest
+    shown without the page's style sheet): labels thinned to what fits, a tick at each."""
+    centres = [left + i * slot + slot / 2 for i in range(len(labels))]
+    groups = []
+    for name, _narrowest, size in TIERS:
+        hidden = "" if name == TIERS[-1][0] else ' display="none"'
+        parts = [
+            f'<g class="x-labels {name}"{hidden} font-size="{size}" text-anchor="middle" '
+            'fill="#1b1f24">'
+        ]
+        for i, x, text in thin_labels(centres, labels, size, (2.0, WIDTH - 2.0)):
+            parts.append(
+                f'<line x1="{centres[i]:.1f}" y1="{axis}" x2="{centres[i]:.1f}" '
+                f'y2="{axis + 4}" stroke="#555"/>'
+                f'<text x="{x:.1f}" y="{axis + 8 + 0.8 * size:.1f}">{escape(text)}</text>'
+            )
+        groups.append("".join(parts) + "</g>")
+    return groups
 
 
 def _axis(height: int, pad_l: int, pad_b: int, pad_t: int, top: str) -> list[str]:
@@ -65,7 +242,7 @@ def _axis(height: int, pad_l: int, pad_b: int, pad_t: int, top: str) -> list[str
         f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{WIDTH - 8}" y2="{height - pad_b}" '
         'stroke="#555"/>',
         f'<text x="{pad_l - 6}" y="{pad_t + 4}" text-anchor="end" font-size="11">{top}</text>',
-        f'<text x="{pad_l - 6}" y="{height - pad_b}" text-anchor="end" font-size="11">0</text>',
+        f'<text x="{pad_l - 6}" y="{height - pad_b - 3}" text-anchor="end" font-size="11">0</text>',
     ]
 
 
@@ -80,6 +257,7 @@ def column_chart(
 ) -> str:
     """Vertical bars over ordered ``labels`` (a second, paler series beside them if given)."""
     pad_l, pad_b, pad_t = 56, 40, 24
+    axis = time_labels(labels)
     series = [list(values)] + ([list(second)] if second is not None else [])
     top = max([v for s in series for v in s if v is not None] + [1.0])
     n = max(len(labels), 1)
@@ -94,19 +272,19 @@ def column_chart(
                 continue
             h = plot * value / top
             x = pad_l + i * slot + slot * 0.1 + k * width
-            label = f"{labels[i]}: {number(value)}" + (f" ({names[k]})" if names[k] else "")
+            label = f"{axis[i].long}: {number(value)}" + (f" ({names[k]})" if names[k] else "")
             body.append(
                 f'<rect x="{x:.1f}" y="{height - pad_b - h:.1f}" width="{width:.1f}" '
                 f'height="{h:.1f}" fill="{colour}"><title>{escape(label)}</title></rect>'
             )
-    body.extend(_x_labels(labels, pad_l, slot, height - pad_b + 16))
+    body.extend(_x_labels(axis, pad_l, slot, height - pad_b))
     if second is not None:
         body.append(
             f'<text x="{WIDTH - 8}" y="14" text-anchor="end" font-size="11">'
             f'<tspan fill="{BAR}">■ {escape(names[0])}</tspan> '
             f'<tspan fill="{SECOND}">■ {escape(names[1])}</tspan></text>'
         )
-    desc = "; ".join(f"{lab}: {number(v)}" for lab, v in zip(labels, values, strict=False) if v)
+    desc = "; ".join(f"{lab.long}: {number(v)}" for lab, v in zip(axis, values, strict=False) if v)
     return _frame(title, height, body, desc[:2000])
 
 
@@ -155,11 +333,12 @@ def share_chart(
     True
     """
     pad_l, pad_b, pad_t = 56, 40, 28
+    axis = time_labels(labels)
     n = max(len(labels), 1)
     slot = (WIDTH - pad_l - 8) / n
     plot = height - pad_b - pad_t
     body = _axis(height, pad_l, pad_b, pad_t, "100 %")
-    for i, label in enumerate(labels):
+    for i, label in enumerate(lab.long for lab in axis):
         bottom = float(height - pad_b)
         x = pad_l + i * slot + slot * 0.1
         for k, (name, values) in enumerate(series):
@@ -172,7 +351,7 @@ def share_chart(
                 f'<rect x="{x:.1f}" y="{bottom:.1f}" width="{slot * 0.8:.1f}" height="{h:.1f}" '
                 f'fill="{colours[k % len(colours)]}"><title>{escape(tip)}</title></rect>'
             )
-    body.extend(_x_labels(labels, pad_l, slot, height - pad_b + 16))
+    body.extend(_x_labels(axis, pad_l, slot, height - pad_b))
     legend = " ".join(
         f'<tspan fill="{colours[k % len(colours)]}">■</tspan> {escape(name)}'
         for k, (name, _) in enumerate(series)
@@ -180,4 +359,4 @@ def share_chart(
     body.append(f'<text x="{pad_l}" y="14" font-size="11">{legend}</text>')
     last = {name: values[-1] for name, values in series if values}
     desc = "; ".join(f"{name}: {round(100 * float(v))} %" for name, v in last.items())
-    return _frame(title, height, body, f"{labels[-1] if labels else ''}: {desc}")
+    return _frame(title, height, body, f"{axis[-1].long if axis else ''}: {desc}")

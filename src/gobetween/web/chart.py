@@ -22,7 +22,7 @@ from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.i18n import lazy_gettext as _l
 
-__all__ = ["utility_chart"]
+__all__ = ["reading", "utility_chart"]
 
 SIZE = 420
 PAD_L, PAD_B, PAD_T, PAD_R = 56, 48, 16, 16
@@ -66,15 +66,15 @@ def _marker(shape: str, fill: str, x: float, y: float, r: float = 7) -> str:
     )
 
 
-def _reading(text: str) -> str:
+def reading(text: str) -> str:
     """``text`` as one right-to-left run on a right-to-left page (the chart itself stays left to
     right, so that utility grows to the right): an Arabic label keeps its word order."""
     return f"\u2067{text}\u2069" if i18n.direction() == "rtl" else text
 
 
 def _axes(x_name: str, y_name: str) -> list[str]:
-    x_label = _reading(_("utility of %(party)s") % {"party": x_name})
-    y_label = _reading(_("utility of %(party)s") % {"party": y_name})
+    x_label = reading(_("utility of %(party)s") % {"party": x_name})
+    y_label = reading(_("utility of %(party)s") % {"party": y_name})
     parts = []
     for k in range(5):
         u = k / 4
@@ -166,7 +166,7 @@ def utility_chart(
             f'<g class="solution">{marks}<text x="{tx:.1f}" y="{y - 10 - 14 * k:.1f}" '
             f'text-anchor="{anchor}" font-size="12" fill="#1b1f24" paint-order="stroke" '
             'stroke="#fff" stroke-width="4">'
-            f"{escape(_reading(' = '.join(str(_NAMES.get(n, n)) for n in names)))}</text></g>"
+            f"{escape(reading(' = '.join(str(_NAMES.get(n, n)) for n in names)))}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -1,0 +1,166 @@
+"""The rule that picks a time axis's labels (``thin_labels``) and the dates it is given
+(``time_labels``), and the charts' axis drawn once per width tier.
+
+Before, ``_x_labels`` drew every ``len // 12``-th label at one size whatever its length: 12 ISO
+dates of 60 units in 584 (the daily charts) ran into each other at every width.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gobetween import i18n
+from gobetween.web.agreement_charts import (
+    GAP,
+    TIERS,
+    WIDTH,
+    Label,
+    column_chart,
+    share_chart,
+    text_width,
+    thin_labels,
+    time_labels,
+)
+
+SPAN = (2.0, WIDTH - 2.0)
+
+
+def _centres(n: int, left: float = 56.0) -> list[float]:
+    slot = (WIDTH - left - 8) / n
+    return [left + i * slot + slot / 2 for i in range(n)]
+
+
+def _gaps_kept(chosen: list[tuple[int, float, str]], size: float) -> bool:
+    return all(
+        xb - xa >= (text_width(ta, size) + text_width(tb, size)) / 2 + GAP * size - 1e-9
+        for (_ia, xa, ta), (_ib, xb, tb) in itertools.pairwise(chosen)
+    )
+
+
+def _every_kth(chosen: list[tuple[int, float, str]]) -> int:
+    indices = [i for i, _x, _t in chosen]
+    return indices[1] - indices[0] if len(indices) > 1 else 0
+
+
+words = st.text(alphabet="abcXYZ 019أغسطсент.", min_size=1, max_size=14)
+
+
+@given(
+    texts=st.lists(words, min_size=1, max_size=400),
+    size=st.sampled_from([size for _name, _least, size in TIERS]),
+)
+def test_chosen_labels_never_touch_and_keep_the_first_and_last(
+    texts: list[str], size: float
+) -> None:
+    labels = [Label(t, t) for t in texts]
+    chosen = thin_labels(_centres(len(labels)), labels, size, SPAN)
+    assert chosen[0][0] == 0
+    assert _gaps_kept(chosen, size)
+    indices = [i for i, _x, _t in chosen]
+    assert indices == sorted(set(indices))
+    for _i, x, text in chosen:  # inside the drawing
+        half = text_width(text, size) / 2
+        if 2 * half <= SPAN[1] - SPAN[0]:
+            assert SPAN[0] - 1e-9 <= x - half
+            assert x + half <= SPAN[1] + 1e-9
+    if len(chosen) > 1:
+        assert indices[-1] == len(labels) - 1
+        k = _every_kth(chosen)
+        assert all(b - a == k for a, b in itertools.pairwise(indices[:-1]))
+        # the last closes the series (the one before it dropped when the two would touch)
+        assert 0 < indices[-1] - indices[-2] <= 2 * k
+
+
+def test_the_step_is_the_smallest_that_fits() -> None:
+    days = time_labels_en([f"2022-08-{d:02d}" for d in range(1, 32)])
+    centres = _centres(len(days))
+    chosen = thin_labels(centres, days, 12.5, SPAN)
+    k = _every_kth(chosen)
+    assert k > 1
+    # every (k - 1)-th label would touch: the rule took the smallest step
+    closer = [(i, centres[i], days[i].short) for i in range(0, len(days), k - 1)]
+    assert not _gaps_kept(closer[1:], 12.5)
+
+
+def test_every_label_when_there_is_room() -> None:
+    labels = [Label(f"term {n}", f"term {n}") for n in range(1, 5)]
+    chosen = thin_labels(_centres(4), labels, 12.5, SPAN)
+    assert [t for _i, _x, t in chosen] == ["term 1", "term 2", "term 3", "term 4"]
+
+
+def test_wider_labels_and_bigger_type_mean_fewer_labels() -> None:
+    days = time_labels_en([f"2022-{m:02d}-{d:02d}" for m in range(8, 13) for d in range(1, 29)])
+    counts = [len(thin_labels(_centres(len(days)), days, size, SPAN)) for *_n, size in TIERS]
+    assert counts == sorted(counts)  # narrow (largest type) first: fewest labels
+    assert counts[0] >= 2
+    assert counts[0] < counts[-1]
+
+
+def test_a_label_too_long_for_the_chart_leaves_the_first_alone() -> None:
+    labels = [Label("x" * 80, "x" * 80), Label("y" * 80, "y" * 80)]
+    assert [i for i, _x, _t in thin_labels(_centres(2), labels, 24.0, SPAN)] == [0]
+    assert thin_labels([], [], 12.5, SPAN) == []
+
+
+def test_the_year_is_written_first_and_where_it_changes() -> None:
+    days = time_labels_en(["2022-12-30", "2022-12-31", "2023-01-01", "2023-01-02"])
+    chosen = thin_labels(_centres(4), days, 12.5, SPAN)
+    assert [t for _i, _x, t in chosen] == ["Dec 30, 2022", "Dec 31", "Jan 1, 2023", "Jan 2"]
+    months = time_labels_en(["2022-11", "2022-12", "2023-01"])
+    assert [t for _i, _x, t in thin_labels(_centres(3), months, 12.5, SPAN)] == [
+        "Nov 2022",
+        "Dec",
+        "Jan 2023",
+    ]
+
+
+def time_labels_en(labels: list[str]) -> list[Label]:
+    with i18n.use_locale("en"):
+        return time_labels(labels)
+
+
+@pytest.mark.parametrize(
+    ("locale", "short", "long"),
+    [
+        ("en", "Sep 1", "Sep 1, 2022"),
+        ("uk", "1 вер.", "1 вер. 2022\u202fр."),
+        ("ru", "1 сент.", "1 сент. 2022\u202fг."),
+        ("tr", "1 Eyl", "1 Eyl 2022"),
+        ("ar", "\u20671 سبتمبر\u2069", "\u20671 سبتمبر 2022\u2069"),
+    ],
+)
+def test_days_in_the_readers_language(locale: str, short: str, long: str) -> None:
+    with i18n.use_locale(locale):
+        (label,) = time_labels(["2022-09-01"])
+    assert (label.short, label.long, label.era) == (short, long, "2022")
+
+
+def test_labels_that_are_not_all_dates_stay_as_they_are() -> None:
+    with i18n.use_locale("en"):
+        assert time_labels(["2022-09-01", "total"]) == [
+            Label("2022-09-01", "2022-09-01"),
+            Label("total", "total"),
+        ]
+
+
+def test_a_column_chart_has_one_axis_per_tier_the_widest_shown_without_style() -> None:
+    days = [f"2022-08-{d:02d}" for d in range(1, 32)]
+    with i18n.use_locale("en"):
+        svg = column_chart("Voyages departed per day", days, list(range(31)))
+    groups = re.findall(r'<g class="x-labels (\w+)"([^>]*)>', svg)
+    assert [name for name, _rest in groups] == [name for name, _least, _size in TIERS]
+    assert [("display" in rest) for _name, rest in groups] == [True, True, False]
+    assert "<title>Aug 31, 2022: 30</title>" in svg  # the columns' tips name the day in full
+    assert "2022-08-" not in svg
+
+
+def test_the_barometer_names_its_months() -> None:
+    with i18n.use_locale("tr"):
+        svg = share_chart("Provisions", ["2022-09", "2022-10"], [("complete", [0.5, 1.0])])
+    assert "Eki 2022, complete: 100 %" in svg
+    assert ">Eyl 2022</text>" in svg

@@ -1,0 +1,98 @@
+"""The implementation record's charts in Debian's chromium: no two words of a chart touch (the
+time axis's dates, the value axis, the legend, the bar charts' names and figures), none leaves
+the chart, and the dates read at 10.5 px or more, on a 390 px phone and a 1366 px screen, in
+English and Arabic. Before, the daily charts' dates ("2022-08-01") ran into each other at every
+width, and on a phone they were 6 px high.
+
+The per-day chart goes to ``$GOBETWEEN_SCREENSHOTS`` when set (the implementation guide shows it:
+``implementation-daily-chart-{en,ar}-{390,1366}.png``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.web.browsing import logged_in, no_horizontal_scroll
+
+from gobetween.service.demo_agreement import build_agreement_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+#: Every drawn word of one chart: its text, its box (left, right, top, bottom, in CSS px from
+#: the chart's corner), its size on the screen (px) and whether it labels the time axis.
+_WORDS = """svg => {
+  const r = svg.getBoundingClientRect();
+  const scale = r.width / svg.viewBox.baseVal.width;
+  return {width: r.width, height: r.height, words: [...svg.querySelectorAll("text")]
+    .map(t => [t, t.getBoundingClientRect()])
+    .filter(([t, b]) => b.width > 0 && b.height > 0)
+    .map(([t, b]) => ({
+      text: t.textContent, left: b.left - r.left, right: b.right - r.left,
+      top: b.top - r.top, bottom: b.bottom - r.top,
+      px: parseFloat(getComputedStyle(t).fontSize) * scale,
+      axis: t.closest("g.x-labels") !== null,
+    }))};
+}"""
+
+
+def _touching(words: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(words)
+        for b in words[i + 1 :]
+        if a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en-GB", "ar-QA"])
+@pytest.mark.parametrize("width", [390, 1366])
+def test_chart_words_never_touch(browser_site, shots: Path, lang: str, width: int) -> None:
+    base, site, browser = browser_site
+    with site.services.db.unit_of_work() as session:
+        aid = build_agreement_demo(session)
+    page = logged_in(browser, base, site, "un", width=width, lang=lang, zone="Asia/Qatar")
+    page.goto(f"{base}/agreements/{aid}/implementation")
+    charts = page.locator("figure svg.chart")
+    assert charts.count() >= 8  # barometer, months, days, queue, waits, tonnage x 3, terms
+    dated = 0
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        drawn = chart.evaluate(_WORDS)
+        words = drawn["words"]
+        assert _touching(words) == [], f"chart {i} at {width} px in {lang}"
+        axis = [w for w in words if w["axis"]]
+        outside = [
+            w["text"]
+            for w in axis
+            if w["left"] < 0 or w["right"] > drawn["width"] or w["bottom"] > drawn["height"]
+        ]
+        assert outside == [], f"chart {i} at {width} px in {lang}"
+        assert all(w["px"] >= 10.5 for w in axis), [(w["text"], w["px"]) for w in axis]
+        if len(axis) >= 2:
+            dated += 1
+            # the first and the last column are labelled: a tick under each
+            ticks = chart.locator("g.x-labels line").evaluate_all(
+                "ls => ls.filter(l => l.getBoundingClientRect().height > 0)"
+                ".map(l => +l.getAttribute('x1'))"
+            )
+            rects = chart.locator("rect").evaluate_all(
+                "rs => rs.map(r => +r.getAttribute('x') + +r.getAttribute('width') / 2)"
+            )
+            assert min(ticks) <= min(rects) + 30
+            assert max(ticks) >= max(rects) - 30
+    assert dated >= 5  # the barometer, per month, per day, queue and waits have a time axis
+    if lang == "ar-QA":
+        # the dates as the reader's locale writes them (Arabic month names), not ISO
+        days = charts.nth(2).evaluate(_WORDS)["words"]
+        assert any("أغسطس" in w["text"] for w in days if w["axis"])
+        assert not any("2022-08" in w["text"] for w in days if w["axis"])
+    no_horizontal_scroll(page)
+    figure = page.locator("figure", has=page.locator("svg.chart")).nth(2)
+    short = "ar" if lang == "ar-QA" else "en"
+    figure.screenshot(path=str(shots / f"implementation-daily-chart-{short}-{width}.png"))
+    assert page.errors == []  # type: ignore[attr-defined]
