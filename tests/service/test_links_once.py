@@ -115,3 +115,25 @@ def test_one_reset_link_used_twice_at_once_sets_one_password(
             )
         ).scalar_one()
     assert changed == 1
+
+
+def test_two_invitations_to_one_new_address_accepted_at_once_make_one_account(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two different invitations to the same new address, accepted at the same moment: one
+    account, and the other acceptance is told the address is taken (409), never a 500. On
+    PostgreSQL both pass the check that the address is free before either account is written;
+    the second insert then meets the unique address (before: an unhandled IntegrityError)."""
+    tokens = [links.invitation_link(world, "same@example.org") for _ in range(2)]
+    met = _hashes_meet(monkeypatch)
+
+    def submit(c: Any, n: int) -> Any:
+        form = {"name": f"Same {n}", "password": f"a good password number {n}"}
+        return c.post("/api/invitations/accept", json={**form, "token": tokens[n]})
+
+    statuses = _twice(world, submit)
+    assert met == [True, True]
+    assert statuses == [201, 409]
+    with world.services.db.unit_of_work(write=False) as session:
+        users = session.execute(select(t.User.id).where(t.User.email == "same@example.org")).all()
+        assert len(users) == 1

@@ -29,6 +29,7 @@ from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gobetween.errors import (
@@ -142,11 +143,20 @@ def create_user(
         active=True,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # taken since the check, by a unit that committed meanwhile
+        if "uq_users_email" not in str(exc.orig) and "users.email" not in str(exc.orig):
+            raise
+        raise _address_taken(address) from None
     audited(
         session, actor_id, "user.create", ("user", user.id), {"email": address, "name": user.name}
     )
     return user
+
+
+def _address_taken(address: str) -> Conflict:
+    return Conflict(_("a user with e-mail %(address)s exists already") % {"address": address})
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +186,7 @@ def check_new_user(session: Session, *, email: str, name: str, password: str | N
     if password is not None:
         check_password(password)
     if session.execute(select(t.User.id).where(t.User.email == address)).first():
-        raise Conflict(_("a user with e-mail %(address)s exists already") % {"address": address})
+        raise _address_taken(address)
     return address
 
 
