@@ -19,7 +19,9 @@ from gobetween.web.agreement_charts import (
     GAP,
     TIERS,
     WIDTH,
+    YEAR_LINE,
     Label,
+    Placed,
     column_chart,
     share_chart,
     text_width,
@@ -35,16 +37,20 @@ def _centres(n: int, left: float = 56.0) -> list[float]:
     return [left + i * slot + slot / 2 for i in range(n)]
 
 
-def _gaps_kept(chosen: list[tuple[int, float, str]], size: float) -> bool:
+def _drawn(p: Placed, size: float) -> float:
+    """The width the label takes: its text or its year line, the wider."""
+    return max(text_width(p.text, size), text_width(p.year, size))
+
+
+def _gaps_kept(chosen: list[Placed], size: float) -> bool:
     return all(
-        xb - xa >= (text_width(ta, size) + text_width(tb, size)) / 2 + GAP * size - 1e-9
-        for (_ia, xa, ta), (_ib, xb, tb) in itertools.pairwise(chosen)
+        b.x - a.x >= (_drawn(a, size) + _drawn(b, size)) / 2 + GAP * size - 1e-9
+        for a, b in itertools.pairwise(chosen)
     )
 
 
-def _every_kth(chosen: list[tuple[int, float, str]]) -> int:
-    indices = [i for i, _x, _t in chosen]
-    return indices[1] - indices[0] if len(indices) > 1 else 0
+def _every_kth(chosen: list[Placed]) -> int:
+    return chosen[1].point - chosen[0].point if len(chosen) > 1 else 0
 
 
 words = st.text(alphabet="abcXYZ 019أغسطсент.", min_size=1, max_size=14)
@@ -57,17 +63,20 @@ words = st.text(alphabet="abcXYZ 019أغسطсент.", min_size=1, max_size=14)
 def test_chosen_labels_never_touch_and_keep_the_first_and_last(
     texts: list[str], size: float
 ) -> None:
-    labels = [Label(t, t) for t in texts]
+    labels = [Label(t, t, str(2022 + n // 40)) for n, t in enumerate(texts)]
     chosen = thin_labels(_centres(len(labels)), labels, size, SPAN)
-    assert chosen[0][0] == 0
+    assert chosen[0].point == 0
+    assert chosen[0].year == labels[0].era  # the first says its year
     assert _gaps_kept(chosen, size)
-    indices = [i for i, _x, _t in chosen]
+    indices = [p.point for p in chosen]
     assert indices == sorted(set(indices))
-    for _i, x, text in chosen:  # inside the drawing
-        half = text_width(text, size) / 2
+    for p in chosen:  # inside the drawing
+        half = _drawn(p, size) / 2
         if 2 * half <= SPAN[1] - SPAN[0]:
-            assert SPAN[0] - 1e-9 <= x - half
-            assert x + half <= SPAN[1] + 1e-9
+            assert SPAN[0] - 1e-9 <= p.x - half
+            assert p.x + half <= SPAN[1] + 1e-9
+    for a, b in itertools.pairwise(chosen):  # the year where it changes, and only there
+        assert b.year == ("" if labels[a.point].era == labels[b.point].era else labels[b.point].era)
     if len(chosen) > 1:
         assert indices[-1] == len(labels) - 1
         k = _every_kth(chosen)
@@ -83,14 +92,15 @@ def test_the_step_is_the_smallest_that_fits() -> None:
     k = _every_kth(chosen)
     assert k > 1
     # every (k - 1)-th label would touch: the rule took the smallest step
-    closer = [(i, centres[i], days[i].short) for i in range(0, len(days), k - 1)]
+    closer = [Placed(i, centres[i], days[i].short, "", 0.0) for i in range(0, len(days), k - 1)]
     assert not _gaps_kept(closer[1:], 12.5)
 
 
 def test_every_label_when_there_is_room() -> None:
     labels = [Label(f"term {n}", f"term {n}") for n in range(1, 5)]
     chosen = thin_labels(_centres(4), labels, 12.5, SPAN)
-    assert [t for _i, _x, t in chosen] == ["term 1", "term 2", "term 3", "term 4"]
+    assert [p.text for p in chosen] == ["term 1", "term 2", "term 3", "term 4"]
+    assert [p.year for p in chosen] == ["", "", "", ""]
 
 
 def test_wider_labels_and_bigger_type_mean_fewer_labels() -> None:
@@ -103,19 +113,24 @@ def test_wider_labels_and_bigger_type_mean_fewer_labels() -> None:
 
 def test_a_label_too_long_for_the_chart_leaves_the_first_alone() -> None:
     labels = [Label("x" * 80, "x" * 80), Label("y" * 80, "y" * 80)]
-    assert [i for i, _x, _t in thin_labels(_centres(2), labels, 24.0, SPAN)] == [0]
+    assert [p.point for p in thin_labels(_centres(2), labels, 24.0, SPAN)] == [0]
     assert thin_labels([], [], 12.5, SPAN) == []
 
 
 def test_the_year_is_written_first_and_where_it_changes() -> None:
     days = time_labels_en(["2022-12-30", "2022-12-31", "2023-01-01", "2023-01-02"])
     chosen = thin_labels(_centres(4), days, 12.5, SPAN)
-    assert [t for _i, _x, t in chosen] == ["Dec 30, 2022", "Dec 31", "Jan 1, 2023", "Jan 2"]
+    assert [(p.text, p.year) for p in chosen] == [
+        ("Dec 30", "2022"),
+        ("Dec 31", ""),
+        ("Jan 1", "2023"),
+        ("Jan 2", ""),
+    ]
     months = time_labels_en(["2022-11", "2022-12", "2023-01"])
-    assert [t for _i, _x, t in thin_labels(_centres(3), months, 12.5, SPAN)] == [
-        "Nov 2022",
-        "Dec",
-        "Jan 2023",
+    assert [(p.text, p.year) for p in thin_labels(_centres(3), months, 12.5, SPAN)] == [
+        ("Nov", "2022"),
+        ("Dec", ""),
+        ("Jan", "2023"),
     ]
 
 
@@ -137,7 +152,8 @@ def time_labels_en(labels: list[str]) -> list[Label]:
 def test_days_in_the_readers_language(locale: str, short: str, long: str) -> None:
     with i18n.use_locale(locale):
         (label,) = time_labels(["2022-09-01"])
-    assert (label.short, label.long, label.era) == (short, long, "2022")
+    year = "\u20672022\u2069" if locale == "ar" else "2022"
+    assert (label.short, label.long, label.era) == (short, long, year)
 
 
 def test_labels_that_are_not_all_dates_stay_as_they_are() -> None:
@@ -157,10 +173,16 @@ def test_a_column_chart_has_one_axis_per_tier_the_widest_shown_without_style() -
     assert [("display" in rest) for _name, rest in groups] == [True, True, False]
     assert "<title>Aug 31, 2022: 30</title>" in svg  # the columns' tips name the day in full
     assert "2022-08-" not in svg
+    # the drawing is taller by the year's line, the plot the same
+    assert 'viewBox="0 0 640 ' + str(240 + YEAR_LINE) + '"' in svg
+    with i18n.use_locale("en"):
+        terms = column_chart("Days of each term", ["term 1", "term 2"], [120, 120])
+    assert 'viewBox="0 0 640 240"' in terms
 
 
 def test_the_barometer_names_its_months() -> None:
     with i18n.use_locale("tr"):
         svg = share_chart("Provisions", ["2022-09", "2022-10"], [("complete", [0.5, 1.0])])
     assert "Eki 2022, complete: 100 %" in svg
-    assert ">Eyl 2022</text>" in svg
+    assert '>Eyl<tspan x="' in svg
+    assert 'dy="1.15em">2022</tspan></text>' in svg  # the year under the first month

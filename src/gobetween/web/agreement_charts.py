@@ -29,6 +29,7 @@ from gobetween.web.chart import reading
 __all__ = [
     "TIERS",
     "Label",
+    "Placed",
     "bar_chart",
     "column_chart",
     "number",
@@ -107,13 +108,26 @@ def text_width(text: str, size: float) -> float:
 
 
 class Label(NamedTuple):
-    """One point of an axis: its ``short`` text, its ``long`` one (with the year), and its
-    ``era`` (the year; empty when the axis is not of dates). The long text is drawn on the first
-    label shown and wherever the era differs from the label shown before it."""
+    """One point of an axis: its ``short`` text (``Sep 1``), its ``long`` one with the year (for
+    the columns' tips and the description), and its ``era``: the year, drawn as a second line
+    under the first label shown and wherever it differs from the label shown before (empty when
+    the axis is not of dates)."""
 
     short: str
     long: str
     era: str = ""
+
+
+class Placed(NamedTuple):
+    """A label to draw: which ``point`` (its index), where (``x``, its centre), its ``text``, the
+    ``year`` line under it (empty when the year goes without saying) and its estimated
+    ``width``."""
+
+    point: int
+    x: float
+    text: str
+    year: str
+    width: float
 
 
 def _shown(n: int, k: int) -> list[int]:
@@ -126,16 +140,16 @@ def _shown(n: int, k: int) -> list[int]:
 
 def thin_labels(
     centres: Sequence[float], labels: Sequence[Label], size: float, span: tuple[float, float]
-) -> list[tuple[int, float, str]]:
-    """The labels to draw at font size ``size``: ``(index, x, text)`` of every ``k``-th label from
-    the first, the last always kept (the one before it dropped when the two would touch), with
-    the smallest ``k`` that leaves :data:`GAP` ems between neighbours; each stays inside ``span``
-    (its ``x`` moved in at the edges). Only the first label is kept when even the first and the
-    last do not fit.
+) -> list[Placed]:
+    """The labels to draw at font size ``size``: every ``k``-th label from the first, the last
+    always kept (the one before it dropped when the two would touch), with the smallest ``k``
+    that leaves :data:`GAP` ems between neighbours; each stays inside ``span`` (its ``x`` moved
+    in at the edges). Only the first label is kept when even the first and the last do not fit.
 
     >>> days = [Label(f"Aug {d}", f"Aug {d}, 2022", "2022") for d in range(1, 31)]
-    >>> [t for _i, _x, t in thin_labels([10.0 * i for i in range(30)], days, 10.0, (-50, 400))]
-    ['Aug 1, 2022', 'Aug 7', 'Aug 13', 'Aug 19', 'Aug 25', 'Aug 30']
+    >>> [(p.text, p.year) for p in thin_labels([10.0 * i for i in range(30)], days, 10.0,
+    ...                                        (-50, 400))][:3]
+    [('Aug 1', '2022'), ('Aug 6', ''), ('Aug 11', '')]
     """
     n = len(labels)
     if n == 0:
@@ -146,9 +160,8 @@ def thin_labels(
         if len(chosen) > 2 and not _fits(chosen[-2], chosen[-1], gap):
             chosen = _placed(centres, labels, [*_shown(n, k)[:-2], n - 1], size, span)
         if all(_fits(a, b, gap) for a, b in itertools.pairwise(chosen)):
-            return [(i, x, text) for i, x, _w, text in chosen]
-    i, x, _w, text = _placed(centres, labels, [0], size, span)[0]
-    return [(i, x, text)]
+            return chosen
+    return _placed(centres, labels, [0], size, span)
 
 
 def _placed(
@@ -157,22 +170,23 @@ def _placed(
     chosen: Sequence[int],
     size: float,
     span: tuple[float, float],
-) -> list[tuple[int, float, float, str]]:
-    """``(index, x, width, text)`` of the ``chosen`` labels, the year written where it changes."""
-    out: list[tuple[int, float, float, str]] = []
+) -> list[Placed]:
+    """The ``chosen`` labels placed, the year written where it changes."""
+    out: list[Placed] = []
     era = None
     for i in chosen:
         label = labels[i]
-        text = label.long if label.era != era else label.short
+        year = label.era if label.era != era else ""
         era = label.era
-        width = text_width(text, size)
+        width = max(text_width(label.short, size), text_width(year, size))
         low, high = span[0] + width / 2, span[1] - width / 2
-        out.append((i, max(low, min(high, centres[i])) if low <= high else centres[i], width, text))
+        x = max(low, min(high, centres[i])) if low <= high else centres[i]
+        out.append(Placed(i, x, label.short, year, width))
     return out
 
 
-def _fits(a: tuple[int, float, float, str], b: tuple[int, float, float, str], gap: float) -> bool:
-    return b[1] - a[1] >= (a[2] + b[2]) / 2 + gap
+def _fits(a: Placed, b: Placed, gap: float) -> bool:
+    return b.x - a.x >= (a.width + b.width) / 2 + gap
 
 
 def time_labels(labels: Sequence[str]) -> list[Label]:
@@ -183,6 +197,9 @@ def time_labels(labels: Sequence[str]) -> list[Label]:
     >>> with i18n.use_locale("en"):
     ...     time_labels(["2022-12-31", "2023-01-01"])[1]
     Label(short='Jan 1', long='Jan 1, 2023', era='2023')
+    >>> with i18n.use_locale("ar"):
+    ...     time_labels(["2023-01"])[0].era
+    '\u20672023\u2069'
     >>> with i18n.use_locale("uk"):
     ...     time_labels(["2022-09"])[0].short, time_labels(["term 1"])[0].long
     ('вер.', 'term 1')
@@ -194,7 +211,7 @@ def time_labels(labels: Sequence[str]) -> list[Label]:
             Label(
                 reading(format_skeleton("MMMd", d, locale=code)),
                 reading(format_skeleton("yMMMd", d, locale=code)),
-                str(d.year),
+                reading(format_skeleton("y", d, locale=code)),
             )
             for d in days
         ]
@@ -204,7 +221,7 @@ def time_labels(labels: Sequence[str]) -> list[Label]:
             Label(
                 reading(format_skeleton("MMM", d, locale=code)),
                 reading(format_skeleton("yMMM", d, locale=code)),
-                str(d.year),
+                reading(format_skeleton("y", d, locale=code)),
             )
             for d in months
         ]
@@ -213,6 +230,10 @@ def time_labels(labels: Sequence[str]) -> list[Label]:
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+#: The room a second line of labels (the year) takes under the axis, in the drawing's units.
+YEAR_LINE = round(1.2 * max(size for _name, _narrowest, size in TIERS))
 
 
 def _x_labels(labels: Sequence[Label], left: float, slot: float, axis: float) -> list[str]:
@@ -226,11 +247,12 @@ def _x_labels(labels: Sequence[Label], left: float, slot: float, axis: float) ->
             f'<g class="x-labels {name}"{hidden} font-size="{size}" text-anchor="middle" '
             'fill="#1b1f24">'
         ]
-        for i, x, text in thin_labels(centres, labels, size, (2.0, WIDTH - 2.0)):
+        for p in thin_labels(centres, labels, size, (2.0, WIDTH - 2.0)):
+            year = f'<tspan x="{p.x:.1f}" dy="1.15em">{escape(p.year)}</tspan>' if p.year else ""
             parts.append(
-                f'<line x1="{centres[i]:.1f}" y1="{axis}" x2="{centres[i]:.1f}" '
+                f'<line x1="{centres[p.point]:.1f}" y1="{axis}" x2="{centres[p.point]:.1f}" '
                 f'y2="{axis + 4}" stroke="#555"/>'
-                f'<text x="{x:.1f}" y="{axis + 8 + 0.8 * size:.1f}">{escape(text)}</text>'
+                f'<text x="{p.x:.1f}" y="{axis + 8 + 0.8 * size:.1f}">{escape(p.text)}{year}</text>'
             )
         groups.append("".join(parts) + "</g>")
     return groups
@@ -258,6 +280,8 @@ def column_chart(
     """Vertical bars over ordered ``labels`` (a second, paler series beside them if given)."""
     pad_l, pad_b, pad_t = 56, 40, 24
     axis = time_labels(labels)
+    if any(lab.era for lab in axis):  # room for the year under the dates
+        height, pad_b = height + YEAR_LINE, pad_b + YEAR_LINE
     series = [list(values)] + ([list(second)] if second is not None else [])
     top = max([v for s in series for v in s if v is not None] + [1.0])
     n = max(len(labels), 1)
@@ -334,6 +358,8 @@ def share_chart(
     """
     pad_l, pad_b, pad_t = 56, 40, 28
     axis = time_labels(labels)
+    if any(lab.era for lab in axis):  # room for the year under the dates
+        height, pad_b = height + YEAR_LINE, pad_b + YEAR_LINE
     n = max(len(labels), 1)
     slot = (WIDTH - pad_l - 8) / n
     plot = height - pad_b - pad_t
