@@ -38,6 +38,23 @@ and ``PYTHONPATH=/tmp/old/src``)::
 
     .venv/bin/python -m benchmarks.side_channel_replay --core
 
+``--restart`` and ``--workers`` time the observed party's *first* steps where the worker kept
+no state, or one that lacks what another worker wrote (docs/security.md, *Cold states*): the
+other party answered and offered ``--answers`` times (or not at all), then the worker restarted
+(``--restart``; its start-up round replays every stream before it serves,
+:mod:`gobetween.service.state_keeper`), or wrote them through a second worker process, a
+second pool on the same database, as ``--answers`` / ``--reads`` answers and offers before
+each of the observed party's steps (``--workers``; the first worker's keeper round applies them,
+as its background does every ``sse_poll_seconds``). Printed for each step: the median and
+least wall time and the stored events it replayed (and of them inside its writing unit). Until
+6 December 2026 such a step replayed every event of the stream after a restart, and another
+worker's new events inside the writing unit; run the "before" with the old tree (``git archive
+<rev> src | tar -x -C /tmp/old``, ``PYTHONPATH=/tmp/old/src``: no keeper there)::
+
+    .venv/bin/python -m benchmarks.side_channel_replay --restart --reads 20
+    .venv/bin/python -m benchmarks.side_channel_replay --workers --reads 20
+    .venv/bin/python -m benchmarks.side_channel_replay --workers --database-url postgresql+psycopg://...
+
 ``--stream N`` stores N live-update notifications in the other party's scope (rows written
 directly, as N of its messages would leave them) and times the observed party's
 ``GET /api/tracks/{id}/events?follow=false`` after one message of its own.
@@ -189,6 +206,108 @@ def _own(count: int, reads: int, busy_first: bool) -> None:
                 w.close()
 
 
+def _keeper_round(world: World) -> str:
+    """A round of the worker's state keeper, as at its start and in the background (none
+    before 6 December 2026: the old tree has no keeper)."""
+    try:
+        from gobetween.service import state_keeper
+    except ImportError:
+        return "no keeper"
+    done = state_keeper.run_once(world.services.db)
+    return f"keeper: {done.streams} streams, {done.applied} events, {1000 * done.seconds:.0f} ms"
+
+
+def _fresh_url(base: str | None, folder: str) -> str:
+    """``base`` with a new empty schema (PostgreSQL), else a SQLite file in ``folder``."""
+    if base is None:
+        return f"sqlite:///{folder}/gobetween.db"
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = "bench_" + uuid.uuid4().hex[:10]
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+
+
+def _first_steps(count: int, reads: int, mode: str, database: str | None) -> None:
+    """The observed party's first answer and offer after a restart (``mode`` "restart") or
+    after another worker's writes ("workers"), with the other party's ``count`` answers and
+    offers or none."""
+    from sqlalchemy.orm import Session
+    from tests.service.replays import Watched
+
+    from gobetween.protocols.single_text import AnswerKind
+    from gobetween.service import protocol_states, texts
+    from gobetween.store import repositories
+    from gobetween.store.db import Database
+
+    watched = Watched().install(setattr)
+
+    def russia(db: Database, w: World, times: int) -> None:
+        for i in range(times):
+            with db.unit_of_work() as session:
+                actor = repositories.load_actor(session, w.users["ru"])
+                reject = AnswerKind.REJECT
+                texts.answer_text(session, actor, track, version=1, kind=reject, reasons=("r",))
+                texts.submit_offer(session, actor, track, options={}, message=f"o{i}")
+
+    for n in (0, count):
+        with tempfile.TemporaryDirectory() as folder:
+            w = World.build(make_settings(_fresh_url(database, folder)))
+            second = Database(w.services.settings.database_url)
+            try:
+                track = w.tracks["food"]
+                text, offers = f"/api/tracks/{track}/text", f"/api/tracks/{track}/offers"
+                assert (
+                    w.post("un", f"{text}/versions", json={"package": PACKAGE}).status_code == 201
+                )
+                mine = {"options": {"ports": "Odesa"}, "message": "first"}
+                assert w.post("ua", offers, json=mine).status_code == 201
+                if mode == "restart":
+                    russia(w.services.db, w, n)
+                amend = {"version": 1, "kind": "amend", "amendments": {"term": "60"}}
+                steps = (
+                    ("answer", f"{text}/answers", amend),
+                    ("offer", offers, {"options": {"term": "60"}, "message": "mine"}),
+                )
+                timed: dict[str, list[tuple[float, int, int]]] = {"answer": [], "offer": []}
+                kept = ""
+                for _ in range(reads):
+                    if mode == "restart":
+                        session: Session
+                        with w.services.db.unit_of_work(write=False) as session:
+                            protocol_states.cache_of(session).clear()
+                    else:
+                        russia(second, w, max(1, n // reads) if n else 0)
+                    kept = _keeper_round(w)
+                    for label, url, body in steps:
+                        watched.clear()
+                        start = time.perf_counter()
+                        assert w.post("ua", url, json=body).status_code == 201
+                        wall = 1000 * (time.perf_counter() - start)
+                        timed[label].append((wall, *_replayed(watched.replays)))
+                for label, rows in timed.items():
+                    walls = [r[0] for r in rows]
+                    print(
+                        f"{mode}: other party's answers and offers {n:4d}  first {label:6s} "
+                        f"wall median {statistics.median(walls):5.1f} ms (least "
+                        f"{min(walls):5.1f}), replayed {max(r[1] for r in rows)} events "
+                        f"(inside the writing unit {max(r[2] for r in rows)}); {kept}"
+                    )
+            finally:
+                second.dispose()
+                w.close()
+
+
+def _replayed(replays: list[tuple[int, bool]]) -> tuple[int, int]:
+    """The stored events a request replayed, and of them inside a writing unit."""
+    return sum(n for n, _w in replays), sum(n for n, writing in replays if writing)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--answers", type=int, default=400)
@@ -198,7 +317,14 @@ def main() -> None:
     parser.add_argument("--own", action="store_true", help="time the party's own steps instead")
     parser.add_argument("--core", action="store_true", help="time the steps in memory instead")
     parser.add_argument("--busy-first", action="store_true", help="--own: the busy world first")
+    parser.add_argument("--restart", action="store_true", help="first steps after a restart")
+    parser.add_argument("--workers", action="store_true", help="steps after another worker's")
+    parser.add_argument("--database-url", help="--restart, --workers: a PostgreSQL URL")
     args = parser.parse_args()
+    if args.restart or args.workers:
+        mode = "restart" if args.restart else "workers"
+        _first_steps(args.answers, args.reads, mode, args.database_url)
+        return
     if args.core:
         _core(args.answers)
         return

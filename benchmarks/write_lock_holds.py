@@ -18,12 +18,20 @@ states emptied as after a restart, by the texts' routes and by the generic ones,
 replays the text in a read-only unit first), ``cold`` (every other route and page form that
 steps a protocol, each with the kept states emptied first: the relay's offer, forward and
 decline, a draft's publication, an answer's withdrawal, the generic protocol page's form and
-the channel's offer form).
+the channel's offer form), ``workers`` (a second worker process, a second pool on the same
+database, publishes 10 versions of about 950 KB while the first keeps the text's state; then a
+party's answer through the first: until 6 December 2026 it applied those versions inside its
+writing unit, now in a read-only unit before it, or none when the first worker's keeper, which
+runs every ``sse_poll_seconds``, has applied them) and ``startup`` (the worker's start-up round,
+:mod:`gobetween.service.state_keeper`, which replays every stream it keeps before it serves:
+on the demo that ``gobetween demo`` builds, and on a large database of 42 tracks, 40 of them
+with 5 versions of about 950 KB, 100 answers and 100 offers each).
 
 Run from the project root (SQLite in a temporary folder)::
 
     .venv/bin/python -m benchmarks.write_lock_holds
     .venv/bin/python -m benchmarks.write_lock_holds bundle read
+    .venv/bin/python -m benchmarks.write_lock_holds workers startup
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
+import gc
 import hashlib
 import json
 import resource
@@ -379,6 +388,132 @@ def agreement(folder: str) -> None:
     w.close()
 
 
+def _keeper_round(db: Any) -> str:
+    """A round of the worker's state keeper (none before 6 December 2026: the old tree, run
+    with ``PYTHONPATH``, has no keeper)."""
+    try:
+        from gobetween.service import state_keeper
+    except ImportError:
+        return "no keeper"
+    done = state_keeper.run_once(db)
+    return f"{done.streams} streams, {done.applied} events replayed in {done.seconds:.2f} s"
+
+
+def _versions_body(k: int) -> dict[str, Any]:
+    words = " ".join(f"w{i % 977}x{i % 13}" for i in range(800))[:4700]
+    arts = [{"id": f"a{n}", "wording": {"en": f"{n} {k} {words}"}} for n in range(200)]
+    return {"package": {"ports": "Odesa", "inspection": "at sea", "term": "120"}, "articles": arts}
+
+
+def workers(folder: str) -> None:
+    """A party's answer through one worker after another worker published 10 versions of
+    950 KB: without and with a round of the first worker's keeper in between."""
+    from gobetween.store.db import Database
+
+    w = _world(folder)
+    second = Database(w.services.settings.database_url)
+    other = asgi_client(create_app(w.services.settings, database=second))
+    url = f"/api/tracks/{w.tracks['food']}/text"
+
+    def publish_elsewhere(first: int) -> None:
+        for k in range(first, first + 10):
+            r = other.post(f"{url}/versions", json=_versions_body(k), headers=w.headers("un"))
+            assert r.status_code == 201, r.text
+
+    def answer(k: int) -> Any:
+        return w.post("ua", f"{url}/answers", json={"version": k, "kind": "accept"})
+
+    for k in range(1, 11):
+        assert w.post("un", f"{url}/versions", json=_versions_body(k)).status_code == 201
+    assert answer(10).status_code == 201  # the first worker keeps the text, current
+    publish_elsewhere(11)
+    _run("a party's answer after another worker's 10 versions", lambda: answer(20))
+    publish_elsewhere(21)
+    print(f"  the first worker's keeper round: {_keeper_round(w.services.db)}")
+    _run("  the same after a keeper round", lambda: answer(30))
+    other.close()
+    second.dispose()
+    w.close()
+
+
+def startup(folder: str) -> None:
+    """The start-up round on the demo and on a large database (42 tracks)."""
+    import pathlib
+    import subprocess
+    import sys
+
+    from gobetween.protocols.single_text import AnswerKind
+    from gobetween.service import prepare, texts
+
+    demo = f"sqlite:///{folder}/demo.db"
+    subprocess.run(
+        [sys.executable, "-m", "gobetween", "demo", "--no-serve", "--database-url", demo],
+        check=True,
+        capture_output=True,
+    )
+    from gobetween.store.db import Database
+
+    db = Database(demo)
+    print(f"start-up round, the demo: {_keeper_round(db)}", flush=True)
+    db.dispose()
+    w = _world(folder)
+    o = w.orgs
+    started = time.perf_counter()
+    tracks = []
+    with w.services.db.unit_of_work() as session:
+        admin = repositories.load_actor(session, w.users["admin"])
+        for i in range(40):
+            made = prepare.create_track(
+                session,
+                admin,
+                w.process_id,
+                name=f"track {i}",
+                agenda=_food_agenda(),
+                organisation_ids=[o["Ukraine"], o["Russian Federation"], o["United Nations"]],
+            )
+            session.flush()
+            tracks.append(made.id)
+    for track in tracks:
+        for k in range(1, 6):
+            r = w.post("un", f"/api/tracks/{track}/text/versions", json=_versions_body(k))
+            assert r.status_code == 201, r.text
+        for i in range(100):
+            with w.services.db.unit_of_work() as session:
+                who = repositories.load_actor(session, w.users["ru" if i % 2 else "ua"])
+                texts.answer_text(
+                    session, who, track, version=5, kind=AnswerKind.REJECT, reasons=(f"r{i}",)
+                )
+                texts.submit_offer(session, who, track, options={}, message=f"o{i}")
+    size = sum(f.stat().st_size for f in pathlib.Path(folder).glob("w.db*"))
+    print(f"  (built in {time.perf_counter() - started:.0f} s; {size / 2**20:.0f} MB on disk)")
+    _empty_states(w.services)
+    gc.collect()
+    before = _resident()
+    print(f"start-up round, the large database: {_keeper_round(w.services.db)}", flush=True)
+    with w.services.db.unit_of_work(write=False) as session:
+        kept = protocol_states.cache_of(session).bytes / 2**20
+    gc.collect()
+    print(
+        f"  ({kept:.0f} MB of stored events kept; the process's resident memory "
+        f"{before:.0f} MB before, {_resident():.0f} MB after)"
+    )
+    rounds = [_keeper_round(w.services.db) for _ in range(5)]
+    print(f"  the next rounds, nothing new: {'; '.join(rounds)}")
+    w.close()
+
+
+def _resident() -> float:
+    """This process's resident memory now, in MB (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _food_agenda() -> Any:
+    from tests.service.world import food_agenda
+
+    return food_agenda()
+
+
 def ah_create(w: World, track: int) -> Any:
     return w.post("un", f"/api/tracks/{track}/agreements", json=ah.AGREEMENT)
 
@@ -396,6 +531,8 @@ CASES = {
     "cold": cold,
     "drafts": drafts,
     "agreement": agreement,
+    "workers": workers,
+    "startup": startup,
 }
 
 

@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import time
@@ -36,7 +37,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
-from sqlalchemy import Integer, String, literal, select, union_all
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gobetween.protocols import registry
@@ -66,42 +67,41 @@ class Round:
 
 
 def heads(
-    session: Session, track_ids: Sequence[int], names: Sequence[str]
-) -> dict[tuple[int, str], tuple[int, int]]:
-    """The number and row id of the last event of each protocol ``names`` in each track of
-    ``track_ids`` that has one: one statement, two probes of the streams' unique index each."""
-    if not track_ids or not names:
-        return {}
-    pairs = union_all(
-        *(
-            select(literal(track, Integer).label("track_id"), literal(name, String).label("name"))
-            for track in track_ids
-            for name in names
-        )
-    ).subquery()
-    events = t.ProtocolEvent
+    session: Session, tracks: int, names: Sequence[str]
+) -> tuple[list[int], dict[tuple[int, str], tuple[int, int]]]:
+    """The ``tracks`` newest tracks' ids, and the number and row id of the last event of each
+    protocol ``names`` in each of them that has one: one statement (built and compiled once),
+    two probes of the streams' unique index per stream."""
+    query = _heads_query(tracks, tuple(names))
+    newest, found = [], {}
+    for row in session.execute(query).mappings():
+        track = int(row["track"])
+        newest.append(track)
+        for i, name in enumerate(names):
+            if row[f"seq{i}"] is not None:
+                found[(track, name)] = (int(row[f"seq{i}"]), int(row[f"id{i}"]))
+    return newest, found
 
-    def last(column: Any) -> Any:
+
+@functools.cache
+def _heads_query(tracks: int, names: tuple[str, ...]) -> Select[Any]:
+    events, track = t.ProtocolEvent, t.Track
+
+    def last(column: Any, name: str) -> Any:
         return (
             select(column)
-            .where(events.track_id == pairs.c.track_id, events.protocol == pairs.c.name)
+            .where(events.track_id == track.id, events.protocol == name)
             .order_by(events.seq.desc())
             .limit(1)
-            .correlate(pairs)
             .scalar_subquery()
         )
 
-    query = select(
-        pairs.c.track_id,
-        pairs.c.name,
-        last(events.seq).label("seq"),
-        last(events.id).label("row_id"),
-    )
-    return {
-        (int(row.track_id), str(row.name)): (int(row.seq), int(row.row_id))
-        for row in session.execute(query)
-        if row.seq is not None
-    }
+    columns = [
+        last(column, name).label(f"{label}{i}")
+        for i, name in enumerate(names)
+        for label, column in (("seq", events.seq), ("id", events.id))
+    ]
+    return select(track.id.label("track"), *columns).order_by(track.id.desc()).limit(tracks)
 
 
 def run_once(db: Database) -> Round:
@@ -112,12 +112,7 @@ def run_once(db: Database) -> Round:
     cache = protocol_states.cache_of(db.engine)
     names = [p.name for p in registry.protocols()]
     with db.unit_of_work(write=False) as session:
-        newest = list(
-            session.execute(
-                select(t.Track.id).order_by(t.Track.id.desc()).limit(cache.tracks)
-            ).scalars()
-        )
-        found = heads(session, newest, names)
+        newest, found = heads(session, cache.tracks, names)
     if newest:
         cache.keep_from(min(newest))
     behind: dict[int, set[str]] = {}
