@@ -63,11 +63,12 @@ directly, as N of its messages would leave them) and times the observed party's
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from tests.service.world import World, make_settings
 
@@ -217,10 +218,13 @@ def _keeper_round(world: World) -> str:
     return f"keeper: {done.streams} streams, {done.applied} events, {1000 * done.seconds:.0f} ms"
 
 
-def _fresh_url(base: str | None, folder: str) -> str:
-    """``base`` with a new empty schema (PostgreSQL), else a SQLite file in ``folder``."""
+@contextlib.contextmanager
+def _fresh_url(base: str | None, folder: str) -> Iterator[str]:
+    """``base`` with a new empty schema (PostgreSQL, dropped afterwards), else a SQLite file in
+    ``folder``."""
     if base is None:
-        return f"sqlite:///{folder}/gobetween.db"
+        yield f"sqlite:///{folder}/gobetween.db"
+        return
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -229,8 +233,12 @@ def _fresh_url(base: str | None, folder: str) -> str:
     engine = create_engine(base)
     with engine.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine.dispose()
-    return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
 
 
 def _first_steps(count: int, reads: int, mode: str, database: str | None) -> None:
@@ -256,8 +264,8 @@ def _first_steps(count: int, reads: int, mode: str, database: str | None) -> Non
                 texts.submit_offer(session, actor, track, options={}, message=f"o{i}")
 
     for n in (0, count):
-        with tempfile.TemporaryDirectory() as folder:
-            w = World.build(make_settings(_fresh_url(database, folder)))
+        with tempfile.TemporaryDirectory() as folder, _fresh_url(database, folder) as url:
+            w = World.build(make_settings(url))
             second = Database(w.services.settings.database_url)
             try:
                 track = w.tracks["food"]

@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
-import gc
 import hashlib
 import json
 import resource
@@ -451,11 +450,7 @@ def startup(folder: str) -> None:
         check=True,
         capture_output=True,
     )
-    from gobetween.store.db import Database
-
-    db = Database(demo)
-    print(f"start-up round, the demo: {_keeper_round(db)}", flush=True)
-    db.dispose()
+    print(f"start-up round, the demo: {_fresh_start(demo)}", flush=True)
     w = _world(folder)
     o = w.orgs
     started = time.perf_counter()
@@ -486,20 +481,30 @@ def startup(folder: str) -> None:
                 texts.submit_offer(session, who, track, options={}, message=f"o{i}")
     size = sum(f.stat().st_size for f in pathlib.Path(folder).glob("w.db*"))
     print(f"  (built in {time.perf_counter() - started:.0f} s; {size / 2**20:.0f} MB on disk)")
-    _empty_states(w.services)
-    gc.collect()
-    before = _resident()
-    print(f"start-up round, the large database: {_keeper_round(w.services.db)}", flush=True)
-    with w.services.db.unit_of_work(write=False) as session:
-        kept = protocol_states.cache_of(session).bytes / 2**20
-    gc.collect()
-    print(
-        f"  ({kept:.0f} MB of stored events kept; the process's resident memory "
-        f"{before:.0f} MB before, {_resident():.0f} MB after)"
-    )
+    print(f"start-up round, the large database: {_fresh_start(w.services.settings.database_url)}")
+    _keeper_round(w.services.db)  # this process's own states, as a worker's after its start
     rounds = [_keeper_round(w.services.db) for _ in range(5)]
     print(f"  the next rounds, nothing new: {'; '.join(rounds)}")
     w.close()
+
+
+def _fresh_start(url: str) -> str:
+    """The start-up round in a new process (as a worker starts), with its resident memory
+    before and after."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc; from gobetween.store.db import Database; "
+        "from benchmarks.write_lock_holds import _keeper_round, _resident; "
+        "from gobetween.service import protocol_states; "
+        f"db = Database({url!r}); before = _resident(); done = _keeper_round(db); gc.collect(); "
+        "kept = protocol_states.cache_of(db.engine).bytes / 2**20; "
+        "print(f'{done} ({kept:.0f} MB of stored events kept; resident memory "
+        "{before:.0f} MB before, {_resident():.0f} MB after)')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return done.stdout.decode().strip()
 
 
 def _resident() -> float:
