@@ -12,6 +12,11 @@ words, outside ``_()``/``N_()`` and the like (docs/dev/i18n.md). Such a refusal 
 person in English whatever their language: ``gobetween tournament --out results.txt`` said
 "unknown results format" to a Ukrainian reader.
 
+It also reads every module, ``web/`` and ``service/`` included, for refusals that are no error
+object: words added to a list, set or mapping of errors or problems that a page shows
+(``errors.append(f"{what}: “{raw}” is not a number.")`` in ``web/prefs_form.py`` said so in
+English to every reader: the raise-only scan above, and the service's, never looked at it).
+
 Left in English, each with why, in :data:`ALLOWED`; :data:`PENDING` listed the ones in modules
 other helpers were changing when this test was written (4 December 2026), which may only
 become fewer: it is empty since the analysis's were marked that day.
@@ -203,11 +208,52 @@ def unmarked_refusals(trees: dict[str, ast.Module]) -> list[tuple[str, str, int]
     return found
 
 
-def _trees() -> dict[str, ast.Module]:
+#: A collection a person reads refusals from, by its name (``errors``, ``field_errors``,
+#: ``problems``, ``self.warnings``).
+COLLECTED = re.compile(r"error|problem|refus|warning", re.IGNORECASE)
+ADDING = {"append", "add", "insert", "extend", "setdefault"}
+
+
+def _collection(node: ast.expr) -> str:
+    """The name of the list, set or mapping ``node`` is (``errors``, ``self.problems``)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def unmarked_collected(trees: dict[str, ast.Module]) -> list[tuple[str, str, int]]:
+    """(module, words, line) for each refusal put with unmarked English words into a
+    collection of errors or problems: ``errors.append("...")``, ``problems["x"] = f"..."``."""
+    found = []
+    for module, tree in trees.items():
+        constants = _constants(tree)
+        for node in ast.walk(tree):
+            value: ast.expr | None = None
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ADDING
+                and COLLECTED.search(_collection(node.func.value))
+                and node.args
+            ):
+                value = node.args[-1]
+            elif isinstance(node, ast.Assign | ast.AugAssign):
+                target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                if isinstance(target, ast.Subscript) and COLLECTED.search(
+                    _collection(target.value)
+                ):
+                    value = node.value
+            words = _literal(value, constants) if value is not None else None
+            if words is not None and value is not None:
+                found.append((module, words, value.lineno))
+    return sorted(found, key=lambda item: (item[0], item[2]))
+
+
+def _trees(everywhere: bool = False) -> dict[str, ast.Module]:
     trees = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         module = path.relative_to(PACKAGE).as_posix()
-        if not module.startswith(ELSEWHERE):
+        if everywhere or not module.startswith(ELSEWHERE):
             trees[module] = ast.parse(path.read_text(encoding="utf-8"))
     return trees
 
@@ -286,3 +332,30 @@ def test_the_scan_sees_the_modules_and_their_raises(found: list[tuple[str, str, 
     assert {"batch/store.py", "store/repositories.py", "errors.py", "cli/main.py"} <= set(trees)
     assert not [module for module in trees if module.startswith(ELSEWHERE)]
     assert {module for module, _, _ in found} >= {"store/db.py", "model/scenario.py"}
+
+
+def test_the_scan_finds_unmarked_refusals_collected_for_a_page() -> None:
+    source = """
+errors.append(f"{what}: “{raw}” is not a number.")
+self.problems.append("the file is empty")
+field_errors["date"] = "not a date"
+warnings.add("no " + name)
+errors.append(_("%(what)s: “%(value)s” is not a number.") % values)
+field_errors["date"] = _("not a date")
+errors.append(problem_text(exc))
+names.append("Ukraine")
+errors.append(f"{row}: {message}")
+"""
+    found = unmarked_collected({"web/example.py": ast.parse(source)})
+    assert [words for _, words, _ in found] == [
+        ": “” is not a number.",
+        "the file is empty",
+        "not a date",
+        "no ",
+    ]
+
+
+def test_no_page_shows_an_unmarked_refusal_it_collected() -> None:
+    found = unmarked_collected(_trees(everywhere=True))
+    left = [f"{module}:{line}: {words!r}" for module, words, line in found]
+    assert left == [], "mark these with _() (or errors.N_ and params), docs/dev/i18n.md"

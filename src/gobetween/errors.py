@@ -50,6 +50,7 @@ __all__ = [
     "AuthenticationFailed",
     "ConfigurationError",
     "Conflict",
+    "Count",
     "DataImportError",
     "FileFormatError",
     "GobetweenError",
@@ -131,6 +132,21 @@ class Sentence:
 
     def __str__(self) -> str:
         return self.template % english(self.params) if self.params else self.template
+
+
+class Count(int):
+    """A count or size among a message's values: written with thousands separators, in English
+    here and in the reader's notation where the service translates the message
+    (:func:`gobetween.service.errors.translated`: ``100 000`` in Ukrainian).
+
+    >>> str(Sentence(N_("more than %(n)s rows"), {"n": Count(100000)}))
+    'more than 100,000 rows'
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{int(self):,}"
 
 
 def english(params: Mapping[str, object]) -> dict[str, object]:
@@ -273,7 +289,7 @@ class OutcomeSpaceTooLarge(AnalysisError, ValueError):
                 "exact enumeration needed (%(reason)s) but the outcome space has %(size)s "
                 "packages, above the limit of %(limit)s"
             ),
-            params={"reason": reason, "size": f"{size:,}", "limit": f"{limit:,}"},
+            params={"reason": reason, "size": Count(size), "limit": Count(limit)},
         )
         self.size = size
         self.limit = limit
@@ -296,7 +312,7 @@ class FrontierTooLarge(AnalysisError):
                 "merging issue %(step)s of %(issues)s needs %(count)s candidate packages, "
                 "above the limit of %(limit)s"
             )
-        values = {"count": f"{count:,}", "limit": f"{limit:,}", "step": step, "issues": issues}
+        values = {"count": Count(count), "limit": Count(limit), "step": step, "issues": issues}
         super().__init__(message, params=values)
         self.what, self.count, self.limit, self.step, self.issues = what, count, limit, step, issues
 

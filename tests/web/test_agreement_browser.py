@@ -113,7 +113,7 @@ def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_pat
     ua.goto(f"{base}/agreements/{aid}/implementation")
     expect(ua.locator("#fig-voyages")).to_have_text("981")
     expect(ua.locator("#fig-tonnes")).to_have_text("31.74")
-    expect(ua.locator("#fig-developing")).to_have_text("57.1 %")
+    expect(ua.locator("#fig-developing")).to_have_text("57.1%")
     expect(ua.locator("#fig-wfp")).to_have_text("625,169 t")
     expect(ua.locator("#fig-ports")).to_have_text(
         "Chornomorsk 433, Odesa 373, Yuzhny/Pivdennyi 314"

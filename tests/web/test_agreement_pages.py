@@ -64,7 +64,7 @@ def test_the_dashboard_shows_the_published_figures(site: Site, initiative: int) 
     page = soup(site.client("ukraine").get(f"/agreements/{initiative}/implementation"))
     assert text_of(page, "#fig-voyages") == "981"
     assert text_of(page, "#fig-tonnes") == "31.74"
-    assert text_of(page, "#fig-developing") == "57.1 %"
+    assert text_of(page, "#fig-developing") == "57.1%"
     assert text_of(page, "#fig-wfp") == "625,169 t"
     assert text_of(page, "#fig-ports") == "Chornomorsk 433, Odesa 373, Yuzhny/Pivdennyi 314"
     assert text_of(page, "#waits tr[data-month='2022-08'] .median") == "2"

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from tests.web.site import Site, csrf, one, soup, text_of
 from tests.web.test_pages import FOOD, post_form
 
+from gobetween.service.demo_agreement import build_agreement_demo
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import tables as t
 
@@ -145,6 +146,61 @@ def test_ukrainian_pages_leave_no_english(site: Site) -> None:
         assert leftovers(page, names) == [], path
     nav = [a.get_text() for a in soup(c.get(f"/tracks/{food}")).select("nav.tabs a")]
     assert nav[:3] == ["Огляд", "Канал", "Пріоритети"]
+
+
+#: A number in English notation: a comma between thousands, a point before decimals.
+ENGLISH_NUMBER = re.compile(r"\d,\d{3}\b|\d\.\d")
+
+
+def test_the_implementation_record_in_ukrainian_leaves_no_english(site: Site) -> None:
+    """The joint record as the Ukrainian delegation reads it: its figures as Ukrainian writes
+    numbers (31,74 and 7 578 536), months and days in words, the CSV downloads, evidence kinds,
+    published record kinds, term bases and destination countries in Ukrainian; the data (vessel
+    names, ports, commodities, income groups, what an assessor wrote) stays as published."""
+    with site.services.db.unit_of_work() as session:
+        initiative = build_agreement_demo(session)
+    c = in_language(site, "ukraine", "uk")
+    page = soup(c.get(f"/agreements/{initiative}/implementation"))
+    assert leftovers(page, demo_words(site)) == []
+    nbsp = "\u00a0"
+    assert text_of(page, "#fig-voyages") == "981"
+    assert text_of(page, "#fig-tonnes") == "31,74"
+    assert text_of(page, "#fig-developing") == "57,1%"
+    assert one(page, "#fig-wfp").get_text() == f"625{nbsp}169 т"
+    august = one(page, "#waits tr[data-month='2022-08']")
+    cells = [td.get_text() for td in august.select("td")]
+    assert cells == ["серпень 2022\u202fр.", "63", "2", "4,8"]
+    figures = " ".join(
+        el.get_text(" ") for el in page.select("#summary, #fig-ports, #waits, #terms, svg.chart")
+    )
+    assert ENGLISH_NUMBER.findall(figures) == []
+    assert f"7{nbsp}578{nbsp}536 т" in figures
+    downloads = {a["data-figure"]: a.get_text() for a in page.select(".downloads a[data-figure]")}
+    assert downloads["tonnage_by_country"] == "тоннаж за країнами призначення"
+    assert not [name for name, text in downloads.items() if "_" in text or text in name]
+    first = page.select("#terms tbody tr")[0]
+    assert [td.get_text(" ", strip=True) for td in first.select("td")][1:] == [
+        "22 лип. 2022\u202fр.",
+        "19 лист. 2022\u202fр.",
+        "120",
+        "набрання чинності",
+    ]
+    assert [t["datetime"] for t in first.select("time")] == ["2022-07-22", "2022-11-19"]
+    evidence = text_of(page, "#provisions-table")
+    assert "подія: voyage #1 RAZONI" in evidence
+    assert "event:" not in evidence
+    published = text_of(page, "#published-list")
+    for key in ("voyages", "arrival", "departure", "inspection", "registration"):
+        assert f"«{key}»" not in published, key
+    assert "«Рейси»" in published
+    assert "«прибуття»" in published
+    countries = text_of(page, "svg.chart[aria-label^='Тоннаж за країнами']")
+    assert "Китай" in countries
+    assert "Нідерланди" in countries
+    assert "China" not in countries
+    duty = text_of(page, ".obligation")
+    assert "щонайменше 9 на день" in duty
+    assert "at least" not in duty
 
 
 def test_arabic_mediator_pages_are_right_to_left_with_no_english(site: Site) -> None:

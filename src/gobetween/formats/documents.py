@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from gobetween.errors import N_, FileFormatError, Sentence
+from gobetween.errors import N_, Count, FileFormatError, Sentence
 from gobetween.formats.lazy import lazy_module
 from gobetween.formats.schema import Path, render_path
 
@@ -214,7 +214,7 @@ class _Converter:
                 node,
                 N_("a number with %(count)s characters"),
                 _SHORT_NUMBER,
-                count=f"{len(str(node.value)):,}",
+                count=Count(len(str(node.value))),
             ) from None
         if not self.typed(path) and not node.style and value is not None:
             return str(node.value)
@@ -277,7 +277,7 @@ def _too_long(text: str, source: str | None) -> FileFormatError:
         source=source,
         location=f"line {line}" if line else None,
         expected=_SHORT_NUMBER,
-        params={"digits": f"{digits:,}"},
+        params={"digits": Count(digits)},
     )
 
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from gobetween.errors import N_, DataImportError, FileFormatError, InputError, Sentence
+from gobetween.errors import N_, Count, DataImportError, FileFormatError, InputError, Sentence
 from gobetween.formats.jcc_write import FORMULA_STARTS, write_shipments_csv, write_table_csv
 from gobetween.formats.reading import unreadable
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
@@ -610,7 +610,7 @@ def _check_size(path: Path) -> None:
             N_("file of %(size)s bytes is too large"),
             source=str(path),
             expected=N_("at most %(limit)s bytes"),
-            params={"size": f"{size:,}", "limit": f"{_MAX_BYTES:,}"},
+            params={"size": Count(size), "limit": Count(_MAX_BYTES)},
         )
 
 

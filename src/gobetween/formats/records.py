@@ -21,7 +21,7 @@ import dataclasses
 import io
 from pathlib import PurePath
 
-from gobetween.errors import N_, FileFormatError, InputError
+from gobetween.errors import N_, Count, FileFormatError, InputError
 from gobetween.formats.jcc import csv_rows, csv_text
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
 from gobetween.monitoring.kinds import EntryImport, RecordKind, read_entries
@@ -76,7 +76,7 @@ def read_entry_file(
             N_("the file of %(n_data)s bytes is too large"),
             source=filename,
             expected=N_("at most %(limit)s bytes"),
-            params={"n_data": f"{len(data):,}", "limit": f"{MAX_BYTES:,}"},
+            params={"n_data": Count(len(data)), "limit": Count(MAX_BYTES)},
         )
     suffix = PurePath(filename).suffix.casefold()
     if suffix == ".xlsx":

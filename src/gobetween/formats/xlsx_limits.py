@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import IO, Any
 
-from gobetween.errors import N_, FileFormatError
+from gobetween.errors import N_, Count, FileFormatError
 from gobetween.monitoring.limits import ImportLimits
 
 __all__ = ["UNREADABLE_WORKBOOK", "check_workbook", "open_workbook", "unreadable_sheet"]
@@ -53,7 +53,7 @@ def _count_rows(book: zipfile.ZipFile, name: str, limits: ImportLimits, source: 
                     N_("the sheet expands to more than %(budget)s bytes"),
                     source=f"{source} [{name}]",
                     expected=N_("a workbook of at most %(rows)s rows per sheet"),
-                    params={"budget": f"{budget:,}", "rows": f"{limits.max_rows:,}"},
+                    params={"budget": Count(budget), "rows": Count(limits.max_rows)},
                 )
             data = tail + chunk
             rows += sum(data.count(tag) for tag in _ROW_TAGS)
@@ -106,7 +106,7 @@ def _check_other_parts(book: zipfile.ZipFile, limits: ImportLimits, source: str)
             ),
             source=source,
             expected=N_("a workbook of at most %(rows)s rows per sheet"),
-            params={"budget": f"{budget:,}", "rows": f"{limits.max_rows:,}"},
+            params={"budget": Count(budget), "rows": Count(limits.max_rows)},
         )
 
 

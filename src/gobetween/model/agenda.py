@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from gobetween.errors import N_, InputError, InvalidAgenda
+from gobetween.errors import N_, Count, InputError, InvalidAgenda
 
 if TYPE_CHECKING:
     from gobetween.model.package import Package
@@ -252,8 +252,8 @@ class Issue:
                 expected=N_("at most %(limit)s options per issue"),
                 params={
                     "issue": name,
-                    "count": f"{count:,}",
-                    "limit": f"{MAX_OPTIONS_PER_ISSUE:,}",
+                    "count": Count(count),
+                    "limit": Count(MAX_OPTIONS_PER_ISSUE),
                 },
             )
         values = [round(low + i * step, 12) for i in range(count)]

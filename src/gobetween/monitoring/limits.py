@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from gobetween.errors import N_, DataImportError, InvalidModel
+from gobetween.errors import N_, Count, DataImportError, InvalidModel
 from gobetween.monitoring.cells import is_blank, is_hxl
 from gobetween.monitoring.voyages import ImportProblem
 
@@ -68,7 +68,7 @@ class ImportLimits:
                 source=source,
                 location=f"row {row if row is not None else data_rows}",
                 expected=N_("at most %(max_rows)s rows (setting GOBETWEEN_IMPORT_MAX_ROWS)"),
-                params={"max_rows": f"{self.max_rows:,}"},
+                params={"max_rows": Count(self.max_rows)},
             )
 
 

@@ -28,7 +28,7 @@ from dataclasses import KW_ONLY, dataclass, field, fields
 
 import numpy as np
 
-from gobetween.errors import N_, InvalidModel
+from gobetween.errors import N_, Count, InvalidModel, Sentence
 from gobetween.monitoring.events import (
     Arrival,
     Departure,
@@ -168,19 +168,42 @@ class Obligation(Duty):
                 params={"name": self.name, "threshold": self.threshold},
             )
 
+    def sentence(self) -> Sentence:
+        """The obligation in words, for translation where it is shown (who and what are the
+        agreement's own words, kept as written).
+
+        >>> Obligation("x", party="JCC", what="inspections", metric="inspections", threshold=9,
+        ...     deadline=dt.time(18)).sentence().template
+        '%(duty)s by %(deadline)s UTC'
+        """
+        duty = Sentence(
+            _DESCRIBED[(self.comparison, self.period)],
+            {"party": self.party, "what": self.what, "threshold": Count(self.threshold)},
+        )
+        if self.deadline is None:
+            return duty
+        return Sentence(
+            N_("%(duty)s by %(deadline)s UTC"), {"duty": duty, "deadline": f"{self.deadline:%H:%M}"}
+        )
+
     def describe(self) -> str:
-        """One line in words: ``"JCC: joint inspections at least 9 per day"``."""
-        how = "at least" if self.comparison is Comparison.AT_LEAST else "at most"
-        text = f"{self.party}: {self.what} {how} {self.threshold} per {self.period.value}"
-        if self.deadline is not None:
-            text += f" by {self.deadline:%H:%M} UTC"
-        return text
+        """One line in English: ``"JCC: joint inspections at least 9 per day"``."""
+        return str(self.sentence())
 
     def met(self, count: float) -> bool:
         """Whether a period with ``count`` matching events keeps the obligation."""
         if self.comparison is Comparison.AT_LEAST:
             return count >= self.threshold
         return count <= self.threshold
+
+
+#: An obligation in words by its comparison and period: who, what, how many.
+_DESCRIBED = {
+    (Comparison.AT_LEAST, Period.DAY): N_("%(party)s: %(what)s at least %(threshold)s per day"),
+    (Comparison.AT_LEAST, Period.MONTH): N_("%(party)s: %(what)s at least %(threshold)s per month"),
+    (Comparison.AT_MOST, Period.DAY): N_("%(party)s: %(what)s at most %(threshold)s per day"),
+    (Comparison.AT_MOST, Period.MONTH): N_("%(party)s: %(what)s at most %(threshold)s per month"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gobetween.errors import N_, InvalidAgenda, ProtocolError, Sentence, ValidationFailed
+from gobetween.errors import N_, Count, InvalidAgenda, ProtocolError, Sentence, ValidationFailed
 from gobetween.model import Agenda, Issue, Package
 from gobetween.model.agenda import check_wording
 from gobetween.protocols import _common as c
@@ -105,8 +105,8 @@ def _wording(value: object, location: str) -> Mapping[str, str]:
                 params={
                     "location": location,
                     "language": language,
-                    "n_text": f"{len(text):,}",
-                    "limit": f"{MAX_WORDING_CHARS:,}",
+                    "n_text": Count(len(text)),
+                    "limit": Count(MAX_WORDING_CHARS),
                 },
             )
     return result

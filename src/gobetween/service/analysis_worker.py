@@ -40,8 +40,8 @@ from starlette.exceptions import HTTPException
 
 from gobetween.analysis import analyze, merge_limits, pareto_frontier, pareto_improvements
 from gobetween.analysis.bonus_frontier import milp_time_limit
-from gobetween.errors import AnalysisError, FrontierTooLarge, GobetweenError, Sentence
-from gobetween.i18n import _
+from gobetween.errors import AnalysisError, Count, FrontierTooLarge, GobetweenError, Sentence
+from gobetween.i18n import _, format_decimal
 from gobetween.model import Agenda, Package, Scenario
 from gobetween.service.settings import Settings
 from gobetween.store.codec import agenda_from_json, preferences_from_json
@@ -184,10 +184,10 @@ def check_size(parties: int, agenda: Agenda, limits: Limits) -> None:
             )
             % {
                 "parties": parties,
-                "options": f"{options:,}",
+                "options": format_decimal(options),
                 "issues": issues,
-                "values": f"{values:,}",
-                "limit": f"{limits.max_values:,}",
+                "values": format_decimal(values),
+                "limit": format_decimal(limits.max_values),
             }
         )
 
@@ -303,8 +303,15 @@ def _template(exc: GobetweenError) -> dict[str, Any]:
 
 
 def _sent(value: object) -> Any:
-    """A refusal's value as JSON: a plain value as it is, a :class:`Sentence` as its template
-    and values, a tuple of sentences as a list; :class:`TypeError` for anything else."""
+    """A refusal's value as JSON: a plain value as it is, a :class:`Count` as ``{"count": n}``
+    (written in the reader's notation by the parent), a :class:`Sentence` as its template and
+    values, a tuple of sentences as a list; :class:`TypeError` for anything else.
+
+    >>> str(_received(_sent(Count(100000)))), _sent(Count(3))
+    ('100,000', {'count': 3})
+    """
+    if isinstance(value, Count):
+        return {"count": int(value)}
     if isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, Sentence):
@@ -319,6 +326,8 @@ def _sent(value: object) -> Any:
 
 def _received(value: Any) -> object:
     """A value :func:`_sent` wrote, as the core gave it (sentences again, to be translated)."""
+    if isinstance(value, dict) and "count" in value:
+        return Count(value["count"])
     if isinstance(value, dict):
         params = {str(k): _received(v) for k, v in value["params"].items()}
         return Sentence(str(value["template"]), params)
@@ -373,8 +382,8 @@ def frontier_refused(exc: FrontierTooLarge) -> AnalysisError:
     the Pareto frontier (...) grew to 51 points after merging 3 of 8 issues, above the limit of ...
     """
     values = {
-        "count": f"{exc.count:,}",
-        "limit": f"{exc.limit:,}",
+        "count": format_decimal(exc.count),
+        "limit": format_decimal(exc.limit),
         "step": exc.step,
         "issues": exc.issues,
         "per": CANDIDATES_PER_POINT,
@@ -436,7 +445,7 @@ async def run_in_worker(
                 "(GOBETWEEN_ANALYSIS_SECONDS) and was stopped; fewer options or issues, or red "
                 "lines, make the space smaller"
             )
-            % {"seconds": f"{limits.seconds:g}"}
+            % {"seconds": format_decimal(limits.seconds)}
         ) from None
     finally:
         _RUNNING.discard(process)
@@ -468,12 +477,12 @@ def _answer(out: bytes, returncode: int | None, limits: Limits) -> dict[str, Any
                 "the analysis needed more than its memory limit of %(mb)s MB "
                 "(GOBETWEEN_ANALYSIS_MEMORY_MB) and was stopped"
             )
-            % {"mb": f"{limits.memory_mb:,}"}
+            % {"mb": format_decimal(limits.memory_mb)}
         )
     if returncode == -signal.SIGXCPU:
         raise AnalysisError(
             _("the analysis used more than %(seconds)s seconds of CPU and was stopped")
-            % {"seconds": f"{limits.seconds:g}"}
+            % {"seconds": format_decimal(limits.seconds)}
         )
     log.error("analysis worker ended with status %s and no answer", returncode)
     raise AnalysisError(
@@ -481,7 +490,7 @@ def _answer(out: bytes, returncode: int | None, limits: Limits) -> dict[str, Any
             "the analysis worker stopped without an answer (status %(status)s); it may have "
             "hit its memory limit of %(mb)s MB (GOBETWEEN_ANALYSIS_MEMORY_MB)"
         )
-        % {"status": returncode, "mb": f"{limits.memory_mb:,}"}
+        % {"status": returncode, "mb": format_decimal(limits.memory_mb)}
     )
 
 

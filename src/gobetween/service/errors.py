@@ -197,6 +197,8 @@ def _filled(template: str, params: Mapping[str, object]) -> str:
 
 
 def _value(value: object) -> object:
+    if isinstance(value, e.Count):
+        return i18n.format_decimal(int(value))
     if isinstance(value, e.Sentence):
         return translated(value)
     if isinstance(value, tuple) and value and all(isinstance(v, e.Sentence) for v in value):

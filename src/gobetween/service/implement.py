@@ -65,7 +65,7 @@ from gobetween.policy import Actor, AgreementAct
 from gobetween.service import records
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
-from gobetween.service.errors import describe
+from gobetween.service.errors import describe, translated
 from gobetween.service.record_cache import FIGURES
 from gobetween.store import agreement_tables as a
 from gobetween.store import event_log
@@ -435,7 +435,7 @@ def _obligations(loaded: LoadedAgreement, arrays: VoyageArrays) -> list[dict[str
     ):
         entry: dict[str, Any] = {
             "name": obligation.name,
-            "describe": obligation.describe(),
+            "describe": translated(obligation.sentence()),  # the reader's language
             "clause": obligation.clause,
             "provision": obligation.provision or _provision_of(terms, obligation),
             "caveat": obligation.caveat,

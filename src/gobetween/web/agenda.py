@@ -44,7 +44,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
-from gobetween.i18n import _, _l
+from gobetween.i18n import _, _l, format_decimal
 from gobetween.model import Agenda, Issue, IssueKind
 from gobetween.service import agendas, languages, prepare, processes
 from gobetween.service.api import prepare as api
@@ -274,7 +274,7 @@ def unzip(uploads: Sequence[Upload]) -> list[Upload]:
                 _("the ZIP holds too many or too large files"),
                 source=upload.filename,
                 expected=_("at most %(files)s files, %(size)s bytes in all")
-                % {"files": MAX_ZIP_FILES, "size": f"{MAX_UPLOAD:,}"},
+                % {"files": MAX_ZIP_FILES, "size": format_decimal(MAX_UPLOAD)},
             )
         for info in entries:
             name = PurePath(info.filename).name

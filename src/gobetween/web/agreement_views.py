@@ -17,6 +17,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from babel.dates import format_skeleton
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +26,7 @@ from starlette.datastructures import UploadFile
 from gobetween import errors as e
 from gobetween.agreements import verify_bundle
 from gobetween.agreements.registry import KeyRegistry
-from gobetween.i18n import _, pgettext
+from gobetween.i18n import _, current_locale, format_decimal, format_percent, pgettext
 from gobetween.monitoring.kinds import REGISTRY
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import agree, implement, import_steps, record_dashboard
@@ -54,6 +55,7 @@ from gobetween.web.render import (
     render,
     run_page,
 )
+from gobetween.web.words import LABELS, country, figure_name, label
 
 __all__ = ["charts", "router"]
 
@@ -407,9 +409,10 @@ def charts(record: dict[str, Any]) -> dict[str, str]:
             ("commodity", "commodity", _("Tonnage by commodity (largest 12)")),
         ):
             rows = _rows(f, f"tonnage_by_{dim}")
+            names = country if dim == "country" else str
             out[key] = bar_chart(
                 title,
-                [str(r[dim]) for r in rows],
+                [names(str(r[dim])) for r in rows],
                 [r["tonnes"] for r in rows],
                 unit=pgettext("unit: tonnes", "t"),
             )
@@ -432,17 +435,37 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "voyages": number(values["voyages"]),
         "shipments": number(values["shipments"]),
-        "megatonnes": f"{values['tonnes'] / 1e6:.2f}",
-        "developing": f"{100 * values['developing_share']:.1f}",
+        "megatonnes": format_decimal(values["tonnes"] / 1e6, digits=2),
+        "developing": format_percent(values["developing_share"], digits=1),
         "wfp": number(round(values["wfp_tonnes"])),
         "ports": [(p, number(n)) for p, n in ports],
     }
 
 
+def _month(iso: str) -> str:
+    """A month of the record ("2022-08") as the reader's language names it ("серпень 2022 р.")."""
+    year, month = iso[:7].split("-")
+    return str(format_skeleton("yMMMM", dt.date(int(year), int(month), 1), locale=current_locale()))
+
+
+def _term_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The term clock's rows; a term's basis (when no signatory consented to it: entry into
+    force, an automatic renewal) in the reader's words."""
+    table = record["term_clock"]
+    rows = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+    for row in rows:
+        if row["consents"] in LABELS:
+            row["consents"] = label(row["consents"])
+    return rows
+
+
 def _implementation(
     request: Request, record: dict[str, Any], base: dict[str, Any], status: int = 200
 ) -> Response:
-    waits = _rows(record["figures"], "departure_to_inspection")
+    waits = [
+        {**w, "month_name": _month(w["month"])}
+        for w in _rows(record["figures"], "departure_to_inspection")
+    ]
     dash = base.get("dash") or {}
     context = {
         **base,
@@ -456,11 +479,10 @@ def _implementation(
         "summary": _summary(record),
         "charts": charts(record),
         "waits": waits,
-        "terms": [
-            dict(zip(record["term_clock"]["columns"], row, strict=True))
-            for row in record["term_clock"]["rows"]
-        ],
+        "terms": _term_rows(record),
         "number": number,
+        "figure_name": figure_name,
+        "country": country,
         # the steps the record's kinds know: key -> label in the reader's language
         "steps": known_steps(k["name"] for k in record.get("kinds", ())),
     }

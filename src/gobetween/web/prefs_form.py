@@ -43,7 +43,7 @@ from typing import Any
 from babel.lists import format_list
 
 from gobetween.errors import InvalidPreferences, Sentence
-from gobetween.i18n import _, current_locale
+from gobetween.i18n import _, current_locale, format_decimal
 from gobetween.model import Agenda, Bonus, Preferences, RatingScale, RedLine
 from gobetween.service.errors import translated
 
@@ -211,12 +211,20 @@ def _number(raw: object, what: str, low: float, high: float, errors: list[str]) 
     try:
         value = float(str(raw))
     except ValueError:
-        errors.append(f"{what}: “{raw}” is not a number.")
+        errors.append(_("%(what)s: “%(value)s” is not a number.") % {"what": what, "value": raw})
         return low
     if not math.isfinite(value) or not low <= value <= high:
+        # in the reader's notation (10,5 in Ukrainian); a value too large to write out, or not
+        # finite, in the short form Python reads (1e+300, inf)
+        shown = format_decimal(value) if abs(value) < 1e15 else f"{value:g}"
         errors.append(
             _("%(what)s: %(value)s is outside %(low)s to %(high)s.")
-            % {"what": what, "value": f"{value:g}", "low": f"{low:g}", "high": f"{high:g}"}
+            % {
+                "what": what,
+                "value": shown,
+                "low": format_decimal(low),
+                "high": format_decimal(high),
+            }
         )
         return min(max(value, low), high) if math.isfinite(value) else low
     return value

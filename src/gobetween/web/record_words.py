@@ -15,6 +15,7 @@ from typing import Any
 
 from gobetween.i18n import LazyString, _, _l
 from gobetween.monitoring.kinds import REGISTRY
+from gobetween.web import words
 from gobetween.web.agreement_charts import share_chart
 
 __all__ = [
@@ -217,18 +218,23 @@ def level_name(level: str) -> str:
 
 
 def scope_name(scope: str) -> str:
-    """What a publishing decision covers, in words.
+    """What a publishing decision covers, in words: a record kind by its label, an event type
+    by its word, in the reader's language.
 
     >>> scope_name("incident:INC-1A2B3C4D"), scope_name("figures:exchanges")
-    ('incident INC-1A2B3C4D', 'the exchanges figures and public fields')
+    ('incident INC-1A2B3C4D', 'the Exchanges figures and public fields')
+    >>> scope_name("events:arrival")
+    "the record's arrival events (their public fields)"
     """
     what, _sep, name = scope.partition(":")
     if what == "provisions":
         return _("the provisions' levels")
     if what == "figures":
-        return _("the %(kind)s figures and public fields") % {"kind": name}
+        kind = REGISTRY.get(name)
+        shown = translate(kind.label) if kind is not None else name
+        return _("the %(kind)s figures and public fields") % {"kind": shown}
     if what == "events":
-        return _("the record's %(type)s events (their public fields)") % {"type": name}
+        return _("the record's %(type)s events (their public fields)") % {"type": words.label(name)}
     return _("incident %(ref)s") % {"ref": name}
 
 

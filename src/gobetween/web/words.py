@@ -12,10 +12,14 @@ underscores as spaces when the vocabulary has no entry for it (a value added lat
 
 from __future__ import annotations
 
-from gobetween.i18n import LazyString
+import functools
+
+from babel import Locale
+
+from gobetween.i18n import LazyString, current_locale
 from gobetween.i18n import lazy_gettext as _l
 
-__all__ = ["LABELS", "label"]
+__all__ = ["FIGURES", "LABELS", "country", "figure_name", "label"]
 
 #: value -> its word on the pages (roles, seats, organisation kinds, statuses, answers).
 LABELS: dict[str, LazyString] = {
@@ -88,6 +92,27 @@ LABELS: dict[str, LazyString] = {
     "term_start": _l("term starts"),
     "term_end": _l("term ends"),
     "term_number": _l("term number"),
+    # the term table's basis of a term without consents (agreements.lifecycle), and the kinds
+    # of a provision's evidence (monitoring.provisions)
+    "entry into force": _l("entry into force"),
+    "automatic": _l("automatic renewal"),
+    "event": _l("event"),
+    "document": _l("document"),
+}
+
+#: The joint record's figures (monitoring.figures.dashboard) by their key, for the names of
+#: their CSV downloads.
+FIGURES: dict[str, LazyString] = {
+    "summary": _l("summary figures"),
+    "throughput_per_day": _l("voyages departed per day"),
+    "throughput_per_month": _l("voyages departed per month"),
+    "queue_length": _l("queue length per day"),
+    "departure_to_inspection": _l("days from departure to inspection"),
+    "tonnage_by_country": _l("tonnage by destination country"),
+    "tonnage_by_income_group": _l("tonnage by income group"),
+    "tonnage_by_commodity": _l("tonnage by commodity"),
+    "tonnage_by_development_category": _l("tonnage by development category"),
+    "tonnage_by_departure_port": _l("tonnage by departure port"),
 }
 
 
@@ -96,3 +121,38 @@ def label(value: object) -> str:
     key = str(getattr(value, "value", value))
     word = LABELS.get(key)
     return str(word) if word is not None else key.replace("_", " ")
+
+
+def figure_name(key: str) -> str:
+    """A figure of the joint record named in the reader's language (its key's words when the
+    table has no entry for it).
+
+    >>> figure_name("tonnage_by_country"), figure_name("tonnage_by_flag")
+    ('tonnage by destination country', 'tonnage by flag')
+    """
+    word = FIGURES.get(key)
+    return str(word) if word is not None else key.replace("_", " ")
+
+
+@functools.cache
+def _territories() -> dict[str, str]:
+    """CLDR's English name of every country or territory (casefolded) -> its ISO code."""
+    names = Locale.parse("en").territories
+    return {str(name).casefold(): code for code, name in names.items() if code.isalpha()}
+
+
+def country(name: str) -> str:
+    """A country as the data names it in English ("China", "The Netherlands"), named in the
+    reader's language by CLDR when CLDR's English name is the same (a leading "the" aside);
+    else as the data has it ("Republic of Korea", "Viet Nam": the UN's names, not CLDR's).
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("uk"):
+    ...     country("China"), country("The Netherlands"), country("Viet Nam")
+    ('Китай', 'Нідерланди', 'Viet Nam')
+    """
+    key = " ".join(name.split()).casefold()
+    code = _territories().get(key) or _territories().get(key.removeprefix("the "))
+    if code is None:
+        return name
+    return str(Locale.parse(current_locale()).territories.get(code, name))
