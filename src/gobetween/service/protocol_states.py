@@ -150,11 +150,6 @@ class StateCache:
         found = self._entries.get(key)
         return None if found is None else found[1]
 
-    def items(self) -> list[tuple[Hashable, int, Entry[Any]]]:
-        """Every stream kept: its key, its track and its entry (a copy of the list)."""
-        with self._lock:
-            return [(key, track, entry) for key, (track, entry) in self._entries.items()]
-
     def put(self, key: Hashable, track: int, entry: Entry[Any]) -> bool:
         """Keep ``entry`` for ``key`` of ``track``, unless the entry kept has the same inputs
         and a later event (a transaction that committed after this one's snapshot left it).
@@ -170,6 +165,7 @@ class StateCache:
             if used + entry.size > self.track_size:
                 self.over.add(key)
                 return False
+            self.over.discard(key)
             self._entries[key] = (track, entry)
             self._sizes[track] = used + entry.size
             self.bytes += entry.size

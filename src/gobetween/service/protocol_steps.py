@@ -39,8 +39,10 @@ The generic routes and page (:mod:`gobetween.service.api.protocols`,
 :mod:`gobetween.web.protocol_pages`) call :func:`running`, :func:`show`, :func:`prepare` and
 :func:`performed`, which work for every registered protocol from its declaration alone. Every
 route that steps a protocol goes through :func:`gobetween.service.api.protocols.stepping`:
-the protocol's state replayed in a read-only unit first when this worker keeps none
-(:func:`keeps`, :func:`warm`), so that the writing unit applies only the events since.
+the protocol's state replayed in a read-only unit first when this worker keeps none that is
+current (:func:`keeps`, :func:`warm`), so that the writing unit applies only its own events;
+:func:`keep_current` is what :mod:`gobetween.service.state_keeper` replays for no one, before
+the worker serves and in the background.
 """
 
 from __future__ import annotations
