@@ -259,7 +259,7 @@ def test_a_record_file_checked_in_ukrainian(tmp_path: Path) -> None:
     assert "  рядок 2, " in ukrainian.output
     assert "(очікувалося: " in ukrainian.output
     assert "застереження: " in ukrainian.output
-    assert "  рядок 2, Номер: не число: 'many' (очікувалося: ціле число >= 0 (осіб))" in (
+    assert "  рядок 2, Кількість: не число: 'many' (очікувалося: ціле число >= 0 (осіб))" in (
         ukrainian.output
     )
     assert "  повернуто до Ukraine  5" in ukrainian.output  # the row label's words, not the name

@@ -22,6 +22,7 @@ from tests.web.site import Site, csrf, one, soup, text_of
 from tests.web.test_pages import FOOD, post_form
 
 from gobetween.service.demo_agreement import build_agreement_demo
+from gobetween.service.demo_records import RETURNS, build_records_demo
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import tables as t
 
@@ -201,6 +202,22 @@ def test_the_implementation_record_in_ukrainian_leaves_no_english(site: Site) ->
     duty = text_of(page, ".obligation")
     assert "щонайменше 9 на день" in duty
     assert "at least" not in duty
+
+
+def test_a_record_kinds_dates_months_and_counts_are_the_readers(site: Site) -> None:
+    """The prisoner returns' record in Ukrainian: an entry's date in words (the ISO day kept in
+    ``<time datetime>``), its count and the figures' months and counts as Ukrainian writes them;
+    the count is "Кількість" (how many people), not "Номер" (an identifier)."""
+    with site.services.db.unit_of_work() as session:
+        returns = build_records_demo(session)[RETURNS]
+    page = soup(in_language(site, "ukraine", "uk").get(f"/agreements/{returns}/implementation"))
+    day = page.select("#entries-exchanges td[data-field='date'] time")[0]
+    assert (day["datetime"], day.get_text()) == ("2022-09-21", "21 вер. 2022\u202fр.")
+    months = page.select("figure[data-figure] td time")
+    assert months
+    assert months[0]["datetime"] == "2022-09"
+    assert months[0].get_text() == "вересень 2022\u202fр."
+    assert "Кількість (осіб)" in text_of(page, "#entries-exchanges thead")
 
 
 def test_arabic_mediator_pages_are_right_to_left_with_no_english(site: Site) -> None:

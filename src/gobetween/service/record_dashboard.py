@@ -44,7 +44,13 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
         view = records.entries_view(session, actor, agreement_id, kind.name)
         present = {name for entry in view["entries"] for name in entry}
         fields = [
-            {"name": f.name, "label": f.label, "unit": f.unit, "choices": bool(f.choices)}
+            {
+                "name": f.name,
+                "label": f.label,
+                "unit": f.unit,
+                "choices": bool(f.choices),
+                "type": f.type.value,  # a date or a number is shown in the reader's notation
+            }
             for f in kind.fields
             if f.name in present
         ]

@@ -482,6 +482,7 @@ def _implementation(
         "terms": _term_rows(record),
         "number": number,
         "figure_name": figure_name,
+        "month_name": _month,
         "country": country,
         # the steps the record's kinds know: key -> label in the reader's language
         "steps": known_steps(k["name"] for k in record.get("kinds", ())),
