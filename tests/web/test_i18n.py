@@ -202,6 +202,7 @@ def test_the_implementation_record_in_ukrainian_leaves_no_english(site: Site) ->
     duty = text_of(page, ".obligation")
     assert "щонайменше 9 на день" in duty
     assert "at least" not in duty
+    assert duty.startswith("Стаття 3 ")
 
 
 def test_a_record_kinds_dates_months_and_counts_are_the_readers(site: Site) -> None:

@@ -448,6 +448,17 @@ def _month(iso: str) -> str:
     return str(format_skeleton("yMMMM", dt.date(int(year), int(month), 1), locale=current_locale()))
 
 
+def _article(key: str) -> str:
+    """A provision's key (``art-3``) as the provisions table names it ("Article 3"), in the
+    reader's language; another key as it is.
+
+    >>> _article("art-3"), _article("ports")
+    ('Article 3', 'ports')
+    """
+    number = key.removeprefix("art-")
+    return _("Article %(n)d") % {"n": int(number)} if number.isdigit() else key
+
+
 def _term_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
     """The term clock's rows; a term's basis (when no signatory consented to it: entry into
     force, an automatic renewal) in the reader's words."""
@@ -483,6 +494,7 @@ def _implementation(
         "number": number,
         "figure_name": figure_name,
         "month_name": _month,
+        "article": _article,
         "country": country,
         # the steps the record's kinds know: key -> label in the reader's language
         "steps": known_steps(k["name"] for k in record.get("kinds", ())),
