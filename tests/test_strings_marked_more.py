@@ -359,3 +359,44 @@ def test_no_page_shows_an_unmarked_refusal_it_collected() -> None:
     found = unmarked_collected(_trees(everywhere=True))
     left = [f"{module}:{line}: {words!r}" for module, words, line in found]
     assert left == [], "mark these with _() (or errors.N_ and params), docs/dev/i18n.md"
+
+
+#: Numbers written ``f"{n:,}"`` on purpose: (module, line's words) -> why. Anything else a
+#: person reads goes through ``errors.Count`` (the core) or ``i18n.format_decimal``.
+ENGLISH_NOTATION = {
+    "errors.py": "a shortened quote's length in the English log line ('(… characters)')",
+    "formats/jcc_write.py": "a JCC spreadsheet's cells, written as the JCC writes them",
+}
+
+
+def english_numbers(trees: dict[str, ast.Module]) -> list[tuple[str, int]]:
+    """(module, line) for each ``f"{n:,}"`` (or ``:,.1f``): a number in English notation."""
+    found = []
+    for module, tree in trees.items():
+        for node in ast.walk(tree):
+            spec = node.format_spec if isinstance(node, ast.FormattedValue) else None
+            if isinstance(spec, ast.JoinedStr) and any(
+                isinstance(part, ast.Constant) and str(part.value).startswith(",")
+                for part in spec.values
+            ):
+                found.append((module, node.lineno))
+    return sorted(found)
+
+
+def test_the_scan_finds_numbers_in_english_notation() -> None:
+    source = """
+params = {"size": f"{size:,}", "mean": f"{mean:,.1f}", "row": f"{row}", "n": Count(n)}
+"""
+    assert english_numbers({"web/example.py": ast.parse(source)}) == [
+        ("web/example.py", 2),
+        ("web/example.py", 2),
+    ]
+
+
+def test_no_number_a_person_reads_is_in_english_notation() -> None:
+    left = [
+        f"{module}:{line}"
+        for module, line in english_numbers(_trees(everywhere=True))
+        if module not in ENGLISH_NOTATION
+    ]
+    assert left == [], "errors.Count(n) in a core refusal's params, i18n.format_decimal elsewhere"
