@@ -240,8 +240,8 @@ def test_a_stream_not_kept_is_replayed_before_each_step_the_same_way(
     """A track whose states would exceed the per-track budget keeps none: each step replays
     the stream in its read-only unit, the same way each time, and its writing unit starts
     from the state that unit replayed (handed to it in the same thread), so it applies none
-    inside. Before: the budget was shared by every track, the stream was kept and dropped as
-    other tracks were used."""
+    inside; so does a generic route's, after two read-only units. Before: the budget was
+    shared by every track, the stream was kept and dropped as other tracks were used."""
     _opened(world)
     _restart(world.services.db)
     with world.services.db.unit_of_work(write=False) as session:
@@ -250,3 +250,9 @@ def test_a_stream_not_kept_is_replayed_before_each_step_the_same_way(
     again = _ukraine_steps(world, watched)
     assert first == [[(1, False), (0, True)], [(1, False), (0, True)]], first
     assert again == [[(2, False), (0, True)], [(2, False), (0, True)]], again
+    generic = f"/api/tracks/{world.tracks['food']}/protocols/single_text/publish_text"
+    for _ in range(2):  # two read-only units (who sees it, then the state) before the step's
+        watched.clear()
+        published = world.post("un", generic, json={"package": PACKAGE})
+        assert published.status_code == 200, published.text
+        assert watched.inside() == 0, watched.replays

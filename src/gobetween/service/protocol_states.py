@@ -89,8 +89,6 @@ TRACK_BYTES = 48 * 1024 * 1024
 
 #: Where a session holds the entries its transaction made, kept when it commits.
 _PENDING = "gobetween.protocol_states"
-#: Set in a session that started from an entry handed over by its thread's previous unit.
-_USED_HANDED = "gobetween.protocol_states.handed"
 
 
 @dataclass(frozen=True)
@@ -241,7 +239,8 @@ def _pending(session: Session) -> dict[Hashable, tuple[int, Entry[Any]]]:
 
 class _Handed(threading.local):
     """The state a thread's last unit replayed of a stream that is not kept, for the same
-    thread's next unit (the step's writing unit after its read-only one): at most one."""
+    thread's next unit (the step's writing unit after its read-only ones): at most one per
+    thread, held until a unit of the thread takes it or replaces it."""
 
     found: tuple[StateCache, Hashable, Entry[Any]] | None = None
 
@@ -287,18 +286,16 @@ def _committed(session: Session) -> None:
     if session.get_nested_transaction() is not None:  # a savepoint released: not yet
         return
     pending = session.info.pop(_PENDING, None)
-    used_handed = session.info.pop(_USED_HANDED, False)
     if pending:
         cache = cache_of(session)
         for key, (track, entry) in pending.items():
-            if not cache.put(key, track, entry) and not used_handed:
+            if not cache.put(key, track, entry):
                 _HANDED.found = (cache, key, entry)  # for this thread's next unit
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session: Session, previous: SessionTransaction) -> None:
     session.info.pop(_PENDING, None)  # a savepoint too: what it read may be gone
-    session.info.pop(_USED_HANDED, None)
 
 
 def _handed(session: Session, key: Hashable) -> Entry[Any] | None:
@@ -308,7 +305,6 @@ def _handed(session: Session, key: Hashable) -> Entry[Any] | None:
     if found is None or found[1] != key or found[0] is not cache_of(session):
         return None
     _HANDED.found = None
-    session.info[_USED_HANDED] = True
     return found[2]
 
 
