@@ -29,6 +29,7 @@ from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda
 from gobetween.policy import Actor, Seat, TrackView
+from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.service.negotiate import notify, track_agenda
 from gobetween.store import repositories
@@ -93,6 +94,9 @@ def change_agenda(
     track, view = repositories.track(session, actor, track_id)
     if not may_edit(view):
         raise PermissionDenied(_("only the process's admins and the track's mediators edit it"))
+    # a change at the same moment (or a text published) waits here, then reads this one's
+    # agenda and number: the two changes become two versions, as one after the other
+    unique.serialised(session, t.Track, track.id)
     old = track_agenda(track)
     note = note.strip()[:MAX_NOTE]
     if editable_freely(session, track.id):

@@ -40,6 +40,7 @@ from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.policy import Action, Actor, AgreementAct, AgreementView, agreement_view
 from gobetween.protocols import single_text as st
+from gobetween.service import unique
 from gobetween.service.agreed_text import (
     agreed_clauses,
     link_for,
@@ -202,6 +203,18 @@ def _first_linked(session: Session, links: Sequence[Link]) -> int | None:
     return None if found is None else int(found)
 
 
+def _same_terms(session: Session, terms_hash: str) -> AgreementError | None:
+    """The refusal to make an agreement whose terms another one has, if one has them."""
+    existing = session.execute(
+        select(a.Agreement.id).where(a.Agreement.terms_hash == terms_hash)
+    ).scalar()
+    if existing is None:
+        return None
+    return AgreementError(
+        _("an agreement with these terms exists already (id %(existing)s)") % {"existing": existing}
+    )
+
+
 def create_agreement(
     session: Session,
     actor: Actor,
@@ -251,14 +264,9 @@ def create_agreement(
     from gobetween.service.implement import check_implementation  # implement builds on agree
 
     check_implementation(terms, implementation or {})
-    existing = session.execute(
-        select(a.Agreement.id).where(a.Agreement.terms_hash == terms.terms_hash())
-    ).scalar()
-    if existing is not None:
-        raise AgreementError(
-            _("an agreement with these terms exists already (id %(existing)s)")
-            % {"existing": existing}
-        )
+    refusal = _same_terms(session, terms.terms_hash())
+    if refusal is not None:
+        raise refusal
     bundle = Bundle.create(
         mirror_instruments(
             terms,
@@ -278,8 +286,10 @@ def create_agreement(
         bundle=bundle.to_bytes(),
         created_by=actor.user_id,
     )
-    session.add(row)
-    session.flush()
+    if not unique.added_once(session, row, "uq_agreements_terms_hash"):
+        refusal = _same_terms(session, row.terms_hash)  # made at the same moment by another
+        assert refusal is not None  # committed before this insert failed on its terms
+        raise refusal
     audited(
         session,
         actor,

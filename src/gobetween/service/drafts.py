@@ -31,7 +31,7 @@ from gobetween.protocols.single_text_articles import (
     articles_from_wire,
     check_articles,
 )
-from gobetween.service import texts
+from gobetween.service import texts, unique
 from gobetween.service.audited import audited
 from gobetween.service.errors import describe, translated
 from gobetween.service.negotiate import track_agenda
@@ -135,10 +135,11 @@ def set_rule(
 ) -> dict[str, Any]:
     """Mediators set whether a second organisation must approve, and the deadline's consequence."""
     track, _ = _mediator_track(session, actor, track_id)
-    row = session.get(x.TextRule, track.id) or x.TextRule(track_id=track.id)
+    row, _made = unique.get_or_add(
+        session, x.TextRule, track.id, lambda: x.TextRule(track_id=track.id)
+    )  # made once, also when another mediator sets the rule at the same moment
     row.approval_required = approval_required
     row.after_deadline = after_deadline.strip()[:500]
-    session.add(row)
     session.flush()
     change = {"approval_required": approval_required, "after_deadline": row.after_deadline}
     audited(session, actor, "text.rule", ("track", track.id), change)

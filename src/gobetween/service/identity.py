@@ -29,7 +29,6 @@ from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import CursorResult, Result
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gobetween.errors import (
@@ -45,7 +44,7 @@ from gobetween.errors import (
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor
-from gobetween.service import passwords, security_log, two_factor
+from gobetween.service import passwords, security_log, two_factor, unique
 from gobetween.service.audited import audited
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
@@ -143,12 +142,8 @@ def create_user(
         active=True,
     )
     session.add(user)
-    try:
-        session.flush()
-    except IntegrityError as exc:  # taken since the check, by a unit that committed meanwhile
-        if "uq_users_email" not in str(exc.orig) and "users.email" not in str(exc.orig):
-            raise
-        raise _address_taken(address) from None
+    with unique.taken("uq_users_email", lambda: _address_taken(address)):
+        session.flush()  # taken since the check, by a unit that committed meanwhile
     audited(
         session, actor_id, "user.create", ("user", user.id), {"email": address, "name": user.name}
     )

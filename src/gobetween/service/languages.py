@@ -26,6 +26,7 @@ from gobetween.errors import InvalidModel, ValidationFailed
 from gobetween.i18n import _, current_locale
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor, process_view
+from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.service.schemas import TranslationOut
 from gobetween.store import language_tables as lt
@@ -235,11 +236,14 @@ def _replace(
     new: list[lt.ProcessLanguage] | list[lt.TrackLanguage],
 ) -> None:
     """Replace a process's or track's language rows (``old`` deletes them) by ``new``, in
-    order, and audit it: ``owned`` is (process or track, its id, the languages recorded)."""
+    order, and audit it: ``owned`` is (process or track, its id, the languages recorded).
+    Under the owner's lock: a second replacement at the same moment deletes the first one's
+    rows, instead of inserting beside them."""
+    owner, owner_id, recorded = owned
+    unique.serialised(session, t.Process if owner == "process" else t.Track, owner_id)
     session.execute(old)
     session.add_all(new)
     session.flush()
-    owner, owner_id, recorded = owned
     audited(session, actor, f"{owner}.languages", (owner, owner_id), {"languages": recorded})
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from gobetween.errors import N_, NotFound, Sentence, ValidationFailed
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
+from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -249,6 +250,9 @@ def update_meeting(
     view.require(Action.RECORD_MEETINGS)
     values = _checked(view, fields)
     parties = values.pop("party_ids")
+    # a rewrite at the same moment waits here, then replaces the parties this one wrote
+    # (instead of inserting its own beside them)
+    unique.serialised(session, tt.Meeting, row.id)
     for name, value in values.items():
         setattr(row, name, value)
     for old in session.execute(

@@ -25,6 +25,7 @@ from gobetween.i18n import _, format_decimal
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda, Preferences, check_bonus_limit
 from gobetween.policy import Action, Actor, TrackView
+from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.service.identity import Credentials
 from gobetween.service.languages import message_language, translations_by_message
@@ -334,13 +335,14 @@ def channel_messages(
 def mark_read(session: Session, actor: Actor, message_id: int) -> t.ReadReceipt:
     """Record that the actor has read a message (idempotent)."""
     message, _ = repositories.message(session, actor, message_id)
-    existing = session.get(t.ReadReceipt, (message.id, actor.user_id))
-    if existing is not None:
-        return existing
-    row = t.ReadReceipt(message_id=message.id, user_id=actor.user_id)
-    session.add(row)
-    session.flush()
-    audited(session, actor, "message.read", ("message", message.id), {"user": actor.user_id})
+    row, made = unique.get_or_add(
+        session,
+        t.ReadReceipt,
+        (message.id, actor.user_id),
+        lambda: t.ReadReceipt(message_id=message.id, user_id=actor.user_id),
+    )
+    if made:  # else read before, or by the same user's other request at the same moment
+        audited(session, actor, "message.read", ("message", message.id), {"user": actor.user_id})
     return row
 
 
@@ -362,20 +364,24 @@ def record_preferences(
         check_bonus_limit(preferences)
     except InvalidModel as exc:
         raise exc.located(source="preferences") from None
-    current = session.execute(
-        select(func.max(t.PreferenceVersion.version)).where(
-            t.PreferenceVersion.track_id == track.id, t.PreferenceVersion.party_id == party
+    body = preferences_to_json(preferences)
+
+    def next_version() -> t.PreferenceVersion:
+        current = session.execute(
+            select(func.max(t.PreferenceVersion.version)).where(
+                t.PreferenceVersion.track_id == track.id, t.PreferenceVersion.party_id == party
+            )
+        ).scalar_one()
+        return t.PreferenceVersion(
+            track_id=track.id,
+            party_id=party,
+            version=(current or 0) + 1,
+            body=body,
+            author_id=actor.user_id,
         )
-    ).scalar_one()
-    row = t.PreferenceVersion(
-        track_id=track.id,
-        party_id=party,
-        version=(current or 0) + 1,
-        body=preferences_to_json(preferences),
-        author_id=actor.user_id,
-    )
-    session.add(row)
-    session.flush()
+
+    # another delegate of the party saving at the same moment: this version follows theirs
+    row = unique.add_numbered(session, "uq_preference_versions_track_id", next_version)
     notify(session, track.id, party, LiveUpdate.PREFERENCES, row.version)
     audited(
         session,

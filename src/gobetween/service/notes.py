@@ -22,6 +22,7 @@ from gobetween.errors import N_, NotFound, Sentence, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, TrackView
+from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -211,11 +212,13 @@ def assign(
             location="user_id",
             expected=_("a mediator of the track"),
         )
-    if session.get(tt.Assignment, (channel_id, user_id)) is None:
-        session.add(
-            tt.Assignment(channel_id=channel_id, user_id=user_id, assigned_by=actor.user_id)
-        )
-        session.flush()
+    _row, made = unique.get_or_add(
+        session,
+        tt.Assignment,
+        (channel_id, user_id),
+        lambda: tt.Assignment(channel_id=channel_id, user_id=user_id, assigned_by=actor.user_id),
+    )
+    if made:  # else given before, or by another request at the same moment
         audited(session, actor, "channel.assign", ("channel", channel_id), {"mediator": user_id})
     return _assignment_rows(session, view)
 

@@ -24,6 +24,7 @@ from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from gobetween.i18n import _
 from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.policy import Actor, process_view, role_fits
+from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.service.identity import NewAccount, check_new_user, create_user, normalise_email
 from gobetween.service.security import PasswordHasher, new_token, token_digest
@@ -92,12 +93,11 @@ def add_organisation(
         )
     ).first()
     if exists:
-        raise Conflict(
-            _("the process has an organisation called %(name)r already") % {"name": name}
-        )
+        raise _organisation_taken(name)
     row = t.Organisation(process_id=process_id, name=name, kind=kind.value)
     session.add(row)
-    session.flush()
+    with unique.taken("uq_organisations_process_id", lambda: _organisation_taken(name)):
+        session.flush()  # named meanwhile by a concurrent request (PostgreSQL)
     audited(
         session,
         actor,
@@ -106,6 +106,10 @@ def add_organisation(
         {"process": process_id, "name": name, "kind": kind.value},
     )
     return row
+
+
+def _organisation_taken(name: str) -> Conflict:
+    return Conflict(_("the process has an organisation called %(name)r already") % {"name": name})
 
 
 def _organisation(
@@ -139,6 +143,10 @@ def _check_role(session: Session, process_id: int, role: Role, organisation_id: 
         )
 
 
+def _seat_taken() -> Conflict:
+    return Conflict(_("the user holds a role in this process already; change it instead"))
+
+
 def _add_membership(
     session: Session, actor: Actor, process_id: int, user_id: int, role: Role, org: int | None
 ) -> t.Membership:
@@ -149,10 +157,11 @@ def _add_membership(
     ).scalars()
     for m in rows:
         if m.role == role.value or (role is not Role.ADMIN and m.role != Role.ADMIN.value):
-            raise Conflict(_("the user holds a role in this process already; change it instead"))
+            raise _seat_taken()
     row = t.Membership(process_id=process_id, user_id=user_id, role=role.value, organisation_id=org)
     session.add(row)
-    session.flush()
+    with unique.taken("uq_memberships_process_id", _seat_taken):
+        session.flush()  # the same role given meanwhile by a concurrent request (PostgreSQL)
     audited(
         session,
         actor,
@@ -235,7 +244,8 @@ def change_member(
     if row.role == Role.ADMIN.value and role is not Role.ADMIN:
         _keep_an_admin(session, process_id, row.id)
     row.role, row.organisation_id = role.value, organisation_id
-    session.flush()
+    with unique.taken("uq_memberships_process_id", _seat_taken):
+        session.flush()  # a role the user holds in another seat of the process
     audited(
         session,
         actor,
@@ -490,6 +500,10 @@ def pending_invitations(session: Session, actor: Actor) -> list[InvitationInfo]:
     return [_info(session, row, "pending") for row in rows]
 
 
+def _track_taken(name: str) -> Conflict:
+    return Conflict(_("the process has a track called %(name)r already") % {"name": name})
+
+
 def create_track(
     session: Session,
     actor: Actor,
@@ -506,7 +520,7 @@ def create_track(
     if session.execute(
         select(t.Track.id).where(t.Track.process_id == process_id, t.Track.name == name)
     ).first():
-        raise Conflict(_("the process has a track called %(name)r already") % {"name": name})
+        raise _track_taken(name)
     orgs = [_organisation(session, process_id, o) for o in dict.fromkeys(organisation_ids)]
     kinds = {OrganisationKind(o.kind) for o in orgs if o}
     if OrganisationKind.PARTY not in kinds or OrganisationKind.MEDIATOR not in kinds:
@@ -517,7 +531,8 @@ def create_track(
         )
     row = t.Track(process_id=process_id, name=name, agenda=agenda_to_json(agenda), source=source)
     session.add(row)
-    session.flush()
+    with unique.taken("uq_tracks_process_id", lambda: _track_taken(name)):
+        session.flush()  # named meanwhile by a concurrent request (PostgreSQL)
     for org in orgs:
         assert org is not None
         session.add(t.TrackOrganisation(track_id=row.id, organisation_id=org.id))

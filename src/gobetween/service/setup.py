@@ -31,7 +31,7 @@ from gobetween.bidi import isolate
 from gobetween.errors import NotFound, ValidationFailed
 from gobetween.i18n import _, _l
 from gobetween.model import Role
-from gobetween.service import languages, mail
+from gobetween.service import languages, mail, unique
 from gobetween.service.audited import audited
 from gobetween.service.identity import (
     NewAccount,
@@ -139,11 +139,12 @@ def create_first_admin(
 
 def mail_settings(session: Session, user_id: int) -> st.MailSettings:
     """The user's e-mail settings (a row with the defaults is made when missing)."""
-    row = session.get(st.MailSettings, user_id)
-    if row is None:
-        row = st.MailSettings(user_id=user_id, notify="immediate")
-        session.add(row)
-        session.flush()
+    row, _made = unique.get_or_add(  # made once, also by two requests at the same moment
+        session,
+        st.MailSettings,
+        user_id,
+        lambda: st.MailSettings(user_id=user_id, notify="immediate"),
+    )
     return row
 
 

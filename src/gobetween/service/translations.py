@@ -31,6 +31,7 @@ from gobetween.i18n import _
 from gobetween.live import LiveUpdate
 from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
+from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.service.languages import track_languages, translations_by_message
 from gobetween.service.negotiate import message_out, notify
@@ -127,13 +128,16 @@ def assign_translator(session: Session, actor: Actor, track_id: int, user_id: in
     _, view = repositories.track(session, actor, track_id)
     _require_manager(view)
     _translator_membership(session, view, user_id)
-    if _assigned(session, track_id, user_id):
-        return
-    session.add(
-        lt.TranslatorAssignment(track_id=track_id, user_id=user_id, assigned_by=actor.user_id)
+    _row, made = unique.get_or_add(
+        session,
+        lt.TranslatorAssignment,
+        (track_id, user_id),
+        lambda: lt.TranslatorAssignment(
+            track_id=track_id, user_id=user_id, assigned_by=actor.user_id
+        ),
     )
-    session.flush()
-    audited(session, actor, "translator.assign", ("track", track_id), {"translator": user_id})
+    if made:  # else given before, or by another request at the same moment
+        audited(session, actor, "translator.assign", ("track", track_id), {"translator": user_id})
 
 
 def unassign_translator(session: Session, actor: Actor, track_id: int, user_id: int) -> None:
@@ -314,6 +318,15 @@ def _check_text(text: str) -> str:
     return text
 
 
+def _translation(session: Session, message_id: int, language: str) -> lt.MessageTranslation | None:
+    return session.execute(
+        select(lt.MessageTranslation).where(
+            lt.MessageTranslation.message_id == message_id,
+            lt.MessageTranslation.language == language,
+        )
+    ).scalar_one_or_none()
+
+
 def translate(
     session: Session, actor: Actor, message_id: int, *, language: str, text: str
 ) -> TranslationOut:
@@ -335,14 +348,10 @@ def translate(
             expected=_("another working language than the message's"),
         )
     _check_text(text)
-    row = session.execute(
-        select(lt.MessageTranslation).where(
-            lt.MessageTranslation.message_id == message.id,
-            lt.MessageTranslation.language == language,
-        )
-    ).scalar_one_or_none()
+    row = _translation(session, message.id, language)
+    made = None
     if row is None:
-        row = lt.MessageTranslation(
+        made = lt.MessageTranslation(
             id=t.random_id(),
             message_id=message.id,
             party_id=channel.party_id,
@@ -350,8 +359,12 @@ def translate(
             text=text,
             translator_id=actor.user_id,
         )
-        session.add(row)
-    else:
+        if unique.added_once(session, made, "uq_message_translations_message_id"):
+            row = made
+        else:  # another translator's, made at the same moment: replaced, as after it
+            row = _translation(session, message.id, language)
+    assert row is not None  # when not made here, committed before this insert failed on it
+    if row is not made:
         row.text, row.translator_id, row.created_at = text, actor.user_id, t.utcnow()
     session.flush()
     # a live update private to the channel's party and the mediators: their pages show it

@@ -36,7 +36,7 @@ from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Actor
-from gobetween.service import admin_alerts, processes, security_log
+from gobetween.service import admin_alerts, processes, security_log, unique
 from gobetween.service.audited import audited
 from gobetween.service.security import token_digest
 from gobetween.service.settings import Settings
@@ -121,10 +121,11 @@ def start(session: Session, user: t.User, *, rule: str = "off", token: str = "")
 
         enrolment.take(session, user, token)
     secret = base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
-    row = session.get(TwoFactor, user.id)
-    if row is None:
-        session.add(TwoFactor(user_id=user.id, secret=secret))
-    else:
+    # a set-up started at the same moment (another tab) is replaced, as one started before
+    row, made = unique.get_or_add(
+        session, TwoFactor, user.id, lambda: TwoFactor(user_id=user.id, secret=secret)
+    )
+    if not made:
         row.secret, row.last_step = secret, 0
     return _enrolment(user, secret)
 
@@ -381,7 +382,9 @@ def set_process_rule(
     if required and row is None:
         if not enabled(session, actor.user_id):
             raise Conflict(_("turn on your own second factor first (at /account/security)"))
-        session.add(ProcessTwoFactor(process_id=process_id, set_by=actor.user_id))
+        row = ProcessTwoFactor(process_id=process_id, set_by=actor.user_id)
+        if not unique.added_once(session, row, "pk_process_two_factor"):
+            return process_rule(session, actor, process_id)  # required at the same moment
     elif not required and row is not None:
         session.delete(row)
     else:
