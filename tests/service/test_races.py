@@ -161,7 +161,7 @@ def test_two_invitations_to_one_seat_accepted_at_once(world: World) -> None:
     body["organisation_id"] = world.orgs["Observers"]
     url = f"/api/processes/{world.process_id}/invitations"
     ids = [world.post("admin", url, json=body).json()["id"] for _ in range(2)]
-    with meeting(world, "INSERT INTO memberships") as met:
+    with meeting(world, "INSERT INTO memberships", LOCK.format(table="users")) as met:
         answers = at_once(
             world, *[as_(world, "outsider", "POST", f"/api/invitations/{i}/accept") for i in ids]
         )
@@ -170,6 +170,35 @@ def test_two_invitations_to_one_seat_accepted_at_once(world: World) -> None:
     assert "holds a role in this process already" in problem_of(answers, 409)["detail"]
     seats = select(func.count()).where(t.Membership.user_id == world.users["outsider"])
     assert count(world, seats) == 1
+
+
+def test_two_invitations_to_two_roles_accepted_at_once(world: World) -> None:
+    """The outsider, invited as an observer and as a party's member, accepts both at the same
+    moment: one role, as one after the other (before, both seats were made: no unique key
+    says "one role besides admin", so nothing failed, and the user sat on two sides)."""
+    url = f"/api/processes/{world.process_id}/invitations"
+    seats = [("observer", "Observers"), ("party_member", "Ukraine")]
+    ids = [
+        world.post(
+            "admin",
+            url,
+            json={
+                "email": "outsider@example.org",
+                "role": role,
+                "organisation_id": world.orgs[org],
+            },
+        ).json()["id"]
+        for role, org in seats
+    ]
+    with meeting(world, "INSERT INTO memberships", LOCK.format(table="users")) as met:
+        answers = at_once(
+            world, *[as_(world, "outsider", "POST", f"/api/invitations/{i}/accept") for i in ids]
+        )
+    assert all(met), met
+    assert statuses(answers) == [201, 409], [r.text for r in answers]
+    assert "holds a role in this process already" in problem_of(answers, 409)["detail"]
+    seated = select(func.count()).where(t.Membership.user_id == world.users["outsider"])
+    assert count(world, seated) == 1
 
 
 # -- the next number taken: both recorded, one after the other -------------------------------

@@ -150,6 +150,10 @@ def _seat_taken() -> Conflict:
 def _add_membership(
     session: Session, actor: Actor, process_id: int, user_id: int, role: Role, org: int | None
 ) -> t.Membership:
+    # two seats given to one user at the same moment (two invitations accepted at once): the
+    # second waits here and then reads the first, so "one role besides admin" holds, which
+    # no unique key says
+    unique.serialised(session, t.User, user_id)
     rows = session.execute(
         select(t.Membership).where(
             t.Membership.process_id == process_id, t.Membership.user_id == user_id
