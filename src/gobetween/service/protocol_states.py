@@ -82,10 +82,11 @@ __all__ = [
 S = TypeVar("S")
 
 #: The most tracks (the newest of the database) whose streams' states one process keeps.
-MAX_TRACKS = 32
-#: The most bytes of stored events (as stored) whose states one process keeps per track: at
-#: most 1.5 GB of stored events in all (a state takes about 1.1 times its stored size).
-TRACK_BYTES = 48 * 1024 * 1024
+MAX_TRACKS = 16
+#: The most bytes of stored events (as stored) whose states one process keeps per track (a
+#: stream as large as the whole budget before, 128 MB, is kept): at most 2 GB of stored events
+#: in all (a state takes about 1.1 times its stored size).
+TRACK_BYTES = 128 * 1024 * 1024
 
 #: Where a session holds the entries its transaction made, kept when it commits.
 _PENDING = "gobetween.protocol_states"
