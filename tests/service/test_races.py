@@ -24,12 +24,15 @@ import httpx
 from sqlalchemy import event, func, select
 from tests.service.agree_helpers import AGREEMENT, make_ready
 from tests.service.asgi import client as asgi_client
+from tests.service.test_setup import FIRST
 from tests.service.test_setup_agenda import PACKAGE
 from tests.service.test_translations import add_translator, declare, post
 from tests.service.world import World, food_preferences
 
 from gobetween.model import Role
 from gobetween.service import prepare
+from gobetween.service.app import create_app
+from gobetween.service.settings import Settings
 from gobetween.store import agreement_tables as a
 from gobetween.store import language_tables as lt
 from gobetween.store import repositories
@@ -37,6 +40,7 @@ from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 from gobetween.store import team_tables as tt
 from gobetween.store import text_tables as x
+from gobetween.store.db import Database
 from gobetween.store.login_tables import ProcessTwoFactor, TwoFactor
 
 #: How long a statement waits for the other request's
@@ -49,11 +53,11 @@ Call = Callable[[httpx.Client], httpx.Response]
 
 
 @contextlib.contextmanager
-def meeting(world: World, *statements: str) -> Iterator[list[bool]]:
+def meeting(target: World | Database, *statements: str) -> Iterator[list[bool]]:
     """While open, the first two statements that begin with one of ``statements`` (regular
     expressions) wait for each other (PostgreSQL; on SQLite none waits). Yields, for each that
     waited, whether they met."""
-    db = world.services.db
+    db = target.services.db if isinstance(target, World) else target
     barrier = threading.Barrier(2 if db.backend == "postgresql" else 1, timeout=MEET_SECONDS)
     met: list[bool] = []
     lock = threading.Lock()
@@ -79,15 +83,16 @@ def meeting(world: World, *statements: str) -> Iterator[list[bool]]:
         event.remove(db.engine, "before_cursor_execute", wait)
 
 
-def at_once(world: World, *calls: Call) -> list[httpx.Response]:
-    """Each of ``calls`` with its own client in its own thread, all started together; the
-    responses in the order of the calls."""
+def at_once(target: World | Any, *calls: Call) -> list[httpx.Response]:
+    """Each of ``calls`` with its own client of the world's app (or of the app ``target``) in
+    its own thread, all started together; the responses in the order of the calls."""
+    app = target.app if isinstance(target, World) else target
     responses: list[httpx.Response | None] = [None] * len(calls)
     raised: list[BaseException] = []
 
     def run(n: int) -> None:
         try:
-            with asgi_client(world.app) as c:
+            with asgi_client(app) as c:
                 responses[n] = calls[n](c)
         except BaseException as exc:  # the app's own error (a 500), raised by the transport
             raised.append(exc)
@@ -442,3 +447,41 @@ def test_a_meeting_rewritten_twice_at_once(world: World) -> None:
     assert statuses(answers) == [200, 200], [r.text for r in answers]
     parties = select(func.count()).where(tt.MeetingParty.meeting_id == made.json()["id"])
     assert count(world, parties) == 2
+
+
+# -- handled before, now through the same place: guards ---------------------------------------
+
+
+def test_two_visitors_setting_up_at_once_meet_at_the_installation_row(settings: Settings) -> None:
+    """Both visitors have checked that set-up is needed when both insert the installation's
+    row: one becomes the administrator, the other is told set-up is over (404)."""
+    app = create_app(settings)
+    try:
+        calls = [
+            (lambda c, n=n: c.post("/api/setup", json={**FIRST, "email": f"admin{n}@example.org"}))
+            for n in range(2)
+        ]
+        with meeting(app.state.services.db, "INSERT INTO installation") as met:
+            answers = at_once(app, *calls)
+        assert all(met), met
+        assert statuses(answers) == [201, 404], [r.text for r in answers]
+        with app.state.services.db.unit_of_work(write=False) as session:
+            assert session.execute(select(func.count()).select_from(t.User)).scalar_one() == 1
+    finally:
+        app.state.services.db.dispose()
+
+
+def test_one_analysis_stored_twice_at_once(world: World) -> None:
+    """Two mediators ask for the same analysis at the same moment: both get it, it is cached
+    once."""
+    food = world.tracks["food"]
+    for who in ("ua", "ru"):
+        saved = world.put(who, f"/api/tracks/{food}/preferences", json=food_preferences(who))
+        assert saved.status_code == 201, saved.text
+    url = f"/api/tracks/{food}/analysis"
+    with meeting(world, "INSERT INTO analyses") as met:
+        answers = at_once(world, as_(world, "un", "GET", url), as_(world, "tr", "GET", url))
+    assert all(met), met
+    assert statuses(answers) == [200, 200], [r.text for r in answers]
+    assert answers[0].json() == answers[1].json()
+    assert count(world, select(func.count()).where(t.CachedAnalysis.track_id == food)) == 1

@@ -30,7 +30,6 @@ from typing import Any
 
 import anyio.from_thread
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -39,6 +38,7 @@ from gobetween.i18n import _
 from gobetween.i18n import lazy_gettext as _l
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import analysis_worker as worker
+from gobetween.service import unique
 from gobetween.service.context import RequestContext
 from gobetween.service.negotiate import track_agenda
 from gobetween.service.slots import Slots, app_slots
@@ -127,11 +127,8 @@ def store(session: Session, actor: Actor, track_id: int, key: str, result: Any) 
     """Step 3: cache ``result`` under ``key`` (kept if another request stored it first)."""
     track, view = repositories.track(session, actor, track_id)
     view.require(Action.READ_ANALYSIS)
-    try:
-        with session.begin_nested():
-            session.add(t.CachedAnalysis(track_id=track.id, key=key, result=result))
-    except IntegrityError:  # stored meanwhile by a concurrent request: the same result
-        pass
+    row = t.CachedAnalysis(track_id=track.id, key=key, result=result)
+    unique.added_once(session, row, "uq_analyses_track_id")  # else stored meanwhile: the same
 
 
 def _slots(ctx: RequestContext) -> Slots:

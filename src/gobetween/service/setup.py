@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gobetween import i18n
@@ -121,10 +120,8 @@ def create_first_admin(
     if not needs_setup(session):
         raise NotFound(_("set-up is over"))
     session.add(st.Installation(id=1))
-    try:
+    with unique.taken("pk_installation", lambda: NotFound(_("set-up is over"))):
         session.flush()  # a second visitor's insert waits for the first one's commit, then fails
-    except IntegrityError:
-        raise NotFound(_("set-up is over")) from None
     email, name, password = account.email, account.name, account.password
     user = create_user(
         session, hasher, email=email, name=name, password=password, hashed=account.hashed

@@ -1,16 +1,17 @@
 """Unique keys that a concurrent request took first: the one place that reads such a violation.
 
 A service checks that a name, a number or a row is free before it inserts. On SQLite the writing
-units run one after the other, so the check holds until the insert; on PostgreSQL (READ
-COMMITTED) two requests at the same moment can both pass it, and the second insert then waits
-for the first unit's commit and fails on the table's unique constraint. Unhandled, that
-``IntegrityError`` is a 500. Each writer says here what the violation means for its user:
+units run one after the other, so a check in the writing unit holds until the insert; on
+PostgreSQL (READ COMMITTED) two requests at the same moment can both pass it, and the second
+insert then waits for the first unit's commit and fails on the table's unique constraint.
+Unhandled, that ``IntegrityError`` is a 500. Each writer says here what the violation means
+for its user:
 
 - :func:`taken`: the same refusal the check gives (a :class:`~gobetween.errors.Conflict` that
   names what is taken), the whole unit rolled back;
 - :func:`added_once` and :func:`get_or_add`: the row is there either way (the two requests
-  asked for the same thing); inside a savepoint (PostgreSQL), so the unit goes on with the
-  row the other one made;
+  asked for the same thing); inside a savepoint, so the unit goes on with the row the other
+  one made;
 - :func:`add_numbered`: the next number of a sequence (a new version) was taken: number it
   after that one, as when the two requests come one after the other;
 - :func:`serialised`: where a unit replaces a set of rows (delete, then insert), the owner's
@@ -80,15 +81,17 @@ def taken(constraint: str, refusal: Callable[[], GobetweenError]) -> Iterator[No
         raise refusal() from None
 
 
-def added_once(session: Session, row: object, constraint: str) -> bool:
+def added_once(session: Session, row: object, constraint: str, *, checked: bool = False) -> bool:
     """Insert ``row`` in a savepoint: ``True``, or ``False`` when a concurrent unit inserted
     its key of ``constraint`` first (then ``row`` is not in the session and the unit goes on;
     a read now finds the other unit's row, committed before the insert failed).
 
-    On SQLite writing units run one at a time, so a key this unit found free is still free:
-    no savepoint there (two statements more per row, for a page that marks 50 messages read
-    in one unit)."""
-    if session.get_bind().dialect.name == "sqlite":
+    ``checked``: this writing unit has just read that the key is free. On SQLite writing units
+    run one at a time, so it is still free: no savepoint then (two statements more per row,
+    for a page that marks 50 messages read in one unit). A key checked in an earlier unit, or
+    not at all, can be taken on SQLite too (two analyses stored at once).
+    """
+    if checked and session.get_bind().dialect.name == "sqlite":
         session.add(row)
         session.flush()
         return True
@@ -111,7 +114,7 @@ def get_or_add(session: Session, model: type[R], key: Any, make: Callable[[], R]
     if row is not None:
         return row, False
     made = make()
-    if added_once(session, made, f"pk_{model.__tablename__}"):
+    if added_once(session, made, f"pk_{model.__tablename__}", checked=True):
         return made, True
     return session.get_one(model, key), False
 
@@ -126,7 +129,7 @@ def add_numbered(session: Session, constraint: str, numbered: Callable[[], R]) -
     """
     while True:
         row = numbered()
-        if added_once(session, row, constraint):
+        if added_once(session, row, constraint, checked=True):
             return row
 
 
