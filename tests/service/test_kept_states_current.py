@@ -18,6 +18,7 @@ import asyncio
 import gc
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -256,3 +257,22 @@ def test_a_stream_not_kept_is_replayed_before_each_step_the_same_way(
         published = world.post("un", generic, json={"package": PACKAGE})
         assert published.status_code == 200, published.text
         assert watched.inside() == 0, watched.replays
+
+
+def test_the_operator_sets_how_many_tracks_and_how_much_each_process_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``GOBETWEEN_KEPT_STATE_TRACKS`` and ``GOBETWEEN_KEPT_STATE_TRACK_MB`` bound the memory the
+    kept states may take (before: 16 tracks of 128 MB, about 2.2 GB, fixed in the code)."""
+    from gobetween.service.app import create_app
+    from gobetween.service.settings import Settings
+
+    monkeypatch.setenv("GOBETWEEN_DATABASE_URL", f"sqlite:///{tmp_path}/kept.db")
+    monkeypatch.setenv("GOBETWEEN_KEPT_STATE_TRACKS", "3")
+    monkeypatch.setenv("GOBETWEEN_KEPT_STATE_TRACK_MB", "2")
+    settings = Settings.from_env()
+    assert (settings.kept_state_tracks, settings.kept_state_track_mb) == (3, 2)
+    app = create_app(settings)
+    cache = protocol_states.cache_of(app.state.services.db.engine)
+    assert (cache.tracks, cache.track_size) == (3, 2 * 1024 * 1024)
+    app.state.services.db.dispose()

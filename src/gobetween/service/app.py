@@ -25,6 +25,7 @@ from gobetween.service import (
     analysis_worker,
     errors,
     mail,
+    protocol_states,
     retention,
     security_log,
     state_keeper,
@@ -173,6 +174,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     if settings.migrate:
         upgrade(db)
+    protocol_states.configure(
+        db.engine,
+        tracks=settings.kept_state_tracks,
+        track_size=settings.kept_state_track_mb * 1024 * 1024,
+    )
     app = FastAPI(
         lifespan=_lifespan(settings.threads, lambda: _background(db, settings)),
         title="gobetween",

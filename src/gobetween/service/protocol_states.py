@@ -71,6 +71,7 @@ __all__ = [
     "Replayed",
     "StateCache",
     "cache_of",
+    "configure",
     "head",
     "keeps",
     "kept",
@@ -226,6 +227,15 @@ def cache_of(session_or_engine: Session | Engine) -> StateCache:
     if isinstance(session_or_engine, Engine):
         return _cache(session_or_engine.pool)
     return _cache(_pool(session_or_engine.get_bind()))
+
+
+def configure(engine: Engine, *, tracks: int, track_size: int) -> None:
+    """Keep the states of at most ``tracks`` tracks and ``track_size`` bytes of stored events
+    per track for ``engine``'s database in this process (the operator's settings,
+    ``kept_state_tracks`` and ``kept_state_track_mb``; :func:`create_app` calls it first)."""
+    cache = cache_of(engine)
+    with cache._lock:
+        cache.tracks, cache.track_size = max(1, tracks), max(0, track_size)
 
 
 def key_of(stream: event_log.Stream) -> Hashable:

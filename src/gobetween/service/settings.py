@@ -112,6 +112,20 @@ class Settings:
     argon2_time_cost: int = _setting(3, N_("Argon2id iterations"))
     argon2_memory_kib: int = _setting(65536, N_("Argon2id memory, in KiB"))
     sse_poll_seconds: float = _setting(1.0, N_("how often an event stream looks for news"))
+    kept_state_tracks: int = _setting(
+        16,
+        N_(
+            "how many tracks (the newest) each server process keeps the protocol states of in "
+            "memory, so that a step replays nothing another party wrote"
+        ),
+    )
+    kept_state_track_mb: int = _setting(
+        128,
+        N_(
+            "most stored events, in MB, whose states one process keeps per track (memory: about "
+            "1.1 times this, times the tracks kept); a larger stream is replayed before each step"
+        ),
+    )
     server_timing: bool = _setting(
         False,
         N_(
