@@ -71,8 +71,12 @@ def test_the_analysis_bounds_in_ukrainian() -> None:
         "packages, above the limit of 1,000,000"
     )
     with i18n.use_locale("uk"):
-        assert refusal(points).startswith("межа Парето зросла до 51,000 точок після об'єднання")
+        # the counts as Ukrainian writes them (errors.Count), the English ones above unchanged
+        assert refusal(points).startswith(
+            "межа Парето зросла до 51\u00a0000 точок після об'єднання"
+        )
         assert refusal(space).startswith("потрібен точний перебір (interactions)")
+        assert "2\u00a0000\u00a0000" in refusal(space)
 
 
 def test_a_process_the_policy_hides_on_the_command_line_in_ukrainian() -> None:
