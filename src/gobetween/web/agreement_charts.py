@@ -205,31 +205,24 @@ def time_labels(labels: Sequence[str]) -> list[Label]:
     ('вер.', 'term 1')
     """
     code = i18n.current_locale()
-    if labels and all(_DAY.fullmatch(x) for x in labels):
-        days = [dt.date.fromisoformat(x) for x in labels]
-        return [
-            Label(
-                reading(format_skeleton("MMMd", d, locale=code)),
-                reading(format_skeleton("yMMMd", d, locale=code)),
-                reading(format_skeleton("y", d, locale=code)),
-            )
-            for d in days
-        ]
-    if labels and all(_MONTH.fullmatch(x) for x in labels):
-        months = [dt.date.fromisoformat(x + "-01") for x in labels]
-        return [
-            Label(
-                reading(format_skeleton("MMM", d, locale=code)),
-                reading(format_skeleton("yMMM", d, locale=code)),
-                reading(format_skeleton("y", d, locale=code)),
-            )
-            for d in months
-        ]
+    for pattern, day_one, short, long in _DATED:
+        if labels and all(pattern.fullmatch(x) for x in labels):
+            dates = [dt.date.fromisoformat(x + day_one) for x in labels]
+            return [
+                Label(
+                    reading(format_skeleton(short, d, locale=code)),
+                    reading(format_skeleton(long, d, locale=code)),
+                    reading(format_skeleton("y", d, locale=code)),
+                )
+                for d in dates
+            ]
     return [Label(reading(x), reading(x)) for x in labels]
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")
+#: (labels of this form, what makes one a day, its short and long skeletons): days, then months
+_DATED = ((_DAY, "", "MMMd", "yMMMd"), (_MONTH, "-01", "MMM", "yMMM"))
 
 
 #: The room a second line of labels (the year) takes under the axis, in the drawing's units.
