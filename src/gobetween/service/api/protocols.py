@@ -20,9 +20,10 @@ Built when the app is created (:func:`build_router`), from :func:`registry.proto
 The schemas are what ``/api/docs`` shows, under the tag ``protocols``.
 
 Every route and page form that steps a protocol goes through :func:`stepping` (the generic
-ones through :func:`acting`): when this worker keeps no state of the protocol's stream (after
-a restart, or dropped: :mod:`gobetween.service.protocol_states`), the state is replayed in a
-read-only unit first, so the writing unit applies only the events since and holds the write
+ones through :func:`acting`): when this worker keeps no current state of the protocol's
+stream (not kept, or behind the stream's last event: another worker wrote since;
+:mod:`gobetween.service.protocol_states`), the state is brought up to date in a read-only unit
+first, so the writing unit applies only the events since and holds the write
 lock for the step alone; the caller's view, where the step returns what draws it, is drawn
 after the unit.
 
@@ -84,8 +85,9 @@ def stepping(
     **kwargs: P.kwargs,
 ) -> T:
     """``call(session, actor, track_id, *args, **kwargs)``, a step of ``protocol`` in track
-    ``track_id``, in a writing unit as the caller; before it, when this worker keeps no state
-    of the protocol there, the state replayed from every event in a read-only unit
+    ``track_id``, in a writing unit as the caller; before it, when this worker keeps no current
+    state of the protocol there (none, or behind the stream's last event), the state replayed
+    in a read-only unit
     (:func:`~gobetween.service.protocol_steps.warm`), so that the writing unit applies only
     the events written since (after a restart, replaying 100 versions of 950 KB inside the
     unit held the write lock most of a second)."""
