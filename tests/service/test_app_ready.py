@@ -10,12 +10,16 @@ import pytest
 from fastapi import FastAPI, routing
 from tests.service.asgi import client
 
+from gobetween.service import app as app_module
 from gobetween.service.app import create_app, ready
 from gobetween.service.settings import Settings
 
 
 @pytest.fixture
-def app() -> Iterator[FastAPI]:
+def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
+    """An app as a new server process makes its first: with routes no other app has walked
+    (the apps of one process share theirs)."""
+    monkeypatch.setattr(app_module, "_ROUTES", [])
     made = create_app(Settings(database_url="sqlite://"))
     yield made
     made.state.services.db.dispose()

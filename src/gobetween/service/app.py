@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
+import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI
+from starlette.routing import BaseRoute
 
 from gobetween import __version__
 from gobetween.i18n_http import LocaleMiddleware
+from gobetween.protocols import registry
 from gobetween.service import (
     analysis_worker,
     errors,
@@ -179,15 +183,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         tracks=settings.kept_state_tracks,
         track_size=settings.kept_state_track_mb * 1024 * 1024,
     )
-    app = FastAPI(
-        lifespan=_lifespan(settings.threads, lambda: _background(db, settings)),
-        title="gobetween",
-        version=__version__,
-        description="Mediated negotiation: private channels, analysis, single text, agreements.",
-        openapi_url="/api/openapi.json",
-        docs_url=None,  # service/api_docs.py: the vendored, pinned Swagger UI
-        redoc_url=None,
-    )
+    app = FastAPI(lifespan=_lifespan(settings.threads, lambda: _background(db, settings)), **_APP)
     app.state.services = Services(
         settings=settings,
         db=db,
@@ -199,8 +195,47 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(RequestGuard, settings=settings)  # body limits, strict JSON, headers
     app.add_middleware(LocaleMiddleware)  # each request's language and time zone
     app.add_middleware(security_log.RequestClient)  # the browser named in the security log
-    for router in routers():
-        app.include_router(router)
-    app.include_router(docs_router)  # /api/docs from the vendored Swagger UI
-    app.include_router(web_router)  # the pages (gobetween.web) beside the JSON API
+    app.router.routes.extend(_routes())
     return app
+
+
+#: The app's options (but its lifespan), shared by every app and by :func:`_routes`' template.
+_APP: dict[str, Any] = {
+    "title": "gobetween",
+    "version": __version__,
+    "description": "Mediated negotiation: private channels, analysis, single text, agreements.",
+    "openapi_url": "/api/openapi.json",
+    "docs_url": None,  # service/api_docs.py: the vendored, pinned Swagger UI
+    "redoc_url": None,
+}
+_ROUTES: list[tuple[tuple[Any, ...], tuple[BaseRoute, ...]]] = []
+_ROUTES_LOCK = threading.Lock()
+
+
+def _routes() -> tuple[BaseRoute, ...]:
+    """The routes of every app this process makes (the API's routers, the API docs, the pages),
+    made once for the protocols registered.
+
+    FastAPI prepares a route (its dependencies, its parameters' and body's validators) for the
+    router that includes it: each app including the routers paid it again, 0.1 to 0.3 s of CPU
+    on an app's first requests (FastAPI 0.165) or at its creation (earlier versions), most of
+    what a test that makes its own app costs. A route holds nothing of one app: the services,
+    settings and database are the request's app's (``request.app.state``). So the routes are
+    included once, in a template app with the same options, and every app lists those same
+    route objects. A protocol registered later (the tests' own) makes a new set.
+    """
+    registered = registry.protocols()
+    with _ROUTES_LOCK:
+        for made_for, routes in _ROUTES:
+            if len(made_for) == len(registered) and all(map(operator.is_, made_for, registered)):
+                return routes
+        template = FastAPI(**_APP)
+        mine = len(template.router.routes)  # the template's own (the OpenAPI description)
+        for router in routers():
+            template.include_router(router)
+        template.include_router(docs_router)  # /api/docs from the vendored Swagger UI
+        template.include_router(web_router)  # the pages (gobetween.web) beside the JSON API
+        routes = tuple(template.router.routes[mine:])
+        del _ROUTES[:-3]  # a few sets at most (tests register protocols of their own)
+        _ROUTES.append((registered, routes))
+        return routes
