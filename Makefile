@@ -32,8 +32,12 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# Three test processes on two cores: the tests wait on PostgreSQL, chromium and each other's
+# servers for about a third of their time, which a third process fills (2 processes: 910 s,
+# 3: 811 s, 6 December 2026); the longest tests go first (tests/conftest.py).
+TEST_PROCESSES ?= 3
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 # The explorations of the tests marked `deep` again, eight times as far (tests/depth.py); CI runs
 # it after `make test`.

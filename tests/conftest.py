@@ -14,3 +14,14 @@ import pytest
 @pytest.fixture(autouse=True)
 def _cli_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOBETWEEN_LANGUAGE", "en")
+
+
+#: Markers of the tests that take longest (a browser, a stateful exploration, seconds of work).
+LONGEST_FIRST = ("browser", "deep", "slow")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first, the rest in their usual order: pytest-xdist hands tests out in
+    this order, so the two test processes are busy with the long ones while many short ones
+    remain to share, rather than one finishing a 20-second browser walk while the other idles."""
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in LONGEST_FIRST))

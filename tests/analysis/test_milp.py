@@ -196,6 +196,7 @@ def test_a_red_line_no_package_escapes_leaves_an_empty_frontier() -> None:
     assert (front.size.red_lines, front.size.red_lines_modelled) == (1, 1)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.integers(3, 4).flatmap(lambda n: profiles(parties=n)))
 def test_the_frontier_of_three_or_four_parties_is_the_brute_force_one(
@@ -211,6 +212,7 @@ def test_the_frontier_of_three_or_four_parties_is_the_brute_force_one(
         assert point.utilities == tuple(p.utility(point.choices) for p in parties)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.integers(3, 4).flatmap(lambda n: profiles(parties=n)))
 def test_solutions_of_three_or_four_parties_are_the_brute_force_ones(

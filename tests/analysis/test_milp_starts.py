@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.analysis.test_milp import SETTINGS, brute_frontier, profiles, red_lines
@@ -102,6 +103,7 @@ def test_a_start_never_changes_the_optimum(drawn: Drawn, data: st.DataObject) ->
         assert started.utilities[1] >= floor
 
 
+@pytest.mark.slow
 def test_the_frontier_with_starts_is_the_brute_force_one_on_a_larger_space() -> None:
     """Seven issues of four options, eight bonuses a party over two or three issues and a red
     line: the epsilon-constraint, every solve but the first started from the moves' package,

@@ -116,6 +116,7 @@ def test_problems_are_capped_first_by_row_and_the_rest_counted(world: World, aid
     assert (report["skipped_rows"], report["new"]) == (1_000, 0)
 
 
+@pytest.mark.slow
 def test_the_largest_allowed_file_is_imported_whole(world: World, aid: int) -> None:
     data = largest_allowed_csv(world.services.settings.import_max_rows)
     r = _import(world, aid, "largest.csv", data)

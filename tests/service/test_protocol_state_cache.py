@@ -117,6 +117,7 @@ def _busy(world: World, times: int) -> None:
         assert world.post("ru", f"/api/tracks/{track}/offers", json=offer).status_code == 201
 
 
+@pytest.mark.slow
 def test_a_partys_own_answer_and_offer_do_no_more_when_the_other_party_was_busy(
     tmp_path: Path, watched: Watched
 ) -> None:
@@ -430,6 +431,7 @@ def _replay(
 
 
 TestKeptStates = KeptStates.TestCase
+TestKeptStates.pytestmark = [pytest.mark.slow]  # type: ignore[attr-defined]
 TestKeptStates.settings = settings(
     max_examples=25, stateful_step_count=30, deadline=None, derandomize=True
 )

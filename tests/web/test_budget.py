@@ -103,6 +103,7 @@ def test_the_server_time_is_sent_only_when_asked_for(
     assert float(c.get("/").headers["server-timing"].split("dur=")[1]) > 0
 
 
+@pytest.mark.slow
 def test_every_page_answers_within_200_ms_with_the_demo_data(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
