@@ -201,3 +201,14 @@ def test_what_the_team_writes_takes_its_own_direction(site: Site) -> None:
     shown = one(soup(un.get(f"/tracks/{food}/meetings")), ".meeting")
     assert text_of(shown, "h3 bdi") == "Istanbul"
     assert text_of(shown, ".follow-ups li bdi") == "Call Kyiv."
+
+
+def test_the_meeting_time_names_its_zone_without_brackets_in_brackets(site: Site) -> None:
+    # before: "Date and time (Ukraine (Kyiv) · UTC+02:00)", in every language
+    food = site.tracks["food corridor"]
+    un = site.client("un")
+    for language in ("en", "uk", "ar", "tr", "ru"):
+        page = soup(un.get(f"/tracks/{food}/meetings", headers={"Accept-Language": language}))
+        label = text_of(page, "label[for=m-held]")
+        assert "UTC" in label, (language, label)
+        assert label.count("(") <= 1, (language, label)
