@@ -485,3 +485,36 @@ def test_one_analysis_stored_twice_at_once(world: World) -> None:
     assert statuses(answers) == [200, 200], [r.text for r in answers]
     assert answers[0].json() == answers[1].json()
     assert count(world, select(func.count()).where(t.CachedAnalysis.track_id == food)) == 1
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(world: World) -> None:
+    """The process's two admins each make the other an observer at the same moment: one
+    change is made, the other refused as one after the other (its caller is an observer by
+    then). Before, both passed the "another admin remains" check and
+    both changes were made: no admin was left to manage the process (PostgreSQL)."""
+    seats = select(t.Membership.user_id, t.Membership.id).where(
+        t.Membership.process_id == world.process_id
+    )
+    with world.services.db.unit_of_work() as session:
+        seat: dict[int, int] = {row[0]: row[1] for row in session.execute(seats)}
+        admin = repositories.load_actor(session, world.users["admin"])
+        prepare.change_member(
+            session, admin, world.process_id, seat[world.users["obs"]], role=Role.ADMIN,
+            organisation_id=None,
+        )  # fmt: skip
+    url = f"/api/processes/{world.process_id}/members/{{}}"
+    observer = {"role": "observer", "organisation_id": world.orgs["Observers"]}
+    with meeting(world, "UPDATE memberships", LOCK.format(table="processes")) as met:
+        answers = at_once(
+            world,
+            as_(world, "admin", "PATCH", url.format(seat[world.users["obs"]]), json=observer),
+            as_(world, "obs", "PATCH", url.format(seat[world.users["admin"]]), json=observer),
+        )
+    assert all(met), met
+    # the second, as after the first: its caller is no longer an admin, so the admin's seat is
+    # not one it may see (as for any observer)
+    assert statuses(answers) == [200, 404], [r.text for r in answers]
+    admins = select(func.count()).where(
+        t.Membership.process_id == world.process_id, t.Membership.role == "admin"
+    )
+    assert count(world, admins) == 1
