@@ -18,7 +18,7 @@ from gobetween.analysis import (
     trade_off_hints,
     zopa,
 )
-from gobetween.model import Agenda, Issue, Preferences, Scenario
+from gobetween.model import Agenda, Issue, Preferences, RatingScale, RedLine, Scenario
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -63,6 +63,7 @@ def test_improvements_are_exactly_the_dominating_frontier_points(
     if result.fairest is None:
         assert not expected
         return
+    assert min(result.fairest.gains) >= 0  # an improvement; not -5.6e-17 (rounding) as seen once
     gains = front.utilities[expected] - np.array(own)
     products = np.prod(np.maximum(gains, 0), axis=1)
     assert math.isclose(math.prod(result.fairest.gains), products.max(), rel_tol=1e-9, abs_tol=0)
@@ -121,3 +122,34 @@ def test_trade_off_hints_find_logrolling_issues() -> None:
     np.testing.assert_allclose(hints[0].stakes, (0.6, 0.1))
     assert math.isclose(hints[0].ratio, 6.0)
     assert hints[2].ratio == 1.0
+
+
+def test_an_improvement_never_shows_a_party_a_loss_from_rounding() -> None:
+    # Found by the property above (6 December 2026): the frontier sums a package's utility in
+    # another order than the package itself, so the fairest improvement showed two parties a
+    # "gain" of -1.1e-16 where they gain nothing.
+    agenda = Agenda(
+        (
+            Issue.discrete("i0", ["o0", "o1"]),
+            Issue.discrete("i1", ["o0", "o1", "o2"]),
+            Issue.discrete("i2", ["o0"]),
+        )
+    )
+    scale = RatingScale(0, 4)
+    first = Preferences(
+        {"i0": 0, "i1": 2, "i2": 1},
+        {"i0": {"o0": 2, "o1": 1}, "i1": {"o0": 2, "o1": 0, "o2": 3}, "i2": {"o0": 0}},
+        scale=scale,
+        reservation=0.25,
+    )
+    other = Preferences(
+        {"i0": 3, "i1": 2, "i2": 2},
+        {"i0": {"o0": 3, "o1": 2}, "i1": {"o0": 4, "o1": 1, "o2": 1}, "i2": {"o0": 2}},
+        scale=scale,
+        reservation=0.125,
+        red_lines=(RedLine(frozenset({("i1", "o0"), ("i2", "o0")})),),
+    )
+    scenario = Scenario(agenda, {"P0": first, "P1": other, "P2": other})
+    result = pareto_improvements(scenario, agenda.package({"i0": "o0", "i1": "o1", "i2": "o0"}))
+    assert result.fairest is not None
+    assert result.fairest.gains == (0.5, 0.0, 0.0)

@@ -98,7 +98,9 @@ def pareto_improvements(
             package=frontier.package(index),
             utilities=tuple(float(u) for u in frontier.utilities[index]),
             index=index,
-            gains=tuple(float(g) for g in gains[index]),
+            # an improvement gains at least 0 for each party: a gain within the tolerance
+            # below 0 is the rounding of the same utility summed in another order, so 0
+            gains=tuple(float(g) for g in np.maximum(gains[index], 0.0)),
             disagreement=tuple(float(u) for u in own),
         )
     return Improvements(
