@@ -30,7 +30,9 @@
     var fmt;
     try { fmt = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }); } catch (e) { return; }
     root.querySelectorAll("time[datetime]").forEach(function (el) {
-      var d = new Date(el.getAttribute("datetime"));
+      var value = el.getAttribute("datetime");
+      if (/^\d{4}-\d{2}-\d{2}$/.test(value)) { return; }  /* a day, not a moment: as written */
+      var d = new Date(value);
       if (!isNaN(d)) { el.textContent = fmt.format(d) + " (" + offset(d) + ")"; }
     });
   }
