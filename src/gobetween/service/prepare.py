@@ -223,29 +223,18 @@ def _membership(
     session: Session, actor: Actor, process_id: int, membership_id: int
 ) -> t.Membership:
     view = process_view(actor, process_id)
-    admin = view.admin
-    if admin:  # two admins demoting or removing each other at once: one after the other,
+    if view.admin:  # two admins demoting or removing each other at once: one after the other,
         unique.serialised(session, t.Process, process_id)
-        admin = _still_admin(session, actor.user_id, process_id)  # the second maybe no more
+        # and the caller's seats as committed now: the second one may be an admin no more
+        view = process_view(repositories.load_actor(session, actor.user_id), process_id)
     row = session.get(t.Membership, membership_id)
     if row is None or row.process_id != process_id:
         raise NotFound(_("no membership %(membership_id)s") % {"membership_id": membership_id})
-    if not admin:
+    if not view.admin:
         if row.organisation_id in view.organisation_ids:
             raise PermissionDenied(_("only the process's admins may change memberships"))
         raise NotFound(_("no membership %(membership_id)s") % {"membership_id": membership_id})
     return row
-
-
-def _still_admin(session: Session, user_id: int, process_id: int) -> bool:
-    """Whether the user is an admin of the process as committed now (read after the process's
-    lock: the caller was one when the request began)."""
-    seat = select(t.Membership.id).where(
-        t.Membership.process_id == process_id,
-        t.Membership.user_id == user_id,
-        t.Membership.role == Role.ADMIN.value,
-    )
-    return session.execute(seat).first() is not None
 
 
 def change_member(
