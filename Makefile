@@ -32,9 +32,9 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
-# Three test processes on two cores: the tests wait on PostgreSQL, chromium and each other's
-# servers for about a third of their time, which a third process fills (2 processes: 910 s,
-# 3: 811 s, 6 December 2026); the longest tests go first (tests/conftest.py).
+# Three test processes on two cores: with two, the CPU waited on PostgreSQL, chromium and the
+# tests' servers; with three it is 85-99% busy (vmstat). pytest 910 s with 2, 811 s with 3 on
+# 6 December 2026; the longest tests go first (tests/conftest.py).
 TEST_PROCESSES ?= 3
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)

@@ -22,6 +22,7 @@ LONGEST_FIRST = ("browser", "deep", "slow")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first, the rest in their usual order: pytest-xdist hands tests out in
-    this order, so the two test processes are busy with the long ones while many short ones
-    remain to share, rather than one finishing a 20-second browser walk while the other idles."""
+    this order, so that the long ones start while many short ones remain to share, rather than
+    one process finishing a 20-second browser walk while the others idle. (Not shown to save
+    time yet: 828 s with it, 811 s without, one run each on 6 December 2026.)"""
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in LONGEST_FIRST))

@@ -131,6 +131,7 @@ def test_a_user_turns_on_the_second_factor_and_then_logs_in_with_a_code(
     assert one(soup(fresh.get("/account/security")), "#tf-start")
 
 
+@pytest.mark.browser
 def test_the_security_page_on_a_phone_in_arabic(browser_site: Any, shots: Path) -> None:
     """Phone-sized, right to left: the sessions table and the second factor's set-up fit."""
     base, site, browser = browser_site
@@ -157,6 +158,7 @@ PHONE_AGENT = (
 )
 
 
+@pytest.mark.browser
 def test_the_sessions_are_readable_on_a_390_px_phone(browser_site: Any) -> None:
     """Each session a block of labelled lines on a phone: nothing scrolls sideways, neither
     the page nor the sessions' box, and every value still says what it is."""
