@@ -22,6 +22,7 @@ from gobetween.web.agreement_charts import (
     YEAR_LINE,
     Label,
     Placed,
+    bar_chart,
     column_chart,
     share_chart,
     text_width,
@@ -186,3 +187,53 @@ def test_the_barometer_names_its_months() -> None:
     assert "Eki 2022, complete: 100 %" in svg
     assert '>Eyl<tspan x="' in svg
     assert 'dy="1.15em">2022</tspan></text>' in svg  # the year under the first month
+
+
+def test_the_value_axis_is_drawn_once_per_tier_above_the_plot() -> None:
+    """The value axis's words (the top figure, 0) come in each tier's size, as the dates do:
+    at one size of 11 units they were 6 px high on a 390 px phone."""
+    with i18n.use_locale("en"):
+        svg = column_chart("Voyages per month", ["2022-08", "2022-09"], [63, 31_744_756])
+    groups = re.findall(r'<g class="y-labels (\w+)"([^>]*)>(.*?)</g>', svg)
+    assert [name for name, _rest, _words in groups] == [name for name, _least, _size in TIERS]
+    assert [("display" in rest) for _name, rest, _words in groups] == [True, True, False]
+    for (_name, rest, words), (_tier, _least, size) in zip(groups, TIERS, strict=True):
+        assert f'font-size="{size}"' in rest
+        assert re.findall(r">([^<]*)</text>", words) == ["31,744,756", "0"]
+    assert 'font-size="11"' not in svg
+
+
+def test_a_legend_is_html_beside_the_drawing() -> None:
+    """A chart's key reads at the page's size: HTML after the drawing, not words inside it."""
+    with i18n.use_locale("en"):
+        waits = column_chart(
+            "Waits", ["2022-08"], [2.0], second=[4.8], names=("median", "90th percentile")
+        )
+        shares = share_chart(
+            "Provisions", ["2022-09"], [("not initiated", [0.25]), ("complete", [0.75])]
+        )
+    keys = ((waits, ["median", "90th percentile"]), (shares, ["not initiated", "complete"]))
+    for html, names in keys:
+        drawing, _sep, key = html.partition("</svg>")
+        words = re.sub(r"<title>.*?</title>|<desc>.*?</desc>", "", drawing)
+        assert not any(name in words for name in names)
+        assert key.startswith('<ul class="legend chart-legend">')
+        assert re.findall(r"</svg>([^<]*)</li>", key) == names
+    one = column_chart("Voyages per month", ["2022-08"], [63])
+    assert one.endswith("</svg>")  # one series: no key
+
+
+def test_the_category_bars_are_a_table_of_whole_names_to_scale() -> None:
+    """The tonnage charts: a row per category, largest first, the name whole (it was cut at 28
+    characters), the bar to scale with the largest, the figure in the reader's language."""
+    name = "Democratic Republic of the Congo (Kinshasa)"
+    with i18n.use_locale("uk"):
+        html = bar_chart(
+            "Тоннаж", ["Egypt", name, "Kenya"], [1_000.0, 4_000.0, 2_000.5], unit="т", top=2
+        )
+    rows = re.findall(
+        r'<tr><th scope="row">(.*?)</th>.*?<rect width="([\d.]+)".*?<td class="num">(.*?)</td>',
+        html,
+    )
+    assert rows == [(name, "100.00", "4\xa0000 т"), ("Kenya", "50.01", "2\xa0000,5 т")]
+    assert html.startswith('<table class="bars" aria-label="Тоннаж">')

@@ -1,8 +1,10 @@
 """The implementation record's charts in Debian's chromium: no two words of a chart touch (the
-time axis's dates, the value axis, the legend, the bar charts' names and figures), none leaves
-the chart, and the dates read at 10.5 px or more, on a 390 px phone and a 1366 px screen, in
-English and Arabic. Before, the daily charts' dates ("2022-08-01") ran into each other at every
-width, and on a phone they were 6 px high.
+time axis's dates, the value axis), none leaves the chart, and every word drawn reads at 10.5 px
+or more; the legends and the category bars (HTML beside the drawings) read at the page's size
+and stay inside the page; on a 390 px phone and a 1366 px screen, in English and Arabic.
+Before, the daily charts' dates ("2022-08-01") ran into each other at every width, and on a
+phone they were 6 px high; so were the value axis, the legends and the bar charts' names and
+figures until they were drawn per tier or moved out of the drawing.
 
 The per-day chart goes to ``$GOBETWEEN_SCREENSHOTS`` when set (the implementation guide shows it:
 ``implementation-daily-chart-{en,ar}-{390,1366}.png``).
@@ -67,7 +69,7 @@ def test_chart_words_never_touch(browser_site, shots: Path, lang: str, width: in
     page = logged_in(browser, base, site, "un", width=width, lang=lang, zone="Asia/Qatar")
     page.goto(f"{base}/agreements/{aid}/implementation")
     charts = page.locator("figure svg.chart")
-    assert charts.count() >= 8  # barometer, months, days, queue, waits, tonnage x 3, terms
+    assert charts.count() >= 6  # barometer, months, days, queue, waits, terms
     dated = 0
     for i in range(charts.count()):
         chart = charts.nth(i)
@@ -77,11 +79,16 @@ def test_chart_words_never_touch(browser_site, shots: Path, lang: str, width: in
         axis = [w for w in words if w["axis"]]
         outside = [
             w["text"]
-            for w in axis
-            if w["left"] < 0 or w["right"] > drawn["width"] or w["bottom"] > drawn["height"]
+            for w in words
+            if w["left"] < 0
+            or w["right"] > drawn["width"]
+            or w["top"] < 0
+            or w["bottom"] > drawn["height"]
         ]
         assert outside == [], f"chart {i} at {width} px in {lang}"
-        assert all(w["px"] >= 10.5 for w in axis), [(w["text"], w["px"]) for w in axis]
+        # every word drawn: the dates, the value axis's top figure and its 0
+        assert all(w["px"] >= 10.5 for w in words), [(w["text"], w["px"]) for w in words]
+        assert len(words) - len(axis) == 2, [w["text"] for w in words if not w["axis"]]
         if len(axis) >= 2:
             dated += 1
             # the first and the last column are labelled: a tick under each
@@ -100,6 +107,15 @@ def test_chart_words_never_touch(browser_site, shots: Path, lang: str, width: in
         days = charts.nth(2).evaluate(_WORDS)["words"]
         assert any("أغسطس" in w["text"] for w in days if w["axis"])
         assert not any("2022-08" in w["text"] for w in days if w["axis"])
+    # the keys and the category bars: HTML at the page's size, inside the page
+    html_words = page.locator(".chart-legend li, table.bars th, table.bars td.num")
+    assert html_words.count() >= 2 + 4 + 3  # the waits' and the barometer's keys, three tables
+    sizes = html_words.evaluate_all(
+        "els => els.map(e => [e.textContent, parseFloat(getComputedStyle(e).fontSize),"
+        " e.getBoundingClientRect().left, e.getBoundingClientRect().right])"
+    )
+    assert all(px >= 12 for _text, px, _l, _r in sizes), sizes
+    assert all(left >= 0 and right <= width for _t, _px, left, right in sizes), sizes
     no_horizontal_scroll(page)
     figure = page.locator("figure", has=page.locator("svg.chart")).nth(2)
     figure.screenshot(path=str(shots / _SHOTS[lang, width]))

@@ -172,7 +172,8 @@ def test_the_implementation_record_in_ukrainian_leaves_no_english(site: Site) ->
     cells = [td.get_text() for td in august.select("td")]
     assert cells == ["серпень 2022\u202fр.", "63", "2", "4,8"]
     figures = " ".join(
-        el.get_text(" ") for el in page.select("#summary, #fig-ports, #waits, #terms, svg.chart")
+        el.get_text(" ")
+        for el in page.select("#summary, #fig-ports, #waits, #terms, svg.chart, table.bars")
     )
     assert ENGLISH_NUMBER.findall(figures) == []
     assert f"7{nbsp}578{nbsp}536 т" in figures
@@ -195,7 +196,7 @@ def test_the_implementation_record_in_ukrainian_leaves_no_english(site: Site) ->
         assert f"«{key}»" not in published, key
     assert "«Рейси»" in published
     assert "«прибуття»" in published
-    countries = text_of(page, "svg.chart[aria-label^='Тоннаж за країнами']")
+    countries = text_of(page, "table.bars[aria-label^='Тоннаж за країнами']")
     assert "Китай" in countries
     assert "Нідерланди" in countries
     assert "China" not in countries

@@ -1,11 +1,14 @@
 """Every page a delegate, a mediator and a secretariat can reach (the demo with its signed
 corridor agreement) fits a 360 px phone, in Debian's
 chromium: starting from the home page, the test follows every link of the site (not downloads,
-the API or logging out) breadth first and checks that no page is wider than the screen.
+the API or logging out) breadth first and checks that no page is wider than the screen, and that
+every field one writes in takes its form's width (but numbers and dates).
 
 Before, the text's language versions (``/tracks/{id}/text/languages``) were 494 px wide on a
 360 px phone in Ukrainian, and the implementation record (the mediators' and the public page) 535
-and 485 px: their tables had no scrolling box of their own.
+and 485 px: their tables had no scrolling box of their own. And a field written without a type
+(the joint record's forms, the evidence reference, the new agreement's title) missed the style of
+text fields: about 150 px wide in a 330 px form.
 """
 
 from __future__ import annotations
@@ -28,10 +31,28 @@ PHONE = 360
 _SKIP = re.compile(r"^/(api|static|logout|login)\b|\.(pdf|docx|csv|zip|json|xlsx|xml)$|/export")
 #: More than any seat of the demo reaches (the secretariat: 50 pages).
 _MOST = 120
+#: The fields one writes in but numbers, dates and choices (narrower on purpose), shown, in a
+#: page's forms (not the header's language switch), that have their line to themselves (not a
+#: row of a grid of fields): (id or name, its width, its form's width).
+_FIELDS = """() => {
+  const fields = [...document.querySelectorAll("main form :is(textarea, input:not("
+    + "[type=checkbox], [type=radio], [type=hidden], [type=submit], [type=range],"
+    + " [type=number], [type=date], [type=datetime-local], [inputmode=numeric]), select)")]
+    .filter(e => e.offsetParent !== null);
+  const boxes = new Map(fields.map(e => [e, e.getBoundingClientRect()]));
+  const alone = e => !fields.some(o => o !== e && o.form === e.form
+    && boxes.get(o).top < boxes.get(e).bottom && boxes.get(e).top < boxes.get(o).bottom);
+  return fields.filter(e => e.tagName !== "SELECT" && alone(e))
+    .map(e => [e.id || e.name, boxes.get(e).width,
+               e.closest("form").getBoundingClientRect().width]);
+}"""
+#: Narrower than this share of its form's width, a text field is cramped on a phone.
+_LEAST_SHARE = 0.75
 
 
 def _crawl(page: Page, base: str) -> dict[str, int]:
-    """Each page reached from the home page, with its width in CSS pixels."""
+    """Each page reached from the home page, with its width in CSS pixels; fails on a page with
+    a cramped text field."""
     queue, seen, widths = ["/"], {"/"}, {}
     while queue and len(widths) < _MOST:
         path = queue.pop(0)
@@ -41,6 +62,8 @@ def _crawl(page: Page, base: str) -> dict[str, int]:
         if "text/html" not in response.headers.get("content-type", ""):
             continue
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        cramped = [f for f in page.evaluate(_FIELDS) if f[1] < _LEAST_SHARE * f[2]]
+        assert cramped == [], f"{path}: (field, its width, its form's) {cramped}"
         links = page.eval_on_selector_all("a[href^='/']", "els => els.map(e => e.pathname)")
         for link in links:
             if link not in seen and not _SKIP.search(link):

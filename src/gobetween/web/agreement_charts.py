@@ -1,9 +1,15 @@
 """Charts of the implementation dashboard as inline SVG, drawn on the server.
 
-Two shapes cover the dashboard: vertical bars over ordered labels (voyages per month, median
-and 90th-percentile waits per month, the term clock) and horizontal bars for categories
-(tonnage by country, income group, commodity). Every chart has a title and a text description
-for screen readers, and its numbers are in a table beside it.
+Three shapes cover the dashboard: vertical bars over ordered labels (voyages per month, median
+and 90th-percentile waits per month, the term clock), stacked shares over time (the provisions'
+levels) and horizontal bars for categories (tonnage by country, income group, commodity). Every
+chart has a title and a text description for screen readers, and its numbers are in a table
+beside it.
+
+A drawing scales to its figure, so words drawn in it shrink on a phone: the axes' words come in
+one size per width tier (:data:`TIERS`), and the words that need not sit on the drawing are
+HTML beside it, at the page's own size: a chart's legend (:func:`legend`) and the category bars
+(:func:`bar_chart`, a table of names, bars and figures).
 
 >>> svg = column_chart("Voyages per month", ["2022-08", "2022-09"], [63, 178])
 >>> svg.startswith("<svg") and "178" in svg
@@ -32,6 +38,7 @@ __all__ = [
     "Placed",
     "bar_chart",
     "column_chart",
+    "legend",
     "number",
     "share_chart",
     "text_width",
@@ -251,14 +258,50 @@ def _x_labels(labels: Sequence[Label], left: float, slot: float, axis: float) ->
     return groups
 
 
-def _axis(height: int, pad_l: int, pad_b: int, pad_t: int, top: str) -> list[str]:
-    """The base line of a column chart, ``top`` at the top of the value axis and 0 at its foot."""
+#: Room above the plot for the value axis's top figure at the largest tier's size.
+PAD_TOP = round(max(size for _name, _narrowest, size in TIERS)) + 10
+
+
+def _tiered(name: str, size: float, texts: str) -> str:
+    """One tier's group of words (only the widest shown without the page's style sheet)."""
+    hidden = "" if name == TIERS[-1][0] else ' display="none"'
+    return f'<g class="y-labels {name}"{hidden} font-size="{size}" fill="#1b1f24">{texts}</g>'
+
+
+def _axis(height: int, pad_l: int, pad_b: int, top: str) -> list[str]:
+    """The base line of a column chart and its value axis: ``top`` over the plot's first
+    column (the value the plot's top stands for), 0 beside the base line (its foot above the
+    line, clear of the dates); in every tier's size (:data:`TIERS`), so that they read on a
+    phone as the dates do."""
+    base = height - pad_b
     return [
-        f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{WIDTH - 8}" y2="{height - pad_b}" '
-        'stroke="#555"/>',
-        f'<text x="{pad_l - 6}" y="{pad_t + 4}" text-anchor="end" font-size="11">{top}</text>',
-        f'<text x="{pad_l - 6}" y="{height - pad_b - 3}" text-anchor="end" font-size="11">0</text>',
+        f'<line x1="{pad_l}" y1="{base}" x2="{WIDTH - 8}" y2="{base}" stroke="#555"/>',
+        f'<line x1="{pad_l}" y1="{PAD_TOP}" x2="{pad_l}" y2="{base}" stroke="#ccc"/>',
+        *(
+            _tiered(
+                name,
+                size,
+                f'<text x="{pad_l}" y="{PAD_TOP - 6}">{escape(top)}</text>'
+                f'<text x="{pad_l - 4}" y="{base - 0.3 * size:.1f}" text-anchor="end">0</text>',
+            )
+            for name, _narrowest, size in TIERS
+        ),
     ]
+
+
+def legend(items: Sequence[tuple[str, str]]) -> str:
+    """A chart's key as HTML, beside its drawing at the page's text size: one entry per
+    ``(name, colour)``, its colour a dot.
+
+    >>> legend([("median", "#1f5f8b")]).count("<li>")
+    1
+    """
+    dots = "".join(
+        '<li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" focusable="false">'
+        f'<circle cx="5" cy="5" r="5" fill="{escape(colour)}"/></svg>{escape(name)}</li>'
+        for name, colour in items
+    )
+    return f'<ul class="legend chart-legend">{dots}</ul>'
 
 
 def column_chart(
@@ -270,8 +313,9 @@ def column_chart(
     names: tuple[str, str] = ("", ""),
     height: int = 240,
 ) -> str:
-    """Vertical bars over ordered ``labels`` (a second, paler series beside them if given)."""
-    pad_l, pad_b, pad_t = 56, 40, 24
+    """Vertical bars over ordered ``labels`` (a second series beside them if given, with a
+    :func:`legend` after the drawing)."""
+    pad_l, pad_b, pad_t = 56, 40, PAD_TOP
     axis = time_labels(labels)
     if any(lab.era for lab in axis):  # room for the year under the dates
         height, pad_b = height + YEAR_LINE, pad_b + YEAR_LINE
@@ -280,7 +324,7 @@ def column_chart(
     n = max(len(labels), 1)
     slot = (WIDTH - pad_l - 8) / n
     plot = height - pad_b - pad_t
-    body = _axis(height, pad_l, pad_b, pad_t, number(top))
+    body = _axis(height, pad_l, pad_b, number(top))
     width = slot * 0.8 / len(series)
     for k, data in enumerate(series):
         colour = BAR if k == 0 else SECOND
@@ -295,38 +339,33 @@ def column_chart(
                 f'height="{h:.1f}" fill="{colour}"><title>{escape(label)}</title></rect>'
             )
     body.extend(_x_labels(axis, pad_l, slot, height - pad_b))
-    if second is not None:
-        body.append(
-            f'<text x="{WIDTH - 8}" y="14" text-anchor="end" font-size="11">'
-            f'<tspan fill="{BAR}">■ {escape(names[0])}</tspan> '
-            f'<tspan fill="{SECOND}">■ {escape(names[1])}</tspan></text>'
-        )
     desc = "; ".join(f"{lab.long}: {number(v)}" for lab, v in zip(axis, values, strict=False) if v)
-    return _frame(title, height, body, desc[:2000])
+    drawing = _frame(title, height, body, desc[:2000])
+    if second is None:
+        return drawing
+    return drawing + legend([(names[0], BAR), (names[1], SECOND)])
 
 
 def bar_chart(
     title: str, labels: Sequence[str], values: Sequence[float], *, unit: str = "", top: int = 12
 ) -> str:
-    """Horizontal bars for the ``top`` largest categories, labelled with their values."""
+    """Horizontal bars for the ``top`` largest categories, as a table at the page's text size:
+    each row a category's whole name, its bar (to scale with the largest) and its figure.
+
+    >>> print(bar_chart("Tonnage", ["Corn", "Wheat"], [2.0, 1.0], unit="t"))  # doctest: +ELLIPSIS
+    <table class="bars" aria-label="Tonnage"><tbody><tr><th scope="row">Corn</th>...
+    """
     pairs = sorted(zip(labels, values, strict=True), key=lambda p: -p[1])[:top]
-    row, pad_l = 22, 170
-    height = row * len(pairs) + 12
     biggest = max([v for _, v in pairs] + [1.0])
-    body = []
-    for i, (label, value) in enumerate(pairs):
-        y = 6 + i * row
-        w = (WIDTH - pad_l - 110) * value / biggest
-        text = f"{number(value)} {unit}".strip()
-        body += [
-            f'<text x="{pad_l - 6}" y="{y + 14}" text-anchor="end" font-size="12">'
-            f"{escape(label[:28])}</text>",
-            f'<rect x="{pad_l}" y="{y}" width="{w:.1f}" height="{row - 6}" fill="{BAR}">'
-            f"<title>{escape(label)}: {escape(text)}</title></rect>",
-            f'<text x="{pad_l + w + 6:.1f}" y="{y + 14}" font-size="12">{escape(text)}</text>',
-        ]
-    desc = "; ".join(f"{lab}: {number(v)} {unit}" for lab, v in pairs)
-    return _frame(title, height, body, desc)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(label)}</th><td class="bar">'
+        '<svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true" '
+        f'focusable="false"><rect width="{100 * value / biggest:.2f}" height="6" '
+        f'fill="{BAR}"/></svg></td><td class="num">{escape(f"{number(value)} {unit}".strip())}'
+        "</td></tr>"
+        for label, value in pairs
+    )
+    return f'<table class="bars" aria-label="{escape(title)}"><tbody>{rows}</tbody></table>'
 
 
 #: Colours of the four implementation levels, not initiated to complete (colour-blind safe).
@@ -342,21 +381,22 @@ def share_chart(
     colours: Sequence[str] = LEVEL_COLOURS,
 ) -> str:
     """Stacked columns of shares (0 to 1) over ordered ``labels``, as the Kroc Institute's
-    Barometer charts the provisions at each implementation level over time.
+    Barometer charts the provisions at each implementation level over time; its
+    :func:`legend` after the drawing.
 
     >>> svg = share_chart("Provisions", ["2022-08", "2022-09"],
     ...                   [("not initiated", [1.0, 0.5]), ("complete", [0.0, 0.5])])
     >>> svg.count("<rect") >= 2 and "complete: 50 %" in svg
     True
     """
-    pad_l, pad_b, pad_t = 56, 40, 28
+    pad_l, pad_b, pad_t = 56, 40, PAD_TOP
     axis = time_labels(labels)
     if any(lab.era for lab in axis):  # room for the year under the dates
         height, pad_b = height + YEAR_LINE, pad_b + YEAR_LINE
     n = max(len(labels), 1)
     slot = (WIDTH - pad_l - 8) / n
     plot = height - pad_b - pad_t
-    body = _axis(height, pad_l, pad_b, pad_t, "100 %")
+    body = _axis(height, pad_l, pad_b, "100 %")
     for i, label in enumerate(lab.long for lab in axis):
         bottom = float(height - pad_b)
         x = pad_l + i * slot + slot * 0.1
@@ -371,11 +411,8 @@ def share_chart(
                 f'fill="{colours[k % len(colours)]}"><title>{escape(tip)}</title></rect>'
             )
     body.extend(_x_labels(axis, pad_l, slot, height - pad_b))
-    legend = " ".join(
-        f'<tspan fill="{colours[k % len(colours)]}">■</tspan> {escape(name)}'
-        for k, (name, _) in enumerate(series)
-    )
-    body.append(f'<text x="{pad_l}" y="14" font-size="11">{legend}</text>')
     last = {name: values[-1] for name, values in series if values}
     desc = "; ".join(f"{name}: {round(100 * float(v))} %" for name, v in last.items())
-    return _frame(title, height, body, f"{axis[-1].long if axis else ''}: {desc}")
+    drawing = _frame(title, height, body, f"{axis[-1].long if axis else ''}: {desc}")
+    key = [(name, colours[k % len(colours)]) for k, (name, _values) in enumerate(series)]
+    return drawing + legend(key)
