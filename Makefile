@@ -35,14 +35,22 @@ imports: $(STAMP)
 # Three test processes on two cores: with two, the CPU waited on PostgreSQL, chromium and the
 # tests' servers; with three it is 85-99% busy (vmstat). pytest 910 s with 2, 811 s with 3 on
 # 6 December 2026; the longest tests go first (tests/conftest.py).
+# Work stealing: pytest-xdist's default hands out a quarter of the tests at the start, round
+# robin, so one process could be given most of the long ones and work alone for minutes at the
+# end (on 6 December: 916 s against 621 s and 665 s for the other two); with --dist worksteal a
+# process that runs out takes half of the busiest one's queue.
+# Bytecode: where the environment sets PYTHONDONTWRITEBYTECODE (this workplace's machines do),
+# every process compiled the package and rewrote the tests' asserts afresh: 24 s of each
+# process's collection, 10 s with the caches (`pytest --collect-only`).
 TEST_PROCESSES ?= 3
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest --dist worksteal
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+	$(PYTEST) -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 # The explorations of the tests marked `deep` again, eight times as far (tests/depth.py); CI runs
 # it after `make test`.
 test-deep: $(STAMP)
-	GOBETWEEN_DEPTH=8 $(BIN)/python -m pytest -n 2 -m deep $(PYTEST_ARGS)
+	GOBETWEEN_DEPTH=8 $(PYTEST) -n 2 -m deep $(PYTEST_ARGS)
 
 # Re-extract the interface's strings and merge them into every catalog (docs/dev/i18n.md).
 LOCALE_DIR := src/gobetween/locale
