@@ -55,9 +55,11 @@ from gobetween.service.api import (
 from gobetween.service.api_docs import router as docs_router
 from gobetween.service.context import Services
 from gobetween.service.guard import RequestGuard
+from gobetween.service.route_gate import gated
 from gobetween.service.security import PasswordHasher
 from gobetween.service.settings import Settings
 from gobetween.store.db import Database, upgrade
+from gobetween.web import fallback as unknown_pages
 from gobetween.web import router as web_router
 
 __all__ = ["create_app", "ready", "routers"]
@@ -232,10 +234,13 @@ def _routes() -> tuple[BaseRoute, ...]:
                 return routes
         template = FastAPI(**_APP)
         mine = len(template.router.routes)  # the template's own (the OpenAPI description)
+        # the pages (gobetween.web) first, in a group that refuses the JSON API's paths at once
+        # (route_gate); then the API, whose paths are all under /api/, busiest first
+        template.include_router(gated([web_router]))
         for router in routers():
             template.include_router(router)
         template.include_router(docs_router)  # /api/docs from the vendored Swagger UI
-        template.include_router(web_router)  # the pages (gobetween.web) beside the JSON API
+        template.include_router(unknown_pages)  # last: any other address outside /api/
         routes = tuple(template.router.routes[mine:])
         del _ROUTES[:-3]  # a few sets at most (tests register protocols of their own)
         _ROUTES.append((registered, routes))

@@ -1,9 +1,10 @@
 """Server-rendered pages for the party portal and the mediator console.
 
-:data:`router` holds every page; the service mounts it beside the JSON API. Each page calls the
-same service functions as its JSON twin under ``/api`` (so the policy decides what it shows),
-renders a Jinja template from ``web/templates`` and loads only the vendored assets in
-``web/static`` (htmx, one style sheet, one small script).
+:data:`router` holds every page; the service mounts it beside the JSON API, and :data:`fallback`
+(an HTML "not found" page for any other address outside ``/api``) after every other route.
+Each page calls the same service functions as its JSON twin under ``/api`` (so the policy
+decides what it shows), renders a Jinja template from ``web/templates`` and loads only the
+vendored assets in ``web/static`` (htmx, one style sheet, one small script).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from gobetween.web.analysis import router as _analysis
 from gobetween.web.assets import router as _assets
 from gobetween.web.bidding import router as _bidding
 from gobetween.web.console import router as _console
-from gobetween.web.home import fallback as _fallback
+from gobetween.web.home import fallback
 from gobetween.web.home import router as _home
 from gobetween.web.language import router as _language
 from gobetween.web.portal import router as _portal
@@ -31,7 +32,7 @@ from gobetween.web.team import router as _team
 from gobetween.web.texts import router as _texts
 from gobetween.web.translations import router as _translations
 
-__all__ = ["router"]
+__all__ = ["fallback", "router"]
 
 router = APIRouter(include_in_schema=False)
 for _pages in (
@@ -56,4 +57,5 @@ for _pages in (
     _account,
 ):
     router.include_router(_pages)
-router.include_router(_fallback)  # last: unknown addresses
+# ``fallback`` (an unknown page address gets an HTML "not found" page) is not in ``router``: the
+# app includes it after every other route, the JSON API's included (service/app.py).
