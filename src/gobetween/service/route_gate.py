@@ -3,9 +3,9 @@
 FastAPI (0.165) keeps each included router as one route of the app: asked whether a request is
 its own, it walks every route it holds, a regular expression and some bookkeeping each. The app
 asks its routers in turn, so when the pages (:mod:`gobetween.web`) came after the JSON API, each
-page request was tried against the API's 170-odd routes first: about 0.8-1.1 ms of CPU before
-its route was found, against 0.13 ms now (``python -m benchmarks.routing``). The pages now come
-first, in a gated group, which a JSON API path passes in about a microsecond.
+page request was tried against the API's 170-odd routes first: 0.53-0.61 ms of CPU before its
+route was found, against 0.12-0.13 ms now (``python -m benchmarks.routing``, docs/benchmarks.md).
+The pages now come first, in a gated group, which a JSON API path passes in microseconds.
 
 :func:`gated` includes routers in one :class:`GatedRouter`, which knows the paths its routes
 take: the whole path of a route without parameters (``/login``), the literal start of one with
