@@ -23,16 +23,21 @@ from gobetween.service.app import create_app
 from gobetween.service.settings import Settings
 
 
+def cheap_settings(folder: str) -> Settings:
+    """A SQLite database in ``folder``, Argon2 as cheap as the tests set it."""
+    return Settings(
+        database_url=f"sqlite:///{Path(folder) / 'g.db'}",
+        argon2_time_cost=1,
+        argon2_memory_kib=64,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            database_url=f"sqlite:///{Path(folder) / 'g.db'}",
-            argon2_time_cost=1,
-            argon2_memory_kib=64,
-        )
+        settings = cheap_settings(folder)
         create_app(settings).state.services.db.dispose()  # migrated once
         made, first = [], []
         for _ in range(runs):

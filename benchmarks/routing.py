@@ -20,13 +20,12 @@ import json
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
 from starlette.routing import Match
 from tests.service.asgi import client
 
+from benchmarks.app_making import cheap_settings
 from gobetween.service.app import create_app
-from gobetween.service.settings import Settings
 
 #: (what it is, the path): the first API router, the last API router, a page, no route at all.
 PATHS = (
@@ -42,12 +41,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=500)
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            database_url=f"sqlite:///{Path(folder) / 'g.db'}",
-            argon2_time_cost=1,
-            argon2_memory_kib=64,
-        )
-        app = create_app(settings)
+        app = create_app(cheap_settings(folder))
         out: dict[str, object] = {"runs": runs}
         with client(app) as c:
             for name, path in PATHS:
