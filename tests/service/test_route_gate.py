@@ -8,19 +8,23 @@ pages now come first, in a group that knows which paths its routes take.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.routing import BaseRoute, Match, Route
 from tests.service.asgi import client
 from tests.service.world import World, make_settings
 
+from gobetween.service.api import negotiate
+from gobetween.service.app import create_app
 from gobetween.service.route_gate import GatedRouter, gated
+from gobetween.web import fallback
 from gobetween.web import router as web_router
 
 
@@ -42,9 +46,15 @@ def _scope(path: str, method: str = "GET") -> dict[str, Any]:
 values = st.text(alphabet="abz019-_.~%", min_size=1, max_size=12)
 
 
+@functools.cache
+def _pages() -> GatedRouter:
+    return gated([web_router])
+
+
+@settings(deadline=None)  # one example walks every page route: its time is not the question
 @given(data=st.data())
 def test_the_gate_refuses_no_path_a_page_route_takes(data: st.DataObject) -> None:
-    group = gated([web_router])
+    group = _pages()
     assert group.gate is not None  # every page route's path could be read
     for route in _routes(group.routes):
         path = re.sub(r"\{[^}]+\}", lambda _m: data.draw(values), route.path)
@@ -96,3 +106,19 @@ def test_the_app_answers_as_before_for_pages_the_api_and_unknown_addresses(
             assert c.get("/static/gobetween.css").status_code == 200
     finally:
         world.close()
+
+
+def test_the_pages_come_first_then_the_messages_and_the_not_found_page_last(
+    tmp_path: Path,
+) -> None:
+    """The app's order: the gated pages (which pass an API path at once), the JSON API with the
+    message routes first, the API docs, and the HTML "not found" page after everything."""
+    app = create_app(make_settings(f"sqlite:///{tmp_path}/g.db"))
+    app.state.services.db.dispose()
+    included = [route for route in app.router.routes if hasattr(route, "original_router")]
+    routers = [route.original_router for route in included]
+    assert isinstance(routers[0], GatedRouter)
+    assert routers[0].gate is not None
+    assert routers[1] is negotiate.router
+    assert routers[-1] is fallback
+    assert fallback not in routers[:-1]
