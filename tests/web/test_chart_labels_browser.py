@@ -116,6 +116,14 @@ def test_chart_words_never_touch(browser_site, shots: Path, lang: str, width: in
     )
     assert all(px >= 12 for _text, px, _l, _r in sizes), sizes
     assert all(left >= 0 and right <= width for _t, _px, left, right in sizes), sizes
+    # each bar grows from its name: from the cell's left in English, its right in Arabic
+    bars = page.locator("table.bars td.bar").evaluate_all(
+        "tds => tds.map(td => [td.getBoundingClientRect().left, td.getBoundingClientRect().right,"
+        " td.querySelector('rect').getBoundingClientRect().left,"
+        " td.querySelector('rect').getBoundingClientRect().right])"
+    )
+    side = 1 if lang == "ar-QA" else 0
+    assert all(abs(bar[side] - bar[side + 2]) <= 12 for bar in bars), bars  # cell padding
     no_horizontal_scroll(page)
     figure = page.locator("figure", has=page.locator("svg.chart")).nth(2)
     figure.screenshot(path=str(shots / _SHOTS[lang, width]))
