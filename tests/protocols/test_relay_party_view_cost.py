@@ -78,10 +78,14 @@ def test_a_partys_view_does_the_same_work_whatever_the_other_parties_sent(
 ) -> None:
     """A's view, with 0, 40 and 400 offers of B (forwarded to C or declined): the same bytes
     and the same instructions run (before: 654, 1,074 and 4,854)."""
+    view = relay.PROTOCOL.view
+    # once first: what a process does once, on its first view (a cache another test may have
+    # cleared), is not work that depends on anyone's offers; it made the first count 679
+    # against 641 in one run of the whole suite
+    view(busy_relay(agenda, 1), ViewRole.PARTY, "A")
     work, shown = [], []
     for others in (0, 40, 400):
         state = busy_relay(agenda, others)
-        view = relay.PROTOCOL.view
         shown.append(json.dumps(view(state, ViewRole.PARTY, "A")))
         work.append(instructions(functools.partial(view, state, ViewRole.PARTY, "A")))
     assert shown[0] == shown[1] == shown[2]
