@@ -236,17 +236,20 @@ _DATED = ((_DAY, "", "MMMd", "yMMMd"), (_MONTH, "-01", "MMM", "yMMM"))
 YEAR_LINE = round(1.2 * max(size for _name, _narrowest, size in TIERS))
 
 
+def _tiered(axis: str, name: str, size: float, texts: str, extra: str = "") -> str:
+    """One tier's group of an axis's words (``x-labels``, ``y-labels``; only the widest tier
+    shown without the page's style sheet)."""
+    hidden = "" if name == TIERS[-1][0] else ' display="none"'
+    return f'<g class="{axis} {name}"{hidden} font-size="{size}"{extra} fill="#1b1f24">{texts}</g>'
+
+
 def _x_labels(labels: Sequence[Label], left: float, slot: float, axis: float) -> list[str]:
     """The time axis under the columns, one group per tier of :data:`TIERS` (only the widest
     shown without the page's style sheet): labels thinned to what fits, a tick at each."""
     centres = [left + i * slot + slot / 2 for i in range(len(labels))]
     groups = []
     for name, _narrowest, size in TIERS:
-        hidden = "" if name == TIERS[-1][0] else ' display="none"'
-        parts = [
-            f'<g class="x-labels {name}"{hidden} font-size="{size}" text-anchor="middle" '
-            'fill="#1b1f24">'
-        ]
+        parts = []
         for p in thin_labels(centres, labels, size, (2.0, WIDTH - 2.0)):
             year = f'<tspan x="{p.x:.1f}" dy="1.15em">{escape(p.year)}</tspan>' if p.year else ""
             parts.append(
@@ -254,18 +257,12 @@ def _x_labels(labels: Sequence[Label], left: float, slot: float, axis: float) ->
                 f'y2="{axis + 4}" stroke="#555"/>'
                 f'<text x="{p.x:.1f}" y="{axis + 8 + 0.8 * size:.1f}">{escape(p.text)}{year}</text>'
             )
-        groups.append("".join(parts) + "</g>")
+        groups.append(_tiered("x-labels", name, size, "".join(parts), ' text-anchor="middle"'))
     return groups
 
 
 #: Room above the plot for the value axis's top figure at the largest tier's size.
 PAD_TOP = round(max(size for _name, _narrowest, size in TIERS)) + 10
-
-
-def _tiered(name: str, size: float, texts: str) -> str:
-    """One tier's group of words (only the widest shown without the page's style sheet)."""
-    hidden = "" if name == TIERS[-1][0] else ' display="none"'
-    return f'<g class="y-labels {name}"{hidden} font-size="{size}" fill="#1b1f24">{texts}</g>'
 
 
 def _axis(height: int, pad_l: int, pad_b: int, top: str) -> list[str]:
@@ -279,6 +276,7 @@ def _axis(height: int, pad_l: int, pad_b: int, top: str) -> list[str]:
         f'<line x1="{pad_l}" y1="{PAD_TOP}" x2="{pad_l}" y2="{base}" stroke="#ccc"/>',
         *(
             _tiered(
+                "y-labels",
                 name,
                 size,
                 f'<text x="{pad_l}" y="{PAD_TOP - 6}">{escape(top)}</text>'
