@@ -156,8 +156,8 @@ ENGLISH_NUMBER = re.compile(r"\d,\d{3}\b|\d\.\d")
 def test_the_implementation_record_in_ukrainian_leaves_no_english(site: Site) -> None:
     """The joint record as the Ukrainian delegation reads it: its figures as Ukrainian writes
     numbers (31,74 and 7 578 536), months and days in words, the CSV downloads, evidence kinds,
-    published record kinds, term bases and destination countries in Ukrainian; the data (vessel
-    names, ports, commodities, income groups, what an assessor wrote) stays as published."""
+    published record kinds, term bases, destination countries, commodities and income groups in
+    Ukrainian; the data (vessel names, ports, what an assessor wrote) stays as published."""
     with site.services.db.unit_of_work() as session:
         initiative = build_agreement_demo(session)
     c = in_language(site, "ukraine", "uk")
@@ -200,10 +200,41 @@ def test_the_implementation_record_in_ukrainian_leaves_no_english(site: Site) ->
     assert "Китай" in countries
     assert "Нідерланди" in countries
     assert "China" not in countries
+    commodities = text_of(page, "table.bars[aria-label^='Тоннаж за товарами']")
+    assert ("Кукурудза" in commodities, "Соняшникова олія" in commodities) == (True, True)
+    assert ("Corn" in commodities, "Sunflower" in commodities) == (False, False)
+    groups = text_of(page, "table.bars[aria-label^='Тоннаж за групами доходу']")
+    assert "Дохід вище середнього" in groups
+    assert "income" not in groups
+    events = text_of(page, "#events")
+    assert "причина:" not in events  # the demo's decisions and inspections give no reason
     duty = text_of(page, ".obligation")
     assert "щонайменше 9 на день" in duty
     assert "at least" not in duty
     assert duty.startswith("Стаття 3 ")
+
+
+def test_why_each_term_ended_reads_in_ukrainian_on_the_agreement(site: Site) -> None:
+    """The agreement's record keeps the English words the end of each term wrote (they are part
+    of the signed log); the Ukrainian delegation reads them in Ukrainian: the renewal by consent,
+    the disputed renewal of March 2023 with each signatory's days, and the expiry of July 2023."""
+    with site.services.db.unit_of_work() as session:
+        initiative = build_agreement_demo(session)
+    page = soup(in_language(site, "ukraine", "uk").get(f"/agreements/{initiative}"))
+    renewals = [li.get_text(" ", strip=True) for li in page.select("#log li[data-type=renewed]")]
+    assert len(renewals) == 3
+    assert "підстава: за згодою всіх підписантів" in renewals[0]
+    assert (
+        "підстава: найкоротший погоджений строк; згоди різняться (Ukraine: 120 днів, "
+        in (renewals[1])
+    )
+    assert "Russian Federation: 60 днів" in renewals[1]
+    assert "підстава: за згодою всіх підписантів" in renewals[2]
+    expiry = text_of(page, "#log li[data-type=expired]")
+    assert "причина: немає згоди на продовження від: Russian Federation" in " ".join(expiry.split())
+    log = text_of(page, "#log")
+    for english in ("consent of all signatories", "consents differ", " days", "no consent"):
+        assert english not in log, english
 
 
 def test_a_record_kinds_dates_months_and_counts_are_the_readers(site: Site) -> None:

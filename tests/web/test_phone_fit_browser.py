@@ -2,13 +2,18 @@
 corridor agreement) fits a 360 px phone, in Debian's
 chromium: starting from the home page, the test follows every link of the site (not downloads,
 the API or logging out) breadth first and checks that no page is wider than the screen, and that
-every field one writes in takes its form's width (but numbers and dates).
+every field one writes in takes its form's width (but numbers and dates), and that no table
+makes the reader scroll sideways but the mediators' comparisons (a record's table is a block of
+labelled lines per row on a phone).
 
 Before, the text's language versions (``/tracks/{id}/text/languages``) were 494 px wide on a
 360 px phone in Ukrainian, and the implementation record (the mediators' and the public page) 535
 and 485 px: their tables had no scrolling box of their own. And a field written without a type
 (the joint record's forms, the evidence reference, the new agreement's title) missed the style of
-text fields: about 150 px wide in a 330 px form.
+text fields: about 150 px wide in a 330 px form. And on 6 December 2026 the joint record's
+tables (provisions, waiting times, terms, items, events), the text's language versions, the
+agenda editor's options and the process's members scrolled sideways at 360 px: the last column
+(the term's consents, an assessment's evidence) out of sight.
 """
 
 from __future__ import annotations
@@ -48,12 +53,23 @@ _FIELDS = """() => {
 }"""
 #: Narrower than this share of its form's width, a text field is cramped on a phone.
 _LEAST_SHARE = 0.75
+#: The tables in a scrolling box that are wider than it (the reader must scroll sideways), by
+#: id, else class, else the section they are in.
+_SCROLLED = """() => [...document.querySelectorAll("main .scroll")]
+  .filter(box => box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1)
+  .map(box => { const t = box.querySelector("table") || box;
+    return t.id || t.className || (box.closest("[id]") || {}).id || "?"; })"""
+#: The pages whose tables are read across on purpose (the mediators' comparisons of packages and
+#: parties, the draft's matrix of articles): they may scroll sideways on a phone. Every other
+#: table is a list of records that a phone shows as blocks of labelled lines (``table.stacked``).
+_READ_ACROSS = re.compile(r"^/tracks/\d+/(analysis|draft)$")
 
 
 def _crawl(page: Page, base: str) -> dict[str, int]:
     """Each page reached from the home page, with its width in CSS pixels; fails on a page with
     a cramped text field."""
     queue, seen, widths = ["/"], {"/"}, {}
+    scrolled: dict[str, list[str]] = {}
     while queue and len(widths) < _MOST:
         path = queue.pop(0)
         response = page.goto(base + path)
@@ -64,11 +80,14 @@ def _crawl(page: Page, base: str) -> dict[str, int]:
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
         cramped = [f for f in page.evaluate(_FIELDS) if f[1] < _LEAST_SHARE * f[2]]
         assert cramped == [], f"{path}: (field, its width, its form's) {cramped}"
+        scrolled[path] = page.evaluate(_SCROLLED)
         links = page.eval_on_selector_all("a[href^='/']", "els => els.map(e => e.pathname)")
         for link in links:
             if link not in seen and not _SKIP.search(link):
                 seen.add(link)
                 queue.append(link)
+    sideways = {p: t for p, t in scrolled.items() if t and not _READ_ACROSS.search(p)}
+    assert sideways == {}, f"tables to scroll sideways on a phone: {sideways}"
     return widths
 
 

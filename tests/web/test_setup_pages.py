@@ -114,6 +114,20 @@ def test_the_agenda_editor_fields_follow_their_own_direction(site: Site) -> None
     assert [f["id"] for f in fields if f.get("dir") != "auto"] == []
 
 
+def test_each_wording_field_is_labelled_with_its_own_option(site: Site) -> None:
+    """A wording field's label names its option's number (shown on a phone, read by screen
+    readers); it once named the language's place in the row: the Ukrainian wording of option 1
+    was "of option 2"."""
+    page = soup(site.client("secretariat").get(f"/tracks/{site.tracks['food corridor']}/agenda"))
+    fields = page.select("#agenda-form table.options textarea")
+    assert len(fields) > 8
+    for field in fields:
+        option = int(re.fullmatch(r"i\d+-o(\d+)-\w+", field["id"]).group(1)) + 1  # type: ignore[union-attr]
+        language = field["lang"]
+        said = text_of(page, f"label[for='{field['id']}']")
+        assert said == f"Clause wording ({language}) of option {option}", field["id"]
+
+
 def test_reset_and_mail_settings_pages(site: Site) -> None:
     guest = site.client()
     asked = post(guest, "/password-reset", "/password-reset", {"email": "nobody@example.org"})

@@ -47,6 +47,7 @@ from types import MappingProxyType
 from typing import Any, assert_never
 
 from gobetween import wire
+from gobetween.agreements import term_end
 from gobetween.agreements.bundle import Bundle
 from gobetween.agreements.events import (
     AgreementEvent,
@@ -401,20 +402,19 @@ def _end_of_term(state: AgreementState, end: dt.datetime) -> AgreementEvent:
     number = state.term_number + 1
     if renewal.rule is RenewalRule.AUTOMATIC_UNLESS_NOTICE:
         if state.notices:
-            return Expired("notice given by " + ", ".join(sorted(state.notices)), end)
+            return Expired(term_end.notice_given(state.notices), end)
         days = state.terms.term_days
-        return Renewed(number, days, end, end + days * DAY, "automatic", end)
+        return Renewed(number, days, end, end + days * DAY, term_end.AUTOMATIC, end)
     if renewal.rule is RenewalRule.BY_CONSENT:
         missing = [s for s in state.signatories if s not in state.consents]
         if missing:
-            return Expired("no consent to renew from " + ", ".join(missing), end)
+            return Expired(term_end.no_consent_from(missing), end)
         days = min(state.consents.values())
-        basis = "consent of all signatories"
+        basis = term_end.CONSENT_OF_ALL
         if len(set(state.consents.values())) > 1:
-            said = ", ".join(f"{s} {d} days" for s, d in state.consents.items())
-            basis = f"shortest term consented to; disputed: consents differ ({said})"
+            basis = term_end.consents_differ(state.consents)
         return Renewed(number, days, end, end + days * DAY, basis, end)
-    return Expired("the term ended and the agreement has no renewal", end)
+    return Expired(term_end.NO_RENEWAL, end)
 
 
 # -- apply, step, replay -----------------------------------------------------------------------

@@ -55,7 +55,8 @@ from gobetween.web.render import (
     render,
     run_page,
 )
-from gobetween.web.words import LABELS, country, figure_name, label
+from gobetween.web.term_words import log_entries
+from gobetween.web.words import LABELS, commodity, country, figure_name, income_group, label
 
 __all__ = ["charts", "router"]
 
@@ -99,7 +100,7 @@ def _agreement_context(ctx: RequestContext, unit: Unit, /, agreement_id: int, **
     return {
         **frame(ctx, unit),
         "title": view["title"],
-        "a": view,
+        "a": {**view, "log": log_entries(view["log"])},
         "signing": {k: json.dumps(v) for k, v in signing.items()},
         "acts_as_party": [
             n for n in view["acts_for"] if n in {i["party"] for i in view["instruments"]}
@@ -409,7 +410,7 @@ def charts(record: dict[str, Any]) -> dict[str, str]:
             ("commodity", "commodity", _("Tonnage by commodity (largest 12)")),
         ):
             rows = _rows(f, f"tonnage_by_{dim}")
-            names = country if dim == "country" else str
+            names = {"country": country, "income_group": income_group}.get(dim, commodity)
             out[key] = bar_chart(
                 title,
                 [names(str(r[dim])) for r in rows],

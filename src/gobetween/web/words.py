@@ -19,7 +19,7 @@ from babel import Locale
 from gobetween.i18n import LazyString, current_locale
 from gobetween.i18n import lazy_gettext as _l
 
-__all__ = ["FIGURES", "LABELS", "country", "figure_name", "label"]
+__all__ = ["FIGURES", "LABELS", "commodity", "country", "figure_name", "income_group", "label"]
 
 #: value -> its word on the pages (roles, seats, organisation kinds, statuses, answers).
 LABELS: dict[str, LazyString] = {
@@ -156,3 +156,69 @@ def country(name: str) -> str:
     if code is None:
         return name
     return str(Locale.parse(current_locale()).territories.get(code, name))
+
+
+#: The World Bank's income groups as the JCC's files write them (with or without hyphens),
+#: keyed by their words in lower case.
+INCOME_GROUPS: dict[str, LazyString] = {
+    "high income": _l("high income"),
+    "upper middle income": _l("upper-middle income"),
+    "lower middle income": _l("lower-middle income"),
+    "low income": _l("low income"),
+}
+
+#: The commodities of the JCC's published voyages (June 2023), keyed by their name in lower case.
+COMMODITIES: dict[str, LazyString] = {
+    "corn": _l("corn"),
+    "wheat": _l("wheat"),
+    "sunflower oil": _l("sunflower oil"),
+    "sunflower meal": _l("sunflower meal"),
+    "barley": _l("barley"),
+    "soya beans": _l("soya beans"),
+    "rapeseed": _l("rapeseed"),
+    "sunflower seed": _l("sunflower seed"),
+    "peas": _l("peas"),
+    "canola": _l("canola"),
+    "rapeseed meal": _l("rapeseed meal"),
+    "soya oil": _l("soya oil"),
+    "sunflower pellets": _l("sunflower pellets"),
+    "vegetable oil": _l("vegetable oil"),
+    "mixed": _l("mixed cargo"),
+    "wheat bran pellets": _l("wheat bran pellets"),
+    "sugar beet pellets": _l("sugar beet pellets"),
+}
+
+
+def _as_name(word: LazyString | None, name: str) -> str:
+    """``word`` in the reader's language, capitalised as a name in a list; else ``name``."""
+    if word is None:
+        return name
+    text = str(word)
+    return text[:1].upper() + text[1:]
+
+
+def income_group(name: str) -> str:
+    """An income group as the data writes it ("upper-middle-income", "lower-middle income"), in
+    the reader's language; another value as the data has it.
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("uk"):
+    ...     income_group("upper-middle-income"), income_group("lower-middle income")
+    ('Дохід вище середнього', 'Дохід нижче середнього')
+    >>> income_group("high-income"), income_group("unclassified")
+    ('High income', 'unclassified')
+    """
+    key = " ".join(name.replace("-", " ").split()).casefold()
+    return _as_name(INCOME_GROUPS.get(key), name)
+
+
+def commodity(name: str) -> str:
+    """A commodity of the JCC's files ("Sunflower meal") in the reader's language; another value
+    as the data has it.
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("uk"):
+    ...     commodity("Corn"), commodity("Soya beans"), commodity("Millet")
+    ('Кукурудза', 'Соєві боби', 'Millet')
+    """
+    return _as_name(COMMODITIES.get(" ".join(name.split()).casefold()), name)
