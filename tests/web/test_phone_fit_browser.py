@@ -3,7 +3,7 @@ corridor agreement) fits a 360 px phone, in Debian's
 chromium: starting from the home page, the test follows every link of the site (not downloads,
 the API or logging out) breadth first and checks that no page is wider than the screen, and that
 every field one writes in takes its form's width (but numbers and dates), and that no table
-makes the reader scroll sideways but the mediators' comparisons (a record's table is a block of
+makes the reader scroll sideways but the draft's matrix (a record's table is a block of
 labelled lines per row on a phone).
 
 Before, the text's language versions (``/tracks/{id}/text/languages``) were 494 px wide on a
@@ -12,8 +12,9 @@ and 485 px: their tables had no scrolling box of their own. And a field written 
 (the joint record's forms, the evidence reference, the new agreement's title) missed the style of
 text fields: about 150 px wide in a 330 px form. And on 6 December 2026 the joint record's
 tables (provisions, waiting times, terms, items, events), the text's language versions, the
-agenda editor's options and the process's members scrolled sideways at 360 px: the last column
-(the term's consents, an assessment's evidence) out of sight.
+agenda editor's options, the process's members and the mediators' analysis (solutions,
+versions, improvements, trade-offs) scrolled sideways at 360 px: the last column (the term's
+consents, an assessment's evidence, a solution's package) out of sight.
 """
 
 from __future__ import annotations
@@ -59,10 +60,10 @@ _SCROLLED = """() => [...document.querySelectorAll("main .scroll")]
   .filter(box => box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1)
   .map(box => { const t = box.querySelector("table") || box;
     return t.id || t.className || (box.closest("[id]") || {}).id || "?"; })"""
-#: The pages whose tables are read across on purpose (the mediators' comparisons of packages and
-#: parties, the draft's matrix of articles): they may scroll sideways on a phone. Every other
-#: table is a list of records that a phone shows as blocks of labelled lines (``table.stacked``).
-_READ_ACROSS = re.compile(r"^/tracks/\d+/(analysis|draft)$")
+#: The page whose table is read across on purpose (the draft's matrix of articles and options):
+#: it may scroll sideways on a phone. Every other table is a list of records that a phone shows
+#: as blocks of labelled lines (``table.stacked``).
+_READ_ACROSS = re.compile(r"^/tracks/\d+/draft$")
 
 
 def _crawl(page: Page, base: str) -> dict[str, int]:
