@@ -1,0 +1,85 @@
+"""The joint record and the agreement's record on a delegation's phone, in its own language, in
+Debian's chromium: each table row a block of labelled lines inside the screen (not columns to
+scroll sideways, with the term's consents out of sight, as on 6 December 2026), and why each
+term ended in Ukrainian.
+
+The screenshots go to ``$GOBETWEEN_SCREENSHOTS`` when set (the guides show them:
+``implementation-terms-phone-uk.png``, ``agreement-log-phone-uk.png``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.web.browsing import no_horizontal_scroll, open_in
+
+from gobetween.service.demo_agreement import build_agreement_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+#: Each cell of a table's rows: its label drawn before it (CSS ``::before``), its text, and its
+#: box's left and right edges.
+_CELLS = """table => [...table.querySelectorAll("tbody tr")].map(tr => [...tr.cells].map(td => {
+  const b = td.getBoundingClientRect();
+  return [getComputedStyle(td, "::before").content, td.innerText, b.left, b.right];
+}))"""
+
+
+def test_the_term_clock_and_the_record_read_on_a_phone_in_ukrainian(
+    browser_site, shots: Path
+) -> None:
+    base, site, browser = browser_site
+    with site.services.db.unit_of_work() as session:
+        aid = build_agreement_demo(session)
+    page = open_in(browser, base, site, "ukraine", "uk-UA", 390)
+    page.goto(f"{base}/agreements/{aid}/implementation")
+    no_horizontal_scroll(page)
+    rows = page.locator("#terms").evaluate(_CELLS)
+    assert len(rows) == 4
+    for cells in rows:
+        # one cell under another, each as wide as the table's box and inside the screen
+        assert all(left >= 0 and right <= 390 for _label, _text, left, right in cells), cells
+        assert len({(left, right) for _label, _text, left, right in cells}) == 1, cells
+        labels = [label for label, _text, _left, _right in cells]
+        assert labels == [
+            '"Строк дії: "',
+            '"Від: "',
+            '"Спливає: "',
+            '"Дні: "',
+            '"Згоди: "',
+        ]
+    assert "Russian Federation: 60" in rows[2][4][1]
+    page.locator("section[aria-labelledby=term-h]").screenshot(
+        path=str(shots / "implementation-terms-phone-uk.png")
+    )
+    waits = page.locator("#waits").evaluate(_CELLS)
+    assert waits[0][0][1] == "серпень 2022\u202fр."
+    assert [c[0] for c in waits[0][1:]] == [
+        '"Інспектовано: "',
+        '"Медіана днів: "',
+        '"90-й процентиль: "',
+    ]
+
+    page.goto(f"{base}/agreements/{aid}")
+    no_horizontal_scroll(page)
+    disputed = page.locator("#log li[data-type=renewed]").nth(1)
+    expired = page.locator("#log li[data-type=expired]")
+    assert (
+        "згоди різняться (Ukraine: 120 днів, Russian Federation: 60 днів" in disputed.inner_text()
+    )
+    assert "немає згоди на продовження від: Russian Federation" in expired.inner_text()
+    top, bottom = disputed.bounding_box(), expired.bounding_box()
+    assert top is not None
+    assert bottom is not None
+    page.screenshot(
+        path=str(shots / "agreement-log-phone-uk.png"),
+        full_page=True,
+        clip={
+            "x": 0,
+            "y": top["y"] - 2,
+            "width": 390,
+            "height": bottom["y"] + bottom["height"] - top["y"] + 8,
+        },
+    )
+    assert page.errors == []  # type: ignore[attr-defined]
