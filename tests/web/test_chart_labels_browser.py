@@ -130,6 +130,14 @@ def test_chart_words_never_touch(browser_site, shots: Path, lang: str, width: in
         " return r.getClientRects().length > 1; }).map(th => th.textContent)"
     )
     assert cut == [], cut
+    # and a name takes two lines at most (three for Arabic commodities on a phone, when the bars
+    # took 45% of the row: "كسب / دوار / الشمس")
+    lines = page.locator("table.bars th").evaluate_all(
+        "ths => ths.map(th => { const r = document.createRange(); r.selectNodeContents(th);"
+        " const tops = [...r.getClientRects()].map(b => Math.round(b.top));"
+        " return [th.textContent, new Set(tops).size]; }).filter(([t, n]) => n > 2)"
+    )
+    assert lines == [], lines
     assert all(abs(bar[side] - bar[side + 2]) <= 12 for bar in bars), bars  # cell padding
     no_horizontal_scroll(page)
     figure = page.locator("figure", has=page.locator("svg.chart")).nth(2)
