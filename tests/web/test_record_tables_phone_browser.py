@@ -1,7 +1,7 @@
 """The joint record and the agreement's record on a delegation's phone, in its own language, in
 Debian's chromium: each table row a block of labelled lines inside the screen (not columns to
-scroll sideways, with the term's consents out of sight, as on 6 December 2026), and why each
-term ended in Ukrainian.
+scroll sideways, with the term's consents out of sight, as on 6 December 2026), why each term
+ended in Ukrainian, and the command to verify with the key registry on one line.
 
 The screenshots go to ``$GOBETWEEN_SCREENSHOTS`` when set (the guides show them:
 ``implementation-terms-phone-uk.png``, ``agreement-log-phone-uk.png``).
@@ -63,6 +63,12 @@ def test_the_term_clock_and_the_record_read_on_a_phone_in_ukrainian(
 
     page.goto(f"{base}/agreements/{aid}")
     no_horizontal_scroll(page)
+    # the command to verify with the key registry on one line ("--registry" was cut off to the
+    # next line on a phone)
+    lines = page.locator("#registry-link code").evaluate_all(
+        "cs => cs.map(c => [c.textContent, new Set([...c.getClientRects()].map(b => b.top)).size])"
+    )
+    assert lines == [["registry.json", 1], ["gobetween agreement verify --registry", 1]]
     disputed = page.locator("#log li[data-type=renewed]").nth(1)
     expired = page.locator("#log li[data-type=expired]")
     assert (
