@@ -51,4 +51,4 @@ class Watched:
 
     def clear(self) -> None:
         self.replays.clear()
-        self.units.holds.clear()
+        self.units.clear()

@@ -47,8 +47,9 @@ TRACK_BYTES = protocol_states.TRACK_BYTES
 PACKAGE = {"ports": "Odesa", "inspection": "at sea", "term": "120"}
 #: Some 4.7 KB of words: 200 articles of it make a version of about 950 KB (the body limit).
 WORDS = " ".join(f"w{i % 977}x{i % 13}" for i in range(800))[:4700]
-#: The longest a writing unit may hold the lock here (2 cores shared with other tests; a step
-#: that stores a 950 KB version takes 25 to 120 ms, one that stores an answer under 30 ms).
+#: The most CPU time a writing unit may spend holding the lock (a step that stores a 950 KB
+#: version takes 25 to 120 ms, one that stores an answer under 30 ms; tests/service/write_units.py
+#: says why CPU time rather than wall time).
 LONGEST = 0.25
 
 
@@ -102,7 +103,7 @@ def test_publishing_and_answering_after_many_versions_hold_the_lock_briefly(
             assert request(k).status_code == 201, label
             inside = [n for n, writing in watched.replays if writing]
             assert sum(inside) == 0, (label, watched.replays)
-            assert max(watched.units.holds) < LONGEST, (label, watched.units.holds)
+            assert max(watched.units.work) < LONGEST, (label, watched.units.work)
     finally:
         w.close()
 

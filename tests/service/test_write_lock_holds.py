@@ -24,8 +24,8 @@ from gobetween.service.api.agree import MAX_BUNDLE_BYTES
 from gobetween.service.app import create_app
 from gobetween.service.settings import Settings
 
-#: The longest a writing unit of work of one request may take here (the machine has 2 cores
-#: and runs other tests meanwhile; a short write takes under 30 ms).
+#: The most CPU time a writing unit of work of one request may spend holding the lock (a short
+#: write takes under 30 ms; tests/service/write_units.py says why CPU time, not wall time).
 LONGEST = 0.25
 
 
@@ -99,7 +99,7 @@ def test_the_largest_unusable_bundle_holds_no_write_lock_long(
     units = WriteUnits().install(monkeypatch.setattr)
     r = _post_bundle(world, "ru", agreement_id, heavy)
     assert r.status_code == 422, r.text
-    assert max(units.holds, default=0.0) < LONGEST, units.holds
+    assert max(units.work, default=0.0) < LONGEST, units.work
     assert _post_bundle(world, "outsider", agreement_id, heavy).status_code == 404
 
 

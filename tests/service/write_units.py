@@ -8,7 +8,14 @@ The tests install it with ``monkeypatch.setattr``, the benchmark
     units = WriteUnits()
     units.install(monkeypatch.setattr)
     ...
-    assert max(units.holds, default=0.0) < LONGEST
+    assert max(units.work, default=0.0) < LONGEST
+
+``holds`` is wall time: what every other writer waited, which on a shared 2-core machine also
+counts the time the holder waited for a core (a 1.19 s hold for a step whose work was 0.1 s was
+seen in a full run, 6 December 2026). ``work`` is the CPU time the holding thread spent inside
+the unit (``time.thread_time``; SQLite's own work included, as it runs in that thread): what
+the code does while every other write waits, which other processes' load does not inflate.
+Tests bound ``work``; the benchmark reports both.
 
     argon2 = argon2_calls(monkeypatch.setattr)
     ...
@@ -18,6 +25,7 @@ The tests install it with ``monkeypatch.setattr``, the benchmark
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -35,11 +43,18 @@ Setter = Callable[[Any, str, Any], object]
 
 class WriteUnits:
     """Every writing unit of work opened while installed: how long each held the lock
-    (``holds``, seconds), and whether one is open now (``open``)."""
+    (``holds``, wall seconds), the CPU time its thread spent meanwhile (``work``, seconds; the
+    wall time where the unit ended in another thread), and whether one is open now (``open``)."""
 
     def __init__(self) -> None:
         self.holds: list[float] = []
+        self.work: list[float] = []
         self.open = 0
+
+    def clear(self) -> None:
+        """Forget the units timed so far."""
+        self.holds.clear()
+        self.work.clear()
 
     def install(self, setter: Setter) -> WriteUnits:
         """Time every writing unit of work from now on (read-only ones are left alone)."""
@@ -53,15 +68,20 @@ class WriteUnits:
                     yield session
                 return
             started = None
+            cpu, thread = 0.0, threading.get_ident()
             try:
                 with original(self, write=True) as session:
                     started = time.perf_counter()
+                    cpu, thread = time.thread_time(), threading.get_ident()
                     units.open += 1
                     yield session
             finally:
                 if started is not None:
                     units.open -= 1
-                    units.holds.append(time.perf_counter() - started)
+                    wall = time.perf_counter() - started
+                    units.holds.append(wall)
+                    same = threading.get_ident() == thread
+                    units.work.append(time.thread_time() - cpu if same else wall)
 
         setter(Database, "unit_of_work", timed)
         return self

@@ -18,12 +18,13 @@ from gobetween.web.portal import MARK_READ_STEP
 
 FOOD = "food corridor"
 MESSAGES = 2_000
-#: The longest one writing unit of work may hold the lock here. A unit of :data:`MARK_READ_STEP`
-#: receipts takes 70 to 110 ms on a 2-core machine, and up to 0.5 s when three test processes
-#: keep both cores busy; the whole channel in one unit took 1.56 s (3 s on a slower machine).
+#: The most CPU time one writing unit of work may spend holding the lock (tests/service/
+#: write_units.py says why not wall time). A unit of :data:`MARK_READ_STEP` receipts took 41 to
+#: 44 ms of CPU on 6 December 2026; a unit per page of messages (the step raised to 100,000)
+#: 0.48 s; the whole channel in one unit took 1.56 s (3 s on a slower machine).
 #: What does not vary with the machine's load is checked too: no unit writes more than
 #: :data:`MARK_READ_STEP` receipts.
-LONGEST = 1.0
+LONGEST = 0.25
 
 
 def _user_id(site: Site, seat: str) -> int:
@@ -74,11 +75,11 @@ def test_marking_a_long_channel_read_holds_the_write_lock_briefly(
     assert r.status_code == 303, r.text
     assert _receipts(site, channel_id, reader) >= already + MESSAGES  # every one marked
     assert max(Counter(marked_in).values()) <= MARK_READ_STEP
-    assert max(holds) < LONGEST, max(holds)
+    assert max(units.work) < LONGEST, max(units.work)
     assert len(holds) >= MESSAGES // MARK_READ_STEP
-    holds.clear()  # marking again writes nothing: every message is read already
+    units.clear()  # marking again writes nothing: every message is read already
     assert un.post(f"/channels/{channel_id}/read", data={"csrf_token": token}).status_code == 303
-    assert max(holds, default=0.0) < LONGEST, holds
+    assert max(units.work, default=0.0) < LONGEST, units.work
 
 
 def test_the_login_page_verifies_the_password_before_the_write_lock(
