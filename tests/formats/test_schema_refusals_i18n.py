@@ -74,12 +74,12 @@ def test_several_json_types_are_said_with_or_and_a_list_by_its_kind() -> None:
     english, ukrainian = refused(text)
     assert english == (
         "s.yaml, line 5, agenda.issues[0].options[1]: list is not a string or a mapping "
-        "(expected an option: its name, or {name, label, value, wording})"
+        "(expected an option: its name, or {name, label, value, wording, names})"
     )
     assert ukrainian == (
         "s.yaml, рядок 5, agenda.issues[0].options[1]: список — не рядок тексту або "
         "відображення (ключі й значення) (очікувалося: варіант: його назва або "
-        "{name, label, value, wording})"
+        "{name, label, value, wording, names})"
     )
 
 

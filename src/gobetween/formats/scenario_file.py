@@ -29,6 +29,7 @@ two stages, and every error names the file, the line (YAML) or the path, and wha
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -213,10 +214,11 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
     name = spec["name"]
     description = spec.get("description", "")
     unit = spec.get("unit")
+    names = spec.get("names", {})
     if "range" in spec:
         rng = spec["range"]
         kind = IssueKind(spec["kind"]) if "kind" in spec else _range_kind(rng)
-        return _model(
+        ranged = _model(
             doc,
             (*base, "range"),
             rng,
@@ -230,6 +232,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
                 description=description,
             ),
         )
+        return _model(doc, base, spec, lambda: dataclasses.replace(ranged, names=names))
     options = []
     for j, item in enumerate(spec["options"]):
         if isinstance(item, str):
@@ -246,6 +249,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
                         item.get("value"),
                         item.get("label"),
                         item.get("wording", {}),
+                        item.get("names", {}),
                     ),
                 )
             )
@@ -254,7 +258,9 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
         doc,
         base,
         spec,
-        lambda: Issue(name, tuple(options), kind=kind, unit=unit, description=description),
+        lambda: Issue(
+            name, tuple(options), kind=kind, unit=unit, description=description, names=names
+        ),
     )
 
 
@@ -385,7 +391,7 @@ def _as_range(issue: Issue) -> dict[str, float | int] | None:
     if (
         len(values) < 2
         or any(v is None for v in values)
-        or any(o.label or o.wording for o in issue.options)
+        or any(o.label or o.wording or o.names for o in issue.options)
     ):
         return None
     low, second, high = float(values[0]), float(values[1]), float(values[-1])  # type: ignore[arg-type]  # None excluded above
@@ -404,7 +410,7 @@ def _as_range(issue: Issue) -> dict[str, float | int] | None:
             )
         except InputError:
             continue
-        if again == issue:
+        if dataclasses.replace(again, names=issue.names) == issue:
             return {"low": _num(low), "high": _num(high), "step": _num(step)}
     return None
 
@@ -419,12 +425,14 @@ def _issue_document(issue: Issue) -> dict[str, Any]:
         result["kind"] = issue.kind.value
     if issue.unit is not None:
         result["unit"] = issue.unit
+    if issue.names:
+        result["names"] = dict(issue.names)
     if rng is not None:
         result["range"] = rng
         return result
     options: list[Any] = []
     for option in issue.options:
-        if option.value is None and option.label is None and not option.wording:
+        if option.value is None and option.label is None and not (option.wording or option.names):
             options.append(option.name)
             continue
         item: dict[str, Any] = {"name": option.name}
@@ -434,6 +442,8 @@ def _issue_document(issue: Issue) -> dict[str, Any]:
             item["value"] = _num(option.value)
         if option.wording:
             item["wording"] = dict(option.wording)
+        if option.names:
+            item["names"] = dict(option.names)
         options.append(item)
     result["options"] = options
     return result

@@ -71,8 +71,23 @@ _WORDING = {
     "description": N_("the clause this option puts into the text, per language code (en, uk, ...)"),
 }
 
+
+def _names(of: str) -> dict[str, Any]:
+    """What to call an issue or an option in other languages, per language code."""
+    return {
+        "type": "object",
+        "propertyNames": {"pattern": _LANGUAGE_PATTERN},
+        "additionalProperties": {
+            "type": "string",
+            "pattern": r"\S",
+            "description": N_("the name in that language"),
+        },
+        "description": of,
+    }
+
+
 _OPTION = {
-    "description": N_("an option: its name, or {name, label, value, wording}"),
+    "description": N_("an option: its name, or {name, label, value, wording, names}"),
     "oneOf": [
         _NAME,
         {
@@ -84,6 +99,9 @@ _OPTION = {
                 "label": {"type": "string", "description": N_("a label to show people")},
                 "value": {**_NUMBER, "description": N_("the number this option stands for")},
                 "wording": _WORDING,
+                "names": _names(
+                    N_("what readers of other languages see for the option, per language code")
+                ),
             },
         },
     ],
@@ -99,6 +117,7 @@ _ISSUE = {
         "name": {**_NAME, "description": N_("the issue's name, unique on the agenda")},
         "description": {"type": "string", "description": N_("a sentence about the issue")},
         "unit": {"type": "string", "description": N_("the unit of the values, e.g. days")},
+        "names": _names(N_("what readers of other languages see for the issue, per language code")),
         "kind": {
             "enum": ["discrete", "integer", "real"],
             "description": N_("one of discrete, integer, real"),

@@ -52,15 +52,29 @@ def _check_name(name: object, what: str, location: str | None = None) -> str:
     return name
 
 
+#: The refusal of an empty text and what was expected instead, by what the text is.
+_EMPTY_TEXT = {
+    "wording": (
+        N_("the %(language)s wording is empty"),
+        N_("the clause's text (leave the language out if there is none)"),
+    ),
+    "names": (
+        N_("the %(language)s name is empty"),
+        N_("the name in that language (leave the language out if there is none)"),
+    ),
+}
+
 #: A language code of the wording: BCP 47 style, ``en``, ``uk``, ``pt-BR``, ``zh-Hant``.
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-def check_wording(wording: object, location: str) -> Mapping[str, str]:
+def check_wording(wording: object, location: str, field: str = "wording") -> Mapping[str, str]:
     """Validate clause wording ``{language code: text}`` and return a read-only copy.
 
     Keys are language codes (:data:`LANGUAGE_CODE`), values non-empty text; the copy keeps the
-    keys sorted, so two wordings with the same entries compare and print alike.
+    keys sorted, so two wordings with the same entries compare and print alike. ``field`` names
+    what is checked in the refusals' location (``wording``, or ``names`` for an issue's or an
+    option's names in other languages).
 
     >>> dict(check_wording({"uk": "Порти: Одеса.", "en": "Ports: Odesa."}, "option 'Odesa'"))
     {'en': 'Ports: Odesa.', 'uk': 'Порти: Одеса.'}
@@ -82,15 +96,15 @@ def check_wording(wording: object, location: str) -> Mapping[str, str]:
         if not isinstance(language, str) or not LANGUAGE_CODE.match(language):
             raise InvalidAgenda(
                 N_("%(language)r is not a language code"),
-                location=f"{location}, wording",
+                location=f"{location}, {field}",
                 expected=N_("a language code such as en, uk, ru, tr, ar"),
                 params={"language": language},
             )
         if not isinstance(text, str) or not text.strip():
             raise InvalidAgenda(
-                N_("the %(language)s wording is empty"),
-                location=f"{location}, wording {language}",
-                expected=N_("the clause's text (leave the language out if there is none)"),
+                _EMPTY_TEXT[field][0],
+                location=f"{location}, {field} {language}",
+                expected=_EMPTY_TEXT[field][1],
                 params={"language": language},
             )
         result[language] = text
@@ -104,7 +118,10 @@ class Option:
     ``value`` is the number an option of a discretised integer or real range stands for, and
     ``None`` for a plain discrete option. ``wording`` is the clause the option puts into the
     negotiating text, per language code (``{"en": "...", "uk": "..."}``; empty when none was
-    prepared): an article tied to the issue takes its wording from the chosen option.
+    prepared): an article tied to the issue takes its wording from the chosen option. ``names``
+    is what to call the option in other languages (``{"uk": "Одеса"}``): pages show it to a
+    reader of that language; the name stays the option's key everywhere else (packages,
+    preferences, the API).
 
     >>> Option("Odesa").name
     'Odesa'
@@ -112,12 +129,15 @@ class Option:
     'Ships leave from Odesa.'
     >>> Option("Odesa").clause("en") is None
     True
+    >>> Option("Odesa", names={"uk": "Одеса"}).called("uk"), Option("Odesa").called("uk")
+    ('Одеса', 'Odesa')
     """
 
     name: str
     value: float | None = None
     label: str | None = None
     wording: Mapping[str, str] = field(default_factory=dict, hash=False)
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         _check_name(self.name, "option")
@@ -126,12 +146,18 @@ class Option:
                 N_("option %(option)r has a non-finite value %(value)r"),
                 params={"option": self.name, "value": self.value},
             )
-        object.__setattr__(self, "wording", check_wording(self.wording, f"option {self.name!r}"))
+        where = f"option {self.name!r}"
+        object.__setattr__(self, "wording", check_wording(self.wording, where))
+        object.__setattr__(self, "names", check_wording(self.names, where, "names"))
 
     @property
     def title(self) -> str:
         """What to show people: the label if there is one, else the name."""
         return self.label or self.name
+
+    def called(self, language: str) -> str:
+        """What to show a reader of ``language``: the option's name in it, else :attr:`title`."""
+        return self.names.get(language) or self.title
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -159,10 +185,14 @@ class Issue:
     kind: IssueKind = IssueKind.DISCRETE
     unit: str | None = None
     description: str = ""
+    #: What to call the issue in other languages (``{"uk": "порти"}``), as :attr:`Option.names`.
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)
     _positions: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         _check_name(self.name, "issue")
+        names = check_wording(self.names, f"issue {self.name!r}", "names")
+        object.__setattr__(self, "names", names)
         options = tuple(self.options)
         object.__setattr__(self, "options", options)
         if not options:
@@ -191,13 +221,21 @@ class Issue:
         object.__setattr__(self, "_positions", positions)
 
     @classmethod
-    def discrete(cls, name: str, options: Iterable[str], *, description: str = "") -> Issue:
+    def discrete(
+        cls,
+        name: str,
+        options: Iterable[str],
+        *,
+        description: str = "",
+        names: Mapping[str, str] | None = None,
+    ) -> Issue:
         """An issue with plain named options.
 
         >>> Issue.discrete("cargo", ["grain", "grain+fertiliser"]).size
         2
         """
-        return cls(name, tuple(Option(o) for o in options), description=description)
+        options_ = tuple(Option(o) for o in options)
+        return cls(name, options_, description=description, names=names or {})
 
     @classmethod
     def from_range(
@@ -264,6 +302,14 @@ class Issue:
     def size(self) -> int:
         """Number of options."""
         return len(self.options)
+
+    def called(self, language: str) -> str:
+        """What to show a reader of ``language``: the issue's name in it, else its name.
+
+        >>> Issue.discrete("ports", ["Odesa"], names={"uk": "порти"}).called("uk")
+        'порти'
+        """
+        return self.names.get(language) or self.name
 
     @property
     def option_names(self) -> tuple[str, ...]:

@@ -227,7 +227,10 @@ def build_demo(
         admin,
         process.id,
         name="food corridor",
-        agenda=demo_languages.with_wording(corridor.scenario.agenda, demo_languages.FOOD_WORDING),
+        agenda=demo_languages.with_names(
+            demo_languages.with_wording(corridor.scenario.agenda, demo_languages.FOOD_WORDING),
+            demo_languages.FOOD_NAMES,
+        ),
         organisation_ids=[orgs[p] for p in parties] + [orgs[m] for m in corridor.mediators],
         source="scenario:black_sea_corridor",
     )
@@ -236,7 +239,10 @@ def build_demo(
         admin,
         process.id,
         name="energy facilities",
-        agenda=demo_languages.with_wording(energy_agenda(), demo_languages.ENERGY_WORDING),
+        agenda=demo_languages.with_names(
+            demo_languages.with_wording(energy_agenda(), demo_languages.ENERGY_WORDING),
+            demo_languages.ENERGY_NAMES,
+        ),
         organisation_ids=[orgs[p] for p in parties] + [orgs["Qatar"]],
     )
     prepare.create_track(

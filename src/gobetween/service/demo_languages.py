@@ -4,6 +4,9 @@
   track in English, Ukrainian, Russian and Turkish (the Istanbul talks), the *energy
   facilities* track also in Arabic (Qatar mediates it), the *prisoner return* track in English,
   Ukrainian and Russian.
+- Every issue and option of the food-corridor and energy-facilities agendas is named in each of
+  the track's languages (:data:`FOOD_NAMES`, :data:`ENERGY_NAMES`, ``data/demo_names.yaml``), so
+  a delegation reads its agenda and sets its priorities in its own language.
 - Every option of the food-corridor and energy-facilities agendas carries its clause in each of
   the track's languages (:data:`FOOD_WORDING`, :data:`ENERGY_WORDING`): the text the mediators
   draft from is complete in every working language (the clauses are data:
@@ -17,6 +20,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -24,7 +28,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from gobetween.model import Agenda, Issue, Option, OrganisationKind, Role
+from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.service import prepare, translations
 from gobetween.service.languages import set_track_languages, set_working_languages
 from gobetween.store import repositories
@@ -33,12 +37,15 @@ from gobetween.store import tables as t
 __all__ = [
     "ENERGY_AGREEMENT_LANGUAGES",
     "ENERGY_AGREEMENT_WORDING",
+    "ENERGY_NAMES",
     "ENERGY_WORDING",
+    "FOOD_NAMES",
     "FOOD_WORDING",
     "INITIATIVE_LANGUAGES",
     "INITIATIVE_WORDING",
     "TRANSLATORS",
     "add_languages",
+    "with_names",
     "with_wording",
 ]
 
@@ -88,6 +95,17 @@ ENERGY_AGREEMENT_WORDING: Wording = _TABLES["energy_agreement"]
 #: Clause per option per language of the (illustrative) energy-facilities agenda.
 ENERGY_WORDING: Wording = _TABLES["energy"]
 
+_NAMES = yaml.safe_load(
+    resources.files("gobetween.service").joinpath("data", "demo_names.yaml").read_text("utf-8")
+)
+
+#: What readers of Ukrainian, Russian and Turkish call the food-corridor agenda's issues and
+#: options (``data/demo_names.yaml``; issue -> {names, options}).
+FOOD_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["food"]
+
+#: The same for the (illustrative) energy-facilities agenda, Arabic included.
+ENERGY_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["energy"]
+
 #: (login name: its language pair at the end, display name, mediating organisation, track)
 TRANSLATORS: tuple[tuple[str, str, str, str], ...] = (
     ("translator-en-uk", "UN translator (English-Ukrainian)", "United Nations", "food corridor"),
@@ -120,10 +138,32 @@ def with_wording(agenda: Agenda, wording: Wording) -> Agenda:
     for issue in agenda.issues:
         table = wording.get(issue.name, {})
         options = tuple(
-            Option(o.name, o.value, o.label, {**o.wording, **table.get(o.name, {})})
+            dataclasses.replace(o, wording={**o.wording, **table.get(o.name, {})})
             for o in issue.options
         )
-        issues.append(Issue(issue.name, options, kind=issue.kind, unit=issue.unit))
+        issues.append(dataclasses.replace(issue, options=options))
+    return Agenda(tuple(issues), name=agenda.name)
+
+
+def with_names(agenda: Agenda, names: Mapping[str, Mapping[str, Any]]) -> Agenda:
+    """``agenda`` with its issues and options named in other languages, from ``names`` (issue
+    -> {``names``: language -> name, ``options``: option -> language -> name}); what is not
+    listed keeps its names.
+
+    >>> from gobetween.service.demo import energy_agenda
+    >>> named = with_names(energy_agenda(), ENERGY_NAMES)
+    >>> named.issue("scope").called("uk") != "scope", named.issue("scope").name
+    (True, 'scope')
+    """
+    issues = []
+    for issue in agenda.issues:
+        table = names.get(issue.name, {})
+        options = tuple(
+            dataclasses.replace(o, names={**o.names, **table.get("options", {}).get(o.name, {})})
+            for o in issue.options
+        )
+        issue_names = {**issue.names, **table.get("names", {})}
+        issues.append(dataclasses.replace(issue, options=options, names=issue_names))
     return Agenda(tuple(issues), name=agenda.name)
 
 

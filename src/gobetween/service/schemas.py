@@ -181,6 +181,14 @@ class NewInvitationOut(InvitationOut):
     mailed: bool = False
 
 
+#: What an issue or an option is called in other languages: language code -> name
+#: ({"uk": "порти"}); pages show it to readers of that language (docs/guide/setup.md).
+Names = Annotated[
+    dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=200)]],
+    Field(max_length=20),
+]
+
+
 class OptionIn(In):
     name: Name
     value: Number | None = None
@@ -190,6 +198,7 @@ class OptionIn(In):
         dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=5000)]],
         Field(max_length=20),
     ] = {}
+    names: Names = {}
 
 
 class IssueIn(In):
@@ -198,6 +207,7 @@ class IssueIn(In):
     kind: IssueKind = IssueKind.DISCRETE
     unit: Annotated[Str, Field(max_length=50)] | None = None
     description: Annotated[Str, Field(max_length=5000)] = ""
+    names: Names = {}
 
 
 class AgendaIn(In):

@@ -49,28 +49,33 @@ def _rebuilding(error: type[InvalidModel], template: str, location: str) -> Iter
 
 
 def _option_to_json(option: Option) -> dict[str, Any]:
-    """An option's stored form; ``wording`` only when there is some (older rows have none)."""
+    """An option's stored form; ``wording`` and ``names`` only when there are some (older rows
+    have none, and the stored form of an agenda without them stays byte for byte the same)."""
     result: dict[str, Any] = {"name": option.name, "value": option.value, "label": option.label}
     if option.wording:
         result["wording"] = dict(option.wording)
+    if option.names:
+        result["names"] = dict(option.names)
+    return result
+
+
+def _issue_to_json(issue: Issue) -> dict[str, Any]:
+    """An issue's stored form; ``names`` only when there are some (as :func:`_option_to_json`)."""
+    result: dict[str, Any] = {
+        "name": issue.name,
+        "kind": issue.kind.value,
+        "unit": issue.unit,
+        "description": issue.description,
+        "options": [_option_to_json(o) for o in issue.options],
+    }
+    if issue.names:
+        result["names"] = dict(issue.names)
     return result
 
 
 def agenda_to_json(agenda: Agenda) -> dict[str, Any]:
     """The agenda as a JSON-compatible dict."""
-    return {
-        "name": agenda.name,
-        "issues": [
-            {
-                "name": issue.name,
-                "kind": issue.kind.value,
-                "unit": issue.unit,
-                "description": issue.description,
-                "options": [_option_to_json(o) for o in issue.options],
-            }
-            for issue in agenda.issues
-        ],
-    }
+    return {"name": agenda.name, "issues": [_issue_to_json(issue) for issue in agenda.issues]}
 
 
 def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
@@ -85,12 +90,14 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
                         value=o.get("value"),
                         label=o.get("label"),
                         wording=o.get("wording", {}),
+                        names=o.get("names", {}),
                     )
                     for o in issue["options"]
                 ),
                 kind=IssueKind(issue.get("kind", "discrete")),
                 unit=issue.get("unit"),
                 description=issue.get("description", ""),
+                names=issue.get("names", {}),
             )
             for issue in data["issues"]
         )

@@ -65,15 +65,17 @@ MAX_ZIP_FILES = 50
 MAX_UPLOAD = 5_000_000
 BLANK_ROWS = 2
 _ISSUE = re.compile(r"^i(\d{1,3})\.(name|description|unit|kind|low|high|step|position|remove)$")
-_OPTION = re.compile(r"^i(\d{1,3})\.o(\d{1,4})\.(name|w\.[A-Za-z-]{2,20})$")
+_ISSUE_NAME = re.compile(r"^i(\d{1,3})\.n\.([A-Za-z-]{2,20})$")
+_OPTION = re.compile(r"^i(\d{1,3})\.o(\d{1,4})\.(name|[wn]\.[A-Za-z-]{2,20})$")
 
 
 @dataclass
 class OptionDraft:
-    """One option row: its name and its clause wording per language."""
+    """One option row: its name, its clause wording and its name per language."""
 
     name: str = ""
     wording: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,6 +92,8 @@ class IssueDraft:
     position: int = 0
     remove: bool = False
     options: list[OptionDraft] = field(default_factory=list)
+    #: the issue's name in other working languages (language code -> name)
+    names: dict[str, str] = field(default_factory=dict)
 
     def padded(self) -> list[OptionDraft]:
         """The options and some blank rows to type more into."""
@@ -106,6 +110,7 @@ def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
     for n, issue in enumerate(agenda.issues, start=1):
         draft = IssueDraft(issue.name, issue.description, issue.unit or "", issue.kind.value)
         draft.position = n
+        draft.names = dict(issue.names)
         values = [o.value for o in issue.options]
         if issue.kind is not IssueKind.DISCRETE and all(v is not None for v in values):
             numbers = [float(v) for v in values if v is not None]
@@ -113,7 +118,9 @@ def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
             draft.low, draft.high, draft.step = _num(numbers[0]), _num(numbers[-1]), _num(step)
         else:
             draft.kind = IssueKind.DISCRETE.value
-            draft.options = [OptionDraft(o.name, dict(o.wording)) for o in issue.options]
+            draft.options = [
+                OptionDraft(o.name, dict(o.wording), dict(o.names)) for o in issue.options
+            ]
         drafts.append(draft)
     return drafts
 
@@ -133,12 +140,16 @@ def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[
                 draft.remove = bool(value)
             else:
                 setattr(draft, attr, value.strip())
+        elif match := _ISSUE_NAME.match(key):
+            if match[2] in languages and value.strip():
+                issues.setdefault(int(match[1]), IssueDraft()).names[match[2]] = value.strip()
         elif match := _OPTION.match(key):
             row = options.setdefault((int(match[1]), int(match[2])), OptionDraft())
             if match[3] == "name":
                 row.name = value.strip()
             elif match[3][2:] in languages and value.strip():
-                row.wording[match[3][2:]] = value.strip()
+                texts = row.wording if match[3][0] == "w" else row.names
+                texts[match[3][2:]] = value.strip()
     for (i, _j), row in sorted(options.items()):
         if row.name and i in issues:
             issues[i].options.append(row)
@@ -161,7 +172,12 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
     """One issue's rows in the API's body form (``IssueIn``): a range discretised with its
     unit, the options one per row with their wording."""
     unit = draft.unit or None
-    about = {"name": draft.name, "unit": unit, "description": draft.description}
+    about = {
+        "name": draft.name,
+        "unit": unit,
+        "description": draft.description,
+        "names": dict(draft.names),
+    }
     if draft.kind in (IssueKind.INTEGER.value, IssueKind.REAL.value):
         low, high = _number(draft.low, where), _number(draft.high, where)
         step = _number(draft.step, where)
@@ -183,7 +199,9 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
             location=where,
             expected=_("at least one option, one per row"),
         )
-    options = [{"name": o.name, "wording": dict(o.wording)} for o in draft.options]
+    options = [
+        {"name": o.name, "wording": dict(o.wording), "names": dict(o.names)} for o in draft.options
+    ]
     return {**about, "kind": IssueKind.DISCRETE.value, "options": options}
 
 
@@ -220,15 +238,20 @@ def form_field(location: str) -> str:
     ('i2.o0.w.uk', 'track_name')
     >>> form_field("agenda.issues.1.description"), form_field("organisation_ids.0")
     ('i1.description', 'organisation_ids')
+    >>> form_field("agenda.issues.0.names.ru"), form_field("agenda.issues.0.options.1.names.tr")
+    ('i0.n.ru', 'i0.o1.n.tr')
     """
     parts = location.split(".")
+    short = {"wording": "w", "names": "n"}
     if parts[:2] == ["agenda", "issues"] and len(parts) > 3:
         issue = f"i{parts[2]}"
         if parts[3] == "options" and len(parts) > 5:
             option = f"{issue}.o{parts[4]}"
-            if parts[5] == "wording" and len(parts) > 6:
-                return f"{option}.w.{parts[6]}"
+            if parts[5] in short and len(parts) > 6:
+                return f"{option}.{short[parts[5]]}.{parts[6]}"
             return f"{option}.{parts[5]}"
+        if parts[3] == "names" and len(parts) > 4:
+            return f"{issue}.n.{parts[4]}"
         return f"{issue}.{parts[3]}"
     return {"name": "track_name"}.get(parts[0], parts[0])
 

@@ -40,6 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween import bidi, i18n
 from gobetween import errors as e
 from gobetween.i18n import _, _l
+from gobetween.model import Issue, Option
 from gobetween.protocols.registry import live_kinds
 from gobetween.service.account_deletion import pseudonym_said
 from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
@@ -142,6 +143,9 @@ def environment() -> jinja2.Environment:
     env.filters["person"] = _per_request(pseudonym_said)  # a name inside a translated sentence
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.filters["listed"] = _per_request(listed)  # names (or words) listed as the reader lists
+    env.filters["called"] = _per_request(
+        called
+    )  # an issue or option named in the reader's language
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
     # subscribe to (it keeps no list of its own)
@@ -195,6 +199,18 @@ def _listed_item(item: object, name: bool) -> Markup:
         return item
     text = bidi.isolate(pseudonym_said(item)) if isinstance(item, str) else item
     return _bdi(text) if name else escape(text)
+
+
+def called(item: Issue | Option) -> str:
+    """An agenda issue or option as a reader of the current language calls it: its name in
+    that language where the agenda gives one (``names``), else its own name (an option's label).
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("uk"):
+    ...     called(Option("Odesa", names={"uk": "Одеса"})), called(Issue.discrete("term", ["60"]))
+    ('Одеса', 'term')
+    """
+    return item.called(i18n.current_locale())
 
 
 def _per_request(function: Callable[..., str]) -> Callable[..., str]:

@@ -197,12 +197,15 @@ def agenda_of(body: s.AgendaIn) -> Agenda:
                 Issue(
                     issue.name,
                     tuple(
-                        Option(o.name, value=o.value, label=o.label, wording=o.wording)
+                        Option(
+                            o.name, value=o.value, label=o.label, wording=o.wording, names=o.names
+                        )
                         for o in issue.options
                     ),
                     kind=issue.kind,
                     unit=issue.unit,
                     description=issue.description,
+                    names=issue.names,
                 )
                 for issue in body.issues
             ),

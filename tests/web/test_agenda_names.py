@@ -1,0 +1,90 @@
+"""A delegation reads its agenda in its own language: the demo's food corridor names its issues
+and options in Ukrainian, Russian and Turkish (``names``), and the pages a delegate works on
+(the track, the priorities form, the drafting page) show them; the agenda editor shows and
+keeps them, so saving the agenda loses none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import BeautifulSoup
+from tests.web.site import Site, one, soup, text_of
+
+
+def _form(page: BeautifulSoup, action: str) -> dict[str, Any]:
+    """The agenda editor's fields as the browser would send them, with ``action``."""
+    data: dict[str, Any] = {}
+    form = one(page, "#agenda-form")
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name = str(field["name"])
+        if field.name == "textarea":
+            data[name] = field.text
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]") or field.select_one("option")
+            data[name] = "" if chosen is None else str(chosen.get("value", ""))
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(str(field.get("value", "on")))
+        elif field.get("type") != "file":
+            data[name] = str(field.get("value", ""))
+    data["action"] = action
+    return data
+
+
+def test_a_russian_delegate_reads_the_agenda_and_sets_priorities_in_russian(site: Site) -> None:
+    track = site.tracks["food corridor"]
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    overview = soup(russia.get(f"/tracks/{track}"))
+    rows = {str(r["data-issue"]): r for r in overview.select("tr[data-issue]")}
+    assert text_of(rows["ports"], "th").startswith("порты ")  # before: "ports"
+    assert "Одесса и Черноморск" in [li.get_text() for li in rows["ports"].select("li")]
+    form = soup(russia.get(f"/tracks/{track}/preferences"))
+    legend = one(form, "fieldset.issue-prefs[data-issue='naval presence'] legend").get_text()
+    assert legend.startswith("военно-морское")
+    assert "Красная линия: никогда не принимать «Одесса»" in form.get_text()
+    # the form still sends the names the preferences are keyed by
+    assert form.select("input[name^='red-']")
+    english = site.client("ukraine")
+    english.cookies.set("gobetween_lang", "en")
+    rows = {
+        str(r["data-issue"]): r
+        for r in soup(english.get(f"/tracks/{track}")).select("tr[data-issue]")
+    }
+    assert text_of(rows["ports"], "th").startswith("ports ")
+
+
+def test_the_agenda_editor_shows_and_keeps_the_names(site: Site) -> None:
+    track = site.tracks["food corridor"]
+    admin = site.client("secretariat")
+    page = soup(admin.get(f"/tracks/{track}/agenda"))
+    issue = one(page, "fieldset.issue[data-issue='ports']")
+    i = str(issue["id"]).removeprefix("issue-")
+    assert one(page, f"#i{i}-n-ru")["value"] == "порты"
+    assert one(page, f"#i{i}-o0-n-uk")["value"] == "Одеса"
+    data = _form(page, "save")
+    data[f"i{i}.n.tr"] = "limanlar (düzeltildi)"
+    data[f"i{i}.o0.n.ru"] = ""  # emptied: the option has no Russian name any more
+    saved = admin.post(f"/tracks/{track}/agenda", data=data)
+    assert saved.status_code == 303, saved.text
+    agenda = admin.get(f"/api/tracks/{track}").json()["agenda"]
+    ports = next(x for x in agenda["issues"] if x["name"] == "ports")
+    assert ports["names"] == {"uk": "порти", "ru": "порты", "tr": "limanlar (düzeltildi)"}
+    assert ports["options"][0]["names"] == {"uk": "Одеса", "tr": "Odesa"}
+    cargo = next(x for x in agenda["issues"] if x["name"] == "cargo")
+    assert cargo["names"]["ru"] == "груз"  # untouched: kept
+    assert all(o.get("names") for o in cargo["options"])
+
+
+def test_a_refused_name_is_shown_at_its_field(site: Site) -> None:
+    track = site.tracks["food corridor"]
+    admin = site.client("secretariat")
+    page = soup(admin.get(f"/tracks/{track}/agenda"))
+    i = str(one(page, "fieldset.issue[data-issue='ports']")["id"]).removeprefix("issue-")
+    data = _form(page, "save")
+    data[f"i{i}.n.uk"] = "п" * 201  # longer than a name may be
+    refused = admin.post(f"/tracks/{track}/agenda", data=data)
+    assert refused.status_code == 422, refused.text
+    again = soup(refused)
+    assert one(again, f"#i{i}-n-uk").get("aria-invalid") == "true"
+    assert one(again, f"#i{i}-n-uk-error").get_text()
