@@ -7,8 +7,8 @@ parties have answered texts built on the agenda, so a change is a new *agenda ve
 carries a note saying what changed, every version stays in the history (``agenda_versions``),
 and every seat of the track is told (a public live update of kind ``agenda``, which e-mail
 notifications pass on). Such a change may reword (descriptions, units, each option's clause
-wording, labels, names in other languages) and reorder issues, but must keep every issue and option the texts use, and
-the stored texts must still replay on the new agenda.
+wording, labels, names in other languages) and reorder issues, but must keep every issue and
+option the texts use, and the stored texts must still replay on the new agenda.
 
 >>> from gobetween.model import Issue
 >>> before = Agenda((Issue.discrete("ports", ["Odesa", "Odesa, Chornomorsk and Yuzhny"]),))
