@@ -1,6 +1,7 @@
-"""An agenda's issues and options named in other languages (``names``): what a delegation reads
-on its pages in its own language, while the name stays the key of packages, preferences and the
-API. Kept by the scenario format (YAML and JSON, with the JSON Schema) and the stored form."""
+"""An agenda's issues and options named in other languages (``names``), and its issues described
+in them (``descriptions``): what a delegation reads on its pages in its own language, while the
+name stays the key of packages, preferences and the API. Kept by the scenario format (YAML and
+JSON, with the JSON Schema) and the stored form."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ agenda:
   issues:
     - name: ports
       names: {uk: порти, ru: порты}
+      description: Where ships sail from.
+      descriptions: {uk: Звідки відходять судна.}
       options:
         - name: Odesa
           names: {uk: Одеса, ru: Одесса}
@@ -53,6 +56,9 @@ def test_a_reader_sees_the_name_in_their_language_and_the_key_stays() -> None:
     assert term.called("tr") == "süre"
     assert term.option_names == ("60", "120", "180")
     assert term.kind is IssueKind.INTEGER
+    assert ports.described("uk") == "Звідки відходять судна."
+    assert ports.described("ru") == "Where ships sail from."  # none in Russian: as written
+    assert term.described("uk") == ""
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
@@ -65,6 +71,7 @@ def test_names_survive_the_file_and_a_range_stays_a_range(fmt: str) -> None:
     issues = {i["name"]: i for i in document["agenda"]["issues"]}
     assert issues["term"]["range"] == {"low": 60, "high": 180, "step": 60}
     assert issues["term"]["names"] == {"tr": "süre"}
+    assert issues["ports"]["descriptions"] == {"uk": "Звідки відходять судна."}
     assert issues["ports"]["options"][0] == {
         "name": "Odesa",
         "names": {"ru": "Одесса", "uk": "Одеса"},
@@ -106,6 +113,9 @@ def test_a_name_in_no_language_or_an_empty_one_is_refused_where_it_stands() -> N
     with pytest.raises(FileFormatError) as info:
         loads_scenario_file(NAMED.replace("ru: Одесса", "ru: ' '"), fmt="yaml")
     assert "agenda.issues[0].options[0].names.ru" in str(info.value.location), info.value
+    with pytest.raises(FileFormatError) as info:
+        loads_scenario_file(NAMED.replace("{uk: Звідки відходять судна.}", "{uk: ''}"), fmt="yaml")
+    assert "agenda.issues[0].descriptions.uk" in str(info.value.location), info.value
     with pytest.raises(InvalidAgenda) as refused:
         Issue.discrete("ports", ["Odesa"], names={"uk": ""})
     assert refused.value.location == "issue 'ports', names uk"

@@ -39,6 +39,7 @@ def test_a_russian_delegate_reads_the_agenda_and_sets_priorities_in_russian(site
     rows = {str(r["data-issue"]): r for r in overview.select("tr[data-issue]")}
     assert text_of(rows["ports"], "th").startswith("порты ")  # before: "ports"
     assert "Одесса и Черноморск" in [li.get_text() for li in rows["ports"].select("li")]
+    assert "Украинские порты, из которых" in text_of(rows["ports"], "th")  # its description
     form = soup(russia.get(f"/tracks/{track}/preferences"))
     legend = one(form, "fieldset.issue-prefs[data-issue='naval presence'] legend").get_text()
     assert legend.startswith("военно-морское")
@@ -54,7 +55,7 @@ def test_a_russian_delegate_reads_the_agenda_and_sets_priorities_in_russian(site
     assert text_of(rows["ports"], "th").startswith("ports ")
 
 
-def test_the_agenda_editor_shows_and_keeps_the_names(site: Site) -> None:
+def test_the_agenda_editor_shows_and_keeps_the_names_and_descriptions(site: Site) -> None:
     track = site.tracks["food corridor"]
     admin = site.client("secretariat")
     page = soup(admin.get(f"/tracks/{track}/agenda"))
@@ -65,12 +66,14 @@ def test_the_agenda_editor_shows_and_keeps_the_names(site: Site) -> None:
     data = _form(page, "save")
     data[f"i{i}.n.tr"] = "limanlar (düzeltildi)"
     data[f"i{i}.o0.n.ru"] = ""  # emptied: the option has no Russian name any more
+    data[f"i{i}.d.ar"] = "الموانئ التي تبحر منها السفن."
     saved = admin.post(f"/tracks/{track}/agenda", data=data)
     assert saved.status_code == 303, saved.text
     agenda = admin.get(f"/api/tracks/{track}").json()["agenda"]
     ports = next(x for x in agenda["issues"] if x["name"] == "ports")
     assert ports["names"] == {"uk": "порти", "ru": "порты", "tr": "limanlar (düzeltildi)"}
     assert ports["options"][0]["names"] == {"uk": "Одеса", "tr": "Odesa"}
+    assert ports["descriptions"]["ar"] == "الموانئ التي تبحر منها السفن."
     cargo = next(x for x in agenda["issues"] if x["name"] == "cargo")
     assert cargo["names"]["ru"] == "груз"  # untouched: kept
     assert all(o.get("names") for o in cargo["options"])
@@ -88,3 +91,16 @@ def test_a_refused_name_is_shown_at_its_field(site: Site) -> None:
     again = soup(refused)
     assert one(again, f"#i{i}-n-uk").get("aria-invalid") == "true"
     assert one(again, f"#i{i}-n-uk-error").get_text()
+
+
+def test_a_mediator_reads_the_analysis_packages_in_their_language(site: Site) -> None:
+    track = site.tracks["food corridor"]
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    page = soup(un.get(f"/tracks/{track}/analysis"))
+    lines = [li.get_text() for li in page.select(".package-details li")]
+    assert lines, page.get_text()[:500]
+    assert any(line.startswith("порти: Одеса") for line in lines), lines[
+        :8
+    ]  # before: "ports: Odesa"
+    assert not any(line.startswith("ports: ") for line in lines), lines[:8]

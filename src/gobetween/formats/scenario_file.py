@@ -215,6 +215,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
     description = spec.get("description", "")
     unit = spec.get("unit")
     names = spec.get("names", {})
+    descriptions = spec.get("descriptions", {})
     if "range" in spec:
         rng = spec["range"]
         kind = IssueKind(spec["kind"]) if "kind" in spec else _range_kind(rng)
@@ -232,7 +233,12 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
                 description=description,
             ),
         )
-        return _model(doc, base, spec, lambda: dataclasses.replace(ranged, names=names))
+        return _model(
+            doc,
+            base,
+            spec,
+            lambda: dataclasses.replace(ranged, names=names, descriptions=descriptions),
+        )
     options = []
     for j, item in enumerate(spec["options"]):
         if isinstance(item, str):
@@ -259,7 +265,13 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
         base,
         spec,
         lambda: Issue(
-            name, tuple(options), kind=kind, unit=unit, description=description, names=names
+            name,
+            tuple(options),
+            kind=kind,
+            unit=unit,
+            description=description,
+            names=names,
+            descriptions=descriptions,
         ),
     )
 
@@ -410,7 +422,8 @@ def _as_range(issue: Issue) -> dict[str, float | int] | None:
             )
         except InputError:
             continue
-        if dataclasses.replace(again, names=issue.names) == issue:
+        same = dataclasses.replace(again, names=issue.names, descriptions=issue.descriptions)
+        if same == issue:
             return {"low": _num(low), "high": _num(high), "step": _num(step)}
     return None
 
@@ -427,6 +440,8 @@ def _issue_document(issue: Issue) -> dict[str, Any]:
         result["unit"] = issue.unit
     if issue.names:
         result["names"] = dict(issue.names)
+    if issue.descriptions:
+        result["descriptions"] = dict(issue.descriptions)
     if rng is not None:
         result["range"] = rng
         return result

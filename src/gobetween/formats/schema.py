@@ -72,16 +72,13 @@ _WORDING = {
 }
 
 
-def _names(of: str) -> dict[str, Any]:
-    """What to call an issue or an option in other languages, per language code."""
+def _names(of: str, each: str = N_("the name in that language")) -> dict[str, Any]:
+    """A text per language code (an issue's or an option's name, an issue's description):
+    ``of`` says what the mapping is, ``each`` what one entry is."""
     return {
         "type": "object",
         "propertyNames": {"pattern": _LANGUAGE_PATTERN},
-        "additionalProperties": {
-            "type": "string",
-            "pattern": r"\S",
-            "description": N_("the name in that language"),
-        },
+        "additionalProperties": {"type": "string", "pattern": r"\S", "description": each},
         "description": of,
     }
 
@@ -118,6 +115,10 @@ _ISSUE = {
         "description": {"type": "string", "description": N_("a sentence about the issue")},
         "unit": {"type": "string", "description": N_("the unit of the values, e.g. days")},
         "names": _names(N_("what readers of other languages see for the issue, per language code")),
+        "descriptions": _names(
+            N_("the description in other languages, per language code"),
+            N_("the description in that language"),
+        ),
         "kind": {
             "enum": ["discrete", "integer", "real"],
             "description": N_("one of discrete, integer, real"),

@@ -62,6 +62,10 @@ _EMPTY_TEXT = {
         N_("the %(language)s name is empty"),
         N_("the name in that language (leave the language out if there is none)"),
     ),
+    "descriptions": (
+        N_("the %(language)s description is empty"),
+        N_("the description in that language (leave the language out if there is none)"),
+    ),
 }
 
 #: A language code of the wording: BCP 47 style, ``en``, ``uk``, ``pt-BR``, ``zh-Hant``.
@@ -187,12 +191,16 @@ class Issue:
     description: str = ""
     #: What to call the issue in other languages (``{"uk": "порти"}``), as :attr:`Option.names`.
     names: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: The description in other languages (``{"uk": "Порти, з яких ..."}``).
+    descriptions: Mapping[str, str] = field(default_factory=dict, hash=False)
     _positions: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         _check_name(self.name, "issue")
-        names = check_wording(self.names, f"issue {self.name!r}", "names")
-        object.__setattr__(self, "names", names)
+        where = f"issue {self.name!r}"
+        object.__setattr__(self, "names", check_wording(self.names, where, "names"))
+        descriptions = check_wording(self.descriptions, where, "descriptions")
+        object.__setattr__(self, "descriptions", descriptions)
         options = tuple(self.options)
         object.__setattr__(self, "options", options)
         if not options:
@@ -310,6 +318,15 @@ class Issue:
         'порти'
         """
         return self.names.get(language) or self.name
+
+    def described(self, language: str) -> str:
+        """The issue's description for a reader of ``language``: in it where there is one, else
+        :attr:`description` (maybe empty).
+
+        >>> Issue.discrete("ports", ["Odesa"], description="Where from.").described("uk")
+        'Where from.'
+        """
+        return self.descriptions.get(language) or self.description
 
     @property
     def option_names(self) -> tuple[str, ...]:

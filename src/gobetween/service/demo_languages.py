@@ -146,9 +146,10 @@ def with_wording(agenda: Agenda, wording: Wording) -> Agenda:
 
 
 def with_names(agenda: Agenda, names: Mapping[str, Mapping[str, Any]]) -> Agenda:
-    """``agenda`` with its issues and options named in other languages, from ``names`` (issue
-    -> {``names``: language -> name, ``options``: option -> language -> name}); what is not
-    listed keeps its names.
+    """``agenda`` with its issues and options named (and its issues described) in other
+    languages, from ``names`` (issue -> {``names``: language -> name, ``descriptions``:
+    language -> description, ``options``: option -> language -> name}); what is not listed
+    keeps its own.
 
     >>> from gobetween.service.demo import energy_agenda
     >>> named = with_names(energy_agenda(), ENERGY_NAMES)
@@ -162,8 +163,14 @@ def with_names(agenda: Agenda, names: Mapping[str, Mapping[str, Any]]) -> Agenda
             dataclasses.replace(o, names={**o.names, **table.get("options", {}).get(o.name, {})})
             for o in issue.options
         )
-        issue_names = {**issue.names, **table.get("names", {})}
-        issues.append(dataclasses.replace(issue, options=options, names=issue_names))
+        issues.append(
+            dataclasses.replace(
+                issue,
+                options=options,
+                names={**issue.names, **table.get("names", {})},
+                descriptions={**issue.descriptions, **table.get("descriptions", {})},
+            )
+        )
     return Agenda(tuple(issues), name=agenda.name)
 
 

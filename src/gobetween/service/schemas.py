@@ -208,6 +208,11 @@ class IssueIn(In):
     unit: Annotated[Str, Field(max_length=50)] | None = None
     description: Annotated[Str, Field(max_length=5000)] = ""
     names: Names = {}
+    #: the description in other languages (language code -> text)
+    descriptions: Annotated[
+        dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=5000)]],
+        Field(max_length=20),
+    ] = {}
 
 
 class AgendaIn(In):

@@ -60,7 +60,8 @@ def _option_to_json(option: Option) -> dict[str, Any]:
 
 
 def _issue_to_json(issue: Issue) -> dict[str, Any]:
-    """An issue's stored form; ``names`` only when there are some (as :func:`_option_to_json`)."""
+    """An issue's stored form; ``names`` and ``descriptions`` only when there are some (as
+    :func:`_option_to_json`)."""
     result: dict[str, Any] = {
         "name": issue.name,
         "kind": issue.kind.value,
@@ -70,6 +71,8 @@ def _issue_to_json(issue: Issue) -> dict[str, Any]:
     }
     if issue.names:
         result["names"] = dict(issue.names)
+    if issue.descriptions:
+        result["descriptions"] = dict(issue.descriptions)
     return result
 
 
@@ -98,6 +101,7 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
                 unit=issue.get("unit"),
                 description=issue.get("description", ""),
                 names=issue.get("names", {}),
+                descriptions=issue.get("descriptions", {}),
             )
             for issue in data["issues"]
         )

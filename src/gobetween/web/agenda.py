@@ -65,7 +65,7 @@ MAX_ZIP_FILES = 50
 MAX_UPLOAD = 5_000_000
 BLANK_ROWS = 2
 _ISSUE = re.compile(r"^i(\d{1,3})\.(name|description|unit|kind|low|high|step|position|remove)$")
-_ISSUE_NAME = re.compile(r"^i(\d{1,3})\.n\.([A-Za-z-]{2,20})$")
+_ISSUE_TEXT = re.compile(r"^i(\d{1,3})\.([nd])\.([A-Za-z-]{2,20})$")
 _OPTION = re.compile(r"^i(\d{1,3})\.o(\d{1,4})\.(name|[wn]\.[A-Za-z-]{2,20})$")
 
 
@@ -94,6 +94,8 @@ class IssueDraft:
     options: list[OptionDraft] = field(default_factory=list)
     #: the issue's name in other working languages (language code -> name)
     names: dict[str, str] = field(default_factory=dict)
+    #: its description in other working languages (language code -> text)
+    descriptions: dict[str, str] = field(default_factory=dict)
 
     def padded(self) -> list[OptionDraft]:
         """The options and some blank rows to type more into."""
@@ -111,6 +113,7 @@ def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
         draft = IssueDraft(issue.name, issue.description, issue.unit or "", issue.kind.value)
         draft.position = n
         draft.names = dict(issue.names)
+        draft.descriptions = dict(issue.descriptions)
         values = [o.value for o in issue.options]
         if issue.kind is not IssueKind.DISCRETE and all(v is not None for v in values):
             numbers = [float(v) for v in values if v is not None]
@@ -140,9 +143,11 @@ def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[
                 draft.remove = bool(value)
             else:
                 setattr(draft, attr, value.strip())
-        elif match := _ISSUE_NAME.match(key):
-            if match[2] in languages and value.strip():
-                issues.setdefault(int(match[1]), IssueDraft()).names[match[2]] = value.strip()
+        elif match := _ISSUE_TEXT.match(key):
+            if match[3] in languages and value.strip():
+                draft = issues.setdefault(int(match[1]), IssueDraft())
+                texts = draft.names if match[2] == "n" else draft.descriptions
+                texts[match[3]] = value.strip()
         elif match := _OPTION.match(key):
             row = options.setdefault((int(match[1]), int(match[2])), OptionDraft())
             if match[3] == "name":
@@ -177,6 +182,7 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
         "unit": unit,
         "description": draft.description,
         "names": dict(draft.names),
+        "descriptions": dict(draft.descriptions),
     }
     if draft.kind in (IssueKind.INTEGER.value, IssueKind.REAL.value):
         low, high = _number(draft.low, where), _number(draft.high, where)
@@ -240,6 +246,8 @@ def form_field(location: str) -> str:
     ('i1.description', 'organisation_ids')
     >>> form_field("agenda.issues.0.names.ru"), form_field("agenda.issues.0.options.1.names.tr")
     ('i0.n.ru', 'i0.o1.n.tr')
+    >>> form_field("agenda.issues.3.descriptions.ar")
+    'i3.d.ar'
     """
     parts = location.split(".")
     short = {"wording": "w", "names": "n"}
@@ -250,8 +258,8 @@ def form_field(location: str) -> str:
             if parts[5] in short and len(parts) > 6:
                 return f"{option}.{short[parts[5]]}.{parts[6]}"
             return f"{option}.{parts[5]}"
-        if parts[3] == "names" and len(parts) > 4:
-            return f"{issue}.n.{parts[4]}"
+        if parts[3] in ("names", "descriptions") and len(parts) > 4:
+            return f"{issue}.{parts[3][0]}.{parts[4]}"
         return f"{issue}.{parts[3]}"
     return {"name": "track_name"}.get(parts[0], parts[0])
 

@@ -143,9 +143,9 @@ def environment() -> jinja2.Environment:
     env.filters["person"] = _per_request(pseudonym_said)  # a name inside a translated sentence
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.filters["listed"] = _per_request(listed)  # names (or words) listed as the reader lists
-    env.filters["called"] = _per_request(
-        called
-    )  # an issue or option named in the reader's language
+    # an issue or an option named in the reader's language, an issue's description likewise
+    env.filters["called"] = _per_request(called)
+    env.filters["described"] = _per_request(described)
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
     # subscribe to (it keeps no list of its own)
@@ -211,6 +211,12 @@ def called(item: Issue | Option) -> str:
     ('Одеса', 'term')
     """
     return item.called(i18n.current_locale())
+
+
+def described(issue: Issue) -> str:
+    """An agenda issue's description for a reader of the current language (in it where the
+    agenda gives one, else as written; maybe empty)."""
+    return issue.described(i18n.current_locale())
 
 
 def _per_request(function: Callable[..., str]) -> Callable[..., str]:

@@ -206,6 +206,7 @@ def agenda_of(body: s.AgendaIn) -> Agenda:
                     unit=issue.unit,
                     description=issue.description,
                     names=issue.names,
+                    descriptions=issue.descriptions,
                 )
                 for issue in body.issues
             ),
