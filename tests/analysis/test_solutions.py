@@ -206,3 +206,19 @@ def test_solutions_differ_where_the_theory_says() -> None:
     assert kalai_smorodinsky(front).utilities == (0.7, 0.3)  # type: ignore[union-attr]
     assert egalitarian(front).utilities == (0.4, 0.4)  # type: ignore[union-attr]
     assert max_welfare(front).utilities == (0.7, 0.3)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_ks_ties_in_relative_gains_do_not_depend_on_the_parties_order(
+    order: tuple[int, int],
+) -> None:
+    """Ideal (0.3, 0.2): (0.15, 0.05) and (0.075, 0.1) both give relative gains 0.5 and 0.25, in
+    the two orders. Before, the earlier frontier row won, so listing the parties the other way
+    round gave the other package (found by Hypothesis in a full run, 6 December 2026); now the
+    larger smallest gain decides: (0.075, 0.1) whichever the order."""
+    points = np.array([[0.3, 0.0], [0.15, 0.05], [0.075, 0.1], [0.0, 0.2]])[:, list(order)]
+    front = pareto_frontier(UtilitySpace.from_arrays([points.tolist()]))
+    solution = kalai_smorodinsky(front, disagreement=[0.0, 0.0])
+    assert solution is not None
+    expected = np.array([0.075, 0.1])[list(order)]
+    assert np.allclose(solution.utilities, expected), solution.utilities

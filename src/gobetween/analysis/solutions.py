@@ -75,8 +75,8 @@ def disagreement_point(frontier: Frontier, disagreement: ArrayLike | None) -> Fl
     return point
 
 
-def leximin_best(gains: FloatArray, candidates: IndexArray, tol: float) -> int:
-    """Among ``candidates`` (rows of ``gains``), the leximin-best one; earliest on full ties."""
+def _leximin(gains: FloatArray, candidates: IndexArray, tol: float) -> IndexArray:
+    """The ``candidates`` (rows of ``gains``) that are leximin-best, within ``tol``."""
     alive = candidates
     ranked = np.sort(gains[alive], axis=1)
     for c in range(ranked.shape[1]):
@@ -84,6 +84,17 @@ def leximin_best(gains: FloatArray, candidates: IndexArray, tol: float) -> int:
         alive, ranked = alive[keep], ranked[keep]
         if alive.size == 1:
             break
+    return alive
+
+
+def leximin_best(
+    gains: FloatArray, candidates: IndexArray, tol: float, then: FloatArray | None = None
+) -> int:
+    """Among ``candidates`` (rows of ``gains``), the leximin-best one; on ties, the leximin-best
+    by ``then`` (rows of another measure) when given; earliest on full ties."""
+    alive = _leximin(gains, candidates, tol)
+    if then is not None and alive.size > 1:
+        alive = _leximin(then, alive, tol)
     return int(alive.min())
 
 
@@ -150,7 +161,10 @@ def kalai_smorodinsky(frontier: Frontier, disagreement: ArrayLike | None = None)
     The ideal point gives each party its largest gain over the individually rational frontier
     points (every gain ``>= -tol``); the solution maximises the smallest *relative* gain
     ``gain_i / ideal_i`` over the points where every gain exceeds the tolerance (the point
-    closest to the segment from the disagreement point to the ideal point). ``None`` when no
+    closest to the segment from the disagreement point to the ideal point), then leximin on
+    the relative gains. Points still tied there (relative gains the same but for the parties'
+    order: (0.5, 0.25) and (0.25, 0.5)) are told apart by leximin on the gains themselves, so
+    that the answer does not depend on the order the parties are listed in. ``None`` when no
     point gives everyone a gain.
 
     >>> from gobetween.analysis import UtilitySpace, pareto_frontier
@@ -167,7 +181,7 @@ def kalai_smorodinsky(frontier: Frontier, disagreement: ArrayLike | None = None)
     relative = gains[rows] / ideal
     scores = relative.min(axis=1)
     top = rows[scores >= scores.max() - 1e-9]
-    index = leximin_best(gains / ideal, top, 1e-9)
+    index = leximin_best(gains / ideal, top, 1e-9, then=gains)
     return _solution("kalai-smorodinsky", frontier, index, point)
 
 
