@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bs4 import BeautifulSoup
-from tests.web.site import Site, one, soup, text_of
+from tests.web.site import Site, csrf, one, soup, text_of
 
 
 def _form(page: BeautifulSoup, action: str) -> dict[str, Any]:
@@ -104,3 +104,16 @@ def test_a_mediator_reads_the_analysis_packages_in_their_language(site: Site) ->
         :8
     ]  # before: "ports: Odesa"
     assert not any(line.startswith("ports: ") for line in lines), lines[:8]
+
+
+def test_a_delegates_own_offer_reads_in_their_language(site: Site) -> None:
+    track = site.tracks["food corridor"]
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    page = f"/tracks/{track}/channel"
+    token = csrf(soup(russia.get(page)))
+    offer = {"csrf_token": token, "option:ports": "Odesa", "message": "Только Одесса."}
+    assert russia.post(f"/tracks/{track}/offers", data=offer).status_code == 303
+    sent = soup(russia.get(page)).select(".sent-offer")
+    assert sent, "no offer listed"
+    assert "порты: Одесса" in sent[-1].get_text()  # before: "ports: Odesa"

@@ -40,7 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween import bidi, i18n
 from gobetween import errors as e
 from gobetween.i18n import _, _l
-from gobetween.model import Issue, Option
+from gobetween.model import Agenda, Issue, Option
 from gobetween.protocols.registry import live_kinds
 from gobetween.service.account_deletion import pseudonym_said
 from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
@@ -146,6 +146,7 @@ def environment() -> jinja2.Environment:
     # an issue or an option named in the reader's language, an issue's description likewise
     env.filters["called"] = _per_request(called)
     env.filters["described"] = _per_request(described)
+    env.filters["choice"] = _per_request(choice)  # "issue: option" of a package, likewise
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
     # subscribe to (it keeps no list of its own)
@@ -211,6 +212,25 @@ def called(item: Issue | Option) -> str:
     ('Одеса', 'term')
     """
     return item.called(i18n.current_locale())
+
+
+def choice(agenda: Agenda, issue: str, option: str, between: str = ": ") -> str:
+    """``issue`` and ``option`` of a package or an offer as a reader of the current language
+    calls them (:func:`called`), joined by ``between``; as given where the agenda has no such
+    issue or option (an offer made on an earlier agenda).
+
+    >>> from gobetween.i18n import use_locale
+    >>> agenda = Agenda((Issue("ports", (Option("Odesa", names={"uk": "Одеса"}),),
+    ...                        names={"uk": "порти"}),))
+    >>> with use_locale("uk"):
+    ...     choice(agenda, "ports", "Odesa"), choice(agenda, "ports", "Izmail", " → ")
+    ('порти: Одеса', 'порти → Izmail')
+    """
+    if not agenda.has_issue(issue):
+        return f"{issue}{between}{option}"
+    found = agenda.issue(issue)
+    shown = called(found.options[found.index(option)]) if found.has_option(option) else option
+    return f"{called(found)}{between}{shown}"
 
 
 def described(issue: Issue) -> str:
