@@ -112,3 +112,37 @@ def test_the_parties_are_told_by_e_mail(database_url: str) -> None:
             assert box.to("outsider@example.org") == []
         finally:
             w.close()
+
+
+def test_names_in_other_languages_are_added_after_a_text_and_bad_ones_refused(
+    world: World,
+) -> None:
+    """Names and descriptions in other languages are not keys: the API takes them after texts
+    are published (an announced version, like a reworded description), keeps them, and refuses
+    a name in no language or an empty one at its place."""
+    food = world.tracks["food"]
+    _publish(world, food)
+    named = _as_input(_agenda(world, food))
+    named["issues"][0]["names"] = {"uk": "порти", "ru": "порты"}
+    named["issues"][0]["descriptions"] = {"uk": "Звідки відходять судна."}
+    named["issues"][0]["options"][0]["names"] = {"uk": "Одеса і Чорноморськ"}
+    done = _put(world, "un", food, named, "Names in Ukrainian and Russian.")
+    assert done.status_code == 200, done.text
+    ports = _agenda(world, food)["issues"][0]
+    assert ports["names"] == {"ru": "порты", "uk": "порти"}
+    assert ports["descriptions"] == {"uk": "Звідки відходять судна."}
+    assert ports["options"][0]["names"] == {"uk": "Одеса і Чорноморськ"}
+    seen = world.get("ru", f"/api/tracks/{food}").json()["agenda"]["issues"][0]
+    assert seen["names"]["ru"] == "порты"  # every seat of the track reads them
+    for bad, where in (
+        ({"Ukrainian": "порти"}, "names"),
+        ({"uk": " "}, "names uk"),
+    ):
+        wrong = copy.deepcopy(named)
+        wrong["issues"][0]["names"] = bad
+        refused = _put(world, "un", food, wrong, "names")
+        assert refused.status_code == 422, refused.text
+        said = refused.json()
+        assert where in str(said), said
+        assert "Traceback" not in refused.text
+    assert _agenda(world, food)["issues"][0]["names"] == {"ru": "порты", "uk": "порти"}
