@@ -46,6 +46,9 @@ def test_a_russian_delegate_reads_the_agenda_and_sets_priorities_in_russian(site
     assert "Красная линия: никогда не принимать «Одесса»" in form.get_text()
     # the form still sends the names the preferences are keyed by
     assert form.select("input[name^='red-']")
+    kept = next(p.get_text() for p in form.select("p.muted") if "красная линия" in p.get_text())
+    assert "продление = автоматически" in kept, kept  # a kept red line, before: "renewal = ..."
+    assert "срок = 180" in kept, kept
     english = site.client("ukraine")
     english.cookies.set("gobetween_lang", "en")
     rows = {

@@ -147,6 +147,10 @@ def environment() -> jinja2.Environment:
     env.filters["called"] = _per_request(called)
     env.filters["described"] = _per_request(described)
     env.filters["choice"] = _per_request(choice)  # "issue: option" of a package, likewise
+    # an (issue, option) pair so: "term = 180" as the reader calls them (red lines)
+    env.filters["choice_of"] = _per_request(
+        lambda pair, agenda: choice(agenda, pair[0], pair[1], " = ")
+    )
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
     # subscribe to (it keeps no list of its own)
