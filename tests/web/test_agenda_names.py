@@ -120,3 +120,28 @@ def test_a_delegates_own_offer_reads_in_their_language(site: Site) -> None:
     sent = soup(russia.get(page)).select(".sent-offer")
     assert sent, "no offer listed"
     assert "порты: Одесса" in sent[-1].get_text()  # before: "ports: Odesa"
+
+
+def test_names_in_a_language_without_fields_survive_a_save(site: Site) -> None:
+    """A name in a language the process does not work in (set through the API, or from an
+    imported file) has no field in the editor; it rides along hidden, so saving the agenda in
+    the editor keeps it (before: lost on save)."""
+    track = site.tracks["food corridor"]
+    admin = site.client("secretariat")
+    agenda = admin.get(f"/api/tracks/{track}").json()["agenda"]
+    agenda["issues"][0]["names"]["de"] = "Häfen"
+    agenda["issues"][0]["descriptions"]["de"] = "Die Häfen."
+    agenda["issues"][0]["options"][0]["names"]["de"] = "Odessa"
+    token = csrf(soup(admin.get(f"/tracks/{track}/agenda")))
+    body = {"agenda": agenda, "note": ""}
+    put = admin.put(f"/api/tracks/{track}/agenda", json=body, headers={"X-CSRF-Token": token})
+    assert put.status_code == 200, put.text
+    page = soup(admin.get(f"/tracks/{track}/agenda"))
+    assert not page.select("input[type=text][name$='.n.de']")  # no field: not a working language
+    saved = admin.post(f"/tracks/{track}/agenda", data=_form(page, "save"))
+    assert saved.status_code == 303, saved.text
+    ports = admin.get(f"/api/tracks/{track}").json()["agenda"]["issues"][0]
+    assert ports["names"]["de"] == "Häfen"
+    assert ports["descriptions"]["de"] == "Die Häfen."
+    assert ports["options"][0]["names"]["de"] == "Odessa"
+    assert ports["names"]["uk"] == "порти"

@@ -129,7 +129,9 @@ def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
 
 
 def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[IssueDraft]:
-    """The editor's rows from a posted form (unknown fields are ignored)."""
+    """The editor's rows from a posted form (unknown fields are ignored). Clause wording is
+    read in ``languages`` (the working languages) only; names and descriptions in any language
+    (the model checks the code), as the page sends those it has no field for hidden."""
     issues: dict[int, IssueDraft] = {}
     options: dict[tuple[int, int], OptionDraft] = {}
     for key, raw in form.items():
@@ -144,7 +146,7 @@ def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[
             else:
                 setattr(draft, attr, value.strip())
         elif match := _ISSUE_TEXT.match(key):
-            if match[3] in languages and value.strip():
+            if value.strip():  # any language: the model checks the code
                 draft = issues.setdefault(int(match[1]), IssueDraft())
                 texts = draft.names if match[2] == "n" else draft.descriptions
                 texts[match[3]] = value.strip()
@@ -152,9 +154,10 @@ def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[
             row = options.setdefault((int(match[1]), int(match[2])), OptionDraft())
             if match[3] == "name":
                 row.name = value.strip()
+            elif match[3][0] == "n" and value.strip():  # any language, as an issue's names
+                row.names[match[3][2:]] = value.strip()
             elif match[3][2:] in languages and value.strip():
-                texts = row.wording if match[3][0] == "w" else row.names
-                texts[match[3][2:]] = value.strip()
+                row.wording[match[3][2:]] = value.strip()
     for (i, _j), row in sorted(options.items()):
         if row.name and i in issues:
             issues[i].options.append(row)
