@@ -122,16 +122,17 @@ def test_a_delegates_own_offer_reads_in_their_language(site: Site) -> None:
     assert "порты: Одесса" in sent[-1].get_text()  # before: "ports: Odesa"
 
 
-def test_names_in_a_language_without_fields_survive_a_save(site: Site) -> None:
-    """A name in a language the process does not work in (set through the API, or from an
-    imported file) has no field in the editor; it rides along hidden, so saving the agenda in
-    the editor keeps it (before: lost on save)."""
+def test_texts_in_a_language_without_fields_survive_a_save(site: Site) -> None:
+    """A name, a description or a clause in a language the process does not work in (set
+    through the API, or from an imported file) has no field in the editor; it rides along
+    hidden, so saving the agenda in the editor keeps it (before: lost on save)."""
     track = site.tracks["food corridor"]
     admin = site.client("secretariat")
     agenda = admin.get(f"/api/tracks/{track}").json()["agenda"]
     agenda["issues"][0]["names"]["de"] = "Häfen"
     agenda["issues"][0]["descriptions"]["de"] = "Die Häfen."
     agenda["issues"][0]["options"][0]["names"]["de"] = "Odessa"
+    agenda["issues"][0]["options"][0]["wording"]["de"] = "Die Schiffe fahren von Odessa ab."
     token = csrf(soup(admin.get(f"/tracks/{track}/agenda")))
     body = {"agenda": agenda, "note": ""}
     put = admin.put(f"/api/tracks/{track}/agenda", json=body, headers={"X-CSRF-Token": token})
@@ -144,4 +145,5 @@ def test_names_in_a_language_without_fields_survive_a_save(site: Site) -> None:
     assert ports["names"]["de"] == "Häfen"
     assert ports["descriptions"]["de"] == "Die Häfen."
     assert ports["options"][0]["names"]["de"] == "Odessa"
+    assert ports["options"][0]["wording"]["de"] == "Die Schiffe fahren von Odessa ab."
     assert ports["names"]["uk"] == "порти"

@@ -20,7 +20,7 @@ import names its files itself): it is refused over 200 characters, not cut.
 >>> form = {"i0.name": "ports", "i0.kind": "discrete", "i0.position": "1",
 ...         "i0.o0.name": "Odesa, Chornomorsk and Yuzhny", "i0.o0.w.en": "All three ports.",
 ...         "i0.o1.name": "Odesa"}
->>> agenda = agenda_of(drafts_from_form(form, ("en",)))
+>>> agenda = agenda_of(drafts_from_form(form))
 >>> agenda.issues[0].option_names
 ('Odesa, Chornomorsk and Yuzhny', 'Odesa')
 >>> agenda.issues[0].options[0].clause("en")
@@ -128,10 +128,10 @@ def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
     return drafts
 
 
-def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[IssueDraft]:
-    """The editor's rows from a posted form (unknown fields are ignored). Clause wording is
-    read in ``languages`` (the working languages) only; names and descriptions in any language
-    (the model checks the code), as the page sends those it has no field for hidden."""
+def drafts_from_form(form: Mapping[str, Any]) -> list[IssueDraft]:
+    """The editor's rows from a posted form (unknown fields are ignored). Wording, names and
+    descriptions are read in any language (the model checks the code): the page has a field for
+    each working language and sends the others it holds hidden, so a save loses none."""
     issues: dict[int, IssueDraft] = {}
     options: dict[tuple[int, int], OptionDraft] = {}
     for key, raw in form.items():
@@ -154,10 +154,9 @@ def drafts_from_form(form: Mapping[str, Any], languages: Sequence[str]) -> list[
             row = options.setdefault((int(match[1]), int(match[2])), OptionDraft())
             if match[3] == "name":
                 row.name = value.strip()
-            elif match[3][0] == "n" and value.strip():  # any language, as an issue's names
-                row.names[match[3][2:]] = value.strip()
-            elif match[3][2:] in languages and value.strip():
-                row.wording[match[3][2:]] = value.strip()
+            elif value.strip():  # any language: the model checks the code
+                texts = row.wording if match[3][0] == "w" else row.names
+                texts[match[3][2:]] = value.strip()
     for (i, _j), row in sorted(options.items()):
         if row.name and i in issues:
             issues[i].options.append(row)
@@ -425,9 +424,7 @@ def _submit(
     uploads: list[Upload],
 ) -> Response:
     action = str(fields.get("action", "save"))
-    with ctx.read() as unit:
-        langs = languages.working_languages(unit.session, process_id)
-    drafts = drafts_from_form(fields, langs)
+    drafts = drafts_from_form(fields)
     name = str(fields.get("track_name", ""))
     keep: dict[str, Any] = {
         "track_name": name,
