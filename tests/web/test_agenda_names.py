@@ -147,3 +147,28 @@ def test_texts_in_a_language_without_fields_survive_a_save(site: Site) -> None:
     assert ports["options"][0]["names"]["de"] == "Odessa"
     assert ports["options"][0]["wording"]["de"] == "Die Schiffe fahren von Odessa ab."
     assert ports["names"]["uk"] == "порти"
+
+
+def test_the_texts_articles_and_the_analysis_name_issues_in_the_readers_language(
+    site: Site,
+) -> None:
+    track = site.tracks["food corridor"]
+    un = site.client("un")
+    agenda = un.get(f"/api/tracks/{track}").json()["agenda"]
+    package = {i["name"]: i["options"][0]["name"] for i in agenda["issues"]}
+    token = csrf(soup(un.get(f"/tracks/{track}/draft")))
+    published = un.post(
+        f"/api/tracks/{track}/text/versions",
+        json={"package": package},
+        headers={"X-CSRF-Token": token},
+    )
+    assert published.status_code == 201, published.text
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    heads = [
+        p.get_text(" ") for p in soup(russia.get(f"/tracks/{track}/text")).select(".article-head")
+    ]
+    assert any(h.startswith("порты") and "Одесса" in h for h in heads), heads  # before: "ports"
+    un.cookies.set("gobetween_lang", "uk")
+    stakes = soup(un.get(f"/tracks/{track}/analysis")).select("tr[data-issue] th[scope=row]")
+    assert "порти" in [th.get_text() for th in stakes]

@@ -147,6 +147,8 @@ def environment() -> jinja2.Environment:
     env.filters["called"] = _per_request(called)
     env.filters["described"] = _per_request(described)
     env.filters["choice"] = _per_request(choice)  # "issue: option" of a package, likewise
+    env.filters["issue_named"] = _per_request(issue_named)  # an issue given by its name
+    env.filters["option_named"] = _per_request(option_named)  # an option given by its name
     # an (issue, option) pair so: "term = 180" as the reader calls them (red lines)
     env.filters["choice_of"] = _per_request(
         lambda pair, agenda: choice(agenda, pair[0], pair[1], " = ")
@@ -230,11 +232,20 @@ def choice(agenda: Agenda, issue: str, option: str, between: str = ": ") -> str:
     ...     choice(agenda, "ports", "Odesa"), choice(agenda, "ports", "Izmail", " → ")
     ('порти: Одеса', 'порти → Izmail')
     """
-    if not agenda.has_issue(issue):
-        return f"{issue}{between}{option}"
+    return f"{issue_named(agenda, issue)}{between}{option_named(agenda, issue, option)}"
+
+
+def issue_named(agenda: Agenda, issue: str) -> str:
+    """The agenda's ``issue`` as the reader calls it (:func:`called`); as given off the agenda."""
+    return called(agenda.issue(issue)) if agenda.has_issue(issue) else issue
+
+
+def option_named(agenda: Agenda, issue: str, option: str) -> str:
+    """``issue``'s ``option`` as the reader calls it (:func:`called`); as given off the agenda."""
+    if not agenda.has_issue(issue) or not agenda.issue(issue).has_option(option):
+        return option
     found = agenda.issue(issue)
-    shown = called(found.options[found.index(option)]) if found.has_option(option) else option
-    return f"{called(found)}{between}{shown}"
+    return called(found.options[found.index(option)])
 
 
 def described(issue: Issue) -> str:
