@@ -165,10 +165,23 @@ def test_the_texts_articles_and_the_analysis_name_issues_in_the_readers_language
     assert published.status_code == 201, published.text
     russia = site.client("russia")
     russia.cookies.set("gobetween_lang", "ru")
-    heads = [
-        p.get_text(" ") for p in soup(russia.get(f"/tracks/{track}/text")).select(".article-head")
-    ]
+    text = soup(russia.get(f"/tracks/{track}/text"))
+    heads = [p.get_text(" ") for p in text.select(".article-head")]
     assert any(h.startswith("порты") and "Одесса" in h for h in heads), heads  # before: "ports"
+    # the wording in the reader's language where the text has it (before: its first, English)
+    ports = one(text, "#current .article[data-issue=ports] .wording span")
+    assert ports["lang"] == "ru"
+    assert ports.get_text().startswith("Суда отходят из порта Одесса"), ports.get_text()
+    package["ports"] = agenda["issues"][0]["options"][1]["name"]
+    again = un.post(
+        f"/api/tracks/{track}/text/versions",
+        json={"package": package},
+        headers={"X-CSRF-Token": token},
+    )
+    assert again.status_code == 201, again.text
+    changes = soup(russia.get(f"/tracks/{track}/text")).select("#current ul.changes li")
+    said = [li.get_text(" ") for li in changes]
+    assert any("порты:" in c and "“Одесса” → “Одесса и Черноморск”" in c for c in said), said
     un.cookies.set("gobetween_lang", "uk")
     stakes = soup(un.get(f"/tracks/{track}/analysis")).select("tr[data-issue] th[scope=row]")
     assert "порти" in [th.get_text() for th in stakes]

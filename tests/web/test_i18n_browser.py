@@ -60,6 +60,9 @@ def test_a_ukrainian_delegate_on_a_phone(browser_site, shots: Path) -> None:
     expect(ua.locator("nav.tabs a")).to_have_text(
         ["Огляд", "Канал", "Пріоритети", "Текст", "Торги", "Консультація", "Зустрічі"]
     )
+    # the agenda in Ukrainian: the demo names its issues and options in the track's languages
+    expect(ua.locator("label[for=points-range-0]")).to_have_text("порти")
+    expect(ua.locator("fieldset.issue-prefs[data-issue=ports] legend")).to_have_text("порти")
     ua.fill("#points-0", "25")
     expect(ua.locator(".points-total")).to_have_attribute("data-ok", "false")
     ua.click("#prefs-form button[type=submit]")

@@ -147,6 +147,7 @@ def environment() -> jinja2.Environment:
     env.filters["called"] = _per_request(called)
     env.filters["described"] = _per_request(described)
     env.filters["choice"] = _per_request(choice)  # "issue: option" of a package, likewise
+    env.filters["worded"] = _per_request(worded)  # an article's wording in the reader's language
     env.filters["issue_named"] = _per_request(issue_named)  # an issue given by its name
     env.filters["option_named"] = _per_request(option_named)  # an option given by its name
     # an (issue, option) pair so: "term = 180" as the reader calls them (red lines)
@@ -233,6 +234,25 @@ def choice(agenda: Agenda, issue: str, option: str, between: str = ": ") -> str:
     ('порти: Одеса', 'порти → Izmail')
     """
     return f"{issue_named(agenda, issue)}{between}{option_named(agenda, issue, option)}"
+
+
+def worded(wording: Mapping[str, str] | None) -> Markup:
+    """An article's wording (language code -> text) as a reader of the current language reads
+    it: in that language where the text has it, else in its first language; in a ``<span>``
+    that says which language it is, so the browser and screen readers treat it as such.
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("uk"):
+    ...     print(worded({"en": "From Odesa.", "uk": "З Одеси."}), worded({"en": "From <Odesa>."}))
+    <span lang="uk">З Одеси.</span> <span lang="en">From &lt;Odesa&gt;.</span>
+    """
+    if not wording:
+        return Markup("")
+    language = i18n.current_locale()
+    if language not in wording:
+        language = next(iter(wording))
+    # the text's own directional controls isolated, as every other value (finalize)
+    return Markup('<span lang="{}">{}</span>').format(language, bidi.isolate(wording[language]))
 
 
 def issue_named(agenda: Agenda, issue: str) -> str:
