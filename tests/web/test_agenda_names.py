@@ -5,8 +5,10 @@ keeps them, so saving the agenda loses none."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import docx
 from bs4 import BeautifulSoup
 from tests.web.site import Site, csrf, one, soup, text_of
 
@@ -172,6 +174,11 @@ def test_the_texts_articles_and_the_analysis_name_issues_in_the_readers_language
     ports = one(text, "#current .article[data-issue=ports] .wording span")
     assert ports["lang"] == "ru"
     assert ports.get_text().startswith("Суда отходят из порта Одесса"), ports.get_text()
+    # and its download is in the reader's language too (before: always English)
+    link = str(one(text, "#current a.docx")["href"])
+    assert link.endswith("?language=ru"), link
+    document = docx.Document(io.BytesIO(russia.get(link).content))
+    assert any(p.text.startswith("Суда отходят") for p in document.paragraphs)
     package["ports"] = agenda["issues"][0]["options"][1]["name"]
     again = un.post(
         f"/api/tracks/{track}/text/versions",
@@ -182,6 +189,9 @@ def test_the_texts_articles_and_the_analysis_name_issues_in_the_readers_language
     changes = soup(russia.get(f"/tracks/{track}/text")).select("#current ul.changes li")
     said = [li.get_text(" ") for li in changes]
     assert any("порты:" in c and "“Одесса” → “Одесса и Черноморск”" in c for c in said), said
+    redline = soup(russia.get(f"/tracks/{track}/text/redline?old=1&new=2&language=ru"))
+    for kind in ("docx", "pdf"):  # before: the redline's downloads forgot its language
+        assert str(one(redline, f"#redline-{kind}")["href"]).endswith("?language=ru")
     un.cookies.set("gobetween_lang", "uk")
     stakes = soup(un.get(f"/tracks/{track}/analysis")).select("tr[data-issue] th[scope=row]")
     assert "порти" in [th.get_text() for th in stakes]
