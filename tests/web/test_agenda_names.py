@@ -179,6 +179,8 @@ def test_the_texts_articles_and_the_analysis_name_issues_in_the_readers_language
     assert link.endswith("?language=ru"), link
     document = docx.Document(io.BytesIO(russia.get(link).content))
     assert any(p.text.startswith("Суда отходят") for p in document.paragraphs)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.endswith(". порты") for h in headings), headings  # before: ". ports"
     package["ports"] = agenda["issues"][0]["options"][1]["name"]
     again = un.post(
         f"/api/tracks/{track}/text/versions",

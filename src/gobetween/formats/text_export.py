@@ -73,12 +73,19 @@ def _words(language: str) -> Language:
     return LANGUAGES.get(language) or LANGUAGES["en"]
 
 
-def _heading(article: Mapping[str, Any], n: int, language: str) -> str:
+def _issue(article: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """The article's issue as the export's language calls it (``names``: issue -> name, from
+    the agenda), else as the text names it."""
+    issue = str(article.get("issue") or "")
+    return names.get(issue, issue)
+
+
+def _heading(article: Mapping[str, Any], n: int, language: str, names: Mapping[str, str]) -> str:
     words = _words(language)
     kind = article.get("kind", "operative")
     if kind == "operative":
         numbered = words.article.format(number=n)
-        return f"{numbered}. {article['issue']}" if article.get("issue") else numbered
+        return f"{numbered}. {_issue(article, names)}" if article.get("issue") else numbered
     heading = _first(article.get("heading"), language)
     return heading or words.label(f"heading_{kind}") if kind in ("preamble", "final") else heading
 
@@ -97,13 +104,13 @@ def _pieces(article: Mapping[str, Any], language: str) -> list[tuple[str, bool]]
 
 
 def _numbered(
-    articles: Sequence[Mapping[str, Any]], language: str
+    articles: Sequence[Mapping[str, Any]], language: str, names: Mapping[str, str]
 ) -> list[tuple[str, Mapping[str, Any]]]:
     out, n = [], 0
     for article in articles:
         if article.get("kind", "operative") == "operative":
             n += 1
-        out.append((_heading(article, n, language), article))
+        out.append((_heading(article, n, language, names), article))
     return out
 
 
@@ -122,7 +129,8 @@ def version_docx(title: str, version: Mapping[str, Any], language: str = "en") -
     document.add_heading(_version_title(title, version, language), level=1)
     if version.get("note"):
         document.add_paragraph().add_run(str(version["note"])).italic = True
-    for heading, article in _numbered(version.get("articles", []), language):
+    names = version.get("issue_names", {})
+    for heading, article in _numbered(version.get("articles", []), language, names):
         document.add_heading(heading, level=2)
         paragraph = document.add_paragraph()
         for text, bracket in _pieces(article, language):
@@ -133,14 +141,16 @@ def version_docx(title: str, version: Mapping[str, Any], language: str = "en") -
     return buffer.getvalue()
 
 
-def _redline_heading(article: Mapping[str, Any], language: str) -> str:
-    """An article of a redline as both formats name it: its issue (else its id), and whether it
-    was added, removed or moved, in the redline's language."""
+def _redline_heading(article: Mapping[str, Any], language: str, names: Mapping[str, str]) -> str:
+    """An article of a redline as both formats name it: its issue (as ``names`` calls it in the
+    redline's language, else as the text does; else its id), and whether it was added, removed
+    or moved, in the redline's language."""
     words = _words(language)
     marks = [words.label(article["change"])] if article["change"] in ("added", "removed") else []
     if article.get("moved"):
         marks.append(words.label("moved"))
-    return " ".join([str(article.get("issue") or article["id"]), *(f"({m})" for m in marks)])
+    named = _issue(article, names) or str(article["id"])
+    return " ".join([named, *(f"({m})" for m in marks)])
 
 
 def redline_docx(title: str, redline: Mapping[str, Any]) -> bytes:
@@ -148,8 +158,9 @@ def redline_docx(title: str, redline: Mapping[str, Any]) -> bytes:
     document = docx.Document()
     document.add_heading(_redline_title(title, redline), 1)
     language = str(redline.get("language", "en"))
+    names = redline.get("issue_names", {})
     for article in redline.get("articles", []):
-        document.add_heading(_redline_heading(article, language), level=2)
+        document.add_heading(_redline_heading(article, language, names), level=2)
         paragraph = document.add_paragraph()
         for segment in article.get("segments", []):
             run = paragraph.add_run(segment["text"])
@@ -323,7 +334,8 @@ def version_pdf(title: str, version: Mapping[str, Any], language: str = "en") ->
     pdf = _TextPDF(_version_title(title, version, language), language)
     if version.get("note"):
         _write(pdf, [(str(version["note"]), "")])
-    for heading, article in _numbered(version.get("articles", []), language):
+    names = version.get("issue_names", {})
+    for heading, article in _numbered(version.get("articles", []), language, names):
         pdf.heading(heading)
         _write(
             pdf, [(text, "B" if bracket else "") for text, bracket in _pieces(article, language)]
@@ -336,7 +348,8 @@ def redline_pdf(title: str, redline: Mapping[str, Any]) -> bytes:
     language = str(redline.get("language", "en"))
     pdf = _TextPDF(_redline_title(title, redline), language)
     styles = {"equal": "", "insert": "U", "delete": "S"}
+    names = redline.get("issue_names", {})
     for article in redline.get("articles", []):
-        pdf.heading(_redline_heading(article, language))
+        pdf.heading(_redline_heading(article, language, names))
         _write(pdf, [(s["text"], styles[s["op"]]) for s in article.get("segments", [])])
     return bytes(pdf.output())

@@ -207,8 +207,9 @@ def text_export(
     loaded = steps.load(session, actor, track_id, SINGLE_TEXT_PROTOCOL, read=Action.READ_TEXTS)
     process, name = _export_title(session, loaded.track)
     title = f"{process} — {name}"
+    names = {issue.name: issue.called(language) for issue in loaded.state.agenda.issues}
     if version is not None:
-        body = _version(loaded.state, version, track_id).to_dict()
+        body = {**_version(loaded.state, version, track_id).to_dict(), "issue_names": names}
         write_version = x.version_docx if fmt == "docx" else x.version_pdf
         return (
             lambda: write_version(title, body, language),
@@ -217,7 +218,7 @@ def text_export(
         )
     if old is None or new is None:
         raise NotFound(_("an export needs a version, or two versions for a redline"))
-    diff = redline_view(session, actor, track_id, old, new, language)
+    diff = {**redline_view(session, actor, track_id, old, new, language), "issue_names": names}
     write_redline = x.redline_docx if fmt == "docx" else x.redline_pdf
     return (
         lambda: write_redline(title, diff),
