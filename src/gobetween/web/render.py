@@ -40,7 +40,6 @@ from starlette.concurrency import run_in_threadpool
 from gobetween import bidi, i18n
 from gobetween import errors as e
 from gobetween.i18n import _, _l
-from gobetween.model import Agenda, Issue, Option
 from gobetween.protocols.registry import live_kinds
 from gobetween.service.account_deletion import pseudonym_said
 from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
@@ -49,6 +48,7 @@ from gobetween.service.identity import authenticate_session
 from gobetween.service.languages import language_name, language_names
 from gobetween.service.security_log import client_said
 from gobetween.service.solver_words import solver_word
+from gobetween.web import agenda_words
 from gobetween.web.words import label
 from gobetween.zone_names import zone_label
 
@@ -143,17 +143,9 @@ def environment() -> jinja2.Environment:
     env.filters["person"] = _per_request(pseudonym_said)  # a name inside a translated sentence
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.filters["listed"] = _per_request(listed)  # names (or words) listed as the reader lists
-    # an issue or an option named in the reader's language, an issue's description likewise
-    env.filters["called"] = _per_request(called)
-    env.filters["described"] = _per_request(described)
-    env.filters["choice"] = _per_request(choice)  # "issue: option" of a package, likewise
-    env.filters["worded"] = _per_request(worded)  # an article's wording in the reader's language
-    env.filters["issue_named"] = _per_request(issue_named)  # an issue given by its name
-    env.filters["option_named"] = _per_request(option_named)  # an option given by its name
-    # an (issue, option) pair so: "term = 180" as the reader calls them (red lines)
-    env.filters["choice_of"] = _per_request(
-        lambda pair, agenda: choice(agenda, pair[0], pair[1], " = ")
-    )
+    # the agenda and the text in the reader's language (web/agenda_words.py)
+    for name, function in agenda_words.FILTERS.items():
+        env.filters[name] = _per_request(function)
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
     # subscribe to (it keeps no list of its own)
@@ -207,71 +199,6 @@ def _listed_item(item: object, name: bool) -> Markup:
         return item
     text = bidi.isolate(pseudonym_said(item)) if isinstance(item, str) else item
     return _bdi(text) if name else escape(text)
-
-
-def called(item: Issue | Option) -> str:
-    """An agenda issue or option as a reader of the current language calls it: its name in
-    that language where the agenda gives one (``names``), else its own name (an option's label).
-
-    >>> from gobetween.i18n import use_locale
-    >>> with use_locale("uk"):
-    ...     called(Option("Odesa", names={"uk": "Одеса"})), called(Issue.discrete("term", ["60"]))
-    ('Одеса', 'term')
-    """
-    return item.called(i18n.current_locale())
-
-
-def choice(agenda: Agenda, issue: str, option: str, between: str = ": ") -> str:
-    """``issue`` and ``option`` of a package or an offer as a reader of the current language
-    calls them (:func:`called`), joined by ``between``; as given where the agenda has no such
-    issue or option (an offer made on an earlier agenda).
-
-    >>> from gobetween.i18n import use_locale
-    >>> agenda = Agenda((Issue("ports", (Option("Odesa", names={"uk": "Одеса"}),),
-    ...                        names={"uk": "порти"}),))
-    >>> with use_locale("uk"):
-    ...     choice(agenda, "ports", "Odesa"), choice(agenda, "ports", "Izmail", " → ")
-    ('порти: Одеса', 'порти → Izmail')
-    """
-    return f"{issue_named(agenda, issue)}{between}{option_named(agenda, issue, option)}"
-
-
-def worded(wording: Mapping[str, str] | None) -> Markup:
-    """An article's wording (language code -> text) as a reader of the current language reads
-    it: in that language where the text has it, else in its first language; in a ``<span>``
-    that says which language it is, so the browser and screen readers treat it as such.
-
-    >>> from gobetween.i18n import use_locale
-    >>> with use_locale("uk"):
-    ...     print(worded({"en": "From Odesa.", "uk": "З Одеси."}), worded({"en": "From <Odesa>."}))
-    <span lang="uk">З Одеси.</span> <span lang="en">From &lt;Odesa&gt;.</span>
-    """
-    if not wording:
-        return Markup("")
-    language = i18n.current_locale()
-    if language not in wording:
-        language = next(iter(wording))
-    # the text's own directional controls isolated, as every other value (finalize)
-    return Markup('<span lang="{}">{}</span>').format(language, bidi.isolate(wording[language]))
-
-
-def issue_named(agenda: Agenda, issue: str) -> str:
-    """The agenda's ``issue`` as the reader calls it (:func:`called`); as given off the agenda."""
-    return called(agenda.issue(issue)) if agenda.has_issue(issue) else issue
-
-
-def option_named(agenda: Agenda, issue: str, option: str) -> str:
-    """``issue``'s ``option`` as the reader calls it (:func:`called`); as given off the agenda."""
-    if not agenda.has_issue(issue) or not agenda.issue(issue).has_option(option):
-        return option
-    found = agenda.issue(issue)
-    return called(found.options[found.index(option)])
-
-
-def described(issue: Issue) -> str:
-    """An agenda issue's description for a reader of the current language (in it where the
-    agenda gives one, else as written; maybe empty)."""
-    return issue.described(i18n.current_locale())
 
 
 def _per_request(function: Callable[..., str]) -> Callable[..., str]:

@@ -1,0 +1,114 @@
+"""The agenda and the negotiating text as a reader of the current language reads them.
+
+An agenda names its issues and options, and describes its issues, in other languages
+(:attr:`gobetween.model.Issue.names`, :attr:`~gobetween.model.Option.names`,
+:attr:`~gobetween.model.Issue.descriptions`); a text version holds each article's wording per
+language. The pages show them through these functions, registered as Jinja filters of the same
+names (:data:`FILTERS`, by :func:`gobetween.web.render.environment`), so that a Russian delegate
+reads *порты: Одесса* and the Russian wording where the agenda and the text have them, and the
+names and wording as written where they do not. Keys (an issue's and an option's name) are never
+changed: forms still send them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from markupsafe import Markup
+
+from gobetween import bidi, i18n
+from gobetween.model import Agenda, Issue, Option
+
+__all__ = [
+    "FILTERS",
+    "called",
+    "choice",
+    "described",
+    "issue_named",
+    "option_named",
+    "red_line_pair",
+    "worded",
+]
+
+
+def called(item: Issue | Option) -> str:
+    """An agenda issue or option as a reader of the current language calls it: its name in
+    that language where the agenda gives one (``names``), else its own name (an option's label).
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("uk"):
+    ...     called(Option("Odesa", names={"uk": "Одеса"})), called(Issue.discrete("term", ["60"]))
+    ('Одеса', 'term')
+    """
+    return item.called(i18n.current_locale())
+
+
+def choice(agenda: Agenda, issue: str, option: str, between: str = ": ") -> str:
+    """``issue`` and ``option`` of a package or an offer as a reader of the current language
+    calls them (:func:`called`), joined by ``between``; as given where the agenda has no such
+    issue or option (an offer made on an earlier agenda).
+
+    >>> from gobetween.i18n import use_locale
+    >>> agenda = Agenda((Issue("ports", (Option("Odesa", names={"uk": "Одеса"}),),
+    ...                        names={"uk": "порти"}),))
+    >>> with use_locale("uk"):
+    ...     choice(agenda, "ports", "Odesa"), choice(agenda, "ports", "Izmail", " → ")
+    ('порти: Одеса', 'порти → Izmail')
+    """
+    return f"{issue_named(agenda, issue)}{between}{option_named(agenda, issue, option)}"
+
+
+def worded(wording: Mapping[str, str] | None) -> Markup:
+    """An article's wording (language code -> text) as a reader of the current language reads
+    it: in that language where the text has it, else in its first language; in a ``<span>``
+    that says which language it is, so the browser and screen readers treat it as such.
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("uk"):
+    ...     print(worded({"en": "From Odesa.", "uk": "З Одеси."}), worded({"en": "From <Odesa>."}))
+    <span lang="uk">З Одеси.</span> <span lang="en">From &lt;Odesa&gt;.</span>
+    """
+    if not wording:
+        return Markup("")
+    language = i18n.current_locale()
+    if language not in wording:
+        language = next(iter(wording))
+    # the text's own directional controls isolated, as every other value (finalize)
+    return Markup('<span lang="{}">{}</span>').format(language, bidi.isolate(wording[language]))
+
+
+def issue_named(agenda: Agenda, issue: str) -> str:
+    """The agenda's ``issue`` as the reader calls it (:func:`called`); as given off the agenda."""
+    return called(agenda.issue(issue)) if agenda.has_issue(issue) else issue
+
+
+def option_named(agenda: Agenda, issue: str, option: str) -> str:
+    """``issue``'s ``option`` as the reader calls it (:func:`called`); as given off the agenda."""
+    if not agenda.has_issue(issue) or not agenda.issue(issue).has_option(option):
+        return option
+    found = agenda.issue(issue)
+    return called(found.options[found.index(option)])
+
+
+def described(issue: Issue) -> str:
+    """An agenda issue's description for a reader of the current language (in it where the
+    agenda gives one, else as written; maybe empty)."""
+    return issue.described(i18n.current_locale())
+
+
+def red_line_pair(pair: tuple[str, str], agenda: Agenda) -> str:
+    """One ``(issue, option)`` of a red line as the reader calls them: ``срок = 180``."""
+    return choice(agenda, pair[0], pair[1], " = ")
+
+
+#: The Jinja filters, by name.
+FILTERS: Mapping[str, Callable[..., Any]] = {
+    "called": called,
+    "described": described,
+    "choice": choice,
+    "worded": worded,
+    "issue_named": issue_named,
+    "option_named": option_named,
+    "choice_of": red_line_pair,
+}
