@@ -253,3 +253,22 @@ def test_the_dashboards_charts_speak_the_readers_language(site: Site, initiative
     assert "медіана" in charts
     assert "Тоннаж за групами доходу" in charts
     assert re.search(r"\d т\b", charts), "tonnes in Ukrainian"
+
+
+def test_a_signatory_reads_the_signed_text_in_its_own_language(site: Site, initiative: int) -> None:
+    """The initiative is signed in English, Ukrainian, Russian and Turkish, each version equally
+    authentic; the operative terms list the clauses in English, so a Ukrainian reader also gets
+    the Ukrainian version (before: English only on the page), and an English reader nothing
+    more."""
+    ukraine = site.client("ukraine")
+    ukraine.cookies.set("gobetween_lang", "uk")
+    page = soup(ukraine.get(f"/agreements/{initiative}"))
+    section = one(page, "#text-in-reader-language")
+    assert section["lang"] == "uk"
+    assert "українська" in one(section, "h3").get_text()
+    articles = [li.get_text(" ", strip=True) for li in section.select("li")]
+    assert articles
+    assert any("Одес" in a for a in articles), articles
+    english = site.client("ukraine")
+    english.cookies.set("gobetween_lang", "en")
+    assert not soup(english.get(f"/agreements/{initiative}")).select("#text-in-reader-language")
