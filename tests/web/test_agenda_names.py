@@ -199,3 +199,17 @@ def test_the_texts_articles_and_the_analysis_name_issues_in_the_readers_language
     un.cookies.set("gobetween_lang", "uk")
     stakes = soup(un.get(f"/tracks/{track}/analysis")).select("tr[data-issue] th[scope=row]")
     assert "порти" in [th.get_text() for th in stakes]
+
+
+def test_every_demo_track_reads_in_its_languages(site: Site) -> None:
+    """The demo names each of its three agendas in its tracks' languages (the prisoner return
+    in Ukrainian and Russian, the energy facilities in Arabic too)."""
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    for track, issue, called in (
+        ("prisoner return", "categories", "категории"),
+        ("energy facilities", "scope", "сфера действия"),
+    ):
+        page = soup(russia.get(f"/tracks/{site.tracks[track]}"))
+        head = text_of(one(page, f"tr[data-issue='{issue}']"), "th")
+        assert head.startswith(called), (track, head)

@@ -250,7 +250,7 @@ def build_demo(
         admin,
         process.id,
         name="prisoner return",
-        agenda=prisoner_agenda(),
+        agenda=demo_languages.with_names(prisoner_agenda(), demo_languages.PRISONER_NAMES),
         organisation_ids=[orgs[p] for p in parties] + [orgs["United Arab Emirates"], orgs["ICRC"]],
     )
     for seat, party in (("ukraine", "Ukraine"), ("russia", "Russian Federation")):

@@ -43,6 +43,7 @@ __all__ = [
     "FOOD_WORDING",
     "INITIATIVE_LANGUAGES",
     "INITIATIVE_WORDING",
+    "PRISONER_NAMES",
     "TRANSLATORS",
     "add_languages",
     "with_names",
@@ -105,6 +106,9 @@ FOOD_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["food"]
 
 #: The same for the (illustrative) energy-facilities agenda, Arabic included.
 ENERGY_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["energy"]
+
+#: The same for the (illustrative) prisoner-return agenda, in Ukrainian and Russian.
+PRISONER_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["prisoner"]
 
 #: (login name: its language pair at the end, display name, mediating organisation, track)
 TRANSLATORS: tuple[tuple[str, str, str, str], ...] = (
