@@ -4,9 +4,10 @@
   track in English, Ukrainian, Russian and Turkish (the Istanbul talks), the *energy
   facilities* track also in Arabic (Qatar mediates it), the *prisoner return* track in English,
   Ukrainian and Russian.
-- Every issue and option of the food-corridor and energy-facilities agendas is named in each of
-  the track's languages (:data:`FOOD_NAMES`, :data:`ENERGY_NAMES`, ``data/demo_names.yaml``), so
-  a delegation reads its agenda and sets its priorities in its own language.
+- Every issue and option of the three agendas is named in each of its track's languages
+  (:data:`FOOD_NAMES`, :data:`ENERGY_NAMES`, :data:`PRISONER_NAMES`, ``data/demo_names.yaml``;
+  the food corridor's issues described too), so a delegation reads its agenda and sets its
+  priorities in its own language.
 - Every option of the food-corridor and energy-facilities agendas carries its clause in each of
   the track's languages (:data:`FOOD_WORDING`, :data:`ENERGY_WORDING`): the text the mediators
   draft from is complete in every working language (the clauses are data:
