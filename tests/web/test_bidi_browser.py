@@ -106,6 +106,13 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     assert name
     _first, last, _before, _left, _right = _ends(qa, "table.agenda caption")
     assert last < name["x"], "the caption's Arabic end is not drawn left of the name (RTL)"
+    # the energy agenda names its options in Arabic: they read right to left, from the right
+    # (an option wrapped in bdi once sat at the left, its paragraph direction lost)
+    doha = open_in(browser, base, site, "qatar", "ar-QA", 390)
+    doha.goto(f"{base}/tracks/{site.tracks['energy facilities']}")
+    expect(doha.locator(option).first).to_contain_text("توليد")
+    first, _last, _before, left, right = _ends(doha, option)
+    assert first > (left + right) / 2, "an Arabic option does not start at the right"
 
     # the agreement: its clauses and each instrument's preamble, in English
     qa.goto(f"{base}/agreements/{aid}")
