@@ -42,9 +42,11 @@ def test_a_russian_delegate_reads_the_agenda_and_sets_priorities_in_russian(site
     assert text_of(rows["ports"], "th").startswith("порты ")  # before: "ports"
     assert "Одесса и Черноморск" in [li.get_text() for li in rows["ports"].select("li")]
     assert "Украинские порты, из которых" in text_of(rows["ports"], "th")  # its description
+    assert text_of(rows["term"], "th").startswith("срок (дней)")  # before: "срок (days)"
     form = soup(russia.get(f"/tracks/{track}/preferences"))
     legend = one(form, "fieldset.issue-prefs[data-issue='naval presence'] legend").get_text()
     assert legend.startswith("военно-морское")
+    assert one(form, "fieldset.issue-prefs[data-issue='term'] legend").get_text() == "срок (дней)"
     assert "Красная линия: никогда не принимать «Одесса»" in form.get_text()
     # the form still sends the names the preferences are keyed by
     assert form.select("input[name^='red-']")
@@ -68,7 +70,10 @@ def test_the_agenda_editor_shows_and_keeps_the_names_and_descriptions(site: Site
     i = str(issue["id"]).removeprefix("issue-")
     assert one(page, f"#i{i}-n-ru")["value"] == "порты"
     assert one(page, f"#i{i}-o0-n-uk")["value"] == "Одеса"
+    t = str(one(page, "fieldset.issue[data-issue='term']")["id"]).removeprefix("issue-")
+    assert one(page, f"#i{t}-u-ru")["value"] == "дней"
     data = _form(page, "save")
+    data[f"i{t}.u.tr"] = "takvim günü"
     data[f"i{i}.n.tr"] = "limanlar (düzeltildi)"
     data[f"i{i}.o0.n.ru"] = ""  # emptied: the option has no Russian name any more
     data[f"i{i}.d.ar"] = "الموانئ التي تبحر منها السفن."
@@ -79,6 +84,8 @@ def test_the_agenda_editor_shows_and_keeps_the_names_and_descriptions(site: Site
     assert ports["names"] == {"uk": "порти", "ru": "порты", "tr": "limanlar (düzeltildi)"}
     assert ports["options"][0]["names"] == {"uk": "Одеса", "tr": "Odesa"}
     assert ports["descriptions"]["ar"] == "الموانئ التي تبحر منها السفن."
+    term = next(x for x in agenda["issues"] if x["name"] == "term")
+    assert term["units"] == {"uk": "днів", "ru": "дней", "tr": "takvim günü"}
     cargo = next(x for x in agenda["issues"] if x["name"] == "cargo")
     assert cargo["names"]["ru"] == "груз"  # untouched: kept
     assert all(o.get("names") for o in cargo["options"])
@@ -96,6 +103,12 @@ def test_a_refused_name_is_shown_at_its_field(site: Site) -> None:
     again = soup(refused)
     assert one(again, f"#i{i}-n-uk").get("aria-invalid") == "true"
     assert one(again, f"#i{i}-n-uk-error").get_text()
+    t = str(one(page, "fieldset.issue[data-issue='term']")["id"]).removeprefix("issue-")
+    data = _form(page, "save")
+    data[f"i{t}.u.ru"] = "д" * 51  # longer than a unit may be
+    refused = admin.post(f"/tracks/{track}/agenda", data=data)
+    assert refused.status_code == 422, refused.text
+    assert one(soup(refused), f"#i{t}-u-ru").get("aria-invalid") == "true"
 
 
 def test_a_mediator_reads_the_analysis_packages_in_their_language(site: Site) -> None:
@@ -213,3 +226,24 @@ def test_every_demo_track_reads_in_its_languages(site: Site) -> None:
         page = soup(russia.get(f"/tracks/{site.tracks[track]}"))
         head = text_of(one(page, f"tr[data-issue='{issue}']"), "th")
         assert head.startswith(called), (track, head)
+
+
+def test_the_drafting_page_words_an_option_without_wording_in_each_column_language(
+    site: Site,
+) -> None:
+    """Where the agenda has no prepared wording for an option in a language, the drafting page
+    fills that language's column with the issue's and the unit's names in it (before: the
+    English names, "term: 120 days.", in the Ukrainian column)."""
+    track = site.tracks["food corridor"]
+    admin = site.client("secretariat")
+    agenda = admin.get(f"/api/tracks/{track}").json()["agenda"]
+    term = next(x for x in agenda["issues"] if x["name"] == "term")
+    for option in term["options"]:
+        option.get("wording", {}).pop("uk", None)
+    token = csrf(soup(admin.get(f"/tracks/{track}/agenda")))
+    body = {"agenda": agenda, "note": ""}
+    put = admin.put(f"/api/tracks/{track}/agenda", json=body, headers={"X-CSRF-Token": token})
+    assert put.status_code == 200, put.text
+    form = one(soup(site.client("un").get(f"/tracks/{track}/draft")), "#draft-form")
+    chosen = str(one(form, "select[name='pkg-term'] option[selected]")["value"])
+    assert one(form, "textarea[name='clause-term@uk']").get_text() == f"строк: {chosen} днів."

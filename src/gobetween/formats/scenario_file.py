@@ -216,6 +216,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
     unit = spec.get("unit")
     names = spec.get("names", {})
     descriptions = spec.get("descriptions", {})
+    units = spec.get("units", {})
     if "range" in spec:
         rng = spec["range"]
         kind = IssueKind(spec["kind"]) if "kind" in spec else _range_kind(rng)
@@ -237,7 +238,9 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
             doc,
             base,
             spec,
-            lambda: dataclasses.replace(ranged, names=names, descriptions=descriptions),
+            lambda: dataclasses.replace(
+                ranged, names=names, descriptions=descriptions, units=units
+            ),
         )
     options = []
     for j, item in enumerate(spec["options"]):
@@ -272,6 +275,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
             description=description,
             names=names,
             descriptions=descriptions,
+            units=units,
         ),
     )
 
@@ -422,7 +426,9 @@ def _as_range(issue: Issue) -> dict[str, float | int] | None:
             )
         except InputError:
             continue
-        same = dataclasses.replace(again, names=issue.names, descriptions=issue.descriptions)
+        same = dataclasses.replace(
+            again, names=issue.names, descriptions=issue.descriptions, units=issue.units
+        )
         if same == issue:
             return {"low": _num(low), "high": _num(high), "step": _num(step)}
     return None
@@ -442,6 +448,8 @@ def _issue_document(issue: Issue) -> dict[str, Any]:
         result["names"] = dict(issue.names)
     if issue.descriptions:
         result["descriptions"] = dict(issue.descriptions)
+    if issue.units:
+        result["units"] = dict(issue.units)
     if rng is not None:
         result["range"] = rng
         return result

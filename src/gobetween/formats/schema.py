@@ -119,6 +119,9 @@ _ISSUE = {
             N_("the description in other languages, per language code"),
             N_("the description in that language"),
         ),
+        "units": _names(
+            N_("the unit in other languages, per language code"), N_("the unit in that language")
+        ),
         "kind": {
             "enum": ["discrete", "integer", "real"],
             "description": N_("one of discrete, integer, real"),

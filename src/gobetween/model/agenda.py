@@ -66,6 +66,10 @@ _EMPTY_TEXT = {
         N_("the %(language)s description is empty"),
         N_("the description in that language (leave the language out if there is none)"),
     ),
+    "units": (
+        N_("the %(language)s unit is empty"),
+        N_("the unit in that language (leave the language out if there is none)"),
+    ),
 }
 
 #: A language code of the wording: BCP 47 style, ``en``, ``uk``, ``pt-BR``, ``zh-Hant``.
@@ -193,6 +197,8 @@ class Issue:
     names: Mapping[str, str] = field(default_factory=dict, hash=False)
     #: The description in other languages (``{"uk": "Порти, з яких ..."}``).
     descriptions: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: The unit in other languages (``{"uk": "днів"}``), as :attr:`names`.
+    units: Mapping[str, str] = field(default_factory=dict, hash=False)
     _positions: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -201,6 +207,7 @@ class Issue:
         object.__setattr__(self, "names", check_wording(self.names, where, "names"))
         descriptions = check_wording(self.descriptions, where, "descriptions")
         object.__setattr__(self, "descriptions", descriptions)
+        object.__setattr__(self, "units", check_wording(self.units, where, "units"))
         options = tuple(self.options)
         object.__setattr__(self, "options", options)
         if not options:
@@ -328,6 +335,17 @@ class Issue:
         """
         return self.descriptions.get(language) or self.description
 
+    def unit_in(self, language: str) -> str | None:
+        """The issue's unit for a reader of ``language``: in it where there is one, else
+        :attr:`unit` (maybe ``None``).
+
+        >>> from dataclasses import replace
+        >>> term = Issue.from_range("term", 60, 120, 60, unit="days")
+        >>> replace(term, units={"uk": "днів"}).unit_in("uk"), term.unit_in("tr")
+        ('днів', 'days')
+        """
+        return self.units.get(language) or self.unit
+
     @property
     def option_names(self) -> tuple[str, ...]:
         """The options' names in order."""
@@ -368,19 +386,30 @@ class Issue:
         """Whether an option of that name exists."""
         return option in self._positions
 
-    def default_clause(self, option: str) -> str:
-        """The clause an option without prepared wording stands for: ``"<issue>: <option>."``.
+    def default_clause(self, option: str, language: str | None = None) -> str:
+        """The clause an option without prepared wording stands for: ``"<issue>: <option>."``,
+        with the issue's, the option's and the unit's names in ``language`` where they have one
+        (as written without a language).
 
-        >>> Issue.from_range("term", 60, 120, 60, unit="days").default_clause("120")
+        >>> from dataclasses import replace
+        >>> term = Issue.from_range("term", 60, 120, 60, unit="days")
+        >>> term.default_clause("120")
         'term: 120 days.'
+        >>> replace(term, names={"uk": "строк"}, units={"uk": "днів"}).default_clause("120", "uk")
+        'строк: 120 днів.'
         """
         chosen = self.options[self.index(option)]
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{self.name}: {chosen.title}{unit}."
+        if language is None:
+            name, title, unit = self.name, chosen.title, self.unit
+        else:
+            name, title = self.called(language), chosen.called(language)
+            unit = self.unit_in(language)
+        return f"{name}: {title}{f' {unit}' if unit else ''}."
 
     def clause_of(self, option: str, language: str) -> str:
-        """The option's prepared wording in ``language``, else :meth:`default_clause`."""
-        return self.options[self.index(option)].clause(language) or self.default_clause(option)
+        """The option's prepared wording in ``language``, else :meth:`default_clause` in it."""
+        prepared = self.options[self.index(option)].clause(language)
+        return prepared or self.default_clause(option, language)
 
 
 def _format_number(value: float) -> str:

@@ -294,7 +294,9 @@ class ArticleProblem:
 
 def wording_owner(issue: Issue, language: str, text: str) -> str | None:
     """The option of ``issue`` whose ``language`` wording is ``text`` (spacing aside): its prepared
-    wording, or for an option without, its :meth:`~gobetween.model.Issue.default_clause`.
+    wording, or for an option without, its :meth:`~gobetween.model.Issue.default_clause` in that
+    language; the default clause as written (the only one before issues had names in other
+    languages) belongs to its option in every language.
 
     >>> from gobetween.model import Issue, Option
     >>> issue = Issue("renewal", (Option("consent", wording={"en": "By consent."}),
@@ -304,7 +306,8 @@ def wording_owner(issue: Issue, language: str, text: str) -> str | None:
     """
     wanted = _norm(text)
     for option in issue.options:
-        if _norm(issue.clause_of(option.name, language)) == wanted:
+        own = (issue.clause_of(option.name, language), issue.default_clause(option.name))
+        if wanted in (_norm(own[0]), _norm(own[1])):
             return option.name
     return None
 

@@ -151,9 +151,10 @@ def with_wording(agenda: Agenda, wording: Wording) -> Agenda:
 
 
 def with_names(agenda: Agenda, names: Mapping[str, Mapping[str, Any]]) -> Agenda:
-    """``agenda`` with its issues and options named (and its issues described) in other
-    languages, from ``names`` (issue -> {``names``: language -> name, ``descriptions``:
-    language -> description, ``options``: option -> language -> name}); what is not listed
+    """``agenda`` with its issues and options named (and its issues described and their units
+    given) in other languages, from ``names`` (issue -> {``names``: language -> name,
+    ``descriptions``: language -> description, ``units``: language -> unit, ``options``:
+    option -> language -> name}); what is not listed
     keeps its own.
 
     >>> from gobetween.service.demo import energy_agenda
@@ -174,6 +175,7 @@ def with_names(agenda: Agenda, names: Mapping[str, Mapping[str, Any]]) -> Agenda
                 options=options,
                 names={**issue.names, **table.get("names", {})},
                 descriptions={**issue.descriptions, **table.get("descriptions", {})},
+                units={**issue.units, **table.get("units", {})},
             )
         )
     return Agenda(tuple(issues), name=agenda.name)

@@ -213,6 +213,11 @@ class IssueIn(In):
         dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=5000)]],
         Field(max_length=20),
     ] = {}
+    #: the unit in other languages (language code -> unit)
+    units: Annotated[
+        dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=50)]],
+        Field(max_length=20),
+    ] = {}
 
 
 class AgendaIn(In):

@@ -60,8 +60,8 @@ def _option_to_json(option: Option) -> dict[str, Any]:
 
 
 def _issue_to_json(issue: Issue) -> dict[str, Any]:
-    """An issue's stored form; ``names`` and ``descriptions`` only when there are some (as
-    :func:`_option_to_json`)."""
+    """An issue's stored form; ``names``, ``descriptions`` and ``units`` only when there are
+    some (as :func:`_option_to_json`)."""
     result: dict[str, Any] = {
         "name": issue.name,
         "kind": issue.kind.value,
@@ -73,6 +73,8 @@ def _issue_to_json(issue: Issue) -> dict[str, Any]:
         result["names"] = dict(issue.names)
     if issue.descriptions:
         result["descriptions"] = dict(issue.descriptions)
+    if issue.units:
+        result["units"] = dict(issue.units)
     return result
 
 
@@ -102,6 +104,7 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
                 description=issue.get("description", ""),
                 names=issue.get("names", {}),
                 descriptions=issue.get("descriptions", {}),
+                units=issue.get("units", {}),
             )
             for issue in data["issues"]
         )

@@ -65,7 +65,7 @@ MAX_ZIP_FILES = 50
 MAX_UPLOAD = 5_000_000
 BLANK_ROWS = 2
 _ISSUE = re.compile(r"^i(\d{1,3})\.(name|description|unit|kind|low|high|step|position|remove)$")
-_ISSUE_TEXT = re.compile(r"^i(\d{1,3})\.([nd])\.([A-Za-z-]{2,20})$")
+_ISSUE_TEXT = re.compile(r"^i(\d{1,3})\.([ndu])\.([A-Za-z-]{2,20})$")
 _OPTION = re.compile(r"^i(\d{1,3})\.o(\d{1,4})\.(name|[wn]\.[A-Za-z-]{2,20})$")
 
 
@@ -96,6 +96,8 @@ class IssueDraft:
     names: dict[str, str] = field(default_factory=dict)
     #: its description in other working languages (language code -> text)
     descriptions: dict[str, str] = field(default_factory=dict)
+    #: its unit in other working languages (language code -> unit)
+    units: dict[str, str] = field(default_factory=dict)
 
     def padded(self) -> list[OptionDraft]:
         """The options and some blank rows to type more into."""
@@ -114,6 +116,7 @@ def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
         draft.position = n
         draft.names = dict(issue.names)
         draft.descriptions = dict(issue.descriptions)
+        draft.units = dict(issue.units)
         values = [o.value for o in issue.options]
         if issue.kind is not IssueKind.DISCRETE and all(v is not None for v in values):
             numbers = [float(v) for v in values if v is not None]
@@ -129,9 +132,10 @@ def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
 
 
 def drafts_from_form(form: Mapping[str, Any]) -> list[IssueDraft]:
-    """The editor's rows from a posted form (unknown fields are ignored). Wording, names and
-    descriptions are read in any language (the model checks the code): the page has a field for
-    each working language and sends the others it holds hidden, so a save loses none."""
+    """The editor's rows from a posted form (unknown fields are ignored). Wording, names,
+    descriptions and units are read in any language (the model checks the code): the page has
+    a field for each working language and sends the others it holds hidden, so a save loses
+    none."""
     issues: dict[int, IssueDraft] = {}
     options: dict[tuple[int, int], OptionDraft] = {}
     for key, raw in form.items():
@@ -148,7 +152,7 @@ def drafts_from_form(form: Mapping[str, Any]) -> list[IssueDraft]:
         elif match := _ISSUE_TEXT.match(key):
             if value.strip():  # any language: the model checks the code
                 draft = issues.setdefault(int(match[1]), IssueDraft())
-                texts = draft.names if match[2] == "n" else draft.descriptions
+                texts = {"n": draft.names, "d": draft.descriptions, "u": draft.units}[match[2]]
                 texts[match[3]] = value.strip()
         elif match := _OPTION.match(key):
             row = options.setdefault((int(match[1]), int(match[2])), OptionDraft())
@@ -185,6 +189,7 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
         "description": draft.description,
         "names": dict(draft.names),
         "descriptions": dict(draft.descriptions),
+        "units": dict(draft.units),
     }
     if draft.kind in (IssueKind.INTEGER.value, IssueKind.REAL.value):
         low, high = _number(draft.low, where), _number(draft.high, where)
@@ -248,8 +253,8 @@ def form_field(location: str) -> str:
     ('i1.description', 'organisation_ids')
     >>> form_field("agenda.issues.0.names.ru"), form_field("agenda.issues.0.options.1.names.tr")
     ('i0.n.ru', 'i0.o1.n.tr')
-    >>> form_field("agenda.issues.3.descriptions.ar")
-    'i3.d.ar'
+    >>> form_field("agenda.issues.3.descriptions.ar"), form_field("agenda.issues.0.units.uk")
+    ('i3.d.ar', 'i0.u.uk')
     """
     parts = location.split(".")
     short = {"wording": "w", "names": "n"}
@@ -260,7 +265,7 @@ def form_field(location: str) -> str:
             if parts[5] in short and len(parts) > 6:
                 return f"{option}.{short[parts[5]]}.{parts[6]}"
             return f"{option}.{parts[5]}"
-        if parts[3] in ("names", "descriptions") and len(parts) > 4:
+        if parts[3] in ("names", "descriptions", "units") and len(parts) > 4:
             return f"{issue}.{parts[3][0]}.{parts[4]}"
         return f"{issue}.{parts[3]}"
     return {"name": "track_name"}.get(parts[0], parts[0])

@@ -2,7 +2,8 @@
 
 An agenda names its issues and options, and describes its issues, in other languages
 (:attr:`gobetween.model.Issue.names`, :attr:`~gobetween.model.Option.names`,
-:attr:`~gobetween.model.Issue.descriptions`); a text version holds each article's wording per
+:attr:`~gobetween.model.Issue.descriptions`) and give their units in them
+(:attr:`~gobetween.model.Issue.units`); a text version holds each article's wording per
 language. The pages show them through these functions, registered as Jinja filters of the same
 names (:data:`FILTERS`, by :func:`gobetween.web.render.environment`), so that a Russian delegate
 reads *порты: Одесса* and the Russian wording where the agenda and the text have them, and the
@@ -28,6 +29,7 @@ __all__ = [
     "issue_named",
     "option_named",
     "red_line_pair",
+    "unit_of",
     "worded",
 ]
 
@@ -97,6 +99,19 @@ def described(issue: Issue) -> str:
     return issue.described(i18n.current_locale())
 
 
+def unit_of(issue: Issue) -> str | None:
+    """An agenda issue's unit for a reader of the current language (in it where the agenda
+    gives one, else as written; ``None`` for an issue without a unit).
+
+    >>> from gobetween.i18n import use_locale
+    >>> term = Issue.from_range("term", 60, 120, 60, unit="days")
+    >>> with use_locale("uk"):
+    ...     unit_of(Issue(term.name, term.options, unit="days", units={"uk": "днів"}))
+    'днів'
+    """
+    return issue.unit_in(i18n.current_locale())
+
+
 def red_line_pair(pair: tuple[str, str], agenda: Agenda) -> str:
     """One ``(issue, option)`` of a red line as the reader calls them: ``срок = 180``."""
     return choice(agenda, pair[0], pair[1], " = ")
@@ -106,6 +121,7 @@ def red_line_pair(pair: tuple[str, str], agenda: Agenda) -> str:
 FILTERS: Mapping[str, Callable[..., Any]] = {
     "called": called,
     "described": described,
+    "unit_of": unit_of,
     "choice": choice,
     "worded": worded,
     "issue_named": issue_named,

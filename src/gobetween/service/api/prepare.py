@@ -207,6 +207,7 @@ def agenda_of(body: s.AgendaIn) -> Agenda:
                     description=issue.description,
                     names=issue.names,
                     descriptions=issue.descriptions,
+                    units=issue.units,
                 )
                 for issue in body.issues
             ),
