@@ -123,9 +123,16 @@ def test_each_wording_field_is_labelled_with_its_own_option(site: Site) -> None:
     assert len(fields) > 8
     for field in fields:
         option = int(re.fullmatch(r"i\d+-o(\d+)-\w+", field["id"]).group(1)) + 1  # type: ignore[union-attr]
-        language = field["lang"]
+        language = {
+            "en": "English",
+            "uk": "Ukrainian",
+            "ru": "Russian",
+            "tr": "Turkish",
+            "ar": "Arabic",
+        }
         said = text_of(page, f"label[for='{field['id']}']")
-        assert said == f"Clause wording ({language}) of option {option}", field["id"]
+        wanted = f"Clause wording ({language[str(field['lang'])]}) of option {option}"
+        assert said == wanted, field["id"]  # the language by its name (before: its code, "uk")
 
 
 def test_reset_and_mail_settings_pages(site: Site) -> None:
