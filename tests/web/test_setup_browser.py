@@ -151,7 +151,11 @@ def agenda(walk: Walk) -> None:
     admin.click("#add-issue")
     admin.fill("#i1-name", "term")
     admin.fill("#i1-unit", "days")
+    expect(admin.locator("#i1-low")).to_be_hidden()  # options, one per row: no range
+    expect(admin.locator("#i0-low")).to_be_hidden()
     admin.select_option("#i1-kind", "integer")
+    expect(admin.locator("#i1-o0")).to_be_hidden()  # a range: no option rows
+    expect(admin.locator("#i0-o0")).to_be_visible()
     admin.fill("#i1-low", "60")
     admin.fill("#i1-high", "180")
     admin.fill("#i1-step", "60")

@@ -80,6 +80,14 @@
     document.querySelectorAll("form.language select").forEach(function (sel) {
       sel.addEventListener("change", function () { sel.form.submit(); });
     });
+    /* the agenda editor shows an issue's option rows or its range (from, to, step), as its kind
+       says; without this script both stay shown and the server reads the one the kind names */
+    document.querySelectorAll("select[data-issue-kind]").forEach(function (sel) {
+      var issue = sel.closest("fieldset.issue");
+      if (!issue) { return; }
+      issue.classList.add("kind-shown");
+      sel.addEventListener("change", function () { issue.setAttribute("data-kind", sel.value); });
+    });
   });
   /* A live refresh replaces a part of the page; what the reader has started typing or choosing
      there (a form control with an id whose value differs from the one the server drew) is put
