@@ -160,3 +160,30 @@ def test_a_text_or_team_past_the_limits_is_refused_by_both_and_nothing_stored(
     r = _post(ukraine, initiative, {**data, "reason": longest})  # at the limit: stored whole
     assert r.status_code == 303, r.text
     assert _events(site, initiative)[-1]["description"] == longest
+
+
+@pytest.mark.parametrize(
+    ("who", "acts_as"),
+    [("ukraine", "Ukraine"), ("russia", "Russian Federation"), ("un", "United Nations")],
+)
+def test_the_event_form_offers_only_the_readers_own_delegation(
+    site: Site, initiative: int, who: str, acts_as: str
+) -> None:
+    """Each signatory records as their own delegation, chosen from the start: the list once
+    offered every delegation, Ukraine first, so a mediator or the Russian delegation sending the
+    form as it came was refused ("you may not record as 'Ukraine'")."""
+    c = site.client(who)
+    record = c.get(f"/api/agreements/{initiative}/record").json()
+    assert acts_as in record["delegations"], record["delegations"]
+    page = soup(c.get(_page(initiative)))
+    offered = [o.get_text() for o in page.select("#ev-delegation option")]
+    assert offered == [acts_as]
+    data = {"type": "incident", "item": f"INC-{who}", "delegation": acts_as, "reason": "seen"}
+    sent = _post(c, initiative, data)
+    assert sent.status_code == 303, sent.text
+    last = _events(site, initiative)[-1]
+    assert (last["type"], last["incident"], last["reported_by"]) == (
+        "incident",
+        f"INC-{who}",
+        acts_as,
+    )

@@ -69,6 +69,7 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
         "voyages": any(k.own_reader for k in records.agreement_kinds(loaded)),
         "publications": records.publications(session, agreement_id, signatory=signatory),
         "mediator": any(v == OrganisationKind.MEDIATOR for v in acts_for.values()),
+        "acts_as": sorted(acts_for),  # the signing organisations the reader acts for
         "parties": sorted(n for n, v in acts_for.items() if v == OrganisationKind.PARTY),
         "party_signatories": sorted(
             n for n, v in loaded.row.signatories.items() if v[1] == OrganisationKind.PARTY.value
