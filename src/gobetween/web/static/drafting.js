@@ -98,14 +98,21 @@
     area.addEventListener("input", function () { showOwner(select); });
     select.addEventListener("change", function () {
       var table = prepared(select), before = select.getAttribute("data-previous");
-      var edited = norm(area.value) !== "" && norm(area.value) !== norm(table[before]);
+      var all = JSON.parse(select.getAttribute("data-languages") || "{}");
+      var translations = select.closest("fieldset").querySelectorAll("textarea.translation");
+      function differs(text, was) { return norm(text) !== "" && norm(text) !== norm(was); }
+      /* edited: the first language's wording or any other language's differs from what the
+         option before put there; all of them are replaced, so ask first */
+      var edited = differs(area.value, table[before]) || Array.from(translations).some(function (t) {
+        return differs(t.value, (all[before] || {})[t.getAttribute("data-language")]);
+      });
       if (edited && !window.confirm(select.getAttribute("data-confirm"))) {
         select.value = before;
         return;
       }
       area.value = table[select.value] || "";
-      var languages = JSON.parse(select.getAttribute("data-languages") || "{}")[select.value] || {};
-      select.closest("fieldset").querySelectorAll("textarea.translation").forEach(function (t) {
+      var languages = all[select.value] || {};
+      translations.forEach(function (t) {
         t.value = languages[t.getAttribute("data-language")] || "";
       });
       select.setAttribute("data-previous", select.value);
