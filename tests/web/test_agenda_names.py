@@ -183,6 +183,8 @@ def test_the_texts_articles_and_the_analysis_name_issues_in_the_readers_language
     text = soup(russia.get(f"/tracks/{track}/text"))
     heads = [p.get_text(" ") for p in text.select(".article-head")]
     assert any(h.startswith("порты") and "Одесса" in h for h in heads), heads  # before: "ports"
+    answering = [b.get_text() for b in text.select("#answer-form .article-answer strong")]
+    assert "порты" in answering, answering  # the answer form's articles (before: "ports")
     # the wording in the reader's language where the text has it (before: its first, English)
     ports = one(text, "#current .article[data-issue=ports] .wording span")
     assert ports["lang"] == "ru"

@@ -100,21 +100,46 @@ def test_an_article_reason_the_api_refuses_is_refused_not_cut(site: Site) -> Non
     assert own["articles"][0]["reason"] == "r" * 5000
 
 
-def test_an_article_that_cannot_be_accepted_without_a_reason_is_refused_at_articles(
+def test_an_article_that_cannot_be_accepted_without_a_reason_is_refused_at_its_reason(
     site: Site,
 ) -> None:
+    """Refused at that article's reason, by the page (its field marked, the answer's kind still
+    chosen) and the API (``articles.0.reason``; before: ``articles``, and the page's form came
+    back with no kind chosen)."""
     food = site.tracks[FOOD]
     assert drafting.publish(site.client("un"), food).status_code == 303
     ua = site.client("ukraine")
     body = {"kind": "amend", "version": "1", "st:art-1": "cannot_accept"}
     r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
     assert r.status_code == 422
-    assert "articles: article art-1: say why it cannot be accepted" in text_of(
-        soup(r), ".flash.error"
-    )
+    doc = soup(r)
+    assert "article art-1: say why it cannot be accepted" in text_of(doc, ".flash.error")
+    reason = one(doc, "textarea[name='rs:art-1']")
+    assert reason.get("aria-invalid") == "true"
+    assert "say why it cannot be accepted" in text_of(doc, f"#{reason['id']}-error")
+    assert one(doc, "#kind-amend").has_attr("checked")  # the kind as sent
     api = api_answer(ua, food, [{"article": "art-1", "stance": "cannot_accept"}])
     assert api.status_code == 422
-    assert api.json()["errors"][0]["location"] == "articles"  # as the page names it
+    assert api.json()["errors"][0]["location"] == "articles.0.reason"
+
+
+def test_a_reason_or_wording_typed_without_a_position_is_refused_and_kept(site: Site) -> None:
+    """A reason or a proposed wording typed for an article whose position is left empty is
+    refused at that position, the form as typed (before: dropped from the answer, then lost
+    when another refusal brought the form back)."""
+    food = site.tracks[FOOD]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    ua = site.client("ukraine")
+    body = {"kind": "amend", "version": "1", "pw:art-2": "Grain and fertiliser.", "st:art-2": ""}
+    r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
+    assert r.status_code == 422
+    doc = soup(r)
+    position = one(doc, "select[name='st:art-2']")
+    assert position.get("aria-invalid") == "true"
+    assert "choose your position" in text_of(doc, f"#{position['id']}-error")
+    assert one(doc, "textarea[name='pw:art-2']").get_text() == "Grain and fertiliser."
+    assert one(doc, "#kind-amend").has_attr("checked")
+    assert not ua.get(f"/api/tracks/{food}/text").json().get("own_answers")
 
 
 def test_a_stance_that_is_none_of_the_three_is_refused_at_its_place(site: Site) -> None:

@@ -46,6 +46,7 @@ __all__ = [
     "ARTICLE_ID",
     "MAX_ARTICLES",
     "MAX_WORDING_CHARS",
+    "NO_REASON",
     "Alternative",
     "Article",
     "ArticleAnswer",
@@ -85,6 +86,8 @@ class Stance(enum.StrEnum):
     CANNOT_ACCEPT = "cannot_accept"
 
 
+#: The refusal of an article answered "cannot accept" without a reason.
+NO_REASON = N_("article %(article)s: say why it cannot be accepted")
 #: The refusals of a kind or a stance that is none of its vocabulary's.
 _NOT_A_KIND = N_("article %(id)s: kind %(kind)r is not preamble, operative or final")
 _NOT_A_STANCE = N_("article %(article)s: %(stance)r is not agree, can_live_with or cannot_accept")
@@ -252,10 +255,7 @@ class ArticleAnswer:
         where = f"article {self.article}, proposed wording"
         object.__setattr__(self, "proposed", _wording(self.proposed, where))
         if self.stance is Stance.CANNOT_ACCEPT and not self.reason.strip():
-            raise ProtocolError(
-                N_("article %(article)s: say why it cannot be accepted"),
-                params={"article": self.article},
-            )
+            raise ProtocolError(NO_REASON, params={"article": self.article})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

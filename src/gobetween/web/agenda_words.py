@@ -19,10 +19,12 @@ from typing import Any
 from markupsafe import Markup
 
 from gobetween import bidi, i18n
+from gobetween.errors import N_
 from gobetween.model import Agenda, Issue, Option
 
 __all__ = [
     "FILTERS",
+    "article_named",
     "called",
     "choice",
     "described",
@@ -112,6 +114,33 @@ def unit_of(issue: Issue) -> str | None:
     return issue.unit_in(i18n.current_locale())
 
 
+#: What an article that settles no issue and has no heading is called, by its kind.
+_ARTICLE_KINDS = {"preamble": N_("Preamble"), "final": N_("Final clauses")}
+
+
+def article_named(article: Mapping[str, Any], agenda: Agenda | None = None) -> str:
+    """What a reader of the current language calls an article of the text (its wire form):
+    its issue as they call it (:func:`issue_named`), else its heading in their language (else
+    its first), else its kind (*Преамбула*), else its id.
+
+    >>> from gobetween.i18n import use_locale
+    >>> agenda = Agenda((Issue.discrete("ports", ["Odesa"], names={"ru": "порты"}),))
+    >>> with use_locale("ru"):
+    ...     [article_named(a, agenda) for a in ({"id": "art-1", "issue": "ports"},
+    ...      {"id": "art-2", "kind": "preamble"}, {"id": "art-3", "heading": {"en": "Term"}})]
+    ['порты', 'Преамбула', 'Term']
+    """
+    if issue := article.get("issue"):
+        return issue_named(agenda, str(issue)) if agenda is not None else str(issue)
+    heading: Mapping[str, str] = article.get("heading") or {}
+    if heading:
+        return heading.get(i18n.current_locale()) or next(iter(heading.values()))
+    kind = article.get("kind")
+    if isinstance(kind, str) and kind in _ARTICLE_KINDS:
+        return i18n.gettext(_ARTICLE_KINDS[kind])
+    return str(article.get("id", article.get("article", "")))
+
+
 def red_line_pair(pair: tuple[str, str], agenda: Agenda) -> str:
     """One ``(issue, option)`` of a red line as the reader calls them: ``срок = 180``."""
     return choice(agenda, pair[0], pair[1], " = ")
@@ -121,6 +150,7 @@ def red_line_pair(pair: tuple[str, str], agenda: Agenda) -> str:
 FILTERS: Mapping[str, Callable[..., Any]] = {
     "called": called,
     "described": described,
+    "article_named": article_named,
     "unit_of": unit_of,
     "choice": choice,
     "worded": worded,

@@ -305,7 +305,7 @@ def _draft_context(
     tp = track_page(unit, track_id)
     if not tp.view.is_mediator:
         raise e.NotFound(f"no drafting in track {track_id}")
-    shown = text_shown(texts.text_view(unit.session, unit.actor, track_id))
+    shown = text_shown(texts.text_view(unit.session, unit.actor, track_id), tp.agenda)
     versions = shown["versions"]
     base = source or (versions[0] if versions else {})
     package = dict(base.get("package", {}))

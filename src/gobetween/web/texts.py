@@ -28,6 +28,7 @@ from starlette.datastructures import FormData
 
 from gobetween import errors as e
 from gobetween.i18n import _
+from gobetween.model import Agenda
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.protocols.single_text_articles import (
     Article,
@@ -39,6 +40,7 @@ from gobetween.service import drafts, texts
 from gobetween.service.api.texts import ArticlesAnswerIn, record_answer
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web import drafting
+from gobetween.web.agenda_words import article_named
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.forms import form_errors, validated
@@ -125,16 +127,21 @@ def versions_with_changes(text: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows[::-1]
 
 
-def text_shown(text: Mapping[str, Any]) -> dict[str, Any]:
+def text_shown(text: Mapping[str, Any], agenda: Agenda | None = None) -> dict[str, Any]:
     """What a page of the text shows of it (:func:`gobetween.service.texts.text_view`): the
     ``text``, its ``versions`` with what changed (:func:`versions_with_changes`) and the
-    ``article_names`` (:func:`article_names`)."""
+    ``article_names`` (:func:`article_names`, with ``agenda``'s names)."""
     versions = versions_with_changes(text)
-    return {"text": text, "versions": versions, "article_names": article_names(versions)}
+    names = article_names(versions, agenda)
+    return {"text": text, "versions": versions, "article_names": names}
 
 
-def article_names(versions: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """What a reader calls each article: its issue, else its heading, else its id (newest wins).
+def article_names(
+    versions: Sequence[Mapping[str, Any]], agenda: Agenda | None = None
+) -> dict[str, str]:
+    """What a reader of the current language calls each article (newest wins): its issue as
+    ``agenda`` names it in that language, else its heading, else its kind, else its id
+    (:func:`~gobetween.web.agenda_words.article_named`).
 
     >>> article_names([{"articles": [{"id": "art-1", "issue": "ports", "heading": {}}]}])
     {'art-1': 'ports'}
@@ -142,8 +149,7 @@ def article_names(versions: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     names: dict[str, str] = {}
     for version in reversed(versions):
         for a in version["articles"]:
-            heading = next(iter(a.get("heading", {}).values()), "")
-            names[a["id"]] = a.get("issue") or heading or a["id"]
+            names[a["id"]] = article_named(a, agenda)
     return names
 
 
@@ -171,7 +177,7 @@ def _text_context(
 ) -> dict[str, Any]:
     """The text page; ``previous``: the per-article answers a refused form sent."""
     tp = track_page(unit, track_id)
-    shown = text_shown(texts.text_view(unit.session, unit.actor, track_id))
+    shown = text_shown(texts.text_view(unit.session, unit.actor, track_id), tp.agenda)
     text, versions = shown["text"], shown["versions"]
     current = versions[0] if versions else None
     own = text.get("own_answers", {})
@@ -206,6 +212,14 @@ def _article_answers(form: FormData) -> dict[str, dict[str, Any]]:
     place in the body in the page's own words."""
     language = str(form.get("language", "en")) or "en"
     out: dict[str, dict[str, Any]] = {}
+    for key in _typed_keys(form):
+        if form.get(f"st:{key}"):
+            continue
+        raise e.ValidationFailed(  # a reason or wording typed for no position: not dropped
+            _("choose your position on this article to give a reason or propose wording"),
+            location=f"st:{key}",
+            expected=_("agree, can live with or cannot accept"),
+        )
     for key, value in form.multi_items():
         if not str(key).startswith("st:") or not value:
             continue
@@ -228,11 +242,23 @@ def _article_answers(form: FormData) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _typed_articles(form: FormData, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+def _typed_keys(form: FormData) -> list[str]:
+    """The article keys (``<article>[:<alternative>]``) whose position, reason or proposed
+    wording the form sends filled in, in the form's order."""
+    keys: dict[str, None] = {}
+    for key, value in form.multi_items():
+        name = str(key)
+        if name[:3] in ("st:", "rs:", "pw:") and str(value).strip():
+            keys.setdefault(name[3:])
+    return list(keys)
+
+
+def _typed_articles(form: FormData) -> dict[str, Mapping[str, Any]]:
     """The per-article answers as the form sent them, by form key, to show a refused form
-    again as it was typed (in :func:`answer_fields`' shape)."""
+    again as it was typed (in :func:`answer_fields`' shape): every article with anything
+    typed, a position or not."""
     out: dict[str, Mapping[str, Any]] = {}
-    for key in keys:
+    for key in _typed_keys(form):
         proposed = str(form.get(f"pw:{key}", ""))
         out[key] = {
             "stance": str(form.get(f"st:{key}", "")),
@@ -311,7 +337,9 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
                 _text_context,
                 track_id,
                 typed_reasons=raw_reasons,
-                previous=_typed_articles(form, keys),  # the form as it was sent
+                typed_kind=kind_raw,
+                typed_amendments=amendments,
+                previous=_typed_articles(form),  # the form as it was sent
                 **form_errors(exc, lambda where: _answer_field(where, keys)),
             )
         return redirect(f"/tracks/{track_id}/text#answer")

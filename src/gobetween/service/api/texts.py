@@ -20,6 +20,7 @@ from gobetween.protocols import relay
 from gobetween.protocols.single_text import AnswerKind, TextVersion
 from gobetween.protocols.single_text_articles import (
     MAX_ARTICLES,
+    NO_REASON,
     Article,
     ArticleAnswer,
     article_answers_from_wire,
@@ -94,10 +95,20 @@ def _articles(body: ArticlesTextIn) -> tuple[Article, ...]:
 
 
 def _answers(body: ArticlesAnswerIn) -> tuple[ArticleAnswer, ...]:
+    """The per-article answers; a refused one at its place (``articles.<i>``, and
+    ``articles.<i>.reason`` for "cannot accept" without a reason)."""
+    items = [a.model_dump() for a in body.articles]
     try:
-        return article_answers_from_wire([a.model_dump() for a in body.articles])
+        return article_answers_from_wire(items)
     except ProtocolError as exc:
-        raise ValidationFailed(exc.template, location="articles", params=exc.params) from None
+        where = "articles"
+        for i, item in enumerate(items):
+            try:
+                article_answers_from_wire([item])
+            except ProtocolError as one:
+                where = f"articles.{i}" + (".reason" if one.template == NO_REASON else "")
+                break
+        raise ValidationFailed(exc.template, location=where, params=exc.params) from None
 
 
 @router.get("/tracks/{track_id}/text")
