@@ -113,6 +113,12 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     expect(doha.locator(option).first).to_contain_text("توليد")
     first, _last, _before, left, right = _ends(doha, option)
     assert first > (left + right) / 2, "an Arabic option does not start at the right"
+    # a bare number (the duration's 30, 60, 90 days) takes the page's direction: at the right,
+    # beside its bullet (it once sat at the left edge, far from it)
+    days = "table.agenda tbody tr[data-issue=duration] td li"
+    expect(doha.locator(days).first).to_have_text("30")
+    first, _last, _before, left, right = _ends(doha, days)
+    assert first > (left + right) / 2, "a number option does not stand at the right"
 
     # the agreement: its clauses and each instrument's preamble, in English
     qa.goto(f"{base}/agreements/{aid}")
