@@ -206,7 +206,9 @@ def test_the_texts_articles_and_the_analysis_name_issues_in_the_readers_language
     changes = soup(russia.get(f"/tracks/{track}/text")).select("#current ul.changes li")
     said = [li.get_text(" ") for li in changes]
     assert any("порты:" in c and "“Одесса” → “Одесса и Черноморск”" in c for c in said), said
-    redline = soup(russia.get(f"/tracks/{track}/text/redline?old=1&new=2&language=ru"))
+    redline = soup(russia.get(f"/tracks/{track}/text/redline?old=1&new=2"))  # no language asked
+    assert one(redline, "#redline-language option[selected]")["value"] == "ru"  # the reader's
+    assert "Суда отходят" in text_of(redline, "#redline")  # the Russian text (before: English)
     heads = [h.get_text() for h in redline.select("#redline .article-head strong")]
     assert "порты" in heads, heads
     for kind in ("docx", "pdf"):  # before: the redline's downloads forgot its language

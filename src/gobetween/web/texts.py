@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from gobetween import errors as e
+from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.model import Agenda
 from gobetween.protocols.single_text import AnswerKind
@@ -355,21 +356,51 @@ def _redline_context(
     count = len(text["versions"])
     new = int(raw_new) if raw_new.isdigit() else count
     old = int(raw_old) if raw_old.isdigit() else max(new - 1, 1)
+    languages = _text_languages(text["versions"])
+    if language not in languages:  # none asked for, or one the text is not in
+        reader = i18n.current_locale()
+        language = reader if reader in languages else next(iter(languages), "en")
     diff = (
         texts.redline_view(unit.session, unit.actor, track_id, old, new, language)
         if count
         else None
     )
     return tp.context(
-        ctx, unit, title=_("Redline"), count=count, old=old, new=new, diff=diff, language=language
+        ctx,
+        unit,
+        title=_("Redline"),
+        count=count,
+        old=old,
+        new=new,
+        diff=diff,
+        language=language,
+        text_languages=languages,
     )
+
+
+def _text_languages(versions: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The languages the text's versions are worded in, in the order they first appear.
+
+    >>> _text_languages([{"articles": [{"wording": {"en": "A.", "uk": "А."}}]}])
+    ['en', 'uk']
+    """
+    seen: dict[str, None] = {}
+    for version in versions:
+        for article in version.get("articles", ()):
+            for code in article.get("wording") or {}:
+                seen.setdefault(code)
+            for alternative in article.get("alternatives") or ():
+                for code in alternative.get("wording") or {}:
+                    seen.setdefault(code)
+    return list(seen)
 
 
 @router.get("/tracks/{track_id}/text/redline")
 def redline_page(request: Request, ctx: Ctx, track_id: int) -> Response:
-    """Any two versions compared word by word (``?old=1&new=2``, default: the last two)."""
+    """Any two versions compared word by word (``?old=1&new=2``, default: the last two), in
+    ``?language=`` (default: the reader's language where the text has it, else its first)."""
     raw_old, raw_new = request.query_params.get("old", ""), request.query_params.get("new", "")
-    language = request.query_params.get("language", "en")
+    language = request.query_params.get("language", "")
     return read_page(
         request, ctx, "redline.html", _redline_context, track_id, raw_old, raw_new, language
     )
