@@ -235,3 +235,17 @@ def test_the_default_after_deadline_rule_reads_in_the_readers_language(site: Sit
     assert english.startswith("After the deadline")
     page = soup(ua.get(f"/tracks/{food}/text", headers={"Accept-Language": "uk"}))
     assert one(page, "#after-deadline").get_text().startswith("Після кінцевого строку")
+
+
+def test_a_drafts_status_reads_in_the_readers_language(site: Site) -> None:
+    """The draft page's status is a word of the page's language (it showed the stored
+    "draft" on a Ukrainian page; found walking the demo)."""
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    fields = drafting.draft_fields(un, food)
+    token = csrf(soup(un.get(f"/tracks/{food}/draft")))
+    saved = un.post(f"/tracks/{food}/draft", data={"csrf_token": token, **fields})
+    assert saved.status_code == 303, saved.text
+    page = soup(un.get(saved.headers["location"]))
+    assert text_of(page, "#draft-status").startswith("Стан: проєкт"), text_of(page, "#draft-status")
