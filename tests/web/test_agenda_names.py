@@ -251,3 +251,21 @@ def test_the_drafting_page_words_an_option_without_wording_in_each_column_langua
     form = one(soup(site.client("un").get(f"/tracks/{track}/draft")), "#draft-form")
     chosen = str(one(form, "select[name='pkg-term'] option[selected]")["value"])
     assert one(form, "textarea[name='clause-term@uk']").get_text() == f"строк: {chosen} днів."
+
+
+def test_the_drafting_form_labels_issues_and_languages_in_the_readers_language(
+    site: Site,
+) -> None:
+    """The drafting form's labels name the issue and each column's language as the mediator
+    reads them (they said "ports" and "(uk)" on a Ukrainian page; found walking the demo)."""
+    track = site.tracks["food corridor"]
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    form = one(soup(un.get(f"/tracks/{track}/draft")), "#draft-form")
+    select = one(form, "select[name='pkg-ports']")
+    label = text_of(form, f"label[for='{select['id']}']")
+    assert "порти" in label, label
+    assert "ports" not in label, label
+    area = one(form, "textarea[name='clause-ports@ru']")
+    said = text_of(form, f"label[for='{area['id']}']")
+    assert said.endswith("(російська)"), said
