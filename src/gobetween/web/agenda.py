@@ -197,8 +197,7 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
         if step <= 0 or (high - low) / step >= MAX_OPTIONS:
             raise e.ValidationFailed(
                 _("%(where)s: a step of %(step)s gives too many values or none")
-                % {"where": where, "step": draft.step},
-                location=where,
+                % {"where": where, "step": draft.step},  # names the issue: no location again
                 expected=_("a positive step giving at most %(count)s values")
                 % {"count": MAX_OPTIONS},
             )
@@ -208,8 +207,7 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
         return {**about, "kind": kind.value, "options": values}
     if not draft.options:
         raise e.ValidationFailed(
-            _("%(where)s has no options") % {"where": where},
-            location=where,
+            _("%(where)s has no options") % {"where": where},  # names the issue: no location again
             expected=_("at least one option, one per row"),
         )
     options = [
