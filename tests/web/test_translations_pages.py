@@ -202,3 +202,14 @@ def test_the_languages_page_lists_them_in_arabic_without_latin_commas(site: Site
     listed = text_of(page, "#process-languages .working-languages")
     assert "الإنجليزية والأوكرانية والروسية والتركية والعربية" in listed, listed
     assert "," not in listed
+
+
+def test_a_process_cards_languages_link_says_where_it_leads(site: Site) -> None:
+    """The home page's line reads "Working languages: English, ... · each track's languages";
+    its link once repeated "Working languages" (found walking the demo)."""
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    line = soup(russia.get("/")).select_one("p.working-languages")
+    assert line is not None
+    assert line.get_text().count("Рабочие языки") == 1, line.get_text()
+    assert one(line, "a").get_text() == "языки каждого направления"
