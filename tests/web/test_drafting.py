@@ -249,3 +249,23 @@ def test_a_drafts_status_reads_in_the_readers_language(site: Site) -> None:
     assert saved.status_code == 303, saved.text
     page = soup(un.get(saved.headers["location"]))
     assert text_of(page, "#draft-status").startswith("Стан: проєкт"), text_of(page, "#draft-status")
+
+
+def test_a_draft_whose_deadline_has_passed_says_so_before_publishing(site: Site) -> None:
+    """A draft saved with an answer deadline already past lists it among what stops it from
+    going out (publishing refuses it); it was saved and previewed without a word (found
+    walking the demo). The same draft without a deadline lists nothing."""
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    fields = drafting.draft_fields(un, food)
+    token = csrf(soup(un.get(f"/tracks/{food}/draft")))
+    late = {"csrf_token": token, **fields, "deadline": "2020-01-01T12:00"}
+    saved = un.post(f"/tracks/{food}/draft", data=late)
+    assert saved.status_code == 303, saved.text
+    problems = soup(un.get(saved.headers["location"])).select("#problems li")
+    said = [li.get_text(" ", strip=True) for li in problems]
+    assert said == [
+        "the answer deadline (2020-01-01 12:00 UTC) has passed: move it or leave it empty"
+    ]
+    fine = un.post(f"/tracks/{food}/draft", data={"csrf_token": token, **fields})
+    assert not soup(un.get(fine.headers["location"])).select("#problems li")

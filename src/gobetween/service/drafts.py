@@ -222,16 +222,31 @@ def _approvals(session: Session, row: x.TextDraft, current: str) -> list[dict[st
     ]
 
 
-def _problems(agenda: Agenda, body: Mapping[str, Any]) -> list[dict[str, str]]:
+def _problems(agenda: Agenda, body: Mapping[str, Any], status: str) -> list[dict[str, str]]:
+    """What stops a draft from going out, in the reader's language: each article's problems
+    (``article`` its id), and an answer deadline already past (``article`` empty)."""
+    out = []
+    deadline = body.get("deadline")
+    if status == "draft" and deadline and dt.datetime.fromisoformat(deadline) <= _clock():
+        when = dt.datetime.fromisoformat(deadline).strftime("%Y-%m-%d %H:%M UTC")
+        message = _("the answer deadline (%(deadline)s) has passed: move it or leave it empty")
+        out.append({"article": "", "message": message % {"deadline": when}})
     try:
         package = agenda.package(body["package"])
         articles = articles_from_wire(body["articles"])
     except (InvalidModel, ProtocolError) as exc:
-        return [{"article": "*", "message": describe(exc)}]  # in the reader's language
-    return [  # in the reader's language
-        {"article": p.article, "message": translated(p.why)}
-        for p in check_articles(agenda, package, articles)
+        return [*out, {"article": "", "message": describe(exc)}]
+    return [
+        *out,
+        *(
+            {"article": p.article, "message": translated(p.why)}
+            for p in check_articles(agenda, package, articles)
+        ),
     ]
+
+
+def _clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _view(session: Session, track: t.Track, view: TrackView, row: x.TextDraft) -> dict[str, Any]:
@@ -249,7 +264,7 @@ def _view(session: Session, track: t.Track, view: TrackView, row: x.TextDraft) -
         "organisation_id": row.organisation_id,
         "body": row.body,
         "digest": current,
-        "problems": _problems(track_agenda(track), row.body),
+        "problems": _problems(track_agenda(track), row.body, row.status),
         "approvals": approvals,
         "approval_required": rule["approval_required"],
         "approved": approved_by_other,
