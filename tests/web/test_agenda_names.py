@@ -6,6 +6,7 @@ keeps them, so saving the agenda loses none."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import docx
@@ -269,3 +270,15 @@ def test_the_drafting_form_labels_issues_and_languages_in_the_readers_language(
     area = one(form, "textarea[name='clause-ports@ru']")
     said = text_of(form, f"label[for='{area['id']}']")
     assert said.endswith("(російська)"), said
+
+
+def test_the_analysis_says_which_priorities_it_is_computed_from_in_words(site: Site) -> None:
+    """The analysis names each party and the version of its priorities it is computed from,
+    in the reader's language (it showed its cache key, "(prefs:5.1,6.1)"; found walking the
+    demo)."""
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    page = soup(un.get(f"/tracks/{site.tracks['food corridor']}/analysis"))
+    said = next(p.get_text() for p in page.select("p.muted") if "пріоритетами" in p.get_text())
+    assert "prefs:" not in said, said
+    assert re.search(r"Ukraine, версія \d+; Russian Federation, версія \d+", said), said

@@ -74,6 +74,25 @@ def _chart(
     )
 
 
+def based_on(result: Mapping[str, Any]) -> list[str]:
+    """Each party and the version of its saved priorities the analysis is computed from, in
+    the reader's words, read from the analysis's key (``prefs:<party id>.<version>,...``, in
+    the parties' order); none where the key says otherwise.
+
+    >>> based_on({"key": "prefs:5.2,6.1", "parties": ["Ukraine", "Russian Federation"]})
+    ['Ukraine, version 2', 'Russian Federation, version 1']
+    """
+    key = str(result.get("key", ""))
+    versions = [part.rpartition(".")[2] for part in key.removeprefix("prefs:").split(",")]
+    parties = list(result.get("parties", ()))
+    if len(versions) != len(parties) or not all(v.isdigit() for v in versions):
+        return []
+    return [
+        _("%(party)s, version %(number)s") % {"party": party, "number": int(v)}
+        for party, v in zip(parties, versions, strict=True)
+    ]
+
+
 @router.get("/tracks/{track_id}/analysis")
 def analysis_page(
     request: Request, ctx: Ctx, track_id: int, x: str | None = None, y: str | None = None
@@ -118,6 +137,7 @@ def analysis_page(
                 if result["solutions"].get(key)
             ],
             "versions": versions,
+            "based_on": based_on(result),
             "improve": improve,
             "current": text["versions"][-1] if text["versions"] else None,
         }
