@@ -22,6 +22,9 @@ def test_the_agreement_page_shows_terms_instruments_and_the_log(
 ) -> None:
     page = soup(site.client("russia").get(f"/agreements/{initiative}"))
     assert one(page, "#agreement-status")["data-status"] == "expired"
+    status = text_of(page, "#agreement-status")
+    assert " ends " not in status, status  # an expired agreement's term "ends" no more
+    assert re.search(r"term \d+: until ", status), status
     terms_hash = text_of(page, "#terms-hash")
     instruments = page.select("article.instrument")
     assert [i["data-party"] for i in instruments] == ["Ukraine", "Russian Federation"]
