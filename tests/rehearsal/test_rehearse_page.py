@@ -67,3 +67,25 @@ def test_rehearse_this_draft_in_a_browser(browser_site, shots: Path) -> None:  #
             un.locator("#rehearse-draft").screenshot(path=shots / "rehearsal.png")
         assert un.errors == []  # type: ignore[attr-defined]
         un.context.close()
+
+
+def test_the_rehearsals_reasons_name_options_in_the_readers_language(site: Site) -> None:
+    """A reason that names an option the party would prefer names it as the reader calls it
+    ("вона хотіла б …" with the Ukrainian name; it gave the English key, found walking the
+    demo), and the article it is about by its issue's name in that language."""
+    page = save_draft(site, {})
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    agenda = un.get(f"/api/tracks/{site.tracks[FOOD]}").json()["agenda"]
+    named = {
+        o["name"]: o["names"]["uk"]
+        for issue in agenda["issues"]
+        for o in issue["options"]
+        if o.get("names", {}).get("uk") and not o["name"].isdigit()
+    }
+    doc = soup(un.get(f"{page}/rehearsal", params={"behaviour": "stubborn"}))
+    reasons = [td.get_text() for td in doc.select("#rehearsal tr[data-article] td:last-child")]
+    assert any(uk in r for r in reasons for uk in named.values()), reasons
+    assert not [r for r in reasons for key in named if key in r], reasons
+    heads = [td.get_text() for td in doc.select("#rehearsal tr[data-article] td:first-child")]
+    assert "порти" in heads, heads

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import InvalidModel, NotFound
-from gobetween.i18n import _, format_decimal
-from gobetween.model import Package, Preferences
+from gobetween.i18n import _, current_locale, format_decimal
+from gobetween.model import Agenda, Package, Preferences
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.protocols.single_text_articles import Article, articles_from_wire
 from gobetween.rehearsal import BEHAVIOURS
@@ -39,19 +39,41 @@ def _share(value: float) -> str:
     return format_decimal(round(value, 2))
 
 
-def reason_text(verdict: ArticleVerdict) -> str:
-    """The reason for a stance, as a sentence in the reader's language."""
+def _option(agenda: Agenda | None, issue: str | None, option: str | None) -> str:
+    """``issue``'s ``option`` as a reader of the current language calls it (as given off the
+    agenda)."""
+    if agenda is None or issue is None or option is None or not agenda.has_issue(issue):
+        return str(option)
+    found = agenda.issue(issue)
+    if not found.has_option(option):
+        return option
+    return found.options[found.index(option)].called(current_locale())
+
+
+def _issue(agenda: Agenda | None, issue: str) -> str:
+    if agenda is None or not agenda.has_issue(issue):
+        return issue
+    return agenda.issue(issue).called(current_locale())
+
+
+def reason_text(verdict: ArticleVerdict, agenda: Agenda | None = None) -> str:
+    """The reason for a stance, as a sentence in the reader's language (the options and issues
+    as ``agenda`` names them in it)."""
+    preferred = _option(agenda, verdict.issue, verdict.preferred)
     if verdict.reason is Reason.PREFERRED:
         return _("This is its preferred option on this issue.")
     if verdict.reason is Reason.SECOND_CHOICE:
         return _(
             "Not its first choice: it would prefer %(preferred)s (%(loss)s more utility), but it "
             "can live with this within the whole text."
-        ) % {"preferred": verdict.preferred, "loss": _share(verdict.loss)}
+        ) % {"preferred": preferred, "loss": _share(verdict.loss)}
     if verdict.reason is Reason.RED_LINE:
         if not verdict.red_line:
             return _("This option crosses one of its red lines.")
-        others = ", ".join(f"{issue}: {option}" for issue, option in verdict.red_line)
+        others = ", ".join(
+            f"{_issue(agenda, issue)}: {_option(agenda, issue, option)}"
+            for issue, option in verdict.red_line
+        )
         return _("Together with %(others)s, this option crosses one of its red lines.") % {
             "others": others
         }
@@ -59,11 +81,11 @@ def reason_text(verdict: ArticleVerdict) -> str:
         return _(
             "The whole text is below what it can accept, and this is where it loses most: it "
             "wants %(preferred)s (%(loss)s more utility)."
-        ) % {"preferred": verdict.preferred, "loss": _share(verdict.loss)}
+        ) % {"preferred": preferred, "loss": _share(verdict.loss)}
     return _("Not tied to an agenda issue: no position.")
 
 
-def _party(result: PartyRehearsal, party_id: int) -> dict[str, Any]:
+def _party(result: PartyRehearsal, party_id: int, agenda: Agenda) -> dict[str, Any]:
     return {
         "party": result.party,
         "party_id": party_id,
@@ -77,7 +99,7 @@ def _party(result: PartyRehearsal, party_id: int) -> dict[str, Any]:
                 "option": v.option,
                 "stance": None if v.stance is None else v.stance.value,
                 "reason": v.reason.value,
-                "explanation": reason_text(v),
+                "explanation": reason_text(v, agenda),
                 "preferred": v.preferred,
                 "loss": v.loss,
                 "red_line": [list(pair) for pair in v.red_line],
@@ -131,7 +153,7 @@ def _rehearse(
         "track": view.track_id,
         "behaviour": behaviour,
         "package": package.options,
-        "parties": [_party(r, ids[r.party]) for r in results],
+        "parties": [_party(r, ids[r.party], package.agenda) for r in results],
         "without_preferences": missing,
     }
 
