@@ -159,14 +159,32 @@ def utility_chart(
             _marker(*_MARKS.get(name, ("square", "#1b1f24")), x, y, r=9 - 2 * i)
             for i, name in enumerate(names)
         )
-        left = a > 0.6
-        anchor = "end" if left else "start"
-        tx = x - 12 if left else x + 12
+        # Above and right of a point of the frontier no package lies, below and left no
+        # frontier point: the names go above-right where they fit (about 7 units a letter),
+        # else below-left, below-right, above-left; one name a line ("Nash", "= Kalai-...")
+        shown = [("" if i == 0 else "= ") + str(_NAMES.get(n, n)) for i, n in enumerate(names)]
+        wide, deep = 7 * max(len(t) for t in shown), 14 * (len(names) - 1)
+        above, below = y - 10 - 14 * k - deep, y + 22 + 14 * k  # the first line's baseline
+        right, left = x + 12 + wide <= SIZE - PAD_R, x - 12 - wide >= PAD_L
+        up, down = above - 12 >= PAD_T, below + deep <= SIZE - PAD_B
+        anchor, tx, top = next(
+            (side, x + 12 if side == "start" else x - 12, at)
+            for side, at, fits in (
+                ("start", above, right and up),
+                ("end", below, left and down),
+                ("start", below, right and down),
+                ("end", above, True),
+            )
+            if fits
+        )
+        lines = "".join(
+            f'<tspan x="{tx:.1f}" dy="{0 if i == 0 else 14}">{escape(reading(t))}</tspan>'
+            for i, t in enumerate(shown)
+        )
         parts.append(
-            f'<g class="solution">{marks}<text x="{tx:.1f}" y="{y - 10 - 14 * k:.1f}" '
+            f'<g class="solution">{marks}<text x="{tx:.1f}" y="{top:.1f}" '
             f'text-anchor="{anchor}" font-size="12" fill="#1b1f24" paint-order="stroke" '
-            'stroke="#fff" stroke-width="4">'
-            f"{escape(reading(' = '.join(str(_NAMES.get(n, n)) for n in names)))}</text></g>"
+            f'stroke="#fff" stroke-width="4">{lines}</text></g>'
         )
     parts.append("</svg>")
     return "".join(parts)
