@@ -377,7 +377,10 @@ def test_admin_invites_assigns_and_creates_tracks(site: Site) -> None:
         },
     )
     assert r.status_code == 422
-    assert "does not fit" in text_of(soup(r), ".flash.error")
+    said = text_of(soup(r), ".flash.error")
+    assert "this role does not fit the organisation chosen" in said
+    assert "an observer belongs to an observer organisation" in said, said  # plain words
+    assert "party_member" not in said, said  # (it listed the roles' codes)
     orgs = [
         str(site.orgs["Ukraine"]),
         str(site.orgs["Russian Federation"]),

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gobetween.i18n import _
+from gobetween.i18n import _, _l
 from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.policy import Actor, process_view, role_fits
 from gobetween.service import unique
@@ -133,14 +133,20 @@ def _check_role(session: Session, process_id: int, role: Role, organisation_id: 
     kind = OrganisationKind(org.kind) if org else None
     if not role_fits(role, kind):
         raise ValidationFailed(
-            _("role %(role)s does not fit organisation kind %(kind)s")
-            % {"role": role.value, "kind": kind.value if kind else "none"},
+            _("this role does not fit the organisation chosen"),
             location="organisation_id" if role is not Role.ADMIN else "role",
-            expected=_(
-                "party_member in a party, mediator or translator in a mediator, observer "
-                "in an observer organisation; admin without one"
-            ),
+            expected=str(_ROLE_FITS[role]),
         )
+
+
+#: Which organisation each role belongs to, in plain words (what a refused seat expected).
+_ROLE_FITS = {
+    Role.PARTY_MEMBER: _l("a party member belongs to a party: choose a party's organisation"),
+    Role.MEDIATOR: _l("a mediator belongs to a mediating organisation: choose one"),
+    Role.TRANSLATOR: _l("a translator belongs to a mediating organisation: choose one"),
+    Role.OBSERVER: _l("an observer belongs to an observer organisation: choose one"),
+    Role.ADMIN: _l("an administrator belongs to no organisation: leave it empty"),
+}
 
 
 def _seat_taken() -> Conflict:
