@@ -72,6 +72,21 @@ def test_a_new_process_keeps_what_was_typed_when_something_is_wrong(site: Site) 
     assert unlabelled_controls(page) == []
 
 
+def test_a_working_language_that_is_not_a_code_is_refused_saying_what_is_expected(
+    site: Site,
+) -> None:
+    """A language typed by its name ("türkçe") is refused saying a code is expected (it said
+    only "this is not in the expected form"; found walking the demo)."""
+    c = site.client("secretariat")
+    c.cookies.set("gobetween_lang", "tr")
+    form = {"name": "Dil", "parties": "A\nB", "mediators": "M", "working_languages": "en, türkçe"}
+    r = post(c, "/processes/new", "/processes/new", form)
+    assert r.status_code == 422
+    said = text_of(soup(r), ".flash.error")
+    assert "'türkçe'" in said, said
+    assert "en, uk, ru, tr" in said, said
+
+
 def _genius_zip() -> bytes:
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:

@@ -43,7 +43,9 @@ Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nu
 SearchQuery = Annotated[Str | None, Query(max_length=200)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 #: A working language: an ISO 639-1 code (which ones a process uses, it declares).
-LanguageCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^[a-z]{2,3}$")]
+#: What a working language's code must look like (ISO 639-1 or 639-3, lower case).
+LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}$"
+LanguageCode = Annotated[str, Field(min_length=2, max_length=8, pattern=LANGUAGE_CODE_PATTERN)]
 
 
 class In(BaseModel):
@@ -450,6 +452,8 @@ def refusal(error: ErrorDetails) -> str:
         return template % {"limit": format_decimal(bound)}
     if kind.startswith("date_"):
         return _("a date is expected, as YYYY-MM-DD")
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == LANGUAGE_CODE_PATTERN:
+        return _("%(given)r is not a language code such as en, uk, ru, tr or ar") % {"given": given}
     if kind == "string_pattern_mismatch":
         return _("this is not in the expected form")
     if kind in ("greater_than", "less_than"):
