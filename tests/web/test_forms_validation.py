@@ -136,7 +136,7 @@ def test_a_translation_too_long_is_refused_not_cut(site: Site) -> None:
     [
         (schemas.MessageIn, {"text": ""}, "this field is empty"),
         (schemas.MessageIn, {}, "this field is required"),
-        (schemas.MessageIn, {"text": "a", "language": "English"}, "not in the expected form"),
+        (schemas.MessageIn, {"text": "a", "language": "English"}, "is not a language code such"),
         (schemas.ForwardIn, {"recipients": []}, "at least 1 items"),
         (schemas.AnswerIn, {"version": 0, "kind": "agree"}, "at least 1"),
         (schemas.AnswerIn, {"version": "two", "kind": "agree"}, "a whole number"),

@@ -80,7 +80,7 @@ def based_on(result: Mapping[str, Any]) -> list[str]:
     the parties' order); none where the key says otherwise.
 
     >>> based_on({"key": "prefs:5.2,6.1", "parties": ["Ukraine", "Russian Federation"]})
-    ['Ukraine, version 2', 'Russian Federation, version 1']
+    ['Ukraine (version 2)', 'Russian Federation (version 1)']
     """
     key = str(result.get("key", ""))
     versions = [part.rpartition(".")[2] for part in key.removeprefix("prefs:").split(",")]
@@ -88,7 +88,7 @@ def based_on(result: Mapping[str, Any]) -> list[str]:
     if len(versions) != len(parties) or not all(v.isdigit() for v in versions):
         return []
     return [
-        _("%(party)s, version %(number)s") % {"party": party, "number": int(v)}
+        _("%(party)s (version %(number)s)") % {"party": party, "number": int(v)}
         for party, v in zip(parties, versions, strict=True)
     ]
 

@@ -49,7 +49,7 @@ from gobetween.service.languages import language_name, language_names
 from gobetween.service.security_log import client_said
 from gobetween.service.solver_words import solver_word
 from gobetween.web import agenda_words
-from gobetween.web.words import label
+from gobetween.web.words import label, quoted
 from gobetween.zone_names import zone_label
 
 __all__ = [
@@ -138,6 +138,7 @@ def environment() -> jinja2.Environment:
     env.filters["number"] = _per_request(i18n.format_decimal)
     env.filters["day"] = _per_request(i18n.format_date)
     env.filters["label"] = _per_request(label)
+    env.filters["quoted"] = quoted
     env.filters["solver_word"] = _per_request(solver_word)  # the analysis's solver status
     env.filters["client"] = _per_request(client_said)  # "Chrome on Linux" in the reader's words
     env.filters["person"] = _per_request(pseudonym_said)  # a name inside a translated sentence

@@ -19,7 +19,16 @@ from babel import Locale
 from gobetween.i18n import LazyString, current_locale
 from gobetween.i18n import lazy_gettext as _l
 
-__all__ = ["FIGURES", "LABELS", "commodity", "country", "figure_name", "income_group", "label"]
+__all__ = [
+    "FIGURES",
+    "LABELS",
+    "commodity",
+    "country",
+    "figure_name",
+    "income_group",
+    "label",
+    "quoted",
+]
 
 #: value -> its word on the pages (roles, seats, organisation kinds, statuses, answers).
 LABELS: dict[str, LazyString] = {
@@ -121,6 +130,24 @@ def label(value: object) -> str:
     key = str(getattr(value, "value", value))
     word = LABELS.get(key)
     return str(word) if word is not None else key.replace("_", " ")
+
+
+#: Quotation marks by language (the opening and the closing one); others: “…”.
+_QUOTES = {"uk": ("«", "»"), "ru": ("«", "»"), "ar": ("«", "»"), "tr": ("“", "”")}
+
+
+def quoted(text: object) -> str:
+    """``text`` between the quotation marks of the reader's language.
+
+    >>> from gobetween.i18n import use_locale
+    >>> with use_locale("ru"):
+    ...     quoted("Одесса")
+    '«Одесса»'
+    >>> quoted("Odesa")
+    '“Odesa”'
+    """
+    opening, closing = _QUOTES.get(current_locale(), ("“", "”"))
+    return f"{opening}{text}{closing}"
 
 
 def figure_name(key: str) -> str:
