@@ -34,10 +34,12 @@ def reset_link(db: Database, email: str) -> str:
     return token
 
 
-def invitation_link(world: World, email: str) -> str:
-    """The token of an invitation to ``email`` (an observer of the world's process), made by
-    its administrator."""
-    body = {"email": email, "role": "observer", "organisation_id": world.orgs["Observers"]}
+def invitation_link(
+    world: World, email: str, role: str = "observer", organisation: str = "Observers"
+) -> str:
+    """The token of an invitation to ``email`` (by default an observer of the world's
+    process), made by its administrator."""
+    body = {"email": email, "role": role, "organisation_id": world.orgs[organisation]}
     made = world.post("admin", f"/api/processes/{world.process_id}/invitations", json=body)
     assert made.status_code == 201, made.text
     return str(made.json()["token"])

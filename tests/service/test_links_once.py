@@ -9,6 +9,7 @@ held the lock: they never met (the tests fail on that code)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -124,7 +125,10 @@ def test_two_invitations_to_one_new_address_accepted_at_once_make_one_account(
     account, and the other acceptance is told the address is taken (409), never a 500. On
     PostgreSQL both pass the check that the address is free before either account is written;
     the second insert then meets the unique address (before: an unhandled IntegrityError)."""
-    tokens = [links.invitation_link(world, "same@example.org") for _ in range(2)]
+    tokens = [  # two seats: inviting one seat again replaces its invitation
+        links.invitation_link(world, "same@example.org"),
+        links.invitation_link(world, "same@example.org", "mediator", "United Nations"),
+    ]
     met = _hashes_meet(monkeypatch)
 
     def submit(c: Any, n: int) -> Any:
@@ -137,3 +141,31 @@ def test_two_invitations_to_one_new_address_accepted_at_once_make_one_account(
     with world.services.db.unit_of_work(write=False) as session:
         users = session.execute(select(t.User.id).where(t.User.email == "same@example.org")).all()
         assert len(users) == 1
+
+
+def test_inviting_an_address_again_to_the_same_seat_replaces_its_invitation(
+    world: World,
+) -> None:
+    """An administrator who invites the same address to the same seat twice (the first mail
+    lost, say) leaves one pending invitation: the earlier link no longer works (before: two
+    pending invitations, both usable, and no word of it)."""
+    first = links.invitation_link(world, "again@example.org")
+    second = links.invitation_link(world, "again@example.org")
+    other_seat = links.invitation_link(world, "again@example.org", "mediator", "United Nations")
+    listed = world.get("admin", f"/api/processes/{world.process_id}/invitations").json()
+    now = dt.datetime.now(dt.UTC)
+    pending = [
+        i
+        for i in listed
+        if i["email"] == "again@example.org"
+        and i["accepted_at"] is None
+        and dt.datetime.fromisoformat(i["expires_at"]).replace(tzinfo=dt.UTC) > now
+    ]
+    assert len(pending) == 2, listed  # the second observer invitation and the mediator one
+    form = {"name": "Again", "password": "a good password for again"}
+    with asgi_client(world.app) as c:
+        old = c.post("/api/invitations/accept", json={**form, "token": first})
+        assert old.status_code in (404, 410), old.text
+        new = c.post("/api/invitations/accept", json={**form, "token": second})
+        assert new.status_code == 201, new.text
+    assert other_seat

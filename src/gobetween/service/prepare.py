@@ -309,13 +309,33 @@ def invite(
     """An invitation to join with a role; the plain token (to send by e-mail) is returned once.
 
     The same for any address, registered or not: nobody becomes a member before accepting.
+    Inviting an address again to the same seat replaces its pending invitation: the earlier
+    link stops working (it expires now), so one seat has one link.
     """
     process_view(actor, process_id).require_admin()
     _check_role(session, process_id, role, organisation_id)
+    address = normalise_email(email)
+    now = t.utcnow()
+    earlier = session.execute(
+        select(t.Invitation).where(
+            t.Invitation.process_id == process_id,
+            t.Invitation.email == address,
+            t.Invitation.role == role.value,
+            t.Invitation.organisation_id.is_(None)
+            if organisation_id is None
+            else t.Invitation.organisation_id == organisation_id,
+            t.Invitation.accepted_at.is_(None),
+            t.Invitation.declined_at.is_(None),
+            t.Invitation.expires_at > now,
+        )
+    ).scalars()
+    for old in earlier:
+        old.expires_at = now
+        audited(session, actor, "invitation.replace", ("invitation", old.id), {"email": address})
     token = new_token()
     row = t.Invitation(
         process_id=process_id,
-        email=normalise_email(email),
+        email=address,
         organisation_id=organisation_id,
         role=role.value,
         token_hash=token_digest(token),
