@@ -55,6 +55,7 @@ from gobetween.model import (
     RedLine,
     Scenario,
     check_bonus_limit,
+    in_languages,
 )
 
 if TYPE_CHECKING:
@@ -214,9 +215,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
     name = spec["name"]
     description = spec.get("description", "")
     unit = spec.get("unit")
-    names = spec.get("names", {})
-    descriptions = spec.get("descriptions", {})
-    units = spec.get("units", {})
+    languages = in_languages(spec)
     if "range" in spec:
         rng = spec["range"]
         kind = IssueKind(spec["kind"]) if "kind" in spec else _range_kind(rng)
@@ -238,9 +237,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
             doc,
             base,
             spec,
-            lambda: dataclasses.replace(
-                ranged, names=names, descriptions=descriptions, units=units
-            ),
+            lambda: dataclasses.replace(ranged, **languages),
         )
     options = []
     for j, item in enumerate(spec["options"]):
@@ -273,9 +270,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
             kind=kind,
             unit=unit,
             description=description,
-            names=names,
-            descriptions=descriptions,
-            units=units,
+            **languages,
         ),
     )
 
@@ -426,9 +421,7 @@ def _as_range(issue: Issue) -> dict[str, float | int] | None:
             )
         except InputError:
             continue
-        same = dataclasses.replace(
-            again, names=issue.names, descriptions=issue.descriptions, units=issue.units
-        )
+        same = dataclasses.replace(again, **in_languages(issue.languages_given()))
         if same == issue:
             return {"low": _num(low), "high": _num(high), "step": _num(step)}
     return None
@@ -444,12 +437,7 @@ def _issue_document(issue: Issue) -> dict[str, Any]:
         result["kind"] = issue.kind.value
     if issue.unit is not None:
         result["unit"] = issue.unit
-    if issue.names:
-        result["names"] = dict(issue.names)
-    if issue.descriptions:
-        result["descriptions"] = dict(issue.descriptions)
-    if issue.units:
-        result["units"] = dict(issue.units)
+    result.update(issue.languages_given())
     if rng is not None:
         result["range"] = rng
         return result

@@ -1,6 +1,6 @@
 """The negotiation domain: frozen, validated objects with no I/O."""
 
-from gobetween.model.agenda import Agenda, Issue, IssueKind, Option
+from gobetween.model.agenda import IN_LANGUAGES, Agenda, Issue, IssueKind, Option, in_languages
 from gobetween.model.bonuses import MAX_BONUSES, Bonus
 from gobetween.model.package import Package
 from gobetween.model.preferences import (
@@ -14,6 +14,7 @@ from gobetween.model.roles import OrganisationKind, Role
 from gobetween.model.scenario import Scenario
 
 __all__ = [
+    "IN_LANGUAGES",
     "MAX_BONUSES",
     "Agenda",
     "Bonus",
@@ -29,4 +30,5 @@ __all__ = [
     "Role",
     "Scenario",
     "check_bonus_limit",
+    "in_languages",
 ]

@@ -13,14 +13,23 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from gobetween.errors import N_, Count, InputError, InvalidAgenda
 
 if TYPE_CHECKING:
     from gobetween.model.package import Package
 
-__all__ = ["LANGUAGE_CODE", "Agenda", "Issue", "IssueKind", "Option", "check_wording"]
+__all__ = [
+    "IN_LANGUAGES",
+    "LANGUAGE_CODE",
+    "Agenda",
+    "Issue",
+    "IssueKind",
+    "Option",
+    "check_wording",
+    "in_languages",
+]
 
 #: How many options a discretised range may produce before it is refused as a mistake.
 MAX_OPTIONS_PER_ISSUE = 100_000
@@ -175,6 +184,34 @@ class Option:
     def clause(self, language: str) -> str | None:
         """The option's clause in ``language``, or ``None`` if it has none in that language."""
         return self.wording.get(language)
+
+
+class InLanguages(TypedDict):
+    """An issue's texts in other languages, by field (each maps a language code to its text):
+    what every reader and writer of an issue (files, the stored form, the API) carries along,
+    as keyword arguments of :class:`Issue`."""
+
+    names: Mapping[str, str]
+    descriptions: Mapping[str, str]
+    units: Mapping[str, str]
+
+
+#: The fields of :class:`InLanguages`.
+IN_LANGUAGES: tuple[str, ...] = tuple(InLanguages.__annotations__)
+
+
+def in_languages(source: Mapping[str, Any]) -> InLanguages:
+    """The fields of :class:`InLanguages` from ``source`` (a file's, the stored form's or a
+    body's mapping), each empty where absent.
+
+    >>> in_languages({"name": "term", "units": {"uk": "днів"}})
+    {'names': {}, 'descriptions': {}, 'units': {'uk': 'днів'}}
+    """
+    return InLanguages(
+        names=source.get("names") or {},
+        descriptions=source.get("descriptions") or {},
+        units=source.get("units") or {},
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +371,15 @@ class Issue:
         'Where from.'
         """
         return self.descriptions.get(language) or self.description
+
+    def languages_given(self) -> dict[str, dict[str, str]]:
+        """The fields of :data:`IN_LANGUAGES` that hold something, as plain dicts (what a file
+        or the stored form writes: nothing for an issue with no text in other languages).
+
+        >>> Issue.discrete("ports", ["Odesa"], names={"uk": "порти"}).languages_given()
+        {'names': {'uk': 'порти'}}
+        """
+        return {f: dict(getattr(self, f)) for f in IN_LANGUAGES if getattr(self, f)}
 
     def unit_in(self, language: str) -> str | None:
         """The issue's unit for a reader of ``language``: in it where there is one, else

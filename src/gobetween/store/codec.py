@@ -25,6 +25,7 @@ from gobetween.model import (
     Preferences,
     RatingScale,
     RedLine,
+    in_languages,
 )
 
 __all__ = [
@@ -69,12 +70,7 @@ def _issue_to_json(issue: Issue) -> dict[str, Any]:
         "description": issue.description,
         "options": [_option_to_json(o) for o in issue.options],
     }
-    if issue.names:
-        result["names"] = dict(issue.names)
-    if issue.descriptions:
-        result["descriptions"] = dict(issue.descriptions)
-    if issue.units:
-        result["units"] = dict(issue.units)
+    result.update(issue.languages_given())
     return result
 
 
@@ -102,9 +98,7 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
                 kind=IssueKind(issue.get("kind", "discrete")),
                 unit=issue.get("unit"),
                 description=issue.get("description", ""),
-                names=issue.get("names", {}),
-                descriptions=issue.get("descriptions", {}),
-                units=issue.get("units", {}),
+                **in_languages(issue),
             )
             for issue in data["issues"]
         )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import InvalidModel
-from gobetween.model import Agenda, Issue, Option, Role
+from gobetween.model import IN_LANGUAGES, Agenda, Issue, Option, Role, in_languages
 from gobetween.policy import Actor, TrackView
 from gobetween.service import agendas, prepare, setup
 from gobetween.service import schemas as s
@@ -205,9 +205,7 @@ def agenda_of(body: s.AgendaIn) -> Agenda:
                     kind=issue.kind,
                     unit=issue.unit,
                     description=issue.description,
-                    names=issue.names,
-                    descriptions=issue.descriptions,
-                    units=issue.units,
+                    **in_languages(issue.model_dump(include=set(IN_LANGUAGES))),
                 )
                 for issue in body.issues
             ),
