@@ -283,3 +283,29 @@ def test_the_analysis_says_which_priorities_it_is_computed_from_in_words(site: S
     said = next(p.get_text() for p in page.select("p.muted") if "пріоритетами" in p.get_text())
     assert "prefs:" not in said, said
     assert re.search(r"Ukraine \(версія \d+\) і Russian Federation \(версія \d+\)", said), said
+
+
+def test_the_priorities_forms_refusals_name_issues_in_the_readers_language(site: Site) -> None:
+    """Every option of one issue made a red line is refused naming the issue as the reader
+    calls it (it named the key: "كل خيارات «scope»"; found walking the demo)."""
+    track = site.tracks["food corridor"]
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    page = soup(russia.get(f"/tracks/{track}/preferences"))
+    form = one(page, "#prefs-form")
+    data: dict[str, Any] = {}
+    for field in form.select("input[name]"):
+        kind = field.get("type")
+        if kind == "checkbox":
+            if field.has_attr("checked"):
+                data[str(field["name"])] = "on"
+        elif kind != "file":
+            data[str(field["name"])] = str(field.get("value", ""))
+    ports = one(form, "fieldset.issue-prefs[data-issue='ports']")
+    for box in ports.select("input[name^='red-']"):
+        data[str(box["name"])] = "on"
+    refused = russia.post(f"/tracks/{track}/preferences", data=data)
+    assert refused.status_code == 422, refused.status_code
+    said = soup(refused).get_text(" ")
+    assert "«порты»" in said, said[:2000]
+    assert "«ports»" not in said

@@ -236,7 +236,7 @@ def parse_form(values: Mapping[str, object], agenda: Agenda) -> PrefsForm:
     points = [
         _number(
             values.get(f"points-{i}", 0),
-            _("Points for “%(issue)s”") % {"issue": issue.name},
+            _("Points for “%(issue)s”") % {"issue": issue.called(current_locale())},
             0,
             100,
             errors,
@@ -247,12 +247,12 @@ def parse_form(values: Mapping[str, object], agenda: Agenda) -> PrefsForm:
         [
             _number(
                 values.get(f"rating-{i}-{j}", TOP / 2),
-                _("Rating of “%(option)s”") % {"option": option},
+                _("Rating of “%(option)s”") % {"option": option.called(current_locale())},
                 0,
                 TOP,
                 errors,
             )
-            for j, option in enumerate(issue.option_names)
+            for j, option in enumerate(issue.options)
         ]
         for i, issue in enumerate(agenda.issues)
     ]
@@ -278,7 +278,7 @@ def parse_form(values: Mapping[str, object], agenda: Agenda) -> PrefsForm:
         if all((i, j) in red for j in range(issue.size)):
             errors.append(
                 _("Every option of “%(issue)s” is a red line: no package could pass.")
-                % {"issue": issue.name}
+                % {"issue": issue.called(current_locale())}
             )
     return form
 
