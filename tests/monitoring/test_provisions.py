@@ -36,7 +36,7 @@ def at(month: int, day: int) -> dt.datetime:
 
 def test_a_change_of_level_needs_evidence_and_names_the_provision() -> None:
     bare = Assessment(at(8, 1), "art-1", Level.MINIMAL, "UN")
-    with pytest.raises(InvalidModel, match="art-1: a change from not_initiated to minimal"):
+    with pytest.raises(InvalidModel, match="art-1: a change from not initiated to minimal"):
         statuses(PROVISIONS, [bare])
     # confirming the same level again needs none
     first = Assessment(at(8, 1), "art-1", Level.MINIMAL, "UN", (LINK,))

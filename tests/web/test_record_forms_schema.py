@@ -113,3 +113,21 @@ def test_an_incident_assessment_too_long_is_refused_at_assessment(site: Site, en
     assert "41 characters" in text_of(soup(r), f"#{select['id']}-error")
     body = {"assessment": "v" * 41}
     assert _api(qatar, energy, f"incidents/{key}/assessment", body) == "body.assessment"
+
+
+def test_a_change_of_level_without_evidence_names_the_levels_in_words(
+    site: Site, energy: int
+) -> None:
+    """The refusal names the two levels as the page does ("мінімальний"...), not their codes
+    ("зміна з minimal на complete"; found walking the demo)."""
+    qatar = site.client("qatar")
+    qatar.cookies.set("gobetween_lang", "uk")
+    provision = _provisions(site, energy)[0]
+    level = str(provision["level"])
+    other = "complete" if level != "complete" else "minimal"
+    r = _post(qatar, energy, "provisions", {"key": str(provision["key"]), "level": other})
+    assert r.status_code == 422, r.status_code
+    said = text_of(soup(r), ".flash.error")
+    words = {"complete": "повний", "minimal": "мінімальний"}
+    assert other not in said.split(), said  # the code, as a word of its own
+    assert words[other] in said, said

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gobetween.errors import N_, InvalidModel
+from gobetween.errors import N_, InvalidModel, Sentence
 from gobetween.monitoring.events import check_choice, check_text, not_one_of
 from gobetween.monitoring.figures import Cell, FigureTable
 
@@ -63,6 +63,15 @@ class Level(enum.StrEnum):
     def rank(self) -> int:
         """0 for not initiated up to 3 for complete."""
         return list(Level).index(self)
+
+
+#: Each level in words (marked for translation), for sentences that name one.
+LEVEL_WORDS = {
+    Level.NOT_INITIATED: N_("not initiated"),
+    Level.MINIMAL: N_("minimal"),
+    Level.INTERMEDIATE: N_("intermediate"),
+    Level.COMPLETE: N_("complete"),
+}
 
 
 class EvidenceKind(enum.StrEnum):
@@ -193,8 +202,8 @@ def statuses(
                 expected=N_("at least one document, link or record event"),
                 params={
                     "provision": assessment.provision,
-                    "before": before,
-                    "after": assessment.level,
+                    "before": Sentence(LEVEL_WORDS[before]),  # in the reader's words
+                    "after": Sentence(LEVEL_WORDS[assessment.level]),
                 },
             )
         past.append(assessment)

@@ -15,6 +15,7 @@ from typing import Any
 
 from gobetween.i18n import LazyString, _, _l
 from gobetween.monitoring.kinds import REGISTRY
+from gobetween.monitoring.provisions import LEVEL_WORDS
 from gobetween.web import words
 from gobetween.web.agreement_charts import share_chart
 
@@ -208,13 +209,8 @@ def level_name(level: str) -> str:
     >>> level_name("not_initiated")
     'not initiated'
     """
-    names = {
-        "not_initiated": _("not initiated"),
-        "minimal": _("minimal"),
-        "intermediate": _("intermediate"),
-        "complete": _("complete"),
-    }
-    return names.get(level, level)
+    known = {str(key): words for key, words in LEVEL_WORDS.items()}
+    return _(known[level]) if level in known else level
 
 
 def scope_name(scope: str) -> str:
