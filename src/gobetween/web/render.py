@@ -217,6 +217,10 @@ def js_strings() -> str:
     return json.dumps(
         {
             "live_on": _("Live updates on."),
+            # a required field left empty, in the page's language (not the browser's)
+            "required_fill": _("Please fill in this field."),
+            "required_tick": _("Please tick this box to go on."),
+            "required_choose": _("Please choose one."),
             "live_paused": _("Live updates paused; reconnecting."),
             # static/keys.js: signing keys made and kept in the browser
             "keys_short": _("Choose a passphrase of at least 10 characters."),

@@ -89,6 +89,27 @@
       sel.addEventListener("change", function () { issue.setAttribute("data-kind", sel.value); });
     });
   });
+  /* A required field left empty is named in the page's language, not the browser's: the
+     message is set when the browser finds the field empty, and cleared as soon as it changes. */
+  document.addEventListener("invalid", function (ev) {
+    var el = ev.target, w = words();
+    if (!el.validity || !el.validity.valueMissing || !el.setCustomValidity) { return; }
+    var text = el.type === "checkbox" ? w.required_tick
+      : (el.type === "radio" || el.tagName === "SELECT") ? w.required_choose : w.required_fill;
+    if (text) { el.setCustomValidity(text); }
+  }, true);
+  function cleared(ev) {
+    var el = ev.target;
+    if (!el.setCustomValidity) { return; }
+    el.setCustomValidity("");
+    if (el.type === "radio" && el.form) {  /* one choice of a group answers them all */
+      el.form.querySelectorAll("input[type=radio]").forEach(function (r) {
+        if (r.name === el.name) { r.setCustomValidity(""); }
+      });
+    }
+  }
+  document.addEventListener("input", cleared, true);
+  document.addEventListener("change", cleared, true);
   /* A live refresh replaces a part of the page; what the reader has started typing or choosing
      there (a form control with an id whose value differs from the one the server drew) is put
      back into the new part, with the focus and the caret, so an update never wipes an answer. */
