@@ -6,6 +6,7 @@ for the first language's wording: a Ukrainian clause typed by hand was replaced 
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import pytest
 from tests.web.browsing import open_in
@@ -39,7 +40,7 @@ def test_changing_an_option_asks_before_replacing_wording_edited_in_any_language
     ukrainian.fill(OWN)  # only the Ukrainian wording edited
     asked: list[str] = []
 
-    def refuse(dialog) -> None:  # type: ignore[no-untyped-def]
+    def refuse(dialog: Any) -> None:
         asked.append(dialog.message)
         dialog.dismiss()
 
