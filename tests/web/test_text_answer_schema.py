@@ -5,6 +5,7 @@ field, never storing a refused answer."""
 from __future__ import annotations
 
 import httpx
+from bs4 import BeautifulSoup
 from httpx import Response
 from sqlalchemy import func, select
 from tests.web import drafting_helpers as drafting
@@ -107,12 +108,8 @@ def test_an_article_that_cannot_be_accepted_without_a_reason_is_refused_at_its_r
     chosen) and the API (``articles.0.reason``; before: ``articles``, and the page's form came
     back with no kind chosen)."""
     food = site.tracks[FOOD]
-    assert drafting.publish(site.client("un"), food).status_code == 303
     ua = site.client("ukraine")
-    body = {"kind": "amend", "version": "1", "st:art-1": "cannot_accept"}
-    r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
-    assert r.status_code == 422
-    doc = soup(r)
+    doc = _refused_answer(site, {"kind": "amend", "st:art-1": "cannot_accept"})
     assert "article art-1: say why it cannot be accepted" in text_of(doc, ".flash.error")
     reason = one(doc, "textarea[name='rs:art-1']")
     assert reason.get("aria-invalid") == "true"
@@ -123,33 +120,36 @@ def test_an_article_that_cannot_be_accepted_without_a_reason_is_refused_at_its_r
     assert api.json()["errors"][0]["location"] == "articles.0.reason"
 
 
+def _refused_answer(site: Site, body: dict[str, str]) -> BeautifulSoup:
+    """Publish the food corridor's first version, send Ukraine's answer ``body`` from the
+    text page and return the refused page (422)."""
+    food = site.tracks[FOOD]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    page = f"/tracks/{food}/text"
+    r = post_form(site.client("ukraine"), page, f"{page}/answer", {"version": "1", **body})
+    assert r.status_code == 422, r.status_code
+    return soup(r)
+
+
 def test_a_reason_or_wording_typed_without_a_position_is_refused_and_kept(site: Site) -> None:
     """A reason or a proposed wording typed for an article whose position is left empty is
     refused at that position, the form as typed (before: dropped from the answer, then lost
     when another refusal brought the form back)."""
-    food = site.tracks[FOOD]
-    assert drafting.publish(site.client("un"), food).status_code == 303
-    ua = site.client("ukraine")
-    body = {"kind": "amend", "version": "1", "pw:art-2": "Grain and fertiliser.", "st:art-2": ""}
-    r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
-    assert r.status_code == 422
-    doc = soup(r)
+    body = {"kind": "amend", "pw:art-2": "Grain and fertiliser.", "st:art-2": ""}
+    doc = _refused_answer(site, body)
     position = one(doc, "select[name='st:art-2']")
     assert position.get("aria-invalid") == "true"
     assert "choose your position" in text_of(doc, f"#{position['id']}-error")
     assert one(doc, "textarea[name='pw:art-2']").get_text() == "Grain and fertiliser."
     assert one(doc, "#kind-amend").has_attr("checked")
-    assert not ua.get(f"/api/tracks/{food}/text").json().get("own_answers")
+    own = site.client("ukraine").get(f"/api/tracks/{site.tracks[FOOD]}/text").json()
+    assert not own.get("own_answers")
 
 
 def test_a_stance_that_is_none_of_the_three_is_refused_at_its_place(site: Site) -> None:
     food = site.tracks[FOOD]
-    assert drafting.publish(site.client("un"), food).status_code == 303
     ua = site.client("ukraine")
-    body = {"kind": "amend", "version": "1", "st:art-1": "agree", "st:art-2": "maybe"}
-    r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
-    assert r.status_code == 422
-    doc = soup(r)
+    doc = _refused_answer(site, {"kind": "amend", "st:art-1": "agree", "st:art-2": "maybe"})
     assert "articles.1.stance" in text_of(doc, ".flash.error")
     api = api_answer(
         ua,

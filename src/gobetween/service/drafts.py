@@ -226,9 +226,9 @@ def _problems(agenda: Agenda, body: Mapping[str, Any], status: str) -> list[dict
     """What stops a draft from going out, in the reader's language: each article's problems
     (``article`` its id), and an answer deadline already past (``article`` empty)."""
     out = []
-    deadline = body.get("deadline")
-    if status == "draft" and deadline and dt.datetime.fromisoformat(deadline) <= _clock():
-        when = dt.datetime.fromisoformat(deadline).strftime("%Y-%m-%d %H:%M UTC")
+    deadline = t.as_utc(body["deadline"]) if body.get("deadline") else None
+    if status == "draft" and deadline is not None and deadline <= t.utcnow():
+        when = deadline.strftime("%Y-%m-%d %H:%M UTC")
         message = _("the answer deadline (%(deadline)s) has passed: move it or leave it empty")
         out.append({"article": "", "message": message % {"deadline": when}})
     try:
@@ -243,10 +243,6 @@ def _problems(agenda: Agenda, body: Mapping[str, Any], status: str) -> list[dict
             for p in check_articles(agenda, package, articles)
         ),
     ]
-
-
-def _clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _view(session: Session, track: t.Track, view: TrackView, row: x.TextDraft) -> dict[str, Any]:
