@@ -309,3 +309,13 @@ def test_the_priorities_forms_refusals_name_issues_in_the_readers_language(site:
     said = soup(refused).get_text(" ")
     assert "«порты»" in said, said[:2000]
     assert "«ports»" not in said
+
+
+def test_no_party_reads_the_analysis_page_or_the_others_priorities_versions(site: Site) -> None:
+    """The analysis page names each party's priorities version; a party gets no such page (the
+    same refusal as the API's: not found), so it never learns how often the other side saved."""
+    track = site.tracks["food corridor"]
+    for seat in ("ukraine", "russia"):
+        page = site.client(seat).get(f"/tracks/{track}/analysis")
+        assert page.status_code == 404, (seat, page.status_code)
+        assert "version" not in page.text.lower().split("<main")[-1], seat
