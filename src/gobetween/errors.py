@@ -38,6 +38,7 @@ checks that every class here has a mapping.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -150,12 +151,16 @@ class Count(int):
 
 
 def english(params: Mapping[str, object]) -> dict[str, object]:
-    """``params`` with every :class:`Sentence` (or tuple of them) written out in English."""
+    """``params`` with every :class:`Sentence` (or tuple of them) written out in English, and
+    every moment (an aware :class:`datetime.datetime`) in ISO 8601; the service writes both in
+    the reader's language (:func:`gobetween.service.errors.translated`)."""
     return {
         key: "; ".join(map(str, value))
         if isinstance(value, tuple) and all(isinstance(v, Sentence) for v in value)
         else str(value)
         if isinstance(value, Sentence)
+        else value.isoformat()
+        if isinstance(value, dt.datetime)
         else value
         for key, value in params.items()
     }

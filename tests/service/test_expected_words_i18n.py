@@ -229,5 +229,17 @@ def test_a_yaml_scenario_and_a_record_event_are_refused_in_the_reader_language()
     assert str(event_error.value).endswith("'ghost' was never registered")
     with i18n.use_locale("ar"):
         said = describe(event_error.value)
-    assert said.startswith("الحدث 0 (departure في 2022-08-01T09:00:00+00:00): "), said
+        moment = i18n.format_datetime(day)
+    # the event's type in words and its moment as the reader's pages write one (no ISO time,
+    # no English code, no position counted from 0)
+    assert said.startswith("المغادرة في " + moment + ": "), said
     assert said.endswith("'ghost' لم يُسجَّل قط"), said
+    assert "departure" not in said and "2022-08-01T" not in said, said
+    with i18n.use_locale("uk"):
+        assert describe(event_error.value) == (
+            "відправлення, 1 серп. 2022\u202fр., 09:00 (UTC): 'ghost' ніколи не реєструвався"
+        )
+    assert (
+        str(event_error.value)
+        == "departure at 2022-08-01T09:00:00+00:00: 'ghost' was never registered"
+    )

@@ -31,6 +31,7 @@ from gobetween.errors import N_, InvalidModel
 
 __all__ = [
     "EVENT_TYPES",
+    "EVENT_WORDS",
     "Arrival",
     "Departure",
     "Event",
@@ -301,6 +302,18 @@ class IncidentResponse(wire.WireEvent, type="response"):
 Event = Registration | GateDecision | Inspection | Departure | Arrival | Incident | IncidentResponse
 
 #: The wire ``type`` tag -> the event class: the only way a dictionary becomes an event.
+#: Each event type as a person calls it (marked :func:`N_`: translated where it is read, in a
+#: refusal and in the record's table of events).
+EVENT_WORDS: Mapping[str, str] = {
+    "registration": N_("registration"),
+    "decision": N_("decision"),
+    "inspection": N_("inspection"),
+    "departure": N_("departure"),
+    "arrival": N_("arrival"),
+    "incident": N_("incident"),
+    "response": N_("response"),
+}
+
 EVENT_TYPES: Mapping[str, type[Event]] = {
     cls.type: cls
     for cls in (

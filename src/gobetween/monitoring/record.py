@@ -37,6 +37,7 @@ import numpy.typing as npt
 from gobetween.errors import N_, InvalidModel, ProtocolError, Sentence
 from gobetween.monitoring.events import (
     EVENT_TYPES,
+    EVENT_WORDS,
     Arrival,
     Departure,
     Event,
@@ -206,18 +207,18 @@ class JointRecord:
         Raises
         ------
         ProtocolError
-            For an event that cannot be placed; the message names its position.
+            For an event that cannot be placed; the message names its type and time.
         """
         record = cls(tuple(delegations), tuple(signatories))
         folder = _Folder(record)
-        for position, event in enumerate(events):
-            folder.apply(event, position)
+        for event in events:
+            folder.apply(event)
         return folder.freeze()
 
     def apply(self, event: Event) -> JointRecord:
         """The record after one more event (pure: ``self`` is unchanged)."""
         folder = _Folder(self)
-        folder.apply(event, len(self.events))
+        folder.apply(event)
         return folder.freeze()
 
 
@@ -239,43 +240,37 @@ class _Folder:
             incidents=MappingProxyType(self.incidents),
         )
 
-    def fail(self, position: int, event: Event, message: str, /, **params: object) -> ProtocolError:
+    def fail(self, event: Event, message: str, /, **params: object) -> ProtocolError:
         """The refusal ``message`` (marked :func:`N_`, its values in ``params``) of an event."""
         return ProtocolError(
-            N_("event %(position)s (%(type)s at %(at)s): %(problem)s"),
+            N_("%(type)s at %(at)s: %(problem)s"),
             params={
-                "position": position,
-                "type": event.type,
-                "at": event.at.isoformat(),
+                "type": Sentence(EVENT_WORDS[event.type]),
+                "at": event.at,
                 "problem": Sentence(message, params),
             },
         )
 
-    def apply(self, event: Event, position: int) -> None:
+    def apply(self, event: Event) -> None:
         if self.events and event.at < self.events[-1].at:
-            raise self.fail(position, event, N_("earlier than the event before it"))
+            raise self.fail(event, N_("earlier than the event before it"))
         if isinstance(event, Registration):
             if event.item in self.items:
-                raise self.fail(
-                    position, event, N_("%(item)r is already registered"), item=event.item
-                )
+                raise self.fail(event, N_("%(item)r is already registered"), item=event.item)
             self.items[event.item] = ItemState(event)
         elif isinstance(event, Incident | IncidentResponse):
-            self._incident(event, position)
+            self._incident(event)
         else:
             state = self.items.get(event.item)
             if state is None:
-                raise self.fail(
-                    position, event, N_("%(item)r was never registered"), item=event.item
-                )
-            self.items[event.item] = self._item(state, event, position)
+                raise self.fail(event, N_("%(item)r was never registered"), item=event.item)
+            self.items[event.item] = self._item(state, event)
         self.events.append(event)
 
-    def _item(self, state: ItemState, event: Event, position: int) -> ItemState:
+    def _item(self, state: ItemState, event: Event) -> ItemState:
         if isinstance(event, GateDecision):
             if event.delegation not in self.members:
                 raise self.fail(
-                    position,
                     event,
                     N_("%(delegation)r is not a delegation"),
                     delegation=event.delegation,
@@ -288,7 +283,6 @@ class _Folder:
             strangers = sorted(event.delegations - self.members)
             if strangers:
                 raise self.fail(
-                    position,
                     event,
                     N_("team members of unknown %(strangers)s"),
                     strangers=strangers,
@@ -298,31 +292,25 @@ class _Folder:
             return replace(state, departures=(*state.departures, event))
         if isinstance(event, Arrival):
             return replace(state, arrivals=(*state.arrivals, event))
-        raise self.fail(position, event, N_("is not an item event"))
+        raise self.fail(event, N_("is not an item event"))
 
-    def _incident(self, event: Incident | IncidentResponse, position: int) -> None:
+    def _incident(self, event: Incident | IncidentResponse) -> None:
         if isinstance(event, Incident):
             if event.incident in self.incidents:
                 raise self.fail(
-                    position,
                     event,
                     N_("incident %(incident)r already exists"),
                     incident=event.incident,
                 )
             if event.item and event.item not in self.items:
-                raise self.fail(
-                    position, event, N_("%(item)r was never registered"), item=event.item
-                )
+                raise self.fail(event, N_("%(item)r was never registered"), item=event.item)
             self.incidents[event.incident] = IncidentState(event)
             return
         state = self.incidents.get(event.incident)
         if state is None:
-            raise self.fail(
-                position, event, N_("no incident %(incident)r"), incident=event.incident
-            )
+            raise self.fail(event, N_("no incident %(incident)r"), incident=event.incident)
         if state.closed_at is not None:
             raise self.fail(
-                position,
                 event,
                 N_("incident %(incident)r is already closed"),
                 incident=event.incident,

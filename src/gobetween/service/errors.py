@@ -16,6 +16,7 @@ language (:mod:`gobetween.i18n`: Accept-Language, or the browser's language cook
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -201,6 +202,8 @@ def _value(value: object) -> object:
         return i18n.format_decimal(int(value))
     if isinstance(value, e.Sentence):
         return translated(value)
+    if isinstance(value, dt.datetime):
+        return i18n.format_datetime(value)
     if isinstance(value, tuple) and value and all(isinstance(v, e.Sentence) for v in value):
         return "; ".join(translated(v) for v in value)
     return value

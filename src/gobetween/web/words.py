@@ -18,6 +18,7 @@ from babel import Locale
 
 from gobetween.i18n import LazyString, current_locale
 from gobetween.i18n import lazy_gettext as _l
+from gobetween.monitoring.events import EVENT_WORDS
 
 __all__ = [
     "FIGURES",
@@ -58,14 +59,9 @@ LABELS: dict[str, LazyString] = {
     "signed": _l("signed"),
     "approved": _l("approved"),  # a consensus gate's status (and "pending")
     "blocked": _l("blocked"),
-    # the joint record's events (their types, fields and closed values) in its events table
-    "registration": _l("registration"),
-    "decision": _l("decision"),
-    "inspection": _l("inspection"),
-    "departure": _l("departure"),
-    "arrival": _l("arrival"),
-    "incident": _l("incident"),
-    "response": _l("response"),
+    # the joint record's events (their types as the record names them, their fields and closed
+    # values) in its events table
+    **{kind: _l(word) for kind, word in EVENT_WORDS.items()},
     "item": _l("item"),
     "step": _l("step"),
     "delegation": _l("delegation"),
