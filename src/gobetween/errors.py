@@ -15,6 +15,7 @@ so that the CLI, the service and the web pages can say exactly what is wrong wit
     │   │   └── UnsafeXML                     entity bombs, external entities, DTDs
     │   ├── DataImportError                   rows of a data file that cannot be imported
     │   └── ValidationFailed                  an API or form field that does not validate
+    │       └── FieldsRefused                 several fields refused at once, each in ``problems``
     ├── AnalysisError
     │   ├── OutcomeSpaceTooLarge (ValueError) exact enumeration refused above its size limit
     │   └── FrontierTooLarge   the exact merge passed a bound (frontier points, candidates)
@@ -40,7 +41,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "Conflict",
     "Count",
     "DataImportError",
+    "FieldsRefused",
     "FileFormatError",
     "GobetweenError",
     "InputError",
@@ -64,6 +67,7 @@ __all__ = [
     "NotFound",
     "OutcomeSpaceTooLarge",
     "PermissionDenied",
+    "Problems",
     "ProtocolError",
     "RateLimited",
     "Sentence",
@@ -73,6 +77,8 @@ __all__ = [
     "UnsafeXML",
     "ValidationFailed",
     "VerificationFailed",
+    "problems_of",
+    "refusal_of",
 ]
 
 
@@ -152,15 +158,16 @@ class Count(int):
 
 def english(params: Mapping[str, object]) -> dict[str, object]:
     """``params`` with every :class:`Sentence` (or tuple of them) written out in English, and
-    every moment (an aware :class:`datetime.datetime`) in ISO 8601; the service writes both in
-    the reader's language (:func:`gobetween.service.errors.translated`)."""
+    every moment or day (:class:`datetime.datetime`, :class:`datetime.date`) in ISO 8601; the
+    service writes both in the reader's language (:func:`gobetween.service.errors.translated`).
+    """
     return {
         key: "; ".join(map(str, value))
         if isinstance(value, tuple) and all(isinstance(v, Sentence) for v in value)
         else str(value)
         if isinstance(value, Sentence)
         else value.isoformat()
-        if isinstance(value, dt.datetime)
+        if isinstance(value, dt.date)
         else value
         for key, value in params.items()
     }
@@ -279,6 +286,75 @@ class DataImportError(InputError):
 
 class ValidationFailed(InputError):
     """An API or form field that does not validate; ``location`` names the field."""
+
+
+class FieldsRefused(ValidationFailed):
+    """Several fields that do not validate, found together, so that a form names every one
+    at once: ``problems`` lists each, and the error itself is the first (its message, location
+    and expected value); ``str`` joins them all.
+
+    >>> both = FieldsRefused([ValidationFailed("empty", location="name"),
+    ...                       ValidationFailed("too long", location="note")])
+    >>> str(both), both.location, len(problems_of(both))
+    ('name: empty; note: too long', 'name', 2)
+    """
+
+    def __init__(self, problems: Sequence[InputError]) -> None:
+        first = problems[0]
+        super().__init__(
+            first.template,
+            source=first.source,
+            location=first.location,
+            expected=first.expected_template,
+            params=first.params,
+        )
+        self.problems = tuple(p for found in problems for p in problems_of(found))
+
+    def __str__(self) -> str:
+        return "; ".join(InputError.__str__(p) for p in self.problems)
+
+
+def problems_of(error: InputError) -> tuple[InputError, ...]:
+    """Each problem ``error`` reports: those of a :class:`FieldsRefused`, else ``error``."""
+    return error.problems if isinstance(error, FieldsRefused) else (error,)
+
+
+def refusal_of(problems: Sequence[InputError]) -> InputError:
+    """One error for ``problems`` (at least one): the problem itself when it is alone, else a
+    :class:`FieldsRefused` listing them all."""
+    return problems[0] if len(problems) == 1 else FieldsRefused(problems)
+
+
+class Problems:
+    """Checks that do not depend on each other, run one after another, their refusals kept
+    so that all are reported together (:meth:`check`, then :meth:`done`).
+
+    >>> found = Problems()
+    >>> with found.check():
+    ...     raise ValidationFailed("empty", location="name")
+    >>> with found.check():
+    ...     pass
+    >>> found.done()
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.ValidationFailed: name: empty
+    """
+
+    def __init__(self) -> None:
+        self.found: list[InputError] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        """Run the block; an :class:`InputError` it raises is kept for :meth:`done`."""
+        try:
+            yield
+        except InputError as exc:
+            self.found.extend(problems_of(exc))
+
+    def done(self) -> None:
+        """Raise what the checks found (:func:`refusal_of`), if anything."""
+        if self.found:
+            raise refusal_of(self.found)
 
 
 class AnalysisError(GobetweenError):

@@ -234,7 +234,8 @@ def test_a_yaml_scenario_and_a_record_event_are_refused_in_the_reader_language()
     # no English code, no position counted from 0)
     assert said.startswith("المغادرة في " + moment + ": "), said
     assert said.endswith("'ghost' لم يُسجَّل قط"), said
-    assert "departure" not in said and "2022-08-01T" not in said, said
+    assert "departure" not in said, said
+    assert "2022-08-01T" not in said, said
     with i18n.use_locale("uk"):
         assert describe(event_error.value) == (
             "відправлення, 1 серп. 2022\u202fр., 09:00 (UTC): 'ghost' ніколи не реєструвався"
@@ -243,3 +244,34 @@ def test_a_yaml_scenario_and_a_record_event_are_refused_in_the_reader_language()
         str(event_error.value)
         == "departure at 2022-08-01T09:00:00+00:00: 'ghost' was never registered"
     )
+
+
+def test_a_moment_in_a_refusal_is_written_as_the_reader_pages_write_it() -> None:
+    """A past deadline is refused with both moments in the reader's notation (it said
+    "2026-12-06T17:50:48.868112+00:00" on an Arabic page); the API's English keeps ISO 8601."""
+    from gobetween import i18n
+    from gobetween.errors import N_, ProtocolError
+    from gobetween.model import Agenda, Issue
+    from gobetween.protocols.single_text import PublishText, SingleTextState, decide
+    from gobetween.service.errors import describe
+
+    agenda = Agenda((Issue.discrete("ports", ["one", "three"]),))
+    state = SingleTextState.open(agenda, ("A", "B"), ("UN",))
+    now = dt.datetime(2026, 12, 6, 17, 50, 48, 868112, tzinfo=dt.UTC)
+    past = dt.datetime(2020, 1, 1, 10, tzinfo=dt.UTC)
+    with pytest.raises(ProtocolError) as refused:
+        decide(state, PublishText("UN", agenda.package({"ports": "one"}), deadline=past), now=now)
+    assert str(refused.value) == (
+        "the deadline 2020-01-01T10:00:00+00:00 is not after now (2026-12-06T17:50:48.868112+00:00)"
+    )
+    with i18n.use_locale("ar"):
+        said = describe(refused.value)
+        shown = i18n.format_datetime(past), i18n.format_datetime(now)
+    assert shown[0] in said, said
+    assert shown[1] in said, said
+    assert "2020-01-01T" not in said, said
+    assert ".868112" not in said, said
+    with i18n.use_locale("uk"):
+        assert i18n.format_date(dt.date(2022, 8, 1)) in describe(
+            ProtocolError(N_("by %(day)s"), params={"day": dt.date(2022, 8, 1)})
+        )

@@ -207,6 +207,12 @@ def test_publishing_is_proposed_and_approved_by_another_mediating_organisation(
     same_org = world.post("un", f"{url}/{pid}/approval")
     assert same_org.status_code == 403
     assert "another mediating organisation" in same_org.json()["detail"]
+    # proposing the same again says where the first proposal waits, in words: not the scope's
+    # key ("incident:INC-...")
+    twice = world.post("tr", url, json={"scope": f"incident:{key}", "summary": summary})
+    assert twice.status_code == 409
+    assert "already proposed" in twice.json()["detail"]
+    assert "incident:" not in twice.json()["detail"]
     approved = world.post("tr", f"{url}/{pid}/approval")
     assert approved.status_code == 200, approved.text
     public = _incident_keys(world, "", aid, public=True)[key]

@@ -356,7 +356,7 @@ def _decide_notice(state: AgreementState, action: GiveNotice, at: dt.datetime) -
                 "notice comes too late: the agreement asks for %(days)s days' notice, "
                 "by %(deadline)s"
             ),
-            params={"days": renewal.notice_days, "deadline": deadline.isoformat()},
+            params={"days": renewal.notice_days, "deadline": deadline},
         )
     return NoticeGiven(action.party, action.reason, at)
 

@@ -363,7 +363,7 @@ def _decide_bid(state: BiddingState, action: SubmitBid, at: datetime) -> tuple[B
     if deadline is not None and at > deadline:
         raise ProtocolError(
             N_("the bidding deadline passed at %(deadline)s"),
-            params={"deadline": deadline.isoformat()},
+            params={"deadline": deadline},
         )
     if isinstance(action.round, bool) or action.round != state.round:
         raise ProtocolError(

@@ -463,7 +463,7 @@ def _future_deadline(deadline: object, at: datetime) -> datetime | None:
     if result is not None and result <= at:
         raise ProtocolError(
             N_("the deadline %(deadline)s is not after now (%(now)s)"),
-            params={"deadline": result.isoformat(), "now": at.isoformat()},
+            params={"deadline": result, "now": at},
         )
     return result
 
@@ -491,7 +491,7 @@ def _check_answerable(state: SingleTextState, party: str, version: int, at: date
     if current.deadline is not None and at > current.deadline:
         raise ProtocolError(
             N_("the deadline for answers to version %(version)s passed at %(deadline)s"),
-            params={"version": current.number, "deadline": current.deadline.isoformat()},
+            params={"version": current.number, "deadline": current.deadline},
         )
 
 

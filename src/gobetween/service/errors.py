@@ -204,6 +204,8 @@ def _value(value: object) -> object:
         return translated(value)
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value)
+    if isinstance(value, dt.date):
+        return i18n.format_date(value)
     if isinstance(value, tuple) and value and all(isinstance(v, e.Sentence) for v in value):
         return "; ".join(translated(v) for v in value)
     return value

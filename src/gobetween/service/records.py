@@ -182,7 +182,12 @@ def propose_publication(
         )
     ).scalar_one_or_none()
     if existing is not None:
-        raise Conflict(_("publishing %(scope)r was already proposed") % {"scope": scope})
+        raise Conflict(
+            _(
+                "publishing this was already proposed: the proposal waits for another "
+                "delegation's approval in the list of proposals"
+            )
+        )
     row = r.PublicationRow(
         agreement_id=agreement_id,
         approvals=[],
