@@ -64,6 +64,8 @@ __all__ = [
     "InvalidPackage",
     "InvalidPreferences",
     "InvalidScenario",
+    "LanguageCode",
+    "Named",
     "NotFound",
     "OutcomeSpaceTooLarge",
     "PermissionDenied",
@@ -139,6 +141,34 @@ class Sentence:
 
     def __str__(self) -> str:
         return self.template % english(self.params) if self.params else self.template
+
+
+class Named(str):
+    """A key among a message's values that readers call by a name of their own language (an
+    option, an issue): written as the key in English (``%r`` quotes it as before) and, where
+    the service translates the message, as ``names[language]`` when there is one.
+
+    >>> message = Sentence(N_("the article says option %(option)r"),
+    ...                    {"option": Named("Odesa", {"uk": "Одеса"})})
+    >>> str(message)
+    "the article says option 'Odesa'"
+    """
+
+    __slots__ = ("names",)
+    names: Mapping[str, str]
+
+    def __new__(cls, key: str, names: Mapping[str, str] | None = None) -> Named:
+        made = super().__new__(cls, key)
+        made.names = dict(names or {})
+        return made
+
+
+class LanguageCode(str):
+    """A language code among a message's values: the code in English, the language's name in
+    the reader's language where the service translates the message (``uk`` -> *Ukrainian*,
+    *українська*)."""
+
+    __slots__ = ()
 
 
 class Count(int):
@@ -334,10 +364,11 @@ class Problems:
     ...     raise ValidationFailed("empty", location="name")
     >>> with found.check():
     ...     pass
-    >>> found.done()
-    Traceback (most recent call last):
-    ...
-    gobetween.errors.ValidationFailed: name: empty
+    >>> try:
+    ...     found.done()
+    ... except InputError as exc:
+    ...     print(exc)
+    name: empty
     """
 
     def __init__(self) -> None:

@@ -17,9 +17,12 @@ LATIN_1 = "Exchange,Date\nEX-1,Dnipró\n".encode("latin-1")
 def test_a_record_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() -> None:
     with pytest.raises(FileFormatError) as caught:
         read_entry_file(EXCHANGES, "records.csv", LATIN_1)
+    # in plain words, never the codec's ("invalid continuation byte"), and the header expected
     assert str(caught.value) == (
-        "records.csv, byte 24: not UTF-8 text (invalid continuation byte)"
-        " (expected a UTF-8 CSV file)"
+        "records.csv, byte 24: the file is not CSV text: it is not text in UTF-8 (a workbook, a"
+        " picture or text saved in another encoding) (expected a CSV file of Exchanges saved as"
+        " UTF-8 text, with a header row naming the columns in English: Exchange, Date, Place,"
+        " Released by, Returned to, Category, Number, Verified by)"
     )
 
 

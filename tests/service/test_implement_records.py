@@ -3,6 +3,7 @@ sees what, publishing as an approved action, and what the public page says is pu
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -88,7 +89,8 @@ def test_exchanges_import_reimport_and_the_names_list(world: World, aid: int) ->
     assert (again["new"], again["duplicates"], again["entries"]) == (0, 3, 3)
     bad = EXCHANGES_CSV + "EX-3,2022-11-31,x,A,B,hostages,2,ICRC,\n"
     report = _import(world, aid, "bad.csv", bad.encode()).json()
-    assert [(p["row"], p["column"]) for p in report["problems"]] == [(5, "Date")]
+    # every problem of the row, not only its first
+    assert [(p["row"], p["column"]) for p in report["problems"]] == [(5, "Date"), (5, "Category")]
     assert _import(world, aid, "returns.csv", EXCHANGES_CSV.encode(), who="ua").status_code == 403
 
     def lists(who: str) -> dict[str, Any]:
@@ -369,3 +371,26 @@ def test_a_private_report_changes_no_byte_the_other_party_reads(world: World, ai
     before = seen()
     assert world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT).status_code == 201
     assert seen() == before
+
+
+@pytest.mark.parametrize(
+    ("date", "words"),
+    [("2099-01-01", "in the future"), ("1900-01-01", "before the agreement entered into force")],
+)
+def test_an_incident_dated_out_of_time_is_refused_naming_the_date(
+    world: World, aid: int, date: str, words: str
+) -> None:
+    """2099-01-01 and 1900-01-01 were saved and counted in the monthly incident figures. An
+    incident is an alleged breach: none can be dated before the agreement entered into force
+    (2022-07-22 here), nor after today (a day's tolerance for the time zones)."""
+    before = _incident_keys(world, "un", aid)
+    r = world.post("ru", f"/api/agreements/{aid}/incidents", json={**INCIDENT, "date": date})
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["errors"][0]["location"].endswith("date"), problem
+    assert words in problem["detail"], problem
+    assert ("2022-07-22" if date < "2000" else "on or before") in problem["detail"]
+    assert _incident_keys(world, "un", aid) == before
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date().isoformat()
+    ok = world.post("ru", f"/api/agreements/{aid}/incidents", json={**INCIDENT, "date": tomorrow})
+    assert ok.status_code == 201, ok.text  # the latest day anywhere on Earth is accepted

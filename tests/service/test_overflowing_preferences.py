@@ -47,3 +47,33 @@ def test_the_model_refuses_both_and_keeps_tiny_weights() -> None:
         RatingScale(-1e308, 1e308)
     tiny = Preferences(weights={"a": 1e-320}, ratings=ratings, scale=RatingScale(0, 10))
     assert tiny.weights["a"] == 1e-320
+
+
+@pytest.mark.parametrize("bad", [1e308, 1.5, -0.1])
+def test_a_reservation_off_the_utility_scale_is_refused_not_stored(
+    world: World, bad: float
+) -> None:
+    """``"reservation": 1e308`` was stored (201): the page then showed the slider at 50 and an
+    empty box, and the analysis found no zone of agreement. A reservation is a utility: 0 to 1."""
+    food = world.tracks["food"]
+    url = f"/api/tracks/{food}/preferences"
+    before = world.get("ua", url).json()
+    body = copy.deepcopy(food_preferences("ua"))
+    body["reservation"] = bad
+    r = world.put("ua", url, json=body)
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["errors"][0]["location"].endswith("reservation")
+    assert "from 0 to 1" in problem["detail"], problem
+    assert world.get("ua", url).json() == before
+
+
+def test_the_model_refuses_a_reservation_off_the_scale_and_keeps_its_ends() -> None:
+    ratings = {"a": {"x": 0, "y": 10}}
+    scale = RatingScale(0, 10)
+    for bad in (1e308, 1.0000001, -1e-9):
+        with pytest.raises(InvalidPreferences) as info:
+            Preferences(weights={"a": 1}, ratings=ratings, scale=scale, reservation=bad)
+        assert info.value.location == "reservation"
+    for good in (0, 0.4, 1):
+        assert Preferences(weights={"a": 1}, ratings=ratings, scale=scale, reservation=good)

@@ -97,6 +97,7 @@ def test_a_page_form_names_the_field_in_the_reader_language() -> None:
         with i18n.use_locale("uk"):
             assert form_errors(refused.value) == {
                 "error": f"{field}: {words}",
+                "problems": [{"field": field, "message": words, "said": f"{field}: {words}"}],
                 "field_errors": {field: words},
             }
 

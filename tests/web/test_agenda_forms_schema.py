@@ -55,6 +55,7 @@ def test_more_than_a_hundred_issues_are_refused_not_cut(site: Site) -> None:
     rows: dict[str, object] = {}
     for i in range(101):
         rows |= {f"i{i}.name": f"issue {i}", f"i{i}.kind": "discrete", f"i{i}.o0.name": "yes"}
+        rows[f"i{i}.o1.name"] = "no"  # a single option is refused first (nothing to negotiate)
         rows[f"i{i}.position"] = str(i + 1)
     form = {"action": "save", "track_name": "many", "organisation_ids": _orgs(site), **rows}
     r = _post(admin, NEW, form)

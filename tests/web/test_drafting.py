@@ -264,8 +264,42 @@ def test_a_draft_whose_deadline_has_passed_says_so_before_publishing(site: Site)
     assert saved.status_code == 303, saved.text
     problems = soup(un.get(saved.headers["location"])).select("#problems li")
     said = [li.get_text(" ", strip=True) for li in problems]
-    assert said == [
-        "the answer deadline (2020-01-01 12:00 UTC) has passed: move it or leave it empty"
-    ]
+    moment = "Jan 1, 2020, 12:00\u202fPM (UTC)"  # as every page writes a moment
+    assert said == [f"the answer deadline ({moment}) has passed: move it or leave it empty"]
     fine = un.post(f"/tracks/{food}/draft", data={"csrf_token": token, **fields})
     assert not soup(un.get(fine.headers["location"])).select("#problems li")
+
+
+def test_a_draft_problem_names_its_article_as_the_reader_calls_it(site: Site) -> None:
+    """A draft whose wording no longer says the option chosen lists the problem under the
+    article's issue as the reader calls it (it said "Article art-1:", the text's internal id,
+    found walking the demo in Arabic); in Ukrainian, the Ukrainian name."""
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    page = soup(un.get(f"/tracks/{food}/draft"))
+    token = csrf(page)
+    fields = drafting.draft_fields(un, food)
+    select = page.select("select[data-prepared]")[0]
+    issue = str(select["name"])[4:]
+    other = next(str(o["value"]) for o in select.select("option") if not o.has_attr("selected"))
+    saved = un.post(
+        f"/tracks/{food}/draft",
+        data={"csrf_token": token, **fields, f"pkg-{issue}": other},
+    )
+    assert saved.status_code == 303, saved.text
+    problems = soup(un.get(saved.headers["location"])).select("#problems li")
+    said = [li.get_text(" ", strip=True) for li in problems]
+    assert said, "the changed option without its wording is a problem"
+    agenda = un.get(f"/api/tracks/{food}").json()["agenda"]
+    named = next(i for i in agenda["issues"] if i["name"] == issue).get("names", {}).get("uk")
+    assert named, "the demo names its issues in Ukrainian"
+    assert said[0].startswith(f"{named} :"), said  # the name, then its colon
+    assert not any("art-" in line for line in said), said
+    # the options and the language by their Ukrainian names, not their keys or codes
+    options = next(i for i in agenda["issues"] if i["name"] == issue)["options"]
+    called = {o["name"]: o.get("names", {}).get("uk") for o in options}
+    assert called[other], "the demo names its options in Ukrainian"
+    assert any(f"'{called[other]}'" in line for line in said), said
+    assert not any(f"'{other}'" in line for line in said), said
+    assert not any(" en " in line or " uk " in line for line in said), said

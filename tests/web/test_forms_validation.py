@@ -45,7 +45,9 @@ def test_a_message_one_character_too_long_is_refused_by_page_and_api_alike(site:
     assert area["aria-describedby"] == "message-text-error"
     assert area["aria-invalid"] == "true"
     assert area.get_text() == TOO_LONG  # the draft comes back whole: nothing was cut
-    assert "text" in text_of(doc, ".flash.error[role=alert]")  # the summary names the field
+    summary = one(doc, ".flash.error[role=alert]")  # the summary names the field by its label
+    assert text_of(summary, "a") == f"Message: {words}"
+    assert one(summary, "a")["href"] == "#message-text"
     assert _api_messages(c, action) == []  # nothing was posted, not even a shortened text
     api = c.post("/api" + action, json={"text": TOO_LONG})
     assert api.status_code == 422
@@ -107,7 +109,7 @@ def test_a_decline_reason_too_long_is_refused_and_the_offer_stays_pending(site: 
     action = str(one(soup(un.get(console)), "form#offer-1")["action"])
     r = _post(un, console, action, {"decision": "decline", "reason": "z" * 5001})
     assert r.status_code == 422
-    assert "reason: 5,001 characters; at most 5,000 are accepted" in text_of(
+    assert "(goes to Ukraine): 5,001 characters; at most 5,000 are accepted" in text_of(
         soup(r), ".flash.error"
     )
     assert "pending" in text_of(soup(ua.get(f"/tracks/{food}/channel")), ".sent-offer .status")
@@ -189,12 +191,13 @@ def test_a_new_process_is_read_through_the_apis_schemas(site: Site) -> None:
     assert r.status_code == 422  # an HTML page with the form, not FastAPI's JSON
     assert r.headers["content-type"].startswith("text/html")
     doc = soup(r)
-    assert "name: 201 characters; at most 200 are accepted" in text_of(doc, ".flash.error")
+    assert "Name: 201 characters; at most 200 are accepted" in text_of(doc, ".flash.error")
     assert one(doc, "#process-parties").get_text() == "Ukraine\nRussian Federation"
     long_party = {**form, "name": "Energy talks", "parties": "Ukraine\n" + "p" * 201}
     r = _post(c, "/processes/new", "/processes/new", long_party)
     assert r.status_code == 422
-    assert "parties.name: 201 characters" in text_of(soup(r), ".flash.error")
+    said = text_of(soup(r), ".flash.error")
+    assert "Parties (the sides that negotiate): 201 characters" in said, said
     r = _post(c, "/processes/new", "/processes/new", {**form, "name": "Energy talks"})
     assert r.status_code == 303
     api = c.post("/api/processes", json={"name": "n" * 201}, headers={"X-CSRF-Token": "x"})

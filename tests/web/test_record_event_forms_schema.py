@@ -134,7 +134,13 @@ def test_the_refusal_next_to_the_field_is_in_the_readers_language(
     template = "%(delegation)s blocks %(step)r of %(item)r without a reason"
     step = _in("uk", "departure plan")  # a known step by its label in the reader's language
     said = {"delegation": "Russian Federation", "step": step, "item": "v1"}
-    expected = _in("uk", template, **said)
+    # the field's own words say what was expected too
+    expected = _in(
+        "uk",
+        "%(text)s (expected: %(expected)s)",
+        text=_in("uk", template, **said),
+        expected=_in("uk", "a reason for every block"),
+    )
     assert words == expected, words
     assert "without a reason" not in words
 

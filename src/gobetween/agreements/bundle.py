@@ -39,7 +39,7 @@ from gobetween.agreements.signing import (
 )
 from gobetween.agreements.terms import OperativeTerms, canonical_bytes
 from gobetween.agreements.verify import FindingCode, VerificationReport, inspect, verify_bundle
-from gobetween.errors import N_, AgreementError, VerificationFailed
+from gobetween.errors import N_, AgreementError, Sentence, VerificationFailed
 
 __all__ = ["Bundle"]
 
@@ -244,10 +244,12 @@ class Bundle:
         findings, contents = inspect(data)
         problems = [f for f in findings if f.code is not FindingCode.SIGNATURE_MISSING]
         if problems or contents.terms is None:
+            # each problem said in the message, in the reader's language where it is shown
+            said = tuple(f.sentence or Sentence(f.message) for f in problems)
             raise VerificationFailed(
-                N_("the bundle cannot be used (%(count)s problems)"),
+                N_("the bundle cannot be used: %(problems)s"),
                 tuple(f"{f.code}: {f.message}" for f in problems),
-                params={"count": len(problems)},
+                params={"problems": said or (Sentence(N_("it holds no operative terms")),)},
             )
         order = [p for p in contents.parties if p in contents.instruments]
         return cls(

@@ -109,8 +109,14 @@ def read_container(data: bytes) -> Container | Sentence:
     (marked for translation, its values apart)."""
     try:
         document = json.loads(data.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge numbers, deep nesting
-        return Sentence(N_("the bundle is not UTF-8 JSON (%(reason)s)"), {"reason": str(exc)})
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, huge numbers, deep nesting
+        # in plain words, never the JSON library's ("Expecting value: line 1 column 1")
+        return Sentence(
+            N_(
+                "the file is not a gobetween agreement bundle: it is not JSON text (a bundle is "
+                "the .json file that gobetween agreement sign writes)"
+            )
+        )
     if not isinstance(document, dict) or document.get("format") != BUNDLE_FORMAT:
         return Sentence(
             N_("the file is not a gobetween agreement bundle (no format %(format)r)"),

@@ -1,8 +1,10 @@
 """Lifecycle terms derived from the agreed text, and the check that an instrument agrees with it.
 
 An agreement's term, renewal rule, notice period, entry into force and linked instruments come
-from the articles of the agreed text and nowhere else. One declared mapping,
-:data:`LIFECYCLE_ISSUES`, says which agenda issue holds which lifecycle rule;
+from the articles of the agreed text and nowhere else. An agenda issue says which rule it settles
+(:attr:`gobetween.model.Issue.settles`, whatever the issue is called: "süre" may set the term);
+for a rule no issue declares, one mapping of issue names, :data:`LIFECYCLE_ISSUES`, says which
+issue holds it (:func:`lifecycle_issues`: the agendas written before issues declared it);
 :data:`RENEWAL_WORDS` says which words of a renewal option (or of its clause) name which
 :class:`~gobetween.agreements.terms.RenewalRule`. Without a renewal issue, the renewal rule is
 the one the term article's clause states, if it states one (the Black Sea
@@ -44,6 +46,7 @@ from dataclasses import dataclass
 
 from gobetween.agreements.terms import Link, OperativeTerms, Renewal, RenewalRule
 from gobetween.errors import N_, AgreementError, Sentence
+from gobetween.model import Agenda, Settles
 from gobetween.model.package import Package
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "consistency_problems",
     "contradictions",
     "derive_lifecycle",
+    "lifecycle_issues",
     "link_problems",
     "renewal_rule_named",
     "terms_from_text",
@@ -162,20 +166,54 @@ def _stated_links(option: str, clause: str) -> tuple[StatedLink, ...]:
     return tuple(StatedLink(option, h) for h in hashes)
 
 
-def _issue_for(issues: tuple[str, ...], field_name: str) -> str | None:
+#: The lifecycle field of :class:`TextLifecycle` each declared rule fills.
+_FIELDS: Mapping[Settles, str] = {
+    Settles.TERM: "term_days",
+    Settles.RENEWAL: "renewal",
+    Settles.NOTICE: "notice_days",
+    Settles.ENTRY_INTO_FORCE: "effective_date",
+    Settles.LINKED_INSTRUMENTS: "links",
+}
+
+
+def _by_names(issues: tuple[str, ...], taken: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Lifecycle field -> the first of ``issues`` named for it (:data:`LIFECYCLE_ISSUES`),
+    for the fields ``taken`` (field -> issue) does not hold already."""
+    found = dict(taken or {})
     for issue in issues:
-        if LIFECYCLE_ISSUES.get(_fold(issue).strip()) == field_name:
-            return issue
-    return None
+        field_name = LIFECYCLE_ISSUES.get(_fold(issue).strip())
+        if field_name is not None and field_name not in found:
+            found[field_name] = issue
+    return found
+
+
+def lifecycle_issues(agenda: Agenda) -> dict[Settles, str]:
+    """Which issue of ``agenda`` settles each lifecycle rule of the agreement: the issue that
+    declares it (:attr:`~gobetween.model.Issue.settles`), else, among the issues that declare
+    none, the one named for it (:data:`LIFECYCLE_ISSUES`); rules no issue settles are left out.
+
+    >>> from gobetween.model import Issue
+    >>> agenda = Agenda((Issue.discrete("süre", ["60", "120"], settles=Settles.TERM),
+    ...                  Issue.discrete("renewal", ["by consent", "automatic"])))
+    >>> {rule.value: issue for rule, issue in lifecycle_issues(agenda).items()}
+    {'term': 'süre', 'renewal': 'renewal'}
+    """
+    declared = {_FIELDS[i.settles]: i.name for i in agenda.issues if i.settles is not None}
+    found = _by_names(tuple(i.name for i in agenda.issues if i.settles is None), declared)
+    return {rule: found[field_name] for rule, field_name in _FIELDS.items() if field_name in found}
 
 
 def _lifecycle_from_options(
-    options: Mapping[str, str], clauses: Mapping[str, str] | None = None
+    options: Mapping[str, str],
+    clauses: Mapping[str, str] | None = None,
+    found: Mapping[str, str] | None = None,
 ) -> TextLifecycle:
-    issues = tuple(options)
+    """What ``options`` (with their ``clauses``) say; ``found`` maps each lifecycle field to
+    its issue (by default the issues named for one, :data:`LIFECYCLE_ISSUES`)."""
+    found = _by_names(tuple(options)) if found is None else found
     sources: dict[str, str] = {}
     term_days = None
-    if (term_issue := _issue_for(issues, "term_days")) is not None:
+    if (term_issue := found.get("term_days")) is not None:
         term_days = _days(options[term_issue])
         if term_days is None:
             raise AgreementError(
@@ -184,7 +222,7 @@ def _lifecycle_from_options(
             )
         sources["term_days"] = term_issue
     renewal = None
-    if (renewal_issue := _issue_for(issues, "renewal")) is not None:
+    if (renewal_issue := found.get("renewal")) is not None:
         rule = renewal_rule_named(options[renewal_issue])
         if rule is None and clauses is not None:
             rule = renewal_rule_named(clauses.get(renewal_issue, ""))
@@ -197,7 +235,7 @@ def _lifecycle_from_options(
                 params={"option": options[renewal_issue], "issue": renewal_issue},
             )
         notice = 0
-        if (notice_issue := _issue_for(issues, "notice_days")) is not None:
+        if (notice_issue := found.get("notice_days")) is not None:
             notice = _days(options[notice_issue]) or 0
             sources["notice_days"] = notice_issue
         if rule is not RenewalRule.AUTOMATIC_UNLESS_NOTICE:
@@ -211,12 +249,12 @@ def _lifecycle_from_options(
             renewal = Renewal(rule)
             sources["renewal"] = term_issue
     effective = None
-    if (entry_issue := _issue_for(issues, "effective_date")) is not None:
+    if (entry_issue := found.get("effective_date")) is not None:
         effective = _date(options[entry_issue])  # "on signature": the date it is signed
         if effective is not None:
             sources["effective_date"] = entry_issue
     links = None
-    if (link_issue := _issue_for(issues, "links")) is not None:
+    if (link_issue := found.get("links")) is not None:
         clause = (clauses or {}).get(link_issue, "")
         links = _stated_links(options[link_issue], clause)
         sources["links"] = link_issue
@@ -234,8 +272,10 @@ def _date(text: str) -> dt.date | None:
 
 
 def derive_lifecycle(package: Package, clauses: Mapping[str, str] | None = None) -> TextLifecycle:
-    """The term and renewal rule the agreed ``package`` (with its ``clauses``) holds."""
-    return _lifecycle_from_options(package.options, clauses)
+    """The term and renewal rule the agreed ``package`` (with its ``clauses``) holds, each read
+    from the issue that settles it (:func:`lifecycle_issues`)."""
+    found = {_FIELDS[rule]: issue for rule, issue in lifecycle_issues(package.agenda).items()}
+    return _lifecycle_from_options(package.options, clauses, found)
 
 
 def _article(terms: OperativeTerms, issue: str) -> Sentence:
@@ -478,8 +518,10 @@ def terms_from_text(
     if said.term_days is None:
         raise AgreementError(
             N_(
-                "the agreed text has no article on the term (an agenda issue 'term' in days); "
-                "an agreement cannot add a term the text does not hold"
+                "the agreed text has no article on the term: in the agenda editor, choose for "
+                "the issue that sets it “In the agreement, this issue sets: how long it lasts "
+                "(days)” (its options must be whole numbers of days); an agreement cannot "
+                "add a term the text does not hold"
             )
         )
     if term_days is not None and term_days != said.term_days:

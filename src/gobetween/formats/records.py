@@ -21,10 +21,15 @@ import dataclasses
 import io
 from pathlib import PurePath
 
-from gobetween.errors import N_, Count, FileFormatError, InputError
-from gobetween.formats.jcc import csv_rows, csv_text
+from gobetween.errors import N_, Count, FileFormatError, InputError, Sentence
+from gobetween.formats.jcc import csv_rows
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
-from gobetween.monitoring.kinds import EntryImport, RecordKind, read_entries
+from gobetween.monitoring.kinds import (
+    EntryImport,
+    RecordKind,
+    header_names,
+    read_entries,
+)
 from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
 
 __all__ = ["MAX_BYTES", "read_entry_file"]
@@ -33,8 +38,35 @@ __all__ = ["MAX_BYTES", "read_entry_file"]
 MAX_BYTES = 20_000_000
 
 
+def _not_this_file(kind: RecordKind, name: str, what: str, expected: str) -> FileFormatError:
+    """A file that is not what its name says, in plain words (never a library's): ``what`` it
+    is not and the ``expected`` file (both marked :func:`N_`), with the English header."""
+    return FileFormatError(
+        what,
+        source=name,
+        expected=expected,
+        params={"label": Sentence(kind.label), "wanted": header_names(kind)},
+    )
+
+
 def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> EntryImport:
-    book = open_workbook(io.BytesIO(data), limits, name)
+    try:
+        book = open_workbook(io.BytesIO(data), limits, name)
+    except FileFormatError as error:
+        if not any(isinstance(v, BaseException) for v in error.params.values()):
+            raise  # a bound of the import, said in its own words
+        raise _not_this_file(
+            kind,
+            name,
+            N_(
+                "the file cannot be read as an Excel workbook (.xlsx): it is another kind of file, "
+                "or damaged"
+            ),
+            N_(
+                "an .xlsx workbook of %(label)s with a header row naming the columns in "
+                "English: %(wanted)s"
+            ),
+        ) from None
     try:
         for sheet in book.sheetnames:
             try:
@@ -55,7 +87,11 @@ def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> Ent
         N_("no sheet has the columns of a %(label)s file"),
         source=name,
         expected=N_("a sheet with a header naming %(labels)s (sheets: %(sheets)s)"),
-        params={"label": kind.label, "labels": labels, "sheets": ", ".join(book.sheetnames)},
+        params={
+            "label": Sentence(kind.label),
+            "labels": labels,
+            "sheets": ", ".join(book.sheetnames),
+        },
     )
 
 
@@ -82,7 +118,21 @@ def read_entry_file(
     if suffix == ".xlsx":
         return _xlsx(kind, filename, data, limits)
     if suffix == ".csv":
-        text = csv_text(data, filename)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:  # a workbook or a picture renamed .csv, ...
+            raise _not_this_file(
+                kind,
+                filename,
+                N_(
+                    "the file is not CSV text: it is not text in UTF-8 (a workbook, a picture or "
+                    "text saved in another encoding)"
+                ),
+                N_(
+                    "a CSV file of %(label)s saved as UTF-8 text, with a header row naming the "
+                    "columns in English: %(wanted)s"
+                ),
+            ).located(location=f"byte {error.start}") from None
         return read_entries(kind, csv_rows(text, filename), filename, limits)
     raise FileFormatError(
         N_("unknown file type %(suffix)r"),

@@ -216,6 +216,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
     description = spec.get("description", "")
     unit = spec.get("unit")
     languages = in_languages(spec)
+    settles = spec.get("settles")
     if "range" in spec:
         rng = spec["range"]
         kind = IssueKind(spec["kind"]) if "kind" in spec else _range_kind(rng)
@@ -237,7 +238,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
             doc,
             base,
             spec,
-            lambda: dataclasses.replace(ranged, **languages),
+            lambda: dataclasses.replace(ranged, **languages, settles=settles),
         )
     options = []
     for j, item in enumerate(spec["options"]):
@@ -271,6 +272,7 @@ def _issue(doc: Document, index: int, spec: dict[str, Any]) -> Issue:
             unit=unit,
             description=description,
             **languages,
+            settles=settles,
         ),
     )
 
@@ -421,7 +423,9 @@ def _as_range(issue: Issue) -> dict[str, float | int] | None:
             )
         except InputError:
             continue
-        same = dataclasses.replace(again, **in_languages(issue.languages_given()))
+        same = dataclasses.replace(
+            again, **in_languages(issue.languages_given()), settles=issue.settles
+        )
         if same == issue:
             return {"low": _num(low), "high": _num(high), "step": _num(step)}
     return None
@@ -438,6 +442,8 @@ def _issue_document(issue: Issue) -> dict[str, Any]:
     if issue.unit is not None:
         result["unit"] = issue.unit
     result.update(issue.languages_given())
+    if issue.settles is not None:
+        result["settles"] = issue.settles.value
     if rng is not None:
         result["range"] = rng
         return result

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gobetween.errors import N_, FileFormatError, Sentence
-from gobetween.model import MAX_BONUSES
+from gobetween.model import MAX_BONUSES, Settles
 
 __all__ = ["FORMAT_VERSION", "SCHEMA_ID", "scenario_json_schema", "schema_errors"]
 
@@ -122,6 +122,13 @@ _ISSUE = {
         "units": _names(
             N_("the unit in other languages, per language code"), N_("the unit in that language")
         ),
+        "settles": {
+            "enum": [rule.value for rule in Settles],
+            "description": N_(
+                "the rule of the agreement this issue's article sets: term (days), renewal, "
+                "notice (days), entry_into_force or linked_instruments"
+            ),
+        },
         "kind": {
             "enum": ["discrete", "integer", "real"],
             "description": N_("one of discrete, integer, real"),

@@ -1,6 +1,15 @@
 """The negotiation domain: frozen, validated objects with no I/O."""
 
-from gobetween.model.agenda import IN_LANGUAGES, Agenda, Issue, IssueKind, Option, in_languages
+from gobetween.model.agenda import (
+    IN_LANGUAGES,
+    SETTLES_WORDS,
+    Agenda,
+    Issue,
+    IssueKind,
+    Option,
+    Settles,
+    in_languages,
+)
 from gobetween.model.bonuses import MAX_BONUSES, Bonus
 from gobetween.model.package import Package
 from gobetween.model.preferences import (
@@ -16,6 +25,7 @@ from gobetween.model.scenario import Scenario
 __all__ = [
     "IN_LANGUAGES",
     "MAX_BONUSES",
+    "SETTLES_WORDS",
     "Agenda",
     "Bonus",
     "Interaction",
@@ -29,6 +39,7 @@ __all__ = [
     "RedLine",
     "Role",
     "Scenario",
+    "Settles",
     "check_bonus_limit",
     "in_languages",
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from gobetween.errors import N_, Count, InputError, InvalidAgenda
+from gobetween.errors import N_, Count, InputError, InvalidAgenda, Sentence
 
 if TYPE_CHECKING:
     from gobetween.model.package import Package
@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 __all__ = [
     "IN_LANGUAGES",
     "LANGUAGE_CODE",
+    "SETTLES_WORDS",
     "Agenda",
     "Issue",
     "IssueKind",
     "Option",
+    "Settles",
     "check_wording",
     "in_languages",
 ]
@@ -41,6 +43,79 @@ class IssueKind(enum.StrEnum):
     DISCRETE = "discrete"
     INTEGER = "integer"
     REAL = "real"
+
+
+class Settles(enum.StrEnum):
+    """The lifecycle rule of the agreement an issue's article settles (:attr:`Issue.settles`):
+    the agreement reads that rule from the option agreed on the issue
+    (:mod:`gobetween.agreements.derive`), whatever the issue is called."""
+
+    #: how long the agreement lasts, in days (options are whole numbers of days)
+    TERM = "term"
+    #: whether and how it is renewed (options name a rule: consent, automatic, no renewal)
+    RENEWAL = "renewal"
+    #: the notice a party gives to stop an automatic renewal, in days
+    NOTICE = "notice"
+    #: when it enters into force (an option with a date, or on signature)
+    ENTRY_INTO_FORCE = "entry_into_force"
+    #: the side instruments it is linked to (an option names one, or none)
+    LINKED_INSTRUMENTS = "linked_instruments"
+
+
+#: What each rule is, in plain words (the agenda editor's choices, the refusals' words): "In the
+#: agreement, this issue sets: how long it lasts (days)".
+SETTLES_WORDS: Mapping[Settles, str] = MappingProxyType(
+    {
+        Settles.TERM: N_("how long it lasts (days)"),
+        Settles.RENEWAL: N_("whether and how it is renewed"),
+        Settles.NOTICE: N_("the notice a party gives to stop a renewal (days)"),
+        Settles.ENTRY_INTO_FORCE: N_("when it enters into force"),
+        Settles.LINKED_INSTRUMENTS: N_("the other instruments it is linked to"),
+    }
+)
+
+#: The rules whose options must be whole numbers of days.
+_IN_DAYS = frozenset({Settles.TERM, Settles.NOTICE})
+#: An option's name that is a whole number of days: "60", "60 days" (not "60.5", "1,000").
+_WHOLE_DAYS = re.compile(r"^\s*\d{1,6}(?![\d.,])")
+
+
+def _settles(value: object, issue: Issue) -> Settles | None:
+    """``value`` as a :class:`Settles` (``None``: the issue settles no rule), checked against
+    ``issue``'s options."""
+    if value is None:
+        return None
+    rules = {rule.value: rule for rule in Settles}
+    if not isinstance(value, str) or value not in rules:
+        raise InvalidAgenda(
+            N_("issue %(issue)r: %(settles)r is not a rule of the agreement"),
+            location=f"issue {issue.name!r}, settles",
+            expected=N_("one of %(choices)s"),
+            params={
+                "issue": issue.name,
+                "settles": value,
+                "choices": ", ".join(s.value for s in Settles),
+            },
+        )
+    settles = rules[value]
+    if settles in _IN_DAYS:
+        for option in issue.options:
+            whole = option.value is None or float(option.value).is_integer()
+            if not (whole and _WHOLE_DAYS.match(option.name)):
+                raise InvalidAgenda(
+                    N_(
+                        "issue %(issue)r sets, in the agreement, %(rule)s, but its option "
+                        "%(option)r is not a whole number of days"
+                    ),
+                    location=f"issue {issue.name!r}, settles",
+                    expected=N_("options that are whole numbers of days (60, 120, ...)"),
+                    params={
+                        "issue": issue.name,
+                        "rule": Sentence(SETTLES_WORDS[settles]),
+                        "option": option.name,
+                    },
+                )
+    return settles
 
 
 #: The refusal of an option's or an issue's empty name.
@@ -236,6 +311,9 @@ class Issue:
     descriptions: Mapping[str, str] = field(default_factory=dict, hash=False)
     #: The unit in other languages (``{"uk": "днів"}``), as :attr:`names`.
     units: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: The lifecycle rule of the agreement this issue's article settles, if any (the term, the
+    #: renewal rule, ...): a string is read as its :class:`Settles` member.
+    settles: Settles | None = None
     _positions: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -271,6 +349,7 @@ class Issue:
                 )
             positions[option.name] = i
         object.__setattr__(self, "_positions", positions)
+        object.__setattr__(self, "settles", _settles(self.settles, self))
 
     @classmethod
     def discrete(
@@ -280,6 +359,7 @@ class Issue:
         *,
         description: str = "",
         names: Mapping[str, str] | None = None,
+        settles: Settles | None = None,
     ) -> Issue:
         """An issue with plain named options.
 
@@ -287,7 +367,7 @@ class Issue:
         2
         """
         options_ = tuple(Option(o) for o in options)
-        return cls(name, options_, description=description, names=names or {})
+        return cls(name, options_, description=description, names=names or {}, settles=settles)
 
     @classmethod
     def from_range(
@@ -494,6 +574,25 @@ class Agenda:
                     params={"issue": issue.name},
                 )
             positions[issue.name] = i
+        settled: dict[Settles, str] = {}
+        for i, issue in enumerate(issues):
+            if issue.settles is None:
+                continue
+            if issue.settles in settled:
+                raise InvalidAgenda(
+                    N_(
+                        "issues %(first)r and %(second)r both set, in the agreement, %(rule)s: "
+                        "only one issue may"
+                    ),
+                    location=f"issues[{i}]",
+                    expected=N_("one issue per rule of the agreement"),
+                    params={
+                        "first": settled[issue.settles],
+                        "second": issue.name,
+                        "rule": Sentence(SETTLES_WORDS[issue.settles]),
+                    },
+                )
+            settled[issue.settles] = issue.name
         object.__setattr__(self, "_positions", positions)
 
     def __iter__(self) -> Iterator[Issue]:

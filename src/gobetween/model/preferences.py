@@ -202,7 +202,8 @@ class Preferences:
     scale
         The rating scale (default 0..1).
     reservation
-        Utility of no agreement, on the normalised [0, 1] utility scale.
+        Utility of no agreement, on the normalised [0, 1] utility scale (a value outside
+        it is refused: no package could be worth more than 1, or less than 0).
     red_lines
         Combinations the party will not accept.
     interactions
@@ -299,6 +300,13 @@ class Preferences:
                 row[str(option)] = rating
             ratings[str(issue)] = MappingProxyType(row)
         reservation = _finite(self.reservation, N_("reservation value"), "reservation")
+        if not 0 <= reservation <= 1:  # a utility: what no agreement is worth, 0 to 1
+            raise InvalidPreferences(
+                N_("the reservation value %(reservation)s is off the utility scale"),
+                location="reservation",
+                expected=N_("a number from 0 to 1 (the utility of no agreement)"),
+                params={"reservation": reservation},
+            )
         if self.discount is not None:
             discount = _finite(self.discount, N_("discount factor"), "discount")
             if not 0 < discount <= 1:

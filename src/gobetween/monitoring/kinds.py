@@ -52,7 +52,9 @@ __all__ = [
     "FieldType",
     "FigureSpec",
     "RecordKind",
+    "header_names",
     "kind_named",
+    "listed",
     "merge_entries",
     "read_entries",
     "register",
@@ -96,17 +98,36 @@ class FieldSpec:
 
     @property
     def expected(self) -> str:
-        """What a valid cell looks like, in words."""
-        unit = f" ({self.unit})" if self.unit else ""
+        """What a valid cell looks like, in words (English: :attr:`expected_sentence`)."""
+        return str(self.expected_sentence)
+
+    @property
+    def expected_sentence(self) -> Sentence:
+        """What a valid cell looks like, as a sentence the service says in the reader's language
+        (a choice's values and the unit are the kind's declared words, translated too).
+
+        >>> str(FieldSpec("n", "Number", FieldType.INTEGER, unit="people", minimum=0)
+        ...     .expected_sentence)
+        'a whole number >= 0 (people)'
+        """
         if self.type is FieldType.CHOICE:
-            return "one of " + ", ".join(self.choices)
+            return Sentence(N_("one of %(choices)s"), {"choices": listed(self.choices)})
         if self.type is FieldType.DATE:
-            return "a date like 2022-09-21 or 21-Sep-2022"
+            return Sentence(N_("a date like 2022-09-21 or 21-Sep-2022"))
         if self.type in (FieldType.INTEGER, FieldType.NUMBER):
-            what = "a whole number" if self.type is FieldType.INTEGER else "a number"
-            low = f" >= {self.minimum:g}" if self.minimum is not None else ""
-            return f"{what}{low}{unit}"
-        return f"text{unit}"
+            whole = self.type is FieldType.INTEGER
+            if self.minimum is None:
+                what = Sentence(N_("a whole number") if whole else N_("a number"))
+            else:
+                low = {"low": f"{self.minimum:g}"}
+                what = Sentence(
+                    N_("a whole number >= %(low)s") if whole else N_("a number >= %(low)s"), low
+                )
+        else:
+            what = Sentence(N_("text"))
+        if not self.unit:
+            return what
+        return Sentence(N_("%(what)s (%(unit)s)"), {"what": what, "unit": Sentence(self.unit)})
 
     def parse(self, cell: object) -> Any:
         """The cell's value (JSON-ready: dates as ISO text), ``None`` when empty and optional.
@@ -250,18 +271,33 @@ class RecordKind:
                 kind=self.name,
                 fields=unknown,
             )
+        out, refused = self.parse(values)
+        for spec, error in refused:  # the first field refused
+            raise InvalidModel(
+                N_("%(field)s: %(problem)s"),
+                location=spec.name,
+                expected=_literal(error.expected) if error.expected else None,
+                params={"field": spec.label, "problem": Sentence(error.template, error.params)},
+            )
+        return self.entry_of(out)
+
+    def parse(
+        self, values: Mapping[str, object]
+    ) -> tuple[dict[str, Any], list[tuple[FieldSpec, DataImportError]]]:
+        """Every field's value read from ``values``, and every field refused with its reason
+        (all of them, not only the first: an import lists each problem of a row)."""
         out: dict[str, Any] = {}
+        refused: list[tuple[FieldSpec, DataImportError]] = []
         for spec in self.fields:
             try:
                 out[spec.name] = spec.parse(values.get(spec.name))
             except DataImportError as error:
-                raise InvalidModel(
-                    N_("%(field)s: %(problem)s"),
-                    location=spec.name,
-                    expected=_literal(error.expected) if error.expected else None,
-                    params={"field": spec.label, "problem": Sentence(error.template, error.params)},
-                ) from None
-        return Entry(self.name, tuple(str(out[k]) for k in self.key), MappingProxyType(out))
+                refused.append((spec, error))
+        return out, refused
+
+    def entry_of(self, out: Mapping[str, Any]) -> Entry:
+        """The entry of values already read by :meth:`parse`."""
+        return Entry(self.name, tuple(str(out[k]) for k in self.key), MappingProxyType(dict(out)))
 
     def public_values(self, entry: Entry) -> dict[str, Any]:
         """The fields of ``entry`` the public sees once publishing is approved."""
@@ -286,6 +322,17 @@ class RecordKind:
 
 #: Every record kind, by name: the one place a kind is registered.
 REGISTRY: dict[str, RecordKind] = {}
+
+
+def listed(words: Sequence[str]) -> Sentence:
+    """Declared words (a field's choices) as one sentence whose words are each translated,
+    joined by commas (the words are the kind's own, marked in :mod:`gobetween.web.record_words`).
+
+    >>> str(listed(("civilians", "remains")))
+    'civilians, remains'
+    """
+    template = ", ".join(f"%(w{i})s" for i in range(len(words)))
+    return Sentence(template, {f"w{i}": Sentence(w) for i, w in enumerate(words)})
 
 
 def _literal(text: str) -> str:
@@ -353,14 +400,26 @@ def _find_header(
     columns, number = find_header(iterator, lambda row: _columns(kind, row), within=20)
     if columns is not None:
         return columns, number, iterator
-    wanted = ", ".join(f.label for f in kind.fields if f.required)
     raise FileFormatError(
         N_("no header row of a %(label)s file found"),
         source=source,
         location=f"row {number}" if number else None,
-        expected=N_("a header naming the columns %(wanted)s"),
-        params={"label": kind.label, "wanted": wanted},
+        expected=HEADER_EXPECTED,
+        params={"label": Sentence(kind.label), "wanted": header_names(kind)},
     )
+
+
+#: What a record file's header must be (``wanted``: :func:`header_names`).
+HEADER_EXPECTED = N_("a header row naming the columns in English: %(wanted)s")
+
+
+def header_names(kind: RecordKind) -> str:
+    """The English column names a file of ``kind`` must have (its required fields' labels).
+
+    >>> header_names(kind_named("exchanges"))[:22]
+    'Exchange, Date, Place,'
+    """
+    return ", ".join(f.label for f in kind.fields if f.required)
 
 
 def read_entries(
@@ -384,15 +443,12 @@ def read_entries(
         values = {}
         for name, index in columns.items():
             values[name] = row[index] if index < len(row) else None
-        try:
-            entry = kind.entry(values)
-        except InvalidModel as error:
-            column = kind.field(error.location).label if error.location else None
-            message = error.message.split(": ", 1)[-1]
-            problem = error.params.get("problem")
-            said = problem if isinstance(problem, Sentence) and str(problem) == message else None
-            log.add(ImportProblem(number, column, message, error.expected, True, said))
+        out, refused = kind.parse(values)
+        for spec, error in refused:  # every problem of the row, each with its field
+            log.add(_problem(number, spec, error))
+        if refused:
             continue
+        entry = kind.entry_of(out)
         old = entries.get(entry.key)
         if old is None:
             entries[entry.key] = entry
@@ -425,6 +481,16 @@ def read_entries(
         duplicates,
         data.blank,
     )
+
+
+def _problem(number: int, spec: FieldSpec, error: DataImportError) -> ImportProblem:
+    """The problem of row ``number`` at ``spec``'s column: the cell's refusal, and what the
+    field expects (its declared words, or the cell reader's own, as the refusal said)."""
+    if error.expected is None or error.expected == spec.expected:
+        expected: Sentence | None = spec.expected_sentence if error.expected else None
+    else:
+        expected = Sentence(error.expected_template or error.expected, error.params)
+    return ImportProblem.said(number, spec.label, Sentence(error.template, error.params), expected)
 
 
 def merge_entries(

@@ -37,7 +37,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gobetween.errors import N_, Count, InvalidAgenda, ProtocolError, Sentence, ValidationFailed
+from gobetween.errors import (
+    N_,
+    Count,
+    InvalidAgenda,
+    LanguageCode,
+    Named,
+    ProtocolError,
+    Sentence,
+    ValidationFailed,
+)
 from gobetween.model import Agenda, Issue, Package
 from gobetween.model.agenda import check_wording
 from gobetween.protocols import _common as c
@@ -312,6 +321,13 @@ def wording_owner(issue: Issue, language: str, text: str) -> str | None:
     return None
 
 
+def _named(issue: Issue, option: str | None) -> Named | None:
+    """An option among a problem's values, with the names readers call it by."""
+    if option is None or not issue.has_option(option):
+        return None if option is None else Named(option)
+    return Named(option, issue.options[issue.index(option)].names)
+
+
 def _check_one(agenda: Agenda, package: Package, article: Article) -> list[Sentence]:
     out: list[Sentence] = []
     if not article.bracketed and not any(t.strip() for t in article.wording.values()):
@@ -343,20 +359,28 @@ def _check_one(agenda: Agenda, package: Package, article: Article) -> list[Sente
                                 "the %(language)s wording of alternative %(k)s belongs to "
                                 "option %(owner)r, not to its option %(option)r"
                             ),
-                            {"language": language, "k": k, "owner": owner, "option": alt.option},
+                            {
+                                "language": LanguageCode(language),
+                                "k": k,
+                                "owner": _named(issue, owner),
+                                "option": _named(issue, alt.option),
+                            },
                         )
                     )
         return out
     chosen = package.option(article.issue)
     if article.option is None:
         out.append(
-            Sentence(N_("no option is chosen (the package says %(chosen)r)"), {"chosen": chosen})
+            Sentence(
+                N_("no option is chosen (the package says %(chosen)r)"),
+                {"chosen": _named(issue, chosen)},
+            )
         )
     elif article.option != chosen:
         out.append(
             Sentence(
                 N_("the article says option %(option)r, the package %(chosen)r"),
-                {"option": article.option, "chosen": chosen},
+                {"option": _named(issue, article.option), "chosen": _named(issue, chosen)},
             )
         )
     for language, text in article.wording.items():
@@ -368,7 +392,11 @@ def _check_one(agenda: Agenda, package: Package, article: Article) -> list[Sente
                         "the %(language)s wording belongs to option %(owner)r, not to the "
                         "chosen option %(option)r"
                     ),
-                    {"language": language, "owner": owner, "option": article.option},
+                    {
+                        "language": LanguageCode(language),
+                        "owner": _named(issue, owner),
+                        "option": _named(issue, article.option),
+                    },
                 )
             )
     return out

@@ -7,13 +7,17 @@ parties have answered texts built on the agenda, so a change is a new *agenda ve
 carries a note saying what changed, every version stays in the history (``agenda_versions``),
 and every seat of the track is told (a public live update of kind ``agenda``, which e-mail
 notifications pass on). Such a change may reword (descriptions, units, each option's clause
-wording, labels, names in other languages) and reorder issues, but must keep every issue and
-option the texts use, and the stored texts must still replay on the new agenda.
+wording, labels, names in other languages), reorder issues and say which rule of the agreement
+an issue settles (``settles``: it changes no option and no wording), but must keep every issue
+and option the texts use, and the stored texts must still replay on the new agenda. Nor can it
+add an issue or an option: every published text chooses one option of every issue, so none
+would choose one on a new issue, and the parties answered texts without the new option
+(:func:`changed_options` says which the change adds or drops).
 
 >>> from gobetween.model import Issue
 >>> before = Agenda((Issue.discrete("ports", ["Odesa", "Odesa, Chornomorsk and Yuzhny"]),))
 >>> after = Agenda((Issue.discrete("ports", ["Odesa, Chornomorsk and Yuzhny", "Odesa"]),))
->>> same_options(before, after)
+>>> changed_options(before, after) is None  # the same options in another order
 True
 """
 
@@ -37,7 +41,13 @@ from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 from gobetween.store.codec import agenda_to_json
 
-__all__ = ["change_agenda", "editable_freely", "history", "may_edit", "same_options"]
+__all__ = [
+    "change_agenda",
+    "changed_options",
+    "editable_freely",
+    "history",
+    "may_edit",
+]
 
 MAX_NOTE = 5000
 
@@ -61,13 +71,59 @@ def editable_freely(session: Session, track_id: int) -> bool:
     return not published
 
 
-def same_options(old: Agenda, new: Agenda) -> bool:
-    """Whether ``new`` has exactly ``old``'s issues, each with exactly its options (any order)."""
+def changed_options(old: Agenda, new: Agenda) -> str | None:
+    """Why ``new`` cannot replace ``old`` once texts are published, in the reader's language;
+    ``None`` when it has exactly ``old``'s issues and options, in any order.
 
-    def names(agenda: Agenda) -> dict[str, frozenset[str]]:
-        return {i.name: frozenset(o.name for o in i.options) for i in agenda.issues}
+    >>> from gobetween.model import Issue
+    >>> before = Agenda((Issue.discrete("ports", ["Odesa", "three ports"]),))
+    >>> after = Agenda((*before.issues, Issue.discrete("term", ["60", "120"])))
+    >>> print(changed_options(before, after))  # doctest: +ELLIPSIS
+    texts have been published on this agenda, and each chooses one option of every issue: ...
+    """
 
-    return names(old) == names(new)
+    def names(agenda: Agenda) -> dict[str, list[str]]:
+        return {i.name: list(i.option_names) for i in agenda.issues}
+
+    def listed(items: Sequence[str]) -> str:
+        return ", ".join(f"'{item}'" for item in items)
+
+    before, after = names(old), names(new)
+    added = [issue for issue in after if issue not in before]
+    dropped = [issue for issue in before if issue not in after]
+    if added and dropped:
+        return _(
+            "texts have been published on this agenda, and they and the parties' answers name "
+            "%(old)s: it cannot become %(new)s (you may name it in other languages; to say "
+            "which issue sets the agreement's term, choose it under “In the agreement, this "
+            "issue sets”)"
+        ) % {"old": listed(dropped), "new": listed(added)}
+    if added:
+        return _(
+            "texts have been published on this agenda, and each chooses one option of every "
+            "issue: they choose none on %(issues)s, so an issue cannot be added now (to say "
+            "which issue sets the agreement's term, choose it under “In the agreement, this "
+            "issue sets” instead)"
+        ) % {"issues": listed(added)}
+    if dropped:
+        return _(
+            "texts have been published on this agenda: keep the issues %(issues)s (you may "
+            "reword, describe and reorder them, or name them in other languages)"
+        ) % {"issues": listed(dropped)}
+    for issue, options in after.items():
+        new_options = [o for o in options if o not in before[issue]]
+        if new_options:
+            return _(
+                "texts have been published on this agenda: the parties answered them without "
+                "the option %(options)s of '%(issue)s', so it cannot be added now"
+            ) % {"options": listed(new_options), "issue": issue}
+        gone = [o for o in before[issue] if o not in options]
+        if gone:
+            return _(
+                "texts have been published on this agenda: keep the options %(options)s of "
+                "'%(issue)s' (you may reword and relabel them)"
+            ) % {"options": listed(gone), "issue": issue}
+    return None
 
 
 def _check_replay(session: Session, track: t.Track, view: TrackView) -> None:
@@ -110,13 +166,8 @@ def change_agenda(
             location="note",
             expected=_("a short note for the parties"),
         )
-    if not same_options(old, agenda):
-        raise Conflict(
-            _(
-                "texts have been published on this agenda: keep every issue and option "
-                "(you may reword, describe and reorder them)"
-            )
-        )
+    if (refusal := changed_options(old, agenda)) is not None:
+        raise Conflict(refusal)
     version = _next_version(session, track, old)
     track.agenda = agenda_to_json(agenda)
     session.flush()

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gobetween import i18n
 from gobetween.agreements.terms import canonical_bytes, sha256_hex
 from gobetween.errors import Conflict, InvalidModel, NotFound, ProtocolError, ValidationFailed
 from gobetween.i18n import _, _l
@@ -228,9 +229,10 @@ def _problems(agenda: Agenda, body: Mapping[str, Any], status: str) -> list[dict
     out = []
     deadline = t.as_utc(body["deadline"]) if body.get("deadline") else None
     if status == "draft" and deadline is not None and deadline <= t.utcnow():
-        when = deadline.strftime("%Y-%m-%d %H:%M UTC")
         message = _("the answer deadline (%(deadline)s) has passed: move it or leave it empty")
-        out.append({"article": "", "message": message % {"deadline": when}})
+        out.append(
+            {"article": "", "message": message % {"deadline": i18n.format_datetime(deadline)}}
+        )
     try:
         package = agenda.package(body["package"])
         articles = articles_from_wire(body["articles"])

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from babel import Locale
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -61,6 +62,7 @@ STATUS: dict[type[e.GobetweenError], int] = {
     e.UnsafeXML: 422,
     e.DataImportError: 422,
     e.ValidationFailed: 422,
+    e.FieldsRefused: 422,
     e.AnalysisError: 422,
     e.OutcomeSpaceTooLarge: 422,
     e.FrontierTooLarge: 422,
@@ -120,6 +122,8 @@ def describe(error: e.GobetweenError) -> str:
     ...     describe(e.NotFound("no track 9"))
     'no track 9'
     """
+    if isinstance(error, e.FieldsRefused):
+        return "; ".join(describe(each) for each in error.problems)
     if i18n.current_locale() == i18n.DEFAULT_LOCALE:
         return str(error)
     if isinstance(error, e.NotFound):
@@ -202,6 +206,10 @@ def _value(value: object) -> object:
         return i18n.format_decimal(int(value))
     if isinstance(value, e.Sentence):
         return translated(value)
+    if isinstance(value, e.Named):
+        return value.names.get(i18n.current_locale()) or str(value)
+    if isinstance(value, e.LanguageCode):
+        return _language_named(value)
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value)
     if isinstance(value, dt.date):
@@ -209,6 +217,14 @@ def _value(value: object) -> object:
     if isinstance(value, tuple) and value and all(isinstance(v, e.Sentence) for v in value):
         return "; ".join(translated(v) for v in value)
     return value
+
+
+def _language_named(code: str) -> str:
+    """Language ``code`` by its name in the reader's language (CLDR), else the code."""
+    try:
+        return str(Locale.parse(i18n.current_locale()).languages.get(code, code))
+    except (ValueError, TypeError):
+        return code
 
 
 def translated(sentence: e.Sentence) -> str:
@@ -250,8 +266,9 @@ def _gobetween(_request: Request, exc: Exception) -> JSONResponse:
     status = status_of(exc)
     errors: list[dict[str, Any]] = []
     if isinstance(exc, e.InputError):
-        location = ".".join(p for p in (exc.source, exc.location) if p) or "body"
-        errors.append({"location": location, **_said(exc)})
+        for each in e.problems_of(exc):
+            location = ".".join(p for p in (each.source, each.location) if p) or "body"
+            errors.append({"location": location, **_said(each)})
     headers: dict[str, str] = {}
     if isinstance(exc, (e.RateLimited, e.ServiceUnavailable)):
         headers["Retry-After"] = str(exc.retry_after)

@@ -36,12 +36,13 @@ from gobetween.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
+    Problems,
     RateLimited,
     SessionIdle,
     TwoFactorRequired,
     ValidationFailed,
 )
-from gobetween.i18n import _
+from gobetween.i18n import _, format_decimal
 from gobetween.model import Role
 from gobetween.policy import Actor
 from gobetween.service import passwords, security_log, two_factor, unique
@@ -103,6 +104,21 @@ def normalise_email(email: str) -> str:
             expected=_("an address such as name@domain"),
         )
     return value
+
+
+#: The longest name of a person, in characters (the API's ``Name``, the users table's column).
+MAX_NAME = 200
+
+
+def check_name(name: str) -> None:
+    """Refuse an empty name, and one longer than :data:`MAX_NAME` characters (a page's form
+    reads it without the API's schema limit, so that it can name the field)."""
+    if not name.strip():
+        raise ValidationFailed(_("the name is empty"), location="name", expected=_("a name"))
+    if len(name) > MAX_NAME:
+        limit = {"length": format_decimal(len(name)), "limit": format_decimal(MAX_NAME)}
+        said = _("%(length)s characters; at most %(limit)s are accepted") % limit
+        raise ValidationFailed(said, location="name")
 
 
 def check_password(password: str) -> None:
@@ -174,12 +190,19 @@ class NewAccount:
 def check_new_user(session: Session, *, email: str, name: str, password: str | None) -> str:
     """What :func:`create_user` refuses, in its order, without writing (a read-only unit of
     work will do): :class:`ValidationFailed` for the address, the name or the password,
-    :class:`Conflict` when the address is taken. The address as accounts keep it."""
-    address = normalise_email(email)
-    if not name.strip():
-        raise ValidationFailed(_("the name is empty"), location="name", expected=_("a name"))
+    :class:`Conflict` when the address is taken. The address as accounts keep it.
+
+    The address, the name and the password are checked independently, and all their
+    problems are reported together (:class:`~gobetween.errors.FieldsRefused`)."""
+    found, address = Problems(), ""
+    with found.check():
+        address = normalise_email(email)
+    with found.check():
+        check_name(name)
     if password is not None:
-        check_password(password)
+        with found.check():
+            check_password(password)
+    found.done()  # each problem of the form at once (a page names them all)
     if session.execute(select(t.User.id).where(t.User.email == address)).first():
         raise _address_taken(address)
     return address

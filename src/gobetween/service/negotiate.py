@@ -90,12 +90,19 @@ class Post:
 
 
 def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> None:
-    """Refuse files that are too large, of a type not allowed, or not what their type says.
+    """Refuse files that are empty, too large, of a type not allowed, or not what their type
+    says.
 
     >>> check_upload(Upload("a.txt", "text/plain", b"hello"), max_bytes=10,
     ...              allowed=frozenset({"text/plain"}))
     """
     content_type = upload.content_type.split(";")[0].strip().lower()
+    if not upload.data:
+        raise ValidationFailed(
+            _("%(file)r is empty (0 bytes)") % {"file": upload.filename},
+            location="file",
+            expected=_("a file with some content"),
+        )
     if len(upload.data) > max_bytes:
         raise ValidationFailed(
             _("%(file)r has %(size)s bytes")

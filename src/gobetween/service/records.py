@@ -29,10 +29,17 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from gobetween import i18n
-from gobetween.errors import Conflict, InvalidModel, NotFound, PermissionDenied
+from gobetween.errors import N_, Conflict, InvalidModel, NotFound, PermissionDenied
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind
-from gobetween.monitoring.kinds import Entry, EntryImport, RecordKind, kind_named, merge_entries
+from gobetween.monitoring.kinds import (
+    Entry,
+    EntryImport,
+    RecordKind,
+    as_date,
+    kind_named,
+    merge_entries,
+)
 from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.monitoring.voyages import ImportProblem
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
@@ -439,7 +446,8 @@ def entry_import_report(result: EntryImport, plan: EntryPlan) -> dict[str, Any]:
         "updated": len(plan.updated),
         "skipped_rows": result.skipped_rows,
         "problems": [
-            {"row": p.row, "column": p.column, **problem_words(p)} for p in result.problems
+            {"row": p.row, "column": p.column, **problem_words(p), "skipped": p.skipped}
+            for p in result.problems
         ],
         "problems_not_shown": result.problems_not_shown,
         "entries": len(plan.merged),
@@ -512,6 +520,28 @@ def import_entries(
 # -- incidents -------------------------------------------------------------------------------
 
 
+def _check_incident_date(day: dt.date, in_force: dt.date) -> None:
+    """Refuse an incident dated after the latest day anywhere on Earth (UTC+14: a party east of
+    the server may already live tomorrow) or before the agreement entered into force: an
+    incident is an alleged breach of it, and nothing breaches an agreement not yet in force
+    (a date there is a typing slip, and would count in the monthly figures of 1900)."""
+    latest = (_now() + dt.timedelta(hours=14)).date()
+    if day > latest:
+        raise InvalidModel(
+            N_("the date %(date)s is in the future"),
+            location="date",
+            expected=N_("a date on or before %(latest)s"),
+            params={"date": day, "latest": latest},
+        )
+    if day < in_force:
+        raise InvalidModel(
+            N_("the date %(date)s is before the agreement entered into force"),
+            location="date",
+            expected=N_("a date from %(in_force)s, when the agreement entered into force"),
+            params={"date": day, "in_force": in_force},
+        )
+
+
 def report_incident(
     session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -538,6 +568,7 @@ def report_incident(
     values |= {"incident": f"INC-{secrets.token_hex(4).upper()}", "assessment": None}
     values.pop("summary", None)
     entry = kind.entry(values)
+    _check_incident_date(as_date(entry.values["date"]), loaded.bundle.terms.effective_date)
     row = r.EntryRow(
         agreement_id=agreement_id,
         kind=kind.name,

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field
 from pydantic_core import ErrorDetails
 
 from gobetween.i18n import _, format_decimal
-from gobetween.model import MAX_BONUSES, IssueKind, OrganisationKind, Role
+from gobetween.model import MAX_BONUSES, IssueKind, OrganisationKind, Role, Settles
 from gobetween.protocols.single_text import AnswerKind
 
 __all__ = ["Id", "In", "Out", "QueryId", "RefId"]
@@ -220,6 +220,9 @@ class IssueIn(In):
         dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=50)]],
         Field(max_length=20),
     ] = {}
+    #: the rule of the agreement this issue's article sets (term, renewal, notice,
+    #: entry_into_force, linked_instruments); none when left out (docs/guide/agreements.md)
+    settles: Settles | None = None
 
 
 class AgendaIn(In):

@@ -62,7 +62,8 @@ def _option_to_json(option: Option) -> dict[str, Any]:
 
 def _issue_to_json(issue: Issue) -> dict[str, Any]:
     """An issue's stored form; ``names``, ``descriptions`` and ``units`` only when there are
-    some (as :func:`_option_to_json`)."""
+    some (as :func:`_option_to_json`), ``settles`` only when the issue settles a rule of the
+    agreement (agendas stored before, and those that settle none, stay byte for byte the same)."""
     result: dict[str, Any] = {
         "name": issue.name,
         "kind": issue.kind.value,
@@ -71,6 +72,8 @@ def _issue_to_json(issue: Issue) -> dict[str, Any]:
         "options": [_option_to_json(o) for o in issue.options],
     }
     result.update(issue.languages_given())
+    if issue.settles is not None:
+        result["settles"] = issue.settles.value
     return result
 
 
@@ -99,6 +102,7 @@ def agenda_from_json(data: Mapping[str, Any]) -> Agenda:
                 unit=issue.get("unit"),
                 description=issue.get("description", ""),
                 **in_languages(issue),
+                settles=issue.get("settles"),
             )
             for issue in data["issues"]
         )

@@ -3,7 +3,13 @@
 Each issue has a name, a description, a unit and either options, one per row (a comma is part
 of an option's name: "Odesa, Chornomorsk and Yuzhny" is one option), each with its clause
 wording in every working language of the process, or a numeric range (from, to, step) that is
-discretised with its unit. Issues are ordered by their "order" number. An agenda can also be
+discretised with its unit, and which rule of the agreement it sets, if any ("In the agreement,
+this issue sets: how long it lasts (days)", :attr:`gobetween.model.Issue.settles`; shown as
+the rule its name sets when it declares none,
+:func:`gobetween.agreements.derive.lifecycle_issues`).
+An issue needs two options at least (a single option leaves nothing to negotiate; files may
+hold one, as the term an agreement was given beforehand). Issues are ordered by their "order"
+number. An agenda can also be
 imported from a gobetween scenario file or a Genius domain with its profiles (XML files, or a
 ZIP of the folder); the import fills the editor, to be checked and saved.
 
@@ -44,8 +50,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gobetween import errors as e
+from gobetween.agreements.derive import lifecycle_issues
 from gobetween.i18n import _, _l, format_decimal
-from gobetween.model import Agenda, Issue, IssueKind
+from gobetween.model import SETTLES_WORDS, Agenda, Issue, IssueKind
 from gobetween.service import agendas, languages, prepare, processes
 from gobetween.service.api import prepare as api
 from gobetween.service.context import RequestContext, Unit
@@ -64,7 +71,9 @@ MAX_OPTIONS = 1000
 MAX_ZIP_FILES = 50
 MAX_UPLOAD = 5_000_000
 BLANK_ROWS = 2
-_ISSUE = re.compile(r"^i(\d{1,3})\.(name|description|unit|kind|low|high|step|position|remove)$")
+_ISSUE = re.compile(
+    r"^i(\d{1,3})\.(name|description|unit|kind|low|high|step|position|remove|settles)$"
+)
 _ISSUE_TEXT = re.compile(r"^i(\d{1,3})\.([ndu])\.([A-Za-z-]{2,20})$")
 _OPTION = re.compile(r"^i(\d{1,3})\.o(\d{1,4})\.(name|[wn]\.[A-Za-z-]{2,20})$")
 
@@ -98,6 +107,8 @@ class IssueDraft:
     descriptions: dict[str, str] = field(default_factory=dict)
     #: its unit in other working languages (language code -> unit)
     units: dict[str, str] = field(default_factory=dict)
+    #: the rule of the agreement it sets (a :class:`~gobetween.model.Settles` value; "": none)
+    settles: str = ""
 
     def padded(self) -> list[OptionDraft]:
         """The options and some blank rows to type more into."""
@@ -111,17 +122,26 @@ def _num(value: float | None) -> str:
 def drafts_from_agenda(agenda: Agenda) -> list[IssueDraft]:
     """The editor's rows for an agenda (a discretised range shows as from, to and step)."""
     drafts = []
+    settled = {issue: rule.value for rule, issue in lifecycle_issues(agenda).items()}
     for n, issue in enumerate(agenda.issues, start=1):
         draft = IssueDraft(issue.name, issue.description, issue.unit or "", issue.kind.value)
         draft.position = n
         draft.names = dict(issue.names)
         draft.descriptions = dict(issue.descriptions)
         draft.units = dict(issue.units)
+        draft.settles = settled.get(issue.name, "")
         values = [o.value for o in issue.options]
         if issue.kind is not IssueKind.DISCRETE and all(v is not None for v in values):
             numbers = [float(v) for v in values if v is not None]
             step = numbers[1] - numbers[0] if len(numbers) > 1 else 1.0
             draft.low, draft.high, draft.step = _num(numbers[0]), _num(numbers[-1]), _num(step)
+            # the values' wording and names ride along in the (hidden) option rows: a save
+            # keeps them (it dropped them, and with them the clauses of a term in days)
+            draft.options = [
+                OptionDraft(o.name, dict(o.wording), dict(o.names))
+                for o in issue.options
+                if o.wording or o.names
+            ]
         else:
             draft.kind = IssueKind.DISCRETE.value
             draft.options = [
@@ -190,6 +210,7 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
         "names": dict(draft.names),
         "descriptions": dict(draft.descriptions),
         "units": dict(draft.units),
+        "settles": draft.settles or None,
     }
     if draft.kind in (IssueKind.INTEGER.value, IssueKind.REAL.value):
         low, high = _number(draft.low, where), _number(draft.high, where)
@@ -203,17 +224,39 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
             )
         kind = IssueKind(draft.kind)
         issue = Issue.from_range(draft.name, low, high, step, kind=kind, unit=unit)
-        values = [{"name": o.name, "value": o.value, "label": o.label} for o in issue.options]
+        _two_options(issue.size, where)
+        rows = {row.name: row for row in draft.options}
+        values = [
+            {"name": o.name, "value": o.value, "label": o.label}
+            | (
+                {"wording": dict(rows[o.name].wording), "names": dict(rows[o.name].names)}
+                if o.name in rows
+                else {}
+            )
+            for o in issue.options
+        ]
         return {**about, "kind": kind.value, "options": values}
     if not draft.options:
         raise e.ValidationFailed(
             _("%(where)s has no options") % {"where": where},  # names the issue: no location again
             expected=_("at least one option, one per row"),
         )
+    _two_options(len(draft.options), where)
     options = [
         {"name": o.name, "wording": dict(o.wording), "names": dict(o.names)} for o in draft.options
     ]
     return {**about, "kind": IssueKind.DISCRETE.value, "options": options}
+
+
+def _two_options(count: int, where: str) -> None:
+    """The refusal of an issue with a single option, which leaves nothing to negotiate (the
+    model and the files allow one: an article settled beforehand, an imported domain's)."""
+    if count == 1:
+        raise e.ValidationFailed(
+            _("%(where)s has a single option: a single option leaves nothing to negotiate")
+            % {"where": where},  # names the issue: no location again
+            expected=_("at least two options, one per row"),
+        )
 
 
 def agenda_body(drafts: Sequence[IssueDraft], name: str = "agenda") -> dict[str, Any]:
@@ -330,12 +373,13 @@ def _context(
         view.require_admin()
         nav = [(_("Home"), "/"), (_("Process admin"), f"/processes/{process_id}/admin")]
     else:
-        _row, track_view = processes.track(unit.session, unit.actor, track_id)
+        row, track_view = processes.track(unit.session, unit.actor, track_id)
         if not agendas.may_edit(track_view):
             raise e.PermissionDenied(
                 _("only the process's admins and the track's mediators edit it")
             )
         history = agendas.history(unit.session, unit.actor, track_id)
+        more["track_name"] = row.name  # the form has no field for it: kept after a refusal
         freely = agendas.editable_freely(unit.session, track_id)
         nav = [(_("Home"), "/"), (_("Track"), f"/tracks/{track_id}")]
     orgs = processes.organisations(unit.session, unit.actor, process_id)
@@ -349,6 +393,7 @@ def _context(
         "history": history,
         "freely": freely,
         "kinds": [k.value for k in IssueKind],
+        "settles": [(rule.value, _(words)) for rule, words in SETTLES_WORDS.items()],
         "nav": nav,
         "note": "",
         "source": "",

@@ -520,6 +520,18 @@ def implementation_error(
     return _implementation(request, record, base, status=status)
 
 
+def implementation_report(
+    request: Request, ctx: RequestContext, agreement_id: int, report: dict[str, Any]
+) -> Response:
+    """The implementation page after an import that wrote its good rows (200): the import's
+    ``report``, what was written and each problem of the rows left out, at its top."""
+    with ctx.read() as unit:
+        record = implement.record_view(unit.session, unit.actor, agreement_id)
+        dash = record_dashboard.dashboard(unit.session, unit.actor, agreement_id)
+        base = {**frame(ctx, unit), "import_report": report, "dash": dash}
+    return _implementation(request, record, base)
+
+
 @router.get("/agreements/{agreement_id}/implementation")
 def implementation_page(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """The joint record: figures with charts, term clock, obligations, events (signatories)."""

@@ -3,9 +3,9 @@
 A page form's fields go through the pydantic model that the JSON API validates its body with
 (:mod:`gobetween.service.schemas`), so a page cannot accept what the API refuses, nor cut what
 the API would refuse (a message of 20,001 characters is refused by both, never shortened).
-The first violation becomes a :class:`~gobetween.errors.ValidationFailed` naming the field,
-in the reader's language (:func:`gobetween.service.schemas.refusal`), which the page shows
-with the form.
+Every violation becomes a :class:`~gobetween.errors.ValidationFailed` naming its field, in
+the reader's language (:func:`gobetween.service.schemas.refusal`), several together a
+:class:`~gobetween.errors.FieldsRefused`, which the page shows with the form, all at once.
 
 >>> from gobetween.service.schemas import OfferIn
 >>> validated(OfferIn, {"message": "hello"}).message
@@ -24,14 +24,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from gobetween.errors import GobetweenError, InputError, Sentence, ValidationFailed
+from gobetween.errors import GobetweenError, InputError, ValidationFailed, refusal_of
 from gobetween.protocols.base import ActionRule
 from gobetween.protocols.registry import AnyProtocol
 from gobetween.service.api.protocols import acting
 from gobetween.service.context import RequestContext
-from gobetween.service.errors import translated
 from gobetween.service.schemas import refusal
-from gobetween.web.render import problem_text
+from gobetween.web.render import refusal_context
 
 __all__ = ["form_errors", "perform_step", "validated"]
 
@@ -39,14 +38,17 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def validated(model: type[M], values: Mapping[str, Any]) -> M:
-    """``values`` (a form's fields, by the schema's names) read as ``model``; the first
-    violation as :class:`ValidationFailed` at that field."""
+    """``values`` (a form's fields, by the schema's names) read as ``model``; every violation
+    as a :class:`ValidationFailed` at its field (several: :class:`~gobetween.errors.
+    FieldsRefused`)."""
     try:
         return model.model_validate(dict(values))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or None
-        raise ValidationFailed(refusal(first), location=where) from None
+        found: list[InputError] = [
+            ValidationFailed(refusal(err), location=".".join(str(p) for p in err["loc"]) or None)
+            for err in exc.errors()
+        ]
+        raise refusal_of(found) from None
 
 
 def perform_step(
@@ -65,17 +67,9 @@ def perform_step(
 def form_errors(
     exc: GobetweenError, field_of: Callable[[str], str] | None = None
 ) -> dict[str, Any]:
-    """A refused form's template context: the whole refusal at the top of the page
-    (``error``) and, when it names a field, its words next to that field (``field_errors``,
-    by field name, and by its whole location when that is deeper, as ``reasons.0``; the
-    templates link the field to them with ``aria-describedby``). ``field_of`` names the
-    form's field for the body's location where the two differ (``articles.0.reason`` ->
+    """A refused form's template context: every problem in the summary at the top of the
+    page and next to its field (:func:`gobetween.web.render.refusal_context`; the templates
+    link the field to its words with ``aria-describedby``). ``field_of`` names the form's
+    field for the body's location where the two differ (``articles.0.reason`` ->
     ``rs:art-1``)."""
-    out: dict[str, Any] = {"error": problem_text(exc)}
-    if isinstance(exc, InputError) and exc.location:
-        words = translated(Sentence(exc.template, exc.params))
-        field = exc.location.split(".")[0]  # "reasons.0": the form's one field "reasons"
-        if field_of is not None:  # a form whose fields are named otherwise than the body's
-            field = field_of(exc.location)
-        out["field_errors"] = {field: words, exc.location: words}
-    return out
+    return refusal_context(exc, field_of)

@@ -41,7 +41,7 @@ from gobetween.service.api.implement import (
     PublicationBody,
 )
 from gobetween.service.negotiate import Upload
-from gobetween.web.agreement_views import _form, implementation_error
+from gobetween.web.agreement_views import _form, implementation_error, implementation_report
 from gobetween.web.common import Ctx
 from gobetween.web.forms import form_errors, validated
 from gobetween.web.record_words import known_steps, step_key
@@ -307,27 +307,35 @@ async def approve(request: Request, ctx: Ctx, agreement_id: int, publication_id:
 
 @router.post("/agreements/{agreement_id}/implementation/kinds/{kind}/import")
 async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) -> Response:
-    """Import a CSV or XLSX file of one record kind (read before the write unit opens)."""
+    """Import a CSV or XLSX file of one record kind (read before the write unit opens).
+
+    A file is refused (422, nothing written) when it cannot be read as the kind's file at all;
+    otherwise its good rows are written, as the API's twin does (201 there), and the page
+    (200) says what was written and lists every problem of every row left out (the first
+    ``GOBETWEEN_IMPORT_MAX_PROBLEMS``, the rest counted), as the voyage import's does."""
     form = await _form(request)
     upload = form.get("file")
+    report: dict[str, Any] = {}
 
     def work() -> None:
         if not isinstance(upload, Upload) or not upload.filename:
             raise e.ValidationFailed(_("choose a file"), location="file", expected=_("CSV or XLSX"))
         limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)
         result = read_entry_file(kind_named(kind[:40]), upload.filename, upload.data, limits)
-        report = import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
-        if report["problems"]:
-            first = report["problems"][0]
-            raise e.DataImportError(
-                e.N_("%(new)s new, %(skipped)s rows skipped; row %(row)s: %(message)s"),
-                expected=(first["expected"] or "").replace("%", "%%") or None,
-                params={
-                    "new": report["new"],
-                    "skipped": report["skipped_rows"],
-                    "row": first["row"],
-                    "message": first["message"],  # already in the reader's language
-                },
-            )
+        report.update(
+            import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
+        )
 
-    return await _do(request, ctx, agreement_id, f"kind-{kind[:40]}", work)
+    def build() -> Response:
+        try:
+            work()
+        except _REFUSED as exc:
+            status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 422)
+            refusal = form_errors(exc, None)
+            error = refusal.pop("error")
+            return implementation_error(request, ctx, agreement_id, error, status, **refusal)
+        if not report["problems"]:
+            return redirect(f"/agreements/{agreement_id}/implementation#kind-{kind[:40]}", request)
+        return implementation_report(request, ctx, agreement_id, report)
+
+    return await run_in_threadpool(run_page, request, build)

@@ -22,6 +22,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -65,6 +66,7 @@ __all__ = [
     "problem_text",
     "read_page",
     "redirect",
+    "refusal_context",
     "refusal_page",
     "refused",
     "render",
@@ -283,6 +285,7 @@ def render(
         "csrf": "",
         "nav": [],
         "error": None,
+        "problems": [],
         "notice": None,
         **context,
     }
@@ -359,9 +362,20 @@ def refusal_page(request: Request, status: int, detail: Callable[[], str]) -> Re
     instead of problem+json, and the signed-in user's header (:func:`signed_in`); a refused
     form's page says how to get back to what was typed (the browser keeps it). ``detail`` is
     worded once the user's own language is known."""
+    if status == 413 and request.method == "POST":
+        for path, again in SMALL_FORMS:
+            if path.fullmatch(request.url.path):
+                return again(request)
     header = signed_in(request)
     said = {"title": _("Please check"), "detail": detail(), "sent_form": request.method == "POST"}
     return render(request, "error.html", {**header, **said}, status=status)
+
+
+#: The small forms (an invitation's, the log-in's) whose page answers a body over their small
+#: limit (413, never read, ``GOBETWEEN_MAX_AUTH_BODY_BYTES``) with the form again, the field
+#: that is too long named there: a pattern of the page's path, and what draws it (its module
+#: registers it).
+SMALL_FORMS: list[tuple[re.Pattern[str], Callable[[Request], Response]]] = []
 
 
 answer_pages_with(refusal_page)
@@ -481,6 +495,54 @@ def problem_text(exc: e.GobetweenError) -> str:
     'name: the name is empty (expected a name)'
     """
     return describe(exc)
+
+
+def refusal_context(
+    exc: e.GobetweenError, field_of: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    """A refused form's template context, as the GOV.UK Design System's error summary and
+    error messages show it: every problem found (``problems``: the form's field, by its
+    name, or ``None``, and the problem in the reader's words, without the API's field name),
+    listed at the top of the page (``base.html``: a link to each field, named by the label the
+    template declares for it in ``form_fields``), and each field's own words next to it
+    (``field_errors``, by field name and by the whole location when that is deeper, as
+    ``reasons.0``). ``error`` is the whole refusal in one line, for the pages that show no
+    more. ``field_of`` names the form's field for the body's location where the two differ
+    (``articles.0.reason`` -> ``rs:art-1``).
+
+    >>> said = refusal_context(e.FieldsRefused([
+    ...     e.ValidationFailed("the name is empty", location="name"),
+    ...     e.ValidationFailed("too long", location="parties.name")]))
+    >>> [(p["field"], p["message"], p["said"]) for p in said["problems"]][1]
+    ('parties', 'too long', 'parties.name: too long')
+    """
+    problems: list[dict[str, str | None]] = []
+    field_errors: dict[str, str] = {}
+    if not isinstance(exc, e.InputError):
+        problems.append({"field": None, "message": describe(exc), "said": describe(exc)})
+    else:
+        for each in e.problems_of(exc):
+            words = _problem_words(each)
+            field = None
+            if each.location:
+                # "reasons.0": the form's one field "reasons"
+                field = field_of(each.location) if field_of else each.location.split(".")[0]
+                field_errors.setdefault(field, words)
+                field_errors.setdefault(each.location, words)
+            # "said": the problem with its place as the API names it, for a page that declares
+            # no label for that field (never a problem without its place)
+            problems.append({"field": field, "message": words, "said": describe(each)})
+    return {"error": problem_text(exc), "problems": problems, "field_errors": field_errors}
+
+
+def _problem_words(error: e.InputError) -> str:
+    """What is wrong with one field, in the reader's words, without where it is (the page says
+    that by the field's label), and what was expected."""
+    words = translated(e.Sentence(error.template, error.params))
+    if error.expected and error.expected_template:
+        expected = translated(e.Sentence(error.expected_template, error.params))
+        words = _("%(text)s (expected: %(expected)s)") % {"text": words, "expected": expected}
+    return words
 
 
 #: Errors a form shows next to its fields (the page again, 422); others become an error page.

@@ -15,26 +15,39 @@ sign-up form again. An address that has an account accepts after logging in.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from gobetween import errors as e
-from gobetween.i18n import _
+from gobetween.i18n import _, format_decimal
 from gobetween.model import OrganisationKind
 from gobetween.service import identity, languages, prepare, schemas, setup
 from gobetween.service.api.auth import set_session_cookie
-from gobetween.service.context import RequestContext
+from gobetween.service.context import SESSION_COOKIE, RequestContext
 from gobetween.web.common import Ctx, EmailField, frame, outgoing
 from gobetween.web.forms import validated
-from gobetween.web.render import error_page, problem_text, redirect, render, run_page, with_twin
+from gobetween.web.render import (
+    SMALL_FORMS,
+    error_page,
+    problem_text,
+    redirect,
+    refusal_context,
+    render,
+    run_page,
+    with_twin,
+)
 
 __all__ = ["lines_of", "router"]
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=5000)]
 Short = Annotated[str, Form(max_length=1024)]
+#: A person's name: its length checked by the service (:func:`gobetween.service.identity.
+#: check_name`), so that an over-long one comes back on the form, named, not on an error page.
+AccountName = Annotated[str, Form()]
 
 
 def lines_of(text: str) -> list[str]:
@@ -72,7 +85,7 @@ def setup_submit(
     request: Request,
     ctx: Ctx,
     email: EmailField = "",
-    name: Annotated[str, Form(max_length=200)] = "",
+    name: AccountName = "",
     password: Short = "",
 ) -> Response:
     """Create the first administrator, log them in and go on to a new process."""
@@ -87,7 +100,7 @@ def setup_submit(
         # create_first_admin flushes the installation's row and turns the race into NotFound)
         return error_page(request, exc)
     except (e.InputError, e.Conflict) as exc:
-        return _setup_page(request, 422, email=email, name=name, error=problem_text(exc))
+        return _setup_page(request, 422, email=email, name=name, **refusal_context(exc))
 
 
 # --- a new process -------------------------------------------------------------------------
@@ -123,19 +136,31 @@ def process_new_form(request: Request, ctx: Ctx) -> Response:
     return run_page(request, build)
 
 
+#: What a new process cannot go without: a party and a mediating organisation.
+_NEEDED = {
+    "parties": e.N_("name at least one party, one per line"),
+    "mediators": e.N_("name at least one mediating organisation, one per line"),
+}
+
+
 def _checked(form: dict[str, str]) -> tuple[schemas.ProcessIn, list[schemas.OrganisationIn]]:
     """The new-process form read through the API's schemas (the process, then each
-    organisation line, refused at ``parties.name`` say)."""
+    organisation line, refused at ``parties.name`` say), every problem found at once."""
     codes = [c.strip() for c in form["languages"].replace(";", ",").split(",") if c.strip()]
     fields = {"name": form["name"], "description": form["description"].strip()}
-    process = validated(schemas.ProcessIn, {**fields, "languages": codes or None})
+    found = e.Problems()
+    with found.check():
+        process = validated(schemas.ProcessIn, {**fields, "languages": codes or None})
     orgs = []
     for field, kind in KINDS:
+        if field in _NEEDED and not lines_of(form[field]):
+            found.found.append(e.ValidationFailed(_NEEDED[field], location=field))
         for name in lines_of(form[field]):
             try:
                 orgs.append(validated(schemas.OrganisationIn, {"name": name, "kind": kind}))
             except e.ValidationFailed as exc:
-                raise exc.located(location=field) from None
+                found.found.extend(p.located(location=field) for p in e.problems_of(exc))
+    found.done()
     return process, orgs
 
 
@@ -185,7 +210,7 @@ def process_new(
                     unit,
                     values=form,
                     working_languages=working_languages,
-                    error=problem_text(exc),
+                    **refusal_context(exc),
                 )
             return render(request, "process_new.html", context, status=422)
         return redirect(f"/processes/{process_id}/tracks/new")
@@ -235,7 +260,7 @@ def accept_invitation(
     request: Request,
     ctx: Ctx,
     token: str,
-    name: Annotated[str, Form(max_length=200)] = "",
+    name: AccountName = "",
     password: Short = "",
 ) -> Response:
     """Create the invited account (an address without one), log in and go home."""
@@ -247,8 +272,32 @@ def accept_invitation(
             user, _m = prepare.accept_invitation(session, hasher, link, account)
             setup.joined_by_link(session, outgoing(ctx, request), user)
             return _logged_in(ctx, session, user, "/")
-    except (e.InputError, e.NotFound, e.Conflict) as exc:
-        return _invitation_page(request, ctx, token[:200], 422, error=problem_text(exc))
+    except (e.InputError, e.NotFound, e.Conflict) as exc:  # the name as typed, kept
+        return _invitation_page(request, ctx, link, 422, name=name, **refusal_context(exc))
+
+
+def _invitation_too_large(request: Request) -> Response:
+    """The invitation's form again when its body was over the small limit (never read, so
+    nothing typed can be kept): the name named as the field too long, since a password of its
+    most (1,024 characters) fits in the limit."""
+    services = request.app.state.services
+    token = request.url.path.removeprefix("/invitations/")[:200]
+    cookie = request.cookies.get(SESSION_COOKIE)
+    ctx = RequestContext(services, None, cookie, None, True, "", touches=False)
+    limit = {"bytes": format_decimal(services.settings.max_auth_body_bytes)}
+    limit["limit"] = format_decimal(identity.MAX_NAME)
+    said = (
+        _(
+            "the form was larger than %(bytes)s bytes and was not read: a name has at most "
+            "%(limit)s characters"
+        )
+        % limit
+    )
+    refusal = refusal_context(e.ValidationFailed(said, location="name"))
+    return _invitation_page(request, ctx, token, 413, **refusal)
+
+
+SMALL_FORMS.append((re.compile(r"/invitations/[^/]+"), _invitation_too_large))
 
 
 @router.post("/my-invitations/{invitation_id}")

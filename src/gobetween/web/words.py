@@ -52,6 +52,8 @@ LABELS: dict[str, LazyString] = {
     "amend": _l("amend"),
     # agreements: statuses, the record's events and their fields, renewal rules
     "draft": _l("draft"),
+    "published": _l("published"),  # a text draft's status (and "discarded")
+    "discarded": _l("discarded"),
     "in_force": _l("in force"),
     "suspended": _l("suspended"),
     "expired": _l("expired"),

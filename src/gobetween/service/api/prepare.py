@@ -206,6 +206,7 @@ def agenda_of(body: s.AgendaIn) -> Agenda:
                     unit=issue.unit,
                     description=issue.description,
                     **in_languages(issue.model_dump(include=set(IN_LANGUAGES))),
+                    settles=issue.settles,
                 )
                 for issue in body.issues
             ),

@@ -71,8 +71,28 @@
     });
   }
 
+  /* A refused form's summary of problems (GOV.UK's error summary) takes the focus when the page
+     opens, so a screen reader reads it first; its links move the focus to their field and show
+     the field's label with it (the browser alone would only scroll to the field). */
+  function summary() {
+    var box = document.getElementById("error-summary");
+    if (!box) { return; }
+    box.focus();
+    box.querySelectorAll("a[href^='#']").forEach(function (a) {
+      a.addEventListener("click", function (ev) {
+        var field = document.getElementById(a.getAttribute("href").slice(1));
+        if (!field) { return; }
+        ev.preventDefault();
+        var label = document.querySelector("label[for='" + field.id + "']");
+        (label || field).scrollIntoView();
+        field.focus({ preventScroll: true });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     localise(document);
+    summary();
     document.querySelectorAll("form[data-points-form]").forEach(pair);
     document.querySelectorAll("[data-events]").forEach(live);
     /* the language switcher changes the page as soon as a language is chosen (its button stays
