@@ -303,3 +303,26 @@ def test_a_draft_problem_names_its_article_as_the_reader_calls_it(site: Site) ->
     assert any(f"'{called[other]}'" in line for line in said), said
     assert not any(f"'{other}'" in line for line in said), said
     assert not any(" en " in line or " uk " in line for line in said), said
+
+
+def test_the_drafting_form_names_options_and_languages_as_the_reader_calls_them(
+    site: Site,
+) -> None:
+    """Whose wording an article holds is said by the option's name in the reader's language,
+    and the preamble's fields by their languages' names (it said "wording of the option:
+    üç liman" and "Preamble (tr)" on an Arabic page, found walking the demo)."""
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    page = soup(un.get(f"/tracks/{food}/draft"))
+    agenda = un.get(f"/api/tracks/{food}").json()["agenda"]
+    select = page.select("select[data-prepared]")[0]
+    issue = next(i for i in agenda["issues"] if i["name"] == str(select["name"])[4:])
+    chosen = str(one(select, "option[selected]")["value"])
+    called = next(o for o in issue["options"] if o["name"] == chosen)["names"]["uk"]
+    owner = text_of(page, "#owner-1")
+    assert owner.endswith(called), owner
+    labels = [label.get_text(" ", strip=True) for label in page.select("label[for^=preamble]")]
+    assert labels, "the form has preamble fields"
+    assert all(label.endswith(")") and not label.endswith(" (en)") for label in labels), labels
+    assert any("(англійська)" in label for label in labels), labels

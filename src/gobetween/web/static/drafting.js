@@ -10,6 +10,11 @@
 
   function prepared(select) { return JSON.parse(select.getAttribute("data-prepared") || "{}"); }
   function norm(text) { return (text || "").replace(/\s+/g, " ").trim(); }
+  /* an option as the reader calls it: its entry's words in the select */
+  function called(select, name) {
+    for (var i = 0; i < select.options.length; i++) { if (select.options[i].value === name) { return select.options[i].textContent; } }
+    return name;
+  }
 
   function showOwner(select) {
     var area = document.getElementById(select.getAttribute("data-clause"));
@@ -17,7 +22,7 @@
     var table = prepared(select), found = null;
     Object.keys(table).forEach(function (name) { if (norm(table[name]) === norm(area.value)) { found = name; } });
     owner.setAttribute("data-owner", found || "");
-    owner.textContent = found ? owner.getAttribute("data-belongs") + " " + found : owner.getAttribute("data-edited");
+    owner.textContent = found ? owner.getAttribute("data-belongs") + " " + called(select, found) : owner.getAttribute("data-edited");
     owner.classList.toggle("reject", found !== null && found !== select.value);
   }
 
@@ -70,7 +75,7 @@
       var table = prepared(select), found = null;
       Object.keys(table).forEach(function (name) { if (norm(table[name]) === norm(area.value)) { found = name; } });
       owner.setAttribute("data-owner", found || "");
-      owner.textContent = found ? belongs.getAttribute("data-belongs") + " " + found : belongs.getAttribute("data-edited");
+      owner.textContent = found ? belongs.getAttribute("data-belongs") + " " + called(select, found) : belongs.getAttribute("data-edited");
       owner.classList.toggle("reject", found !== null && found !== box.getAttribute("data-option"));
     });
   });
