@@ -64,8 +64,8 @@ __all__ = [
     "InvalidPackage",
     "InvalidPreferences",
     "InvalidScenario",
-    "LanguageCode",
     "Named",
+    "NamedLanguage",
     "NotFound",
     "OutcomeSpaceTooLarge",
     "PermissionDenied",
@@ -163,7 +163,7 @@ class Named(str):
         return made
 
 
-class LanguageCode(str):
+class NamedLanguage(str):
     """A language code among a message's values: the code in English, the language's name in
     the reader's language where the service translates the message (``uk`` -> *Ukrainian*,
     *українська*)."""

@@ -93,3 +93,18 @@ def test_no_template_joins_words_with_a_latin_comma() -> None:
         or re.search(r"""if not loop\.last %\}, \{%""", line)
     }
     assert joined == set()
+
+
+def test_who_approved_a_publication_is_listed_as_the_reader_lists(site: Site) -> None:
+    """The public record's "approved by" joined both delegations with a Latin comma on an
+    Arabic page ("وموافقة Ukraine, Russian Federation", found walking the demo)."""
+    from gobetween.service.demo_records import ENERGY, build_records_demo
+
+    with site.services.db.unit_of_work() as session:
+        aid = build_records_demo(session)[ENERGY]
+    qatar = site.client("qatar")
+    qatar.cookies.set("gobetween_lang", "ar")
+    page = soup(qatar.get(f"/agreements/{aid}/implementation"))
+    published = " ".join(li.get_text(" ", strip=True) for li in page.select("li[data-scope]"))
+    assert "Ukraine, Russian Federation" not in published, published
+    assert re.search(r"Ukraine\s*و\s*Russian Federation", published), published

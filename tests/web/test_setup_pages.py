@@ -87,6 +87,21 @@ def test_a_working_language_that_is_not_a_code_is_refused_saying_what_is_expecte
     assert "en, uk, ru, tr" in said, said
 
 
+def test_a_working_language_in_capitals_is_read_as_its_code(site: Site) -> None:
+    """ "EN" was refused as not a language code (found walking the demo): a code in capitals or
+    with spaces around it is the code; the same language twice is still refused."""
+    c = site.client("secretariat")
+    form = {"name": "Dil", "parties": "A\nB", "mediators": "M", "working_languages": "EN, Uk "}
+    made = post(c, "/processes/new", "/processes/new", form, follow_redirects=False)
+    assert made.status_code == 303, made.text
+    process = int(made.headers["location"].split("/")[2])
+    assert c.get(f"/api/processes/{process}/languages").json()["languages"] == ["en", "uk"]
+    twice = {**form, "name": "Dil 2", "working_languages": "en, EN"}
+    r = post(c, "/processes/new", "/processes/new", twice)
+    assert r.status_code == 422
+    assert "'en'" in text_of(soup(r), "[role=alert]")
+
+
 def _genius_zip() -> bytes:
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
@@ -250,3 +265,23 @@ def test_the_invitation_isolates_names_and_addresses_right_to_left(site: Site) -
         assert page.select(f"#invitation-{field} bdi"), field
     assert text_of(page, "#invitation-convener bdi").endswith("<secretariat@demo.gobetween.org>")
     assert text_of(page, "#invitation-role bdi") == "United Nations"
+
+
+def test_the_admin_page_says_where_each_agenda_came_from_in_words(site: Site) -> None:
+    """A track's agenda source was shown as its stored code ("gündem kaynağı: editor" on a
+    Turkish page, found walking the demo): the editor and a scenario are said in words, an
+    uploaded file by its name."""
+    with site.services.db.unit_of_work() as session:
+        rows = session.execute(select(t.Track).order_by(t.Track.id)).scalars().all()
+        process = rows[0].process_id
+        mine = [row for row in rows if row.process_id == process]
+        mine[0].source = "editor"
+        mine[1].source = "scenario:black_sea_corridor"
+        mine[2].source = "talks.yaml"
+    c = site.client("secretariat")
+    c.cookies.set("gobetween_lang", "tr")
+    said = text_of(soup(c.get(f"/processes/{process}/admin")), "main")
+    assert "editor" not in said, said
+    assert "scenario:" not in said, said
+    assert "“black_sea_corridor”" in said, said
+    assert "talks.yaml" in said, said

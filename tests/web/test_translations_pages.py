@@ -3,6 +3,7 @@ translator's desk, the working languages of a process and its tracks."""
 
 from __future__ import annotations
 
+from tests.web import drafting_helpers as drafting
 from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
 
 UA_TEXT = "Ми готові погодитися на три порти, якщо огляд суден проводитимуть спільні групи."
@@ -213,3 +214,43 @@ def test_a_process_cards_languages_link_says_where_it_leads(site: Site) -> None:
     assert line is not None
     assert line.get_text().count("Рабочие языки") == 1, line.get_text()
     assert one(line, "a").get_text() == "языки каждого направления"
+
+
+def test_a_language_a_published_text_is_in_cannot_be_removed(site: Site) -> None:
+    """Unticking a working language that a track's published text is in was saved without a
+    word: the track's delegates lost it for writing and reading (found walking the demo in
+    Turkish and Arabic). The track's and the process's forms refuse it, naming the language
+    and the track; a language no published text is in may go."""
+    admin = site.client("secretariat")
+    admin.cookies.set("gobetween_lang", "uk")
+    process = admin.get("/api/processes").json()[0]["id"]
+    url = f"/processes/{process}/languages"
+    page = soup(admin.get(url))
+    food = site.tracks["food corridor"]
+    assert drafting.publish(site.client("un"), food).status_code == 303
+    action = str(one(page, f"#track-{food} form").get("action"))
+    r = admin.post(action, data={"csrf_token": csrf(page), "languages": ["en", "uk"]})
+    assert r.status_code == 422
+    said = text_of(soup(r), "[role=alert]")
+    assert "російська і турецька" in said, said  # Russian and Turkish, as Ukrainian lists them
+    assert "“food corridor”" in said, said
+    assert admin.get(f"/api/tracks/{food}/languages").json()["languages"] == [
+        "en",
+        "uk",
+        "ru",
+        "tr",
+    ]
+    # the track working in the process's languages: the process may not drop one it is in
+    assert admin.post(action, data={"csrf_token": csrf(page), "languages": []}).status_code == 303
+    everything = ["en", "uk", "ru", "tr", "ar"]
+    r = admin.post(url, data={"csrf_token": csrf(page), "languages": everything[:-1]})
+    assert r.status_code == 422, r.text
+    assert "арабська" in text_of(soup(r), "[role=alert]")
+    assert admin.get(f"/api/tracks/{food}/languages").json()["languages"] == everything
+    # a track without a published text: its languages change freely
+    prisoners = site.tracks["prisoner return"]
+    assert not admin.get(f"/api/tracks/{prisoners}/text").json()["versions"]
+    action = str(one(page, f"#track-{prisoners} form").get("action"))
+    assert (
+        admin.post(action, data={"csrf_token": csrf(page), "languages": ["en"]}).status_code == 303
+    )

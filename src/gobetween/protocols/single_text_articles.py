@@ -41,8 +41,8 @@ from gobetween.errors import (
     N_,
     Count,
     InvalidAgenda,
-    LanguageCode,
     Named,
+    NamedLanguage,
     ProtocolError,
     Sentence,
     ValidationFailed,
@@ -360,7 +360,7 @@ def _check_one(agenda: Agenda, package: Package, article: Article) -> list[Sente
                                 "option %(owner)r, not to its option %(option)r"
                             ),
                             {
-                                "language": LanguageCode(language),
+                                "language": NamedLanguage(language),
                                 "k": k,
                                 "owner": _named(issue, owner),
                                 "option": _named(issue, alt.option),
@@ -393,7 +393,7 @@ def _check_one(agenda: Agenda, package: Package, article: Article) -> list[Sente
                         "chosen option %(option)r"
                     ),
                     {
-                        "language": LanguageCode(language),
+                        "language": NamedLanguage(language),
                         "owner": _named(issue, owner),
                         "option": _named(issue, article.option),
                     },

@@ -59,16 +59,7 @@ def may_edit(view: TrackView) -> bool:
 
 def editable_freely(session: Session, track_id: int) -> bool:
     """Whether no text version of the track has been published yet."""
-    published = session.execute(
-        select(func.count())
-        .select_from(t.Notification)
-        .where(
-            t.Notification.track_id == track_id,
-            t.Notification.party_id.is_(None),
-            t.Notification.kind == "text",
-        )
-    ).scalar_one()
-    return not published
+    return not repositories.texts_published(session, track_id)
 
 
 def changed_options(old: Agenda, new: Agenda) -> str | None:

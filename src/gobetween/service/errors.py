@@ -208,7 +208,7 @@ def _value(value: object) -> object:
         return translated(value)
     if isinstance(value, e.Named):
         return value.names.get(i18n.current_locale()) or str(value)
-    if isinstance(value, e.LanguageCode):
+    if isinstance(value, e.NamedLanguage):
         return _language_named(value)
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value)

@@ -181,6 +181,7 @@ def set_track_languages(
     wanted = list(codes)
     languages = _checked(wanted) if wanted else ()
     process = working_languages(session, track.process_id)
+    _keep_published(session, [track], languages or process)
     outside = [code for code in languages if code not in process]
     if outside:
         raise ValidationFailed(
@@ -215,6 +216,10 @@ def set_working_languages(
     """
     process_view(actor, process_id).require_admin()
     languages = _checked(list(codes))
+    tracks = session.execute(select(t.Track).where(t.Track.process_id == process_id)).scalars()
+    _keep_published(
+        session, [row for row in tracks if not _own_languages(session, row.id)], languages
+    )
     _replace(
         session,
         actor,
@@ -226,6 +231,42 @@ def set_working_languages(
         ],
     )
     return languages
+
+
+def _own_languages(session: Session, track_id: int) -> bool:
+    """Whether the track declared languages of its own (else it works in its process's)."""
+    return (
+        session.execute(
+            select(lt.TrackLanguage.code).where(lt.TrackLanguage.track_id == track_id)
+        ).first()
+        is not None
+    )
+
+
+def _keep_published(session: Session, tracks: Iterable[t.Track], kept: Sequence[str]) -> None:
+    """Refuse a change that takes a language away from a track whose text was published in it:
+    its versions, the parties' answers and the agreements signed on it are in that language,
+    and a delegation that works in it could no longer write or read the text in it."""
+    lost: dict[str, list[str]] = {}
+    for track in tracks:
+        removed = [c for c in track_languages(session, track.id) if c not in kept]
+        if removed and repositories.texts_published(session, track.id):
+            for code in removed:
+                lost.setdefault(code, []).append(track.name)
+    if lost:
+        names = sorted({name for tracks_of in lost.values() for name in tracks_of})
+        raise ValidationFailed(
+            _(
+                "%(languages)s cannot be removed: the text of %(tracks)s was published in it, "
+                "and its versions, the parties' answers and any agreement on it stay in it"
+            )
+            % {
+                "languages": language_names(lost),
+                "tracks": format_list([f"“{n}”" for n in names], locale=current_locale()),
+            },
+            location="languages",
+            expected=_("every language a published text is in"),
+        )
 
 
 def _replace(

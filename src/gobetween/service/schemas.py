@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import ErrorDetails
 
 from gobetween.i18n import _, format_decimal
@@ -42,10 +42,21 @@ Str = Annotated[str, AfterValidator(_no_nul)]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
 SearchQuery = Annotated[Str | None, Query(max_length=200)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
+#: What a working language's code must look like (ISO 639-1 or 639-3; "EN" is read as "en").
+LANGUAGE_CODE_PATTERN = r"^[A-Za-z]{2,3}$"
+
+
+def _code_as_stored(value: object) -> object:
+    """A language code as gobetween keeps it: lower case, without spaces around it."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 #: A working language: an ISO 639-1 code (which ones a process uses, it declares).
-#: What a working language's code must look like (ISO 639-1 or 639-3, lower case).
-LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}$"
-LanguageCode = Annotated[str, Field(min_length=2, max_length=8, pattern=LANGUAGE_CODE_PATTERN)]
+LanguageCode = Annotated[
+    str,
+    Field(min_length=2, max_length=8, pattern=LANGUAGE_CODE_PATTERN),
+    BeforeValidator(_code_as_stored),
+]
 
 
 class In(BaseModel):

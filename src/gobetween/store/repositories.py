@@ -132,6 +132,20 @@ def _track_seats(
     return rows[0][0], participants
 
 
+def texts_published(session: Session, track_id: int) -> bool:
+    """Whether a text version of the track has been published (its public ``text`` notice)."""
+    published = session.execute(
+        select(func.count())
+        .select_from(t.Notification)
+        .where(
+            t.Notification.track_id == track_id,
+            t.Notification.party_id.is_(None),
+            t.Notification.kind == "text",
+        )
+    ).scalar_one()
+    return bool(published)
+
+
 def track(session: Session, actor: Actor, track_id: int) -> tuple[t.Track, TrackView]:
     """One track and the actor's view of it (:class:`NotFound` without a seat in it).
 
