@@ -140,6 +140,14 @@ def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
     assert "linked export facilitation" in links.get_text()
     assert form.select("#agreement-form [name=link_ids]") == []  # the form cannot add one
     assert form.select("#agreement-form select, #agreement-form input[name=term_days]") == []
+    # where each rule comes from, by the issue's name in the reader's language (it said the
+    # key, «term», on an Arabic page)
+    un.cookies.set("gobetween_lang", "uk")
+    term_uk = one(soup(un.get(f"/tracks/{food}/agreement")), "#derived-term").get_text(" ")
+    agenda = un.get(f"/api/tracks/{food}").json()["agenda"]
+    called = next(i for i in agenda["issues"] if i["name"] == "term")["names"]["uk"]
+    assert f"«{called}»" in term_uk, term_uk  # Ukrainian quotation marks
+    un.cookies.delete("gobetween_lang")
     token = str(one(form, "#agreement-form input[name=csrf_token]")["value"])
     r = un.post(
         f"/tracks/{food}/agreement",
