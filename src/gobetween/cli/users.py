@@ -80,7 +80,7 @@ def set_password(database_url: str, email: str, password: str) -> None:
     database = Database(database_url)
     try:
         user_id = _user(database, email)
-        identity.check_password(password)  # refused before any hash
+        identity.check_password(password, email)  # refused before any hash
         hasher = _hasher()
         hashed = hasher.hash(password)  # with nothing held (the server's write lock is free)
         with database.unit_of_work() as session:

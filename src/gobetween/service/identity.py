@@ -121,15 +121,30 @@ def check_name(name: str) -> None:
         raise ValidationFailed(said, location="name")
 
 
-def check_password(password: str) -> None:
-    """Refuse passwords shorter than :data:`MIN_PASSWORD` characters, and common or breached
-    ones (:func:`gobetween.service.passwords.refuse_common`)."""
+def check_password(password: str, email: str | None = None) -> None:
+    """Refuse passwords shorter than :data:`MIN_PASSWORD` characters, the account's own
+    e-mail address (or the part before its ``@``), and common or breached ones
+    (:func:`gobetween.service.passwords.refuse_common`).
+
+    >>> check_password("ana.kovalenko@un.org", "Ana.Kovalenko@UN.org")
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.ValidationFailed: password: the password is the account's e-mail address...
+    """
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed(
             _("the password is too short"),
             location="password",
             expected=_("at least %(num)s characters") % {"num": MIN_PASSWORD},
         )
+    if email:
+        own = email.strip().casefold()
+        if password.strip().casefold() in (own, own.partition("@")[0]):
+            raise ValidationFailed(
+                _("the password is the account's e-mail address: anyone who knows it could log in"),
+                location="password",
+                expected=_("a password that is not the e-mail address"),
+            )
     passwords.refuse_common(password)
 
 
@@ -201,7 +216,7 @@ def check_new_user(session: Session, *, email: str, name: str, password: str | N
         check_name(name)
     if password is not None:
         with found.check():
-            check_password(password)
+            check_password(password, email)
     found.done()  # each problem of the form at once (a page names them all)
     if session.execute(select(t.User.id).where(t.User.email == address)).first():
         raise _address_taken(address)
@@ -226,7 +241,7 @@ def set_password(
     one that changed it), every API token is revoked, and no device counts as known any more:
     whoever had learnt the old password keeps nothing that still works.
     """
-    check_password(password)
+    check_password(password, user.email)
     user.password_hash = hashed if hashed is not None else hasher.hash(password)
     kept = token_digest(keep_session) if keep_session else ""
     ended = _count(

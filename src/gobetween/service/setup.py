@@ -300,8 +300,8 @@ def reset_password_first(
     """In a read-only unit of work, before :func:`reset_password`'s writing one: its refusals,
     in its order, then the new password hashed (Argon2, 0.1 to 0.25 s at the default cost,
     with nothing held; the hash is ``reset_password``'s ``hashed``)."""
-    _valid(session, token, "reset")
-    check_password(password)
+    _row, user = _valid(session, token, "reset")
+    check_password(password, user.email)
     return hasher.hash(password)
 
 
