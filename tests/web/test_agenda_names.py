@@ -285,6 +285,23 @@ def test_the_analysis_says_which_priorities_it_is_computed_from_in_words(site: S
     assert re.search(r"Ukraine \(версія \d+\) і Russian Federation \(версія \d+\)", said), said
 
 
+def test_the_analysis_says_what_each_bargaining_solution_chooses(site: Site) -> None:
+    """ "Nash", "Kalai-Smorodinsky", "Egalitarian" were names only: a mediation officer who has
+    not met them reads, under the table, what each one chooses, in plain words of the page's
+    language (found walking the demo)."""
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    page = soup(un.get(f"/tracks/{site.tracks['food corridor']}/analysis"))
+    shown = [str(row["data-solution"]) for row in page.select("tr[data-solution]")]
+    said = one(page, "#solutions-said")
+    terms = [dt.get_text(strip=True) for dt in said.select("dt")]
+    words = [dd.get_text(strip=True) for dd in said.select("dd")]
+    assert len(terms) == len(shown) >= 3, (terms, shown)
+    assert all(words), words
+    assert any("добут" in w for w in words), words  # "product" of the gains, in Ukrainian
+    assert not any("the largest" in w for w in words), words
+
+
 def test_the_priorities_forms_refusals_name_issues_in_the_readers_language(site: Site) -> None:
     """Every option of one issue made a red line is refused naming the issue as the reader
     calls it (it named the key: "كل خيارات «scope»"; found walking the demo)."""

@@ -38,6 +38,23 @@ SOLUTIONS = (
     ("max_welfare", "Max welfare"),
 )
 
+#: What each bargaining solution chooses, in plain words, for a mediator who has not met them.
+SOLUTIONS_SAID = {
+    "nash": _l(
+        "the package that makes the product of the parties' gains over no deal largest: it "
+        "balances the gains, so that no party gains without another losing more in proportion"
+    ),
+    "kalai_smorodinsky": _l(
+        "each party gains the same share of the most it could hope for on the frontier"
+    ),
+    "egalitarian": _l(
+        "the largest gain that every party gets alike: the worst-off as well off as can be"
+    ),
+    "max_welfare": _l(
+        "the largest sum of the parties' utilities, however it is shared between them"
+    ),
+}
+
 
 def draft_link(track_id: int, package: Mapping[str, str]) -> str:
     """The drafting page prefilled with ``package``.
@@ -132,7 +149,7 @@ def analysis_page(
             "py": py,
             "chart": Markup(_chart(result, px, py, versions)),  # built from escaped parts
             "solutions": [
-                (label, _l(label), result["solutions"][key])
+                (label, _l(label), result["solutions"][key], SOLUTIONS_SAID[key])
                 for key, label in SOLUTIONS
                 if result["solutions"].get(key)
             ],
