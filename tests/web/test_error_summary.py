@@ -16,8 +16,10 @@ from gobetween.store import tables as t
 
 
 def _summary(page: BeautifulSoup) -> list[tuple[str | None, str]]:
-    """Each problem of the page's summary: the id its link targets (checked to exist, with a
-    label that says what the summary says) or None, and its words."""
+    """Each problem of the page's summary: the id its link targets (checked to exist, marked
+    invalid, with a label that says what the summary says: for the first of a group of radio
+    buttons or check boxes, the legend of their fieldset, which the words describe) or None,
+    and its words."""
     box = one(page, "#error-summary")
     assert box["role"] == "alert"
     assert box["tabindex"] == "-1"
@@ -28,8 +30,14 @@ def _summary(page: BeautifulSoup) -> list[tuple[str | None, str]]:
         if link is not None:
             target = str(link["href"]).removeprefix("#")
             field = one(page, f"#{target}")
-            assert field.get("aria-invalid") == "true", target
-            label = one(page, f"label[for={target}]").get_text(" ", strip=True)
+            if field.get("type") in ("radio", "checkbox"):
+                group = field.find_parent("fieldset")
+                assert group is not None, target
+                assert f"{group['id']}-error" in str(group.get("aria-describedby")), target
+                label = one(group, "legend").get_text(" ", strip=True)
+            else:
+                assert field.get("aria-invalid") == "true", target
+                label = one(page, f"label[for={target}]").get_text(" ", strip=True)
             assert item.get_text(" ", strip=True).startswith(label), (label, item)
         listed.append((target, item.get_text(" ", strip=True)))
     return listed

@@ -74,7 +74,8 @@ def test_plural_forms_follow_each_language(code: str, counts: dict[int, str]) ->
     with i18n.use_locale(code):
         for n, word in counts.items():
             text = i18n.ngettext("%(num)d message", "%(num)d messages", n) % {"num": n}
-            assert text == f"{n} {word}"
+            # Arabic says two by the dual alone ("رسالتان", two messages)
+            assert text == (word if (code, n) == ("ar", 2) else f"{n} {word}")
 
 
 def test_lazy_strings_translate_when_shown_not_when_made() -> None:

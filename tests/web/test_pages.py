@@ -420,7 +420,7 @@ def test_admin_invites_assigns_and_creates_tracks(site: Site) -> None:
     assert r.status_code == 303, soup(r).select(".flash")
     tracks = {li.a.get_text(): li.get_text() for li in soup(admin.get(page)).select("#tracks li")}
     assert "grain prices" in tracks
-    assert "scenario:classroom.yaml" in tracks["fees"]
+    assert "“classroom.yaml”" in tracks["fees"]  # the scenario file, named in words
     broken = post_form(
         admin,
         editor,

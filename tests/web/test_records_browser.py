@@ -73,7 +73,7 @@ def test_an_incident_from_report_to_public_summary(browser_site, shots: Path) ->
     public.goto(f"{base}/public/agreements/{aid}/implementation")
     published = public.locator(f"#published-list li[data-scope='incident:{key}']")
     expect(published).to_contain_text(SUMMARY)
-    expect(published).to_contain_text("Ukraine, Russian Federation")
+    expect(published).to_contain_text("Ukraine and Russian Federation")  # as English lists
     text = public.locator("main").inner_text()
     assert SECRET not in text
     assert "Illustrative allegation" not in text  # the other incidents' words stay private

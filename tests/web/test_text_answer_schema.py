@@ -66,7 +66,10 @@ def test_a_refused_reason_is_shown_next_to_its_field(site: Site) -> None:
     r = post_form(ua, f"/tracks/{food}/text", f"/tracks/{food}/text/answer", body)
     assert r.status_code == 422
     doc = soup(r)
-    assert "reasons.1" in text_of(doc, ".flash.error")  # where the API says it
+    said = text_of(doc, "#error-summary")  # where it is, by the field's label
+    assert "Reasons for the whole text" in said
+    assert "reasons.1" not in said
+    assert one(doc, "#error-summary a")["href"] == "#reasons"
     assert "5,001 characters; at most 5,000" in text_of(doc, "#reasons-error")
     assert one(doc, "textarea#reasons")["aria-describedby"] == "reasons-error"
     assert one(doc, "textarea#reasons").get_text() == "fine\n\n" + "x" * 5001  # as typed
@@ -86,7 +89,8 @@ def test_an_article_reason_the_api_refuses_is_refused_not_cut(site: Site) -> Non
     refused = answer(long_reason)
     assert refused.status_code == 422  # was cut to 5,000 characters and stored
     doc = soup(refused)
-    assert "articles.0.reason" in text_of(doc, ".flash.error")
+    assert one(doc, "#error-summary a")["href"] == "#rs-1-0"  # the article's reason
+    assert "articles.0.reason" not in text_of(doc, "#error-summary")
     assert "5,001 characters; at most 5,000" in text_of(doc, "#rs-1-0-error")
     assert one(doc, "textarea#rs-1-0").get_text() == long_reason  # as typed, not cut
     assert answers_stored(site) == before
@@ -110,10 +114,13 @@ def test_an_article_that_cannot_be_accepted_without_a_reason_is_refused_at_its_r
     food = site.tracks[FOOD]
     ua = site.client("ukraine")
     doc = _refused_answer(site, {"kind": "amend", "st:art-1": "cannot_accept"})
-    assert "article art-1: say why it cannot be accepted" in text_of(doc, ".flash.error")
     reason = one(doc, "textarea[name='rs:art-1']")
+    said = text_of(doc, "#error-summary")  # the article by its name, not its id
+    assert "ports, your reason: say why you cannot accept it" in said
+    assert "art-1" not in said
+    assert one(doc, "#error-summary a")["href"] == f"#{reason['id']}"
     assert reason.get("aria-invalid") == "true"
-    assert "say why it cannot be accepted" in text_of(doc, f"#{reason['id']}-error")
+    assert "say why you cannot accept it" in text_of(doc, f"#{reason['id']}-error")
     assert one(doc, "#kind-amend").has_attr("checked")  # the kind as sent
     api = api_answer(ua, food, [{"article": "art-1", "stance": "cannot_accept"}])
     assert api.status_code == 422
@@ -150,7 +157,10 @@ def test_a_stance_that_is_none_of_the_three_is_refused_at_its_place(site: Site) 
     food = site.tracks[FOOD]
     ua = site.client("ukraine")
     doc = _refused_answer(site, {"kind": "amend", "st:art-1": "agree", "st:art-2": "maybe"})
-    assert "articles.1.stance" in text_of(doc, ".flash.error")
+    said = text_of(doc, "#error-summary")  # the second article's position, by its name
+    assert "cargo, your position: choose agree, can live with or cannot accept" in said
+    assert "articles.1.stance" not in said
+    assert one(doc, "#error-summary a")["href"] == "#st-2-0"
     api = api_answer(
         ua,
         food,

@@ -20,12 +20,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from gobetween.errors import N_, DataImportError, FileFormatError, InvalidModel, Sentence
+from gobetween.errors import (
+    N_,
+    DataImportError,
+    FileFormatError,
+    InputError,
+    InvalidModel,
+    Sentence,
+    refusal_of,
+)
 from gobetween.monitoring.cells import (
     cell_text,
     is_blank,
@@ -260,7 +268,8 @@ class RecordKind:
         Raises
         ------
         InvalidModel
-            Naming the field that is missing, unknown or invalid.
+            Naming the field that is missing, unknown or invalid (every field refused:
+            :class:`~gobetween.errors.FieldsRefused` when there are several).
         """
         unknown = sorted(set(values) - {f.name for f in self.fields})
         if unknown:
@@ -272,14 +281,23 @@ class RecordKind:
                 fields=unknown,
             )
         out, refused = self.parse(values)
-        for spec, error in refused:  # the first field refused
-            raise InvalidModel(
-                N_("%(field)s: %(problem)s"),
-                location=spec.name,
-                expected=_literal(error.expected) if error.expected else None,
-                params={"field": spec.label, "problem": Sentence(error.template, error.params)},
-            )
+        if refused:
+            raise refusal_of([_refusal(spec, error) for spec, error in refused])
         return self.entry_of(out)
+
+    def refusals(
+        self, values: Mapping[str, object], names: Collection[str] | None = None
+    ) -> list[InputError]:
+        """Each field (of ``names``, default all) that ``values`` cannot fill, at the field's
+        name, in words that do not repeat it (the place names the field: ``date: not a
+        date``, never ``date: Date: not a date``).
+
+        >>> from gobetween.monitoring.kinds_builtin import INCIDENTS
+        >>> [str(p) for p in INCIDENTS.refusals({"date": "soon"}, ["date", "place"])][1]
+        'place: empty (expected text)'
+        """
+        _out, refused = self.parse(values)
+        return [_refusal(s, error) for s, error in refused if names is None or s.name in names]
 
     def parse(
         self, values: Mapping[str, object]
@@ -318,6 +336,12 @@ class RecordKind:
             table = spec.compute(entries)
             out[spec.name] = FigureTable(spec.name, table.columns, table.rows, spec.caveat)
         return out
+
+
+def _refusal(spec: FieldSpec, error: DataImportError) -> InputError:
+    """A field that cannot be read, at its name (which says which field it is)."""
+    expected = _literal(error.expected) if error.expected else None
+    return InvalidModel(error.template, location=spec.name, expected=expected, params=error.params)
 
 
 #: Every record kind, by name: the one place a kind is registered.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from gobetween import errors as e
 from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _
 from gobetween.monitoring.kinds import REGISTRY, kind_named
+from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
@@ -254,13 +255,35 @@ async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Res
     return await _do(request, ctx, agreement_id, "provisions", work, sent)
 
 
+def _in_order(problems: Sequence[e.InputError], fields: Sequence[str]) -> list[e.InputError]:
+    """``problems`` in the order of the form's ``fields``, each field once (the first said).
+
+    >>> found = [e.ValidationFailed("long", location="place"),
+    ...          e.ValidationFailed("empty", location="place"),
+    ...          e.ValidationFailed("not a date", location="date")]
+    >>> [str(p) for p in _in_order(found, ["date", "place"])]
+    ['date: not a date', 'place: long']
+    """
+    first: dict[str, e.InputError] = {}
+    for problem in problems:
+        first.setdefault(problem.location or "", problem)
+    rank = {name: i for i, name in enumerate(fields)}
+    return sorted(first.values(), key=lambda p: rank.get(p.location or "", len(rank)))
+
+
 @router.post("/agreements/{agreement_id}/implementation/incidents")
 async def report_incident(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """A party alleges an incident, privately to the mediators (``IncidentBody``)."""
     values = _texts(await _form(request))
 
     def work() -> None:
-        body = validated(IncidentBody, {n: values.get(n, "") for n in IncidentBody.model_fields})
+        fields = {n: values.get(n, "") for n in IncidentBody.model_fields}
+        found = e.Problems()  # every problem at once: the API's limits and the kind's fields
+        with found.check():
+            body = validated(IncidentBody, fields)
+        found.found.extend(INCIDENTS.refusals(fields, ("date", "place", "facility", "description")))
+        if found.found:
+            raise e.refusal_of(_in_order(found.found, list(fields)))
         writing(ctx, records.report_incident, agreement_id, body.model_dump())
 
     sent = _Sent("incident-form", values)
@@ -333,7 +356,10 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
             status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 422)
             refusal = form_errors(exc, None)
             error = refusal.pop("error")
-            return implementation_error(request, ctx, agreement_id, error, status, **refusal)
+            failed = f"import:{kind[:40]}"  # the kind's file field, by its label
+            return implementation_error(
+                request, ctx, agreement_id, error, status, failed=failed, values={}, **refusal
+            )
         if not report["problems"]:
             return redirect(f"/agreements/{agreement_id}/implementation#kind-{kind[:40]}", request)
         return implementation_report(request, ctx, agreement_id, report)

@@ -53,6 +53,8 @@ router = APIRouter(include_in_schema=False)
 router.routes.extend(drafting.router.routes)  # the drafting pages, registered with these
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: The answer form's per-article fields: ``<prefix><article>[:<alternative>]``.
+_PREFIXES = ("st:", "rs:", "pw:")
 
 
 def split_reasons(raw: str) -> list[str]:
@@ -205,41 +207,46 @@ def text_page(request: Request, ctx: Ctx, track_id: int) -> Response:
     return read_page(request, ctx, "text.html", _text_context, track_id)
 
 
-def _article_answers(form: FormData) -> dict[str, dict[str, Any]]:
+def _article_answers(form: FormData, found: e.Problems) -> dict[str, dict[str, Any]]:
     """Per-article answers in the API's body form (``ArticleAnswerIn``), by the form key
     they come from, from ``st:<article>[:<alternative>]`` (stance), ``rs:`` (reason) and
-    ``pw:`` (proposed wording, in the form's language). Nothing is checked or cut here: the
-    API's schema does that, but for a stance that is none of the three, refused here at its
-    place in the body in the page's own words."""
+    ``pw:`` (proposed wording, in the form's language). Length limits are the API's schema's;
+    what only the page can see is refused here, in ``found``, at the form's field, in the
+    page's own words: a reason or wording typed for no position, a stance that is none of the
+    three, "cannot accept" without a reason (the protocol's refusal names the article by its
+    id; the page names it by its label). Those answers are left out of the body."""
     language = str(form.get("language", "en")) or "en"
     out: dict[str, dict[str, Any]] = {}
     for key in _typed_keys(form):
         if form.get(f"st:{key}"):
             continue
-        raise e.ValidationFailed(  # a reason or wording typed for no position: not dropped
-            _("choose your position on this article to give a reason or propose wording"),
-            location=f"st:{key}",
-            expected=_("agree, can live with or cannot accept"),
-        )
+        with found.check():  # a reason or wording typed for no position: not dropped
+            raise e.ValidationFailed(
+                _("choose your position on this article to give a reason or propose wording"),
+                location=f"st:{key}",
+                expected=_("agree, can live with or cannot accept"),
+            )
     for key, value in form.multi_items():
         if not str(key).startswith("st:") or not value:
             continue
         rest = str(key)[3:]
         article, _sep, alt = rest.partition(":")
-        if str(value) not in {s.value for s in Stance}:  # the schema's place, the page's words
-            raise e.ValidationFailed(
-                _("choose agree, can live with or cannot accept"),
-                location=f"articles.{len(out)}.stance",
-            )
         reason = " ".join(split_reasons(str(form.get(f"rs:{rest}", ""))))
-        proposed = str(form.get(f"pw:{rest}", "")).replace("\r\n", "\n").strip()
-        out[rest] = {
-            "article": article,
-            "stance": str(value),
-            "alternative": int(alt) if alt.isdigit() else None,
-            "reason": reason,
-            "proposed": {language: proposed} if proposed else {},
-        }
+        with found.check():
+            if str(value) not in {s.value for s in Stance}:
+                raise e.ValidationFailed(
+                    _("choose agree, can live with or cannot accept"), location=key
+                )
+            if str(value) == Stance.CANNOT_ACCEPT and not reason:
+                raise e.ValidationFailed(_("say why you cannot accept it"), location=f"rs:{rest}")
+            proposed = str(form.get(f"pw:{rest}", "")).replace("\r\n", "\n").strip()
+            out[rest] = {
+                "article": article,
+                "stance": str(value),
+                "alternative": int(alt) if alt.isdigit() else None,
+                "reason": reason,
+                "proposed": {language: proposed} if proposed else {},
+            }
     return out
 
 
@@ -249,7 +256,7 @@ def _typed_keys(form: FormData) -> list[str]:
     keys: dict[str, None] = {}
     for key, value in form.multi_items():
         name = str(key)
-        if name[:3] in ("st:", "rs:", "pw:") and str(value).strip():
+        if name[:3] in _PREFIXES and str(value).strip():
             keys.setdefault(name[3:])
     return list(keys)
 
@@ -276,16 +283,43 @@ def _answer_field(location: str, keys: Sequence[str]) -> str:
 
     >>> _answer_field("articles.1.reason", ["art-1", "art-2:0"])
     'rs:art-2:0'
+    >>> _answer_field("articles.0", ["art-1"])
+    'st:art-1'
     >>> _answer_field("reasons.0", ["art-1"])
     'reasons'
     """
     parts = location.split(".")
-    if parts[0] == "articles" and len(parts) > 2 and parts[1].isdigit():
+    if parts[0] == "articles" and len(parts) > 1 and parts[1].isdigit():
         i = int(parts[1])
-        prefix = {"reason": "rs", "proposed": "pw", "stance": "st"}.get(parts[2])
-        if prefix and i < len(keys):
+        # the answer as a whole (``articles.0``: its alternative, say): its position
+        prefix = {"reason": "rs", "proposed": "pw"}.get(parts[2] if len(parts) > 2 else "", "st")
+        if i < len(keys):
             return f"{prefix}:{keys[i]}"
     return parts[0]
+
+
+def _in_form_order(
+    problems: Sequence[e.InputError], form: FormData, keys: Sequence[str]
+) -> list[e.InputError]:
+    """``problems`` in the order of the answer form's fields (the kind, each article as the
+    form sends them, the reasons), each place once (the page's words for a kind that is none
+    of the three, not the schema's too)."""
+    articles: dict[str, None] = {}
+    for name, _value in form.multi_items():
+        if str(name)[:3] in _PREFIXES:
+            articles.setdefault(str(name)[3:])
+    order = {key: i for i, key in enumerate(articles)}
+
+    def rank(problem: e.InputError) -> int:
+        field = _answer_field(problem.location or "", keys)
+        if field == "kind":
+            return -1
+        return order.get(field[3:], len(order)) if field[:3] in _PREFIXES else len(order)
+
+    once: dict[str | None, e.InputError] = {}
+    for problem in problems:
+        once.setdefault(problem.location, problem)
+    return sorted(once.values(), key=rank)
 
 
 @router.post("/tracks/{track_id}/text/answer")
@@ -294,8 +328,8 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
 
     The form is read as the body of ``POST /api/tracks/{id}/text/answers``
     (``ArticlesAnswerIn``, whose whole-text fields are those of the generic ``answer_text``):
-    a reason over 5,000 characters, whole or per article, is refused at the place the API
-    names, shown next to its field, never cut."""
+    a reason over 5,000 characters, whole or per article, is refused, never cut. Every
+    problem is listed at once, each at its field (an article's by the article's name)."""
     form = await request.form()
     kind_raw = str(form.get("kind", ""))
     raw_version = str(form.get("version", ""))
@@ -305,31 +339,42 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
     amendments = {
         str(k)[6:]: str(v) for k, v in form.multi_items() if str(k).startswith("amend:") and v
     }
-    keys = [str(k)[3:] for k, v in form.multi_items() if str(k).startswith("st:") and v]
 
     def build() -> Response:
+        keys: list[str] = []  # the form keys of the body's per-article answers, in order
         try:
-            per_article = _article_answers(form)
-            if kind_raw not in {k.value for k in AnswerKind}:
-                raise e.ValidationFailed(
-                    _("choose an answer"), location="kind", expected=_("accept, reject or amend")
-                )
-            kind = AnswerKind(kind_raw)
-            if kind is AnswerKind.REJECT and not reasons:
-                raise e.ValidationFailed(
-                    _("say why you reject this version"),
-                    location="reasons",
-                    expected=_("a reason"),
-                )
+            # every problem at once: the page's own checks, then the API's schema
+            found = e.Problems()
+            with found.check():
+                if kind_raw not in {k.value for k in AnswerKind}:
+                    raise e.ValidationFailed(
+                        _("choose an answer"),
+                        location="kind",
+                        expected=_("accept, reject or amend"),
+                    )
+            per_article = _article_answers(form, found)
+            keys.extend(per_article)
+            with found.check():
+                if kind_raw == AnswerKind.REJECT and not reasons:
+                    raise e.ValidationFailed(
+                        _("say why you reject this version"),
+                        location="reasons",
+                        expected=_("a reason"),
+                    )
             body = {
                 "version": version,
-                "kind": kind.value,
+                "kind": kind_raw,
                 "reasons": reasons,
-                "amendments": amendments if kind is AnswerKind.AMEND else {},
+                "amendments": amendments if kind_raw == AnswerKind.AMEND else {},
                 "articles": list(per_article.values()),
             }
-            # the API's limits, per article too, and its refusals (422 at "articles")
-            record_answer(ctx, track_id, validated(ArticlesAnswerIn, body))
+            checked = None
+            with found.check():  # the API's limits, per article too
+                checked = validated(ArticlesAnswerIn, body)
+            if found.found:
+                raise e.refusal_of(_in_form_order(found.found, form, keys))
+            assert checked is not None
+            record_answer(ctx, track_id, checked)  # its refusals (422 at "articles")
         except (e.InputError, e.ProtocolError) as exc:
             return form_again(
                 request,
