@@ -65,10 +65,14 @@ def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_pat
         pages[seat] = page
         page.goto(f"{base}/agreements/{aid}")
         expect(page.locator("#agreement-status")).to_have_attribute("data-status", "draft")
+        # key files are for technical staff: folded away until asked for
+        expect(page.locator(".key-form button")).to_be_hidden()
+        page.locator("details.technical summary").click()
         page.locator(".key-form input[type=file]").set_input_files(str(keys[seat][1]))
         page.locator(".key-form button").click()
         expect(page.locator(".flash.notice")).to_contain_text("key registered")
         expect(page.locator(".fingerprint")).to_be_visible()
+        page.locator("details.technical summary").click()
         page.locator(".sign-form input[type=file]").set_input_files(str(keys[seat][0]))
         if n == 0:
             page.screenshot(path=str(shots / "agreement-signing.png"), full_page=True)

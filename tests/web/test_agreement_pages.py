@@ -283,3 +283,30 @@ def test_a_signatory_reads_the_signed_text_in_its_own_language(site: Site, initi
     english = site.client("ukraine")
     english.cookies.set("gobetween_lang", "en")
     assert not soup(english.get(f"/agreements/{initiative}")).select("#text-in-reader-language")
+
+
+def test_key_files_and_commands_are_folded_away_until_a_refusal_needs_them(site: Site) -> None:
+    """A delegate on a phone read "gobetween keys new --org ..." and "gobetween agreement sign
+    --as ..." beside the browser's own signing (found walking the demo): the key files and the
+    command line sit in a closed "for technical staff" section, opened again when one of its
+    forms was refused so that its problem shows."""
+    with site.services.db.unit_of_work() as session:
+        aid = build_agreement_demo(session, signed=False)
+    un = site.client("un")
+    page = soup(un.get(f"/agreements/{aid}"))
+    technical = page.select("#signing details.technical")
+    assert technical, "the signing card folds its technical forms"
+    assert all(not d.has_attr("open") for d in technical)
+    for form in page.select(
+        "#signing form.key-form, #signing form.sign-form, #signing form.bundle-form"
+    ):
+        assert form.find_parent("details") is not None
+    assert page.select("#signing form.browser-sign-form")[0].find_parent("details") is None
+    token = str(one(page, "form.bundle-form input[name=csrf_token]")["value"])
+    refused = un.post(
+        f"/agreements/{aid}/signed-bundle",
+        data={"csrf_token": token},
+        files={"bundle": ("signed.json", b"not json", "application/json")},
+    )
+    assert refused.status_code == 422
+    assert all(d.has_attr("open") for d in soup(refused).select("#signing details.technical"))
