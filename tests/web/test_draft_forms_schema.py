@@ -53,7 +53,9 @@ def test_an_article_wording_too_long_is_refused_at_its_place_by_page_and_api(
     assert r.status_code == 422
     doc = soup(r)
     where = f"articles.{n - 1}.wording.uk"
-    assert where in text_of(doc, ".flash.error")  # the place the API names, below
+    said = text_of(doc, "#error-summary")  # the article as the reader calls it, not the API's place
+    assert where not in said
+    assert "Wording of the article on term (Ukrainian)" in said
     assert "20,001 characters; at most 20,000" in text_of(doc, f"#clause-{n}-uk-error")
     area = one(doc, f"textarea#clause-{n}-uk")
     assert area["aria-describedby"] == f"clause-{n}-uk-error"

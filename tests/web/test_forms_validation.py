@@ -178,10 +178,11 @@ def test_a_new_agreement_title_too_long_or_a_bad_date_is_refused(site: Site) -> 
     page = f"/tracks/{food}/agreement"
     r = _post(un, page, page, {"title": "t" * 301, "effective_date": "2026-12-03"})
     assert r.status_code == 422
-    assert "title: 301 characters; at most 300 are accepted" in text_of(soup(r), ".flash.error")
+    assert "Title: 301 characters; at most 300 are accepted" in text_of(soup(r), ".flash.error")
     r = _post(un, page, page, {"title": "Food", "effective_date": "3 December"})
     assert r.status_code == 422
-    assert "effective_date: a date is expected, as YYYY-MM-DD" in text_of(soup(r), ".flash.error")
+    said = text_of(soup(r), ".flash.error")  # by its label, not the API's name
+    assert "Effective date: a date is expected, as YYYY-MM-DD" in said, said
 
 
 def test_a_new_process_is_read_through_the_apis_schemas(site: Site) -> None:

@@ -13,10 +13,12 @@ page's own words ("choose a kind").
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -27,12 +29,13 @@ from gobetween.service import prepare, processes, setup, two_factor
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.schemas import InvitationIn, MemberChange, OrganisationIn
 from gobetween.web.common import Ctx, frame
-from gobetween.web.forms import form_errors, validated
+from gobetween.web.forms import form_errors, in_form_order, validated
 from gobetween.web.render import read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+M = TypeVar("M", bound=BaseModel)
 
 
 def _admin_context(
@@ -82,9 +85,46 @@ def _role(form: FormData) -> str:
     return raw
 
 
-def _member(form: FormData) -> dict[str, Any]:
-    """A membership's role and organisation as the API's body has them."""
-    return {"role": _role(form), "organisation_id": _org(form)}
+def _kind(form: FormData) -> str:
+    """The kind chosen; none of the kinds is refused at ``kind``, as the API refuses it."""
+    raw = str(form.get("kind", ""))
+    if raw not in {k.value for k in OrganisationKind}:
+        raise e.ValidationFailed(
+            _("choose a kind"), location="kind", expected=_("party, mediator or observer")
+        )
+    return raw
+
+
+def _read(
+    model: type[M],
+    values: dict[str, Any],
+    choice: Callable[[FormData], str],
+    name: str,
+    form: FormData,
+    order: tuple[str, ...],
+) -> M:
+    """``values`` read as ``model``, the choice ``name`` checked by ``choice`` in the page's
+    words: every problem at once, in the form's ``order``, the page's words for the choice
+    (not the schema's too)."""
+    found = e.Problems()
+    with found.check():
+        values[name] = choice(form)
+    body = None
+    with found.check():
+        body = validated(model, values)
+    if found.found or body is None:
+        raise in_form_order(found.found, order)
+    return body
+
+
+def _member(model: type[M], form: FormData, **more: str) -> M:
+    """A membership's role and organisation (and ``more``) read as the API's body ``model``."""
+    values: dict[str, Any] = {
+        **more,
+        "role": str(form.get("role", "")),
+        "organisation_id": _org(form),
+    }
+    return _read(model, values, _role, "role", form, (*more, "role", "organisation_id"))
 
 
 def _do(
@@ -98,15 +138,11 @@ def _do(
     """Run one admin action; an invitation link to show once ("" when it went by e-mail),
     or None."""
     if action == "organisation":
-        kind = str(form.get("kind", ""))
-        if kind not in {k.value for k in OrganisationKind}:
-            raise e.ValidationFailed(
-                _("choose a kind"), location="kind", expected=_("party, mediator or observer")
-            )
-        org = validated(OrganisationIn, {"name": str(form.get("name", "")), "kind": kind})
+        fields = {"name": str(form.get("name", "")), "kind": str(form.get("kind", ""))}
+        org = _read(OrganisationIn, fields, _kind, "kind", form, ("name", "kind"))
         prepare.add_organisation(session, actor, process_id, name=org.name, kind=org.kind)
     elif action == "invite":
-        invited = validated(InvitationIn, {"email": str(form.get("email", "")), **_member(form)})
+        invited = _member(InvitationIn, form, email=str(form.get("email", "")))
         _invitation, token = prepare.invite(
             session,
             actor,
@@ -127,7 +163,7 @@ def _do(
         if form.get("remove"):
             prepare.remove_member(session, actor, process_id, membership)
         else:
-            change = validated(MemberChange, _member(form))
+            change = _member(MemberChange, form)
             prepare.change_member(
                 session,
                 actor,

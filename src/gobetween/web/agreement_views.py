@@ -36,7 +36,7 @@ from gobetween.service.errors import translated
 from gobetween.service.negotiate import Upload
 from gobetween.web.agreement_charts import bar_chart, column_chart, number
 from gobetween.web.common import Ctx, frame, track_page
-from gobetween.web.forms import validated
+from gobetween.web.forms import form_errors, in_form_order, validated
 from gobetween.web.record_words import (
     barometer_chart,
     known_steps,
@@ -252,7 +252,10 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
                 "effective_date": str(form.get("effective_date", "")),
                 "title": str(form.get("title", "")),
             }
-            body = validated(AgreementIn, fields)
+            try:
+                body = validated(AgreementIn, fields)
+            except e.InputError as exc:  # listed as the form draws them
+                raise in_form_order(e.problems_of(exc), ("title", "effective_date")) from None
             with ctx.write() as unit:  # term and renewal: only what the agreed text says
                 made = agree.create_agreement(
                     unit.session,
@@ -268,10 +271,18 @@ async def create_agreement(request: Request, ctx: Ctx, track_id: int) -> Respons
                     },
                 )
         except (ValueError, e.AgreementError) as exc:
-            # in the reader's language, also a refusal of the pure core (derive, languages)
-            error = problem_text(exc) if isinstance(exc, e.GobetweenError) else str(exc)
+            # every problem by its field's label, in the reader's language, also a refusal of
+            # the pure core (derive, languages); the form as typed
+            shown = form_errors(exc) if isinstance(exc, e.GobetweenError) else {"error": str(exc)}
+            typed = {k: str(v) for k, v in form.items() if isinstance(v, str)}
             return form_again(
-                request, ctx, "agreement_new.html", _new_agreement_context, track_id, error=error
+                request,
+                ctx,
+                "agreement_new.html",
+                _new_agreement_context,
+                track_id,
+                values=typed,
+                **shown,
             )
         return redirect(f"/agreements/{made['id']}", request)
 

@@ -45,8 +45,8 @@ from gobetween.service.context import RequestContext, Unit
 from gobetween.service.languages import declared_languages
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
-from gobetween.web.forms import form_errors, validated
-from gobetween.web.render import form_again, problem_text, read_page, redirect, render, run_page
+from gobetween.web.forms import form_errors, in_form_order, validated
+from gobetween.web.render import form_again, read_page, redirect, render, run_page
 
 __all__ = [
     "alternative_field",
@@ -182,21 +182,26 @@ def form_field(
 ) -> str:
     """The drafting form's field that a refusal at the body's ``location`` is about: an
     article's wording (``articles.<i>.wording.<code>``) is the preamble's, the final clauses',
-    its issue's ``clause-`` or a bracketed alternative's field in that language; any other
-    location names its own field (``note``, ``deadline``).
+    its issue's ``clause-`` or a bracketed alternative's field in that language; an option of
+    the package (``package.<issue>``) its ``pkg-`` field; any other location names its own
+    field (``note``, ``deadline``).
 
     >>> arts = [{"kind": "operative", "issue": "ports", "alternatives": []}]
     >>> form_field("articles.0.wording.uk", arts, ("en", "uk"))
     'clause-ports@uk'
     >>> form_field("note", arts, ("en",))
     'note'
+    >>> form_field("package.ports", arts, ("en",))
+    'pkg-ports'
     """
     parts = location.split(".")
-    if parts[0] != "articles" or len(parts) < 3 or not parts[1].isdigit():
+    if parts[0] == "package" and len(parts) > 1:
+        return f"pkg-{parts[1]}"
+    if parts[0] != "articles" or len(parts) < 2 or not parts[1].isdigit():
         return parts[0]
     article = articles[int(parts[1])] if int(parts[1]) < len(articles) else {}
     rest = parts[2:]
-    if rest[0] == "alternatives" and len(rest) > 2 and rest[1].isdigit():
+    if rest[:1] == ["alternatives"] and len(rest) > 2 and rest[1].isdigit():
         alternatives = article.get("alternatives", [])
         k = int(rest[1])
         option = alternatives[k].get("option") if k < len(alternatives) else None
@@ -208,6 +213,22 @@ def form_field(
         base = str(article.get("kind", "preamble"))
     language = rest[1] if len(rest) > 1 and rest[0] == "wording" else languages[0]
     return _field(base, language, languages)
+
+
+def _form_order(
+    agenda: Agenda, form: FormData | Mapping[str, Any], languages: Sequence[str]
+) -> list[str]:
+    """The drafting form's fields in the order the page draws them: the preamble, each
+    issue's option, wording and bracketed alternatives, the final clauses, the deadline, the
+    note (each wording in every language)."""
+    getlist = form.getlist if isinstance(form, FormData) else (lambda k: [form.get(k)])
+    bases = ["preamble"]
+    for issue in agenda.issues:
+        bases.extend((f"pkg-{issue.name}", f"clause-{issue.name}"))
+        bases.extend(alternative_field(issue.name, str(o)) for o in getlist(f"alt-{issue.name}"))
+    bases.append("final")
+    names = [_field(base, code, languages) for base in bases for code in languages]
+    return [*names, "deadline", "note"]
 
 
 def _deadline(raw: object) -> dt.datetime | None:
@@ -404,20 +425,29 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
 
     def build() -> Response:
         typed: dict[str, Any] | None = None
+        articles: list[dict[str, Any]] = []
+
+        def field_of(where: str) -> str:
+            return form_field(where, articles, languages)
+
         try:
-            deadline = _deadline(form.get("deadline"))
             with ctx.read() as unit:
                 agenda = track_page(unit, track_id).agenda
-            typed = {
-                "package": options,
-                "articles": article_bodies(agenda, form),
-                "note": _clean(form.get("note")),
-            }
-            body = draft_body(typed["package"], typed["articles"], typed["note"], deadline, base)
+            articles = article_bodies(agenda, form)
+            typed = {"package": options, "articles": articles, "note": _clean(form.get("note"))}
+            found = e.Problems()  # every problem at once: the deadline's, then the schema's
+            deadline = None
+            with found.check():
+                deadline = _deadline(form.get("deadline"))
+            body = None
+            with found.check():
+                body = draft_body(options, articles, typed["note"], deadline, base)
+            if found.found or body is None:
+                order = _form_order(agenda, form, languages)
+                raise in_form_order(found.found, order, field_of)
             made = record_draft(ctx, track_id, body, draft_id)
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
-            articles = (typed or {}).get("articles", [])
-            shown = form_errors(exc, lambda where: form_field(where, articles, languages))
+            shown = form_errors(exc, field_of)
             again = form_again(
                 request,
                 ctx,
@@ -429,6 +459,7 @@ async def save(request: Request, ctx: Ctx, track_id: int) -> Response:
                 draft_id=draft_id,
                 draft_base=base or "",
                 conflict=isinstance(exc, e.Conflict),
+                typed_deadline=str(form.get("deadline") or ""),
                 **shown,
             )
             if isinstance(exc, e.Conflict):  # saved by another meanwhile: 409, as the API says
@@ -482,8 +513,13 @@ async def draft_act(request: Request, ctx: Ctx, track_id: int, draft_id: int, ac
     def build() -> Response:
         try:
             if act == "publish":  # a cold text replayed before the writing unit
-                confirm = form.get("confirm") == "yes"
-                version = record_publication(ctx, track_id, draft_id, confirm=confirm)
+                if form.get("confirm") != "yes":  # the API's refusal, in the page's words
+                    raise e.ValidationFailed(
+                        _("publishing sends the text to every party: confirm it"),
+                        location="confirm",
+                        expected=_("tick the box that says you have read the preview"),
+                    )
+                version = record_publication(ctx, track_id, draft_id, confirm=True)
                 target = f"/tracks/{track_id}/draft?published={version.number}"
             elif act == "approve":
                 writing(ctx, drafts.approve_draft, track_id, draft_id)
@@ -494,9 +530,9 @@ async def draft_act(request: Request, ctx: Ctx, track_id: int, draft_id: int, ac
             else:
                 raise e.NotFound(f"no action {act!r}")
         except (e.InputError, e.ProtocolError, e.Conflict) as exc:
-            error = problem_text(exc)
+            shown = form_errors(exc)
             return form_again(
-                request, ctx, "draft_view.html", _one_draft_context, track_id, draft_id, error=error
+                request, ctx, "draft_view.html", _one_draft_context, track_id, draft_id, **shown
             )
         return redirect(target)
 

@@ -19,7 +19,7 @@ message: 20,001 characters; at most 20,000 are accepted
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -32,7 +32,7 @@ from gobetween.service.context import RequestContext
 from gobetween.service.schemas import refusal
 from gobetween.web.render import refusal_context
 
-__all__ = ["form_errors", "perform_step", "validated"]
+__all__ = ["form_errors", "in_form_order", "perform_step", "validated"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -73,3 +73,31 @@ def form_errors(
     field for the body's location where the two differ (``articles.0.reason`` ->
     ``rs:art-1``)."""
     return refusal_context(exc, field_of)
+
+
+def in_form_order(
+    problems: Sequence[InputError],
+    fields: Iterable[str],
+    field_of: Callable[[str], str] | None = None,
+) -> InputError:
+    """One refusal of ``problems`` (the page's own checks' and the schema's, found apart),
+    listed in the order of the form's ``fields`` (their names, as the page draws them), a
+    problem at no field of them last, each place once (the page's words for a place, found
+    first, not the schema's too). ``field_of``: the form's field of a location, as
+    :func:`form_errors` takes it.
+
+    >>> found = [ValidationFailed("too long", location="note"),
+    ...          ValidationFailed("not a date", location="deadline")]
+    >>> print(in_form_order(found, ["deadline", "note"]))
+    deadline: not a date; note: too long
+    """
+    order = {name: i for i, name in enumerate(dict.fromkeys(fields))}
+    of = field_of or (lambda where: where.split(".")[0])
+
+    def rank(problem: InputError) -> int:
+        return order.get(of(problem.location), len(order)) if problem.location else len(order)
+
+    once: dict[str | None, InputError] = {}
+    for problem in problems:
+        once.setdefault(problem.location, problem)
+    return refusal_of(sorted(once.values(), key=rank))

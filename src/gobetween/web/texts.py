@@ -44,7 +44,7 @@ from gobetween.web import drafting
 from gobetween.web.agenda_words import article_named
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
-from gobetween.web.forms import form_errors, validated
+from gobetween.web.forms import form_errors, in_form_order, validated
 from gobetween.web.render import form_again, read_page, redirect, run_page
 
 __all__ = ["Change", "changes", "router", "split_reasons"]
@@ -298,30 +298,6 @@ def _answer_field(location: str, keys: Sequence[str]) -> str:
     return parts[0]
 
 
-def _in_form_order(
-    problems: Sequence[e.InputError], form: FormData, keys: Sequence[str]
-) -> list[e.InputError]:
-    """``problems`` in the order of the answer form's fields (the kind, each article as the
-    form sends them, the reasons), each place once (the page's words for a kind that is none
-    of the three, not the schema's too)."""
-    articles: dict[str, None] = {}
-    for name, _value in form.multi_items():
-        if str(name)[:3] in _PREFIXES:
-            articles.setdefault(str(name)[3:])
-    order = {key: i for i, key in enumerate(articles)}
-
-    def rank(problem: e.InputError) -> int:
-        field = _answer_field(problem.location or "", keys)
-        if field == "kind":
-            return -1
-        return order.get(field[3:], len(order)) if field[:3] in _PREFIXES else len(order)
-
-    once: dict[str | None, e.InputError] = {}
-    for problem in problems:
-        once.setdefault(problem.location, problem)
-    return sorted(once.values(), key=rank)
-
-
 @router.post("/tracks/{track_id}/text/answer")
 async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
     """Answer the current version: as a whole, and article by article.
@@ -372,7 +348,16 @@ async def answer(request: Request, ctx: Ctx, track_id: int) -> Response:
             with found.check():  # the API's limits, per article too
                 checked = validated(ArticlesAnswerIn, body)
             if found.found:
-                raise e.refusal_of(_in_form_order(found.found, form, keys))
+                # in the form's order: the kind, then each article (as the form sends them)
+                # with its position, reason and wording, the reasons last; each place once,
+                # the page's own words first
+                articles = dict.fromkeys(
+                    str(n)[3:] for n, _v in form.multi_items() if str(n)[:3] in _PREFIXES
+                )
+                fields = [prefix + key for key in articles for prefix in _PREFIXES]
+                raise in_form_order(
+                    found.found, ["kind", *fields], lambda where: _answer_field(where, keys)
+                )
             assert checked is not None
             record_answer(ctx, track_id, checked)  # its refusals (422 at "articles")
         except (e.InputError, e.ProtocolError) as exc:
