@@ -4,6 +4,8 @@ to it, and what was typed kept (found by a tester walking the demo in Turkish an
 
 from __future__ import annotations
 
+import copy
+
 import httpx
 from bs4 import BeautifulSoup
 from sqlalchemy import select
@@ -37,7 +39,10 @@ def _summary(page: BeautifulSoup) -> list[tuple[str | None, str]]:
                 label = one(group, "legend").get_text(" ", strip=True)
             else:
                 assert field.get("aria-invalid") == "true", target
-                label = one(page, f"label[for={target}]").get_text(" ", strip=True)
+                said = copy.copy(one(page, f"label[for={target}]"))
+                for shown_only in said.select("[aria-hidden=true]"):  # not in its name
+                    shown_only.decompose()
+                label = said.get_text(" ", strip=True)
             assert item.get_text(" ", strip=True).startswith(label), (label, item)
         listed.append((target, item.get_text(" ", strip=True)))
     return listed

@@ -428,9 +428,10 @@ def test_admin_invites_assigns_and_creates_tracks(site: Site) -> None:
         {"action": "save", "track_name": "x", "organisation_ids": orgs, "i0.name": "empty"},
     )
     assert broken.status_code == 422
-    said = text_of(soup(broken), ".flash.error")
-    assert "issue 1 (empty) has no options" in said
-    assert said.count("issue 1 (empty)") == 1, said  # once (it was "issue 1 (empty): issue 1 ...")
+    said = text_of(soup(broken), "#error-summary")
+    assert "Issue 1 (empty), option 1: this issue has no options" in said, said
+    assert said.count("(empty)") == 1, said  # once (it was "issue 1 (empty): issue 1 ...")
+    assert one(soup(broken), "#error-summary a")["href"] == "#i0-o0"  # the first option row
 
 
 def test_admin_page_is_forbidden_to_members_and_hidden_from_others(site: Site) -> None:

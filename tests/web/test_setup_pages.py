@@ -162,7 +162,9 @@ def test_each_wording_field_is_labelled_with_its_own_option(site: Site) -> None:
         }
         said = text_of(page, f"label[for='{field['id']}']")
         wanted = f"Clause wording ({language[str(field['lang'])]}) of option {option}"
-        assert said == wanted, field["id"]  # the language by its name (before: its code, "uk")
+        # the language by its name (before: its code, "uk"), after the issue it is in
+        assert said.endswith(f"), {wanted}"), (field["id"], said)
+        assert said.startswith("Issue "), (field["id"], said)
 
 
 def test_reset_and_mail_settings_pages(site: Site) -> None:

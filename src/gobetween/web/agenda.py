@@ -38,10 +38,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -52,15 +52,15 @@ from starlette.datastructures import UploadFile
 from gobetween import errors as e
 from gobetween.agreements.derive import lifecycle_issues
 from gobetween.i18n import _, _l, format_decimal
-from gobetween.model import SETTLES_WORDS, Agenda, Issue, IssueKind
+from gobetween.model import SETTLES_WORDS, Agenda, Issue, IssueKind, Option
 from gobetween.service import agendas, languages, prepare, processes
 from gobetween.service.api import prepare as api
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.imports import agenda_from_uploads
 from gobetween.service.negotiate import Upload, track_agenda
-from gobetween.service.schemas import AgendaIn, In, Str, TrackIn
+from gobetween.service.schemas import AgendaIn, In, IssueIn, Str, TrackIn
 from gobetween.web.common import Ctx, frame
-from gobetween.web.forms import form_errors, validated
+from gobetween.web.forms import form_errors, in_form_order, validated
 from gobetween.web.render import redirect, render, run_page, with_twin
 
 __all__ = ["IssueDraft", "OptionDraft", "agenda_of", "drafts_from_agenda", "drafts_from_form"]
@@ -188,43 +188,83 @@ def drafts_from_form(form: Mapping[str, Any]) -> list[IssueDraft]:
     return [d for _p, _i, d in sorted(kept, key=lambda x: (x[0], x[1]))]
 
 
+def _at(k: int, rest: str) -> str:
+    """The body's location of ``rest`` in the agenda's issue ``k`` (from 0)."""
+    return f"agenda.issues.{k}.{rest}"
+
+
+def _moved(exc: e.InputError, location: str) -> e.InputError:
+    """``exc`` at the body's ``location`` (the model's own place for it, ``options[1]`` or
+    ``issue 'ports', settles``, said nothing of where the editor shows it)."""
+    moved = exc.located()
+    moved.source = None
+    moved.location = location
+    return moved
+
+
 def _number(text: str, where: str) -> float:
     try:
         return float(text.replace(",", "."))
     except ValueError:
         raise e.ValidationFailed(
-            _("%(where)s: %(text)r is not a number") % {"where": where, "text": text},
+            _("%(text)r is not a number") % {"text": text},
             location=where,
             expected=_("a number in from, to and step"),
         ) from None
 
 
-def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
-    """One issue's rows in the API's body form (``IssueIn``): a range discretised with its
-    unit, the options one per row with their wording."""
-    unit = draft.unit or None
-    about = {
+def _range(draft: IssueDraft, k: int) -> tuple[float, float, float]:
+    """From, to and step of issue ``k``'s range; every one that is not a number refused."""
+    found = e.Problems()
+    numbers: dict[str, float] = {}
+    for name in ("low", "high", "step"):
+        with found.check():
+            numbers[name] = _number(getattr(draft, name), _at(k, name))
+    found.done()
+    low, high, step = numbers["low"], numbers["high"], numbers["step"]
+    if step <= 0 or (high - low) / step >= MAX_OPTIONS:
+        raise e.ValidationFailed(
+            _("a step of %(step)s gives too many values or none") % {"step": draft.step},
+            location=_at(k, "step"),
+            expected=_("a positive step giving at most %(count)s values") % {"count": MAX_OPTIONS},
+        )
+    return low, high, step
+
+
+def _about(draft: IssueDraft) -> dict[str, Any]:
+    return {
         "name": draft.name,
-        "unit": unit,
+        "unit": draft.unit or None,
         "description": draft.description,
         "names": dict(draft.names),
         "descriptions": dict(draft.descriptions),
         "units": dict(draft.units),
         "settles": draft.settles or None,
     }
+
+
+def _as_typed(draft: IssueDraft) -> dict[str, Any]:
+    """Issue rows the editor could not read (:func:`_issue` refused them) as the body has them,
+    for the schema to check their other fields."""
+    options = [
+        {"name": o.name, "wording": dict(o.wording), "names": dict(o.names)} for o in draft.options
+    ]
+    return {**_about(draft), "options": options or [{"name": "-"}]}
+
+
+def _issue(draft: IssueDraft, k: int) -> dict[str, Any]:
+    """Issue ``k``'s rows in the API's body form (``IssueIn``): a range discretised with its
+    unit, the options one per row with their wording; refused at the field that is wrong."""
+    about = _about(draft)
     if draft.kind in (IssueKind.INTEGER.value, IssueKind.REAL.value):
-        low, high = _number(draft.low, where), _number(draft.high, where)
-        step = _number(draft.step, where)
-        if step <= 0 or (high - low) / step >= MAX_OPTIONS:
-            raise e.ValidationFailed(
-                _("%(where)s: a step of %(step)s gives too many values or none")
-                % {"where": where, "step": draft.step},  # names the issue: no location again
-                expected=_("a positive step giving at most %(count)s values")
-                % {"count": MAX_OPTIONS},
-            )
+        low, high, step = _range(draft, k)
         kind = IssueKind(draft.kind)
-        issue = Issue.from_range(draft.name, low, high, step, kind=kind, unit=unit)
-        _two_options(issue.size, where)
+        try:
+            issue = Issue.from_range(draft.name, low, high, step, kind=kind, unit=about["unit"])
+        except e.InvalidModel as exc:
+            place = exc.location if exc.location in ("low", "high", "step") else "step"
+            raise _moved(exc, _at(k, place)) from None
+        _two_options(issue.size, _at(k, "step"))
         rows = {row.name: row for row in draft.options}
         values = [
             {"name": o.name, "value": o.value, "label": o.label}
@@ -238,10 +278,11 @@ def _issue(draft: IssueDraft, where: str) -> dict[str, Any]:
         return {**about, "kind": kind.value, "options": values}
     if not draft.options:
         raise e.ValidationFailed(
-            _("%(where)s has no options") % {"where": where},  # names the issue: no location again
+            _("this issue has no options"),
+            location=_at(k, "options.0.name"),
             expected=_("at least one option, one per row"),
         )
-    _two_options(len(draft.options), where)
+    _two_options(len(draft.options), _at(k, "options.1.name"))
     options = [
         {"name": o.name, "wording": dict(o.wording), "names": dict(o.names)} for o in draft.options
     ]
@@ -253,36 +294,155 @@ def _two_options(count: int, where: str) -> None:
     model and the files allow one: an article settled beforehand, an imported domain's)."""
     if count == 1:
         raise e.ValidationFailed(
-            _("%(where)s has a single option: a single option leaves nothing to negotiate")
-            % {"where": where},  # names the issue: no location again
+            _("a single option leaves nothing to negotiate"),
+            location=where,
             expected=_("at least two options, one per row"),
         )
 
 
-def agenda_body(drafts: Sequence[IssueDraft], name: str = "agenda") -> dict[str, Any]:
-    """The rows in the API's body form (``AgendaIn``), nothing cut; :class:`ValidationFailed`
-    names the issue whose rows cannot be read (no options, a range that is not one)."""
-    if not drafts:
-        raise e.ValidationFailed(
-            _("the agenda is empty"), location="agenda", expected=_("at least one issue")
-        )
-    issues = []
-    for n, draft in enumerate(drafts, start=1):
-        where = (
-            _("issue %(n)s (%(name)s)") % {"n": n, "name": draft.name}
-            if draft.name
-            else _("issue %(n)s") % {"n": n}
-        )
+_OPTION_TEXT = re.compile(r", (wording|names) (\S+)$")
+_ISSUE_TEXT_AT = re.compile(r", (names|descriptions|units) (\S+)$")
+_OPTION_AT = re.compile(r"^options\[(\d+)\]$")
+
+
+def _issue_place(location: str | None) -> str:
+    """Where in its issue the model's refusal of an issue is, as the body has it."""
+    where = location or ""
+    if match := _OPTION_AT.match(where):
+        return f"options.{match[1]}.name"
+    if match := _ISSUE_TEXT_AT.search(where):
+        return f"{match[1]}.{match[2]}"
+    return "settles" if where.endswith(", settles") else "name"
+
+
+def _modelled(issue: IssueIn, k: int) -> list[e.InputError]:
+    """The model's refusals of issue ``k`` (each option apart, then the issue), at the body's
+    location of the field each is about."""
+    found: list[e.InputError] = []
+    for j, o in enumerate(issue.options):
         try:
-            issues.append(_issue(draft, where))
+            Option(o.name, value=o.value, label=o.label, wording=o.wording, names=o.names)
         except e.InvalidModel as exc:
-            raise exc.located(source=where) from None
-    return {"name": name or "agenda", "issues": issues}
+            match = _OPTION_TEXT.search(exc.location or "")
+            place = f"{match[1]}.{match[2]}" if match else "name"
+            found.append(_moved(exc, _at(k, f"options.{j}.{place}")))
+    if not found:
+        try:
+            api.agenda_of(AgendaIn(issues=[issue]))
+        except e.InvalidModel as exc:
+            found.append(_moved(exc, _at(k, _issue_place(exc.location))))
+    return found
+
+
+B = TypeVar("B", bound=In)
+
+
+def read_agenda(
+    drafts: Sequence[IssueDraft],
+    read: Callable[[dict[str, Any]], B],
+    agenda_in: Callable[[B], AgendaIn],
+    name: str = "agenda",
+) -> tuple[B, Agenda]:
+    """The rows read as the API's body (``read``: the agenda in its body form -> the body,
+    :func:`gobetween.web.forms.validated`) and the agenda it describes (``agenda_in``: the
+    body's agenda), nothing cut. Every problem found at once, each at the body's location of
+    its field (``agenda.issues.1.options.2.name``; :func:`form_field` names the editor's),
+    in the form's order: the editor's own (no options, a range that is not one), the
+    schema's, and the model's (two options or issues named alike) where the schema found
+    nothing wrong with the issue."""
+    found: list[e.InputError] = []
+    if not drafts:
+        found.append(
+            e.ValidationFailed(
+                _("the agenda is empty"), location="agenda", expected=_("at least one issue")
+            )
+        )
+    issues: list[dict[str, Any]] = []
+    unread: set[int] = set()
+    for k, draft in enumerate(drafts):
+        try:
+            issues.append(_issue(draft, k))
+        except e.InputError as exc:
+            found.extend(e.problems_of(exc))
+            unread.add(k)
+            issues.append(_as_typed(draft))
+    body: B | None = None
+    try:
+        body = read({"name": name or "agenda", "issues": issues})
+    except e.InputError as exc:
+        if not e.problems_of(exc):
+            raise
+        for problem in e.problems_of(exc):
+            where = problem.location or ""
+            if where == "agenda.name":  # the track's name, said at its own field
+                continue
+            if where == "agenda.issues" and not drafts:  # the agenda is empty: said once
+                continue
+            if where.startswith("agenda.issues.") and int(where.split(".")[2]) in unread:
+                continue  # the rows the editor could not read: said once, by the editor
+            found.append(problem)
+    schema_refused = {
+        int(p.location.split(".")[2])
+        for p in found
+        if p.location and re.match(r"^agenda\.issues\.\d+\.", p.location)
+    }
+    for k, issue in enumerate(issues):
+        if k in unread or k in schema_refused:
+            continue
+        try:
+            found.extend(_modelled(validated(IssueIn, issue), k))
+        except e.InputError:
+            continue  # the schema's refusal is listed already
+    agenda = None
+    if not found and body is not None:
+        try:
+            agenda = api.agenda_of(agenda_in(body))
+        except e.InvalidModel as exc:
+            match = re.match(r"^issues\[(\d+)\]$", exc.location or "")
+            if match is None:
+                found.append(_moved(exc, "agenda"))
+            else:
+                place = "settles" if "rule" in exc.params else "name"
+                found.append(_moved(exc, _at(int(match[1]), place)))
+    if found:
+        fields = sorted({form_field(p.location) for p in found if p.location}, key=_rank)
+        raise in_form_order(found, fields, form_field)
+    assert body is not None  # refused above otherwise
+    assert agenda is not None
+    return body, agenda
 
 
 def agenda_of(drafts: Sequence[IssueDraft], name: str = "agenda") -> Agenda:
     """The agenda the rows describe, read as the API reads an ``AgendaIn`` body."""
-    return api.agenda_of(validated(AgendaIn, agenda_body(drafts, name)))
+
+    def read(agenda: dict[str, Any]) -> AgendaIn:
+        return validated(AgendaIn, agenda)
+
+    return read_agenda(drafts, read, lambda body: body, name)[1]
+
+
+_SUB = re.compile(r"^i(\d+)\.(?:o(\d+)\.)?(.*)$")
+_ISSUE_ORDER = ("name", "n", "description", "d", "unit", "u", "settles", "low", "high", "step")
+_OPTION_ORDER = ("name", "n", "w")
+
+
+def _rank(field: str) -> tuple[int, ...]:
+    """The place of the editor's ``field`` in its form, top to bottom.
+
+    >>> sorted(["note", "i1.name", "i0.o2.w.en", "i0.o1.name", "i0.unit", "track_name"], key=_rank)
+    ['track_name', 'i0.unit', 'i0.o1.name', 'i0.o2.w.en', 'i1.name', 'note']
+    """
+    top = ("track_name", "organisation_ids", "agenda", "source")
+    if field in top:
+        return (top.index(field),)
+    if match := _SUB.match(field):
+        issue, option, rest = int(match[1]), match[2], match[3].split(".")[0]
+        if option is None:
+            at = _ISSUE_ORDER.index(rest) if rest in _ISSUE_ORDER else len(_ISSUE_ORDER)
+            return (len(top), issue, at)
+        at = _OPTION_ORDER.index(rest) if rest in _OPTION_ORDER else len(_OPTION_ORDER)
+        return (len(top), issue, len(_ISSUE_ORDER) + 1, int(option), at)
+    return (len(top) + (1 if field == "note" else 2),)
 
 
 def form_field(location: str) -> str:
@@ -438,28 +598,45 @@ def _save(
     track_id: int | None,
     fields: dict[str, Any],
     name: str,
-    agenda: dict[str, Any],
+    drafts: Sequence[IssueDraft],
 ) -> str:
-    """Create the track or change its agenda, the form read as the API's body (``agenda`` in
-    its body form); where to go next."""
+    """Create the track or change its agenda, the form read as the API's body (every problem
+    at once, :func:`read_agenda`); where to go next."""
     if track_id is None:
         orgs = fields["organisation_ids"]
-        track = validated(TrackIn, {"name": name, "agenda": agenda, "organisation_ids": orgs})
-        source = validated(_Source, {"source": fields.get("source", "")}).source
+        source = ""
+
+        def track_in(agenda: dict[str, Any]) -> TrackIn:
+            nonlocal source
+            found = e.Problems()
+            track = None
+            with found.check():
+                track = validated(
+                    TrackIn, {"name": name, "agenda": agenda, "organisation_ids": orgs}
+                )
+            with found.check():
+                source = validated(_Source, {"source": fields.get("source", "")}).source
+            found.done()
+            assert track is not None
+            return track
+
+        track, agenda = read_agenda(drafts, track_in, lambda body: body.agenda, name)
         prepare.create_track(
             unit.session,
             unit.actor,
             process_id,
             name=track.name,
-            agenda=api.agenda_of(track.agenda),
+            agenda=agenda,
             organisation_ids=track.organisation_ids,
             source=source or "editor",
         )
         return f"/processes/{process_id}/admin"
-    change = validated(api.AgendaChangeIn, {"agenda": agenda, "note": fields.get("note", "")})
-    agendas.change_agenda(
-        unit.session, unit.actor, track_id, api.agenda_of(change.agenda), note=change.note
-    )
+
+    def change_in(agenda: dict[str, Any]) -> api.AgendaChangeIn:
+        return validated(api.AgendaChangeIn, {"agenda": agenda, "note": fields.get("note", "")})
+
+    change, agenda = read_agenda(drafts, change_in, lambda body: body.agenda)
+    agendas.change_agenda(unit.session, unit.actor, track_id, agenda, note=change.note)
     return f"/tracks/{track_id}/agenda"
 
 
@@ -489,9 +666,8 @@ def _submit(
         elif action == "add_issue":
             drafts.append(IssueDraft(position=max((d.position for d in drafts), default=0) + 1))
         elif action == "save":
-            body = agenda_body(drafts, name or "agenda")
             with ctx.write() as unit:
-                target = _save(unit, process_id, track_id, fields, name, body)
+                target = _save(unit, process_id, track_id, fields, name, drafts)
             return redirect(target)
     except (e.InputError, e.Conflict) as exc:
         refusal = form_errors(exc, form_field)
