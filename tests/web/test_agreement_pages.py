@@ -302,11 +302,15 @@ def test_key_files_and_commands_are_folded_away_until_a_refusal_needs_them(site:
     ):
         assert form.find_parent("details") is not None
     assert page.select("#signing form.browser-sign-form")[0].find_parent("details") is None
-    token = str(one(page, "form.bundle-form input[name=csrf_token]")["value"])
+    bundle = page.select("form.bundle-form")[-1]
+    token = str(one(bundle, "input[name=csrf_token]")["value"])
+    org = str(one(bundle, "input[name=organisation]")["value"])
     refused = un.post(
         f"/agreements/{aid}/signed-bundle",
-        data={"csrf_token": token},
+        data={"csrf_token": token, "organisation": org},
         files={"bundle": ("signed.json", b"not json", "application/json")},
     )
     assert refused.status_code == 422
-    assert all(d.has_attr("open") for d in soup(refused).select("#signing details.technical"))
+    # the refused form's section opens; another organisation's stays folded
+    opened = [d.has_attr("open") for d in soup(refused).select("#signing details.technical")]
+    assert opened == [i == len(opened) - 1 for i in range(len(opened))], opened

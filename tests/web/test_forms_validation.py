@@ -163,12 +163,13 @@ def test_an_agreement_act_is_refused_by_its_schema_not_cut_or_guessed(site: Site
     act = {"organisation": "Russian Federation", "act": "consent"}
     r = _post(ru, page, f"{page}/act", {**act, "reason": "r" * 5001})
     assert r.status_code == 422
-    assert "reason: 5,001 characters; at most 5,000 are accepted" in text_of(
+    assert "Reason: 5,001 characters; at most 5,000 are accepted" in text_of(
         soup(r), ".flash.error"
-    )
+    )  # by its label
     r = _post(ru, page, f"{page}/act", {**act, "term_days": "ninety"})
     assert r.status_code == 422  # was read as "no term" before
-    assert "term_days: a whole number is expected" in text_of(soup(r), ".flash.error")
+    said = text_of(soup(r), ".flash.error")
+    assert "Renewal term in days (consent only): a whole number is expected" in said, said
     assert len(soup(ru.get(page)).select("#log li")) == log
 
 

@@ -51,7 +51,6 @@ from gobetween.web.render import (
     problem_text,
     read_page,
     redirect,
-    refused,
     render,
     run_page,
 )
@@ -152,18 +151,42 @@ async def register_key(request: Request, ctx: Ctx, agreement_id: int) -> Respons
             agree.register_key(unit.session, unit.actor, loaded.org_id(name), pem)
         return "key-registered"
 
-    return await _agreement_post_with(request, ctx, agreement_id, form, work)
+    failed = f"key:{form.get('organisation', '')}"
+    return await _agreement_post_with(request, ctx, agreement_id, form, work, failed, "public_key")
 
 
 async def _agreement_post_with(
-    request: Request, ctx: Ctx, agreement_id: int, form: dict[str, Any], work: Any
+    request: Request,
+    ctx: Ctx,
+    agreement_id: int,
+    form: dict[str, Any],
+    work: Any,
+    failed: str,
+    field: str | None = None,
 ) -> Response:
+    """Run one of the agreement page's forms; refused, the page again with every problem by
+    its field's label (``field``: the form's one field, a file, which every problem of it is
+    about, the API's name for it, ``public_key_pem`` or ``file``, said by the label), the form
+    that was refused marked (``failed``: ``key:<organisation>``, ``bundle:<organisation>`` or
+    ``act``, one key and one bundle form per organisation the reader signs for) and what was
+    typed kept."""
+
     def build() -> Response:
         try:
             notice = work(form)
         except (e.InputError, e.ProtocolError, e.AgreementError, e.PermissionDenied) as exc:
-            again = refused(request, ctx, "agreement.html", _agreement_context, agreement_id)
-            return again(problem_text(exc))
+            shown = form_errors(exc, (lambda _where: field) if field else None, field or "act")
+            typed = {k: v for k, v in form.items() if isinstance(v, str)}
+            return form_again(
+                request,
+                ctx,
+                "agreement.html",
+                _agreement_context,
+                agreement_id,
+                failed=failed,
+                values=typed,
+                **shown,
+            )
         return redirect(f"/agreements/{agreement_id}?done={notice}", request)
 
     return await run_in_threadpool(run_page, request, build)
@@ -183,11 +206,14 @@ async def signed_bundle(request: Request, ctx: Ctx, agreement_id: int) -> Respon
             agree.sign_bundle(unit.session, unit.actor, agreement_id, other)
         return "signatures-added"
 
-    return await _agreement_post_with(request, ctx, agreement_id, form, work)
+    failed = f"bundle:{form.get('organisation', '')}"
+    return await _agreement_post_with(request, ctx, agreement_id, form, work, failed, "bundle")
 
 
 #: Lifecycle acts that the form never pre-selects and that need a ticked confirmation.
 DANGEROUS_ACTS = frozenset({"suspend", "withdraw"})
+#: The lifecycle act form's fields, top to bottom.
+ACT_FIELDS = ("organisation", "act", "term_days", "reason", "confirm")
 
 
 @router.post("/agreements/{agreement_id}/act")
@@ -197,11 +223,14 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
     def work(values: dict[str, Any]) -> str:
         raw_days = str(values.get("term_days", ""))
         kind = str(values.get("act", ""))
+        found = e.Problems()  # every problem at once, in the form's order
         if kind in DANGEROUS_ACTS and values.get("confirm") != "yes":
-            raise e.ValidationFailed(
-                _("tick the box to confirm: this act cannot be undone silently"),
-                location="confirm",
-                expected=_("a confirmation"),
+            found.found.append(
+                e.ValidationFailed(
+                    _("tick the box to confirm: this act cannot be undone silently"),
+                    location="confirm",
+                    expected=_("a confirmation"),
+                )
             )
         fields = {
             "act": kind,
@@ -209,10 +238,16 @@ async def lifecycle_act(request: Request, ctx: Ctx, agreement_id: int) -> Respon
             "reason": str(values.get("reason", "")),
             "term_days": raw_days.strip() or None,
         }
-        record_act(ctx, agreement_id, validated(ActIn, fields))
+        body = None
+        with found.check():
+            body = validated(ActIn, fields)
+        if found.found or body is None:
+            raise in_form_order(found.found, ACT_FIELDS)
+        record_act(ctx, agreement_id, body)
         return "recorded"  # a key of render.DONE, as the two above
 
-    return await _agreement_post_with(request, ctx, agreement_id, await _form(request), work)
+    form = await _form(request)
+    return await _agreement_post_with(request, ctx, agreement_id, form, work, "act")
 
 
 # -- creating it from the ready text --------------------------------------------------------------

@@ -65,14 +65,14 @@ def perform_step(
 
 
 def form_errors(
-    exc: GobetweenError, field_of: Callable[[str], str] | None = None
+    exc: GobetweenError, field_of: Callable[[str], str] | None = None, at: str | None = None
 ) -> dict[str, Any]:
     """A refused form's template context: every problem in the summary at the top of the
     page and next to its field (:func:`gobetween.web.render.refusal_context`; the templates
     link the field to its words with ``aria-describedby``). ``field_of`` names the form's
     field for the body's location where the two differ (``articles.0.reason`` ->
-    ``rs:art-1``)."""
-    return refusal_context(exc, field_of)
+    ``rs:art-1``); ``at``: the field of a problem that names none."""
+    return refusal_context(exc, field_of, at)
 
 
 def in_form_order(

@@ -498,7 +498,7 @@ def problem_text(exc: e.GobetweenError) -> str:
 
 
 def refusal_context(
-    exc: e.GobetweenError, field_of: Callable[[str], str] | None = None
+    exc: e.GobetweenError, field_of: Callable[[str], str] | None = None, at: str | None = None
 ) -> dict[str, Any]:
     """A refused form's template context, as the GOV.UK Design System's error summary and
     error messages show it: every problem found (``problems``: the form's field, by its
@@ -508,7 +508,9 @@ def refusal_context(
     (``field_errors``, by field name and by the whole location when that is deeper, as
     ``reasons.0``). ``error`` is the whole refusal in one line, for the pages that show no
     more. ``field_of`` names the form's field for the body's location where the two differ
-    (``articles.0.reason`` -> ``rs:art-1``).
+    (``articles.0.reason`` -> ``rs:art-1``); ``at``, the field of a problem that names none
+    (a form whose one field is a file: the file cannot be read, the bundle is not this
+    agreement's).
 
     >>> said = refusal_context(e.FieldsRefused([
     ...     e.ValidationFailed("the name is empty", location="name"),
@@ -519,11 +521,15 @@ def refusal_context(
     problems: list[dict[str, str | None]] = []
     field_errors: dict[str, str] = {}
     if not isinstance(exc, e.InputError):
-        problems.append({"field": None, "message": describe(exc), "said": describe(exc)})
+        problems.append({"field": at, "message": describe(exc), "said": describe(exc)})
+        if at:
+            field_errors[at] = describe(exc)
     else:
         for each in e.problems_of(exc):
             words = _problem_words(each)
-            field = None
+            field = at
+            if at and not each.location:
+                field_errors.setdefault(at, words)
             if each.location:
                 # "reasons.0": the form's one field "reasons"
                 field = field_of(each.location) if field_of else each.location.split(".")[0]
