@@ -104,3 +104,27 @@ def test_a_lifecycle_act_lists_every_problem_by_label_and_keeps_what_was_typed_i
     assert one(doc, "#reason").get_text() == "р" * 5001
     assert one(doc, "#act option[value=withdraw]").has_attr("selected")
     assert not any(_open(doc))  # the technical section stays folded (none: all signed)
+
+
+def test_a_revocation_reason_too_long_is_named_by_its_label_in_turkish(site: Site) -> None:
+    """The keys page (``/keys``): the revocation's reason, the one field it sends."""
+    from gobetween.agreements import generate_private_key, public_key_pem
+
+    ukraine = site.client("ukraine")
+    pem = public_key_pem(generate_private_key()).decode()
+    token = csrf(soup(ukraine.get("/keys")))
+    made = ukraine.post(
+        f"/api/organisations/{site.orgs['Ukraine']}/keys",
+        json={"public_key_pem": pem, "origin": "browser"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert made.status_code == 201, made.text
+    key = made.json()["id"]
+    ukraine.cookies.set("gobetween_lang", "tr")
+    token = csrf(soup(ukraine.get("/keys")))
+    r = ukraine.post(f"/keys/{key}/revoke", data={"csrf_token": token, "reason": "r" * 501})
+    assert r.status_code == 422
+    doc = soup(r)
+    assert [t for t, _ in _summary(doc)] == [f"reason-{key}"]
+    _no_api_names(text_of(doc, "#error-summary"), "reason")
+    assert one(doc, f"#reason-{key}")["value"] == "r" * 501
