@@ -92,3 +92,24 @@ def test_a_revocation_reason_too_long_is_refused_at_its_key(site: Site) -> None:
     assert (
         post_form(ukraine, "/keys", f"/keys/{key}/revoke", {"reason": "r" * 500}).status_code == 303
     )
+
+
+def test_the_team_forms_refusals_are_summarised_by_their_labels_in_ukrainian(site: Site) -> None:
+    """The team page's summary said the API's place ("text: ...", "user_id: ..."): each
+    refusal now names the field by its label in the page's language and links to it."""
+    food = site.tracks[FOOD]
+    un = site.client("un")
+    un.cookies.set("gobetween_lang", "uk")
+    page = f"/tracks/{food}/team"
+    note = soup(post_form(un, page, f"/tracks/{food}/notes", {"text": "n" * 20_001}))
+    link = one(note, "#error-summary a")
+    assert link["href"] == "#note-text"
+    label = text_of(note, "label[for=note-text]")
+    assert text_of(note, "#error-summary li").startswith(f"{label}:")
+    assert "text:" not in text_of(note, "#error-summary")
+    assignment = post_form(
+        un, page, f"/tracks/{food}/assignments", {"channel_id": "1", "user_id": "0"}
+    )
+    summary = soup(assignment)
+    assert one(summary, "#error-summary a")["href"] == "#assign-user"
+    assert "user_id" not in text_of(summary, "#error-summary")
