@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import httpx
-from tests.web.site import csrf, one, soup
+from tests.web.site import Site, csrf, one, soup
 
 
 def draft_fields(client: httpx.Client, track_id: int, page: str | None = None) -> dict[str, str]:
@@ -50,3 +50,24 @@ def publish(
     draft_page = saved.headers["location"]
     token = csrf(soup(client.get(draft_page)))
     return client.post(f"{draft_page}/publish", data={"csrf_token": token, "confirm": "yes"})
+
+
+def published_agenda(site: Site) -> tuple[httpx.Client, str, dict[str, object]]:
+    """The food corridor's agenda editor once the Nash package was published as a text: the
+    UN mediator's client, the editor's address and its fields as the page fills them."""
+    food = site.tracks["food corridor"]
+    un = site.client("un")
+    nash = one(soup(un.get(f"/tracks/{food}/analysis")), "tr[data-solution=Nash] a.draft-from")
+    assert publish(un, food, page=str(nash["href"])).status_code == 303
+    page = f"/tracks/{food}/agenda"
+    shown = soup(un.get(page))
+    fields: dict[str, object] = {
+        str(f["name"]): str(f.get("value", ""))
+        for f in shown.select("#agenda-form input[name]")
+        if f.get("type") not in ("checkbox", "file", "hidden")
+    }
+    fields |= {str(t["name"]): t.get_text() for t in shown.select("#agenda-form textarea")}
+    for select in shown.select("#agenda-form select"):
+        chosen = select.select_one("option[selected]") or one(select, "option")
+        fields[str(select["name"])] = str(chosen["value"])
+    return un, page, fields

@@ -16,10 +16,14 @@ from tests.service import prepared
 from tests.service.asgi import client as asgi_client
 from tests.service.world import make_settings
 
+from gobetween.model import Role
+from gobetween.policy import Actor
+from gobetween.service import prepare
 from gobetween.service.app import create_app
 from gobetween.service.context import Services
 from gobetween.service.demo import build_demo
 from gobetween.service.settings import Settings
+from gobetween.store import repositories
 from gobetween.store import tables as t
 
 SEATS = ("secretariat", "un", "turkiye", "qatar", "uae", "ukraine", "russia", "icrc")
@@ -134,3 +138,31 @@ def unlabelled_controls(doc: BeautifulSoup) -> list[str]:
             continue
         missing.append(str(el)[:120])
     return missing
+
+
+def actors(session: Any, *seats: str) -> dict[str, Actor]:
+    """The demo's ``seats`` (``un``, ``ukraine`` ...) as actors, in ``session``."""
+    return {
+        seat: repositories.load_actor(
+            session,
+            session.query(t.User).filter_by(email=f"{seat}@demo.gobetween.org").one().id,
+        )
+        for seat in seats
+    }
+
+
+def invitation_token(site: Site, email: str = "new.person@example.org") -> str:
+    """A pending invitation of ``email`` to the demo process as a United Nations mediator,
+    made by its secretariat: the link's token."""
+    with site.services.db.unit_of_work() as session:
+        process_id = session.query(t.Process.id).order_by(t.Process.id).first()
+        assert process_id is not None
+        _, token = prepare.invite(
+            session,
+            actors(session, "secretariat")["secretariat"],
+            process_id[0],
+            email=email,
+            role=Role.MEDIATOR,
+            organisation_id=site.orgs["United Nations"],
+        )
+    return str(token)

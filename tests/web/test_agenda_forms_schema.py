@@ -80,20 +80,7 @@ def test_an_agenda_change_note_too_long_is_refused_at_note(site: Site) -> None:
     from tests.web import drafting_helpers as drafting
 
     food = site.tracks["food corridor"]
-    un = site.client("un")
-    nash = one(soup(un.get(f"/tracks/{food}/analysis")), "tr[data-solution=Nash] a.draft-from")
-    assert drafting.publish(un, food, page=str(nash["href"])).status_code == 303
-    page = f"/tracks/{food}/agenda"
-    shown = soup(un.get(page))
-    fields: dict[str, object] = {
-        str(f["name"]): str(f.get("value", ""))
-        for f in shown.select("#agenda-form input[name]")
-        if f.get("type") not in ("checkbox", "file", "hidden")
-    }
-    fields |= {str(t["name"]): t.get_text() for t in shown.select("#agenda-form textarea")}
-    for select in shown.select("#agenda-form select"):
-        chosen = select.select_one("option[selected]") or one(select, "option")
-        fields[str(select["name"])] = str(chosen["value"])
+    un, page, fields = drafting.published_agenda(site)
     r = _post(un, page, {**fields, "action": "save", "note": "n" * 5001})
     assert "5,001 characters" in refused_at(r, "agenda-note")
     assert one(soup(r), "#agenda-note").get_text() == "n" * 5001

@@ -9,7 +9,7 @@ import dataclasses
 from typing import Any
 
 from bs4 import BeautifulSoup
-from tests.web.site import Site, one, soup, text_of
+from tests.web.site import Site, actors, one, soup, text_of
 from tests.web.test_agenda_names import _form
 
 from gobetween.model import Agenda
@@ -21,18 +21,11 @@ def _publish_on_a_turkish_agenda(site: Site) -> int:
     from gobetween.protocols.single_text import AnswerKind
     from gobetween.service import agendas, texts
     from gobetween.service.negotiate import track_agenda
-    from gobetween.store import repositories
     from gobetween.store import tables as t
 
     food = site.tracks["food corridor"]
     with site.services.db.unit_of_work() as session:
-        actor = {
-            seat: repositories.load_actor(
-                session,
-                session.query(t.User).filter_by(email=f"{seat}@demo.gobetween.org").one().id,
-            )
-            for seat in ("un", "ukraine", "russia")
-        }
+        actor = actors(session, "un", "ukraine", "russia")
         track = session.get(t.Track, food)
         assert track is not None
         old = track_agenda(track)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.web.site import Site, one, soup, text_of, unlabelled_controls
+from tests.web.site import Site, actors, one, soup, text_of, unlabelled_controls
 
 from gobetween.service.demo_agreement import build_agreement_demo
 
@@ -104,18 +104,11 @@ def test_reimporting_from_the_page_adds_nothing(site: Site, initiative: int) -> 
 def test_a_mediator_makes_the_agreement_from_the_ready_text(site: Site) -> None:
     from gobetween.protocols.single_text import AnswerKind
     from gobetween.service import texts
-    from gobetween.store import repositories
     from gobetween.store import tables as t
 
     food = site.tracks["food corridor"]
     with site.services.db.unit_of_work() as session:
-        actor = {
-            seat: repositories.load_actor(
-                session,
-                session.query(t.User).filter_by(email=f"{seat}@demo.gobetween.org").one().id,
-            )
-            for seat in ("un", "ukraine", "russia")
-        }
+        actor = actors(session, "un", "ukraine", "russia")
         track = session.get(t.Track, food)
         assert track is not None
         options = {i["name"]: i["options"][0]["name"] for i in track.agenda["issues"]}
@@ -216,18 +209,11 @@ def test_the_agreement_form_refuses_in_the_readers_language(site: Site) -> None:
     says so, in Ukrainian on a Ukrainian page, and makes nothing."""
     from gobetween.protocols.single_text import AnswerKind
     from gobetween.service import texts
-    from gobetween.store import repositories
     from gobetween.store import tables as t
 
     food = site.tracks["food corridor"]
     with site.services.db.unit_of_work() as session:
-        actor = {
-            seat: repositories.load_actor(
-                session,
-                session.query(t.User).filter_by(email=f"{seat}@demo.gobetween.org").one().id,
-            )
-            for seat in ("un", "ukraine", "russia")
-        }
+        actor = actors(session, "un", "ukraine", "russia")
         track = session.get(t.Track, food)
         assert track is not None
         options = {i["name"]: i["options"][0]["name"] for i in track.agenda["issues"]}

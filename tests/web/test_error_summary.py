@@ -8,13 +8,7 @@ import copy
 
 import httpx
 from bs4 import BeautifulSoup
-from sqlalchemy import select
-from tests.web.site import Site, csrf, one, soup, text_of
-
-from gobetween.model import Role
-from gobetween.service import prepare
-from gobetween.store import repositories
-from gobetween.store import tables as t
+from tests.web.site import Site, csrf, invitation_token, one, soup, text_of
 
 
 def _summary(page: BeautifulSoup) -> list[tuple[str | None, str]]:
@@ -98,21 +92,7 @@ def test_two_over_long_organisations_and_a_bad_language_are_all_listed_in_turkis
 
 
 def _token(site: Site) -> str:
-    with site.services.db.unit_of_work() as session:
-        admin = session.execute(
-            select(t.User.id).where(t.User.email == "secretariat@demo.gobetween.org")
-        ).scalar_one()
-        process_id = session.execute(select(t.Process.id)).scalars().first()
-        assert process_id is not None
-        _, token = prepare.invite(
-            session,
-            repositories.load_actor(session, admin),
-            process_id,
-            email="new.person@example.org",
-            role=Role.MEDIATOR,
-            organisation_id=site.orgs["United Nations"],
-        )
-    return token
+    return invitation_token(site)
 
 
 def test_the_invitation_keeps_the_name_and_names_each_problem_in_arabic(site: Site) -> None:

@@ -110,21 +110,7 @@ def test_an_empty_agenda_and_a_long_note_are_said_in_words_in_ukrainian(site: Si
 def test_an_agenda_change_lists_the_issue_and_the_note_in_arabic(site: Site) -> None:
     from tests.web import drafting_helpers as drafting
 
-    food = site.tracks["food corridor"]
-    un = site.client("un")
-    nash = one(soup(un.get(f"/tracks/{food}/analysis")), "tr[data-solution=Nash] a.draft-from")
-    assert drafting.publish(un, food, page=str(nash["href"])).status_code == 303
-    page = f"/tracks/{food}/agenda"
-    shown = soup(un.get(page))
-    fields: dict[str, object] = {
-        str(f["name"]): str(f.get("value", ""))
-        for f in shown.select("#agenda-form input[name]")
-        if f.get("type") not in ("checkbox", "file")
-    }
-    fields |= {str(t["name"]): t.get_text() for t in shown.select("#agenda-form textarea")}
-    for select in shown.select("#agenda-form select"):
-        chosen = select.select_one("option[selected]") or one(select, "option")
-        fields[str(select["name"])] = str(chosen["value"])
+    un, page, fields = drafting.published_agenda(site)
     un.cookies.set("gobetween_lang", "ar")
     typed = {"i0.name": "", "i1.description": "d" * 5001, "note": "n" * 5001}
     r = post_form(un, page, page, {**fields, **typed, "action": "save"})

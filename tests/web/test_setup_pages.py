@@ -10,11 +10,8 @@ from pathlib import Path
 import httpx
 from fastapi.routing import APIRoute
 from sqlalchemy import select
-from tests.web.site import Site, csrf, one, soup, text_of, unlabelled_controls
+from tests.web.site import Site, csrf, invitation_token, one, soup, text_of, unlabelled_controls
 
-from gobetween.model import Role
-from gobetween.service import prepare
-from gobetween.store import repositories
 from gobetween.store import setup_tables as st
 from gobetween.store import tables as t
 from gobetween.web import agenda, setup
@@ -245,20 +242,7 @@ def test_pages_name_their_json_twins(site: Site) -> None:
 
 def test_the_invitation_isolates_names_and_addresses_right_to_left(site: Site) -> None:
     """On an Arabic page "Name <address>" must not read "<<address": each value is a <bdi>."""
-    with site.services.db.unit_of_work() as session:
-        admin = session.execute(
-            select(t.User.id).where(t.User.email == "secretariat@demo.gobetween.org")
-        ).scalar_one()
-        process_id = session.execute(select(t.Process.id)).scalars().first()
-        assert process_id is not None
-        _, token = prepare.invite(
-            session,
-            repositories.load_actor(session, admin),
-            process_id,
-            email="new.person@example.org",
-            role=Role.MEDIATOR,
-            organisation_id=site.orgs["United Nations"],
-        )
+    token = invitation_token(site)
     visitor = site.client()
     visitor.cookies.set("gobetween_lang", "ar")
     page = soup(visitor.get(f"/invitations/{token}"))
