@@ -54,7 +54,7 @@ LONGEST = 0.25
 
 
 @pytest.fixture
-def watched(monkeypatch: pytest.MonkeyPatch) -> Watched:
+def watched(monkeypatch: pytest.MonkeyPatch, heap_as_served: None) -> Watched:
     return Watched().install(monkeypatch.setattr)
 
 

@@ -90,7 +90,7 @@ def test_an_uploaded_bundle_is_read_before_the_write_lock(
 
 
 def test_the_largest_unusable_bundle_holds_no_write_lock_long(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, heap_as_served: None
 ) -> None:
     # before: 1.19 s in the unit of work for this 4.8 MB bundle, every other write waiting
     agreement_id, stored, keys = _agreement(world)

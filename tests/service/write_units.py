@@ -15,7 +15,8 @@ counts the time the holder waited for a core (a 1.19 s hold for a step whose wor
 seen in a full run, 6 December 2026). ``work`` is the CPU time the holding thread spent inside
 the unit (``time.thread_time``; SQLite's own work included, as it runs in that thread): what
 the code does while every other write waits, which other processes' load does not inflate.
-Tests bound ``work``; the benchmark reports both.
+Tests bound ``work``, with the process's heap as a server's (the ``heap_as_served`` fixture in
+tests/conftest.py); the benchmark reports both.
 
     argon2 = argon2_calls(monkeypatch.setattr)
     ...

@@ -45,7 +45,7 @@ def _receipts(site: Site, channel_id: int, user_id: int) -> int:
 
 
 def test_marking_a_long_channel_read_holds_the_write_lock_briefly(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch, heap_as_served: None
 ) -> None:
     # before: one unit of work for the whole channel, 2.8 s for these 2,000 messages
     ukraine = site.client("ukraine")
