@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 from tests.web.site import Site, soup, unlabelled_controls
 
-from gobetween.service.demo_agreement import build_agreement_demo
+from gobetween.service.demo_agreement import PACKAGE, build_agreement_demo
+from gobetween.service.demo_languages import (
+    INITIATIVE_LANGUAGES,
+    INITIATIVE_NAMES,
+    INITIATIVE_WORDING,
+)
 from gobetween.service.demo_records import ENERGY, RETURNS, build_records_demo
 
 VOYAGE_WORDS = ("voyage", "departure plan", "inspection team")
@@ -142,3 +147,30 @@ def test_the_exchanges_summary_rows_read_in_the_readers_language(
     assert words != "returned to"
     assert f"{words} Ukraine" in rows, rows
     assert not any(r.startswith("returned to") for r in rows), rows
+
+
+def test_a_delegation_reads_each_provision_as_signed_in_its_own_language(site: Site) -> None:
+    """The provisions table showed every clause in the terms' first language (English) to a
+    delegation reading in Ukrainian (found walking the demo): each is now the signed Ukrainian
+    version's article under the issue's Ukrainian name, and the API gives the clause in every
+    signed language."""
+    with site.services.db.unit_of_work() as session:
+        corridor = build_agreement_demo(session)
+    ukraine = site.client("ukraine")
+    ukraine.cookies.set("gobetween_lang", "uk")
+    page = soup(ukraine.get(f"/agreements/{corridor}/implementation"))
+    rows = {
+        str(tr["data-key"]): tr.select("td")[1].get_text(" ", strip=True)
+        for tr in page.select("#provisions-table tr[data-key]")
+    }
+    assert len(rows) == len(PACKAGE)
+    for n, (issue, option) in enumerate(PACKAGE.items(), start=1):
+        said = INITIATIVE_WORDING[issue][option]
+        assert rows[f"art-{n}"].startswith(INITIATIVE_NAMES[issue]["names"]["uk"]), rows
+        assert said["uk"] in rows[f"art-{n}"], (issue, rows)
+        assert said["en"] not in rows[f"art-{n}"], (issue, rows)
+    listed = ukraine.get(f"/api/agreements/{corridor}/provisions").json()["provisions"]
+    for p, (issue, option) in zip(listed, PACKAGE.items(), strict=True):
+        assert p["clauses"] == {
+            code: INITIATIVE_WORDING[issue][option][code] for code in INITIATIVE_LANGUAGES
+        }

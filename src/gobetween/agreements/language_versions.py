@@ -20,6 +20,7 @@ The versions are part of the operative terms (:class:`~gobetween.agreements.term
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "LanguageVersion",
     "VersionArticle",
     "check_same_articles",
+    "clause_versions",
     "language_versions",
     "missing_articles",
     "versions_from_dict",
@@ -134,6 +136,37 @@ def language_versions(
         )
         for code in codes
     )
+
+
+def clause_versions(
+    clauses: Mapping[str, str], versions: Sequence[LanguageVersion]
+) -> dict[str, dict[str, str]]:
+    """Each issue's clause in every language version: the one article whose wording in some
+    version is the clause, read in each version (an issue whose clause is no article's wording,
+    or the wording of more than one, gets none: nothing is guessed).
+
+    The terms keep a clause per issue in one language (the article's English wording, else its
+    first language's); the versions keep every article in every working language. This reads
+    one through the other, so a delegation sees the signed clause in its own language.
+
+    >>> en = LanguageVersion("en", (VersionArticle("a1", "operative", "", "Ports open."),))
+    >>> uk = LanguageVersion("uk", (VersionArticle("a1", "operative", "", "Порти відкриті."),))
+    >>> clause_versions({"ports": "Ports open.", "term": "120 days."}, (en, uk))
+    {'ports': {'en': 'Ports open.', 'uk': 'Порти відкриті.'}, 'term': {}}
+    """
+    ids: dict[str, set[str]] = {}
+    for version in versions:
+        for article in version.articles:
+            ids.setdefault(unicodedata.normalize("NFC", article.text), set()).add(article.id)
+    out: dict[str, dict[str, str]] = {}
+    for issue, clause in clauses.items():
+        found = ids.get(unicodedata.normalize("NFC", clause), set())
+        out[issue] = (
+            {v.language: a.text for v in versions for a in v.articles if a.id in found}
+            if len(found) == 1
+            else {}
+        )
+    return out
 
 
 def versions_to_dict(versions: Sequence[LanguageVersion]) -> dict[str, Any]:

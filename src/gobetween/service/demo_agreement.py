@@ -50,7 +50,13 @@ from gobetween.protocols.single_text import AnswerKind
 from gobetween.protocols.single_text_articles import Article
 from gobetween.service import agree, implement, prepare, texts
 from gobetween.service.demo import seat_actor, seat_members
-from gobetween.service.demo_languages import INITIATIVE_LANGUAGES, INITIATIVE_WORDING, with_wording
+from gobetween.service.demo_languages import (
+    INITIATIVE_LANGUAGES,
+    INITIATIVE_NAMES,
+    INITIATIVE_WORDING,
+    with_names,
+    with_wording,
+)
 from gobetween.service.demo_records import assess_initiative, sign_as
 from gobetween.service.languages import set_working_languages
 from gobetween.store import agreement_tables as a
@@ -84,8 +90,8 @@ SIGNED_AT = dt.datetime(2022, 7, 22, 12, 0, tzinfo=dt.UTC)
 
 def initiative_agenda() -> Agenda:
     """The agenda of the corridor as agreed in July 2022 (summarised from the public record),
-    the agreed options worded in each of its working languages."""
-    return with_wording(
+    its issues named and the agreed options worded in each of its working languages."""
+    agenda = with_wording(
         Agenda(
             (
                 Issue.discrete("ports", ["Odesa", "Odesa and Chornomorsk", "three ports"]),
@@ -97,6 +103,7 @@ def initiative_agenda() -> Agenda:
         ),
         INITIATIVE_WORDING,
     )
+    return with_names(agenda, INITIATIVE_NAMES)
 
 
 def _actors(session: Session) -> dict[str, Actor]:

@@ -43,6 +43,7 @@ __all__ = [
     "FOOD_NAMES",
     "FOOD_WORDING",
     "INITIATIVE_LANGUAGES",
+    "INITIATIVE_NAMES",
     "INITIATIVE_WORDING",
     "PRISONER_NAMES",
     "TRANSLATORS",
@@ -110,6 +111,9 @@ ENERGY_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["energy"]
 
 #: The same for the (illustrative) prisoner-return agenda, in Ukrainian and Russian.
 PRISONER_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["prisoner"]
+
+#: The same for the signed initiative's agenda (the agreement demo), in its working languages.
+INITIATIVE_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["initiative"]
 
 #: (login name: its language pair at the end, display name, mediating organisation, track)
 TRANSLATORS: tuple[tuple[str, str, str, str], ...] = (
