@@ -61,3 +61,27 @@ def test_the_energy_moratorium_adds_arabic_for_qatar(site: Site) -> None:
     assert terms.term_days == 30
     assert terms.renewal.rule.value == "by_consent"
     assert terms.clauses["term"] == ENERGY_AGREEMENT_WORDING["term"]["30"]["en"]
+
+
+def test_a_delegation_reads_the_operative_terms_in_its_own_language(site: Site) -> None:
+    """The agreement page's table of operative terms was in English for a delegation reading
+    in Russian (found walking the demo), though the agreement is signed in Russian too: each
+    row now names the issue and the agreed option as the agenda names them in Russian, and
+    quotes the clause as the signed Russian version words it."""
+    from bs4 import BeautifulSoup
+
+    from gobetween.service.demo_languages import INITIATIVE_NAMES
+
+    with site.services.db.unit_of_work() as session:
+        aid = build_agreement_demo(session)
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    page = BeautifulSoup(russia.get(f"/agreements/{aid}").text, "html.parser")
+    rows = {str(tr["data-issue"]): tr for tr in page.select("#terms tbody tr")}
+    assert list(rows) == list(PACKAGE)
+    for issue, option in PACKAGE.items():
+        name, agreed, clause = (c.get_text(strip=True) for c in rows[issue].select("th, td"))
+        assert name == INITIATIVE_NAMES[issue]["names"]["ru"]
+        options = INITIATIVE_NAMES[issue].get("options", {})
+        assert agreed == options.get(option, {}).get("ru", option)
+        assert clause == INITIATIVE_WORDING[issue][option]["ru"]

@@ -34,7 +34,7 @@ from gobetween.agreements import (
 )
 from gobetween.agreements import lifecycle as lc
 from gobetween.agreements.derive import terms_from_text
-from gobetween.agreements.language_versions import language_versions
+from gobetween.agreements.language_versions import clause_versions, language_versions
 from gobetween.errors import AgreementError, NotFound, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind
@@ -63,6 +63,7 @@ from gobetween.service.texts import single_text_state
 from gobetween.store import agreement_tables as a
 from gobetween.store import event_log, repositories
 from gobetween.store import tables as t
+from gobetween.store.codec import agenda_from_json
 
 __all__ = [
     "LIFECYCLE_ACTS",
@@ -384,6 +385,7 @@ def agreement_view_dict(
         "text_version": loaded.row.text_version,
         "terms_hash": loaded.row.terms_hash,
         "terms": loaded.bundle.terms.to_dict(),
+        "terms_read": terms_read(loaded),
         "status": str(state.status),
         "instruments": [_instrument_dict(loaded, p) for p in loaded.bundle.parties],
         "unsigned": [list(p) for p in unsigned],
@@ -396,6 +398,26 @@ def agreement_view_dict(
         "side_instruments": [{"id": i, "title": title} for i, title in sides],
         "implementation": loaded.row.implementation,
     }
+
+
+def terms_read(loaded: LoadedAgreement) -> dict[str, dict[str, dict[str, str]]]:
+    """Each issue of the signed terms in every language that has it: ``names``, the issue's
+    names and ``option``, the agreed option's (labels from the track's agenda, not signed);
+    ``clauses``, the signed clause in each language version
+    (:func:`~gobetween.agreements.language_versions.clause_versions`)."""
+    terms = loaded.bundle.terms
+    clauses = clause_versions(terms.clauses, terms.versions)
+    issues = {i.name: i for i in agenda_from_json(loaded.track.agenda).issues}
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for name, option in terms.options.items():
+        issue = issues.get(name)
+        chosen = next((o for o in issue.options if o.name == option), None) if issue else None
+        out[name] = {
+            "names": dict(issue.names) if issue else {},
+            "option": dict(chosen.names) if chosen else {},
+            "clauses": clauses.get(name, {}),
+        }
+    return out
 
 
 def bundle_bytes(session: Session, actor: Actor, agreement_id: int) -> tuple[bytes, str]:

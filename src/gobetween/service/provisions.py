@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.agreements import lifecycle as lc
-from gobetween.agreements.language_versions import clause_versions
 from gobetween.errors import NotFound
 from gobetween.i18n import _
 from gobetween.monitoring.provisions import (
@@ -31,7 +30,7 @@ from gobetween.monitoring.provisions import (
 )
 from gobetween.monitoring.term import term_table
 from gobetween.policy import Actor
-from gobetween.service.agree import LoadedAgreement, load, load_or_public
+from gobetween.service.agree import LoadedAgreement, load, load_or_public, terms_read
 from gobetween.service.audited import audited
 from gobetween.service.records import (
     _approved,
@@ -39,7 +38,6 @@ from gobetween.service.records import (
     _require_mediator,
 )
 from gobetween.store import record_tables as r
-from gobetween.store.codec import agenda_from_json
 from gobetween.store.event_log import lock_agreement
 
 __all__ = ["assess_provision", "provisions", "provisions_view"]
@@ -107,8 +105,7 @@ def _provisions_data(
     dates = month_ends(min(start, today), end)
     table = barometer(known, assessments, dates)
     clauses = loaded.bundle.terms.clauses
-    in_languages = clause_versions(clauses, loaded.bundle.terms.versions)
-    names = {i.name: dict(i.names) for i in agenda_from_json(loaded.track.agenda).issues}
+    read = terms_read(loaded)
     return {
         "provisions": [
             {
@@ -117,8 +114,8 @@ def _provisions_data(
                 "title": s.provision.title,
                 "clause": clauses.get(s.provision.title, ""),
                 # the issue's name and the signed clause in each language that has them
-                "titles": names.get(s.provision.title, {}),
-                "clauses": in_languages.get(s.provision.title, {}),
+                "titles": read.get(s.provision.title, {}).get("names", {}),
+                "clauses": read.get(s.provision.title, {}).get("clauses", {}),
                 "level": s.level.value,
                 "history": [assessment_to_dict(h) for h in s.history],
             }
