@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from gobetween.agreements import (
@@ -62,6 +64,26 @@ def test_non_ed25519_and_garbage_keys_are_refused() -> None:
         load_public_key(public)
     with pytest.raises(AgreementError, match="not a PEM"):
         load_public_key(b"hello")
+
+
+def _unknown_algorithm(pem: bytes) -> bytes:
+    """``pem`` with its algorithm's identifier turned into one no library knows (2.7061.112
+    for Ed25519's 1.3.101.112): the first byte of the OID ``06 03 2B 65 70`` changed."""
+    lines = pem.splitlines()
+    der = base64.b64decode(b"".join(lines[1:-1]))
+    der = der.replace(bytes.fromhex("06032b6570"), bytes.fromhex("0603b76570"), 1)
+    return b"\n".join([lines[0], base64.b64encode(der), lines[-1], b""])
+
+
+def test_a_key_of_an_unknown_algorithm_is_refused_not_raised() -> None:
+    """A bundle with one byte of a public key changed made the verifier raise cryptography's
+    UnsupportedAlgorithm (found by Hypothesis in a full run on 6 December 2026): such a key
+    is refused as any other unreadable key is, public or private."""
+    key = generate_private_key()
+    with pytest.raises(AgreementError, match="not Ed25519"):
+        load_public_key(_unknown_algorithm(public_key_pem(key)))
+    with pytest.raises(AgreementError, match="not Ed25519"):
+        load_private_key(_unknown_algorithm(private_key_pem(key)))
 
 
 def test_public_key_pem_and_fingerprint() -> None:

@@ -243,6 +243,23 @@ def test_a_public_key_replaced_in_the_bundle_breaks_every_signature_by_it(
     assert len(report.findings) == 2  # Türkiye signed both instruments
 
 
+def test_a_public_key_of_an_unknown_algorithm_is_a_finding_not_a_crash(
+    signed_bytes: bytes,
+) -> None:
+    """One byte changed in a key's algorithm identifier (as Hypothesis changed it above, in a
+    full run on 6 December 2026) made the verifier raise cryptography's UnsupportedAlgorithm:
+    it is now reported as any unreadable key is, with the bundle's other parts checked."""
+    pem = parts_of(signed_bytes)["keys/Türkiye.pem"]
+    lines = pem.splitlines()
+    der = base64.b64decode(b"".join(lines[1:-1]))
+    odd = der.replace(bytes.fromhex("06032b6570"), bytes.fromhex("0603b76570"), 1)
+    assert odd != der
+    bad = b"\n".join([lines[0], base64.b64encode(odd), lines[-1], b""])
+    report = verify_bundle(rebuilt(signed_bytes, lambda p: p.update({"keys/Türkiye.pem": bad})))
+    assert not report.ok
+    assert any(f.part == "keys/Türkiye.pem" for f in report.findings), report.findings
+
+
 def test_a_missing_key_and_a_signature_by_a_stranger(signed_bytes: bytes, signed: Bundle) -> None:
     def change(parts: dict[str, bytes]) -> None:
         parts.pop("keys/United Nations.pem")

@@ -273,3 +273,16 @@ def test_implementation_settings_are_checked_when_the_agreement_is_made(world: W
     assert r.status_code == 422
     assert "no issue 'inspections per day'" in r.json()["detail"]
     assert world.get("un", "/api/agreements").json() == []
+
+
+def test_the_title_the_mediators_give_heads_every_instrument(world: World) -> None:
+    """The agreement form's title was kept on the register only: each instrument was headed
+    with the agenda's name (found walking the demo). Now every instrument, in the bundle that
+    is signed, is headed with it; the terms, and so the terms hash, do not change."""
+    agreement = create(world, make_ready(world), title="Memorandum on the corridor")
+    titles = [i["title"] for i in agreement["instruments"]]
+    assert len(titles) == 2
+    assert all(t.startswith("Memorandum on the corridor: ") for t in titles), titles
+    data = world.get("un", f"/api/agreements/{agreement['id']}/bundle").content
+    signed = [i.title for i in Bundle.from_bytes(data).instruments]
+    assert signed == titles

@@ -311,10 +311,12 @@ def mirror_instruments(
     *,
     titles: Mapping[str, str] | None = None,
     preambles: Mapping[str, str] | None = None,
+    called: str = "",
 ) -> tuple[Instrument, ...]:
     """One instrument per party around the same ``terms``: that party plus all the mediators.
 
-    Titles and preambles default to plain wording naming the party and the mediators.
+    Titles and preambles default to plain wording naming the agreement (``called``, else the
+    terms' agenda), the party and the mediators.
 
     >>> import datetime as dt
     >>> from gobetween.agreements.terms import Renewal, RenewalRule
@@ -361,13 +363,14 @@ def mirror_instruments(
     out = []
     for party in parties:
         name = party.organisation
-        texts = _texts(terms, name, [s.organisation for s in mediators])
+        texts = _texts(terms, name, [s.organisation for s in mediators], called)
         first = next(iter(texts.values()), None)
         out.append(
             Instrument(
                 party=name,
                 title=titles.get(
-                    name, first.title if first else f"{terms.agenda}: instrument of {name}"
+                    name,
+                    first.title if first else f"{called or terms.agenda}: instrument of {name}",
                 ),
                 preamble=preambles.get(
                     name,
@@ -384,12 +387,17 @@ def mirror_instruments(
 
 
 def _texts(
-    terms: OperativeTerms, party: str, mediators: Sequence[str]
+    terms: OperativeTerms, party: str, mediators: Sequence[str], called: str = ""
 ) -> dict[str, InstrumentText]:
-    """A party's title and preamble in each language of ``terms`` (none for one language)."""
+    """A party's title and preamble in each language of ``terms`` (none for one language),
+    the agreement ``called`` so (else by its terms' agenda)."""
     out: dict[str, InstrumentText] = {}
     for code in terms.languages:
         lang = language(code)
-        values = {"agenda": terms.agenda, "party": party, "mediators": lang.join(mediators)}
+        values = {
+            "agenda": called or terms.agenda,
+            "party": party,
+            "mediators": lang.join(mediators),
+        }
         out[code] = InstrumentText(lang.label("title", **values), lang.label("preamble", **values))
     return out

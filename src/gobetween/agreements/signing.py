@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -76,6 +76,8 @@ def load_private_key(pem: bytes, passphrase: bytes | None = None) -> Ed25519Priv
         raise AgreementError(
             N_("cannot read the private key: wrong passphrase, or not a PEM private key")
         ) from None
+    except UnsupportedAlgorithm:  # an algorithm identifier no library knows
+        raise AgreementError(N_("the private key is of an unknown kind, not Ed25519")) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise AgreementError(
             N_("the private key is %(kind)s, not Ed25519"), params={"kind": type(key).__name__}
@@ -97,6 +99,8 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
         key = serialization.load_pem_public_key(pem)
     except ValueError:
         raise AgreementError(N_("not a PEM public key")) from None
+    except UnsupportedAlgorithm:  # an algorithm identifier no library knows
+        raise AgreementError(N_("the public key is of an unknown kind, not Ed25519")) from None
     if not isinstance(key, Ed25519PublicKey):
         raise AgreementError(
             N_("the public key is %(kind)s, not Ed25519"), params={"kind": type(key).__name__}

@@ -273,6 +273,7 @@ def create_agreement(
             terms,
             [Signatory(o.name, OrganisationKind.PARTY) for o in parties],
             [Signatory(o.name, OrganisationKind.MEDIATOR) for o in mediators],
+            called=title.strip(),  # the title the mediators gave it heads every instrument
         )
     )
     row = a.Agreement(
