@@ -326,3 +326,28 @@ def test_the_drafting_form_names_options_and_languages_as_the_reader_calls_them(
     assert labels, "the form has preamble fields"
     assert all(label.endswith(")") and not label.endswith(" (en)") for label in labels), labels
     assert any("(англійська)" in label for label in labels), labels
+
+
+def test_a_version_missing_a_working_language_says_so_before_and_after_it_goes_out(
+    site: Site,
+) -> None:
+    """With an article's Ukrainian wording emptied, the draft listed no problem, published,
+    and Ukrainian readers were shown the English wording without a word (found walking the
+    demo). Publishing stays allowed (the text grows version by version), but the draft's page
+    names the articles each working language lacks, and the reader is told which language the
+    article is shown in."""
+    page = save_draft(site, {"clause-ports@uk": "  "})
+    doc = soup(site.client("un").get(page))
+    missing = doc.select("#untranslated li[data-language]")
+    assert [li["data-language"] for li in missing] == ["uk"]
+    assert "ports" in missing[0].get_text()
+    assert publish_draft(site, page).status_code == 303
+    ukraine = site.client("ukraine")
+    ukraine.cookies.set("gobetween_lang", "uk")
+    text = soup(ukraine.get(f"/tracks/{site.tracks[FOOD]}/text"))
+    notes = text.select(".wording .untranslated")
+    assert len(notes) == 1, [n.get_text() for n in notes]
+    assert "українською" in notes[0].get_text() or "українськ" in notes[0].get_text()
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    assert soup(russia.get(f"/tracks/{site.tracks[FOOD]}/text")).select(".untranslated") == []

@@ -35,6 +35,7 @@ from gobetween.protocols.single_text_articles import (
 from gobetween.service import texts, unique
 from gobetween.service.audited import audited
 from gobetween.service.errors import describe, translated
+from gobetween.service.languages import declared_languages
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -247,6 +248,41 @@ def _problems(agenda: Agenda, body: Mapping[str, Any], status: str) -> list[dict
     ]
 
 
+def untranslated(
+    articles: Sequence[Mapping[str, Any]], languages: Sequence[str]
+) -> dict[str, list[str]]:
+    """Working language -> the ids of the draft's articles not worded in it (an article in
+    brackets: with an alternative not worded in it). Publishing such a version is allowed
+    (the text grows version by version); the draft's page says which, before it goes out, and
+    a reader of that language is told where the text shows another language.
+
+    >>> arts = [{"id": "a1", "wording": {"en": "Ports open.", "uk": "Порти відкриті."}},
+    ...         {"id": "a2", "wording": {"en": "Pay.", "uk": " "}},
+    ...         {"id": "a3", "alternatives": [{"wording": {"en": "A.", "uk": "А."}},
+    ...                                       {"wording": {"en": "B."}}]}]
+    >>> untranslated(arts, ("en", "uk"))
+    {'uk': ['a2', 'a3']}
+    """
+
+    def worded(wording: Any, code: str) -> bool:
+        return isinstance(wording, Mapping) and bool(str(wording.get(code) or "").strip())
+
+    out: dict[str, list[str]] = {}
+    for code in languages:
+        missing = [
+            str(a.get("id"))
+            for a in articles
+            if not (
+                all(worded(alt.get("wording"), code) for alt in a["alternatives"])
+                if a.get("alternatives")
+                else worded(a.get("wording"), code)
+            )
+        ]
+        if missing:
+            out[code] = missing
+    return out
+
+
 def _view(session: Session, track: t.Track, view: TrackView, row: x.TextDraft) -> dict[str, Any]:
     current = digest(row.body)
     approvals = _approvals(session, row, current)
@@ -263,6 +299,9 @@ def _view(session: Session, track: t.Track, view: TrackView, row: x.TextDraft) -
         "body": row.body,
         "digest": current,
         "problems": _problems(track_agenda(track), row.body, row.status),
+        "untranslated": untranslated(
+            row.body.get("articles") or [], declared_languages(session, track.id)
+        ),
         "approvals": approvals,
         "approval_required": rule["approval_required"],
         "approved": approved_by_other,

@@ -13,7 +13,7 @@ changed: forms still send them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -21,6 +21,7 @@ from markupsafe import Markup
 from gobetween import bidi, i18n
 from gobetween.errors import N_
 from gobetween.model import Agenda, Issue, Option
+from gobetween.service.languages import language_name
 
 __all__ = [
     "FILTERS",
@@ -63,23 +64,35 @@ def choice(agenda: Agenda, issue: str, option: str, between: str = ": ") -> str:
     return f"{issue_named(agenda, issue)}{between}{option_named(agenda, issue, option)}"
 
 
-def worded(wording: Mapping[str, str] | None) -> Markup:
+def worded(wording: Mapping[str, str] | None, working: Sequence[str] = ()) -> Markup:
     """An article's wording (language code -> text) as a reader of the current language reads
     it: in that language where the text has it, else in its first language; in a ``<span>``
-    that says which language it is, so the browser and screen readers treat it as such.
+    that says which language it is, so the browser and screen readers treat it as such. Where
+    the reader's language is one of the track's ``working`` languages and the article has no
+    wording in it yet, a note says so (a reader was shown English without a word, found
+    walking the demo).
 
     >>> from gobetween.i18n import use_locale
     >>> with use_locale("uk"):
     ...     print(worded({"en": "From Odesa.", "uk": "З Одеси."}), worded({"en": "From <Odesa>."}))
     <span lang="uk">З Одеси.</span> <span lang="en">From &lt;Odesa&gt;.</span>
+    >>> print(worded({"en": "From Odesa."}, ("en", "uk")))  # an English reader: nothing missing
+    <span lang="en">From Odesa.</span>
     """
     if not wording:
         return Markup("")
-    language = i18n.current_locale()
+    reader = language = i18n.current_locale()
     if language not in wording:
         language = next(iter(wording))
     # the text's own directional controls isolated, as every other value (finalize)
-    return Markup('<span lang="{}">{}</span>').format(language, bidi.isolate(wording[language]))
+    shown = Markup('<span lang="{}">{}</span>').format(language, bidi.isolate(wording[language]))
+    if reader == language or reader not in working:
+        return shown
+    said = i18n.gettext("not yet worded in %(language)s: shown in %(shown)s") % {
+        "language": language_name(reader),
+        "shown": language_name(language),
+    }
+    return shown + Markup(' <small class="untranslated">({})</small>').format(said)
 
 
 def issue_named(agenda: Agenda, issue: str) -> str:

@@ -43,6 +43,7 @@ from gobetween.service.api.calls import writing
 from gobetween.service.api.texts import DraftIn, RuleIn, record_draft, record_publication
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.languages import declared_languages
+from gobetween.web.agenda_words import article_named
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.forms import form_errors, in_form_order, validated
@@ -487,11 +488,17 @@ def _one_draft_context(
         "published_at": None,
         "changes": [],
     }
+    by_id = {a.get("id"): a for a in body["articles"]}
+    untranslated = {  # language -> the articles not worded in it, named as the reader names them
+        code: [article_named(by_id[i], tp.agenda) if i in by_id else i for i in ids]
+        for code, ids in draft["untranslated"].items()
+    }
     return tp.context(
         ctx,
         unit,
         title=_("Draft of version %(number)s") % {"number": preview["number"]},
         draft=draft,
+        untranslated=untranslated,
         preview=preview,
         rule=drafts.text_rule(unit.session, track_id),
         may_approve=tp.view.own_mediator not in (None, draft["organisation_id"]),
