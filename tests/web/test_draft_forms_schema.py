@@ -136,4 +136,4 @@ def test_the_drafting_refusal_is_in_the_readers_language(site: Site) -> None:
     data = {"csrf_token": token, **fields, "note": "n" * 5001}
     r = un.post(f"/tracks/{food}/draft", data=data, headers=uk)
     assert r.status_code == 422
-    assert "символів; приймається щонайбільше" in text_of(soup(r), "#note-error")
+    assert "симв.; приймається щонайбільше" in text_of(soup(r), "#note-error")

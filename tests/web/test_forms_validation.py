@@ -84,7 +84,7 @@ def test_the_refusal_is_in_the_readers_language(site: Site) -> None:
     r = c.post(action, data={"csrf_token": token, "text": TOO_LONG}, headers=uk)
     assert r.status_code == 422
     words = text_of(soup(r), "#message-text-error")
-    assert "символів; приймається щонайбільше" in words  # Ukrainian, not pydantic's English
+    assert "симв.; приймається щонайбільше" in words  # Ukrainian, not pydantic's English
 
 
 def test_an_offer_message_too_long_is_refused_next_to_its_field_and_kept(site: Site) -> None:

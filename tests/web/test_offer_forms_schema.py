@@ -115,7 +115,7 @@ def test_the_console_says_the_refusal_in_the_readers_language(site: Site) -> Non
     data = {"csrf_token": token, "decision": "decline", "reason": "z" * 5001}
     r = un.post(action, data=data, headers=uk)
     assert r.status_code == 422
-    assert "символів; приймається щонайбільше" in text_of(soup(r), "#offer-1-reason-error")
+    assert "симв.; приймається щонайбільше" in text_of(soup(r), "#offer-1-reason-error")
 
 
 def test_an_option_off_the_agenda_is_refused_at_options_as_the_generic_api_does(
