@@ -63,10 +63,18 @@ _SCROLLED = """() => [...document.querySelectorAll("main .scroll")]
     return t.id || t.className || (box.closest("[id]") || {}).id || "?"; })"""
 
 
+#: The most height the site's header may take on a phone (three lines: the links, the user and
+#: the language list). It took 125 px at 390 px in Ukrainian, about a sixth of the screen with
+#: the track's tabs below it, until 6 December 2026 (found walking the demo): the language
+#: list's button, there for browsers without scripts, had a line of its own.
+_HEADER = 100
+
+
 def _crawl(page: Page, base: str) -> dict[str, int]:
     """Each page reached from the home page, with its width in CSS pixels; fails on a page with
-    a cramped text field."""
+    a cramped text field or a header taller than :data:`_HEADER`."""
     queue, seen, widths = ["/"], {"/"}, {}
+    tall: dict[str, float] = {}
     scrolled: dict[str, list[str]] = {}
     while queue and len(widths) < _MOST:
         path = queue.pop(0)
@@ -79,6 +87,9 @@ def _crawl(page: Page, base: str) -> dict[str, int]:
         cramped = [f for f in page.evaluate(_FIELDS) if f[1] < _LEAST_SHARE * f[2]]
         assert cramped == [], f"{path}: (field, its width, its form's) {cramped}"
         scrolled[path] = page.evaluate(_SCROLLED)
+        header = page.evaluate("document.querySelector('header.top').offsetHeight")
+        if header > _HEADER:
+            tall[path] = header
         links = page.eval_on_selector_all("a[href^='/']", "els => els.map(e => e.pathname)")
         for link in links:
             if link not in seen and not _SKIP.search(link):
@@ -86,6 +97,7 @@ def _crawl(page: Page, base: str) -> dict[str, int]:
                 queue.append(link)
     sideways = {p: t for p, t in scrolled.items() if t}
     assert sideways == {}, f"tables to scroll sideways on a phone: {sideways}"
+    assert tall == {}, f"headers taller than {_HEADER} px: {tall}"
     return widths
 
 

@@ -99,6 +99,7 @@
        for browsers without scripts) */
     document.querySelectorAll("form.language select").forEach(function (sel) {
       sel.addEventListener("change", function () { sel.form.submit(); });
+      sel.form.classList.add("auto"); /* its button, then redundant, is left out on phones */
     });
     /* the agenda editor shows an issue's option rows or its range (from, to, step), as its kind
        says; without this script both stay shown and the server reads the one the kind names */
