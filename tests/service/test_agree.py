@@ -12,6 +12,7 @@ from gobetween.agreements import (
     Bundle,
     Signature,
     generate_private_key,
+    public_key_pem,
     sign_instrument,
     verify_bundle,
 )
@@ -286,3 +287,27 @@ def test_the_title_the_mediators_give_heads_every_instrument(world: World) -> No
     data = world.get("un", f"/api/agreements/{agreement['id']}/bundle").content
     signed = [i.title for i in Bundle.from_bytes(data).instruments]
     assert signed == titles
+
+
+def test_an_agreement_signed_with_unconfirmed_keys_says_so(world: World) -> None:
+    """An agreement signed with keys no administrator had confirmed showed *in force* while its
+    verification page said the bundle failed (found walking the demo, 6 December 2026): the
+    agreement's view now names those signers, and no one once the keys are confirmed."""
+    aid = create(world, make_ready(world))["id"]
+    keys, pending = {}, {}
+    for who, org in SIGNERS.items():
+        key = generate_private_key()
+        url = f"/api/organisations/{world.orgs[org]}/keys"
+        r = world.post(who, url, json={"public_key_pem": public_key_pem(key).decode()})
+        assert r.status_code == 201, r.text
+        if org == "Ukraine":
+            pending[org] = r.json()["id"]
+        else:
+            confirmed = world.post("admin", f"/api/keys/{r.json()['id']}/confirmation")
+            assert confirmed.status_code == 200
+        keys[who] = key
+    view = sign_all(world, aid, keys)
+    assert view["status"] == "in_force"
+    assert view["keys_unconfirmed"] == ["Ukraine"]
+    assert world.post("admin", f"/api/keys/{pending['Ukraine']}/confirmation").status_code == 200
+    assert world.get("un", f"/api/agreements/{aid}").json()["keys_unconfirmed"] == []

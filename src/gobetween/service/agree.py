@@ -35,6 +35,7 @@ from gobetween.agreements import (
 from gobetween.agreements import lifecycle as lc
 from gobetween.agreements.derive import terms_from_text
 from gobetween.agreements.language_versions import clause_versions, language_versions
+from gobetween.agreements.registry import registry_problems
 from gobetween.errors import AgreementError, NotFound, ValidationFailed
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind
@@ -393,6 +394,17 @@ def agreement_view_dict(
         "acts_for": sorted(loaded.view.acts_for),
         "may_sign": [list(p) for p in unsigned if p[1] in loaded.view.acts_for],
         "keys": {n: (k.fingerprint if k else None) for n, k in keys.items()},
+        # signers whose signature's key no administrator has confirmed yet: a check against the
+        # key registry reports them (the verification page), though the agreement is in force
+        "keys_unconfirmed": sorted(
+            {
+                sig.signer
+                for sig, problem in registry_problems(
+                    loaded.bundle.signatures, _registry(session, loaded)
+                )
+                if problem.kind == "unconfirmed"
+            }
+        ),
         "log": [e.to_dict() for e in state.log],
         "clock": lc.clock(state, at).to_dict(),
         "links": [s.to_dict() for s in lc.link_statuses(state, known)],
