@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from gobetween.errors import DataImportError, FileFormatError, InvalidModel
+from gobetween.errors import (
+    DataImportError,
+    FileFormatError,
+    InputError,
+    InvalidModel,
+    problems_of,
+)
+from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.figures import FigureTable
 from gobetween.monitoring.kinds import (
     REGISTRY,
@@ -224,3 +233,69 @@ def test_every_column_of_every_kind_is_documented() -> None:
         if f"`{f.label}`" not in section
     ]
     assert not missing
+
+
+#: The prisoner-exchange agreement of the walk: its parties, in force from 1 September 2022,
+#: today 6 December 2026.
+BOUNDS = RecordBounds(("Ukraine", "Russian Federation"), dt.date(2022, 9, 1), dt.date(2026, 12, 6))
+
+
+def test_rows_outside_the_agreements_bounds_are_problems_of_their_row() -> None:
+    """A Ukrainian mediator's file counted "returned to Венера 7" (neither Марс nor Венера is a
+    party) and an exchange of 15 December 2026 on 6 December: each is now a problem of its row,
+    at its column, naming the value and what was expected."""
+    rows = [
+        *ROWS,
+        ["EX-9", "2022-11-30", "Суми", "Марс", "Венера", "civilians", "7", "ICRC", ""],
+        ["EX-10", "15.12.2026", "Суми", "Russian Federation", "ukraine", "civilians", "3", "ICRC"],
+        ["EX-11", "2022-08-31", "Суми", "Ukraine", "Russian Federation", "remains", "1", "ICRC"],
+        ["EX-12", "2026-12-06", "Суми", "russian federation", "Ukraine", "remains", "1", "ICRC"],
+    ]
+    result = read_entries(EXCHANGES, rows, "returns.csv", bounds=BOUNDS)
+    assert [(p.row, p.column) for p in result.problems] == [
+        (5, "Released by"),
+        (5, "Returned to"),
+        (6, "Date"),
+        (7, "Date"),
+    ]
+    said = [str(p) for p in result.problems]
+    assert said[0] == (
+        "row 5, Released by: 'Марс' is not a party of the agreement "
+        "(expected one of Ukraine, Russian Federation)"
+    )
+    assert "'Венера'" in said[1]
+    assert said[2] == (
+        "row 6, Date: the date 2026-12-15 is in the future (expected a date on or before "
+        "2026-12-06)"
+    )
+    assert "before the agreement entered into force" in said[3]
+    assert "2022-09-01" in said[3]
+    assert result.skipped_rows == 3
+    assert [e.key_text for e in result.entries][-1] == "EX-12/Ukraine/remains"
+    assert result.entries[-1].values["released_by"] == "Russian Federation"  # as it signed
+    summary = dict(EXCHANGES.compute_figures(result.entries)["exchanges_summary"].rows)
+    assert "returned to Венера" not in summary
+    assert result.bounds == BOUNDS
+    offline = read_entries(EXCHANGES, rows, "returns.csv")  # no agreement: not checked
+    assert [p.row for p in offline.problems] == []
+    assert offline.bounds is None
+
+
+def test_an_incident_is_between_the_parties_and_within_the_agreements_days() -> None:
+    good = {
+        "incident": "INC-1",
+        "date": "2026-12-06",
+        "place": "Sudzha",
+        "facility": "gas metering station",
+        "alleged_by": "Russian Federation",
+        "accused": "Ukraine",
+        "description": "a drone",
+    }
+    assert INCIDENTS.entry(good, BOUNDS).values["date"] == "2026-12-06"
+    with pytest.raises(InputError) as info:
+        INCIDENTS.entry({**good, "date": "2099-01-01", "accused": "Венера"}, BOUNDS)
+    assert [(p.location, p.template) for p in problems_of(info.value)] == [
+        ("date", "the date %(date)s is in the future"),
+        ("accused", "%(party)r is not a party of the agreement"),
+    ]
+    assert info.value.expected == "a date on or before 2026-12-06"

@@ -89,8 +89,13 @@ def test_exchanges_import_reimport_and_the_names_list(world: World, aid: int) ->
     assert (again["new"], again["duplicates"], again["entries"]) == (0, 3, 3)
     bad = EXCHANGES_CSV + "EX-3,2022-11-31,x,A,B,hostages,2,ICRC,\n"
     report = _import(world, aid, "bad.csv", bad.encode()).json()
-    # every problem of the row, not only its first
-    assert [(p["row"], p["column"]) for p in report["problems"]] == [(5, "Date"), (5, "Category")]
+    # every problem of the row, not only its first ("A" and "B" are no parties of it)
+    assert [(p["row"], p["column"]) for p in report["problems"]] == [
+        (5, "Date"),
+        (5, "Released by"),
+        (5, "Returned to"),
+        (5, "Category"),
+    ]
     assert _import(world, aid, "returns.csv", EXCHANGES_CSV.encode(), who="ua").status_code == 403
 
     def lists(who: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pathlib import PurePath
 from gobetween.errors import N_, Count, FileFormatError, InputError, Sentence
 from gobetween.formats.jcc import csv_rows
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
+from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.kinds import (
     EntryImport,
     RecordKind,
@@ -49,7 +50,9 @@ def _not_this_file(kind: RecordKind, name: str, what: str, expected: str) -> Fil
     )
 
 
-def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> EntryImport:
+def _xlsx(
+    kind: RecordKind, name: str, data: bytes, limits: ImportLimits, bounds: RecordBounds | None
+) -> EntryImport:
     try:
         book = open_workbook(io.BytesIO(data), limits, name)
     except FileFormatError as error:
@@ -70,9 +73,8 @@ def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> Ent
     try:
         for sheet in book.sheetnames:
             try:
-                result = read_entries(
-                    kind, book[sheet].iter_rows(values_only=True), f"{name} [{sheet}]", limits
-                )
+                rows = book[sheet].iter_rows(values_only=True)
+                result = read_entries(kind, rows, f"{name} [{sheet}]", limits, bounds)
             except FileFormatError:
                 continue  # not this sheet: a README, or another table
             except InputError:
@@ -96,9 +98,14 @@ def _xlsx(kind: RecordKind, name: str, data: bytes, limits: ImportLimits) -> Ent
 
 
 def read_entry_file(
-    kind: RecordKind, filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMITS
+    kind: RecordKind,
+    filename: str,
+    data: bytes,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    bounds: RecordBounds | None = None,
 ) -> EntryImport:
-    """Read an uploaded CSV or XLSX file of ``kind``; no lock, no database.
+    """Read an uploaded CSV or XLSX file of ``kind``; no lock, no database. With ``bounds``
+    (the agreement's parties and days), a row outside them is a problem of its row.
 
     Raises
     ------
@@ -116,7 +123,7 @@ def read_entry_file(
         )
     suffix = PurePath(filename).suffix.casefold()
     if suffix == ".xlsx":
-        return _xlsx(kind, filename, data, limits)
+        return _xlsx(kind, filename, data, limits, bounds)
     if suffix == ".csv":
         try:
             text = data.decode("utf-8-sig")
@@ -133,7 +140,7 @@ def read_entry_file(
                     "columns in English: %(wanted)s"
                 ),
             ).located(location=f"byte {error.start}") from None
-        return read_entries(kind, csv_rows(text, filename), filename, limits)
+        return read_entries(kind, csv_rows(text, filename), filename, limits, bounds)
     raise FileFormatError(
         N_("unknown file type %(suffix)r"),
         source=filename,

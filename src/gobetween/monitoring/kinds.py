@@ -14,6 +14,11 @@ kind is a declaration and its tests (see :mod:`gobetween.monitoring.kinds_builti
 >>> result = read_entries(kind, [["Reference", "Number"], ["A", "3"], ["B", "0"], ["A", "3"]])
 >>> [e.values["n"] for e in result.entries], [str(p) for p in result.problems], result.duplicates
 ([3], ['row 3, Number: 0 is below 1 (expected a whole number >= 1 (people))'], 1)
+
+Some checks need the agreement whose record it is: a field declared ``party`` names one of its
+signatory parties, and a date declared ``happened`` lies from its entry into force up to today.
+The service passes them in as :class:`~gobetween.monitoring.bounds.RecordBounds` (the core reads
+no clock); without them (a file checked offline) those checks are not made.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from gobetween.errors import (
     Sentence,
     refusal_of,
 )
+from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.cells import (
     cell_text,
     is_blank,
@@ -85,7 +91,10 @@ class FieldSpec:
 
     ``aliases`` are further header names a file may use (compared loosely: case, spacing);
     ``confidential`` fields are seen only by the mediators and the party the entry concerns;
-    ``public`` fields are what the public sees once publishing the kind is approved.
+    ``public`` fields are what the public sees once publishing the kind is approved. A ``party``
+    field names one of the agreement's signatory parties; a ``happened`` date is the day
+    something happened under the agreement (both checked against
+    :class:`~gobetween.monitoring.bounds.RecordBounds`).
     """
 
     name: str
@@ -99,10 +108,16 @@ class FieldSpec:
     confidential: bool = False
     public: bool = False
     help: str = ""
+    party: bool = False
+    happened: bool = False
 
     def __post_init__(self) -> None:
         if self.type is FieldType.CHOICE and not self.choices:
             raise InvalidModel(f"choice field {self.name!r} has no choices", location=self.name)
+        if self.happened and self.type is not FieldType.DATE:
+            raise InvalidModel(f"field {self.name!r} happened but is no date", location=self.name)
+        if self.party and self.type is not FieldType.TEXT:
+            raise InvalidModel(f"party field {self.name!r} is not text", location=self.name)
 
     @property
     def expected(self) -> str:
@@ -262,8 +277,9 @@ class RecordKind:
                 return spec
         raise KeyError(name)
 
-    def entry(self, values: Mapping[str, object]) -> Entry:
-        """An entry from values by field name (validated as an imported row would be).
+    def entry(self, values: Mapping[str, object], bounds: RecordBounds | None = None) -> Entry:
+        """An entry from values by field name (validated as an imported row would be, within
+        ``bounds`` when given).
 
         Raises
         ------
@@ -280,7 +296,7 @@ class RecordKind:
                 kind=self.name,
                 fields=unknown,
             )
-        out, refused = self.parse(values)
+        out, refused = self.parse(values, bounds)
         if refused:
             raise refusal_of([_refusal(spec, error) for spec, error in refused])
         return self.entry_of(out)
@@ -300,15 +316,17 @@ class RecordKind:
         return [_refusal(s, error) for s, error in refused if names is None or s.name in names]
 
     def parse(
-        self, values: Mapping[str, object]
+        self, values: Mapping[str, object], bounds: RecordBounds | None = None
     ) -> tuple[dict[str, Any], list[tuple[FieldSpec, DataImportError]]]:
-        """Every field's value read from ``values``, and every field refused with its reason
-        (all of them, not only the first: an import lists each problem of a row)."""
+        """Every field's value read from ``values`` (within ``bounds`` when given), and every
+        field refused with its reason (all of them, not only the first: an import lists each
+        problem of a row)."""
         out: dict[str, Any] = {}
         refused: list[tuple[FieldSpec, DataImportError]] = []
         for spec in self.fields:
             try:
-                out[spec.name] = spec.parse(values.get(spec.name))
+                value = spec.parse(values.get(spec.name))
+                out[spec.name] = value if bounds is None else bounds.value(spec, value)
             except DataImportError as error:
                 refused.append((spec, error))
         return out, refused
@@ -339,8 +357,9 @@ class RecordKind:
 
 
 def _refusal(spec: FieldSpec, error: DataImportError) -> InputError:
-    """A field that cannot be read, at its name (which says which field it is)."""
-    expected = _literal(error.expected) if error.expected else None
+    """A field that cannot be read, at its name (which says which field it is), what was
+    expected kept as its template (said in the reader's language where it is marked)."""
+    expected = error.expected_template if error.expected else None
     return InvalidModel(error.template, location=spec.name, expected=expected, params=error.params)
 
 
@@ -400,6 +419,8 @@ class EntryImport:
     skipped_rows: int
     duplicates: int
     blank_rows: int
+    #: The bounds the rows were read within (``None``: read without them, offline).
+    bounds: RecordBounds | None = None
 
 
 def _columns(kind: RecordKind, header: Sequence[object]) -> dict[str, int] | None:
@@ -451,11 +472,14 @@ def read_entries(
     rows: Iterable[Sequence[object]],
     source: str = "<rows>",
     limits: ImportLimits = DEFAULT_LIMITS,
+    bounds: RecordBounds | None = None,
 ) -> EntryImport:
     """Read rows (a header first) as entries of ``kind``; every bad row named by its number.
 
     Rows repeating an earlier key with the same values are counted as duplicates; with other
-    values they are problems (the first row wins).
+    values they are problems (the first row wins). With ``bounds`` (the agreement's), a row
+    naming someone who is not a party, or dated outside the agreement's days, is a problem of
+    its row at that column too.
     """
     columns, header_row, iterator = _find_header(kind, rows, source)
     log = ProblemLog(limits.max_problems)
@@ -467,7 +491,7 @@ def read_entries(
         values = {}
         for name, index in columns.items():
             values[name] = row[index] if index < len(row) else None
-        out, refused = kind.parse(values)
+        out, refused = kind.parse(values, bounds)
         for spec, error in refused:  # every problem of the row, each with its field
             log.add(_problem(number, spec, error))
         if refused:
@@ -504,6 +528,7 @@ def read_entries(
         log.skipped_rows,
         duplicates,
         data.blank,
+        bounds,
     )
 
 

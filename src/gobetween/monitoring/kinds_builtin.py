@@ -4,16 +4,21 @@
   continuation rows of a voyage; ``own_reader``), figures in :mod:`~gobetween.monitoring.figures`.
 - ``exchanges``: prisoner and civilian returns: date, place, numbers by category each way, the
   verifying observer (e.g. the ICRC); the names list is confidential to the mediators and the
-  party the people are returned to.
+  party the people are returned to. Who released and who received are the agreement's parties,
+  and the date lies from its entry into force up to today
+  (:class:`~gobetween.monitoring.bounds.RecordBounds`).
 - ``incidents``: e.g. strikes on energy facilities under a moratorium: alleged by a party
   privately to the mediators, assessed by the joint team (verified, not verified, disputed),
   published or not by an approved decision. What each party sees is decided in
-  :mod:`gobetween.policy` (``INCIDENT_RULES``).
+  :mod:`gobetween.policy` (``INCIDENT_RULES``). The alleging and the accused are the
+  agreement's parties, and the date lies from its entry into force up to today.
 
 >>> sorted(REGISTRY)
 ['exchanges', 'incidents', 'voyages']
 >>> [f.name for f in EXCHANGES.fields if f.confidential]
 ['names_list']
+>>> [f.name for f in EXCHANGES.fields if f.party], [f.name for f in INCIDENTS.fields if f.happened]
+(['released_by', 'returned_to'], ['date'])
 >>> dict(VOYAGES.steps)
 {'departure plan': 'departure plan', 'registration': 'registration'}
 """
@@ -121,10 +126,10 @@ EXCHANGES = register(
         "direction, verified by an observer organisation.",
         fields=(
             FieldSpec("exchange", "Exchange", help="the exchange's reference, e.g. EX-2022-09-21"),
-            FieldSpec("date", "Date", FieldType.DATE, public=True),
+            FieldSpec("date", "Date", FieldType.DATE, public=True, happened=True),
             FieldSpec("place", "Place", public=True),
-            FieldSpec("released_by", "Released by", public=True),
-            FieldSpec("returned_to", "Returned to", public=True),
+            FieldSpec("released_by", "Released by", public=True, party=True),
+            FieldSpec("returned_to", "Returned to", public=True, party=True),
             FieldSpec("category", "Category", FieldType.CHOICE, choices=CATEGORIES, public=True),
             FieldSpec("number", "Number", FieldType.INTEGER, unit="people", minimum=0, public=True),
             FieldSpec("observer", "Verified by", aliases=("Observer",), public=True),
@@ -167,11 +172,11 @@ INCIDENTS = register(
         "reported by a party to the mediators, assessed by the joint team.",
         fields=(
             FieldSpec("incident", "Incident", help="a reference, e.g. INC-2025-04-03-1"),
-            FieldSpec("date", "Date", FieldType.DATE, public=True),
+            FieldSpec("date", "Date", FieldType.DATE, public=True, happened=True),
             FieldSpec("place", "Place", public=True),
             FieldSpec("facility", "Facility", public=True),
-            FieldSpec("alleged_by", "Alleged by"),
-            FieldSpec("accused", "Party accused"),
+            FieldSpec("alleged_by", "Alleged by", party=True),
+            FieldSpec("accused", "Party accused", party=True),
             FieldSpec("description", "Description", confidential=True),
             FieldSpec(
                 "assessment",

@@ -39,6 +39,7 @@ __all__ = [
     "assessment_from_dict",
     "assessment_to_dict",
     "barometer",
+    "cited",
     "month_ends",
     "statuses",
 ]
@@ -84,7 +85,9 @@ class EvidenceKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One piece of evidence: a document's reference, a web link or a record event's number."""
+    """One piece of evidence: a document's reference, a web link or an event of the record
+    (what the record lists: an entry's reference, an item or incident of its events, a voyage's
+    number; the service checks the record holds it, :func:`cited`)."""
 
     kind: EvidenceKind
     reference: str
@@ -104,6 +107,48 @@ class Evidence:
                 params={"reference": reference},
             )
         object.__setattr__(self, "reference", reference)
+
+
+#: Characters that continue a reference (``EX-1`` goes on in ``EX-10``, ``EX-1/2``, ``#1``).
+_REFERENCE_JOINERS = frozenset("-_/#")
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _ends(text: str, index: int, edge: str) -> bool:
+    """Whether a match whose edge character is ``edge`` ends before ``text[index]``: at either
+    end of the text, or next to a character that does not go on with it."""
+    if index < 0 or index >= len(text):
+        return True
+    joins = text[index].isalnum() or text[index] in _REFERENCE_JOINERS
+    return not (joins and (edge.isalnum() or edge in _REFERENCE_JOINERS))
+
+
+def cited(reference: str, known: Iterable[str]) -> str | None:
+    """The first of the ``known`` references of a record that the evidence ``reference``
+    names, or ``None``: it appears in it whole (compared loosely: case and spacing), not as
+    part of a longer reference (``EX-10`` does not name ``EX-1``), words around it allowed
+    (``incident INC-7A``, ``EX-2022-09-21: 215 returned``).
+
+    >>> cited("incident INC-7A", ["INC-7", "INC-7A"])
+    'INC-7A'
+    >>> cited("EX-10", ["EX-1"]), cited("EX-99", ["EX-1", "#99"])
+    (None, None)
+    >>> cited("Voyage #1 RAZONI left Odesa on 1 August", ["voyage #1 razoni"])
+    'voyage #1 razoni'
+    """
+    text = _loose(reference)
+    for ref in known:
+        wanted = _loose(ref)
+        start = text.find(wanted) if wanted else -1
+        while start >= 0:
+            end = start + len(wanted)
+            if _ends(text, start - 1, wanted[0]) and _ends(text, end, wanted[-1]):
+                return ref
+            start = text.find(wanted, start + 1)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -269,7 +269,9 @@ def _returns(session: Session) -> int:
     uae, ua, ru = (seat_actor(session, s) for s in ("uae", "ukraine", "russia"))
     from gobetween.formats.records import read_entry_file  # formats: read the demo's file
 
-    result = read_entry_file(EXCHANGES, "returns-illustrative.csv", RETURNS_CSV.encode())
+    bounds = records.import_bounds(session, uae, aid, EXCHANGES.name)
+    data = RETURNS_CSV.encode()
+    result = read_entry_file(EXCHANGES, "returns-illustrative.csv", data, bounds=bounds)
     records.import_entries(session, uae, aid, result)
     for key, level in (("art-1", "intermediate"), ("art-2", "complete")):
         provision_records.assess_provision(

@@ -18,13 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.agreements import lifecycle as lc
-from gobetween.errors import NotFound
+from gobetween.errors import N_, InputError, InvalidModel, NotFound, refusal_of
 from gobetween.i18n import _
 from gobetween.monitoring.provisions import (
+    Assessment,
+    EvidenceKind,
     Provision,
     assessment_from_dict,
     assessment_to_dict,
     barometer,
+    cited,
     month_ends,
     statuses,
 )
@@ -35,8 +38,12 @@ from gobetween.service.audited import audited
 from gobetween.service.records import (
     _approved,
     _now,
+    _readable,
     _require_mediator,
+    agreement_kinds,
 )
+from gobetween.store import agreement_tables as a
+from gobetween.store import event_log
 from gobetween.store import record_tables as r
 from gobetween.store.event_log import lock_agreement
 
@@ -60,13 +67,75 @@ def _assessments(session: Session, agreement_id: int) -> list[Any]:
     return [assessment_from_dict(b) for b in rows]
 
 
+def _record_references(session: Session, loaded: LoadedAgreement) -> list[str]:
+    """What an event of this agreement's record is cited by, of what the caller may read (the
+    mediators, who assess, read all of it): each entry of its kinds by its reference (an
+    exchange's ``EX-2022-09-21``, an incident's ``INC-...``) and its whole key, each item and
+    incident of its events (``voyage #1 RAZONI``), each voyage by its number (``#981``). Only
+    this agreement's rows are read."""
+    agreement_id = loaded.row.id
+    published = _approved(session, agreement_id)
+    out: list[str] = []
+    for kind in agreement_kinds(loaded):
+        if kind.own_reader:  # voyages: the cargo rows, by voyage number
+            voyages = (
+                select(a.ShipmentRow.voyage)
+                .where(a.ShipmentRow.agreement_id == agreement_id)
+                .distinct()
+            )
+            out.extend(f"#{n}" for n in session.execute(voyages).scalars())
+            continue
+        entries = select(r.EntryRow.key, r.EntryRow.body[kind.key[0]].as_string()).where(
+            r.EntryRow.agreement_id == agreement_id,
+            r.EntryRow.kind == kind.name,
+            _readable(loaded.view, kind, published),
+        )
+        for key, first in session.execute(entries):
+            out.extend((str(first), key) if first is not None else (key,))
+    for body in event_log.bodies(session, event_log.record_stream(agreement_id)):
+        out.extend(str(body[name]) for name in ("item", "incident") if body.get(name))
+    return out
+
+
+def _check_events_cited(session: Session, loaded: LoadedAgreement, assessment: Assessment) -> None:
+    """Refuse evidence of kind ``event`` that names nothing this record holds (``EX-99`` where
+    there is no exchange EX-99), at its reference; the refusal says only what was typed."""
+    events = [(i, e) for i, e in enumerate(assessment.evidence) if e.kind is EvidenceKind.EVENT]
+    if not events:
+        return
+    known = _record_references(session, loaded)
+    examples = [
+        str(k.vocabulary["item_example"])
+        for k in agreement_kinds(loaded)
+        if k.vocabulary.get("item_example")
+    ]
+    expected = (  # a record that keeps no kind (only events) has no example to give
+        N_("an event or entry this record lists, by its reference, e.g. %(examples)s")
+        if examples
+        else None
+    )
+    refused: list[InputError] = [
+        InvalidModel(
+            N_("%(reference)r names no event or entry of this agreement's record"),
+            location=f"evidence[{i}].reference",
+            expected=expected,
+            params={"reference": evidence.reference, "examples": ", ".join(examples)},
+        )
+        for i, evidence in events
+        if cited(evidence.reference, known) is None
+    ]
+    if refused:
+        raise refusal_of(refused)
+
+
 def assess_provision(
     session: Session, actor: Actor, agreement_id: int, key: str, body: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Record the joint team's assessment of provision ``key`` (mediators only).
 
     ``body``: ``level``, ``evidence`` (a list of ``{"kind", "reference", "note"}``), ``note``
-    and optionally ``at``; a change of level without evidence is refused.
+    and optionally ``at``; a change of level without evidence is refused, and so is evidence
+    of kind ``event`` that names no event or entry of this record.
     """
     lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
@@ -84,6 +153,7 @@ def assess_provision(
             "note": body.get("note") or "",
         }
     )
+    _check_events_cited(session, loaded, assessment)
     statuses(known, [*_assessments(session, agreement_id), assessment])  # refuses what breaks
     wire = assessment_to_dict(assessment)
     row = r.AssessmentRow(

@@ -29,14 +29,22 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from gobetween import i18n
-from gobetween.errors import N_, Conflict, InvalidModel, NotFound, PermissionDenied
+from gobetween.errors import (
+    Conflict,
+    InputError,
+    InvalidModel,
+    NotFound,
+    PermissionDenied,
+    problems_of,
+    refusal_of,
+)
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind
+from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.kinds import (
     Entry,
     EntryImport,
     RecordKind,
-    as_date,
     kind_named,
     merge_entries,
 )
@@ -56,11 +64,13 @@ __all__ = [
     "assess_incident",
     "entries_view",
     "entry_import_report",
+    "import_bounds",
     "import_entries",
     "plan_entry_import",
     "problem_words",
     "propose_publication",
     "publications",
+    "record_bounds",
     "record_entry_import",
     "report_incident",
     "set_kinds",
@@ -101,6 +111,17 @@ def _kind(loaded: LoadedAgreement, name: str) -> RecordKind:
         _("no record kind %(name)r in agreement %(agreement)s")
         % {"name": name, "agreement": loaded.row.id}
     )
+
+
+def record_bounds(loaded: LoadedAgreement) -> RecordBounds:
+    """What the record's entries keep to (:class:`~gobetween.monitoring.bounds.RecordBounds`):
+    the agreement's signatory parties, its entry into force, and today as the latest day
+    anywhere on Earth (UTC+14: a party east of the server may already live tomorrow)."""
+    parties = tuple(
+        n for n, v in loaded.row.signatories.items() if v[1] == OrganisationKind.PARTY.value
+    )
+    latest = (_now() + dt.timedelta(hours=14)).date()
+    return RecordBounds(parties, loaded.bundle.terms.effective_date, latest)
 
 
 def _mediating(view: AgreementView) -> list[str]:
@@ -406,13 +427,46 @@ class EntryPlan:
         return [e for k, e in self.merged.items() if k in changed or e.key_text not in self.known]
 
 
+def import_bounds(
+    session: Session, actor: Actor, agreement_id: int, kind_name: str
+) -> RecordBounds:
+    """What a file of ``kind_name`` must keep to in this record, asked before the file is read
+    (:func:`gobetween.formats.records.read_entry_file`'s ``bounds``): refuses, before any
+    parsing, a caller who may not import (404 outside the agreement, 403 for a party) and a
+    kind the record does not keep."""
+    loaded = load(session, actor, agreement_id)
+    _require_mediator(loaded.view, _("import record files"))
+    _kind(loaded, kind_name)
+    return record_bounds(loaded)
+
+
+def _within_bounds(loaded: LoadedAgreement, kind: RecordKind, result: EntryImport) -> None:
+    """Refuse entries that were read outside the agreement's bounds (by a caller that read the
+    file without them): nothing is written that names someone who is not a party or a day the
+    agreement did not live. An import read within them (the pages, the API, the demo) passes."""
+    bounds = record_bounds(loaded)
+    if result.bounds is not None and (result.bounds.parties, result.bounds.in_force) == (
+        bounds.parties,
+        bounds.in_force,
+    ):
+        return
+    for entry in result.entries:
+        try:
+            kind.entry(entry.values, bounds)
+        except InputError as error:
+            where = f"{kind.name}[{entry.key_text}]"
+            raise refusal_of([p.located(location=where) for p in problems_of(error)]) from None
+
+
 def plan_entry_import(
     session: Session, actor: Actor, agreement_id: int, result: EntryImport
 ) -> EntryPlan:
-    """Merge entries read from a file against the record (mediators only); nothing written."""
+    """Merge entries read from a file against the record (mediators only); nothing written.
+    The file must have been read within the agreement's bounds (:func:`import_bounds`)."""
     loaded = load(session, actor, agreement_id)
     _require_mediator(loaded.view, _("import record files"))
     kind = _kind(loaded, result.kind)
+    _within_bounds(loaded, kind, result)
     bodies = session.execute(
         select(r.EntryRow.body).where(
             r.EntryRow.agreement_id == agreement_id, r.EntryRow.kind == kind.name
@@ -520,28 +574,6 @@ def import_entries(
 # -- incidents -------------------------------------------------------------------------------
 
 
-def _check_incident_date(day: dt.date, in_force: dt.date) -> None:
-    """Refuse an incident dated after the latest day anywhere on Earth (UTC+14: a party east of
-    the server may already live tomorrow) or before the agreement entered into force: an
-    incident is an alleged breach of it, and nothing breaches an agreement not yet in force
-    (a date there is a typing slip, and would count in the monthly figures of 1900)."""
-    latest = (_now() + dt.timedelta(hours=14)).date()
-    if day > latest:
-        raise InvalidModel(
-            N_("the date %(date)s is in the future"),
-            location="date",
-            expected=N_("a date on or before %(latest)s"),
-            params={"date": day, "latest": latest},
-        )
-    if day < in_force:
-        raise InvalidModel(
-            N_("the date %(date)s is before the agreement entered into force"),
-            location="date",
-            expected=N_("a date from %(in_force)s, when the agreement entered into force"),
-            params={"date": day, "in_force": in_force},
-        )
-
-
 def report_incident(
     session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -567,8 +599,7 @@ def report_incident(
     values = {f.name: body.get(f.name) for f in kind.fields if f.name in body}
     values |= {"incident": f"INC-{secrets.token_hex(4).upper()}", "assessment": None}
     values.pop("summary", None)
-    entry = kind.entry(values)
-    _check_incident_date(as_date(entry.values["date"]), loaded.bundle.terms.effective_date)
+    entry = kind.entry(values, record_bounds(loaded))  # a party's name, a day it was in force
     row = r.EntryRow(
         agreement_id=agreement_id,
         kind=kind.name,

@@ -34,7 +34,7 @@ from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
-from gobetween.service.api.calls import writing
+from gobetween.service.api.calls import reading, writing
 from gobetween.service.api.implement import (
     AssessmentBody,
     IncidentAssessmentBody,
@@ -106,15 +106,19 @@ async def _do(
 
 def _evidence_field(location: str) -> str:
     """The provision form's field of a refusal at the body's ``location``: the one piece of
-    evidence is the ``evidence`` select (its kind) and the ``reference`` input.
+    evidence is the ``evidence`` select (its kind) and the ``reference`` input, whether the
+    schema names the place (``evidence.0.reference``) or the record's checks do
+    (``evidence[0].reference``).
 
-    >>> _evidence_field("evidence.0.reference"), _evidence_field("note")
-    ('reference', 'note')
+    >>> _evidence_field("evidence.0.reference"), _evidence_field("evidence[0].reference")
+    ('reference', 'reference')
+    >>> _evidence_field("evidence[0].kind"), _evidence_field("note")
+    ('evidence', 'note')
     """
-    parts = location.split(".")
-    if parts[0] == "evidence" and parts[-1] == "reference":
+    parts = [part for part in re.split(r"[.\[\]]", location) if part]
+    if parts and parts[0] == "evidence" and parts[-1] == "reference":
         return "reference"
-    return parts[0]
+    return parts[0] if parts else location
 
 
 #: The event form's field of each event field it is not named as (the API's body names).
@@ -330,7 +334,8 @@ async def approve(request: Request, ctx: Ctx, agreement_id: int, publication_id:
 
 @router.post("/agreements/{agreement_id}/implementation/kinds/{kind}/import")
 async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) -> Response:
-    """Import a CSV or XLSX file of one record kind (read before the write unit opens).
+    """Import a CSV or XLSX file of one record kind (read before the write unit opens, within
+    the agreement's bounds: its parties, the days from its entry into force to today).
 
     A file is refused (422, nothing written) when it cannot be read as the kind's file at all;
     otherwise its good rows are written, as the API's twin does (201 there), and the page
@@ -344,7 +349,9 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
         if not isinstance(upload, Upload) or not upload.filename:
             raise e.ValidationFailed(_("choose a file"), location="file", expected=_("CSV or XLSX"))
         limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)
-        result = read_entry_file(kind_named(kind[:40]), upload.filename, upload.data, limits)
+        declared = kind_named(kind[:40])
+        bounds = reading(ctx, records.import_bounds, agreement_id, declared.name)  # may import?
+        result = read_entry_file(declared, upload.filename, upload.data, limits, bounds)
         report.update(
             import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
         )

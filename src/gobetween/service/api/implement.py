@@ -7,7 +7,6 @@ public view needs no login: ``GET /api/public/agreements/{agreement_id}/record``
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -19,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween.errors import ValidationFailed
 from gobetween.formats import records as record_files
 from gobetween.i18n import _
+from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.kinds import EntryImport, kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.monitoring.voyages import ImportResult
@@ -33,6 +33,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["implement"])
 TableName = Annotated[str, Field(pattern=r"^[a-z_]{1,60}$")]
 Parsed = TypeVar("Parsed")
+Checked = TypeVar("Checked")
 
 
 @router.get("/agreements/{agreement_id}/record")
@@ -64,12 +65,14 @@ async def _import_upload(
     agreement_id: int,
     file: UploadFile,
     max_bytes: int,
-    parse: Callable[[str, bytes, ImportLimits], Parsed],
+    check: Callable[[], Checked],
+    parse: Callable[[str, bytes, ImportLimits, Checked], Parsed],
     write: Callable[[str, Parsed], dict[str, Any]],
 ) -> dict[str, Any]:
     """An uploaded record file: at most ``max_bytes`` (+1, for the parser to refuse) read, the
-    caller's right to record checked (404 before any parsing), parsed within the import limits
-    outside any unit of work, then written in steps."""
+    caller's right to import checked (``check``, in a read unit: 404 before any parsing), parsed
+    within the import limits outside any unit of work with what the check returned (a kind's
+    bounds), then written in steps."""
     data = await file.read(max_bytes + 1)
     name = file.filename or ""
     if not name:
@@ -78,12 +81,8 @@ async def _import_upload(
         )
     settings = ctx.settings
     limits = ImportLimits(settings.import_max_rows, settings.import_max_problems)
-
-    def check() -> None:  # who may not record learns nothing from parsing: 404 first
-        reading(ctx, implement.check_may_record, agreement_id)
-
-    await run_in_threadpool(check)
-    result = await run_in_threadpool(parse, name, data, limits)
+    checked = await run_in_threadpool(check)  # who may not import learns nothing from parsing
+    result = await run_in_threadpool(parse, name, data, limits, checked)
     return await run_in_threadpool(write, name, result)
 
 
@@ -99,11 +98,17 @@ async def import_file(
     ``GOBETWEEN_IMPORT_MAX_ROWS`` and ``GOBETWEEN_IMPORT_MAX_PROBLEMS``.
     """
 
+    def check() -> None:
+        reading(ctx, implement.check_may_record, agreement_id)
+
+    def parse(name: str, data: bytes, limits: ImportLimits, _checked: None) -> ImportResult:
+        return implement.read_upload(name, data, limits)
+
     def write(name: str, result: ImportResult) -> dict[str, Any]:
         return import_steps.import_in_steps(ctx.read, ctx.write, agreement_id, name, result)
 
     return await _import_upload(
-        ctx, agreement_id, file, implement.MAX_IMPORT_BYTES, implement.read_upload, write
+        ctx, agreement_id, file, implement.MAX_IMPORT_BYTES, check, parse, write
     )
 
 
@@ -227,16 +232,17 @@ async def import_entries(
     before any unit of work, written in short steps (no other write waits for it)."""
     declared = kind_named(kind)
 
+    def check() -> RecordBounds:  # the agreement's parties and days, which every row keeps to
+        return reading(ctx, records.import_bounds, agreement_id, declared.name)
+
+    def parse(name: str, data: bytes, limits: ImportLimits, bounds: RecordBounds) -> EntryImport:
+        return record_files.read_entry_file(declared, name, data, limits, bounds)
+
     def write(name: str, result: EntryImport) -> dict[str, Any]:
         return import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
 
     return await _import_upload(
-        ctx,
-        agreement_id,
-        file,
-        record_files.MAX_BYTES,
-        functools.partial(record_files.read_entry_file, declared),
-        write,
+        ctx, agreement_id, file, record_files.MAX_BYTES, check, parse, write
     )
 
 
