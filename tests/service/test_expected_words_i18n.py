@@ -62,8 +62,8 @@ def test_a_short_password_expects_its_length_in_the_reader_language(world: World
     uk = _refused(world, "uk", "POST", "/api/auth/password", json=body)
     ar = _refused(world, "ar", "POST", "/api/auth/password", json=body)
     assert en["errors"][0]["expected"] == "at least 10 characters"
-    assert uk["errors"][0]["expected"] == "щонайменше 10 символів"
-    assert "(очікувалося: щонайменше 10 символів)" in uk["detail"], uk
+    assert uk["errors"][0]["expected"] == "щонайменше 10 симв."
+    assert "(очікувалося: щонайменше 10 симв.)" in uk["detail"], uk
     assert ar["errors"][0]["expected"] == "10 حرفًا على الأقل"
     assert "characters" not in uk["detail"] + ar["detail"]
 
@@ -97,7 +97,7 @@ def test_terms_that_contradict_their_article_are_reported_in_the_reader_language
         "Article 1 ('term') says a term of 90 days, but the term setting is 120 days"
     ]
     assert found["uk"] == [
-        "Стаття 1 ('term') встановлює строк 90 днів, але в налаштуванні строку вказано 120 днів"
+        "Стаття 1 ('term') встановлює строк 90 дн., але в налаштуванні строку вказано 120 дн."
     ]
     assert found["ar"] == ["المادة 1 ('term') تنص على مدة 90 يومًا، لكن إعداد المدة 120 يومًا"]
 

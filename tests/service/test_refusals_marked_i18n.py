@@ -64,6 +64,8 @@ ALLOWED = {
     ("monitoring/figures.py", "{} has no column {}: {}"): "a KeyError: a column the code names",
     ("monitoring/kinds.py", "a record kind {} is already registered"): CODE,
     ("monitoring/kinds.py", "choice field {} has no choices"): CODE,
+    ("monitoring/kinds.py", "field {} happened but is no date"): CODE,
+    ("monitoring/kinds.py", "party field {} is not text"): CODE,
     ("monitoring/kinds.py", "kind {} repeats a field name"): CODE,
     ("formats/examples/__init__.py", "no bundled example {}; there are: {}"): HIDDEN,
     ("formats/lazy.py", "no module named {}"): "an ImportError of an optional dependency",

@@ -23,6 +23,7 @@ BROWSER_TESTS = [
         "test_prefs_rules_browser.py",
         "test_account_pages.py",
         "test_refusal_pages_browser.py",
+        "test_phone_fit_browser.py",
     )
 ]
 #: Parts of pages fetched by htmx, not pages a reader opens.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from pathlib import Path
 
 import pytest
 from tests.web.browsing import open_in
@@ -104,13 +105,17 @@ def _crawl(page: Page, base: str) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("seat", "lang"), [("secretariat", "uk-UA"), ("un", "ar-QA"), ("ukraine", "uk-UA")]
 )
-def test_every_page_fits_a_phone(browser_site, seat: str, lang: str) -> None:
+def test_every_page_fits_a_phone(browser_site, seat: str, lang: str, shots: Path) -> None:
     base, site, browser = browser_site
     with site.services.db.unit_of_work() as session:
         build_agreement_demo(session)  # a signed agreement, its text and its joint record
     page = open_in(browser, base, site, seat, lang, PHONE)
     page.set_viewport_size({"width": PHONE, "height": 740})
     widths = _crawl(page, base)
+    if seat == "ukraine":  # the delegations guide's picture of the top bar and the tabs
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{base}/tracks/{site.tracks['food corridor']}")
+        page.screenshot(path=str(shots / "phone-header-uk.png"))
     assert len(widths) > 10, sorted(widths)  # the crawl did reach the site
     assert {path: w for path, w in widths.items() if w > PHONE} == {}
     assert page.errors == []  # type: ignore[attr-defined]
