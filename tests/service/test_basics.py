@@ -292,3 +292,25 @@ def test_event_cursors_count_only_what_the_reader_sees(world: World) -> None:
     bad = world.get("ua", f"/api/tracks/{food}/events?follow=false&cursor=x")
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["location"] == "query.cursor"
+
+
+def test_a_file_named_in_any_script_downloads_under_its_own_name(world: World) -> None:
+    """Downloads dropped every letter outside ASCII from their names (a Ukrainian process's
+    text came as ``text_text_redline-v1-v2.docx``, an attachment "звіт.txt" as ".txt"; found
+    walking the demo): the name now goes as written, in UTF-8 (RFC 8187's ``filename*``),
+    beside an ASCII one for old clients."""
+    from urllib.parse import unquote
+
+    ch = world.channels[("food", "ua")]
+    r = world.post(
+        "ua",
+        f"/api/channels/{ch}/attachments",
+        files={"file": ("звіт 1.txt", b"manifest", "text/plain")},
+        data={"text": "see attached"},
+    )
+    assert r.status_code == 201, r.text
+    got = world.get("un", f"/api/attachments/{r.json()['attachments'][0]['id']}")
+    said = got.headers["content-disposition"]
+    plain, _, encoded = said.partition("; filename*=UTF-8''")
+    assert plain == 'attachment; filename="1.txt"', said
+    assert unquote(encoded) == "звіт 1.txt", said

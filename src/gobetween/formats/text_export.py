@@ -53,11 +53,18 @@ _STYLE_MARKER = {"": "", "B": "**", "U": "--", "S": "~~"}
 
 
 def export_name(process: str, track: str, what: str, extension: str) -> str:
-    """A file name of ASCII words: ``<process>_<track>_<what>.<extension>``."""
+    """A file name of the names' words, in their own script: ``<process>_<track>_<what>.<ext>``
+    (the download sends it in UTF-8: :mod:`gobetween.service.api.downloads`).
+
+    >>> export_name("Black Sea talks", "food corridor", "v1", "docx")
+    'black-sea-talks_food-corridor_v1.docx'
+    >>> export_name("Переговори", "Гуманітарний напрям", "redline-v1-v2", "pdf")
+    'переговори_гуманітарний-напрям_redline-v1-v2.pdf'
+    """
 
     def slug(text: str) -> str:
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "text"
+        words = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", text).lower())
+        return words.strip("-") or "text"
 
     return f"{slug(process)}_{slug(track)}_{slug(what)}.{extension}"
 

@@ -29,6 +29,7 @@ from gobetween.service import (
 )
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, EnrolCtx
+from gobetween.service.api.downloads import disposition
 from gobetween.service.current_password import CurrentPassword
 from gobetween.store import tables as t
 
@@ -146,7 +147,7 @@ def personal_data(ctx: Ctx) -> JSONResponse:
     with ctx.read() as unit:
         document = data_export.export(unit.session, unit.actor)
     name = f"gobetween-personal-data-{t.utcnow():%Y-%m-%d}.json"
-    return JSONResponse(document, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return JSONResponse(document, headers={"Content-Disposition": disposition(name)})
 
 
 class DeleteAccountIn(s.In):

@@ -23,6 +23,7 @@ from gobetween.i18n import _
 from gobetween.service import agree, signing_keys
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, document_slot, reading, writing
+from gobetween.service.api.downloads import disposition
 from gobetween.service.context import RequestContext
 from gobetween.service.errors import translated
 
@@ -170,7 +171,7 @@ def bundle(agreement_id: s.Id, ctx: Ctx) -> Response:
     return Response(
         data,
         media_type="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": disposition(name)},
     )
 
 
@@ -297,12 +298,11 @@ def rendering(
     media, suffix = FORMATS[fmt]
     lang = f"-{language}" if fmt == "akn" and language else ""
     name = f"agreement-{agreement_id}-instrument-{number}{lang}.{suffix}"
-    disposition = "inline" if fmt == "html" else "attachment"
     return Response(
         data,
         media_type=media,
         headers={
-            "Content-Disposition": f'{disposition}; filename="{name}"',
+            "Content-Disposition": disposition(name, "inline" if fmt == "html" else "attachment"),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
         },

@@ -26,6 +26,7 @@ from gobetween.service import implement, import_steps, records
 from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, reading, writing
+from gobetween.service.api.downloads import disposition
 from gobetween.service.context import RequestContext
 
 __all__ = ["router"]
@@ -119,7 +120,7 @@ def export(agreement_id: s.Id, table: TableName, ctx: Ctx) -> Response:
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": disposition(name)},
     )
 
 

@@ -16,6 +16,7 @@ from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import antivirus, negotiate
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, writing_as
+from gobetween.service.api.downloads import disposition
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.codec import preferences_from_json
@@ -162,12 +163,11 @@ def download(attachment_id: s.Id, ctx: Ctx) -> Response:
     with ctx.read() as unit:
         row = repositories.attachment(unit.session, unit.actor, attachment_id)
         data, media, name = row.data, row.content_type, row.filename
-    safe_name = "".join(c for c in name if c.isalnum() or c in "._- ") or "file"
     return Response(
         data,
         media_type=media,
         headers={
-            "Content-Disposition": f'attachment; filename="{safe_name}"',
+            "Content-Disposition": disposition(name),
             "X-Content-Type-Options": "nosniff",
         },
     )

@@ -17,6 +17,7 @@ from pydantic import Field
 from gobetween.service import archive, meetings, notes, search
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, document_slot, reading, writing
+from gobetween.service.api.downloads import disposition
 
 __all__ = ["router"]
 
@@ -180,5 +181,5 @@ def track_archive(track_id: s.Id, ctx: Ctx) -> StreamingResponse:
     return StreamingResponse(
         archive.chunks(file),
         media_type="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": disposition(name)},
     )

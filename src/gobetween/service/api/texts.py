@@ -30,6 +30,7 @@ from gobetween.protocols.single_text_views import PROTOCOL as SINGLE_TEXT_PROTOC
 from gobetween.service import drafts, texts
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, document_slot, reading, writing
+from gobetween.service.api.downloads import disposition
 from gobetween.service.api.protocols import stepping
 from gobetween.service.context import RequestContext
 
@@ -181,7 +182,7 @@ def _download(data: bytes, name: str, media: str) -> Response:
     return Response(
         data,
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": disposition(name)},
     )
 
 
