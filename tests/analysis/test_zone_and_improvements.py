@@ -13,6 +13,7 @@ from tests.strategies import packages, scenarios
 from gobetween.analysis import (
     UtilitySpace,
     is_pareto_optimal,
+    nash,
     pareto_frontier,
     pareto_improvements,
     trade_off_hints,
@@ -78,6 +79,72 @@ def test_frontier_packages_are_pareto_optimal(scenario: Scenario) -> None:
     space = UtilitySpace.from_scenario(scenario)
     for i in range(len(front)):
         assert pareto_improvements(space, front.package(i), front).is_pareto_optimal
+
+
+@SETTINGS
+@given(scenarios(max_issues=3), st.data())
+def test_the_fairest_improvement_of_a_draft_leaves_no_party_below_its_reservation(
+    scenario: Scenario, data: st.DataObject
+) -> None:
+    # A draft text is no party's fallback: a party it leaves below its reservation value would
+    # rather have no deal. Found on the demo's analysis page: the "fairest" improvement of
+    # version 1 gave Ukraine 73 where its reservation level is 75, while the Nash package (81,
+    # 71) met both parties' levels.
+    package = data.draw(packages(scenario.agenda))
+    own = np.array(scenario.utilities(package))
+    r = np.array(scenario.reservations())
+    front = pareto_frontier(scenario)
+    result = pareto_improvements(scenario, package, front, reservations=r)
+    assert result.indices == pareto_improvements(scenario, package, front).indices
+    assert result.reservations == tuple(r)
+    below = [
+        tuple(p for p in range(r.size) if front.utilities[i, p] < r[p] - front.tol)
+        for i in result.indices
+    ]
+    assert list(result.below) == below
+    fine = [i for i, short in zip(result.indices, below, strict=True) if not short]
+    assert list(result.acceptable) == fine
+    if not fine:
+        assert result.fairest is None
+        return
+    assert result.fairest is not None
+    assert result.fairest.index in fine
+    reference = np.maximum(own, r)
+    assert result.fairest.disagreement == tuple(float(u) for u in reference)
+    assert min(result.fairest.gains) >= 0
+    products = np.prod(np.maximum(front.utilities[fine] - reference, 0), axis=1)
+    assert math.isclose(math.prod(result.fairest.gains), products.max(), rel_tol=1e-9)
+    if np.all(own < r - front.tol) and (solution := nash(front, r)) is not None:
+        # below every party's reservation, the fairest improvement is the Nash solution
+        assert math.isclose(
+            math.prod(result.fairest.gains), math.prod(solution.gains), rel_tol=1e-9
+        )
+
+
+def test_the_fairest_improvement_of_a_draft_below_a_reservation() -> None:
+    # The draft gives both sides 0.2; the first side's reservation value is 0.75, the second's
+    # 0.3. Over the draft, (0.5, 0.9) multiplies the gains most (0.21), but it leaves the first
+    # side below its reservation; (0.8, 0.5) and (0.97, 0.36) meet both, and counted from the
+    # reservations, which both sides prefer to the draft, (0.97, 0.36) balances the gains best.
+    space = UtilitySpace.from_arrays(
+        [[[0.2, 0.2], [0.5, 0.9], [0.8, 0.5], [0.97, 0.36]]], reservations=[0.75, 0.3]
+    )
+    draft = space.agenda.package({"issue0": "0"})
+    front = pareto_frontier(space)
+    assert front.utilities.tolist() == [[0.97, 0.36], [0.8, 0.5], [0.5, 0.9]]
+    plain = pareto_improvements(space, draft, front)
+    assert plain.fairest is not None
+    assert plain.fairest.utilities == (0.5, 0.9)  # a deal reached is everyone's fallback
+    found = pareto_improvements(space, draft, front, reservations=space.reservations)
+    assert found.indices == (0, 1, 2)
+    assert found.below == ((), (), (0,))
+    assert found.acceptable == (0, 1)
+    assert found.fairest is not None
+    assert found.fairest.utilities == (0.97, 0.36)
+    assert found.fairest.disagreement == (0.75, 0.3)
+    out_of_reach = pareto_improvements(space, draft, front, reservations=[0.99, 0.3])
+    assert out_of_reach.acceptable == ()
+    assert out_of_reach.fairest is None
 
 
 def test_post_settlement_picks_the_fair_improvement() -> None:

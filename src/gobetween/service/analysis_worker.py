@@ -42,7 +42,7 @@ from gobetween.analysis import analyze, merge_limits, pareto_frontier, pareto_im
 from gobetween.analysis.bonus_frontier import milp_time_limit
 from gobetween.errors import AnalysisError, Count, FrontierTooLarge, GobetweenError, Sentence
 from gobetween.i18n import _, format_decimal
-from gobetween.model import Agenda, Package, Scenario
+from gobetween.model import Agenda, Scenario
 from gobetween.service.settings import Settings
 from gobetween.store.codec import agenda_from_json, preferences_from_json
 
@@ -203,7 +203,13 @@ def analysis_result(job: Job, limits: Limits) -> dict[str, Any]:
 
 
 def improvement_result(job: Job, options: Mapping[str, str], limits: Limits) -> dict[str, Any]:
-    """The packages every party prefers to ``options`` (runs in the worker)."""
+    """The packages every party prefers to ``options`` (runs in the worker).
+
+    ``options`` is a draft's package, no party's fallback: each improvement names the parties it
+    leaves below their reservation value (``below_reservation``), and the fairest is one that
+    leaves none (see :func:`gobetween.analysis.pareto_improvements`). ``tie_count``: how many
+    packages reach the improvement's utilities (the one shown stands for them all).
+    """
     scenario = job.scenario()
     package = scenario.agenda.package(options)
     with (
@@ -211,26 +217,31 @@ def improvement_result(job: Job, options: Mapping[str, str], limits: Limits) -> 
         milp_time_limit(limits.solve_seconds),
     ):
         frontier = pareto_frontier(scenario)
-    found = pareto_improvements(scenario, package, frontier)
+    found = pareto_improvements(scenario, package, frontier, reservations=scenario.reservations())
     names = scenario.party_names
 
     def by_party(values: Any) -> dict[str, float]:
         return {n: float(v) for n, v in zip(names, values, strict=True)}
 
-    def shown(p: Package, utilities: Any) -> dict[str, Any]:
-        return {"package": p.options, "utilities": by_party(utilities)}
+    def shown(i: int, below: tuple[int, ...] = ()) -> dict[str, Any]:
+        return {
+            "package": frontier.package(i).options,
+            "utilities": by_party(frontier.utilities[i]),
+            "below_reservation": [names[p] for p in below],
+            "tie_count": frontier.tie_counts[i],
+        }
 
     return {
         "key": job.key,
         "package": package.options,
         "utilities": by_party(found.utilities),
+        "reservations": by_party(scenario.reservations()),
         "is_pareto_optimal": found.is_pareto_optimal,
         "status": frontier.status,
         "exact": frontier.exact,
-        "improvements": [shown(frontier.package(i), frontier.utilities[i]) for i in found.indices],
-        "fairest": None
-        if found.fairest is None
-        else shown(found.fairest.package, found.fairest.utilities),
+        "ties_counted": frontier.ties_counted,
+        "improvements": [shown(i, b) for i, b in zip(found.indices, found.below, strict=True)],
+        "fairest": None if found.fairest is None else shown(found.fairest.index),
     }
 
 

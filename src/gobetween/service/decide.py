@@ -58,6 +58,10 @@ __all__ = [
 #: Seconds a client refused an analysis slot is asked to wait.
 RETRY_AFTER = 5
 
+#: The form of a cached improvement; a new one makes new keys, so that a result of another form
+#: (2: the fairest leaves no party below its reservation value) is computed again, not served.
+IMPROVEMENT_FORM = 2
+
 
 def _job(session: Session, track: t.Track, view: TrackView) -> worker.Job:
     current = repositories.current_preferences(session, view)
@@ -119,7 +123,7 @@ def cache_key(job: worker.Job, package: Mapping[str, str] | None = None) -> str:
     """
     if package is None:
         return job.key
-    text = json.dumps([job.key, dict(package)], sort_keys=True, ensure_ascii=True)
+    text = json.dumps([IMPROVEMENT_FORM, job.key, dict(package)], sort_keys=True, ensure_ascii=True)
     return "improve:" + hashlib.sha256(text.encode()).hexdigest()
 
 

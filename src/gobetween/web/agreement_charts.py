@@ -30,7 +30,7 @@ from typing import NamedTuple
 from babel.dates import format_skeleton
 
 from gobetween import i18n
-from gobetween.web.chart import reading
+from gobetween.web.chart import reading, text_width
 
 __all__ = [
     "TIERS",
@@ -85,33 +85,8 @@ TIERS: tuple[tuple[str, int, float], ...] = (
     ("middle", 400, 17.5),
     ("wide", 560, 12.5),
 )
-#: Width of a character in ems, on the generous side of DejaVu Sans (Debian's sans-serif) and its
-#: Arabic fallback as chromium draws them: punctuation and spaces, capitals, Arabic letters,
-#: everything else (digits, Latin and Cyrillic small letters).
-_NARROW, _CAPITAL, _ARABIC, _OTHER = 0.36, 0.86, 0.76, 0.68
 #: Space kept between two neighbouring labels, in ems.
 GAP = 0.8
-
-
-def text_width(text: str, size: float) -> float:
-    """A generous estimate of the width of ``text`` at font size ``size`` (same units).
-
-    >>> text_width("Sep 1", 10.0) > text_width("1", 10.0)
-    True
-    """
-    ems = 0.0
-    for char in text:
-        if char in " .,:;/'\u2009\u202f\xa0-":
-            ems += _NARROW
-        elif "\u0600" <= char <= "\u06ff":
-            ems += _ARABIC
-        elif char.isupper():
-            ems += _CAPITAL
-        elif char in "\u200e\u200f\u2066\u2067\u2068\u2069":  # marks and isolates
-            continue
-        else:
-            ems += _OTHER
-    return ems * size
 
 
 class Label(NamedTuple):

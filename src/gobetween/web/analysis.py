@@ -27,7 +27,7 @@ from gobetween.web.chart import utility_chart
 from gobetween.web.common import Ctx, track_page
 from gobetween.web.render import render, run_page
 
-__all__ = ["draft_link", "router"]
+__all__ = ["IMPROVEMENTS_SHOWN", "draft_link", "improvement_rows", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,6 +54,41 @@ SOLUTIONS_SAID = {
         "the largest sum of the parties' utilities, however it is shared between them"
     ),
 }
+
+
+#: Most Pareto improvements the page lists (a frontier can hold thousands; the JSON twin lists
+#: them all, and the page says how many it shows).
+IMPROVEMENTS_SHOWN = 10
+
+
+def improvement_rows(
+    improve: Mapping[str, Any], limit: int = IMPROVEMENTS_SHOWN
+) -> list[dict[str, Any]]:
+    """The improvements of the current text as the page lists them, each once: the fairest
+    first (``"fairest": True``), then the others that leave every party at or above its
+    reservation level, then those that leave a party below it, in frontier order within each;
+    at most ``limit``.
+
+    >>> def row(name, below=()):
+    ...     return {"package": {"term": name}, "below_reservation": list(below)}
+    >>> improve = {"improvements": [row("180", ["Ukraine"]), row("120"), row("90")],
+    ...            "fairest": row("90")}
+    >>> [(r["package"]["term"], r["fairest"]) for r in improvement_rows(improve, 2)]
+    [('90', True), ('120', False)]
+    """
+    fairest = improve.get("fairest")
+    found = list(improve["improvements"])
+    ordered = sorted(
+        found,
+        key=lambda r: (
+            fairest is None or r["package"] != fairest["package"],
+            bool(r.get("below_reservation")),
+        ),
+    )
+    return [
+        {**r, "fairest": fairest is not None and r["package"] == fairest["package"]}
+        for r in ordered[:limit]
+    ]
 
 
 def draft_link(track_id: int, package: Mapping[str, str]) -> str:
@@ -156,6 +191,7 @@ def analysis_page(
             "versions": versions,
             "based_on": based_on(result),
             "improve": improve,
+            "improvement_rows": improvement_rows(improve) if improve else [],
             "current": text["versions"][-1] if text["versions"] else None,
         }
         return render(request, "analysis.html", context)
