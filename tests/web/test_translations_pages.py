@@ -172,8 +172,15 @@ def test_the_language_versions_of_the_text(site: Site) -> None:
         assert r.headers["Link"].startswith(f"</api/tracks/{energy}/text/languages>")
         row = one(soup(r), "table.language-versions tr[data-version='1']")
         cells = {td.get("data-language"): td.text.strip() for td in row.select("td")}
-        assert cells["ar"] == "missing: art-1"
+        assert cells["ar"] == "missing: scope"  # before: "art-1" (found walking the demo)
         assert cells["en"] == cells["uk"] == cells["ru"] == cells["tr"] == "complete"
+    from gobetween.service.demo_languages import ENERGY_NAMES
+
+    ukraine = site.client("ukraine")
+    ukraine.cookies.set("gobetween_lang", "uk")
+    row = one(soup(ukraine.get(f"/tracks/{energy}/text/languages")), "tr[data-version='1']")
+    said = one(row, "td[data-language='ar']").text
+    assert ENERGY_NAMES["scope"]["names"]["uk"] in said, said
     assert site.client("un").get(f"/tracks/{energy}/text/languages").status_code == 404
 
 

@@ -400,6 +400,10 @@ def text_languages(session: Session, actor: Actor, track_id: int) -> dict[str, A
     versions = []
     for version in state.versions:
         missing = missing_articles(version.text_articles, codes)
+        said = {  # what names an article to a reader: its issue, else its heading, else its kind
+            a.id: {"id": a.id, "issue": a.issue, "kind": a.kind.value, "heading": dict(a.heading)}
+            for a in version.text_articles
+        }
         versions.append(
             {
                 "number": version.number,
@@ -409,6 +413,7 @@ def text_languages(session: Session, actor: Actor, track_id: int) -> dict[str, A
                         "code": code,
                         "complete": code not in missing,
                         "missing": list(missing.get(code, ())),
+                        "missing_articles": [said[i] for i in missing.get(code, ())],
                     }
                     for code in codes
                 ],
