@@ -310,3 +310,28 @@ def test_a_scenario_too_slow_to_prepare_costs_the_time_limit_once_not_per_run() 
     assert all(r["status"] == "timeout" for r in slow)
     assert sum("preparing the scenario" in r["error"] for r in slow) == 7
     assert [r["status"] for r in rows if r["scenario"] == "toy"] == ["ok"] * 8
+
+
+def test_the_report_is_read_whole_in_an_80_column_terminal() -> None:
+    """In 80 columns the report's ten columns were cut to "stra…", "agre…", "14,4…" (found
+    walking the demo): a narrow terminal gets a line per row with every figure named and
+    whole; a wide one the table."""
+    import io
+
+    from rich.console import Console
+
+    from gobetween.batch.report import ALL, Summary
+    from gobetween.cli.tournament import print_report
+
+    lines = [
+        Summary("hill-climbing", "exaggerating", 6, 0, 0, 1 / 3, 0.0, 0.679, 45.5, 32123.0),
+        Summary("hill-climbing", ALL, 18, 0, 0, 0.78, 0.0, 0.372, 45.5, 27939.0),
+    ]
+    for width in (80, 140):
+        out = io.StringIO()
+        print_report(lines, Console(file=out, width=width, color_system=None))
+        said = out.getvalue()
+        assert "…" not in said, said
+        for figure in ("hill-climbing", "exaggerating", "33%", "0.679", "32,123", "27,939"):
+            assert figure in said, (width, figure, said)
+        assert ("┃" in said) == (width == 140), said  # a table only where it fits

@@ -68,12 +68,15 @@ def _number(value: float | None, digits: int) -> str:
     return "-" if value is None else number(value, digits)
 
 
+#: Below this many columns the report is written as lines, not a table: its ten columns cut
+#: with "…" in an 80-column terminal could not be read (found walking the demo).
+TABLE_COLUMNS = 120
+
+
 def print_report(lines: Sequence[Summary], console: Console) -> None:
-    """The report as a table: each strategy's behaviours, then its total in bold."""
-    table = Table(title=_("Tournament report"), title_justify="left")
-    table.add_column(_("strategy"), justify="left")
-    table.add_column(_("parties"), justify="left")
-    for header in (
+    """The report as a table: each strategy's behaviours, then its total in bold (in a
+    narrower terminal, a line per row, each figure named)."""
+    headers = (
         _("runs"),
         _("agreements"),
         _("Pareto-optimal"),
@@ -82,13 +85,11 @@ def print_report(lines: Sequence[Summary], console: Console) -> None:
         _("runs/s"),
         _("timeouts"),
         _("errors"),
-    ):
-        table.add_column(header, justify="right")
+    )
+    rows = []
     for line in lines:
         total = line.behaviour == ALL
-        table.add_row(
-            line.strategy,
-            _("all behaviours") if total else line.behaviour,
+        figures = (
             number(line.runs),
             _percent(line.agreements),
             _percent(line.pareto_optimal),
@@ -97,8 +98,23 @@ def print_report(lines: Sequence[Summary], console: Console) -> None:
             _number(line.per_second, 0),
             number(line.timeouts),
             number(line.errors),
-            style="bold" if total else None,
-            end_section=total,
+        )
+        rows.append((line.strategy, _("all behaviours") if total else line.behaviour, figures))
+    if console.width < TABLE_COLUMNS:
+        console.print(_("Tournament report"), style="bold")
+        for strategy, parties, figures in rows:
+            named = ", ".join(f"{h} {f}" for h, f in zip(headers, figures, strict=True))
+            console.print(f"{strategy} · {parties}: {named}", soft_wrap=False)
+        return
+    table = Table(title=_("Tournament report"), title_justify="left")
+    table.add_column(_("strategy"), justify="left")
+    table.add_column(_("parties"), justify="left")
+    for header in headers:
+        table.add_column(header, justify="right")
+    for strategy, parties, figures in rows:
+        total = parties == _("all behaviours")
+        table.add_row(
+            strategy, parties, *figures, style="bold" if total else None, end_section=total
         )
     console.print(table)
 
