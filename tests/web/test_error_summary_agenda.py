@@ -120,3 +120,23 @@ def test_an_agenda_change_lists_the_issue_and_the_note_in_arabic(site: Site) -> 
     _no_api_names(text_of(doc, "#error-summary"), *API_NAMES, "note:", "description:")
     assert one(doc, "#i1-description").get_text() == "d" * 5001
     assert one(doc, "#agenda-note").get_text() == "n" * 5001
+
+
+def test_a_file_that_is_no_agenda_is_refused_at_the_file_field_by_its_label(site: Site) -> None:
+    """A picture uploaded as the agenda was refused as "files: upload one scenario file (.yaml,
+    .yml, .json) or Genius XML files (.xml)": the API's name for the field, and no word of the
+    ZIP the field's label offers (found walking the demo). The summary now links the file field
+    by its label and names every kind of file it takes."""
+    admin = site.client("secretariat")
+    orgs = [str(site.orgs["Ukraine"]), str(site.orgs["Qatar"])]
+    data = {"action": "import", "track_name": "fees", "organisation_ids": orgs}
+    files = {"files": ("photo.png", b"\x89PNG\r\n\x1a\n", "image/png")}
+    r = post_form(admin, NEW, NEW, data, files=files)
+    assert r.status_code == 422, r.text
+    doc = soup(r)
+    listed = _summary(doc)
+    assert [t for t, _ in listed] == ["agenda-files"], listed
+    said = text_of(doc, "#error-summary")
+    assert "files:" not in said, said
+    assert ".zip" in said, said
+    assert "Genius" in said, said

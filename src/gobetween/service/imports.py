@@ -95,7 +95,10 @@ def agenda_from_uploads(uploads: Sequence[Upload]) -> tuple[Agenda, str]:
         scenario = loads_scenario(_text(upload), fmt=fmt, source=upload.filename)
         return scenario.agenda, f"scenario:{upload.filename}"
     raise ValidationFailed(
-        _("upload one scenario file (.yaml, .yml, .json) or Genius XML files (.xml)"),
+        _(
+            "upload one scenario file (.yaml, .yml, .json), Genius XML files (.xml) or a ZIP of "
+            "a Genius folder (.zip)"
+        ),
         location="files",
-        expected=_("a scenario file or Genius XML"),
+        expected=_("a scenario file, Genius XML files or a ZIP of them"),
     )
