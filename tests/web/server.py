@@ -31,7 +31,17 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str:
-    """Debian's chromium, or skip (fail when ``GOBETWEEN_REQUIRE_BROWSER=1``)."""
+    """Debian's chromium, or skip (fail when ``GOBETWEEN_REQUIRE_BROWSER=1``).
+
+    Also sets how long Playwright's ``expect`` waits for a page to reach what a test asserts:
+    15 s, not its 5 s. In a full run three test processes, their servers and chromium share two
+    cores; signing three instruments in the browser (a request, a signature and a post each)
+    took 0.4-0.6 s alone and more than 5 s once in CI (stop 27). The wait bounds nothing a user
+    is promised; the pages' speed is bounded by the budget tests (tests/web/test_budget.py)."""
+    with contextlib.suppress(ImportError):
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=15_000)
     for path in CHROMIUM_CANDIDATES:
         if os.access(path, os.X_OK):
             return path
