@@ -399,3 +399,21 @@ def test_an_incident_dated_out_of_time_is_refused_naming_the_date(
     tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date().isoformat()
     ok = world.post("ru", f"/api/agreements/{aid}/incidents", json={**INCIDENT, "date": tomorrow})
     assert ok.status_code == 201, ok.text  # the latest day anywhere on Earth is accepted
+
+
+def test_a_partys_incident_reference_is_drawn_again_when_the_other_partys_holds_it(
+    world: World, aid: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Incident references are random (``INC-`` and 8 hex digits); a draw that another
+    party's incident of the agreement holds is drawn again: the filing neither fails (a 500
+    until 7 December 2026) nor tells the party that the other one filed."""
+    import secrets
+
+    draws = iter(["aabbccdd", "aabbccdd", "11223344"])
+    monkeypatch.setattr(secrets, "token_hex", lambda n=32: next(draws))
+    theirs = world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT)
+    assert theirs.json()["key"] == "INC-AABBCCDD"
+    ours = {**INCIDENT, "alleged_by": "Ukraine", "accused": "Russian Federation"}
+    r = world.post("ua", f"/api/agreements/{aid}/incidents", json=ours)
+    assert r.status_code == 201, r.text
+    assert r.json()["key"] == "INC-11223344"

@@ -597,7 +597,7 @@ def report_incident(
             expected=_("one of %(choices)s") % {"choices": ", ".join(accusable)},
         )
     values = {f.name: body.get(f.name) for f in kind.fields if f.name in body}
-    values |= {"incident": f"INC-{secrets.token_hex(4).upper()}", "assessment": None}
+    values |= {"incident": _new_reference(session, agreement_id, kind.name), "assessment": None}
     values.pop("summary", None)
     entry = kind.entry(values, record_bounds(loaded))  # a party's name, a day it was in force
     row = r.EntryRow(
@@ -611,6 +611,17 @@ def report_incident(
     session.flush()
     audited(session, actor, "record.report_incident", ("record_entry", row.id), dict(entry.values))
     return {"key": entry.key_text, **entry.values}
+
+
+def _new_reference(session: Session, agreement_id: int, kind: str) -> str:
+    """A random incident reference (``INC-`` and 8 hex digits) that no entry of the agreement's
+    ``kind`` holds: drawn again on a clash. A clash is rare (32 bits), but the party's filing
+    must neither fail on it (a 500, until 7 December 2026) nor so learn that another party's
+    incident holds the reference."""
+    while True:
+        reference = f"INC-{secrets.token_hex(4).upper()}"
+        if _entry_row(session, agreement_id, kind, reference) is None:
+            return reference
 
 
 def assess_incident(
