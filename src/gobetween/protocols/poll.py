@@ -360,6 +360,17 @@ def _given(given: Given | None) -> dict[str, Any] | None:
     return {"answer": given.answer.value, "comment": given.comment, "at": c.time_to_wire(given.at)}
 
 
+def _statement(s: Statement) -> dict[str, Any]:
+    """What every view shows of a statement: its number, text, time and published result."""
+    return {
+        "number": s.number,
+        "text": s.text,
+        "at": c.time_to_wire(s.at),
+        "published": s.agreed is not None,
+        "agreed": s.agreed,
+    }
+
+
 def party_view(state: PollState, party: str) -> dict[str, Any]:
     """What ``party`` may see: the statements, its own answers and the published results
     (``agreed``: ``None`` until published); nothing of another party's answers."""
@@ -368,14 +379,7 @@ def party_view(state: PollState, party: str) -> dict[str, Any]:
         "subject": state.subject,
         "closed": state.closed,
         "statements": [
-            {
-                "number": s.number,
-                "text": s.text,
-                "at": c.time_to_wire(s.at),
-                "published": s.agreed is not None,
-                "agreed": s.agreed,
-                "own": _given(state.answers.get((s.number, party))),
-            }
+            {**_statement(s), "own": _given(state.answers.get((s.number, party)))}
             for s in state.statements
         ],
     }
@@ -389,17 +393,7 @@ def mediator_view(state: PollState) -> dict[str, Any]:
         counts = {a.value: 0 for a in Answer} | {"unanswered": 0}
         for given in answers.values():
             counts["unanswered" if given is None else given["answer"]] += 1
-        statements.append(
-            {
-                "number": s.number,
-                "text": s.text,
-                "at": c.time_to_wire(s.at),
-                "published": s.agreed is not None,
-                "agreed": s.agreed,
-                "answers": answers,
-                "counts": counts,
-            }
-        )
+        statements.append({**_statement(s), "answers": answers, "counts": counts})
     return {
         "view": "mediator",
         "subject": state.subject,

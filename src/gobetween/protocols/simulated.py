@@ -31,10 +31,11 @@ tests; :func:`follow_amendments` is a simple such strategy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
+from typing import TypeVar
 
 import numpy as np
 
@@ -58,6 +59,7 @@ __all__ = [
     "follow_amendments",
     "run_single_text",
     "simulated_parties",
+    "uncontested",
 ]
 
 #: The mediators' move: from the whole state (they see everything) to the next package, or
@@ -65,6 +67,9 @@ __all__ = [
 MediatorStrategy = Callable[[SingleTextState], Package | None]
 
 RNG = np.random.Generator | int | None
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,24 @@ def simulated_parties(
     )
 
 
+def uncontested(requests: Iterable[tuple[K, V]], moved: Container[K]) -> dict[K, V]:
+    """The changes a plain mediator grants: issue -> option for each issue that the requests
+    ``(issue, option)`` ask to change to one option only (no party wants it otherwise), and that
+    was not ``moved`` before (each issue moves at most once, so the track ends).
+
+    >>> uncontested([("a", "x"), ("b", "p"), ("b", "q"), ("c", "z")], moved={"c"})
+    {'a': 'x'}
+    """
+    wanted: dict[K, set[V]] = {}
+    for issue, option in requests:
+        wanted.setdefault(issue, set()).add(option)
+    return {
+        issue: options.pop()
+        for issue, options in wanted.items()
+        if len(options) == 1 and issue not in moved
+    }
+
+
 def follow_amendments(initial: Package) -> MediatorStrategy:
     """A plain mediator: publish ``initial``, then grant the requested amendments.
 
@@ -221,15 +244,8 @@ def follow_amendments(initial: Package) -> MediatorStrategy:
             for old, new in pairwise(state.versions)
             for issue in old.package.differs_on(new.package)
         }
-        wanted: dict[str, set[str]] = {}
-        for answer in state.answers_to(current.number).values():
-            for issue, option in answer.amendments.items():
-                wanted.setdefault(issue, set()).add(option)
-        grant = {
-            issue: options.pop()
-            for issue, options in wanted.items()
-            if len(options) == 1 and issue not in changed
-        }
+        answers = state.answers_to(current.number).values()
+        grant = uncontested((pair for a in answers for pair in a.amendments.items()), changed)
         return current.package.replace(**grant) if grant else None
 
     return strategy

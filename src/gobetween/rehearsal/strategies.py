@@ -42,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gobetween.errors import N_, ProtocolError
+from gobetween.protocols.simulated import uncontested
 from gobetween.rehearsal.behaviours import Delegate, Reply
 from gobetween.rehearsal.registry import registered
 from gobetween.rehearsal.tables import Choices, PartyTable
@@ -243,16 +244,7 @@ def follow_amendments(room: Room, rng: np.random.Generator) -> None:
         replies = room.publish(text)
         if not room.open:
             return
-        wanted: dict[int, set[int]] = {}
-        for reply in replies:
-            if reply.amendment is not None:
-                issue, option = reply.amendment
-                wanted.setdefault(issue, set()).add(option)
-        grant = {
-            issue: options.pop()
-            for issue, options in wanted.items()
-            if len(options) == 1 and issue not in moved
-        }
+        grant = uncontested((r.amendment for r in replies if r.amendment is not None), moved)
         if not grant:
             return
         moved.update(grant)

@@ -29,7 +29,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -129,6 +129,15 @@ class Limits:
         """Seconds one solver run may take (see :data:`SOLVE_SHARE`)."""
         return self.seconds * SOLVE_SHARE
 
+    @contextlib.contextmanager
+    def applied(self) -> Iterator[None]:
+        """Within it, the frontier's merge steps and each solver run keep to these limits."""
+        with (
+            merge_limits(points=self.max_frontier, candidates=self.candidates),
+            milp_time_limit(self.solve_seconds),
+        ):
+            yield
+
     @classmethod
     def of(cls, settings: Settings) -> Limits:
         """The limits the settings declare."""
@@ -195,10 +204,7 @@ def check_size(parties: int, agenda: Agenda, limits: Limits) -> None:
 def analysis_result(job: Job, limits: Limits) -> dict[str, Any]:
     """The analysis of the job's scenario as the API serves it (runs in the worker)."""
     scenario = job.scenario()
-    with (
-        merge_limits(points=limits.max_frontier, candidates=limits.candidates),
-        milp_time_limit(limits.solve_seconds),
-    ):
+    with limits.applied():
         return analyze(scenario).to_dict()
 
 
@@ -212,10 +218,7 @@ def improvement_result(job: Job, options: Mapping[str, str], limits: Limits) -> 
     """
     scenario = job.scenario()
     package = scenario.agenda.package(options)
-    with (
-        merge_limits(points=limits.max_frontier, candidates=limits.candidates),
-        milp_time_limit(limits.solve_seconds),
-    ):
+    with limits.applied():
         frontier = pareto_frontier(scenario)
     found = pareto_improvements(scenario, package, frontier, reservations=scenario.reservations())
     names = scenario.party_names

@@ -35,7 +35,7 @@ from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import meetings as meeting_service
 from gobetween.service import notes as note_service
-from gobetween.service.texts import offers_view, text_view
+from gobetween.service.texts import offers_view, readable_text
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -166,11 +166,8 @@ def _preferences(session: Session, view: TrackView, names: dict[int, str], zippe
 
 
 def _texts(session: Session, actor: Actor, view: TrackView, zipped: Archive) -> None:
-    if not view.allows(Action.READ_TEXTS):
-        return
-    try:
-        seen = text_view(session, actor, view.track_id)
-    except GobetweenError:
+    seen = readable_text(session, actor, view)
+    if seen is None:
         return
     zipped.add_json("text/single-text.json", seen, "text")
     from gobetween.service.archive_pdf import text_version_pdf  # fpdf is loaded only here

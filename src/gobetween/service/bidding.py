@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.policy import Actor
@@ -33,7 +32,7 @@ from gobetween.protocols import blind_bidding_release as sealed
 from gobetween.protocols import blind_bidding_settings as opening
 from gobetween.protocols.base import ActionRule
 from gobetween.service import protocol_steps
-from gobetween.store import tables as t
+from gobetween.store import repositories
 
 __all__ = [
     "MAX_ROUNDS",
@@ -52,11 +51,7 @@ PROTOCOL = sealed.PROTOCOL
 def _named(session: Session, shown: dict[str, Any]) -> dict[str, Any]:
     """The protocol's view with the sides' organisation names."""
     sides = (int(shown["payer"]), int(shown["payee"]))
-    found = dict(
-        session.execute(
-            select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(sides))
-        ).all()
-    )
+    found = repositories.organisation_names(session, sides)
     return {**shown, "payer_name": found.get(sides[0], ""), "payee_name": found.get(sides[1], "")}
 
 

@@ -67,13 +67,7 @@ def _job(session: Session, track: t.Track, view: TrackView) -> worker.Job:
     current = repositories.current_preferences(session, view)
     have = {row.party_id for row in current}
     missing = sorted(view.party_ids - have)
-    names = dict(
-        session.execute(
-            select(t.Organisation.id, t.Organisation.name).where(
-                t.Organisation.id.in_(view.party_ids)
-            )
-        ).all()
-    )
+    names = repositories.organisation_names(session, view.party_ids)
     if missing:
         parties = ", ".join(names.get(p, str(p)) for p in missing)
         raise Conflict(_("no preferences recorded yet by %(parties)s") % {"parties": parties})

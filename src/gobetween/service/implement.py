@@ -36,7 +36,13 @@ from gobetween.errors import (
     NotFound,
     ValidationFailed,
 )
-from gobetween.formats.jcc import read_csv_text, read_xlsx, write_shipments_csv, write_table_csv
+from gobetween.formats.jcc import (
+    csv_text,
+    read_csv_text,
+    read_xlsx,
+    write_shipments_csv,
+    write_table_csv,
+)
 from gobetween.i18n import _, format_decimal
 from gobetween.monitoring import (
     Comparison,
@@ -148,16 +154,7 @@ def read_upload(filename: str, data: bytes, limits: ImportLimits = DEFAULT_LIMIT
         )
     suffix = Path(filename).suffix.casefold()
     if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise FileFormatError(
-                _("not UTF-8 text (%(reason)s)") % {"reason": error.reason},
-                source=filename,
-                location=f"byte {error.start}",
-                expected=_("a UTF-8 CSV file"),
-            ) from None
-        return read_csv_text(text, filename, limits)
+        return read_csv_text(csv_text(data, filename), filename, limits)
     if suffix == ".xlsx":
         buffer = io.BytesIO(data)
         buffer.name = filename

@@ -13,7 +13,7 @@ party learns from the record whom else the mediators saw. Observers, translators
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -119,14 +119,6 @@ def _checked(view: TrackView, fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _party_names(session: Session, party_ids: Iterable[int]) -> dict[int, str]:
-    wanted = set(party_ids) or {0}
-    rows = session.execute(
-        select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(wanted))
-    )
-    return {row.id: row.name for row in rows}
-
-
 def meeting_dict(
     row: tt.Meeting, party_ids: Sequence[int], names: Mapping[int, str]
 ) -> dict[str, Any]:
@@ -147,7 +139,7 @@ def meeting_dict(
 
 
 def _as_dict(session: Session, row: tt.Meeting, party_ids: Sequence[int]) -> dict[str, Any]:
-    return meeting_dict(row, party_ids, _party_names(session, party_ids))
+    return meeting_dict(row, party_ids, repositories.organisation_names(session, party_ids))
 
 
 def _write_parties(
@@ -213,7 +205,9 @@ def meetings(session: Session, actor: Actor, track_id: int) -> list[dict[str, An
     """The meetings of a track the actor took part in (all of them for its mediators)."""
     _track, view = repositories.track(session, actor, track_id)
     listed = visible_meetings(session, view)
-    names = _party_names(session, (p for _row, parties in listed for p in parties))
+    names = repositories.organisation_names(
+        session, (p for _row, parties in listed for p in parties)
+    )
     return [meeting_dict(r, p, names) for r, p in listed]
 
 

@@ -229,10 +229,7 @@ def _collect(
                     with i18n.use_locale(views.locale(user_id)):
                         found[user_id].extend(lines_for(event, track))
     parties = {party for _u, _t, party in counts}
-    org_rows = session.execute(
-        select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(parties))
-    )
-    names: dict[int, str] = {row[0]: row[1] for row in org_rows.all()}
+    names = repositories.organisation_names(session, parties)
     for (user_id, track_id, party), (count, last) in sorted(counts.items()):
         own = views.own_party(user_id, tracks[track_id]) == party
         with i18n.use_locale(views.locale(user_id)):

@@ -165,6 +165,23 @@ def settings_of(
     return settings
 
 
+def _nothing_here(track_id: int) -> NotFound:
+    """The 404 of a track that does not run the protocol, or whose protocol the caller's role
+    sees nothing of: worded the same, so that neither tells the other apart."""
+    return NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+
+
+def _settings_or_404(
+    session: Session, track_id: int, protocol: NegotiationProtocol[Any, Any, Any]
+) -> Mapping[str, Any]:
+    """:func:`settings_of`, and the 404 of :func:`_nothing_here` when the track does not run
+    ``protocol``."""
+    settings = settings_of(session, track_id, protocol)
+    if settings is None:
+        raise _nothing_here(track_id)
+    return settings
+
+
 def members(view: TrackView) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The track's parties and mediators as the protocols name them (ids as text, in order)."""
     return (
@@ -309,9 +326,7 @@ def view_for(
     role, member = role_of(view)
     shown = protocol.view(state, role, member)
     if shown is None:
-        raise NotFound(
-            _("nothing of this kind in track %(track_id)s") % {"track_id": view.track_id}
-        )
+        raise _nothing_here(view.track_id)
     return shown
 
 
@@ -436,9 +451,7 @@ def _actor(rule: ActionRule, view: TrackView) -> str:
     mediator organisation (the policy has checked the seat)."""
     who = view.own_party if rule.own_party else view.own_mediator
     if who is None:
-        raise NotFound(
-            _("nothing of this kind in track %(track_id)s") % {"track_id": view.track_id}
-        )
+        raise _nothing_here(view.track_id)
     return str(who)
 
 
@@ -448,9 +461,7 @@ def show(
     """The caller's view of ``protocol`` in the track; 404 when the track does not run it or
     the caller's role sees nothing of it (worded the same)."""
     track, view = repositories.track(session, actor, track_id)
-    settings = settings_of(session, track.id, protocol)
-    if settings is None:
-        raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+    settings = _settings_or_404(session, track.id, protocol)
     state = replay(session, track, view, protocol, settings=settings)
     return view_for(protocol, state, view)
 
@@ -478,14 +489,12 @@ def performed(
     read-only unit just before, that the caller's role sees something of the protocol, so the
     step does not draw the view to check it again."""
     if rule.action is None:
-        raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+        raise _nothing_here(track_id)
     if rule.opens:
         opened = configure(session, actor, track_id, protocol, rule, body)
         return functools.partial(view_for, protocol, opened.state, opened.view)
     track, _seen = repositories.track(session, actor, track_id)  # hidden: as a missing one
-    settings = settings_of(session, track_id, protocol)
-    if settings is None:
-        raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+    settings = _settings_or_404(session, track_id, protocol)
     make = rule.action
     agenda = track_agenda(track)
 
@@ -513,9 +522,7 @@ def prepare(
     if rule.action is None or rule.opens:
         return
     track, view = repositories.track(session, actor, track_id)
-    settings = settings_of(session, track.id, protocol)
-    if settings is None:
-        raise NotFound(_("nothing of this kind in track %(track_id)s") % {"track_id": track_id})
+    settings = _settings_or_404(session, track.id, protocol)
     view.require(rule, view.own_party if rule.own_party else None)  # first, as the step does
     state = replay(session, track, view, protocol, settings=settings)  # whole but a party's
     view_for(protocol, state, view)

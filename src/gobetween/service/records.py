@@ -508,6 +508,17 @@ def entry_import_report(result: EntryImport, plan: EntryPlan) -> dict[str, Any]:
     }
 
 
+def _new_entry(agreement_id: int, kind: RecordKind, entry: Entry, actor: Actor) -> r.EntryRow:
+    """A row for ``entry``, new in the record of kind ``kind``, written by ``actor``."""
+    return r.EntryRow(
+        agreement_id=agreement_id,
+        kind=kind.name,
+        key=entry.key_text,
+        body=dict(entry.values),
+        created_by=actor.user_id,
+    )
+
+
 def write_entries(
     session: Session, actor: Actor, agreement_id: int, kind: RecordKind, entries: list[Entry]
 ) -> None:
@@ -531,15 +542,7 @@ def write_entries(
     for entry in entries:
         row = rows.get(entry.key_text)
         if row is None:
-            session.add(
-                r.EntryRow(
-                    agreement_id=agreement_id,
-                    kind=kind.name,
-                    key=entry.key_text,
-                    body=dict(entry.values),
-                    created_by=actor.user_id,
-                )
-            )
+            session.add(_new_entry(agreement_id, kind, entry, actor))
         else:
             row.body = dict(entry.values)
     session.flush()
@@ -600,13 +603,7 @@ def report_incident(
     values |= {"incident": _new_reference(session, agreement_id, kind.name), "assessment": None}
     values.pop("summary", None)
     entry = kind.entry(values, record_bounds(loaded))  # a party's name, a day it was in force
-    row = r.EntryRow(
-        agreement_id=agreement_id,
-        kind=kind.name,
-        key=entry.key_text,
-        body=dict(entry.values),
-        created_by=actor.user_id,
-    )
+    row = _new_entry(agreement_id, kind, entry, actor)
     session.add(row)
     session.flush()
     audited(session, actor, "record.report_incident", ("record_entry", row.id), dict(entry.values))

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import InvalidModel, NotFound
@@ -26,7 +25,6 @@ from gobetween.rehearsal.draft import ArticleVerdict, PartyRehearsal, Reason, re
 from gobetween.service import drafts, texts
 from gobetween.service.negotiate import track_agenda
 from gobetween.store import repositories
-from gobetween.store import tables as t
 from gobetween.store.codec import preferences_from_json
 
 __all__ = ["BEHAVIOUR_NAMES", "rehearse_draft", "rehearse_version"]
@@ -113,13 +111,7 @@ def _recorded(
     session: Session, view: TrackView, agenda_check: Package
 ) -> tuple[dict[str, Preferences], dict[str, int], list[dict[str, Any]]]:
     """The parties' current preferences that fit the agenda, their ids, and who has none."""
-    names = dict(
-        session.execute(
-            select(t.Organisation.id, t.Organisation.name).where(
-                t.Organisation.id.in_(view.party_ids)
-            )
-        ).all()
-    )
+    names = repositories.organisation_names(session, view.party_ids)
     found: dict[str, Preferences] = {}
     ids: dict[str, int] = {}
     for row in repositories.current_preferences(session, view):

@@ -26,10 +26,9 @@ READ_ANALYSIS`); to anyone else they do not exist. Every number is
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gobetween.analysis.bonus_frontier import extreme_package
@@ -201,14 +200,6 @@ def score_packages(
     return out
 
 
-def _party_names(session: Session, ids: Collection[int]) -> dict[int, str]:
-    """Organisation id -> name (names are known to every member of the process)."""
-    if not ids:
-        return {}
-    stmt = select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(ids))
-    return {int(i): str(n) for i, n in session.execute(stmt).all()}
-
-
 def preview(
     session: Session,
     actor: Actor,
@@ -287,7 +278,7 @@ def _parties(session: Session, view: TrackView) -> _Parties:
         row.party_id: (row.version, preferences_from_json(row.body))
         for row in repositories.current_preferences(session, view)
     }
-    names = _party_names(session, view.party_ids)
+    names = repositories.organisation_names(session, view.party_ids)
     missing = {p: names.get(p, f"organisation {p}") for p in sorted(view.party_ids - set(prefs))}
     return _Parties(prefs, names, missing)
 

@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import GobetweenError, ValidationFailed
+from gobetween.errors import ValidationFailed
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import meetings
-from gobetween.service.texts import text_view
+from gobetween.service.texts import readable_text
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store import team_tables as tt
@@ -143,11 +143,8 @@ def _strings(value: Any) -> Iterator[str]:
 def _texts(
     session: Session, actor: Actor, view: TrackView, track: t.Track, q: str
 ) -> Iterator[Any]:
-    if not view.allows(Action.READ_TEXTS):
-        return
-    try:
-        seen = text_view(session, actor, view.track_id)
-    except GobetweenError:  # a track whose protocol has no single text
+    seen = readable_text(session, actor, view)
+    if seen is None:
         return
     folded = q.casefold()
     for version in seen.get("versions", []):

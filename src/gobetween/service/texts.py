@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gobetween.errors import InvalidModel, NotFound
+from gobetween.errors import GobetweenError, InvalidModel, NotFound
 from gobetween.i18n import _
 from gobetween.model import Agenda, Package
 from gobetween.policy import Action, Actor, Seat, TrackView
@@ -44,6 +44,7 @@ __all__ = [
     "offering",
     "offers_view",
     "publish_text",
+    "readable_text",
     "redline_view",
     "submit_offer",
     "text_export",
@@ -146,6 +147,18 @@ def text_view(session: Session, actor: Actor, track_id: int) -> dict[str, Any]:
     observers and admins: the published versions)."""
     loaded = steps.load(session, actor, track_id, SINGLE_TEXT_PROTOCOL, read=Action.READ_TEXTS)
     return steps.view_for(SINGLE_TEXT_PROTOCOL, loaded.state, loaded.view)
+
+
+def readable_text(session: Session, actor: Actor, view: TrackView) -> dict[str, Any] | None:
+    """:func:`text_view` for a caller whose ``view`` may read the track's texts; ``None`` when
+    it may not, or when the track's protocol has no single text (what passes over it: the
+    search, the archive)."""
+    if not view.allows(Action.READ_TEXTS):
+        return None
+    try:
+        return text_view(session, actor, view.track_id)
+    except GobetweenError:  # a track whose protocol has no single text
+        return None
 
 
 def redline_view(

@@ -6,7 +6,7 @@ Nothing here returns a row the actor may not see; a row outside the actor's view
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from sqlalchemy import Select, func, select, union_all
@@ -28,6 +28,7 @@ __all__ = [
     "like_pattern",
     "load_actor",
     "messages",
+    "organisation_names",
     "organisations",
     "preference_history",
     "process",
@@ -110,6 +111,18 @@ def organisations(session: Session, actor: Actor, process_id: int) -> Sequence[t
     process_view(actor, process_id)
     stmt = select(t.Organisation).where(t.Organisation.process_id == process_id)
     return session.execute(stmt.order_by(t.Organisation.id)).scalars().all()
+
+
+def organisation_names(session: Session, organisation_ids: Iterable[int]) -> dict[int, str]:
+    """Organisation id -> name of each of ``organisation_ids`` that exists (no actor: the caller
+    took the ids from a view it holds; names are known to every member of the process)."""
+    wanted = set(organisation_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(wanted))
+    )
+    return {int(org): str(name) for org, name in rows.all()}
 
 
 def participants(session: Session, track_id: int) -> dict[int, OrganisationKind]:

@@ -262,6 +262,30 @@ def _axis(height: int, pad_l: int, pad_b: int, top: str) -> list[str]:
     ]
 
 
+class _Columns(NamedTuple):
+    """Where columns over ordered labels go: the x axis's labels, the drawing's height, its
+    left and bottom padding (a line more for the year under the dates), each label's slot and
+    the plot's height."""
+
+    axis: list[Label]
+    height: int
+    pad_l: int
+    pad_b: int
+    slot: float
+    plot: float
+
+
+def _columns(labels: Sequence[str], height: int) -> _Columns:
+    pad_l, pad_b, pad_t = 56, 40, PAD_TOP
+    axis = time_labels(labels)
+    if any(lab.era for lab in axis):  # room for the year under the dates
+        height, pad_b = height + YEAR_LINE, pad_b + YEAR_LINE
+    n = max(len(labels), 1)
+    slot = (WIDTH - pad_l - 8) / n
+    plot = height - pad_b - pad_t
+    return _Columns(axis, height, pad_l, pad_b, slot, plot)
+
+
 def legend(items: Sequence[tuple[str, str]]) -> str:
     """A chart's key as HTML, beside its drawing at the page's text size: one entry per
     ``(name, colour)``, its colour a dot.
@@ -288,15 +312,9 @@ def column_chart(
 ) -> str:
     """Vertical bars over ordered ``labels`` (a second series beside them if given, with a
     :func:`legend` after the drawing)."""
-    pad_l, pad_b, pad_t = 56, 40, PAD_TOP
-    axis = time_labels(labels)
-    if any(lab.era for lab in axis):  # room for the year under the dates
-        height, pad_b = height + YEAR_LINE, pad_b + YEAR_LINE
+    axis, height, pad_l, pad_b, slot, plot = _columns(labels, height)
     series = [list(values)] + ([list(second)] if second is not None else [])
     top = max([v for s in series for v in s if v is not None] + [1.0])
-    n = max(len(labels), 1)
-    slot = (WIDTH - pad_l - 8) / n
-    plot = height - pad_b - pad_t
     body = _axis(height, pad_l, pad_b, number(top))
     width = slot * 0.8 / len(series)
     for k, data in enumerate(series):
@@ -362,13 +380,7 @@ def share_chart(
     >>> svg.count("<rect") >= 2 and "complete: 50 %" in svg
     True
     """
-    pad_l, pad_b, pad_t = 56, 40, PAD_TOP
-    axis = time_labels(labels)
-    if any(lab.era for lab in axis):  # room for the year under the dates
-        height, pad_b = height + YEAR_LINE, pad_b + YEAR_LINE
-    n = max(len(labels), 1)
-    slot = (WIDTH - pad_l - 8) / n
-    plot = height - pad_b - pad_t
+    axis, height, pad_l, pad_b, slot, plot = _columns(labels, height)
     body = _axis(height, pad_l, pad_b, "100 %")
     for i, label in enumerate(lab.long for lab in axis):
         bottom = float(height - pad_b)

@@ -85,15 +85,14 @@ def login(
     """Check the form's CSRF token and the credentials (with the second factor's code when the
     user turned it on), start a browser session and go on to ``next``."""
     target = safe_next(next)
+
+    def refused(error: str, status: int) -> Response:
+        context = {"title": _("Log in"), "next": target, "email": email, "error": error}
+        return login_page(request, ctx, context, status=status)
+
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not (expected and csrf_token and hmac.compare_digest(expected, csrf_token)):
-        context = {
-            "title": _("Log in"),
-            "next": target,
-            "email": email,
-            "error": _("The log-in form had expired. Please log in again."),
-        }
-        return login_page(request, ctx, context, status=403)
+        return refused(_("The log-in form had expired. Please log in again."), 403)
     device = request.cookies.get(identity.DEVICE_COOKIE)
     try:
         attempt = identity.Attempt(email, password, ctx.client, device, code or None)
@@ -113,16 +112,9 @@ def login(
             )
             new_device = identity.remember_device(session, user, device) if user else None
     except e.RateLimited as exc:
-        context = {"title": _("Log in"), "next": target, "email": email, "error": str(exc)}
-        return login_page(request, ctx, context, status=429)
+        return refused(str(exc), 429)
     if started is None:
-        context = {
-            "title": _("Log in"),
-            "next": target,
-            "email": email,
-            "error": outcome.message(),
-        }
-        return login_page(request, ctx, context, status=401)
+        return refused(outcome.message(), 401)
     response = redirect(target)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     set_device_cookie(response, ctx.settings, new_device)

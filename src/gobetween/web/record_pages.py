@@ -65,6 +65,26 @@ class _Sent:
     field_of: Callable[[str], str] | None = None
 
 
+def _refused(
+    request: Request, ctx: Ctx, agreement_id: int, exc: e.GobetweenError, sent: _Sent
+) -> Response:
+    """The implementation page again with the refusal ``exc`` (403 or 409 for a refusal of that
+    kind, else 422), next to the field of the ``sent`` form it names, the form as typed."""
+    status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 422)
+    refusal = form_errors(exc, sent.field_of)
+    error = refusal.pop("error")
+    return implementation_error(
+        request,
+        ctx,
+        agreement_id,
+        error,
+        status,
+        failed=sent.form,
+        values=dict(sent.values),
+        **refusal,
+    )
+
+
 def _texts(form: Mapping[str, Any]) -> dict[str, str]:
     """The form's text fields as typed (files aside)."""
     return {k: v for k, v in form.items() if isinstance(v, str)}
@@ -86,19 +106,7 @@ async def _do(
         try:
             work()
         except _REFUSED as exc:
-            status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 422)
-            refusal = form_errors(exc, shown.field_of)
-            error = refusal.pop("error")
-            return implementation_error(
-                request,
-                ctx,
-                agreement_id,
-                error,
-                status,
-                failed=shown.form,
-                values=dict(shown.values),
-                **refusal,
-            )
+            return _refused(request, ctx, agreement_id, exc, shown)
         return redirect(f"/agreements/{agreement_id}/implementation#{anchor}", request)
 
     return await run_in_threadpool(run_page, request, build)
@@ -359,14 +367,8 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
     def build() -> Response:
         try:
             work()
-        except _REFUSED as exc:
-            status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 422)
-            refusal = form_errors(exc, None)
-            error = refusal.pop("error")
-            failed = f"import:{kind[:40]}"  # the kind's file field, by its label
-            return implementation_error(
-                request, ctx, agreement_id, error, status, failed=failed, values={}, **refusal
-            )
+        except _REFUSED as exc:  # at the kind's file field, by its label
+            return _refused(request, ctx, agreement_id, exc, _Sent(f"import:{kind[:40]}"))
         if not report["problems"]:
             return redirect(f"/agreements/{agreement_id}/implementation#kind-{kind[:40]}", request)
         return implementation_report(request, ctx, agreement_id, report)
