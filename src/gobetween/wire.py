@@ -47,7 +47,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from gobetween.errors import N_, ProtocolError, ValidationFailed
+from gobetween.errors import N_, ProtocolError, Sentence, ValidationFailed
 
 __all__ = [
     "Codec",
@@ -204,8 +204,8 @@ def _enum(kind: type[enum.Enum]) -> Codec:
             raise invalid(
                 N_("unknown %(location)s %(value)r"),
                 location,
-                " or ".join(values),
-                params={"location": location, "value": value},
+                N_("one of %(choices)s"),
+                params={"location": location, "value": value, "choices": ", ".join(values)},
             )
         return kind(value)
 
@@ -366,8 +366,8 @@ def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
             raise invalid(
                 N_("unknown %(family)s event type %(value)r"),
                 "type",
-                "one of " + ", ".join(table),
-                params={"family": family, "value": kind},
+                N_("one of %(choices)s"),
+                params={"family": Sentence(family), "value": kind, "choices": ", ".join(table)},
             )
         layout = _layout(cls)
         names = {name for name, _ in layout.fields}
@@ -376,8 +376,12 @@ def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
             raise invalid(
                 N_("%(kind)s: unknown field %(field)r"),
                 unknown[0],
-                str(sorted(names)),
-                params={"kind": kind, "field": unknown[0]},
+                N_("one of %(choices)s"),
+                params={
+                    "kind": Sentence(kind),  # said in the reader's words where marked
+                    "field": unknown[0],
+                    "choices": ", ".join(sorted(names)),
+                },
             )
         values = {}
         for name, how in layout.fields:
@@ -388,7 +392,7 @@ def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
                     N_("%(kind)s event without %(field)r"),
                     name,
                     N_("a field %(field)r"),
-                    params={"kind": kind, "field": name},
+                    params={"kind": Sentence(kind), "field": name},
                 )
         event = cls(**values)
         event.wire_check()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from gobetween import wire
-from gobetween.errors import N_, InvalidModel
+from gobetween.errors import N_, InvalidModel, Sentence
 
 __all__ = [
     "EVENT_TYPES",
@@ -87,13 +87,15 @@ def _check_fields(event: _Dated, *texts: str) -> None:
 
 def check_text(value: object, what: str, field_name: str) -> str:
     """``value`` if it is non-empty text; else :class:`~gobetween.errors.InvalidModel` naming
-    ``what`` and the field (the one such rule of the monitoring model)."""
+    ``what`` (marked :func:`N_`: an event type of :data:`EVENT_WORDS`, ``"team member"``, ...,
+    said in the reader's language) and the field (its wire name, as the API calls it): the one
+    such rule of the monitoring model."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidModel(
             N_("%(what)s: %(field)s must be non-empty text, got %(value)r"),
             location=field_name,
             expected=N_("non-empty text"),
-            params={"what": what, "field": field_name, "value": value},
+            params={"what": Sentence(what), "field": field_name, "value": value},
         )
     return value
 
@@ -155,8 +157,8 @@ class TeamMember:
     inspector: str
 
     def __post_init__(self) -> None:
-        check_text(self.delegation, "team member", "delegation")
-        check_text(self.inspector, "team member", "inspector")
+        check_text(self.delegation, N_("team member"), "delegation")
+        check_text(self.inspector, N_("team member"), "inspector")
 
 
 def _team_to_wire(team: tuple[TeamMember, ...]) -> list[dict[str, str]]:
@@ -333,7 +335,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     return event.to_dict()
 
 
-_read: Callable[..., Event] = wire.reader("record", *EVENT_TYPES.values())
+_read: Callable[..., Event] = wire.reader(N_("record"), *EVENT_TYPES.values())
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
