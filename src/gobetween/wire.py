@@ -42,12 +42,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from gobetween.errors import N_, ProtocolError, Sentence, ValidationFailed
+from gobetween.errors import N_, Problems, ProtocolError, Sentence, ValidationFailed
 
 __all__ = [
     "Codec",
@@ -272,7 +273,11 @@ class WireEvent:
     made a frozen dataclass by this base (its fields are its annotations). A class without a
     tag is a base of events that share fields (declare it ``@dataclass(frozen=True)``). A
     subclass may define ``wire_check(self)`` to refuse a combination of fields no event was
-    written with (raise :func:`invalid`).
+    written with (raise :func:`invalid`). A class may also define a classmethod
+    ``check_field(name, value)`` refusing one field's value by a rule of that field alone
+    (non-empty text): when some fields cannot be read, the reader runs it on the others and
+    refuses them all at once (:class:`~gobetween.errors.FieldsRefused`, in the fields' order),
+    so that a form learns of every field's problem together.
     """
 
     __slots__ = ()
@@ -351,6 +356,11 @@ def event_type(data: object) -> str:
 WE = TypeVar("WE", bound=WireEvent)
 
 
+def _field_of(location: str | None) -> str:
+    """The field a refusal's ``location`` is in (``team[0].inspector``: ``team``)."""
+    return re.split(r"[.\[]", location or "", maxsplit=1)[0]
+
+
 def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
     """The reader of one family of events: ``read(data, context=None) -> event``.
 
@@ -384,16 +394,27 @@ def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
                 },
             )
         values = {}
+        found = Problems()  # every field that cannot be read, not only the first
         for name, how in layout.fields:
-            if name in data:
-                values[name] = how.load(data[name], name, context)
-            elif not (how.omit_empty or name in layout.defaulted):
-                raise invalid(
-                    N_("%(kind)s event without %(field)r"),
-                    name,
-                    N_("a field %(field)r"),
-                    params={"kind": Sentence(kind), "field": name},
-                )
+            with found.check():
+                if name in data:
+                    values[name] = how.load(data[name], name, context)
+                elif not (how.omit_empty or name in layout.defaulted):
+                    raise invalid(
+                        N_("%(kind)s event without %(field)r"),
+                        name,
+                        N_("a field %(field)r"),
+                        params={"kind": Sentence(kind), "field": name},
+                    )
+        if found.found:  # the fields read are checked alone, to be refused with the rest
+            check = getattr(cls, "check_field", None)
+            for name, value in values.items():
+                with found.check():
+                    if check is not None:
+                        check(name, value)
+            order = {name: i for i, (name, _how) in enumerate(layout.fields)}
+            found.found.sort(key=lambda p: order.get(_field_of(p.location), len(order)))
+            found.done()
         event = cls(**values)
         event.wire_check()
         return event
