@@ -12,6 +12,7 @@ import click
 
 from gobetween.cli.language import Group, expected, number, refusal, row_problem, word
 from gobetween.errors import N_, InvalidModel
+from gobetween.formats.record_templates import import_words
 from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _, ngettext
 from gobetween.monitoring.kinds import REGISTRY, kind_named
@@ -77,9 +78,9 @@ def check(kind: str, file: Path, show: int, max_rows: int) -> None:
         raise click.BadParameter(refusal(error), param_hint="KIND") from None
     if declared.own_reader:
         raise click.BadParameter(_("use `gobetween voyages import` for voyages"), param_hint="KIND")
-    result = read_entry_file(
-        declared, file.name, file.read_bytes(), ImportLimits(max_rows, max(show, 1))
-    )
+    limits = ImportLimits(max_rows, max(show, 1))
+    words = import_words(declared)  # the headers its template writes in any language
+    result = read_entry_file(declared, file.name, file.read_bytes(), limits, words=words)
     click.echo(
         _(
             "%(file)s: %(entries)s entries; %(skipped)s rows skipped, %(repeated)s repeated "
