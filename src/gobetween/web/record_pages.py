@@ -253,8 +253,9 @@ async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Res
         )
         fields = {"level": values.get("level", ""), "evidence": evidence}
         body = validated(AssessmentBody, {**fields, "note": values.get("note", "")})
-        key = values.get("key", "")
-        writing(ctx, provision_records.assess_provision, agreement_id, key, body.model_dump())
+        key, sent = values.get("key", ""), body.model_dump()
+        read = reading(ctx, provision_records.references_for, agreement_id, sent)  # no lock
+        writing(ctx, provision_records.assess_provision, agreement_id, key, sent, read)
 
     sent = _Sent("assess-provision", values, _evidence_field)
     return await _do(request, ctx, agreement_id, "provisions", work, sent)

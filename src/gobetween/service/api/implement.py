@@ -189,7 +189,9 @@ def assess_provision(
     agreement_id: s.Id, key: Annotated[str, Field(max_length=80)], body: AssessmentBody, ctx: Ctx
 ) -> dict[str, Any]:
     """Assess a provision (mediators): level, evidence; a change needs evidence."""
-    return writing(ctx, provision_records.assess_provision, agreement_id, key, body.model_dump())
+    sent = body.model_dump()
+    read = reading(ctx, provision_records.references_for, agreement_id, sent)  # no lock
+    return writing(ctx, provision_records.assess_provision, agreement_id, key, sent, read)
 
 
 class KindsBody(BaseModel):
