@@ -33,7 +33,7 @@ from gobetween.monitoring.provisions import (
     statuses,
 )
 from gobetween.monitoring.term import term_table
-from gobetween.policy import Actor
+from gobetween.policy import Actor, EvidenceAccess, evidence_access
 from gobetween.service.agree import LoadedAgreement, load, load_or_public, terms_read
 from gobetween.service.audited import audited
 from gobetween.service.records import (
@@ -284,8 +284,20 @@ def provisions_view(
     if not signatory and "provisions" not in _approved(session, agreement_id):
         raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
     data = _provisions_data(loaded, _assessments(session, agreement_id), today or _now().date())
-    if not signatory:
-        for item in data["provisions"]:
-            for entry in item["history"]:
-                entry["evidence"] = [e for e in entry["evidence"] if e["kind"] == "link"]
+    view = loaded.view if signatory else None
+    readable: list[str] | None = None  # what of the record the reader may read, when needed
+    for item in data["provisions"]:
+        for entry in item["history"]:
+            shown = []
+            for evidence in entry["evidence"]:
+                access = evidence_access(view, evidence["kind"])
+                if access is EvidenceAccess.IF_READABLE:
+                    if readable is None:  # read once, scoped by the policy (_readable)
+                        readable = _record_references(session, loaded)
+                    if cited(evidence["reference"], readable) is None:
+                        continue
+                elif access is EvidenceAccess.HIDDEN:
+                    continue
+                shown.append(evidence)
+            entry["evidence"] = shown
     return {"agreement_id": agreement_id, **data}
