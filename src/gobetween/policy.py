@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 from gobetween.errors import N_, NotFound, PermissionDenied
 from gobetween.model import OrganisationKind, Role
+from gobetween.monitoring.provisions import EvidenceKind
 from gobetween.protocols.base import ActionRule
 from gobetween.protocols.relay import FORWARD_OFFER, SEND_OFFER
 from gobetween.protocols.single_text import ANSWER_TEXT, PUBLISH_TEXT
@@ -59,11 +60,14 @@ __all__ = [
     "AgreementAct",
     "AgreementView",
     "EntryAccess",
+    "EvidenceAccess",
     "Membership",
     "ProcessView",
     "TrackView",
     "agreement_view",
     "entry_access",
+    "evidence_access",
+    "evidence_kinds_offered",
     "process_view",
     "track_view",
 ]
@@ -472,3 +476,53 @@ def entry_access(
     if parties & others and assessed:
         return EntryAccess.SHARED
     return EntryAccess.PUBLIC if published else EntryAccess.NONE
+
+
+# -- evidence of the provisions' assessments ----------------------------------------------------
+
+
+class EvidenceAccess(enum.StrEnum):
+    """Whether an actor reads one piece of a provision assessment's evidence
+    (:func:`evidence_access`)."""
+
+    SHOWN = "shown"
+    IF_READABLE = "if_readable"  # an event: shown when what it names is readable (entry_access)
+    HIDDEN = "hidden"
+
+
+def evidence_access(view: AgreementView | None, kind: EvidenceKind | str) -> EvidenceAccess:
+    """What ``view``'s actor (``None``: the public, once the provisions are published) reads of
+    a piece of evidence of ``kind``.
+
+    The mediators (the joint team, who assess) read every piece. A signatory party reads links
+    and documents' references, and evidence that is an event of the record only when it names
+    something of the record that party may read (:func:`entry_access`): an incident alleged
+    against it and not yet assessed is hidden from it, and so is its citation as evidence (the
+    provisions page showed "event: incident INC-..." to the accused party, telling it an
+    allegation existed). The public reads links only.
+
+    >>> ua = AgreementView(4, {"Ukraine": OrganisationKind.PARTY})
+    >>> [evidence_access(ua, k).value for k in ("link", "document", "event")]
+    ['shown', 'shown', 'if_readable']
+    >>> evidence_access(None, "document"), evidence_access(None, "link")
+    (<EvidenceAccess.HIDDEN: 'hidden'>, <EvidenceAccess.SHOWN: 'shown'>)
+    """
+    if view is None or not view.acts_for:
+        return EvidenceAccess.SHOWN if kind == EvidenceKind.LINK else EvidenceAccess.HIDDEN
+    if OrganisationKind.MEDIATOR in set(view.acts_for.values()):
+        return EvidenceAccess.SHOWN
+    return EvidenceAccess.IF_READABLE if kind == EvidenceKind.EVENT else EvidenceAccess.SHOWN
+
+
+def evidence_kinds_offered(view: AgreementView | None) -> tuple[EvidenceKind, ...]:
+    """The kinds of evidence ``view``'s actor may submit with an assessment: every kind for the
+    mediators (the joint team, who alone assess), none for anyone else.
+
+    >>> evidence_kinds_offered(AgreementView(4, {"UN": OrganisationKind.MEDIATOR}))[0].value
+    'link'
+    >>> evidence_kinds_offered(AgreementView(4, {"Ukraine": OrganisationKind.PARTY}))
+    ()
+    """
+    if view is None or OrganisationKind.MEDIATOR not in set(view.acts_for.values()):
+        return ()
+    return (EvidenceKind.LINK, EvidenceKind.DOCUMENT, EvidenceKind.EVENT)

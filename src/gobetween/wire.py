@@ -42,12 +42,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from gobetween.errors import N_, ProtocolError, ValidationFailed
+from gobetween.errors import N_, Problems, ProtocolError, Sentence, ValidationFailed
 
 __all__ = [
     "Codec",
@@ -204,8 +205,8 @@ def _enum(kind: type[enum.Enum]) -> Codec:
             raise invalid(
                 N_("unknown %(location)s %(value)r"),
                 location,
-                " or ".join(values),
-                params={"location": location, "value": value},
+                N_("one of %(choices)s"),
+                params={"location": location, "value": value, "choices": ", ".join(values)},
             )
         return kind(value)
 
@@ -272,7 +273,11 @@ class WireEvent:
     made a frozen dataclass by this base (its fields are its annotations). A class without a
     tag is a base of events that share fields (declare it ``@dataclass(frozen=True)``). A
     subclass may define ``wire_check(self)`` to refuse a combination of fields no event was
-    written with (raise :func:`invalid`).
+    written with (raise :func:`invalid`). A class may also define a classmethod
+    ``check_field(name, value)`` refusing one field's value by a rule of that field alone
+    (non-empty text): when some fields cannot be read, the reader runs it on the others and
+    refuses them all at once (:class:`~gobetween.errors.FieldsRefused`, in the fields' order),
+    so that a form learns of every field's problem together.
     """
 
     __slots__ = ()
@@ -351,6 +356,11 @@ def event_type(data: object) -> str:
 WE = TypeVar("WE", bound=WireEvent)
 
 
+def _field_of(location: str | None) -> str:
+    """The field a refusal's ``location`` is in (``team[0].inspector``: ``team``)."""
+    return re.split(r"[.\[]", location or "", maxsplit=1)[0]
+
+
 def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
     """The reader of one family of events: ``read(data, context=None) -> event``.
 
@@ -366,8 +376,8 @@ def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
             raise invalid(
                 N_("unknown %(family)s event type %(value)r"),
                 "type",
-                "one of " + ", ".join(table),
-                params={"family": family, "value": kind},
+                N_("one of %(choices)s"),
+                params={"family": Sentence(family), "value": kind, "choices": ", ".join(table)},
             )
         layout = _layout(cls)
         names = {name for name, _ in layout.fields}
@@ -376,20 +386,35 @@ def reader(family: str, *classes: type[WE]) -> Callable[..., WE]:
             raise invalid(
                 N_("%(kind)s: unknown field %(field)r"),
                 unknown[0],
-                str(sorted(names)),
-                params={"kind": kind, "field": unknown[0]},
+                N_("one of %(choices)s"),
+                params={
+                    "kind": Sentence(kind),  # said in the reader's words where marked
+                    "field": unknown[0],
+                    "choices": ", ".join(sorted(names)),
+                },
             )
         values = {}
+        found = Problems()  # every field that cannot be read, not only the first
         for name, how in layout.fields:
-            if name in data:
-                values[name] = how.load(data[name], name, context)
-            elif not (how.omit_empty or name in layout.defaulted):
-                raise invalid(
-                    N_("%(kind)s event without %(field)r"),
-                    name,
-                    N_("a field %(field)r"),
-                    params={"kind": kind, "field": name},
-                )
+            with found.check():
+                if name in data:
+                    values[name] = how.load(data[name], name, context)
+                elif not (how.omit_empty or name in layout.defaulted):
+                    raise invalid(
+                        N_("%(kind)s event without %(field)r"),
+                        name,
+                        N_("a field %(field)r"),
+                        params={"kind": Sentence(kind), "field": name},
+                    )
+        if found.found:  # the fields read are checked alone, to be refused with the rest
+            check = getattr(cls, "check_field", None)
+            for name, value in values.items():
+                with found.check():
+                    if check is not None:
+                        check(name, value)
+            order = {name: i for i, (name, _how) in enumerate(layout.fields)}
+            found.found.sort(key=lambda p: order.get(_field_of(p.location), len(order)))
+            found.done()
         event = cls(**values)
         event.wire_check()
         return event

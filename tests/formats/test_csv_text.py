@@ -21,8 +21,9 @@ def test_a_record_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() -> No
     assert str(caught.value) == (
         "records.csv, byte 24: the file is not CSV text: it is not text in UTF-8 (a workbook, a"
         " picture or text saved in another encoding) (expected a CSV file of Exchanges saved as"
-        " UTF-8 text, with a header row naming the columns in English: Exchange, Date, Place,"
-        " Released by, Returned to, Category, Number, Verified by)"
+        " UTF-8 text, with a header row naming the columns as the kind's template does, in"
+        " English (Exchange, Date, Place, Released by, Returned to, Category, Number, Verified"
+        " by) or in an interface language)"
     )
 
 

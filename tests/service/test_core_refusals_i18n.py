@@ -218,7 +218,8 @@ def test_a_record_event_with_an_unknown_field_is_refused_in_arabic(world: World)
     url = f"/api/agreements/{aid}/record/events"
     en, ar = _both(world, "POST", "ua", url, "ar", json=event)
     assert "registration: unknown field 'colour'" in en["detail"]
-    assert "registration: حقل غير معروف 'colour'" in ar["detail"], ar
+    # the event's type in the reader's words too (it was "registration: حقل غير معروف")
+    assert "التسجيل: حقل غير معروف 'colour'" in ar["detail"], ar
     late = {**event, "at": "yesterday"}
     del late["colour"]
     _en, uk = _both(world, "POST", "ua", url, "uk", json=late)

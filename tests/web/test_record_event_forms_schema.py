@@ -193,3 +193,37 @@ def test_the_event_form_offers_only_the_readers_own_delegation(
         f"INC-{who}",
         acts_as,
     )
+
+
+def test_every_field_refused_is_shown_at_once_next_to_its_field(
+    site: Site, initiative: int
+) -> None:
+    """A tester sent the event form with an empty item and a block without a reason and learnt
+    of the item only; fixed the item, then of the reason. Every field's problem now comes back
+    together, each next to its field and in the summary, and the API lists each in ``errors``
+    (the first still its ``detail``'s first)."""
+    russia = site.client("russia")
+    before = _events(site, initiative)
+    fields = {"item": " ", "step": "departure plan", "delegation": "Russian Federation"}
+    r = _post(russia, initiative, {"type": "decision", **fields, "verdict": "block", "reason": ""})
+    assert "item must be non-empty text" in refused_at(r, "ev-item")
+    assert "without a reason" in refused_at(r, "ev-reason")
+    shown = soup(r)
+    invalid = {str(tag["id"]) for tag in shown.select("#event-form [aria-invalid]")}
+    assert invalid == {"ev-item", "ev-reason"}, invalid
+    summary = [a["href"] for a in shown.select(".error-summary a")]
+    assert summary == ["#ev-item", "#ev-reason"], summary
+    inspection = {"type": "inspection", "item": "", "result": "failed", "reason": ""}
+    r = _post(russia, initiative, inspection)  # no team ticked either
+    assert "item must be non-empty text" in refused_at(r, "ev-item")
+    assert "without a reason" in refused_at(r, "ev-reason")
+    assert "has no team" in text_of(soup(r), "#ev-team-error")
+    token = csrf(soup(russia.get(_page(initiative))))
+    body = {"type": "decision", "at": AT, **fields, "verdict": "abstain", "delegation": ""}
+    answer = russia.post(
+        f"/api/agreements/{initiative}/record/events", json=body, headers={"X-CSRF-Token": token}
+    )
+    assert answer.status_code == 422, answer.text
+    places = [error["location"] for error in answer.json()["errors"]]
+    assert places == ["item", "delegation", "event.verdict"], places  # in the body's order
+    assert _events(site, initiative) == before

@@ -103,7 +103,7 @@ def test_a_file_of_another_kind_is_refused_in_plain_words(
     said = " ".join(soup(r).get_text(" ").split())
     assert library not in said
     assert "Exchange, Date, Place" in said  # the headers expected
-    assert "naming the columns in English" in said
+    assert "naming the columns as the kind's template does" in said
 
 
 def test_a_bundle_that_cannot_be_used_names_its_problem(site: Site, returns: int) -> None:

@@ -174,3 +174,18 @@ def test_a_delegation_reads_each_provision_as_signed_in_its_own_language(site: S
         assert p["clauses"] == {
             code: INITIATIVE_WORDING[issue][option][code] for code in INITIATIVE_LANGUAGES
         }
+
+
+def test_each_kinds_import_form_offers_its_templates(site: Site, ids: dict[str, int]) -> None:
+    """The import form of each kind links its CSV and XLSX templates (there were none), which
+    the API serves in the reader's language; a party, who imports nothing, is offered none."""
+    page = soup(site.client("qatar").get(f"/agreements/{ids[ENERGY]}/implementation"))
+    links = [a["href"] for a in page.select("form.import-kind .templates a")]
+    assert links == [
+        "/api/record/kinds/incidents/template.csv",
+        "/api/record/kinds/incidents/template.xlsx",
+    ], links
+    template = site.client("qatar").get(str(links[0]))
+    assert template.status_code == 200
+    party = soup(site.client("ukraine").get(f"/agreements/{ids[ENERGY]}/implementation"))
+    assert party.select(".templates") == []

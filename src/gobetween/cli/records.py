@@ -6,14 +6,20 @@ Thin commands: the kinds are :mod:`gobetween.monitoring.kinds_builtin`, the read
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
-from gobetween.cli.language import Group, expected, number, refusal, row_problem, word
+from gobetween.agreements import Bundle
+from gobetween.cli.agreement import MAX_BUNDLE_BYTES
+from gobetween.cli.language import Group, day, expected, number, refusal, row_problem, word
 from gobetween.errors import N_, InvalidModel
+from gobetween.formats.reading import read_bytes
+from gobetween.formats.record_templates import import_words
 from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _, ngettext
+from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.kinds import REGISTRY, kind_named
 from gobetween.monitoring.limits import ImportLimits
 
@@ -51,16 +57,58 @@ def kinds() -> None:
             )
 
 
+def _bounds(
+    bundle_path: Path | None, parties: tuple[str, ...], in_force: dt.datetime | None
+) -> RecordBounds | None:
+    """The agreement's bounds from its signed bundle, or from ``--party`` and ``--in-force``
+    (today: the latest day anywhere on Earth now, as the service reckons it); ``None``
+    without either, when the parties and days are not checked."""
+    now = dt.datetime.now(dt.UTC)
+    if bundle_path is not None:
+        if parties or in_force is not None:
+            raise click.UsageError(_("give --agreement, or --party with --in-force, not both"))
+        bundle = Bundle.from_bytes(read_bytes(bundle_path, max_bytes=MAX_BUNDLE_BYTES))
+        return RecordBounds.of_bundle(bundle, now)
+    if bool(parties) != (in_force is not None):
+        raise click.UsageError(_("--party and --in-force go together"))
+    if in_force is None:
+        return None
+    return RecordBounds.on(parties, in_force.date(), now)
+
+
 @records.command(
     "check",
     short_help=N_("Check a CSV or XLSX file of one kind."),
     help=N_(
         "Read FILE as KIND (e.g. exchanges): print its problems by row and its figures with "
-        "their caveats, as the service would import it. Exit status 2 when a row was skipped."
+        "their caveats, as the service would import it. With --agreement (or --party and "
+        "--in-force), a row naming someone who is not a signatory party, or dated before the "
+        "entry into force or after today, is a problem too. Exit status 2 when a row was "
+        "skipped."
     ),
 )
 @click.argument("kind")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--agreement",
+    "bundle_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=N_(
+        "The agreement's signed bundle (the file its page offers): check the parties and "
+        "dates as the service's import does."
+    ),
+)
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    help=N_("A signatory party of the agreement (repeat for each), with --in-force."),
+)
+@click.option(
+    "--in-force",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help=N_("The day the agreement entered into force (YYYY-MM-DD), with --party."),
+)
 @click.option("--show", default=20, show_default=True, help=N_("How many problems to list."))
 @click.option(
     "--max-rows",
@@ -69,7 +117,15 @@ def kinds() -> None:
     type=click.IntRange(min=1),
     help=N_("Refuse a file with more data rows (the service's GOBETWEEN_IMPORT_MAX_ROWS)."),
 )
-def check(kind: str, file: Path, show: int, max_rows: int) -> None:
+def check(
+    kind: str,
+    file: Path,
+    bundle_path: Path | None,
+    parties: tuple[str, ...],
+    in_force: dt.datetime | None,
+    show: int,
+    max_rows: int,
+) -> None:
     """``gobetween records check`` (help: the N_ text above)."""
     try:
         declared = kind_named(kind)
@@ -77,9 +133,23 @@ def check(kind: str, file: Path, show: int, max_rows: int) -> None:
         raise click.BadParameter(refusal(error), param_hint="KIND") from None
     if declared.own_reader:
         raise click.BadParameter(_("use `gobetween voyages import` for voyages"), param_hint="KIND")
-    result = read_entry_file(
-        declared, file.name, file.read_bytes(), ImportLimits(max_rows, max(show, 1))
-    )
+    bounds = _bounds(bundle_path, parties, in_force)
+    limits = ImportLimits(max_rows, max(show, 1))
+    words = import_words(declared)  # the headers its template writes in any language
+    data = file.read_bytes()
+    result = read_entry_file(declared, file.name, data, limits, bounds, words)
+    if bounds is not None:
+        click.echo(
+            _(
+                "checked against the agreement's parties (%(parties)s) and its days, from "
+                "%(in_force)s to %(latest)s"
+            )
+            % {
+                "parties": ", ".join(bounds.parties),
+                "in_force": day(bounds.in_force),
+                "latest": day(bounds.latest),
+            }
+        )
     click.echo(
         _(
             "%(file)s: %(entries)s entries; %(skipped)s rows skipped, %(repeated)s repeated "

@@ -68,6 +68,7 @@ from gobetween.monitoring.voyages import ImportProblem, ImportResult, Shipment
 
 __all__ = [
     "CSV_COLUMNS",
+    "REQUIRED_FIELDS",
     "Note",
     "csv_rows",
     "csv_text",
@@ -116,6 +117,8 @@ _REQUIRED = (
     "tonnes",
     "departure_date",
 )
+#: The fields every JCC file must have (``departure_date`` may give way to an inspection date).
+REQUIRED_FIELDS: frozenset[str] = frozenset(_REQUIRED)
 #: The published CSV's header, in order: what :func:`write_shipments_csv` writes.
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),

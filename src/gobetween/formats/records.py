@@ -27,6 +27,7 @@ from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, un
 from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.kinds import (
     EntryImport,
+    ImportWords,
     RecordKind,
     header_names,
     read_entries,
@@ -51,7 +52,12 @@ def _not_this_file(kind: RecordKind, name: str, what: str, expected: str) -> Fil
 
 
 def _xlsx(
-    kind: RecordKind, name: str, data: bytes, limits: ImportLimits, bounds: RecordBounds | None
+    kind: RecordKind,
+    name: str,
+    data: bytes,
+    limits: ImportLimits,
+    bounds: RecordBounds | None,
+    words: ImportWords | None,
 ) -> EntryImport:
     try:
         book = open_workbook(io.BytesIO(data), limits, name)
@@ -66,15 +72,15 @@ def _xlsx(
                 "or damaged"
             ),
             N_(
-                "an .xlsx workbook of %(label)s with a header row naming the columns in "
-                "English: %(wanted)s"
+                "an .xlsx workbook of %(label)s with a header row naming the columns as the "
+                "kind's template does, in English (%(wanted)s) or in an interface language"
             ),
         ) from None
     try:
         for sheet in book.sheetnames:
             try:
                 rows = book[sheet].iter_rows(values_only=True)
-                result = read_entries(kind, rows, f"{name} [{sheet}]", limits, bounds)
+                result = read_entries(kind, rows, f"{name} [{sheet}]", limits, bounds, words)
             except FileFormatError:
                 continue  # not this sheet: a README, or another table
             except InputError:
@@ -103,9 +109,12 @@ def read_entry_file(
     data: bytes,
     limits: ImportLimits = DEFAULT_LIMITS,
     bounds: RecordBounds | None = None,
+    words: ImportWords | None = None,
 ) -> EntryImport:
     """Read an uploaded CSV or XLSX file of ``kind``; no lock, no database. With ``bounds``
-    (the agreement's parties and days), a row outside them is a problem of its row.
+    (the agreement's parties and days), a row outside them is a problem of its row. With
+    ``words`` (:func:`gobetween.formats.record_templates.import_words`), the headers and
+    choices the kind's template writes in an interface language are read too.
 
     Raises
     ------
@@ -123,7 +132,7 @@ def read_entry_file(
         )
     suffix = PurePath(filename).suffix.casefold()
     if suffix == ".xlsx":
-        return _xlsx(kind, filename, data, limits, bounds)
+        return _xlsx(kind, filename, data, limits, bounds, words)
     if suffix == ".csv":
         try:
             text = data.decode("utf-8-sig")
@@ -137,10 +146,11 @@ def read_entry_file(
                 ),
                 N_(
                     "a CSV file of %(label)s saved as UTF-8 text, with a header row naming the "
-                    "columns in English: %(wanted)s"
+                    "columns as the kind's template does, in English (%(wanted)s) or in an "
+                    "interface language"
                 ),
             ).located(location=f"byte {error.start}") from None
-        return read_entries(kind, csv_rows(text, filename), filename, limits, bounds)
+        return read_entries(kind, csv_rows(text, filename), filename, limits, bounds, words)
     raise FileFormatError(
         N_("unknown file type %(suffix)r"),
         source=filename,

@@ -12,6 +12,7 @@ the API (:meth:`gobetween.monitoring.kinds.RecordKind.entry`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +20,13 @@ from gobetween.errors import N_, DataImportError
 from gobetween.monitoring.cells import normalise_header
 
 if TYPE_CHECKING:
+    from gobetween.agreements.bundle import Bundle
     from gobetween.monitoring.kinds import FieldSpec
 
-__all__ = ["RecordBounds"]
+__all__ = ["AHEAD_OF_UTC", "RecordBounds"]
+
+#: How far the latest clock on Earth (UTC+14, the Line Islands) runs ahead of UTC.
+AHEAD_OF_UTC = dt.timedelta(hours=14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,27 @@ class RecordBounds:
     parties: tuple[str, ...]
     in_force: dt.date
     latest: dt.date
+
+    @classmethod
+    def on(cls, parties: Iterable[str], in_force: dt.date, now: dt.datetime) -> RecordBounds:
+        """The bounds at the moment ``now`` (aware; the core reads no clock): ``latest`` is the
+        latest day anywhere on Earth then (UTC+14: a party east of the server, or of the
+        person checking a file, may already live tomorrow).
+
+        >>> at = dt.datetime(2026, 12, 6, 11, tzinfo=dt.UTC)
+        >>> RecordBounds.on(["Ukraine"], dt.date(2022, 9, 1), at).latest
+        datetime.date(2026, 12, 7)
+        """
+        return cls(tuple(parties), in_force, (now.astimezone(dt.UTC) + AHEAD_OF_UTC).date())
+
+    @classmethod
+    def of_bundle(cls, bundle: Bundle, now: dt.datetime) -> RecordBounds:
+        """The bounds of the agreement ``bundle`` holds (its signed file, as the agreement page
+        offers it): its signatory parties (one instrument each) and its entry into force, at
+        ``now``. The service and ``gobetween records check --agreement`` both make them so.
+        """
+        parties = (i.party for i in bundle.instruments)
+        return cls.on(parties, bundle.terms.effective_date, now)
 
     def value(self, spec: FieldSpec, value: Any) -> Any:
         """``value`` (as :meth:`FieldSpec.parse` read it) within the bounds, a party named as

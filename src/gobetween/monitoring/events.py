@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from gobetween import wire
-from gobetween.errors import N_, InvalidModel
+from gobetween.errors import N_, InvalidModel, Problems, Sentence
 
 __all__ = [
     "EVENT_TYPES",
@@ -78,22 +78,47 @@ class _Dated(Protocol):
     def at(self) -> dt.datetime: ...
 
 
-def _check_fields(event: _Dated, *texts: str) -> None:
-    """Refuse ``event`` unless its ``at`` has a timezone and each field in ``texts`` is text."""
-    wire.aware(event.at, f"{event.type}: the time", _bad_time)
-    for name in texts:
-        check_text(getattr(event, name), event.type, name)
+class _Texts:
+    """An event whose fields named in ``TEXTS`` must each be non-empty text: checked with the
+    event (:func:`_check_fields`) and, by the wire reader, field by field
+    (:meth:`check_field`) when another field cannot be read, so that every field's problem is
+    reported at once."""
+
+    __slots__ = ()
+    type: ClassVar[str]
+    TEXTS: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def check_field(cls, name: str, value: object) -> None:
+        """Refuse ``value`` of field ``name`` if it is one of :attr:`TEXTS` and not text."""
+        if name in cls.TEXTS:
+            check_text(value, cls.type, name)
+
+
+def _check_fields(event: _Dated) -> Problems:
+    """What is wrong with ``event``'s own fields: its ``at`` without a timezone, each of its
+    ``TEXTS`` that is not text, every one of them (more checks are added to what it returns;
+    :meth:`~gobetween.errors.Problems.done` raises them all)."""
+    found = Problems()
+    with found.check():
+        wire.aware(event.at, f"{event.type}: the time", _bad_time)
+    for name in getattr(event, "TEXTS", ()):
+        with found.check():
+            check_text(getattr(event, name), event.type, name)
+    return found
 
 
 def check_text(value: object, what: str, field_name: str) -> str:
     """``value`` if it is non-empty text; else :class:`~gobetween.errors.InvalidModel` naming
-    ``what`` and the field (the one such rule of the monitoring model)."""
+    ``what`` (marked :func:`N_`: an event type of :data:`EVENT_WORDS`, ``"team member"``, ...,
+    said in the reader's language) and the field (its wire name, as the API calls it): the one
+    such rule of the monitoring model."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidModel(
             N_("%(what)s: %(field)s must be non-empty text, got %(value)r"),
             location=field_name,
             expected=N_("non-empty text"),
-            params={"what": what, "field": field_name, "value": value},
+            params={"what": Sentence(what), "field": field_name, "value": value},
         )
     return value
 
@@ -155,8 +180,11 @@ class TeamMember:
     inspector: str
 
     def __post_init__(self) -> None:
-        check_text(self.delegation, "team member", "delegation")
-        check_text(self.inspector, "team member", "inspector")
+        found = Problems()
+        for name in ("delegation", "inspector"):
+            with found.check():
+                check_text(getattr(self, name), N_("team member"), name)
+        found.done()
 
 
 def _team_to_wire(team: tuple[TeamMember, ...]) -> list[dict[str, str]]:
@@ -179,19 +207,20 @@ def _team_from_wire(value: object, location: str, context: object) -> tuple[Team
     return tuple(members)
 
 
-class Registration(wire.WireEvent, type="registration"):
+class Registration(_Texts, wire.WireEvent, type="registration"):
     """An item (a vessel's voyage, a consignment) registered with the joint centre."""
 
+    TEXTS = ("item", "registered_by")
     at: dt.datetime
     item: str
     registered_by: str
     description: str = ""
 
     def __post_init__(self) -> None:
-        _check_fields(self, "item", "registered_by")
+        _check_fields(self).done()
 
 
-class GateDecision(wire.WireEvent, type="decision"):
+class GateDecision(_Texts, wire.WireEvent, type="decision"):
     """One delegation approves or blocks one consensus-gated step for one item.
 
     A step (``"registration"``, ``"departure_plan"``, ...) goes ahead only when every
@@ -199,6 +228,7 @@ class GateDecision(wire.WireEvent, type="decision"):
     block.
     """
 
+    TEXTS = ("item", "step", "delegation")
     at: dt.datetime
     item: str
     step: str
@@ -207,20 +237,23 @@ class GateDecision(wire.WireEvent, type="decision"):
     reason: str = ""
 
     def __post_init__(self) -> None:
-        _check_fields(self, "item", "step", "delegation")
-        object.__setattr__(self, "verdict", check_choice(Verdict, self.verdict, "verdict"))
-        if self.verdict is Verdict.BLOCK and not self.reason.strip():
-            raise InvalidModel(
-                N_("%(delegation)s blocks %(step)r of %(item)r without a reason"),
-                location="reason",
-                expected=N_("a reason for every block"),
-                params={"delegation": self.delegation, "step": self.step, "item": self.item},
-            )
+        found = _check_fields(self)
+        with found.check():
+            object.__setattr__(self, "verdict", check_choice(Verdict, self.verdict, "verdict"))
+            if self.verdict is Verdict.BLOCK and not self.reason.strip():
+                raise InvalidModel(
+                    N_("%(delegation)s blocks %(step)r of %(item)r without a reason"),
+                    location="reason",
+                    expected=N_("a reason for every block"),
+                    params={"delegation": self.delegation, "step": self.step, "item": self.item},
+                )
+        found.done()
 
 
-class Inspection(wire.WireEvent, type="inspection"):
+class Inspection(_Texts, wire.WireEvent, type="inspection"):
     """A joint inspection: its team (one member per delegation), result, and reason if failed."""
 
+    TEXTS = ("item",)
     at: dt.datetime
     item: str
     team: tuple[TeamMember, ...] = field(metadata=wire.codec(_team_to_wire, _team_from_wire))
@@ -229,23 +262,28 @@ class Inspection(wire.WireEvent, type="inspection"):
     location: str = ""
 
     def __post_init__(self) -> None:
-        _check_fields(self, "item")
+        found = _check_fields(self)
         object.__setattr__(self, "team", tuple(self.team))
-        object.__setattr__(self, "result", check_choice(InspectionResult, self.result, "result"))
         if not self.team or not all(isinstance(m, TeamMember) for m in self.team):
-            raise InvalidModel(
-                N_("inspection of %(item)r has no team"),
-                location="team",
-                expected=N_("at least one team member"),
-                params={"item": self.item},
+            found.found.append(
+                InvalidModel(
+                    N_("inspection of %(item)r has no team"),
+                    location="team",
+                    expected=N_("at least one team member"),
+                    params={"item": self.item},
+                )
             )
-        if self.result is not InspectionResult.PASSED and not self.reason.strip():
-            raise InvalidModel(
-                N_("inspection of %(item)r %(result)s without a reason"),
-                location="reason",
-                expected=N_("a reason whenever an inspection is not passed"),
-                params={"item": self.item, "result": self.result.value},
-            )
+        with found.check():
+            result = check_choice(InspectionResult, self.result, "result")
+            object.__setattr__(self, "result", result)
+            if result is not InspectionResult.PASSED and not self.reason.strip():
+                raise InvalidModel(
+                    N_("inspection of %(item)r %(result)s without a reason"),
+                    location="reason",
+                    expected=N_("a reason whenever an inspection is not passed"),
+                    params={"item": self.item, "result": result.value},
+                )
+        found.done()
 
     @property
     def delegations(self) -> frozenset[str]:
@@ -254,15 +292,16 @@ class Inspection(wire.WireEvent, type="inspection"):
 
 
 @dataclass(frozen=True, slots=True)
-class _Movement(wire.WireEvent):
+class _Movement(_Texts, wire.WireEvent):
     """An item moves at a port: the fields :class:`Departure` and :class:`Arrival` share."""
 
+    TEXTS: ClassVar[tuple[str, ...]] = ("item", "port")
     at: dt.datetime
     item: str
     port: str
 
     def __post_init__(self) -> None:
-        _check_fields(self, "item", "port")
+        _check_fields(self).done()
 
 
 class Departure(_Movement, type="departure"):
@@ -273,9 +312,10 @@ class Arrival(_Movement, type="arrival"):
     """An item arrives at a port or area (the inspection area, its destination)."""
 
 
-class Incident(wire.WireEvent, type="incident"):
+class Incident(_Texts, wire.WireEvent, type="incident"):
     """An incident reported by a delegation, optionally about one item."""
 
+    TEXTS = ("incident", "reported_by", "description")
     at: dt.datetime
     incident: str
     reported_by: str
@@ -283,12 +323,13 @@ class Incident(wire.WireEvent, type="incident"):
     item: str = ""
 
     def __post_init__(self) -> None:
-        _check_fields(self, "incident", "reported_by", "description")
+        _check_fields(self).done()
 
 
-class IncidentResponse(wire.WireEvent, type="response"):
+class IncidentResponse(_Texts, wire.WireEvent, type="response"):
     """A delegation's response to an incident; ``closes`` ends the incident."""
 
+    TEXTS = ("incident", "responder", "action")
     at: dt.datetime
     incident: str
     responder: str
@@ -296,7 +337,7 @@ class IncidentResponse(wire.WireEvent, type="response"):
     closes: bool = False
 
     def __post_init__(self) -> None:
-        _check_fields(self, "incident", "responder", "action")
+        _check_fields(self).done()
 
 
 Event = Registration | GateDecision | Inspection | Departure | Arrival | Incident | IncidentResponse
@@ -333,7 +374,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     return event.to_dict()
 
 
-_read: Callable[..., Event] = wire.reader("record", *EVENT_TYPES.values())
+_read: Callable[..., Event] = wire.reader(N_("record"), *EVENT_TYPES.values())
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:

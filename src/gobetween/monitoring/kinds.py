@@ -65,6 +65,7 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "FigureSpec",
+    "ImportWords",
     "RecordKind",
     "header_names",
     "kind_named",
@@ -152,8 +153,10 @@ class FieldSpec:
             return what
         return Sentence(N_("%(what)s (%(unit)s)"), {"what": what, "unit": Sentence(self.unit)})
 
-    def parse(self, cell: object) -> Any:
+    def parse(self, cell: object, words: Mapping[str, str] | None = None) -> Any:
         """The cell's value (JSON-ready: dates as ISO text), ``None`` when empty and optional.
+        ``words``: further ways to write a choice (normalised: the choice's word in an
+        interface language -> the declared choice, :class:`ImportWords`).
 
         Raises
         ------
@@ -171,6 +174,8 @@ class FieldSpec:
             for choice in self.choices:
                 if normalise_header(choice) == normalise_header(text):
                     return choice
+            if words and normalise_header(text) in words:
+                return words[normalise_header(text)]
             raise _refused(N_("%(value)r is not a choice"), {"value": text}, self.expected)
         if self.type is FieldType.DATE:
             return parse_date(cell).isoformat()
@@ -316,16 +321,20 @@ class RecordKind:
         return [_refusal(s, error) for s, error in refused if names is None or s.name in names]
 
     def parse(
-        self, values: Mapping[str, object], bounds: RecordBounds | None = None
+        self,
+        values: Mapping[str, object],
+        bounds: RecordBounds | None = None,
+        words: ImportWords | None = None,
     ) -> tuple[dict[str, Any], list[tuple[FieldSpec, DataImportError]]]:
-        """Every field's value read from ``values`` (within ``bounds`` when given), and every
-        field refused with its reason (all of them, not only the first: an import lists each
-        problem of a row)."""
+        """Every field's value read from ``values`` (within ``bounds`` when given, a choice
+        written in any of ``words``), and every field refused with its reason (all of them, not
+        only the first: an import lists each problem of a row)."""
         out: dict[str, Any] = {}
         refused: list[tuple[FieldSpec, DataImportError]] = []
         for spec in self.fields:
             try:
-                value = spec.parse(values.get(spec.name))
+                said = words.choices.get(spec.name) if words else None
+                value = spec.parse(values.get(spec.name), said)
                 out[spec.name] = value if bounds is None else bounds.value(spec, value)
             except DataImportError as error:
                 refused.append((spec, error))
@@ -423,26 +432,53 @@ class EntryImport:
     bounds: RecordBounds | None = None
 
 
-def _columns(kind: RecordKind, header: Sequence[object]) -> dict[str, int] | None:
+@dataclass(frozen=True, slots=True)
+class ImportWords:
+    """Further words a file of one kind may be written in, each standing for one declared name
+    (all normalised, :func:`~gobetween.monitoring.cells.normalise_header`): ``headers``, a
+    column's header -> its field's name; ``choices``, by field name, a value -> the declared
+    choice. The outer layer makes them from the translations of the kind's labels and choices
+    (the headers its template writes: :func:`gobetween.formats.record_templates.import_words`);
+    the core reads no catalog. A declared name or alias always means its own field.
+
+    >>> kind = RecordKind("counts", "Counts", "count", fields=(FieldSpec("ref", "Reference"),),
+    ...                   key=("ref",))
+    >>> words = ImportWords(headers={"посилання": "ref"})
+    >>> [e.key for e in read_entries(kind, [["Посилання"], ["A"]], words=words).entries]
+    [('A',)]
+    """
+
+    headers: Mapping[str, str] = field(default_factory=dict)
+    choices: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+def _columns(
+    kind: RecordKind, header: Sequence[object], words: ImportWords | None = None
+) -> dict[str, int] | None:
     names: dict[str, str] = {}
     for spec in kind.fields:
         for alias in (spec.name, spec.label, *spec.aliases):
             names.setdefault(normalise_header(alias), spec.name)
+    for said, field_name in (words.headers if words else {}).items():
+        names.setdefault(said, field_name)  # a declared name keeps its own field
     columns: dict[str, int] = {}
     for i, cell in enumerate(header):
-        name = names.get(normalise_header(cell))
-        if name is not None and name not in columns:
-            columns[name] = i
+        found = names.get(normalise_header(cell))
+        if found is not None and found not in columns:
+            columns[found] = i
     required = {f.name for f in kind.fields if f.required}
     return columns if required <= set(columns) else None
 
 
 def _find_header(
-    kind: RecordKind, rows: Iterable[Sequence[object]], source: str
+    kind: RecordKind,
+    rows: Iterable[Sequence[object]],
+    source: str,
+    words: ImportWords | None = None,
 ) -> tuple[dict[str, int], int, Iterable[Sequence[object]]]:
     iterator = iter(rows)
     # a README sheet's lines come first in HDX workbooks: the header may be as far as row 20
-    columns, number = find_header(iterator, lambda row: _columns(kind, row), within=20)
+    columns, number = find_header(iterator, lambda row: _columns(kind, row, words), within=20)
     if columns is not None:
         return columns, number, iterator
     raise FileFormatError(
@@ -455,7 +491,10 @@ def _find_header(
 
 
 #: What a record file's header must be (``wanted``: :func:`header_names`).
-HEADER_EXPECTED = N_("a header row naming the columns in English: %(wanted)s")
+HEADER_EXPECTED = N_(
+    "a header row naming the columns as the kind's template does, in English (%(wanted)s) or "
+    "in an interface language"
+)
 
 
 def header_names(kind: RecordKind) -> str:
@@ -473,15 +512,17 @@ def read_entries(
     source: str = "<rows>",
     limits: ImportLimits = DEFAULT_LIMITS,
     bounds: RecordBounds | None = None,
+    words: ImportWords | None = None,
 ) -> EntryImport:
     """Read rows (a header first) as entries of ``kind``; every bad row named by its number.
 
     Rows repeating an earlier key with the same values are counted as duplicates; with other
     values they are problems (the first row wins). With ``bounds`` (the agreement's), a row
     naming someone who is not a party, or dated outside the agreement's days, is a problem of
-    its row at that column too.
+    its row at that column too. With ``words``, headers and choices may be written in them too
+    (a template in the reader's language).
     """
-    columns, header_row, iterator = _find_header(kind, rows, source)
+    columns, header_row, iterator = _find_header(kind, rows, source, words)
     log = ProblemLog(limits.max_problems)
     entries: dict[tuple[str, ...], Entry] = {}
     first_row: dict[tuple[str, ...], int] = {}
@@ -491,7 +532,7 @@ def read_entries(
         values = {}
         for name, index in columns.items():
             values[name] = row[index] if index < len(row) else None
-        out, refused = kind.parse(values, bounds)
+        out, refused = kind.parse(values, bounds, words)
         for spec, error in refused:  # every problem of the row, each with its field
             log.add(_problem(number, spec, error))
         if refused:

@@ -98,7 +98,7 @@ class Evidence:
             EvidenceKind, self.kind, "kind", N_("evidence kind %(kind)r is unknown"), kind=self.kind
         )
         object.__setattr__(self, "kind", kind)
-        reference = check_text(self.reference, "evidence", "reference").strip()
+        reference = check_text(self.reference, N_("evidence"), "reference").strip()
         if self.kind is EvidenceKind.LINK and not reference.startswith(("https://", "http://")):
             raise InvalidModel(
                 N_("link %(reference)r is not a web address"),
@@ -161,7 +161,7 @@ class Provision:
 
     def __post_init__(self) -> None:
         for name in ("key", "article", "title"):
-            check_text(getattr(self, name), "provision", name)
+            check_text(getattr(self, name), N_("provision"), name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +183,8 @@ class Assessment:
                 expected=N_("a time with a time zone, e.g. 2022-09-01T12:00:00+00:00"),
                 params={"at": self.at},
             )
-        check_text(self.provision, "assessment", "provision")
-        check_text(self.assessed_by, "assessment", "assessed_by")
+        check_text(self.provision, N_("assessment"), "provision")
+        check_text(self.assessed_by, N_("assessment"), "assessed_by")
         level = check_choice(
             Level,
             self.level,

@@ -28,6 +28,7 @@ __all__ = [
     "Voyage",
     "group_voyages",
     "merge",
+    "voyage_named",
 ]
 
 
@@ -48,6 +49,16 @@ class ShipmentKey:
 
     def __str__(self) -> str:
         return f"#{self.voyage}/IMO {self.imo}/{self.cargo_index}"
+
+
+def voyage_named(number: int) -> Sentence:
+    """A voyage by its number, as a sentence said in the reader's words (``voyage #981``; the
+    number is the JCC's own).
+
+    >>> str(voyage_named(981))
+    'voyage #981'
+    """
+    return Sentence(N_("voyage #%(voyage)s"), {"voyage": number})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +96,7 @@ class Shipment:
     wfp: bool | None = None
 
     def __post_init__(self) -> None:
-        where = f"voyage #{self.voyage}"
+        where = f"voyage #{self.voyage}"  # a place, said in the reader's words (place_said)
         if self.voyage < 1:
             raise InvalidModel(
                 N_("voyage number %(voyage)s is not positive"),
@@ -118,7 +129,7 @@ class Shipment:
                 N_("%(where)s has neither a departure nor an inspection date"),
                 location=where,
                 expected=N_("a departure date, or an inspection date in files dated by inspection"),
-                params={"where": where},
+                params={"where": voyage_named(self.voyage)},
             )
         if (
             self.inspection_date is not None

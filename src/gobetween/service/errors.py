@@ -141,13 +141,13 @@ def describe(error: e.GobetweenError) -> str:
 
 
 #: A numbered place in a file or text, as the core writes it in ``InputError.location``.
-_NUMBERED = re.compile(r"(line|row|column|byte|dialogue|turn) (\d+)|article (\S+)")
+_NUMBERED = re.compile(r"(line|row|column|byte|dialogue|turn) (\d+)|article (\S+)|voyage #(\d+)")
 
 
 def place_said(location: str) -> str:
     """An error's ``location`` in the current language: its words (line, row, column, byte,
-    dialogue, turn, article, top level, proposed wording) translated, names and paths kept as
-    they are.
+    dialogue, turn, voyage, article, top level, proposed wording) translated, names and paths
+    kept as they are.
 
     The location written in problem+json's ``errors[].location`` stays as the core wrote it;
     only the sentence a person reads changes.
@@ -174,9 +174,11 @@ def _place_part(part: str) -> str:
     found = _NUMBERED.fullmatch(part)
     if found is None:
         return part
-    word, number, article = found.groups()
+    word, number, article, voyage = found.groups()
     if article is not None:
         return _("article %(id)s") % {"id": article}
+    if voyage is not None:  # the JCC's voyage number (a voyage's cargo row that is refused)
+        return _("voyage #%(voyage)s") % {"voyage": voyage}
     words = {
         "line": _("line %(number)s"),
         "row": _("row %(number)s"),
@@ -201,19 +203,34 @@ def _filled(template: str, params: Mapping[str, object]) -> str:
         return e.cap(template % e.english(params))
 
 
+class _Said(str):
+    """A value written in the reader's words (a date, a number, a sentence): a template's
+    ``%(x)r`` quotes it as it reads, never with Python's escapes (a Ukrainian date's narrow
+    no-break space came out as ``'2 серп. 2022\\u202fр.'``).
+
+    >>> "%r" % _Said("2 серп. 2022\u202fр.") == "'2 серп. 2022\u202fр.'"
+    True
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"'{self}'"
+
+
 def _value(value: object) -> object:
     if isinstance(value, e.Count):
-        return i18n.format_decimal(int(value))
+        return _Said(i18n.format_decimal(int(value)))
     if isinstance(value, e.Sentence):
-        return translated(value)
+        return _Said(translated(value))
     if isinstance(value, e.Named):
         return value.names.get(i18n.current_locale()) or str(value)
     if isinstance(value, e.NamedLanguage):
         return _language_named(value)
     if isinstance(value, dt.datetime):
-        return i18n.format_datetime(value)
+        return _Said(i18n.format_datetime(value))
     if isinstance(value, dt.date):
-        return i18n.format_date(value)
+        return _Said(i18n.format_date(value))
     if isinstance(value, tuple) and value and all(isinstance(v, e.Sentence) for v in value):
         return "; ".join(translated(v) for v in value)
     return value

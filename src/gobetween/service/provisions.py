@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -32,7 +33,7 @@ from gobetween.monitoring.provisions import (
     statuses,
 )
 from gobetween.monitoring.term import term_table
-from gobetween.policy import Actor
+from gobetween.policy import Actor, EvidenceAccess, evidence_access
 from gobetween.service.agree import LoadedAgreement, load, load_or_public, terms_read
 from gobetween.service.audited import audited
 from gobetween.service.records import (
@@ -47,7 +48,13 @@ from gobetween.store import event_log
 from gobetween.store import record_tables as r
 from gobetween.store.event_log import lock_agreement
 
-__all__ = ["assess_provision", "provisions", "provisions_view"]
+__all__ = [
+    "RecordReferences",
+    "assess_provision",
+    "provisions",
+    "provisions_view",
+    "references_for",
+]
 
 
 def provisions(loaded: LoadedAgreement) -> list[Provision]:
@@ -97,13 +104,67 @@ def _record_references(session: Session, loaded: LoadedAgreement) -> list[str]:
     return out
 
 
-def _check_events_cited(session: Session, loaded: LoadedAgreement, assessment: Assessment) -> None:
+@dataclass(frozen=True, slots=True)
+class RecordReferences:
+    """What the record's events and entries are cited by (:func:`_record_references`), read
+    before the writing unit opens (:func:`references_for`), and the ``kinds`` the record
+    kept then."""
+
+    kinds: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+def _kind_names(loaded: LoadedAgreement) -> tuple[str, ...]:
+    return tuple(k.name for k in agreement_kinds(loaded))
+
+
+def _cites_events(body: Mapping[str, Any]) -> bool:
+    evidence = body.get("evidence") or []
+    return any(isinstance(e, Mapping) and e.get("kind") == EvidenceKind.EVENT for e in evidence)
+
+
+def references_for(
+    session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
+) -> RecordReferences | None:
+    """What an assessment ``body`` citing events of the record is checked against, read in a
+    read-only unit before :func:`assess_provision`'s writing one (``None``: it cites none):
+    reading every entry and event of a long record no longer holds the write lock. Refuses a
+    caller who may not assess as :func:`assess_provision` does (a party learns nothing more).
+
+    Safe to read before the lock: an entry, a cargo row or an event is never deleted nor
+    re-keyed (an import updates an entry's values under its key; the record's events are an
+    append-only log), and a mediator reads every one, so what is found here is still there
+    under the lock. Two things may change meanwhile, and :func:`assess_provision` reads again
+    under the lock for them: the kinds the record keeps (a kind dropped takes its entries out of
+    what may be cited), and a reference added by another write after this read.
+    """
+    if not _cites_events(body):
+        return None
+    loaded = load(session, actor, agreement_id)
+    _require_mediator(loaded.view, _("assess provisions"))
+    return RecordReferences(_kind_names(loaded), tuple(_record_references(session, loaded)))
+
+
+def _check_events_cited(
+    session: Session,
+    loaded: LoadedAgreement,
+    assessment: Assessment,
+    read: RecordReferences | None = None,
+) -> None:
     """Refuse evidence of kind ``event`` that names nothing this record holds (``EX-99`` where
-    there is no exchange EX-99), at its reference; the refusal says only what was typed."""
+    there is no exchange EX-99), at its reference; the refusal says only what was typed. What
+    ``read`` found before the lock counts when the record keeps the same kinds; a reference it
+    did not find (added since, perhaps) is looked for again under the lock."""
     events = [(i, e) for i, e in enumerate(assessment.evidence) if e.kind is EvidenceKind.EVENT]
     if not events:
         return
-    known = _record_references(session, loaded)
+    known: Sequence[str]
+    if read is None or read.kinds != _kind_names(loaded):
+        known = _record_references(session, loaded)
+    else:
+        known = read.references
+        if any(cited(e.reference, known) is None for _i, e in events):
+            known = _record_references(session, loaded)  # the rare case: read again, locked
     examples = [
         str(k.vocabulary["item_example"])
         for k in agreement_kinds(loaded)
@@ -129,13 +190,20 @@ def _check_events_cited(session: Session, loaded: LoadedAgreement, assessment: A
 
 
 def assess_provision(
-    session: Session, actor: Actor, agreement_id: int, key: str, body: Mapping[str, Any]
+    session: Session,
+    actor: Actor,
+    agreement_id: int,
+    key: str,
+    body: Mapping[str, Any],
+    read: RecordReferences | None = None,
 ) -> dict[str, Any]:
     """Record the joint team's assessment of provision ``key`` (mediators only).
 
     ``body``: ``level``, ``evidence`` (a list of ``{"kind", "reference", "note"}``), ``note``
     and optionally ``at``; a change of level without evidence is refused, and so is evidence
-    of kind ``event`` that names no event or entry of this record.
+    of kind ``event`` that names no event or entry of this record. ``read``: what
+    :func:`references_for` found before this writing unit (without it, the record is read
+    here, under the lock).
     """
     lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
@@ -153,7 +221,7 @@ def assess_provision(
             "note": body.get("note") or "",
         }
     )
-    _check_events_cited(session, loaded, assessment)
+    _check_events_cited(session, loaded, assessment, read)
     statuses(known, [*_assessments(session, agreement_id), assessment])  # refuses what breaks
     wire = assessment_to_dict(assessment)
     row = r.AssessmentRow(
@@ -216,8 +284,20 @@ def provisions_view(
     if not signatory and "provisions" not in _approved(session, agreement_id):
         raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
     data = _provisions_data(loaded, _assessments(session, agreement_id), today or _now().date())
-    if not signatory:
-        for item in data["provisions"]:
-            for entry in item["history"]:
-                entry["evidence"] = [e for e in entry["evidence"] if e["kind"] == "link"]
+    view = loaded.view if signatory else None
+    readable: list[str] | None = None  # what of the record the reader may read, when needed
+    for item in data["provisions"]:
+        for entry in item["history"]:
+            shown = []
+            for evidence in entry["evidence"]:
+                access = evidence_access(view, evidence["kind"])
+                if access is EvidenceAccess.IF_READABLE:
+                    if readable is None:  # read once, scoped by the policy (_readable)
+                        readable = _record_references(session, loaded)
+                    if cited(evidence["reference"], readable) is None:
+                        continue
+                elif access is EvidenceAccess.HIDDEN:
+                    continue
+                shown.append(evidence)
+            entry["evidence"] = shown
     return {"agreement_id": agreement_id, **data}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.errors import NotFound
 from gobetween.model import OrganisationKind
-from gobetween.policy import Actor
+from gobetween.policy import Actor, evidence_kinds_offered
 from gobetween.service import provisions as provision_records
 from gobetween.service import records
 from gobetween.service.agree import load_or_public
@@ -69,6 +69,11 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
         "voyages": any(k.own_reader for k in records.agreement_kinds(loaded)),
         "publications": records.publications(session, agreement_id, signatory=signatory),
         "mediator": any(v == OrganisationKind.MEDIATOR for v in acts_for.values()),
+        # the kinds of evidence the reader may submit with an assessment (policy.py: the
+        # mediators every kind, anyone else none)
+        "evidence_kinds": [
+            k.value for k in evidence_kinds_offered(loaded.view if signatory else None)
+        ],
         "acts_as": sorted(acts_for),  # the signing organisations the reader acts for
         "parties": sorted(n for n, v in acts_for.items() if v == OrganisationKind.PARTY),
         "party_signatories": sorted(

@@ -117,11 +117,7 @@ def record_bounds(loaded: LoadedAgreement) -> RecordBounds:
     """What the record's entries keep to (:class:`~gobetween.monitoring.bounds.RecordBounds`):
     the agreement's signatory parties, its entry into force, and today as the latest day
     anywhere on Earth (UTC+14: a party east of the server may already live tomorrow)."""
-    parties = tuple(
-        n for n, v in loaded.row.signatories.items() if v[1] == OrganisationKind.PARTY.value
-    )
-    latest = (_now() + dt.timedelta(hours=14)).date()
-    return RecordBounds(parties, loaded.bundle.terms.effective_date, latest)
+    return RecordBounds.of_bundle(loaded.bundle, _now())  # as `gobetween records check` does
 
 
 def _mediating(view: AgreementView) -> list[str]:

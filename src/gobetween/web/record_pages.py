@@ -27,6 +27,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
+from gobetween.formats.record_templates import import_words
 from gobetween.formats.records import read_entry_file
 from gobetween.i18n import _
 from gobetween.monitoring.kinds import REGISTRY, kind_named
@@ -260,8 +261,9 @@ async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Res
         )
         fields = {"level": values.get("level", ""), "evidence": evidence}
         body = validated(AssessmentBody, {**fields, "note": values.get("note", "")})
-        key = values.get("key", "")
-        writing(ctx, provision_records.assess_provision, agreement_id, key, body.model_dump())
+        key, sent = values.get("key", ""), body.model_dump()
+        read = reading(ctx, provision_records.references_for, agreement_id, sent)  # no lock
+        writing(ctx, provision_records.assess_provision, agreement_id, key, sent, read)
 
     sent = _Sent("assess-provision", values, _evidence_field)
     return await _do(request, ctx, agreement_id, "provisions", work, sent)
@@ -359,7 +361,8 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
         limits = ImportLimits(ctx.settings.import_max_rows, ctx.settings.import_max_problems)
         declared = kind_named(kind[:40])
         bounds = reading(ctx, records.import_bounds, agreement_id, declared.name)  # may import?
-        result = read_entry_file(declared, upload.filename, upload.data, limits, bounds)
+        words = import_words(declared)  # the headers its template writes in any language
+        result = read_entry_file(declared, upload.filename, upload.data, limits, bounds, words)
         report.update(
             import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
         )

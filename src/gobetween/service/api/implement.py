@@ -8,7 +8,7 @@ public view needs no login: ``GET /api/public/agreements/{agreement_id}/record``
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
@@ -17,12 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import ValidationFailed
 from gobetween.formats import records as record_files
+from gobetween.formats.record_templates import import_words
 from gobetween.i18n import _
 from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.kinds import EntryImport, kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.monitoring.voyages import ImportResult
-from gobetween.service import implement, import_steps, records
+from gobetween.service import implement, import_steps, record_templates, records
 from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, reading, writing
@@ -188,7 +189,9 @@ def assess_provision(
     agreement_id: s.Id, key: Annotated[str, Field(max_length=80)], body: AssessmentBody, ctx: Ctx
 ) -> dict[str, Any]:
     """Assess a provision (mediators): level, evidence; a change needs evidence."""
-    return writing(ctx, provision_records.assess_provision, agreement_id, key, body.model_dump())
+    sent = body.model_dump()
+    read = reading(ctx, provision_records.references_for, agreement_id, sent)  # no lock
+    return writing(ctx, provision_records.assess_provision, agreement_id, key, sent, read)
 
 
 class KindsBody(BaseModel):
@@ -237,13 +240,27 @@ async def import_entries(
         return reading(ctx, records.import_bounds, agreement_id, declared.name)
 
     def parse(name: str, data: bytes, limits: ImportLimits, bounds: RecordBounds) -> EntryImport:
-        return record_files.read_entry_file(declared, name, data, limits, bounds)
+        words = import_words(declared)  # the headers its template writes in any language
+        return record_files.read_entry_file(declared, name, data, limits, bounds, words)
 
     def write(name: str, result: EntryImport) -> dict[str, Any]:
         return import_steps.import_entries_in_steps(ctx.read, ctx.write, agreement_id, result)
 
     return await _import_upload(
         ctx, agreement_id, file, record_files.MAX_BYTES, check, parse, write
+    )
+
+
+@router.get("/record/kinds/{kind}/template.{suffix}")
+def kind_template(kind: KindName, suffix: Literal["csv", "xlsx"]) -> Response:
+    """The template of a record kind's file (CSV, or XLSX with a second sheet saying what each
+    column takes), its header row in the caller's language, which the kind's import reads
+    back; voyages keep the JCC's English headers. No login: the kinds are declared in code."""
+    data, name = record_templates.kind_template(kind, suffix)
+    return Response(
+        data,
+        media_type=record_templates.FORMATS[suffix],
+        headers={"Content-Disposition": disposition(name)},
     )
 
 
