@@ -140,7 +140,8 @@ def test_one_organisation_name_added_twice_at_once(world: World) -> None:
         answers = at_once(world, *[as_(world, "admin", "POST", url, json=body)] * 2)
     assert all(met), met
     assert statuses(answers) == [201, 409], [r.text for r in answers]
-    assert "'Egypt' already" in problem_of(answers, 409)["detail"]
+    assert "“Egypt” already" in problem_of(answers, 409)["detail"]
+    assert problem_of(answers, 409)["errors"][0]["location"] == "name"
     rows = select(func.count()).where(t.Organisation.name == "Egypt")
     assert count(world, rows) == 1
 

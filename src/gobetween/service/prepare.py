@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gobetween.errors import Conflict, NotFound, PermissionDenied, Problems, ValidationFailed
 from gobetween.i18n import _, _l
 from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.policy import Actor, process_view, role_fits
@@ -108,8 +108,10 @@ def add_organisation(
     return row
 
 
-def _organisation_taken(name: str) -> Conflict:
-    return Conflict(_("the process has an organisation called %(name)r already") % {"name": name})
+def _organisation_taken(name: str, location: str = "name") -> Conflict:
+    """The name of an organisation is taken, refused at the field it was typed in."""
+    said = _("the process has an organisation called “%(name)s” already: choose another name")
+    return Conflict(said % {"name": name}, location=location)
 
 
 def _organisation(
@@ -313,8 +315,13 @@ def invite(
     link stops working (it expires now), so one seat has one link.
     """
     process_view(actor, process_id).require_admin()
-    _check_role(session, process_id, role, organisation_id)
-    address = normalise_email(email)
+    found, address = Problems(), ""
+    with found.check():  # both fields named at once
+        address = normalise_email(email)
+    with found.check():
+        _check_role(session, process_id, role, organisation_id)
+    found.done()
+    _not_seated(session, process_id, address, role)
     now = t.utcnow()
     earlier = session.execute(
         select(t.Invitation).where(
@@ -352,6 +359,29 @@ def invite(
         {"email": row.email, "role": role.value, "organisation": organisation_id},
     )
     return row, token
+
+
+def _not_seated(session: Session, process_id: int, address: str, role: Role) -> None:
+    """Refuse, at ``email``, to invite someone to a seat that accepting would be refused
+    (:func:`_add_membership`: the same role again, or a second role besides admin): the
+    inviter changes the member's role instead, where the invitation would only fail later."""
+    user = _user_of(session, address)
+    if user is None:
+        return
+    held = session.execute(
+        select(t.Membership.role).where(
+            t.Membership.process_id == process_id, t.Membership.user_id == user.id
+        )
+    ).scalars()
+    if any(h == role.value or (role is not Role.ADMIN and h != Role.ADMIN.value) for h in held):
+        raise Conflict(
+            _(
+                "%(email)s holds a role in this process already: change that member's role "
+                "instead of inviting them again"
+            )
+            % {"email": address},
+            location="email",
+        )
 
 
 def invitations(session: Session, actor: Actor, process_id: int) -> Sequence[t.Invitation]:
@@ -535,7 +565,8 @@ def pending_invitations(session: Session, actor: Actor) -> list[InvitationInfo]:
 
 
 def _track_taken(name: str) -> Conflict:
-    return Conflict(_("the process has a track called %(name)r already") % {"name": name})
+    said = _("the process has a track called %(name)r already") % {"name": name}
+    return Conflict(said, location="name")
 
 
 def create_track(

@@ -521,6 +521,8 @@ def refusal_context(
     problems: list[dict[str, str | None]] = []
     field_errors: dict[str, str] = {}
     if not isinstance(exc, e.InputError):
+        # a clash at a field (a name taken) is shown there, as a field's refusal is
+        at = exc.location if isinstance(exc, e.Conflict) and exc.location else at
         problems.append({"field": at, "message": describe(exc), "said": describe(exc)})
         if at:
             field_errors[at] = describe(exc)

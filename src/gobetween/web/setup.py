@@ -151,17 +151,28 @@ def _checked(form: dict[str, str]) -> tuple[schemas.ProcessIn, list[schemas.Orga
     found = e.Problems()
     with found.check():
         process = validated(schemas.ProcessIn, {**fields, "languages": codes or None})
-    orgs = []
+    orgs: list[schemas.OrganisationIn] = []
     for field, kind in KINDS:
         if field in _NEEDED and not lines_of(form[field]):
             found.found.append(e.ValidationFailed(_NEEDED[field], location=field))
         for name in lines_of(form[field]):
             try:
-                orgs.append(validated(schemas.OrganisationIn, {"name": name, "kind": kind}))
+                org = validated(schemas.OrganisationIn, {"name": name, "kind": kind})
             except e.ValidationFailed as exc:
                 found.found.extend(p.located(location=field) for p in e.problems_of(exc))
+                continue
+            if any(o.name == org.name for o in orgs):  # the service would refuse it unplaced
+                found.found.append(_twice(org.name, field))
+            else:
+                orgs.append(org)
     found.done()
     return process, orgs
+
+
+def _twice(name: str, field: str) -> e.ValidationFailed:
+    """An organisation named on two lines of the form, refused at the second one's field."""
+    said = _("“%(name)s” is named twice: each organisation of a process has its own name")
+    return e.ValidationFailed(said % {"name": name}, location=field)
 
 
 def _create(unit: Any, form: dict[str, str]) -> int:
