@@ -320,6 +320,7 @@ DONE = {
     "key-revoked": _l("Key revoked."),
     "key-made": _l("Key made and registered; an administrator will confirm it."),
     "key-restored": _l("Key restored to this browser."),
+    "invitation-withdrawn": _l("Invitation withdrawn: its link no longer works."),
 }
 
 
