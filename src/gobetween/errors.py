@@ -479,7 +479,23 @@ class TwoFactorRequired(PermissionDenied):
 
 
 class Conflict(GobetweenError):
-    """The request clashes with the current state (duplicate name, stale version, ...)."""
+    """The request clashes with the current state (duplicate name, stale version, ...);
+    ``location`` names the field whose value clashes, when one does (a name taken), so that
+    the API lists it in ``errors`` and a page shows the refusal next to that field.
+
+    >>> Conflict("the name is taken", location="name").location
+    'name'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, params=params)
+        self.location = location
 
 
 class AuthenticationFailed(GobetweenError, PermissionError):

@@ -108,6 +108,19 @@ class ProcessView:
         if not self.admin:
             raise PermissionDenied(N_("only the process's admins may do this"))
 
+    @property
+    def may_invite(self) -> bool:
+        """Whether the actor may invite people to the process and withdraw its pending
+        invitations: its admins."""
+        return self.admin
+
+    def require_to_invite(self) -> None:
+        """Raise :class:`PermissionDenied` unless the actor :attr:`may_invite`."""
+        if not self.may_invite:
+            raise PermissionDenied(
+                N_("only the process's admins invite people and withdraw invitations")
+            )
+
 
 def process_view(actor: Actor, process_id: int) -> ProcessView:
     """The actor's view of a process; :class:`NotFound` when they are not a member."""

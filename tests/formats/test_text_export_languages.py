@@ -109,3 +109,39 @@ def test_an_arabic_version_and_redline_have_arabic_headings() -> None:
         assert word in text, word
     docx_text = _docx_text(version_docx("محادثات", version("ar", AR_WORDING), "ar"))
     assert words.label("text_version", title="محادثات", number=2) in docx_text
+
+
+def _framed_redline(code: str) -> dict[str, object]:
+    """A redline whose preamble and final clauses changed: their ids, ``preamble`` and
+    ``final`` (as the drafting page names them), are no headings."""
+
+    def framed(article_id: str, kind: str) -> dict[str, object]:
+        return {
+            "id": article_id,
+            "kind": kind,
+            "heading": {},
+            "issue": None,
+            "change": "changed",
+            "moved": False,
+            "segments": [{"op": "insert", "text": "…"}],
+        }
+
+    body = redline(code, UK_WORDING)
+    articles = body["articles"]
+    assert isinstance(articles, list)
+    body["articles"] = [framed("preamble", "preamble"), *articles, framed("final", "final")]
+    return body
+
+
+@pytest.mark.parametrize("render", [redline_pdf, redline_docx])
+@pytest.mark.parametrize("code", ["uk", "en"])
+def test_a_redline_heads_the_preamble_and_final_clauses_in_words(render: object, code: str) -> None:
+    """A tester's exported redline was headed "preamble" and "final", the articles' ids: they
+    are headed as the pages and the version export head them, in the redline's language."""
+    assert callable(render)
+    data = render("Talks", _framed_redline(code))
+    text = _pdf_text(data) if data[:4] == b"%PDF" else _docx_text(data)
+    words = language(code)
+    for heading in (words.label("heading_preamble"), words.label("heading_final")):
+        assert heading in text, (heading, text)
+    assert not re.search(r"\b(preamble|final)\b", text), text

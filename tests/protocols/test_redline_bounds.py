@@ -84,3 +84,21 @@ def test_ordinary_edits_stay_word_by_word() -> None:
     assert inserted
     assert all(t.split() == ["changed"] * len(t.split()) for t in inserted)
     assert sum(len(t.split()) for t in inserted) == sum(w == "changed" for w in words)
+
+
+def test_a_redline_row_carries_the_articles_kind_and_heading() -> None:
+    """What names an article tied to no issue (its kind, its heading) goes with its row, for
+    the pages and the exports: the preamble's row is no longer known by its id alone."""
+    from gobetween.protocols.single_text_articles import Article, ArticleKind
+    from gobetween.protocols.single_text_redline import compare_articles
+
+    old = [Article("preamble", ArticleKind.PREAMBLE, wording={"en": "Whereas."})]
+    new = [
+        Article("preamble", ArticleKind.PREAMBLE, wording={"en": "Whereas, recalling."}),
+        Article("term", ArticleKind.FINAL, heading={"en": "Term"}, wording={"en": "120 days."}),
+    ]
+    rows = [r.to_dict() for r in compare_articles(old, new)]
+    assert [(r["id"], r["kind"], r["heading"]) for r in rows] == [
+        ("preamble", "preamble", {}),
+        ("term", "final", {"en": "Term"}),
+    ]

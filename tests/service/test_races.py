@@ -140,7 +140,8 @@ def test_one_organisation_name_added_twice_at_once(world: World) -> None:
         answers = at_once(world, *[as_(world, "admin", "POST", url, json=body)] * 2)
     assert all(met), met
     assert statuses(answers) == [201, 409], [r.text for r in answers]
-    assert "'Egypt' already" in problem_of(answers, 409)["detail"]
+    assert "“Egypt” already" in problem_of(answers, 409)["detail"]
+    assert problem_of(answers, 409)["errors"][0]["location"] == "name"
     rows = select(func.count()).where(t.Organisation.name == "Egypt")
     assert count(world, rows) == 1
 
@@ -171,7 +172,7 @@ def test_two_invitations_to_one_seat_accepted_at_once(world: World) -> None:
     ids = [world.post("admin", url, json=body).json()["id"] for _ in range(2)]
     with world.services.db.unit_of_work() as session:
         for row in session.execute(select(t.Invitation).where(t.Invitation.id.in_(ids))).scalars():
-            row.expires_at = t.utcnow() + dt.timedelta(days=1)
+            row.expires_at, row.replaced_at = t.utcnow() + dt.timedelta(days=1), None
     with meeting(world, "INSERT INTO memberships", LOCK.format(table="users")) as met:
         answers = at_once(
             world, *[as_(world, "outsider", "POST", f"/api/invitations/{i}/accept") for i in ids]

@@ -77,18 +77,18 @@ def test_two_over_long_organisations_and_a_bad_language_are_all_listed_in_turkis
         "name": "Görüşmeler",
         "parties": f"A\n{long}",
         "mediators": long,
-        "working_languages": "en, türkçe",
+        "languages": ["en", "türkçe"],
     }
     page = soup(_post(c, "/processes/new", "/processes/new", form))
     listed = _summary(page)
     targets = [target for target, _ in listed]
-    assert targets == ["process-languages", "process-parties", "process-mediators"], listed
+    assert targets == ["process-languages-en", "process-parties", "process-mediators"], listed
     said = text_of(page, "#error-summary")
     assert "languages.0" not in said, said
     assert "mediators.name" not in said, said
     assert "'türkçe'" in said
     assert one(page, "#process-mediators").get_text() == long
-    assert one(page, "#process-languages")["value"] == "en, türkçe"
+    assert one(page, "#process-languages-en").has_attr("checked")
 
 
 def _token(site: Site) -> str:

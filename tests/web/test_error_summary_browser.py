@@ -27,8 +27,11 @@ def test_a_refused_form_on_a_phone_in_arabic_lists_every_problem_by_its_label(  
     page.goto(f"{base}/processes/new")
     page.fill("#process-name", "محادثات الموانئ")
     page.fill("#process-parties", "الشمال\n" + "ج" * 201)  # a name over 200 characters
-    page.fill("#process-mediators", "مكتب الوساطة")
-    page.fill("#process-languages", "ar, türkçe")  # a language by its name, not its code
+    page.fill("#process-mediators", "الشمال")  # named as a party already
+    expect(page.locator("#process-languages-ar")).to_be_checked()  # the reader's language
+    page.focus("#process-languages-tr")  # the languages, named in themselves, by keyboard
+    page.keyboard.press("Space")
+    expect(page.locator("#process-languages-tr")).to_be_checked()
     page.click("#process-form button[type=submit]")
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
@@ -36,17 +39,18 @@ def test_a_refused_form_on_a_phone_in_arabic_lists_every_problem_by_its_label(  
     links = summary.locator("li a")
     expect(links).to_have_count(2)
     said = summary.inner_text()
-    for api_name in ("languages", "parties", "working_languages", "name:"):
+    for api_name in ("languages", "parties", "mediators", "name:"):
         assert api_name not in said, said
     labels = [
         page.locator(f"label[for={t}]").inner_text()
-        for t in ("process-languages", "process-parties")
+        for t in ("process-parties", "process-mediators")
     ]
     for label in labels:
         assert label in said, (label, said)
-    # what was typed is still there
+    # what was typed and ticked is still there
     expect(page.locator("#process-name")).to_have_value("محادثات الموانئ")
-    expect(page.locator("#process-languages")).to_have_value("ar, türkçe")
+    expect(page.locator("#process-languages-tr")).to_be_checked()
+    expect(page.locator("#process-languages-ar")).to_be_checked()
     no_horizontal_scroll(page)
     page.screenshot(path=str(shots / "error-summary-ar-phone.png"), full_page=False)
     for i in range(2):

@@ -72,11 +72,12 @@ def test_a_new_process_keeps_what_was_typed_when_something_is_wrong(site: Site) 
 def test_a_working_language_that_is_not_a_code_is_refused_saying_what_is_expected(
     site: Site,
 ) -> None:
-    """A language typed by its name ("türkçe") is refused saying a code is expected (it said
-    only "this is not in the expected form"; found walking the demo)."""
+    """A language sent by its name ("türkçe", by a hand-made request: the page offers only
+    the languages' boxes) is refused saying a code is expected (it said only "this is not in
+    the expected form"; found walking the demo)."""
     c = site.client("secretariat")
     c.cookies.set("gobetween_lang", "tr")
-    form = {"name": "Dil", "parties": "A\nB", "mediators": "M", "working_languages": "en, türkçe"}
+    form = {"name": "Dil", "parties": "A\nB", "mediators": "M", "languages": ["en", "türkçe"]}
     r = post(c, "/processes/new", "/processes/new", form)
     assert r.status_code == 422
     said = text_of(soup(r), ".flash.error")
@@ -88,15 +89,45 @@ def test_a_working_language_in_capitals_is_read_as_its_code(site: Site) -> None:
     """ "EN" was refused as not a language code (found walking the demo): a code in capitals or
     with spaces around it is the code; the same language twice is still refused."""
     c = site.client("secretariat")
-    form = {"name": "Dil", "parties": "A\nB", "mediators": "M", "working_languages": "EN, Uk "}
+    form = {"name": "Dil", "parties": "A\nB", "mediators": "M", "languages": ["EN", "Uk "]}
     made = post(c, "/processes/new", "/processes/new", form, follow_redirects=False)
     assert made.status_code == 303, made.text
     process = int(made.headers["location"].split("/")[2])
     assert c.get(f"/api/processes/{process}/languages").json()["languages"] == ["en", "uk"]
-    twice = {**form, "name": "Dil 2", "working_languages": "en, EN"}
+    twice = {**form, "name": "Dil 2", "languages": ["en", "EN"]}
     r = post(c, "/processes/new", "/processes/new", twice)
     assert r.status_code == 422
     assert "'en'" in text_of(soup(r), "[role=alert]")
+
+
+def test_the_working_languages_are_offered_by_their_own_names(site: Site) -> None:
+    """The new process's working languages are boxes to tick, each language named in itself
+    (and in the reader's language), the reader's own ticked at first: a tester had to type
+    codes ("uk, ru"). Ticked, they are sent as the API's codes, in the list's order; one that
+    gobetween does not know is refused at the languages, by their label."""
+    c = site.client("secretariat")
+    c.cookies.set("gobetween_lang", "ru")
+    page = soup(c.get("/processes/new"))
+    boxes = page.select("#process-languages input[type=checkbox][name=languages]")
+    assert [str(b["value"]) for b in boxes] == ["en", "uk", "ru", "tr", "ar"]
+    assert [str(b["value"]) for b in boxes if b.has_attr("checked")] == ["ru"]
+    named = {str(b["value"]): text_of(page, f"label[for={b['id']}]") for b in boxes}
+    assert named["uk"] == "Українська (украинский)"
+    assert named["ru"] == "Русский"
+    assert one(page, "label[for=process-languages-ar] span")["dir"] == "rtl"
+    assert text_of(page, "#process-languages legend")
+    form = {"name": "Мови", "parties": "A\nB", "mediators": "M", "languages": ["uk", "ru"]}
+    made = post(c, "/processes/new", "/processes/new", form, follow_redirects=False)
+    assert made.status_code == 303, made.text
+    process = int(made.headers["location"].split("/")[2])
+    assert c.get(f"/api/processes/{process}/languages").json()["languages"] == ["uk", "ru"]
+    r = post(c, "/processes/new", "/processes/new", {**form, "languages": ["uk", "xx"]})
+    assert r.status_code == 422
+    refused = soup(r)
+    assert "'xx'" in text_of(refused, "#process-languages-error")
+    (link,) = refused.select("#error-summary li a")
+    assert link["href"] == "#process-languages-en"
+    assert [str(b["value"]) for b in refused.select("#process-languages input[checked]")] == ["uk"]
 
 
 def _genius_zip() -> bytes:

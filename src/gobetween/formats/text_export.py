@@ -149,14 +149,22 @@ def version_docx(title: str, version: Mapping[str, Any], language: str = "en") -
 
 
 def _redline_heading(article: Mapping[str, Any], language: str, names: Mapping[str, str]) -> str:
-    """An article of a redline as both formats name it: its issue (as ``names`` calls it in the
-    redline's language, else as the text does; else its id), and whether it was added, removed
-    or moved, in the redline's language."""
+    """An article of a redline as both formats name it, in the redline's language, as the
+    pages do: its issue (as ``names`` calls it, else as the text does), else its heading, else
+    its kind's (*Preamble*, *Final clauses*), its id only when it has none of these (the ids
+    ``preamble`` and ``final`` were written as headings); then whether it was added, removed or
+    moved."""
     words = _words(language)
     marks = [words.label(article["change"])] if article["change"] in ("added", "removed") else []
     if article.get("moved"):
         marks.append(words.label("moved"))
-    named = _issue(article, names) or str(article["id"])
+    kind = article.get("kind")
+    named = (
+        _issue(article, names)
+        or _first(article.get("heading"), language)
+        or (words.label(f"heading_{kind}") if kind in ("preamble", "final") else "")
+        or str(article["id"])
+    )
     return " ".join([named, *(f"({m})" for m in marks)])
 
 

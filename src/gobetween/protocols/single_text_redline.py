@@ -18,12 +18,12 @@ import difflib
 import enum
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from gobetween.protocols.single_text import TextVersion
-from gobetween.protocols.single_text_articles import Article
+from gobetween.protocols.single_text_articles import Article, ArticleKind
 
 __all__ = [
     "MAX_DIFF_WORK",
@@ -155,7 +155,9 @@ def word_diff(old: str, new: str, budget: DiffBudget | None = None) -> tuple[Seg
 
 @dataclass(frozen=True)
 class ArticleRedline:
-    """One article's redline: its change, whether it moved, options and word segments."""
+    """One article's redline: its change, whether it moved, options and word segments; its
+    ``kind`` and ``heading`` (per language), so that a page or an export names an article tied
+    to no issue as people do (its heading, else *Preamble*, *Final clauses*), never by its id."""
 
     id: str
     change: ChangeKind
@@ -166,6 +168,8 @@ class ArticleRedline:
     new_option: str | None
     segments: tuple[Segment, ...]
     issue: str | None = None
+    kind: ArticleKind = ArticleKind.OPERATIVE
+    heading: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def option_changed(self) -> bool:
@@ -184,6 +188,8 @@ class ArticleRedline:
             "old_option": self.old_option,
             "new_option": self.new_option,
             "segments": [s.to_dict() for s in self.segments],
+            "kind": self.kind.value,
+            "heading": dict(self.heading),
         }
 
 
@@ -241,7 +247,7 @@ def compare_articles(
     The word-by-word comparisons of all the articles share one :class:`DiffBudget`. With
     ``words=False`` a changed article's segments are left out (only its change is told).
 
-    >>> from gobetween.protocols.single_text_articles import Article
+    >>> from gobetween.protocols.single_text_articles import Article, ArticleKind
     >>> [(r.id, r.change.value) for r in compare_articles(
     ...     [Article("a", wording={"en": "Odesa."})],
     ...     [Article("a", wording={"en": "Odesa, Yuzhny."}), Article("b", wording={"en": "B."})])]
@@ -268,6 +274,8 @@ def compare_articles(
                     article.option,
                     segments,
                     article.issue,
+                    article.kind,
+                    article.heading,
                 )
             )
             continue
@@ -289,6 +297,8 @@ def compare_articles(
                 article.option,
                 segments,
                 article.issue,
+                article.kind,
+                article.heading,
             )
         )
     present = {a.id for a in after}
@@ -306,6 +316,8 @@ def compare_articles(
                     None,
                     (Segment("delete", text),) if text else (),
                     was.issue,
+                    was.kind,
+                    was.heading,
                 )
             )
     return tuple(rows)

@@ -2,9 +2,9 @@
 
 Every answer that is not a success has the members ``type``, ``title``, ``status``, ``detail``
 and ``errors`` (a list of ``{"location", "message", "expected"}``, empty when no field is at
-fault). :data:`STATUS` maps each class of :mod:`gobetween.errors` to its HTTP status; the
-nearest mapped ancestor decides for classes added later, and a test checks that every class is
-listed.
+fault; a :class:`~gobetween.errors.Conflict` that names its field lists it too). :data:`STATUS`
+maps each class of :mod:`gobetween.errors` to its HTTP status; the nearest mapped ancestor
+decides for classes added later, and a test checks that every class is listed.
 
 The ``title`` is stable English (clients branch on it); the ``detail`` is in the caller's
 language (:mod:`gobetween.i18n`: Accept-Language, or the browser's language cookie), see
@@ -286,6 +286,8 @@ def _gobetween(_request: Request, exc: Exception) -> JSONResponse:
         for each in e.problems_of(exc):
             location = ".".join(p for p in (each.source, each.location) if p) or "body"
             errors.append({"location": location, **_said(each)})
+    elif isinstance(exc, e.Conflict) and exc.location:  # a name taken: at its field
+        errors.append({"location": exc.location, "message": describe(exc), "expected": None})
     headers: dict[str, str] = {}
     if isinstance(exc, (e.RateLimited, e.ServiceUnavailable)):
         headers["Retry-After"] = str(exc.retry_after)

@@ -25,7 +25,7 @@ from gobetween.i18n import _, format_decimal
 from gobetween.live import LiveUpdate
 from gobetween.model import Agenda, Preferences, check_bonus_limit
 from gobetween.policy import Action, Actor, TrackView
-from gobetween.service import unique
+from gobetween.service import attachment_kinds, unique
 from gobetween.service.audited import audited
 from gobetween.service.identity import Credentials
 from gobetween.service.languages import message_language, translations_by_message
@@ -56,14 +56,6 @@ __all__ = [
     "preference_history",
     "record_preferences",
 ]
-
-#: Leading bytes each binary content type must start with.
-_MAGIC: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,19 +102,25 @@ def check_upload(upload: Upload, *, max_bytes: int, allowed: frozenset[str]) -> 
             location="file",
             expected=_("at most %(limit)s bytes") % {"limit": format_decimal(max_bytes)},
         )
-    if content_type not in allowed:
+    if content_type not in allowed:  # said in words, never as a content type
+        kind = {
+            "file": upload.filename,
+            "kind": attachment_kinds.said(content_type, upload.filename),
+        }
         raise ValidationFailed(
-            _("content type %(content_type)r is not accepted") % {"content_type": content_type},
+            _("“%(file)s” is %(kind)s, which cannot be attached here") % kind,
             location="file",
-            expected=_("one of %(choices)s") % {"choices": ", ".join(sorted(allowed))},
+            expected=_("a file of one of these kinds: %(kinds)s")
+            % {"kinds": attachment_kinds.accepted_said(allowed)},
         )
-    magic = _MAGIC.get(content_type)
-    if magic is not None and not upload.data.startswith(magic):
+    declared = attachment_kinds.kind_of(content_type)
+    if declared is not None and declared.magic and not upload.data.startswith(declared.magic):
+        kind = {"file": upload.filename, "kind": declared.said()}
         raise ValidationFailed(
-            _("%(file)r is not a %(content_type)s file")
-            % {"file": upload.filename, "content_type": content_type},
+            _("“%(file)s” is named as %(kind)s, but its content is of another kind") % kind,
             location="file",
-            expected=_("the content of a %(content_type)s file") % {"content_type": content_type},
+            expected=_("the content of %(kind)s: save or export the file in that format again")
+            % kind,
         )
     if content_type.startswith("text/"):
         try:

@@ -7,7 +7,10 @@ Membership needs the invited person's consent: the API and the pages add people 
 :func:`invite`. Someone without an account accepts with the link (and so creates the account,
 :func:`accept_invitation`); someone with an account sees the invitation as pending after logging
 in and accepts or declines it (:func:`accept_as`, :func:`decline`). The answer to an invitation
-is the same whether or not the address belongs to an account. :func:`add_member` (no consent)
+is the same whether or not the address belongs to an account. Inviting the same address to the
+same seat again *replaces* the pending invitation; whoever may invite may also *withdraw* a
+pending one (:func:`withdraw`); the link of either is then refused in words that say so and
+whom to ask (:func:`invitation_state`). :func:`add_member` (no consent)
 is for the operator's own tools only (the demo, the command line, test fixtures).
 """
 
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gobetween.errors import Conflict, NotFound, PermissionDenied, Problems, ValidationFailed
 from gobetween.i18n import _, _l
 from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.policy import Actor, process_view, role_fits
@@ -45,10 +48,12 @@ __all__ = [
     "create_track",
     "decline",
     "invitation_info",
+    "invitation_state",
     "invite",
     "members",
     "pending_invitations",
     "remove_member",
+    "withdraw",
 ]
 
 INVITATION_DAYS = 14
@@ -108,8 +113,10 @@ def add_organisation(
     return row
 
 
-def _organisation_taken(name: str) -> Conflict:
-    return Conflict(_("the process has an organisation called %(name)r already") % {"name": name})
+def _organisation_taken(name: str, location: str = "name") -> Conflict:
+    """The name of an organisation is taken, refused at the field it was typed in."""
+    said = _("the process has an organisation called “%(name)s” already: choose another name")
+    return Conflict(said % {"name": name}, location=location)
 
 
 def _organisation(
@@ -310,11 +317,16 @@ def invite(
 
     The same for any address, registered or not: nobody becomes a member before accepting.
     Inviting an address again to the same seat replaces its pending invitation: the earlier
-    link stops working (it expires now), so one seat has one link.
+    link stops working (state ``replaced``), so one seat has one link.
     """
-    process_view(actor, process_id).require_admin()
-    _check_role(session, process_id, role, organisation_id)
-    address = normalise_email(email)
+    process_view(actor, process_id).require_to_invite()
+    found, address = Problems(), ""
+    with found.check():  # both fields named at once
+        address = normalise_email(email)
+    with found.check():
+        _check_role(session, process_id, role, organisation_id)
+    found.done()
+    _not_seated(session, process_id, address, role)
     now = t.utcnow()
     earlier = session.execute(
         select(t.Invitation).where(
@@ -324,13 +336,12 @@ def invite(
             t.Invitation.organisation_id.is_(None)
             if organisation_id is None
             else t.Invitation.organisation_id == organisation_id,
-            t.Invitation.accepted_at.is_(None),
-            t.Invitation.declined_at.is_(None),
+            *_PENDING,
             t.Invitation.expires_at > now,
         )
     ).scalars()
     for old in earlier:
-        old.expires_at = now
+        old.replaced_at = now
         audited(session, actor, "invitation.replace", ("invitation", old.id), {"email": address})
     token = new_token()
     row = t.Invitation(
@@ -354,6 +365,29 @@ def invite(
     return row, token
 
 
+def _not_seated(session: Session, process_id: int, address: str, role: Role) -> None:
+    """Refuse, at ``email``, to invite someone to a seat that accepting would be refused
+    (:func:`_add_membership`: the same role again, or a second role besides admin): the
+    inviter changes the member's role instead, where the invitation would only fail later."""
+    user = _user_of(session, address)
+    if user is None:
+        return
+    held = session.execute(
+        select(t.Membership.role).where(
+            t.Membership.process_id == process_id, t.Membership.user_id == user.id
+        )
+    ).scalars()
+    if any(h == role.value or (role is not Role.ADMIN and h != Role.ADMIN.value) for h in held):
+        raise Conflict(
+            _(
+                "%(email)s holds a role in this process already: change that member's role "
+                "instead of inviting them again"
+            )
+            % {"email": address},
+            location="email",
+        )
+
+
 def invitations(session: Session, actor: Actor, process_id: int) -> Sequence[t.Invitation]:
     """The process's invitations (admins only)."""
     process_view(actor, process_id).require_admin()
@@ -368,22 +402,91 @@ def _by_token(session: Session, token: str, *, lock: bool = False) -> t.Invitati
     return session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
 
 
-def _state(row: t.Invitation | None) -> str:
+#: An invitation still open to an answer, but for its expiry (the query's conditions).
+_PENDING = (
+    t.Invitation.accepted_at.is_(None),
+    t.Invitation.declined_at.is_(None),
+    t.Invitation.replaced_at.is_(None),
+    t.Invitation.withdrawn_at.is_(None),
+)
+
+
+def invitation_state(row: t.Invitation | None) -> str:
+    """``pending``, ``used``, ``declined``, ``withdrawn``, ``replaced`` (by a newer invitation
+    to the same seat), ``expired``, or ``unknown`` (no invitation)."""
     if row is None:
         return "unknown"
     if row.accepted_at is not None:
         return "used"
     if row.declined_at is not None:
         return "declined"
+    if row.withdrawn_at is not None:
+        return "withdrawn"
+    if row.replaced_at is not None:
+        return "replaced"
     if row.expires_at <= t.utcnow():
         return "expired"
     return "pending"
 
 
-def _open(row: t.Invitation | None) -> t.Invitation:
-    if row is None or _state(row) != "pending":
+def _open(session: Session, row: t.Invitation | None) -> t.Invitation:
+    """``row``, while it can be answered; a withdrawn or replaced one is refused saying so and
+    whom to ask (409), any other (404) as before."""
+    state = invitation_state(row)
+    if row is not None and state == "withdrawn":
+        who = _person(session, row.withdrawn_by) or _person(session, row.created_by)
+        raise Conflict(
+            _("this invitation was withdrawn by %(who)s: ask them if you expected to take part")
+            % {"who": who or _("an administrator of the process")}
+        )
+    if row is not None and state == "replaced":
+        who = _person(session, row.created_by) or _("an administrator of the process")
+        raise Conflict(
+            _(
+                "a newer invitation to the same role replaced this one: use the link of the "
+                "latest invitation you received, or ask %(who)s"
+            )
+            % {"who": who}
+        )
+    if row is None or state != "pending":
         raise NotFound(_("no such invitation, or it has been used, declined or has expired"))
     return row
+
+
+def _person(session: Session, user_id: int | None) -> str:
+    """A user as the invitation names them (name and address), or "" for none."""
+    user = session.get(t.User, user_id) if user_id else None
+    return f"{user.name} <{user.email}>" if user else ""
+
+
+def withdraw(session: Session, actor: Actor, process_id: int, invitation_id: int) -> t.Invitation:
+    """Withdraw a pending invitation of the process (who may invite may withdraw): its link
+    is refused from now on, saying who withdrew it. 404 for an invitation of another process;
+    409 for one that is no longer pending, saying why."""
+    process_view(actor, process_id).require_to_invite()
+    row = session.get(t.Invitation, invitation_id, with_for_update=True)
+    if row is None or row.process_id != process_id:
+        raise NotFound(_("no invitation %(id)s") % {"id": invitation_id})
+    state = invitation_state(row)
+    if state != "pending":
+        raise Conflict(
+            _("only a pending invitation can be withdrawn: this one %(why)s")
+            % {"why": str(_NOT_PENDING[state])}
+        )
+    row.withdrawn_at = t.utcnow()
+    row.withdrawn_by = actor.user_id
+    audited(session, actor, "invitation.withdraw", ("invitation", row.id), {"email": row.email})
+    return row
+
+
+#: Why an invitation can no longer be withdrawn, by its state.
+_NOT_PENDING = {
+    "used": _l("was accepted already"),
+    "declined": _l("was declined"),
+    "withdrawn": _l("was withdrawn already"),
+    "replaced": _l("was replaced by a newer invitation: withdraw that one"),
+    "expired": _l("has expired"),
+}
 
 
 def _join(session: Session, row: t.Invitation, user: t.User) -> t.Membership:
@@ -405,7 +508,7 @@ def accept_invitation_first(
     refusals, in its order, then the new password hashed. Argon2 takes 0.1 to 0.25 s at the
     default cost, and inside the writing unit every other user's write waited for it
     (docs/security.md, *Promise 2*). The account with its hash."""
-    row = _not_registered(session, _open(_by_token(session, token)))
+    row = _not_registered(session, _open(session, _by_token(session, token)))
     check_new_user(session, email=row.email, name=account.name, password=account.password)
     return account.hashed_by(hasher)
 
@@ -423,7 +526,7 @@ def accept_invitation(
     link is checked again, locked and used in this unit, so that of two submissions one makes
     the account and the other is refused with nothing made.
     """
-    row = _not_registered(session, _open(_by_token(session, token, lock=True)))
+    row = _not_registered(session, _open(session, _by_token(session, token, lock=True)))
     name, password, hashed = account.name, account.password, account.hashed
     user = create_user(
         session, hasher, email=row.email, name=name, password=password, hashed=hashed
@@ -447,7 +550,7 @@ def _addressed_to(session: Session, actor: Actor, invitation_id: int) -> t.Invit
     row = session.get(t.Invitation, invitation_id, with_for_update=True)
     if row is None or row.email != user.email:
         raise NotFound(_("no invitation %(id)s") % {"id": invitation_id})
-    return _open(row)
+    return _open(session, row)
 
 
 def accept_as(session: Session, actor: Actor, invitation_id: int) -> t.Membership:
@@ -468,9 +571,9 @@ def decline(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
 class InvitationInfo:
     """What an invitation says: to which process (and who convened it), as what, from whom.
 
-    ``state`` is ``pending``, ``used``, ``declined``, ``expired`` or ``unknown``; an unknown
-    link tells nothing else. ``registered`` says whether the invited address has an account
-    (shown only to whoever holds the link, who received it at that address).
+    ``state`` is one of :func:`invitation_state`'s; an unknown link tells nothing else.
+    ``registered`` says whether the invited address has an account (shown only to whoever holds
+    the link, who received it at that address); ``withdrawn_by``, who withdrew it (whom to ask).
     """
 
     state: str
@@ -484,6 +587,7 @@ class InvitationInfo:
     email: str = ""
     expires_at: dt.datetime | None = None
     registered: bool = False
+    withdrawn_by: str = ""
 
 
 def convener(session: Session, process: t.Process) -> str:
@@ -495,7 +599,6 @@ def convener(session: Session, process: t.Process) -> str:
 def _info(session: Session, row: t.Invitation, state: str) -> InvitationInfo:
     process = session.get_one(t.Process, row.process_id)
     org = session.get(t.Organisation, row.organisation_id) if row.organisation_id else None
-    inviter = session.get(t.User, row.created_by) if row.created_by else None
     return InvitationInfo(
         state=state,
         id=row.id,
@@ -504,17 +607,18 @@ def _info(session: Session, row: t.Invitation, state: str) -> InvitationInfo:
         convened_by=convener(session, process),
         role=row.role,
         organisation=org.name if org else "",
-        invited_by=f"{inviter.name} <{inviter.email}>" if inviter else "",
+        invited_by=_person(session, row.created_by),
         email=row.email,
         expires_at=row.expires_at,
         registered=_user_of(session, row.email) is not None,
+        withdrawn_by=_person(session, row.withdrawn_by),
     )
 
 
 def invitation_info(session: Session, token: str) -> InvitationInfo:
     """What the invitation behind a link says, and whether it can still be accepted."""
     row = _by_token(session, token)
-    state = _state(row)
+    state = invitation_state(row)
     return InvitationInfo(state) if row is None else _info(session, row, state)
 
 
@@ -525,8 +629,7 @@ def pending_invitations(session: Session, actor: Actor) -> list[InvitationInfo]:
         select(t.Invitation)
         .where(
             t.Invitation.email == user.email,
-            t.Invitation.accepted_at.is_(None),
-            t.Invitation.declined_at.is_(None),
+            *_PENDING,
             t.Invitation.expires_at > t.utcnow(),
         )
         .order_by(t.Invitation.id)
@@ -535,7 +638,8 @@ def pending_invitations(session: Session, actor: Actor) -> list[InvitationInfo]:
 
 
 def _track_taken(name: str) -> Conflict:
-    return Conflict(_("the process has a track called %(name)r already") % {"name": name})
+    said = _("the process has a track called %(name)r already") % {"name": name}
+    return Conflict(said, location="name")
 
 
 def create_track(

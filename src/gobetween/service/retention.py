@@ -132,7 +132,8 @@ RULES = (
         st.MailDigestItem.id,
         lambda p, now: st.MailDigestItem.sent_at < now - p.links,
     ),
-    # invitations never accepted, expired or declined; an accepted one made a membership
+    # invitations never accepted, expired, declined, replaced or withdrawn; an accepted one
+    # made a membership
     Rule(
         "invitations",
         t.Invitation.id,
@@ -141,6 +142,8 @@ RULES = (
             or_(
                 t.Invitation.expires_at < now - p.invitations,
                 t.Invitation.declined_at < now - p.invitations,
+                t.Invitation.replaced_at < now - p.invitations,
+                t.Invitation.withdrawn_at < now - p.invitations,
             ),
         ),
     ),

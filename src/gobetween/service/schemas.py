@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
@@ -180,13 +180,27 @@ class InvitationIn(MemberIn):
     pass
 
 
+#: Where an invitation stands (:func:`gobetween.service.prepare.invitation_state`).
+InvitationState = Literal[
+    "pending", "used", "declined", "withdrawn", "replaced", "expired", "unknown"
+]
+
+
 class InvitationOut(Out):
+    """An invitation as the process's admins see it; ``state``: ``pending``, ``used``,
+    ``declined``, ``withdrawn``, ``replaced`` (by a newer one to the same seat) or
+    ``expired``."""
+
     id: int
     email: str
     role: Role
     organisation_id: int | None
     expires_at: dt.datetime
     accepted_at: dt.datetime | None
+    declined_at: dt.datetime | None = None
+    replaced_at: dt.datetime | None = None
+    withdrawn_at: dt.datetime | None = None
+    state: InvitationState = "pending"
 
 
 class NewInvitationOut(InvitationOut):

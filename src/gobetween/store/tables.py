@@ -257,6 +257,10 @@ class Invitation(Base):
     expires_at: Mapped[dt.datetime]
     accepted_at: Mapped[dt.datetime | None]
     declined_at: Mapped[dt.datetime | None]  # the invited person said no (revision 0007)
+    # a newer invitation to the same seat took its place; withdrawn by an inviter (0015)
+    replaced_at: Mapped[dt.datetime | None]
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class Track(Base):

@@ -30,7 +30,7 @@ from gobetween.service.context import RequestContext, Unit
 from gobetween.service.schemas import InvitationIn, MemberChange, OrganisationIn
 from gobetween.web.common import Ctx, frame
 from gobetween.web.forms import form_errors, in_form_order, validated
-from gobetween.web.render import read_page, redirect, render, run_page
+from gobetween.web.render import done_notice, read_page, redirect, render, run_page
 
 __all__ = ["router"]
 
@@ -56,7 +56,10 @@ def _admin_context(
         "organisations": orgs,
         "names": names,
         "members": prepare.members(unit.session, unit.actor, process_id),
-        "invitations": prepare.invitations(unit.session, unit.actor, process_id),
+        "invitations": [
+            (row, prepare.invitation_state(row))
+            for row in prepare.invitations(unit.session, unit.actor, process_id)
+        ],
         "tracks": tracks,
         "two_factor": two_factor.process_rule(unit.session, unit.actor, process_id),
         "roles": [r.value for r in Role],
@@ -69,7 +72,9 @@ def _admin_context(
 @router.get("/processes/{process_id}/admin")
 def admin_page(request: Request, ctx: Ctx, process_id: int) -> Response:
     """Organisations, members, invitations and tracks of a process (admins)."""
-    return read_page(request, ctx, "admin.html", _admin_context, process_id)
+    notice = done_notice(request)
+    more = {"notice": notice} if notice else {}
+    return read_page(request, ctx, "admin.html", _admin_context, process_id, **more)
 
 
 def _org(form: FormData) -> str | None:
@@ -136,7 +141,7 @@ def _do(
     out: setup.Outgoing,
 ) -> str | None:
     """Run one admin action; an invitation link to show once ("" when it went by e-mail),
-    or None."""
+    "withdrawn" for an invitation withdrawn, or None."""
     if action == "organisation":
         fields = {"name": str(form.get("name", "")), "kind": str(form.get("kind", ""))}
         org = _read(OrganisationIn, fields, _kind, "kind", form, ("name", "kind"))
@@ -155,6 +160,10 @@ def _do(
             setup.mail_invitation(session, out, prepare.invitation_info(session, token), token)
             return ""
         return f"/invitations/{token}"
+    elif action == "withdraw":
+        raw = str(form.get("invitation_id", ""))
+        prepare.withdraw(session, actor, process_id, int(raw) if raw.isdigit() else 0)
+        return "withdrawn"
     elif action == "two_factor":
         two_factor.set_process_rule(session, actor, process_id, form.get("required") == "1")
     elif action == "change":
@@ -181,8 +190,8 @@ def _do(
 
 @router.post("/processes/{process_id}/admin")
 async def admin_action(request: Request, ctx: Ctx, process_id: int) -> Response:
-    """One of the page's forms: add an organisation, invite, change or remove a membership,
-    require a second factor of the members or no longer."""
+    """One of the page's forms: add an organisation, invite, withdraw an invitation, change or
+    remove a membership, require a second factor of the members or no longer."""
     form = await request.form()
     await form.close()
     action = str(form.get("action", ""))
@@ -200,6 +209,8 @@ async def admin_action(request: Request, ctx: Ctx, process_id: int) -> Response:
                     ctx, unit, process_id, failed=which, values=typed, **form_errors(exc)
                 )
             return render(request, "admin.html", context, status=422)
+        if link == "withdrawn":
+            return redirect(f"/processes/{process_id}/admin?done=invitation-withdrawn#invitations")
         if link:
             with ctx.read() as unit:
                 url = str(request.base_url).rstrip("/") + link

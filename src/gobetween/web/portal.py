@@ -20,7 +20,7 @@ from gobetween import i18n
 from gobetween.i18n import _
 from gobetween.policy import Action, Seat
 from gobetween.protocols import relay
-from gobetween.service import antivirus, negotiate, processes, schemas, texts
+from gobetween.service import antivirus, attachment_kinds, negotiate, processes, schemas, texts
 from gobetween.service.api.protocols import schema
 from gobetween.service.context import RequestContext, Unit
 from gobetween.web.common import Ctx, TrackPage, track_page
@@ -102,8 +102,21 @@ def channel_context(
         events_cursor=stream_cursor(unit, view),
         messages=_messages(unit, tp, channel.id),
         draft=more.pop("draft", ""),
+        attachments=_attachments(ctx),
         **more,
     )
+
+
+def _attachments(ctx: RequestContext) -> dict[str, str]:
+    """What the composer says it takes: the accepted kinds in words ("a PDF (.pdf), ... or a
+    Word document (.docx)"), the largest size, and the file picker's ``accept``."""
+    allowed = ctx.settings.allowed_types
+    size = attachment_kinds.size_said(ctx.settings.max_attachment_bytes)
+    said = _("You can attach %(kinds)s, of at most %(size)s.")
+    return {
+        "said": said % {"kinds": attachment_kinds.accepted_said(allowed), "size": size},
+        "accept": attachment_kinds.accept_attribute(allowed),
+    }
 
 
 def _messages(unit: Unit, tp: TrackPage, channel_id: int) -> list[ShownMessage]:

@@ -320,6 +320,7 @@ DONE = {
     "key-revoked": _l("Key revoked."),
     "key-made": _l("Key made and registered; an administrator will confirm it."),
     "key-restored": _l("Key restored to this browser."),
+    "invitation-withdrawn": _l("Invitation withdrawn: its link no longer works."),
 }
 
 
@@ -521,6 +522,8 @@ def refusal_context(
     problems: list[dict[str, str | None]] = []
     field_errors: dict[str, str] = {}
     if not isinstance(exc, e.InputError):
+        # a clash at a field (a name taken) is shown there, as a field's refusal is
+        at = exc.location if isinstance(exc, e.Conflict) and exc.location else at
         problems.append({"field": at, "message": describe(exc), "said": describe(exc)})
         if at:
             field_errors[at] = describe(exc)

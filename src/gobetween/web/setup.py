@@ -22,8 +22,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from gobetween import errors as e
+from gobetween import i18n
 from gobetween.i18n import _, format_decimal
 from gobetween.model import OrganisationKind
+from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.service import identity, languages, prepare, schemas, setup
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import SESSION_COOKIE, RequestContext
@@ -113,12 +115,22 @@ KINDS = (
 
 
 def _new_context(ctx: RequestContext, unit: Any, **more: Any) -> dict[str, Any]:
-    values = {"name": "", "description": "", "parties": "", "mediators": "", "observers": ""}
+    """The new-process form: ``values`` as typed; the working languages offered by their own
+    names (``available``, the languages gobetween writes texts and pages in), the reader's own
+    ticked at first."""
+    values: dict[str, Any] = {
+        "name": "",
+        "description": "",
+        "parties": "",
+        "mediators": "",
+        "observers": "",
+        "languages": [i18n.current_locale() if i18n.current_locale() in LANGUAGES else "en"],
+    }
     return {
         **frame(ctx, unit),
         "title": _("New process"),
         "values": {**values, **more.pop("values", {})},
-        "working_languages": "en",
+        "available": list(LANGUAGES.values()),
         "nav": [(_("Home"), "/")],
         **more,
     }
@@ -143,28 +155,41 @@ _NEEDED = {
 }
 
 
-def _checked(form: dict[str, str]) -> tuple[schemas.ProcessIn, list[schemas.OrganisationIn]]:
+def _checked(form: dict[str, Any]) -> tuple[schemas.ProcessIn, list[schemas.OrganisationIn]]:
     """The new-process form read through the API's schemas (the process, then each
-    organisation line, refused at ``parties.name`` say), every problem found at once."""
-    codes = [c.strip() for c in form["languages"].replace(";", ",").split(",") if c.strip()]
+    organisation line, refused at ``parties.name`` say), every problem found at once; the
+    languages ticked (none: English) checked as the API checks them, at ``languages``."""
+    codes = [str(c).strip() for c in form["languages"] if str(c).strip()]
     fields = {"name": form["name"], "description": form["description"].strip()}
     found = e.Problems()
     with found.check():
         process = validated(schemas.ProcessIn, {**fields, "languages": codes or None})
-    orgs = []
+        check_languages(process.languages or ["en"])  # as read: "EN " is en
+    orgs: list[schemas.OrganisationIn] = []
     for field, kind in KINDS:
         if field in _NEEDED and not lines_of(form[field]):
             found.found.append(e.ValidationFailed(_NEEDED[field], location=field))
         for name in lines_of(form[field]):
             try:
-                orgs.append(validated(schemas.OrganisationIn, {"name": name, "kind": kind}))
+                org = validated(schemas.OrganisationIn, {"name": name, "kind": kind})
             except e.ValidationFailed as exc:
                 found.found.extend(p.located(location=field) for p in e.problems_of(exc))
+                continue
+            if any(o.name == org.name for o in orgs):  # the service would refuse it unplaced
+                found.found.append(_twice(org.name, field))
+            else:
+                orgs.append(org)
     found.done()
     return process, orgs
 
 
-def _create(unit: Any, form: dict[str, str]) -> int:
+def _twice(name: str, field: str) -> e.ValidationFailed:
+    """An organisation named on two lines of the form, refused at the second one's field."""
+    said = _("“%(name)s” is named twice: each organisation of a process has its own name")
+    return e.ValidationFailed(said % {"name": name}, location=field)
+
+
+def _create(unit: Any, form: dict[str, Any]) -> int:
     body, orgs = _checked(form)
     process = prepare.create_process(
         unit.session, unit.actor, name=body.name, description=body.description
@@ -186,17 +211,18 @@ def process_new(
     parties: Text = "",
     mediators: Text = "",
     observers: Text = "",
-    working_languages: Annotated[str, Form()] = "en",
+    languages: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Create the process (the caller convenes and administers it) and its organisations;
-    then on to its first track's agenda."""
-    form = {
+    then on to its first track's agenda. The working languages are ticked by name (sent as
+    their codes, the API's); none ticked: English."""
+    form: dict[str, Any] = {
         "name": name,
         "description": description,
         "parties": parties,
         "mediators": mediators,
         "observers": observers,
-        "languages": working_languages,
+        "languages": languages or [],
     }
 
     def build() -> Response:
@@ -205,13 +231,7 @@ def process_new(
                 process_id = _create(unit, form)
         except (e.InputError, e.Conflict) as exc:
             with ctx.read() as unit:
-                context = _new_context(
-                    ctx,
-                    unit,
-                    values=form,
-                    working_languages=working_languages,
-                    **refusal_context(exc),
-                )
+                context = _new_context(ctx, unit, values=form, **refusal_context(exc))
             return render(request, "process_new.html", context, status=422)
         return redirect(f"/processes/{process_id}/tracks/new")
 

@@ -154,8 +154,27 @@ def remove_member(process_id: s.Id, membership_id: s.Id, ctx: Ctx) -> None:
 
 @router.get("/processes/{process_id}/invitations", response_model=list[s.InvitationOut])
 def list_invitations(process_id: s.Id, ctx: Ctx) -> list[s.InvitationOut]:
-    """The process's invitations (admins)."""
-    return listing(ctx, s.InvitationOut, prepare.invitations, process_id)
+    """The process's invitations (admins), each with its ``state``."""
+    with ctx.read() as unit:
+        rows = prepare.invitations(unit.session, unit.actor, process_id)
+        return [invitation_out(row) for row in rows]
+
+
+def invitation_out(row: t.Invitation) -> s.InvitationOut:
+    """An invitation with its state (:func:`gobetween.service.prepare.invitation_state`)."""
+    out = s.InvitationOut.model_validate(row)
+    return out.model_copy(update={"state": prepare.invitation_state(row)})
+
+
+@router.post(
+    "/processes/{process_id}/invitations/{invitation_id}/withdraw",
+    response_model=s.InvitationOut,
+)
+def withdraw_invitation(process_id: s.Id, invitation_id: s.Id, ctx: Ctx) -> s.InvitationOut:
+    """Withdraw a pending invitation (whoever may invite: the admins): its link is refused
+    from now on, naming who withdrew it. 409 when it is no longer pending, saying why."""
+    with ctx.write() as unit:
+        return invitation_out(prepare.withdraw(unit.session, unit.actor, process_id, invitation_id))
 
 
 @router.post(
@@ -185,7 +204,7 @@ def _invite(
         if out.enabled:
             info = prepare.invitation_info(unit.session, token)
             setup.mail_invitation(unit.session, out, info, token)
-        data = s.InvitationOut.model_validate(row).model_dump()
+        data = invitation_out(row).model_dump()
         return s.NewInvitationOut(**data, token=None if out.enabled else token, mailed=out.enabled)
 
 

@@ -58,7 +58,7 @@ class AcceptedOut(s.Out):
 class InvitationInfoOut(s.Out):
     """An invitation as its recipient sees it."""
 
-    state: Literal["pending", "used", "declined", "expired", "unknown"]
+    state: s.InvitationState
     id: int
     process: str
     convened_by: str
@@ -68,6 +68,7 @@ class InvitationInfoOut(s.Out):
     email: str
     expires_at: dt.datetime | None
     registered: bool
+    withdrawn_by: str = ""  # who withdrew it: whom to ask
 
 
 class MailSettingsOut(s.Out):
