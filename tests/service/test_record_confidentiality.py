@@ -101,6 +101,7 @@ class RecordWorlds(RuleBasedStateMachine):
         self.step = 0
         self.ours: list[str] = []  # the observed party's incidents, by their reference
         self.theirs = 0  # the other party's, in world 1
+        self.their_keys: list[str] = []  # and their references
         self.exchange = 0
 
     def _seed(self, world: int, noise: bool = False) -> None:
@@ -203,7 +204,7 @@ class RecordWorlds(RuleBasedStateMachine):
 
     @rule(
         key=st.sampled_from(["art-1", "art-2", "art-3"]),
-        level=st.sampled_from(["partial", "complete", "not_initiated"]),
+        level=st.sampled_from(["minimal", "intermediate", "complete", "not_initiated", "partial"]),
     )
     def joint_team_assesses_a_provision(self, key: str, level: str) -> None:
         body = {
@@ -212,6 +213,31 @@ class RecordWorlds(RuleBasedStateMachine):
             "evidence": [{"kind": "link", "reference": "https://www.un.org/en/bsgi"}],
         }
         self.both("tr", f"/api/agreements/{{aid}}/provisions/{key}/assessments", body)
+
+    @precondition(lambda self: bool(self.their_keys))
+    @rule(
+        key=st.sampled_from(["art-1", "art-2", "art-3"]),
+        index=st.integers(0, 5),
+    )
+    def joint_team_cites_their_pending_incident(self, key: str, index: int) -> None:
+        """The joint team assesses a provision in both worlds; in world 1 it also cites one of
+        the other party's incidents, not yet assessed, as evidence (an event of the record):
+        the observed party may not learn from it that an allegation against it exists."""
+        self._at(noise=False)
+        link = {"kind": "link", "reference": "https://www.un.org/en/bsgi"}
+        cited = {
+            "kind": "event",
+            "reference": f"incident {self.their_keys[index % len(self.their_keys)]}",
+        }
+        for n, world in enumerate(self.worlds):
+            self._seed(n)
+            body = {
+                "level": "intermediate",
+                "at": "2022-08-02T12:00:00+00:00",
+                "evidence": [link, cited] if n == 1 else [link],
+            }
+            url = f"/api/agreements/{self.aids[n]}/provisions/{key}/assessments"
+            _ok(world.post("tr", url, json=body), "assessed")
 
     @rule(key=st.sampled_from(["INC-00000000", "INC-1A2B3C4D"]))
     def observed_tries_to_assess(self, key: str) -> None:
@@ -234,7 +260,8 @@ class RecordWorlds(RuleBasedStateMachine):
                 "facility": f"station {k}",
                 "description": words,
             }
-            _ok(world.post("ru", f"/api/agreements/{aid}/incidents", json=body), "theirs")
+            made = _ok(world.post("ru", f"/api/agreements/{aid}/incidents", json=body), "theirs")
+            self.their_keys.append(made["key"])
             self.theirs += 1
         seen = _ok(world.get("un", f"/api/agreements/{aid}/record/kinds/incidents"), "un reads")
         assert sum(e.get("alleged_by") == "Russian Federation" for e in seen["entries"]) == (
@@ -312,7 +339,8 @@ def test_a_party_reads_the_same_record_in_a_fixed_order_of_steps() -> None:
         lambda: machine.other_alleges(day=DAYS[2], words=THEIR_WORDS[2], n=1),
         lambda: machine.joint_team_assesses_ours(index=0, verdict="disputed"),
         lambda: machine.observed_alleges(who="ua2", day=DAYS[2], words=WORDS[1]),
-        lambda: machine.joint_team_assesses_a_provision(key="art-2", level="partial"),
+        lambda: machine.joint_team_assesses_a_provision(key="art-2", level="minimal"),
+        lambda: machine.joint_team_cites_their_pending_incident(key="art-1", index=1),
         lambda: machine.observed_tries_to_assess(key="INC-00000000"),
     ]
     try:
