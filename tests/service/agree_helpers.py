@@ -52,12 +52,14 @@ def make_ready(world: World, track: str = "food") -> int:
     return track_id
 
 
-def register_keys(world: World) -> dict[str, Ed25519PrivateKey]:
-    """A fresh key per signing organisation, its public half registered and confirmed by the
-    process admin; the private keys."""
+def register_keys(
+    world: World, given: dict[str, Ed25519PrivateKey] | None = None
+) -> dict[str, Ed25519PrivateKey]:
+    """A key per signing organisation (``given``, else a fresh one), its public half registered
+    and confirmed by the process admin; the private keys."""
     keys = {}
     for who, org in SIGNERS.items():
-        key = generate_private_key()
+        key = given[who] if given else generate_private_key()
         r = world.post(
             who,
             f"/api/organisations/{world.orgs[org]}/keys",

@@ -13,17 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.service.test_implement_records import INCIDENT
 from tests.service.test_record_bounds import aid  # noqa: F401 (the fixture)
 from tests.service.world import World
-
-INCIDENT = {
-    "alleged_by": "Russian Federation",
-    "accused": "Ukraine",
-    "date": "2022-09-03",
-    "place": "Sudzha",
-    "facility": "gas metering station",
-    "description": "a drone",
-}
 
 
 def _evidence(world: World, aid: int, who: str) -> list[tuple[str, str]]:  # noqa: F811

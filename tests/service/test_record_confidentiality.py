@@ -20,7 +20,6 @@ the pages; status and body must be the same in both worlds (CSRF tokens masked, 
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import random
 import re
@@ -36,11 +35,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from tests import depth
-from tests.service.agree_helpers import SIGNERS, create, make_ready
+from tests.service.agree_helpers import SIGNERS, create, make_ready, register_keys, sign_all
 from tests.service.two_worlds import OBSERVED, masked
 from tests.service.world import Clock, World, make_settings
-
-from gobetween.agreements import public_key_pem
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 #: a session's CSRF token on a page: random by design, its length is kept
@@ -63,29 +60,6 @@ def _keys() -> dict[str, Ed25519PrivateKey]:
 def _ok(r: httpx.Response, what: str) -> Any:
     assert r.is_success, (what, r.status_code, r.text)
     return r.json()
-
-
-def _sign(world: World, aid: int, keys: dict[str, Ed25519PrivateKey]) -> None:
-    for who, org in SIGNERS.items():
-        key = _ok(
-            world.post(
-                who,
-                f"/api/organisations/{world.orgs[org]}/keys",
-                json={"public_key_pem": public_key_pem(keys[who]).decode()},
-            ),
-            "key",
-        )
-        _ok(world.post("admin", f"/api/keys/{key['id']}/confirmation"), "confirmed")
-    for who, org in SIGNERS.items():
-        for party, signer in _ok(world.get(who, f"/api/agreements/{aid}"), "view")["may_sign"]:
-            assert signer == org
-            params = {"party": party, "signer": signer}
-            req = _ok(
-                world.get(who, f"/api/agreements/{aid}/signing-request", params=params), "req"
-            )
-            value = keys[who].sign(base64.b64decode(req["message"]))
-            body = {**params, "signature": base64.b64encode(value).decode()}
-            _ok(world.post(who, f"/api/agreements/{aid}/signatures", json=body), "signed")
 
 
 class RecordWorlds(RuleBasedStateMachine):
@@ -146,7 +120,7 @@ class RecordWorlds(RuleBasedStateMachine):
             self._seed(n)
             world = World.build(make_settings(f"sqlite:///{self.tmp.name}/{name}/gobetween.db"))
             aid = int(create(world, make_ready(world))["id"])
-            _sign(world, aid, keys)
+            sign_all(world, aid, register_keys(world, keys))
             kinds = {"kinds": ["exchanges", "incidents"]}
             _ok(world.put("un", f"/api/agreements/{aid}/record/kinds", json=kinds), "kinds")
             self.worlds.append(world)
