@@ -12,6 +12,15 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+#: Hypothesis's own timing checks off for every test: how fast examples are drawn (``too_slow``)
+#: and how long one takes (``deadline``) say how busy the machine is, not how gobetween behaves.
+#: On 7 December 2026 a property test with no timing of its own failed ``make test`` on "Input
+#: generation is slow" while helpers' tests ran beside the suite (load average 19 on 2 cores).
+#: Tests that bound time do it themselves, with budgets measured for the purpose.
+settings.register_profile("gobetween", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("gobetween")
 
 
 @pytest.fixture(autouse=True)
