@@ -85,3 +85,44 @@ def test_a_delegation_reads_the_operative_terms_in_its_own_language(site: Site) 
         options = INITIATIVE_NAMES[issue].get("options", {})
         assert agreed == options.get(option, {}).get("ru", option)
         assert clause == INITIATIVE_WORDING[issue][option]["ru"]
+
+
+def test_the_records_demos_agreements_read_in_their_languages(site: Site) -> None:
+    """Walking the demo in Russian found the moratorium's agenda in English ("scope", "power
+    generation", "term") and the prisoner-return arrangement signed in English alone: both now
+    name their issues and options in their working languages, and the returns are signed in
+    English, Ukrainian and Russian, each text worded from the demo's clauses."""
+    from bs4 import BeautifulSoup
+
+    from gobetween.service.demo_languages import (
+        RETURNS_AGREEMENT_LANGUAGES,
+        RETURNS_AGREEMENT_WORDING,
+    )
+    from gobetween.service.demo_records import ENERGY, RETURNS, build_records_demo
+
+    with site.services.db.unit_of_work() as session:
+        made = build_records_demo(session)
+    uae = site.client("uae")
+    data = uae.get(f"/api/agreements/{made[RETURNS]}/bundle").content
+    assert verify_bundle(data).ok
+    terms = Bundle.from_bytes(data).instruments[0].terms
+    assert terms.languages == RETURNS_AGREEMENT_LANGUAGES == ("en", "uk", "ru")
+    package = {"exchange": "one for one", "verification": "ICRC", "term": "120"}
+    for version in terms.versions:
+        assert [a.text for a in version.articles] == [
+            RETURNS_AGREEMENT_WORDING[i][o][version.language] for i, o in package.items()
+        ]
+    assert terms.term_days == 120
+    russia = site.client("russia")
+    russia.cookies.set("gobetween_lang", "ru")
+    for name, issue, option, called, option_called in (
+        (ENERGY, "scope", "all energy", "сфера действия", "вся энергетическая инфраструктура"),
+        (RETURNS, "verification", "ICRC", "проверка", "МККК"),
+    ):
+        page = BeautifulSoup(russia.get(f"/agreements/{made[name]}").text, "html.parser")
+        row = page.select_one(f"#terms tbody tr[data-issue='{issue}']")
+        assert row is not None, name
+        words = row.get_text(" ", strip=True)
+        assert called in words, (name, words)
+        assert option_called in words, (name, words)
+        assert option not in words, (name, words)

@@ -37,6 +37,7 @@ from gobetween.store import tables as t
 
 __all__ = [
     "ENERGY_AGREEMENT_LANGUAGES",
+    "ENERGY_AGREEMENT_NAMES",
     "ENERGY_AGREEMENT_WORDING",
     "ENERGY_NAMES",
     "ENERGY_WORDING",
@@ -46,6 +47,9 @@ __all__ = [
     "INITIATIVE_NAMES",
     "INITIATIVE_WORDING",
     "PRISONER_NAMES",
+    "RETURNS_AGREEMENT_LANGUAGES",
+    "RETURNS_AGREEMENT_NAMES",
+    "RETURNS_AGREEMENT_WORDING",
     "TRANSLATORS",
     "add_languages",
     "with_names",
@@ -95,6 +99,13 @@ ENERGY_AGREEMENT_LANGUAGES = ("en", "uk", "ru", "ar")
 #: (:mod:`gobetween.service.demo_records`): its equally authentic texts (illustrative).
 ENERGY_AGREEMENT_WORDING: Wording = _TABLES["energy_agreement"]
 
+#: The working languages of the demo's signed (illustrative) prisoner-return arrangement: the
+#: United Arab Emirates mediates it in English, Ukrainian and Russian.
+RETURNS_AGREEMENT_LANGUAGES = ("en", "uk", "ru")
+
+#: Clause per agreed option per language of that arrangement: its equally authentic texts.
+RETURNS_AGREEMENT_WORDING: Wording = _TABLES["returns_agreement"]
+
 #: Clause per option per language of the (illustrative) energy-facilities agenda.
 ENERGY_WORDING: Wording = _TABLES["energy"]
 
@@ -114,6 +125,11 @@ PRISONER_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["prisoner"]
 
 #: The same for the signed initiative's agenda (the agreement demo), in its working languages.
 INITIATIVE_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["initiative"]
+
+#: The same for the agendas of the records demo's two signed agreements
+#: (:mod:`gobetween.service.demo_records`), in their working languages.
+ENERGY_AGREEMENT_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["energy_agreement"]
+RETURNS_AGREEMENT_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["returns_agreement"]
 
 #: (login name: its language pair at the end, display name, mediating organisation, track)
 TRANSLATORS: tuple[tuple[str, str, str, str], ...] = (

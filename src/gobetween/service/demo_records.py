@@ -12,6 +12,10 @@ same demo logins show the other record kinds:
   of 21 September 2022 (215 returned to Ukraine, 55 to the Russian Federation); the names lists
   are invented references. Its figures are published.
 
+Each agreement's agenda is named in its working languages, and each is signed in them as
+equally authentic texts: the moratorium in English, Ukrainian, Russian and Arabic, the returns in
+English, Ukrainian and Russian.
+
 Every process, agreement and entry says it is illustrative; none of it is real data but the
 21 September 2022 numbers.
 """
@@ -19,6 +23,8 @@ Every process, agreement and entry says it is illustrative; none of it is real d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,8 +47,13 @@ from gobetween.service import provisions as provision_records
 from gobetween.service.demo import seat_actor, seat_members
 from gobetween.service.demo_languages import (
     ENERGY_AGREEMENT_LANGUAGES,
+    ENERGY_AGREEMENT_NAMES,
     ENERGY_AGREEMENT_WORDING,
+    RETURNS_AGREEMENT_LANGUAGES,
+    RETURNS_AGREEMENT_NAMES,
+    RETURNS_AGREEMENT_WORDING,
     Wording,
+    with_names,
     with_wording,
 )
 from gobetween.service.languages import set_working_languages
@@ -77,16 +88,20 @@ def _agreement(
     effective: dt.date,
     languages: tuple[str, ...] = (),
     wording: Wording | None = None,
+    names: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> int:
     """A process, its track, the accepted text, the agreement signed by all; its id. With
     ``languages`` the process works in them and every agreed option is worded in each
-    (``wording``), so the agreement carries them as equally authentic texts."""
+    (``wording``), so the agreement carries them as equally authentic texts; ``names`` names
+    the agenda's issues and options in them (``demo_names.yaml``)."""
     admin = seat_actor(session, "secretariat")
     process = prepare.create_process(
         session, admin, name=name, description="Demo: ILLUSTRATIVE data, not a real record."
     )
     admin = repositories.load_actor(session, admin.user_id)
     articles: tuple[Article, ...] = ()
+    if names is not None:
+        agenda = with_names(agenda, names)
     if languages and wording is not None:
         set_working_languages(session, admin, process.id, languages)
         agenda = with_wording(agenda, wording)
@@ -185,6 +200,7 @@ def _energy(session: Session) -> int:
         dt.date(2025, 3, 18),
         ENERGY_AGREEMENT_LANGUAGES,  # Qatar mediates in Arabic too
         ENERGY_AGREEMENT_WORDING,
+        ENERGY_AGREEMENT_NAMES,
     )
     qatar, ua, ru = (seat_actor(session, s) for s in ("qatar", "ukraine", "russia"))
     first = records.report_incident(
@@ -265,6 +281,9 @@ def _returns(session: Session) -> int:
         clauses,
         ["exchanges"],
         dt.date(2022, 9, 1),
+        RETURNS_AGREEMENT_LANGUAGES,
+        RETURNS_AGREEMENT_WORDING,
+        RETURNS_AGREEMENT_NAMES,
     )
     uae, ua, ru = (seat_actor(session, s) for s in ("uae", "ukraine", "russia"))
     from gobetween.formats.records import read_entry_file  # formats: read the demo's file
