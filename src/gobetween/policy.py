@@ -28,7 +28,10 @@ The rules (DESIGN.md, "Confidentiality model"):
 - of the joint record's entries, the mediators read all; the party an exchange returns people
   to, or the party alleging an incident, reads that entry in full; the accused party reads an
   incident once the joint team assessed it, without the allegation's confidential words; the
-  public reads what an approved publishing decision published (:func:`entry_access`).
+  public reads what an approved publishing decision published (:func:`entry_access`);
+- of the joint team's assessments, every signatory reads the note written for every signatory
+  (and the public does once the provisions are published); the internal note is the mediators'
+  alone (:func:`assessment_notes`).
 
 >>> actor = Actor(7, (Membership(1, Role.PARTY_MEMBER, 10),))
 >>> view = track_view(actor, process_id=1, track_id=3,
@@ -59,12 +62,14 @@ __all__ = [
     "Actor",
     "AgreementAct",
     "AgreementView",
+    "AssessmentNote",
     "EntryAccess",
     "EvidenceAccess",
     "Membership",
     "ProcessView",
     "TrackView",
     "agreement_view",
+    "assessment_notes",
     "entry_access",
     "evidence_access",
     "evidence_kinds_offered",
@@ -539,3 +544,34 @@ def evidence_kinds_offered(view: AgreementView | None) -> tuple[EvidenceKind, ..
     if view is None or OrganisationKind.MEDIATOR not in set(view.acts_for.values()):
         return ()
     return (EvidenceKind.LINK, EvidenceKind.DOCUMENT, EvidenceKind.EVENT)
+
+
+# -- the notes of the joint team's assessments ---------------------------------------------------
+
+
+class AssessmentNote(enum.StrEnum):
+    """The two notes of an assessment, by their field's name: one every signatory reads, one the
+    mediators alone read (:func:`assessment_notes`)."""
+
+    SIGNATORIES = "note"
+    MEDIATORS = "internal_note"
+
+
+def assessment_notes(view: AgreementView | None) -> frozenset[AssessmentNote]:
+    """The notes of the joint team's assessments that ``view``'s actor reads (``None``: the
+    public, once the provisions are published).
+
+    The mediators (the joint team, who assess) read both. A signatory party reads the note
+    written for every signatory, and so does the public once publishing the provisions is
+    approved (as today). The internal note is the mediators' alone: there the joint team may
+    explain an assessment by what a party may not read (an incident alleged against it and not
+    yet assessed, :func:`entry_access`), which a note every signatory reads would tell it.
+
+    >>> ua = AgreementView(4, {"Ukraine": OrganisationKind.PARTY})
+    >>> un = AgreementView(4, {"UN": OrganisationKind.MEDIATOR})
+    >>> [sorted(n.value for n in assessment_notes(v)) for v in (un, ua, None)]
+    [['internal_note', 'note'], ['note'], ['note']]
+    """
+    if view is not None and OrganisationKind.MEDIATOR in set(view.acts_for.values()):
+        return frozenset(AssessmentNote)
+    return frozenset({AssessmentNote.SIGNATORIES})

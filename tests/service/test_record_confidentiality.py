@@ -11,6 +11,9 @@ server's randomness), so what the observed party (Ukraine, two members) may read
 same byte for byte. In the second world the other party (the Russian Federation) also acts
 between the steps: it alleges incidents against the observed party, with other words, on other
 days, at other moments, and the mediators' imports give its people's rows other names lists.
+The joint team's assessments of provisions carry a note for every signatory, the same in both
+worlds, and in the second world an internal note (the mediators' alone) that names the other
+party's incident still pending against the observed party.
 A Hypothesis state machine searches the orders of the observed party's allegations, the joint
 team's assessments of them, imports, assessments of provisions and the other party's doings.
 After every step both members of the observed party read the agreement, its record, both record
@@ -46,6 +49,9 @@ _CSRF = re.compile(r'(csrf_token" value="|"X-CSRF-Token": "|data-csrf=")([^"]+)"
 DAYS = ("2022-08-03", "2022-09-14", "2023-01-20")
 WORDS = ("a drone over the pier", "shelling near the silo", "")
 THEIR_WORDS = ("", "mines near the pier", "a convoy was fired on " * 10, "удар по станції")
+#: the joint team's note for every signatory (both worlds) and, in world 1, its internal note
+NOTE = "Inspections resumed; the joint team keeps the level under review."
+INTERNAL = "Kept at this level until {incident}, alleged against Ukraine, is assessed."
 EXCHANGE_HEAD = "Exchange,Date,Place,Released by,Returned to,Category,Number,Verified by,Names list"
 
 
@@ -181,12 +187,24 @@ class RecordWorlds(RuleBasedStateMachine):
         level=st.sampled_from(["minimal", "intermediate", "complete", "not_initiated", "partial"]),
     )
     def joint_team_assesses_a_provision(self, key: str, level: str) -> None:
-        body = {
+        """The same assessment in both worlds, with its note for every signatory; in world 1
+        the mediators' internal note also names the other party's latest pending incident."""
+        self._at(noise=False)
+        body: dict[str, Any] = {
             "level": level,
             "at": "2022-08-01T12:00:00+00:00",
             "evidence": [{"kind": "link", "reference": "https://www.un.org/en/bsgi"}],
+            "note": NOTE,
         }
-        self.both("tr", f"/api/agreements/{{aid}}/provisions/{key}/assessments", body)
+        answers = []
+        for n, world in enumerate(self.worlds):
+            self._seed(n)
+            sent = dict(body)
+            if n == 1 and self.their_keys:
+                sent["internal_note"] = INTERNAL.format(incident=self.their_keys[-1])
+            url = f"/api/agreements/{self.aids[n]}/provisions/{key}/assessments"
+            answers.append(world.post("tr", url, json=sent).status_code)
+        assert answers[0] == answers[1], answers  # a bad level is refused in both
 
     @precondition(lambda self: bool(self.their_keys))
     @rule(
@@ -195,23 +213,27 @@ class RecordWorlds(RuleBasedStateMachine):
     )
     def joint_team_cites_their_pending_incident(self, key: str, index: int) -> None:
         """The joint team assesses a provision in both worlds; in world 1 it also cites one of
-        the other party's incidents, not yet assessed, as evidence (an event of the record):
-        the observed party may not learn from it that an allegation against it exists."""
+        the other party's incidents, not yet assessed, as evidence (an event of the record)
+        and names it in its internal note: the observed party may not learn from either that
+        an allegation against it exists."""
         self._at(noise=False)
         link = {"kind": "link", "reference": "https://www.un.org/en/bsgi"}
-        cited = {
-            "kind": "event",
-            "reference": f"incident {self.their_keys[index % len(self.their_keys)]}",
-        }
+        incident = self.their_keys[index % len(self.their_keys)]
+        cited = {"kind": "event", "reference": f"incident {incident}"}
         for n, world in enumerate(self.worlds):
             self._seed(n)
-            body = {
+            body: dict[str, Any] = {
                 "level": "intermediate",
                 "at": "2022-08-02T12:00:00+00:00",
                 "evidence": [link, cited] if n == 1 else [link],
+                "note": NOTE,
             }
+            if n == 1:
+                body["internal_note"] = INTERNAL.format(incident=incident)
             url = f"/api/agreements/{self.aids[n]}/provisions/{key}/assessments"
             _ok(world.post("tr", url, json=body), "assessed")
+        read = self.worlds[1].get("un", f"/api/agreements/{self.aids[1]}/provisions")
+        assert INTERNAL.format(incident=incident) in read.text  # there: the comparison can fail
 
     @rule(key=st.sampled_from(["INC-00000000", "INC-1A2B3C4D"]))
     def observed_tries_to_assess(self, key: str) -> None:
@@ -315,6 +337,7 @@ def test_a_party_reads_the_same_record_in_a_fixed_order_of_steps() -> None:
         lambda: machine.observed_alleges(who="ua2", day=DAYS[2], words=WORDS[1]),
         lambda: machine.joint_team_assesses_a_provision(key="art-2", level="minimal"),
         lambda: machine.joint_team_cites_their_pending_incident(key="art-1", index=1),
+        lambda: machine.joint_team_assesses_a_provision(key="art-3", level="complete"),
         lambda: machine.observed_tries_to_assess(key="INC-00000000"),
     ]
     try:

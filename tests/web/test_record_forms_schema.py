@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import select
 from tests.web.form_schema import api_refusal, post_form, refused_at
 from tests.web.site import Site, one, soup, text_of
 
 from gobetween.service.demo_records import ENERGY, build_records_demo
+from gobetween.store.record_tables import AssessmentRow
 
 
 @pytest.fixture
@@ -60,6 +62,39 @@ def test_a_provision_note_too_long_is_refused_at_note(site: Site, energy: int) -
     )
     ok = _post(qatar, energy, "provisions", {**form, "note": "m" * 5000})
     assert ok.status_code == 303, ok.text
+
+
+def test_an_internal_note_too_long_is_refused_at_internal_note(site: Site, energy: int) -> None:
+    """The note the mediators alone read keeps the same limit as the other, on the page and in
+    the API (``AssessmentBody.internal_note``); what is accepted is stored apart from the body
+    every signatory reads, and only the mediators read it back."""
+    qatar = site.client("qatar")
+    key = str(_provisions(site, energy)[0]["key"])
+    history = [len(p["history"]) for p in _provisions(site, energy)]  # type: ignore[arg-type]
+    form = {"key": key, "level": "minimal", "evidence": "link", "reference": "https://e.org"}
+    long = {**form, "note": "for all", "internal_note": "i" * 5001}
+    r = _post(qatar, energy, "provisions", long)
+    assert "5,001 characters; at most 5,000" in refused_at(r, "prov-internal-note")
+    assert one(soup(r), "#prov-internal-note").get_text() == "i" * 5001  # kept whole
+    assert one(soup(r), "#prov-note").get_text() == "for all"
+    body: dict[str, object] = {"level": "minimal", "internal_note": "i" * 5001}
+    assert _api(qatar, energy, f"provisions/{key}/assessments", body) == "body.internal_note"
+    assert [len(p["history"]) for p in _provisions(site, energy)] == history  # type: ignore[arg-type]
+    ok = _post(qatar, energy, "provisions", {**long, "internal_note": "j" * 5000})
+    assert ok.status_code == 303, ok.text
+    with site.services.db.unit_of_work(write=False) as session:
+        row = session.execute(  # the demo's assessments have no internal note
+            select(AssessmentRow).where(
+                AssessmentRow.agreement_id == energy, AssessmentRow.internal_note != ""
+            )
+        ).scalar_one()
+        assert (row.body["note"], row.internal_note) == ("for all", "j" * 5000)
+        assert "internal_note" not in row.body
+    last = _provisions(site, energy)[0]["history"][-1]  # type: ignore[index]
+    assert last["internal_note"] == "j" * 5000
+    ukraine = site.client("ukraine").get(f"/api/agreements/{energy}/provisions")
+    assert "j" * 50 not in ukraine.text
+    assert "for all" in ukraine.text
 
 
 def test_an_incident_refused_at_its_field_keeps_what_was_typed(site: Site, energy: int) -> None:

@@ -166,7 +166,9 @@ class Provision:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """The joint team's assessment of one provision at one time, with its evidence."""
+    """The joint team's assessment of one provision at one time, with its evidence and two
+    notes: ``note`` for every signatory, ``internal_note`` for the joint team itself (who reads
+    which is the policy's: :func:`gobetween.policy.assessment_notes`)."""
 
     at: dt.datetime
     provision: str
@@ -174,6 +176,7 @@ class Assessment:
     assessed_by: str
     evidence: tuple[Evidence, ...] = ()
     note: str = ""
+    internal_note: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.at, dt.datetime) or self.at.utcoffset() is None:
@@ -291,7 +294,8 @@ def barometer(
 
 
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
-    """The JSON form of an assessment."""
+    """The JSON form of an assessment, both notes included (the service shows each reader the
+    notes the policy grants it)."""
     return {
         "at": assessment.at.isoformat(),
         "provision": assessment.provision,
@@ -302,6 +306,7 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             for e in assessment.evidence
         ],
         "note": assessment.note,
+        "internal_note": assessment.internal_note,
     }
 
 
@@ -345,4 +350,5 @@ def assessment_from_dict(data: Mapping[str, Any]) -> Assessment:
         assessed_by=data.get("assessed_by"),  # type: ignore[arg-type]  # validated by Assessment
         evidence=tuple(evidence),
         note=str(data.get("note") or ""),
+        internal_note=str(data.get("internal_note") or ""),
     )

@@ -2,10 +2,13 @@
 
 The provisions are read from the agreement's signed terms (one per clause, in order: ``art-1``,
 ``art-2``, ...); the mediators (the joint team) assess each on the Peace Accords Matrix scale
-with evidence (a change of level needs some); :func:`provisions_view` gives each one's level and
-history and the barometer of shares over time, from the agreement's effective date to today (or
-to the end of its last term once it is over). The public sees them once publishing
-``provisions`` is approved (:mod:`gobetween.service.records`), with links only as evidence.
+with evidence (a change of level needs some) and two notes, one every signatory reads and an
+internal one the mediators alone read (:func:`gobetween.policy.assessment_notes`);
+:func:`provisions_view` gives each one's level and history and the barometer of shares over
+time, from the agreement's effective date to today (or to the end of its last term once it is
+over). The public sees them once publishing ``provisions`` is approved
+(:mod:`gobetween.service.records`), with links only as evidence and the note every signatory
+reads.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from gobetween.agreements import lifecycle as lc
@@ -33,7 +36,14 @@ from gobetween.monitoring.provisions import (
     statuses,
 )
 from gobetween.monitoring.term import term_table
-from gobetween.policy import Actor, EvidenceAccess, evidence_access
+from gobetween.policy import (
+    Actor,
+    AgreementView,
+    AssessmentNote,
+    EvidenceAccess,
+    assessment_notes,
+    evidence_access,
+)
 from gobetween.service.agree import LoadedAgreement, load, load_or_public, terms_read
 from gobetween.service.audited import audited
 from gobetween.service.records import (
@@ -65,13 +75,29 @@ def provisions(loaded: LoadedAgreement) -> list[Provision]:
     ]
 
 
-def _assessments(session: Session, agreement_id: int) -> list[Any]:
+def _assessments(
+    session: Session, agreement_id: int, notes: frozenset[AssessmentNote] = frozenset()
+) -> list[Assessment]:
+    """The agreement's assessments in the order they were made, with the internal note only
+    when ``notes`` (:func:`gobetween.policy.assessment_notes`) grant it: it is not even loaded
+    for anyone else (it is never in the ``body``, which every signatory reads)."""
+    internal = AssessmentNote.MEDIATORS in notes
+    note = r.AssessmentRow.internal_note if internal else literal("")
     rows = session.execute(
-        select(r.AssessmentRow.body)
+        select(r.AssessmentRow.body, note)
         .where(r.AssessmentRow.agreement_id == agreement_id)
         .order_by(r.AssessmentRow.created_at, r.AssessmentRow.id)
-    ).scalars()
-    return [assessment_from_dict(b) for b in rows]
+    )
+    return [assessment_from_dict({**body, "internal_note": text}) for body, text in rows]
+
+
+def _notes_shown(wire: dict[str, Any], notes: frozenset[AssessmentNote]) -> dict[str, Any]:
+    """An assessment's JSON form with only the ``notes`` its reader may read (the others'
+    fields left out, not emptied: nothing says that a note exists)."""
+    for note in AssessmentNote:
+        if note not in notes:
+            wire.pop(note.value, None)
+    return wire
 
 
 def _record_references(session: Session, loaded: LoadedAgreement) -> list[str]:
@@ -200,10 +226,11 @@ def assess_provision(
     """Record the joint team's assessment of provision ``key`` (mediators only).
 
     ``body``: ``level``, ``evidence`` (a list of ``{"kind", "reference", "note"}``), ``note``
-    and optionally ``at``; a change of level without evidence is refused, and so is evidence
-    of kind ``event`` that names no event or entry of this record. ``read``: what
+    (every signatory reads it), ``internal_note`` (the mediators alone read it) and optionally
+    ``at``; a change of level without evidence is refused, and so is evidence of kind
+    ``event`` that names no event or entry of this record. ``read``: what
     :func:`references_for` found before this writing unit (without it, the record is read
-    here, under the lock).
+    here, under the lock). The audit chain's link covers both notes.
     """
     lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
@@ -219,22 +246,28 @@ def assess_provision(
             "assessed_by": organisation,
             "evidence": body.get("evidence") or [],
             "note": body.get("note") or "",
+            "internal_note": body.get("internal_note") or "",
         }
     )
     _check_events_cited(session, loaded, assessment, read)
     statuses(known, [*_assessments(session, agreement_id), assessment])  # refuses what breaks
     wire = assessment_to_dict(assessment)
+    joint = {k: v for k, v in wire.items() if k != AssessmentNote.MEDIATORS.value}
     row = r.AssessmentRow(
-        agreement_id=agreement_id, provision_key=key, body=wire, actor_id=actor.user_id
+        agreement_id=agreement_id,
+        provision_key=key,
+        body=joint,
+        internal_note=assessment.internal_note,
+        actor_id=actor.user_id,
     )
     session.add(row)
     session.flush()
     audited(session, actor, "record.assess_provision", ("provision_assessment", row.id), wire)
-    return wire
+    return _notes_shown(wire, assessment_notes(loaded.view))
 
 
 def _provisions_data(
-    loaded: LoadedAgreement, assessments: Sequence[Any], today: dt.date
+    loaded: LoadedAgreement, assessments: Sequence[Assessment], today: dt.date
 ) -> dict[str, Any]:
     known = provisions(loaded)
     states = statuses(known, assessments)
@@ -279,15 +312,20 @@ def provisions_view(
     session: Session, actor: Actor | None, agreement_id: int, *, today: dt.date | None = None
 ) -> dict[str, Any]:
     """Every provision with its level and history, and the barometer (signatories; the
-    public once publishing ``provisions`` is approved, else 404)."""
+    public once publishing ``provisions`` is approved, else 404). Of each assessment, the
+    reader reads the evidence :func:`gobetween.policy.evidence_access` and the notes
+    :func:`gobetween.policy.assessment_notes` grant it."""
     loaded, signatory = load_or_public(session, actor, agreement_id)
     if not signatory and "provisions" not in _approved(session, agreement_id):
         raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
-    data = _provisions_data(loaded, _assessments(session, agreement_id), today or _now().date())
-    view = loaded.view if signatory else None
+    view: AgreementView | None = loaded.view if signatory else None
+    notes = assessment_notes(view)
+    assessments = _assessments(session, agreement_id, notes)
+    data = _provisions_data(loaded, assessments, today or _now().date())
     readable: list[str] | None = None  # what of the record the reader may read, when needed
     for item in data["provisions"]:
         for entry in item["history"]:
+            _notes_shown(entry, notes)
             shown = []
             for evidence in entry["evidence"]:
                 access = evidence_access(view, evidence["kind"])

@@ -3,7 +3,9 @@
 The provisions themselves are the agreement's operative articles, read from its frozen terms
 (:func:`gobetween.service.provisions.provisions`), so they are not stored again.
 
-- ``provision_assessments``: the joint team's assessments (level, evidence, who), append-only.
+- ``provision_assessments``: the joint team's assessments (level, evidence, who, the note for
+  every signatory), append-only; the internal note, the mediators' alone, in a column of its own
+  (``internal_note``), never in the body every signatory reads.
 - ``record_entries``: entries of every declared record kind but voyages (exchanges, incidents,
   ...), one row per natural key, so re-importing a file adds nothing.
 - ``publications``: publishing decisions (what, proposed by whom, approved by whom and when).
@@ -26,7 +28,11 @@ __all__ = ["AssessmentRow", "EntryRow", "PublicationRow"]
 
 
 class AssessmentRow(Base):
-    """One assessment of a provision (wire form of :mod:`gobetween.monitoring.provisions`)."""
+    """One assessment of a provision: ``body`` is its wire form
+    (:func:`gobetween.monitoring.provisions.assessment_to_dict`) without the internal note,
+    which is ``internal_note``, read only for the mediators
+    (:func:`gobetween.policy.assessment_notes`). Rows of before revision 0016 have an empty one:
+    their ``note`` was always shown to every signatory."""
 
     __tablename__ = "provision_assessments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)
@@ -35,6 +41,7 @@ class AssessmentRow(Base):
     )
     provision_key: Mapped[str] = mapped_column(String(80))
     body: Mapped[dict[str, Any]]
+    internal_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -248,7 +248,8 @@ async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
 
 @router.post("/agreements/{agreement_id}/implementation/provisions")
 async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Response:
-    """The joint team assesses a provision (level, one piece of evidence, a note), read as
+    """The joint team assesses a provision (level, one piece of evidence, a note every
+    signatory reads, an internal note the mediators alone read), read as
     ``POST /api/agreements/{id}/provisions/{key}/assessments``' body."""
     values = _texts(await _form(request))
 
@@ -260,7 +261,8 @@ async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Res
             else []
         )
         fields = {"level": values.get("level", ""), "evidence": evidence}
-        body = validated(AssessmentBody, {**fields, "note": values.get("note", "")})
+        notes = {name: values.get(name, "") for name in ("note", "internal_note")}
+        body = validated(AssessmentBody, {**fields, **notes})
         key, sent = values.get("key", ""), body.model_dump()
         read = reading(ctx, provision_records.references_for, agreement_id, sent)  # no lock
         writing(ctx, provision_records.assess_provision, agreement_id, key, sent, read)

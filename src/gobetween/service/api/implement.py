@@ -142,12 +142,15 @@ class EvidenceBody(BaseModel):
 
 
 class AssessmentBody(BaseModel):
-    """The joint team's assessment of a provision."""
+    """The joint team's assessment of a provision: ``note`` is read by every signatory (and by
+    the public once the provisions are published), ``internal_note`` by the mediators alone
+    (``policy.assessment_notes``)."""
 
     model_config = ConfigDict(extra="forbid")
     level: Annotated[str, Field(max_length=40)]
     evidence: Annotated[list[EvidenceBody], Field(max_length=20)] = []
     note: Long = ""
+    internal_note: Long = ""
     at: Annotated[str | None, Field(max_length=40)] = None
 
 
