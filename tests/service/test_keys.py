@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 from sqlalchemy import select
 from tests.service.agree_helpers import SIGNERS, create, make_ready, register_keys, sign_all
@@ -18,10 +19,8 @@ from tests.service.world import World
 from gobetween.agreements import fingerprint, generate_private_key, public_key_pem
 from gobetween.agreements.registry import KeyRegistry
 from gobetween.cli.main import cli, main
-from gobetween.model import OrganisationKind
-from gobetween.service import prepare, signing_keys
+from gobetween.service import signing_keys
 from gobetween.store import agreement_tables as at
-from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store import team_tables as tt
 from gobetween.store.audit import change_digest
@@ -171,6 +170,22 @@ def test_cli_verify_checks_the_exported_registry(
     assert "Traceback" not in err
 
 
+_OLD_PROCESSES = sa.table(
+    "processes",
+    sa.column("id", sa.Integer),
+    sa.column("name", sa.String),
+    sa.column("description", sa.Text),
+    sa.column("created_at", t.UTCDateTime()),
+)
+_OLD_ORGANISATIONS = sa.table(
+    "organisations",
+    sa.column("id", sa.Integer),
+    sa.column("process_id", sa.Integer),
+    sa.column("name", sa.String),
+    sa.column("kind", sa.String),
+)
+
+
 def test_keys_registered_before_the_registry_keep_what_they_could_do(tmp_path: Path) -> None:
     """Migration 0009 records every existing key: the newest (active) key still signs, held by
     whoever registered it; a key a newer one had replaced is recorded as revoked."""
@@ -180,24 +195,28 @@ def test_keys_registered_before_the_registry_keep_what_they_could_do(tmp_path: P
         user = t.User(email="ua@example.org", name="ua")
         session.add(user)
         session.flush()
-        actor = repositories.load_actor(session, user.id)
-        process = prepare.create_process(session, actor, name="talks")
-        actor = repositories.load_actor(session, user.id)
-        org = prepare.add_organisation(
-            session, actor, process.id, name="Ukraine", kind=OrganisationKind.PARTY
+        # the process and its organisation as revision 0008 has them, by plain inserts (their
+        # rows have columns of later revisions: the names in other languages, 0017)
+        made = t.utcnow()
+        session.execute(
+            _OLD_PROCESSES.insert().values(id=1, name="talks", description="", created_at=made)
         )
+        session.execute(
+            _OLD_ORGANISATIONS.insert().values(id=1, process_id=1, name="Ukraine", kind="party")
+        )
+        org_id = 1
         old, new = (generate_private_key() for _ in range(2))
         for key, active in ((old, False), (new, True)):
             session.add(
                 at.SigningKey(
-                    organisation_id=org.id,
+                    organisation_id=org_id,
                     public_key_pem=public_key_pem(key).decode(),
                     fingerprint=fingerprint(key),
                     active=active,
                     created_by=user.id,
                 )
             )
-        org_id, user_id = org.id, user.id
+        user_id = user.id
     upgrade(db)
     with db.unit_of_work(write=False) as session:
         found = {k.fingerprint: k for k in session.execute(select(at.SigningKey)).scalars()}

@@ -116,7 +116,7 @@ def test_the_incident_form_refuses_a_day_to_come(site: Site, ids: dict[str, int]
     keys = [str(tr["data-key"]) for tr in shown.select("#entries-incidents tr[data-key]")]
     fields = {
         "alleged_by": str(one(shown, "#incident-form input[name=alleged_by]")["value"]),
-        "accused": one(shown, "#inc-accused option").get_text(),
+        "accused": str(one(shown, "#inc-accused option")["value"]),  # its text: as called
         "date": "2099-01-01",
         "place": "Львів",
         "facility": "підстанція",

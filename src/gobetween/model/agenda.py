@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from gobetween.errors import N_, Count, InputError, InvalidAgenda, Sentence
+from gobetween.model.languages import called_in
 
 if TYPE_CHECKING:
     from gobetween.model.package import Package
@@ -249,7 +250,7 @@ class Option:
 
     def called(self, language: str) -> str:
         """What to show a reader of ``language``: the option's name in it, else :attr:`title`."""
-        return self.names.get(language) or self.title
+        return called_in(language, self.title, self.names)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -441,7 +442,7 @@ class Issue:
         >>> Issue.discrete("ports", ["Odesa"], names={"uk": "порти"}).called("uk")
         'порти'
         """
-        return self.names.get(language) or self.name
+        return called_in(language, self.name, self.names)
 
     def described(self, language: str) -> str:
         """The issue's description for a reader of ``language``: in it where there is one, else

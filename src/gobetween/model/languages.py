@@ -36,6 +36,7 @@ from gobetween.errors import N_, InvalidModel
 __all__ = [
     "LANGUAGES",
     "Language",
+    "called_in",
     "check_languages",
     "equally_authentic_clause",
     "language",
@@ -418,6 +419,23 @@ def check_languages(codes: Iterable[object], location: str = "languages") -> tup
             N_("no working language"), location=location, expected=N_("at least one language")
         )
     return tuple(out)
+
+
+def called_in(language: str, name: str, names: Mapping[str, str]) -> str:
+    """What a reader of ``language`` calls something named ``name`` that has ``names`` in
+    other languages (language code -> name): its name in that language where it has one, else
+    ``name``, as entered.
+
+    The one rule for every name shown in the reader's language: an agenda's issues and options
+    (:meth:`gobetween.model.Issue.called`, :meth:`gobetween.model.Option.called`) and the
+    processes, organisations and tracks a secretariat names.
+
+    >>> called_in("ru", "Ukraine", {"ru": "Украина", "uk": "Україна"})
+    'Украина'
+    >>> called_in("tr", "Ukraine", {"ru": "Украина"}), called_in("ru", "Ukraine", {"ru": ""})
+    ('Ukraine', 'Ukraine')
+    """
+    return names.get(language) or name
 
 
 def written_date(code: str, date: dt.date) -> str:

@@ -24,6 +24,7 @@ from gobetween.i18n import _
 from gobetween.policy import Action, Actor
 from gobetween.protocols import single_text as st
 from gobetween.service.errors import describe
+from gobetween.service.names import called
 from gobetween.service.texts import single_text_state
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
@@ -103,7 +104,8 @@ def text_lifecycle(session: Session, actor: Actor, track_id: int) -> dict[str, A
 
 
 def ready_tracks(session: Session, actor: Actor) -> list[dict[str, Any]]:
-    """Tracks the actor mediates whose text every party accepted and that have no agreement."""
+    """Tracks the actor mediates whose text every party accepted and that have no agreement
+    (``called``: the track's name as a reader of the current language calls it)."""
     made = set(session.execute(select(a.Agreement.track_id, a.Agreement.text_version)).all())
     out = []
     for process in repositories.processes(session, actor):
@@ -117,5 +119,12 @@ def ready_tracks(session: Session, actor: Actor) -> list[dict[str, Any]]:
                 and current is not None
                 and (track.id, current.number) not in made
             ):
-                out.append({"id": track.id, "name": track.name, "version": current.number})
+                out.append(
+                    {
+                        "id": track.id,
+                        "name": track.name,
+                        "called": called(track),
+                        "version": current.number,
+                    }
+                )
     return out

@@ -40,6 +40,7 @@ from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import analysis_worker as worker
 from gobetween.service import unique
 from gobetween.service.context import RequestContext
+from gobetween.service.names import called
 from gobetween.service.negotiate import track_agenda
 from gobetween.service.slots import Slots, app_slots
 from gobetween.store import repositories
@@ -69,7 +70,8 @@ def _job(session: Session, track: t.Track, view: TrackView) -> worker.Job:
     missing = sorted(view.party_ids - have)
     names = repositories.organisation_names(session, view.party_ids)
     if missing:
-        parties = ", ".join(names.get(p, str(p)) for p in missing)
+        orgs = repositories.organisations_by_id(session, missing)
+        parties = ", ".join(called(orgs[p]) if p in orgs else str(p) for p in missing)
         raise Conflict(_("no preferences recorded yet by %(parties)s") % {"parties": parties})
     key = "prefs:" + ",".join(f"{row.party_id}.{row.version}" for row in current)
     preferences = tuple((names[row.party_id], row.body) for row in current)

@@ -9,7 +9,8 @@
 - one login per seat, with a fresh random password each time the demo is (re)built;
 - the languages (:mod:`gobetween.service.demo_languages`): the food corridor works in English,
   Ukrainian, Russian and Turkish with the UN's translators, the energy facilities also in Arabic
-  with Qatar's; every option carries its clause in each of its track's languages.
+  with Qatar's; every option carries its clause in each of its track's languages, and the
+  process, its organisations and its tracks are named in their working languages.
 """
 
 from __future__ import annotations
@@ -257,4 +258,5 @@ def build_demo(
         actor = repositories.load_actor(session, users[seat].id)
         negotiate.record_preferences(session, actor, food.id, corridor.scenario.preferences[party])
     demo_languages.add_languages(session, admin.user_id, process.id, translators)
+    demo_languages.name_in_languages(session, admin.user_id, process.id)
     return process.id, logins

@@ -54,6 +54,7 @@ from gobetween.service.demo_languages import (
     INITIATIVE_LANGUAGES,
     INITIATIVE_NAMES,
     INITIATIVE_WORDING,
+    name_in_languages,
     with_names,
     with_wording,
 )
@@ -131,6 +132,7 @@ def _process(session: Session, actors: dict[str, Actor]) -> int:
         agenda=initiative_agenda(),
         organisation_ids=orgs,
     )
+    name_in_languages(session, admin.user_id, process.id)
     session.flush()
     return track.id
 

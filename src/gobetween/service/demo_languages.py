@@ -14,6 +14,10 @@
   ``service/data/demo_wording.yaml``). The clauses summarise public reporting on
   the Black Sea Grain Initiative; the energy clauses are illustrative. The translations are
   ours, written in the register of the treaty texts of each language.
+- The processes, their organisations and their tracks are named in their working languages
+  (:data:`PROCESS_NAMES`, ``data/demo_process_names.yaml``; :func:`name_in_languages`), so a
+  delegation reads «Украина» and «продовольственный коридор» on every page, not the names as
+  entered.
 - The United Nations has three translators on the food corridor (English with Ukrainian,
   Russian and Turkish), Qatar three on the energy facilities (Arabic with English, Ukrainian and
   Russian); each has a printed login (``translator-en-uk@...``).
@@ -30,8 +34,13 @@ import yaml
 from sqlalchemy.orm import Session
 
 from gobetween.model import Agenda, OrganisationKind, Role
-from gobetween.service import prepare, translations
-from gobetween.service.languages import set_track_languages, set_working_languages
+from gobetween.service import names, prepare, translations
+from gobetween.service.languages import (
+    set_track_languages,
+    set_working_languages,
+    track_languages,
+    working_languages,
+)
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
@@ -47,11 +56,13 @@ __all__ = [
     "INITIATIVE_NAMES",
     "INITIATIVE_WORDING",
     "PRISONER_NAMES",
+    "PROCESS_NAMES",
     "RETURNS_AGREEMENT_LANGUAGES",
     "RETURNS_AGREEMENT_NAMES",
     "RETURNS_AGREEMENT_WORDING",
     "TRANSLATORS",
     "add_languages",
+    "name_in_languages",
     "with_names",
     "with_wording",
 ]
@@ -130,6 +141,15 @@ INITIATIVE_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["initiative"]
 #: (:mod:`gobetween.service.demo_records`), in their working languages.
 ENERGY_AGREEMENT_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["energy_agreement"]
 RETURNS_AGREEMENT_NAMES: Mapping[str, Mapping[str, Any]] = _NAMES["returns_agreement"]
+
+#: What readers of each language call the demo's processes, organisations and tracks
+#: (``data/demo_process_names.yaml``; ``processes``, ``organisations``, ``tracks`` -> the name
+#: as entered -> language -> name).
+PROCESS_NAMES: Mapping[str, Mapping[str, Mapping[str, str]]] = yaml.safe_load(
+    resources.files("gobetween.service")
+    .joinpath("data", "demo_process_names.yaml")
+    .read_text("utf-8")
+)
 
 #: (login name: its language pair at the end, display name, mediating organisation, track)
 TRANSLATORS: tuple[tuple[str, str, str, str], ...] = (
@@ -228,3 +248,24 @@ def add_languages(
         )
         assert orgs[organisation].kind == OrganisationKind.MEDIATOR
         translations.assign_translator(session, admin, tracks[track].id, user.id)
+
+
+def name_in_languages(session: Session, admin_id: int, process_id: int) -> None:
+    """Name the process, its organisations and its tracks in their working languages (the
+    process's for it and its organisations, each track's own for the track), as
+    :data:`PROCESS_NAMES` names them; a name it does not list keeps its name as entered."""
+    admin = repositories.load_actor(session, admin_id)
+    working = working_languages(session, process_id)
+
+    def named(table: str, name: str, languages: tuple[str, ...]) -> dict[str, str]:
+        given = PROCESS_NAMES[table].get(name, {})
+        return {code: text for code, text in given.items() if code in languages}
+
+    process = repositories.process(session, admin, process_id)[0]
+    names.set_process_names(session, admin, process_id, named("processes", process.name, working))
+    for org in repositories.organisations(session, admin, process_id):
+        own = named("organisations", org.name, working)
+        names.set_organisation_names(session, admin, process_id, org.id, own)
+    for track, _seat in repositories.tracks(session, admin, process_id):
+        own = named("tracks", track.name, track_languages(session, track.id))
+        names.set_track_names(session, admin, track.id, own)

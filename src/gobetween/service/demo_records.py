@@ -53,6 +53,7 @@ from gobetween.service.demo_languages import (
     RETURNS_AGREEMENT_NAMES,
     RETURNS_AGREEMENT_WORDING,
     Wording,
+    name_in_languages,
     with_names,
     with_wording,
 )
@@ -115,6 +116,7 @@ def _agreement(
     track = prepare.create_track(
         session, admin, process.id, name=agenda.name, agenda=agenda, organisation_ids=orgs
     )
+    name_in_languages(session, admin.user_id, process.id)
     session.flush()
     actors = {seat: seat_actor(session, seat) for seat in seats}
     texts.publish_text(

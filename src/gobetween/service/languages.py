@@ -252,7 +252,7 @@ def _keep_published(session: Session, tracks: Iterable[t.Track], kept: Sequence[
         removed = [c for c in track_languages(session, track.id) if c not in kept]
         if removed and repositories.texts_published(session, track.id):
             for code in removed:
-                lost.setdefault(code, []).append(track.name)
+                lost.setdefault(code, []).append(track.called(current_locale()))
     if lost:
         names = sorted({name for tracks_of in lost.values() for name in tracks_of})
         raise ValidationFailed(

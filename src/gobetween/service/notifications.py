@@ -6,7 +6,9 @@ the event streams), in id order from its cursor, and decides per event who may b
 policy's view of the track for each member of the process (a message in a party's channel
 only reaches that party's members and those who may read the channel; a public event reaches
 everyone with a seat). What a mail says is no more than its recipient can read on the site:
-*that* something happened in a place they can open, with a link, never the words of a message.
+*that* something happened in a place they can open, with a link, never the words of a message;
+the track and the party are named in the recipient's language (:func:`gobetween.service.names.
+called`).
 Only verified addresses receive notifications.
 
 Every user's mails depend only on events in places that user may read, so no party's mail
@@ -33,6 +35,7 @@ from gobetween.errors import NotFound
 from gobetween.i18n import _, ngettext
 from gobetween.policy import TrackView
 from gobetween.service import mail
+from gobetween.service.names import called
 from gobetween.service.settings import Settings
 from gobetween.store import repositories
 from gobetween.store import setup_tables as st
@@ -101,11 +104,11 @@ def lines_for(event: t.Notification, track: t.Track) -> Iterator[Line]:
     key = f"{event.kind}:{event.track_id}:{event.object_id}"
     if event.party_id is None and event.kind == "text":
         sentence = _("Version %(number)s of the negotiating text of “%(track)s” was published.")
-        values = {"number": event.object_id, "track": isolate(track.name)}
+        values = {"number": event.object_id, "track": isolate(called(track))}
         yield Line(key, sentence % values, f"/tracks/{track.id}/text")
     elif event.party_id is None and event.kind == "agenda":
         sentence = _("The agenda of “%(track)s” changed (version %(number)s).")
-        values = {"number": event.object_id, "track": isolate(track.name)}
+        values = {"number": event.object_id, "track": isolate(called(track))}
         yield Line(key, sentence % values, f"/tracks/{track.id}")
 
 
@@ -120,7 +123,7 @@ def message_line(track: t.Track, party: str, own: bool, count: int, last: int) -
         )
         return Line(
             key,
-            sentence % {"num": count, "track": isolate(track.name)},
+            sentence % {"num": count, "track": isolate(called(track))},
             f"/tracks/{track.id}/channel",
         )
     sentence = ngettext(
@@ -128,7 +131,7 @@ def message_line(track: t.Track, party: str, own: bool, count: int, last: int) -
         "%(num)d new messages in the channel of %(party)s in “%(track)s”.",
         count,
     )
-    values = {"num": count, "party": isolate(party), "track": isolate(track.name)}
+    values = {"num": count, "party": isolate(party), "track": isolate(called(track))}
     return Line(key, sentence % values, f"/tracks/{track.id}/console")
 
 
@@ -229,11 +232,12 @@ def _collect(
                     with i18n.use_locale(views.locale(user_id)):
                         found[user_id].extend(lines_for(event, track))
     parties = {party for _u, _t, party in counts}
-    names = repositories.organisation_names(session, parties)
+    orgs = repositories.organisations_by_id(session, parties)
     for (user_id, track_id, party), (count, last) in sorted(counts.items()):
         own = views.own_party(user_id, tracks[track_id]) == party
         with i18n.use_locale(views.locale(user_id)):
-            line = message_line(tracks[track_id], names.get(party, "?"), own, count, last)
+            name = called(orgs[party]) if party in orgs else "?"
+            line = message_line(tracks[track_id], name, own, count, last)
         found[user_id].append(line)
     return found
 
@@ -268,7 +272,7 @@ def _deadline_line(track: t.Track, number: int, deadline: dt.datetime) -> Line:
     sentence = _("Answers to version %(number)s of the text of “%(track)s” are due by %(time)s.")
     values = {
         "number": number,
-        "track": isolate(track.name),
+        "track": isolate(called(track)),
         "time": f"{deadline:%Y-%m-%d %H:%M} UTC",
     }
     return Line(f"deadline:{track.id}:{number}", sentence % values, f"/tracks/{track.id}/text")

@@ -17,7 +17,7 @@ is for the operator's own tools only (the demo, the command line, test fixtures)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -30,6 +30,8 @@ from gobetween.policy import Actor, process_view, role_fits
 from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.service.identity import NewAccount, check_new_user, create_user, normalise_email
+from gobetween.service.languages import working_languages
+from gobetween.service.names import called, check_names
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -87,11 +89,20 @@ def create_process(
 
 
 def add_organisation(
-    session: Session, actor: Actor, process_id: int, *, name: str, kind: OrganisationKind
+    session: Session,
+    actor: Actor,
+    process_id: int,
+    *,
+    name: str,
+    kind: OrganisationKind,
+    names: Mapping[str, object] | None = None,
 ) -> t.Organisation:
-    """A party, mediating or observing organisation of a process (admins only)."""
+    """A party, mediating or observing organisation of a process (admins only), with its
+    ``names`` in working languages of the process (:func:`gobetween.service.names.
+    check_names`)."""
     process_view(actor, process_id).require_admin()
     name = _name(name, "name")
+    own = check_names(names or {}, working_languages(session, process_id))
     exists = session.execute(
         select(t.Organisation.id).where(
             t.Organisation.process_id == process_id, t.Organisation.name == name
@@ -99,7 +110,7 @@ def add_organisation(
     ).first()
     if exists:
         raise _organisation_taken(name)
-    row = t.Organisation(process_id=process_id, name=name, kind=kind.value)
+    row = t.Organisation(process_id=process_id, name=name, kind=kind.value, names=own)
     session.add(row)
     with unique.taken("uq_organisations_process_id", lambda: _organisation_taken(name)):
         session.flush()  # named meanwhile by a concurrent request (PostgreSQL)
@@ -108,7 +119,12 @@ def add_organisation(
         actor,
         "organisation.create",
         ("organisation", row.id),
-        {"process": process_id, "name": name, "kind": kind.value},
+        {
+            "process": process_id,
+            "name": name,
+            "kind": kind.value,
+            **({"names": own} if own else {}),
+        },
     )
     return row
 
@@ -603,10 +619,10 @@ def _info(session: Session, row: t.Invitation, state: str) -> InvitationInfo:
         state=state,
         id=row.id,
         process_id=process.id,
-        process=process.name,
+        process=called(process),
         convened_by=convener(session, process),
         role=row.role,
-        organisation=org.name if org else "",
+        organisation=called(org) if org else "",
         invited_by=_person(session, row.created_by),
         email=row.email,
         expires_at=row.expires_at,
@@ -651,10 +667,13 @@ def create_track(
     agenda: Agenda,
     organisation_ids: Iterable[int],
     source: str = "",
+    names: Mapping[str, object] | None = None,
 ) -> t.Track:
-    """A track with its agenda and taking-part organisations; one channel per party (admins)."""
+    """A track with its agenda and taking-part organisations; one channel per party (admins);
+    ``names``: its names in working languages of the process."""
     process_view(actor, process_id).require_admin()
     name = _name(name, "name")
+    own = check_names(names or {}, working_languages(session, process_id))
     if session.execute(
         select(t.Track.id).where(t.Track.process_id == process_id, t.Track.name == name)
     ).first():
@@ -667,7 +686,9 @@ def create_track(
             location="organisation_ids",
             expected=_("ids of party and mediator organisations of this process"),
         )
-    row = t.Track(process_id=process_id, name=name, agenda=agenda_to_json(agenda), source=source)
+    row = t.Track(
+        process_id=process_id, name=name, agenda=agenda_to_json(agenda), source=source, names=own
+    )
     session.add(row)
     with unique.taken("uq_tracks_process_id", lambda: _track_taken(name)):
         session.flush()  # named meanwhile by a concurrent request (PostgreSQL)
@@ -688,6 +709,7 @@ def create_track(
             "agenda": row.agenda,
             "organisations": [o.id for o in orgs if o],
             "source": source,
+            **({"names": own} if own else {}),
         },
     )
     return row

@@ -5,7 +5,10 @@ Scoped reads (service functions): each takes the acting user, and the policy dec
 :mod:`gobetween.store.repositories`; a process or track outside the actor's view is
 :class:`~gobetween.errors.NotFound`, as one that does not exist. The pages read through these
 (``gobetween.web`` imports nothing of the store); the rows they return are the store's
-(:class:`Process`, :class:`Track`, :class:`Organisation`), named here for their readers.
+(:class:`Process`, :class:`Track`, :class:`Organisation`), named here for their readers. A page
+shows their names as the reader's language calls them (``{{ track | called }}``,
+:func:`gobetween.service.names.called`), never the name as entered where the reader's language
+has its own.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from gobetween.policy import Actor, ProcessView, TrackView
+from gobetween.service.names import called
 from gobetween.store import repositories
 from gobetween.store.tables import Organisation, Process, Track
 
@@ -48,8 +52,9 @@ def organisations(session: Session, actor: Actor, process_id: int) -> Sequence[O
 
 
 def organisation_names(session: Session, actor: Actor, process_id: int) -> dict[int, str]:
-    """Organisation id -> name, for a process the actor belongs to."""
-    return {o.id: o.name for o in organisations(session, actor, process_id)}
+    """Organisation id -> name as a reader of the current language calls it
+    (:func:`gobetween.service.names.called`), for a process the actor belongs to."""
+    return {o.id: called(o) for o in organisations(session, actor, process_id)}
 
 
 def tracks(session: Session, actor: Actor, process_id: int) -> list[tuple[Track, TrackView]]:

@@ -17,6 +17,7 @@ from gobetween.policy import Actor, evidence_kinds_offered
 from gobetween.service import provisions as provision_records
 from gobetween.service import records
 from gobetween.service.agree import load_or_public
+from gobetween.service.names import called_by_name
 
 __all__ = ["dashboard"]
 
@@ -78,5 +79,12 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
         "parties": sorted(n for n, v in acts_for.items() if v == OrganisationKind.PARTY),
         "party_signatories": sorted(
             n for n, v in loaded.row.signatories.items() if v[1] == OrganisationKind.PARTY.value
+        ),
+        # the signatories as the reader's language calls them, for a signatory (a member of
+        # the process); the public reads the names as entered, as published
+        "by_name": (
+            called_by_name(session, actor, loaded.track.process_id)
+            if signatory and actor is not None
+            else {}
         ),
     }

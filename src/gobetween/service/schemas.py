@@ -129,11 +129,30 @@ class AcceptIn(In):
 # --- prepare ------------------------------------------------------------------------------
 
 
+#: What a process, an organisation, a track, an issue or an option is called in other
+#: languages: language code -> name ({"uk": "порти"}); pages show it to readers of that
+#: language (docs/guide/setup.md). A process's, an organisation's or a track's names are in
+#: working languages of the process (:func:`gobetween.service.names.check_names`).
+Names = Annotated[
+    dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=200)]],
+    Field(max_length=20),
+]
+
+
 class ProcessIn(In):
     name: Name
     description: Annotated[Str, Field(max_length=5000)] = ""
     #: the working languages of the negotiation (default: none declared, English)
     languages: Annotated[list[LanguageCode], Field(min_length=1, max_length=20)] | None = None
+    #: its name in its working languages (those of ``languages``)
+    names: Names = {}
+
+
+class NamesIn(In):
+    """New names in the working languages of the process, replacing the old (``PATCH`` of a
+    process, an organisation or a track)."""
+
+    names: Names
 
 
 class ProcessOut(Out):
@@ -144,11 +163,13 @@ class ProcessOut(Out):
     roles: list[Role]
     convened_by: str = ""  # who created the process: name <e-mail> (tells look-alikes apart)
     languages: list[str] = []  # its working languages, in declared order
+    names: dict[str, str] = {}  # its name in working languages (language code -> name)
 
 
 class OrganisationIn(In):
     name: Name
     kind: OrganisationKind
+    names: Names = {}
 
 
 class OrganisationOut(Out):
@@ -156,6 +177,7 @@ class OrganisationOut(Out):
     process_id: int
     name: str
     kind: OrganisationKind
+    names: dict[str, str] = {}
 
 
 class MemberIn(In):
@@ -208,14 +230,6 @@ class NewInvitationOut(InvitationOut):
     mailed: bool = False
 
 
-#: What an issue or an option is called in other languages: language code -> name
-#: ({"uk": "порти"}); pages show it to readers of that language (docs/guide/setup.md).
-Names = Annotated[
-    dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=200)]],
-    Field(max_length=20),
-]
-
-
 class OptionIn(In):
     name: Name
     value: Number | None = None
@@ -259,12 +273,14 @@ class TrackIn(In):
     name: Name
     agenda: AgendaIn
     organisation_ids: Annotated[list[RefId], Field(min_length=2, max_length=50)]
+    names: Names = {}
 
 
 class TrackOut(Out):
     id: int
     process_id: int
     name: str
+    names: dict[str, str] = {}
     source: str
     agenda: dict[str, Any]
     organisation_ids: list[int]

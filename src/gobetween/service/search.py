@@ -25,6 +25,7 @@ from gobetween.errors import ValidationFailed
 from gobetween.i18n import _
 from gobetween.policy import Action, Actor, TrackView
 from gobetween.service import meetings
+from gobetween.service.names import called
 from gobetween.service.texts import readable_text
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -76,7 +77,7 @@ def _hit(
 ) -> dict[str, Any]:
     """A hit in ``track``: what was ``found`` (its id, its party where it has one, when), the
     ``excerpt`` of its text around the query (its snippet) and its ``url``."""
-    head = {"kind": kind, "track_id": view.track_id, "track": track.name}
+    head = {"kind": kind, "track_id": view.track_id, "track": called(track)}
     return {**head, **found, "snippet": excerpt, "url": url}
 
 

@@ -31,6 +31,7 @@ from gobetween.model import Role
 from gobetween.policy import Actor, process_view
 from gobetween.service import security_log
 from gobetween.service.audited import audited
+from gobetween.service.names import called
 from gobetween.store import agreement_tables as a
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -101,7 +102,7 @@ def register_key(
     if known is not None:
         raise Conflict(
             _("this key is registered for %(organisation)s already (key %(id)s)")
-            % {"organisation": org.name, "id": known[0]}
+            % {"organisation": called(org), "id": known[0]}
         )
     row = a.SigningKey(
         id=t.random_id(),
@@ -305,22 +306,23 @@ def process_keys(session: Session, actor: Actor, process_id: int) -> list[dict[s
 
 def keys_overview(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """For each process of the actor: the organisations they sign for, the keys they may see
-    (:func:`process_keys`) and, for its admins, the keys waiting for confirmation."""
+    (:func:`process_keys`) and, for its admins, the keys waiting for confirmation; ``called``,
+    the process's and each organisation's name as a reader of the current language calls it
+    (organisation id -> name in ``called_organisations``)."""
     out = []
     for process in repositories.processes(session, actor):
         view = process_view(actor, process.id)
-        orgs = [
-            o
-            for o in repositories.organisations(session, actor, process.id)
-            if o.id in view.organisation_ids
-        ]
+        every = repositories.organisations(session, actor, process.id)
+        orgs = [o for o in every if o.id in view.organisation_ids]
         keys = process_keys(session, actor, process.id)
         out.append(
             {
                 "id": process.id,
                 "name": process.name,
+                "called": called(process),
+                "called_organisations": {o.id: called(o) for o in every},
                 "admin": view.admin,
-                "organisations": [{"id": o.id, "name": o.name} for o in orgs],
+                "organisations": [{"id": o.id, "name": o.name, "called": called(o)} for o in orgs],
                 "keys": keys,
                 "pending": [k for k in keys if view.admin and k["status"] == "pending"],
             }

@@ -33,6 +33,7 @@ from gobetween.protocols.single_text_articles import Article, ArticleAnswer
 from gobetween.protocols.single_text_redline import redline
 from gobetween.protocols.single_text_views import PROTOCOL as SINGLE_TEXT_PROTOCOL
 from gobetween.service import protocol_steps as steps
+from gobetween.service.names import called
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
@@ -191,8 +192,12 @@ EXPORT_TYPES = {
 }
 
 
-def _export_title(session: Session, track: t.Track) -> tuple[str, str]:
+def _export_title(session: Session, track: t.Track, language: str | None = None) -> tuple[str, str]:
+    """The process's and the track's names: as a reader of ``language`` calls them (the
+    export's title), or as entered (its file's name)."""
     process = session.get(t.Process, track.process_id)
+    if language is not None:
+        return (called(process, language) if process else "process"), called(track, language)
     return (process.name if process else "process"), track.name
 
 
@@ -219,7 +224,7 @@ def text_export(
 
     loaded = steps.load(session, actor, track_id, SINGLE_TEXT_PROTOCOL, read=Action.READ_TEXTS)
     process, name = _export_title(session, loaded.track)
-    title = f"{process} — {name}"
+    title = " — ".join(_export_title(session, loaded.track, language))
     names = {issue.name: issue.called(language) for issue in loaded.state.agenda.issues}
     if version is not None:
         body = {**_version(loaded.state, version, track_id).to_dict(), "issue_names": names}

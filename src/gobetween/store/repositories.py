@@ -30,6 +30,7 @@ __all__ = [
     "messages",
     "organisation_names",
     "organisations",
+    "organisations_by_id",
     "preference_history",
     "process",
     "processes",
@@ -123,6 +124,18 @@ def organisation_names(session: Session, organisation_ids: Iterable[int]) -> dic
         select(t.Organisation.id, t.Organisation.name).where(t.Organisation.id.in_(wanted))
     )
     return {int(org): str(name) for org, name in rows.all()}
+
+
+def organisations_by_id(
+    session: Session, organisation_ids: Iterable[int]
+) -> dict[int, t.Organisation]:
+    """Organisation id -> row of each of ``organisation_ids`` that exists (no actor, as
+    :func:`organisation_names`: for their names in the reader's language)."""
+    wanted = set(organisation_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(t.Organisation).where(t.Organisation.id.in_(wanted)))
+    return {row.id: row for row in rows.scalars()}
 
 
 def participants(session: Session, track_id: int) -> dict[int, OrganisationKind]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -32,6 +32,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from gobetween.model.languages import called_in
+
 __all__ = [
     "RANDOM_ID_TABLES",
     "ApiToken",
@@ -44,6 +46,7 @@ __all__ = [
     "LoginFailure",
     "Membership",
     "Message",
+    "NamedInLanguages",
     "Notification",
     "Organisation",
     "PreferenceVersion",
@@ -173,6 +176,23 @@ def key_of(target: str, *, index: bool = False) -> Mapped[int]:
     return mapped_column(ForeignKey(target, ondelete="CASCADE"), primary_key=True, index=index)
 
 
+class NamedInLanguages:
+    """A row a secretariat names (a process, an organisation, a track): ``name`` as entered,
+    which the uniqueness rules, the audit chain and the signed instruments use, and ``names``,
+    its name in working languages of the process (language code -> name, revision 0017), which
+    the pages show a reader of that language (:meth:`called`)."""
+
+    if TYPE_CHECKING:
+        name: Mapped[str]
+
+    names: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+
+    def called(self, language: str) -> str:
+        """What a reader of ``language`` calls it (:func:`~gobetween.model.languages.called_in`):
+        its name in that language where it has one, else :attr:`name`."""
+        return called_in(language, self.name, self.names or {})
+
+
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = _id()
@@ -212,7 +232,7 @@ class LoginFailure(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)  # pruned when old (0004)
 
 
-class Process(Base):
+class Process(NamedInLanguages, Base):
     __tablename__ = "processes"
     id: Mapped[int] = _id()
     name: Mapped[str] = mapped_column(String(200))
@@ -221,7 +241,7 @@ class Process(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class Organisation(Base):
+class Organisation(NamedInLanguages, Base):
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("process_id", "name"),)
     id: Mapped[int] = _id()
@@ -263,7 +283,7 @@ class Invitation(Base):
     withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class Track(Base):
+class Track(NamedInLanguages, Base):
     __tablename__ = "tracks"
     __table_args__ = (UniqueConstraint("process_id", "name"),)
     id: Mapped[int] = _id()

@@ -6,7 +6,9 @@ accepting an invitation (mailed to them when e-mail is configured). New tracks a
 agendas are made in the agenda editor (:mod:`gobetween.web.agenda`). JSON twins: the
 ``/api/processes/{id}/...`` routes, whose bodies the forms are read as
 (:func:`gobetween.web.forms.validated`): ``OrganisationIn``, ``InvitationIn``,
-``MemberChange``; a refusal is shown next to its field (422), the form as typed. A kind or a
+``MemberChange``, ``NamesIn`` (the names of the process, of an organisation or of a track in
+the working languages of the process: ``PATCH`` of the process, organisation or track, a field
+per working language); a refusal is shown next to its field (422), the form as typed. A kind or a
 role that is none of the choices is refused at ``kind`` / ``role`` as the API refuses it, in the
 page's own words ("choose a kind").
 """
@@ -25,9 +27,11 @@ from starlette.datastructures import FormData
 from gobetween import errors as e
 from gobetween.i18n import _, _l
 from gobetween.model import OrganisationKind, Role
-from gobetween.service import prepare, processes, setup, two_factor
+from gobetween.service import names, prepare, processes, setup, two_factor
 from gobetween.service.context import RequestContext, Unit
-from gobetween.service.schemas import InvitationIn, MemberChange, OrganisationIn
+from gobetween.service.languages import working_languages
+from gobetween.service.names import called
+from gobetween.service.schemas import InvitationIn, MemberChange, NamesIn, OrganisationIn
 from gobetween.web.common import Ctx, frame
 from gobetween.web.forms import form_errors, in_form_order, validated
 from gobetween.web.render import done_notice, read_page, redirect, render, run_page
@@ -44,17 +48,17 @@ def _admin_context(
     process, view = processes.process(unit.session, unit.actor, process_id)
     view.require_admin()
     orgs = processes.organisations(unit.session, unit.actor, process_id)
-    names = {o.id: o.name for o in orgs}
+    shown = {o.id: called(o) for o in orgs}
     tracks = []
     for row, track_view in processes.tracks(unit.session, unit.actor, process_id):
         taking_part = processes.participants(unit.session, track_view)
-        tracks.append({"row": row, "organisations": [names.get(o, "?") for o in taking_part]})
+        tracks.append({"row": row, "organisations": [shown.get(o, "?") for o in taking_part]})
     return {
         **frame(ctx, unit),
-        "title": _("Admin: %(process)s") % {"process": process.name},
+        "title": _("Admin: %(process)s") % {"process": called(process)},
         "process": process,
         "organisations": orgs,
-        "names": names,
+        "names": shown,
         "members": prepare.members(unit.session, unit.actor, process_id),
         "invitations": [
             (row, prepare.invitation_state(row))
@@ -62,6 +66,7 @@ def _admin_context(
         ],
         "tracks": tracks,
         "two_factor": two_factor.process_rule(unit.session, unit.actor, process_id),
+        "working": working_languages(unit.session, process_id),
         "roles": [r.value for r in Role],
         "kinds": [k.value for k in OrganisationKind],
         "nav": [(_("Home"), "/"), (_("Process admin"), f"/processes/{process_id}/admin")],
@@ -132,6 +137,33 @@ def _member(model: type[M], form: FormData, **more: str) -> M:
     return _read(model, values, _role, "role", form, (*more, "role", "organisation_id"))
 
 
+def _names(session: Any, actor: Any, process_id: int, form: FormData) -> None:
+    """The names form of the process, of one of its organisations or of one of its tracks
+    (``subject``: ``process``, ``organisation:<id>``, ``track:<id>``): its fields
+    ``names.<code>`` read as the API's body (``NamesIn``), a field left empty meaning no name in
+    that language; then checked by the service as the API's ``PATCH`` is."""
+    given = {
+        key.removeprefix("names."): value.strip()
+        for key, value in form.items()
+        if key.startswith("names.") and isinstance(value, str) and value.strip()
+    }
+    body = validated(NamesIn, {"names": given})
+    kind, _colon, raw = str(form.get("subject", "")).partition(":")
+    row_id = int(raw) if raw.isdigit() else 0
+    if kind == "process":
+        names.set_process_names(session, actor, process_id, body.names)
+    elif kind == "organisation":
+        names.set_organisation_names(session, actor, process_id, row_id, body.names)
+    elif kind == "track":
+        if processes.track(session, actor, row_id)[0].process_id != process_id:
+            raise e.NotFound(e.N_("no track %(track_id)s"), params={"track_id": row_id})
+        names.set_track_names(session, actor, row_id, body.names)
+    else:
+        raise e.ValidationFailed(
+            _("unknown action"), location="action", expected=_("a form of this page")
+        )
+
+
 def _do(
     session: Any,
     actor: Any,
@@ -164,6 +196,8 @@ def _do(
         raw = str(form.get("invitation_id", ""))
         prepare.withdraw(session, actor, process_id, int(raw) if raw.isdigit() else 0)
         return "withdrawn"
+    elif action == "names":
+        _names(session, actor, process_id, form)
     elif action == "two_factor":
         two_factor.set_process_rule(session, actor, process_id, form.get("required") == "1")
     elif action == "change":
@@ -202,11 +236,15 @@ async def admin_action(request: Request, ctx: Ctx, process_id: int) -> Response:
                 out = setup.Outgoing(ctx.settings, str(request.base_url))
                 link = _do(unit.session, unit.actor, process_id, action, form, out)
         except (e.InputError, e.Conflict) as exc:
-            which = f"change:{form.get('membership_id', '')}" if action == "change" else action
+            which = {
+                "change": f"change:{form.get('membership_id', '')}",
+                "names": f"names:{form.get('subject', '')}",  # its fields: names.<code>
+            }.get(action, action)
             typed = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+            whole = (lambda where: where) if action == "names" else None
             with ctx.read() as unit:
                 context = _admin_context(
-                    ctx, unit, process_id, failed=which, values=typed, **form_errors(exc)
+                    ctx, unit, process_id, failed=which, values=typed, **form_errors(exc, whole)
                 )
             return render(request, "admin.html", context, status=422)
         if link == "withdrawn":

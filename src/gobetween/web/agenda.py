@@ -57,6 +57,7 @@ from gobetween.service import agendas, languages, prepare, processes
 from gobetween.service.api import prepare as api
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.imports import agenda_from_uploads
+from gobetween.service.names import called
 from gobetween.service.negotiate import Upload, track_agenda
 from gobetween.service.schemas import AgendaIn, In, IssueIn, Str, TrackIn
 from gobetween.web.common import Ctx, frame
@@ -539,7 +540,7 @@ def _context(
                 _("only the process's admins and the track's mediators edit it")
             )
         history = agendas.history(unit.session, unit.actor, track_id)
-        more["track_name"] = row.name  # the form has no field for it: kept after a refusal
+        more["track_name"] = called(row)  # the form has no field for it: kept after a refusal
         freely = agendas.editable_freely(unit.session, track_id)
         nav = [(_("Home"), "/"), (_("Track"), f"/tracks/{track_id}")]
     orgs = processes.organisations(unit.session, unit.actor, process_id)
@@ -585,7 +586,7 @@ def agenda_form(request: Request, ctx: Ctx, track_id: int) -> Response:
             row, _view = processes.track(unit.session, unit.actor, track_id)
             drafts = drafts_from_agenda(track_agenda(row))
             context = _context(
-                ctx, unit, row.process_id, track_id, drafts=drafts, track_name=row.name
+                ctx, unit, row.process_id, track_id, drafts=drafts, track_name=called(row)
             )
         return with_twin(render(request, "agenda_edit.html", context), f"/api/tracks/{track_id}")
 

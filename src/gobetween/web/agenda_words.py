@@ -20,8 +20,10 @@ from markupsafe import Markup
 
 from gobetween import bidi, i18n
 from gobetween.errors import N_
-from gobetween.model import Agenda, Issue, Option
+from gobetween.model import Agenda, Issue
+from gobetween.service import names
 from gobetween.service.languages import language_name
+from gobetween.service.names import Named
 
 __all__ = [
     "FILTERS",
@@ -37,16 +39,19 @@ __all__ = [
 ]
 
 
-def called(item: Issue | Option) -> str:
-    """An agenda issue or option as a reader of the current language calls it: its name in
-    that language where the agenda gives one (``names``), else its own name (an option's label).
+def called(item: Named) -> str:
+    """An agenda issue or option, or a process, an organisation or a track (named by its
+    secretariat, :mod:`gobetween.service.names`), as a reader of the current language calls
+    it: its name in that language where it has one (``names``), else its own name (an
+    option's label, the name as entered). The pages' one way to show these names
+    (``{{ track | called }}``).
 
     >>> from gobetween.i18n import use_locale
     >>> with use_locale("uk"):
     ...     called(Option("Odesa", names={"uk": "Одеса"})), called(Issue.discrete("term", ["60"]))
     ('Одеса', 'term')
     """
-    return item.called(i18n.current_locale())
+    return names.called(item)
 
 
 def choice(agenda: Agenda, issue: str, option: str, between: str = ": ") -> str:

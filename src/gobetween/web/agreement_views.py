@@ -33,6 +33,7 @@ from gobetween.service import agree, implement, import_steps, record_dashboard
 from gobetween.service.api.agree import ActIn, AgreementIn, record_act
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import translated
+from gobetween.service.names import called_by_name
 from gobetween.service.negotiate import Upload
 from gobetween.web.agreement_charts import bar_chart, column_chart, number
 from gobetween.web.common import Ctx, frame, track_page
@@ -104,6 +105,8 @@ def _agreement_context(ctx: RequestContext, unit: Unit, /, agreement_id: int, **
         "acts_as_party": [
             n for n in view["acts_for"] if n in {i["party"] for i in view["instruments"]}
         ],
+        # the signatories as the reader's language calls them (the instruments keep theirs)
+        "by_name": called_by_name(unit.session, unit.actor, view["process_id"]),
         **more,
     }
 
@@ -530,6 +533,7 @@ def _implementation(
         "title": _("Implementation: %(title)s") % {"title": record["title"]},
         "barometer": barometer_chart(dash),
         "dash": dash,
+        "by_name": dash.get("by_name", {}),  # the filter ``named``: a delegation by its name
         "scope_name": scope_name,
         "level_name": level_name,
         "tr": translate,

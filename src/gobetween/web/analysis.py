@@ -10,7 +10,7 @@ the drafting page prefilled with it. JSON twins: ``GET /api/tracks/{id}/analysis
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -108,8 +108,14 @@ def _pair(parties: list[str], x: str | None, y: str | None) -> tuple[str, str]:
 
 
 def _chart(
-    result: Mapping[str, Any], x: str, y: str, versions: list[tuple[int, dict[str, float]]]
+    result: Mapping[str, Any],
+    x: str,
+    y: str,
+    versions: list[tuple[int, dict[str, float]]],
+    named: Callable[[str], str] = str,
 ) -> str:
+    """The utility space of parties ``x`` and ``y`` (as the analysis names them), each labelled
+    as ``named`` says (the reader's language)."""
     reservations = result["zopa"]["reservations"]
     solutions = [
         (label, (s["utilities"][x], s["utilities"][y]))
@@ -117,8 +123,8 @@ def _chart(
         if (s := result["solutions"].get(key)) is not None
     ]
     return utility_chart(
-        x,
-        y,
+        named(x),
+        named(y),
         frontier=[(p["utilities"][x], p["utilities"][y]) for p in result["frontier"]],
         reservations=(reservations[x], reservations[y]),
         solutions=solutions,
@@ -126,10 +132,11 @@ def _chart(
     )
 
 
-def based_on(result: Mapping[str, Any]) -> list[str]:
+def based_on(result: Mapping[str, Any], named: Callable[[str], str] = str) -> list[str]:
     """Each party and the version of its saved priorities the analysis is computed from, in
-    the reader's words, read from the analysis's key (``prefs:<party id>.<version>,...``, in
-    the parties' order); none where the key says otherwise.
+    the reader's words (each party as ``named`` shows it), read from the analysis's key
+    (``prefs:<party id>.<version>,...``, in the parties' order); none where the key says
+    otherwise.
 
     >>> based_on({"key": "prefs:5.2,6.1", "parties": ["Ukraine", "Russian Federation"]})
     ['Ukraine (version 2)', 'Russian Federation (version 1)']
@@ -140,7 +147,7 @@ def based_on(result: Mapping[str, Any]) -> list[str]:
     if len(versions) != len(parties) or not all(v.isdigit() for v in versions):
         return []
     return [
-        _("%(party)s (version %(number)s)") % {"party": party, "number": int(v)}
+        _("%(party)s (version %(number)s)") % {"party": named(party), "number": int(v)}
         for party, v in zip(parties, versions, strict=True)
     ]
 
@@ -182,14 +189,14 @@ def analysis_page(
             "parties": parties,
             "px": px,
             "py": py,
-            "chart": Markup(_chart(result, px, py, versions)),  # built from escaped parts
+            "chart": Markup(_chart(result, px, py, versions, tp.named)),  # from escaped parts
             "solutions": [
                 (label, _l(label), result["solutions"][key], SOLUTIONS_SAID[key])
                 for key, label in SOLUTIONS
                 if result["solutions"].get(key)
             ],
             "versions": versions,
-            "based_on": based_on(result),
+            "based_on": based_on(result, tp.named),
             "improve": improve,
             "improvement_rows": improvement_rows(improve) if improve else [],
             "current": text["versions"][-1] if text["versions"] else None,

@@ -2,13 +2,17 @@
 
 Names shown on pages come from policy-scoped reads only: organisation names from
 :func:`~gobetween.service.processes.organisations` (known to every member of a process), and
-the names of the authors of messages the caller was already allowed to read.
+the names of the authors of messages the caller was already allowed to read. A process, an
+organisation or a track is shown as the reader's language calls it (its name in that language
+where it has one, else as entered: :func:`gobetween.service.names.called`, the templates'
+``called`` filter); what a page holds by the name as entered (an analysis's parties) it shows
+by :meth:`TrackPage.named`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
@@ -22,6 +26,7 @@ from gobetween.protocols.base import ViewRole
 from gobetween.service import processes, setup
 from gobetween.service.context import RequestContext, Unit, request_context
 from gobetween.service.languages import track_languages
+from gobetween.service.names import called
 from gobetween.service.negotiate import track_agenda
 from gobetween.service.processes import Track
 from gobetween.web.render import csrf_token
@@ -129,15 +134,22 @@ class TrackPage:
     track: Track
     view: TrackView
     agenda: Agenda
-    organisations: dict[int, str]
+    organisations: dict[int, str]  # id -> name as the reader's language calls it
     admin: bool
+    by_name: dict[str, str] = field(default_factory=dict)  # name as entered -> the same
 
     def party_name(self, party_id: int | str | None) -> str:
-        """An organisation's name (organisation names are known to every process member)."""
+        """An organisation's name in the reader's language (organisation names are known to
+        every process member)."""
         if party_id is None:
             return ""
         fallback = _("organisation %(id)s") % {"id": party_id}
         return self.organisations.get(int(party_id), fallback)
+
+    def named(self, name: str) -> str:
+        """An organisation of the process, held by its name as entered, as the reader's
+        language calls it (a name of no organisation of the process: as given)."""
+        return self.by_name.get(name, name)
 
     def context(self, ctx: RequestContext, unit: Unit, **more: Any) -> dict[str, Any]:
         """The template context of a track page."""
@@ -147,6 +159,7 @@ class TrackPage:
             "agenda": self.agenda,
             "view": self.view,
             "tp": self,
+            "by_name": self.by_name,  # the filter ``named``: an organisation by its name
             "nav": nav_for(self.track, self.view, self.admin),
             "track_languages": track_languages(unit.session, self.track.id),
             "current_locale": i18n.current_locale(),
@@ -157,11 +170,13 @@ class TrackPage:
 def track_page(unit: Unit, track_id: int) -> TrackPage:
     """Load a track the caller has a seat in (:class:`~gobetween.errors.NotFound` otherwise)."""
     row, view = processes.track(unit.session, unit.actor, track_id)
-    names = processes.organisation_names(unit.session, unit.actor, row.process_id)
+    orgs = processes.organisations(unit.session, unit.actor, row.process_id)
     admin = any(
         m.process_id == row.process_id and m.role.value == "admin" for m in unit.actor.memberships
     )
-    return TrackPage(row, view, track_agenda(row), names, admin)
+    names = {o.id: called(o) for o in orgs}
+    by_name = {o.name: called(o) for o in orgs}
+    return TrackPage(row, view, track_agenda(row), names, admin, by_name)
 
 
 def options_of(agenda: Agenda, values: Iterable[tuple[str, str]]) -> dict[str, str]:

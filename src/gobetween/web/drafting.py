@@ -357,13 +357,14 @@ def _draft_context(
         utilities=[
             {
                 "party": u.party,
+                "shown": tp.party_name(u.party_id),  # in the reader's language
                 "utility": u.utility,
                 "reservation": u.reservation,
                 "red": u.crosses_red_line,
             }
             for u in utilities
         ],
-        missing_prefs=sorted(missing.values()),
+        missing_prefs=sorted(tp.party_name(p) for p in missing),
         next_number=len(versions) + 1,
         drafts=drafts.drafts_list(unit.session, unit.actor, track_id),
         rule=drafts.text_rule(unit.session, track_id) if rule is None else rule,

@@ -19,6 +19,7 @@ from gobetween.service.api.account import EnrolCtx
 from gobetween.service.api.auth import set_device_cookie, set_session_cookie
 from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
 from gobetween.service.languages import working_languages
+from gobetween.service.names import called
 from gobetween.service.security import new_token
 from gobetween.web.common import (
     CodeField,
@@ -144,7 +145,7 @@ def _home_context(ctx: RequestContext, unit: Unit, /) -> dict[str, Any]:
         tracks = [
             {
                 "id": row.id,
-                "name": row.name,
+                "name": called(row),
                 "mediator": view.is_mediator,
                 "party": Seat.PARTY in view.seats,
             }

@@ -23,6 +23,7 @@ from gobetween.protocols import relay
 from gobetween.service import antivirus, attachment_kinds, negotiate, processes, schemas, texts
 from gobetween.service.api.protocols import schema
 from gobetween.service.context import RequestContext, Unit
+from gobetween.service.names import called
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.data import ShownMessage, channel_messages, stream_cursor
 from gobetween.web.forms import form_errors, perform_step, validated
@@ -47,7 +48,7 @@ def _overview_context(ctx: RequestContext, unit: Unit, /, track_id: int) -> dict
     return tp.context(
         ctx,
         unit,
-        title=tp.track.name,
+        title=called(tp.track),
         text=text,
         channels=channels,
         taking_part=[tp.party_name(o) for o in taking_part],

@@ -41,6 +41,7 @@ from gobetween.protocols.registry import AnyProtocol
 from gobetween.service import protocol_steps
 from gobetween.service.api.protocols import schema
 from gobetween.service.context import Unit
+from gobetween.service.names import called
 from gobetween.web.common import Ctx, TrackPage, track_page
 from gobetween.web.data import stream_cursor
 from gobetween.web.forms import form_errors, perform_step, validated
@@ -124,7 +125,10 @@ def _context(
         for r in protocol.actions
         if r.generic and tp.view.allows(r, own if r.own_party else None)
     }
-    title = _("%(protocol)s: %(track)s") % {"protocol": _(protocol.title), "track": tp.track.name}
+    title = _("%(protocol)s: %(track)s") % {
+        "protocol": _(protocol.title),
+        "track": called(tp.track),
+    }
     return tp.context(
         ctx,
         unit,

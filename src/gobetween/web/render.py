@@ -146,6 +146,7 @@ def environment() -> jinja2.Environment:
     env.filters["person"] = _per_request(pseudonym_said)  # a name inside a translated sentence
     env.filters["bdi"] = _bdi  # a name inside a sentence keeps its own direction
     env.filters["listed"] = _per_request(listed)  # names (or words) listed as the reader lists
+    env.filters["named"] = _named  # an organisation held by its name as entered, as called
     # the agenda and the text in the reader's language (web/agenda_words.py)
     for name, function in agenda_words.FILTERS.items():
         env.filters[name] = _per_request(function)
@@ -166,6 +167,16 @@ def _bdi(value: object) -> Markup:
     """
     shown = pseudonym_said(value) if isinstance(value, str) else value
     return Markup("<bdi>{}</bdi>").format(shown)
+
+
+@pass_context
+def _named(context: Context, name: object) -> object:
+    """An organisation held by its name as entered (a signatory of an agreement, a delegation
+    of a joint record, a party of an analysis) as the reader's language calls it, by the page's
+    ``by_name`` (name as entered -> name in the reader's language, read by
+    :func:`gobetween.service.names.called_by_name`); a name it does not hold, as given."""
+    by_name = context.get("by_name") or {}
+    return by_name.get(name, name) if isinstance(name, str) else name
 
 
 def listed(

@@ -26,6 +26,7 @@ from gobetween.policy import Action
 from gobetween.service import languages, processes, translations
 from gobetween.service.api.translations import TranslationIn
 from gobetween.service.context import Unit
+from gobetween.service.names import called
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.forms import validated
 from gobetween.web.render import post_form, read_page, refused, render, run_page, with_twin
@@ -129,7 +130,7 @@ def _languages_context(ctx: Ctx, unit: Unit, /, process_id: int, **more: Any) ->
     ]
     return {
         **frame(ctx, unit),
-        "title": _("Working languages: %(process)s") % {"process": process.name},
+        "title": _("Working languages: %(process)s") % {"process": called(process)},
         "process": process,
         "admin": view.admin,
         "process_languages": languages.process_languages(unit.session, unit.actor, process_id),
@@ -190,7 +191,7 @@ def text_languages(request: Request, ctx: Ctx, track_id: int) -> Response:
             context = tp.context(
                 ctx,
                 unit,
-                title=_("Language versions of the text: %(track)s") % {"track": tp.track.name},
+                title=_("Language versions of the text: %(track)s") % {"track": called(tp.track)},
                 versions=list(reversed(shown["versions"])),
             )
         response = render(request, "text_languages.html", context)

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween.errors import InvalidModel
 from gobetween.model import IN_LANGUAGES, Agenda, Issue, Option, Role, in_languages
 from gobetween.policy import Actor, TrackView
-from gobetween.service import agendas, prepare, setup
+from gobetween.service import agendas, names, prepare, setup
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, listing, writing, writing_as
 from gobetween.service.api.setup import outgoing
@@ -41,6 +41,7 @@ def process_out(session: Session, actor: Actor, row: t.Process) -> s.ProcessOut:
         roles=roles,
         convened_by=prepare.convener(session, row),
         languages=list(working_languages(session, row.id)),
+        names=names.names_out(row),
     )
 
 
@@ -49,6 +50,7 @@ def track_out(session: Session, row: t.Track, view: TrackView) -> s.TrackOut:
         id=row.id,
         process_id=row.process_id,
         name=row.name,
+        names=names.names_out(row),
         source=row.source,
         agenda=row.agenda,
         organisation_ids=sorted(repositories.participants(session, row.id)),
@@ -84,6 +86,8 @@ def create_process(body: s.ProcessIn, ctx: Ctx) -> s.ProcessOut:
         actor = repositories.load_actor(unit.session, unit.user.id)
         if body.languages is not None:
             set_working_languages(unit.session, actor, row.id, body.languages)
+        if body.names:  # in the working languages just declared
+            names.set_process_names(unit.session, actor, row.id, body.names)
         return process_out(unit.session, actor, row)
 
 
@@ -92,6 +96,14 @@ def get_process(process_id: s.Id, ctx: Ctx) -> s.ProcessOut:
     """One process the caller belongs to."""
     with ctx.read() as unit:
         row, _ = repositories.process(unit.session, unit.actor, process_id)
+        return process_out(unit.session, unit.actor, row)
+
+
+@router.patch("/processes/{process_id}", response_model=s.ProcessOut)
+def name_process(process_id: s.Id, body: s.NamesIn, ctx: Ctx) -> s.ProcessOut:
+    """Name the process in its working languages (admins): ``names`` replaces its names."""
+    with ctx.write() as unit:
+        row = names.set_process_names(unit.session, unit.actor, process_id, body.names)
         return process_out(unit.session, unit.actor, row)
 
 
@@ -107,7 +119,31 @@ def list_organisations(process_id: s.Id, ctx: Ctx) -> list[s.OrganisationOut]:
 def create_organisation(process_id: s.Id, body: s.OrganisationIn, ctx: Ctx) -> s.OrganisationOut:
     """Add a party, mediating or observing organisation (admins)."""
     return writing_as(
-        ctx, s.OrganisationOut, prepare.add_organisation, process_id, name=body.name, kind=body.kind
+        ctx,
+        s.OrganisationOut,
+        prepare.add_organisation,
+        process_id,
+        name=body.name,
+        kind=body.kind,
+        names=body.names,
+    )
+
+
+@router.patch(
+    "/processes/{process_id}/organisations/{organisation_id}", response_model=s.OrganisationOut
+)
+def name_organisation(
+    process_id: s.Id, organisation_id: s.Id, body: s.NamesIn, ctx: Ctx
+) -> s.OrganisationOut:
+    """Name an organisation in the process's working languages (admins): ``names`` replaces
+    its names."""
+    return writing_as(
+        ctx,
+        s.OrganisationOut,
+        names.set_organisation_names,
+        process_id,
+        organisation_id,
+        body.names,
     )
 
 
@@ -254,6 +290,7 @@ def create_track(process_id: s.Id, body: s.TrackIn, ctx: Ctx) -> s.TrackOut:
             name=body.name,
             agenda=agenda_of(body.agenda),
             organisation_ids=body.organisation_ids,
+            names=body.names,
         )
         actor = repositories.load_actor(unit.session, unit.user.id)
         _, view = repositories.track(unit.session, actor, row.id)
@@ -265,6 +302,16 @@ def get_track(track_id: s.Id, ctx: Ctx) -> s.TrackOut:
     """One track: its agenda and organisations."""
     with ctx.read() as unit:
         row, view = repositories.track(unit.session, unit.actor, track_id)
+        return track_out(unit.session, row, view)
+
+
+@router.patch("/tracks/{track_id}", response_model=s.TrackOut)
+def name_track(track_id: s.Id, body: s.NamesIn, ctx: Ctx) -> s.TrackOut:
+    """Name a track in its process's working languages (the process's admins): ``names``
+    replaces its names."""
+    with ctx.write() as unit:
+        row = names.set_track_names(unit.session, unit.actor, track_id, body.names)
+        _, view = repositories.track(unit.session, unit.actor, track_id)
         return track_out(unit.session, row, view)
 
 
