@@ -241,6 +241,21 @@ def test_existing_rows_upgrade_with_their_names_as_entered(database_url: str) ->
         db.dispose()
 
 
+@pytest.mark.parametrize(("who", "status"), [("un", 403), ("ru", 403), ("outsider", 404)])
+def test_naming_an_organisation_tells_no_one_which_exist(
+    world: World, who: str, status: int
+) -> None:
+    """To a member who is no admin, an organisation of the process and one that does not exist
+    are refused alike (403); to an outsider, alike as missing (404)."""
+    pid = world.process_id
+    answers = [
+        _patch(world, who, f"/api/processes/{pid}/organisations/{org}", {"en": "x"})
+        for org in (world.orgs["Ukraine"], 2_000_000_000)
+    ]
+    assert [a.status_code for a in answers] == [status, status]
+    assert answers[0].json()["detail"] == answers[1].json()["detail"]
+
+
 @pytest.mark.parametrize("who", ["ua", "ru"])
 def test_a_party_reads_the_names_but_may_not_change_them(world: World, who: str) -> None:
     _working(world, "en", "ru")

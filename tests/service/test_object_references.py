@@ -28,6 +28,11 @@ def _bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("post", "/api/processes/{process_id}/organisations"): {
             "json": {"name": "Z", "kind": "party"}
         },
+        ("patch", "/api/processes/{process_id}"): {"json": {"names": {}}},
+        ("patch", "/api/processes/{process_id}/organisations/{organisation_id}"): {
+            "json": {"names": {}}
+        },
+        ("patch", "/api/tracks/{track_id}"): {"json": {"names": {}}},
         ("post", "/api/processes/{process_id}/members"): {
             "json": {
                 "email": "outsider@example.org",

@@ -156,7 +156,9 @@ def set_organisation_names(
     organisation_id: int,
     names: Mapping[str, object],
 ) -> t.Organisation:
-    """Name an organisation of a process in the process's working languages (its admins)."""
+    """Name an organisation of a process in the process's working languages (its admins: to
+    another member, one that exists and one that does not are alike refused)."""
+    process_view(actor, process_id).require_admin()
     found = repositories.organisations(session, actor, process_id)
     row = next((o for o in found if o.id == organisation_id), None)
     if row is None:
