@@ -5,10 +5,11 @@ The page (``implementation.html``) starts with a list of its sections, each with
 folds each section's long parts (charts, tables, forms) under a ``<summary>`` that names them,
 on every screen: 11,600 px tall at 390 px, it was one long scroll. Folds open without a script, by a
 tap, Enter or Space; the query names the ones open when the page is loaded: ``?open=events``
-(one fold, by its key: a form sent comes back with its section open), ``?open=all`` (every
-one, for printing or finding a word). The events are shown :data:`EVENTS_PER_PAGE` at a time,
-the page of the latest ones shown first (``?events_page=1`` is the earliest); the JSON twin has
-them all.
+(one fold, by its key: a form sent comes back with its section open), ``?open=history-art-3``
+(a fold inside another: one provision's assessments and their notes, the provisions table
+around it open too), ``?open=all`` (every one, for printing or finding a word). The events are
+shown :data:`EVENTS_PER_PAGE` at a time, the page of the latest ones shown first
+(``?events_page=1`` is the earliest); the JSON twin has them all.
 """
 
 from __future__ import annotations

@@ -261,7 +261,8 @@ async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
 async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """The joint team assesses a provision (level, one piece of evidence, a note every
     signatory reads, an internal note the mediators alone read), read as
-    ``POST /api/agreements/{id}/provisions/{key}/assessments``' body."""
+    ``POST /api/agreements/{id}/provisions/{key}/assessments``' body; then the page at that
+    provision's assessments (``?open=history-art-3``), the provisions table open."""
     values = _texts(await _form(request))
 
     def work() -> None:
@@ -279,7 +280,10 @@ async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Res
         writing(ctx, provision_records.assess_provision, agreement_id, key, sent, read)
 
     sent = _Sent("assess-provision", values, _evidence_field)
-    return await _do(request, ctx, agreement_id, "provisions", work, sent)
+    # back at the provision's assessments, open: the new one first, with the notes this reader
+    # may read back (the mediators both)
+    history = f"history-{values.get('key', '')}"
+    return await _do(request, ctx, agreement_id, history, work, sent)
 
 
 def _in_order(problems: Sequence[e.InputError], fields: Sequence[str]) -> list[e.InputError]:
