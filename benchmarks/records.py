@@ -26,8 +26,8 @@ import numpy as np
 from benchmarks.monitoring import _timed, write_synthetic_csv
 from gobetween.formats.jcc import read_csv
 from gobetween.formats.records import read_entry_file
+from gobetween.monitoring.entry_files import merge_entries
 from gobetween.monitoring.figures import VoyageArrays, dashboard
-from gobetween.monitoring.kinds import merge_entries
 from gobetween.monitoring.kinds_builtin import EXCHANGES, INCIDENTS
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.monitoring.obligations import Metric, Obligation, evaluate_voyages

@@ -27,6 +27,8 @@ so that the CLI, the service and the web pages can say exactly what is wrong wit
     ├── PermissionDenied (PermissionError)    the actor may see the object but not do this
     │   └── TwoFactorRequired                 the account must turn on a second factor first
     ├── Conflict                              the request clashes with the current state
+    │   └── InvitationClosed                  an invitation used, declined, withdrawn, replaced
+    │                                         or expired: what happened and whom to ask
     ├── AuthenticationFailed (PermissionError)
     │   └── SessionIdle                       a browser session unused for longer than allowed
     ├── RateLimited                           too many attempts; retry after some seconds
@@ -64,6 +66,7 @@ __all__ = [
     "InvalidPackage",
     "InvalidPreferences",
     "InvalidScenario",
+    "InvitationClosed",
     "Named",
     "NamedLanguage",
     "NotFound",
@@ -496,6 +499,24 @@ class Conflict(GobetweenError):
     ) -> None:
         super().__init__(message, params=params)
         self.location = location
+
+
+class InvitationClosed(Conflict):
+    """An invitation that can no longer be answered (its link, or its id on the invitee's
+    home page): ``state`` says why (``used``, ``declined``, ``withdrawn``, ``replaced`` or
+    ``expired``); the message says what happened, when, and what to do next. Its problem's
+    ``title`` names it, the same for each state; a link's state is also what
+    ``/api/invitations/lookup`` answers.
+
+    >>> InvitationClosed("this invitation expired", state="expired").state
+    'expired'
+    """
+
+    def __init__(
+        self, message: str, *, state: str, params: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(message, params=params)
+        self.state = state
 
 
 class AuthenticationFailed(GobetweenError, PermissionError):

@@ -14,6 +14,7 @@ from gobetween.errors import (
     problems_of,
 )
 from gobetween.monitoring.bounds import RecordBounds
+from gobetween.monitoring.entry_files import merge_entries, read_entries
 from gobetween.monitoring.figures import FigureTable
 from gobetween.monitoring.kinds import (
     REGISTRY,
@@ -22,8 +23,6 @@ from gobetween.monitoring.kinds import (
     FigureSpec,
     RecordKind,
     kind_named,
-    merge_entries,
-    read_entries,
     register,
 )
 from gobetween.monitoring.kinds_builtin import EXCHANGES, INCIDENTS

@@ -51,7 +51,7 @@ def test_an_admin_withdraws_a_pending_invitation_and_its_link_says_so(world: Wor
     assert 'id="invitation-form"' not in page.text
     assert "admin &lt;admin@example.org&gt;" in page.text
     sent = world.client.post(f"/invitations/{token}", data={"name": "Late", "password": PASSWORD})
-    assert sent.status_code == 422
+    assert sent.status_code == 409
     assert 'data-state="withdrawn"' in sent.text
     with world.services.db.unit_of_work(write=False) as session:
         audit = session.execute(
@@ -102,7 +102,7 @@ def test_a_replaced_invitation_shows_as_replaced_and_its_link_says_so(world: Wor
     assert 'data-state="replaced"' in page.text
     assert 'id="invitation-form"' not in page.text
     sent = world.client.post(f"/invitations/{first}", data={"name": "A", "password": PASSWORD})
-    assert sent.status_code == 422
+    assert sent.status_code == 409
     assert 'data-state="replaced"' in sent.text
     old_id = next(i["id"] for i in _invitations(world) if i["state"] == "replaced")
     refused = _withdraw(world, "admin", old_id)

@@ -75,7 +75,7 @@ def test_one_invitation_link_submitted_twice_at_once_makes_one_account(
 
     statuses = _twice(world, submit)
     assert met == [True, True]  # before: [False] (the second never hashed)
-    assert statuses in ([201, 422], [303, 404])  # the page says "used" with 422, the API 404
+    assert statuses in ([201, 409], [303, 409])  # the page and the API both say "used"
     with world.services.db.unit_of_work(write=False) as session:
         users = session.execute(select(t.User.id).where(t.User.email == "twice@example.org")).all()
         assert len(users) == 1

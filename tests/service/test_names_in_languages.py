@@ -295,3 +295,32 @@ def test_a_notification_names_the_channel_and_the_track_in_the_readers_language(
     assert "«продовольственный коридор»" in to_un, to_un
     (to_tr,) = [box.body(m) for m in box.to("tr@example.org")]  # the Turkish mediator: English
     assert "channel of Ukraine in “food corridor”" in to_tr, to_tr
+
+
+def test_an_invitation_mail_names_the_process_and_the_organisation_in_its_language(
+    mworld: World,  # noqa: F811
+    box: Mailbox,
+) -> None:
+    """The invitation goes out in the process's first working language (the address has no
+    account), the process and the organisation named in it, not in the inviter's."""
+    _working(mworld, "ru", "en")
+    pid = mworld.process_id
+    named = _patch(mworld, "admin", f"/api/processes/{pid}", {"ru": "Черноморские переговоры"})
+    assert named.status_code == 200, named.text
+    url = f"/api/processes/{pid}/organisations/{mworld.orgs['Ukraine']}"
+    assert _patch(mworld, "admin", url, {"ru": "Украина"}).status_code == 200
+    body = {"email": "new@example.org", "role": "party_member"}
+    invited = mworld.post(
+        "admin",
+        f"/api/processes/{pid}/invitations",
+        json={**body, "organisation_id": mworld.orgs["Ukraine"]},
+        headers={"Accept-Language": "en"},  # the inviter reads English
+    )
+    assert invited.status_code == 201, invited.text
+    mail.deliver_due(mworld.services.db, mworld.services.settings)
+    (message,) = box.to("new@example.org")
+    assert "Черноморские переговоры" in str(message["Subject"]), message["Subject"]
+    text = box.body(message)
+    assert "Черноморские переговоры" in text, text
+    assert "Украина" in text, text
+    assert "Black Sea talks" not in text, text

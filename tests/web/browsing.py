@@ -69,3 +69,12 @@ def no_horizontal_scroll(page: Page) -> None:
     """Nothing on the page is wider than the screen."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+
+
+def open_folds(page: Page) -> None:
+    """Every fold of the page's main part open, as a reader opens them: a tap on each closed
+    summary (the joint record's long parts are folded: gobetween.web.record_folds)."""
+    closed = page.locator("main details:not([open]) > summary")
+    for _ in range(closed.count()):
+        closed.first.click()
+    expect(closed).to_have_count(0)

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.web.browsing import open_as
+from tests.web.browsing import open_as, open_folds
 
 from gobetween.agreements import generate_private_key, private_key_pem, public_key_pem
 from gobetween.service.demo_agreement import build_agreement_demo
@@ -115,6 +115,7 @@ def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_pat
     # the joint record's dashboard
     ua = pages["ukraine"]
     ua.goto(f"{base}/agreements/{aid}/implementation")
+    open_folds(ua)
     expect(ua.locator("#fig-voyages")).to_have_text("981")
     expect(ua.locator("#fig-tonnes")).to_have_text("31.74")
     expect(ua.locator("#fig-developing")).to_have_text("57.1%")

@@ -22,6 +22,7 @@ BROWSER_TESTS = [
         "test_event_form_browser.py",
         "test_chart_labels_browser.py",
         "test_record_tables_phone_browser.py",
+        "test_phone_targets_browser.py",
     )
 ]
 #: Pages reached only from others (listed on the home page and in the API reference).

@@ -114,3 +114,23 @@ def test_after_the_deadline_the_page_takes_no_bid(site: Site) -> None:
     late = _post(ua, page, "submit_bid", {"round": "1", "amount": "5"})
     assert late.status_code == 422
     assert "deadline passed" in text_of(soup(late), ".flash.error")
+
+
+def test_the_bidding_page_names_the_issue_in_the_readers_language(site: Site) -> None:
+    """Walking the demo in Arabic, Qatar's bidding page offered "duration" (the agenda names it
+    «المدة» in Arabic), and the summary and the settlement said the issue and option as keyed:
+    now as the agenda names them in the reader's language, the form still sending the key."""
+    energy = site.tracks["energy facilities"]
+    page = f"/tracks/{energy}/protocols/blind_bidding"
+    qatar = site.client("qatar")
+    qatar.cookies.set("gobetween_lang", "ar")
+    form = soup(qatar.get(page))
+    offered = {str(o["value"]): o.get_text(strip=True) for o in form.select("#b-issue option")}
+    assert offered["duration"] == "المدة"
+    opened = _post(qatar, page, "open_bidding", {
+        "issue": "duration", "payer": str(site.orgs["Russian Federation"]),
+        "payee": str(site.orgs["Ukraine"]), "max_rounds": "2", "relative": "",
+        "absolute": "", "deadline": "", "unit": "", "monotone": "true"})  # fmt: skip
+    assert opened.status_code == 303, opened.text
+    assert "المدة" in text_of(soup(qatar.get(page)), "#summary-h")
+    assert "duration" not in text_of(soup(qatar.get(page)), "#summary-h")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.browsing import logged_in, no_horizontal_scroll
+from tests.web.browsing import logged_in, no_horizontal_scroll, open_folds
 
 from gobetween.service.demo_agreement import build_agreement_demo
 
@@ -68,6 +68,7 @@ def test_chart_words_never_touch(browser_site, shots: Path, lang: str, width: in
         aid = build_agreement_demo(session)
     page = logged_in(browser, base, site, "un", width=width, lang=lang, zone="Asia/Qatar")
     page.goto(f"{base}/agreements/{aid}/implementation")
+    open_folds(page)
     charts = page.locator("figure svg.chart")
     assert charts.count() >= 6  # barometer, months, days, queue, waits, terms
     dated = 0

@@ -51,6 +51,7 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     ukraine = _phone_in_arabic(browser, base, site, "ukraine")
     ukraine.goto(page_url)
     expect(ukraine.locator("#eventf-h")).to_have_text("تسجيل حدث")
+    ukraine.locator("#eventf-h").click()  # the form is folded under its name: a tap opens it
     form = ukraine.locator("#event-form")
     form.scroll_into_view_if_needed()
     _fits(ukraine)
@@ -76,7 +77,7 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     form.locator("#ev-delegation").select_option("Ukraine")
     form.locator("#ev-reason").fill("تسجيل السفينة")
     form.locator("button[type=submit]").click()
-    expect(ukraine).to_have_url(f"{page_url}#events")
+    expect(ukraine).to_have_url(f"{page_url}?open=events#events")  # the events open
     listed = ukraine.locator("#events tbody tr", has_text=ITEM)
     expect(listed).to_have_count(1)
     expect(listed).to_contain_text("التسجيل")  # the event's type in the reader's language
@@ -85,6 +86,7 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     events = ukraine.locator("#events tbody tr").count()
 
     # one refused event: a block without a reason, refused at the reason in Arabic, as typed
+    ukraine.locator("#eventf-h").click()
     form = ukraine.locator("#event-form")
     form.locator("#ev-type").select_option("decision")
     form.locator("#ev-item").fill(BLOCKED)
@@ -116,8 +118,8 @@ def test_recording_an_event_on_a_phone_in_arabic(browser_site, shots: Path) -> N
     # an approval chosen by its Arabic label meets the step's gate, shown in Arabic
     form.locator("#ev-verdict").select_option("approve")
     form.locator("#ev-item").fill(ITEM)
-    form.locator("button[type=submit]").click()
-    expect(ukraine).to_have_url(f"{page_url}#events")
+    form.locator("button[type=submit]").click()  # the refused form came back open
+    expect(ukraine).to_have_url(f"{page_url}?open=events#events")
     gate = ukraine.locator("#items tr", has_text=ITEM).locator(".gate[data-step='departure plan']")
     expect(gate).to_have_count(1)
     expect(gate).to_contain_text("خطة المغادرة")

@@ -6,6 +6,7 @@ no one named, and the Ukrainian dates wrapped at 1366 px."""
 from __future__ import annotations
 
 import pytest
+from tests.web.browsing import open_folds
 
 from gobetween.service.demo_agreement import build_agreement_demo
 
@@ -22,6 +23,7 @@ def test_an_outsiders_first_visit_shows_the_terms_days_as_days(browser_site, lan
     )
     page = context.new_page()
     page.goto(f"{base}/public/agreements/{aid}/implementation")
+    open_folds(page)
     days = page.locator("#terms time")
     assert days.count() >= 2
     shown = days.evaluate_all("ts => ts.map(t => [t.getAttribute('datetime'), t.textContent])")

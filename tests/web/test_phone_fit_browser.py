@@ -4,7 +4,7 @@ chromium: starting from the home page, the test follows every link of the site (
 the API or logging out) breadth first and checks that no page is wider than the screen, and that
 every field one writes in takes its form's width (but numbers and dates), and that no table
 makes the reader scroll sideways (on a phone each row of a table is a block of labelled lines:
-``table.stacked``).
+``table.stacked``). The joint record is measured with its folds (``details.fold``) open.
 
 Before, the text's language versions (``/tracks/{id}/text/languages``) were 494 px wide on a
 360 px phone in Ukrainian, and the implementation record (the mediators' and the public page) 535
@@ -84,6 +84,8 @@ def _crawl(page: Page, base: str) -> dict[str, int]:
         assert response.status == 200, f"{path}: {response.status}"
         if "text/html" not in response.headers.get("content-type", ""):
             continue
+        # what the joint record folds (its charts, tables and forms) must fit as well
+        page.evaluate("document.querySelectorAll('details.fold').forEach(d => { d.open = true; })")
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
         cramped = [f for f in page.evaluate(_FIELDS) if f[1] < _LEAST_SHARE * f[2]]
         assert cramped == [], f"{path}: (field, its width, its form's) {cramped}"

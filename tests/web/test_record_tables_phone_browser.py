@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.web.browsing import no_horizontal_scroll, open_in
+from tests.web.browsing import no_horizontal_scroll, open_folds, open_in
 
 from gobetween.service.demo_agreement import build_agreement_demo
 
@@ -34,6 +34,7 @@ def test_the_term_clock_and_the_record_read_on_a_phone_in_ukrainian(
         aid = build_agreement_demo(session)
     page = open_in(browser, base, site, "ukraine", "uk-UA", 390)
     page.goto(f"{base}/agreements/{aid}/implementation")
+    open_folds(page)
     no_horizontal_scroll(page)
     rows = page.locator("#terms").evaluate(_CELLS)
     assert len(rows) == 4

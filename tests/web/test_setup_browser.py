@@ -3,8 +3,8 @@
 The walk: the first visitor creates the first administrator; a new process with its
 organisations; a track whose agenda has an option with commas in its name, a clause wording
 and a numeric range; invitations sent over a real SMTP server (aiosmtpd) and read from it; two
-delegates accept from their links and land in the process; a used link says so. The same on
-SQLite and on PostgreSQL (a fresh schema).
+delegates accept from their links and land in the process; a used link says so and leads the
+account that used it to the process. The same on SQLite and on PostgreSQL (a fresh schema).
 
 The steps are helpers over a :class:`Walk` so that later walks (keys made in the browser
 signing an agreement) can continue from :func:`set_up_negotiation`. Screenshots go to
@@ -198,9 +198,15 @@ def join_from_mail(walk: Walk, who: str) -> Page:
     expect(page).to_have_url(walk.base + "/")
     expect(page.locator(".process h2")).to_have_text(PROCESS)
     expect(page.locator(".process .convener")).to_contain_text(ADMIN["email"])
-    page.goto(walk.base + link)
+    page.goto(walk.base + link)  # the mail opened again: used, and the way to the process
     expect(page.locator("#invitation-state")).to_have_attribute("data-state", "used")
     expect(page.locator("#invitation-form")).to_have_count(0)
+    onward = page.locator("#invitation-next a")
+    expect(onward).to_have_text(f"Go to “{PROCESS}”")
+    if who == "ua":
+        walk.shot(page, "invitation-used")
+    onward.click()
+    expect(page.locator(f"#process-{walk.process_id} h2")).to_have_text(PROCESS)
     return page
 
 

@@ -1,7 +1,7 @@
 """Files of any declared record kind (exchanges, incidents, ...): CSV or XLSX, bounded.
 
 The kind's declaration says which columns to find (by name, label or alias, compared loosely)
-and how to check each cell (:func:`gobetween.monitoring.kinds.read_entries`); this module only
+and how to check each cell (:func:`gobetween.monitoring.entry_files.read_entries`); this module only
 turns the file's bytes into rows. A workbook is searched sheet by sheet for the kind's header
 (an HDX workbook has a README sheet first and an HXL-tagged copy of its data; the first sheet
 with the header is read, its HXL row skipped). Rows and problems are bounded by
@@ -25,13 +25,8 @@ from gobetween.errors import N_, Count, FileFormatError, InputError, Sentence
 from gobetween.formats.jcc import csv_rows
 from gobetween.formats.xlsx_limits import UNREADABLE_WORKBOOK, open_workbook, unreadable_sheet
 from gobetween.monitoring.bounds import RecordBounds
-from gobetween.monitoring.kinds import (
-    EntryImport,
-    ImportWords,
-    RecordKind,
-    header_names,
-    read_entries,
-)
+from gobetween.monitoring.entry_files import EntryImport, header_names, read_entries
+from gobetween.monitoring.kinds import ImportWords, RecordKind
 from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
 
 __all__ = ["MAX_BYTES", "read_entry_file"]

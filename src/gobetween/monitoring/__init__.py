@@ -12,7 +12,8 @@ Pure: nothing here reads files or a clock. Voyage files are read by
 - :mod:`~gobetween.monitoring.bsgi`: the Black Sea Grain Initiative as data (and its life).
 - :mod:`~gobetween.monitoring.provisions`: provisions on the Peace Accords Matrix scale.
 - :mod:`~gobetween.monitoring.kinds`: record kinds as declarations, one registry;
-  :mod:`~gobetween.monitoring.kinds_builtin` declares voyages, exchanges and incidents.
+  :mod:`~gobetween.monitoring.kinds_builtin` declares voyages, exchanges and incidents;
+  :mod:`~gobetween.monitoring.entry_files` reads files of entries against a kind.
 - :mod:`~gobetween.monitoring.limits`: the bounds of one import (rows, problems listed).
 """
 

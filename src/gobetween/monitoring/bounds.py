@@ -5,7 +5,7 @@ the day something happened under the agreement (``FieldSpec.happened``); :class:
 holds what one agreement allows for them. The service makes it from the agreement (its
 signatory parties, its entry into force) and the clock (the core reads none), and every way an
 entry comes in reads it through them: a file's rows
-(:func:`gobetween.monitoring.kinds.read_entries`), an incident reported on the page or through
+(:func:`gobetween.monitoring.entry_files.read_entries`), an incident reported on the page or through
 the API (:meth:`gobetween.monitoring.kinds.RecordKind.entry`).
 """
 

@@ -74,6 +74,7 @@ STATUS: dict[type[e.GobetweenError], int] = {
     e.PermissionDenied: 403,
     e.TwoFactorRequired: 403,
     e.Conflict: 409,
+    e.InvitationClosed: 409,
     e.AuthenticationFailed: 401,
     e.SessionIdle: 401,
     e.RateLimited: 429,

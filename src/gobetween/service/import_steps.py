@@ -25,7 +25,8 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from gobetween.monitoring.kinds import Entry, EntryImport
+from gobetween.monitoring.entry_files import EntryImport
+from gobetween.monitoring.kinds import Entry
 from gobetween.monitoring.voyages import ImportResult, MergeResult, Shipment, ShipmentKey, merge
 from gobetween.policy import Actor
 from gobetween.service import implement, records

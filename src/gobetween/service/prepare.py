@@ -9,8 +9,10 @@ Membership needs the invited person's consent: the API and the pages add people 
 in and accepts or declines it (:func:`accept_as`, :func:`decline`). The answer to an invitation
 is the same whether or not the address belongs to an account. Inviting the same address to the
 same seat again *replaces* the pending invitation; whoever may invite may also *withdraw* a
-pending one (:func:`withdraw`); the link of either is then refused in words that say so and
-whom to ask (:func:`invitation_state`). :func:`add_member` (no consent)
+pending one (:func:`withdraw`). A link that can no longer be answered (used, declined,
+withdrawn, replaced, expired: :func:`invitation_state`) is refused in words that say what
+happened, when, and whom to ask (:class:`~gobetween.errors.InvitationClosed`, 409); only a link
+that never was an invitation answers 404. :func:`add_member` (no consent)
 is for the operator's own tools only (the demo, the command line, test fixtures).
 """
 
@@ -23,8 +25,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import Conflict, NotFound, PermissionDenied, Problems, ValidationFailed
-from gobetween.i18n import _, _l
+from gobetween.errors import (
+    Conflict,
+    InvitationClosed,
+    NotFound,
+    PermissionDenied,
+    Problems,
+    ValidationFailed,
+)
+from gobetween.i18n import _, _l, format_datetime
 from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.policy import Actor, process_view, role_fits
 from gobetween.service import unique
@@ -53,6 +62,7 @@ __all__ = [
     "invitation_state",
     "invite",
     "members",
+    "my_invitation",
     "pending_invitations",
     "remove_member",
     "withdraw",
@@ -446,27 +456,46 @@ def invitation_state(row: t.Invitation | None) -> str:
 
 
 def _open(session: Session, row: t.Invitation | None) -> t.Invitation:
-    """``row``, while it can be answered; a withdrawn or replaced one is refused saying so and
-    whom to ask (409), any other (404) as before."""
+    """``row``, while it can be answered. One that can no longer be is refused saying what
+    happened, when, and what to do next (:class:`InvitationClosed`, 409); no invitation at all
+    answers 404, the same for every link that never was one."""
+    if row is None:
+        raise NotFound(_("no such invitation: check that you copied its link whole"))
     state = invitation_state(row)
-    if row is not None and state == "withdrawn":
-        who = _person(session, row.withdrawn_by) or _person(session, row.created_by)
-        raise Conflict(
-            _("this invitation was withdrawn by %(who)s: ask them if you expected to take part")
-            % {"who": who or _("an administrator of the process")}
-        )
-    if row is not None and state == "replaced":
-        who = _person(session, row.created_by) or _("an administrator of the process")
-        raise Conflict(
-            _(
-                "a newer invitation to the same role replaced this one: use the link of the "
-                "latest invitation you received, or ask %(who)s"
-            )
-            % {"who": who}
-        )
-    if row is None or state != "pending":
-        raise NotFound(_("no such invitation, or it has been used, declined or has expired"))
+    if state != "pending":
+        raise InvitationClosed(_closed_said(session, row, state), state=state)
     return row
+
+
+#: What an invitation that can no longer be answered says, by its state: what happened, when
+#: (``when``), and whom to ask (``who``).
+_CLOSED = {
+    "used": _l("this invitation has already been accepted: log in with its address to take part"),
+    "declined": _l(
+        "this invitation was declined on %(when)s: to take part after all, ask the process's "
+        "administrators for a new one (%(who)s invited you)"
+    ),
+    "withdrawn": _l(
+        "this invitation was withdrawn by %(who)s: ask them if you expected to take part"
+    ),
+    "replaced": _l(
+        "a newer invitation to the same role replaced this one: use the link of the latest "
+        "invitation you received, or ask %(who)s"
+    ),
+    "expired": _l(
+        "this invitation expired on %(when)s: ask the process's administrators for a new one "
+        "(%(who)s invited you)"
+    ),
+}
+
+
+def _closed_said(session: Session, row: t.Invitation, state: str) -> str:
+    """Why invitation ``row`` (in ``state``, not pending) can no longer be answered, and what
+    to do next, in the current language and time zone."""
+    who = _person(session, row.withdrawn_by) if state == "withdrawn" else ""
+    who = who or _person(session, row.created_by) or _("an administrator of the process")
+    when = row.declined_at if state == "declined" else row.expires_at
+    return str(_CLOSED[state]) % {"who": who, "when": format_datetime(when)}
 
 
 def _person(session: Session, user_id: int | None) -> str:
@@ -561,12 +590,20 @@ def _user_of(session: Session, address: str) -> t.User | None:
     return session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
 
 
-def _addressed_to(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
+def _to_me(
+    session: Session, actor: Actor, invitation_id: int, *, lock: bool = False
+) -> t.Invitation:
+    """An invitation to the actor's address, whatever its state (anyone else's: 404, as for
+    one that does not exist)."""
     user = session.get_one(t.User, actor.user_id)
-    row = session.get(t.Invitation, invitation_id, with_for_update=True)
+    row = session.get(t.Invitation, invitation_id, with_for_update=lock)
     if row is None or row.email != user.email:
         raise NotFound(_("no invitation %(id)s") % {"id": invitation_id})
-    return _open(session, row)
+    return row
+
+
+def _addressed_to(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
+    return _open(session, _to_me(session, actor, invitation_id, lock=True))
 
 
 def accept_as(session: Session, actor: Actor, invitation_id: int) -> t.Membership:
@@ -589,7 +626,8 @@ class InvitationInfo:
 
     ``state`` is one of :func:`invitation_state`'s; an unknown link tells nothing else.
     ``registered`` says whether the invited address has an account (shown only to whoever holds
-    the link, who received it at that address); ``withdrawn_by``, who withdrew it (whom to ask).
+    the link, who received it at that address); ``withdrawn_by``, who withdrew it (whom to ask);
+    ``declined_at``, when it was declined.
     """
 
     state: str
@@ -604,6 +642,7 @@ class InvitationInfo:
     expires_at: dt.datetime | None = None
     registered: bool = False
     withdrawn_by: str = ""
+    declined_at: dt.datetime | None = None
 
 
 def convener(session: Session, process: t.Process) -> str:
@@ -628,6 +667,7 @@ def _info(session: Session, row: t.Invitation, state: str) -> InvitationInfo:
         expires_at=row.expires_at,
         registered=_user_of(session, row.email) is not None,
         withdrawn_by=_person(session, row.withdrawn_by),
+        declined_at=row.declined_at,
     )
 
 
@@ -636,6 +676,14 @@ def invitation_info(session: Session, token: str) -> InvitationInfo:
     row = _by_token(session, token)
     state = invitation_state(row)
     return InvitationInfo(state) if row is None else _info(session, row, state)
+
+
+def my_invitation(session: Session, actor: Actor, invitation_id: int) -> InvitationInfo:
+    """An invitation to the signed-in user's address as its link's page shows it, whatever its
+    state (to say why it can no longer be answered); anyone else's answers 404, as one that
+    does not exist."""
+    row = _to_me(session, actor, invitation_id)
+    return _info(session, row, invitation_state(row))
 
 
 def pending_invitations(session: Session, actor: Actor) -> list[InvitationInfo]:

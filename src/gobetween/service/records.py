@@ -41,13 +41,8 @@ from gobetween.errors import (
 from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.monitoring.bounds import RecordBounds
-from gobetween.monitoring.kinds import (
-    Entry,
-    EntryImport,
-    RecordKind,
-    kind_named,
-    merge_entries,
-)
+from gobetween.monitoring.entry_files import EntryImport, merge_entries
+from gobetween.monitoring.kinds import Entry, RecordKind, kind_named
 from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.monitoring.voyages import ImportProblem
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access

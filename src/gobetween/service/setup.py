@@ -40,7 +40,7 @@ from gobetween.service.identity import (
     normalise_email,
     set_password,
 )
-from gobetween.service.prepare import InvitationInfo
+from gobetween.service.prepare import InvitationInfo, invitation_info
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import setup_tables as st
@@ -328,13 +328,15 @@ def mail_invitation(session: Session, out: Outgoing, info: InvitationInfo, token
     """Mail an invitation: process, who convened it, role, organisation, who invites, link.
 
     In the invited person's language when they have an account and chose one, else in the
-    process's first working language when the interface speaks it, else the inviter's.
+    process's first working language when the interface speaks it, else the inviter's; the
+    process and the organisation named as that language calls them.
     """
     user = session.execute(select(t.User).where(t.User.email == info.email)).scalar_one_or_none()
     first = next(iter(languages.working_languages(session, info.process_id)), None)
     locale = (user.locale if user else None) or i18n.supported(first) or i18n.current_locale()
     with i18n.use_locale(locale):
-        _invitation_mail(session, out, info, token)
+        named = invitation_info(session, token)  # read again in the mail's language
+        _invitation_mail(session, out, named if named.id == info.id else info, token)
 
 
 def _invitation_mail(session: Session, out: Outgoing, info: InvitationInfo, token: str) -> None:

@@ -35,9 +35,11 @@ from gobetween.service.context import RequestContext, Unit
 from gobetween.service.errors import translated
 from gobetween.service.names import called_by_name
 from gobetween.service.negotiate import Upload
+from gobetween.web import record_folds
 from gobetween.web.agreement_charts import bar_chart, column_chart, number
 from gobetween.web.common import Ctx, frame, track_page
 from gobetween.web.forms import form_errors, in_form_order, validated
+from gobetween.web.record_folds import event_page, opened
 from gobetween.web.record_words import (
     barometer_chart,
     known_steps,
@@ -549,6 +551,11 @@ def _implementation(
         "country": country,
         # the steps the record's kinds know: key -> label in the reader's language
         "steps": known_steps(k["name"] for k in record.get("kinds", ())),
+        # on a phone: the folds the query opens, one page of the events (web/record_folds.py)
+        "opened": opened(request.query_params),
+        "event_rows": event_page(
+            record["events"], request.query_params.get("events_page"), record_folds.EVENTS_PER_PAGE
+        ),
     }
     return render(request, "implementation.html", context, status=status)
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -91,6 +92,15 @@ def _texts(form: Mapping[str, Any]) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+def _back(agreement_id: int, anchor: str) -> str:
+    """The implementation page at ``anchor``, the fold of that key open.
+
+    >>> _back(7, "events")
+    '/agreements/7/implementation?open=events#events'
+    """
+    return f"/agreements/{agreement_id}/implementation?open={quote(anchor)}#{quote(anchor)}"
+
+
 async def _do(
     request: Request,
     ctx: Ctx,
@@ -99,8 +109,9 @@ async def _do(
     work: Callable[[], object],
     sent: _Sent | None = None,
 ) -> Response:
-    """Run ``work`` (in a worker thread), then go back to the page at ``anchor``, or show the
-    page again with what was refused, next to the field it names, and the form as typed."""
+    """Run ``work`` (in a worker thread), then go back to the page at ``anchor``, its fold of
+    that key open (``?open=``: :mod:`gobetween.web.record_folds`), or show the page again with
+    what was refused, next to the field it names, and the form as typed."""
     shown = sent or _Sent()
 
     def build() -> Response:
@@ -108,7 +119,7 @@ async def _do(
             work()
         except _REFUSED as exc:
             return _refused(request, ctx, agreement_id, exc, shown)
-        return redirect(f"/agreements/{agreement_id}/implementation#{anchor}", request)
+        return redirect(_back(agreement_id, anchor), request)
 
     return await run_in_threadpool(run_page, request, build)
 
@@ -250,7 +261,8 @@ async def add_event(request: Request, ctx: Ctx, agreement_id: int) -> Response:
 async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     """The joint team assesses a provision (level, one piece of evidence, a note every
     signatory reads, an internal note the mediators alone read), read as
-    ``POST /api/agreements/{id}/provisions/{key}/assessments``' body."""
+    ``POST /api/agreements/{id}/provisions/{key}/assessments``' body; then the page at that
+    provision's assessments (``?open=history-art-3``), the provisions table open."""
     values = _texts(await _form(request))
 
     def work() -> None:
@@ -268,7 +280,10 @@ async def assess_provision(request: Request, ctx: Ctx, agreement_id: int) -> Res
         writing(ctx, provision_records.assess_provision, agreement_id, key, sent, read)
 
     sent = _Sent("assess-provision", values, _evidence_field)
-    return await _do(request, ctx, agreement_id, "provisions", work, sent)
+    # back at the provision's assessments, open: the new one first, with the notes this reader
+    # may read back (the mediators both)
+    history = f"history-{values.get('key', '')}"
+    return await _do(request, ctx, agreement_id, history, work, sent)
 
 
 def _in_order(problems: Sequence[e.InputError], fields: Sequence[str]) -> list[e.InputError]:
@@ -375,7 +390,7 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
         except _REFUSED as exc:  # at the kind's file field, by its label
             return _refused(request, ctx, agreement_id, exc, _Sent(f"import:{kind[:40]}"))
         if not report["problems"]:
-            return redirect(f"/agreements/{agreement_id}/implementation#kind-{kind[:40]}", request)
+            return redirect(_back(agreement_id, f"kind-{kind[:40]}"), request)
         return implementation_report(request, ctx, agreement_id, report)
 
     return await run_in_threadpool(run_page, request, build)

@@ -6,8 +6,10 @@ JSON twins: ``/api/setup``, ``/api/processes``, ``/api/invitations...``,
 (:mod:`gobetween.service.api.setup`).
 
 An invitation link says what it invites to (the process and who convened it, the role and
-organisation, who invites); a used, declined or expired link says so and never shows the
-sign-up form again. An address that has an account accepts after logging in.
+organisation, who invites); a used, declined, withdrawn, replaced or expired link says what
+happened, when and what to do next (409 when submitted) and never shows the sign-up form
+again; only a link that never was an invitation answers 404. An address that has an account
+accepts after logging in.
 
 >>> lines_of(" UN \\n\\nTürkiye, Ankara office\\n")
 ['UN', 'Türkiye, Ankara office']
@@ -26,6 +28,7 @@ from gobetween import i18n
 from gobetween.i18n import _, format_decimal
 from gobetween.model import OrganisationKind
 from gobetween.model.languages import LANGUAGES, check_languages
+from gobetween.policy import Actor
 from gobetween.service import identity, languages, prepare, schemas, setup
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import SESSION_COOKIE, RequestContext
@@ -244,29 +247,45 @@ def process_new(
 def _invitation_page(
     request: Request, ctx: Ctx, token: str, status: int = 200, **more: Any
 ) -> Response:
+    """The invitation behind a link: what it is for and how to accept it, or why it can no
+    longer be accepted (``status`` as asked) and what to do next. A link that never was an
+    invitation answers 404 with the same page whatever it is."""
     with ctx.anonymous(write=False) as session:
         info = prepare.invitation_info(session, token)
-        signed_in, csrf = _signed_in(ctx, session)
+        user, csrf = _signed_in(ctx, session)
+        seated = _seated(session, user, info)
     context = {
         "title": _("Invitation"),
         "info": info,
         "token": token,
-        "signed_in": signed_in,
+        "signed_in": user.email if user else None,
         "csrf": csrf,
+        "seated": seated,
         **more,
     }
-    return render(request, "invitation.html", context, status=status)
+    return render(
+        request, "invitation.html", context, status=404 if info.state == "unknown" else status
+    )
 
 
-def _signed_in(ctx: RequestContext, session: Any) -> tuple[str | None, str]:
-    """The signed-in visitor's address and CSRF token (``None``, ``""`` for a visitor)."""
+def _signed_in(ctx: RequestContext, session: Any) -> tuple[Any, str]:
+    """The signed-in visitor and their CSRF token (``None``, ``""`` for a visitor)."""
     if not ctx.session_token:
         return None, ""
     try:
         user, row = identity.authenticate_session(session, ctx.session_token)
     except e.AuthenticationFailed:
         return None, ""
-    return user.email, row.csrf_token
+    return user, row.csrf_token
+
+
+def _seated(session: Any, user: Any, info: prepare.InvitationInfo) -> bool:
+    """Whether the reader accepted this invitation and holds a seat in its process: signed in
+    at its address, a member (the used link's page then leads to the process)."""
+    if user is None or info.state != "used" or user.email != info.email:
+        return False
+    held = prepare.own_memberships(session, Actor(user.id))
+    return any(m.process_id == info.process_id for m in held)
 
 
 @router.get("/invitations/{token}")
@@ -292,7 +311,9 @@ def accept_invitation(
             user, _m = prepare.accept_invitation(session, hasher, link, account)
             setup.joined_by_link(session, outgoing(ctx, request), user)
             return _logged_in(ctx, session, user, "/")
-    except (e.InputError, e.NotFound, e.Conflict) as exc:  # the name as typed, kept
+    except (e.InvitationClosed, e.NotFound):  # the page says why, and what to do next
+        return _invitation_page(request, ctx, link, 409)
+    except (e.InputError, e.Conflict) as exc:  # the name as typed, kept
         return _invitation_page(request, ctx, link, 422, name=name, **refusal_context(exc))
 
 
@@ -327,23 +348,45 @@ def answer_invitation(
     invitation_id: int,
     answer: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """The signed-in invitee accepts or declines an invitation to their address."""
+    """The signed-in invitee accepts or declines an invitation to their address; one that can
+    no longer be answered (answered already in another tab, withdrawn, expired) answers 409
+    with its link's page, which says why and what to do next."""
 
     def build() -> Response:
-        with ctx.write() as unit:
-            if answer == "accept":
-                prepare.accept_as(unit.session, unit.actor, invitation_id)
-            elif answer == "decline":
-                prepare.decline(unit.session, unit.actor, invitation_id)
-            else:
-                raise e.ValidationFailed(
-                    _("choose accept or decline"),
-                    location="answer",
-                    expected=_("accept or decline"),
-                )
+        try:
+            with ctx.write() as unit:
+                if answer == "accept":
+                    prepare.accept_as(unit.session, unit.actor, invitation_id)
+                elif answer == "decline":
+                    prepare.decline(unit.session, unit.actor, invitation_id)
+                else:
+                    raise e.ValidationFailed(
+                        _("choose accept or decline"),
+                        location="answer",
+                        expected=_("accept or decline"),
+                    )
+        except e.InvitationClosed:
+            return _closed_page(request, ctx, invitation_id)
         return redirect("/")
 
     return run_page(request, build)
+
+
+def _closed_page(request: Request, ctx: Ctx, invitation_id: int) -> Response:
+    """The page of an invitation to the signed-in user that can no longer be answered (409)."""
+    with ctx.read() as unit:
+        framed = frame(ctx, unit)  # the user's own language, for the names said in it too
+        info = prepare.my_invitation(unit.session, unit.actor, invitation_id)
+        context = {
+            **framed,
+            "title": _("Invitation"),
+            "info": info,
+            "token": "",
+            "signed_in": unit.user.email,
+            "seated": _seated(unit.session, unit.user, info),
+            "nav": [(_("Home"), "/")],
+        }
+    return render(request, "invitation.html", context, status=409)
 
 
 # --- password reset, verification, notification settings ------------------------------------

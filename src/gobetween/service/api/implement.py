@@ -20,7 +20,8 @@ from gobetween.formats import records as record_files
 from gobetween.formats.record_templates import import_words
 from gobetween.i18n import _
 from gobetween.monitoring.bounds import RecordBounds
-from gobetween.monitoring.kinds import EntryImport, kind_named
+from gobetween.monitoring.entry_files import EntryImport
+from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.monitoring.voyages import ImportResult
 from gobetween.service import implement, import_steps, record_templates, records

@@ -69,6 +69,7 @@ class InvitationInfoOut(s.Out):
     expires_at: dt.datetime | None
     registered: bool
     withdrawn_by: str = ""  # who withdrew it: whom to ask
+    declined_at: dt.datetime | None = None  # when it was declined
 
 
 class MailSettingsOut(s.Out):
