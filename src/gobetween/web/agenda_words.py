@@ -47,6 +47,7 @@ def called(item: Named) -> str:
     (``{{ track | called }}``).
 
     >>> from gobetween.i18n import use_locale
+    >>> from gobetween.model import Option
     >>> with use_locale("uk"):
     ...     called(Option("Odesa", names={"uk": "Одеса"})), called(Issue.discrete("term", ["60"]))
     ('Одеса', 'term')
@@ -60,6 +61,7 @@ def choice(agenda: Agenda, issue: str, option: str, between: str = ": ") -> str:
     issue or option (an offer made on an earlier agenda).
 
     >>> from gobetween.i18n import use_locale
+    >>> from gobetween.model import Option
     >>> agenda = Agenda((Issue("ports", (Option("Odesa", names={"uk": "Одеса"}),),
     ...                        names={"uk": "порти"}),))
     >>> with use_locale("uk"):
