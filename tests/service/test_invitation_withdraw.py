@@ -144,7 +144,7 @@ def test_existing_invitations_upgrade_as_they_were(database_url: str) -> None:
                     },
                 )
         upgrade(db)
-        from gobetween.service.prepare import invitation_state
+        from gobetween.service.invitations import invitation_state
 
         with db.unit_of_work(write=False) as session:
             rows = session.execute(select(t.Invitation).order_by(t.Invitation.id)).scalars()

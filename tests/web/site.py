@@ -18,7 +18,7 @@ from tests.service.world import make_settings
 
 from gobetween.model import Role
 from gobetween.policy import Actor
-from gobetween.service import prepare
+from gobetween.service import invitations
 from gobetween.service.app import create_app
 from gobetween.service.context import Services
 from gobetween.service.demo import build_demo
@@ -157,7 +157,7 @@ def invitation_token(site: Site, email: str = "new.person@example.org") -> str:
     with site.services.db.unit_of_work() as session:
         process_id = session.query(t.Process.id).order_by(t.Process.id).first()
         assert process_id is not None
-        _, token = prepare.invite(
+        _, token = invitations.invite(
             session,
             actors(session, "secretariat")["secretariat"],
             process_id[0],

@@ -1,74 +1,47 @@
-"""Preparing a process: organisations, members, invitations, tracks and their agendas.
+"""Preparing a process: the process, its organisations, members, tracks and their agendas.
 
 Service functions: each takes the request's session and the acting user, checks the policy,
 writes, and appends to the audit chain. Routes and web pages call these and nothing below them.
 
 Membership needs the invited person's consent: the API and the pages add people only through
-:func:`invite`. Someone without an account accepts with the link (and so creates the account,
-:func:`accept_invitation`); someone with an account sees the invitation as pending after logging
-in and accepts or declines it (:func:`accept_as`, :func:`decline`). The answer to an invitation
-is the same whether or not the address belongs to an account. Inviting the same address to the
-same seat again *replaces* the pending invitation; whoever may invite may also *withdraw* a
-pending one (:func:`withdraw`). A link that can no longer be answered (used, declined,
-withdrawn, replaced, expired: :func:`invitation_state`) is refused in words that say what
-happened, when, and whom to ask (:class:`~gobetween.errors.InvitationClosed`, 409); only a link
-that never was an invitation answers 404. :func:`add_member` (no consent)
-is for the operator's own tools only (the demo, the command line, test fixtures).
+an invitation (:mod:`gobetween.service.invitations`, which seats them with
+:func:`add_membership` when they accept). :func:`add_member` (no consent) is for the operator's
+own tools only (the demo, the command line, test fixtures). A user holds at most one role in a
+process besides admin; a process keeps at least one admin.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import (
-    Conflict,
-    InvitationClosed,
-    NotFound,
-    PermissionDenied,
-    Problems,
-    ValidationFailed,
-)
-from gobetween.i18n import _, _l, format_datetime
+from gobetween.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gobetween.i18n import _, _l
 from gobetween.model import Agenda, OrganisationKind, Role
 from gobetween.policy import Actor, process_view, role_fits
 from gobetween.service import unique
 from gobetween.service.audited import audited
-from gobetween.service.identity import NewAccount, check_new_user, create_user, normalise_email
+from gobetween.service.identity import normalise_email
 from gobetween.service.languages import working_languages
-from gobetween.service.names import called, check_names
-from gobetween.service.security import PasswordHasher, new_token, token_digest
+from gobetween.service.names import check_names
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.codec import agenda_to_json
 
 __all__ = [
-    "InvitationInfo",
-    "accept_as",
-    "accept_invitation",
-    "accept_invitation_first",
     "add_member",
+    "add_membership",
     "add_organisation",
     "change_member",
+    "check_role",
     "convener",
     "create_process",
     "create_track",
-    "decline",
-    "invitation_info",
-    "invitation_state",
-    "invite",
     "members",
-    "my_invitation",
-    "pending_invitations",
     "remove_member",
-    "withdraw",
 ]
-
-INVITATION_DAYS = 14
 
 
 def _name(value: str, field: str) -> str:
@@ -96,6 +69,12 @@ def create_process(
         {"name": row.name, "description": description},
     )
     return row
+
+
+def convener(session: Session, process: t.Process) -> str:
+    """Who convened a process, as its members see it: name and e-mail address."""
+    user = session.get(t.User, process.created_by) if process.created_by else None
+    return f"{user.name} <{user.email}>" if user else _("a former user")
 
 
 def add_organisation(
@@ -161,7 +140,9 @@ def _organisation(
     return org
 
 
-def _check_role(session: Session, process_id: int, role: Role, organisation_id: int | None) -> None:
+def check_role(session: Session, process_id: int, role: Role, organisation_id: int | None) -> None:
+    """Refuse (:class:`ValidationFailed`) a role that does not fit the organisation chosen, or
+    an organisation that is not the process's; who may give the seat, the caller checks."""
     org = _organisation(session, process_id, organisation_id)
     kind = OrganisationKind(org.kind) if org else None
     if not role_fits(role, kind):
@@ -186,9 +167,11 @@ def _seat_taken() -> Conflict:
     return Conflict(_("the user holds a role in this process already; change it instead"))
 
 
-def _add_membership(
+def add_membership(
     session: Session, actor: Actor, process_id: int, user_id: int, role: Role, org: int | None
 ) -> t.Membership:
+    """Seat a user (:func:`add_member`, or an accepted invitation): one role besides admin
+    (:class:`Conflict` else), audited as ``actor``'s. No policy check: the caller made it."""
     # two seats given to one user at the same moment (two invitations accepted at once): the
     # second waits here and then reads the first, so "one role besides admin" holds, which
     # no unique key says
@@ -227,10 +210,11 @@ def add_member(
     """Give an existing user a role in the process without asking them (admins only).
 
     For the operator's own tools (``gobetween demo``, the command line, test fixtures): no
-    route or page calls it, since membership needs consent (:func:`invite`).
+    route or page calls it, since membership needs consent
+    (:func:`gobetween.service.invitations.invite`).
     """
     process_view(actor, process_id).require_admin()
-    _check_role(session, process_id, role, organisation_id)
+    check_role(session, process_id, role, organisation_id)
     address = normalise_email(email)
     user = session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
     if user is None:
@@ -239,7 +223,7 @@ def add_member(
             location="email",
             expected=_("the address of a registered user"),
         )
-    return _add_membership(session, actor, process_id, user.id, role, organisation_id)
+    return add_membership(session, actor, process_id, user.id, role, organisation_id)
 
 
 def members(
@@ -287,7 +271,7 @@ def change_member(
 ) -> t.Membership:
     """Change a member's role and organisation (admins only)."""
     row = _membership(session, actor, process_id, membership_id)
-    _check_role(session, process_id, role, organisation_id)
+    check_role(session, process_id, role, organisation_id)
     if row.role == Role.ADMIN.value and role is not Role.ADMIN:
         _keep_an_admin(session, process_id, row.id)
     row.role, row.organisation_id = role.value, organisation_id
@@ -328,377 +312,6 @@ def remove_member(session: Session, actor: Actor, process_id: int, membership_id
         {"user": row.user_id, "role": row.role},
     )
     session.delete(row)
-
-
-def invite(
-    session: Session,
-    actor: Actor,
-    process_id: int,
-    *,
-    email: str,
-    role: Role,
-    organisation_id: int | None,
-) -> tuple[t.Invitation, str]:
-    """An invitation to join with a role; the plain token (to send by e-mail) is returned once.
-
-    The same for any address, registered or not: nobody becomes a member before accepting.
-    Inviting an address again to the same seat replaces its pending invitation: the earlier
-    link stops working (state ``replaced``), so one seat has one link.
-    """
-    process_view(actor, process_id).require_to_invite()
-    found, address = Problems(), ""
-    with found.check():  # both fields named at once
-        address = normalise_email(email)
-    with found.check():
-        _check_role(session, process_id, role, organisation_id)
-    found.done()
-    _not_seated(session, process_id, address, role)
-    now = t.utcnow()
-    earlier = session.execute(
-        select(t.Invitation).where(
-            t.Invitation.process_id == process_id,
-            t.Invitation.email == address,
-            t.Invitation.role == role.value,
-            t.Invitation.organisation_id.is_(None)
-            if organisation_id is None
-            else t.Invitation.organisation_id == organisation_id,
-            *_PENDING,
-            t.Invitation.expires_at > now,
-        )
-    ).scalars()
-    for old in earlier:
-        old.replaced_at = now
-        audited(session, actor, "invitation.replace", ("invitation", old.id), {"email": address})
-    token = new_token()
-    row = t.Invitation(
-        process_id=process_id,
-        email=address,
-        organisation_id=organisation_id,
-        role=role.value,
-        token_hash=token_digest(token),
-        created_by=actor.user_id,
-        expires_at=t.utcnow() + dt.timedelta(days=INVITATION_DAYS),
-    )
-    session.add(row)
-    session.flush()
-    audited(
-        session,
-        actor,
-        "invitation.create",
-        ("invitation", row.id),
-        {"email": row.email, "role": role.value, "organisation": organisation_id},
-    )
-    return row, token
-
-
-def _not_seated(session: Session, process_id: int, address: str, role: Role) -> None:
-    """Refuse, at ``email``, to invite someone to a seat that accepting would be refused
-    (:func:`_add_membership`: the same role again, or a second role besides admin): the
-    inviter changes the member's role instead, where the invitation would only fail later."""
-    user = _user_of(session, address)
-    if user is None:
-        return
-    held = session.execute(
-        select(t.Membership.role).where(
-            t.Membership.process_id == process_id, t.Membership.user_id == user.id
-        )
-    ).scalars()
-    if any(h == role.value or (role is not Role.ADMIN and h != Role.ADMIN.value) for h in held):
-        raise Conflict(
-            _(
-                "%(email)s holds a role in this process already: change that member's role "
-                "instead of inviting them again"
-            )
-            % {"email": address},
-            location="email",
-        )
-
-
-def invitations(session: Session, actor: Actor, process_id: int) -> Sequence[t.Invitation]:
-    """The process's invitations (admins only)."""
-    process_view(actor, process_id).require_admin()
-    stmt = select(t.Invitation).where(t.Invitation.process_id == process_id)
-    return session.execute(stmt.order_by(t.Invitation.id)).scalars().all()
-
-
-def _by_token(session: Session, token: str, *, lock: bool = False) -> t.Invitation | None:
-    """The invitation behind a link (locked for the transaction when accepting, so that two
-    submissions at once make one account)."""
-    stmt = select(t.Invitation).where(t.Invitation.token_hash == token_digest(token[:200]))
-    return session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
-
-
-#: An invitation still open to an answer, but for its expiry (the query's conditions).
-_PENDING = (
-    t.Invitation.accepted_at.is_(None),
-    t.Invitation.declined_at.is_(None),
-    t.Invitation.replaced_at.is_(None),
-    t.Invitation.withdrawn_at.is_(None),
-)
-
-
-def invitation_state(row: t.Invitation | None) -> str:
-    """``pending``, ``used``, ``declined``, ``withdrawn``, ``replaced`` (by a newer invitation
-    to the same seat), ``expired``, or ``unknown`` (no invitation)."""
-    if row is None:
-        return "unknown"
-    if row.accepted_at is not None:
-        return "used"
-    if row.declined_at is not None:
-        return "declined"
-    if row.withdrawn_at is not None:
-        return "withdrawn"
-    if row.replaced_at is not None:
-        return "replaced"
-    if row.expires_at <= t.utcnow():
-        return "expired"
-    return "pending"
-
-
-def _open(session: Session, row: t.Invitation | None) -> t.Invitation:
-    """``row``, while it can be answered. One that can no longer be is refused saying what
-    happened, when, and what to do next (:class:`InvitationClosed`, 409); no invitation at all
-    answers 404, the same for every link that never was one."""
-    if row is None:
-        raise NotFound(_("no such invitation: check that you copied its link whole"))
-    state = invitation_state(row)
-    if state != "pending":
-        raise InvitationClosed(_closed_said(session, row, state), state=state)
-    return row
-
-
-#: What an invitation that can no longer be answered says, by its state: what happened, when
-#: (``when``), and whom to ask (``who``).
-_CLOSED = {
-    "used": _l("this invitation has already been accepted: log in with its address to take part"),
-    "declined": _l(
-        "this invitation was declined on %(when)s: to take part after all, ask the process's "
-        "administrators for a new one (%(who)s invited you)"
-    ),
-    "withdrawn": _l(
-        "this invitation was withdrawn by %(who)s: ask them if you expected to take part"
-    ),
-    "replaced": _l(
-        "a newer invitation to the same role replaced this one: use the link of the latest "
-        "invitation you received, or ask %(who)s"
-    ),
-    "expired": _l(
-        "this invitation expired on %(when)s: ask the process's administrators for a new one "
-        "(%(who)s invited you)"
-    ),
-}
-
-
-def _closed_said(session: Session, row: t.Invitation, state: str) -> str:
-    """Why invitation ``row`` (in ``state``, not pending) can no longer be answered, and what
-    to do next, in the current language and time zone."""
-    who = _person(session, row.withdrawn_by) if state == "withdrawn" else ""
-    who = who or _person(session, row.created_by) or _("an administrator of the process")
-    when = row.declined_at if state == "declined" else row.expires_at
-    return str(_CLOSED[state]) % {"who": who, "when": format_datetime(when)}
-
-
-def _person(session: Session, user_id: int | None) -> str:
-    """A user as the invitation names them (name and address), or "" for none."""
-    user = session.get(t.User, user_id) if user_id else None
-    return f"{user.name} <{user.email}>" if user else ""
-
-
-def withdraw(session: Session, actor: Actor, process_id: int, invitation_id: int) -> t.Invitation:
-    """Withdraw a pending invitation of the process (who may invite may withdraw): its link
-    is refused from now on, saying who withdrew it. 404 for an invitation of another process;
-    409 for one that is no longer pending, saying why."""
-    process_view(actor, process_id).require_to_invite()
-    row = session.get(t.Invitation, invitation_id, with_for_update=True)
-    if row is None or row.process_id != process_id:
-        raise NotFound(_("no invitation %(id)s") % {"id": invitation_id})
-    state = invitation_state(row)
-    if state != "pending":
-        raise Conflict(
-            _("only a pending invitation can be withdrawn: this one %(why)s")
-            % {"why": str(_NOT_PENDING[state])}
-        )
-    row.withdrawn_at = t.utcnow()
-    row.withdrawn_by = actor.user_id
-    audited(session, actor, "invitation.withdraw", ("invitation", row.id), {"email": row.email})
-    return row
-
-
-#: Why an invitation can no longer be withdrawn, by its state.
-_NOT_PENDING = {
-    "used": _l("was accepted already"),
-    "declined": _l("was declined"),
-    "withdrawn": _l("was withdrawn already"),
-    "replaced": _l("was replaced by a newer invitation: withdraw that one"),
-    "expired": _l("has expired"),
-}
-
-
-def _join(session: Session, row: t.Invitation, user: t.User) -> t.Membership:
-    row.accepted_at = t.utcnow()
-    inviter = Actor(row.created_by or user.id)
-    membership = _add_membership(
-        session, inviter, row.process_id, user.id, Role(row.role), row.organisation_id
-    )
-    audited(
-        session, user.id, "invitation.accept", ("invitation", row.id), {"membership": membership.id}
-    )
-    return membership
-
-
-def accept_invitation_first(
-    session: Session, hasher: PasswordHasher, token: str, account: NewAccount
-) -> NewAccount:
-    """In a read-only unit of work, before :func:`accept_invitation`'s writing one: its
-    refusals, in its order, then the new password hashed. Argon2 takes 0.1 to 0.25 s at the
-    default cost, and inside the writing unit every other user's write waited for it
-    (docs/security.md, *Promise 2*). The account with its hash."""
-    row = _not_registered(session, _open(session, _by_token(session, token)))
-    check_new_user(session, email=row.email, name=account.name, password=account.password)
-    return account.hashed_by(hasher)
-
-
-def accept_invitation(
-    session: Session, hasher: PasswordHasher, token: str, account: NewAccount
-) -> tuple[t.User, t.Membership]:
-    """Accept an invitation with its link: create the invited user (``account``, at the
-    invitation's address) and their membership.
-
-    An address that has an account already accepts after logging in (:func:`accept_as`), so
-    that a link in the wrong hands cannot pull an existing user into a process.
-
-    The password is hashed here only when :func:`accept_invitation_first` has not done it. The
-    link is checked again, locked and used in this unit, so that of two submissions one makes
-    the account and the other is refused with nothing made.
-    """
-    row = _not_registered(session, _open(session, _by_token(session, token, lock=True)))
-    name, password, hashed = account.name, account.password, account.hashed
-    user = create_user(
-        session, hasher, email=row.email, name=name, password=password, hashed=hashed
-    )
-    return user, _join(session, row, user)
-
-
-def _not_registered(session: Session, row: t.Invitation) -> t.Invitation:
-    """``row``, unless its address has an account (:class:`Conflict`: log in to accept)."""
-    if _user_of(session, row.email) is not None:
-        raise Conflict(_("this invitation is for an existing account: log in to accept it"))
-    return row
-
-
-def _user_of(session: Session, address: str) -> t.User | None:
-    return session.execute(select(t.User).where(t.User.email == address)).scalar_one_or_none()
-
-
-def _to_me(
-    session: Session, actor: Actor, invitation_id: int, *, lock: bool = False
-) -> t.Invitation:
-    """An invitation to the actor's address, whatever its state (anyone else's: 404, as for
-    one that does not exist)."""
-    user = session.get_one(t.User, actor.user_id)
-    row = session.get(t.Invitation, invitation_id, with_for_update=lock)
-    if row is None or row.email != user.email:
-        raise NotFound(_("no invitation %(id)s") % {"id": invitation_id})
-    return row
-
-
-def _addressed_to(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
-    return _open(session, _to_me(session, actor, invitation_id, lock=True))
-
-
-def accept_as(session: Session, actor: Actor, invitation_id: int) -> t.Membership:
-    """The signed-in user accepts an invitation sent to their address."""
-    row = _addressed_to(session, actor, invitation_id)
-    return _join(session, row, session.get_one(t.User, actor.user_id))
-
-
-def decline(session: Session, actor: Actor, invitation_id: int) -> t.Invitation:
-    """The signed-in user declines an invitation sent to their address."""
-    row = _addressed_to(session, actor, invitation_id)
-    row.declined_at = t.utcnow()
-    audited(session, actor, "invitation.decline", ("invitation", row.id), {"declined": True})
-    return row
-
-
-@dataclass(frozen=True, slots=True)
-class InvitationInfo:
-    """What an invitation says: to which process (and who convened it), as what, from whom.
-
-    ``state`` is one of :func:`invitation_state`'s; an unknown link tells nothing else.
-    ``registered`` says whether the invited address has an account (shown only to whoever holds
-    the link, who received it at that address); ``withdrawn_by``, who withdrew it (whom to ask);
-    ``declined_at``, when it was declined.
-    """
-
-    state: str
-    id: int = 0
-    process_id: int = 0
-    process: str = ""
-    convened_by: str = ""
-    role: str = ""
-    organisation: str = ""
-    invited_by: str = ""
-    email: str = ""
-    expires_at: dt.datetime | None = None
-    registered: bool = False
-    withdrawn_by: str = ""
-    declined_at: dt.datetime | None = None
-
-
-def convener(session: Session, process: t.Process) -> str:
-    """Who convened a process, as its members see it: name and e-mail address."""
-    user = session.get(t.User, process.created_by) if process.created_by else None
-    return f"{user.name} <{user.email}>" if user else _("a former user")
-
-
-def _info(session: Session, row: t.Invitation, state: str) -> InvitationInfo:
-    process = session.get_one(t.Process, row.process_id)
-    org = session.get(t.Organisation, row.organisation_id) if row.organisation_id else None
-    return InvitationInfo(
-        state=state,
-        id=row.id,
-        process_id=process.id,
-        process=called(process),
-        convened_by=convener(session, process),
-        role=row.role,
-        organisation=called(org) if org else "",
-        invited_by=_person(session, row.created_by),
-        email=row.email,
-        expires_at=row.expires_at,
-        registered=_user_of(session, row.email) is not None,
-        withdrawn_by=_person(session, row.withdrawn_by),
-        declined_at=row.declined_at,
-    )
-
-
-def invitation_info(session: Session, token: str) -> InvitationInfo:
-    """What the invitation behind a link says, and whether it can still be accepted."""
-    row = _by_token(session, token)
-    state = invitation_state(row)
-    return InvitationInfo(state) if row is None else _info(session, row, state)
-
-
-def my_invitation(session: Session, actor: Actor, invitation_id: int) -> InvitationInfo:
-    """An invitation to the signed-in user's address as its link's page shows it, whatever its
-    state (to say why it can no longer be answered); anyone else's answers 404, as one that
-    does not exist."""
-    row = _to_me(session, actor, invitation_id)
-    return _info(session, row, invitation_state(row))
-
-
-def pending_invitations(session: Session, actor: Actor) -> list[InvitationInfo]:
-    """Invitations to the signed-in user's address that await an answer."""
-    user = session.get_one(t.User, actor.user_id)
-    rows = session.execute(
-        select(t.Invitation)
-        .where(
-            t.Invitation.email == user.email,
-            *_PENDING,
-            t.Invitation.expires_at > t.utcnow(),
-        )
-        .order_by(t.Invitation.id)
-    ).scalars()
-    return [_info(session, row, "pending") for row in rows]
 
 
 def _track_taken(name: str) -> Conflict:

@@ -202,7 +202,7 @@ class InvitationIn(MemberIn):
     pass
 
 
-#: Where an invitation stands (:func:`gobetween.service.prepare.invitation_state`).
+#: Where an invitation stands (:func:`gobetween.service.invitations.invitation_state`).
 InvitationState = Literal[
     "pending", "used", "declined", "withdrawn", "replaced", "expired", "unknown"
 ]

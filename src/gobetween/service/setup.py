@@ -40,7 +40,7 @@ from gobetween.service.identity import (
     normalise_email,
     set_password,
 )
-from gobetween.service.prepare import InvitationInfo, invitation_info
+from gobetween.service.invitations import InvitationInfo, invitation_info
 from gobetween.service.security import PasswordHasher, new_token, token_digest
 from gobetween.service.settings import Settings
 from gobetween.store import setup_tables as st

@@ -27,7 +27,7 @@ from starlette.datastructures import FormData
 from gobetween import errors as e
 from gobetween.i18n import _, _l
 from gobetween.model import OrganisationKind, Role
-from gobetween.service import names, prepare, processes, setup, two_factor
+from gobetween.service import invitations, names, prepare, processes, setup, two_factor
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.languages import working_languages
 from gobetween.service.names import called
@@ -61,8 +61,8 @@ def _admin_context(
         "names": shown,
         "members": prepare.members(unit.session, unit.actor, process_id),
         "invitations": [
-            (row, prepare.invitation_state(row))
-            for row in prepare.invitations(unit.session, unit.actor, process_id)
+            (row, invitations.invitation_state(row))
+            for row in invitations.invitations(unit.session, unit.actor, process_id)
         ],
         "tracks": tracks,
         "two_factor": two_factor.process_rule(unit.session, unit.actor, process_id),
@@ -180,7 +180,7 @@ def _do(
         prepare.add_organisation(session, actor, process_id, name=org.name, kind=org.kind)
     elif action == "invite":
         invited = _member(InvitationIn, form, email=str(form.get("email", "")))
-        _invitation, token = prepare.invite(
+        _invitation, token = invitations.invite(
             session,
             actor,
             process_id,
@@ -189,12 +189,12 @@ def _do(
             organisation_id=invited.organisation_id,
         )
         if out.enabled:  # the link goes to the address only
-            setup.mail_invitation(session, out, prepare.invitation_info(session, token), token)
+            setup.mail_invitation(session, out, invitations.invitation_info(session, token), token)
             return ""
         return f"/invitations/{token}"
     elif action == "withdraw":
         raw = str(form.get("invitation_id", ""))
-        prepare.withdraw(session, actor, process_id, int(raw) if raw.isdigit() else 0)
+        invitations.withdraw(session, actor, process_id, int(raw) if raw.isdigit() else 0)
         return "withdrawn"
     elif action == "names":
         _names(session, actor, process_id, form)

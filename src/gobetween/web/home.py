@@ -14,7 +14,7 @@ from gobetween import errors as e
 from gobetween.i18n import _
 from gobetween.model import Role
 from gobetween.policy import Seat
-from gobetween.service import identity, prepare, processes, setup, translations
+from gobetween.service import identity, invitations, prepare, processes, setup, translations
 from gobetween.service.api.account import EnrolCtx
 from gobetween.service.api.auth import set_device_cookie, set_session_cookie
 from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
@@ -165,7 +165,7 @@ def _home_context(ctx: RequestContext, unit: Unit, /) -> dict[str, Any]:
         **frame(ctx, unit),
         "title": _("My negotiations"),
         "processes": mine,
-        "invitations": prepare.pending_invitations(unit.session, unit.actor),
+        "invitations": invitations.pending_invitations(unit.session, unit.actor),
         "translating": translations.assigned_tracks(unit.session, unit.actor),
     }
 

@@ -29,7 +29,7 @@ from gobetween.i18n import _, format_decimal
 from gobetween.model import OrganisationKind
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor
-from gobetween.service import identity, languages, prepare, schemas, setup
+from gobetween.service import identity, invitations, languages, prepare, schemas, setup
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import SESSION_COOKIE, RequestContext
 from gobetween.web.common import Ctx, EmailField, frame, outgoing
@@ -251,7 +251,7 @@ def _invitation_page(
     longer be accepted (``status`` as asked) and what to do next. A link that never was an
     invitation answers 404 with the same page whatever it is."""
     with ctx.anonymous(write=False) as session:
-        info = prepare.invitation_info(session, token)
+        info = invitations.invitation_info(session, token)
         user, csrf = _signed_in(ctx, session)
         seated = _seated(session, user, info)
     context = {
@@ -279,7 +279,7 @@ def _signed_in(ctx: RequestContext, session: Any) -> tuple[Any, str]:
     return user, row.csrf_token
 
 
-def _seated(session: Any, user: Any, info: prepare.InvitationInfo) -> bool:
+def _seated(session: Any, user: Any, info: invitations.InvitationInfo) -> bool:
     """Whether the reader accepted this invitation and holds a seat in its process: signed in
     at its address, a member (the used link's page then leads to the process)."""
     if user is None or info.state != "used" or user.email != info.email:
@@ -306,9 +306,9 @@ def accept_invitation(
     hasher, account, link = ctx.services.hasher, identity.NewAccount(name, password), token[:200]
     try:
         with ctx.anonymous(write=False) as session:  # Argon2 runs before the writing unit
-            account = prepare.accept_invitation_first(session, hasher, link, account)
+            account = invitations.accept_invitation_first(session, hasher, link, account)
         with ctx.anonymous() as session:
-            user, _m = prepare.accept_invitation(session, hasher, link, account)
+            user, _m = invitations.accept_invitation(session, hasher, link, account)
             setup.joined_by_link(session, outgoing(ctx, request), user)
             return _logged_in(ctx, session, user, "/")
     except (e.InvitationClosed, e.NotFound):  # the page says why, and what to do next
@@ -356,9 +356,9 @@ def answer_invitation(
         try:
             with ctx.write() as unit:
                 if answer == "accept":
-                    prepare.accept_as(unit.session, unit.actor, invitation_id)
+                    invitations.accept_as(unit.session, unit.actor, invitation_id)
                 elif answer == "decline":
-                    prepare.decline(unit.session, unit.actor, invitation_id)
+                    invitations.decline(unit.session, unit.actor, invitation_id)
                 else:
                     raise e.ValidationFailed(
                         _("choose accept or decline"),
@@ -376,7 +376,7 @@ def _closed_page(request: Request, ctx: Ctx, invitation_id: int) -> Response:
     """The page of an invitation to the signed-in user that can no longer be answered (409)."""
     with ctx.read() as unit:
         framed = frame(ctx, unit)  # the user's own language, for the names said in it too
-        info = prepare.my_invitation(unit.session, unit.actor, invitation_id)
+        info = invitations.my_invitation(unit.session, unit.actor, invitation_id)
         context = {
             **framed,
             "title": _("Invitation"),

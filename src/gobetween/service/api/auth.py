@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from gobetween.errors import AuthenticationFailed
-from gobetween.service import identity, prepare, setup
+from gobetween.service import identity, invitations, prepare, setup
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, EnrolCtx, listing, writing_as
 from gobetween.service.context import SESSION_COOKIE
@@ -155,8 +155,8 @@ def accept(body: s.AcceptIn, ctx: Ctx, request: Request) -> s.MembershipOut:
     address that has an account accepts after logging in, ``/api/invitations/{id}/accept``)."""
     hasher, account = ctx.services.hasher, identity.NewAccount(body.name, body.password)
     with ctx.anonymous(write=False) as session:  # Argon2 runs before the writing unit
-        account = prepare.accept_invitation_first(session, hasher, body.token, account)
+        account = invitations.accept_invitation_first(session, hasher, body.token, account)
     with ctx.anonymous() as session:
-        user, membership = prepare.accept_invitation(session, hasher, body.token, account)
+        user, membership = invitations.accept_invitation(session, hasher, body.token, account)
         setup.joined_by_link(session, setup.Outgoing(ctx.settings, str(request.base_url)), user)
         return s.MembershipOut.model_validate(membership)

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween.errors import InvalidModel
 from gobetween.model import IN_LANGUAGES, Agenda, Issue, Option, Role, in_languages
 from gobetween.policy import Actor, TrackView
-from gobetween.service import agendas, names, prepare, setup
+from gobetween.service import agendas, invitations, names, prepare, setup
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, listing, writing, writing_as
 from gobetween.service.api.setup import outgoing
@@ -192,14 +192,14 @@ def remove_member(process_id: s.Id, membership_id: s.Id, ctx: Ctx) -> None:
 def list_invitations(process_id: s.Id, ctx: Ctx) -> list[s.InvitationOut]:
     """The process's invitations (admins), each with its ``state``."""
     with ctx.read() as unit:
-        rows = prepare.invitations(unit.session, unit.actor, process_id)
+        rows = invitations.invitations(unit.session, unit.actor, process_id)
         return [invitation_out(row) for row in rows]
 
 
 def invitation_out(row: t.Invitation) -> s.InvitationOut:
-    """An invitation with its state (:func:`gobetween.service.prepare.invitation_state`)."""
+    """An invitation with its state (:func:`gobetween.service.invitations.invitation_state`)."""
     out = s.InvitationOut.model_validate(row)
-    return out.model_copy(update={"state": prepare.invitation_state(row)})
+    return out.model_copy(update={"state": invitations.invitation_state(row)})
 
 
 @router.post(
@@ -210,7 +210,9 @@ def withdraw_invitation(process_id: s.Id, invitation_id: s.Id, ctx: Ctx) -> s.In
     """Withdraw a pending invitation (whoever may invite: the admins): its link is refused
     from now on, naming who withdrew it. 409 when it is no longer pending, saying why."""
     with ctx.write() as unit:
-        return invitation_out(prepare.withdraw(unit.session, unit.actor, process_id, invitation_id))
+        return invitation_out(
+            invitations.withdraw(unit.session, unit.actor, process_id, invitation_id)
+        )
 
 
 @router.post(
@@ -229,7 +231,7 @@ def _invite(
 ) -> s.NewInvitationOut:
     out = outgoing(ctx, request)
     with ctx.write() as unit:
-        row, token = prepare.invite(
+        row, token = invitations.invite(
             unit.session,
             unit.actor,
             process_id,
@@ -238,7 +240,7 @@ def _invite(
             organisation_id=body.organisation_id,
         )
         if out.enabled:
-            info = prepare.invitation_info(unit.session, token)
+            info = invitations.invitation_info(unit.session, token)
             setup.mail_invitation(unit.session, out, info, token)
         data = invitation_out(row).model_dump()
         return s.NewInvitationOut(**data, token=None if out.enabled else token, mailed=out.enabled)

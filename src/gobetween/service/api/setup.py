@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from gobetween.i18n import _
-from gobetween.service import identity, prepare, setup
+from gobetween.service import identity, invitations, setup
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, listing, writing, writing_as
 from gobetween.service.context import RequestContext
@@ -166,23 +166,23 @@ def send_verification(ctx: Ctx, request: Request) -> AcceptedOut:
 @router.get("/invitations", response_model=list[InvitationInfoOut])
 def my_invitations(ctx: Ctx) -> list[InvitationInfoOut]:
     """Invitations to my address that await my answer."""
-    return listing(ctx, InvitationInfoOut, prepare.pending_invitations)
+    return listing(ctx, InvitationInfoOut, invitations.pending_invitations)
 
 
 @router.post("/invitations/lookup", response_model=InvitationInfoOut)
 def lookup(body: LinkTokenIn, ctx: Ctx) -> InvitationInfoOut:
     """What the invitation behind a link says (``state`` unknown: nothing else is told)."""
     with ctx.anonymous(write=False) as session:
-        return InvitationInfoOut.model_validate(prepare.invitation_info(session, body.token))
+        return InvitationInfoOut.model_validate(invitations.invitation_info(session, body.token))
 
 
 @router.post("/invitations/{invitation_id}/accept", response_model=s.MembershipOut, status_code=201)
 def accept(invitation_id: s.Id, ctx: Ctx) -> s.MembershipOut:
     """Accept an invitation to my address: I become a member."""
-    return writing_as(ctx, s.MembershipOut, prepare.accept_as, invitation_id)
+    return writing_as(ctx, s.MembershipOut, invitations.accept_as, invitation_id)
 
 
 @router.post("/invitations/{invitation_id}/decline", status_code=204)
 def decline(invitation_id: s.Id, ctx: Ctx) -> None:
     """Decline an invitation to my address."""
-    writing(ctx, prepare.decline, invitation_id)
+    writing(ctx, invitations.decline, invitation_id)
