@@ -18,15 +18,19 @@ the process (``getrusage`` ``ru_maxrss``, interpreter and libraries included).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
 import resource
 import sys
 import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 
 from gobetween.analysis.interdependent import Bonus, InterdependentProfile
-from gobetween.analysis.milp import exact_frontier
+from gobetween.analysis.milp import DEFAULT_BANDS, exact_frontier
 from gobetween.model import Agenda, Issue, IssueKind
 
 VALUES = 10
@@ -63,6 +67,24 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+@contextlib.contextmanager
+def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
+    """No executor for one worker; a pool of fresh processes (``spawn``) for more; or Dask's
+    distributed scheduler at ``scheduler``."""
+    if scheduler is not None:
+        from distributed import Client
+
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]  # untyped library
+            yield client.get_executor()
+        return
+    if workers <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.interdependent")
     parser.add_argument("issues", type=int)
@@ -80,6 +102,14 @@ def main(argv: list[str]) -> None:
         default="auto",
         help="branch and bound, HiGHS, or either by size (exact_frontier's engine)",
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes sweeping stretches side by side (HiGHS)"
+    )
+    parser.add_argument(
+        "--bands", type=int, default=DEFAULT_BANDS, help="stretches of party 1's utility"
+    )
+    parser.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786)")
+    parser.add_argument("--points", help="write the frontier's utilities to this JSON file")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     agenda = Agenda(
@@ -92,14 +122,21 @@ def main(argv: list[str]) -> None:
         profile(agenda, args.constraints, rng, args.blocks) for _ in range(args.parties)
     )
     start, cpu = time.perf_counter(), _cpu()
-    front = exact_frontier(
-        parties,
-        time_limit=args.time_limit,
-        total_time_limit=args.total_time_limit,
-        engine=args.engine,
-    )
+    with _executor(args.workers, args.scheduler) as executor:
+        front = exact_frontier(
+            parties,
+            time_limit=args.time_limit,
+            total_time_limit=args.total_time_limit,
+            engine=args.engine,
+            executor=executor,
+            bands=args.bands,
+        )
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if args.points:
+        with open(args.points, "w", encoding="utf-8") as out:
+            json.dump([p.utilities for p in front.points], out)
     size = front.size
     print(
         json.dumps(
@@ -120,6 +157,10 @@ def main(argv: list[str]) -> None:
                 "options_kept": f"{size.options_kept}/{size.options}" if size else None,
                 "bonuses_modelled": f"{size.bonuses_modelled}/{size.bonuses}" if size else None,
                 "peak_rss_mb": round(peak_mb),
+                "workers": args.workers if args.scheduler is None else args.scheduler,
+                "bands": args.bands if args.workers > 1 or args.scheduler else None,
+                "workers_cpu_seconds": round(children.ru_utime + children.ru_stime, 3),
+                "workers_peak_rss_mb": round(children.ru_maxrss / 1024),
             }
         )
     )

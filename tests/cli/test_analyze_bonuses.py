@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gobetween.analysis import enumerate_outcomes
@@ -48,3 +50,35 @@ def test_a_time_limit_that_stops_the_solver_is_reported_as_not_proven(tmp_path: 
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "Solver: time limit: not proven" in text
+
+
+def test_workers_find_the_same_frontier_as_one_process(tmp_path: Path) -> None:
+    """``--workers 2``: a frontier past the branch and bound's size (10^16 packages, HiGHS)
+    swept in stretches by two processes is the one a single process finds."""
+    from tests.analysis.test_bonus_frontier import _anac_like
+
+    from gobetween.formats.scenario_file import dump_scenario
+
+    path = tmp_path / "anac16.yaml"
+    path.write_text(dump_scenario(_anac_like(16, 30, seed=0)), encoding="utf-8")
+    one = CliRunner().invoke(cli, ["analyze", "--json", str(path)])
+    two = CliRunner().invoke(cli, ["analyze", "--json", "--workers", "2", str(path)])
+    assert one.exit_code == 0, one.output
+    assert two.exit_code == 0, two.output
+    first, second = json.loads(one.output), json.loads(two.output)
+    assert second["status"] == "optimal"
+    assert len(second["frontier"]) == 21
+    # the same points; where packages tie, either process may name another one of them
+    assert [f["utilities"] for f in second["frontier"]] == [
+        f["utilities"] for f in first["frontier"]
+    ]
+
+
+def test_a_scheduler_without_dask_is_refused_with_the_command_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    result = CliRunner().invoke(cli, ["analyze", "--scheduler", "tcp://127.0.0.1:1", EXAMPLE])
+    assert result.exit_code != 0
+    assert "pip install 'gobetween[distributed]'" in result.output
+    assert "Traceback" not in result.output

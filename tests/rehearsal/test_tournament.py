@@ -254,7 +254,7 @@ def test_a_dask_local_cluster_gives_the_rows_of_the_pool() -> None:
     pooled = list(run_pool(tasks, Player(scenarios, rounds=30).play_batch, workers=2, timeout=30))
     with (
         distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -57,6 +58,7 @@ __all__ = [
     "extreme_package",
     "has_bonuses",
     "milp_applies",
+    "milp_executor",
     "milp_frontier",
     "milp_time_limit",
 ]
@@ -65,6 +67,7 @@ __all__ = [
 EXTREME_TIME_LIMIT = 2.0
 
 _TIME_LIMIT: ContextVar[float] = ContextVar("milp_time_limit", default=DEFAULT_TIME_LIMIT)
+_EXECUTOR: ContextVar[Executor | None] = ContextVar("milp_executor", default=None)
 
 
 @contextlib.contextmanager
@@ -80,6 +83,18 @@ def milp_time_limit(seconds: float) -> Iterator[float]:
         yield float(seconds)
     finally:
         _TIME_LIMIT.reset(token)
+
+
+@contextlib.contextmanager
+def milp_executor(executor: Executor | None) -> Iterator[Executor | None]:
+    """Let a two-party frontier the solver finds inside the block sweep stretches of the
+    frontier side by side on ``executor`` (``None``: one sweep here; see
+    :func:`~gobetween.analysis.milp.exact_frontier`)."""
+    token = _EXECUTOR.set(executor)
+    try:
+        yield executor
+    finally:
+        _EXECUTOR.reset(token)
 
 
 def has_bonuses(scenario: Scenario) -> bool:
@@ -180,7 +195,10 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
         for column, prefs in enumerate(scenario.preferences.values())
     )
     found = exact_frontier(
-        profiles, forbidden=_red_line_boxes(scenario, agenda), time_limit=_TIME_LIMIT.get()
+        profiles,
+        forbidden=_red_line_boxes(scenario, agenda),
+        time_limit=_TIME_LIMIT.get(),
+        executor=_EXECUTOR.get(),
     )
     m = len(found.points)
     n = len(profiles)

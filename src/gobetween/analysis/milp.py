@@ -13,7 +13,8 @@ first) that HiGHS solves again and again with a new objective and new bounds.
   party 0's utility was dominated and is dropped (the next one is better for party 1): no second
   solve per point is needed. Each solve starts from a package a few one-option changes from
   the point just found (:mod:`~gobetween.analysis.milp_starts`): a hint, HiGHS still proves
-  the optimum.
+  the optimum. Given an ``executor`` (processes, or Dask's distributed scheduler), party 1's
+  range is cut into stretches swept side by side (:mod:`~gobetween.analysis.milp_sweep`).
 - :func:`exact_frontier`, three parties or more (search regions, Klamroth, Lacour & Vanderpooten
   2015): the packages not yet dominated by a point found are a union of boxes ``u > l``; each box
   is searched with the sum of utilities (so what is found is Pareto-optimal), an empty box is
@@ -46,20 +47,29 @@ never silently approximate.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from gobetween.analysis.bonus_search import SearchResult, search_frontier
 from gobetween.analysis.interdependent import InterdependentProfile
 from gobetween.analysis.milp_program import Box, MilpPoint, Program, ProgramSize
-from gobetween.analysis.milp_starts import OneOptionMoves
+from gobetween.analysis.milp_sweep import (
+    MAX_FRONTIER_POINTS,
+    RESOLUTION,
+    Budget,
+    banded,
+    sweep,
+    undominated,
+)
 from gobetween.errors import N_, AnalysisError
 from gobetween.model import Agenda
 
 __all__ = [
+    "DEFAULT_BANDS",
     "DEFAULT_TIME_LIMIT",
     "MAX_FRONTIER_POINTS",
     "RESOLUTION",
@@ -74,13 +84,8 @@ __all__ = [
     "nash_milp",
 ]
 
-#: Frontier points closer than this fraction of a party's utility range may be merged (only
-#: when some value or bonus is not an integer).
-RESOLUTION = 1e-6
 #: Seconds HiGHS may spend on one solve (a frontier takes one solve per point, and one more).
 DEFAULT_TIME_LIMIT = 60.0
-#: At most this many frontier points (and, for three parties or more, ten times as many solves).
-MAX_FRONTIER_POINTS = 10_000
 #: ``exact_frontier(engine="auto")`` searches (branch and bound) spaces of at most this many
 #: packages and leaves larger ones to HiGHS (docs/benchmarks.md). With shares from the linear
 #: relaxation the search took 4-6x less CPU than HiGHS on one 20-issue instance (20 x 10 x 80:
@@ -89,6 +94,9 @@ MAX_FRONTIER_POINTS = 10_000
 #: minute and HiGHS had proven 12 points where the search, which proves points only as whole
 #: branches close, had none: so larger spaces stay with HiGHS, whose points come one by one.
 SEARCH_PACKAGES = 10**15
+#: Stretches of party 1's utility swept at once when :func:`exact_frontier` has an executor:
+#: a few per worker, so that a worker whose stretch ends early takes another.
+DEFAULT_BANDS = 8
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,8 @@ def exact_frontier(
     time_limit: float = DEFAULT_TIME_LIMIT,
     total_time_limit: float | None = None,
     engine: str = "auto",
+    executor: Executor | None = None,
+    bands: int = DEFAULT_BANDS,
 ) -> MilpFrontier:
     """The Pareto frontier of two or more parties (see the module docstring).
 
@@ -152,6 +162,12 @@ def exact_frontier(
     (one search, bounded by ``time_limit`` and ``total_time_limit`` together; stopped, it
     returns only the points no open branch can beat), HiGHS otherwise; ``"milp"`` always
     HiGHS; ``"search"`` the branch and bound wherever it applies.
+
+    ``executor`` (a :class:`concurrent.futures.Executor`: a process pool, or
+    ``distributed.Client(...).get_executor()``): two parties solved by HiGHS are swept in
+    ``bands`` stretches of party 1's utility at once (:func:`~gobetween.analysis.milp_sweep.banded`;
+    the same frontier). ``total_time_limit`` then counts wall-clock seconds from the call, and
+    ``seconds`` adds up HiGHS's time in every process.
 
     Raises
     ------
@@ -172,7 +188,9 @@ def exact_frontier(
         raise AnalysisError(N_("the profiles are on different agendas"))
     blocks = _blocks(profiles, forbidden)
     if len(blocks) > 1:
-        split = _by_blocks(profiles, forbidden, blocks, time_limit, total_time_limit, engine)
+        split = _by_blocks(
+            profiles, forbidden, blocks, time_limit, total_time_limit, engine, executor, bands
+        )
         if split is not None:
             return split
     if engine == "search" or (
@@ -182,15 +200,22 @@ def exact_frontier(
         searched = search_frontier(profiles, forbidden, time_limit=seconds)
         if searched is not None:
             return _searched(searched, len(forbidden))
+    deadline = None if total_time_limit is None else time.time() + total_time_limit
     program = Program(profiles, forbidden)
     resolution = 0.0 if all(program.integral) else RESOLUTION
-    budget = _Budget(program, time_limit, total_time_limit)
-    if len(profiles) == 2:
-        points, status, solves = _two_parties(program, budget, forbidden)
+    budget = Budget(program, time_limit, total_time_limit)
+    if len(profiles) == 2 and executor is not None:
+        points, status, solves, spent = banded(
+            program, budget, forbidden, executor, bands, deadline
+        )
     else:
-        points, status, solves = _search_regions(program, budget)
+        if len(profiles) == 2:
+            points, status, solves = sweep(program, budget, forbidden)
+        else:
+            points, status, solves = _search_regions(program, budget)
+        spent = program.seconds
     points.sort(key=lambda p: tuple(-u for u in p.utilities))
-    return MilpFrontier(tuple(points), status, solves, resolution, program.size, program.seconds)
+    return MilpFrontier(tuple(points), status, solves, resolution, program.size, spent)
 
 
 #: The engines :func:`exact_frontier` takes.
@@ -262,6 +287,8 @@ def _by_blocks(
     time_limit: float,
     total_time_limit: float | None,
     engine: str,
+    executor: Executor | None,
+    bands: int,
 ) -> MilpFrontier | None:
     """The frontier when the issues fall into groups no bonus or red line links: each group's
     frontier on its own (an issue no bonus touches: its options' values), then their sums with
@@ -288,7 +315,13 @@ def _by_blocks(
             if left is not None and left <= 0:
                 return done((), "time limit")
             found = exact_frontier(
-                parts, forbidden=lines, time_limit=time_limit, total_time_limit=left, engine=engine
+                parts,
+                forbidden=lines,
+                time_limit=time_limit,
+                total_time_limit=left,
+                engine=engine,
+                executor=executor,
+                bands=bands,
             )
             solves += found.solves
             nodes += found.nodes
@@ -312,7 +345,7 @@ def _by_blocks(
         summed = (utilities[:, None, :] + values[None, :, :]).reshape(-1, n)
         rows = np.repeat(np.arange(utilities.shape[0]), values.shape[0])
         cols = np.tile(np.arange(values.shape[0]), utilities.shape[0])
-        keep = _undominated(summed)
+        keep = undominated(summed)
         utilities = summed[keep]
         choices = choices[rows[keep]]
         choices[:, issues] = picked[cols[keep]]
@@ -324,28 +357,6 @@ def _by_blocks(
     return done(tuple(points), "optimal")
 
 
-def _undominated(points: NDArray[np.float64]) -> NDArray[np.intp]:
-    """Indices of the points no other point dominates, one per distinct utility vector. Sums of
-    the same values in another order may differ in the last binary digits, so utilities are
-    compared on a grid of :data:`_SUM_TOL` times the largest magnitude."""
-    step = _SUM_TOL * max(1.0, float(np.abs(points).max(initial=0.0)))
-    grid = np.round(points / step)
-    order = np.lexsort(-grid.T[::-1])  # best for party 0 first, then party 1 ...
-    if points.shape[1] == 2:  # kept when better for party 1 than every point before it
-        second = grid[order, 1]
-        before = np.maximum.accumulate(np.concatenate(([-np.inf], second[:-1])))
-        return np.asarray(order[second > before], dtype=np.intp)
-    kept: list[int] = []
-    for index in order.tolist():
-        point = grid[index]
-        if kept and np.any(np.all(grid[kept] >= point, axis=1)):
-            continue  # a kept point is at least as good everywhere (or equal)
-        kept.append(index)
-    return np.asarray(kept, dtype=np.intp)
-
-
-#: Relative tolerance when sums of the same values are compared (a few binary digits).
-_SUM_TOL = 1e-12
 #: At most this many sums of two groups' frontier points at once.
 _MAX_SUMS = 4_000_000
 
@@ -367,53 +378,7 @@ def _total(sizes: list[ProgramSize], blocks: list[list[int]]) -> ProgramSize | N
     )
 
 
-@dataclass(frozen=True)
-class _Budget:
-    program: Program
-    each: float
-    total: float | None
-
-    def next(self) -> float | None:
-        """Seconds the next solve may take; ``None`` when the total is spent."""
-        if self.total is None:
-            return self.each
-        left = self.total - self.program.seconds
-        return min(self.each, left) if left > 0 else None
-
-
-def _two_parties(
-    program: Program, budget: _Budget, forbidden: Sequence[Box] = ()
-) -> tuple[list[MilpPoint], str, int]:
-    """Epsilon-constraint on party 1, party 0 capped by the previous point; each solve starts
-    from a package a few one-option changes from the last point that keeps the new bounds
-    (:class:`~gobetween.analysis.milp_starts.OneOptionMoves`), when one is found."""
-    points: list[MilpPoint] = []
-    floors: dict[int, float] = {}
-    caps: dict[int, float] = {}
-    solves = 0
-    moves = OneOptionMoves(program.profiles, program.kept, forbidden)
-    start: tuple[int, ...] | None = None
-    # the same utility for party 0 (half a unit: sums of decimal units may differ in the last
-    # binary digit), or within the resolution
-    near = program.step(0, RESOLUTION) / (2.0 if program.integral[0] else 1.0)
-    while len(points) <= MAX_FRONTIER_POINTS:
-        seconds = budget.next()
-        if seconds is None:
-            return points, "time limit", solves
-        status, best = program.solve({0: 1.0}, floors, seconds, caps, start)
-        solves += 1
-        if best is None:
-            return points, "optimal" if status == "infeasible" else status, solves
-        if points and best.utilities[0] >= points[-1].utilities[0] - near:
-            points.pop()  # as good for party 0 and better for party 1: the last one was dominated
-        points.append(best)
-        floors = {1: best.utilities[1] + program.step(1, RESOLUTION)}
-        caps = {0: best.utilities[0]}
-        start = moves.climb(best.choices, floors[1], caps[0])
-    return points, "point limit", solves
-
-
-def _search_regions(program: Program, budget: _Budget) -> tuple[list[MilpPoint], str, int]:
+def _search_regions(program: Program, budget: Budget) -> tuple[list[MilpPoint], str, int]:
     """Boxes ``u > l`` of packages no point found dominates, searched until all are empty."""
     n = len(program.profiles)
     steps = [program.step(p, RESOLUTION) for p in range(n)]

@@ -17,9 +17,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
+from gobetween.batch.executors import distributed_module
 from gobetween.batch.pool import fresh_interpreter, run_pool
 from gobetween.batch.tasks import Task
-from gobetween.errors import N_, ConfigurationError
 from gobetween.formats.scenario_file import loads_scenario, scenario_document
 from gobetween.model import Scenario
 
@@ -57,15 +57,10 @@ def run_distributed(
     ``scheduler`` is the scheduler's address (``tcp://host:8786``) or a ``distributed.Client``
     or ``LocalCluster`` already made.
     """
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise ConfigurationError(
-            N_("--scheduler needs Dask's distributed scheduler: %(command)s"),
-            params={"command": "pip install 'gobetween[distributed]'"},
-        ) from None
+    distributed = distributed_module()
+    Client, as_completed = distributed.Client, distributed.as_completed  # its names
     own = not isinstance(scheduler, Client)
-    client = Client(scheduler) if own else scheduler  # type: ignore[no-untyped-call]  # untyped library
+    client = Client(scheduler) if own else scheduler
     try:
         documents = {
             name: json.dumps(scenario_document(scenario), ensure_ascii=False)
@@ -86,7 +81,7 @@ def run_distributed(
                         pure=False,
                     )
                 )
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]  # untyped library
+        for future in as_completed(futures):
             yield from future.result()
     finally:
         if own:

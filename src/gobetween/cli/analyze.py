@@ -17,9 +17,10 @@ import click
 
 from gobetween.analysis import Analysis, pareto_improvements
 from gobetween.analysis import analyze as run_analysis
-from gobetween.analysis.bonus_frontier import milp_time_limit
+from gobetween.analysis.bonus_frontier import milp_executor, milp_time_limit
 from gobetween.analysis.enumeration import DEFAULT_ENUMERATION_LIMIT
 from gobetween.analysis.milp import DEFAULT_TIME_LIMIT
+from gobetween.batch.executors import solve_executor
 from gobetween.cli import options
 from gobetween.cli.language import Command
 from gobetween.errors import N_
@@ -158,6 +159,24 @@ def _plot_target(ctx: click.Context, param: click.Parameter, value: Path | None)
         "if a step runs out, the report says 'time limit: not proven'."
     ),
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=256),
+    default=1,
+    show_default=True,
+    help=N_(
+        "Processes on this machine that find parts of a frontier with bonuses at once "
+        "(the same frontier, sooner on a large agenda)."
+    ),
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help=N_(
+        "Find parts of a frontier with bonuses on a Dask cluster (tcp://host:8786); "
+        "needs pip install 'gobetween[distributed]'."
+    ),
+)
 @options.real_steps
 @click.option(
     "--max-rows",
@@ -174,13 +193,19 @@ def analyze(
     tol: float,
     limit: int,
     time_limit: float,
+    workers: int,
+    scheduler: str | None,
     real_steps: int,
     max_rows: int,
 ) -> None:
     """``gobetween analyze``: its help is the N_ text above (shown in the run's language)."""
     loaded = load_scenario_file(path, real_steps=real_steps)
     parties = loaded.scenario.party_names
-    with milp_time_limit(time_limit):
+    with (
+        milp_time_limit(time_limit),
+        solve_executor(workers, scheduler) as executor,
+        milp_executor(executor),
+    ):
         result = run_analysis(
             loaded.scenario,
             disagreement=_disagreement(disagreement, parties),
