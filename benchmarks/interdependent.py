@@ -18,19 +18,16 @@ the process (``getrusage`` ``ru_maxrss``, interpreter and libraries included).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import multiprocessing
 import resource
 import sys
 import time
-from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 
 from gobetween.analysis.interdependent import Bonus, InterdependentProfile
-from gobetween.analysis.milp import DEFAULT_BANDS, exact_frontier
+from gobetween.analysis.milp import exact_frontier
+from gobetween.batch.executors import solve_executor
 from gobetween.model import Agenda, Issue, IssueKind
 
 VALUES = 10
@@ -67,24 +64,6 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-@contextlib.contextmanager
-def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
-    """No executor for one worker; a pool of fresh processes (``spawn``) for more; or Dask's
-    distributed scheduler at ``scheduler``."""
-    if scheduler is not None:
-        from distributed import Client
-
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]  # untyped library
-            yield client.get_executor()
-        return
-    if workers <= 1:
-        yield None
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield pool
-
-
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.interdependent")
     parser.add_argument("issues", type=int)
@@ -106,7 +85,7 @@ def main(argv: list[str]) -> None:
         "--workers", type=int, default=1, help="processes sweeping stretches side by side (HiGHS)"
     )
     parser.add_argument(
-        "--bands", type=int, default=DEFAULT_BANDS, help="stretches of party 1's utility"
+        "--bands", type=int, help="stretches of party 1's utility (default: 8 per worker)"
     )
     parser.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786)")
     parser.add_argument("--points", help="write the frontier's utilities to this JSON file")
@@ -122,14 +101,14 @@ def main(argv: list[str]) -> None:
         profile(agenda, args.constraints, rng, args.blocks) for _ in range(args.parties)
     )
     start, cpu = time.perf_counter(), _cpu()
-    with _executor(args.workers, args.scheduler) as executor:
+    with solve_executor(args.workers, args.scheduler) as pool:
         front = exact_frontier(
             parties,
             time_limit=args.time_limit,
             total_time_limit=args.total_time_limit,
             engine=args.engine,
-            executor=executor,
-            bands=args.bands,
+            executor=pool.executor,
+            bands=args.bands or pool.bands,
         )
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -158,7 +137,7 @@ def main(argv: list[str]) -> None:
                 "bonuses_modelled": f"{size.bonuses_modelled}/{size.bonuses}" if size else None,
                 "peak_rss_mb": round(peak_mb),
                 "workers": args.workers if args.scheduler is None else args.scheduler,
-                "bands": args.bands if args.workers > 1 or args.scheduler else None,
+                "bands": (args.bands or pool.bands) if pool.executor else None,
                 "workers_cpu_seconds": round(children.ru_utime + children.ru_stime, 3),
                 "workers_peak_rss_mb": round(children.ru_maxrss / 1024),
             }

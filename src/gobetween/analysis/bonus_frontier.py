@@ -39,7 +39,12 @@ from numpy.typing import NDArray
 
 from gobetween.analysis.frontier import Frontier, empty_frontier, frontier_order, readonly
 from gobetween.analysis.interdependent import InterdependentProfile
-from gobetween.analysis.milp import DEFAULT_TIME_LIMIT, exact_frontier, max_welfare_milp
+from gobetween.analysis.milp import (
+    DEFAULT_BANDS,
+    DEFAULT_TIME_LIMIT,
+    exact_frontier,
+    max_welfare_milp,
+)
 from gobetween.analysis.milp_program import Box
 from gobetween.analysis.space import UtilitySpace
 from gobetween.errors import AnalysisError, InvalidPreferences
@@ -67,7 +72,9 @@ __all__ = [
 EXTREME_TIME_LIMIT = 2.0
 
 _TIME_LIMIT: ContextVar[float] = ContextVar("milp_time_limit", default=DEFAULT_TIME_LIMIT)
-_EXECUTOR: ContextVar[Executor | None] = ContextVar("milp_executor", default=None)
+_EXECUTOR: ContextVar[tuple[Executor | None, int]] = ContextVar(
+    "milp_executor", default=(None, DEFAULT_BANDS)
+)
 
 
 @contextlib.contextmanager
@@ -86,11 +93,13 @@ def milp_time_limit(seconds: float) -> Iterator[float]:
 
 
 @contextlib.contextmanager
-def milp_executor(executor: Executor | None) -> Iterator[Executor | None]:
-    """Let a two-party frontier the solver finds inside the block sweep stretches of the
-    frontier side by side on ``executor`` (``None``: one sweep here; see
+def milp_executor(
+    executor: Executor | None, bands: int = DEFAULT_BANDS
+) -> Iterator[Executor | None]:
+    """Let a two-party frontier the solver finds inside the block sweep ``bands`` stretches of
+    the frontier side by side on ``executor`` (``None``: one sweep here; see
     :func:`~gobetween.analysis.milp.exact_frontier`)."""
-    token = _EXECUTOR.set(executor)
+    token = _EXECUTOR.set((executor, bands))
     try:
         yield executor
     finally:
@@ -194,11 +203,13 @@ def milp_frontier(scenario: Scenario, *, tol: float = 1e-9) -> Frontier:
         )
         for column, prefs in enumerate(scenario.preferences.values())
     )
+    executor, bands = _EXECUTOR.get()
     found = exact_frontier(
         profiles,
         forbidden=_red_line_boxes(scenario, agenda),
         time_limit=_TIME_LIMIT.get(),
-        executor=_EXECUTOR.get(),
+        executor=executor,
+        bands=bands,
     )
     m = len(found.points)
     n = len(profiles)

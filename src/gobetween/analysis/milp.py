@@ -50,7 +50,7 @@ import math
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -94,9 +94,9 @@ DEFAULT_TIME_LIMIT = 60.0
 #: minute and HiGHS had proven 12 points where the search, which proves points only as whole
 #: branches close, had none: so larger spaces stay with HiGHS, whose points come one by one.
 SEARCH_PACKAGES = 10**15
-#: Stretches of party 1's utility swept at once when :func:`exact_frontier` has an executor:
-#: a few per worker, so that a worker whose stretch ends early takes another.
-DEFAULT_BANDS = 8
+#: Stretches of party 1's utility swept at once when :func:`exact_frontier` has an executor
+#: (eight for each of two workers: see :data:`gobetween.batch.executors.BANDS_PER_WORKER`).
+DEFAULT_BANDS = 16
 
 
 @dataclass(frozen=True)
@@ -186,13 +186,33 @@ def exact_frontier(
         )
     if any(p.agenda != profiles[0].agenda for p in profiles):
         raise AnalysisError(N_("the profiles are on different agendas"))
+    return _frontier(
+        profiles, forbidden, _Settings(time_limit, total_time_limit, engine, executor, bands)
+    )
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """How :func:`exact_frontier` was asked to solve (passed on to each group of issues)."""
+
+    time_limit: float
+    total_time_limit: float | None
+    engine: str
+    executor: Executor | None
+    bands: int
+
+
+def _frontier(
+    profiles: Sequence[InterdependentProfile], forbidden: Sequence[Box], settings: _Settings
+) -> MilpFrontier:
+    """:func:`exact_frontier` once its arguments are checked."""
     blocks = _blocks(profiles, forbidden)
     if len(blocks) > 1:
-        split = _by_blocks(
-            profiles, forbidden, blocks, time_limit, total_time_limit, engine, executor, bands
-        )
+        split = _by_blocks(profiles, forbidden, blocks, settings)
         if split is not None:
             return split
+    time_limit, total_time_limit = settings.time_limit, settings.total_time_limit
+    engine = settings.engine
     if engine == "search" or (
         engine == "auto" and math.prod(profiles[0].agenda.shape) <= SEARCH_PACKAGES
     ):
@@ -204,9 +224,9 @@ def exact_frontier(
     program = Program(profiles, forbidden)
     resolution = 0.0 if all(program.integral) else RESOLUTION
     budget = Budget(program, time_limit, total_time_limit)
-    if len(profiles) == 2 and executor is not None:
+    if len(profiles) == 2 and settings.executor is not None:
         points, status, solves, spent = banded(
-            program, budget, forbidden, executor, bands, deadline
+            program, budget, forbidden, settings.executor, settings.bands, deadline
         )
     else:
         if len(profiles) == 2:
@@ -284,11 +304,7 @@ def _by_blocks(
     profiles: Sequence[InterdependentProfile],
     forbidden: Sequence[Box],
     blocks: list[list[int]],
-    time_limit: float,
-    total_time_limit: float | None,
-    engine: str,
-    executor: Executor | None,
-    bands: int,
+    settings: _Settings,
 ) -> MilpFrontier | None:
     """The frontier when the issues fall into groups no bonus or red line links: each group's
     frontier on its own (an issue no bonus touches: its options' values), then their sums with
@@ -311,18 +327,11 @@ def _by_blocks(
     for issues in blocks:
         parts, lines = _block_profiles(profiles, forbidden, issues)
         if any(p.bonuses for p in parts) or lines:
-            left = None if total_time_limit is None else total_time_limit - spent
+            total = settings.total_time_limit
+            left = None if total is None else total - spent
             if left is not None and left <= 0:
                 return done((), "time limit")
-            found = exact_frontier(
-                parts,
-                forbidden=lines,
-                time_limit=time_limit,
-                total_time_limit=left,
-                engine=engine,
-                executor=executor,
-                bands=bands,
-            )
+            found = _frontier(parts, lines, replace(settings, total_time_limit=left))
             solves += found.solves
             nodes += found.nodes
             engines.add(found.engine)

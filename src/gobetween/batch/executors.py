@@ -12,11 +12,12 @@ import contextlib
 import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
 from types import ModuleType
 
 from gobetween.errors import N_, ConfigurationError
 
-__all__ = ["distributed_module", "solve_executor"]
+__all__ = ["BANDS_PER_WORKER", "Workers", "distributed_module", "solve_executor"]
 
 
 def distributed_module() -> ModuleType:
@@ -32,18 +33,39 @@ def distributed_module() -> ModuleType:
     return distributed
 
 
+#: Stretches of a frontier per worker (docs/benchmarks.md: on 2 processes, 8 a worker took
+#: 246 s for the 50 x 160 instance, 4 a worker 270 s, 2 a worker 259 s): enough that a worker
+#: whose stretches end early takes more, few enough that the solve each one adds stays small.
+BANDS_PER_WORKER = 8
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Where solves run: ``executor`` (``None``: here) and how many run at once there."""
+
+    executor: Executor | None
+    count: int
+
+    @property
+    def bands(self) -> int:
+        """Stretches to cut a frontier into for these workers."""
+        return BANDS_PER_WORKER * self.count
+
+
 @contextlib.contextmanager
-def solve_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Executor | None]:
-    """``None`` (solve here) for one worker and no scheduler; a pool of ``workers`` fresh
+def solve_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Workers]:
+    """No executor (solve here) for one worker and no scheduler; a pool of ``workers`` fresh
     processes (``spawn``: nothing of this process's threads is copied); or the Dask cluster whose
-    scheduler listens at ``scheduler`` (``tcp://host:8786``). Closed on leaving the block."""
+    scheduler listens at ``scheduler`` (``tcp://host:8786``; its worker threads count).
+    Closed on leaving the block."""
     if scheduler:
         with distributed_module().Client(scheduler) as client:
-            yield client.get_executor()
+            threads = sum(client.nthreads().values()) or 1
+            yield Workers(client.get_executor(), threads)
         return
     if workers <= 1:
-        yield None
+        yield Workers(None, 1)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield pool
+        yield Workers(pool, workers)

@@ -203,8 +203,8 @@ def analyze(
     parties = loaded.scenario.party_names
     with (
         milp_time_limit(time_limit),
-        solve_executor(workers, scheduler) as executor,
-        milp_executor(executor),
+        solve_executor(workers, scheduler) as pool,
+        milp_executor(pool.executor, pool.bands),
     ):
         result = run_analysis(
             loaded.scenario,
