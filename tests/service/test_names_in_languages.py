@@ -127,8 +127,10 @@ def test_a_name_in_a_language_the_process_does_not_work_in_is_refused(world: Wor
     pid = world.process_id
     answer = _patch(world, "admin", f"/api/processes/{pid}", {"ru": "Переговоры", "tr": "Barış"})
     said = _refused_at(answer, "names.tr")
-    assert said.startswith("tr is not a working language of the process: add it to the")
-    assert answer.json()["errors"][0]["expected"] == "one of en, uk, ru"
+    # the language by name first, its code after (what the API and the form fields use)
+    assert said.startswith("Turkish (tr) is not a working language of the process: add it to")
+    expected = answer.json()["errors"][0]["expected"]
+    assert expected == "one of English (en), Ukrainian (uk), and Russian (ru)"
     assert world.get("admin", f"/api/processes/{pid}").json()["names"] == {}  # nothing kept
     track = world.post(
         "admin",
@@ -324,3 +326,21 @@ def test_an_invitation_mail_names_the_process_and_the_organisation_in_its_langua
     assert "Черноморские переговоры" in text, text
     assert "Украина" in text, text
     assert "Black Sea talks" not in text, text
+
+
+def test_a_refused_language_is_named_in_the_readers_language(world: World) -> None:
+    """A Ukrainian reader is told which language by its Ukrainian name (its code after, for the
+    form field or the API), and the working languages the same way, listed as Ukrainian lists."""
+    _working(world, "en", "uk", "ru")
+    answer = world.request(
+        "admin",
+        "PATCH",
+        f"/api/processes/{world.process_id}",
+        json={"names": {"tr": "Barış"}},
+        headers={"Accept-Language": "uk"},
+    )
+    said = _refused_at(answer, "names.tr")
+    assert said.startswith("турецька (tr) ")
+    assert "tr is not" not in said  # translated, not the English sentence
+    expected = answer.json()["errors"][0]["expected"]
+    assert expected.endswith("англійська (en), українська (uk) і російська (ru)")

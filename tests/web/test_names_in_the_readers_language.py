@@ -153,7 +153,7 @@ def test_the_admin_page_refuses_a_language_the_process_does_not_work_in(site: Si
     sent = {**_names_form(page, "process"), "names.de": "Schwarzmeer-Gespräche"}
     refused = admin.post(url, data=sent)
     assert refused.status_code == 422
-    assert "de is not a working language of the process" in soup(refused).get_text()
+    assert "German (de) is not a working language of the process" in soup(refused).get_text()
     assert _names_form(soup(admin.get(url)), "process")["names.ru"] == RUSSIAN["process"]
 
 

@@ -22,7 +22,7 @@ from babel.lists import format_list
 from sqlalchemy import Delete, delete, select
 from sqlalchemy.orm import Session
 
-from gobetween.errors import InvalidModel, ValidationFailed
+from gobetween.errors import N_, InvalidModel, ValidationFailed
 from gobetween.i18n import _, current_locale
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor, process_view
@@ -36,10 +36,12 @@ from gobetween.store import tables as t
 __all__ = [
     "DEFAULT_LANGUAGES",
     "declared_languages",
+    "language_and_code",
     "language_name",
     "language_names",
     "message_language",
     "process_languages",
+    "require_working",
     "set_track_languages",
     "set_working_languages",
     "track_languages",
@@ -78,6 +80,43 @@ def language_name(code: str | None, locale: str | None = None) -> str:
     return str(names.get(code, code))
 
 
+def language_and_code(code: str, locale: str | None = None) -> str:
+    """A language named for the reader, its code after (what a form field and the API use).
+
+    >>> language_and_code("tr", "en"), language_and_code("xx", "en")
+    ('Turkish (tr)', 'xx')
+    """
+    name = language_name(code, locale)
+    return code if name == code else _("%(name)s (%(code)s)") % {"name": name, "code": code}
+
+
+#: The refusal of a language a track does not work in.
+NOT_IN_TRACK = N_("%(language)s is not a working language of this track")
+
+
+def require_working(
+    language: str, languages: Sequence[str], *, location: str, refusal: str = NOT_IN_TRACK
+) -> None:
+    """Refuse ``language`` unless it is one of the working ``languages``: ``refusal`` (a
+    message marked ``N_`` with ``%(language)s``) says it by name and code, and what is expected
+    lists the working ones the same way.
+
+    >>> require_working("tr", ("en", "uk"), location="language")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gobetween.errors.ValidationFailed: language: Turkish (tr) is not a working language of...
+    """
+    if language in languages:
+        return
+    code = current_locale()
+    raise ValidationFailed(
+        _(refusal) % {"language": language_and_code(language, code)},
+        location=location,
+        expected=_("one of %(languages)s")
+        % {"languages": format_list([language_and_code(c, code) for c in languages], locale=code)},
+    )
+
+
 def language_names(codes: Iterable[str], locale: str | None = None) -> str:
     """Languages named and listed the way the reader's language lists things (CLDR).
 
@@ -104,17 +143,12 @@ def message_language(
     >>> message_language([], "tr", None)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gobetween.errors.ValidationFailed: language: tr is not a working language of this track...
+    gobetween.errors.ValidationFailed: language: Turkish (tr) is not a working language of this...
     """
     codes = _ordered(declared)
     if language is None:
         return interface if interface in codes else codes[0]
-    if language not in codes:
-        raise ValidationFailed(
-            _("%(language)s is not a working language of this track") % {"language": language},
-            location="language",
-            expected=_("one of %(languages)s") % {"languages": ", ".join(codes)},
-        )
+    require_working(language, codes, location="language")
     return language
 
 

@@ -27,7 +27,7 @@ from gobetween.errors import N_, NotFound, ValidationFailed
 from gobetween.i18n import _, current_locale, format_decimal
 from gobetween.policy import Actor, process_view
 from gobetween.service.audited import audited
-from gobetween.service.languages import working_languages
+from gobetween.service.languages import require_working, working_languages
 from gobetween.store import repositories
 from gobetween.store import tables as t
 
@@ -83,6 +83,12 @@ def names_out(item: t.NamedInLanguages) -> dict[str, str]:
     return {str(code): str(name) for code, name in (item.names or {}).items()}
 
 
+_NOT_IN_PROCESS = N_(
+    "%(language)s is not a working language of the process: add it to the working languages "
+    "first, or leave this name out"
+)
+
+
 def check_names(names: Mapping[str, object], languages: Sequence[str]) -> dict[str, str]:
     """``names`` (language code -> name) checked against the working ``languages`` of the
     process, in their order, each name trimmed; a refusal names its field (``names.uk``).
@@ -92,21 +98,12 @@ def check_names(names: Mapping[str, object], languages: Sequence[str]) -> dict[s
     >>> check_names({"tr": "Ukrayna"}, ("en", "ru"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gobetween.errors.ValidationFailed: names.tr: tr is not a working language of the process...
+    gobetween.errors.ValidationFailed: names.tr: Turkish (tr) is not a working language of the...
     """
     checked: dict[str, str] = {}
     for code, value in names.items():
         where = f"names.{code}"
-        if code not in languages:
-            raise ValidationFailed(
-                _(
-                    "%(language)s is not a working language of the process: add it to the "
-                    "working languages first, or leave this name out"
-                )
-                % {"language": code},
-                location=where,
-                expected=_("one of %(languages)s") % {"languages": ", ".join(languages)},
-            )
+        require_working(code, languages, location=where, refusal=_NOT_IN_PROCESS)
         text = value.strip() if isinstance(value, str) else ""
         if not text:
             raise ValidationFailed(

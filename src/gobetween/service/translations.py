@@ -33,7 +33,7 @@ from gobetween.model import Role
 from gobetween.policy import Action, Actor, Seat, TrackView, track_view
 from gobetween.service import unique
 from gobetween.service.audited import audited
-from gobetween.service.languages import track_languages, translations_by_message
+from gobetween.service.languages import require_working, track_languages, translations_by_message
 from gobetween.service.negotiate import message_out, notify
 from gobetween.service.schemas import MessageOut, TranslationOut
 from gobetween.store import language_tables as lt
@@ -335,12 +335,7 @@ def translate(
     message, (channel, view) = _message(session, actor, message_id)
     view.require(Action.TRANSLATE, channel.party_id)
     languages = track_languages(session, view.track_id)
-    if language not in languages:
-        raise ValidationFailed(
-            _("%(language)s is not a working language of this track") % {"language": language},
-            location="language",
-            expected=_("one of %(languages)s") % {"languages": ", ".join(languages)},
-        )
+    require_working(language, languages, location="language")
     if language == message.language:
         raise ValidationFailed(
             _("the message is written in %(language)s already") % {"language": language},
