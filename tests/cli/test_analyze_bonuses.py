@@ -82,3 +82,33 @@ def test_a_scheduler_without_dask_is_refused_with_the_command_to_install_it(
     assert result.exit_code != 0
     assert "pip install 'gobetween[distributed]'" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("foo", "'foo' is not a Dask scheduler's address: missing port number"),
+        ("http://x:1", "'http://x:1' is not a Dask scheduler's address: unknown address scheme"),
+    ],
+)
+def test_a_scheduler_address_dask_cannot_read_is_refused_plainly(address: str, said: str) -> None:
+    result = CliRunner().invoke(cli, ["analyze", "--scheduler", address, EXAMPLE])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert f"--scheduler: {said}" in text
+    assert "expected tcp://host:port, such as tcp://10.0.0.5:8786" in text
+    assert "internal error" not in text
+
+
+def test_a_scheduler_that_does_not_answer_is_said_with_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gobetween.batch import executors
+
+    monkeypatch.setattr(executors, "CONNECT_SECONDS", 1.0)
+    result = CliRunner().invoke(cli, ["analyze", "--scheduler", "tcp://127.0.0.1:9", EXAMPLE])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "no Dask scheduler answered at tcp://127.0.0.1:9 (waited 1 s)" in text
+    assert "dask worker tcp://127.0.0.1:9" in text
+    assert "internal error" not in text

@@ -240,6 +240,11 @@ def test_the_command_refuses_bad_input_clearly(folder: Path, tmp_path: Path) -> 
     nothing = CliRunner().invoke(cli, ["tournament", str(empty)])
     assert nothing.exit_code != 0
     assert "no scenario below this folder" in nothing.output + str(nothing.exception)
+    bad_address = CliRunner().invoke(cli, ["tournament", str(folder), "--scheduler", "foo"])
+    assert bad_address.exit_code == 2
+    said = " ".join(bad_address.output.split())
+    assert "--scheduler: 'foo' is not a Dask scheduler's address" in said
+    assert "internal error" not in said
 
 
 @pytest.mark.slow

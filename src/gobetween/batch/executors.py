@@ -14,10 +14,18 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
-from gobetween.errors import N_, ConfigurationError
+from gobetween.errors import N_, ConfigurationError, InputError
 
-__all__ = ["BANDS_PER_WORKER", "Workers", "distributed_module", "solve_executor"]
+__all__ = [
+    "BANDS_PER_WORKER",
+    "CONNECT_SECONDS",
+    "Workers",
+    "dask_client",
+    "distributed_module",
+    "solve_executor",
+]
 
 
 def distributed_module() -> ModuleType:
@@ -52,6 +60,42 @@ class Workers:
         return BANDS_PER_WORKER * self.count
 
 
+#: Seconds to wait for a Dask scheduler to answer before saying none did.
+CONNECT_SECONDS = 30.0
+
+
+def dask_client(scheduler: object) -> Any:
+    """A ``distributed.Client`` of the scheduler at ``scheduler`` (``tcp://host:8786``, or a
+    ``LocalCluster`` already made).
+
+    Raises
+    ------
+    InputError
+        ``scheduler`` is not an address Dask reads (located at ``--scheduler``).
+    ConfigurationError
+        Dask is not installed, or no scheduler answered within :data:`CONNECT_SECONDS`.
+    """
+    distributed = distributed_module()
+    try:
+        return distributed.Client(scheduler, timeout=CONNECT_SECONDS)
+    except ValueError as exc:  # Dask's words: "missing port number", "unknown address scheme"
+        raise InputError(
+            N_("%(address)r is not a Dask scheduler's address: %(error)s"),
+            location="--scheduler",
+            expected=N_("tcp://host:port, such as tcp://10.0.0.5:8786"),
+            params={"address": scheduler, "error": str(exc)},
+        ) from None
+    except OSError:  # refused, unknown host, or no answer in time
+        raise ConfigurationError(
+            N_(
+                "no Dask scheduler answered at %(address)s (waited %(seconds)s s): start one "
+                "(dask scheduler) and its workers (dask worker %(address)s), or leave out "
+                "--scheduler"
+            ),
+            params={"address": scheduler, "seconds": int(CONNECT_SECONDS)},
+        ) from None
+
+
 @contextlib.contextmanager
 def solve_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Workers]:
     """No executor (solve here) for one worker and no scheduler; a pool of ``workers`` fresh
@@ -59,7 +103,7 @@ def solve_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[W
     scheduler listens at ``scheduler`` (``tcp://host:8786``; its worker threads count).
     Closed on leaving the block."""
     if scheduler:
-        with distributed_module().Client(scheduler) as client:
+        with dask_client(scheduler) as client:
             threads = sum(client.nthreads().values()) or 1
             yield Workers(client.get_executor(), threads)
         return

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
-from gobetween.batch.executors import distributed_module
+from gobetween.batch.executors import dask_client, distributed_module
 from gobetween.batch.pool import fresh_interpreter, run_pool
 from gobetween.batch.tasks import Task
 from gobetween.formats.scenario_file import loads_scenario, scenario_document
@@ -58,9 +58,8 @@ def run_distributed(
     or ``LocalCluster`` already made.
     """
     distributed = distributed_module()
-    Client, as_completed = distributed.Client, distributed.as_completed  # its names
-    own = not isinstance(scheduler, Client)
-    client = Client(scheduler) if own else scheduler
+    own = not isinstance(scheduler, distributed.Client)
+    client = dask_client(scheduler) if own else scheduler
     try:
         documents = {
             name: json.dumps(scenario_document(scenario), ensure_ascii=False)
@@ -81,7 +80,7 @@ def run_distributed(
                         pure=False,
                     )
                 )
-        for future in as_completed(futures):
+        for future in distributed.as_completed(futures):
             yield from future.result()
     finally:
         if own:
