@@ -3,8 +3,7 @@ mediator assesses a provision on the joint record's page with a note for every s
 an internal note, comes back to that provision's assessments open, reads both (the internal one
 marked as the mediators' alone), each right to left, within the screen; a delegation reads
 only the note written for every signatory. The screenshot goes to ``$GOBETWEEN_SCREENSHOTS``
-(``implementation-assessment-notes-phone-ar.png``: not in the implementation guide until the
-new words are translated; taken now, the page's new labels show in English).
+(``implementation-assessment-notes-phone-ar.png``, shown in docs/guide/implementation.md).
 """
 
 from __future__ import annotations
