@@ -85,7 +85,7 @@ def main(argv: list[str]) -> None:
         "--workers", type=int, default=1, help="processes sweeping stretches side by side (HiGHS)"
     )
     parser.add_argument(
-        "--bands", type=int, help="stretches of party 1's utility (default: 8 per worker)"
+        "--bands", type=int, help="stretches of party 1's utility (default: 4 per worker)"
     )
     parser.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786)")
     parser.add_argument("--points", help="write the frontier's utilities to this JSON file")

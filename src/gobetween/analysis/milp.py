@@ -95,8 +95,8 @@ DEFAULT_TIME_LIMIT = 60.0
 #: branches close, had none: so larger spaces stay with HiGHS, whose points come one by one.
 SEARCH_PACKAGES = 10**15
 #: Stretches of party 1's utility swept at once when :func:`exact_frontier` has an executor
-#: (eight for each of two workers: see :data:`gobetween.batch.executors.BANDS_PER_WORKER`).
-DEFAULT_BANDS = 16
+#: (four for each of two workers: see :data:`gobetween.batch.executors.BANDS_PER_WORKER`).
+DEFAULT_BANDS = 8
 
 
 @dataclass(frozen=True)

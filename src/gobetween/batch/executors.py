@@ -41,10 +41,11 @@ def distributed_module() -> ModuleType:
     return distributed
 
 
-#: Stretches of a frontier per worker (docs/benchmarks.md: on 2 processes, 8 a worker took
-#: 246 s for the 50 x 160 instance, 4 a worker 270 s, 2 a worker 259 s): enough that a worker
-#: whose stretches end early takes more, few enough that the solve each one adds stays small.
-BANDS_PER_WORKER = 8
+#: Stretches of a frontier per worker (docs/benchmarks.md, two processes): the 50 x 160 frontier
+#: (155 points) took 259 s with 2 a worker, 270 s with 4 (a test run beside it for 30 s) and
+#: 246 s with 8; the 20 x 80 one (24 points) 11.9 s with 1, 10.9 s with 2, 11.7 s with 4 and
+#: 14.2 s with 8 (a long frontier gains a little from more, a shorter one loses more).
+BANDS_PER_WORKER = 4
 
 
 @dataclass(frozen=True)
