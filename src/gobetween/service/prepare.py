@@ -24,8 +24,8 @@ from gobetween.policy import Actor, process_view, role_fits
 from gobetween.service import unique
 from gobetween.service.audited import audited
 from gobetween.service.identity import normalise_email
-from gobetween.service.languages import working_languages
-from gobetween.service.names import check_names
+from gobetween.service.languages import set_working_languages, working_languages
+from gobetween.service.names import check_names, set_process_names
 from gobetween.store import repositories
 from gobetween.store import tables as t
 from gobetween.store.codec import agenda_to_json
@@ -54,9 +54,17 @@ def _name(value: str, field: str) -> str:
 
 
 def create_process(
-    session: Session, actor: Actor, *, name: str, description: str = ""
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    description: str = "",
+    languages: Sequence[str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> t.Process:
-    """A new process; its creator becomes its first admin."""
+    """A new process; its creator becomes its first admin, then declares its working
+    ``languages`` (``None``: none declared, English) and names it in them (``names``: language
+    code -> name, refused at ``names.<code>`` in a language not declared)."""
     row = t.Process(name=_name(name, "name"), description=description, created_by=actor.user_id)
     session.add(row)
     session.flush()
@@ -68,6 +76,12 @@ def create_process(
         ("process", row.id),
         {"name": row.name, "description": description},
     )
+    if languages is not None or names:
+        admin = repositories.load_actor(session, actor.user_id)  # an admin of it now
+        if languages is not None:
+            set_working_languages(session, admin, row.id, languages)
+        if names:
+            set_process_names(session, admin, row.id, names)
     return row
 
 

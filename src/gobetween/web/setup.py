@@ -22,6 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from gobetween import errors as e
 from gobetween import i18n
@@ -29,9 +30,10 @@ from gobetween.i18n import _, format_decimal
 from gobetween.model import OrganisationKind
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor
-from gobetween.service import identity, invitations, languages, prepare, schemas, setup
+from gobetween.service import identity, invitations, prepare, schemas, setup
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import SESSION_COOKIE, RequestContext
+from gobetween.service.names import check_names
 from gobetween.web.common import Ctx, EmailField, frame, outgoing
 from gobetween.web.forms import validated
 from gobetween.web.render import (
@@ -128,6 +130,7 @@ def _new_context(ctx: RequestContext, unit: Any, **more: Any) -> dict[str, Any]:
         "mediators": "",
         "observers": "",
         "languages": [i18n.current_locale() if i18n.current_locale() in LANGUAGES else "en"],
+        "names": {},
     }
     return {
         **frame(ctx, unit),
@@ -161,13 +164,17 @@ _NEEDED = {
 def _checked(form: dict[str, Any]) -> tuple[schemas.ProcessIn, list[schemas.OrganisationIn]]:
     """The new-process form read through the API's schemas (the process, then each
     organisation line, refused at ``parties.name`` say), every problem found at once; the
-    languages ticked (none: English) checked as the API checks them, at ``languages``."""
+    languages ticked (none: English) checked as the API checks them, at ``languages``; the
+    names in languages (fields ``names.<code>``, empty ones left out) only in languages ticked,
+    refused at ``names.<code>`` as the process's ``PATCH`` refuses them."""
     codes = [str(c).strip() for c in form["languages"] if str(c).strip()]
-    fields = {"name": form["name"], "description": form["description"].strip()}
+    given = {code: text for code, text in form["names"].items() if text.strip()}
+    fields = {"name": form["name"], "description": form["description"].strip(), "names": given}
     found = e.Problems()
     with found.check():
         process = validated(schemas.ProcessIn, {**fields, "languages": codes or None})
         check_languages(process.languages or ["en"])  # as read: "EN " is en
+        check_names(process.names, process.languages or ["en"])  # only in languages ticked
     orgs: list[schemas.OrganisationIn] = []
     for field, kind in KINDS:
         if field in _NEEDED and not lines_of(form[field]):
@@ -195,37 +202,49 @@ def _twice(name: str, field: str) -> e.ValidationFailed:
 def _create(unit: Any, form: dict[str, Any]) -> int:
     body, orgs = _checked(form)
     process = prepare.create_process(
-        unit.session, unit.actor, name=body.name, description=body.description
+        unit.session,
+        unit.actor,
+        name=body.name,
+        description=body.description,
+        languages=body.languages,
+        names=body.names,
     )
     actor = identity.load_actor(unit.session, unit.actor.user_id)
     for org in orgs:
         prepare.add_organisation(unit.session, actor, process.id, name=org.name, kind=org.kind)
-    if body.languages:
-        languages.set_working_languages(unit.session, actor, process.id, body.languages)
     return process.id
 
 
+def _new_field(location: str) -> str:
+    """The new-process form's field for a refusal's location: ``names.uk`` is a field of its
+    own (one per language), ``parties.name`` the field ``parties``."""
+    return location if location.startswith("names.") else location.split(".")[0]
+
+
 @router.post("/processes/new")
-def process_new(
-    request: Request,
-    ctx: Ctx,
-    name: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    parties: Text = "",
-    mediators: Text = "",
-    observers: Text = "",
-    languages: Annotated[list[str] | None, Form()] = None,
-) -> Response:
-    """Create the process (the caller convenes and administers it) and its organisations;
-    then on to its first track's agenda. The working languages are ticked by name (sent as
-    their codes, the API's); none ticked: English."""
+async def process_new(request: Request, ctx: Ctx) -> Response:
+    """Create the process (the caller convenes and administers it), its organisations and its
+    names in other languages; then on to its first track's agenda. The working languages are
+    ticked by name (sent as their codes, the API's); none ticked: English."""
+    sent = await request.form()
+    await sent.close()
+
+    def text(field: str) -> str:
+        value = sent.get(field, "")
+        return value if isinstance(value, str) else ""
+
     form: dict[str, Any] = {
-        "name": name,
-        "description": description,
-        "parties": parties,
-        "mediators": mediators,
-        "observers": observers,
-        "languages": languages or [],
+        "name": text("name"),
+        "description": text("description"),
+        "parties": text("parties"),
+        "mediators": text("mediators"),
+        "observers": text("observers"),
+        "languages": [v for v in sent.getlist("languages") if isinstance(v, str)],
+        "names": {
+            key.removeprefix("names."): value
+            for key, value in sent.items()
+            if key.startswith("names.") and isinstance(value, str)
+        },
     }
 
     def build() -> Response:
@@ -234,11 +253,12 @@ def process_new(
                 process_id = _create(unit, form)
         except (e.InputError, e.Conflict) as exc:
             with ctx.read() as unit:
-                context = _new_context(ctx, unit, values=form, **refusal_context(exc))
+                refused = refusal_context(exc, _new_field)
+                context = _new_context(ctx, unit, values=form, **refused)
             return render(request, "process_new.html", context, status=422)
         return redirect(f"/processes/{process_id}/tracks/new")
 
-    return run_page(request, build)
+    return await run_in_threadpool(run_page, request, build)
 
 
 # --- invitations ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from gobetween.service.api.calls import Ctx, listing, writing, writing_as
 from gobetween.service.api.setup import outgoing
 from gobetween.service.context import RequestContext
 from gobetween.service.imports import agenda_from_uploads
-from gobetween.service.languages import set_working_languages, working_languages
+from gobetween.service.languages import working_languages
 from gobetween.service.negotiate import Upload
 from gobetween.store import repositories
 from gobetween.store import tables as t
@@ -81,13 +81,14 @@ def create_process(body: s.ProcessIn, ctx: Ctx) -> s.ProcessOut:
     """Create a process; the caller becomes its admin."""
     with ctx.write() as unit:
         row = prepare.create_process(
-            unit.session, unit.actor, name=body.name, description=body.description
+            unit.session,
+            unit.actor,
+            name=body.name,
+            description=body.description,
+            languages=body.languages,
+            names=body.names,
         )
         actor = repositories.load_actor(unit.session, unit.user.id)
-        if body.languages is not None:
-            set_working_languages(unit.session, actor, row.id, body.languages)
-        if body.names:  # in the working languages just declared
-            names.set_process_names(unit.session, actor, row.id, body.names)
         return process_out(unit.session, actor, row)
 
 
