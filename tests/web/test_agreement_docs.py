@@ -23,6 +23,7 @@ BROWSER_TESTS = [
         "test_chart_labels_browser.py",
         "test_record_tables_phone_browser.py",
         "test_phone_targets_browser.py",
+        "test_assessment_notes_browser.py",
     )
 ]
 #: Pages reached only from others (listed on the home page and in the API reference).
