@@ -21,7 +21,11 @@ new, announced agenda version (:mod:`gobetween.service.agendas`). JSON twins:
 API's own ``agenda_of``: nothing is cut (101 issues, an issue name of 201 characters, a note of
 5,001 are refused as the API refuses them), the refusal shown next to the field, the rows kept
 as typed. The import's ``source`` (the files' names, a hidden field) has no API twin (the API's
-import names its files itself): it is refused over 200 characters, not cut.
+import names its files itself): it is refused over 200 characters, not cut. A new track is
+named in the working languages of its process at once (folded fields ``names.<code>``, the
+body's ``names``; an empty one left out): a name in a language the process does not work in is
+refused at its field, as ``PATCH /api/tracks/{id}`` refuses it
+(:func:`gobetween.service.names.check_names`).
 
 >>> form = {"i0.name": "ports", "i0.kind": "discrete", "i0.position": "1",
 ...         "i0.o0.name": "Odesa, Chornomorsk and Yuzhny", "i0.o0.w.en": "All three ports.",
@@ -53,11 +57,12 @@ from gobetween import errors as e
 from gobetween.agreements.derive import lifecycle_issues
 from gobetween.i18n import _, _l, format_decimal
 from gobetween.model import SETTLES_WORDS, Agenda, Issue, IssueKind, Option
+from gobetween.model.languages import LANGUAGES, Language
 from gobetween.service import agendas, languages, prepare, processes
 from gobetween.service.api import prepare as api
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.imports import agenda_from_uploads
-from gobetween.service.names import called
+from gobetween.service.names import called, check_names
 from gobetween.service.negotiate import Upload, track_agenda
 from gobetween.service.schemas import AgendaIn, In, IssueIn, Str, TrackIn
 from gobetween.web.common import Ctx, frame
@@ -436,6 +441,9 @@ def _rank(field: str) -> tuple[int, ...]:
     top = ("track_name", "organisation_ids", "agenda", "source")
     if field in top:
         return (top.index(field),)
+    if field.startswith("names."):  # folded under the track's name
+        code = field.removeprefix("names.")
+        return (0, list(LANGUAGES).index(code) if code in LANGUAGES else len(LANGUAGES))
     if match := _SUB.match(field):
         issue, option, rest = int(match[1]), match[2], match[3].split(".")[0]
         if option is None:
@@ -457,8 +465,12 @@ def form_field(location: str) -> str:
     ('i0.n.ru', 'i0.o1.n.tr')
     >>> form_field("agenda.issues.3.descriptions.ar"), form_field("agenda.issues.0.units.uk")
     ('i3.d.ar', 'i0.u.uk')
+    >>> form_field("names.tr")  # a new track's name in a language: a field of its own
+    'names.tr'
     """
     parts = location.split(".")
+    if parts[0] == "names" and len(parts) > 1:
+        return f"names.{parts[1]}"
     short = {"wording": "w", "names": "n"}
     if parts[:2] == ["agenda", "issues"] and len(parts) > 3:
         issue = f"i{parts[2]}"
@@ -477,6 +489,19 @@ class _Source(In):
     """Where an imported agenda came from (the files' names): no API body has it."""
 
     source: Annotated[Str, Field(max_length=200)] = ""
+
+
+def _typed_names(fields: Mapping[str, Any]) -> dict[str, str]:
+    """A new track's names in other languages as typed (fields ``names.<code>``), by code.
+
+    >>> _typed_names({"track_name": "grain", "names.uk": " зерно ", "names.ru": ""})
+    {'uk': ' зерно ', 'ru': ''}
+    """
+    return {
+        key.removeprefix("names."): value
+        for key, value in fields.items()
+        if key.startswith("names.") and isinstance(value, str)
+    }
 
 
 async def _read_form(request: Request) -> tuple[dict[str, Any], list[Upload]]:
@@ -523,10 +548,24 @@ def unzip(uploads: Sequence[Upload]) -> list[Upload]:
     return out
 
 
+def _name_languages(working: Sequence[str], typed: Mapping[str, str]) -> list[Language]:
+    """The languages a new track's name fields are offered in: the process's working ones, in
+    its order, then any other one a name was typed in (refused: shown at its own field, kept
+    as typed).
+
+    >>> [lang.code for lang in _name_languages(("en", "uk"), {"tr": "Tahıl", "xx": "?"})]
+    ['en', 'uk', 'tr']
+    """
+    codes = [*working, *(code for code in typed if code not in working)]
+    return [LANGUAGES[code] for code in codes if code in LANGUAGES]
+
+
 def _context(
     ctx: RequestContext, unit: Unit, process_id: int, track_id: int | None, **more: Any
 ) -> dict[str, Any]:
-    """The editor's page: the process's organisations and languages, the track's history."""
+    """The editor's page: the process's organisations and languages, the track's history; a
+    new track's names in other languages (``track_names``, as typed) and the languages they
+    are asked in (``name_languages``)."""
     process, view = processes.process(unit.session, unit.actor, process_id)
     history: Sequence[Any] = ()
     freely = True
@@ -544,13 +583,15 @@ def _context(
         freely = agendas.editable_freely(unit.session, track_id)
         nav = [(_("Home"), "/"), (_("Track"), f"/tracks/{track_id}")]
     orgs = processes.organisations(unit.session, unit.actor, process_id)
+    working = languages.working_languages(unit.session, process_id)
     return {
         **frame(ctx, unit),
         "title": _("Agenda"),
         "process": process,
         "track_id": track_id,
         "organisations": orgs,
-        "working": languages.working_languages(unit.session, process_id),
+        "working": working,
+        "name_languages": _name_languages(working, more.get("track_names", {})),
         "history": history,
         "freely": freely,
         "kinds": [k.value for k in IssueKind],
@@ -559,6 +600,7 @@ def _context(
         "note": "",
         "source": "",
         "track_name": "",
+        "track_names": {},
         "chosen": [o.id for o in orgs if o.kind != "observer"],
         **more,
     }
@@ -602,19 +644,25 @@ def _save(
     drafts: Sequence[IssueDraft],
 ) -> str:
     """Create the track or change its agenda, the form read as the API's body (every problem
-    at once, :func:`read_agenda`); where to go next."""
+    at once, :func:`read_agenda`); where to go next. A new track's names (``names.<code>``,
+    empty ones left out) are checked against the working languages of the process here too,
+    so that their refusal comes with the agenda's."""
     if track_id is None:
+        prepare.process_view_admin(unit.actor, process_id)
         orgs = fields["organisation_ids"]
+        given = {code: text for code, text in _typed_names(fields).items() if text.strip()}
+        working = languages.working_languages(unit.session, process_id)
         source = ""
 
         def track_in(agenda: dict[str, Any]) -> TrackIn:
             nonlocal source
             found = e.Problems()
             track = None
+            body = {"name": name, "agenda": agenda, "organisation_ids": orgs, "names": given}
             with found.check():
-                track = validated(
-                    TrackIn, {"name": name, "agenda": agenda, "organisation_ids": orgs}
-                )
+                track = validated(TrackIn, body)
+            with found.check():
+                check_names(given, working)  # in a working language of the process
             with found.check():
                 source = validated(_Source, {"source": fields.get("source", "")}).source
             found.done()
@@ -630,6 +678,7 @@ def _save(
             agenda=agenda,
             organisation_ids=track.organisation_ids,
             source=source or "editor",
+            names=track.names,
         )
         return f"/processes/{process_id}/admin"
 
@@ -654,6 +703,7 @@ def _submit(
     name = str(fields.get("track_name", ""))
     keep: dict[str, Any] = {
         "track_name": name,
+        "track_names": _typed_names(fields),
         "note": str(fields.get("note", "")),
         "source": str(fields.get("source", "")),
         "chosen": [int(v) for v in fields["organisation_ids"] if v.isdigit()],
