@@ -82,7 +82,7 @@ def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_pat
         expect(own).to_have_count(1 if org in ("Ukraine", "Russian Federation") else 2)
         assert page.errors == []  # type: ignore[attr-defined]
     ru = pages["russia"]
-    ru.reload()
+    ru.goto(f"{base}/agreements/{aid}?open=all")  # every section open, for the picture
     expect(ru.locator("#agreement-status")).to_have_attribute("data-status", "in_force")
     expect(ru.locator(".signatories li[data-signed=false]")).to_have_count(0)
     expect(ru.locator("#log li[data-type=entered_into_force]")).to_have_count(1)
@@ -94,10 +94,11 @@ def test_every_signatory_signs_in_the_browser(browser_site, shots: Path, tmp_pat
         ("un", "Ukraine"),
     ):
         page = pages[seat]
-        page.reload()
+        page.goto(f"{base}/agreements/{aid}")
         article = page.locator(f"article.instrument[data-party='{party}']")
         if seat != "un":
             expect(article).to_have_class("card instrument own")
+        article.locator("summary").click()  # its signatories and downloads, folded
         with page.expect_download() as download:
             article.locator("a.pdf").click()
         data = Path(download.value.path()).read_bytes()

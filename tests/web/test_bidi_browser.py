@@ -120,8 +120,8 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     first, _last, _before, left, right = _ends(doha, days)
     assert first > (left + right) / 2, "a number option does not stand at the right"
 
-    # the agreement: its clauses and each instrument's preamble, in English
-    qa.goto(f"{base}/agreements/{aid}")
+    # the agreement: its clauses and each instrument's preamble, in English (every fold open)
+    qa.goto(f"{base}/agreements/{aid}?open=all")
     expect(qa.locator("#terms tbody td").nth(1)).to_contain_text("Odesa")
     headings = qa.locator("#terms thead th").all_inner_texts()
     assert len(set(headings)) == len(headings) == 3, headings  # Issue and Clause were both البند

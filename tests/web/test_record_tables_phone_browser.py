@@ -1,14 +1,16 @@
 """The joint record and the agreement's record on a delegation's phone, in its own language, in
 Debian's chromium: each table row a block of labelled lines inside the screen (not columns to
 scroll sideways, with the term's consents out of sight, as on 6 December 2026), why each term
-ended in Ukrainian, and the command to verify with the key registry on one line.
+ended in Ukrainian, the command to verify with the key registry on one line, and the agreement's
+page folded (its terms first, then what is on it), less than half as tall as it was.
 
 The screenshots go to ``$GOBETWEEN_SCREENSHOTS`` when set (the guides show them:
-``implementation-terms-phone-uk.png``, ``agreement-log-phone-uk.png``).
+``implementation-terms-phone-uk.png``, ``agreement-phone.png``, ``agreement-log-phone-uk.png``).
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,15 @@ from tests.web.browsing import no_horizontal_scroll, open_folds, open_in
 
 from gobetween.service.demo_agreement import build_agreement_demo
 
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import expect
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+#: The most height (``document.documentElement.scrollHeight``) of the grain initiative's page at
+#: 390 px in Ukrainian, its sections folded: measured here 5,556 px before they were folded and
+#: 2,638 px after (on ``gobetween demo`` at 390 x 844: 5,440 and 2,638).
+_AGREEMENT_HEIGHT = 3_000
 
 #: Each cell of a table's rows: its label drawn before it (CSS ``::before``), its text, and its
 #: box's left and right edges.
@@ -64,6 +74,15 @@ def test_the_term_clock_and_the_record_read_on_a_phone_in_ukrainian(
 
     page.goto(f"{base}/agreements/{aid}")
     no_horizontal_scroll(page)
+    # the agreement's page: its terms first and whole, the rest folded under what is on the page
+    # (web/record_folds.py), less than half as tall as before (_AGREEMENT_HEIGHT)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < _AGREEMENT_HEIGHT, f"the agreement's page is {height} px tall on a phone"
+    expect(page.locator("#terms tbody tr")).to_have_count(4)
+    expect(page.locator("#log")).to_be_hidden()
+    page.screenshot(path=str(shots / "agreement-phone.png"), full_page=True)
+    page.locator("#log-section summary").click()  # a tap opens the record
+    page.evaluate("window.scrollTo(0, 0)")  # the boxes below, for the picture, from the top
     # the command to verify with the key registry on one line ("--registry" was cut off to the
     # next line on a phone)
     lines = page.locator("#registry-link code").evaluate_all(

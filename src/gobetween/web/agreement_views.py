@@ -109,6 +109,8 @@ def _agreement_context(ctx: RequestContext, unit: Unit, /, agreement_id: int, **
         ],
         # the signatories as the reader's language calls them (the instruments keep theirs)
         "by_name": called_by_name(unit.session, unit.actor, view["process_id"]),
+        "number": number,
+        "opened": "",  # no fold asked open (web/record_folds.py); the page's query says otherwise
         **more,
     }
 
@@ -130,7 +132,9 @@ def agreement_list(request: Request, ctx: Ctx) -> Response:
 
 @router.get("/agreements/{agreement_id}")
 def agreement_page(request: Request, ctx: Ctx, agreement_id: int) -> Response:
-    """Terms, instruments with their signatures and downloads, signing, lifecycle, log."""
+    """Terms, instruments with their signatures and downloads, signing, lifecycle, log: the
+    terms first and whole, the others folded but what the query opens (``?open=log``,
+    ``?open=all``: web/record_folds.py)."""
     return read_page(
         request,
         ctx,
@@ -138,6 +142,7 @@ def agreement_page(request: Request, ctx: Ctx, agreement_id: int) -> Response:
         _agreement_context,
         agreement_id,
         notice=done_notice(request),
+        opened=opened(request.query_params),
     )
 
 
@@ -192,7 +197,9 @@ async def _agreement_post_with(
                 values=typed,
                 **shown,
             )
-        return redirect(f"/agreements/{agreement_id}?done={notice}", request)
+        # an act recorded: the record open, where it is the latest entry
+        record = "&open=log#log-section" if notice == "recorded" else ""
+        return redirect(f"/agreements/{agreement_id}?done={notice}{record}", request)
 
     return await run_in_threadpool(run_page, request, build)
 

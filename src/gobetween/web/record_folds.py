@@ -10,6 +10,12 @@ tap, Enter or Space; the query names the ones open when the page is loaded: ``?o
 around it open too), ``?open=all`` (every one, for printing or finding a word). The events are
 shown :data:`EVENTS_PER_PAGE` at a time, the page of the latest ones shown first
 (``?events_page=1`` is the earliest); the JSON twin has them all.
+
+The agreement's page (``agreement.html``) is folded the same way, with the same query and the
+same folds (``_fold.html``): its operative terms first, whole and never folded, then the list of
+its sections, each instrument (``?open=instrument-1``), the signing forms for technical staff
+(``technical-1``), the lifecycle form (``act``) and the record (``log``) folded; 4,419 px tall at
+390 px in English, it is 2,036 px (``docs/guide/agreements.md``).
 """
 
 from __future__ import annotations
