@@ -191,6 +191,30 @@ def test_who_sees_which_incident(world: World, aid: int) -> None:
     assert _incident_keys(world, "", aid, public=True) == {}
 
 
+def test_an_incident_is_not_proposed_for_publishing_before_the_accused_may_read_it(
+    world: World, aid: int
+) -> None:
+    """Every signatory reads the proposals: proposing to publish a pending incident would tell
+    the accused party of the allegation (the page offers assessed incidents only; the API took
+    any). Refused at ``scope`` for the mediator, nothing stored; after the assessment, taken."""
+    key = world.post("ru", f"/api/agreements/{aid}/incidents", json=INCIDENT).json()["key"]
+    url = f"/api/agreements/{aid}/publications"
+    before = world.get("ua", url).json()
+    early = world.post("un", url, json={"scope": f"incident:{key}", "summary": "Alleged."})
+    assert early.status_code == 422, early.text
+    (problem,) = early.json()["errors"]
+    assert problem["location"] == "scope"
+    assert key in problem["message"]
+    assert "Ukraine" in problem["message"]
+    assert world.get("ua", url).json() == before == []  # nothing proposed, nothing to read
+    world.post(
+        "un", f"/api/agreements/{aid}/incidents/{key}/assessment", json={"assessment": "verified"}
+    )
+    late = world.post("un", url, json={"scope": f"incident:{key}", "summary": "Verified."})
+    assert late.status_code == 201, late.text
+    assert [p["scope"] for p in world.get("ua", url).json()] == [f"incident:{key}"]
+
+
 def test_publishing_is_proposed_and_approved_by_another_mediating_organisation(
     world: World, aid: int
 ) -> None:
@@ -323,7 +347,7 @@ def test_a_listing_loads_only_the_rows_the_policy_grants(world: World, aid: int)
 
     seen: dict[tuple[str, str], set[str]] = {}
     with world.services.db.unit_of_work() as session:
-        published = records._approved(session, aid)
+        published = records.approved_publications(session, aid)
         for who in ["un", "tr", "ru", "ua", ""]:
             actor = repositories.load_actor(session, world.users[who]) if who else None
             loaded, _signatory = load_or_public(session, actor, aid)
@@ -339,7 +363,9 @@ def test_a_listing_loads_only_the_rows_the_policy_grants(world: World, aid: int)
                 granted = {
                     row.key
                     for row in rows
-                    if records._access(loaded.view, kind, records._entry(kind, row), published)
+                    if records.access_to(
+                        loaded.view, kind, records.loaded_entry(kind, row), published
+                    )
                     is not records.EntryAccess.NONE
                 }
                 selected = set(
@@ -347,7 +373,7 @@ def test_a_listing_loads_only_the_rows_the_policy_grants(world: World, aid: int)
                         select(rt.EntryRow.key).where(
                             rt.EntryRow.agreement_id == aid,
                             rt.EntryRow.kind == name,
-                            records._readable(loaded.view, kind, published),
+                            records.readable_rows(loaded.view, kind, published),
                         )
                     ).scalars()
                 )

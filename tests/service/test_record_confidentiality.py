@@ -14,6 +14,8 @@ days, at other moments, and the mediators' imports give its people's rows other 
 The joint team's assessments of provisions carry a note for every signatory, the same in both
 worlds, and in the second world an internal note (the mediators' alone) that names the other
 party's incident still pending against the observed party.
+The observed party also records events naming the other party's incident pending against it
+(a reference that names nothing in the first world): the same answer in both.
 A Hypothesis state machine searches the orders of the observed party's allegations, the joint
 team's assessments of them, imports, assessments of provisions and the other party's doings.
 After every step both members of the observed party read the agreement, its record, both record
@@ -240,6 +242,22 @@ class RecordWorlds(RuleBasedStateMachine):
         url = f"/api/agreements/{{aid}}/incidents/{key}/assessment"
         assert self.both("ua", url, {"assessment": "verified"}) == 403
 
+    @precondition(lambda self: bool(self.their_keys))
+    @rule(index=st.integers(0, 5))
+    def observed_names_their_incident(self, index: int) -> None:
+        """The observed party records an event naming the other party's incident pending
+        against it (world 1), a reference that names nothing in world 0: the same answer in
+        both (free text is refused only for what the writer may read itself)."""
+        incident = self.their_keys[index % len(self.their_keys)]
+        event = {
+            "type": "registration",
+            "at": "2022-08-01T08:00:00+00:00",
+            "item": f"voyage {self.step}",
+            "registered_by": "Ukraine",
+            "description": f"cf. {incident}",
+        }
+        self.both("ua", "/api/agreements/{aid}/record/events", event)
+
     # -- the other party's doings, in world 1 only ---------------------------------------------
 
     @rule(day=st.sampled_from(DAYS), words=st.sampled_from(THEIR_WORDS), n=st.integers(1, 3))
@@ -337,6 +355,7 @@ def test_a_party_reads_the_same_record_in_a_fixed_order_of_steps() -> None:
         lambda: machine.observed_alleges(who="ua2", day=DAYS[2], words=WORDS[1]),
         lambda: machine.joint_team_assesses_a_provision(key="art-2", level="minimal"),
         lambda: machine.joint_team_cites_their_pending_incident(key="art-1", index=1),
+        lambda: machine.observed_names_their_incident(index=2),
         lambda: machine.joint_team_assesses_a_provision(key="art-3", level="complete"),
         lambda: machine.observed_tries_to_assess(key="INC-00000000"),
     ]

@@ -72,6 +72,7 @@ from gobetween.service import records
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.service.errors import describe, translated
+from gobetween.service.hidden_incidents import event_texts, refuse_hidden_incidents
 from gobetween.service.record_cache import FIGURES
 from gobetween.store import agreement_tables as a
 from gobetween.store import event_log
@@ -366,7 +367,9 @@ def _bounded(body: Mapping[str, Any]) -> None:
 def add_event(
     session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Add one event to the joint record; a delegation speaks only for itself."""
+    """Add one event to the joint record; a delegation speaks only for itself. A text of it
+    that names an incident some signatory may not read yet is refused at its field
+    (:mod:`gobetween.service.hidden_incidents`): every signatory reads the record's events."""
     event_log.lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
     loaded.view.require(AgreementAct.RECORD)
@@ -378,6 +381,7 @@ def add_event(
     bodies = _events(session, agreement_id)
     wire = event_to_dict(event)
     _record(loaded, [*bodies, wire])  # refuses what cannot be placed
+    refuse_hidden_incidents(session, actor, loaded, event_texts(wire))
     (row,) = event_log.append(
         session, event_log.record_stream(agreement_id), [wire], actor_id=actor.user_id
     )

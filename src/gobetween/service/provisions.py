@@ -13,8 +13,9 @@ reads.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from gobetween.errors import N_, InputError, InvalidModel, NotFound, refusal_of
 from gobetween.i18n import _
 from gobetween.monitoring.provisions import (
     Assessment,
+    Evidence,
     EvidenceKind,
     Provision,
     assessment_from_dict,
@@ -46,12 +48,17 @@ from gobetween.policy import (
 )
 from gobetween.service.agree import LoadedAgreement, load, load_or_public, terms_read
 from gobetween.service.audited import audited
+from gobetween.service.hidden_incidents import (
+    IN_THE_INTERNAL_NOTE,
+    SharedText,
+    refuse_hidden_incidents,
+)
 from gobetween.service.records import (
-    _approved,
     _now,
-    _readable,
     _require_mediator,
     agreement_kinds,
+    approved_publications,
+    readable_rows,
 )
 from gobetween.store import agreement_tables as a
 from gobetween.store import event_log
@@ -107,7 +114,7 @@ def _record_references(session: Session, loaded: LoadedAgreement) -> list[str]:
     incident of its events (``voyage #1 RAZONI``), each voyage by its number (``#981``). Only
     this agreement's rows are read."""
     agreement_id = loaded.row.id
-    published = _approved(session, agreement_id)
+    published = approved_publications(session, agreement_id)
     out: list[str] = []
     for kind in agreement_kinds(loaded):
         if kind.own_reader:  # voyages: the cargo rows, by voyage number
@@ -121,7 +128,7 @@ def _record_references(session: Session, loaded: LoadedAgreement) -> list[str]:
         entries = select(r.EntryRow.key, r.EntryRow.body[kind.key[0]].as_string()).where(
             r.EntryRow.agreement_id == agreement_id,
             r.EntryRow.kind == kind.name,
-            _readable(loaded.view, kind, published),
+            readable_rows(loaded.view, kind, published),
         )
         for key, first in session.execute(entries):
             out.extend((str(first), key) if first is not None else (key,))
@@ -215,6 +222,58 @@ def _check_events_cited(
         raise refusal_of(refused)
 
 
+def _evidence_read(
+    view: AgreementView | None,
+    kind: EvidenceKind | str,
+    reference: str,
+    readable: Callable[[], Sequence[str]],
+) -> bool:
+    """Whether ``view``'s reader reads a piece of evidence of ``kind`` citing ``reference``
+    (:func:`gobetween.policy.evidence_access`): an event only when it names something of the
+    record that ``readable()`` lists (what the reader may read, :func:`_record_references`)."""
+    access = evidence_access(view, kind)
+    if access is EvidenceAccess.IF_READABLE:
+        return cited(reference, readable()) is not None
+    return access is EvidenceAccess.SHOWN
+
+
+def _shared_texts(
+    session: Session, loaded: LoadedAgreement, assessment: Assessment
+) -> list[SharedText]:
+    """The assessment's free texts with who reads each (the policy's answers): its two notes
+    (:func:`gobetween.policy.assessment_notes`), and each piece of evidence's reference and
+    note, read by whoever reads that piece (:func:`_evidence_read`; what a party may read of
+    the record is read only when a text names what is hidden from it)."""
+    readable: dict[tuple[str, ...], list[str]] = {}  # by the reader's organisations
+
+    def of_record(view: AgreementView) -> list[str]:
+        key = tuple(view.acts_for)
+        if key not in readable:
+            readable[key] = _record_references(session, dataclasses.replace(loaded, view=view))
+        return readable[key]
+
+    def note_read(note: AssessmentNote) -> Callable[[AgreementView], bool]:
+        return lambda view: note in assessment_notes(view)
+
+    def piece_read(evidence: Evidence) -> Callable[[AgreementView], bool]:
+        return lambda view: _evidence_read(
+            view, evidence.kind, evidence.reference, lambda: of_record(view)
+        )
+
+    texts = [
+        SharedText(
+            note.value, getattr(assessment, note.value), note_read(note), IN_THE_INTERNAL_NOTE
+        )
+        for note in AssessmentNote
+    ]
+    for i, evidence in enumerate(assessment.evidence):
+        texts.extend(
+            SharedText(f"evidence.{i}.{name}", text, piece_read(evidence), IN_THE_INTERNAL_NOTE)
+            for name, text in (("reference", evidence.reference), ("note", evidence.note))
+        )
+    return texts
+
+
 def assess_provision(
     session: Session,
     actor: Actor,
@@ -230,7 +289,9 @@ def assess_provision(
     ``at``; a change of level without evidence is refused, and so is evidence of kind
     ``event`` that names no event or entry of this record. ``read``: what
     :func:`references_for` found before this writing unit (without it, the record is read
-    here, under the lock). The audit chain's link covers both notes.
+    here, under the lock). A note, or a piece of evidence's reference or note, that names an
+    incident some signatory who reads it may not read yet is refused at its field
+    (:mod:`gobetween.service.hidden_incidents`). The audit chain's link covers both notes.
     """
     lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
@@ -251,6 +312,7 @@ def assess_provision(
     )
     _check_events_cited(session, loaded, assessment, read)
     statuses(known, [*_assessments(session, agreement_id), assessment])  # refuses what breaks
+    refuse_hidden_incidents(session, actor, loaded, _shared_texts(session, loaded, assessment))
     wire = assessment_to_dict(assessment)
     joint = {k: v for k, v in wire.items() if k != AssessmentNote.MEDIATORS.value}
     row = r.AssessmentRow(
@@ -316,26 +378,25 @@ def provisions_view(
     reader reads the evidence :func:`gobetween.policy.evidence_access` and the notes
     :func:`gobetween.policy.assessment_notes` grant it."""
     loaded, signatory = load_or_public(session, actor, agreement_id)
-    if not signatory and "provisions" not in _approved(session, agreement_id):
+    if not signatory and "provisions" not in approved_publications(session, agreement_id):
         raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
     view: AgreementView | None = loaded.view if signatory else None
     notes = assessment_notes(view)
     assessments = _assessments(session, agreement_id, notes)
     data = _provisions_data(loaded, assessments, today or _now().date())
-    readable: list[str] | None = None  # what of the record the reader may read, when needed
+    readable: list[list[str]] = []  # what of the record the reader may read, once needed
+
+    def of_record() -> list[str]:  # read once, scoped by the policy (readable_rows)
+        if not readable:
+            readable.append(_record_references(session, loaded))
+        return readable[0]
+
     for item in data["provisions"]:
         for entry in item["history"]:
             _notes_shown(entry, notes)
-            shown = []
-            for evidence in entry["evidence"]:
-                access = evidence_access(view, evidence["kind"])
-                if access is EvidenceAccess.IF_READABLE:
-                    if readable is None:  # read once, scoped by the policy (_readable)
-                        readable = _record_references(session, loaded)
-                    if cited(evidence["reference"], readable) is None:
-                        continue
-                elif access is EvidenceAccess.HIDDEN:
-                    continue
-                shown.append(evidence)
-            entry["evidence"] = shown
+            entry["evidence"] = [
+                evidence
+                for evidence in entry["evidence"]
+                if _evidence_read(view, evidence["kind"], evidence["reference"], of_record)
+            ]
     return {"agreement_id": agreement_id, **data}

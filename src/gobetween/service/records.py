@@ -49,22 +49,27 @@ from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, en
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.service.errors import translated
+from gobetween.service.names import called_by_name
 from gobetween.store import record_tables as r
 from gobetween.store.event_log import lock_agreement
 
 __all__ = [
     "EntryPlan",
+    "access_to",
     "agreement_kinds",
     "approve_publication",
+    "approved_publications",
     "assess_incident",
     "entries_view",
     "entry_import_report",
     "import_bounds",
     "import_entries",
+    "loaded_entry",
     "plan_entry_import",
     "problem_words",
     "propose_publication",
     "publications",
+    "readable_rows",
     "record_bounds",
     "record_entry_import",
     "report_incident",
@@ -132,7 +137,9 @@ def _require_mediator(view: AgreementView, what: str) -> str:
 # -- publishing ------------------------------------------------------------------------------
 
 
-def _approved(session: Session, agreement_id: int) -> dict[str, r.PublicationRow]:
+def approved_publications(session: Session, agreement_id: int) -> dict[str, r.PublicationRow]:
+    """The agreement's publications the signatories approved, by scope (``figures:voyages``,
+    ``incident:INC-...``, ``provisions``)."""
     rows = session.execute(
         select(r.PublicationRow).where(
             r.PublicationRow.agreement_id == agreement_id,
@@ -181,6 +188,48 @@ def _check_scope(session: Session, loaded: LoadedAgreement, scope: str) -> None:
     )
 
 
+def _check_shown_to_those_named(
+    session: Session, actor: Actor, loaded: LoadedAgreement, scope: str
+) -> None:
+    """Refuse proposing to publish an incident that a party it names may not read yet (the
+    accused, until the joint team assesses it: :func:`gobetween.policy.entry_access`): every
+    signatory reads the proposals, so the proposal would tell the accused of the allegation.
+    Only mediators propose, and they read every incident, so the refusal tells no one more."""
+    what, _sep, reference = scope.partition(":")
+    if what != "incident":
+        return
+    kind = _kind(loaded, INCIDENTS.name)
+    row = _entry_row(session, loaded.row.id, kind.name, reference)
+    if row is None:
+        return
+    entry = loaded_entry(kind, row)
+    published = approved_publications(session, loaded.row.id)
+    named = {str(entry.values.get(field) or "") for field in kind.parties}
+    blind = sorted(
+        name
+        for name in named
+        if name in loaded.row.signatories
+        and access_to(
+            AgreementView(loaded.row.id, {name: OrganisationKind.PARTY}), kind, entry, published
+        )
+        is EntryAccess.NONE
+    )
+    if blind:
+        called = called_by_name(session, actor, loaded.track.process_id)
+        raise InvalidModel(
+            _(
+                "%(reference)s is not yet visible to %(readers)s, who would read the proposal: "
+                "assess the incident first"
+            )
+            % {
+                "reference": reference,
+                "readers": ", ".join(called.get(name, name) for name in blind),
+            },
+            location="scope",
+            expected=_("an incident the joint team has assessed"),
+        )
+
+
 def propose_publication(
     session: Session, actor: Actor, agreement_id: int, scope: str, summary: str = ""
 ) -> dict[str, Any]:
@@ -189,6 +238,7 @@ def propose_publication(
     loaded = load(session, actor, agreement_id)
     organisation = _require_mediator(loaded.view, _("propose publishing"))
     _check_scope(session, loaded, scope)
+    _check_shown_to_those_named(session, actor, loaded, scope)
     if scope.startswith("incident:") and not summary.strip():
         raise InvalidModel(
             _("an incident is published with the summary the public will read"),
@@ -291,13 +341,17 @@ def _entry_row(session: Session, agreement_id: int, kind: str, key: str) -> r.En
     ).scalar_one_or_none()
 
 
-def _entry(kind: RecordKind, row: r.EntryRow) -> Entry:
+def loaded_entry(kind: RecordKind, row: r.EntryRow) -> Entry:
+    """A stored row of the record as an entry of ``kind`` (its key, its values)."""
     return Entry(kind.name, tuple(str(row.body[k]) for k in kind.key), row.body)
 
 
-def _access(
+def access_to(
     view: AgreementView, kind: RecordKind, entry: Entry, published: Mapping[str, Any]
 ) -> EntryAccess:
+    """What ``view``'s reader may read of ``entry``: the policy's answer
+    (:func:`gobetween.policy.entry_access`) from the entry's parties, assessment and the
+    publications approved."""
     owner_field = kind.parties[0] if kind.parties else None
     owner = str(entry.values.get(owner_field) or "") if owner_field else None
     others = frozenset(str(entry.values.get(p) or "") for p in kind.parties[1:])
@@ -330,14 +384,14 @@ def _shown(
     return {"key": entry.key_text, **out}
 
 
-def _readable(
+def readable_rows(
     view: AgreementView, kind: RecordKind, published: Mapping[str, Any]
 ) -> ColumnElement[bool]:
-    """The rows of ``kind`` that :func:`_access` grants ``view`` anything of, as SQL.
+    """The rows of ``kind`` that :func:`access_to` grants ``view`` anything of, as SQL.
 
     The same rules as :func:`gobetween.policy.entry_access`, applied in the query so that hidden
     rows are never loaded: the time a listing takes does not depend on entries the caller may
-    not see. :func:`_access` still decides each loaded row (a test checks both agree).
+    not see. :func:`access_to` still decides each loaded row (a test checks both agree).
     """
     kinds = set(view.acts_for.values())
     parties = sorted(n for n, k in view.acts_for.items() if k is OrganisationKind.PARTY)
@@ -371,7 +425,7 @@ def entries_view(
     count tells a party what it may not see.
     """
     loaded, signatory = load_or_public(session, actor, agreement_id)
-    published = _approved(session, agreement_id)
+    published = approved_publications(session, agreement_id)
     config = loaded.row.implementation
     if not signatory and not (published or config.get("public") or config.get("public_figures")):
         # a record that publishes nothing answers the public as if it did not exist
@@ -381,13 +435,13 @@ def entries_view(
         select(r.EntryRow).where(
             r.EntryRow.agreement_id == agreement_id,
             r.EntryRow.kind == kind.name,
-            _readable(loaded.view, kind, published),
+            readable_rows(loaded.view, kind, published),
         )
     ).scalars()
     visible: list[tuple[Entry, EntryAccess]] = []
     for row in rows:
-        entry = _entry(kind, row)
-        access = _access(loaded.view, kind, entry, published)
+        entry = loaded_entry(kind, row)
+        access = access_to(loaded.view, kind, entry, published)
         if access is not EntryAccess.NONE:
             visible.append((entry, access))
     visible.sort(key=lambda pair: (str(pair[0].values.get("date") or ""), pair[0].key_text))

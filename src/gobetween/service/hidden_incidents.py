@@ -1,0 +1,234 @@
+"""Free text that signatories read names no incident hidden from one of them.
+
+An incident a party alleges is hidden from the accused party until the joint team assesses it,
+and from any other party until publishing it is approved (:func:`gobetween.policy.entry_access`).
+The record's free text is read more widely: an assessment's note for every signatory, a piece of
+evidence's reference and note (:func:`gobetween.policy.assessment_notes`,
+:func:`gobetween.policy.evidence_access`), an event's description or reason (every signatory
+reads the record's events). A mediator explaining a level by "INC-1A2B3C4D" in the note for
+every signatory told the accused party of the allegation. :func:`refuse_hidden_incidents` is the
+one check every such write calls: a text is refused, at its field, when it names (case, spaces
+and dashes aside: :func:`names_reference`) a reference of the record that the writer may read
+and some signatory who reads that text may not. The refusal names the reference and the
+signatories who may not read it yet, which the writer may read; it reaches no one else.
+
+What the writer may not read itself is never looked for: a party naming the reference of an
+incident hidden from it is answered exactly as for a reference that does not exist (the text is
+free), so the answer tells it nothing. Who reads what is the policy's (:mod:`gobetween.policy`,
+through :func:`gobetween.service.records.readable_rows` and ``access_to``); the writing service says
+only, per text, which signatory views read it (``read_by``), by asking the policy too. The
+mediators' internal note is read by no one who may not read an incident, so it stays free.
+
+Not caught: an incident described in words without its reference ("the strike on the Sudzha
+station on 3 September"), and the public's reading of notes once the provisions are published.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import false, func, not_, select
+from sqlalchemy.orm import Session
+
+from gobetween.errors import N_, InputError, InvalidModel, refusal_of
+from gobetween.model import OrganisationKind
+from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess
+from gobetween.service.agree import LoadedAgreement
+from gobetween.service.names import called_by_name
+from gobetween.service.records import (
+    access_to,
+    agreement_kinds,
+    approved_publications,
+    loaded_entry,
+    readable_rows,
+)
+from gobetween.store import record_tables as r
+
+__all__ = [
+    "IN_THE_INTERNAL_NOTE",
+    "OUT_OF_THIS_TEXT",
+    "SharedText",
+    "event_texts",
+    "names_reference",
+    "refuse_hidden_incidents",
+    "signatory_views",
+]
+
+#: The refusal of a text of an assessment, whose internal note the mediators alone read.
+IN_THE_INTERNAL_NOTE = N_(
+    "%(reference)s is not yet visible to %(readers)s; name it in the internal note, which "
+    "only the mediators read, or wait until it is shared"
+)
+#: The refusal of a text with no internal twin (an event of the record).
+OUT_OF_THIS_TEXT = N_(
+    "%(reference)s is not yet visible to %(readers)s; leave it out of this text, which every "
+    "signatory reads, or wait until it is shared"
+)
+
+#: What a person types between the parts of a reference: spaces (any), hyphens and dashes, the
+#: minus sign, underscores, dots, colons, slashes, ``#``, soft hyphens and zero-width spaces.
+_SEPARATOR = r"[\s\-\u2010-\u2015\u2212_.:/#\u00ad\u200b-\u200d\u2060]"
+_ALNUM = re.compile(r"[^\W_]+")
+#: The shortest tail (``1A2B3C4D`` of ``INC-1A2B3C4D``) that names its reference on its own.
+_TAIL = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SharedText:
+    """One field of free text about to be written: where it is in the body, as the API names
+    it (``note``, ``evidence.0.reference``, ``description``), what was typed, which signatory
+    views read it (the policy's answer: ``read_by(view)``) and the refusal to give
+    (:data:`IN_THE_INTERNAL_NOTE` or :data:`OUT_OF_THIS_TEXT`)."""
+
+    location: str
+    text: str
+    read_by: Callable[[AgreementView], bool]
+    refusal: str = OUT_OF_THIS_TEXT
+
+
+def _every_signatory(view: AgreementView) -> bool:
+    return view.allows(AgreementAct.READ)
+
+
+def event_texts(wire: Mapping[str, Any]) -> list[SharedText]:
+    """The texts of a record event's wire form, each at its field as the event's checks name
+    it (``description``, ``team[0].inspector``): every signatory reads the record's events
+    (:func:`gobetween.service.implement.record_view`).
+
+    >>> [t.location for t in event_texts({"type": "inspection", "reason": "INC-1",
+    ...                                   "team": [{"delegation": "UN", "inspector": "A"}]})]
+    ['type', 'reason', 'team[0].delegation', 'team[0].inspector']
+    """
+    texts: list[SharedText] = []
+    for key, value in wire.items():
+        if isinstance(value, str):
+            texts.append(SharedText(str(key), value, _every_signatory))
+        for i, member in enumerate(value if isinstance(value, list) else ()):
+            for name, text in member.items() if isinstance(member, Mapping) else ():
+                if isinstance(text, str):
+                    texts.append(SharedText(f"{key}[{i}].{name}", text, _every_signatory))
+    return texts
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _spelled(chars: str) -> str:
+    """A pattern of ``chars`` (letters and digits) with what people type between them."""
+    return f"{_SEPARATOR}{{0,3}}".join(re.escape(c) for c in chars)
+
+
+def _spellings(reference: str) -> re.Pattern[str] | None:
+    """How a text may name ``reference``: its letters and digits in order, case and width
+    aside, with separators between any of them, not inside a longer word; and, for a prefix and
+    a long tail (``INC`` and ``1A2B3C4D``), the tail alone."""
+    runs = _ALNUM.findall(_folded(reference))
+    if not runs:
+        return None
+    forms = [_spelled("".join(runs))]
+    tail = "".join(runs[1:])
+    if runs[0].isalpha() and len(tail) >= _TAIL:
+        forms.append(_spelled(tail))
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(forms)})(?![^\W_])")
+
+
+def names_reference(text: str, reference: str) -> bool:
+    """Whether ``text`` names ``reference`` as a person would type it.
+
+    >>> ref = "INC-1A2B3C4D"
+    >>> [names_reference(t, ref) for t in ("held: INC-1A2B3C4D.", "inc 1a2b3c4d", "INC1A2B3C4D",
+    ...  "INC–1A2B 3C4D", "incident 1a2b3c4d", "ＩＮＣ-１Ａ２Ｂ３Ｃ４Ｄ")]
+    [True, True, True, True, True, True]
+    >>> [names_reference(t, ref) for t in ("INC-1A2B3C4DE", "XINC1A2B3C4D", "INC-1A2B3C4", "")]
+    [False, False, False, False]
+    """
+    pattern = _spellings(reference)
+    return bool(pattern and pattern.search(_folded(text)))
+
+
+def signatory_views(loaded: LoadedAgreement) -> tuple[AgreementView, ...]:
+    """The agreement as each signing organisation reads it, one view each, in their order."""
+    return tuple(
+        AgreementView(loaded.row.id, {name: OrganisationKind(kind)})
+        for name, (_id, kind) in loaded.row.signatories.items()
+    )
+
+
+def _hidden(
+    session: Session, loaded: LoadedAgreement, readers: Sequence[AgreementView]
+) -> dict[str, list[AgreementView]]:
+    """Each reference of an entry of the record that the writer (``loaded.view``) may read and
+    some of ``readers`` may not, with those readers. Only such rows are loaded (the policy's
+    rules as SQL, :func:`gobetween.service.records.readable_rows`); each is decided again by the
+    policy itself (``access_to``), as :func:`gobetween.service.records.entries_view` does."""
+    agreement_id, writer = loaded.row.id, loaded.view
+    published = approved_publications(session, agreement_id)
+    hidden: dict[str, list[AgreementView]] = {}
+    for kind in agreement_kinds(loaded):
+        if kind.own_reader:  # voyages: every signatory reads every cargo row
+            continue
+        for reader in readers:
+            rows = session.execute(
+                select(r.EntryRow)
+                .where(
+                    r.EntryRow.agreement_id == agreement_id,
+                    r.EntryRow.kind == kind.name,
+                    readable_rows(writer, kind, published),
+                    not_(func.coalesce(readable_rows(reader, kind, published), false())),
+                )
+                .order_by(r.EntryRow.id)
+            ).scalars()
+            for row in rows:
+                entry = loaded_entry(kind, row)
+                if access_to(writer, kind, entry, published) is EntryAccess.NONE:
+                    continue
+                if access_to(reader, kind, entry, published) is not EntryAccess.NONE:
+                    continue
+                for reference in dict.fromkeys((row.key, entry.key[0])):  # as cited
+                    hidden.setdefault(reference, []).append(reader)
+    return hidden
+
+
+def refuse_hidden_incidents(
+    session: Session, actor: Actor, loaded: LoadedAgreement, texts: Sequence[SharedText]
+) -> None:
+    """Refuse, each at its field, the ``texts`` that name an entry of the record (an incident)
+    which the writer may read and some signatory who reads that text may not; the refusal says
+    which reference, and who may not read it yet (in the reader's language). Nothing is
+    refused for what the writer may not read itself."""
+    written = [t for t in texts if t.text.strip()]
+    if not written:
+        return
+    hidden = _hidden(session, loaded, signatory_views(loaded))
+    if not hidden:
+        return
+    refused: list[tuple[SharedText, str, list[str]]] = []
+    for shared in written:
+        for reference, readers in hidden.items():
+            if not names_reference(shared.text, reference):
+                continue
+            blind = [name for view in readers if shared.read_by(view) for name in view.acts_for]
+            if blind:
+                refused.append((shared, reference, blind))
+                break  # one refusal a field
+    if not refused:
+        return
+    called = called_by_name(session, actor, loaded.track.process_id)
+    problems: list[InputError] = [
+        InvalidModel(
+            shared.refusal,
+            source="body",
+            location=shared.location,
+            params={
+                "reference": reference,
+                "readers": ", ".join(called.get(name, name) for name in blind),
+            },
+        )
+        for shared, reference, blind in refused
+    ]
+    raise refusal_of(problems)
