@@ -175,3 +175,24 @@ def test_a_party_naming_an_incident_hidden_from_it_learns_nothing(
         "INC-1A2B3C4D is not yet visible to Ukraine; leave it out of this text, which every "
         "signatory reads, or wait until it is shared"
     )
+
+
+def test_a_publishing_proposals_summary_names_no_hidden_incident(
+    world: World,
+    aid: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every signatory reads the proposals (and the public an approved one's summary): a
+    summary naming an incident pending against Ukraine is refused at ``summary``, nothing
+    proposed; the same proposal without it is taken."""
+    _allege(world, aid, monkeypatch)  # by the Russian Federation, against Ukraine: pending
+    url = f"/api/agreements/{aid}/publications"
+    named = {"scope": "provisions", "summary": f"Levels as of today; {TYPED[5]}."}
+    assert _refused_at(world.post("un", url, json=named), "body.summary") == (
+        "INC-1A2B3C4D is not yet visible to Ukraine; leave it out of this text, which every "
+        "signatory reads, or wait until it is shared"
+    )
+    assert world.get("ua", url).json() == []
+    plain = {"scope": "provisions", "summary": "Levels as of today."}
+    assert world.post("un", url, json=plain).status_code == 201
+    assert [p["summary"] for p in world.get("ua", url).json()] == ["Levels as of today."]

@@ -42,7 +42,7 @@ from gobetween.monitoring.kinds_builtin import EXCHANGES
 from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.protocols.single_text_articles import Article
-from gobetween.service import agree, prepare, records, texts
+from gobetween.service import agree, prepare, publishing, records, texts
 from gobetween.service import provisions as provision_records
 from gobetween.service.demo import seat_actor, seat_members
 from gobetween.service.demo_languages import (
@@ -245,7 +245,7 @@ def _energy(session: Session) -> int:
             "note": "Illustrative: one verified strike in the first two weeks.",
         },
     )
-    proposal = records.propose_publication(
+    proposal = publishing.propose_publication(
         session,
         qatar,
         aid,
@@ -254,7 +254,7 @@ def _energy(session: Session) -> int:
         "region on 21 March 2025.",
     )
     for actor in (ua, ru):
-        records.approve_publication(session, actor, aid, int(proposal["id"]))
+        publishing.approve_publication(session, actor, aid, int(proposal["id"]))
     return aid
 
 
@@ -307,12 +307,12 @@ def _returns(session: Session) -> int:
                 "note": "Illustrative assessment.",
             },
         )
-    proposal = records.propose_publication(session, uae, aid, "figures:exchanges")
+    proposal = publishing.propose_publication(session, uae, aid, "figures:exchanges")
     for actor in (ua, ru):
-        records.approve_publication(session, actor, aid, int(proposal["id"]))
-    provisions = records.propose_publication(session, uae, aid, "provisions")
+        publishing.approve_publication(session, actor, aid, int(proposal["id"]))
+    provisions = publishing.propose_publication(session, uae, aid, "provisions")
     for actor in (ua, ru):
-        records.approve_publication(session, actor, aid, int(provisions["id"]))
+        publishing.approve_publication(session, actor, aid, int(provisions["id"]))
     return aid
 
 

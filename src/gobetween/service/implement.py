@@ -68,7 +68,7 @@ from gobetween.monitoring.limits import DEFAULT_LIMITS, ImportLimits
 from gobetween.monitoring.term import term_table
 from gobetween.monitoring.voyages import ImportResult, MergeResult, ShipmentKey
 from gobetween.policy import Actor, AgreementAct
-from gobetween.service import records
+from gobetween.service import publishing, records
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.service.errors import describe, translated
@@ -535,7 +535,7 @@ def record_view(
     loaded, signatory = load_or_public(session, actor, agreement_id)
     config = loaded.row.implementation
     public = VisibilityPolicy(config.get("public", {}))
-    published = _by_settings(loaded, public) + records.publications(
+    published = _by_settings(loaded, public) + publishing.publications(
         session, agreement_id, signatory=signatory
     )
     approved = {p["scope"] for p in published if p["published_since"]}

@@ -15,7 +15,7 @@ from gobetween.errors import NotFound
 from gobetween.model import OrganisationKind
 from gobetween.policy import Actor, evidence_kinds_offered
 from gobetween.service import provisions as provision_records
-from gobetween.service import records
+from gobetween.service import publishing, records
 from gobetween.service.agree import load_or_public
 from gobetween.service.names import called_by_name
 
@@ -68,7 +68,7 @@ def dashboard(session: Session, actor: Actor | None, agreement_id: int) -> dict[
         "provisions": levels,
         "kinds": kinds,
         "voyages": any(k.own_reader for k in records.agreement_kinds(loaded)),
-        "publications": records.publications(session, agreement_id, signatory=signatory),
+        "publications": publishing.publications(session, agreement_id, signatory=signatory),
         "mediator": any(v == OrganisationKind.MEDIATOR for v in acts_for.values()),
         # the kinds of evidence the reader may submit with an assessment (policy.py: the
         # mediators every kind, anyone else none)

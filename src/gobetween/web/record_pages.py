@@ -34,7 +34,7 @@ from gobetween.i18n import _
 from gobetween.monitoring.kinds import REGISTRY, kind_named
 from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.monitoring.limits import ImportLimits
-from gobetween.service import implement, import_steps, records
+from gobetween.service import implement, import_steps, publishing, records
 from gobetween.service import provisions as provision_records
 from gobetween.service.api.calls import reading, writing
 from gobetween.service.api.implement import (
@@ -342,7 +342,7 @@ async def propose(request: Request, ctx: Ctx, agreement_id: int) -> Response:
     def work() -> None:
         fields = {"scope": values.get("scope", ""), "summary": values.get("summary", "")}
         body = validated(PublicationBody, fields)
-        writing(ctx, records.propose_publication, agreement_id, body.scope, body.summary)
+        writing(ctx, publishing.propose_publication, agreement_id, body.scope, body.summary)
 
     sent = _Sent("propose-form", values)
     return await _do(request, ctx, agreement_id, "published", work, sent)
@@ -354,7 +354,7 @@ async def approve(request: Request, ctx: Ctx, agreement_id: int, publication_id:
     await _form(request)
 
     def work() -> None:
-        writing(ctx, records.approve_publication, agreement_id, publication_id)
+        writing(ctx, publishing.approve_publication, agreement_id, publication_id)
 
     return await _do(request, ctx, agreement_id, "published", work)
 

@@ -24,7 +24,7 @@ from gobetween.monitoring.entry_files import EntryImport
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.monitoring.voyages import ImportResult
-from gobetween.service import implement, import_steps, record_templates, records
+from gobetween.service import implement, import_steps, publishing, record_templates, records
 from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, reading, writing
@@ -290,16 +290,16 @@ def publications(agreement_id: s.Id, ctx: Ctx) -> list[dict[str, Any]]:
     """What is published and since when, and what is proposed (signatories)."""
     with ctx.read() as unit:
         implement.check_may_read(unit.session, unit.actor, agreement_id)
-        return records.publications(unit.session, agreement_id, signatory=True)
+        return publishing.publications(unit.session, agreement_id, signatory=True)
 
 
 @router.post("/agreements/{agreement_id}/publications", status_code=201)
 def propose_publication(agreement_id: s.Id, body: PublicationBody, ctx: Ctx) -> dict[str, Any]:
     """A mediator proposes publishing; a mediator of another organisation approves."""
-    return writing(ctx, records.propose_publication, agreement_id, body.scope, body.summary)
+    return writing(ctx, publishing.propose_publication, agreement_id, body.scope, body.summary)
 
 
 @router.post("/agreements/{agreement_id}/publications/{publication_id}/approval")
 def approve_publication(agreement_id: s.Id, publication_id: s.Id, ctx: Ctx) -> dict[str, Any]:
     """Approve a proposal (a mediator of another mediating organisation): it is now public."""
-    return writing(ctx, records.approve_publication, agreement_id, publication_id)
+    return writing(ctx, publishing.approve_publication, agreement_id, publication_id)
