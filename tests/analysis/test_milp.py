@@ -296,9 +296,16 @@ def test_a_time_limit_is_reported_never_an_approximate_frontier() -> None:
     front = exact_frontier(pair, time_limit=0.01)
     assert front.status == "time limit"
     assert not front.exact
-    # a budget for the whole frontier: the first points come, then "time limit"
-    budgeted = exact_frontier(pair, total_time_limit=5.0)
-    assert budgeted.status == "time limit"
+    # a budget for the whole frontier: the first points come, then "time limit". The first
+    # point takes a few solves: about 1 s alone on a slow 2-core machine, more than 5 s there
+    # with the suite's other worker busy, so the budget grows until a point comes; every
+    # budget must still be told as "time limit" (the whole frontier takes minutes).
+    for total in (5.0, 20.0, 60.0):
+        budgeted = exact_frontier(pair, total_time_limit=total)
+        assert budgeted.status == "time limit"
+        assert not budgeted.exact
+        if budgeted.points:
+            break
     assert budgeted.points
     for point in budgeted.points:
         assert point.utilities == tuple(p.utility(point.choices) for p in pair)

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import random
 import time
+from typing import ClassVar
 
+import pytest
+
+from gobetween.protocols import single_text_redline
 from gobetween.protocols.single_text_articles import Alternative, Article
 from gobetween.protocols.single_text_redline import (
+    MAX_DIFF_WORK,
     ChangeKind,
     DiffBudget,
     Segment,
@@ -55,15 +60,39 @@ def test_a_bracketed_article_past_20000_words_rebuilds_exactly() -> None:
     assert [s.text for s in row.segments if s.op == "insert"] == [" end"]
 
 
-def test_a_redline_of_many_hostile_articles_shares_one_budget() -> None:
+class CountingBudget(DiffBudget):
+    """A budget that keeps what was spent from it (every budget made while it is patched in)."""
+
+    spent: ClassVar[list[int]] = []
+
+    def spend(self, work: int) -> None:
+        CountingBudget.spent.append(min(work, self.remaining))
+        super().spend(work)
+
+
+def test_a_redline_of_many_hostile_articles_shares_one_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     symbols = [chr(c) for c in range(0x2190, 0x2190 + 4_000)]
     old_wording = "".join(f"x{i}{symbols[i]}" for i in range(4_000))[:20_000]
     new_wording = "".join(f"y{i}{symbols[i]}" for i in range(4_000))[:20_000]
+    monkeypatch.setattr(single_text_redline, "DiffBudget", CountingBudget)
+    CountingBudget.spent = []
+    compare_articles(
+        [Article("a0", wording={"en": old_wording})], [Article("a0", wording={"en": new_wording})]
+    )
+    alone = sum(CountingBudget.spent)
+    assert alone > MAX_DIFF_WORK // 2  # one such article alone uses most of a budget
     old = [Article(f"a{n}", wording={"en": old_wording}) for n in range(45)]
     new = [Article(f"a{n}", wording={"en": new_wording}) for n in range(45)]
+    CountingBudget.spent = []
     started = time.perf_counter()
     rows = compare_articles(old, new)
-    assert time.perf_counter() - started < 10  # about 1.2 s here; one article alone is ~1 s
+    # the 45 share that one budget (work counted, whatever the machine's speed) ...
+    assert sum(CountingBudget.spent) <= MAX_DIFF_WORK
+    # ... so the wall clock stays near one article's: 1.2 s on a fast 2-core machine, 8 s on
+    # a slow one; 45 budgets would take 45 times that
+    assert time.perf_counter() - started < 30
     assert all(r.change is ChangeKind.CHANGED for r in rows)
     assert all(rebuilds(r.segments, old_wording, new_wording) for r in rows)
     budget = DiffBudget(1_000)
