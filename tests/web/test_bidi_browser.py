@@ -136,3 +136,31 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     no_horizontal_scroll(qa)
     qa.screenshot(path=shots / "agreement-phone-ar.png", full_page=True)
     assert qa.errors == []  # type: ignore[attr-defined]
+
+
+def test_names_fields_on_an_arabic_page_are_labelled_from_the_right(browser_site) -> None:
+    """The new-process and new-track pages' "name in other languages" fields: each label (a
+    language's own name, English or Українська) stands at the right, above its field, as the
+    page reads; the language's name alone keeps its own direction. Before, the whole label
+    took the language's direction and the left-to-right ones sat at the left edge, ragged."""
+    base, site, browser = browser_site
+    page = open_in(browser, base, site, "secretariat", "ar-QA", 390)
+    for path, fold in (
+        ("/processes/new", "#process-names"),
+        ("/processes/1/tracks/new", "#track-names"),
+    ):
+        page.goto(f"{base}{path}")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        page.locator(f"{fold} > summary").click()
+        labels = page.locator(f"{fold} label")
+        assert labels.count() == 5
+        for n in range(labels.count()):
+            label = labels.nth(n)
+            field = page.locator(f"#{label.get_attribute('for')}")
+            name, box = label.locator("span").bounding_box(), field.bounding_box()
+            assert name
+            assert box
+            right = box["x"] + box["width"]
+            assert name["x"] + name["width"] > right - 20, f"{path}: {label.inner_text()} at left"
+        no_horizontal_scroll(page)
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -50,7 +50,8 @@ def test_the_page_offers_a_name_field_per_working_language_folded_until_used(
     assert one(names, "#track-names-ar")["lang"] == "ar"
     assert one(names, "#track-names-ar")["maxlength"] == "200"
     assert one(names, "label[for=track-names-uk]").get_text() == "Українська"
-    assert one(names, "label[for=track-names-ar]")["dir"] == "rtl"
+    assert one(names, "label[for=track-names-ar] span")["dir"] == "rtl"  # the language its own
+    assert one(names, "label[for=track-names-en]")["dir"] == "ltr"  # the label: the page's
 
 
 def test_a_new_track_is_named_in_the_working_languages_and_read_so(site: Site) -> None:
