@@ -27,7 +27,8 @@ from gobetween.service import records
 
 REFERENCE = "INC-1A2B3C4D"
 LINK = {"kind": "link", "reference": "https://www.un.org/en/bsgi"}
-#: how people type the reference in a note (case, spaces, dashes, its tail alone, full width)
+#: how people type the reference in a note (case, spaces, dashes, its tail alone, full width,
+#: another script's look-alike letters and digits)
 TYPED = (
     "Held at minimal because of INC-1A2B3C4D.",
     "held because of inc-1a2b3c4d",
@@ -36,6 +37,9 @@ TYPED = (
     "see INC\u20131A2B 3C4D",
     "see incident 1a2b3c4d, still pending",
     "see \uff29\uff2e\uff23-\uff11\uff21\uff12\uff22\uff13\uff23\uff14\uff24",
+    # a Ukrainian keyboard layout left on: Cyrillic І, С, А, В (before: taken, and Ukraine read it)
+    "see \u0406N\u0421-1\u04102\u04123\u04214D",
+    "see INC-\u0661A\u0662B\u0663C\u0664D",  # Arabic-Indic digits
 )
 
 

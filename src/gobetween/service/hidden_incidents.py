@@ -19,8 +19,11 @@ through :func:`gobetween.service.records.readable_rows` and ``access_to``); the 
 only, per text, which signatory views read it (``read_by``), by asking the policy too. The
 mediators' internal note is read by no one who may not read an incident, so it stays free.
 
-Not caught: an incident described in words without its reference ("the strike on the Sudzha
-station on 3 September"), and the public's reading of notes once the provisions are published.
+A reference is recognised however it is typed: case, width, separators, its tail alone, letters
+of another script that look the same (a Cyrillic keyboard layout left on) and the digits of
+another script. Not caught: an incident described in words without its reference ("the strike
+on the Sudzha station on 3 September"), and the public's reading of notes once the provisions
+are published.
 """
 
 from __future__ import annotations
@@ -75,6 +78,29 @@ _SEPARATOR = r"[\s\-\u2010-\u2015\u2212_.:/#\u00ad\u200b-\u200d\u2060]"
 _ALNUM = re.compile(r"[^\W_]+")
 #: The shortest tail (``1A2B3C4D`` of ``INC-1A2B3C4D``) that names its reference on its own.
 _TAIL = 8
+#: Letters of other scripts that look like those of a reference (``INC`` and the hex digits),
+#: as they stand after case folding: what a writer types with a Cyrillic, Greek or Turkish
+#: keyboard layout still on ("1А2В3С4D" with Cyrillic А, В and С); and the dot that folding
+#: leaves on a Turkish capital İ.
+_LOOK_ALIKES = str.maketrans(
+    {
+        "\u0430": "a",  # Cyrillic а (А)
+        "\u0432": "b",  # Cyrillic в (В looks like B)
+        "\u0441": "c",  # Cyrillic с (С)
+        "\u0501": "d",  # Cyrillic ԁ
+        "\u0435": "e",  # Cyrillic е (Е)
+        "\u0456": "i",  # Ukrainian і (І)
+        "\u03b1": "a",  # Greek α (Α)
+        "\u03b2": "b",  # Greek β (Β)
+        "\u03f2": "c",  # Greek lunate sigma ϲ (Ϲ)
+        "\u03b5": "e",  # Greek ε (Ε)
+        "\u03b9": "i",  # Greek ι (Ι)
+        "\u03bd": "n",  # Greek ν (Ν)
+        "\u0131": "i",  # Turkish dotless ı
+        "\u0307": None,  # the combining dot of İ folded ("i̇")
+    }
+)
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +141,10 @@ def event_texts(wire: Mapping[str, Any]) -> list[SharedText]:
 
 
 def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    """``text`` with case, width, look-alike letters and the digits of other scripts
+    (Arabic-Indic ``١``, ...) set aside."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_LOOK_ALIKES)
+    return _DIGIT.sub(lambda m: str(unicodedata.decimal(m[0])), folded)
 
 
 def _spelled(chars: str) -> str:
@@ -142,8 +171,9 @@ def names_reference(text: str, reference: str) -> bool:
 
     >>> ref = "INC-1A2B3C4D"
     >>> [names_reference(t, ref) for t in ("held: INC-1A2B3C4D.", "inc 1a2b3c4d", "INC1A2B3C4D",
-    ...  "INC–1A2B 3C4D", "incident 1a2b3c4d", "ＩＮＣ-１Ａ２Ｂ３Ｃ４Ｄ")]
-    [True, True, True, True, True, True]
+    ...  "INC–1A2B 3C4D", "incident 1a2b3c4d", "ＩＮＣ-１Ａ２Ｂ３Ｃ４Ｄ", "ІNС-1А2В3С4D",
+    ...  "İNC-1A2B3C4D", "INC-١A٢B٣C٤D")]
+    [True, True, True, True, True, True, True, True, True]
     >>> [names_reference(t, ref) for t in ("INC-1A2B3C4DE", "XINC1A2B3C4D", "INC-1A2B3C4", "")]
     [False, False, False, False]
     """
