@@ -21,6 +21,7 @@ from tests.service.test_implement_records import INCIDENT
 from tests.service.test_record_bounds import aid  # noqa: F401 (the fixture)
 from tests.service.world import World
 from tests.web.form_schema import post_form, refused_at
+from tests.web.site import soup
 from tests.web.test_assessment_notes_page import _browser
 
 from gobetween.service import records
@@ -200,3 +201,58 @@ def test_a_publishing_proposals_summary_names_no_hidden_incident(
     plain = {"scope": "provisions", "summary": "Levels as of today."}
     assert world.post("un", url, json=plain).status_code == 201
     assert [p["summary"] for p in world.get("ua", url).json()] == ["Levels as of today."]
+
+
+EXCHANGE_HEAD = (
+    "Exchange,Date,Place,Released by,Returned to,Category,Number,Verified by,Names list\n"
+)
+
+
+def _import(world: World, aid: int, row: str) -> Any:  # noqa: F811
+    file = {"file": ("exchanges.csv", (EXCHANGE_HEAD + row).encode(), "text/csv")}
+    return world.post("un", f"/api/agreements/{aid}/record/kinds/exchanges/imports", files=file)
+
+
+def test_an_imported_entrys_text_names_no_hidden_incident(
+    world: World,
+    aid: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A mediators' file of exchanges: every signatory reads an exchange's place and observer,
+    so a file naming there an incident pending against Ukraine is refused whole (nothing
+    written), the entry and its field named; the names list, which only the mediators and the
+    party the people are returned to read, may name it when that party is the one alleging."""
+    _allege(world, aid, monkeypatch)  # by the Russian Federation, against Ukraine: pending
+    good = "EX-2022-09-21,2022-09-21,Chernihiv,Russian Federation,Ukraine,civilians,3,ICRC,L-1\n"
+    named = good.replace("Chernihiv", f"Chernihiv (see {TYPED[7]})")
+    r = _import(world, aid, good + named.replace("civilians", "prisoners of war"))
+    said = _refused_at(r, "file.exchanges[EX-2022-09-21/Ukraine/prisoners of war].place")
+    assert said == (
+        "INC-1A2B3C4D is not yet visible to Ukraine; leave it out of this text, which every "
+        "signatory reads, or wait until it is shared"
+    )
+    # the page's import form calls the same service: refused at the file's field
+    un, page = _browser(world, "un"), f"/agreements/{aid}/implementation"
+    try:
+        token = str(soup(un.get(page)).select("input[name=csrf_token]")[0]["value"])
+        data = (EXCHANGE_HEAD + named).encode()
+        files = {"file": ("exchanges.csv", data, "text/csv")}
+        r = un.post(f"{page}/kinds/exchanges/import", data={"csrf_token": token}, files=files)
+        assert "INC-1A2B3C4D is not yet visible to Ukraine" in refused_at(r, "file-exchanges")
+    finally:
+        un.close()
+    entries = world.get("un", f"/api/agreements/{aid}/record/kinds/exchanges").json()["entries"]
+    assert entries == []  # nothing written, not even the good row
+    # the names list of people returned to the Russian Federation, the party alleging: free
+    theirs = "EX-2022-09-22,2022-09-22,Sumy,Ukraine,Russian Federation,civilians,2,ICRC,"
+    assert _import(world, aid, good + theirs + f"{REFERENCE}\n").status_code == 201
+    # returned to Ukraine, the names list is Ukraine's to read: refused there
+    r = _import(world, aid, good.replace("L-1", REFERENCE))
+    assert "not yet visible to Ukraine" in _refused_at(
+        r, "file.exchanges[EX-2022-09-21/Ukraine/civilians].names_list"
+    )
+    # once Ukraine reads the incident, the place may name it
+    assessed = {"assessment": "verified"}
+    r = world.post("un", f"/api/agreements/{aid}/incidents/{REFERENCE}/assessment", json=assessed)
+    assert r.status_code == 200, r.text
+    assert _import(world, aid, named).status_code == 201

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from gobetween.errors import N_, InputError, InvalidModel, refusal_of
 from gobetween.model import OrganisationKind
+from gobetween.monitoring.kinds import Entry, FieldSpec, FieldType, RecordKind
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess
 from gobetween.service.agree import LoadedAgreement
 from gobetween.service.names import called_by_name
@@ -55,9 +56,11 @@ __all__ = [
     "IN_THE_INTERNAL_NOTE",
     "OUT_OF_THIS_TEXT",
     "SharedText",
+    "entry_texts",
     "event_texts",
     "names_reference",
     "refuse_hidden_incidents",
+    "refuse_hidden_incidents_in_entries",
     "signatory_views",
 ]
 
@@ -114,6 +117,10 @@ class SharedText:
     text: str
     read_by: Callable[[AgreementView], bool]
     refusal: str = OUT_OF_THIS_TEXT
+    #: the reference of the entry the text belongs to (no secret from whoever reads its text)
+    itself: str = ""
+    #: what the text came in: the request's body, or a file imported
+    source: str = "body"
 
 
 def _every_signatory(view: AgreementView) -> bool:
@@ -138,6 +145,58 @@ def event_texts(wire: Mapping[str, Any]) -> list[SharedText]:
                 if isinstance(text, str):
                     texts.append(SharedText(f"{key}[{i}].{name}", text, _every_signatory))
     return texts
+
+
+def _reads_field(access: EntryAccess, spec: FieldSpec) -> bool:
+    """Whether a reader granted ``access`` to an entry reads its field ``spec``
+    (:func:`gobetween.service.records.entries_view` shows the same)."""
+    if access is EntryAccess.FULL:
+        return True
+    if access is EntryAccess.SHARED:
+        return not spec.confidential
+    return access is EntryAccess.PUBLIC and spec.public
+
+
+def entry_texts(
+    kind: RecordKind, entries: Sequence[Entry], published: Mapping[str, Any]
+) -> list[SharedText]:
+    """The text fields of record entries about to be written (a file of ``kind`` imported),
+    each at ``kind[key].field`` of the file and read by the signatories whom the policy lets read that
+    field of that entry as it will stand (:func:`gobetween.policy.entry_access` through
+    :func:`gobetween.service.records.access_to`; ``published``: the publications approved).
+
+    >>> from gobetween.monitoring.kinds_builtin import EXCHANGES
+    >>> entry = Entry("exchanges", ("EX-1",), {"exchange": "EX-1", "place": "Chernihiv"})
+    >>> [t.location for t in entry_texts(EXCHANGES, [entry], {})][:2]
+    ['exchanges[EX-1].exchange', 'exchanges[EX-1].place']
+    """
+    texts: list[SharedText] = []
+    for entry in entries:
+        for spec in kind.fields:
+            value = entry.values.get(spec.name)
+            if spec.type is not FieldType.TEXT or spec.party or not isinstance(value, str):
+                continue
+
+            def read_by(view: AgreementView, entry: Entry = entry, spec: FieldSpec = spec) -> bool:
+                return _reads_field(access_to(view, kind, entry, published), spec)
+
+            location = f"{kind.name}[{entry.key_text}].{spec.name}"
+            texts.append(SharedText(location, value, read_by, itself=entry.key_text, source="file"))
+    return texts
+
+
+def refuse_hidden_incidents_in_entries(
+    session: Session,
+    actor: Actor,
+    loaded: LoadedAgreement,
+    kind: RecordKind,
+    entries: Sequence[Entry],
+) -> None:
+    """Refuse a file of record entries whose text names an incident hidden from a signatory
+    who would read that text (:func:`entry_texts`): the whole file, nothing written, the
+    entry and its field named."""
+    texts = entry_texts(kind, entries, approved_publications(session, loaded.row.id))
+    refuse_hidden_incidents(session, actor, loaded, texts)
 
 
 def _folded(text: str) -> str:
@@ -240,7 +299,7 @@ def refuse_hidden_incidents(
     refused: list[tuple[SharedText, str, list[str]]] = []
     for shared in written:
         for reference, readers in hidden.items():
-            if not names_reference(shared.text, reference):
+            if reference == shared.itself or not names_reference(shared.text, reference):
                 continue
             blind = [name for view in readers if shared.read_by(view) for name in view.acts_for]
             if blind:
@@ -252,7 +311,7 @@ def refuse_hidden_incidents(
     problems: list[InputError] = [
         InvalidModel(
             shared.refusal,
-            source="body",
+            source=shared.source,
             location=shared.location,
             params={
                 "reference": reference,

@@ -30,7 +30,9 @@ from gobetween.monitoring.kinds import Entry
 from gobetween.monitoring.voyages import ImportResult, MergeResult, Shipment, ShipmentKey, merge
 from gobetween.policy import Actor
 from gobetween.service import implement, records
+from gobetween.service.agree import load
 from gobetween.service.audited import audited
+from gobetween.service.hidden_incidents import refuse_hidden_incidents_in_entries
 
 __all__ = ["ROWS_PER_STEP", "import_entries_in_steps", "import_in_steps"]
 
@@ -110,6 +112,8 @@ def import_entries_in_steps(
     with read() as unit:
         plan = records.plan_entry_import(unit.session, unit.actor, agreement_id, result)
         actor = unit.actor
+        loaded = load(unit.session, actor, agreement_id)
+        refuse_hidden_incidents_in_entries(unit.session, actor, loaded, plan.kind, plan.to_write())
 
     def step(unit: _Unit, part: list[Entry]) -> None:
         records.write_entries(unit.session, actor, agreement_id, plan.kind, part)

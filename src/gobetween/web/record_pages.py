@@ -388,7 +388,9 @@ async def import_kind(request: Request, ctx: Ctx, agreement_id: int, kind: str) 
         try:
             work()
         except _REFUSED as exc:  # at the kind's file field, by its label
-            return _refused(request, ctx, agreement_id, exc, _Sent(f"import:{kind[:40]}"))
+            # every problem of the file (a row's entry, ``exchanges[EX-1].place``) at its field
+            sent = _Sent(f"import:{kind[:40]}", field_of=lambda _where: "file")
+            return _refused(request, ctx, agreement_id, exc, sent)
         if not report["problems"]:
             return redirect(_back(agreement_id, f"kind-{kind[:40]}"), request)
         return implementation_report(request, ctx, agreement_id, report)
