@@ -31,6 +31,7 @@ from gobetween.model import OrganisationKind
 from gobetween.model.languages import LANGUAGES, check_languages
 from gobetween.policy import Actor
 from gobetween.service import identity, invitations, prepare, schemas, setup
+from gobetween.service.api import prepare as api
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import SESSION_COOKIE, RequestContext
 from gobetween.service.names import check_names
@@ -201,14 +202,7 @@ def _twice(name: str, field: str) -> e.ValidationFailed:
 
 def _create(unit: Any, form: dict[str, Any]) -> int:
     body, orgs = _checked(form)
-    process = prepare.create_process(
-        unit.session,
-        unit.actor,
-        name=body.name,
-        description=body.description,
-        languages=body.languages,
-        names=body.names,
-    )
+    process = api.new_process(unit.session, unit.actor, body)
     actor = identity.load_actor(unit.session, unit.actor.user_id)
     for org in orgs:
         prepare.add_organisation(unit.session, actor, process.id, name=org.name, kind=org.kind)

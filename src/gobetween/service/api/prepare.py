@@ -76,18 +76,24 @@ def list_processes(ctx: Ctx) -> list[s.ProcessOut]:
         return [process_out(unit.session, unit.actor, r) for r in rows]
 
 
+def new_process(session: Session, actor: Actor, body: s.ProcessIn) -> t.Process:
+    """A process made from the fields of ``body`` (``POST /api/processes``; the new-process
+    page reads its form into the same schema): the caller becomes its admin."""
+    return prepare.create_process(
+        session,
+        actor,
+        name=body.name,
+        description=body.description,
+        languages=body.languages,
+        names=body.names,
+    )
+
+
 @router.post("/processes", response_model=s.ProcessOut, status_code=201)
 def create_process(body: s.ProcessIn, ctx: Ctx) -> s.ProcessOut:
     """Create a process; the caller becomes its admin."""
     with ctx.write() as unit:
-        row = prepare.create_process(
-            unit.session,
-            unit.actor,
-            name=body.name,
-            description=body.description,
-            languages=body.languages,
-            names=body.names,
-        )
+        row = new_process(unit.session, unit.actor, body)
         actor = repositories.load_actor(unit.session, unit.user.id)
         return process_out(unit.session, actor, row)
 
