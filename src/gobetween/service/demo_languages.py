@@ -252,8 +252,9 @@ def add_languages(
 
 def name_in_languages(session: Session, admin_id: int, process_id: int) -> None:
     """Name the process, its organisations and its tracks in their working languages (the
-    process's for it and its organisations, each track's own for the track), as
-    :data:`PROCESS_NAMES` names them; a name it does not list keeps its name as entered."""
+    process's for it and its organisations, each track's own for the track), and describe the
+    process in them, as :data:`PROCESS_NAMES` names them; a name it does not list keeps its
+    name as entered."""
     admin = repositories.load_actor(session, admin_id)
     working = working_languages(session, process_id)
 
@@ -262,7 +263,13 @@ def name_in_languages(session: Session, admin_id: int, process_id: int) -> None:
         return {code: text for code, text in given.items() if code in languages}
 
     process = repositories.process(session, admin, process_id)[0]
-    names.set_process_names(session, admin, process_id, named("processes", process.name, working))
+    names.set_process_names(
+        session,
+        admin,
+        process_id,
+        named("processes", process.name, working),
+        named("descriptions", process.name, working),
+    )
     for org in repositories.organisations(session, admin, process_id):
         own = named("organisations", org.name, working)
         names.set_organisation_names(session, admin, process_id, org.id, own)

@@ -161,8 +161,8 @@ def entry_texts(
     kind: RecordKind, entries: Sequence[Entry], published: Mapping[str, Any]
 ) -> list[SharedText]:
     """The text fields of record entries about to be written (a file of ``kind`` imported),
-    each at ``kind[key].field`` of the file and read by the signatories whom the policy lets read that
-    field of that entry as it will stand (:func:`gobetween.policy.entry_access` through
+    each at ``kind[key].field`` of the file and read by the signatories whom the policy lets
+    read that field of that entry as it will stand (:func:`gobetween.policy.entry_access` through
     :func:`gobetween.service.records.access_to`; ``published``: the publications approved).
 
     >>> from gobetween.monitoring.kinds_builtin import EXCHANGES

@@ -32,10 +32,12 @@ from gobetween.store import repositories
 from gobetween.store import tables as t
 
 __all__ = [
+    "MAX_DESCRIPTION",
     "MAX_NAME",
     "Named",
     "called",
     "called_by_name",
+    "check_descriptions",
     "check_names",
     "names_out",
     "set_organisation_names",
@@ -45,6 +47,8 @@ __all__ = [
 
 #: The longest name, in characters, in any language (as the name as entered).
 MAX_NAME = 200
+#: The longest description of a process, in characters, in any language (as the one entered).
+MAX_DESCRIPTION = 5000
 
 
 class Named(Protocol):
@@ -100,21 +104,59 @@ def check_names(names: Mapping[str, object], languages: Sequence[str]) -> dict[s
     ...
     gobetween.errors.ValidationFailed: names.tr: Turkish (tr) is not a working language of the...
     """
+    return _checked_texts(names, languages, "names", MAX_NAME, _EMPTY_NAME)
+
+
+def check_descriptions(
+    descriptions: Mapping[str, object], languages: Sequence[str]
+) -> dict[str, str]:
+    """A process's ``descriptions`` (language code -> text) checked as :func:`check_names`
+    checks names, at most :data:`MAX_DESCRIPTION` characters each (``descriptions.uk``).
+
+    >>> check_descriptions({"uk": " Переговори. "}, ("en", "uk"))
+    {'uk': 'Переговори.'}
+    """
+    return _checked_texts(descriptions, languages, "descriptions", MAX_DESCRIPTION, _EMPTY_TEXT)
+
+
+_EMPTY_NAME = (
+    _NOT_IN_PROCESS,
+    N_("the %(language)s name is empty"),
+    N_("the name in that language (leave the language out if there is none)"),
+)
+_EMPTY_TEXT = (
+    N_(
+        "%(language)s is not a working language of the process: add it to the working "
+        "languages first, or leave this description out"
+    ),
+    N_("the %(language)s description is empty"),
+    N_("the description in that language (leave the language out if there is none)"),
+)
+
+
+def _checked_texts(
+    texts: Mapping[str, object],
+    languages: Sequence[str],
+    field: str,
+    limit: int,
+    words: tuple[str, str, str],
+) -> dict[str, str]:
+    """``texts`` in working ``languages`` (``words``: the refusals of a language that is not
+    one, of an empty text, and what is expected instead), each at ``<field>.<code>``."""
+    not_working, empty, expected = words
     checked: dict[str, str] = {}
-    for code, value in names.items():
-        where = f"names.{code}"
-        require_working(code, languages, location=where, refusal=_NOT_IN_PROCESS)
+    for code, value in texts.items():
+        where = f"{field}.{code}"
+        require_working(code, languages, location=where, refusal=not_working)
         text = value.strip() if isinstance(value, str) else ""
         if not text:
             raise ValidationFailed(
-                _("the %(language)s name is empty") % {"language": code},
-                location=where,
-                expected=_("the name in that language (leave the language out if there is none)"),
+                _(empty) % {"language": code}, location=where, expected=_(expected)
             )
-        if len(text) > MAX_NAME:
+        if len(text) > limit:
             raise ValidationFailed(
                 _("%(length)s characters; at most %(limit)s are accepted")
-                % {"length": format_decimal(len(text)), "limit": format_decimal(MAX_NAME)},
+                % {"length": format_decimal(len(text)), "limit": format_decimal(limit)},
                 location=where,
             )
         checked[code] = text
@@ -138,11 +180,28 @@ def _named(
 
 
 def set_process_names(
-    session: Session, actor: Actor, process_id: int, names: Mapping[str, object]
+    session: Session,
+    actor: Actor,
+    process_id: int,
+    names: Mapping[str, object] | None,
+    descriptions: Mapping[str, object] | None = None,
 ) -> t.Process:
-    """Name a process in its working languages (its admins; ``names`` replaces its names)."""
+    """Name a process in its working languages (its admins; ``names`` replaces its names) and
+    describe it in them (``descriptions`` replaces its descriptions); ``None``: left as is."""
     row, _view = repositories.process(session, actor, process_id)
-    _named(session, actor, row, ("process", row.id), names)
+    if names is not None:
+        _named(session, actor, row, ("process", row.id), names)
+    if descriptions is not None:
+        process_view(actor, process_id).require_admin()
+        row.descriptions = check_descriptions(descriptions, working_languages(session, row.id))
+        session.flush()
+        audited(
+            session,
+            actor,
+            "process.descriptions",
+            ("process", row.id),
+            {"descriptions": row.descriptions},
+        )
     return row
 
 

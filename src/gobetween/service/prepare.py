@@ -61,10 +61,12 @@ def create_process(
     description: str = "",
     languages: Sequence[str] | None = None,
     names: Mapping[str, str] | None = None,
+    descriptions: Mapping[str, str] | None = None,
 ) -> t.Process:
     """A new process; its creator becomes its first admin, then declares its working
-    ``languages`` (``None``: none declared, English) and names it in them (``names``: language
-    code -> name, refused at ``names.<code>`` in a language not declared)."""
+    ``languages`` (``None``: none declared, English), names it in them (``names``: language
+    code -> name, refused at ``names.<code>`` in a language not declared) and describes it in
+    them (``descriptions``, refused at ``descriptions.<code>`` alike)."""
     row = t.Process(name=_name(name, "name"), description=description, created_by=actor.user_id)
     session.add(row)
     session.flush()
@@ -76,12 +78,12 @@ def create_process(
         ("process", row.id),
         {"name": row.name, "description": description},
     )
-    if languages is not None or names:
+    if languages is not None or names or descriptions:
         admin = repositories.load_actor(session, actor.user_id)  # an admin of it now
         if languages is not None:
             set_working_languages(session, admin, row.id, languages)
-        if names:
-            set_process_names(session, admin, row.id, names)
+        if names or descriptions:
+            set_process_names(session, admin, row.id, names or None, descriptions or None)
     return row
 
 

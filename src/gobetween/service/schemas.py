@@ -139,6 +139,13 @@ Names = Annotated[
 ]
 
 
+#: A process's description in working languages of the process (language code -> text).
+Descriptions = Annotated[
+    dict[Annotated[Str, Field(max_length=20)], Annotated[Str, Field(max_length=5000)]],
+    Field(max_length=20),
+]
+
+
 class ProcessIn(In):
     name: Name
     description: Annotated[Str, Field(max_length=5000)] = ""
@@ -146,13 +153,23 @@ class ProcessIn(In):
     languages: Annotated[list[LanguageCode], Field(min_length=1, max_length=20)] | None = None
     #: its name in its working languages (those of ``languages``)
     names: Names = {}
+    #: its description in its working languages (those of ``languages``)
+    descriptions: Descriptions = {}
 
 
 class NamesIn(In):
-    """New names in the working languages of the process, replacing the old (``PATCH`` of a
-    process, an organisation or a track)."""
+    """New names in the working languages of the process, replacing the old (``PATCH`` of an
+    organisation or a track)."""
 
     names: Names
+
+
+class ProcessNamesIn(In):
+    """New names, new descriptions or both of a process in its working languages, each
+    replacing the old (``PATCH`` of a process); one left out stays as it is."""
+
+    names: Names | None = None
+    descriptions: Descriptions | None = None
 
 
 class ProcessOut(Out):
@@ -164,6 +181,7 @@ class ProcessOut(Out):
     convened_by: str = ""  # who created the process: name <e-mail> (tells look-alikes apart)
     languages: list[str] = []  # its working languages, in declared order
     names: dict[str, str] = {}  # its name in working languages (language code -> name)
+    descriptions: dict[str, str] = {}  # its description in them (language code -> text)
 
 
 class OrganisationIn(In):

@@ -237,8 +237,15 @@ class Process(NamedInLanguages, Base):
     id: Mapped[int] = _id()
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: the description in working languages of the process (language code -> text, 0018)
+    descriptions: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def described(self, language: str) -> str:
+        """The description a reader of ``language`` reads: the one in that language where
+        there is one, else :attr:`description` as entered."""
+        return called_in(language, self.description, self.descriptions or {})
 
 
 class Organisation(NamedInLanguages, Base):

@@ -31,7 +31,13 @@ from gobetween.service import invitations, names, prepare, processes, setup, two
 from gobetween.service.context import RequestContext, Unit
 from gobetween.service.languages import working_languages
 from gobetween.service.names import called
-from gobetween.service.schemas import InvitationIn, MemberChange, NamesIn, OrganisationIn
+from gobetween.service.schemas import (
+    InvitationIn,
+    MemberChange,
+    NamesIn,
+    OrganisationIn,
+    ProcessNamesIn,
+)
 from gobetween.web.common import Ctx, frame
 from gobetween.web.forms import form_errors, in_form_order, validated
 from gobetween.web.render import done_notice, read_page, redirect, render, run_page
@@ -140,19 +146,26 @@ def _member(model: type[M], form: FormData, **more: str) -> M:
 def _names(session: Any, actor: Any, process_id: int, form: FormData) -> None:
     """The names form of the process, of one of its organisations or of one of its tracks
     (``subject``: ``process``, ``organisation:<id>``, ``track:<id>``): its fields
-    ``names.<code>`` read as the API's body (``NamesIn``), a field left empty meaning no name in
-    that language; then checked by the service as the API's ``PATCH`` is."""
-    given = {
-        key.removeprefix("names."): value.strip()
-        for key, value in form.items()
-        if key.startswith("names.") and isinstance(value, str) and value.strip()
-    }
-    body = validated(NamesIn, {"names": given})
+    ``names.<code>`` (and the process's ``descriptions.<code>``) read as the API's body
+    (``NamesIn``, ``ProcessNamesIn``), a field left empty meaning none in that language; then
+    checked by the service as the API's ``PATCH`` is."""
+
+    def given(field: str) -> dict[str, str]:
+        return {
+            key.removeprefix(f"{field}."): value.strip()
+            for key, value in form.items()
+            if key.startswith(f"{field}.") and isinstance(value, str) and value.strip()
+        }
+
     kind, _colon, raw = str(form.get("subject", "")).partition(":")
     row_id = int(raw) if raw.isdigit() else 0
     if kind == "process":
-        names.set_process_names(session, actor, process_id, body.names)
-    elif kind == "organisation":
+        texts = {"names": given("names"), "descriptions": given("descriptions")}
+        both = validated(ProcessNamesIn, texts)
+        names.set_process_names(session, actor, process_id, both.names, both.descriptions)
+        return
+    body = validated(NamesIn, {"names": given("names")})
+    if kind == "organisation":
         names.set_organisation_names(session, actor, process_id, row_id, body.names)
     elif kind == "track":
         if processes.track(session, actor, row_id)[0].process_id != process_id:

@@ -34,7 +34,7 @@ from gobetween.service import identity, invitations, prepare, schemas, setup
 from gobetween.service.api import prepare as api
 from gobetween.service.api.auth import set_session_cookie
 from gobetween.service.context import SESSION_COOKIE, RequestContext
-from gobetween.service.names import check_names
+from gobetween.service.names import check_descriptions, check_names
 from gobetween.web.common import Ctx, EmailField, frame, outgoing
 from gobetween.web.forms import validated
 from gobetween.web.render import (
@@ -132,6 +132,7 @@ def _new_context(ctx: RequestContext, unit: Any, **more: Any) -> dict[str, Any]:
         "observers": "",
         "languages": [i18n.current_locale() if i18n.current_locale() in LANGUAGES else "en"],
         "names": {},
+        "descriptions": {},
     }
     return {
         **frame(ctx, unit),
@@ -166,16 +167,22 @@ def _checked(form: dict[str, Any]) -> tuple[schemas.ProcessIn, list[schemas.Orga
     """The new-process form read through the API's schemas (the process, then each
     organisation line, refused at ``parties.name`` say), every problem found at once; the
     languages ticked (none: English) checked as the API checks them, at ``languages``; the
-    names in languages (fields ``names.<code>``, empty ones left out) only in languages ticked,
-    refused at ``names.<code>`` as the process's ``PATCH`` refuses them."""
+    names and descriptions in languages (fields ``names.<code>`` and ``descriptions.<code>``,
+    empty ones left out) only in languages ticked, refused at their field as the process's
+    ``PATCH`` refuses them."""
     codes = [str(c).strip() for c in form["languages"] if str(c).strip()]
-    given = {code: text for code, text in form["names"].items() if text.strip()}
-    fields = {"name": form["name"], "description": form["description"].strip(), "names": given}
+    fields = {
+        "name": form["name"],
+        "description": form["description"].strip(),
+        **{each: {c: v for c, v in form[each].items() if v.strip()} for each in _IN_LANGUAGES},
+    }
     found = e.Problems()
     with found.check():
         process = validated(schemas.ProcessIn, {**fields, "languages": codes or None})
-        check_languages(process.languages or ["en"])  # as read: "EN " is en
-        check_names(process.names, process.languages or ["en"])  # only in languages ticked
+        working = process.languages or ["en"]
+        check_languages(working)  # as read: "EN " is en
+        check_names(process.names, working)  # only in languages ticked
+        check_descriptions(process.descriptions, working)
     orgs: list[schemas.OrganisationIn] = []
     for field, kind in KINDS:
         if field in _NEEDED and not lines_of(form[field]):
@@ -209,10 +216,15 @@ def _create(unit: Any, form: dict[str, Any]) -> int:
     return process.id
 
 
+#: The new-process form's fields in each working language (``names.uk``, ``descriptions.uk``).
+_IN_LANGUAGES = ("names", "descriptions")
+
+
 def _new_field(location: str) -> str:
     """The new-process form's field for a refusal's location: ``names.uk`` is a field of its
     own (one per language), ``parties.name`` the field ``parties``."""
-    return location if location.startswith("names.") else location.split(".")[0]
+    field = location.split(".")[0]
+    return location if field in _IN_LANGUAGES else field
 
 
 @router.post("/processes/new")
@@ -234,10 +246,13 @@ async def process_new(request: Request, ctx: Ctx) -> Response:
         "mediators": text("mediators"),
         "observers": text("observers"),
         "languages": [v for v in sent.getlist("languages") if isinstance(v, str)],
-        "names": {
-            key.removeprefix("names."): value
-            for key, value in sent.items()
-            if key.startswith("names.") and isinstance(value, str)
+        **{
+            each: {
+                key.removeprefix(f"{each}."): value
+                for key, value in sent.items()
+                if key.startswith(f"{each}.") and isinstance(value, str)
+            }
+            for each in _IN_LANGUAGES
         },
     }
 

@@ -42,6 +42,7 @@ def process_out(session: Session, actor: Actor, row: t.Process) -> s.ProcessOut:
         convened_by=prepare.convener(session, row),
         languages=list(working_languages(session, row.id)),
         names=names.names_out(row),
+        descriptions={str(code): str(text) for code, text in (row.descriptions or {}).items()},
     )
 
 
@@ -86,6 +87,7 @@ def new_process(session: Session, actor: Actor, body: s.ProcessIn) -> t.Process:
         description=body.description,
         languages=body.languages,
         names=body.names,
+        descriptions=body.descriptions,
     )
 
 
@@ -107,10 +109,13 @@ def get_process(process_id: s.Id, ctx: Ctx) -> s.ProcessOut:
 
 
 @router.patch("/processes/{process_id}", response_model=s.ProcessOut)
-def name_process(process_id: s.Id, body: s.NamesIn, ctx: Ctx) -> s.ProcessOut:
-    """Name the process in its working languages (admins): ``names`` replaces its names."""
+def name_process(process_id: s.Id, body: s.ProcessNamesIn, ctx: Ctx) -> s.ProcessOut:
+    """Name and describe the process in its working languages (admins): ``names`` replaces its
+    names, ``descriptions`` its descriptions; one left out stays as it is."""
     with ctx.write() as unit:
-        row = names.set_process_names(unit.session, unit.actor, process_id, body.names)
+        row = names.set_process_names(
+            unit.session, unit.actor, process_id, body.names, body.descriptions
+        )
         return process_out(unit.session, unit.actor, row)
 
 
