@@ -72,11 +72,15 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
     qa = open_in(browser, base, site, "un", "ar-QA", 390)
     expect(qa.locator("html")).to_have_attribute("dir", "rtl")
 
-    # the home page: a process's English description; the convener's name and address in
-    # an Arabic sentence
-    description = "section.process > p:not(.muted)"
-    expect(qa.locator(description).first).to_contain_text("Demo:")
+    # the home page: a process's English description (the signed initiative's: it is not
+    # described in Arabic); the convener's name and address in an Arabic sentence
+    description = 'section.process > p:not(.muted):has-text("Demo:")'
+    expect(qa.locator(description).first).to_contain_text("Demo: the signed corridor")
     _reads_left_to_right(qa, description)
+    # the Black Sea talks, described in Arabic too: read right to left, from the right
+    arabic = 'section.process > p:not(.muted):has-text("عرض توضيحي")'
+    first, _last, _before, left, right = _ends(qa, arabic)
+    assert first > (left + right) / 2, "the Arabic description does not start at the right"
     convener = qa.locator("section.process p.convener").first
     expect(convener.locator("bdi")).to_contain_text("secretariat@demo.gobetween.org>")
     _first, _last, _before, left, right = _ends(qa, "section.process p.convener")
