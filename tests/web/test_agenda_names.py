@@ -44,6 +44,10 @@ def test_a_russian_delegate_reads_the_agenda_and_sets_priorities_in_russian(site
     assert "Одесса и Черноморск" in [li.get_text() for li in rows["ports"].select("li")]
     assert "Украинские порты, из которых" in text_of(rows["ports"], "th")  # its description
     assert text_of(rows["term"], "th").startswith("срок (дней)")  # before: "срок (days)"
+    # the agenda's caption names the track as the reader does (before: the scenario's English
+    # name of the agenda, "Black Sea corridor")
+    caption = text_of(overview, "table.agenda caption")
+    assert caption.startswith("продовольственный коридор"), caption
     form = soup(russia.get(f"/tracks/{track}/preferences"))
     legend = one(form, "fieldset.issue-prefs[data-issue='naval presence'] legend").get_text()
     assert legend.startswith("военно-морское")
