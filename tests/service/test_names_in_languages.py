@@ -344,3 +344,31 @@ def test_a_refused_language_is_named_in_the_readers_language(world: World) -> No
     assert "tr is not" not in said  # translated, not the English sentence
     expected = answer.json()["errors"][0]["expected"]
     assert expected.endswith("англійська (en), українська (uk) і російська (ru)")
+
+
+def test_a_track_imported_from_a_file_is_named_in_the_working_languages(world: World) -> None:
+    """``POST .../tracks/import`` (multipart) takes ``names`` as a JSON object, checked as
+    ``POST .../tracks`` checks them; a field that is no such object is refused at ``names``."""
+    from gobetween.formats import examples
+
+    _working(world, "en", "uk", "ru")
+    url = f"/api/processes/{world.process_id}/tracks/import"
+    data = {
+        "name": "imported corridor",
+        "organisation_ids": [str(world.orgs["Ukraine"]), str(world.orgs["United Nations"])],
+    }
+    scenario = examples.text("black_sea_corridor").encode()
+
+    def send(names: str, name: str = "imported corridor") -> Any:
+        files = {"files": ("corridor.yaml", scenario, "text/yaml")}
+        return world.post("admin", url, data={**data, "name": name, "names": names}, files=files)
+
+    made = send('{"uk": " імпортований коридор ", "ru": "импортированный коридор"}')
+    assert made.status_code == 201, made.text
+    assert made.json()["names"] == {"uk": "імпортований коридор", "ru": "импортированный коридор"}
+    assert _refused_at(send('{"tr": "koridor"}', "other"), "names.tr").startswith("Turkish (tr)")
+    for bad in ("[1]", '{"uk": 3}', "{uk", '"uk"'):
+        said = _refused_at(send(bad, "other"), "names")
+        assert said == "the names are not a JSON object of names by language code", bad
+    tracks = world.get("admin", f"/api/processes/{world.process_id}/tracks").json()
+    assert [t["name"] for t in tracks].count("other") == 0  # nothing made by a refusal

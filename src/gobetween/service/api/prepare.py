@@ -7,6 +7,7 @@ invitation (202), exactly like ``POST /processes/{id}/invitations``, whatever th
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from gobetween.errors import InvalidModel
+from gobetween.i18n import _
 from gobetween.model import IN_LANGUAGES, Agenda, Issue, Option, Role, in_languages
 from gobetween.policy import Actor, TrackView
 from gobetween.service import agendas, invitations, names, prepare, setup
@@ -362,6 +364,22 @@ def agenda_versions(track_id: s.Id, ctx: Ctx) -> list[AgendaVersionOut]:
     return listing(ctx, AgendaVersionOut, agendas.history, track_id)
 
 
+def _names_field(text: str) -> dict[str, str]:
+    """A multipart form's ``names`` field: a JSON object of names by language code (checked
+    against the working languages by the service); anything else refused at ``names``."""
+    try:
+        given = json.loads(text or "{}")
+    except ValueError:
+        given = None
+    if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
+        raise InvalidModel(
+            _("the names are not a JSON object of names by language code"),
+            location="names",
+            expected=_('an object like {"uk": "продовольчий коридор"}'),
+        )
+    return {str(code): value for code, value in given.items()}
+
+
 @router.post("/processes/{process_id}/tracks/import", response_model=s.TrackOut, status_code=201)
 async def import_track(
     process_id: s.Id,
@@ -369,8 +387,11 @@ async def import_track(
     name: Annotated[s.Name, Form()],
     organisation_ids: Annotated[list[s.RefId], Form(min_length=2, max_length=50)],
     files: Annotated[list[UploadFile], File(max_length=20)],
+    names: Annotated[str, Form(max_length=10_000)] = "{}",
 ) -> s.TrackOut:
-    """Create a track whose agenda comes from a scenario file or Genius XML (admins)."""
+    """Create a track whose agenda comes from a scenario file or Genius XML (admins);
+    ``names``: its name in working languages of the process, as a JSON object
+    (``{"uk": "продовольчий коридор"}``), as ``POST /api/processes/{id}/tracks`` takes them."""
     uploads = [
         Upload(f.filename or "file", f.content_type or "", await f.read(5_000_001)) for f in files
     ]
@@ -378,6 +399,7 @@ async def import_track(
     def work() -> s.TrackOut:
         with ctx.write() as unit:
             prepare.process_view_admin(unit.actor, process_id)
+            given = _names_field(names)
             agenda, source = agenda_from_uploads(uploads)
             row = prepare.create_track(
                 unit.session,
@@ -387,6 +409,7 @@ async def import_track(
                 agenda=agenda,
                 organisation_ids=organisation_ids,
                 source=source,
+                names=given,
             )
             actor = repositories.load_actor(unit.session, unit.user.id)
             _, view = repositories.track(unit.session, actor, row.id)
