@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from tests.web.browsing import no_horizontal_scroll, open_in
+from tests.web.test_names_in_the_readers_language import _process_id
 
 from gobetween.service.demo_agreement import build_agreement_demo
 
@@ -143,7 +144,7 @@ def test_english_text_on_an_arabic_page_reads_left_to_right(browser_site, shots:
 
 
 def test_names_fields_on_an_arabic_page_are_labelled_from_the_right(browser_site) -> None:
-    """The new-process and new-track pages' "name in other languages" fields: each label (a
+    """The new-process, new-track and admin pages' "name in other languages" fields: each label (a
     language's own name, English or Українська) stands at the right, above its field, as the
     page reads; the language's name alone keeps its own direction. Before, the whole label
     took the language's direction and the left-to-right ones sat at the left edge, ragged."""
@@ -152,11 +153,12 @@ def test_names_fields_on_an_arabic_page_are_labelled_from_the_right(browser_site
     for path, fold in (
         ("/processes/new", "#process-names"),
         ("/processes/1/tracks/new", "#track-names"),
+        (f"/processes/{_process_id(site)}/admin", "details[data-names='process']"),
     ):
         page.goto(f"{base}{path}")
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         page.locator(f"{fold} > summary").click()
-        labels = page.locator(f"{fold} label")
+        labels = page.locator(f"{fold} label:has(span[lang])")
         assert labels.count() == 5
         for n in range(labels.count()):
             label = labels.nth(n)

@@ -41,6 +41,7 @@ from starlette.concurrency import run_in_threadpool
 from gobetween import bidi, i18n
 from gobetween import errors as e
 from gobetween.i18n import _, _l
+from gobetween.model.languages import LANGUAGES
 from gobetween.protocols.registry import live_kinds
 from gobetween.service.account_deletion import pseudonym_said
 from gobetween.service.context import SESSION_COOKIE, RequestContext, Unit
@@ -151,6 +152,8 @@ def environment() -> jinja2.Environment:
     for name, function in agenda_words.FILTERS.items():
         env.filters[name] = _per_request(function)
     env.globals["languages"] = i18n.LANGUAGE_NAMES
+    # each working language's direction, for a language's own name on another's page
+    env.globals["directions"] = {code: each.direction for code, each in LANGUAGES.items()}
     # the live-update kinds (the house's and each protocol's own), for gobetween.js to
     # subscribe to (it keeps no list of its own)
     env.globals["live_kinds"] = json.dumps(live_kinds())
