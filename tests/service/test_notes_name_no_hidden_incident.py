@@ -22,7 +22,7 @@ from tests.service.test_record_bounds import aid  # noqa: F401 (the fixture)
 from tests.service.world import World
 from tests.web.form_schema import post_form, refused_at
 from tests.web.site import soup
-from tests.web.test_assessment_notes_page import _browser
+from tests.web.test_assessment_notes_page import _browser, _publish_provisions
 
 from gobetween.service import records
 
@@ -194,8 +194,8 @@ def test_a_publishing_proposals_summary_names_no_hidden_incident(
     url = f"/api/agreements/{aid}/publications"
     named = {"scope": "provisions", "summary": f"Levels as of today; {TYPED[5]}."}
     assert _refused_at(world.post("un", url, json=named), "body.summary") == (
-        "INC-1A2B3C4D is not yet visible to Ukraine; leave it out of this text, which every "
-        "signatory reads, or wait until it is shared"
+        "INC-1A2B3C4D is not yet visible to Ukraine and the public; leave it out of this text, "
+        "which every signatory reads, or wait until it is shared"
     )
     assert world.get("ua", url).json() == []
     plain = {"scope": "provisions", "summary": "Levels as of today."}
@@ -256,3 +256,75 @@ def test_an_imported_entrys_text_names_no_hidden_incident(
     r = world.post("un", f"/api/agreements/{aid}/incidents/{REFERENCE}/assessment", json=assessed)
     assert r.status_code == 200, r.text
     assert _import(world, aid, named).status_code == 201
+
+
+def _verified(world: World, aid: int, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """An incident every signatory reads (assessed), which the public does not (unpublished)."""
+    _allege(world, aid, monkeypatch)
+    assessed = {"assessment": "verified"}
+    r = world.post("un", f"/api/agreements/{aid}/incidents/{REFERENCE}/assessment", json=assessed)
+    assert r.status_code == 200, r.text
+
+
+def _publish_incident(world: World, aid: int) -> None:  # noqa: F811
+    """The incident published, with a summary that names it (its own reference is no secret)."""
+    url = f"/api/agreements/{aid}/publications"
+    scope = {"scope": f"incident:{REFERENCE}", "summary": f"{REFERENCE}: a strike, verified."}
+    proposed = world.post("un", url, json=scope)
+    assert proposed.status_code == 201, proposed.text
+    assert world.post("tr", f"{url}/{proposed.json()['id']}/approval").status_code == 200
+
+
+def test_once_the_provisions_are_public_their_notes_name_no_unpublished_incident(
+    world: World,
+    aid: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The public reads the note for every signatory and the links once publishing the
+    provisions is approved: from then on they may not name an incident that is not published
+    (every signatory reads it once assessed, the public only once published); the internal
+    note and a document's reference, which the public never reads, stay free."""
+    _verified(world, aid, monkeypatch)
+    _publish_provisions(world, aid)
+    base = {"level": "minimal", "evidence": [LINK]}
+    said = _refused_at(_assess(world, aid, {**base, "note": TYPED[1]}), "body.note")
+    assert said == (
+        "INC-1A2B3C4D is not yet visible to the public; name it in the internal note, which "
+        "only the mediators read, or wait until it is shared"
+    )
+    noted = {**LINK, "note": f"after {REFERENCE}"}
+    r = _assess(world, aid, {**base, "evidence": [noted]})
+    assert "not yet visible to the public" in _refused_at(r, "body.evidence.0.note")
+    document = {"kind": "document", "reference": f"JCC report on {REFERENCE}"}
+    free = {**base, "evidence": [LINK, document], "internal_note": TYPED[0]}
+    assert _assess(world, aid, free).status_code == 201
+    _publish_incident(world, aid)  # once the public reads it, every note may name it
+    assert _assess(world, aid, {**base, "note": TYPED[1]}).status_code == 201
+
+
+def test_the_provisions_are_not_published_while_a_note_names_an_unpublished_incident(
+    world: World,
+    aid: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Notes written while the provisions were not public may name an assessed incident;
+    publishing the provisions would show them to the public, so it is refused (at ``scope``,
+    when proposed and when approved) until the incident is published."""
+    _verified(world, aid, monkeypatch)
+    url = f"/api/agreements/{aid}/publications"
+    proposed = world.post("un", url, json={"scope": "provisions"})  # no note names it yet
+    assert proposed.status_code == 201, proposed.text
+    base = {"level": "minimal", "evidence": [LINK]}
+    assert _assess(world, aid, {**base, "note": TYPED[0]}).status_code == 201  # not yet public
+    approval = f"{url}/{proposed.json()['id']}/approval"
+    expected = (
+        "INC-1A2B3C4D is not yet visible to the public, who would read it in an assessment's "
+        "note or link once the provisions are published: publish the incident first"
+    )
+    assert _refused_at(world.post("tr", approval), "scope") == expected
+    assert _refused_at(world.post("un", url, json={"scope": "provisions"}), "scope") == expected
+    assert world.client.get(f"/api/public/agreements/{aid}/provisions").status_code == 404
+    _publish_incident(world, aid)
+    assert world.post("tr", approval).status_code == 200
+    public = world.client.get(f"/api/public/agreements/{aid}/provisions").json()
+    assert TYPED[0] in str(public)

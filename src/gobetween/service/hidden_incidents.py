@@ -34,10 +34,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from babel.lists import format_list
 from sqlalchemy import false, func, not_, select
 from sqlalchemy.orm import Session
 
 from gobetween.errors import N_, InputError, InvalidModel, refusal_of
+from gobetween.i18n import _, current_locale
 from gobetween.model import OrganisationKind
 from gobetween.monitoring.kinds import Entry, FieldSpec, FieldType, RecordKind
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess
@@ -119,8 +121,12 @@ class SharedText:
     refusal: str = OUT_OF_THIS_TEXT
     #: the reference of the entry the text belongs to (no secret from whoever reads its text)
     itself: str = ""
-    #: what the text came in: the request's body, or a file imported
+    #: what the text came in: the request's body, or a file imported ("": the refusal is at
+    #: ``location`` alone, as a proposal's ``scope`` is)
     source: str = "body"
+    #: the public reads it too (a note once the provisions are published, a proposal's summary
+    #: once approved): then an incident not yet published is refused in it as well
+    public_reads: bool = False
 
 
 def _every_signatory(view: AgreementView) -> bool:
@@ -262,6 +268,8 @@ def _hidden(
         if kind.own_reader:  # voyages: every signatory reads every cargo row
             continue
         for reader in readers:
+            if not reader.acts_for and not kind.private_until_assessed:
+                continue  # the public: only incidents are looked for, not every entry
             rows = session.execute(
                 select(r.EntryRow)
                 .where(
@@ -293,29 +301,41 @@ def refuse_hidden_incidents(
     written = [t for t in texts if t.text.strip()]
     if not written:
         return
-    hidden = _hidden(session, loaded, signatory_views(loaded))
+    readers = list(signatory_views(loaded))
+    if any(t.public_reads for t in written):
+        readers.append(AgreementView(loaded.row.id, {}))  # the public: no organisation
+    hidden = _hidden(session, loaded, readers)
     if not hidden:
         return
-    refused: list[tuple[SharedText, str, list[str]]] = []
+    refused: list[tuple[SharedText, str, list[AgreementView]]] = []
     for shared in written:
-        for reference, readers in hidden.items():
+        for reference, blind_views in hidden.items():
             if reference == shared.itself or not names_reference(shared.text, reference):
                 continue
-            blind = [name for view in readers if shared.read_by(view) for name in view.acts_for]
+            blind = [v for v in blind_views if shared.public_reads or v.acts_for]
+            blind = [v for v in blind if not v.acts_for or shared.read_by(v)]
             if blind:
                 refused.append((shared, reference, blind))
                 break  # one refusal a field
     if not refused:
         return
     called = called_by_name(session, actor, loaded.track.process_id)
+
+    def said(view: AgreementView) -> list[str]:
+        if not view.acts_for:
+            return [_("the public")]
+        return [called.get(name, name) for name in view.acts_for]
+
     problems: list[InputError] = [
         InvalidModel(
             shared.refusal,
-            source=shared.source,
+            source=shared.source or None,
             location=shared.location,
             params={
                 "reference": reference,
-                "readers": ", ".join(called.get(name, name) for name in blind),
+                "readers": format_list(
+                    [name for view in blind for name in said(view)], locale=current_locale()
+                ),
             },
         )
         for shared, reference, blind in refused

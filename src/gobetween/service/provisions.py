@@ -66,10 +66,12 @@ from gobetween.store import record_tables as r
 from gobetween.store.event_log import lock_agreement
 
 __all__ = [
+    "IN_A_PUBLISHED_NOTE",
     "RecordReferences",
     "assess_provision",
     "provisions",
     "provisions_view",
+    "public_texts",
     "references_for",
 ]
 
@@ -243,7 +245,8 @@ def _shared_texts(
     """The assessment's free texts with who reads each (the policy's answers): its two notes
     (:func:`gobetween.policy.assessment_notes`), and each piece of evidence's reference and
     note, read by whoever reads that piece (:func:`_evidence_read`; what a party may read of
-    the record is read only when a text names what is hidden from it)."""
+    the record is read only when a text names what is hidden from it); the public too, for
+    what it reads once the provisions are published."""
     readable: dict[tuple[str, ...], list[str]] = {}  # by the reader's organisations
 
     def of_record(view: AgreementView) -> list[str]:
@@ -260,18 +263,66 @@ def _shared_texts(
             view, evidence.kind, evidence.reference, lambda: of_record(view)
         )
 
+    # once the provisions are published, the public reads the note for every signatory and
+    # the links (the policy's answers for no reader: ``None``)
+    public = "provisions" in approved_publications(session, loaded.row.id)
     texts = [
         SharedText(
-            note.value, getattr(assessment, note.value), note_read(note), IN_THE_INTERNAL_NOTE
+            note.value,
+            getattr(assessment, note.value),
+            note_read(note),
+            IN_THE_INTERNAL_NOTE,
+            public_reads=public and note in assessment_notes(None),
         )
         for note in AssessmentNote
     ]
     for i, evidence in enumerate(assessment.evidence):
+        shown = public and _evidence_read(None, evidence.kind, evidence.reference, list)
         texts.extend(
-            SharedText(f"evidence.{i}.{name}", text, piece_read(evidence), IN_THE_INTERNAL_NOTE)
+            SharedText(
+                f"evidence.{i}.{name}",
+                text,
+                piece_read(evidence),
+                IN_THE_INTERNAL_NOTE,
+                public_reads=shown,
+            )
             for name, text in (("reference", evidence.reference), ("note", evidence.note))
         )
     return texts
+
+
+#: The refusal to publish the provisions while an assessment's note or link names an incident
+#: the public may not read yet.
+IN_A_PUBLISHED_NOTE = N_(
+    "%(reference)s is not yet visible to %(readers)s, who would read it in an assessment's "
+    "note or link once the provisions are published: publish the incident first"
+)
+
+
+def public_texts(session: Session, loaded: LoadedAgreement, location: str) -> list[SharedText]:
+    """What the public would read of the assessments made so far once publishing the
+    provisions is approved (the note for every signatory and the links:
+    :func:`gobetween.policy.assessment_notes` and :func:`gobetween.policy.evidence_access` for
+    no reader), each refused at ``location`` (the proposal's ``scope``) while it names an
+    incident that is not published (:func:`~gobetween.service.hidden_incidents.
+    refuse_hidden_incidents`)."""
+    texts: list[SharedText] = []
+    for assessment in _assessments(session, loaded.row.id):
+        said = [assessment.note] if AssessmentNote.SIGNATORIES in assessment_notes(None) else []
+        for evidence in assessment.evidence:
+            if _evidence_read(None, evidence.kind, evidence.reference, list):
+                said += [evidence.reference, evidence.note]
+        texts.extend(
+            SharedText(
+                location, text, _no_signatory, IN_A_PUBLISHED_NOTE, source="", public_reads=True
+            )
+            for text in said
+        )
+    return texts
+
+
+def _no_signatory(view: AgreementView) -> bool:
+    return False  # every signatory's reading was checked when the assessment was made
 
 
 def assess_provision(

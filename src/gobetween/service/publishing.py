@@ -27,6 +27,7 @@ from gobetween.service.agree import LoadedAgreement, load
 from gobetween.service.audited import audited
 from gobetween.service.hidden_incidents import SharedText, refuse_hidden_incidents
 from gobetween.service.names import called_by_name
+from gobetween.service.provisions import public_texts
 from gobetween.service.records import (
     _entry_row,
     _kind,
@@ -138,8 +139,21 @@ def propose_publication(
     _check_scope(session, loaded, scope)
     _check_shown_to_those_named(session, actor, loaded, scope)
     refuse_hidden_incidents(  # every signatory reads the proposal, the public its summary
-        session, actor, loaded, [SharedText("summary", summary, _every_signatory)]
+        session,
+        actor,
+        loaded,
+        [
+            SharedText(
+                "summary",
+                summary,
+                _every_signatory,
+                itself=scope.removeprefix("incident:") if scope.startswith("incident:") else "",
+                public_reads=True,
+            )
+        ],
     )
+    if scope == "provisions":  # the public would read the notes made so far
+        refuse_hidden_incidents(session, actor, loaded, public_texts(session, loaded, "scope"))
     if scope.startswith("incident:") and not summary.strip():
         raise InvalidModel(
             _("an incident is published with the summary the public will read"),
@@ -214,6 +228,8 @@ def approve_publication(
     if row.approved_at is not None:
         raise Conflict(_("publishing %(scope)r is already approved") % {"scope": row.scope})
     organisation = _approver(loaded.view, row, loaded.row.signatories)
+    if row.scope == "provisions":  # notes made since the proposal are read by the public too
+        refuse_hidden_incidents(session, actor, loaded, public_texts(session, loaded, "scope"))
     row.approvals = [*row.approvals, organisation]
     parties = [n for n, v in loaded.row.signatories.items() if v[1] == OrganisationKind.PARTY.value]
     mediating = len(loaded.row.signatories) - len(parties)
