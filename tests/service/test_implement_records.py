@@ -352,7 +352,7 @@ def test_a_listing_loads_only_the_rows_the_policy_grants(world: World, aid: int)
             actor = repositories.load_actor(session, world.users[who]) if who else None
             loaded, _signatory = load_or_public(session, actor, aid)
             for name in ["exchanges", "incidents"]:
-                kind = records._kind(loaded, name)
+                kind = records.kept_kind(loaded, name)
                 rows = list(
                     session.execute(
                         select(rt.EntryRow).where(

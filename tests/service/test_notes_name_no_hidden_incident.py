@@ -24,7 +24,7 @@ from tests.web.form_schema import post_form, refused_at
 from tests.web.site import soup
 from tests.web.test_assessment_notes_page import _browser, _publish_provisions
 
-from gobetween.service import records
+from gobetween.service import incidents
 
 REFERENCE = "INC-1A2B3C4D"
 LINK = {"kind": "link", "reference": "https://www.un.org/en/bsgi"}
@@ -47,7 +47,7 @@ TYPED = (
 def _allege(world: World, aid: int, monkeypatch: pytest.MonkeyPatch, who: str = "ru") -> str:  # noqa: F811
     """An incident alleged by ``who`` (against the other party), its reference fixed."""
     with monkeypatch.context() as m:
-        m.setattr(records, "_new_reference", lambda *_: REFERENCE)
+        m.setattr(incidents, "_new_reference", lambda *_: REFERENCE)
         made = world.post(who, f"/api/agreements/{aid}/incidents", json=INCIDENT)
     assert made.status_code == 201, made.text
     return str(made.json()["key"])
@@ -328,3 +328,28 @@ def test_the_provisions_are_not_published_while_a_note_names_an_unpublished_inci
     assert world.post("tr", approval).status_code == 200
     public = world.client.get(f"/api/public/agreements/{aid}/provisions").json()
     assert TYPED[0] in str(public)
+
+
+def test_a_filing_names_no_incident_the_accused_will_not_read(
+    world: World,
+    aid: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ukraine reads an incident alleged against it, all but its description, once it is
+    assessed: the Russian Federation's next filing may not name, in its place or facility, its
+    earlier allegation that Ukraine may not read yet (a refusal at the field, nothing filed);
+    the description, which Ukraine never reads, may."""
+    _allege(world, aid, monkeypatch)  # INC-1A2B3C4D, pending against Ukraine
+    url = f"/api/agreements/{aid}/incidents"
+    before = world.get("un", f"/api/agreements/{aid}/record/kinds/incidents").json()["entries"]
+    second = {**INCIDENT, "date": "2022-09-04", "facility": f"the station of {TYPED[7][4:]}"}
+    said = _refused_at(world.post("ru", url, json=second), "body.facility")
+    assert said == (
+        "INC-1A2B3C4D is not yet visible to Ukraine; leave it out of this text, which every "
+        "signatory reads, or wait until it is shared"
+    )
+    after = world.get("un", f"/api/agreements/{aid}/record/kinds/incidents").json()["entries"]
+    assert after == before  # nothing filed
+    described = {**INCIDENT, "date": "2022-09-04", "description": f"as in {REFERENCE}"}
+    made = world.post("ru", url, json=described)
+    assert made.status_code == 201, made.text

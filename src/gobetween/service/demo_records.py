@@ -42,7 +42,7 @@ from gobetween.monitoring.kinds_builtin import EXCHANGES
 from gobetween.policy import Actor
 from gobetween.protocols.single_text import AnswerKind
 from gobetween.protocols.single_text_articles import Article
-from gobetween.service import agree, prepare, publishing, records, texts
+from gobetween.service import agree, incidents, prepare, publishing, records, texts
 from gobetween.service import provisions as provision_records
 from gobetween.service.demo import seat_actor, seat_members
 from gobetween.service.demo_languages import (
@@ -205,7 +205,7 @@ def _energy(session: Session) -> int:
         ENERGY_AGREEMENT_NAMES,
     )
     qatar, ua, ru = (seat_actor(session, s) for s in ("qatar", "ukraine", "russia"))
-    first = records.report_incident(
+    first = incidents.report_incident(
         session,
         ru,
         aid,
@@ -218,7 +218,7 @@ def _energy(session: Session) -> int:
             "description": "Illustrative allegation: a drone struck the station at night.",
         },
     )
-    records.report_incident(
+    incidents.report_incident(
         session,
         ua,
         aid,
@@ -232,7 +232,7 @@ def _energy(session: Session) -> int:
         },
     )
     key = first["key"]
-    records.assess_incident(session, qatar, aid, key, "verified")
+    incidents.assess_incident(session, qatar, aid, key, "verified")
     provision_records.assess_provision(
         session,
         qatar,

@@ -164,12 +164,17 @@ def _reads_field(access: EntryAccess, spec: FieldSpec) -> bool:
 
 
 def entry_texts(
-    kind: RecordKind, entries: Sequence[Entry], published: Mapping[str, Any]
+    kind: RecordKind,
+    entries: Sequence[Entry],
+    published: Mapping[str, Any],
+    *,
+    in_file: bool = True,
 ) -> list[SharedText]:
     """The text fields of record entries about to be written (a file of ``kind`` imported),
     each at ``kind[key].field`` of the file and read by the signatories whom the policy lets
     read that field of that entry as it will stand (:func:`gobetween.policy.entry_access` through
-    :func:`gobetween.service.records.access_to`; ``published``: the publications approved).
+    :func:`gobetween.service.records.access_to`; ``published``: the publications approved);
+    with ``in_file=False``, one entry of a request's body, each text at ``field`` of the body.
 
     >>> from gobetween.monitoring.kinds_builtin import EXCHANGES
     >>> entry = Entry("exchanges", ("EX-1",), {"exchange": "EX-1", "place": "Chernihiv"})
@@ -186,8 +191,9 @@ def entry_texts(
             def read_by(view: AgreementView, entry: Entry = entry, spec: FieldSpec = spec) -> bool:
                 return _reads_field(access_to(view, kind, entry, published), spec)
 
-            location = f"{kind.name}[{entry.key_text}].{spec.name}"
-            texts.append(SharedText(location, value, read_by, itself=entry.key_text, source="file"))
+            location = f"{kind.name}[{entry.key_text}].{spec.name}" if in_file else spec.name
+            source = "file" if in_file else "body"
+            texts.append(SharedText(location, value, read_by, itself=entry.key_text, source=source))
     return texts
 
 

@@ -55,10 +55,10 @@ from gobetween.service.hidden_incidents import (
 )
 from gobetween.service.records import (
     _now,
-    _require_mediator,
     agreement_kinds,
     approved_publications,
     readable_rows,
+    require_mediator,
 )
 from gobetween.store import agreement_tables as a
 from gobetween.store import event_log
@@ -176,7 +176,7 @@ def references_for(
     if not _cites_events(body):
         return None
     loaded = load(session, actor, agreement_id)
-    _require_mediator(loaded.view, _("assess provisions"))
+    require_mediator(loaded.view, _("assess provisions"))
     return RecordReferences(_kind_names(loaded), tuple(_record_references(session, loaded)))
 
 
@@ -346,7 +346,7 @@ def assess_provision(
     """
     lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
-    organisation = _require_mediator(loaded.view, _("assess provisions"))
+    organisation = require_mediator(loaded.view, _("assess provisions"))
     known = provisions(loaded)
     if key not in {p.key for p in known}:
         raise NotFound(_("no provision %(key)r") % {"key": key})

@@ -29,14 +29,14 @@ from gobetween.service.hidden_incidents import SharedText, refuse_hidden_inciden
 from gobetween.service.names import called_by_name
 from gobetween.service.provisions import public_texts
 from gobetween.service.records import (
-    _entry_row,
-    _kind,
     _mediating,
     _now,
-    _require_mediator,
     access_to,
     approved_publications,
+    entry_row,
+    kept_kind,
     loaded_entry,
+    require_mediator,
 )
 from gobetween.store import record_tables as r
 from gobetween.store.event_log import lock_agreement
@@ -72,9 +72,9 @@ def _check_scope(session: Session, loaded: LoadedAgreement, scope: str) -> None:
         return
     what, _sep, name = scope.partition(":")
     if what == "figures":
-        _kind(loaded, name)
+        kept_kind(loaded, name)
         return
-    if what == "incident" and _entry_row(session, loaded.row.id, INCIDENTS.name, name):
+    if what == "incident" and entry_row(session, loaded.row.id, INCIDENTS.name, name):
         return
     raise InvalidModel(
         _("cannot publish %(scope)r") % {"scope": scope},
@@ -93,8 +93,8 @@ def _check_shown_to_those_named(
     what, _sep, reference = scope.partition(":")
     if what != "incident":
         return
-    kind = _kind(loaded, INCIDENTS.name)
-    row = _entry_row(session, loaded.row.id, kind.name, reference)
+    kind = kept_kind(loaded, INCIDENTS.name)
+    row = entry_row(session, loaded.row.id, kind.name, reference)
     if row is None:
         return
     entry = loaded_entry(kind, row)
@@ -135,7 +135,7 @@ def propose_publication(
     """A mediator proposes to publish ``scope``; another mediating organisation must approve."""
     lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
-    organisation = _require_mediator(loaded.view, _("propose publishing"))
+    organisation = require_mediator(loaded.view, _("propose publishing"))
     _check_scope(session, loaded, scope)
     _check_shown_to_those_named(session, actor, loaded, scope)
     refuse_hidden_incidents(  # every signatory reads the proposal, the public its summary

@@ -6,7 +6,7 @@ kind (exchanges, incidents, ...), incidents alleged and assessed, and publishing
 - *Entries* of a kind are validated by the kind's declaration, keyed by its natural key (a
   re-import adds nothing) and read through :func:`gobetween.policy.entry_access`.
 - *Incidents* are alleged by a party (for itself only) privately to the mediators and assessed
-  by them (verified, not verified, disputed).
+  by them (verified, not verified, disputed): :mod:`gobetween.service.incidents`.
 - *Publishing* is a recorded, approved action (:mod:`gobetween.service.publishing`); what is
   approved (:func:`approved_publications`) opens entries to the public here.
 
@@ -18,7 +18,6 @@ change it may not see (a private incident report) through a cache miss.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,6 @@ from sqlalchemy.orm import Session
 from gobetween import i18n
 from gobetween.errors import (
     InputError,
-    InvalidModel,
     NotFound,
     PermissionDenied,
     problems_of,
@@ -40,7 +38,6 @@ from gobetween.model import OrganisationKind
 from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.entry_files import EntryImport, merge_entries
 from gobetween.monitoring.kinds import Entry, RecordKind, kind_named
-from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.monitoring.voyages import ImportProblem
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
@@ -54,18 +51,20 @@ __all__ = [
     "access_to",
     "agreement_kinds",
     "approved_publications",
-    "assess_incident",
     "entries_view",
     "entry_import_report",
+    "entry_row",
     "import_bounds",
     "import_entries",
+    "kept_kind",
     "loaded_entry",
+    "new_entry_row",
     "plan_entry_import",
     "problem_words",
     "readable_rows",
     "record_bounds",
     "record_entry_import",
-    "report_incident",
+    "require_mediator",
     "set_kinds",
     "write_entries",
 ]
@@ -88,7 +87,7 @@ def set_kinds(session: Session, actor: Actor, agreement_id: int, names: Sequence
     """The mediators say which record kinds the joint record keeps (from the registry)."""
     lock_agreement(session, agreement_id)
     loaded = load(session, actor, agreement_id)
-    _require_mediator(loaded.view, _("choose the record kinds"))
+    require_mediator(loaded.view, _("choose the record kinds"))
     kinds = [kind_named(n).name for n in dict.fromkeys(names)]
     loaded.row.implementation = {**loaded.row.implementation, "kinds": kinds}
     session.flush()
@@ -96,7 +95,7 @@ def set_kinds(session: Session, actor: Actor, agreement_id: int, names: Sequence
     return kinds
 
 
-def _kind(loaded: LoadedAgreement, name: str) -> RecordKind:
+def kept_kind(loaded: LoadedAgreement, name: str) -> RecordKind:
     for kind in agreement_kinds(loaded):
         if kind.name == name:
             return kind
@@ -117,7 +116,7 @@ def _mediating(view: AgreementView) -> list[str]:
     return [n for n, k in view.acts_for.items() if k is OrganisationKind.MEDIATOR]
 
 
-def _require_mediator(view: AgreementView, what: str) -> str:
+def require_mediator(view: AgreementView, what: str) -> str:
     view.require(AgreementAct.READ)
     mine = _mediating(view)
     if not mine:
@@ -145,7 +144,7 @@ def approved_publications(session: Session, agreement_id: int) -> dict[str, r.Pu
 # -- entries ---------------------------------------------------------------------------------
 
 
-def _entry_row(session: Session, agreement_id: int, kind: str, key: str) -> r.EntryRow | None:
+def entry_row(session: Session, agreement_id: int, kind: str, key: str) -> r.EntryRow | None:
     return session.execute(
         select(r.EntryRow).where(
             r.EntryRow.agreement_id == agreement_id, r.EntryRow.kind == kind, r.EntryRow.key == key
@@ -242,7 +241,7 @@ def entries_view(
     if not signatory and not (published or config.get("public") or config.get("public_figures")):
         # a record that publishes nothing answers the public as if it did not exist
         raise NotFound(_("no agreement %(agreement_id)s") % {"agreement_id": agreement_id})
-    kind = _kind(loaded, kind_name)
+    kind = kept_kind(loaded, kind_name)
     rows = session.execute(
         select(r.EntryRow).where(
             r.EntryRow.agreement_id == agreement_id,
@@ -292,8 +291,8 @@ def import_bounds(
     parsing, a caller who may not import (404 outside the agreement, 403 for a party) and a
     kind the record does not keep."""
     loaded = load(session, actor, agreement_id)
-    _require_mediator(loaded.view, _("import record files"))
-    _kind(loaded, kind_name)
+    require_mediator(loaded.view, _("import record files"))
+    kept_kind(loaded, kind_name)
     return record_bounds(loaded)
 
 
@@ -321,8 +320,8 @@ def plan_entry_import(
     """Merge entries read from a file against the record (mediators only); nothing written.
     The file must have been read within the agreement's bounds (:func:`import_bounds`)."""
     loaded = load(session, actor, agreement_id)
-    _require_mediator(loaded.view, _("import record files"))
-    kind = _kind(loaded, result.kind)
+    require_mediator(loaded.view, _("import record files"))
+    kind = kept_kind(loaded, result.kind)
     _within_bounds(loaded, kind, result)
     bodies = session.execute(
         select(r.EntryRow.body).where(
@@ -365,7 +364,7 @@ def entry_import_report(result: EntryImport, plan: EntryPlan) -> dict[str, Any]:
     }
 
 
-def _new_entry(agreement_id: int, kind: RecordKind, entry: Entry, actor: Actor) -> r.EntryRow:
+def new_entry_row(agreement_id: int, kind: RecordKind, entry: Entry, actor: Actor) -> r.EntryRow:
     """A row for ``entry``, new in the record of kind ``kind``, written by ``actor``."""
     return r.EntryRow(
         agreement_id=agreement_id,
@@ -399,7 +398,7 @@ def write_entries(
     for entry in entries:
         row = rows.get(entry.key_text)
         if row is None:
-            session.add(_new_entry(agreement_id, kind, entry, actor))
+            session.add(new_entry_row(agreement_id, kind, entry, actor))
         else:
             row.body = dict(entry.values)
     session.flush()
@@ -429,80 +428,3 @@ def import_entries(
     report = entry_import_report(result, plan)
     record_entry_import(session, actor, agreement_id, report)
     return report
-
-
-# -- incidents -------------------------------------------------------------------------------
-
-
-def report_incident(
-    session: Session, actor: Actor, agreement_id: int, body: Mapping[str, Any]
-) -> dict[str, Any]:
-    """A party alleges an incident, privately to the mediators (for its own party only)."""
-    lock_agreement(session, agreement_id)
-    loaded = load(session, actor, agreement_id)
-    kind = _kind(loaded, INCIDENTS.name)
-    alleged_by = str(body.get("alleged_by") or "")
-    if loaded.view.acts_for.get(alleged_by) is not OrganisationKind.PARTY:
-        raise PermissionDenied(_("a party reports incidents for itself only"))
-    accusable = [  # another party: a mediating organisation is not accused of a breach
-        n
-        for n, v in loaded.row.signatories.items()
-        if v[1] == OrganisationKind.PARTY.value and n != alleged_by
-    ]
-    if body.get("accused") not in accusable:
-        raise InvalidModel(
-            _("party accused %(accused)r is not another signatory")
-            % {"accused": body.get("accused")},
-            location="accused",
-            expected=_("one of %(choices)s") % {"choices": ", ".join(accusable)},
-        )
-    values = {f.name: body.get(f.name) for f in kind.fields if f.name in body}
-    values |= {"incident": _new_reference(session, agreement_id, kind.name), "assessment": None}
-    values.pop("summary", None)
-    entry = kind.entry(values, record_bounds(loaded))  # a party's name, a day it was in force
-    row = _new_entry(agreement_id, kind, entry, actor)
-    session.add(row)
-    session.flush()
-    audited(session, actor, "record.report_incident", ("record_entry", row.id), dict(entry.values))
-    return {"key": entry.key_text, **entry.values}
-
-
-def _new_reference(session: Session, agreement_id: int, kind: str) -> str:
-    """A random incident reference (``INC-`` and 8 hex digits) that no entry of the agreement's
-    ``kind`` holds: drawn again on a clash. A clash is rare (32 bits), but the party's filing
-    must neither fail on it (a 500, until 7 December 2026) nor so learn that another party's
-    incident holds the reference."""
-    while True:
-        reference = f"INC-{secrets.token_hex(4).upper()}"
-        if _entry_row(session, agreement_id, kind, reference) is None:
-            return reference
-
-
-def assess_incident(
-    session: Session, actor: Actor, agreement_id: int, key: str, assessment: str
-) -> dict[str, Any]:
-    """The joint team (a mediator) assesses an incident: verified, not verified or disputed."""
-    lock_agreement(session, agreement_id)
-    loaded = load(session, actor, agreement_id)
-    kind = _kind(loaded, INCIDENTS.name)
-    _require_mediator(loaded.view, _("assess incidents"))  # before looking: no existence oracle
-    row = _entry_row(session, agreement_id, kind.name, key)
-    if row is None:
-        raise NotFound(_("no incident %(key)r") % {"key": key})
-    if assessment not in ("verified", "not verified", "disputed"):
-        raise InvalidModel(
-            _("assessment %(assessment)r is not one the joint team gives")
-            % {"assessment": assessment},
-            location="assessment",
-            expected=_("one of %(choices)s") % {"choices": "verified, not verified, disputed"},
-        )
-    row.body = {**row.body, "assessment": assessment}
-    session.flush()
-    audited(
-        session,
-        actor,
-        "record.assess_incident",
-        ("record_entry", row.id),
-        {"incident": key, "assessment": assessment},
-    )
-    return {"key": key, **row.body}

@@ -34,7 +34,7 @@ from gobetween.i18n import _
 from gobetween.monitoring.kinds import REGISTRY, kind_named
 from gobetween.monitoring.kinds_builtin import INCIDENTS
 from gobetween.monitoring.limits import ImportLimits
-from gobetween.service import implement, import_steps, publishing, records
+from gobetween.service import implement, import_steps, incidents, publishing, records
 from gobetween.service import provisions as provision_records
 from gobetween.service.api.calls import reading, writing
 from gobetween.service.api.implement import (
@@ -315,7 +315,7 @@ async def report_incident(request: Request, ctx: Ctx, agreement_id: int) -> Resp
         found.found.extend(INCIDENTS.refusals(fields, ("date", "place", "facility", "description")))
         if found.found:
             raise e.refusal_of(_in_order(found.found, list(fields)))
-        writing(ctx, records.report_incident, agreement_id, body.model_dump())
+        writing(ctx, incidents.report_incident, agreement_id, body.model_dump())
 
     sent = _Sent("incident-form", values)
     return await _do(request, ctx, agreement_id, "kind-incidents", work, sent)
@@ -328,7 +328,7 @@ async def assess_incident(request: Request, ctx: Ctx, agreement_id: int, key: st
 
     def work() -> None:
         body = validated(IncidentAssessmentBody, {"assessment": values.get("assessment", "")})
-        writing(ctx, records.assess_incident, agreement_id, key, body.assessment)
+        writing(ctx, incidents.assess_incident, agreement_id, key, body.assessment)
 
     sent = _Sent(f"assess-incident:{key}", values)
     return await _do(request, ctx, agreement_id, "kind-incidents", work, sent)

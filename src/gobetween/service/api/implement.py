@@ -24,7 +24,14 @@ from gobetween.monitoring.entry_files import EntryImport
 from gobetween.monitoring.kinds import kind_named
 from gobetween.monitoring.limits import ImportLimits
 from gobetween.monitoring.voyages import ImportResult
-from gobetween.service import implement, import_steps, publishing, record_templates, records
+from gobetween.service import (
+    implement,
+    import_steps,
+    incidents,
+    publishing,
+    record_templates,
+    records,
+)
 from gobetween.service import provisions as provision_records
 from gobetween.service import schemas as s
 from gobetween.service.api.calls import Ctx, reading, writing
@@ -271,7 +278,7 @@ def kind_template(kind: KindName, suffix: Literal["csv", "xlsx"]) -> Response:
 @router.post("/agreements/{agreement_id}/incidents", status_code=201)
 def report_incident(agreement_id: s.Id, body: IncidentBody, ctx: Ctx) -> dict[str, Any]:
     """A party alleges an incident, privately to the mediators."""
-    return writing(ctx, records.report_incident, agreement_id, body.model_dump())
+    return writing(ctx, incidents.report_incident, agreement_id, body.model_dump())
 
 
 @router.post("/agreements/{agreement_id}/incidents/{key}/assessment")
@@ -282,7 +289,7 @@ def assess_incident(
     ctx: Ctx,
 ) -> dict[str, Any]:
     """The joint team assesses an incident: verified, not verified or disputed."""
-    return writing(ctx, records.assess_incident, agreement_id, key, body.assessment)
+    return writing(ctx, incidents.assess_incident, agreement_id, key, body.assessment)
 
 
 @router.get("/agreements/{agreement_id}/publications")
