@@ -323,6 +323,15 @@ def test_the_provisions_are_not_published_while_a_note_names_an_unpublished_inci
     )
     assert _refused_at(world.post("tr", approval), "scope") == expected
     assert _refused_at(world.post("un", url, json={"scope": "provisions"}), "scope") == expected
+    # the page's approve button says it too (the same service call)
+    turkiye, page = _browser(world, "tr"), f"/agreements/{aid}/implementation"
+    try:
+        token = str(soup(turkiye.get(page)).select("input[name=csrf_token]")[0]["value"])
+        r = turkiye.post(f"{page}/publications/{proposed.json()['id']}", data={"csrf_token": token})
+        assert r.status_code == 422, r.text
+        assert expected in " ".join(soup(r).get_text().split())
+    finally:
+        turkiye.close()
     assert world.client.get(f"/api/public/agreements/{aid}/provisions").status_code == 404
     _publish_incident(world, aid)
     assert world.post("tr", approval).status_code == 200
