@@ -133,6 +133,7 @@ def _new_context(ctx: RequestContext, unit: Any, **more: Any) -> dict[str, Any]:
         "languages": [i18n.current_locale() if i18n.current_locale() in LANGUAGES else "en"],
         "names": {},
         "descriptions": {},
+        "organisation_names": {},
     }
     return {
         **frame(ctx, unit),
@@ -174,7 +175,7 @@ def _checked(form: dict[str, Any]) -> tuple[schemas.ProcessIn, list[schemas.Orga
     fields = {
         "name": form["name"],
         "description": form["description"].strip(),
-        **{each: {c: v for c, v in form[each].items() if v.strip()} for each in _IN_LANGUAGES},
+        **{each: {c: v for c, v in form[each].items() if v.strip()} for each in _OF_PROCESS},
     }
     found = e.Problems()
     with found.check():
@@ -197,8 +198,55 @@ def _checked(form: dict[str, Any]) -> tuple[schemas.ProcessIn, list[schemas.Orga
                 found.found.append(_twice(org.name, field))
             else:
                 orgs.append(org)
+    named = _organisation_names(form["organisation_names"], orgs, codes or ["en"], found)
     found.done()
-    return process, orgs
+    return process, [o.model_copy(update={"names": named.get(o.name, {})}) for o in orgs]
+
+
+#: A line of an organisations' names field: the name as typed above, "=", the name there.
+_NAME_LINE = e.N_("line %(line)s is not like “Ukraine = Україна”")
+_NOT_ABOVE = e.N_("line %(line)s: “%(name)s” is none of the organisations typed above")
+
+
+def _organisation_names(
+    typed: dict[str, str],
+    orgs: list[schemas.OrganisationIn],
+    working: list[str],
+    found: e.Problems,
+) -> dict[str, dict[str, str]]:
+    """The organisations' names in other languages, from a field per language
+    (``organisation_names.<code>``) of lines ``name as typed above = name in that language``;
+    each name checked as the admin page and the API check them (:func:`check_names`: a working
+    language ticked, at most 200 characters), every problem at its field."""
+    known = {o.name for o in orgs}
+    named: dict[str, dict[str, str]] = {}
+    for code, text in typed.items():
+        where = f"organisation_names.{code}"
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            left, equals, right = (part.strip() for part in line.partition("="))
+            if not (equals and left and right):
+                said = _(_NAME_LINE) % {"line": number}
+                found.found.append(e.ValidationFailed(said, location=where))
+            elif left not in known:
+                said = _(_NOT_ABOVE) % {"line": number, "name": left}
+                found.found.append(e.ValidationFailed(said, location=where))
+            else:
+                named.setdefault(left, {})[code] = right
+    refused: set[str] = set()  # one refusal a field
+    for names in named.values():
+        for code, text in names.items():
+            where = f"organisation_names.{code}"
+            try:
+                check_names({code: text}, working)
+            except e.InputError as exc:  # at the language's field of the organisations
+                if where not in refused:
+                    moved = exc.located()
+                    moved.location = where
+                    found.found.append(moved)
+                    refused.add(where)
+    return named
 
 
 def _twice(name: str, field: str) -> e.ValidationFailed:
@@ -212,12 +260,16 @@ def _create(unit: Any, form: dict[str, Any]) -> int:
     process = api.new_process(unit.session, unit.actor, body)
     actor = identity.load_actor(unit.session, unit.actor.user_id)
     for org in orgs:
-        prepare.add_organisation(unit.session, actor, process.id, name=org.name, kind=org.kind)
+        prepare.add_organisation(
+            unit.session, actor, process.id, name=org.name, kind=org.kind, names=org.names
+        )
     return process.id
 
 
-#: The new-process form's fields in each working language (``names.uk``, ``descriptions.uk``).
-_IN_LANGUAGES = ("names", "descriptions")
+#: The new-process form's fields in each working language (``names.uk``, ``descriptions.uk``):
+#: the process's own (the API's body), then its organisations' names, a line each.
+_OF_PROCESS = ("names", "descriptions")
+_IN_LANGUAGES = (*_OF_PROCESS, "organisation_names")
 
 
 def _new_field(location: str) -> str:
