@@ -51,6 +51,7 @@ from gobetween.service.records import (
     approved_publications,
     loaded_entry,
     readable_rows,
+    reads_field,
 )
 from gobetween.store import record_tables as r
 
@@ -153,16 +154,6 @@ def event_texts(wire: Mapping[str, Any]) -> list[SharedText]:
     return texts
 
 
-def _reads_field(access: EntryAccess, spec: FieldSpec) -> bool:
-    """Whether a reader granted ``access`` to an entry reads its field ``spec``
-    (:func:`gobetween.service.records.entries_view` shows the same)."""
-    if access is EntryAccess.FULL:
-        return True
-    if access is EntryAccess.SHARED:
-        return not spec.confidential
-    return access is EntryAccess.PUBLIC and spec.public
-
-
 def entry_texts(
     kind: RecordKind,
     entries: Sequence[Entry],
@@ -189,7 +180,7 @@ def entry_texts(
                 continue
 
             def read_by(view: AgreementView, entry: Entry = entry, spec: FieldSpec = spec) -> bool:
-                return _reads_field(access_to(view, kind, entry, published), spec)
+                return reads_field(access_to(view, kind, entry, published), spec)
 
             location = f"{kind.name}[{entry.key_text}].{spec.name}" if in_file else spec.name
             source = "file" if in_file else "body"

@@ -37,7 +37,7 @@ from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.entry_files import EntryImport, merge_entries
-from gobetween.monitoring.kinds import Entry, RecordKind, kind_named
+from gobetween.monitoring.kinds import Entry, FieldSpec, RecordKind, kind_named
 from gobetween.monitoring.voyages import ImportProblem
 from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
@@ -62,6 +62,7 @@ __all__ = [
     "plan_entry_import",
     "problem_words",
     "readable_rows",
+    "reads_field",
     "record_bounds",
     "record_entry_import",
     "require_mediator",
@@ -180,15 +181,24 @@ def access_to(
     )
 
 
+def reads_field(access: EntryAccess, spec: FieldSpec) -> bool:
+    """Whether a reader granted ``access`` to an entry reads its field ``spec``: every field in
+    full, all but the confidential ones when shared, the public ones once published."""
+    if access is EntryAccess.FULL:
+        return True
+    if access is EntryAccess.SHARED:
+        return not spec.confidential
+    return access is EntryAccess.PUBLIC and spec.public
+
+
 def _shown(
     kind: RecordKind, entry: Entry, access: EntryAccess, published: Mapping[str, Any]
 ) -> dict[str, Any]:
     if access is EntryAccess.FULL:
         out = dict(entry.values)
-    elif access is EntryAccess.SHARED:
-        out = kind.without_confidential(entry)
     else:
-        out = kind.public_values(entry)
+        out = {f.name: entry.values.get(f.name) for f in kind.fields if reads_field(access, f)}
+    if access is EntryAccess.PUBLIC:
         decision = published.get(f"incident:{entry.key_text}")
         if decision is not None:
             out["summary"] = decision.summary
