@@ -66,6 +66,13 @@ _OPTIONS: Mapping[str, bool | int | float | str] = {
     "mip_rel_gap": 0.0,
     "mip_abs_gap": 0.0,
     "mip_heuristic_effort": 0.0,
+    # effort 0 still runs these at the root (sub-MIPs of RENS and RINS took a quarter of a
+    # solve's time); each solve starts from a package of milp_starts instead: 20 x 10 x 80,
+    # 10.0-10.8 s CPU against 13.8-14.1 s with them (docs/benchmarks.md)
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_heuristic_run_feasibility_jump": False,
     "mip_lp_age_limit": 2,
     "mip_pool_soft_limit": 100,
     "mip_allow_restart": False,
