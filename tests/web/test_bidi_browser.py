@@ -170,3 +170,23 @@ def test_names_fields_on_an_arabic_page_are_labelled_from_the_right(browser_site
             assert name["x"] + name["width"] > right - 20, f"{path}: {label.inner_text()} at left"
         no_horizontal_scroll(page)
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_date_example_in_an_arabic_label_stays_one_left_to_right_piece(browser_site) -> None:
+    """The bidding form's deadline label gives an example date (2026-05-01T18:00:00+00:00): on an
+    Arabic phone page it is drawn whole on one line, left to right. Before, it stood in the
+    translated sentence itself and the line broke inside it, its parts reordered
+    ("-2026-05" at one line's end, "01T18:00:00+00:00" on the next)."""
+    base, site, browser = browser_site
+    page = open_in(browser, base, site, "qatar", "ar-QA", 390)
+    page.goto(f"{base}/tracks/{site.tracks['energy facilities']}/protocols/blind_bidding")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    example = "label[for=b-deadline] code.example"
+    expect(page.locator(example)).to_have_text("2026-05-01T18:00:00+00:00")
+    for width in range(300, 430, 6):  # phones of every width: the line breaks elsewhere on each
+        page.set_viewport_size({"width": width, "height": 860})
+        lines = page.locator(example).evaluate("(el) => el.getClientRects().length")
+        assert lines == 1, f"at {width} px the example date is cut over {lines} lines"
+        _reads_left_to_right(page, example)
+        no_horizontal_scroll(page)  # kept whole, it still fits the narrowest screen
+    assert page.errors == []  # type: ignore[attr-defined]
