@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 from gobetween.errors import N_, NotFound, PermissionDenied
 from gobetween.model import OrganisationKind, Role
+from gobetween.monitoring.kinds import FieldSpec
 from gobetween.monitoring.provisions import EvidenceKind
 from gobetween.protocols.base import ActionRule
 from gobetween.protocols.relay import FORWARD_OFFER, SEND_OFFER
@@ -74,6 +75,7 @@ __all__ = [
     "evidence_access",
     "evidence_kinds_offered",
     "process_view",
+    "reads_field",
     "track_view",
 ]
 
@@ -494,6 +496,22 @@ def entry_access(
     if parties & others and assessed:
         return EntryAccess.SHARED
     return EntryAccess.PUBLIC if published else EntryAccess.NONE
+
+
+def reads_field(access: EntryAccess, spec: FieldSpec) -> bool:
+    """Whether a reader granted ``access`` to an entry reads its field ``spec``: every field in
+    full, all but the confidential ones when shared, the public ones once published (the one
+    rule for the entries' view and for the check of texts that could name a hidden entry).
+
+    >>> names = FieldSpec("names_list", "Names", confidential=True)
+    >>> reads_field(EntryAccess.FULL, names), reads_field(EntryAccess.SHARED, names)
+    (True, False)
+    """
+    if access is EntryAccess.FULL:
+        return True
+    if access is EntryAccess.SHARED:
+        return not spec.confidential
+    return access is EntryAccess.PUBLIC and spec.public
 
 
 # -- evidence of the provisions' assessments ----------------------------------------------------

@@ -27,6 +27,7 @@ from gobetween.monitoring.kinds import (
 )
 from gobetween.monitoring.kinds_builtin import EXCHANGES, INCIDENTS
 from gobetween.monitoring.limits import ImportLimits
+from gobetween.policy import EntryAccess, reads_field
 
 HEADER = [
     "Exchange",
@@ -138,8 +139,15 @@ def test_figures_carry_their_caveats() -> None:
 
 def test_confidential_and_public_fields() -> None:
     entry = read_entries(EXCHANGES, ROWS).entries[0]
-    assert "names_list" not in EXCHANGES.without_confidential(entry)
-    assert "exchange" not in EXCHANGES.public_values(entry)
+    # what a party that shares the record reads, and what the public reads once published
+    # (gobetween.policy.reads_field: the one rule the entries' view applies)
+    shared = {f.name for f in EXCHANGES.fields if reads_field(EntryAccess.SHARED, f)}
+    public = {f.name for f in EXCHANGES.fields if reads_field(EntryAccess.PUBLIC, f)}
+    assert "names_list" not in shared
+    assert "exchange" in shared
+    assert "exchange" not in public
+    assert all(reads_field(EntryAccess.FULL, f) for f in EXCHANGES.fields)
+    assert not any(reads_field(EntryAccess.NONE, f) for f in EXCHANGES.fields)
     assert EXCHANGES.concerns(entry) == {"Ukraine"}
     incident = INCIDENTS.entry(
         {
@@ -154,7 +162,7 @@ def test_confidential_and_public_fields() -> None:
     )
     assert incident.values["assessment"] is None
     assert INCIDENTS.concerns(incident) == {"Russian Federation", "Ukraine"}
-    assert set(INCIDENTS.public_values(incident)) == {
+    assert {f.name for f in INCIDENTS.fields if reads_field(EntryAccess.PUBLIC, f)} == {
         "date",
         "place",
         "facility",

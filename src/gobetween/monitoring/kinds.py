@@ -333,14 +333,6 @@ class RecordKind:
         """The entry of values already read by :meth:`parse`."""
         return Entry(self.name, tuple(str(out[k]) for k in self.key), MappingProxyType(dict(out)))
 
-    def public_values(self, entry: Entry) -> dict[str, Any]:
-        """The fields of ``entry`` the public sees once publishing is approved."""
-        return {f.name: entry.values.get(f.name) for f in self.fields if f.public}
-
-    def without_confidential(self, entry: Entry) -> dict[str, Any]:
-        """Every field but the confidential ones."""
-        return {f.name: entry.values.get(f.name) for f in self.fields if not f.confidential}
-
     def concerns(self, entry: Entry) -> frozenset[str]:
         """The parties this entry concerns (named in its ``parties`` fields)."""
         return frozenset(str(entry.values[p]) for p in self.parties if entry.values.get(p))

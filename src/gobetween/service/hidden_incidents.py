@@ -42,7 +42,7 @@ from gobetween.errors import N_, InputError, InvalidModel, refusal_of
 from gobetween.i18n import _, current_locale
 from gobetween.model import OrganisationKind
 from gobetween.monitoring.kinds import Entry, FieldSpec, FieldType, RecordKind
-from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess
+from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, reads_field
 from gobetween.service.agree import LoadedAgreement
 from gobetween.service.names import called_by_name
 from gobetween.service.records import (
@@ -51,7 +51,6 @@ from gobetween.service.records import (
     approved_publications,
     loaded_entry,
     readable_rows,
-    reads_field,
 )
 from gobetween.store import record_tables as r
 

@@ -37,9 +37,16 @@ from gobetween.i18n import _
 from gobetween.model import OrganisationKind
 from gobetween.monitoring.bounds import RecordBounds
 from gobetween.monitoring.entry_files import EntryImport, merge_entries
-from gobetween.monitoring.kinds import Entry, FieldSpec, RecordKind, kind_named
+from gobetween.monitoring.kinds import Entry, RecordKind, kind_named
 from gobetween.monitoring.voyages import ImportProblem
-from gobetween.policy import Actor, AgreementAct, AgreementView, EntryAccess, entry_access
+from gobetween.policy import (
+    Actor,
+    AgreementAct,
+    AgreementView,
+    EntryAccess,
+    entry_access,
+    reads_field,
+)
 from gobetween.service.agree import LoadedAgreement, load, load_or_public
 from gobetween.service.audited import audited
 from gobetween.service.errors import translated
@@ -62,7 +69,6 @@ __all__ = [
     "plan_entry_import",
     "problem_words",
     "readable_rows",
-    "reads_field",
     "record_bounds",
     "record_entry_import",
     "require_mediator",
@@ -179,16 +185,6 @@ def access_to(
         assessed=assessed,
         published=public,
     )
-
-
-def reads_field(access: EntryAccess, spec: FieldSpec) -> bool:
-    """Whether a reader granted ``access`` to an entry reads its field ``spec``: every field in
-    full, all but the confidential ones when shared, the public ones once published."""
-    if access is EntryAccess.FULL:
-        return True
-    if access is EntryAccess.SHARED:
-        return not spec.confidential
-    return access is EntryAccess.PUBLIC and spec.public
 
 
 def _shown(
